@@ -1,0 +1,1 @@
+"""Many runs of the model: sweeps, sensitivity analysis, budget search, docking."""

@@ -1,0 +1,88 @@
+"""Forming working groups: the team-assembly rule of Guimerà et al. (2005).
+
+One function serves both the network model (its working groups, S2, S10,
+S24) and the docking experiment against the published team-assembly model
+(``experiments/docking.py``), so that the docking tests the model's own code
+path.
+
+Rule, seat by seat for a team of ``m``: with probability ``p`` the seat goes
+to an incumbent (someone who has been on a team before), if any incumbent is
+not yet on the team; otherwise to a newcomer. An incumbent is, with
+probability ``q``, drawn among the past collaborators of those already on the
+team (if any of them is not on it yet), otherwise among all incumbents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+
+def assemble_team(
+    rng: np.random.Generator,
+    m: int,
+    p: float,
+    q: float,
+    incumbents: np.ndarray,
+    collaborators_of: Callable[[list[int]], np.ndarray],
+    new_member: Callable[[], int | None],
+) -> list[int]:
+    """Assemble one team of at most ``m`` members.
+
+    Args:
+        rng: The model's random generator (all randomness goes through it).
+        m: Team size.
+        p: Probability that a seat goes to an incumbent.
+        q: Probability that an incumbent is a past collaborator of a member.
+        incumbents: Ids of the incumbents available for this team.
+        collaborators_of: Given the current members, the ids of their past
+            collaborators who are available incumbents (may include members).
+        new_member: Returns a newcomer's id, or ``None`` when no newcomer is
+            available (the seat then goes to an incumbent if one is left).
+
+    Returns:
+        The member ids in the order they were chosen; shorter than ``m`` only
+        when neither incumbents nor newcomers are left.
+    """
+    team: list[int] = []
+    for _ in range(m):
+        free = _without(incumbents, team)
+        choose_incumbent = free.size > 0 and rng.random() < p
+        member: int | None = None
+        if not choose_incumbent:
+            member = new_member()
+            if member is None and free.size > 0:
+                choose_incumbent = True
+        if choose_incumbent:
+            member = _pick_incumbent(rng, q, team, free, collaborators_of)
+        if member is None:
+            break
+        team.append(member)
+    return team
+
+
+def _pick_incumbent(
+    rng: np.random.Generator,
+    q: float,
+    team: list[int],
+    free: np.ndarray,
+    collaborators_of: Callable[[list[int]], np.ndarray],
+) -> int:
+    if team and rng.random() < q:
+        # Unique, sorted, and only the free incumbents: duplicates would bias
+        # the draw, and the rule draws among incumbents not yet on the team.
+        pool = np.intersect1d(collaborators_of(team), free)
+        if pool.size > 0:
+            return int(pool[rng.integers(pool.size)])
+    return int(free[rng.integers(free.size)])
+
+
+def _without(ids: np.ndarray, team: list[int]) -> np.ndarray:
+    """``ids`` minus the team's members, order kept (a team has few members)."""
+    if not team:
+        return ids
+    keep = np.ones(ids.shape, dtype=bool)
+    for member in team:
+        keep &= ids != member
+    return ids[keep]

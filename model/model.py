@@ -1,0 +1,979 @@
+"""NetworkModel: networking work between organisations (ODD in docs/ODD.md).
+
+One step is one week. ``step()`` reads as the ODD schedule; each process is
+one method, in order. State that changes every week lives in numpy arrays
+held here (participant rows, pairwise relations in :class:`Relations`), and
+the submodels update it in vectorised operations; Python loops remain only
+where behaviour is per group (forming a group seat by seat).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+
+from model.agents import Organisation, OrgKind, Participant, Role, Status, Strength
+from model.formation import assemble_team
+from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
+from model.params import WEEKS_PER_MONTH, Channel, Governance, Lifecycle, Params, Purpose
+from model.relations import Relations
+from model.reporters import MODEL_REPORTERS, Snapshot
+
+DEFAULT_STEPS = 156  # three years of weeks
+
+_STRENGTH_SHARES = {
+    Strength.TRUST_BUILDER: "share_trust_builders",
+    Strength.COMMITTER: "share_committers",
+    Strength.BROKER: "share_brokers",
+    Strength.GOAL_BUILDER: "share_goal_builders",
+    Strength.ENTHUSIAST: "share_enthusiasts",
+    Strength.RECRUITER: "share_recruiters",
+    Strength.FACILITATOR: "share_facilitators",
+}
+# Kinds of professional organisation drawn at set-up (residents join through their own).
+_PROFESSIONAL_KINDS = np.array([k for k in OrgKind if k is not OrgKind.RESIDENT_ASSOCIATION])
+_SPEND_ITEMS = ("coordinator_hours", "rooms", "coffee", "travel", "channels")
+_PERSON_SD = 0.1  # spread of initial commitment and autonomy between people (assumption)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+class NetworkModel(mesa.Model):
+    """A collaboration network of organisations and their representatives.
+
+    Args:
+        params: Full parameter set; defaults when omitted.
+        rng: Seed or generator for all randomness (Mesa's ``rng``).
+        **overrides: Flat parameter names overriding ``params``
+            (e.g. ``coordination_budget_eur=800``); see ``model.params``.
+
+    Attributes:
+        params: The parameters in force.
+        participants: Mesa AgentSet of all participants (present and departed).
+        organisations: Mesa AgentSet of the member organisations.
+        datacollector: Mesa DataCollector with the model reporters.
+    """
+
+    def __init__(self, params: Params | None = None, rng: Any = None, **overrides: Any):
+        super().__init__(rng=rng)
+        self.params = (params or Params()).replace(**overrides) if overrides else (params or Params())
+        p = self.params
+        n0 = p.n_organisations * p.participants_per_organisation
+        n_res = round(p.resident_share * n0 / max(1e-9, 1.0 - p.resident_share))
+        self.initial_size = n0 + n_res
+        cap = min(p.max_participants, max(32, 2 * self.initial_size))
+        org_cap = max(8, 2 * (p.n_organisations + 1))
+        self._allocate(cap, org_cap)
+
+        # Network-level state.
+        self.balance = 0.0
+        self.accrued_eur = 0.0
+        self.spent_eur = 0.0
+        self.spend = dict.fromkeys(_SPEND_ITEMS, 0.0)
+        self.hidden_hours = 0.0
+        self.weeks_since_meeting = 0
+        self.meetings_held = 0
+        self.meeting_this_week = False
+        self.attendees = np.empty(0, dtype=np.int64)
+        self.in_room = np.empty(0, dtype=bool)
+        self.facilitation_now = 0.0
+        self.relay_paid = False
+        self.followed_up = np.empty(0, dtype=np.int64)
+        self.goal_clarity = 0.5
+        self.goal_progress = 0.0
+        self.goal_reached_at: int | None = None
+        self.ended_at: int | None = None
+        self.value_total = 0.0
+        self.innovations = 0
+        self.breaches_total = 0
+        self.advocacy_stock = 0.0
+        self.activated_until = -1
+        self.activations: list[dict[str, Any]] = []
+        self.host = 0
+        self._since_record = {"value": 0.0, "breaches": 0}
+        self.history: dict[str, list[float]] = {"active_share": [], "mean_commitment": []}
+        self.phase = Phase.ACTIVATION
+        self._snapshot_cache: Snapshot | None = None
+
+        self._create_population(n_res)
+        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+        self._record_history()
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ schedule
+    def step(self) -> None:
+        """One week, in the order of the ODD schedule (docs/ODD.md section 3)."""
+        self.convene()
+        self.attend()
+        self.converse()
+        self.relay()
+        self.collaborate()
+        self.motivate()
+        self.decay()
+        self.churn()
+        self.lifecycle()
+        self.observe()
+
+    # ------------------------------------------------------------------ set-up
+    def _allocate(self, cap: int, org_cap: int) -> None:
+        p = self.params
+        self.capacity, self.org_capacity = cap, org_cap
+        self.rel = Relations(cap, org_cap, p.trust_prior, p.familiarity_half_life_weeks,
+                             p.trust_half_life_weeks)
+        self.used = 0  # slots ever used
+        self.present = np.zeros(cap, dtype=bool)
+        self.status = np.full(cap, Status.LEFT, dtype=np.int8)
+        self.org = np.zeros(cap, dtype=np.int64)
+        self.role = np.zeros(cap, dtype=np.int8)
+        self.strengths = np.zeros((cap, len(Strength)), dtype=bool)
+        self.dialogue = np.zeros((cap, 4))
+        self.commitment = np.zeros(cap)
+        self.autonomy_base = np.zeros(cap)
+        self.autonomy = np.zeros(cap)
+        self.purpose = np.zeros(cap)
+        self.skill_use = np.zeros(cap)
+        self.value_ema = np.zeros(cap)
+        self.value_cum = np.zeros(cap)
+        self.hours_ema = np.zeros(cap)
+        self.tie_ema = np.zeros(cap)
+        self.dormant_weeks = np.zeros(cap, dtype=np.int64)
+        self.collaborated = np.zeros(cap, dtype=bool)
+        self.met = np.zeros(cap, dtype=bool)
+        self.resident = np.zeros(cap, dtype=bool)
+        self.contacts = np.zeros(cap, dtype=np.int64)
+        self.groups_joined = np.zeros(cap, dtype=np.int64)
+        self.last_attended = np.full(cap, -10_000, dtype=np.int64)
+        self.week_value = np.zeros(cap)
+        self.week_hours = np.zeros(cap)
+        self.week_lift = np.zeros(cap)
+        self.week_active = np.zeros(cap, dtype=bool)
+        self.agent_at: list[Participant | None] = [None] * cap
+        self.org_kind = np.zeros(org_cap, dtype=np.int64)
+        self.org_time = np.zeros(org_cap)
+        self.org_culture = np.zeros(org_cap)
+        self.org_mandate = np.zeros(org_cap)
+        self.n_orgs = 0
+        self.org_agents: list[Organisation] = []
+
+    def _grow(self) -> bool:
+        """Double the participant capacity (up to max_participants); False if full."""
+        new = min(self.params.max_participants, 2 * self.capacity)
+        if new <= self.capacity:
+            return False
+        old = self.capacity
+        for name, val in list(vars(self).items()):
+            if isinstance(val, np.ndarray) and val.ndim >= 1 and val.shape[0] == old \
+                    and not name.startswith("org_"):
+                fill = Status.LEFT if name == "status" else (-10_000 if name == "last_attended" else 0)
+                grown = np.full((new, *val.shape[1:]), fill, dtype=val.dtype)
+                grown[:old] = val
+                setattr(self, name, grown)
+        rel = self.rel
+        for name, fill in (("F", 0.0), ("T", rel.prior), ("last", self.steps)):
+            arr = getattr(rel, name)
+            grown = np.full((new, new), fill, dtype=arr.dtype)
+            grown[:old, :old] = arr
+            setattr(rel, name, grown)
+        k = np.zeros((new, rel.K.shape[1]))
+        k[:old] = rel.K
+        rel.K = k
+        self.agent_at.extend([None] * (new - old))
+        self.capacity = new
+        return True
+
+    def _grow_orgs(self) -> None:
+        new = 2 * self.org_capacity
+        for name in ("org_kind", "org_time", "org_culture", "org_mandate"):
+            arr = getattr(self, name)
+            grown = np.zeros(new, dtype=arr.dtype)
+            grown[: arr.size] = arr
+            setattr(self, name, grown)
+        k = np.zeros((self.rel.K.shape[0], new))
+        k[:, : self.org_capacity] = self.rel.K
+        self.rel.K = k
+        self.org_capacity = new
+
+    def _add_organisation(self, kind: OrgKind) -> int:
+        p = self.params
+        if self.n_orgs >= self.org_capacity:
+            self._grow_orgs()
+        o = self.n_orgs
+        self.n_orgs += 1
+        self.org_kind[o] = kind
+        spread = max(0.0, 1.0 + p.time_allocation_spread * self.rng.standard_normal())
+        self.org_time[o] = p.time_allocation_hours * spread
+        self.org_culture[o] = np.clip(p.culture_mean + _PERSON_SD * self.rng.standard_normal(), 0, 1)
+        # Residents have a right, not a statutory duty, to take part (S29).
+        self.org_mandate[o] = 0.0 if kind is OrgKind.RESIDENT_ASSOCIATION else p.mandate
+        self.org_agents.append(Organisation(self, o, kind))
+        return o
+
+    def _add_participant(self, o: int, commitment: float, slot: int | None = None) -> int | None:
+        """Seat a new person for organisation ``o`` (in ``slot`` when replacing someone)."""
+        p = self.params
+        if slot is None:
+            if self.used >= self.capacity and not self._grow():
+                return None
+            slot = self.used
+            self.used += 1
+        rng = self.rng
+        u = rng.random()
+        self.role[slot] = (Role.CONVENER if u < p.share_conveners else
+                           Role.SEEKER if u < p.share_conveners + p.share_seekers else Role.CONTRIBUTOR)
+        shares = np.array([getattr(p, _STRENGTH_SHARES[s]) if s in _STRENGTH_SHARES else 0.0
+                           for s in Strength])
+        self.strengths[slot] = rng.random(len(Strength)) < shares
+        person = p.dialogue_skill_sd * rng.standard_normal()
+        self.dialogue[slot] = np.clip(p.dialogue_skill_mean + person
+                                      + 0.5 * p.dialogue_skill_sd * rng.standard_normal(4), 0, 1)
+        self.present[slot] = True
+        self.org[slot] = o
+        self.resident[slot] = self.org_kind[o] == OrgKind.RESIDENT_ASSOCIATION
+        self.commitment[slot] = np.clip(commitment + _PERSON_SD * rng.standard_normal(), 0, 1)
+        self.autonomy_base[slot] = np.clip(1.0 - _PERSON_SD * abs(rng.standard_normal()), 0, 1)
+        self.autonomy[slot] = self.autonomy_base[slot] * (1 - p.structure * p.structure_autonomy_loss)
+        self.purpose[slot] = self.goal_clarity
+        self.skill_use[slot] = 0.5
+        for arr in (self.value_ema, self.value_cum, self.hours_ema, self.tie_ema):
+            arr[slot] = 0.0
+        self.dormant_weeks[slot] = 0
+        self.collaborated[slot] = False
+        self.met[slot] = False
+        self.contacts[slot] = 0
+        self.groups_joined[slot] = 0
+        self.last_attended[slot] = -10_000
+        self.rel.reset(slot, self.steps)
+        self.rel.K[slot, o] = 1.0
+        self._set_status(np.array([slot]))
+        old = self.agent_at[slot]
+        if old is not None:
+            old.remove()
+        self.agent_at[slot] = Participant(self, slot, self.org_agents[o])
+        return slot
+
+    def _create_population(self, n_res: int) -> None:
+        p, rng = self.params, self.rng
+        for _ in range(p.n_organisations):
+            self._add_organisation(OrgKind(int(rng.choice(_PROFESSIONAL_KINDS))))
+            for _ in range(p.participants_per_organisation):
+                self._add_participant(self.n_orgs - 1, p.initial_commitment)
+        if n_res:
+            o = self._add_organisation(OrgKind.RESIDENT_ASSOCIATION)
+            for _ in range(n_res):
+                self._add_participant(o, p.initial_commitment)
+        # Colleagues know each other; across organisations only a few do (never
+        # assume that everyone knows everyone, Jarvensivu 2019).
+        idx = np.arange(self.used)
+        same = self.org[idx][:, None] == self.org[idx][None, :]
+        known = rng.random((self.used, self.used)) < p.prior_acquaintance
+        known = np.triu(known, 1)
+        known = known | known.T
+        fam = np.where(same, 0.6, np.where(known, 0.3, 0.0))
+        np.fill_diagonal(fam, 0.0)
+        trust = np.where(same, 0.5, np.where(known, 0.35, p.trust_prior))
+        ix = np.ix_(idx, idx)
+        self.rel.F[ix] = fam
+        self.rel.T[ix] = trust
+        know = np.zeros((self.used, self.n_orgs))
+        rows, cols = np.nonzero(known)
+        know[rows, self.org[cols]] = 0.3
+        know[idx, self.org[idx]] = 1.0
+        self.rel.K[: self.used, : self.n_orgs] = know
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def participants(self) -> mesa.agent.AgentSet:
+        """All participant agents (present and departed)."""
+        return self.agents_by_type.get(Participant, mesa.agent.AgentSet([], random=self.random))
+
+    @property
+    def organisations(self) -> mesa.agent.AgentSet:
+        """All organisation agents."""
+        return self.agents_by_type[Organisation]
+
+    @property
+    def has_coordinator(self) -> bool:
+        """A led network with a budget has a coordinator (S21, S28)."""
+        return self.params.governance is Governance.LED and self.params.coordination_budget_eur > 0
+
+    def members(self) -> np.ndarray:
+        """Slots of present participants (not left)."""
+        return np.flatnonzero(self.present[: self.used])
+
+    def active_slots(self) -> np.ndarray:
+        """Slots of active participants."""
+        return np.flatnonzero(self.status[: self.used] == Status.ACTIVE)
+
+    @property
+    def activated(self) -> bool:
+        """Whether a smouldering network is in an activated, intensive phase (S31)."""
+        return self.steps <= self.activated_until
+
+    def _intensity(self) -> float:
+        p = self.params
+        if p.lifecycle is Lifecycle.CLIENT_PROCESS or self.activated:
+            return p.client_process_intensity
+        return 1.0
+
+    def _meeting_interval(self) -> float:
+        p = self.params
+        interval = p.meeting_interval_weeks / self._intensity()
+        if p.lifecycle is Lifecycle.SMOULDERING and not self.activated:
+            interval *= p.smouldering_interval_factor
+        return max(1.0, interval)
+
+    def _alloc_week(self, slots: np.ndarray) -> np.ndarray:
+        return self.org_time[self.org[slots]] / WEEKS_PER_MONTH
+
+    def _meeting_hours(self, in_room: np.ndarray | bool) -> np.ndarray | float:
+        p = self.params
+        return p.meeting_hours + p.structure * p.structure_hours + p.travel_hours * np.asarray(in_room)
+
+    def _pay(self, item: str, eur: float) -> None:
+        self.balance -= eur
+        self.spent_eur += eur
+        self.spend[item] += eur
+
+    def _atmosphere(self) -> float:
+        p = self.params
+        atm = 0.5 * self.facilitation_now + 0.5 * p.atmosphere_by_depth[p.leadership_depth - 1]
+        if p.anticipation_dialogue:
+            atm += p.anticipation_atmosphere
+        return min(1.0, atm)
+
+    def _distance(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        p = self.params
+        cross = self.org[i] != self.org[j]
+        res = self.resident[i] != self.resident[j]
+        return np.where(res, p.distance_resident, np.where(cross, p.distance_cross_org, 0.0))
+
+    def _set_status(self, slots: np.ndarray) -> None:
+        p = self.params
+        c = self.commitment[slots]
+        self.status[slots] = np.where(c >= p.active_threshold, Status.ACTIVE,
+                                      np.where(c >= p.peripheral_threshold, Status.PERIPHERAL,
+                                               Status.DORMANT))
+
+    # ------------------------------------------------------------------ 1 convene
+    def convene(self) -> None:
+        """The coordinator turns the budget into meetings, follow-ups and recruits (S26, S28).
+
+        Without a coordinator a committed convener may call a meeting, less
+        often and with less facilitation (S17, S21).
+        """
+        p = self.params
+        self.week_value[:] = 0.0
+        self.week_hours[:] = 0.0
+        self.week_lift[:] = 0.0
+        self.week_active[:] = False
+        self.meeting_this_week = False
+        self.relay_paid = False
+        self.followed_up = np.empty(0, dtype=np.int64)
+        self.weeks_since_meeting += 1
+        if self.ended_at is not None:
+            return
+        members = self.members()
+        invited = members[self.status[members] <= Status.PERIPHERAL]
+        wage = p.coordinator_wage_eur
+        if self.has_coordinator:
+            weekly = p.coordination_budget_eur / WEEKS_PER_MONTH
+            self.accrued_eur += weekly
+            cap = max(weekly, p.coordination_budget_eur * p.budget_carryover_months)
+            self.balance = min(self.balance + weekly, cap)
+            virtual_channel = p.channel is not Channel.IN_PERSON
+            if virtual_channel:
+                fee = p.channel_eur_per_month / WEEKS_PER_MONTH
+                if self.balance >= fee:
+                    self._pay("channels", fee)
+                else:
+                    virtual_channel = False
+            cost = self._meeting_cost(invited.size, virtual_channel)
+            # Meetings come first: until one is held, the coordinator keeps what it will need.
+            reserve = cost["total"]
+            due = self.weeks_since_meeting >= self._meeting_interval() and invited.size
+            # The worst case (everyone invited comes) is reserved, so spending never exceeds the budget.
+            if due and self.balance >= cost["total"]:
+                self._pay("coordinator_hours", cost["prep"])
+                self._pay("rooms", cost["room"])
+                self._hold_meeting(invited, p.facilitation, cost["room_share"])
+                reserve = 0.0
+            relay_cost = p.relay_hours_per_week * wage
+            if relay_cost > 0 and self.balance - reserve >= relay_cost:
+                self._pay("coordinator_hours", relay_cost)
+                self.relay_paid = True
+            self._follow_up(members, wage, reserve)
+            self._coordinator_recruits(members, wage, reserve)
+        else:
+            self._self_convene(invited)
+
+    def _meeting_cost(self, invited: int, virtual_channel: bool) -> dict[str, float]:
+        """Worst-case cost of a coordinated meeting with ``invited`` people (S28)."""
+        p = self.params
+        prep = (p.meeting_prep_hours + p.structure * p.structure_admin_hours
+                + (p.anticipation_prep_hours if p.anticipation_dialogue else 0.0))
+        room_share = {Channel.IN_PERSON: 1.0, Channel.VIRTUAL: 0.0,
+                      Channel.HYBRID: p.hybrid_in_person_share}[p.channel]
+        if p.channel is not Channel.IN_PERSON and not virtual_channel:
+            room_share = 1.0  # no paid channel this week: meet in a room
+        room = 0.0 if (room_share == 0.0 or p.rotating_meeting) else p.room_eur
+        per_head = (p.coffee_eur + p.travel_eur) * room_share
+        prep_eur = prep * p.coordinator_wage_eur
+        return {"prep": prep_eur, "room": room, "room_share": room_share,
+                "total": prep_eur + room + per_head * invited}
+
+    def _hold_meeting(self, invited: np.ndarray, facilitation: float, room_share: float) -> None:
+        self.meeting_this_week = True
+        self.invited = invited
+        self.facilitation_now = facilitation
+        self.room_share = room_share
+
+    def _self_convene(self, invited: np.ndarray) -> None:
+        p = self.params
+        if self.weeks_since_meeting < self._meeting_interval() * p.self_convene_interval_factor:
+            return
+        conveners = invited[(self.role[invited] == Role.CONVENER)
+                            & (self.status[invited] == Status.ACTIVE)]
+        if conveners.size == 0:
+            return
+        chance = 1.0 - np.prod(1.0 - p.self_convene_rate * self.commitment[conveners])
+        if self.rng.random() < chance:
+            # Facilitation falls to whoever has the strength, with their own dialogic skill.
+            fac = invited[self.strengths[invited, Strength.FACILITATOR]]
+            skill = self.dialogue[fac].mean(axis=1).max() if fac.size else 0.0
+            room_share = 0.0 if p.channel is Channel.VIRTUAL else (
+                1.0 if p.channel is Channel.IN_PERSON else p.hybrid_in_person_share)
+            self._hold_meeting(invited, 0.5 * skill, room_share)
+
+    def _follow_up(self, members: np.ndarray, wage: float, reserve: float) -> None:
+        p = self.params
+        drifting = members[self.status[members] >= Status.PERIPHERAL]
+        cost = p.followup_hours * wage
+        n = min(p.followups_per_week, drifting.size)
+        if n == 0 or cost <= 0:
+            return
+        n = min(n, int(max(0.0, self.balance - reserve) // cost))
+        if n <= 0:
+            return
+        chosen = self.rng.choice(drifting, size=n, replace=False)
+        self._pay("coordinator_hours", n * cost)
+        c = self.commitment[chosen]
+        self.commitment[chosen] = c + p.followup_boost * p.facilitation * (1 - c)
+        self.purpose[chosen] += p.followup_boost * (self.goal_clarity - self.purpose[chosen])
+        self.followed_up = chosen
+        self._set_status(chosen)
+
+    def _coordinator_recruits(self, members: np.ndarray, wage: float, reserve: float) -> None:
+        p = self.params
+        cost = p.recruit_hours * wage
+        target = p.recruit_target_size * self.initial_size
+        if cost <= 0 or members.size >= target or self.balance - reserve < cost:
+            return
+        self._pay("coordinator_hours", cost)
+        if self.rng.random() < p.recruit_success:
+            self._recruit()
+
+    def _recruit(self) -> None:
+        p, rng = self.params, self.rng
+        if rng.random() < p.new_organisation_share or self.n_orgs == 0:
+            o = self._add_organisation(OrgKind(int(rng.choice(_PROFESSIONAL_KINDS))))
+        else:
+            o = int(rng.integers(self.n_orgs))
+        self._add_participant(o, p.newcomer_commitment)
+
+    # ------------------------------------------------------------------ 2 attend
+    def attend(self) -> None:
+        """Invited participants come with a chance rising with commitment, time allocation,
+        mandate and culture, and falling with burden (S16, S25, S29)."""
+        if not self.meeting_this_week:
+            self.attendees = np.empty(0, dtype=np.int64)
+            return
+        p, rng = self.params, self.rng
+        invited = np.union1d(self.invited, self.followed_up)
+        in_room = rng.random(invited.size) < self.room_share
+        demand = (self._meeting_hours(in_room) / self._meeting_interval()
+                  + self.hours_ema[invited] - self.week_hours[invited])
+        alloc = self._alloc_week(invited)
+        overload = np.where(alloc > 0, np.maximum(0.0, demand / np.maximum(alloc, 1e-9) - 1.0),
+                            p.overload_cap)
+        o = self.org[invited]
+        logit = (p.attend_intercept + p.attend_commitment * (self.commitment[invited] - 0.5)
+                 + p.attend_mandate * self.org_mandate[o]
+                 + p.attend_culture * (self.org_culture[o] - 0.5)
+                 - p.attend_overload * np.minimum(overload, p.overload_cap))
+        comes = rng.random(invited.size) < _sigmoid(logit)
+        self.attendees = invited[comes]
+        self.in_room = in_room[comes]
+        if self.attendees.size == 0:
+            self.meeting_this_week = False
+            return
+        self.meetings_held += 1
+        self.weeks_since_meeting = 0
+        if self.has_coordinator and self.facilitation_now == p.facilitation:
+            n_room = int(self.in_room.sum())
+            self._pay("coffee", p.coffee_eur * n_room)
+            self._pay("travel", p.travel_eur * n_room)
+        hours = self._meeting_hours(self.in_room)
+        self.week_hours[self.attendees] += hours
+        self.last_attended[self.attendees] = self.steps
+        self.week_active[self.attendees] = True
+
+    # ------------------------------------------------------------------ 3 converse
+    def converse(self) -> None:
+        """Attendees talk in small groups; familiarity grows, trust builds or breaks,
+        knowledge flows along trusted ties (S9, S18-S20, S22)."""
+        if not self.meeting_this_week or self.attendees.size < 2:
+            return
+        p, rng = self.params, self.rng
+        a = self.attendees
+        f = self.facilitation_now
+        fam, _ = self.rel.block(a, a, self.steps)
+        known = fam >= p.acquaintance_threshold
+        local = {int(s): k for k, s in enumerate(a)}
+        q = p.cluster_tendency * (1.0 - f)
+        pp = 1.0 - p.newcomer_pull * f
+        groups: list[np.ndarray] = []
+        first_timers = a[~self.met[a]]
+        for _ in range(p.conversation_rounds):
+            groups.extend(self._conversation_groups(a, known, local, first_timers, pp, q))
+        self.met[a] = True
+        # Dialogic skill grows in facilitated meetings (S20, S5).
+        self.dialogue[a] += p.dialogue_learning_rate * f * (1 - self.dialogue[a])
+        room = dict(zip(a.tolist(), self.in_room.tolist(), strict=True))
+        self._encounter(groups, in_room=room)
+        self._goal_work(a, groups)
+        if p.rotating_meeting and self.n_orgs:
+            self.host = (self.host + 1) % self.n_orgs
+            k = self.rel.K
+            k[a, self.host] += p.rotating_knowledge_gain * (1 - k[a, self.host])
+        self._purpose_value(groups)
+
+    def _conversation_groups(self, a: np.ndarray, known: np.ndarray, local: dict[int, int],
+                             first_timers: np.ndarray, p_incumbent: float, q: float,
+                             ) -> list[np.ndarray]:
+        """Split the attendees into small groups with the team-assembly rule: unfacilitated,
+        people cluster with those they know (high q); facilitation mixes organisations and
+        seats first-timers early (Jarvensivu 2019)."""
+        p, rng = self.params, self.rng
+        newcomers = list(rng.permutation(first_timers))
+        unassigned = np.ones(a.size, dtype=bool)
+        unassigned[[local[int(s)] for s in newcomers]] = False  # they come via new_member
+
+        def new_member() -> int | None:
+            return int(newcomers.pop()) if newcomers else None
+
+        def collaborators_of(team: list[int]) -> np.ndarray:
+            rows = [local[t] for t in team]
+            return a[known[rows].any(axis=0) & unassigned]
+
+        groups: list[np.ndarray] = []
+        while unassigned.any() or newcomers:
+            team = assemble_team(rng, p.conversation_group_size, p_incumbent, q, a[unassigned],
+                                 collaborators_of, new_member)
+            if not team:
+                break
+            unassigned[[local[t] for t in team]] = False
+            groups.append(np.asarray(team))
+        return groups
+
+    def _pairs(self, groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All ordered pairs within each group, with the group's index."""
+        ii, jj, gg = [], [], []
+        for g, members in enumerate(groups):
+            n = members.size
+            if n < 2:
+                continue
+            r, c = np.nonzero(~np.eye(n, dtype=bool))
+            ii.append(members[r])
+            jj.append(members[c])
+            gg.append(np.full(r.size, g))
+        if not ii:
+            e = np.empty(0, dtype=np.int64)
+            return e, e, e
+        return np.concatenate(ii), np.concatenate(jj), np.concatenate(gg)
+
+    def _encounter(self, groups: list[np.ndarray], in_room: dict[int, bool] | None = None) -> None:
+        """Familiarity, trust and knowledge updates for everyone who talked in a group."""
+        p, rng = self.params, self.rng
+        i, j, g = self._pairs(groups)
+        if i.size == 0:
+            return
+        now = self.steps
+        self.rel.settle(i, j, now)
+        rel = self.rel
+        factor = np.ones(i.size)
+        if in_room is not None:
+            face = np.fromiter((in_room.get(int(x), True) for x in i), bool, i.size)
+            face_j = np.fromiter((in_room.get(int(x), True) for x in j), bool, j.size)
+            factor = np.where(face & face_j, 1.0, p.virtual_encounter_factor)
+        rel.F[i, j] += p.familiarity_gain * factor * (1 - rel.F[i, j])
+        # Atmosphere: facilitation, leadership depth, anticipation dialogue, trust builders (S19, S24, S27).
+        has_tb = np.bincount(g, weights=self.strengths[i, Strength.TRUST_BUILDER],
+                             minlength=len(groups)) > 0
+        atm = np.minimum(1.0, self._atmosphere() + p.trust_builder_atmosphere * has_tb[g])
+        dq = 0.5 * (self.dialogue[i].mean(axis=1) + self.dialogue[j].mean(axis=1))
+        strain = 1.0 + p.perspective_strain * self._distance(i, j) * (1.0 - self.facilitation_now)
+        p_breach = np.minimum(1.0, p.breach_base * (1 - dq) * (1 - atm) * strain)
+        breach = rng.random(i.size) < p_breach
+        t = rel.T[i, j]
+        gain = p.trust_gain * factor * rel.F[i, j] * (0.5 + 0.5 * atm) * (1 - t)
+        loss = p.trust_loss_ratio * p.trust_gain * t
+        rel.T[i, j] = np.clip(np.where(breach, t - loss, t + gain), 0.0, 1.0)
+        n_breach = int(breach.sum())
+        self.breaches_total += n_breach
+        self._since_record["breaches"] += n_breach
+        # Knowledge of the partner's organisation flows along trusted ties (S9, S18).
+        o = self.org[j]
+        gain_k = p.knowledge_flow * rel.T[i, j] * (1 - rel.K[i, o])
+        np.maximum.at(rel.K, (i, o), rel.K[i, o] + gain_k)
+        trust_now = rel.T[i, j]
+        # Running average of how trusted one's partners are: the social side of commitment (S18).
+        mean_trust = np.bincount(i, weights=trust_now, minlength=self.capacity)
+        count = np.bincount(i, minlength=self.capacity)
+        talked = np.flatnonzero(count)
+        self.tie_ema[talked] += p.ema_rate * (mean_trust[talked] / count[talked] - self.tie_ema[talked])
+        self.contacts[talked] += count[talked]
+        # Committers and enthusiasts lift those they talk or work with (S24).
+        lifter = self.strengths[j, Strength.COMMITTER] | self.strengths[j, Strength.ENTHUSIAST]
+        np.add.at(self.week_lift, i[lifter], p.lift * self.commitment[j[lifter]])
+
+    def _goal_work(self, attendees: np.ndarray, groups: list[np.ndarray]) -> None:
+        """Meetings clarify the shared goal when a coordinator or goal builder works on it (S14b, S24)."""
+        p = self.params
+        if self.goal_reached_at is not None:
+            return  # nothing left to aim for once the goal is reached (S32)
+        workers = float(self.has_coordinator and self.facilitation_now == p.facilitation) \
+            * p.facilitation + float(self.strengths[attendees, Strength.GOAL_BUILDER].any())
+        if p.anticipation_dialogue:
+            workers += p.anticipation_atmosphere
+        self.goal_clarity += p.goal_work_gain * min(1.0, workers) * (1 - self.goal_clarity)
+        self.purpose[attendees] += 0.5 * (self.goal_clarity - self.purpose[attendees])
+
+    # ------------------------------------------------------------------ 4 relay
+    def relay(self) -> None:
+        """The coordinator and brokers pass on and condense what is going on (S24, S26)."""
+        p, rng = self.params, self.rng
+        k = self.rel.K
+        members = self.members()
+        if self.relay_paid:
+            reached = members[self.status[members] <= Status.PERIPHERAL]
+            k[reached, : self.n_orgs] += p.relay_gain * p.facilitation * (1 - k[reached, : self.n_orgs])
+        active = self.active_slots()
+        brokers = active[self.strengths[active, Strength.BROKER]]
+        if brokers.size == 0 or p.broker_contacts_per_week == 0 or members.size < 2:
+            return
+        b = np.repeat(brokers, p.broker_contacts_per_week)
+        c = members[rng.integers(members.size, size=b.size)]
+        keep = c != b
+        b, c = b[keep], c[keep]
+        trusted = self.rel.trust(c, b, self.steps) >= p.tie_threshold
+        b, c = b[trusted], c[trusted]
+        if b.size == 0:
+            return
+        cols = slice(0, self.n_orgs)
+        w = (p.relay_gain * self.rel.trust(c, b, self.steps))[:, None]
+        update = k[c, cols] + w * np.maximum(0.0, k[b, cols] - k[c, cols])
+        k[c, cols] = np.maximum(k[c, cols], update)
+        self.contacts[b] += 1
+
+    # ------------------------------------------------------------------ 5 collaborate
+    def collaborate(self) -> None:
+        """Trusted acquaintances form working groups between meetings; the purpose yields
+        value there (S2, S4-S10, S12, S15, S22, S27)."""
+        p, rng = self.params, self.rng
+        if self.ended_at is not None:
+            return
+        active = self.active_slots()
+        if active.size >= 2:
+            alloc = self._alloc_week(active)
+            free = np.clip((alloc - self.week_hours[active]) / max(p.collaboration_hours, 1e-9), 0, 1)
+            rate = p.collaboration_rate * self._intensity() * self.commitment[active] * free
+            initiators = active[rng.random(active.size) < rate]
+        else:
+            initiators = np.empty(0, dtype=np.int64)
+        groups: list[np.ndarray] = []
+        if initiators.size:
+            fam, trust = self.rel.block(initiators, active, self.steps)
+            knows = fam >= p.acquaintance_threshold
+            trusts = trust >= p.tie_threshold
+            for r, who in enumerate(initiators):
+                pool = active[knows[r] & (active != who)]
+                if pool.size == 0:
+                    continue
+                ties = set(active[trusts[r]].tolist())
+                ties.add(int(who))
+                incumbents = pool[self.collaborated[pool]]
+                fresh = list(rng.permutation(pool[~self.collaborated[pool]]))
+
+                def new_member(fresh: list = fresh) -> int | None:
+                    return int(fresh.pop()) if fresh else None
+
+                def collaborators_of(team: list[int], pool: np.ndarray = pool,
+                                     ties: set = ties) -> np.ndarray:
+                    # Past collaborators: the initiator's trusted ties within reach.
+                    return np.array([x for x in pool.tolist() if x in ties and x not in team],
+                                    dtype=np.int64)
+
+                seats = assemble_team(rng, p.working_group_size - 1, p.incumbent_probability,
+                                      p.repeat_collaborator_probability, incumbents,
+                                      collaborators_of, new_member)
+                groups.append(np.array([int(who), *seats], dtype=np.int64))
+        if groups:
+            members = np.concatenate(groups)
+            self.collaborated[members] = True
+            np.add.at(self.week_hours, members, p.collaboration_hours)
+            np.add.at(self.groups_joined, members, 1)
+            self.week_active[members] = True
+            self._encounter(groups)
+            self._innovate(groups)
+            self._purpose_value(groups)
+        self._client_cases(active)
+        self._advocacy_window()
+
+    def _add_value(self, slots: np.ndarray, amount: np.ndarray | float) -> None:
+        amount = np.broadcast_to(np.asarray(amount, dtype=float), slots.shape)
+        np.add.at(self.week_value, slots, amount)
+        total = float(amount.sum())
+        self.value_total += total
+        self._since_record["value"] += total
+        self.goal_progress = min(1.0, self.value_total / self.params.goal_value)
+
+    def _purpose_value(self, groups: list[np.ndarray]) -> None:
+        """Value that groups yield for peer-support and learning networks (S4, S5)."""
+        p = self.params
+        if p.purpose not in (Purpose.PEER_SUPPORT, Purpose.LEARNING):
+            return
+        i, j, g = self._pairs(groups)
+        if i.size == 0:
+            return
+        trusted = self.rel.trust(i, j, self.steps) >= p.tie_threshold
+        if p.purpose is Purpose.PEER_SUPPORT:
+            # Seekers receive support from trusted peers who are not seekers themselves (S4).
+            ok = trusted & (self.role[i] == Role.SEEKER) & (self.role[j] != Role.SEEKER)
+        else:
+            ok = trusted  # everyone with a trusted partner learns something (S5)
+        learners = np.unique(i[ok])
+        if learners.size:
+            self._add_value(learners, 1.0)
+            if p.purpose is Purpose.LEARNING:
+                d = self.dialogue[learners]
+                self.dialogue[learners] = d + p.dialogue_learning_rate * (1 - d)
+
+    def _innovate(self, groups: list[np.ndarray]) -> None:
+        """Diverse, trusting groups invent new practices, mostly at open will (S7, S15, S22, S27)."""
+        p, rng = self.params, self.rng
+        i, j, g = self._pairs(groups)
+        if i.size == 0:
+            return
+        n = len(groups)
+        size = np.bincount(g, minlength=n)
+        dist = np.bincount(g, weights=self._distance(i, j), minlength=n) / np.maximum(size, 1)
+        trust = np.bincount(g, weights=self.rel.T[i, j], minlength=n) / np.maximum(size, 1)
+        resident = np.bincount(g, weights=self.resident[i], minlength=n) > 0
+        chance = (p.idea_rate * p.innovation_by_depth[p.leadership_depth - 1] * dist * trust
+                  * np.where(resident, p.resident_idea_boost, 1.0))
+        ideas = np.flatnonzero(rng.random(n) < np.minimum(chance, 1.0))
+        self.innovations += ideas.size
+        if p.purpose is Purpose.INNOVATION and ideas.size:
+            who = np.concatenate([groups[k] for k in ideas])
+            self._add_value(who, 1.0)
+
+    def _client_cases(self, active: np.ndarray) -> None:
+        """Client cases that need another organisation become seamless paths when the worker
+        knows that organisation and trusts someone there (S8-S10, S12)."""
+        p, rng = self.params, self.rng
+        if p.purpose is not Purpose.CLIENT_SERVICE and p.lifecycle is not Lifecycle.CLIENT_PROCESS:
+            return
+        workers = active[~self.resident[active]]
+        if workers.size == 0 or self.n_orgs < 2:
+            return
+        n_cases = rng.poisson(p.client_cases_per_week * self._intensity(), size=workers.size)
+        who = np.repeat(workers, n_cases)
+        if who.size == 0:
+            return
+        # The case needs some other organisation.
+        target = rng.integers(self.n_orgs - 1, size=who.size)
+        target = np.where(target >= self.org[who], target + 1, target)
+        known = self.rel.K[who, target] >= p.knowledge_threshold
+        members = self.members()
+        _, trust = self.rel.block(who[known], members, self.steps)
+        in_target = self.org[members][None, :] == target[known][:, None]
+        trusted = ((trust >= p.tie_threshold) & in_target).any(axis=1)
+        seamless = np.zeros(who.size, dtype=bool)
+        seamless[np.flatnonzero(known)[trusted]] = True
+        if seamless.any():
+            self._add_value(who[seamless], 1.0)
+
+    def _advocacy_window(self) -> None:
+        """At a decision window a connected, committed coalition influences decisions (S6)."""
+        p = self.params
+        if p.purpose is not Purpose.ADVOCACY:
+            return
+        active = self.active_slots()
+        self.advocacy_stock += 0.1 * active.size * float(self.meeting_this_week)
+        if self.steps % p.decision_window_weeks:
+            return
+        snap = self.snapshot()
+        strength = snap.largest_component_share * snap.mean_commitment
+        if strength >= p.coalition_threshold and active.size:
+            self._add_value(active, self.advocacy_stock / active.size)
+        self.advocacy_stock = 0.0
+
+    # ------------------------------------------------------------------ 6 motivate
+    def motivate(self) -> None:
+        """Commitment moves with value received against time spent and with the three
+        sources of S14; committers and enthusiasts lift others (S14, S18, S24, S25)."""
+        p = self.params
+        s = self.members()
+        if s.size == 0:
+            return
+        r = p.ema_rate
+        self.value_ema[s] += r * (self.week_value[s] - self.value_ema[s])
+        self.value_cum[s] += self.week_value[s]
+        self.hidden_hours += float(self.week_hours[s].sum())
+        self.hours_ema[s] += r * (self.week_hours[s] - self.hours_ema[s])
+        self.skill_use[s] += r * (self.week_active[s] - self.skill_use[s])
+        self.tie_ema[s] *= np.where(self.week_active[s], 1.0, 1.0 - r * 0.25)
+        alloc = self._alloc_week(s)
+        overload = np.where(alloc > 0, np.maximum(0, self.hours_ema[s] / np.maximum(alloc, 1e-9) - 1),
+                            np.where(self.hours_ema[s] > 0, p.overload_cap, 0.0))
+        overload = np.minimum(overload, p.overload_cap)
+        absent = self.steps - self.last_attended[s] > self._meeting_interval()
+        self.purpose[s] -= p.purpose_decay * absent * self.purpose[s]
+        v = self.value_ema[s]
+        target = (p.weight_value * v / (v + p.value_half_saturation)
+                  + p.weight_autonomy * self.autonomy[s]
+                  + p.weight_purpose * self.purpose[s]
+                  + p.weight_skills * self.skill_use[s]
+                  + p.weight_ties * self.tie_ema[s]
+                  - p.overload_penalty * overload)
+        c = self.commitment[s]
+        c = c + p.commitment_rate * (target - c) + self.week_lift[s] * (1 - c)
+        self.commitment[s] = np.clip(c, 0.0, 1.0)
+
+    # ------------------------------------------------------------------ 7 decay
+    def decay(self) -> None:
+        """Knowledge goes out of date and the shared goal blurs without goal work (S9, S36).
+
+        Familiarity and trust decay lazily (see :class:`Relations`): their elapsed
+        decay is applied when a pair is next read or touched.
+        """
+        p = self.params
+        k = self.rel.K
+        members = self.members()
+        cols = slice(0, self.n_orgs)
+        k[members, cols] *= 0.5 ** (1.0 / p.knowledge_half_life_weeks)
+        k[members, self.org[members]] = 1.0  # one knows one's own organisation
+        self.goal_clarity *= 1.0 - p.purpose_decay
+
+    # ------------------------------------------------------------------ 8 churn
+    def churn(self) -> None:
+        """Status follows commitment; turnover replaces people with newcomers; recruiters
+        bring people in; long-dormant participants leave (S18, S22, S24, S29)."""
+        p, rng = self.params, self.rng
+        members = self.members()
+        if members.size == 0:
+            return
+        self._set_status(members)
+        dormant = self.status[members] == Status.DORMANT
+        self.dormant_weeks[members] = np.where(dormant, self.dormant_weeks[members] + 1, 0)
+        leaving = members[self.dormant_weeks[members] > p.dormant_weeks_to_leave]
+        self.present[leaving] = False
+        self.status[leaving] = Status.LEFT
+        # Staff turnover: the seat passes to a newcomer who knows no one (memory loss).
+        members = self.members()
+        weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / 52.0)
+        for slot in members[rng.random(members.size) < weekly]:
+            self._add_participant(int(self.org[slot]), p.newcomer_commitment, slot=int(slot))
+        if self.ended_at is not None:
+            return
+        active = self.active_slots()
+        recruiters = active[self.strengths[active, Strength.RECRUITER]]
+        n_new = int((rng.random(recruiters.size) < p.recruit_rate * self.commitment[recruiters]).sum())
+        for _ in range(n_new):
+            self._recruit()
+
+    # ------------------------------------------------------------------ 9 lifecycle
+    def lifecycle(self) -> None:
+        """Goal reached and recognised ends a project (S32) or a client process (S30);
+        a smouldering network is activated by shared clients (S31)."""
+        p, rng = self.params, self.rng
+        if self.goal_progress >= 1.0 and self.goal_reached_at is None:
+            self.goal_reached_at = self.steps
+        ends = p.lifecycle in (Lifecycle.PROJECT, Lifecycle.CLIENT_PROCESS)
+        if ends and self.goal_reached_at is not None and self.ended_at is None \
+                and rng.random() < p.goal_recognition:
+            self.ended_at = self.steps
+            self.running = False
+        if p.lifecycle is Lifecycle.SMOULDERING and not self.activated:
+            if rng.random() < p.activation_rate_per_year / 52.0:
+                self.activate()
+
+    def activate(self) -> None:
+        """An activation event: a shared client arises in a smouldering network (S31)."""
+        self.activated_until = self.steps + self.params.activation_weeks
+        self.weeks_since_meeting = 10_000  # the need calls a meeting at once
+        self.activations.append({"step": self.steps, "value_before": self.value_total})
+
+    # ------------------------------------------------------------------ 10 observe
+    def observe(self) -> None:
+        """Record the phase and, every ``record_every`` weeks, the model reporters."""
+        self._snapshot_cache = None
+        self._record_history()
+        self.phase = phase_of(self)
+        if self.steps % self.params.record_every == 0 or not self.running:
+            self.datacollector.collect(self)
+
+    def _record_history(self) -> None:
+        members = self.members()
+        active = self.active_slots()
+        self.history["active_share"].append(active.size / max(1, self.used))
+        self.history["mean_commitment"].append(float(self.commitment[members].mean())
+                                               if members.size else 0.0)
+
+    def take_since_record(self, key: str) -> float:
+        """Amount of ``key`` accumulated since the last recording, then reset (for reporters)."""
+        v = self._since_record[key]
+        self._since_record[key] = 0
+        return v
+
+    def snapshot(self) -> Snapshot:
+        """Relations among active participants now, computed once per week when needed."""
+        if self._snapshot_cache is None or self._snapshot_cache.step != self.steps:
+            self._snapshot_cache = Snapshot.of(self)
+        return self._snapshot_cache
+
+    # ------------------------------------------------------------------ results
+    @property
+    def outcome(self) -> str:
+        """Outcome class (thriving, smouldering, fading, faded, completed) from the final weeks."""
+        return classify_outcome(self).value
+
+    def evaluation(self) -> dict[str, Any]:
+        """Run summary answering S33 and S34 (goal, results, benefit by role, coordination,
+        leadership, roles)."""
+        return evaluation(self)
+
+    def reading(self) -> str:
+        """A one-line plain-language reading of the network's current state."""
+        return reading(self)
+
+    def trust_edges(self, threshold: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Trust ties among present participants: slots i < j and the pair's mean trust."""
+        thr = self.params.tie_threshold if threshold is None else threshold
+        m = self.members()
+        _, t = self.rel.block(m, m, self.steps)
+        sym = 0.5 * (t + t.T)
+        r, c = np.nonzero(np.triu(sym >= thr, 1))
+        return m[r], m[c], sym[r, c]
+
+    def hidden_cost_eur(self) -> float:
+        """Participants' own hours valued at their wage: the organisations' hidden cost."""
+        return self.hidden_hours * self.params.participant_wage_eur
+
+
+
+__all__ = ["DEFAULT_STEPS", "NetworkModel", "Outcome", "Phase"]

@@ -1,0 +1,195 @@
+"""End-of-run outcome, life phase, the S33/S34 evaluation and a plain-language reading.
+
+The thresholds are parameters of the classification (``ObservationParams``),
+never of the dynamics.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from model.agents import Role, Status, Strength
+from model.params import WEEKS_PER_MONTH, Governance
+
+if TYPE_CHECKING:
+    from model.model import NetworkModel
+
+
+class Outcome(enum.StrEnum):
+    """Where the network ended up."""
+
+    THRIVING = "thriving"
+    SMOULDERING = "smouldering"
+    FADING = "fading"
+    FADED = "faded"
+    COMPLETED = "completed"
+
+
+class Phase(enum.StrEnum):
+    """Life phases of a collaborative network after Imperial, Johnston, Pierre-Pinto,
+    Johnston & Nowell (2016)."""
+
+    ACTIVATION = "activation"
+    COLLECTIVITY = "collectivity"
+    INSTITUTIONALISATION = "institutionalisation"
+    STABILITY = "stability"
+    DECLINE = "decline"
+    REORIENTATION = "reorientation"
+
+
+LEADERSHIP_LABELS = ("routine", "open mind", "open heart", "open will")  # S27
+
+
+def _window(model: NetworkModel, key: str, weeks: int) -> np.ndarray:
+    h = model.history[key]
+    return np.asarray(h[-(weeks + 1):])
+
+
+def classify_outcome(model: NetworkModel) -> Outcome:
+    """Classify the run from its final ``outcome_window_weeks`` weeks.
+
+    Rules, in order: *completed* if a project or client process was ended on
+    reaching its goal; *faded* if the mean active share over the window is
+    below ``faded_active_share``; *thriving* if the final active share and
+    trust-tie density reach their thriving thresholds and the mean active
+    share did not fall by more than ``fading_trend`` from the previous window
+    to the final one; *fading* if it fell by more than that, or if too few trust ties are left to smoulder;
+    otherwise *smouldering* (few active, but ties kept warm).
+    """
+    p = model.params
+    if model.ended_at is not None:
+        return Outcome.COMPLETED
+    share = _window(model, "active_share", p.outcome_window_weeks)
+    before = np.asarray(model.history["active_share"][-2 * p.outcome_window_weeks:
+                                                      -p.outcome_window_weeks] or share)
+    trend = float(share.mean() - before.mean())
+    if share.mean() < p.faded_active_share:
+        return Outcome.FADED
+    snap = model.snapshot()
+    if share[-1] >= p.thriving_active_share and snap.trust_density >= p.thriving_trust_density \
+            and trend >= p.fading_trend:
+        return Outcome.THRIVING
+    if trend < p.fading_trend or snap.trust_density < p.smouldering_trust_density:
+        return Outcome.FADING
+    return Outcome.SMOULDERING
+
+
+def phase_of(model: NetworkModel) -> Phase:
+    """The network's current life phase (Imperial et al. 2016), from trends in active share
+    and commitment over ``phase_window_weeks``.
+
+    Activation: the first window, or while the shared goal is still unclear.
+    Collectivity: commitment growing. Institutionalisation: a stable, committed
+    core. Stability: institutionalised for two windows. Decline: active share
+    falling. Reorientation: growing again after a decline.
+    """
+    p = model.params
+    w = p.phase_window_weeks
+    prev = model.phase
+    if model.steps < w or model.goal_clarity < 0.5 and prev is Phase.ACTIVATION:
+        return Phase.ACTIVATION
+    share = _window(model, "active_share", w)
+    comm = _window(model, "mean_commitment", w)
+    d_share, d_comm = share[-1] - share[0], comm[-1] - comm[0]
+    eps = p.phase_stable_change
+    if d_share < -eps:
+        return Phase.DECLINE
+    if prev in (Phase.DECLINE, Phase.REORIENTATION) and (d_share > eps or d_comm > eps):
+        return Phase.REORIENTATION
+    if d_comm > eps or d_share > eps:
+        return Phase.COLLECTIVITY if prev is not Phase.REORIENTATION else prev
+    if share[-1] >= p.thriving_active_share:
+        stable_long = len(model.history["active_share"]) > 2 * w and abs(
+            share[-1] - model.history["active_share"][-(2 * w + 1)]) <= eps
+        if prev in (Phase.INSTITUTIONALISATION, Phase.STABILITY) and stable_long:
+            return Phase.STABILITY
+        return Phase.INSTITUTIONALISATION
+    return prev if prev is not Phase.ACTIVATION else Phase.COLLECTIVITY
+
+
+def _by_role(model: NetworkModel, ever: np.ndarray) -> dict[str, dict[str, float]]:
+    out = {}
+    for role in Role:
+        s = ever[model.role[ever] == role]
+        out[role.name.lower()] = {
+            "people": int(s.size),
+            "mean_value_received": float(model.value_cum[s].mean()) if s.size else 0.0,
+            "mean_commitment": float(model.commitment[s].mean()) if s.size else 0.0,
+            "share_active": float((model.status[s] == Status.ACTIVE).mean()) if s.size else 0.0,
+            "mean_working_groups": float(model.groups_joined[s].mean()) if s.size else 0.0,
+        }
+    return out
+
+
+def evaluation(model: NetworkModel) -> dict[str, Any]:
+    """Answer the evaluation questions of S33 and S34 for the run so far."""
+    p = model.params
+    ever = np.arange(model.used)
+    snap = model.snapshot()
+    weeks = max(1, model.steps)
+    from model import reporters
+
+    strengths = {}
+    for s in Strength:
+        who = ever[model.strengths[ever, s]]
+        strengths[s.name.lower()] = {
+            "people": int(who.size),
+            "share_active": float((model.status[who] == Status.ACTIVE).mean()) if who.size else 0.0,
+            "mean_contacts": float(model.contacts[who].mean()) if who.size else 0.0,
+        }
+    return {
+        "goal": {
+            "purpose": p.purpose.value,
+            "lifecycle": p.lifecycle.value,
+            "reached": model.goal_reached_at is not None,
+            "progress": round(model.goal_progress, 4),
+            "week_reached": model.goal_reached_at,
+            "ended_on_recognition": model.ended_at is not None,
+            "week_ended": model.ended_at,
+        },
+        "results": {
+            "value_created": round(model.value_total, 3),
+            "innovations": model.innovations,
+            "knowledge_coverage": round(reporters.knowledge_coverage(model), 4),
+            "cross_organisation_ties": snap.cross_org_ties,
+            "trust_density": round(snap.trust_density, 4),
+            "activations": len(model.activations),
+        },
+        "benefit_by_role": _by_role(model, ever),
+        "coordination": {
+            "governance": p.governance.value,
+            "has_coordinator": model.has_coordinator,
+            "budget_eur_per_month": p.coordination_budget_eur,
+            "accrued_eur": round(model.accrued_eur, 2),
+            "spent_eur": round(model.spent_eur, 2),
+            "spent_per_month_eur": round(model.spent_eur / weeks * WEEKS_PER_MONTH, 2),
+            "spend_breakdown_eur": {k: round(v, 2) for k, v in model.spend.items()},
+            "meetings_held": model.meetings_held,
+            "reach": float((model.last_attended[ever] > model.steps - p.outcome_window_weeks).mean())
+            if ever.size else 0.0,
+            "hidden_cost_eur": round(model.hidden_cost_eur(), 2),
+        },
+        "leadership": {
+            "depth": p.leadership_depth,
+            "level": LEADERSHIP_LABELS[p.leadership_depth - 1],
+            "self_organising": p.governance is Governance.SELF_ORGANISING,
+            "innovations_per_year": round(model.innovations / weeks * 52.0, 3),
+        },
+        "roles": strengths,
+        "outcome": classify_outcome(model).value,
+        "phase": model.phase.value,
+    }
+
+
+def reading(model: NetworkModel) -> str:
+    """One plain-language line on where the network is now, for trainers."""
+    snap = model.snapshot()
+    share = model.history["active_share"][-1]
+    level = ("thriving" if share >= model.params.thriving_active_share else
+             "thinning out" if share >= model.params.faded_active_share else "nearly gone")
+    return (f"Week {model.steps}: {snap.n_active} active people ({share:.0%} of seats), "
+            f"network {level}, phase {model.phase.value}; trust ties {snap.trust_density:.0%} "
+            f"of pairs, commitment {snap.mean_commitment:.2f}, {model.meetings_held} meetings held.")

@@ -1,0 +1,170 @@
+"""Model reporters: named functions of the model, computed from its arrays.
+
+Pair-based reporters share one :class:`Snapshot` of the relations among
+active participants per recorded week, so the square-sized work is done once
+per recording (and the recording interval is a parameter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+
+from model.agents import Status
+
+if TYPE_CHECKING:
+    from model.model import NetworkModel
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Pair statistics over active participants at one week."""
+
+    step: int
+    n_active: int
+    mean_familiarity: float
+    mean_trust: float
+    trust_density: float
+    largest_component_share: float
+    mean_commitment: float
+    cross_org_ties: int
+
+    @classmethod
+    def of(cls, model: NetworkModel) -> Snapshot:
+        """Compute the statistics from the model's arrays."""
+        a = model.active_slots()
+        n = a.size
+        mc = float(model.commitment[a].mean()) if n else 0.0
+        if n < 2:
+            return cls(model.steps, n, 0.0, 0.0, 0.0, float(n > 0), mc, 0)
+        fam, trust = model.rel.block(a, a, model.steps)
+        off = ~np.eye(n, dtype=bool)
+        ties = (trust >= model.params.tie_threshold) & off
+        either = ties | ties.T
+        _, labels = connected_components(csr_matrix(either), directed=False)
+        largest = np.bincount(labels).max() / n
+        cross = model.org[a][:, None] != model.org[a][None, :]
+        return cls(model.steps, n, float(fam[off].mean()), float(trust[off].mean()),
+                   float(ties.sum() / (n * (n - 1))), float(largest), mc,
+                   int(np.triu(either & cross, 1).sum()))
+
+
+def active(model: NetworkModel) -> int:
+    """Number of active participants."""
+    return int((model.status[: model.used] == Status.ACTIVE).sum())
+
+
+def present(model: NetworkModel) -> int:
+    """Number of participants who have not left (active, peripheral or dormant)."""
+    return int(model.present[: model.used].sum())
+
+
+def active_share(model: NetworkModel) -> float:
+    """Active participants over all seats ever held (a replaced person's seat counts once)."""
+    return active(model) / max(1, model.used)
+
+
+def mean_familiarity(model: NetworkModel) -> float:
+    """Mean familiarity over pairs of active participants."""
+    return model.snapshot().mean_familiarity
+
+
+def mean_trust(model: NetworkModel) -> float:
+    """Mean trust over ordered pairs of active participants."""
+    return model.snapshot().mean_trust
+
+
+def mean_commitment(model: NetworkModel) -> float:
+    """Mean commitment over active participants."""
+    return model.snapshot().mean_commitment
+
+
+def mean_commitment_all(model: NetworkModel) -> float:
+    """Mean commitment over present participants (active, peripheral and dormant)."""
+    m = model.members()
+    return float(model.commitment[m].mean()) if m.size else 0.0
+
+
+def trust_density(model: NetworkModel) -> float:
+    """Share of ordered pairs of active participants whose trust reaches the tie threshold."""
+    return model.snapshot().trust_density
+
+
+def largest_component_share(model: NetworkModel) -> float:
+    """Share of active participants in the largest component of the trust-tie graph."""
+    return model.snapshot().largest_component_share
+
+
+def cross_org_ties(model: NetworkModel) -> int:
+    """Trust ties (either direction) between active people of different organisations."""
+    return model.snapshot().cross_org_ties
+
+
+def knowledge_coverage(model: NetworkModel) -> float:
+    """Mean over ordered pairs of organisations (o1 != o2) of how well o1's present people
+    know what o2 currently does (S9)."""
+    m = model.members()
+    orgs = np.unique(model.org[m])
+    if orgs.size < 2:
+        return 0.0
+    k = model.rel.K[np.ix_(m, orgs)]
+    idx = np.searchsorted(orgs, model.org[m])
+    per_org = np.zeros((orgs.size, orgs.size))
+    np.add.at(per_org, idx, k)
+    per_org /= np.bincount(idx, minlength=orgs.size)[:, None]
+    off = ~np.eye(orgs.size, dtype=bool)
+    return float(per_org[off].mean())
+
+
+def meetings_held(model: NetworkModel) -> int:
+    """Network meetings held so far."""
+    return model.meetings_held
+
+
+def coordination_spent_eur(model: NetworkModel) -> float:
+    """Coordination money spent so far (EUR)."""
+    return model.spent_eur
+
+
+def goal_progress(model: NetworkModel) -> float:
+    """Progress toward the network's goal in [0, 1]."""
+    return model.goal_progress
+
+
+def value_created(model: NetworkModel) -> float:
+    """Value created since the previous recording (seamless client paths, support exchanges,
+    learning, ideas adopted or advocacy wins, by purpose)."""
+    return model.take_since_record("value")
+
+
+def breaches(model: NetworkModel) -> int:
+    """Encounters that broke trust since the previous recording."""
+    return int(model.take_since_record("breaches"))
+
+
+def innovations(model: NetworkModel) -> int:
+    """New practices invented so far (any purpose)."""
+    return model.innovations
+
+
+def hidden_cost_eur(model: NetworkModel) -> float:
+    """Participants' hours so far at their wage, borne by their organisations."""
+    return model.hidden_cost_eur()
+
+
+def phase(model: NetworkModel) -> str:
+    """Life phase after Imperial et al. (2016)."""
+    return model.phase.value
+
+
+MODEL_REPORTERS = {
+    f.__name__: f
+    for f in (active, present, active_share, mean_familiarity, mean_trust, mean_commitment,
+              mean_commitment_all, trust_density, largest_component_share, cross_org_ties,
+              knowledge_coverage, meetings_held, coordination_spent_eur, goal_progress,
+              value_created, breaches, innovations, hidden_cost_eur, phase)
+}
