@@ -34,6 +34,8 @@ _STRENGTH_SHARES = {
 }
 # Kinds of professional organisation drawn at set-up (residents join through their own).
 _PROFESSIONAL_KINDS = np.array([k for k in OrgKind if k is not OrgKind.RESIDENT_ASSOCIATION])
+# Lifecycles that end when their goal is reached and recognised (S30, S32).
+_ENDING = (Lifecycle.PROJECT, Lifecycle.CLIENT_PROCESS)
 _SPEND_ITEMS = ("coordinator_hours", "rooms", "coffee", "travel", "channels")
 _PERSON_SD = 0.1  # spread of initial commitment and autonomy between people (assumption)
 
@@ -84,6 +86,7 @@ class NetworkModel(mesa.Model):
         self.relay_paid = False
         self.followed_up = np.empty(0, dtype=np.int64)
         self.goal_clarity = 0.5
+        self.goal_value = p.goal_value_per_person * self.initial_size
         self.goal_progress = 0.0
         self.goal_reached_at: int | None = None
         self.ended_at: int | None = None
@@ -99,6 +102,8 @@ class NetworkModel(mesa.Model):
         self.phase = Phase.ACTIVATION
         self._snapshot_cache: Snapshot | None = None
 
+        self.n_circles = max(1, -(-self.initial_size // p.max_meeting_size))
+        self._next_circle = 0
         self._create_population(n_res)
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
         self._record_history()
@@ -144,6 +149,7 @@ class NetworkModel(mesa.Model):
         self.collaborated = np.zeros(cap, dtype=bool)
         self.met = np.zeros(cap, dtype=bool)
         self.resident = np.zeros(cap, dtype=bool)
+        self.circle = np.zeros(cap, dtype=np.int64)
         self.contacts = np.zeros(cap, dtype=np.int64)
         self.groups_joined = np.zeros(cap, dtype=np.int64)
         self.last_attended = np.full(cap, -10_000, dtype=np.int64)
@@ -232,6 +238,8 @@ class NetworkModel(mesa.Model):
                                       + 0.5 * p.dialogue_skill_sd * rng.standard_normal(4), 0, 1)
         self.present[slot] = True
         self.org[slot] = o
+        self.circle[slot] = self._next_circle
+        self._next_circle = (self._next_circle + 1) % self.n_circles
         self.resident[slot] = self.org_kind[o] == OrgKind.RESIDENT_ASSOCIATION
         self.commitment[slot] = np.clip(commitment + _PERSON_SD * rng.standard_normal(), 0, 1)
         self.autonomy_base[slot] = np.clip(1.0 - _PERSON_SD * abs(rng.standard_normal()), 0, 1)
@@ -391,16 +399,16 @@ class NetworkModel(mesa.Model):
                     self._pay("channels", fee)
                 else:
                     virtual_channel = False
-            cost = self._meeting_cost(invited.size, virtual_channel)
+            # Worst case: everyone invited comes, and so does everyone followed up this week.
+            cost = self._meeting_cost(invited.size + p.followups_per_week, virtual_channel)
             # Meetings come first: until one is held, the coordinator keeps what it will need.
             reserve = cost["total"]
             due = self.weeks_since_meeting >= self._meeting_interval() and invited.size
-            # The worst case (everyone invited comes) is reserved, so spending never exceeds the budget.
             if due and self.balance >= cost["total"]:
                 self._pay("coordinator_hours", cost["prep"])
                 self._pay("rooms", cost["room"])
                 self._hold_meeting(invited, p.facilitation, cost["room_share"])
-                reserve = 0.0
+                reserve = cost["total"] - cost["prep"] - cost["room"]  # coffee and travel to come
             relay_cost = p.relay_hours_per_week * wage
             if relay_cost > 0 and self.balance - reserve >= relay_cost:
                 self._pay("coordinator_hours", relay_cost)
@@ -421,7 +429,9 @@ class NetworkModel(mesa.Model):
             room_share = 1.0  # no paid channel this week: meet in a room
         room = 0.0 if (room_share == 0.0 or p.rotating_meeting) else p.room_eur
         per_head = (p.coffee_eur + p.travel_eur) * room_share
-        prep_eur = prep * p.coordinator_wage_eur
+        # Each circle of a big network is a meeting of its own to prepare and host.
+        prep_eur = prep * p.coordinator_wage_eur * self.n_circles
+        room *= self.n_circles
         return {"prep": prep_eur, "room": room, "room_share": room_share,
                 "total": prep_eur + room + per_head * invited}
 
@@ -536,9 +546,11 @@ class NetworkModel(mesa.Model):
         q = p.cluster_tendency * (1.0 - f)
         pp = 1.0 - p.newcomer_pull * f
         groups: list[np.ndarray] = []
-        first_timers = a[~self.met[a]]
-        for _ in range(p.conversation_rounds):
-            groups.extend(self._conversation_groups(a, known, local, first_timers, pp, q))
+        for c in range(self.n_circles):
+            here = a[self.circle[a] == c]
+            first_timers = here[~self.met[here]]
+            for _ in range(p.conversation_rounds):
+                groups.extend(self._conversation_groups(a, here, known, local, first_timers, pp, q))
         self.met[a] = True
         # Dialogic skill grows in facilitated meetings (S20, S5).
         self.dialogue[a] += p.dialogue_learning_rate * f * (1 - self.dialogue[a])
@@ -551,15 +563,16 @@ class NetworkModel(mesa.Model):
             k[a, self.host] += p.rotating_knowledge_gain * (1 - k[a, self.host])
         self._purpose_value(groups)
 
-    def _conversation_groups(self, a: np.ndarray, known: np.ndarray, local: dict[int, int],
-                             first_timers: np.ndarray, p_incumbent: float, q: float,
-                             ) -> list[np.ndarray]:
+    def _conversation_groups(self, a: np.ndarray, here: np.ndarray, known: np.ndarray,
+                             local: dict[int, int], first_timers: np.ndarray, p_incumbent: float,
+                             q: float) -> list[np.ndarray]:
         """Split the attendees into small groups with the team-assembly rule: unfacilitated,
         people cluster with those they know (high q); facilitation mixes organisations and
         seats first-timers early (Jarvensivu 2019)."""
         p, rng = self.params, self.rng
         newcomers = list(rng.permutation(first_timers))
-        unassigned = np.ones(a.size, dtype=bool)
+        unassigned = np.zeros(a.size, dtype=bool)
+        unassigned[[local[int(s)] for s in here]] = True
         unassigned[[local[int(s)] for s in newcomers]] = False  # they come via new_member
 
         def new_member() -> int | None:
@@ -643,8 +656,8 @@ class NetworkModel(mesa.Model):
     def _goal_work(self, attendees: np.ndarray, groups: list[np.ndarray]) -> None:
         """Meetings clarify the shared goal when a coordinator or goal builder works on it (S14b, S24)."""
         p = self.params
-        if self.goal_reached_at is not None:
-            return  # nothing left to aim for once the goal is reached (S32)
+        if self.goal_reached_at is not None and p.lifecycle in _ENDING:
+            return  # a finished project has nothing left to aim for (S32)
         workers = float(self.has_coordinator and self.facilitation_now == p.facilitation) \
             * p.facilitation + float(self.strengths[attendees, Strength.GOAL_BUILDER].any())
         if p.anticipation_dialogue:
@@ -696,15 +709,15 @@ class NetworkModel(mesa.Model):
             initiators = np.empty(0, dtype=np.int64)
         groups: list[np.ndarray] = []
         if initiators.size:
-            fam, trust = self.rel.block(initiators, active, self.steps)
+            fam, _ = self.rel.block(initiators, active, self.steps)
             knows = fam >= p.acquaintance_threshold
-            trusts = trust >= p.tie_threshold
+            worked = fam >= p.collaborator_familiarity
             for r, who in enumerate(initiators):
                 pool = active[knows[r] & (active != who)]
                 if pool.size == 0:
                     continue
-                ties = set(active[trusts[r]].tolist())
-                ties.add(int(who))
+                # Past collaborators: people the initiator knows well (Guimera et al. 2005).
+                ties = set(active[worked[r]].tolist())
                 incumbents = pool[self.collaborated[pool]]
                 fresh = list(rng.permutation(pool[~self.collaborated[pool]]))
 
@@ -713,7 +726,6 @@ class NetworkModel(mesa.Model):
 
                 def collaborators_of(team: list[int], pool: np.ndarray = pool,
                                      ties: set = ties) -> np.ndarray:
-                    # Past collaborators: the initiator's trusted ties within reach.
                     return np.array([x for x in pool.tolist() if x in ties and x not in team],
                                     dtype=np.int64)
 
@@ -739,28 +751,43 @@ class NetworkModel(mesa.Model):
         total = float(amount.sum())
         self.value_total += total
         self._since_record["value"] += total
-        self.goal_progress = min(1.0, self.value_total / self.params.goal_value)
+        self.goal_progress = min(1.0, self.value_total / self.goal_value)
 
     def _purpose_value(self, groups: list[np.ndarray]) -> None:
-        """Value that groups yield for peer-support and learning networks (S4, S5)."""
+        """Value that talking and working together yields, by purpose (S4-S8, S10, S13).
+
+        A member's benefit from a group is the trust (rescaled above the prior)
+        in the best partner the purpose lets them draw on: for peer support,
+        seekers draw on non-seekers (S4); for learning, everyone draws on anyone
+        and dialogic skill grows (S5); for client service, partners from other
+        organisations fit services together (S8, S10); for advocacy, the work
+        is preparation that pays off only at decision windows (S6); innovation
+        networks gain value only from new practices (see ``_innovate``, S7).
+        """
         p = self.params
-        if p.purpose not in (Purpose.PEER_SUPPORT, Purpose.LEARNING):
+        if p.purpose is Purpose.INNOVATION:
             return
         i, j, g = self._pairs(groups)
         if i.size == 0:
             return
-        trusted = self.rel.trust(i, j, self.steps) >= p.tie_threshold
+        t = self.rel.trust(i, j, self.steps)
+        benefit = np.clip((t - p.trust_prior) / (1.0 - p.trust_prior), 0.0, 1.0)
         if p.purpose is Purpose.PEER_SUPPORT:
-            # Seekers receive support from trusted peers who are not seekers themselves (S4).
-            ok = trusted & (self.role[i] == Role.SEEKER) & (self.role[j] != Role.SEEKER)
-        else:
-            ok = trusted  # everyone with a trusted partner learns something (S5)
-        learners = np.unique(i[ok])
-        if learners.size:
-            self._add_value(learners, 1.0)
-            if p.purpose is Purpose.LEARNING:
-                d = self.dialogue[learners]
-                self.dialogue[learners] = d + p.dialogue_learning_rate * (1 - d)
+            benefit *= (self.role[i] == Role.SEEKER) & (self.role[j] != Role.SEEKER)
+        elif p.purpose is Purpose.CLIENT_SERVICE:
+            benefit *= self.org[i] != self.org[j]
+        best = np.zeros(self.capacity)
+        np.maximum.at(best, i, benefit)
+        who = np.flatnonzero(best)
+        if who.size == 0:
+            return
+        if p.purpose is Purpose.ADVOCACY:
+            self.advocacy_stock += float(best[who].sum())
+            return
+        self._add_value(who, best[who])
+        if p.purpose is Purpose.LEARNING:
+            d = self.dialogue[who]
+            self.dialogue[who] = d + p.dialogue_learning_rate * best[who, None] * (1 - d)
 
     def _innovate(self, groups: list[np.ndarray]) -> None:
         """Diverse, trusting groups invent new practices, mostly at open will (S7, S15, S22, S27)."""
@@ -813,7 +840,6 @@ class NetworkModel(mesa.Model):
         if p.purpose is not Purpose.ADVOCACY:
             return
         active = self.active_slots()
-        self.advocacy_stock += 0.1 * active.size * float(self.meeting_this_week)
         if self.steps % p.decision_window_weeks:
             return
         snap = self.snapshot()
@@ -903,8 +929,7 @@ class NetworkModel(mesa.Model):
         p, rng = self.params, self.rng
         if self.goal_progress >= 1.0 and self.goal_reached_at is None:
             self.goal_reached_at = self.steps
-        ends = p.lifecycle in (Lifecycle.PROJECT, Lifecycle.CLIENT_PROCESS)
-        if ends and self.goal_reached_at is not None and self.ended_at is None \
+        if p.lifecycle in _ENDING and self.goal_reached_at is not None and self.ended_at is None \
                 and rng.random() < p.goal_recognition:
             self.ended_at = self.steps
             self.running = False

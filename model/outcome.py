@@ -54,9 +54,11 @@ def classify_outcome(model: NetworkModel) -> Outcome:
     Rules, in order: *completed* if a project or client process was ended on
     reaching its goal; *faded* if the mean active share over the window is
     below ``faded_active_share``; *thriving* if the final active share and
-    trust-tie density reach their thriving thresholds and the mean active
+    the share of active people in the largest trust-tie component reach their
+    thriving thresholds and the mean active
     share did not fall by more than ``fading_trend`` from the previous window
-    to the final one; *fading* if it fell by more than that, or if too few trust ties are left to smoulder;
+    to the final one; *fading* if it fell by more than that, or if fewer than
+    ``smouldering_ties_per_person`` trust ties per active person are left;
     otherwise *smouldering* (few active, but ties kept warm).
     """
     p = model.params
@@ -69,10 +71,12 @@ def classify_outcome(model: NetworkModel) -> Outcome:
     if share.mean() < p.faded_active_share:
         return Outcome.FADED
     snap = model.snapshot()
-    if share[-1] >= p.thriving_active_share and snap.trust_density >= p.thriving_trust_density \
+    ties_per_person = snap.trust_density * max(0, snap.n_active - 1)
+    if share[-1] >= p.thriving_active_share \
+            and snap.largest_component_share >= p.thriving_component_share \
             and trend >= p.fading_trend:
         return Outcome.THRIVING
-    if trend < p.fading_trend or snap.trust_density < p.smouldering_trust_density:
+    if trend < p.fading_trend or ties_per_person < p.smouldering_ties_per_person:
         return Outcome.FADING
     return Outcome.SMOULDERING
 

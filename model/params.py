@@ -126,7 +126,7 @@ class DialogueParams:
 class CoordinationParams:
     """The coordinator, the budget and the meetings (S25, S26, S28)."""
 
-    coordination_budget_eur: float = param(1500.0, "EUR/month", 0.0, 20000.0, "S28", "Money for coordination per month")
+    coordination_budget_eur: float = param(1500.0, "EUR/month", 0.0, 200000.0, "S28", "Money for coordination per month")
     meeting_interval_weeks: int = param(4, "weeks", 1, 26, "S26", "Planned interval between network meetings")
     facilitation: float = param(0.7, "0-1", 0.0, 1.0, "S25, S26", "Coordinator's facilitation skill")
     structure: float = param(0.2, "0-1", 0.0, 1.0, "S25", "Heaviness of formal structure (reports, protocols, mandatory agenda)")
@@ -141,6 +141,7 @@ class CoordinationParams:
     followup_boost: float = param(0.15, "share of gap", 0.0, 1.0, "S26", "Share of the gap to full commitment closed by a follow-up contact")
     recruit_success: float = param(0.5, "probability", 0.0, 1.0, "S24", "Chance a coordinator's recruitment attempt brings someone in")
     hybrid_in_person_share: float = param(0.5, "share", 0.0, 1.0, "assumption", "Share of attendees present in the room at a hybrid meeting")
+    max_meeting_size: int = param(30, "people", 5, 500, "assumption", "Largest meeting; bigger networks meet in parallel circles of stable membership")
     conversation_group_size: int = param(4, "people", 2, 12, "Jarvensivu 2019", "Size of the small groups people talk in at a meeting")
     conversation_rounds: int = param(2, "rounds", 1, 6, "Jarvensivu 2019", "Rounds of small-group conversation per meeting, regrouped each round")
     cluster_tendency: float = param(0.8, "probability", 0.0, 1.0, "Jarvensivu 2019", "Without facilitation, chance to join a group with someone already known")
@@ -192,9 +193,10 @@ class DynamicsParams:
     repeat_collaborator_probability: float = param(0.6, "probability", 0.0, 1.0, "Guimera et al. 2005", "Chance an incumbent is a past collaborator of a member (q)")
     commitment_rate: float = param(0.08, "1/week", 0.0, 1.0, "S14, S18", "Speed at which commitment moves toward its motivated level")
     lift: float = param(0.03, "per contact", 0.0, 0.5, "S24", "Commitment lift from working with a committer or enthusiast")
-    value_half_saturation: float = param(0.5, "value/week", 0.01, 10.0, "assumption", "Value received per week that gives half the motivational effect")
+    value_half_saturation: float = param(0.15, "value/week", 0.01, 10.0, "assumption", "Value received per week that gives half the motivational effect")
     self_convene_rate: float = param(0.5, "1/week", 0.0, 2.0, "S17, S21", "Chance per week that a committed convener calls a meeting, without a coordinator")
     acquaintance_threshold: float = param(0.15, "0-1", 0.0, 1.0, "assumption", "Familiarity at which two people know each other well enough to work together")
+    collaborator_familiarity: float = param(0.3, "0-1", 0.0, 1.0, "Guimera et al. 2005", "Familiarity marking a past collaborator, preferred when forming a working group")
     virtual_encounter_factor: float = param(0.6, "x", 0.0, 1.0, "assumption", "Familiarity and trust gains of an online encounter relative to a face-to-face one")
     trust_builder_atmosphere: float = param(0.15, "0-1", 0.0, 1.0, "S24", "Atmosphere added to a group by a trust builder in it")
     anticipation_atmosphere: float = param(0.15, "0-1", 0.0, 1.0, "S37", "Atmosphere added by a structured anticipation dialogue")
@@ -210,9 +212,9 @@ class DynamicsParams:
 class MotivationParams:
     """Weights of the motivational sources of commitment (S14) and costs of time."""
 
-    weight_value: float = param(0.35, "weight", 0.0, 1.0, "S2, S14", "Weight of value received")
-    weight_autonomy: float = param(0.15, "weight", 0.0, 1.0, "S14a", "Weight of autonomy")
-    weight_purpose: float = param(0.2, "weight", 0.0, 1.0, "S14b", "Weight of a shared goal")
+    weight_value: float = param(0.45, "weight", 0.0, 1.0, "S2, S14", "Weight of value received")
+    weight_autonomy: float = param(0.1, "weight", 0.0, 1.0, "S14a", "Weight of autonomy")
+    weight_purpose: float = param(0.15, "weight", 0.0, 1.0, "S14b", "Weight of a shared goal")
     weight_skills: float = param(0.15, "weight", 0.0, 1.0, "S14c", "Weight of using and developing one's skills")
     weight_ties: float = param(0.15, "weight", 0.0, 1.0, "S18", "Weight of trusted ties (the reinforcing cycle)")
     overload_penalty: float = param(0.5, "per unit", 0.0, 2.0, "S16, S25", "Commitment lost per unit of time demanded beyond the allocation")
@@ -226,7 +228,7 @@ class MotivationParams:
 class ValueParams:
     """What each purpose yields (S4-S8) and the goal (S32, S36)."""
 
-    goal_value: float = param(150.0, "value units", 1.0, 10000.0, "S32, S36", "Value that reaches the network's goal")
+    goal_value_per_person: float = param(15.0, "value units/person", 0.1, 1000.0, "S32, S36", "Value per founding participant that reaches the network's goal")
     client_cases_per_week: float = param(0.3, "cases/person/week", 0.0, 5.0, "S8, S10", "Client cases needing another organisation, per participant")
     knowledge_threshold: float = param(0.4, "0-1", 0.0, 1.0, "S9", "Knowledge of an organisation needed to route a client there")
     decision_window_weeks: int = param(13, "weeks", 1, 104, "S6", "Interval between political decision windows (advocacy)")
@@ -275,9 +277,9 @@ class ObservationParams:
     record_every: int = param(1, "weeks", 1, 52, "assumption", "Recording interval of the model reporters")
     outcome_window_weeks: int = param(13, "weeks", 1, 104, "assumption", "Final weeks over which the outcome is judged")
     thriving_active_share: float = param(0.5, "share", 0.0, 1.0, "assumption", "Active share at or above which a network can be thriving")
-    thriving_trust_density: float = param(0.1, "share", 0.0, 1.0, "assumption", "Trust-tie density at or above which a network can be thriving")
+    thriving_component_share: float = param(0.5, "share", 0.0, 1.0, "assumption", "Share of active people in the largest trust-tie component at or above which a network can be thriving")
     faded_active_share: float = param(0.1, "share", 0.0, 1.0, "assumption", "Active share below which the network has faded")
-    smouldering_trust_density: float = param(0.03, "share", 0.0, 1.0, "S31", "Trust-tie density kept by a smouldering network")
+    smouldering_ties_per_person: float = param(0.5, "ties", 0.0, 20.0, "S31", "Trust ties per active person that a smouldering network keeps warm")
     phase_window_weeks: int = param(13, "weeks", 2, 104, "Imperial et al. 2016", "Window over which phase trends are judged")
     phase_stable_change: float = param(0.03, "share/window", 0.0, 0.5, "assumption", "Change in active share or commitment that still counts as stable")
     fading_trend: float = param(-0.05, "share/window", -1.0, 0.0, "assumption", "Fall of mean active share from the previous window to the final one that counts as fading")

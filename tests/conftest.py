@@ -1,0 +1,37 @@
+"""Shared fixtures and helpers for the model tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model import NetworkModel
+
+# Network sizes the pattern tests cover: (organisations, people per organisation).
+SMALL = {"n_organisations": 5, "participants_per_organisation": 4}  # 20 people
+LARGE = {"n_organisations": 40, "participants_per_organisation": 5}  # 200 people
+# The default budget per founding participant (1500 EUR / 24 people); budgets scale with size.
+EUR_PER_PERSON = 62.5
+
+
+def people(size: dict) -> int:
+    """Founding participants of a size spec."""
+    return size["n_organisations"] * size["participants_per_organisation"]
+
+
+def run(seed: int, steps: int, **kw) -> NetworkModel:
+    """One seeded run."""
+    m = NetworkModel(rng=seed, **kw)
+    m.run_for(steps)
+    return m
+
+
+def final(model: NetworkModel) -> pd.Series:
+    """The last recorded row of the model reporters."""
+    return model.datacollector.get_model_vars_dataframe().iloc[-1]
+
+
+@pytest.fixture(scope="session")
+def rng() -> np.random.Generator:
+    return np.random.default_rng(20261128)
