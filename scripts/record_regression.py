@@ -1,4 +1,5 @@
 """Print the default scenario's regression values to paste into tests/test_regression.py."""
+# Run from the repository root: PYTHONPATH=. .venv/bin/python scripts/record_regression.py
 
 from model import DEFAULT_STEPS, NetworkModel
 from tests.test_regression import EXPECTED
