@@ -75,7 +75,7 @@ def param(
 class NetworkParams:
     """Size, purpose, lifecycle and openness of the network."""
 
-    n_organisations: int = param(8, "organisations", 2, 80, "assumption", "Organisations in the network at the start")
+    n_organisations: int = param(8, "organisations", 2, 1000, "assumption", "Organisations in the network at the start")
     participants_per_organisation: int = param(3, "people", 1, 20, "assumption", "Representatives per organisation at the start")
     purpose: Purpose = param(Purpose.CLIENT_SERVICE, "", None, None, "S4-S8", "What the network is for", choices=Purpose)
     lifecycle: Lifecycle = param(Lifecycle.PERMANENT, "", None, None, "S29-S32", "Permanent, client process, smouldering or project", choices=Lifecycle)
@@ -441,11 +441,11 @@ class Params:
                 out[f.name] = v.value if isinstance(v, enum.Enum) else v
         return out
 
-    def __getattr__(self, name: str) -> Any:
-        # Flat read access (params.facilitation) for convenience; groups stay the truth.
-        if name in PARAMETERS:
-            return getattr(object.__getattribute__(self, PARAMETERS[name].group), name)
-        raise AttributeError(name)
+    def __post_init__(self) -> None:
+        # Flat read access (params.facilitation), copied once from the groups, which stay the
+        # truth; plain attributes because the schedule reads them every week.
+        for info in PARAMETERS.values():
+            object.__setattr__(self, info.name, getattr(getattr(self, info.group), info.name))
 
     def check(self) -> None:
         """Cross-parameter consistency that single bounds cannot express."""
