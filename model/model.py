@@ -540,22 +540,24 @@ class NetworkModel(mesa.Model):
         p, rng = self.params, self.rng
         a = self.attendees
         f = self.facilitation_now
-        fam, _ = self.rel.block(a, a, self.steps)
-        known = fam >= p.acquaintance_threshold
-        local = {int(s): k for k, s in enumerate(a)}
         q = p.cluster_tendency * (1.0 - f)
         pp = 1.0 - p.newcomer_pull * f
         groups: list[np.ndarray] = []
         for c in range(self.n_circles):
             here = a[self.circle[a] == c]
-            first_timers = here[~self.met[here]]
+            if here.size < 2:
+                continue
+            fam, _ = self.rel.block(here, here, self.steps)
+            known = fam >= p.acquaintance_threshold
+            first = ~self.met[here]
             for _ in range(p.conversation_rounds):
-                groups.extend(self._conversation_groups(a, here, known, local, first_timers, pp, q))
+                groups.extend(here[g] for g in self._conversation_groups(known, first, pp, q))
         self.met[a] = True
         # Dialogic skill grows in facilitated meetings (S20, S5).
         self.dialogue[a] += p.dialogue_learning_rate * f * (1 - self.dialogue[a])
-        room = dict(zip(a.tolist(), self.in_room.tolist(), strict=True))
-        self._encounter(groups, in_room=room)
+        face = np.zeros(self.capacity, dtype=bool)
+        face[a] = self.in_room
+        self._encounter(groups, face=face)
         self._goal_work(a, groups)
         if p.rotating_meeting and self.n_orgs:
             self.host = (self.host + 1) % self.n_orgs
@@ -563,32 +565,32 @@ class NetworkModel(mesa.Model):
             k[a, self.host] += p.rotating_knowledge_gain * (1 - k[a, self.host])
         self._purpose_value(groups)
 
-    def _conversation_groups(self, a: np.ndarray, here: np.ndarray, known: np.ndarray,
-                             local: dict[int, int], first_timers: np.ndarray, p_incumbent: float,
+    def _conversation_groups(self, known: np.ndarray, first: np.ndarray, p_incumbent: float,
                              q: float) -> list[np.ndarray]:
-        """Split the attendees into small groups with the team-assembly rule: unfacilitated,
-        people cluster with those they know (high q); facilitation mixes organisations and
-        seats first-timers early (Jarvensivu 2019)."""
+        """Split one circle's attendees into small groups with the team-assembly rule:
+        unfacilitated, people cluster with those they know (high q); facilitation mixes
+        organisations and seats first-timers early (Jarvensivu 2019).
+
+        Works on local indices 0..n-1 of the circle; ``known`` is who knows whom and
+        ``first`` marks first-timers, who enter as the rule's newcomers.
+        """
         p, rng = self.params, self.rng
-        newcomers = list(rng.permutation(first_timers))
-        unassigned = np.zeros(a.size, dtype=bool)
-        unassigned[[local[int(s)] for s in here]] = True
-        unassigned[[local[int(s)] for s in newcomers]] = False  # they come via new_member
+        newcomers = list(rng.permutation(np.flatnonzero(first)))
+        unassigned = ~first
 
         def new_member() -> int | None:
             return int(newcomers.pop()) if newcomers else None
 
         def collaborators_of(team: list[int]) -> np.ndarray:
-            rows = [local[t] for t in team]
-            return a[known[rows].any(axis=0) & unassigned]
+            return np.flatnonzero(known[team].any(axis=0) & unassigned)
 
         groups: list[np.ndarray] = []
         while unassigned.any() or newcomers:
-            team = assemble_team(rng, p.conversation_group_size, p_incumbent, q, a[unassigned],
-                                 collaborators_of, new_member)
+            team = assemble_team(rng, p.conversation_group_size, p_incumbent, q,
+                                 np.flatnonzero(unassigned), collaborators_of, new_member)
             if not team:
                 break
-            unassigned[[local[t] for t in team]] = False
+            unassigned[team] = False
             groups.append(np.asarray(team))
         return groups
 
@@ -608,7 +610,7 @@ class NetworkModel(mesa.Model):
             return e, e, e
         return np.concatenate(ii), np.concatenate(jj), np.concatenate(gg)
 
-    def _encounter(self, groups: list[np.ndarray], in_room: dict[int, bool] | None = None) -> None:
+    def _encounter(self, groups: list[np.ndarray], face: np.ndarray | None = None) -> None:
         """Familiarity, trust and knowledge updates for everyone who talked in a group."""
         p, rng = self.params, self.rng
         i, j, g = self._pairs(groups)
@@ -617,11 +619,9 @@ class NetworkModel(mesa.Model):
         now = self.steps
         self.rel.settle(i, j, now)
         rel = self.rel
-        factor = np.ones(i.size)
-        if in_room is not None:
-            face = np.fromiter((in_room.get(int(x), True) for x in i), bool, i.size)
-            face_j = np.fromiter((in_room.get(int(x), True) for x in j), bool, j.size)
-            factor = np.where(face & face_j, 1.0, p.virtual_encounter_factor)
+        # Online encounters build less than meeting face to face; working groups meet in person.
+        factor = (np.ones(i.size) if face is None
+                  else np.where(face[i] & face[j], 1.0, p.virtual_encounter_factor))
         rel.F[i, j] += p.familiarity_gain * factor * (1 - rel.F[i, j])
         # Atmosphere: facilitation, leadership depth, anticipation dialogue, trust builders (S19, S24, S27).
         has_tb = np.bincount(g, weights=self.strengths[i, Strength.TRUST_BUILDER],
@@ -707,32 +707,7 @@ class NetworkModel(mesa.Model):
             initiators = active[rng.random(active.size) < rate]
         else:
             initiators = np.empty(0, dtype=np.int64)
-        groups: list[np.ndarray] = []
-        if initiators.size:
-            fam, _ = self.rel.block(initiators, active, self.steps)
-            knows = fam >= p.acquaintance_threshold
-            worked = fam >= p.collaborator_familiarity
-            for r, who in enumerate(initiators):
-                pool = active[knows[r] & (active != who)]
-                if pool.size == 0:
-                    continue
-                # Past collaborators: people the initiator knows well (Guimera et al. 2005).
-                ties = set(active[worked[r]].tolist())
-                incumbents = pool[self.collaborated[pool]]
-                fresh = list(rng.permutation(pool[~self.collaborated[pool]]))
-
-                def new_member(fresh: list = fresh) -> int | None:
-                    return int(fresh.pop()) if fresh else None
-
-                def collaborators_of(team: list[int], pool: np.ndarray = pool,
-                                     ties: set = ties) -> np.ndarray:
-                    return np.array([x for x in pool.tolist() if x in ties and x not in team],
-                                    dtype=np.int64)
-
-                seats = assemble_team(rng, p.working_group_size - 1, p.incumbent_probability,
-                                      p.repeat_collaborator_probability, incumbents,
-                                      collaborators_of, new_member)
-                groups.append(np.array([int(who), *seats], dtype=np.int64))
+        groups = self._working_groups(initiators, active) if initiators.size else []
         if groups:
             members = np.concatenate(groups)
             self.collaborated[members] = True
@@ -744,6 +719,44 @@ class NetworkModel(mesa.Model):
             self._purpose_value(groups)
         self._client_cases(active)
         self._advocacy_window()
+
+    def _working_groups(self, initiators: np.ndarray, active: np.ndarray) -> list[np.ndarray]:
+        """Each initiator forms a working group with the team-assembly rule (Guimera et al.
+        2005) among the people it thinks of this week: ``collaboration_candidates`` active
+        people drawn at random, of whom those it knows are available. Incumbents have worked
+        in a group before; past collaborators are those a member knows well."""
+        p, rng, now = self.params, self.rng, self.steps
+        k = p.collaboration_candidates
+        cand = active[rng.integers(active.size, size=(initiators.size, k))]
+        fam_who = self.rel.familiarity(np.repeat(initiators, k), cand.ravel(), now).reshape(cand.shape)
+        available = (fam_who >= p.acquaintance_threshold) & (cand != initiators[:, None])
+        # Who knows whom well among each initiator's candidates (small k x k blocks, one gather).
+        fam_cc = self.rel.familiarity(cand[:, :, None], cand[:, None, :], now)
+        worked_cc = fam_cc >= p.collaborator_familiarity
+        worked_who = fam_who >= p.collaborator_familiarity
+        groups: list[np.ndarray] = []
+        for r in np.flatnonzero(available.any(axis=1)):
+            c, ok = cand[r], available[r]
+            # Local ids: 0..k-1 are candidates (duplicates removed), k is the initiator.
+            first = np.zeros(k, dtype=bool)
+            first[np.unique(c, return_index=True)[1]] = True
+            ok = ok & first
+            seasoned = self.collaborated[c]
+            incumbents = np.flatnonzero(ok & seasoned)
+            fresh = list(rng.permutation(np.flatnonzero(ok & ~seasoned)))
+            well = np.vstack([worked_cc[r], worked_who[r][None, :]]) & ok[None, :]
+
+            def new_member(fresh: list = fresh) -> int | None:
+                return int(fresh.pop()) if fresh else None
+
+            def collaborators_of(team: list[int], well: np.ndarray = well) -> np.ndarray:
+                return np.flatnonzero(well[[k, *team]].any(axis=0))
+
+            seats = assemble_team(rng, p.working_group_size - 1, p.incumbent_probability,
+                                  p.repeat_collaborator_probability, incumbents,
+                                  collaborators_of, new_member)
+            groups.append(np.array([int(initiators[r]), *c[seats]], dtype=np.int64))
+        return groups
 
     def _add_value(self, slots: np.ndarray, amount: np.ndarray | float) -> None:
         amount = np.broadcast_to(np.asarray(amount, dtype=float), slots.shape)
@@ -825,14 +838,30 @@ class NetworkModel(mesa.Model):
         target = rng.integers(self.n_orgs - 1, size=who.size)
         target = np.where(target >= self.org[who], target + 1, target)
         known = self.rel.K[who, target] >= p.knowledge_threshold
-        members = self.members()
-        _, trust = self.rel.block(who[known], members, self.steps)
-        in_target = self.org[members][None, :] == target[known][:, None]
-        trusted = ((trust >= p.tie_threshold) & in_target).any(axis=1)
-        seamless = np.zeros(who.size, dtype=bool)
-        seamless[np.flatnonzero(known)[trusted]] = True
+        who, target = who[known], target[known]
+        # The people of each target organisation, as a padded table (-1 = no one).
+        roster = self._roster()
+        there = roster[target]
+        valid = there >= 0
+        trust = self.rel.trust(np.broadcast_to(who[:, None], there.shape)[valid], there[valid],
+                               self.steps)
+        trusted = np.zeros(there.shape, dtype=bool)
+        trusted[valid] = trust >= p.tie_threshold
+        seamless = trusted.any(axis=1)
         if seamless.any():
             self._add_value(who[seamless], 1.0)
+
+    def _roster(self) -> np.ndarray:
+        """Present people of each organisation as rows of a table padded with -1."""
+        m = self.members()
+        org = self.org[m]
+        order = np.argsort(org, kind="stable")
+        m, org = m[order], org[order]
+        counts = np.bincount(org, minlength=self.n_orgs)
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        table = np.full((self.n_orgs, max(1, counts.max(initial=0))), -1, dtype=np.int64)
+        table[org, np.arange(m.size) - starts[org]] = m
+        return table
 
     def _advocacy_window(self) -> None:
         """At a decision window a connected, committed coalition influences decisions (S6)."""

@@ -188,6 +188,7 @@ class DynamicsParams:
     relay_gain: float = param(0.08, "1/week", 0.0, 1.0, "S24, S26", "Knowledge renewed per week by relaying")
     broker_contacts_per_week: int = param(2, "contacts", 0, 20, "S24", "Contacts a broker relays to each week")
     collaboration_rate: float = param(0.25, "1/week", 0.0, 2.0, "S2, S10", "Working groups started per active participant per week, at full commitment")
+    collaboration_candidates: int = param(12, "people", 1, 100, "assumption", "People an initiator thinks of when forming a working group in a week")
     working_group_size: int = param(3, "people", 2, 8, "Guimera et al. 2005", "Members of a working group (m)")
     incumbent_probability: float = param(0.7, "probability", 0.0, 1.0, "Guimera et al. 2005", "Chance a working-group seat goes to someone who has collaborated before (p)")
     repeat_collaborator_probability: float = param(0.6, "probability", 0.0, 1.0, "Guimera et al. 2005", "Chance an incumbent is a past collaborator of a member (q)")
