@@ -1,5 +1,6 @@
 """verkosto's simulation: organisations and participants building familiarity, trust and
-commitment (see docs/ODD.md)."""
+commitment (see docs/ODD.md).
+"""
 
 from model.agents import Organisation, OrgKind, Participant, Role, Status, Strength
 from model.model import DEFAULT_STEPS, NetworkModel

@@ -14,7 +14,7 @@ team (if any of them is not on it yet), otherwise among all incumbents.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -27,6 +27,7 @@ def assemble_team(
     incumbents: np.ndarray,
     collaborators_of: Callable[[list[int]], np.ndarray],
     new_member: Callable[[], int | None],
+    founders: Sequence[int] = (),
 ) -> list[int]:
     """Assemble one team of at most ``m`` members.
 
@@ -40,13 +41,17 @@ def assemble_team(
             collaborators who are available incumbents (may include members).
         new_member: Returns a newcomer's id, or ``None`` when no newcomer is
             available (the seat then goes to an incumbent if one is left).
+        founders: Members already on the team before the first seat is filled
+            (the network model's initiator of a working group); they count
+            toward ``m`` and their past collaborators are preferred from the
+            first seat on. The docking experiment starts with none.
 
     Returns:
-        The member ids in the order they were chosen; shorter than ``m`` only
+        The member ids, founders first, then in the order chosen; shorter than ``m`` only
         when neither incumbents nor newcomers are left.
     """
-    team: list[int] = []
-    for _ in range(m):
+    team: list[int] = list(founders)
+    for _ in range(m - len(team)):
         free = _without(incumbents, team)
         choose_incumbent = free.size > 0 and rng.random() < p
         member: int | None = None

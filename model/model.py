@@ -14,10 +14,11 @@ from typing import Any
 import mesa
 import numpy as np
 
+from model import reporters
 from model.agents import Organisation, OrgKind, Participant, Role, Status, Strength
 from model.formation import assemble_team
 from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
-from model.params import WEEKS_PER_MONTH, Channel, Governance, Lifecycle, Params, Purpose
+from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Channel, Governance, Lifecycle, Params, Purpose
 from model.relations import Relations
 from model.reporters import MODEL_REPORTERS, Snapshot
 
@@ -29,6 +30,7 @@ _STRENGTH_SHARES = {
     Strength.BROKER: "share_brokers",
     Strength.GOAL_BUILDER: "share_goal_builders",
     Strength.ENTHUSIAST: "share_enthusiasts",
+    Strength.ASSEMBLER: "share_assemblers",
     Strength.RECRUITER: "share_recruiters",
     Strength.FACILITATOR: "share_facilitators",
 }
@@ -36,8 +38,8 @@ _STRENGTH_SHARES = {
 _PROFESSIONAL_KINDS = np.array([k for k in OrgKind if k is not OrgKind.RESIDENT_ASSOCIATION])
 # Lifecycles that end when their goal is reached and recognised (S30, S32).
 _ENDING = (Lifecycle.PROJECT, Lifecycle.CLIENT_PROCESS)
+_NEVER = -10_000  # "week" of a last attendance that never happened
 _SPEND_ITEMS = ("coordinator_hours", "rooms", "coffee", "travel", "channels")
-_PERSON_SD = 0.1  # spread of initial commitment and autonomy between people (assumption)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -80,12 +82,14 @@ class NetworkModel(mesa.Model):
         self.weeks_since_meeting = 0
         self.meetings_held = 0
         self.meeting_this_week = False
+        self.coordinated_meeting = False
         self.attendees = np.empty(0, dtype=np.int64)
         self.in_room = np.empty(0, dtype=bool)
         self.facilitation_now = 0.0
         self.relay_paid = False
         self.followed_up = np.empty(0, dtype=np.int64)
-        self.goal_clarity = 0.5
+        self.goal_clarity = p.phase_goal_clarity  # a network starts with its goal half-set
+        self.skill_use_start = 0.5  # neutral: neither used nor unused yet
         self.goal_value = p.goal_value_per_person * self.initial_size
         self.goal_progress = 0.0
         self.goal_reached_at: int | None = None
@@ -112,6 +116,8 @@ class NetworkModel(mesa.Model):
     # ------------------------------------------------------------------ schedule
     def step(self) -> None:
         """One week, in the order of the ODD schedule (docs/ODD.md section 3)."""
+        if self.ended_at is not None:
+            return  # an ended network has no more weeks (S32)
         self.convene()
         self.attend()
         self.converse()
@@ -152,7 +158,7 @@ class NetworkModel(mesa.Model):
         self.circle = np.zeros(cap, dtype=np.int64)
         self.contacts = np.zeros(cap, dtype=np.int64)
         self.groups_joined = np.zeros(cap, dtype=np.int64)
-        self.last_attended = np.full(cap, -10_000, dtype=np.int64)
+        self.last_attended = np.full(cap, _NEVER, dtype=np.int64)
         self.week_value = np.zeros(cap)
         self.week_hours = np.zeros(cap)
         self.week_lift = np.zeros(cap)
@@ -165,19 +171,24 @@ class NetworkModel(mesa.Model):
         self.n_orgs = 0
         self.org_agents: list[Organisation] = []
 
+    _PER_PARTICIPANT = ("present", "status", "org", "role", "strengths", "dialogue", "commitment",
+                        "autonomy_base", "autonomy", "purpose", "skill_use", "value_ema", "value_cum",
+                        "hours_ema", "tie_ema", "dormant_weeks", "collaborated", "met", "resident",
+                        "circle", "contacts", "groups_joined", "last_attended", "week_value",
+                        "week_hours", "week_lift", "week_active")
+
     def _grow(self) -> bool:
         """Double the participant capacity (up to max_participants); False if full."""
         new = min(self.params.max_participants, 2 * self.capacity)
         if new <= self.capacity:
             return False
         old = self.capacity
-        for name, val in list(vars(self).items()):
-            if isinstance(val, np.ndarray) and val.ndim >= 1 and val.shape[0] == old \
-                    and not name.startswith("org_"):
-                fill = Status.LEFT if name == "status" else (-10_000 if name == "last_attended" else 0)
-                grown = np.full((new, *val.shape[1:]), fill, dtype=val.dtype)
-                grown[:old] = val
-                setattr(self, name, grown)
+        for name in self._PER_PARTICIPANT:
+            val = getattr(self, name)
+            fill = {"status": Status.LEFT, "last_attended": _NEVER}.get(name, 0)
+            grown = np.full((new, *val.shape[1:]), fill, dtype=val.dtype)
+            grown[:old] = val
+            setattr(self, name, grown)
         rel = self.rel
         for name, fill in (("F", 0.0), ("T", rel.prior), ("last", self.steps)):
             arr = getattr(rel, name)
@@ -212,7 +223,7 @@ class NetworkModel(mesa.Model):
         self.org_kind[o] = kind
         spread = max(0.0, 1.0 + p.time_allocation_spread * self.rng.standard_normal())
         self.org_time[o] = p.time_allocation_hours * spread
-        self.org_culture[o] = np.clip(p.culture_mean + _PERSON_SD * self.rng.standard_normal(), 0, 1)
+        self.org_culture[o] = np.clip(p.culture_mean + p.person_sd * self.rng.standard_normal(), 0, 1)
         # Residents have a right, not a statutory duty, to take part (S29).
         self.org_mandate[o] = 0.0 if kind is OrgKind.RESIDENT_ASSOCIATION else p.mandate
         self.org_agents.append(Organisation(self, o, kind))
@@ -234,18 +245,19 @@ class NetworkModel(mesa.Model):
                            for s in Strength])
         self.strengths[slot] = rng.random(len(Strength)) < shares
         person = p.dialogue_skill_sd * rng.standard_normal()
+        # A person-level skill plus a smaller spread across the four cornerstones.
         self.dialogue[slot] = np.clip(p.dialogue_skill_mean + person
-                                      + 0.5 * p.dialogue_skill_sd * rng.standard_normal(4), 0, 1)
+                                      + p.dialogue_skill_sd / 2 * rng.standard_normal(4), 0, 1)
         self.present[slot] = True
         self.org[slot] = o
         self.circle[slot] = self._next_circle
         self._next_circle = (self._next_circle + 1) % self.n_circles
         self.resident[slot] = self.org_kind[o] == OrgKind.RESIDENT_ASSOCIATION
-        self.commitment[slot] = np.clip(commitment + _PERSON_SD * rng.standard_normal(), 0, 1)
-        self.autonomy_base[slot] = np.clip(1.0 - _PERSON_SD * abs(rng.standard_normal()), 0, 1)
+        self.commitment[slot] = np.clip(commitment + p.person_sd * rng.standard_normal(), 0, 1)
+        self.autonomy_base[slot] = np.clip(1.0 - p.person_sd * abs(rng.standard_normal()), 0, 1)
         self.autonomy[slot] = self.autonomy_base[slot] * (1 - p.structure * p.structure_autonomy_loss)
         self.purpose[slot] = self.goal_clarity
-        self.skill_use[slot] = 0.5
+        self.skill_use[slot] = self.skill_use_start
         for arr in (self.value_ema, self.value_cum, self.hours_ema, self.tie_ema):
             arr[slot] = 0.0
         self.dormant_weeks[slot] = 0
@@ -253,7 +265,7 @@ class NetworkModel(mesa.Model):
         self.met[slot] = False
         self.contacts[slot] = 0
         self.groups_joined[slot] = 0
-        self.last_attended[slot] = -10_000
+        self.last_attended[slot] = _NEVER
         self.rel.reset(slot, self.steps)
         self.rel.K[slot, o] = 1.0
         self._set_status(np.array([slot]))
@@ -280,15 +292,15 @@ class NetworkModel(mesa.Model):
         known = rng.random((self.used, self.used)) < p.prior_acquaintance
         known = np.triu(known, 1)
         known = known | known.T
-        fam = np.where(same, 0.6, np.where(known, 0.3, 0.0))
+        fam = np.where(same, p.colleague_familiarity, np.where(known, p.acquaintance_familiarity, 0.0))
         np.fill_diagonal(fam, 0.0)
-        trust = np.where(same, 0.5, np.where(known, 0.35, p.trust_prior))
+        trust = np.where(same, p.colleague_trust, np.where(known, p.acquaintance_trust, p.trust_prior))
         ix = np.ix_(idx, idx)
         self.rel.F[ix] = fam
         self.rel.T[ix] = trust
         know = np.zeros((self.used, self.n_orgs))
         rows, cols = np.nonzero(known)
-        know[rows, self.org[cols]] = 0.3
+        know[rows, self.org[cols]] = p.acquaintance_knowledge
         know[idx, self.org[idx]] = 1.0
         self.rel.K[: self.used, : self.n_orgs] = know
 
@@ -348,7 +360,8 @@ class NetworkModel(mesa.Model):
 
     def _atmosphere(self) -> float:
         p = self.params
-        atm = 0.5 * self.facilitation_now + 0.5 * p.atmosphere_by_depth[p.leadership_depth - 1]
+        w = p.facilitation_weight
+        atm = w * self.facilitation_now + (1 - w) * p.atmosphere_by_depth[p.leadership_depth - 1]
         if p.anticipation_dialogue:
             atm += p.anticipation_atmosphere
         return min(1.0, atm)
@@ -379,6 +392,8 @@ class NetworkModel(mesa.Model):
         self.week_lift[:] = 0.0
         self.week_active[:] = False
         self.meeting_this_week = False
+        self.coordinated_meeting = False
+        self.facilitation_now = 0.0  # working groups between meetings run without a facilitator
         self.relay_paid = False
         self.followed_up = np.empty(0, dtype=np.int64)
         self.weeks_since_meeting += 1
@@ -408,6 +423,7 @@ class NetworkModel(mesa.Model):
                 self._pay("coordinator_hours", cost["prep"])
                 self._pay("rooms", cost["room"])
                 self._hold_meeting(invited, p.facilitation, cost["room_share"])
+                self.coordinated_meeting = True
                 reserve = cost["total"] - cost["prep"] - cost["room"]  # coffee and travel to come
             relay_cost = p.relay_hours_per_week * wage
             if relay_cost > 0 and self.balance - reserve >= relay_cost:
@@ -428,7 +444,8 @@ class NetworkModel(mesa.Model):
         if p.channel is not Channel.IN_PERSON and not virtual_channel:
             room_share = 1.0  # no paid channel this week: meet in a room
         room = 0.0 if (room_share == 0.0 or p.rotating_meeting) else p.room_eur
-        per_head = (p.coffee_eur + p.travel_eur) * room_share
+        # Who sits in the room is drawn at attendance: reserve as if everyone did.
+        per_head = (p.coffee_eur + p.travel_eur) * (room_share > 0)
         # Each circle of a big network is a meeting of its own to prepare and host.
         prep_eur = prep * p.coordinator_wage_eur * self.n_circles
         room *= self.n_circles
@@ -456,7 +473,7 @@ class NetworkModel(mesa.Model):
             skill = self.dialogue[fac].mean(axis=1).max() if fac.size else 0.0
             room_share = 0.0 if p.channel is Channel.VIRTUAL else (
                 1.0 if p.channel is Channel.IN_PERSON else p.hybrid_in_person_share)
-            self._hold_meeting(invited, 0.5 * skill, room_share)
+            self._hold_meeting(invited, p.self_facilitation * skill, room_share)
 
     def _follow_up(self, members: np.ndarray, wage: float, reserve: float) -> None:
         p = self.params
@@ -497,7 +514,8 @@ class NetworkModel(mesa.Model):
     # ------------------------------------------------------------------ 2 attend
     def attend(self) -> None:
         """Invited participants come with a chance rising with commitment, time allocation,
-        mandate and culture, and falling with burden (S16, S25, S29)."""
+        mandate and culture, and falling with burden (S16, S25, S29).
+        """
         if not self.meeting_this_week:
             self.attendees = np.empty(0, dtype=np.int64)
             return
@@ -522,7 +540,7 @@ class NetworkModel(mesa.Model):
             return
         self.meetings_held += 1
         self.weeks_since_meeting = 0
-        if self.has_coordinator and self.facilitation_now == p.facilitation:
+        if self.coordinated_meeting:
             n_room = int(self.in_room.sum())
             self._pay("coffee", p.coffee_eur * n_room)
             self._pay("travel", p.travel_eur * n_room)
@@ -534,30 +552,34 @@ class NetworkModel(mesa.Model):
     # ------------------------------------------------------------------ 3 converse
     def converse(self) -> None:
         """Attendees talk in small groups; familiarity grows, trust builds or breaks,
-        knowledge flows along trusted ties (S9, S18-S20, S22)."""
+        knowledge flows along trusted ties (S9, S18-S20, S22).
+        """
         if not self.meeting_this_week or self.attendees.size < 2:
             return
-        p, rng = self.params, self.rng
+        p = self.params
         a = self.attendees
         f = self.facilitation_now
         q = p.cluster_tendency * (1.0 - f)
         pp = 1.0 - p.newcomer_pull * f
+        face = np.zeros(self.capacity, dtype=bool)
+        face[a] = self.in_room
         groups: list[np.ndarray] = []
-        for c in range(self.n_circles):
-            here = a[self.circle[a] == c]
-            if here.size < 2:
-                continue
-            fam, _ = self.rel.block(here, here, self.steps)
-            known = fam >= p.acquaintance_threshold
-            first = ~self.met[here]
-            for _ in range(p.conversation_rounds):
-                groups.extend(here[g] for g in self._conversation_groups(known, first, pp, q))
+        for _ in range(p.conversation_rounds):
+            # One round: every circle regroups, then everyone talks (pairs are unique per round).
+            this_round: list[np.ndarray] = []
+            for c in range(self.n_circles):
+                here = a[self.circle[a] == c]
+                if here.size < 2:
+                    continue
+                fam, _ = self.rel.block(here, here, self.steps)
+                known = fam >= p.acquaintance_threshold
+                first = ~self.met[here]
+                this_round.extend(here[g] for g in self._conversation_groups(known, first, pp, q))
+            self._encounter(this_round, face=face)
+            groups.extend(this_round)
         self.met[a] = True
         # Dialogic skill grows in facilitated meetings (S20, S5).
         self.dialogue[a] += p.dialogue_learning_rate * f * (1 - self.dialogue[a])
-        face = np.zeros(self.capacity, dtype=bool)
-        face[a] = self.in_room
-        self._encounter(groups, face=face)
         self._goal_work(a, groups)
         if p.rotating_meeting and self.n_orgs:
             self.host = (self.host + 1) % self.n_orgs
@@ -632,7 +654,8 @@ class NetworkModel(mesa.Model):
         p_breach = np.minimum(1.0, p.breach_base * (1 - dq) * (1 - atm) * strain)
         breach = rng.random(i.size) < p_breach
         t = rel.T[i, j]
-        gain = p.trust_gain * factor * rel.F[i, j] * (0.5 + 0.5 * atm) * (1 - t)
+        floor = p.trust_gain_floor
+        gain = p.trust_gain * factor * rel.F[i, j] * (floor + (1 - floor) * atm) * (1 - t)
         loss = p.trust_loss_ratio * p.trust_gain * t
         rel.T[i, j] = np.clip(np.where(breach, t - loss, t + gain), 0.0, 1.0)
         n_breach = int(breach.sum())
@@ -658,12 +681,12 @@ class NetworkModel(mesa.Model):
         p = self.params
         if self.goal_reached_at is not None and p.lifecycle in _ENDING:
             return  # a finished project has nothing left to aim for (S32)
-        workers = float(self.has_coordinator and self.facilitation_now == p.facilitation) \
-            * p.facilitation + float(self.strengths[attendees, Strength.GOAL_BUILDER].any())
+        builder = bool(self.strengths[attendees, Strength.GOAL_BUILDER].any())
+        workers = float(self.coordinated_meeting) * p.facilitation + float(builder)
         if p.anticipation_dialogue:
-            workers += p.anticipation_atmosphere
+            workers += p.anticipation_goal_work
         self.goal_clarity += p.goal_work_gain * min(1.0, workers) * (1 - self.goal_clarity)
-        self.purpose[attendees] += 0.5 * (self.goal_clarity - self.purpose[attendees])
+        self.purpose[attendees] += p.purpose_pull * (self.goal_clarity - self.purpose[attendees])
 
     # ------------------------------------------------------------------ 4 relay
     def relay(self) -> None:
@@ -687,15 +710,16 @@ class NetworkModel(mesa.Model):
         if b.size == 0:
             return
         cols = slice(0, self.n_orgs)
-        w = (p.relay_gain * self.rel.trust(c, b, self.steps))[:, None]
+        w = (p.broker_gain * self.rel.trust(c, b, self.steps))[:, None]
         update = k[c, cols] + w * np.maximum(0.0, k[b, cols] - k[c, cols])
         k[c, cols] = np.maximum(k[c, cols], update)
-        self.contacts[b] += 1
+        np.add.at(self.contacts, b, 1)
 
     # ------------------------------------------------------------------ 5 collaborate
     def collaborate(self) -> None:
         """Trusted acquaintances form working groups between meetings; the purpose yields
-        value there (S2, S4-S10, S12, S15, S22, S27)."""
+        value there (S2, S4-S10, S12, S15, S22, S27).
+        """
         p, rng = self.params, self.rng
         if self.ended_at is not None:
             return
@@ -704,6 +728,7 @@ class NetworkModel(mesa.Model):
             alloc = self._alloc_week(active)
             free = np.clip((alloc - self.week_hours[active]) / max(p.collaboration_hours, 1e-9), 0, 1)
             rate = p.collaboration_rate * self._intensity() * self.commitment[active] * free
+            rate *= np.where(self.strengths[active, Strength.ASSEMBLER], p.assembler_initiative, 1.0)
             initiators = active[rng.random(active.size) < rate]
         else:
             initiators = np.empty(0, dtype=np.int64)
@@ -724,7 +749,8 @@ class NetworkModel(mesa.Model):
         """Each initiator forms a working group with the team-assembly rule (Guimera et al.
         2005) among the people it thinks of this week: ``collaboration_candidates`` active
         people drawn at random, of whom those it knows are available. Incumbents have worked
-        in a group before; past collaborators are those a member knows well."""
+        in a group before; past collaborators are those a member knows well.
+        """
         p, rng, now = self.params, self.rng, self.steps
         k = p.collaboration_candidates
         cand = active[rng.integers(active.size, size=(initiators.size, k))]
@@ -750,12 +776,13 @@ class NetworkModel(mesa.Model):
                 return int(fresh.pop()) if fresh else None
 
             def collaborators_of(team: list[int], well: np.ndarray = well) -> np.ndarray:
-                return np.flatnonzero(well[[k, *team]].any(axis=0))
+                return np.flatnonzero(well[team].any(axis=0))
 
-            seats = assemble_team(rng, p.working_group_size - 1, p.incumbent_probability,
-                                  p.repeat_collaborator_probability, incumbents,
-                                  collaborators_of, new_member)
-            groups.append(np.array([int(initiators[r]), *c[seats]], dtype=np.int64))
+            team = assemble_team(rng, p.working_group_size, p.incumbent_probability,
+                                 p.repeat_collaborator_probability, incumbents,
+                                 collaborators_of, new_member, founders=[k])
+            slots = np.append(c, initiators[r])  # local id k is the initiator
+            groups.append(slots[team])
         return groups
 
     def _add_value(self, slots: np.ndarray, amount: np.ndarray | float) -> None:
@@ -774,18 +801,19 @@ class NetworkModel(mesa.Model):
         seekers draw on non-seekers (S4); for learning, everyone draws on anyone
         and dialogic skill grows (S5); for client service, partners from other
         organisations fit services together (S8, S10); for advocacy, the work
-        is preparation that pays off only at decision windows (S6); innovation
-        networks gain value only from new practices (see ``_innovate``, S7).
+        is preparation that pays off only at decision windows (S6); in
+        innovation networks trusted partners of distant perspectives bring new
+        views (S13, S15), and new practices add more (see ``_innovate``, S7).
         """
         p = self.params
-        if p.purpose is Purpose.INNOVATION:
-            return
-        i, j, g = self._pairs(groups)
+        i, j, _ = self._pairs(groups)
         if i.size == 0:
             return
         t = self.rel.trust(i, j, self.steps)
         benefit = np.clip((t - p.trust_prior) / (1.0 - p.trust_prior), 0.0, 1.0)
-        if p.purpose is Purpose.PEER_SUPPORT:
+        if p.purpose is Purpose.INNOVATION:
+            benefit *= self._distance(i, j)  # new perspectives from trusted, distant partners (S13)
+        elif p.purpose is Purpose.PEER_SUPPORT:
             benefit *= (self.role[i] == Role.SEEKER) & (self.role[j] != Role.SEEKER)
         elif p.purpose is Purpose.CLIENT_SERVICE:
             benefit *= self.org[i] != self.org[j]
@@ -819,11 +847,12 @@ class NetworkModel(mesa.Model):
         self.innovations += ideas.size
         if p.purpose is Purpose.INNOVATION and ideas.size:
             who = np.concatenate([groups[k] for k in ideas])
-            self._add_value(who, 1.0)
+            self._add_value(who, p.idea_value)
 
     def _client_cases(self, active: np.ndarray) -> None:
         """Client cases that need another organisation become seamless paths when the worker
-        knows that organisation and trusts someone there (S8-S10, S12)."""
+        knows that organisation and trusts someone there (S8-S10, S12).
+        """
         p, rng = self.params, self.rng
         if p.purpose is not Purpose.CLIENT_SERVICE and p.lifecycle is not Lifecycle.CLIENT_PROCESS:
             return
@@ -880,7 +909,8 @@ class NetworkModel(mesa.Model):
     # ------------------------------------------------------------------ 6 motivate
     def motivate(self) -> None:
         """Commitment moves with value received against time spent and with the three
-        sources of S14; committers and enthusiasts lift others (S14, S18, S24, S25)."""
+        sources of S14; committers and enthusiasts lift others (S14, S18, S24, S25).
+        """
         p = self.params
         s = self.members()
         if s.size == 0:
@@ -891,7 +921,7 @@ class NetworkModel(mesa.Model):
         self.hidden_hours += float(self.week_hours[s].sum())
         self.hours_ema[s] += r * (self.week_hours[s] - self.hours_ema[s])
         self.skill_use[s] += r * (self.week_active[s] - self.skill_use[s])
-        self.tie_ema[s] *= np.where(self.week_active[s], 1.0, 1.0 - r * 0.25)
+        self.tie_ema[s] *= np.where(self.week_active[s], 1.0, 1.0 - p.tie_fade)
         alloc = self._alloc_week(s)
         overload = np.where(alloc > 0, np.maximum(0, self.hours_ema[s] / np.maximum(alloc, 1e-9) - 1),
                             np.where(self.hours_ema[s] > 0, p.overload_cap, 0.0))
@@ -927,7 +957,8 @@ class NetworkModel(mesa.Model):
     # ------------------------------------------------------------------ 8 churn
     def churn(self) -> None:
         """Status follows commitment; turnover replaces people with newcomers; recruiters
-        bring people in; long-dormant participants leave (S18, S22, S24, S29)."""
+        bring people in; long-dormant participants leave (S18, S22, S24, S29).
+        """
         p, rng = self.params, self.rng
         members = self.members()
         if members.size == 0:
@@ -940,7 +971,7 @@ class NetworkModel(mesa.Model):
         self.status[leaving] = Status.LEFT
         # Staff turnover: the seat passes to a newcomer who knows no one (memory loss).
         members = self.members()
-        weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / 52.0)
+        weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)
         for slot in members[rng.random(members.size) < weekly]:
             self._add_participant(int(self.org[slot]), p.newcomer_commitment, slot=int(slot))
         if self.ended_at is not None:
@@ -954,7 +985,8 @@ class NetworkModel(mesa.Model):
     # ------------------------------------------------------------------ 9 lifecycle
     def lifecycle(self) -> None:
         """Goal reached and recognised ends a project (S32) or a client process (S30);
-        a smouldering network is activated by shared clients (S31)."""
+        a smouldering network is activated by shared clients (S31).
+        """
         p, rng = self.params, self.rng
         if self.goal_progress >= 1.0 and self.goal_reached_at is None:
             self.goal_reached_at = self.steps
@@ -962,9 +994,9 @@ class NetworkModel(mesa.Model):
                 and rng.random() < p.goal_recognition:
             self.ended_at = self.steps
             self.running = False
-        if p.lifecycle is Lifecycle.SMOULDERING and not self.activated:
-            if rng.random() < p.activation_rate_per_year / 52.0:
-                self.activate()
+        if p.lifecycle is Lifecycle.SMOULDERING and not self.activated \
+                and rng.random() < p.activation_rate_per_year / WEEKS_PER_YEAR:
+            self.activate()
 
     def activate(self) -> None:
         """An activation event: a shared client arises in a smouldering network (S31)."""
@@ -983,8 +1015,7 @@ class NetworkModel(mesa.Model):
 
     def _record_history(self) -> None:
         members = self.members()
-        active = self.active_slots()
-        self.history["active_share"].append(active.size / max(1, self.used))
+        self.history["active_share"].append(reporters.active_share(self))
         self.history["mean_commitment"].append(float(self.commitment[members].mean())
                                                if members.size else 0.0)
 
@@ -1008,7 +1039,8 @@ class NetworkModel(mesa.Model):
 
     def evaluation(self) -> dict[str, Any]:
         """Run summary answering S33 and S34 (goal, results, benefit by role, coordination,
-        leadership, roles)."""
+        leadership, roles).
+        """
         return evaluation(self)
 
     def reading(self) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from model.agents import Role, Status, Strength
-from model.params import WEEKS_PER_MONTH, Governance
+from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Governance
 
 if TYPE_CHECKING:
     from model.model import NetworkModel
@@ -30,7 +30,8 @@ class Outcome(enum.StrEnum):
 
 class Phase(enum.StrEnum):
     """Life phases of a collaborative network after Imperial, Johnston, Pierre-Pinto,
-    Johnston & Nowell (2016)."""
+    Johnston & Nowell (2016).
+    """
 
     ACTIVATION = "activation"
     COLLECTIVITY = "collectivity"
@@ -65,8 +66,8 @@ def classify_outcome(model: NetworkModel) -> Outcome:
     if model.ended_at is not None:
         return Outcome.COMPLETED
     share = _window(model, "active_share", p.outcome_window_weeks)
-    before = np.asarray(model.history["active_share"][-2 * p.outcome_window_weeks:
-                                                      -p.outcome_window_weeks] or share)
+    before = np.asarray(model.history["active_share"][-2 * p.outcome_window_weeks - 1:
+                                                      -p.outcome_window_weeks - 1] or share)
     trend = float(share.mean() - before.mean())
     if share.mean() < p.faded_active_share:
         return Outcome.FADED
@@ -93,7 +94,7 @@ def phase_of(model: NetworkModel) -> Phase:
     p = model.params
     w = p.phase_window_weeks
     prev = model.phase
-    if model.steps < w or model.goal_clarity < 0.5 and prev is Phase.ACTIVATION:
+    if model.steps < w or (model.goal_clarity < p.phase_goal_clarity and prev is Phase.ACTIVATION):
         return Phase.ACTIVATION
     share = _window(model, "active_share", w)
     comm = _window(model, "mean_commitment", w)
@@ -180,7 +181,7 @@ def evaluation(model: NetworkModel) -> dict[str, Any]:
             "depth": p.leadership_depth,
             "level": LEADERSHIP_LABELS[p.leadership_depth - 1],
             "self_organising": p.governance is Governance.SELF_ORGANISING,
-            "innovations_per_year": round(model.innovations / weeks * 52.0, 3),
+            "innovations_per_year": round(model.innovations / weeks * WEEKS_PER_YEAR, 3),
         },
         "roles": strengths,
         "outcome": classify_outcome(model).value,

@@ -18,7 +18,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-WEEKS_PER_MONTH = 52.0 / 12.0
+WEEKS_PER_YEAR = 52.0
+WEEKS_PER_MONTH = WEEKS_PER_YEAR / 12.0
 
 
 class Purpose(enum.StrEnum):
@@ -109,6 +110,7 @@ class RoleParams:
     share_committers: float = param(0.1, "share", 0.0, 0.6, "S24", "Participants who commit others (lift commitment)")
     share_goal_builders: float = param(0.1, "share", 0.0, 0.6, "S24", "Participants who build shared goals")
     share_enthusiasts: float = param(0.1, "share", 0.0, 0.6, "S24", "Participants whose enthusiasm lifts others")
+    share_assemblers: float = param(0.1, "share", 0.0, 0.6, "S24", "Participants who assemble joint activity (start working groups more often)")
     share_facilitators: float = param(0.1, "share", 0.0, 0.6, "S24", "Participants who facilitate when no coordinator does")
 
 
@@ -185,9 +187,11 @@ class DynamicsParams:
     trust_half_life_weeks: float = param(78.0, "weeks", 1.0, 520.0, "S36", "Half-life of trust's distance from the prior without contact")
     knowledge_half_life_weeks: float = param(26.0, "weeks", 1.0, 520.0, "S9", "Half-life of knowledge of what an organisation currently does")
     knowledge_flow: float = param(0.3, "1/encounter", 0.0, 1.0, "S9, S18", "Knowledge of a partner's organisation gained per trusted encounter")
-    relay_gain: float = param(0.08, "1/week", 0.0, 1.0, "S24, S26", "Knowledge renewed per week by relaying")
-    broker_contacts_per_week: int = param(2, "contacts", 0, 20, "S24", "Contacts a broker relays to each week")
+    relay_gain: float = param(0.03, "1/week", 0.0, 1.0, "S26", "Share of the knowledge gap a coordinator's weekly relay closes, times facilitation")
+    broker_gain: float = param(0.3, "per contact", 0.0, 1.0, "S24", "Share of a gap in knowledge a broker closes per contact, times the contact's trust in the broker")
+    broker_contacts_per_week: int = param(4, "contacts", 0, 20, "S24", "Contacts a broker relays to each week")
     collaboration_rate: float = param(0.25, "1/week", 0.0, 2.0, "S2, S10", "Working groups started per active participant per week, at full commitment")
+    assembler_initiative: float = param(2.0, "x", 1.0, 10.0, "S24", "How much more often an assembler starts a working group")
     collaboration_candidates: int = param(12, "people", 1, 100, "assumption", "People an initiator thinks of when forming a working group in a week")
     working_group_size: int = param(3, "people", 2, 8, "Guimera et al. 2005", "Members of a working group (m)")
     incumbent_probability: float = param(0.7, "probability", 0.0, 1.0, "Guimera et al. 2005", "Chance a working-group seat goes to someone who has collaborated before (p)")
@@ -199,10 +203,22 @@ class DynamicsParams:
     acquaintance_threshold: float = param(0.15, "0-1", 0.0, 1.0, "assumption", "Familiarity at which two people know each other well enough to work together")
     collaborator_familiarity: float = param(0.3, "0-1", 0.0, 1.0, "Guimera et al. 2005", "Familiarity marking a past collaborator, preferred when forming a working group")
     virtual_encounter_factor: float = param(0.6, "x", 0.0, 1.0, "assumption", "Familiarity and trust gains of an online encounter relative to a face-to-face one")
+    facilitation_weight: float = param(0.5, "0-1", 0.0, 1.0, "S19, S26", "Weight of facilitation (against leadership depth) in the atmosphere of a meeting")
+    trust_gain_floor: float = param(0.5, "0-1", 0.0, 1.0, "S19", "Share of the trust gain that does not depend on the atmosphere")
+    self_facilitation: float = param(0.5, "x", 0.0, 1.0, "S21", "Facilitation a participant-facilitator gives, relative to their dialogic skill")
+    purpose_pull: float = param(0.5, "share of gap", 0.0, 1.0, "S14b", "Share of the gap to the network's goal clarity an attendee's sense of purpose closes")
+    tie_fade: float = param(0.04, "1/week", 0.0, 1.0, "S18", "Weekly fading of the felt support of one's ties in weeks without contact")
     trust_builder_atmosphere: float = param(0.15, "0-1", 0.0, 1.0, "S24", "Atmosphere added to a group by a trust builder in it")
+    anticipation_goal_work: float = param(0.15, "0-1", 0.0, 1.0, "S37", "Goal work added by a structured anticipation dialogue")
     anticipation_atmosphere: float = param(0.15, "0-1", 0.0, 1.0, "S37", "Atmosphere added by a structured anticipation dialogue")
     distance_cross_org: float = param(0.4, "0-1", 0.0, 1.0, "S13, S15", "Perspective distance between people of different organisations")
     distance_resident: float = param(1.0, "0-1", 0.0, 1.0, "S22", "Perspective distance between a professional and a resident or client")
+    colleague_familiarity: float = param(0.6, "0-1", 0.0, 1.0, "assumption", "Familiarity between colleagues of one organisation at the start")
+    colleague_trust: float = param(0.5, "0-1", 0.0, 1.0, "assumption", "Trust between colleagues of one organisation at the start")
+    acquaintance_familiarity: float = param(0.3, "0-1", 0.0, 1.0, "assumption", "Familiarity of people of different organisations who already know each other")
+    acquaintance_trust: float = param(0.35, "0-1", 0.0, 1.0, "assumption", "Trust of people of different organisations who already know each other")
+    acquaintance_knowledge: float = param(0.3, "0-1", 0.0, 1.0, "S9", "Knowledge of an acquaintance's organisation at the start")
+    person_sd: float = param(0.1, "0-1", 0.0, 0.5, "assumption", "Spread between people of initial commitment, autonomy and culture")
     prior_acquaintance: float = param(0.1, "probability", 0.0, 1.0, "assumption", "Chance two people of different organisations already know each other at the start")
     rotating_knowledge_gain: float = param(0.3, "share of gap", 0.0, 1.0, "S22", "Knowledge of the host organisation gained by attending a rotating meeting there")
     ema_rate: float = param(0.15, "1/week", 0.01, 1.0, "assumption", "Weight of the latest week in running averages of value, hours and contact")
@@ -233,7 +249,8 @@ class ValueParams:
     client_cases_per_week: float = param(0.3, "cases/person/week", 0.0, 5.0, "S8, S10", "Client cases needing another organisation, per participant")
     knowledge_threshold: float = param(0.4, "0-1", 0.0, 1.0, "S9", "Knowledge of an organisation needed to route a client there")
     decision_window_weeks: int = param(13, "weeks", 1, 104, "S6", "Interval between political decision windows (advocacy)")
-    idea_rate: float = param(0.15, "1/group", 0.0, 1.0, "S7, S27", "Chance a diverse working group at open will invents a new practice")
+    idea_rate: float = param(0.3, "1/group", 0.0, 1.0, "S7, S27", "Chance a diverse working group at open will invents a new practice")
+    idea_value: float = param(5.0, "value units/member", 0.0, 100.0, "S7", "Value of a new practice to each member of the group that invents it")
     resident_idea_boost: float = param(1.5, "x", 1.0, 5.0, "S22", "Extra invention chance when a resident or client representative takes part")
     coalition_threshold: float = param(0.3, "0-1", 0.0, 1.0, "S6", "Coalition strength (connected share x commitment) needed to win at a decision window")
     goal_recognition: float = param(0.5, "1/week", 0.0, 1.0, "S32", "Chance per week that a reached goal is recognised and the network ended")
@@ -281,6 +298,7 @@ class ObservationParams:
     thriving_component_share: float = param(0.5, "share", 0.0, 1.0, "assumption", "Share of active people in the largest trust-tie component at or above which a network can be thriving")
     faded_active_share: float = param(0.1, "share", 0.0, 1.0, "assumption", "Active share below which the network has faded")
     smouldering_ties_per_person: float = param(0.5, "ties", 0.0, 20.0, "S31", "Trust ties per active person that a smouldering network keeps warm")
+    phase_goal_clarity: float = param(0.5, "0-1", 0.0, 1.0, "Imperial et al. 2016", "Goal clarity that ends the activation phase")
     phase_window_weeks: int = param(13, "weeks", 2, 104, "Imperial et al. 2016", "Window over which phase trends are judged")
     phase_stable_change: float = param(0.03, "share/window", 0.0, 0.5, "assumption", "Change in active share or commitment that still counts as stable")
     fading_trend: float = param(-0.05, "share/window", -1.0, 0.0, "assumption", "Fall of mean active share from the previous window to the final one that counts as fading")

@@ -64,8 +64,10 @@ def present(model: NetworkModel) -> int:
 
 
 def active_share(model: NetworkModel) -> float:
-    """Active participants over all seats ever held (a replaced person's seat counts once)."""
-    return active(model) / max(1, model.used)
+    """Active participants over the planned network size (the founding participants), or over
+    the present membership when recruits have made it larger.
+    """
+    return active(model) / max(1, model.initial_size, present(model))
 
 
 def mean_familiarity(model: NetworkModel) -> float:
@@ -106,7 +108,8 @@ def cross_org_ties(model: NetworkModel) -> int:
 
 def knowledge_coverage(model: NetworkModel) -> float:
     """Mean over ordered pairs of organisations (o1 != o2) of how well o1's present people
-    know what o2 currently does (S9)."""
+    know what o2 currently does (S9).
+    """
     m = model.members()
     orgs = np.unique(model.org[m])
     if orgs.size < 2:
@@ -137,7 +140,8 @@ def goal_progress(model: NetworkModel) -> float:
 
 def value_created(model: NetworkModel) -> float:
     """Value created since the previous recording (seamless client paths, support exchanges,
-    learning, ideas adopted or advocacy wins, by purpose)."""
+    learning, ideas adopted or advocacy wins, by purpose).
+    """
     return model.take_since_record("value")
 
 

@@ -98,7 +98,11 @@ def test_record_every_thins_rows_but_not_the_run() -> None:
 
 
 def test_budget_is_the_binding_limit_when_scarce() -> None:
-    m = NetworkModel(rng=4, coordination_budget_eur=200.0, **SMALL)
-    m.run_for(104)
-    # A scarce budget is (nearly) all spent, never more.
-    assert 0.8 * m.accrued_eur <= m.spent_eur <= m.accrued_eur
+    scarce = NetworkModel(rng=4, coordination_budget_eur=300.0, **SMALL)
+    ample = NetworkModel(rng=4, coordination_budget_eur=1500.0, **SMALL)
+    scarce.run_for(104)
+    ample.run_for(104)
+    # A scarce budget is (nearly) all spent, never more, and buys fewer meetings.
+    assert 0.9 * scarce.accrued_eur <= scarce.spent_eur <= scarce.accrued_eur
+    assert ample.spent_eur < 0.8 * ample.accrued_eur
+    assert scarce.meetings_held < ample.meetings_held

@@ -41,10 +41,10 @@ def test_no_global_random_state_is_used() -> None:
     import numpy as np
 
     random.seed(0)
-    np.random.seed(0)
+    np.random.seed(0)  # noqa: NPY002 - the point is that global state is ignored
     a = frame(11)
     random.seed(123)
-    np.random.seed(123)
+    np.random.seed(123)  # noqa: NPY002
     pd.testing.assert_frame_equal(a, frame(11))
 
 

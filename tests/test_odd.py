@@ -1,0 +1,184 @@
+"""docs/ODD.md stays true to the code: generated parameter table, schedule, reporters, names."""
+
+from __future__ import annotations
+
+import ast
+import enum
+import importlib.util
+import inspect
+import re
+import textwrap
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from model import PARAMETERS, NetworkModel, Outcome, Phase
+from model import agents as agents_module
+from model import formation as formation_module
+from model import model as model_module
+from model import outcome as outcome_module
+from model import params as params_module
+from model.relations import Relations
+from model.reporters import MODEL_REPORTERS
+
+ROOT = Path(__file__).resolve().parent.parent
+ODD = ROOT / "docs" / "ODD.md"
+N_PATTERNS = 13
+N_CLAIMS = 37
+# Names in the ODD's code spans that are neither parameters nor model attributes.
+EXTERNAL_NAMES = {
+    "batch_run",  # Mesa
+    "connected_components",  # scipy.sparse.csgraph
+    "n_res",  # initialization: number of resident representatives
+    "share_",  # the family share_<strength>
+    "z_person", "z_k",  # standard normal draws in the initialization formulas
+}
+# Math subscripts: c_i, F_ij, hours_ema_i, ...; the stem must be a code name or a symbol
+# the ODD defines in its formulas.
+SUBSCRIPT = re.compile(r"_(?:i|j|k|ij|b|c)$")
+SYMBOLS = {"c", "b", "d", "dq", "alloc", "benefit", "logit", "hours"}
+
+
+def _load_param_table() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("param_table", ROOT / "docs" / "param_table.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+param_table = _load_param_table()
+
+
+@pytest.fixture(scope="module")
+def odd() -> str:
+    return ODD.read_text(encoding="utf-8")
+
+
+def _section(text: str, start: str, end: str) -> str:
+    i = text.index(start)
+    return text[i: text.index(end, i)]
+
+
+def _schedule(text: str) -> list[str]:
+    block = _section(text, "<!-- schedule:start -->", "<!-- schedule:end -->")
+    items = re.findall(r"^(\d+)\. \*\*`(\w+)`\*\*", block, flags=re.MULTILINE)
+    assert [int(n) for n, _ in items] == list(range(1, len(items) + 1)), "schedule misnumbered"
+    return [name for _, name in items]
+
+
+def _step_calls() -> list[str]:
+    """The ``self.<name>()`` calls in ``NetworkModel.step``, in source order."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(NetworkModel.step)))
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute)
+             and isinstance(node.func.value, ast.Name) and node.func.value.id == "self"]
+    calls.sort(key=lambda c: (c.lineno, c.col_offset))
+    return [c.func.attr for c in calls]
+
+
+# ---------------------------------------------------------------- parameter table
+def test_parameter_table_in_odd_is_the_generated_one(odd):
+    assert param_table.embedded_table(odd) == param_table.render_table(), (
+        "docs/ODD.md parameter table is stale: run .venv/bin/python docs/param_table.py --write")
+
+
+def test_table_has_one_row_per_declared_parameter_with_its_metadata():
+    rows = param_table.render_table().splitlines()[2:]
+    assert len(rows) == len(PARAMETERS)
+    for row, info in zip(rows, PARAMETERS.values(), strict=True):
+        cells = [c.strip() for c in row.strip("|").split(" | ")]
+        assert cells[0] == f"`{info.name}`"
+        assert cells[1] == info.group
+        assert cells[5] == info.source
+        assert cells[6] == info.doc
+        if info.choices:
+            assert all(f"`{c}`" in cells[4] for c in info.choices)
+        elif info.type in (int, float) and info.low is not None and info.high is not None:
+            assert cells[4] == f"{info.low:g} – {info.high:g}"
+
+
+def test_check_fails_on_a_stale_table_and_write_repairs_it(tmp_path, monkeypatch, odd):
+    stale = odd.replace("| `trust_gain` | dynamics |", "| `trust_gain` | dynamic |")
+    assert stale != odd
+    copy = tmp_path / "ODD.md"
+    copy.write_text(stale, encoding="utf-8")
+    monkeypatch.setattr(param_table, "ODD_PATH", copy)
+    assert param_table.main(["--check"]) == 1
+    assert param_table.main(["--write"]) == 0
+    assert param_table.main(["--check"]) == 0
+    assert copy.read_text(encoding="utf-8") == odd
+
+
+def test_write_refuses_a_file_without_markers(tmp_path, monkeypatch):
+    copy = tmp_path / "ODD.md"
+    copy.write_text("# no markers\n", encoding="utf-8")
+    monkeypatch.setattr(param_table, "ODD_PATH", copy)
+    with pytest.raises(param_table.TableError):
+        param_table.main(["--write"])
+
+
+# ---------------------------------------------------------------- schedule
+def test_schedule_names_the_methods_step_calls_in_order(odd):
+    schedule = _schedule(odd)
+    assert len(schedule) == 10
+    for name in schedule:
+        assert callable(getattr(NetworkModel, name, None)), f"NetworkModel has no method {name}"
+    assert schedule == _step_calls()
+
+
+def test_every_process_has_its_submodel_subsection(odd):
+    for k, name in enumerate(_schedule(odd), start=1):
+        assert re.search(rf"^### 7\.{k} `{name}`", odd, flags=re.MULTILINE), name
+
+
+# ---------------------------------------------------------------- observation and patterns
+def test_every_reporter_is_defined_in_the_observation_table(odd):
+    observation = _section(odd, "### 4.11 Observation", "## 5 Initialization")
+    for name in MODEL_REPORTERS:
+        assert f"| `{name}` |" in observation, name
+
+
+def test_every_outcome_class_and_phase_is_described(odd):
+    observation = _section(odd, "### 4.11 Observation", "## 5 Initialization")
+    for outcome in Outcome:
+        assert f"**{outcome.value}**" in observation, outcome
+    for phase in Phase:
+        assert f"*{phase.value}*" in observation, phase
+
+
+def test_all_patterns_are_listed_and_claim_ids_exist(odd):
+    purpose = _section(odd, "## 1 Purpose and patterns", "## 2 Entities")
+    for n in range(1, N_PATTERNS + 1):
+        assert re.search(rf"^\| P{n} \| .+ \| .+ \|$", purpose, flags=re.MULTILINE), f"P{n}"
+    cited = {int(n) for n in re.findall(r"\bS(\d+)\b", odd)}
+    assert cited, "no claim ids cited"
+    assert max(cited) <= N_CLAIMS and min(cited) >= 1
+
+
+def _known_names() -> set[str]:
+    model = NetworkModel(rng=1, n_organisations=3, participants_per_organisation=2)
+    model.step()
+    names = (set(PARAMETERS) | set(MODEL_REPORTERS) | set(dir(NetworkModel)) | set(vars(model))
+             | set(vars(model.rel)) | set(dir(Relations)) | set(vars(formation_module)))
+    source = inspect.getsource(model_module)
+    names |= set(re.findall(r"self\.(\w+)", source))
+    for module in (params_module, outcome_module, agents_module, model_module):
+        names |= set(vars(module))
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, enum.Enum):
+                names |= {str(m.value) for m in value} | {m.name.lower() for m in value}
+    return names | EXTERNAL_NAMES | SYMBOLS
+
+
+def test_names_in_code_spans_exist_in_the_code(odd):
+    """A renamed parameter or attribute must not live on in the ODD."""
+    prose = odd[: odd.index(param_table.START)] + odd[odd.index(param_table.END):]
+    known = _known_names()
+    unknown = set()
+    for span in re.findall(r"`([^`]+)`", prose):
+        for name in re.findall(r"(?<![\w./])([a-z][a-z0-9]*_[a-z0-9_]*)(?![\w./(])", span):
+            if name not in known and SUBSCRIPT.sub("", name) not in known:
+                unknown.add(name)
+    assert not unknown, f"names in docs/ODD.md not found in the code: {sorted(unknown)}"
