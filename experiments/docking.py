@@ -24,8 +24,9 @@ which other conditions were run, nor on the number of worker processes.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+import multiprocessing
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,10 +38,12 @@ from model.formation import assemble_team
 DEFAULT_M = 4
 #: Steps an agent may stay idle before it leaves (the NetLogo default ``max-downtime``).
 DEFAULT_TAU = 40
-#: Length of one run in steps, including the burn-in.
-DEFAULT_STEPS = 3000
-#: Steps discarded before averaging S (the network grows, then settles).
-DEFAULT_BURN_IN = 1000
+#: Length of a run in units of tau (burn-in included): N and the agents'
+#: lifetimes grow in proportion to tau, and so does the time to settle.
+STEPS_PER_TAU = 75
+#: Steps discarded before averaging S, in units of tau (the network grows for
+#: about tau steps, then settles; 25 tau leaves a margin of several lifetimes).
+BURN_IN_PER_TAU = 25
 #: Steps between two measurements of S in the stationary part.
 DEFAULT_SAMPLE_EVERY = 5
 #: The grid of incumbent probabilities of a sweep.
@@ -65,9 +68,22 @@ class RunSettings:
         sample_every: Steps between measurements of S after the burn-in.
     """
 
-    steps: int = DEFAULT_STEPS
-    burn_in: int = DEFAULT_BURN_IN
+    steps: int = STEPS_PER_TAU * DEFAULT_TAU
+    burn_in: int = BURN_IN_PER_TAU * DEFAULT_TAU
     sample_every: int = DEFAULT_SAMPLE_EVERY
+
+    @classmethod
+    def for_tau(cls, tau: int, sample_every: int = DEFAULT_SAMPLE_EVERY) -> RunSettings:
+        """Default run length and burn-in for a given ``tau``.
+
+        Args:
+            tau: Idle steps an agent survives.
+            sample_every: Steps between measurements of S.
+
+        Returns:
+            ``steps = STEPS_PER_TAU * tau`` and ``burn_in = BURN_IN_PER_TAU * tau``.
+        """
+        return cls(STEPS_PER_TAU * tau, BURN_IN_PER_TAU * tau, sample_every)
 
     def __post_init__(self) -> None:
         """Reject settings that leave nothing to average."""
@@ -278,14 +294,14 @@ def simulate_s(
         q: Probability that an incumbent is a previous collaborator.
         tau: Idle steps an agent survives.
         seed: Seed of the run's generator.
-        settings: Run length and sampling (defaults: :class:`RunSettings`).
+        settings: Run length and sampling (default: ``RunSettings.for_tau(tau)``).
 
     Returns:
         The share of agents in the largest component, averaged over the
         stationary part of the run.
     """
     model = TeamAssembly(m, p, q, tau, np.random.default_rng(seed))
-    return model.run(settings or RunSettings())
+    return model.run(settings or RunSettings.for_tau(tau))
 
 
 def _run_task(
@@ -295,6 +311,24 @@ def _run_task(
     return [
         (m, q, tau, p, replication, simulate_s(m, p, q, tau, seed, settings)) for p in ps
     ]
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    # fork in a process with threads (a progress bar's monitor, pytest-xdist) can
+    # deadlock; the fork server imports this module once and forks workers from it.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _run_all(executor: Executor, tasks: list, progress: Callable[[int], None] | None) -> list:
+    futures = [executor.submit(_run_task, task) for task in tasks]
+    if progress is not None:
+        for _ in as_completed(futures):
+            progress(1)
+    return [future.result() for future in futures]
 
 
 def team_assembly_sweep(
@@ -308,6 +342,7 @@ def team_assembly_sweep(
     settings: RunSettings | None = None,
     executor: Executor | None = None,
     jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
     """Run the team-assembly model over a grid with replications.
 
@@ -323,9 +358,11 @@ def team_assembly_sweep(
         tau: Idle steps an agent survives.
         replications: Replications of every condition.
         master_seed: Master seed (see the module docstring).
-        settings: Run length and sampling (defaults: :class:`RunSettings`).
+        settings: Run length and sampling (default: ``RunSettings.for_tau(tau)``).
         executor: A ``concurrent.futures`` executor to run the tasks in.
         jobs: Local worker processes when no executor is given.
+        progress: Called with 1 each time a task (one ``(m, q, replication)``
+            over all ``p``) finishes, e.g. a progress bar's ``update``.
 
     Returns:
         A tidy table with columns ``m, q, tau, p, replication, S``, one row per
@@ -334,7 +371,9 @@ def team_assembly_sweep(
     Raises:
         ValueError: If a parameter is out of range or a list is empty.
     """
-    ms, qs, ps = [int(m) for m in ms], [float(q) for q in qs], [float(p) for p in ps]
+    ms = sorted({int(m) for m in ms})
+    qs = sorted({float(q) for q in qs})
+    ps = sorted({float(p) for p in ps})
     if not (ms and qs and ps):
         raise ValueError("the lists of m, q and p must not be empty")
     if replications < 1:
@@ -343,19 +382,24 @@ def team_assembly_sweep(
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     for m, q, p in itertools.product(ms, qs, ps):
         check_parameters(m, p, q, tau)
-    settings = settings or RunSettings()
+    settings = settings or RunSettings.for_tau(tau)
     seeds = replication_seeds(master_seed, replications)
     tasks = [
         (m, q, tau, tuple(ps), r, seeds[r], settings)
         for m, q, r in itertools.product(ms, qs, range(replications))
     ]
     if executor is not None:
-        chunks = list(executor.map(_run_task, tasks))
+        chunks = _run_all(executor, tasks, progress)
     elif jobs > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            chunks = list(pool.map(_run_task, tasks))
+        workers = min(jobs, len(tasks))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
+            chunks = _run_all(pool, tasks, progress)
     else:
-        chunks = [_run_task(task) for task in tasks]
+        chunks = []
+        for task in tasks:
+            chunks.append(_run_task(task))
+            if progress is not None:
+                progress(1)
     rows = [row for chunk in chunks for row in chunk]
     frame = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
     frame = frame.astype({"m": "int64", "tau": "int64", "replication": "int64"})
@@ -496,9 +540,8 @@ def plot_s_curves(results: pd.DataFrame, path: str, *, level: float = TRANSITION
     for (m, q), curve in stats.groupby(["m", "q"]):
         half = 1.96 * curve["sem"].fillna(0.0)
         (line,) = ax.plot(curve["p"], curve["mean"], marker="o", ms=3, label=f"m={m}, q={q:g}")
-        ax.fill_between(
-            curve["p"], curve["mean"] - half, curve["mean"] + half, color=line.get_color(), alpha=0.2
-        )
+        low, high = curve["mean"] - half, curve["mean"] + half
+        ax.fill_between(curve["p"], low, high, color=line.get_color(), alpha=0.2)
     ax.axhline(level, color="grey", lw=0.8, ls="--")
     tau = ", ".join(str(t) for t in sorted(results["tau"].unique()))
     ax.set(
@@ -508,6 +551,6 @@ def plot_s_curves(results: pd.DataFrame, path: str, *, level: float = TRANSITION
         ylim=(0, 1),
         title=f"Team assembly docking (τ = {tau})",
     )
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="lower right")
     fig.savefig(path, dpi=150)
     plt.close(fig)

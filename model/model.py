@@ -111,7 +111,8 @@ class NetworkModel(mesa.Model):
         self._create_population(n_res)
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
         self._record_history()
-        self.datacollector.collect(self)
+        self._last_recorded = -1
+        self.record()
 
     # ------------------------------------------------------------------ schedule
     def step(self) -> None:
@@ -711,6 +712,11 @@ class NetworkModel(mesa.Model):
             return
         cols = slice(0, self.n_orgs)
         w = (p.broker_gain * self.rel.trust(c, b, self.steps))[:, None]
+        # The broker gathers what the contact's organisation is doing ...
+        oc = self.org[c]
+        gather = p.broker_gain * self.rel.trust(b, c, self.steps) * (1 - k[b, oc])
+        np.maximum.at(k, (b, oc), k[b, oc] + gather)
+        # ... and passes on, condensed, what it knows of all organisations.
         update = k[c, cols] + w * np.maximum(0.0, k[b, cols] - k[c, cols])
         k[c, cols] = np.maximum(k[c, cols], update)
         np.add.at(self.contacts, b, 1)
@@ -994,6 +1000,9 @@ class NetworkModel(mesa.Model):
                 and rng.random() < p.goal_recognition:
             self.ended_at = self.steps
             self.running = False
+        if self.activations and self.steps == self.activated_until:
+            last = self.activations[-1]
+            last["value_gained"] = self.value_total - last["value_before"]
         if p.lifecycle is Lifecycle.SMOULDERING and not self.activated \
                 and rng.random() < p.activation_rate_per_year / WEEKS_PER_YEAR:
             self.activate()
@@ -1011,6 +1020,14 @@ class NetworkModel(mesa.Model):
         self._record_history()
         self.phase = phase_of(self)
         if self.steps % self.params.record_every == 0 or not self.running:
+            self.record()
+
+    def record(self) -> None:
+        """Collect the model reporters now, unless this week is already recorded (use it to
+        record the final week of a run whose length is not a multiple of ``record_every``).
+        """
+        if self._last_recorded != self.steps:
+            self._last_recorded = self.steps
             self.datacollector.collect(self)
 
     def _record_history(self) -> None:

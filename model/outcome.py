@@ -94,7 +94,10 @@ def phase_of(model: NetworkModel) -> Phase:
     p = model.params
     w = p.phase_window_weeks
     prev = model.phase
-    if model.steps < w or (model.goal_clarity < p.phase_goal_clarity and prev is Phase.ACTIVATION):
+    if model.history["active_share"][-1] < p.faded_active_share:
+        return Phase.DECLINE  # (almost) no one is active any more
+    unsettled = model.goal_clarity < p.phase_goal_clarity and prev is Phase.ACTIVATION
+    if model.history["active_share"][-1] >= p.faded_active_share and (model.steps < w or unsettled):
         return Phase.ACTIVATION
     share = _window(model, "active_share", w)
     comm = _window(model, "mean_commitment", w)

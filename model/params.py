@@ -405,7 +405,8 @@ def coerce(key: str, value: Any) -> Any:
                 raise ValueError
     except (TypeError, ValueError):
         allowed = (f"one of {', '.join(info.choices)}" if info.choices
-                   else f"a {t.__name__ if t in (bool, int, float) else 'list of numbers'}")
+                   else {bool: "true or false", int: "an integer", float: "a number"}[t]
+                   if t in (bool, int, float) else f"a list of {len(info.default)} numbers")
         raise ParameterError(key, f"parameter '{key}' = {value!r}: expected {allowed}") from None
     values = value if isinstance(value, tuple) else (value,)
     if info.low is not None and info.choices is None and t is not bool:

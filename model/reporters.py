@@ -53,6 +53,11 @@ class Snapshot:
                    int(np.triu(either & cross, 1).sum()))
 
 
+def step(model: NetworkModel) -> int:
+    """The week this row was recorded at (0 is the initial state)."""
+    return model.steps
+
+
 def active(model: NetworkModel) -> int:
     """Number of active participants."""
     return int((model.status[: model.used] == Status.ACTIVE).sum())
@@ -167,7 +172,7 @@ def phase(model: NetworkModel) -> str:
 
 MODEL_REPORTERS = {
     f.__name__: f
-    for f in (active, present, active_share, mean_familiarity, mean_trust, mean_commitment,
+    for f in (step, active, present, active_share, mean_familiarity, mean_trust, mean_commitment,
               mean_commitment_all, trust_density, largest_component_share, cross_org_ties,
               knowledge_coverage, meetings_held, coordination_spent_eur, goal_progress,
               value_created, breaches, innovations, hidden_cost_eur, phase)

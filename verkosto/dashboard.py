@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from typing import Any
 
 DEFAULT_HOST = "127.0.0.1"
@@ -74,6 +75,9 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, log_level: str = "
     os.environ["SERVER_PORT"] = str(port)
     import uvicorn
 
+    # Solara warns on every page load over plain http that it cannot set a cross-site cookie;
+    # a dashboard on this machine needs none.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     uvicorn.run("solara.server.starlette:app", host=host, port=port, log_level=log_level)
 
 
@@ -81,10 +85,7 @@ def _run(args: argparse.Namespace) -> int:
     """Handle ``verkosto dashboard``."""
     print(f"verkosto dashboard: open http://{args.host}:{args.port}/ (Ctrl+C stops it)",
           flush=True)
-    try:
-        serve(args.host, args.port)
-    except KeyboardInterrupt:
-        pass
+    serve(args.host, args.port)
     return 0
 
 

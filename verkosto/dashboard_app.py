@@ -20,11 +20,12 @@ so two trainers never see each other's runs.
 from __future__ import annotations
 
 import math
+import zlib
 from typing import Any
 
 import solara
 from matplotlib.figure import Figure
-from mesa.visualization import SolaraViz, Slider, make_plot_component
+from mesa.visualization import Slider, SolaraViz, make_plot_component
 from mesa.visualization.utils import update_counter
 
 from model import NetworkModel
@@ -40,11 +41,15 @@ PLAY_INTERVAL_MS = 250
 SLIDER_POSITIONS = 200
 """A float slider offers about this many positions between its bounds."""
 
-NETWORK_FIGURE_SIZE = (6.4, 6.4)
+NETWORK_FIGURE_SIZE = (6.4, 4.8)
 """Size of the network drawing (inches)."""
 
-NETWORK_DPI = 90
+NETWORK_DPI = 100
 """Resolution of the network drawing sent to the browser (dots per inch)."""
+
+NETWORK_AXES = (0.0, 0.0, 0.78, 0.92)
+"""Where the network sits in its figure (left, bottom, width, height); the legend takes the
+right-hand strip and the title the top."""
 
 TRAINER_PARAMETERS: tuple[str, ...] = (
     "coordination_budget_eur",
@@ -62,19 +67,22 @@ TRAINER_PARAMETERS: tuple[str, ...] = (
 """Parameters a trainer changes live, in the order the sidebar shows them."""
 
 PLAIN_LABELS: dict[str, str] = {
-    "coordination_budget_eur": "Coordination budget",
-    "meeting_interval_weeks": "Meeting interval",
-    "facilitation": "Facilitation skill",
-    "structure": "Heaviness of structure",
+    "coordination_budget_eur": "Budget",
+    "meeting_interval_weeks": "Meeting every",
+    "facilitation": "Facilitation",
+    "structure": "Structure",
     "leadership_depth": "Leadership depth",
     "governance": "Governance",
-    "time_allocation_hours": "Working time allocated",
+    "time_allocation_hours": "Time allocated",
     "turnover_per_year": "Staff turnover",
-    "share_brokers": "Share of brokers",
-    "share_recruiters": "Share of recruiters",
-    "resident_share": "Openness to residents (seat share)",
+    "share_brokers": "Brokers",
+    "share_recruiters": "Recruiters",
+    "resident_share": "Residents' seats",
 }
 """Short names for the sidebar; any other parameter is labelled from its declared name."""
+
+UNITLESS = frozenset({"", "0-1", "flag", "level 1-4"})
+"""Declared units that say nothing a slider's ends do not already show."""
 
 SEED_PARAMETER = "rng"
 """The model's keyword for its random seed."""
@@ -127,7 +135,7 @@ def scenario_text(name: str) -> tuple[str, str]:
         return "Model defaults", "No scenario catalogue is installed; the model's defaults apply."
     import scenarios
 
-    meta = scenarios.metadata(name)
+    meta = scenarios.info(name)
     return str(meta.title), str(meta.description)
 
 
@@ -143,10 +151,19 @@ def default_scenario(names: list[str]) -> str:
 
 
 def _seed(value: Any) -> int | None:
-    """Read a seed typed into the page (text) or given in code."""
-    if value is None or value == "":
+    """Read a seed typed into the page (text) or given in code.
+
+    Any text works: a whole number is used as it is, other text (a word the
+    room chose) is turned into a number, so the same text always draws the
+    same network; an empty field draws a fresh one.
+    """
+    text = "" if value is None else str(value).strip()
+    if not text:
         return None
-    return int(str(value).strip())
+    try:
+        return int(text)
+    except ValueError:
+        return zlib.crc32(text.encode("utf-8"))
 
 
 class DashboardModel(NetworkModel):
@@ -189,12 +206,11 @@ def nice_step(low: float, high: float, positions: int = SLIDER_POSITIONS) -> flo
 
 
 def parameter_label(info: ParamInfo) -> str:
-    """Sidebar label: plain name, bounds and unit."""
+    """Sidebar label: plain name and unit (the slider's ends are the declared bounds)."""
     name = PLAIN_LABELS.get(info.name, info.name.replace("_", " ").capitalize())
-    if info.choices is not None or info.type is bool:
+    if info.choices is not None or info.type is bool or info.unit in UNITLESS:
         return name
-    unit = f" {info.unit}" if info.unit else ""
-    return f"{name} ({info.low:g}-{info.high:g}{unit})"
+    return f"{name} ({info.unit})"
 
 
 def user_parameter(info: ParamInfo, value: Any) -> Slider | dict[str, Any]:
@@ -232,7 +248,7 @@ def _format(value: Any) -> str:
     """Short display of a parameter value."""
     value = getattr(value, "value", value)
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:.0f}" if value.is_integer() else f"{value:.3g}"
     return str(value)
 
 
@@ -246,7 +262,7 @@ def settings_in_force(model: Any) -> str:
     for key in STATE_PARAMETERS:
         if key in flat:
             info = PARAMETERS[key]
-            unit = f" {info.unit}" if info.unit else ""
+            unit = "" if info.unit in UNITLESS else f" {info.unit}"
             parts.append(f"{PLAIN_LABELS.get(key, key)}: {_format(flat[key])}{unit}")
     return "; ".join(parts)
 
@@ -256,10 +272,10 @@ def NetworkView(model: Any) -> None:
     """The network drawn on its stable layout."""
     update_counter.get()
     fig = Figure(figsize=NETWORK_FIGURE_SIZE, dpi=NETWORK_DPI)
-    ax = fig.add_axes((0.0, 0.06, 1.0, 0.88))
+    ax = fig.add_axes(NETWORK_AXES)
     drawing.draw_network(ax, model)
     drawing.status_legend(ax)
-    ax.set_title(f"Week {model.steps}: who trusts whom (colour = organisation, "
+    fig.suptitle(f"Week {model.steps}: who trusts whom\n(colour = organisation, "
                  "size = commitment)", fontsize="medium")
     solara.FigureMatplotlib(fig, format="png")
 
@@ -285,9 +301,19 @@ def StateView(model: Any) -> None:
                     style={"color": "#555", "font-size": "0.9em"})
 
 
+def _weeks_axis(ax: Any) -> None:
+    """Start the week axis at 0 and keep it at least one week wide (a lone point shows)."""
+    last = max((float(max(line.get_xdata(), default=0.0)) for line in ax.lines), default=0.0)
+    ax.set_xlim(0.0, max(1.0, last))
+    for line in ax.lines:
+        if len(line.get_xdata()) == 1:
+            line.set_marker("o")
+
+
 def _unit_axes(ax: Any) -> None:
     """Post-process the 0-1 plot: fixed scale, plain labels."""
-    ax.set_ylim(0.0, 1.0)
+    _weeks_axis(ax)
+    ax.set_ylim(0.0, drawing.UNIT_AXIS_TOP)
     ax.set_ylabel("share / level (0-1)")
     labels = [drawing.SERIES[line.get_label()][0] for line in ax.lines]
     ax.legend(ax.lines, labels, loc="upper left", fontsize="small", frameon=False)
@@ -296,6 +322,7 @@ def _unit_axes(ax: Any) -> None:
 
 def _value_axes(ax: Any) -> None:
     """Post-process the value plot: plain labels."""
+    _weeks_axis(ax)
     ax.set_ylabel("value created per week")
     ax.set_ylim(bottom=0.0)
     ax.grid(alpha=0.3)
@@ -318,7 +345,7 @@ COMPONENTS = [
 def ScenarioPicker(scenario: solara.Reactive[str], names: list[str]) -> None:
     """Sidebar card: choose a scenario and read what it shows."""
     title, description = scenario_text(scenario.value)
-    with solara.Card("Scenario"):
+    with solara.Card("Scenario"), solara.Column(gap="4px"):
         if names:
             solara.Select(label="Scenario", value=scenario, values=names)
         solara.Text(title, style={"font-weight": "bold"})

@@ -35,16 +35,16 @@ GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
 ORG_SPACING = 1.0
 """Distance scale between organisation seats (layout units)."""
 
-PERSON_SPACING = 0.11
+PERSON_SPACING = 0.2
 """Distance scale between people of one organisation (layout units)."""
 
 LAYOUT_MARGIN = 0.25
 """Empty border around the outermost seat (layout units)."""
 
-NODE_SIZE_MIN = 25.0
+NODE_SIZE_MIN = 40.0
 """Marker area of a participant with zero commitment (points squared)."""
 
-NODE_SIZE_PER_COMMITMENT = 260.0
+NODE_SIZE_PER_COMMITMENT = 420.0
 """Extra marker area at full commitment (points squared)."""
 
 EDGE_WIDTH_MAX = 4.0
@@ -58,6 +58,12 @@ EDGE_ALPHA_MAX = 0.8
 
 PERIPHERAL_ALPHA = 0.45
 """Fill opacity of a peripheral participant (active ones are opaque)."""
+
+PERSON_MARKER = "o"
+"""Marker of a professional representing an organisation."""
+
+RESIDENT_MARKER = "s"
+"""Marker of a resident or client representative bringing experience knowledge (S22)."""
 
 DEPARTED_COLOUR = "#9e9e9e"
 """Colour of participants who have left."""
@@ -82,6 +88,9 @@ VALUE_SERIES: dict[str, tuple[str, str]] = {
     "value_created": ("value created per week", "#ff7f0e"),
 }
 """The value series, on its own axis: reporter column -> (plain label, colour)."""
+
+UNIT_AXIS_TOP = 1.05
+"""Top of the 0-1 axes, a little above 1 so that a series at 1 stays visible."""
 
 STATUS_ORDER = ("active", "peripheral", "dormant", "left")
 """Participant status values, as ``Participant.status.value`` or ``.label`` gives them."""
@@ -193,7 +202,8 @@ def draw_network(ax: Axes, model: Any, layout: StableLayout | None = None) -> No
 
     Participants are coloured by organisation and sized by commitment; active
     ones are filled, peripheral ones pale, dormant ones hollow rings, and
-    those who left grey crosses. Trust ties are lines whose width and opacity
+    those who left grey crosses; resident or client representatives are
+    squares. Trust ties are lines whose width and opacity
     grow with trust.
 
     Args:
@@ -211,7 +221,9 @@ def draw_network(ax: Axes, model: Any, layout: StableLayout | None = None) -> No
     ax.set_xlim(-reach, reach)
     ax.set_ylim(-reach, reach)
 
-    slot_xy: dict[int, tuple[float, float]] = {int(p.slot): positions[p.unique_id] for p in people}
+    # Ties join present people; someone who left may share a slot number with a newcomer.
+    slot_xy: dict[int, tuple[float, float]] = {
+        int(p.slot): positions[p.unique_id] for p in people if status_name(p) != "left"}
     i, j, w = (np.asarray(a) for a in model.trust_edges())
     i, j, w = _symmetric_ties(i.astype(np.int64), j.astype(np.int64), w.astype(float))
     keep = [k for k in range(len(i)) if int(i[k]) in slot_xy and int(j[k]) in slot_xy]
@@ -224,33 +236,38 @@ def draw_network(ax: Axes, model: Any, layout: StableLayout | None = None) -> No
                                          colors=colours, zorder=1))
 
     n_orgs = 1 + max((int(p.organisation.index) for p in people), default=0)
-    groups: dict[str, list[Any]] = {name: [] for name in STATUS_ORDER}
+    groups: dict[tuple[str, bool], list[Any]] = {}
     for person in people:
-        groups.setdefault(status_name(person), []).append(person)
-    for name, members in groups.items():
-        if not members:
-            continue
-        xy = np.array([positions[p.unique_id] for p in members])
-        sizes = np.array([NODE_SIZE_MIN + NODE_SIZE_PER_COMMITMENT * float(p.commitment)
-                          for p in members])
-        colours = [organisation_colour(int(p.organisation.index), n_orgs) for p in members]
-        if name == "active":
-            ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=colours, edgecolors="white",
-                       linewidths=0.8, zorder=3)
-        elif name == "peripheral":
-            pale = [(r, g, b, PERIPHERAL_ALPHA) for r, g, b, _ in colours]
-            ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=pale, edgecolors=colours,
-                       linewidths=1.0, zorder=3)
-        elif name == "dormant":
-            ax.scatter(xy[:, 0], xy[:, 1], s=sizes, facecolors="none", edgecolors=colours,
-                       linewidths=1.5, linestyles="--", zorder=2)
-        else:
-            ax.scatter(xy[:, 0], xy[:, 1], s=NODE_SIZE_MIN, marker="x", c=DEPARTED_COLOUR,
-                       linewidths=1.2, zorder=2)
+        key = (status_name(person), bool(getattr(person, "is_resident", False)))
+        groups.setdefault(key, []).append(person)
+    for (name, resident), members in groups.items():
+        _draw_people(ax, name, RESIDENT_MARKER if resident else PERSON_MARKER,
+                     np.array([positions[p.unique_id] for p in members]),
+                     np.array([NODE_SIZE_MIN + NODE_SIZE_PER_COMMITMENT * float(p.commitment)
+                               for p in members]),
+                     [organisation_colour(int(p.organisation.index), n_orgs) for p in members])
+
+
+def _draw_people(ax: Axes, status: str, marker: str, xy: np.ndarray, sizes: np.ndarray,
+                 colours: list[Any]) -> None:
+    """Scatter one group of people who share a status and a marker."""
+    if status == "active":
+        ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=colours, marker=marker, edgecolors="white",
+                   linewidths=0.8, zorder=3)
+    elif status == "peripheral":
+        pale = [(r, g, b, PERIPHERAL_ALPHA) for r, g, b, _ in colours]
+        ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=pale, marker=marker, edgecolors=colours,
+                   linewidths=1.0, zorder=3)
+    elif status == "dormant":
+        ax.scatter(xy[:, 0], xy[:, 1], s=sizes, facecolors="none", marker=marker,
+                   edgecolors=colours, linewidths=1.5, linestyles="--", zorder=2)
+    else:
+        ax.scatter(xy[:, 0], xy[:, 1], s=NODE_SIZE_MIN, marker="x", c=DEPARTED_COLOUR,
+                   linewidths=1.2, zorder=2)
 
 
 def status_legend(ax: Axes) -> None:
-    """Add a small legend explaining how statuses and ties are drawn."""
+    """Add a legend explaining how statuses and ties are drawn, to the right of the network."""
     grey = "#546e7a"
     handles = [
         Line2D([], [], marker="o", linestyle="", color=grey, markersize=8, label="active"),
@@ -260,10 +277,12 @@ def status_legend(ax: Axes) -> None:
                markersize=8, label="dormant"),
         Line2D([], [], marker="x", linestyle="", color=DEPARTED_COLOUR, markersize=7,
                label="left"),
+        Line2D([], [], marker=RESIDENT_MARKER, linestyle="", color=grey, markersize=7,
+               label="resident /\nclient rep."),
         Line2D([], [], color=EDGE_COLOUR, linewidth=EDGE_WIDTH_MAX / 2, label="trust tie"),
     ]
-    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, -0.02), ncol=len(handles),
-              frameon=False, fontsize="small", handletextpad=0.3, columnspacing=1.0)
+    ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False,
+              fontsize="small", handletextpad=0.3)
 
 
 def model_frame(model: Any):
@@ -294,7 +313,7 @@ def draw_series(
             ax.plot(frame.index, frame[column].astype(float), label=label, color=colour,
                     linewidth=1.8)
     if unit_interval:
-        ax.set_ylim(0.0, 1.0)
+        ax.set_ylim(0.0, UNIT_AXIS_TOP)
     if x_max is not None:
         ax.set_xlim(0, max(1.0, float(x_max)))
     ax.set_xlabel("week")

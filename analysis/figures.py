@@ -1,0 +1,357 @@
+"""Figures for researchers and planners, titled and labelled in plain language.
+
+Every function returns a ``matplotlib.figure.Figure`` built without pyplot,
+so no global backend or state is touched (figures render with the Agg
+canvas); :func:`save` writes it as PNG and SVG and :func:`data_uri` embeds it
+in a self-contained HTML page.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis.intervals import OUTCOME_ORDER
+from analysis.tipping import MAX_DISTINCT, TippingPoint
+from model import PARAMETERS
+
+FORMATS = ("png", "svg")
+"""Formats :func:`save` writes."""
+
+DPI = 110
+"""Resolution of PNG figures (dots per inch): sharp on screen, small in a report."""
+
+PANEL_SIZE = (4.6, 3.0)
+"""Width and height of one panel (inches)."""
+
+BAND_ALPHA = 0.25
+"""Opacity of interquartile bands."""
+
+QUARTILES = (0.25, 0.5, 0.75)
+"""Lower quartile, median and upper quartile of time-series bands."""
+
+HEATMAP_BINS = 5
+"""Bins per axis of a heatmap over a parameter with many values."""
+
+OUTCOME_COLOURS: dict[str, str] = {
+    "thriving": "#2e7d32",
+    "smouldering": "#ef6c00",
+    "fading": "#c0a000",
+    "faded": "#757575",
+    "completed": "#1565c0",
+}
+"""One colour per outcome class, the same in every figure."""
+
+MAIN_REPORTERS: tuple[str, ...] = ("active_share", "mean_trust", "mean_commitment",
+                                   "trust_density", "knowledge_coverage",
+                                   "coordination_spent_eur")
+"""The time series a report or comparison shows first."""
+
+REPORTER_LABELS: dict[str, str] = {
+    "active": "Active participants (people)",
+    "present": "Participants still in the network (people)",
+    "active_share": "Share of seats held by active people",
+    "mean_familiarity": "Mean familiarity between active people (0-1)",
+    "mean_trust": "Mean trust between active people (0-1)",
+    "mean_commitment": "Mean commitment of active people (0-1)",
+    "mean_commitment_all": "Mean commitment of all present people (0-1)",
+    "trust_density": "Share of pairs with a trust tie",
+    "largest_component_share": "Share of active people in the largest trust group",
+    "cross_org_ties": "Trust ties across organisations",
+    "knowledge_coverage": "How well organisations know each other (0-1)",
+    "meetings_held": "Network meetings held so far",
+    "coordination_spent_eur": "Coordination money spent so far (EUR)",
+    "goal_progress": "Progress towards the goal (0-1)",
+    "value_created": "Value created per recording",
+    "breaches": "Trust breaches per recording",
+    "innovations": "New practices invented so far",
+    "hidden_cost_eur": "Participants' own hours so far (EUR, hidden cost)",
+}
+"""Plain-language axis labels of the model reporters."""
+
+
+def parameter_label(name: str) -> str:
+    """A parameter's plain-language description and unit, from its declaration."""
+    info = PARAMETERS.get(name)
+    if info is None:
+        return name.replace("_", " ")
+    unit = f" ({info.unit})" if info.unit and info.unit not in ("flag", "") else ""
+    return f"{info.doc}{unit}"
+
+
+def reporter_label(name: str) -> str:
+    """A reporter's plain-language label."""
+    return REPORTER_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def _figure(n_panels: int = 1, columns: int = 1) -> tuple[Figure, np.ndarray]:
+    rows = max(1, -(-n_panels // columns))
+    fig = Figure(figsize=(PANEL_SIZE[0] * columns, PANEL_SIZE[1] * rows + 0.4),
+                 layout="constrained", dpi=DPI)
+    axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False).ravel())
+    for ax in axes[n_panels:]:
+        ax.set_visible(False)
+    return fig, axes
+
+
+def save(fig: Figure, stem: str | Path, png: bytes | None = None) -> list[Path]:
+    """Write ``fig`` as ``stem.png`` and ``stem.svg``; return the paths.
+
+    Args:
+        fig: The figure.
+        stem: Path without suffix.
+        png: The figure already rendered as PNG (saves rendering it again).
+    """
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt in FORMATS:
+        path = stem.with_suffix(f".{fmt}")
+        if fmt == "png" and png is not None:
+            path.write_bytes(png)
+        else:
+            fig.savefig(path, format=fmt, dpi=DPI)
+        paths.append(path)
+    return paths
+
+
+def image_bytes(fig: Figure, fmt: str = "png") -> bytes:
+    """The figure rendered in ``fmt`` (png or svg)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=DPI)
+    return buf.getvalue()
+
+
+def data_uri(fig: Figure | bytes, fmt: str = "png") -> str:
+    """The figure (or its rendered bytes) as a base64 ``data:`` URI for ``<img src=...>``."""
+    mime = "image/svg+xml" if fmt == "svg" else f"image/{fmt}"
+    raw = fig if isinstance(fig, bytes) else image_bytes(fig, fmt)
+    return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
+
+
+def timeseries_bands(timeseries: pd.DataFrame, groups: Mapping[object, str] | pd.Series,
+                     reporters: Sequence[str] = MAIN_REPORTERS, title: str = "",
+                     columns: int = 2, colours: Mapping[str, str] | None = None) -> Figure:
+    """Median and interquartile band of reporters over time, one line per group.
+
+    Args:
+        timeseries: Columns ``run_id``, ``step`` and the reporters.
+        groups: Label of each run (run id -> scenario, cell or outcome).
+        reporters: Reporters to draw, one panel each (missing ones are skipped).
+        title: Figure title.
+        columns: Panels per row.
+        colours: Colour per group label (default: matplotlib's cycle).
+
+    Returns:
+        The figure.
+    """
+    reporters = [r for r in reporters if r in timeseries.columns]
+    labels = pd.Series(groups) if not isinstance(groups, pd.Series) else groups
+    ts = timeseries.assign(_group=timeseries["run_id"].map(labels)).dropna(subset=["_group"])
+    fig, axes = _figure(len(reporters), min(columns, max(1, len(reporters))))
+    order = list(dict.fromkeys(labels.loc[labels.index.isin(ts["run_id"].unique())]))
+    for ax, rep in zip(axes, reporters, strict=False):
+        for k, label in enumerate(order):
+            part = ts[ts["_group"] == label]
+            q = part.groupby("step")[rep].quantile(list(QUARTILES)).unstack()
+            colour = (colours or {}).get(label, f"C{k % 10}")
+            runs = part["run_id"].nunique()
+            ax.fill_between(q.index, q[QUARTILES[0]], q[QUARTILES[2]], color=colour,
+                            alpha=BAND_ALPHA, linewidth=0)
+            ax.plot(q.index, q[QUARTILES[1]], color=colour, label=f"{label} ({runs} runs)")
+        ax.set_title(reporter_label(rep), fontsize="medium")
+        ax.set_xlabel("week")
+        ax.grid(alpha=0.3)
+    if reporters and order:
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", fontsize="small",
+                   ncols=min(3, len(labels)), title="line: median; band: middle half of runs",
+                   title_fontsize="small")
+    fig.suptitle(title or "How the networks developed over time")
+    return fig
+
+
+def outcome_bars(table: pd.DataFrame, group: str, title: str = "") -> Figure:
+    """Probability of each outcome per group, with interval whiskers.
+
+    One panel per outcome that occurs at all; one horizontal bar per group,
+    so that long group labels stay readable.
+
+    Args:
+        table: Output of :func:`analysis.intervals.outcome_table` grouped by ``group``.
+        group: Column naming the group (scenario or cell label).
+        title: Figure title.
+    """
+    groups = list(dict.fromkeys(table[group]))
+    seen = table.groupby(table["outcome"].astype(str))["count"].sum()
+    outcomes = [o for o in OUTCOME_ORDER if seen.get(o, 0) > 0] or [OUTCOME_ORDER[0]]
+    label_width = max(len(str(g)) for g in groups) * 0.065
+    fig = Figure(figsize=(label_width + 2.2 * len(outcomes), 1.2 + 0.32 * len(groups)),
+                 layout="constrained", dpi=DPI)
+    axes = np.atleast_1d(fig.subplots(1, len(outcomes), sharey=True))
+    y = np.arange(len(groups))[::-1]
+    for ax, outcome in zip(axes, outcomes, strict=True):
+        part = table[table["outcome"].astype(str) == outcome].set_index(group).reindex(groups)
+        p = part["probability"].to_numpy(dtype=float)
+        err = np.vstack([p - part["low"].to_numpy(dtype=float),
+                         part["high"].to_numpy(dtype=float) - p])
+        ax.barh(y, p, xerr=err, capsize=2, color=OUTCOME_COLOURS.get(outcome, "C0"),
+                error_kw={"linewidth": 0.8})
+        ax.set_xlim(0, 1)
+        ax.set_title(outcome, fontsize="medium")
+        ax.set_xlabel("probability")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(y, [str(g) for g in groups], fontsize="small")
+    fig.suptitle(title or "How the networks ended (bars: share of runs; whiskers: interval)",
+                 fontsize="medium")
+    return fig
+
+
+def probability_curve_figure(curve: pd.DataFrame, parameter: str, outcome: str = "thriving",
+                             tipping: TippingPoint | None = None,
+                             confidence: float | None = None) -> Figure:
+    """Probability of an outcome against one parameter, with its interval band."""
+    fig = Figure(figsize=(PANEL_SIZE[0] + 0.8, PANEL_SIZE[1] + 0.4), layout="constrained",
+                 dpi=DPI)
+    ax = fig.subplots()
+    colour = OUTCOME_COLOURS.get(outcome, "C0")
+    ax.fill_between(curve["x"], curve["low"], curve["high"], color=colour, alpha=BAND_ALPHA,
+                    linewidth=0, label=f"{confidence:.0%} interval" if confidence else "interval")
+    ax.plot(curve["x"], curve["probability"], "o-", color=colour, label="share of runs")
+    if tipping is not None:
+        ax.axhline(tipping.level, color="black", linewidth=0.8, linestyle=":")
+        if tipping.estimate is not None:
+            ax.axvline(tipping.estimate, color="black", linewidth=0.8, linestyle="--",
+                       label=f"tipping point ≈ {tipping.estimate:.3g}")
+        if tipping.low is not None and tipping.high is not None:
+            ax.axvspan(tipping.low, tipping.high, color="black", alpha=0.07)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel(parameter_label(parameter))
+    ax.set_ylabel(f"probability of {outcome}")
+    ax.set_title(f"Chance that the network ends {outcome}, by {parameter}", fontsize="medium")
+    ax.legend(fontsize="small")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def _axis_groups(values: pd.Series, bins: int) -> tuple[pd.Series, list[str]]:
+    """Group labels along one heatmap axis: values as they are, or quantile bins."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values) \
+            and values.nunique() > MAX_DISTINCT:
+        cut = pd.qcut(values.astype(float), q=bins, duplicates="drop")
+        labels = [f"{iv.left:.3g}-{iv.right:.3g}" for iv in cut.cat.categories]
+        return cut.cat.codes, labels
+    uniq = sorted(values.unique(), key=lambda v: (isinstance(v, str), v))
+    codes = values.map({v: i for i, v in enumerate(uniq)})
+    return codes, [f"{v:.4g}" if isinstance(v, float) else str(v) for v in uniq]
+
+
+def heatmap(frame: pd.DataFrame, x: str, y: str, interesting: np.ndarray | pd.Series,
+            outcome: str = "thriving", bins: int = HEATMAP_BINS) -> Figure:
+    """Probability of an outcome over two parameters (cells annotated with share and runs)."""
+    hit = np.asarray(interesting, dtype=bool)
+    gx, lx = _axis_groups(frame[x], bins)
+    gy, ly = _axis_groups(frame[y], bins)
+    k = np.zeros((len(ly), len(lx)))
+    n = np.zeros_like(k)
+    np.add.at(k, (gy.to_numpy(), gx.to_numpy()), hit)
+    np.add.at(n, (gy.to_numpy(), gx.to_numpy()), 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(n > 0, k / n, np.nan)
+    fig = Figure(figsize=(PANEL_SIZE[0] + 1.6, PANEL_SIZE[1] + 1.2), layout="constrained",
+                 dpi=DPI)
+    ax = fig.subplots()
+    im = ax.imshow(p, origin="lower", cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
+    for (r, c), value in np.ndenumerate(p):
+        if np.isfinite(value):
+            ax.text(c, r, f"{value:.0%}\n({int(n[r, c])})", ha="center", va="center",
+                    fontsize="x-small")
+    ax.set_xticks(range(len(lx)), lx, rotation=30, ha="right", fontsize="small")
+    ax.set_yticks(range(len(ly)), ly, fontsize="small")
+    ax.set_xlabel(parameter_label(x))
+    ax.set_ylabel(parameter_label(y))
+    fig.colorbar(im, ax=ax, label=f"probability of {outcome}")
+    ax.set_title(f"Chance of {outcome} over {x} and {y}\n(share of runs; runs in brackets)",
+                 fontsize="medium")
+    return fig
+
+
+def sensitivity_figure(indices: pd.DataFrame, response: str = "thriving",
+                       title: str = "Which parameters matter most (first-order sensitivity)",
+                       xlabel: str | None = None) -> Figure:
+    """Horizontal bars of sensitivity indices with interval whiskers.
+
+    Args:
+        indices: Columns ``parameter``, ``index`` and optionally ``low``, ``high``.
+        response: What the indices explain (for the axis label).
+        title: Figure title.
+        xlabel: Axis label (default: share of variation explained).
+    """
+    data = indices.iloc[::-1]
+    fig = Figure(figsize=(PANEL_SIZE[0] + 1.4, 0.9 + 0.35 * max(3, len(data))),
+                 layout="constrained", dpi=DPI)
+    ax = fig.subplots()
+    s = data["index"].to_numpy(dtype=float)
+    lo = data["low"].to_numpy(dtype=float) if "low" in data else s
+    hi = data["high"].to_numpy(dtype=float) if "high" in data else s
+    err = np.clip(np.vstack([np.nan_to_num(s - lo), np.nan_to_num(hi - s)]), 0, None)
+    ax.barh(data["parameter"].astype(str), s, xerr=err, color="C0", capsize=2)
+    if np.nanmax(np.append(hi, s)) <= 1.0:
+        ax.set_xlim(0, 1)
+    ax.set_xlabel(xlabel or f"share of the variation in {response}\n"
+                            "explained by this parameter alone")
+    ax.set_title(title, fontsize="medium")
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
+                  confidence: float) -> Figure:
+    """Probability of thriving against the monthly coordination budget, as searched.
+
+    Args:
+        curve: Columns ``budget_eur``, ``probability``, ``low``, ``high``, ``runs`` and
+            optionally ``stage`` (``search`` or ``confirm``).
+        target: The target probability.
+        answer: The smallest budget found (None if unreachable).
+        confidence: Confidence of the one-sided decision.
+    """
+    data = curve.sort_values("budget_eur")
+    stages = data["stage"] if "stage" in data else pd.Series("search", index=data.index)
+    fig = Figure(figsize=(PANEL_SIZE[0] + 1.4, PANEL_SIZE[1] + 0.6), layout="constrained",
+                 dpi=DPI)
+    ax = fig.subplots()
+    styles = {"search": ("o-", OUTCOME_COLOURS["thriving"], "search: share of runs thriving"),
+              "confirm": ("s", "black", "confirmation with fresh runs")}
+    for stage, (fmt, colour, label) in styles.items():
+        part = data[stages == stage]
+        if part.empty:
+            continue
+        p = part["probability"].to_numpy(dtype=float)
+        err = np.clip(np.vstack([p - part["low"].to_numpy(dtype=float),
+                                 part["high"].to_numpy(dtype=float) - p]), 0, None)
+        ax.errorbar(part["budget_eur"], p, yerr=err, fmt=fmt, color=colour, capsize=3,
+                    label=label)
+        for b, pr, r in zip(part["budget_eur"], p, part["runs"], strict=True):
+            ax.annotate(f"{int(r)}", (b, pr), textcoords="offset points", xytext=(4, -10),
+                        fontsize="x-small", color="dimgray")
+    ax.axhline(target, color="black", linestyle=":", linewidth=1,
+               label=f"target {target:.0%}")
+    if answer is not None:
+        ax.axvline(answer, color="black", linestyle="--", linewidth=1,
+                   label=f"smallest budget ≈ {answer:,.0f} EUR/month")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("coordination budget (EUR per month)")
+    ax.set_ylabel("probability the network thrives")
+    ax.set_title(f"Probability of thriving against budget (target reached with {confidence:.0%} "
+                 "confidence)\nwhiskers: one-sided bounds; grey numbers: runs",
+                 fontsize="medium")
+    ax.legend(fontsize="small", loc="lower right")
+    ax.grid(alpha=0.3)
+    return fig

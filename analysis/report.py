@@ -1,0 +1,556 @@
+"""A sweep's report: one self-contained HTML file and a Markdown twin.
+
+:func:`write_report` reads a sweep directory and writes ``DIR/report.html``
+(figures embedded as base64 ``data:`` URIs, styles inline: it opens offline,
+sent as one file) and ``DIR/report.md`` (figures as PNG and SVG files in
+``DIR/figures/``). Sections, in order: the sweep's question; how the networks
+ended, with intervals; how they developed over time; the probability of
+thriving along each parameter and over two; which parameters matter;
+tipping points; discovered rules; the S33/S34 evaluation; the trust network
+and one participant's network map (S37) from a rerun of a representative
+run; failed runs.
+
+Runs are rebuilt for the evaluation and the network figures from the
+manifest (base parameters, the run's varied parameters and seed), which
+reproduces them exactly (see ``experiments.spec``).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis import defaults
+from analysis.discovery import discover, rules_table
+from analysis.evaluation import evaluation_from_runs, evaluation_table
+from analysis.figures import (
+    OUTCOME_COLOURS,
+    data_uri,
+    heatmap,
+    image_bytes,
+    outcome_bars,
+    probability_curve_figure,
+    save,
+    sensitivity_figure,
+    timeseries_bands,
+)
+from analysis.intervals import FADING_CLASSES, OUTCOME_ORDER, THRIVING, outcome_table
+from analysis.network import capture, network_map, network_map_figure, trust_network_figure
+from analysis.results import Sweep, load_sweep
+from analysis.sensitivity import first_order_indices, main_indices, read_indices
+from analysis.text import number
+from analysis.tipping import probability_curve, tipping_point
+from model import DEFAULT_STEPS, NetworkModel, ParameterError, Params
+
+HTML_FILE = "report.html"
+MARKDOWN_FILE = "report.md"
+FIGURE_DIR = "figures"
+
+MAX_CELL_TABLE = 40
+"""Most parameter cells listed one by one; a sample with more is summarised by parameter."""
+
+MIN_RUNS_PER_CELL = 2
+"""Runs per cell, on average, for the per-cell outcome table."""
+
+MAX_CELL_LINES = 6
+"""Most cells drawn as separate lines in time-series figures (else lines are outcomes)."""
+
+MAX_PARAMETER_FIGURES = 6
+"""Most one-parameter probability figures."""
+
+EVALUATION_RERUNS = 4
+"""Runs rebuilt for the full S33/S34 evaluation (benefit by role needs the runs)."""
+
+SNAPSHOT_FRACTIONS = (0.0, 0.5, 1.0)
+"""Weeks of the trust-network figure, as fractions of the run."""
+
+SALIB_INDEX_MEANING = {
+    "ST": "total-order Sobol index: share of variance involving the parameter",
+    "S1": "first-order Sobol index: share of variance from the parameter alone",
+    "mu_star": "Morris mean absolute elementary effect",
+}
+"""Plain-language meaning of the SALib indices a report shows."""
+
+SECTION_TITLES: tuple[str, ...] = (
+    "The question",
+    "How the networks ended",
+    "How the networks developed",
+    "Probability of thriving along each parameter",
+    "Two parameters together",
+    "Which parameters matter",
+    "Tipping points",
+    "Scenario discovery",
+    "Evaluation (S33, S34)",
+    "The trust network and a network map (S37)",
+    "Failed runs",
+)
+"""Every report has these sections, in this order (a section says so when it has nothing)."""
+
+
+@dataclass
+class Section:
+    """One report section: paragraphs, tables and figures in order.
+
+    Attributes:
+        title: Section heading.
+        blocks: ("text", str) paragraphs, ("table", DataFrame) tables and
+            ("figure", (name, caption, Figure)) figures.
+    """
+
+    title: str
+    blocks: list[tuple[str, Any]] = field(default_factory=list)
+
+    def text(self, paragraph: str) -> None:
+        """Add a paragraph."""
+        self.blocks.append(("text", paragraph))
+
+    def table(self, frame: pd.DataFrame) -> None:
+        """Add a table."""
+        self.blocks.append(("table", frame))
+
+    def figure(self, name: str, caption: str, fig: Figure) -> None:
+        """Add a figure (``name`` is its file stem)."""
+        self.blocks.append(("figure", (name, caption, fig)))
+
+
+def _pct(p: float) -> str:
+    return "–" if p is None or not np.isfinite(p) else f"{p:.0%}"
+
+
+def _interval_text(p: float, low: float, high: float) -> str:
+    return f"{_pct(p)} ({_pct(low)}–{_pct(high)})"
+
+
+def _cell_label(row: pd.Series, parameters: Sequence[str]) -> str:
+    return ", ".join(f"{p}={_value(row[p])}" for p in parameters) or "all runs"
+
+
+def _value(v: Any) -> str:
+    return number(v) if isinstance(v, float) else str(v)
+
+
+def _span(low: float | None, high: float | None) -> str:
+    if low is None and high is None:
+        return "–"
+    if high is None:
+        return f"above {number(low)}"
+    if low is None:
+        return f"below {number(high)}"
+    return f"{number(low)} to {number(high)}"
+
+
+def _numeric(frame: pd.DataFrame, name: str) -> bool:
+    col = frame[name]
+    return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+
+
+class ReportBuilder:
+    """Builds the sections of one sweep's report.
+
+    Args:
+        sweep: The sweep read by :func:`analysis.results.load_sweep`.
+        confidence: Two-sided confidence of intervals.
+        level: Probability level of tipping points.
+        reruns: Runs rebuilt for the S33/S34 evaluation (0: none).
+        network_figures: Whether to rebuild a run for the network figures.
+    """
+
+    def __init__(self, sweep: Sweep, confidence: float = defaults.INTERVAL_CONFIDENCE,
+                 level: float = defaults.TIPPING_LEVEL, reruns: int = EVALUATION_RERUNS,
+                 network_figures: bool = True):
+        self.sweep, self.confidence, self.level = sweep, confidence, level
+        self.reruns, self.network_figures = reruns, network_figures
+        self.ok = sweep.ok_runs.reset_index(drop=True)
+        self.params = sweep.parameters
+        self.numeric = [p for p in self.params if _numeric(self.ok, p)]
+        self.thriving = (self.ok["outcome"] == THRIVING).to_numpy()
+        self.fading = self.ok["outcome"].isin(FADING_CLASSES).to_numpy()
+        self.n_cells = (self.ok.groupby(self.params, dropna=False).ngroups
+                        if self.params else 1)
+
+    def sections(self) -> list[Section]:
+        """All sections, in :data:`SECTION_TITLES` order."""
+        builders = (self.question, self.outcomes, self.development, self.by_parameter,
+                    self.two_parameters, self.sensitivity, self.tipping, self.discovery,
+                    self.evaluation, self.networks, self.failures)
+        out = []
+        for title, build in zip(SECTION_TITLES, builders, strict=True):
+            section = Section(title)
+            if self.ok.empty and build not in (self.question, self.failures):
+                section.text("No run finished, so there is nothing to show here.")
+            else:
+                build(section)
+            out.append(section)
+        return out
+
+    # ------------------------------------------------------------------ sections
+    def question(self, s: Section) -> None:
+        """What the sweep asked and how it was run."""
+        spec = self.sweep.spec
+        title = spec.get("title") or "A parameter sweep of the networking model"
+        s.text(f"**{title}**")
+        if spec.get("description"):
+            s.text(str(spec["description"]).strip())
+        if spec.get("claims"):
+            s.text("Claims addressed: " + ", ".join(spec["claims"]) + ".")
+        runs, ok = len(self.sweep.runs), len(self.ok)
+        facts = [("base scenario", spec.get("base", "unknown")),
+                 ("runs", f"{runs} ({ok} finished, {runs - ok} failed)"),
+                 ("replications per point", spec.get("replications", "unknown")),
+                 ("weeks per run", spec.get("steps", "unknown")),
+                 ("master seed", spec.get("seed", "unknown")),
+                 ("spec hash", str(self.sweep.manifest.get("spec_hash", "unknown"))[:12])]
+        s.table(pd.DataFrame(facts, columns=["what", "value"]))
+        if self.params:
+            rows = []
+            for p in self.params:
+                col = self.ok[p] if len(self.ok) else self.sweep.runs[p]
+                values = sorted(col.dropna().unique(), key=lambda v: (isinstance(v, str), v))
+                shown = (", ".join(_value(v) for v in values) if len(values) <= 8
+                         else f"{_value(values[0])} to {_value(values[-1])} "
+                              f"({len(values)} values)")
+                rows.append((p, shown))
+            s.text("Parameters varied:")
+            s.table(pd.DataFrame(rows, columns=["parameter", "values"]))
+        else:
+            s.text("No parameter was varied: the runs are replications of one situation.")
+
+    def outcomes(self, s: Section) -> None:
+        """Outcome probabilities with intervals, overall and per cell."""
+        conf = f"{self.confidence:.0%}"
+        overall = outcome_table(self.ok, confidence=self.confidence)
+        s.text(f"Share of runs ending in each outcome, with {conf} Wilson intervals "
+               "(statsmodels). Thriving: enough active people and trust ties, not falling; "
+               "smouldering: few active but ties kept warm; fading: falling; faded: almost "
+               "no one active; completed: a project ended on reaching its goal.")
+        s.table(pd.DataFrame({
+            "outcome": overall["outcome"].astype(str),
+            "runs": overall["count"],
+            "probability (interval)": [_interval_text(p, lo, hi) for p, lo, hi in
+                                       zip(overall["probability"], overall["low"],
+                                           overall["high"], strict=True)]}))
+        # Cells are worth listing on a grid with replications, not in a sample of single runs.
+        replicated = len(self.ok) >= MIN_RUNS_PER_CELL * self.n_cells
+        if self.params and self.n_cells <= MAX_CELL_TABLE and replicated:
+            table = outcome_table(self.ok, by=self.params, confidence=self.confidence)
+            wide = []
+            for key, part in table.groupby(self.params, sort=True, dropna=False):
+                key = key if isinstance(key, tuple) else (key,)
+                row = {p: _value(v) for p, v in zip(self.params, key, strict=True)}
+                row["runs"] = int(part["n"].iloc[0])
+                for outcome in ("thriving", "fading", "faded"):
+                    r = part[part["outcome"].astype(str) == outcome].iloc[0]
+                    row[f"P({outcome})"] = _interval_text(r["probability"], r["low"], r["high"])
+                wide.append(row)
+            s.text(f"Per parameter cell ({conf} intervals):")
+            s.table(pd.DataFrame(wide))
+            labels = table.apply(lambda r: _cell_label(r, self.params), axis=1)
+            fig = outcome_bars(table.assign(cell=labels), "cell")
+        else:
+            fig = outcome_bars(overall.assign(cell="all runs"), "cell")
+        s.figure("outcomes", "How the networks ended: share of runs per outcome with "
+                 f"{conf} intervals.", fig)
+
+    def _groups(self) -> tuple[pd.Series, str, dict[str, str] | None]:
+        """Label of each run for time-series lines: its cell, or its outcome."""
+        if self.params and 1 < self.n_cells <= MAX_CELL_LINES:
+            labels = self.ok.apply(lambda r: _cell_label(r, self.params), axis=1)
+            return pd.Series(labels.to_numpy(), index=self.ok["run_id"]), "parameter cell", None
+        rank = {o: k for k, o in enumerate(OUTCOME_ORDER)}
+        ordered = self.ok.sort_values("outcome", key=lambda c: c.map(rank), kind="stable")
+        return (pd.Series(ordered["outcome"].to_numpy(), index=ordered["run_id"]), "outcome",
+                OUTCOME_COLOURS)
+
+    def development(self, s: Section) -> None:
+        """Median and interquartile band of the main reporters over time."""
+        ts = self.sweep.timeseries
+        if ts.empty:
+            s.text("The sweep stored no time series (timeseries = false in its spec).")
+            return
+        groups, by, colours = self._groups()
+        s.text(f"Median (line) and middle half (band) of the runs, by {by}.")
+        fig = timeseries_bands(ts, groups, colours=colours,
+                               title=f"How the networks developed over time, by {by}")
+        s.figure("timeseries", f"Main time series by {by}: median and interquartile band.", fig)
+
+    def _curves(self) -> dict[str, pd.DataFrame]:
+        return {p: probability_curve(self.ok, p, self.thriving, self.confidence)
+                for p in self.numeric[:MAX_PARAMETER_FIGURES]}
+
+    def by_parameter(self, s: Section) -> None:
+        """P(thriving) against each numeric varied parameter, with intervals."""
+        if not self.numeric:
+            s.text("No numeric parameter was varied.")
+            return
+        s.text("Each point pools the runs at that value (or in that bin) over all other "
+               f"parameters; the band is the {self.confidence:.0%} Wilson interval.")
+        for p, curve in self._curves().items():
+            tp = tipping_point(curve, p, self.level)
+            fig = probability_curve_figure(curve, p, THRIVING, tp, self.confidence)
+            s.figure(f"thriving_by_{p}", f"Probability of thriving against {p}.", fig)
+
+    def two_parameters(self, s: Section) -> None:
+        """Heatmap of P(thriving) over the first two varied parameters."""
+        if len(self.params) < 2:
+            s.text("Fewer than two parameters were varied, so there is no heatmap.")
+            return
+        x, y = (self.numeric + [p for p in self.params if p not in self.numeric])[:2]
+        fig = heatmap(self.ok, x, y, self.thriving, THRIVING)
+        s.text(f"Share of runs thriving over {x} and {y} (runs per cell in brackets).")
+        s.figure("heatmap", f"Probability of thriving over {x} and {y}.", fig)
+
+    def sensitivity(self, s: Section) -> None:
+        """First-order sensitivity of thriving to each varied parameter."""
+        if not self.params:
+            s.text("No parameter was varied.")
+            return
+        written = read_indices(self.sweep.directory)
+        if written is not None and {"measure", "parameter", "index", "value"} <= set(
+                written.columns):
+            main = main_indices(written)
+            if len(main):
+                name = main["name"].iloc[0]
+                s.text(f"Indices from 'verkosto sensitivity' (SALib): {name} "
+                       f"({SALIB_INDEX_MEANING.get(name, name)}), with bootstrap intervals.")
+                s.table(main.drop(columns="name").round(3))
+                for k, (measure, part) in enumerate(main.groupby("measure", sort=False)):
+                    fig = sensitivity_figure(
+                        part.sort_values("index", ascending=False), str(measure),
+                        title=f"Which parameters matter for {measure} ({name}, SALib)",
+                        xlabel=f"{name} of {measure}")
+                    s.figure(f"salib_{k}", f"SALib {name} of {measure}.", fig)
+        idx = first_order_indices(self.ok, self.params, self.thriving.astype(float))
+        s.text("First-order index of thriving: the share of the variation in whether a run "
+               "thrives explained by each parameter alone, estimated from the runs as they are "
+               "(correlation ratio with bias correction; 90% bootstrap interval).")
+        s.table(idx.assign(**{c: idx[c].round(3) for c in ("index", "low", "high")}))
+        s.figure("sensitivity", "First-order sensitivity of thriving.", sensitivity_figure(idx))
+
+    def tipping(self, s: Section) -> None:
+        """Where P(thriving) crosses the level along each parameter."""
+        if not self.numeric:
+            s.text("No numeric parameter was varied.")
+            return
+        rows = []
+        for p, curve in self._curves().items():
+            tp = tipping_point(curve, p, self.level)
+            rows.append({"parameter": p, "tipping point": number(tp.estimate),
+                         "interval": _span(tp.low, tp.high),
+                         "reading": tp.note})
+        s.text(f"Where the probability of thriving crosses {self.level:.0%}, interpolated "
+               "between points; the interval inverts the pointwise interval band.")
+        s.table(pd.DataFrame(rows))
+
+    def discovery(self, s: Section) -> None:
+        """Rules for thriving and for fading from a shallow decision tree."""
+        if not self.params:
+            s.text("No parameter was varied, so there is nothing to discover.")
+            return
+        found = [discover(self.ok, self.params, self.thriving, "thriving"),
+                 discover(self.ok, self.params, self.fading, "fading or faded")]
+        s.text("Boxes of parameter space where an outcome concentrates, from a shallow "
+               "decision tree. Coverage: share of all such runs inside the box; density: "
+               "share of the runs inside the box that have the outcome.")
+        for d in found:
+            s.text(f"Base rate of {d.outcome}: {_pct(d.base_rate)} of runs.")
+        table = rules_table(found)
+        if table.empty:
+            s.text("No box concentrates an outcome beyond its base rate.")
+        else:
+            s.table(table.assign(coverage=table["coverage"].map(_pct),
+                                 density=table["density"].map(_pct),
+                                 support=table["support"].map(_pct)))
+
+    def _rebuild(self, row: pd.Series) -> NetworkModel | None:
+        base = self.sweep.spec.get("base_params")
+        if not isinstance(base, dict):
+            return None
+        overrides = {p: (v.item() if hasattr(v, "item") else v) for p, v in row.items()
+                     if p in self.params}
+        try:
+            params = Params.from_flat(**base).replace(**overrides)
+        except ParameterError:
+            return None  # written by a model with other parameters: cannot be rebuilt
+        return NetworkModel(rng=int(row["seed"]), params=params)
+
+    def _steps(self) -> int:
+        return int(self.sweep.spec.get("steps", DEFAULT_STEPS))
+
+    def evaluation(self, s: Section) -> None:
+        """The S33/S34 table from rebuilt runs, or from the final reporters."""
+        sample = self.ok.iloc[np.linspace(0, len(self.ok) - 1,
+                                          min(self.reruns, len(self.ok))).astype(int)] \
+            if self.reruns else self.ok.iloc[0:0]
+        evals = []
+        for _, row in sample.drop_duplicates("run_id").iterrows():
+            model = self._rebuild(row)
+            if model is None:
+                break
+            model.run_for(self._steps())
+            evals.append(model.evaluation())
+        if evals:
+            s.text(f"Answers to the evaluation questions of S33 and S34, over {len(evals)} "
+                   "runs rebuilt from their seeds (spread across the sweep). Yes/no answers "
+                   f"show the share of runs with a {self.confidence:.0%} interval; numbers "
+                   "show the mean and the middle half.")
+            table = evaluation_table(evals, self.confidence)
+        else:
+            s.text("Answers to the evaluation questions of S33 and S34 from the runs' final "
+                   "values (benefit by role needs runs rebuilt from the manifest; none were).")
+            table = evaluation_from_runs(self.ok, self.confidence)
+        s.table(table[["section", "item", "value"]])
+
+    def networks(self, s: Section) -> None:
+        """The trust network at three weeks of a representative run, and a network map."""
+        if not self.network_figures:
+            s.text("Network figures were not requested.")
+            return
+        pick = self.ok[self.thriving] if self.thriving.any() else self.ok
+        row = pick.iloc[len(pick) // 2]
+        model = self._rebuild(row)
+        if model is None:
+            s.text("The manifest does not hold base parameters this model accepts, so no run "
+                   "can be rebuilt for the network figures.")
+            return
+        steps = self._steps()
+        snaps = capture(model, [round(f * steps) for f in SNAPSHOT_FRACTIONS])
+        label = _cell_label(row, self.params)
+        s.text(f"Run {int(row['run_id'])} ({label}; outcome {row['outcome']}), rebuilt from its "
+               "seed. Colours are organisations, dot size is commitment, line width is trust.")
+        s.figure("trust_network", "The trust network at the start, midway and at the end.",
+                 trust_network_figure(snaps))
+        last = snaps[-1]
+        if last.slot.size >= 2:
+            degree = np.zeros(last.slot.size)
+            index = {int(v): k for k, v in enumerate(last.slot)}
+            for a, b in zip(*last.edges[:2], strict=True):
+                degree[index[int(a)]] += 1
+                degree[index[int(b)]] += 1
+            centre = int(last.slot[int(np.argmax(degree))])
+            nmap = network_map(model, centre)
+            s.text("Network map (S37) of the participant with the most trust ties at the end: "
+                   "rings by closeness, sectors by kind of organisation.")
+            s.figure("network_map", "Network map of one participant.", network_map_figure(nmap))
+
+    def failures(self, s: Section) -> None:
+        """Failed runs with their errors."""
+        failed = self.sweep.failed_runs
+        if failed.empty:
+            s.text("No run failed.")
+            return
+        s.text(f"{len(failed)} runs failed; their errors (first line):")
+        cols = ["run_id", *self.params, "error"]
+        table = failed[[c for c in cols if c in failed.columns]].copy()
+        if "error" in table:
+            table["error"] = table["error"].astype(str).str.split("\n").str[0]
+        s.table(table.head(MAX_CELL_TABLE))
+
+
+# ---------------------------------------------------------------------- rendering
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:2rem auto;
+padding:0 1rem;color:#222;line-height:1.45}
+h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:1px solid #ccc;padding-bottom:.2rem;
+margin-top:2rem}table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
+th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f4f4f4}figure{margin:1rem 0}img{max-width:100%;height:auto}
+figcaption{font-size:.85rem;color:#555}nav a{margin-right:.6rem}
+"""
+
+
+def _slug(title: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")
+
+
+def _inline_md(text: str) -> str:
+    """Escape text for HTML, keeping **bold** from the Markdown."""
+    parts = html.escape(text).split("**")
+    return "".join(f"<strong>{p}</strong>" if k % 2 else p for k, p in enumerate(parts))
+
+
+def _md_cell(v: Any) -> str:
+    if isinstance(v, float) and math.isnan(v):
+        return ""
+    return str(v).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A DataFrame as a GitHub-flavoured Markdown table."""
+    head = "| " + " | ".join(_md_cell(c) for c in frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(_md_cell(v) for v in row) + " |"
+            for row in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
+def render(sections: Sequence[Section], title: str, directory: Path) -> tuple[str, str]:
+    """Render sections to HTML (figures embedded) and Markdown (figures as files).
+
+    Figures are saved as PNG and SVG under ``directory/figures``.
+    """
+    fig_dir = directory / FIGURE_DIR
+    h = ["<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
+         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
+         f"<h1>{html.escape(title)}</h1>", "<nav>"]
+    h += [f"<a href='#{_slug(s.title)}'>{html.escape(s.title)}</a>" for s in sections]
+    h.append("</nav>")
+    md = [f"# {title}", ""]
+    for sec in sections:
+        h.append(f"<h2 id='{_slug(sec.title)}'>{html.escape(sec.title)}</h2>")
+        md += [f"## {sec.title}", ""]
+        for kind, payload in sec.blocks:
+            if kind == "text":
+                h.append(f"<p>{_inline_md(payload)}</p>")
+                md += [payload, ""]
+            elif kind == "table":
+                h.append(payload.to_html(index=False, escape=True, border=0, na_rep=""))
+                md += [markdown_table(payload), ""]
+            else:
+                name, caption, fig = payload
+                png = image_bytes(fig, "png")
+                save(fig, fig_dir / name, png=png)
+                h.append(f"<figure><img src='{data_uri(png, 'png')}' "
+                         f"alt='{html.escape(caption, quote=True)}'>"
+                         f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+                md += [f"![{caption}]({FIGURE_DIR}/{name}.png)", "",
+                       f"*{caption}* ([SVG]({FIGURE_DIR}/{name}.svg))", ""]
+    h.append("</body></html>")
+    return "\n".join(h) + "\n", "\n".join(md) + "\n"
+
+
+def write_report(directory: str | Path, *, confidence: float = defaults.INTERVAL_CONFIDENCE,
+                 level: float = defaults.TIPPING_LEVEL, reruns: int = EVALUATION_RERUNS,
+                 network_figures: bool = True) -> tuple[Path, Path]:
+    """Write ``report.html`` and ``report.md`` into a sweep directory.
+
+    Args:
+        directory: The sweep directory.
+        confidence: Two-sided confidence of intervals.
+        level: Probability level of tipping points.
+        reruns: Runs rebuilt for the S33/S34 evaluation.
+        network_figures: Rebuild a run for the network figures.
+
+    Returns:
+        Paths of the HTML and Markdown files.
+
+    Raises:
+        analysis.results.SweepError: The directory is not a readable sweep.
+    """
+    sweep = load_sweep(directory)
+    builder = ReportBuilder(sweep, confidence, level, reruns, network_figures)
+    sections = builder.sections()
+    title = "Report: " + (sweep.spec.get("title") or sweep.directory.name)
+    page, text = render(sections, title, sweep.directory)
+    html_path = sweep.directory / HTML_FILE
+    md_path = sweep.directory / MARKDOWN_FILE
+    html_path.write_text(page, encoding="utf-8")
+    md_path.write_text(text, encoding="utf-8")
+    return html_path, md_path

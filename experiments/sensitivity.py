@@ -1,0 +1,208 @@
+"""Global sensitivity analysis of a sweep spec with SALib (Morris screening, Sobol indices).
+
+The spec's ``[sample]`` names the parameters and their bounds (the declared
+bounds when it gives only names) and ``n``; ``method`` chooses the SALib design,
+which is run as an ordinary sweep (resumable, any executor) with the spec's
+replications. Each outcome measure (``outcomes`` in the spec) is averaged over
+a point's replications: a numeric reporter at the last week, or for an outcome
+class such as ``thriving`` the share of replications that end in it (so
+``p_thriving`` estimates P(thriving)). SALib then explains the variance of
+these point means over the design, with bootstrap confidence intervals.
+
+SALib's estimators see the design as drawn (before integer parameters are
+rounded), so an elementary effect's step is the design's step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.spec import SampleMethod, SpecError, SweepSpec, measure_name
+from experiments.sweep import RunStatus, SimulateFn, SweepSummary, run_sweep
+from model import Outcome
+
+#: Coverage of the bootstrap confidence intervals.
+CONF_LEVEL = 0.95
+#: Bootstrap resamples for the confidence intervals.
+NUM_RESAMPLES = 1000
+#: Methods a sensitivity analysis can use.
+METHODS = (SampleMethod.MORRIS, SampleMethod.SOBOL)
+#: Index whose interval the figure shows, and the one it ranks parameters by, per method.
+MAIN_INDEX = {SampleMethod.MORRIS: "mu_star", SampleMethod.SOBOL: "ST"}
+#: File names of the results inside the output directory.
+INDICES_CSV = "indices.csv"
+INDICES_PARQUET = "indices.parquet"
+FIGURE = "indices.png"
+#: Columns of the indices table.
+INDEX_COLUMNS = ("measure", "parameter", "index", "value", "conf", "ci_low", "ci_high",
+                 "conf_level", "rank")
+
+
+class AnalysisError(RuntimeError):
+    """The sweep's results cannot be analysed (e.g. design points without a successful run)."""
+
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """A finished sensitivity analysis.
+
+    Attributes:
+        indices: Tidy indices table (see :data:`INDEX_COLUMNS`).
+        sweep: Summary of the underlying sweep.
+        table_paths: Where the indices table was written.
+        figure_path: Where the figure was written.
+    """
+
+    indices: pd.DataFrame
+    sweep: SweepSummary
+    table_paths: tuple[Path, ...]
+    figure_path: Path
+
+
+def point_means(spec: SweepSpec, runs: pd.DataFrame) -> pd.DataFrame:
+    """Each outcome measure averaged over the successful replications of each point.
+
+    Returns:
+        One row per point (index ``point``, all points of the design), one column
+        per measure; ``NaN`` where a point has no successful run.
+    """
+    ok = runs[runs["status"] == RunStatus.OK.value]
+    classes = {o.value for o in Outcome}
+    columns = {}
+    for outcome in spec.outcomes:
+        values = ok["outcome"] == outcome if outcome in classes else ok[outcome]
+        values = values.astype(float)
+        columns[measure_name(outcome)] = values.groupby(ok["point"]).mean()
+    n_points = len(spec.design_matrix())
+    return pd.DataFrame(columns).reindex(pd.RangeIndex(n_points, name="point"))
+
+
+def analyse(spec: SweepSpec, runs: pd.DataFrame, seed: int | None = None) -> pd.DataFrame:
+    """SALib indices of every outcome measure, as a tidy table.
+
+    Args:
+        spec: The spec, with the method of the design that produced ``runs``.
+        runs: The sweep's runs table.
+        seed: Seed of the bootstrap (default: the spec's seed).
+
+    Raises:
+        AnalysisError: A design point has no successful run.
+        SpecError: The spec's method is not Morris or Sobol.
+    """
+    sample = spec.sample
+    if sample is None or sample.method not in METHODS:
+        raise SpecError(f"{spec.source}: sensitivity needs sample.method morris or sobol")
+    means = point_means(spec, runs)
+    missing = means.index[means.isna().any(axis=1)]
+    if len(missing):
+        raise AnalysisError(f"{len(missing)} of {len(means)} design points have no "
+                            f"successful run (first: point {missing[0]}); indices need every "
+                            "point: see the error column of the runs table")
+    problem = spec.sample.problem()
+    design = spec.design_matrix()
+    seed = spec.seed if seed is None else seed
+    frames = []
+    for measure in means.columns:
+        y = means[measure].to_numpy()
+        frames.append(_indices(sample.method, problem, design, y, seed, measure, sample.levels))
+    table = pd.concat(frames, ignore_index=True)
+    main = table[table["index"] == MAIN_INDEX[sample.method]]
+    ranks = main.groupby("measure")["value"].rank(ascending=False, method="min")
+    table["rank"] = pd.Series(ranks, index=main.index).reindex(table.index).astype("Int64")
+    return table[list(INDEX_COLUMNS)]
+
+
+def _indices(method: SampleMethod, problem: dict[str, Any], design: np.ndarray, y: np.ndarray,
+             seed: int, measure: str, levels: int) -> pd.DataFrame:
+    """One measure's indices: Morris mu, mu*, sigma or Sobol S1, ST, with intervals."""
+    if method is SampleMethod.MORRIS:
+        from SALib.analyze import morris
+
+        result = morris.analyze(problem, design, y, num_resamples=NUM_RESAMPLES,
+                                conf_level=CONF_LEVEL, num_levels=levels, seed=seed)
+        indices = {"mu": None, "mu_star": "mu_star_conf", "sigma": None}
+    else:
+        from SALib.analyze import sobol
+
+        result = sobol.analyze(problem, y, calc_second_order=False,
+                               num_resamples=NUM_RESAMPLES, conf_level=CONF_LEVEL, seed=seed)
+        indices = {"S1": "S1_conf", "ST": "ST_conf"}
+    rows = []
+    for i, name in enumerate(problem["names"]):
+        for index, conf_key in indices.items():
+            value = float(result[index][i])
+            conf = float(result[conf_key][i]) if conf_key else float("nan")
+            rows.append({"measure": measure, "parameter": name, "index": index,
+                         "value": value, "conf": conf, "ci_low": value - conf,
+                         "ci_high": value + conf, "conf_level": CONF_LEVEL})
+    return pd.DataFrame(rows)
+
+
+def plot_indices(indices: pd.DataFrame, method: SampleMethod, path: Path) -> None:
+    """Bar chart of each measure's indices with their confidence intervals."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = ["mu_star"] if method is SampleMethod.MORRIS else ["S1", "ST"]
+    labels = {"mu_star": "μ* (mean |elementary effect|)", "S1": "first order S1",
+              "ST": "total order ST"}
+    measures = list(dict.fromkeys(indices["measure"]))
+    n_params = indices["parameter"].nunique()
+    fig, axes = plt.subplots(1, len(measures), figsize=(4.5 * len(measures), 1.2 + 0.45 * n_params),
+                             squeeze=False, sharey=True)
+    width = 0.8 / len(shown)
+    for ax, measure in zip(axes[0], measures, strict=True):
+        part = indices[indices["measure"] == measure]
+        params = list(dict.fromkeys(part["parameter"]))
+        ypos = np.arange(len(params))
+        for k, index in enumerate(shown):
+            rows = part[part["index"] == index].set_index("parameter").loc[params]
+            ax.barh(ypos + (k - (len(shown) - 1) / 2) * width, rows["value"], height=width,
+                    xerr=rows["conf"], capsize=3, label=labels[index])
+        ax.set_yticks(ypos, params)
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", linewidth=0.6)
+        ax.set_title(measure)
+        ax.legend(loc="best", fontsize="small")
+    level = round(100 * CONF_LEVEL)
+    fig.suptitle(f"{method.value.capitalize()} sensitivity indices ({level}% bootstrap intervals)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def run_sensitivity(spec: SweepSpec, method: SampleMethod | str, out: str | Path, *,
+                    workers: int | None = None, scheduler: str | None = None,
+                    progress: bool | None = False,
+                    simulate_fn: SimulateFn | None = None) -> SensitivityResult:
+    """Run the SALib design of ``spec`` as a sweep in ``out`` and write its indices.
+
+    Writes ``indices.csv``, ``indices.parquet`` and ``indices.png`` beside the
+    sweep's ``runs``/``timeseries`` tables in ``out``.
+
+    Raises:
+        SpecError: The spec has no ``[sample]`` or its ``n`` does not suit the method.
+        AnalysisError: Some design points have no successful run.
+    """
+    method = SampleMethod(method)
+    if method not in METHODS:
+        raise SpecError(f"--method {method.value}: expected morris or sobol")
+    design_spec = spec.with_method(method)
+    summary = run_sweep(design_spec, out, workers=workers, scheduler=scheduler,
+                        progress=progress, simulate_fn=simulate_fn)
+    from experiments.store import read_runs
+
+    indices = analyse(design_spec, read_runs(out))
+    out = Path(out)
+    csv_path, parquet_path, figure_path = out / INDICES_CSV, out / INDICES_PARQUET, out / FIGURE
+    indices.to_csv(csv_path, index=False)
+    indices.to_parquet(parquet_path, index=False)
+    plot_indices(indices, method, figure_path)
+    return SensitivityResult(indices, summary, (csv_path, parquet_path), figure_path)

@@ -1,0 +1,562 @@
+"""Sweep specifications: a TOML file naming what to vary, how often and for how long.
+
+A spec names a base scenario, fixed overrides (``[set]``), the parameters to
+vary as a full-factorial grid (``[grid]``) or as a sample over bounds
+(``[sample]``: Latin hypercube from :mod:`scipy.stats.qmc`, Sobol or Morris
+from SALib), the number of ``replications`` of every point, a master ``seed``,
+the number of ``steps`` and the recording interval ``record_every`` of the time
+series. ``experiments/specs/example.toml`` documents every key.
+
+Runs are enumerated as ``run_id = point * replications + replication`` and the
+seed of run ``k`` is child ``k`` of ``numpy.random.SeedSequence(seed)`` (the
+same as ``SeedSequence(seed).spawn(n)[k]``), so
+``NetworkModel(rng=run.seed, params=base.replace(**run.overrides))`` reproduces
+any run on its own, whatever executor ran it.
+
+Everything a user can get wrong raises :class:`SpecError` naming the file, the
+key, the value and what is allowed; the command line turns it into exit
+status 2 before anything is run or written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import enum
+import hashlib
+import itertools
+import json
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import scenarios
+from model import DEFAULT_STEPS, Outcome, Params
+from model.params import PARAMETERS, ParameterError, coerce
+
+#: Scenario name that means "the model's defaults" (works without a scenario loader).
+DEFAULT_BASE = "default"
+#: Reporters averaged by default in a sensitivity analysis, plus P(thriving).
+DEFAULT_OUTCOMES: tuple[str, ...] = ("active_share", "mean_trust", Outcome.THRIVING.value)
+#: Morris grid levels when the spec gives none (SALib's default; must be even).
+DEFAULT_MORRIS_LEVELS = 4
+#: Keys allowed at the top level of a spec.
+TOP_KEYS = ("title", "description", "claims", "base", "seed", "replications", "steps",
+            "record_every", "timeseries", "outcomes", "set", "grid", "sample")
+#: Keys allowed in the ``[sample]`` table.
+SAMPLE_KEYS = ("method", "n", "parameters", "bounds", "levels")
+#: Keys that describe a spec but do not change its results (left out of its hash).
+DESCRIPTIVE_KEYS = ("title", "description", "claims")
+#: Prefix of the measure that counts an outcome class (``p_thriving``).
+OUTCOME_SHARE_PREFIX = "p_"
+
+
+class SampleMethod(enum.StrEnum):
+    """How a ``[sample]`` draws points over the parameter bounds."""
+
+    LHS = "lhs"
+    SOBOL = "sobol"
+    MORRIS = "morris"
+
+
+class SpecError(ValueError):
+    """A sweep spec that cannot be run; the message names file, key, value and what is allowed."""
+
+
+@dataclass(frozen=True)
+class SampleSpec:
+    """A sample over parameter bounds.
+
+    Attributes:
+        method: Latin hypercube, Sobol (Saltelli's scheme, first and total order) or Morris.
+        n: LHS: points; Sobol: base samples (a power of two); Morris: trajectories.
+        bounds: Parameter name to (low, high), in declaration order of the spec.
+        levels: Grid levels of a Morris design.
+    """
+
+    method: SampleMethod
+    n: int
+    bounds: dict[str, tuple[float, float]]
+    levels: int = DEFAULT_MORRIS_LEVELS
+
+    @property
+    def names(self) -> list[str]:
+        """The sampled parameters, in order."""
+        return list(self.bounds)
+
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem dictionary of this sample."""
+        return {"num_vars": len(self.bounds), "names": self.names,
+                "bounds": [list(b) for b in self.bounds.values()]}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One simulation of a sweep.
+
+    Attributes:
+        run_id: Index of the run, ``point * replications + replication``.
+        point: Index of the parameter point.
+        replication: Replication of the point, from 0.
+        seed: Integer seed for ``NetworkModel(rng=seed)``.
+        overrides: The varied parameters of the point (flat names).
+    """
+
+    run_id: int
+    point: int
+    replication: int
+    seed: int
+    overrides: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A validated sweep specification (see the module docstring and ``example.toml``).
+
+    Attributes:
+        base: Scenario name or path the sweep starts from.
+        base_params: The base scenario's parameters with ``[set]`` applied.
+        seed: Master seed.
+        replications: Runs per parameter point.
+        steps: Weeks per run (a run that ends earlier stops there).
+        record_every: Weeks between time-series rows (the last week is always recorded).
+        timeseries: Whether to store the time series at all.
+        outcomes: Measures a sensitivity analysis explains.
+        fixed: The ``[set]`` overrides.
+        grid: Parameter name to the list of values of a full-factorial grid.
+        sample: A sample over bounds, or ``None``.
+        title: One-line title.
+        description: Plain-language description.
+        claims: Claim ids the sweep addresses.
+        source: File the spec came from ("<text>" when parsed from a string).
+    """
+
+    base: str
+    base_params: Params
+    seed: int
+    replications: int
+    steps: int
+    record_every: int
+    timeseries: bool
+    outcomes: tuple[str, ...]
+    fixed: dict[str, Any] = field(default_factory=dict)
+    grid: dict[str, list[Any]] = field(default_factory=dict)
+    sample: SampleSpec | None = None
+    title: str = ""
+    description: str = ""
+    claims: tuple[str, ...] = ()
+    source: str = "<text>"
+
+    # ------------------------------------------------------------------ design
+    @property
+    def varied(self) -> list[str]:
+        """The parameters that differ between points, in order."""
+        return list(self.grid) if self.grid else (self.sample.names if self.sample else [])
+
+    def design_matrix(self) -> np.ndarray:
+        """The sample's design before integer rounding (rows = points), from the sampler.
+
+        Raises:
+            SpecError: The spec has no ``[sample]``.
+        """
+        if self.sample is None:
+            raise SpecError(f"{self.source}: the spec has no [sample] section")
+        return _draw(self.sample, _design_seed(self.seed))
+
+    def points(self) -> list[dict[str, Any]]:
+        """The parameter points: one dict of varied parameters per point."""
+        if self.grid:
+            names = list(self.grid)
+            return [dict(zip(names, combo, strict=True))
+                    for combo in itertools.product(*self.grid.values())]
+        if self.sample is not None:
+            names = self.sample.names
+            return [{name: _as_declared(name, x) for name, x in zip(names, row, strict=True)}
+                    for row in self.design_matrix()]
+        return [{}]
+
+    def runs(self) -> list[Run]:
+        """Every run of the sweep, in run-id order."""
+        out = []
+        for p, overrides in enumerate(self.points()):
+            for r in range(self.replications):
+                k = p * self.replications + r
+                out.append(Run(k, p, r, run_seed(self.seed, k), overrides))
+        return out
+
+    def params_for(self, run: Run) -> Params:
+        """The full parameters of one run."""
+        return self.base_params.replace(**run.overrides)
+
+    # ------------------------------------------------------------------ identity
+    def canonical(self) -> dict[str, Any]:
+        """Everything that decides the results, as plain JSON data (descriptions left out)."""
+        sample = None
+        if self.sample is not None:
+            sample = {"method": self.sample.method.value, "n": self.sample.n,
+                      "bounds": {k: list(v) for k, v in self.sample.bounds.items()},
+                      "levels": self.sample.levels}
+        return _jsonable({
+            "base": self.base, "base_params": self.base_params.flat(), "seed": self.seed,
+            "replications": self.replications, "steps": self.steps,
+            "record_every": self.record_every, "timeseries": self.timeseries,
+            "outcomes": list(self.outcomes), "set": self.fixed, "grid": self.grid,
+            "sample": sample,
+        })
+
+    def spec_hash(self) -> str:
+        """SHA-256 of :meth:`canonical`: two specs with the same hash give the same tables."""
+        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def describe(self) -> dict[str, Any]:
+        """The canonical spec with its descriptive keys, for the manifest."""
+        return {"title": self.title, "description": self.description,
+                "claims": list(self.claims), "source": self.source, **self.canonical()}
+
+    def with_method(self, method: SampleMethod) -> SweepSpec:
+        """The same spec sampled with another method (for a sensitivity analysis).
+
+        Raises:
+            SpecError: The spec has no ``[sample]``, or ``n`` does not suit the method.
+        """
+        if self.sample is None:
+            raise SpecError(f"{self.source}: a sensitivity analysis needs a [sample] section "
+                            "naming the parameters (and optionally their bounds)")
+        sample = dataclasses.replace(self.sample, method=method)
+        _check_sample_size(self.source, sample)
+        return dataclasses.replace(self, sample=sample)
+
+
+def run_seed(master_seed: int, run_id: int) -> int:
+    """Integer seed of run ``run_id``: child ``run_id`` of ``SeedSequence(master_seed)``."""
+    child = np.random.SeedSequence(master_seed, spawn_key=(run_id,))
+    return int(child.generate_state(1)[0])
+
+
+def _design_seed(master_seed: int) -> int:
+    # The parent sequence's own stream is distinct from every child's (run seeds).
+    return int(np.random.SeedSequence(master_seed).generate_state(1)[0])
+
+
+def _draw(sample: SampleSpec, seed: int) -> np.ndarray:
+    """The sampler's design in parameter units (before rounding integers)."""
+    problem = sample.problem()
+    if sample.method is SampleMethod.LHS:
+        from scipy.stats import qmc
+
+        unit = qmc.LatinHypercube(d=problem["num_vars"], rng=np.random.default_rng(seed))
+        lows, highs = zip(*problem["bounds"], strict=True)
+        return qmc.scale(unit.random(sample.n), lows, highs)
+    if sample.method is SampleMethod.SOBOL:
+        from SALib.sample import sobol
+
+        return sobol.sample(problem, sample.n, calc_second_order=False, seed=seed)
+    from SALib.sample import morris
+
+    return morris.sample(problem, sample.n, num_levels=sample.levels, seed=seed)
+
+
+def _as_declared(name: str, x: float) -> Any:
+    """A sampled value in the parameter's declared type (integers rounded, within bounds)."""
+    info = PARAMETERS[name]
+    if info.type is int:
+        return int(min(max(round(float(x)), info.low), info.high))
+    return float(x)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+# ---------------------------------------------------------------------- loading
+def example_text() -> str:
+    """The commented example spec shipped as ``experiments/specs/example.toml``."""
+    return resources.files("experiments.specs").joinpath("example.toml").read_text("utf-8")
+
+
+def shipped_specs() -> list[str]:
+    """Names of the specs shipped in ``experiments/specs`` (without ``.toml``)."""
+    files = resources.files("experiments.specs").iterdir()
+    return sorted(f.name.removesuffix(".toml") for f in files if f.name.endswith(".toml"))
+
+
+def resolve_spec_path(name_or_path: str | Path) -> Path:
+    """A spec file: a path as given, else a spec shipped in ``experiments/specs``.
+
+    Raises:
+        SpecError: Neither a file nor a shipped spec of that name exists.
+    """
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    shipped = resources.files("experiments.specs").joinpath(f"{path.stem}.toml")
+    if path.suffix in ("", ".toml") and path.parent == Path() and shipped.is_file():
+        return Path(str(shipped))
+    names = ", ".join(shipped_specs())
+    raise SpecError(f"{name_or_path}: no such spec file (shipped specs: {names})")
+
+
+def load_spec(name_or_path: str | Path) -> SweepSpec:
+    """Read and validate a spec file (or a shipped spec by name).
+
+    Raises:
+        SpecError: The file is missing, is not valid TOML, or has a bad key or value.
+    """
+    path = resolve_spec_path(name_or_path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SpecError(f"{path}: cannot read the spec: {error}") from None
+    return parse_spec(text, source=str(path), base_dir=path.parent)
+
+
+def parse_spec(text: str, source: str = "<text>", base_dir: Path | None = None) -> SweepSpec:
+    """Validate a spec given as TOML text.
+
+    Args:
+        text: The TOML text.
+        source: Name used in error messages (usually the file path).
+        base_dir: Directory a relative ``base`` path is resolved against.
+
+    Raises:
+        SpecError: Malformed TOML, an unknown key, or a bad value.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SpecError(f"{source}: not valid TOML: {error}") from None
+    return spec_from_dict(data, source=source, base_dir=base_dir)
+
+
+def spec_from_dict(data: Mapping[str, Any], source: str = "<dict>",
+                   base_dir: Path | None = None) -> SweepSpec:
+    """Validate a spec given as a dict (the parsed TOML).
+
+    Raises:
+        SpecError: An unknown key or a bad value; the message names both.
+    """
+    _check_keys(source, "", data, TOP_KEYS)
+    base = _get(source, data, "base", str, DEFAULT_BASE)
+    seed = _get_int(source, data, "seed", None, low=0)
+    replications = _get_int(source, data, "replications", 1, low=1)
+    steps = _get_int(source, data, "steps", DEFAULT_STEPS, low=1)
+    timeseries = _get(source, data, "timeseries", bool, True)
+    title = _get(source, data, "title", str, "")
+    description = _get(source, data, "description", str, "")
+    claims = tuple(_get_str_list(source, data, "claims", []))
+    for claim in claims:
+        match = scenarios.CLAIM_PATTERN.fullmatch(claim)
+        if match is None or not 1 <= int(match.group(1)) <= scenarios.CLAIM_COUNT:
+            raise SpecError(f"{source}: claims: {claim!r} is not a claim id (S1 to "
+                            f"S{scenarios.CLAIM_COUNT}, e.g. \"S25\" or \"S14a\")")
+
+    base_params = _load_base(source, base, base_dir)
+    fixed = _table(source, data, "set")
+    fixed = {k: _coerce(source, f"set.{k}", k, v) for k, v in fixed.items()}
+    # The recording interval is the model's own parameter; the spec key wins over [set].
+    default_every = fixed.get("record_every", base_params.record_every)
+    record_every = _get_int(source, data, "record_every", default_every, low=1)
+    fixed["record_every"] = _coerce(source, "record_every", "record_every", record_every)
+    try:
+        base_params = base_params.replace(**fixed)
+    except ParameterError as error:
+        raise SpecError(f"{source}: [set]: {error}") from None
+
+    grid = _parse_grid(source, _table(source, data, "grid"), fixed)
+    sample = _parse_sample(source, data.get("sample"), fixed)
+    if grid and sample is not None:
+        raise SpecError(f"{source}: give either [grid] or [sample], not both")
+    outcomes = tuple(_get_str_list(source, data, "outcomes", list(DEFAULT_OUTCOMES)))
+    for name in outcomes:
+        _check_outcome(source, name)
+
+    spec = SweepSpec(base=base, base_params=base_params, seed=seed, replications=replications,
+                     steps=steps, record_every=record_every, timeseries=timeseries,
+                     outcomes=outcomes, fixed=fixed, grid=grid, sample=sample, title=title,
+                     description=description, claims=claims, source=source)
+    _check_points(spec)
+    return spec
+
+
+def _load_base(source: str, base: str, base_dir: Path | None) -> Params:
+    """The base scenario's parameters, through the scenarios loader."""
+    name: str | Path = base
+    if scenarios.is_path(base) and base_dir is not None and not Path(base).is_absolute():
+        name = base_dir / base
+    try:
+        return scenarios.load(name)
+    except scenarios.ScenarioError as error:
+        raise SpecError(f"{source}: base = {base!r}: {error}") from None
+
+
+def _check_keys(source: str, where: str, data: Mapping[str, Any], allowed: Sequence[str]) -> None:
+    for key in data:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            place = f"[{where}] " if where else ""
+            raise SpecError(f"{source}: unknown key {place}'{key}'{hint} "
+                            f"(allowed: {', '.join(allowed)})")
+
+
+def _get(source: str, data: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
+    value = data.get(key, default)
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        raise SpecError(f"{source}: '{key}' = {value!r}: expected a {kind.__name__}")
+    return value
+
+
+def _get_int(source: str, data: Mapping[str, Any], key: str, default: int | None,
+             low: int) -> int:
+    if key not in data and default is None:
+        raise SpecError(f"{source}: '{key}' is required (an integer >= {low})")
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise SpecError(f"{source}: '{key}' = {value!r}: expected an integer >= {low}")
+    return value
+
+
+def _get_str_list(source: str, data: Mapping[str, Any], key: str, default: list[str]) -> list[str]:
+    value = data.get(key, default)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SpecError(f"{source}: '{key}' = {value!r}: expected a list of strings")
+    return value
+
+
+def _table(source: str, data: Mapping[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, Mapping):
+        raise SpecError(f"{source}: '{key}' must be a table ([{key}]), got {value!r}")
+    return dict(value)
+
+
+def _coerce(source: str, where: str, key: str, value: Any) -> Any:
+    try:
+        return coerce(key, value)
+    except ParameterError as error:
+        raise SpecError(f"{source}: {where}: {error}") from None
+
+
+def _check_variable(source: str, where: str, key: str, fixed: Mapping[str, Any],
+                    numeric: bool) -> None:
+    if key not in PARAMETERS:
+        _coerce(source, where, key, None)  # raises with the nearest name
+    if key in fixed:
+        raise SpecError(f"{source}: {where}: '{key}' is both fixed in [set] and varied")
+    info = PARAMETERS[key]
+    if isinstance(info.default, tuple):
+        raise SpecError(f"{source}: {where}: '{key}' is a list of numbers and cannot be "
+                        "varied; fix it in [set]")
+    if numeric and (info.type not in (int, float) or info.choices is not None):
+        raise SpecError(f"{source}: {where}: '{key}' is not numeric and cannot be sampled "
+                        "over bounds; vary it in a [grid] instead")
+
+
+def _parse_grid(source: str, table: Mapping[str, Any], fixed: Mapping[str, Any]) -> dict:
+    grid: dict[str, list[Any]] = {}
+    for key, values in table.items():
+        where = f"grid.{key}"
+        _check_variable(source, where, key, fixed, numeric=False)
+        if not isinstance(values, list) or not values:
+            raise SpecError(f"{source}: {where} = {values!r}: expected a non-empty list of "
+                            "values")
+        coerced = [_coerce(source, where, key, v) for v in values]
+        if len(set(coerced)) != len(coerced):
+            raise SpecError(f"{source}: {where} = {values!r}: values repeat")
+        grid[key] = [_jsonable(v) for v in coerced]
+    return grid
+
+
+def _parse_sample(source: str, table: Any, fixed: Mapping[str, Any]) -> SampleSpec | None:
+    if table is None:
+        return None
+    if not isinstance(table, Mapping):
+        raise SpecError(f"{source}: 'sample' must be a table ([sample]), got {table!r}")
+    _check_keys(source, "sample", table, SAMPLE_KEYS)
+    methods = ", ".join(m.value for m in SampleMethod)
+    method_text = table.get("method", SampleMethod.LHS.value)
+    try:
+        method = SampleMethod(method_text)
+    except ValueError:
+        raise SpecError(f"{source}: sample.method = {method_text!r}: expected one of "
+                        f"{methods}") from None
+    n = _get_int(source, table, "n", None, low=1)
+    levels = _get_int(source, table, "levels", DEFAULT_MORRIS_LEVELS, low=2)
+    if levels % 2:
+        raise SpecError(f"{source}: sample.levels = {levels}: expected an even number")
+    names = _get_str_list(source, table, "parameters", [])
+    given = _table(source, table, "bounds")
+    for key in given:
+        if key not in names:
+            names.append(key)
+    if not names:
+        raise SpecError(f"{source}: [sample] names no parameters: give 'parameters' "
+                        "(declared bounds) or [sample.bounds]")
+    bounds: dict[str, tuple[float, float]] = {}
+    for key in names:
+        where = f"sample.bounds.{key}" if key in given else f"sample.parameters '{key}'"
+        _check_variable(source, where, key, fixed, numeric=True)
+        info = PARAMETERS[key]
+        pair = given.get(key, [info.low, info.high])
+        if (not isinstance(pair, list) or len(pair) != 2
+                or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in pair)):
+            raise SpecError(f"{source}: {where} = {pair!r}: expected [low, high]")
+        low, high = (float(_coerce(source, where, key, v)) for v in pair)
+        if not low < high:
+            raise SpecError(f"{source}: {where} = {pair!r}: low must be below high")
+        bounds[key] = (low, high)
+    sample = SampleSpec(method=method, n=n, bounds=bounds, levels=levels)
+    _check_sample_size(source, sample)
+    return sample
+
+
+def _check_sample_size(source: str, sample: SampleSpec) -> None:
+    # Saltelli's scheme keeps the Sobol sequence balanced only at powers of two.
+    if sample.method is SampleMethod.SOBOL and sample.n & (sample.n - 1):
+        raise SpecError(f"{source}: sample.n = {sample.n}: Sobol sampling needs a power of "
+                        f"two (e.g. {2 ** math.ceil(math.log2(sample.n))})")
+
+
+def _check_outcome(source: str, name: str) -> None:
+    from model.reporters import MODEL_REPORTERS
+
+    classes = [o.value for o in Outcome]
+    if name in classes:
+        return
+    not_measures = {"phase", "step"}  # a label and the week, not outcomes
+    if name not in MODEL_REPORTERS or name in not_measures:
+        allowed = sorted(set(MODEL_REPORTERS) - not_measures) + classes
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise SpecError(f"{source}: outcomes: unknown measure '{name}'{hint} (allowed: a "
+                        f"numeric reporter or an outcome class: {', '.join(allowed)})")
+
+
+def _check_points(spec: SweepSpec) -> None:
+    """Every point must make valid parameters together (cross-parameter rules)."""
+    for p, overrides in enumerate(spec.points()):
+        try:
+            spec.base_params.replace(**overrides)
+        except ParameterError as error:
+            shown = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
+            raise SpecError(f"{spec.source}: point {p} ({shown}): {error}") from None
+
+
+def measure_name(outcome: str) -> str:
+    """Column name of an outcome measure: a reporter's own name, or ``p_<class>``."""
+    return f"{OUTCOME_SHARE_PREFIX}{outcome}" if outcome in {o.value for o in Outcome} else outcome

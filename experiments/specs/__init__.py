@@ -1,0 +1,1 @@
+"""Sweep specs shipped with verkosto (``verkosto sweep NAME`` finds them by name)."""

@@ -1,0 +1,257 @@
+"""The sweep directory: Parquet part files written atomically, a manifest, resume state.
+
+Layout of a sweep directory ``DIR``::
+
+    DIR/manifest.json              spec, its hash, package versions
+    DIR/runs/part-NNNNNNNNN.parquet       one row per run (whole runs per part)
+    DIR/timeseries/part-NNNNNNNNN.parquet one row per run and recorded week
+
+``pandas.read_parquet(DIR / "runs")`` reads a table whole; :func:`read_runs`
+and :func:`read_timeseries` also sort it (by ``run_id``, then ``step``), so the
+tables are identical whatever executor wrote them and in which order.
+
+A part is written to a hidden temporary file (``.part-*.tmp``, ignored by
+Parquet readers) and renamed into place with :func:`os.replace`, so a reader
+sees it whole or not at all; a kill before the rename leaves only the
+temporary file, which the next run of the sweep removes. The time-series part
+of a task is renamed into place before its runs part, and the runs table is the
+record of what is done: a time-series part without its runs part (a kill
+between the two renames) is removed on resume, and its runs are run again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+RUNS = "runs"
+TIMESERIES = "timeseries"
+MANIFEST = "manifest.json"
+LOCK = ".lock"
+PART_PREFIX = "part-"
+TEMP_PREFIX = ".part-"
+TEMP_SUFFIX = ".tmp"
+#: Version of the directory layout, stored in the manifest.
+FORMAT_VERSION = 1
+#: Packages whose versions the manifest records.
+VERSIONED_PACKAGES = ("verkosto", "mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib",
+                     "distributed")
+
+
+class StoreError(ValueError):
+    """A sweep directory that cannot take this sweep (another spec, or not a sweep directory)."""
+
+
+def part_name(first_run_id: int) -> str:
+    """File name of the part whose first run is ``first_run_id``."""
+    return f"{PART_PREFIX}{first_run_id:09d}.parquet"
+
+
+def _fsync_dir(path: Path) -> None:
+    # Makes a rename durable against a power cut (a kill -9 needs no fsync at all).
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_atomic_table(table: pa.Table, path: Path) -> None:
+    """Write ``table`` to ``path`` through a temporary file and an atomic rename."""
+    tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    with open(tmp, "wb") as handle:
+        pq.write_table(table, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def write_atomic_text(text: str, path: Path) -> None:
+    """Write a text file through a temporary file and an atomic rename."""
+    tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    tmp.write_text(text, "utf-8")
+    os.replace(tmp, path)
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages that decide a sweep's results."""
+    out = {"python": platform.python_version()}
+    for name in VERSIONED_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+class SweepStore:
+    """A sweep directory opened for writing.
+
+    Args:
+        root: The directory (created when missing).
+    """
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.runs_dir = self.root / RUNS
+        self.ts_dir = self.root / TIMESERIES
+        self._lock_handle: Any = None
+
+    # ------------------------------------------------------------------ opening
+    def check_target(self) -> None:
+        """Refuse a path that is a file, or a non-empty directory that is not a sweep.
+
+        Raises:
+            StoreError: The path cannot hold this sweep.
+        """
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"--out {self.root}: exists and is not a directory")
+        if (self.root.is_dir() and any(self.root.iterdir())
+                and not (self.root / MANIFEST).is_file()):
+            raise StoreError(f"--out {self.root}: directory is not empty and has no {MANIFEST}; "
+                             "choose a new directory for the sweep")
+
+    def check_spec(self, spec_hash: str) -> None:
+        """Refuse a directory that holds a sweep of another spec (reads only).
+
+        Raises:
+            StoreError: The manifest's spec hash differs, or the manifest is unreadable.
+        """
+        manifest_path = self.root / MANIFEST
+        if not manifest_path.is_file():
+            return
+        try:
+            stored = json.loads(manifest_path.read_text("utf-8")).get("spec_hash")
+        except (OSError, ValueError) as error:
+            raise StoreError(f"--out {self.root}: cannot read {MANIFEST}: {error}") from None
+        if stored != spec_hash:
+            raise StoreError(
+                f"--out {self.root}: holds a sweep of another spec (hash {str(stored)[:12]}, "
+                f"this spec {spec_hash[:12]}); the results would not mix: use a new "
+                "directory, or delete this one to start over")
+
+    def open(self, spec_description: dict[str, Any], spec_hash: str, n_runs: int) -> None:
+        """Create or reopen the directory for a spec, lock it and clean up after a kill.
+
+        Raises:
+            StoreError: The directory holds another spec's sweep, or another process
+                is writing to it.
+        """
+        self.check_target()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._lock()
+        manifest_path = self.root / MANIFEST
+        if manifest_path.is_file():
+            try:
+                self.check_spec(spec_hash)
+            except StoreError:
+                self.close()
+                raise
+        else:
+            manifest = {"format": FORMAT_VERSION, "spec_hash": spec_hash, "n_runs": n_runs,
+                        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                        "versions": package_versions(), "spec": spec_description}
+            write_atomic_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
+                              manifest_path)
+        self.runs_dir.mkdir(exist_ok=True)
+        self.ts_dir.mkdir(exist_ok=True)
+        self._clean()
+
+    def _lock(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no protection against two writers
+            return
+        handle = open(self.root / LOCK, "a")  # noqa: SIM115 (held until close)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise StoreError(f"--out {self.root}: another sweep is writing to this "
+                             "directory") from None
+        self._lock_handle = handle
+
+    def close(self) -> None:
+        """Release the directory's lock."""
+        if self._lock_handle is not None:
+            self._lock_handle.close()
+            self._lock_handle = None
+
+    def _clean(self) -> None:
+        """Remove what a kill left behind: temporary files and orphan time-series parts."""
+        for folder in (self.runs_dir, self.ts_dir, self.root):
+            for tmp in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+                tmp.unlink(missing_ok=True)
+        finished = {p.name for p in self.runs_dir.glob(f"{PART_PREFIX}*.parquet")}
+        for part in self.ts_dir.glob(f"{PART_PREFIX}*.parquet"):
+            if part.name not in finished:
+                part.unlink()
+
+    # ------------------------------------------------------------------ state
+    def done_run_ids(self) -> set[int]:
+        """Run ids already in the runs table (finished or failed)."""
+        if not any(self.runs_dir.glob(f"{PART_PREFIX}*.parquet")):
+            return set()
+        ids = pq.read_table(self.runs_dir, columns=["run_id"]).column("run_id")
+        return set(ids.to_pylist())
+
+    def status_counts(self) -> dict[str, int]:
+        """Runs in the runs table by status (reads only that column)."""
+        if not any(self.runs_dir.glob(f"{PART_PREFIX}*.parquet")):
+            return {}
+        status = pq.read_table(self.runs_dir, columns=["status"]).column("status")
+        return {row["values"]: row["counts"] for row in status.value_counts().to_pylist()}
+
+    def write_part(self, first_run_id: int, runs: pa.Table, timeseries: pa.Table | None) -> None:
+        """Store one task's runs: the time series first, then the runs (the record of done)."""
+        name = part_name(first_run_id)
+        if timeseries is not None and timeseries.num_rows:
+            write_atomic_table(timeseries, self.ts_dir / name)
+        write_atomic_table(runs, self.runs_dir / name)
+
+    def __enter__(self) -> SweepStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# ---------------------------------------------------------------------- reading
+def _read(path: Path, keys: list[str]) -> pd.DataFrame:
+    if not path.is_dir() or not any(path.glob(f"{PART_PREFIX}*.parquet")):
+        return pd.DataFrame()
+    frame = pd.read_parquet(path)
+    return frame.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def read_runs(root: str | Path) -> pd.DataFrame:
+    """The runs table of a sweep directory, one row per run, sorted by ``run_id``."""
+    return _read(Path(root) / RUNS, ["run_id"])
+
+
+def read_timeseries(root: str | Path) -> pd.DataFrame:
+    """The time-series table, one row per run and recorded week, sorted by run and step."""
+    return _read(Path(root) / TIMESERIES, ["run_id", "step"])
+
+
+def read_manifest(root: str | Path) -> dict[str, Any]:
+    """The manifest of a sweep directory."""
+    return json.loads((Path(root) / MANIFEST).read_text("utf-8"))
+
+
+def part_files(root: str | Path, table: str = RUNS) -> Iterator[Path]:
+    """The finished part files of one table, in name order."""
+    yield from sorted((Path(root) / table).glob(f"{PART_PREFIX}*.parquet"))

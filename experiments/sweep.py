@@ -1,0 +1,478 @@
+"""Running a sweep: runs batched into tasks on a ``concurrent.futures`` executor.
+
+The executor is in-process (``workers=1``), a ``ProcessPoolExecutor`` (local
+processes, the default) or a Dask cluster (``scheduler="tcp://HOST:PORT"``,
+through ``distributed.Client(address).get_executor()``). Every run is
+independent and seeded from the spec (:func:`experiments.spec.run_seed`), so
+the tables do not depend on the executor, the number of workers, the batching
+or the order in which tasks finish.
+
+Runs are grouped into tasks of about :data:`TARGET_TASK_SECONDS` (measured
+from the first tasks) so that scheduling and file overhead stay small; a task
+returns its runs as Arrow tables, and the parent stores each finished task as
+one part (see :mod:`experiments.store`), so memory stays flat and a kill loses
+at most the tasks in flight. At most :data:`TASKS_IN_FLIGHT_PER_SLOT` tasks per
+worker slot are submitted at once.
+
+A run that raises is recorded with ``status = "failed"`` and its error text;
+the sweep goes on. Failed runs are kept on resume (they are deterministic:
+running them again would fail again); delete the directory to retry them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import inspect
+import math
+import multiprocessing
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from experiments.spec import Run, SweepSpec
+from experiments.store import SweepStore
+from model import NetworkModel, Params
+from model.params import PARAMETERS
+
+#: Wall time a task should take; far above the executors' per-task overhead.
+TARGET_TASK_SECONDS = 1.0
+#: Most runs in one task (bounds a task's memory and what a kill can lose).
+MAX_RUNS_PER_TASK = 200
+#: Tasks kept submitted per worker slot, so that no worker waits for the parent.
+TASKS_IN_FLIGHT_PER_SLOT = 2
+#: Remaining work is split into at least this many tasks per slot, to balance the tail.
+TAIL_TASKS_PER_SLOT = 2
+#: Frames of the traceback kept in a failed run's error text.
+ERROR_FRAMES = 3
+#: Smallest interval between progress-bar redraws (s), so logs are not flooded.
+PROGRESS_INTERVAL_S = 0.5
+#: The reporter that names the week of a recording (the time series' index).
+STEP = "step"
+#: How long to try to reach a Dask scheduler before giving up.
+SCHEDULER_TIMEOUT = "10s"
+#: Columns of the runs table that describe a run, before its parameters.
+RUN_KEYS = ("run_id", "point", "replication", "seed")
+#: Columns of the runs table that vary from one execution to the next (timing).
+NONDETERMINISTIC_COLUMNS = ("wall_time_s",)
+
+
+class RunStatus(enum.StrEnum):
+    """How a run ended."""
+
+    OK = "ok"
+    FAILED = "failed"
+
+
+@dataclass
+class Simulation:
+    """What one simulation returns to the sweep.
+
+    Attributes:
+        outcome: Outcome class at the end.
+        steps_run: Weeks simulated (fewer than asked when the network ended).
+        final: Reporter values at the last week.
+        timeseries: Reporter values per recorded week, indexed by week, or ``None``.
+    """
+
+    outcome: str
+    steps_run: int
+    final: dict[str, Any]
+    timeseries: pd.DataFrame | None
+
+
+#: Signature of a simulation: (parameters, seed, steps, record time series) -> Simulation.
+SimulateFn = Callable[[Params, int, int, bool], Simulation]
+
+
+def simulate(params: Params, seed: int, steps: int, timeseries: bool) -> Simulation:
+    """Run the network model for ``steps`` weeks or until it ends.
+
+    The model records every ``record_every`` weeks (its ``step`` reporter names
+    the week); the last week is always recorded here, so the final values are
+    those of the last week run.
+    """
+    model = NetworkModel(params=params, rng=seed)
+    while model.steps < steps and model.running:
+        model.step()
+    collector = model.datacollector
+    if collector.model_vars[STEP][-1] != model.steps:
+        collector.collect(model)
+    frame = collector.get_model_vars_dataframe().set_index(STEP)
+    final = frame.iloc[-1].to_dict()
+    return Simulation(model.outcome, int(model.steps), final, frame if timeseries else None)
+
+
+# ---------------------------------------------------------------------- schema
+def _param_type(name: str) -> pa.DataType:
+    info = PARAMETERS[name]
+    if info.choices is not None:
+        return pa.string()
+    return {bool: pa.bool_(), int: pa.int64(), float: pa.float64()}[info.type]
+
+
+@dataclass(frozen=True)
+class Schemas:
+    """Arrow schemas of the two tables; every part is cast to them, so parts always agree."""
+
+    runs: pa.Schema
+    timeseries: pa.Schema
+    reporters: tuple[str, ...]
+
+
+def reporter_types() -> dict[str, pa.DataType]:
+    """Reporter names and column types, from the reporters' declared return types.
+
+    Declared rather than observed types: a float reporter that happens to be 0 in
+    one run must not make its column an integer column in that run's part.
+    """
+    from model.reporters import MODEL_REPORTERS
+
+    kinds = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "str": pa.string()}
+    out = {}
+    for name, reporter in MODEL_REPORTERS.items():
+        if name == STEP:
+            continue  # the index of the time series, and steps_run in the runs table
+        returned = inspect.signature(reporter).return_annotation
+        out[name] = kinds.get(getattr(returned, "__name__", returned), pa.float64())
+    return out
+
+
+def make_schemas(spec: SweepSpec) -> Schemas:
+    """The runs and time-series schemas of a spec's sweep."""
+    reporters = reporter_types()
+    clash = set(spec.varied) & set(reporters)
+    if clash:  # a parameter named like a reporter would be ambiguous in the runs table
+        raise ValueError(f"parameters named like reporters: {sorted(clash)}")
+    runs = [pa.field(k, pa.int64()) for k in RUN_KEYS]
+    runs += [pa.field(name, _param_type(name)) for name in spec.varied]
+    runs += [pa.field("status", pa.string()), pa.field("error", pa.string()),
+             pa.field("outcome", pa.string()), pa.field("steps_run", pa.int64())]
+    runs += [pa.field(name, kind) for name, kind in reporters.items()]
+    runs.append(pa.field("wall_time_s", pa.float64()))
+    series = [pa.field("run_id", pa.int64()), pa.field(STEP, pa.int64())]
+    series += [pa.field(name, kind) for name, kind in reporters.items()]
+    return Schemas(pa.schema(runs), pa.schema(series), tuple(reporters))
+
+
+# ---------------------------------------------------------------------- tasks
+@dataclass(frozen=True)
+class Task:
+    """A batch of runs executed by one worker call."""
+
+    base: Params
+    steps: int
+    timeseries: bool
+    runs: tuple[Run, ...]
+    schemas: Schemas
+    simulate: SimulateFn = simulate
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """A task's runs as Arrow tables, ready to be stored as one part."""
+
+    first_run_id: int
+    runs: pa.Table
+    timeseries: pa.Table | None
+    failed: int
+    seconds: float
+
+
+def _error_text(error: BaseException) -> str:
+    frames = traceback.extract_tb(error.__traceback__)[-ERROR_FRAMES:]
+    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in reversed(frames))
+    message = "".join(traceback.format_exception_only(error)).strip()
+    return f"{message} (at {where})" if where else message
+
+
+def run_task(task: Task) -> TaskResult:
+    """Execute a task's runs; a run that raises is recorded as failed, the others go on."""
+    started = time.perf_counter()
+    rows: list[dict[str, Any]] = []
+    series: list[pd.DataFrame] = []
+    failed = 0
+    for run in task.runs:
+        row: dict[str, Any] = {"run_id": run.run_id, "point": run.point,
+                               "replication": run.replication, "seed": run.seed,
+                               **run.overrides}
+        t0 = time.perf_counter()
+        try:
+            params = task.base.replace(**run.overrides)
+            sim = task.simulate(params, run.seed, task.steps, task.timeseries)
+        except Exception as error:
+            failed += 1
+            row.update(status=RunStatus.FAILED.value, error=_error_text(error))
+        else:
+            row.update(status=RunStatus.OK.value, error=None, outcome=sim.outcome,
+                       steps_run=sim.steps_run)
+            row.update({k: sim.final.get(k) for k in task.schemas.reporters})
+            if sim.timeseries is not None:
+                frame = sim.timeseries.reset_index(names=STEP)
+                frame.insert(0, "run_id", run.run_id)
+                series.append(frame)
+        row["wall_time_s"] = time.perf_counter() - t0
+        rows.append(row)
+    runs_table = pa.Table.from_pylist(rows, schema=task.schemas.runs)
+    ts_table = None
+    if series:
+        # An injected simulation may report fewer columns: the missing ones are null.
+        frame = pd.concat(series, ignore_index=True).reindex(
+            columns=task.schemas.timeseries.names)
+        ts_table = pa.Table.from_pandas(frame, schema=task.schemas.timeseries,
+                                        preserve_index=False)
+    return TaskResult(task.runs[0].run_id, runs_table, ts_table, failed,
+                      time.perf_counter() - started)
+
+
+# ---------------------------------------------------------------------- executors
+class SerialExecutor(Executor):
+    """Runs each submitted call at once in this process (``workers=1``)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        """Call ``fn`` now and return its finished future."""
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:
+            future.set_exception(error)
+        return future
+
+
+class ExecutorError(RuntimeError):
+    """The executor could not be started (bad scheduler address, missing extra)."""
+
+
+class SweepAborted(RuntimeError):
+    """The executor failed mid-sweep (a worker process died, the cluster went away).
+
+    Runs that raise are caught inside the task, so an exception out of a task's
+    future is a breakdown of the executor: what finished is stored, and running
+    the sweep again resumes.
+    """
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    # fork in a process with threads (tqdm's monitor, Dask) can deadlock; forkserver
+    # starts clean workers cheaply where it exists, spawn elsewhere.
+    # The fork server imports the model once; each worker forks from it ready to run.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+@contextlib.contextmanager
+def open_executor(workers: int | None = None,
+                  scheduler: str | None = None) -> Iterator[tuple[Executor, int]]:
+    """An executor and its number of worker slots.
+
+    Args:
+        workers: Local worker processes (``None``: one per core; 1: in this process).
+            Ignored with ``scheduler``.
+        scheduler: Address of a Dask scheduler (``tcp://HOST:PORT``).
+
+    Raises:
+        ExecutorError: ``distributed`` is not installed or the scheduler cannot be reached.
+    """
+    if scheduler:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ExecutorError("--scheduler needs Dask: pip install 'verkosto[dask]'") from None
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as error:
+            raise ExecutorError(f"--scheduler {scheduler}: cannot connect: {error}") from None
+        try:
+            slots = max(1, sum(client.nthreads().values()))
+            yield client.get_executor(pure=False), slots
+        finally:
+            client.close()
+        return
+    n = workers or os.cpu_count() or 1
+    if n == 1:
+        yield SerialExecutor(), 1
+        return
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=_process_context())
+    try:
+        yield pool, n
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# ---------------------------------------------------------------------- sweep
+@dataclass
+class SweepSummary:
+    """What a sweep did.
+
+    Attributes:
+        total: Runs in the spec.
+        stored: Runs in the runs table now.
+        new: Runs executed by this call.
+        skipped: Runs already stored before this call.
+        failed: Failed runs in the table (including earlier ones).
+        seconds: Wall time of this call.
+        out: The sweep directory.
+    """
+
+    total: int
+    stored: int
+    new: int
+    skipped: int
+    failed: int
+    seconds: float
+    out: Path
+
+    def line(self) -> str:
+        """The final line of the command."""
+        failed = f"{self.failed} failed" if self.failed else "none failed"
+        return (f"sweep: {self.stored}/{self.total} runs stored in {self.out} "
+                f"({self.new} run now, {self.skipped} resumed; {failed})")
+
+
+@dataclass
+class _Batcher:
+    """Cuts pending runs into tasks of about TARGET_TASK_SECONDS, learning a run's cost."""
+
+    pending: list[Run]
+    slots: int
+    fixed_size: int | None = None
+    seconds: float = 0.0
+    runs_timed: int = 0
+    position: int = 0
+
+    def learn(self, result: TaskResult) -> None:
+        self.seconds += result.seconds
+        self.runs_timed += result.runs.num_rows
+
+    def next_batch(self) -> list[Run]:
+        remaining = len(self.pending) - self.position
+        if remaining <= 0:
+            return []
+        if self.fixed_size:
+            size = self.fixed_size
+        elif not self.runs_timed:
+            size = 1  # the first tasks measure what a run costs
+        else:
+            per_run = max(self.seconds / self.runs_timed, 1e-6)
+            size = math.ceil(TARGET_TASK_SECONDS / per_run)
+            size = min(size, math.ceil(remaining / (self.slots * TAIL_TASKS_PER_SLOT)))
+        size = max(1, min(size, MAX_RUNS_PER_TASK, remaining))
+        batch = self.pending[self.position:self.position + size]
+        self.position += size
+        return batch
+
+
+def run_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
+              scheduler: str | None = None, runs_per_task: int | None = None,
+              progress: bool | None = False,
+              simulate_fn: SimulateFn | None = None) -> SweepSummary:
+    """Run every run of ``spec`` not yet stored in ``out``.
+
+    Args:
+        spec: The validated spec.
+        out: The sweep directory (created, or resumed when it holds this spec).
+        workers: Local worker processes (``None``: one per core; 1: in this process).
+        scheduler: Dask scheduler address; then ``workers`` is ignored.
+        runs_per_task: Fixed task size instead of the measured one.
+        progress: Show a progress bar on stderr (``None``: only on a terminal).
+        simulate_fn: The simulation of one run (default :func:`simulate`; tests inject
+            failures and known answers here). Workers must be able to import it.
+
+    Returns:
+        What was run, resumed and failed.
+
+    Raises:
+        experiments.store.StoreError: ``out`` holds another spec's sweep or is in use.
+        ExecutorError: The executor could not be started.
+        SweepAborted: The executor broke down; finished runs are stored.
+    """
+    from tqdm import tqdm
+
+    started = time.perf_counter()
+    simulate_fn = simulate_fn or simulate
+    out = Path(out)
+    runs = spec.runs()
+    schemas = make_schemas(spec)
+    store = SweepStore(out)
+    # Everything that can be refused is checked before anything is written.
+    store.check_target()
+    store.check_spec(spec.spec_hash())
+    if len(store.done_run_ids()) < len(runs):
+        context: Any = open_executor(workers, scheduler)
+    else:
+        context = contextlib.nullcontext((None, 1))
+    with context as (executor, slots), store:
+        store.open(spec.describe(), spec.spec_hash(), len(runs))
+        done = store.done_run_ids()
+        pending = [r for r in runs if r.run_id not in done]
+        bar = tqdm(total=len(runs), initial=len(runs) - len(pending), unit="run",
+                   file=sys.stderr, disable=(None if progress is None else not progress),
+                   mininterval=PROGRESS_INTERVAL_S, dynamic_ncols=True, desc="sweep")
+        with bar:
+            bar.set_postfix(failed=0)
+            if pending:
+                batcher = _Batcher(pending, slots, runs_per_task)
+                _drive(executor, slots, batcher, spec, schemas, store, bar, simulate_fn)
+        counts = store.status_counts()
+    failed = counts.get(RunStatus.FAILED.value, 0)
+    return SweepSummary(total=len(runs), stored=sum(counts.values()), new=len(pending),
+                        skipped=len(runs) - len(pending), failed=failed,
+                        seconds=time.perf_counter() - started, out=out)
+
+
+def _drive(executor: Executor, slots: int, batcher: _Batcher, spec: SweepSpec,
+           schemas: Schemas, store: SweepStore, bar: Any, simulate_fn: SimulateFn) -> int:
+    """Keep the executor busy with tasks and store each result as it comes back."""
+    in_flight: set[Future] = set()
+    failed = 0
+
+    def submit() -> bool:
+        batch = batcher.next_batch()
+        if not batch:
+            return False
+        task = Task(spec.base_params, spec.steps, spec.timeseries, tuple(batch), schemas,
+                    simulate_fn)
+        in_flight.add(executor.submit(run_task, task))
+        return True
+
+    try:
+        # Start with one single-run task per slot: they time a run for the batcher.
+        for _ in range(slots):
+            if not submit():
+                break
+        while in_flight:
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                in_flight.discard(future)
+                try:
+                    result: TaskResult = future.result()
+                except Exception as error:
+                    raise SweepAborted(f"{type(error).__name__}: {error}") from error
+                store.write_part(result.first_run_id, result.runs, result.timeseries)
+                batcher.learn(result)
+                failed += result.failed
+                bar.update(result.runs.num_rows)
+                bar.set_postfix(failed=failed, refresh=False)
+            while len(in_flight) < slots * TASKS_IN_FLIGHT_PER_SLOT and submit():
+                pass
+    finally:
+        for future in in_flight:
+            future.cancel()
+    return failed
+
+
+def table_for_comparison(frame: pd.DataFrame) -> pd.DataFrame:
+    """A runs table without its timing columns (the part that differs between executions)."""
+    return frame.drop(columns=[c for c in NONDETERMINISTIC_COLUMNS if c in frame.columns])

@@ -1,0 +1,254 @@
+"""The planner's budget search (S28, P2): synthetic responses with known thresholds, the cost
+breakdown, the other levers, and the ``verkosto budget`` command."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis.budget import (
+    Decision,
+    Lever,
+    RunRecord,
+    cost_breakdown,
+    find_min_budget,
+    limiting,
+    probe_levers,
+    replication_seeds,
+)
+from model import PARAMETERS, Params
+from model.params import WEEKS_PER_MONTH
+from verkosto import cli
+
+STEP_EUR = 1234.0
+
+
+def step_response(low: float, high: float, at: float = STEP_EUR):
+    """A synthetic network that thrives with probability ``high`` at or above ``at``."""
+
+    def simulate(budget: float, seed: int) -> bool:
+        p = high if budget >= at else low
+        return bool(np.random.default_rng(seed).random() < p)
+
+    return simulate
+
+
+def test_search_finds_a_sharp_step():
+    result = find_min_budget(step_response(0.0, 1.0), 0.8, max_budget=5000, resolution=25)
+    assert result.reachable and result.monotone
+    assert STEP_EUR <= result.min_budget_eur <= STEP_EUR + 25
+    low, high = result.interval
+    assert low < STEP_EUR <= high and high - low <= 25
+    assert result.at(result.min_budget_eur).decision is Decision.PASSES
+
+
+def test_search_finds_a_noisy_step_and_spends_runs_near_it():
+    calls: list[float] = []
+    inner = step_response(0.1, 0.97)
+
+    def simulate(budget: float, seed: int) -> bool:
+        calls.append(budget)
+        return inner(budget, seed)
+
+    result = find_min_budget(simulate, 0.8, confidence=0.9, max_budget=5000, replications=40,
+                             batch=8, resolution=25, seed=3)
+    assert STEP_EUR <= result.min_budget_eur <= STEP_EUR + 25
+    assert result.interval[0] < STEP_EUR <= result.interval[1]
+    assert len(calls) == result.total_runs
+    curve = result.curve()
+    # Budgets far below the step are settled with one batch; no budget exceeds the cap.
+    assert curve.loc[curve["budget_eur"] == 0.0, "runs"].item() == 8
+    assert curve["runs"].max() <= 40
+    # Far fewer runs than a fixed grid at the same resolution with the same cap.
+    assert result.total_runs < (5000 / 25) * 40 / 20
+
+
+def test_search_brackets_a_smooth_curve():
+    centre, scale = 2000.0, 300.0
+    crossing = centre + scale * math.log(0.8 / 0.2)  # where P(thriving) = 0.8
+
+    def simulate(budget: float, seed: int) -> bool:
+        p = 1.0 / (1.0 + math.exp(-(budget - centre) / scale))
+        return bool(np.random.default_rng(seed).random() < p)
+
+    result = find_min_budget(simulate, 0.8, max_budget=5000, resolution=25, seed=1)
+    low, high = result.interval
+    assert low < crossing <= high
+    assert result.min_budget_eur == high
+    point = result.at(high)
+    assert point.low >= 0.8  # the answer is confirmed at the stated confidence
+
+
+def test_search_reports_an_unreachable_target():
+    result = find_min_budget(lambda b, s: False, 0.8, max_budget=4000, resolution=50)
+    assert not result.reachable and result.min_budget_eur is None and result.interval is None
+    assert sorted(result.points) == [1000.0, 2000.0, 3000.0, 4000.0]
+    assert all(p.decision is Decision.FAILS for p in result.points.values())
+
+
+def test_a_free_network_needs_no_budget():
+    result = find_min_budget(lambda b, s: True, 0.5, max_budget=1000, replications=16)
+    assert result.min_budget_eur == 0.0 and result.interval == (0.0, 0.0)
+
+
+def test_seeds_are_common_to_all_budgets_and_reproducible():
+    seen: dict[float, list[int]] = {}
+
+    def simulate(budget: float, seed: int) -> bool:
+        seen.setdefault(budget, []).append(seed)
+        return budget >= 700
+
+    a = find_min_budget(simulate, 0.6, max_budget=2000, replications=16, batch=4, seed=9)
+    seeds = replication_seeds(9, 32)
+    search, fresh = seeds[:16], seeds[16:]
+    assert not set(search) & set(fresh)
+    for budget, used in seen.items():
+        screened = [s for s in used if s in search]
+        assert screened == search[: len(screened)]  # replication r has the same seed everywhere
+        if budget in a.confirmations:
+            assert [s for s in used if s in fresh] == fresh  # confirmed on fresh seeds
+    assert a.confirmed(a.min_budget_eur).decision is Decision.PASSES
+    b = find_min_budget(simulate, 0.6, max_budget=2000, replications=16, batch=4, seed=9)
+    assert a.curve().equals(b.curve())
+
+
+def test_a_lucky_pick_is_not_confirmed():
+    # The search sees the network thrive from 1000 on; fresh runs show it needs 1500.
+    search_seeds = set(replication_seeds(4, 16))
+
+    def simulate(budget: float, seed: int) -> bool:
+        return budget >= (1000 if seed in search_seeds else 1500)
+
+    result = find_min_budget(simulate, 0.8, max_budget=4000, replications=16, batch=8,
+                             resolution=50, seed=4)
+    assert result.at(1000.0).decision is Decision.PASSES
+    assert result.confirmed(1000.0).decision is Decision.FAILS
+    assert 1500 <= result.min_budget_eur <= 1000 + 50 + 100 + 200 + 400
+    assert result.confirmed(result.min_budget_eur).probability == 1.0
+    assert result.interval[0] < 1500 <= result.interval[1]
+
+
+@pytest.mark.parametrize("kwargs", [{"target": 0.0}, {"target": 1.0}, {"confidence": 0.4},
+                                    {"max_budget": 0.0}, {"resolution": -1.0}])
+def test_search_rejects_bad_arguments(kwargs):
+    args = {"target": 0.8, **kwargs}
+    target = args.pop("target")
+    with pytest.raises(ValueError):
+        find_min_budget(lambda b, s: True, target, **args)
+
+
+def test_cost_breakdown_is_per_month():
+    weeks = 52
+    record = RunRecord(True, "thriving", weeks, {"coordinator_hours": 1200.0, "rooms": 240.0},
+                       hidden_cost_eur=2400.0)
+    other = RunRecord(True, "thriving", weeks, {"coordinator_hours": 2400.0, "rooms": 0.0},
+                      hidden_cost_eur=0.0)
+    costs = cost_breakdown([record, other, True])  # bare bools carry no costs
+    per_month = WEEKS_PER_MONTH / weeks
+    assert costs["coordinator_hours"] == pytest.approx(1800.0 * per_month)
+    assert costs["spent_total"] == pytest.approx((1440.0 + 2400.0) / 2 * per_month)
+    assert costs["hidden_cost"] == pytest.approx(1200.0 * per_month)
+    assert cost_breakdown([True, False]) is None
+
+
+def test_levers_stay_within_declared_bounds():
+    none = Params.from_flat(time_allocation_hours=0.0, leadership_depth=4, turnover_per_year=0.4)
+    assert Lever.TIME_ALLOCATION.override(none) == {
+        "time_allocation_hours": PARAMETERS["time_allocation_hours"].default}
+    assert Lever.TURNOVER.override(none) == {"turnover_per_year": pytest.approx(0.2)}
+    assert Lever.LEADERSHIP.override(none) == {"leadership_depth": 4}  # already deepest
+    assert Lever.FACILITATION.override(Params.from_flat(facilitation=0.9)) == {"facilitation": 1.0}
+
+
+def test_probe_names_the_lever_that_limits_the_network():
+    def make_simulate(params: Params):
+        # A synthetic network that thrives only with enough working time (S16).
+        return lambda budget, seed: params.time_allocation_hours >= 8.0
+
+    params = Params.from_flat(time_allocation_hours=0.0)
+    effects = probe_levers(make_simulate, params, 3000.0, baseline=0.0, confidence=0.9,
+                           replications=6)
+    assert effects[0].lever is Lever.TIME_ALLOCATION and effects[0].probability == 1.0
+    assert [e.lever for e in limiting(effects)] == [Lever.TIME_ALLOCATION]
+    assert all(e.runs == 6 for e in effects)
+
+
+# --------------------------------------------------------------------------- command line
+TINY_SCENARIO = """title = "Tiny"
+[params]
+n_organisations = 4
+participants_per_organisation = 3
+"""
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY_SCENARIO)
+    return path
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--target", "1.5"], "out of range"),
+    (["--target", "abc"], "not a number"),
+    (["--target", "0.8", "--confidence", "0.3"], "out of range"),
+    (["--target", "0.8", "--max", "-5"], "out of range"),
+    (["--target", "0.8", "--replications", "1"], "out of range"),
+    ([], "required"),
+])
+def test_budget_bad_arguments_exit_2(tiny, capsys, argv, message):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["budget", str(tiny), *argv])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_budget_bad_scenario_and_max_exit_2(tiny, tmp_path, capsys):
+    assert cli.main(["budget", "no_such_scenario", "--target", "0.8"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error:") and "no_such_scenario" in err
+    assert cli.main(["budget", str(tiny), "--target", "0.8", "--max", "1e9"]) == 2
+    assert "coordination_budget_eur" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def _cli(tiny: Path, out: Path, *extra: str) -> int:
+    return cli.main(["budget", str(tiny), "--steps", "30", "--replications", "4", "--batch", "4",
+                     "--workers", "1", "--quiet", "--out", str(out), *extra])
+
+
+def test_budget_command_answers_and_writes_json_and_figure(tiny, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert _cli(tiny, out, "--target", "0.6", "--max", "1200", "--resolution", "400") == 0
+    text = capsys.readouterr().out
+    data = json.loads((out / "budget.json").read_text())
+    answer = data["min_budget_eur_per_month"]
+    assert data["reachable"] and answer is not None
+    assert f"{answer:,.0f} EUR/month" in text
+    assert data["interval"]["low"] < data["interval"]["high"] == answer
+    curve = {row["budget_eur"]: row for row in data["curve"]}
+    assert curve[answer]["decision"] == "passes" and curve[answer]["low"] >= 0.6
+    costs = data["cost_breakdown_eur_per_month"]
+    assert {"coordinator_hours", "rooms", "coffee", "travel", "channels", "hidden_cost"} <= set(
+        costs)
+    assert "hidden cost" in text and "coordinator's hours" in text
+    assert (out / "budget.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in (out / "budget.svg").read_bytes()[:2000]
+
+
+def test_budget_command_says_plainly_when_out_of_reach(tiny, tmp_path, capsys):
+    # Four runs can never confirm 95% (4 of 4 gives a lower bound of about 0.7), so the
+    # target is out of reach by construction, whatever the model does.
+    out = tmp_path / "out"
+    assert _cli(tiny, out, "--target", "0.95", "--max", "800") == 0
+    text = capsys.readouterr().out
+    assert "No budget up to 800 EUR/month" in text
+    data = json.loads((out / "budget.json").read_text())
+    assert not data["reachable"] and data["min_budget_eur_per_month"] is None
+    levers = {row["lever"] for row in data["limits"]}
+    assert "time_allocation_hours" in levers and "turnover_per_year" in levers
+    assert "working time" in text

@@ -1,0 +1,366 @@
+"""The ``verkosto`` command line end to end: the dispatcher, ``verkosto run`` and its output
+files, ``verkosto scenarios``, and bad input (exit status 2, one clear line, nothing left)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib.image
+import pandas as pd
+import pytest
+
+import scenarios
+from model import DEFAULT_STEPS, PARAMETERS
+from model.outcome import Outcome
+from model.reporters import MODEL_REPORTERS
+from verkosto import cli, cmd_run
+
+VERKOSTO = Path(sys.executable).parent / "verkosto"  # the installed console script
+SMALL_SETS = ["--set", "n_organisations=4", "--set", "participants_per_organisation=3"]
+STEPS = 8
+SEED = 5
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SUMMARY_KEYS = {"scenario", "seed", "steps", "outcome", "evaluation", "params", "reading",
+                "generator", "final", "steps_run"}
+
+
+def verkosto(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "100"}
+    return subprocess.run([str(VERKOSTO), *args], cwd=cwd, capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+
+
+def tree(root: Path) -> dict[str, bytes | None]:
+    """Every path under ``root`` with its content (None for directories)."""
+    return {str(p.relative_to(root)): (None if p.is_dir() else p.read_bytes())
+            for p in sorted(root.rglob("*"))}
+
+
+# ---------------------------------------------------------------------------- dispatcher
+def has_handler(parser: argparse.ArgumentParser) -> bool:
+    """A handler on the parser itself or on every one of its nested subcommands."""
+    if parser.get_default("func") is not None:
+        return True
+    nested = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return bool(nested) and all(has_handler(p) for a in nested for p in a.choices.values())
+
+
+def test_every_listed_command_module_imports_and_registers_a_command() -> None:
+    for name in cli.COMMAND_MODULES:
+        module = importlib.import_module(name)  # a listed module that fails to import is a bug
+        subparsers = cli.Parser(prog="probe").add_subparsers(dest="command")
+        module.register(subparsers)
+        assert subparsers.choices, f"{name}.register added no command"
+        for command, parser in subparsers.choices.items():
+            assert has_handler(parser), f"{command} has no handler"
+    commands = next(a for a in cli.build_parser()._actions if a.dest == "command").choices
+    assert {"run", "scenarios"} <= set(commands)
+
+
+def test_every_command_module_on_disk_is_listed() -> None:
+    package = Path(cli.__file__).parent
+    on_disk = {f"verkosto.{p.stem}" for p in package.glob("cmd_*.py")}
+    assert on_disk <= set(cli.COMMAND_MODULES)
+
+
+def test_top_level_help_lists_every_command(tmp_path: Path) -> None:
+    result = verkosto("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    commands = next(a for a in cli.build_parser()._actions if a.dest == "command").choices
+    for command in commands:
+        assert f"    {command}" in result.stdout
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([]) == cli.EXIT_BAD_INPUT
+    assert "usage: verkosto" in capsys.readouterr().err
+
+
+def test_run_help_lists_every_parameter_with_bounds(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["run", "--help"])
+    assert stop.value.code == 0
+    text = capsys.readouterr().out
+    assert f"(default: {DEFAULT_STEPS}," in text  # the help's stated default is the model's
+    for name, info in PARAMETERS.items():
+        line = next((ln for ln in text.splitlines() if ln.strip().startswith(f"{name} ")), None)
+        assert line is not None, name
+        if info.choices:
+            assert all(c in line for c in info.choices), line
+        elif info.low is not None:
+            assert f"{info.low:g} to {info.high:g}" in line, line
+
+
+def test_list_params_gives_meaning_and_source(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["run", "--list-params"]) == 0
+    text = capsys.readouterr().out
+    for info in PARAMETERS.values():
+        assert f"{info.doc} [{info.source}]" in text
+
+
+# ---------------------------------------------------------------------------- verkosto run
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    root = tmp_path_factory.mktemp("run")
+    result = verkosto("run", "default", "--steps", str(STEPS), "--seed", str(SEED),
+                      *SMALL_SETS, "--out", "results/first", cwd=root)
+    return root / "results" / "first", result
+
+
+def test_run_writes_exactly_the_four_files(run_dir) -> None:
+    out, result = run_dir
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(cmd_run.OUTPUT_FILES)
+    assert [p.name for p in out.parent.iterdir()] == ["first"]  # no temporary directory left
+
+
+def test_timeseries_has_a_step_column_and_every_reporter(run_dir) -> None:
+    out, _ = run_dir
+    frame = pd.read_parquet(out / "timeseries.parquet")
+    assert list(frame.columns) == list(MODEL_REPORTERS)
+    assert frame.columns[0] == "step"
+    assert frame["step"].tolist() == list(range(STEPS + 1))  # week 0 and every week after
+    csv = pd.read_csv(out / "timeseries.csv")
+    pd.testing.assert_frame_equal(csv, frame, check_dtype=False)
+
+
+def test_summary_has_the_documented_keys_and_values(run_dir) -> None:
+    out, _ = run_dir
+    summary = json.loads((out / "summary.json").read_text())
+    assert set(summary) >= SUMMARY_KEYS
+    assert summary["scenario"] == "default"
+    assert (summary["seed"], summary["steps"], summary["steps_run"]) == (SEED, STEPS, STEPS)
+    assert summary["outcome"] in {o.value for o in Outcome}
+    assert summary["params"]["n_organisations"] == 4
+    assert summary["set"] == {"n_organisations": 4, "participants_per_organisation": 3}
+    assert set(summary["params"]) == set(PARAMETERS)
+    assert "spend_breakdown_eur" in summary["evaluation"]["coordination"]
+    last = pd.read_parquet(out / "timeseries.parquet").iloc[-1]
+    assert summary["final"]["active"] == last["active"]
+    assert summary["final"]["mean_trust"] == pytest.approx(last["mean_trust"])
+
+
+def test_overview_is_a_png_of_the_documented_size(run_dir) -> None:
+    out, _ = run_dir
+    path = out / "overview.png"
+    assert path.read_bytes()[:8] == PNG_SIGNATURE
+    height, width = matplotlib.image.imread(path).shape[:2]
+    expected_w, expected_h = (round(x * cmd_run.FIGURE_DPI) for x in cmd_run.FIGURE_SIZE_IN)
+    assert (abs(width - expected_w), abs(height - expected_h)) <= (2, 2)
+
+
+def test_run_prints_a_plain_language_summary(run_dir) -> None:
+    out, result = run_dir
+    summary = json.loads((out / "summary.json").read_text())
+    assert f"Outcome: {summary['outcome']}." in result.stdout
+    assert "What drove it:" in result.stdout
+    assert "meetings" in result.stdout and "Key figures:" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def run_in_process(tmp_path: Path, *args: str, out: str = "out") -> Path:
+    path = tmp_path / out
+    assert cli.main(["run", *args, *SMALL_SETS, "--quiet", "--out", str(path)]) == 0
+    return path
+
+
+def test_rerun_replaces_an_earlier_runs_directory(tmp_path: Path) -> None:
+    out = run_in_process(tmp_path, "--steps", "3", "--seed", "1")
+    run_in_process(tmp_path, "--steps", "4", "--seed", "2")
+    summary = json.loads((out / "summary.json").read_text())
+    assert (summary["seed"], summary["steps"]) == (2, 4)
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_same_seed_same_series_other_seed_other_series(tmp_path: Path) -> None:
+    def series(seed: str, out: str) -> pd.DataFrame:
+        return pd.read_parquet(run_in_process(tmp_path, "--steps", "10", "--seed", seed,
+                                              out=out) / "timeseries.parquet")
+
+    first, again, other = series("3", "a"), series("3", "b"), series("4", "c")
+    pd.testing.assert_frame_equal(first, again)
+    assert not first.equals(other)
+
+
+def test_steps_column_follows_the_recording_interval(tmp_path: Path) -> None:
+    out = run_in_process(tmp_path, "--steps", "9", "--set", "record_every=4")
+    assert pd.read_parquet(out / "timeseries.parquet")["step"].tolist() == [0, 4, 8, 9]
+
+
+def test_run_defaults_match_the_libraries() -> None:
+    assert cmd_run.DEFAULT_SCENARIO == scenarios.DEFAULT
+    assert cmd_run.DEFAULT_SEED == 1  # documented in the README's quick start
+
+
+def test_default_output_directory_is_out_slash_scenario(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["run", "leadership_routine", "--steps", "2", *SMALL_SETS, "-q"]) == 0
+    assert (tmp_path / "out" / "leadership_routine" / "summary.json").is_file()
+
+
+@pytest.mark.parametrize("name", scenarios.names())
+def test_every_shipped_scenario_runs_through_the_command_line(tmp_path: Path, name: str) -> None:
+    out = run_in_process(tmp_path, name, "--steps", "3")
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["scenario"] == name
+    for key, value in scenarios.info(name).overrides.items():
+        if key not in ("n_organisations", "participants_per_organisation"):
+            assert summary["params"][key] == cmd_run._jsonable(value)
+
+
+def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    def disk_full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cmd_run, "draw_overview", disk_full)
+    out = tmp_path / "new" / "deeper" / "out"
+    code = cli.main(["run", "--steps", "2", *SMALL_SETS, "-q", "--out", str(out)])
+    assert code == cli.EXIT_BAD_INPUT
+    assert "No space left on device" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # not even the parents it created
+
+
+def test_a_failed_write_keeps_the_earlier_run(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    out = run_in_process(tmp_path, "--steps", "2")
+    before = tree(tmp_path)
+    monkeypatch.setattr(cmd_run, "draw_overview", lambda *_: (_ for _ in ()).throw(
+        OSError(28, "No space left on device")))
+    assert cli.main(["run", "--steps", "3", *SMALL_SETS, "-q", "--out", str(out)]) == 2
+    assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("800", 800), ("0.5", 0.5), ("true", True), ("[0.1, 0.2]", [0.1, 0.2]),
+    ("learning", "learning"), ('"learning"', "learning"), ("1 2", "1 2"), ("x\ny = 2", "x\ny = 2"),
+])
+def test_set_values_are_toml_literals_or_plain_strings(text: str, value: object) -> None:
+    assert cmd_run._toml_value(text) == value
+
+
+def test_set_values_are_coerced_to_declared_types() -> None:
+    sets = cmd_run.parse_sets(["purpose=learning", "rotating_meeting=true",
+                               "coordination_budget_eur=800", "meeting_interval_weeks=2.0"])
+    assert sets == {"purpose": "learning", "rotating_meeting": True,
+                    "coordination_budget_eur": 800.0, "meeting_interval_weeks": 2}
+    assert isinstance(sets["meeting_interval_weeks"], int)
+
+
+# ---------------------------------------------------------------------------- verkosto scenarios
+def test_scenarios_lists_every_scenario_name_then_title(tmp_path: Path) -> None:
+    result = verkosto("scenarios", cwd=tmp_path)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert [ln.split()[0] for ln in lines] == scenarios.names()
+    for line, name in zip(lines, scenarios.names(), strict=True):
+        assert line.endswith(scenarios.info(name).title)
+
+
+def test_scenarios_shows_one_in_full(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["scenarios", "no_coordination"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("no_coordination: No coordination")
+    assert "S36" in text and "coordination_budget_eur = 0" in text
+
+
+# ---------------------------------------------------------------------------- bad input
+def _file(text: str) -> Callable[[Path], None]:
+    def make(root: Path) -> None:
+        (root / "bad.toml").write_text(text, encoding="utf-8")
+    return make
+
+
+def _foreign_dir(root: Path) -> None:
+    (root / "out").mkdir()
+    (root / "out" / "notes.txt").write_text("mine, keep out")
+
+
+def _plain_file(name: str) -> Callable[[Path], None]:
+    def make(root: Path) -> None:
+        (root / name).write_text("a file")
+    return make
+
+
+RUN = ["run", "--steps", "2", *SMALL_SETS]
+BAD_INPUT = [
+    # (kind, setup, arguments, fragments the one-line message must contain)
+    ("unknown scenario", None, ["run", "no_coordinaton"],
+     ["unknown scenario 'no_coordinaton'", "did you mean 'no_coordination'"]),
+    ("missing scenario file", None, ["run", "nosuch/mine.toml"],
+     ["nosuch/mine.toml", "does not exist"]),
+    ("malformed scenario file", _file("[params\n"), ["run", "bad.toml"],
+     ["bad.toml", "not valid TOML"]),
+    ("unknown key in file", _file("[params]\nbudget = 5\n"), ["run", "bad.toml"],
+     ["bad.toml", "unknown parameter 'budget'"]),
+    ("unknown top-level key in file", _file("facilitation = 0.5\n"), ["run", "bad.toml"],
+     ["bad.toml", "unknown key 'facilitation'", "[params] table"]),
+    ("wrong type in file", _file('[params]\nfacilitation = "high"\n'), ["run", "bad.toml"],
+     ["bad.toml", "'facilitation'", "'high'", "a number"]),
+    ("out of bounds in file", _file("[params]\nmeeting_interval_weeks = 100\n"),
+     ["run", "bad.toml"], ["bad.toml", "'meeting_interval_weeks'", "100", "1 to 26"]),
+    ("--set unknown key", None, [*RUN, "--set", "facilitaton=0.5"],
+     ["unknown parameter 'facilitaton'", "did you mean 'facilitation'"]),
+    ("--set unparsable value", None, [*RUN, "--set", "facilitation=lots"],
+     ["'facilitation'", "'lots'"]),
+    ("--set out of bounds", None, [*RUN, "--set", "coordination_budget_eur=-5"],
+     ["'coordination_budget_eur'", "-5", "0 to 20000"]),
+    ("--set bad choice", None, [*RUN, "--set", "purpose=profit"],
+     ["'purpose'", "'profit'", "peer_support"]),
+    ("--set without =", None, [*RUN, "--set", "facilitation"], ["KEY=VALUE"]),
+    ("--set twice", None, [*RUN, "--set", "facilitation=0.2", "--set", "facilitation=0.3"],
+     ["facilitation", "more than once"]),
+    ("--set conflicting values", None,
+     [*RUN, "--set", "share_conveners=0.6", "--set", "share_seekers=0.6"],
+     ["share_conveners + share_seekers"]),
+    ("--steps zero", None, ["run", "--steps", "0"], ["--steps", "at least 1"]),
+    ("--steps not a number", None, ["run", "--steps", "ten"], ["--steps", "whole number"]),
+    ("--seed negative", None, ["run", "--seed", "-1"], ["--seed", "0 or more"]),
+    ("unknown option", None, ["run", "--sett", "x=1"], ["unrecognized arguments: --sett"]),
+    ("--out is a file", _plain_file("out"), RUN, ["--out", "not a directory"]),
+    ("--out under a file", _plain_file("afile"), [*RUN, "--out", "afile/sub/out"],
+     ["afile", "cannot be created", "is not a directory"]),
+    ("--out holds foreign files", _foreign_dir, RUN, ["--out", "not written by"]),
+]
+
+
+@pytest.mark.parametrize(("kind", "setup", "args", "fragments"), BAD_INPUT,
+                         ids=[case[0] for case in BAD_INPUT])
+def test_bad_input_exits_2_with_one_clear_line_and_leaves_nothing(
+        tmp_path: Path, kind: str, setup, args: list[str], fragments: list[str]) -> None:
+    if setup is not None:
+        setup(tmp_path)
+    if "--out" not in args:
+        args = [*args, "--out", "out"]
+    before = tree(tmp_path)
+    result = verkosto(*args, cwd=tmp_path)
+    assert result.returncode == 2, (kind, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("verkosto: error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], (kind, lines[0])
+    assert result.stdout == ""
+    assert tree(tmp_path) == before  # nothing created, changed or half-written
+
+
+# ---------------------------------------------------------------------------- README
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_lists_every_scenario_and_every_output_column() -> None:
+    text = README.read_text(encoding="utf-8")
+    for scenario in scenarios.all_scenarios():
+        assert f"| `{scenario.name}` | {scenario.title} |" in text, scenario.name
+    outputs = text[text.index("## Outputs of `verkosto run`"):]
+    for column in ["step", *MODEL_REPORTERS]:
+        assert f"`{column}`" in outputs, column
+    for file in cmd_run.OUTPUT_FILES:
+        assert f"`{file}`" in outputs, file

@@ -1,0 +1,457 @@
+"""Docking with the team-assembly model of Guimerà et al. (2005).
+
+Rule tests of ``model.formation.assemble_team`` (the network model's own
+formation function) and of the docking simulation on small seeded runs, then
+the direction of the transition's shifts with q and m over replications, and
+the ``verkosto dock team-assembly`` command.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments import docking
+from experiments.docking import RunSettings, TeamAssembly
+from model.formation import assemble_team
+from verkosto import cmd_dock
+from verkosto.cli import COMMAND_MODULES, main
+
+# Binomial proportions are checked to within this many standard errors.
+Z_TOL = 4.5
+
+
+def _newcomer_factory(start: int = 10_000, limit: int | None = None, first: int | None = None):
+    ids = itertools.count(start)
+    if first is not None:
+        ids = itertools.chain([first], ids)
+    made: list[int] = []
+
+    def new_member() -> int | None:
+        if limit is not None and len(made) >= limit:
+            return None
+        made.append(next(ids))
+        return made[-1]
+
+    return new_member, made
+
+
+def _no_collaborators(team: list[int]) -> np.ndarray:
+    return np.empty(0, dtype=np.int64)
+
+
+def _close(observed: float, expected: float, n: int) -> bool:
+    se = np.sqrt(max(expected * (1 - expected), 1e-4) / n)
+    return abs(observed - expected) <= Z_TOL * se
+
+
+# --- the formation rule -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("m", "p", "q"), [(2, 0.0, 0.0), (4, 0.5, 0.5), (6, 1.0, 1.0)])
+def test_team_has_m_distinct_members(m, p, q):
+    rng = np.random.default_rng(1)
+    incumbents = np.arange(50)
+    ring = {i: np.array([(i + 1) % 50, (i - 1) % 50]) for i in range(50)}
+
+    def collaborators_of(team):
+        return np.concatenate([ring.get(t, np.empty(0, dtype=np.int64)) for t in team])
+
+    for _ in range(200):
+        new_member, _ = _newcomer_factory()
+        team = assemble_team(rng, m, p, q, incumbents, collaborators_of, new_member)
+        assert len(team) == m
+        assert len(set(team)) == m
+
+
+def test_incumbent_share_is_p():
+    rng = np.random.default_rng(2)
+    incumbents = np.arange(200)
+    p, m, teams = 0.3, 4, 2000
+    n_incumbent = 0
+    for _ in range(teams):
+        new_member, made = _newcomer_factory()
+        team = assemble_team(rng, m, p, 0.0, incumbents, _no_collaborators, new_member)
+        n_incumbent += sum(1 for t in team if t < 200)
+        assert len(made) == sum(1 for t in team if t >= 200)
+    assert _close(n_incumbent / (m * teams), p, m * teams)
+
+
+def test_p_zero_and_one_are_pure():
+    rng = np.random.default_rng(3)
+    incumbents = np.arange(20)
+    for _ in range(100):
+        new_member, made = _newcomer_factory()
+        team = assemble_team(rng, 5, 0.0, 0.5, incumbents, _no_collaborators, new_member)
+        assert all(t >= 10_000 for t in team)
+        new_member, made = _newcomer_factory()
+        team = assemble_team(rng, 5, 1.0, 0.5, incumbents, _no_collaborators, new_member)
+        assert all(t < 20 for t in team) and not made
+
+
+def test_newcomers_take_the_seats_when_incumbents_run_out():
+    rng = np.random.default_rng(4)
+    new_member, made = _newcomer_factory()
+    team = assemble_team(rng, 5, 1.0, 0.0, np.array([7, 8]), _no_collaborators, new_member)
+    assert sorted(t for t in team if t < 10_000) == [7, 8]
+    assert len(made) == 3 and len(team) == 5
+
+
+def test_incumbents_take_the_seats_when_newcomers_run_out():
+    rng = np.random.default_rng(5)
+    new_member, made = _newcomer_factory(limit=1)
+    team = assemble_team(rng, 4, 0.0, 0.0, np.array([1, 2, 3]), _no_collaborators, new_member)
+    assert len(made) == 1 and sorted(team) == sorted([1, 2, 3, made[0]])
+    new_member, made = _newcomer_factory(limit=1)
+    team = assemble_team(rng, 4, 0.0, 0.0, np.array([1]), _no_collaborators, new_member)
+    assert sorted(team) == sorted([1, made[0]])  # both exhausted: a shorter team
+
+
+def _partner_rate(q: float, teams: int, seed: int) -> float:
+    """Incumbents in pairs (2k, 2k+1); m = 2, p = 1: the second seat is the first's partner
+    with probability q + (1 - q) / 999."""
+    rng = np.random.default_rng(seed)
+    incumbents = np.arange(1000)
+
+    def collaborators_of(team):
+        return np.array([t ^ 1 for t in team], dtype=np.int64)
+
+    hits = 0
+    for _ in range(teams):
+        new_member, _ = _newcomer_factory()
+        a, b = assemble_team(rng, 2, 1.0, q, incumbents, collaborators_of, new_member)
+        hits += b == a ^ 1
+    return hits / teams
+
+
+@pytest.mark.parametrize("q", [0.0, 0.35, 0.8, 1.0])
+def test_previous_collaborator_is_chosen_with_probability_q(q):
+    teams = 3000
+    expected = q + (1 - q) / 999
+    assert _close(_partner_rate(q, teams, seed=6), expected, teams)
+
+
+def test_q_applies_only_when_a_collaborator_is_free():
+    rng = np.random.default_rng(7)
+    incumbents = np.arange(10)
+
+    def collaborators_of(team):  # everyone's only collaborator is 0
+        return np.zeros(len(team), dtype=np.int64)
+
+    for _ in range(200):
+        new_member, _ = _newcomer_factory()
+        team = assemble_team(rng, 3, 1.0, 1.0, incumbents, collaborators_of, new_member)
+        assert len(set(team)) == 3 and all(t < 10 for t in team)
+        if team[0] != 0:
+            assert team[1] == 0  # the free collaborator is taken first
+
+
+def test_collaborators_are_drawn_uniformly_whatever_the_multiplicity():
+    rng = np.random.default_rng(8)
+    incumbents = np.arange(100)
+
+    def collaborators_of(team):  # 5 listed eight times, 7 once
+        return np.array([5] * 8 + [7], dtype=np.int64)
+
+    sevens = n = 0
+    for _ in range(2000):
+        new_member, _ = _newcomer_factory()
+        team = assemble_team(rng, 2, 1.0, 1.0, incumbents, collaborators_of, new_member)
+        if team[0] not in (5, 7):
+            n += 1
+            sevens += team[1] == 7
+            assert team[1] in (5, 7)
+    assert _close(sevens / n, 0.5, n)
+
+
+def test_unavailable_collaborators_are_never_drawn():
+    """A collaborator who is not an available incumbent (e.g. a newcomer still to be
+    seated) must not take an incumbent seat, or a member could sit twice."""
+    rng = np.random.default_rng(9)
+    incumbents = np.arange(1, 30)
+    for _ in range(300):
+        new_member, made = _newcomer_factory(first=0)  # the first newcomer is id 0
+
+        def collaborators_of(team):
+            return np.array([0, 99], dtype=np.int64)  # 0: newcomer, 99: absent
+
+        team = assemble_team(rng, 4, 0.7, 1.0, incumbents, collaborators_of, new_member)
+        assert len(set(team)) == len(team)
+        assert 99 not in team
+        assert (0 in team) == (0 in made)
+
+
+def test_formation_is_reproducible():
+    def draw(seed):
+        rng = np.random.default_rng(seed)
+        new_member, _ = _newcomer_factory()
+        return [
+            assemble_team(rng, 4, 0.5, 0.5, np.arange(30), lambda t: np.arange(5), new_member)
+            for _ in range(20)
+        ]
+
+    assert draw(11) == draw(11)
+    assert draw(11) != draw(12)
+
+
+# --- the docking simulation ---------------------------------------------------------------
+
+
+def _run(model: TeamAssembly, steps: int):
+    for _ in range(steps):
+        yield model.step()
+
+
+def test_simulation_forms_full_linked_teams():
+    model = TeamAssembly(4, 0.6, 0.5, 15, np.random.default_rng(21))
+    for team in _run(model, 400):
+        assert len(team) == 4 and len(set(team)) == 4
+        for a, b in itertools.combinations(team, 2):
+            assert b in model.adjacency[a] and a in model.adjacency[b]
+        assert model.last_team == team
+        assert all(model.last_active[a] == model.time - 1 for a in team)
+
+
+def test_simulation_newcomer_share_is_one_minus_p():
+    p = 0.4
+    model = TeamAssembly(4, p, 0.3, 20, np.random.default_rng(22))
+    for _ in _run(model, 2500):
+        pass
+    assert model.seats == 4 * 2500
+    assert model.newcomer_seats + model.incumbent_seats == model.seats
+    assert _close(model.newcomer_seats / model.seats, 1 - p, model.seats)
+
+
+def test_agents_idle_for_more_than_tau_steps_leave_with_their_links():
+    tau, m = 7, 3
+    # p = 0: every team is new, so exactly the teams of the last tau + 1 steps remain.
+    model = TeamAssembly(m, 0.0, 0.0, tau, np.random.default_rng(23))
+    for _ in _run(model, 40):
+        assert model.n_agents == m * min(model.time, tau + 1)
+    # Any p: nobody idle for more than tau steps remains, and no link points to a leaver.
+    model = TeamAssembly(3, 0.5, 0.5, tau, np.random.default_rng(24))
+    longest_idle = 0
+    for _ in _run(model, 600):
+        now = model.time - 1
+        idle = [now - t for t in model.last_active.values()]
+        assert max(idle) <= tau
+        longest_idle = max(longest_idle, max(idle))
+        assert set(model.last_active) == set(model.adjacency)
+        for agent, neighbours in model.adjacency.items():
+            assert agent not in neighbours and neighbours <= model.adjacency.keys()
+    assert longest_idle == tau  # idle for exactly tau steps is still allowed
+
+
+def test_q_makes_incumbents_repeat_collaborations():
+    shares = []
+    for q in (0.0, 1.0):
+        model = TeamAssembly(4, 0.7, q, 20, np.random.default_rng(25))
+        for _ in _run(model, 1500):
+            pass
+        shares.append(model.repeat_seats / model.incumbent_seats)
+    # q = 0: a random incumbent is rarely a collaborator; q = 1: almost always (the first
+    # incumbent of a team has nobody on the team to have collaborated with).
+    assert shares[0] < 0.25 and shares[1] > 0.6
+
+
+def test_giant_share_matches_networkx():
+    for p in (0.1, 0.3, 0.9):
+        model = TeamAssembly(4, p, 0.2, 20, np.random.default_rng(26))
+        for _ in _run(model, 500):
+            pass
+        graph = nx.Graph()
+        graph.add_nodes_from(model.adjacency)
+        graph.add_edges_from((a, b) for a, nbrs in model.adjacency.items() for b in nbrs)
+        largest = max(len(c) for c in nx.connected_components(graph))
+        assert model.giant_share() == pytest.approx(largest / graph.number_of_nodes())
+
+
+def test_runs_are_reproducible():
+    settings = RunSettings(300, 100, 5)
+    a = docking.simulate_s(4, 0.3, 0.5, 10, np.random.SeedSequence(5), settings)
+    b = docking.simulate_s(4, 0.3, 0.5, 10, np.random.SeedSequence(5), settings)
+    c = docking.simulate_s(4, 0.3, 0.5, 10, np.random.SeedSequence(6), settings)
+    assert a == b and a != c
+
+
+def test_bad_parameters_are_rejected():
+    rng = np.random.default_rng(0)
+    bad = [(1, 0.5, 0.5, 10), (4, 1.5, 0.5, 10), (4, 0.5, -0.1, 10), (4, 0.5, 0.5, 0)]
+    for m, p, q, tau in bad:
+        with pytest.raises(ValueError):
+            TeamAssembly(m, p, q, tau, rng)
+    with pytest.raises(ValueError):
+        RunSettings(100, 100, 5)
+
+
+def test_sweep_table_and_seeding():
+    settings = RunSettings(200, 50, 5)
+    frame = docking.team_assembly_sweep(
+        [3], [0.0, 1.0], [0.2, 0.6], tau=8, replications=3, master_seed=4, settings=settings
+    )
+    assert list(frame.columns) == list(docking.RESULT_COLUMNS)
+    assert len(frame) == 2 * 2 * 3
+    assert frame["S"].between(0, 1).all()
+    # A condition's value depends on its replication's seed only, not on the grid.
+    alone = docking.team_assembly_sweep(
+        [3], [1.0], [0.6], tau=8, replications=3, master_seed=4, settings=settings
+    )
+    both = frame[(frame.q == 1.0) & (frame.p == 0.6)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(alone, both)
+    seeds = docking.replication_seeds(4, 3)
+    expected = docking.simulate_s(3, 0.6, 1.0, 8, seeds[2], settings)
+    assert both.loc[2, "S"] == expected
+
+
+def test_sweep_is_the_same_in_parallel():
+    settings = RunSettings(150, 50, 5)
+    kwargs = {"tau": 6, "replications": 2, "master_seed": 9, "settings": settings}
+    serial = docking.team_assembly_sweep([3, 4], [0.5], [0.3, 0.7], **kwargs)
+    done: list[int] = []
+    parallel = docking.team_assembly_sweep([3, 4], [0.5], [0.3, 0.7], jobs=2,
+                                           progress=done.append, **kwargs)
+    pd.testing.assert_frame_equal(serial, parallel)
+    assert sum(done) == 2 * 2  # one call per (m, q, replication) task
+
+
+# --- transition estimates -----------------------------------------------------------------
+
+
+def test_crossing_points_interpolate():
+    ps = [0.0, 0.25, 0.5, 0.75, 1.0]
+    curves = np.array([
+        [0.0, 0.2, 0.4, 0.8, 1.0],  # crosses 0.5 a quarter of the way from 0.5 to 0.75
+        [0.6, 0.7, 0.8, 0.9, 1.0],  # starts above
+        [0.0, 0.1, 0.1, 0.2, 0.3],  # never reaches
+    ])
+    got = docking.crossing_points(ps, curves, 0.5)
+    assert got[0] == pytest.approx(0.5625)
+    assert got[1] == 0.0
+    assert np.isnan(got[2])
+
+
+def test_estimate_transitions_recovers_known_shifts():
+    ps = np.round(np.linspace(0, 1, 21), 2)
+    rng = np.random.default_rng(0)
+    rows = []
+    for (m, q), centre in {(3, 0.0): 0.4, (3, 1.0): 0.6, (6, 0.0): 0.2, (6, 1.0): 0.4}.items():
+        for r in range(8):
+            noise = rng.normal(0, 0.01, ps.size)
+            s = np.clip(1 / (1 + np.exp(-(ps - centre) / 0.05)) + noise, 0, 1)
+            rows += [(m, q, 10, p, r, v) for p, v in zip(ps, s, strict=True)]
+    frame = pd.DataFrame(rows, columns=list(docking.RESULT_COLUMNS))
+    est = docking.estimate_transitions(frame, n_boot=300).set_index(["m", "q"])
+    assert est.loc[(3, 0.0), "p_star"] == pytest.approx(0.4, abs=0.01)
+    assert est.loc[(3, 0.0), "p_lo"] <= est.loc[(3, 0.0), "p_star"] <= est.loc[(3, 0.0), "p_hi"]
+    assert est.loc[(3, 1.0), "shift_q"] == pytest.approx(0.2, abs=0.02)
+    assert est.loc[(6, 0.0), "shift_m"] == pytest.approx(-0.2, abs=0.02)
+    assert est.loc[(3, 0.0), "shift_q"] == 0.0
+    with pytest.raises(ValueError):
+        docking.estimate_transitions(frame[~((frame.m == 6) & (frame.replication == 0))])
+
+
+# --- the published finding: direction of the transition's shifts -------------------------
+
+SHIFT_SETTINGS = RunSettings(1000, 500, 5)
+SHIFT_P = [0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95]
+
+
+@pytest.fixture(scope="module")
+def shift_estimates() -> pd.DataFrame:
+    frames = [
+        docking.team_assembly_sweep(
+            ms, qs, SHIFT_P, tau=20, replications=4, master_seed=2005, settings=SHIFT_SETTINGS
+        )
+        for ms, qs in (([4], [0.0, 0.5, 1.0]), ([3, 6], [0.0]))
+    ]
+    return docking.estimate_transitions(pd.concat(frames), n_boot=500).set_index(["m", "q"])
+
+
+def test_s_rises_from_near_zero_to_near_one():
+    frame = docking.team_assembly_sweep(
+        [4], [0.0], [0.0, 0.95], tau=20, replications=2, settings=SHIFT_SETTINGS
+    )
+    mean = frame.groupby("p")["S"].mean()
+    assert mean[0.0] < 0.1 and mean[0.95] > 0.95
+
+
+@pytest.mark.xdist_group("docking_shifts")
+def test_transition_moves_to_higher_p_as_q_grows(shift_estimates):
+    half, full = shift_estimates.loc[(4, 0.5)], shift_estimates.loc[(4, 1.0)]
+    assert half["shift_q_lo"] > 0  # the whole intervals of the shifts are above zero
+    assert full["shift_q_lo"] > 0.1
+    assert full["p_star"] > half["p_star"]
+
+
+@pytest.mark.xdist_group("docking_shifts")
+def test_transition_moves_to_lower_p_as_m_grows(shift_estimates):
+    p3, p4, p6 = (shift_estimates.loc[(m, 0.0), "p_star"] for m in (3, 4, 6))
+    assert p3 > p4 > p6
+    assert shift_estimates.loc[(6, 0.0), "shift_m_hi"] < -0.1
+
+
+# --- the command --------------------------------------------------------------------------
+
+
+def _cli(argv: list[str]) -> int:
+    try:
+        return main(argv)
+    except SystemExit as exc:  # argparse's usage errors
+        return exc.code
+
+
+def test_command_writes_table_and_figure(tmp_path, capsys):
+    out = tmp_path / "dock"
+    argv = ["dock", "team-assembly", "--m", "3", "--q", "0,1", "--p", "0.2,0.8", "--tau", "5",
+            "--replications", "2", "--steps", "150", "--burn-in", "50", "--jobs", "1",
+            "--out", str(out)]
+    assert _cli(argv) == 0
+    frame = pd.read_csv(out / "team_assembly.csv")
+    assert list(frame.columns) == ["m", "q", "tau", "p", "replication", "S"]
+    assert len(frame) == 2 * 2 * 2 and (frame["tau"] == 5).all()
+    assert (out / "team_assembly.png").stat().st_size > 0
+    assert (out / "team_assembly_transitions.csv").exists()
+    printed = capsys.readouterr().out
+    assert "0.2" in printed and "0.8" in printed and "p*" in printed
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--q", "1.5"], "--q"),
+        (["--m", "1"], "--m"),
+        (["--p", "0.1,abc"], "--p"),
+        (["--p", "0.1,0.1"], "repeats"),
+        (["--tau", "0"], "--tau"),
+        (["--replications", "0"], "--replications"),
+        (["--steps", "100", "--burn-in", "100"], "--burn-in"),
+        (["--jobs", "x"], "--jobs"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_message(args, needle, capsys, tmp_path):
+    assert _cli(["dock", "team-assembly", *args, "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_output_path_that_is_a_file_is_bad_input(capsys, tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x")
+    assert _cli(["dock", "team-assembly", "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and len(err.strip().splitlines()) == 1
+
+
+def test_command_defaults_match_the_experiment():
+    assert cmd_dock.DEFAULT_M == docking.DEFAULT_M
+    assert cmd_dock.DEFAULT_TAU == docking.DEFAULT_TAU
+    assert cmd_dock.DEFAULT_P_GRID == docking.DEFAULT_P_GRID
+    assert cmd_dock.STEPS_PER_TAU == docking.STEPS_PER_TAU
+    assert cmd_dock.BURN_IN_PER_TAU == docking.BURN_IN_PER_TAU
+    assert "verkosto.cmd_dock" in COMMAND_MODULES

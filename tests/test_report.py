@@ -1,0 +1,290 @@
+"""``verkosto report`` and ``verkosto compare``: every section rendered, no broken image,
+known answers from planted synthetic sweeps, a tiny real sweep, and bad input (exit 2)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.report import FIGURE_DIR, SECTION_TITLES, write_report
+from model import DEFAULT_STEPS, Params
+from verkosto import cli
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+TINY = {"n_organisations": 3, "participants_per_organisation": 3}
+BUDGETS = (0.0, 1000.0, 2000.0)
+FACILITATION = (0.2, 0.8)
+REPS = 6
+WEEKS = 12
+
+
+class _Page(HTMLParser):
+    """Collects section headings, images and links of a report page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.h2: list[str] = []
+        self.images: list[dict[str, str]] = []
+        self.links: list[str] = []
+        self._in_h2 = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "h2":
+            self._in_h2 = True
+            self.h2.append("")
+        elif tag == "img":
+            self.images.append(attrs)
+        elif tag in ("link", "script") and (attrs.get("href") or attrs.get("src")):
+            self.links.append(attrs.get("href") or attrs.get("src"))
+
+    def handle_endtag(self, tag):
+        if tag == "h2":
+            self._in_h2 = False
+
+    def handle_data(self, data):
+        if self._in_h2:
+            self.h2[-1] += data
+
+
+def _check_page(path: Path) -> _Page:
+    """Parse the page; every image must be an embedded PNG or SVG that decodes."""
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    assert page.images, "the report has no figure"
+    assert not page.links, f"the report loads external files: {page.links}"
+    for img in page.images:
+        src = img["src"]
+        assert src.startswith("data:image/"), f"image not embedded: {src[:40]}"
+        header, _, payload = src.partition(",")
+        assert header.endswith(";base64")
+        try:
+            raw = base64.b64decode(payload, validate=True)
+        except binascii.Error as error:  # pragma: no cover - the assertion message
+            pytest.fail(f"image is not valid base64: {error}")
+        if header.startswith("data:image/png"):
+            assert raw[:8] == PNG_MAGIC and len(raw) > 1000
+        else:
+            assert header.startswith("data:image/svg+xml") and b"<svg" in raw[:2000]
+        assert img.get("alt")
+    return page
+
+
+def _synthetic_sweep(root: Path, failed: int = 0) -> pd.DataFrame:
+    """A grid sweep with a planted answer: thriving exactly when the budget is >= 1000."""
+    rows, series = [], []
+    run_id = 0
+    rng = np.random.default_rng(0)
+    for budget in BUDGETS:
+        for fac in FACILITATION:
+            for rep in range(REPS):
+                ok = run_id >= failed
+                outcome = ("thriving" if budget >= 1000 else "faded") if ok else None
+                rows.append({"run_id": run_id, "point": run_id // REPS, "replication": rep,
+                             "seed": 1000 + run_id, "coordination_budget_eur": budget,
+                             "facilitation": fac, "status": "ok" if ok else "failed",
+                             "error": None if ok else "ValueError: planted failure\nline 2",
+                             "outcome": outcome, "steps_run": WEEKS,
+                             "active_share": 0.8 if outcome == "thriving" else 0.05,
+                             "goal_progress": rng.uniform(0, 1), "innovations": rep,
+                             "wall_time_s": 0.1})
+                for step in range(0, WEEKS + 1, 4):
+                    level = 0.8 if budget >= 1000 else 0.8 * (1 - step / WEEKS)
+                    series.append({"run_id": run_id, "step": step,
+                                   "active_share": level + rng.normal(0, 0.02),
+                                   "mean_trust": 0.3, "mean_commitment": 0.5,
+                                   "trust_density": level / 2})
+                run_id += 1
+    runs = pd.DataFrame(rows)
+    (root / "runs").mkdir(parents=True)
+    (root / "timeseries").mkdir()
+    runs.iloc[:18].to_parquet(root / "runs" / "part-000000.parquet")
+    runs.iloc[18:].to_parquet(root / "runs" / "part-000018.parquet")
+    pd.DataFrame(series).to_parquet(root / "timeseries" / "part-000000.parquet")
+    base = Params.from_flat(**TINY).flat()
+    manifest = {"spec_hash": "0123456789abcdef", "spec": {
+        "title": "Planted budget threshold", "description": "Budget decides; facilitation not.",
+        "claims": ["S28"], "base": "default", "base_params": base, "seed": 1,
+        "replications": REPS, "steps": WEEKS}}
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    # Indices as 'verkosto sensitivity' writes them beside the tables.
+    indices = pd.DataFrame({
+        "measure": "p_thriving", "parameter": ["coordination_budget_eur", "facilitation"] * 2,
+        "index": ["ST", "ST", "S1", "S1"], "value": [0.9, 0.01, 0.88, 0.0], "conf": 0.05,
+        "ci_low": [0.85, 0.0, 0.8, 0.0], "ci_high": [0.95, 0.05, 0.95, 0.05],
+        "conf_level": 0.95, "rank": [1, 2, 1, 2]})
+    indices.to_csv(root / "indices.csv", index=False)
+    return runs
+
+
+@pytest.fixture(scope="module")
+def synthetic_report(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
+    root = tmp_path_factory.mktemp("sweep")
+    runs = _synthetic_sweep(root, failed=2)
+    write_report(root, reruns=2)
+    return root, runs
+
+
+@pytest.mark.xdist_group("synthetic_report")  # share the module fixture
+def test_report_renders_every_section_and_no_broken_image(synthetic_report):
+    root, _ = synthetic_report
+    page = _check_page(root / "report.html")
+    assert page.h2 == list(SECTION_TITLES)
+    md = (root / "report.md").read_text(encoding="utf-8")
+    for title in SECTION_TITLES:
+        assert f"\n## {title}\n" in md
+    # Every figure of the Markdown exists in both formats.
+    names = [line.split("](")[1].rstrip(")") for line in md.splitlines() if line.startswith("![")]
+    assert len(names) == len(page.images)
+    for name in names:
+        png = root / name
+        assert png.read_bytes()[:8] == PNG_MAGIC
+        assert png.with_suffix(".svg").exists()
+    assert (root / FIGURE_DIR / "network_map.png").exists()
+
+
+@pytest.mark.xdist_group("synthetic_report")  # share the module fixture
+def test_report_states_the_planted_answers(synthetic_report):
+    root, runs = synthetic_report
+    md = (root / "report.md").read_text(encoding="utf-8")
+    ok = runs[runs["status"] == "ok"]
+    n_thriving = int((ok["outcome"] == "thriving").sum())
+    share = n_thriving / len(ok)
+    assert f"| thriving | {n_thriving} | {share:.0%}" in md
+    # The discovered rule for thriving is the planted one, with full density and coverage.
+    rule = next(line for line in md.splitlines() if line.startswith("| thriving | thriving when"))
+    assert "coordination_budget_eur above" in rule and "facilitation" not in rule.split("(")[0]
+    assert "coverage 100%, density 100%" in rule
+    # The tipping point lies between the budgets where thriving is 0% and 100%.
+    tip = next(line for line in md.splitlines() if line.startswith("| coordination_budget_eur |")
+               and "rises past" in line)
+    value = float(tip.split("|")[2].replace(",", ""))
+    assert 0.0 < value < 1000.0
+    # Failed runs are listed with the first line of their error.
+    assert "2 runs failed" in md and "planted failure" in md and "line 2" not in md
+    assert "Budget decides; facilitation not." in md
+    assert "How participants benefited, by role (S33)" in md  # from rebuilt runs
+    assert "| p_thriving | coordination_budget_eur | 0.9 | 0.85 | 0.95 |" in md  # SALib's ST
+    # The given-data index finds the planted dependence on the budget alone.
+    line = next(x for x in md.splitlines() if x.startswith("| coordination_budget_eur | 0.")
+                or x.startswith("| coordination_budget_eur | 1"))
+    assert float(line.split("|")[2]) > 0.9
+
+
+def test_report_command_writes_both_files(tmp_path, capsys):
+    _synthetic_sweep(tmp_path / "s")
+    assert cli.main(["report", str(tmp_path / "s"), "--reruns", "0", "--no-network"]) == 0
+    assert "report.html" in capsys.readouterr().out
+    page = _check_page(tmp_path / "s" / "report.html")
+    assert page.h2 == list(SECTION_TITLES)
+    # Without rebuilt runs the evaluation comes from the final values.
+    assert "final values" in (tmp_path / "s" / "report.md").read_text()
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["report", "{missing}"], "does not exist"),
+    (["report", "{empty}"], "no 'runs/'"),
+])
+def test_report_bad_directory_exits_2(tmp_path, capsys, argv, message):
+    (tmp_path / "empty").mkdir()
+    argv = [a.format(missing=tmp_path / "nope", empty=tmp_path / "empty") for a in argv]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error:") and message in err
+    assert not (tmp_path / "empty" / "report.html").exists()
+
+
+def test_report_bad_option_exits_2(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["report", str(tmp_path), "--confidence", "95"])
+    assert exit_info.value.code == 2
+    assert "between 0 and 1" in capsys.readouterr().err
+
+
+def test_report_of_a_tiny_real_sweep(tmp_path):
+    from experiments.spec import parse_spec
+    from experiments.sweep import run_sweep
+
+    spec = parse_spec(f"""
+title = "Tiny real sweep"
+seed = 5
+replications = 3
+steps = 26
+record_every = 2
+[set]
+n_organisations = {TINY['n_organisations']}
+participants_per_organisation = {TINY['participants_per_organisation']}
+[grid]
+coordination_budget_eur = [0.0, 1500.0]
+""")
+    out = tmp_path / "real"
+    run_sweep(spec, out, workers=1)
+    write_report(out, reruns=2)
+    page = _check_page(out / "report.html")
+    assert page.h2 == list(SECTION_TITLES)
+    runs = pd.read_parquet(out / "runs")
+    md = (out / "report.md").read_text()
+    for outcome, count in runs["outcome"].value_counts().items():
+        assert f"| {outcome} | {count} |" in md
+    assert "Tiny real sweep" in md
+
+
+# --------------------------------------------------------------------------- compare
+def _scenario(path: Path, budget: float) -> Path:
+    path.write_text(f"""title = "{path.stem}"
+[params]
+n_organisations = 3
+participants_per_organisation = 3
+coordination_budget_eur = {budget}
+""")
+    return path
+
+
+def test_compare_puts_scenarios_side_by_side(tmp_path, capsys):
+    a = _scenario(tmp_path / "none.toml", 0.0)
+    b = _scenario(tmp_path / "rich.toml", 3000.0)
+    out = tmp_path / "cmp"
+    assert cli.main(["compare", str(a), str(b), "--replications", "3", "--steps", "20",
+                     "--workers", "1", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "none" in text and "rich" in text and "thriving" in text
+    assert "At the last week" in text and "active_share" in text
+    table = pd.read_csv(out / "compare_outcomes.csv")
+    assert list(dict.fromkeys(table["scenario"])) == ["none", "rich"]
+    assert table.groupby("scenario")["count"].sum().to_dict() == {"none": 3, "rich": 3}
+    assert len(table) == 2 * 5
+    series = pd.read_parquet(out / "compare_timeseries.parquet")
+    assert series["run_id"].nunique() == 6 and series["step"].max() == 20
+    for stem in ("compare_outcomes", "compare_timeseries"):
+        assert (out / f"{stem}.png").read_bytes()[:8] == PNG_MAGIC
+        assert (out / f"{stem}.svg").exists()
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["compare", "default"], "at least 2 scenarios"),
+    (["compare", "default", "default"], "more than once"),
+    (["compare", "default", "no_such_scenario", "--steps", "2"], "no_such_scenario"),
+])
+def test_compare_bad_input_exits_2(tmp_path, capsys, argv, message):
+    assert cli.main([*argv, "--out", str(tmp_path / "o")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_compare_bad_option_exits_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["compare", "default", "no_coordination", "--replications", "1"])
+    assert exit_info.value.code == 2
+    assert "minimum 2" in capsys.readouterr().err
+
+
+def test_default_steps_are_the_models():
+    # The commands fall back on the model's horizon, not a number of their own.
+    assert DEFAULT_STEPS == 156

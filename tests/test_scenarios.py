@@ -1,0 +1,257 @@
+"""The scenarios library: every shipped scenario is valid and says what it claims, and every
+kind of bad scenario file is rejected with a message naming the file, the key and the value."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import scenarios
+from model import NetworkModel, Params
+from model.params import PARAMETERS, Governance, Lifecycle, Purpose
+from scenarios import ScenarioError
+
+SMALL = {"n_organisations": 4, "participants_per_organisation": 3}
+FEW_STEPS = 6
+MIN_SENTENCES, MAX_SENTENCES = 2, 5
+DEFAULTS = Params()
+
+# The situations of the source text the issue asks for, with the claim each must cite.
+REQUIRED = {
+    "default": None,
+    "no_coordination": "S36",
+    "light_skilled_coordination": "S25",
+    "heavy_structure": "S25",
+    "no_time_allocated": "S16",
+    "peer_support": "S4",
+    "learning": "S5",
+    "advocacy": "S6",
+    "innovation": "S7",
+    "client_service": "S8",
+    "permanent_statutory": "S29",
+    "client_process": "S30",
+    "smouldering": "S31",
+    "project": "S32",
+    "leadership_routine": "S27",
+    "leadership_open_will": "S27",
+    "missing_brokers": "S24",
+    "missing_recruiters": "S24",
+    "no_facilitation": "S24",
+    "high_turnover": "S18",
+    "opened_to_residents": "S22",
+    "rotating_meeting": "S22",
+    "anticipation_dialogue": "S37",
+}
+
+
+def write(tmp_path: Path, text: str, name: str = "mine.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------------------- shipped scenarios
+def test_every_required_situation_is_shipped_with_default_first() -> None:
+    shipped = scenarios.names()
+    assert set(REQUIRED) <= set(shipped)
+    assert shipped[0] == scenarios.DEFAULT
+    assert shipped[1:] == sorted(shipped[1:])
+    assert all(scenarios.NAME_PATTERN.fullmatch(name) for name in shipped)
+
+
+@pytest.mark.parametrize("name", scenarios.names())
+def test_shipped_scenario_is_complete_and_runs(name: str) -> None:
+    scenario = scenarios.info(name)
+    assert scenario.name == name
+    assert scenario.title and scenario.title[0].isupper()
+    sentences = re.findall(r"[.!?](?:\s|$)", scenario.description)
+    assert MIN_SENTENCES <= len(sentences) <= MAX_SENTENCES, scenario.description
+    assert scenario.claims
+    if REQUIRED.get(name):
+        assert REQUIRED[name] in scenario.claims
+    params = scenarios.load(name)
+    flat = params.flat()
+    for key, value in scenario.overrides.items():
+        assert flat[key] == getattr(value, "value", value)
+    # Runs a few weeks on a small network.
+    model = NetworkModel(params=params.replace(**SMALL), rng=3)
+    model.run_for(FEW_STEPS)
+    assert 1 <= model.steps <= FEW_STEPS
+    assert model.outcome in {"thriving", "smouldering", "fading", "faded", "completed"}
+
+
+def test_default_scenario_is_the_models_defaults() -> None:
+    assert scenarios.load("default") == DEFAULTS
+    assert scenarios.info("default").overrides == {}
+
+
+# Each scenario sets up its situation: (scenario, parameter, check against the default value).
+SITUATIONS = [
+    ("no_coordination", "coordination_budget_eur", lambda v, d: v == 0),
+    ("no_time_allocated", "time_allocation_hours", lambda v, d: v == 0),
+    ("no_time_allocated", "coordination_budget_eur", lambda v, d: v > 0),  # even with a coordinator
+    ("light_skilled_coordination", "structure", lambda v, d: v < d),
+    ("light_skilled_coordination", "facilitation", lambda v, d: v > d),
+    ("heavy_structure", "structure", lambda v, d: v > 0.5),
+    ("heavy_structure", "coordination_budget_eur", lambda v, d: v > d),
+    ("peer_support", "purpose", lambda v, d: v == Purpose.PEER_SUPPORT),
+    ("learning", "purpose", lambda v, d: v == Purpose.LEARNING),
+    ("advocacy", "purpose", lambda v, d: v == Purpose.ADVOCACY),
+    ("innovation", "purpose", lambda v, d: v == Purpose.INNOVATION),
+    ("client_service", "purpose", lambda v, d: v == Purpose.CLIENT_SERVICE),
+    ("permanent_statutory", "lifecycle", lambda v, d: v == Lifecycle.PERMANENT),
+    ("permanent_statutory", "mandate", lambda v, d: v > d),
+    ("client_process", "lifecycle", lambda v, d: v == Lifecycle.CLIENT_PROCESS),
+    ("smouldering", "lifecycle", lambda v, d: v == Lifecycle.SMOULDERING),
+    ("project", "lifecycle", lambda v, d: v == Lifecycle.PROJECT),
+    ("leadership_routine", "leadership_depth", lambda v, d: v == 1),
+    ("leadership_open_heart", "leadership_depth", lambda v, d: v == 3),
+    ("leadership_open_will", "leadership_depth", lambda v, d: v == 4),
+    ("missing_brokers", "share_brokers", lambda v, d: v == 0),
+    ("missing_recruiters", "share_recruiters", lambda v, d: v == 0),
+    ("no_facilitation", "facilitation", lambda v, d: v == 0),
+    ("no_facilitation", "share_facilitators", lambda v, d: v == 0),
+    ("high_turnover", "turnover_per_year", lambda v, d: v >= 3 * d),
+    ("opened_to_residents", "resident_share", lambda v, d: v > 0),
+    ("opened_without_facilitation", "resident_share", lambda v, d: v > 0),
+    ("opened_without_facilitation", "facilitation", lambda v, d: v < d),
+    ("rotating_meeting", "rotating_meeting", lambda v, d: v is True),
+    ("rotating_meeting", "resident_share", lambda v, d: v > 0),
+    ("anticipation_dialogue", "anticipation_dialogue", lambda v, d: v is True),
+]
+
+
+@pytest.mark.parametrize(("name", "key", "check"), SITUATIONS,
+                         ids=[f"{n}-{k}" for n, k, _ in SITUATIONS])
+def test_scenario_sets_up_its_situation(name: str, key: str, check) -> None:
+    params = scenarios.load(name)
+    assert check(getattr(params, key), getattr(DEFAULTS, key)), (name, key, getattr(params, key))
+
+
+def test_light_coordination_has_less_money_than_heavy_structure() -> None:
+    light, heavy = scenarios.load("light_skilled_coordination"), scenarios.load("heavy_structure")
+    assert light.coordination_budget_eur < heavy.coordination_budget_eur
+    assert light.governance is heavy.governance is Governance.LED
+
+
+def test_scenarios_change_only_what_they_say() -> None:
+    # A scenario's parameters differ from the defaults in exactly its listed overrides.
+    for scenario in scenarios.all_scenarios():
+        changed = {k for k, v in scenario.params.flat().items() if v != DEFAULTS.flat()[k]}
+        assert changed <= set(scenario.overrides), scenario.name
+
+
+# ---------------------------------------------------------------------------- loading by path
+def test_user_file_with_base_inherits_and_overrides(tmp_path: Path) -> None:
+    path = write(tmp_path, 'base = "no_coordination"\n[params]\nfacilitation = 0.2\n')
+    scenario = scenarios.info(path)
+    assert scenario.title == "mine"  # defaults to the file name
+    assert scenario.overrides == {"coordination_budget_eur": 0.0, "facilitation": 0.2}
+    params = scenarios.load(str(path))
+    assert params.coordination_budget_eur == 0 and params.facilitation == 0.2
+
+
+def test_base_path_is_relative_to_the_file(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    write(tmp_path, "[params]\nmeeting_interval_weeks = 2\n", name="parent.toml")
+    child = write(tmp_path, 'base = "../parent.toml"\n', name="sub/child.toml")
+    assert scenarios.load(child).meeting_interval_weeks == 2
+
+
+def test_a_shipped_file_loads_by_path_like_by_name() -> None:
+    path = scenarios.SCENARIO_DIR / "high_turnover.toml"
+    assert scenarios.load(path) == scenarios.load("high_turnover")
+
+
+# ---------------------------------------------------------------------------- bad scenarios
+BAD_FILES = [
+    # (what is wrong, file text, fragments the message must contain)
+    ("malformed TOML", 'title = "x"\n[params\nfacilitation = 0.5\n', ["not valid TOML", "line 2"]),
+    ("unknown parameter", "[params]\nfacilitaton = 0.5\n",
+     ["unknown parameter 'facilitaton'", "did you mean 'facilitation'"]),
+    ("out of bounds", "[params]\nfacilitation = 1.5\n", ["'facilitation'", "1.5", "0 to 1"]),
+    ("number as string", '[params]\nn_organisations = "8"\n',
+     ["'n_organisations'", "'8'", "whole number"]),
+    ("fractional count", "[params]\nn_organisations = 7.5\n", ["'n_organisations'", "7.5"]),
+    ("flag as string", '[params]\nrotating_meeting = "yes"\n',
+     ["'rotating_meeting'", "true or false"]),
+    ("bad choice", '[params]\npurpose = "profit"\n',
+     ["'purpose'", "'profit'", "peer_support", "client_service"]),
+    ("wrong list length", "[params]\ninnovation_by_depth = [0.1, 0.2]\n",
+     ["'innovation_by_depth'"]),
+    ("nested table", "[params.coordination]\nfacilitation = 0.5\n",
+     ["'params.coordination' is a table"]),
+    ("parameter at top level", "facilitation = 0.5\n",
+     ["unknown key 'facilitation'", "[params] table"]),
+    ("misspelt top-level key", 'titel = "x"\n', ["unknown key 'titel'", "did you mean 'title'"]),
+    ("title not a string", "title = 3\n", ["'title'", "3", "string"]),
+    ("bad claim id", 'claims = ["S99"]\n', ["'claims'", "S99", "S1 to S37"]),
+    ("claims not a list", 'claims = "S36"\n', ["'claims'", "list"]),
+    ("params not a table", "params = 3\n", ["'params'", "table"]),
+    ("cross-parameter conflict", "[params]\nshare_conveners = 0.6\nshare_seekers = 0.6\n",
+     ["share_conveners + share_seekers"]),
+    ("unknown base", 'base = "nosuch"\n', ["unknown scenario 'nosuch'"]),
+    ("missing base file", 'base = "other.toml"\n', ["'base'", "other.toml", "does not exist"]),
+]
+
+
+@pytest.mark.parametrize(("problem", "text", "fragments"), BAD_FILES,
+                         ids=[b[0] for b in BAD_FILES])
+def test_bad_file_is_rejected_with_a_message_naming_file_and_problem(
+        tmp_path: Path, problem: str, text: str, fragments: list[str]) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ScenarioError) as caught:
+        scenarios.load(path)
+    message = str(caught.value)
+    assert str(path) in message
+    for fragment in fragments:
+        assert fragment in message, (problem, message)
+    assert caught.value.path == path
+
+
+def test_error_key_points_at_the_parameter(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        scenarios.load(write(tmp_path, "[params]\nfacilitation = 1.5\n"))
+    assert caught.value.key == "params.facilitation"
+
+
+def test_base_loop_is_detected(tmp_path: Path) -> None:
+    write(tmp_path, 'base = "b.toml"\n', name="a.toml")
+    write(tmp_path, 'base = "a.toml"\n', name="b.toml")
+    with pytest.raises(ScenarioError, match="loop"):
+        scenarios.load(tmp_path / "a.toml")
+
+
+def test_non_utf8_file_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('title = "Verkostoiva ty\u00f6"\n'.encode("latin-1"))
+    with pytest.raises(ScenarioError, match="not UTF-8"):
+        scenarios.load(path)
+
+
+def test_unknown_name_suggests_the_nearest() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        scenarios.load("no_coordinaton")
+    assert "unknown scenario 'no_coordinaton'" in str(caught.value)
+    assert "did you mean 'no_coordination'" in str(caught.value)
+
+
+@pytest.mark.parametrize(("target", "problem"), [("missing.toml", "does not exist"),
+                                                 ("dir_instead", "is a directory")])
+def test_missing_file_or_directory_is_rejected(tmp_path: Path, target: str, problem: str) -> None:
+    (tmp_path / "dir_instead").mkdir()
+    path = tmp_path / target
+    with pytest.raises(ScenarioError, match=problem):
+        scenarios.load(path)
+
+
+def test_every_parameter_type_has_a_plain_description() -> None:
+    # The strict type check explains each declared parameter in words (generated, not restated).
+    for key, info in PARAMETERS.items():
+        text = scenarios.expected_kind(key)
+        if info.choices:
+            assert all(c in text for c in info.choices)
+        elif info.type in (int, float):
+            assert f"{info.low:g}" in text and f"{info.high:g}" in text

@@ -1,0 +1,475 @@
+"""Sweeps (issue 4): specs, seeds, executors, storage, resume after kill -9, failures, CLI.
+
+Small networks and short horizons keep the file within its time budget; the
+heavier tests share the xdist group "sweep" so that they do not compete for
+the two cores with each other.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import experiments.sweep as sweep_module
+from experiments.spec import (
+    SpecError,
+    example_text,
+    load_spec,
+    parse_spec,
+    run_seed,
+    shipped_specs,
+)
+from experiments.store import (
+    PART_PREFIX,
+    RUNS,
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    read_manifest,
+    read_runs,
+    read_timeseries,
+)
+from experiments.sweep import (
+    RunStatus,
+    Simulation,
+    SweepAborted,
+    run_sweep,
+    simulate,
+    table_for_comparison,
+)
+from model import NetworkModel, Params
+from model.params import PARAMETERS
+from verkosto.cli import main
+
+PYTHON = sys.executable
+TINY = "n_organisations = 4\nparticipants_per_organisation = 3\n"
+
+
+def tiny_spec(replications: int = 3, steps: int = 12, seed: int = 11, extra: str = "") -> str:
+    return f"""
+seed = {seed}
+replications = {replications}
+steps = {steps}
+record_every = 4
+{extra}
+[set]
+{TINY}
+[grid]
+coordination_budget_eur = [0.0, 1500.0]
+facilitation = [0.2, 0.9]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "spec.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def assert_same_tables(a: Path, b: Path) -> None:
+    runs_a, runs_b = table_for_comparison(read_runs(a)), table_for_comparison(read_runs(b))
+    assert len(runs_a) > 0
+    pd.testing.assert_frame_equal(runs_a, runs_b, check_exact=True)
+    pd.testing.assert_frame_equal(read_timeseries(a), read_timeseries(b), check_exact=True)
+
+
+# ---------------------------------------------------------------------- spec and seeds
+def test_run_seeds_are_children_of_the_master_seed_sequence():
+    children = np.random.SeedSequence(123).spawn(7)
+    assert [run_seed(123, k) for k in range(7)] == [int(c.generate_state(1)[0])
+                                                    for c in children]
+
+
+def test_spec_enumerates_grid_points_times_replications():
+    spec = parse_spec(tiny_spec(replications=3))
+    runs = spec.runs()
+    assert len(runs) == 4 * 3
+    assert [r.run_id for r in runs] == list(range(12))
+    assert runs[4].point == 1 and runs[4].replication == 1
+    assert runs[3].overrides == {"coordination_budget_eur": 0.0, "facilitation": 0.9}
+    assert len({r.seed for r in runs}) == len(runs)
+
+
+def test_a_stored_run_is_reproduced_alone_from_its_seed_and_overrides(tmp_path):
+    spec = parse_spec(tiny_spec(replications=2, steps=12))  # 12: a recorded week
+    run_sweep(spec, tmp_path / "out", workers=1)
+    row = read_runs(tmp_path / "out").iloc[5]
+    overrides = {name: row[name] for name in spec.varied}
+    model = NetworkModel(rng=int(row["seed"]), params=spec.base_params.replace(**overrides))
+    model.run_for(12)
+    final = model.datacollector.get_model_vars_dataframe().iloc[-1]
+    assert row["mean_trust"] == final["mean_trust"]
+    assert row["active"] == final["active"]
+    assert row["outcome"] == model.outcome
+
+
+def test_timeseries_records_every_interval_and_always_the_last_week():
+    sim = simulate(Params.from_flat(n_organisations=3, participants_per_organisation=2,
+                                    record_every=4), seed=3, steps=10, timeseries=True)
+    assert list(sim.timeseries.index) == [0, 4, 8, 10]
+    assert sim.final == sim.timeseries.iloc[-1].to_dict()
+    assert sim.steps_run == 10
+
+
+def test_samples_round_integer_parameters_and_default_to_declared_bounds():
+    spec = parse_spec("""
+seed = 5
+[sample]
+method = "lhs"
+n = 20
+parameters = ["meeting_interval_weeks"]
+[sample.bounds]
+facilitation = [0.2, 0.4]
+""")
+    info = PARAMETERS["meeting_interval_weeks"]
+    assert spec.sample.bounds["meeting_interval_weeks"] == (info.low, info.high)
+    points = spec.points()
+    assert len(points) == 20
+    weeks = [p["meeting_interval_weeks"] for p in points]
+    assert all(isinstance(w, int) and info.low <= w <= info.high for w in weeks)
+    assert len(set(weeks)) > 5  # spread over the range, not collapsed
+    assert all(0.2 <= p["facilitation"] <= 0.4 for p in points)
+    # A Latin hypercube puts exactly one point in each of n equal strata.
+    strata = sorted(int((p["facilitation"] - 0.2) / 0.2 * 20) for p in points)
+    assert strata == list(range(20))
+    assert parse_spec(spec_text_of(spec)).points() == points  # deterministic from the seed
+
+
+def spec_text_of(spec) -> str:
+    bounds = spec.sample.bounds
+    return (f"seed = {spec.seed}\n[sample]\nmethod = \"lhs\"\nn = {spec.sample.n}\n"
+            "[sample.bounds]\n" + "".join(f"{k} = [{a}, {b}]\n" for k, (a, b) in bounds.items()))
+
+
+def test_every_shipped_spec_is_valid_and_cites_claims():
+    names = shipped_specs()
+    assert {"budget_roles", "meetings_facilitation", "leadership_openness",
+            "turnover_time", "example"} <= set(names)
+    for name in names:
+        spec = load_spec(name)
+        assert spec.claims and all(c.startswith("S") for c in spec.claims), name
+        assert spec.varied, name
+    assert {"S25"} <= set(load_spec("meetings_facilitation").claims)
+    assert {"S22", "S27"} <= set(load_spec("leadership_openness").claims)
+    assert {"S16", "S18"} <= set(load_spec("turnover_time").claims)
+
+
+def test_spec_hash_ignores_descriptions_but_not_results():
+    a = parse_spec(tiny_spec())
+    b = parse_spec('title = "renamed"\n' + tiny_spec())
+    c = parse_spec(tiny_spec(replications=4))
+    assert a.spec_hash() == b.spec_hash() != c.spec_hash()
+
+
+# ---------------------------------------------------------------------- executors
+def _start_dask_cluster(tmp_path: Path) -> tuple[str, list[subprocess.Popen]]:
+    """A real `dask scheduler` and `dask worker` (2 processes) on 127.0.0.1."""
+    dask = str(Path(PYTHON).with_name("dask"))
+    scheduler_file = tmp_path / "scheduler.json"
+    common = {"cwd": tmp_path, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL,
+              "start_new_session": True}
+    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0",
+                               "--no-dashboard", "--scheduler-file", str(scheduler_file)],
+                              **common)]
+    procs.append(subprocess.Popen([dask, "worker", "--scheduler-file", str(scheduler_file),
+                                   "--host", "127.0.0.1", "--nworkers", "2", "--nthreads", "1",
+                                   "--no-dashboard", "--local-directory", str(tmp_path / "dw")],
+                                  **common))
+    deadline = time.monotonic() + 60
+    while not scheduler_file.exists():
+        assert time.monotonic() < deadline, "dask scheduler did not start"
+        time.sleep(0.1)
+    from distributed import Client
+
+    address = json.loads(scheduler_file.read_text())["address"]
+    with Client(address, timeout="30s") as client:
+        client.wait_for_workers(2, timeout=60)
+    return address, procs
+
+
+def _stop(procs: list[subprocess.Popen]) -> None:
+    for proc in reversed(procs):
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@pytest.mark.xdist_group("sweep")
+def test_serial_two_workers_and_dask_give_identical_tables(tmp_path):
+    spec = parse_spec(tiny_spec(replications=3, steps=12))
+    run_sweep(spec, tmp_path / "serial", workers=1)
+    run_sweep(spec, tmp_path / "serial_batched", workers=1, runs_per_task=5)
+    run_sweep(spec, tmp_path / "two", workers=2)
+    address, procs = _start_dask_cluster(tmp_path)
+    try:
+        summary = run_sweep(spec, tmp_path / "dask", scheduler=address)
+    finally:
+        _stop(procs)
+    assert summary.stored == summary.total == 12 and summary.failed == 0
+    for other in ("serial_batched", "two", "dask"):
+        assert_same_tables(tmp_path / "serial", tmp_path / other)
+    # The batching differs (5 runs per task against measured sizes): parts differ, tables not.
+    assert len(list((tmp_path / "serial_batched" / RUNS).iterdir())) == 3
+    runs = read_runs(tmp_path / "serial")
+    assert (runs["status"] == RunStatus.OK.value).all()
+    series = read_timeseries(tmp_path / "serial")
+    assert series.groupby("run_id")["step"].apply(list).iloc[0] == [0, 4, 8, 12]
+
+
+# ---------------------------------------------------------------------- storage
+def test_manifest_holds_spec_hash_and_versions(tmp_path):
+    spec = parse_spec(tiny_spec(replications=1, steps=4))
+    run_sweep(spec, tmp_path / "out", workers=1)
+    manifest = read_manifest(tmp_path / "out")
+    assert manifest["spec_hash"] == spec.spec_hash()
+    assert manifest["n_runs"] == 4
+    assert manifest["versions"]["mesa"].startswith("3.5")
+    assert manifest["spec"]["grid"]["facilitation"] == [0.2, 0.9]
+    # pandas reads each table directory whole.
+    assert len(pd.read_parquet(tmp_path / "out" / RUNS)) == 4
+
+
+def test_a_kill_before_a_rename_leaves_only_ignored_temp_files_cleaned_on_resume(tmp_path):
+    spec = parse_spec(tiny_spec(replications=2, steps=8))
+    ref, out = tmp_path / "ref", tmp_path / "out"
+    run_sweep(spec, ref, workers=1)
+    run_sweep(spec, out, workers=1, runs_per_task=2)
+    parts = sorted((out / RUNS).glob(f"{PART_PREFIX}*"))
+    # A kill between the time-series rename and the runs rename: the runs part is missing.
+    parts[1].unlink()
+    # A kill during a write: a half-written temporary file.
+    junk = out / RUNS / f"{TEMP_PREFIX}{parts[2].name}.999{TEMP_SUFFIX}"
+    junk.write_bytes(b"PAR1 half written")
+    assert len(pd.read_parquet(out / RUNS)) == 6  # readers ignore the temporary file
+    summary = run_sweep(spec, out, workers=1)
+    assert summary.new == 2 and summary.skipped == 6
+    assert not junk.exists()
+    assert_same_tables(ref, out)
+
+
+@pytest.mark.xdist_group("sweep")
+def test_resume_after_kill_9_equals_an_uninterrupted_sweep(tmp_path):
+    spec_path = write(tmp_path, tiny_spec(replications=10, steps=30, seed=99))
+    total = 40
+    ref = tmp_path / "ref"
+    run_sweep(load_spec(spec_path), ref, workers=1)
+    out = tmp_path / "out"
+    command = [PYTHON, "-m", "verkosto.cli", "sweep", str(spec_path), "--out", str(out),
+               "--workers", "2", "--runs-per-task", "1", "--no-progress"]
+    # A random moment in the sweep's progress (after some parts, not after all), plus a
+    # random fraction of a run, so that the kill can land inside a write as well.
+    parts_before_kill = random.randint(1, total // 2)
+    delay = random.uniform(0.0, 0.05)
+    proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while (len(list((out / RUNS).glob(f"{PART_PREFIX}*"))) < parts_before_kill
+           and proc.poll() is None):
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGKILL)  # the sweep and its worker processes, at once
+    proc.wait()
+    stored = len(read_runs(out))
+    moment = f"killed after {parts_before_kill} parts + {delay:.3f} s"
+    assert 0 < stored < total, f"{moment}: {stored} runs stored"
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr
+    last = finished.stdout.strip().splitlines()[-1]
+    assert f"{total - stored} run now, {stored} resumed; none failed" in last, moment
+    assert not list(out.rglob(f"{TEMP_PREFIX}*"))
+    assert_same_tables(ref, out)
+
+
+def test_a_changed_spec_is_refused_with_exit_2(tmp_path, capsys):
+    spec_path = write(tmp_path, tiny_spec(replications=1, steps=4))
+    out = tmp_path / "out"
+    assert main(["sweep", str(spec_path), "--out", str(out), "--workers", "1"]) == 0
+    before = read_runs(out)
+    spec_path.write_text(tiny_spec(replications=2, steps=4))
+    capsys.readouterr()
+    assert main(["sweep", str(spec_path), "--out", str(out), "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error:") and "another spec" in err
+    pd.testing.assert_frame_equal(read_runs(out), before)
+
+
+# ---------------------------------------------------------------------- failures
+def simulate_failing_when_unfacilitated(params, seed, steps, timeseries):
+    """Fails (as a model bug would) for one grid value; importable by worker processes."""
+    if params.facilitation < 0.5 and params.coordination_budget_eur > 0:
+        raise FloatingPointError("weights do not sum to one")
+    return simulate(params, seed, steps, timeseries)
+
+
+@pytest.mark.xdist_group("sweep")
+def test_a_failing_run_is_recorded_and_the_rest_complete(tmp_path):
+    spec = parse_spec(tiny_spec(replications=3, steps=8))
+    summary = run_sweep(spec, tmp_path / "out", workers=2,
+                        simulate_fn=simulate_failing_when_unfacilitated)
+    runs = read_runs(tmp_path / "out")
+    failed = runs[runs["status"] == RunStatus.FAILED.value]
+    assert summary.failed == 3 and len(runs) == 12
+    assert set(failed["point"]) == {2}  # budget 1500 with facilitation 0.2
+    assert failed["error"].str.contains("FloatingPointError: weights do not sum to one").all()
+    assert failed["error"].str.contains("test_sweep.py").all()
+    assert failed["outcome"].isna().all()
+    ok = runs[runs["status"] == RunStatus.OK.value]
+    assert ok["error"].isna().all() and ok["outcome"].notna().all()
+    series = read_timeseries(tmp_path / "out")
+    assert set(series["run_id"]) == set(ok["run_id"])
+    # The successful runs are exactly those of a sweep without failures.
+    run_sweep(spec, tmp_path / "clean", workers=1)
+    clean = table_for_comparison(read_runs(tmp_path / "clean"))
+    clean = clean[clean["point"] != 2].reset_index(drop=True)
+    # pandas reads integer columns holding nulls (the failed runs) as floats.
+    ok = table_for_comparison(ok).reset_index(drop=True).astype(clean.dtypes.to_dict())
+    pd.testing.assert_frame_equal(ok, clean, check_exact=True)
+
+
+def simulate_killing_its_worker(params, seed, steps, timeseries):
+    """Kills the worker process (as the OOM killer would) on one grid point."""
+    if params.facilitation > 0.5 and params.coordination_budget_eur > 0:
+        os._exit(9)
+    return simulate(params, seed, steps, timeseries)
+
+
+@pytest.mark.xdist_group("sweep")
+def test_a_dying_worker_aborts_the_sweep_keeping_finished_runs(tmp_path):
+    spec = parse_spec(tiny_spec(replications=2, steps=6))
+    with pytest.raises(SweepAborted, match="BrokenProcessPool"):
+        run_sweep(spec, tmp_path / "out", workers=2, runs_per_task=1,
+                  simulate_fn=simulate_killing_its_worker)
+    stored = read_runs(tmp_path / "out")
+    assert 6 not in set(stored["run_id"])  # point 3's runs never finished
+    assert (stored["status"] == RunStatus.OK.value).all()
+    summary = run_sweep(spec, tmp_path / "out", workers=1)
+    assert summary.skipped == len(stored) and summary.stored == 8
+    run_sweep(spec, tmp_path / "ref", workers=1)
+    assert_same_tables(tmp_path / "ref", tmp_path / "out")
+
+
+def test_failed_runs_give_exit_1_and_the_last_line_counts_them(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(sweep_module, "simulate", simulate_failing_when_unfacilitated)
+    spec_path = write(tmp_path, tiny_spec(replications=2, steps=4))
+    status = main(["sweep", str(spec_path), "--out", str(tmp_path / "out"), "--workers", "1"])
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert status == 1
+    assert last.endswith("2 failed)") and "8/8 runs stored" in last
+
+
+# ---------------------------------------------------------------------- CLI and bad input
+BAD_SPECS = {
+    "malformed TOML": ("seed = = 1", "not valid TOML"),
+    "missing seed": ("replications = 2", "'seed' is required"),
+    "unknown top-level key": ("seed = 1\nreplication = 2", "did you mean 'replications'"),
+    "unknown parameter": ("seed = 1\n[grid]\nfacilitaton = [0.1]", "did you mean 'facilitation'"),
+    "out of bounds": ("seed = 1\n[grid]\nfacilitation = [0.5, 1.5]", "out of bounds"),
+    "wrong type": ("seed = 1\n[set]\nn_organisations = 2.5", "n_organisations"),
+    "grid not a list": ("seed = 1\n[grid]\nfacilitation = 0.5", "non-empty list"),
+    "enum sampled": ('seed = 1\n[sample]\nn = 4\nparameters = ["channel"]', "not numeric"),
+    "sobol n": ('seed = 1\n[sample]\nmethod = "sobol"\nn = 10\nparameters = ["structure"]',
+                "power of two"),
+    "bad method": ('seed = 1\n[sample]\nmethod = "halton"\nn = 4\nparameters = ["structure"]',
+                   "lhs, sobol, morris"),
+    "bounds outside declared": ("seed = 1\n[sample]\nn = 4\n[sample.bounds]\n"
+                                "facilitation = [0.0, 2.0]", "out of bounds"),
+    "grid and sample": ('seed = 1\n[grid]\nstructure = [0.1]\n[sample]\nn = 2\n'
+                        'parameters = ["facilitation"]', "not both"),
+    "fixed and varied": ("seed = 1\n[set]\nstructure = 0.1\n[grid]\nstructure = [0.2]",
+                         "both fixed"),
+    "cross-parameter rule": ("seed = 1\n[set]\nshare_seekers = 0.6\n[grid]\n"
+                             "share_conveners = [0.1, 0.5]", "point 1"),
+    "unknown outcome": ('seed = 1\noutcomes = ["thriveing"]', "did you mean 'thriving'"),
+    "bad claim id": ('seed = 1\nclaims = ["S99"]', "not a claim id"),
+    "unknown base": ('seed = 1\nbase = "no_cordination"', "no_coordination"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SPECS))
+def test_bad_specs_exit_2_with_one_line_and_write_nothing(tmp_path, capsys, case):
+    text, expected = BAD_SPECS[case]
+    spec_path = write(tmp_path, text)
+    out = tmp_path / "out"
+    assert main(["sweep", str(spec_path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error:") and err.count("\n") == 1
+    assert str(spec_path) in err and expected in err
+    assert not out.exists()
+    with pytest.raises(SpecError):
+        load_spec(spec_path)
+
+
+def test_missing_spec_file_and_bad_out_exit_2(tmp_path, capsys):
+    assert main(["sweep", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "o")]) == 2
+    assert "no such spec file" in capsys.readouterr().err
+    spec_path = write(tmp_path, tiny_spec())
+    (tmp_path / "occupied").mkdir()
+    (tmp_path / "occupied" / "notes.txt").write_text("mine")
+    assert main(["sweep", str(spec_path), "--out", str(tmp_path / "occupied")]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert sorted(p.name for p in (tmp_path / "occupied").iterdir()) == ["notes.txt"]
+
+
+def test_an_unreachable_scheduler_is_bad_input_and_writes_nothing(tmp_path, capsys,
+                                                                  monkeypatch):
+    monkeypatch.setattr(sweep_module, "SCHEDULER_TIMEOUT", "1s")
+    spec_path = write(tmp_path, tiny_spec())
+    out = tmp_path / "out"
+    # Port 9 (discard) on loopback: nothing listens there.
+    status = main(["sweep", str(spec_path), "--out", str(out), "--scheduler",
+                   "tcp://127.0.0.1:9"])
+    assert status == 2
+    assert "cannot connect" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.xdist_group("sweep")
+def test_the_example_spec_documents_every_key_and_runs_in_under_a_minute(tmp_path, capsys):
+    assert main(["sweep", "--example"]) == 0
+    text = capsys.readouterr().out
+    assert text == example_text()
+    from experiments.spec import SAMPLE_KEYS, TOP_KEYS
+
+    for key in (*TOP_KEYS, *SAMPLE_KEYS):
+        assert f"{key} =" in text or f"[{key}]" in text or f"[sample.{key}]" in text, key
+    spec_path = write(tmp_path, text)
+    started = time.perf_counter()
+    status = main(["sweep", str(spec_path), "--out", str(tmp_path / "out"), "--workers", "2"])
+    elapsed = time.perf_counter() - started
+    assert status == 0 and elapsed < 60
+    runs = read_runs(tmp_path / "out")
+    assert len(runs) == len(load_spec(spec_path).runs()) and (runs["status"] == "ok").all()
+
+
+def test_sweep_reads_a_shipped_spec_by_name():
+    assert load_spec("turnover_time").source.endswith("turnover_time.toml")
+    assert shutil.which("verkosto") or Path(PYTHON).with_name("verkosto").exists()
+
+
+def test_injected_simulation_results_land_in_the_runs_table(tmp_path):
+    def constant(params, seed, steps, timeseries):
+        frame = pd.DataFrame({"active_share": [0.25, 0.5]}, index=pd.Index([0, steps]))
+        return Simulation("thriving", steps, {"active_share": 0.5}, frame)
+
+    spec = parse_spec(tiny_spec(replications=1, steps=3))
+    run_sweep(spec, tmp_path / "out", workers=1, simulate_fn=constant)
+    runs = read_runs(tmp_path / "out")
+    assert (runs["active_share"] == 0.5).all() and runs["mean_trust"].isna().all()
+    assert (runs["outcome"] == "thriving").all()
+    assert read_timeseries(tmp_path / "out")["step"].tolist() == [0, 3] * 4

@@ -1,0 +1,168 @@
+"""The ``verkosto`` command line: a thin dispatcher over subcommand modules.
+
+Each subcommand lives in its own module listed in :data:`COMMAND_MODULES`. A
+module exposes ``register(subparsers) -> None`` which adds its parser and sets
+``func=handler`` with ``set_defaults``; ``handler(args)`` returns an exit status
+(``None`` counts as 0). Subcommand modules keep heavy imports (the model,
+pandas, matplotlib) inside their handlers so that ``verkosto --help`` is quick.
+
+Bad input raises :class:`verkosto.errors.InputError`, the model's
+``ParameterError`` or the scenarios' ``ScenarioError``; :func:`main` prints it
+as one line ``verkosto: error: ...`` on stderr and returns exit status 2. Any
+other exception is a bug and propagates with its traceback. A listed module
+that fails to import is a bug too: it is not skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from verkosto.errors import InputError
+
+PROG = "verkosto"
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "verkosto.cmd_run",
+    "verkosto.cmd_scenarios",
+    "verkosto.cmd_sweep",
+    "verkosto.dashboard",
+    "verkosto.animate",
+    "verkosto.cmd_dock",
+    "verkosto.cmd_budget",
+    "verkosto.cmd_report",
+    "verkosto.cmd_compare",
+)
+"""Modules that each add their subcommand(s), in the order ``--help`` lists them."""
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+"""Exit status for bad input (the same status argparse uses for usage errors)."""
+EXIT_INTERRUPTED = 130
+"""Exit status after Ctrl+C (128 + SIGINT), as shells report it."""
+
+# Where the other input-error classes live; they are only matched when their
+# module is already imported (an error of a module never imported cannot occur),
+# which keeps `verkosto --help` from importing the model.
+_INPUT_ERROR_CLASSES: tuple[tuple[str, str], ...] = (
+    ("model.params", "ParameterError"),
+    ("scenarios", "ScenarioError"),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser that reports usage errors on one line and builds long texts lazily.
+
+    Subcommand parsers made with ``subparsers.add_parser`` are of this class
+    too. ``epilog`` may be a callable returning the text, so that a long help
+    text generated from the model's declarations (which imports the model) is
+    only built when that help is shown.
+    """
+
+    def format_help(self) -> str:
+        """Format the help, building a lazy epilog first."""
+        if callable(self.epilog):
+            self.epilog = self.epilog()
+        return super().format_help()
+
+    def error(self, message: str) -> NoReturn:
+        """Print one line naming the problem and exit with status 2."""
+        self.exit(EXIT_BAD_INPUT, f"{PROG}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level parser with every subcommand in :data:`COMMAND_MODULES`.
+
+    Returns:
+        The ``verkosto`` argument parser.
+
+    Raises:
+        ImportError: A listed subcommand module cannot be imported (a bug).
+        AttributeError: A listed module has no ``register`` function (a bug).
+    """
+    parser = Parser(
+        prog=PROG,
+        description="verkosto: an agent-based simulation of networking work between "
+                    "organisations (familiarity, trust, commitment).",
+        epilog=f"Run '{PROG} COMMAND --help' for the options of one command. "
+               f"Quick start: '{PROG} scenarios' lists the situations, "
+               f"'{PROG} run no_coordination --out out/nc' runs one.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        module.register(subparsers)
+    return parser
+
+
+def _version() -> str:
+    """Return the installed package version, or ``unknown`` when not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(PROG)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _is_input_error(error: BaseException) -> bool:
+    """Tell whether ``error`` is bad user input rather than a bug."""
+    if isinstance(error, InputError):
+        return True
+    for module_name, class_name in _INPUT_ERROR_CLASSES:
+        module = sys.modules.get(module_name)
+        error_class = getattr(module, class_name, None) if module is not None else None
+        if isinstance(error_class, type) and isinstance(error, error_class):
+            return True
+    return False
+
+
+def _one_line(message: str) -> str:
+    """Squeeze a message onto one line for stderr."""
+    return " ".join(message.split())
+
+
+def _chosen_parser(parser: argparse.ArgumentParser,
+                   args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the command given on the command line, or the top-level one."""
+    command = getattr(args, "command", None)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return action.choices[command]
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``verkosto`` command line.
+
+    Args:
+        argv: Arguments without the program name; ``None`` reads ``sys.argv``.
+
+    Returns:
+        The exit status: 0 on success, 2 on bad input, 130 after Ctrl+C.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "func", None)
+    if handler is None:  # no command, or a command that needs a further subcommand
+        _chosen_parser(parser, args).print_help(sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        status = handler(args)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        if not _is_input_error(error):
+            raise
+        print(f"{PROG}: error: {_one_line(str(error))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK if status is None else int(status)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,276 @@
+"""``verkosto budget SCENARIO --target P``: the smallest budget that keeps a network thriving.
+
+It finds the smallest monthly coordination budget at which the network
+thrives with probability P at the stated confidence (S28, P2).
+
+The search (``analysis.budget``) adds replications where the answer is
+uncertain and bisects over the budget; it prints the answer, the interval
+where the probability crosses the target and what the money buys (coordinator
+hours, rooms, coffee, travel, channels, and the participants' own hours as the
+organisations' hidden cost). It writes ``DIR/budget.json`` and the figure
+``DIR/budget.png``/``.svg``. When no budget up to ``--max`` suffices, it says
+so and reruns at ``--max`` with other levers pulled (working time, turnover,
+facilitation, structure, leadership, culture) to name what else limits the
+network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from verkosto.errors import InputError
+
+DEFAULT_OUT = Path("out") / "budget"
+"""Output directory when ``--out`` is not given."""
+
+DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
+"""Worker processes when ``--workers`` is not given."""
+
+DEFAULT_SEED = 20240
+"""Master seed of the replications when ``--seed`` is not given."""
+
+RESULT_FILE = "budget.json"
+FIGURE_STEM = "budget"
+
+
+def _number(low: float | None = None, high: float | None = None, *, integer: bool = False,
+            open_low: bool = False, open_high: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number within bounds (exit status 2 otherwise)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = int(text) if integer else float(text)
+        except ValueError:
+            kind = "an integer" if integer else "a number"
+            raise argparse.ArgumentTypeError(f"{text!r} is not {kind}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        too_low = low is not None and (value <= low if open_low else value < low)
+        too_high = high is not None and (value >= high if open_high else value > high)
+        if too_low or too_high:
+            lo = "" if low is None else f"{'above' if open_low else 'at least'} {low:g}"
+            hi = "" if high is None else f"{'below' if open_high else 'at most'} {high:g}"
+            raise argparse.ArgumentTypeError(
+                f"{value:g} is out of range: allowed {' and '.join(x for x in (lo, hi) if x)}")
+        return value
+
+    return parse
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``budget`` subcommand."""
+    from analysis import defaults as d
+
+    parser = subparsers.add_parser(
+        "budget", help="smallest monthly coordination budget that keeps a network thriving",
+        description="Find the smallest monthly coordination budget (EUR) at which the "
+                    "probability that the network thrives reaches --target with the given "
+                    "--confidence, by an adaptive search that spends replications near the "
+                    "answer. Prints the answer, its interval and what the money buys; writes "
+                    "DIR/budget.json and a figure of probability against budget.")
+    parser.add_argument("scenario", metavar="SCENARIO",
+                        help="scenario name (see 'verkosto scenarios') or path to a TOML file")
+    parser.add_argument("--target", required=True, metavar="P",
+                        type=_number(0.0, 1.0, open_low=True, open_high=True),
+                        help="target probability of thriving, between 0 and 1 (e.g. 0.8)")
+    parser.add_argument("--confidence", metavar="C", default=d.BUDGET_CONFIDENCE,
+                        type=_number(0.5, 1.0, open_low=True, open_high=True),
+                        help="one-sided confidence that the target is reached "
+                             f"(default {d.BUDGET_CONFIDENCE:g})")
+    parser.add_argument("--replications", metavar="N", default=d.BUDGET_REPLICATIONS,
+                        type=_number(2, None, integer=True),
+                        help="most runs at one budget (default "
+                             f"{d.BUDGET_REPLICATIONS})")
+    parser.add_argument("--max", dest="max_eur", metavar="EUR", default=d.BUDGET_MAX_EUR,
+                        type=_number(0.0, None, open_low=True),
+                        help=f"largest monthly budget considered (default {d.BUDGET_MAX_EUR:g})")
+    parser.add_argument("--resolution", metavar="EUR", default=d.BUDGET_RESOLUTION_EUR,
+                        type=_number(0.0, None, open_low=True),
+                        help="precision of the answer in EUR/month (default "
+                             f"{d.BUDGET_RESOLUTION_EUR:g})")
+    parser.add_argument("--batch", metavar="N", default=d.BUDGET_BATCH,
+                        type=_number(1, None, integer=True),
+                        help=f"runs added at a time at one budget (default {d.BUDGET_BATCH})")
+    parser.add_argument("--steps", metavar="WEEKS", default=None,
+                        type=_number(1, None, integer=True),
+                        help="weeks per run (default: three years)")
+    parser.add_argument("--seed", metavar="INT", default=DEFAULT_SEED,
+                        type=_number(0, None, integer=True),
+                        help=f"master seed of the replications (default {DEFAULT_SEED})")
+    parser.add_argument("--workers", metavar="N", default=DEFAULT_WORKERS,
+                        type=_number(1, None, integer=True),
+                        help=f"worker processes (default {DEFAULT_WORKERS})")
+    parser.add_argument("--out", metavar="DIR", type=Path, default=DEFAULT_OUT,
+                        help=f"output directory (default {DEFAULT_OUT})")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    parser.set_defaults(func=run)
+
+
+def _eur(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: exists and is not a directory")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handle ``verkosto budget``."""
+    import scenarios
+    from analysis import budget as b
+    from analysis.figures import budget_figure, save
+    from experiments.sweep import open_executor
+    from model import DEFAULT_STEPS, PARAMETERS
+    from model.params import Governance
+
+    _check_out(args.out)
+    params = scenarios.load(args.scenario)
+    if args.max_eur > (high := PARAMETERS[b.BUDGET_KEY].high):
+        raise InputError(f"--max {args.max_eur:g}: the model allows budgets up to {high:g} "
+                         "EUR/month (parameter coordination_budget_eur)")
+    steps = args.steps or DEFAULT_STEPS
+    if params.governance is Governance.SELF_ORGANISING:
+        print(f"note: scenario '{args.scenario}' is self-organising; a coordination budget buys "
+              "nothing there unless governance is 'led'", file=sys.stderr)
+
+    def progress(point: b.BudgetPoint) -> None:
+        if not args.quiet:
+            print(f"  {point.stage:<7} {_eur(point.budget_eur):>7} EUR/month: "
+                  f"{point.thriving}/{point.runs} thrived -> {point.decision.value}",
+                  file=sys.stderr)
+
+    with open_executor(args.workers) as (executor, _slots):
+        result = b.find_min_budget(
+            b.ScenarioSimulator(params, steps), args.target, confidence=args.confidence,
+            max_budget=args.max_eur, replications=args.replications, batch=args.batch,
+            resolution=args.resolution, seed=args.seed, mapper=executor.map,
+            progress=progress)
+        effects: list[b.LeverEffect] = []
+        if not result.reachable:
+            at_max = result.at(float(args.max_eur))
+            effects = b.probe_levers(
+                lambda p: b.ScenarioSimulator(p, steps), params, float(args.max_eur),
+                at_max.probability, confidence=args.confidence,
+                replications=min(args.replications, b.PROBE_REPLICATIONS), seed=args.seed,
+                mapper=executor.map)
+
+    report = _summary(args, result, effects, steps)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / RESULT_FILE).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    fig = budget_figure(result.curve(), args.target, result.min_budget_eur, args.confidence)
+    paths = save(fig, args.out / FIGURE_STEM)
+    print(_text(report, result, effects))
+    print(f"Searched {len(result.points)} budgets with {result.total_runs} runs; wrote "
+          f"{args.out / RESULT_FILE} and {', '.join(p.name for p in paths)}")
+    return 0
+
+
+def _summary(args: argparse.Namespace, result: Any, effects: list, steps: int) -> dict[str, Any]:
+    """budget.json's contents."""
+    from analysis import budget as b
+
+    curve = result.curve()
+    answer = result.min_budget_eur
+    out: dict[str, Any] = {
+        "scenario": args.scenario,
+        "target": args.target,
+        "confidence": args.confidence,
+        "confidence_meaning": "one-sided: P(thriving) >= target at the answer with this "
+                              "confidence (Wilson score bound on fresh confirmation runs)",
+        "search_look_confidence": result.look_confidence,
+        "max_budget_eur_per_month": args.max_eur,
+        "steps": steps,
+        "seed": args.seed,
+        "replications_cap": args.replications,
+        "reachable": result.reachable,
+        "min_budget_eur_per_month": answer,
+        "interval": None,
+        "probability_at_answer": None,
+        "cost_breakdown_eur_per_month": None,
+        "monotone": result.monotone,
+        "total_runs": result.total_runs,
+        "curve": curve.to_dict(orient="records"),
+        "limits": [],
+    }
+    if answer is not None:
+        lo, hi = result.interval
+        out["interval"] = {"low": lo, "high": hi, "unit": "EUR/month",
+                           "meaning": "the budget at which P(thriving) crosses the target lies "
+                                      "above 'low' (where it is confidently below) and at most "
+                                      "at 'high' (the answer)"}
+        point = result.confirmed(answer)
+        out["probability_at_answer"] = {"thriving": point.thriving, "runs": point.runs,
+                                        "estimate": point.probability,
+                                        "lower_bound": point.low, "upper_bound": point.high,
+                                        "from": "confirmation with fresh replications"}
+        out["cost_breakdown_eur_per_month"] = b.cost_breakdown(point.results)
+    else:
+        out["limits"] = [{"lever": e.lever.value, "description": e.lever.describe(),
+                          "change": e.change, "probability": e.probability,
+                          "lower_bound": e.low, "upper_bound": e.high, "runs": e.runs,
+                          "gain": e.gain, "limits_network": e.gain >= b.PROBE_GAIN}
+                         for e in effects]
+    return out
+
+
+def _text(report: dict[str, Any], result: Any, effects: list) -> str:
+    """The plain-language answer printed to stdout."""
+    from analysis import budget as b
+
+    target, conf = report["target"], report["confidence"]
+    lines = []
+    if result.reachable:
+        answer = report["min_budget_eur_per_month"]
+        p = report["probability_at_answer"]
+        iv = report["interval"]
+        lines += [
+            f"Smallest coordination budget for P(thriving) >= {target:.0%} with {conf:.0%} "
+            f"confidence: {_eur(answer)} EUR/month",
+            f"  P(thriving) crosses {target:.0%} between {_eur(iv['low'])} and "
+            f"{_eur(iv['high'])} EUR/month.",
+            f"  Confirmed with {p['runs']} fresh runs at {_eur(answer)} EUR/month: "
+            f"{p['thriving']} thrived ({p['estimate']:.0%}; {conf:.0%} lower bound "
+            f"{p['lower_bound']:.0%}).",
+        ]
+        costs = report["cost_breakdown_eur_per_month"]
+        if costs:
+            lines.append(f"What the money buys at {_eur(answer)} EUR/month (mean over "
+                         f"{p['runs']} runs, EUR per month):")
+            for key, label in b.COST_LABELS.items():
+                if key in costs:
+                    lines.append(f"  {label:<28}{_eur(costs[key]):>9}")
+            lines.append(f"  {'spent in all':<28}{_eur(costs['spent_total']):>9}"
+                         f"  (unspent budget is carried over or left)")
+            lines.append(f"  {'participants own hours':<28}{_eur(costs['hidden_cost']):>9}"
+                         "  (hidden cost borne by the organisations)")
+        if not result.monotone:
+            lines.append("  Note: P(thriving) did not rise steadily with the budget here; "
+                         "look at the figure before trusting a single number.")
+        return "\n".join(lines)
+    top = result.at(float(report["max_budget_eur_per_month"]))
+    lines.append(f"No budget up to {_eur(report['max_budget_eur_per_month'])} EUR/month makes "
+                 f"P(thriving) >= {target:.0%} with {conf:.0%} confidence (at the maximum "
+                 f"{top.thriving} of {top.runs} runs thrived, {top.probability:.0%}).")
+    helpful = list(b.limiting(effects))
+    if helpful:
+        lines.append("Money is not what limits this network. At the maximum budget:")
+    else:
+        lines.append("None of the other levers tried raises P(thriving) much at the maximum "
+                     "budget either:")
+    for e in effects:
+        mark = "*" if e in helpful else " "
+        change = ", ".join(f"{k} -> {v:g}" for k, v in e.change.items())
+        lines.append(f" {mark} if {e.lever.describe()} ({change}): P(thriving) "
+                     f"{e.probability:.0%} ({e.runs} runs, {e.gain:+.0%})")
+    if helpful:
+        lines.append("  (* raises P(thriving) by at least "
+                     f"{b.PROBE_GAIN:.0%}: these limit the network)")
+    return "\n".join(lines)

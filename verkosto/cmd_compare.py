@@ -1,0 +1,127 @@
+"""``verkosto compare A B [...]``: scenarios side by side.
+
+Runs each scenario ``--replications`` times with the same seeds and prints
+each outcome's probability with its Wilson interval; writes
+``DIR/compare_outcomes.csv`` (tidy), ``DIR/compare_timeseries.parquet`` and
+the figures ``DIR/compare_outcomes`` and ``DIR/compare_timeseries`` (median
+and interquartile band of the main reporters) as PNG and SVG.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from verkosto.errors import InputError
+
+DEFAULT_OUT = Path("out") / "compare"
+"""Output directory when ``--out`` is not given."""
+
+DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
+"""Worker processes when ``--workers`` is not given."""
+
+DEFAULT_SEED = 20240
+"""Master seed when ``--seed`` is not given."""
+
+MIN_SCENARIOS = 2
+OUTCOMES_FILE = "compare_outcomes.csv"
+TIMESERIES_FILE = "compare_timeseries.parquet"
+
+
+def _integer(low: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value} is below the minimum {low}")
+        return value
+
+    return parse
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"{value:g} is not strictly between 0 and 1")
+    return value
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``compare`` subcommand."""
+    from analysis import defaults as d
+
+    parser = subparsers.add_parser(
+        "compare", help="put scenarios side by side: outcome probabilities and time series",
+        description="Run each scenario with the same seeds and compare how their networks "
+                    "end (probability of each outcome with its interval) and develop (median "
+                    "and middle half of the main time series).")
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                        help="two or more scenario names (see 'verkosto scenarios') or TOML "
+                             "paths")
+    parser.add_argument("--replications", type=_integer(2), default=d.COMPARE_REPLICATIONS,
+                        metavar="N", help="runs per scenario "
+                                          f"(default {d.COMPARE_REPLICATIONS})")
+    parser.add_argument("--steps", type=_integer(1), default=None, metavar="WEEKS",
+                        help="weeks per run (default: three years)")
+    parser.add_argument("--seed", type=_integer(0), default=DEFAULT_SEED, metavar="INT",
+                        help=f"master seed (default {DEFAULT_SEED})")
+    parser.add_argument("--confidence", type=_probability, default=d.INTERVAL_CONFIDENCE,
+                        metavar="C", help="two-sided confidence of intervals "
+                                          f"(default {d.INTERVAL_CONFIDENCE:g})")
+    parser.add_argument("--workers", type=_integer(1), default=DEFAULT_WORKERS, metavar="N",
+                        help=f"worker processes (default {DEFAULT_WORKERS})")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                        help=f"output directory (default {DEFAULT_OUT})")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handle ``verkosto compare``."""
+    if len(args.scenarios) < MIN_SCENARIOS:
+        raise InputError(f"compare needs at least {MIN_SCENARIOS} scenarios, got "
+                         f"{len(args.scenarios)} ({', '.join(args.scenarios)})")
+    twice = sorted({s for s in args.scenarios if args.scenarios.count(s) > 1})
+    if twice:
+        raise InputError(f"scenario(s) given more than once: {', '.join(twice)}")
+    if args.out.exists() and not args.out.is_dir():
+        raise InputError(f"--out {args.out}: exists and is not a directory")
+
+    import scenarios
+    from analysis.compare import compare, final_values, summary_table
+    from analysis.figures import save
+    from experiments.sweep import open_executor
+    from model import DEFAULT_STEPS
+
+    # Load every scenario first: a bad one stops everything before any run.
+    params = {name: scenarios.load(name) for name in args.scenarios}
+    labels = {name: Path(name).stem if scenarios.is_path(name) else name for name in params}
+    clash = sorted({label for label in labels.values()
+                    if list(labels.values()).count(label) > 1})
+    if clash:
+        raise InputError(f"scenarios would share the label(s) {', '.join(clash)}: give files "
+                         "with different names")
+    steps = args.steps or DEFAULT_STEPS
+    with open_executor(args.workers) as (executor, _slots):
+        result = compare({labels[n]: p for n, p in params.items()}, args.replications, steps,
+                         args.seed, mapper=executor.map)
+    table = summary_table(result, args.confidence)
+    args.out.mkdir(parents=True, exist_ok=True)
+    result.outcomes(args.confidence).to_csv(args.out / OUTCOMES_FILE, index=False)
+    result.timeseries.to_parquet(args.out / TIMESERIES_FILE, index=False)
+    written = save(result.outcome_figure(args.confidence), args.out / "compare_outcomes")
+    written += save(result.timeseries_figure(), args.out / "compare_timeseries")
+    print(f"Outcomes over {args.replications} runs per scenario, {steps} weeks each "
+          f"(probability with {args.confidence:.0%} Wilson interval):")
+    print(table.to_string(index=False))
+    print("At the last week (median, middle half in brackets):")
+    print(final_values(result).to_string(index=False))
+    print(f"wrote {args.out / OUTCOMES_FILE}, {args.out / TIMESERIES_FILE} and "
+          f"{', '.join(p.name for p in written)}")
+    return 0

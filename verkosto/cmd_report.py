@@ -1,0 +1,77 @@
+"""``verkosto report DIR``: a sweep's report as one self-contained HTML file and Markdown.
+
+Writes ``DIR/report.html`` (figures embedded; opens offline) and
+``DIR/report.md`` (figures in ``DIR/figures/`` as PNG and SVG), covering the
+sweep's question, outcomes with intervals, time series, probability curves,
+a heatmap, sensitivity, tipping points, discovered rules, the S33/S34
+evaluation and the trust network with a network map (S37); see
+:mod:`analysis.report`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from verkosto.errors import InputError
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"{value:g} is not strictly between 0 and 1")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``report`` subcommand."""
+    from analysis import defaults as d
+
+    parser = subparsers.add_parser(
+        "report", help="write a sweep's report (HTML with embedded figures, and Markdown)",
+        description="Read a sweep directory written by 'verkosto sweep' and write "
+                    "DIR/report.html (one self-contained file that opens offline) and "
+                    "DIR/report.md with figures in DIR/figures/.")
+    parser.add_argument("directory", metavar="DIR", type=Path, help="the sweep directory")
+    parser.add_argument("--confidence", type=_probability, default=d.INTERVAL_CONFIDENCE,
+                        metavar="C", help="two-sided confidence of intervals "
+                                          f"(default {d.INTERVAL_CONFIDENCE:g})")
+    parser.add_argument("--level", type=_probability, default=d.TIPPING_LEVEL, metavar="P",
+                        help="probability of thriving that marks a tipping point "
+                             f"(default {d.TIPPING_LEVEL:g})")
+    parser.add_argument("--reruns", type=_count, default=None, metavar="N",
+                        help="runs rebuilt from their seeds for the full S33/S34 evaluation "
+                             "(default 4; 0 uses the final values only)")
+    parser.add_argument("--no-network", action="store_true",
+                        help="skip rebuilding a run for the trust-network figures")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handle ``verkosto report``."""
+    from analysis.report import EVALUATION_RERUNS, write_report
+    from analysis.results import SweepError
+
+    reruns = EVALUATION_RERUNS if args.reruns is None else args.reruns
+    try:
+        html_path, md_path = write_report(args.directory, confidence=args.confidence,
+                                          level=args.level, reruns=reruns,
+                                          network_figures=not args.no_network)
+    except SweepError as error:
+        raise InputError(str(error)) from None
+    print(f"wrote {html_path} and {md_path}")
+    return 0

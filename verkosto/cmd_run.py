@@ -1,0 +1,737 @@
+"""``verkosto run``: one simulation of a scenario, written to a directory.
+
+``verkosto run [SCENARIO_OR_FILE] [--seed N] [--steps N] [--set KEY=VALUE ...] [--out DIR]``
+runs the scenario (``default`` when none is named) and writes into DIR:
+
+- ``timeseries.parquet`` and ``timeseries.csv``: one row per recorded week
+  (every ``record_every`` weeks, plus week 0 and the last week), a ``step``
+  column and the model reporters;
+- ``summary.json``: scenario, seed, steps, outcome, reading, the S33/S34
+  evaluation, the parameters in force and the final reporter values;
+- ``overview.png``: familiarity, trust, commitment and active share over time,
+  and the trust network at the end.
+
+Everything the user typed is checked before the simulation starts, so bad
+input leaves nothing behind. The files are written into a hidden temporary
+directory next to DIR, which is renamed into place at the end. An existing DIR
+is replaced only when it holds nothing but the files of an earlier
+``verkosto run``; any other existing, non-empty DIR is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+import textwrap
+import tomllib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from verkosto.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from model import NetworkModel, Params
+    from scenarios import Scenario
+
+DEFAULT_SEED = 1
+"""Seed used when ``--seed`` is not given, so that the quick start is reproducible."""
+DEFAULT_SCENARIO = "default"
+DEFAULT_OUT_ROOT = Path("out")
+"""Without ``--out`` the files go to ``out/<scenario name>``."""
+
+GENERATOR = "verkosto run"
+"""Marks a summary.json as ours; only such a directory is replaced on re-run."""
+TIMESERIES_PARQUET = "timeseries.parquet"
+TIMESERIES_CSV = "timeseries.csv"
+SUMMARY_JSON = "summary.json"
+OVERVIEW_PNG = "overview.png"
+OUTPUT_FILES = (TIMESERIES_PARQUET, TIMESERIES_CSV, SUMMARY_JSON, OVERVIEW_PNG)
+
+PROGRESS_DELAY_S = 1.0
+"""The progress bar appears only once a run has taken this long (short runs stay quiet)."""
+
+OVERVIEW_SERIES = (
+    ("mean_familiarity", "familiarity"),
+    ("mean_trust", "trust"),
+    ("mean_commitment", "commitment (active)"),
+    ("active_share", "active share"),
+)
+"""Reporter columns drawn over time, with their legend labels."""
+FIGURE_SIZE_IN = (13.0, 5.5)
+FIGURE_DPI = 110
+NODE_SIZE_MIN = 25.0
+NODE_SIZE_PER_COMMITMENT = 260.0
+EDGE_WIDTH_PER_TRUST = 2.5
+LAYOUT_ITERATIONS = 100
+LAYOUT_SPREAD = 4.0
+"""Ideal distance between tied people, times networkx's default of 1/sqrt(n): dense
+cores stay legible."""
+ISOLATE_RING_RADIUS = 1.3
+"""People without a trust tie sit on a ring just outside the spring layout's unit box."""
+STATUS_ALPHA = {"active": 1.0, "peripheral": 0.55, "dormant": 0.25, "left": 0.1}
+"""Opacity of a participant's node by status: fading people fade on the picture."""
+
+WEEKS_PER_YEAR = 52
+UNIT_INTERVAL = "0-1"
+"""The unit of parameters on the unit interval; their bounds already say so."""
+HELP_WIDTH = 80
+
+
+# ---------------------------------------------------------------------------- command line
+def register(subparsers: Any) -> None:
+    """Add the ``run`` subcommand to the ``verkosto`` command line.
+
+    Args:
+        subparsers: The object returned by ``ArgumentParser.add_subparsers``.
+    """
+    parser = subparsers.add_parser(
+        "run",
+        help="run one simulation of a scenario and write its results",
+        description=textwrap.fill(
+            "Run one simulation of a scenario and write timeseries.parquet, timeseries.csv, "
+            "summary.json and overview.png into the output directory, then print a short "
+            "plain-language summary. Everything is checked before the run starts: bad input "
+            "runs nothing and writes nothing.", HELP_WIDTH),
+        epilog=_parameter_epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "scenario", nargs="?", default=DEFAULT_SCENARIO, metavar="SCENARIO_OR_FILE",
+        help=f"a shipped scenario name (list them with 'verkosto scenarios') or a path to a "
+             f"scenario .toml file (default: {DEFAULT_SCENARIO})")
+    parser.add_argument("--seed", type=_non_negative_int, default=DEFAULT_SEED, metavar="N",
+                        help=f"random seed; the same seed gives the same run "
+                             f"(default: {DEFAULT_SEED})")
+    parser.add_argument("--steps", type=_positive_int, default=None, metavar="N",
+                        help="weeks to simulate; a project or client process may end sooner "
+                             "(default: 156, three years)")
+    parser.add_argument("--set", action="append", default=[], dest="sets",
+                        metavar="KEY=VALUE",
+                        help="override one parameter, e.g. --set coordination_budget_eur=800 "
+                             "--set purpose=learning; repeatable. VALUE is read as a TOML "
+                             "value (number, true/false, [list]) or else as a plain string. "
+                             "Every KEY with its unit and bounds is listed below and by "
+                             "--list-params")
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR",
+                        help="output directory (default: out/<scenario name>). Created if "
+                             "missing; replaced if it holds only an earlier run's files; "
+                             "refused if it holds anything else")
+    parser.add_argument("--list-params", action="store_true",
+                        help="list every parameter with default, unit, bounds and meaning, "
+                             "then exit without running")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print nothing but errors (no summary, no progress bar)")
+    parser.set_defaults(func=handle)
+
+
+def _positive_int(text: str) -> int:
+    """Argparse type: an integer of at least 1."""
+    value = _integer(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    """Argparse type: an integer of at least 0."""
+    value = _integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+# ---------------------------------------------------------------------------- parameter help
+def _bounds_text(info: Any) -> str:
+    """Allowed values of one parameter, from its declaration."""
+    if info.choices is not None:
+        return "one of " + ", ".join(info.choices)
+    if info.type is bool:
+        return "true or false"
+    span = "" if info.low is None else f"{info.low:g} to {info.high:g}"
+    unit = "" if info.unit == UNIT_INTERVAL else info.unit  # "0 to 1 0-1" says it twice
+    if info.type in (int, float):
+        return f"{span} {unit}".strip()
+    return f"list of {len(info.default)}, each {span} {unit}".strip()
+
+
+def _default_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, tuple):
+        return "[" + ", ".join(f"{v:g}" for v in value) + "]"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(getattr(value, "value", value))
+
+
+def parameter_listing(with_docs: bool = True) -> str:
+    """Every parameter by group, with default, allowed values and meaning.
+
+    Generated from :data:`model.params.PARAMETERS`, the parameters' one source
+    of truth.
+
+    Args:
+        with_docs: Add each parameter's meaning and source.
+
+    Returns:
+        The listing as text.
+    """
+    from model.params import PARAMETERS
+
+    width = max(len(name) for name in PARAMETERS)
+    lines: list[str] = []
+    group = None
+    for info in PARAMETERS.values():
+        if info.group != group:
+            group = info.group
+            lines.append(f"{group}:")
+        line = f"  {info.name:<{width}} = {_default_text(info.default):<10} ({_bounds_text(info)})"
+        lines.append(line)
+        if with_docs:
+            lines.append(f"  {'':<{width}}   {info.doc} [{info.source}]")
+    return "\n".join(lines)
+
+
+def _parameter_epilog() -> str:
+    return ("parameters for --set (name = default (allowed values)):\n"
+            + parameter_listing(with_docs=False))
+
+
+# ---------------------------------------------------------------------------- the handler
+@dataclass(frozen=True)
+class RunRequest:
+    """Everything a run needs, validated before it starts."""
+
+    scenario: Scenario
+    params: Params
+    sets: dict[str, Any]
+    seed: int
+    steps: int
+    out: Path
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Handle ``verkosto run``.
+
+    Args:
+        args: Parsed arguments.
+
+    Returns:
+        Exit status 0.
+
+    Raises:
+        InputError: Bad input; nothing has been run or written.
+        scenarios.ScenarioError: The scenario cannot be found or validated.
+    """
+    if args.list_params:
+        print(parameter_listing())
+        return 0
+    request = prepare(args.scenario, args.sets, args.seed, args.steps, args.out)
+    model = simulate(request, progress=not args.quiet)
+    frame = timeseries(model)
+    summary = summarise(request, model, frame)
+    write_outputs(request.out, frame, summary, lambda path: draw_overview(path, request, model,
+                                                                          frame))
+    if not args.quiet:
+        print(describe(summary, frame))
+    return 0
+
+
+def prepare(scenario_name: str, sets: Sequence[str], seed: int, steps: int | None,
+            out: Path | None) -> RunRequest:
+    """Check all input of a run, before anything is run or written.
+
+    Args:
+        scenario_name: Shipped scenario name or path to a scenario file.
+        sets: ``KEY=VALUE`` overrides from ``--set``.
+        seed: Random seed.
+        steps: Weeks to simulate, or ``None`` for the model's default.
+        out: Output directory, or ``None`` for ``out/<scenario name>``.
+
+    Returns:
+        The validated request.
+
+    Raises:
+        InputError: A bad ``--set`` or an output directory that cannot be used.
+        scenarios.ScenarioError: The scenario cannot be found or validated.
+    """
+    import scenarios
+    from model import DEFAULT_STEPS
+    from model.params import ParameterError
+
+    scenario = scenarios.info(scenario_name)
+    overrides = parse_sets(sets)
+    try:
+        params = scenario.params.replace(**overrides)
+    except ParameterError as error:  # a cross-parameter check
+        raise InputError(f"--set: {error} (after applying the scenario "
+                         f"'{scenario.name}')") from None
+    out = out if out is not None else DEFAULT_OUT_ROOT / scenario.name
+    check_output_dir(out)
+    return RunRequest(scenario, params, overrides, seed,
+                      DEFAULT_STEPS if steps is None else steps, out)
+
+
+def parse_sets(sets: Sequence[str]) -> dict[str, Any]:
+    """Parse and validate ``--set KEY=VALUE`` overrides.
+
+    VALUE is read as a TOML value (``800``, ``0.5``, ``true``, ``[0.1, 0.2]``,
+    ``"text"``) or, when it is not one, as a plain string (``learning``). It is
+    then checked against the parameter's declaration.
+
+    Args:
+        sets: The raw ``KEY=VALUE`` strings.
+
+    Returns:
+        Parameter name to validated value.
+
+    Raises:
+        InputError: Missing ``=``, a key given twice, an unknown key, a wrong
+            type or a value out of bounds.
+    """
+    from model.params import ParameterError
+    from scenarios import validate_value
+
+    out: dict[str, Any] = {}
+    for raw in sets:
+        key, sep, text = raw.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise InputError(f"--set {raw!r}: expected KEY=VALUE, e.g. --set facilitation=0.5")
+        if key in out:
+            raise InputError(f"--set {key} is given more than once; give each parameter once")
+        try:
+            out[key] = validate_value(key, _toml_value(text.strip()))
+        except ParameterError as error:
+            raise InputError(f"--set {raw!r}: {error}") from None
+    return out
+
+
+def _toml_value(text: str) -> Any:
+    """Read ``text`` as one TOML value, or return it as a plain string if it is not one."""
+    try:
+        parsed = tomllib.loads(f"value = {text}")
+    except tomllib.TOMLDecodeError:
+        return text
+    return parsed["value"] if list(parsed) == ["value"] else text
+
+
+# ---------------------------------------------------------------------------- output directory
+def _is_previous_run(directory: Path) -> bool:
+    """Whether ``directory`` holds nothing but the files of an earlier ``verkosto run``."""
+    entries = {entry.name for entry in directory.iterdir()}
+    if not entries <= set(OUTPUT_FILES) or SUMMARY_JSON not in entries:
+        return False
+    try:
+        summary = json.loads((directory / SUMMARY_JSON).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(summary, dict) and summary.get("generator") == GENERATOR
+
+
+def check_output_dir(out: Path) -> None:
+    """Refuse an output directory that cannot be written or must not be replaced.
+
+    Args:
+        out: The requested output directory.
+
+    Raises:
+        InputError: ``out`` is a file or a symbolic link, a directory holding
+            other files than an earlier run's, or under a path that is not a
+            writable directory.
+    """
+    if out.is_symlink():
+        raise InputError(f"--out '{out}' is a symbolic link; give the real directory")
+    if out.exists():
+        if not out.is_dir():
+            raise InputError(f"--out '{out}' exists and is not a directory")
+        try:
+            reusable = not any(out.iterdir()) or _is_previous_run(out)
+        except OSError as error:
+            raise InputError(f"--out '{out}' cannot be read: {error.strerror}") from None
+        if not reusable:
+            raise InputError(f"--out '{out}' is a directory holding files not written by "
+                             f"'{GENERATOR}'; choose another --out or empty it first")
+    ancestor = _absolute(out).parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(f"--out '{out}' cannot be created: '{ancestor}' is not a directory")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise InputError(f"--out '{out}' cannot be created: no permission to write in "
+                         f"'{ancestor}'")
+
+
+def write_outputs(out: Path, frame: pd.DataFrame, summary: Mapping[str, Any],
+                  draw: Callable[[Path], None]) -> None:
+    """Write the four output files into ``out`` atomically.
+
+    The files are written into a hidden temporary directory beside ``out``
+    which then replaces ``out``; on any failure the temporary directory and
+    any parent directories created for it are removed again.
+
+    Args:
+        out: Output directory (checked by :func:`check_output_dir`).
+        frame: The time series.
+        summary: The JSON-able summary.
+        draw: Writes the overview figure to the path it is given.
+
+    Raises:
+        InputError: The files cannot be written (e.g. the disk is full).
+    """
+    try:
+        with _staging_directory(_absolute(out)) as staging:
+            frame.to_parquet(staging / TIMESERIES_PARQUET, index=False)
+            frame.to_csv(staging / TIMESERIES_CSV, index=False)
+            (staging / SUMMARY_JSON).write_text(
+                json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+            draw(staging / OVERVIEW_PNG)
+    except OSError as error:
+        raise InputError(f"--out '{out}' cannot be written: {error.strerror or error}") from None
+
+
+@contextlib.contextmanager
+def _staging_directory(out: Path) -> Iterator[Path]:
+    """A temporary directory beside ``out`` that replaces ``out`` when the block succeeds."""
+    created = _make_parents(out.parent)
+    staging: Path | None = None
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial",
+                                        dir=out.parent))
+        yield staging
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; match a plain mkdir
+        _replace(staging, out)
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        for directory in reversed(created):
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise
+
+
+def _make_parents(directory: Path) -> list[Path]:
+    """Create ``directory`` and missing parents; return those created, outermost first."""
+    missing: list[Path] = []
+    probe = directory.absolute()
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    created: list[Path] = []
+    try:
+        for path in reversed(missing):
+            path.mkdir()
+            created.append(path)
+    except BaseException:
+        for path in reversed(created):
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        raise
+    return created
+
+
+def _replace(staging: Path, out: Path) -> None:
+    """Move ``staging`` to ``out``, replacing an earlier run's directory.
+
+    A directory cannot be swapped in one rename, so the old one is first
+    renamed aside, and renamed back if the second rename fails.
+    """
+    if not out.exists():
+        staging.rename(out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+    old.rmdir()  # only the unique name is wanted
+    out.rename(old)
+    try:
+        staging.rename(out)
+    except BaseException:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _absolute(path: Path) -> Path:
+    """``path`` made absolute and normalised, so that ``.`` and ``a/..`` have a real name."""
+    return Path(os.path.abspath(path))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# ---------------------------------------------------------------------------- simulation
+def simulate(request: RunRequest, progress: bool = True) -> NetworkModel:
+    """Run the model, recording the final week too.
+
+    Args:
+        request: The validated run.
+        progress: Show a progress bar on stderr if the run takes long enough.
+
+    Returns:
+        The model after the run.
+    """
+    from tqdm import tqdm
+
+    from model import NetworkModel
+
+    model = NetworkModel(params=request.params, rng=request.seed)
+    with tqdm(total=request.steps, desc=f"{request.scenario.name}", unit="week",
+              file=sys.stderr, delay=PROGRESS_DELAY_S, leave=False,
+              disable=None if progress else True) as bar:
+        for _ in range(request.steps):
+            if not model.running:
+                break
+            model.step()
+            bar.update()
+    # The model records every record_every weeks; the files also show the final week.
+    model.record()
+    return model
+
+
+def timeseries(model: NetworkModel) -> pd.DataFrame:
+    """The recorded reporters, one row per recorded week; the model's ``step`` column first.
+
+    Args:
+        model: The model after the run.
+
+    Returns:
+        The time series.
+    """
+    return model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------- summary
+def summarise(request: RunRequest, model: NetworkModel, frame: pd.DataFrame) -> dict[str, Any]:
+    """The contents of summary.json.
+
+    Args:
+        request: The validated run.
+        model: The model after the run.
+        frame: The time series.
+
+    Returns:
+        A JSON-able dict.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        package_version = version("verkosto")
+    except PackageNotFoundError:
+        package_version = "unknown"
+    scenario = request.scenario
+    final = frame.iloc[-1].to_dict()
+    summary = {
+        "generator": GENERATOR,
+        "verkosto_version": package_version,
+        "scenario": scenario.name,
+        "scenario_title": scenario.title,
+        "scenario_file": str(scenario.path) if scenario.path else None,
+        "claims": list(scenario.claims),
+        "seed": request.seed,
+        "steps": request.steps,
+        "steps_run": int(model.steps),
+        "ended_early": bool(model.steps < request.steps),
+        "outcome": model.outcome,
+        "reading": model.reading(),
+        "set": request.sets,
+        "final": final,
+        "evaluation": model.evaluation(),
+        "params": request.params.flat(),
+        "files": list(OUTPUT_FILES),
+    }
+    return _jsonable(summary)
+
+
+def _jsonable(value: Any) -> Any:
+    """Convert numpy scalars, enums, tuples and paths to JSON types; NaN becomes null."""
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item") and callable(value.item):  # numpy scalar
+        value = value.item()
+    if hasattr(value, "value") and not isinstance(value, str | int | float | bool):  # enum
+        value = value.value
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
+    """A short plain-language account of a run: outcome, what drove it, key figures.
+
+    Args:
+        summary: The run's summary (see :func:`summarise`).
+        frame: The time series.
+
+    Returns:
+        A few lines of text.
+    """
+    evaluation = summary["evaluation"]
+    coordination = evaluation.get("coordination", {})
+    goal = evaluation.get("goal", {})
+    results = evaluation.get("results", {})
+    weeks = summary["steps_run"]
+    first, last = frame.iloc[0], frame.iloc[-1]
+    peak_row = frame.loc[frame["cross_org_ties"].idxmax()]
+    meetings = int(last["meetings_held"])
+    budget = coordination.get("budget_eur_per_month", 0.0)
+    spent = coordination.get("spent_eur", float(last["coordination_spent_eur"]))
+    months = weeks * 12 / WEEKS_PER_YEAR
+
+    if coordination.get("has_coordinator"):
+        money = (f"a coordinator with {budget:,.0f} EUR/month spent {spent:,.0f} EUR "
+                 f"({spent / max(months, 1e-9):,.0f} EUR/month)")
+    else:
+        money = "no paid coordinator; meetings only when a participant called one"
+    cadence = (f"every {weeks / meetings:.1f} weeks on average" if meetings else "never")
+    ended = ""
+    if summary["ended_early"]:
+        why = (" once its goal was reached and recognised" if goal.get("ended_on_recognition")
+               else "")
+        ended = f" The network ended in week {weeks}{why} ({summary['steps']} weeks were asked for)."
+    goal_text = (f"reached in week {goal['week_reached']}" if goal.get("reached")
+                 else f"not reached ({goal.get('progress', 0.0):.0%} of the way)")
+    lines = [
+        f"Scenario '{summary['scenario']}' ({summary['scenario_title']}), seed "
+        f"{summary['seed']}, {weeks} weeks.{ended}",
+        f"Outcome: {summary['outcome']}. {summary['reading']}",
+        "What drove it:",
+        f"  - coordination: {money}; {meetings} meetings, {cadence}.",
+        f"  - trust: mean trust {first['mean_trust']:.2f} -> {last['mean_trust']:.2f}; "
+        f"trust ties across organisations peaked at {int(peak_row['cross_org_ties'])} "
+        f"(week {int(peak_row['step'])}) and ended at {int(last['cross_org_ties'])}, "
+        f"linking {last['trust_density']:.0%} of active pairs.",
+        f"  - commitment: {first['mean_commitment']:.2f} -> {last['mean_commitment']:.2f} "
+        f"among the active; active share {first['active_share']:.0%} -> "
+        f"{last['active_share']:.0%} ({int(last['present'])} people present).",
+        f"  - goal: {goal_text}.",
+        f"Key figures: value created {results.get('value_created', 0):,.0f}, innovations "
+        f"{results.get('innovations', 0)}, knowledge coverage "
+        f"{results.get('knowledge_coverage', 0):.2f}, ties across organisations "
+        f"{results.get('cross_organisation_ties', 0)}, organisations' hidden cost "
+        f"{coordination.get('hidden_cost_eur', 0):,.0f} EUR.",
+    ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- figure
+def draw_overview(path: Path, request: RunRequest, model: NetworkModel,
+                  frame: pd.DataFrame) -> None:
+    """Draw the run's overview: the main series over time and the trust network at the end.
+
+    Args:
+        path: PNG file to write.
+        request: The validated run.
+        model: The model after the run.
+        frame: The time series.
+    """
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=FIGURE_SIZE_IN, layout="constrained")
+    series_ax, network_ax = figure.subplots(1, 2, width_ratios=[1.25, 1.0])
+    for column, label in OVERVIEW_SERIES:
+        series_ax.plot(frame["step"], frame[column], label=label, linewidth=1.8)
+    series_ax.set_xlabel("week")
+    series_ax.set_ylabel("mean (0-1) / share")
+    series_ax.set_ylim(0.0, 1.02)
+    series_ax.set_xlim(0, max(1, int(frame["step"].iloc[-1])))
+    series_ax.grid(alpha=0.3)
+    series_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=len(OVERVIEW_SERIES),
+                     fontsize="small", frameon=False)
+    series_ax.set_title(f"{request.scenario.title} (seed {request.seed})", fontsize="medium")
+    _draw_trust_network(network_ax, model, request.seed)
+    figure.suptitle(f"verkosto run: {request.scenario.name} - outcome {model.outcome}",
+                    fontsize="large")
+    figure.savefig(path, dpi=FIGURE_DPI)
+
+
+def _layout(graph: Any, seed: int) -> dict[int, Any]:
+    """Node positions: tied people by a seeded spring layout, isolated people on a ring around.
+
+    Laying out isolates with the rest would push them to the edges and squeeze
+    the tied core into a blot; a ring keeps the core readable.
+    """
+    import networkx as nx
+    import numpy as np
+
+    isolated = sorted(nx.isolates(graph))
+    tied = graph.subgraph(n for n in graph if n not in set(isolated))
+    position: dict[int, Any] = {}
+    if tied.number_of_nodes():
+        spread = LAYOUT_SPREAD / math.sqrt(tied.number_of_nodes())
+        position.update(nx.spring_layout(tied, k=spread, seed=seed,
+                                         iterations=LAYOUT_ITERATIONS))
+    angles = np.linspace(0.0, 2.0 * np.pi, num=len(isolated), endpoint=False)
+    for node, angle in zip(isolated, angles, strict=True):
+        position[node] = ISOLATE_RING_RADIUS * np.array([np.cos(angle), np.sin(angle)])
+    return position
+
+
+def _draw_trust_network(ax: Any, model: NetworkModel, seed: int) -> None:
+    """Draw the trust network at the end.
+
+    Present participants are coloured by organisation, sized by commitment
+    and faded by status; lines are trust ties, wider for more trust.
+    """
+    import networkx as nx
+    from matplotlib import colormaps
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+
+    ax.set_axis_off()
+    people = [p for p in model.participants if p.status.name.lower() != "left"]
+    i_slots, j_slots, weights = model.trust_edges()
+    ax.set_title(f"Trust ties at week {model.steps}: {len(weights)} ties among "
+                 f"{len(people)} people", fontsize="medium")
+    if not people:
+        ax.text(0.5, 0.5, "no one is left in the network", ha="center", va="center",
+                transform=ax.transAxes)
+        return
+    graph = nx.Graph()
+    graph.add_nodes_from(p.slot for p in people)
+    graph.add_weighted_edges_from((int(i), int(j), float(w))
+                                  for i, j, w in zip(i_slots, j_slots, weights, strict=True)
+                                  if i in graph and j in graph)
+    position = _layout(graph, seed)
+    ties = [(position[i], position[j]) for i, j in graph.edges()]
+    widths = [EDGE_WIDTH_PER_TRUST * data["weight"] for _, _, data in graph.edges(data=True)]
+    ax.add_collection(LineCollection(ties, linewidths=widths, colors="0.5", alpha=0.5,
+                                     zorder=1))
+    palette = colormaps["tab20"]
+    for person in people:
+        x, y = position[person.slot]
+        status = person.status.name.lower()
+        ax.scatter([x], [y], s=NODE_SIZE_MIN + NODE_SIZE_PER_COMMITMENT * person.commitment,
+                   color=palette(person.organisation.index % palette.N),
+                   alpha=STATUS_ALPHA.get(status, 1.0), edgecolors="black", linewidths=0.5,
+                   marker="s" if getattr(person, "is_resident", False) else "o", zorder=2)
+    legend = [Line2D([], [], marker="o", linestyle="", color="0.3", alpha=alpha, label=status)
+              for status, alpha in STATUS_ALPHA.items() if status != "left"]
+    legend.append(Line2D([], [], marker="s", linestyle="", color="0.3",
+                         label="resident / client"))
+    ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=len(legend),
+              fontsize="x-small", frameon=False,
+              title="colour = organisation, size = commitment, line width = trust",
+              title_fontsize="x-small")

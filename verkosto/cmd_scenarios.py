@@ -1,0 +1,101 @@
+"""``verkosto scenarios``: list the shipped scenarios, or show one in full.
+
+``verkosto scenarios`` prints one line per scenario, name first, then its
+title; ``verkosto scenarios NAME`` (or ``--long``) adds the description, the
+claims of the source text it illustrates and its parameter overrides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from typing import Any
+
+TEXT_WIDTH = 88
+INDENT = "    "
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``scenarios`` subcommand to the ``verkosto`` command line.
+
+    Args:
+        subparsers: The object returned by ``ArgumentParser.add_subparsers``.
+    """
+    parser = subparsers.add_parser(
+        "scenarios",
+        help="list the shipped scenarios (name, then title)",
+        description="List the shipped scenarios, one per line: name, then title. Name one "
+                    "(or a scenario file) to see its description, the claims of the source "
+                    "text it illustrates and its parameter overrides. Run one with "
+                    "'verkosto run NAME'.",
+    )
+    parser.add_argument("name", nargs="?", metavar="SCENARIO_OR_FILE",
+                        help="show this scenario in full")
+    parser.add_argument("-l", "--long", action="store_true",
+                        help="show every scenario in full")
+    parser.set_defaults(func=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Handle ``verkosto scenarios``.
+
+    Args:
+        args: Parsed arguments.
+
+    Returns:
+        Exit status 0.
+
+    Raises:
+        scenarios.ScenarioError: A named scenario cannot be found or validated.
+    """
+    import scenarios
+
+    chosen = [scenarios.info(args.name)] if args.name else scenarios.all_scenarios()
+    if args.name or args.long:
+        print("\n\n".join(full_text(s) for s in chosen))
+    else:
+        width = max(len(s.name) for s in chosen)
+        for s in chosen:
+            print(f"{s.name:<{width}}  {s.title}")
+    return 0
+
+
+def full_text(scenario: Any) -> str:
+    """A scenario in full: name and title, description, claims and overrides.
+
+    Args:
+        scenario: A :class:`scenarios.Scenario`.
+
+    Returns:
+        Several lines of text.
+    """
+    lines = [f"{scenario.name}: {scenario.title}"]
+    if scenario.description:
+        lines += textwrap.wrap(scenario.description, TEXT_WIDTH, initial_indent=INDENT,
+                               subsequent_indent=INDENT)
+    if scenario.claims:
+        lines.append(f"{INDENT}claims: {', '.join(scenario.claims)}")
+    if scenario.base:
+        lines.append(f"{INDENT}based on: {scenario.base}")
+    if scenario.overrides:
+        settings = ", ".join(f"{k} = {_value_text(v)}" for k, v in scenario.overrides.items())
+        lines += textwrap.wrap(f"overrides: {settings}", TEXT_WIDTH, initial_indent=INDENT,
+                               subsequent_indent=INDENT + INDENT)
+    else:
+        lines.append(f"{INDENT}overrides: none (the model's defaults)")
+    if scenario.path is not None:
+        lines.append(f"{INDENT}file: {scenario.path}")
+    return "\n".join(lines)
+
+
+def _value_text(value: Any) -> str:
+    """A value as it would be written in TOML."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, tuple):
+        return "[" + ", ".join(f"{v:g}" for v in value) + "]"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str):  # also str-valued enums
+        return f'"{value}"'
+    return str(value)
