@@ -617,21 +617,26 @@ class NetworkModel(mesa.Model):
             groups.append(np.asarray(team))
         return groups
 
-    def _pairs(self, groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """All ordered pairs within each group, with the group's index."""
-        ii, jj, gg = [], [], []
-        for g, members in enumerate(groups):
-            n = members.size
-            if n < 2:
-                continue
-            r, c = np.nonzero(~np.eye(n, dtype=bool))
-            ii.append(members[r])
-            jj.append(members[c])
-            gg.append(np.full(r.size, g))
-        if not ii:
+    @staticmethod
+    def _pairs(groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All ordered pairs within each group, with the group's index, built in one pass:
+        member by member, its partners in group order (the order of ``~np.eye(n)``).
+        """
+        if not groups:
             e = np.empty(0, dtype=np.int64)
             return e, e, e
-        return np.concatenate(ii), np.concatenate(jj), np.concatenate(gg)
+        flat = np.concatenate(groups)
+        sizes = np.fromiter((g.size for g in groups), np.int64, len(groups))
+        starts = np.cumsum(sizes) - sizes
+        size_of = np.repeat(sizes, sizes)  # per member: its group's size
+        start_of = np.repeat(starts, sizes)
+        local = np.arange(flat.size) - start_of  # position within the group
+        n_partners = size_of - 1
+        who = np.repeat(np.arange(flat.size), n_partners)
+        k = np.arange(who.size) - np.repeat(np.cumsum(n_partners) - n_partners, n_partners)
+        partner = k + (k >= local[who])  # skip oneself
+        group = np.repeat(np.repeat(np.arange(len(groups)), sizes), n_partners)
+        return flat[who], flat[start_of[who] + partner], group
 
     def _encounter(self, groups: list[np.ndarray], face: np.ndarray | None = None) -> None:
         """Familiarity, trust and knowledge updates for everyone who talked in a group."""

@@ -17,7 +17,7 @@ EXPECTED = {
     'mean_trust': 0.3477133454315731,
     'mean_commitment': 0.5635084607563234,
     'trust_density': 0.37666666666666665,
-    'knowledge_coverage': 0.5759982842154685,
+    'knowledge_coverage': 0.5937975617599253,
     'meetings_held': 39.0,
     'coordination_spent_eur': 31129.00000000006,
 }
