@@ -88,7 +88,7 @@ class NetworkModel(mesa.Model):
         self.facilitation_now = 0.0
         self.relay_paid = False
         self.followed_up = np.empty(0, dtype=np.int64)
-        self.goal_clarity = p.phase_goal_clarity  # a network starts with its goal half-set
+        self.goal_clarity = p.initial_goal_clarity
         self.skill_use_start = 0.5  # neutral: neither used nor unused yet
         self.goal_value = p.goal_value_per_person * self.initial_size
         self.goal_progress = 0.0
@@ -523,8 +523,7 @@ class NetworkModel(mesa.Model):
         p, rng = self.params, self.rng
         invited = np.union1d(self.invited, self.followed_up)
         in_room = rng.random(invited.size) < self.room_share
-        demand = (self._meeting_hours(in_room) / self._meeting_interval()
-                  + self.hours_ema[invited] - self.week_hours[invited])
+        demand = self._meeting_hours(in_room) / self._meeting_interval() + self.hours_ema[invited]
         alloc = self._alloc_week(invited)
         overload = np.where(alloc > 0, np.maximum(0.0, demand / np.maximum(alloc, 1e-9) - 1.0),
                             p.overload_cap)
@@ -723,7 +722,8 @@ class NetworkModel(mesa.Model):
         np.maximum.at(k, (b, oc), k[b, oc] + gather)
         # ... and passes on, condensed, what it knows of all organisations.
         update = k[c, cols] + w * np.maximum(0.0, k[b, cols] - k[c, cols])
-        k[c, cols] = np.maximum(k[c, cols], update)
+        # A contact reached by several brokers keeps the best update.
+        np.maximum.at(k, (c[:, None], np.arange(self.n_orgs)[None, :]), update)
         np.add.at(self.contacts, b, 1)
 
     # ------------------------------------------------------------------ 5 collaborate
@@ -732,6 +732,7 @@ class NetworkModel(mesa.Model):
         value there (S2, S4-S10, S12, S15, S22, S27).
         """
         p, rng = self.params, self.rng
+        self.facilitation_now = 0.0  # working groups run without a facilitator
         if self.ended_at is not None:
             return
         active = self.active_slots()

@@ -97,7 +97,7 @@ def phase_of(model: NetworkModel) -> Phase:
     if model.history["active_share"][-1] < p.faded_active_share:
         return Phase.DECLINE  # (almost) no one is active any more
     unsettled = model.goal_clarity < p.phase_goal_clarity and prev is Phase.ACTIVATION
-    if model.history["active_share"][-1] >= p.faded_active_share and (model.steps < w or unsettled):
+    if model.steps < w or unsettled:
         return Phase.ACTIVATION
     share = _window(model, "active_share", w)
     comm = _window(model, "mean_commitment", w)
@@ -108,7 +108,7 @@ def phase_of(model: NetworkModel) -> Phase:
     if prev in (Phase.DECLINE, Phase.REORIENTATION) and (d_share > eps or d_comm > eps):
         return Phase.REORIENTATION
     if d_comm > eps or d_share > eps:
-        return Phase.COLLECTIVITY if prev is not Phase.REORIENTATION else prev
+        return Phase.COLLECTIVITY
     if share[-1] >= p.thriving_active_share:
         stable_long = len(model.history["active_share"]) > 2 * w and abs(
             share[-1] - model.history["active_share"][-(2 * w + 1)]) <= eps

@@ -237,6 +237,7 @@ class MotivationParams:
     overload_penalty: float = param(0.5, "per unit", 0.0, 2.0, "S16, S25", "Commitment lost per unit of time demanded beyond the allocation")
     structure_autonomy_loss: float = param(0.8, "0-1", 0.0, 1.0, "S25", "Autonomy lost under fully heavy structure")
     structure_hours: float = param(1.5, "h/meeting", 0.0, 10.0, "S25", "Extra participant hours per meeting at full structure (reports, protocols)")
+    initial_goal_clarity: float = param(0.5, "0-1", 0.0, 1.0, "assumption", "Clarity of the shared goal when the network starts")
     purpose_decay: float = param(0.02, "1/week", 0.0, 0.5, "S14b, S36", "Weekly fading of the shared goal without goal work")
     goal_work_gain: float = param(0.15, "per meeting", 0.0, 1.0, "S14b, S24", "Goal clarity gained per meeting with a coordinator or goal builder")
 

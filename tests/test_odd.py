@@ -166,6 +166,8 @@ def _known_names() -> set[str]:
     names |= set(re.findall(r"self\.(\w+)", source))
     for module in (params_module, outcome_module, agents_module, model_module):
         names |= set(vars(module))
+        # Keys of the records the model keeps (activations) and returns (evaluation).
+        names |= set(re.findall(r"[\"']([a-z][a-z0-9_]*)[\"']", inspect.getsource(module)))
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, enum.Enum):
                 names |= {str(m.value) for m in value} | {m.name.lower() for m in value}
