@@ -311,22 +311,15 @@ def sensitivity_figure(indices: pd.DataFrame, response: str = "thriving",
     return fig
 
 
-def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
-                  confidence: float) -> Figure:
-    """Probability of thriving against the monthly coordination budget, as searched.
+ZOOM_SHARE = 0.4
+"""The budget figure adds a close-up when the answer lies below this share of the range."""
 
-    Args:
-        curve: Columns ``budget_eur``, ``probability``, ``low``, ``high``, ``runs`` and
-            optionally ``stage`` (``search`` or ``confirm``).
-        target: The target probability.
-        answer: The smallest budget found (None if unreachable).
-        confidence: Confidence of the one-sided decision.
-    """
-    data = curve.sort_values("budget_eur")
+ZOOM_FACTOR = 2.0
+"""The close-up shows budgets up to this multiple of the answer."""
+
+
+def _budget_panel(ax: object, data: pd.DataFrame, target: float, answer: float | None) -> None:
     stages = data["stage"] if "stage" in data else pd.Series("search", index=data.index)
-    fig = Figure(figsize=(PANEL_SIZE[0] + 1.4, PANEL_SIZE[1] + 0.6), layout="constrained",
-                 dpi=DPI)
-    ax = fig.subplots()
     styles = {"search": ("o-", OUTCOME_COLOURS["thriving"], "search: share of runs thriving"),
               "confirm": ("s", "black", "confirmation with fresh runs")}
     for stage, (fmt, colour, label) in styles.items():
@@ -341,17 +334,46 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
         for b, pr, r in zip(part["budget_eur"], p, part["runs"], strict=True):
             ax.annotate(f"{int(r)}", (b, pr), textcoords="offset points", xytext=(4, -10),
                         fontsize="x-small", color="dimgray")
-    ax.axhline(target, color="black", linestyle=":", linewidth=1,
-               label=f"target {target:.0%}")
+    ax.axhline(target, color="black", linestyle=":", linewidth=1, label=f"target {target:.0%}")
     if answer is not None:
         ax.axvline(answer, color="black", linestyle="--", linewidth=1,
                    label=f"smallest budget ≈ {answer:,.0f} EUR/month")
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("coordination budget (EUR per month)")
-    ax.set_ylabel("probability the network thrives")
-    ax.set_title(f"Probability of thriving against budget (target reached with {confidence:.0%} "
+    ax.grid(alpha=0.3)
+
+
+def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
+                  confidence: float) -> Figure:
+    """Probability of thriving against the monthly coordination budget, as searched.
+
+    When the answer lies low in the searched range, a second panel shows the
+    budgets around it.
+
+    Args:
+        curve: Columns ``budget_eur``, ``probability``, ``low``, ``high``, ``runs`` and
+            optionally ``stage`` (``search`` or ``confirm``).
+        target: The target probability.
+        answer: The smallest budget found (None if unreachable).
+        confidence: Confidence of the one-sided decision.
+    """
+    data = curve.sort_values("budget_eur")
+    top = float(data["budget_eur"].max()) if len(data) else 0.0
+    zoom = answer is not None and 0 < answer < ZOOM_SHARE * top
+    fig = Figure(figsize=((PANEL_SIZE[0] + 1.4) * (1.7 if zoom else 1), PANEL_SIZE[1] + 0.8),
+                 layout="constrained", dpi=DPI)
+    axes = np.atleast_1d(fig.subplots(1, 2 if zoom else 1))
+    _budget_panel(axes[0], data, target, answer)
+    axes[0].set_ylabel("probability the network thrives")
+    if zoom:
+        near = data[data["budget_eur"] <= ZOOM_FACTOR * answer]
+        _budget_panel(axes[1], near, target, answer)
+        axes[1].set_title("close-up around the answer", fontsize="medium")
+        axes[0].set_title("whole range searched", fontsize="medium")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", fontsize="small",
+               ncols=min(4, len(labels)))
+    fig.suptitle(f"Probability of thriving against budget (target reached with {confidence:.0%} "
                  "confidence)\nwhiskers: one-sided bounds; grey numbers: runs",
                  fontsize="medium")
-    ax.legend(fontsize="small", loc="lower right")
-    ax.grid(alpha=0.3)
     return fig

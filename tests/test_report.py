@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analysis.report import FIGURE_DIR, SECTION_TITLES, write_report
-from model import DEFAULT_STEPS, Params
+from model import Params
 from verkosto import cli
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -283,8 +283,3 @@ def test_compare_bad_option_exits_2(capsys):
         cli.main(["compare", "default", "no_coordination", "--replications", "1"])
     assert exit_info.value.code == 2
     assert "minimum 2" in capsys.readouterr().err
-
-
-def test_default_steps_are_the_models():
-    # The commands fall back on the model's horizon, not a number of their own.
-    assert DEFAULT_STEPS == 156
