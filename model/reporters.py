@@ -35,22 +35,26 @@ class Snapshot:
 
     @classmethod
     def of(cls, model: NetworkModel) -> Snapshot:
-        """Compute the statistics from the model's arrays."""
+        """Compute the statistics from the model's arrays (a few passes over the active block)."""
         a = model.active_slots()
         n = a.size
         mc = float(model.commitment[a].mean()) if n else 0.0
         if n < 2:
             return cls(model.steps, n, 0.0, 0.0, 0.0, float(n > 0), mc, 0)
         fam, trust = model.rel.block(a, a, model.steps)
-        off = ~np.eye(n, dtype=bool)
-        ties = (trust >= model.params.tie_threshold) & off
-        either = ties | ties.T
-        _, labels = connected_components(csr_matrix(either), directed=False)
+        pairs = n * (n - 1)
+        # Diagonals are never touched by encounters: subtract them instead of masking.
+        mean_f = (fam.sum() - np.trace(fam)) / pairs
+        mean_t = (trust.sum() - np.trace(trust)) / pairs
+        ties = trust >= model.params.tie_threshold
+        np.fill_diagonal(ties, False)
+        _, labels = connected_components(csr_matrix(ties), directed=True, connection="weak")
         largest = np.bincount(labels).max() / n
-        cross = model.org[a][:, None] != model.org[a][None, :]
-        return cls(model.steps, n, float(fam[off].mean()), float(trust[off].mean()),
-                   float(ties.sum() / (n * (n - 1))), float(largest), mc,
-                   int(np.triu(either & cross, 1).sum()))
+        either = np.triu(ties | ties.T, 1)
+        i, j = np.nonzero(either)
+        cross = int((model.org[a[i]] != model.org[a[j]]).sum())
+        return cls(model.steps, n, float(mean_f), float(mean_t), float(ties.sum() / pairs),
+                   float(largest), mc, cross)
 
 
 def step(model: NetworkModel) -> int:
@@ -119,11 +123,12 @@ def knowledge_coverage(model: NetworkModel) -> float:
     orgs = np.unique(model.org[m])
     if orgs.size < 2:
         return 0.0
-    k = model.rel.K[np.ix_(m, orgs)]
-    idx = np.searchsorted(orgs, model.org[m])
-    per_org = np.zeros((orgs.size, orgs.size))
-    np.add.at(per_org, idx, k)
-    per_org /= np.bincount(idx, minlength=orgs.size)[:, None]
+    # Each organisation's people in a row, then one segment sum per organisation.
+    order = np.argsort(model.org[m], kind="stable")
+    people = m[order]
+    starts = np.searchsorted(model.org[people], orgs)
+    k = model.rel.K[people][:, orgs]
+    per_org = np.add.reduceat(k, starts, axis=0) / np.diff(np.append(starts, people.size))[:, None]
     off = ~np.eye(orgs.size, dtype=bool)
     return float(per_org[off].mean())
 
