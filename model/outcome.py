@@ -101,7 +101,10 @@ def phase_of(model: NetworkModel) -> Phase:
         return Phase.ACTIVATION
     share = _window(model, "active_share", w)
     comm = _window(model, "mean_commitment", w)
-    d_share, d_comm = share[-1] - share[0], comm[-1] - comm[0]
+    # Trends as the change between the window's first and second halves (single weeks are noisy).
+    half = max(1, share.size // 2)
+    d_share = share[-half:].mean() - share[:half].mean()
+    d_comm = comm[-half:].mean() - comm[:half].mean()
     eps = p.phase_stable_change
     if d_share < -eps:
         return Phase.DECLINE

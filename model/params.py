@@ -301,7 +301,7 @@ class ObservationParams:
     smouldering_ties_per_person: float = param(0.5, "ties", 0.0, 20.0, "S31", "Trust ties per active person that a smouldering network keeps warm")
     phase_goal_clarity: float = param(0.5, "0-1", 0.0, 1.0, "Imperial et al. 2016", "Goal clarity that ends the activation phase")
     phase_window_weeks: int = param(13, "weeks", 2, 104, "Imperial et al. 2016", "Window over which phase trends are judged")
-    phase_stable_change: float = param(0.03, "share/window", 0.0, 0.5, "assumption", "Change in active share or commitment that still counts as stable")
+    phase_stable_change: float = param(0.05, "share/window", 0.0, 0.5, "assumption", "Change in active share or commitment that still counts as stable")
     fading_trend: float = param(-0.05, "share/window", -1.0, 0.0, "assumption", "Fall of mean active share from the previous window to the final one that counts as fading")
 
 
