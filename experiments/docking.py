@@ -54,6 +54,9 @@ TRANSITION_LEVEL = 0.5
 N_BOOTSTRAP = 2000
 #: Coverage of the bootstrap percentile intervals.
 CI_LEVEL = 0.95
+#: Line styles and markers that tell team sizes apart in the figure.
+PLOT_LINESTYLES = ("-", "--", ":", "-.")
+PLOT_MARKERS = ("o", "s", "^", "D", "v")
 #: Columns of the tidy result table, in order.
 RESULT_COLUMNS = ("m", "q", "tau", "p", "replication", "S")
 
@@ -525,6 +528,8 @@ def s_table(results: pd.DataFrame) -> pd.DataFrame:
 def plot_s_curves(results: pd.DataFrame, path: str, *, level: float = TRANSITION_LEVEL) -> None:
     """Plot S against p, one curve per ``(m, q)`` with a 95 % band of the mean.
 
+    Colour encodes q and line style and marker encode m.
+
     Args:
         results: A table from :func:`team_assembly_sweep`.
         path: Where to write the figure (format from the suffix).
@@ -535,13 +540,20 @@ def plot_s_curves(results: pd.DataFrame, path: str, *, level: float = TRANSITION
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6.0, 4.0), layout="constrained")
-    stats = results.groupby(["m", "q", "p"])["S"].agg(["mean", "sem", "count"]).reset_index()
+    fig, ax = plt.subplots(figsize=(7.0, 4.5), layout="constrained")
+    stats = results.groupby(["m", "q", "p"])["S"].agg(["mean", "sem"]).reset_index()
+    ms, qs = sorted(stats["m"].unique()), sorted(stats["q"].unique())
+    # Colour tells q, line style and marker tell m, so that many curves stay legible.
+    colours = plt.get_cmap("viridis")(np.linspace(0.0, 0.85, len(qs)))
+    styles = dict(zip(ms, itertools.cycle(PLOT_LINESTYLES), strict=False))
+    markers = dict(zip(ms, itertools.cycle(PLOT_MARKERS), strict=False))
     for (m, q), curve in stats.groupby(["m", "q"]):
+        colour = colours[qs.index(q)]
         half = 1.96 * curve["sem"].fillna(0.0)
-        (line,) = ax.plot(curve["p"], curve["mean"], marker="o", ms=3, label=f"m={m}, q={q:g}")
+        ax.plot(curve["p"], curve["mean"], color=colour, ls=styles[m], marker=markers[m], ms=3,
+                label=f"m={m}, q={q:g}")
         low, high = curve["mean"] - half, curve["mean"] + half
-        ax.fill_between(curve["p"], low, high, color=line.get_color(), alpha=0.2)
+        ax.fill_between(curve["p"], low, high, color=colour, alpha=0.2)
     ax.axhline(level, color="grey", lw=0.8, ls="--")
     tau = ", ".join(str(t) for t in sorted(results["tau"].unique()))
     ax.set(
@@ -551,6 +563,6 @@ def plot_s_curves(results: pd.DataFrame, path: str, *, level: float = TRANSITION
         ylim=(0, 1),
         title=f"Team assembly docking (τ = {tau})",
     )
-    ax.legend(fontsize="small", loc="lower right")
+    ax.legend(fontsize="x-small", loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.savefig(path, dpi=150)
     plt.close(fig)

@@ -38,7 +38,8 @@ def assemble_team(
         q: Probability that an incumbent is a past collaborator of a member.
         incumbents: Ids of the incumbents available for this team.
         collaborators_of: Given the current members, the ids of their past
-            collaborators who are available incumbents (may include members).
+            collaborators. Only those in ``incumbents`` and not on the team are
+            drawn, each with equal chance (repeats and other ids are ignored).
         new_member: Returns a newcomer's id, or ``None`` when no newcomer is
             available (the seat then goes to an incumbent if one is left).
         founders: Members already on the team before the first seat is filled

@@ -185,6 +185,24 @@ def test_unavailable_collaborators_are_never_drawn():
         assert (0 in team) == (0 in made)
 
 
+def test_founders_count_toward_m_and_their_collaborators_are_preferred():
+    rng = np.random.default_rng(10)
+    incumbents = np.arange(11, 100)  # the founder, 10, is not among the free incumbents
+
+    def collaborators_of(team):
+        return np.array([t ^ 1 for t in team], dtype=np.int64)  # pairs (2k, 2k + 1)
+
+    for _ in range(50):
+        new_member, made = _newcomer_factory()
+        team = assemble_team(rng, 2, 1.0, 1.0, incumbents, collaborators_of, new_member,
+                             founders=[10])
+        assert team == [10, 11] and not made
+        new_member, made = _newcomer_factory()
+        team = assemble_team(rng, 3, 0.0, 1.0, incumbents, collaborators_of, new_member,
+                             founders=[10])
+        assert team == [10, *made] and len(made) == 2
+
+
 def test_formation_is_reproducible():
     def draw(seed):
         rng = np.random.default_rng(seed)
@@ -360,15 +378,11 @@ SHIFT_SETTINGS = RunSettings(1000, 500, 5)
 SHIFT_P = [0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95]
 
 
-@pytest.fixture(scope="module")
-def shift_estimates() -> pd.DataFrame:
-    frames = [
-        docking.team_assembly_sweep(
-            ms, qs, SHIFT_P, tau=20, replications=4, master_seed=2005, settings=SHIFT_SETTINGS
-        )
-        for ms, qs in (([4], [0.0, 0.5, 1.0]), ([3, 6], [0.0]))
-    ]
-    return docking.estimate_transitions(pd.concat(frames), n_boot=500).set_index(["m", "q"])
+def _transitions(ms: list[int], qs: list[float]) -> pd.DataFrame:
+    frame = docking.team_assembly_sweep(
+        ms, qs, SHIFT_P, tau=20, replications=4, master_seed=2005, settings=SHIFT_SETTINGS
+    )
+    return docking.estimate_transitions(frame, n_boot=500).set_index(["m", "q"])
 
 
 def test_s_rises_from_near_zero_to_near_one():
@@ -379,19 +393,23 @@ def test_s_rises_from_near_zero_to_near_one():
     assert mean[0.0] < 0.1 and mean[0.95] > 0.95
 
 
-@pytest.mark.xdist_group("docking_shifts")
-def test_transition_moves_to_higher_p_as_q_grows(shift_estimates):
-    half, full = shift_estimates.loc[(4, 0.5)], shift_estimates.loc[(4, 1.0)]
+# The two sweeps run in separate xdist groups, i.e. on separate workers when there are two.
+@pytest.mark.xdist_group("docking_shift_q")
+def test_transition_moves_to_higher_p_as_q_grows():
+    est = _transitions([4], [0.0, 0.5, 1.0])
+    half, full = est.loc[(4, 0.5)], est.loc[(4, 1.0)]
     assert half["shift_q_lo"] > 0  # the whole intervals of the shifts are above zero
     assert full["shift_q_lo"] > 0.1
     assert full["p_star"] > half["p_star"]
 
 
-@pytest.mark.xdist_group("docking_shifts")
-def test_transition_moves_to_lower_p_as_m_grows(shift_estimates):
-    p3, p4, p6 = (shift_estimates.loc[(m, 0.0), "p_star"] for m in (3, 4, 6))
+@pytest.mark.xdist_group("docking_shift_m")
+def test_transition_moves_to_lower_p_as_m_grows():
+    est = _transitions([3, 4, 6], [0.0])
+    p3, p4, p6 = (est.loc[(m, 0.0), "p_star"] for m in (3, 4, 6))
     assert p3 > p4 > p6
-    assert shift_estimates.loc[(6, 0.0), "shift_m_hi"] < -0.1
+    assert est.loc[(4, 0.0), "shift_m_hi"] < 0  # the whole intervals are below zero
+    assert est.loc[(6, 0.0), "shift_m_hi"] < -0.1
 
 
 # --- the command --------------------------------------------------------------------------
