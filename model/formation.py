@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+_SMALL = 64  # pools up to this size are handled as Python lists (less per-call overhead)
+
 
 def assemble_team(
     rng: np.random.Generator,
@@ -52,13 +54,16 @@ def assemble_team(
         when neither incumbents nor newcomers are left.
     """
     team: list[int] = list(founders)
+    # Small pools (a meeting circle, a working group's candidates) are faster as Python lists;
+    # both forms give the same draws.
+    ids: Sequence[int] = incumbents.tolist() if len(incumbents) <= _SMALL else incumbents
     for _ in range(m - len(team)):
-        free = _without(incumbents, team)
-        choose_incumbent = free.size > 0 and rng.random() < p
+        free = _without(ids, team)
+        choose_incumbent = len(free) > 0 and rng.random() < p
         member: int | None = None
         if not choose_incumbent:
             member = new_member()
-            if member is None and free.size > 0:
+            if member is None and len(free) > 0:
                 choose_incumbent = True
         if choose_incumbent:
             member = _pick_incumbent(rng, q, team, free, collaborators_of)
@@ -72,22 +77,26 @@ def _pick_incumbent(
     rng: np.random.Generator,
     q: float,
     team: list[int],
-    free: np.ndarray,
+    free: Sequence[int],
     collaborators_of: Callable[[list[int]], np.ndarray],
 ) -> int:
     if team and rng.random() < q:
         # Unique, sorted, and only the free incumbents: duplicates would bias
         # the draw, and the rule draws among incumbents not yet on the team.
-        pool = np.intersect1d(collaborators_of(team), free)
-        if pool.size > 0:
-            return int(pool[rng.integers(pool.size)])
-    return int(free[rng.integers(free.size)])
+        mates = collaborators_of(team)
+        pool = (sorted(set(np.asarray(mates).tolist()).intersection(free)) if isinstance(free, list)
+                else np.intersect1d(mates, free))
+        if len(pool) > 0:
+            return int(pool[rng.integers(len(pool))])
+    return int(free[rng.integers(len(free))])
 
 
-def _without(ids: np.ndarray, team: list[int]) -> np.ndarray:
+def _without(ids: Sequence[int], team: list[int]) -> Sequence[int]:
     """``ids`` minus the team's members, order kept (a team has few members)."""
     if not team:
         return ids
+    if isinstance(ids, list):
+        return [x for x in ids if x not in team]
     keep = np.ones(ids.shape, dtype=bool)
     for member in team:
         keep &= ids != member
