@@ -6,9 +6,11 @@ Layout of a sweep directory ``DIR``::
     DIR/runs/part-NNNNNNNNN.parquet       one row per run (whole runs per part)
     DIR/timeseries/part-NNNNNNNNN.parquet one row per run and recorded week
 
-``pandas.read_parquet(DIR / "runs")`` reads a table whole; :func:`read_runs`
-and :func:`read_timeseries` also sort it (by ``run_id``, then ``step``), so the
-tables are identical whatever executor wrote them and in which order.
+``pandas.read_parquet(DIR / "runs")`` reads a table whole. Each part holds whole
+runs with consecutive run ids (a disjoint range, named by its first run id), so
+reading the parts in name order reads the runs in order; :func:`read_runs` and
+:func:`read_timeseries` also sort explicitly (by ``run_id``, then ``step``), so
+the tables are identical whatever executor wrote them and in which order.
 
 A part is written to a hidden temporary file (``.part-*.tmp``, ignored by
 Parquet readers) and renamed into place with :func:`os.replace`, so a reader

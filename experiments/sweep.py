@@ -104,10 +104,8 @@ def simulate(params: Params, seed: int, steps: int, timeseries: bool) -> Simulat
     model = NetworkModel(params=params, rng=seed)
     while model.steps < steps and model.running:
         model.step()
-    collector = model.datacollector
-    if collector.model_vars[STEP][-1] != model.steps:
-        collector.collect(model)
-    frame = collector.get_model_vars_dataframe().set_index(STEP)
+    model.record()  # the final week, unless record_every already recorded it
+    frame = model.datacollector.get_model_vars_dataframe().set_index(STEP)
     final = frame.iloc[-1].to_dict()
     return Simulation(model.outcome, int(model.steps), final, frame if timeseries else None)
 
@@ -370,7 +368,13 @@ class _Batcher:
             size = min(size, math.ceil(remaining / (self.slots * TAIL_TASKS_PER_SLOT)))
         size = max(1, min(size, MAX_RUNS_PER_TASK, remaining))
         batch = self.pending[self.position:self.position + size]
-        self.position += size
+        # A task covers consecutive run ids only (a resumed sweep has gaps), so parts are
+        # disjoint ranges and reading the part files in name order reads runs in order.
+        for i in range(1, len(batch)):
+            if batch[i].run_id != batch[i - 1].run_id + 1:
+                batch = batch[:i]
+                break
+        self.position += len(batch)
         return batch
 
 
