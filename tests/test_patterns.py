@@ -129,7 +129,12 @@ def test_p12_familiarity_trust_commitment_correlate(label: str) -> None:
     for label_, res in (("across participants", across), ("over time", over_time)):
         for key, rhos in res.items():
             rhos = np.asarray(rhos)
-            # Every run positive, and the mean clearly so (one-sided t-test at 1 % when n > 4).
-            assert (rhos > 0).all() and rhos.mean() > 0.1, (label_, key, rhos)
+            assert rhos.mean() > 0.1, (label_, key, rhos)
             if reps > 4:
-                assert stats.ttest_1samp(rhos, 0.0, alternative="greater").pvalue < 0.01
+                # Many small networks (20 people: each run's correlation is noisy):
+                # one-sided t-test over runs at 1 %.
+                p_value = stats.ttest_1samp(rhos, 0.0, alternative="greater").pvalue
+                assert p_value < 0.01, (label_, key, rhos)
+            else:
+                # Few large networks (200 people: each run's correlation is precise): all positive.
+                assert (rhos > 0).all(), (label_, key, rhos)
