@@ -205,7 +205,7 @@ def test_report_bad_option_exits_2(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["report", str(tmp_path), "--confidence", "95"])
     assert exit_info.value.code == 2
-    assert "between 0 and 1" in capsys.readouterr().err
+    assert "above 0 and below 1" in capsys.readouterr().err
 
 
 def test_report_of_a_tiny_real_sweep(tmp_path):
@@ -282,4 +282,4 @@ def test_compare_bad_option_exits_2(capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["compare", "default", "no_coordination", "--replications", "1"])
     assert exit_info.value.code == 2
-    assert "minimum 2" in capsys.readouterr().err
+    assert "at least 2" in capsys.readouterr().err

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from verkosto.argtypes import number
 from verkosto.errors import InputError
 
 DEFAULT_OUT = Path("out") / "budget"
@@ -38,30 +37,6 @@ DEFAULT_SEED = 20240
 
 RESULT_FILE = "budget.json"
 FIGURE_STEM = "budget"
-
-
-def _number(low: float | None = None, high: float | None = None, *, integer: bool = False,
-            open_low: bool = False, open_high: bool = False) -> Callable[[str], float]:
-    """An argparse type: a finite number within bounds (exit status 2 otherwise)."""
-
-    def parse(text: str) -> float:
-        try:
-            value = int(text) if integer else float(text)
-        except ValueError:
-            kind = "an integer" if integer else "a number"
-            raise argparse.ArgumentTypeError(f"{text!r} is not {kind}") from None
-        if not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
-        too_low = low is not None and (value <= low if open_low else value < low)
-        too_high = high is not None and (value >= high if open_high else value > high)
-        if too_low or too_high:
-            lo = "" if low is None else f"{'above' if open_low else 'at least'} {low:g}"
-            hi = "" if high is None else f"{'below' if open_high else 'at most'} {high:g}"
-            raise argparse.ArgumentTypeError(
-                f"{value:g} is out of range: allowed {' and '.join(x for x in (lo, hi) if x)}")
-        return value
-
-    return parse
 
 
 def register(subparsers: Any) -> None:
@@ -78,34 +53,34 @@ def register(subparsers: Any) -> None:
     parser.add_argument("scenario", metavar="SCENARIO",
                         help="scenario name (see 'verkosto scenarios') or path to a TOML file")
     parser.add_argument("--target", required=True, metavar="P",
-                        type=_number(0.0, 1.0, open_low=True, open_high=True),
+                        type=number(0.0, 1.0, open_low=True, open_high=True),
                         help="target probability of thriving, between 0 and 1 (e.g. 0.8)")
     parser.add_argument("--confidence", metavar="C", default=d.BUDGET_CONFIDENCE,
-                        type=_number(0.5, 1.0, open_low=True, open_high=True),
+                        type=number(0.5, 1.0, open_low=True, open_high=True),
                         help="one-sided confidence that the target is reached "
                              f"(default {d.BUDGET_CONFIDENCE:g})")
     parser.add_argument("--replications", metavar="N", default=d.BUDGET_REPLICATIONS,
-                        type=_number(2, None, integer=True),
+                        type=number(2, None, integer=True),
                         help="most runs at one budget (default "
                              f"{d.BUDGET_REPLICATIONS})")
     parser.add_argument("--max", dest="max_eur", metavar="EUR", default=d.BUDGET_MAX_EUR,
-                        type=_number(0.0, None, open_low=True),
+                        type=number(0.0, None, open_low=True),
                         help=f"largest monthly budget considered (default {d.BUDGET_MAX_EUR:g})")
     parser.add_argument("--resolution", metavar="EUR", default=d.BUDGET_RESOLUTION_EUR,
-                        type=_number(0.0, None, open_low=True),
+                        type=number(0.0, None, open_low=True),
                         help="precision of the answer in EUR/month (default "
                              f"{d.BUDGET_RESOLUTION_EUR:g})")
     parser.add_argument("--batch", metavar="N", default=d.BUDGET_BATCH,
-                        type=_number(1, None, integer=True),
+                        type=number(1, None, integer=True),
                         help=f"runs added at a time at one budget (default {d.BUDGET_BATCH})")
     parser.add_argument("--steps", metavar="WEEKS", default=None,
-                        type=_number(1, None, integer=True),
+                        type=number(1, None, integer=True),
                         help="weeks per run (default: three years)")
     parser.add_argument("--seed", metavar="INT", default=DEFAULT_SEED,
-                        type=_number(0, None, integer=True),
+                        type=number(0, None, integer=True),
                         help=f"master seed of the replications (default {DEFAULT_SEED})")
     parser.add_argument("--workers", metavar="N", default=DEFAULT_WORKERS,
-                        type=_number(1, None, integer=True),
+                        type=number(1, None, integer=True),
                         help=f"worker processes (default {DEFAULT_WORKERS})")
     parser.add_argument("--out", metavar="DIR", type=Path, default=DEFAULT_OUT,
                         help=f"output directory (default {DEFAULT_OUT})")

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from verkosto.argtypes import OPEN_PROBABILITY, number
 from verkosto.errors import InputError
 
 DEFAULT_OUT = Path("out") / "compare"
@@ -30,29 +31,6 @@ OUTCOMES_FILE = "compare_outcomes.csv"
 TIMESERIES_FILE = "compare_timeseries.parquet"
 
 
-def _integer(low: int) -> Any:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"{value} is below the minimum {low}")
-        return value
-
-    return parse
-
-
-def _probability(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError(f"{value:g} is not strictly between 0 and 1")
-    return value
-
-
 def register(subparsers: Any) -> None:
     """Add the ``compare`` subcommand."""
     from analysis import defaults as d
@@ -65,17 +43,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                         help="two or more scenario names (see 'verkosto scenarios') or TOML "
                              "paths")
-    parser.add_argument("--replications", type=_integer(2), default=d.COMPARE_REPLICATIONS,
+    parser.add_argument("--replications", type=number(2, integer=True), default=d.COMPARE_REPLICATIONS,
                         metavar="N", help="runs per scenario "
                                           f"(default {d.COMPARE_REPLICATIONS})")
-    parser.add_argument("--steps", type=_integer(1), default=None, metavar="WEEKS",
+    parser.add_argument("--steps", type=number(1, integer=True), default=None, metavar="WEEKS",
                         help="weeks per run (default: three years)")
-    parser.add_argument("--seed", type=_integer(0), default=DEFAULT_SEED, metavar="INT",
+    parser.add_argument("--seed", type=number(0, integer=True), default=DEFAULT_SEED, metavar="INT",
                         help=f"master seed (default {DEFAULT_SEED})")
-    parser.add_argument("--confidence", type=_probability, default=d.INTERVAL_CONFIDENCE,
+    parser.add_argument("--confidence", type=OPEN_PROBABILITY, default=d.INTERVAL_CONFIDENCE,
                         metavar="C", help="two-sided confidence of intervals "
                                           f"(default {d.INTERVAL_CONFIDENCE:g})")
-    parser.add_argument("--workers", type=_integer(1), default=DEFAULT_WORKERS, metavar="N",
+    parser.add_argument("--workers", type=number(1, integer=True), default=DEFAULT_WORKERS, metavar="N",
                         help=f"worker processes (default {DEFAULT_WORKERS})")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                         help=f"output directory (default {DEFAULT_OUT})")

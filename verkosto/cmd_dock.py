@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from verkosto.argtypes import PROBABILITY, number
 from verkosto.errors import InputError
 
 # The experiment's defaults, repeated here so that ``verkosto --help`` does not
@@ -41,34 +42,6 @@ DEFAULT_REPLICATIONS = 10
 RESULTS_FILE = "team_assembly.csv"
 TRANSITIONS_FILE = "team_assembly_transitions.csv"
 FIGURE_FILE = "team_assembly.png"
-
-
-def _number(text: str, kind: Callable[[str], float]) -> float:
-    try:
-        value = kind(text)
-    except ValueError:
-        name = "an integer" if kind is int else "a number"
-        raise argparse.ArgumentTypeError(f"{text!r} is not {name}") from None
-    if kind is float and not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
-    return value
-
-
-def _integer(low: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        value = int(_number(text, int))
-        if value < low:
-            raise argparse.ArgumentTypeError(f"{value} is below the minimum {low}")
-        return value
-
-    return parse
-
-
-def _probability(text: str) -> float:
-    value = _number(text, float)
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"{value:g} is not a probability in [0, 1]")
-    return value
 
 
 def _list_of(item: Callable[[str], float]) -> Callable[[str], list]:
@@ -109,39 +82,39 @@ def register(subparsers: Any) -> None:
         ),
     )
     team.add_argument(
-        "--m", type=_list_of(_integer(2)), default=[DEFAULT_M], metavar="M",
+        "--m", type=_list_of(number(2, integer=True)), default=[DEFAULT_M], metavar="M",
         help=f"team size, or a comma-separated list (default {DEFAULT_M})",
     )
     team.add_argument(
-        "--q", type=_list_of(_probability), default=[0.0], metavar="Q",
+        "--q", type=_list_of(PROBABILITY), default=[0.0], metavar="Q",
         help="probability of choosing a previous collaborator, or a list (default 0)",
     )
     team.add_argument(
-        "--p", type=_list_of(_probability), default=list(DEFAULT_P_GRID), metavar="LIST",
+        "--p", type=_list_of(PROBABILITY), default=list(DEFAULT_P_GRID), metavar="LIST",
         help="comma-separated probabilities that a seat goes to an incumbent "
         "(default 0,0.05,...,1)",
     )
     team.add_argument(
-        "--tau", type=_integer(1), default=DEFAULT_TAU, metavar="T",
+        "--tau", type=number(1, integer=True), default=DEFAULT_TAU, metavar="T",
         help=f"idle steps before an agent leaves (default {DEFAULT_TAU})",
     )
     team.add_argument(
-        "--replications", type=_integer(1), default=DEFAULT_REPLICATIONS, metavar="N",
+        "--replications", type=number(1, integer=True), default=DEFAULT_REPLICATIONS, metavar="N",
         help=f"replications per condition (default {DEFAULT_REPLICATIONS})",
     )
     team.add_argument(
-        "--steps", type=_integer(1), default=None, metavar="STEPS",
+        "--steps", type=number(1, integer=True), default=None, metavar="STEPS",
         help=f"steps per run (default {STEPS_PER_TAU} * tau)",
     )
     team.add_argument(
-        "--burn-in", type=_integer(0), default=None, metavar="STEPS",
+        "--burn-in", type=number(0, integer=True), default=None, metavar="STEPS",
         help=f"steps before S is averaged (default {BURN_IN_PER_TAU} * tau)",
     )
     team.add_argument(
-        "--seed", type=_integer(0), default=0, metavar="SEED", help="master seed (default 0)"
+        "--seed", type=number(0, integer=True), default=0, metavar="SEED", help="master seed (default 0)"
     )
     team.add_argument(
-        "--jobs", type=_integer(1), default=DEFAULT_JOBS, metavar="J",
+        "--jobs", type=number(1, integer=True), default=DEFAULT_JOBS, metavar="J",
         help=f"worker processes (default {DEFAULT_JOBS})",
     )
     team.add_argument(

@@ -14,27 +14,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from verkosto.argtypes import OPEN_PROBABILITY, number
 from verkosto.errors import InputError
-
-
-def _probability(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError(f"{value:g} is not strictly between 0 and 1")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative")
-    return value
 
 
 def register(subparsers: Any) -> None:
@@ -47,13 +28,13 @@ def register(subparsers: Any) -> None:
                     "DIR/report.html (one self-contained file that opens offline) and "
                     "DIR/report.md with figures in DIR/figures/.")
     parser.add_argument("directory", metavar="DIR", type=Path, help="the sweep directory")
-    parser.add_argument("--confidence", type=_probability, default=d.INTERVAL_CONFIDENCE,
+    parser.add_argument("--confidence", type=OPEN_PROBABILITY, default=d.INTERVAL_CONFIDENCE,
                         metavar="C", help="two-sided confidence of intervals "
                                           f"(default {d.INTERVAL_CONFIDENCE:g})")
-    parser.add_argument("--level", type=_probability, default=d.TIPPING_LEVEL, metavar="P",
+    parser.add_argument("--level", type=OPEN_PROBABILITY, default=d.TIPPING_LEVEL, metavar="P",
                         help="probability of thriving that marks a tipping point "
                              f"(default {d.TIPPING_LEVEL:g})")
-    parser.add_argument("--reruns", type=_count, default=None, metavar="N",
+    parser.add_argument("--reruns", type=number(0, integer=True), default=None, metavar="N",
                         help="runs rebuilt from their seeds for the full S33/S34 evaluation "
                              "(default 4; 0 uses the final values only)")
     parser.add_argument("--no-network", action="store_true",

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from verkosto.argtypes import number
 from verkosto.errors import InputError
 
 if TYPE_CHECKING:
@@ -109,10 +110,10 @@ def register(subparsers: Any) -> None:
         "scenario", nargs="?", default=DEFAULT_SCENARIO, metavar="SCENARIO_OR_FILE",
         help=f"a shipped scenario name (list them with 'verkosto scenarios') or a path to a "
              f"scenario .toml file (default: {DEFAULT_SCENARIO})")
-    parser.add_argument("--seed", type=_non_negative_int, default=DEFAULT_SEED, metavar="N",
+    parser.add_argument("--seed", type=number(0, integer=True), default=DEFAULT_SEED, metavar="N",
                         help=f"random seed; the same seed gives the same run "
                              f"(default: {DEFAULT_SEED})")
-    parser.add_argument("--steps", type=_positive_int, default=None, metavar="N",
+    parser.add_argument("--steps", type=number(1, integer=True), default=None, metavar="N",
                         help="weeks to simulate; a project or client process may end sooner "
                              "(default: 156, three years)")
     parser.add_argument("--set", action="append", default=[], dest="sets",
@@ -132,29 +133,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="print nothing but errors (no summary, no progress bar)")
     parser.set_defaults(func=handle)
-
-
-def _positive_int(text: str) -> int:
-    """Argparse type: an integer of at least 1."""
-    value = _integer(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    """Argparse type: an integer of at least 0."""
-    value = _integer(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
-
-
-def _integer(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
 
 
 # ---------------------------------------------------------------------------- parameter help

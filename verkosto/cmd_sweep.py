@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from verkosto.argtypes import number
 from verkosto.errors import InputError
 
 EXIT_OK = 0
@@ -26,21 +27,11 @@ SENSITIVITY_METHODS = ("morris", "sobol")
 spelled out here so that ``verkosto --help`` does not import the model)."""
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
-    return value
-
-
 def _add_execution_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="sweep directory: DIR/runs and DIR/timeseries (Parquet), "
                              "DIR/manifest.json; running again resumes")
-    parser.add_argument("--workers", type=_positive_int, metavar="N",
+    parser.add_argument("--workers", type=number(1, integer=True), metavar="N",
                         help="local worker processes (default: one per core; 1 runs in "
                              "this process)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
@@ -66,7 +57,7 @@ def register(subparsers: Any) -> None:
     sweep.add_argument("--example", action="store_true",
                        help="print a commented example spec and exit")
     _add_execution_options(sweep)
-    sweep.add_argument("--runs-per-task", type=_positive_int, metavar="N",
+    sweep.add_argument("--runs-per-task", type=number(1, integer=True), metavar="N",
                        help="runs per task (default: measured, about 1 s of work per task)")
     sweep.set_defaults(func=_sweep)
 

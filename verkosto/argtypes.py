@@ -1,0 +1,37 @@
+"""Argument types shared by the ``verkosto`` subcommands: bad values exit with status 2."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+
+
+def number(low: float | None = None, high: float | None = None, *, integer: bool = False,
+            open_low: bool = False, open_high: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number within bounds (exit status 2 otherwise)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = int(text) if integer else float(text)
+        except ValueError:
+            kind = "an integer" if integer else "a number"
+            raise argparse.ArgumentTypeError(f"{text!r} is not {kind}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        too_low = low is not None and (value <= low if open_low else value < low)
+        too_high = high is not None and (value >= high if open_high else value > high)
+        if too_low or too_high:
+            lo = "" if low is None else f"{'above' if open_low else 'at least'} {low:g}"
+            hi = "" if high is None else f"{'below' if open_high else 'at most'} {high:g}"
+            raise argparse.ArgumentTypeError(
+                f"{value:g} is out of range: allowed {' and '.join(x for x in (lo, hi) if x)}")
+        return value
+
+    return parse
+
+
+#: A probability strictly between 0 and 1 (a confidence, a target, a level).
+OPEN_PROBABILITY = number(0.0, 1.0, open_low=True, open_high=True)
+#: A probability from 0 to 1 inclusive.
+PROBABILITY = number(0.0, 1.0)
