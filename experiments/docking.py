@@ -24,7 +24,6 @@ which other conditions were run, nor on the number of worker processes.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from experiments.pool import process_context
 from model.formation import assemble_team
 
 #: Team size of the NetLogo model's default (its slider spans 3-8).
@@ -316,16 +316,6 @@ def _run_task(
     ]
 
 
-def _process_context() -> multiprocessing.context.BaseContext:
-    # fork in a process with threads (a progress bar's monitor, pytest-xdist) can
-    # deadlock; the fork server imports this module once and forks workers from it.
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
 def _run_all(executor: Executor, tasks: list, progress: Callable[[int], None] | None) -> list:
     futures = [executor.submit(_run_task, task) for task in tasks]
     if progress is not None:
@@ -395,7 +385,7 @@ def team_assembly_sweep(
         chunks = _run_all(executor, tasks, progress)
     elif jobs > 1 and len(tasks) > 1:
         workers = min(jobs, len(tasks))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=process_context(__name__)) as pool:
             chunks = _run_all(pool, tasks, progress)
     else:
         chunks = []

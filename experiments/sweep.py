@@ -25,7 +25,6 @@ import contextlib
 import enum
 import inspect
 import math
-import multiprocessing
 import os
 import sys
 import time
@@ -39,6 +38,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from experiments.pool import process_context
 from experiments.spec import Run, SweepSpec
 from experiments.store import SweepStore
 from model import NetworkModel, Params
@@ -259,17 +259,6 @@ class SweepAborted(RuntimeError):
     """
 
 
-def _process_context() -> multiprocessing.context.BaseContext:
-    # fork in a process with threads (tqdm's monitor, Dask) can deadlock; forkserver
-    # starts clean workers cheaply where it exists, spawn elsewhere.
-    # The fork server imports the model once; each worker forks from it ready to run.
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
 @contextlib.contextmanager
 def open_executor(workers: int | None = None,
                   scheduler: str | None = None) -> Iterator[tuple[Executor, int]]:
@@ -302,7 +291,7 @@ def open_executor(workers: int | None = None,
     if n == 1:
         yield SerialExecutor(), 1
         return
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=_process_context())
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=process_context(__name__))
     try:
         yield pool, n
     finally:
