@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 from collections.abc import Callable
+
+#: Worker processes of the commands that run many simulations, when not given:
+#: two, the cores of the machine this tool is sized for, or fewer where there are fewer.
+DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 
 
 def number(low: float | None = None, high: float | None = None, *, integer: bool = False,

@@ -18,19 +18,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from verkosto.argtypes import number
+from verkosto.argtypes import DEFAULT_WORKERS, number
 from verkosto.errors import InputError
 
 DEFAULT_OUT = Path("out") / "budget"
 """Output directory when ``--out`` is not given."""
 
-DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
-"""Worker processes when ``--workers`` is not given."""
 
 DEFAULT_SEED = 20240
 """Master seed of the replications when ``--seed`` is not given."""

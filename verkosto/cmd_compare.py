@@ -10,18 +10,15 @@ and interquartile band of the main reporters) as PNG and SVG.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any
 
-from verkosto.argtypes import OPEN_PROBABILITY, number
+from verkosto.argtypes import DEFAULT_WORKERS, OPEN_PROBABILITY, number
 from verkosto.errors import InputError
 
 DEFAULT_OUT = Path("out") / "compare"
 """Output directory when ``--out`` is not given."""
 
-DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
-"""Worker processes when ``--workers`` is not given."""
 
 DEFAULT_SEED = 20240
 """Master seed when ``--seed`` is not given."""

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from verkosto.argtypes import PROBABILITY, number
+from verkosto.argtypes import DEFAULT_WORKERS, PROBABILITY, number
 from verkosto.errors import InputError
 
 # The experiment's defaults, repeated here so that ``verkosto --help`` does not
@@ -34,8 +33,6 @@ STEPS_PER_TAU = 75
 BURN_IN_PER_TAU = 25
 #: Output directory when ``--out`` is not given.
 DEFAULT_OUT = Path("out") / "dock"
-#: Worker processes when ``--jobs`` is not given.
-DEFAULT_JOBS = min(2, os.cpu_count() or 1)
 #: Replications when ``--replications`` is not given.
 DEFAULT_REPLICATIONS = 10
 #: File names written into the output directory.
@@ -114,8 +111,8 @@ def register(subparsers: Any) -> None:
         "--seed", type=number(0, integer=True), default=0, metavar="SEED", help="master seed (default 0)"
     )
     team.add_argument(
-        "--jobs", type=number(1, integer=True), default=DEFAULT_JOBS, metavar="J",
-        help=f"worker processes (default {DEFAULT_JOBS})",
+        "--jobs", type=number(1, integer=True), default=DEFAULT_WORKERS, metavar="J",
+        help=f"worker processes (default {DEFAULT_WORKERS})",
     )
     team.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
