@@ -188,19 +188,20 @@ class Relations:
         if not self._tracking:
             arr[i, j] = values
             return
-        old = arr[i, j]
-        arr[i, j] = values
         keep = self._tracked[i] & (i != j)
-        i, j, old = i[keep], j[keep], old[keep]
-        if i.size > 1:
-            key = i * arr.shape[1] + j
+        cols = j[keep]
+        key = i[keep] * arr.shape[1] + cols  # flat indices: cheaper gathers
+        if key.size > 1:
             ordered = np.sort(key)
-            if (ordered[1:] == ordered[:-1]).any():
-                # A repeated pair saw one old value and keeps one new value: count it once.
-                first = np.unique(key, return_index=True)[1]
-                i, j, old = i[first], j[first], old[first]
+            repeated = ordered[1:] == ordered[:-1]
+            if repeated.any():
+                # A repeated pair has one old value and keeps one new value: count it once.
+                key = ordered[np.concatenate(([True], ~repeated))]
+                cols = key % arr.shape[1]
+        old = arr.take(key)
+        arr[i, j] = values
         self._bring_sums(now)
-        np.add.at(self._cols[k], j, arr[i, j] - old)
+        np.add.at(self._cols[k], cols, arr.take(key) - old)
 
     # ------------------------------------------------------------------ running sums
     def _bring_sums(self, now: int) -> None:
@@ -285,7 +286,9 @@ class Relations:
         flags = self._listed.reshape(-1)  # a view: the array is contiguous
         key = key[~flags[key]]
         if key.size > 1:
-            key = np.unique(key)  # a pair written twice in one call is listed once
+            # A pair written twice in one call is listed once.
+            key = np.sort(key)
+            key = key[np.concatenate(([True], key[1:] != key[:-1]))]
         if key.size:
             flags[key] = True
             self._candidates.append(key)
@@ -316,8 +319,8 @@ class Relations:
             self._listed.reshape(-1)[key[~keep]] = False
             key, trust = key[keep], trust[keep]
             self._candidates = [key]
-        i, j = np.divmod(key, self._listed.shape[1])
+        i, j = np.divmod(key[trust >= self.tie_threshold], self._listed.shape[1])
         member = np.zeros(self._listed.shape[0], dtype=bool)
         member[slots] = True
-        tie = (trust >= self.tie_threshold) & member[i] & member[j]
-        return i[tie], j[tie]
+        among = member[i] & member[j]
+        return i[among], j[among]

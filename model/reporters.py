@@ -82,14 +82,17 @@ def _largest_component(slots: np.ndarray, i: np.ndarray, j: np.ndarray) -> float
     n = slots.size
     if i.size == 0:
         return 1.0 / n
-    local = np.empty(int(slots[-1]) + 1, dtype=np.int64)
-    local[slots] = np.arange(n)
+    # 32-bit local ids: what scipy stores anyway (max_participants is far below 2**31).
+    local = np.empty(int(slots[-1]) + 1, dtype=np.int32)
+    local[slots] = np.arange(n, dtype=np.int32)
     li, lj = local[i], local[j]
     # Both directions of every tie: the weak components of the ties are then the strong
     # components of this graph, which scipy finds without building a transpose.
     u, v = np.concatenate((li, lj)), np.concatenate((lj, li))
-    order = np.argsort(u, kind="stable")
-    indptr = np.zeros(n + 1, dtype=np.int64)
+    # Rows need grouping only; small integers sort by radix, in time linear in the ties.
+    small = n <= np.iinfo(np.int16).max
+    order = np.argsort(u.astype(np.int16), kind="stable") if small else np.argsort(u)
+    indptr = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(np.bincount(u, minlength=n), out=indptr[1:])
     graph = csr_matrix((np.ones(u.size), v[order], indptr), shape=(n, n))
     _, labels = connected_components(graph, directed=True, connection="strong")
