@@ -135,7 +135,7 @@ class NetworkModel(mesa.Model):
         p = self.params
         self.capacity, self.org_capacity = cap, org_cap
         self.rel = Relations(cap, org_cap, p.trust_prior, p.familiarity_half_life_weeks,
-                             p.trust_half_life_weeks)
+                             p.trust_half_life_weeks, tie_threshold=p.tie_threshold)
         self.used = 0  # slots ever used
         self.present = np.zeros(cap, dtype=bool)
         self.status = np.full(cap, Status.LEFT, dtype=np.int8)
@@ -191,11 +191,7 @@ class NetworkModel(mesa.Model):
             grown[:old] = val
             setattr(self, name, grown)
         rel = self.rel
-        for name, fill in (("F", 0.0), ("T", rel.prior), ("last", self.steps)):
-            arr = getattr(rel, name)
-            grown = np.full((new, new), fill, dtype=arr.dtype)
-            grown[:old, :old] = arr
-            setattr(rel, name, grown)
+        rel.grow(new, self.steps)
         k = np.zeros((new, rel.K.shape[1]))
         k[:old] = rel.K
         rel.K = k
@@ -296,9 +292,7 @@ class NetworkModel(mesa.Model):
         fam = np.where(same, p.colleague_familiarity, np.where(known, p.acquaintance_familiarity, 0.0))
         np.fill_diagonal(fam, 0.0)
         trust = np.where(same, p.colleague_trust, np.where(known, p.acquaintance_trust, p.trust_prior))
-        ix = np.ix_(idx, idx)
-        self.rel.F[ix] = fam
-        self.rel.T[ix] = trust
+        self.rel.set_block(idx, fam, trust, self.steps)
         know = np.zeros((self.used, self.n_orgs))
         rows, cols = np.nonzero(known)
         know[rows, self.org[cols]] = p.acquaintance_knowledge
@@ -649,7 +643,8 @@ class NetworkModel(mesa.Model):
         # Online encounters build less than meeting face to face; working groups meet in person.
         factor = (np.ones(i.size) if face is None
                   else np.where(face[i] & face[j], 1.0, p.virtual_encounter_factor))
-        rel.F[i, j] += p.familiarity_gain * factor * (1 - rel.F[i, j])
+        fam = rel.F[i, j]
+        rel.set_familiarity(i, j, fam + p.familiarity_gain * factor * (1 - fam), now)
         # Atmosphere: facilitation, leadership depth, anticipation dialogue, trust builders (S19, S24, S27).
         has_tb = np.bincount(g, weights=self.strengths[i, Strength.TRUST_BUILDER],
                              minlength=len(groups)) > 0
@@ -662,7 +657,7 @@ class NetworkModel(mesa.Model):
         floor = p.trust_gain_floor
         gain = p.trust_gain * factor * rel.F[i, j] * (floor + (1 - floor) * atm) * (1 - t)
         loss = p.trust_loss_ratio * p.trust_gain * t
-        rel.T[i, j] = np.clip(np.where(breach, t - loss, t + gain), 0.0, 1.0)
+        rel.set_trust(i, j, np.clip(np.where(breach, t - loss, t + gain), 0.0, 1.0), now)
         n_breach = int(breach.sum())
         self.breaches_total += n_breach
         self._since_record["breaches"] += n_breach

@@ -17,9 +17,20 @@ from __future__ import annotations
 
 import numpy as np
 
+# A pair whose stored trust is this close below the tie threshold stays a tie candidate, so
+# that rounding in the decay formula can never lift a pair that is not a candidate over it.
+_TIE_MARGIN = 1e-9
+# Below this many active pairs, pair sums are read from the block: as cheap as keeping them.
+DENSE_BELOW = 4096
+
 
 class Relations:
     """Dense pair store with lazily applied decay.
+
+    All writes go through the methods below (``settle``, ``set_familiarity``, ``set_trust``,
+    ``set_block``, ``reset``, ``grow``). That lets the store keep, for the reporters, column
+    sums of current familiarity and trust over a tracked set of rows (``pair_sums``) and a list
+    of candidate trust ties (``ties_among``), so that they need not read the square block.
 
     Args:
         capacity: Maximum number of participant slots.
@@ -29,10 +40,16 @@ class Relations:
         trust_half_life: Weeks for trust's distance from the prior to halve.
         horizon: Longest gap (weeks) for which decay factors are tabulated;
             longer gaps use the last entry's formula.
+        tie_threshold: Trust at which a relation is a tie; None keeps no tie candidates.
+
+    Attributes:
+        dense_below: Pair sums over fewer pairs than this are read from the block instead of
+            kept up to date (tests set 0 to exercise the running sums at any size).
     """
 
     def __init__(self, capacity: int, org_capacity: int, trust_prior: float,
-                 familiarity_half_life: float, trust_half_life: float, horizon: int = 4096):
+                 familiarity_half_life: float, trust_half_life: float, horizon: int = 4096,
+                 tie_threshold: float | None = None):
         self.prior = trust_prior
         self.F = np.zeros((capacity, capacity))
         self.T = np.full((capacity, capacity), trust_prior)
@@ -43,6 +60,24 @@ class Relations:
         self._f_decay = 0.5 ** (gaps / familiarity_half_life)
         self._t_decay = 0.5 ** (gaps / trust_half_life)
         self._horizon = horizon
+        self._half_lives = np.array([familiarity_half_life, trust_half_life])
+        self.tie_threshold = tie_threshold
+        self.dense_below = DENSE_BELOW
+        # Running column sums (see pair_sums): _cols[0, x] is the current familiarity of all
+        # tracked slots i != x with x, _cols[1, x] their current trust in x minus the prior, as
+        # of week _sums_at. Each decays by one factor, so a write only adds its change.
+        self._tracking = False
+        self._tracked = np.zeros(capacity, dtype=bool)
+        self._cols = np.zeros((2, capacity))
+        self._sums_at = 0
+        self._written = 0  # pairs with a slot at or above this still hold the initial values
+        # Tie candidates: every pair whose current trust reaches the threshold is listed once,
+        # by flat index i * capacity + j (a pair's trust only falls, toward a prior below the
+        # threshold, until it is written). _listed marks the listed pairs.
+        self._listed: np.ndarray | None = None
+        if tie_threshold is not None and trust_prior < tie_threshold - _TIE_MARGIN:
+            self._listed = np.zeros((capacity, capacity), dtype=bool)
+        self._candidates: list[np.ndarray] = []
 
     def _factors(self, gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         gap = np.minimum(gap, self._horizon)
@@ -74,6 +109,11 @@ class Relations:
 
     def reset(self, slot: int, now: int) -> None:
         """Forget everything about a slot: a newcomer who knows no one and whom no one knows."""
+        if self._tracking:
+            if self._tracked[slot]:
+                self._add_rows(np.array([slot]), np.array([-1.0]), now)
+            self._cols[:, slot] = 0.0  # no one knows the newcomer, or trusts them beyond the prior
+        self._written = max(self._written, slot + 1)
         self.F[slot, :] = 0.0
         self.F[:, slot] = 0.0
         self.T[slot, :] = self.prior
@@ -81,3 +121,206 @@ class Relations:
         self.last[slot, :] = now
         self.last[:, slot] = now
         self.K[slot, :] = 0.0
+
+    # ------------------------------------------------------------------ writes
+    def set_familiarity(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> None:
+        """Store the familiarity of pairs (i, j), settled at week ``now`` (see ``settle``).
+
+        As in a fancy-index assignment, a pair listed more than once keeps its last value.
+        """
+        self._store(0, self.F, i, j, values, now)
+
+    def set_trust(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> None:
+        """Store the trust of i in j for pairs (i, j), settled at week ``now`` (see ``settle``).
+
+        As in a fancy-index assignment, a pair listed more than once keeps its last value.
+        """
+        self._store(1, self.T, i, j, values, now)
+        # The value kept for a repeated pair is one of its values: listing from all of them
+        # lists a superset, which is safe.
+        self._add_candidates(i, j, np.broadcast_to(values, i.shape))
+
+    def set_block(self, slots: np.ndarray, familiarity: np.ndarray, trust: np.ndarray,
+                  now: int) -> None:
+        """Store familiarity and trust over the block slots x slots as of week ``now``."""
+        rows = slots[self._tracked[slots]] if self._tracking else slots[:0]
+        if rows.size:
+            self._add_rows(rows, -np.ones(rows.size), now)
+        ix = np.ix_(slots, slots)
+        self.F[ix] = familiarity
+        self.T[ix] = trust
+        self.last[ix] = now
+        if slots.size:
+            self._written = max(self._written, int(slots.max()) + 1)
+        if rows.size:
+            self._add_rows(rows, np.ones(rows.size), now)
+        r, c = np.nonzero(trust >= self._tie_floor)
+        self._add_candidates(slots[r], slots[c], trust[r, c])
+
+    def grow(self, capacity: int, now: int) -> None:
+        """Enlarge the store to ``capacity`` slots; the new slots are strangers to everyone."""
+        old = self.F.shape[0]
+        for name, fill in (("F", 0.0), ("T", self.prior), ("last", now)):
+            arr = getattr(self, name)
+            grown = np.full((capacity, capacity), fill, dtype=arr.dtype)
+            grown[:old, :old] = arr
+            setattr(self, name, grown)
+        tracked = np.zeros(capacity, dtype=bool)
+        tracked[:old] = self._tracked
+        self._tracked = tracked
+        cols = np.zeros((2, capacity))
+        cols[:, :old] = self._cols
+        self._cols = cols
+        if self._listed is not None:
+            listed = np.zeros((capacity, capacity), dtype=bool)
+            listed[:old, :old] = self._listed
+            self._listed = listed
+            i, j = np.divmod(np.concatenate([np.empty(0, dtype=np.int64), *self._candidates]), old)
+            self._candidates = [i * capacity + j]
+
+    def _store(self, k: int, arr: np.ndarray, i: np.ndarray, j: np.ndarray, values: np.ndarray,
+               now: int) -> None:
+        """``arr[i, j] = values`` for settled pairs, adding the changes to column sums ``k``
+        (0 familiarity, 1 trust) where i is tracked.
+        """
+        if i.size:
+            self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
+        if not self._tracking:
+            arr[i, j] = values
+            return
+        keep = self._tracked[i] & (i != j)
+        cols = j[keep]
+        key = i[keep] * arr.shape[1] + cols  # flat indices: cheaper gathers
+        if key.size > 1:
+            ordered = np.sort(key)
+            repeated = ordered[1:] == ordered[:-1]
+            if repeated.any():
+                # A repeated pair has one old value and keeps one new value: count it once.
+                key = ordered[np.concatenate(([True], ~repeated))]
+                cols = key % arr.shape[1]
+        old = arr.take(key)
+        arr[i, j] = values
+        self._bring_sums(now)
+        np.add.at(self._cols[k], cols, arr.take(key) - old)
+
+    # ------------------------------------------------------------------ running sums
+    def _bring_sums(self, now: int) -> None:
+        """Decay the column sums to week ``now`` (one factor per quantity)."""
+        if now != self._sums_at:
+            self._cols *= (0.5 ** ((now - self._sums_at) / self._half_lives))[:, None]
+            self._sums_at = now
+
+    def _add_rows(self, rows: np.ndarray, weight: np.ndarray, now: int) -> None:
+        """Add ``weight`` times the current rows (own pair excluded) to the column sums:
+        +1 for a slot joining the tracked set, -1 for one leaving it.
+        """
+        self._bring_sums(now)
+        # Columns from _written on hold the initial values: nothing to add there.
+        hi = max(self._written, int(rows.max()) + 1)
+        gap = self.last[rows, :hi]
+        np.subtract(now, gap, out=gap)
+        if now > self._horizon:
+            np.minimum(gap, self._horizon, out=gap)
+        fam = self.F[rows, :hi]
+        fam *= self._f_decay.take(gap)
+        trust = self.T[rows, :hi]
+        trust -= self.prior
+        trust *= self._t_decay.take(gap)
+        own = np.arange(rows.size)
+        fam[own, rows] = 0.0
+        trust[own, rows] = 0.0
+        self._cols[0, :hi] += weight @ fam
+        self._cols[1, :hi] += weight @ trust
+
+    def pair_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
+        """Sums over ordered pairs i != j of ``slots`` of current familiarity and of current
+        trust minus the prior.
+
+        The column sums are kept over the slots of the previous call (the tracked rows) and
+        updated at every write; a call adds the rows of slots that joined and subtracts those
+        of slots that left since (a gather of a few whole rows), then sums its own columns.
+        Small blocks (under ``dense_below`` pairs) are read directly instead.
+        """
+        n = slots.size
+        if n * n < self.dense_below or now > self._horizon:
+            # Small, or gaps may exceed the tabulated horizon (where decay stops, so one
+            # factor per sum no longer holds): read the block and keep nothing.
+            self._tracking = False
+            self._tracked[:] = False
+            ix = np.ix_(slots, slots)
+            fd, td = self._factors(now - self.last[ix])
+            fam, trust = self.F[ix] * fd, (self.T[ix] - self.prior) * td
+            return (float(fam.sum() - np.trace(fam)), float(trust.sum() - np.trace(trust)))
+        member = np.zeros(self._tracked.size, dtype=bool)
+        member[slots] = True
+        if not self._tracking:
+            self._tracking = True
+            self._cols[:] = 0.0
+            self._sums_at = now
+        changed = np.flatnonzero(member != self._tracked)
+        if changed.size > n:
+            # Rebuilding is cheaper (and clears accumulated rounding).
+            self._cols[:] = 0.0
+            self._add_rows(slots, np.ones(n), now)
+        elif changed.size:
+            self._add_rows(changed, np.where(member[changed], 1.0, -1.0), now)
+        self._tracked = member
+        self._bring_sums(now)
+        sums = self._cols[:, slots].sum(axis=1)
+        return float(sums[0]), float(sums[1])
+
+    # ------------------------------------------------------------------ trust ties
+    @property
+    def _tie_floor(self) -> float:
+        """Stored trust from which a pair is listed as a tie candidate."""
+        return np.inf if self._listed is None else self.tie_threshold - _TIE_MARGIN
+
+    def _add_candidates(self, i: np.ndarray, j: np.ndarray, trust: np.ndarray) -> None:
+        """List the pairs (i, j), i != j, whose stored trust may make a tie (each pair once)."""
+        if self._listed is None:
+            return
+        new = (trust >= self._tie_floor) & (i != j)
+        if not new.any():
+            return
+        key = i[new] * self._listed.shape[1] + j[new]
+        flags = self._listed.reshape(-1)  # a view: the array is contiguous
+        key = key[~flags[key]]
+        if key.size > 1:
+            # A pair written twice in one call is listed once.
+            key = np.sort(key)
+            key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+        if key.size:
+            flags[key] = True
+            self._candidates.append(key)
+
+    def ties_among(self, slots: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
+        """Ordered pairs (i, j) of distinct ``slots`` whose current trust of i in j reaches
+        the tie threshold, each pair once.
+        """
+        if self._listed is None:
+            # The prior itself may reach the threshold: read the block.
+            _, trust = self.block(slots, slots, now)
+            ties = trust >= self.tie_threshold
+            np.fill_diagonal(ties, False)
+            r, c = np.nonzero(ties)
+            return slots[r], slots[c]
+        if len(self._candidates) != 1:
+            self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
+        key = self._candidates[0]
+        # Flat indices into the square arrays: one cheap gather each.
+        gap = now - self.last.take(key)
+        if now > self._horizon:
+            np.minimum(gap, self._horizon, out=gap)
+        trust = self.prior + (self.T.take(key) - self.prior) * self._t_decay.take(gap)
+        # The same formula as ``trust``; a candidate clearly below the threshold stays below
+        # until written again, so drop it.
+        keep = trust >= self._tie_floor
+        if not keep.all():
+            self._listed.reshape(-1)[key[~keep]] = False
+            key, trust = key[keep], trust[keep]
+            self._candidates = [key]
+        i, j = np.divmod(key[trust >= self.tie_threshold], self._listed.shape[1])
+        member = np.zeros(self._listed.shape[0], dtype=bool)
+        member[slots] = True
+        among = member[i] & member[j]
+        return i[among], j[among]

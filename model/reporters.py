@@ -1,8 +1,11 @@
 """Model reporters: named functions of the model, computed from its arrays.
 
 Pair-based reporters share one :class:`Snapshot` of the relations among
-active participants per recorded week, so the square-sized work is done once
-per recording (and the recording interval is a parameter).
+active participants per recorded week. It is built from running sums and a
+list of candidate trust ties that the relations keep up to date at every
+write (:class:`model.relations.Relations`), so a recording costs about the
+status changes since the previous one, not the square of the network;
+:meth:`Snapshot.dense` is the direct computation it must equal.
 """
 
 from __future__ import annotations
@@ -35,7 +38,24 @@ class Snapshot:
 
     @classmethod
     def of(cls, model: NetworkModel) -> Snapshot:
-        """Compute the statistics from the model's arrays (a few passes over the active block)."""
+        """Compute the statistics from the relations' running sums and tie candidates
+        (equal to :meth:`dense` up to summation order).
+        """
+        a = model.active_slots()
+        n = a.size
+        mc = float(model.commitment[a].mean()) if n else 0.0
+        if n < 2:
+            return cls(model.steps, n, 0.0, 0.0, 0.0, float(n > 0), mc, 0)
+        rel = model.rel
+        sum_f, sum_t = rel.pair_sums(a, model.steps)
+        i, j = rel.ties_among(a, model.steps)
+        pairs = n * (n - 1)
+        return cls(model.steps, n, sum_f / pairs, rel.prior + sum_t / pairs, i.size / pairs,
+                   _largest_component(a, i, j), mc, _cross_org(model.org, i, j))
+
+    @classmethod
+    def dense(cls, model: NetworkModel) -> Snapshot:
+        """Reference computation from the whole active block (a few passes over it)."""
         a = model.active_slots()
         n = a.size
         mc = float(model.commitment[a].mean()) if n else 0.0
@@ -55,6 +75,37 @@ class Snapshot:
         cross = int((model.org[a[i]] != model.org[a[j]]).sum())
         return cls(model.steps, n, float(mean_f), float(mean_t), float(ties.sum() / pairs),
                    float(largest), mc, cross)
+
+
+def _largest_component(slots: np.ndarray, i: np.ndarray, j: np.ndarray) -> float:
+    """Share of ``slots`` (ascending) in the largest weak component of the ties i -> j."""
+    n = slots.size
+    if i.size == 0:
+        return 1.0 / n
+    # 32-bit local ids: what scipy stores anyway (max_participants is far below 2**31).
+    local = np.empty(int(slots[-1]) + 1, dtype=np.int32)
+    local[slots] = np.arange(n, dtype=np.int32)
+    li, lj = local[i], local[j]
+    # Both directions of every tie: the weak components of the ties are then the strong
+    # components of this graph, which scipy finds without building a transpose.
+    u, v = np.concatenate((li, lj)), np.concatenate((lj, li))
+    # Rows need grouping only; small integers sort by radix, in time linear in the ties.
+    small = n <= np.iinfo(np.int16).max
+    order = np.argsort(u.astype(np.int16), kind="stable") if small else np.argsort(u)
+    indptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(u, minlength=n), out=indptr[1:])
+    graph = csr_matrix((np.ones(u.size), v[order], indptr), shape=(n, n))
+    _, labels = connected_components(graph, directed=True, connection="strong")
+    return float(np.bincount(labels).max() / n)
+
+
+def _cross_org(org: np.ndarray, i: np.ndarray, j: np.ndarray) -> int:
+    """Unordered pairs of different organisations among the ordered ties i -> j."""
+    cross = org[i] != org[j]
+    lo, hi = np.minimum(i[cross], j[cross]), np.maximum(i[cross], j[cross])
+    key = np.sort(lo * (int(hi.max(initial=0)) + 1) + hi)
+    # A pair tied both ways appears twice.
+    return int(key.size - np.count_nonzero(key[1:] == key[:-1]))
 
 
 def step(model: NetworkModel) -> int:

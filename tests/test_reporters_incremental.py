@@ -1,0 +1,182 @@
+"""The pair reporters kept incrementally (running column sums, tie candidates) equal the direct
+computation from the whole active block, every week, over contrasting scenarios; and the
+bookkeeping in :class:`model.relations.Relations` survives duplicate writes, resets and growth.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import scenarios
+from model import NetworkModel
+from model.relations import Relations
+from model.reporters import Snapshot
+
+TOL = 1e-9  # reported values agree to this, absolute or relative
+SMALL = {"n_organisations": 4, "participants_per_organisation": 3}
+WEEKS = 120
+
+# Scenario name (shipped, or None for the defaults), overrides, and whether the network must
+# end early. Small networks, so that turnover, recruitment and status changes are frequent
+# relative to their size; the running sums are forced on (dense_below = 0) unless noted.
+CASES = {
+    "default": ("default", {}, False),
+    "turnover_recruitment_growth": (None, {**SMALL, "turnover_per_year": 0.8,
+                                           "share_recruiters": 0.5, "recruit_rate": 0.2}, False),
+    "high_turnover": ("high_turnover", SMALL, False),
+    "project_ends_early": ("project", {**SMALL, "goal_value_per_person": 2.0}, True),
+    "self_organising": (None, {**SMALL, "governance": "self_organising"}, False),
+    "no_coordination": ("no_coordination", {}, False),
+    "advocacy_smouldering": ("advocacy", {**SMALL, "lifecycle": "smouldering",
+                                          "activation_rate_per_year": 12.0}, False),
+    "innovation_residents": ("innovation", {"resident_share": 0.3}, False),
+    "prior_just_below_threshold": (None, {**SMALL, "trust_prior": 0.35,
+                                          "tie_threshold": 0.35 + 1e-6}, False),
+    "prior_at_threshold": (None, {**SMALL, "trust_prior": 0.4, "tie_threshold": 0.4}, False),
+    "prior_above_threshold": (None, {**SMALL, "trust_prior": 0.45, "tie_threshold": 0.3}, False),
+}
+
+
+def make(name: str | None, overrides: dict, seed: int, dense_below: int | None = 0) -> NetworkModel:
+    params = scenarios.load(name).replace(**overrides) if name else None
+    m = NetworkModel(params=params, rng=seed) if name else NetworkModel(rng=seed, **overrides)
+    if dense_below is not None:
+        m.rel.dense_below = dense_below
+    return m
+
+
+def assert_same(fast: Snapshot, ref: Snapshot, where: str) -> None:
+    for field in dataclasses.fields(Snapshot):
+        a, b = getattr(fast, field.name), getattr(ref, field.name)
+        assert a == pytest.approx(b, rel=TOL, abs=TOL), f"{field.name} at {where}: {a} != {b}"
+        if isinstance(b, int):
+            assert a == b, f"{field.name} at {where}"
+
+
+def run_and_compare(m: NetworkModel, weeks: int = WEEKS, every: int = 1) -> int:
+    """Step ``m`` and compare the model's snapshot with the reference every ``every`` weeks;
+    returns the number of comparisons made while the running sums were in use.
+    """
+    assert_same(m.snapshot(), Snapshot.dense(m), "week 0")
+    tracked = 0
+    for week in range(1, weeks + 1):
+        m.step()
+        if week % every == 0 or not m.running:
+            # The model's own snapshot (the one recorded this week, if it recorded).
+            assert_same(m.snapshot(), Snapshot.dense(m), f"week {m.steps}")
+            tracked += bool(m.rel._tracking)
+        if not m.running:
+            break
+    return tracked
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("seed", [1, 2])
+def test_incremental_equals_dense_every_week(case: str, seed: int) -> None:
+    name, overrides, ends = CASES[case]
+    m = make(name, overrides, seed)
+    tracked = run_and_compare(m)
+    assert tracked > 0, "the running sums were never in use"
+    if ends:
+        assert m.ended_at is not None and m.ended_at < WEEKS, "the network should end early"
+    df = m.datacollector.get_model_vars_dataframe()
+    assert len(df) > 1
+
+
+def test_recorded_rows_equal_dense() -> None:
+    """The data collector's rows are the incremental values, and they match the reference."""
+    m = make(None, {**SMALL, "turnover_per_year": 0.8}, seed=5)
+    ref = [Snapshot.dense(m)]
+    for _ in range(60):
+        m.step()
+        ref.append(Snapshot.dense(m))
+    df = m.datacollector.get_model_vars_dataframe()
+    for row, snap in zip(df.itertuples(), ref, strict=True):
+        assert row.step == snap.step
+        for name in ("mean_familiarity", "mean_trust", "trust_density",
+                     "largest_component_share", "cross_org_ties"):
+            assert getattr(row, name) == pytest.approx(getattr(snap, name), rel=TOL, abs=TOL), name
+
+
+def test_sparse_recording_many_changes_between_calls() -> None:
+    """Recording every few weeks: more status changes per call, including full rebuilds."""
+    m = make(None, {**SMALL, "turnover_per_year": 0.8, "share_recruiters": 0.5,
+                    "recruit_rate": 0.2, "record_every": 7}, seed=3)
+    assert run_and_compare(m, weeks=150, every=7) > 0
+
+
+def test_larger_network_switches_to_running_sums_by_itself() -> None:
+    """At the shipped threshold a 200-person network keeps running sums without being told."""
+    m = make(None, {"n_organisations": 40, "participants_per_organisation": 5,
+                    "coordination_budget_eur": 12_500.0, "turnover_per_year": 0.3}, seed=4,
+             dense_below=None)
+    assert run_and_compare(m, weeks=25) > 0
+
+
+def test_same_seed_same_rows_with_and_without_running_sums() -> None:
+    """How the pair statistics are computed does not touch the random draws."""
+    dense = make(None, {**SMALL, "turnover_per_year": 0.8}, seed=8, dense_below=10**9)
+    fast = make(None, {**SMALL, "turnover_per_year": 0.8}, seed=8)
+    dense.run_for(50)
+    fast.run_for(50)
+    a = dense.datacollector.get_model_vars_dataframe()
+    b = fast.datacollector.get_model_vars_dataframe()
+    assert a.drop(columns=["mean_familiarity", "mean_trust"]).equals(
+        b.drop(columns=["mean_familiarity", "mean_trust"]))
+    np.testing.assert_allclose(a[["mean_familiarity", "mean_trust"]],
+                               b[["mean_familiarity", "mean_trust"]], rtol=TOL, atol=TOL)
+
+
+# ---------------------------------------------------------------------------- the store itself
+def brute(rel: Relations, slots: np.ndarray, now: int) -> tuple[float, float, set]:
+    fam, trust = rel.block(slots, slots, now)
+    off = ~np.eye(slots.size, dtype=bool)
+    r, c = np.nonzero((trust >= rel.tie_threshold) & off)
+    return (float(fam[off].sum()), float((trust[off] - rel.prior).sum()),
+            set(zip(slots[r].tolist(), slots[c].tolist(), strict=True)))
+
+
+@pytest.mark.parametrize("prior", [0.15, 0.5])
+@pytest.mark.parametrize("seed", range(4))
+def test_relations_bookkeeping_random_writes(seed: int, prior: float) -> None:
+    """Random settled writes with duplicate pairs, block writes, resets, growth and changing
+    tracked sets.
+    """
+    rng = np.random.default_rng(seed)
+    cap, used = 8, 6
+    first_cap = cap
+    rel = Relations(cap, 4, prior, 5.0, 7.0, tie_threshold=0.4)
+    rel.dense_below = 0
+    start = rng.choice([True, False], size=(used, used))
+    rel.set_block(np.arange(used), np.where(start, 0.6, 0.0), np.where(start, 0.5, prior), 0)
+    for now in range(1, 80):
+        if rng.random() < 0.05 and used == cap:
+            rel.grow(2 * cap, now)
+            cap *= 2
+        used = min(cap, used + int(rng.random() < 0.3))
+        for _ in range(rng.integers(0, 4)):
+            k = int(rng.integers(1, 12))
+            i, j = rng.integers(used, size=k), rng.integers(used, size=k)
+            i, j = np.concatenate((i, i[:2])), np.concatenate((j, j[:2]))  # duplicates
+            rel.settle(i, j, now)
+            f = rel.F[i, j]
+            rel.set_familiarity(i, j, f + 0.3 * rng.random(i.size) * (1 - f), now)
+            t = rel.T[i, j]
+            rel.set_trust(i, j, np.clip(t + rng.normal(0.1, 0.2, i.size), 0, 1), now)
+        if rng.random() < 0.1:
+            block = np.sort(rng.choice(used, size=3, replace=False))
+            rel.set_block(block, rng.random((3, 3)), rng.random((3, 3)), now)
+        if rng.random() < 0.2:
+            # Below the first capacity: knowledge K is grown by the model, not by grow().
+            rel.reset(int(rng.integers(first_cap)), now)
+        if rng.random() < 0.7:  # not every week: changes accumulate between calls
+            slots = np.flatnonzero(rng.random(used) < 0.7)
+            sum_f, sum_t, ties = brute(rel, slots, now)
+            got_f, got_t = rel.pair_sums(slots, now)
+            assert got_f == pytest.approx(sum_f, rel=TOL, abs=TOL)
+            assert got_t == pytest.approx(sum_t, rel=TOL, abs=TOL)
+            i, j = rel.ties_among(slots, now)
+            assert len(i) == len(ties) and set(zip(i.tolist(), j.tolist(), strict=True)) == ties
