@@ -40,10 +40,19 @@ _PROFESSIONAL_KINDS = np.array([k for k in OrgKind if k is not OrgKind.RESIDENT_
 _ENDING = (Lifecycle.PROJECT, Lifecycle.CLIENT_PROCESS)
 _NEVER = -10_000  # "week" of a last attendance that never happened
 _SPEND_ITEMS = ("coordinator_hours", "rooms", "coffee", "travel", "channels")
+# Normal draws per newcomer: person-level skill, the four cornerstones, commitment, autonomy.
+_NORMALS_PER_PERSON = 7
+# Roles in the order of their cumulative shares (conveners, then seekers, then the rest).
+_ROLE_BY_SHARE = np.array([Role.CONVENER, Role.SEEKER, Role.CONTRIBUTOR], dtype=np.int8)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    """Clip to [0, 1] (np.clip's result, without its per-call overhead on small arrays)."""
+    return np.minimum(np.maximum(x, 0.0), 1.0)
 
 
 class NetworkModel(mesa.Model):
@@ -107,6 +116,12 @@ class NetworkModel(mesa.Model):
         self._snapshot_cache: Snapshot | None = None
 
         self.n_circles = max(1, -(-self.initial_size // p.max_meeting_size))
+        # A newcomer is a convener below the first cumulative role share, a seeker below the
+        # second, else a contributor; and has each strength (columns of the strengths array)
+        # with its share.
+        self._role_bounds = np.array([p.share_conveners, p.share_conveners + p.share_seekers])
+        self._strength_shares = np.array([getattr(p, _STRENGTH_SHARES[s]) if s in _STRENGTH_SHARES
+                                          else 0.0 for s in Strength])
         self._next_circle = 0
         self._create_population(n_res)
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
@@ -192,9 +207,7 @@ class NetworkModel(mesa.Model):
             setattr(self, name, grown)
         rel = self.rel
         rel.grow(new, self.steps)
-        k = np.zeros((new, rel.K.shape[1]))
-        k[:old] = rel.K
-        rel.K = k
+        rel.grow_knowledge(new, self.org_capacity)
         self.agent_at.extend([None] * (new - old))
         self.capacity = new
         return True
@@ -206,9 +219,7 @@ class NetworkModel(mesa.Model):
             grown = np.zeros(new, dtype=arr.dtype)
             grown[: arr.size] = arr
             setattr(self, name, grown)
-        k = np.zeros((self.rel.K.shape[0], new))
-        k[:, : self.org_capacity] = self.rel.K
-        self.rel.K = k
+        self.rel.grow_knowledge(self.capacity, new)
         self.org_capacity = new
 
     def _add_organisation(self, kind: OrgKind) -> int:
@@ -217,6 +228,7 @@ class NetworkModel(mesa.Model):
             self._grow_orgs()
         o = self.n_orgs
         self.n_orgs += 1
+        self.rel.add_organisation()
         self.org_kind[o] = kind
         spread = max(0.0, 1.0 + p.time_allocation_spread * self.rng.standard_normal())
         self.org_time[o] = p.time_allocation_hours * spread
@@ -226,62 +238,85 @@ class NetworkModel(mesa.Model):
         self.org_agents.append(Organisation(self, o, kind))
         return o
 
-    def _add_participant(self, o: int, commitment: float, slot: int | None = None) -> int | None:
-        """Seat a new person for organisation ``o`` (in ``slot`` when replacing someone)."""
-        p = self.params
-        if slot is None:
-            if self.used >= self.capacity and not self._grow():
-                return None
-            slot = self.used
-            self.used += 1
-        rng = self.rng
-        u = rng.random()
-        self.role[slot] = (Role.CONVENER if u < p.share_conveners else
-                           Role.SEEKER if u < p.share_conveners + p.share_seekers else Role.CONTRIBUTOR)
-        shares = np.array([getattr(p, _STRENGTH_SHARES[s]) if s in _STRENGTH_SHARES else 0.0
-                           for s in Strength])
-        self.strengths[slot] = rng.random(len(Strength)) < shares
-        person = p.dialogue_skill_sd * rng.standard_normal()
+    def _add_participant(self, o: int, commitment: float) -> int | None:
+        """Seat a new person for organisation ``o`` in a fresh slot (None if the network is full)."""
+        slots = self._add_participants(o, 1, commitment)
+        return int(slots[0]) if slots.size else None
+
+    def _add_participants(self, o: int, count: int, commitment: float) -> np.ndarray:
+        """Seat ``count`` new people for organisation ``o`` in fresh slots; fewer if the
+        network is full (at ``max_participants``).
+        """
+        while self.used + count > self.capacity and self._grow():
+            pass
+        count = max(0, min(count, self.capacity - self.used))
+        slots = np.arange(self.used, self.used + count)
+        self.used += count
+        self._seat(slots, np.full(count, o, dtype=np.int64), commitment)
+        return slots
+
+    def _seat(self, slots: np.ndarray, orgs: np.ndarray, commitment: float) -> None:
+        """Seat newcomers in distinct ``slots`` for organisations ``orgs`` (a replaced person's
+        slot is reused, S18).
+
+        Each person's draws are taken in turn, in the order a person seated alone
+        would take them (uniforms for role and strengths, then normals for skill,
+        commitment and autonomy), so seating people together or one by one gives
+        the same run; the array writes are then done once for all of them.
+        """
+        p, rng = self.params, self.rng
+        n = slots.size
+        if n == 0:
+            return
+        uniforms = np.empty((n, 1 + len(Strength)))  # role, then one per strength
+        normals = np.empty((n, _NORMALS_PER_PERSON))
+        for k in range(n):
+            uniforms[k] = rng.random(uniforms.shape[1])
+            normals[k] = rng.standard_normal(_NORMALS_PER_PERSON)
+        self.role[slots] = _ROLE_BY_SHARE[np.searchsorted(self._role_bounds, uniforms[:, 0],
+                                                          side="right")]
+        self.strengths[slots] = uniforms[:, 1:] < self._strength_shares
+        person = p.dialogue_skill_sd * normals[:, 0]
         # A person-level skill plus a smaller spread across the four cornerstones.
-        self.dialogue[slot] = np.clip(p.dialogue_skill_mean + person
-                                      + p.dialogue_skill_sd / 2 * rng.standard_normal(4), 0, 1)
-        self.present[slot] = True
-        self.org[slot] = o
-        self.circle[slot] = self._next_circle
-        self._next_circle = (self._next_circle + 1) % self.n_circles
-        self.resident[slot] = self.org_kind[o] == OrgKind.RESIDENT_ASSOCIATION
-        self.commitment[slot] = np.clip(commitment + p.person_sd * rng.standard_normal(), 0, 1)
-        self.autonomy_base[slot] = np.clip(1.0 - p.person_sd * abs(rng.standard_normal()), 0, 1)
-        self.autonomy[slot] = self.autonomy_base[slot] * (1 - p.structure * p.structure_autonomy_loss)
-        self.purpose[slot] = self.goal_clarity
-        self.skill_use[slot] = self.skill_use_start
+        self.dialogue[slots] = _unit(p.dialogue_skill_mean + person[:, None]
+                                     + p.dialogue_skill_sd / 2 * normals[:, 1:5])
+        self.present[slots] = True
+        self.org[slots] = orgs
+        self.circle[slots] = (self._next_circle + np.arange(n)) % self.n_circles
+        self._next_circle = (self._next_circle + n) % self.n_circles
+        self.resident[slots] = self.org_kind[orgs] == OrgKind.RESIDENT_ASSOCIATION
+        self.commitment[slots] = _unit(commitment + p.person_sd * normals[:, 5])
+        base = _unit(1.0 - p.person_sd * np.abs(normals[:, 6]))
+        self.autonomy_base[slots] = base
+        self.autonomy[slots] = base * (1 - p.structure * p.structure_autonomy_loss)
+        self.purpose[slots] = self.goal_clarity
+        self.skill_use[slots] = self.skill_use_start
         for arr in (self.value_ema, self.value_cum, self.hours_ema, self.tie_ema):
-            arr[slot] = 0.0
-        self.dormant_weeks[slot] = 0
-        self.collaborated[slot] = False
-        self.met[slot] = False
-        self.contacts[slot] = 0
-        self.groups_joined[slot] = 0
-        self.last_attended[slot] = _NEVER
-        self.rel.reset(slot, self.steps)
-        self.rel.K[slot, o] = 1.0
-        self._set_status(np.array([slot]))
-        old = self.agent_at[slot]
-        if old is not None:
-            old.remove()
-        self.agent_at[slot] = Participant(self, slot, self.org_agents[o])
-        return slot
+            arr[slots] = 0.0
+        self.dormant_weeks[slots] = 0
+        self.collaborated[slots] = False
+        self.met[slots] = False
+        self.contacts[slots] = 0
+        self.groups_joined[slots] = 0
+        self.last_attended[slots] = _NEVER
+        self.rel.reset(slots, self.steps, self.used)
+        self.rel.forget_knowledge(slots, orgs)
+        self._set_status(slots)
+        for slot, o in zip(slots.tolist(), orgs.tolist(), strict=True):
+            old = self.agent_at[slot]
+            if old is not None:
+                old.remove()
+            self.agent_at[slot] = Participant(self, slot, self.org_agents[o])
 
     def _create_population(self, n_res: int) -> None:
         p, rng = self.params, self.rng
         for _ in range(p.n_organisations):
             self._add_organisation(OrgKind(int(rng.choice(_PROFESSIONAL_KINDS))))
-            for _ in range(p.participants_per_organisation):
-                self._add_participant(self.n_orgs - 1, p.initial_commitment)
+            self._add_participants(self.n_orgs - 1, p.participants_per_organisation,
+                                   p.initial_commitment)
         if n_res:
             o = self._add_organisation(OrgKind.RESIDENT_ASSOCIATION)
-            for _ in range(n_res):
-                self._add_participant(o, p.initial_commitment)
+            self._add_participants(o, n_res, p.initial_commitment)
         # Colleagues know each other; across organisations only a few do (never
         # assume that everyone knows everyone, Jarvensivu 2019).
         idx = np.arange(self.used)
@@ -297,7 +332,7 @@ class NetworkModel(mesa.Model):
         rows, cols = np.nonzero(known)
         know[rows, self.org[cols]] = p.acquaintance_knowledge
         know[idx, self.org[idx]] = 1.0
-        self.rel.K[: self.used, : self.n_orgs] = know
+        self.rel.set_knowledge_rows(idx, know)
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -577,8 +612,7 @@ class NetworkModel(mesa.Model):
         self._goal_work(a, groups)
         if p.rotating_meeting and self.n_orgs:
             self.host = (self.host + 1) % self.n_orgs
-            k = self.rel.K
-            k[a, self.host] += p.rotating_knowledge_gain * (1 - k[a, self.host])
+            self.rel.close_knowledge_gaps(a, self.host, p.rotating_knowledge_gain)
         self._purpose_value(groups)
 
     def _conversation_groups(self, known: np.ndarray, first: np.ndarray, p_incumbent: float,
@@ -663,8 +697,7 @@ class NetworkModel(mesa.Model):
         self._since_record["breaches"] += n_breach
         # Knowledge of the partner's organisation flows along trusted ties (S9, S18).
         o = self.org[j]
-        gain_k = p.knowledge_flow * rel.T[i, j] * (1 - rel.K[i, o])
-        np.maximum.at(rel.K, (i, o), rel.K[i, o] + gain_k)
+        rel.close_knowledge_gaps(i, o, p.knowledge_flow * rel.T[i, j])
         trust_now = rel.T[i, j]
         # Running average of how trusted one's partners are: the social side of commitment (S18).
         mean_trust = np.bincount(i, weights=trust_now, minlength=self.capacity)
@@ -692,11 +725,11 @@ class NetworkModel(mesa.Model):
     def relay(self) -> None:
         """The coordinator and brokers pass on and condense what is going on (S24, S26)."""
         p, rng = self.params, self.rng
-        k = self.rel.K
+        rel = self.rel
         members = self.members()
         if self.relay_paid:
             reached = members[self.status[members] <= Status.PERIPHERAL]
-            k[reached, : self.n_orgs] += p.relay_gain * p.facilitation * (1 - k[reached, : self.n_orgs])
+            rel.relax_knowledge(reached, p.relay_gain * p.facilitation)
         active = self.active_slots()
         brokers = active[self.strengths[active, Strength.BROKER]]
         if brokers.size == 0 or p.broker_contacts_per_week == 0 or members.size < 2:
@@ -709,16 +742,12 @@ class NetworkModel(mesa.Model):
         b, c = b[trusted], c[trusted]
         if b.size == 0:
             return
-        cols = slice(0, self.n_orgs)
-        w = (p.broker_gain * self.rel.trust(c, b, self.steps))[:, None]
+        w = p.broker_gain * rel.trust(c, b, self.steps)
         # The broker gathers what the contact's organisation is doing ...
-        oc = self.org[c]
-        gather = p.broker_gain * self.rel.trust(b, c, self.steps) * (1 - k[b, oc])
-        np.maximum.at(k, (b, oc), k[b, oc] + gather)
-        # ... and passes on, condensed, what it knows of all organisations.
-        update = k[c, cols] + w * np.maximum(0.0, k[b, cols] - k[c, cols])
-        # A contact reached by several brokers keeps the best update.
-        np.maximum.at(k, (c[:, None], np.arange(self.n_orgs)[None, :]), update)
+        rel.close_knowledge_gaps(b, self.org[c], p.broker_gain * rel.trust(b, c, self.steps))
+        # ... and passes on, condensed, what it knows of all organisations; a contact
+        # reached by several brokers keeps the best update.
+        rel.pass_on_knowledge(b, c, w)
         np.add.at(self.contacts, b, 1)
 
     # ------------------------------------------------------------------ 5 collaborate
@@ -873,7 +902,7 @@ class NetworkModel(mesa.Model):
         # The case needs some other organisation.
         target = rng.integers(self.n_orgs - 1, size=who.size)
         target = np.where(target >= self.org[who], target + 1, target)
-        known = self.rel.K[who, target] >= p.knowledge_threshold
+        known = self.rel.knowledge(who, target) >= p.knowledge_threshold
         who, target = who[known], target[known]
         # The people of each target organisation, as a padded table (-1 = no one).
         roster = self._roster()
@@ -951,14 +980,12 @@ class NetworkModel(mesa.Model):
         """Knowledge goes out of date and the shared goal blurs without goal work (S9, S36).
 
         Familiarity and trust decay lazily (see :class:`Relations`): their elapsed
-        decay is applied when a pair is next read or touched.
+        decay is applied when a pair is next read or touched. Knowledge ages as a
+        factor on each present person's row, kept as the row's pending map and
+        applied when an entry is read or written.
         """
         p = self.params
-        k = self.rel.K
-        members = self.members()
-        cols = slice(0, self.n_orgs)
-        k[members, cols] *= 0.5 ** (1.0 / p.knowledge_half_life_weeks)
-        k[members, self.org[members]] = 1.0  # one knows one's own organisation
+        self.rel.scale_knowledge(self.members(), 0.5 ** (1.0 / p.knowledge_half_life_weeks))
         self.goal_clarity *= 1.0 - p.purpose_decay
 
     # ------------------------------------------------------------------ 8 churn
@@ -979,8 +1006,8 @@ class NetworkModel(mesa.Model):
         # Staff turnover: the seat passes to a newcomer who knows no one (memory loss).
         members = self.members()
         weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)
-        for slot in members[rng.random(members.size) < weekly]:
-            self._add_participant(int(self.org[slot]), p.newcomer_commitment, slot=int(slot))
+        replaced = members[rng.random(members.size) < weekly]
+        self._seat(replaced, self.org[replaced], p.newcomer_commitment)
         if self.ended_at is not None:
             return
         active = self.active_slots()

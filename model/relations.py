@@ -9,8 +9,16 @@ or touched (``settle``). The submodels use only the methods below, so a
 sparse store could replace the dense arrays without touching them.
 
 Knowledge ``K[i, o]`` — how well participant i knows what organisation o
-currently does (S9) — is participant-by-organisation and small; it ages by a
-dense weekly factor.
+currently does (S9) — changes mostly by whole rows: the weekly ageing
+multiplies a row by a factor and the coordinator's relay closes a share of
+every gap in a row. Both are affine maps of a row (``k -> a k + b``), which
+compose, so each row keeps stored values ``S[i, :]`` and one pending map in
+the form ``K[i, o] = a_i (S[i, o] + c_i)``, except that one always knows one's
+own organisation (``K[i, own_i] = 1``, applied when read). Ageing is then
+``a_i *= factor``, a relay closing share g is ``a_i *= 1 - g; c_i += g / a_i``,
+an entry write stores ``v / a_i - c_i``, and a new organisation's column
+stores ``-c_i``, which reads as exactly 0. A row is rebased (``S <- a (S + c)``,
+``a = 1, c = 0``) when it is set outright or ``a_i`` gets small.
 """
 
 from __future__ import annotations
@@ -22,6 +30,9 @@ import numpy as np
 _TIE_MARGIN = 1e-9
 # Below this many active pairs, pair sums are read from the block: as cheap as keeping them.
 DENSE_BELOW = 4096
+# Rebase a knowledge row once its pending scale falls below this: far from
+# underflow and from large stored values, and rare (twenty half-lives of knowledge).
+KNOWLEDGE_REBASE_SCALE = 2.0**-20
 
 
 class Relations:
@@ -41,20 +52,34 @@ class Relations:
         horizon: Longest gap (weeks) for which decay factors are tabulated;
             longer gaps use the last entry's formula.
         tie_threshold: Trust at which a relation is a tie; None keeps no tie candidates.
+        rebase_below: Pending knowledge scale below which a row is rebased.
 
     Attributes:
         dense_below: Pair sums over fewer pairs than this are read from the block instead of
             kept up to date (tests set 0 to exercise the running sums at any size).
+        own: Organisation of the person in each slot (known at 1).
+        n_known: Organisation columns in use (organisations in the network).
     """
 
     def __init__(self, capacity: int, org_capacity: int, trust_prior: float,
                  familiarity_half_life: float, trust_half_life: float, horizon: int = 4096,
-                 tie_threshold: float | None = None):
+                 tie_threshold: float | None = None,
+                 rebase_below: float = KNOWLEDGE_REBASE_SCALE):
         self.prior = trust_prior
         self.F = np.zeros((capacity, capacity))
         self.T = np.full((capacity, capacity), trust_prior)
         self.last = np.zeros((capacity, capacity), dtype=np.int32)
-        self.K = np.zeros((capacity, org_capacity))
+        # Knowledge: stored values and each row's pending map a (S + c) (module docstring).
+        self._k = np.zeros((capacity, org_capacity))
+        self._ka = np.ones(capacity)
+        self._kc = np.zeros(capacity)
+        self.own = np.zeros(capacity, dtype=np.int64)
+        self.n_known = 0
+        # Row sums of S over the columns in use, for the coverage reporter: a row written
+        # since the last sum is marked stale and summed again (a fifth of the rows a week).
+        self._ksum = np.zeros(capacity)
+        self._kstale = np.zeros(capacity, dtype=bool)
+        self._rebase_below = rebase_below
         gaps = np.arange(horizon + 1, dtype=float)
         # Tabulated factors turn a power per pair into a gather.
         self._f_decay = 0.5 ** (gaps / familiarity_half_life)
@@ -107,20 +132,32 @@ class Relations:
         fd, td = self._factors(now - self.last[ix])
         return self.F[ix] * fd, self.prior + (self.T[ix] - self.prior) * td
 
-    def reset(self, slot: int, now: int) -> None:
-        """Forget everything about a slot: a newcomer who knows no one and whom no one knows."""
+    def reset(self, slot: int | np.ndarray, now: int, used: int | None = None) -> None:
+        """Forget everything about slots: newcomers who know no one and whom no one knows.
+
+        Args:
+            slot: One slot or an array of distinct slots.
+            now: The current week.
+            used: Slots ever used; pairs with later slots are left alone (each
+                such slot is reset itself when first used), which keeps a
+                newcomer's column write to the part of the arrays in use.
+        """
+        slots = np.atleast_1d(np.asarray(slot, dtype=np.int64))
+        if slots.size == 0:
+            return
         if self._tracking:
-            if self._tracked[slot]:
-                self._add_rows(np.array([slot]), np.array([-1.0]), now)
-            self._cols[:, slot] = 0.0  # no one knows the newcomer, or trusts them beyond the prior
-        self._written = max(self._written, slot + 1)
-        self.F[slot, :] = 0.0
-        self.F[:, slot] = 0.0
-        self.T[slot, :] = self.prior
-        self.T[:, slot] = self.prior
-        self.last[slot, :] = now
-        self.last[:, slot] = now
-        self.K[slot, :] = 0.0
+            leaving = slots[self._tracked[slots]]
+            if leaving.size:
+                self._add_rows(leaving, -np.ones(leaving.size), now)
+            self._cols[:, slots] = 0.0  # no one knows the newcomers, or trusts them beyond the prior
+        self._written = max(self._written, int(slots.max()) + 1)
+        n = self.F.shape[0] if used is None else used
+        self.F[slot, :n] = 0.0
+        self.F[:n, slot] = 0.0
+        self.T[slot, :n] = self.prior
+        self.T[:n, slot] = self.prior
+        self.last[slot, :n] = now
+        self.last[:n, slot] = now
 
     # ------------------------------------------------------------------ writes
     def set_familiarity(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> None:
@@ -324,3 +361,144 @@ class Relations:
         member[slots] = True
         among = member[i] & member[j]
         return i[among], j[among]
+
+    # ------------------------------------------------------------------ knowledge
+    def grow_knowledge(self, capacity: int, org_capacity: int) -> None:
+        """Enlarge the knowledge store to ``capacity`` slots and ``org_capacity`` organisations."""
+        rows, cols = self._k.shape
+        k = np.zeros((capacity, org_capacity))
+        k[:rows, :cols] = self._k
+        self._k = k
+        if capacity > rows:
+            extra = capacity - rows
+            self._ka = np.concatenate([self._ka, np.ones(extra)])
+            self._kc = np.concatenate([self._kc, np.zeros(extra)])
+            self._ksum = np.concatenate([self._ksum, np.zeros(extra)])
+            self._kstale = np.concatenate([self._kstale, np.zeros(extra, dtype=bool)])
+            self.own = np.concatenate([self.own, np.zeros(extra, dtype=self.own.dtype)])
+
+    def add_organisation(self) -> None:
+        """Open the next organisation column; everyone's knowledge of it starts at 0."""
+        if self.n_known >= self._k.shape[1]:
+            raise IndexError("no free organisation column: grow_knowledge first")
+        self._k[:, self.n_known] = -self._kc  # a (S + c) = a (-c + c) = 0 exactly
+        self._ksum -= self._kc
+        self.n_known += 1
+
+    def forget_knowledge(self, slots: np.ndarray, own: np.ndarray) -> None:
+        """Newcomers in ``slots`` know nothing but their own organisations ``own``."""
+        self._k[slots, :] = 0.0
+        self._k[slots, own] = 1.0
+        self._ka[slots] = 1.0
+        self._kc[slots] = 0.0
+        self._ksum[slots] = 1.0
+        self._kstale[slots] = False
+        self.own[slots] = own
+
+    def knowledge(self, rows: np.ndarray, cols: np.ndarray | int) -> np.ndarray:
+        """Current knowledge ``K[rows, cols]`` entry by entry (indices broadcast together)."""
+        v = self._ka[rows] * (self._k[rows, cols] + self._kc[rows])
+        return np.where(cols == self.own[rows], 1.0, v)
+
+    def knowledge_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Current knowledge of ``rows`` of every organisation, shape (rows, n_known)."""
+        v = self._unpinned_rows(rows)
+        v[np.arange(v.shape[0]), self.own[rows]] = 1.0
+        return v
+
+    def _unpinned_rows(self, rows: np.ndarray) -> np.ndarray:
+        return self._ka[rows, None] * (self._k[rows, : self.n_known] + self._kc[rows, None])
+
+    def knowledge_sums(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """For each of ``rows``, the sum of its knowledge over the distinct organisations
+        ``cols``, leaving out its own organisation.
+
+        Works on row sums of the stored values and the row maps (``sum_o a (S + c) =
+        a (sum_o S + n c)``) instead of a gathered block.
+        """
+        stale = np.flatnonzero(self._kstale)
+        if stale.size:
+            self._ksum[stale] = self._k[stale, : self.n_known].sum(axis=1)
+            self._kstale[stale] = False
+        stored = self._ksum[rows]
+        n = cols.size
+        if n < self.n_known:  # leave out the organisations not asked for
+            pick = np.ones(self.n_known, dtype=bool)
+            pick[cols] = False
+            stored = stored - self._k[rows[:, None], np.flatnonzero(pick)].sum(axis=1)
+            own_in = ~pick[self.own[rows]]
+        else:
+            own_in = True
+        # One's own organisation reads as 1 whatever is stored there; leave it out too.
+        own = self.own[rows]
+        stored = np.where(own_in, stored - self._k[rows, own], stored)
+        return self._ka[rows] * (stored + (n - own_in) * self._kc[rows])
+
+    def set_knowledge_rows(self, rows: np.ndarray, values: np.ndarray) -> None:
+        """Set whole rows of knowledge (distinct ``rows``; ``values`` is rows x n_known)."""
+        self._k[rows, : self.n_known] = values
+        self._ka[rows] = 1.0
+        self._kc[rows] = 0.0
+        self._kstale[rows] = True
+
+    def close_knowledge_gaps(self, rows: np.ndarray, cols: np.ndarray | int,
+                             share: np.ndarray | float) -> None:
+        """``K[r, c] <- K[r, c] + share (1 - K[r, c])`` entry by entry (indices and shares
+        broadcast together); a repeated entry takes its largest share.
+        """
+        a = self._ka[rows]
+        stored = self._k[rows, cols]
+        gap = 1.0 - a * (stored + self._kc[rows])
+        # In stored terms the new value is S + share gap / a; one's own organisation reads
+        # as 1 whatever is stored there, so it needs no exception here.
+        np.maximum.at(self._k, (rows, cols), stored + share * gap / a)
+        self._kstale[rows] = True
+
+    def pass_on_knowledge(self, sources: np.ndarray, targets: np.ndarray, share: np.ndarray) -> None:
+        """Each target catches up part of the way to its source, organisation by organisation:
+        ``K[t, :] <- K[t, :] + share max(0, K[s, :] - K[t, :])``, all read before any is
+        written; a target reached several times keeps the elementwise largest update.
+        """
+        n = targets.size
+        if n == 0:
+            return
+        both = np.concatenate((targets, sources))
+        a, c = self._ka[both, None], self._kc[both, None]
+        k = a * (self._k[both, : self.n_known] + c)
+        k[np.arange(2 * n), self.own[both]] = 1.0
+        k_t = k[:n]
+        update = k_t + share[:, None] * np.maximum(0.0, k[n:] - k_t)
+        stored = update / a[:n] - c[:n]
+        if len(set(targets.tolist())) < n:
+            # Updates never lower knowledge (share >= 0), so the largest one per entry is
+            # the maximum with what is stored; flat indices take ufunc.at's fast path (the
+            # store is allocated C-contiguous, so reshape gives a view).
+            width = self._k.shape[1]
+            flat = targets[:, None] * width + np.arange(self.n_known)
+            np.maximum.at(self._k.reshape(-1), flat.ravel(), stored.ravel())
+        else:
+            self._k[targets, : self.n_known] = stored
+        self._kstale[targets] = True
+
+    def scale_knowledge(self, rows: np.ndarray, factor: float) -> None:
+        """``K[r, :] <- factor K[r, :]`` for distinct ``rows`` (own organisation stays 1)."""
+        a = self._ka[rows] * factor
+        self._ka[rows] = a
+        small = a < self._rebase_below
+        if small.any():
+            # A vanishing scale would blow up stored writes (v / a - c); bake the map in.
+            r = rows[small]
+            self.set_knowledge_rows(r, self._unpinned_rows(r))
+
+    def relax_knowledge(self, rows: np.ndarray, gain: float) -> None:
+        """``K[r, :] <- K[r, :] + gain (1 - K[r, :])`` for distinct ``rows``."""
+        a = self._ka[rows] * (1.0 - gain)
+        small = a < self._rebase_below
+        if small.any():
+            # Too small a scale (0 when the gap closes at once): apply to the rows themselves.
+            r = rows[small]
+            k = self._unpinned_rows(r)
+            self.set_knowledge_rows(r, k + gain * (1.0 - k))
+            rows, a = rows[~small], a[~small]
+        self._ka[rows] = a
+        self._kc[rows] += gain / a

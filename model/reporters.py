@@ -171,17 +171,15 @@ def knowledge_coverage(model: NetworkModel) -> float:
     know what o2 currently does (S9).
     """
     m = model.members()
-    orgs = np.unique(model.org[m])
+    org = model.org[m]
+    size = np.bincount(org, minlength=model.n_orgs)
+    orgs = np.flatnonzero(size)
     if orgs.size < 2:
         return 0.0
-    # Each organisation's people in a row, then one segment sum per organisation.
-    order = np.argsort(model.org[m], kind="stable")
-    people = m[order]
-    starts = np.searchsorted(model.org[people], orgs)
-    k = model.rel.K[people][:, orgs]
-    per_org = np.add.reduceat(k, starts, axis=0) / np.diff(np.append(starts, people.size))[:, None]
-    off = ~np.eye(orgs.size, dtype=bool)
-    return float(per_org[off].mean())
+    # The mean over pairs (o1, o2) of o1's mean is a sum over people, each weighted by one
+    # over its organisation's size, of its knowledge of the other organisations.
+    others = model.rel.knowledge_sums(m, orgs)
+    return float((others / size[org]).sum() / (orgs.size * (orgs.size - 1)))
 
 
 def meetings_held(model: NetworkModel) -> int:

@@ -33,7 +33,8 @@ def check_invariants(m: NetworkModel) -> None:
     fam, trust = m.rel.block(present, present, m.steps)
     assert np.all((fam >= 0) & (fam <= 1)) and np.all((trust >= 0) & (trust <= 1))
     assert np.allclose(fam, fam.T), "familiarity must stay symmetric"
-    k = m.rel.K[np.ix_(present, np.arange(m.n_orgs))]
+    k = m.rel.knowledge_rows(present)
+    assert k.shape == (present.size, m.n_orgs)
     assert np.all((k >= 0) & (k <= 1 + 1e-12))
     assert np.all(k[np.arange(present.size), m.org[present]] == 1.0)
     # Counts: agents, statuses and arrays tell the same story.

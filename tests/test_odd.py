@@ -37,7 +37,7 @@ EXTERNAL_NAMES = {
 # Math subscripts: c_i, F_ij, hours_ema_i, ...; the stem must be a code name or a symbol
 # the ODD defines in its formulas.
 SUBSCRIPT = re.compile(r"_(?:i|j|k|ij|b|c)$")
-SYMBOLS = {"c", "b", "d", "dq", "alloc", "benefit", "logit", "hours"}
+SYMBOLS = {"a", "c", "b", "d", "dq", "alloc", "benefit", "logit", "hours"}
 
 
 def _load_param_table() -> ModuleType:

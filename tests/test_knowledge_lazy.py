@@ -1,0 +1,292 @@
+"""Lazy knowledge K (row maps in :class:`Relations`) against the dense updates it replaced.
+
+``DenseChecked`` is a ``Relations`` that also keeps the old dense ``K`` array
+and replays every knowledge operation on it with the old code's formulas
+(``decay``: multiply the rows and pin one's own organisation to 1; relay:
+``K += g (1 - K)`` on the rows; encounters, broker gathers and rotating
+meetings: ``np.maximum.at(K, (i, o), K + share (1 - K))``; the broker's pass-on:
+``np.maximum.at`` of the update on whole rows; newcomers: row 0 and own
+organisation 1). After each operation it compares the lazy values (every
+seated row, every organisation in use), the cached row sums and every value
+read with the dense ones. The model runs with it in lockstep over scenarios
+that exercise each path, and so do random operation sequences.
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from model import NetworkModel, reporters
+from model.relations import Relations
+
+TOL = 1e-9  # lazy and dense differ by float rounding only
+SMALL = {"n_organisations": 6, "participants_per_organisation": 3}
+WEEKS = 90
+
+
+class DenseChecked(Relations):
+    """Relations with a dense reference K updated in lockstep and checked after every operation.
+
+    Attributes:
+        dense: The reference K (capacity x organisation capacity).
+        ops: How often each operation (and each special path) ran.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.dense = np.zeros_like(self._k)
+        self.seated = np.zeros(self._k.shape[0], dtype=bool)
+        self.ops: collections.Counter[str] = collections.Counter()
+        self._depth = 0
+
+    def _run(self, name: str, call: Callable[[], Any], dense: Callable[[], None]) -> Any:
+        """Run ``call``; if it is not nested in another operation, replay it densely and check."""
+        outer = self._depth == 0
+        self._depth += 1
+        try:
+            result = call()
+        finally:
+            self._depth -= 1
+        if outer:
+            self.ops[name] += 1
+            dense()
+            self.check()
+        return result
+
+    def check(self) -> None:
+        rows = np.flatnonzero(self.seated)
+        if rows.size == 0 or self.n_known == 0:
+            return
+        lazy = Relations.knowledge_rows(self, rows)
+        ref = self.dense[rows, : self.n_known]
+        np.testing.assert_allclose(lazy, ref, rtol=0, atol=TOL)
+        assert np.all((lazy >= 0) & (lazy <= 1 + 1e-12))
+        assert np.all(lazy[np.arange(rows.size), self.own[rows]] == 1.0)
+        # Pending scales stay away from 0: rows are rebased in time.
+        assert np.all(self._ka[rows] >= self._rebase_below)
+        cols = np.arange(self.n_known)
+        np.testing.assert_allclose(Relations.knowledge_sums(self, rows, cols),
+                                   self._dense_sums(rows, cols), rtol=0, atol=TOL * self.n_known)
+
+    def _dense_sums(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        block = self.dense[np.ix_(rows, cols)]
+        own = self.own[rows]
+        own_in = np.isin(own, cols)
+        return block.sum(axis=1) - np.where(own_in, self.dense[rows, own], 0.0)
+
+    # ---------------------------------------------------------------- writes
+    def grow_knowledge(self, capacity: int, org_capacity: int) -> None:
+        def dense() -> None:
+            grown = np.zeros((capacity, org_capacity))
+            rows, cols = self.dense.shape
+            grown[:rows, :cols] = self.dense
+            self.dense = grown
+            self.seated = np.concatenate([self.seated, np.zeros(capacity - rows, dtype=bool)])
+        self._run("grow", lambda: super(DenseChecked, self).grow_knowledge(capacity, org_capacity),
+                  dense)
+
+    def add_organisation(self) -> None:
+        self._run("add_organisation", super().add_organisation, lambda: None)  # dense column is 0
+
+    def forget_knowledge(self, slots: np.ndarray, own: np.ndarray) -> None:
+        def dense() -> None:
+            self.dense[slots, :] = 0.0
+            self.dense[slots, own] = 1.0
+            self.seated[slots] = True
+        self._run("forget", lambda: super(DenseChecked, self).forget_knowledge(slots, own), dense)
+
+    def set_knowledge_rows(self, rows: np.ndarray, values: np.ndarray) -> None:
+        def dense() -> None:
+            self.dense[rows, : self.n_known] = values
+        self._run("set_rows", lambda: super(DenseChecked, self).set_knowledge_rows(rows, values),
+                  dense)
+
+    def close_knowledge_gaps(self, rows: np.ndarray, cols: np.ndarray | int,
+                             share: np.ndarray | float) -> None:
+        if np.ndim(cols) == 0:
+            self.ops["close_one_column"] += 1
+
+        def dense() -> None:
+            k = self.dense[rows, cols]
+            np.maximum.at(self.dense, (rows, cols), k + share * (1 - k))
+        self._run("close", lambda: super(DenseChecked, self).close_knowledge_gaps(rows, cols, share),
+                  dense)
+
+    def pass_on_knowledge(self, sources: np.ndarray, targets: np.ndarray, share: np.ndarray) -> None:
+        if np.unique(targets).size < targets.size:
+            self.ops["pass_on_repeated"] += 1
+
+        def dense() -> None:
+            cols = slice(0, self.n_known)
+            k = self.dense
+            update = k[targets, cols] + share[:, None] * np.maximum(0.0, k[sources, cols]
+                                                                    - k[targets, cols])
+            np.maximum.at(k, (targets[:, None], np.arange(self.n_known)[None, :]), update)
+        self._run("pass_on", lambda: super(DenseChecked, self).pass_on_knowledge(sources, targets,
+                                                                                 share), dense)
+
+    def scale_knowledge(self, rows: np.ndarray, factor: float) -> None:
+        if np.any(self._ka[rows] * factor < self._rebase_below):
+            self.ops["rebase_scale"] += 1
+
+        def dense() -> None:
+            self.dense[rows, : self.n_known] *= factor
+            self.dense[rows, self.own[rows]] = 1.0
+        self._run("scale", lambda: super(DenseChecked, self).scale_knowledge(rows, factor), dense)
+
+    def relax_knowledge(self, rows: np.ndarray, gain: float) -> None:
+        if gain >= 1.0:
+            self.ops["relax_complete"] += 1
+        elif np.any(self._ka[rows] * (1.0 - gain) < self._rebase_below):
+            self.ops["rebase_relax"] += 1
+
+        def dense() -> None:
+            k = self.dense[rows, : self.n_known]
+            self.dense[rows, : self.n_known] = k + gain * (1 - k)
+        self._run("relax", lambda: super(DenseChecked, self).relax_knowledge(rows, gain), dense)
+
+    # ---------------------------------------------------------------- reads
+    def knowledge(self, rows: np.ndarray, cols: np.ndarray | int) -> np.ndarray:
+        v = super().knowledge(rows, cols)
+        self.ops["knowledge"] += 1
+        np.testing.assert_allclose(v, self.dense[rows, cols], rtol=0, atol=TOL)
+        return v
+
+    def knowledge_rows(self, rows: np.ndarray) -> np.ndarray:
+        v = super().knowledge_rows(rows)
+        np.testing.assert_allclose(v, self.dense[rows, : self.n_known], rtol=0, atol=TOL)
+        return v
+
+    def knowledge_sums(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        v = super().knowledge_sums(rows, cols)
+        if cols.size < self.n_known:
+            self.ops["sums_some_columns"] += 1
+        np.testing.assert_allclose(v, self._dense_sums(rows, cols), rtol=0, atol=TOL * cols.size)
+        return v
+
+
+class LockstepModel(NetworkModel):
+    """The model with a :class:`DenseChecked` relation store."""
+
+    rel: DenseChecked
+
+    def _allocate(self, cap: int, org_cap: int) -> None:
+        super()._allocate(cap, org_cap)
+        p = self.params
+        self.rel = DenseChecked(cap, org_cap, p.trust_prior, p.familiarity_half_life_weeks,
+                                p.trust_half_life_weeks, tie_threshold=p.tie_threshold)
+
+
+def dense_coverage(model: LockstepModel) -> float:
+    """knowledge_coverage as the reporter computed it from a dense K (the old code)."""
+    m = model.members()
+    orgs = np.unique(model.org[m])
+    if orgs.size < 2:
+        return 0.0
+    order = np.argsort(model.org[m], kind="stable")
+    people = m[order]
+    starts = np.searchsorted(model.org[people], orgs)
+    k = model.rel.dense[people][:, orgs]
+    per_org = np.add.reduceat(k, starts, axis=0) / np.diff(np.append(starts, people.size))[:, None]
+    off = ~np.eye(orgs.size, dtype=bool)
+    return float(per_org[off].mean())
+
+
+# Each scenario with the paths it must exercise.
+SCENARIOS = {
+    "led_relay": ({}, ("relax", "scale", "close", "pass_on")),
+    "brokers": ({"share_brokers": 0.6, "broker_contacts_per_week": 10}, ("pass_on_repeated",)),
+    "rotating": ({"rotating_meeting": True}, ("close_one_column",)),
+    "client_service": ({"purpose": "client_service"}, ("knowledge",)),
+    # Recruits bring new organisations and outgrow both capacities; uncommitted newcomers
+    # leave soon, so some organisations have no one present.
+    "turnover_growth": ({"turnover_per_year": 0.9, "share_recruiters": 0.6, "recruit_rate": 0.1,
+                         "new_organisation_share": 0.8, "recruit_target_size": 2.0,
+                         "newcomer_commitment": 0.1, "dormant_weeks_to_leave": 4},
+                        ("forget", "add_organisation", "grow", "sums_some_columns")),
+    "fast_ageing": ({"knowledge_half_life_weeks": 1.0}, ("rebase_scale",)),
+    "complete_relay": ({"relay_gain": 1.0, "facilitation": 1.0}, ("relax_complete",)),
+}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_lazy_knowledge_follows_the_dense_updates(name: str) -> None:
+    overrides, paths = SCENARIOS[name]
+    m = LockstepModel(rng=7, **SMALL, **overrides)
+    initial_orgs = m.n_orgs
+    for _ in range(WEEKS):
+        m.step()
+        assert reporters.knowledge_coverage(m) == pytest.approx(dense_coverage(m), abs=TOL)
+        if not m.running:
+            break
+    ops = m.rel.ops
+    if "add_organisation" in paths:
+        assert m.n_orgs > initial_orgs
+    missing = [p for p in paths if not ops[p]]
+    assert not missing, f"scenario {name} did not exercise {missing} ({dict(ops)})"
+
+
+def test_lazy_model_reproduces_the_plain_model() -> None:
+    """The checking subclass changes nothing: same run as the plain model."""
+    kw = {**SMALL, "share_brokers": 0.5, "turnover_per_year": 0.5}
+    plain, checked = NetworkModel(rng=11, **kw), LockstepModel(rng=11, **kw)
+    plain.run_for(60)
+    checked.run_for(60)
+    a = plain.datacollector.get_model_vars_dataframe()
+    b = checked.datacollector.get_model_vars_dataframe()
+    assert a.equals(b)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_operation_sequences(seed: int) -> None:
+    """Random mixes of every operation, with repeats, tiny scales, complete relays,
+    new organisations and growth, against the dense reference."""
+    rng = np.random.default_rng(seed)
+    cap, org_cap = 12, 4
+    rel = DenseChecked(cap, org_cap, 0.3, 10.0, 10.0, rebase_below=1e-3)
+    for _ in range(3):
+        rel.add_organisation()
+    seated = 8
+    rel.forget_knowledge(np.arange(seated), rng.integers(3, size=seated))
+    for _ in range(300):
+        rows = rng.choice(seated, size=rng.integers(1, seated + 1), replace=False)
+        op = rng.integers(9)
+        if op == 0:
+            rel.scale_knowledge(rows, rng.choice([0.97, 0.5, 0.03]))
+        elif op == 1:
+            rel.relax_knowledge(rows, rng.choice([0.0, 0.03, 0.5, 0.99, 1.0]))
+        elif op == 2:
+            many = rng.integers(seated, size=rng.integers(1, 20))
+            rel.close_knowledge_gaps(many, rng.integers(rel.n_known, size=many.size),
+                                     rng.random(many.size))
+        elif op == 3:
+            n = rng.integers(1, 10)
+            rel.pass_on_knowledge(rng.integers(seated, size=n), rng.integers(seated, size=n),
+                                  rng.random(n))
+        elif op == 4:
+            values = rng.random((rows.size, rel.n_known))
+            values[np.arange(rows.size), rel.own[rows]] = 1.0  # as the model always has it
+            rel.set_knowledge_rows(rows, values)
+        elif op == 5 and rel.n_known < 2 * org_cap:
+            if rel.n_known == rel.dense.shape[1]:
+                rel.grow_knowledge(rel.dense.shape[0], 2 * rel.dense.shape[1])
+            rel.add_organisation()
+        elif op == 6:
+            if seated == rel.dense.shape[0]:
+                rel.grow_knowledge(2 * seated, rel.dense.shape[1])
+            rel.forget_knowledge(np.array([seated]), rng.integers(rel.n_known, size=1))
+            seated += 1
+        elif op == 7:
+            rel.forget_knowledge(rows[:1], rng.integers(rel.n_known, size=1))
+        else:
+            cols = rng.choice(rel.n_known, size=rng.integers(1, rel.n_known + 1), replace=False)
+            rel.knowledge_sums(rows, cols)
+            rel.knowledge(rows, rng.integers(rel.n_known, size=rows.size))
+    for path in ("rebase_scale", "rebase_relax", "relax_complete", "pass_on_repeated"):
+        assert rel.ops[path], path
+    assert rel.ops["grow"] and rel.ops["sums_some_columns"]
