@@ -9,9 +9,10 @@ of a team become linked; agents idle for more than ``tau`` steps leave with
 their links. The order parameter is ``S``, the share of current agents in the
 largest connected component, averaged over the stationary part of a run.
 
-The seats are filled by :func:`model.formation.assemble_team`, the function
-the network model uses for its working groups, so this experiment docks the
-model's own code path against the published result.
+The seats are filled by :func:`model.formation.assemble_teams`, the function
+the network model uses for its working groups and conversation groups (here
+with one lane and one team per step), so this experiment docks the model's
+own code path against the published result.
 
 Seeds: ``numpy.random.SeedSequence(master_seed).spawn(replications)`` gives
 one seed per replication, and replication ``r`` of every condition
@@ -32,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.pool import process_context
-from model.formation import assemble_team
+from model.formation import assemble_teams
 
 #: Team size of the NetLogo model's default (its slider spans 3-8).
 DEFAULT_M = 4
@@ -59,6 +60,8 @@ PLOT_LINESTYLES = ("-", "--", ":", "-.")
 PLOT_MARKERS = ("o", "s", "^", "D", "v")
 #: Columns of the tidy result table, in order.
 RESULT_COLUMNS = ("m", "q", "tau", "p", "replication", "S")
+#: Agent slots of the collaboration matrix at the start; it doubles when full.
+INITIAL_SLOTS = 64
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,9 @@ def check_parameters(m: int, p: float, q: float, tau: int) -> None:
 class TeamAssembly:
     """The team-assembly model, one team per :meth:`step`.
 
-    The collaboration network is kept as adjacency sets keyed by agent id;
+    The collaboration network is kept as adjacency sets keyed by agent id
+    (for S) and, for :func:`model.formation.assemble_teams`, as a boolean
+    matrix over agent slots (a leaver's slot is reused by a later newcomer);
     every current agent is an incumbent for the next team. An agent last on a
     team at step ``t`` is removed, with its links, at the end of step
     ``t + tau + 1`` unless it joined another team meanwhile (idle for more than
@@ -158,19 +163,22 @@ class TeamAssembly:
         self.repeat_seats = 0
         self._next_id = 0
         self._due: dict[int, list[int]] = {}
+        self._links = np.zeros((INITIAL_SLOTS, INITIAL_SLOTS), dtype=bool)  # slot x slot
+        self._agent_at = np.full(INITIAL_SLOTS, -1, dtype=np.int64)  # slot -> agent id, -1 if free
+        self._slot_of: dict[int, int] = {}
 
     @property
     def n_agents(self) -> int:
         """Number of current agents."""
         return len(self.adjacency)
 
-    def _collaborators_of(self, members: list[int]) -> np.ndarray:
-        pool: set[int] = set()
-        for member in members:
-            neighbours = self.adjacency.get(member)
-            if neighbours:
-                pool |= neighbours
-        return np.fromiter(pool, dtype=np.int64, count=len(pool))
+    def _grow(self) -> None:
+        """Double the slots of the collaboration matrix."""
+        old = self._agent_at.size
+        links = np.zeros((2 * old, 2 * old), dtype=bool)
+        links[:old, :old] = self._links
+        self._links = links
+        self._agent_at = np.concatenate([self._agent_at, np.full(old, -1, dtype=np.int64)])
 
     def step(self) -> list[int]:
         """Assemble one team, link its members and retire idle agents.
@@ -180,18 +188,29 @@ class TeamAssembly:
         """
         now = self.time
         adjacency = self.adjacency
-        incumbents = np.fromiter(adjacency, dtype=np.int64, count=len(adjacency))
+        occupied = self._agent_at >= 0
+        free = np.flatnonzero(~occupied)
+        if free.size < self.m:  # room for a team of newcomers
+            self._grow()
+            occupied = self._agent_at >= 0
+            free = np.flatnonzero(~occupied)
+        # Newcomers: m free slots, so that a newcomer is there for every seat.
+        newcomer = np.zeros(occupied.size, dtype=bool)
+        newcomer[free[: self.m]] = True
+        seats = assemble_teams(self.rng, self.m, self.p, self.q, occupied[None], newcomer[None],
+                               self._links[None])[0]
+        slots = seats[seats >= 0]
+        team: list[int] = []
         newcomers: list[int] = []
-
-        def new_member() -> int:
-            agent = self._next_id
-            self._next_id += 1
-            newcomers.append(agent)
-            return agent
-
-        team = assemble_team(
-            self.rng, self.m, self.p, self.q, incumbents, self._collaborators_of, new_member
-        )
+        for slot in slots.tolist():
+            agent = int(self._agent_at[slot])
+            if agent < 0:  # a newcomer: the next id, in the order seated
+                agent = self._next_id
+                self._next_id += 1
+                self._agent_at[slot] = agent
+                self._slot_of[agent] = slot
+                newcomers.append(agent)
+            team.append(agent)
         self._count_seats(team, set(newcomers))
         for agent in newcomers:
             adjacency[agent] = set()
@@ -199,6 +218,8 @@ class TeamAssembly:
             adjacency[agent].update(team)
             adjacency[agent].discard(agent)
             self.last_active[agent] = now
+        self._links[slots[:, None], slots] = True
+        self._links[slots, slots] = False
         self._due.setdefault(now + self.tau + 1, []).extend(team)
         self._retire(now)
         self.last_team, self.last_newcomers = team, newcomers
@@ -223,6 +244,10 @@ class TeamAssembly:
                 for neighbour in self.adjacency.pop(agent):
                     self.adjacency[neighbour].discard(agent)
                 del self.last_active[agent]
+                slot = self._slot_of.pop(agent)
+                self._links[slot, :] = False
+                self._links[:, slot] = False
+                self._agent_at[slot] = -1
 
     def giant_share(self) -> float:
         """Share of current agents in the largest connected component (0 if none).

@@ -4,7 +4,8 @@ One step is one week. ``step()`` reads as the ODD schedule; each process is
 one method, in order. State that changes every week lives in numpy arrays
 held here (participant rows, pairwise relations in :class:`Relations`), and
 the submodels update it in vectorised operations; Python loops remain only
-where behaviour is per group (forming a group seat by seat).
+where behaviour is sequential (groups are formed seat by seat, the seats of
+many groups at once: ``model.formation.assemble_teams``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 
 from model import reporters
 from model.agents import Organisation, OrgKind, Participant, Role, Status, Strength
-from model.formation import assemble_team
+from model.formation import assemble_teams, teams_of
 from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Channel, Governance, Lifecycle, Params, Purpose
 from model.relations import Relations
@@ -592,18 +593,13 @@ class NetworkModel(mesa.Model):
         pp = 1.0 - p.newcomer_pull * f
         face = np.zeros(self.capacity, dtype=bool)
         face[a] = self.in_room
+        # Circles are independent; each round forms the groups of all circles in one call.
+        ids, present = self._circle_lanes(a)
+        first = ~self.met[ids] & present
         groups: list[np.ndarray] = []
         for _ in range(p.conversation_rounds):
             # One round: every circle regroups, then everyone talks (pairs are unique per round).
-            this_round: list[np.ndarray] = []
-            for c in range(self.n_circles):
-                here = a[self.circle[a] == c]
-                if here.size < 2:
-                    continue
-                fam, _ = self.rel.block(here, here, self.steps)
-                known = fam >= p.acquaintance_threshold
-                first = ~self.met[here]
-                this_round.extend(here[g] for g in self._conversation_groups(known, first, pp, q))
+            this_round = self._conversation_groups(ids, present, first, pp, q)
             self._encounter(this_round, face=face)
             groups.extend(this_round)
         self.met[a] = True
@@ -615,34 +611,45 @@ class NetworkModel(mesa.Model):
             self.rel.close_knowledge_gaps(a, self.host, p.rotating_knowledge_gain)
         self._purpose_value(groups)
 
-    def _conversation_groups(self, known: np.ndarray, first: np.ndarray, p_incumbent: float,
-                             q: float) -> list[np.ndarray]:
-        """Split one circle's attendees into small groups with the team-assembly rule:
+    def _circle_lanes(self, attendees: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The attendees of each circle with at least two of them, one row per circle.
+
+        Returns:
+            ``ids`` ``(circles, n)``, the attendees by circle, padded on the right with
+            a repeat of the row's first attendee, and ``present``, which entries are
+            real (no conversation in a circle of one).
+        """
+        circle = self.circle[attendees]
+        order = np.argsort(circle, kind="stable")
+        size = np.bincount(circle, minlength=self.n_circles)
+        talking = np.flatnonzero(size >= 2)
+        if talking.size == 0:
+            return np.empty((0, 0), dtype=np.int64), np.empty((0, 0), dtype=bool)
+        start = np.cumsum(size) - size
+        width = int(size[talking].max())
+        col = np.arange(width)
+        present = col[None, :] < size[talking, None]
+        where = start[talking, None] + np.where(present, col[None, :], 0)
+        return attendees[order][where], present
+
+    def _conversation_groups(self, ids: np.ndarray, present: np.ndarray, first: np.ndarray,
+                             p_incumbent: float, q: float) -> list[np.ndarray]:
+        """Split every circle's attendees into small groups with the team-assembly rule:
         unfacilitated, people cluster with those they know (high q); facilitation mixes
         organisations and seats first-timers early (Jarvensivu 2019).
 
-        Works on local indices 0..n-1 of the circle; ``known`` is who knows whom and
-        ``first`` marks first-timers, who enter as the rule's newcomers.
+        Each circle is one lane of :func:`assemble_teams` (``ids``, ``present`` from
+        ``_circle_lanes``); ``first`` marks first-timers, who enter as the rule's
+        newcomers, and who knows whom is read from this round's familiarity.
         """
-        p, rng = self.params, self.rng
-        newcomers = list(rng.permutation(np.flatnonzero(first)))
-        unassigned = ~first
-
-        def new_member() -> int | None:
-            return int(newcomers.pop()) if newcomers else None
-
-        def collaborators_of(team: list[int]) -> np.ndarray:
-            return np.flatnonzero(known[team].any(axis=0) & unassigned)
-
-        groups: list[np.ndarray] = []
-        while unassigned.any() or newcomers:
-            team = assemble_team(rng, p.conversation_group_size, p_incumbent, q,
-                                 np.flatnonzero(unassigned), collaborators_of, new_member)
-            if not team:
-                break
-            unassigned[team] = False
-            groups.append(np.asarray(team))
-        return groups
+        p = self.params
+        if ids.size == 0:
+            return []
+        fam = self.rel.familiarity(ids[:, :, None], ids[:, None, :], self.steps)
+        known = fam >= p.acquaintance_threshold
+        seats = assemble_teams(self.rng, p.conversation_group_size, p_incumbent, q,
+                               present & ~first, first, known, partition=True)
+        return teams_of(seats, ids, p.conversation_group_size)
 
     @staticmethod
     def _pairs(groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -792,34 +799,33 @@ class NetworkModel(mesa.Model):
         cand = active[rng.integers(active.size, size=(initiators.size, k))]
         fam_who = self.rel.familiarity(np.repeat(initiators, k), cand.ravel(), now).reshape(cand.shape)
         available = (fam_who >= p.acquaintance_threshold) & (cand != initiators[:, None])
-        # Who knows whom well among each initiator's candidates (small k x k blocks, one gather).
+        # One lane per initiator who knows someone among its candidates.
+        lanes = np.flatnonzero(available.any(axis=1))
+        if lanes.size == 0:
+            return []
+        cand, available, fam_who = cand[lanes], available[lanes], fam_who[lanes]
+        # A candidate drawn twice is one person: only its first draw is available.
+        earlier = np.tri(k, k, -1, dtype=bool)  # [i, j]: draw j came before draw i
+        repeat = ((cand[:, :, None] == cand[:, None, :]) & earlier).any(axis=2)
+        seasoned = self.collaborated[cand]
+        # Local ids: 0..k-1 are the candidates, k is the initiator (the founder).
+        incumbent = np.zeros((lanes.size, k + 1), dtype=bool)
+        newcomer = np.zeros((lanes.size, k + 1), dtype=bool)
+        ok = available & ~repeat
+        incumbent[:, :k] = ok & seasoned
+        newcomer[:, :k] = ok & ~seasoned
+        # Past collaborators: whom each candidate (rows 0..k-1) and the initiator (row k) knows
+        # well, among the candidates (small k x k blocks, one gather); nobody's tie is to the
+        # initiator, who is seated already.
+        ties = np.zeros((lanes.size, k + 1, k + 1), dtype=bool)
         fam_cc = self.rel.familiarity(cand[:, :, None], cand[:, None, :], now)
-        worked_cc = fam_cc >= p.collaborator_familiarity
-        worked_who = fam_who >= p.collaborator_familiarity
-        groups: list[np.ndarray] = []
-        for r in np.flatnonzero(available.any(axis=1)):
-            c, ok = cand[r], available[r]
-            # Local ids: 0..k-1 are candidates (duplicates removed), k is the initiator.
-            first = np.zeros(k, dtype=bool)
-            first[np.unique(c, return_index=True)[1]] = True
-            ok = ok & first
-            seasoned = self.collaborated[c]
-            incumbents = np.flatnonzero(ok & seasoned)
-            fresh = list(rng.permutation(np.flatnonzero(ok & ~seasoned)))
-            well = np.vstack([worked_cc[r], worked_who[r][None, :]]) & ok[None, :]
-
-            def new_member(fresh: list = fresh) -> int | None:
-                return int(fresh.pop()) if fresh else None
-
-            def collaborators_of(team: list[int], well: np.ndarray = well) -> np.ndarray:
-                return np.flatnonzero(well[team].any(axis=0))
-
-            team = assemble_team(rng, p.working_group_size, p.incumbent_probability,
-                                 p.repeat_collaborator_probability, incumbents,
-                                 collaborators_of, new_member, founders=[k])
-            slots = np.append(c, initiators[r])  # local id k is the initiator
-            groups.append(slots[team])
-        return groups
+        ties[:, :k, :k] = fam_cc >= p.collaborator_familiarity
+        ties[:, k, :k] = fam_who >= p.collaborator_familiarity
+        founders = np.full((lanes.size, 1), k)
+        seats = assemble_teams(rng, p.working_group_size, p.incumbent_probability,
+                               p.repeat_collaborator_probability, incumbent, newcomer, ties,
+                               founders=founders)
+        return teams_of(seats, np.hstack([cand, initiators[lanes, None]]), p.working_group_size)
 
     def _add_value(self, slots: np.ndarray, amount: np.ndarray | float) -> None:
         amount = np.broadcast_to(np.asarray(amount, dtype=float), slots.shape)

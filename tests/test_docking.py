@@ -1,7 +1,7 @@
 """Docking with the team-assembly model of Guimerà et al. (2005).
 
-Rule tests of ``model.formation.assemble_team`` (the network model's own
-formation function) and of the docking simulation on small seeded runs, then
+Rule tests of ``model.formation.assemble_teams`` (the network model's own
+formation function, here one team at a time) and of the docking simulation on small seeded runs, then
 the direction of the transition's shifts with q and m over replications, and
 the ``verkosto dock team-assembly`` command.
 """
@@ -17,31 +17,49 @@ import pytest
 
 from experiments import docking
 from experiments.docking import RunSettings, TeamAssembly
-from model.formation import assemble_team
+from model.formation import assemble_teams
 from verkosto import cmd_dock
 from verkosto.cli import COMMAND_MODULES, main
 
 # Binomial proportions are checked to within this many standard errors.
 Z_TOL = 4.5
+# Newcomers of the rule tests get ids from here on, above every incumbent's id.
+NEWCOMER_BASE = 1000
 
 
-def _newcomer_factory(start: int = 10_000, limit: int | None = None, first: int | None = None):
-    ids = itertools.count(start)
-    if first is not None:
-        ids = itertools.chain([first], ids)
-    made: list[int] = []
+class _Lane:
+    """One lane of ``assemble_teams``, built once and drawn from many times.
 
-    def new_member() -> int | None:
-        if limit is not None and len(made) >= limit:
-            return None
-        made.append(next(ids))
-        return made[-1]
+    ``incumbents`` are ids below NEWCOMER_BASE; ``newcomers`` newcomers get ids
+    NEWCOMER_BASE, NEWCOMER_BASE + 1, ...; ``collaborators`` maps an id to the ids of its
+    past collaborators (any ids of the lane, seated or not); other ids below NEWCOMER_BASE
+    exist in the lane but are neither incumbents nor newcomers (absent).
+    """
 
-    return new_member, made
+    def __init__(self, incumbents, collaborators=None, newcomers: int = 8):
+        n = NEWCOMER_BASE + newcomers
+        self.incumbent = np.zeros((1, n), dtype=bool)
+        self.incumbent[0, list(incumbents)] = True
+        self.newcomer = np.zeros((1, n), dtype=bool)
+        self.newcomer[0, NEWCOMER_BASE:] = True
+        self.ties = np.zeros((1, n, n), dtype=bool)
+        for who, mates in (collaborators or {}).items():
+            self.ties[0, who, list(mates)] = True
+
+    def team(self, rng, m, p, q, founders=()) -> list[int]:
+        lead = np.array([list(founders)]) if founders else None
+        seats = assemble_teams(rng, m, p, q, self.incumbent, self.newcomer, self.ties,
+                               founders=lead)[0]
+        return seats[seats >= 0].tolist()
 
 
-def _no_collaborators(team: list[int]) -> np.ndarray:
-    return np.empty(0, dtype=np.int64)
+def _team(rng, m, p, q, incumbents, collaborators=None, newcomers=None):
+    """One team from a lane built for it (``newcomers`` defaults to m)."""
+    return _Lane(incumbents, collaborators, m if newcomers is None else newcomers).team(rng, m, p, q)
+
+
+def _is_new(member: int) -> bool:
+    return member >= NEWCOMER_BASE
 
 
 def _close(observed: float, expected: float, n: int) -> bool:
@@ -55,75 +73,55 @@ def _close(observed: float, expected: float, n: int) -> bool:
 @pytest.mark.parametrize(("m", "p", "q"), [(2, 0.0, 0.0), (4, 0.5, 0.5), (6, 1.0, 1.0)])
 def test_team_has_m_distinct_members(m, p, q):
     rng = np.random.default_rng(1)
-    incumbents = np.arange(50)
-    ring = {i: np.array([(i + 1) % 50, (i - 1) % 50]) for i in range(50)}
-
-    def collaborators_of(team):
-        return np.concatenate([ring.get(t, np.empty(0, dtype=np.int64)) for t in team])
-
+    lane = _Lane(range(50), {i: [(i + 1) % 50, (i - 1) % 50] for i in range(50)}, newcomers=m)
     for _ in range(200):
-        new_member, _ = _newcomer_factory()
-        team = assemble_team(rng, m, p, q, incumbents, collaborators_of, new_member)
+        team = lane.team(rng, m, p, q)
         assert len(team) == m
         assert len(set(team)) == m
 
 
 def test_incumbent_share_is_p():
     rng = np.random.default_rng(2)
-    incumbents = np.arange(200)
     p, m, teams = 0.3, 4, 2000
     n_incumbent = 0
+    lane = _Lane(range(200), newcomers=m)
     for _ in range(teams):
-        new_member, made = _newcomer_factory()
-        team = assemble_team(rng, m, p, 0.0, incumbents, _no_collaborators, new_member)
-        n_incumbent += sum(1 for t in team if t < 200)
-        assert len(made) == sum(1 for t in team if t >= 200)
+        team = lane.team(rng, m, p, 0.0)
+        n_incumbent += sum(1 for t in team if not _is_new(t))
     assert _close(n_incumbent / (m * teams), p, m * teams)
 
 
 def test_p_zero_and_one_are_pure():
     rng = np.random.default_rng(3)
-    incumbents = np.arange(20)
+    lane = _Lane(range(20), newcomers=5)
     for _ in range(100):
-        new_member, made = _newcomer_factory()
-        team = assemble_team(rng, 5, 0.0, 0.5, incumbents, _no_collaborators, new_member)
-        assert all(t >= 10_000 for t in team)
-        new_member, made = _newcomer_factory()
-        team = assemble_team(rng, 5, 1.0, 0.5, incumbents, _no_collaborators, new_member)
-        assert all(t < 20 for t in team) and not made
+        assert all(_is_new(t) for t in lane.team(rng, 5, 0.0, 0.5))
+        assert not any(_is_new(t) for t in lane.team(rng, 5, 1.0, 0.5))
 
 
 def test_newcomers_take_the_seats_when_incumbents_run_out():
     rng = np.random.default_rng(4)
-    new_member, made = _newcomer_factory()
-    team = assemble_team(rng, 5, 1.0, 0.0, np.array([7, 8]), _no_collaborators, new_member)
-    assert sorted(t for t in team if t < 10_000) == [7, 8]
-    assert len(made) == 3 and len(team) == 5
+    team = _team(rng, 5, 1.0, 0.0, [7, 8])
+    assert sorted(t for t in team if not _is_new(t)) == [7, 8]
+    assert len(team) == 5 and sum(map(_is_new, team)) == 3
 
 
 def test_incumbents_take_the_seats_when_newcomers_run_out():
     rng = np.random.default_rng(5)
-    new_member, made = _newcomer_factory(limit=1)
-    team = assemble_team(rng, 4, 0.0, 0.0, np.array([1, 2, 3]), _no_collaborators, new_member)
-    assert len(made) == 1 and sorted(team) == sorted([1, 2, 3, made[0]])
-    new_member, made = _newcomer_factory(limit=1)
-    team = assemble_team(rng, 4, 0.0, 0.0, np.array([1]), _no_collaborators, new_member)
-    assert sorted(team) == sorted([1, made[0]])  # both exhausted: a shorter team
+    team = _team(rng, 4, 0.0, 0.0, [1, 2, 3], newcomers=1)
+    assert sorted(team) == [1, 2, 3, NEWCOMER_BASE]
+    team = _team(rng, 4, 0.0, 0.0, [1], newcomers=1)
+    assert sorted(team) == [1, NEWCOMER_BASE]  # both exhausted: a shorter team
 
 
 def _partner_rate(q: float, teams: int, seed: int) -> float:
     """Incumbents in pairs (2k, 2k+1); m = 2, p = 1: the second seat is the first's partner
     with probability q + (1 - q) / 999."""
     rng = np.random.default_rng(seed)
-    incumbents = np.arange(1000)
-
-    def collaborators_of(team):
-        return np.array([t ^ 1 for t in team], dtype=np.int64)
-
+    lane = _Lane(range(1000), {i: [i ^ 1] for i in range(1000)})
     hits = 0
     for _ in range(teams):
-        new_member, _ = _newcomer_factory()
-        a, b = assemble_team(rng, 2, 1.0, q, incumbents, collaborators_of, new_member)
+        a, b = lane.team(rng, 2, 1.0, q)
         hits += b == a ^ 1
     return hits / teams
 
@@ -137,30 +135,20 @@ def test_previous_collaborator_is_chosen_with_probability_q(q):
 
 def test_q_applies_only_when_a_collaborator_is_free():
     rng = np.random.default_rng(7)
-    incumbents = np.arange(10)
-
-    def collaborators_of(team):  # everyone's only collaborator is 0
-        return np.zeros(len(team), dtype=np.int64)
-
+    lane = _Lane(range(10), {i: [0] for i in range(10)})  # everyone's only collaborator is 0
     for _ in range(200):
-        new_member, _ = _newcomer_factory()
-        team = assemble_team(rng, 3, 1.0, 1.0, incumbents, collaborators_of, new_member)
-        assert len(set(team)) == 3 and all(t < 10 for t in team)
+        team = lane.team(rng, 3, 1.0, 1.0)
+        assert len(set(team)) == 3 and not any(map(_is_new, team))
         if team[0] != 0:
             assert team[1] == 0  # the free collaborator is taken first
 
 
-def test_collaborators_are_drawn_uniformly_whatever_the_multiplicity():
+def test_collaborators_are_drawn_uniformly():
     rng = np.random.default_rng(8)
-    incumbents = np.arange(100)
-
-    def collaborators_of(team):  # 5 listed eight times, 7 once
-        return np.array([5] * 8 + [7], dtype=np.int64)
-
+    lane = _Lane(range(100), {i: [5, 7] for i in range(100)})
     sevens = n = 0
     for _ in range(2000):
-        new_member, _ = _newcomer_factory()
-        team = assemble_team(rng, 2, 1.0, 1.0, incumbents, collaborators_of, new_member)
+        team = lane.team(rng, 2, 1.0, 1.0)
         if team[0] not in (5, 7):
             n += 1
             sevens += team[1] == 7
@@ -169,48 +157,34 @@ def test_collaborators_are_drawn_uniformly_whatever_the_multiplicity():
 
 
 def test_unavailable_collaborators_are_never_drawn():
-    """A collaborator who is not an available incumbent (e.g. a newcomer still to be
-    seated) must not take an incumbent seat, or a member could sit twice."""
+    """A collaborator who is not an available incumbent (a newcomer still to be seated, or
+    someone absent) must not take an incumbent seat, or a member could sit twice."""
     rng = np.random.default_rng(9)
-    incumbents = np.arange(1, 30)
+    # 99 is absent: in the lane, but neither an incumbent nor a newcomer.
+    lane = _Lane(range(1, 30), {i: [NEWCOMER_BASE, 99] for i in range(1, 30)})
     for _ in range(300):
-        new_member, made = _newcomer_factory(first=0)  # the first newcomer is id 0
-
-        def collaborators_of(team):
-            return np.array([0, 99], dtype=np.int64)  # 0: newcomer, 99: absent
-
-        team = assemble_team(rng, 4, 0.7, 1.0, incumbents, collaborators_of, new_member)
-        assert len(set(team)) == len(team)
+        team = lane.team(rng, 4, 0.7, 1.0)
+        assert len(set(team)) == len(team) == 4
         assert 99 not in team
-        assert (0 in team) == (0 in made)
+        assert all(1 <= t < 30 for t in team if not _is_new(t))
 
 
 def test_founders_count_toward_m_and_their_collaborators_are_preferred():
     rng = np.random.default_rng(10)
-    incumbents = np.arange(11, 100)  # the founder, 10, is not among the free incumbents
-
-    def collaborators_of(team):
-        return np.array([t ^ 1 for t in team], dtype=np.int64)  # pairs (2k, 2k + 1)
-
+    # Pairs (2k, 2k + 1); the founder, 10, is not among the free incumbents 11..99.
+    lane = _Lane(range(11, 100), {i: [i ^ 1] for i in range(100)})
     for _ in range(50):
-        new_member, made = _newcomer_factory()
-        team = assemble_team(rng, 2, 1.0, 1.0, incumbents, collaborators_of, new_member,
-                             founders=[10])
-        assert team == [10, 11] and not made
-        new_member, made = _newcomer_factory()
-        team = assemble_team(rng, 3, 0.0, 1.0, incumbents, collaborators_of, new_member,
-                             founders=[10])
-        assert team == [10, *made] and len(made) == 2
+        assert lane.team(rng, 2, 1.0, 1.0, founders=[10]) == [10, 11]
+        team = lane.team(rng, 3, 0.0, 1.0, founders=[10])
+        assert team[0] == 10 and len(team) == 3 and all(map(_is_new, team[1:]))
 
 
 def test_formation_is_reproducible():
+    lane = _Lane(range(30), {i: range(5) for i in range(30)})
+
     def draw(seed):
         rng = np.random.default_rng(seed)
-        new_member, _ = _newcomer_factory()
-        return [
-            assemble_team(rng, 4, 0.5, 0.5, np.arange(30), lambda t: np.arange(5), new_member)
-            for _ in range(20)
-        ]
+        return [lane.team(rng, 4, 0.5, 0.5) for _ in range(20)]
 
     assert draw(11) == draw(11)
     assert draw(11) != draw(12)
