@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from model.model import NetworkModel
 
 
+#: Largest number of active people for which the trust-tie components are found by squaring
+#: a dense reachability matrix instead of with scipy (whose set-up dominates for small graphs).
+SMALL_GRAPH = 64
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """Pair statistics over active participants at one week."""
@@ -82,6 +87,8 @@ def _largest_component(slots: np.ndarray, i: np.ndarray, j: np.ndarray) -> float
     n = slots.size
     if i.size == 0:
         return 1.0 / n
+    if n <= SMALL_GRAPH:
+        return _largest_component_small(slots, i, j)
     # 32-bit local ids: what scipy stores anyway (max_participants is far below 2**31).
     local = np.empty(int(slots[-1]) + 1, dtype=np.int32)
     local[slots] = np.arange(n, dtype=np.int32)
@@ -97,6 +104,22 @@ def _largest_component(slots: np.ndarray, i: np.ndarray, j: np.ndarray) -> float
     graph = csr_matrix((np.ones(u.size), v[order], indptr), shape=(n, n))
     _, labels = connected_components(graph, directed=True, connection="strong")
     return float(np.bincount(labels).max() / n)
+
+
+def _largest_component_small(slots: np.ndarray, i: np.ndarray, j: np.ndarray) -> float:
+    """As :func:`_largest_component`, by squaring the reachability matrix: for a few dozen
+    people a handful of small products costs less than building scipy's sparse graph.
+    """
+    n = slots.size
+    li, lj = np.searchsorted(slots, i), np.searchsorted(slots, j)
+    reach = np.eye(n, dtype=np.float32)
+    reach[li, lj] = 1.0
+    reach[lj, li] = 1.0  # weak components: ties in either direction connect
+    # After k squarings reach covers paths of up to 2**k ties; n - 1 suffice. Entries are
+    # counts of at most n paths, exact in float32, and are capped back to 0/1.
+    for _ in range(max(1, (n - 1).bit_length())):
+        reach = np.minimum(reach @ reach, 1.0)
+    return int(np.count_nonzero(reach, axis=1).max()) / n
 
 
 def _cross_org(org: np.ndarray, i: np.ndarray, j: np.ndarray) -> int:
