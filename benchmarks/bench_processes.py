@@ -1,4 +1,4 @@
-"""CPU milliseconds per week of single processes: relay, decay, churn and the
+"""CPU milliseconds per week of each process of the weekly schedule, and of the
 knowledge_coverage reporter, at 1,000 participants and at the default size.
 
 Each process is timed by wrapping the model instance's method with a CPU-time
@@ -18,6 +18,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import inspect
+import re
 import statistics
 import sys
 import time
@@ -31,7 +33,9 @@ if str(ROOT) not in sys.path:  # run as a plain script from any directory
 from benchmarks.bench_model import LARGE, _network  # noqa: E402
 from model import DEFAULT_STEPS, NetworkModel, reporters  # noqa: E402
 
-PROCESSES = ("relay", "decay", "churn")
+#: The processes in the order ``NetworkModel.step()`` calls them (read from its source, so
+#: the benchmark follows the schedule).
+PROCESSES = tuple(re.findall(r"self\.(\w+)\(\)", inspect.getsource(NetworkModel.step)))
 REPORTER = "knowledge_coverage"
 NS_PER_MS = 1e6
 
@@ -77,12 +81,11 @@ def main(argv: list[str] | None = None) -> None:
                        for _ in range(args.reps)])
     small = median_of([ms_per_week(lambda: NetworkModel(rng=1), 0, DEFAULT_STEPS)
                        for _ in range(args.reps)])
-    names = (*PROCESSES, REPORTER)
-    print(f"{'ms/week (CPU)':>16} " + " ".join(f"{n:>18}" for n in (*names, "sum of these", "step")))
-    for label, row in ((f"{LARGE[0] * LARGE[1]} people", large), ("default (24)", small)):
-        total = sum(row[n] for n in names)
-        print(f"{label:>16} " + " ".join(f"{row[n]:>18.4f}" for n in names)
-              + f" {total:>18.4f} {row['step']:>18.4f}")
+    print(f"CPU ms per week (median of {args.reps})")
+    print(f"{'':>20} {LARGE[0] * LARGE[1]:>12} {'default (24)':>12}")
+    for name in (*PROCESSES, REPORTER, "step"):
+        label = "whole step" if name == "step" else name
+        print(f"{label:>20} {large[name]:>12.4f} {small[name]:>12.4f}")
 
 
 if __name__ == "__main__":
