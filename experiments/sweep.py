@@ -427,7 +427,12 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
 
 def _drive(executor: Executor, slots: int, batcher: _Batcher, spec: SweepSpec,
            schemas: Schemas, store: SweepStore, bar: Any, simulate_fn: SimulateFn) -> int:
-    """Keep the executor busy with tasks and store each result as it comes back."""
+    """Keep the executor busy with tasks and store each result as it comes back.
+
+    If the executor breaks down (a worker killed, a lost Dask scheduler), every task
+    that had already finished is still stored before :class:`SweepAborted` is raised,
+    whether the breakdown shows in a result or in the next submission.
+    """
     in_flight: set[Future] = set()
     failed = 0
 
@@ -437,8 +442,20 @@ def _drive(executor: Executor, slots: int, batcher: _Batcher, spec: SweepSpec,
             return False
         task = Task(spec.base_params, spec.steps, spec.timeseries, tuple(batch), schemas,
                     simulate_fn)
-        in_flight.add(executor.submit(run_task, task))
+        try:
+            in_flight.add(executor.submit(run_task, task))
+        except Exception as error:  # the pool broke between two results
+            raise SweepAborted(f"{type(error).__name__}: {error}") from error
         return True
+
+    def keep(future: Future) -> None:
+        nonlocal failed
+        result: TaskResult = future.result()
+        store.write_part(result.first_run_id, result.runs, result.timeseries)
+        batcher.learn(result)
+        failed += result.failed
+        bar.update(result.runs.num_rows)
+        bar.set_postfix(failed=failed, refresh=False)
 
     try:
         # Start with one single-run task per slot: they time a run for the batcher.
@@ -447,19 +464,23 @@ def _drive(executor: Executor, slots: int, batcher: _Batcher, spec: SweepSpec,
                 break
         while in_flight:
             finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            broken = [f for f in finished if f.exception() is not None]
             for future in finished:
                 in_flight.discard(future)
-                try:
-                    result: TaskResult = future.result()
-                except Exception as error:
-                    raise SweepAborted(f"{type(error).__name__}: {error}") from error
-                store.write_part(result.first_run_id, result.runs, result.timeseries)
-                batcher.learn(result)
-                failed += result.failed
-                bar.update(result.runs.num_rows)
-                bar.set_postfix(failed=failed, refresh=False)
+                if future.exception() is None:
+                    keep(future)
+            if broken:
+                error = broken[0].exception()
+                raise SweepAborted(f"{type(error).__name__}: {error}") from error
             while len(in_flight) < slots * TASKS_IN_FLIGHT_PER_SLOT and submit():
                 pass
+    except SweepAborted:
+        # Keep whatever finished before the breakdown was noticed.
+        for future in list(in_flight):
+            if future.done() and not future.cancelled() and future.exception() is None:
+                in_flight.discard(future)
+                keep(future)
+        raise
     finally:
         for future in in_flight:
             future.cancel()

@@ -7,6 +7,7 @@ the two cores with each other.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -362,6 +363,45 @@ def test_a_dying_worker_aborts_the_sweep_keeping_finished_runs(tmp_path):
     assert (stored["status"] == RunStatus.OK.value).all()
     summary = run_sweep(spec, tmp_path / "out", workers=1)
     assert summary.skipped == len(stored) and summary.stored == 8
+    run_sweep(spec, tmp_path / "ref", workers=1)
+    assert_same_tables(tmp_path / "ref", tmp_path / "out")
+
+
+class BreakingExecutor(sweep_module.SerialExecutor):
+    """Runs tasks at once, then breaks on a later submission (a pool that died idle).
+
+    Two slots: the first two tasks finish, and the third submission raises as a
+    ProcessPoolExecutor does once a worker was killed between two results.
+    """
+
+    def __init__(self, breaks_at: int):
+        self.submitted = 0
+        self.breaks_at = breaks_at
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.submitted += 1
+        if self.submitted == self.breaks_at:
+            from concurrent.futures.process import BrokenProcessPool
+            raise BrokenProcessPool("A child process terminated abruptly")
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_a_pool_broken_at_submission_aborts_keeping_every_finished_run(tmp_path, monkeypatch):
+    executor = BreakingExecutor(breaks_at=3)
+
+    @contextlib.contextmanager
+    def breaking(workers, scheduler):
+        yield executor, 2
+
+    monkeypatch.setattr(sweep_module, "open_executor", breaking)
+    spec = parse_spec(tiny_spec(replications=2, steps=4))
+    with pytest.raises(SweepAborted, match="BrokenProcessPool"):
+        run_sweep(spec, tmp_path / "out", workers=2, runs_per_task=1)
+    stored = read_runs(tmp_path / "out")
+    assert sorted(stored["run_id"]) == [0, 1]  # both tasks that finished are kept
+    monkeypatch.undo()
+    summary = run_sweep(spec, tmp_path / "out", workers=1)
+    assert summary.skipped == 2 and summary.stored == 8
     run_sweep(spec, tmp_path / "ref", workers=1)
     assert_same_tables(tmp_path / "ref", tmp_path / "out")
 
