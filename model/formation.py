@@ -19,13 +19,12 @@ Teams are formed in *lanes*. Each lane has its own people (local ids
 either one team (``partition=False``: a working group, a docking step) or a
 partition of all its people into consecutive teams of ``m``
 (``partition=True``: the conversation groups of one meeting circle, where a
-group is formed only from those not yet in an earlier group). Lanes are
-independent, so the seat loop runs over all lanes at once in numpy; within a
-lane the seats, and in a partition the teams, follow one another as the rule
-requires. Every random number is drawn up front in one call, and both ways
-of running the seat loop (numpy over many lanes, or plain Python over a few,
-where numpy's per-call overhead dominates) read the same numbers in the same
-way, so they give identical teams: which one runs is a matter of speed only.
+group is formed only from those not yet in an earlier group). Within a lane
+the seats, and in a partition the teams, follow one another as the rule
+requires. Every random number is drawn up front in one call; the seat loop
+then runs compiled (``model.kernels.seat_teams``), and :func:`_seat_lists` is
+its plain-Python reference, which reads the same numbers in the same way and
+gives identical teams.
 """
 
 from __future__ import annotations
@@ -34,19 +33,12 @@ import itertools
 
 import numpy as np
 
-#: Fewest lanes for which the seat loop runs in numpy: below it (one meeting circle, a few
-#: working groups, a docking step) a numpy call per seat costs more than a Python loop over
-#: the lanes (measured crossover about 10 to 15 lanes).
-MIN_LANES_NUMPY = 12
-#: Most people per lane for which the seat loop runs in numpy: its running counts cost
-#: lanes x people**2 per seat, and beyond this the Python loop (linear in people) is faster.
-MAX_PEOPLE_NUMPY = 128
+from model import kernels
+
 #: Uniform numbers drawn per seat and lane: incumbent-or-newcomer, collaborator-or-any, whom.
 _DRAWS_PER_SEAT = 3
-#: Where a seat's member is drawn from (the numpy seat loop's stack of masks, in this
-#: order), or nowhere: neither incumbents nor newcomers are left.
+#: Where a seat's member is drawn from, or nowhere: neither incumbents nor newcomers are left.
 _MATE, _INCUMBENT, _NEWCOMER = range(3)
-_BRANCHES = 3
 _NOWHERE = -1
 
 
@@ -67,15 +59,6 @@ def _branch(has_mate: bool, has_incumbent: bool, has_newcomer: bool, wants_incum
     if has_incumbent and (wants_incumbent or not has_newcomer):
         return _MATE if wants_mate and has_mate else _INCUMBENT
     return _NEWCOMER if has_newcomer else _NOWHERE
-
-
-#: ``_branch`` for every combination of its five conditions, bit i set for argument i: the
-#: numpy seat loop looks the rule up for all lanes at once.
-_RULE = np.array([_branch(*(bool(code >> bit & 1) for bit in range(5))) for code in range(32)])
-#: Weights of the three "is left" conditions (from the masks' sizes) in a ``_RULE`` code.
-_HAS_BITS = np.array([1.0, 2.0, 4.0], dtype=np.float32)
-#: Weights of the two draws' conditions in a ``_RULE`` code.
-_WANTS_BITS = (8, 16)
 
 
 def assemble_teams(
@@ -140,77 +123,20 @@ def assemble_teams(
     seated = 0 if founders is None else founders.shape[1]
     # All draws up front, lane-independent in shape, so both seat loops read the same numbers.
     u = rng.random((max(seats - seated, 0), _DRAWS_PER_SEAT, lanes))
-    run = _seat_arrays if lanes >= MIN_LANES_NUMPY and 0 < n <= MAX_PEOPLE_NUMPY else _seat_lists
-    return run(u, m, p, q, incumbent, newcomer, ties, founders, partition, seats)
-
-
-def _seat_arrays(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
-                 newcomer: np.ndarray, ties: np.ndarray, founders: np.ndarray | None,
-                 partition: bool, seats: int) -> np.ndarray:
-    """The seat loop in numpy, all lanes at once (see :func:`assemble_teams`).
-
-    The three masks a seat can draw from (free past collaborators, free incumbents,
-    free newcomers) are kept stacked as 0/1 floats, so that one product with a
-    triangular matrix per seat gives the running count along every mask: its last
-    column is the mask's size, and the k-th (0-based) id of a mask is the first
-    where the running count exceeds k. (A cumulative sum would do the same but
-    costs several times more on arrays this small.)
-    """
-    lanes, n = incumbent.shape
-    out = np.full((lanes, seats), -1, dtype=np.int64)
-    rows = np.arange(lanes)
-    # Masks stacked [mate; incumbent; newcomer] and flat, so that mask b of lane l is row
-    # b * lanes + l of the running counts.
-    masks = np.zeros((_BRANCHES, lanes, n), dtype=np.float32)  # exact for counts below 2**24
-    masks[_INCUMBENT] = incumbent
-    masks[_NEWCOMER] = newcomer
-    pool, free_inc = masks[_MATE], masks[_INCUMBENT]
-    flat = masks.reshape(_BRANCHES * lanes, n)
-    running = np.triu(np.ones((n, n), dtype=np.float32))
-    links = ties.astype(np.float32)
-    near = np.zeros((lanes, n), dtype=np.float32)  # past collaborators of the team's members
-    wants = _WANTS_BITS[0] * (u[:, 0] < p) + _WANTS_BITS[1] * (u[:, 1] < q)
-    u_who = u[:, 2]
-    seated = 0
-    if founders is not None:
-        seated = founders.shape[1]
-        out[:, :seated] = founders
-        for who in founders.T:
-            masks[_INCUMBENT:, rows, who] = 0.0
-            np.maximum(near, links[rows, who], out=near)
-    for s in range(seated, seats):
-        draw = s - seated
-        if partition and s % m == 0:
-            near[:] = 0.0  # a new team: nobody on it yet
-        np.multiply(near, free_inc, out=pool)
-        ranks = flat @ running
-        has = np.minimum(ranks[:, -1].reshape(_BRANCHES, lanes), 1.0)
-        branch = _RULE[(_HAS_BITS @ has).astype(np.intp) + wants[draw]]
-        rank = ranks[branch * lanes + rows]  # a lane with nowhere to draw from is dropped below
-        # The k-th (0-based) id with k = floor(u * size) is the first whose running count
-        # exceeds k, i.e. exceeds u * size (running counts are whole numbers).
-        pick = (rank > (u_who[draw] * rank[:, -1])[:, None]).argmax(axis=1)
-        got = branch != _NOWHERE
-        if got.all():
-            out[:, s] = pick
-            masks[_INCUMBENT:, rows, pick] = 0.0
-            np.maximum(near, links[rows, pick], out=near)
-        elif got.any():
-            r, pick = rows[got], pick[got]
-            out[r, s] = pick
-            masks[_INCUMBENT:, r, pick] = 0.0
-            near[r] = np.maximum(near[r], links[r, pick])
-        else:
-            break
-    return out
+    if n == 0:
+        return np.full((lanes, seats), -1, dtype=np.int64)
+    return kernels.seat_teams(u, m, p, q, incumbent, newcomer, np.asarray(ties, dtype=bool),
+                              np.zeros((lanes, 0), dtype=np.int64) if founders is None
+                              else founders, partition, seats)
 
 
 def _seat_lists(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
                 newcomer: np.ndarray, ties: np.ndarray, founders: np.ndarray | None,
                 partition: bool, seats: int) -> np.ndarray:
-    """The seat loop in plain Python, lane by lane, with the same draws and choices as
-    :func:`_seat_arrays`: ascending id lists stand in for the masks, a set for the
-    collaborators of the team.
+    """The seat loop in plain Python, lane by lane: the readable reference of the compiled
+    ``model.kernels.seat_teams``, which must make the same choices from the same draws
+    (tests/test_formation.py). Ascending id lists hold the free incumbents and newcomers,
+    a set the past collaborators of the team.
     """
     lanes = incumbent.shape[0]
     out = np.full((lanes, seats), -1, dtype=np.int64)

@@ -1,7 +1,7 @@
 """Batched team assembly (``model.formation.assemble_teams``): many lanes at once.
 
-The rule itself, one team at a time, is tested in ``tests/test_docking.py``. Here: the two
-seat loops (numpy over lanes, Python lane by lane) give identical teams; teams and
+The rule itself, one team at a time, is tested in ``tests/test_docking.py``. Here: the
+compiled seat loop and its plain-Python reference give identical teams; teams and
 partitions are well formed; the rule's extremes (p = 0, p = 1, q = 1) show in whole
 partitions; the statistics of the batched rule match a sequential transcription of the
 published rule; and the network model's conversation and working groups built on it.
@@ -28,19 +28,25 @@ def _lanes(rng, lanes, n, incumbents=0.6, newcomers=0.3, density=0.2):
     return incumbent, newcomer, ties
 
 
-@pytest.fixture(params=["numpy", "python"])
+@pytest.fixture(params=["compiled", "python"])
 def seat_loop(request, monkeypatch):
-    """Force one of the two seat loops whatever the number of lanes."""
-    monkeypatch.setattr(formation, "MIN_LANES_NUMPY", 1 if request.param == "numpy" else 10**9)
+    """Run assemble_teams with the compiled seat loop or with its plain-Python reference."""
+    if request.param == "python":
+        monkeypatch.setattr(formation.kernels, "seat_teams", _reference)
     return request.param
 
 
+def _reference(u, m, p, q, incumbent, newcomer, ties, founders, partition, seats):
+    return formation._seat_lists(u, m, p, q, incumbent, newcomer, ties,
+                                 founders if founders.shape[1] else None, partition, seats)
+
+
 def _both_loops(monkeypatch, seed, *args, **kwargs):
-    results = []
-    for lanes in (1, 10**9):
-        monkeypatch.setattr(formation, "MIN_LANES_NUMPY", lanes)
-        results.append(assemble_teams(np.random.default_rng(seed), *args, **kwargs))
-    return results
+    compiled = assemble_teams(np.random.default_rng(seed), *args, **kwargs)
+    with monkeypatch.context() as patch:
+        patch.setattr(formation.kernels, "seat_teams", _reference)
+        plain = assemble_teams(np.random.default_rng(seed), *args, **kwargs)
+    return compiled, plain
 
 
 def test_both_seat_loops_give_identical_teams(monkeypatch):
@@ -56,10 +62,10 @@ def test_both_seat_loops_give_identical_teams(monkeypatch):
         if not partition and n > 1 and case % 4 == 1:
             founders = np.full((lanes, 1), n - 1)
             incumbent[:, -1] = newcomer[:, -1] = False
-        vectorised, plain = _both_loops(monkeypatch, case, m, p, q, incumbent, newcomer, ties,
+        compiled, plain = _both_loops(monkeypatch, case, m, p, q, incumbent, newcomer, ties,
                                         founders=founders, partition=partition)
-        np.testing.assert_array_equal(vectorised, plain)
-        compared += (vectorised >= 0).sum()
+        np.testing.assert_array_equal(compiled, plain)
+        compared += (compiled >= 0).sum()
     assert compared > 5000
 
 
