@@ -30,6 +30,9 @@ gives identical teams.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -177,8 +180,59 @@ def _seat_lists(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray
     return out
 
 
-def teams_of(seats: np.ndarray, ids: np.ndarray, m: int) -> list[np.ndarray]:
-    """The teams of :func:`assemble_teams`' seats as arrays of global ids.
+@dataclass(frozen=True)
+class Teams:
+    """Teams as one flat array: team ``t`` is ``members[bounds[t]:bounds[t + 1]]``.
+
+    Iterating gives each team's members as an array, in order.
+    """
+
+    members: np.ndarray
+    bounds: np.ndarray
+
+    @classmethod
+    def empty(cls) -> Teams:
+        """No teams."""
+        return cls(np.empty(0, dtype=np.int64), np.zeros(1, dtype=np.int64))
+
+    @classmethod
+    def concat(cls, parts: list[Teams]) -> Teams:
+        """The teams of ``parts``, one after another."""
+        parts = [t for t in parts if len(t)]
+        if not parts:
+            return cls.empty()
+        offsets = np.cumsum([0] + [t.members.size for t in parts[:-1]])
+        bounds = [parts[0].bounds[:1]] + [t.bounds[1:] + o for t, o in zip(parts, offsets, strict=True)]
+        return cls(np.concatenate([t.members for t in parts]), np.concatenate(bounds))
+
+    def __len__(self) -> int:
+        return self.bounds.size - 1
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        b = self.bounds.tolist()
+        return (self.members[x:y] for x, y in itertools.pairwise(b))
+
+    @property
+    def sizes(self) -> np.ndarray:
+        """Members of each team."""
+        return np.diff(self.bounds)
+
+    @cached_property
+    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All ordered pairs (i, j) within each team with the team's index g: member by
+        member, its partners in team order.
+        """
+        return kernels.team_pairs(self.members, self.bounds)
+
+    def members_of(self, which: np.ndarray) -> np.ndarray:
+        """The members of teams ``which`` (ascending team indices), team after team."""
+        sizes = self.sizes[which]
+        starts = np.repeat(self.bounds[which] - (np.cumsum(sizes) - sizes), sizes)
+        return self.members[starts + np.arange(sizes.sum())]
+
+
+def teams_of(seats: np.ndarray, ids: np.ndarray, m: int) -> Teams:
+    """The teams of :func:`assemble_teams`' seats, with global ids.
 
     Args:
         seats: Its result, ``(lanes, seats)`` local ids with ``-1`` for empty seats.
@@ -191,9 +245,8 @@ def teams_of(seats: np.ndarray, ids: np.ndarray, m: int) -> list[np.ndarray]:
     """
     lane, seat = np.nonzero(seats >= 0)  # row-major: lane by lane, seats in order
     if lane.size == 0:
-        return []
+        return Teams.empty()
     members = ids[lane, seats[lane, seat]]
     team = lane * (-(-seats.shape[1] // m)) + seat // m
-    bounds = [0, *(np.flatnonzero(team[1:] != team[:-1]) + 1).tolist(), team.size]
-    # Slicing with Python ints: np.split costs several times more per piece.
-    return [members[a:b] for a, b in itertools.pairwise(bounds)]
+    starts = np.flatnonzero(np.concatenate(([True], team[1:] != team[:-1])))
+    return Teams(members, np.append(starts, team.size))

@@ -98,3 +98,127 @@ def seat_teams(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
             out[lane, s] = who
             near |= ties[lane, who]
     return out
+
+
+# ---------------------------------------------------------------- pair store
+# The relations' square arrays F (familiarity), T (trust of row in column) and last (week
+# of the last touch) are read and written pair by pair here, in one pass over the pairs:
+# the same arithmetic as the numpy expressions in ``model.relations.Relations`` that they
+# replace, so results are identical. Decay factors are tabulated by gap in weeks; gaps
+# beyond the table use its last entry.
+
+
+@_jit
+def settle_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+                 t_decay: np.ndarray, prior: float, i: np.ndarray, j: np.ndarray,
+                 now: int) -> tuple[np.ndarray, np.ndarray]:
+    """Apply each pair's elapsed decay, mark it touched now, and return its familiarity
+    and trust (a pair listed twice is settled once: its second gap is 0).
+    """
+    horizon = f_decay.size - 1
+    fam = np.empty(i.size)
+    trust = np.empty(i.size)
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        gap = min(now - last[a, b], horizon)
+        f = F[a, b] * f_decay[gap]
+        t = prior + (T[a, b] - prior) * t_decay[gap]
+        F[a, b] = f
+        T[a, b] = t
+        last[a, b] = now
+        fam[k] = f
+        trust[k] = t
+    return fam, trust
+
+
+@_jit
+def current_familiarity(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, i: np.ndarray,
+                        j: np.ndarray, now: int) -> np.ndarray:
+    """Familiarity of pairs (i, j) now, without changing the store."""
+    horizon = f_decay.size - 1
+    fam = np.empty(i.size)
+    for k in range(i.size):
+        fam[k] = F[i[k], j[k]] * f_decay[min(now - last[i[k], j[k]], horizon)]
+    return fam
+
+
+@_jit
+def familiarity_blocks(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, ids: np.ndarray,
+                       now: int) -> np.ndarray:
+    """Familiarity now among each row's people: ``out[l, x, y]`` of ``ids[l, x]`` with
+    ``ids[l, y]`` (``ids`` is ``(lanes, n)``).
+    """
+    horizon = f_decay.size - 1
+    lanes, n = ids.shape
+    out = np.empty((lanes, n, n))
+    for lane in range(lanes):
+        for x in range(n):
+            a = ids[lane, x]
+            for y in range(n):
+                b = ids[lane, y]
+                out[lane, x, y] = F[a, b] * f_decay[min(now - last[a, b], horizon)]
+    return out
+
+
+@_jit
+def store_pairs(arr: np.ndarray, i: np.ndarray, j: np.ndarray, values: np.ndarray,
+                tracked: np.ndarray, col_sums: np.ndarray) -> np.ndarray:
+    """``arr[i, j] = values`` pair by pair (a repeated pair keeps its last value), adding
+    each change to ``col_sums[j]`` where row i is tracked and i != j; returns the values
+    stored at the end, pair by pair.
+    """
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        if tracked[a] and a != b:
+            col_sums[b] += values[k] - arr[a, b]
+        arr[a, b] = values[k]
+    stored = np.empty(i.size)
+    for k in range(i.size):
+        stored[k] = arr[i[k], j[k]]
+    return stored
+
+
+@_jit
+def list_new(listed: np.ndarray, i: np.ndarray, j: np.ndarray, values: np.ndarray,
+             floor: float) -> np.ndarray:
+    """Flag and return (as flat indices ``i * width + j``, in order) the pairs i != j whose
+    value reaches ``floor`` and that were not flagged in ``listed`` yet.
+    """
+    width = listed.shape[1]
+    new = np.empty(i.size, dtype=np.int64)
+    count = 0
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        if values[k] >= floor and a != b and not listed[a, b]:
+            listed[a, b] = True
+            new[count] = a * width + b
+            count += 1
+    return new[:count]
+
+
+# ---------------------------------------------------------------- groups
+
+
+@_jit
+def team_pairs(members: np.ndarray, bounds: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All ordered pairs within each team (team t is ``members[bounds[t]:bounds[t + 1]]``):
+    member by member, its partners in team order; with each pair's team.
+    """
+    total = 0
+    for t in range(bounds.size - 1):
+        size = bounds[t + 1] - bounds[t]
+        total += size * (size - 1)
+    i = np.empty(total, dtype=np.int64)
+    j = np.empty(total, dtype=np.int64)
+    g = np.empty(total, dtype=np.int64)
+    k = 0
+    for t in range(bounds.size - 1):
+        for x in range(bounds[t], bounds[t + 1]):
+            for y in range(bounds[t], bounds[t + 1]):
+                if x != y:
+                    i[k] = members[x]
+                    j[k] = members[y]
+                    g[k] = t
+                    k += 1
+    return i, j, g

@@ -17,7 +17,7 @@ import numpy as np
 
 from model import reporters
 from model.agents import Organisation, OrgKind, Participant, Role, Status, Strength
-from model.formation import assemble_teams, teams_of
+from model.formation import Teams, assemble_teams, teams_of
 from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Channel, Governance, Lifecycle, Params, Purpose
 from model.relations import Relations
@@ -596,16 +596,17 @@ class NetworkModel(mesa.Model):
         # Circles are independent; each round forms the groups of all circles in one call.
         ids, present = self._circle_lanes(a)
         first = ~self.met[ids] & present
-        groups: list[np.ndarray] = []
+        rounds: list[Teams] = []
         for _ in range(p.conversation_rounds):
             # One round: every circle regroups, then everyone talks (pairs are unique per round).
             this_round = self._conversation_groups(ids, present, first, pp, q)
             self._encounter(this_round, face=face)
-            groups.extend(this_round)
+            rounds.append(this_round)
+        groups = Teams.concat(rounds)
         self.met[a] = True
         # Dialogic skill grows in facilitated meetings (S20, S5).
         self.dialogue[a] += p.dialogue_learning_rate * f * (1 - self.dialogue[a])
-        self._goal_work(a, groups)
+        self._goal_work(a)
         if p.rotating_meeting and self.n_orgs:
             self.host = (self.host + 1) % self.n_orgs
             self.rel.close_knowledge_gaps(a, self.host, p.rotating_knowledge_gain)
@@ -633,7 +634,7 @@ class NetworkModel(mesa.Model):
         return attendees[order][where], present
 
     def _conversation_groups(self, ids: np.ndarray, present: np.ndarray, first: np.ndarray,
-                             p_incumbent: float, q: float) -> list[np.ndarray]:
+                             p_incumbent: float, q: float) -> Teams:
         """Split every circle's attendees into small groups with the team-assembly rule:
         unfacilitated, people cluster with those they know (high q); facilitation mixes
         organisations and seats first-timers early (Jarvensivu 2019).
@@ -644,68 +645,44 @@ class NetworkModel(mesa.Model):
         """
         p = self.params
         if ids.size == 0:
-            return []
-        fam = self.rel.familiarity(ids[:, :, None], ids[:, None, :], self.steps)
-        known = fam >= p.acquaintance_threshold
+            return Teams.empty()
+        known = self.rel.familiarity_blocks(ids, self.steps) >= p.acquaintance_threshold
         seats = assemble_teams(self.rng, p.conversation_group_size, p_incumbent, q,
                                present & ~first, first, known, partition=True)
         return teams_of(seats, ids, p.conversation_group_size)
 
-    @staticmethod
-    def _pairs(groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """All ordered pairs within each group, with the group's index, built in one pass:
-        member by member, its partners in group order (the order of ``~np.eye(n)``).
-        """
-        if not groups:
-            e = np.empty(0, dtype=np.int64)
-            return e, e, e
-        flat = np.concatenate(groups)
-        sizes = np.fromiter((g.size for g in groups), np.int64, len(groups))
-        starts = np.cumsum(sizes) - sizes
-        size_of = np.repeat(sizes, sizes)  # per member: its group's size
-        start_of = np.repeat(starts, sizes)
-        local = np.arange(flat.size) - start_of  # position within the group
-        n_partners = size_of - 1
-        who = np.repeat(np.arange(flat.size), n_partners)
-        k = np.arange(who.size) - np.repeat(np.cumsum(n_partners) - n_partners, n_partners)
-        partner = k + (k >= local[who])  # skip oneself
-        group = np.repeat(np.repeat(np.arange(len(groups)), sizes), n_partners)
-        return flat[who], flat[start_of[who] + partner], group
-
-    def _encounter(self, groups: list[np.ndarray], face: np.ndarray | None = None) -> None:
+    def _encounter(self, groups: Teams, face: np.ndarray | None = None) -> None:
         """Familiarity, trust and knowledge updates for everyone who talked in a group."""
         p, rng = self.params, self.rng
-        i, j, g = self._pairs(groups)
+        i, j, g = groups.pairs
         if i.size == 0:
             return
         now = self.steps
-        self.rel.settle(i, j, now)
         rel = self.rel
+        fam, t = rel.settle(i, j, now)
         # Online encounters build less than meeting face to face; working groups meet in person.
         factor = (np.ones(i.size) if face is None
                   else np.where(face[i] & face[j], 1.0, p.virtual_encounter_factor))
-        fam = rel.F[i, j]
-        rel.set_familiarity(i, j, fam + p.familiarity_gain * factor * (1 - fam), now)
+        fam = fam + p.familiarity_gain * factor * (1 - fam)
+        rel.set_familiarity(i, j, fam, now)
         # Atmosphere: facilitation, leadership depth, anticipation dialogue, trust builders (S19, S24, S27).
         has_tb = np.bincount(g, weights=self.strengths[i, Strength.TRUST_BUILDER],
                              minlength=len(groups)) > 0
         atm = np.minimum(1.0, self._atmosphere() + p.trust_builder_atmosphere * has_tb[g])
-        dq = 0.5 * (self.dialogue[i].mean(axis=1) + self.dialogue[j].mean(axis=1))
+        dialogue = self.dialogue.mean(axis=1)
+        dq = 0.5 * (dialogue[i] + dialogue[j])
         strain = 1.0 + p.perspective_strain * self._distance(i, j) * (1.0 - self.facilitation_now)
         p_breach = np.minimum(1.0, p.breach_base * (1 - dq) * (1 - atm) * strain)
         breach = rng.random(i.size) < p_breach
-        t = rel.T[i, j]
         floor = p.trust_gain_floor
-        gain = p.trust_gain * factor * rel.F[i, j] * (floor + (1 - floor) * atm) * (1 - t)
+        gain = p.trust_gain * factor * fam * (floor + (1 - floor) * atm) * (1 - t)
         loss = p.trust_loss_ratio * p.trust_gain * t
-        rel.set_trust(i, j, np.clip(np.where(breach, t - loss, t + gain), 0.0, 1.0), now)
+        trust_now = rel.set_trust(i, j, np.clip(np.where(breach, t - loss, t + gain), 0.0, 1.0), now)
         n_breach = int(breach.sum())
         self.breaches_total += n_breach
         self._since_record["breaches"] += n_breach
         # Knowledge of the partner's organisation flows along trusted ties (S9, S18).
-        o = self.org[j]
-        rel.close_knowledge_gaps(i, o, p.knowledge_flow * rel.T[i, j])
-        trust_now = rel.T[i, j]
+        rel.close_knowledge_gaps(i, self.org[j], p.knowledge_flow * trust_now)
         # Running average of how trusted one's partners are: the social side of commitment (S18).
         mean_trust = np.bincount(i, weights=trust_now, minlength=self.capacity)
         count = np.bincount(i, minlength=self.capacity)
@@ -716,7 +693,7 @@ class NetworkModel(mesa.Model):
         lifter = self.strengths[j, Strength.COMMITTER] | self.strengths[j, Strength.ENTHUSIAST]
         np.add.at(self.week_lift, i[lifter], p.lift * self.commitment[j[lifter]])
 
-    def _goal_work(self, attendees: np.ndarray, groups: list[np.ndarray]) -> None:
+    def _goal_work(self, attendees: np.ndarray) -> None:
         """Meetings clarify the shared goal when a coordinator or goal builder works on it (S14b, S24)."""
         p = self.params
         if self.goal_reached_at is not None and p.lifecycle in _ENDING:
@@ -775,9 +752,9 @@ class NetworkModel(mesa.Model):
             initiators = active[rng.random(active.size) < rate]
         else:
             initiators = np.empty(0, dtype=np.int64)
-        groups = self._working_groups(initiators, active) if initiators.size else []
-        if groups:
-            members = np.concatenate(groups)
+        groups = self._working_groups(initiators, active) if initiators.size else Teams.empty()
+        if len(groups):
+            members = groups.members
             self.collaborated[members] = True
             np.add.at(self.week_hours, members, p.collaboration_hours)
             np.add.at(self.groups_joined, members, 1)
@@ -788,7 +765,7 @@ class NetworkModel(mesa.Model):
         self._client_cases(active)
         self._advocacy_window()
 
-    def _working_groups(self, initiators: np.ndarray, active: np.ndarray) -> list[np.ndarray]:
+    def _working_groups(self, initiators: np.ndarray, active: np.ndarray) -> Teams:
         """Each initiator forms a working group with the team-assembly rule (Guimera et al.
         2005) among the people it thinks of this week: ``collaboration_candidates`` active
         people drawn at random, of whom those it knows are available. Incumbents have worked
@@ -802,7 +779,7 @@ class NetworkModel(mesa.Model):
         # One lane per initiator who knows someone among its candidates.
         lanes = np.flatnonzero(available.any(axis=1))
         if lanes.size == 0:
-            return []
+            return Teams.empty()
         cand, available, fam_who = cand[lanes], available[lanes], fam_who[lanes]
         # A candidate drawn twice is one person: only its first draw is available.
         earlier = np.tri(k, k, -1, dtype=bool)  # [i, j]: draw j came before draw i
@@ -818,7 +795,7 @@ class NetworkModel(mesa.Model):
         # well, among the candidates (small k x k blocks, one gather); nobody's tie is to the
         # initiator, who is seated already.
         ties = np.zeros((lanes.size, k + 1, k + 1), dtype=bool)
-        fam_cc = self.rel.familiarity(cand[:, :, None], cand[:, None, :], now)
+        fam_cc = self.rel.familiarity_blocks(cand, now)
         ties[:, :k, :k] = fam_cc >= p.collaborator_familiarity
         ties[:, k, :k] = fam_who >= p.collaborator_familiarity
         founders = np.full((lanes.size, 1), k)
@@ -835,7 +812,7 @@ class NetworkModel(mesa.Model):
         self._since_record["value"] += total
         self.goal_progress = min(1.0, self.value_total / self.goal_value)
 
-    def _purpose_value(self, groups: list[np.ndarray]) -> None:
+    def _purpose_value(self, groups: Teams) -> None:
         """Value that talking and working together yields, by purpose (S4-S8, S10, S13).
 
         A member's benefit from a group is the trust (rescaled above the prior)
@@ -848,7 +825,7 @@ class NetworkModel(mesa.Model):
         views (S13, S15), and new practices add more (see ``_innovate``, S7).
         """
         p = self.params
-        i, j, _ = self._pairs(groups)
+        i, j, _ = groups.pairs
         if i.size == 0:
             return
         t = self.rel.trust(i, j, self.steps)
@@ -872,10 +849,10 @@ class NetworkModel(mesa.Model):
             d = self.dialogue[who]
             self.dialogue[who] = d + p.dialogue_learning_rate * best[who, None] * (1 - d)
 
-    def _innovate(self, groups: list[np.ndarray]) -> None:
+    def _innovate(self, groups: Teams) -> None:
         """Diverse, trusting groups invent new practices, mostly at open will (S7, S15, S22, S27)."""
         p, rng = self.params, self.rng
-        i, j, g = self._pairs(groups)
+        i, j, g = groups.pairs
         if i.size == 0:
             return
         n = len(groups)
@@ -888,7 +865,7 @@ class NetworkModel(mesa.Model):
         ideas = np.flatnonzero(rng.random(n) < np.minimum(chance, 1.0))
         self.innovations += ideas.size
         if p.purpose is Purpose.INNOVATION and ideas.size:
-            who = np.concatenate([groups[k] for k in ideas])
+            who = groups.members_of(ideas)
             self._add_value(who, p.idea_value)
 
     def _client_cases(self, active: np.ndarray) -> None:

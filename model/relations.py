@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import kernels
+
 # A pair whose stored trust is this close below the tie threshold stays a tie candidate, so
 # that rounding in the decay formula can never lift a pair that is not a candidate over it.
 _TIE_MARGIN = 1e-9
@@ -93,6 +95,7 @@ class Relations:
         # of week _sums_at. Each decays by one factor, so a write only adds its change.
         self._tracking = False
         self._tracked = np.zeros(capacity, dtype=bool)
+        self._untracked = np.zeros(capacity, dtype=bool)  # _tracked while not tracking
         self._cols = np.zeros((2, capacity))
         self._sums_at = 0
         self._written = 0  # pairs with a slot at or above this still hold the initial values
@@ -108,18 +111,24 @@ class Relations:
         gap = np.minimum(gap, self._horizon)
         return self._f_decay[gap], self._t_decay[gap]
 
-    def settle(self, i: np.ndarray, j: np.ndarray, now: int) -> None:
-        """Bring pairs (i, j) up to week ``now`` by applying their elapsed decay."""
-        gap = now - self.last[i, j]
-        fd, td = self._factors(gap)
-        self.F[i, j] *= fd
-        self.T[i, j] = self.prior + (self.T[i, j] - self.prior) * td
-        self.last[i, j] = now
+    def settle(self, i: np.ndarray, j: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
+        """Bring pairs (i, j) up to week ``now`` by applying their elapsed decay.
+
+        Returns:
+            The pairs' familiarity and trust now.
+        """
+        return kernels.settle_pairs(self.F, self.T, self.last, self._f_decay, self._t_decay,
+                                    self.prior, i, j, now)
 
     def familiarity(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
         """Current familiarity of pairs (i, j) without changing the store."""
-        fd, _ = self._factors(now - self.last[i, j])
-        return self.F[i, j] * fd
+        return kernels.current_familiarity(self.F, self.last, self._f_decay, i, j, now)
+
+    def familiarity_blocks(self, ids: np.ndarray, now: int) -> np.ndarray:
+        """Current familiarity among each row's people: ``[l, x, y]`` of ``ids[l, x]`` with
+        ``ids[l, y]``, for ``ids`` of shape ``(lanes, n)``.
+        """
+        return kernels.familiarity_blocks(self.F, self.last, self._f_decay, ids, now)
 
     def trust(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
         """Current trust of i in j for pairs (i, j) without changing the store."""
@@ -167,15 +176,19 @@ class Relations:
         """
         self._store(0, self.F, i, j, values, now)
 
-    def set_trust(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> None:
+    def set_trust(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> np.ndarray:
         """Store the trust of i in j for pairs (i, j), settled at week ``now`` (see ``settle``).
 
         As in a fancy-index assignment, a pair listed more than once keeps its last value.
+
+        Returns:
+            The trust stored, pair by pair (a repeated pair's last value at each of its places).
         """
-        self._store(1, self.T, i, j, values, now)
+        stored = self._store(1, self.T, i, j, values, now)
         # The value kept for a repeated pair is one of its values: listing from all of them
         # lists a superset, which is safe.
         self._add_candidates(i, j, np.broadcast_to(values, i.shape))
+        return stored
 
     def set_block(self, slots: np.ndarray, familiarity: np.ndarray, trust: np.ndarray,
                   now: int) -> None:
@@ -205,6 +218,7 @@ class Relations:
         tracked = np.zeros(capacity, dtype=bool)
         tracked[:old] = self._tracked
         self._tracked = tracked
+        self._untracked = np.zeros(capacity, dtype=bool)
         cols = np.zeros((2, capacity))
         cols[:, :old] = self._cols
         self._cols = cols
@@ -216,29 +230,17 @@ class Relations:
             self._candidates = [i * capacity + j]
 
     def _store(self, k: int, arr: np.ndarray, i: np.ndarray, j: np.ndarray, values: np.ndarray,
-               now: int) -> None:
+               now: int) -> np.ndarray:
         """``arr[i, j] = values`` for settled pairs, adding the changes to column sums ``k``
-        (0 familiarity, 1 trust) where i is tracked.
+        (0 familiarity, 1 trust) where i is tracked; returns the values stored, pair by pair.
         """
         if i.size:
             self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
-        if not self._tracking:
-            arr[i, j] = values
-            return
-        keep = self._tracked[i] & (i != j)
-        cols = j[keep]
-        key = i[keep] * arr.shape[1] + cols  # flat indices: cheaper gathers
-        if key.size > 1:
-            ordered = np.sort(key)
-            repeated = ordered[1:] == ordered[:-1]
-            if repeated.any():
-                # A repeated pair has one old value and keeps one new value: count it once.
-                key = ordered[np.concatenate(([True], ~repeated))]
-                cols = key % arr.shape[1]
-        old = arr.take(key)
-        arr[i, j] = values
-        self._bring_sums(now)
-        np.add.at(self._cols[k], cols, arr.take(key) - old)
+        if self._tracking:
+            self._bring_sums(now)
+        values = np.broadcast_to(np.asarray(values, dtype=float), i.shape)
+        return kernels.store_pairs(arr, i, j, values, self._tracked if self._tracking
+                                   else self._untracked, self._cols[k])
 
     # ------------------------------------------------------------------ running sums
     def _bring_sums(self, now: int) -> None:
@@ -314,20 +316,11 @@ class Relations:
 
     def _add_candidates(self, i: np.ndarray, j: np.ndarray, trust: np.ndarray) -> None:
         """List the pairs (i, j), i != j, whose stored trust may make a tie (each pair once)."""
-        if self._listed is None:
+        if self._listed is None or i.size == 0:
             return
-        new = (trust >= self._tie_floor) & (i != j)
-        if not new.any():
-            return
-        key = i[new] * self._listed.shape[1] + j[new]
-        flags = self._listed.reshape(-1)  # a view: the array is contiguous
-        key = key[~flags[key]]
-        if key.size > 1:
-            # A pair written twice in one call is listed once.
-            key = np.sort(key)
-            key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+        key = kernels.list_new(self._listed, i, j, np.asarray(trust, dtype=float),
+                               self._tie_floor)
         if key.size:
-            flags[key] = True
             self._candidates.append(key)
 
     def ties_among(self, slots: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from model import NetworkModel, formation
-from model.formation import assemble_teams, teams_of
+from model.formation import Teams, assemble_teams, teams_of
 
 # Differences of means are checked to within this many standard errors.
 Z_TOL = 4.5
@@ -258,7 +258,7 @@ def test_teams_of_splits_lanes_and_teams():
     ids = np.array([[10, 11, 12, 13, 14], [20, 21, 22, 23, 24]])
     got = [g.tolist() for g in teams_of(seats, ids, 2)]
     assert got == [[12, 10], [11], [24, 23], [21, 20], [22]]
-    assert teams_of(np.full((2, 3), -1), ids, 2) == []
+    assert len(teams_of(np.full((2, 3), -1), ids, 2)) == 0
 
 
 # --- the network model's groups -----------------------------------------------------------
@@ -273,7 +273,7 @@ def _meeting_model():
 def test_conversation_rounds_partition_every_circle():
     model = _meeting_model()
     assert model.n_circles > 1
-    rounds: list[list[np.ndarray]] = []
+    rounds: list[Teams] = []
     encounter = model._encounter
 
     def record(groups, face=None):
@@ -293,7 +293,7 @@ def test_conversation_rounds_partition_every_circle():
         talking = a[size[model.circle[a]] >= 2]
         assert len(rounds) == model.params.conversation_rounds
         for groups in rounds:
-            members = np.concatenate(groups)
+            members = groups.members
             assert sorted(members.tolist()) == sorted(talking.tolist())  # everyone once
             for g in groups:
                 assert np.unique(model.circle[g]).size == 1  # within one circle

@@ -1,0 +1,127 @@
+"""The compiled kernels of ``model/kernels.py`` against their numpy references.
+
+Each kernel must give what the numpy expression it replaced gives (the seat loop is
+compared with its plain-Python reference in tests/test_formation.py), on random
+cases that include repeated pairs, a pair with itself and gaps beyond the decay table.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import kernels
+
+CAP = 40
+HORIZON = 50
+PRIOR = 0.3
+
+
+def _store(rng):
+    F = rng.random((CAP, CAP))
+    T = rng.random((CAP, CAP))
+    last = rng.integers(0, 2 * HORIZON, size=(CAP, CAP)).astype(np.int32)
+    gaps = np.arange(HORIZON + 1)
+    return F, T, last, 0.5 ** (gaps / 7.0), 0.5 ** (gaps / 11.0)
+
+
+def _pairs(rng, n):
+    i = rng.integers(0, CAP, n)
+    j = rng.integers(0, CAP, n)
+    j[:3] = i[:3]  # a pair with itself
+    i[-5:], j[-5:] = i[:5], j[:5]  # repeated pairs
+    return i, j
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_settle_pairs_matches_the_numpy_expressions(seed):
+    rng = np.random.default_rng(seed)
+    F, T, last, fd, td = _store(rng)
+    i, j = _pairs(rng, 300)
+    now = 2 * HORIZON + 5  # some gaps exceed the table
+    ref_F, ref_T, ref_last = F.copy(), T.copy(), last.copy()
+    gap = np.minimum(now - ref_last[i, j], HORIZON)
+    ref_F[i, j] *= fd[gap]
+    ref_T[i, j] = PRIOR + (ref_T[i, j] - PRIOR) * td[gap]
+    ref_last[i, j] = now
+    fam, trust = kernels.settle_pairs(F, T, last, fd, td, PRIOR, i, j, now)
+    np.testing.assert_array_equal(F, ref_F)
+    np.testing.assert_array_equal(T, ref_T)
+    np.testing.assert_array_equal(last, ref_last)
+    np.testing.assert_array_equal(fam, ref_F[i, j])
+    np.testing.assert_array_equal(trust, ref_T[i, j])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_familiarity_reads_match_and_leave_the_store_alone(seed):
+    rng = np.random.default_rng(seed)
+    F, _, last, fd, _ = _store(rng)
+    before = F.copy(), last.copy()
+    now = 2 * HORIZON + 5
+    i, j = _pairs(rng, 200)
+    expected = F[i, j] * fd[np.minimum(now - last[i, j], HORIZON)]
+    np.testing.assert_array_equal(kernels.current_familiarity(F, last, fd, i, j, now), expected)
+    ids = rng.integers(0, CAP, size=(7, 9))
+    block = F[ids[:, :, None], ids[:, None, :]] * fd[
+        np.minimum(now - last[ids[:, :, None], ids[:, None, :]], HORIZON)]
+    np.testing.assert_array_equal(kernels.familiarity_blocks(F, last, fd, ids, now), block)
+    np.testing.assert_array_equal(F, before[0])
+    np.testing.assert_array_equal(last, before[1])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_store_pairs_keeps_last_values_and_exact_column_changes(seed):
+    rng = np.random.default_rng(seed)
+    arr = rng.random((CAP, CAP))
+    i, j = _pairs(rng, 300)
+    values = rng.random(i.size)
+    tracked = rng.random(CAP) < 0.5
+    sums = rng.random(CAP)
+    ref = arr.copy()
+    ref[i, j] = values  # fancy assignment: a repeated pair keeps its last value
+    # Column sums over tracked rows, without the diagonal, change by the block's change.
+    expected = sums + ((ref - arr) * tracked[:, None] * (1 - np.eye(CAP))).sum(axis=0)
+    stored = kernels.store_pairs(arr, i, j, values, tracked, sums)
+    np.testing.assert_array_equal(arr, ref)
+    np.testing.assert_array_equal(stored, ref[i, j])
+    np.testing.assert_allclose(sums, expected, rtol=0, atol=1e-12)
+
+
+def test_list_new_flags_each_pair_once():
+    rng = np.random.default_rng(7)
+    listed = rng.random((CAP, CAP)) < 0.2
+    i, j = _pairs(rng, 400)
+    values = rng.random(i.size)
+    before = listed.copy()
+    keys = kernels.list_new(listed, i, j, values, 0.6)
+    want = {int(a) * CAP + int(b) for a, b, v in zip(i, j, values, strict=True)
+            if v >= 0.6 and a != b and not before[a, b]}
+    assert sorted(keys.tolist()) == sorted(want) and len(keys) == len(want)
+    flagged = before.copy()
+    flagged.reshape(-1)[list(want)] = True
+    np.testing.assert_array_equal(listed, flagged)
+
+
+def _pairs_reference(groups):
+    """The model's former numpy construction of the ordered pairs within groups."""
+    flat = np.concatenate(groups)
+    sizes = np.array([g.size for g in groups])
+    starts = np.cumsum(sizes) - sizes
+    size_of, start_of = np.repeat(sizes, sizes), np.repeat(starts, sizes)
+    local = np.arange(flat.size) - start_of
+    n_partners = size_of - 1
+    who = np.repeat(np.arange(flat.size), n_partners)
+    k = np.arange(who.size) - np.repeat(np.cumsum(n_partners) - n_partners, n_partners)
+    partner = k + (k >= local[who])
+    group = np.repeat(np.repeat(np.arange(len(groups)), sizes), n_partners)
+    return flat[who], flat[start_of[who] + partner], group
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_team_pairs_match_the_former_construction(seed):
+    rng = np.random.default_rng(seed)
+    groups = [rng.choice(100, size=int(s), replace=False) for s in rng.integers(1, 7, 30)]
+    bounds = np.concatenate(([0], np.cumsum([g.size for g in groups])))
+    got = kernels.team_pairs(np.concatenate(groups), bounds)
+    for a, b in zip(got, _pairs_reference(groups), strict=True):
+        np.testing.assert_array_equal(a, b)
