@@ -243,10 +243,5 @@ def teams_of(seats: np.ndarray, ids: np.ndarray, m: int) -> Teams:
         The non-empty teams, lane by lane and in the order formed, members in the
         order seated.
     """
-    lane, seat = np.nonzero(seats >= 0)  # row-major: lane by lane, seats in order
-    if lane.size == 0:
-        return Teams.empty()
-    members = ids[lane, seats[lane, seat]]
-    team = lane * (-(-seats.shape[1] // m)) + seat // m
-    starts = np.flatnonzero(np.concatenate(([True], team[1:] != team[:-1])))
-    return Teams(members, np.append(starts, team.size))
+    members, bounds = kernels.gather_teams(seats, np.asarray(ids, dtype=np.int64), m)
+    return Teams(members, bounds)

@@ -222,3 +222,48 @@ def team_pairs(members: np.ndarray, bounds: np.ndarray
                     g[k] = t
                     k += 1
     return i, j, g
+
+
+@_jit
+def gather_teams(seats: np.ndarray, ids: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The teams of ``assemble_teams``' seats as global ids, flat with team bounds.
+
+    Seat ``s`` of a lane belongs to the lane's team ``s // m``; empty seats (``-1``) are
+    skipped and empty teams dropped; teams lane by lane, members in the order seated.
+    """
+    lanes, width = seats.shape
+    members = np.empty(lanes * width, dtype=np.int64)
+    bounds = np.empty(lanes * width + 1, dtype=np.int64)
+    count = 0
+    teams = 0
+    bounds[0] = 0
+    for lane in range(lanes):
+        for start in range(0, width, m):
+            before = count
+            for s in range(start, min(start + m, width)):
+                if seats[lane, s] >= 0:
+                    members[count] = ids[lane, seats[lane, s]]
+                    count += 1
+            if count > before:
+                teams += 1
+                bounds[teams] = count
+    return members[:count], bounds[: teams + 1]
+
+
+@_jit
+def trusts_any(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
+               who: np.ndarray, which: np.ndarray, people: np.ndarray, bounds: np.ndarray,
+               threshold: float, now: int) -> np.ndarray:
+    """Whether ``who[k]`` trusts anyone of group ``which[k]`` (group g is
+    ``people[bounds[g]:bounds[g + 1]]``) at least ``threshold`` now.
+    """
+    horizon = t_decay.size - 1
+    out = np.zeros(who.size, dtype=np.bool_)
+    for k in range(who.size):
+        a = who[k]
+        for x in range(bounds[which[k]], bounds[which[k] + 1]):
+            b = people[x]
+            if prior + (T[a, b] - prior) * t_decay[min(now - last[a, b], horizon)] >= threshold:
+                out[k] = True
+                break
+    return out

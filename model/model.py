@@ -887,29 +887,22 @@ class NetworkModel(mesa.Model):
         target = np.where(target >= self.org[who], target + 1, target)
         known = self.rel.knowledge(who, target) >= p.knowledge_threshold
         who, target = who[known], target[known]
-        # The people of each target organisation, as a padded table (-1 = no one).
-        roster = self._roster()
-        there = roster[target]
-        valid = there >= 0
-        trust = self.rel.trust(np.broadcast_to(who[:, None], there.shape)[valid], there[valid],
-                               self.steps)
-        trusted = np.zeros(there.shape, dtype=bool)
-        trusted[valid] = trust >= p.tie_threshold
-        seamless = trusted.any(axis=1)
+        # Someone at the target organisation whom the worker trusts makes the path seamless.
+        people, bounds = self._roster()
+        seamless = self.rel.trusts_any(who, target, people, bounds, p.tie_threshold, self.steps)
         if seamless.any():
             self._add_value(who[seamless], 1.0)
 
-    def _roster(self) -> np.ndarray:
-        """Present people of each organisation as rows of a table padded with -1."""
+    def _roster(self) -> tuple[np.ndarray, np.ndarray]:
+        """Present people grouped by organisation: organisation o's are
+        ``people[bounds[o]:bounds[o + 1]]``.
+        """
         m = self.members()
         org = self.org[m]
-        order = np.argsort(org, kind="stable")
-        m, org = m[order], org[order]
-        counts = np.bincount(org, minlength=self.n_orgs)
-        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-        table = np.full((self.n_orgs, max(1, counts.max(initial=0))), -1, dtype=np.int64)
-        table[org, np.arange(m.size) - starts[org]] = m
-        return table
+        people = m[np.argsort(org, kind="stable")]
+        bounds = np.zeros(self.n_orgs + 1, dtype=np.int64)
+        np.cumsum(np.bincount(org, minlength=self.n_orgs), out=bounds[1:])
+        return people, bounds
 
     def _advocacy_window(self) -> None:
         """At a decision window a connected, committed coalition influences decisions (S6)."""

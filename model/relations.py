@@ -124,6 +124,14 @@ class Relations:
         """Current familiarity of pairs (i, j) without changing the store."""
         return kernels.current_familiarity(self.F, self.last, self._f_decay, i, j, now)
 
+    def trusts_any(self, who: np.ndarray, which: np.ndarray, people: np.ndarray,
+                   bounds: np.ndarray, threshold: float, now: int) -> np.ndarray:
+        """Whether each ``who[k]`` trusts anyone of group ``which[k]`` at least ``threshold``
+        now (group g is ``people[bounds[g]:bounds[g + 1]]``).
+        """
+        return kernels.trusts_any(self.T, self.last, self._t_decay, self.prior, who, which,
+                                  people, bounds, threshold, now)
+
     def familiarity_blocks(self, ids: np.ndarray, now: int) -> np.ndarray:
         """Current familiarity among each row's people: ``[l, x, y]`` of ``ids[l, x]`` with
         ``ids[l, y]``, for ``ids`` of shape ``(lanes, n)``.

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from model import kernels
+from model.formation import Teams
 
 CAP = 40
 HORIZON = 50
@@ -125,3 +126,40 @@ def test_team_pairs_match_the_former_construction(seed):
     got = kernels.team_pairs(np.concatenate(groups), bounds)
     for a, b in zip(got, _pairs_reference(groups), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def _teams_reference(seats, ids, m):
+    """The former numpy construction of teams from seats (lists of member arrays)."""
+    lane, seat = np.nonzero(seats >= 0)
+    members = ids[lane, seats[lane, seat]]
+    team = lane * (-(-seats.shape[1] // m)) + seat // m
+    cuts = np.flatnonzero(team[1:] != team[:-1]) + 1
+    return [g.tolist() for g in np.split(members, cuts)] if lane.size else []
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_gather_teams_matches_the_former_construction(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(40):
+        lanes, width, m = (int(x) for x in rng.integers(1, 9, 3))
+        seats = rng.integers(-1, width, size=(lanes, width))
+        ids = rng.integers(0, 1000, size=(lanes, width))
+        members, bounds = kernels.gather_teams(seats, ids, m)
+        got = [g.tolist() for g in Teams(members, bounds)]
+        assert got == _teams_reference(seats, ids, m)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_trusts_any_matches_a_padded_table(seed):
+    rng = np.random.default_rng(seed)
+    _, T, last, _, td = _store(rng)
+    now = 2 * HORIZON + 5
+    org = rng.integers(0, 6, CAP)
+    people = np.argsort(org, kind="stable")
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(org, minlength=7))))  # org 6 is empty
+    who = rng.integers(0, CAP, 300)
+    which = rng.integers(0, 7, 300)
+    trust = PRIOR + (T - PRIOR) * td[np.minimum(now - last, HORIZON)]
+    expected = [bool((trust[w, org == o] >= 0.6).any()) for w, o in zip(who, which, strict=True)]
+    got = kernels.trusts_any(T, last, td, PRIOR, who, which, people, bounds, 0.6, now)
+    assert got.tolist() == expected and 0 < sum(expected) < len(expected)
