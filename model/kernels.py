@@ -267,3 +267,136 @@ def trusts_any(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: floa
                 out[k] = True
                 break
     return out
+
+
+# ---------------------------------------------------------------- encounters
+
+
+@_jit
+def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+              t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
+              listed: np.ndarray, tie_floor: float, know: np.ndarray, know_a: np.ndarray,
+              know_c: np.ndarray, know_stale: np.ndarray, i: np.ndarray, j: np.ndarray,
+              g: np.ndarray, u: np.ndarray, face: np.ndarray, virtual_factor: float,
+              atmosphere: np.ndarray, dialogue: np.ndarray, org: np.ndarray,
+              resident: np.ndarray, rule: np.ndarray, now: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pair updates of one round of encounters (ODD 7.4), all pairs read before any
+    is written, as the numpy expressions they replace (a pair met twice in one round
+    keeps its last update).
+
+    For each ordered pair (i, j) of group g: settle the pair; familiarity grows by
+    ``familiarity_gain x factor x (1 - F)`` (factor 1 face to face, else
+    ``virtual_factor``; everyone counts as face to face when ``face`` is empty); the
+    breach chance is ``breach_base (1 - dq)(1 - atm)(1 + perspective_strain x distance
+    x (1 - facilitation))`` with dq the pair's mean dialogic skill, atm the group's
+    atmosphere and distance ``distance_resident`` across the resident line, else
+    ``distance_cross_org`` across organisations, else 0; a breach (``u < chance``) takes
+    ``trust_loss_ratio x trust_gain x T`` off trust, otherwise trust grows by
+    ``trust_gain x factor x F' x (floor + (1 - floor) atm) x (1 - T)`` (F' the new
+    familiarity); trust is clipped to [0, 1]. Then i's knowledge of j's organisation
+    closes ``knowledge_flow x T'`` of its gap (per entry the largest update).
+
+    Args:
+        F: Stored familiarity (``Relations``).
+        T: Stored trust.
+        last: Week each pair was last touched.
+        f_decay: Familiarity decay factor by gap in weeks.
+        t_decay: Decay factor of trust's distance from the prior by gap.
+        prior: Trust in a stranger.
+        tracked: Rows whose pairs enter the running column sums.
+        col_sums: The running column sums, familiarity then trust (2, capacity).
+        listed: Tie candidates so far (bool, capacity x capacity).
+        tie_floor: Trust from which a pair is listed as a tie candidate.
+        know: Stored knowledge S of the lazy store ``a (S + c)``.
+        know_a: Each row's pending scale a.
+        know_c: Each row's pending offset c.
+        know_stale: Rows whose stored sum must be recomputed.
+        i: First member of each ordered pair.
+        j: Second member.
+        g: Each pair's group.
+        u: One uniform draw per pair (the breach draws).
+        face: Who meets face to face (bool per slot), or empty for everyone.
+        virtual_factor: Build-up online relative to face to face.
+        atmosphere: Per group.
+        dialogue: Mean dialogic skill per slot.
+        org: Organisation of each slot.
+        resident: Whether each slot is a resident.
+        rule: ``familiarity_gain, breach_base, perspective_strain, facilitation,
+            distance_resident, distance_cross_org, trust_gain, trust_gain_floor,
+            trust_loss_ratio, knowledge_flow``.
+        now: The current week.
+
+    Returns:
+        The trust stored after the round pair by pair, the breaches, and the tie
+        candidates newly listed (flat indices ``i * capacity + j``).
+    """
+    (fam_gain, breach_base, strain_rate, facilitation, d_resident, d_cross, trust_gain,
+     floor, loss_ratio, flow) = (rule[0], rule[1], rule[2], rule[3], rule[4], rule[5],
+                                 rule[6], rule[7], rule[8], rule[9])
+    n = i.size
+    horizon = f_decay.size - 1
+    fam = np.empty(n)
+    trust = np.empty(n)
+    for k in range(n):  # settle every pair first
+        a, b = i[k], j[k]
+        gap = min(now - last[a, b], horizon)
+        fam[k] = F[a, b] * f_decay[gap]
+        trust[k] = prior + (T[a, b] - prior) * t_decay[gap]
+        F[a, b] = fam[k]
+        T[a, b] = trust[k]
+        last[a, b] = now
+    new_t = np.empty(n)
+    breach = np.empty(n, dtype=np.bool_)
+    for k in range(n):
+        a, b = i[k], j[k]
+        factor = 1.0 if face.size == 0 or (face[a] and face[b]) else virtual_factor
+        f = fam[k] + fam_gain * factor * (1 - fam[k])
+        if tracked[a] and a != b:
+            col_sums[0, b] += f - F[a, b]
+        F[a, b] = f
+        atm = atmosphere[g[k]]
+        dq = 0.5 * (dialogue[a] + dialogue[b])
+        if resident[a] != resident[b]:
+            distance = d_resident
+        elif org[a] != org[b]:
+            distance = d_cross
+        else:
+            distance = 0.0
+        strain = 1.0 + strain_rate * distance * (1.0 - facilitation)
+        chance = min(1.0, breach_base * (1 - dq) * (1 - atm) * strain)
+        breach[k] = u[k] < chance
+        t = trust[k]
+        if breach[k]:
+            value = t - loss_ratio * trust_gain * t
+        else:
+            value = t + trust_gain * factor * f * (floor + (1 - floor) * atm) * (1 - t)
+        new_t[k] = min(max(value, 0.0), 1.0)
+    for k in range(n):
+        a, b = i[k], j[k]
+        if tracked[a] and a != b:
+            col_sums[1, b] += new_t[k] - T[a, b]
+        T[a, b] = new_t[k]
+    width = listed.shape[1]
+    listed_now = np.empty(n, dtype=np.int64)
+    count = 0
+    stored = np.empty(n)
+    update = np.empty(n)
+    for k in range(n):
+        a, b = i[k], j[k]
+        stored[k] = T[a, b]
+        if new_t[k] >= tie_floor and a != b and not listed[a, b]:
+            listed[a, b] = True
+            listed_now[count] = a * width + b
+            count += 1
+        # Knowledge, in the store's terms (S + share x gap / a), read before any write.
+        o = org[b]
+        s = know[a, o]
+        scale = know_a[a]
+        update[k] = s + flow * stored[k] * (1.0 - scale * (s + know_c[a])) / scale
+    for k in range(n):
+        a, o = i[k], org[j[k]]
+        if update[k] > know[a, o]:
+            know[a, o] = update[k]
+        know_stale[a] = True
+    return stored, breach, listed_now[:count]

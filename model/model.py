@@ -40,6 +40,7 @@ _PROFESSIONAL_KINDS = np.array([k for k in OrgKind if k is not OrgKind.RESIDENT_
 # Lifecycles that end when their goal is reached and recognised (S30, S32).
 _ENDING = (Lifecycle.PROJECT, Lifecycle.CLIENT_PROCESS)
 _NEVER = -10_000  # "week" of a last attendance that never happened
+_EVERYONE = np.zeros(0, dtype=bool)  # no face mask: everyone meets face to face
 _SPEND_ITEMS = ("coordinator_hours", "rooms", "coffee", "travel", "channels")
 # Normal draws per newcomer: person-level skill, the four cornerstones, commitment, autonomy.
 _NORMALS_PER_PERSON = 7
@@ -657,32 +658,22 @@ class NetworkModel(mesa.Model):
         i, j, g = groups.pairs
         if i.size == 0:
             return
-        now = self.steps
-        rel = self.rel
-        fam, t = rel.settle(i, j, now)
-        # Online encounters build less than meeting face to face; working groups meet in person.
-        factor = (np.ones(i.size) if face is None
-                  else np.where(face[i] & face[j], 1.0, p.virtual_encounter_factor))
-        fam = fam + p.familiarity_gain * factor * (1 - fam)
-        rel.set_familiarity(i, j, fam, now)
         # Atmosphere: facilitation, leadership depth, anticipation dialogue, trust builders (S19, S24, S27).
-        has_tb = np.bincount(g, weights=self.strengths[i, Strength.TRUST_BUILDER],
-                             minlength=len(groups)) > 0
-        atm = np.minimum(1.0, self._atmosphere() + p.trust_builder_atmosphere * has_tb[g])
-        dialogue = self.dialogue.mean(axis=1)
-        dq = 0.5 * (dialogue[i] + dialogue[j])
-        strain = 1.0 + p.perspective_strain * self._distance(i, j) * (1.0 - self.facilitation_now)
-        p_breach = np.minimum(1.0, p.breach_base * (1 - dq) * (1 - atm) * strain)
-        breach = rng.random(i.size) < p_breach
-        floor = p.trust_gain_floor
-        gain = p.trust_gain * factor * fam * (floor + (1 - floor) * atm) * (1 - t)
-        loss = p.trust_loss_ratio * p.trust_gain * t
-        trust_now = rel.set_trust(i, j, np.clip(np.where(breach, t - loss, t + gain), 0.0, 1.0), now)
+        builders = self.strengths[groups.members, Strength.TRUST_BUILDER]
+        has_tb = np.add.reduceat(builders, groups.bounds[:-1]) > 0
+        atm = np.minimum(1.0, self._atmosphere() + p.trust_builder_atmosphere * has_tb)
+        rule = np.array([p.familiarity_gain, p.breach_base, p.perspective_strain,
+                         self.facilitation_now, p.distance_resident, p.distance_cross_org,
+                         p.trust_gain, p.trust_gain_floor, p.trust_loss_ratio, p.knowledge_flow])
+        # Online encounters build less than meeting face to face; working groups meet in
+        # person. Breaches, familiarity, trust and knowledge flow: see kernels.encounter.
+        trust_now, breach = self.rel.encounter(
+            i, j, g, rng.random(i.size), _EVERYONE if face is None else face,
+            p.virtual_encounter_factor, atm, self.dialogue.mean(axis=1), self.org,
+            self.resident, rule, self.steps)
         n_breach = int(breach.sum())
         self.breaches_total += n_breach
         self._since_record["breaches"] += n_breach
-        # Knowledge of the partner's organisation flows along trusted ties (S9, S18).
-        rel.close_knowledge_gaps(i, self.org[j], p.knowledge_flow * trust_now)
         # Running average of how trusted one's partners are: the social side of commitment (S18).
         mean_trust = np.bincount(i, weights=trust_now, minlength=self.capacity)
         count = np.bincount(i, minlength=self.capacity)

@@ -96,6 +96,7 @@ class Relations:
         self._tracking = False
         self._tracked = np.zeros(capacity, dtype=bool)
         self._untracked = np.zeros(capacity, dtype=bool)  # _tracked while not tracking
+        self._no_listing = np.ones((1, 1), dtype=bool)  # stands in for _listed without ties
         self._cols = np.zeros((2, capacity))
         self._sums_at = 0
         self._written = 0  # pairs with a slot at or above this still hold the initial values
@@ -249,6 +250,31 @@ class Relations:
         values = np.broadcast_to(np.asarray(values, dtype=float), i.shape)
         return kernels.store_pairs(arr, i, j, values, self._tracked if self._tracking
                                    else self._untracked, self._cols[k])
+
+    def encounter(self, i: np.ndarray, j: np.ndarray, g: np.ndarray, u: np.ndarray,
+                  face: np.ndarray, virtual_factor: float, atmosphere: np.ndarray,
+                  dialogue: np.ndarray, org: np.ndarray, resident: np.ndarray,
+                  rule: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
+        """One round of encounters between the ordered pairs (i, j) of groups g: settle,
+        familiarity, breach or trust, and knowledge of the partner's organisation, in one
+        pass (``model.kernels.encounter`` states the rule and the arguments).
+
+        Returns:
+            The trust stored after the round, pair by pair, and which pairs breached.
+        """
+        if i.size:
+            self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
+        if self._tracking:
+            self._bring_sums(now)
+        listed = self._listed if self._listed is not None else self._no_listing
+        trust, breach, new = kernels.encounter(
+            self.F, self.T, self.last, self._f_decay, self._t_decay, self.prior,
+            self._tracked if self._tracking else self._untracked, self._cols, listed,
+            self._tie_floor, self._k, self._ka, self._kc, self._kstale, i, j, g, u, face,
+            virtual_factor, atmosphere, dialogue, org, resident, rule, now)
+        if new.size:
+            self._candidates.append(new)
+        return trust, breach
 
     # ------------------------------------------------------------------ running sums
     def _bring_sums(self, now: int) -> None:

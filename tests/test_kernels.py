@@ -163,3 +163,74 @@ def test_trusts_any_matches_a_padded_table(seed):
     expected = [bool((trust[w, org == o] >= 0.6).any()) for w, o in zip(who, which, strict=True)]
     got = kernels.trusts_any(T, last, td, PRIOR, who, which, people, bounds, 0.6, now)
     assert got.tolist() == expected and 0 < sum(expected) < len(expected)
+
+
+def _reference_encounter(rel, i, j, g, u, face, virtual_factor, atmosphere, dialogue, org,
+                         resident, rule, now):
+    """The encounter rule as the model wrote it in numpy before the fused kernel, on the
+    store's primitive writes."""
+    (fam_gain, breach_base, strain_rate, facilitation, d_res, d_cross, trust_gain, floor,
+     loss_ratio, flow) = rule
+    rel.settle(i, j, now)
+    factor = np.ones(i.size) if face.size == 0 else np.where(face[i] & face[j], 1.0,
+                                                              virtual_factor)
+    fam = rel.F[i, j]
+    rel.set_familiarity(i, j, fam + fam_gain * factor * (1 - fam), now)
+    atm = atmosphere[g]
+    dq = 0.5 * (dialogue[i] + dialogue[j])
+    distance = np.where(resident[i] != resident[j], d_res, np.where(org[i] != org[j], d_cross, 0.0))
+    strain = 1.0 + strain_rate * distance * (1.0 - facilitation)
+    breach = u < np.minimum(1.0, breach_base * (1 - dq) * (1 - atm) * strain)
+    t = rel.T[i, j]
+    gain = trust_gain * factor * rel.F[i, j] * (floor + (1 - floor) * atm) * (1 - t)
+    loss = loss_ratio * trust_gain * t
+    rel.set_trust(i, j, np.clip(np.where(breach, t - loss, t + gain), 0.0, 1.0), now)
+    rel.close_knowledge_gaps(i, org[j], flow * rel.T[i, j])
+    return rel.T[i, j], breach
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_encounter_kernel_equals_the_numpy_rule_on_the_store(seed):
+    from model.relations import Relations
+
+    rng = np.random.default_rng(seed)
+    cap, orgs, n = 60, 5, 45
+    stores = []
+    for _ in range(2):
+        rel = Relations(cap, 8, 0.3, 9.0, 13.0, tie_threshold=0.55)
+        rel.dense_below = 0  # keep running column sums whatever the size
+        for _ in range(orgs):
+            rel.add_organisation()
+        stores.append(rel)
+    slots = np.arange(n)
+    fam = rng.random((n, n)) * 0.6
+    fam = (fam + fam.T) / 2
+    trust = rng.random((n, n))
+    org = rng.integers(0, orgs, cap)
+    know = rng.random((n, orgs))
+    for rel in stores:
+        rel.set_block(slots, fam, trust, 0)
+        rel.set_knowledge_rows(slots, know)
+        rel.forget_knowledge(slots[:5], org[:5])
+        rel.scale_knowledge(slots, 0.9)
+        rel.pair_sums(slots[: n - 6], 3)  # track most rows
+    members = rng.permutation(n)[:40]
+    bounds = np.array([0, 4, 8, 11, 15, 20, 23, 27, 30, 34, 37, 40])
+    i, j, g = kernels.team_pairs(members, bounds)
+    repeat = rng.integers(0, i.size, 15)  # a pair met twice, as in overlapping working groups
+    i, j, g = (np.concatenate((x, x[repeat])) for x in (i, j, g))
+    u = rng.random(i.size)
+    face = rng.random(cap) < 0.7 if seed % 2 else np.zeros(0, dtype=bool)
+    args = (0.4, rng.random(bounds.size - 1), rng.random(cap), org, rng.random(cap) < 0.2,
+            np.array([0.2, 0.6, 0.5, 0.3, 0.7, 0.4, 0.15, 0.3, 1.5, 0.25]), 7)
+    got = stores[0].encounter(i, j, g, u, face, *args)
+    want = _reference_encounter(stores[1], i, j, g, u, face, *args)
+    assert 0 < want[1].sum() < want[1].size  # some pairs breach, some build trust
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_array_equal(a, b)
+    fast, ref = stores
+    for name in ("F", "T", "last", "_k", "_kstale"):
+        np.testing.assert_array_equal(getattr(fast, name), getattr(ref, name), err_msg=name)
+    np.testing.assert_allclose(fast._cols, ref._cols, rtol=0, atol=1e-12)
+    listed = [np.sort(np.concatenate(r._candidates)) for r in stores]
+    np.testing.assert_array_equal(*listed)

@@ -117,6 +117,23 @@ class DenseChecked(Relations):
         self._run("close", lambda: super(DenseChecked, self).close_knowledge_gaps(rows, cols, share),
                   dense)
 
+    def encounter(self, i, j, g, u, face, virtual_factor, atmosphere, dialogue, org, resident,
+                  rule, now):
+        """Encounters close i's gap about j's organisation by knowledge_flow x the new trust."""
+        out: list[tuple[np.ndarray, np.ndarray]] = []
+
+        def call() -> tuple[np.ndarray, np.ndarray]:
+            out.append(super(DenseChecked, self).encounter(
+                i, j, g, u, face, virtual_factor, atmosphere, dialogue, org, resident, rule, now))
+            return out[0]
+
+        def dense() -> None:
+            trust = out[0][0]
+            cols = org[j]
+            k = self.dense[i, cols]
+            np.maximum.at(self.dense, (i, cols), k + rule[-1] * trust * (1 - k))
+        return self._run("encounter", call, dense)
+
     def pass_on_knowledge(self, sources: np.ndarray, targets: np.ndarray, share: np.ndarray) -> None:
         if np.unique(targets).size < targets.size:
             self.ops["pass_on_repeated"] += 1
