@@ -273,6 +273,15 @@ def trusts_any(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: floa
 
 
 @_jit
+def _mean_row(x: np.ndarray, row: int) -> float:
+    """Mean of a row, summed left to right as numpy sums a short row."""
+    total = 0.0
+    for c in range(x.shape[1]):
+        total += x[row, c]
+    return total / x.shape[1]
+
+
+@_jit
 def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
               t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
               listed: np.ndarray, tie_floor: float, know: np.ndarray, know_a: np.ndarray,
@@ -319,7 +328,7 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
         face: Who meets face to face (bool per slot), or empty for everyone.
         virtual_factor: Build-up online relative to face to face.
         atmosphere: Per group.
-        dialogue: Mean dialogic skill per slot.
+        dialogue: Dialogic skills per slot (slots x cornerstones); dq uses each row's mean.
         org: Organisation of each slot.
         resident: Whether each slot is a resident.
         rule: ``familiarity_gain, breach_base, perspective_strain, facilitation,
@@ -356,7 +365,7 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
             col_sums[0, b] += f - F[a, b]
         F[a, b] = f
         atm = atmosphere[g[k]]
-        dq = 0.5 * (dialogue[a] + dialogue[b])
+        dq = 0.5 * (_mean_row(dialogue, a) + _mean_row(dialogue, b))
         if resident[a] != resident[b]:
             distance = d_resident
         elif org[a] != org[b]:
@@ -400,3 +409,57 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
             know[a, o] = update[k]
         know_stale[a] = True
     return stored, breach, listed_now[:count]
+
+
+@_jit
+def candidate_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+                    initiators: np.ndarray, cand: np.ndarray, collaborated: np.ndarray,
+                    acquaintance: float, collaborator: float, now: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The lanes of ``assemble_teams`` for working groups (``NetworkModel._working_groups``).
+
+    Initiator l thinks of the people ``cand[l]`` (k draws). Those it knows (familiarity
+    at least ``acquaintance``), other than itself and not drawn before, are available:
+    incumbents if they have collaborated before, else newcomers. Only initiators with
+    someone available get a lane. Local ids 0..k-1 are the draws and k the initiator;
+    ``ties[l, x, y]`` says x knows y well (familiarity at least ``collaborator``), for
+    y a draw (nobody's tie points to the initiator, who is seated already).
+
+    Returns:
+        The initiators' rows that get lanes, and per lane the incumbent and newcomer
+        masks ``(lanes, k + 1)`` and the ties ``(lanes, k + 1, k + 1)``.
+    """
+    horizon = f_decay.size - 1
+    n, k = cand.shape
+    fam_who = np.empty((n, k))
+    has = np.zeros(n, dtype=np.bool_)
+    for r in range(n):
+        a = initiators[r]
+        for c in range(k):
+            b = cand[r, c]
+            fam_who[r, c] = F[a, b] * f_decay[min(now - last[a, b], horizon)]
+            if fam_who[r, c] >= acquaintance and b != a:
+                has[r] = True
+    lanes = np.flatnonzero(has)
+    incumbent = np.zeros((lanes.size, k + 1), dtype=np.bool_)
+    newcomer = np.zeros((lanes.size, k + 1), dtype=np.bool_)
+    ties = np.zeros((lanes.size, k + 1, k + 1), dtype=np.bool_)
+    for x in range(lanes.size):
+        r = lanes[x]
+        for c in range(k):
+            b = cand[r, c]
+            first = True
+            for d in range(c):
+                if cand[r, d] == b:
+                    first = False
+                    break
+            if first and fam_who[r, c] >= acquaintance and b != initiators[r]:
+                if collaborated[b]:
+                    incumbent[x, c] = True
+                else:
+                    newcomer[x, c] = True
+            ties[x, k, c] = fam_who[r, c] >= collaborator
+            for d in range(k):
+                e = cand[r, d]
+                ties[x, c, d] = F[b, e] * f_decay[min(now - last[b, e], horizon)] >= collaborator
+    return lanes, incumbent, newcomer, ties

@@ -669,7 +669,7 @@ class NetworkModel(mesa.Model):
         # person. Breaches, familiarity, trust and knowledge flow: see kernels.encounter.
         trust_now, breach = self.rel.encounter(
             i, j, g, rng.random(i.size), _EVERYONE if face is None else face,
-            p.virtual_encounter_factor, atm, self.dialogue.mean(axis=1), self.org,
+            p.virtual_encounter_factor, atm, self.dialogue, self.org,
             self.resident, rule, self.steps)
         n_breach = int(breach.sum())
         self.breaches_total += n_breach
@@ -765,35 +765,19 @@ class NetworkModel(mesa.Model):
         p, rng, now = self.params, self.rng, self.steps
         k = p.collaboration_candidates
         cand = active[rng.integers(active.size, size=(initiators.size, k))]
-        fam_who = self.rel.familiarity(np.repeat(initiators, k), cand.ravel(), now).reshape(cand.shape)
-        available = (fam_who >= p.acquaintance_threshold) & (cand != initiators[:, None])
-        # One lane per initiator who knows someone among its candidates.
-        lanes = np.flatnonzero(available.any(axis=1))
+        # Whom each initiator knows among its draws (a person drawn twice counts once), who
+        # has worked in a group before, and who knows whom well: see kernels.candidate_lanes.
+        lanes, incumbent, newcomer, ties = self.rel.candidate_lanes(
+            initiators, cand, self.collaborated, p.acquaintance_threshold,
+            p.collaborator_familiarity, now)
         if lanes.size == 0:
             return Teams.empty()
-        cand, available, fam_who = cand[lanes], available[lanes], fam_who[lanes]
-        # A candidate drawn twice is one person: only its first draw is available.
-        earlier = np.tri(k, k, -1, dtype=bool)  # [i, j]: draw j came before draw i
-        repeat = ((cand[:, :, None] == cand[:, None, :]) & earlier).any(axis=2)
-        seasoned = self.collaborated[cand]
-        # Local ids: 0..k-1 are the candidates, k is the initiator (the founder).
-        incumbent = np.zeros((lanes.size, k + 1), dtype=bool)
-        newcomer = np.zeros((lanes.size, k + 1), dtype=bool)
-        ok = available & ~repeat
-        incumbent[:, :k] = ok & seasoned
-        newcomer[:, :k] = ok & ~seasoned
-        # Past collaborators: whom each candidate (rows 0..k-1) and the initiator (row k) knows
-        # well, among the candidates (small k x k blocks, one gather); nobody's tie is to the
-        # initiator, who is seated already.
-        ties = np.zeros((lanes.size, k + 1, k + 1), dtype=bool)
-        fam_cc = self.rel.familiarity_blocks(cand, now)
-        ties[:, :k, :k] = fam_cc >= p.collaborator_familiarity
-        ties[:, k, :k] = fam_who >= p.collaborator_familiarity
         founders = np.full((lanes.size, 1), k)
         seats = assemble_teams(rng, p.working_group_size, p.incumbent_probability,
                                p.repeat_collaborator_probability, incumbent, newcomer, ties,
                                founders=founders)
-        return teams_of(seats, np.hstack([cand, initiators[lanes, None]]), p.working_group_size)
+        return teams_of(seats, np.hstack([cand[lanes], initiators[lanes, None]]),
+                        p.working_group_size)
 
     def _add_value(self, slots: np.ndarray, amount: np.ndarray | float) -> None:
         amount = np.broadcast_to(np.asarray(amount, dtype=float), slots.shape)

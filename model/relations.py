@@ -125,6 +125,15 @@ class Relations:
         """Current familiarity of pairs (i, j) without changing the store."""
         return kernels.current_familiarity(self.F, self.last, self._f_decay, i, j, now)
 
+    def candidate_lanes(self, initiators: np.ndarray, cand: np.ndarray, collaborated: np.ndarray,
+                        acquaintance: float, collaborator: float, now: int
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Working-group lanes from the people each initiator thinks of
+        (``model.kernels.candidate_lanes``, read from the current familiarity).
+        """
+        return kernels.candidate_lanes(self.F, self.last, self._f_decay, initiators, cand,
+                                       collaborated, acquaintance, collaborator, now)
+
     def trusts_any(self, who: np.ndarray, which: np.ndarray, people: np.ndarray,
                    bounds: np.ndarray, threshold: float, now: int) -> np.ndarray:
         """Whether each ``who[k]`` trusts anyone of group ``which[k]`` at least ``threshold``

@@ -177,7 +177,7 @@ def _reference_encounter(rel, i, j, g, u, face, virtual_factor, atmosphere, dial
     fam = rel.F[i, j]
     rel.set_familiarity(i, j, fam + fam_gain * factor * (1 - fam), now)
     atm = atmosphere[g]
-    dq = 0.5 * (dialogue[i] + dialogue[j])
+    dq = 0.5 * (dialogue[i].mean(axis=1) + dialogue[j].mean(axis=1))
     distance = np.where(resident[i] != resident[j], d_res, np.where(org[i] != org[j], d_cross, 0.0))
     strain = 1.0 + strain_rate * distance * (1.0 - facilitation)
     breach = u < np.minimum(1.0, breach_base * (1 - dq) * (1 - atm) * strain)
@@ -221,7 +221,7 @@ def test_encounter_kernel_equals_the_numpy_rule_on_the_store(seed):
     i, j, g = (np.concatenate((x, x[repeat])) for x in (i, j, g))
     u = rng.random(i.size)
     face = rng.random(cap) < 0.7 if seed % 2 else np.zeros(0, dtype=bool)
-    args = (0.4, rng.random(bounds.size - 1), rng.random(cap), org, rng.random(cap) < 0.2,
+    args = (0.4, rng.random(bounds.size - 1), rng.random((cap, 4)), org, rng.random(cap) < 0.2,
             np.array([0.2, 0.6, 0.5, 0.3, 0.7, 0.4, 0.15, 0.3, 1.5, 0.25]), 7)
     got = stores[0].encounter(i, j, g, u, face, *args)
     want = _reference_encounter(stores[1], i, j, g, u, face, *args)
@@ -234,3 +234,46 @@ def test_encounter_kernel_equals_the_numpy_rule_on_the_store(seed):
     np.testing.assert_allclose(fast._cols, ref._cols, rtol=0, atol=1e-12)
     listed = [np.sort(np.concatenate(r._candidates)) for r in stores]
     np.testing.assert_array_equal(*listed)
+
+
+def _candidate_lanes_reference(F, last, fd, initiators, cand, collaborated, acq, collab, now):
+    """The former numpy construction of the working-group lanes."""
+    k = cand.shape[1]
+
+    def fam(a, b):
+        return F[a, b] * fd[np.minimum(now - last[a, b], fd.size - 1)]
+
+    fam_who = fam(np.repeat(initiators, k), cand.ravel()).reshape(cand.shape)
+    available = (fam_who >= acq) & (cand != initiators[:, None])
+    lanes = np.flatnonzero(available.any(axis=1))
+    cand, available, fam_who = cand[lanes], available[lanes], fam_who[lanes]
+    earlier = np.tri(k, k, -1, dtype=bool)
+    repeat = ((cand[:, :, None] == cand[:, None, :]) & earlier).any(axis=2)
+    seasoned = collaborated[cand]
+    incumbent = np.zeros((lanes.size, k + 1), dtype=bool)
+    newcomer = np.zeros((lanes.size, k + 1), dtype=bool)
+    ok = available & ~repeat
+    incumbent[:, :k] = ok & seasoned
+    newcomer[:, :k] = ok & ~seasoned
+    ties = np.zeros((lanes.size, k + 1, k + 1), dtype=bool)
+    ties[:, :k, :k] = fam(cand[:, :, None], cand[:, None, :]) >= collab
+    ties[:, k, :k] = fam_who >= collab
+    return lanes, incumbent, newcomer, ties
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_candidate_lanes_match_the_former_construction(seed):
+    rng = np.random.default_rng(seed)
+    F, _, last, fd, _ = _store(rng)
+    F = F ** 3  # many pairs below the thresholds
+    initiators = rng.choice(CAP, 25, replace=False)
+    cand = rng.integers(0, CAP, size=(25, 8))
+    cand[:3, 2] = initiators[:3]  # an initiator among its own draws
+    cand[3:6, 4] = cand[3:6, 1]  # a person drawn twice
+    collaborated = rng.random(CAP) < 0.5
+    now = 2 * HORIZON + 5
+    got = kernels.candidate_lanes(F, last, fd, initiators, cand, collaborated, 0.2, 0.4, now)
+    want = _candidate_lanes_reference(F, last, fd, initiators, cand, collaborated, 0.2, 0.4, now)
+    assert 0 < want[0].size < initiators.size
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_array_equal(a, b)
