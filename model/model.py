@@ -899,32 +899,39 @@ class NetworkModel(mesa.Model):
         sources of S14; committers and enthusiasts lift others (S14, S18, S24, S25).
         """
         p = self.params
-        s = self.members()
-        if s.size == 0:
+        u = self.used
+        live = self.present[:u]
+        if not live.any():
             return
+        # Whole slices of the slots in use, written back where people are present (cheaper
+        # than gathering the members, and the departed keep their last state).
+        def update(name: str, new: np.ndarray) -> np.ndarray:
+            np.copyto(getattr(self, name)[:u], new, where=live)
+            return getattr(self, name)[:u]
+
         r = p.ema_rate
-        self.value_ema[s] += r * (self.week_value[s] - self.value_ema[s])
-        self.value_cum[s] += self.week_value[s]
-        self.hidden_hours += float(self.week_hours[s].sum())
-        self.hours_ema[s] += r * (self.week_hours[s] - self.hours_ema[s])
-        self.skill_use[s] += r * (self.week_active[s] - self.skill_use[s])
-        self.tie_ema[s] *= np.where(self.week_active[s], 1.0, 1.0 - p.tie_fade)
-        alloc = self._alloc_week(s)
-        overload = np.where(alloc > 0, np.maximum(0, self.hours_ema[s] / np.maximum(alloc, 1e-9) - 1),
-                            np.where(self.hours_ema[s] > 0, p.overload_cap, 0.0))
+        week_value, week_hours, week_active = self.week_value[:u], self.week_hours[:u], self.week_active[:u]
+        v = update("value_ema", self.value_ema[:u] + r * (week_value - self.value_ema[:u]))
+        update("value_cum", self.value_cum[:u] + week_value)
+        self.hidden_hours += float(week_hours[live].sum())
+        hours = update("hours_ema", self.hours_ema[:u] + r * (week_hours - self.hours_ema[:u]))
+        skills = update("skill_use", self.skill_use[:u] + r * (week_active - self.skill_use[:u]))
+        ties = update("tie_ema", self.tie_ema[:u] * np.where(week_active, 1.0, 1.0 - p.tie_fade))
+        alloc = self.org_time[self.org[:u]] / WEEKS_PER_MONTH
+        overload = np.where(alloc > 0, np.maximum(0, hours / np.maximum(alloc, 1e-9) - 1),
+                            np.where(hours > 0, p.overload_cap, 0.0))
         overload = np.minimum(overload, p.overload_cap)
-        absent = self.steps - self.last_attended[s] > self._meeting_interval()
-        self.purpose[s] -= p.purpose_decay * absent * self.purpose[s]
-        v = self.value_ema[s]
+        absent = self.steps - self.last_attended[:u] > self._meeting_interval()
+        purpose = update("purpose", self.purpose[:u] - p.purpose_decay * absent * self.purpose[:u])
         target = (p.weight_value * v / (v + p.value_half_saturation)
-                  + p.weight_autonomy * self.autonomy[s]
-                  + p.weight_purpose * self.purpose[s]
-                  + p.weight_skills * self.skill_use[s]
-                  + p.weight_ties * self.tie_ema[s]
+                  + p.weight_autonomy * self.autonomy[:u]
+                  + p.weight_purpose * purpose
+                  + p.weight_skills * skills
+                  + p.weight_ties * ties
                   - p.overload_penalty * overload)
-        c = self.commitment[s]
-        c = c + p.commitment_rate * (target - c) + self.week_lift[s] * (1 - c)
-        self.commitment[s] = np.clip(c, 0.0, 1.0)
+        c = self.commitment[:u]
+        c = c + p.commitment_rate * (target - c) + self.week_lift[:u] * (1 - c)
+        update("commitment", np.clip(c, 0.0, 1.0))
 
     # ------------------------------------------------------------------ 7 decay
     def decay(self) -> None:
