@@ -713,11 +713,12 @@ class NetworkModel(mesa.Model):
         c = members[rng.integers(members.size, size=b.size)]
         keep = c != b
         b, c = b[keep], c[keep]
-        trusted = self.rel.trust(c, b, self.steps) >= p.tie_threshold
+        trust_in_broker = rel.trust(c, b, self.steps)
+        trusted = trust_in_broker >= p.tie_threshold
         b, c = b[trusted], c[trusted]
         if b.size == 0:
             return
-        w = p.broker_gain * rel.trust(c, b, self.steps)
+        w = p.broker_gain * trust_in_broker[trusted]
         # The broker gathers what the contact's organisation is doing ...
         rel.close_knowledge_gaps(b, self.org[c], p.broker_gain * rel.trust(b, c, self.steps))
         # ... and passes on, condensed, what it knows of all organisations; a contact
