@@ -37,6 +37,21 @@ DENSE_BELOW = 4096
 KNOWLEDGE_REBASE_SCALE = 2.0**-20
 
 
+#: One record per ordered pair (i, j): familiarity, trust of i in j, week of the last touch.
+#: Reading or writing a pair touches all three, so they lie together in memory (one cache
+#: line instead of three); ``Relations.F``, ``T`` and ``last`` are views of the fields.
+PAIR = np.dtype([("F", np.float64), ("T", np.float64), ("last", np.int64)])
+
+
+def _pair_array(capacity: int, prior: float, now: int) -> np.ndarray:
+    """Pair records of strangers: no familiarity, trust at the prior, touched ``now``."""
+    pairs = np.empty((capacity, capacity), dtype=PAIR)
+    pairs["F"] = 0.0
+    pairs["T"] = prior
+    pairs["last"] = now
+    return pairs
+
+
 class Relations:
     """Dense pair store with lazily applied decay.
 
@@ -68,9 +83,8 @@ class Relations:
                  tie_threshold: float | None = None,
                  rebase_below: float = KNOWLEDGE_REBASE_SCALE):
         self.prior = trust_prior
-        self.F = np.zeros((capacity, capacity))
-        self.T = np.full((capacity, capacity), trust_prior)
-        self.last = np.zeros((capacity, capacity), dtype=np.int32)
+        self._pairs = _pair_array(capacity, trust_prior, 0)
+        self._view_pairs()
         # Knowledge: stored values and each row's pending map a (S + c) (module docstring).
         self._k = np.zeros((capacity, org_capacity))
         self._ka = np.ones(capacity)
@@ -107,6 +121,10 @@ class Relations:
         if tie_threshold is not None and trust_prior < tie_threshold - _TIE_MARGIN:
             self._listed = np.zeros((capacity, capacity), dtype=bool)
         self._candidates: list[np.ndarray] = []
+
+    def _view_pairs(self) -> None:
+        """Name the fields of the pair records (views: writes go to the records)."""
+        self.F, self.T, self.last = (self._pairs[name] for name in PAIR.names)
 
     def _factors(self, gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         gap = np.minimum(gap, self._horizon)
@@ -179,12 +197,9 @@ class Relations:
             self._cols[:, slots] = 0.0  # no one knows the newcomers, or trusts them beyond the prior
         self._written = max(self._written, int(slots.max()) + 1)
         n = self.F.shape[0] if used is None else used
-        self.F[slot, :n] = 0.0
-        self.F[:n, slot] = 0.0
-        self.T[slot, :n] = self.prior
-        self.T[:n, slot] = self.prior
-        self.last[slot, :n] = now
-        self.last[:n, slot] = now
+        stranger = (0.0, self.prior, now)
+        self._pairs[slot, :n] = stranger
+        self._pairs[:n, slot] = stranger
 
     # ------------------------------------------------------------------ writes
     def set_familiarity(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> None:
@@ -228,11 +243,10 @@ class Relations:
     def grow(self, capacity: int, now: int) -> None:
         """Enlarge the store to ``capacity`` slots; the new slots are strangers to everyone."""
         old = self.F.shape[0]
-        for name, fill in (("F", 0.0), ("T", self.prior), ("last", now)):
-            arr = getattr(self, name)
-            grown = np.full((capacity, capacity), fill, dtype=arr.dtype)
-            grown[:old, :old] = arr
-            setattr(self, name, grown)
+        grown = _pair_array(capacity, self.prior, now)
+        grown[:old, :old] = self._pairs
+        self._pairs = grown
+        self._view_pairs()
         tracked = np.zeros(capacity, dtype=bool)
         tracked[:old] = self._tracked
         self._tracked = tracked
@@ -380,11 +394,12 @@ class Relations:
         if len(self._candidates) != 1:
             self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
         key = self._candidates[0]
-        # Flat indices into the square arrays: one cheap gather each.
-        gap = now - self.last.take(key)
+        # Flat indices into the square arrays: one gather of the records.
+        records = self._pairs.reshape(-1)[key]
+        gap = now - records["last"]
         if now > self._horizon:
             np.minimum(gap, self._horizon, out=gap)
-        trust = self.prior + (self.T.take(key) - self.prior) * self._t_decay.take(gap)
+        trust = self.prior + (records["T"] - self.prior) * self._t_decay.take(gap)
         # The same formula as ``trust``; a candidate clearly below the threshold stays below
         # until written again, so drop it.
         keep = trust >= self._tie_floor
