@@ -98,3 +98,169 @@ def seat_teams(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
             out[lane, s] = who
             near |= ties[lane, who]
     return out
+
+
+# ---------------------------------------------------------------- reporters
+@_jit
+def _root(parent: np.ndarray, x: int) -> int:
+    """Root of ``x`` in a union-find forest, halving the path on the way."""
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+@_jit
+def largest_weak_component(nodes: int, i: np.ndarray, j: np.ndarray) -> int:
+    """Number of nodes in the largest weak component of the graph on ``0 .. nodes - 1``
+    with edges ``i[e] -> j[e]`` (union-find; a node without edges is a component of one).
+
+    Reference: ``scipy.sparse.csgraph.connected_components(..., connection="weak")`` as in
+    ``model.reporters.Snapshot.dense``.
+    """
+    parent = np.arange(nodes)
+    size = np.ones(nodes, dtype=np.int64)
+    largest = 1 if nodes > 0 else 0
+    for e in range(i.size):
+        a, b = _root(parent, i[e]), _root(parent, j[e])
+        if a == b:
+            continue
+        if size[a] < size[b]:  # hang the smaller tree under the larger: shallow trees
+            a, b = b, a
+        parent[b] = a
+        size[a] += size[b]
+        largest = max(largest, size[a])
+    return largest
+
+
+@_jit
+def distinct_cross_pairs(group: np.ndarray, i: np.ndarray, j: np.ndarray) -> int:
+    """Distinct unordered pairs ``{i[e], j[e]}`` whose ends are in different groups
+    (``group[i[e]] != group[j[e]]``); a pair listed in both directions counts once.
+
+    Reference: the cross-organisation count in ``model.reporters.Snapshot.dense``.
+    """
+    nodes = 0
+    for e in range(i.size):
+        nodes = max(nodes, i[e] + 1, j[e] + 1)
+    # Group the pairs' larger ends by their smaller end (a counting sort), then count each
+    # smaller end's distinct partners with a marker holding the last smaller end seen.
+    start = np.zeros(nodes + 1, dtype=np.int64)
+    for e in range(i.size):
+        if group[i[e]] != group[j[e]]:
+            start[min(i[e], j[e]) + 1] += 1
+    for x in range(nodes):
+        start[x + 1] += start[x]
+    fill = start[:-1].copy()
+    partner = np.empty(start[nodes], dtype=np.int64)
+    for e in range(i.size):
+        if group[i[e]] != group[j[e]]:
+            lo = min(i[e], j[e])
+            partner[fill[lo]] = max(i[e], j[e])
+            fill[lo] += 1
+    seen = np.full(nodes, -1, dtype=np.int64)
+    count = 0
+    for lo in range(nodes):
+        for k in range(start[lo], start[lo + 1]):
+            if seen[partner[k]] != lo:
+                seen[partner[k]] = lo
+                count += 1
+    return count
+
+
+@_jit
+def current_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
+                 decay: np.ndarray, prior: float, floor: float, threshold: float,
+                 member: np.ndarray, listed: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One pass over the tie candidates of ``model.relations.Relations``: their current
+    trust, the candidates still listed, and the ties among members.
+
+    Current trust is ``prior + (stored - prior) * decay[min(now - last, horizon)]`` with
+    ``horizon = decay.size - 1`` (the formula of ``Relations.trust``). Reference: the numpy
+    form in ``tests/test_kernels_reporters.py``.
+
+    Args:
+        key: Flat indices ``i * width + j`` of the candidate pairs (``width`` columns).
+        trust: Stored trust, ``(width, width)``.
+        last: Week each pair was last settled, ``(width, width)``.
+        now: The current week.
+        decay: Trust decay factor by gap in weeks.
+        prior: Trust in a stranger.
+        floor: Current trust below which a candidate is dropped.
+        threshold: Current trust from which a pair is a tie.
+        member: Bool by slot: ties count only between members.
+        listed: Bool ``(width, width)`` candidate flags; cleared here for dropped candidates.
+
+    Returns:
+        The candidates kept (in their order), and slots ``i``, ``j`` of the ties among members.
+    """
+    width = trust.shape[1]
+    horizon = decay.size - 1
+    kept = np.empty(key.size, dtype=np.int64)
+    ti = np.empty(key.size, dtype=np.int64)
+    tj = np.empty(key.size, dtype=np.int64)
+    n_kept = 0
+    n_ties = 0
+    for x in range(key.size):
+        a, b = key[x] // width, key[x] % width
+        t = prior + (trust[a, b] - prior) * decay[min(now - last[a, b], horizon)]
+        if t < floor:
+            listed[a, b] = False  # below the threshold until written again
+            continue
+        kept[n_kept] = key[x]
+        n_kept += 1
+        if t >= threshold and member[a] and member[b]:
+            ti[n_ties] = a
+            tj[n_ties] = b
+            n_ties += 1
+    return kept[:n_kept], ti[:n_ties], tj[:n_ties]
+
+
+@_jit
+def decayed_column_sums(rows: np.ndarray, weight: np.ndarray, fam: np.ndarray,
+                        trust: np.ndarray, last: np.ndarray, now: int, f_decay: np.ndarray,
+                        t_decay: np.ndarray, prior: float, hi: int) -> np.ndarray:
+    """Weighted column sums, over ``rows`` and columns ``0 .. hi - 1``, of current
+    familiarity and of current trust minus the prior, leaving out each row's own column.
+
+    Current values follow ``Relations.familiarity`` and ``Relations.trust`` (gaps capped
+    at ``f_decay.size - 1``). Reference: the numpy form in ``Relations._add_rows``.
+
+    Returns:
+        Float ``(2, hi)``: ``sum_r weight[r] F_now[r, c]`` and ``sum_r weight[r] (T_now[r, c] -
+        prior)``.
+    """
+    horizon = f_decay.size - 1
+    out = np.zeros((2, hi))
+    for x in range(rows.size):
+        r, w = rows[x], weight[x]
+        for c in range(hi):
+            if c == r:
+                continue
+            g = min(now - last[r, c], horizon)
+            out[0, c] += w * (fam[r, c] * f_decay[g])
+            out[1, c] += w * ((trust[r, c] - prior) * t_decay[g])
+    return out
+
+
+@_jit
+def block_pair_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
+                    now: int, f_decay: np.ndarray, t_decay: np.ndarray,
+                    prior: float) -> tuple[float, float]:
+    """Sums over ordered pairs ``i != j`` of ``slots`` of current familiarity and of current
+    trust minus the prior (as :func:`decayed_column_sums`, over the block ``slots x slots``).
+
+    Reference: the block read in ``Relations.pair_sums``.
+    """
+    horizon = f_decay.size - 1
+    sum_f = 0.0
+    sum_t = 0.0
+    for r in slots:
+        for c in slots:
+            if c == r:
+                continue
+            g = min(now - last[r, c], horizon)
+            sum_f += fam[r, c] * f_decay[g]
+            sum_t += (trust[r, c] - prior) * t_decay[g]
+    return sum_f, sum_t

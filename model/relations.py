@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import kernels
+
 # A pair whose stored trust is this close below the tie threshold stays a tie candidate, so
 # that rounding in the decay formula can never lift a pair that is not a candidate over it.
 _TIE_MARGIN = 1e-9
@@ -254,20 +256,9 @@ class Relations:
         self._bring_sums(now)
         # Columns from _written on hold the initial values: nothing to add there.
         hi = max(self._written, int(rows.max()) + 1)
-        gap = self.last[rows, :hi]
-        np.subtract(now, gap, out=gap)
-        if now > self._horizon:
-            np.minimum(gap, self._horizon, out=gap)
-        fam = self.F[rows, :hi]
-        fam *= self._f_decay.take(gap)
-        trust = self.T[rows, :hi]
-        trust -= self.prior
-        trust *= self._t_decay.take(gap)
-        own = np.arange(rows.size)
-        fam[own, rows] = 0.0
-        trust[own, rows] = 0.0
-        self._cols[0, :hi] += weight @ fam
-        self._cols[1, :hi] += weight @ trust
+        self._cols[:, :hi] += kernels.decayed_column_sums(
+            rows, weight, self.F, self.T, self.last, now, self._f_decay, self._t_decay,
+            self.prior, hi)
 
     def pair_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
         """Sums over ordered pairs i != j of ``slots`` of current familiarity and of current
@@ -284,10 +275,9 @@ class Relations:
             # factor per sum no longer holds): read the block and keep nothing.
             self._tracking = False
             self._tracked[:] = False
-            ix = np.ix_(slots, slots)
-            fd, td = self._factors(now - self.last[ix])
-            fam, trust = self.F[ix] * fd, (self.T[ix] - self.prior) * td
-            return (float(fam.sum() - np.trace(fam)), float(trust.sum() - np.trace(trust)))
+            sum_f, sum_t = kernels.block_pair_sums(slots, self.F, self.T, self.last, now,
+                                                   self._f_decay, self._t_decay, self.prior)
+            return float(sum_f), float(sum_t)
         member = np.zeros(self._tracked.size, dtype=bool)
         member[slots] = True
         if not self._tracking:
@@ -343,24 +333,15 @@ class Relations:
             return slots[r], slots[c]
         if len(self._candidates) != 1:
             self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
-        key = self._candidates[0]
-        # Flat indices into the square arrays: one cheap gather each.
-        gap = now - self.last.take(key)
-        if now > self._horizon:
-            np.minimum(gap, self._horizon, out=gap)
-        trust = self.prior + (self.T.take(key) - self.prior) * self._t_decay.take(gap)
-        # The same formula as ``trust``; a candidate clearly below the threshold stays below
-        # until written again, so drop it.
-        keep = trust >= self._tie_floor
-        if not keep.all():
-            self._listed.reshape(-1)[key[~keep]] = False
-            key, trust = key[keep], trust[keep]
-            self._candidates = [key]
-        i, j = np.divmod(key[trust >= self.tie_threshold], self._listed.shape[1])
         member = np.zeros(self._listed.shape[0], dtype=bool)
         member[slots] = True
-        among = member[i] & member[j]
-        return i[among], j[among]
+        key, i, j = kernels.current_ties(
+            self._candidates[0], self.T, self.last, now, self._t_decay, self.prior,
+            self._tie_floor, self.tie_threshold, member, self._listed)
+        # A candidate clearly below the threshold stays below until written again: the
+        # kernel has dropped it.
+        self._candidates = [key]
+        return i, j
 
     # ------------------------------------------------------------------ knowledge
     def grow_knowledge(self, capacity: int, org_capacity: int) -> None:

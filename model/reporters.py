@@ -17,15 +17,11 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from model import kernels
 from model.agents import Status
 
 if TYPE_CHECKING:
     from model.model import NetworkModel
-
-
-#: Largest number of active people for which the trust-tie components are found by squaring
-#: a dense reachability matrix instead of with scipy (whose set-up dominates for small graphs).
-SMALL_GRAPH = 64
 
 
 @dataclass(frozen=True)
@@ -55,8 +51,11 @@ class Snapshot:
         sum_f, sum_t = rel.pair_sums(a, model.steps)
         i, j = rel.ties_among(a, model.steps)
         pairs = n * (n - 1)
+        # Union-find over slot ids up to the last active one: slots outside ``a`` have no
+        # ties, so they are components of one, never larger than the largest within ``a``.
+        largest = kernels.largest_weak_component(int(a[-1]) + 1, i, j) / n
         return cls(model.steps, n, sum_f / pairs, rel.prior + sum_t / pairs, i.size / pairs,
-                   _largest_component(a, i, j), mc, _cross_org(model.org, i, j))
+                   largest, mc, kernels.distinct_cross_pairs(model.org, i, j))
 
     @classmethod
     def dense(cls, model: NetworkModel) -> Snapshot:
@@ -80,55 +79,6 @@ class Snapshot:
         cross = int((model.org[a[i]] != model.org[a[j]]).sum())
         return cls(model.steps, n, float(mean_f), float(mean_t), float(ties.sum() / pairs),
                    float(largest), mc, cross)
-
-
-def _largest_component(slots: np.ndarray, i: np.ndarray, j: np.ndarray) -> float:
-    """Share of ``slots`` (ascending) in the largest weak component of the ties i -> j."""
-    n = slots.size
-    if i.size == 0:
-        return 1.0 / n
-    if n <= SMALL_GRAPH:
-        return _largest_component_small(slots, i, j)
-    # 32-bit local ids: what scipy stores anyway (max_participants is far below 2**31).
-    local = np.empty(int(slots[-1]) + 1, dtype=np.int32)
-    local[slots] = np.arange(n, dtype=np.int32)
-    li, lj = local[i], local[j]
-    # Both directions of every tie: the weak components of the ties are then the strong
-    # components of this graph, which scipy finds without building a transpose.
-    u, v = np.concatenate((li, lj)), np.concatenate((lj, li))
-    # Rows need grouping only; small integers sort by radix, in time linear in the ties.
-    small = n <= np.iinfo(np.int16).max
-    order = np.argsort(u.astype(np.int16), kind="stable") if small else np.argsort(u)
-    indptr = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(np.bincount(u, minlength=n), out=indptr[1:])
-    graph = csr_matrix((np.ones(u.size), v[order], indptr), shape=(n, n))
-    _, labels = connected_components(graph, directed=True, connection="strong")
-    return float(np.bincount(labels).max() / n)
-
-
-def _largest_component_small(slots: np.ndarray, i: np.ndarray, j: np.ndarray) -> float:
-    """As :func:`_largest_component`, by squaring the reachability matrix: for a few dozen
-    people a handful of small products costs less than building scipy's sparse graph.
-    """
-    n = slots.size
-    li, lj = np.searchsorted(slots, i), np.searchsorted(slots, j)
-    reach = np.eye(n, dtype=np.float32)
-    reach[li, lj] = 1.0
-    reach[lj, li] = 1.0  # weak components: ties in either direction connect
-    # After k squarings reach covers paths of up to 2**k ties; n - 1 suffice. Entries are
-    # counts of at most n paths, exact in float32, and are capped back to 0/1.
-    for _ in range(max(1, (n - 1).bit_length())):
-        reach = np.minimum(reach @ reach, 1.0)
-    return int(np.count_nonzero(reach, axis=1).max()) / n
-
-
-def _cross_org(org: np.ndarray, i: np.ndarray, j: np.ndarray) -> int:
-    """Unordered pairs of different organisations among the ordered ties i -> j."""
-    cross = org[i] != org[j]
-    lo, hi = np.minimum(i[cross], j[cross]), np.maximum(i[cross], j[cross])
-    key = np.sort(lo * (int(hi.max(initial=0)) + 1) + hi)
-    # A pair tied both ways appears twice.
-    return int(key.size - np.count_nonzero(key[1:] == key[:-1]))
 
 
 def step(model: NetworkModel) -> int:
