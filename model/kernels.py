@@ -264,3 +264,44 @@ def block_pair_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last:
             sum_f += fam[r, c] * f_decay[g]
             sum_t += (trust[r, c] - prior) * t_decay[g]
     return sum_f, sum_t
+
+
+@_jit
+def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale: np.ndarray,
+                   shift: np.ndarray, row_sums: np.ndarray, stale: np.ndarray, own: np.ndarray,
+                   n_known: int) -> np.ndarray:
+    """For each of ``rows``, its knowledge summed over the distinct organisations ``cols``
+    (all below ``n_known``), leaving out its own organisation.
+
+    Knowledge is stored as in ``model.relations.Relations``: ``K[r, o] = scale[r] *
+    (stored[r, o] + shift[r])``, except ``K[r, own[r]] = 1``. ``row_sums`` holds the sums of
+    ``stored`` over the first ``n_known`` columns; those of rows flagged ``stale`` are summed
+    again here and the flags cleared. Reference: the numpy form in
+    ``tests/test_kernels_reporters.py`` (and the dense check in ``tests/test_knowledge_lazy.py``).
+    """
+    for s in range(stale.size):
+        if stale[s]:
+            total = 0.0
+            for o in range(n_known):
+                total += stored[s, o]
+            row_sums[s] = total
+            stale[s] = False
+    left_out = np.ones(n_known, dtype=np.bool_)
+    left_out[cols] = False
+    n = cols.size
+    out = np.empty(rows.size)
+    for x in range(rows.size):
+        r = rows[x]
+        total = row_sums[r]
+        if n < n_known:
+            dropped = 0.0
+            for o in range(n_known):
+                if left_out[o]:
+                    dropped += stored[r, o]
+            total -= dropped
+        # One's own organisation reads as 1 whatever is stored there; leave it out too.
+        own_in = not left_out[own[r]]
+        if own_in:
+            total -= stored[r, own[r]]
+        out[x] = scale[r] * (total + (n - own_in) * shift[r])
+    return out

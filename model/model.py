@@ -1067,7 +1067,7 @@ class NetworkModel(mesa.Model):
     def _record_history(self) -> None:
         members = self.members()
         self.history["active_share"].append(reporters.active_share(self))
-        self.history["mean_commitment"].append(float(self.commitment[members].mean())
+        self.history["mean_commitment"].append(float(reporters.mean(self.commitment[members]))
                                                if members.size else 0.0)
 
     def take_since_record(self, key: str) -> float:

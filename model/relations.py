@@ -395,25 +395,11 @@ class Relations:
         ``cols``, leaving out its own organisation.
 
         Works on row sums of the stored values and the row maps (``sum_o a (S + c) =
-        a (sum_o S + n c)``) instead of a gathered block.
+        a (sum_o S + n c)``) instead of a gathered block, in one compiled pass
+        (``kernels.knowledge_sums``).
         """
-        stale = np.flatnonzero(self._kstale)
-        if stale.size:
-            self._ksum[stale] = self._k[stale, : self.n_known].sum(axis=1)
-            self._kstale[stale] = False
-        stored = self._ksum[rows]
-        n = cols.size
-        if n < self.n_known:  # leave out the organisations not asked for
-            pick = np.ones(self.n_known, dtype=bool)
-            pick[cols] = False
-            stored = stored - self._k[rows[:, None], np.flatnonzero(pick)].sum(axis=1)
-            own_in = ~pick[self.own[rows]]
-        else:
-            own_in = True
-        # One's own organisation reads as 1 whatever is stored there; leave it out too.
-        own = self.own[rows]
-        stored = np.where(own_in, stored - self._k[rows, own], stored)
-        return self._ka[rows] * (stored + (n - own_in) * self._kc[rows])
+        return kernels.knowledge_sums(rows, cols, self._k, self._ka, self._kc, self._ksum,
+                                      self._kstale, self.own, self.n_known)
 
     def set_knowledge_rows(self, rows: np.ndarray, values: np.ndarray) -> None:
         """Set whole rows of knowledge (distinct ``rows``; ``values`` is rows x n_known)."""

@@ -44,7 +44,7 @@ class Snapshot:
         """
         a = model.active_slots()
         n = a.size
-        mc = float(model.commitment[a].mean()) if n else 0.0
+        mc = float(mean(model.commitment[a])) if n else 0.0
         if n < 2:
             return cls(model.steps, n, 0.0, 0.0, 0.0, float(n > 0), mc, 0)
         rel = model.rel
@@ -81,6 +81,13 @@ class Snapshot:
                    float(largest), mc, cross)
 
 
+def mean(x: np.ndarray) -> np.float64:
+    """``x.mean()`` of a non-empty float array, bit for bit (the same sum over the same count),
+    without the Python wrapper that costs more than the sum for the arrays reported here.
+    """
+    return np.add.reduce(x) / x.size
+
+
 def step(model: NetworkModel) -> int:
     """The week this row was recorded at (0 is the initial state)."""
     return model.steps
@@ -88,12 +95,12 @@ def step(model: NetworkModel) -> int:
 
 def active(model: NetworkModel) -> int:
     """Number of active participants."""
-    return int((model.status[: model.used] == Status.ACTIVE).sum())
+    return int(np.count_nonzero(model.status[: model.used] == Status.ACTIVE))
 
 
 def present(model: NetworkModel) -> int:
     """Number of participants who have not left (active, peripheral or dormant)."""
-    return int(model.present[: model.used].sum())
+    return int(np.count_nonzero(model.present[: model.used]))
 
 
 def active_share(model: NetworkModel) -> float:
@@ -121,7 +128,7 @@ def mean_commitment(model: NetworkModel) -> float:
 def mean_commitment_all(model: NetworkModel) -> float:
     """Mean commitment over present participants (active, peripheral and dormant)."""
     m = model.members()
-    return float(model.commitment[m].mean()) if m.size else 0.0
+    return float(mean(model.commitment[m])) if m.size else 0.0
 
 
 def trust_density(model: NetworkModel) -> float:

@@ -9,7 +9,7 @@ import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from model import kernels
+from model import kernels, reporters
 
 CASES = 200
 REL = 1e-12  # sums may differ in summation order only
@@ -213,3 +213,54 @@ def test_block_pair_sums_equal_numpy() -> None:
         got = kernels.block_pair_sums(slots, fam, trust, last, now, f_decay, t_decay, PRIOR)
         expected = ref_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
         np.testing.assert_allclose(got, expected, rtol=REL, atol=REL)
+
+
+def ref_knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale: np.ndarray,
+                       shift: np.ndarray, row_sums: np.ndarray, stale: np.ndarray, own: np.ndarray,
+                       n_known: int) -> np.ndarray:
+    """The numpy form of ``Relations.knowledge_sums`` the kernel replaced."""
+    fresh = np.flatnonzero(stale)
+    row_sums[fresh] = stored[fresh, :n_known].sum(axis=1)
+    stale[fresh] = False
+    total = row_sums[rows]
+    if cols.size < n_known:
+        pick = np.ones(n_known, dtype=bool)
+        pick[cols] = False
+        total = total - stored[rows[:, None], np.flatnonzero(pick)].sum(axis=1)
+        own_in = ~pick[own[rows]]
+    else:
+        own_in = True
+    total = np.where(own_in, total - stored[rows, own[rows]], total)
+    return scale[rows] * (total + (cols.size - own_in) * shift[rows])
+
+
+def test_knowledge_sums_equal_numpy() -> None:
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        slots, width = int(rng.integers(1, 30)), int(rng.integers(1, 12))
+        n_known = int(rng.integers(1, width + 1))
+        stored = rng.normal(size=(slots, width))
+        scale = rng.uniform(2.0**-20, 1.0, size=slots)
+        shift = rng.normal(size=slots)
+        own = rng.integers(0, n_known, size=slots)
+        stale = rng.random(slots) < rng.choice([0.0, 0.3, 1.0])
+        # Rows that are not stale hold their true sums (up to the summation order).
+        row_sums = np.where(stale, np.nan, stored[:, :n_known].sum(axis=1))
+        rows = rng.permutation(slots)[: int(rng.integers(0, slots + 1))]
+        cols = np.sort(rng.permutation(n_known)[: int(rng.integers(1, n_known + 1))])
+        ref_sums, ref_stale = row_sums.copy(), stale.copy()
+        expected = ref_knowledge_sums(rows, cols, stored, scale, shift, ref_sums, ref_stale, own,
+                                      n_known)
+        got = kernels.knowledge_sums(rows, cols, stored, scale, shift, row_sums, stale, own,
+                                     n_known)
+        np.testing.assert_allclose(got, expected, rtol=REL, atol=REL)
+        np.testing.assert_allclose(row_sums, ref_sums, rtol=REL, atol=REL)
+        np.testing.assert_array_equal(stale, ref_stale)
+
+
+def test_mean_is_ndarray_mean_bit_for_bit() -> None:
+    rng = np.random.default_rng(0)
+    for size in (*range(1, 40), 127, 128, 129, 1000, 4099):
+        x = rng.random(size) * 10.0 ** rng.integers(-3, 4, size=size)
+        assert reporters.mean(x) == x.mean()
+        assert reporters.mean(x[size // 2:]) == x[size // 2:].mean()  # views, as in phase_of
