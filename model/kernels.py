@@ -101,6 +101,48 @@ def seat_teams(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
 
 
 # ---------------------------------------------------------------- reporters
+#: Block length up to which numpy's pairwise summation adds with eight running sums.
+_PAIRWISE_BLOCK = 128
+_UNROLL = 8
+
+
+@_jit
+def pairwise_sum(a: np.ndarray) -> float:
+    """Sum of a 1-D float array in exactly numpy's order (``np.add.reduce`` of a 1-D array,
+    or of each row of a C-contiguous 2-D one), so that compiled sums equal numpy's bit for
+    bit: sequential below eight entries, eight interleaved running sums up to
+    ``_PAIRWISE_BLOCK``, else the halves (cut at a multiple of eight) summed separately.
+    """
+    n = a.size
+    if n < _UNROLL:
+        total = 0.0
+        for x in range(n):
+            total += a[x]
+        return total
+    if n <= _PAIRWISE_BLOCK:
+        r0, r1, r2, r3 = a[0], a[1], a[2], a[3]
+        r4, r5, r6, r7 = a[4], a[5], a[6], a[7]
+        x = _UNROLL
+        while x < n - n % _UNROLL:
+            r0 += a[x]
+            r1 += a[x + 1]
+            r2 += a[x + 2]
+            r3 += a[x + 3]
+            r4 += a[x + 4]
+            r5 += a[x + 5]
+            r6 += a[x + 6]
+            r7 += a[x + 7]
+            x += _UNROLL
+        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while x < n:
+            total += a[x]
+            x += 1
+        return total
+    half = n // 2
+    half -= half % _UNROLL
+    return pairwise_sum(a[:half]) + pairwise_sum(a[half:])
+
+
 @_jit
 def _root(parent: np.ndarray, x: int) -> int:
     """Root of ``x`` in a union-find forest, halving the path on the way."""
@@ -251,19 +293,22 @@ def block_pair_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last:
     """Sums over ordered pairs ``i != j`` of ``slots`` of current familiarity and of current
     trust minus the prior (as :func:`decayed_column_sums`, over the block ``slots x slots``).
 
-    Reference: the block read in ``Relations.pair_sums``.
+    The same sums as numpy's ``block.sum() - np.trace(block)`` bit for bit (see
+    :func:`pairwise_sum`). Reference: the block read in ``tests/test_kernels_reporters.py``.
     """
     horizon = f_decay.size - 1
-    sum_f = 0.0
-    sum_t = 0.0
-    for r in slots:
-        for c in slots:
-            if c == r:
-                continue
+    n = slots.size
+    f = np.empty(n * n)
+    t = np.empty(n * n)
+    for x in range(n):
+        for y in range(n):
+            r, c = slots[x], slots[y]
             g = min(now - last[r, c], horizon)
-            sum_f += fam[r, c] * f_decay[g]
-            sum_t += (trust[r, c] - prior) * t_decay[g]
-    return sum_f, sum_t
+            f[x * n + y] = fam[r, c] * f_decay[g]
+            t[x * n + y] = (trust[r, c] - prior) * t_decay[g]
+    diagonal = np.arange(n) * (n + 1)
+    return (pairwise_sum(f) - pairwise_sum(f[diagonal]),
+            pairwise_sum(t) - pairwise_sum(t[diagonal]))
 
 
 @_jit
@@ -276,29 +321,24 @@ def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale
     Knowledge is stored as in ``model.relations.Relations``: ``K[r, o] = scale[r] *
     (stored[r, o] + shift[r])``, except ``K[r, own[r]] = 1``. ``row_sums`` holds the sums of
     ``stored`` over the first ``n_known`` columns; those of rows flagged ``stale`` are summed
-    again here and the flags cleared. Reference: the numpy form in
-    ``tests/test_kernels_reporters.py`` (and the dense check in ``tests/test_knowledge_lazy.py``).
+    again here and the flags cleared. All sums are numpy's bit for bit (:func:`pairwise_sum`).
+    Reference: the numpy form in ``tests/test_kernels_reporters.py`` (and the dense check in
+    ``tests/test_knowledge_lazy.py``).
     """
     for s in range(stale.size):
         if stale[s]:
-            total = 0.0
-            for o in range(n_known):
-                total += stored[s, o]
-            row_sums[s] = total
+            row_sums[s] = pairwise_sum(stored[s, :n_known])
             stale[s] = False
     left_out = np.ones(n_known, dtype=np.bool_)
     left_out[cols] = False
+    dropped = np.flatnonzero(left_out)
     n = cols.size
     out = np.empty(rows.size)
     for x in range(rows.size):
         r = rows[x]
         total = row_sums[r]
-        if n < n_known:
-            dropped = 0.0
-            for o in range(n_known):
-                if left_out[o]:
-                    dropped += stored[r, o]
-            total -= dropped
+        if dropped.size:
+            total -= pairwise_sum(stored[r][dropped])
         # One's own organisation reads as 1 whatever is stored there; leave it out too.
         own_in = not left_out[own[r]]
         if own_in:

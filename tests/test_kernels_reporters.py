@@ -211,8 +211,7 @@ def test_block_pair_sums_equal_numpy() -> None:
         fam, trust, last, now, f_decay, t_decay = random_store(rng, width, int(rng.integers(4, 60)))
         slots = np.sort(rng.permutation(width)[: int(rng.integers(1, width + 1))])
         got = kernels.block_pair_sums(slots, fam, trust, last, now, f_decay, t_decay, PRIOR)
-        expected = ref_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
-        np.testing.assert_allclose(got, expected, rtol=REL, atol=REL)
+        assert got == ref_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
 
 
 def ref_knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale: np.ndarray,
@@ -253,9 +252,25 @@ def test_knowledge_sums_equal_numpy() -> None:
                                       n_known)
         got = kernels.knowledge_sums(rows, cols, stored, scale, shift, row_sums, stale, own,
                                      n_known)
-        np.testing.assert_allclose(got, expected, rtol=REL, atol=REL)
-        np.testing.assert_allclose(row_sums, ref_sums, rtol=REL, atol=REL)
+        np.testing.assert_array_equal(got, expected)  # the same sums in the same order
+        np.testing.assert_array_equal(row_sums, ref_sums)
         np.testing.assert_array_equal(stale, ref_stale)
+
+
+def test_pairwise_sum_is_numpys_bit_for_bit() -> None:
+    rng = np.random.default_rng(0)
+    for size in (*range(0, 40), 127, 128, 129, 135, 136, 255, 256, 257, 1000, 4099):
+        # Magnitudes far apart, so that any other order of summation rounds differently.
+        x = rng.normal(size=size) * 10.0 ** rng.integers(-8, 9, size=size)
+        assert kernels.pairwise_sum(x) == np.add.reduce(x)
+        assert kernels.pairwise_sum(x[::3]) == np.add.reduce(x[::3])  # strided views
+        m = int(np.sqrt(size))
+        block = x[: m * m].reshape(m, m)
+        assert kernels.pairwise_sum(block.reshape(-1)) == block.sum()
+        assert kernels.pairwise_sum(np.diagonal(block)) == np.trace(block)
+        if m:
+            np.testing.assert_array_equal([kernels.pairwise_sum(row) for row in block],
+                                          block.sum(axis=1))
 
 
 def test_mean_is_ndarray_mean_bit_for_bit() -> None:
