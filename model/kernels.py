@@ -213,8 +213,7 @@ def distinct_cross_pairs(group: np.ndarray, i: np.ndarray, j: np.ndarray) -> int
 @_jit
 def current_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
                  decay: np.ndarray, prior: float, floor: float, threshold: float,
-                 member: np.ndarray, listed: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 member: np.ndarray, listed: np.ndarray) -> tuple[int, np.ndarray]:
     """One pass over the tie candidates of ``model.relations.Relations``: their current
     trust, the candidates still listed, and the ties among members.
 
@@ -223,7 +222,9 @@ def current_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
     form in ``tests/test_kernels_reporters.py``.
 
     Args:
-        key: Flat indices ``i * width + j`` of the candidate pairs (``width`` columns).
+        key: Flat indices ``i * width + j`` of the candidate pairs (``width`` columns);
+            compacted in place: the first ``kept`` entries are the candidates still listed,
+            in their order.
         trust: Stored trust, ``(width, width)``.
         last: Week each pair was last settled, ``(width, width)``.
         now: The current week.
@@ -235,28 +236,28 @@ def current_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
         listed: Bool ``(width, width)`` candidate flags; cleared here for dropped candidates.
 
     Returns:
-        The candidates kept (in their order), and slots ``i``, ``j`` of the ties among members.
+        ``kept``, and the slots of the ties among members as rows ``i`` and ``j`` of an
+        int ``(2, ties)`` array (one array: each array returned costs a conversion).
     """
     width = trust.shape[1]
     horizon = decay.size - 1
-    kept = np.empty(key.size, dtype=np.int64)
-    ti = np.empty(key.size, dtype=np.int64)
-    tj = np.empty(key.size, dtype=np.int64)
-    n_kept = 0
+    ties = np.empty((2, key.size), dtype=np.int64)
+    kept = 0
     n_ties = 0
     for x in range(key.size):
-        a, b = key[x] // width, key[x] % width
+        k = key[x]
+        a, b = k // width, k % width
         t = prior + (trust[a, b] - prior) * decay[min(now - last[a, b], horizon)]
         if t < floor:
             listed[a, b] = False  # below the threshold until written again
             continue
-        kept[n_kept] = key[x]
-        n_kept += 1
+        key[kept] = k
+        kept += 1
         if t >= threshold and member[a] and member[b]:
-            ti[n_ties] = a
-            tj[n_ties] = b
+            ties[0, n_ties] = a
+            ties[1, n_ties] = b
             n_ties += 1
-    return kept[:n_kept], ti[:n_ties], tj[:n_ties]
+    return kept, ties[:, :n_ties]
 
 
 @_jit

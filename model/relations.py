@@ -335,13 +335,14 @@ class Relations:
             self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
         member = np.zeros(self._listed.shape[0], dtype=bool)
         member[slots] = True
-        key, i, j = kernels.current_ties(
-            self._candidates[0], self.T, self.last, now, self._t_decay, self.prior,
-            self._tie_floor, self.tie_threshold, member, self._listed)
+        key = self._candidates[0]
+        kept, ties = kernels.current_ties(key, self.T, self.last, now, self._t_decay, self.prior,
+                                          self._tie_floor, self.tie_threshold, member,
+                                          self._listed)
         # A candidate clearly below the threshold stays below until written again: the
-        # kernel has dropped it.
-        self._candidates = [key]
-        return i, j
+        # kernel has dropped it (moving the kept ones to the front).
+        self._candidates = [key[:kept]]
+        return ties[0], ties[1]
 
     # ------------------------------------------------------------------ knowledge
     def grow_knowledge(self, capacity: int, org_capacity: int) -> None:

@@ -5,7 +5,9 @@ active participants per recorded week. It is built from running sums and a
 list of candidate trust ties that the relations keep up to date at every
 write (:class:`model.relations.Relations`), so a recording costs about the
 status changes since the previous one, not the square of the network;
-:meth:`Snapshot.dense` is the direct computation it must equal.
+:meth:`Snapshot.dense` is the direct computation it must equal. Counts and
+means over the present and the active people come from one :class:`Census`
+per week, which the history and the phase read as well.
 """
 
 from __future__ import annotations
@@ -18,10 +20,33 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from model import kernels
-from model.agents import Status
 
 if TYPE_CHECKING:
     from model.model import NetworkModel
+
+
+@dataclass(frozen=True)
+class Census:
+    """Who takes part at one week: the present and the active participants (read-only slot
+    arrays), the active share and mean commitments.
+    """
+
+    step: int
+    members: np.ndarray
+    active: np.ndarray
+    active_share: float
+    mean_commitment_all: float
+    mean_commitment: float
+
+    @classmethod
+    def of(cls, model: NetworkModel) -> Census:
+        """Count the model's present and active participants now."""
+        m, a = model.members(), model.active_slots()
+        m.setflags(write=False)  # shared by every reader this week
+        a.setflags(write=False)
+        return cls(model.steps, m, a, a.size / max(1, model.initial_size, m.size),
+                   float(mean(model.commitment[m])) if m.size else 0.0,
+                   float(mean(model.commitment[a])) if a.size else 0.0)
 
 
 @dataclass(frozen=True)
@@ -42,9 +67,9 @@ class Snapshot:
         """Compute the statistics from the relations' running sums and tie candidates
         (equal to :meth:`dense` up to summation order).
         """
-        a = model.active_slots()
+        census = model.census()
+        a, mc = census.active, census.mean_commitment
         n = a.size
-        mc = float(mean(model.commitment[a])) if n else 0.0
         if n < 2:
             return cls(model.steps, n, 0.0, 0.0, 0.0, float(n > 0), mc, 0)
         rel = model.rel
@@ -95,19 +120,19 @@ def step(model: NetworkModel) -> int:
 
 def active(model: NetworkModel) -> int:
     """Number of active participants."""
-    return int(np.count_nonzero(model.status[: model.used] == Status.ACTIVE))
+    return model.census().active.size
 
 
 def present(model: NetworkModel) -> int:
     """Number of participants who have not left (active, peripheral or dormant)."""
-    return int(np.count_nonzero(model.present[: model.used]))
+    return model.census().members.size
 
 
 def active_share(model: NetworkModel) -> float:
     """Active participants over the planned network size (the founding participants), or over
     the present membership when recruits have made it larger.
     """
-    return active(model) / max(1, model.initial_size, present(model))
+    return model.census().active_share
 
 
 def mean_familiarity(model: NetworkModel) -> float:
@@ -127,8 +152,7 @@ def mean_commitment(model: NetworkModel) -> float:
 
 def mean_commitment_all(model: NetworkModel) -> float:
     """Mean commitment over present participants (active, peripheral and dormant)."""
-    m = model.members()
-    return float(mean(model.commitment[m])) if m.size else 0.0
+    return model.census().mean_commitment_all
 
 
 def trust_density(model: NetworkModel) -> float:
@@ -150,7 +174,7 @@ def knowledge_coverage(model: NetworkModel) -> float:
     """Mean over ordered pairs of organisations (o1 != o2) of how well o1's present people
     know what o2 currently does (S9).
     """
-    m = model.members()
+    m = model.census().members
     org = model.org[m]
     size = np.bincount(org, minlength=model.n_orgs)
     orgs = np.flatnonzero(size)

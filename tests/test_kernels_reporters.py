@@ -168,9 +168,9 @@ def test_current_ties_equals_numpy() -> None:
         member = rng.random(width) < rng.choice([0.0, 0.5, 1.0])
         expected_listed = listed.copy()
         expected = ref_ties(key, trust, last, now, decay, member, expected_listed)
-        got = kernels.current_ties(key, trust, last, now, decay, PRIOR, THRESHOLD - MARGIN,
-                                   THRESHOLD, member, listed)
-        for a, b in zip(got, expected, strict=True):
+        kept, ties = kernels.current_ties(key, trust, last, now, decay, PRIOR,
+                                          THRESHOLD - MARGIN, THRESHOLD, member, listed)
+        for a, b in zip((key[:kept], *ties), expected, strict=True):
             np.testing.assert_array_equal(a, b)
         np.testing.assert_array_equal(listed, expected_listed)
 
@@ -182,11 +182,10 @@ def test_current_ties_keeps_a_pair_exactly_at_the_threshold() -> None:
     listed = np.zeros((3, 3), dtype=bool)
     key = np.array([1, 5, 6])  # (0, 1), (1, 2), (2, 0)
     listed.reshape(-1)[key] = True
-    kept, i, j = kernels.current_ties(key, trust, last, 0, np.ones(4), PRIOR, THRESHOLD - MARGIN,
+    kept, ties = kernels.current_ties(key, trust, last, 0, np.ones(4), PRIOR, THRESHOLD - MARGIN,
                                       THRESHOLD, np.ones(3, dtype=bool), listed)
-    np.testing.assert_array_equal(kept, [1, 5])  # (1, 2) is within the margin: still listed
-    np.testing.assert_array_equal(i, [0])
-    np.testing.assert_array_equal(j, [1])
+    np.testing.assert_array_equal(key[:kept], [1, 5])  # (1, 2) is within the margin: listed
+    np.testing.assert_array_equal(ties, [[0], [1]])
     assert not listed[2, 0] and listed[0, 1] and listed[1, 2]
 
 
