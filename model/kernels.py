@@ -463,3 +463,249 @@ def candidate_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
                 e = cand[r, d]
                 ties[x, c, d] = F[b, e] * f_decay[min(now - last[b, e], horizon)] >= collaborator
     return lanes, incumbent, newcomer, ties
+# ---------------------------------------------------------------- reporters
+#: Block length up to which numpy's pairwise summation adds with eight running sums.
+_PAIRWISE_BLOCK = 128
+_UNROLL = 8
+
+
+@_jit
+def pairwise_sum(a: np.ndarray) -> float:
+    """Sum of a 1-D float array in exactly numpy's order (``np.add.reduce`` of a 1-D array,
+    or of each row of a C-contiguous 2-D one), so that compiled sums equal numpy's bit for
+    bit: sequential below eight entries, eight interleaved running sums up to
+    ``_PAIRWISE_BLOCK``, else the halves (cut at a multiple of eight) summed separately.
+    """
+    n = a.size
+    if n < _UNROLL:
+        total = 0.0
+        for x in range(n):
+            total += a[x]
+        return total
+    if n <= _PAIRWISE_BLOCK:
+        r0, r1, r2, r3 = a[0], a[1], a[2], a[3]
+        r4, r5, r6, r7 = a[4], a[5], a[6], a[7]
+        x = _UNROLL
+        while x < n - n % _UNROLL:
+            r0 += a[x]
+            r1 += a[x + 1]
+            r2 += a[x + 2]
+            r3 += a[x + 3]
+            r4 += a[x + 4]
+            r5 += a[x + 5]
+            r6 += a[x + 6]
+            r7 += a[x + 7]
+            x += _UNROLL
+        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while x < n:
+            total += a[x]
+            x += 1
+        return total
+    half = n // 2
+    half -= half % _UNROLL
+    return pairwise_sum(a[:half]) + pairwise_sum(a[half:])
+
+
+@_jit
+def _root(parent: np.ndarray, x: int) -> int:
+    """Root of ``x`` in a union-find forest, halving the path on the way."""
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+@_jit
+def largest_weak_component(nodes: int, i: np.ndarray, j: np.ndarray) -> int:
+    """Number of nodes in the largest weak component of the graph on ``0 .. nodes - 1``
+    with edges ``i[e] -> j[e]`` (union-find; a node without edges is a component of one).
+
+    Reference: ``scipy.sparse.csgraph.connected_components(..., connection="weak")`` as in
+    ``model.reporters.Snapshot.dense``.
+    """
+    parent = np.arange(nodes)
+    size = np.ones(nodes, dtype=np.int64)
+    largest = 1 if nodes > 0 else 0
+    for e in range(i.size):
+        a, b = _root(parent, i[e]), _root(parent, j[e])
+        if a == b:
+            continue
+        if size[a] < size[b]:  # hang the smaller tree under the larger: shallow trees
+            a, b = b, a
+        parent[b] = a
+        size[a] += size[b]
+        largest = max(largest, size[a])
+    return largest
+
+
+@_jit
+def distinct_cross_pairs(group: np.ndarray, i: np.ndarray, j: np.ndarray) -> int:
+    """Distinct unordered pairs ``{i[e], j[e]}`` whose ends are in different groups
+    (``group[i[e]] != group[j[e]]``); a pair listed in both directions counts once.
+
+    Reference: the cross-organisation count in ``model.reporters.Snapshot.dense``.
+    """
+    nodes = 0
+    for e in range(i.size):
+        nodes = max(nodes, i[e] + 1, j[e] + 1)
+    # Group the pairs' larger ends by their smaller end (a counting sort), then count each
+    # smaller end's distinct partners with a marker holding the last smaller end seen.
+    start = np.zeros(nodes + 1, dtype=np.int64)
+    for e in range(i.size):
+        if group[i[e]] != group[j[e]]:
+            start[min(i[e], j[e]) + 1] += 1
+    for x in range(nodes):
+        start[x + 1] += start[x]
+    fill = start[:-1].copy()
+    partner = np.empty(start[nodes], dtype=np.int64)
+    for e in range(i.size):
+        if group[i[e]] != group[j[e]]:
+            lo = min(i[e], j[e])
+            partner[fill[lo]] = max(i[e], j[e])
+            fill[lo] += 1
+    seen = np.full(nodes, -1, dtype=np.int64)
+    count = 0
+    for lo in range(nodes):
+        for k in range(start[lo], start[lo + 1]):
+            if seen[partner[k]] != lo:
+                seen[partner[k]] = lo
+                count += 1
+    return count
+
+
+@_jit
+def current_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
+                 decay: np.ndarray, prior: float, floor: float, threshold: float,
+                 member: np.ndarray, listed: np.ndarray) -> tuple[int, np.ndarray]:
+    """One pass over the tie candidates of ``model.relations.Relations``: their current
+    trust, the candidates still listed, and the ties among members.
+
+    Current trust is ``prior + (stored - prior) * decay[min(now - last, horizon)]`` with
+    ``horizon = decay.size - 1`` (the formula of ``Relations.trust``). Reference: the numpy
+    form in ``tests/test_kernels_reporters.py``.
+
+    Args:
+        key: Flat indices ``i * width + j`` of the candidate pairs (``width`` columns);
+            compacted in place: the first ``kept`` entries are the candidates still listed,
+            in their order.
+        trust: Stored trust, ``(width, width)``.
+        last: Week each pair was last settled, ``(width, width)``.
+        now: The current week.
+        decay: Trust decay factor by gap in weeks.
+        prior: Trust in a stranger.
+        floor: Current trust below which a candidate is dropped.
+        threshold: Current trust from which a pair is a tie.
+        member: Bool by slot: ties count only between members.
+        listed: Bool ``(width, width)`` candidate flags; cleared here for dropped candidates.
+
+    Returns:
+        ``kept``, and the slots of the ties among members as rows ``i`` and ``j`` of an
+        int ``(2, ties)`` array (one array: each array returned costs a conversion).
+    """
+    width = trust.shape[1]
+    horizon = decay.size - 1
+    ties = np.empty((2, key.size), dtype=np.int64)
+    kept = 0
+    n_ties = 0
+    for x in range(key.size):
+        k = key[x]
+        a, b = k // width, k % width
+        t = prior + (trust[a, b] - prior) * decay[min(now - last[a, b], horizon)]
+        if t < floor:
+            listed[a, b] = False  # below the threshold until written again
+            continue
+        key[kept] = k
+        kept += 1
+        if t >= threshold and member[a] and member[b]:
+            ties[0, n_ties] = a
+            ties[1, n_ties] = b
+            n_ties += 1
+    return kept, ties[:, :n_ties]
+
+
+@_jit
+def decayed_column_sums(rows: np.ndarray, weight: np.ndarray, fam: np.ndarray,
+                        trust: np.ndarray, last: np.ndarray, now: int, f_decay: np.ndarray,
+                        t_decay: np.ndarray, prior: float, hi: int) -> np.ndarray:
+    """Weighted column sums, over ``rows`` and columns ``0 .. hi - 1``, of current
+    familiarity and of current trust minus the prior, leaving out each row's own column.
+
+    Current values follow ``Relations.familiarity`` and ``Relations.trust`` (gaps capped
+    at ``f_decay.size - 1``). Reference: the numpy form in ``Relations._add_rows``.
+
+    Returns:
+        Float ``(2, hi)``: ``sum_r weight[r] F_now[r, c]`` and ``sum_r weight[r] (T_now[r, c] -
+        prior)``.
+    """
+    horizon = f_decay.size - 1
+    out = np.zeros((2, hi))
+    for x in range(rows.size):
+        r, w = rows[x], weight[x]
+        for c in range(hi):
+            if c == r:
+                continue
+            g = min(now - last[r, c], horizon)
+            out[0, c] += w * (fam[r, c] * f_decay[g])
+            out[1, c] += w * ((trust[r, c] - prior) * t_decay[g])
+    return out
+
+
+@_jit
+def block_pair_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
+                    now: int, f_decay: np.ndarray, t_decay: np.ndarray,
+                    prior: float) -> tuple[float, float]:
+    """Sums over ordered pairs ``i != j`` of ``slots`` of current familiarity and of current
+    trust minus the prior (as :func:`decayed_column_sums`, over the block ``slots x slots``).
+
+    The same sums as numpy's ``block.sum() - np.trace(block)`` bit for bit (see
+    :func:`pairwise_sum`). Reference: the block read in ``tests/test_kernels_reporters.py``.
+    """
+    horizon = f_decay.size - 1
+    n = slots.size
+    f = np.empty(n * n)
+    t = np.empty(n * n)
+    for x in range(n):
+        for y in range(n):
+            r, c = slots[x], slots[y]
+            g = min(now - last[r, c], horizon)
+            f[x * n + y] = fam[r, c] * f_decay[g]
+            t[x * n + y] = (trust[r, c] - prior) * t_decay[g]
+    diagonal = np.arange(n) * (n + 1)
+    return (pairwise_sum(f) - pairwise_sum(f[diagonal]),
+            pairwise_sum(t) - pairwise_sum(t[diagonal]))
+
+
+@_jit
+def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale: np.ndarray,
+                   shift: np.ndarray, row_sums: np.ndarray, stale: np.ndarray, own: np.ndarray,
+                   n_known: int) -> np.ndarray:
+    """For each of ``rows``, its knowledge summed over the distinct organisations ``cols``
+    (all below ``n_known``), leaving out its own organisation.
+
+    Knowledge is stored as in ``model.relations.Relations``: ``K[r, o] = scale[r] *
+    (stored[r, o] + shift[r])``, except ``K[r, own[r]] = 1``. ``row_sums`` holds the sums of
+    ``stored`` over the first ``n_known`` columns; those of rows flagged ``stale`` are summed
+    again here and the flags cleared. All sums are numpy's bit for bit (:func:`pairwise_sum`).
+    Reference: the numpy form in ``tests/test_kernels_reporters.py`` (and the dense check in
+    ``tests/test_knowledge_lazy.py``).
+    """
+    for s in range(stale.size):
+        if stale[s]:
+            row_sums[s] = pairwise_sum(stored[s, :n_known])
+            stale[s] = False
+    left_out = np.ones(n_known, dtype=np.bool_)
+    left_out[cols] = False
+    dropped = np.flatnonzero(left_out)
+    n = cols.size
+    out = np.empty(rows.size)
+    for x in range(rows.size):
+        r = rows[x]
+        total = row_sums[r]
+        if dropped.size:
+            total -= pairwise_sum(stored[r][dropped])
+        # One's own organisation reads as 1 whatever is stored there; leave it out too.
+        own_in = not left_out[own[r]]
+        if own_in:
+            total -= stored[r, own[r]]
+        out[x] = scale[r] * (total + (n - own_in) * shift[r])
+    return out

@@ -1018,16 +1018,24 @@ class NetworkModel(mesa.Model):
             self.datacollector.collect(self)
 
     def _record_history(self) -> None:
-        members = self.members()
-        self.history["active_share"].append(reporters.active_share(self))
-        self.history["mean_commitment"].append(float(self.commitment[members].mean())
-                                               if members.size else 0.0)
+        # A new week's census (the state may have changed since one was taken this week).
+        self._census = reporters.Census.of(self)
+        self.history["active_share"].append(self._census.active_share)
+        self.history["mean_commitment"].append(self._census.mean_commitment_all)
 
     def take_since_record(self, key: str) -> float:
         """Amount of ``key`` accumulated since the last recording, then reset (for reporters)."""
         v = self._since_record[key]
         self._since_record[key] = 0
         return v
+
+    def census(self) -> reporters.Census:
+        """Present and active participants now, counted once per week when needed (by the
+        history at every ``observe``, and before it if a reporter asks).
+        """
+        if self._census.step != self.steps:
+            self._census = reporters.Census.of(self)
+        return self._census
 
     def snapshot(self) -> Snapshot:
         """Relations among active participants now, computed once per week when needed."""

@@ -13,6 +13,7 @@ import numpy as np
 
 from model.agents import Role, Status, Strength
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Governance
+from model.reporters import mean
 
 if TYPE_CHECKING:
     from model.model import NetworkModel
@@ -103,8 +104,8 @@ def phase_of(model: NetworkModel) -> Phase:
     comm = _window(model, "mean_commitment", w)
     # Trends as the change between the window's first and second halves (single weeks are noisy).
     half = max(1, share.size // 2)
-    d_share = share[-half:].mean() - share[:half].mean()
-    d_comm = comm[-half:].mean() - comm[:half].mean()
+    d_share = mean(share[-half:]) - mean(share[:half])
+    d_comm = mean(comm[-half:]) - mean(comm[:half])
     eps = p.phase_stable_change
     if d_share < -eps:
         return Phase.DECLINE

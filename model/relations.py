@@ -313,20 +313,9 @@ class Relations:
         self._bring_sums(now)
         # Columns from _written on hold the initial values: nothing to add there.
         hi = max(self._written, int(rows.max()) + 1)
-        gap = self.last[rows, :hi]
-        np.subtract(now, gap, out=gap)
-        if now > self._horizon:
-            np.minimum(gap, self._horizon, out=gap)
-        fam = self.F[rows, :hi]
-        fam *= self._f_decay.take(gap)
-        trust = self.T[rows, :hi]
-        trust -= self.prior
-        trust *= self._t_decay.take(gap)
-        own = np.arange(rows.size)
-        fam[own, rows] = 0.0
-        trust[own, rows] = 0.0
-        self._cols[0, :hi] += weight @ fam
-        self._cols[1, :hi] += weight @ trust
+        self._cols[:, :hi] += kernels.decayed_column_sums(
+            rows, weight, self.F, self.T, self.last, now, self._f_decay, self._t_decay,
+            self.prior, hi)
 
     def pair_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
         """Sums over ordered pairs i != j of ``slots`` of current familiarity and of current
@@ -343,10 +332,9 @@ class Relations:
             # factor per sum no longer holds): read the block and keep nothing.
             self._tracking = False
             self._tracked[:] = False
-            ix = np.ix_(slots, slots)
-            fd, td = self._factors(now - self.last[ix])
-            fam, trust = self.F[ix] * fd, (self.T[ix] - self.prior) * td
-            return (float(fam.sum() - np.trace(fam)), float(trust.sum() - np.trace(trust)))
+            sum_f, sum_t = kernels.block_pair_sums(slots, self.F, self.T, self.last, now,
+                                                   self._f_decay, self._t_decay, self.prior)
+            return float(sum_f), float(sum_t)
         member = np.zeros(self._tracked.size, dtype=bool)
         member[slots] = True
         if not self._tracking:
@@ -393,25 +381,16 @@ class Relations:
             return slots[r], slots[c]
         if len(self._candidates) != 1:
             self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
-        key = self._candidates[0]
-        # Flat indices into the square arrays: one gather of the records.
-        records = self._pairs.reshape(-1)[key]
-        gap = now - records["last"]
-        if now > self._horizon:
-            np.minimum(gap, self._horizon, out=gap)
-        trust = self.prior + (records["T"] - self.prior) * self._t_decay.take(gap)
-        # The same formula as ``trust``; a candidate clearly below the threshold stays below
-        # until written again, so drop it.
-        keep = trust >= self._tie_floor
-        if not keep.all():
-            self._listed.reshape(-1)[key[~keep]] = False
-            key, trust = key[keep], trust[keep]
-            self._candidates = [key]
-        i, j = np.divmod(key[trust >= self.tie_threshold], self._listed.shape[1])
         member = np.zeros(self._listed.shape[0], dtype=bool)
         member[slots] = True
-        among = member[i] & member[j]
-        return i[among], j[among]
+        key = self._candidates[0]
+        kept, ties = kernels.current_ties(key, self.T, self.last, now, self._t_decay, self.prior,
+                                          self._tie_floor, self.tie_threshold, member,
+                                          self._listed)
+        # A candidate clearly below the threshold stays below until written again: the
+        # kernel has dropped it (moving the kept ones to the front).
+        self._candidates = [key[:kept]]
+        return ties[0], ties[1]
 
     # ------------------------------------------------------------------ knowledge
     def grow_knowledge(self, capacity: int, org_capacity: int) -> None:
@@ -465,25 +444,11 @@ class Relations:
         ``cols``, leaving out its own organisation.
 
         Works on row sums of the stored values and the row maps (``sum_o a (S + c) =
-        a (sum_o S + n c)``) instead of a gathered block.
+        a (sum_o S + n c)``) instead of a gathered block, in one compiled pass
+        (``kernels.knowledge_sums``).
         """
-        stale = np.flatnonzero(self._kstale)
-        if stale.size:
-            self._ksum[stale] = self._k[stale, : self.n_known].sum(axis=1)
-            self._kstale[stale] = False
-        stored = self._ksum[rows]
-        n = cols.size
-        if n < self.n_known:  # leave out the organisations not asked for
-            pick = np.ones(self.n_known, dtype=bool)
-            pick[cols] = False
-            stored = stored - self._k[rows[:, None], np.flatnonzero(pick)].sum(axis=1)
-            own_in = ~pick[self.own[rows]]
-        else:
-            own_in = True
-        # One's own organisation reads as 1 whatever is stored there; leave it out too.
-        own = self.own[rows]
-        stored = np.where(own_in, stored - self._k[rows, own], stored)
-        return self._ka[rows] * (stored + (n - own_in) * self._kc[rows])
+        return kernels.knowledge_sums(rows, cols, self._k, self._ka, self._kc, self._ksum,
+                                      self._kstale, self.own, self.n_known)
 
     def set_knowledge_rows(self, rows: np.ndarray, values: np.ndarray) -> None:
         """Set whole rows of knowledge (distinct ``rows``; ``values`` is rows x n_known)."""

@@ -5,7 +5,9 @@ active participants per recorded week. It is built from running sums and a
 list of candidate trust ties that the relations keep up to date at every
 write (:class:`model.relations.Relations`), so a recording costs about the
 status changes since the previous one, not the square of the network;
-:meth:`Snapshot.dense` is the direct computation it must equal.
+:meth:`Snapshot.dense` is the direct computation it must equal. Counts and
+means over the present and the active people come from one :class:`Census`
+per week, which the history and the phase read as well.
 """
 
 from __future__ import annotations
@@ -17,15 +19,34 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from model.agents import Status
+from model import kernels
 
 if TYPE_CHECKING:
     from model.model import NetworkModel
 
 
-#: Largest number of active people for which the trust-tie components are found by squaring
-#: a dense reachability matrix instead of with scipy (whose set-up dominates for small graphs).
-SMALL_GRAPH = 64
+@dataclass(frozen=True)
+class Census:
+    """Who takes part at one week: the present and the active participants (read-only slot
+    arrays), the active share and mean commitments.
+    """
+
+    step: int
+    members: np.ndarray
+    active: np.ndarray
+    active_share: float
+    mean_commitment_all: float
+    mean_commitment: float
+
+    @classmethod
+    def of(cls, model: NetworkModel) -> Census:
+        """Count the model's present and active participants now."""
+        m, a = model.members(), model.active_slots()
+        m.setflags(write=False)  # shared by every reader this week
+        a.setflags(write=False)
+        return cls(model.steps, m, a, a.size / max(1, model.initial_size, m.size),
+                   float(mean(model.commitment[m])) if m.size else 0.0,
+                   float(mean(model.commitment[a])) if a.size else 0.0)
 
 
 @dataclass(frozen=True)
@@ -46,17 +67,20 @@ class Snapshot:
         """Compute the statistics from the relations' running sums and tie candidates
         (equal to :meth:`dense` up to summation order).
         """
-        a = model.active_slots()
+        census = model.census()
+        a, mc = census.active, census.mean_commitment
         n = a.size
-        mc = float(model.commitment[a].mean()) if n else 0.0
         if n < 2:
             return cls(model.steps, n, 0.0, 0.0, 0.0, float(n > 0), mc, 0)
         rel = model.rel
         sum_f, sum_t = rel.pair_sums(a, model.steps)
         i, j = rel.ties_among(a, model.steps)
         pairs = n * (n - 1)
+        # Union-find over slot ids up to the last active one: slots outside ``a`` have no
+        # ties, so they are components of one, never larger than the largest within ``a``.
+        largest = kernels.largest_weak_component(int(a[-1]) + 1, i, j) / n
         return cls(model.steps, n, sum_f / pairs, rel.prior + sum_t / pairs, i.size / pairs,
-                   _largest_component(a, i, j), mc, _cross_org(model.org, i, j))
+                   largest, mc, kernels.distinct_cross_pairs(model.org, i, j))
 
     @classmethod
     def dense(cls, model: NetworkModel) -> Snapshot:
@@ -82,53 +106,11 @@ class Snapshot:
                    float(largest), mc, cross)
 
 
-def _largest_component(slots: np.ndarray, i: np.ndarray, j: np.ndarray) -> float:
-    """Share of ``slots`` (ascending) in the largest weak component of the ties i -> j."""
-    n = slots.size
-    if i.size == 0:
-        return 1.0 / n
-    if n <= SMALL_GRAPH:
-        return _largest_component_small(slots, i, j)
-    # 32-bit local ids: what scipy stores anyway (max_participants is far below 2**31).
-    local = np.empty(int(slots[-1]) + 1, dtype=np.int32)
-    local[slots] = np.arange(n, dtype=np.int32)
-    li, lj = local[i], local[j]
-    # Both directions of every tie: the weak components of the ties are then the strong
-    # components of this graph, which scipy finds without building a transpose.
-    u, v = np.concatenate((li, lj)), np.concatenate((lj, li))
-    # Rows need grouping only; small integers sort by radix, in time linear in the ties.
-    small = n <= np.iinfo(np.int16).max
-    order = np.argsort(u.astype(np.int16), kind="stable") if small else np.argsort(u)
-    indptr = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(np.bincount(u, minlength=n), out=indptr[1:])
-    graph = csr_matrix((np.ones(u.size), v[order], indptr), shape=(n, n))
-    _, labels = connected_components(graph, directed=True, connection="strong")
-    return float(np.bincount(labels).max() / n)
-
-
-def _largest_component_small(slots: np.ndarray, i: np.ndarray, j: np.ndarray) -> float:
-    """As :func:`_largest_component`, by squaring the reachability matrix: for a few dozen
-    people a handful of small products costs less than building scipy's sparse graph.
+def mean(x: np.ndarray) -> np.float64:
+    """``x.mean()`` of a non-empty float array, bit for bit (the same sum over the same count),
+    without the Python wrapper that costs more than the sum for the arrays reported here.
     """
-    n = slots.size
-    li, lj = np.searchsorted(slots, i), np.searchsorted(slots, j)
-    reach = np.eye(n, dtype=np.float32)
-    reach[li, lj] = 1.0
-    reach[lj, li] = 1.0  # weak components: ties in either direction connect
-    # After k squarings reach covers paths of up to 2**k ties; n - 1 suffice. Entries are
-    # counts of at most n paths, exact in float32, and are capped back to 0/1.
-    for _ in range(max(1, (n - 1).bit_length())):
-        reach = np.minimum(reach @ reach, 1.0)
-    return int(np.count_nonzero(reach, axis=1).max()) / n
-
-
-def _cross_org(org: np.ndarray, i: np.ndarray, j: np.ndarray) -> int:
-    """Unordered pairs of different organisations among the ordered ties i -> j."""
-    cross = org[i] != org[j]
-    lo, hi = np.minimum(i[cross], j[cross]), np.maximum(i[cross], j[cross])
-    key = np.sort(lo * (int(hi.max(initial=0)) + 1) + hi)
-    # A pair tied both ways appears twice.
-    return int(key.size - np.count_nonzero(key[1:] == key[:-1]))
+    return np.add.reduce(x) / x.size
 
 
 def step(model: NetworkModel) -> int:
@@ -138,19 +120,19 @@ def step(model: NetworkModel) -> int:
 
 def active(model: NetworkModel) -> int:
     """Number of active participants."""
-    return int((model.status[: model.used] == Status.ACTIVE).sum())
+    return model.census().active.size
 
 
 def present(model: NetworkModel) -> int:
     """Number of participants who have not left (active, peripheral or dormant)."""
-    return int(model.present[: model.used].sum())
+    return model.census().members.size
 
 
 def active_share(model: NetworkModel) -> float:
     """Active participants over the planned network size (the founding participants), or over
     the present membership when recruits have made it larger.
     """
-    return active(model) / max(1, model.initial_size, present(model))
+    return model.census().active_share
 
 
 def mean_familiarity(model: NetworkModel) -> float:
@@ -170,8 +152,7 @@ def mean_commitment(model: NetworkModel) -> float:
 
 def mean_commitment_all(model: NetworkModel) -> float:
     """Mean commitment over present participants (active, peripheral and dormant)."""
-    m = model.members()
-    return float(model.commitment[m].mean()) if m.size else 0.0
+    return model.census().mean_commitment_all
 
 
 def trust_density(model: NetworkModel) -> float:
@@ -193,7 +174,7 @@ def knowledge_coverage(model: NetworkModel) -> float:
     """Mean over ordered pairs of organisations (o1 != o2) of how well o1's present people
     know what o2 currently does (S9).
     """
-    m = model.members()
+    m = model.census().members
     org = model.org[m]
     size = np.bincount(org, minlength=model.n_orgs)
     orgs = np.flatnonzero(size)

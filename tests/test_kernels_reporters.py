@@ -1,0 +1,280 @@
+"""The reporters' numba kernels (``model/kernels.py``) equal their numpy/scipy references over
+many random cases and the edge cases: no ties, one node, all connected, isolated nodes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+
+from model import kernels, reporters
+
+CASES = 200
+REL = 1e-12  # sums may differ in summation order only
+PRIOR = 0.15
+THRESHOLD = 0.4
+MARGIN = 1e-9
+
+
+# ---------------------------------------------------------------------------- references
+def ref_largest(nodes: int, i: np.ndarray, j: np.ndarray) -> int:
+    """Largest weak component by scipy, as in ``Snapshot.dense``."""
+    graph = csr_matrix((np.ones(i.size), (i, j)), shape=(nodes, nodes))
+    _, labels = connected_components(graph, directed=True, connection="weak")
+    return int(np.bincount(labels).max())
+
+
+def ref_cross(group: np.ndarray, i: np.ndarray, j: np.ndarray) -> int:
+    """Distinct unordered pairs across groups, by a Python set."""
+    return len({(min(a, b), max(a, b)) for a, b in zip(i.tolist(), j.tolist(), strict=True)
+                if group[a] != group[b]})
+
+
+def ref_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int, decay: np.ndarray,
+             member: np.ndarray, listed: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The numpy form of ``Relations.ties_among`` the kernel replaced."""
+    gap = np.minimum(now - last.take(key), decay.size - 1)
+    current = PRIOR + (trust.take(key) - PRIOR) * decay.take(gap)
+    keep = current >= THRESHOLD - MARGIN
+    listed.reshape(-1)[key[~keep]] = False
+    key, current = key[keep], current[keep]
+    i, j = np.divmod(key[current >= THRESHOLD], trust.shape[1])
+    among = member[i] & member[j]
+    return key, i[among], j[among]
+
+
+def ref_column_sums(rows: np.ndarray, weight: np.ndarray, fam: np.ndarray, trust: np.ndarray,
+                    last: np.ndarray, now: int, f_decay: np.ndarray, t_decay: np.ndarray,
+                    hi: int) -> np.ndarray:
+    """The numpy form of ``Relations._add_rows`` the kernel replaced."""
+    gap = np.minimum(now - last[rows, :hi], f_decay.size - 1)
+    f = fam[rows, :hi] * f_decay.take(gap)
+    t = (trust[rows, :hi] - PRIOR) * t_decay.take(gap)
+    own = np.arange(rows.size)
+    f[own, rows] = 0.0
+    t[own, rows] = 0.0
+    return np.stack((weight @ f, weight @ t))
+
+
+def ref_block_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
+                   now: int, f_decay: np.ndarray, t_decay: np.ndarray) -> tuple[float, float]:
+    """The block read of ``Relations.pair_sums`` the kernel replaced."""
+    ix = np.ix_(slots, slots)
+    gap = np.minimum(now - last[ix], f_decay.size - 1)
+    f = fam[ix] * f_decay[gap]
+    t = (trust[ix] - PRIOR) * t_decay[gap]
+    return float(f.sum() - np.trace(f)), float(t.sum() - np.trace(t))
+
+
+# ---------------------------------------------------------------------------- random inputs
+def random_edges(rng: np.random.Generator, nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct ordered pairs i != j among ``nodes``, from none to all of them, with some
+    nodes left isolated.
+    """
+    if nodes < 2:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    i, j = np.nonzero(~np.eye(nodes, dtype=bool))
+    density = rng.choice([0.0, 0.01, 0.05, 0.2, 1.0])
+    pick = rng.random(i.size) < density
+    isolated = rng.random(nodes) < 0.1
+    pick &= ~isolated[i] & ~isolated[j]
+    order = rng.permutation(int(pick.sum()))
+    return i[pick][order], j[pick][order]
+
+
+def random_store(rng: np.random.Generator, width: int, horizon: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray, np.ndarray]:
+    """Stored familiarity, trust and last-settled weeks of a relations store, a week, and
+    decay tables (the week may exceed the horizon).
+    """
+    now = int(rng.integers(0, 3 * horizon))
+    fam = rng.random((width, width)) * (rng.random((width, width)) < 0.5)
+    trust = np.where(rng.random((width, width)) < 0.4, rng.random((width, width)), PRIOR)
+    last = rng.integers(0, now + 1, size=(width, width)).astype(np.int32)
+    gaps = np.arange(horizon + 1)
+    return fam, trust, last, now, 0.5 ** (gaps / 8.0), 0.5 ** (gaps / 20.0)
+
+
+# ---------------------------------------------------------------------------- tests
+def test_largest_weak_component_equals_scipy() -> None:
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        nodes = int(rng.integers(1, 60))
+        i, j = random_edges(rng, nodes)
+        assert kernels.largest_weak_component(nodes, i, j) == ref_largest(nodes, i, j)
+
+
+@pytest.mark.parametrize("nodes", [1, 2, 7, 300])
+def test_largest_weak_component_edge_cases(nodes: int) -> None:
+    none = np.empty(0, dtype=np.int64)
+    assert kernels.largest_weak_component(nodes, none, none) == 1  # no ties
+    i, j = np.nonzero(~np.eye(nodes, dtype=bool))
+    assert kernels.largest_weak_component(nodes, i, j) == nodes  # all connected
+    # A chain in one direction, then the same edges reversed and repeated.
+    chain = np.arange(nodes - 1)
+    assert kernels.largest_weak_component(nodes, chain, chain + 1) == nodes
+    assert kernels.largest_weak_component(nodes, np.r_[chain + 1, chain + 1],
+                                          np.r_[chain, chain]) == nodes
+    # Isolated nodes beside a star: the star's size.
+    if nodes >= 3:
+        hub, leaves = np.zeros(nodes // 2, dtype=np.int64), np.arange(1, nodes // 2 + 1)
+        assert kernels.largest_weak_component(nodes, leaves, hub) == ref_largest(nodes, leaves, hub)
+
+
+def test_largest_weak_component_of_a_few_large_random_graphs() -> None:
+    rng = np.random.default_rng(99)
+    for _ in range(5):
+        nodes = int(rng.integers(500, 1500))
+        i, j = rng.integers(0, nodes, size=(2, int(rng.integers(0, 2 * nodes))))
+        keep = i != j
+        assert kernels.largest_weak_component(nodes, i[keep], j[keep]) == \
+            ref_largest(nodes, i[keep], j[keep])
+
+
+def test_distinct_cross_pairs_equals_reference() -> None:
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        nodes = int(rng.integers(1, 60))
+        i, j = random_edges(rng, nodes)
+        group = rng.integers(0, int(rng.integers(1, 6)), size=nodes)
+        assert kernels.distinct_cross_pairs(group, i, j) == ref_cross(group, i, j)
+
+
+def test_distinct_cross_pairs_edge_cases() -> None:
+    none = np.empty(0, dtype=np.int64)
+    assert kernels.distinct_cross_pairs(np.zeros(1, dtype=np.int64), none, none) == 0
+    group = np.array([0, 1, 1, 2])
+    # Both directions count once; same-group pairs not at all.
+    i, j = np.array([0, 1, 1, 2, 3]), np.array([1, 0, 2, 1, 0])
+    assert kernels.distinct_cross_pairs(group, i, j) == 2
+    # All pairs of four people in three groups: all but the pair (1, 2).
+    i, j = np.nonzero(~np.eye(4, dtype=bool))
+    assert kernels.distinct_cross_pairs(group, i, j) == 5
+    assert kernels.distinct_cross_pairs(np.zeros(4, dtype=np.int64), i, j) == 0
+
+
+def test_current_ties_equals_numpy() -> None:
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(1, 40))
+        _, trust, last, now, _, decay = random_store(rng, width, horizon=int(rng.integers(4, 60)))
+        flat = np.flatnonzero(~np.eye(width, dtype=bool) & (trust >= THRESHOLD - MARGIN))
+        key = rng.permutation(flat)[: int(rng.integers(0, flat.size + 1))]
+        listed = np.zeros((width, width), dtype=bool)
+        listed.reshape(-1)[key] = True
+        member = rng.random(width) < rng.choice([0.0, 0.5, 1.0])
+        expected_listed = listed.copy()
+        expected = ref_ties(key, trust, last, now, decay, member, expected_listed)
+        kept, ties = kernels.current_ties(key, trust, last, now, decay, PRIOR,
+                                          THRESHOLD - MARGIN, THRESHOLD, member, listed)
+        for a, b in zip((key[:kept], *ties), expected, strict=True):
+            np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(listed, expected_listed)
+
+
+def test_current_ties_keeps_a_pair_exactly_at_the_threshold() -> None:
+    trust = np.full((3, 3), PRIOR)
+    trust[0, 1], trust[1, 2], trust[2, 0] = THRESHOLD, THRESHOLD - MARGIN / 2, 0.2
+    last = np.zeros((3, 3), dtype=np.int32)
+    listed = np.zeros((3, 3), dtype=bool)
+    key = np.array([1, 5, 6])  # (0, 1), (1, 2), (2, 0)
+    listed.reshape(-1)[key] = True
+    kept, ties = kernels.current_ties(key, trust, last, 0, np.ones(4), PRIOR, THRESHOLD - MARGIN,
+                                      THRESHOLD, np.ones(3, dtype=bool), listed)
+    np.testing.assert_array_equal(key[:kept], [1, 5])  # (1, 2) is within the margin: listed
+    np.testing.assert_array_equal(ties, [[0], [1]])
+    assert not listed[2, 0] and listed[0, 1] and listed[1, 2]
+
+
+def test_decayed_column_sums_equal_numpy() -> None:
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(1, 40))
+        fam, trust, last, now, f_decay, t_decay = random_store(rng, width, int(rng.integers(4, 60)))
+        rows = rng.permutation(width)[: int(rng.integers(1, width + 1))]
+        weight = rng.choice([-1.0, 1.0], size=rows.size)
+        hi = int(rng.integers(rows.max() + 1, width + 1))
+        got = kernels.decayed_column_sums(rows, weight, fam, trust, last, now, f_decay, t_decay,
+                                          PRIOR, hi)
+        expected = ref_column_sums(rows, weight, fam, trust, last, now, f_decay, t_decay, hi)
+        np.testing.assert_allclose(got, expected, rtol=REL, atol=REL)
+
+
+def test_block_pair_sums_equal_numpy() -> None:
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(1, 40))
+        fam, trust, last, now, f_decay, t_decay = random_store(rng, width, int(rng.integers(4, 60)))
+        slots = np.sort(rng.permutation(width)[: int(rng.integers(1, width + 1))])
+        got = kernels.block_pair_sums(slots, fam, trust, last, now, f_decay, t_decay, PRIOR)
+        assert got == ref_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
+
+
+def ref_knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale: np.ndarray,
+                       shift: np.ndarray, row_sums: np.ndarray, stale: np.ndarray, own: np.ndarray,
+                       n_known: int) -> np.ndarray:
+    """The numpy form of ``Relations.knowledge_sums`` the kernel replaced."""
+    fresh = np.flatnonzero(stale)
+    row_sums[fresh] = stored[fresh, :n_known].sum(axis=1)
+    stale[fresh] = False
+    total = row_sums[rows]
+    if cols.size < n_known:
+        pick = np.ones(n_known, dtype=bool)
+        pick[cols] = False
+        total = total - stored[rows[:, None], np.flatnonzero(pick)].sum(axis=1)
+        own_in = ~pick[own[rows]]
+    else:
+        own_in = True
+    total = np.where(own_in, total - stored[rows, own[rows]], total)
+    return scale[rows] * (total + (cols.size - own_in) * shift[rows])
+
+
+def test_knowledge_sums_equal_numpy() -> None:
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        slots, width = int(rng.integers(1, 30)), int(rng.integers(1, 12))
+        n_known = int(rng.integers(1, width + 1))
+        stored = rng.normal(size=(slots, width))
+        scale = rng.uniform(2.0**-20, 1.0, size=slots)
+        shift = rng.normal(size=slots)
+        own = rng.integers(0, n_known, size=slots)
+        stale = rng.random(slots) < rng.choice([0.0, 0.3, 1.0])
+        # Rows that are not stale hold their true sums (up to the summation order).
+        row_sums = np.where(stale, np.nan, stored[:, :n_known].sum(axis=1))
+        rows = rng.permutation(slots)[: int(rng.integers(0, slots + 1))]
+        cols = np.sort(rng.permutation(n_known)[: int(rng.integers(1, n_known + 1))])
+        ref_sums, ref_stale = row_sums.copy(), stale.copy()
+        expected = ref_knowledge_sums(rows, cols, stored, scale, shift, ref_sums, ref_stale, own,
+                                      n_known)
+        got = kernels.knowledge_sums(rows, cols, stored, scale, shift, row_sums, stale, own,
+                                     n_known)
+        np.testing.assert_array_equal(got, expected)  # the same sums in the same order
+        np.testing.assert_array_equal(row_sums, ref_sums)
+        np.testing.assert_array_equal(stale, ref_stale)
+
+
+def test_pairwise_sum_is_numpys_bit_for_bit() -> None:
+    rng = np.random.default_rng(0)
+    for size in (*range(0, 40), 127, 128, 129, 135, 136, 255, 256, 257, 1000, 4099):
+        # Magnitudes far apart, so that any other order of summation rounds differently.
+        x = rng.normal(size=size) * 10.0 ** rng.integers(-8, 9, size=size)
+        assert kernels.pairwise_sum(x) == np.add.reduce(x)
+        assert kernels.pairwise_sum(x[::3]) == np.add.reduce(x[::3])  # strided views
+        m = int(np.sqrt(size))
+        block = x[: m * m].reshape(m, m)
+        assert kernels.pairwise_sum(block.reshape(-1)) == block.sum()
+        assert kernels.pairwise_sum(np.diagonal(block)) == np.trace(block)
+        if m:
+            np.testing.assert_array_equal([kernels.pairwise_sum(row) for row in block],
+                                          block.sum(axis=1))
+
+
+def test_mean_is_ndarray_mean_bit_for_bit() -> None:
+    rng = np.random.default_rng(0)
+    for size in (*range(1, 40), 127, 128, 129, 1000, 4099):
+        x = rng.random(size) * 10.0 ** rng.integers(-3, 4, size=size)
+        assert reporters.mean(x) == x.mean()
+        assert reporters.mean(x[size // 2:]) == x[size // 2:].mean()  # views, as in phase_of
