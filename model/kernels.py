@@ -709,3 +709,37 @@ def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale
             total -= stored[r, own[r]]
         out[x] = scale[r] * (total + (n - own_in) * shift[r])
     return out
+
+
+# ---------------------------------------------------------------- newcomers
+
+
+@_jit
+def reset_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, slots: np.ndarray, n: int,
+                prior: float, now: int, tracked: np.ndarray, col_sums: np.ndarray,
+                f_decay: np.ndarray, t_decay: np.ndarray, hi: int) -> None:
+    """Make ``slots`` strangers to the first ``n`` slots (both directions): familiarity 0,
+    trust at the prior, touched ``now``.
+
+    A tracked slot's current row (columns below ``hi``, its own left out) is first taken
+    off the running column sums ``col_sums``, as ``Relations._add_rows`` with weight -1
+    does, and every reset slot's column sums become 0 (nobody knows a newcomer).
+    """
+    horizon = f_decay.size - 1
+    for r in slots:
+        if tracked[r]:
+            for c in range(hi):
+                if c != r:
+                    g = min(now - last[r, c], horizon)
+                    col_sums[0, c] -= F[r, c] * f_decay[g]
+                    col_sums[1, c] -= (T[r, c] - prior) * t_decay[g]
+    for s in slots:
+        col_sums[0, s] = 0.0
+        col_sums[1, s] = 0.0
+        for x in range(n):
+            F[s, x] = 0.0
+            T[s, x] = prior
+            last[s, x] = now
+            F[x, s] = 0.0
+            T[x, s] = prior
+            last[x, s] = now

@@ -191,15 +191,14 @@ class Relations:
         if slots.size == 0:
             return
         if self._tracking:
-            leaving = slots[self._tracked[slots]]
-            if leaving.size:
-                self._add_rows(leaving, -np.ones(leaving.size), now)
-            self._cols[:, slots] = 0.0  # no one knows the newcomers, or trusts them beyond the prior
-        self._written = max(self._written, int(slots.max()) + 1)
+            self._bring_sums(now)
+        # Columns from _written on hold the initial values: nothing to take off there.
+        hi = max(self._written, int(slots.max()) + 1)
+        self._written = hi
         n = self.F.shape[0] if used is None else used
-        stranger = (0.0, self.prior, now)
-        self._pairs[slot, :n] = stranger
-        self._pairs[:n, slot] = stranger
+        kernels.reset_pairs(self.F, self.T, self.last, slots, n, self.prior, now,
+                            self._tracked if self._tracking else self._untracked, self._cols,
+                            self._f_decay, self._t_decay, hi)
 
     # ------------------------------------------------------------------ writes
     def set_familiarity(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> None:

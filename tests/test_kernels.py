@@ -277,3 +277,29 @@ def test_candidate_lanes_match_the_former_construction(seed):
     assert 0 < want[0].size < initiators.size
     for a, b in zip(got, want, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_reset_pairs_matches_the_numpy_writes_and_row_subtraction(seed):
+    rng = np.random.default_rng(seed)
+    F, T, last, fd, td = _store(rng)
+    slots = rng.choice(30, 3, replace=False)
+    tracked = rng.random(CAP) < 0.5
+    sums = rng.random((2, CAP))
+    now, n, hi = 2 * HORIZON + 5, 35, 33
+    ref_F, ref_T, ref_last, ref_sums = F.copy(), T.copy(), last.copy(), sums.copy()
+    for r in slots[tracked[slots]]:
+        gap = np.minimum(now - last[r, :hi], HORIZON)
+        fam, trust = F[r, :hi] * fd[gap], (T[r, :hi] - PRIOR) * td[gap]
+        fam[r], trust[r] = 0.0, 0.0
+        ref_sums[0, :hi] -= fam
+        ref_sums[1, :hi] -= trust
+    ref_sums[:, slots] = 0.0
+    for arr, value in ((ref_F, 0.0), (ref_T, PRIOR), (ref_last, now)):
+        arr[slots, :n] = value
+        arr[:n, slots] = value
+    kernels.reset_pairs(F, T, last, slots, n, PRIOR, now, tracked, sums, fd, td, hi)
+    np.testing.assert_array_equal(F, ref_F)
+    np.testing.assert_array_equal(T, ref_T)
+    np.testing.assert_array_equal(last, ref_last)
+    np.testing.assert_allclose(sums, ref_sums, rtol=0, atol=1e-12)
