@@ -552,7 +552,11 @@ class NetworkModel(mesa.Model):
             self.attendees = np.empty(0, dtype=np.int64)
             return
         p, rng = self.params, self.rng
-        invited = np.union1d(self.invited, self.followed_up)
+        # Everyone invited or followed up, in slot order (np.union1d without its sort).
+        asked = np.zeros(self.used, dtype=bool)
+        asked[self.invited] = True
+        asked[self.followed_up] = True
+        invited = np.flatnonzero(asked)
         in_room = rng.random(invited.size) < self.room_share
         demand = self._meeting_hours(in_room) / self._meeting_interval() + self.hours_ema[invited]
         alloc = self._alloc_week(invited)
