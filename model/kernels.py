@@ -273,6 +273,19 @@ def trusts_any(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: floa
 
 
 @_jit
+def _distance(a: int, b: int, org: np.ndarray, resident: np.ndarray, d_resident: float,
+              d_cross: float) -> float:
+    """Perspective distance of two people: across the resident line, across organisations,
+    or none (``NetworkModel._distance``).
+    """
+    if resident[a] != resident[b]:
+        return d_resident
+    if org[a] != org[b]:
+        return d_cross
+    return 0.0
+
+
+@_jit
 def _mean_row(x: np.ndarray, row: int) -> float:
     """Mean of a row, summed left to right as numpy sums a short row."""
     total = 0.0
@@ -366,12 +379,7 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
         F[a, b] = f
         atm = atmosphere[g[k]]
         dq = 0.5 * (_mean_row(dialogue, a) + _mean_row(dialogue, b))
-        if resident[a] != resident[b]:
-            distance = d_resident
-        elif org[a] != org[b]:
-            distance = d_cross
-        else:
-            distance = 0.0
+        distance = _distance(a, b, org, resident, d_resident, d_cross)
         strain = 1.0 + strain_rate * distance * (1.0 - facilitation)
         chance = min(1.0, breach_base * (1 - dq) * (1 - atm) * strain)
         breach[k] = u[k] < chance
@@ -743,3 +751,54 @@ def reset_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, slots: np.ndarra
             F[x, s] = 0.0
             T[x, s] = prior
             last[x, s] = now
+
+
+# ---------------------------------------------------------------- what groups yield
+
+
+@_jit
+def best_benefit(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
+                 i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int, capacity: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Each i's best benefit from its partners j: current trust rescaled above the prior
+    and clipped to [0, 1], times the pair's ``factor`` (empty: 1), maximised over partners.
+
+    Returns:
+        The slots with a positive best benefit, ascending, and that benefit.
+    """
+    horizon = t_decay.size - 1
+    best = np.zeros(capacity)
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        t = prior + (T[a, b] - prior) * t_decay[min(now - last[a, b], horizon)]
+        benefit = min(max((t - prior) / (1.0 - prior), 0.0), 1.0)
+        if factor.size:
+            benefit *= factor[k]
+        if benefit > best[a]:
+            best[a] = benefit
+    who = np.flatnonzero(best)
+    return who, best[who]
+
+
+@_jit
+def group_means(i: np.ndarray, j: np.ndarray, g: np.ndarray, groups: int, T: np.ndarray,
+                org: np.ndarray, resident: np.ndarray, d_resident: float, d_cross: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group, over its ordered pairs (i, j): the mean perspective distance, the mean
+    stored trust of i in j, and whether any member is a resident.
+    """
+    pairs = np.zeros(groups, dtype=np.int64)
+    distance = np.zeros(groups)
+    trust = np.zeros(groups)
+    has_resident = np.zeros(groups, dtype=np.bool_)
+    for k in range(i.size):
+        a, b, x = i[k], j[k], g[k]
+        pairs[x] += 1
+        distance[x] += _distance(a, b, org, resident, d_resident, d_cross)
+        trust[x] += T[a, b]
+        if resident[a]:
+            has_resident[x] = True
+    for x in range(groups):
+        distance[x] /= max(pairs[x], 1)
+        trust[x] /= max(pairs[x], 1)
+    return distance, trust, has_resident

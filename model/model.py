@@ -15,7 +15,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model import reporters
+from model import kernels, reporters
 from model.agents import Organisation, OrgKind, Participant, Role, Status, Strength
 from model.formation import Teams, assemble_teams, teams_of
 from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
@@ -41,6 +41,7 @@ _PROFESSIONAL_KINDS = np.array([k for k in OrgKind if k is not OrgKind.RESIDENT_
 _ENDING = (Lifecycle.PROJECT, Lifecycle.CLIENT_PROCESS)
 _NEVER = -10_000  # "week" of a last attendance that never happened
 _EVERYONE = np.zeros(0, dtype=bool)  # no face mask: everyone meets face to face
+_NO_FACTOR = np.zeros(0)  # no per-pair factor: a purpose that lets members draw on anyone
 _SPEND_ITEMS = ("coordinator_hours", "rooms", "coffee", "travel", "channels")
 # Normal draws per newcomer: person-level skill, the four cornerstones, commitment, autonomy.
 _NORMALS_PER_PERSON = 7
@@ -808,26 +809,25 @@ class NetworkModel(mesa.Model):
         i, j, _ = groups.pairs
         if i.size == 0:
             return
-        t = self.rel.trust(i, j, self.steps)
-        benefit = np.clip((t - p.trust_prior) / (1.0 - p.trust_prior), 0.0, 1.0)
+        # Whom the purpose lets a member draw on (a factor per pair; none: anyone).
         if p.purpose is Purpose.INNOVATION:
-            benefit *= self._distance(i, j)  # new perspectives from trusted, distant partners (S13)
+            factor = self._distance(i, j)  # new perspectives from trusted, distant partners (S13)
         elif p.purpose is Purpose.PEER_SUPPORT:
-            benefit *= (self.role[i] == Role.SEEKER) & (self.role[j] != Role.SEEKER)
+            factor = (self.role[i] == Role.SEEKER) & (self.role[j] != Role.SEEKER)
         elif p.purpose is Purpose.CLIENT_SERVICE:
-            benefit *= self.org[i] != self.org[j]
-        best = np.zeros(self.capacity)
-        np.maximum.at(best, i, benefit)
-        who = np.flatnonzero(best)
+            factor = self.org[i] != self.org[j]
+        else:
+            factor = _NO_FACTOR
+        who, best = self.rel.best_benefit(i, j, factor.astype(float), self.steps, self.capacity)
         if who.size == 0:
             return
         if p.purpose is Purpose.ADVOCACY:
-            self.advocacy_stock += float(best[who].sum())
+            self.advocacy_stock += float(best.sum())
             return
-        self._add_value(who, best[who])
+        self._add_value(who, best)
         if p.purpose is Purpose.LEARNING:
             d = self.dialogue[who]
-            self.dialogue[who] = d + p.dialogue_learning_rate * best[who, None] * (1 - d)
+            self.dialogue[who] = d + p.dialogue_learning_rate * best[:, None] * (1 - d)
 
     def _innovate(self, groups: Teams) -> None:
         """Diverse, trusting groups invent new practices, mostly at open will (S7, S15, S22, S27)."""
@@ -836,10 +836,10 @@ class NetworkModel(mesa.Model):
         if i.size == 0:
             return
         n = len(groups)
-        size = np.bincount(g, minlength=n)
-        dist = np.bincount(g, weights=self._distance(i, j), minlength=n) / np.maximum(size, 1)
-        trust = np.bincount(g, weights=self.rel.T[i, j], minlength=n) / np.maximum(size, 1)
-        resident = np.bincount(g, weights=self.resident[i], minlength=n) > 0
+        # Per group: mean perspective distance and trust over its pairs, any resident.
+        dist, trust, resident = kernels.group_means(i, j, g, n, self.rel.T, self.org,
+                                                    self.resident, p.distance_resident,
+                                                    p.distance_cross_org)
         chance = (p.idea_rate * p.innovation_by_depth[p.leadership_depth - 1] * dist * trust
                   * np.where(resident, p.resident_idea_boost, 1.0))
         ideas = np.flatnonzero(rng.random(n) < np.minimum(chance, 1.0))

@@ -160,6 +160,14 @@ class Relations:
         return kernels.trusts_any(self.T, self.last, self._t_decay, self.prior, who, which,
                                   people, bounds, threshold, now)
 
+    def best_benefit(self, i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int,
+                     capacity: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each i's best trust-based benefit over its partners j (``model.kernels.best_benefit``):
+        the slots with a positive one, ascending, and that benefit.
+        """
+        return kernels.best_benefit(self.T, self.last, self._t_decay, self.prior, i, j, factor,
+                                    now, capacity)
+
     def familiarity_blocks(self, ids: np.ndarray, now: int) -> np.ndarray:
         """Current familiarity among each row's people: ``[l, x, y]`` of ``ids[l, x]`` with
         ``ids[l, y]``, for ``ids`` of shape ``(lanes, n)``.

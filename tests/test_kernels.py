@@ -303,3 +303,34 @@ def test_reset_pairs_matches_the_numpy_writes_and_row_subtraction(seed):
     np.testing.assert_array_equal(T, ref_T)
     np.testing.assert_array_equal(last, ref_last)
     np.testing.assert_allclose(sums, ref_sums, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_best_benefit_and_group_means_match_the_former_numpy(seed):
+    rng = np.random.default_rng(seed)
+    _, T, last, _, td = _store(rng)
+    now = 2 * HORIZON + 5
+    members = rng.permutation(CAP)[:30]
+    bounds = np.array([0, 3, 7, 10, 14, 18, 21, 25, 30])
+    i, j, g = kernels.team_pairs(members, bounds)
+    org = rng.integers(0, 4, CAP)
+    resident = rng.random(CAP) < 0.2
+    distance = np.where(resident[i] != resident[j], 0.9, np.where(org[i] != org[j], 0.5, 0.0))
+    trust = PRIOR + (T[i, j] - PRIOR) * td[np.minimum(now - last[i, j], HORIZON)]
+    for factor in (np.zeros(0), distance, (org[i] != org[j]).astype(float)):
+        benefit = np.clip((trust - PRIOR) / (1.0 - PRIOR), 0.0, 1.0)
+        if factor.size:
+            benefit = benefit * factor
+        best = np.zeros(CAP)
+        np.maximum.at(best, i, benefit)
+        who, got = kernels.best_benefit(T, last, td, PRIOR, i, j, factor, now, CAP)
+        np.testing.assert_array_equal(who, np.flatnonzero(best))
+        np.testing.assert_array_equal(got, best[who])
+    n = bounds.size - 1
+    size = np.bincount(g, minlength=n)
+    want = (np.bincount(g, weights=distance, minlength=n) / np.maximum(size, 1),
+            np.bincount(g, weights=T[i, j], minlength=n) / np.maximum(size, 1),
+            np.bincount(g, weights=resident[i], minlength=n) > 0)
+    got = kernels.group_means(i, j, g, n, T, org, resident, 0.9, 0.5)
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_array_equal(a, b)
