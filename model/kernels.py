@@ -298,7 +298,7 @@ def _mean_row(x: np.ndarray, row: int) -> float:
 def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
               t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
               listed: np.ndarray, tie_floor: float, know: np.ndarray, know_a: np.ndarray,
-              know_c: np.ndarray, know_stale: np.ndarray, i: np.ndarray, j: np.ndarray,
+              know_c: np.ndarray, know_sums: np.ndarray, i: np.ndarray, j: np.ndarray,
               g: np.ndarray, u: np.ndarray, face: np.ndarray, virtual_factor: float,
               atmosphere: np.ndarray, dialogue: np.ndarray, org: np.ndarray,
               resident: np.ndarray, rule: np.ndarray, now: int
@@ -333,7 +333,7 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
         know: Stored knowledge S of the lazy store ``a (S + c)``.
         know_a: Each row's pending scale a.
         know_c: Each row's pending offset c.
-        know_stale: Rows whose stored sum must be recomputed.
+        know_sums: Row sums of S, kept up to date by adding each change.
         i: First member of each ordered pair.
         j: Second member.
         g: Each pair's group.
@@ -414,8 +414,8 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
     for k in range(n):
         a, o = i[k], org[j[k]]
         if update[k] > know[a, o]:
+            know_sums[a] += update[k] - know[a, o]
             know[a, o] = update[k]
-        know_stale[a] = True
     return stored, breach, listed_now[:count]
 
 

@@ -91,8 +91,9 @@ class Relations:
         self._kc = np.zeros(capacity)
         self.own = np.zeros(capacity, dtype=np.int64)
         self.n_known = 0
-        # Row sums of S over the columns in use, for the coverage reporter: a row written
-        # since the last sum is marked stale and summed again (a fifth of the rows a week).
+        # Row sums of S over the columns in use, for the coverage reporter. Encounters add
+        # each change to them; other writes of whole rows or scattered entries mark a row
+        # stale, to be summed again when asked for.
         self._ksum = np.zeros(capacity)
         self._kstale = np.zeros(capacity, dtype=bool)
         self._rebase_below = rebase_below
@@ -300,7 +301,7 @@ class Relations:
         trust, breach, new = kernels.encounter(
             self.F, self.T, self.last, self._f_decay, self._t_decay, self.prior,
             self._tracked if self._tracking else self._untracked, self._cols, listed,
-            self._tie_floor, self._k, self._ka, self._kc, self._kstale, i, j, g, u, face,
+            self._tie_floor, self._k, self._ka, self._kc, self._ksum, i, j, g, u, face,
             virtual_factor, atmosphere, dialogue, org, resident, rule, now)
         if new.size:
             self._candidates.append(new)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from model import NetworkModel, reporters
@@ -256,7 +257,11 @@ def test_lazy_model_reproduces_the_plain_model() -> None:
     checked.run_for(60)
     a = plain.datacollector.get_model_vars_dataframe()
     b = checked.datacollector.get_model_vars_dataframe()
-    assert a.equals(b)
+    # Knowledge row sums are kept up to date by adding changes, so when the checks re-sum
+    # them (after every operation here, at recordings there) shifts the last bits only.
+    pd.testing.assert_frame_equal(a.drop(columns="knowledge_coverage"),
+                                  b.drop(columns="knowledge_coverage"), check_exact=True)
+    np.testing.assert_allclose(a["knowledge_coverage"], b["knowledge_coverage"], rtol=1e-13)
 
 
 @pytest.mark.parametrize("seed", range(6))
