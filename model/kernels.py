@@ -650,7 +650,8 @@ def decayed_column_sums(rows: np.ndarray, weight: np.ndarray, fam: np.ndarray,
     for x in range(rows.size):
         r, w = rows[x], weight[x]
         for c in range(hi):
-            if c == r:
+            # Strangers (most pairs of a large network) add exactly nothing: skip the lookups.
+            if c == r or (fam[r, c] == 0.0 and trust[r, c] == prior):
                 continue
             g = min(now - last[r, c], horizon)
             out[0, c] += w * (fam[r, c] * f_decay[g])
@@ -737,7 +738,7 @@ def reset_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, slots: np.ndarra
     for r in slots:
         if tracked[r]:
             for c in range(hi):
-                if c != r:
+                if c != r and not (F[r, c] == 0.0 and T[r, c] == prior):  # strangers add 0
                     g = min(now - last[r, c], horizon)
                     col_sums[0, c] -= F[r, c] * f_decay[g]
                     col_sums[1, c] -= (T[r, c] - prior) * t_decay[g]
