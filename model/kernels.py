@@ -803,3 +803,80 @@ def group_means(i: np.ndarray, j: np.ndarray, g: np.ndarray, groups: int, T: np.
         distance[x] /= max(pairs[x], 1)
         trust[x] /= max(pairs[x], 1)
     return distance, trust, has_resident
+
+
+# ---------------------------------------------------------------- people
+
+
+@_jit
+def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray,
+             week_active: np.ndarray, week_lift: np.ndarray, value_ema: np.ndarray,
+             value_cum: np.ndarray, hours_ema: np.ndarray, skill_use: np.ndarray,
+             tie_ema: np.ndarray, purpose: np.ndarray, autonomy: np.ndarray,
+             commitment: np.ndarray, alloc: np.ndarray, last_attended: np.ndarray,
+             now: int, interval: float, rule: np.ndarray) -> float:
+    """The weekly update of motivation and commitment of every present person (ODD 7.6).
+
+    With r the EMA rate: value, hours and skill use follow their week's amounts
+    (``x += r (week - x)``, skill use toward 1 if active this week), cumulative value
+    adds the week's, the tie average fades by ``tie_fade`` in a week without contact,
+    purpose decays by ``purpose_decay`` when the last meeting attended is older than the
+    meeting interval, and commitment moves toward
+
+        target = w_value v / (v + half) + w_autonomy autonomy + w_purpose purpose
+                 + w_skills skill_use + w_ties tie_ema - overload_penalty overload
+
+    (overload = hours over the time allocation, capped; with no allocation any hours are
+    the cap) at ``commitment_rate``, plus the week's lift times (1 - c), clipped to [0, 1].
+
+    Args:
+        present: Who takes part (others are left as they are).
+        week_value: The week's value received.
+        week_hours: The week's hours spent.
+        week_active: Whether one met or worked with others this week.
+        week_lift: The week's lift from committers and enthusiasts.
+        value_ema: Average value received (updated).
+        value_cum: Cumulative value received (updated).
+        hours_ema: Average hours spent (updated).
+        skill_use: Average use of one's skills (updated).
+        tie_ema: Average trust in one's partners (updated).
+        purpose: Shared purpose (updated).
+        autonomy: Autonomy.
+        commitment: Commitment (updated).
+        alloc: Hours a week one's organisation grants.
+        last_attended: Week of the last meeting attended.
+        now: The current week.
+        interval: The meeting interval in weeks.
+        rule: ``ema_rate, tie_fade, overload_cap, purpose_decay, weight_value,
+            value_half_saturation, weight_autonomy, weight_purpose, weight_skills,
+            weight_ties, overload_penalty, commitment_rate``.
+
+    Returns:
+        The hours the present spent this week.
+    """
+    (r, tie_fade, cap, purpose_decay, w_value, half, w_autonomy, w_purpose, w_skills, w_ties,
+     penalty, rate) = (rule[0], rule[1], rule[2], rule[3], rule[4], rule[5], rule[6], rule[7],
+                       rule[8], rule[9], rule[10], rule[11])
+    hours_spent = 0.0
+    for s in range(present.size):
+        if not present[s]:
+            continue
+        v = value_ema[s] + r * (week_value[s] - value_ema[s])
+        value_ema[s] = v
+        value_cum[s] = value_cum[s] + week_value[s]
+        hours_spent += week_hours[s]
+        hours = hours_ema[s] + r * (week_hours[s] - hours_ema[s])
+        hours_ema[s] = hours
+        skill_use[s] = skill_use[s] + r * (week_active[s] - skill_use[s])
+        tie_ema[s] = tie_ema[s] * (1.0 if week_active[s] else 1.0 - tie_fade)
+        idle_overload = cap if hours > 0 else 0.0  # no time granted: any hours are too many
+        overload = max(0.0, hours / max(alloc[s], 1e-9) - 1) if alloc[s] > 0 else idle_overload
+        overload = min(overload, cap)
+        absent = now - last_attended[s] > interval
+        purpose[s] = purpose[s] - purpose_decay * absent * purpose[s]
+        target = (w_value * v / (v + half) + w_autonomy * autonomy[s] + w_purpose * purpose[s]
+                  + w_skills * skill_use[s] + w_ties * tie_ema[s] - penalty * overload)
+        c = commitment[s]
+        c = c + rate * (target - c) + week_lift[s] * (1 - c)
+        commitment[s] = min(max(c, 0.0), 1.0)
+    return hours_spent

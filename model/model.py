@@ -905,38 +905,17 @@ class NetworkModel(mesa.Model):
         """
         p = self.params
         u = self.used
-        live = self.present[:u]
-        if not live.any():
-            return
-        # Whole slices of the slots in use, written back where people are present (cheaper
-        # than gathering the members, and the departed keep their last state).
-        def update(name: str, new: np.ndarray) -> np.ndarray:
-            np.copyto(getattr(self, name)[:u], new, where=live)
-            return getattr(self, name)[:u]
-
-        r = p.ema_rate
-        week_value, week_hours, week_active = self.week_value[:u], self.week_hours[:u], self.week_active[:u]
-        v = update("value_ema", self.value_ema[:u] + r * (week_value - self.value_ema[:u]))
-        update("value_cum", self.value_cum[:u] + week_value)
-        self.hidden_hours += float(week_hours[live].sum())
-        hours = update("hours_ema", self.hours_ema[:u] + r * (week_hours - self.hours_ema[:u]))
-        skills = update("skill_use", self.skill_use[:u] + r * (week_active - self.skill_use[:u]))
-        ties = update("tie_ema", self.tie_ema[:u] * np.where(week_active, 1.0, 1.0 - p.tie_fade))
-        alloc = self.org_time[self.org[:u]] / WEEKS_PER_MONTH
-        overload = np.where(alloc > 0, np.maximum(0, hours / np.maximum(alloc, 1e-9) - 1),
-                            np.where(hours > 0, p.overload_cap, 0.0))
-        overload = np.minimum(overload, p.overload_cap)
-        absent = self.steps - self.last_attended[:u] > self._meeting_interval()
-        purpose = update("purpose", self.purpose[:u] - p.purpose_decay * absent * self.purpose[:u])
-        target = (p.weight_value * v / (v + p.value_half_saturation)
-                  + p.weight_autonomy * self.autonomy[:u]
-                  + p.weight_purpose * purpose
-                  + p.weight_skills * skills
-                  + p.weight_ties * ties
-                  - p.overload_penalty * overload)
-        c = self.commitment[:u]
-        c = c + p.commitment_rate * (target - c) + self.week_lift[:u] * (1 - c)
-        update("commitment", np.clip(c, 0.0, 1.0))
+        rule = np.array([p.ema_rate, p.tie_fade, p.overload_cap, p.purpose_decay, p.weight_value,
+                         p.value_half_saturation, p.weight_autonomy, p.weight_purpose,
+                         p.weight_skills, p.weight_ties, p.overload_penalty, p.commitment_rate])
+        # The present's value, hours, skill use, ties, purpose and commitment: see
+        # kernels.motivate (the departed keep their last state).
+        self.hidden_hours += kernels.motivate(
+            self.present[:u], self.week_value, self.week_hours, self.week_active,
+            self.week_lift, self.value_ema, self.value_cum, self.hours_ema, self.skill_use,
+            self.tie_ema, self.purpose, self.autonomy, self.commitment,
+            self.org_time[self.org[:u]] / WEEKS_PER_MONTH, self.last_attended, self.steps,
+            self._meeting_interval(), rule)
 
     # ------------------------------------------------------------------ 7 decay
     def decay(self) -> None:
