@@ -880,3 +880,29 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
         c = c + rate * (target - c) + week_lift[s] * (1 - c)
         commitment[s] = min(max(c, 0.0), 1.0)
     return hours_spent
+
+
+@_jit
+def partners_effects(i: np.ndarray, j: np.ndarray, trust: np.ndarray, tie_ema: np.ndarray,
+                     contacts: np.ndarray, week_lift: np.ndarray, commitment: np.ndarray,
+                     lifter: np.ndarray, ema_rate: float, lift: float) -> None:
+    """What a round of encounters does to each person i (ODD 7.4, steps 9 and 10).
+
+    ``tie_ema_i`` moves at ``ema_rate`` toward the mean trust of i in its partners this
+    round, ``contacts_i`` counts them, and each partner j who is a ``lifter`` (committer or
+    enthusiast) adds ``lift x c_j`` to ``week_lift_i``.
+    """
+    total = np.zeros(tie_ema.size)
+    count = np.zeros(tie_ema.size, dtype=np.int64)
+    for k in range(i.size):
+        total[i[k]] += trust[k]
+        count[i[k]] += 1
+    for k in range(i.size):
+        a = i[k]
+        if count[a]:  # once per person
+            tie_ema[a] += ema_rate * (total[a] / count[a] - tie_ema[a])
+            contacts[a] += count[a]
+            count[a] = 0
+    for k in range(i.size):
+        if lifter[j[k]]:
+            week_lift[i[k]] += lift * commitment[j[k]]

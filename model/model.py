@@ -679,15 +679,11 @@ class NetworkModel(mesa.Model):
         n_breach = int(breach.sum())
         self.breaches_total += n_breach
         self._since_record["breaches"] += n_breach
-        # Running average of how trusted one's partners are: the social side of commitment (S18).
-        mean_trust = np.bincount(i, weights=trust_now, minlength=self.capacity)
-        count = np.bincount(i, minlength=self.capacity)
-        talked = np.flatnonzero(count)
-        self.tie_ema[talked] += p.ema_rate * (mean_trust[talked] / count[talked] - self.tie_ema[talked])
-        self.contacts[talked] += count[talked]
-        # Committers and enthusiasts lift those they talk or work with (S24).
-        lifter = self.strengths[j, Strength.COMMITTER] | self.strengths[j, Strength.ENTHUSIAST]
-        np.add.at(self.week_lift, i[lifter], p.lift * self.commitment[j[lifter]])
+        # Running average of how trusted one's partners are: the social side of commitment
+        # (S18); committers and enthusiasts lift those they talk or work with (S24).
+        lifter = self.strengths[:, Strength.COMMITTER] | self.strengths[:, Strength.ENTHUSIAST]
+        kernels.partners_effects(i, j, trust_now, self.tie_ema, self.contacts, self.week_lift,
+                                 self.commitment, lifter, p.ema_rate, p.lift)
 
     def _goal_work(self, attendees: np.ndarray) -> None:
         """Meetings clarify the shared goal when a coordinator or goal builder works on it (S14b, S24)."""
@@ -786,7 +782,8 @@ class NetworkModel(mesa.Model):
                         p.working_group_size)
 
     def _add_value(self, slots: np.ndarray, amount: np.ndarray | float) -> None:
-        amount = np.broadcast_to(np.asarray(amount, dtype=float), slots.shape)
+        amount = (np.full(slots.size, float(amount)) if np.ndim(amount) == 0
+                  else np.asarray(amount, dtype=float))
         np.add.at(self.week_value, slots, amount)
         total = float(amount.sum())
         self.value_total += total

@@ -338,3 +338,23 @@ def test_best_benefit_and_group_means_match_the_former_numpy(seed):
     got = kernels.group_means(i, j, g, n, T, org, resident, 0.9, 0.5)
     for a, b in zip(got, want, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_partners_effects_match_the_former_numpy(seed):
+    rng = np.random.default_rng(seed)
+    members = rng.permutation(CAP)[:24]
+    i, j, _ = kernels.team_pairs(members, np.array([0, 3, 7, 12, 16, 20, 24]))
+    trust = rng.random(i.size)
+    tie, contacts, lift = rng.random(CAP), rng.integers(0, 9, CAP), rng.random(CAP)
+    commitment, lifter = rng.random(CAP), rng.random(CAP) < 0.4
+    ref = tie.copy(), contacts.copy(), lift.copy()
+    mean_trust = np.bincount(i, weights=trust, minlength=CAP)
+    count = np.bincount(i, minlength=CAP)
+    talked = np.flatnonzero(count)
+    ref[0][talked] += 0.2 * (mean_trust[talked] / count[talked] - ref[0][talked])
+    ref[1][talked] += count[talked]
+    np.add.at(ref[2], i[lifter[j]], 0.05 * commitment[j[lifter[j]]])
+    kernels.partners_effects(i, j, trust, tie, contacts, lift, commitment, lifter, 0.2, 0.05)
+    for got, want in zip((tie, contacts, lift), ref, strict=True):
+        np.testing.assert_array_equal(got, want)
