@@ -906,3 +906,67 @@ def partners_effects(i: np.ndarray, j: np.ndarray, trust: np.ndarray, tie_ema: n
     for k in range(i.size):
         if lifter[j[k]]:
             week_lift[i[k]] += lift * commitment[j[k]]
+
+
+# ---------------------------------------------------------------- knowledge
+# The lazy knowledge store of ``model.relations.Relations``: K[r, o] = a_r (S[r, o] + c_r),
+# except that one's own organisation reads as 1. Same arithmetic as the numpy forms kept
+# in tests/test_kernels.py, all entries read before any is written.
+
+
+@_jit
+def close_gaps(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, stale: np.ndarray,
+               rows: np.ndarray, cols: np.ndarray, share: np.ndarray) -> None:
+    """``K[r, c] <- K[r, c] + share (1 - K[r, c])`` entry by entry; an entry listed more
+    than once keeps its largest update (and never falls).
+    """
+    new = np.empty(rows.size)
+    for k in range(rows.size):
+        r, o = rows[k], cols[k]
+        s = know[r, o]
+        new[k] = s + share[k] * (1.0 - know_a[r] * (s + know_c[r])) / know_a[r]
+    for k in range(rows.size):
+        r, o = rows[k], cols[k]
+        if new[k] > know[r, o]:
+            know[r, o] = new[k]
+        stale[r] = True
+
+
+@_jit
+def pass_on(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, stale: np.ndarray,
+            own: np.ndarray, n_known: int, sources: np.ndarray, targets: np.ndarray,
+            share: np.ndarray) -> None:
+    """Each target catches up ``share`` of the way to its source on every organisation it
+    knows less of; a target reached several times keeps the elementwise largest update.
+    """
+    n = targets.size
+    seen = np.zeros(know.shape[0], dtype=np.bool_)
+    repeated = False
+    for t in targets:
+        repeated = repeated or seen[t]
+        seen[t] = True
+    stored = np.empty((n, n_known))
+    for x in range(n):
+        t, s = targets[x], sources[x]
+        for o in range(n_known):
+            k_t = 1.0 if o == own[t] else know_a[t] * (know[t, o] + know_c[t])
+            k_s = 1.0 if o == own[s] else know_a[s] * (know[s, o] + know_c[s])
+            stored[x, o] = (k_t + share[x] * max(0.0, k_s - k_t)) / know_a[t] - know_c[t]
+    for x in range(n):
+        t = targets[x]
+        for o in range(n_known):
+            # Written outright, unless several brokers reached the target: then the largest.
+            if not repeated or stored[x, o] > know[t, o]:
+                know[t, o] = stored[x, o]
+        stale[t] = True
+
+
+@_jit
+def current_trust(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
+                  i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
+    """Trust of i in j now for pairs (i, j), without changing the store."""
+    horizon = t_decay.size - 1
+    out = np.empty(i.size)
+    for k in range(i.size):
+        out[k] = prior + (T[i[k], j[k]] - prior) * t_decay[min(now - last[i[k], j[k]], horizon)]
+    return out

@@ -177,8 +177,7 @@ class Relations:
 
     def trust(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
         """Current trust of i in j for pairs (i, j) without changing the store."""
-        _, td = self._factors(now - self.last[i, j])
-        return self.prior + (self.T[i, j] - self.prior) * td
+        return kernels.current_trust(self.T, self.last, self._t_decay, self.prior, i, j, now)
 
     def block(self, rows: np.ndarray, cols: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
         """Current familiarity and trust over the block rows x cols."""
@@ -470,39 +469,19 @@ class Relations:
         """``K[r, c] <- K[r, c] + share (1 - K[r, c])`` entry by entry (indices and shares
         broadcast together); a repeated entry takes its largest share.
         """
-        a = self._ka[rows]
-        stored = self._k[rows, cols]
-        gap = 1.0 - a * (stored + self._kc[rows])
-        # In stored terms the new value is S + share gap / a; one's own organisation reads
-        # as 1 whatever is stored there, so it needs no exception here.
-        np.maximum.at(self._k, (rows, cols), stored + share * gap / a)
-        self._kstale[rows] = True
+        rows = np.asarray(rows, dtype=np.int64)
+        cols = np.broadcast_to(np.asarray(cols, dtype=np.int64), rows.shape)
+        share = np.broadcast_to(np.asarray(share, dtype=float), rows.shape)
+        kernels.close_gaps(self._k, self._ka, self._kc, self._kstale, rows, cols, share)
 
     def pass_on_knowledge(self, sources: np.ndarray, targets: np.ndarray, share: np.ndarray) -> None:
         """Each target catches up part of the way to its source, organisation by organisation:
         ``K[t, :] <- K[t, :] + share max(0, K[s, :] - K[t, :])``, all read before any is
         written; a target reached several times keeps the elementwise largest update.
         """
-        n = targets.size
-        if n == 0:
-            return
-        both = np.concatenate((targets, sources))
-        a, c = self._ka[both, None], self._kc[both, None]
-        k = a * (self._k[both, : self.n_known] + c)
-        k[np.arange(2 * n), self.own[both]] = 1.0
-        k_t = k[:n]
-        update = k_t + share[:, None] * np.maximum(0.0, k[n:] - k_t)
-        stored = update / a[:n] - c[:n]
-        if len(set(targets.tolist())) < n:
-            # Updates never lower knowledge (share >= 0), so the largest one per entry is
-            # the maximum with what is stored; flat indices take ufunc.at's fast path (the
-            # store is allocated C-contiguous, so reshape gives a view).
-            width = self._k.shape[1]
-            flat = targets[:, None] * width + np.arange(self.n_known)
-            np.maximum.at(self._k.reshape(-1), flat.ravel(), stored.ravel())
-        else:
-            self._k[targets, : self.n_known] = stored
-        self._kstale[targets] = True
+        if targets.size:
+            kernels.pass_on(self._k, self._ka, self._kc, self._kstale, self.own, self.n_known,
+                            sources, targets, np.asarray(share, dtype=float))
 
     def scale_knowledge(self, rows: np.ndarray, factor: float) -> None:
         """``K[r, :] <- factor K[r, :]`` for distinct ``rows`` (own organisation stays 1)."""

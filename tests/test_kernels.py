@@ -358,3 +358,52 @@ def test_partners_effects_match_the_former_numpy(seed):
     kernels.partners_effects(i, j, trust, tie, contacts, lift, commitment, lifter, 0.2, 0.05)
     for got, want in zip((tie, contacts, lift), ref, strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+def _knowledge_store(rng, rows=30, orgs=7):
+    know = rng.random((rows, orgs + 3)) - 0.2  # stored values with pending maps
+    scale = rng.uniform(0.3, 1.0, rows)
+    shift = rng.uniform(0.0, 0.2, rows)
+    own = rng.integers(0, orgs, rows)
+    return know, scale, shift, own, orgs
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_close_gaps_matches_the_former_numpy(seed):
+    rng = np.random.default_rng(seed)
+    know, a, c, _, orgs = _knowledge_store(rng)
+    rows = rng.integers(0, 30, 80)
+    cols = rng.integers(0, orgs, 80)
+    share = rng.random(80)
+    ref = know.copy()
+    stored = ref[rows, cols]
+    gap = 1.0 - a[rows] * (stored + c[rows])
+    np.maximum.at(ref, (rows, cols), stored + share * gap / a[rows])
+    stale = np.zeros(30, dtype=bool)
+    kernels.close_gaps(know, a, c, stale, rows, cols, share)
+    np.testing.assert_array_equal(know, ref)
+    assert stale.tolist() == np.isin(np.arange(30), rows).tolist()
+
+
+@pytest.mark.parametrize(("seed", "repeated"), [(s, r) for s in range(4) for r in (False, True)])
+def test_pass_on_matches_the_former_numpy(seed, repeated):
+    rng = np.random.default_rng(seed)
+    know, a, c, own, orgs = _knowledge_store(rng)
+    n = 12
+    targets = rng.integers(0, 8, n) if repeated else rng.choice(30, n, replace=False)
+    sources = rng.integers(0, 30, n)
+    share = rng.random(n)
+    ref = know.copy()
+    both = np.concatenate((targets, sources))
+    k = a[both, None] * (ref[both, :orgs] + c[both, None])
+    k[np.arange(2 * n), own[both]] = 1.0
+    update = k[:n] + share[:, None] * np.maximum(0.0, k[n:] - k[:n])
+    stored = update / a[targets, None] - c[targets, None]
+    if repeated:
+        np.maximum.at(ref, (targets[:, None], np.arange(orgs)[None, :]), stored)
+    else:
+        ref[targets, :orgs] = stored
+    stale = np.zeros(30, dtype=bool)
+    kernels.pass_on(know, a, c, stale, own, orgs, sources, targets, share)
+    np.testing.assert_array_equal(know, ref)
+    assert stale.tolist() == np.isin(np.arange(30), targets).tolist()
