@@ -8,7 +8,9 @@ Measures, in one process:
   the median removes timing noise only);
 * the same for Mesa's shipped ``mesa.examples.basic.virus_on_network`` at the
   same numbers of agents, with its random graph made seeded (see
-  :class:`SeededVirusOnNetwork`), and the ratio of the two;
+  :class:`SeededVirusOnNetwork`), and the ratio of the two (the repetitions of
+  the contenders are taken in turn, so a slow spell of a shared machine falls
+  on all of them);
 * the 1,000-participant cost with ``record_every=4``, and from the difference
   the cost of one recording;
 * the default run (156 weeks, default parameters): wall time, and peak memory
@@ -87,7 +89,7 @@ class Settings:
     default_steps: int
 
 
-FULL = Settings(warmup=10, steps=50, reps=3, default_steps=DEFAULT_STEPS)
+FULL = Settings(warmup=10, steps=50, reps=5, default_steps=DEFAULT_STEPS)
 QUICK = Settings(warmup=2, steps=5, reps=1, default_steps=20)
 
 
@@ -129,16 +131,30 @@ def _us_per_agent_step(make: Callable[[], object], n_agents: int, cfg: Settings,
     CPU time of this process (``time.process_time``), so that other work on a
     shared machine inflates the numbers less than wall time would.
     """
-    samples = []
-    for _ in range(reps or cfg.reps):
-        model = make()
-        for _ in range(cfg.warmup):
-            model.step()
-        start = time.process_time()
-        for _ in range(cfg.steps):
-            model.step()
-        samples.append((time.process_time() - start) / cfg.steps / n_agents * US_PER_S)
-    return stat(samples)
+    return stat([_one_sample(make, n_agents, cfg) for _ in range(reps or cfg.reps)])
+
+
+def _one_sample(make: Callable[[], object], n_agents: int, cfg: Settings) -> float:
+    """CPU microseconds per agent-step of one fresh run, timed after its warm-up."""
+    model = make()
+    for _ in range(cfg.warmup):
+        model.step()
+    start = time.process_time()
+    for _ in range(cfg.steps):
+        model.step()
+    return (time.process_time() - start) / cfg.steps / n_agents * US_PER_S
+
+
+def _interleaved(makers: dict[str, Callable[[], object]], n_agents: int, cfg: Settings
+                 ) -> dict[str, float]:
+    """Median microseconds per agent-step of several models, their repetitions taken in
+    turn, so that a slow spell of a shared machine falls on all of them alike.
+    """
+    samples: dict[str, list[float]] = {name: [] for name in makers}
+    for _ in range(cfg.reps):
+        for name, make in makers.items():
+            samples[name].append(_one_sample(make, n_agents, cfg))
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def scaled_budget(n_participants: int) -> float:
@@ -162,9 +178,11 @@ def bench_sizes(cfg: Settings) -> list[dict[str, float]]:
     rows = []
     for n_orgs, per_org in SIZES:
         n = n_orgs * per_org
-        ours = _us_per_agent_step(lambda o=n_orgs, k=per_org: _network(o, k), n, cfg)
-        live = _us_per_agent_step(lambda o=n_orgs, k=per_org: _network(o, k, scaled=True), n, cfg)
-        virus = _us_per_agent_step(lambda n=n: SeededVirusOnNetwork(num_nodes=n, rng=SEED), n, cfg)
+        us = _interleaved({
+            "ours": lambda o=n_orgs, k=per_org: _network(o, k),
+            "live": lambda o=n_orgs, k=per_org: _network(o, k, scaled=True),
+            "virus": lambda n=n: SeededVirusOnNetwork(num_nodes=n, rng=SEED)}, n, cfg)
+        ours, live, virus = us["ours"], us["live"], us["virus"]
         rows.append({"participants": n, "organisations": n_orgs, "budget": scaled_budget(n),
                      "model_us": ours, "scaled_us": live, "virus_us": virus,
                      "ratio": ours / virus, "scaled_ratio": live / virus})
