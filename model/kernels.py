@@ -147,6 +147,10 @@ def familiarity_blocks(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, ids
                        now: int) -> np.ndarray:
     """Familiarity now among each row's people: ``out[l, x, y]`` of ``ids[l, x]`` with
     ``ids[l, y]`` (``ids`` is ``(lanes, n)``).
+
+    Familiarity and the week of last contact are symmetric in the model's store (every
+    write is made for both orders of a pair; tests/test_invariants.py checks it), so half
+    of each block is read and mirrored.
     """
     horizon = f_decay.size - 1
     lanes, n = ids.shape
@@ -154,9 +158,10 @@ def familiarity_blocks(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, ids
     for lane in range(lanes):
         for x in range(n):
             a = ids[lane, x]
-            for y in range(n):
+            for y in range(x, n):
                 b = ids[lane, y]
                 out[lane, x, y] = F[a, b] * f_decay[min(now - last[a, b], horizon)]
+                out[lane, y, x] = out[lane, x, y]
     return out
 
 
@@ -467,9 +472,10 @@ def candidate_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
                 else:
                     newcomer[x, c] = True
             ties[x, k, c] = fam_who[r, c] >= collaborator
-            for d in range(k):
+            for d in range(c, k):  # familiarity is symmetric (see familiarity_blocks)
                 e = cand[r, d]
                 ties[x, c, d] = F[b, e] * f_decay[min(now - last[b, e], horizon)] >= collaborator
+                ties[x, d, c] = ties[x, c, d]
     return lanes, incumbent, newcomer, ties
 # ---------------------------------------------------------------- reporters
 #: Block length up to which numpy's pairwise summation adds with eight running sums.

@@ -33,6 +33,9 @@ def check_invariants(m: NetworkModel) -> None:
     fam, trust = m.rel.block(present, present, m.steps)
     assert np.all((fam >= 0) & (fam <= 1)) and np.all((trust >= 0) & (trust <= 1))
     assert np.allclose(fam, fam.T), "familiarity must stay symmetric"
+    # Exactly so in the store, with the weeks of last contact (reads of blocks rely on it).
+    stored, touched = m.rel.F[:n, :n], m.rel.last[:n, :n]
+    assert np.array_equal(stored, stored.T) and np.array_equal(touched, touched.T)
     k = m.rel.knowledge_rows(present)
     assert k.shape == (present.size, m.n_orgs)
     assert np.all((k >= 0) & (k <= 1 + 1e-12))

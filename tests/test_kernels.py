@@ -63,9 +63,11 @@ def test_familiarity_reads_match_and_leave_the_store_alone(seed):
     expected = F[i, j] * fd[np.minimum(now - last[i, j], HORIZON)]
     np.testing.assert_array_equal(kernels.current_familiarity(F, last, fd, i, j, now), expected)
     ids = rng.integers(0, CAP, size=(7, 9))
-    block = F[ids[:, :, None], ids[:, None, :]] * fd[
-        np.minimum(now - last[ids[:, :, None], ids[:, None, :]], HORIZON)]
-    np.testing.assert_array_equal(kernels.familiarity_blocks(F, last, fd, ids, now), block)
+    F_sym, last_sym = np.triu(F) + np.triu(F, 1).T, np.triu(last) + np.triu(last, 1).T
+    block = F_sym[ids[:, :, None], ids[:, None, :]] * fd[
+        np.minimum(now - last_sym[ids[:, :, None], ids[:, None, :]], HORIZON)]
+    np.testing.assert_array_equal(kernels.familiarity_blocks(F_sym, last_sym, fd, ids, now),
+                                  block)  # a symmetric store, as the model's
     np.testing.assert_array_equal(F, before[0])
     np.testing.assert_array_equal(last, before[1])
 
@@ -270,6 +272,7 @@ def test_candidate_lanes_match_the_former_construction(seed):
     rng = np.random.default_rng(seed)
     F, _, last, fd, _ = _store(rng)
     F = F ** 3  # many pairs below the thresholds
+    F, last = np.triu(F) + np.triu(F, 1).T, np.triu(last) + np.triu(last, 1).T  # symmetric
     initiators = rng.choice(CAP, 25, replace=False)
     cand = rng.integers(0, CAP, size=(25, 8))
     cand[:3, 2] = initiators[:3]  # an initiator among its own draws
