@@ -256,28 +256,6 @@ def gather_teams(seats: np.ndarray, ids: np.ndarray, m: int) -> tuple[np.ndarray
 
 
 @_jit
-def trusts_any(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
-               who: np.ndarray, which: np.ndarray, people: np.ndarray, bounds: np.ndarray,
-               threshold: float, now: int) -> np.ndarray:
-    """Whether ``who[k]`` trusts anyone of group ``which[k]`` (group g is
-    ``people[bounds[g]:bounds[g + 1]]``) at least ``threshold`` now.
-    """
-    horizon = t_decay.size - 1
-    out = np.zeros(who.size, dtype=np.bool_)
-    for k in range(who.size):
-        a = who[k]
-        for x in range(bounds[which[k]], bounds[which[k] + 1]):
-            b = people[x]
-            if prior + (T[a, b] - prior) * t_decay[min(now - last[a, b], horizon)] >= threshold:
-                out[k] = True
-                break
-    return out
-
-
-# ---------------------------------------------------------------- encounters
-
-
-@_jit
 def _distance(a: int, b: int, org: np.ndarray, resident: np.ndarray, d_resident: float,
               d_cross: float) -> float:
     """Perspective distance of two people: across the resident line, across organisations,
@@ -976,3 +954,88 @@ def current_trust(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: f
     for k in range(i.size):
         out[k] = prior + (T[i[k], j[k]] - prior) * t_decay[min(now - last[i[k], j[k]], horizon)]
     return out
+
+
+# ---------------------------------------------------------------- status and client cases
+
+
+@_jit
+def _status_of(c: float, active_threshold: float, peripheral_threshold: float,
+               codes: np.ndarray) -> int:
+    """Status by commitment: ``codes`` are active, peripheral, dormant (and left)."""
+    if c >= active_threshold:
+        return codes[0]
+    if c >= peripheral_threshold:
+        return codes[1]
+    return codes[2]
+
+
+@_jit
+def set_status(status: np.ndarray, commitment: np.ndarray, slots: np.ndarray,
+               active_threshold: float, peripheral_threshold: float, codes: np.ndarray) -> None:
+    """Status follows commitment for ``slots``."""
+    for s in slots:
+        status[s] = _status_of(commitment[s], active_threshold, peripheral_threshold, codes)
+
+
+@_jit
+def age_status(status: np.ndarray, present: np.ndarray, commitment: np.ndarray,
+               dormant_weeks: np.ndarray, used: int, active_threshold: float,
+               peripheral_threshold: float, weeks_to_leave: int, codes: np.ndarray) -> None:
+    """The churn's status update (ODD 7.8): status follows commitment for everyone present;
+    weeks dormant count up (and restart otherwise); who has been dormant for more than
+    ``weeks_to_leave`` weeks leaves (status ``codes[3]``).
+    """
+    for s in range(used):
+        if not present[s]:
+            continue
+        status[s] = _status_of(commitment[s], active_threshold, peripheral_threshold, codes)
+        dormant_weeks[s] = dormant_weeks[s] + 1 if status[s] == codes[2] else 0
+        if dormant_weeks[s] > weeks_to_leave:
+            present[s] = False
+            status[s] = codes[3]
+
+
+@_jit
+def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
+                   present: np.ndarray, know: np.ndarray, know_a: np.ndarray,
+                   know_c: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
+                   prior: float, knowledge_threshold: float, tie_threshold: float,
+                   now: int) -> np.ndarray:
+    """Client cases that become seamless paths (ODD 7.5, client cases).
+
+    Case k of worker ``who[k]`` needs organisation ``drawn[k]`` counted past the worker's
+    own (``drawn`` is uniform on ``0 .. n_orgs - 2``). It becomes seamless when the worker
+    knows that organisation (current knowledge at least ``knowledge_threshold``) and
+    trusts someone present there at least ``tie_threshold``.
+
+    Returns:
+        The workers of the seamless cases, in case order.
+    """
+    # The present people of each organisation (a counting sort by organisation).
+    size = np.zeros(n_orgs + 1, dtype=np.int64)
+    for s in range(present.size):
+        if present[s]:
+            size[org[s] + 1] += 1
+    bounds = np.cumsum(size)
+    fill = bounds[:-1].copy()
+    people = np.empty(bounds[-1], dtype=np.int64)
+    for s in range(present.size):
+        if present[s]:
+            people[fill[org[s]]] = s
+            fill[org[s]] += 1
+    horizon = t_decay.size - 1
+    out = np.empty(who.size, dtype=np.int64)
+    count = 0
+    for k in range(who.size):
+        a = who[k]
+        o = drawn[k] + 1 if drawn[k] >= org[a] else drawn[k]
+        if know_a[a] * (know[a, o] + know_c[a]) < knowledge_threshold:
+            continue  # o is never the worker's own organisation, which would read as 1
+        for x in range(bounds[o], bounds[o + 1]):
+            b = people[x]
+            if prior + (T[a, b] - prior) * t_decay[min(now - last[a, b], horizon)] >= tie_threshold:
+                out[count] = a
+                count += 1
+                break
+    return out[:count]

@@ -42,6 +42,9 @@ _ENDING = (Lifecycle.PROJECT, Lifecycle.CLIENT_PROCESS)
 _NEVER = -10_000  # "week" of a last attendance that never happened
 _EVERYONE = np.zeros(0, dtype=bool)  # no face mask: everyone meets face to face
 _NO_FACTOR = np.zeros(0)  # no per-pair factor: a purpose that lets members draw on anyone
+# Status codes for the compiled status updates: active, peripheral, dormant, left.
+_STATUS_CODES = np.array([Status.ACTIVE, Status.PERIPHERAL, Status.DORMANT, Status.LEFT],
+                         dtype=np.int8)
 _SPEND_ITEMS = ("coordinator_hours", "rooms", "coffee", "travel", "channels")
 # Normal draws per newcomer: person-level skill, the four cornerstones, commitment, autonomy.
 _NORMALS_PER_PERSON = 7
@@ -407,10 +410,8 @@ class NetworkModel(mesa.Model):
 
     def _set_status(self, slots: np.ndarray) -> None:
         p = self.params
-        c = self.commitment[slots]
-        self.status[slots] = np.where(c >= p.active_threshold, Status.ACTIVE,
-                                      np.where(c >= p.peripheral_threshold, Status.PERIPHERAL,
-                                               Status.DORMANT))
+        kernels.set_status(self.status, self.commitment, slots, p.active_threshold,
+                           p.peripheral_threshold, _STATUS_CODES)
 
     # ------------------------------------------------------------------ 1 convene
     def convene(self) -> None:
@@ -859,27 +860,14 @@ class NetworkModel(mesa.Model):
         who = np.repeat(workers, n_cases)
         if who.size == 0:
             return
-        # The case needs some other organisation.
-        target = rng.integers(self.n_orgs - 1, size=who.size)
-        target = np.where(target >= self.org[who], target + 1, target)
-        known = self.rel.knowledge(who, target) >= p.knowledge_threshold
-        who, target = who[known], target[known]
-        # Someone at the target organisation whom the worker trusts makes the path seamless.
-        people, bounds = self._roster()
-        seamless = self.rel.trusts_any(who, target, people, bounds, p.tie_threshold, self.steps)
-        if seamless.any():
-            self._add_value(who[seamless], 1.0)
-
-    def _roster(self) -> tuple[np.ndarray, np.ndarray]:
-        """Present people grouped by organisation: organisation o's are
-        ``people[bounds[o]:bounds[o + 1]]``.
-        """
-        m = self.members()
-        org = self.org[m]
-        people = m[np.argsort(org, kind="stable")]
-        bounds = np.zeros(self.n_orgs + 1, dtype=np.int64)
-        np.cumsum(np.bincount(org, minlength=self.n_orgs), out=bounds[1:])
-        return people, bounds
+        # The case needs some other organisation; it is seamless when the worker knows that
+        # organisation and trusts someone there (see kernels.seamless_cases).
+        drawn = rng.integers(self.n_orgs - 1, size=who.size)
+        seamless = self.rel.seamless_cases(who, drawn, self.org, self.n_orgs,
+                                           self.present[: self.used], p.knowledge_threshold,
+                                           p.tie_threshold, self.steps)
+        if seamless.size:
+            self._add_value(seamless, 1.0)
 
     def _advocacy_window(self) -> None:
         """At a decision window a connected, committed coalition influences decisions (S6)."""
@@ -936,12 +924,10 @@ class NetworkModel(mesa.Model):
         members = self.members()
         if members.size == 0:
             return
-        self._set_status(members)
-        dormant = self.status[members] == Status.DORMANT
-        self.dormant_weeks[members] = np.where(dormant, self.dormant_weeks[members] + 1, 0)
-        leaving = members[self.dormant_weeks[members] > p.dormant_weeks_to_leave]
-        self.present[leaving] = False
-        self.status[leaving] = Status.LEFT
+        # Status follows commitment; the long dormant leave (see kernels.age_status).
+        kernels.age_status(self.status, self.present, self.commitment, self.dormant_weeks,
+                           self.used, p.active_threshold, p.peripheral_threshold,
+                           p.dormant_weeks_to_leave, _STATUS_CODES)
         # Staff turnover: the seat passes to a newcomer who knows no one (memory loss).
         members = self.members()
         weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)

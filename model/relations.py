@@ -153,13 +153,15 @@ class Relations:
         return kernels.candidate_lanes(self.F, self.last, self._f_decay, initiators, cand,
                                        collaborated, acquaintance, collaborator, now)
 
-    def trusts_any(self, who: np.ndarray, which: np.ndarray, people: np.ndarray,
-                   bounds: np.ndarray, threshold: float, now: int) -> np.ndarray:
-        """Whether each ``who[k]`` trusts anyone of group ``which[k]`` at least ``threshold``
-        now (group g is ``people[bounds[g]:bounds[g + 1]]``).
+    def seamless_cases(self, who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
+                       present: np.ndarray, knowledge_threshold: float, tie_threshold: float,
+                       now: int) -> np.ndarray:
+        """The workers of the client cases that become seamless paths
+        (``model.kernels.seamless_cases``, from the current knowledge and trust).
         """
-        return kernels.trusts_any(self.T, self.last, self._t_decay, self.prior, who, which,
-                                  people, bounds, threshold, now)
+        return kernels.seamless_cases(who, drawn, org, n_orgs, present, self._k, self._ka,
+                                      self._kc, self.T, self.last, self._t_decay, self.prior,
+                                      knowledge_threshold, tie_threshold, now)
 
     def best_benefit(self, i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int,
                      capacity: int) -> tuple[np.ndarray, np.ndarray]:

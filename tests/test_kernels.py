@@ -152,19 +152,49 @@ def test_gather_teams_matches_the_former_construction(seed):
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_trusts_any_matches_a_padded_table(seed):
+def test_seamless_cases_match_the_former_numpy(seed):
     rng = np.random.default_rng(seed)
     _, T, last, _, td = _store(rng)
-    now = 2 * HORIZON + 5
-    org = rng.integers(0, 6, CAP)
-    people = np.argsort(org, kind="stable")
-    bounds = np.concatenate(([0], np.cumsum(np.bincount(org, minlength=7))))  # org 6 is empty
+    now, n_orgs = 2 * HORIZON + 5, 6
+    org = rng.integers(0, n_orgs, CAP)
+    present = rng.random(CAP) < 0.8
+    know = rng.random((CAP, n_orgs + 2)) - 0.1
+    a, c = rng.uniform(0.5, 1.0, CAP), rng.uniform(0.0, 0.2, CAP)
     who = rng.integers(0, CAP, 300)
-    which = rng.integers(0, 7, 300)
+    drawn = rng.integers(0, n_orgs - 1, 300)
+    # The former numpy form: target past one's own organisation, knowledge, a padded roster.
+    target = np.where(drawn >= org[who], drawn + 1, drawn)
+    known = a[who] * (know[who, target] + c[who]) >= 0.4
     trust = PRIOR + (T - PRIOR) * td[np.minimum(now - last, HORIZON)]
-    expected = [bool((trust[w, org == o] >= 0.6).any()) for w, o in zip(who, which, strict=True)]
-    got = kernels.trusts_any(T, last, td, PRIOR, who, which, people, bounds, 0.6, now)
-    assert got.tolist() == expected and 0 < sum(expected) < len(expected)
+    want = [int(w) for w, o in zip(who[known], target[known], strict=True)
+            if (trust[w, present & (org == o)] >= 0.6).any()]
+    got = kernels.seamless_cases(who, drawn, org, n_orgs, present, know, a, c, T, last, td,
+                                 PRIOR, 0.4, 0.6, now)
+    assert got.tolist() == want and 0 < len(want) < known.sum()
+
+
+def test_status_kernels_match_the_former_numpy():
+    rng = np.random.default_rng(8)
+    codes = np.array([0, 1, 2, 3], dtype=np.int8)
+    commitment = rng.random(CAP)
+    present = rng.random(CAP) < 0.8
+    status = np.where(present, 1, 3).astype(np.int8)
+    dormant = rng.integers(0, 6, CAP)
+    slots = np.flatnonzero(present)
+    ref_status, ref_dormant, ref_present = status.copy(), dormant.copy(), present.copy()
+    c = commitment[slots]
+    ref_status[slots] = np.where(c >= 0.5, 0, np.where(c >= 0.2, 1, 2))
+    ref_dormant[slots] = np.where(ref_status[slots] == 2, ref_dormant[slots] + 1, 0)
+    leaving = slots[ref_dormant[slots] > 4]
+    ref_present[leaving] = False
+    ref_status[leaving] = 3
+    kernels.age_status(status, present, commitment, dormant, CAP, 0.5, 0.2, 4, codes)
+    for got, want in ((status, ref_status), (dormant, ref_dormant), (present, ref_present)):
+        np.testing.assert_array_equal(got, want)
+    assert leaving.size > 0
+    kernels.set_status(status, commitment, slots, 0.9, 0.1, codes)
+    np.testing.assert_array_equal(status[slots], np.where(commitment[slots] >= 0.9, 0,
+                                                          np.where(commitment[slots] >= 0.1, 1, 2)))
 
 
 def _reference_encounter(rel, i, j, g, u, face, virtual_factor, atmosphere, dialogue, org,
