@@ -1039,3 +1039,30 @@ def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: 
                 count += 1
                 break
     return out[:count]
+
+
+@_jit
+def trusted_contacts(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
+                     brokers: np.ndarray, contacts: np.ndarray, threshold: float, now: int
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The broker contacts that happen (ODD 7.4, relay): contact c of broker b, other than
+    b itself, who trusts b at least ``threshold`` now.
+
+    Returns:
+        Brokers and contacts of those pairs, the contact's trust in the broker and the
+        broker's trust in the contact (both now).
+    """
+    horizon = t_decay.size - 1
+    n = brokers.size
+    keep = np.zeros(n, dtype=np.bool_)
+    trust_cb = np.empty(n)
+    trust_bc = np.empty(n)
+    for k in range(n):
+        b, c = brokers[k], contacts[k]
+        if b == c:
+            continue
+        trust_cb[k] = prior + (T[c, b] - prior) * t_decay[min(now - last[c, b], horizon)]
+        if trust_cb[k] >= threshold:
+            keep[k] = True
+            trust_bc[k] = prior + (T[b, c] - prior) * t_decay[min(now - last[b, c], horizon)]
+    return brokers[keep], contacts[keep], trust_cb[keep], trust_bc[keep]

@@ -713,19 +713,16 @@ class NetworkModel(mesa.Model):
             return
         b = np.repeat(brokers, p.broker_contacts_per_week)
         c = members[rng.integers(members.size, size=b.size)]
-        keep = c != b
-        b, c = b[keep], c[keep]
-        trust_in_broker = rel.trust(c, b, self.steps)
-        trusted = trust_in_broker >= p.tie_threshold
-        b, c = b[trusted], c[trusted]
+        # A contact happens when the contact trusts the broker.
+        b, c, trust_in_broker, trust_in_contact = rel.trusted_contacts(b, c, p.tie_threshold,
+                                                                       self.steps)
         if b.size == 0:
             return
-        w = p.broker_gain * trust_in_broker[trusted]
         # The broker gathers what the contact's organisation is doing ...
-        rel.close_knowledge_gaps(b, self.org[c], p.broker_gain * rel.trust(b, c, self.steps))
+        rel.close_knowledge_gaps(b, self.org[c], p.broker_gain * trust_in_contact)
         # ... and passes on, condensed, what it knows of all organisations; a contact
         # reached by several brokers keeps the best update.
-        rel.pass_on_knowledge(b, c, w)
+        rel.pass_on_knowledge(b, c, p.broker_gain * trust_in_broker)
         np.add.at(self.contacts, b, 1)
 
     # ------------------------------------------------------------------ 5 collaborate

@@ -163,6 +163,14 @@ class Relations:
                                       self._kc, self.T, self.last, self._t_decay, self.prior,
                                       knowledge_threshold, tie_threshold, now)
 
+    def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,
+                         now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Broker contacts in which the contact trusts the broker (``model.kernels.
+        trusted_contacts``): brokers, contacts, and their trust in each other now.
+        """
+        return kernels.trusted_contacts(self.T, self.last, self._t_decay, self.prior, brokers,
+                                        contacts, threshold, now)
+
     def best_benefit(self, i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int,
                      capacity: int) -> tuple[np.ndarray, np.ndarray]:
         """Each i's best trust-based benefit over its partners j (``model.kernels.best_benefit``):

@@ -440,3 +440,22 @@ def test_pass_on_matches_the_former_numpy(seed, repeated):
     kernels.pass_on(know, a, c, stale, own, orgs, sources, targets, share)
     np.testing.assert_array_equal(know, ref)
     assert stale.tolist() == np.isin(np.arange(30), targets).tolist()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_trusted_contacts_match_the_former_numpy(seed):
+    rng = np.random.default_rng(seed)
+    _, T, last, _, td = _store(rng)
+    now = 2 * HORIZON + 5
+    b = np.repeat(rng.choice(CAP, 10, replace=False), 4)
+    c = rng.integers(0, CAP, b.size)
+    c[:3] = b[:3]  # a broker drawn as its own contact
+    keep = c != b
+    bb, cc = b[keep], c[keep]
+    trust = PRIOR + (T - PRIOR) * td[np.minimum(now - last, HORIZON)]
+    trusted = trust[cc, bb] >= 0.55
+    want = bb[trusted], cc[trusted], trust[cc, bb][trusted], trust[bb, cc][trusted]
+    got = kernels.trusted_contacts(T, last, td, PRIOR, b, c, 0.55, now)
+    assert 0 < trusted.sum() < trusted.size
+    for x, y in zip(got, want, strict=True):
+        np.testing.assert_array_equal(x, y)

@@ -175,6 +175,15 @@ class DenseChecked(Relations):
         np.testing.assert_allclose(v, self.dense[rows, cols], rtol=0, atol=TOL)
         return v
 
+    def seamless_cases(self, who, drawn, org, n_orgs, present, knowledge_threshold,
+                       tie_threshold, now):
+        """Client cases read knowledge inside their kernel: check those reads here, as the
+        kernel makes them (the organisation a case needs, counted past the worker's own)."""
+        target = np.where(drawn >= org[who], drawn + 1, drawn)
+        self.knowledge(who, target)
+        return super().seamless_cases(who, drawn, org, n_orgs, present, knowledge_threshold,
+                                      tie_threshold, now)
+
     def knowledge_rows(self, rows: np.ndarray) -> np.ndarray:
         v = super().knowledge_rows(rows)
         np.testing.assert_allclose(v, self.dense[rows, : self.n_known], rtol=0, atol=TOL)
