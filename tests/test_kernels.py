@@ -453,9 +453,9 @@ def test_trusted_contacts_match_the_former_numpy(seed):
     keep = c != b
     bb, cc = b[keep], c[keep]
     trust = PRIOR + (T - PRIOR) * td[np.minimum(now - last, HORIZON)]
-    trusted = trust[cc, bb] >= 0.55
+    trusted = trust[cc, bb] >= 0.35
     want = bb[trusted], cc[trusted], trust[cc, bb][trusted], trust[bb, cc][trusted]
-    got = kernels.trusted_contacts(T, last, td, PRIOR, b, c, 0.55, now)
+    got = kernels.trusted_contacts(T, last, td, PRIOR, b, c, 0.35, now)
     assert 0 < trusted.sum() < trusted.size
     for x, y in zip(got, want, strict=True):
         np.testing.assert_array_equal(x, y)
