@@ -1,12 +1,28 @@
-"""Inner loops compiled with numba: the few places where the model's work is a loop
-over seats or pairs too fine-grained for whole-array numpy calls.
+"""Inner loops compiled with numba: the places where the model's work is a loop over
+seats, pairs or people too fine-grained for whole-array numpy calls.
 
 Each kernel is a plain loop over numpy arrays, with no randomness of its own
 (random numbers are drawn by the caller from the model's generator and passed
 in) and no model rules beyond what its docstring states; each has a reference
-in plain Python or numpy that the tests compare it with. Compiled code is
-cached next to this file (``cache=True``), so only the first use on a machine
-pays for compilation.
+in plain Python or numpy that the tests compare it with, and the model's
+results are those of the numpy forms they replaced. Compiled code is cached
+next to this file (``cache=True``), so only the first use on a machine pays
+for compilation.
+
+Who uses what (process of the weekly schedule, ODD section 3):
+
+- team assembly (converse, collaborate, docking): ``seat_teams``, ``gather_teams``,
+  ``team_pairs``, ``familiarity_blocks``, ``candidate_lanes``;
+- encounters (converse, collaborate): ``encounter``, ``partners_effects``;
+- what groups yield (converse, collaborate): ``best_benefit``, ``group_means``,
+  ``seamless_cases``;
+- relay: ``trusted_contacts``, ``close_gaps``, ``pass_on``;
+- motivate: ``motivate``; churn: ``age_status``, ``set_status``, ``reset_pairs``;
+- the pair store's reads and writes (``Relations``): ``settle_pairs``, ``store_pairs``,
+  ``list_new``, ``current_familiarity``, ``current_trust``;
+- observe (reporters): ``current_ties``, ``largest_weak_component``,
+  ``distinct_cross_pairs``, ``decayed_column_sums``, ``block_pair_sums``,
+  ``knowledge_sums``, ``pairwise_sum``.
 """
 
 from __future__ import annotations
