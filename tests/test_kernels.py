@@ -459,3 +459,66 @@ def test_trusted_contacts_match_the_former_numpy(seed):
     assert 0 < trusted.sum() < trusted.size
     for x, y in zip(got, want, strict=True):
         np.testing.assert_array_equal(x, y)
+
+
+def test_current_trust_matches_the_numpy_read():
+    rng = np.random.default_rng(11)
+    _, T, last, _, td = _store(rng)
+    i, j = _pairs(rng, 200)
+    now = 2 * HORIZON + 5
+    expected = PRIOR + (T[i, j] - PRIOR) * td[np.minimum(now - last[i, j], HORIZON)]
+    np.testing.assert_array_equal(kernels.current_trust(T, last, td, PRIOR, i, j, now), expected)
+
+
+def _motivate_reference(s, rule, now, interval):
+    """The former numpy form of ``NetworkModel.motivate`` on a dict of person arrays."""
+    (r, tie_fade, cap, purpose_decay, w_value, half, w_autonomy, w_purpose, w_skills, w_ties,
+     penalty, rate) = rule
+    live = s["present"]
+    new = {k: v.copy() for k, v in s.items()}
+
+    def update(name, value):
+        np.copyto(new[name], value, where=live)
+        return new[name]
+
+    v = update("value_ema", s["value_ema"] + r * (s["week_value"] - s["value_ema"]))
+    update("value_cum", s["value_cum"] + s["week_value"])
+    hours = update("hours_ema", s["hours_ema"] + r * (s["week_hours"] - s["hours_ema"]))
+    skills = update("skill_use", s["skill_use"] + r * (s["week_active"] - s["skill_use"]))
+    ties = update("tie_ema", s["tie_ema"] * np.where(s["week_active"], 1.0, 1.0 - tie_fade))
+    alloc = s["alloc"]
+    overload = np.where(alloc > 0, np.maximum(0, hours / np.maximum(alloc, 1e-9) - 1),
+                        np.where(hours > 0, cap, 0.0))
+    overload = np.minimum(overload, cap)
+    absent = now - s["last_attended"] > interval
+    purpose = update("purpose", s["purpose"] - purpose_decay * absent * s["purpose"])
+    target = (w_value * v / (v + half) + w_autonomy * s["autonomy"] + w_purpose * purpose
+              + w_skills * skills + w_ties * ties - penalty * overload)
+    c = s["commitment"]
+    update("commitment", np.clip(c + rate * (target - c) + s["week_lift"] * (1 - c), 0.0, 1.0))
+    return new, float(s["week_hours"][live].sum())
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_motivate_matches_the_former_numpy(seed):
+    rng = np.random.default_rng(seed)
+    n = 60
+    s = {name: rng.random(n) for name in ("week_value", "week_hours", "week_lift", "value_ema",
+                                          "value_cum", "hours_ema", "skill_use", "tie_ema",
+                                          "purpose", "autonomy", "commitment")}
+    s["week_hours"] *= 6
+    s["present"] = rng.random(n) < 0.8
+    s["week_active"] = rng.random(n) < 0.5
+    s["alloc"] = np.where(rng.random(n) < 0.2, 0.0, 3 * rng.random(n))
+    s["last_attended"] = rng.integers(0, 30, n)
+    rule = np.array([0.2, 0.05, 2.0, 0.1, 0.3, 1.5, 0.2, 0.2, 0.1, 0.2, 0.3, 0.1])
+    want, hours = _motivate_reference(s, rule, 30, 8.0)
+    got = {k: v.copy() for k, v in s.items()}
+    spent = kernels.motivate(got["present"], got["week_value"], got["week_hours"],
+                             got["week_active"], got["week_lift"], got["value_ema"],
+                             got["value_cum"], got["hours_ema"], got["skill_use"], got["tie_ema"],
+                             got["purpose"], got["autonomy"], got["commitment"], got["alloc"],
+                             got["last_attended"], 30, 8.0, rule)
+    for name in want:
+        np.testing.assert_array_equal(got[name], want[name], err_msg=name)
+    assert spent == pytest.approx(hours, rel=1e-12)
