@@ -27,10 +27,44 @@ Who uses what (process of the weekly schedule, ODD section 3):
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
 
 _jit = numba.njit(cache=True, nogil=True)
+
+
+class EncounterRule(NamedTuple):
+    """The parameters of the encounter rule (ODD 7.4), as the ``encounter`` kernel reads them."""
+
+    familiarity_gain: float
+    breach_base: float
+    perspective_strain: float
+    facilitation: float  # of the meeting now (0 in working groups)
+    distance_resident: float
+    distance_cross_org: float
+    trust_gain: float
+    trust_gain_floor: float
+    trust_loss_ratio: float
+    knowledge_flow: float
+
+
+class MotivationRule(NamedTuple):
+    """The parameters of the weekly motivation update (ODD 7.6), for the ``motivate`` kernel."""
+
+    ema_rate: float
+    tie_fade: float
+    overload_cap: float
+    purpose_decay: float
+    weight_value: float
+    value_half_saturation: float
+    weight_autonomy: float
+    weight_purpose: float
+    weight_skills: float
+    weight_ties: float
+    overload_penalty: float
+    commitment_rate: float
 
 
 @_jit
@@ -300,7 +334,7 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
               know_c: np.ndarray, know_sums: np.ndarray, i: np.ndarray, j: np.ndarray,
               g: np.ndarray, u: np.ndarray, face: np.ndarray, virtual_factor: float,
               atmosphere: np.ndarray, dialogue: np.ndarray, org: np.ndarray,
-              resident: np.ndarray, rule: np.ndarray, now: int
+              resident: np.ndarray, rule: EncounterRule, now: int
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pair updates of one round of encounters (ODD 7.4), all pairs read before any
     is written, as the numpy expressions they replace (a pair met twice in one round
@@ -343,18 +377,17 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
         dialogue: Dialogic skills per slot (slots x cornerstones); dq uses each row's mean.
         org: Organisation of each slot.
         resident: Whether each slot is a resident.
-        rule: ``familiarity_gain, breach_base, perspective_strain, facilitation,
-            distance_resident, distance_cross_org, trust_gain, trust_gain_floor,
-            trust_loss_ratio, knowledge_flow``.
+        rule: The rule's parameters (:class:`EncounterRule`).
         now: The current week.
 
     Returns:
         The trust stored after the round pair by pair, the breaches, and the tie
         candidates newly listed (flat indices ``i * capacity + j``).
     """
-    (fam_gain, breach_base, strain_rate, facilitation, d_resident, d_cross, trust_gain,
-     floor, loss_ratio, flow) = (rule[0], rule[1], rule[2], rule[3], rule[4], rule[5],
-                                 rule[6], rule[7], rule[8], rule[9])
+    fam_gain, breach_base, strain_rate = rule.familiarity_gain, rule.breach_base, rule.perspective_strain
+    facilitation, d_resident, d_cross = rule.facilitation, rule.distance_resident, rule.distance_cross_org
+    trust_gain, floor, loss_ratio = rule.trust_gain, rule.trust_gain_floor, rule.trust_loss_ratio
+    flow = rule.knowledge_flow
     n = i.size
     horizon = f_decay.size - 1
     fam = np.empty(n)
@@ -814,7 +847,7 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
              value_cum: np.ndarray, hours_ema: np.ndarray, skill_use: np.ndarray,
              tie_ema: np.ndarray, purpose: np.ndarray, autonomy: np.ndarray,
              commitment: np.ndarray, alloc: np.ndarray, last_attended: np.ndarray,
-             now: int, interval: float, rule: np.ndarray) -> float:
+             now: int, interval: float, rule: MotivationRule) -> float:
     """The weekly update of motivation and commitment of every present person (ODD 7.6).
 
     With r the EMA rate: value, hours and skill use follow their week's amounts
@@ -847,16 +880,16 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
         last_attended: Week of the last meeting attended.
         now: The current week.
         interval: The meeting interval in weeks.
-        rule: ``ema_rate, tie_fade, overload_cap, purpose_decay, weight_value,
-            value_half_saturation, weight_autonomy, weight_purpose, weight_skills,
-            weight_ties, overload_penalty, commitment_rate``.
+        rule: The update's parameters (:class:`MotivationRule`).
 
     Returns:
         The hours the present spent this week.
     """
-    (r, tie_fade, cap, purpose_decay, w_value, half, w_autonomy, w_purpose, w_skills, w_ties,
-     penalty, rate) = (rule[0], rule[1], rule[2], rule[3], rule[4], rule[5], rule[6], rule[7],
-                       rule[8], rule[9], rule[10], rule[11])
+    r, tie_fade, cap, purpose_decay = (rule.ema_rate, rule.tie_fade, rule.overload_cap,
+                                       rule.purpose_decay)
+    w_value, half, w_autonomy = rule.weight_value, rule.value_half_saturation, rule.weight_autonomy
+    w_purpose, w_skills, w_ties = rule.weight_purpose, rule.weight_skills, rule.weight_ties
+    penalty, rate = rule.overload_penalty, rule.commitment_rate
     hours_spent = 0.0
     for s in range(present.size):
         if not present[s]:

@@ -668,9 +668,10 @@ class NetworkModel(mesa.Model):
         builders = self.strengths[groups.members, Strength.TRUST_BUILDER]
         has_tb = np.add.reduceat(builders, groups.bounds[:-1]) > 0
         atm = np.minimum(1.0, self._atmosphere() + p.trust_builder_atmosphere * has_tb)
-        rule = np.array([p.familiarity_gain, p.breach_base, p.perspective_strain,
-                         self.facilitation_now, p.distance_resident, p.distance_cross_org,
-                         p.trust_gain, p.trust_gain_floor, p.trust_loss_ratio, p.knowledge_flow])
+        rule = kernels.EncounterRule(
+            p.familiarity_gain, p.breach_base, p.perspective_strain, self.facilitation_now,
+            p.distance_resident, p.distance_cross_org, p.trust_gain, p.trust_gain_floor,
+            p.trust_loss_ratio, p.knowledge_flow)
         # Online encounters build less than meeting face to face; working groups meet in
         # person. Breaches, familiarity, trust and knowledge flow: see kernels.encounter.
         trust_now, breach = self.rel.encounter(
@@ -887,9 +888,7 @@ class NetworkModel(mesa.Model):
         """
         p = self.params
         u = self.used
-        rule = np.array([p.ema_rate, p.tie_fade, p.overload_cap, p.purpose_decay, p.weight_value,
-                         p.value_half_saturation, p.weight_autonomy, p.weight_purpose,
-                         p.weight_skills, p.weight_ties, p.overload_penalty, p.commitment_rate])
+        rule = kernels.MotivationRule(*(getattr(p, name) for name in kernels.MotivationRule._fields))
         # The present's value, hours, skill use, ties, purpose and commitment: see
         # kernels.motivate (the departed keep their last state).
         self.hidden_hours += kernels.motivate(

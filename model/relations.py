@@ -294,7 +294,7 @@ class Relations:
     def encounter(self, i: np.ndarray, j: np.ndarray, g: np.ndarray, u: np.ndarray,
                   face: np.ndarray, virtual_factor: float, atmosphere: np.ndarray,
                   dialogue: np.ndarray, org: np.ndarray, resident: np.ndarray,
-                  rule: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
+                  rule: kernels.EncounterRule, now: int) -> tuple[np.ndarray, np.ndarray]:
         """One round of encounters between the ordered pairs (i, j) of groups g: settle,
         familiarity, breach or trust, and knowledge of the partner's organisation, in one
         pass (``model.kernels.encounter`` states the rule and the arguments).

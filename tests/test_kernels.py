@@ -254,7 +254,7 @@ def test_encounter_kernel_equals_the_numpy_rule_on_the_store(seed):
     u = rng.random(i.size)
     face = rng.random(cap) < 0.7 if seed % 2 else np.zeros(0, dtype=bool)
     args = (0.4, rng.random(bounds.size - 1), rng.random((cap, 4)), org, rng.random(cap) < 0.2,
-            np.array([0.2, 0.6, 0.5, 0.3, 0.7, 0.4, 0.15, 0.3, 1.5, 0.25]), 7)
+            kernels.EncounterRule(0.2, 0.6, 0.5, 0.3, 0.7, 0.4, 0.15, 0.3, 1.5, 0.25), 7)
     got = stores[0].encounter(i, j, g, u, face, *args)
     want = _reference_encounter(stores[1], i, j, g, u, face, *args)
     assert 0 < want[1].sum() < want[1].size  # some pairs breach, some build trust
@@ -511,7 +511,7 @@ def test_motivate_matches_the_former_numpy(seed):
     s["week_active"] = rng.random(n) < 0.5
     s["alloc"] = np.where(rng.random(n) < 0.2, 0.0, 3 * rng.random(n))
     s["last_attended"] = rng.integers(0, 30, n)
-    rule = np.array([0.2, 0.05, 2.0, 0.1, 0.3, 1.5, 0.2, 0.2, 0.1, 0.2, 0.3, 0.1])
+    rule = kernels.MotivationRule(0.2, 0.05, 2.0, 0.1, 0.3, 1.5, 0.2, 0.2, 0.1, 0.2, 0.3, 0.1)
     want, hours = _motivate_reference(s, rule, 30, 8.0)
     got = {k: v.copy() for k, v in s.items()}
     spent = kernels.motivate(got["present"], got["week_value"], got["week_hours"],

@@ -132,7 +132,7 @@ class DenseChecked(Relations):
             trust = out[0][0]
             cols = org[j]
             k = self.dense[i, cols]
-            np.maximum.at(self.dense, (i, cols), k + rule[-1] * trust * (1 - k))
+            np.maximum.at(self.dense, (i, cols), k + rule.knowledge_flow * trust * (1 - k))
         return self._run("encounter", call, dense)
 
     def pass_on_knowledge(self, sources: np.ndarray, targets: np.ndarray, share: np.ndarray) -> None:
