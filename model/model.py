@@ -253,8 +253,9 @@ class NetworkModel(mesa.Model):
         """Seat ``count`` new people for organisation ``o`` in fresh slots; fewer if the
         network is full (at ``max_participants``).
         """
-        while self.used + count > self.capacity and self._grow():
-            pass
+        while self.used + count > self.capacity:
+            if not self._grow():
+                break  # at max_participants: seat as many as fit
         count = max(0, min(count, self.capacity - self.used))
         slots = np.arange(self.used, self.used + count)
         self.used += count
