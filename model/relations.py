@@ -109,8 +109,7 @@ class Relations:
         # tracked slots i != x with x, _cols[1, x] their current trust in x minus the prior, as
         # of week _sums_at. Each decays by one factor, so a write only adds its change.
         self._tracking = False
-        self._tracked = np.zeros(capacity, dtype=bool)
-        self._untracked = np.zeros(capacity, dtype=bool)  # _tracked while not tracking
+        self._tracked = np.zeros(capacity, dtype=bool)  # all False while not tracking
         self._no_listing = np.ones((1, 1), dtype=bool)  # stands in for _listed without ties
         self._cols = np.zeros((2, capacity))
         self._sums_at = 0
@@ -215,7 +214,7 @@ class Relations:
         self._written = hi
         n = self.F.shape[0] if used is None else used
         kernels.reset_pairs(self.F, self.T, self.last, slots, n, self.prior, now,
-                            self._tracked if self._tracking else self._untracked, self._cols,
+                            self._tracked, self._cols,
                             self._f_decay, self._t_decay, hi)
 
     # ------------------------------------------------------------------ writes
@@ -267,7 +266,6 @@ class Relations:
         tracked = np.zeros(capacity, dtype=bool)
         tracked[:old] = self._tracked
         self._tracked = tracked
-        self._untracked = np.zeros(capacity, dtype=bool)
         cols = np.zeros((2, capacity))
         cols[:, :old] = self._cols
         self._cols = cols
@@ -288,8 +286,7 @@ class Relations:
         if self._tracking:
             self._bring_sums(now)
         values = np.broadcast_to(np.asarray(values, dtype=float), i.shape)
-        return kernels.store_pairs(arr, i, j, values, self._tracked if self._tracking
-                                   else self._untracked, self._cols[k])
+        return kernels.store_pairs(arr, i, j, values, self._tracked, self._cols[k])
 
     def encounter(self, i: np.ndarray, j: np.ndarray, g: np.ndarray, u: np.ndarray,
                   face: np.ndarray, virtual_factor: float, atmosphere: np.ndarray,
@@ -309,7 +306,7 @@ class Relations:
         listed = self._listed if self._listed is not None else self._no_listing
         trust, breach, new = kernels.encounter(
             self.F, self.T, self.last, self._f_decay, self._t_decay, self.prior,
-            self._tracked if self._tracking else self._untracked, self._cols, listed,
+            self._tracked, self._cols, listed,
             self._tie_floor, self._k, self._ka, self._kc, self._ksum, i, j, g, u, face,
             virtual_factor, atmosphere, dialogue, org, resident, rule, now)
         if new.size:
