@@ -14,7 +14,7 @@ Who uses what (process of the weekly schedule, ODD section 3):
 - team assembly (converse, collaborate, docking): ``seat_teams``, ``gather_teams``,
   ``team_pairs``, ``familiarity_blocks``, ``candidate_lanes``;
 - encounters (converse, collaborate): ``encounter``, ``partners_effects``;
-- what groups yield (converse, collaborate): ``best_benefit``, ``group_means``,
+- what groups yield (converse, collaborate): ``best_benefit``, ``group_means``, ``distances``,
   ``seamless_cases``;
 - relay: ``trusted_contacts``, ``close_gaps``, ``pass_on``;
 - motivate: ``motivate``; churn: ``age_status``, ``set_status``, ``reset_pairs``;
@@ -308,14 +308,24 @@ def gather_teams(seats: np.ndarray, ids: np.ndarray, m: int) -> tuple[np.ndarray
 @_jit
 def _distance(a: int, b: int, org: np.ndarray, resident: np.ndarray, d_resident: float,
               d_cross: float) -> float:
-    """Perspective distance of two people: across the resident line, across organisations,
-    or none (``NetworkModel._distance``).
+    """Perspective distance of two people: ``d_resident`` across the resident line, else
+    ``d_cross`` across organisations, else none (S13, S29; the one definition of the rule).
     """
     if resident[a] != resident[b]:
         return d_resident
     if org[a] != org[b]:
         return d_cross
     return 0.0
+
+
+@_jit
+def distances(i: np.ndarray, j: np.ndarray, org: np.ndarray, resident: np.ndarray,
+              d_resident: float, d_cross: float) -> np.ndarray:
+    """Perspective distance of each pair (i, j) (see :func:`_distance`)."""
+    out = np.empty(i.size)
+    for k in range(i.size):
+        out[k] = _distance(i[k], j[k], org, resident, d_resident, d_cross)
+    return out
 
 
 @_jit

@@ -404,10 +404,10 @@ class NetworkModel(mesa.Model):
         return min(1.0, atm)
 
     def _distance(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Perspective distance of pairs (i, j): across the resident line or organisations."""
         p = self.params
-        cross = self.org[i] != self.org[j]
-        res = self.resident[i] != self.resident[j]
-        return np.where(res, p.distance_resident, np.where(cross, p.distance_cross_org, 0.0))
+        return kernels.distances(i, j, self.org, self.resident, p.distance_resident,
+                                 p.distance_cross_org)
 
     def _set_status(self, slots: np.ndarray) -> None:
         p = self.params
