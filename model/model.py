@@ -129,6 +129,9 @@ class NetworkModel(mesa.Model):
         self._strength_shares = np.array([getattr(p, _STRENGTH_SHARES[s]) if s in _STRENGTH_SHARES
                                           else 0.0 for s in Strength])
         self._next_circle = 0
+        # The motivation update's parameters, as its kernel reads them (fixed for the run).
+        self._motivation_rule = kernels.MotivationRule(
+            *(getattr(p, name) for name in kernels.MotivationRule._fields))
         self._create_population(n_res)
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
         self._record_history()
@@ -887,9 +890,7 @@ class NetworkModel(mesa.Model):
         """Commitment moves with value received against time spent and with the three
         sources of S14; committers and enthusiasts lift others (S14, S18, S24, S25).
         """
-        p = self.params
         u = self.used
-        rule = kernels.MotivationRule(*(getattr(p, name) for name in kernels.MotivationRule._fields))
         # The present's value, hours, skill use, ties, purpose and commitment: see
         # kernels.motivate (the departed keep their last state).
         self.hidden_hours += kernels.motivate(
@@ -897,7 +898,7 @@ class NetworkModel(mesa.Model):
             self.week_lift, self.value_ema, self.value_cum, self.hours_ema, self.skill_use,
             self.tie_ema, self.purpose, self.autonomy, self.commitment,
             self.org_time[self.org[:u]] / WEEKS_PER_MONTH, self.last_attended, self.steps,
-            self._meeting_interval(), rule)
+            self._meeting_interval(), self._motivation_rule)
 
     # ------------------------------------------------------------------ 7 decay
     def decay(self) -> None:
