@@ -1,10 +1,12 @@
 """The model's agents: organisations and the participants who represent them.
 
-Agents are thin handles. What changes every week (commitment, status, the
-motivational sources, dialogic skill) lives in the model's numpy arrays and
-is read and written through properties, so that the schedule can update all
-participants at once; traits fixed at creation (role, strengths, kind) live
-on the agent as well as in the arrays the submodels use.
+Agents are thin handles. A participant's state, what changes every week
+(commitment, status, the motivational sources, dialogic skill) and the traits
+fixed when the person is seated (role, strengths), lives in the model's numpy
+arrays, in the person's row (slot), and is read and written through
+properties, so that the schedule can update all participants at once. A
+person replaced in turnover is removed from the model and the slot passes to
+the newcomer; an organisation's kind lives on its agent as well.
 """
 
 from __future__ import annotations
@@ -113,16 +115,22 @@ class Participant(mesa.Agent):
     Attributes:
         slot: Row of this person in the model's participant arrays.
         organisation: The organisation represented.
-        role: One of the three roles (S23).
-        strengths: The strengths this person has (S24).
     """
 
     def __init__(self, model: NetworkModel, slot: int, organisation: Organisation):
         super().__init__(model)
         self.slot = slot
         self.organisation = organisation
-        self.role = Role(int(model.role[slot]))
-        self.strengths = frozenset(Strength(s) for s in model.strengths[slot].nonzero()[0])
+
+    @property
+    def role(self) -> Role:
+        """One of the three roles (S23), fixed when the person is seated."""
+        return Role(int(self.model.role[self.slot]))
+
+    @property
+    def strengths(self) -> frozenset[Strength]:
+        """The strengths this person has (S24), fixed when the person is seated."""
+        return frozenset(Strength(s) for s in self.model.strengths[self.slot].nonzero()[0])
 
     @property
     def is_resident(self) -> bool:

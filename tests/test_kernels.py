@@ -523,3 +523,63 @@ def test_motivate_matches_the_former_numpy(seed):
     for name in want:
         np.testing.assert_array_equal(got[name], want[name], err_msg=name)
     assert spent == pytest.approx(hours, rel=1e-12)
+
+
+def _seat_reference(people: dict, rule: kernels.SeatRule, slots, orgs, uniforms, normals,
+                    commitment, org_kind, next_circle, purpose, skill_use) -> int:
+    """The numpy writes the seat kernel replaced (NetworkModel._seat before it)."""
+    n = slots.size
+    people["role"][slots] = rule.role_by_share[np.searchsorted(rule.role_bounds, uniforms[:, 0],
+                                                               side="right")]
+    people["strengths"][slots] = uniforms[:, 1:] < rule.strength_shares
+    person = rule.dialogue_skill_sd * normals[:, 0]
+    people["dialogue"][slots] = np.clip(rule.dialogue_skill_mean + person[:, None]
+                                        + rule.dialogue_skill_sd / 2 * normals[:, 1:5], 0, 1)
+    people["present"][slots] = True
+    people["org"][slots] = orgs
+    people["circle"][slots] = (next_circle + np.arange(n)) % rule.n_circles
+    people["resident"][slots] = org_kind[orgs] == rule.resident_kind
+    people["commitment"][slots] = np.clip(commitment + rule.person_sd * normals[:, 5], 0, 1)
+    base = np.clip(1.0 - rule.person_sd * np.abs(normals[:, 6]), 0, 1)
+    people["autonomy_base"][slots] = base
+    people["autonomy"][slots] = base * rule.autonomy_kept
+    people["purpose"][slots] = purpose
+    people["skill_use"][slots] = skill_use
+    for name in ("value_ema", "value_cum", "hours_ema", "tie_ema", "dormant_weeks",
+                 "collaborated", "met", "contacts", "groups_joined"):
+        people[name][slots] = 0
+    people["last_attended"][slots] = rule.never
+    c = people["commitment"][slots]
+    people["status"][slots] = np.where(c >= rule.active_threshold, 0,
+                                       np.where(c >= rule.peripheral_threshold, 1, 2))
+    return (next_circle + n) % rule.n_circles
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_seat_matches_the_former_numpy(seed):
+    rng = np.random.default_rng(seed)
+    dtypes = {"role": np.int8, "strengths": bool, "present": bool, "status": np.int8,
+              "org": np.int64, "circle": np.int64, "resident": bool, "dormant_weeks": np.int64,
+              "collaborated": bool, "met": bool, "contacts": np.int64,
+              "groups_joined": np.int64, "last_attended": np.int64}
+    people = {}
+    for name in kernels.People._fields:
+        shape = (CAP, 8) if name == "strengths" else (CAP, 4) if name == "dialogue" else (CAP,)
+        # Start from junk, so a field the kernel forgets to write differs.
+        people[name] = (rng.random(shape) * 5).astype(dtypes.get(name, float))
+    ref = {k: v.copy() for k, v in people.items()}
+    rule = kernels.SeatRule(np.array([0.2, 0.2 + 0.3 * seed / 4]),
+                            np.array([0, 2, 1], dtype=np.int8), rng.random(8), 0.5, 0.3, 0.4,
+                            0.8, 0.5, 0.2, np.array([0, 1, 2, 3], dtype=np.int8), 5, 3, -10_000)
+    slots = rng.permutation(CAP)[:9]
+    org_kind = rng.integers(0, 6, size=12)
+    orgs = rng.integers(0, 12, size=slots.size)
+    uniforms = rng.random((slots.size, 9))
+    uniforms[0, 0] = rule.role_bounds[0]  # exactly on a bound: the next role
+    normals = 2 * rng.standard_normal((slots.size, 7))  # some skills and commitments clip
+    got = kernels.seat(kernels.People(**people), rule, slots, orgs, uniforms, normals, 0.45,
+                       org_kind, 2, 0.6, 0.5)
+    want = _seat_reference(ref, rule, slots, orgs, uniforms, normals, 0.45, org_kind, 2, 0.6, 0.5)
+    assert got == want
+    for name in kernels.People._fields:
+        np.testing.assert_array_equal(people[name], ref[name], err_msg=name)
