@@ -11,9 +11,11 @@ for compilation.
 
 Who uses what (process of the weekly schedule, ODD section 3):
 
+- collaborate: ``initiative``, ``join_groups``;
 - team assembly (converse, collaborate, docking): ``seat_teams``, ``gather_teams``,
   ``team_pairs``, ``familiarity_blocks``, ``candidate_lanes``;
-- encounters (converse, collaborate): ``encounter``, ``partners_effects``;
+- encounters (converse, collaborate): ``group_atmosphere``, ``encounter``,
+  ``partners_effects``;
 - what groups yield (converse, collaborate): ``best_benefit``, ``group_means``, ``distances``,
   ``seamless_cases``;
 - relay: ``trusted_contacts``, ``close_gaps``, ``pass_on``;
@@ -927,6 +929,58 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
 
 
 @_jit
+def initiative(active: np.ndarray, org: np.ndarray, org_time: np.ndarray, weeks_per_month: float,
+               week_hours: np.ndarray, commitment: np.ndarray, assembler: np.ndarray,
+               hours: float, base_rate: float, assembler_factor: float) -> np.ndarray:
+    """Each active person's chance to start a working group this week (ODD 7.5): the base
+    rate times commitment times the share of a group's ``hours`` still free in the week's
+    time allocation (its organisation's monthly hours over ``weeks_per_month``, less the
+    hours already spent), times ``assembler_factor`` for assemblers (S24).
+    Reference: the numpy form in ``tests/test_kernels.py``.
+    """
+    rate = np.empty(active.size)
+    for x in range(active.size):
+        s = active[x]
+        alloc = org_time[org[s]] / weeks_per_month
+        free = min(max((alloc - week_hours[s]) / hours, 0.0), 1.0)
+        r = base_rate * commitment[s] * free
+        rate[x] = r * assembler_factor if assembler[s] else r
+    return rate
+
+
+@_jit
+def join_groups(members: np.ndarray, hours: float, collaborated: np.ndarray,
+                week_hours: np.ndarray, groups_joined: np.ndarray, week_active: np.ndarray) -> None:
+    """Working-group members (a person once per group joined) have collaborated, spend
+    ``hours`` and count a group joined per group, and were active this week.
+    """
+    for s in members:
+        collaborated[s] = True
+        week_hours[s] += hours
+        groups_joined[s] += 1
+        week_active[s] = True
+
+
+@_jit
+def group_atmosphere(members: np.ndarray, bounds: np.ndarray, builder: np.ndarray,
+                     base: float, boost: float) -> np.ndarray:
+    """Each group's atmosphere: ``base``, plus ``boost`` if one of its members is a trust
+    builder (``builder[slot]``), at most 1 (S19, S24, S27). Groups are ``members[bounds[g]:
+    bounds[g + 1]]``, none empty. Reference: the numpy form in ``tests/test_kernels.py``.
+    """
+    n = bounds.size - 1
+    atm = np.empty(n)
+    for g in range(n):
+        has = 0.0
+        for x in range(bounds[g], bounds[g + 1]):
+            if builder[members[x]]:
+                has = 1.0
+                break
+        atm[g] = min(1.0, base + boost * has)
+    return atm
+
+
+@_jit
 def partners_effects(i: np.ndarray, j: np.ndarray, trust: np.ndarray, tie_ema: np.ndarray,
                      contacts: np.ndarray, week_lift: np.ndarray, commitment: np.ndarray,
                      lifter: np.ndarray, ema_rate: float, lift: float) -> None:
@@ -1066,6 +1120,7 @@ class People(NamedTuple):
     contacts: np.ndarray
     groups_joined: np.ndarray
     last_attended: np.ndarray
+    lifter: np.ndarray  # has a strength that lifts others' commitment (S24)
 
 
 class SeatRule(NamedTuple):
@@ -1074,6 +1129,7 @@ class SeatRule(NamedTuple):
     role_bounds: np.ndarray  # cumulative shares: conveners, then seekers
     role_by_share: np.ndarray  # the role below each bound, then the rest
     strength_shares: np.ndarray  # share of each strength (columns of ``strengths``)
+    lifting: np.ndarray  # which strengths lift others' commitment
     dialogue_skill_mean: float
     dialogue_skill_sd: float
     person_sd: float
@@ -1094,7 +1150,8 @@ def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
 
     Person ``k`` takes its role from ``uniforms[k, 0]`` (a convener below the first
     cumulative share, a seeker below the second, else a contributor), strength ``t``
-    when ``uniforms[k, 1 + t]`` is below its share; ``normals[k]`` give a person-level
+    when ``uniforms[k, 1 + t]`` is below its share (a lifter with one of the lifting
+    strengths); ``normals[k]`` give a person-level
     dialogic skill and the four cornerstones' spread around it, then the person's
     commitment around ``commitment`` and its autonomy. Circles are dealt in turn from
     ``next_circle``; purpose and skill use start at the network's current values;
@@ -1114,8 +1171,11 @@ def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
             if rule.role_bounds[b] <= u:
                 below += 1
         people.role[s] = rule.role_by_share[below]
+        lifts = False
         for t in range(rule.strength_shares.size):
             people.strengths[s, t] = uniforms[k, 1 + t] < rule.strength_shares[t]
+            lifts = lifts or (people.strengths[s, t] and rule.lifting[t])
+        people.lifter[s] = lifts
         person = sd * normals[k, 0]
         for d in range(4):
             x = rule.dialogue_skill_mean + person + sd / 2 * normals[k, 1 + d]

@@ -50,6 +50,8 @@ _SPEND_ITEMS = ("coordinator_hours", "rooms", "coffee", "travel", "channels")
 _NORMALS_PER_PERSON = 7
 # Roles in the order of their cumulative shares (conveners, then seekers, then the rest).
 _ROLE_BY_SHARE = np.array([Role.CONVENER, Role.SEEKER, Role.CONTRIBUTOR], dtype=np.int8)
+# Strengths that lift the commitment of those one talks or works with (S24).
+_LIFTING = np.isin(np.arange(len(Strength)), [Strength.COMMITTER, Strength.ENTHUSIAST])
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -80,7 +82,7 @@ class NetworkModel(mesa.Model):
         params: The parameters in force.
         participants: Mesa AgentSet of all participants (present and departed).
         organisations: Mesa AgentSet of the member organisations.
-        datacollector: Mesa DataCollector with the model reporters.
+        datacollector: Mesa DataCollector (``reporters.Collector``) with the model reporters.
     """
 
     def __init__(self, params: Params | None = None, rng: Any = None, **overrides: Any):
@@ -138,7 +140,8 @@ class NetworkModel(mesa.Model):
                                           else 0.0 for s in Strength])
         self._next_circle = 0
         self._seat_rule = kernels.SeatRule(
-            self._role_bounds, _ROLE_BY_SHARE, self._strength_shares, p.dialogue_skill_mean,
+            self._role_bounds, _ROLE_BY_SHARE, self._strength_shares, _LIFTING,
+            p.dialogue_skill_mean,
             p.dialogue_skill_sd, p.person_sd, 1 - p.structure * p.structure_autonomy_loss,
             p.active_threshold, p.peripheral_threshold, _STATUS_CODES,
             int(OrgKind.RESIDENT_ASSOCIATION), self.n_circles, _NEVER)
@@ -146,7 +149,7 @@ class NetworkModel(mesa.Model):
         self._motivation_rule = kernels.MotivationRule(
             *(getattr(p, name) for name in kernels.MotivationRule._fields))
         self._create_population(n_res)
-        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+        self.datacollector = reporters.Collector(model_reporters=MODEL_REPORTERS)
         self._record_history()
         self._last_recorded = -1
         self.record()
@@ -179,6 +182,7 @@ class NetworkModel(mesa.Model):
         self.org = np.zeros(cap, dtype=np.int64)
         self.role = np.zeros(cap, dtype=np.int8)
         self.strengths = np.zeros((cap, len(Strength)), dtype=bool)
+        self.lifter = np.zeros(cap, dtype=bool)  # a committer or an enthusiast (S24)
         self.dialogue = np.zeros((cap, 4))
         self.commitment = np.zeros(cap)
         self.autonomy_base = np.zeros(cap)
@@ -214,11 +218,11 @@ class NetworkModel(mesa.Model):
         """Gather the per-participant arrays the seating kernel writes (after they change)."""
         self._people = kernels.People(*(getattr(self, name) for name in kernels.People._fields))
 
-    _PER_PARTICIPANT = ("present", "status", "org", "role", "strengths", "dialogue", "commitment",
-                        "autonomy_base", "autonomy", "purpose", "skill_use", "value_ema", "value_cum",
-                        "hours_ema", "tie_ema", "dormant_weeks", "collaborated", "met", "resident",
-                        "circle", "contacts", "groups_joined", "last_attended", "week_value",
-                        "week_hours", "week_lift", "week_active")
+    _PER_PARTICIPANT = ("present", "status", "org", "role", "strengths", "lifter", "dialogue",
+                        "commitment", "autonomy_base", "autonomy", "purpose", "skill_use",
+                        "value_ema", "value_cum", "hours_ema", "tie_ema", "dormant_weeks",
+                        "collaborated", "met", "resident", "circle", "contacts", "groups_joined",
+                        "last_attended", "week_value", "week_hours", "week_lift", "week_active")
 
     def _grow(self) -> bool:
         """Double the participant capacity (up to max_participants); False if full."""
@@ -678,9 +682,9 @@ class NetworkModel(mesa.Model):
         if i.size == 0:
             return
         # Atmosphere: facilitation, leadership depth, anticipation dialogue, trust builders (S19, S24, S27).
-        builders = self.strengths[groups.members, Strength.TRUST_BUILDER]
-        has_tb = np.add.reduceat(builders, groups.bounds[:-1]) > 0
-        atm = np.minimum(1.0, self._atmosphere() + p.trust_builder_atmosphere * has_tb)
+        atm = kernels.group_atmosphere(groups.members, groups.bounds,
+                                       self.strengths[:, Strength.TRUST_BUILDER],
+                                       self._atmosphere(), p.trust_builder_atmosphere)
         rule = kernels.EncounterRule(
             p.familiarity_gain, p.breach_base, p.perspective_strain, self.facilitation_now,
             p.distance_resident, p.distance_cross_org, p.trust_gain, p.trust_gain_floor,
@@ -696,9 +700,8 @@ class NetworkModel(mesa.Model):
         self._since_record["breaches"] += n_breach
         # Running average of how trusted one's partners are: the social side of commitment
         # (S18); committers and enthusiasts lift those they talk or work with (S24).
-        lifter = self.strengths[:, Strength.COMMITTER] | self.strengths[:, Strength.ENTHUSIAST]
         kernels.partners_effects(i, j, trust_now, self.tie_ema, self.contacts, self.week_lift,
-                                 self.commitment, lifter, p.ema_rate, p.lift)
+                                 self.commitment, self.lifter, p.ema_rate, p.lift)
 
     def _goal_work(self, attendees: np.ndarray) -> None:
         """Meetings clarify the shared goal when a coordinator or goal builder works on it (S14b, S24)."""
@@ -750,20 +753,20 @@ class NetworkModel(mesa.Model):
             return
         active = self.active_slots()
         if active.size >= 2:
-            alloc = self._alloc_week(active)
-            free = np.clip((alloc - self.week_hours[active]) / max(p.collaboration_hours, 1e-9), 0, 1)
-            rate = p.collaboration_rate * self._intensity() * self.commitment[active] * free
-            rate *= np.where(self.strengths[active, Strength.ASSEMBLER], p.assembler_initiative, 1.0)
+            # Commitment and free time make initiative; assemblers take more (S24).
+            rate = kernels.initiative(active, self.org, self.org_time, WEEKS_PER_MONTH,
+                                      self.week_hours, self.commitment,
+                                      self.strengths[:, Strength.ASSEMBLER],
+                                      max(p.collaboration_hours, 1e-9),
+                                      p.collaboration_rate * self._intensity(),
+                                      p.assembler_initiative)
             initiators = active[rng.random(active.size) < rate]
         else:
             initiators = np.empty(0, dtype=np.int64)
         groups = self._working_groups(initiators, active) if initiators.size else Teams.empty()
         if len(groups):
-            members = groups.members
-            self.collaborated[members] = True
-            np.add.at(self.week_hours, members, p.collaboration_hours)
-            np.add.at(self.groups_joined, members, 1)
-            self.week_active[members] = True
+            kernels.join_groups(groups.members, p.collaboration_hours, self.collaborated,
+                                self.week_hours, self.groups_joined, self.week_active)
             self._encounter(groups)
             self._innovate(groups)
             self._purpose_value(groups)

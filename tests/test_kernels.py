@@ -532,6 +532,7 @@ def _seat_reference(people: dict, rule: kernels.SeatRule, slots, orgs, uniforms,
     people["role"][slots] = rule.role_by_share[np.searchsorted(rule.role_bounds, uniforms[:, 0],
                                                                side="right")]
     people["strengths"][slots] = uniforms[:, 1:] < rule.strength_shares
+    people["lifter"][slots] = (people["strengths"][slots] & rule.lifting).any(axis=1)
     person = rule.dialogue_skill_sd * normals[:, 0]
     people["dialogue"][slots] = np.clip(rule.dialogue_skill_mean + person[:, None]
                                         + rule.dialogue_skill_sd / 2 * normals[:, 1:5], 0, 1)
@@ -561,7 +562,7 @@ def test_seat_matches_the_former_numpy(seed):
     dtypes = {"role": np.int8, "strengths": bool, "present": bool, "status": np.int8,
               "org": np.int64, "circle": np.int64, "resident": bool, "dormant_weeks": np.int64,
               "collaborated": bool, "met": bool, "contacts": np.int64,
-              "groups_joined": np.int64, "last_attended": np.int64}
+              "groups_joined": np.int64, "last_attended": np.int64, "lifter": bool}
     people = {}
     for name in kernels.People._fields:
         shape = (CAP, 8) if name == "strengths" else (CAP, 4) if name == "dialogue" else (CAP,)
@@ -569,7 +570,8 @@ def test_seat_matches_the_former_numpy(seed):
         people[name] = (rng.random(shape) * 5).astype(dtypes.get(name, float))
     ref = {k: v.copy() for k, v in people.items()}
     rule = kernels.SeatRule(np.array([0.2, 0.2 + 0.3 * seed / 4]),
-                            np.array([0, 2, 1], dtype=np.int8), rng.random(8), 0.5, 0.3, 0.4,
+                            np.array([0, 2, 1], dtype=np.int8), rng.random(8),
+                            np.isin(np.arange(8), [1, 5]), 0.5, 0.3, 0.4,
                             0.8, 0.5, 0.2, np.array([0, 1, 2, 3], dtype=np.int8), 5, 3, -10_000)
     slots = rng.permutation(CAP)[:9]
     org_kind = rng.integers(0, 6, size=12)
@@ -583,3 +585,47 @@ def test_seat_matches_the_former_numpy(seed):
     assert got == want
     for name in kernels.People._fields:
         np.testing.assert_array_equal(people[name], ref[name], err_msg=name)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_group_atmosphere_matches_the_former_numpy(seed):
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 6, size=12)
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    members = rng.integers(0, CAP, size=bounds[-1])
+    builder = rng.random(CAP) < 0.15
+    base = 0.6 + 0.1 * seed  # at seed 4 the boost reaches the cap of 1
+    has_tb = np.add.reduceat(builder[members], bounds[:-1]) > 0
+    want = np.minimum(1.0, base + 0.25 * has_tb)
+    got = kernels.group_atmosphere(members, bounds, builder, base, 0.25)
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_initiative_and_joining_match_the_former_numpy(seed):
+    rng = np.random.default_rng(seed)
+    n_orgs = 6
+    org = rng.integers(0, n_orgs, size=CAP)
+    org_time = rng.random(n_orgs) * 12
+    week_hours = rng.random(CAP) * 4  # some people have no time left, some plenty
+    commitment = rng.random(CAP)
+    assembler = rng.random(CAP) < 0.3
+    active = np.sort(rng.permutation(CAP)[:25])
+    alloc = org_time[org[active]] / 4.345
+    free = np.clip((alloc - week_hours[active]) / 1.5, 0, 1)
+    want = 0.3 * 1.5 * commitment[active] * free
+    want *= np.where(assembler[active], 1.7, 1.0)
+    got = kernels.initiative(active, org, org_time, 4.345, week_hours, commitment, assembler,
+                             1.5, 0.3 * 1.5, 1.7)
+    np.testing.assert_array_equal(got, want)
+
+    members = rng.integers(0, CAP, size=30)  # someone in several groups
+    ref = [np.zeros(CAP, bool), week_hours.copy(), rng.integers(0, 3, CAP), np.zeros(CAP, bool)]
+    arrays = [a.copy() for a in ref]
+    ref[0][members] = True
+    np.add.at(ref[1], members, 2.5)
+    np.add.at(ref[2], members, 1)
+    ref[3][members] = True
+    kernels.join_groups(members, 2.5, *arrays)
+    for a, b in zip(arrays, ref, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import dataclasses
 
+import mesa
+import mesa.datacollection
 import numpy as np
+import pandas as pd
 import pytest
 
 import scenarios
 from model import NetworkModel, Status
 from model.relations import Relations
-from model.reporters import Snapshot
+from model.reporters import MODEL_REPORTERS, Collector, Snapshot
 
 TOL = 1e-9  # reported values agree to this, absolute or relative
 SMALL = {"n_organisations": 4, "participants_per_organisation": 3}
@@ -215,3 +218,27 @@ def test_census_is_retaken_in_a_new_week() -> None:
     m.status[: m.used] = Status.DORMANT
     assert m.census().active.size == 0
     assert m.snapshot().n_active == 0
+
+
+def test_collector_records_what_mesas_datacollector_records(monkeypatch) -> None:
+    """The model's Collector (no deep copy of the reporters' plain values) gives the frame
+    Mesa's own DataCollector gives on the same run, and really skips the copies.
+    """
+    copies = []
+    real = mesa.datacollection.deepcopy
+    monkeypatch.setattr(mesa.datacollection, "deepcopy", lambda x: copies.append(x) or real(x))
+    overrides = {**SMALL, "turnover_per_year": 0.8, "share_recruiters": 0.5}
+    ours = NetworkModel(rng=11, **overrides)
+    assert isinstance(ours.datacollector, Collector)
+    mesas = NetworkModel(rng=11, **overrides)
+    mesas.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+    mesas.datacollector.collect(mesas)  # week 0 again, into Mesa's collector
+    copies.clear()
+    ours.run_for(40)
+    assert copies == []  # the plain path: no deep copies
+    mesas.run_for(40)
+    assert len(copies) == 40 * len(MODEL_REPORTERS)
+    a = ours.datacollector.get_model_vars_dataframe()
+    b = mesas.datacollector.get_model_vars_dataframe()
+    assert len(a) == 41
+    pd.testing.assert_frame_equal(a, b)
