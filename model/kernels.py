@@ -24,7 +24,7 @@ Who uses what (process of the weekly schedule, ODD section 3):
 - the pair store's reads and writes (``Relations``): ``settle_pairs``, ``store_pairs``,
   ``list_new``, ``current_familiarity``, ``current_trust``;
 - observe (reporters): ``current_ties``, ``largest_weak_component``,
-  ``distinct_cross_pairs``, ``decayed_column_sums``, ``block_pair_sums``,
+  ``distinct_cross_pairs``, ``tracked_pair_sums``, ``decayed_column_sums``, ``block_pair_sums``,
   ``knowledge_sums``, ``pairwise_sum``.
 """
 
@@ -703,6 +703,54 @@ def decayed_column_sums(rows: np.ndarray, weight: np.ndarray, fam: np.ndarray,
             out[0, c] += w * (fam[r, c] * f_decay[g])
             out[1, c] += w * ((trust[r, c] - prior) * t_decay[g])
     return out
+
+
+@_jit
+def tracked_pair_sums(slots: np.ndarray, tracked: np.ndarray, cols: np.ndarray,
+                      fam: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
+                      f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
+                      written: int) -> tuple[float, float, int]:
+    """Move the tracked rows to ``slots`` and sum the column sums over them (the running
+    pair sums of ``Relations.pair_sums``).
+
+    ``cols`` holds, for every column, the sums over the ``tracked`` rows of current
+    familiarity and of current trust minus the prior (see :func:`decayed_column_sums`,
+    here added for the slots that joined and subtracted for those that left; when
+    more changed than ``slots`` has, everything is summed afresh from ``slots``, which
+    also clears accumulated rounding). Columns from ``written`` on hold the initial
+    values, so nothing is added there. ``tracked`` becomes the membership of ``slots``.
+
+    Returns:
+        The two sums over the columns ``slots`` (as ``cols[:, slots].sum(axis=1)``, bit for
+        bit) and the number of rows that changed.
+    """
+    member = np.zeros(tracked.size, dtype=np.bool_)
+    for s in slots:
+        member[s] = True
+    changed = np.flatnonzero(member != tracked)
+    if changed.size > slots.size:
+        cols[:] = 0.0
+        rows, weight = slots, np.ones(slots.size)
+    else:
+        rows = changed
+        weight = np.empty(changed.size)
+        for x in range(changed.size):
+            weight[x] = 1.0 if member[changed[x]] else -1.0
+    if rows.size:
+        hi = max(written, rows.max() + 1)
+        add = decayed_column_sums(rows, weight, fam, trust, last, now, f_decay, t_decay,
+                                  prior, hi)
+        for k in range(2):
+            for c in range(hi):
+                cols[k, c] += add[k, c]
+    tracked[:] = member
+    # Summed one slot after another: numpy's order for ``cols[:, slots].sum(axis=1)``,
+    # whose gathered block is Fortran-ordered (so no pairwise summation).
+    sum_f = sum_t = 0.0
+    for s in slots:
+        sum_f += cols[0, s]
+        sum_t += cols[1, s]
+    return sum_f, sum_t, changed.size
 
 
 @_jit

@@ -349,23 +349,17 @@ class Relations:
             sum_f, sum_t = kernels.block_pair_sums(slots, self.F, self.T, self.last, now,
                                                    self._f_decay, self._t_decay, self.prior)
             return float(sum_f), float(sum_t)
-        member = np.zeros(self._tracked.size, dtype=bool)
-        member[slots] = True
         if not self._tracking:
             self._tracking = True
             self._cols[:] = 0.0
             self._sums_at = now
-        changed = np.flatnonzero(member != self._tracked)
-        if changed.size > n:
-            # Rebuilding is cheaper (and clears accumulated rounding).
-            self._cols[:] = 0.0
-            self._add_rows(slots, np.ones(n), now)
-        elif changed.size:
-            self._add_rows(changed, np.where(member[changed], 1.0, -1.0), now)
-        self._tracked = member
         self._bring_sums(now)
-        sums = self._cols[:, slots].sum(axis=1)
-        return float(sums[0]), float(sums[1])
+        # Rows of slots that joined added, of those that left taken off (everything summed
+        # afresh when more changed than there are slots): see kernels.tracked_pair_sums.
+        sum_f, sum_t, _ = kernels.tracked_pair_sums(slots, self._tracked, self._cols, self.F,
+                                                    self.T, self.last, now, self._f_decay,
+                                                    self._t_decay, self.prior, self._written)
+        return sum_f, sum_t
 
     # ------------------------------------------------------------------ trust ties
     @property

@@ -278,3 +278,35 @@ def test_mean_is_ndarray_mean_bit_for_bit() -> None:
         x = rng.random(size) * 10.0 ** rng.integers(-3, 4, size=size)
         assert reporters.mean(x) == x.mean()
         assert reporters.mean(x[size // 2:]) == x[size // 2:].mean()  # views, as in phase_of
+
+
+def test_tracked_pair_sums_move_the_tracked_rows_as_the_numpy_form_did() -> None:
+    """Joining and leaving rows update the running column sums, and the returned sums equal
+    ``cols[:, slots].sum(axis=1)``, bit for bit; many changes rebuild from the slots.
+    """
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(3, 50))
+        fam, trust, last, now, fd, td = random_store(rng, width, 30)
+        tracked = rng.random(width) < 0.5
+        cols = rng.random((2, width))
+        slots = np.flatnonzero(rng.random(width) < rng.choice([0.1, 0.5, 0.9]))
+        written = int(rng.integers(0, width + 1))
+        want_cols = cols.copy()
+        member = np.zeros(width, dtype=bool)
+        member[slots] = True
+        changed = np.flatnonzero(member != tracked)
+        rows, weight = (slots, np.ones(slots.size)) if changed.size > slots.size else (
+            changed, np.where(member[changed], 1.0, -1.0))
+        if changed.size > slots.size:
+            want_cols[:] = 0.0
+        if rows.size:
+            hi = max(written, int(rows.max()) + 1)
+            want_cols[:, :hi] += ref_column_sums(rows, weight, fam, trust, last, now, fd, td, hi)
+        want = want_cols[:, slots].sum(axis=1)
+        sum_f, sum_t, n_changed = kernels.tracked_pair_sums(slots, tracked, cols, fam, trust,
+                                                            last, now, fd, td, PRIOR, written)
+        np.testing.assert_array_equal(tracked, member)
+        assert n_changed == changed.size
+        np.testing.assert_allclose(cols, want_cols, rtol=REL, atol=1e-12)
+        assert (sum_f, sum_t) == pytest.approx((want[0], want[1]), rel=REL, abs=1e-12)
