@@ -18,7 +18,8 @@ Who uses what (process of the weekly schedule, ODD section 3):
   ``partners_effects``;
 - what groups yield (converse, collaborate): ``best_benefit``, ``group_means``, ``distances``,
   ``seamless_cases``;
-- relay: ``trusted_contacts``, ``close_gaps``, ``pass_on``;
+- relay: ``relax_rows``, ``trusted_contacts``, ``close_gaps``, ``pass_on``; decay:
+  ``scale_rows``;
 - motivate: ``motivate``; churn: ``age_status``, ``set_status``, ``reset_pairs``;
 - seating newcomers (convene's recruits, churn): ``seat`` (with ``People``, ``SeatRule``);
 - the pair store's reads and writes (``Relations``): ``settle_pairs``, ``store_pairs``,
@@ -1058,6 +1059,46 @@ def partners_effects(i: np.ndarray, j: np.ndarray, trust: np.ndarray, tie_ema: n
 # The lazy knowledge store of ``model.relations.Relations``: K[r, o] = a_r (S[r, o] + c_r),
 # except that one's own organisation reads as 1. Same arithmetic as the numpy forms kept
 # in tests/test_kernels.py, all entries read before any is written.
+
+
+@_jit
+def scale_rows(rows: np.ndarray, factor: float, know_a: np.ndarray, floor: float) -> np.ndarray:
+    """Scale the knowledge rows ``rows`` (distinct) by ``factor``: each row's map ``a`` times
+    ``factor`` (``Relations.scale_knowledge``).
+
+    Returns:
+        The rows whose scale fell below ``floor`` (for the caller to bake in).
+    """
+    small = np.zeros(rows.size, dtype=np.bool_)
+    for x in range(rows.size):
+        a = know_a[rows[x]] * factor
+        know_a[rows[x]] = a
+        small[x] = a < floor
+    return rows[small]
+
+
+@_jit
+def relax_rows(rows: np.ndarray, gain: float, know_a: np.ndarray, know_c: np.ndarray,
+               floor: float) -> np.ndarray:
+    """Close a share ``gain`` of every gap in the knowledge rows ``rows`` (distinct):
+    ``K <- K + gain (1 - K)`` through each row's map, ``a <- a (1 - gain)`` and ``c <- c +
+    gain / a`` (``Relations.relax_knowledge``); rows whose scale would fall below
+    ``floor`` are left alone.
+
+    Returns:
+        The rows left alone (for the caller to update directly).
+    """
+    keep = 1.0 - gain
+    small = np.zeros(rows.size, dtype=np.bool_)
+    for x in range(rows.size):
+        r = rows[x]
+        a = know_a[r] * keep
+        if a < floor:
+            small[x] = True
+        else:
+            know_a[r] = a
+            know_c[r] += gain / a
+    return rows[small]
 
 
 @_jit

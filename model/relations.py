@@ -486,23 +486,15 @@ class Relations:
 
     def scale_knowledge(self, rows: np.ndarray, factor: float) -> None:
         """``K[r, :] <- factor K[r, :]`` for distinct ``rows`` (own organisation stays 1)."""
-        a = self._ka[rows] * factor
-        self._ka[rows] = a
-        small = a < self._rebase_below
-        if small.any():
+        small = kernels.scale_rows(rows, factor, self._ka, self._rebase_below)
+        if small.size:
             # A vanishing scale would blow up stored writes (v / a - c); bake the map in.
-            r = rows[small]
-            self.set_knowledge_rows(r, self._unpinned_rows(r))
+            self.set_knowledge_rows(small, self._unpinned_rows(small))
 
     def relax_knowledge(self, rows: np.ndarray, gain: float) -> None:
         """``K[r, :] <- K[r, :] + gain (1 - K[r, :])`` for distinct ``rows``."""
-        a = self._ka[rows] * (1.0 - gain)
-        small = a < self._rebase_below
-        if small.any():
+        small = kernels.relax_rows(rows, gain, self._ka, self._kc, self._rebase_below)
+        if small.size:
             # Too small a scale (0 when the gap closes at once): apply to the rows themselves.
-            r = rows[small]
-            k = self._unpinned_rows(r)
-            self.set_knowledge_rows(r, k + gain * (1.0 - k))
-            rows, a = rows[~small], a[~small]
-        self._ka[rows] = a
-        self._kc[rows] += gain / a
+            k = self._unpinned_rows(small)
+            self.set_knowledge_rows(small, k + gain * (1.0 - k))

@@ -629,3 +629,31 @@ def test_initiative_and_joining_match_the_former_numpy(seed):
     kernels.join_groups(members, 2.5, *arrays)
     for a, b in zip(arrays, ref, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("gain", [0.0, 0.3, 0.9999, 1.0])
+def test_scale_and_relax_rows_match_the_former_numpy(gain):
+    rng = np.random.default_rng(int(gain * 10))
+    ka = rng.random(CAP) * np.where(rng.random(CAP) < 0.2, 1e-6, 1.0)  # some near the floor
+    kc = rng.random(CAP)
+    rows = rng.permutation(CAP)[:20]
+    floor = 1e-4
+    # scale_knowledge: every row scaled, the small ones reported.
+    want_a = ka.copy()
+    a = want_a[rows] * 0.7
+    want_a[rows] = a
+    got_a = ka.copy()
+    small = kernels.scale_rows(rows, 0.7, got_a, floor)
+    np.testing.assert_array_equal(got_a, want_a)
+    np.testing.assert_array_equal(small, rows[a < floor])
+    # relax_knowledge: rows whose scale would fall below the floor are left alone.
+    want_a, want_c = ka.copy(), kc.copy()
+    a = want_a[rows] * (1.0 - gain)
+    low = a < floor
+    want_a[rows[~low]] = a[~low]
+    want_c[rows[~low]] += gain / a[~low]
+    got_a, got_c = ka.copy(), kc.copy()
+    small = kernels.relax_rows(rows, gain, got_a, got_c, floor)
+    np.testing.assert_array_equal(got_a, want_a)
+    np.testing.assert_array_equal(got_c, want_c)
+    np.testing.assert_array_equal(small, rows[low])
