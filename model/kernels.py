@@ -11,7 +11,8 @@ for compilation.
 
 Who uses what (process of the weekly schedule, ODD section 3):
 
-- collaborate: ``initiative``, ``join_groups``;
+- attend: ``attendance_logit``, ``attend_meeting``; collaborate: ``initiative``,
+  ``join_groups``;
 - team assembly (converse, collaborate, docking): ``seat_teams``, ``gather_teams``,
   ``team_pairs``, ``familiarity_blocks``, ``candidate_lanes``;
 - encounters (converse, collaborate): ``group_atmosphere``, ``encounter``,
@@ -69,6 +70,60 @@ class MotivationRule(NamedTuple):
     weight_ties: float
     overload_penalty: float
     commitment_rate: float
+
+
+class AttendanceRule(NamedTuple):
+    """The parameters of the attendance choice (ODD 7.2), for the ``attendance_logit`` kernel."""
+
+    attend_intercept: float
+    attend_commitment: float
+    attend_mandate: float
+    attend_culture: float
+    attend_overload: float
+    overload_cap: float
+
+
+@_jit
+def attendance_logit(invited: np.ndarray, in_room: np.ndarray, base_hours: float,
+                     travel_hours: float, interval: float, hours_ema: np.ndarray,
+                     org: np.ndarray, org_time: np.ndarray, weeks_per_month: float,
+                     commitment: np.ndarray, mandate: np.ndarray, culture: np.ndarray,
+                     rule: AttendanceRule) -> np.ndarray:
+    """Log-odds that each invited person comes to the meeting (ODD 7.2): the intercept, plus
+    commitment, statutory mandate and networking culture, less the overload of the time
+    the meeting demands (``base_hours``, plus ``travel_hours`` for those in the room, per
+    week of the meeting ``interval``, on top of the hours usually spent) beyond the
+    person's weekly time allocation (the cap when none is granted). Reference: the numpy
+    form in ``tests/test_kernels.py``.
+    """
+    logit = np.empty(invited.size)
+    for x in range(invited.size):
+        s = invited[x]
+        o = org[s]
+        hours = base_hours + travel_hours * (1.0 if in_room[x] else 0.0)
+        demand = hours / interval + hours_ema[s]
+        alloc = org_time[o] / weeks_per_month
+        overload = (max(0.0, demand / max(alloc, 1e-9) - 1.0) if alloc > 0
+                    else rule.overload_cap)
+        logit[x] = (rule.attend_intercept + rule.attend_commitment * (commitment[s] - 0.5)
+                    + rule.attend_mandate * mandate[o]
+                    + rule.attend_culture * (culture[o] - 0.5)
+                    - rule.attend_overload * min(overload, rule.overload_cap))
+    return logit
+
+
+@_jit
+def attend_meeting(attendees: np.ndarray, in_room: np.ndarray, base_hours: float,
+                   travel_hours: float, week_hours: np.ndarray, last_attended: np.ndarray,
+                   now: int, week_active: np.ndarray) -> None:
+    """The attendees (distinct) spend the meeting's hours (``travel_hours`` more in the
+    room), have attended now and were active this week.
+    """
+    for x in range(attendees.size):
+        s = attendees[x]
+        week_hours[s] += base_hours + travel_hours * (1.0 if in_room[x] else 0.0)
+        last_attended[s] = now
+        week_active[s] = True
 
 
 @_jit

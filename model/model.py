@@ -145,9 +145,11 @@ class NetworkModel(mesa.Model):
             p.dialogue_skill_sd, p.person_sd, 1 - p.structure * p.structure_autonomy_loss,
             p.active_threshold, p.peripheral_threshold, _STATUS_CODES,
             int(OrgKind.RESIDENT_ASSOCIATION), self.n_circles, _NEVER)
-        # The motivation update's parameters, as its kernel reads them (fixed for the run).
+        # The attendance and motivation rules' parameters, as their kernels read them.
         self._motivation_rule = kernels.MotivationRule(
             *(getattr(p, name) for name in kernels.MotivationRule._fields))
+        self._attendance_rule = kernels.AttendanceRule(
+            *(getattr(p, name) for name in kernels.AttendanceRule._fields))
         self._create_population(n_res)
         self.datacollector = reporters.Collector(model_reporters=MODEL_REPORTERS)
         self._record_history()
@@ -374,11 +376,14 @@ class NetworkModel(mesa.Model):
                             _frozen(np.flatnonzero(self.status[: self.used] == Status.ACTIVE)))
         return self._active[1]
 
-    def _roster_changed(self) -> None:
-        """Forget the week's members and active slots: a status or a seat has changed (the
-        lists are kept while nothing changes, and never across weeks).
+    def _roster_changed(self, seats: bool = True) -> None:
+        """Forget the week's active slots, and its members unless no one came or left
+        (``seats=False``: statuses changed only). The lists are kept while nothing changes,
+        and never across weeks.
         """
-        self._members = self._active = None
+        self._active = None
+        if seats:
+            self._members = None
 
     @property
     def activated(self) -> bool:
@@ -398,12 +403,10 @@ class NetworkModel(mesa.Model):
             interval *= p.smouldering_interval_factor
         return max(1.0, interval)
 
-    def _alloc_week(self, slots: np.ndarray) -> np.ndarray:
-        return self.org_time[self.org[slots]] / WEEKS_PER_MONTH
-
-    def _meeting_hours(self, in_room: np.ndarray | bool) -> np.ndarray | float:
+    def _meeting_hours(self) -> float:
+        """Hours a meeting takes, its structure included (travel to the room comes on top)."""
         p = self.params
-        return p.meeting_hours + p.structure * p.structure_hours + p.travel_hours * np.asarray(in_room)
+        return p.meeting_hours + p.structure * p.structure_hours
 
     def _pay(self, item: str, eur: float) -> None:
         self.balance -= eur
@@ -428,7 +431,7 @@ class NetworkModel(mesa.Model):
         p = self.params
         kernels.set_status(self.status, self.commitment, slots, p.active_threshold,
                            p.peripheral_threshold, _STATUS_CODES)
-        self._roster_changed()
+        self._roster_changed(seats=False)
 
     # ------------------------------------------------------------------ 1 convene
     def convene(self) -> None:
@@ -577,15 +580,13 @@ class NetworkModel(mesa.Model):
         asked[self.followed_up] = True
         invited = np.flatnonzero(asked)
         in_room = rng.random(invited.size) < self.room_share
-        demand = self._meeting_hours(in_room) / self._meeting_interval() + self.hours_ema[invited]
-        alloc = self._alloc_week(invited)
-        overload = np.where(alloc > 0, np.maximum(0.0, demand / np.maximum(alloc, 1e-9) - 1.0),
-                            p.overload_cap)
-        o = self.org[invited]
-        logit = (p.attend_intercept + p.attend_commitment * (self.commitment[invited] - 0.5)
-                 + p.attend_mandate * self.org_mandate[o]
-                 + p.attend_culture * (self.org_culture[o] - 0.5)
-                 - p.attend_overload * np.minimum(overload, p.overload_cap))
+        # Commitment, mandate and culture against the time the meeting demands beyond the
+        # allocation: see kernels.attendance_logit.
+        logit = kernels.attendance_logit(invited, in_room, self._meeting_hours(),
+                                         p.travel_hours, self._meeting_interval(),
+                                         self.hours_ema, self.org, self.org_time,
+                                         WEEKS_PER_MONTH, self.commitment, self.org_mandate,
+                                         self.org_culture, self._attendance_rule)
         comes = rng.random(invited.size) < _sigmoid(logit)
         self.attendees = invited[comes]
         self.in_room = in_room[comes]
@@ -598,10 +599,9 @@ class NetworkModel(mesa.Model):
             n_room = int(self.in_room.sum())
             self._pay("coffee", p.coffee_eur * n_room)
             self._pay("travel", p.travel_eur * n_room)
-        hours = self._meeting_hours(self.in_room)
-        self.week_hours[self.attendees] += hours
-        self.last_attended[self.attendees] = self.steps
-        self.week_active[self.attendees] = True
+        kernels.attend_meeting(self.attendees, self.in_room, self._meeting_hours(),
+                               p.travel_hours, self.week_hours, self.last_attended, self.steps,
+                               self.week_active)
 
     # ------------------------------------------------------------------ 3 converse
     def converse(self) -> None:
