@@ -19,7 +19,8 @@ Who uses what (process of the weekly schedule, ODD section 3):
   ``partners_effects``;
 - what groups yield (converse, collaborate): ``best_benefit``, ``group_means``, ``distances``,
   ``seamless_cases``;
-- relay: ``relax_rows``, ``trusted_contacts``, ``close_gaps``, ``pass_on``; decay:
+- relay: ``relax_rows``, ``trusted_contacts``, ``broker_exchange`` (``close_gaps``,
+  ``pass_on``); decay:
   ``scale_rows``;
 - motivate: ``motivate``; churn: ``age_status``, ``set_status``, ``reset_pairs``;
 - seating newcomers (convene's recruits, churn): ``seat`` (with ``People``, ``SeatRule``);
@@ -1201,6 +1202,24 @@ def pass_on(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, stale: np.
             if not repeated or stored[x, o] > know[t, o]:
                 know[t, o] = stored[x, o]
         stale[t] = True
+
+
+@_jit
+def broker_exchange(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
+                    stale: np.ndarray, own: np.ndarray, n_known: int, brokers: np.ndarray,
+                    contacts: np.ndarray, org: np.ndarray, gain: float,
+                    trust_in_broker: np.ndarray, trust_in_contact: np.ndarray,
+                    contact_count: np.ndarray) -> None:
+    """Brokers' contacts (ODD 7.4, relay): each broker closes a share ``gain`` times its trust
+    in the contact of its gap on the contact's organisation (:func:`close_gaps`), then
+    passes on what it knows, a share ``gain`` times the contact's trust in it
+    (:func:`pass_on`), and counts a contact.
+    """
+    close_gaps(know, know_a, know_c, stale, brokers, org[contacts], gain * trust_in_contact)
+    pass_on(know, know_a, know_c, stale, own, n_known, brokers, contacts,
+            gain * trust_in_broker)
+    for b in brokers:
+        contact_count[b] += 1
 
 
 @_jit

@@ -735,12 +735,11 @@ class NetworkModel(mesa.Model):
                                                                        self.steps)
         if b.size == 0:
             return
-        # The broker gathers what the contact's organisation is doing ...
-        rel.close_knowledge_gaps(b, self.org[c], p.broker_gain * trust_in_contact)
-        # ... and passes on, condensed, what it knows of all organisations; a contact
-        # reached by several brokers keeps the best update.
-        rel.pass_on_knowledge(b, c, p.broker_gain * trust_in_broker)
-        np.add.at(self.contacts, b, 1)
+        # The broker gathers what the contact's organisation is doing, then passes on,
+        # condensed, what it knows of all organisations; a contact reached by several
+        # brokers keeps the best update.
+        rel.broker_exchange(b, c, self.org, p.broker_gain, trust_in_broker, trust_in_contact,
+                            self.contacts)
 
     # ------------------------------------------------------------------ 5 collaborate
     def collaborate(self) -> None:

@@ -484,6 +484,18 @@ class Relations:
             kernels.pass_on(self._k, self._ka, self._kc, self._kstale, self.own, self.n_known,
                             sources, targets, np.asarray(share, dtype=float))
 
+    def broker_exchange(self, brokers: np.ndarray, contacts: np.ndarray, org: np.ndarray,
+                        gain: float, trust_in_broker: np.ndarray, trust_in_contact: np.ndarray,
+                        contact_count: np.ndarray) -> None:
+        """Brokers learn of their contacts' organisations (``close_knowledge_gaps`` with share
+        ``gain`` times their trust in the contact), then pass on what they know
+        (``pass_on_knowledge`` with ``gain`` times the contact's trust in them), in one
+        pass (``model.kernels.broker_exchange``); each contact counts for its broker.
+        """
+        kernels.broker_exchange(self._k, self._ka, self._kc, self._kstale, self.own,
+                                self.n_known, brokers, contacts, org, gain, trust_in_broker,
+                                trust_in_contact, contact_count)
+
     def scale_knowledge(self, rows: np.ndarray, factor: float) -> None:
         """``K[r, :] <- factor K[r, :]`` for distinct ``rows`` (own organisation stays 1)."""
         small = kernels.scale_rows(rows, factor, self._ka, self._rebase_below)

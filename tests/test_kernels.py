@@ -690,3 +690,24 @@ def test_attendance_kernels_match_the_former_numpy(seed):
     kernels.attend_meeting(invited, in_room, base, travel, week_hours, last, 7, active)
     for a, b in zip((week_hours, last, active), ref, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_broker_exchange_is_closing_gaps_then_passing_on(seed):
+    rng = np.random.default_rng(seed)
+    know, a, c, own, orgs = _knowledge_store(rng)
+    n = 10
+    brokers = rng.integers(0, 30, n)  # a broker with several contacts
+    contacts = rng.integers(0, 30, n)
+    org = rng.integers(0, orgs, size=30)
+    tib, tic = rng.random(n), rng.random(n)
+    ref_know, ref_stale, ref_count = know.copy(), np.zeros(30, bool), np.arange(30)
+    kernels.close_gaps(ref_know, a, c, ref_stale, brokers, org[contacts], 0.4 * tic)
+    kernels.pass_on(ref_know, a, c, ref_stale, own, orgs, brokers, contacts, 0.4 * tib)
+    np.add.at(ref_count, brokers, 1)
+    stale, count = np.zeros(30, bool), np.arange(30)
+    kernels.broker_exchange(know, a, c, stale, own, orgs, brokers, contacts, org, 0.4, tib, tic,
+                            count)
+    np.testing.assert_array_equal(know, ref_know)
+    np.testing.assert_array_equal(stale, ref_stale)
+    np.testing.assert_array_equal(count, ref_count)
