@@ -601,12 +601,15 @@ def test_group_atmosphere_matches_the_former_numpy(seed):
     np.testing.assert_array_equal(got, want)
 
 
+def _organisations(rng, max_hours):
+    """Six organisations granting up to ``max_hours`` a month, and each slot's organisation."""
+    return rng.integers(0, 6, size=CAP), rng.random(6) * max_hours
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_initiative_and_joining_match_the_former_numpy(seed):
     rng = np.random.default_rng(seed)
-    n_orgs = 6
-    org = rng.integers(0, n_orgs, size=CAP)
-    org_time = rng.random(n_orgs) * 12
+    org, org_time = _organisations(rng, 12)
     week_hours = rng.random(CAP) * 4  # some people have no time left, some plenty
     commitment = rng.random(CAP)
     assembler = rng.random(CAP) < 0.3
@@ -662,11 +665,9 @@ def test_scale_and_relax_rows_match_the_former_numpy(gain):
 @pytest.mark.parametrize("seed", range(5))
 def test_attendance_kernels_match_the_former_numpy(seed):
     rng = np.random.default_rng(seed)
-    n_orgs = 6
-    org = rng.integers(0, n_orgs, size=CAP)
-    org_time = rng.random(n_orgs) * 10
+    org, org_time = _organisations(rng, 10)
     org_time[0] = 0.0  # an organisation that grants no time: the overload cap
-    mandate, culture = rng.random(n_orgs), rng.random(n_orgs)
+    mandate, culture = rng.random(org_time.size), rng.random(org_time.size)
     hours_ema, commitment = rng.random(CAP) * 3, rng.random(CAP)
     invited = np.sort(rng.permutation(CAP)[:25])
     in_room = rng.random(invited.size) < 0.6
