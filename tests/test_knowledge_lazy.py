@@ -5,7 +5,8 @@ and replays every knowledge operation on it with the old code's formulas
 (``decay``: multiply the rows and pin one's own organisation to 1; relay:
 ``K += g (1 - K)`` on the rows; encounters, broker gathers and rotating
 meetings: ``np.maximum.at(K, (i, o), K + share (1 - K))``; the broker's pass-on:
-``np.maximum.at`` of the update on whole rows; newcomers: row 0 and own
+``np.maximum.at`` of the update on whole rows (a broker's contact is the gather, then the
+pass-on); newcomers: row 0 and own
 organisation 1). After each operation it compares the lazy values (every
 seated row, every organisation in use), the cached row sums and every value
 read with the dense ones. The model runs with it in lockstep over scenarios
@@ -112,11 +113,13 @@ class DenseChecked(Relations):
         if np.ndim(cols) == 0:
             self.ops["close_one_column"] += 1
 
-        def dense() -> None:
-            k = self.dense[rows, cols]
-            np.maximum.at(self.dense, (rows, cols), k + share * (1 - k))
         self._run("close", lambda: super(DenseChecked, self).close_knowledge_gaps(rows, cols, share),
-                  dense)
+                  lambda: self._dense_close(rows, cols, share))
+
+    def _dense_close(self, rows: np.ndarray, cols: np.ndarray | int,
+                     share: np.ndarray | float) -> None:
+        k = self.dense[rows, cols]
+        np.maximum.at(self.dense, (rows, cols), k + share * (1 - k))
 
     def encounter(self, i, j, g, u, face, virtual_factor, atmosphere, dialogue, org, resident,
                   rule, now):
@@ -138,15 +141,28 @@ class DenseChecked(Relations):
     def pass_on_knowledge(self, sources: np.ndarray, targets: np.ndarray, share: np.ndarray) -> None:
         if np.unique(targets).size < targets.size:
             self.ops["pass_on_repeated"] += 1
+        self._run("pass_on", lambda: super(DenseChecked, self).pass_on_knowledge(sources, targets,
+                                                                                 share),
+                  lambda: self._dense_pass_on(sources, targets, share))
+
+    def _dense_pass_on(self, sources: np.ndarray, targets: np.ndarray, share: np.ndarray) -> None:
+        cols = slice(0, self.n_known)
+        k = self.dense
+        update = k[targets, cols] + share[:, None] * np.maximum(0.0, k[sources, cols]
+                                                                - k[targets, cols])
+        np.maximum.at(k, (targets[:, None], np.arange(self.n_known)[None, :]), update)
+
+    def broker_exchange(self, brokers, contacts, org, gain, trust_in_broker, trust_in_contact,
+                        contact_count):
+        """The broker's gather (a close on the contact's organisation), then its pass-on."""
+        if np.unique(contacts).size < contacts.size:
+            self.ops["pass_on_repeated"] += 1
 
         def dense() -> None:
-            cols = slice(0, self.n_known)
-            k = self.dense
-            update = k[targets, cols] + share[:, None] * np.maximum(0.0, k[sources, cols]
-                                                                    - k[targets, cols])
-            np.maximum.at(k, (targets[:, None], np.arange(self.n_known)[None, :]), update)
-        self._run("pass_on", lambda: super(DenseChecked, self).pass_on_knowledge(sources, targets,
-                                                                                 share), dense)
+            self._dense_close(brokers, org[contacts], gain * trust_in_contact)
+            self._dense_pass_on(brokers, contacts, gain * trust_in_broker)
+        self._run("broker_exchange", lambda: super(DenseChecked, self).broker_exchange(
+            brokers, contacts, org, gain, trust_in_broker, trust_in_contact, contact_count), dense)
 
     def scale_knowledge(self, rows: np.ndarray, factor: float) -> None:
         if np.any(self._ka[rows] * factor < self._rebase_below):
@@ -226,7 +242,7 @@ def dense_coverage(model: LockstepModel) -> float:
 
 # Each scenario with the paths it must exercise.
 SCENARIOS = {
-    "led_relay": ({}, ("relax", "scale", "close", "pass_on")),
+    "led_relay": ({}, ("relax", "scale", "broker_exchange")),
     "brokers": ({"share_brokers": 0.6, "broker_contacts_per_week": 10}, ("pass_on_repeated",)),
     "rotating": ({"rotating_meeting": True}, ("close_one_column",)),
     "client_service": ({"purpose": "client_service"}, ("knowledge",)),
