@@ -85,6 +85,12 @@ class AttendanceRule(NamedTuple):
 
 
 @_jit
+def _meeting_hours(base_hours: float, travel_hours: float, in_room: bool) -> float:
+    """Hours a meeting takes a person: ``base_hours``, and the travel if in the room."""
+    return base_hours + travel_hours * (1.0 if in_room else 0.0)
+
+
+@_jit
 def attendance_logit(invited: np.ndarray, in_room: np.ndarray, base_hours: float,
                      travel_hours: float, interval: float, hours_ema: np.ndarray,
                      org: np.ndarray, org_time: np.ndarray, weeks_per_month: float,
@@ -101,8 +107,7 @@ def attendance_logit(invited: np.ndarray, in_room: np.ndarray, base_hours: float
     for x in range(invited.size):
         s = invited[x]
         o = org[s]
-        hours = base_hours + travel_hours * (1.0 if in_room[x] else 0.0)
-        demand = hours / interval + hours_ema[s]
+        demand = _meeting_hours(base_hours, travel_hours, in_room[x]) / interval + hours_ema[s]
         alloc = org_time[o] / weeks_per_month
         overload = (max(0.0, demand / max(alloc, 1e-9) - 1.0) if alloc > 0
                     else rule.overload_cap)
@@ -122,7 +127,7 @@ def attend_meeting(attendees: np.ndarray, in_room: np.ndarray, base_hours: float
     """
     for x in range(attendees.size):
         s = attendees[x]
-        week_hours[s] += base_hours + travel_hours * (1.0 if in_room[x] else 0.0)
+        week_hours[s] += _meeting_hours(base_hours, travel_hours, in_room[x])
         last_attended[s] = now
         week_active[s] = True
 

@@ -64,11 +64,6 @@ def _frozen(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def _unit(x: np.ndarray) -> np.ndarray:
-    """Clip to [0, 1] (np.clip's result, without its per-call overhead on small arrays)."""
-    return np.minimum(np.maximum(x, 0.0), 1.0)
-
-
 class NetworkModel(mesa.Model):
     """A collaboration network of organisations and their representatives.
 
@@ -141,8 +136,8 @@ class NetworkModel(mesa.Model):
         self._next_circle = 0
         self._seat_rule = kernels.SeatRule(
             self._role_bounds, _ROLE_BY_SHARE, self._strength_shares, _LIFTING,
-            p.dialogue_skill_mean,
-            p.dialogue_skill_sd, p.person_sd, 1 - p.structure * p.structure_autonomy_loss,
+            p.dialogue_skill_mean, p.dialogue_skill_sd, p.person_sd,
+            1 - p.structure * p.structure_autonomy_loss,
             p.active_threshold, p.peripheral_threshold, _STATUS_CODES,
             int(OrgKind.RESIDENT_ASSOCIATION), self.n_circles, _NEVER)
         # The attendance and motivation rules' parameters, as their kernels read them.
