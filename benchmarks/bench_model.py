@@ -11,19 +11,23 @@ Measures, in one process:
   :class:`SeededVirusOnNetwork`), and the ratio of the two (the repetitions of
   the contenders are taken in turn, so a slow spell of a shared machine falls
   on all of them);
-* the 1,000-participant cost with ``record_every=4``, and from the difference
-  the cost of one recording;
+* the ratio of the two per repetition as well (a repetition runs each contender once,
+  one after the other, so a slow spell of the machine falls on both): the median and
+  the range of those paired ratios show how much of a ratio is the machine's noise;
+* the cost of one recording (all model reporters) at 1,000 participants, timed
+  directly inside real weeks, and its share of a week;
 * the default run (156 weeks, default parameters): wall time, and peak memory
   measured in a fresh subprocess (tracemalloc peak and the process's peak RSS);
 * optionally (``--profile``) a cProfile of the 1,000-participant case.
 
-Each size is run twice: with default parameters, and with the coordination
-budget scaled with the network (the default budget per participant, capped at
-the parameter's upper bound). With the default 1,500 EUR/month a 1,000-person
-network cannot afford a single meeting (the coordinator reserves coffee and
-travel for everyone invited), collapses within weeks, and then costs little
-per step; the scaled budget keeps it alive and is the representative load.
-The ratio to virus_on_network is given for both.
+Each size is run twice: with default parameters (the model at that size,
+everything else at its default), and with the coordination budget scaled with
+the network (the default budget per participant, capped at the parameter's
+upper bound). With the default 1,500 EUR/month a 1,000-person network cannot
+afford a single meeting (the coordinator reserves coffee and travel for
+everyone invited), collapses within weeks, and then costs little per step; the
+scaled budget keeps it alive, the heavier load of a network that works at that
+size. The ratio to virus_on_network is given for both.
 
 Participants are counted at the start (``n_organisations x
 participants_per_organisation``: 10 x 5, 40 x 5, 200 x 5); the network then
@@ -31,7 +35,7 @@ grows or shrinks.
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_model.py            # full run (a few minutes)
+    .venv/bin/python benchmarks/bench_model.py            # full run (about a minute)
     .venv/bin/python benchmarks/bench_model.py --quick    # fast sanity run
     .venv/bin/python benchmarks/bench_model.py --profile  # add the cProfile top 15
 """
@@ -70,8 +74,6 @@ from model import DEFAULT_STEPS, PARAMETERS, NetworkModel  # noqa: E402
 SIZES: tuple[tuple[int, int], ...] = ((10, 5), (40, 5), (200, 5))
 LARGE = SIZES[-1]
 SEED = 20260101
-SPARSE_RECORDING = 4  # record_every for the reporter-cost comparison
-RECORDING_REPS = 5  # repetitions for that comparison (the fastest counts)
 PROFILE_TOP = 15
 SEED_BOUND = 2**31 - 1
 US_PER_S = 1e6
@@ -146,15 +148,21 @@ def _one_sample(make: Callable[[], object], n_agents: int, cfg: Settings) -> flo
 
 
 def _interleaved(makers: dict[str, Callable[[], object]], n_agents: int, cfg: Settings
-                 ) -> dict[str, float]:
-    """Median microseconds per agent-step of several models, their repetitions taken in
-    turn, so that a slow spell of a shared machine falls on all of them alike.
+                 ) -> dict[str, list[float]]:
+    """Microseconds per agent-step of several models, one sample each per repetition, the
+    repetitions taken in turn, so that a slow spell of a shared machine falls on all of
+    them alike.
     """
     samples: dict[str, list[float]] = {name: [] for name in makers}
     for _ in range(cfg.reps):
         for name, make in makers.items():
             samples[name].append(_one_sample(make, n_agents, cfg))
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return samples
+
+
+def paired_ratios(ours: list[float], theirs: list[float]) -> list[float]:
+    """Ratio of two contenders' samples repetition by repetition (taken one after the other)."""
+    return [a / b for a, b in zip(ours, theirs, strict=True)]
 
 
 def scaled_budget(n_participants: int) -> float:
@@ -182,37 +190,46 @@ def bench_sizes(cfg: Settings) -> list[dict[str, float]]:
             "ours": lambda o=n_orgs, k=per_org: _network(o, k),
             "live": lambda o=n_orgs, k=per_org: _network(o, k, scaled=True),
             "virus": lambda n=n: SeededVirusOnNetwork(num_nodes=n, rng=SEED)}, n, cfg)
-        ours, live, virus = us["ours"], us["live"], us["virus"]
+        ours, live, virus = (statistics.median(us[k]) for k in ("ours", "live", "virus"))
+        pairs = {k: paired_ratios(us[k], us["virus"]) for k in ("ours", "live")}
         rows.append({"participants": n, "organisations": n_orgs, "budget": scaled_budget(n),
                      "model_us": ours, "scaled_us": live, "virus_us": virus,
-                     "ratio": ours / virus, "scaled_ratio": live / virus})
+                     "ratio": ours / virus, "scaled_ratio": live / virus,
+                     **{f"{k}_pairs": v for k, v in pairs.items()}})
     return rows
 
 
 def bench_recording(cfg: Settings) -> dict[str, float]:
-    """Cost at 1,000 participants (scaled budget) recording every week versus every
-    ``SPARSE_RECORDING`` weeks, and from their difference the cost of one recording.
+    """CPU time of one recording (``NetworkModel.record``: every model reporter) at 1,000
+    participants, scaled budget, and its share of a week.
 
     A recording's cost depends on what changed since the previous one (the reporters keep
-    running sums that a recording brings up to date), so it is measured inside real weeks
-    rather than by collecting repeatedly in the same week.
+    running sums that a recording brings up to date), so it is timed inside real weeks: the
+    model instance's ``record`` is wrapped with a CPU-time counter. Median over repetitions.
     """
     n_orgs, per_org = LARGE
-    n = n_orgs * per_org
-    # A recording now costs a few percent of a week, less than the machine's noise between
-    # repetitions: take the fastest of more repetitions of each.
-    reps = max(cfg.reps, RECORDING_REPS)
-    every = _us_per_agent_step(lambda: _network(n_orgs, per_org, True, record_every=1), n, cfg,
-                               reps, min)
-    sparse = _us_per_agent_step(
-        lambda: _network(n_orgs, per_org, True, record_every=SPARSE_RECORDING), n, cfg, reps, min)
-    # Recording every week instead of every k-th adds (k - 1) / k recordings per week.
-    saved_share = (SPARSE_RECORDING - 1) / SPARSE_RECORDING
-    collect_ms = (every - sparse) * n / saved_share / 1e3
-    model = _network(n_orgs, per_org, scaled=True)
-    model.run_for(cfg.warmup + cfg.steps)
-    return {"participants": n, "every_us": every, "sparse_us": sparse, "collect_ms": collect_ms,
-            "active": int(model.active_slots().size)}
+    recording_ms, share = [], []
+    for _ in range(cfg.reps):
+        model = _network(n_orgs, per_org, scaled=True)
+        model.run_for(cfg.warmup)
+        spent = [0.0]
+        record = model.record
+
+        def timed_record(record: Callable[[], None] = record, spent: list[float] = spent
+                         ) -> None:
+            start = time.process_time()
+            record()
+            spent[0] += time.process_time() - start
+
+        model.record = timed_record  # the instance's attribute: step() calls it
+        start = time.process_time()
+        for _ in range(cfg.steps):
+            model.step()
+        week = (time.process_time() - start) / cfg.steps
+        recording_ms.append(spent[0] / cfg.steps * 1e3)
+        share.append(spent[0] / cfg.steps / week)
+    return {"participants": n_orgs * per_org, "recording_ms": statistics.median(recording_ms),
+            "share": statistics.median(share), "active": int(model.active_slots().size)}
 
 
 def bench_default_run(cfg: Settings) -> dict[str, float]:
@@ -297,12 +314,15 @@ def _print_report(cfg: Settings, sizes: list[dict], rec: dict, run: dict) -> Non
     for r in sizes:
         print(f"{r['participants']:>12} {r['organisations']:>5} {r['budget']:>7.0f} "
               f"{r['model_us']:>9.1f} {r['scaled_us']:>8.1f} {r['virus_us']:>7.2f} "
-              f"{r['ratio']:>6.1f}x {r['scaled_ratio']:>6.1f}x")
-    print(f"\nRecording interval at {rec['participants']} participants, scaled budget "
-          f"(us per participant-step)")
-    print(f"  record_every=1: {rec['every_us']:.1f}   record_every={SPARSE_RECORDING}: "
-          f"{rec['sparse_us']:.1f}   one recording (from the difference; {rec['active']} "
-          f"active at the end): {rec['collect_ms']:.2f} ms")
+              f"{r['ratio']:>6.2f}x {r['scaled_ratio']:>6.2f}x")
+    print("\nRatio to virus_on_network repetition by repetition (median, lowest-highest):")
+    for r in sizes:
+        parts = [f"{label} {statistics.median(r[key]):.2f}x ({min(r[key]):.2f}-{max(r[key]):.2f})"
+                 for label, key in (("defaults", "ours_pairs"), ("scaled", "live_pairs"))]
+        print(f"{r['participants']:>12}  " + "   ".join(parts))
+    print(f"\nOne recording (all model reporters) at {rec['participants']} participants, "
+          f"scaled budget: {rec['recording_ms']:.3f} ms CPU, {100 * rec['share']:.1f}% of a "
+          f"week ({rec['active']} active at the end)")
     print(f"\nDefault run ({run['participants']} participants, {run['steps']} steps): "
           f"{run['wall_s']:.2f} s wall ({run['cpu_s']:.2f} s CPU), outcome {run['outcome']}")
     print(f"  peak memory: traced {run['traced_peak_mib']:.1f} MiB, "
