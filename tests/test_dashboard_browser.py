@@ -39,6 +39,12 @@ MIN_INK_SHARE = 0.01
 """Share of an image's pixels that must be non-white for it to count as drawn."""
 MIN_FIGURE_PX = 200
 """Images narrower than this are icons, not figures."""
+FIGURE_COUNT = 3
+"""Figures on the page: the network view and two plots."""
+SHOWN_FIGURES_JS = (
+    "() => Array.from(document.images).filter(i => i.complete && "
+    f"i.naturalWidth >= {MIN_FIGURE_PX})")
+"""The figure images that are drawn now (an image being replaced has no width yet)."""
 
 PAUSE_CHECK_MS = 2000
 """How long a paused model must stay on its week."""
@@ -64,6 +70,16 @@ INK_SHARE_JS = """img => {
 }"""
 
 
+_SERVER_LOG: list[Path] = []
+"""The running dashboard server's log (for failure messages)."""
+
+
+def _server_log_tail(lines: int = 40) -> str:
+    if not _SERVER_LOG or not _SERVER_LOG[0].exists():
+        return "(no server log)"
+    return "\n".join(_SERVER_LOG[0].read_text(errors="replace").splitlines()[-lines:])
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -75,6 +91,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     log_path = tmp_path_factory.mktemp("dashboard") / "server.log"
     env = {**os.environ, "SOLARA_HOME": str(log_path.parent / "solara-home")}
+    _SERVER_LOG[:] = [log_path]
     with log_path.open("w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "verkosto.cli", "dashboard", "--port", str(port)],
@@ -181,31 +198,50 @@ def step(page: Any, times: int = 1) -> None:
 
 def wait_for_new_figures(page: Any, before: list[str]) -> None:
     """Wait until every figure shows a different image than ``before`` (each week redraws all)."""
-    page.wait_for_function(
-        "old => { const now = Array.from(document.images).filter(i => i.complete && "
-        f"i.naturalWidth >= {MIN_FIGURE_PX}); "
-        "return now.length === old.length && now.every((i, k) => i.src !== old[k]); }",
-        arg=before, timeout=UPDATE_TIMEOUT_MS)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            f"old => {{ const now = ({SHOWN_FIGURES_JS})(); "
+            f"return now.length === {FIGURE_COUNT} && now.every(i => !old.includes(i.src)); }}",
+            arg=before, timeout=UPDATE_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        state = page.evaluate(
+            "old => Array.from(document.images).map(i => ({complete: i.complete, "
+            "width: i.naturalWidth, len: i.src.length, was: old.indexOf(i.src)}))", before)
+        pytest.fail(f"figures not all redrawn within {UPDATE_TIMEOUT_MS} ms "
+                    f"(before: {len(before)}; now: {state}; {week_text(page)})\n"
+                    f"server log:\n{_server_log_tail()}")
+
+
+def week_text(page: Any) -> str:
+    return "; ".join(t.strip() for t in page.get_by_text(WEEK).all_inner_texts())
 
 
 def figures(page: Any) -> list[Any]:
-    """The figure images on the page (network first, then the plots)."""
-    page.wait_for_function(
-        f"Array.from(document.images).filter(i => i.complete && i.naturalWidth >= "
-        f"{MIN_FIGURE_PX}).length >= 3", timeout=UPDATE_TIMEOUT_MS)
-    images = page.locator("img").all()
-    return [img for img in images if img.evaluate("i => i.naturalWidth") >= MIN_FIGURE_PX]
+    """The figure images on the page (network first, then the plots), once all are drawn."""
+    page.wait_for_function(f"({SHOWN_FIGURES_JS})().length === {FIGURE_COUNT}",
+                           timeout=UPDATE_TIMEOUT_MS)
+    return [img for img in page.locator("img").all()
+            if img.evaluate("i => i.complete ? i.naturalWidth : 0") >= MIN_FIGURE_PX]
 
 
 def figure_sources(page: Any) -> list[str]:
-    return [img.get_attribute("src") or "" for img in figures(page)]
+    """The figures' sources, read in one go once all of them are drawn (a figure being
+    replaced at that moment would otherwise be missed or read half-way).
+    """
+    handle = page.wait_for_function(
+        f"() => {{ const now = ({SHOWN_FIGURES_JS})(); "
+        f"return now.length === {FIGURE_COUNT} ? now.map(i => i.src) : null; }}",
+        timeout=UPDATE_TIMEOUT_MS)
+    return handle.json_value()
 
 
 def test_page_loads_offline_and_draws(browser: Any, server_url: str) -> None:
     context, page, log = open_dashboard(browser, server_url)
     try:
         images = figures(page)
-        assert len(images) >= 3, "expected the network view and two plots"
+        assert len(images) == FIGURE_COUNT, "expected the network view and two plots"
         for img in images:
             ink = img.evaluate(INK_SHARE_JS)
             assert ink > MIN_INK_SHARE, f"figure looks blank (ink share {ink:.4f})"
