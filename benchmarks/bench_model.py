@@ -8,12 +8,10 @@ Measures, in one process:
   the median removes timing noise only);
 * the same for Mesa's shipped ``mesa.examples.basic.virus_on_network`` at the
   same numbers of agents, with its random graph made seeded (see
-  :class:`SeededVirusOnNetwork`), and the ratio of the two (the repetitions of
+  :class:`SeededVirusOnNetwork`), and the ratio of the two. The repetitions of
   the contenders are taken in turn, so a slow spell of a shared machine falls
-  on all of them);
-* the ratio of the two per repetition as well (a repetition runs each contender once,
-  one after the other, so a slow spell of the machine falls on both): the median and
-  the range of those paired ratios show how much of a ratio is the machine's noise;
+  on all of them; the ratio is also given repetition by repetition (median and
+  range), which shows how much of it is the machine's noise;
 * the cost of one recording (all model reporters) at 1,000 participants, timed
   directly inside real weeks, and its share of a week;
 * the default run (156 weeks, default parameters): wall time, and peak memory
@@ -124,20 +122,12 @@ def _module_attr(module: object, name: str, value: object) -> Iterator[None]:
         setattr(module, name, saved)
 
 
-def _us_per_agent_step(make: Callable[[], object], n_agents: int, cfg: Settings,
-                       reps: int | None = None, stat: Callable[[list[float]], float] = statistics.median
-                       ) -> float:
-    """CPU microseconds per agent-step after a warm-up, over repetitions (their median, or
-    ``stat``).
+def _one_sample(make: Callable[[], object], n_agents: int, cfg: Settings) -> float:
+    """CPU microseconds per agent-step of one fresh run, timed after its warm-up.
 
     CPU time of this process (``time.process_time``), so that other work on a
     shared machine inflates the numbers less than wall time would.
     """
-    return stat([_one_sample(make, n_agents, cfg) for _ in range(reps or cfg.reps)])
-
-
-def _one_sample(make: Callable[[], object], n_agents: int, cfg: Settings) -> float:
-    """CPU microseconds per agent-step of one fresh run, timed after its warm-up."""
     model = make()
     for _ in range(cfg.warmup):
         model.step()
