@@ -20,6 +20,7 @@ status 2 before anything is run or written.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import enum
@@ -28,7 +29,7 @@ import itertools
 import json
 import math
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -37,6 +38,7 @@ from typing import Any
 import numpy as np
 
 import scenarios
+from experiments.jsonable import jsonable
 from model import DEFAULT_STEPS, Outcome, Params
 from model.params import PARAMETERS, ParameterError, coerce
 
@@ -202,7 +204,7 @@ class SweepSpec:
             sample = {"method": self.sample.method.value, "n": self.sample.n,
                       "bounds": {k: list(v) for k, v in self.sample.bounds.items()},
                       "levels": self.sample.levels}
-        return _jsonable({
+        return jsonable({
             "base": self.base, "base_params": self.base_params.flat(), "seed": self.seed,
             "replications": self.replications, "steps": self.steps,
             "record_every": self.record_every, "timeseries": self.timeseries,
@@ -269,18 +271,6 @@ def _as_declared(name: str, x: float) -> Any:
     if info.type is int:
         return int(min(max(round(float(x)), info.low), info.high))
     return float(x)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 # ---------------------------------------------------------------------- loading
@@ -350,40 +340,55 @@ def spec_from_dict(data: Mapping[str, Any], source: str = "<dict>",
     Raises:
         SpecError: An unknown key or a bad value; the message names both.
     """
-    _check_keys(source, "", data, TOP_KEYS)
-    base = _get(source, data, "base", str, DEFAULT_BASE)
-    seed = _get_int(source, data, "seed", None, low=0)
-    replications = _get_int(source, data, "replications", 1, low=1)
-    steps = _get_int(source, data, "steps", DEFAULT_STEPS, low=1)
-    timeseries = _get(source, data, "timeseries", bool, True)
-    title = _get(source, data, "title", str, "")
-    description = _get(source, data, "description", str, "")
-    claims = tuple(_get_str_list(source, data, "claims", []))
+    problems = _Problems(source)
+    with problems.check():
+        _check_keys(source, "", data, TOP_KEYS)
+    base = problems.get(lambda: _get(source, data, "base", str, DEFAULT_BASE), DEFAULT_BASE)
+    seed = problems.get(lambda: _get_int(source, data, "seed", None, low=0), 0)
+    replications = problems.get(lambda: _get_int(source, data, "replications", 1, low=1), 1)
+    steps = problems.get(lambda: _get_int(source, data, "steps", DEFAULT_STEPS, low=1),
+                         DEFAULT_STEPS)
+    timeseries = problems.get(lambda: _get(source, data, "timeseries", bool, True), True)
+    title = problems.get(lambda: _get(source, data, "title", str, ""), "")
+    description = problems.get(lambda: _get(source, data, "description", str, ""), "")
+    claims = tuple(problems.get(lambda: _get_str_list(source, data, "claims", []), []))
     for claim in claims:
         match = scenarios.CLAIM_PATTERN.fullmatch(claim)
         if match is None or not 1 <= int(match.group(1)) <= scenarios.CLAIM_COUNT:
-            raise SpecError(f"{source}: claims: {claim!r} is not a claim id (S1 to "
-                            f"S{scenarios.CLAIM_COUNT}, e.g. \"S25\" or \"S14a\")")
+            problems.add(f"{source}: claims: {claim!r} is not a claim id (S1 to "
+                         f"S{scenarios.CLAIM_COUNT}, e.g. \"S25\" or \"S14a\")")
 
-    base_params = _load_base(source, base, base_dir)
-    fixed = _table(source, data, "set")
-    fixed = {k: _coerce(source, f"set.{k}", k, v) for k, v in fixed.items()}
+    base_params = problems.get(lambda: _load_base(source, base, base_dir), None)
+    if base_params is None:
+        base_params = Params()
+    raw_fixed = problems.get(lambda: _table(source, data, "set"), {})
+    fixed = {}
+    for k, v in raw_fixed.items():
+        with problems.check():
+            fixed[k] = _coerce(source, f"set.{k}", k, v)
     # The recording interval is the model's own parameter; the spec key wins over [set].
     default_every = fixed.get("record_every", base_params.record_every)
-    record_every = _get_int(source, data, "record_every", default_every, low=1)
-    fixed["record_every"] = _coerce(source, "record_every", "record_every", record_every)
+    record_every = problems.get(
+        lambda: _get_int(source, data, "record_every", default_every, low=1), default_every)
+    with problems.check():
+        fixed["record_every"] = _coerce(source, "record_every", "record_every", record_every)
     try:
         base_params = base_params.replace(**fixed)
     except ParameterError as error:
-        raise SpecError(f"{source}: [set]: {error}") from None
+        problems.add(f"{source}: [set]: {error}")
 
-    grid = _parse_grid(source, _table(source, data, "grid"), fixed)
-    sample = _parse_sample(source, data.get("sample"), fixed)
+    grid = problems.get(lambda: _parse_grid(source, _table(source, data, "grid"), fixed,
+                                            problems), {})
+    sample = problems.get(lambda: _parse_sample(source, data.get("sample"), fixed), None)
     if grid and sample is not None:
-        raise SpecError(f"{source}: give either [grid] or [sample], not both")
-    outcomes = tuple(_get_str_list(source, data, "outcomes", list(DEFAULT_OUTCOMES)))
+        problems.add(f"{source}: give either [grid] or [sample], not both")
+    outcomes = tuple(problems.get(
+        lambda: _get_str_list(source, data, "outcomes", list(DEFAULT_OUTCOMES)),
+        list(DEFAULT_OUTCOMES)))
     for name in outcomes:
-        _check_outcome(source, name)
+        with problems.check():
+            _check_outcome(source, name)
+    problems.raise_any()
 
     spec = SweepSpec(base=base, base_params=base_params, seed=seed, replications=replications,
                      steps=steps, record_every=record_every, timeseries=timeseries,
@@ -405,13 +410,55 @@ def _load_base(source: str, base: str, base_dir: Path | None) -> Params:
 
 
 def _check_keys(source: str, where: str, data: Mapping[str, Any], allowed: Sequence[str]) -> None:
+    found = []
     for key in data:
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            place = f"[{where}] " if where else ""
-            raise SpecError(f"{source}: unknown key {place}'{key}'{hint} "
-                            f"(allowed: {', '.join(allowed)})")
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            found.append(f"'{key}'{hint}")
+    if found:
+        place = f"[{where}] " if where else ""
+        word = "key" if len(found) == 1 else "keys"
+        raise SpecError(f"{source}: unknown {word} {place}{', '.join(found)} "
+                        f"(allowed: {', '.join(allowed)})")
+
+
+class _Problems:
+    """Collects every mistake of a spec, so that one message names them all."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.messages: list[str] = []
+
+    def add(self, message: str) -> None:
+        """Record one mistake (its ``source:`` prefix is dropped; the message adds it once)."""
+        text = message.removeprefix(f"{self.source}: ")
+        if text not in self.messages:
+            self.messages.append(text)
+
+    @contextlib.contextmanager
+    def check(self) -> Iterator[None]:
+        """Record a :class:`SpecError` raised inside the block instead of stopping."""
+        try:
+            yield
+        except SpecError as error:
+            self.add(str(error))
+
+    def get(self, read: Callable[[], Any], fallback: Any) -> Any:
+        """``read()``, or ``fallback`` after recording the mistake it raised."""
+        try:
+            return read()
+        except SpecError as error:
+            self.add(str(error))
+            return fallback
+
+    def raise_any(self) -> None:
+        """Raise one :class:`SpecError` naming every mistake recorded, if any."""
+        if len(self.messages) == 1:
+            raise SpecError(f"{self.source}: {self.messages[0]}")
+        if self.messages:
+            listed = "; ".join(f"({k}) {m}" for k, m in enumerate(self.messages, start=1))
+            raise SpecError(f"{self.source}: {len(self.messages)} mistakes: {listed}")
 
 
 def _get(source: str, data: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
@@ -467,19 +514,29 @@ def _check_variable(source: str, where: str, key: str, fixed: Mapping[str, Any],
                         "over bounds; vary it in a [grid] instead")
 
 
-def _parse_grid(source: str, table: Mapping[str, Any], fixed: Mapping[str, Any]) -> dict:
+def _parse_grid(source: str, table: Mapping[str, Any], fixed: Mapping[str, Any],
+                problems: _Problems | None = None) -> dict:
     grid: dict[str, list[Any]] = {}
     for key, values in table.items():
-        where = f"grid.{key}"
-        _check_variable(source, where, key, fixed, numeric=False)
-        if not isinstance(values, list) or not values:
-            raise SpecError(f"{source}: {where} = {values!r}: expected a non-empty list of "
-                            "values")
-        coerced = [_coerce(source, where, key, v) for v in values]
-        if len(set(coerced)) != len(coerced):
-            raise SpecError(f"{source}: {where} = {values!r}: values repeat")
-        grid[key] = [_jsonable(v) for v in coerced]
+        try:
+            grid[key] = _grid_values(source, key, values, fixed)
+        except SpecError as error:
+            if problems is None:
+                raise
+            problems.add(str(error))
     return grid
+
+
+def _grid_values(source: str, key: str, values: Any, fixed: Mapping[str, Any]) -> list[Any]:
+    where = f"grid.{key}"
+    _check_variable(source, where, key, fixed, numeric=False)
+    if not isinstance(values, list) or not values:
+        raise SpecError(f"{source}: {where} = {values!r}: expected a non-empty list of "
+                        "values")
+    coerced = [_coerce(source, where, key, v) for v in values]
+    if len(set(coerced)) != len(coerced):
+        raise SpecError(f"{source}: {where} = {values!r}: values repeat")
+    return [jsonable(v) for v in coerced]
 
 
 def _parse_sample(source: str, table: Any, fixed: Mapping[str, Any]) -> SampleSpec | None:

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from verkosto.argtypes import DEFAULT_WORKERS, number
+from verkosto.argtypes import DEFAULT_WORKERS, OPEN_PROBABILITY, number
 from verkosto.errors import InputError
 
 DEFAULT_OUT = Path("out") / "budget"
@@ -50,10 +50,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("scenario", metavar="SCENARIO",
                         help="scenario name (see 'verkosto scenarios') or path to a TOML file")
     parser.add_argument("--target", required=True, metavar="P",
-                        type=number(0.0, 1.0, open_low=True, open_high=True),
+                        type=OPEN_PROBABILITY,
                         help="target probability of thriving, between 0 and 1 (e.g. 0.8)")
     parser.add_argument("--confidence", metavar="C", default=d.BUDGET_CONFIDENCE,
-                        type=number(0.5, 1.0, open_low=True, open_high=True),
+                        type=number(0.5, 1.0, open_low=True, open_high=True, probability=True),
                         help="one-sided confidence that the target is reached "
                              f"(default {d.BUDGET_CONFIDENCE:g})")
     parser.add_argument("--replications", metavar="N", default=d.BUDGET_REPLICATIONS,

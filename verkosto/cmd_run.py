@@ -536,24 +536,9 @@ def summarise(request: RunRequest, model: NetworkModel, frame: pd.DataFrame) -> 
         "params": request.params.flat(),
         "files": list(OUTPUT_FILES),
     }
-    return _jsonable(summary)
+    from experiments.jsonable import jsonable
 
-
-def _jsonable(value: Any) -> Any:
-    """Convert numpy scalars, enums, tuples and paths to JSON types; NaN becomes null."""
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item") and callable(value.item):  # numpy scalar
-        value = value.item()
-    if hasattr(value, "value") and not isinstance(value, str | int | float | bool):  # enum
-        value = value.value
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
+    return jsonable(summary)
 
 
 def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
