@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.intervals import OUTCOME_ORDER
+from analysis.text import plural
 from analysis.tipping import MAX_DISTINCT, TippingPoint
 from model import PARAMETERS
 
@@ -76,6 +78,10 @@ REPORTER_LABELS: dict[str, str] = {
 """Plain-language axis labels of the model reporters."""
 
 
+LABEL_WIDTH = 46
+"""Characters per line of a wrapped axis label (long labels wrap rather than being cut off)."""
+
+
 def parameter_label(name: str) -> str:
     """A parameter's plain-language description and unit, from its declaration."""
     info = PARAMETERS.get(name)
@@ -83,6 +89,19 @@ def parameter_label(name: str) -> str:
         return name.replace("_", " ")
     unit = f" ({info.unit})" if info.unit and info.unit not in ("flag", "") else ""
     return f"{info.doc}{unit}"
+
+
+def parameter_heading(name: str) -> str:
+    """A table column heading for a parameter: its name and unit (``facilitation (0-1)``)."""
+    info = PARAMETERS.get(name)
+    if info is None or not info.unit or info.unit == "flag":
+        return name
+    return f"{name} ({info.unit})"
+
+
+def axis_label(name: str, width: int = LABEL_WIDTH) -> str:
+    """A parameter's axis label, wrapped onto lines of at most ``width`` characters."""
+    return textwrap.fill(parameter_label(name), width)
 
 
 def reporter_label(name: str) -> str:
@@ -164,7 +183,7 @@ def timeseries_bands(timeseries: pd.DataFrame, groups: Mapping[object, str] | pd
             runs = part["run_id"].nunique()
             ax.fill_between(q.index, q[QUARTILES[0]], q[QUARTILES[2]], color=colour,
                             alpha=BAND_ALPHA, linewidth=0)
-            ax.plot(q.index, q[QUARTILES[1]], color=colour, label=f"{label} ({runs} runs)")
+            ax.plot(q.index, q[QUARTILES[1]], color=colour, label=f"{label} ({plural(runs, 'run')})")
         ax.set_title(reporter_label(rep), fontsize="medium")
         ax.set_xlabel("week")
         ax.grid(alpha=0.3)
@@ -231,8 +250,8 @@ def probability_curve_figure(curve: pd.DataFrame, parameter: str, outcome: str =
                        label=f"tipping point ≈ {tipping.estimate:.3g}")
         if tipping.low is not None and tipping.high is not None:
             ax.axvspan(tipping.low, tipping.high, color="black", alpha=0.07)
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel(parameter_label(parameter))
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(axis_label(parameter))
     ax.set_ylabel(f"probability of {outcome}")
     ax.set_title(f"Chance that the network ends {outcome}, by {parameter}", fontsize="medium")
     ax.legend(fontsize="small")
@@ -240,7 +259,7 @@ def probability_curve_figure(curve: pd.DataFrame, parameter: str, outcome: str =
     return fig
 
 
-def _axis_groups(values: pd.Series, bins: int) -> tuple[pd.Series, list[str]]:
+def axis_groups(values: pd.Series, bins: int) -> tuple[pd.Series, list[str]]:
     """Group labels along one heatmap axis: values as they are, or quantile bins."""
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values) \
             and values.nunique() > MAX_DISTINCT:
@@ -256,8 +275,8 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, interesting: np.ndarray | pd.Se
             outcome: str = "thriving", bins: int = HEATMAP_BINS) -> Figure:
     """Probability of an outcome over two parameters (cells annotated with share and runs)."""
     hit = np.asarray(interesting, dtype=bool)
-    gx, lx = _axis_groups(frame[x], bins)
-    gy, ly = _axis_groups(frame[y], bins)
+    gx, lx = axis_groups(frame[x], bins)
+    gy, ly = axis_groups(frame[y], bins)
     k = np.zeros((len(ly), len(lx)))
     n = np.zeros_like(k)
     np.add.at(k, (gy.to_numpy(), gx.to_numpy()), hit)
@@ -274,8 +293,8 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, interesting: np.ndarray | pd.Se
                     fontsize="x-small")
     ax.set_xticks(range(len(lx)), lx, rotation=30, ha="right", fontsize="small")
     ax.set_yticks(range(len(ly)), ly, fontsize="small")
-    ax.set_xlabel(parameter_label(x))
-    ax.set_ylabel(parameter_label(y))
+    ax.set_xlabel(axis_label(x))
+    ax.set_ylabel(axis_label(y, width=LABEL_WIDTH * 2 // 3))
     fig.colorbar(im, ax=ax, label=f"probability of {outcome}")
     ax.set_title(f"Chance of {outcome} over {x} and {y}\n(share of runs; runs in brackets)",
                  fontsize="medium")
