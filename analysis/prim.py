@@ -168,8 +168,12 @@ def trajectory_figure(result: PrimResult) -> Figure:
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("coverage: share of the runs with the outcome inside the box")
     ax.set_ylabel("density: share of the box's runs\nwith the outcome")
+    from matplotlib.ticker import MaxNLocator
+
     bar = fig.colorbar(points, ax=ax)
     bar.set_label("parameters restricted")
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
     ax.legend(loc="lower left", fontsize="small")
     ax.grid(alpha=0.3)
     ax.set_title(f"PRIM peeling trajectory for {result.outcome}", fontsize="medium")

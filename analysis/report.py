@@ -185,6 +185,10 @@ def _name(parameter: str) -> str:
     return f"{doc} ({parameter})"
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _with_unit(parameter: str, value: float) -> str:
     unit = _unit(parameter)
     text = number(value)
@@ -285,7 +289,7 @@ class ReportBuilder:
         if len(imp) and imp["total"].notna().any():
             gap = imp[(imp["total"] - imp["first_order"].clip(lower=0)) >= INTERACTION_GAP]
             for _, r in gap.iterrows():
-                out.append(f"{_name(r['parameter'])} matters more in combination than alone: "
+                out.append(f"{_capital(_name(r['parameter']))} matters more in combination than alone: "
                            f"its total-order index is {r['total']:.2f} against a first-order "
                            f"index of {max(0.0, r['first_order']):.2f}, so its effect depends "
                            "on the other parameters.")
@@ -373,7 +377,7 @@ class ReportBuilder:
         levers = []
         for _, r in self.importance.head(STRONGEST_LEVERS).iterrows():
             p = r["parameter"]
-            text = f"{_name(p)}"
+            text = f"{_capital(_name(p))}"
             if p in self.numeric:
                 curve = probability_curve(self.ok, p, self.thriving, self.confidence)
                 first, last = curve.iloc[0], curve.iloc[-1]
