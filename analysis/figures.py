@@ -363,7 +363,7 @@ def _budget_panel(ax: object, data: pd.DataFrame, target: float, answer: float |
 
 
 def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
-                  confidence: float) -> Figure:
+                  confidence: float, dips: Sequence[Mapping[str, float]] = ()) -> Figure:
     """Probability of thriving against the monthly coordination budget, as searched.
 
     When the answer lies low in the searched range, a second panel shows the
@@ -375,6 +375,8 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
         target: The target probability.
         answer: The smallest budget found (None if unreachable).
         confidence: Confidence of the one-sided decision.
+        dips: Where the estimate falls as the budget rises
+            (:func:`analysis.budget.estimate_dips`); the title says so.
     """
     data = curve.sort_values("budget_eur")
     top = float(data["budget_eur"].max()) if len(data) else 0.0
@@ -392,7 +394,11 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", fontsize="small",
                ncols=min(4, len(labels)))
+    note = ""
+    if dips:
+        falls = ", ".join(f"{d['from_eur']:,.0f} to {d['to_eur']:,.0f}" for d in dips)
+        note = f"\nnot monotone: the estimate falls between {falls} EUR/month"
     fig.suptitle(f"Probability of thriving against budget (target reached with {confidence:.0%} "
-                 "confidence)\nwhiskers: one-sided bounds; grey numbers: runs",
+                 f"confidence)\nwhiskers: one-sided bounds; grey numbers: runs{note}",
                  fontsize="medium")
     return fig
