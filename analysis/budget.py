@@ -545,8 +545,8 @@ def budget_table(result: BudgetResult) -> pd.DataFrame:
     Columns: ``budget_eur_per_month``, ``stage``, ``runs``, ``thriving``,
     ``p_thriving``, ``p_lower_bound``, ``p_upper_bound`` (one-sided bounds),
     ``decision``, then the mean cost of the runs at that budget: each spending
-    item (the coordinator's wage as ``coordinator_pay``) and the total in EUR per year, ``coordinator_hours_per_week``,
-    ``coordinator_fte``, ``participant_hours_per_week`` and
+    item (the coordinator's wage as ``coordinator_pay``) and the total in EUR per
+    year, ``coordinator_hours_per_week``, ``coordinator_fte``, ``participant_hours_per_week`` and
     ``participant_cost_eur_per_year`` (the organisations' hidden cost).
     """
     rows = []
