@@ -77,6 +77,11 @@ REPORTER_LABELS: dict[str, str] = {
 }
 """Plain-language axis labels of the model reporters."""
 
+UNIT_REPORTERS = frozenset({"active_share", "mean_familiarity", "mean_trust", "mean_commitment",
+                            "mean_commitment_all", "trust_density", "largest_component_share",
+                            "knowledge_coverage", "goal_progress"})
+"""Reporters on a 0-1 scale: their axes run from 0 to 1, so that small gaps are not magnified."""
+
 
 LABEL_WIDTH = 46
 """Characters per line of a wrapped axis label (long labels wrap rather than being cut off)."""
@@ -185,6 +190,10 @@ def timeseries_bands(timeseries: pd.DataFrame, groups: Mapping[object, str] | pd
                             alpha=BAND_ALPHA, linewidth=0)
             ax.plot(q.index, q[QUARTILES[1]], color=colour, label=f"{label} ({plural(runs, 'run')})")
         ax.set_title(reporter_label(rep), fontsize="medium")
+        if rep in UNIT_REPORTERS:
+            ax.set_ylim(0.0, 1.02)
+        else:
+            ax.set_ylim(bottom=0.0)
         ax.set_xlabel("week")
         ax.grid(alpha=0.3)
     if reporters and order:

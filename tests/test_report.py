@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.compare import compare
 from analysis.report import FIGURE_DIR, SECTION_TITLES, write_report
-from model import Params
+from model import Outcome, Params
 from verkosto import cli
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -237,8 +238,8 @@ coordination_budget_eur = [0.0, 1500.0]
 
 
 # --------------------------------------------------------------------------- compare
-def _scenario(path: Path, budget: float) -> Path:
-    path.write_text(f"""title = "{path.stem}"
+def _scenario(path: Path, budget: float, title: str | None = None) -> Path:
+    path.write_text(f"""title = "{title or path.stem}"
 [params]
 n_organisations = 3
 participants_per_organisation = 3
@@ -259,12 +260,43 @@ def test_compare_puts_scenarios_side_by_side(tmp_path, capsys):
     table = pd.read_csv(out / "compare_outcomes.csv")
     assert list(dict.fromkeys(table["scenario"])) == ["none", "rich"]
     assert table.groupby("scenario")["count"].sum().to_dict() == {"none": 3, "rich": 3}
-    assert len(table) == 2 * 5
+    assert len(table) == 2 * len(Outcome)  # every class, even those no run reached
+    # Each difference from the first scenario, with its Newcombe interval.
+    rich = table[table["scenario"] == "rich"].set_index("outcome")
+    none = table[table["scenario"] == "none"].set_index("outcome")
+    assert (table["reference"] == "none").all() and none["diff"].isna().all()
+    assert np.allclose(rich["diff"], rich["probability"] - none["probability"])
+    assert ((rich["diff_low"] <= rich["diff"]) & (rich["diff"] <= rich["diff_high"])).all()
+    assert "Differences from 'none'" in text and "Newcombe" in text
+    measures = pd.read_csv(out / "compare_measures.csv")
+    assert {"measure", "median", "diff_median", "diff_low", "diff_high"} <= set(measures.columns)
     series = pd.read_parquet(out / "compare_timeseries.parquet")
     assert series["run_id"].nunique() == 6 and series["step"].max() == 20
     for stem in ("compare_outcomes", "compare_timeseries"):
         assert (out / f"{stem}.png").read_bytes()[:8] == PNG_MAGIC
         assert (out / f"{stem}.svg").exists()
+
+
+def test_compare_labels_by_title_takes_set_and_draws_shares_from_0(tmp_path, capsys):
+    a = _scenario(tmp_path / "a.toml", 0.0, title="Without money")
+    b = _scenario(tmp_path / "b.toml", 3000.0, title="With money")
+    out = tmp_path / "cmp"
+    assert cli.main(["compare", str(a), str(b), "--replications", "2", "--steps", "6",
+                     "--workers", "1", "--out", str(out), "--set", "facilitation=0.9"]) == 0
+    assert "with facilitation=0.9" in capsys.readouterr().out
+    table = pd.read_csv(out / "compare_outcomes.csv")
+    assert list(dict.fromkeys(table["scenario"])) == ["Without money", "With money"]
+    assert cli.main(["compare", str(a), str(b), "--out", str(tmp_path / "o"),
+                     "--set", "facilitation=3"]) == 2
+    assert "facilitation" in capsys.readouterr().err and not (tmp_path / "o").exists()
+    result = compare({"x": Params.from_flat(**TINY),
+                      "y": Params.from_flat(**TINY, facilitation=0.9)}, 2, 6, 1)
+    fig = result.timeseries_figure()
+    for ax in fig.axes:
+        if ax.get_visible() and ax.get_title():
+            assert ax.get_ylim()[0] == 0.0, ax.get_title()
+            if "(0-1)" in ax.get_title() or "Share" in ax.get_title():
+                assert ax.get_ylim()[1] <= 1.05
 
 
 @pytest.mark.parametrize(("argv", "message"), [
