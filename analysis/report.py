@@ -192,7 +192,16 @@ def _capital(text: str) -> str:
 def _with_unit(parameter: str, value: float) -> str:
     unit = _unit(parameter)
     text = number(value)
-    return f"{text} {unit}" if unit and unit not in ("0-1", "share", "probability") else text
+    if not unit or unit in ("0-1", "share", "probability") or unit.startswith("level"):
+        return text
+    if text == "1" and unit in ("weeks", "people", "rounds", "contacts", "organisations"):
+        unit = {"people": "person"}.get(unit, unit.removesuffix("s"))
+    return f"{text} {unit}"
+
+
+def _points(difference: float) -> str:
+    """A difference of two probabilities in percentage points (``+35 points``)."""
+    return f"{100 * difference:+.0f} percentage points"
 
 
 def _index_text(row: pd.Series) -> str:
@@ -332,10 +341,10 @@ class ReportBuilder:
         if spread < INTERACTION_SPREAD:
             return None
         return spread, (
-            f"The heatmap shows an interaction: raising {_name(a)} from {la[lo]} to {la[hi]} "
-            f"changes P(thriving) by {effects[small]:+.0%} when {b} is {lb[small]} but by "
-            f"{effects[large]:+.0%} when {b} is {lb[large]}; a first-order index alone would "
-            "miss this.")
+            f"The heatmap's cells show an interaction: raising {_name(a)} from {la[lo]} to "
+            f"{la[hi]} changes P(thriving) by {_points(effects[small])} when {b} is "
+            f"{lb[small]} but by {_points(effects[large])} when {b} is {lb[large]}; a "
+            "first-order index alone would miss this.")
 
     def sections(self) -> list[Section]:
         """All sections, in :data:`SECTION_TITLES` order."""
@@ -500,9 +509,11 @@ class ReportBuilder:
                                title=f"How the networks developed over time, by {by}")
         s.figure("timeseries", f"Main time series by {by}: median and interquartile band.", fig)
 
-    def _curves(self, limit: int | None = MAX_PARAMETER_FIGURES) -> dict[str, pd.DataFrame]:
-        """P(thriving) curves of the numeric parameters, most important first."""
-        chosen = self.ranked_numeric if limit is None else self.ranked_numeric[:limit]
+    def _curves(self, every: bool = False) -> dict[str, pd.DataFrame]:
+        """P(thriving) curves of the numeric parameters, most important first (at most
+        :data:`MAX_PARAMETER_FIGURES` unless ``every``).
+        """
+        chosen = self.ranked_numeric if every else self.ranked_numeric[:MAX_PARAMETER_FIGURES]
         return {p: probability_curve(self.ok, p, self.thriving, self.confidence)
                 for p in chosen}
 
@@ -588,7 +599,7 @@ class ReportBuilder:
             s.text("No numeric parameter was varied.")
             return
         rows = []
-        for p, curve in self._curves(limit=None).items():
+        for p, curve in self._curves(every=True).items():
             tp = tipping_point(curve, p, self.level)
             low, high = curve["probability"].min(), curve["probability"].max()
             if tp.estimate is None:

@@ -315,3 +315,68 @@ def test_compare_bad_option_exits_2(capsys):
         cli.main(["compare", "default", "no_coordination", "--replications", "1"])
     assert exit_info.value.code == 2
     assert "at least 2" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------- findings and ranking
+LEVERS = ("structure", "meeting_interval_weeks", "time_allocation_hours",
+          "coordination_budget_eur")
+"""Four levers; only the last two, listed last, decide (and only together)."""
+
+
+def _late_levers_sweep(root: Path) -> None:
+    """A replicated grid where thriving needs both working time and money (an interaction)."""
+    rows = []
+    grid = [(s, m, t, b) for s in (0.2, 0.6) for m in (2, 8) for t in (0.0, 8.0)
+            for b in (0.0, 1500.0)]
+    rng = np.random.default_rng(3)
+    for point, (s, m, t, b) in enumerate(grid):
+        for rep in range(4):
+            thrives = t > 0 and b > 0
+            outcome = "thriving" if thrives else ("smouldering" if t > 0 else
+                                                  str(rng.choice(["faded", "fading"])))
+            rows.append({"run_id": len(rows), "point": point, "replication": rep,
+                         "seed": 7 + len(rows), "structure": s, "meeting_interval_weeks": m,
+                         "time_allocation_hours": t, "coordination_budget_eur": b,
+                         "status": "ok", "error": None, "outcome": outcome, "steps_run": 10,
+                         "active_share": 0.8 if thrives else 0.1, "wall_time_s": 0.1})
+    (root / "runs").mkdir(parents=True)
+    pd.DataFrame(rows).to_parquet(root / "runs" / "part-000000.parquet")
+    (root / "manifest.json").write_text(json.dumps({"spec_hash": "feed", "spec": {
+        "title": "Decisive levers last", "base": "default", "replications": 4, "steps": 10,
+        "seed": 1}}))
+
+
+def test_report_ranks_decisive_levers_that_come_last(tmp_path, monkeypatch):
+    import analysis.report as report
+
+    root = tmp_path / "late"
+    _late_levers_sweep(root)
+    monkeypatch.setattr(report, "MAX_PARAMETER_FIGURES", 2)
+    write_report(root, reruns=0, network_figures=False)
+    md = (root / "report.md").read_text(encoding="utf-8")
+    findings = md.split("## Findings", 1)[1].split("## The question", 1)[0]
+    levers = findings.split("**Strongest levers**", 1)[1].split("\n", 1)[0]
+    # The two decisive levers are named first, with their units, before any other.
+    first_two = levers.split(";")[:2]
+    assert any("(time_allocation_hours)" in x for x in first_two)
+    assert any("(coordination_budget_eur)" in x for x in first_two)
+    assert "h/person/month" in levers and "EUR/month" in levers
+    assert "structure" not in levers.split(";")[0] + levers.split(";")[1]
+    # They need each other: the findings say so (total-order index or the heatmap's cells).
+    assert "**Interactions.**" in findings and "No strong interaction" not in findings
+    # Figures and the heatmap are of those two; the others are named as left out.
+    figures = {p.stem for p in (root / FIGURE_DIR).glob("*.png")}
+    assert {"thriving_by_time_allocation_hours", "thriving_by_coordination_budget_eur"} <= figures
+    assert "thriving_by_structure" not in figures
+    assert "left out as less influential: meeting_interval_weeks, structure" in md \
+        or "left out as less influential: structure, meeting_interval_weeks" in md
+    heat = next(line for line in md.splitlines() if line.startswith("Share of runs thriving"))
+    assert "time_allocation_hours" in heat and "coordination_budget_eur" in heat
+    # Every outcome class has a column in the per-cell table, derived from the model's enum.
+    header = next(line for line in md.splitlines() if line.startswith("| structure (0-1) |"))
+    for outcome in Outcome:
+        assert f"P({outcome.value})" in header
+    # The evaluation is per outcome, never pooled: one column per outcome that occurred.
+    evaluation = md.split("## Evaluation (S33, S34)", 1)[1].split("\n## ", 1)[0]
+    head = next(line for line in evaluation.splitlines() if line.startswith("| section |"))
+    assert "thriving (" in head and "smouldering (" in head and "faded (" in head

@@ -136,7 +136,12 @@ def _sensitivity(args: argparse.Namespace) -> int:
         return EXIT_RUNS_FAILED
     if isinstance(result, int):
         return result
+    from experiments.sensitivity import CLIP_NOTE, ranking_text
+
     print(result.sweep.line())
+    print(ranking_text(result.indices))
+    if result.indices["clipped"].any():
+        print(f"note: {CLIP_NOTE}")
     tables = " and ".join(str(p) for p in result.table_paths)
     failed = f"; {result.sweep.failed} runs failed" if result.sweep.failed else ""
     print(f"sensitivity: indices in {tables}, figure {result.figure_path}{failed}")
