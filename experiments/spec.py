@@ -20,12 +20,13 @@ status 2 before anything is run or written.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import difflib
 import enum
+import functools
 import hashlib
-import itertools
 import json
 import math
 import tomllib
@@ -55,6 +56,8 @@ TOP_KEYS = ("title", "description", "claims", "base", "seed", "replications", "s
 SAMPLE_KEYS = ("method", "n", "parameters", "bounds", "levels")
 #: Keys that describe a spec but do not change its results (left out of its hash).
 DESCRIPTIVE_KEYS = ("title", "description", "claims")
+#: How run ids map to points and replications (part of the spec hash; see SweepSpec.run).
+RUN_ORDER = "replication-major, coarse-to-fine grid"
 #: Prefix of the measure that counts an outcome class (``p_thriving``).
 OUTCOME_SHARE_PREFIX = "p_"
 
@@ -173,24 +176,74 @@ class SweepSpec:
 
     def points(self) -> list[dict[str, Any]]:
         """The parameter points: one dict of varied parameters per point."""
+        return [self.point(p) for p in range(self.n_points)]
+
+    @functools.cached_property
+    def _design(self) -> np.ndarray | None:
+        return self.design_matrix() if self.sample is not None and not self.grid else None
+
+    @property
+    def n_points(self) -> int:
+        """Points of the design (grid cells or sample rows; 1 when nothing varies)."""
+        if self.grid:
+            return math.prod(len(v) for v in self.grid.values())
+        if self._design is not None:
+            return len(self._design)
+        return 1
+
+    @property
+    def n_runs(self) -> int:
+        """Runs of the sweep: points times replications."""
+        return self.n_points * self.replications
+
+    def point(self, index: int) -> dict[str, Any]:
+        """The varied parameters of one point (grid cells in ``itertools.product`` order)."""
         if self.grid:
             names = list(self.grid)
-            return [dict(zip(names, combo, strict=True))
-                    for combo in itertools.product(*self.grid.values())]
-        if self.sample is not None:
+            sizes = [len(v) for v in self.grid.values()]
+            levels = np.unravel_index(index, sizes)
+            return {n: self.grid[n][int(k)] for n, k in zip(names, levels, strict=True)}
+        if self._design is not None:
             names = self.sample.names
-            return [{name: _as_declared(name, x) for name, x in zip(names, row, strict=True)}
-                    for row in self.design_matrix()]
-        return [{}]
+            return {name: _as_declared(name, x)
+                    for name, x in zip(names, self._design[index], strict=True)}
+        return {}
 
-    def runs(self) -> list[Run]:
-        """Every run of the sweep, in run-id order."""
-        out = []
-        for p, overrides in enumerate(self.points()):
-            for r in range(self.replications):
-                k = p * self.replications + r
-                out.append(Run(k, p, r, run_seed(self.seed, k), overrides))
-        return out
+    @functools.cached_property
+    def coverage_order(self) -> np.ndarray:
+        """Points in the order their runs are numbered within a replication.
+
+        A grid is run coarse to fine: first its corners, then the points whose
+        levels are the midpoints of what is covered, and so on (each parameter's
+        levels in :func:`_coverage_levels` order), so that a sweep cut short has
+        covered the whole grid coarsely rather than a corner of it finely. A
+        sample is already spread over its bounds in draw order.
+        """
+        if not self.grid:
+            return np.arange(self.n_points, dtype=np.int64)
+        sizes = [len(v) for v in self.grid.values()]
+        ranks = [np.argsort(_coverage_levels(n)) for n in sizes]
+        levels = np.unravel_index(np.arange(self.n_points), sizes)
+        per_dim = np.stack([rank[lv] for rank, lv in zip(ranks, levels, strict=True)])
+        stage, total = per_dim.max(axis=0), per_dim.sum(axis=0)
+        return np.lexsort((np.arange(self.n_points), total, stage)).astype(np.int64)
+
+    def run(self, run_id: int) -> Run:
+        """One run by its id.
+
+        Runs are numbered replication by replication: run ``k`` is replication
+        ``k // n_points`` of the point at position ``k % n_points`` of
+        :attr:`coverage_order`. So every point gets its first run before any gets
+        a second, and adding replications to a finished sweep only adds run ids.
+        """
+        replication, position = divmod(int(run_id), self.n_points)
+        point = int(self.coverage_order[position])
+        return Run(int(run_id), point, replication, run_seed(self.seed, int(run_id)),
+                   self.point(point))
+
+    def runs(self, start: int = 0) -> Iterator[Run]:
+        """Every run of the sweep from ``start`` on, in run-id order, made one at a time."""
+        return (self.run(k) for k in range(start, self.n_runs))
 
     def params_for(self, run: Run) -> Params:
         """The full parameters of one run."""
@@ -213,8 +266,15 @@ class SweepSpec:
         })
 
     def spec_hash(self) -> str:
-        """SHA-256 of :meth:`canonical`: two specs with the same hash give the same tables."""
-        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
+        """SHA-256 of :meth:`canonical` without ``replications``: the design's identity.
+
+        Two specs with the same hash give the same runs for the run ids they share;
+        one with more replications only adds runs, so a finished sweep can be
+        extended in place.
+        """
+        design = {k: v for k, v in self.canonical().items() if k != "replications"}
+        design["run_order"] = RUN_ORDER
+        text = json.dumps(design, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
     def describe(self) -> dict[str, Any]:
@@ -234,6 +294,28 @@ class SweepSpec:
         sample = dataclasses.replace(self.sample, method=method)
         _check_sample_size(self.source, sample)
         return dataclasses.replace(self, sample=sample)
+
+
+def _coverage_levels(n: int) -> list[int]:
+    """Levels 0..n-1 in coarse-to-fine order: both ends, then midpoints of the widest gaps.
+
+    Example:
+        >>> _coverage_levels(5)
+        [0, 4, 2, 1, 3]
+    """
+    if n <= 2:
+        return list(range(n))
+    order, seen = [0, n - 1], {0, n - 1}
+    gaps = collections.deque([(0, n - 1)])
+    while gaps:
+        a, b = gaps.popleft()
+        m = (a + b) // 2
+        if m in seen:
+            continue
+        order.append(m)
+        seen.add(m)
+        gaps.extend([(a, m), (m, b)])
+    return order
 
 
 def run_seed(master_seed: int, run_id: int) -> int:
@@ -301,8 +383,16 @@ def resolve_spec_path(name_or_path: str | Path) -> Path:
     raise SpecError(f"{name_or_path}: no such spec file (shipped specs: {names})")
 
 
-def load_spec(name_or_path: str | Path) -> SweepSpec:
+def load_spec(name_or_path: str | Path, *, replications: int | None = None,
+              sets: Mapping[str, Any] | None = None) -> SweepSpec:
     """Read and validate a spec file (or a shipped spec by name).
+
+    Args:
+        name_or_path: A spec file, or the name of a shipped spec.
+        replications: Replace the spec's ``replications`` (scale a shipped spec up or
+            down without copying it).
+        sets: Add to (or replace in) the spec's ``[set]`` table; a parameter the spec
+            varies cannot be fixed this way.
 
     Raises:
         SpecError: The file is missing, is not valid TOML, or has a bad key or value.
@@ -312,16 +402,21 @@ def load_spec(name_or_path: str | Path) -> SweepSpec:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(f"{path}: cannot read the spec: {error}") from None
-    return parse_spec(text, source=str(path), base_dir=path.parent)
+    return parse_spec(text, source=str(path), base_dir=path.parent,
+                      replications=replications, sets=sets)
 
 
-def parse_spec(text: str, source: str = "<text>", base_dir: Path | None = None) -> SweepSpec:
+def parse_spec(text: str, source: str = "<text>", base_dir: Path | None = None, *,
+               replications: int | None = None,
+               sets: Mapping[str, Any] | None = None) -> SweepSpec:
     """Validate a spec given as TOML text.
 
     Args:
         text: The TOML text.
         source: Name used in error messages (usually the file path).
         base_dir: Directory a relative ``base`` path is resolved against.
+        replications: Replace the spec's ``replications``.
+        sets: Add to (or replace in) the spec's ``[set]`` table.
 
     Raises:
         SpecError: Malformed TOML, an unknown key, or a bad value.
@@ -330,6 +425,11 @@ def parse_spec(text: str, source: str = "<text>", base_dir: Path | None = None) 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SpecError(f"{source}: not valid TOML: {error}") from None
+    if replications is not None:
+        data["replications"] = replications
+    if sets:
+        table = data.get("set", {})
+        data["set"] = {**table, **sets} if isinstance(table, Mapping) else table
     return spec_from_dict(data, source=source, base_dir=base_dir)
 
 
@@ -606,7 +706,8 @@ def _check_outcome(source: str, name: str) -> None:
 
 def _check_points(spec: SweepSpec) -> None:
     """Every point must make valid parameters together (cross-parameter rules)."""
-    for p, overrides in enumerate(spec.points()):
+    for p in range(spec.n_points):
+        overrides = spec.point(p)
         try:
             spec.base_params.replace(**overrides)
         except ParameterError as error:

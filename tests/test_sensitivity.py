@@ -185,7 +185,8 @@ parameters = ["familiarity_gain", "meeting_interval_weeks"]
     assert main(["sensitivity", str(spec), "--method", "morris", "--out", str(out),
                  "--workers", "1"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[-1].startswith("sensitivity: indices in") and "6/6 runs" in lines[0]
+    assert lines[-1].startswith("sensitivity: indices in") and "6/6 runs" in lines[1]
+    assert lines[0].startswith("sweep: 6 runs (6 points × 1 replication); 0 stored, 6 to run")
     table = pd.read_csv(out / INDICES_CSV)
     assert set(table["measure"]) == {"mean_familiarity", "p_thriving"}
     assert set(table["parameter"]) == {"familiarity_gain", "meeting_interval_weeks"}
