@@ -7,7 +7,10 @@ from SALib), the number of ``replications`` of every point, a master ``seed``,
 the number of ``steps`` and the recording interval ``record_every`` of the time
 series. ``experiments/specs/example.toml`` documents every key.
 
-Runs are enumerated as ``run_id = point * replications + replication`` and the
+Runs are enumerated replication by replication, ``run_id = replication *
+n_points + position`` where ``position`` is the point's place in
+:attr:`SweepSpec.coverage_order` (a grid coarse to fine), so a partial sweep
+covers the design evenly and more replications only add run ids; the
 seed of run ``k`` is child ``k`` of ``numpy.random.SeedSequence(seed)`` (the
 same as ``SeedSequence(seed).spawn(n)[k]``), so
 ``NetworkModel(rng=run.seed, params=base.replace(**run.overrides))`` reproduces
@@ -106,7 +109,7 @@ class Run:
     """One simulation of a sweep.
 
     Attributes:
-        run_id: Index of the run, ``point * replications + replication``.
+        run_id: Index of the run (see :meth:`SweepSpec.run`).
         point: Index of the parameter point.
         replication: Replication of the point, from 0.
         seed: Integer seed for ``NetworkModel(rng=seed)``.
