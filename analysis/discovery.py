@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier
 
-from analysis.text import number
+from analysis.text import number, plural
 from model import PARAMETERS
 
 DEFAULT_MAX_DEPTH = 3
@@ -133,7 +133,7 @@ class Rule:
         """The rule as one readable line."""
         body = " and ".join(c.text() for c in self.conditions) or "any parameters"
         return (f"{self.outcome} when {body} (coverage {self.coverage:.0%}, "
-                f"density {self.density:.0%}, {self.runs} runs)")
+                f"density {self.density:.0%}, {plural(self.runs, 'run')})")
 
     def mask(self, frame: pd.DataFrame) -> np.ndarray:
         """Which rows of ``frame`` fall in the box."""
