@@ -406,7 +406,7 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
     note = ""
     if dips:
         falls = ", ".join(f"{d['from_eur']:,.0f} to {d['to_eur']:,.0f}" for d in dips)
-        note = f"\nnot monotone: the estimate falls between {falls} EUR/month"
+        note = f"\nnot monotone: the estimate falls from {falls} EUR/month"
     fig.suptitle(f"Probability of thriving against budget (target reached with {confidence:.0%} "
                  f"confidence)\nwhiskers: one-sided bounds; grey numbers: runs{note}",
                  fontsize="medium")
