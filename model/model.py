@@ -120,7 +120,10 @@ class NetworkModel(mesa.Model):
         self.activations: list[dict[str, Any]] = []
         self.host = 0
         self._since_record = {"value": 0.0, "breaches": 0}
-        self.history: dict[str, list[float]] = {"active_share": [], "mean_commitment": []}
+        # Weekly series the phase and the outcome classes read (ODD 4.11, 7.10).
+        self.history: dict[str, list[float]] = {
+            "active_share": [], "mean_commitment": [], "engaged_share": [], "held_share": [],
+            "ties_per_seat": [], "taking_part": [], "meeting": []}
         self.phase = Phase.ACTIVATION
         self._snapshot_cache: Snapshot | None = None
         self._seats_cache: Seats | None = None
@@ -392,17 +395,20 @@ class NetworkModel(mesa.Model):
         return self.steps <= self.activated_until
 
     def _intensity(self) -> float:
+        """How intensely the network works now, relative to a permanent one: around a
+        single client or while activated, more (S30, S31); a smouldering network between
+        activations keeps light contact only, so meetings, joint work and shared client
+        cases are all rarer (S31).
+        """
         p = self.params
         if p.lifecycle is Lifecycle.CLIENT_PROCESS or self.activated:
             return p.client_process_intensity
+        if p.lifecycle is Lifecycle.SMOULDERING:
+            return 1.0 / p.smouldering_interval_factor
         return 1.0
 
     def _meeting_interval(self) -> float:
-        p = self.params
-        interval = p.meeting_interval_weeks / self._intensity()
-        if p.lifecycle is Lifecycle.SMOULDERING and not self.activated:
-            interval *= p.smouldering_interval_factor
-        return max(1.0, interval)
+        return max(1.0, self.params.meeting_interval_weeks / self._intensity())
 
     def _meeting_hours(self) -> float:
         """Hours a meeting takes, its structure included (travel to the room comes on top)."""
@@ -997,8 +1003,19 @@ class NetworkModel(mesa.Model):
     def _record_history(self) -> None:
         # A new week's census (the state may have changed since one was taken this week).
         self._census = reporters.Census.of(self)
-        self.history["active_share"].append(self._census.active_share)
-        self.history["mean_commitment"].append(self._census.mean_commitment_all)
+        c = self._census
+        h, p = self.history, self.params
+        h["active_share"].append(c.active_share)
+        h["mean_commitment"].append(c.mean_commitment_all)
+        # The classification's own counts, over seats and from its own thresholds, so that
+        # the behaviour's activity threshold does not decide the outcome (ODD 7.10).
+        seats = max(1, self.initial_size, c.members.size)
+        commitment = self.commitment[c.members]
+        h["engaged_share"].append(float((commitment >= p.engaged_commitment).sum()) / seats)
+        h["held_share"].append(float((commitment >= p.held_commitment).sum()) / seats)
+        h["ties_per_seat"].append(reporters.trust_ties(self, c.members)[0].size / seats)
+        h["taking_part"].append(float(self.week_active[c.members].sum()) / seats)
+        h["meeting"].append(float(self.meeting_this_week))
 
     def take_since_record(self, key: str) -> float:
         """Amount of ``key`` accumulated since the last recording, then reset (for reporters)."""
