@@ -119,6 +119,7 @@ class NetworkModel(mesa.Model):
         self.activated_until = -1
         self.activations: list[dict[str, Any]] = []
         self.host = 0
+        self._turn = 0  # whose turn it is to host, under shared governance
         self._since_record = {"value": 0.0, "breaches": 0}
         # Weekly series the phase and the outcome classes read (ODD 4.11, 7.10).
         self.history: dict[str, list[float]] = {
@@ -367,8 +368,19 @@ class NetworkModel(mesa.Model):
 
     @property
     def has_coordinator(self) -> bool:
-        """A led network with a budget has a coordinator (S21, S28)."""
-        return self.params.governance is Governance.LED and self.params.coordination_budget_eur > 0
+        """A network governed by an administrative organisation or by a lead organisation,
+        with a budget, has a coordinator (S21, S28).
+        """
+        return (self.params.governance is not Governance.SELF_ORGANISING
+                and self.params.coordination_budget_eur > 0)
+
+    @property
+    def lead_bias(self) -> float:
+        """How far the coordination serves one member's interests: the lead organisation's
+        (``lead_bias``), or none (Provan & Kenis 2008).
+        """
+        p = self.params
+        return p.lead_bias if p.governance is Governance.LEAD_ORGANISATION else 0.0
 
     def members(self) -> np.ndarray:
         """Slots of present participants (not left), read-only."""
@@ -490,7 +502,9 @@ class NetworkModel(mesa.Model):
             if due and self.balance >= cost["total"]:
                 self._pay("coordinator_hours", cost["prep"])
                 self._pay("rooms", cost["room"])
-                self._hold_meeting(invited, p.facilitation, cost["room_share"])
+                # A lead organisation's own staff steer toward its agenda: less neutral.
+                self._hold_meeting(invited, p.facilitation * (1 - self.lead_bias),
+                                   cost["room_share"])
                 self.coordinated_meeting = True
                 reserve = cost["total"] - cost["prep"] - cost["room"]  # coffee and travel to come
             relay_cost = p.relay_hours_per_week * wage
@@ -499,6 +513,8 @@ class NetworkModel(mesa.Model):
                 self.relay_paid = True
             self._follow_up(members, wage, reserve)
             self._coordinator_recruits(members, wage, reserve)
+        elif p.governance is Governance.SELF_ORGANISING:
+            self._host_in_turn(invited)
         else:
             self._self_convene(invited)
 
@@ -511,7 +527,8 @@ class NetworkModel(mesa.Model):
                       Channel.HYBRID: p.hybrid_in_person_share}[p.channel]
         if p.channel is not Channel.IN_PERSON and not virtual_channel:
             room_share = 1.0  # no paid channel this week: meet in a room
-        room = 0.0 if (room_share == 0.0 or p.rotating_meeting) else p.room_eur
+        own_premises = p.rotating_meeting or p.governance is Governance.LEAD_ORGANISATION
+        room = 0.0 if (room_share == 0.0 or own_premises) else p.room_eur
         # Who sits in the room is drawn at attendance: reserve as if everyone did.
         per_head = (p.coffee_eur + p.travel_eur) * (room_share > 0)
         # Each circle of a big network is a meeting of its own to prepare and host.
@@ -525,6 +542,37 @@ class NetworkModel(mesa.Model):
         self.invited = invited
         self.facilitation_now = facilitation
         self.room_share = room_share
+
+    def _host_in_turn(self, invited: np.ndarray) -> None:
+        """Shared governance (S21; Provan & Kenis 2008): the member organisations host the
+        meetings in turn, in their own time. When a meeting is due, the organisation whose
+        turn it is prepares it and agrees it with every other organisation
+        (``meeting_prep_hours`` per circle plus ``shared_hours_per_org`` per other
+        organisation), shared among its active representatives; it manages with the
+        chance that their hours for network work over the interval cover that. The hours
+        are spent either way, and the turn passes on.
+        """
+        p = self.params
+        if self.weeks_since_meeting < self._meeting_interval() or invited.size == 0:
+            return
+        orgs = np.unique(self.org[invited])
+        host = int(orgs[self._turn % orgs.size])
+        self._turn += 1
+        hosts = invited[(self.org[invited] == host) & (self.status[invited] == Status.ACTIVE)]
+        if hosts.size == 0:
+            return  # nobody committed enough to take the turn
+        needed = p.meeting_prep_hours * self.n_circles + p.shared_hours_per_org * (orgs.size - 1)
+        self.week_hours[hosts] += needed / hosts.size
+        self.week_active[hosts] = True
+        weekly = self.org_time[host] / WEEKS_PER_MONTH + p.discretionary_hours
+        have = weekly * self._meeting_interval() * hosts.size
+        if self.rng.random() < min(1.0, have / max(needed, 1e-9)):
+            # Facilitation falls to whoever has the strength, with their own dialogic skill.
+            fac = invited[self.strengths[invited, Strength.FACILITATOR]]
+            skill = self.dialogue[fac].mean(axis=1).max() if fac.size else 0.0
+            room_share = 0.0 if p.channel is Channel.VIRTUAL else (
+                1.0 if p.channel is Channel.IN_PERSON else p.hybrid_in_person_share)
+            self._hold_meeting(invited, p.self_facilitation * skill, room_share)
 
     def _self_convene(self, invited: np.ndarray) -> None:
         p = self.params
@@ -744,7 +792,10 @@ class NetworkModel(mesa.Model):
                 self.dialogue[attendees, Dialogue.VOICING].mean())
         self.goal_clarity += p.goal_work_gain * min(1.0, workers) * (1 - self.goal_clarity)
         left = 1.0 - self.goal_progress if p.lifecycle in _ENDING else 1.0
-        pull = self.goal_clarity * left
+        pull = np.full(attendees.size, self.goal_clarity * left)
+        if self.lead_bias and self.coordinated_meeting:
+            # The goal a lead organisation sets is partly its own: others own less of it.
+            pull[self.org[attendees] != 0] *= 1 - self.lead_bias
         self.purpose[attendees] += p.purpose_pull * (pull - self.purpose[attendees])
 
     # ------------------------------------------------------------------ 4 relay

@@ -42,10 +42,14 @@ class Lifecycle(enum.StrEnum):
 
 
 class Governance(enum.StrEnum):
-    """Led by a coordinator, or nearly self-organising (S21)."""
+    """Who governs the network (S21; Provan & Kenis 2008): a network administrative
+    organisation's coordinator (``led``), the members together (``self_organising``,
+    shared governance), or one member organisation (``lead_organisation``).
+    """
 
     LED = "led"
     SELF_ORGANISING = "self_organising"
+    LEAD_ORGANISATION = "lead_organisation"
 
 
 class Channel(enum.StrEnum):
@@ -80,7 +84,7 @@ class NetworkParams:
     participants_per_organisation: int = param(3, "people", 1, 20, "assumption", "Representatives per organisation at the start")
     purpose: Purpose = param(Purpose.CLIENT_SERVICE, "", None, None, "S4-S8", "What the network is for", choices=Purpose)
     lifecycle: Lifecycle = param(Lifecycle.PERMANENT, "", None, None, "S29-S32", "Permanent, client process, smouldering or project", choices=Lifecycle)
-    governance: Governance = param(Governance.LED, "", None, None, "S21", "Led by a coordinator or self-organising", choices=Governance)
+    governance: Governance = param(Governance.LED, "", None, None, "S21; Provan & Kenis 2008", "A coordinator of a network administrative organisation (led), the members in turn (self_organising) or one member organisation (lead_organisation)", choices=Governance)
     resident_share: float = param(0.0, "share", 0.0, 0.5, "S22", "Share of seats held by resident or client representatives")
     rotating_meeting: bool = param(False, "flag", None, None, "S22", "Meetings rotate among the organisations' own premises")
     anticipation_dialogue: bool = param(False, "flag", None, None, "S37", "Meetings use structured anticipation dialogues")
@@ -200,6 +204,8 @@ class DynamicsParams:
     commitment_rate: float = param(0.08, "1/week", 0.0, 1.0, "S14, S18", "Speed at which commitment moves toward its motivated level")
     lift: float = param(0.03, "per contact", 0.0, 0.5, "S24", "Commitment lift from working with a committer or enthusiast")
     value_half_saturation: float = param(0.15, "value/week", 0.01, 10.0, "assumption", "Value received per week that gives half the motivational effect")
+    shared_hours_per_org: float = param(0.5, "h/organisation/meeting", 0.0, 10.0, "S21; Provan & Kenis 2008", "Under shared governance, hours the hosting organisation spends agreeing a meeting with each other organisation")
+    lead_bias: float = param(0.3, "0-1", 0.0, 1.0, "Provan & Kenis 2008", "How far a lead organisation steers meetings and the shared goal toward its own interests")
     self_convene_rate: float = param(0.5, "1/week", 0.0, 2.0, "S17, S21", "Chance per week that a committed convener calls a meeting, without a coordinator")
     acquaintance_threshold: float = param(0.15, "0-1", 0.0, 1.0, "assumption", "Familiarity at which two people know each other well enough to work together")
     collaborator_familiarity: float = param(0.3, "0-1", 0.0, 1.0, "Guimera et al. 2005", "Familiarity marking a past collaborator, preferred when forming a working group")
