@@ -219,6 +219,9 @@ def evaluation(model: NetworkModel) -> dict[str, Any]:
             "knowledge_coverage": round(reporters.knowledge_coverage(model), 4),
             "cross_organisation_ties": snap.cross_org_ties,
             "trust_density": round(snap.trust_density, 4),
+            "trust_ties": int(model.trust_edges()[0].size),
+            "trust_ties_across_organisations": int(
+                (model.org[model.trust_edges()[0]] != model.org[model.trust_edges()[1]]).sum()),
             "network_trust": round(model.seats().network_trust, 4),
             "trust_ties_per_seat": round(model.seats().trust_ties_per_seat, 4),
             "relationships_kept": round(model.seats().relationships_kept, 4),
