@@ -164,7 +164,7 @@ class AttendanceParams:
     attend_culture: float = param(1.0, "logit/unit", 0.0, 10.0, "S16", "Rise in log-odds of attending per unit of networking culture above 0.5")
     attend_overload: float = param(1.5, "logit/unit", 0.0, 10.0, "S16, S25", "Fall in log-odds per unit of time demanded beyond the allocation")
     overload_cap: float = param(4.0, "units", 0.0, 20.0, "assumption", "Largest overload counted in the attendance choice")
-    discretionary_hours: float = param(0.5, "h/person/week", 0.0, 40.0, "S16", "Hours a week a person can give to network work beyond what the organisation grants (flexibility, own time)")
+    discretionary_hours: float = param(0.25, "h/person/week", 0.0, 40.0, "S16", "Hours a week a person can give to network work beyond what the organisation grants (flexibility, own time)")
     travel_hours: float = param(1.0, "h/meeting", 0.0, 8.0, "S16, S28", "Travel time to an in-person meeting")
     collaboration_hours: float = param(3.0, "h/group/week", 0.0, 40.0, "S2", "Hours a working group takes from each member in its week")
 
