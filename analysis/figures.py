@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from analysis.intervals import OUTCOME_ORDER
 from analysis.text import plural
 from analysis.tipping import MAX_DISTINCT, TippingPoint
-from model import PARAMETERS
+from model import PARAMETERS, Outcome
 
 FORMATS = ("png", "svg")
 """Formats :func:`save` writes."""
@@ -41,13 +41,25 @@ QUARTILES = (0.25, 0.5, 0.75)
 HEATMAP_BINS = 5
 """Bins per axis of a heatmap over a parameter with many values."""
 
-OUTCOME_COLOURS: dict[str, str] = {
+_PREFERRED_COLOURS: dict[str, str] = {
     "thriving": "#2e7d32",
     "smouldering": "#ef6c00",
     "fading": "#c0a000",
     "faded": "#757575",
     "completed": "#1565c0",
 }
+_SPARE_COLOURS = ("#8e24aa", "#00838f", "#6d4c41", "#d81b60", "#546e7a", "#9e9d24")
+
+
+def _outcome_colours() -> dict[str, str]:
+    """A colour for every class of ``model.Outcome``: a fitting one where chosen, else a
+    distinct spare, so that a class added to the model is drawn without a code change.
+    """
+    spare = iter(c for c in _SPARE_COLOURS if c not in _PREFERRED_COLOURS.values())
+    return {o.value: _PREFERRED_COLOURS.get(o.value) or next(spare, "#000000") for o in Outcome}
+
+
+OUTCOME_COLOURS: dict[str, str] = _outcome_colours()
 """One colour per outcome class, the same in every figure."""
 
 MAIN_REPORTERS: tuple[str, ...] = ("active_share", "mean_trust", "mean_commitment",

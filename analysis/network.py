@@ -325,6 +325,9 @@ def draw_snapshot(ax: Axes, snap: NetworkSnapshot, layout: StableLayout,
     if snap.left_uid.size:
         xy = np.array([positions[int(u)] for u in snap.left_uid])
         _draw_people(ax, "left", PERSON_MARKER, xy, np.full(len(xy), NODE_SIZE_MIN), [])
+    if not snap.slot.size:
+        ax.text(0.5, 0.5, "no one is left in the network", ha="center", va="center",
+                transform=ax.transAxes)
     if title:
         ax.set_title(f"week {snap.step}: {int(snap.active.sum())} active of {snap.slot.size} "
                      f"present, {plural(len(i), 'trust tie')}", fontsize="medium")

@@ -454,10 +454,10 @@ class ReportBuilder:
         """Outcome probabilities with intervals, overall and per cell."""
         conf = f"{self.confidence:.0%}"
         overall = outcome_table(self.ok, confidence=self.confidence)
+        classes = ", ".join(o.replace("_", " ") for o in OUTCOME_ORDER)
         s.text(f"Share of runs ending in each outcome, with {conf} Wilson intervals "
-               "(statsmodels). Thriving: enough active people and trust ties, not falling; "
-               "smouldering: few active but ties kept warm; fading: falling; faded: almost "
-               "no one active; completed: a project ended on reaching its goal.")
+               f"(statsmodels). The classes ({classes}) are the model's reading of a run's "
+               "final weeks; docs/ODD.md (4.11, Observation) defines each.")
         s.table(pd.DataFrame({
             "outcome": overall["outcome"].astype(str),
             "runs": overall["count"],

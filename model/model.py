@@ -16,12 +16,12 @@ import mesa
 import numpy as np
 
 from model import kernels, reporters
-from model.agents import Organisation, OrgKind, Participant, Role, Status, Strength
+from model.agents import Dialogue, Organisation, OrgKind, Participant, Role, Status, Strength
 from model.formation import Teams, assemble_teams, teams_of
 from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Channel, Governance, Lifecycle, Params, Purpose
 from model.relations import Relations
-from model.reporters import MODEL_REPORTERS, Snapshot
+from model.reporters import MODEL_REPORTERS, Seats, Snapshot
 
 DEFAULT_STEPS = 156  # three years of weeks
 
@@ -119,10 +119,15 @@ class NetworkModel(mesa.Model):
         self.activated_until = -1
         self.activations: list[dict[str, Any]] = []
         self.host = 0
+        self._turn = 0  # whose turn it is to host, under shared governance
         self._since_record = {"value": 0.0, "breaches": 0}
-        self.history: dict[str, list[float]] = {"active_share": [], "mean_commitment": []}
+        # Weekly series the phase and the outcome classes read (ODD 4.11, 7.10).
+        self.history: dict[str, list[float]] = {
+            "active_share": [], "mean_commitment": [], "engaged_share": [], "held_share": [],
+            "ties_per_seat": [], "taking_part": [], "meeting": []}
         self.phase = Phase.ACTIVATION
         self._snapshot_cache: Snapshot | None = None
+        self._seats_cache: Seats | None = None
         self._members: tuple[int, np.ndarray] | None = None  # (week, slots): see members()
         self._active: tuple[int, np.ndarray] | None = None
 
@@ -196,8 +201,10 @@ class NetworkModel(mesa.Model):
         self.resident = np.zeros(cap, dtype=bool)
         self.circle = np.zeros(cap, dtype=np.int64)
         self.contacts = np.zeros(cap, dtype=np.int64)
+        self.work_contacts = np.zeros(cap, dtype=np.int64)  # in working groups and brokerage
         self.groups_joined = np.zeros(cap, dtype=np.int64)
         self.last_attended = np.full(cap, _NEVER, dtype=np.int64)
+        self.seated_at = np.zeros(cap, dtype=np.int64)  # week the slot's person joined
         self.week_value = np.zeros(cap)
         self.week_hours = np.zeros(cap)
         self.week_lift = np.zeros(cap)
@@ -218,8 +225,9 @@ class NetworkModel(mesa.Model):
     _PER_PARTICIPANT = ("present", "status", "org", "role", "strengths", "lifter", "dialogue",
                         "commitment", "autonomy_base", "autonomy", "purpose", "skill_use",
                         "value_ema", "value_cum", "hours_ema", "tie_ema", "dormant_weeks",
-                        "collaborated", "met", "resident", "circle", "contacts", "groups_joined",
-                        "last_attended", "week_value", "week_hours", "week_lift", "week_active")
+                        "collaborated", "met", "resident", "circle", "contacts", "work_contacts",
+                        "groups_joined",
+                        "last_attended", "seated_at", "week_value", "week_hours", "week_lift", "week_active")
 
     def _grow(self) -> bool:
         """Double the participant capacity (up to max_participants); False if full."""
@@ -307,6 +315,8 @@ class NetworkModel(mesa.Model):
         self._next_circle = kernels.seat(self._people, self._seat_rule, slots, orgs, uniforms,
                                          normals, commitment, self.org_kind, self._next_circle,
                                          self.goal_clarity, self.skill_use_start)
+        self.seated_at[slots] = self.steps
+        self.work_contacts[slots] = 0
         self._roster_changed()
         self.rel.reset(slots, self.steps, self.used)
         self.rel.forget_knowledge(slots, orgs)
@@ -336,6 +346,9 @@ class NetworkModel(mesa.Model):
         np.fill_diagonal(fam, 0.0)
         trust = np.where(same, p.colleague_trust, np.where(known, p.acquaintance_trust, p.trust_prior))
         self.rel.set_block(idx, fam, trust, self.steps)
+        # The starting relationships: pairs of founders who know each other (S18).
+        i, j = np.nonzero(np.triu(fam >= p.acquaintance_threshold, 1))
+        self._start_pairs = (idx[i], idx[j])
         know = np.zeros((self.used, self.n_orgs))
         rows, cols = np.nonzero(known)
         know[rows, self.org[cols]] = p.acquaintance_knowledge
@@ -355,8 +368,19 @@ class NetworkModel(mesa.Model):
 
     @property
     def has_coordinator(self) -> bool:
-        """A led network with a budget has a coordinator (S21, S28)."""
-        return self.params.governance is Governance.LED and self.params.coordination_budget_eur > 0
+        """A network governed by an administrative organisation or by a lead organisation,
+        with a budget, has a coordinator (S21, S28).
+        """
+        return (self.params.governance is not Governance.SELF_ORGANISING
+                and self.params.coordination_budget_eur > 0)
+
+    @property
+    def lead_bias(self) -> float:
+        """How far the coordination serves one member's interests: the lead organisation's
+        (``lead_bias``), or none (Provan & Kenis 2008).
+        """
+        p = self.params
+        return p.lead_bias if p.governance is Governance.LEAD_ORGANISATION else 0.0
 
     def members(self) -> np.ndarray:
         """Slots of present participants (not left), read-only."""
@@ -386,17 +410,20 @@ class NetworkModel(mesa.Model):
         return self.steps <= self.activated_until
 
     def _intensity(self) -> float:
+        """How intensely the network works now, relative to a permanent one: around a
+        single client or while activated, more (S30, S31); a smouldering network between
+        activations keeps light contact only, so meetings, joint work and shared client
+        cases are all rarer (S31).
+        """
         p = self.params
         if p.lifecycle is Lifecycle.CLIENT_PROCESS or self.activated:
             return p.client_process_intensity
+        if p.lifecycle is Lifecycle.SMOULDERING:
+            return 1.0 / p.smouldering_interval_factor
         return 1.0
 
     def _meeting_interval(self) -> float:
-        p = self.params
-        interval = p.meeting_interval_weeks / self._intensity()
-        if p.lifecycle is Lifecycle.SMOULDERING and not self.activated:
-            interval *= p.smouldering_interval_factor
-        return max(1.0, interval)
+        return max(1.0, self.params.meeting_interval_weeks / self._intensity())
 
     def _meeting_hours(self) -> float:
         """Hours a meeting takes, its structure included (travel to the room comes on top)."""
@@ -408,13 +435,17 @@ class NetworkModel(mesa.Model):
         self.spent_eur += eur
         self.spend[item] += eur
 
+    @property
+    def openness(self) -> float:
+        """Openness of the network's leadership, from its depth (S27): 0 at routine, 1/3 at
+        open mind, 2/3 at open heart, 1 at open will.
+        """
+        return (self.params.leadership_depth - 1) / 3.0
+
     def _atmosphere(self) -> float:
-        p = self.params
-        w = p.facilitation_weight
-        atm = w * self.facilitation_now + (1 - w) * p.atmosphere_by_depth[p.leadership_depth - 1]
-        if p.anticipation_dialogue:
-            atm += p.anticipation_atmosphere
-        return min(1.0, atm)
+        """The base atmosphere of a group now: facilitation and open leadership (S19, S27)."""
+        w = self.params.facilitation_weight
+        return min(1.0, w * self.facilitation_now + (1 - w) * self.openness)
 
     def _distance(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Perspective distance of pairs (i, j): across the resident line or organisations."""
@@ -471,7 +502,9 @@ class NetworkModel(mesa.Model):
             if due and self.balance >= cost["total"]:
                 self._pay("coordinator_hours", cost["prep"])
                 self._pay("rooms", cost["room"])
-                self._hold_meeting(invited, p.facilitation, cost["room_share"])
+                # A lead organisation's own staff steer toward its agenda: less neutral.
+                self._hold_meeting(invited, p.facilitation * (1 - self.lead_bias),
+                                   cost["room_share"])
                 self.coordinated_meeting = True
                 reserve = cost["total"] - cost["prep"] - cost["room"]  # coffee and travel to come
             relay_cost = p.relay_hours_per_week * wage
@@ -480,6 +513,8 @@ class NetworkModel(mesa.Model):
                 self.relay_paid = True
             self._follow_up(members, wage, reserve)
             self._coordinator_recruits(members, wage, reserve)
+        elif p.governance is Governance.SELF_ORGANISING:
+            self._host_in_turn(invited)
         else:
             self._self_convene(invited)
 
@@ -492,7 +527,8 @@ class NetworkModel(mesa.Model):
                       Channel.HYBRID: p.hybrid_in_person_share}[p.channel]
         if p.channel is not Channel.IN_PERSON and not virtual_channel:
             room_share = 1.0  # no paid channel this week: meet in a room
-        room = 0.0 if (room_share == 0.0 or p.rotating_meeting) else p.room_eur
+        own_premises = p.rotating_meeting or p.governance is Governance.LEAD_ORGANISATION
+        room = 0.0 if (room_share == 0.0 or own_premises) else p.room_eur
         # Who sits in the room is drawn at attendance: reserve as if everyone did.
         per_head = (p.coffee_eur + p.travel_eur) * (room_share > 0)
         # Each circle of a big network is a meeting of its own to prepare and host.
@@ -506,6 +542,37 @@ class NetworkModel(mesa.Model):
         self.invited = invited
         self.facilitation_now = facilitation
         self.room_share = room_share
+
+    def _host_in_turn(self, invited: np.ndarray) -> None:
+        """Shared governance (S21; Provan & Kenis 2008): the member organisations host the
+        meetings in turn, in their own time. When a meeting is due, the organisation whose
+        turn it is prepares it and agrees it with every other organisation
+        (``meeting_prep_hours`` per circle plus ``shared_hours_per_org`` per other
+        organisation), shared among its active representatives; it manages with the
+        chance that their hours for network work over the interval cover that. The hours
+        are spent either way, and the turn passes on.
+        """
+        p = self.params
+        if self.weeks_since_meeting < self._meeting_interval() or invited.size == 0:
+            return
+        orgs = np.unique(self.org[invited])
+        host = int(orgs[self._turn % orgs.size])
+        self._turn += 1
+        hosts = invited[(self.org[invited] == host) & (self.status[invited] == Status.ACTIVE)]
+        if hosts.size == 0:
+            return  # nobody committed enough to take the turn
+        needed = p.meeting_prep_hours * self.n_circles + p.shared_hours_per_org * (orgs.size - 1)
+        self.week_hours[hosts] += needed / hosts.size
+        self.week_active[hosts] = True
+        weekly = self.org_time[host] / WEEKS_PER_MONTH + p.discretionary_hours
+        have = weekly * self._meeting_interval() * hosts.size
+        if self.rng.random() < min(1.0, have / max(needed, 1e-9)):
+            # Facilitation falls to whoever has the strength, with their own dialogic skill.
+            fac = invited[self.strengths[invited, Strength.FACILITATOR]]
+            skill = self.dialogue[fac].mean(axis=1).max() if fac.size else 0.0
+            room_share = 0.0 if p.channel is Channel.VIRTUAL else (
+                1.0 if p.channel is Channel.IN_PERSON else p.hybrid_in_person_share)
+            self._hold_meeting(invited, p.self_facilitation * skill, room_share)
 
     def _self_convene(self, invited: np.ndarray) -> None:
         p = self.params
@@ -580,7 +647,8 @@ class NetworkModel(mesa.Model):
         logit = kernels.attendance_logit(invited, in_room, self._meeting_hours(),
                                          p.travel_hours, self._meeting_interval(),
                                          self.hours_ema, self.org, self.org_time,
-                                         WEEKS_PER_MONTH, self.commitment, self.org_mandate,
+                                         WEEKS_PER_MONTH, p.discretionary_hours,
+                                         self.commitment, self.org_mandate,
                                          self.org_culture, self._attendance_rule)
         comes = rng.random(invited.size) < _sigmoid(logit)
         self.attendees = invited[comes]
@@ -615,11 +683,18 @@ class NetworkModel(mesa.Model):
         # Circles are independent; each round forms the groups of all circles in one call.
         ids, present = self._circle_lanes(a)
         first = ~self.met[ids] & present
+        # An anticipation dialogue's turn-taking lifts everyone's voicing and listening (S37).
+        dialogue = self.dialogue
+        if p.anticipation_dialogue and self.coordinated_meeting:
+            dialogue = dialogue.copy()
+            lifted = dialogue[:, [Dialogue.LISTENING, Dialogue.VOICING]]
+            dialogue[:, [Dialogue.LISTENING, Dialogue.VOICING]] = (
+                lifted + p.anticipation_structure * (1 - lifted))
         rounds: list[Teams] = []
         for _ in range(p.conversation_rounds):
             # One round: every circle regroups, then everyone talks (pairs are unique per round).
             this_round = self._conversation_groups(ids, present, first, pp, q)
-            self._encounter(this_round, face=face)
+            self._encounter(this_round, face=face, dialogue=dialogue)
             rounds.append(this_round)
         groups = Teams.concat(rounds)
         self.met[a] = True
@@ -670,25 +745,29 @@ class NetworkModel(mesa.Model):
                                present & ~first, first, known, partition=True)
         return teams_of(seats, ids, p.conversation_group_size)
 
-    def _encounter(self, groups: Teams, face: np.ndarray | None = None) -> None:
-        """Familiarity, trust and knowledge updates for everyone who talked in a group."""
+    def _encounter(self, groups: Teams, face: np.ndarray | None = None,
+                   dialogue: np.ndarray | None = None) -> None:
+        """Familiarity, trust and knowledge updates for everyone who talked in a group
+        (``dialogue``: the skills in use, when a method lifts them; else each person's own).
+        """
         p, rng = self.params, self.rng
         i, j, g = groups.pairs
         if i.size == 0:
             return
-        # Atmosphere: facilitation, leadership depth, anticipation dialogue, trust builders (S19, S24, S27).
+        # Atmosphere: facilitation, leadership depth, trust builders (S19, S24, S27).
         atm = kernels.group_atmosphere(groups.members, groups.bounds,
                                        self.strengths[:, Strength.TRUST_BUILDER],
                                        self._atmosphere(), p.trust_builder_atmosphere)
         rule = kernels.EncounterRule(
             p.familiarity_gain, p.breach_base, p.perspective_strain, self.facilitation_now,
-            p.distance_resident, p.distance_cross_org, p.trust_gain, p.trust_gain_floor,
+            self.openness, p.distance_resident, p.distance_cross_org, p.trust_gain, p.trust_gain_floor,
             p.trust_loss_ratio, p.knowledge_flow)
         # Online encounters build less than meeting face to face; working groups meet in
         # person. Breaches, familiarity, trust and knowledge flow: see kernels.encounter.
         trust_now, breach = self.rel.encounter(
             i, j, g, rng.random(i.size), _EVERYONE if face is None else face,
-            p.virtual_encounter_factor, atm, self.dialogue, self.org,
+            p.virtual_encounter_factor, atm, self.dialogue if dialogue is None else dialogue,
+            self.org,
             self.resident, rule, self.steps)
         n_breach = int(breach.sum())
         self.breaches_total += n_breach
@@ -699,16 +778,25 @@ class NetworkModel(mesa.Model):
                                  self.commitment, self.lifter, p.ema_rate, p.lift)
 
     def _goal_work(self, attendees: np.ndarray) -> None:
-        """Meetings clarify the shared goal when a coordinator or goal builder works on it (S14b, S24)."""
+        """Meetings clarify the shared goal when a coordinator or goal builder works on it
+        (S14b, S24); in an anticipation dialogue every attendee voices the future they hope
+        for, so all of them build the goal (S37). Attendees' sense of purpose moves toward
+        what the goal still offers: its clarity, times what is left to do of a goal that
+        can be finished (S14b, S32); a reached goal pulls no one on.
+        """
         p = self.params
-        if self.goal_reached_at is not None and p.lifecycle in _ENDING:
-            return  # a finished project has nothing left to aim for (S32)
         builder = bool(self.strengths[attendees, Strength.GOAL_BUILDER].any())
         workers = float(self.coordinated_meeting) * p.facilitation + float(builder)
         if p.anticipation_dialogue:
-            workers += p.anticipation_goal_work
+            workers += p.anticipation_structure * float(
+                self.dialogue[attendees, Dialogue.VOICING].mean())
         self.goal_clarity += p.goal_work_gain * min(1.0, workers) * (1 - self.goal_clarity)
-        self.purpose[attendees] += p.purpose_pull * (self.goal_clarity - self.purpose[attendees])
+        left = 1.0 - self.goal_progress if p.lifecycle in _ENDING else 1.0
+        pull = np.full(attendees.size, self.goal_clarity * left)
+        if self.lead_bias and self.coordinated_meeting:
+            # The goal a lead organisation sets is partly its own: others own less of it.
+            pull[self.org[attendees] != 0] *= 1 - self.lead_bias
+        self.purpose[attendees] += p.purpose_pull * (pull - self.purpose[attendees])
 
     # ------------------------------------------------------------------ 4 relay
     def relay(self) -> None:
@@ -735,6 +823,8 @@ class NetworkModel(mesa.Model):
         # brokers keeps the best update.
         rel.broker_exchange(b, c, self.org, p.broker_gain, trust_in_broker, trust_in_contact,
                             self.contacts)
+        np.add.at(self.work_contacts, b, 1)
+        np.add.at(self.work_contacts, c, 1)
 
     # ------------------------------------------------------------------ 5 collaborate
     def collaborate(self) -> None:
@@ -749,7 +839,7 @@ class NetworkModel(mesa.Model):
         if active.size >= 2:
             # Commitment and free time make initiative; assemblers take more (S24).
             rate = kernels.initiative(active, self.org, self.org_time, WEEKS_PER_MONTH,
-                                      self.week_hours, self.commitment,
+                                      p.discretionary_hours, self.week_hours, self.commitment,
                                       self.strengths[:, Strength.ASSEMBLER],
                                       max(p.collaboration_hours, 1e-9),
                                       p.collaboration_rate * self._intensity(),
@@ -762,6 +852,7 @@ class NetworkModel(mesa.Model):
             kernels.join_groups(groups.members, p.collaboration_hours, self.collaborated,
                                 self.week_hours, self.groups_joined, self.week_active)
             self._encounter(groups)
+            np.add.at(self.work_contacts, groups.pairs[0], 1)
             self._innovate(groups)
             self._purpose_value(groups)
         self._client_cases(active)
@@ -770,12 +861,17 @@ class NetworkModel(mesa.Model):
     def _working_groups(self, initiators: np.ndarray, active: np.ndarray) -> Teams:
         """Each initiator forms a working group with the team-assembly rule (Guimera et al.
         2005) among the people it thinks of this week: ``collaboration_candidates`` active
-        people drawn at random, of whom those it knows are available. Incumbents have worked
-        in a group before; past collaborators are those a member knows well.
+        people, of whom those it knows are available. Incumbents have worked in a group
+        before; past collaborators are those a member knows well.
+
+        Whom an initiator thinks of is drawn with weights: people who have worked in many
+        groups come to mind more (cumulative advantage, ``preferential_attachment``;
+        Newman 2001, Barabasi et al. 2002), and people of one's own perspective more than
+        distant ones (``homophily``), unless the network's leadership is open (S19, S27).
         """
         p, rng, now = self.params, self.rng, self.steps
         k = p.collaboration_candidates
-        cand = active[rng.integers(active.size, size=(initiators.size, k))]
+        cand = active[self._partner_draws(initiators, active, rng.random((initiators.size, k)))]
         # Whom each initiator knows among its draws (a person drawn twice counts once), who
         # has worked in a group before, and who knows whom well: see kernels.candidate_lanes.
         lanes, incumbent, newcomer, ties = self.rel.candidate_lanes(
@@ -790,10 +886,37 @@ class NetworkModel(mesa.Model):
         return teams_of(seats, np.hstack([cand[lanes], initiators[lanes, None]]),
                         p.working_group_size)
 
+    def _partner_draws(self, initiators: np.ndarray, active: np.ndarray,
+                       u: np.ndarray) -> np.ndarray:
+        """Positions in ``active`` of the people each initiator thinks of (one row per
+        initiator, one uniform of ``u`` per draw): weight ``(1 + groups joined)^a x
+        exp(-h x distance)``, with ``a = preferential_attachment`` and ``h = homophily x
+        (1 - openness)``.
+        """
+        p = self.params
+        weight = (1.0 + self.groups_joined[active]) ** p.preferential_attachment
+        h = p.homophily * (1.0 - self.openness)
+        if h > 0:
+            org, res = self.org, self.resident
+            other_org = org[initiators][:, None] != org[active][None, :]
+            other_side = res[initiators][:, None] != res[active][None, :]
+            distance = np.where(other_side, p.distance_resident,
+                                np.where(other_org, p.distance_cross_org, 0.0))
+            weight = weight[None, :] * np.exp(-h * distance)
+        else:
+            weight = np.broadcast_to(weight, (initiators.size, active.size))
+        return kernels.weighted_draws(np.cumsum(weight, axis=1), u)
+
     def _add_value(self, slots: np.ndarray, amount: np.ndarray | float) -> None:
+        """Value created for ``slots``. In a network with a goal that can be finished (a
+        project or a client process) what one's work means to oneself is its part in what
+        is left to do, so the value felt shrinks as the goal nears and is gone once it is
+        reached (S14b, S32); the value created counts in full toward the goal.
+        """
         amount = (np.full(slots.size, float(amount)) if np.ndim(amount) == 0
                   else np.asarray(amount, dtype=float))
-        np.add.at(self.week_value, slots, amount)
+        felt = 1.0 - self.goal_progress if self.params.lifecycle in _ENDING else 1.0
+        np.add.at(self.week_value, slots, amount * felt)
         total = float(amount.sum())
         self.value_total += total
         self._since_record["value"] += total
@@ -836,18 +959,25 @@ class NetworkModel(mesa.Model):
             self.dialogue[who] = d + p.dialogue_learning_rate * best[:, None] * (1 - d)
 
     def _innovate(self, groups: Teams) -> None:
-        """Diverse, trusting groups invent new practices, mostly at open will (S7, S15, S22, S27)."""
+        """New joint action arises where distant knowledge meets in an open, trusting group
+        (S7, S13, S15, S19, S20, S22, S27): a group invents a new practice with chance
+        ``idea_rate x distance x trust x atmosphere``, its pairs' mean perspective distance
+        and trust, and the group's atmosphere (in which distant views are voiced and
+        heard). Leadership depth reaches innovation only through these: whom people work
+        with, how trust fares across distance, and the atmosphere.
+        """
         p, rng = self.params, self.rng
         i, j, g = groups.pairs
         if i.size == 0:
             return
         n = len(groups)
-        # Per group: mean perspective distance and trust over its pairs, any resident.
-        dist, trust, resident = kernels.group_means(i, j, g, n, self.rel.T, self.org,
-                                                    self.resident, p.distance_resident,
-                                                    p.distance_cross_org)
-        chance = (p.idea_rate * p.innovation_by_depth[p.leadership_depth - 1] * dist * trust
-                  * np.where(resident, p.resident_idea_boost, 1.0))
+        # Per group: mean perspective distance and trust over its pairs.
+        dist, trust, _ = kernels.group_means(i, j, g, n, self.rel.T, self.org, self.resident,
+                                             p.distance_resident, p.distance_cross_org)
+        atm = kernels.group_atmosphere(groups.members, groups.bounds,
+                                       self.strengths[:, Strength.TRUST_BUILDER],
+                                       self._atmosphere(), p.trust_builder_atmosphere)
+        chance = p.idea_rate * dist * trust * atm
         ideas = np.flatnonzero(rng.random(n) < np.minimum(chance, 1.0))
         self.innovations += ideas.size
         if p.purpose is Purpose.INNOVATION and ideas.size:
@@ -903,7 +1033,8 @@ class NetworkModel(mesa.Model):
             self.present[:u], self.week_value, self.week_hours, self.week_active,
             self.week_lift, self.value_ema, self.value_cum, self.hours_ema, self.skill_use,
             self.tie_ema, self.purpose, self.autonomy, self.commitment,
-            self.org_time[self.org[:u]] / WEEKS_PER_MONTH, self.last_attended, self.steps,
+            self.org_time[self.org[:u]] / WEEKS_PER_MONTH + self.params.discretionary_hours,
+            self.last_attended, self.steps,
             self._meeting_interval(), self._motivation_rule)
 
     # ------------------------------------------------------------------ 7 decay
@@ -954,8 +1085,11 @@ class NetworkModel(mesa.Model):
         p, rng = self.params, self.rng
         if self.goal_progress >= 1.0 and self.goal_reached_at is None:
             self.goal_reached_at = self.steps
+        # The goal is recognised as reached at a meeting that follows it up, the more
+        # surely the clearer the goal is to everyone (S32, S33).
         if p.lifecycle in _ENDING and self.goal_reached_at is not None and self.ended_at is None \
-                and rng.random() < p.goal_recognition:
+                and self.meeting_this_week \
+                and rng.random() < p.goal_recognition * self.goal_clarity:
             self.ended_at = self.steps
             self.running = False
         if self.activations and self.steps == self.activated_until:
@@ -991,8 +1125,19 @@ class NetworkModel(mesa.Model):
     def _record_history(self) -> None:
         # A new week's census (the state may have changed since one was taken this week).
         self._census = reporters.Census.of(self)
-        self.history["active_share"].append(self._census.active_share)
-        self.history["mean_commitment"].append(self._census.mean_commitment_all)
+        c = self._census
+        h, p = self.history, self.params
+        h["active_share"].append(c.active_share)
+        h["mean_commitment"].append(c.mean_commitment_all)
+        # The classification's own counts, over seats and from its own thresholds, so that
+        # the behaviour's activity threshold does not decide the outcome (ODD 7.10).
+        seats = max(1, self.initial_size, c.members.size)
+        commitment = self.commitment[c.members]
+        h["engaged_share"].append(float((commitment >= p.engaged_commitment).sum()) / seats)
+        h["held_share"].append(float((commitment >= p.held_commitment).sum()) / seats)
+        h["ties_per_seat"].append(reporters.trust_ties(self, c.members)[0].size / seats)
+        h["taking_part"].append(float(self.week_active[c.members].sum()) / seats)
+        h["meeting"].append(float(self.meeting_this_week))
 
     def take_since_record(self, key: str) -> float:
         """Amount of ``key`` accumulated since the last recording, then reset (for reporters)."""
@@ -1014,6 +1159,25 @@ class NetworkModel(mesa.Model):
             self._snapshot_cache = Snapshot.of(self)
         return self._snapshot_cache
 
+    def seats(self) -> Seats:
+        """Network-level measures over the seats now, computed once per week when needed."""
+        if self._seats_cache is None or self._seats_cache.step != self.steps:
+            self._seats_cache = Seats.of(self)
+        return self._seats_cache
+
+    def relationships_kept(self) -> float:
+        """Share of the starting relationships still alive: both founders still present
+        (not replaced) and still acquainted (familiarity at ``acquaintance_threshold``).
+        """
+        i, j = self._start_pairs
+        if i.size == 0:
+            return 0.0
+        here = (self.present[i] & self.present[j] & (self.seated_at[i] == 0)
+                & (self.seated_at[j] == 0))
+        i, j = i[here], j[here]
+        alive = self.rel.familiarity(i, j, self.steps) >= self.params.acquaintance_threshold
+        return float(alive.sum() / self._start_pairs[0].size)
+
     # ------------------------------------------------------------------ results
     @property
     def outcome(self) -> str:
@@ -1031,12 +1195,16 @@ class NetworkModel(mesa.Model):
         return reading(self)
 
     def trust_edges(self, threshold: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Trust ties among present participants: slots i < j and the pair's mean trust."""
-        thr = self.params.tie_threshold if threshold is None else threshold
+        """Trust ties among present participants: slots i < j and the pair's mean trust
+        (the one definition of a trust tie, :func:`model.reporters.trust_ties`). A
+        ``threshold`` other than ``tie_threshold`` reads the whole block instead.
+        """
         m = self.members()
+        if threshold is None or threshold == self.params.tie_threshold:
+            return reporters.trust_ties(self, m)
         _, t = self.rel.block(m, m, self.steps)
         sym = 0.5 * (t + t.T)
-        r, c = np.nonzero(np.triu(sym >= thr, 1))
+        r, c = np.nonzero(np.triu(sym >= threshold, 1))
         return m[r], m[c], sym[r, c]
 
     def hidden_cost_eur(self) -> float:

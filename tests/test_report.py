@@ -15,7 +15,8 @@ import pytest
 
 from analysis.compare import compare
 from analysis.report import FIGURE_DIR, SECTION_TITLES, write_report
-from model import Outcome, Params
+from model import Params
+from model.outcome import Outcome
 from verkosto import cli
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
