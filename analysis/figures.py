@@ -62,10 +62,12 @@ def _outcome_colours() -> dict[str, str]:
 OUTCOME_COLOURS: dict[str, str] = _outcome_colours()
 """One colour per outcome class, the same in every figure."""
 
-MAIN_REPORTERS: tuple[str, ...] = ("active_share", "mean_trust", "mean_commitment",
-                                   "trust_density", "knowledge_coverage",
+MAIN_REPORTERS: tuple[str, ...] = ("active_share", "network_trust", "network_commitment",
+                                   "trust_ties_per_seat", "knowledge_coverage",
                                    "coordination_spent_eur")
-"""The time series a report or comparison shows first."""
+"""The time series a report or comparison shows first: network-level measures over the
+seats (an empty seat counts as a stranger), so that a network losing its people is seen to
+lose them (means among the active would rise as a network dies)."""
 
 REPORTER_LABELS: dict[str, str] = {
     "active": "Active participants (people)",
@@ -86,12 +88,18 @@ REPORTER_LABELS: dict[str, str] = {
     "breaches": "Trust breaches per recording",
     "innovations": "New practices invented so far",
     "hidden_cost_eur": "Participants' own hours so far (EUR, hidden cost)",
+    "network_familiarity": "Familiarity over all seats (0-1; empty seat: stranger)",
+    "network_trust": "Trust over all seats (0-1; empty seat: stranger)",
+    "network_commitment": "Commitment per seat (0-1; empty seat: 0)",
+    "trust_ties_per_seat": "Trust ties per seat",
+    "relationships_kept": "Share of starting relationships still alive",
 }
 """Plain-language axis labels of the model reporters."""
 
 UNIT_REPORTERS = frozenset({"active_share", "mean_familiarity", "mean_trust", "mean_commitment",
                             "mean_commitment_all", "trust_density", "largest_component_share",
-                            "knowledge_coverage", "goal_progress"})
+                            "knowledge_coverage", "goal_progress", "network_familiarity",
+                            "network_trust", "network_commitment", "relationships_kept"})
 """Reporters on a 0-1 scale: their axes run from 0 to 1, so that small gaps are not magnified."""
 
 
