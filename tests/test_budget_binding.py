@@ -21,7 +21,7 @@ MONTH_WEEKS = 4
 BINDING = [
     {"coordination_budget_eur": 800.0, "channel": "in_person", "meeting_interval_weeks": 2,
      "followups_per_week": 10, "followup_hours": 1.0, "budget_carryover_months": 1.0},
-    {"coordination_budget_eur": 800.0, "channel": "in_person", "meeting_interval_weeks": 4,
+    {"coordination_budget_eur": 800.0, "channel": "in_person", "meeting_interval_weeks": 2,
      "followups_per_week": 10, "followup_hours": 1.0, "budget_carryover_months": 1.0,
      "recruit_target_size": 2.0, "recruit_hours": 6.0},
 ]
