@@ -368,7 +368,8 @@ class ReportBuilder:
             s.text("No run finished, so there are no findings; see 'Failed runs'.")
             return
         overall = outcome_table(self.ok, confidence=self.confidence)
-        parts = [f"{r['outcome']} {_interval_text(r['probability'], r['low'], r['high'])}"
+        parts = [f"{str(r['outcome']).replace('_', ' ')} "
+                 f"{_interval_text(r['probability'], r['low'], r['high'])}"
                  for _, r in overall.iterrows()]
         s.text(f"**How the networks ended.** Of {plural(len(self.ok), 'finished run')}: "
                + "; ".join(parts) + f" ({self.confidence:.0%} intervals).")
