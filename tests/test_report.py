@@ -192,11 +192,15 @@ def test_report_command_writes_both_files(tmp_path, capsys):
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["report", "{missing}"], "does not exist"),
-    (["report", "{empty}"], "no 'runs/'"),
+    (["report", "{empty}"], "exists but is not a sweep directory: it has no 'runs/'"),
+    (["report", "{spec}"], "exists but is not a sweep directory: it is a file (it looks like a "
+                           "spec"),
 ])
 def test_report_bad_directory_exits_2(tmp_path, capsys, argv, message):
     (tmp_path / "empty").mkdir()
-    argv = [a.format(missing=tmp_path / "nope", empty=tmp_path / "empty") for a in argv]
+    (tmp_path / "my.toml").write_text("seed = 1\n")
+    argv = [a.format(missing=tmp_path / "nope", empty=tmp_path / "empty",
+                     spec=tmp_path / "my.toml") for a in argv]
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("verkosto: error:") and message in err

@@ -420,6 +420,24 @@ def test_a_sweep_of_days_needs_yes_and_says_so_before_planning(tmp_path, capsys,
     assert not (tmp_path / "big").exists()
 
 
+def test_a_spec_with_several_mistakes_names_them_all_at_once(tmp_path, capsys):
+    spec_path = write(tmp_path, """
+seed = 1
+replicatons = 3
+steps = -4
+[grid]
+facilitation = [0.2, 1.4]
+meeting_interval_weeks = "often"
+""")
+    assert main(["sweep", str(spec_path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "4 mistakes" in err
+    for part in ("'replicatons' (did you mean 'replications'?)", "'steps' = -4",
+                 "grid.facilitation", "1.4", "grid.meeting_interval_weeks"):
+        assert part in err, part
+    assert not (tmp_path / "o").exists()
+
+
 def test_sweep_help_lists_every_shipped_spec(capsys):
     with pytest.raises(SystemExit):
         main(["sweep", "--help"])
