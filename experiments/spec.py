@@ -595,11 +595,22 @@ def _table(source: str, data: Mapping[str, Any], key: str) -> dict[str, Any]:
     return dict(value)
 
 
+def percent_hint(key: str, value: Any) -> str:
+    """'; did you mean 0.8?' when a share or probability seems given as a percentage."""
+    info = PARAMETERS.get(key)
+    if (info is None or isinstance(value, bool) or not isinstance(value, int | float)
+            or info.low != 0.0 or info.high is None or info.high > 1.0):
+        return ""
+    if 1.0 < value <= 100.0:
+        return f"; did you mean {value / 100:g}? (a fraction, not a percentage)"
+    return ""
+
+
 def _coerce(source: str, where: str, key: str, value: Any) -> Any:
     try:
         return coerce(key, value)
     except ParameterError as error:
-        raise SpecError(f"{source}: {where}: {error}") from None
+        raise SpecError(f"{source}: {where}: {error}{percent_hint(key, value)}") from None
 
 
 def _check_variable(source: str, where: str, key: str, fixed: Mapping[str, Any],

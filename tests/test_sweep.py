@@ -438,6 +438,16 @@ meeting_interval_weeks = "often"
     assert not (tmp_path / "o").exists()
 
 
+def test_a_percentage_for_a_share_gets_did_you_mean(tmp_path, capsys):
+    spec_path = write(tmp_path, tiny_spec(extra="").replace("[set]", "[set]\nmandate = 80"))
+    assert main(["sweep", str(spec_path), "--out", str(tmp_path / "o")]) == 2
+    assert "set.mandate" in (err := capsys.readouterr().err) and "did you mean 0.8?" in err
+    assert main(["budget", "default", "--target", "0.8", "--set", "facilitation=70",
+                 "--out", str(tmp_path / "o")]) == 2
+    assert "did you mean 0.7?" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
 def test_sweep_help_lists_every_shipped_spec(capsys):
     with pytest.raises(SystemExit):
         main(["sweep", "--help"])

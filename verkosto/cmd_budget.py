@@ -107,14 +107,28 @@ def check_out(out: Path, own_file: str, command: str) -> None:
                          "or empty directory")
 
 
+def parse_sets_with_hint(sets: list[str]) -> dict[str, Any]:
+    """``verkosto run``'s ``--set`` parsing, with "did you mean 0.8?" for a percentage."""
+    from experiments.spec import percent_hint
+    from verkosto.cmd_run import _toml_value, parse_sets
+
+    try:
+        return parse_sets(sets)
+    except InputError as error:
+        for raw in sets:
+            key, _, text = raw.partition("=")
+            hint = percent_hint(key.strip(), _toml_value(text.strip()))
+            if hint and key.strip() in str(error):
+                raise InputError(f"{error}{hint}") from None
+        raise
+
+
 def scenario_params(name: str, sets: list[str]) -> Any:
     """The scenario's parameters with ``--set`` overrides applied (bad input: InputError)."""
     import scenarios
     from model.params import ParameterError
-    from verkosto.cmd_run import parse_sets
-
     params = scenarios.load(name)
-    overrides = parse_sets(sets)
+    overrides = parse_sets_with_hint(sets)
     try:
         return params.replace(**overrides), overrides
     except ParameterError as error:

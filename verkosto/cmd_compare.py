@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     twice = sorted({s for s in args.scenarios if args.scenarios.count(s) > 1})
     if twice:
         raise InputError(f"scenario(s) given more than once: {', '.join(twice)}")
-    from verkosto.cmd_budget import check_out
+    from verkosto.cmd_budget import check_out, parse_sets_with_hint
 
     check_out(args.out, OUTCOMES_FILE, "compare")
 
@@ -85,10 +85,10 @@ def run(args: argparse.Namespace) -> int:
     from experiments.sweep import open_executor
     from model import DEFAULT_STEPS
     from model.params import ParameterError
-    from verkosto.cmd_run import _staging_directory, parse_sets
+    from verkosto.cmd_run import _staging_directory
 
     # Load every scenario first: a bad one stops everything before any run.
-    overrides = parse_sets(args.sets)
+    overrides = parse_sets_with_hint(args.sets)
     params = {}
     for name in args.scenarios:
         try:
