@@ -21,7 +21,7 @@ from model.formation import Teams, assemble_teams, teams_of
 from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Channel, Governance, Lifecycle, Params, Purpose
 from model.relations import Relations
-from model.reporters import MODEL_REPORTERS, Snapshot
+from model.reporters import MODEL_REPORTERS, Seats, Snapshot
 
 DEFAULT_STEPS = 156  # three years of weeks
 
@@ -120,9 +120,13 @@ class NetworkModel(mesa.Model):
         self.activations: list[dict[str, Any]] = []
         self.host = 0
         self._since_record = {"value": 0.0, "breaches": 0}
-        self.history: dict[str, list[float]] = {"active_share": [], "mean_commitment": []}
+        # Weekly series the phase and the outcome classes read (ODD 4.11, 7.10).
+        self.history: dict[str, list[float]] = {
+            "active_share": [], "mean_commitment": [], "engaged_share": [], "held_share": [],
+            "ties_per_seat": [], "taking_part": [], "meeting": []}
         self.phase = Phase.ACTIVATION
         self._snapshot_cache: Snapshot | None = None
+        self._seats_cache: Seats | None = None
         self._members: tuple[int, np.ndarray] | None = None  # (week, slots): see members()
         self._active: tuple[int, np.ndarray] | None = None
 
@@ -198,6 +202,7 @@ class NetworkModel(mesa.Model):
         self.contacts = np.zeros(cap, dtype=np.int64)
         self.groups_joined = np.zeros(cap, dtype=np.int64)
         self.last_attended = np.full(cap, _NEVER, dtype=np.int64)
+        self.seated_at = np.zeros(cap, dtype=np.int64)  # week the slot's person joined
         self.week_value = np.zeros(cap)
         self.week_hours = np.zeros(cap)
         self.week_lift = np.zeros(cap)
@@ -219,7 +224,7 @@ class NetworkModel(mesa.Model):
                         "commitment", "autonomy_base", "autonomy", "purpose", "skill_use",
                         "value_ema", "value_cum", "hours_ema", "tie_ema", "dormant_weeks",
                         "collaborated", "met", "resident", "circle", "contacts", "groups_joined",
-                        "last_attended", "week_value", "week_hours", "week_lift", "week_active")
+                        "last_attended", "seated_at", "week_value", "week_hours", "week_lift", "week_active")
 
     def _grow(self) -> bool:
         """Double the participant capacity (up to max_participants); False if full."""
@@ -307,6 +312,7 @@ class NetworkModel(mesa.Model):
         self._next_circle = kernels.seat(self._people, self._seat_rule, slots, orgs, uniforms,
                                          normals, commitment, self.org_kind, self._next_circle,
                                          self.goal_clarity, self.skill_use_start)
+        self.seated_at[slots] = self.steps
         self._roster_changed()
         self.rel.reset(slots, self.steps, self.used)
         self.rel.forget_knowledge(slots, orgs)
@@ -336,6 +342,9 @@ class NetworkModel(mesa.Model):
         np.fill_diagonal(fam, 0.0)
         trust = np.where(same, p.colleague_trust, np.where(known, p.acquaintance_trust, p.trust_prior))
         self.rel.set_block(idx, fam, trust, self.steps)
+        # The starting relationships: pairs of founders who know each other (S18).
+        i, j = np.nonzero(np.triu(fam >= p.acquaintance_threshold, 1))
+        self._start_pairs = (idx[i], idx[j])
         know = np.zeros((self.used, self.n_orgs))
         rows, cols = np.nonzero(known)
         know[rows, self.org[cols]] = p.acquaintance_knowledge
@@ -386,17 +395,20 @@ class NetworkModel(mesa.Model):
         return self.steps <= self.activated_until
 
     def _intensity(self) -> float:
+        """How intensely the network works now, relative to a permanent one: around a
+        single client or while activated, more (S30, S31); a smouldering network between
+        activations keeps light contact only, so meetings, joint work and shared client
+        cases are all rarer (S31).
+        """
         p = self.params
         if p.lifecycle is Lifecycle.CLIENT_PROCESS or self.activated:
             return p.client_process_intensity
+        if p.lifecycle is Lifecycle.SMOULDERING:
+            return 1.0 / p.smouldering_interval_factor
         return 1.0
 
     def _meeting_interval(self) -> float:
-        p = self.params
-        interval = p.meeting_interval_weeks / self._intensity()
-        if p.lifecycle is Lifecycle.SMOULDERING and not self.activated:
-            interval *= p.smouldering_interval_factor
-        return max(1.0, interval)
+        return max(1.0, self.params.meeting_interval_weeks / self._intensity())
 
     def _meeting_hours(self) -> float:
         """Hours a meeting takes, its structure included (travel to the room comes on top)."""
@@ -991,8 +1003,19 @@ class NetworkModel(mesa.Model):
     def _record_history(self) -> None:
         # A new week's census (the state may have changed since one was taken this week).
         self._census = reporters.Census.of(self)
-        self.history["active_share"].append(self._census.active_share)
-        self.history["mean_commitment"].append(self._census.mean_commitment_all)
+        c = self._census
+        h, p = self.history, self.params
+        h["active_share"].append(c.active_share)
+        h["mean_commitment"].append(c.mean_commitment_all)
+        # The classification's own counts, over seats and from its own thresholds, so that
+        # the behaviour's activity threshold does not decide the outcome (ODD 7.10).
+        seats = max(1, self.initial_size, c.members.size)
+        commitment = self.commitment[c.members]
+        h["engaged_share"].append(float((commitment >= p.engaged_commitment).sum()) / seats)
+        h["held_share"].append(float((commitment >= p.held_commitment).sum()) / seats)
+        h["ties_per_seat"].append(reporters.trust_ties(self, c.members)[0].size / seats)
+        h["taking_part"].append(float(self.week_active[c.members].sum()) / seats)
+        h["meeting"].append(float(self.meeting_this_week))
 
     def take_since_record(self, key: str) -> float:
         """Amount of ``key`` accumulated since the last recording, then reset (for reporters)."""
@@ -1014,6 +1037,25 @@ class NetworkModel(mesa.Model):
             self._snapshot_cache = Snapshot.of(self)
         return self._snapshot_cache
 
+    def seats(self) -> Seats:
+        """Network-level measures over the seats now, computed once per week when needed."""
+        if self._seats_cache is None or self._seats_cache.step != self.steps:
+            self._seats_cache = Seats.of(self)
+        return self._seats_cache
+
+    def relationships_kept(self) -> float:
+        """Share of the starting relationships still alive: both founders still present
+        (not replaced) and still acquainted (familiarity at ``acquaintance_threshold``).
+        """
+        i, j = self._start_pairs
+        if i.size == 0:
+            return 0.0
+        here = (self.present[i] & self.present[j] & (self.seated_at[i] == 0)
+                & (self.seated_at[j] == 0))
+        i, j = i[here], j[here]
+        alive = self.rel.familiarity(i, j, self.steps) >= self.params.acquaintance_threshold
+        return float(alive.sum() / self._start_pairs[0].size)
+
     # ------------------------------------------------------------------ results
     @property
     def outcome(self) -> str:
@@ -1031,12 +1073,16 @@ class NetworkModel(mesa.Model):
         return reading(self)
 
     def trust_edges(self, threshold: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Trust ties among present participants: slots i < j and the pair's mean trust."""
-        thr = self.params.tie_threshold if threshold is None else threshold
+        """Trust ties among present participants: slots i < j and the pair's mean trust
+        (the one definition of a trust tie, :func:`model.reporters.trust_ties`). A
+        ``threshold`` other than ``tie_threshold`` reads the whole block instead.
+        """
         m = self.members()
+        if threshold is None or threshold == self.params.tie_threshold:
+            return reporters.trust_ties(self, m)
         _, t = self.rel.block(m, m, self.steps)
         sym = 0.5 * (t + t.T)
-        r, c = np.nonzero(np.triu(sym >= thr, 1))
+        r, c = np.nonzero(np.triu(sym >= threshold, 1))
         return m[r], m[c], sym[r, c]
 
     def hidden_cost_eur(self) -> float:

@@ -20,10 +20,11 @@ if TYPE_CHECKING:
 
 
 class Outcome(enum.StrEnum):
-    """Where the network ended up."""
+    """Where the network ended up (ODD 7.10)."""
 
     THRIVING = "thriving"
     SMOULDERING = "smouldering"
+    SHRUNKEN_CORE = "shrunken_core"
     FADING = "fading"
     FADED = "faded"
     COMPLETED = "completed"
@@ -50,37 +51,72 @@ def _window(model: NetworkModel, key: str, weeks: int) -> np.ndarray:
     return np.asarray(h[-(weeks + 1):])
 
 
-def classify_outcome(model: NetworkModel) -> Outcome:
-    """Classify the run from its final ``outcome_window_weeks`` weeks.
+def _means(model: NetworkModel, key: str, weeks: int) -> tuple[float, float]:
+    """Mean of a weekly series over the final ``weeks`` weeks and over the ``weeks`` before
+    (the final window's mean again when the run is shorter than two windows).
+    """
+    h = model.history[key]
+    last = np.asarray(h[-weeks:])
+    before = np.asarray(h[-2 * weeks:-weeks]) if len(h) > weeks else last
+    return float(last.mean()), float(before.mean() if before.size else last.mean())
 
-    Rules, in order: *completed* if a project or client process was ended on
-    reaching its goal; *faded* if the mean active share over the window is
-    below ``faded_active_share``; *thriving* if the final active share and
-    the share of active people in the largest trust-tie component reach their
-    thriving thresholds and the mean active
-    share did not fall by more than ``fading_trend`` from the previous window
-    to the final one; *fading* if it fell by more than that, or if fewer than
-    ``smouldering_ties_per_person`` trust ties per active person are left;
-    otherwise *smouldering* (few active, but ties kept warm).
+
+def engaged_component_share(model: NetworkModel) -> float:
+    """Share of the engaged people (commitment at ``engaged_commitment``) in the largest
+    component of the trust ties among them, now.
+    """
+    from model import kernels, reporters
+
+    m = model.members()
+    engaged = m[model.commitment[m] >= model.params.engaged_commitment]
+    if engaged.size < 2:
+        return float(engaged.size)
+    i, j, _ = reporters.trust_ties(model, engaged)
+    return kernels.largest_weak_component(int(engaged[-1]) + 1, i, j) / engaged.size
+
+
+def classify_outcome(model: NetworkModel) -> Outcome:
+    """Classify the run from means over its final ``outcome_window_weeks`` weeks (ODD 7.10).
+
+    The counts are over seats (the founding participants, or the present when more) and
+    use the classification's own commitment thresholds, not the activity threshold that
+    drives behaviour: a seat is *engaged* at ``engaged_commitment``, *held* at
+    ``held_commitment``. Rules, in order:
+
+    - *completed*: a project or client process was ended on reaching its goal (S30, S32);
+    - *faded*: fewer than ``faded_engaged_share`` of seats engaged and fewer than
+      ``smouldering_ties_per_seat`` trust ties per seat left;
+    - *thriving*: at least ``thriving_engaged_share`` of seats engaged, at least
+      ``thriving_component_share`` of the engaged in one trust-tie component now, and the
+      engaged share not falling by more than ``fading_trend`` from the window before;
+    - *fading*: the engaged share falling by more than that;
+    - *smouldering* (S31): a loose network kept warm: most seats still held
+      (``smouldering_held_share``) and at least ``smouldering_ties_per_seat`` trust ties per
+      seat, without the engagement of a thriving one;
+    - *shrunken core*: fewer seats held than that, but some engaged: a core carries on
+      while the rest have gone;
+    - otherwise *fading* (people still on the list, but the ties gone).
     """
     p = model.params
     if model.ended_at is not None:
         return Outcome.COMPLETED
-    share = _window(model, "active_share", p.outcome_window_weeks)
-    before = np.asarray(model.history["active_share"][-2 * p.outcome_window_weeks - 1:
-                                                      -p.outcome_window_weeks - 1] or share)
-    trend = float(share.mean() - before.mean())
-    if share.mean() < p.faded_active_share:
+    w = p.outcome_window_weeks
+    engaged, engaged_before = _means(model, "engaged_share", w)
+    held, _ = _means(model, "held_share", w)
+    ties, _ = _means(model, "ties_per_seat", w)
+    if engaged < p.faded_engaged_share and ties < p.smouldering_ties_per_seat:
         return Outcome.FADED
-    snap = model.snapshot()
-    ties_per_person = snap.trust_density * max(0, snap.n_active - 1)
-    if share[-1] >= p.thriving_active_share \
-            and snap.largest_component_share >= p.thriving_component_share \
-            and trend >= p.fading_trend:
+    falling = engaged - engaged_before < p.fading_trend
+    if engaged >= p.thriving_engaged_share and not falling \
+            and engaged_component_share(model) >= p.thriving_component_share:
         return Outcome.THRIVING
-    if trend < p.fading_trend or ties_per_person < p.smouldering_ties_per_person:
+    if falling:
         return Outcome.FADING
-    return Outcome.SMOULDERING
+    if held >= p.smouldering_held_share and ties >= p.smouldering_ties_per_seat:
+        return Outcome.SMOULDERING
+    if held < p.smouldering_held_share and engaged >= p.faded_engaged_share:
+        return Outcome.SHRUNKEN_CORE
+    return Outcome.FADING
 
 
 def phase_of(model: NetworkModel) -> Phase:
@@ -95,12 +131,12 @@ def phase_of(model: NetworkModel) -> Phase:
     p = model.params
     w = p.phase_window_weeks
     prev = model.phase
-    if model.history["active_share"][-1] < p.faded_active_share:
-        return Phase.DECLINE  # (almost) no one is active any more
+    if model.history["engaged_share"][-1] < p.faded_engaged_share:
+        return Phase.DECLINE  # (almost) no one is engaged any more
     unsettled = model.goal_clarity < p.phase_goal_clarity and prev is Phase.ACTIVATION
     if model.steps < w or unsettled:
         return Phase.ACTIVATION
-    share = _window(model, "active_share", w)
+    share = _window(model, "engaged_share", w)
     comm = _window(model, "mean_commitment", w)
     # Trends as the change between the window's first and second halves (single weeks are noisy).
     half = max(1, share.size // 2)
@@ -113,9 +149,9 @@ def phase_of(model: NetworkModel) -> Phase:
         return Phase.REORIENTATION
     if d_comm > eps or d_share > eps:
         return Phase.COLLECTIVITY
-    if share[-1] >= p.thriving_active_share:
-        stable_long = len(model.history["active_share"]) > 2 * w and abs(
-            share[-1] - model.history["active_share"][-(2 * w + 1)]) <= eps
+    if share[-1] >= p.thriving_engaged_share:
+        stable_long = len(model.history["engaged_share"]) > 2 * w and abs(
+            share[-1] - model.history["engaged_share"][-(2 * w + 1)]) <= eps
         if prev in (Phase.INSTITUTIONALISATION, Phase.STABILITY) and stable_long:
             return Phase.STABILITY
         return Phase.INSTITUTIONALISATION
@@ -168,6 +204,9 @@ def evaluation(model: NetworkModel) -> dict[str, Any]:
             "knowledge_coverage": round(reporters.knowledge_coverage(model), 4),
             "cross_organisation_ties": snap.cross_org_ties,
             "trust_density": round(snap.trust_density, 4),
+            "network_trust": round(model.seats().network_trust, 4),
+            "trust_ties_per_seat": round(model.seats().trust_ties_per_seat, 4),
+            "relationships_kept": round(model.seats().relationships_kept, 4),
             "activations": len(model.activations),
         },
         "benefit_by_role": _by_role(model, ever),
@@ -198,10 +237,12 @@ def evaluation(model: NetworkModel) -> dict[str, Any]:
 
 def reading(model: NetworkModel) -> str:
     """One plain-language line on where the network is now, for trainers."""
-    snap = model.snapshot()
-    share = model.history["active_share"][-1]
-    level = ("thriving" if share >= model.params.thriving_active_share else
-             "thinning out" if share >= model.params.faded_active_share else "nearly gone")
-    return (f"Week {model.steps}: {snap.n_active} active people ({share:.0%} of seats), "
-            f"network {level}, phase {model.phase.value}; trust ties {snap.trust_density:.0%} "
-            f"of pairs, commitment {snap.mean_commitment:.2f}, {model.meetings_held} meetings held.")
+    snap, seats = model.snapshot(), model.seats()
+    share = model.history["engaged_share"][-1]
+    level = ("well engaged" if share >= model.params.thriving_engaged_share else
+             "thinning out" if share >= model.params.faded_engaged_share else "nearly gone")
+    meetings = f"{model.meetings_held} meeting{'' if model.meetings_held == 1 else 's'} held"
+    return (f"Week {model.steps}: {snap.n_active} active people ({share:.0%} of seats engaged), "
+            f"network {level}, phase {model.phase.value}; {seats.trust_ties_per_seat:.1f} trust "
+            f"ties per seat, network trust {seats.network_trust:.2f}, commitment per seat "
+            f"{seats.network_commitment:.2f}, {meetings}.")

@@ -257,7 +257,7 @@ class ValueParams:
     goal_recognition: float = param(0.5, "1/week", 0.0, 1.0, "S32", "Chance per week that a reached goal is recognised and the network ended")
     activation_rate_per_year: float = param(2.0, "1/year", 0.0, 12.0, "S31", "Activation events (shared clients) per year in a smouldering network")
     activation_weeks: int = param(8, "weeks", 1, 52, "S31", "Length of an activated, intensive phase")
-    smouldering_interval_factor: float = param(3.0, "x", 1.0, 12.0, "S31", "Meetings are this many times rarer while smouldering")
+    smouldering_interval_factor: float = param(3.0, "x", 1.0, 12.0, "S31", "Meetings, joint work and shared client cases are this many times rarer while smouldering between activations")
     client_process_intensity: float = param(2.0, "x", 1.0, 5.0, "S30", "Meeting and collaboration intensity around a single client")
 
 
@@ -295,14 +295,17 @@ class ObservationParams:
 
     record_every: int = param(1, "weeks", 1, 52, "assumption", "Recording interval of the model reporters")
     outcome_window_weeks: int = param(13, "weeks", 1, 104, "assumption", "Final weeks over which the outcome is judged")
-    thriving_active_share: float = param(0.5, "share", 0.0, 1.0, "assumption", "Active share at or above which a network can be thriving")
-    thriving_component_share: float = param(0.5, "share", 0.0, 1.0, "assumption", "Share of active people in the largest trust-tie component at or above which a network can be thriving")
-    faded_active_share: float = param(0.1, "share", 0.0, 1.0, "assumption", "Active share below which the network has faded")
-    smouldering_ties_per_person: float = param(0.5, "ties", 0.0, 20.0, "S31", "Trust ties per active person that a smouldering network keeps warm")
+    engaged_commitment: float = param(0.35, "0-1", 0.0, 1.0, "assumption", "Commitment at or above which a seat counts as engaged, for the outcome classes only")
+    held_commitment: float = param(0.2, "0-1", 0.0, 1.0, "S31", "Commitment at or above which a seat is still held (engaged or loosely attached), for the outcome classes only")
+    thriving_engaged_share: float = param(0.5, "share", 0.0, 1.0, "assumption", "Engaged share of seats (window mean) at or above which a network can be thriving")
+    thriving_component_share: float = param(0.5, "share", 0.0, 1.0, "assumption", "Share of engaged people in the largest trust-tie component at or above which a network can be thriving")
+    faded_engaged_share: float = param(0.1, "share", 0.0, 1.0, "assumption", "Engaged share of seats (window mean) below which a network without warm ties has faded")
+    smouldering_ties_per_seat: float = param(0.5, "ties/seat", 0.0, 20.0, "S31", "Trust ties per seat (window mean) that a smouldering network keeps warm")
+    smouldering_held_share: float = param(0.5, "share", 0.0, 1.0, "S31", "Share of seats still held (window mean) that tells a loose network kept warm from a shrunken core")
     phase_goal_clarity: float = param(0.5, "0-1", 0.0, 1.0, "Imperial et al. 2016", "Goal clarity that ends the activation phase")
     phase_window_weeks: int = param(13, "weeks", 2, 104, "Imperial et al. 2016", "Window over which phase trends are judged")
     phase_stable_change: float = param(0.05, "share/window", 0.0, 0.5, "assumption", "Change in active share or commitment that still counts as stable")
-    fading_trend: float = param(-0.05, "share/window", -1.0, 0.0, "assumption", "Fall of mean active share from the previous window to the final one that counts as fading")
+    fading_trend: float = param(-0.05, "share/window", -1.0, 0.0, "assumption", "Fall of the mean engaged share from the previous window to the final one that counts as fading")
 
 
 GROUPS: dict[str, type] = {

@@ -102,13 +102,13 @@ class Snapshot:
             return cls(model.steps, n, 0.0, 0.0, 0.0, float(n > 0), mc, 0)
         rel = model.rel
         sum_f, sum_t = rel.pair_sums(a, model.steps)
-        i, j = rel.ties_among(a, model.steps)
+        i, j, _ = trust_ties(model, a)
         pairs = n * (n - 1)
         # Union-find over slot ids up to the last active one: slots outside ``a`` have no
         # ties, so they are components of one, never larger than the largest within ``a``.
         largest = kernels.largest_weak_component(int(a[-1]) + 1, i, j) / n
-        return cls(model.steps, n, sum_f / pairs, rel.prior + sum_t / pairs, i.size / pairs,
-                   largest, mc, kernels.distinct_cross_pairs(model.org, i, j))
+        return cls(model.steps, n, sum_f / pairs, rel.prior + sum_t / pairs, 2 * i.size / pairs,
+                   largest, mc, int((model.org[i] != model.org[j]).sum()))
 
     @classmethod
     def dense(cls, model: NetworkModel) -> Snapshot:
@@ -123,15 +123,75 @@ class Snapshot:
         # Diagonals are never touched by encounters: subtract them instead of masking.
         mean_f = (fam.sum() - np.trace(fam)) / pairs
         mean_t = (trust.sum() - np.trace(trust)) / pairs
-        ties = trust >= model.params.tie_threshold
-        np.fill_diagonal(ties, False)
-        _, labels = connected_components(csr_matrix(ties), directed=True, connection="weak")
+        ties = np.triu(0.5 * (trust + trust.T) >= model.params.tie_threshold, 1)
+        _, labels = connected_components(csr_matrix(ties), directed=False)
         largest = np.bincount(labels).max() / n
-        either = np.triu(ties | ties.T, 1)
-        i, j = np.nonzero(either)
+        i, j = np.nonzero(ties)
         cross = int((model.org[a[i]] != model.org[a[j]]).sum())
-        return cls(model.steps, n, float(mean_f), float(mean_t), float(ties.sum() / pairs),
+        return cls(model.steps, n, float(mean_f), float(mean_t), float(2 * ties.sum() / pairs),
                    float(largest), mc, cross)
+
+
+def trust_ties(model: NetworkModel, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The trust ties among ``slots``: the one definition every output uses.
+
+    A trust tie is a pair of people whose trust in each other, averaged over the two
+    directions, reaches ``tie_threshold``. Such a pair has at least one direction at the
+    threshold, so the relations' list of directed tie candidates holds every tie.
+
+    Returns:
+        Slots ``i < j`` of each tie (sorted by ``i``, then ``j``) and the pair's mean trust.
+    """
+    rel, now = model.rel, model.steps
+    a, b = rel.ties_among(slots, now)
+    if a.size == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0)
+    width = max(int(slots.max()) + 1, 1)
+    key = np.unique(np.minimum(a, b) * width + np.maximum(a, b))
+    i, j = key // width, key % width
+    t = 0.5 * (rel.trust(i, j, now) + rel.trust(j, i, now))
+    keep = t >= model.params.tie_threshold
+    return i[keep], j[keep], t[keep]
+
+
+@dataclass(frozen=True)
+class Seats:
+    """Network-level measures at one week, over the network's seats rather than over its
+    survivors, so that a network losing its people is seen to lose them.
+
+    The seats are the founding participants, or the present members when recruits have
+    made the network larger (the denominator of ``active_share``). A seat whose person
+    has left counts as a stranger to everyone: familiarity 0, trust at the prior,
+    commitment 0, no ties.
+    """
+
+    step: int
+    seats: int
+    network_familiarity: float
+    network_trust: float
+    network_commitment: float
+    trust_ties_per_seat: float
+    relationships_kept: float
+
+    @classmethod
+    def of(cls, model: NetworkModel) -> Seats:
+        """Compute the measures from the present members' block and the starting pairs."""
+        m = model.census().members
+        seats = max(1, model.initial_size, m.size)
+        pairs = seats * (seats - 1)
+        prior = model.rel.prior
+        if m.size >= 2:
+            fam, trust = model.rel.block(m, m, model.steps)
+            sum_f = float(fam.sum() - np.trace(fam))
+            sum_t = float(trust.sum() - np.trace(trust)) - prior * m.size * (m.size - 1)
+            ties = trust_ties(model, m)[0].size
+        else:
+            sum_f = sum_t = 0.0
+            ties = 0
+        commitment = float(model.commitment[m].sum()) if m.size else 0.0
+        return cls(model.steps, seats, sum_f / max(1, pairs), prior + sum_t / max(1, pairs),
+                   commitment / seats, ties / seats, model.relationships_kept())
 
 
 def mean(x: np.ndarray) -> np.float64:
@@ -164,17 +224,23 @@ def active_share(model: NetworkModel) -> float:
 
 
 def mean_familiarity(model: NetworkModel) -> float:
-    """Mean familiarity over pairs of active participants."""
+    """Mean familiarity over pairs of active participants (a survivors' mean: see
+    ``network_familiarity`` for the network as a whole).
+    """
     return model.snapshot().mean_familiarity
 
 
 def mean_trust(model: NetworkModel) -> float:
-    """Mean trust over ordered pairs of active participants."""
+    """Mean trust over ordered pairs of active participants (a survivors' mean: see
+    ``network_trust`` for the network as a whole).
+    """
     return model.snapshot().mean_trust
 
 
 def mean_commitment(model: NetworkModel) -> float:
-    """Mean commitment over active participants."""
+    """Mean commitment over active participants (a survivors' mean: see
+    ``network_commitment``).
+    """
     return model.snapshot().mean_commitment
 
 
@@ -184,7 +250,7 @@ def mean_commitment_all(model: NetworkModel) -> float:
 
 
 def trust_density(model: NetworkModel) -> float:
-    """Share of ordered pairs of active participants whose trust reaches the tie threshold."""
+    """Share of pairs of active participants joined by a trust tie (see :func:`trust_ties`)."""
     return model.snapshot().trust_density
 
 
@@ -194,8 +260,37 @@ def largest_component_share(model: NetworkModel) -> float:
 
 
 def cross_org_ties(model: NetworkModel) -> int:
-    """Trust ties (either direction) between active people of different organisations."""
+    """Trust ties between active people of different organisations."""
     return model.snapshot().cross_org_ties
+
+
+def network_familiarity(model: NetworkModel) -> float:
+    """Mean familiarity over all pairs of seats; a seat whose person left knows no one."""
+    return model.seats().network_familiarity
+
+
+def network_trust(model: NetworkModel) -> float:
+    """Mean trust over all ordered pairs of seats; a seat whose person left counts as a
+    stranger (trust at the prior). The network-level trust: it falls as people leave.
+    """
+    return model.seats().network_trust
+
+
+def network_commitment(model: NetworkModel) -> float:
+    """Commitment summed over present participants, per seat (a seat left empty adds 0)."""
+    return model.seats().network_commitment
+
+
+def trust_ties_per_seat(model: NetworkModel) -> float:
+    """Trust ties among present participants per seat."""
+    return model.seats().trust_ties_per_seat
+
+
+def relationships_kept(model: NetworkModel) -> float:
+    """Share of the relationships the founding participants had at the start (pairs who knew
+    each other) still alive: both people still in the network and still acquainted.
+    """
+    return model.seats().relationships_kept
 
 
 def knowledge_coverage(model: NetworkModel) -> float:
@@ -260,6 +355,7 @@ MODEL_REPORTERS = {
     f.__name__: f
     for f in (step, active, present, active_share, mean_familiarity, mean_trust, mean_commitment,
               mean_commitment_all, trust_density, largest_component_share, cross_org_ties,
-              knowledge_coverage, meetings_held, coordination_spent_eur, goal_progress,
+              network_familiarity, network_trust, network_commitment, trust_ties_per_seat,
+              relationships_kept, knowledge_coverage, meetings_held, coordination_spent_eur, goal_progress,
               value_created, breaches, innovations, hidden_cost_eur, phase)
 }

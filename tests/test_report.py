@@ -15,6 +15,7 @@ import pytest
 
 from analysis.report import FIGURE_DIR, SECTION_TITLES, write_report
 from model import Params
+from model.outcome import Outcome
 from verkosto import cli
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -259,7 +260,7 @@ def test_compare_puts_scenarios_side_by_side(tmp_path, capsys):
     table = pd.read_csv(out / "compare_outcomes.csv")
     assert list(dict.fromkeys(table["scenario"])) == ["none", "rich"]
     assert table.groupby("scenario")["count"].sum().to_dict() == {"none": 3, "rich": 3}
-    assert len(table) == 2 * 5
+    assert len(table) == 2 * len(Outcome)
     series = pd.read_parquet(out / "compare_timeseries.parquet")
     assert series["run_id"].nunique() == 6 and series["step"].max() == 20
     for stem in ("compare_outcomes", "compare_timeseries"):
