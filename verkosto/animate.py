@@ -132,6 +132,9 @@ def _draw_frame(fig: Any, axes: dict[str, Any], model: Any, title: str, steps: i
     frame = drawing.model_frame(model)
     curves = {c.column: (t(c.label), c.colour) for c in words.CURVES}
     drawing.draw_series(axes["series"], frame, curves, x_max=steps)
+    for line in axes["series"].lines:  # week 0 is a single point: show it
+        if len(line.get_xdata()) == 1:
+            line.set_marker("o")
     axes["series"].set_ylabel(t("over all seats (0-1)"))
     axes["series"].set_xlabel(t("weeks"))
     value = {words.VALUE_CURVE.column: (t(words.VALUE_CURVE.label), words.VALUE_CURVE.colour)}

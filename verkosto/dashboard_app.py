@@ -618,8 +618,9 @@ def NetworkColumn(session: Session, index: int, t: Translator, extent: float, x_
         # One network: picture and charts beside each other; two: each column stacks them.
         with solara.Row(gap="16px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             solara.HTML(tag="div", unsafe_innerHTML=picture, classes=["picture"],
-                        style={"max-width": f"{NETWORK_PX + 10}px"})
-            solara.HTML(tag="div", unsafe_innerHTML=charts, classes=["charts"])
+                        style={"flex": f"0 1 {NETWORK_PX}px", "min-width": "280px"})
+            solara.HTML(tag="div", unsafe_innerHTML=charts, classes=["charts"],
+                        style={"flex": f"1 1 {CHART_SIZE[0]}px", "min-width": "280px"})
 
 
 @solara.component
