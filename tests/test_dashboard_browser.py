@@ -251,9 +251,14 @@ def test_side_by_side_with_and_without_coordination(browser: Any, server_url: st
         left, right = pictures(page)
         # The same seed draws the same people, on one scale: at week 0 the pictures agree.
         assert left == right
-        step(page, 3)
-        left, right = pictures(page)
-        assert left != right
+        # Once a coordinated meeting has been held, the two networks differ.
+        page.locator(".play").click()
+        wait_for_week(page, 8)
+        page.locator(".pause").click()
+        page.wait_for_function("() => document.querySelectorAll('svg.verkosto-network').length "
+                               "=== 2 && document.querySelectorAll('svg.verkosto-network')[0]"
+                               ".outerHTML !== document.querySelectorAll('svg.verkosto-network')"
+                               "[1].outerHTML", timeout=UPDATE_TIMEOUT_MS)
         assert page.locator("svg.verkosto-chart").count() == 4
         # Both budgets are on their own sliders, each at its scenario's value.
         labels = page.get_by_role("slider", name=BUDGET_LABEL).evaluate_all(

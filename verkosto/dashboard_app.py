@@ -34,6 +34,7 @@ so two trainers, or a whole room, never see each other's runs.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import os
@@ -146,18 +147,25 @@ def scenario_names() -> list[str]:
     return list(scenarios.names())
 
 
+@functools.cache
 def scenario_params(name: str) -> Params:
-    """The parameters of a shipped scenario."""
+    """The parameters of a shipped scenario (read once per process; ``Params`` is frozen)."""
     import scenarios
 
     return scenarios.load(name)
 
 
-def scenario_text(name: str, t: Translator) -> tuple[str, str]:
-    """A scenario's title and description in the session's language."""
+@functools.cache
+def _scenario_info(name: str) -> Any:
+    """A shipped scenario's metadata, read once per process (pages ask every week)."""
     import scenarios
 
-    meta = scenarios.info(name)
+    return scenarios.info(name)
+
+
+def scenario_text(name: str, t: Translator) -> tuple[str, str]:
+    """A scenario's title and description in the session's language."""
+    meta = _scenario_info(name)
     return i18n.scenario_title(meta, t), i18n.scenario_description(meta, t)
 
 
@@ -223,6 +231,15 @@ class Session:
     sides: list[Side] = field(default_factory=list)
     seed: str = str(DEFAULT_SEED)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    revision: int = 0
+    """Counts changes (steps, resets); the live view redraws when it moves."""
+    listeners: list[Any] = field(default_factory=list, repr=False)
+
+    def notify(self) -> None:
+        """Tell the views that the session changed (after a step, a reset or new settings)."""
+        self.revision += 1
+        for listener in list(self.listeners):
+            listener(self.revision)
 
     @classmethod
     def single(cls, scenario: str = "default", seed: Any = DEFAULT_SEED) -> Session:
@@ -331,7 +348,9 @@ def nice_step(low: float, high: float, positions: int = 100) -> float:
 # --- drawing in the browser (SVG) -----------------------------------------------------------
 
 
+@functools.cache
 def _colour(index: int, n_organisations: int) -> str:
+    """An organisation's colour as ``#rrggbb`` (cached: asked for every person every week)."""
     return to_hex(drawing.organisation_colour(index, n_organisations))
 
 
@@ -624,9 +643,19 @@ def NetworkColumn(session: Session, index: int, t: Translator, extent: float, x_
 
 
 @solara.component
-def Live(session: Session, version: solara.Reactive[int], t: Translator) -> None:
-    """The part of the page that changes every week: the week and each network."""
-    revision = version.value  # re-render when the session has stepped
+def Live(session: Session, t: Translator) -> None:
+    """The part of the page that changes every week: the week and each network.
+
+    It listens to the session itself, so a step re-renders this part only, not the
+    page with its sidebar of sliders.
+    """
+    revision, set_revision = solara.use_state(session.revision)
+
+    def listen() -> Any:
+        session.listeners.append(set_revision)
+        return lambda: session.listeners.remove(set_revision)
+
+    solara.use_effect(listen, [session])
     models = [s.model for s in session.sides if s.model is not None]
     extent = shared_extent(models)
     x_max = weeks_shown(session.week)
@@ -645,18 +674,17 @@ def Page() -> None:
     session = solara.use_memo(lambda: Session.single("default" if "default" in names else names[0]),
                               [])
     lang = solara.use_reactive(initial_language())
-    version = solara.use_reactive(0)
     settings_version = solara.use_reactive(0)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(DEFAULT_SPEED)
     t = i18n.translator(lang.value)
 
     def stepped() -> None:
-        version.value += 1
+        session.notify()
 
     def changed() -> None:
-        settings_version.value += 1
-        version.value += 1
+        settings_version.set(settings_version.peek() + 1)
+        session.notify()
 
     def do_step() -> None:
         session.step()
@@ -730,4 +758,4 @@ def Page() -> None:
         solara.ToggleButtonsSingle(
             value=speed.value, on_value=lambda v: speed.set(v), classes=["speed"],
             children=[solara.Button(t(word), value=word, text=True) for word in SPEEDS])
-    Live(session, version, t)
+    Live(session, t)
