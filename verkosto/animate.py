@@ -143,6 +143,11 @@ def _draw_frame(fig: Any, axes: dict[str, Any], model: Any, title: str, steps: i
     top = max(MIN_VALUE_AXIS, VALUE_HEADROOM * max(
         (float(frame[c].max()) for c in value if c in frame), default=0.0))
     axes["value"].set_ylim(0.0, top)
+    if t.lang != "en":  # numbers as the language writes them (a decimal comma in Finnish)
+        from matplotlib.ticker import FuncFormatter
+
+        for ax in (axes["series"], axes["value"]):
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v, 1)))
     fig.suptitle(frame_title(model, title, t), fontsize="large")
     axes["reading"].set_text(words.reading(model, t))
 

@@ -1,8 +1,13 @@
 """``verkosto dashboard``: the trainer's live dashboard in the browser.
 
-A Mesa SolaraViz application (the page itself is in
-:mod:`verkosto.dashboard_app`) served by solara's own ASGI server through
-uvicorn, bound to 127.0.0.1 unless told otherwise. It works in a training room
+A solara application (the page itself is in :mod:`verkosto.dashboard_app`)
+served by solara's own ASGI server through uvicorn, bound to 127.0.0.1 unless
+told otherwise. The listening socket is bound before anything is printed, so
+a port already taken is reported on one line with a free one to try, instead
+of an announcement followed by a server traceback. For a room
+(``--host 0.0.0.0``) it prints the address participants type, a QR code of it
+in the terminal (segno) and a warning that the page is visible on the local
+network; ``--token`` puts a :class:`TokenGate` in front of the page. It works in a training room
 without internet: every front-end file comes from the installed
 ``solara-assets`` wheel, solara's fallback CDN is pointed at a dead loopback
 address so that a missing file fails at once instead of leaving the machine,
