@@ -607,39 +607,38 @@ def title_of(name: str, t: Translator) -> str:
     return scenario_text(name, t)[0]
 
 
-@solara.component
-def NetworkColumn(session: Session, index: int, t: Translator, extent: float, x_max: int,
-                  y_value: float, revision: int) -> None:
-    """One network: heading, verdict, picture, curves and figures.
+def column_html(session: Session, index: int, t: Translator, extent: float, x_max: int,
+                y_value: float) -> str:
+    """One network as HTML: heading, verdict, reading, picture, curves and figures.
 
-    ``revision`` changes whenever the session steps or is reset: the models are
-    mutated in place, so without it the component would be skipped as unchanged.
+    The whole live view is a few HTML strings rather than a tree of widgets, so that a
+    week costs the server a few messages per session, not one per label (what a room of
+    sessions stepping together pays for, see ``benchmarks/bench_dashboard.py``).
     """
-    del revision
     side = session.sides[index]
     model = side.model
     if model is None:
-        return
+        return ""
     title = scenario_text(side.scenario, t)[0]
     heading = f"{t(SIDE_NAMES[index])}: {title}" if len(session.sides) > 1 else title
-    with solara.Column(gap="4px", classes=[f"network-{index}"]):
-        solara.Text(heading, style={"font-size": "1.15em", "font-weight": "bold"})
-        solara.Text(f"{t('Outcome so far')}: {verdict(model, t)}",
-                    classes=["verdict"], style={"font-size": "1.1em"})
-        solara.Text(reading(model, t), style={"font-style": "italic"})
-        picture = network_svg(model, t, extent) + legend_html(t)
-        charts = (chart_svg(model, CURVES, t, x_max=x_max, y_label=t("over all seats (0-1)"))
-                  + "<br>" + chart_svg(model, [VALUE_CURVE], t, x_max=x_max, y_max=y_value,
-                                       height=VALUE_CHART_HEIGHT, y_label=t(VALUE_CURVE.label)))
-        rows = "".join(f"<tr><td>{html.escape(label)}</td><td style='text-align:right'>"
-                       f"{html.escape(value)}</td></tr>" for label, value in figures_now(model, t))
-        charts += f"<table style='font-size:0.9em'>{rows}</table>"
-        # One network: picture and charts beside each other; two: each column stacks them.
-        with solara.Row(gap="16px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-            solara.HTML(tag="div", unsafe_innerHTML=picture, classes=["picture"],
-                        style={"flex": f"0 1 {NETWORK_PX}px", "min-width": "280px"})
-            solara.HTML(tag="div", unsafe_innerHTML=charts, classes=["charts"],
-                        style={"flex": f"1 1 {CHART_SIZE[0]}px", "min-width": "280px"})
+    picture = network_svg(model, t, extent) + legend_html(t)
+    charts = (chart_svg(model, CURVES, t, x_max=x_max, y_label=t("over all seats (0-1)"))
+              + "<br>" + chart_svg(model, [VALUE_CURVE], t, x_max=x_max, y_max=y_value,
+                                   height=VALUE_CHART_HEIGHT, y_label=t(VALUE_CURVE.label)))
+    rows = "".join(f"<tr><td>{html.escape(label)}</td><td style='text-align:right'>"
+                   f"{html.escape(value)}</td></tr>" for label, value in figures_now(model, t))
+    charts += f"<table style='font-size:0.9em'>{rows}</table>"
+    # One network: picture and charts beside each other; two: each column stacks them.
+    return (
+        f'<div class="network-{index}" style="display:flex;flex-direction:column;gap:4px">'
+        f'<div class="heading" style="font-size:1.15em;font-weight:bold">{html.escape(heading)}</div>'
+        f'<div class="verdict" style="font-size:1.1em">'
+        f'{html.escape(t("Outcome so far"))}: {html.escape(verdict(model, t))}</div>'
+        f'<div class="reading" style="font-style:italic">{html.escape(reading(model, t))}</div>'
+        '<div style="display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start">'
+        f'<div class="picture" style="flex:0 1 {NETWORK_PX}px;min-width:280px">{picture}</div>'
+        f'<div class="charts" style="flex:1 1 {CHART_SIZE[0]}px;min-width:280px">{charts}</div>'
+        "</div></div>")
 
 
 @solara.component
@@ -660,11 +659,15 @@ def Live(session: Session, t: Translator) -> None:
     extent = shared_extent(models)
     x_max = weeks_shown(session.week)
     y_value = value_top(models)
-    solara.Text(week_text(session.week, t), classes=["week"],
-                style={"font-size": "1.6em", "font-weight": "bold"})
-    with solara.Columns([1] * len(session.sides)):
-        for index in range(len(session.sides)):
-            NetworkColumn(session, index, t, extent, x_max, y_value, revision)
+    del revision  # read above so that this view re-renders when the session changes
+    week = f'<div class="week" style="font-size:1.6em;font-weight:bold">' \
+           f"{html.escape(week_text(session.week, t))}</div>"
+    columns = "".join(f'<div style="flex:1 1 0;min-width:300px">'
+                      f"{column_html(session, k, t, extent, x_max, y_value)}</div>"
+                      for k in range(len(session.sides)))
+    solara.HTML(tag="div", unsafe_innerHTML=week, classes=["live-week"])
+    solara.HTML(tag="div", unsafe_innerHTML=columns, classes=["live-networks"],
+                style={"display": "flex", "gap": "24px", "flex-wrap": "wrap"})
 
 
 @solara.component
