@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import socket
 import statistics
@@ -41,6 +42,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
         "--disable-backgrounding-occluded-windows"]
 VIEWPORT = {"width": 1400, "height": 1000}
+"""The trainer's screen."""
+PHONE = {"width": 412, "height": 915}
+"""A participant's phone: the room's sessions are opened at this size."""
 WEEK_JS = ("() => { const e = document.querySelector('.week'); "
            "return e ? parseInt(e.textContent.trim().split(' ').pop()) : -1; }")
 WAIT_WEEK_JS = ("w => { const e = document.querySelector('.week'); "
@@ -87,6 +91,28 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def descendants_cpu(root: int, skip: int) -> float:
+    """CPU seconds of every process below ``root`` except the subtree of ``skip`` (the browser)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    total = 0.0
+    for pid in parents:
+        chain, p = [], pid
+        while p in parents and p not in (root, 0, 1):
+            chain.append(p)
+            p = parents[p]
+        if p == root and skip not in chain and pid != skip:
+            with contextlib.suppress(OSError):
+                total += cpu_seconds(pid)
+    return total
+
+
 def start_server() -> tuple[subprocess.Popen, str, Path]:
     port = free_port()
     home = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
@@ -107,8 +133,8 @@ def start_server() -> tuple[subprocess.Popen, str, Path]:
     return proc, f"http://127.0.0.1:{port}/", log
 
 
-async def open_page(browser, url: str):
-    context = await browser.new_context(viewport=VIEWPORT)
+async def open_page(browser, url: str, viewport: dict[str, int] = VIEWPORT):
+    context = await browser.new_context(viewport=viewport)
     page = await context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     await page.goto(url)
@@ -207,17 +233,23 @@ async def single_and_pair(browser, url: str, proc: subprocess.Popen,
 async def room(browser, url: str, proc: subprocess.Popen, args: argparse.Namespace) -> None:
     """A whole room: ``args.sessions`` sessions pressing Step together."""
     start = time.perf_counter()
-    sessions = await asyncio.gather(*(open_page(browser, url)
+    sessions = await asyncio.gather(*(open_page(browser, url, PHONE)
                                       for _ in range(args.sessions)))
     print(f"{args.sessions} sessions opened in {time.perf_counter() - start:.1f} s; "
           f"server memory {memory_mb(proc.pid)[0]:.0f} MB")
     pages = [p for _, p in sessions]
     latencies: list[float] = []
     cpu = cpu_seconds(proc.pid)
+    browsers = descendants_cpu(os.getpid(), proc.pid)
+    wall = time.perf_counter()
     for _ in range(args.room_steps):
         latencies += await asyncio.gather(*(step_once(p) for p in pages))
+    wall = time.perf_counter() - wall
     cpu = (cpu_seconds(proc.pid) - cpu) / len(latencies)
-    print(f"server CPU per session-step in the room: {cpu * 1000:.0f} ms")
+    browsers = (descendants_cpu(os.getpid(), proc.pid) - browsers) / len(latencies)
+    print(f"CPU per session-step in the room: server {cpu * 1000:.0f} ms, browser and "
+          f"driver {browsers * 1000:.0f} ms; {args.room_steps} rounds took {wall:.1f} s; "
+          f"machine load {os.getloadavg()[0]:.2f}")
     rss, peak = memory_mb(proc.pid)
     print(f"step latency, {args.sessions} sessions stepping together: {summary(latencies)}")
     print(f"server memory with {args.sessions} sessions: {rss:.0f} MB now, "

@@ -114,7 +114,7 @@ CHOICE_LABELS: dict[str, str] = {
 
 PRESET_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("default", "no_coordination", N_("With and without coordination")),
-    ("light_skilled_coordination", "heavy_structure", N_("Light skilled coordination or heavy structure")),
+    ("light_skilled_coordination", "heavy_structure", N_("Light coordination or heavy structure")),
     ("leadership_open_will", "leadership_routine", N_("Leadership: open will or routine")),
 )
 """Scenario pairs loaded side by side with one click: (left, right, button text)."""
@@ -135,6 +135,15 @@ NODE_RADIUS_PER_COMMITMENT = 8.0
 TIE_WIDTH_MAX = 4.0
 
 TITLE = N_("verkosto: how networks thrive or fade")
+
+LAYOUT_CSS = """
+.verkosto-layout { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+.verkosto-settings { flex: 0 1 400px; min-width: 300px; order: -1; }
+.verkosto-main { flex: 1 1 640px; min-width: 300px; }
+@media (max-width: 900px) { .verkosto-settings { order: 1; } }
+"""
+"""Settings on the left of a wide screen; on a phone the networks come first and the settings
+below them (a sidebar would cover a phone's whole screen)."""
 
 
 # --- scenarios --------------------------------------------------------------------------
@@ -726,39 +735,48 @@ def Page() -> None:
     solara.use_thread(play, dependencies=[playing.value, speed.value], intrusive_cancel=False)
 
     solara.Title(t(TITLE))
-    with solara.Sidebar(), solara.Column(gap="8px"):
-        solara.ToggleButtonsSingle(
-            value=lang.value, on_value=lambda v: lang.set(v), classes=["language"],
-            children=[solara.Button(label, value=code, text=True)
-                      for code, label in i18n.LANGUAGES.items()])
-        with solara.Card(t("Compare two networks")), solara.Column(gap="4px"):
-            for left, right, text in PRESET_PAIRS:
-                if left in names and right in names:
-                    solara.Button(t(text), on_click=lambda a=left, b=right: load_pair(a, b),
-                                  outlined=True, classes=[f"pair-{left}-{right}"])
-            if len(session.sides) > 1:
-                solara.Button(t("Back to one network"), on_click=one_network, text=True)
-        for index in range(len(session.sides)):
-            SideSettings(session, index, names, t, changed, settings_version.value).key(
-                f"side-{index}-{session.sides[index].scenario}")
+    solara.Style(LAYOUT_CSS)
+    with solara.Div(classes=["verkosto-layout"]):
+        with solara.Div(classes=["verkosto-main"]):
+            solara.Text(t(TITLE), style={"font-size": "1.4em", "font-weight": "500"})
+            with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+                solara.Button(t("Reset"), on_click=do_reset, color="secondary",
+                              classes=["reset"])
+                solara.Button(t("Step"), on_click=do_step, disabled=playing.value,
+                              classes=["step"])
+                if playing.value:
+                    solara.Button(t("Pause"), icon_name="mdi-pause",
+                                  on_click=lambda: playing.set(False), color="primary",
+                                  classes=["pause"])
+                else:
+                    solara.Button(t("Play"), icon_name="mdi-play",
+                                  on_click=lambda: playing.set(True), color="primary",
+                                  disabled=not session.running, classes=["play"])
+                solara.Text(t("Speed:"))
+                solara.ToggleButtonsSingle(
+                    value=speed.value, on_value=lambda v: speed.set(v), classes=["speed"],
+                    children=[solara.Button(t(word), value=word, text=True) for word in SPEEDS])
+            Live(session, t)
+        with solara.Div(classes=["verkosto-settings"]), solara.Column(gap="8px"):
+            solara.ToggleButtonsSingle(
+                value=lang.value, on_value=lambda v: lang.set(v), classes=["language"],
+                children=[solara.Button(label, value=code, text=True)
+                          for code, label in i18n.LANGUAGES.items()])
+            with solara.Card(t("Compare two networks")), solara.Column(gap="4px"):
+                for left, right, text in PRESET_PAIRS:
+                    if left in names and right in names:
+                        solara.Button(t(text), on_click=lambda a=left, b=right: load_pair(a, b),
+                                      outlined=True, classes=[f"pair-{left}-{right}"],
+                                      style={"white-space": "normal", "height": "auto",
+                                             "min-height": "36px"})
+                if len(session.sides) > 1:
+                    solara.Button(t("Back to one network"), on_click=one_network, text=True)
+            for index in range(len(session.sides)):
+                SideSettings(session, index, names, t, changed, settings_version.value).key(
+                    f"side-{index}-{session.sides[index].scenario}")
 
-        def set_seed(text: str) -> None:
-            session.seed = text
+            def set_seed(text: str) -> None:
+                session.seed = text
 
-        solara.InputText(t("Random seed (which people are drawn)"), value=session.seed,
-                         on_value=set_seed, continuous_update=True)
-
-    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.Button(t("Reset"), on_click=do_reset, color="secondary", classes=["reset"])
-        solara.Button(t("Step"), on_click=do_step, disabled=playing.value, classes=["step"])
-        if playing.value:
-            solara.Button(t("Pause"), icon_name="mdi-pause", on_click=lambda: playing.set(False),
-                          color="primary", classes=["pause"])
-        else:
-            solara.Button(t("Play"), icon_name="mdi-play", on_click=lambda: playing.set(True),
-                          color="primary", disabled=not session.running, classes=["play"])
-        solara.Text(t("Speed:"))
-        solara.ToggleButtonsSingle(
-            value=speed.value, on_value=lambda v: speed.set(v), classes=["speed"],
-            children=[solara.Button(t(word), value=word, text=True) for word in SPEEDS])
-    Live(session, t)
+            solara.InputText(t("Random seed (which people are drawn)"), value=session.seed,
+                             on_value=set_seed, continuous_update=True)
