@@ -152,6 +152,46 @@ async def step_once(page) -> float:
     return time.perf_counter() - start
 
 
+class FrameWatch:
+    """The moments the browser receives the server's frames announcing each week.
+
+    Frames are seen at the browser's network layer (Playwright's ``framereceived``),
+    before the page's renderer turns them into pixels, so the time from a click to
+    that frame is the server's answer time plus the trip, without the rendering that
+    25 renderers on the server's own 2 cores would add.
+    """
+
+    def __init__(self, page) -> None:
+        self.weeks: dict[int, float] = {}
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
+        at = time.perf_counter()
+        for marker in ("Week ", "Viikko "):
+            k = text.find(marker)
+            while k >= 0:
+                digits = ""
+                for ch in text[k + len(marker):k + len(marker) + 6]:
+                    if not ch.isdigit():
+                        break
+                    digits += ch
+                if digits:
+                    self.weeks.setdefault(int(digits), at)
+                k = text.find(marker, k + 1)
+
+
+async def step_answer(page, watch: FrameWatch) -> tuple[float, float]:
+    """Click Step: (seconds until the server's frame with the new week, until it is shown)."""
+    week = await page.evaluate(WEEK_JS)
+    start = time.perf_counter()
+    await page.locator(".step").click()
+    await page.evaluate(WAIT_MUTATION_JS, week + 1)
+    shown = time.perf_counter() - start
+    answered = watch.weeks.get(week + 1)
+    return (answered - start if answered is not None else float("nan")), shown
+
+
 async def step_latencies(page, steps: int) -> list[float]:
     await step_once(page)  # the first week of a session also warms the page up
     return [await step_once(page) for _ in range(steps)]
@@ -238,18 +278,30 @@ async def room(browser, url: str, proc: subprocess.Popen, args: argparse.Namespa
     print(f"{args.sessions} sessions opened in {time.perf_counter() - start:.1f} s; "
           f"server memory {memory_mb(proc.pid)[0]:.0f} MB")
     pages = [p for _, p in sessions]
+    watches = [FrameWatch(p) for p in pages]
+    for page in pages:  # the websocket exists already: reload to watch it from the start
+        await page.reload()
+        await page.locator(".week").wait_for()
+    answers: list[float] = []
     latencies: list[float] = []
     cpu = cpu_seconds(proc.pid)
     browsers = descendants_cpu(os.getpid(), proc.pid)
     wall = time.perf_counter()
     for _ in range(args.room_steps):
-        latencies += await asyncio.gather(*(step_once(p) for p in pages))
+        results = await asyncio.gather(*(step_answer(p, w) for p, w in zip(pages, watches,
+                                                                            strict=True)))
+        answers += [a for a, _ in results]
+        latencies += [s for _, s in results]
     wall = time.perf_counter() - wall
     cpu = (cpu_seconds(proc.pid) - cpu) / len(latencies)
     browsers = (descendants_cpu(os.getpid(), proc.pid) - browsers) / len(latencies)
     print(f"CPU per session-step in the room: server {cpu * 1000:.0f} ms, browser and "
           f"driver {browsers * 1000:.0f} ms; {args.room_steps} rounds took {wall:.1f} s; "
           f"machine load {os.getloadavg()[0]:.2f}")
+    seen = [a for a in answers if a == a]
+    print(f"server answer (click to the frame with the new week), {args.sessions} sessions "
+          f"stepping together: {summary(seen) if seen else 'no frames seen'}"
+          f"{'' if len(seen) == len(answers) else f' ({len(answers) - len(seen)} unseen)'}")
     rss, peak = memory_mb(proc.pid)
     print(f"step latency, {args.sessions} sessions stepping together: {summary(latencies)}")
     print(f"server memory with {args.sessions} sessions: {rss:.0f} MB now, "
