@@ -108,6 +108,7 @@ LEADERSHIP_LEVELS = (N_("routine"), N_("open mind"), N_("open heart"), N_("open 
 CHOICE_LABELS: dict[str, str] = {
     "led": N_("led by a coordinator"),
     "self_organising": N_("self-organising"),
+    "lead_organisation": N_("led by one member organisation"),
 }
 """Words for the choices of the trainer's choice parameters (governance)."""
 
