@@ -12,8 +12,14 @@ Speed: a week is drawn in the browser as SVG built here from the model's
 arrays (positions from the stable layout of :mod:`verkosto.drawing`), not as a
 matplotlib PNG; building both SVGs costs a few milliseconds, so a Step shows
 its week at once and Play keeps its pace (``benchmarks/bench_dashboard.py``
-measures both). Only the live part of the page re-renders each week; the
-sidebar's controls stay untouched.
+measures both). Only the live part of the page re-renders each week, as two
+HTML widgets (the week, and the networks), so a week costs the server a couple
+of messages per session; the settings with their sliders stay untouched.
+
+Layout: the settings sit in a column left of the networks on a wide screen
+and below them on a narrow one, so that a participant's phone shows the
+networks and the Step button first (solara's sidebar would cover the whole
+screen of a phone).
 
 Side by side: two networks built from the same seed (so the same
 organisations and people wherever the settings do not change who is drawn),
@@ -46,7 +52,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import solara
-import solara.lab
 from matplotlib.colors import to_hex
 
 from model import NetworkModel
