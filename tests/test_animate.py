@@ -118,6 +118,6 @@ def test_curves_are_network_level_and_in_finnish(tmp_path: Path, monkeypatch) ->
     labels = [line.get_label() for line in axes["series"].lines]
     recorded = [fi(c.label) for c in words.CURVES if c.column in model.datacollector.model_vars]
     assert labels == recorded and "aktiivisten osuus paikoista" in labels
-    assert axes["series"].get_xlabel() == "viikkoa"
+    assert axes["series"].get_xlabel() == "viikko"
     assert axes["reading"].get_text() == words.reading(model, fi)
     assert fig._suptitle.get_text().startswith("Ei koordinointia: viikko 3")

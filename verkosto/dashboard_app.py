@@ -147,6 +147,8 @@ LAYOUT_CSS = """
 .verkosto-settings { flex: 0 1 400px; min-width: 300px; order: -1; }
 .verkosto-main { flex: 1 1 640px; min-width: 300px; }
 @media (max-width: 900px) { .verkosto-settings { order: 1; } }
+.verkosto-settings .v-input__slider .v-label { white-space: normal; flex: 0 1 55%;
+    max-width: 55%; height: auto; line-height: 1.3; }
 """
 """Settings on the left of a wide screen; on a phone the networks come first and the settings
 below them (a sidebar would cover a phone's whole screen)."""
@@ -535,6 +537,9 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
                                                                                    strict=True)))
         parts.append(f'<polyline points="{points}" fill="none" stroke="{curve.colour}" '
                      f'stroke-width="2" data-column="{curve.column}"/>')
+        if len(weeks) == 1:  # week 0 alone: a dot, since a line of one point is invisible
+            parts.append(f'<circle cx="{points.split(",")[0]}" cy="{points.split(",")[1]}" '
+                         f'r="2.5" fill="{curve.colour}"/>')
     parts.append("</svg>")
     if len(curves) > 1:
         parts.append('<div class="chart-legend" style="font-size:0.85em">' + " · ".join(
