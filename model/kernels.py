@@ -48,6 +48,7 @@ class EncounterRule(NamedTuple):
     breach_base: float
     perspective_strain: float
     facilitation: float  # of the meeting now (0 in working groups)
+    openness: float  # of the network's leadership, (depth - 1) / 3
     distance_resident: float
     distance_cross_org: float
     trust_gain: float
@@ -61,7 +62,6 @@ class MotivationRule(NamedTuple):
 
     ema_rate: float
     tie_fade: float
-    overload_cap: float
     purpose_decay: float
     weight_value: float
     value_half_saturation: float
@@ -69,7 +69,7 @@ class MotivationRule(NamedTuple):
     weight_purpose: float
     weight_skills: float
     weight_ties: float
-    overload_penalty: float
+    weight_time: float
     commitment_rate: float
 
 
@@ -94,23 +94,23 @@ def _meeting_hours(base_hours: float, travel_hours: float, in_room: bool) -> flo
 def attendance_logit(invited: np.ndarray, in_room: np.ndarray, base_hours: float,
                      travel_hours: float, interval: float, hours_ema: np.ndarray,
                      org: np.ndarray, org_time: np.ndarray, weeks_per_month: float,
-                     commitment: np.ndarray, mandate: np.ndarray, culture: np.ndarray,
-                     rule: AttendanceRule) -> np.ndarray:
+                     discretionary: float, commitment: np.ndarray, mandate: np.ndarray,
+                     culture: np.ndarray, rule: AttendanceRule) -> np.ndarray:
     """Log-odds that each invited person comes to the meeting (ODD 7.2): the intercept, plus
     commitment, statutory mandate and networking culture, less the overload of the time
     the meeting demands (``base_hours``, plus ``travel_hours`` for those in the room, per
-    week of the meeting ``interval``, on top of the hours usually spent) beyond the
-    person's weekly time allocation (the cap when none is granted). Reference: the numpy
-    form in ``tests/test_kernels.py``.
+    week of the meeting ``interval``, on top of the hours usually spent) beyond the hours
+    the person has for network work (the organisation's weekly allocation plus
+    ``discretionary`` hours), capped at ``overload_cap`` (the cap when no hours at all).
+    Reference: the numpy form in ``tests/test_kernels.py``.
     """
     logit = np.empty(invited.size)
     for x in range(invited.size):
         s = invited[x]
         o = org[s]
         demand = _meeting_hours(base_hours, travel_hours, in_room[x]) / interval + hours_ema[s]
-        alloc = org_time[o] / weeks_per_month
-        overload = (max(0.0, demand / max(alloc, 1e-9) - 1.0) if alloc > 0
-                    else rule.overload_cap)
+        alloc = org_time[o] / weeks_per_month + discretionary
+        overload = max(0.0, demand / alloc - 1.0) if alloc > 0 else rule.overload_cap
         logit[x] = (rule.attend_intercept + rule.attend_commitment * (commitment[s] - 0.5)
                     + rule.attend_mandate * mandate[o]
                     + rule.attend_culture * (culture[o] - 0.5)
@@ -419,9 +419,11 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
     ``familiarity_gain x factor x (1 - F)`` (factor 1 face to face, else
     ``virtual_factor``; everyone counts as face to face when ``face`` is empty); the
     breach chance is ``breach_base (1 - dq)(1 - atm)(1 + perspective_strain x distance
-    x (1 - facilitation))`` with dq the pair's mean dialogic skill, atm the group's
-    atmosphere and distance ``distance_resident`` across the resident line, else
-    ``distance_cross_org`` across organisations, else 0; a breach (``u < chance``) takes
+    x (1 - suspension))`` with dq the pair's mean dialogic skill, atm the group's
+    atmosphere, distance ``distance_resident`` across the resident line, else
+    ``distance_cross_org`` across organisations, else 0, and suspension of judgement
+    ``1 - (1 - facilitation)(1 - openness x s)``, s the pair's mean skill in suspending
+    (S20, S27: a facilitator helps people suspend; open leadership lets them); a breach (``u < chance``) takes
     ``trust_loss_ratio x trust_gain x T`` off trust, otherwise trust grows by
     ``trust_gain x factor x F' x (floor + (1 - floor) atm) x (1 - T)`` (F' the new
     familiarity); trust is clipped to [0, 1]. Then i's knowledge of j's organisation
@@ -461,6 +463,7 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
     """
     fam_gain, breach_base, strain_rate = rule.familiarity_gain, rule.breach_base, rule.perspective_strain
     facilitation, d_resident, d_cross = rule.facilitation, rule.distance_resident, rule.distance_cross_org
+    openness = rule.openness
     trust_gain, floor, loss_ratio = rule.trust_gain, rule.trust_gain_floor, rule.trust_loss_ratio
     flow = rule.knowledge_flow
     n = i.size
@@ -487,7 +490,9 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
         atm = atmosphere[g[k]]
         dq = 0.5 * (_mean_row(dialogue, a) + _mean_row(dialogue, b))
         distance = _distance(a, b, org, resident, d_resident, d_cross)
-        strain = 1.0 + strain_rate * distance * (1.0 - facilitation)
+        suspend = 0.5 * (dialogue[a, 0] + dialogue[b, 0])  # column 0: suspending (S20)
+        suspension = 1.0 - (1.0 - facilitation) * (1.0 - openness * suspend)
+        strain = 1.0 + strain_rate * distance * (1.0 - suspension)
         chance = min(1.0, breach_base * (1 - dq) * (1 - atm) * strain)
         breach[k] = u[k] < chance
         t = trust[k]
@@ -980,10 +985,13 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
     meeting interval, and commitment moves toward
 
         target = w_value v / (v + half) + w_autonomy autonomy + w_purpose purpose
-                 + w_skills skill_use + w_ties tie_ema - overload_penalty overload
+                 + w_skills skill_use + w_ties tie_ema - w_time pressure
 
-    (overload = hours over the time allocation, capped; with no allocation any hours are
-    the cap) at ``commitment_rate``, plus the week's lift times (1 - c), clipped to [0, 1].
+    at ``commitment_rate``, plus the week's lift times (1 - c), clipped to [0, 1]. The time
+    pressure is the share of one's average network hours that the hours one has for
+    network work (``alloc``) do not cover, ``max(0, 1 - alloc / hours)`` (0 without
+    hours): time taken from other work (S16). It is a share, so it weighs as one
+    motivational source among the others, never more than ``w_time``.
 
     Args:
         present: Who takes part (others are left as they are).
@@ -999,7 +1007,8 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
         purpose: Shared purpose (updated).
         autonomy: Autonomy.
         commitment: Commitment (updated).
-        alloc: Hours a week one's organisation grants.
+        alloc: Hours a week one has for network work (the organisation's grant plus
+            discretionary hours).
         last_attended: Week of the last meeting attended.
         now: The current week.
         interval: The meeting interval in weeks.
@@ -1008,11 +1017,10 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
     Returns:
         The hours the present spent this week.
     """
-    r, tie_fade, cap, purpose_decay = (rule.ema_rate, rule.tie_fade, rule.overload_cap,
-                                       rule.purpose_decay)
+    r, tie_fade, purpose_decay = rule.ema_rate, rule.tie_fade, rule.purpose_decay
     w_value, half, w_autonomy = rule.weight_value, rule.value_half_saturation, rule.weight_autonomy
     w_purpose, w_skills, w_ties = rule.weight_purpose, rule.weight_skills, rule.weight_ties
-    penalty, rate = rule.overload_penalty, rule.commitment_rate
+    w_time, rate = rule.weight_time, rule.commitment_rate
     hours_spent = 0.0
     for s in range(present.size):
         if not present[s]:
@@ -1025,13 +1033,11 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
         hours_ema[s] = hours
         skill_use[s] = skill_use[s] + r * (week_active[s] - skill_use[s])
         tie_ema[s] = tie_ema[s] * (1.0 if week_active[s] else 1.0 - tie_fade)
-        idle_overload = cap if hours > 0 else 0.0  # no time granted: any hours are too many
-        overload = max(0.0, hours / max(alloc[s], 1e-9) - 1) if alloc[s] > 0 else idle_overload
-        overload = min(overload, cap)
+        pressure = max(0.0, 1.0 - alloc[s] / hours) if hours > 0 else 0.0
         absent = now - last_attended[s] > interval
         purpose[s] = purpose[s] - purpose_decay * absent * purpose[s]
         target = (w_value * v / (v + half) + w_autonomy * autonomy[s] + w_purpose * purpose[s]
-                  + w_skills * skill_use[s] + w_ties * tie_ema[s] - penalty * overload)
+                  + w_skills * skill_use[s] + w_ties * tie_ema[s] - w_time * pressure)
         c = commitment[s]
         c = c + rate * (target - c) + week_lift[s] * (1 - c)
         commitment[s] = min(max(c, 0.0), 1.0)
@@ -1040,18 +1046,20 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
 
 @_jit
 def initiative(active: np.ndarray, org: np.ndarray, org_time: np.ndarray, weeks_per_month: float,
-               week_hours: np.ndarray, commitment: np.ndarray, assembler: np.ndarray,
-               hours: float, base_rate: float, assembler_factor: float) -> np.ndarray:
+               discretionary: float, week_hours: np.ndarray, commitment: np.ndarray,
+               assembler: np.ndarray, hours: float, base_rate: float,
+               assembler_factor: float) -> np.ndarray:
     """Each active person's chance to start a working group this week (ODD 7.5): the base
     rate times commitment times the share of a group's ``hours`` still free in the week's
-    time allocation (its organisation's monthly hours over ``weeks_per_month``, less the
-    hours already spent), times ``assembler_factor`` for assemblers (S24).
+    time for network work (its organisation's monthly hours over ``weeks_per_month``, plus
+    ``discretionary`` hours, less the hours already spent), times ``assembler_factor`` for
+    assemblers (S24).
     Reference: the numpy form in ``tests/test_kernels.py``.
     """
     rate = np.empty(active.size)
     for x in range(active.size):
         s = active[x]
-        alloc = org_time[org[s]] / weeks_per_month
+        alloc = org_time[org[s]] / weeks_per_month + discretionary
         free = min(max((alloc - week_hours[s]) / hours, 0.0), 1.0)
         r = base_rate * commitment[s] * free
         rate[x] = r * assembler_factor if assembler[s] else r
@@ -1069,6 +1077,31 @@ def join_groups(members: np.ndarray, hours: float, collaborated: np.ndarray,
         week_hours[s] += hours
         groups_joined[s] += 1
         week_active[s] = True
+
+
+@_jit
+def weighted_draws(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Inverse-CDF draws, row by row: for each row r of the cumulative weights ``cum`` (rows
+    ending at their total) and each uniform ``u[r, c]`` in [0, 1), the first column whose
+    cumulative weight exceeds ``u[r, c] x total``. Reference: ``np.searchsorted`` per row
+    (side "right") in ``tests/test_kernels.py``.
+    """
+    rows, k = u.shape
+    n = cum.shape[1]
+    out = np.empty((rows, k), dtype=np.int64)
+    for r in range(rows):
+        total = cum[r, n - 1]
+        for c in range(k):
+            x = u[r, c] * total
+            lo, hi = 0, n - 1
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if cum[r, mid] > x:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            out[r, c] = lo
+    return out
 
 
 @_jit

@@ -16,7 +16,7 @@ import mesa
 import numpy as np
 
 from model import kernels, reporters
-from model.agents import Organisation, OrgKind, Participant, Role, Status, Strength
+from model.agents import Dialogue, Organisation, OrgKind, Participant, Role, Status, Strength
 from model.formation import Teams, assemble_teams, teams_of
 from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Channel, Governance, Lifecycle, Params, Purpose
@@ -119,6 +119,7 @@ class NetworkModel(mesa.Model):
         self.activated_until = -1
         self.activations: list[dict[str, Any]] = []
         self.host = 0
+        self._turn = 0  # whose turn it is to host, under shared governance
         self._since_record = {"value": 0.0, "breaches": 0}
         # Weekly series the phase and the outcome classes read (ODD 4.11, 7.10).
         self.history: dict[str, list[float]] = {
@@ -200,6 +201,7 @@ class NetworkModel(mesa.Model):
         self.resident = np.zeros(cap, dtype=bool)
         self.circle = np.zeros(cap, dtype=np.int64)
         self.contacts = np.zeros(cap, dtype=np.int64)
+        self.work_contacts = np.zeros(cap, dtype=np.int64)  # in working groups and brokerage
         self.groups_joined = np.zeros(cap, dtype=np.int64)
         self.last_attended = np.full(cap, _NEVER, dtype=np.int64)
         self.seated_at = np.zeros(cap, dtype=np.int64)  # week the slot's person joined
@@ -223,7 +225,8 @@ class NetworkModel(mesa.Model):
     _PER_PARTICIPANT = ("present", "status", "org", "role", "strengths", "lifter", "dialogue",
                         "commitment", "autonomy_base", "autonomy", "purpose", "skill_use",
                         "value_ema", "value_cum", "hours_ema", "tie_ema", "dormant_weeks",
-                        "collaborated", "met", "resident", "circle", "contacts", "groups_joined",
+                        "collaborated", "met", "resident", "circle", "contacts", "work_contacts",
+                        "groups_joined",
                         "last_attended", "seated_at", "week_value", "week_hours", "week_lift", "week_active")
 
     def _grow(self) -> bool:
@@ -313,6 +316,7 @@ class NetworkModel(mesa.Model):
                                          normals, commitment, self.org_kind, self._next_circle,
                                          self.goal_clarity, self.skill_use_start)
         self.seated_at[slots] = self.steps
+        self.work_contacts[slots] = 0
         self._roster_changed()
         self.rel.reset(slots, self.steps, self.used)
         self.rel.forget_knowledge(slots, orgs)
@@ -364,8 +368,19 @@ class NetworkModel(mesa.Model):
 
     @property
     def has_coordinator(self) -> bool:
-        """A led network with a budget has a coordinator (S21, S28)."""
-        return self.params.governance is Governance.LED and self.params.coordination_budget_eur > 0
+        """A network governed by an administrative organisation or by a lead organisation,
+        with a budget, has a coordinator (S21, S28).
+        """
+        return (self.params.governance is not Governance.SELF_ORGANISING
+                and self.params.coordination_budget_eur > 0)
+
+    @property
+    def lead_bias(self) -> float:
+        """How far the coordination serves one member's interests: the lead organisation's
+        (``lead_bias``), or none (Provan & Kenis 2008).
+        """
+        p = self.params
+        return p.lead_bias if p.governance is Governance.LEAD_ORGANISATION else 0.0
 
     def members(self) -> np.ndarray:
         """Slots of present participants (not left), read-only."""
@@ -420,13 +435,17 @@ class NetworkModel(mesa.Model):
         self.spent_eur += eur
         self.spend[item] += eur
 
+    @property
+    def openness(self) -> float:
+        """Openness of the network's leadership, from its depth (S27): 0 at routine, 1/3 at
+        open mind, 2/3 at open heart, 1 at open will.
+        """
+        return (self.params.leadership_depth - 1) / 3.0
+
     def _atmosphere(self) -> float:
-        p = self.params
-        w = p.facilitation_weight
-        atm = w * self.facilitation_now + (1 - w) * p.atmosphere_by_depth[p.leadership_depth - 1]
-        if p.anticipation_dialogue:
-            atm += p.anticipation_atmosphere
-        return min(1.0, atm)
+        """The base atmosphere of a group now: facilitation and open leadership (S19, S27)."""
+        w = self.params.facilitation_weight
+        return min(1.0, w * self.facilitation_now + (1 - w) * self.openness)
 
     def _distance(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Perspective distance of pairs (i, j): across the resident line or organisations."""
@@ -483,7 +502,9 @@ class NetworkModel(mesa.Model):
             if due and self.balance >= cost["total"]:
                 self._pay("coordinator_hours", cost["prep"])
                 self._pay("rooms", cost["room"])
-                self._hold_meeting(invited, p.facilitation, cost["room_share"])
+                # A lead organisation's own staff steer toward its agenda: less neutral.
+                self._hold_meeting(invited, p.facilitation * (1 - self.lead_bias),
+                                   cost["room_share"])
                 self.coordinated_meeting = True
                 reserve = cost["total"] - cost["prep"] - cost["room"]  # coffee and travel to come
             relay_cost = p.relay_hours_per_week * wage
@@ -492,6 +513,8 @@ class NetworkModel(mesa.Model):
                 self.relay_paid = True
             self._follow_up(members, wage, reserve)
             self._coordinator_recruits(members, wage, reserve)
+        elif p.governance is Governance.SELF_ORGANISING:
+            self._host_in_turn(invited)
         else:
             self._self_convene(invited)
 
@@ -504,7 +527,8 @@ class NetworkModel(mesa.Model):
                       Channel.HYBRID: p.hybrid_in_person_share}[p.channel]
         if p.channel is not Channel.IN_PERSON and not virtual_channel:
             room_share = 1.0  # no paid channel this week: meet in a room
-        room = 0.0 if (room_share == 0.0 or p.rotating_meeting) else p.room_eur
+        own_premises = p.rotating_meeting or p.governance is Governance.LEAD_ORGANISATION
+        room = 0.0 if (room_share == 0.0 or own_premises) else p.room_eur
         # Who sits in the room is drawn at attendance: reserve as if everyone did.
         per_head = (p.coffee_eur + p.travel_eur) * (room_share > 0)
         # Each circle of a big network is a meeting of its own to prepare and host.
@@ -518,6 +542,37 @@ class NetworkModel(mesa.Model):
         self.invited = invited
         self.facilitation_now = facilitation
         self.room_share = room_share
+
+    def _host_in_turn(self, invited: np.ndarray) -> None:
+        """Shared governance (S21; Provan & Kenis 2008): the member organisations host the
+        meetings in turn, in their own time. When a meeting is due, the organisation whose
+        turn it is prepares it and agrees it with every other organisation
+        (``meeting_prep_hours`` per circle plus ``shared_hours_per_org`` per other
+        organisation), shared among its active representatives; it manages with the
+        chance that their hours for network work over the interval cover that. The hours
+        are spent either way, and the turn passes on.
+        """
+        p = self.params
+        if self.weeks_since_meeting < self._meeting_interval() or invited.size == 0:
+            return
+        orgs = np.unique(self.org[invited])
+        host = int(orgs[self._turn % orgs.size])
+        self._turn += 1
+        hosts = invited[(self.org[invited] == host) & (self.status[invited] == Status.ACTIVE)]
+        if hosts.size == 0:
+            return  # nobody committed enough to take the turn
+        needed = p.meeting_prep_hours * self.n_circles + p.shared_hours_per_org * (orgs.size - 1)
+        self.week_hours[hosts] += needed / hosts.size
+        self.week_active[hosts] = True
+        weekly = self.org_time[host] / WEEKS_PER_MONTH + p.discretionary_hours
+        have = weekly * self._meeting_interval() * hosts.size
+        if self.rng.random() < min(1.0, have / max(needed, 1e-9)):
+            # Facilitation falls to whoever has the strength, with their own dialogic skill.
+            fac = invited[self.strengths[invited, Strength.FACILITATOR]]
+            skill = self.dialogue[fac].mean(axis=1).max() if fac.size else 0.0
+            room_share = 0.0 if p.channel is Channel.VIRTUAL else (
+                1.0 if p.channel is Channel.IN_PERSON else p.hybrid_in_person_share)
+            self._hold_meeting(invited, p.self_facilitation * skill, room_share)
 
     def _self_convene(self, invited: np.ndarray) -> None:
         p = self.params
@@ -592,7 +647,8 @@ class NetworkModel(mesa.Model):
         logit = kernels.attendance_logit(invited, in_room, self._meeting_hours(),
                                          p.travel_hours, self._meeting_interval(),
                                          self.hours_ema, self.org, self.org_time,
-                                         WEEKS_PER_MONTH, self.commitment, self.org_mandate,
+                                         WEEKS_PER_MONTH, p.discretionary_hours,
+                                         self.commitment, self.org_mandate,
                                          self.org_culture, self._attendance_rule)
         comes = rng.random(invited.size) < _sigmoid(logit)
         self.attendees = invited[comes]
@@ -627,11 +683,18 @@ class NetworkModel(mesa.Model):
         # Circles are independent; each round forms the groups of all circles in one call.
         ids, present = self._circle_lanes(a)
         first = ~self.met[ids] & present
+        # An anticipation dialogue's turn-taking lifts everyone's voicing and listening (S37).
+        dialogue = self.dialogue
+        if p.anticipation_dialogue and self.coordinated_meeting:
+            dialogue = dialogue.copy()
+            lifted = dialogue[:, [Dialogue.LISTENING, Dialogue.VOICING]]
+            dialogue[:, [Dialogue.LISTENING, Dialogue.VOICING]] = (
+                lifted + p.anticipation_structure * (1 - lifted))
         rounds: list[Teams] = []
         for _ in range(p.conversation_rounds):
             # One round: every circle regroups, then everyone talks (pairs are unique per round).
             this_round = self._conversation_groups(ids, present, first, pp, q)
-            self._encounter(this_round, face=face)
+            self._encounter(this_round, face=face, dialogue=dialogue)
             rounds.append(this_round)
         groups = Teams.concat(rounds)
         self.met[a] = True
@@ -682,25 +745,29 @@ class NetworkModel(mesa.Model):
                                present & ~first, first, known, partition=True)
         return teams_of(seats, ids, p.conversation_group_size)
 
-    def _encounter(self, groups: Teams, face: np.ndarray | None = None) -> None:
-        """Familiarity, trust and knowledge updates for everyone who talked in a group."""
+    def _encounter(self, groups: Teams, face: np.ndarray | None = None,
+                   dialogue: np.ndarray | None = None) -> None:
+        """Familiarity, trust and knowledge updates for everyone who talked in a group
+        (``dialogue``: the skills in use, when a method lifts them; else each person's own).
+        """
         p, rng = self.params, self.rng
         i, j, g = groups.pairs
         if i.size == 0:
             return
-        # Atmosphere: facilitation, leadership depth, anticipation dialogue, trust builders (S19, S24, S27).
+        # Atmosphere: facilitation, leadership depth, trust builders (S19, S24, S27).
         atm = kernels.group_atmosphere(groups.members, groups.bounds,
                                        self.strengths[:, Strength.TRUST_BUILDER],
                                        self._atmosphere(), p.trust_builder_atmosphere)
         rule = kernels.EncounterRule(
             p.familiarity_gain, p.breach_base, p.perspective_strain, self.facilitation_now,
-            p.distance_resident, p.distance_cross_org, p.trust_gain, p.trust_gain_floor,
+            self.openness, p.distance_resident, p.distance_cross_org, p.trust_gain, p.trust_gain_floor,
             p.trust_loss_ratio, p.knowledge_flow)
         # Online encounters build less than meeting face to face; working groups meet in
         # person. Breaches, familiarity, trust and knowledge flow: see kernels.encounter.
         trust_now, breach = self.rel.encounter(
             i, j, g, rng.random(i.size), _EVERYONE if face is None else face,
-            p.virtual_encounter_factor, atm, self.dialogue, self.org,
+            p.virtual_encounter_factor, atm, self.dialogue if dialogue is None else dialogue,
+            self.org,
             self.resident, rule, self.steps)
         n_breach = int(breach.sum())
         self.breaches_total += n_breach
@@ -711,16 +778,25 @@ class NetworkModel(mesa.Model):
                                  self.commitment, self.lifter, p.ema_rate, p.lift)
 
     def _goal_work(self, attendees: np.ndarray) -> None:
-        """Meetings clarify the shared goal when a coordinator or goal builder works on it (S14b, S24)."""
+        """Meetings clarify the shared goal when a coordinator or goal builder works on it
+        (S14b, S24); in an anticipation dialogue every attendee voices the future they hope
+        for, so all of them build the goal (S37). Attendees' sense of purpose moves toward
+        what the goal still offers: its clarity, times what is left to do of a goal that
+        can be finished (S14b, S32); a reached goal pulls no one on.
+        """
         p = self.params
-        if self.goal_reached_at is not None and p.lifecycle in _ENDING:
-            return  # a finished project has nothing left to aim for (S32)
         builder = bool(self.strengths[attendees, Strength.GOAL_BUILDER].any())
         workers = float(self.coordinated_meeting) * p.facilitation + float(builder)
         if p.anticipation_dialogue:
-            workers += p.anticipation_goal_work
+            workers += p.anticipation_structure * float(
+                self.dialogue[attendees, Dialogue.VOICING].mean())
         self.goal_clarity += p.goal_work_gain * min(1.0, workers) * (1 - self.goal_clarity)
-        self.purpose[attendees] += p.purpose_pull * (self.goal_clarity - self.purpose[attendees])
+        left = 1.0 - self.goal_progress if p.lifecycle in _ENDING else 1.0
+        pull = np.full(attendees.size, self.goal_clarity * left)
+        if self.lead_bias and self.coordinated_meeting:
+            # The goal a lead organisation sets is partly its own: others own less of it.
+            pull[self.org[attendees] != 0] *= 1 - self.lead_bias
+        self.purpose[attendees] += p.purpose_pull * (pull - self.purpose[attendees])
 
     # ------------------------------------------------------------------ 4 relay
     def relay(self) -> None:
@@ -747,6 +823,8 @@ class NetworkModel(mesa.Model):
         # brokers keeps the best update.
         rel.broker_exchange(b, c, self.org, p.broker_gain, trust_in_broker, trust_in_contact,
                             self.contacts)
+        np.add.at(self.work_contacts, b, 1)
+        np.add.at(self.work_contacts, c, 1)
 
     # ------------------------------------------------------------------ 5 collaborate
     def collaborate(self) -> None:
@@ -761,7 +839,7 @@ class NetworkModel(mesa.Model):
         if active.size >= 2:
             # Commitment and free time make initiative; assemblers take more (S24).
             rate = kernels.initiative(active, self.org, self.org_time, WEEKS_PER_MONTH,
-                                      self.week_hours, self.commitment,
+                                      p.discretionary_hours, self.week_hours, self.commitment,
                                       self.strengths[:, Strength.ASSEMBLER],
                                       max(p.collaboration_hours, 1e-9),
                                       p.collaboration_rate * self._intensity(),
@@ -774,6 +852,7 @@ class NetworkModel(mesa.Model):
             kernels.join_groups(groups.members, p.collaboration_hours, self.collaborated,
                                 self.week_hours, self.groups_joined, self.week_active)
             self._encounter(groups)
+            np.add.at(self.work_contacts, groups.pairs[0], 1)
             self._innovate(groups)
             self._purpose_value(groups)
         self._client_cases(active)
@@ -782,12 +861,17 @@ class NetworkModel(mesa.Model):
     def _working_groups(self, initiators: np.ndarray, active: np.ndarray) -> Teams:
         """Each initiator forms a working group with the team-assembly rule (Guimera et al.
         2005) among the people it thinks of this week: ``collaboration_candidates`` active
-        people drawn at random, of whom those it knows are available. Incumbents have worked
-        in a group before; past collaborators are those a member knows well.
+        people, of whom those it knows are available. Incumbents have worked in a group
+        before; past collaborators are those a member knows well.
+
+        Whom an initiator thinks of is drawn with weights: people who have worked in many
+        groups come to mind more (cumulative advantage, ``preferential_attachment``;
+        Newman 2001, Barabasi et al. 2002), and people of one's own perspective more than
+        distant ones (``homophily``), unless the network's leadership is open (S19, S27).
         """
         p, rng, now = self.params, self.rng, self.steps
         k = p.collaboration_candidates
-        cand = active[rng.integers(active.size, size=(initiators.size, k))]
+        cand = active[self._partner_draws(initiators, active, rng.random((initiators.size, k)))]
         # Whom each initiator knows among its draws (a person drawn twice counts once), who
         # has worked in a group before, and who knows whom well: see kernels.candidate_lanes.
         lanes, incumbent, newcomer, ties = self.rel.candidate_lanes(
@@ -802,10 +886,37 @@ class NetworkModel(mesa.Model):
         return teams_of(seats, np.hstack([cand[lanes], initiators[lanes, None]]),
                         p.working_group_size)
 
+    def _partner_draws(self, initiators: np.ndarray, active: np.ndarray,
+                       u: np.ndarray) -> np.ndarray:
+        """Positions in ``active`` of the people each initiator thinks of (one row per
+        initiator, one uniform of ``u`` per draw): weight ``(1 + groups joined)^a x
+        exp(-h x distance)``, with ``a = preferential_attachment`` and ``h = homophily x
+        (1 - openness)``.
+        """
+        p = self.params
+        weight = (1.0 + self.groups_joined[active]) ** p.preferential_attachment
+        h = p.homophily * (1.0 - self.openness)
+        if h > 0:
+            org, res = self.org, self.resident
+            other_org = org[initiators][:, None] != org[active][None, :]
+            other_side = res[initiators][:, None] != res[active][None, :]
+            distance = np.where(other_side, p.distance_resident,
+                                np.where(other_org, p.distance_cross_org, 0.0))
+            weight = weight[None, :] * np.exp(-h * distance)
+        else:
+            weight = np.broadcast_to(weight, (initiators.size, active.size))
+        return kernels.weighted_draws(np.cumsum(weight, axis=1), u)
+
     def _add_value(self, slots: np.ndarray, amount: np.ndarray | float) -> None:
+        """Value created for ``slots``. In a network with a goal that can be finished (a
+        project or a client process) what one's work means to oneself is its part in what
+        is left to do, so the value felt shrinks as the goal nears and is gone once it is
+        reached (S14b, S32); the value created counts in full toward the goal.
+        """
         amount = (np.full(slots.size, float(amount)) if np.ndim(amount) == 0
                   else np.asarray(amount, dtype=float))
-        np.add.at(self.week_value, slots, amount)
+        felt = 1.0 - self.goal_progress if self.params.lifecycle in _ENDING else 1.0
+        np.add.at(self.week_value, slots, amount * felt)
         total = float(amount.sum())
         self.value_total += total
         self._since_record["value"] += total
@@ -848,18 +959,25 @@ class NetworkModel(mesa.Model):
             self.dialogue[who] = d + p.dialogue_learning_rate * best[:, None] * (1 - d)
 
     def _innovate(self, groups: Teams) -> None:
-        """Diverse, trusting groups invent new practices, mostly at open will (S7, S15, S22, S27)."""
+        """New joint action arises where distant knowledge meets in an open, trusting group
+        (S7, S13, S15, S19, S20, S22, S27): a group invents a new practice with chance
+        ``idea_rate x distance x trust x atmosphere``, its pairs' mean perspective distance
+        and trust, and the group's atmosphere (in which distant views are voiced and
+        heard). Leadership depth reaches innovation only through these: whom people work
+        with, how trust fares across distance, and the atmosphere.
+        """
         p, rng = self.params, self.rng
         i, j, g = groups.pairs
         if i.size == 0:
             return
         n = len(groups)
-        # Per group: mean perspective distance and trust over its pairs, any resident.
-        dist, trust, resident = kernels.group_means(i, j, g, n, self.rel.T, self.org,
-                                                    self.resident, p.distance_resident,
-                                                    p.distance_cross_org)
-        chance = (p.idea_rate * p.innovation_by_depth[p.leadership_depth - 1] * dist * trust
-                  * np.where(resident, p.resident_idea_boost, 1.0))
+        # Per group: mean perspective distance and trust over its pairs.
+        dist, trust, _ = kernels.group_means(i, j, g, n, self.rel.T, self.org, self.resident,
+                                             p.distance_resident, p.distance_cross_org)
+        atm = kernels.group_atmosphere(groups.members, groups.bounds,
+                                       self.strengths[:, Strength.TRUST_BUILDER],
+                                       self._atmosphere(), p.trust_builder_atmosphere)
+        chance = p.idea_rate * dist * trust * atm
         ideas = np.flatnonzero(rng.random(n) < np.minimum(chance, 1.0))
         self.innovations += ideas.size
         if p.purpose is Purpose.INNOVATION and ideas.size:
@@ -915,7 +1033,8 @@ class NetworkModel(mesa.Model):
             self.present[:u], self.week_value, self.week_hours, self.week_active,
             self.week_lift, self.value_ema, self.value_cum, self.hours_ema, self.skill_use,
             self.tie_ema, self.purpose, self.autonomy, self.commitment,
-            self.org_time[self.org[:u]] / WEEKS_PER_MONTH, self.last_attended, self.steps,
+            self.org_time[self.org[:u]] / WEEKS_PER_MONTH + self.params.discretionary_hours,
+            self.last_attended, self.steps,
             self._meeting_interval(), self._motivation_rule)
 
     # ------------------------------------------------------------------ 7 decay
@@ -966,8 +1085,11 @@ class NetworkModel(mesa.Model):
         p, rng = self.params, self.rng
         if self.goal_progress >= 1.0 and self.goal_reached_at is None:
             self.goal_reached_at = self.steps
+        # The goal is recognised as reached at a meeting that follows it up, the more
+        # surely the clearer the goal is to everyone (S32, S33).
         if p.lifecycle in _ENDING and self.goal_reached_at is not None and self.ended_at is None \
-                and rng.random() < p.goal_recognition:
+                and self.meeting_this_week \
+                and rng.random() < p.goal_recognition * self.goal_clarity:
             self.ended_at = self.steps
             self.running = False
         if self.activations and self.steps == self.activated_until:

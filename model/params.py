@@ -42,10 +42,14 @@ class Lifecycle(enum.StrEnum):
 
 
 class Governance(enum.StrEnum):
-    """Led by a coordinator, or nearly self-organising (S21)."""
+    """Who governs the network (S21; Provan & Kenis 2008): a network administrative
+    organisation's coordinator (``led``), the members together (``self_organising``,
+    shared governance), or one member organisation (``lead_organisation``).
+    """
 
     LED = "led"
     SELF_ORGANISING = "self_organising"
+    LEAD_ORGANISATION = "lead_organisation"
 
 
 class Channel(enum.StrEnum):
@@ -80,7 +84,7 @@ class NetworkParams:
     participants_per_organisation: int = param(3, "people", 1, 20, "assumption", "Representatives per organisation at the start")
     purpose: Purpose = param(Purpose.CLIENT_SERVICE, "", None, None, "S4-S8", "What the network is for", choices=Purpose)
     lifecycle: Lifecycle = param(Lifecycle.PERMANENT, "", None, None, "S29-S32", "Permanent, client process, smouldering or project", choices=Lifecycle)
-    governance: Governance = param(Governance.LED, "", None, None, "S21", "Led by a coordinator or self-organising", choices=Governance)
+    governance: Governance = param(Governance.LED, "", None, None, "S21; Provan & Kenis 2008", "A coordinator of a network administrative organisation (led), the members in turn (self_organising) or one member organisation (lead_organisation)", choices=Governance)
     resident_share: float = param(0.0, "share", 0.0, 0.5, "S22", "Share of seats held by resident or client representatives")
     rotating_meeting: bool = param(False, "flag", None, None, "S22", "Meetings rotate among the organisations' own premises")
     anticipation_dialogue: bool = param(False, "flag", None, None, "S37", "Meetings use structured anticipation dialogues")
@@ -159,7 +163,8 @@ class AttendanceParams:
     attend_mandate: float = param(1.5, "logit/unit", 0.0, 10.0, "S29", "Rise in log-odds of attending under full statutory mandate")
     attend_culture: float = param(1.0, "logit/unit", 0.0, 10.0, "S16", "Rise in log-odds of attending per unit of networking culture above 0.5")
     attend_overload: float = param(1.5, "logit/unit", 0.0, 10.0, "S16, S25", "Fall in log-odds per unit of time demanded beyond the allocation")
-    overload_cap: float = param(4.0, "units", 0.0, 20.0, "assumption", "Largest overload counted (demand with no time allocated at all)")
+    overload_cap: float = param(4.0, "units", 0.0, 20.0, "assumption", "Largest overload counted in the attendance choice")
+    discretionary_hours: float = param(0.5, "h/person/week", 0.0, 40.0, "S16", "Hours a week a person can give to network work beyond what the organisation grants (flexibility, own time)")
     travel_hours: float = param(1.0, "h/meeting", 0.0, 8.0, "S16, S28", "Travel time to an in-person meeting")
     collaboration_hours: float = param(3.0, "h/group/week", 0.0, 40.0, "S2", "Hours a working group takes from each member in its week")
 
@@ -169,8 +174,7 @@ class LeadershipParams:
     """Depth of network leadership (S27)."""
 
     leadership_depth: int = param(2, "level 1-4", 1, 4, "S27", "1 routine, 2 open mind, 3 open heart, 4 open will")
-    innovation_by_depth: tuple[float, float, float, float] = param((0.02, 0.3, 0.65, 1.0), "relative", 0.0, 1.0, "S27", "Chance factor of genuinely new joint action at each depth")
-    atmosphere_by_depth: tuple[float, float, float, float] = param((0.0, 0.35, 0.7, 1.0), "0-1", 0.0, 1.0, "S19, S27", "Contribution of each depth to an open, respectful atmosphere")
+    homophily: float = param(3.0, "1/distance", 0.0, 10.0, "S19, S27; McPherson et al. 2001", "Preference for partners of one's own perspective when forming working groups, at routine depth (openness removes it)")
 
 
 @dataclass(frozen=True)
@@ -193,12 +197,15 @@ class DynamicsParams:
     collaboration_rate: float = param(0.25, "1/week", 0.0, 2.0, "S2, S10", "Working groups started per active participant per week, at full commitment")
     assembler_initiative: float = param(2.0, "x", 1.0, 10.0, "S24", "How much more often an assembler starts a working group")
     collaboration_candidates: int = param(12, "people", 1, 100, "assumption", "People an initiator thinks of when forming a working group in a week")
+    preferential_attachment: float = param(1.0, "exponent", 0.0, 3.0, "Newman 2001; Barabasi et al. 2002", "Cumulative advantage: an initiator thinks of a person in proportion to (1 + working groups joined) to this power")
     working_group_size: int = param(3, "people", 2, 8, "Guimera et al. 2005", "Members of a working group (m)")
     incumbent_probability: float = param(0.7, "probability", 0.0, 1.0, "Guimera et al. 2005", "Chance a working-group seat goes to someone who has collaborated before (p)")
     repeat_collaborator_probability: float = param(0.6, "probability", 0.0, 1.0, "Guimera et al. 2005", "Chance an incumbent is a past collaborator of a member (q)")
     commitment_rate: float = param(0.08, "1/week", 0.0, 1.0, "S14, S18", "Speed at which commitment moves toward its motivated level")
     lift: float = param(0.03, "per contact", 0.0, 0.5, "S24", "Commitment lift from working with a committer or enthusiast")
     value_half_saturation: float = param(0.15, "value/week", 0.01, 10.0, "assumption", "Value received per week that gives half the motivational effect")
+    shared_hours_per_org: float = param(0.5, "h/organisation/meeting", 0.0, 10.0, "S21; Provan & Kenis 2008", "Under shared governance, hours the hosting organisation spends agreeing a meeting with each other organisation")
+    lead_bias: float = param(0.3, "0-1", 0.0, 1.0, "Provan & Kenis 2008", "How far a lead organisation steers meetings and the shared goal toward its own interests")
     self_convene_rate: float = param(0.5, "1/week", 0.0, 2.0, "S17, S21", "Chance per week that a committed convener calls a meeting, without a coordinator")
     acquaintance_threshold: float = param(0.15, "0-1", 0.0, 1.0, "assumption", "Familiarity at which two people know each other well enough to work together")
     collaborator_familiarity: float = param(0.3, "0-1", 0.0, 1.0, "Guimera et al. 2005", "Familiarity marking a past collaborator, preferred when forming a working group")
@@ -209,8 +216,7 @@ class DynamicsParams:
     purpose_pull: float = param(0.5, "share of gap", 0.0, 1.0, "S14b", "Share of the gap to the network's goal clarity an attendee's sense of purpose closes")
     tie_fade: float = param(0.04, "1/week", 0.0, 1.0, "S18", "Weekly fading of the felt support of one's ties in weeks without contact")
     trust_builder_atmosphere: float = param(0.15, "0-1", 0.0, 1.0, "S24", "Atmosphere added to a group by a trust builder in it")
-    anticipation_goal_work: float = param(0.15, "0-1", 0.0, 1.0, "S37", "Goal work added by a structured anticipation dialogue")
-    anticipation_atmosphere: float = param(0.15, "0-1", 0.0, 1.0, "S37", "Atmosphere added by a structured anticipation dialogue")
+    anticipation_structure: float = param(0.5, "0-1", 0.0, 1.0, "S37; Arnkil & Seikkula 2006", "How far an anticipation dialogue's turn-taking lifts each attendee's voicing and listening toward full skill")
     distance_cross_org: float = param(0.4, "0-1", 0.0, 1.0, "S13, S15", "Perspective distance between people of different organisations")
     distance_resident: float = param(1.0, "0-1", 0.0, 1.0, "S22", "Perspective distance between a professional and a resident or client")
     colleague_familiarity: float = param(0.6, "0-1", 0.0, 1.0, "assumption", "Familiarity between colleagues of one organisation at the start")
@@ -234,7 +240,7 @@ class MotivationParams:
     weight_purpose: float = param(0.15, "weight", 0.0, 1.0, "S14b", "Weight of a shared goal")
     weight_skills: float = param(0.15, "weight", 0.0, 1.0, "S14c", "Weight of using and developing one's skills")
     weight_ties: float = param(0.15, "weight", 0.0, 1.0, "S18", "Weight of trusted ties (the reinforcing cycle)")
-    overload_penalty: float = param(0.5, "per unit", 0.0, 2.0, "S16, S25", "Commitment lost per unit of time demanded beyond the allocation")
+    weight_time: float = param(0.3, "weight", 0.0, 1.0, "S16, S25", "Weight of time pressure: the share of one's network hours taken from other work")
     structure_autonomy_loss: float = param(0.8, "0-1", 0.0, 1.0, "S25", "Autonomy lost under fully heavy structure")
     structure_hours: float = param(1.5, "h/meeting", 0.0, 10.0, "S25", "Extra participant hours per meeting at full structure (reports, protocols)")
     initial_goal_clarity: float = param(0.5, "0-1", 0.0, 1.0, "assumption", "Clarity of the shared goal when the network starts")
@@ -252,9 +258,8 @@ class ValueParams:
     decision_window_weeks: int = param(13, "weeks", 1, 104, "S6", "Interval between political decision windows (advocacy)")
     idea_rate: float = param(0.3, "1/group", 0.0, 1.0, "S7, S27", "Chance a diverse working group at open will invents a new practice")
     idea_value: float = param(5.0, "value units/member", 0.0, 100.0, "S7", "Value of a new practice to each member of the group that invents it")
-    resident_idea_boost: float = param(1.5, "x", 1.0, 5.0, "S22", "Extra invention chance when a resident or client representative takes part")
     coalition_threshold: float = param(0.3, "0-1", 0.0, 1.0, "S6", "Coalition strength (connected share x commitment) needed to win at a decision window")
-    goal_recognition: float = param(0.5, "1/week", 0.0, 1.0, "S32", "Chance per week that a reached goal is recognised and the network ended")
+    goal_recognition: float = param(0.5, "1/meeting", 0.0, 1.0, "S32, S33", "Chance that a meeting which follows up the goal recognises it as reached, times goal clarity, and ends the network")
     activation_rate_per_year: float = param(2.0, "1/year", 0.0, 12.0, "S31", "Activation events (shared clients) per year in a smouldering network")
     activation_weeks: int = param(8, "weeks", 1, 52, "S31", "Length of an activated, intensive phase")
     smouldering_interval_factor: float = param(3.0, "x", 1.0, 12.0, "S31", "Meetings, joint work and shared client cases are this many times rarer while smouldering between activations")

@@ -201,8 +201,8 @@ def _reference_encounter(rel, i, j, g, u, face, virtual_factor, atmosphere, dial
                          resident, rule, now):
     """The encounter rule as the model wrote it in numpy before the fused kernel, on the
     store's primitive writes."""
-    (fam_gain, breach_base, strain_rate, facilitation, d_res, d_cross, trust_gain, floor,
-     loss_ratio, flow) = rule
+    (fam_gain, breach_base, strain_rate, facilitation, openness, d_res, d_cross, trust_gain,
+     floor, loss_ratio, flow) = rule
     rel.settle(i, j, now)
     factor = np.ones(i.size) if face.size == 0 else np.where(face[i] & face[j], 1.0,
                                                               virtual_factor)
@@ -211,7 +211,8 @@ def _reference_encounter(rel, i, j, g, u, face, virtual_factor, atmosphere, dial
     atm = atmosphere[g]
     dq = 0.5 * (dialogue[i].mean(axis=1) + dialogue[j].mean(axis=1))
     distance = np.where(resident[i] != resident[j], d_res, np.where(org[i] != org[j], d_cross, 0.0))
-    strain = 1.0 + strain_rate * distance * (1.0 - facilitation)
+    suspension = 1.0 - (1.0 - facilitation) * (1.0 - openness * 0.5 * (dialogue[i, 0] + dialogue[j, 0]))
+    strain = 1.0 + strain_rate * distance * (1.0 - suspension)
     breach = u < np.minimum(1.0, breach_base * (1 - dq) * (1 - atm) * strain)
     t = rel.T[i, j]
     gain = trust_gain * factor * rel.F[i, j] * (floor + (1 - floor) * atm) * (1 - t)
@@ -254,7 +255,7 @@ def test_encounter_kernel_equals_the_numpy_rule_on_the_store(seed):
     u = rng.random(i.size)
     face = rng.random(cap) < 0.7 if seed % 2 else np.zeros(0, dtype=bool)
     args = (0.4, rng.random(bounds.size - 1), rng.random((cap, 4)), org, rng.random(cap) < 0.2,
-            kernels.EncounterRule(0.2, 0.6, 0.5, 0.3, 0.7, 0.4, 0.15, 0.3, 1.5, 0.25), 7)
+            kernels.EncounterRule(0.2, 0.6, 0.5, 0.3, 0.6, 0.7, 0.4, 0.15, 0.3, 1.5, 0.25), 7)
     got = stores[0].encounter(i, j, g, u, face, *args)
     want = _reference_encounter(stores[1], i, j, g, u, face, *args)
     assert 0 < want[1].sum() < want[1].size  # some pairs breach, some build trust
@@ -473,8 +474,8 @@ def test_current_trust_matches_the_numpy_read():
 
 def _motivate_reference(s, rule, now, interval):
     """The former numpy form of ``NetworkModel.motivate`` on a dict of person arrays."""
-    (r, tie_fade, cap, purpose_decay, w_value, half, w_autonomy, w_purpose, w_skills, w_ties,
-     penalty, rate) = rule
+    (r, tie_fade, purpose_decay, w_value, half, w_autonomy, w_purpose, w_skills, w_ties,
+     w_time, rate) = rule
     live = s["present"]
     new = {k: v.copy() for k, v in s.items()}
 
@@ -488,13 +489,12 @@ def _motivate_reference(s, rule, now, interval):
     skills = update("skill_use", s["skill_use"] + r * (s["week_active"] - s["skill_use"]))
     ties = update("tie_ema", s["tie_ema"] * np.where(s["week_active"], 1.0, 1.0 - tie_fade))
     alloc = s["alloc"]
-    overload = np.where(alloc > 0, np.maximum(0, hours / np.maximum(alloc, 1e-9) - 1),
-                        np.where(hours > 0, cap, 0.0))
-    overload = np.minimum(overload, cap)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pressure = np.where(hours > 0, np.maximum(0.0, 1.0 - alloc / hours), 0.0)
     absent = now - s["last_attended"] > interval
     purpose = update("purpose", s["purpose"] - purpose_decay * absent * s["purpose"])
     target = (w_value * v / (v + half) + w_autonomy * s["autonomy"] + w_purpose * purpose
-              + w_skills * skills + w_ties * ties - penalty * overload)
+              + w_skills * skills + w_ties * ties - w_time * pressure)
     c = s["commitment"]
     update("commitment", np.clip(c + rate * (target - c) + s["week_lift"] * (1 - c), 0.0, 1.0))
     return new, float(s["week_hours"][live].sum())
@@ -512,7 +512,7 @@ def test_motivate_matches_the_former_numpy(seed):
     s["week_active"] = rng.random(n) < 0.5
     s["alloc"] = np.where(rng.random(n) < 0.2, 0.0, 3 * rng.random(n))
     s["last_attended"] = rng.integers(0, 30, n)
-    rule = kernels.MotivationRule(0.2, 0.05, 2.0, 0.1, 0.3, 1.5, 0.2, 0.2, 0.1, 0.2, 0.3, 0.1)
+    rule = kernels.MotivationRule(0.2, 0.05, 0.1, 0.3, 1.5, 0.2, 0.2, 0.1, 0.2, 0.3, 0.1)
     want, hours = _motivate_reference(s, rule, 30, 8.0)
     got = {k: v.copy() for k, v in s.items()}
     spent = kernels.motivate(got["present"], got["week_value"], got["week_hours"],
@@ -601,6 +601,19 @@ def test_group_atmosphere_matches_the_former_numpy(seed):
     np.testing.assert_array_equal(got, want)
 
 
+def test_weighted_draws_match_searchsorted():
+    rng = np.random.default_rng(3)
+    weight = rng.random((7, 40)) * (rng.random((7, 40)) < 0.7)  # some zero weights
+    weight[:, 0] = 0.0
+    weight[:, 5] = 1.0
+    cum = np.cumsum(weight, axis=1)
+    u = rng.random((7, 12))
+    u[0, 0] = 0.0
+    want = np.stack([np.searchsorted(cum[r], u[r] * cum[r, -1], side="right") for r in range(7)])
+    np.testing.assert_array_equal(kernels.weighted_draws(cum, u), want)
+    assert weight[np.arange(7)[:, None], want].min() > 0  # a zero weight is never drawn
+
+
 def _organisations(rng, max_hours):
     """Six organisations granting up to ``max_hours`` a month, and each slot's organisation."""
     return rng.integers(0, 6, size=CAP), rng.random(6) * max_hours
@@ -614,12 +627,12 @@ def test_initiative_and_joining_match_the_former_numpy(seed):
     commitment = rng.random(CAP)
     assembler = rng.random(CAP) < 0.3
     active = np.sort(rng.permutation(CAP)[:25])
-    alloc = org_time[org[active]] / 4.345
+    alloc = org_time[org[active]] / 4.345 + 0.25
     free = np.clip((alloc - week_hours[active]) / 1.5, 0, 1)
     want = 0.3 * 1.5 * commitment[active] * free
     want *= np.where(assembler[active], 1.7, 1.0)
-    got = kernels.initiative(active, org, org_time, 4.345, week_hours, commitment, assembler,
-                             1.5, 0.3 * 1.5, 1.7)
+    got = kernels.initiative(active, org, org_time, 4.345, 0.25, week_hours, commitment,
+                             assembler, 1.5, 0.3 * 1.5, 1.7)
     np.testing.assert_array_equal(got, want)
 
     members = rng.integers(0, CAP, size=30)  # someone in several groups
@@ -666,7 +679,7 @@ def test_scale_and_relax_rows_match_the_former_numpy(gain):
 def test_attendance_kernels_match_the_former_numpy(seed):
     rng = np.random.default_rng(seed)
     org, org_time = _organisations(rng, 10)
-    org_time[0] = 0.0  # an organisation that grants no time: the overload cap
+    org_time[0] = 0.0  # an organisation that grants no time: its people's discretion only
     mandate, culture = rng.random(org_time.size), rng.random(org_time.size)
     hours_ema, commitment = rng.random(CAP) * 3, rng.random(CAP)
     invited = np.sort(rng.permutation(CAP)[:25])
@@ -674,13 +687,15 @@ def test_attendance_kernels_match_the_former_numpy(seed):
     rule = kernels.AttendanceRule(0.8, 4.0, 1.5, 1.0, 1.5, 4.0)
     base, travel, interval = 2.5, 1.0, 2.0
     demand = (base + travel * in_room) / interval + hours_ema[invited]
-    alloc = org_time[org[invited]] / 4.345
-    overload = np.where(alloc > 0, np.maximum(0.0, demand / np.maximum(alloc, 1e-9) - 1.0), 4.0)
+    disc = 0.0 if seed % 2 else 0.5  # without discretionary hours: the overload cap
+    alloc = org_time[org[invited]] / 4.345 + disc
+    with np.errstate(divide="ignore"):
+        overload = np.where(alloc > 0, np.maximum(0.0, demand / alloc - 1.0), 4.0)
     o = org[invited]
     want = (0.8 + 4.0 * (commitment[invited] - 0.5) + 1.5 * mandate[o]
             + 1.0 * (culture[o] - 0.5) - 1.5 * np.minimum(overload, 4.0))
     got = kernels.attendance_logit(invited, in_room, base, travel, interval, hours_ema, org,
-                                   org_time, 4.345, commitment, mandate, culture, rule)
+                                   org_time, 4.345, disc, commitment, mandate, culture, rule)
     np.testing.assert_array_equal(got, want)
 
     week_hours, last, active = rng.random(CAP), np.zeros(CAP, np.int64), np.zeros(CAP, bool)
