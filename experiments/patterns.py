@@ -26,11 +26,8 @@ seats (``network_trust``, ``network_familiarity``, ``network_commitment``,
 classes judged from window means (``model.outcome``), not with survivors'
 means, so that a dying network looks like one.
 
-**Parameters not in this model version.** An arm or knockout whose overrides
-name a parameter (or a choice) the model does not know is reported as not
-available (``held`` is ``None``) rather than run: the mechanisms of issue 13
-are being added to the model, and their knockouts are written against the
-parameter names they will have.
+A pattern without a knockout (P8) is one ``docs/ODD.md`` calls verification:
+it follows from a rule that states it, so there is no mechanism to switch off.
 """
 
 from __future__ import annotations
@@ -50,7 +47,7 @@ from scipy import stats
 
 from experiments.pool import process_context
 from model import NetworkModel, Params
-from model.params import PARAMETERS, ParameterError
+from model.params import ParameterError
 
 #: The default network's coordination budget per founding participant (1500 EUR / 24 people,
 #: EUR per month): arms that need a coordinated network get this much per person.
@@ -63,8 +60,6 @@ FADED = frozenset({"faded", "fading"})
 RUNS_PER_TASK = 4
 #: People toward whom a person's familiarity and trust are averaged in P12 (closest ones).
 CLOSEST = 5
-#: Knockout-only status: an override the model version does not know.
-NOT_AVAILABLE = "not available in this model version"
 
 Measures = dict[str, Any]
 """What one run reports back: plain numbers and strings (picklable, JSON-able)."""
@@ -204,12 +199,15 @@ def measure(model: NetworkModel) -> Measures:
         out[key] = float(window[key].mean())
     for key in _FINAL_REPORTERS:
         out[key] = float(last[key])
-    contacts = model.contacts[model.members()]
+    members = model.members()
+    contacts, work = model.contacts[members], model.work_contacts[members]
     out.update(
         innovations=int(model.innovations),
         breach_rate=float(model.breaches_total / max(1, int(model.contacts.sum()))),
         contacts_gini=gini(contacts),
         contacts_top_tenth=top_share(contacts),
+        work_contacts_gini=gini(work),
+        work_contacts_top_tenth=top_share(work),
         has_coordinator=bool(model.has_coordinator),
         goal_reached_at=model.goal_reached_at,
         ended_at=model.ended_at,
@@ -355,8 +353,8 @@ def _p1_eval(runs: dict[str, list[Measures]]) -> Evaluation:
     return parts, stat
 
 
-_DECAY_OFF = {"familiarity_half_life_weeks": 520.0, "trust_half_life_weeks": 520.0,
-              "knowledge_half_life_weeks": 520.0, "purpose_decay": 0.0, "tie_fade": 0.0}
+#: Familiarity and trust that never fade (their longest half-lives).
+_NO_DECAY = {"familiarity_half_life_weeks": 520.0, "trust_half_life_weeks": 520.0}
 
 
 # ---------------------------------------------------------------------------- P2
@@ -387,8 +385,6 @@ def _p2_eval(runs: dict[str, list[Measures]]) -> Evaluation:
     return parts, stat
 
 
-_FREE_COORDINATION = {"coordinator_wage_eur": 0.0, "room_eur": 0.0, "coffee_eur": 0.0,
-                      "travel_eur": 0.0, "channel_eur_per_month": 0.0}
 
 
 # ---------------------------------------------------------------------------- P3
@@ -441,8 +437,6 @@ def _p4_eval(runs: dict[str, list[Measures]]) -> Evaluation:
     return parts, stat
 
 
-_FACILITATION_OFF = {"facilitation_weight": 0.0, "cluster_tendency": 0.0, "newcomer_pull": 0.0,
-                     "perspective_strain": 0.0}
 
 
 # ---------------------------------------------------------------------------- P5
@@ -672,22 +666,27 @@ def _lower_bound(x: np.ndarray, level: float = 0.95) -> float:
 
 
 def _p13_eval(runs: dict[str, list[Measures]]) -> Evaluation:
-    g, top = _col(runs["network"], "contacts_gini"), _col(runs["network"], "contacts_top_tenth")
+    r = runs["network"]
+    g, top = _col(r, "work_contacts_gini"), _col(r, "work_contacts_top_tenth")
     lb_g, lb_t = _lower_bound(g), _lower_bound(top)
     parts = {"gini": lb_g >= P13_GINI, "top_tenth": lb_t >= P13_TOP_TENTH}
     stat = {"gini_mean": float(g.mean()), "gini_lower_95": lb_g,
             "top_tenth_share_mean": float(top.mean()), "top_tenth_lower_95": lb_t,
+            # All contacts, meeting conversations included (even by design of facilitation).
+            "all_contacts_gini_mean": _mean(r, "contacts_gini"),
+            "all_contacts_top_tenth_mean": _mean(r, "contacts_top_tenth"),
             "summary": f"Gini {g.mean():.2f} (lower 95% {lb_g:.2f}), top tenth "
-                       f"{top.mean():.0%} (lower 95% {lb_t:.0%}) of contacts"}
+                       f"{top.mean():.0%} (lower 95% {lb_t:.0%}) of work contacts; all "
+                       f"contacts Gini {_mean(r, 'contacts_gini'):.2f}"}
     return parts, stat
 
 
 # ---------------------------------------------------------------------------- P14
 P14_GOVERNANCE = ("self_organising", "led", "lead_organisation")
 #: Organisations of the small network; shared governance works for a handful (Provan & Kenis).
-P14_SMALL_ORGS = 3
+P14_SMALL_ORGS = 4
 #: Fewest organisations of the large network (the base's number when that is more).
-P14_LARGE_ORGS = 16
+P14_LARGE_ORGS = 40
 
 
 def p14_sizes(base: Base) -> dict[str, int]:
@@ -739,9 +738,9 @@ PATTERNS: tuple[Pattern, ...] = (
         "the default budget per person thrive in at least 80 % of runs, more often than without "
         "(Fisher's exact test, one-sided p < 0.05).",
         12, 156, _p1_arms, _p1_eval,
-        lambda base: [Knockout("decay without contact: familiarity, trust, knowledge, shared "
-                               "purpose and felt support fade between encounters", _DECAY_OFF,
-                               "fades")]),
+        lambda base: [Knockout("decay without contact: familiarity and trust fade, the shared "
+                               "purpose and felt support fade between encounters",
+                               {**_NO_DECAY, "purpose_decay": 0.0, "tie_fade": 0.0}, "fades")]),
     Pattern(
         "P2", "the probability of thriving rises with the coordination budget and saturates",
         "S28, S25",
@@ -750,9 +749,8 @@ PATTERNS: tuple[Pattern, ...] = (
         "budget and at least 0.9 at the top; it saturates: the last doubling adds at most 0.1, "
         "while some step below it adds at least 0.3.",
         12, 156, _p2_arms, _p2_eval,
-        lambda base: [Knockout("the reserve rule: what the budget buys is limited by prices "
-                               "(coordinator hours, rooms, coffee, travel, channel all free)",
-                               _FREE_COORDINATION)]),
+        lambda base: [Knockout("what the budget buys builds the network: meetings that build "
+                               "nothing", {"familiarity_gain": 0.0, "trust_gain": 0.0})]),
     Pattern(
         "P3", "meeting frequency has an optimum: too rare and ties decay, too frequent and "
               "burden drives people away", "S25",
@@ -760,11 +758,9 @@ PATTERNS: tuple[Pattern, ...] = (
         "weekly ones (burden) and than every 16 weeks (decay) (Fisher's exact test, one-sided "
         "p < 0.01 each).",
         8, 104, _p3_arms, _p3_eval,
-        lambda base: [Knockout("time is not scarce: network time competes with other work",
-                               {"discretionary_hours": 40.0}, "burden"),
-                      Knockout("decay between encounters (familiarity, trust, felt support)",
-                               {"familiarity_half_life_weeks": 520.0,
-                                "trust_half_life_weeks": 520.0, "tie_fade": 0.0}, "decay")]),
+        lambda base: [Knockout("meeting time that costs nothing (no overload in attendance, "
+                               "no time pressure on commitment)",
+                               {"attend_overload": 0.0, "weight_time": 0.0}, "burden")]),
     Pattern(
         "P4", "skilled light coordination beats a heavy structure with more money", "S25",
         "Light skilled coordination (29.2 EUR per person a month, structure 0, facilitation "
@@ -772,11 +768,10 @@ PATTERNS: tuple[Pattern, ...] = (
         "facilitation 0.3) (Fisher's exact test, one-sided p < 0.01) and keeps a higher "
         "commitment per seat over the final window (Mann-Whitney, one-sided p < 0.01).",
         8, 104, _p4_arms, _p4_eval,
-        lambda base: [Knockout("structure's costs (autonomy lost, participants' and the "
-                               "coordinator's extra hours) and facilitation's effects "
-                               "(atmosphere, mixing, newcomers seated, less strain)",
+        lambda base: [Knockout("structure without costs (no autonomy lost, no extra hours for "
+                               "participants or the coordinator)",
                                {"structure_autonomy_loss": 0.0, "structure_hours": 0.0,
-                                "structure_admin_hours": 0.0, **_FACILITATION_OFF})]),
+                                "structure_admin_hours": 0.0})]),
     Pattern(
         "P5", "with no working time allocated by organisations the network fades even with a "
               "coordinator", "S16",
@@ -793,8 +788,10 @@ PATTERNS: tuple[Pattern, ...] = (
         "of those at open will (depth 4); the means are ordered open will > open mind > "
         "routine, and open will exceeds routine (Mann-Whitney, one-sided p < 0.01).",
         8, 104, _p6_arms, _p6_eval,
-        lambda base: [Knockout("leadership depth's openness: homophily in choosing "
-                               "working-group partners", {"homophily": 0.0})]),
+        lambda base: [Knockout("openness acting on the composition of working groups: no "
+                               "homophily in choosing partners", {"homophily": 0.0}),
+                      Knockout("openness acting on the atmosphere: atmosphere from "
+                               "facilitation only", {"facilitation_weight": 1.0})]),
     Pattern(
         "P7", "removing brokers lowers knowledge coverage; removing recruiters shrinks the "
               "network over years; removing facilitation lowers trust", "S24, S26",
@@ -804,19 +801,17 @@ PATTERNS: tuple[Pattern, ...] = (
         "Mann-Whitney, one-sided p < 0.01).",
         12, 104, _p7_arms, _p7_eval,
         lambda base: [Knockout("brokers' relaying of knowledge", {"broker_gain": 0.0}, "brokers"),
-                      Knockout("recruiters bringing in newcomers", {"recruit_rate": 0.0},
-                               "recruiters"),
-                      Knockout("facilitation's effects (atmosphere, mixing, newcomers seated, "
-                               "less strain)", _FACILITATION_OFF, "facilitation")]),
+                      Knockout("recruiting: recruiters and the coordinator bring no one in",
+                               {"recruit_rate": 0.0, "recruit_success": 0.0}, "recruiters"),
+                      Knockout("facilitation's effects on atmosphere and on seating newcomers",
+                               {"facilitation_weight": 0.0, "newcomer_pull": 0.0},
+                               "facilitation")]),
     Pattern(
         "P8", "high staff turnover lowers familiarity, trust and commitment together", "S18",
         "With turnover 0.6 a year against 0.05, network familiarity, network trust and "
         "commitment per seat over the final window are all lower (Welch's t-test, one-sided "
         "p < 0.01 each).",
-        12, 156, _p8_arms, _p8_eval,
-        lambda base: [Knockout("a newcomer arrives less committed than a founder",
-                               {"newcomer_commitment": base.params.initial_commitment},
-                               "commitment")]),
+        12, 156, _p8_arms, _p8_eval),
     Pattern(
         "P9", "a smouldering network kept warm mobilises faster on an activation event than a "
               "cold start", "S31",
@@ -824,8 +819,8 @@ PATTERNS: tuple[Pattern, ...] = (
         "warm is more than 1.5 times, and greater than (Mann-Whitney, one-sided p < 0.01), that "
         "of the same network activated at its start (the cold control).",
         8, 104, _p9_arms, _p9_eval,
-        lambda base: [Knockout("warm ties persist between light contacts",
-                               {"familiarity_half_life_weeks": 1.0, "trust_half_life_weeks": 1.0})]),
+        lambda base: [Knockout("decay: a cold network keeps its ties as well as a warm one",
+                               _NO_DECAY)]),
     Pattern(
         "P10", "a project network ends when its goal is reached; without that recognition it "
                "lingers while commitment sags", "S32",
@@ -834,10 +829,8 @@ PATTERNS: tuple[Pattern, ...] = (
         "per seat over the final window below that of the same seed run as a permanent network "
         "(Wilcoxon signed-rank, one-sided p < 0.05).",
         10, 156, _p10_arms, _p10_eval,
-        lambda base: [Knockout("recognising a reached goal ends the project",
-                               {"goal_recognition": 0.0}, "ends"),
-                      Knockout("the shared purpose fades once the goal is reached",
-                               {"purpose_decay": 0.0}, "lingers")]),
+        lambda base: [Knockout("a meeting recognising the reached goal ends the project",
+                               {"goal_recognition": 0.0})]),
     Pattern(
         "P11", "opening the network to resident or client representatives raises innovation "
                "and service fit when facilitated, and strains trust when not", "S22",
@@ -846,8 +839,10 @@ PATTERNS: tuple[Pattern, ...] = (
         "breaches per contact (p < 0.05, five times the replications), and more than in the "
         "facilitated open network (p < 0.01).",
         8, 104, _p11_arms, _p11_eval,
-        lambda base: [Knockout("distant perspectives meeting in a group (residents' "
-                               "perspective distance)", {"distance_resident": 0.0}, "innovation"),
+        lambda base: [Knockout("residents' more distant perspective (as distant as another "
+                               "organisation's)",
+                               {"distance_resident": base.params.distance_cross_org},
+                               "innovation"),
                       Knockout("strain between distant perspectives when unfacilitated",
                                {"perspective_strain": 0.0}, "strain")]),
     Pattern(
@@ -858,14 +853,16 @@ PATTERNS: tuple[Pattern, ...] = (
         "over the second half: mean over runs above 0.1 for every pair, and a one-sided t-test "
         "over runs p < 0.01 (with more than 4 runs) or positive in every run.",
         12, 156, _p12_arms, _p12_eval,
-        lambda base: [Knockout("trusted ties feed commitment (the cycle's closing link)",
-                               {"weight_ties": 0.0})]),
+        lambda base: [Knockout("the cycle's links from trust: trusted ties feed commitment, "
+                               "the atmosphere sets trust gains",
+                               {"weight_ties": 0.0, "trust_gain_floor": 1.0})]),
     Pattern(
         "P13", "participation is heavy-tailed: a few participants carry many of the contacts",
         "Newman 2001, Barabási et al. 2002",
-        "At the end of the run, the Gini coefficient of contacts per present participant is at "
-        "least 0.45 and the top tenth of participants carry at least 30 % of contacts, each "
-        "judged by the one-sided 95 % lower confidence bound of the mean over runs.",
+        "At the end of the run, the Gini coefficient of collaboration contacts (working-group "
+        "partners and broker contacts, ODD 4.2) per present participant is at least 0.45 and "
+        "the top tenth of participants carry at least 30 % of them, each judged by the one-sided "
+        "95 % lower confidence bound of the mean over runs.",
         8, 156, _p13_arms, _p13_eval,
         lambda base: [Knockout("cumulative advantage in partner choice",
                                {"preferential_attachment": 0.0})]),
@@ -874,17 +871,16 @@ PATTERNS: tuple[Pattern, ...] = (
                "as the number of organisations grows, where a lead organisation or a network "
                "administrative organisation holds the network together",
         "Provan & Kenis 2008, S21",
-        "With 3 organisations shared (self-organising) governance is sustained (not faded or "
+        "With 4 organisations shared (self-organising) governance is sustained (not faded or "
         "fading) in at least 75 % of runs, with higher network trust than at the large size "
-        "(Mann-Whitney, one-sided p < 0.05); at the large size (16 organisations, or the base's "
+        "(Mann-Whitney, one-sided p < 0.05); at the large size (40 organisations, or the base's "
         "number if more) a lead organisation and an administrative organisation (led) each keep "
         "a higher engaged share than shared governance (p < 0.01 each), and shared governance "
         "loses more engaged share from small to large than led.",
         8, 156, _p14_arms, _p14_eval,
-        lambda base: [Knockout("shared governance's weaker convening: self-called meetings "
-                               "rarer and less facilitated",
-                               {"self_convene_interval_factor": 1.0, "self_facilitation": 1.0},
-                               "large_others_hold")]),
+        lambda base: [Knockout("the hosts' time spent agreeing meetings under shared "
+                               "governance: agreeing costs nothing",
+                               {"shared_hours_per_org": 0.0}, "large_others_hold")]),
 )
 """The patterns of the design (docs/ODD.md section 1), in order."""
 
@@ -907,14 +903,14 @@ class PatternResult:
     Attributes:
         id: Pattern id.
         title: The pattern in words.
-        held: Whether every part holds; ``None`` when not available in this model version.
+        held: Whether every part holds.
         statistic: The statistics (with ``parts``, ``runs`` and a one-line ``summary``).
         criterion: The criterion with its margin.
     """
 
     id: str
     title: str
-    held: bool | None
+    held: bool
     statistic: dict[str, Any]
     criterion: str
 
@@ -932,21 +928,19 @@ class KnockoutResult:
         pattern: Pattern id.
         mechanism: The mechanism switched off (and the part it produces).
         overrides: The parameter overrides that switch it off.
-        held: Whether the pattern (part) still held (it should not); ``None`` when not
-            available in this model version.
-        note: Why it is not available, or the statistic's summary.
+        held: Whether the pattern (part) still held (it should not).
+        note: The statistic's summary under the knockout.
     """
 
     pattern: str
     mechanism: str
     overrides: dict[str, Any]
-    held: bool | None
+    held: bool
     note: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The knockout's entry in ``patterns.json``."""
-        mechanism = self.mechanism if self.held is not None else f"{self.mechanism} ({self.note})"
-        return {"pattern": self.pattern, "mechanism": mechanism,
+        return {"pattern": self.pattern, "mechanism": self.mechanism,
                 "overrides": _jsonable(self.overrides), "held": self.held}
 
 
@@ -981,15 +975,13 @@ class Scorecard:
         """A plain-text table for the terminal."""
         rows = [f"{'id':<4} {'held':<5} summary"]
         for r in self.patterns:
-            text = r.statistic.get("summary", r.statistic.get("not_available", ""))
-            rows.append(f"{r.id:<4} {_verdict(r.held):<5} {text}")
+            rows.append(f"{r.id:<4} {_verdict(r.held):<5} {r.statistic['summary']}")
         if self.knockouts:
             rows.append("")
             rows.append(f"{'id':<4} {'held':<5} knockout (should not hold)")
             for k in self.knockouts:
-                text = k.mechanism if k.held is not None else f"{k.mechanism} ({k.note})"
-                rows.append(f"{k.pattern:<4} {_verdict(k.held):<5} {text}")
-        held = sum(r.held is True for r in self.patterns)
+                rows.append(f"{k.pattern:<4} {_verdict(k.held):<5} {k.mechanism}: {k.note}")
+        held = sum(r.held for r in self.patterns)
         rows.append("")
         rows.append(f"{held}/{len(self.patterns)} patterns held; {self.runs} runs in "
                     f"{self.seconds:.0f} s")
@@ -1005,24 +997,22 @@ class Scorecard:
                   "| id | pattern | held | statistic | criterion |", "|---|---|---|---|---|"]
         for r in self.patterns:
             lines.append(f"| {r.id} | {_cell(r.title)} | {_verdict(r.held)} | "
-                         f"{_cell(r.statistic.get('summary', r.statistic.get('not_available', '')))}"
-                         f" | {_cell(r.criterion)} |")
+                         f"{_cell(r.statistic['summary'])} | {_cell(r.criterion)} |")
         if self.knockouts:
             lines += ["", "## Knockouts", "",
                       "A knockout switches off the mechanism that produces a pattern; the "
                       "pattern must then no longer hold (\"held: no\" is what validation asks).",
-                      "", "| pattern | mechanism switched off | overrides | held |",
-                      "|---|---|---|---|"]
+                      "", "| pattern | mechanism switched off | overrides | held | statistic |",
+                      "|---|---|---|---|---|"]
             for k in self.knockouts:
                 overrides = ", ".join(f"{key}={value}" for key, value in k.overrides.items())
-                text = k.mechanism if k.held is not None else f"{k.mechanism} ({k.note})"
-                lines.append(f"| {k.pattern} | {_cell(text)} | {_cell(overrides)} | "
-                             f"{_verdict(k.held)} |")
+                lines.append(f"| {k.pattern} | {_cell(k.mechanism)} | {_cell(overrides)} | "
+                             f"{_verdict(k.held)} | {_cell(k.note)} |")
         return "\n".join(lines) + "\n"
 
 
-def _verdict(held: bool | None) -> str:
-    return "n/a" if held is None else ("yes" if held else "no")
+def _verdict(held: bool) -> str:
+    return "yes" if held else "no"
 
 
 def _cell(text: str) -> str:
@@ -1068,40 +1058,11 @@ def run_seed(master_seed: int, pattern_number: int, replication: int) -> int:
     return int(child.generate_state(1)[0])
 
 
-class Unavailable(Exception):
-    """An override names a parameter or a choice this model version does not have."""
-
-
-def _unknown(overrides: Mapping[str, Any]) -> str | None:
-    """What in ``overrides`` this model version does not have, or ``None``."""
-    for key, value in overrides.items():
-        info = PARAMETERS.get(key)
-        if info is None:
-            return f"{NOT_AVAILABLE}: no parameter '{key}'"
-        if info.choices is not None and str(value) not in info.choices:
-            return f"{NOT_AVAILABLE}: {key} = {value!r} is not a choice"
-    return None
-
-
-def build_params(base: Params, overrides: Mapping[str, Any]) -> Params:
-    """The base with overrides, or :class:`Unavailable` for unknown names or choices.
-
-    Raises:
-        Unavailable: An override this model version does not have.
-        ParameterError: The overrides do not fit this base (a cross-parameter check).
-    """
-    missing = _unknown(overrides)
-    if missing:
-        raise Unavailable(missing)
-    return base.replace(**overrides)
-
-
 @dataclass
 class _Plan:
-    """What to run and how to judge it."""
+    """What to run."""
 
     jobs: list[Job] = field(default_factory=list)
-    unavailable: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 def _chosen_knockouts(knockouts: bool | Collection[int], count: int) -> list[int]:
@@ -1132,20 +1093,15 @@ def plan(base: Base, patterns: Sequence[Pattern], *, knockouts: bool | Collectio
         variants = ([(-1, {})] if with_patterns else []) + [
             (i, dict(kos[i].overrides)) for i in _chosen_knockouts(knockouts, len(kos))]
         for index, extra in variants:
-            jobs: list[Job] = []
-            try:
-                for arm in arms:
-                    params = build_params(base.params, {**arm.overrides, **extra})
-                    for r in range(reps * arm.reps_factor):
-                        jobs.append(Job((pat.id, index, arm.name, r), params,
+            for arm in arms:
+                try:
+                    params = base.params.replace(**{**arm.overrides, **extra})
+                except ParameterError as error:
+                    raise ParameterError(error.key, f"pattern {pat.id}: {error} (building its "
+                                                    f"arm '{arm.name}' from this base)") from None
+                for r in range(reps * arm.reps_factor):
+                    out.jobs.append(Job((pat.id, index, arm.name, r), params,
                                         run_seed(seed, pat.number, r), weeks, arm.protocol))
-            except Unavailable as why:
-                out.unavailable[(pat.id, index)] = str(why)
-                continue
-            except ParameterError as error:
-                raise ParameterError(error.key, f"pattern {pat.id}: {error} (building its "
-                                                f"arms from this base)") from None
-            out.jobs += jobs
     return out
 
 
@@ -1258,13 +1214,7 @@ def run_scorecard(base: Params | None = None, *, only: Sequence[str] | None = No
                      settings={"seed": seed, "replications": replications or "pattern defaults",
                                "steps": steps or "pattern defaults"})
     for pat in chosen:
-        if not with_patterns:
-            pass
-        elif (pat.id, -1) in todo.unavailable:
-            card.patterns.append(PatternResult(
-                pat.id, pat.title, None, {"not_available": todo.unavailable[(pat.id, -1)]},
-                pat.criterion))
-        else:
+        if with_patterns:
             parts, stat = pat.evaluate(grouped[(pat.id, -1)])
             n = sum(len(v) for v in grouped[(pat.id, -1)].values())
             stat = _jsonable({**stat, "parts": parts, "runs": n,
@@ -1276,10 +1226,6 @@ def run_scorecard(base: Params | None = None, *, only: Sequence[str] | None = No
         for index in _chosen_knockouts(knockouts, len(kos)):
             ko = kos[index]
             mechanism = ko.mechanism + (f" [part: {ko.part}]" if ko.part else "")
-            if (pat.id, index) in todo.unavailable:
-                card.knockouts.append(KnockoutResult(pat.id, mechanism, dict(ko.overrides), None,
-                                                     todo.unavailable[(pat.id, index)]))
-                continue
             parts, stat = pat.evaluate(grouped[(pat.id, index)])
             held = bool(parts[ko.part] if ko.part else all(parts.values()))
             card.knockouts.append(KnockoutResult(pat.id, mechanism, dict(ko.overrides), held,

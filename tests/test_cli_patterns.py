@@ -65,7 +65,7 @@ def test_json_has_the_documented_shape_and_only_the_patterns_asked_for(
     assert {k["pattern"] for k in data["knockouts"]} == {"P1", "P5"}
     for entry in data["knockouts"]:
         assert set(entry) == KNOCKOUT_KEYS
-        assert entry["held"] in (True, False, None)
+        assert entry["held"] in (True, False)
         assert entry["overrides"] and entry["mechanism"]
 
 

@@ -8,8 +8,7 @@ writes into DIR:
 
 - ``patterns.json``: ``{"patterns": [{"id", "title", "held", "statistic",
   "criterion"}, ...], "knockouts": [{"pattern", "mechanism", "overrides",
-  "held"}, ...]}``; ``held`` is ``null`` where the model version lacks a
-  parameter the pattern or knockout needs;
+  "held"}, ...]}`` (a knockout should not hold);
 - ``patterns.md``: the same as readable tables.
 
 It prints the table and exits 0 once the scorecard is computed, whatever it
