@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from model.agents import Role, Status, Strength
-from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Governance
+from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Governance, Lifecycle
 from model.reporters import mean
 
 if TYPE_CHECKING:
@@ -75,8 +75,19 @@ def engaged_component_share(model: NetworkModel) -> float:
     return kernels.largest_weak_component(int(engaged[-1]) + 1, i, j) / engaged.size
 
 
+def outcome_window(model: NetworkModel) -> int:
+    """Weeks the outcome is judged over: ``outcome_window_weeks``, or two of the network's
+    usual meeting intervals if that is longer (a network that meets rarely is judged over
+    its own rhythm, not over a stretch that may hold no meeting at all).
+    """
+    p = model.params
+    usual = p.meeting_interval_weeks * (
+        p.smouldering_interval_factor if p.lifecycle is Lifecycle.SMOULDERING else 1.0)
+    return max(p.outcome_window_weeks, int(np.ceil(2 * usual)))
+
+
 def classify_outcome(model: NetworkModel) -> Outcome:
-    """Classify the run from means over its final ``outcome_window_weeks`` weeks (ODD 7.10).
+    """Classify the run from means over its final weeks (:func:`outcome_window`; ODD 7.10).
 
     The counts are over seats (the founding participants, or the present when more) and
     use the classification's own commitment thresholds, not the activity threshold that
@@ -84,8 +95,9 @@ def classify_outcome(model: NetworkModel) -> Outcome:
     ``held_commitment``. Rules, in order:
 
     - *completed*: a project or client process was ended on reaching its goal (S30, S32);
-    - *faded*: fewer than ``faded_engaged_share`` of seats engaged and fewer than
-      ``smouldering_ties_per_seat`` trust ties per seat left;
+    - *faded*: fewer than ``faded_engaged_share`` of seats engaged, fewer than
+      ``smouldering_ties_per_seat`` trust ties per seat and fewer than
+      ``smouldering_held_share`` of seats held: nothing left;
     - *thriving*: at least ``thriving_engaged_share`` of seats engaged, at least
       ``thriving_component_share`` of the engaged in one trust-tie component now, and the
       engaged share not falling by more than ``fading_trend`` from the window before;
@@ -100,13 +112,16 @@ def classify_outcome(model: NetworkModel) -> Outcome:
     p = model.params
     if model.ended_at is not None:
         return Outcome.COMPLETED
-    w = p.outcome_window_weeks
+    w = outcome_window(model)
     engaged, engaged_before = _means(model, "engaged_share", w)
-    held, _ = _means(model, "held_share", w)
+    held, held_before = _means(model, "held_share", w)
     ties, _ = _means(model, "ties_per_seat", w)
-    if engaged < p.faded_engaged_share and ties < p.smouldering_ties_per_seat:
+    if engaged < p.faded_engaged_share and ties < p.smouldering_ties_per_seat \
+            and held < p.smouldering_held_share:
         return Outcome.FADED
-    falling = engaged - engaged_before < p.fading_trend
+    # Engagement falling while people also let go: a smouldering network's engagement
+    # falls after every activation, but its people stay attached (S31).
+    falling = engaged - engaged_before < p.fading_trend and held < held_before
     if engaged >= p.thriving_engaged_share and not falling \
             and engaged_component_share(model) >= p.thriving_component_share:
         return Outcome.THRIVING
@@ -204,6 +219,9 @@ def evaluation(model: NetworkModel) -> dict[str, Any]:
             "knowledge_coverage": round(reporters.knowledge_coverage(model), 4),
             "cross_organisation_ties": snap.cross_org_ties,
             "trust_density": round(snap.trust_density, 4),
+            "trust_ties": int(model.trust_edges()[0].size),
+            "trust_ties_across_organisations": int(
+                (model.org[model.trust_edges()[0]] != model.org[model.trust_edges()[1]]).sum()),
             "network_trust": round(model.seats().network_trust, 4),
             "trust_ties_per_seat": round(model.seats().trust_ties_per_seat, 4),
             "relationships_kept": round(model.seats().relationships_kept, 4),

@@ -164,7 +164,7 @@ class AttendanceParams:
     attend_culture: float = param(1.0, "logit/unit", 0.0, 10.0, "S16", "Rise in log-odds of attending per unit of networking culture above 0.5")
     attend_overload: float = param(1.5, "logit/unit", 0.0, 10.0, "S16, S25", "Fall in log-odds per unit of time demanded beyond the allocation")
     overload_cap: float = param(4.0, "units", 0.0, 20.0, "assumption", "Largest overload counted in the attendance choice")
-    discretionary_hours: float = param(0.5, "h/person/week", 0.0, 40.0, "S16", "Hours a week a person can give to network work beyond what the organisation grants (flexibility, own time)")
+    discretionary_hours: float = param(0.25, "h/person/week", 0.0, 40.0, "S16", "Hours a week a person can give to network work beyond what the organisation grants (flexibility, own time)")
     travel_hours: float = param(1.0, "h/meeting", 0.0, 8.0, "S16, S28", "Travel time to an in-person meeting")
     collaboration_hours: float = param(3.0, "h/group/week", 0.0, 40.0, "S2", "Hours a working group takes from each member in its week")
 
@@ -305,7 +305,7 @@ class ObservationParams:
     thriving_engaged_share: float = param(0.5, "share", 0.0, 1.0, "assumption", "Engaged share of seats (window mean) at or above which a network can be thriving")
     thriving_component_share: float = param(0.5, "share", 0.0, 1.0, "assumption", "Share of engaged people in the largest trust-tie component at or above which a network can be thriving")
     faded_engaged_share: float = param(0.1, "share", 0.0, 1.0, "assumption", "Engaged share of seats (window mean) below which a network without warm ties has faded")
-    smouldering_ties_per_seat: float = param(0.5, "ties/seat", 0.0, 20.0, "S31", "Trust ties per seat (window mean) that a smouldering network keeps warm")
+    smouldering_ties_per_seat: float = param(0.3, "ties/seat", 0.0, 20.0, "S31", "Trust ties per seat (window mean) that a smouldering network keeps warm")
     smouldering_held_share: float = param(0.5, "share", 0.0, 1.0, "S31", "Share of seats still held (window mean) that tells a loose network kept warm from a shrunken core")
     phase_goal_clarity: float = param(0.5, "0-1", 0.0, 1.0, "Imperial et al. 2016", "Goal clarity that ends the activation phase")
     phase_window_weeks: int = param(13, "weeks", 2, 104, "Imperial et al. 2016", "Window over which phase trends are judged")

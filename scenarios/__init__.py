@@ -5,6 +5,7 @@ A scenario file is a partial override of the model's defaults::
     title = "No coordination"
     description = "Two to five sentences a trainer can read aloud."
     claims = ["S36", "S17"]
+    expect = ["faded"]        # the outcome(s) a room should expect (model.outcome.Outcome)
     base = "default"          # optional: start from another scenario (name or path)
 
     [params]                  # flat parameter names from model/params.py
@@ -12,7 +13,9 @@ A scenario file is a partial override of the model's defaults::
 
 Every key is checked: ``title`` and ``description`` are strings, ``claims`` a
 list of claim ids of the source text (``S1`` to ``S37``, optionally with a
-letter such as ``S14a``), ``base`` a scenario name or a path relative to the
+letter such as ``S14a``), ``expect`` a list of outcome class names (what the
+description tells a room to expect: the modal outcome over seeds is one of
+them, which ``tests/test_scenarios.py`` checks), ``base`` a scenario name or a path relative to the
 file, and each ``[params]`` entry a declared parameter with a value of the
 declared type within its bounds (:func:`model.params.coerce`); the whole set
 then passes the cross-parameter checks of :meth:`model.params.Params.replace`.
@@ -48,7 +51,7 @@ SUFFIX = ".toml"
 DEFAULT = "default"
 """The scenario run when none is named (the model's defaults)."""
 
-METADATA_KEYS = ("title", "description", "claims", "base")
+METADATA_KEYS = ("title", "description", "claims", "expect", "base")
 PARAMS_TABLE = "params"
 TOP_LEVEL_KEYS = (*METADATA_KEYS, PARAMS_TABLE)
 
@@ -93,6 +96,7 @@ class Scenario:
     description: str
     claims: tuple[str, ...]
     overrides: Mapping[str, Any] = field(default_factory=dict)
+    expect: tuple[str, ...] = ()
     path: Path | None = None
     base: str | None = None
 
@@ -197,6 +201,7 @@ def _read(path: Path, chain: tuple[Path, ...]) -> Scenario:
     title = _string(path, data, "title", default=path.stem)
     description = _string(path, data, "description", default="")
     claims = _claims(path, data.get("claims", []))
+    expect = _expect(path, data.get("expect", []))
     base = data.get("base")
     inherited: dict[str, Any] = {}
     if base is not None:
@@ -224,7 +229,7 @@ def _read(path: Path, chain: tuple[Path, ...]) -> Scenario:
                                                    prefix=f"{PARAMS_TABLE}.", path=path)}
     _check_together(path, overrides)
     return Scenario(name=path.stem, title=title, description=description, claims=claims,
-                    overrides=overrides, path=path, base=base)
+                    overrides=overrides, path=path, base=base, expect=expect)
 
 
 def _parse(path: Path) -> dict[str, Any]:
@@ -276,6 +281,18 @@ def _claims(path: Path, value: Any) -> tuple[str, ...]:
         if match is None or not 1 <= int(match.group(1)) <= CLAIM_COUNT:
             raise ScenarioError(f"scenario file '{path}': key 'claims' has {claim!r}: expected "
                                 f"{allowed}", path=path, key="claims")
+    return tuple(value)
+
+
+def _expect(path: Path, value: Any) -> tuple[str, ...]:
+    """The expected outcome classes, checked against the model's outcome classes."""
+    from model.outcome import Outcome
+
+    names = [o.value for o in Outcome]
+    allowed = f"a list of outcome classes among {', '.join(names)}, e.g. [\"thriving\"]"
+    if not isinstance(value, list) or not all(v in names for v in value):
+        raise ScenarioError(f"scenario file '{path}': key 'expect' = {value!r}: expected "
+                            f"{allowed}", path=path, key="expect")
     return tuple(value)
 
 

@@ -4,12 +4,13 @@ kind of bad scenario file is rejected with a message naming the file, the key an
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 import scenarios
-from model import NetworkModel, Params
+from model import DEFAULT_STEPS, NetworkModel, Params
 from model.params import PARAMETERS, Governance, Lifecycle, Purpose
 from scenarios import ScenarioError
 
@@ -255,3 +256,34 @@ def test_every_parameter_type_has_a_plain_description() -> None:
             assert all(c in text for c in info.choices)
         elif info.type in (int, float):
             assert f"{info.low:g}" in text and f"{info.high:g}" in text
+
+
+MODAL_SEEDS = range(1, 13)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", scenarios.names())
+def test_modal_outcome_is_what_the_description_tells_the_room(name):
+    """Every shipped scenario says what a room should expect (``expect``, and in words in its
+    description); the modal outcome over 12 seeds of a three-year run is one of those."""
+    sc = scenarios.info(name)
+    assert sc.expect, f"scenario '{name}' states no expected outcome"
+    assert "Expect" in sc.description, f"scenario '{name}' does not say what to expect"
+    outcomes = []
+    for seed in MODAL_SEEDS:
+        m = NetworkModel(params=sc.params, rng=seed)
+        m.run_for(DEFAULT_STEPS)
+        outcomes.append(m.outcome)
+    counts = Counter(outcomes)
+    top = max(counts.values())
+    modal = {o for o, c in counts.items() if c == top}
+    assert modal <= set(sc.expect), (name, dict(counts), sc.expect)
+
+
+def test_expect_must_name_outcome_classes(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('expect = ["booming"]\n')
+    with pytest.raises(scenarios.ScenarioError) as err:
+        scenarios.load(str(path))
+    message = str(err.value)
+    assert "'expect'" in message and "booming" in message and "thriving" in message

@@ -62,12 +62,15 @@ PROGRESS_DELAY_S = 1.0
 """The progress bar appears only once a run has taken this long (short runs stay quiet)."""
 
 OVERVIEW_SERIES = (
-    ("mean_familiarity", "familiarity"),
-    ("mean_trust", "trust"),
-    ("mean_commitment", "commitment (active)"),
+    ("network_familiarity", "familiarity"),
+    ("network_trust", "trust"),
+    ("network_commitment", "commitment"),
     ("active_share", "active share"),
+    ("relationships_kept", "starting relationships kept"),
 )
-"""Reporter columns drawn over time, with their legend labels."""
+"""Reporter columns drawn over time, with their legend labels: network-level measures over
+the seats (an empty seat counts as a stranger), so that a network losing its people is seen
+to lose them; the means among active people would rise as a network dies."""
 FIGURE_SIZE_IN = (13.0, 5.5)
 FIGURE_DPI = 110
 NODE_SIZE_MIN = 25.0
@@ -572,7 +575,7 @@ def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
     results = evaluation.get("results", {})
     weeks = summary["steps_run"]
     first, last = frame.iloc[0], frame.iloc[-1]
-    peak_row = frame.loc[frame["cross_org_ties"].idxmax()]
+    peak_row = frame.loc[frame["trust_ties_per_seat"].idxmax()]
     meetings = int(last["meetings_held"])
     budget = coordination.get("budget_eur_per_month", 0.0)
     spent = coordination.get("spent_eur", float(last["coordination_spent_eur"]))
@@ -597,18 +600,22 @@ def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
         f"Outcome: {summary['outcome']}. {summary['reading']}",
         "What drove it:",
         f"  - coordination: {money}; {meetings} meetings, {cadence}.",
-        f"  - trust: mean trust {first['mean_trust']:.2f} -> {last['mean_trust']:.2f}; "
-        f"trust ties across organisations peaked at {int(peak_row['cross_org_ties'])} "
-        f"(week {int(peak_row['step'])}) and ended at {int(last['cross_org_ties'])}, "
-        f"linking {last['trust_density']:.0%} of active pairs.",
-        f"  - commitment: {first['mean_commitment']:.2f} -> {last['mean_commitment']:.2f} "
-        f"among the active; active share {first['active_share']:.0%} -> "
-        f"{last['active_share']:.0%} ({int(last['present'])} people present).",
+        f"  - trust: network trust {first['network_trust']:.2f} -> {last['network_trust']:.2f} "
+        f"(over all seats; {first['mean_trust']:.2f} -> {last['mean_trust']:.2f} among the "
+        f"people still active); trust ties per seat peaked at "
+        f"{peak_row['trust_ties_per_seat']:.1f} (week {int(peak_row['step'])}) and ended at "
+        f"{last['trust_ties_per_seat']:.1f}: {results.get('trust_ties', 0)} ties, "
+        f"{results.get('trust_ties_across_organisations', 0)} of them across organisations; "
+        f"{last['relationships_kept']:.0%} of the starting relationships kept.",
+        f"  - commitment: {first['network_commitment']:.2f} -> "
+        f"{last['network_commitment']:.2f} per seat ({first['mean_commitment']:.2f} -> "
+        f"{last['mean_commitment']:.2f} among the active); active share "
+        f"{first['active_share']:.0%} -> {last['active_share']:.0%} "
+        f"({int(last['present'])} people present).",
         f"  - goal: {goal_text}.",
         f"Key figures: value created {results.get('value_created', 0):,.0f}, innovations "
         f"{results.get('innovations', 0)}, knowledge coverage "
-        f"{results.get('knowledge_coverage', 0):.2f}, ties across organisations "
-        f"{results.get('cross_organisation_ties', 0)}, organisations' hidden cost "
+        f"{results.get('knowledge_coverage', 0):.2f}, organisations' hidden cost "
         f"{coordination.get('hidden_cost_eur', 0):,.0f} EUR.",
     ]
     return "\n".join(lines)
@@ -632,7 +639,7 @@ def draw_overview(path: Path, request: RunRequest, model: NetworkModel,
     for column, label in OVERVIEW_SERIES:
         series_ax.plot(frame["step"], frame[column], label=label, linewidth=1.8)
     series_ax.set_xlabel("week")
-    series_ax.set_ylabel("mean (0-1) / share")
+    series_ax.set_ylabel("over all seats (0-1)")
     series_ax.set_ylim(0.0, 1.02)
     series_ax.set_xlim(0, max(1, int(frame["step"].iloc[-1])))
     series_ax.grid(alpha=0.3)
@@ -640,7 +647,8 @@ def draw_overview(path: Path, request: RunRequest, model: NetworkModel,
                      fontsize="small", frameon=False)
     series_ax.set_title(f"{request.scenario.title} (seed {request.seed})", fontsize="medium")
     _draw_trust_network(network_ax, model, request.seed)
-    figure.suptitle(f"verkosto run: {request.scenario.name} - outcome {model.outcome}",
+    outcome = model.outcome.replace("_", " ")
+    figure.suptitle(f"verkosto run: {request.scenario.name} - outcome {outcome}",
                     fontsize="large")
     figure.savefig(path, dpi=FIGURE_DPI)
 
@@ -681,7 +689,8 @@ def _draw_trust_network(ax: Any, model: NetworkModel, seed: int) -> None:
     ax.set_axis_off()
     people = [p for p in model.participants if p.status.name.lower() != "left"]
     i_slots, j_slots, weights = model.trust_edges()
-    ax.set_title(f"Trust ties at week {model.steps}: {len(weights)} ties among "
+    ties = "tie" if len(weights) == 1 else "ties"
+    ax.set_title(f"Trust ties at week {model.steps}: {len(weights)} {ties} among "
                  f"{len(people)} people", fontsize="medium")
     if not people:
         ax.text(0.5, 0.5, "no one is left in the network", ha="center", va="center",
