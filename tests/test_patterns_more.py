@@ -35,8 +35,8 @@ def group(pattern_id: str) -> pytest.MarkDecorator:
 @pytest.mark.slow
 @group("P3")
 @pytest.mark.xfail(strict=True, reason="issue 13: with the time budget, weekly meetings where 4 h "
-                                       "a month are granted thrive in 8 of 8 runs, as often as "
-                                       "three-weekly ones: the burden side is gone")
+                                       "a month are granted thrive in 7 of 8 runs, three-weekly "
+                                       "ones in 8 of 8: the burden side is gone")
 def test_p3_meeting_frequency_has_an_optimum() -> None:
     """P3 (S25): every three weeks beats weekly (burden) and every 16 weeks (decay) where
     organisations grant 4 h a month."""
@@ -55,8 +55,6 @@ def test_p4_light_skilled_coordination_beats_heavy_structure_with_more_money() -
 
 @pytest.mark.slow
 @group("P6")
-@pytest.mark.xfail(strict=True, reason="issue 13: routine leadership invents 0.9 against 5.5 at "
-                                       "open will (16 %; near zero means at most 10 %)")
 def test_p6_innovation_near_zero_at_routine_highest_at_open_will() -> None:
     """P6 (S27)."""
     means = check("P6")["mean_innovations"]
@@ -89,6 +87,9 @@ def test_p10_project_ends_when_goal_recognised_else_lingers() -> None:
 
 @pytest.mark.slow
 @group("P11")
+@pytest.mark.xfail(strict=True, reason="issue 13: a facilitated open-heart network with residents "
+                                       "invents 4.0 against 2.6 without (Mann-Whitney p = 0.08, "
+                                       "criterion p < 0.01)")
 def test_p11_residents_raise_innovation_when_facilitated_and_strain_trust_when_not() -> None:
     """P11 (S22)."""
     stat = check("P11")
@@ -98,6 +99,8 @@ def test_p11_residents_raise_innovation_when_facilitated_and_strain_trust_when_n
 
 @pytest.mark.slow
 @group("P13")
+@pytest.mark.xfail(strict=True, reason="issue 13: the Gini of work contacts is 0.47 on average "
+                                       "but its lower 95 % bound (0.449) is just below 0.45")
 def test_p13_participation_is_heavy_tailed() -> None:
     """P13 (Newman 2001; Barabási et al. 2002): Gini >= 0.45, top tenth >= 30 % of contacts."""
     check("P13")
@@ -122,18 +125,18 @@ def _knockouts() -> list[tuple[str, int, pat.Knockout]]:
 KNOCKOUT_XFAIL: dict[tuple[str, int], str] = {
     ("P1", 0): "P1 does not hold at the default size (5 of 12 uncoordinated runs keep a "
                "shrunken core)",
-    ("P3", 0): "P3's burden side does not hold (weekly meetings thrive as often)",
-    ("P5", 0): "P5 does not hold at the default size (every run fading, but the engaged share "
-               "over the final window is 0.21, criterion below 0.1)",
-    ("P6", 0): "P6 does not hold (routine is not near zero)",
-    ("P6", 1): "P6 does not hold (routine is not near zero)",
-    ("P7", 2): "without facilitation's effect on atmosphere and on seating newcomers, trust is "
-               "still lower without facilitators (p = 0.002): facilitation also acts through "
-               "mixing, suspension, follow-ups and relaying",
-    ("P9", 0): "without decay the network gone cold still mobilises far less (value 3.7 "
-               "against 20.8): the commitment lost while cold carries P9, not decayed ties",
-    ("P12", 0): "the correlations persist (0.94/0.86/0.86 across people): the cycle's other "
-                "links carry them",
+    ("P3", 0): "P3's burden side does not hold (weekly meetings thrive about as often)",
+    ("P6", 0): "with no homophily P6 still holds (innovations 0.1 / 0.9 / 5.9 at depth 1 / 2 / "
+               "4): the atmosphere channel carries it",
+    ("P9", 0): "without decay the network gone cold still mobilises far less (value 2.9 "
+               "against 25.1): the commitment lost while cold carries P9, not decayed ties",
+    ("P11", 0): "P11's innovation part does not hold at the default size",
+    ("P12", 0): "the correlations persist (0.93 / 0.84 / 0.88 across people): the cycle's "
+                "other links carry them",
+    ("P13", 0): "P13 does not hold by its margin at the default size",
+    ("P14", 0): "with agreeing free, shared governance of 40 organisations still keeps a far "
+                "lower engaged share (0.33 against 0.82 led): without a coordinator there is "
+                "no relay or follow-up (ODD 4.2)",
 }
 
 
