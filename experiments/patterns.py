@@ -803,9 +803,7 @@ PATTERNS: tuple[Pattern, ...] = (
         "of those at open will (depth 4); the means are ordered open will > open mind > "
         "routine, and open will exceeds routine (Mann-Whitney, one-sided p < 0.01).",
         8, 104, _p6_arms, _p6_eval,
-        lambda base: [Knockout("openness acting on the composition of working groups: no "
-                               "homophily in choosing partners", {"homophily": 0.0}),
-                      Knockout("openness acting on the atmosphere: atmosphere from "
+        lambda base: [Knockout("openness acting on the atmosphere: atmosphere from "
                                "facilitation only", {"facilitation_weight": 1.0})]),
     Pattern(
         "P7", "removing brokers lowers knowledge coverage; removing recruiters shrinks the "

@@ -126,8 +126,6 @@ KNOCKOUT_XFAIL: dict[tuple[str, int], str] = {
     ("P1", 0): "P1 does not hold at the default size (5 of 12 uncoordinated runs keep a "
                "shrunken core)",
     ("P3", 0): "P3's burden side does not hold (weekly meetings thrive about as often)",
-    ("P6", 0): "with no homophily P6 still holds (innovations 0.1 / 0.9 / 5.9 at depth 1 / 2 / "
-               "4): the atmosphere channel carries it",
     ("P9", 0): "without decay the network gone cold still mobilises far less (value 2.9 "
                "against 25.1): the commitment lost while cold carries P9, not decayed ties",
     ("P11", 0): "P11's innovation part does not hold at the default size",
