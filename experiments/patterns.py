@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import sys
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -640,7 +639,6 @@ def _p12_eval(runs: dict[str, list[Measures]]) -> Evaluation:
     r = runs["network"]
     parts: dict[str, bool] = {}
     stat: dict[str, Any] = {}
-    worst = 1.0
     for kind in ("across", "over_time"):
         ok = True
         for pair in P12_PAIRS:
@@ -653,7 +651,6 @@ def _p12_eval(runs: dict[str, list[Measures]]) -> Evaluation:
                 p = float("nan")
                 ok_pair = rhos.mean() > 0.1 and bool((rhos > 0).all())
             ok = ok and ok_pair
-            worst = min(worst, float(rhos.mean()))
             stat[f"{kind}_{pair}"] = {"mean_rho": float(rhos.mean()),
                                       "t_test_p": None if math.isnan(p) else p}
         parts[kind] = ok
@@ -1247,8 +1244,3 @@ def run_scorecard(base: Params | None = None, *, only: Sequence[str] | None = No
                                                  stat.get("summary", "")))
     card.seconds = time.perf_counter() - started
     return card
-
-
-def default_workers() -> int:
-    """Two local workers, or fewer where there are fewer cores."""
-    return min(2, os.cpu_count() or 1)
