@@ -377,6 +377,11 @@ def parameter_table() -> Iterator[ParamInfo]:
     yield from PARAMETERS.values()
 
 
+def _unit_words(unit: str) -> str:
+    """A unit as it reads after a range ("0 to 1", not "0 to 1 0-1")."""
+    return "" if unit in ("0-1", "flag") else unit
+
+
 def coerce(key: str, value: Any) -> Any:
     """Check one flat parameter value and convert it to the declared type.
 
@@ -423,7 +428,7 @@ def coerce(key: str, value: Any) -> Any:
             if not (info.low <= v <= info.high):
                 raise ParameterError(
                     key, f"parameter '{key}' = {value!r} is out of bounds: allowed "
-                         f"{info.low:g} to {info.high:g} {info.unit}".rstrip())
+                         f"{info.low:g} to {info.high:g} {_unit_words(info.unit)}".rstrip())
     return value
 
 
