@@ -182,7 +182,7 @@ def plot_indices(indices: pd.DataFrame, method: SampleMethod, path: Path) -> Non
     indices = _top_parameters(indices, MAIN_INDEX[method], MAX_SHOWN)
     n_params = indices["parameter"].nunique()
     fig, axes = plt.subplots(1, len(measures), figsize=(4.5 * len(measures), 1.2 + 0.45 * n_params),
-                             squeeze=False, sharey=True)
+                             squeeze=False)  # each measure in its own order
     width = 0.8 / len(shown)
     for ax, measure in zip(axes[0], measures, strict=True):
         part = indices[indices["measure"] == measure]

@@ -11,7 +11,8 @@ tables and the heat map the ODD section summarises::
 
 Writes ``morris_indices.csv`` (one row per situation, measure and parameter),
 ``morris_ranking.csv`` (one row per parameter over all of them),
-``morris_heatmap.png``, ``sobol_indices.csv``, ``tipping_budget.csv`` and
+``morris_heatmap.png``, a bar chart per analysis (``morris_<situation>.png``,
+``sobol_<situation>.png``), ``sobol_indices.csv``, ``tipping_budget.csv`` and
 ``runs.csv`` (runs and failures per analysis; wall times are in the ODD).
 """
 
@@ -30,9 +31,11 @@ import pandas as pd  # noqa: E402
 from experiments.sensitivity import (  # noqa: E402
     INDICES_CSV,
     overall_ranking,
+    plot_indices,
     plot_screening,
     summarise_screening,
 )
+from experiments.spec import SampleMethod  # noqa: E402
 
 OUT = ROOT / "docs" / "sensitivity"
 
@@ -72,10 +75,14 @@ def main(argv: list[str] | None = None) -> int:
         overall_ranking(summary).to_csv(args.out / "morris_ranking.csv", index=False,
                                         float_format="%.4g")
         plot_screening(summary, args.out / "morris_heatmap.png")
+        for name, table in tables.items():
+            plot_indices(table, SampleMethod.MORRIS, args.out / f"morris_{name}.png")
         rows += [_runs_row("morris", name, d) for name, d in morris.items()]
     sobol = _pairs(args.sobol)
     if sobol:
         frames = [pd.read_csv(d / INDICES_CSV).assign(situation=name) for name, d in sobol.items()]
+        for name, table in zip(sobol, frames, strict=True):
+            plot_indices(table, SampleMethod.SOBOL, args.out / f"sobol_{name}.png")
         table = pd.concat(frames, ignore_index=True)
         table = table[["situation", *[c for c in table.columns if c != "situation"]]]
         table.to_csv(args.out / "sobol_indices.csv", index=False, float_format="%.5g")
