@@ -183,3 +183,30 @@ def test_screening_pipeline_end_to_end_on_a_tiny_network(tmp_path) -> None:
     ranking = overall_ranking(summarise_screening({"tiny": result.indices}))
     assert set(ranking["parameter"]) == set(uncertain_parameters())
     assert (tmp_path / "s" / "indices.png").is_file()
+
+
+def test_each_panel_of_the_figure_labels_its_own_order(known_indices, monkeypatch, tmp_path) -> None:
+    """Panels sorted by their own measure must not share one axis's labels."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from experiments.sensitivity import plot_indices
+    from experiments.spec import SampleMethod
+
+    seen: list[Figure] = []
+    monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: seen.append(self))
+    table = known_indices.copy()  # make the two measures disagree on the order
+    flip = (table["measure"] == "network_trust") & (table["parameter"] == "lift")
+    table.loc[flip & (table["index"] == "mu_star"), "value"] = 99.0
+    plot_indices(table, SampleMethod.MORRIS, tmp_path / "x.png")
+    axes = seen[0].axes
+    for ax in axes:
+        measure = ax.get_title()
+        main = table[(table["measure"] == measure) & (table["index"] == "mu_star")]
+        expected = list(main.sort_values("value", ascending=False)["parameter"])
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert labels == expected, measure
+    orders = {ax.get_title(): ax.get_yticklabels()[0].get_text() for ax in axes}
+    assert orders["network_trust"] == "lift" and orders["active_share"] == STRONG
