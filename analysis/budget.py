@@ -44,6 +44,7 @@ response and the command line a real model run.
 from __future__ import annotations
 
 import enum
+import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -98,6 +99,8 @@ class RunRecord:
         weeks: Weeks run.
         spend_breakdown_eur: Money spent per item over the run (EUR).
         hidden_cost_eur: Participants' own hours at their wage over the run (EUR).
+        coordinator_hours: The coordinator's paid hours over the run.
+        hidden_hours: Participants' own hours over the run (all of them together).
     """
 
     thriving: bool
@@ -105,6 +108,8 @@ class RunRecord:
     weeks: int
     spend_breakdown_eur: Mapping[str, float]
     hidden_cost_eur: float
+    coordinator_hours: float = 0.0
+    hidden_hours: float = 0.0
 
 
 def thrived(result: bool | RunRecord) -> bool:
@@ -429,13 +434,16 @@ class ScenarioSimulator:
         model.run_for(self.steps)
         coordination = model.evaluation()["coordination"]
         outcome = model.outcome
+        spend = dict(coordination["spend_breakdown_eur"])
+        wage = model.params.coordinator_wage_eur
+        hours = spend.get("coordinator_hours", 0.0) / wage if wage > 0 else 0.0
         return RunRecord(outcome == Outcome.THRIVING.value, outcome, int(model.steps),
-                         dict(coordination["spend_breakdown_eur"]),
-                         float(coordination["hidden_cost_eur"]))
+                         spend, float(coordination["hidden_cost_eur"]), float(hours),
+                         float(model.hidden_hours))
 
 
 COST_LABELS: dict[str, str] = {
-    "coordinator_hours": "coordinator's hours",
+    "coordinator_hours": "coordinator's paid time (wage)",
     "rooms": "meeting rooms",
     "coffee": "coffee and refreshments",
     "travel": "travel",
@@ -444,15 +452,27 @@ COST_LABELS: dict[str, str] = {
 """Plain-language names of the spending items (S28)."""
 
 
+FULL_TIME_HOURS_PER_WEEK = 37.5
+"""Hours of one full-time equivalent (FTE) per week: 7.5-hour days, the common Finnish
+office week (an assumption; the coordinator's FTE is hours per week over this)."""
+
+MONTHS_PER_YEAR = 12
+
+
 def cost_breakdown(records: Iterable[Any]) -> dict[str, float] | None:
-    """Mean monthly spending per item over runs, plus the organisations' hidden cost.
+    """Mean spending per item over runs, plus the coordinator's and participants' hours.
 
     Args:
         records: Results at one budget; only :class:`RunRecord` entries count.
 
     Returns:
-        EUR per month: one entry per spending item, ``spent_total`` and
-        ``hidden_cost`` (participants' own hours); None if no record carries costs.
+        Means over the runs. EUR per month: one entry per spending item,
+        ``spent_total`` and ``hidden_cost`` (participants' own hours at their
+        wage, borne by their organisations). Hours per week:
+        ``coordinator_hours_per_week`` (with ``coordinator_fte``, full-time
+        equivalents of :data:`FULL_TIME_HOURS_PER_WEEK`) and
+        ``hidden_hours_per_week`` (all participants together). None if no record
+        carries costs.
     """
     rows = []
     for r in records:
@@ -462,11 +482,92 @@ def cost_breakdown(records: Iterable[Any]) -> dict[str, float] | None:
         row = {k: v * per_month for k, v in r.spend_breakdown_eur.items()}
         row["spent_total"] = sum(r.spend_breakdown_eur.values()) * per_month
         row["hidden_cost"] = r.hidden_cost_eur * per_month
+        row["coordinator_hours_per_week"] = r.coordinator_hours / r.weeks
+        row["coordinator_fte"] = row["coordinator_hours_per_week"] / FULL_TIME_HOURS_PER_WEEK
+        row["hidden_hours_per_week"] = r.hidden_hours / r.weeks
         rows.append(row)
     if not rows:
         return None
     frame = pd.DataFrame(rows).fillna(0.0)
     return {k: float(v) for k, v in frame.mean().items()}
+
+
+def cost_rows(costs: Mapping[str, float]) -> list[dict[str, Any]]:
+    """The cost breakdown as table rows: item, EUR per month, EUR per year.
+
+    Money items first (:data:`COST_LABELS`), then the total spent, then the
+    participants' own hours (the organisations' hidden cost), which the budget
+    does not pay.
+    """
+    rows = [{"item": label, "eur_per_month": costs[key],
+             "eur_per_year": costs[key] * MONTHS_PER_YEAR, "paid_by": "coordination budget"}
+            for key, label in COST_LABELS.items() if key in costs]
+    rows.append({"item": "spent in all", "eur_per_month": costs.get("spent_total", 0.0),
+                 "eur_per_year": costs.get("spent_total", 0.0) * MONTHS_PER_YEAR,
+                 "paid_by": "coordination budget"})
+    rows.append({"item": "participants' own working hours",
+                 "eur_per_month": costs.get("hidden_cost", 0.0),
+                 "eur_per_year": costs.get("hidden_cost", 0.0) * MONTHS_PER_YEAR,
+                 "paid_by": "member organisations (hidden cost)"})
+    return rows
+
+
+def estimate_dips(curve: pd.DataFrame) -> list[dict[str, Any]]:
+    """Where the search's estimate of P(thriving) falls as the budget rises.
+
+    Pattern P2 says P(thriving) rises with the budget; with the same seeds at
+    every budget, an estimate that falls from one budget tried to the next is
+    either noise or a real dip, and the planner should see it.
+
+    Args:
+        curve: :meth:`BudgetResult.curve` (only ``search`` rows are compared).
+
+    Returns:
+        One dict per fall: ``from_eur``, ``from_thriving``, ``from_runs``,
+        ``to_eur``, ``to_thriving``, ``to_runs``, ``from_probability``,
+        ``to_probability``.
+    """
+    search = curve[curve["stage"] == "search"].sort_values("budget_eur")
+    dips = []
+    rows = list(search.itertuples(index=False))
+    for a, b in itertools.pairwise(rows):
+        if b.probability < a.probability:
+            dips.append({"from_eur": float(a.budget_eur), "from_thriving": int(a.thriving),
+                         "from_runs": int(a.runs), "from_probability": float(a.probability),
+                         "to_eur": float(b.budget_eur), "to_thriving": int(b.thriving),
+                         "to_runs": int(b.runs), "to_probability": float(b.probability)})
+    return dips
+
+
+def budget_table(result: BudgetResult) -> pd.DataFrame:
+    """One row per budget tried, for a spreadsheet (``budget.csv``).
+
+    Columns: ``budget_eur_per_month``, ``stage``, ``runs``, ``thriving``,
+    ``p_thriving``, ``p_lower_bound``, ``p_upper_bound`` (one-sided bounds),
+    ``decision``, then the mean cost of the runs at that budget: each spending
+    item (the coordinator's wage as ``coordinator_pay``) and the total in EUR per
+    year, ``coordinator_hours_per_week``, ``coordinator_fte``, ``participant_hours_per_week`` and
+    ``participant_cost_eur_per_year`` (the organisations' hidden cost).
+    """
+    rows = []
+    for stage, points in (("search", result.points), ("confirm", result.confirmations)):
+        for p in points.values():
+            row: dict[str, Any] = {
+                "budget_eur_per_month": p.budget_eur, "stage": stage, "runs": p.runs,
+                "thriving": p.thriving, "p_thriving": p.probability, "p_lower_bound": p.low,
+                "p_upper_bound": p.high, "decision": p.decision.value}
+            costs = cost_breakdown(p.results) or {}
+            for key in COST_LABELS:
+                name = "coordinator_pay" if key == "coordinator_hours" else key
+                row[f"{name}_eur_per_year"] = costs.get(key, 0.0) * MONTHS_PER_YEAR
+            row["spent_total_eur_per_year"] = costs.get("spent_total", 0.0) * MONTHS_PER_YEAR
+            row["coordinator_hours_per_week"] = costs.get("coordinator_hours_per_week", 0.0)
+            row["coordinator_fte"] = costs.get("coordinator_fte", 0.0)
+            row["participant_hours_per_week"] = costs.get("hidden_hours_per_week", 0.0)
+            row["participant_cost_eur_per_year"] = costs.get("hidden_cost", 0.0) * MONTHS_PER_YEAR
+            rows.append(row)
+    return (pd.DataFrame(rows).sort_values(["budget_eur_per_month", "stage"],
+                                           ascending=[True, False]).reset_index(drop=True))
 
 
 # ---------------------------------------------------------------------- other limits

@@ -4,6 +4,17 @@ Every scenario runs the same replication seeds (common random numbers from
 ``numpy.random.SeedSequence``), so that differences between scenarios are not
 differences of luck. One run is ``experiments.sweep.simulate``, the same
 function a sweep uses, so a comparison and a sweep agree run for run.
+
+Each scenario is compared with the first one given (the reference):
+
+- for each outcome class, the difference of probabilities with Newcombe's
+  hybrid score interval (Newcombe 1998, method 10; statsmodels'
+  ``confint_proportions_2indep``). It treats the scenarios as independent
+  samples; with common seeds the runs are positively correlated, so the
+  interval is conservative rather than too narrow;
+- for each main measure at the last week, the difference of medians with a
+  percentile bootstrap interval that resamples replications in pairs (the same
+  seed in both scenarios), which keeps the common random numbers' pairing.
 """
 
 from __future__ import annotations
@@ -24,6 +35,9 @@ from model import Params
 
 MapFn = Callable[..., Iterable]
 
+BOOTSTRAP = 2000
+"""Bootstrap resamples for the interval of a difference of medians."""
+
 
 @dataclass
 class Comparison:
@@ -41,11 +55,76 @@ class Comparison:
     scenarios: list[str]
 
     def outcomes(self, confidence: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
-        """Outcome probabilities per scenario with intervals (tidy, scenarios in order)."""
+        """Outcome probabilities per scenario with intervals, and each difference from the
+        first scenario with its Newcombe interval (tidy, scenarios in order).
+
+        Columns: ``scenario``, ``outcome``, ``count``, ``n``, ``probability``,
+        ``low``, ``high``, ``reference`` (the first scenario), ``diff`` (this
+        probability minus the reference's), ``diff_low``, ``diff_high`` (NaN for the
+        reference itself).
+        """
+        from statsmodels.stats.proportion import confint_proportions_2indep
+
         table = outcome_table(self.runs, by=["scenario"], confidence=confidence)
         table["scenario"] = pd.Categorical(table["scenario"], categories=self.scenarios,
                                            ordered=True)
-        return table.sort_values(["scenario", "outcome"]).reset_index(drop=True)
+        table = table.sort_values(["scenario", "outcome"]).reset_index(drop=True)
+        reference = self.scenarios[0]
+        ref = table[table["scenario"] == reference].set_index(
+            table[table["scenario"] == reference]["outcome"].astype(str))
+        diffs, lows, highs = [], [], []
+        for _, r in table.iterrows():
+            base = ref.loc[str(r["outcome"])]
+            if r["scenario"] == reference:
+                diffs.append(np.nan)
+                lows.append(np.nan)
+                highs.append(np.nan)
+                continue
+            lo, hi = confint_proportions_2indep(int(r["count"]), int(r["n"]),
+                                                int(base["count"]), int(base["n"]),
+                                                method="newcomb", compare="diff",
+                                                alpha=1.0 - confidence)
+            diffs.append(r["probability"] - base["probability"])
+            lows.append(float(np.clip(lo, -1.0, 1.0)))
+            highs.append(float(np.clip(hi, -1.0, 1.0)))
+        table["reference"] = reference
+        table["diff"], table["diff_low"], table["diff_high"] = diffs, lows, highs
+        return table
+
+    def measures(self, confidence: float = DEFAULT_CONFIDENCE,
+                 reporters: tuple[str, ...] = MAIN_REPORTERS, bootstrap: int = BOOTSTRAP,
+                 seed: int = 0) -> pd.DataFrame:
+        """Each main measure at the last week: median per scenario and its difference from
+        the first scenario with a paired bootstrap interval.
+
+        Columns: ``scenario``, ``measure``, ``median``, ``q1``, ``q3``, ``reference``,
+        ``diff_median``, ``diff_low``, ``diff_high`` (NaN for the reference).
+        """
+        last = (self.timeseries.sort_values(["run_id", "step"]).groupby("run_id").tail(1)
+                .merge(self.runs[["run_id", "scenario", "replication"]], on="run_id"))
+        reference = self.scenarios[0]
+        rng = np.random.default_rng(seed)
+        alpha = (1.0 - confidence) / 2.0
+        rows = []
+        for rep in reporters:
+            if rep not in last:
+                continue
+            wide = last.pivot(index="replication", columns="scenario", values=rep).astype(float)
+            pick = rng.integers(0, len(wide), size=(bootstrap, len(wide)))
+            ref_values = wide[reference].to_numpy()
+            for label in self.scenarios:
+                values = wide[label].to_numpy()
+                q1, med, q3 = np.quantile(values, QUARTILES)
+                row = {"scenario": label, "measure": rep, "median": med, "q1": q1, "q3": q3,
+                       "reference": reference, "diff_median": np.nan, "diff_low": np.nan,
+                       "diff_high": np.nan}
+                if label != reference:
+                    boots = np.median(values[pick], axis=1) - np.median(ref_values[pick], axis=1)
+                    row["diff_median"] = float(np.median(values) - np.median(ref_values))
+                    row["diff_low"], row["diff_high"] = (float(v) for v in np.quantile(
+                        boots, [alpha, 1.0 - alpha]))
+                rows.append(row)
+        return pd.DataFrame(rows)
 
     def outcome_figure(self, confidence: float = DEFAULT_CONFIDENCE) -> Figure:
         """Outcome probabilities per scenario with interval whiskers."""
@@ -121,5 +200,51 @@ def final_values(comparison: Comparison,
             if rep in part:
                 q1, med, q3 = np.quantile(part[rep].astype(float), QUARTILES)
                 row[rep] = f"{number(med)} ({number(q1)}-{number(q3)})"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _points(d: float, lo: float, hi: float) -> str:
+    """A difference of probabilities in percentage points with its interval."""
+    def pp(x: float) -> str:
+        return "0" if round(100 * x) == 0 else f"{100 * x:+.0f}"
+
+    return f"{pp(d)} ({pp(lo)} to {pp(hi)})"
+
+
+def difference_table(comparison: Comparison,
+                     confidence: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+    """One row per scenario after the first: each outcome's difference from the first scenario.
+
+    Returns:
+        Columns ``scenario`` and one per outcome class: "+15 (-4 to +36)", in
+        percentage points with the Newcombe interval. An interval that does not
+        hold 0 marks a difference beyond chance at that confidence.
+    """
+    table = comparison.outcomes(confidence)
+    rows = []
+    for label in comparison.scenarios[1:]:
+        part = table[table["scenario"] == label]
+        row = {"scenario": label}
+        for _, r in part.iterrows():
+            row[str(r["outcome"])] = _points(r["diff"], r["diff_low"], r["diff_high"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def measure_difference_table(comparison: Comparison,
+                             confidence: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+    """One row per scenario after the first: each measure's difference of medians at the last
+    week, with its paired bootstrap interval ("+0.12 (0.03 to 0.2)").
+    """
+    table = comparison.measures(confidence)
+    rows = []
+    for label in comparison.scenarios[1:]:
+        part = table[table["scenario"] == label]
+        row = {"scenario": label}
+        for _, r in part.iterrows():
+            sign = "+" if r["diff_median"] > 0 else ""
+            row[r["measure"]] = (f"{sign}{number(r['diff_median'])} ({number(r['diff_low'])} "
+                                 f"to {number(r['diff_high'])})")
         rows.append(row)
     return pd.DataFrame(rows)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier
 
-from analysis.text import number
+from analysis.text import number, plural
 from model import PARAMETERS
 
 DEFAULT_MAX_DEPTH = 3
@@ -36,7 +36,13 @@ DEFAULT_MIN_LEAF_SHARE = 0.05
 DEFAULT_MIN_DENSITY = 0.5
 """A box is reported when at least this share of its runs has the outcome."""
 
-_UNITLESS = frozenset({"", "flag", "0-1", "share", "probability", "fraction"})  # say no unit
+_UNITLESS = frozenset({"", "flag", "0-1", "share", "probability", "fraction", "relative",
+                       "weight", "factor", "x"})  # say no unit
+
+
+def _has_unit(unit: str) -> bool:
+    """Whether a declared unit reads well after a number ("5 h/week", not "2 level 1-4")."""
+    return unit not in _UNITLESS and not unit.startswith("level") and not unit.startswith("x ")
 _ONE_HOT = "="  # separator of one-hot column names: "purpose=learning"
 
 
@@ -50,6 +56,7 @@ class Condition:
         high: Inclusive upper limit (None when unbounded above).
         equals: For a categorical parameter, the values it must take.
         excludes: For a categorical parameter, the values it must not take.
+        inclusive: The lower limit is inclusive too (PRIM's boxes are closed).
     """
 
     parameter: str
@@ -57,6 +64,7 @@ class Condition:
     high: float | None = None
     equals: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()
+    inclusive: bool = False
 
     def mask(self, frame: pd.DataFrame) -> np.ndarray:
         """Which rows of ``frame`` satisfy the condition."""
@@ -67,7 +75,8 @@ class Condition:
         if self.excludes:
             ok &= ~col.astype(str).isin(self.excludes).to_numpy()
         if self.low is not None:
-            ok &= (col.astype(float) > self.low).to_numpy()
+            x = col.astype(float)
+            ok &= (x >= self.low if self.inclusive else x > self.low).to_numpy()
         if self.high is not None:
             ok &= (col.astype(float) <= self.high).to_numpy()
         return ok
@@ -75,17 +84,29 @@ class Condition:
     def text(self) -> str:
         """Plain-language form, with the parameter's unit."""
         info = PARAMETERS.get(self.parameter)
-        unit = f" {info.unit}" if info is not None and info.unit not in _UNITLESS else ""
+        unit = f" {info.unit}" if info is not None and _has_unit(info.unit) else ""
         name = self.parameter
         if self.equals:
             return f"{name} is {' or '.join(self.equals)}"
         if self.excludes:
             return f"{name} is not {' or '.join(self.excludes)}"
-        if self.low is not None and self.high is not None:
-            return f"{name} between {number(self.low)} and {number(self.high)}{unit}"
-        if self.low is not None:
-            return f"{name} above {number(self.low)}{unit}"
-        return f"{name} at most {number(self.high)}{unit}"
+        low, high, inclusive = self.low, self.high, self.inclusive
+        if info is not None and info.type is int:
+            # Whole numbers: "above 2.5" is "at least 3", "at most 2.5" is "at most 2".
+            if low is not None:
+                low, inclusive = float(math.floor(low) + 1 if not inclusive else
+                                       math.ceil(low)), True
+            if high is not None:
+                high = float(math.floor(high))
+        above = "at least" if inclusive else "above"
+        if low is not None and high is not None:
+            if low == high:
+                return f"{name} = {number(low)}{unit}"
+            span = "from" if inclusive else "above"
+            return f"{name} {span} {number(low)} to {number(high)}{unit}"
+        if low is not None:
+            return f"{name} {above} {number(low)}{unit}"
+        return f"{name} at most {number(high)}{unit}"
 
 
 @dataclass(frozen=True)
@@ -112,7 +133,7 @@ class Rule:
         """The rule as one readable line."""
         body = " and ".join(c.text() for c in self.conditions) or "any parameters"
         return (f"{self.outcome} when {body} (coverage {self.coverage:.0%}, "
-                f"density {self.density:.0%}, {self.runs} runs)")
+                f"density {self.density:.0%}, {plural(self.runs, 'run')})")
 
     def mask(self, frame: pd.DataFrame) -> np.ndarray:
         """Which rows of ``frame`` fall in the box."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -18,8 +19,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.intervals import OUTCOME_ORDER
+from analysis.text import plural
 from analysis.tipping import MAX_DISTINCT, TippingPoint
-from model import PARAMETERS
+from model import PARAMETERS, Outcome
 
 FORMATS = ("png", "svg")
 """Formats :func:`save` writes."""
@@ -39,19 +41,33 @@ QUARTILES = (0.25, 0.5, 0.75)
 HEATMAP_BINS = 5
 """Bins per axis of a heatmap over a parameter with many values."""
 
-OUTCOME_COLOURS: dict[str, str] = {
+_PREFERRED_COLOURS: dict[str, str] = {
     "thriving": "#2e7d32",
     "smouldering": "#ef6c00",
     "fading": "#c0a000",
     "faded": "#757575",
     "completed": "#1565c0",
 }
+_SPARE_COLOURS = ("#8e24aa", "#00838f", "#6d4c41", "#d81b60", "#546e7a", "#9e9d24")
+
+
+def _outcome_colours() -> dict[str, str]:
+    """A colour for every class of ``model.Outcome``: a fitting one where chosen, else a
+    distinct spare, so that a class added to the model is drawn without a code change.
+    """
+    spare = iter(c for c in _SPARE_COLOURS if c not in _PREFERRED_COLOURS.values())
+    return {o.value: _PREFERRED_COLOURS.get(o.value) or next(spare, "#000000") for o in Outcome}
+
+
+OUTCOME_COLOURS: dict[str, str] = _outcome_colours()
 """One colour per outcome class, the same in every figure."""
 
-MAIN_REPORTERS: tuple[str, ...] = ("active_share", "mean_trust", "mean_commitment",
-                                   "trust_density", "knowledge_coverage",
+MAIN_REPORTERS: tuple[str, ...] = ("active_share", "network_trust", "network_commitment",
+                                   "trust_ties_per_seat", "knowledge_coverage",
                                    "coordination_spent_eur")
-"""The time series a report or comparison shows first."""
+"""The time series a report or comparison shows first: network-level measures over the
+seats (an empty seat counts as a stranger), so that a network losing its people is seen to
+lose them (means among the active would rise as a network dies)."""
 
 REPORTER_LABELS: dict[str, str] = {
     "active": "Active participants (people)",
@@ -72,8 +88,23 @@ REPORTER_LABELS: dict[str, str] = {
     "breaches": "Trust breaches per recording",
     "innovations": "New practices invented so far",
     "hidden_cost_eur": "Participants' own hours so far (EUR, hidden cost)",
+    "network_familiarity": "Familiarity over all seats (0-1; empty seat: stranger)",
+    "network_trust": "Trust over all seats (0-1; empty seat: stranger)",
+    "network_commitment": "Commitment per seat (0-1; empty seat: 0)",
+    "trust_ties_per_seat": "Trust ties per seat",
+    "relationships_kept": "Share of starting relationships still alive",
 }
 """Plain-language axis labels of the model reporters."""
+
+UNIT_REPORTERS = frozenset({"active_share", "mean_familiarity", "mean_trust", "mean_commitment",
+                            "mean_commitment_all", "trust_density", "largest_component_share",
+                            "knowledge_coverage", "goal_progress", "network_familiarity",
+                            "network_trust", "network_commitment", "relationships_kept"})
+"""Reporters on a 0-1 scale: their axes run from 0 to 1, so that small gaps are not magnified."""
+
+
+LABEL_WIDTH = 46
+"""Characters per line of a wrapped axis label (long labels wrap rather than being cut off)."""
 
 
 def parameter_label(name: str) -> str:
@@ -83,6 +114,19 @@ def parameter_label(name: str) -> str:
         return name.replace("_", " ")
     unit = f" ({info.unit})" if info.unit and info.unit not in ("flag", "") else ""
     return f"{info.doc}{unit}"
+
+
+def parameter_heading(name: str) -> str:
+    """A table column heading for a parameter: its name and unit (``facilitation (0-1)``)."""
+    info = PARAMETERS.get(name)
+    if info is None or not info.unit or info.unit == "flag":
+        return name
+    return f"{name} ({info.unit})"
+
+
+def axis_label(name: str, width: int = LABEL_WIDTH) -> str:
+    """A parameter's axis label, wrapped onto lines of at most ``width`` characters."""
+    return textwrap.fill(parameter_label(name), width)
 
 
 def reporter_label(name: str) -> str:
@@ -164,8 +208,12 @@ def timeseries_bands(timeseries: pd.DataFrame, groups: Mapping[object, str] | pd
             runs = part["run_id"].nunique()
             ax.fill_between(q.index, q[QUARTILES[0]], q[QUARTILES[2]], color=colour,
                             alpha=BAND_ALPHA, linewidth=0)
-            ax.plot(q.index, q[QUARTILES[1]], color=colour, label=f"{label} ({runs} runs)")
+            ax.plot(q.index, q[QUARTILES[1]], color=colour, label=f"{label} ({plural(runs, 'run')})")
         ax.set_title(reporter_label(rep), fontsize="medium")
+        if rep in UNIT_REPORTERS:
+            ax.set_ylim(0.0, 1.02)
+        else:
+            ax.set_ylim(bottom=0.0)
         ax.set_xlabel("week")
         ax.grid(alpha=0.3)
     if reporters and order:
@@ -231,8 +279,8 @@ def probability_curve_figure(curve: pd.DataFrame, parameter: str, outcome: str =
                        label=f"tipping point ≈ {tipping.estimate:.3g}")
         if tipping.low is not None and tipping.high is not None:
             ax.axvspan(tipping.low, tipping.high, color="black", alpha=0.07)
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel(parameter_label(parameter))
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(axis_label(parameter))
     ax.set_ylabel(f"probability of {outcome}")
     ax.set_title(f"Chance that the network ends {outcome}, by {parameter}", fontsize="medium")
     ax.legend(fontsize="small")
@@ -240,7 +288,7 @@ def probability_curve_figure(curve: pd.DataFrame, parameter: str, outcome: str =
     return fig
 
 
-def _axis_groups(values: pd.Series, bins: int) -> tuple[pd.Series, list[str]]:
+def axis_groups(values: pd.Series, bins: int) -> tuple[pd.Series, list[str]]:
     """Group labels along one heatmap axis: values as they are, or quantile bins."""
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values) \
             and values.nunique() > MAX_DISTINCT:
@@ -256,8 +304,8 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, interesting: np.ndarray | pd.Se
             outcome: str = "thriving", bins: int = HEATMAP_BINS) -> Figure:
     """Probability of an outcome over two parameters (cells annotated with share and runs)."""
     hit = np.asarray(interesting, dtype=bool)
-    gx, lx = _axis_groups(frame[x], bins)
-    gy, ly = _axis_groups(frame[y], bins)
+    gx, lx = axis_groups(frame[x], bins)
+    gy, ly = axis_groups(frame[y], bins)
     k = np.zeros((len(ly), len(lx)))
     n = np.zeros_like(k)
     np.add.at(k, (gy.to_numpy(), gx.to_numpy()), hit)
@@ -274,8 +322,8 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, interesting: np.ndarray | pd.Se
                     fontsize="x-small")
     ax.set_xticks(range(len(lx)), lx, rotation=30, ha="right", fontsize="small")
     ax.set_yticks(range(len(ly)), ly, fontsize="small")
-    ax.set_xlabel(parameter_label(x))
-    ax.set_ylabel(parameter_label(y))
+    ax.set_xlabel(axis_label(x))
+    ax.set_ylabel(axis_label(y, width=LABEL_WIDTH * 2 // 3))
     fig.colorbar(im, ax=ax, label=f"probability of {outcome}")
     ax.set_title(f"Chance of {outcome} over {x} and {y}\n(share of runs; runs in brackets)",
                  fontsize="medium")
@@ -344,7 +392,7 @@ def _budget_panel(ax: object, data: pd.DataFrame, target: float, answer: float |
 
 
 def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
-                  confidence: float) -> Figure:
+                  confidence: float, dips: Sequence[Mapping[str, float]] = ()) -> Figure:
     """Probability of thriving against the monthly coordination budget, as searched.
 
     When the answer lies low in the searched range, a second panel shows the
@@ -356,6 +404,8 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
         target: The target probability.
         answer: The smallest budget found (None if unreachable).
         confidence: Confidence of the one-sided decision.
+        dips: Where the estimate falls as the budget rises
+            (:func:`analysis.budget.estimate_dips`); the title says so.
     """
     data = curve.sort_values("budget_eur")
     top = float(data["budget_eur"].max()) if len(data) else 0.0
@@ -373,7 +423,11 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", fontsize="small",
                ncols=min(4, len(labels)))
+    note = ""
+    if dips:
+        falls = ", ".join(f"{d['from_eur']:,.0f} to {d['to_eur']:,.0f}" for d in dips)
+        note = f"\nnot monotone: the estimate falls from {falls} EUR/month"
     fig.suptitle(f"Probability of thriving against budget (target reached with {confidence:.0%} "
-                 "confidence)\nwhiskers: one-sided bounds; grey numbers: runs",
+                 f"confidence)\nwhiskers: one-sided bounds; grey numbers: runs{note}",
                  fontsize="medium")
     return fig

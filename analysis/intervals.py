@@ -1,7 +1,7 @@
 """Outcome probabilities with binomial intervals.
 
-A run ends in one outcome class (thriving, smouldering, fading, faded,
-completed; see ``model.outcome``). Over replications, the share of runs in a
+A run ends in one outcome class (the members of ``model.Outcome``; tables
+list every one of them, in the enum's order). Over replications, the share of runs in a
 class estimates its probability; the interval around it comes from
 ``statsmodels.stats.proportion.proportion_confint`` (Wilson score or
 Jeffreys), never a hand-rolled formula. Wilson is the default: it keeps good

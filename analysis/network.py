@@ -1,9 +1,28 @@
-"""The trust network at chosen weeks, and one participant's network map (S37).
+"""The one drawing of the trust network, and one participant's network map (S37).
 
-Both read a running ``NetworkModel`` through its public surface only:
-participants' ``slot``, ``organisation.index``, ``organisation.kind``,
-``commitment`` and ``status``; ``model.trust_edges()`` for the trust ties; and
-``model.rel.block`` for one person's familiarity and trust towards everyone.
+Every view of the network — ``verkosto run``'s overview, the report's trust
+network over time, the dashboard and the animation — draws it here, with the
+same layout rule, organisation colours and markers, so one network looks the
+same in each output. Trust ties are ``model.trust_edges()``, the model's own
+definition of a tie.
+
+**Layout.** Each organisation has a fixed seat on a sunflower spiral, and each
+person a fixed seat in a small sunflower around their organisation's seat,
+kept for as long as the person stays (:class:`StableLayout`). A newcomer who
+replaces someone takes the first free seat of that organisation, so staff
+turnover shows as a familiar place with no ties (organisational memory loss,
+S18). Positions never jump between weeks.
+
+**Marks.** Colour is the organisation (:func:`organisation_colour`), dot size is
+commitment, line width and opacity are trust. Active people are filled,
+peripheral ones pale, dormant ones hollow, those who left grey crosses;
+resident or client representatives (S22) are squares.
+
+Everything reads a running ``NetworkModel`` through its public surface only:
+participants' ``unique_id``, ``slot``, ``organisation.index``,
+``organisation.kind``, ``commitment``, ``status`` and ``is_resident``;
+``model.trust_edges()``; and ``model.rel.block`` for one person's familiarity
+and trust towards everyone. The model never imports this module.
 
 The network map (verkostokartta, S37) puts one person in the middle and
 everyone else in concentric rings by closeness — trusted and familiar
@@ -15,44 +34,82 @@ from __future__ import annotations
 
 import enum
 import math
+import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis.figures import DPI
+from analysis.text import plural
 from model import OrgKind, Status
 
-NODE_SIZE_MIN = 20.0
-"""Marker area of a person with zero commitment (points squared)."""
+GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
+"""Angle between successive seats of a sunflower spiral (radians)."""
 
-NODE_SIZE_PER_COMMITMENT = 260.0
+ORG_SPACING = 1.0
+"""Distance scale between organisation seats (layout units)."""
+
+PERSON_SPACING = 0.2
+"""Distance scale between people of one organisation (layout units)."""
+
+LAYOUT_MARGIN = 0.25
+"""Empty border around the outermost seat (layout units)."""
+
+NODE_SIZE_MIN = 40.0
+"""Marker area of a participant with zero commitment (points squared)."""
+
+NODE_SIZE_PER_COMMITMENT = 420.0
 """Extra marker area at full commitment (points squared)."""
 
-EDGE_WIDTH_MAX = 3.0
+EDGE_WIDTH_MAX = 4.0
 """Line width of a trust tie at full trust (points)."""
 
-ORG_RADIUS = 1.0
-"""Radius of the circle the organisations sit on (layout units)."""
+EDGE_ALPHA_MIN = 0.15
+"""Opacity of the weakest drawn trust tie."""
 
-PERSON_RADIUS = 0.22
-"""Radius of the small circle of each organisation's people (layout units)."""
+EDGE_ALPHA_MAX = 0.8
+"""Opacity of a trust tie at full trust."""
+
+PERIPHERAL_ALPHA = 0.45
+"""Fill opacity of a peripheral participant (active ones are opaque)."""
+
+PERSON_MARKER = "o"
+"""Marker of a professional representing an organisation."""
+
+RESIDENT_MARKER = "s"
+"""Marker of a resident or client representative bringing experience knowledge (S22)."""
+
+DEPARTED_COLOUR = "#9e9e9e"
+"""Colour of participants who have left."""
+
+EDGE_COLOUR = "#37474f"
+"""Colour of trust ties."""
+
+SMALL_PALETTE = "tab10"
+LARGE_PALETTE = "tab20"
+SMALL_PALETTE_SIZE = 10
+LARGE_PALETTE_SIZE = 20
+
+STATUS_ORDER = ("active", "peripheral", "dormant", "left")
+"""Participant status words, as ``Participant.status`` names them."""
 
 RING_MARGIN = 0.1
 """Empty margin at the inner and outer edge of each map ring (layout units)."""
 
+CENTRE_CLEARANCE = 0.4
+"""The innermost ring keeps this radius free around the centre person and its label."""
+
 LEGEND_COLUMN_INCHES = 2.6
 """Width of one legend column (inches): as many columns as fit under the panels."""
-
-PALETTE_SIZE = 20
-"""Distinct organisation colours before they repeat."""
-
-INACTIVE_ALPHA = 0.35
-"""Opacity of people who are not active (peripheral or dormant)."""
 
 
 class Ring(enum.IntEnum):
@@ -74,40 +131,68 @@ class NetworkSnapshot:
 
     Attributes:
         step: The week.
-        slot: Participant slots (present people).
+        slot: Participant slots (present people, by slot).
+        uid: Their agents' ``unique_id`` (what the layout seats).
         organisation: Organisation index of each.
         kind: Organisation kind name of each.
         commitment: Commitment of each.
         active: Whether each is active.
-        edges: Trust ties as (slot i, slot j, mean trust).
+        status: Status word of each (active, peripheral, dormant).
+        resident: Whether each is a resident or client representative.
+        edges: Trust ties as (slot i, slot j, mean trust), from ``model.trust_edges()``.
         n_organisations: Organisations in the network.
+        left_uid: ``unique_id`` of people who have left (drawn as crosses).
+        left_organisation: Their organisation indices.
     """
 
     step: int
     slot: np.ndarray
+    uid: np.ndarray
     organisation: np.ndarray
     kind: tuple[str, ...]
     commitment: np.ndarray
     active: np.ndarray
+    status: tuple[str, ...]
+    resident: np.ndarray
     edges: tuple[np.ndarray, np.ndarray, np.ndarray]
     n_organisations: int
+    left_uid: np.ndarray
+    left_organisation: np.ndarray
+
+
+def status_name(participant: Any) -> str:
+    """A participant's status as a lower-case word (active, peripheral, dormant, left)."""
+    status = participant.status
+    for attr in ("label", "value", "name"):
+        value = getattr(status, attr, None)
+        if isinstance(value, str):
+            word = value.lower()
+            if word in STATUS_ORDER:
+                return word
+    return str(status).rsplit(".", 1)[-1].lower()
 
 
 def snapshot(model: object) -> NetworkSnapshot:
     """Record the model's trust network now."""
-    people = [a for a in model.participants if a.status is not Status.LEFT]
-    people.sort(key=lambda a: a.slot)
+    everyone = sorted(model.participants, key=lambda a: a.slot)
+    people = [a for a in everyone if status_name(a) != "left"]
+    gone = [a for a in everyone if status_name(a) == "left"]
     i, j, w = model.trust_edges()
-    orgs = {o.index for o in model.organisations}
     return NetworkSnapshot(
         step=int(model.steps),
         slot=np.array([a.slot for a in people], dtype=np.int64),
+        uid=np.array([a.unique_id for a in people], dtype=np.int64),
         organisation=np.array([a.organisation.index for a in people], dtype=np.int64),
         kind=tuple(_kind_name(a.organisation.kind) for a in people),
         commitment=np.array([a.commitment for a in people], dtype=float),
         active=np.array([a.status is Status.ACTIVE for a in people], dtype=bool),
+        status=tuple(status_name(a) for a in people),
+        resident=np.array([bool(getattr(a, "is_resident", False)) for a in people],
+                          dtype=bool),
         edges=(np.asarray(i), np.asarray(j), np.asarray(w, dtype=float)),
-        n_organisations=len(orgs),
+        n_organisations=len({o.index for o in model.organisations}),
+        left_uid=np.array([a.unique_id for a in gone], dtype=np.int64),
+        left_organisation=np.array([a.organisation.index for a in gone], dtype=np.int64),
     )
 
 
@@ -129,84 +214,202 @@ def _kind_name(kind: object) -> str:
     return OrgKind(int(kind)).name.lower().replace("_", " ")
 
 
-def organisation_colour(index: int) -> str | tuple[float, float, float, float]:
-    """A stable colour per organisation.
+def organisation_colour(index: int, n_organisations: int) -> tuple[float, float, float, float]:
+    """Colour of an organisation, from a qualitative palette (the same in every view).
 
-    The ten strong colours of matplotlib's cycle, then their light shades
-    (tab20), then the cycle again.
+    Args:
+        index: The organisation's index.
+        n_organisations: How many organisations there are (chooses the palette size).
+
+    Returns:
+        An RGBA tuple.
     """
-    if index % PALETTE_SIZE < PALETTE_SIZE // 2:
-        return f"C{index % PALETTE_SIZE}"
-    return colormaps["tab20"](2 * (index % (PALETTE_SIZE // 2)) + 1)
+    if n_organisations <= SMALL_PALETTE_SIZE:
+        return colormaps[SMALL_PALETTE](index % SMALL_PALETTE_SIZE)
+    return colormaps[LARGE_PALETTE](index % LARGE_PALETTE_SIZE)
 
 
-def layout(snap: NetworkSnapshot) -> dict[int, tuple[float, float]]:
-    """Positions: organisations on a circle, each one's people on a small circle around it.
+def _sunflower(k: int, spacing: float) -> tuple[float, float]:
+    """Position of seat ``k`` on a sunflower spiral with the given spacing."""
+    radius = spacing * math.sqrt(k + 0.5)
+    angle = k * GOLDEN_ANGLE
+    return radius * math.cos(angle), radius * math.sin(angle)
 
-    Positions depend only on organisation index and the person's rank by slot
-    within it, so the same person stays put between weeks.
+
+@dataclass
+class StableLayout:
+    """Positions that stay put from week to week.
+
+    Call :meth:`seat` with the people present now (unique id and organisation
+    index); people keep their seats, people who are gone free theirs, and
+    newcomers take the lowest free seat of their organisation.
     """
-    pos: dict[int, tuple[float, float]] = {}
-    n_org = max(1, int(snap.organisation.max()) + 1 if snap.organisation.size else 1)
-    for o in np.unique(snap.organisation):
-        ang = 2 * math.pi * o / n_org
-        cx, cy = ORG_RADIUS * math.cos(ang), ORG_RADIUS * math.sin(ang)
-        members = np.sort(snap.slot[snap.organisation == o])
-        for r, s in enumerate(members):
-            a = 2 * math.pi * r / max(1, members.size)
-            pos[int(s)] = (cx + PERSON_RADIUS * math.cos(a), cy + PERSON_RADIUS * math.sin(a))
-    return pos
+
+    seats: dict[int, dict[int, int]] = field(default_factory=dict)
+    """organisation index -> {seat number -> agent unique_id}."""
+    positions: dict[int, tuple[float, float]] = field(default_factory=dict)
+    """agent unique_id -> (x, y)."""
+    extent: float = 0.0
+    """Largest |coordinate| seen so far; the view only ever grows."""
+
+    def seat(self, people: Iterable[tuple[int, int]]) -> dict[int, tuple[float, float]]:
+        """Seat people given as (unique id, organisation index); positions by unique id."""
+        present = dict(people)
+        for seats in self.seats.values():
+            for number, uid in list(seats.items()):
+                if uid not in present:
+                    del seats[number]
+                    self.positions.pop(uid, None)
+        for uid, org in sorted(present.items()):
+            if uid in self.positions:
+                continue
+            seats = self.seats.setdefault(int(org), {})
+            number = next(k for k in range(len(seats) + 1) if k not in seats)
+            seats[number] = uid
+            ox, oy = _sunflower(int(org), ORG_SPACING)
+            px, py = _sunflower(number, PERSON_SPACING)
+            self.positions[uid] = (ox + px, oy + py)
+            self.extent = max(self.extent, abs(ox + px), abs(oy + py))
+        return {uid: self.positions[uid] for uid in present}
+
+    def update(self, participants: Iterable[Any]) -> dict[int, tuple[float, float]]:
+        """Seat the given participant agents and return their positions by unique_id."""
+        return self.seat((p.unique_id, int(p.organisation.index)) for p in participants)
 
 
-def _draw_network(ax: object, snap: NetworkSnapshot) -> None:
-    pos = layout(snap)
-    i, j, w = snap.edges
-    for a, b, weight in zip(i, j, w, strict=True):
-        if int(a) in pos and int(b) in pos:
-            (x0, y0), (x1, y1) = pos[int(a)], pos[int(b)]
-            ax.plot([x0, x1], [y0, y1], color="dimgray", linewidth=EDGE_WIDTH_MAX * weight,
-                    alpha=0.3 + 0.5 * weight, zorder=1)
-    xy = np.array([pos[int(s)] for s in snap.slot]) if snap.slot.size else np.zeros((0, 2))
-    colours = [organisation_colour(int(o)) for o in snap.organisation]
-    sizes = NODE_SIZE_MIN + NODE_SIZE_PER_COMMITMENT * snap.commitment
-    for active, alpha in ((True, 1.0), (False, INACTIVE_ALPHA)):
-        m = snap.active == active
-        if m.any():
-            ax.scatter(xy[m, 0], xy[m, 1], s=sizes[m], color=[c for c, k in zip(colours, m,
-                                                                           strict=True) if k],
-                       alpha=alpha, edgecolors="black", linewidths=0.4, zorder=2)
-    ax.set_title(f"week {snap.step}: {int(snap.active.sum())} active, {len(i)} trust ties",
-                 fontsize="medium")
-    lim = ORG_RADIUS + PERSON_RADIUS + 0.15
-    ax.set_xlim(-lim, lim)
-    ax.set_ylim(-lim, lim)
+_LAYOUTS: weakref.WeakKeyDictionary[Any, StableLayout] = weakref.WeakKeyDictionary()
+
+
+def layout_for(model: Any) -> StableLayout:
+    """The stable layout belonging to one model instance (created on first use)."""
+    layout = _LAYOUTS.get(model)
+    if layout is None:
+        layout = StableLayout()
+        _LAYOUTS[model] = layout
+    return layout
+
+
+def draw_snapshot(ax: Axes, snap: NetworkSnapshot, layout: StableLayout,
+                  title: bool = True) -> None:
+    """Draw one week of the trust network on ``ax`` (cleared first); see the module doc."""
+    people = [*zip(snap.uid.tolist(), snap.organisation.tolist(), strict=True),
+              *zip(snap.left_uid.tolist(), snap.left_organisation.tolist(), strict=True)]
+    positions = layout.seat(people)
+    ax.clear()
     ax.set_aspect("equal")
-    ax.axis("off")
+    ax.set_axis_off()
+    reach = layout.extent + LAYOUT_MARGIN
+    ax.set_xlim(-reach, reach)
+    ax.set_ylim(-reach, reach)
+    slot_xy = {int(s): positions[int(u)] for s, u in zip(snap.slot, snap.uid, strict=True)}
+    i, j, w = snap.edges
+    keep = [k for k in range(len(i)) if int(i[k]) in slot_xy and int(j[k]) in slot_xy]
+    if keep:
+        segments = [(slot_xy[int(i[k])], slot_xy[int(j[k])]) for k in keep]
+        weights = np.clip(np.asarray(w, dtype=float)[keep], 0.0, 1.0)
+        colours = [to_rgba(EDGE_COLOUR, EDGE_ALPHA_MIN + (EDGE_ALPHA_MAX - EDGE_ALPHA_MIN) * x)
+                   for x in weights]
+        ax.add_collection(LineCollection(segments, linewidths=EDGE_WIDTH_MAX * weights,
+                                         colors=colours, zorder=1))
+    n_orgs = max(snap.n_organisations,
+                 1 + max([*snap.organisation.tolist(), *snap.left_organisation.tolist()],
+                         default=0))
+    groups: dict[tuple[str, bool], list[int]] = {}
+    for k, (name, resident) in enumerate(zip(snap.status, snap.resident, strict=True)):
+        groups.setdefault((name, bool(resident)), []).append(k)
+    for (name, resident), members in groups.items():
+        _draw_people(ax, name, RESIDENT_MARKER if resident else PERSON_MARKER,
+                     np.array([slot_xy[int(snap.slot[k])] for k in members]),
+                     NODE_SIZE_MIN + NODE_SIZE_PER_COMMITMENT * snap.commitment[members],
+                     [organisation_colour(int(snap.organisation[k]), n_orgs) for k in members])
+    if snap.left_uid.size:
+        xy = np.array([positions[int(u)] for u in snap.left_uid])
+        _draw_people(ax, "left", PERSON_MARKER, xy, np.full(len(xy), NODE_SIZE_MIN), [])
+    if not snap.slot.size:
+        ax.text(0.5, 0.5, "no one is left in the network", ha="center", va="center",
+                transform=ax.transAxes)
+    if title:
+        ax.set_title(f"week {snap.step}: {int(snap.active.sum())} active of {snap.slot.size} "
+                     f"present, {plural(len(i), 'trust tie')}", fontsize="medium")
+
+
+def draw_network(ax: Axes, model: Any, layout: StableLayout | None = None,
+                 title: bool = False) -> None:
+    """Draw participants and trust ties of a running ``model`` on ``ax``.
+
+    Args:
+        ax: The axes to draw on (cleared first).
+        model: A ``NetworkModel``.
+        layout: Positions to use; defaults to the model's own stable layout.
+        title: Put the week and counts of people and ties above the drawing.
+    """
+    draw_snapshot(ax, snapshot(model), layout if layout is not None else layout_for(model),
+                  title=title)
+
+
+def _draw_people(ax: Axes, status: str, marker: str, xy: np.ndarray, sizes: np.ndarray,
+                 colours: list[Any]) -> None:
+    """Scatter one group of people who share a status and a marker."""
+    if status == "active":
+        ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=colours, marker=marker, edgecolors="white",
+                   linewidths=0.8, zorder=3)
+    elif status == "peripheral":
+        pale = [(r, g, b, PERIPHERAL_ALPHA) for r, g, b, _ in colours]
+        ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=pale, marker=marker, edgecolors=colours,
+                   linewidths=1.0, zorder=3)
+    elif status == "dormant":
+        ax.scatter(xy[:, 0], xy[:, 1], s=sizes, facecolors="none", marker=marker,
+                   edgecolors=colours, linewidths=1.5, linestyles="--", zorder=2)
+    else:
+        ax.scatter(xy[:, 0], xy[:, 1], s=NODE_SIZE_MIN, marker="x", c=DEPARTED_COLOUR,
+                   linewidths=1.2, zorder=2)
+
+
+def legend_handles() -> list[Line2D]:
+    """How statuses, residents and ties are drawn, as legend entries."""
+    grey = "#546e7a"
+    return [
+        Line2D([], [], marker="o", linestyle="", color=grey, markersize=8, label="active"),
+        Line2D([], [], marker="o", linestyle="", markerfacecolor=to_rgba(grey, PERIPHERAL_ALPHA),
+               markeredgecolor=grey, markersize=8, label="peripheral"),
+        Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor=grey,
+               markersize=8, label="dormant"),
+        Line2D([], [], marker="x", linestyle="", color=DEPARTED_COLOUR, markersize=7,
+               label="left"),
+        Line2D([], [], marker=RESIDENT_MARKER, linestyle="", color=grey, markersize=7,
+               label="resident /\nclient rep."),
+        Line2D([], [], color=EDGE_COLOUR, linewidth=EDGE_WIDTH_MAX / 2, label="trust tie"),
+    ]
+
+
+def status_legend(ax: Axes) -> None:
+    """Add a legend explaining how statuses and ties are drawn, to the right of the network."""
+    ax.legend(handles=legend_handles(), loc="center left", bbox_to_anchor=(1.0, 0.5),
+              frameon=False, fontsize="small", handletextpad=0.3)
 
 
 def trust_network_figure(snapshots: Sequence[NetworkSnapshot], title: str = "") -> Figure:
-    """The trust network at several weeks, side by side.
-
-    Organisations are colours, commitment is the size of a dot, trust is the
-    width of a line; faded dots are people who are no longer active.
-    """
+    """The trust network at several weeks, side by side, on one stable layout."""
     n = max(1, len(snapshots))
-    fig = Figure(figsize=(3.4 * n, 4.0), layout="constrained", dpi=DPI)
+    fig = Figure(figsize=(3.6 * n, 4.4), layout="constrained", dpi=DPI)
     axes = np.atleast_1d(fig.subplots(1, n))
+    layout = StableLayout()
+    for snap in snapshots:  # seat everyone first, so that the view fits all weeks
+        layout.seat([*zip(snap.uid.tolist(), snap.organisation.tolist(), strict=True),
+                     *zip(snap.left_uid.tolist(), snap.left_organisation.tolist(),
+                          strict=True)])
     for ax, snap in zip(axes, snapshots, strict=False):
-        _draw_network(ax, snap)
+        draw_snapshot(ax, snap, layout)
     if snapshots:
         last = snapshots[-1]
         seen: dict[int, str] = {}
         for o, k in zip(last.organisation, last.kind, strict=True):
             seen.setdefault(int(o), k)
-        handles = [Line2D([], [], marker="o", linestyle="", color=organisation_colour(o),
+        n_orgs = max(last.n_organisations, 1 + max(seen, default=0))
+        handles = [Line2D([], [], marker="o", linestyle="",
+                          color=organisation_colour(o, n_orgs),
                           label=f"organisation {o + 1} ({k})") for o, k in sorted(seen.items())]
-        handles += [Line2D([], [], color="dimgray", linewidth=EDGE_WIDTH_MAX * 0.6,
-                           label="trust tie (wider: more trust)"),
-                    Line2D([], [], marker="o", linestyle="", color="lightgray",
-                           markeredgecolor="black", markersize=10,
-                           label="bigger dot: more committed")]
+        handles += legend_handles()
         width = fig.get_figwidth()
         fig.legend(handles=handles, loc="outside lower center", fontsize="x-small",
                    ncols=max(1, min(len(handles), int(width / LEGEND_COLUMN_INCHES))))
@@ -273,6 +476,7 @@ def network_map_figure(nmap: NetworkMap, title: str = "") -> Figure:
     fig = Figure(figsize=(6.4, 6.4), layout="constrained", dpi=DPI)
     ax = fig.subplots()
     people = nmap.people
+    n_orgs = 1 + int(people["organisation"].max()) if len(people) else 1
     kinds = sorted(set(people["kind"]) | {nmap.kind})
     sector = 2 * math.pi / len(kinds)
     for r in Ring:
@@ -294,14 +498,17 @@ def network_map_figure(nmap: NetworkMap, title: str = "") -> Figure:
             for q, (_, row) in enumerate(group.iterrows()):
                 ang = k * sector + sector * (q + 0.5) / m
                 # Ring k spans radii k..k+1; within it, closer people sit nearer the centre.
-                radius = ring + RING_MARGIN + (1 - 2 * RING_MARGIN) * (1 - row["closeness"])
+                inner = CENTRE_CLEARANCE if ring == Ring.CLOSE else RING_MARGIN
+                radius = ring + inner + (1 - inner - RING_MARGIN) * (1 - row["closeness"])
                 x, y = radius * math.cos(ang), radius * math.sin(ang)
                 if ring == Ring.CLOSE:
                     ax.plot([0, x], [0, y], color="dimgray", linewidth=0.8, zorder=1)
-                ax.scatter([x], [y], s=60, color=organisation_colour(int(row["organisation"])),
+                ax.scatter([x], [y], s=60, color=organisation_colour(int(row["organisation"]),
+                                                                    n_orgs),
                            edgecolors="black", linewidths=0.4, zorder=2)
     ax.scatter([0], [0], s=220, c="black", zorder=3)
-    ax.text(0, -0.3, "this person", ha="center", va="top", fontsize="small", zorder=3)
+    ax.text(0, -0.12, "this person", ha="center", va="top", fontsize="small", zorder=4,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.0})
     lim = len(Ring) + 0.9
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)

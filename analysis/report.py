@@ -33,10 +33,13 @@ from analysis.discovery import discover, rules_table
 from analysis.evaluation import evaluation_from_runs, evaluation_table
 from analysis.figures import (
     OUTCOME_COLOURS,
+    axis_groups,
     data_uri,
     heatmap,
     image_bytes,
     outcome_bars,
+    parameter_heading,
+    parameter_label,
     probability_curve_figure,
     save,
     sensitivity_figure,
@@ -44,11 +47,17 @@ from analysis.figures import (
 )
 from analysis.intervals import FADING_CLASSES, OUTCOME_ORDER, THRIVING, outcome_table
 from analysis.network import capture, network_map, network_map_figure, trust_network_figure
+from analysis.prim import prim_box, trajectory_figure
 from analysis.results import Sweep, load_sweep
-from analysis.sensitivity import first_order_indices, main_indices, read_indices
-from analysis.text import number
+from analysis.sensitivity import (
+    first_order_indices,
+    main_indices,
+    read_indices,
+    total_order_indices,
+)
+from analysis.text import number, plural
 from analysis.tipping import probability_curve, tipping_point
-from model import DEFAULT_STEPS, NetworkModel, ParameterError, Params
+from model import DEFAULT_STEPS, PARAMETERS, NetworkModel, ParameterError, Params
 
 HTML_FILE = "report.html"
 MARKDOWN_FILE = "report.md"
@@ -66,8 +75,22 @@ MAX_CELL_LINES = 6
 MAX_PARAMETER_FIGURES = 6
 """Most one-parameter probability figures."""
 
-EVALUATION_RERUNS = 4
-"""Runs rebuilt for the full S33/S34 evaluation (benefit by role needs the runs)."""
+EVALUATION_RERUNS = 3
+"""Runs rebuilt per outcome class for the S33/S34 evaluation (benefit by role needs the runs)."""
+
+INTERACTION_SPREAD = 0.25
+"""A pair of parameters interacts, by the heatmap's evidence, when one's effect on
+P(thriving) differs by at least this much between levels of the other."""
+
+INTERACTION_GAP = 0.1
+"""A parameter acts through interactions when its total-order index exceeds its
+first-order index by at least this much."""
+
+MIN_RUNS_FOR_EFFECT = 3
+"""Least runs in each of the two cells an effect in the heatmap evidence compares."""
+
+STRONGEST_LEVERS = 3
+"""Levers named in the findings."""
 
 SNAPSHOT_FRACTIONS = (0.0, 0.5, 1.0)
 """Weeks of the trust-network figure, as fractions of the run."""
@@ -80,6 +103,7 @@ SALIB_INDEX_MEANING = {
 """Plain-language meaning of the SALib indices a report shows."""
 
 SECTION_TITLES: tuple[str, ...] = (
+    "Findings",
     "The question",
     "How the networks ended",
     "How the networks developed",
@@ -147,6 +171,53 @@ def _span(low: float | None, high: float | None) -> str:
     return f"{number(low)} to {number(high)}"
 
 
+def _unit(parameter: str) -> str:
+    info = PARAMETERS.get(parameter)
+    return info.unit if info is not None and info.unit not in ("", "flag") else ""
+
+
+def _name(parameter: str) -> str:
+    """'the coordinator's facilitation skill (facilitation)': human name, then the key."""
+    info = PARAMETERS.get(parameter)
+    if info is None:
+        return parameter
+    doc = info.doc[0].lower() + info.doc[1:]
+    return f"{doc} ({parameter})"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _with_unit(parameter: str, value: float) -> str:
+    unit = _unit(parameter)
+    text = number(value)
+    if not unit or unit in ("0-1", "share", "probability") or unit.startswith("level"):
+        return text
+    if text == "1" and unit in ("weeks", "people", "rounds", "contacts", "organisations"):
+        unit = {"people": "person"}.get(unit, unit.removesuffix("s"))
+    return f"{text} {unit}"
+
+
+def _points(difference: float) -> str:
+    """A difference of two probabilities in percentage points (``+35 points``)."""
+    return f"{100 * difference:+.0f} percentage points"
+
+
+def _index_text(row: pd.Series) -> str:
+    parts = []
+    if np.isfinite(row.get("salib", np.nan)):
+        parts.append(f"SALib index {number(row['salib'])}")
+    parts.append(f"first-order index {number(max(0.0, row['first_order']))}")
+    if np.isfinite(row.get("total", np.nan)):
+        parts.append(f"total-order {number(row['total'])}")
+    return ", ".join(parts)
+
+
+def _box_text(conditions: Sequence[Any]) -> str:
+    return " and ".join(c.text() for c in conditions)
+
+
 def _numeric(frame: pd.DataFrame, name: str) -> bool:
     col = frame[name]
     return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
@@ -175,16 +246,115 @@ class ReportBuilder:
         self.fading = self.ok["outcome"].isin(FADING_CLASSES).to_numpy()
         self.n_cells = (self.ok.groupby(self.params, dropna=False).ngroups
                         if self.params else 1)
+        self.importance = self._importance()
+        self.ranked = list(self.importance["parameter"]) if len(self.importance) else []
+        self.ranked_numeric = [p for p in self.ranked if p in self.numeric]
+
+    # ------------------------------------------------------------------ importance
+    def _salib_thriving(self) -> pd.DataFrame | None:
+        """SALib's main index of P(thriving) per parameter, when 'sensitivity' wrote one."""
+        written = read_indices(self.sweep.directory)
+        if written is None or not {"measure", "parameter", "index", "value"} <= set(
+                written.columns):
+            return None
+        main = main_indices(written)
+        part = main[main["measure"] == f"p_{THRIVING}"]
+        return part if len(part) else None
+
+    def _importance(self) -> pd.DataFrame:
+        """Every varied parameter with its indices of thriving, most important first.
+
+        The ranking uses SALib's main index of P(thriving) when ``verkosto
+        sensitivity`` wrote one; otherwise the larger of the total-order index
+        (on a replicated grid) and the first-order index estimated from the runs.
+        Ties keep the spec's order.
+        """
+        cols = ["parameter", "first_order", "low", "high", "total", "salib", "score"]
+        if not self.params or self.ok.empty:
+            return pd.DataFrame(columns=cols)
+        y = self.thriving.astype(float)
+        first = first_order_indices(self.ok, self.params, y).set_index("parameter")
+        total = total_order_indices(self.ok, self.params, y)
+        total = total.set_index("parameter")["total"] if total is not None else None
+        salib = self._salib_thriving()
+        salib = salib.set_index("parameter")["index"] if salib is not None else None
+        rows = []
+        for order, p in enumerate(self.params):
+            s1 = float(first.loc[p, "index"])
+            st = float(total.get(p, np.nan)) if total is not None else np.nan
+            sal = float(salib.get(p, np.nan)) if salib is not None else np.nan
+            score = sal if salib is not None else np.nanmax([s1, st, -1.0])
+            rows.append({"parameter": p, "first_order": s1, "low": first.loc[p, "low"],
+                         "high": first.loc[p, "high"], "total": st, "salib": sal,
+                         "score": -1.0 if not np.isfinite(score) else score, "_order": order})
+        frame = pd.DataFrame(rows).sort_values(["score", "_order"], ascending=[False, True],
+                                               kind="stable")
+        return frame.drop(columns="_order").reset_index(drop=True)
+
+    def _interactions(self) -> list[str]:
+        """Sentences on interactions: total- against first-order gaps and the heatmap's evidence."""
+        out = []
+        imp = self.importance
+        if len(imp) and imp["total"].notna().any():
+            gap = imp[(imp["total"] - imp["first_order"].clip(lower=0)) >= INTERACTION_GAP]
+            for _, r in gap.iterrows():
+                out.append(f"{_capital(_name(r['parameter']))} matters more in combination than alone: "
+                           f"its total-order index is {r['total']:.2f} against a first-order "
+                           f"index of {max(0.0, r['first_order']):.2f}, so its effect depends "
+                           "on the other parameters.")
+        top = self.ranked[:4]
+        best: tuple[float, str] | None = None
+        for a in top:
+            for b in top:
+                if a == b:
+                    continue
+                found = self._pair_evidence(a, b)
+                if found is not None and (best is None or found[0] > best[0]):
+                    best = found
+        if best is not None:
+            out.append(best[1])
+        return out
+
+    def _pair_evidence(self, a: str, b: str) -> tuple[float, str] | None:
+        """How much the effect of ``a`` on P(thriving) changes across levels of ``b``."""
+        ga, la = axis_groups(self.ok[a], 5)
+        gb, lb = axis_groups(self.ok[b], 5)
+        if len(la) < 2 or len(lb) < 2:
+            return None
+        frame = pd.DataFrame({"a": np.asarray(ga), "b": np.asarray(gb), "y": self.thriving})
+        cells = frame.groupby(["b", "a"])["y"].agg(["mean", "size"])
+        lo, hi = 0, len(la) - 1
+        effects = {}
+        for level in range(len(lb)):
+            try:
+                p0, n0 = cells.loc[(level, lo)]
+                p1, n1 = cells.loc[(level, hi)]
+            except KeyError:
+                continue
+            if min(n0, n1) >= MIN_RUNS_FOR_EFFECT:
+                effects[level] = float(p1 - p0)
+        if len(effects) < 2:
+            return None
+        small = min(effects, key=effects.get)
+        large = max(effects, key=effects.get)
+        spread = effects[large] - effects[small]
+        if spread < INTERACTION_SPREAD:
+            return None
+        return spread, (
+            f"The heatmap's cells show an interaction: raising {_name(a)} from {la[lo]} to "
+            f"{la[hi]} changes P(thriving) by {_points(effects[small])} when {b} is "
+            f"{lb[small]} but by {_points(effects[large])} when {b} is {lb[large]}; a "
+            "first-order index alone would miss this.")
 
     def sections(self) -> list[Section]:
         """All sections, in :data:`SECTION_TITLES` order."""
-        builders = (self.question, self.outcomes, self.development, self.by_parameter,
+        builders = (self.findings, self.question, self.outcomes, self.development, self.by_parameter,
                     self.two_parameters, self.sensitivity, self.tipping, self.discovery,
                     self.evaluation, self.networks, self.failures)
         out = []
         for title, build in zip(SECTION_TITLES, builders, strict=True):
             section = Section(title)
-            if self.ok.empty and build not in (self.question, self.failures):
+            if self.ok.empty and build not in (self.question, self.failures, self.findings):
                 section.text("No run finished, so there is nothing to show here.")
             else:
                 build(section)
@@ -192,6 +362,64 @@ class ReportBuilder:
         return out
 
     # ------------------------------------------------------------------ sections
+    def findings(self, s: Section) -> None:
+        """The answers first, in plain sentences: outcomes, where it thrives, levers, tipping."""
+        if self.ok.empty:
+            s.text("No run finished, so there are no findings; see 'Failed runs'.")
+            return
+        overall = outcome_table(self.ok, confidence=self.confidence)
+        parts = [f"{str(r['outcome']).replace('_', ' ')} "
+                 f"{_interval_text(r['probability'], r['low'], r['high'])}"
+                 for _, r in overall.iterrows()]
+        s.text(f"**How the networks ended.** Of {plural(len(self.ok), 'finished run')}: "
+               + "; ".join(parts) + f" ({self.confidence:.0%} intervals).")
+        if not self.params:
+            s.text("No parameter was varied, so there are no levers or tipping points to report.")
+            return
+        box = prim_box(self.ok, self.params, self.thriving, THRIVING)
+        if box is not None and box.conditions:
+            s.text(f"**When the network thrives.** {box.density:.0%} of the runs with "
+                   f"{_box_text(box.conditions)} thrived (against {box.base_rate:.0%} of all "
+                   f"runs); this box holds {box.coverage:.0%} of all thriving runs (PRIM, see "
+                   "'Scenario discovery').")
+        elif not self.thriving.any():
+            s.text("**When the network thrives.** No run thrived anywhere in the range tried.")
+        levers = []
+        for _, r in self.importance.head(STRONGEST_LEVERS).iterrows():
+            p = r["parameter"]
+            text = f"{_capital(_name(p))}"
+            if p in self.numeric:
+                curve = probability_curve(self.ok, p, self.thriving, self.confidence)
+                first, last = curve.iloc[0], curve.iloc[-1]
+                text += (f": P(thriving) {first['probability']:.0%} at {_with_unit(p, first['x'])} "
+                         f"and {last['probability']:.0%} at {_with_unit(p, last['x'])}")
+            text += f" ({_index_text(r)})"
+            levers.append(text)
+        if levers:
+            s.text("**Strongest levers**, by the sweep's own sensitivity ranking: "
+                   + "; ".join(levers) + ".")
+        rest = self.ranked[STRONGEST_LEVERS:]
+        if rest:
+            s.text("Less influential here, in order: " + ", ".join(rest) + ".")
+        tips = []
+        for p in self.ranked_numeric:
+            curve = probability_curve(self.ok, p, self.thriving, self.confidence)
+            tp = tipping_point(curve, p, self.level)
+            if tp.estimate is not None and tp.estimate != curve["x"].iloc[
+                    0 if tp.direction == "rising" else -1]:
+                tips.append(f"{p} ≈ {_with_unit(p, tp.estimate)} (interval "
+                            f"{_span(tp.low, tp.high)}; P(thriving) {tp.direction} with it)")
+        s.text(f"**Tipping points** (where P(thriving) crosses {self.level:.0%}): "
+               + ("; ".join(tips) + "." if tips else
+                  "none inside the ranges tried; see 'Tipping points' for each parameter."))
+        inter = self._interactions()
+        if inter:
+            s.text("**Interactions.** " + " ".join(inter))
+        else:
+            s.text("**Interactions.** No strong interaction shows between the leading "
+                   "parameters (total-order against first-order indices where the design "
+                   "allows, and the heatmap's cells).")
+
     def question(self, s: Section) -> None:
         """What the sweep asked and how it was run."""
         spec = self.sweep.spec
@@ -217,9 +445,9 @@ class ReportBuilder:
                 shown = (", ".join(_value(v) for v in values) if len(values) <= 8
                          else f"{_value(values[0])} to {_value(values[-1])} "
                               f"({len(values)} values)")
-                rows.append((p, shown))
+                rows.append((p, parameter_label(p), shown))
             s.text("Parameters varied:")
-            s.table(pd.DataFrame(rows, columns=["parameter", "values"]))
+            s.table(pd.DataFrame(rows, columns=["parameter", "meaning (unit)", "values"]))
         else:
             s.text("No parameter was varied: the runs are replications of one situation.")
 
@@ -227,10 +455,10 @@ class ReportBuilder:
         """Outcome probabilities with intervals, overall and per cell."""
         conf = f"{self.confidence:.0%}"
         overall = outcome_table(self.ok, confidence=self.confidence)
+        classes = ", ".join(o.replace("_", " ") for o in OUTCOME_ORDER)
         s.text(f"Share of runs ending in each outcome, with {conf} Wilson intervals "
-               "(statsmodels). Thriving: enough active people and trust ties, not falling; "
-               "smouldering: few active but ties kept warm; fading: falling; faded: almost "
-               "no one active; completed: a project ended on reaching its goal.")
+               f"(statsmodels). The classes ({classes}) are the model's reading of a run's "
+               "final weeks; docs/ODD.md (4.11, Observation) defines each.")
         s.table(pd.DataFrame({
             "outcome": overall["outcome"].astype(str),
             "runs": overall["count"],
@@ -244,9 +472,10 @@ class ReportBuilder:
             wide = []
             for key, part in table.groupby(self.params, sort=True, dropna=False):
                 key = key if isinstance(key, tuple) else (key,)
-                row = {p: _value(v) for p, v in zip(self.params, key, strict=True)}
+                row = {parameter_heading(p): _value(v)
+                       for p, v in zip(self.params, key, strict=True)}
                 row["runs"] = int(part["n"].iloc[0])
-                for outcome in ("thriving", "fading", "faded"):
+                for outcome in OUTCOME_ORDER:
                     r = part[part["outcome"].astype(str) == outcome].iloc[0]
                     row[f"P({outcome})"] = _interval_text(r["probability"], r["low"], r["high"])
                 wide.append(row)
@@ -281,30 +510,43 @@ class ReportBuilder:
                                title=f"How the networks developed over time, by {by}")
         s.figure("timeseries", f"Main time series by {by}: median and interquartile band.", fig)
 
-    def _curves(self) -> dict[str, pd.DataFrame]:
+    def _curves(self, every: bool = False) -> dict[str, pd.DataFrame]:
+        """P(thriving) curves of the numeric parameters, most important first (at most
+        :data:`MAX_PARAMETER_FIGURES` unless ``every``).
+        """
+        chosen = self.ranked_numeric if every else self.ranked_numeric[:MAX_PARAMETER_FIGURES]
         return {p: probability_curve(self.ok, p, self.thriving, self.confidence)
-                for p in self.numeric[:MAX_PARAMETER_FIGURES]}
+                for p in chosen}
 
     def by_parameter(self, s: Section) -> None:
-        """P(thriving) against each numeric varied parameter, with intervals."""
+        """P(thriving) against the most important numeric parameters, with intervals."""
         if not self.numeric:
             s.text("No numeric parameter was varied.")
             return
         s.text("Each point pools the runs at that value (or in that bin) over all other "
-               f"parameters; the band is the {self.confidence:.0%} Wilson interval.")
+               f"parameters; the band is the {self.confidence:.0%} Wilson interval. Parameters "
+               "are shown in the order of the sweep's sensitivity ranking (see 'Which "
+               "parameters matter').")
+        left_out = self.ranked_numeric[MAX_PARAMETER_FIGURES:]
+        if left_out:
+            s.text(f"Only the {MAX_PARAMETER_FIGURES} most influential are drawn; left out "
+                   "as less influential: " + ", ".join(left_out) + ".")
         for p, curve in self._curves().items():
             tp = tipping_point(curve, p, self.level)
             fig = probability_curve_figure(curve, p, THRIVING, tp, self.confidence)
-            s.figure(f"thriving_by_{p}", f"Probability of thriving against {p}.", fig)
+            s.figure(f"thriving_by_{p}", f"Probability of thriving against {_name(p)}.", fig)
 
     def two_parameters(self, s: Section) -> None:
-        """Heatmap of P(thriving) over the first two varied parameters."""
+        """Heatmap of P(thriving) over the two most important varied parameters."""
         if len(self.params) < 2:
             s.text("Fewer than two parameters were varied, so there is no heatmap.")
             return
-        x, y = (self.numeric + [p for p in self.params if p not in self.numeric])[:2]
+        x, y = self.ranked[:2]
         fig = heatmap(self.ok, x, y, self.thriving, THRIVING)
-        s.text(f"Share of runs thriving over {x} and {y} (runs per cell in brackets).")
+        others = self.ranked[2:]
+        s.text(f"Share of runs thriving over the two most influential parameters, {x} and "
+               f"{y} (runs per cell in brackets; each cell pools the other parameters"
+               + (f": {', '.join(others)}" if others else "") + ").")
         s.figure("heatmap", f"Probability of thriving over {x} and {y}.", fig)
 
     def sensitivity(self, s: Section) -> None:
@@ -327,43 +569,84 @@ class ReportBuilder:
                         title=f"Which parameters matter for {measure} ({name}, SALib)",
                         xlabel=f"{name} of {measure}")
                     s.figure(f"salib_{k}", f"SALib {name} of {measure}.", fig)
-        idx = first_order_indices(self.ok, self.params, self.thriving.astype(float))
-        s.text("First-order index of thriving: the share of the variation in whether a run "
-               "thrives explained by each parameter alone, estimated from the runs as they are "
-               "(correlation ratio with bias correction; 90% bootstrap interval).")
-        s.table(idx.assign(**{c: idx[c].round(3) for c in ("index", "low", "high")}))
-        s.figure("sensitivity", "First-order sensitivity of thriving.", sensitivity_figure(idx))
+        imp = self.importance
+        s.text("Indices of thriving estimated from the runs as they are. First-order: the "
+               "share of the variation in whether a run thrives explained by the parameter "
+               "alone (correlation ratio with bias correction; 90% bootstrap interval, kept "
+               "within 0 to 1). Total-order (on a replicated grid only): the share that "
+               "involves the parameter alone or together with others; a total-order index "
+               "well above the first-order one means the parameter acts through interactions, "
+               "which a first-order index alone misses. The ranking orders the figures, the "
+               "heatmap and the findings.")
+        table = pd.DataFrame({
+            "rank": range(1, len(imp) + 1),
+            "parameter": imp["parameter"],
+            "meaning (unit)": imp["parameter"].map(parameter_label),
+            "first-order (interval)": [
+                f"{number(max(0.0, f))} ({number(lo)} to {number(hi)})"
+                for f, lo, hi in zip(imp["first_order"], imp["low"], imp["high"], strict=True)],
+            "total-order": imp["total"].map(lambda v: number(v) if np.isfinite(v) else
+                                            "– (needs a replicated grid)")})
+        if imp["salib"].notna().any():
+            table["SALib (thriving)"] = imp["salib"].map(number)
+        s.table(table)
+        idx = imp.rename(columns={"first_order": "index"})[["parameter", "index", "low", "high"]]
+        s.figure("sensitivity", "First-order sensitivity of thriving, most influential first.",
+                 sensitivity_figure(idx))
 
     def tipping(self, s: Section) -> None:
-        """Where P(thriving) crosses the level along each parameter."""
+        """Where P(thriving) crosses the level along each numeric parameter."""
         if not self.numeric:
             s.text("No numeric parameter was varied.")
             return
         rows = []
-        for p, curve in self._curves().items():
+        for p, curve in self._curves(every=True).items():
             tp = tipping_point(curve, p, self.level)
-            rows.append({"parameter": p, "tipping point": number(tp.estimate),
-                         "interval": _span(tp.low, tp.high),
-                         "reading": tp.note})
+            low, high = curve["probability"].min(), curve["probability"].max()
+            if tp.estimate is None:
+                point = f"none: P(thriving) stays between {_pct(low)} and {_pct(high)}"
+            else:
+                point = number(tp.estimate)
+            rows.append({"parameter": p, "tipping point": point, "unit": _unit(p) or "–",
+                         "interval": _span(tp.low, tp.high), "reading": tp.note})
         s.text(f"Where the probability of thriving crosses {self.level:.0%}, interpolated "
-               "between points; the interval inverts the pointwise interval band.")
+               "between points; the interval inverts the pointwise interval band. Every "
+               "numeric parameter is listed, most influential first.")
         s.table(pd.DataFrame(rows))
 
     def discovery(self, s: Section) -> None:
-        """Rules for thriving and for fading from a shallow decision tree."""
+        """PRIM boxes with their peeling trajectories, and rules from a shallow tree."""
         if not self.params:
             s.text("No parameter was varied, so there is nothing to discover.")
             return
-        found = [discover(self.ok, self.params, self.thriving, "thriving"),
+        s.text("Boxes of parameter space where an outcome concentrates. Coverage: share of "
+               "all runs with the outcome that fall inside the box; density: share of the "
+               "runs inside the box that have the outcome.")
+        targets = [(THRIVING, self.thriving), ("fading or faded", self.fading)]
+        rows = []
+        for k, (name, hit) in enumerate(targets):
+            found = prim_box(self.ok, self.params, hit, name)
+            if found is None:
+                s.text(f"PRIM for {name}: nothing to peel ({_pct(float(hit.mean()))} of runs "
+                       "have it).")
+                continue
+            rows.append({"outcome": name, "box": _box_text(found.conditions) or "everything",
+                         "coverage": _pct(found.coverage), "density": _pct(found.density),
+                         "base rate": _pct(found.base_rate),
+                         "peeling steps": len(found.trajectory) - 1})
+            s.figure(f"prim_{k}", f"PRIM peeling trajectory for {name}: each dot a box, the "
+                     "chosen one circled.", trajectory_figure(found))
+        if rows:
+            s.text("PRIM (Friedman & Fisher 1999, EMA Workbench): the box is chosen on the "
+                   "peeling trajectory as the densest that still covers at least half of the "
+                   "runs with the outcome.")
+            s.table(pd.DataFrame(rows))
+        found = [discover(self.ok, self.params, self.thriving, THRIVING),
                  discover(self.ok, self.params, self.fading, "fading or faded")]
-        s.text("Boxes of parameter space where an outcome concentrates, from a shallow "
-               "decision tree. Coverage: share of all such runs inside the box; density: "
-               "share of the runs inside the box that have the outcome.")
-        for d in found:
-            s.text(f"Base rate of {d.outcome}: {_pct(d.base_rate)} of runs.")
+        s.text("Rules from a shallow decision tree, for comparison:")
         table = rules_table(found)
         if table.empty:
-            s.text("No box concentrates an outcome beyond its base rate.")
+            s.text("No leaf of the tree concentrates an outcome beyond its base rate.")
         else:
             s.table(table.assign(coverage=table["coverage"].map(_pct),
                                  density=table["density"].map(_pct),
@@ -385,28 +668,45 @@ class ReportBuilder:
         return int(self.sweep.spec.get("steps", DEFAULT_STEPS))
 
     def evaluation(self, s: Section) -> None:
-        """The S33/S34 table from rebuilt runs, or from the final reporters."""
-        sample = self.ok.iloc[np.linspace(0, len(self.ok) - 1,
-                                          min(self.reruns, len(self.ok))).astype(int)] \
-            if self.reruns else self.ok.iloc[0:0]
-        evals = []
-        for _, row in sample.drop_duplicates("run_id").iterrows():
-            model = self._rebuild(row)
-            if model is None:
-                break
-            model.run_for(self._steps())
-            evals.append(model.evaluation())
-        if evals:
-            s.text(f"Answers to the evaluation questions of S33 and S34, over {len(evals)} "
-                   "runs rebuilt from their seeds (spread across the sweep). Yes/no answers "
-                   f"show the share of runs with a {self.confidence:.0%} interval; numbers "
-                   "show the mean and the middle half.")
-            table = evaluation_table(evals, self.confidence)
+        """The S33/S34 table by outcome: runs rebuilt per outcome class, never pooled."""
+        groups = [o for o in OUTCOME_ORDER if (self.ok["outcome"] == o).any()]
+        columns: dict[str, pd.DataFrame] = {}
+        rebuilt = True
+        for outcome in groups:
+            part = self.ok[self.ok["outcome"] == outcome]
+            pick = part.iloc[np.linspace(0, len(part) - 1, min(self.reruns, len(part)))
+                             .astype(int)].drop_duplicates("run_id") if self.reruns else part[:0]
+            evals = []
+            for _, row in pick.iterrows():
+                model = self._rebuild(row)
+                if model is None:
+                    rebuilt = False
+                    break
+                model.run_for(self._steps())
+                evals.append(model.evaluation())
+            if evals and rebuilt:
+                table = evaluation_table(evals, self.confidence)
+                label = f"{outcome} ({plural(len(evals), 'run')} rebuilt of {len(part)})"
+            else:
+                rebuilt = False
+                table = evaluation_from_runs(part, self.confidence)
+                label = f"{outcome} ({plural(len(part), 'run')})"
+            table = table[~table["section"].isin(["Outcome"])]
+            columns[label] = table.set_index(["section", "item"])["value"]
+        if not columns:
+            return
+        if rebuilt:
+            s.text("Answers to the evaluation questions of S33 and S34, separately for each "
+                   f"outcome (never pooled across unlike runs): up to {self.reruns} runs per "
+                   "outcome rebuilt from their seeds, spread across the sweep. Yes/no answers "
+                   f"show the share of runs with a {self.confidence:.0%} interval; numbers show "
+                   "the mean and the middle half.")
         else:
             s.text("Answers to the evaluation questions of S33 and S34 from the runs' final "
-                   "values (benefit by role needs runs rebuilt from the manifest; none were).")
-            table = evaluation_from_runs(self.ok, self.confidence)
-        s.table(table[["section", "item", "value"]])
+                   "values, separately for each outcome (benefit by role needs runs rebuilt "
+                   "from the manifest; none were).")
+        wide = pd.concat(columns, axis=1).reset_index()
+        s.table(wide.fillna("–"))
 
     def networks(self, s: Section) -> None:
         """The trust network at three weeks of a representative run, and a network map."""

@@ -118,12 +118,17 @@ def load_sweep(directory: str | Path) -> Sweep:
             the runs table lacks the ``run_id`` or ``outcome`` column.
     """
     d = Path(directory)
-    if not d.is_dir():
+    if not d.exists():
         raise SweepError(f"sweep directory '{d}' does not exist")
+    if not d.is_dir():
+        hint = (" (it looks like a spec: run 'verkosto sweep " f"{d} --out DIR' first, then "
+                "report on DIR)" if d.suffix == ".toml" else "")
+        raise SweepError(f"'{d}' exists but is not a sweep directory: it is a file{hint}; "
+                         "give the --out directory of 'verkosto sweep'")
     runs_path = d / RUNS_DIR
     if not runs_path.exists():
-        raise SweepError(f"'{d}' has no '{RUNS_DIR}/' table: expected the output directory of "
-                         "'verkosto sweep'")
+        raise SweepError(f"'{d}' exists but is not a sweep directory: it has no '{RUNS_DIR}/' "
+                         "table (give the --out directory of 'verkosto sweep')")
     runs = _read_parquet(runs_path)
     missing = [c for c in (RUN_ID, "outcome") if c not in runs.columns]
     if missing:

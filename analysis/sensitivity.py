@@ -96,6 +96,56 @@ def first_order_indices(frame: pd.DataFrame, parameters: Sequence[str],
     return out.sort_values("index", ascending=False, na_position="last").reset_index(drop=True)
 
 
+def total_order_indices(frame: pd.DataFrame, parameters: Sequence[str],
+                        response: np.ndarray | pd.Series) -> pd.DataFrame | None:
+    """Total-order indices estimated from a replicated grid, or None for other designs.
+
+    The total-order index of X is the share of the response's variance that
+    involves X, alone or with others: ``E[Var(Y | X_~i)] / Var(Y)`` (Homma &
+    Saltelli 1996). On a grid with replications it is estimated by grouping the
+    runs by every other varied parameter: the pooled variance within those
+    groups, less the pooled variance within full cells (replication noise,
+    which no parameter explains), over the total variance. A parameter whose
+    total-order index clearly exceeds its first-order index acts through
+    interactions.
+
+    Returns:
+        Columns ``parameter`` and ``total``, or None when the runs are not a
+        replicated grid (some parameter has more than ``MAX_DISTINCT`` values,
+        or the cells hold one run each).
+    """
+    y = np.asarray(response, dtype=float)
+    params = list(parameters)
+    if not params or y.size < 2 or y.var() == 0:
+        return None
+    if any(frame[p].nunique() > MAX_DISTINCT for p in params):
+        return None
+    keys = frame[params].astype(str).reset_index(drop=True)
+    cells = keys.groupby(params, sort=False).ngroup().to_numpy()
+    if np.bincount(cells).max() < 2:
+        return None
+    total = y.var(ddof=1)
+    noise = _pooled(cells, y)
+    rows = []
+    for p in params:
+        others = [q for q in params if q != p]
+        groups = (keys.groupby(others, sort=False).ngroup().to_numpy() if others
+                  else np.zeros(y.size, dtype=int))
+        st = (_pooled(groups, y) - noise) / total
+        rows.append({"parameter": p, "total": float(np.clip(st, 0.0, 1.0))})
+    return pd.DataFrame(rows)
+
+
+def _pooled(groups: np.ndarray, y: np.ndarray) -> float:
+    """Pooled within-group variance (sum of squares over its degrees of freedom)."""
+    k = int(groups.max()) + 1
+    counts = np.bincount(groups, minlength=k)
+    means = np.bincount(groups, weights=y, minlength=k) / np.maximum(counts, 1)
+    ss = float(((y - means[groups]) ** 2).sum())
+    dof = y.size - int((counts > 0).sum())
+    return ss / dof if dof > 0 else 0.0
+
+
 def _resample(g: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
     pick = rng.integers(0, y.size, y.size)
     return pd.factorize(g[pick])[0], y[pick]

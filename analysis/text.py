@@ -21,3 +21,9 @@ def number(x: float) -> str:
         return "0"
     digits = max(0, SIGNIFICANT - 1 - math.floor(math.log10(abs(x))))
     return f"{x:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{x:.0f}"
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """``1 run``, ``2 runs``: a count with its noun in the right number."""
+    word = noun if count == 1 else (plural_form or f"{noun}s")
+    return f"{count:,} {word}"

@@ -48,9 +48,15 @@ INDICES_PARQUET = "indices.parquet"
 FIGURE = "indices.png"
 #: Columns of the indices table.
 INDEX_COLUMNS = ("measure", "parameter", "index", "value", "conf", "ci_low", "ci_high",
-                 "conf_level", "rank", "above_noise")
+                 "clipped", "conf_level", "rank", "above_noise")
 #: Most parameters a figure shows (the highest ranked); the dummy is always shown.
 MAX_SHOWN = 25
+#: Range each index can take; SALib's symmetric intervals (value ± conf) are clipped to it.
+INDEX_RANGE = {"mu": (-np.inf, np.inf), "mu_star": (0.0, np.inf), "sigma": (0.0, np.inf),
+               "S1": (0.0, 1.0), "ST": (0.0, 1.0)}
+#: What the table and the figure say about clipped intervals.
+CLIP_NOTE = ("intervals are SALib's value ± conf clipped to the range the index can take "
+             "(0 or more for mu* and sigma, 0 to 1 for S1 and ST); 'clipped' marks those cut")
 
 
 class AnalysisError(RuntimeError):
@@ -162,48 +168,84 @@ def _indices(method: SampleMethod, problem: dict[str, Any], design: np.ndarray, 
         for index, conf_key in indices.items():
             value = float(result[index][i])
             conf = float(result[conf_key][i]) if conf_key else float("nan")
+            low, high = INDEX_RANGE[index]
+            raw_low, raw_high = value - conf, value + conf
+            ci_low, ci_high = float(np.clip(raw_low, low, high)), float(np.clip(raw_high, low, high))
+            clipped = bool(np.isfinite(conf) and (ci_low != raw_low or ci_high != raw_high))
             rows.append({"measure": measure, "parameter": name, "index": index,
-                         "value": value, "conf": conf, "ci_low": value - conf,
-                         "ci_high": value + conf, "conf_level": CONF_LEVEL})
+                         "value": value, "conf": conf, "ci_low": ci_low, "ci_high": ci_high,
+                         "clipped": clipped, "conf_level": CONF_LEVEL})
     return pd.DataFrame(rows)
 
 
-def plot_indices(indices: pd.DataFrame, method: SampleMethod, path: Path) -> None:
-    """Bar chart of each measure's indices with their confidence intervals."""
-    import matplotlib
+def ranking(indices: pd.DataFrame) -> pd.DataFrame:
+    """The parameters of each measure ranked by the method's main index (mu* or ST).
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Returns:
+        Columns ``measure``, ``rank``, ``parameter``, ``index``, ``value``,
+        ``ci_low``, ``ci_high``, most important first within each measure.
+    """
+    main = indices[indices["index"].isin(set(MAIN_INDEX.values()))]
+    return (main.sort_values(["measure", "rank", "parameter"], kind="stable")
+            [["measure", "rank", "parameter", "index", "value", "ci_low", "ci_high"]]
+            .reset_index(drop=True))
+
+
+def ranking_text(indices: pd.DataFrame) -> str:
+    """The ranking as lines for the terminal."""
+    lines = []
+    for measure, part in ranking(indices).groupby("measure", sort=False):
+        name = part["index"].iloc[0]
+        lines.append(f"{measure}: parameters by {name} "
+                     f"({round(100 * CONF_LEVEL)}% interval), most important first")
+        for row in part.itertuples(index=False):
+            lines.append(f"  {int(row.rank):>2}. {row.parameter:<32} {row.value:8.3g} "
+                         f"({row.ci_low:.3g} to {row.ci_high:.3g})")
+    return "\n".join(lines)
+
+
+def plot_indices(indices: pd.DataFrame, method: SampleMethod, path: Path) -> None:
+    """Bar chart of each measure's indices, ranked, with their (clipped) confidence intervals."""
+    from matplotlib.figure import Figure
 
     shown = ["mu_star"] if method is SampleMethod.MORRIS else ["S1", "ST"]
     labels = {"mu_star": "μ* (mean |elementary effect|)", "S1": "first order S1",
               "ST": "total order ST"}
+    main = MAIN_INDEX[method]
     measures = list(dict.fromkeys(indices["measure"]))
     indices = _top_parameters(indices, MAIN_INDEX[method], MAX_SHOWN)
     n_params = indices["parameter"].nunique()
-    fig, axes = plt.subplots(1, len(measures), figsize=(4.5 * len(measures), 1.2 + 0.45 * n_params),
-                             squeeze=False)  # each measure in its own order
+    fig = Figure(figsize=(4.8 * len(measures), 1.6 + 0.45 * n_params), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(measures)))
     width = 0.8 / len(shown)
-    for ax, measure in zip(axes[0], measures, strict=True):
+    for ax, measure in zip(axes, measures, strict=True):
         part = indices[indices["measure"] == measure]
-        main = part[part["index"] == MAIN_INDEX[method]]
-        params = list(main.sort_values("value", ascending=False)["parameter"])
+        order = part[part["index"] == main].sort_values("value", ascending=False)
+        params = list(order["parameter"])
         ypos = np.arange(len(params))
         for k, index in enumerate(shown):
             rows = part[part["index"] == index].set_index("parameter").loc[params]
-            ax.barh(ypos + (k - (len(shown) - 1) / 2) * width, rows["value"], height=width,
-                    xerr=rows["conf"], capsize=3, label=labels[index])
-        ax.set_yticks(ypos, params)
+            value = rows["value"].to_numpy(dtype=float)
+            err = np.vstack([np.clip(value - rows["ci_low"].to_numpy(dtype=float), 0, None),
+                             np.clip(rows["ci_high"].to_numpy(dtype=float) - value, 0, None)])
+            ax.barh(ypos + (k - (len(shown) - 1) / 2) * width, value, height=width,
+                    xerr=np.nan_to_num(err), capsize=3, label=labels[index])
+        ax.set_yticks(ypos, [f"{int(r)}. {p}" for r, p in zip(order["rank"], params,
+                                                                 strict=True)])
         ax.invert_yaxis()
         ax.axvline(0, color="black", linewidth=0.6)
-        ax.set_title(measure)
-        ax.legend(loc="best", fontsize="small")
+        ax.set_xlim(left=0)
+        if method is SampleMethod.SOBOL:
+            ax.set_xlim(0, 1)
+        ax.set_title(f"{measure}: ranked by {labels[main].split(' (')[0]}", fontsize="medium")
+        ax.set_xlabel("index (whiskers: interval)")
+        ax.grid(axis="x", alpha=0.3)
+        ax.legend(loc="lower right", fontsize="small")
     level = round(100 * CONF_LEVEL)
     fig.suptitle(f"{method.value.capitalize()} sensitivity indices ({level}% bootstrap "
-                 f"intervals){_shown_note(indices)}")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+                 "intervals, clipped to the index's range)"
+                 f"{_shown_note(indices)}")
+    fig.savefig(path, dpi=120, bbox_inches="tight")
 
 
 def _top_parameters(indices: pd.DataFrame, index: str, most: int) -> pd.DataFrame:

@@ -7,7 +7,10 @@ from SALib), the number of ``replications`` of every point, a master ``seed``,
 the number of ``steps`` and the recording interval ``record_every`` of the time
 series. ``experiments/specs/example.toml`` documents every key.
 
-Runs are enumerated as ``run_id = point * replications + replication`` and the
+Runs are enumerated replication by replication, ``run_id = replication *
+n_points + position`` where ``position`` is the point's place in
+:attr:`SweepSpec.coverage_order` (a grid coarse to fine), so a partial sweep
+covers the design evenly and more replications only add run ids; the
 seed of run ``k`` is child ``k`` of ``numpy.random.SeedSequence(seed)`` (the
 same as ``SeedSequence(seed).spawn(n)[k]``), so
 ``NetworkModel(rng=run.seed, params=base.replace(**run.overrides))`` reproduces
@@ -20,15 +23,17 @@ status 2 before anything is run or written.
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import dataclasses
 import difflib
 import enum
+import functools
 import hashlib
-import itertools
 import json
 import math
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -37,6 +42,7 @@ from typing import Any
 import numpy as np
 
 import scenarios
+from experiments.jsonable import jsonable
 from model import DEFAULT_STEPS, Outcome, Params
 from model.params import PARAMETERS, ParameterError, coerce, uncertain_parameters
 
@@ -59,6 +65,8 @@ RANGES = ("declared", "plausible")
 DUMMY = "dummy"
 #: Keys that describe a spec but do not change its results (left out of its hash).
 DESCRIPTIVE_KEYS = ("title", "description", "claims")
+#: How run ids map to points and replications (part of the spec hash; see SweepSpec.run).
+RUN_ORDER = "replication-major, coarse-to-fine grid"
 #: Prefix of the measure that counts an outcome class (``p_thriving``).
 OUTCOME_SHARE_PREFIX = "p_"
 
@@ -111,7 +119,7 @@ class Run:
     """One simulation of a sweep.
 
     Attributes:
-        run_id: Index of the run, ``point * replications + replication``.
+        run_id: Index of the run (see :meth:`SweepSpec.run`).
         point: Index of the parameter point.
         replication: Replication of the point, from 0.
         seed: Integer seed for ``NetworkModel(rng=seed)``.
@@ -181,26 +189,75 @@ class SweepSpec:
 
     def points(self) -> list[dict[str, Any]]:
         """The parameter points: one dict of varied parameters per point."""
+        return [self.point(p) for p in range(self.n_points)]
+
+    @functools.cached_property
+    def _design(self) -> np.ndarray | None:
+        return self.design_matrix() if self.sample is not None and not self.grid else None
+
+    @property
+    def n_points(self) -> int:
+        """Points of the design (grid cells or sample rows; 1 when nothing varies)."""
+        if self.grid:
+            return math.prod(len(v) for v in self.grid.values())
+        if self._design is not None:
+            return len(self._design)
+        return 1
+
+    @property
+    def n_runs(self) -> int:
+        """Runs of the sweep: points times replications."""
+        return self.n_points * self.replications
+
+    def point(self, index: int) -> dict[str, Any]:
+        """The varied parameters of one point (grid cells in ``itertools.product`` order)."""
         if self.grid:
             names = list(self.grid)
-            return [dict(zip(names, combo, strict=True))
-                    for combo in itertools.product(*self.grid.values())]
-        if self.sample is not None:
+            sizes = [len(v) for v in self.grid.values()]
+            levels = np.unravel_index(index, sizes)
+            return {n: self.grid[n][int(k)] for n, k in zip(names, levels, strict=True)}
+        if self._design is not None:
             names = self.sample.names
             # A dummy column, if any, is last and is read by no run.
-            return [{name: _as_declared(name, x)
-                     for name, x in zip(names, row[:len(names)], strict=True)}
-                    for row in self.design_matrix()]
-        return [{}]
+            return {name: _as_declared(name, x)
+                    for name, x in zip(names, self._design[index][:len(names)], strict=True)}
+        return {}
 
-    def runs(self) -> list[Run]:
-        """Every run of the sweep, in run-id order."""
-        out = []
-        for p, overrides in enumerate(self.points()):
-            for r in range(self.replications):
-                k = p * self.replications + r
-                out.append(Run(k, p, r, run_seed(self.seed, k), overrides))
-        return out
+    @functools.cached_property
+    def coverage_order(self) -> np.ndarray:
+        """Points in the order their runs are numbered within a replication.
+
+        A grid is run coarse to fine: first its corners, then the points whose
+        levels are the midpoints of what is covered, and so on (each parameter's
+        levels in :func:`_coverage_levels` order), so that a sweep cut short has
+        covered the whole grid coarsely rather than a corner of it finely. A
+        sample is already spread over its bounds in draw order.
+        """
+        if not self.grid:
+            return np.arange(self.n_points, dtype=np.int64)
+        sizes = [len(v) for v in self.grid.values()]
+        ranks = [np.argsort(_coverage_levels(n)) for n in sizes]
+        levels = np.unravel_index(np.arange(self.n_points), sizes)
+        per_dim = np.stack([rank[lv] for rank, lv in zip(ranks, levels, strict=True)])
+        stage, total = per_dim.max(axis=0), per_dim.sum(axis=0)
+        return np.lexsort((np.arange(self.n_points), total, stage)).astype(np.int64)
+
+    def run(self, run_id: int) -> Run:
+        """One run by its id.
+
+        Runs are numbered replication by replication: run ``k`` is replication
+        ``k // n_points`` of the point at position ``k % n_points`` of
+        :attr:`coverage_order`. So every point gets its first run before any gets
+        a second, and adding replications to a finished sweep only adds run ids.
+        """
+        replication, position = divmod(int(run_id), self.n_points)
+        point = int(self.coverage_order[position])
+        return Run(int(run_id), point, replication, run_seed(self.seed, int(run_id)),
+                   self.point(point))
+
+    def runs(self, start: int = 0) -> Iterator[Run]:
+        """Every run of the sweep from ``start`` on, in run-id order, made one at a time."""
+        return (self.run(k) for k in range(start, self.n_runs))
 
     def params_for(self, run: Run) -> Params:
         """The full parameters of one run."""
@@ -216,7 +273,7 @@ class SweepSpec:
                       "levels": self.sample.levels}
             if self.sample.dummy:  # only when set, so older specs keep their hash
                 sample["dummy"] = True
-        return _jsonable({
+        return jsonable({
             "base": self.base, "base_params": self.base_params.flat(), "seed": self.seed,
             "replications": self.replications, "steps": self.steps,
             "record_every": self.record_every, "timeseries": self.timeseries,
@@ -225,8 +282,15 @@ class SweepSpec:
         })
 
     def spec_hash(self) -> str:
-        """SHA-256 of :meth:`canonical`: two specs with the same hash give the same tables."""
-        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
+        """SHA-256 of :meth:`canonical` without ``replications``: the design's identity.
+
+        Two specs with the same hash give the same runs for the run ids they share;
+        one with more replications only adds runs, so a finished sweep can be
+        extended in place.
+        """
+        design = {k: v for k, v in self.canonical().items() if k != "replications"}
+        design["run_order"] = RUN_ORDER
+        text = json.dumps(design, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
     def describe(self) -> dict[str, Any]:
@@ -246,6 +310,28 @@ class SweepSpec:
         sample = dataclasses.replace(self.sample, method=method)
         _check_sample_size(self.source, sample)
         return dataclasses.replace(self, sample=sample)
+
+
+def _coverage_levels(n: int) -> list[int]:
+    """Levels 0..n-1 in coarse-to-fine order: both ends, then midpoints of the widest gaps.
+
+    Example:
+        >>> _coverage_levels(5)
+        [0, 4, 2, 1, 3]
+    """
+    if n <= 2:
+        return list(range(n))
+    order, seen = [0, n - 1], {0, n - 1}
+    gaps = collections.deque([(0, n - 1)])
+    while gaps:
+        a, b = gaps.popleft()
+        m = (a + b) // 2
+        if m in seen:
+            continue
+        order.append(m)
+        seen.add(m)
+        gaps.extend([(a, m), (m, b)])
+    return order
 
 
 def run_seed(master_seed: int, run_id: int) -> int:
@@ -286,18 +372,6 @@ def _as_declared(name: str, x: float) -> Any:
     return float(min(max(float(x), info.low), info.high))
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 # ---------------------------------------------------------------------- loading
 def example_text() -> str:
     """The commented example spec shipped as ``experiments/specs/example.toml``."""
@@ -326,8 +400,16 @@ def resolve_spec_path(name_or_path: str | Path) -> Path:
     raise SpecError(f"{name_or_path}: no such spec file (shipped specs: {names})")
 
 
-def load_spec(name_or_path: str | Path) -> SweepSpec:
+def load_spec(name_or_path: str | Path, *, replications: int | None = None,
+              sets: Mapping[str, Any] | None = None) -> SweepSpec:
     """Read and validate a spec file (or a shipped spec by name).
+
+    Args:
+        name_or_path: A spec file, or the name of a shipped spec.
+        replications: Replace the spec's ``replications`` (scale a shipped spec up or
+            down without copying it).
+        sets: Add to (or replace in) the spec's ``[set]`` table; a parameter the spec
+            varies cannot be fixed this way.
 
     Raises:
         SpecError: The file is missing, is not valid TOML, or has a bad key or value.
@@ -337,16 +419,21 @@ def load_spec(name_or_path: str | Path) -> SweepSpec:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(f"{path}: cannot read the spec: {error}") from None
-    return parse_spec(text, source=str(path), base_dir=path.parent)
+    return parse_spec(text, source=str(path), base_dir=path.parent,
+                      replications=replications, sets=sets)
 
 
-def parse_spec(text: str, source: str = "<text>", base_dir: Path | None = None) -> SweepSpec:
+def parse_spec(text: str, source: str = "<text>", base_dir: Path | None = None, *,
+               replications: int | None = None,
+               sets: Mapping[str, Any] | None = None) -> SweepSpec:
     """Validate a spec given as TOML text.
 
     Args:
         text: The TOML text.
         source: Name used in error messages (usually the file path).
         base_dir: Directory a relative ``base`` path is resolved against.
+        replications: Replace the spec's ``replications``.
+        sets: Add to (or replace in) the spec's ``[set]`` table.
 
     Raises:
         SpecError: Malformed TOML, an unknown key, or a bad value.
@@ -355,6 +442,11 @@ def parse_spec(text: str, source: str = "<text>", base_dir: Path | None = None) 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SpecError(f"{source}: not valid TOML: {error}") from None
+    if replications is not None:
+        data["replications"] = replications
+    if sets:
+        table = data.get("set", {})
+        data["set"] = {**table, **sets} if isinstance(table, Mapping) else table
     return spec_from_dict(data, source=source, base_dir=base_dir)
 
 
@@ -365,40 +457,55 @@ def spec_from_dict(data: Mapping[str, Any], source: str = "<dict>",
     Raises:
         SpecError: An unknown key or a bad value; the message names both.
     """
-    _check_keys(source, "", data, TOP_KEYS)
-    base = _get(source, data, "base", str, DEFAULT_BASE)
-    seed = _get_int(source, data, "seed", None, low=0)
-    replications = _get_int(source, data, "replications", 1, low=1)
-    steps = _get_int(source, data, "steps", DEFAULT_STEPS, low=1)
-    timeseries = _get(source, data, "timeseries", bool, True)
-    title = _get(source, data, "title", str, "")
-    description = _get(source, data, "description", str, "")
-    claims = tuple(_get_str_list(source, data, "claims", []))
+    problems = _Problems(source)
+    with problems.check():
+        _check_keys(source, "", data, TOP_KEYS)
+    base = problems.get(lambda: _get(source, data, "base", str, DEFAULT_BASE), DEFAULT_BASE)
+    seed = problems.get(lambda: _get_int(source, data, "seed", None, low=0), 0)
+    replications = problems.get(lambda: _get_int(source, data, "replications", 1, low=1), 1)
+    steps = problems.get(lambda: _get_int(source, data, "steps", DEFAULT_STEPS, low=1),
+                         DEFAULT_STEPS)
+    timeseries = problems.get(lambda: _get(source, data, "timeseries", bool, True), True)
+    title = problems.get(lambda: _get(source, data, "title", str, ""), "")
+    description = problems.get(lambda: _get(source, data, "description", str, ""), "")
+    claims = tuple(problems.get(lambda: _get_str_list(source, data, "claims", []), []))
     for claim in claims:
         match = scenarios.CLAIM_PATTERN.fullmatch(claim)
         if match is None or not 1 <= int(match.group(1)) <= scenarios.CLAIM_COUNT:
-            raise SpecError(f"{source}: claims: {claim!r} is not a claim id (S1 to "
-                            f"S{scenarios.CLAIM_COUNT}, e.g. \"S25\" or \"S14a\")")
+            problems.add(f"{source}: claims: {claim!r} is not a claim id (S1 to "
+                         f"S{scenarios.CLAIM_COUNT}, e.g. \"S25\" or \"S14a\")")
 
-    base_params = _load_base(source, base, base_dir)
-    fixed = _table(source, data, "set")
-    fixed = {k: _coerce(source, f"set.{k}", k, v) for k, v in fixed.items()}
+    base_params = problems.get(lambda: _load_base(source, base, base_dir), None)
+    if base_params is None:
+        base_params = Params()
+    raw_fixed = problems.get(lambda: _table(source, data, "set"), {})
+    fixed = {}
+    for k, v in raw_fixed.items():
+        with problems.check():
+            fixed[k] = _coerce(source, f"set.{k}", k, v)
     # The recording interval is the model's own parameter; the spec key wins over [set].
     default_every = fixed.get("record_every", base_params.record_every)
-    record_every = _get_int(source, data, "record_every", default_every, low=1)
-    fixed["record_every"] = _coerce(source, "record_every", "record_every", record_every)
+    record_every = problems.get(
+        lambda: _get_int(source, data, "record_every", default_every, low=1), default_every)
+    with problems.check():
+        fixed["record_every"] = _coerce(source, "record_every", "record_every", record_every)
     try:
         base_params = base_params.replace(**fixed)
     except ParameterError as error:
-        raise SpecError(f"{source}: [set]: {error}") from None
+        problems.add(f"{source}: [set]: {error}")
 
-    grid = _parse_grid(source, _table(source, data, "grid"), fixed)
-    sample = _parse_sample(source, data.get("sample"), fixed)
+    grid = problems.get(lambda: _parse_grid(source, _table(source, data, "grid"), fixed,
+                                            problems), {})
+    sample = problems.get(lambda: _parse_sample(source, data.get("sample"), fixed), None)
     if grid and sample is not None:
-        raise SpecError(f"{source}: give either [grid] or [sample], not both")
-    outcomes = tuple(_get_str_list(source, data, "outcomes", list(DEFAULT_OUTCOMES)))
+        problems.add(f"{source}: give either [grid] or [sample], not both")
+    outcomes = tuple(problems.get(
+        lambda: _get_str_list(source, data, "outcomes", list(DEFAULT_OUTCOMES)),
+        list(DEFAULT_OUTCOMES)))
     for name in outcomes:
-        _check_outcome(source, name)
+        with problems.check():
+            _check_outcome(source, name)
+    problems.raise_any()
 
     spec = SweepSpec(base=base, base_params=base_params, seed=seed, replications=replications,
                      steps=steps, record_every=record_every, timeseries=timeseries,
@@ -420,13 +527,55 @@ def _load_base(source: str, base: str, base_dir: Path | None) -> Params:
 
 
 def _check_keys(source: str, where: str, data: Mapping[str, Any], allowed: Sequence[str]) -> None:
+    found = []
     for key in data:
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            place = f"[{where}] " if where else ""
-            raise SpecError(f"{source}: unknown key {place}'{key}'{hint} "
-                            f"(allowed: {', '.join(allowed)})")
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            found.append(f"'{key}'{hint}")
+    if found:
+        place = f"[{where}] " if where else ""
+        word = "key" if len(found) == 1 else "keys"
+        raise SpecError(f"{source}: unknown {word} {place}{', '.join(found)} "
+                        f"(allowed: {', '.join(allowed)})")
+
+
+class _Problems:
+    """Collects every mistake of a spec, so that one message names them all."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.messages: list[str] = []
+
+    def add(self, message: str) -> None:
+        """Record one mistake (its ``source:`` prefix is dropped; the message adds it once)."""
+        text = message.removeprefix(f"{self.source}: ")
+        if text not in self.messages:
+            self.messages.append(text)
+
+    @contextlib.contextmanager
+    def check(self) -> Iterator[None]:
+        """Record a :class:`SpecError` raised inside the block instead of stopping."""
+        try:
+            yield
+        except SpecError as error:
+            self.add(str(error))
+
+    def get(self, read: Callable[[], Any], fallback: Any) -> Any:
+        """``read()``, or ``fallback`` after recording the mistake it raised."""
+        try:
+            return read()
+        except SpecError as error:
+            self.add(str(error))
+            return fallback
+
+    def raise_any(self) -> None:
+        """Raise one :class:`SpecError` naming every mistake recorded, if any."""
+        if len(self.messages) == 1:
+            raise SpecError(f"{self.source}: {self.messages[0]}")
+        if self.messages:
+            listed = "; ".join(f"({k}) {m}" for k, m in enumerate(self.messages, start=1))
+            raise SpecError(f"{self.source}: {len(self.messages)} mistakes: {listed}")
 
 
 def _get(source: str, data: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
@@ -460,11 +609,22 @@ def _table(source: str, data: Mapping[str, Any], key: str) -> dict[str, Any]:
     return dict(value)
 
 
+def percent_hint(key: str, value: Any) -> str:
+    """'; did you mean 0.8?' when a share or probability seems given as a percentage."""
+    info = PARAMETERS.get(key)
+    if (info is None or isinstance(value, bool) or not isinstance(value, int | float)
+            or info.low != 0.0 or info.high is None or info.high > 1.0):
+        return ""
+    if 1.0 < value <= 100.0:
+        return f"; did you mean {value / 100:g}? (a fraction, not a percentage)"
+    return ""
+
+
 def _coerce(source: str, where: str, key: str, value: Any) -> Any:
     try:
         return coerce(key, value)
     except ParameterError as error:
-        raise SpecError(f"{source}: {where}: {error}") from None
+        raise SpecError(f"{source}: {where}: {error}{percent_hint(key, value)}") from None
 
 
 def _check_variable(source: str, where: str, key: str, fixed: Mapping[str, Any],
@@ -482,19 +642,29 @@ def _check_variable(source: str, where: str, key: str, fixed: Mapping[str, Any],
                         "over bounds; vary it in a [grid] instead")
 
 
-def _parse_grid(source: str, table: Mapping[str, Any], fixed: Mapping[str, Any]) -> dict:
+def _parse_grid(source: str, table: Mapping[str, Any], fixed: Mapping[str, Any],
+                problems: _Problems | None = None) -> dict:
     grid: dict[str, list[Any]] = {}
     for key, values in table.items():
-        where = f"grid.{key}"
-        _check_variable(source, where, key, fixed, numeric=False)
-        if not isinstance(values, list) or not values:
-            raise SpecError(f"{source}: {where} = {values!r}: expected a non-empty list of "
-                            "values")
-        coerced = [_coerce(source, where, key, v) for v in values]
-        if len(set(coerced)) != len(coerced):
-            raise SpecError(f"{source}: {where} = {values!r}: values repeat")
-        grid[key] = [_jsonable(v) for v in coerced]
+        try:
+            grid[key] = _grid_values(source, key, values, fixed)
+        except SpecError as error:
+            if problems is None:
+                raise
+            problems.add(str(error))
     return grid
+
+
+def _grid_values(source: str, key: str, values: Any, fixed: Mapping[str, Any]) -> list[Any]:
+    where = f"grid.{key}"
+    _check_variable(source, where, key, fixed, numeric=False)
+    if not isinstance(values, list) or not values:
+        raise SpecError(f"{source}: {where} = {values!r}: expected a non-empty list of "
+                        "values")
+    coerced = [_coerce(source, where, key, v) for v in values]
+    if len(set(coerced)) != len(coerced):
+        raise SpecError(f"{source}: {where} = {values!r}: values repeat")
+    return [jsonable(v) for v in coerced]
 
 
 def _parse_sample(source: str, table: Any, fixed: Mapping[str, Any]) -> SampleSpec | None:
@@ -584,7 +754,8 @@ def _check_outcome(source: str, name: str) -> None:
 
 def _check_points(spec: SweepSpec) -> None:
     """Every point must make valid parameters together (cross-parameter rules)."""
-    for p, overrides in enumerate(spec.points()):
+    for p in range(spec.n_points):
+        overrides = spec.point(p)
         try:
             spec.base_params.replace(**overrides)
         except ParameterError as error:

@@ -45,7 +45,7 @@ PART_PREFIX = "part-"
 TEMP_PREFIX = ".part-"
 TEMP_SUFFIX = ".tmp"
 #: Version of the directory layout, stored in the manifest.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: Packages whose versions the manifest records.
 VERSIONED_PACKAGES = ("verkosto", "mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib",
                      "distributed")
@@ -126,27 +126,48 @@ class SweepStore:
             raise StoreError(f"--out {self.root}: directory is not empty and has no {MANIFEST}; "
                              "choose a new directory for the sweep")
 
-    def check_spec(self, spec_hash: str) -> None:
-        """Refuse a directory that holds a sweep of another spec (reads only).
-
-        Raises:
-            StoreError: The manifest's spec hash differs, or the manifest is unreadable.
-        """
+    def _manifest(self) -> dict[str, Any] | None:
         manifest_path = self.root / MANIFEST
         if not manifest_path.is_file():
-            return
+            return None
         try:
-            stored = json.loads(manifest_path.read_text("utf-8")).get("spec_hash")
+            return json.loads(manifest_path.read_text("utf-8"))
         except (OSError, ValueError) as error:
             raise StoreError(f"--out {self.root}: cannot read {MANIFEST}: {error}") from None
+
+    def check_spec(self, spec_hash: str, replications: int | None = None) -> None:
+        """Refuse a directory that holds a sweep of another design (reads only).
+
+        The same design with more replications is accepted (the sweep is extended);
+        with fewer, it is refused, since stored runs would fall outside the spec.
+
+        Raises:
+            StoreError: The manifest's spec hash differs, the spec asks for fewer
+                replications than are stored, or the manifest is unreadable.
+        """
+        manifest = self._manifest()
+        if manifest is None:
+            return
+        stored = manifest.get("spec_hash")
         if stored != spec_hash:
             raise StoreError(
-                f"--out {self.root}: holds a sweep of another spec (hash {str(stored)[:12]}, "
+                f"--out {self.root}: holds a sweep of another design (hash {str(stored)[:12]}, "
                 f"this spec {spec_hash[:12]}); the results would not mix: use a new "
-                "directory, or delete this one to start over")
+                "directory, or delete this one to start over (only the number of "
+                "replications may change between runs of one sweep)")
+        before = manifest.get("spec", {}).get("replications")
+        if replications is not None and isinstance(before, int) and replications < before:
+            raise StoreError(
+                f"--out {self.root}: already holds {before} replications of each point; "
+                f"this spec asks for {replications}: give --replications {before} or more "
+                "to extend it, or a new directory")
 
-    def open(self, spec_description: dict[str, Any], spec_hash: str, n_runs: int) -> None:
+    def open(self, spec_description: dict[str, Any], spec_hash: str, n_runs: int,
+             replications: int | None = None) -> None:
         """Create or reopen the directory for a spec, lock it and clean up after a kill.
+
+        Reopened with more replications, the manifest is updated to the larger
+        spec (its runs keep their ids; new runs come after them).
 
         Raises:
             StoreError: The directory holds another spec's sweep, or another process
@@ -156,16 +177,22 @@ class SweepStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self._lock()
         manifest_path = self.root / MANIFEST
-        if manifest_path.is_file():
-            try:
-                self.check_spec(spec_hash)
-            except StoreError:
-                self.close()
-                raise
-        else:
+        try:
+            manifest = self._manifest()
+            if manifest is not None:
+                self.check_spec(spec_hash, replications)
+        except StoreError:
+            self.close()
+            raise
+        if manifest is None:
             manifest = {"format": FORMAT_VERSION, "spec_hash": spec_hash, "n_runs": n_runs,
                         "created": datetime.now(UTC).isoformat(timespec="seconds"),
                         "versions": package_versions(), "spec": spec_description}
+            write_atomic_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
+                              manifest_path)
+        elif manifest.get("n_runs") != n_runs:
+            manifest.update(n_runs=n_runs, spec=spec_description,
+                            extended=datetime.now(UTC).isoformat(timespec="seconds"))
             write_atomic_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
                               manifest_path)
         self.runs_dir.mkdir(exist_ok=True)
@@ -209,6 +236,17 @@ class SweepStore:
             return set()
         ids = pq.read_table(self.runs_dir, columns=["run_id"]).column("run_id")
         return set(ids.to_pylist())
+
+    def stored_runs(self) -> pd.DataFrame:
+        """Run ids and wall times already stored (empty frame when none)."""
+        if not any(self.runs_dir.glob(f"{PART_PREFIX}*.parquet")):
+            return pd.DataFrame({"run_id": [], "wall_time_s": []})
+        return pq.read_table(self.runs_dir, columns=["run_id", "wall_time_s"]).to_pandas()
+
+    def bytes_on_disk(self) -> int:
+        """Bytes of the stored part files (runs and time series)."""
+        return sum(f.stat().st_size for folder in (self.runs_dir, self.ts_dir)
+                   for f in folder.glob(f"{PART_PREFIX}*.parquet"))
 
     def status_counts(self) -> dict[str, int]:
         """Runs in the runs table by status (reads only that column)."""

@@ -328,24 +328,39 @@ class SweepSummary:
                 f"({self.new} run now, {self.skipped} resumed; {failed})")
 
 
-@dataclass
 class _Batcher:
-    """Cuts pending runs into tasks of about TARGET_TASK_SECONDS, learning a run's cost."""
+    """Cuts pending runs into tasks of about TARGET_TASK_SECONDS, learning a run's cost.
 
-    pending: list[Run]
-    slots: int
-    fixed_size: int | None = None
-    seconds: float = 0.0
-    runs_timed: int = 0
-    position: int = 0
+    Pending runs are made one at a time from their ids (memory stays flat
+    however many runs the sweep has).
+
+    Args:
+        pending: The runs still to do, in run-id order.
+        count: How many there are.
+        slots: Worker slots.
+        fixed_size: A fixed task size instead of the measured one.
+    """
+
+    def __init__(self, pending: Iterator[Run], count: int, slots: int,
+                 fixed_size: int | None = None):
+        self.pending, self.slots, self.fixed_size = pending, slots, fixed_size
+        self.remaining = count
+        self.seconds = 0.0
+        self.runs_timed = 0
+        self._next: Run | None = None
 
     def learn(self, result: TaskResult) -> None:
         self.seconds += result.seconds
         self.runs_timed += result.runs.num_rows
 
+    def _take(self) -> Run | None:
+        if self._next is not None:
+            run, self._next = self._next, None
+            return run
+        return next(self.pending, None)
+
     def next_batch(self) -> list[Run]:
-        remaining = len(self.pending) - self.position
-        if remaining <= 0:
+        if self.remaining <= 0:
             return []
         if self.fixed_size:
             size = self.fixed_size
@@ -354,17 +369,144 @@ class _Batcher:
         else:
             per_run = max(self.seconds / self.runs_timed, 1e-6)
             size = math.ceil(TARGET_TASK_SECONDS / per_run)
-            size = min(size, math.ceil(remaining / (self.slots * TAIL_TASKS_PER_SLOT)))
-        size = max(1, min(size, MAX_RUNS_PER_TASK, remaining))
-        batch = self.pending[self.position:self.position + size]
-        # A task covers consecutive run ids only (a resumed sweep has gaps), so parts are
-        # disjoint ranges and reading the part files in name order reads runs in order.
-        for i in range(1, len(batch)):
-            if batch[i].run_id != batch[i - 1].run_id + 1:
-                batch = batch[:i]
+            size = min(size, math.ceil(self.remaining / (self.slots * TAIL_TASKS_PER_SLOT)))
+        size = max(1, min(size, MAX_RUNS_PER_TASK, self.remaining))
+        batch: list[Run] = []
+        while len(batch) < size:
+            run = self._take()
+            if run is None:
                 break
-        self.position += len(batch)
+            # A task covers consecutive run ids only (a resumed sweep has gaps), so parts are
+            # disjoint ranges and reading the part files in name order reads runs in order.
+            if batch and run.run_id != batch[-1].run_id + 1:
+                self._next = run
+                break
+            batch.append(run)
+        self.remaining -= len(batch)
         return batch
+
+
+@dataclass
+class SweepPlan:
+    """What a sweep will do, known before it starts.
+
+    Attributes:
+        total: Runs in the spec.
+        points: Design points.
+        replications: Runs per point.
+        stored: Runs of this spec already stored in the directory.
+        pending: Runs still to do.
+        seconds_per_run: Estimated wall time of one run on one worker.
+        slots: Worker slots.
+        bytes_per_run: Estimated disk space of one run's rows.
+        measured_from: ``stored runs`` or ``a trial run`` (how the estimate was made).
+    """
+
+    total: int
+    points: int
+    replications: int
+    stored: int
+    pending: int
+    seconds_per_run: float
+    slots: int
+    bytes_per_run: float
+    measured_from: str
+
+    @property
+    def seconds(self) -> float:
+        """Estimated wall time of the pending runs."""
+        return self.pending * self.seconds_per_run / max(1, self.slots)
+
+    @property
+    def bytes(self) -> float:
+        """Estimated disk space of the pending runs."""
+        return self.pending * self.bytes_per_run
+
+    def line(self) -> str:
+        """The line printed before the sweep starts."""
+        points = f"{self.points:,} point{'s' if self.points != 1 else ''}"
+        reps = f"{self.replications:,} replication{'s' if self.replications != 1 else ''}"
+        return (f"sweep: {self.total:,} runs ({points} × {reps}); {self.stored:,} stored, "
+                f"{self.pending:,} to run: about "
+                f"{duration(self.seconds)} on {self.slots} worker"
+                f"{'s' if self.slots != 1 else ''} and {size_text(self.bytes)} on disk "
+                f"(estimated from {self.measured_from})")
+
+
+def duration(seconds: float) -> str:
+    """A wall time for people: ``40 s``, ``12 min``, ``3.5 h``, ``2.1 days``."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 36 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:,.1f} days"
+
+
+def size_text(n_bytes: float) -> str:
+    """A size for people: ``820 kB``, ``1.2 GB``."""
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:,.1f} {unit}"
+    return f"{n_bytes:.0f} B"
+
+
+#: Weeks of the trial run that estimates a sweep's cost when nothing is stored yet.
+TRIAL_WEEKS = 13
+#: Bytes of one runs-table row, about (the time series dominates the disk).
+RUNS_ROW_BYTES = 400.0
+
+
+def plan_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
+               scheduler: str | None = None,
+               simulate_fn: SimulateFn | None = None) -> SweepPlan:
+    """Count a sweep's runs and estimate its time and disk space, before anything is written.
+
+    The runs already stored are read from ``out``; the cost of a run comes from
+    their wall times when there are some, else from one short trial run of the
+    first point (scaled to the spec's weeks).
+
+    Raises:
+        experiments.store.StoreError: ``out`` cannot hold this sweep (see :func:`run_sweep`).
+    """
+    store = SweepStore(Path(out))
+    store.check_target()
+    store.check_spec(spec.spec_hash(), spec.replications)
+    stored = store.stored_runs()
+    slots = 1 if (workers == 1 and not scheduler) else (workers or os.cpu_count() or 1)
+    total = spec.n_runs
+    pending = max(0, total - sum(1 for k in stored["run_id"] if k < total)) \
+        if len(stored) else total
+    if len(stored) and stored["wall_time_s"].notna().any():
+        per_run = float(stored["wall_time_s"].median())
+        per_bytes = store.bytes_on_disk() / len(stored)
+        source = f"{len(stored):,} stored runs"
+    else:
+        per_run, per_bytes = _trial(spec, simulate_fn or simulate)
+        source = "a trial run"
+    return SweepPlan(total, spec.n_points, spec.replications, total - pending, pending,
+                     per_run, slots, per_bytes, source)
+
+
+def _trial(spec: SweepSpec, simulate_fn: SimulateFn) -> tuple[float, float]:
+    """Seconds and bytes of one run, from a short trial of the first run's parameters."""
+    run = spec.run(0)
+    params = spec.params_for(run)
+    weeks = min(spec.steps, TRIAL_WEEKS)
+    simulate_fn(params, run.seed, 1, False)  # loads compiled code, so it is not timed
+    t0 = time.perf_counter()
+    sim = simulate_fn(params, run.seed, weeks, spec.timeseries)
+    seconds = (time.perf_counter() - t0) * spec.steps / max(1, weeks)
+    n_bytes = RUNS_ROW_BYTES
+    if sim.timeseries is not None and len(sim.timeseries):
+        import io
+
+        buffer = io.BytesIO()
+        sim.timeseries.to_parquet(buffer)
+        rows = spec.steps / max(1, spec.record_every) + 2
+        n_bytes += buffer.getbuffer().nbytes / len(sim.timeseries) * rows
+    return seconds, n_bytes
 
 
 def run_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
@@ -396,32 +538,35 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
     started = time.perf_counter()
     simulate_fn = simulate_fn or simulate
     out = Path(out)
-    runs = spec.runs()
+    total = spec.n_runs
     schemas = make_schemas(spec)
     store = SweepStore(out)
     # Everything that can be refused is checked before anything is written.
     store.check_target()
-    store.check_spec(spec.spec_hash())
-    if len(store.done_run_ids()) < len(runs):
+    store.check_spec(spec.spec_hash(), spec.replications)
+    done = store.done_run_ids()
+    n_done = sum(1 for k in done if k < total)
+    if n_done < total:
         context: Any = open_executor(workers, scheduler)
     else:
         context = contextlib.nullcontext((None, 1))
     with context as (executor, slots), store:
-        store.open(spec.describe(), spec.spec_hash(), len(runs))
+        store.open(spec.describe(), spec.spec_hash(), total, spec.replications)
         done = store.done_run_ids()
-        pending = [r for r in runs if r.run_id not in done]
-        bar = tqdm(total=len(runs), initial=len(runs) - len(pending), unit="run",
+        n_pending = total - sum(1 for k in done if k < total)
+        pending = (run for run in spec.runs() if run.run_id not in done)
+        bar = tqdm(total=total, initial=total - n_pending, unit="run",
                    file=sys.stderr, disable=(None if progress is None else not progress),
                    mininterval=PROGRESS_INTERVAL_S, dynamic_ncols=True, desc="sweep")
         with bar:
             bar.set_postfix(failed=0)
-            if pending:
-                batcher = _Batcher(pending, slots, runs_per_task)
+            if n_pending:
+                batcher = _Batcher(pending, n_pending, slots, runs_per_task)
                 _drive(executor, slots, batcher, spec, schemas, store, bar, simulate_fn)
         counts = store.status_counts()
     failed = counts.get(RunStatus.FAILED.value, 0)
-    return SweepSummary(total=len(runs), stored=sum(counts.values()), new=len(pending),
-                        skipped=len(runs) - len(pending), failed=failed,
+    return SweepSummary(total=total, stored=sum(counts.values()), new=n_pending,
+                        skipped=total - n_pending, failed=failed,
                         seconds=time.perf_counter() - started, out=out)
 
 

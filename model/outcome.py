@@ -98,7 +98,8 @@ def classify_outcome(model: NetworkModel) -> Outcome:
     - *faded*: fewer than ``faded_engaged_share`` of seats engaged, fewer than
       ``smouldering_ties_per_seat`` trust ties per seat and fewer than
       ``smouldering_held_share`` of seats held: nothing left;
-    - *thriving*: at least ``thriving_engaged_share`` of seats engaged, at least
+    - *thriving*: at least ``thriving_engaged_share`` of seats engaged, over the window
+      and still in the final week, at least
       ``thriving_component_share`` of the engaged in one trust-tie component now, and the
       engaged share not falling by more than ``fading_trend`` from the window before;
     - *fading*: the engaged share falling by more than that;
@@ -122,7 +123,8 @@ def classify_outcome(model: NetworkModel) -> Outcome:
     # Engagement falling while people also let go: a smouldering network's engagement
     # falls after every activation, but its people stay attached (S31).
     falling = engaged - engaged_before < p.fading_trend and held < held_before
-    if engaged >= p.thriving_engaged_share and not falling \
+    now = model.history["engaged_share"][-1]
+    if engaged >= p.thriving_engaged_share and now >= p.thriving_engaged_share and not falling \
             and engaged_component_share(model) >= p.thriving_component_share:
         return Outcome.THRIVING
     if falling:

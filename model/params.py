@@ -423,6 +423,11 @@ def uncertain_parameters() -> dict[str, tuple[float, float]]:
     return {info.name: info.plausible for info in PARAMETERS.values() if info.plausible is not None}
 
 
+def _unit_words(unit: str) -> str:
+    """A unit as it reads after a range ("0 to 1", not "0 to 1 0-1")."""
+    return "" if unit in ("0-1", "flag") else unit
+
+
 def coerce(key: str, value: Any) -> Any:
     """Check one flat parameter value and convert it to the declared type.
 
@@ -469,7 +474,7 @@ def coerce(key: str, value: Any) -> Any:
             if not (info.low <= v <= info.high):
                 raise ParameterError(
                     key, f"parameter '{key}' = {value!r} is out of bounds: allowed "
-                         f"{info.low:g} to {info.high:g} {info.unit}".rstrip())
+                         f"{info.low:g} to {info.high:g} {_unit_words(info.unit)}".rstrip())
     return value
 
 

@@ -294,3 +294,31 @@ def test_network_map_rings_follow_the_models_thresholds(grown_model):
     assert network_map_figure(nmap).axes[0].get_title().startswith("Network map")
     with pytest.raises(ValueError, match="not in the network"):
         network_map(grown_model, 10_000)
+
+
+def test_one_drawing_of_the_network_everywhere(grown_model):
+    from matplotlib.figure import Figure
+
+    from analysis import network
+    from analysis.network import StableLayout, draw_network, trust_network_figure
+    from verkosto import cmd_run, drawing
+
+    # The dashboard and the animation use the very same functions.
+    assert drawing.draw_network is network.draw_network
+    assert drawing.organisation_colour is network.organisation_colour
+
+    def marks(ax):
+        return sorted((tuple(np.round(xy, 6)), tuple(np.round(c, 6)))
+                      for coll in ax.collections if hasattr(coll, "get_offsets")
+                      for xy, c in zip(coll.get_offsets(), coll.get_facecolors(), strict=False))
+
+    live = Figure().subplots()
+    draw_network(live, grown_model, StableLayout())
+    report = trust_network_figure([snapshot(grown_model)]).axes[0]
+    overview = Figure().subplots()
+    cmd_run._draw_trust_network(overview, grown_model, seed=1)
+    # Same positions and colours in the live view, the report and the run's overview.
+    assert marks(live) == marks(report) == marks(overview) != []
+    # Ties are the model's own: the title counts model.trust_edges().
+    ties = len(grown_model.trust_edges()[0])
+    assert f"{ties} trust tie" in overview.get_title()

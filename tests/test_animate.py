@@ -53,3 +53,71 @@ def test_unknown_scenario_is_bad_input(tmp_path: Path, capsys) -> None:
     assert main(["animate", "no_such_scenario", "--out", str(out), "--steps", "1"]) == 2
     assert "no_such_scenario" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_default_seed_is_the_same_as_run():
+    from verkosto import cmd_run
+
+    assert animate_module.DEFAULT_SEED == cmd_run.DEFAULT_SEED
+
+
+def test_takes_a_scenario_file_as_its_help_says(tmp_path: Path) -> None:
+    spec = tmp_path / "mine.toml"
+    spec.write_text('title = "My network"\nbase = "no_coordination"\n[params]\nfacilitation = 0.3\n')
+    out = tmp_path / "mine.gif"
+    assert main(["animate", str(spec), "--out", str(out), "--steps", "2"]) == 0
+    with Image.open(out) as gif:
+        assert gif.n_frames == 3
+    assert animate_module.scenario_title(str(spec)) == "My network"
+
+
+def test_frames_agree_with_the_run_they_show(tmp_path: Path) -> None:
+    """The animated model is the run `verkosto run` makes: same scenario loader, same seed."""
+    import numpy as np
+
+    import scenarios
+    from model import NetworkModel
+
+    shown = animate_module.load_model("no_coordination", animate_module.DEFAULT_SEED)
+    animate("no_coordination", tmp_path / "nc.gif", steps=STEPS, model=shown)
+    direct = NetworkModel(params=scenarios.load("no_coordination"), rng=1)
+    direct.run_for(STEPS)
+    a = shown.datacollector.get_model_vars_dataframe()
+    b = direct.datacollector.get_model_vars_dataframe()
+    assert a.equals(b)
+    assert np.array_equal(shown.commitment, direct.commitment)
+
+
+def test_title_gives_no_verdict_before_the_outcome_window() -> None:
+    from verkosto import i18n
+
+    en, fi = i18n.translator("en"), i18n.translator("fi")
+    model = animate_module.load_model("no_coordination", 1)
+    title = animate_module.frame_title(model, "No coordination", en)
+    assert title.startswith("No coordination: week 0, outcome so far: too early to tell")
+    assert "thriving" not in title and "smouldering" not in title
+    assert "liian aikaista" in animate_module.frame_title(model, "Ei koordinointia", fi)
+    model.run_for(model.params.outcome_window_weeks)
+    assert animate_module.frame_title(model, "x", en).endswith(
+        f"outcome so far: {i18n.outcome_name(model.outcome, en)}")
+
+
+def test_curves_are_network_level_and_in_finnish(tmp_path: Path, monkeypatch) -> None:
+    """The drawn lines are the network-level measures, labelled in the chosen language."""
+    from matplotlib.figure import Figure
+
+    from verkosto import i18n, words
+
+    fi = i18n.translator("fi")
+    model = animate_module.load_model("no_coordination", 1)
+    model.run_for(3)
+    fig = Figure()
+    axes = {"network": fig.add_subplot(131), "series": fig.add_subplot(132),
+            "value": fig.add_subplot(133), "reading": fig.text(0, 0, "")}
+    animate_module._draw_frame(fig, axes, model, "Ei koordinointia", 10, fi)
+    labels = [line.get_label() for line in axes["series"].lines]
+    recorded = [fi(c.label) for c in words.CURVES if c.column in model.datacollector.model_vars]
+    assert labels == recorded and "aktiivisten osuus paikoista" in labels
+    assert axes["series"].get_xlabel() == "viikko"
+    assert axes["reading"].get_text() == words.reading(model, fi)
+    assert fig._suptitle.get_text().startswith("Ei koordinointia: viikko 3")

@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.budget import (
@@ -15,6 +16,7 @@ from analysis.budget import (
     Lever,
     RunRecord,
     cost_breakdown,
+    estimate_dips,
     find_min_budget,
     limiting,
     probe_levers,
@@ -213,6 +215,7 @@ def tiny(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["--target", "1.5"], "out of range"),
+    (["--target", "80"], "did you mean 0.8?"),
     (["--target", "abc"], "not a number"),
     (["--target", "0.8", "--confidence", "0.3"], "out of range"),
     (["--target", "0.8", "--max", "-5"], "out of range"),
@@ -254,9 +257,62 @@ def test_budget_command_answers_and_writes_json_and_figure(tiny, tmp_path, capsy
     costs = data["cost_breakdown_eur_per_month"]
     assert {"coordinator_hours", "rooms", "coffee", "travel", "channels", "hidden_cost"} <= set(
         costs)
-    assert "hidden cost" in text and "coordinator's hours" in text
+    assert "hidden cost" in text and "coordinator's paid time" in text
+    # Units that cannot be misread: money per month and per year, hours per week and FTE.
+    assert "EUR/month" in text and "EUR/year" in text and "h/week" in text and "FTE" in text
+    rows = {row["item"]: row for row in data["cost_table"]}
+    for row in rows.values():
+        assert row["eur_per_year"] == pytest.approx(12 * row["eur_per_month"])
+    coordinator = data["coordinator"]
+    assert coordinator["full_time_equivalent"] == pytest.approx(
+        coordinator["hours_per_week"] / coordinator["full_time_hours_per_week"])
+    # The wage part of the spending is the coordinator's hours at the declared wage.
+    wage = Params().coordinator_wage_eur
+    assert costs["coordinator_hours"] == pytest.approx(
+        coordinator["hours_per_week"] * wage * WEEKS_PER_MONTH, rel=1e-6)
+    # budget.csv: one row per budget tried, opened by any spreadsheet.
+    table = pd.read_csv(out / "budget.csv")
+    assert {"budget_eur_per_month", "runs", "p_thriving", "p_lower_bound",
+            "spent_total_eur_per_year", "coordinator_fte",
+            "participant_cost_eur_per_year"} <= set(table.columns)
+    assert len(table) == len(data["curve"])
+    # The log, the figure and "monotone" agree: monotone iff no estimate falls.
+    assert data["monotone"] == (not data["estimate_dips"] and data["monotone_decisions"])
     assert (out / "budget.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"<svg" in (out / "budget.svg").read_bytes()[:2000]
+
+
+def test_estimate_dips_name_a_fall_with_the_same_seeds():
+    curve = pd.DataFrame({"budget_eur": [0.0, 700.0, 900.0, 900.0],
+                          "stage": ["search", "search", "search", "confirm"],
+                          "runs": [8, 8, 40, 40], "thriving": [0, 8, 35, 40],
+                          "probability": [0.0, 1.0, 0.875, 1.0]})
+    dips = estimate_dips(curve)
+    assert len(dips) == 1  # the confirmation row is not compared
+    assert (dips[0]["from_eur"], dips[0]["to_eur"]) == (700.0, 900.0)
+    assert (dips[0]["to_thriving"], dips[0]["to_runs"]) == (35, 40)
+    assert estimate_dips(curve.iloc[[0, 1]]) == []
+
+
+def test_budget_set_overrides_and_refuses_the_budget_itself(tiny, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert _cli(tiny, out, "--target", "0.8", "--set",
+                "coordination_budget_eur=700") == 2
+    assert "coordination_budget_eur" in capsys.readouterr().err and not out.exists()
+    assert _cli(tiny, out, "--target", "0.8", "--set", "facilitation=7") == 2
+    assert "facilitation" in capsys.readouterr().err and not out.exists()
+    assert _cli(tiny, out, "--target", "0.6", "--max", "1000", "--resolution", "500",
+                "--set", "facilitation=0.9") == 0
+    assert json.loads((out / "budget.json").read_text())["set"] == {"facilitation": 0.9}
+
+
+def test_budget_refuses_an_out_directory_holding_other_files(tiny, tmp_path, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    assert _cli(tiny, out, "--target", "0.6") == 2
+    assert "holds other files" in capsys.readouterr().err
+    assert (out / "notes.txt").read_text() == "keep me"
 
 
 def test_budget_command_says_plainly_when_out_of_reach(tiny, tmp_path, capsys):

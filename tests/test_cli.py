@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 import scenarios
+from experiments.jsonable import jsonable
 from model import DEFAULT_STEPS, PARAMETERS
 from model.outcome import Outcome
 from model.reporters import MODEL_REPORTERS
@@ -213,7 +214,7 @@ def test_every_shipped_scenario_runs_through_the_command_line(tmp_path: Path, na
     assert summary["scenario"] == name
     for key, value in scenarios.info(name).overrides.items():
         if key not in ("n_organisations", "participants_per_organisation"):
-            assert summary["params"][key] == cmd_run._jsonable(value)
+            assert summary["params"][key] == jsonable(value)
 
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

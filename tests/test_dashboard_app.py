@@ -1,88 +1,164 @@
-"""The dashboard's page logic without a browser: inputs from declarations, models from scenarios."""
+"""The dashboard's page logic without a browser: sessions, side by side, words, drawings."""
 
 from __future__ import annotations
 
-import math
+import re
 
+import numpy as np
 import pytest
-from mesa.visualization import Slider
-from mesa.visualization.solara_viz import _build_model_init_kwargs, _check_model_params
 
 import scenarios
 from model.params import PARAMETERS
 from verkosto import dashboard_app as app
+from verkosto import i18n, words
 
+EN = i18n.translator("en")
+FI = i18n.translator("fi")
 ALL_SCENARIOS = scenarios.names()
 
 
-def _value(spec):
-    return spec.value if isinstance(spec, Slider) else spec.get("value")
-
-
-def test_trainer_parameters_are_declared():
-    missing = [name for name in app.TRAINER_PARAMETERS if name not in PARAMETERS]
-    assert missing == []
+def test_trainer_parameters_are_declared_and_labelled():
+    assert [k for k in app.TRAINER_PARAMETERS if k not in PARAMETERS] == []
+    assert set(app.PLAIN_LABELS) == set(app.TRAINER_PARAMETERS)
 
 
 @pytest.mark.parametrize("name", ALL_SCENARIOS)
-def test_inputs_sit_at_the_scenario_values_within_declared_bounds(name):
+def test_sliders_hold_the_scenario_values(name):
+    values = app.trainer_values(name)
     flat = scenarios.load(name).flat()
-    inputs = app.model_parameters(name)
-    assert inputs[app.SCENARIO_PARAMETER] == name
     for key in app.TRAINER_PARAMETERS:
-        spec, info = inputs[key], PARAMETERS[key]
-        if isinstance(spec, Slider):
-            assert (spec.min, spec.max) == (info.low, info.high)
-            assert spec.min <= spec.value <= spec.max
-            assert spec.value == pytest.approx(flat[key])
-        else:
-            assert spec["type"] == "Select"
-            assert spec["value"] in spec["values"] == list(info.choices)
-            assert spec["value"] == flat[key]
+        assert values[key] == flat[key]
+        info = PARAMETERS[key]
+        if info.choices is None:
+            low, high, step = app.slider_range(key, values[key])
+            assert info.low <= low <= values[key] <= high <= info.high
+            assert step > 0
 
 
-@pytest.mark.parametrize("name", ALL_SCENARIOS)
-def test_reset_builds_the_scenario_with_slider_values(name):
-    """Replays what SolaraViz does on Reset: re-create the model from the page's parameters."""
-    model = app.DashboardModel(scenario_name=name, rng=app.DEFAULT_SEED)
-    inputs = app.model_parameters(name)
-    _check_model_params(model, inputs)
-    page_values = {k: (v if k == app.SCENARIO_PARAMETER else _value(v)) for k, v in inputs.items()}
-    page_values["facilitation"] = 0.25
-    page_values[app.SEED_PARAMETER] = "7"
-    kwargs = _build_model_init_kwargs(model, page_values, add_scenario_when_empty=True,
-                                      require_model_accepts_scenario=True)
-    fresh = type(model)(**kwargs)
-    assert fresh.scenario_name == name
-    assert fresh.params.facilitation == 0.25
-    expected = scenarios.load(name).replace(facilitation=0.25)
-    assert fresh.params == expected
-    fresh.step()
-    assert fresh.steps == 1
-    assert app.settings_in_force(fresh).startswith("Budget:")
+@pytest.mark.parametrize(("key", "value", "english", "finnish"), [
+    ("coordination_budget_eur", 1500.0, "Coordination budget: 1\u202f500 €/month",
+     "Koordinoinnin budjetti: 1\u202f500 €/kk"),
+    ("meeting_interval_weeks", 1, "Meeting every: every week", "Tapaamiset: joka viikko"),
+    ("meeting_interval_weeks", 4, "Meeting every: every 4 weeks", "Tapaamiset: 4 viikon välein"),
+    ("facilitation", 0.7, "Facilitation: 0.70", "Fasilitointi: 0,70"),
+    ("leadership_depth", 4, "Leadership depth: 4 (open will)",
+     "Verkostojohtamisen taso: 4 (avoin tahtotila)"),
+    ("turnover_per_year", 0.5, "Staff turnover: 50% a year",
+     "Henkilöstön vaihtuvuus: 50\u00a0% vuodessa"),
+    ("time_allocation_hours", 8.0, "Working time for the network: 8 h per person a month",
+     "Työaikaa verkostotyölle: 8 h henkeä kohti kuukaudessa"),
+    ("governance", "self_organising", "Governance: self-organising", "Ohjaus: itseohjautuva"),
+])
+def test_slider_labels_show_value_and_unit(key, value, english, finnish):
+    assert app.slider_label(key, value, EN) == english
+    assert app.slider_label(key, value, FI) == finnish
+
+
+def test_pair_shares_seed_and_people_and_steps_together():
+    session = app.Session.single()
+    session.set_pair("default", "no_coordination")
+    a, b = (side.model for side in session.sides)
+    assert a is not b
+    assert a.params.coordination_budget_eur > 0 == b.params.coordination_budget_eur
+    people = [[(p.organisation.index, int(p.role)) for p in m.participants] for m in (a, b)]
+    assert people[0] == people[1], "the same seed must draw the same people"
+    for _ in range(3):
+        session.step()
+    assert (a.steps, b.steps, session.week) == (3, 3, 3)
+    # Each side keeps its own settings; a reset rebuilds both at week 0 with them.
+    session.sides[1].settings["facilitation"] = 0.1
+    session.reset()
+    a2, b2 = (side.model for side in session.sides)
+    assert (a2.steps, b2.steps) == (0, 0)
+    assert b2.params.facilitation == 0.1 and a2.params.facilitation == a.params.facilitation
+    session.set_single()
+    assert len(session.sides) == 1
 
 
 def test_sessions_get_their_own_models():
-    first = app.DashboardModel(scenario_name="default", rng=1)
-    second = app.DashboardModel(scenario_name="default", rng=1)
-    first.run_for(2)
-    assert (first.steps, second.steps) == (2, 0)
+    first, second = app.Session.single(), app.Session.single()
+    first.step()
+    first.step()
+    assert (first.week, second.week) == (2, 0)
 
 
-@pytest.mark.parametrize(("low", "high"), [(0.0, 1.0), (0.0, 0.6), (0.0, 200000.0), (1.0, 26.0)])
-def test_slider_steps_are_round_and_fine(low, high):
-    step = app.nice_step(low, high)
-    mantissa = step / 10 ** math.floor(math.log10(step))
-    assert round(mantissa, 9) in (1.0, 2.0, 5.0)
-    assert (high - low) / step <= app.SLIDER_POSITIONS
-    assert (high - low) / step > app.SLIDER_POSITIONS / 5
-
-
-@pytest.mark.parametrize(("typed", "seed"), [("7", 7), (" 12 ", 12), (42, 42)])
-def test_typed_seeds(typed, seed):
-    assert app._seed(typed) == seed
-
-
-def test_any_word_is_a_reproducible_seed():
+def test_the_seed_decides_the_network():
+    one, same = app.build_model("default", {}, "7"), app.build_model("default", {}, 7)
+    other = app.build_model("default", {}, "kahvi")
+    one.run_for(4)
+    same.run_for(4)
+    other.run_for(4)
+    assert np.array_equal(one.commitment, same.commitment)
+    assert not np.array_equal(one.commitment, other.commitment)
     assert app._seed("kahvi") == app._seed("kahvi") != app._seed("tee")
     assert app._seed("") is None
+
+
+def test_no_verdict_before_the_outcome_window():
+    model = app.build_model("no_coordination", {}, 1)
+    window = model.params.outcome_window_weeks
+    assert words.verdict(model, EN).startswith("too early to tell")
+    assert words.verdict(model, FI).startswith("liian aikaista sanoa")
+    model.run_for(window - 1)
+    assert words.verdict(model, EN) == "too early to tell (wait 1 more week)"
+    model.step()
+    assert words.verdict(model, EN) == i18n.outcome_name(model.outcome, EN)
+    assert words.verdict(model, FI) == i18n.outcome_name(model.outcome, FI)
+
+
+def test_reading_counts_in_correct_plurals():
+    model = app.build_model("default", {}, 1)
+    assert "0 meetings held so far" in words.reading(model, EN)
+    while words.latest(model, "meetings_held") != 1:
+        model.step()
+    text = words.reading(model, EN)
+    assert "1 meeting held so far" in text and "meetings" not in text
+    assert "tähän mennessä 1 tapaaminen" in words.reading(model, FI)
+
+
+def test_figures_label_means_over_active_people():
+    model = app.build_model("default", {}, 1)
+    labels = [label for label, _ in words.figures_now(model, EN)]
+    assert "trust among active people" in labels and "commitment among active people" in labels
+    assert "trust" not in labels and "mean_trust" not in " ".join(labels)
+
+
+def test_curves_are_the_network_level_measures():
+    assert [c.column for c in words.CURVES[:3]] == [
+        "network_familiarity", "network_trust", "network_commitment"]
+    assert not any(c.column.startswith("mean_") for c in words.CURVES)
+
+
+def test_chart_has_weeks_on_its_axis_and_one_line_per_recorded_curve():
+    model = app.build_model("default", {}, 1)
+    model.run_for(5)
+    svg = app.chart_svg(model, words.CURVES, FI, x_max=52)
+    assert ">viikko<" in svg and "Step" not in svg
+    drawn = re.findall(r'data-column="([a-z_]+)"', svg)
+    recorded = [c.column for c in words.CURVES if c.column in model.datacollector.model_vars]
+    assert drawn == recorded and "active_share" in drawn
+    points = re.search(r'data-column="active_share"', svg)
+    assert points is not None
+    line = re.search(r'<polyline points="([^"]+)"[^>]*data-column="active_share"', svg)
+    assert len(line.group(1).split()) == 6  # weeks 0..5
+    assert app.weeks_shown(5) == 52 and app.weeks_shown(53) == 104
+
+
+def test_network_picture_draws_everyone_present():
+    model = app.build_model("high_turnover", {}, 3)
+    model.run_for(30)
+    svg = app.network_svg(model, EN)
+    people = list(model.participants)
+    left = sum(1 for p in people if app.drawing.status_name(p) == "left")
+    shapes = svg.count("<circle") + svg.count("<rect")
+    assert shapes == len(people) - left
+    assert svg.count("<path") == left
+    i, _j, _ = model.trust_edges()
+    assert 0 < svg.count("<line") <= len(i)
+
+
+def test_shared_extent_puts_two_networks_on_one_scale():
+    small = app.build_model("default", {}, 1)
+    big = app.build_model("default", {"resident_share": 0.5}, 1)
+    extent = app.shared_extent([small, big])
+    assert extent == max(app.drawing.layout_for(m).extent for m in (small, big))

@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,39 +34,16 @@ PAGE_TIMEOUT_MS = 30_000
 UPDATE_TIMEOUT_MS = 30_000
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
-MIN_INK_SHARE = 0.01
-"""Share of an image's pixels that must be non-white for it to count as drawn."""
-MIN_FIGURE_PX = 200
-"""Images narrower than this are icons, not figures."""
-FIGURE_COUNT = 3
-"""Figures on the page: the network view and two plots."""
-SHOWN_FIGURES_JS = (
-    "() => Array.from(document.images).filter(i => i.complete && "
-    f"i.naturalWidth >= {MIN_FIGURE_PX})")
-"""The figure images that are drawn now (an image being replaced has no width yet)."""
+FRAMEWORK_WORDS = ("PAGE 0", "Play Interval", "Render Interval", "Use Threads", "Step:")
+"""Mesa SolaraViz's own controls and labels, which the room must not see."""
 
-PAUSE_CHECK_MS = 2000
+PAUSE_CHECK_MS = 1500
 """How long a paused model must stay on its week."""
 PAUSE_CHECKS = 5
 """Attempts to see a paused model hold still (a slow machine may land one more week)."""
 
-WEEK = re.compile(r"^Week (\d+)$")
-BUDGET_SLIDER = "Budget (EUR/month)"
-BUDGET = "coordination_budget_eur"
-
-# Counts the pixels that are not (near) white in an <img>: a blank figure has none.
-INK_SHARE_JS = """img => {
-    const c = document.createElement('canvas');
-    c.width = img.naturalWidth; c.height = img.naturalHeight;
-    const ctx = c.getContext('2d');
-    ctx.drawImage(img, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let k = 0; k < d.length; k += 4) {
-        if (d[k + 3] > 0 && (d[k] < 200 || d[k + 1] < 200 || d[k + 2] < 200)) ink++;
-    }
-    return ink / (c.width * c.height);
-}"""
+WEEK = re.compile(r"^(Week|Viikko) (\d+)$")
+BUDGET_LABEL = re.compile(r"^Coordination budget: [0-9].* €.month$")
 
 
 _SERVER_LOG: list[Path] = []
@@ -86,39 +62,48 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _start_server(tmp_path_factory: pytest.TempPathFactory, *extra: str) -> tuple[Any, str]:
     port = _free_port()
     log_path = tmp_path_factory.mktemp("dashboard") / "server.log"
-    env = {**os.environ, "SOLARA_HOME": str(log_path.parent / "solara-home")}
+    env = {**os.environ, "SOLARA_HOME": str(log_path.parent / "solara-home"), "LANG": "C.UTF-8"}
+    env.pop("LC_ALL", None)
     _SERVER_LOG[:] = [log_path]
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "verkosto.cli", "dashboard", "--port", str(port)],
+            [sys.executable, "-m", "verkosto.cli", "dashboard", "--port", str(port), *extra],
             stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"dashboard server exited ({proc.returncode}):\n{log_path.read_text()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=2):
+                break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"dashboard server did not answer:\n{log_path.read_text()}")
+        time.sleep(0.25)
+    return proc, url
+
+
+def _stop(proc: Any) -> None:
+    proc.terminate()
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"dashboard server exited ({proc.returncode}):\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"dashboard server did not answer:\n{log_path.read_text()}")
-            time.sleep(0.25)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    proc, url = _start_server(tmp_path_factory)
+    try:
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -156,10 +141,11 @@ def _is_local(url: str) -> bool:
 
 
 def open_dashboard(browser: Any, url: str, context: Any = None) -> tuple[Any, Any, PageLog]:
-    """Open the dashboard in a new tab and wait for it.
+    """Open the dashboard in a new tab and wait for week 0.
 
     Without ``context`` the tab opens in a fresh browser context (its own cookies:
-    another trainer); with one, it is another tab of the same browser session.
+    another trainer, or another participant's device); with one, it is another tab
+    of the same browser session.
     """
     context = context if context is not None else browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
@@ -171,83 +157,60 @@ def open_dashboard(browser: Any, url: str, context: Any = None) -> tuple[Any, An
     page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
     page.on("pageerror", lambda e: log.page_errors.append(str(e)))
     page.goto(url)
-    page.get_by_text("Outcome so far").wait_for()
-    wait_for_week(page, 0)
+    page.locator(".week").wait_for()
+    assert week_of(page) == 0
     return context, page, log
 
 
 def week_of(page: Any) -> int:
-    match = WEEK.match(page.get_by_text(WEEK).inner_text().strip())
-    assert match is not None
-    return int(match.group(1))
+    match = WEEK.match(page.locator(".week").inner_text().strip())
+    assert match is not None, page.locator(".week").inner_text()
+    return int(match.group(2))
 
 
 def wait_for_week(page: Any, week: int) -> None:
-    page.get_by_text(f"Week {week}", exact=True).wait_for(timeout=UPDATE_TIMEOUT_MS)
+    page.wait_for_function(
+        "w => { const e = document.querySelector('.week'); "
+        "return e && /\\s(\\d+)$/.exec(e.textContent.trim())?.[1] == String(w); }",
+        arg=week, timeout=UPDATE_TIMEOUT_MS)
 
 
 def step(page: Any, times: int = 1) -> None:
-    """Press Step ``times`` times, each time waiting for the week and every figure to update."""
+    """Press Step ``times`` times, each time waiting for the next week to be shown."""
     for _ in range(times):
         week = week_of(page)
-        before = figure_sources(page)
-        page.get_by_role("button", name="Step").click()
+        page.locator(".step").click()
         wait_for_week(page, week + 1)
-        wait_for_new_figures(page, before)
 
 
-def wait_for_new_figures(page: Any, before: list[str]) -> None:
-    """Wait until every figure shows a different image than ``before`` (each week redraws all)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    try:
-        page.wait_for_function(
-            f"old => {{ const now = ({SHOWN_FIGURES_JS})(); "
-            f"return now.length === {FIGURE_COUNT} && now.every(i => !old.includes(i.src)); }}",
-            arg=before, timeout=UPDATE_TIMEOUT_MS)
-    except PlaywrightTimeout:
-        state = page.evaluate(
-            "old => Array.from(document.images).map(i => ({complete: i.complete, "
-            "width: i.naturalWidth, len: i.src.length, was: old.indexOf(i.src)}))", before)
-        pytest.fail(f"figures not all redrawn within {UPDATE_TIMEOUT_MS} ms "
-                    f"(before: {len(before)}; now: {state}; {week_text(page)})\n"
-                    f"server log:\n{_server_log_tail()}")
+def pictures(page: Any) -> list[str]:
+    """The network pictures' SVG markup, left to right."""
+    return page.locator("svg.verkosto-network").evaluate_all("l => l.map(e => e.outerHTML)")
 
 
-def week_text(page: Any) -> str:
-    return "; ".join(t.strip() for t in page.get_by_text(WEEK).all_inner_texts())
+def visible_text(page: Any) -> str:
+    return page.locator("body").inner_text()
 
 
-def figures(page: Any) -> list[Any]:
-    """The figure images on the page (network first, then the plots), once all are drawn."""
-    page.wait_for_function(f"({SHOWN_FIGURES_JS})().length === {FIGURE_COUNT}",
-                           timeout=UPDATE_TIMEOUT_MS)
-    return [img for img in page.locator("img").all()
-            if img.evaluate("i => i.complete ? i.naturalWidth : 0") >= MIN_FIGURE_PX]
-
-
-def figure_sources(page: Any) -> list[str]:
-    """The figures' sources, read in one go once all of them are drawn (a figure being
-    replaced at that moment would otherwise be missed or read half-way).
-    """
-    handle = page.wait_for_function(
-        f"() => {{ const now = ({SHOWN_FIGURES_JS})(); "
-        f"return now.length === {FIGURE_COUNT} ? now.map(i => i.src) : null; }}",
-        timeout=UPDATE_TIMEOUT_MS)
-    return handle.json_value()
-
-
-def test_page_loads_offline_and_draws(browser: Any, server_url: str) -> None:
+def test_page_speaks_the_room_s_language_not_the_framework_s(browser: Any,
+                                                            server_url: str) -> None:
     context, page, log = open_dashboard(browser, server_url)
     try:
-        images = figures(page)
-        assert len(images) == FIGURE_COUNT, "expected the network view and two plots"
-        for img in images:
-            ink = img.evaluate(INK_SHARE_JS)
-            assert ink > MIN_INK_SHARE, f"figure looks blank (ink share {ink:.4f})"
-        for text in ("Scenario", "Reset", "Step", BUDGET_SLIDER, "Outcome so far"):
-            assert page.get_by_text(text).first.is_visible(), text
+        text = visible_text(page)
+        for word in FRAMEWORK_WORDS:
+            assert word not in text, f"framework word {word!r} on the page"
+        for word in ("Reset", "Step", "Play", "Speed:", "slow", "normal", "fast"):
+            assert page.get_by_text(word, exact=True).first.is_visible(), word
+        assert page.get_by_role("slider", name=BUDGET_LABEL).count() == 1
+        assert "Meeting every: every 4 weeks" in text
+        assert "Outcome so far: too early to tell (wait 13 more weeks)" in text
+        assert page.locator("svg.verkosto-network circle").count() > 0
         step(page, 2)
+        charts = page.locator("svg.verkosto-chart").evaluate_all("l => l.map(e => e.outerHTML)")
+        assert len(charts) == 2 and all("weeks" in c for c in charts)
+        lines = page.locator('svg.verkosto-chart polyline[data-column="network_trust"]')
+        assert lines.count() == 1 and len(lines.get_attribute("points").split()) == 3
+        assert "0 meetings held so far" in visible_text(page)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
         log.assert_clean()
@@ -255,29 +218,75 @@ def test_page_loads_offline_and_draws(browser: Any, server_url: str) -> None:
         context.close()
 
 
-def test_step_advances_model_and_plots(browser: Any, server_url: str) -> None:
+def test_finnish_page(browser: Any, server_url: str) -> None:
+    context, page, log = open_dashboard(browser, server_url)
+    try:
+        page.locator(".language").get_by_text("suomi", exact=False).click()
+        page.get_by_text("Viikko 0", exact=True).wait_for()
+        for word in ("Alusta", "Askel", "Toista", "Nopeus:", "hidas", "tavallinen", "nopea"):
+            assert page.get_by_text(word, exact=True).first.is_visible(), word
+        text = visible_text(page)
+        assert "Tilanne tähän asti: liian aikaista sanoa (odota vielä 13 viikkoa)" in text
+        assert "Koordinoinnin budjetti: 1\u202f500 €/kk" in text
+        assert "Johdettu asiakaspalveluverkosto (oletukset)" in text
+        assert "Kahdeksan organisaatiota" in text
+        step(page, 1)
+        assert ">viikko<" in page.locator("svg.verkosto-chart").first.inner_html()
+        for english in ("Outcome so far", "Coordination budget", "Reset", "meetings held"):
+            assert english not in visible_text(page), english
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dashboard_fi.png"), full_page=True)
+        log.assert_clean()
+    finally:
+        context.close()
+
+
+def test_side_by_side_with_and_without_coordination(browser: Any, server_url: str) -> None:
+    context, page, log = open_dashboard(browser, server_url)
+    try:
+        page.locator(".pair-default-no_coordination").click()
+        page.get_by_text("Network B: No coordination", exact=True).wait_for()
+        assert page.get_by_text("Network A: A led client-service network (the defaults)",
+                                exact=True).is_visible()
+        left, right = pictures(page)
+        # The same seed draws the same people, on one scale: at week 0 the pictures agree.
+        assert left == right
+        # Once a coordinated meeting has been held, the two networks differ.
+        page.locator(".play").click()
+        wait_for_week(page, 8)
+        page.locator(".pause").click()
+        page.wait_for_function("() => document.querySelectorAll('svg.verkosto-network').length "
+                               "=== 2 && document.querySelectorAll('svg.verkosto-network')[0]"
+                               ".outerHTML !== document.querySelectorAll('svg.verkosto-network')"
+                               "[1].outerHTML", timeout=UPDATE_TIMEOUT_MS)
+        assert page.locator("svg.verkosto-chart").count() == 4
+        # Both budgets are on their own sliders, each at its scenario's value.
+        labels = page.get_by_role("slider", name=BUDGET_LABEL).evaluate_all(
+            "l => l.map(e => e.getAttribute('aria-valuenow'))")
+        assert labels == ["1500", "0"]
+        page.locator(".play").click()
+        wait_for_week(page, 20)
+        page.locator(".pause").click()
+        page.wait_for_timeout(500)
+        text = visible_text(page)
+        assert text.count("Outcome so far: ") == 2 and "too early" not in text
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dashboard_side_by_side.png"), full_page=True)
+        log.assert_clean()
+    finally:
+        context.close()
+
+
+def test_play_pause_and_reset(browser: Any, server_url: str) -> None:
     from playwright.sync_api import expect
 
     context, page, log = open_dashboard(browser, server_url)
     try:
-        before_now = page.get_by_text("Now:").inner_text()
-        before_figures = figure_sources(page)
-        step(page, 3)
-        assert week_of(page) == 3
-        after_figures = figure_sources(page)
-        plots_changed = [a != b for a, b in zip(before_figures, after_figures, strict=True)]
-        assert all(plots_changed), f"figures unchanged after Step: {plots_changed}"
-        assert page.get_by_text("Now:").inner_text() != before_now
-        # Play runs weeks on its own until paused.
-        page.get_by_role("button", name="▶").click()
-        page.wait_for_function(
-            "() => Array.from(document.querySelectorAll('span')).some(e => "
-            "/^Week ([5-9]|[1-9][0-9]+)$/.test(e.textContent.trim()))",
-            timeout=UPDATE_TIMEOUT_MS)
-        page.get_by_role("button", name="❚❚").click()
-        expect(page.get_by_role("button", name="Step")).to_be_enabled(timeout=UPDATE_TIMEOUT_MS)
+        page.locator(".play").click()
+        wait_for_week(page, 5)
+        page.locator(".pause").click()
+        expect(page.locator(".step")).to_be_enabled(timeout=UPDATE_TIMEOUT_MS)
         paused_at = week_of(page)
-        # A week already in flight may still land; after that the model must hold still.
         settled = paused_at
         for _ in range(PAUSE_CHECKS):
             page.wait_for_timeout(PAUSE_CHECK_MS)
@@ -288,69 +297,64 @@ def test_step_advances_model_and_plots(browser: Any, server_url: str) -> None:
         else:
             pytest.fail(f"the model kept running after pause (week {paused_at} -> {settled})")
         assert settled - paused_at <= 1
-        log.assert_clean()
-    finally:
-        context.close()
-
-
-def test_slider_and_reset_change_parameter(browser: Any, server_url: str) -> None:
-    context, page, log = open_dashboard(browser, server_url)
-    try:
-        from model.params import PARAMETERS
-
-        high = PARAMETERS[BUDGET].high
-        assert high is not None
-        budget_max = str(int(high))
-        in_force = page.get_by_text(re.compile(r"Budget: \d+ EUR/month")).inner_text()
-        assert f"Budget: {budget_max} EUR/month" not in in_force
-        step(page, 1)
-        slider = page.get_by_role("slider", name=BUDGET_SLIDER)
+        slider = page.get_by_role("slider", name=BUDGET_LABEL)
         slider.focus()
         slider.press("End")
-        assert slider.get_attribute("aria-valuenow") == budget_max
-        page.get_by_role("button", name="Reset").click()
-        page.get_by_text(f"Budget: {budget_max} EUR/month").wait_for(timeout=UPDATE_TIMEOUT_MS)
+        page.get_by_text("Coordination budget: 5\u202f000 €/month", exact=True).wait_for()
+        page.get_by_text("Press Reset to start again with these settings.").wait_for()
+        page.locator(".reset").click()
         wait_for_week(page, 0)
+        expect(page.get_by_text("Press Reset to start again")).to_have_count(0)
+        assert page.get_by_role("slider", name=BUDGET_LABEL).get_attribute(
+            "aria-valuenow") == "5000"
         log.assert_clean()
     finally:
         context.close()
 
 
-def test_two_sessions_hold_independent_models(browser: Any, server_url: str) -> None:
-    context_a, page_a, log_a = open_dashboard(browser, server_url)
-    context_b, page_b, log_b = open_dashboard(browser, server_url)
+def test_several_sessions_at_once_keep_their_own_models(browser: Any, server_url: str) -> None:
+    sessions = [open_dashboard(browser, server_url) for _ in range(4)]
     try:
-        step(page_a, 2)
-        assert week_of(page_b) == 0
+        pages = [page for _, page, _ in sessions]
+        pages[1].locator(".language").get_by_text("suomi", exact=False).click()
+        pages[1].get_by_text("Viikko 0", exact=True).wait_for()
+        # Press Step on every page before waiting, so the server handles them together.
+        for round_ in range(3):
+            for k, page in enumerate(pages):
+                if k <= round_:
+                    page.locator(".step").click()
+            for k, page in enumerate(pages):
+                if k <= round_:
+                    wait_for_week(page, round_ + 1 - k)
+        assert [week_of(p) for p in pages] == [3, 2, 1, 0]
+        assert "Outcome so far" not in visible_text(pages[1])
+        assert "Outcome so far" in visible_text(pages[0])
         # A second tab of the same browser session gets its own model too.
-        _, tab_a2, log_a2 = open_dashboard(browser, server_url, context_a)
-        step(page_b, 1)
-        assert (week_of(page_a), week_of(page_b), week_of(tab_a2)) == (2, 1, 0)
-        for log in (log_a, log_b, log_a2):
+        _, tab, tab_log = open_dashboard(browser, server_url, sessions[0][0])
+        step(tab, 1)
+        assert (week_of(pages[0]), week_of(tab)) == (3, 1)
+        for _, _, log in [*sessions, (None, None, tab_log)]:
             log.assert_clean()
     finally:
-        context_a.close()
-        context_b.close()
+        for context, _, _ in sessions:
+            context.close()
 
 
-def test_scenario_picker_loads_a_scenario(browser: Any, server_url: str) -> None:
-    import scenarios
-
-    name = "no_coordination"
-    assert name in scenarios.names()
-    info = scenarios.info(name)
-    context, page, log = open_dashboard(browser, server_url)
+def test_token_lets_in_only_the_link(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    proc, url = _start_server(tmp_path_factory, "--token", "kahvi-123")
+    context = browser.new_context(viewport=VIEWPORT)
     try:
+        page = context.new_page()
+        response = page.goto(url)
+        assert response is not None and response.status == 403
+        assert "token" in page.locator("body").inner_text()
+        context.close()
+        context = browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
+        page.goto(url + "?token=kahvi-123")
+        page.locator(".week").wait_for()
         step(page, 1)
-        page.get_by_role("button", name=re.compile("Scenario")).or_(
-            page.locator(".v-select").first).first.click()
-        page.get_by_role("option", name=name, exact=True).click()
-        page.get_by_text(info.title, exact=True).wait_for(timeout=UPDATE_TIMEOUT_MS)
-        wait_for_week(page, 0)
-        budget = int(scenarios.load(name).coordination_budget_eur)
-        page.get_by_text(f"Budget: {budget} EUR/month").wait_for(timeout=UPDATE_TIMEOUT_MS)
-        slider = page.get_by_role("slider", name=BUDGET_SLIDER)
-        assert slider.get_attribute("aria-valuenow") == str(budget)
-        log.assert_clean()
     finally:
         context.close()
+        _stop(proc)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.compare import compare
 from analysis.report import FIGURE_DIR, SECTION_TITLES, write_report
 from model import Params
 from model.outcome import Outcome
@@ -174,9 +175,9 @@ def test_report_states_the_planted_answers(synthetic_report):
     assert "How participants benefited, by role (S33)" in md  # from rebuilt runs
     assert "| p_thriving | coordination_budget_eur | 0.9 | 0.85 | 0.95 |" in md  # SALib's ST
     # The given-data index finds the planted dependence on the budget alone.
-    line = next(x for x in md.splitlines() if x.startswith("| coordination_budget_eur | 0.")
-                or x.startswith("| coordination_budget_eur | 1"))
-    assert float(line.split("|")[2]) > 0.9
+    # It ranks the budget first (rank, parameter, meaning, first-order (interval), ...).
+    line = next(x for x in md.splitlines() if x.startswith("| 1 | coordination_budget_eur |"))
+    assert float(line.split("|")[4].split("(")[0]) > 0.9
 
 
 def test_report_command_writes_both_files(tmp_path, capsys):
@@ -191,11 +192,15 @@ def test_report_command_writes_both_files(tmp_path, capsys):
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["report", "{missing}"], "does not exist"),
-    (["report", "{empty}"], "no 'runs/'"),
+    (["report", "{empty}"], "exists but is not a sweep directory: it has no 'runs/'"),
+    (["report", "{spec}"], "exists but is not a sweep directory: it is a file (it looks like a "
+                           "spec"),
 ])
 def test_report_bad_directory_exits_2(tmp_path, capsys, argv, message):
     (tmp_path / "empty").mkdir()
-    argv = [a.format(missing=tmp_path / "nope", empty=tmp_path / "empty") for a in argv]
+    (tmp_path / "my.toml").write_text("seed = 1\n")
+    argv = [a.format(missing=tmp_path / "nope", empty=tmp_path / "empty",
+                     spec=tmp_path / "my.toml") for a in argv]
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("verkosto: error:") and message in err
@@ -238,8 +243,8 @@ coordination_budget_eur = [0.0, 1500.0]
 
 
 # --------------------------------------------------------------------------- compare
-def _scenario(path: Path, budget: float) -> Path:
-    path.write_text(f"""title = "{path.stem}"
+def _scenario(path: Path, budget: float, title: str | None = None) -> Path:
+    path.write_text(f"""title = "{title or path.stem}"
 [params]
 n_organisations = 3
 participants_per_organisation = 3
@@ -260,12 +265,43 @@ def test_compare_puts_scenarios_side_by_side(tmp_path, capsys):
     table = pd.read_csv(out / "compare_outcomes.csv")
     assert list(dict.fromkeys(table["scenario"])) == ["none", "rich"]
     assert table.groupby("scenario")["count"].sum().to_dict() == {"none": 3, "rich": 3}
-    assert len(table) == 2 * len(Outcome)
+    assert len(table) == 2 * len(Outcome)  # every class, even those no run reached
+    # Each difference from the first scenario, with its Newcombe interval.
+    rich = table[table["scenario"] == "rich"].set_index("outcome")
+    none = table[table["scenario"] == "none"].set_index("outcome")
+    assert (table["reference"] == "none").all() and none["diff"].isna().all()
+    assert np.allclose(rich["diff"], rich["probability"] - none["probability"])
+    assert ((rich["diff_low"] <= rich["diff"]) & (rich["diff"] <= rich["diff_high"])).all()
+    assert "Differences from 'none'" in text and "Newcombe" in text
+    measures = pd.read_csv(out / "compare_measures.csv")
+    assert {"measure", "median", "diff_median", "diff_low", "diff_high"} <= set(measures.columns)
     series = pd.read_parquet(out / "compare_timeseries.parquet")
     assert series["run_id"].nunique() == 6 and series["step"].max() == 20
     for stem in ("compare_outcomes", "compare_timeseries"):
         assert (out / f"{stem}.png").read_bytes()[:8] == PNG_MAGIC
         assert (out / f"{stem}.svg").exists()
+
+
+def test_compare_labels_by_title_takes_set_and_draws_shares_from_0(tmp_path, capsys):
+    a = _scenario(tmp_path / "a.toml", 0.0, title="Without money")
+    b = _scenario(tmp_path / "b.toml", 3000.0, title="With money")
+    out = tmp_path / "cmp"
+    assert cli.main(["compare", str(a), str(b), "--replications", "2", "--steps", "6",
+                     "--workers", "1", "--out", str(out), "--set", "facilitation=0.9"]) == 0
+    assert "with facilitation=0.9" in capsys.readouterr().out
+    table = pd.read_csv(out / "compare_outcomes.csv")
+    assert list(dict.fromkeys(table["scenario"])) == ["Without money", "With money"]
+    assert cli.main(["compare", str(a), str(b), "--out", str(tmp_path / "o"),
+                     "--set", "facilitation=3"]) == 2
+    assert "facilitation" in capsys.readouterr().err and not (tmp_path / "o").exists()
+    result = compare({"x": Params.from_flat(**TINY),
+                      "y": Params.from_flat(**TINY, facilitation=0.9)}, 2, 6, 1)
+    fig = result.timeseries_figure()
+    for ax in fig.axes:
+        if ax.get_visible() and ax.get_title():
+            assert ax.get_ylim()[0] == 0.0, ax.get_title()
+            if "(0-1)" in ax.get_title() or "Share" in ax.get_title():
+                assert ax.get_ylim()[1] <= 1.05
 
 
 @pytest.mark.parametrize(("argv", "message"), [
@@ -284,3 +320,68 @@ def test_compare_bad_option_exits_2(capsys):
         cli.main(["compare", "default", "no_coordination", "--replications", "1"])
     assert exit_info.value.code == 2
     assert "at least 2" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------- findings and ranking
+LEVERS = ("structure", "meeting_interval_weeks", "time_allocation_hours",
+          "coordination_budget_eur")
+"""Four levers; only the last two, listed last, decide (and only together)."""
+
+
+def _late_levers_sweep(root: Path) -> None:
+    """A replicated grid where thriving needs both working time and money (an interaction)."""
+    rows = []
+    grid = [(s, m, t, b) for s in (0.2, 0.6) for m in (2, 8) for t in (0.0, 8.0)
+            for b in (0.0, 1500.0)]
+    rng = np.random.default_rng(3)
+    for point, (s, m, t, b) in enumerate(grid):
+        for rep in range(4):
+            thrives = t > 0 and b > 0
+            outcome = "thriving" if thrives else ("smouldering" if t > 0 else
+                                                  str(rng.choice(["faded", "fading"])))
+            rows.append({"run_id": len(rows), "point": point, "replication": rep,
+                         "seed": 7 + len(rows), "structure": s, "meeting_interval_weeks": m,
+                         "time_allocation_hours": t, "coordination_budget_eur": b,
+                         "status": "ok", "error": None, "outcome": outcome, "steps_run": 10,
+                         "active_share": 0.8 if thrives else 0.1, "wall_time_s": 0.1})
+    (root / "runs").mkdir(parents=True)
+    pd.DataFrame(rows).to_parquet(root / "runs" / "part-000000.parquet")
+    (root / "manifest.json").write_text(json.dumps({"spec_hash": "feed", "spec": {
+        "title": "Decisive levers last", "base": "default", "replications": 4, "steps": 10,
+        "seed": 1}}))
+
+
+def test_report_ranks_decisive_levers_that_come_last(tmp_path, monkeypatch):
+    import analysis.report as report
+
+    root = tmp_path / "late"
+    _late_levers_sweep(root)
+    monkeypatch.setattr(report, "MAX_PARAMETER_FIGURES", 2)
+    write_report(root, reruns=0, network_figures=False)
+    md = (root / "report.md").read_text(encoding="utf-8")
+    findings = md.split("## Findings", 1)[1].split("## The question", 1)[0]
+    levers = findings.split("**Strongest levers**", 1)[1].split("\n", 1)[0]
+    # The two decisive levers are named first, with their units, before any other.
+    first_two = levers.split(";")[:2]
+    assert any("(time_allocation_hours)" in x for x in first_two)
+    assert any("(coordination_budget_eur)" in x for x in first_two)
+    assert "h/person/month" in levers and "EUR/month" in levers
+    assert "structure" not in levers.split(";")[0] + levers.split(";")[1]
+    # They need each other: the findings say so (total-order index or the heatmap's cells).
+    assert "**Interactions.**" in findings and "No strong interaction" not in findings
+    # Figures and the heatmap are of those two; the others are named as left out.
+    figures = {p.stem for p in (root / FIGURE_DIR).glob("*.png")}
+    assert {"thriving_by_time_allocation_hours", "thriving_by_coordination_budget_eur"} <= figures
+    assert "thriving_by_structure" not in figures
+    assert "left out as less influential: meeting_interval_weeks, structure" in md \
+        or "left out as less influential: structure, meeting_interval_weeks" in md
+    heat = next(line for line in md.splitlines() if line.startswith("Share of runs thriving"))
+    assert "time_allocation_hours" in heat and "coordination_budget_eur" in heat
+    # Every outcome class has a column in the per-cell table, derived from the model's enum.
+    header = next(line for line in md.splitlines() if line.startswith("| structure (0-1) |"))
+    for outcome in Outcome:
+        assert f"P({outcome.value})" in header
+    # The evaluation is per outcome, never pooled: one column per outcome that occurred.
+    evaluation = md.split("## Evaluation (S33, S34)", 1)[1].split("\n## ", 1)[0]
+    head = next(line for line in evaluation.splitlines() if line.startswith("| section |"))
+    assert "thriving (" in head and "smouldering (" in head and "faded (" in head

@@ -19,6 +19,7 @@ from experiments.sensitivity import (
     INDICES_CSV,
     INDICES_PARQUET,
     point_means,
+    ranking_text,
     run_sensitivity,
 )
 from experiments.spec import SampleMethod, parse_spec
@@ -92,6 +93,43 @@ def test_morris_ranks_a_dominant_parameter_first(tmp_path):
                                   table[["measure", "parameter"]])
     assert len(pd.read_parquet(out / INDICES_PARQUET)) == len(table)
     assert (out / FIGURE).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # Intervals never leave the index's range: mu* and sigma are 0 or more.
+    nonnegative = table[table["index"].isin(["mu_star", "sigma"])]
+    assert (nonnegative["ci_low"].dropna() >= 0).all()
+    # The terminal ranking lists each measure's parameters, most important first.
+    text = ranking_text(table)
+    block = text.split("active_share:", 1)[1].split("mean_trust:", 1)[0]
+    order = [line.split(".", 1)[1].split()[0] for line in block.splitlines()[1:] if line.strip()]
+    assert order == ["facilitation", "structure", "dialogue_skill_mean"]
+
+
+def test_morris_intervals_of_noise_are_clipped_at_zero():
+    from experiments.sensitivity import _indices
+    from experiments.spec import SampleSpec
+
+    sample = SampleSpec(SampleMethod.MORRIS, 20, {"facilitation": (0.0, 1.0),
+                                                   "structure": (0.0, 1.0)})
+    from experiments.spec import _draw
+
+    design = _draw(sample, 1)
+    y = np.random.default_rng(2).normal(size=len(design))
+    table = _indices(SampleMethod.MORRIS, sample.problem(), design, y, 1, "noise", 4)
+    star = table[table["index"] == "mu_star"]
+    assert (star["ci_low"] >= 0).all() and (star["value"] >= 0).all()
+    raw_low = star["value"] - star["conf"]
+    assert ((raw_low < 0) == star["clipped"]).all()
+
+
+def test_sensitivity_command_prints_the_ranking(tmp_path, capsys, monkeypatch):
+    spec = tmp_path / "s.toml"
+    spec.write_text(spec_text("lhs", n=4))
+    import experiments.sweep as sweep
+
+    monkeypatch.setattr(sweep, "simulate", known_answer)
+    assert main(["sensitivity", str(spec), "--method", "morris", "--workers", "1",
+                     "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "parameters by mu_star" in out and " 1. facilitation" in out
 
 
 def test_sobol_first_order_indices_match_the_variance_shares(tmp_path):
@@ -147,7 +185,8 @@ parameters = ["familiarity_gain", "meeting_interval_weeks"]
     assert main(["sensitivity", str(spec), "--method", "morris", "--out", str(out),
                  "--workers", "1"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[-1].startswith("sensitivity: indices in") and "6/6 runs" in lines[0]
+    assert lines[-1].startswith("sensitivity: indices in") and "6/6 runs" in lines[1]
+    assert lines[0].startswith("sweep: 6 runs (6 points × 1 replication); 0 stored, 6 to run")
     table = pd.read_csv(out / INDICES_CSV)
     assert set(table["measure"]) == {"mean_familiarity", "p_thriving"}
     assert set(table["parameter"]) == {"familiarity_gain", "meeting_interval_weeks"}

@@ -47,7 +47,7 @@ from experiments.sweep import (
     simulate,
     table_for_comparison,
 )
-from model import NetworkModel, Params
+from model import NetworkModel, Outcome, Params
 from model.params import PARAMETERS
 from verkosto.cli import main
 
@@ -92,12 +92,51 @@ def test_run_seeds_are_children_of_the_master_seed_sequence():
 
 def test_spec_enumerates_grid_points_times_replications():
     spec = parse_spec(tiny_spec(replications=3))
-    runs = spec.runs()
-    assert len(runs) == 4 * 3
+    runs = list(spec.runs())
+    assert len(runs) == 4 * 3 == spec.n_runs
     assert [r.run_id for r in runs] == list(range(12))
-    assert runs[4].point == 1 and runs[4].replication == 1
-    assert runs[3].overrides == {"coordination_budget_eur": 0.0, "facilitation": 0.9}
+    # Replication by replication: every point gets a run before any gets a second.
+    assert [r.replication for r in runs] == [0] * 4 + [1] * 4 + [2] * 4
+    assert sorted(r.point for r in runs[:4]) == [0, 1, 2, 3]
+    assert runs[4].point == runs[0].point and runs[4].replication == 1
+    # Points keep the grid's product order; a run's overrides are its point's.
+    assert spec.point(1) == {"coordination_budget_eur": 0.0, "facilitation": 0.9}
+    assert all(r.overrides == spec.point(r.point) for r in runs)
     assert len({r.seed for r in runs}) == len(runs)
+    # More replications only add runs: the first 12 are the same runs with the same seeds.
+    assert list(parse_spec(tiny_spec(replications=5)).runs())[:12] == runs
+
+
+def test_a_partial_grid_sweep_covers_the_design_evenly():
+    spec = parse_spec(tiny_spec(extra="", replications=1).replace(
+        "coordination_budget_eur = [0.0, 1500.0]",
+        "coordination_budget_eur = [0.0, 250.0, 500.0, 750.0, 1000.0, 1500.0, 2000.0]")
+        .replace("facilitation = [0.2, 0.9]", "facilitation = [0.1, 0.3, 0.5, 0.7, 0.9]"))
+    first = [r.overrides for r in list(spec.runs())[:9]]
+    budgets = {o["coordination_budget_eur"] for o in first}
+    facilitation = {o["facilitation"] for o in first}
+    # A sweep cut after 9 of 35 runs has both ends and the middle of each range,
+    # not the first values of the first parameter (a corner of the grid).
+    assert {0.0, 2000.0} <= budgets and {0.1, 0.5, 0.9} <= facilitation
+    assert len(first) == len({tuple(o.values()) for o in first})  # no point twice
+    assert sorted(r.point for r in spec.runs()) == list(range(35))
+
+
+def test_the_run_plan_is_lazy_for_huge_sweeps():
+    import tracemalloc
+
+    text = tiny_spec(replications=1_000_000).replace(
+        "coordination_budget_eur = [0.0, 1500.0]",
+        "coordination_budget_eur = " + str([float(x) for x in range(0, 1000, 100)])).replace(
+        "facilitation = [0.2, 0.9]", "facilitation = " + str([x / 10 for x in range(10)]))
+    tracemalloc.start()
+    spec = parse_spec(text)
+    last = spec.run(spec.n_runs - 1)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert spec.n_runs == 100_000_000
+    assert last.replication == 999_999
+    assert peak < 20_000_000  # bytes: the design, not the runs, is held
 
 
 def test_a_stored_run_is_reproduced_alone_from_its_seed_and_overrides(tmp_path):
@@ -164,11 +203,12 @@ def test_every_shipped_spec_is_valid_and_cites_claims():
     assert {"S16", "S18"} <= set(load_spec("turnover_time").claims)
 
 
-def test_spec_hash_ignores_descriptions_but_not_results():
+def test_spec_hash_ignores_descriptions_and_replications_but_not_results():
     a = parse_spec(tiny_spec())
     b = parse_spec('title = "renamed"\n' + tiny_spec())
-    c = parse_spec(tiny_spec(replications=4))
-    assert a.spec_hash() == b.spec_hash() != c.spec_hash()
+    c = parse_spec(tiny_spec(replications=4))  # the same design, extended
+    d = parse_spec(tiny_spec(steps=20))
+    assert a.spec_hash() == b.spec_hash() == c.spec_hash() != d.spec_hash()
 
 
 # ---------------------------------------------------------------------- executors
@@ -304,12 +344,117 @@ def test_a_changed_spec_is_refused_with_exit_2(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["sweep", str(spec_path), "--out", str(out), "--workers", "1"]) == 0
     before = read_runs(out)
-    spec_path.write_text(tiny_spec(replications=2, steps=4))
+    spec_path.write_text(tiny_spec(replications=1, steps=6))
     capsys.readouterr()
     assert main(["sweep", str(spec_path), "--out", str(out), "--workers", "1"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("verkosto: error:") and "another spec" in err
+    assert err.startswith("verkosto: error:") and "another design" in err
     pd.testing.assert_frame_equal(read_runs(out), before)
+
+
+def test_more_replications_extend_a_finished_sweep_in_place(tmp_path, capsys):
+    spec_path = write(tmp_path, tiny_spec(replications=1, steps=4))
+    grown, fresh = tmp_path / "grown", tmp_path / "fresh"
+    assert main(["sweep", str(spec_path), "--out", str(grown), "--workers", "1"]) == 0
+    first = read_runs(grown)
+    capsys.readouterr()
+    assert main(["sweep", str(spec_path), "--out", str(grown), "--workers", "1",
+                 "--replications", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "12 runs (4 points × 3 replications); 4 stored, 8 to run" in out
+    extended = read_runs(grown)
+    pd.testing.assert_frame_equal(table_for_comparison(extended.iloc[:4]),
+                                  table_for_comparison(first))
+    assert read_manifest(grown)["spec"]["replications"] == 3
+    # The same as a sweep made with three replications from the start.
+    assert main(["sweep", str(spec_path), "--out", str(fresh), "--workers", "1",
+                 "--replications", "3"]) == 0
+    pd.testing.assert_frame_equal(table_for_comparison(extended),
+                                  table_for_comparison(read_runs(fresh)))
+    # Fewer replications than stored would hide runs: refused.
+    capsys.readouterr()
+    assert main(["sweep", str(spec_path), "--out", str(grown), "--workers", "1",
+                 "--replications", "2"]) == 2
+    assert "already holds 3 replications" in capsys.readouterr().err
+
+
+def test_sweep_set_csv_and_point_statistics(tmp_path, capsys):
+    spec_path = write(tmp_path, tiny_spec(replications=2, steps=4))
+    out = tmp_path / "out"
+    assert main(["sweep", str(spec_path), "--out", str(out), "--workers", "1", "--csv",
+                 "--set", "mandate=0.5"]) == 0
+    assert read_manifest(out)["spec"]["set"]["mandate"] == 0.5
+    runs = pd.read_csv(out / "runs.csv")
+    assert len(runs) == 8 and len(pd.read_csv(out / "timeseries.csv")) > 8
+    points = pd.read_parquet(out / "points.parquet")
+    assert len(points) == 4 and (points["runs"] == 2).all()
+    assert pd.read_csv(out / "points.csv").shape == points.shape
+    for outcome in Outcome:
+        assert f"p_{outcome.value}" in points
+    assert np.allclose(points[[f"p_{o.value}" for o in Outcome]].sum(axis=1), 1.0)
+    # Mean and SD across the two replications of each point, for every measure.
+    ok = read_runs(out)
+    for _, row in points.iterrows():
+        trust = ok.loc[ok["point"] == row["point"], "mean_trust"]
+        assert row["mean_trust_mean"] == pytest.approx(trust.mean())
+        assert row["mean_trust_sd"] == pytest.approx(trust.std(ddof=1))
+    # A --set on a varied parameter, or a bad value, is refused before anything runs.
+    capsys.readouterr()
+    assert main(["sweep", str(spec_path), "--out", str(tmp_path / "o2"),
+                 "--set", "facilitation=0.5"]) == 2
+    assert "both fixed in [set] and varied" in capsys.readouterr().err
+    assert main(["sweep", str(spec_path), "--out", str(tmp_path / "o2"),
+                 "--set", "mandate=5"]) == 2
+    assert not (tmp_path / "o2").exists()
+
+
+def test_a_sweep_of_days_needs_yes_and_says_so_before_planning(tmp_path, capsys, monkeypatch):
+    # A run is said to take a second (the trial run's measurement, fixed for the test).
+    monkeypatch.setattr(sweep_module, "_trial", lambda spec, simulate_fn: (1.0, 1000.0))
+    text = tiny_spec(replications=1_000_000, steps=4)
+    spec_path = write(tmp_path, text)
+    assert main(["sweep", str(spec_path), "--out", str(tmp_path / "big"), "--workers", "1"]) == 2
+    captured = capsys.readouterr()
+    assert "4,000,000 runs (4 points × 1,000,000 replications)" in captured.out
+    assert "days" in captured.err and "--yes" in captured.err
+    assert not (tmp_path / "big").exists()
+
+
+def test_a_spec_with_several_mistakes_names_them_all_at_once(tmp_path, capsys):
+    spec_path = write(tmp_path, """
+seed = 1
+replicatons = 3
+steps = -4
+[grid]
+facilitation = [0.2, 1.4]
+meeting_interval_weeks = "often"
+""")
+    assert main(["sweep", str(spec_path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "4 mistakes" in err
+    for part in ("'replicatons' (did you mean 'replications'?)", "'steps' = -4",
+                 "grid.facilitation", "1.4", "grid.meeting_interval_weeks"):
+        assert part in err, part
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_percentage_for_a_share_gets_did_you_mean(tmp_path, capsys):
+    spec_path = write(tmp_path, tiny_spec(extra="").replace("[set]", "[set]\nmandate = 80"))
+    assert main(["sweep", str(spec_path), "--out", str(tmp_path / "o")]) == 2
+    assert "set.mandate" in (err := capsys.readouterr().err) and "did you mean 0.8?" in err
+    assert main(["budget", "default", "--target", "0.8", "--set", "facilitation=70",
+                 "--out", str(tmp_path / "o")]) == 2
+    assert "did you mean 0.7?" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_sweep_help_lists_every_shipped_spec(capsys):
+    with pytest.raises(SystemExit):
+        main(["sweep", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for name in shipped_specs():
+        if name != "example":
+            assert name in text, name
 
 
 # ---------------------------------------------------------------------- failures
@@ -496,7 +641,7 @@ def test_the_example_spec_documents_every_key_and_runs_in_under_a_minute(tmp_pat
     elapsed = time.perf_counter() - started
     assert status == 0 and elapsed < 60
     runs = read_runs(tmp_path / "out")
-    assert len(runs) == len(load_spec(spec_path).runs()) and (runs["status"] == "ok").all()
+    assert len(runs) == load_spec(spec_path).n_runs and (runs["status"] == "ok").all()
 
 
 def test_a_shipped_spec_is_found_by_name_and_a_relative_base_beside_the_spec(tmp_path):

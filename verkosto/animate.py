@@ -1,24 +1,34 @@
 """``verkosto animate``: an animation of one run for slides.
 
-Each frame shows the network (as the dashboard draws it, see
-:mod:`verkosto.drawing`) beside the familiarity, trust, commitment and
-active-share curves and the value created, one frame per week from the
-starting state. GIF is written through Pillow; MP4 needs ffmpeg, and where it
+Each frame shows the network (see :mod:`verkosto.drawing`) beside the
+network-level familiarity, trust and commitment (over all seats, so a fading
+network is seen fading), the active share and the value created, one frame
+per week from the starting state. The title, the curves and the caption come
+from :mod:`verkosto.words`, as on the dashboard: the title names the scenario
+by its title and gives no verdict before the outcome window has passed, and
+the caption names counts, not a verdict of its own. The model is built as
+``verkosto run`` builds it (same scenario loader, same default seed), so the
+animation shows the very run ``run`` summarises. GIF is written through Pillow; MP4 needs ffmpeg, and where it
 is missing the command says so and writes nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import textwrap
 from pathlib import Path
 from typing import Any
 
+from verkosto import argtypes, i18n, words
 from verkosto.errors import InputError
+from verkosto.i18n import Translator, _, ngettext
 
 DEFAULT_STEPS = 156
 """Weeks animated by default: the model's default horizon of three years."""
 
-DEFAULT_SEED = 42
+DEFAULT_SEED = 1
+"""Random seed when none is given: the same as ``verkosto run``'s, so both show the same run."""
+
 DEFAULT_FPS = 8
 """Frames (weeks) per second."""
 
@@ -35,6 +45,9 @@ MIN_VALUE_AXIS = 1.0
 """The value axis shows at least [0, this]."""
 
 FORMATS = (".gif", ".mp4")
+
+LEGEND_WIDTH = 18
+"""Characters per line of a legend entry (longer ones are wrapped to stay clear of the charts)."""
 
 
 class AnimationError(InputError):
@@ -59,30 +72,84 @@ def _writer(out: Path, fps: int) -> Any:
 
 
 def load_model(scenario: str, seed: int) -> Any:
-    """Build the model of a shipped scenario with a seed."""
+    """Build the model of a scenario (a shipped name or a ``.toml`` file) with a seed, exactly
+    as ``verkosto run`` builds it.
+    """
     import scenarios
     from model import NetworkModel
 
     return NetworkModel(params=scenarios.load(scenario), rng=seed)
 
 
-def _draw_frame(fig: Any, axes: dict[str, Any], model: Any, title: str, steps: int) -> None:
+def scenario_title(scenario: str) -> str:
+    """The scenario's title in the current language (a user's file: its own title)."""
+    import scenarios
+
+    return i18n.scenario_title(scenarios.info(scenario)) or scenario
+
+
+def frame_title(model: Any, title: str, t: Translator) -> str:
+    """A frame's title: the scenario, the week and the outcome so far (or "too early to
+    tell" before the outcome window), as the dashboard words them.
+    """
+    return t("{title}: week {week}, outcome so far: {verdict}").format(
+        title=title, week=model.steps, verdict=words.verdict(model, t))
+
+
+def _legend(ax: Any, t: Translator) -> None:
+    """How statuses and ties are drawn, in the current language, right of the network."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.lines import Line2D
+
+    from verkosto import drawing
+
+    grey = "#546e7a"
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=grey, markersize=8,
+               label=i18n.status_word("active", t)),
+        Line2D([], [], marker="o", linestyle="", markerfacecolor=to_rgba(grey, drawing.PERIPHERAL_ALPHA),
+               markeredgecolor=grey, markersize=8, label=i18n.status_word("peripheral", t)),
+        Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor=grey,
+               markersize=8, label=i18n.status_word("dormant", t)),
+        Line2D([], [], marker="x", linestyle="", color=drawing.DEPARTED_COLOUR, markersize=7,
+               label=i18n.status_word("left", t)),
+        Line2D([], [], marker=drawing.RESIDENT_MARKER, linestyle="", color=grey, markersize=7,
+               label=textwrap.fill(t("resident or client representative"), LEGEND_WIDTH)),
+        Line2D([], [], color=drawing.EDGE_COLOUR, linewidth=drawing.EDGE_WIDTH_MAX / 2,
+               label=t("trust tie")),
+    ]
+    ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False,
+              fontsize="small", handletextpad=0.3)
+
+
+def _draw_frame(fig: Any, axes: dict[str, Any], model: Any, title: str, steps: int,
+                t: Translator) -> None:
     """Redraw every panel for the model's current week."""
     from verkosto import drawing
 
     drawing.draw_network(axes["network"], model)
-    drawing.status_legend(axes["network"])
+    _legend(axes["network"], t)
     frame = drawing.model_frame(model)
-    drawing.draw_series(axes["series"], frame, drawing.SERIES, x_max=steps)
-    axes["series"].set_ylabel("share / level (0-1)")
-    drawing.draw_series(axes["value"], frame, drawing.VALUE_SERIES, x_max=steps,
-                        unit_interval=False)
+    curves = {c.column: (t(c.label), c.colour) for c in words.CURVES}
+    drawing.draw_series(axes["series"], frame, curves, x_max=steps)
+    for line in axes["series"].lines:  # week 0 is a single point: show it
+        if len(line.get_xdata()) == 1:
+            line.set_marker("o")
+    axes["series"].set_ylabel(t("over all seats (0-1)"))
+    axes["series"].set_xlabel(t("weeks"))
+    value = {words.VALUE_CURVE.column: (t(words.VALUE_CURVE.label), words.VALUE_CURVE.colour)}
+    drawing.draw_series(axes["value"], frame, value, x_max=steps, unit_interval=False)
+    axes["value"].set_xlabel(t("weeks"))
     top = max(MIN_VALUE_AXIS, VALUE_HEADROOM * max(
-        (float(frame[c].max()) for c in drawing.VALUE_SERIES if c in frame), default=0.0))
+        (float(frame[c].max()) for c in value if c in frame), default=0.0))
     axes["value"].set_ylim(0.0, top)
-    fig.suptitle(f"{title}: week {model.steps}, outcome so far {model.outcome}",
-                 fontsize="large")
-    axes["reading"].set_text(str(model.reading()))
+    if t.lang != "en":  # numbers as the language writes them (a decimal comma in Finnish)
+        from matplotlib.ticker import FuncFormatter
+
+        for ax in (axes["series"], axes["value"]):
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v, 1)))
+    fig.suptitle(frame_title(model, title, t), fontsize="large")
+    axes["reading"].set_text(words.reading(model, t))
 
 
 def animate(scenario: str, out: Path, *, seed: int = DEFAULT_SEED, steps: int = DEFAULT_STEPS,
@@ -90,9 +157,10 @@ def animate(scenario: str, out: Path, *, seed: int = DEFAULT_SEED, steps: int = 
     """Run a scenario and write its animation.
 
     Args:
-        scenario: Name of a shipped scenario (used for the model and the title).
+        scenario: A shipped scenario's name or a scenario file (used for the model and, by its
+            title, for the frames' title).
         out: Output file, ``.gif`` or ``.mp4``.
-        seed: Random seed of the run.
+        seed: Random seed of the run (the same default as ``verkosto run``).
         steps: Weeks to run; the animation has ``steps + 1`` frames (the start
             and each week) unless the network ends earlier.
         fps: Frames per second.
@@ -109,11 +177,13 @@ def animate(scenario: str, out: Path, *, seed: int = DEFAULT_SEED, steps: int = 
 
     out = Path(out)
     writer = _writer(out, fps)
+    t = i18n.current()
+    title = scenario_title(scenario)
     model = model if model is not None else load_model(scenario, seed)
     out.parent.mkdir(parents=True, exist_ok=True)
     fig = Figure(figsize=FIGURE_SIZE, dpi=FRAME_DPI)
     grid = fig.add_gridspec(2, 2, width_ratios=(1.2, 1.0), left=0.02, right=0.97,
-                            top=0.9, bottom=0.12, hspace=0.35, wspace=0.25)
+                            top=0.9, bottom=0.16, hspace=0.45, wspace=0.25)
     axes: dict[str, Any] = {
         "network": fig.add_subplot(grid[:, 0]),
         "series": fig.add_subplot(grid[0, 1]),
@@ -128,7 +198,7 @@ def animate(scenario: str, out: Path, *, seed: int = DEFAULT_SEED, steps: int = 
                 if not model.running:
                     break
                 model.step()
-            _draw_frame(fig, axes, model, scenario, steps)
+            _draw_frame(fig, axes, model, title, steps, t)
             writer.grab_frame()
             frames += 1
     return frames
@@ -138,7 +208,8 @@ def _run(args: argparse.Namespace) -> int:
     """Handle ``verkosto animate``."""
     frames = animate(args.scenario, Path(args.out), seed=args.seed, steps=args.steps,
                      fps=args.fps)
-    print(f"wrote {args.out} ({frames} frames)")
+    print(ngettext("wrote {out} ({n} frame)", "wrote {out} ({n} frames)", frames).format(
+        out=args.out, n=frames))
     return 0
 
 
@@ -153,19 +224,27 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     """
     parser = subparsers.add_parser(
         "animate",
-        help="animation of a run (network and time series) for slides",
-        description="Run a scenario and write an animation of the network and its main "
-                    "time series, one frame per week: GIF (through Pillow) or MP4 "
-                    "(needs ffmpeg).",
+        help=_("animation of a run (network and time series) for slides"),
+        description=_("Run a scenario (a shipped one or your own file) and write an animation "
+                      "of the network and its network-level measures, one frame per week: GIF "
+                      "(through Pillow) or MP4 (needs ffmpeg). The same scenario, seed and "
+                      "weeks give the same run as 'verkosto run'."),
     )
-    parser.add_argument("scenario", metavar="SCENARIO", help="name of a shipped scenario")
+    parser.add_argument("scenario", metavar="SCENARIO_OR_FILE",
+                        help=_("a shipped scenario's name (see 'verkosto scenarios') or a "
+                               "scenario file (.toml)"))
     parser.add_argument("--out", required=True, metavar="FILE",
-                        help="output file, FILE.gif or FILE.mp4")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help=f"random seed (default {DEFAULT_SEED})")
-    parser.add_argument("--steps", type=int, default=DEFAULT_STEPS,
-                        help=f"weeks to run (default {DEFAULT_STEPS}, three years)")
-    parser.add_argument("--fps", type=int, default=DEFAULT_FPS,
-                        help=f"frames (weeks) per second (default {DEFAULT_FPS})")
+                        help=_("output file, FILE.gif or FILE.mp4"))
+    parser.add_argument("--seed", type=argtypes.number(0, integer=True), default=DEFAULT_SEED,
+                        help=_("random seed (default {seed}, as for 'verkosto run')").format(
+                            seed=DEFAULT_SEED))
+    parser.add_argument("--steps", type=argtypes.number(1, 5200, integer=True),
+                        default=DEFAULT_STEPS,
+                        help=_("weeks to run (default {steps}, three years)").format(
+                            steps=DEFAULT_STEPS))
+    parser.add_argument("--fps", type=argtypes.number(1, 60, integer=True), default=DEFAULT_FPS,
+                        help=_("frames (weeks) per second (default {fps})").format(
+                            fps=DEFAULT_FPS))
+    i18n.add_language_argument(parser)
     parser.set_defaults(func=_run)
     return parser

@@ -12,9 +12,31 @@ from collections.abc import Callable
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 
 
+PERCENT_HINT_MAX = 100.0
+"""A probability given between 1 and this is taken for a percentage and the share suggested."""
+
+
+def _percent_hint(value: float, high: float | None, probability: bool) -> str:
+    """'; did you mean 0.8?' when ``value`` looks like a percentage of a probability."""
+    if probability and high is not None and high <= 1.0 and 1.0 < value <= PERCENT_HINT_MAX:
+        return f"; did you mean {value / 100:g}? (give a probability as a share, not a percentage)"
+    return ""
+
+
 def number(low: float | None = None, high: float | None = None, *, integer: bool = False,
-            open_low: bool = False, open_high: bool = False) -> Callable[[str], float]:
-    """An argparse type: a finite number within bounds (exit status 2 otherwise)."""
+            open_low: bool = False, open_high: bool = False,
+            probability: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number within bounds (exit status 2 otherwise).
+
+    Args:
+        low: Smallest allowed value (None: no limit).
+        high: Largest allowed value (None: no limit).
+        integer: Accept integers only.
+        open_low: Exclude ``low`` itself.
+        open_high: Exclude ``high`` itself.
+        probability: The value is a share: a value between 1 and 100 gets
+            "did you mean 0.8?" (a percentage given by mistake).
+    """
 
     def parse(text: str) -> float:
         try:
@@ -30,13 +52,14 @@ def number(low: float | None = None, high: float | None = None, *, integer: bool
             lo = "" if low is None else f"{'above' if open_low else 'at least'} {low:g}"
             hi = "" if high is None else f"{'below' if open_high else 'at most'} {high:g}"
             raise argparse.ArgumentTypeError(
-                f"{value:g} is out of range: allowed {' and '.join(x for x in (lo, hi) if x)}")
+                f"{value:g} is out of range: allowed {' and '.join(x for x in (lo, hi) if x)}"
+                f"{_percent_hint(value, high, probability)}")
         return value
 
     return parse
 
 
 #: A probability strictly between 0 and 1 (a confidence, a target, a level).
-OPEN_PROBABILITY = number(0.0, 1.0, open_low=True, open_high=True)
+OPEN_PROBABILITY = number(0.0, 1.0, open_low=True, open_high=True, probability=True)
 #: A probability from 0 to 1 inclusive.
-PROBABILITY = number(0.0, 1.0)
+PROBABILITY = number(0.0, 1.0, probability=True)

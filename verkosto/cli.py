@@ -21,6 +21,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from verkosto import i18n
 from verkosto.errors import InputError
 
 PROG = "verkosto"
@@ -96,7 +97,31 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         module = importlib.import_module(name)
         module.register(subparsers)
+    for command in subparsers.choices.values():
+        _add_language(command)
     return parser
+
+
+def _add_language(parser: argparse.ArgumentParser) -> None:
+    """Give a command (and its own subcommands) ``--lang`` unless it already has it."""
+    if not any("--lang" in action.option_strings for action in parser._actions):
+        i18n.add_language_argument(parser)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _add_language(sub)
+
+
+def _language_in(argv: Sequence[str]) -> str | None:
+    """The ``--lang`` given on the command line, read before the parser is built, so that
+    the help texts are in that language too.
+    """
+    for k, arg in enumerate(argv):
+        if arg == "--lang" and k + 1 < len(argv):
+            return argv[k + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def _version() -> str:
@@ -145,8 +170,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The exit status: 0 on success, 2 on bad input, 130 after Ctrl+C.
     """
+    words = list(sys.argv[1:] if argv is None else argv)
+    early = _language_in(words)
+    i18n.set_language(early if early in i18n.LANGUAGES else None)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words)
+    if getattr(args, "lang", None):
+        i18n.set_language(args.lang)
     handler = getattr(args, "func", None)
     if handler is None:  # no command, or a command that needs a further subcommand
         _chosen_parser(parser, args).print_help(sys.stderr)

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from verkosto.argtypes import DEFAULT_WORKERS, number
+from verkosto.argtypes import DEFAULT_WORKERS, OPEN_PROBABILITY, number
 from verkosto.errors import InputError
 
 DEFAULT_OUT = Path("out") / "budget"
@@ -33,6 +33,7 @@ DEFAULT_SEED = 20240
 """Master seed of the replications when ``--seed`` is not given."""
 
 RESULT_FILE = "budget.json"
+TABLE_FILE = "budget.csv"
 FIGURE_STEM = "budget"
 
 
@@ -50,10 +51,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("scenario", metavar="SCENARIO",
                         help="scenario name (see 'verkosto scenarios') or path to a TOML file")
     parser.add_argument("--target", required=True, metavar="P",
-                        type=number(0.0, 1.0, open_low=True, open_high=True),
+                        type=OPEN_PROBABILITY,
                         help="target probability of thriving, between 0 and 1 (e.g. 0.8)")
     parser.add_argument("--confidence", metavar="C", default=d.BUDGET_CONFIDENCE,
-                        type=number(0.5, 1.0, open_low=True, open_high=True),
+                        type=number(0.5, 1.0, open_low=True, open_high=True, probability=True),
                         help="one-sided confidence that the target is reached "
                              f"(default {d.BUDGET_CONFIDENCE:g})")
     parser.add_argument("--replications", metavar="N", default=d.BUDGET_REPLICATIONS,
@@ -81,6 +82,9 @@ def register(subparsers: Any) -> None:
                         help=f"worker processes (default {DEFAULT_WORKERS})")
     parser.add_argument("--out", metavar="DIR", type=Path, default=DEFAULT_OUT,
                         help=f"output directory (default {DEFAULT_OUT})")
+    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                        help="override one parameter of the scenario, as in 'verkosto run' "
+                             "(repeatable; the budget itself is what is searched)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     parser.set_defaults(func=run)
 
@@ -89,22 +93,63 @@ def _eur(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def _check_out(out: Path) -> None:
+def check_out(out: Path, own_file: str, command: str) -> None:
+    """Refuse an ``--out`` that is a file, or a directory holding something else.
+
+    An existing directory is replaced only when it is empty or holds an
+    earlier output of the same command (its ``own_file`` is there).
+    """
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out}: exists and is not a directory")
+    if out.is_dir() and any(out.iterdir()) and not (out / own_file).exists():
+        raise InputError(f"--out {out}: exists and holds other files (not an earlier "
+                         f"'verkosto {command}' output, which has {own_file}); give a new "
+                         "or empty directory")
+
+
+def parse_sets_with_hint(sets: list[str]) -> dict[str, Any]:
+    """``verkosto run``'s ``--set`` parsing, with "did you mean 0.8?" for a percentage."""
+    from experiments.spec import percent_hint
+    from verkosto.cmd_run import _toml_value, parse_sets
+
+    try:
+        return parse_sets(sets)
+    except InputError as error:
+        for raw in sets:
+            key, _, text = raw.partition("=")
+            hint = percent_hint(key.strip(), _toml_value(text.strip()))
+            if hint and key.strip() in str(error):
+                raise InputError(f"{error}{hint}") from None
+        raise
+
+
+def scenario_params(name: str, sets: list[str]) -> Any:
+    """The scenario's parameters with ``--set`` overrides applied (bad input: InputError)."""
+    import scenarios
+    from model.params import ParameterError
+    params = scenarios.load(name)
+    overrides = parse_sets_with_hint(sets)
+    try:
+        return params.replace(**overrides), overrides
+    except ParameterError as error:
+        raise InputError(f"--set: {error} (after applying the scenario '{name}')") from None
 
 
 def run(args: argparse.Namespace) -> int:
     """Handle ``verkosto budget``."""
-    import scenarios
     from analysis import budget as b
     from analysis.figures import budget_figure, save
+    from experiments.jsonable import jsonable
     from experiments.sweep import open_executor
     from model import DEFAULT_STEPS, PARAMETERS
     from model.params import Governance
+    from verkosto.cmd_run import _staging_directory
 
-    _check_out(args.out)
-    params = scenarios.load(args.scenario)
+    check_out(args.out, RESULT_FILE, "budget")
+    params, overrides = scenario_params(args.scenario, args.sets)
+    if b.BUDGET_KEY in overrides:
+        raise InputError(f"--set {b.BUDGET_KEY}: the budget is what 'budget' searches; "
+                         "use --max to bound it")
     if args.max_eur > (high := PARAMETERS[b.BUDGET_KEY].high):
         raise InputError(f"--max {args.max_eur:g}: the model allows budgets up to {high:g} "
                          "EUR/month (parameter coordination_budget_eur)")
@@ -134,25 +179,37 @@ def run(args: argparse.Namespace) -> int:
                 replications=min(args.replications, b.PROBE_REPLICATIONS), seed=args.seed,
                 mapper=executor.map)
 
-    report = _summary(args, result, effects, steps)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / RESULT_FILE).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    fig = budget_figure(result.curve(), args.target, result.min_budget_eur, args.confidence)
-    paths = save(fig, args.out / FIGURE_STEM)
+    report = _summary(args, result, effects, steps, overrides)
+    fig = budget_figure(result.curve(), args.target, result.min_budget_eur, args.confidence,
+                        dips=report["estimate_dips"])
+    try:
+        with _staging_directory(args.out) as staging:
+            (staging / RESULT_FILE).write_text(
+                json.dumps(jsonable(report), indent=2, allow_nan=False) + "\n",
+                encoding="utf-8")
+            b.budget_table(result).to_csv(staging / TABLE_FILE, index=False)
+            paths = save(fig, staging / FIGURE_STEM)
+    except OSError as error:
+        raise InputError(f"--out '{args.out}' cannot be written: "
+                         f"{error.strerror or error}") from None
     print(_text(report, result, effects))
     print(f"Searched {len(result.points)} budgets with {result.total_runs} runs; wrote "
-          f"{args.out / RESULT_FILE} and {', '.join(p.name for p in paths)}")
+          f"{args.out / RESULT_FILE}, {args.out / TABLE_FILE} and "
+          f"{', '.join(p.name for p in paths)}")
     return 0
 
 
-def _summary(args: argparse.Namespace, result: Any, effects: list, steps: int) -> dict[str, Any]:
+def _summary(args: argparse.Namespace, result: Any, effects: list, steps: int,
+             overrides: dict[str, Any]) -> dict[str, Any]:
     """budget.json's contents."""
     from analysis import budget as b
 
     curve = result.curve()
     answer = result.min_budget_eur
+    dips = b.estimate_dips(curve)
     out: dict[str, Any] = {
         "scenario": args.scenario,
+        "set": overrides,
         "target": args.target,
         "confidence": args.confidence,
         "confidence_meaning": "one-sided: P(thriving) >= target at the answer with this "
@@ -167,7 +224,14 @@ def _summary(args: argparse.Namespace, result: Any, effects: list, steps: int) -
         "interval": None,
         "probability_at_answer": None,
         "cost_breakdown_eur_per_month": None,
-        "monotone": result.monotone,
+        "cost_table": None,
+        "coordinator": None,
+        "participants": None,
+        "monotone": result.monotone and not dips,
+        "monotone_meaning": "true when the search's estimates of P(thriving) never fall as the "
+                            "budget rises and no passing budget lies below a failing one",
+        "monotone_decisions": result.monotone,
+        "estimate_dips": dips,
         "total_runs": result.total_runs,
         "curve": curve.to_dict(orient="records"),
         "limits": [],
@@ -183,7 +247,22 @@ def _summary(args: argparse.Namespace, result: Any, effects: list, steps: int) -
                                         "estimate": point.probability,
                                         "lower_bound": point.low, "upper_bound": point.high,
                                         "from": "confirmation with fresh replications"}
-        out["cost_breakdown_eur_per_month"] = b.cost_breakdown(point.results)
+        costs = b.cost_breakdown(point.results)
+        out["cost_breakdown_eur_per_month"] = (
+            {k: v for k, v in costs.items() if k not in
+             ("coordinator_hours_per_week", "coordinator_fte", "hidden_hours_per_week")}
+            if costs else None)
+        if costs:
+            out["cost_table"] = b.cost_rows(costs)
+            out["coordinator"] = {
+                "hours_per_week": costs["coordinator_hours_per_week"],
+                "full_time_equivalent": costs["coordinator_fte"],
+                "full_time_hours_per_week": b.FULL_TIME_HOURS_PER_WEEK}
+            out["participants"] = {
+                "hours_per_week_all_together": costs["hidden_hours_per_week"],
+                "cost_eur_per_month": costs["hidden_cost"],
+                "cost_eur_per_year": costs["hidden_cost"] * b.MONTHS_PER_YEAR,
+                "borne_by": "member organisations (hidden cost, not paid from the budget)"}
     else:
         out["limits"] = [{"lever": e.lever.value, "description": e.lever.describe(),
                           "change": e.change, "probability": e.probability,
@@ -212,21 +291,25 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
             f"{p['thriving']} thrived ({p['estimate']:.0%}; {conf:.0%} lower bound "
             f"{p['lower_bound']:.0%}).",
         ]
-        costs = report["cost_breakdown_eur_per_month"]
-        if costs:
+        rows = report["cost_table"]
+        if rows:
             lines.append(f"What the money buys at {_eur(answer)} EUR/month (mean over "
-                         f"{p['runs']} runs, EUR per month):")
-            for key, label in b.COST_LABELS.items():
-                if key in costs:
-                    lines.append(f"  {label:<28}{_eur(costs[key]):>9}")
-            lines.append(f"  {'spent in all':<28}{_eur(costs['spent_total']):>9}"
-                         f"  (unspent budget is carried over or left)")
-            lines.append(f"  {'participants own hours':<28}{_eur(costs['hidden_cost']):>9}"
-                         "  (hidden cost borne by the organisations)")
-        if not result.monotone:
-            lines.append("  Note: P(thriving) did not rise steadily with the budget here; "
-                         "look at the figure before trusting a single number.")
+                         f"{p['runs']} runs):")
+            lines.append(f"  {'item':<34}{'EUR/month':>11}{'EUR/year':>11}")
+            for row in rows:
+                lines.append(f"  {row['item']:<34}{_eur(row['eur_per_month']):>11}"
+                             f"{_eur(row['eur_per_year']):>11}")
+            lines.append("  (the last row is not paid from the budget: it is the member "
+                         "organisations' hidden cost; unspent budget is carried over or left)")
+            c, q = report["coordinator"], report["participants"]
+            lines.append(f"  coordinator's paid time: {c['hours_per_week']:.1f} h/week = "
+                         f"{c['full_time_equivalent']:.2f} FTE (full time "
+                         f"{c['full_time_hours_per_week']:g} h/week)")
+            lines.append(f"  participants' own time, all together: "
+                         f"{q['hours_per_week_all_together']:.1f} h/week")
+        lines += _dip_lines(report)
         return "\n".join(lines)
+    lines += _dip_lines(report)
     top = result.at(float(report["max_budget_eur_per_month"]))
     lines.append(f"No budget up to {_eur(report['max_budget_eur_per_month'])} EUR/month makes "
                  f"P(thriving) >= {target:.0%} with {conf:.0%} confidence (at the maximum "
@@ -246,3 +329,17 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
         lines.append("  (* raises P(thriving) by at least "
                      f"{b.PROBE_GAIN:.0%}: these limit the network)")
     return "\n".join(lines)
+
+
+def _dip_lines(report: dict[str, Any]) -> list[str]:
+    """Say where the estimates of P(thriving) are not monotone in the budget."""
+    lines = []
+    for d in report["estimate_dips"]:
+        lines.append(f"  Not monotone: the estimate falls from {d['from_probability']:.0%} "
+                     f"({d['from_thriving']}/{d['from_runs']}) at {_eur(d['from_eur'])} to "
+                     f"{d['to_probability']:.0%} ({d['to_thriving']}/{d['to_runs']}) at "
+                     f"{_eur(d['to_eur'])} EUR/month (same seeds; more runs at one budget "
+                     "often explain it, but look at the figure before trusting one number).")
+    if not report["monotone_decisions"]:
+        lines.append("  Not monotone: a budget passed below one that failed.")
+    return lines

@@ -25,6 +25,7 @@ DEFAULT_SEED = 20240
 
 MIN_SCENARIOS = 2
 OUTCOMES_FILE = "compare_outcomes.csv"
+MEASURES_FILE = "compare_measures.csv"
 TIMESERIES_FILE = "compare_timeseries.parquet"
 
 
@@ -54,6 +55,9 @@ def register(subparsers: Any) -> None:
                         help=f"worker processes (default {DEFAULT_WORKERS})")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                         help=f"output directory (default {DEFAULT_OUT})")
+    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                        help="override one parameter in every scenario, as in 'verkosto run' "
+                             "(repeatable)")
     parser.set_defaults(func=run)
 
 
@@ -65,38 +69,70 @@ def run(args: argparse.Namespace) -> int:
     twice = sorted({s for s in args.scenarios if args.scenarios.count(s) > 1})
     if twice:
         raise InputError(f"scenario(s) given more than once: {', '.join(twice)}")
-    if args.out.exists() and not args.out.is_dir():
-        raise InputError(f"--out {args.out}: exists and is not a directory")
+    from verkosto.cmd_budget import check_out, parse_sets_with_hint
+
+    check_out(args.out, OUTCOMES_FILE, "compare")
 
     import scenarios
-    from analysis.compare import compare, final_values, summary_table
+    from analysis.compare import (
+        compare,
+        difference_table,
+        final_values,
+        measure_difference_table,
+        summary_table,
+    )
     from analysis.figures import save
     from experiments.sweep import open_executor
     from model import DEFAULT_STEPS
+    from model.params import ParameterError
+    from verkosto.cmd_run import _staging_directory
 
     # Load every scenario first: a bad one stops everything before any run.
-    params = {name: scenarios.load(name) for name in args.scenarios}
-    labels = {name: Path(name).stem if scenarios.is_path(name) else name for name in params}
+    overrides = parse_sets_with_hint(args.sets)
+    params = {}
+    for name in args.scenarios:
+        try:
+            params[name] = scenarios.load(name).replace(**overrides)
+        except ParameterError as error:
+            raise InputError(f"--set: {error} (after applying the scenario '{name}')") from None
+    labels = {name: scenarios.info(name).title or name for name in params}
+    clash = {label for label in labels.values() if list(labels.values()).count(label) > 1}
+    labels = {name: f"{label} ({Path(name).stem})" if label in clash else label
+              for name, label in labels.items()}
     clash = sorted({label for label in labels.values()
                     if list(labels.values()).count(label) > 1})
     if clash:
         raise InputError(f"scenarios would share the label(s) {', '.join(clash)}: give files "
-                         "with different names")
+                         "with different titles or names")
     steps = args.steps or DEFAULT_STEPS
     with open_executor(args.workers) as (executor, _slots):
         result = compare({labels[n]: p for n, p in params.items()}, args.replications, steps,
                          args.seed, mapper=executor.map)
-    table = summary_table(result, args.confidence)
-    args.out.mkdir(parents=True, exist_ok=True)
-    result.outcomes(args.confidence).to_csv(args.out / OUTCOMES_FILE, index=False)
-    result.timeseries.to_parquet(args.out / TIMESERIES_FILE, index=False)
-    written = save(result.outcome_figure(args.confidence), args.out / "compare_outcomes")
-    written += save(result.timeseries_figure(), args.out / "compare_timeseries")
-    print(f"Outcomes over {args.replications} runs per scenario, {steps} weeks each "
-          f"(probability with {args.confidence:.0%} Wilson interval):")
-    print(table.to_string(index=False))
+    conf = args.confidence
+    reference = result.scenarios[0]
+    try:
+        with _staging_directory(args.out) as staging:
+            result.outcomes(conf).to_csv(staging / OUTCOMES_FILE, index=False)
+            result.measures(conf).to_csv(staging / MEASURES_FILE, index=False)
+            result.timeseries.to_parquet(staging / TIMESERIES_FILE, index=False)
+            written = save(result.outcome_figure(conf), staging / "compare_outcomes")
+            written += save(result.timeseries_figure(), staging / "compare_timeseries")
+    except OSError as error:
+        raise InputError(f"--out '{args.out}' cannot be written: "
+                         f"{error.strerror or error}") from None
+    set_text = (" with " + ", ".join(f"{k}={v}" for k, v in overrides.items())
+                if overrides else "")
+    print(f"Outcomes over {args.replications} runs per scenario, {steps} weeks each{set_text} "
+          f"(probability with {conf:.0%} Wilson interval):")
+    print(summary_table(result, conf).to_string(index=False))
+    print(f"Differences from '{reference}' in percentage points ({conf:.0%} Newcombe interval; "
+          "an interval that does not hold 0 is a difference beyond chance):")
+    print(difference_table(result, conf).to_string(index=False))
     print("At the last week (median, middle half in brackets):")
     print(final_values(result).to_string(index=False))
-    print(f"wrote {args.out / OUTCOMES_FILE}, {args.out / TIMESERIES_FILE} and "
-          f"{', '.join(p.name for p in written)}")
+    print(f"Differences of medians from '{reference}' at the last week ({conf:.0%} paired "
+          "bootstrap interval):")
+    print(measure_difference_table(result, conf).to_string(index=False))
+    print(f"wrote {args.out / OUTCOMES_FILE}, {args.out / MEASURES_FILE}, "
+          f"{args.out / TIMESERIES_FILE} and {', '.join(p.name for p in written)}")
     return 0

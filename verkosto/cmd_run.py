@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import math
 import os
 import shutil
 import sys
@@ -73,17 +72,6 @@ the seats (an empty seat counts as a stranger), so that a network losing its peo
 to lose them; the means among active people would rise as a network dies."""
 FIGURE_SIZE_IN = (13.0, 5.5)
 FIGURE_DPI = 110
-NODE_SIZE_MIN = 25.0
-NODE_SIZE_PER_COMMITMENT = 260.0
-EDGE_WIDTH_PER_TRUST = 2.5
-LAYOUT_ITERATIONS = 100
-LAYOUT_SPREAD = 4.0
-"""Ideal distance between tied people, times networkx's default of 1/sqrt(n): dense
-cores stay legible."""
-ISOLATE_RING_RADIUS = 1.3
-"""People without a trust tie sit on a ring just outside the spring layout's unit box."""
-STATUS_ALPHA = {"active": 1.0, "peripheral": 0.55, "dormant": 0.25, "left": 0.1}
-"""Opacity of a participant's node by status: fading people fade on the picture."""
 
 WEEKS_PER_YEAR = 52
 UNIT_INTERVAL = "0-1"
@@ -549,24 +537,9 @@ def summarise(request: RunRequest, model: NetworkModel, frame: pd.DataFrame) -> 
         "params": request.params.flat(),
         "files": list(OUTPUT_FILES),
     }
-    return _jsonable(summary)
+    from experiments.jsonable import jsonable
 
-
-def _jsonable(value: Any) -> Any:
-    """Convert numpy scalars, enums, tuples and paths to JSON types; NaN becomes null."""
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item") and callable(value.item):  # numpy scalar
-        value = value.item()
-    if hasattr(value, "value") and not isinstance(value, str | int | float | bool):  # enum
-        value = value.value
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
+    return jsonable(summary)
 
 
 def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
@@ -663,72 +636,12 @@ def draw_overview(path: Path, request: RunRequest, model: NetworkModel,
     figure.savefig(path, dpi=FIGURE_DPI)
 
 
-def _layout(graph: Any, seed: int) -> dict[int, Any]:
-    """Node positions: tied people by a seeded spring layout, isolated people on a ring around.
-
-    Laying out isolates with the rest would push them to the edges and squeeze
-    the tied core into a blot; a ring keeps the core readable.
-    """
-    import networkx as nx
-    import numpy as np
-
-    isolated = sorted(nx.isolates(graph))
-    tied = graph.subgraph(n for n in graph if n not in set(isolated))
-    position: dict[int, Any] = {}
-    if tied.number_of_nodes():
-        spread = LAYOUT_SPREAD / math.sqrt(tied.number_of_nodes())
-        position.update(nx.spring_layout(tied, k=spread, seed=seed,
-                                         iterations=LAYOUT_ITERATIONS))
-    angles = np.linspace(0.0, 2.0 * np.pi, num=len(isolated), endpoint=False)
-    for node, angle in zip(isolated, angles, strict=True):
-        position[node] = ISOLATE_RING_RADIUS * np.array([np.cos(angle), np.sin(angle)])
-    return position
-
-
 def _draw_trust_network(ax: Any, model: NetworkModel, seed: int) -> None:
-    """Draw the trust network at the end.
+    """Draw the trust network at the end: the one drawing of :mod:`analysis.network`."""
+    from analysis.network import draw_network, legend_handles
 
-    Present participants are coloured by organisation, sized by commitment
-    and faded by status; lines are trust ties, wider for more trust.
-    """
-    import networkx as nx
-    from matplotlib import colormaps
-    from matplotlib.collections import LineCollection
-    from matplotlib.lines import Line2D
-
-    ax.set_axis_off()
-    people = [p for p in model.participants if p.status.name.lower() != "left"]
-    i_slots, j_slots, weights = model.trust_edges()
-    ties = "tie" if len(weights) == 1 else "ties"
-    ax.set_title(f"Trust ties at week {model.steps}: {len(weights)} {ties} among "
-                 f"{len(people)} people", fontsize="medium")
-    if not people:
-        ax.text(0.5, 0.5, "no one is left in the network", ha="center", va="center",
-                transform=ax.transAxes)
-        return
-    graph = nx.Graph()
-    graph.add_nodes_from(p.slot for p in people)
-    graph.add_weighted_edges_from((int(i), int(j), float(w))
-                                  for i, j, w in zip(i_slots, j_slots, weights, strict=True)
-                                  if i in graph and j in graph)
-    position = _layout(graph, seed)
-    ties = [(position[i], position[j]) for i, j in graph.edges()]
-    widths = [EDGE_WIDTH_PER_TRUST * data["weight"] for _, _, data in graph.edges(data=True)]
-    ax.add_collection(LineCollection(ties, linewidths=widths, colors="0.5", alpha=0.5,
-                                     zorder=1))
-    palette = colormaps["tab20"]
-    for person in people:
-        x, y = position[person.slot]
-        status = person.status.name.lower()
-        ax.scatter([x], [y], s=NODE_SIZE_MIN + NODE_SIZE_PER_COMMITMENT * person.commitment,
-                   color=palette(person.organisation.index % palette.N),
-                   alpha=STATUS_ALPHA.get(status, 1.0), edgecolors="black", linewidths=0.5,
-                   marker="s" if getattr(person, "is_resident", False) else "o", zorder=2)
-    legend = [Line2D([], [], marker="o", linestyle="", color="0.3", alpha=alpha, label=status)
-              for status, alpha in STATUS_ALPHA.items() if status != "left"]
-    legend.append(Line2D([], [], marker="s", linestyle="", color="0.3",
-                         label="resident / client"))
-    ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=len(legend),
-              fontsize="x-small", frameon=False,
+    draw_network(ax, model, title=True)
+    ax.legend(handles=legend_handles(), loc="upper center", bbox_to_anchor=(0.5, 0.0),
+              ncols=3, fontsize="x-small", frameon=False,
               title="colour = organisation, size = commitment, line width = trust",
               title_fontsize="x-small")

@@ -2,7 +2,9 @@
 
 ``verkosto scenarios`` prints one line per scenario, name first, then its
 title; ``verkosto scenarios NAME`` (or ``--long``) adds the description, the
-claims of the source text it illustrates and its parameter overrides.
+claims of the source text it illustrates and its parameter overrides. Titles
+and descriptions are shown in the ``--lang`` language (the TOML's English text
+is the msgid; a user's own file is shown as written).
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from __future__ import annotations
 import argparse
 import textwrap
 from typing import Any
+
+from verkosto import i18n
+from verkosto.i18n import _
 
 TEXT_WIDTH = 88
 INDENT = "    "
@@ -23,16 +28,17 @@ def register(subparsers: Any) -> None:
     """
     parser = subparsers.add_parser(
         "scenarios",
-        help="list the shipped scenarios (name, then title)",
-        description="List the shipped scenarios, one per line: name, then title. Name one "
-                    "(or a scenario file) to see its description, the claims of the source "
-                    "text it illustrates and its parameter overrides. Run one with "
-                    "'verkosto run NAME'.",
+        help=_("list the shipped scenarios (name, then title)"),
+        description=_("List the shipped scenarios, one per line: name, then title. Name one "
+                      "(or a scenario file) to see its description, the claims of the source "
+                      "text it illustrates and its parameter overrides. Run one with "
+                      "'verkosto run NAME'."),
     )
     parser.add_argument("name", nargs="?", metavar="SCENARIO_OR_FILE",
-                        help="show this scenario in full")
+                        help=_("show this scenario in full"))
     parser.add_argument("-l", "--long", action="store_true",
-                        help="show every scenario in full")
+                        help=_("show every scenario in full"))
+    i18n.add_language_argument(parser)
     parser.set_defaults(func=handle)
 
 
@@ -56,7 +62,7 @@ def handle(args: argparse.Namespace) -> int:
     else:
         width = max(len(s.name) for s in chosen)
         for s in chosen:
-            print(f"{s.name:<{width}}  {s.title}")
+            print(f"{s.name:<{width}}  {i18n.scenario_title(s)}")
     return 0
 
 
@@ -69,22 +75,23 @@ def full_text(scenario: Any) -> str:
     Returns:
         Several lines of text.
     """
-    lines = [f"{scenario.name}: {scenario.title}"]
-    if scenario.description:
-        lines += textwrap.wrap(scenario.description, TEXT_WIDTH, initial_indent=INDENT,
+    lines = [f"{scenario.name}: {i18n.scenario_title(scenario)}"]
+    description = i18n.scenario_description(scenario)
+    if description:
+        lines += textwrap.wrap(description, TEXT_WIDTH, initial_indent=INDENT,
                                subsequent_indent=INDENT)
     if scenario.claims:
-        lines.append(f"{INDENT}claims: {', '.join(scenario.claims)}")
+        lines.append(INDENT + _("claims: {claims}").format(claims=", ".join(scenario.claims)))
     if scenario.base:
-        lines.append(f"{INDENT}based on: {scenario.base}")
+        lines.append(INDENT + _("based on: {base}").format(base=scenario.base))
     if scenario.overrides:
         settings = ", ".join(f"{k} = {_value_text(v)}" for k, v in scenario.overrides.items())
-        lines += textwrap.wrap(f"overrides: {settings}", TEXT_WIDTH, initial_indent=INDENT,
-                               subsequent_indent=INDENT + INDENT)
+        lines += textwrap.wrap(_("overrides: {settings}").format(settings=settings), TEXT_WIDTH,
+                               initial_indent=INDENT, subsequent_indent=INDENT + INDENT)
     else:
-        lines.append(f"{INDENT}overrides: none (the model's defaults)")
+        lines.append(INDENT + _("overrides: none (the model's defaults)"))
     if scenario.path is not None:
-        lines.append(f"{INDENT}file: {scenario.path}")
+        lines.append(INDENT + _("file: {path}").format(path=scenario.path))
     return "\n".join(lines)
 
 

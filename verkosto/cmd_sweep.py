@@ -27,6 +27,34 @@ SENSITIVITY_METHODS = ("morris", "sobol")
 spelled out here so that ``verkosto --help`` does not import the model)."""
 
 
+SPECS_PACKAGE = "experiments.specs"
+"""Where the shipped specs live (read without importing the model)."""
+
+CONFIRM_SECONDS = 86400.0
+"""A sweep estimated to take longer than this (one day on this machine) needs --yes."""
+
+
+def shipped_spec_names() -> list[str]:
+    """Names of the shipped specs, for the help text (cheap: no model import)."""
+    from importlib import resources
+
+    files = resources.files(SPECS_PACKAGE).iterdir()
+    return sorted(f.name.removesuffix(".toml") for f in files
+                  if f.name.endswith(".toml") and f.name != "example.toml")
+
+
+def _add_spec_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--replications", type=number(1, integer=True), metavar="N",
+                        help="runs per point instead of the spec's (scale a shipped spec "
+                             "without copying it; a larger N extends a finished sweep in "
+                             "the same --out)")
+    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                        help="fix one parameter, added to the spec's [set] (repeatable; "
+                             "VALUE as in 'verkosto run --set')")
+    parser.add_argument("--yes", action="store_true",
+                        help="start even when the sweep is estimated to take more than a day")
+
+
 def _add_execution_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="sweep directory: DIR/runs and DIR/timeseries (Parquet), "
@@ -50,19 +78,24 @@ def register(subparsers: Any) -> None:
                     "Parquet tables. Running the same command again resumes. Exit status: "
                     "0 all runs ok, 1 some runs failed (recorded), 2 bad input, 3 executor "
                     "failure (rerun to resume).",
-        epilog="Start from 'verkosto sweep --example > my.toml'. Shipped specs: "
-               "budget_roles, meetings_facilitation, leadership_openness, turnover_time.")
+        epilog=lambda: "Start from 'verkosto sweep --example > my.toml'. Shipped specs "
+                       "(run by name): " + ", ".join(shipped_spec_names()) + ".")
     sweep.add_argument("spec", nargs="?", metavar="SPEC",
                        help="sweep spec TOML file, or the name of a shipped spec")
     sweep.add_argument("--example", action="store_true",
                        help="print a commented example spec and exit")
+    _add_spec_options(sweep)
     _add_execution_options(sweep)
     sweep.add_argument("--runs-per-task", type=number(1, integer=True), metavar="N",
                        help="runs per task (default: measured, about 1 s of work per task)")
+    sweep.add_argument("--csv", action="store_true",
+                       help="also write DIR/runs.csv, DIR/timeseries.csv and DIR/points.csv "
+                            "(DIR/points.parquet, per-point means and SDs, is always written)")
     sweep.set_defaults(func=_sweep)
 
     sens = subparsers.add_parser(
         "sensitivity", help="Morris or Sobol sensitivity indices of a spec's [sample]",
+        epilog=lambda: "Shipped specs (run by name): " + ", ".join(shipped_spec_names()) + ".",
         description="Run the SALib design (Morris or Sobol) over the parameters and bounds of "
                     "a spec's [sample], with its replications, and write the indices of its "
                     "outcome measures with confidence intervals: DIR/indices.csv, "
@@ -70,21 +103,43 @@ def register(subparsers: Any) -> None:
     sens.add_argument("spec", metavar="SPEC", help="spec TOML file or shipped spec name")
     sens.add_argument("--method", choices=SENSITIVITY_METHODS, default=SENSITIVITY_METHODS[0],
                       help="SALib method (default: morris)")
+    _add_spec_options(sens)
     _add_execution_options(sens)
     sens.set_defaults(func=_sensitivity)
 
 
-def _load(spec_arg: str | None, out: Path | None) -> Any:
+def _load(args: argparse.Namespace) -> Any:
     from experiments.spec import SpecError, load_spec
 
-    if spec_arg is None:
+    if args.spec is None:
         raise InputError("give a SPEC file (or --example to print one)")
-    if out is None:
+    if args.out is None:
         raise InputError("--out DIR is required")
+    sets = {}
+    for raw in args.sets:
+        key, sep, text = raw.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--set {raw!r}: expected KEY=VALUE, e.g. --set facilitation=0.5")
+        from verkosto.cmd_run import _toml_value
+
+        sets[key.strip()] = _toml_value(text.strip())
     try:
-        return load_spec(spec_arg)
+        return load_spec(args.spec, replications=args.replications, sets=sets)
     except SpecError as error:
         raise InputError(str(error)) from None
+
+
+def _plan(spec: Any, args: argparse.Namespace, simulate_fn: Any = None) -> None:
+    """Print the sweep's size, what is stored and its estimated cost; ask for --yes beyond a day."""
+    from experiments.sweep import duration, plan_sweep
+
+    plan = _execute(lambda: plan_sweep(spec, args.out, workers=args.workers,
+                                       scheduler=args.scheduler, simulate_fn=simulate_fn))
+    print(plan.line(), flush=True)
+    if plan.seconds > CONFIRM_SECONDS and not args.yes:
+        raise InputError(f"this sweep would take about {duration(plan.seconds)} on this machine "
+                         f"({plan.pending:,} runs to do): check 'replications' and the design "
+                         "(--replications N scales it), or give --yes to start it anyway")
 
 
 def _execute(action: Any) -> Any:
@@ -109,22 +164,31 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.example:
         sys.stdout.write(example_text())
         return EXIT_OK
-    spec = _load(args.spec, args.out)
+    spec = _load(args)
+    from experiments.points import write_tables
     from experiments.sweep import run_sweep
 
+    _plan(spec, args)
     summary = _execute(lambda: run_sweep(spec, args.out, workers=args.workers,
                                          scheduler=args.scheduler,
                                          runs_per_task=args.runs_per_task,
                                          progress=args.progress))
     if isinstance(summary, int):
         return summary
+    written = write_tables(args.out, spec.varied, csv=args.csv)
+    print("tables: " + ", ".join(str(p) for p in written)
+          + " (points: mean and SD across replications of every measure)")
     print(summary.line())
     return EXIT_RUNS_FAILED if summary.failed else EXIT_OK
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
-    spec = _load(args.spec, args.out)
+    spec = _load(args)
     from experiments.sensitivity import AnalysisError, run_sensitivity
+    from experiments.spec import SampleMethod
+
+    if spec.sample is not None:
+        _plan(_execute(lambda: spec.with_method(SampleMethod(args.method))), args)
 
     try:
         result = _execute(lambda: run_sensitivity(spec, args.method, args.out,
@@ -136,7 +200,12 @@ def _sensitivity(args: argparse.Namespace) -> int:
         return EXIT_RUNS_FAILED
     if isinstance(result, int):
         return result
+    from experiments.sensitivity import CLIP_NOTE, ranking_text
+
     print(result.sweep.line())
+    print(ranking_text(result.indices))
+    if result.indices["clipped"].any():
+        print(f"note: {CLIP_NOTE}")
     tables = " and ".join(str(p) for p in result.table_paths)
     failed = f"; {result.sweep.failed} runs failed" if result.sweep.failed else ""
     print(f"sensitivity: indices in {tables}, figure {result.figure_path}{failed}")

@@ -1,55 +1,74 @@
-"""The trainer's dashboard page: a Mesa SolaraViz application.
+"""The trainer's dashboard page, in Finnish or English, one network or two side by side.
 
 Served by ``verkosto dashboard`` (see :mod:`verkosto.dashboard`, which sets
-solara up to work offline before this module imports it). The page shows
+solara up to work offline before this module imports it). The page is built
+from plain solara components rather than Mesa's SolaraViz, so that the room
+sees the model's words, not the framework's: no page tabs, no "play interval"
+or "render interval", but **Reset**, **Step**, **Play/Pause** and a speed in
+words (slow, normal, fast), the week, the sliders with their values and units,
+and a language switch (suomi / English).
 
-- a scenario picker with the scenario's plain-language description;
-- sliders and choices for what a trainer changes live, generated from the
-  parameter declarations in ``model.params`` with their units and bounds;
-  they take effect when Reset is pressed, as everywhere in SolaraViz;
-- the network: participants coloured by organisation and sized by
-  commitment, trust ties whose width is trust, dormant and departed people
-  drawn differently, on a layout that stays put (:mod:`verkosto.drawing`);
-- live plots of familiarity, trust, commitment, active share and value
-  created; Step, Play and Reset; the outcome so far and a one-line reading.
+Speed: a week is drawn in the browser as SVG built here from the model's
+arrays (positions from the stable layout of :mod:`verkosto.drawing`), not as a
+matplotlib PNG; building both SVGs costs a few milliseconds, so a Step shows
+its week at once and Play keeps its pace (``benchmarks/bench_dashboard.py``
+measures both). Only the live part of the page re-renders each week, as two
+HTML widgets (the week, and the networks), so a week costs the server a couple
+of messages per session; the settings with their sliders stay untouched.
 
-Every browser session (tab) builds its own model in its own render context,
-so two trainers never see each other's runs.
+Layout: the settings sit in a column left of the networks on a wide screen
+and below them on a narrow one, so that a participant's phone shows the
+networks and the Step button first (solara's sidebar would cover the whole
+screen of a phone).
+
+Side by side: two networks built from the same seed (so the same
+organisations and people wherever the settings do not change who is drawn),
+each with its own scenario and settings, stepping together; their pictures
+share one scale and their curves one pair of axes. One click loads a preset
+pair such as ``default`` against ``no_coordination``.
+
+The curves are the network-level measures (``network_familiarity``,
+``network_trust``, ``network_commitment`` over all seats, and the active
+share), which do not average over the survivors only: a fading network is
+seen fading. Means over active people are labelled "among active people".
+No outcome verdict is shown before ``outcome_window_weeks`` weeks have
+passed: until then the page says "too early to tell".
+
+Every browser session (tab) holds its own :class:`Session` (its own models),
+so two trainers, or a whole room, never see each other's runs.
 """
 
 from __future__ import annotations
 
+import functools
+import html
 import math
+import os
+import threading
+import time
 import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import solara
-from matplotlib.figure import Figure
-from mesa.visualization import Slider, SolaraViz, make_plot_component
-from mesa.visualization.utils import update_counter
+from matplotlib.colors import to_hex
 
 from model import NetworkModel
 from model.params import PARAMETERS, ParamInfo, Params
-from verkosto import drawing
+from verkosto import drawing, i18n
+from verkosto.i18n import N_, Translator
+from verkosto.words import CURVES, VALUE_CURVE, Curve, figures_now, reading, verdict, week_text
 
-DEFAULT_SEED = 42
-"""Seed of the network drawn when a page opens; a trainer can change it before Reset."""
+DEFAULT_SEED = 1
+"""Seed of the network drawn when a page opens: the same as ``verkosto run``'s default."""
 
-PLAY_INTERVAL_MS = 250
-"""Pause between weeks while playing (milliseconds)."""
+LANGUAGE_ENVIRONMENT = "VERKOSTO_LANG"
+"""The server's ``--lang``, passed to the page: the language a new session opens in."""
 
-SLIDER_POSITIONS = 200
-"""A float slider offers about this many positions between its bounds."""
-
-NETWORK_FIGURE_SIZE = (6.4, 4.8)
-"""Size of the network drawing (inches)."""
-
-NETWORK_DPI = 100
-"""Resolution of the network drawing sent to the browser (dots per inch)."""
-
-NETWORK_AXES = (0.0, 0.0, 0.78, 0.92)
-"""Where the network sits in its figure (left, bottom, width, height); the legend takes the
-right-hand strip and the title the top."""
+SPEEDS: dict[str, float] = {N_("slow"): 1.0, N_("normal"): 4.0, N_("fast"): 8.0}
+"""Play speeds in words -> weeks per second."""
+DEFAULT_SPEED = "normal"
 
 TRAINER_PARAMETERS: tuple[str, ...] = (
     "coordination_budget_eur",
@@ -67,87 +86,107 @@ TRAINER_PARAMETERS: tuple[str, ...] = (
 """Parameters a trainer changes live, in the order the sidebar shows them."""
 
 PLAIN_LABELS: dict[str, str] = {
-    "coordination_budget_eur": "Budget",
-    "meeting_interval_weeks": "Meeting every",
-    "facilitation": "Facilitation",
-    "structure": "Structure",
-    "leadership_depth": "Leadership depth",
-    "governance": "Governance",
-    "time_allocation_hours": "Time allocated",
-    "turnover_per_year": "Staff turnover",
-    "share_brokers": "Brokers",
-    "share_recruiters": "Recruiters",
-    "resident_share": "Residents' seats",
+    "coordination_budget_eur": N_("Coordination budget"),
+    "meeting_interval_weeks": N_("Meeting every"),
+    "facilitation": N_("Facilitation"),
+    "structure": N_("Heavy structure"),
+    "leadership_depth": N_("Leadership depth"),
+    "governance": N_("Governance"),
+    "time_allocation_hours": N_("Working time for the network"),
+    "turnover_per_year": N_("Staff turnover"),
+    "share_brokers": N_("Brokers"),
+    "share_recruiters": N_("Recruiters"),
+    "resident_share": N_("Residents' seats"),
 }
-"""Short names for the sidebar; any other parameter is labelled from its declared name."""
+"""Short names of the trainer's parameters (their longer meaning is the declared doc)."""
 
-UNITLESS = frozenset({"", "0-1", "flag", "level 1-4"})
-"""Declared units that say nothing a slider's ends do not already show."""
+TRAINER_RANGES: dict[str, tuple[float, float, float]] = {
+    "coordination_budget_eur": (0.0, 5000.0, 50.0),
+}
+"""Slider range and step where the declared bounds are too wide for a room (the budget is
+declared up to 200,000 EUR a month, which would squeeze every sensible budget into the first
+pixels); a scenario value beyond the range widens it. Others use the declared bounds."""
 
-SEED_PARAMETER = "rng"
-"""The model's keyword for its random seed."""
+LEADERSHIP_LEVELS = (N_("routine"), N_("open mind"), N_("open heart"), N_("open will"))
+"""The four leadership levels of S27, for the leadership-depth slider."""
 
-SCENARIO_PARAMETER = "scenario_name"
-"""The keyword :class:`DashboardModel` takes the chosen scenario by."""
+CHOICE_LABELS: dict[str, str] = {
+    "led": N_("led by a coordinator"),
+    "self_organising": N_("self-organising"),
+    "lead_organisation": N_("led by one member organisation"),
+}
+"""Words for the choices of the trainer's choice parameters (governance)."""
 
-STATE_PARAMETERS: tuple[str, ...] = (
-    "coordination_budget_eur",
-    "meeting_interval_weeks",
-    "facilitation",
-    "leadership_depth",
-    "time_allocation_hours",
-    "turnover_per_year",
+
+PRESET_PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("default", "no_coordination", N_("With and without coordination")),
+    ("light_skilled_coordination", "heavy_structure", N_("Light coordination or heavy structure")),
+    ("leadership_open_will", "leadership_routine", N_("Leadership: open will or routine")),
 )
-"""Settings echoed under the reading so the room sees what is in force."""
+"""Scenario pairs loaded side by side with one click: (left, right, button text)."""
 
-NO_SCENARIO = "(model defaults)"
-"""Picker entry used when no scenario catalogue is installed."""
+SIDE_NAMES = (N_("Network A"), N_("Network B"))
 
-TITLE = "verkosto: how networks thrive or fade"
+NETWORK_PX = 420
+"""Width and height of a network picture (pixels)."""
+CHART_SIZE = (460, 230)
+"""Width and height of a chart (pixels)."""
+CHART_MARGIN = (44, 12, 14, 34)
+"""Chart margins: left, right, top, bottom (pixels)."""
+VALUE_CHART_HEIGHT = 120
+MIN_WEEKS_SHOWN = 52
+"""The week axis shows at least a year and grows a year at a time, so it rarely jumps."""
+NODE_RADIUS_MIN = 3.0
+NODE_RADIUS_PER_COMMITMENT = 8.0
+TIE_WIDTH_MAX = 4.0
+
+TITLE = N_("verkosto: how networks thrive or fade")
+
+LAYOUT_CSS = """
+.verkosto-layout { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+.verkosto-settings { flex: 0 1 400px; min-width: 300px; order: -1; }
+.verkosto-main { flex: 1 1 640px; min-width: 300px; }
+@media (max-width: 900px) { .verkosto-settings { order: 1; } }
+.verkosto-settings .v-input__slider .v-label { white-space: normal; flex: 0 1 55%;
+    max-width: 55%; height: auto; line-height: 1.3; }
+"""
+"""Settings on the left of a wide screen; on a phone the networks come first and the settings
+below them (a sidebar would cover a phone's whole screen)."""
 
 
-# --- scenarios -----------------------------------------------------------------------------
+# --- scenarios --------------------------------------------------------------------------
 
 
 def scenario_names() -> list[str]:
-    """Names of the shipped scenarios, or an empty list where ``scenarios`` is not installed."""
-    try:
-        import scenarios
-    except ImportError:
-        return []
-    if not hasattr(scenarios, "names"):  # the folder exists but holds no catalogue yet
-        return []
+    """Names of the shipped scenarios, ``default`` first."""
+    import scenarios
+
     return list(scenarios.names())
 
 
+@functools.cache
 def scenario_params(name: str) -> Params:
-    """The parameters of a scenario (model defaults for :data:`NO_SCENARIO`)."""
-    if name == NO_SCENARIO:
-        return Params()
+    """The parameters of a shipped scenario (read once per process; ``Params`` is frozen)."""
     import scenarios
 
     return scenarios.load(name)
 
 
-def scenario_text(name: str) -> tuple[str, str]:
-    """A scenario's title and plain-language description."""
-    if name == NO_SCENARIO:
-        return "Model defaults", "No scenario catalogue is installed; the model's defaults apply."
+@functools.cache
+def _scenario_info(name: str) -> Any:
+    """A shipped scenario's metadata, read once per process (pages ask every week)."""
     import scenarios
 
-    meta = scenarios.info(name)
-    return str(meta.title), str(meta.description)
+    return scenarios.info(name)
 
 
-def default_scenario(names: list[str]) -> str:
-    """The scenario a page opens with."""
-    for candidate in ("default", "light_skilled_coordination"):
-        if candidate in names:
-            return candidate
-    return names[0] if names else NO_SCENARIO
+def scenario_text(name: str, t: Translator) -> tuple[str, str]:
+    """A scenario's title and description in the session's language."""
+    meta = _scenario_info(name)
+    return i18n.scenario_title(meta, t), i18n.scenario_description(meta, t)
 
 
-# --- the model as the dashboard builds it --------------------------------------------------
+# --- building models --------------------------------------------------------------------
 
 
 def _seed(value: Any) -> int | None:
@@ -166,33 +205,151 @@ def _seed(value: Any) -> int | None:
         return zlib.crc32(text.encode("utf-8"))
 
 
-class DashboardModel(NetworkModel):
-    """A ``NetworkModel`` built from a named scenario plus the trainer's slider values.
+def trainer_values(name: str) -> dict[str, Any]:
+    """A scenario's values of the trainer's parameters (enums as their string values)."""
+    flat = scenario_params(name).flat()
+    return {key: flat[key] for key in TRAINER_PARAMETERS}
 
-    SolaraViz re-creates the model on Reset by calling its class with the
-    page's parameters; this class turns the scenario name and the seed typed
-    into the page into what ``NetworkModel`` takes. It adds no dynamics.
+
+def build_model(scenario: str, settings: Mapping[str, Any], seed: Any) -> NetworkModel:
+    """A model of a scenario with the trainer's settings over it.
 
     Args:
-        scenario_name: A shipped scenario, or :data:`NO_SCENARIO`.
-        rng: Seed (an int, or the text typed into the page).
-        scenario: Mesa's own experimental ``Scenario`` object, which SolaraViz
-            passes on Reset; verkosto names its scenarios by ``scenario_name``
-            instead, so it is ignored.
-        **overrides: Flat parameter overrides from the sliders.
+        scenario: A shipped scenario name.
+        settings: Flat overrides from the sliders (validated by the model's parameters).
+        seed: The seed as typed (see :func:`_seed`).
+    """
+    params = scenario_params(scenario)
+    changed = {k: v for k, v in settings.items() if params.flat().get(k) != v}
+    return NetworkModel(params=params.replace(**changed) if changed else params, rng=_seed(seed))
+
+
+@dataclass
+class Side:
+    """One network of the page: its scenario, the settings on its sliders and its model."""
+
+    scenario: str
+    settings: dict[str, Any]
+    model: NetworkModel | None = None
+
+    def reset(self, seed: Any) -> None:
+        """Build the model afresh from the scenario, the settings and the seed."""
+        self.model = build_model(self.scenario, self.settings, seed)
+
+
+@dataclass
+class Session:
+    """What one browser session runs: one network, or two side by side stepping together.
+
+    Both sides are built from the same seed; a Step steps every side that is still
+    running, so the sides always show the same week.
     """
 
-    def __init__(self, scenario_name: str = NO_SCENARIO, rng: Any = DEFAULT_SEED,
-                 scenario: Any = None, **overrides: Any):
-        del scenario
-        super().__init__(params=scenario_params(scenario_name), rng=_seed(rng), **overrides)
-        self.scenario_name = scenario_name
+    sides: list[Side] = field(default_factory=list)
+    seed: str = str(DEFAULT_SEED)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    revision: int = 0
+    """Counts changes (steps, resets); the live view redraws when it moves."""
+    listeners: list[Any] = field(default_factory=list, repr=False)
+
+    def notify(self) -> None:
+        """Tell the views that the session changed (after a step, a reset or new settings)."""
+        self.revision += 1
+        for listener in list(self.listeners):
+            listener(self.revision)
+
+    @classmethod
+    def single(cls, scenario: str = "default", seed: Any = DEFAULT_SEED) -> Session:
+        """A session showing one network."""
+        session = cls(sides=[Side(scenario, trainer_values(scenario))], seed=str(seed))
+        session.reset()
+        return session
+
+    def set_pair(self, left: str, right: str) -> None:
+        """Show two scenarios side by side, each at its own values, and reset both."""
+        with self.lock:
+            self.sides = [Side(left, trainer_values(left)), Side(right, trainer_values(right))]
+            self.reset()
+
+    def set_single(self) -> None:
+        """Keep only the first network."""
+        with self.lock:
+            self.sides = self.sides[:1]
+            self.reset()
+
+    def set_scenario(self, index: int, name: str) -> None:
+        """Load a scenario (and its values) into one side, and reset every side."""
+        with self.lock:
+            self.sides[index] = Side(name, trainer_values(name))
+            self.reset()
+
+    def reset(self) -> None:
+        """Rebuild every side at week 0 from its settings and the shared seed."""
+        with self.lock:
+            for side in self.sides:
+                side.reset(self.seed)
+
+    def step(self) -> None:
+        """One week for every network (a network that has ended stays where it is)."""
+        with self.lock:
+            for side in self.sides:
+                if side.model is not None and side.model.running:
+                    side.model.step()
+
+    @property
+    def week(self) -> int:
+        """The week shown (the furthest side; sides only differ once one has ended)."""
+        return max((s.model.steps for s in self.sides if s.model is not None), default=0)
+
+    @property
+    def running(self) -> bool:
+        """Whether any side can go on."""
+        return any(s.model is not None and s.model.running for s in self.sides)
 
 
-# --- sliders from the declarations --------------------------------------------------------
+# --- words ------------------------------------------------------------------------------
 
 
-def nice_step(low: float, high: float, positions: int = SLIDER_POSITIONS) -> float:
+def unit_text(info: ParamInfo, value: Any, t: Translator) -> str:
+    """A trainer parameter's value with its unit, in words (``1 500 €/kk``, ``every 4 weeks``)."""
+    name = info.name
+    if info.choices is not None:
+        value = str(getattr(value, "value", value))
+        return t(CHOICE_LABELS.get(value, value.replace("_", " ")))
+    if name == "leadership_depth":
+        level = int(value)
+        return f"{level} ({t(LEADERSHIP_LEVELS[level - 1])})"
+    if name == "coordination_budget_eur":
+        return t("{amount} €/month").format(amount=t.number(float(value), 0))
+    if name == "meeting_interval_weeks":
+        weeks = int(value)
+        return t.ngettext("every week", "every {n} weeks", weeks).format(n=weeks)
+    if name == "time_allocation_hours":
+        return t("{hours} h per person a month").format(hours=t.number(float(value), 0))
+    if name == "turnover_per_year":
+        return t("{share} a year").format(share=t.percent(float(value)))
+    if info.unit == "share":
+        return t("{share} of people").format(share=t.percent(float(value)))
+    return t.number(float(value), 2)
+
+
+def slider_label(key: str, value: Any, t: Translator) -> str:
+    """A slider's label: the plain name and the value now, with its unit."""
+    return f"{t(PLAIN_LABELS[key])}: {unit_text(PARAMETERS[key], value, t)}"
+
+
+def slider_range(key: str, value: Any) -> tuple[float, float, float]:
+    """The slider's (low, high, step) for a trainer parameter showing ``value``."""
+    info = PARAMETERS[key]
+    if key in TRAINER_RANGES:
+        low, high, step = TRAINER_RANGES[key]
+        return low, max(high, float(value)), step
+    if info.type is int:
+        return float(info.low), float(info.high), 1.0  # type: ignore[arg-type]
+    return float(info.low), float(info.high), nice_step(float(info.low), float(info.high))  # type: ignore[arg-type]
+
+
+def nice_step(low: float, high: float, positions: int = 100) -> float:
     """A 1-2-5 step that gives about ``positions`` slider positions over [low, high]."""
     raw = (high - low) / positions
     if raw <= 0:
@@ -205,166 +362,432 @@ def nice_step(low: float, high: float, positions: int = SLIDER_POSITIONS) -> flo
     return 10.0 ** (exponent + 1)
 
 
-def parameter_label(info: ParamInfo) -> str:
-    """Sidebar label: plain name and unit (the slider's ends are the declared bounds)."""
-    name = PLAIN_LABELS.get(info.name, info.name.replace("_", " ").capitalize())
-    if info.choices is not None or info.type is bool or info.unit in UNITLESS:
-        return name
-    return f"{name} ({info.unit})"
+# --- drawing in the browser (SVG) -----------------------------------------------------------
 
 
-def user_parameter(info: ParamInfo, value: Any) -> Slider | dict[str, Any]:
-    """The SolaraViz input for one declared parameter, set to ``value``."""
-    label = parameter_label(info)
+@functools.cache
+def _colour(index: int, n_organisations: int) -> str:
+    """An organisation's colour as ``#rrggbb`` (cached: asked for every person every week)."""
+    return to_hex(drawing.organisation_colour(index, n_organisations))
+
+
+def _ties(model: NetworkModel) -> list[tuple[int, int, float]]:
+    """Trust ties as undirected pairs of slots with the mean trust of the two directions."""
+    i, j, w = model.trust_edges()
+    merged: dict[tuple[int, int], list[float]] = {}
+    for a, b, x in zip(i.tolist(), j.tolist(), w.tolist(), strict=True):
+        merged.setdefault((min(a, b), max(a, b)), []).append(float(x))
+    return [(a, b, sum(x) / len(x)) for (a, b), x in merged.items()]
+
+
+def network_svg(model: NetworkModel, t: Translator, extent: float | None = None) -> str:
+    """The network as an SVG picture.
+
+    Participants are coloured by organisation and sized by commitment; active ones
+    are filled, peripheral ones pale, dormant ones hollow and dashed, those who
+    left grey crosses; residents' and clients' representatives are squares;
+    trust ties are lines whose width and opacity grow with trust. Positions come
+    from the model's stable layout, so people stay where they are.
+
+    Args:
+        model: The model.
+        t: The session's translator (for the picture's accessible title).
+        extent: Half-width of the drawing in layout units (pass the larger of two
+            networks' extents to draw both on one scale); default this model's own.
+    """
+    layout = drawing.layout_for(model)
+    people = list(model.participants)
+    positions = layout.update(people)
+    reach = (extent if extent is not None else layout.extent) + drawing.LAYOUT_MARGIN
+    scale = NETWORK_PX / (2.0 * reach)
+
+    def xy(uid: int) -> tuple[float, float]:
+        x, y = positions[uid]
+        return (x + reach) * scale, (reach - y) * scale
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{NETWORK_PX}" height="{NETWORK_PX}" '
+             f'viewBox="0 0 {NETWORK_PX} {NETWORK_PX}" class="verkosto-network" role="img" '
+             'style="max-width:100%;height:auto">',
+             f"<title>{html.escape(t('Who trusts whom'))}</title>"]
+    slot_xy = {int(p.slot): xy(p.unique_id) for p in people
+               if drawing.status_name(p) != "left"}
+    for a, b, w in _ties(model):
+        if a in slot_xy and b in slot_xy:
+            w = min(1.0, max(0.0, w))
+            (x1, y1), (x2, y2) = slot_xy[a], slot_xy[b]
+            opacity = drawing.EDGE_ALPHA_MIN + (drawing.EDGE_ALPHA_MAX - drawing.EDGE_ALPHA_MIN) * w
+            parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                         f'stroke="{drawing.EDGE_COLOUR}" stroke-width="{TIE_WIDTH_MAX * w:.2f}" '
+                         f'stroke-opacity="{opacity:.2f}"/>')
+    n_orgs = 1 + max((int(p.organisation.index) for p in people), default=0)
+    for person in sorted(people, key=lambda p: drawing.STATUS_ORDER.index(drawing.status_name(p))
+                         if drawing.status_name(p) in drawing.STATUS_ORDER else 0, reverse=True):
+        x, y = xy(person.unique_id)
+        status = drawing.status_name(person)
+        if status == "left":
+            d = NODE_RADIUS_MIN
+            parts.append(f'<path d="M{x - d:.1f},{y - d:.1f}L{x + d:.1f},{y + d:.1f}'
+                         f'M{x - d:.1f},{y + d:.1f}L{x + d:.1f},{y - d:.1f}" '
+                         f'stroke="{drawing.DEPARTED_COLOUR}" stroke-width="1.2"/>')
+            continue
+        colour = _colour(int(person.organisation.index), n_orgs)
+        r = NODE_RADIUS_MIN + NODE_RADIUS_PER_COMMITMENT * math.sqrt(
+            max(0.0, min(1.0, float(person.commitment))))
+        style = {
+            "active": f'fill="{colour}" stroke="white" stroke-width="0.8"',
+            "peripheral": f'fill="{colour}" fill-opacity="{drawing.PERIPHERAL_ALPHA}" '
+                          f'stroke="{colour}" stroke-width="1"',
+            "dormant": f'fill="none" stroke="{colour}" stroke-width="1.5" stroke-dasharray="2,2"',
+        }.get(status, f'fill="{colour}"')
+        if getattr(person, "is_resident", False):
+            parts.append(f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" '
+                         f'height="{2 * r:.1f}" {style}/>')
+        else:
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {style}/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def legend_html(t: Translator) -> str:
+    """How people and ties are drawn, in words."""
+    items = [
+        ("●", i18n.status_word("active", t)), ("◍", i18n.status_word("peripheral", t)),
+        ("○", t("dormant (dashed)")), ("✕", i18n.status_word("left", t)),
+        ("■", t("resident or client representative")),
+        ("—", t("trust tie (wider = more trust)")),
+    ]
+    text = " · ".join(f"{symbol} {html.escape(word)}" for symbol, word in items)
+    note = html.escape(t("colour = organisation, size = commitment"))
+    return f'<div style="font-size:0.85em;color:#455a64">{text}<br>{note}</div>'
+
+
+def shared_extent(models: Sequence[NetworkModel]) -> float:
+    """The half-width (layout units) that holds every model's people: one scale for all."""
+    extent = 0.0
+    for model in models:
+        layout = drawing.layout_for(model)
+        layout.update(list(model.participants))
+        extent = max(extent, layout.extent)
+    return extent
+
+
+def weeks_shown(week: int) -> int:
+    """Right end of the week axis: whole years, at least :data:`MIN_WEEKS_SHOWN`."""
+    return max(MIN_WEEKS_SHOWN, MIN_WEEKS_SHOWN * math.ceil(week / MIN_WEEKS_SHOWN))
+
+
+def series(model: NetworkModel, column: str) -> tuple[list[float], list[float]]:
+    """A reporter's recorded weeks and values (empty where the model has no such reporter)."""
+    collector = model.datacollector
+    values = collector.model_vars.get(column)
+    if not values:
+        return [], []
+    weeks = [float(w) for w in collector._collection_steps[:len(values)]]
+    return weeks, [float(v) for v in values]
+
+
+def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_max: int,
+              y_max: float = 1.0, height: int = CHART_SIZE[1], y_label: str = "") -> str:
+    """A line chart of reporters over the weeks, as SVG on fixed axes (with a legend below it
+    in HTML when there is more than one line).
+
+    Args:
+        model: The model whose recorded reporters are drawn.
+        curves: What to draw (missing reporters are left out).
+        t: The session's translator (axis title, legend).
+        x_max: Right end of the week axis (shared by the networks shown side by side).
+        y_max: Top of the value axis (shared likewise).
+        height: Chart height in pixels.
+        y_label: Title of the value axis.
+    """
+    width = CHART_SIZE[0]
+    left, right, top, bottom = CHART_MARGIN
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def px(week: float, value: float) -> tuple[float, float]:
+        return (left + plot_w * week / x_max,
+                top + plot_h * (1.0 - min(max(value, 0.0), y_max) / y_max))
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" class="verkosto-chart" role="img" '
+             'font-family="sans-serif" font-size="11" style="max-width:100%;height:auto">']
+    tick = 13 if x_max <= MIN_WEEKS_SHOWN else 26 if x_max <= 2 * MIN_WEEKS_SHOWN else 52
+    for week in range(0, x_max + 1, tick):
+        x, _ = px(week, 0.0)
+        parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" '
+                     'stroke="#e0e0e0"/>')
+        parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 13}" text-anchor="middle" '
+                     f'fill="#555">{week}</text>')
+    for k in range(5):
+        value = y_max * k / 4
+        _, y = px(0.0, value)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
+                     'stroke="#eeeeee"/>')
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#555">'
+                     f'{html.escape(t.number(value, 2 if y_max <= 1 else 0))}</text>')
+    parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 3}" text-anchor="middle" '
+                 f'fill="#333" class="x-axis-title">{html.escape(t("weeks"))}</text>')
+    if y_label:
+        parts.append(f'<text x="{left}" y="{top - 2}" fill="#333">{html.escape(y_label)}</text>')
+    for curve in curves:
+        weeks, values = series(model, curve.column)
+        if not weeks:
+            continue
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (px(w, v) for w, v in zip(weeks, values,
+                                                                                   strict=True)))
+        parts.append(f'<polyline points="{points}" fill="none" stroke="{curve.colour}" '
+                     f'stroke-width="2" data-column="{curve.column}"/>')
+        if len(weeks) == 1:  # week 0 alone: a dot, since a line of one point is invisible
+            parts.append(f'<circle cx="{points.split(",")[0]}" cy="{points.split(",")[1]}" '
+                         f'r="2.5" fill="{curve.colour}"/>')
+    parts.append("</svg>")
+    if len(curves) > 1:
+        parts.append('<div class="chart-legend" style="font-size:0.85em">' + " · ".join(
+            f'<span style="color:{c.colour}">━ {html.escape(t(c.label))}</span>' for c in curves)
+            + "</div>")
+    return "".join(parts)
+
+
+def value_top(models: Sequence[NetworkModel]) -> float:
+    """A shared top for the value axes: a round number above the largest value so far."""
+    top = max((max(series(m, VALUE_CURVE.column)[1], default=0.0) for m in models), default=0.0)
+    if top <= 1.0:
+        return 1.0
+    magnitude = 10.0 ** math.floor(math.log10(top))
+    return math.ceil(top / magnitude * 1.1) * magnitude
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def initial_language() -> str:
+    """The language a new session opens in: the server's ``--lang``, else the environment's."""
+    lang = os.environ.get(LANGUAGE_ENVIRONMENT, "")
+    return lang if lang in i18n.LANGUAGES else i18n.language_from_environment()
+
+
+@solara.component
+def ParameterSlider(key: str, value: Any, on_value: Any, t: Translator) -> None:
+    """One trainer parameter: a slider (or a choice) labelled with its value and unit."""
+    import reacton.ipyvuetify as rv
+
+    info = PARAMETERS[key]
+    label = slider_label(key, value, t)
     if info.choices is not None:
-        return {"type": "Select", "value": str(getattr(value, "value", value)),
-                "values": list(info.choices), "label": label}
-    if info.type is bool:
-        return {"type": "Checkbox", "value": bool(value), "label": label}
-    if info.type is int:
-        return Slider(label, int(value), int(info.low), int(info.high), 1, dtype=int)
-    step = nice_step(float(info.low), float(info.high))
-    return Slider(label, float(value), float(info.low), float(info.high), step, dtype=float)
+        words = {t(CHOICE_LABELS.get(c, c)): c for c in info.choices}
+        current = next(w for w, c in words.items() if c == str(getattr(value, "value", value)))
+        solara.Select(label=t(PLAIN_LABELS[key]), values=list(words), value=current,
+                      on_value=lambda w: on_value(words[w]), classes=[f"param-{key}"])
+        return
+    low, high, step = slider_range(key, value)
+    cast = int if info.type is int else float
+    rv.Slider(v_model=value, on_v_model=lambda v: on_value(cast(v)), label=label, min=low,
+              max=high, step=step, thumb_label=False, class_=f"param-{key}", dense=True,
+              hint=i18n.param_doc(key, t), persistent_hint=False)
 
 
-def model_parameters(name: str, seed: int = DEFAULT_SEED) -> dict[str, Any]:
-    """SolaraViz ``model_params`` for a scenario: trainer inputs at the scenario's values."""
-    flat = scenario_params(name).flat()
-    inputs: dict[str, Any] = {
-        SCENARIO_PARAMETER: name,
-        SEED_PARAMETER: {"type": "InputText", "value": str(seed),
-                         "label": "Random seed (which network is drawn)"},
-    }
-    for key in TRAINER_PARAMETERS:
-        if key in PARAMETERS:
-            inputs[key] = user_parameter(PARAMETERS[key], flat[key])
-    return inputs
+@solara.component
+def SideSettings(session: Session, index: int, names: list[str], t: Translator,
+                 changed: Any, revision: int) -> None:
+    """A sidebar card with one network's scenario, description and settings.
+
+    ``revision`` changes whenever the session's settings do: the session is
+    mutated in place, so without it the component would be skipped as unchanged.
+    """
+    del revision
+    side = session.sides[index]
+    title, description = scenario_text(side.scenario, t)
+    labels = {f"{title_of(n, t)} ({n})": n for n in names}
+    current = next(label for label, n in labels.items() if n == side.scenario)
+    heading = t(SIDE_NAMES[index]) if len(session.sides) > 1 else t("Scenario")
+
+    def choose(label: str) -> None:
+        session.set_scenario(index, labels[label])
+        changed()
+
+    def set_value(key: str, value: Any) -> None:
+        side.settings[key] = value
+        changed()
+
+    with solara.Card(heading, classes=[f"side-{index}"]), solara.Column(gap="2px"):
+        solara.Select(label=t("Scenario"), values=list(labels), value=current, on_value=choose)
+        solara.HTML(tag="div", unsafe_innerHTML=f"<b>{html.escape(title)}</b><br>"
+                    f"{html.escape(description)}", style={"font-size": "0.9em"})
+        for key in TRAINER_PARAMETERS:
+            ParameterSlider(key, side.settings[key],
+                            lambda v, key=key: set_value(key, v), t).key(f"{index}-{key}-{t.lang}")
+        if side.model is not None and any(
+                side.model.params.flat()[k] != v for k, v in side.settings.items()):
+            solara.Text(t("Press Reset to start again with these settings."),
+                        style={"color": "#b71c1c", "font-size": "0.9em"})
 
 
-# --- views --------------------------------------------------------------------------------
+def title_of(name: str, t: Translator) -> str:
+    """A scenario's title in the session's language (for the picker)."""
+    return scenario_text(name, t)[0]
 
 
-def _format(value: Any) -> str:
-    """Short display of a parameter value."""
-    value = getattr(value, "value", value)
-    if isinstance(value, float):
-        return f"{value:.0f}" if value.is_integer() else f"{value:.3g}"
-    return str(value)
+def column_html(session: Session, index: int, t: Translator, extent: float, x_max: int,
+                y_value: float) -> str:
+    """One network as HTML: heading, verdict, reading, picture, curves and figures.
 
-
-def settings_in_force(model: Any) -> str:
-    """One line naming the key settings of the running model with their units."""
-    params = getattr(model, "params", None)
-    if params is None:
+    The whole live view is a few HTML strings rather than a tree of widgets, so that a
+    week costs the server a few messages per session, not one per label (what a room of
+    sessions stepping together pays for, see ``benchmarks/bench_dashboard.py``).
+    """
+    side = session.sides[index]
+    model = side.model
+    if model is None:
         return ""
-    flat = params.flat()
-    parts = []
-    for key in STATE_PARAMETERS:
-        if key in flat:
-            info = PARAMETERS[key]
-            unit = "" if info.unit in UNITLESS else f" {info.unit}"
-            parts.append(f"{PLAIN_LABELS.get(key, key)}: {_format(flat[key])}{unit}")
-    return "; ".join(parts)
+    title = scenario_text(side.scenario, t)[0]
+    heading = f"{t(SIDE_NAMES[index])}: {title}" if len(session.sides) > 1 else title
+    picture = network_svg(model, t, extent) + legend_html(t)
+    charts = (chart_svg(model, CURVES, t, x_max=x_max, y_label=t("over all seats (0-1)"))
+              + "<br>" + chart_svg(model, [VALUE_CURVE], t, x_max=x_max, y_max=y_value,
+                                   height=VALUE_CHART_HEIGHT, y_label=t(VALUE_CURVE.label)))
+    rows = "".join(f"<tr><td>{html.escape(label)}</td><td style='text-align:right'>"
+                   f"{html.escape(value)}</td></tr>" for label, value in figures_now(model, t))
+    charts += f"<table style='font-size:0.9em'>{rows}</table>"
+    # One network: picture and charts beside each other; two: each column stacks them.
+    return (
+        f'<div class="network-{index}" style="display:flex;flex-direction:column;gap:4px">'
+        f'<div class="heading" style="font-size:1.15em;font-weight:bold">{html.escape(heading)}</div>'
+        f'<div class="verdict" style="font-size:1.1em">'
+        f'{html.escape(t("Outcome so far"))}: {html.escape(verdict(model, t))}</div>'
+        f'<div class="reading" style="font-style:italic">{html.escape(reading(model, t))}</div>'
+        '<div style="display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start">'
+        f'<div class="picture" style="flex:0 1 {NETWORK_PX}px;min-width:280px">{picture}</div>'
+        f'<div class="charts" style="flex:1 1 {CHART_SIZE[0]}px;min-width:280px">{charts}</div>'
+        "</div></div>")
 
 
 @solara.component
-def NetworkView(model: Any) -> None:
-    """The network drawn on its stable layout."""
-    update_counter.get()
-    fig = Figure(figsize=NETWORK_FIGURE_SIZE, dpi=NETWORK_DPI)
-    ax = fig.add_axes(NETWORK_AXES)
-    drawing.draw_network(ax, model)
-    drawing.status_legend(ax)
-    fig.suptitle(f"Week {model.steps}: who trusts whom\n(colour = organisation, "
-                 "size = commitment)", fontsize="medium")
-    solara.FigureMatplotlib(fig, format="png")
+def Live(session: Session, t: Translator) -> None:
+    """The part of the page that changes every week: the week and each network.
 
+    It listens to the session itself, so a step re-renders this part only, not the
+    page with its sidebar of sliders.
+    """
+    revision, set_revision = solara.use_state(session.revision)
 
-@solara.component
-def StateView(model: Any) -> None:
-    """Where the network is now, in words: week, outcome so far, reading, settings."""
-    update_counter.get()
-    frame = drawing.model_frame(model)
-    last = frame.iloc[-1] if len(frame) else None
-    with solara.Column(style={"padding": "8px"}):
-        solara.Text(f"Week {model.steps}", style={"font-size": "1.3em", "font-weight": "bold"})
-        solara.Text(f"Outcome so far: {model.outcome}", style={"font-size": "1.15em"})
-        phase = getattr(model, "phase", None)
-        if phase is not None:
-            solara.Text(f"Phase: {_format(phase)}")
-        solara.Text(str(model.reading()), style={"font-style": "italic"})
-        if last is not None:
-            numbers = [f"{label} {float(last[column]):.2f}"
-                       for column, (label, _) in drawing.SERIES.items() if column in frame]
-            solara.Text("Now: " + ", ".join(numbers))
-        solara.Text(f"Settings in force: {settings_in_force(model)}",
-                    style={"color": "#555", "font-size": "0.9em"})
+    def listen() -> Any:
+        session.listeners.append(set_revision)
+        return lambda: session.listeners.remove(set_revision)
 
-
-def _weeks_axis(ax: Any) -> None:
-    """Start the week axis at 0 and keep it at least one week wide (a lone point shows)."""
-    last = max((float(max(line.get_xdata(), default=0.0)) for line in ax.lines), default=0.0)
-    ax.set_xlim(0.0, max(1.0, last))
-    for line in ax.lines:
-        if len(line.get_xdata()) == 1:
-            line.set_marker("o")
-
-
-def _unit_axes(ax: Any) -> None:
-    """Post-process the 0-1 plot: fixed scale, plain labels."""
-    _weeks_axis(ax)
-    ax.set_ylim(0.0, drawing.UNIT_AXIS_TOP)
-    ax.set_ylabel("share / level (0-1)")
-    labels = [drawing.SERIES[line.get_label()][0] for line in ax.lines]
-    ax.legend(ax.lines, labels, loc="upper left", fontsize="small", frameon=False)
-    ax.grid(alpha=0.3)
-
-
-def _value_axes(ax: Any) -> None:
-    """Post-process the value plot: plain labels."""
-    _weeks_axis(ax)
-    ax.set_ylabel("value created per week")
-    ax.set_ylim(bottom=0.0)
-    ax.grid(alpha=0.3)
-    if ax.get_legend() is not None:
-        ax.get_legend().remove()
-
-
-COMPONENTS = [
-    (NetworkView, 0),
-    (StateView, 0),
-    make_plot_component({c: colour for c, (_, colour) in drawing.SERIES.items()},
-                        post_process=_unit_axes),
-    make_plot_component({c: colour for c, (_, colour) in drawing.VALUE_SERIES.items()},
-                        post_process=_value_axes),
-]
-"""What the main panel shows (SolaraViz components on page 0)."""
-
-
-@solara.component
-def ScenarioPicker(scenario: solara.Reactive[str], names: list[str]) -> None:
-    """Sidebar card: choose a scenario and read what it shows."""
-    title, description = scenario_text(scenario.value)
-    with solara.Card("Scenario"), solara.Column(gap="4px"):
-        if names:
-            solara.Select(label="Scenario", value=scenario, values=names)
-        solara.Text(title, style={"font-weight": "bold"})
-        solara.Text(description)
+    solara.use_effect(listen, [session])
+    models = [s.model for s in session.sides if s.model is not None]
+    extent = shared_extent(models)
+    x_max = weeks_shown(session.week)
+    y_value = value_top(models)
+    del revision  # read above so that this view re-renders when the session changes
+    week = f'<div class="week" style="font-size:1.6em;font-weight:bold">' \
+           f"{html.escape(week_text(session.week, t))}</div>"
+    columns = "".join(f'<div style="flex:1 1 0;min-width:300px">'
+                      f"{column_html(session, k, t, extent, x_max, y_value)}</div>"
+                      for k in range(len(session.sides)))
+    solara.HTML(tag="div", unsafe_innerHTML=week, classes=["live-week"])
+    solara.HTML(tag="div", unsafe_innerHTML=columns, classes=["live-networks"],
+                style={"display": "flex", "gap": "24px", "flex-wrap": "wrap"})
 
 
 @solara.component
 def Page() -> None:
-    """The dashboard: scenario picker plus a SolaraViz of this session's own model."""
+    """The dashboard of one browser session."""
     names = solara.use_memo(scenario_names, [])
-    scenario = solara.use_reactive(default_scenario(names))
-    model = solara.use_memo(
-        lambda: DashboardModel(scenario_name=scenario.value, rng=DEFAULT_SEED), [scenario.value])
-    with solara.Sidebar():
-        ScenarioPicker(scenario, names)
-    SolaraViz(
-        model,
-        components=COMPONENTS,
-        model_params=model_parameters(scenario.value),
-        name=TITLE,
-        play_interval=PLAY_INTERVAL_MS,
-    ).key(f"viz-{scenario.value}")
+    session = solara.use_memo(lambda: Session.single("default" if "default" in names else names[0]),
+                              [])
+    lang = solara.use_reactive(initial_language())
+    settings_version = solara.use_reactive(0)
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive(DEFAULT_SPEED)
+    t = i18n.translator(lang.value)
+
+    def stepped() -> None:
+        session.notify()
+
+    def changed() -> None:
+        settings_version.set(settings_version.peek() + 1)
+        session.notify()
+
+    def do_step() -> None:
+        session.step()
+        stepped()
+
+    def do_reset() -> None:
+        playing.value = False
+        session.reset()
+        changed()
+
+    def load_pair(left: str, right: str) -> None:
+        playing.value = False
+        session.set_pair(left, right)
+        changed()
+
+    def one_network() -> None:
+        playing.value = False
+        session.set_single()
+        changed()
+
+    def play(cancel: threading.Event) -> None:
+        if not playing.value:
+            return
+        interval = 1.0 / SPEEDS[speed.value]
+        due = time.monotonic()
+        while not cancel.is_set():
+            if not session.running:
+                playing.value = False
+                return
+            session.step()
+            stepped()
+            due = max(due + interval, time.monotonic() - interval)
+            cancel.wait(max(0.0, due - time.monotonic()))
+
+    # Not intrusive: an intrusive cancel traces every line of the thread, the model's steps too.
+    solara.use_thread(play, dependencies=[playing.value, speed.value], intrusive_cancel=False)
+
+    solara.Title(t(TITLE))
+    solara.Style(LAYOUT_CSS)
+    with solara.Div(classes=["verkosto-layout"]):
+        with solara.Div(classes=["verkosto-main"]):
+            solara.Text(t(TITLE), style={"font-size": "1.4em", "font-weight": "500"})
+            with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+                solara.Button(t("Reset"), on_click=do_reset, color="secondary",
+                              classes=["reset"])
+                solara.Button(t("Step"), on_click=do_step, disabled=playing.value,
+                              classes=["step"])
+                if playing.value:
+                    solara.Button(t("Pause"), icon_name="mdi-pause",
+                                  on_click=lambda: playing.set(False), color="primary",
+                                  classes=["pause"])
+                else:
+                    solara.Button(t("Play"), icon_name="mdi-play",
+                                  on_click=lambda: playing.set(True), color="primary",
+                                  disabled=not session.running, classes=["play"])
+                solara.Text(t("Speed:"))
+                solara.ToggleButtonsSingle(
+                    value=speed.value, on_value=lambda v: speed.set(v), classes=["speed"],
+                    children=[solara.Button(t(word), value=word, text=True) for word in SPEEDS])
+            Live(session, t)
+        with solara.Div(classes=["verkosto-settings"]), solara.Column(gap="8px"):
+            solara.ToggleButtonsSingle(
+                value=lang.value, on_value=lambda v: lang.set(v), classes=["language"],
+                children=[solara.Button(label, value=code, text=True)
+                          for code, label in i18n.LANGUAGES.items()])
+            with solara.Card(t("Compare two networks")), solara.Column(gap="4px"):
+                for left, right, text in PRESET_PAIRS:
+                    if left in names and right in names:
+                        solara.Button(t(text), on_click=lambda a=left, b=right: load_pair(a, b),
+                                      outlined=True, classes=[f"pair-{left}-{right}"],
+                                      style={"white-space": "normal", "height": "auto",
+                                             "min-height": "36px"})
+                if len(session.sides) > 1:
+                    solara.Button(t("Back to one network"), on_click=one_network, text=True)
+            for index in range(len(session.sides)):
+                SideSettings(session, index, names, t, changed, settings_version.value).key(
+                    f"side-{index}-{session.sides[index].scenario}")
+
+            def set_seed(text: str) -> None:
+                session.seed = text
+
+            solara.InputText(t("Random seed (which people are drawn)"), value=session.seed,
+                             on_value=set_seed, continuous_update=True)

@@ -1,0 +1,88 @@
+"""Per-point statistics of a sweep, and its tables as CSV for a spreadsheet.
+
+Like NetLogo BehaviorSpace's statistics output, :func:`point_statistics`
+gives one row per design point: the varied parameters, how many runs finished
+and failed, the share of runs in every outcome class (the classes come from
+``model.Outcome``), and the mean and standard deviation across replications of
+every numeric reporter at the last week (the reporters come from
+``model.reporters.MODEL_REPORTERS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from experiments.store import read_runs, read_timeseries, write_atomic_table, write_atomic_text
+from model import Outcome
+
+POINTS_PARQUET = "points.parquet"
+POINTS_CSV = "points.csv"
+RUNS_CSV = "runs.csv"
+TIMESERIES_CSV = "timeseries.csv"
+
+#: Reporters that are not measures (the week, and a label).
+NOT_MEASURES = ("step", "phase")
+
+
+def measures() -> list[str]:
+    """Numeric reporters summarised per point, in the model's order."""
+    from model.reporters import MODEL_REPORTERS
+
+    return [name for name in MODEL_REPORTERS if name not in NOT_MEASURES]
+
+
+def point_statistics(runs: pd.DataFrame, varied: Sequence[str]) -> pd.DataFrame:
+    """One row per design point: parameters, run counts, outcome shares, means and SDs.
+
+    Args:
+        runs: The sweep's runs table.
+        varied: The varied parameter columns.
+
+    Returns:
+        Columns ``point``, the varied parameters, ``runs`` (finished), ``failed``,
+        ``p_<class>`` for every outcome class, then ``<reporter>_mean`` and
+        ``<reporter>_sd`` (standard deviation across replications, NaN with one run).
+    """
+    if runs.empty:
+        return pd.DataFrame(columns=["point", *varied, "runs", "failed"])
+    keys = ["point", *varied]
+    ok = runs[runs["status"] == "ok"]
+    table = runs.groupby("point", sort=True)[list(varied)].first() if varied else \
+        pd.DataFrame(index=pd.Index(sorted(runs["point"].unique()), name="point"))
+    table["runs"] = ok.groupby("point").size().reindex(table.index, fill_value=0)
+    table["failed"] = (runs.groupby("point").size().reindex(table.index, fill_value=0)
+                       - table["runs"])
+    for outcome in Outcome:
+        hit = (ok["outcome"] == outcome.value).groupby(ok["point"]).mean()
+        table[f"p_{outcome.value}"] = hit.reindex(table.index)
+    for name in measures():
+        if name not in ok.columns:
+            continue
+        values = ok[name].astype(float).groupby(ok["point"])
+        table[f"{name}_mean"] = values.mean().reindex(table.index)
+        table[f"{name}_sd"] = values.std(ddof=1).reindex(table.index)
+    return table.reset_index()[[*keys, *[c for c in table.columns if c not in keys]]]
+
+
+def write_tables(directory: str | Path, varied: Sequence[str], csv: bool = False) -> list[Path]:
+    """Write ``points.parquet`` (and with ``csv`` also ``points.csv``, ``runs.csv`` and
+    ``timeseries.csv``) into a sweep directory, each atomically.
+
+    Returns:
+        The paths written.
+    """
+    d = Path(directory)
+    runs = read_runs(d)
+    points = point_statistics(runs, varied)
+    written = [d / POINTS_PARQUET]
+    write_atomic_table(pa.Table.from_pandas(points, preserve_index=False), d / POINTS_PARQUET)
+    if csv:
+        for frame, name in ((points, POINTS_CSV), (runs, RUNS_CSV),
+                            (read_timeseries(d), TIMESERIES_CSV)):
+            write_atomic_text(frame.to_csv(index=False), d / name)
+            written.append(d / name)
+    return written

@@ -1,0 +1,134 @@
+"""``verkosto dashboard`` before and around the page: the port, the room's address, the token."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from verkosto import dashboard
+from verkosto.cli import main
+
+
+@pytest.fixture
+def taken_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(1)
+        yield sock.getsockname()[1]
+
+
+def test_a_taken_port_is_one_line_before_anything_is_announced(taken_port):
+    proc = subprocess.run([sys.executable, "-m", "verkosto.cli", "dashboard", "--port",
+                           str(taken_port)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stdout == "", "nothing may be announced for a port that is taken"
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"verkosto: error: port {taken_port} is already in use")
+    suggested = int(proc.stderr.rsplit("--port ", 1)[1].strip())
+    assert suggested != taken_port and dashboard.port_is_free("127.0.0.1", suggested)
+
+
+def test_a_taken_port_in_finnish(taken_port, capsys):
+    assert main(["dashboard", "--port", str(taken_port), "--lang", "fi"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"portti {taken_port} on jo käytössä" in captured.err and "kokeile --port" in captured.err
+
+
+def _status(argv):
+    try:
+        return main(argv)
+    except SystemExit as stop:
+        return stop.code
+
+
+@pytest.mark.parametrize("argv", [["--port", "0"], ["--port", "70000"], ["--port", "x"],
+                                  ["--token", "no spaces!"], ["--host", "no.such.host.invalid"]])
+def test_bad_input_is_one_line(argv, capsys):
+    assert _status(["dashboard", *argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("verkosto: error:") and captured.err.count("\n") == 1
+
+
+def test_room_announcement_has_address_qr_code_and_warning(monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr(dashboard, "lan_address", lambda: "192.168.1.20")
+    out = io.StringIO()
+    dashboard.announce("0.0.0.0", 8080, None, out)
+    text = out.getvalue()
+    assert "open http://192.168.1.20:8080/ " in text
+    assert "warning: the page is visible to everyone on this local network" in text
+    assert "--token" in text
+    qr_lines = [line for line in text.splitlines() if "█" in line or "▀" in line]
+    assert len(qr_lines) > 10, "a QR code drawn in the terminal"
+    out = io.StringIO()
+    dashboard.announce("0.0.0.0", 8080, "s3cret", out)
+    assert "http://192.168.1.20:8080/?token=s3cret" in out.getvalue()
+    out = io.StringIO()
+    dashboard.announce("127.0.0.1", 8765, None, out)
+    assert out.getvalue().count("\n") == 1 and "warning" not in out.getvalue()
+
+
+def test_qr_code_encodes_the_address():
+    import segno
+
+    url = "http://192.168.1.20:8080/?token=abc"
+    assert dashboard.qr_text(url) == _qr(segno, url)
+
+
+def _qr(segno, url):
+    import io
+
+    buffer = io.StringIO()
+    segno.make(url, error="m").terminal(out=buffer, compact=True)
+    return buffer.getvalue()
+
+
+async def _call(app, scope):
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return sent
+
+
+async def _inner(scope, receive, send):
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.accept"})
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"page"})
+
+
+def _scope(kind="http", query=b"", cookie=None):
+    headers = [(b"cookie", cookie)] if cookie else []
+    return {"type": kind, "path": "/", "query_string": query, "headers": headers}
+
+
+def test_token_gate_needs_the_secret_then_a_cookie():
+    gate = dashboard.TokenGate(_inner, "s3cret")
+    refused = asyncio.run(_call(gate, _scope()))
+    assert refused[0]["status"] == 403 and b"token" in refused[1]["body"]
+    wrong = asyncio.run(_call(gate, _scope(query=b"token=guess")))
+    assert wrong[0]["status"] == 403
+    opened = asyncio.run(_call(gate, _scope(query=b"token=s3cret")))
+    assert opened[0]["status"] == 200
+    cookies = [v for k, v in opened[0]["headers"] if k == b"set-cookie"]
+    assert len(cookies) == 1 and cookies[0].startswith(b"verkosto_token=s3cret;")
+    again = asyncio.run(_call(gate, _scope(cookie=b"other=1; verkosto_token=s3cret")))
+    assert again[0]["status"] == 200
+    socket_ok = asyncio.run(_call(gate, _scope("websocket", cookie=b"verkosto_token=s3cret")))
+    assert socket_ok == [{"type": "websocket.accept"}]
+    socket_refused = asyncio.run(_call(gate, _scope("websocket")))
+    assert socket_refused == [{"type": "websocket.close", "code": 1008}]
