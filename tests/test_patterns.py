@@ -1,140 +1,189 @@
-"""Patterns of the design (P1, P2, P5, P8, P12) over replications, at 20 and 200 participants.
+"""Patterns P1, P2, P5, P8 and P12 over replications, at 20 and 200 participants, through the
+scorecard (``experiments.patterns``): each pattern is defined once, there, with its arms, its
+statistic and its criterion (the statistical margin in words); these tests check that it holds.
 
-Each pattern must emerge from the mechanisms (docs/ODD.md section 4); these
-tests state their statistical margins in the assertions. Budgets scale with
-network size (euros per founding participant), since a planner's budget does.
+Also the scorecard's own machinery: arms scaled to the base's size, seeds, the knockouts'
+parameters, and the statistics it computes. A pattern the model does not reproduce today is
+marked ``xfail(strict=True)`` naming issue 13, so that the mark must go when it holds.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
+
 import numpy as np
 import pytest
-from scipy import stats
 
-from tests.conftest import EUR_PER_PERSON, LARGE, SMALL, final, people, run
+from experiments import patterns as pat
+from model import PARAMETERS, Params
+from tests.conftest import LARGE, SMALL, people
 
-SIZES = {"20": (SMALL, 156, 12), "200": (LARGE, 104, 4)}  # spec, weeks, replications
-FADED = {"faded", "fading"}
-
-
-def outcomes(size: dict, steps: int, reps: int, seed0: int, **kw) -> list:
-    return [run(seed0 + r, steps, **size, **kw) for r in range(reps)]
+# The 200-person networks run fewer, shorter replications (each run is precise and slow).
+LARGE_REPS, LARGE_STEPS = 4, 104
 
 
-@pytest.mark.parametrize("label", SIZES)
-def test_p1_no_coordination_no_conveners_fades(label: str) -> None:
-    """P1 (S36, S17): without a coordinator and without self-starting conveners it fades."""
-    size, steps, reps = SIZES[label]
-    bare = outcomes(size, steps, reps, 100, coordination_budget_eur=0.0, share_conveners=0.0)
-    led = outcomes(size, steps, reps, 100,
-                   coordination_budget_eur=EUR_PER_PERSON * people(size))
-    # Margin: at least 80 % of runs fade (a few colleagues may keep working together).
-    assert np.mean([m.outcome in FADED for m in bare]) >= 0.8, [m.outcome for m in bare]
-    assert np.mean([final(m)["active_share"] for m in bare]) < 0.15
-    assert sum(m.meetings_held for m in bare) == 0
-    # The same networks with coordination do not fade (Fisher's exact test, p < 0.01).
-    n_thr = sum(m.outcome == "thriving" for m in led)
-    _, pval = stats.fisher_exact([[n_thr, reps - n_thr], [0, reps]], alternative="greater")
-    assert n_thr >= reps - 1 and pval < 0.05
+def scorecard(pattern_id: str, size: dict, **kw) -> pat.Scorecard:
+    return pat.run_scorecard(Params.from_flat(size), only=[pattern_id], **kw)
 
 
-@pytest.mark.parametrize("label", SIZES)
-def test_p2_thriving_rises_with_budget_and_saturates(label: str) -> None:
-    """P2 (S28, S25): P(thriving) rises with the coordination budget and saturates."""
-    size, steps, reps = SIZES[label]
-    per_person = [0.0, 10.0, 20.0, 40.0, 80.0]
-    p_thr = []
-    xs, ys = [], []
-    for eur in per_person:
-        ms = outcomes(size, steps, reps, 200, coordination_budget_eur=eur * people(size))
-        hits = [m.outcome == "thriving" for m in ms]
-        p_thr.append(np.mean(hits))
-        xs += [eur] * reps
-        ys += hits
-    rho, pval = stats.spearmanr(xs, ys)
-    assert rho > 0 and pval < 0.01, (p_thr, rho, pval)
-    assert p_thr[0] <= 0.1 and p_thr[-1] >= 0.9, p_thr
-    # Saturation: the last doubling of the budget adds at most one run in ten.
-    assert p_thr[-1] - p_thr[-2] <= 0.1 + 1e-9, p_thr
-    # ... while somewhere below it the budget made a large difference.
-    assert max(np.diff(p_thr[:-1])) >= 0.3, p_thr
+def check(card: pat.Scorecard, pattern_id: str) -> pat.PatternResult:
+    """The pattern's result, asserting that it held (the statistic explains a failure)."""
+    result = card.result(pattern_id)
+    assert result.held is True, (pattern_id, result.statistic)
+    assert all(result.statistic["parts"].values())
+    return result
 
 
-@pytest.mark.parametrize("label", SIZES)
-def test_p5_no_time_allocated_fades_even_with_coordinator(label: str) -> None:
+# ---------------------------------------------------------------------------- the patterns
+@pytest.mark.slow
+def test_p1_small() -> None:
+    """P1 (S36, S17): without coordination and conveners a network of 20 fades."""
+    check(scorecard("P1", SMALL), "P1")
+
+
+@pytest.mark.slow
+def test_p1_large() -> None:
+    """P1 (S36, S17) at 200 people; budgets per person."""
+    card = scorecard("P1", LARGE, replications=LARGE_REPS, steps=LARGE_STEPS)
+    stat = check(card, "P1").statistic
+    assert stat["meetings_uncoordinated"] == 0  # nobody calls a meeting
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("size", "reps", "steps"), [(SMALL, None, None),
+                                                     (LARGE, LARGE_REPS, LARGE_STEPS)],
+                         ids=["20", "200"])
+def test_p2_thriving_rises_with_budget_and_saturates(size: dict, reps, steps) -> None:
+    """P2 (S28, S25): P(thriving) rises with the budget per person and saturates."""
+    stat = check(scorecard("P2", size, replications=reps, steps=steps), "P2").statistic
+    assert stat["thriving_share"][0] <= 0.1 and stat["thriving_share"][-1] >= 0.9
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("size", "reps", "steps"),
+                         [(SMALL, None, None), (LARGE, LARGE_REPS, LARGE_STEPS)],
+                         ids=["20", "200"])
+def test_p5_no_time_allocated_fades_even_with_coordinator(size: dict, reps, steps) -> None:
     """P5 (S16): with no working time allocated the network fades, even with a coordinator."""
-    size, steps, reps = SIZES[label]
-    budget = 2 * EUR_PER_PERSON * people(size)  # a generous budget
-    ms = outcomes(size, steps, reps, 300, time_allocation_hours=0.0,
-                  coordination_budget_eur=budget)
-    assert all(m.has_coordinator and m.meetings_held > 0 for m in ms)
-    assert all(m.outcome in FADED for m in ms), [m.outcome for m in ms]
-    assert np.mean([final(m)["active_share"] for m in ms]) < 0.1
+    stat = check(scorecard("P5", size, replications=reps, steps=steps), "P5").statistic
+    assert stat["coordinated_with_meetings"] is True
 
 
-@pytest.mark.parametrize("label", SIZES)
-def test_p8_turnover_lowers_familiarity_trust_and_commitment(label: str) -> None:
-    """P8 (S18): high staff turnover lowers familiarity, trust and commitment together."""
-    size, steps, reps = SIZES[label]
-    budget = EUR_PER_PERSON * people(size)
-    low = outcomes(size, steps, reps, 400, turnover_per_year=0.05, coordination_budget_eur=budget)
-    high = outcomes(size, steps, reps, 400, turnover_per_year=0.6, coordination_budget_eur=budget)
-    for col in ("mean_familiarity", "mean_trust", "mean_commitment_all"):
-        a = [final(m)[col] for m in low]
-        b = [final(m)[col] for m in high]
-        # One-sided Welch test at 1 %.
-        _, pval = stats.ttest_ind(a, b, equal_var=False, alternative="greater")
-        assert pval < 0.01, (col, np.mean(a), np.mean(b), pval)
+@pytest.mark.slow
+@pytest.mark.parametrize(("size", "reps", "steps"), [(SMALL, None, None),
+                                                     (LARGE, LARGE_REPS, LARGE_STEPS)],
+                         ids=["20", "200"])
+def test_p8_turnover_lowers_familiarity_trust_and_commitment(size: dict, reps, steps) -> None:
+    """P8 (S18): high staff turnover lowers network familiarity, trust and commitment."""
+    stat = check(scorecard("P8", size, replications=reps, steps=steps), "P8").statistic
+    for key in pat.P8_MEASURES:
+        assert stat["low_turnover"][key] > stat["high_turnover"][key]
 
 
-def _per_person(m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    s = m.members()
-    fam, trust = m.rel.block(s, s, m.steps)
-    off = ~np.eye(s.size, dtype=bool)
-    f = np.where(off, fam, np.nan)
-    t = np.where(off, trust, np.nan)
-    # A person's familiarity and trust toward the people they know best (top five).
-    top = min(5, s.size - 1)
-    fi = -np.sort(-np.nan_to_num(f, nan=-1), axis=1)[:, :top].mean(axis=1)
-    ti = -np.sort(-np.nan_to_num(t, nan=-1), axis=1)[:, :top].mean(axis=1)
-    return fi, ti, m.commitment[s]
+@pytest.mark.slow
+@pytest.mark.parametrize(("size", "reps", "steps"), [(SMALL, None, None),
+                                                     (LARGE, LARGE_REPS, LARGE_STEPS)],
+                         ids=["20", "200"])
+def test_p12_familiarity_trust_commitment_correlate(size: dict, reps, steps) -> None:
+    """P12 (S18): familiarity, trust and commitment correlate across people and over time."""
+    stat = check(scorecard("P12", size, replications=reps, steps=steps), "P12").statistic
+    assert all(stat[f"{kind}_{pair}"]["mean_rho"] > 0.1
+               for kind in ("across", "over_time") for pair in pat.P12_PAIRS)
 
 
-@pytest.mark.parametrize("label", SIZES)
-def test_p12_familiarity_trust_commitment_correlate(label: str) -> None:
-    """P12 (S18): familiarity, trust and commitment are positively correlated across
-    participants and over time (a person whose ties grow also grows in commitment)."""
-    size, steps, reps = SIZES[label]
-    budget = EUR_PER_PERSON * people(size)
-    pairs = (("f", "t"), ("f", "c"), ("t", "c"))
-    across = {k: [] for k in pairs}
-    over_time = {k: [] for k in pairs}
-    for r in range(reps):
-        m = run(500 + r, steps // 2, **size, coordination_budget_eur=budget,
-                turnover_per_year=0.3)
-        before = dict(zip(m.members().tolist(), zip(*_per_person(m), strict=True), strict=True))
-        agents = {s: m.agent_at[s] for s in before}
-        m.run_for(steps - steps // 2)
-        now = dict(zip(m.members().tolist(), zip(*_per_person(m), strict=True), strict=True))
-        f, t, c = _per_person(m)
-        vals = {"f": f, "t": t, "c": c}
-        for a, b in pairs:
-            across[(a, b)].append(stats.spearmanr(vals[a], vals[b])[0])
-        # Same people (not replaced by turnover) at both times: changes move together.
-        same = [s for s in now if s in before and m.agent_at[s] is agents[s]]
-        delta = {k: np.array([now[s][i] - before[s][i] for s in same])
-                 for i, k in enumerate("ftc")}
-        for a, b in pairs:
-            over_time[(a, b)].append(stats.spearmanr(delta[a], delta[b])[0])
-    for label_, res in (("across participants", across), ("over time", over_time)):
-        for key, rhos in res.items():
-            rhos = np.asarray(rhos)
-            assert rhos.mean() > 0.1, (label_, key, rhos)
-            if reps > 4:
-                # Many small networks (20 people: each run's correlation is noisy):
-                # one-sided t-test over runs at 1 %.
-                p_value = stats.ttest_1samp(rhos, 0.0, alternative="greater").pvalue
-                assert p_value < 0.01, (label_, key, rhos)
-            else:
-                # Few large networks (200 people: each run's correlation is precise): all positive.
-                assert (rhos > 0).all(), (label_, key, rhos)
+# ---------------------------------------------------------------------------- the machinery
+def _parts(pattern_id: str) -> set[str]:
+    """The parts a pattern's evaluation judges (from a tiny run of it)."""
+    card = pat.run_scorecard(Params.from_flat(SMALL), only=[pattern_id], replications=2, steps=4)
+    return set(card.result(pattern_id).statistic["parts"])
+
+
+def test_every_pattern_is_defined_once_with_a_criterion_and_a_knockout() -> None:
+    assert [p.id for p in pat.PATTERNS] == [f"P{k}" for k in range(1, 15)]
+    base = pat.Base(Params())
+    for p in pat.PATTERNS:
+        assert p.title and p.claims and len(p.criterion) > 40
+        assert p.replications >= 8 and p.steps >= 52
+        # P8 is verification by construction (ODD 4.2): no mechanism to switch off.
+        assert bool(p.knockouts(base)) is (p.id != "P8"), p.id
+        for ko in p.knockouts(base):
+            assert ko.part is None or ko.part in _parts(p.id), (p.id, ko.part)
+        names = [a.name for a in p.arms(base)]
+        assert len(names) == len(set(names))
+
+
+def test_arms_scale_budgets_per_founding_participant() -> None:
+    small, default = pat.Base(Params.from_flat(SMALL)), pat.Base(Params())
+    p2 = pat.pattern("P2")
+    assert [a.overrides["coordination_budget_eur"] for a in p2.arms(small)] == \
+        [eur * people(SMALL) for eur in pat.P2_EUR_PER_PERSON]
+    # The default network's budget is the reference: 62.5 EUR per person for 24 people.
+    coordinated = dict((a.name, a.overrides) for a in pat.pattern("P1").arms(default))
+    assert coordinated["coordinated"]["coordination_budget_eur"] == Params().coordination_budget_eur
+    large = pat.Base(Params.from_flat(LARGE))
+    assert dict((a.name, a.overrides) for a in pat.pattern("P1").arms(large))[
+        "coordinated"]["coordination_budget_eur"] == 62.5 * 200
+    sizes = pat.p14_sizes(large)
+    assert sizes == {"small": 4, "large": 40}
+    assert pat.p14_sizes(pat.Base(Params.from_flat({"n_organisations": 60}))) == {
+        "small": 4, "large": 60}
+
+
+def test_seeds_are_shared_by_the_arms_and_differ_between_replications_and_patterns() -> None:
+    todo = pat.plan(pat.Base(Params.from_flat(SMALL)), [pat.pattern("P1"), pat.pattern("P8")],
+                    knockouts=True, seed=3, replications=3, steps=10)
+    seeds = {job.key: job.seed for job in todo.jobs}
+    assert seeds[("P1", -1, "uncoordinated", 1)] == seeds[("P1", -1, "coordinated", 1)] \
+        == seeds[("P1", 0, "coordinated", 1)]
+    assert len({seeds[("P1", -1, "coordinated", r)] for r in range(3)}) == 3
+    assert seeds[("P1", -1, "coordinated", 0)] != seeds[("P8", -1, "low_turnover", 0)]
+    assert seeds[("P1", -1, "coordinated", 0)] == int(
+        np.random.SeedSequence(3, spawn_key=(1, 0)).generate_state(1)[0])
+    # A knockout's overrides win over the arm's.
+    ko = next(j for j in todo.jobs if j.key[:3] == ("P1", 0, "coordinated"))
+    assert ko.params.purpose_decay == 0.0 and ko.params.trust_half_life_weeks == 520.0
+    assert ko.params.coordination_budget_eur == 62.5 * 20
+
+
+def test_every_knockout_and_arm_uses_parameters_the_model_has() -> None:
+    base = pat.Base(Params())
+    for p in pat.PATTERNS:
+        for overrides in [a.overrides for a in p.arms(base)] + [k.overrides for k in p.knockouts(base)]:
+            for key, value in overrides.items():
+                assert key in PARAMETERS, (p.id, key)
+                choices = PARAMETERS[key].choices
+                assert choices is None or str(value) in choices, (p.id, key, value)
+            base.params.replace(**overrides)  # valid values
+
+
+def test_gini_and_top_share() -> None:
+    assert pat.gini(np.ones(10)) == 0.0
+    assert pat.gini(np.zeros(5)) == 0.0
+    one_has_all = np.zeros(10)
+    one_has_all[3] = 7
+    assert pat.gini(one_has_all) == pytest.approx(0.9)  # (n - 1) / n
+    assert pat.gini(np.array([1.0, 3.0])) == pytest.approx(0.25)
+    assert pat.top_share(np.arange(1, 11)) == pytest.approx(10 / 55)
+    assert pat.top_share(np.arange(1, 21)) == pytest.approx((20 + 19) / 210)
+
+
+def test_scorecard_is_the_same_on_any_executor() -> None:
+    class Reversed(Executor):
+        """Finishes tasks in reverse order of submission."""
+
+        def __init__(self) -> None:
+            self.calls: list = []
+
+        def submit(self, fn, /, *args, **kwargs):
+            from concurrent.futures import Future
+
+            future: Future = Future()
+            future.set_result(fn(*args, **kwargs))
+            self.calls.insert(0, future)
+            return future
+
+    kw = {"only": ["P1", "P13"], "replications": 2, "steps": 12, "knockouts": True}
+    base = Params.from_flat(SMALL)
+    serial = pat.run_scorecard(base, **kw).to_json()
+    assert pat.run_scorecard(base, executor=Reversed(), **kw).to_json() == serial
+    assert pat.run_scorecard(base, seed=pat.DEFAULT_SEED + 1, **kw).to_json() != serial

@@ -36,6 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "verkosto.cmd_budget",
     "verkosto.cmd_report",
     "verkosto.cmd_compare",
+    "verkosto.cmd_patterns",
 )
 """Modules that each add their subcommand(s), in the order ``--help`` lists them."""
 

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from verkosto.argtypes import number
 from verkosto.errors import InputError
+from verkosto.i18n import N_
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,11 +62,11 @@ PROGRESS_DELAY_S = 1.0
 """The progress bar appears only once a run has taken this long (short runs stay quiet)."""
 
 OVERVIEW_SERIES = (
-    ("network_familiarity", "familiarity"),
-    ("network_trust", "trust"),
-    ("network_commitment", "commitment"),
-    ("active_share", "active share"),
-    ("relationships_kept", "starting relationships kept"),
+    ("network_familiarity", N_("familiarity")),
+    ("network_trust", N_("trust")),
+    ("network_commitment", N_("commitment")),
+    ("active_share", N_("active share")),
+    ("relationships_kept", N_("starting relationships kept")),
 )
 """Reporter columns drawn over time, with their legend labels: network-level measures over
 the seats (an empty seat counts as a stranger), so that a network losing its people is seen
@@ -543,7 +544,8 @@ def summarise(request: RunRequest, model: NetworkModel, frame: pd.DataFrame) -> 
 
 
 def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
-    """A short plain-language account of a run: outcome, what drove it, key figures.
+    """A short plain-language account of a run: outcome, what drove it, key figures, in the
+    language set with ``--lang`` (:mod:`verkosto.i18n`).
 
     Args:
         summary: The run's summary (see :func:`summarise`).
@@ -552,6 +554,10 @@ def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
     Returns:
         A few lines of text.
     """
+    from verkosto import i18n
+    from verkosto.i18n import _, ngettext
+
+    t = i18n.current()
     evaluation = summary["evaluation"]
     coordination = evaluation.get("coordination", {})
     goal = evaluation.get("goal", {})
@@ -564,42 +570,64 @@ def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
     spent = coordination.get("spent_eur", float(last["coordination_spent_eur"]))
     months = weeks * 12 / WEEKS_PER_YEAR
 
+    def num(value: float, decimals: int = 2) -> str:
+        return t.number(value, decimals)
+
     if coordination.get("has_coordinator"):
-        money = (f"a coordinator with {budget:,.0f} EUR/month spent {spent:,.0f} EUR "
-                 f"({spent / max(months, 1e-9):,.0f} EUR/month)")
+        money = _("a coordinator with {budget} EUR/month spent {spent} EUR ({monthly} EUR/month)"
+                  ).format(budget=num(budget, 0), spent=num(spent, 0),
+                           monthly=num(spent / max(months, 1e-9), 0))
     else:
-        money = "no paid coordinator; meetings only when a participant called one"
-    cadence = (f"every {weeks / meetings:.1f} weeks on average" if meetings else "never")
+        money = _("no paid coordinator; meetings only when a participant called one")
+    cadence = (_("every {weeks} weeks on average").format(weeks=num(weeks / meetings, 1))
+               if meetings else _("never"))
     ended = ""
     if summary["ended_early"]:
-        why = (" once its goal was reached and recognised" if goal.get("ended_on_recognition")
-               else "")
-        ended = f" The network ended in week {weeks}{why} ({summary['steps']} weeks were asked for)."
-    goal_text = (f"reached in week {goal['week_reached']}" if goal.get("reached")
-                 else f"not reached ({goal.get('progress', 0.0):.0%} of the way)")
+        ended = " " + (_("The network ended in week {week} once its goal was reached and "
+                         "recognised ({asked} weeks were asked for).")
+                       if goal.get("ended_on_recognition") else
+                       _("The network ended in week {week} ({asked} weeks were asked for).")
+                       ).format(week=weeks, asked=summary["steps"])
+    goal_text = (_("reached in week {week}").format(week=goal["week_reached"])
+                 if goal.get("reached") else
+                 _("not reached ({share} of the way)").format(
+                     share=t.percent(goal.get("progress", 0.0))))
+    title = t.gettext(summary["scenario_title"])  # a user's own title stays as written
     lines = [
-        f"Scenario '{summary['scenario']}' ({summary['scenario_title']}), seed "
-        f"{summary['seed']}, {weeks} weeks.{ended}",
-        f"Outcome: {summary['outcome']}. {summary['reading']}",
-        "What drove it:",
-        f"  - coordination: {money}; {meetings} meetings, {cadence}.",
-        f"  - trust: network trust {first['network_trust']:.2f} -> {last['network_trust']:.2f} "
-        f"(over all seats; {first['mean_trust']:.2f} -> {last['mean_trust']:.2f} among the "
-        f"people still active); trust ties per seat peaked at "
-        f"{peak_row['trust_ties_per_seat']:.1f} (week {int(peak_row['step'])}) and ended at "
-        f"{last['trust_ties_per_seat']:.1f}: {results.get('trust_ties', 0)} ties, "
-        f"{results.get('trust_ties_across_organisations', 0)} of them across organisations; "
-        f"{last['relationships_kept']:.0%} of the starting relationships kept.",
-        f"  - commitment: {first['network_commitment']:.2f} -> "
-        f"{last['network_commitment']:.2f} per seat ({first['mean_commitment']:.2f} -> "
-        f"{last['mean_commitment']:.2f} among the active); active share "
-        f"{first['active_share']:.0%} -> {last['active_share']:.0%} "
-        f"({int(last['present'])} people present).",
-        f"  - goal: {goal_text}.",
-        f"Key figures: value created {results.get('value_created', 0):,.0f}, innovations "
-        f"{results.get('innovations', 0)}, knowledge coverage "
-        f"{results.get('knowledge_coverage', 0):.2f}, organisations' hidden cost "
-        f"{coordination.get('hidden_cost_eur', 0):,.0f} EUR.",
+        _("Scenario '{name}' ({title}), seed {seed}, {weeks} weeks.").format(
+            name=summary["scenario"], title=title, seed=summary["seed"], weeks=weeks) + ended,
+        _("Outcome: {outcome}.").format(outcome=i18n.outcome_name(summary["outcome"], t)),
+        _("What drove it:"),
+        "  - " + _("coordination: {money}; {meetings}, {cadence}.").format(
+            money=money, cadence=cadence,
+            meetings=ngettext("{n} meeting", "{n} meetings", meetings).format(n=meetings)),
+        "  - " + _("trust: network trust {first} -> {last} (over all seats; {first_active} -> "
+                   "{last_active} among the people still active); trust ties per seat peaked "
+                   "at {peak} (week {peak_week}) and ended at {end}: {ties} ties, {cross} of "
+                   "them across organisations; {kept} of the starting relationships kept."
+                   ).format(first=num(first["network_trust"]), last=num(last["network_trust"]),
+                            first_active=num(first["mean_trust"]),
+                            last_active=num(last["mean_trust"]),
+                            peak=num(peak_row["trust_ties_per_seat"], 1),
+                            peak_week=int(peak_row["step"]),
+                            end=num(last["trust_ties_per_seat"], 1),
+                            ties=results.get("trust_ties", 0),
+                            cross=results.get("trust_ties_across_organisations", 0),
+                            kept=t.percent(last["relationships_kept"])),
+        "  - " + _("commitment: {first} -> {last} per seat ({first_active} -> {last_active} "
+                   "among the active); active share {share_first} -> {share_last} ({present} "
+                   "people present).").format(
+            first=num(first["network_commitment"]), last=num(last["network_commitment"]),
+            first_active=num(first["mean_commitment"]), last_active=num(last["mean_commitment"]),
+            share_first=t.percent(first["active_share"]),
+            share_last=t.percent(last["active_share"]), present=int(last["present"])),
+        "  - " + _("goal: {goal}.").format(goal=goal_text),
+        _("Key figures: value created {value}, innovations {innovations}, knowledge coverage "
+          "{coverage}, organisations' hidden cost {hidden} EUR.").format(
+            value=num(results.get("value_created", 0), 0),
+            innovations=results.get("innovations", 0),
+            coverage=num(results.get("knowledge_coverage", 0)),
+            hidden=num(coordination.get("hidden_cost_eur", 0), 0)),
     ]
     return "\n".join(lines)
 
@@ -619,20 +647,24 @@ def draw_overview(path: Path, request: RunRequest, model: NetworkModel,
 
     figure = Figure(figsize=FIGURE_SIZE_IN, layout="constrained")
     series_ax, network_ax = figure.subplots(1, 2, width_ratios=[1.25, 1.0])
+    from verkosto import i18n
+    from verkosto.i18n import _
+
     for column, label in OVERVIEW_SERIES:
-        series_ax.plot(frame["step"], frame[column], label=label, linewidth=1.8)
-    series_ax.set_xlabel("week")
-    series_ax.set_ylabel("over all seats (0-1)")
+        series_ax.plot(frame["step"], frame[column], label=_(label), linewidth=1.8)
+    series_ax.set_xlabel(_("week"))
+    series_ax.set_ylabel(_("over all seats (0-1)"))
     series_ax.set_ylim(0.0, 1.02)
     series_ax.set_xlim(0, max(1, int(frame["step"].iloc[-1])))
     series_ax.grid(alpha=0.3)
     series_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=len(OVERVIEW_SERIES),
                      fontsize="small", frameon=False)
-    series_ax.set_title(f"{request.scenario.title} (seed {request.seed})", fontsize="medium")
+    title = i18n.scenario_title(request.scenario) or request.scenario.title
+    series_ax.set_title(_("{title} (seed {seed})").format(title=title, seed=request.seed),
+                        fontsize="medium")
     _draw_trust_network(network_ax, model, request.seed)
-    outcome = model.outcome.replace("_", " ")
-    figure.suptitle(f"verkosto run: {request.scenario.name} - outcome {outcome}",
-                    fontsize="large")
+    figure.suptitle(_("verkosto run: {name} - outcome {outcome}").format(
+        name=request.scenario.name, outcome=i18n.outcome_name(model.outcome)), fontsize="large")
     figure.savefig(path, dpi=FIGURE_DPI)
 
 

@@ -15,8 +15,16 @@ from typing import Any
 from matplotlib.axes import Axes
 
 from analysis.network import (
+    DEPARTED_COLOUR,
+    EDGE_ALPHA_MAX,
+    EDGE_ALPHA_MIN,
+    EDGE_COLOUR,
+    EDGE_WIDTH_MAX,
+    LAYOUT_MARGIN,
     NODE_SIZE_MIN,
     NODE_SIZE_PER_COMMITMENT,
+    PERIPHERAL_ALPHA,
+    RESIDENT_MARKER,
     STATUS_ORDER,
     StableLayout,
     draw_network,
@@ -26,9 +34,30 @@ from analysis.network import (
     status_name,
 )
 
-__all__ = ["NODE_SIZE_MIN", "NODE_SIZE_PER_COMMITMENT", "SERIES", "STATUS_ORDER", "UNIT_AXIS_TOP",
-           "VALUE_SERIES", "StableLayout", "draw_network", "draw_series", "layout_for",
-           "model_frame", "organisation_colour", "status_legend", "status_name"]
+__all__ = [
+    "DEPARTED_COLOUR",
+    "EDGE_ALPHA_MAX",
+    "EDGE_ALPHA_MIN",
+    "EDGE_COLOUR",
+    "EDGE_WIDTH_MAX",
+    "LAYOUT_MARGIN",
+    "NODE_SIZE_MIN",
+    "NODE_SIZE_PER_COMMITMENT",
+    "PERIPHERAL_ALPHA",
+    "RESIDENT_MARKER",
+    "SERIES",
+    "STATUS_ORDER",
+    "UNIT_AXIS_TOP",
+    "VALUE_SERIES",
+    "StableLayout",
+    "draw_network",
+    "draw_series",
+    "layout_for",
+    "model_frame",
+    "organisation_colour",
+    "status_legend",
+    "status_name",
+]
 
 SERIES: dict[str, tuple[str, str]] = {
     "mean_familiarity": ("familiarity", "#1f77b4"),

@@ -1,0 +1,1250 @@
+"""The pattern scorecard: P1-P14 of ``docs/ODD.md`` checked over replications, with knockouts.
+
+Each pattern is defined once, here, by a :class:`Pattern`: its id, title and
+claims; how its *arms* (the network variants it compares) are built from a base
+:class:`~model.Params` and scaled to the base's size (budgets are given per
+founding participant, so a network of 200 gets eight times the money of one of
+25); what it measures in each run; its criterion, with the statistical margin
+stated in words; and its *knockouts*: which mechanism (as ``docs/ODD.md``
+section 4.2 names it) is switched off by which parameter overrides. A pattern
+that still holds with its mechanism switched off is verification, not
+validation (Grimm & Berger 2016).
+
+The command ``verkosto patterns`` and the test suite's pattern tests both call
+:func:`run_scorecard`, so a pattern is defined in one place.
+
+**Seeds and reproducibility.** Replication ``r`` of pattern ``Pk`` runs with the
+seed ``SeedSequence(seed, spawn_key=(k, r))``, the same in every arm of the
+pattern and in its knockouts (common random numbers: arms are compared on the
+same draws of organisations and people as far as their parameters allow). Each
+run is independent, so the scorecard is identical whatever the executor, the
+number of workers or the order in which runs finish.
+
+**Measures.** The patterns are judged with the network-level measures over
+seats (``network_trust``, ``network_familiarity``, ``network_commitment``,
+``trust_ties_per_seat``), the weekly history's engaged share, and the outcome
+classes judged from window means (``model.outcome``), not with survivors'
+means, so that a dying network looks like one.
+
+A pattern without a knockout (P8) is one ``docs/ODD.md`` calls verification:
+it follows from a rule that states it, so there is no mechanism to switch off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import sys
+import time
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from experiments.pool import process_context
+from model import NetworkModel, Params
+from model.params import ParameterError
+
+#: The default network's coordination budget per founding participant (1500 EUR / 24 people,
+#: EUR per month): arms that need a coordinated network get this much per person.
+EUR_PER_PERSON = 62.5
+#: The default master seed of the scorecard.
+DEFAULT_SEED = 20261203
+#: Outcome classes that count as a network fading away.
+FADED = frozenset({"faded", "fading"})
+#: Runs per task handed to a worker (tasks of a few runs keep the overhead small).
+RUNS_PER_TASK = 4
+#: People toward whom a person's familiarity and trust are averaged in P12 (closest ones).
+CLOSEST = 5
+
+Measures = dict[str, Any]
+"""What one run reports back: plain numbers and strings (picklable, JSON-able)."""
+
+
+# ---------------------------------------------------------------------------- definitions
+@dataclass(frozen=True)
+class Base:
+    """The network the scorecard starts from.
+
+    Attributes:
+        params: The base parameters (a scenario or file with ``--set`` applied).
+    """
+
+    params: Params
+
+    @property
+    def people(self) -> int:
+        """Founding participants of the organisations (residents not counted)."""
+        return self.params.n_organisations * self.params.participants_per_organisation
+
+    def budget(self, eur_per_person: float = EUR_PER_PERSON, people: int | None = None) -> float:
+        """A monthly coordination budget scaled to the network's size (EUR)."""
+        return eur_per_person * (self.people if people is None else people)
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One network variant of a pattern.
+
+    Attributes:
+        name: Short name, used in the statistic.
+        overrides: Flat parameter overrides applied to the base.
+        reps_factor: Replications of this arm, as a multiple of the pattern's.
+        protocol: How a run is carried out (a key of :data:`PROTOCOLS`).
+    """
+
+    name: str
+    overrides: Mapping[str, Any]
+    reps_factor: int = 1
+    protocol: str = "plain"
+
+
+@dataclass(frozen=True)
+class Knockout:
+    """A mechanism switched off by parameters, which must break (a part of) its pattern.
+
+    Attributes:
+        mechanism: The mechanism, as ``docs/ODD.md`` section 4.2 names it.
+        overrides: Parameter overrides that switch it off, applied on top of every arm's.
+        part: The part of the pattern this mechanism produces; ``None`` for the whole.
+    """
+
+    mechanism: str
+    overrides: Mapping[str, Any]
+    part: str | None = None
+
+
+Evaluation = tuple[dict[str, bool], dict[str, Any]]
+"""Per-part verdicts and the statistic (JSON-able, with a one-line ``summary``)."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One pattern of the design, defined once.
+
+    Attributes:
+        id: ``P1`` ... ``P14``.
+        title: The pattern in words.
+        claims: Claim ids or literature it comes from.
+        criterion: When it holds, with the statistical margin in words.
+        replications: Default replications per arm.
+        steps: Default weeks per run.
+        arms: Builds the arms from the base.
+        evaluate: Judges the runs of each arm (arm name to the runs' measures).
+        knockouts: Builds the knockouts from the base.
+    """
+
+    id: str
+    title: str
+    claims: str
+    criterion: str
+    replications: int
+    steps: int
+    arms: Callable[[Base], list[Arm]]
+    evaluate: Callable[[dict[str, list[Measures]]], Evaluation]
+    knockouts: Callable[[Base], list[Knockout]] = lambda base: []
+
+    @property
+    def number(self) -> int:
+        """The pattern's number (``P7`` -> 7)."""
+        return int(self.id[1:])
+
+
+# ---------------------------------------------------------------------------- measuring one run
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0: all equal; 0 for an empty or all-zero set)."""
+    x = np.sort(np.asarray(values, dtype=float))
+    n = x.size
+    if n == 0 or x.sum() <= 0:
+        return 0.0
+    ranks = np.arange(1, n + 1)
+    return float((2 * ranks - n - 1) @ x / (n * x.sum()))
+
+
+def top_share(values: np.ndarray, fraction: float = 0.1) -> float:
+    """Share of the total carried by the top ``fraction`` of values (at least one value)."""
+    x = np.sort(np.asarray(values, dtype=float))[::-1]
+    if x.size == 0 or x.sum() <= 0:
+        return 0.0
+    k = max(1, math.ceil(fraction * x.size))
+    return float(x[:k].sum() / x.sum())
+
+
+_WINDOW_REPORTERS = ("network_trust", "network_familiarity", "network_commitment",
+                     "trust_ties_per_seat")
+_FINAL_REPORTERS = ("knowledge_coverage", "present", "meetings_held")
+
+
+def measure(model: NetworkModel) -> Measures:
+    """The measures every pattern may read from a finished run.
+
+    Window means are over the final ``outcome_window_weeks`` weeks, the window the
+    outcome class is judged on; ``contacts`` statistics are over present participants.
+    """
+    if model.ended_at is None:
+        model.record()  # the final week, unless record_every already recorded it
+    w = model.params.outcome_window_weeks
+    frame = model.datacollector.get_model_vars_dataframe()
+    # The final window of the weeks run (an ended project's last week is its end).
+    window = frame[frame["step"] > int(frame["step"].iloc[-1]) - w]
+    last = frame.iloc[-1]
+    out: Measures = {"outcome": model.outcome, "steps": int(model.steps)}
+    for key in ("engaged_share", "held_share", "ties_per_seat"):
+        out[key] = float(np.mean(model.history[key][-w:]))
+    for key in _WINDOW_REPORTERS:
+        out[key] = float(window[key].mean())
+    for key in _FINAL_REPORTERS:
+        out[key] = float(last[key])
+    members = model.members()
+    contacts, work = model.contacts[members], model.work_contacts[members]
+    out.update(
+        innovations=int(model.innovations),
+        breach_rate=float(model.breaches_total / max(1, int(model.contacts.sum()))),
+        contacts_gini=gini(contacts),
+        contacts_top_tenth=top_share(contacts),
+        work_contacts_gini=gini(work),
+        work_contacts_top_tenth=top_share(work),
+        has_coordinator=bool(model.has_coordinator),
+        goal_reached_at=model.goal_reached_at,
+        ended_at=model.ended_at,
+        rows_after_end=(0 if model.ended_at is None
+                        else int((frame["step"] > model.ended_at).sum())),
+    )
+    return out
+
+
+def _run(model: NetworkModel, weeks: int) -> None:
+    """Step ``weeks`` weeks; an ended network's weeks do nothing (S32), and P10 checks that."""
+    for _ in range(weeks):
+        model.step()
+
+
+def _plain(params: Params, seed: int, steps: int) -> Measures:
+    model = NetworkModel(params=params, rng=seed)
+    _run(model, steps)
+    return measure(model)
+
+
+#: Parameters that stop all contact in a network gone cold (P9's control): no coordinator
+#: money, no self-called meetings, no joint work, no shared client cases, no broker contacts.
+GONE_COLD = {"coordination_budget_eur": 0.0, "self_convene_rate": 0.0, "collaboration_rate": 0.0,
+             "client_cases_per_week": 0.0, "broker_contacts_per_week": 0}
+
+
+def _activation(params: Params, seed: int, steps: int, warm: bool) -> Measures:
+    """P9: value gained over an activation after ``steps`` weeks.
+
+    Both arms are the same smouldering network, kept warm by light contact for the first
+    half. The warm arm goes on so for the second half; in the cold arm nobody meets or works
+    together in the second half (the model's parameters are swapped for :data:`GONE_COLD`
+    for those weeks, then restored), so its ties decay. Then a shared client arises (S31).
+    """
+    model = NetworkModel(params=params, rng=seed)
+    _run(model, steps // 2)
+    if not warm:
+        model.params = params.replace(**GONE_COLD)
+    _run(model, steps - steps // 2)
+    model.params = params
+    model.activate()
+    _run(model, params.activation_weeks + 2)
+    out = measure(model)
+    out["value_gained"] = float(model.activations[-1].get("value_gained", 0.0))
+    return out
+
+
+def _closest(model: NetworkModel) -> dict[int, tuple[float, float, float]]:
+    """Per present person: familiarity and trust toward their closest people, commitment."""
+    s = model.members()
+    if s.size < 2:
+        return {}
+    fam, trust = model.rel.block(s, s, model.steps)
+    off = ~np.eye(s.size, dtype=bool)
+    top = min(CLOSEST, s.size - 1)
+    f = -np.sort(-np.where(off, fam, -1.0), axis=1)[:, :top].mean(axis=1)
+    t = -np.sort(-np.where(off, trust, -1.0), axis=1)[:, :top].mean(axis=1)
+    c = model.commitment[s]
+    # Keyed by the agent's unique id: a slot passes to a newcomer in turnover.
+    return {int(model.agent_at[slot].unique_id): (float(f[k]), float(t[k]), float(c[k]))
+            for k, slot in enumerate(s.tolist())}
+
+
+def _rho(a: Sequence[float], b: Sequence[float]) -> float:
+    """Spearman correlation, 0 where it is undefined (too few or constant values)."""
+    if len(a) < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
+        return 0.0
+    return float(stats.spearmanr(a, b)[0])
+
+
+def _halves(params: Params, seed: int, steps: int) -> Measures:
+    """P12: correlations across participants at the end, and of changes over the second half."""
+    model = NetworkModel(params=params, rng=seed)
+    _run(model, steps // 2)
+    before = _closest(model)
+    _run(model, steps - steps // 2)
+    now = _closest(model)
+    out = measure(model)
+    vals = np.array(list(now.values())).reshape(-1, 3)
+    same = [k for k in now if k in before]
+    delta = np.array([np.subtract(now[k], before[k]) for k in same]).reshape(-1, 3)
+    for (a, b), name in (((0, 1), "ft"), ((0, 2), "fc"), ((1, 2), "tc")):
+        out[f"across_{name}"] = _rho(vals[:, a], vals[:, b])
+        out[f"over_time_{name}"] = _rho(delta[:, a], delta[:, b])
+    return out
+
+
+PROTOCOLS: dict[str, Callable[[Params, int, int], Measures]] = {
+    "plain": _plain,
+    "warm_activation": lambda p, s, n: _activation(p, s, n, warm=True),
+    "cold_activation": lambda p, s, n: _activation(p, s, n, warm=False),
+    "halves": _halves,
+}
+"""How a run is carried out: a plain run, P9's activations, P12's two halves."""
+
+
+# ---------------------------------------------------------------------------- statistics helpers
+def _greater(a: Sequence[float], b: Sequence[float]) -> float:
+    """One-sided Mann-Whitney p-value that ``a`` tends to be larger than ``b``."""
+    if np.ptp(np.concatenate([a, b])) == 0:
+        return 1.0
+    return float(stats.mannwhitneyu(a, b, alternative="greater").pvalue)
+
+
+def _fisher_greater(hits_a: int, n_a: int, hits_b: int, n_b: int) -> float:
+    """One-sided Fisher exact p-value that the rate of ``a`` exceeds that of ``b``."""
+    return float(stats.fisher_exact([[hits_a, n_a - hits_a], [hits_b, n_b - hits_b]],
+                                    alternative="greater")[1])
+
+
+def _share(runs: list[Measures], classes: frozenset[str] | str) -> float:
+    classes = frozenset({classes}) if isinstance(classes, str) else classes
+    return float(np.mean([r["outcome"] in classes for r in runs]))
+
+
+def _counts(runs: list[Measures]) -> dict[str, int]:
+    """Runs per outcome class."""
+    out: dict[str, int] = {}
+    for r in runs:
+        out[r["outcome"]] = out.get(r["outcome"], 0) + 1
+    return dict(sorted(out.items()))
+
+
+def _col(runs: list[Measures], key: str) -> np.ndarray:
+    return np.array([r[key] for r in runs], dtype=float)
+
+
+def _mean(runs: list[Measures], key: str) -> float:
+    return float(_col(runs, key).mean())
+
+
+def _p(x: float) -> str:
+    return f"{x:.2g}"
+
+
+# ---------------------------------------------------------------------------- P1
+def _p1_arms(base: Base) -> list[Arm]:
+    return [Arm("uncoordinated", {"coordination_budget_eur": 0.0, "share_conveners": 0.0}),
+            Arm("coordinated", {"coordination_budget_eur": base.budget()})]
+
+
+def _p1_eval(runs: dict[str, list[Measures]]) -> Evaluation:
+    bare, led = runs["uncoordinated"], runs["coordinated"]
+    # The network as a whole fades; a few colleagues may carry on among themselves (a
+    # shrunken core of under a tenth of the seats engaged is still a faded network).
+    faded, engaged = _share(bare, FADED | {"shrunken_core"}), _mean(bare, "engaged_share")
+    meetings = int(_col(bare, "meetings_held").sum())
+    thriving = _share(led, "thriving")
+    n_led = len(led)
+    p = _fisher_greater(round(thriving * n_led), n_led, round(_share(bare, "thriving") * len(bare)),
+                        len(bare))
+    parts = {"fades": faded >= 0.8 and engaged < 0.15 and meetings == 0,
+             "coordinated_thrives": thriving >= 0.8 and p < 0.05}
+    stat = {"faded_share_uncoordinated": faded, "engaged_share_uncoordinated": engaged,
+            "meetings_uncoordinated": meetings, "thriving_share_coordinated": thriving,
+            "fisher_p": p, "outcomes_uncoordinated": _counts(bare),
+            "summary": f"uncoordinated faded {faded:.0%} (engaged {engaged:.2f}, {meetings} "
+                       f"meetings); coordinated thriving {thriving:.0%} (p={_p(p)})"}
+    return parts, stat
+
+
+#: Familiarity and trust that never fade (their longest half-lives).
+_NO_DECAY = {"familiarity_half_life_weeks": 520.0, "trust_half_life_weeks": 520.0}
+
+
+# ---------------------------------------------------------------------------- P2
+P2_EUR_PER_PERSON = (0.0, 10.0, 20.0, 40.0, 80.0)
+
+
+def _p2_arms(base: Base) -> list[Arm]:
+    return [Arm(f"eur_{eur:g}", {"coordination_budget_eur": base.budget(eur)})
+            for eur in P2_EUR_PER_PERSON]
+
+
+def _p2_eval(runs: dict[str, list[Measures]]) -> Evaluation:
+    p_thr, xs, ys = [], [], []
+    for eur in P2_EUR_PER_PERSON:
+        hits = [r["outcome"] == "thriving" for r in runs[f"eur_{eur:g}"]]
+        p_thr.append(float(np.mean(hits)))
+        xs += [eur] * len(hits)
+        ys += [float(h) for h in hits]
+    rho, pval = (0.0, 1.0) if np.ptp(ys) == 0 else (float(v) for v in stats.spearmanr(xs, ys))
+    steps = np.diff(p_thr)
+    parts = {"rises": rho > 0 and pval < 0.01 and p_thr[0] <= 0.1 and p_thr[-1] >= 0.9,
+             "saturates": bool(steps[-1] <= 0.1 + 1e-9 and steps[:-1].max() >= 0.3)}
+    stat = {"eur_per_person": list(P2_EUR_PER_PERSON), "thriving_share": p_thr,
+            "spearman_rho": rho, "spearman_p": pval,
+            "summary": "P(thriving) " + " / ".join(f"{v:.2f}" for v in p_thr)
+                       + f" at {'/'.join(f'{e:g}' for e in P2_EUR_PER_PERSON)} EUR/person "
+                         f"(rho={rho:.2f}, p={_p(pval)})"}
+    return parts, stat
+
+
+
+
+# ---------------------------------------------------------------------------- P3
+P3_INTERVALS = (1, 3, 16)
+P3_HOURS = 4.0
+
+
+def _p3_arms(base: Base) -> list[Arm]:
+    return [Arm(f"every_{w}", {"time_allocation_hours": P3_HOURS, "meeting_interval_weeks": w,
+                               "coordination_budget_eur": base.budget()})
+            for w in P3_INTERVALS]
+
+
+def _p3_eval(runs: dict[str, list[Measures]]) -> Evaluation:
+    # "Burden drives people away" and "ties decay" are read from the engaged share (window
+    # mean over seats): the outcome class alone hides a network that keeps thriving with a
+    # quarter of its people driven away.
+    engaged = {w: _col(runs[f"every_{w}"], "engaged_share") for w in P3_INTERVALS}
+    p_burden = _greater(engaged[3], engaged[1])
+    p_decay = _greater(engaged[3], engaged[16])
+    parts = {"burden": p_burden < 0.01, "decay": p_decay < 0.01}
+    means = [float(engaged[w].mean()) for w in P3_INTERVALS]
+    stat = {"interval_weeks": list(P3_INTERVALS), "engaged_share": means,
+            "thriving_share": [_share(runs[f"every_{w}"], "thriving") for w in P3_INTERVALS],
+            "p_vs_weekly": p_burden, "p_vs_16_weeks": p_decay,
+            "summary": "engaged share " + " / ".join(f"{m:.2f}" for m in means)
+                       + f" at every 1/3/16 weeks (p={_p(p_burden)}, {_p(p_decay)})"}
+    return parts, stat
+
+
+# ---------------------------------------------------------------------------- P4
+def _p4_arms(base: Base) -> list[Arm]:
+    # The default-size contrast (700 against 1,400 EUR a month for 24 people), per person.
+    return [Arm("light", {"coordination_budget_eur": base.budget(700 / 24), "structure": 0.0,
+                          "facilitation": 0.9}, reps_factor=2),
+            Arm("heavy", {"coordination_budget_eur": base.budget(1400 / 24), "structure": 1.0,
+                          "facilitation": 0.3}, reps_factor=2)]
+
+
+def _p4_eval(runs: dict[str, list[Measures]]) -> Evaluation:
+    light, heavy = runs["light"], runs["heavy"]
+    t_l, t_h = _share(light, "thriving"), _share(heavy, "thriving")
+    p_thr = _fisher_greater(round(t_l * len(light)), len(light), round(t_h * len(heavy)), len(heavy))
+    p_comm = _greater(_col(light, "network_commitment"), _col(heavy, "network_commitment"))
+    parts = {"thrives_more": p_thr < 0.01, "more_committed": p_comm < 0.01}
+    stat = {"thriving_share_light": t_l, "thriving_share_heavy": t_h, "fisher_p": p_thr,
+            "network_commitment_light": _mean(light, "network_commitment"),
+            "network_commitment_heavy": _mean(heavy, "network_commitment"),
+            "mannwhitney_p_commitment": p_comm,
+            "summary": f"thriving light {t_l:.0%} vs heavy {t_h:.0%} (p={_p(p_thr)}); "
+                       f"commitment p={_p(p_comm)}"}
+    return parts, stat
+
+
+
+
+# ---------------------------------------------------------------------------- P5
+def _p5_arms(base: Base) -> list[Arm]:
+    return [Arm("no_time", {"time_allocation_hours": 0.0,
+                            "coordination_budget_eur": base.budget(2 * EUR_PER_PERSON)})]
+
+
+def _p5_eval(runs: dict[str, list[Measures]]) -> Evaluation:
+    r = runs["no_time"]
+    faded, engaged = _share(r, FADED), _mean(r, "engaged_share")
+    coordinated = all(x["has_coordinator"] and x["meetings_held"] > 0 for x in r)
+    parts = {"fades": faded >= 0.9 and engaged < 0.1, "with_coordinator": coordinated}
+    stat = {"faded_share": faded, "engaged_share": engaged, "coordinated_with_meetings": coordinated,
+            "outcomes": _counts(r),
+            "summary": f"faded {faded:.0%}, engaged share {engaged:.2f}, meetings held in "
+                       f"{'every' if coordinated else 'not every'} run"}
+    return parts, stat
+
+
+# ---------------------------------------------------------------------------- P6
+P6_DEPTHS = (1, 2, 4)
+
+
+def _p6_arms(base: Base) -> list[Arm]:
+    return [Arm(f"depth_{d}", {"purpose": "innovation", "leadership_depth": d,
+                               "coordination_budget_eur": base.budget()}) for d in P6_DEPTHS]
+
+
+def _p6_eval(runs: dict[str, list[Measures]]) -> Evaluation:
+    inn = {d: _col(runs[f"depth_{d}"], "innovations") for d in P6_DEPTHS}
+    means = [float(inn[d].mean()) for d in P6_DEPTHS]
+    p = _greater(inn[4], inn[1])
+    parts = {"near_zero_at_routine": means[0] <= 0.1 * means[-1] and means[-1] > 0,
+             "highest_at_open_will": means[2] > means[1] > means[0] and p < 0.01}
+    stat = {"depths": list(P6_DEPTHS), "mean_innovations": means, "mannwhitney_p_4_vs_1": p,
+            "summary": "innovations " + " / ".join(f"{m:.1f}" for m in means)
+                       + f" at depth 1/2/4 (p={_p(p)})"}
+    return parts, stat
+
+
+# ---------------------------------------------------------------------------- P7
+def _p7_arms(base: Base) -> list[Arm]:
+    b = {"coordination_budget_eur": base.budget()}
+    return [Arm("base", b),
+            Arm("brokers", {**b, "share_brokers": 0.5}),
+            Arm("no_brokers", {**b, "share_brokers": 0.0}),
+            Arm("no_recruiters", {**b, "share_recruiters": 0.0}),
+            Arm("no_facilitation", {**b, "facilitation": 0.0, "share_facilitators": 0.0})]
+
+
+def _p7_eval(runs: dict[str, list[Measures]]) -> Evaluation:
+    p_b = _greater(_col(runs["brokers"], "knowledge_coverage"),
+                   _col(runs["no_brokers"], "knowledge_coverage"))
+    p_r = _greater(_col(runs["base"], "present"), _col(runs["no_recruiters"], "present"))
+    p_f = _greater(_col(runs["base"], "network_trust"), _col(runs["no_facilitation"], "network_trust"))
+    parts = {"brokers": p_b < 0.01, "recruiters": p_r < 0.01, "facilitation": p_f < 0.01}
+    stat = {"knowledge_coverage": {k: _mean(runs[k], "knowledge_coverage")
+                                   for k in ("brokers", "no_brokers")},
+            "present": {k: _mean(runs[k], "present") for k in ("base", "no_recruiters")},
+            "network_trust": {k: _mean(runs[k], "network_trust") for k in ("base", "no_facilitation")},
+            "mannwhitney_p": {"brokers": p_b, "recruiters": p_r, "facilitation": p_f},
+            "summary": f"brokers p={_p(p_b)}, recruiters p={_p(p_r)}, facilitation p={_p(p_f)}"}
+    return parts, stat
+
+
+# ---------------------------------------------------------------------------- P8
+P8_MEASURES = ("network_familiarity", "network_trust", "network_commitment")
+
+
+def _p8_arms(base: Base) -> list[Arm]:
+    b = base.budget()
+    return [Arm("low_turnover", {"turnover_per_year": 0.05, "coordination_budget_eur": b}),
+            Arm("high_turnover", {"turnover_per_year": 0.6, "coordination_budget_eur": b})]
+
+
+def _welch_greater(a: np.ndarray, b: np.ndarray) -> float:
+    if np.ptp(np.concatenate([a, b])) == 0:
+        return 1.0
+    return float(stats.ttest_ind(a, b, equal_var=False, alternative="greater").pvalue)
+
+
+def _p8_eval(runs: dict[str, list[Measures]]) -> Evaluation:
+    ps = {k: _welch_greater(_col(runs["low_turnover"], k), _col(runs["high_turnover"], k))
+          for k in P8_MEASURES}
+    parts = {k.removeprefix("network_"): ps[k] < 0.01 for k in P8_MEASURES}
+    stat = {"low_turnover": {k: _mean(runs["low_turnover"], k) for k in P8_MEASURES},
+            "high_turnover": {k: _mean(runs["high_turnover"], k) for k in P8_MEASURES},
+            "welch_p": ps,
+            "summary": ", ".join(f"{k.removeprefix('network_')} "
+                                 f"{_mean(runs['low_turnover'], k):.2f}>"
+                                 f"{_mean(runs['high_turnover'], k):.2f} (p={_p(ps[k])})"
+                                 for k in P8_MEASURES)}
+    return parts, stat
+
+
+# ---------------------------------------------------------------------------- P9
+def _p9_arms(base: Base) -> list[Arm]:
+    kw = {"lifecycle": "smouldering", "activation_rate_per_year": 0.0,
+          "coordination_budget_eur": base.budget(600 / 18)}
+    return [Arm("warm", kw, protocol="warm_activation"), Arm("cold", kw, protocol="cold_activation")]
+
+
+def _p9_eval(runs: dict[str, list[Measures]]) -> Evaluation:
+    warm, cold = _col(runs["warm"], "value_gained"), _col(runs["cold"], "value_gained")
+    p = _greater(warm, cold)
+    parts = {"faster": bool(warm.mean() > 1.5 * cold.mean() and p < 0.01)}
+    stat = {"value_gained_warm": float(warm.mean()), "value_gained_cold": float(cold.mean()),
+            "mannwhitney_p": p,
+            "summary": f"value over the activation warm {warm.mean():.1f} vs cold "
+                       f"{cold.mean():.1f} (p={_p(p)})"}
+    return parts, stat
+
+
+# ---------------------------------------------------------------------------- P10
+def _p10_arms(base: Base) -> list[Arm]:
+    b = base.budget()
+    return [Arm("recognised", {"lifecycle": "project", "goal_recognition": 1.0,
+                               "coordination_budget_eur": b}),
+            Arm("lingering", {"lifecycle": "project", "goal_recognition": 0.0,
+                              "coordination_budget_eur": b}),
+            Arm("permanent", {"lifecycle": "permanent", "coordination_budget_eur": b})]
+
+
+def _p10_eval(runs: dict[str, list[Measures]]) -> Evaluation:
+    ended, lingering, permanent = runs["recognised"], runs["lingering"], runs["permanent"]
+    completed = _share(ended, "completed")
+    clean = all(r["ended_at"] is not None and r["ended_at"] >= r["goal_reached_at"]
+                and r["rows_after_end"] == 0 for r in ended)
+    reached = all(r["ended_at"] is None and r["goal_reached_at"] is not None for r in lingering)
+    diff = _col(permanent, "network_commitment") - _col(lingering, "network_commitment")
+    p = 1.0 if not np.any(diff) else float(stats.wilcoxon(diff, alternative="greater").pvalue)
+    parts = {"ends": completed == 1.0 and clean,
+             "lingers": reached and diff.mean() > 0 and p < 0.05}
+    stat = {"completed_share": completed, "ended_cleanly": clean,
+            "lingering_reached_goal_not_ended": reached,
+            "network_commitment_lingering": _mean(lingering, "network_commitment"),
+            "network_commitment_permanent": _mean(permanent, "network_commitment"),
+            "wilcoxon_p": p,
+            "summary": f"completed {completed:.0%}; lingering commitment "
+                       f"{_mean(lingering, 'network_commitment'):.2f} vs permanent "
+                       f"{_mean(permanent, 'network_commitment'):.2f} (p={_p(p)})"}
+    return parts, stat
+
+
+# ---------------------------------------------------------------------------- P11
+#: Unfacilitated arms run this many times the replications: the strain effect is about one
+#: run-to-run standard deviation of the breach rate.
+P11_STRAIN_FACTOR = 5
+
+
+def _p11_arms(base: Base) -> list[Arm]:
+    kw = {"purpose": "innovation", "leadership_depth": 3, "coordination_budget_eur": base.budget()}
+    unfac = {**kw, "facilitation": 0.0, "share_facilitators": 0.0}
+    return [Arm("closed", kw), Arm("opened", {**kw, "resident_share": 0.2}),
+            Arm("closed_unfacilitated", unfac, reps_factor=P11_STRAIN_FACTOR),
+            Arm("opened_unfacilitated", {**unfac, "resident_share": 0.2},
+                reps_factor=P11_STRAIN_FACTOR)]
+
+
+def _p11_eval(runs: dict[str, list[Measures]]) -> Evaluation:
+    p_inn = _greater(_col(runs["opened"], "innovations"), _col(runs["closed"], "innovations"))
+    br = {k: _col(v, "breach_rate") for k, v in runs.items()}
+    p_open = _greater(br["opened_unfacilitated"], br["closed_unfacilitated"])
+    p_fac = _greater(br["opened_unfacilitated"], br["opened"])
+    parts = {"innovation": p_inn < 0.01, "strain": p_open < 0.05 and p_fac < 0.01}
+    stat = {"innovations": {k: _mean(runs[k], "innovations") for k in ("closed", "opened")},
+            "breach_rate": {k: float(v.mean()) for k, v in br.items()},
+            "mannwhitney_p": {"innovation": p_inn, "strain_vs_closed": p_open,
+                              "strain_vs_facilitated": p_fac},
+            "summary": f"innovations opened {_mean(runs['opened'], 'innovations'):.1f} vs closed "
+                       f"{_mean(runs['closed'], 'innovations'):.1f} (p={_p(p_inn)}); breaches "
+                       f"unfacilitated p={_p(p_open)}, vs facilitated p={_p(p_fac)}"}
+    return parts, stat
+
+
+# ---------------------------------------------------------------------------- P12
+P12_PAIRS = ("ft", "fc", "tc")
+
+
+def _p12_arms(base: Base) -> list[Arm]:
+    return [Arm("network", {"coordination_budget_eur": base.budget()}, protocol="halves")]
+
+
+def _p12_eval(runs: dict[str, list[Measures]]) -> Evaluation:
+    r = runs["network"]
+    parts: dict[str, bool] = {}
+    stat: dict[str, Any] = {}
+    for kind in ("across", "over_time"):
+        ok = True
+        for pair in P12_PAIRS:
+            rhos = _col(r, f"{kind}_{pair}")
+            if len(rhos) > 4:
+                p = (1.0 if np.ptp(rhos) == 0
+                     else float(stats.ttest_1samp(rhos, 0.0, alternative="greater").pvalue))
+                ok_pair = rhos.mean() > 0.1 and p < 0.01
+            else:  # few large networks: each correlation is precise, so all must be positive
+                p = float("nan")
+                ok_pair = rhos.mean() > 0.1 and bool((rhos > 0).all())
+            ok = ok and ok_pair
+            stat[f"{kind}_{pair}"] = {"mean_rho": float(rhos.mean()),
+                                      "t_test_p": None if math.isnan(p) else p}
+        parts[kind] = ok
+    stat["summary"] = ("mean Spearman rho (f-t, f-c, t-c) across "
+                       + "/".join(f"{stat[f'across_{k}']['mean_rho']:.2f}" for k in P12_PAIRS)
+                       + ", over time "
+                       + "/".join(f"{stat[f'over_time_{k}']['mean_rho']:.2f}" for k in P12_PAIRS))
+    return parts, stat
+
+
+# ---------------------------------------------------------------------------- P13
+P13_GINI = 0.45
+P13_TOP_TENTH = 0.30
+
+
+def _p13_arms(base: Base) -> list[Arm]:
+    return [Arm("network", {"coordination_budget_eur": base.budget()})]
+
+
+def _lower_bound(x: np.ndarray, level: float = 0.95) -> float:
+    """One-sided lower confidence bound of the mean (t distribution)."""
+    if x.size < 2:
+        return float(x.mean()) if x.size else float("nan")
+    return float(x.mean() - stats.t.ppf(level, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
+
+
+def _p13_eval(runs: dict[str, list[Measures]]) -> Evaluation:
+    r = runs["network"]
+    g, top = _col(r, "work_contacts_gini"), _col(r, "work_contacts_top_tenth")
+    lb_g, lb_t = _lower_bound(g), _lower_bound(top)
+    parts = {"gini": lb_g >= P13_GINI, "top_tenth": lb_t >= P13_TOP_TENTH}
+    stat = {"gini_mean": float(g.mean()), "gini_lower_95": lb_g,
+            "top_tenth_share_mean": float(top.mean()), "top_tenth_lower_95": lb_t,
+            # All contacts, meeting conversations included (even by design of facilitation).
+            "all_contacts_gini_mean": _mean(r, "contacts_gini"),
+            "all_contacts_top_tenth_mean": _mean(r, "contacts_top_tenth"),
+            "summary": f"Gini {g.mean():.2f} (lower 95% {lb_g:.2f}), top tenth "
+                       f"{top.mean():.0%} (lower 95% {lb_t:.0%}) of work contacts; all "
+                       f"contacts Gini {_mean(r, 'contacts_gini'):.2f}"}
+    return parts, stat
+
+
+# ---------------------------------------------------------------------------- P14
+P14_GOVERNANCE = ("self_organising", "led", "lead_organisation")
+#: Organisations of the small network; shared governance works for a handful (Provan & Kenis).
+P14_SMALL_ORGS = 4
+#: Fewest organisations of the large network (the base's number when that is more).
+P14_LARGE_ORGS = 40
+
+
+def p14_sizes(base: Base) -> dict[str, int]:
+    """Organisations of the small and the large network of P14."""
+    return {"small": P14_SMALL_ORGS, "large": max(P14_LARGE_ORGS, base.params.n_organisations)}
+
+
+def _p14_arms(base: Base) -> list[Arm]:
+    per_org = base.params.participants_per_organisation
+    arms = []
+    for size, n_orgs in p14_sizes(base).items():
+        for gov in P14_GOVERNANCE:
+            arms.append(Arm(f"{gov}_{size}", {
+                "governance": gov, "n_organisations": n_orgs,
+                "coordination_budget_eur": base.budget(people=n_orgs * per_org)}))
+    return arms
+
+
+def _p14_eval(runs: dict[str, list[Measures]]) -> Evaluation:
+    eng = {k: _col(v, "engaged_share") for k, v in runs.items()}
+    so_small, so_large = runs["self_organising_small"], runs["self_organising_large"]
+    sustained = 1.0 - _share(so_small, FADED)
+    p_trust = _greater(_col(so_small, "network_trust"), _col(so_large, "network_trust"))
+    p_led = _greater(eng["led_large"], eng["self_organising_large"])
+    p_lead = _greater(eng["lead_organisation_large"], eng["self_organising_large"])
+    drop_so = eng["self_organising_small"].mean() - eng["self_organising_large"].mean()
+    drop_led = eng["led_small"].mean() - eng["led_large"].mean()
+    parts = {"small_shared_sustains_with_trust": sustained >= 0.75 and p_trust < 0.05,
+             "large_others_hold": p_led < 0.01 and p_lead < 0.01 and drop_so > drop_led}
+    stat = {"engaged_share": {k: float(v.mean()) for k, v in eng.items()},
+            "network_trust": {k: _mean(v, "network_trust") for k, v in runs.items()},
+            "self_organising_small_sustained": sustained,
+            "mannwhitney_p": {"trust_small_vs_large": p_trust, "led_vs_shared_large": p_led,
+                              "lead_org_vs_shared_large": p_lead},
+            "summary": f"shared small sustained {sustained:.0%}; engaged at large: shared "
+                       f"{eng['self_organising_large'].mean():.2f}, led "
+                       f"{eng['led_large'].mean():.2f}, lead org "
+                       f"{eng['lead_organisation_large'].mean():.2f}"}
+    return parts, stat
+
+
+# ---------------------------------------------------------------------------- the patterns
+PATTERNS: tuple[Pattern, ...] = (
+    Pattern(
+        "P1", "without coordination and without self-starting conveners a network fades",
+        "S36, S17",
+        "Without a budget and without conveners at least 80 % of runs end faded, fading or as a "
+        "shrunken core, with a mean engaged share of seats below 0.15 and no meeting held; the "
+        "same networks with the default budget per person thrive in at least 80 % of runs, more "
+        "often than without (Fisher's exact test, one-sided p < 0.05).",
+        12, 156, _p1_arms, _p1_eval,
+        lambda base: [Knockout("decay without contact: familiarity and trust fade, the shared "
+                               "purpose and felt support fade between encounters",
+                               {**_NO_DECAY, "purpose_decay": 0.0, "tie_fade": 0.0}, "fades")]),
+    Pattern(
+        "P2", "the probability of thriving rises with the coordination budget and saturates",
+        "S28, S25",
+        "Over budgets of 0, 10, 20, 40 and 80 EUR per founding participant a month, thriving "
+        "rises with the budget (Spearman rho > 0, p < 0.01), P(thriving) is at most 0.1 without "
+        "budget and at least 0.9 at the top; it saturates: the last doubling adds at most 0.1, "
+        "while some step below it adds at least 0.3.",
+        12, 156, _p2_arms, _p2_eval,
+        lambda base: [Knockout("what the budget buys builds the network: meetings that build "
+                               "nothing", {"familiarity_gain": 0.0, "trust_gain": 0.0})]),
+    Pattern(
+        "P3", "meeting frequency has an optimum: too rare and ties decay, too frequent and "
+              "burden drives people away", "S25",
+        "Where organisations grant 4 h a month, meetings every 3 weeks keep a higher engaged "
+        "share of seats (final window) than weekly ones (burden) and than every 16 weeks "
+        "(decay) (Mann-Whitney, one-sided p < 0.01 each).",
+        8, 104, _p3_arms, _p3_eval,
+        lambda base: [Knockout("meeting time that costs nothing (no overload in attendance, "
+                               "no time pressure on commitment)",
+                               {"attend_overload": 0.0, "weight_time": 0.0}, "burden")]),
+    Pattern(
+        "P4", "skilled light coordination beats a heavy structure with more money", "S25",
+        "Light skilled coordination (29.2 EUR per person a month, structure 0, facilitation "
+        "0.9) thrives more often than a heavy structure with twice the money (structure 1, "
+        "facilitation 0.3) (Fisher's exact test, one-sided p < 0.01) and keeps a higher "
+        "commitment per seat over the final window (Mann-Whitney, one-sided p < 0.01).",
+        8, 104, _p4_arms, _p4_eval,
+        lambda base: [Knockout("structure without costs (no autonomy lost, no extra hours for "
+                               "participants or the coordinator)",
+                               {"structure_autonomy_loss": 0.0, "structure_hours": 0.0,
+                                "structure_admin_hours": 0.0})]),
+    Pattern(
+        "P5", "with no working time allocated by organisations the network fades even with a "
+              "coordinator", "S16",
+        "With no working time allocated and twice the default budget per person, at least 90 % "
+        "of runs end faded or fading with a mean engaged share of seats below 0.1, while a "
+        "coordinator holds meetings in every run.",
+        12, 156, _p5_arms, _p5_eval,
+        lambda base: [Knockout("time is not scarce: network time competes with other work",
+                               {"discretionary_hours": 40.0}, "fades")]),
+    Pattern(
+        "P6", "innovation output is near zero at the routine leadership level and highest at "
+              "open will", "S27",
+        "In an innovation network, mean innovations at routine (depth 1) are at most a tenth "
+        "of those at open will (depth 4); the means are ordered open will > open mind > "
+        "routine, and open will exceeds routine (Mann-Whitney, one-sided p < 0.01).",
+        8, 104, _p6_arms, _p6_eval,
+        lambda base: [Knockout("openness acting on the atmosphere: atmosphere from "
+                               "facilitation only", {"facilitation_weight": 1.0})]),
+    Pattern(
+        "P7", "removing brokers lowers knowledge coverage; removing recruiters shrinks the "
+              "network over years; removing facilitation lowers trust", "S24, S26",
+        "Knowledge coverage is higher with half the people brokers than with none; more people "
+        "are present with recruiters than without; network trust (over seats, final window) is "
+        "higher with facilitation than without coordinator or participant facilitators (each "
+        "Mann-Whitney, one-sided p < 0.01).",
+        12, 104, _p7_arms, _p7_eval,
+        lambda base: [Knockout("brokers' relaying of knowledge", {"broker_gain": 0.0}, "brokers"),
+                      Knockout("recruiting: recruiters and the coordinator bring no one in",
+                               {"recruit_rate": 0.0, "recruit_success": 0.0}, "recruiters"),
+                      Knockout("facilitation's effects on atmosphere and on seating newcomers",
+                               {"facilitation_weight": 0.0, "newcomer_pull": 0.0},
+                               "facilitation")]),
+    Pattern(
+        "P8", "high staff turnover lowers familiarity, trust and commitment together", "S18",
+        "With turnover 0.6 a year against 0.05, network familiarity, network trust and "
+        "commitment per seat over the final window are all lower (Welch's t-test, one-sided "
+        "p < 0.01 each).",
+        12, 156, _p8_arms, _p8_eval),
+    Pattern(
+        "P9", "a smouldering network kept warm mobilises faster on an activation event than a "
+              "cold start", "S31",
+        "The value a smouldering network gains over an activation after the given weeks, kept "
+        "warm by light contact throughout, is more than 1.5 times, and greater than "
+        "(Mann-Whitney, one-sided p < 0.01), that of the same network that went cold for the "
+        "second half of those weeks (no meetings, joint work, shared cases or broker "
+        "contacts).",
+        8, 104, _p9_arms, _p9_eval,
+        lambda base: [Knockout("decay: a cold network keeps its ties as well as a warm one",
+                               _NO_DECAY)]),
+    Pattern(
+        "P10", "a project network ends when its goal is reached; without that recognition it "
+               "lingers while commitment sags", "S32",
+        "With recognition every project completes after reaching its goal and records nothing "
+        "after its end; without it every project reaches its goal and lingers, with commitment "
+        "per seat over the final window below that of the same seed run as a permanent network "
+        "(Wilcoxon signed-rank, one-sided p < 0.05).",
+        10, 156, _p10_arms, _p10_eval,
+        lambda base: [Knockout("a meeting recognising the reached goal ends the project",
+                               {"goal_recognition": 0.0})]),
+    Pattern(
+        "P11", "opening the network to resident or client representatives raises innovation "
+               "and service fit when facilitated, and strains trust when not", "S22",
+        "With a fifth of seats for residents a facilitated innovation network (open heart) "
+        "invents more (Mann-Whitney, one-sided p < 0.01); unfacilitated, residents raise "
+        "breaches per contact (p < 0.05, five times the replications), and more than in the "
+        "facilitated open network (p < 0.01).",
+        8, 104, _p11_arms, _p11_eval,
+        lambda base: [Knockout("residents' more distant perspective (as distant as another "
+                               "organisation's)",
+                               {"distance_resident": base.params.distance_cross_org},
+                               "innovation"),
+                      Knockout("strain between distant perspectives when unfacilitated",
+                               {"perspective_strain": 0.0}, "strain")]),
+    Pattern(
+        "P12", "familiarity, trust and commitment are positively correlated across participants "
+               "and over time (the reinforcing cycle)", "S18",
+        "Spearman correlations of familiarity and trust (each toward one's five closest) and "
+        "commitment, across present participants at the end and of the same people's changes "
+        "over the second half: mean over runs above 0.1 for every pair, and a one-sided t-test "
+        "over runs p < 0.01 (with more than 4 runs) or positive in every run.",
+        12, 156, _p12_arms, _p12_eval,
+        lambda base: [Knockout("the cycle's links from trust: trusted ties feed commitment, "
+                               "the atmosphere sets trust gains",
+                               {"weight_ties": 0.0, "trust_gain_floor": 1.0})]),
+    Pattern(
+        "P13", "participation is heavy-tailed: a few participants carry many of the contacts",
+        "Newman 2001, Barabási et al. 2002",
+        "At the end of the run, the Gini coefficient of collaboration contacts (working-group "
+        "partners and broker contacts, ODD 4.2) per present participant is at least 0.45 and "
+        "the top tenth of participants carry at least 30 % of them, each judged by the one-sided "
+        "95 % lower confidence bound of the mean over runs.",
+        8, 156, _p13_arms, _p13_eval,
+        lambda base: [Knockout("cumulative advantage in partner choice",
+                               {"preferential_attachment": 0.0})]),
+    Pattern(
+        "P14", "shared governance sustains small, high-trust networks but loses effectiveness "
+               "as the number of organisations grows, where a lead organisation or a network "
+               "administrative organisation holds the network together",
+        "Provan & Kenis 2008, S21",
+        "With 4 organisations shared (self-organising) governance is sustained (not faded or "
+        "fading) in at least 75 % of runs, with higher network trust than at the large size "
+        "(Mann-Whitney, one-sided p < 0.05); at the large size (40 organisations, or the base's "
+        "number if more) a lead organisation and an administrative organisation (led) each keep "
+        "a higher engaged share than shared governance (p < 0.01 each), and shared governance "
+        "loses more engaged share from small to large than led.",
+        8, 156, _p14_arms, _p14_eval,
+        lambda base: [Knockout("the hosts' time spent agreeing meetings under shared "
+                               "governance: agreeing costs nothing",
+                               {"shared_hours_per_org": 0.0}, "large_others_hold")]),
+)
+"""The patterns of the design (docs/ODD.md section 1), in order."""
+
+PATTERN_IDS: tuple[str, ...] = tuple(p.id for p in PATTERNS)
+
+
+def pattern(pattern_id: str) -> Pattern:
+    """The pattern with this id (``P1`` ... ``P14``)."""
+    for p in PATTERNS:
+        if p.id == pattern_id:
+            return p
+    raise KeyError(pattern_id)
+
+
+# ---------------------------------------------------------------------------- results
+@dataclass
+class PatternResult:
+    """A pattern's verdict.
+
+    Attributes:
+        id: Pattern id.
+        title: The pattern in words.
+        held: Whether every part holds.
+        statistic: The statistics (with ``parts``, ``runs`` and a one-line ``summary``).
+        criterion: The criterion with its margin.
+    """
+
+    id: str
+    title: str
+    held: bool
+    statistic: dict[str, Any]
+    criterion: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The pattern's entry in ``patterns.json``."""
+        return {"id": self.id, "title": self.title, "held": self.held,
+                "statistic": self.statistic, "criterion": self.criterion}
+
+
+@dataclass
+class KnockoutResult:
+    """Whether a pattern (part) still holds with its mechanism switched off.
+
+    Attributes:
+        pattern: Pattern id.
+        mechanism: The mechanism switched off (and the part it produces).
+        overrides: The parameter overrides that switch it off.
+        held: Whether the pattern (part) still held (it should not).
+        note: The statistic's summary under the knockout.
+    """
+
+    pattern: str
+    mechanism: str
+    overrides: dict[str, Any]
+    held: bool
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The knockout's entry in ``patterns.json``."""
+        return {"pattern": self.pattern, "mechanism": self.mechanism,
+                "overrides": _jsonable(self.overrides), "held": self.held}
+
+
+@dataclass
+class Scorecard:
+    """The scorecard of one base network.
+
+    Attributes:
+        patterns: One result per pattern checked, in order.
+        knockouts: Knockout results (empty unless asked for).
+        runs: Simulations run.
+        seconds: Wall time.
+        settings: Seed, replications and steps asked for (for the report).
+    """
+
+    patterns: list[PatternResult]
+    knockouts: list[KnockoutResult] = field(default_factory=list)
+    runs: int = 0
+    seconds: float = 0.0
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def result(self, pattern_id: str) -> PatternResult:
+        """The result of one pattern."""
+        return next(r for r in self.patterns if r.id == pattern_id)
+
+    def to_json(self) -> dict[str, Any]:
+        """The contents of ``patterns.json``."""
+        return {"patterns": [r.to_json() for r in self.patterns],
+                "knockouts": [k.to_json() for k in self.knockouts]}
+
+    def table(self) -> str:
+        """A plain-text table for the terminal."""
+        rows = [f"{'id':<4} {'held':<5} summary"]
+        for r in self.patterns:
+            rows.append(f"{r.id:<4} {_verdict(r.held):<5} {r.statistic['summary']}")
+        if self.knockouts:
+            rows.append("")
+            rows.append(f"{'id':<4} {'held':<5} knockout (should not hold)")
+            for k in self.knockouts:
+                rows.append(f"{k.pattern:<4} {_verdict(k.held):<5} {k.mechanism}: {k.note}")
+        held = sum(r.held for r in self.patterns)
+        rows.append("")
+        rows.append(f"{held}/{len(self.patterns)} patterns held; {self.runs} runs in "
+                    f"{self.seconds:.0f} s")
+        return "\n".join(rows)
+
+    def markdown(self) -> str:
+        """The readable ``patterns.md``."""
+        s = self.settings
+        lines = ["# Pattern scorecard", ""]
+        if s:
+            lines += [", ".join(f"{k}: {v}" for k, v in s.items()), ""]
+        lines += [f"{self.runs} runs in {self.seconds:.0f} s.", "",
+                  "| id | pattern | held | statistic | criterion |", "|---|---|---|---|---|"]
+        for r in self.patterns:
+            lines.append(f"| {r.id} | {_cell(r.title)} | {_verdict(r.held)} | "
+                         f"{_cell(r.statistic['summary'])} | {_cell(r.criterion)} |")
+        if self.knockouts:
+            lines += ["", "## Knockouts", "",
+                      "A knockout switches off the mechanism that produces a pattern; the "
+                      "pattern must then no longer hold (\"held: no\" is what validation asks).",
+                      "", "| pattern | mechanism switched off | overrides | held | statistic |",
+                      "|---|---|---|---|---|"]
+            for k in self.knockouts:
+                overrides = ", ".join(f"{key}={value}" for key, value in k.overrides.items())
+                lines.append(f"| {k.pattern} | {_cell(k.mechanism)} | {_cell(overrides)} | "
+                             f"{_verdict(k.held)} | {_cell(k.note)} |")
+        return "\n".join(lines) + "\n"
+
+
+def _verdict(held: bool) -> str:
+    return "yes" if held else "no"
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON values: numpy scalars made Python ones, NaN as ``None``."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+# ---------------------------------------------------------------------------- planning runs
+@dataclass(frozen=True)
+class Job:
+    """One simulation of the scorecard.
+
+    Attributes:
+        key: (pattern id, knockout index or -1, arm name, replication).
+        params: Parameters of the run.
+        seed: Its seed.
+        steps: Weeks.
+        protocol: Key of :data:`PROTOCOLS`.
+    """
+
+    key: tuple[str, int, str, int]
+    params: Params
+    seed: int
+    steps: int
+    protocol: str
+
+
+def run_seed(master_seed: int, pattern_number: int, replication: int) -> int:
+    """Seed of a replication of a pattern: ``SeedSequence(seed, spawn_key=(k, r))``."""
+    child = np.random.SeedSequence(master_seed, spawn_key=(pattern_number, replication))
+    return int(child.generate_state(1)[0])
+
+
+@dataclass
+class _Plan:
+    """What to run."""
+
+    jobs: list[Job] = field(default_factory=list)
+
+
+def _chosen_knockouts(knockouts: bool | Collection[int], count: int) -> list[int]:
+    """Indices of a pattern's knockouts to run: all, none, or those listed."""
+    if isinstance(knockouts, bool):
+        return list(range(count)) if knockouts else []
+    return [i for i in range(count) if i in knockouts]
+
+
+def plan(base: Base, patterns: Sequence[Pattern], *, knockouts: bool | Collection[int],
+         seed: int, replications: int | None, steps: int | None,
+         with_patterns: bool = True) -> _Plan:
+    """Every run the scorecard needs, with its seed.
+
+    ``knockouts`` is ``True`` for every knockout of each pattern, or the indices of the
+    knockouts to run; ``with_patterns=False`` leaves out the patterns' own runs.
+
+    Raises:
+        ParameterError: An arm cannot be built from this base (e.g. a cross-parameter
+            check fails); nothing is run.
+    """
+    out = _Plan()
+    for pat in patterns:
+        reps = replications or pat.replications
+        weeks = steps or pat.steps
+        arms = pat.arms(base)
+        kos = pat.knockouts(base)
+        variants = ([(-1, {})] if with_patterns else []) + [
+            (i, dict(kos[i].overrides)) for i in _chosen_knockouts(knockouts, len(kos))]
+        for index, extra in variants:
+            for arm in arms:
+                try:
+                    params = base.params.replace(**{**arm.overrides, **extra})
+                except ParameterError as error:
+                    raise ParameterError(error.key, f"pattern {pat.id}: {error} (building its "
+                                                    f"arm '{arm.name}' from this base)") from None
+                for r in range(reps * arm.reps_factor):
+                    out.jobs.append(Job((pat.id, index, arm.name, r), params,
+                                        run_seed(seed, pat.number, r), weeks, arm.protocol))
+    return out
+
+
+# ---------------------------------------------------------------------------- executing
+def run_jobs(jobs: Sequence[Job]) -> list[tuple[tuple[str, int, str, int], Measures]]:
+    """Run a task's jobs in this process (what a worker executes)."""
+    return [(job.key, PROTOCOLS[job.protocol](job.params, job.seed, job.steps)) for job in jobs]
+
+
+class _Serial(Executor):
+    """Runs each call at once in this process (one worker)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:
+            future.set_exception(error)
+        return future
+
+
+@contextlib.contextmanager
+def local_executor(workers: int) -> Iterator[Executor]:
+    """In-process for one worker, else a pool of local processes (fork server)."""
+    if workers <= 1:
+        yield _Serial()
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=process_context(__name__))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def execute(jobs: Sequence[Job], executor: Executor, progress: bool = False) -> dict[tuple, Measures]:
+    """Run every job on ``executor``; results keyed by job, whatever order they finish in."""
+    from tqdm import tqdm
+
+    tasks = [jobs[i:i + RUNS_PER_TASK] for i in range(0, len(jobs), RUNS_PER_TASK)]
+    results: dict[tuple, Measures] = {}
+    futures = [executor.submit(run_jobs, task) for task in tasks]
+    with tqdm(total=len(jobs), unit="run", file=sys.stderr, disable=not progress,
+              desc="patterns", dynamic_ncols=True) as bar:
+        for future in as_completed(futures):
+            done = future.result()
+            results.update(done)
+            bar.update(len(done))
+    return results
+
+
+# ---------------------------------------------------------------------------- the scorecard
+def select(only: Sequence[str] | None) -> list[Pattern]:
+    """The patterns named in ``only`` (all when ``None``), in scorecard order.
+
+    Raises:
+        KeyError: An unknown id.
+    """
+    if not only:
+        return list(PATTERNS)
+    wanted = {x.strip().upper() for x in only}
+    unknown = sorted(wanted - set(PATTERN_IDS))
+    if unknown:
+        raise KeyError(", ".join(unknown))
+    return [p for p in PATTERNS if p.id in wanted]
+
+
+def run_scorecard(base: Params | None = None, *, only: Sequence[str] | None = None,
+                  replications: int | None = None, steps: int | None = None,
+                  seed: int = DEFAULT_SEED, workers: int = 1,
+                  knockouts: bool | Collection[int] = False, with_patterns: bool = True,
+                  executor: Executor | None = None, progress: bool = False) -> Scorecard:
+    """Check the patterns on a base network.
+
+    Args:
+        base: The base parameters (defaults when ``None``).
+        only: Pattern ids to check (all when ``None``).
+        replications: Replications per arm instead of each pattern's default.
+        steps: Weeks per run instead of each pattern's default.
+        seed: Master seed.
+        workers: Local worker processes (1: in this process); ignored with ``executor``.
+        knockouts: Also run every knockout (``True``), or those of these indices (of each
+            pattern's list).
+        with_patterns: Check the patterns themselves (``False``: their knockouts only).
+        executor: A ``concurrent.futures`` executor to use instead of local processes.
+        progress: Show a progress bar on stderr.
+
+    Returns:
+        The scorecard.
+
+    Raises:
+        KeyError: An unknown pattern id in ``only``.
+        ParameterError: A pattern's arm cannot be built from this base.
+    """
+    started = time.perf_counter()
+    b = Base(base or Params())
+    chosen = select(only)
+    todo = plan(b, chosen, knockouts=knockouts, seed=seed, replications=replications,
+                steps=steps, with_patterns=with_patterns)
+    if executor is not None:
+        results = execute(todo.jobs, executor, progress)
+    else:
+        with local_executor(workers if todo.jobs else 1) as pool:
+            results = execute(todo.jobs, pool, progress)
+    grouped: dict[tuple[str, int], dict[str, list[Measures]]] = {}
+    for key in sorted(results):
+        pid, index, arm, _ = key
+        grouped.setdefault((pid, index), {}).setdefault(arm, []).append(results[key])
+
+    card = Scorecard([], runs=len(results),
+                     settings={"seed": seed, "replications": replications or "pattern defaults",
+                               "steps": steps or "pattern defaults"})
+    for pat in chosen:
+        if with_patterns:
+            parts, stat = pat.evaluate(grouped[(pat.id, -1)])
+            n = sum(len(v) for v in grouped[(pat.id, -1)].values())
+            stat = _jsonable({**stat, "parts": parts, "runs": n,
+                              "replications": replications or pat.replications,
+                              "weeks": steps or pat.steps})
+            card.patterns.append(PatternResult(pat.id, pat.title, bool(all(parts.values())), stat,
+                                               pat.criterion))
+        kos = pat.knockouts(b)
+        for index in _chosen_knockouts(knockouts, len(kos)):
+            ko = kos[index]
+            mechanism = ko.mechanism + (f" [part: {ko.part}]" if ko.part else "")
+            parts, stat = pat.evaluate(grouped[(pat.id, index)])
+            held = bool(parts[ko.part] if ko.part else all(parts.values()))
+            card.knockouts.append(KnockoutResult(pat.id, mechanism, dict(ko.overrides), held,
+                                                 stat.get("summary", "")))
+    card.seconds = time.perf_counter() - started
+    return card
