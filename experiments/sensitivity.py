@@ -10,7 +10,15 @@ class such as ``thriving`` the share of replications that end in it (so
 these point means over the design, with bootstrap confidence intervals.
 
 SALib's estimators see the design as drawn (before integer parameters are
-rounded), so an elementary effect's step is the design's step.
+rounded), so an elementary effect's step is the design's step. Morris
+elementary effects are per unit of the *normalised* range (SALib's default), so
+``mu_star`` of a measure is comparable across parameters whatever their units:
+about the change in the measure when a parameter moves across its whole range.
+
+A spec with ``[sample] dummy = true`` adds an input no run reads; its index is
+what the replications' randomness alone gives, and ``above_noise`` says which
+parameters' lower confidence bound clears it. :func:`summarise_screening`
+gathers the indices of several situations (one spec each) into one ranking.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.spec import SampleMethod, SpecError, SweepSpec, measure_name
+from experiments.spec import DUMMY, SampleMethod, SpecError, SweepSpec, measure_name
 from experiments.sweep import RunStatus, SimulateFn, SweepSummary, run_sweep
 from model import Outcome
 
@@ -40,7 +48,9 @@ INDICES_PARQUET = "indices.parquet"
 FIGURE = "indices.png"
 #: Columns of the indices table.
 INDEX_COLUMNS = ("measure", "parameter", "index", "value", "conf", "ci_low", "ci_high",
-                 "clipped", "conf_level", "rank")
+                 "clipped", "conf_level", "rank", "above_noise")
+#: Most parameters a figure shows (the highest ranked); the dummy is always shown.
+MAX_SHOWN = 25
 #: Range each index can take; SALib's symmetric intervals (value ± conf) are clipped to it.
 INDEX_RANGE = {"mu": (-np.inf, np.inf), "mu_star": (0.0, np.inf), "sigma": (0.0, np.inf),
                "S1": (0.0, 1.0), "ST": (0.0, 1.0)}
@@ -120,7 +130,22 @@ def analyse(spec: SweepSpec, runs: pd.DataFrame, seed: int | None = None) -> pd.
     main = table[table["index"] == MAIN_INDEX[sample.method]]
     ranks = main.groupby("measure")["value"].rank(ascending=False, method="min")
     table["rank"] = pd.Series(ranks, index=main.index).reindex(table.index).astype("Int64")
+    table["above_noise"] = _above_noise(table, main)
     return table[list(INDEX_COLUMNS)]
+
+
+def _above_noise(table: pd.DataFrame, main: pd.DataFrame) -> pd.Series:
+    """For the main index: whether the lower confidence bound exceeds the dummy's value.
+
+    ``NA`` for the other indices, for the dummy itself and when there is no dummy.
+    """
+    out = pd.Series(pd.NA, index=table.index, dtype="boolean")
+    floor = main[main["parameter"] == DUMMY].set_index("measure")["value"]
+    if floor.empty:
+        return out
+    real = main[main["parameter"] != DUMMY]
+    out.loc[real.index] = (real["ci_low"] > real["measure"].map(floor)).to_numpy()
+    return out
 
 
 def _indices(method: SampleMethod, problem: dict[str, Any], design: np.ndarray, y: np.ndarray,
@@ -188,6 +213,7 @@ def plot_indices(indices: pd.DataFrame, method: SampleMethod, path: Path) -> Non
               "ST": "total order ST"}
     main = MAIN_INDEX[method]
     measures = list(dict.fromkeys(indices["measure"]))
+    indices = _top_parameters(indices, MAIN_INDEX[method], MAX_SHOWN)
     n_params = indices["parameter"].nunique()
     fig = Figure(figsize=(4.8 * len(measures), 1.6 + 0.45 * n_params), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(measures)))
@@ -217,8 +243,29 @@ def plot_indices(indices: pd.DataFrame, method: SampleMethod, path: Path) -> Non
         ax.legend(loc="lower right", fontsize="small")
     level = round(100 * CONF_LEVEL)
     fig.suptitle(f"{method.value.capitalize()} sensitivity indices ({level}% bootstrap "
-                 "intervals, clipped to the index's range)")
+                 "intervals, clipped to the index's range)"
+                 f"{_shown_note(indices)}")
     fig.savefig(path, dpi=120, bbox_inches="tight")
+
+
+def _top_parameters(indices: pd.DataFrame, index: str, most: int) -> pd.DataFrame:
+    """The rows of the ``most`` parameters ranked highest on ``index`` for any measure,
+    plus the dummy; all rows when there are no more parameters than that.
+    """
+    real = indices[indices["parameter"] != DUMMY]
+    if real["parameter"].nunique() <= most:
+        return indices
+    main = real[real["index"] == index]
+    best = main.groupby("parameter")["value"].max().sort_values(ascending=False)
+    keep = set(best.index[:most]) | {DUMMY}
+    out = indices[indices["parameter"].isin(keep)].copy()
+    out.attrs["shown_of"] = real["parameter"].nunique()
+    return out
+
+
+def _shown_note(indices: pd.DataFrame) -> str:
+    total = indices.attrs.get("shown_of")
+    return f"\n(the {MAX_SHOWN} highest of {total} parameters)" if total else ""
 
 
 def run_sensitivity(spec: SweepSpec, method: SampleMethod | str, out: str | Path, *,
@@ -249,3 +296,101 @@ def run_sensitivity(spec: SweepSpec, method: SampleMethod | str, out: str | Path
     indices.to_parquet(parquet_path, index=False)
     plot_indices(indices, method, figure_path)
     return SensitivityResult(indices, summary, (csv_path, parquet_path), figure_path)
+
+
+# ------------------------------------------------------------------ several situations
+#: Columns of the screening summary (one row per situation, measure and parameter).
+SUMMARY_COLUMNS = ("situation", "measure", "parameter", "mu_star", "mu_star_conf", "mu",
+                   "sigma", "relative", "rank", "above_noise")
+#: Columns of the overall ranking (one row per parameter).
+RANKING_COLUMNS = ("parameter", "mean_relative", "best_rank", "top10", "above_noise")
+#: Rank within a situation and measure that counts as "in the top ten".
+TOP = 10
+
+
+def summarise_screening(indices: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Morris indices of several situations side by side.
+
+    Args:
+        indices: Situation name to its Morris indices table (:func:`analyse`'s output).
+
+    Returns:
+        One row per situation, measure and parameter (the dummy included) with
+        ``mu_star`` and its interval half-width, ``mu``, ``sigma``, ``relative``
+        (``mu_star`` over the largest ``mu_star`` of the situation and measure, so
+        that measures on different scales compare), the rank and ``above_noise``.
+
+    Raises:
+        AnalysisError: A table holds no Morris indices.
+    """
+    frames = []
+    for situation, table in indices.items():
+        if not (table["index"] == "mu_star").any():
+            raise AnalysisError(f"{situation}: not a Morris indices table (no mu_star rows)")
+        wide = table.pivot_table(index=["measure", "parameter"], columns="index",
+                                 values="value", sort=False)
+        main = table[table["index"] == "mu_star"].set_index(["measure", "parameter"])
+        wide["mu_star_conf"] = main["conf"]
+        wide["rank"] = main["rank"].astype("Int64")
+        wide["above_noise"] = main["above_noise"].astype("boolean")
+        wide = wide.reset_index()
+        real = wide["parameter"] != DUMMY
+        largest = wide[real].groupby("measure")["mu_star"].max().replace(0.0, np.nan)
+        wide["relative"] = wide["mu_star"] / wide["measure"].map(largest)
+        wide.insert(0, "situation", situation)
+        frames.append(wide)
+    return pd.concat(frames, ignore_index=True)[list(SUMMARY_COLUMNS)]
+
+
+def overall_ranking(summary: pd.DataFrame) -> pd.DataFrame:
+    """The parameters ranked over every situation and measure of a screening summary.
+
+    Returns:
+        One row per parameter (the dummy left out), sorted by ``mean_relative`` (mean of
+        ``relative`` over situations and measures), with the best rank anywhere, in how
+        many situation-measure pairs it is in the top :data:`TOP`, and in how many its
+        ``mu_star`` clears the noise floor.
+    """
+    real = summary[summary["parameter"] != DUMMY]
+    grouped = real.groupby("parameter", sort=False)
+    out = pd.DataFrame({
+        "mean_relative": grouped["relative"].mean(),
+        "best_rank": grouped["rank"].min().astype("Int64"),
+        "top10": grouped["rank"].apply(lambda r: int((r <= TOP).sum())),
+        "above_noise": grouped["above_noise"].apply(lambda a: int(a.fillna(False).sum())),
+    })
+    out = out.sort_values(["mean_relative", "best_rank"], ascending=[False, True])
+    return out.reset_index()[list(RANKING_COLUMNS)]
+
+
+def plot_screening(summary: pd.DataFrame, path: Path, most: int = MAX_SHOWN) -> None:
+    """Heat map of relative ``mu_star``: the ``most`` parameters of the overall ranking
+    (rows) against every situation and measure (columns); cells whose ``mu_star`` does not
+    clear the noise floor are hatched out.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ranking = overall_ranking(summary)
+    params = list(ranking["parameter"][:most])
+    real = summary[summary["parameter"].isin(params)]
+    columns = list(dict.fromkeys(zip(real["situation"], real["measure"], strict=True)))
+    keyed = real.set_index(["parameter", "situation", "measure"])
+    grid = np.array([[keyed.loc[(p, s, m), "relative"] for s, m in columns] for p in params])
+    noise = np.array([[not bool(keyed.loc[(p, s, m), "above_noise"]) for s, m in columns]
+                      for p in params])
+    fig, ax = plt.subplots(figsize=(2.0 + 0.55 * len(columns), 1.5 + 0.3 * len(params)))
+    image = ax.imshow(grid, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
+    for i, j in zip(*np.nonzero(noise), strict=True):
+        ax.text(j, i, "·", ha="center", va="center", color="white", fontsize=9)
+    ax.set_yticks(range(len(params)), params, fontsize=8)
+    ax.set_xticks(range(len(columns)), [f"{s}\n{m}" for s, m in columns], rotation=60,
+                  ha="right", fontsize=8)
+    fig.colorbar(image, ax=ax, label="μ* / largest μ* of the situation and measure")
+    ax.set_title(f"Morris screening of the assumptions: the {len(params)} highest overall\n"
+                 "(· = not above the dummy's noise floor)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

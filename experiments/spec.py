@@ -44,7 +44,7 @@ import numpy as np
 import scenarios
 from experiments.jsonable import jsonable
 from model import DEFAULT_STEPS, Outcome, Params
-from model.params import PARAMETERS, ParameterError, coerce
+from model.params import PARAMETERS, ParameterError, coerce, uncertain_parameters
 
 #: Scenario name that means "the model's defaults" (works without a scenario loader).
 DEFAULT_BASE = "default"
@@ -56,7 +56,13 @@ DEFAULT_MORRIS_LEVELS = 4
 TOP_KEYS = ("title", "description", "claims", "base", "seed", "replications", "steps",
             "record_every", "timeseries", "outcomes", "set", "grid", "sample")
 #: Keys allowed in the ``[sample]`` table.
-SAMPLE_KEYS = ("method", "n", "parameters", "bounds", "levels")
+SAMPLE_KEYS = ("method", "n", "parameters", "bounds", "levels", "ranges", "assumptions",
+               "dummy")
+#: Where the bounds of the parameters named in ``[sample] parameters`` come from.
+RANGES = ("declared", "plausible")
+#: Name of the dummy input (``[sample] dummy = true``): a design column no run reads, whose
+#: sensitivity index is the noise floor of the estimate (the replications' randomness).
+DUMMY = "dummy"
 #: Keys that describe a spec but do not change its results (left out of its hash).
 DESCRIPTIVE_KEYS = ("title", "description", "claims")
 #: How run ids map to points and replications (part of the spec hash; see SweepSpec.run).
@@ -86,22 +92,26 @@ class SampleSpec:
         n: LHS: points; Sobol: base samples (a power of two); Morris: trajectories.
         bounds: Parameter name to (low, high), in declaration order of the spec.
         levels: Grid levels of a Morris design.
+        dummy: Add a last design column, :data:`DUMMY` on [0, 1], that no run reads: its
+            index measures what the replications' noise alone gives an input.
     """
 
     method: SampleMethod
     n: int
     bounds: dict[str, tuple[float, float]]
     levels: int = DEFAULT_MORRIS_LEVELS
+    dummy: bool = False
 
     @property
     def names(self) -> list[str]:
-        """The sampled parameters, in order."""
+        """The sampled parameters, in order (without the dummy)."""
         return list(self.bounds)
 
     def problem(self) -> dict[str, Any]:
-        """The SALib problem dictionary of this sample."""
-        return {"num_vars": len(self.bounds), "names": self.names,
-                "bounds": [list(b) for b in self.bounds.values()]}
+        """The SALib problem dictionary of this sample (the dummy last, if any)."""
+        names = self.names + ([DUMMY] if self.dummy else [])
+        bounds = [list(b) for b in self.bounds.values()] + ([[0.0, 1.0]] if self.dummy else [])
+        return {"num_vars": len(names), "names": names, "bounds": bounds}
 
 
 @dataclass(frozen=True)
@@ -208,8 +218,9 @@ class SweepSpec:
             return {n: self.grid[n][int(k)] for n, k in zip(names, levels, strict=True)}
         if self._design is not None:
             names = self.sample.names
+            # A dummy column, if any, is last and is read by no run.
             return {name: _as_declared(name, x)
-                    for name, x in zip(names, self._design[index], strict=True)}
+                    for name, x in zip(names, self._design[index][:len(names)], strict=True)}
         return {}
 
     @functools.cached_property
@@ -260,6 +271,8 @@ class SweepSpec:
             sample = {"method": self.sample.method.value, "n": self.sample.n,
                       "bounds": {k: list(v) for k, v in self.sample.bounds.items()},
                       "levels": self.sample.levels}
+            if self.sample.dummy:  # only when set, so older specs keep their hash
+                sample["dummy"] = True
         return jsonable({
             "base": self.base, "base_params": self.base_params.flat(), "seed": self.seed,
             "replications": self.replications, "steps": self.steps,
@@ -355,7 +368,8 @@ def _as_declared(name: str, x: float) -> Any:
     info = PARAMETERS[name]
     if info.type is int:
         return int(min(max(round(float(x)), info.low), info.high))
-    return float(x)
+    # A sampler's scaling may overshoot a bound by a rounding error (1.0000000000000002).
+    return float(min(max(float(x), info.low), info.high))
 
 
 # ---------------------------------------------------------------------- loading
@@ -670,20 +684,40 @@ def _parse_sample(source: str, table: Any, fixed: Mapping[str, Any]) -> SampleSp
     levels = _get_int(source, table, "levels", DEFAULT_MORRIS_LEVELS, low=2)
     if levels % 2:
         raise SpecError(f"{source}: sample.levels = {levels}: expected an even number")
+    ranges = _get(source, table, "ranges", str, RANGES[0])
+    if ranges not in RANGES:
+        raise SpecError(f"{source}: sample.ranges = {ranges!r}: expected one of "
+                        f"{', '.join(RANGES)}")
+    assumptions = _get(source, table, "assumptions", bool, False)
+    dummy = _get(source, table, "dummy", bool, False)
     names = _get_str_list(source, table, "parameters", [])
     given = _table(source, table, "bounds")
     for key in given:
         if key not in names:
             names.append(key)
+    plausible = uncertain_parameters()
+    if assumptions:  # every assumption about the world not fixed or named already
+        names += [key for key in plausible if key not in names and key not in fixed]
     if not names:
         raise SpecError(f"{source}: [sample] names no parameters: give 'parameters' "
-                        "(declared bounds) or [sample.bounds]")
+                        "(declared bounds), [sample.bounds] or assumptions = true")
+    if DUMMY in names:
+        raise SpecError(f"{source}: sample.parameters: '{DUMMY}' is reserved; add the "
+                        "dummy input with dummy = true")
     bounds: dict[str, tuple[float, float]] = {}
     for key in names:
         where = f"sample.bounds.{key}" if key in given else f"sample.parameters '{key}'"
         _check_variable(source, where, key, fixed, numeric=True)
         info = PARAMETERS[key]
-        pair = given.get(key, [info.low, info.high])
+        if key in given:
+            pair = given[key]
+        elif ranges == "plausible" or (assumptions and key in plausible):
+            if info.plausible is None:
+                raise SpecError(f"{source}: {where}: '{key}' is a lever and has no plausible "
+                                "range; give its [sample.bounds] or use ranges = \"declared\"")
+            pair = list(info.plausible)
+        else:
+            pair = [info.low, info.high]
         if (not isinstance(pair, list) or len(pair) != 2
                 or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in pair)):
             raise SpecError(f"{source}: {where} = {pair!r}: expected [low, high]")
@@ -691,7 +725,7 @@ def _parse_sample(source: str, table: Any, fixed: Mapping[str, Any]) -> SampleSp
         if not low < high:
             raise SpecError(f"{source}: {where} = {pair!r}: low must be below high")
         bounds[key] = (low, high)
-    sample = SampleSpec(method=method, n=n, bounds=bounds, levels=levels)
+    sample = SampleSpec(method=method, n=n, bounds=bounds, levels=levels, dummy=dummy)
     _check_sample_size(source, sample)
     return sample
 

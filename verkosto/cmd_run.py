@@ -120,8 +120,8 @@ def register(subparsers: Any) -> None:
                              "missing; replaced if it holds only an earlier run's files; "
                              "refused if it holds anything else")
     parser.add_argument("--list-params", action="store_true",
-                        help="list every parameter with default, unit, bounds and meaning, "
-                             "then exit without running")
+                        help="list every parameter with default, unit, bounds, meaning and "
+                             "plausible range (or lever), then exit without running")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="print nothing but errors (no summary, no progress bar)")
     parser.set_defaults(func=handle)
@@ -176,7 +176,17 @@ def parameter_listing(with_docs: bool = True) -> str:
         lines.append(line)
         if with_docs:
             lines.append(f"  {'':<{width}}   {info.doc} [{info.source}]")
+            lines.append(f"  {'':<{width}}   {_plausible_text(info)}")
     return "\n".join(lines)
+
+
+def _plausible_text(info: Any) -> str:
+    """An uncertainty's plausible range and why, or that the parameter is a lever."""
+    if info.plausible is None:
+        return "lever: defines the situation, not an assumption about the world"
+    low, high = info.plausible
+    unit = "" if info.unit == UNIT_INTERVAL else f" {info.unit}"
+    return f"plausible {low:g} to {high:g}{unit}: {info.plausible_why}"
 
 
 def _parameter_epilog() -> str:
