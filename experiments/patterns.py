@@ -37,7 +37,7 @@ import math
 import sys
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,7 @@ import numpy as np
 from scipy import stats
 
 from experiments.pool import process_context
+from experiments.sweep import SerialExecutor
 from model import NetworkModel, Params
 from model.params import ParameterError
 
@@ -1127,23 +1128,11 @@ def run_jobs(jobs: Sequence[Job]) -> list[tuple[tuple[str, int, str, int], Measu
     return [(job.key, PROTOCOLS[job.protocol](job.params, job.seed, job.steps)) for job in jobs]
 
 
-class _Serial(Executor):
-    """Runs each call at once in this process (one worker)."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:
-            future.set_exception(error)
-        return future
-
-
 @contextlib.contextmanager
 def local_executor(workers: int) -> Iterator[Executor]:
     """In-process for one worker, else a pool of local processes (fork server)."""
     if workers <= 1:
-        yield _Serial()
+        yield SerialExecutor()
         return
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=process_context(__name__))
     try:

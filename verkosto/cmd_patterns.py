@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import textwrap
 from pathlib import Path
@@ -120,34 +119,13 @@ def _is_previous(directory: Path) -> bool:
 
 
 def check_output_dir(out: Path) -> None:
-    """Refuse an output directory that cannot be written or must not be replaced.
-
-    Raises:
-        InputError: ``out`` is a file or a symbolic link, a directory holding other files
-            than an earlier scorecard's, or under a path that is not a writable directory.
+    """Refuse an output directory that cannot be written or must not be replaced: the checks
+    of ``verkosto run`` (:func:`verkosto.cmd_run.check_output_dir`), where an earlier
+    scorecard may be replaced.
     """
-    from verkosto.cmd_run import _absolute
+    from verkosto.cmd_run import check_output_dir as check
 
-    if out.is_symlink():
-        raise InputError(f"--out '{out}' is a symbolic link; give the real directory")
-    if out.exists():
-        if not out.is_dir():
-            raise InputError(f"--out '{out}' exists and is not a directory")
-        try:
-            reusable = not any(out.iterdir()) or _is_previous(out)
-        except OSError as error:
-            raise InputError(f"--out '{out}' cannot be read: {error.strerror}") from None
-        if not reusable:
-            raise InputError(f"--out '{out}' is a directory holding files not written by "
-                             f"'{GENERATOR}'; choose another --out or empty it first")
-    ancestor = _absolute(out).parent
-    while not ancestor.exists():
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise InputError(f"--out '{out}' cannot be created: '{ancestor}' is not a directory")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise InputError(f"--out '{out}' cannot be created: no permission to write in "
-                         f"'{ancestor}'")
+    check(out, is_previous=_is_previous, generator=GENERATOR)
 
 
 def load_base(scenario_name: str, sets: list[str]) -> tuple[str, Any]:

@@ -326,11 +326,15 @@ def _is_previous_run(directory: Path) -> bool:
     return isinstance(summary, dict) and summary.get("generator") == GENERATOR
 
 
-def check_output_dir(out: Path) -> None:
+def check_output_dir(out: Path, is_previous: Callable[[Path], bool] | None = None,
+                     generator: str = GENERATOR) -> None:
     """Refuse an output directory that cannot be written or must not be replaced.
 
     Args:
         out: The requested output directory.
+        is_previous: Whether a directory holds nothing but an earlier output of the same
+            command (then it may be replaced); by default an earlier ``verkosto run``'s.
+        generator: The command named in the message when the directory is refused.
 
     Raises:
         InputError: ``out`` is a file or a symbolic link, a directory holding
@@ -343,12 +347,12 @@ def check_output_dir(out: Path) -> None:
         if not out.is_dir():
             raise InputError(f"--out '{out}' exists and is not a directory")
         try:
-            reusable = not any(out.iterdir()) or _is_previous_run(out)
+            reusable = not any(out.iterdir()) or (is_previous or _is_previous_run)(out)
         except OSError as error:
             raise InputError(f"--out '{out}' cannot be read: {error.strerror}") from None
         if not reusable:
             raise InputError(f"--out '{out}' is a directory holding files not written by "
-                             f"'{GENERATOR}'; choose another --out or empty it first")
+                             f"'{generator}'; choose another --out or empty it first")
     ancestor = _absolute(out).parent
     while not ancestor.exists():
         ancestor = ancestor.parent
