@@ -617,8 +617,9 @@ def _drive(executor: Executor, slots: int, batcher: _Batcher, spec: SweepSpec,
             if broken:
                 error = broken[0].exception()
                 raise SweepAborted(f"{type(error).__name__}: {error}") from error
-            while len(in_flight) < slots * TASKS_IN_FLIGHT_PER_SLOT and submit():
-                pass
+            while len(in_flight) < slots * TASKS_IN_FLIGHT_PER_SLOT:
+                if not submit():
+                    break  # every task is submitted
     except SweepAborted:
         # Keep whatever finished before the breakdown was noticed.
         for future in list(in_flight):
