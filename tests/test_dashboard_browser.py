@@ -77,15 +77,21 @@ def _start_server(tmp_path_factory: pytest.TempPathFactory, *extra: str) -> tupl
     while True:
         if proc.poll() is not None:
             pytest.fail(f"dashboard server exited ({proc.returncode}):\n{log_path.read_text()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=2):
-                break
-        except OSError:
-            pass
+        if _answers(port):
+            break
         if time.monotonic() > deadline:
             pytest.fail(f"dashboard server did not answer:\n{log_path.read_text()}")
         time.sleep(0.25)
     return proc, url
+
+
+def _answers(port: int) -> bool:
+    """Whether the server accepts a connection yet (refused while it is still starting)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 def _stop(proc: Any) -> None:
