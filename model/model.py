@@ -117,6 +117,7 @@ class NetworkModel(mesa.Model):
         self.breaches_total = 0
         self.advocacy_stock = 0.0
         self.activated_until = -1
+        self.quiet_until = -1  # last week of a quiet spell (see go_quiet)
         self.activations: list[dict[str, Any]] = []
         self.host = 0
         self._turn = 0  # whose turn it is to host, under shared governance
@@ -409,12 +410,22 @@ class NetworkModel(mesa.Model):
         """Whether a smouldering network is in an activated, intensive phase (S31)."""
         return self.steps <= self.activated_until
 
+    @property
+    def quiet(self) -> bool:
+        """Whether the network is in a quiet spell: nobody tends it (see :meth:`go_quiet`)."""
+        return self.steps <= self.quiet_until
+
     def _intensity(self) -> float:
         """How intensely the network works now, relative to a permanent one: around a
         single client or while activated, more (S30, S31); a smouldering network between
         activations keeps light contact only, so meetings, joint work and shared client
-        cases are all rarer (S31).
+        cases are all rarer (S31); in a quiet spell there is no joint work at all.
         """
+        if self.quiet:
+            return 0.0
+        return self._usual_intensity()
+
+    def _usual_intensity(self) -> float:
         p = self.params
         if p.lifecycle is Lifecycle.CLIENT_PROCESS or self.activated:
             return p.client_process_intensity
@@ -423,7 +434,8 @@ class NetworkModel(mesa.Model):
         return 1.0
 
     def _meeting_interval(self) -> float:
-        return max(1.0, self.params.meeting_interval_weeks / self._intensity())
+        # The usual rhythm, also in a quiet spell: absence is judged against it.
+        return max(1.0, self.params.meeting_interval_weeks / self._usual_intensity())
 
     def _meeting_hours(self) -> float:
         """Hours a meeting takes, its structure included (travel to the room comes on top)."""
@@ -487,6 +499,9 @@ class NetworkModel(mesa.Model):
             self.accrued_eur += weekly
             cap = max(weekly, p.coordination_budget_eur * p.budget_carryover_months)
             self.balance = min(self.balance + weekly, cap)
+        if self.quiet:
+            return  # nobody convenes or follows up; the budget is kept (up to the carryover)
+        if self.has_coordinator:
             virtual_channel = p.channel is not Channel.IN_PERSON
             if virtual_channel:
                 fee = p.channel_eur_per_month / WEEKS_PER_MONTH
@@ -802,6 +817,8 @@ class NetworkModel(mesa.Model):
     def relay(self) -> None:
         """The coordinator and brokers pass on and condense what is going on (S24, S26)."""
         p, rng = self.params, self.rng
+        if self.quiet:
+            return  # nobody passes news on
         rel = self.rel
         members = self.members()
         if self.relay_paid:
@@ -1102,8 +1119,26 @@ class NetworkModel(mesa.Model):
     def activate(self) -> None:
         """An activation event: a shared client arises in a smouldering network (S31)."""
         self.activated_until = self.steps + self.params.activation_weeks
+        self.quiet_until = -1  # the need ends any quiet spell
         self.weeks_since_meeting = 10_000  # the need calls a meeting at once
         self.activations.append({"step": self.steps, "value_before": self.value_total})
+
+    def go_quiet(self, weeks: int) -> None:
+        """An intervention: the network goes quiet for the next ``weeks`` weeks (S31, S36).
+
+        Nobody tends it: no meeting is convened, no one is followed up or recruited by the
+        coordinator, nobody passes news on, works with another or shares a client. The
+        coordinator's budget keeps accruing, unspent, up to the carryover limit. People stay
+        in their seats; their ties, knowledge, purpose and commitment go without contact. An
+        activation (:meth:`activate`) ends the spell. This is the control of P9: a network
+        that had been active and went cold, against the same one kept warm.
+
+        Args:
+            weeks: Length of the spell in weeks (0 ends a spell now).
+        """
+        if weeks < 0:
+            raise ValueError(f"go_quiet: weeks must be at least 0, got {weeks}")
+        self.quiet_until = self.steps + weeks if weeks else -1
 
     # ------------------------------------------------------------------ 10 observe
     def observe(self) -> None:

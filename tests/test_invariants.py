@@ -110,3 +110,26 @@ def test_budget_is_the_binding_limit_when_scarce() -> None:
     assert 0.9 * scarce.accrued_eur <= scarce.spent_eur <= scarce.accrued_eur
     assert ample.spent_eur < 0.8 * ample.accrued_eur
     assert scarce.meetings_held < ample.meetings_held
+
+
+def test_a_quiet_spell_stops_all_contact_keeps_the_budget_and_ends_on_activation() -> None:
+    """go_quiet (P9's control, ODD 7.9): no meeting, joint work, news or shared case while
+    quiet; the budget accrues unspent up to the carryover; an activation ends the spell."""
+    m = NetworkModel(rng=5, lifecycle="smouldering", activation_rate_per_year=0.0)
+    m.run_for(20)
+    meetings, value, spent = m.meetings_held, m.value_total, m.spent_eur
+    contacts = m.work_contacts.copy()
+    m.go_quiet(30)
+    m.run_for(30)
+    assert m.quiet and m.meetings_held == meetings and m.spent_eur == spent
+    # Nobody gains a contact (a person replaced by turnover starts again from none).
+    assert m.value_total == value and (m.work_contacts <= contacts).all()
+    p = m.params
+    assert m.balance == pytest.approx(p.coordination_budget_eur * p.budget_carryover_months)
+    m.step()
+    assert not m.quiet
+    m.go_quiet(10)
+    m.activate()
+    assert not m.quiet
+    with pytest.raises(ValueError, match="weeks"):
+        m.go_quiet(-1)
