@@ -141,7 +141,7 @@ def test_seeds_are_shared_by_the_arms_and_differ_between_replications_and_patter
         np.random.SeedSequence(3, spawn_key=(1, 0)).generate_state(1)[0])
     # A knockout's overrides win over the arm's.
     ko = next(j for j in todo.jobs if j.key[:3] == ("P1", 0, "coordinated"))
-    assert ko.params.purpose_decay == 0.0 and ko.params.trust_half_life_weeks == 520.0
+    assert ko.params.commitment_rate == 0.0
     assert ko.params.coordination_budget_eur == 62.5 * 20
 
 
