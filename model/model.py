@@ -489,8 +489,6 @@ class NetworkModel(mesa.Model):
         self.relay_paid = False
         self.followed_up = np.empty(0, dtype=np.int64)
         self.weeks_since_meeting += 1
-        if self.ended_at is not None:
-            return
         members = self.members()
         invited = members[self.status[members] <= Status.PERIPHERAL]
         wage = p.coordinator_wage_eur
@@ -850,8 +848,6 @@ class NetworkModel(mesa.Model):
         """
         p, rng = self.params, self.rng
         self.facilitation_now = 0.0  # working groups run without a facilitator
-        if self.ended_at is not None:
-            return
         active = self.active_slots()
         if active.size >= 2:
             # Commitment and free time make initiative; assemblers take more (S24).
@@ -1086,8 +1082,6 @@ class NetworkModel(mesa.Model):
         weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)
         replaced = members[rng.random(members.size) < weekly]
         self._seat(replaced, self.org[replaced], p.newcomer_commitment)
-        if self.ended_at is not None:
-            return
         active = self.active_slots()
         recruiters = active[self.strengths[active, Strength.RECRUITER]]
         n_new = int((rng.random(recruiters.size) < p.recruit_rate * self.commitment[recruiters]).sum())
