@@ -454,6 +454,10 @@ class NetworkModel(mesa.Model):
         """
         return (self.params.leadership_depth - 1) / 3.0
 
+    def _goal_done(self) -> bool:
+        """Whether a goal that can be finished (a project's or a client process's) is reached."""
+        return self.params.lifecycle in _ENDING and self.goal_progress >= 1.0
+
     def _atmosphere(self) -> float:
         """The base atmosphere of a group now: facilitation and open leadership (S19, S27)."""
         w = self.params.facilitation_weight
@@ -794,8 +798,8 @@ class NetworkModel(mesa.Model):
         """Meetings clarify the shared goal when a coordinator or goal builder works on it
         (S14b, S24); in an anticipation dialogue every attendee voices the future they hope
         for, so all of them build the goal (S37). Attendees' sense of purpose moves toward
-        what the goal still offers: its clarity, times what is left to do of a goal that
-        can be finished (S14b, S32); a reached goal pulls no one on.
+        what the goal offers: its clarity while it is still to be reached; a reached goal
+        that can be finished pulls no one on (S14b, S32).
         """
         p = self.params
         builder = bool(self.strengths[attendees, Strength.GOAL_BUILDER].any())
@@ -804,7 +808,7 @@ class NetworkModel(mesa.Model):
             workers += p.anticipation_structure * float(
                 self.dialogue[attendees, Dialogue.VOICING].mean())
         self.goal_clarity += p.goal_work_gain * min(1.0, workers) * (1 - self.goal_clarity)
-        left = 1.0 - self.goal_progress if p.lifecycle in _ENDING else 1.0
+        left = 0.0 if self._goal_done() else 1.0
         pull = np.full(attendees.size, self.goal_clarity * left)
         if self.lead_bias and self.coordinated_meeting:
             # The goal a lead organisation sets is partly its own: others own less of it.
@@ -922,13 +926,14 @@ class NetworkModel(mesa.Model):
 
     def _add_value(self, slots: np.ndarray, amount: np.ndarray | float) -> None:
         """Value created for ``slots``. In a network with a goal that can be finished (a
-        project or a client process) what one's work means to oneself is its part in what
-        is left to do, so the value felt shrinks as the goal nears and is gone once it is
-        reached (S14b, S32); the value created counts in full toward the goal.
+        project or a client process) what one's work means to oneself is its part in the
+        goal: once the goal is reached, work adds nothing to it and is felt as worth nothing
+        (S14b, S32). Before that it is felt in full: people do not lose heart as the end
+        nears (if anything they try harder, the goal-gradient effect; Kivetz et al. 2006).
         """
         amount = (np.full(slots.size, float(amount)) if np.ndim(amount) == 0
                   else np.asarray(amount, dtype=float))
-        felt = 1.0 - self.goal_progress if self.params.lifecycle in _ENDING else 1.0
+        felt = 0.0 if self._goal_done() else 1.0
         np.add.at(self.week_value, slots, amount * felt)
         total = float(amount.sum())
         self.value_total += total
