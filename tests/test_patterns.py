@@ -187,3 +187,22 @@ def test_scorecard_is_the_same_on_any_executor() -> None:
     serial = pat.run_scorecard(base, **kw).to_json()
     assert pat.run_scorecard(base, executor=Reversed(), **kw).to_json() == serial
     assert pat.run_scorecard(base, seed=pat.DEFAULT_SEED + 1, **kw).to_json() != serial
+
+
+def test_p10_runs_each_network_a_third_of_its_weeks_past_the_goal() -> None:
+    """P10's protocol: until the value reaches the goal, then steps // 3 weeks more, for a
+    lingering project and a permanent network alike; a project that is recognised ends."""
+    run = pat.PROTOCOLS["past_goal"]
+    flat = {**SMALL, "coordination_budget_eur": 62.5 * 20, "goal_value_per_person": 2.0}
+    lingering = run(Params.from_flat({**flat, "lifecycle": "project", "goal_recognition": 0.0}),
+                    7, 30)
+    permanent = run(Params.from_flat({**flat, "lifecycle": "permanent"}), 7, 30)
+    for r in (lingering, permanent):
+        assert r["goal_reached_at"] is not None and r["ended_at"] is None
+        assert r["steps"] == r["goal_reached_at"] + 10
+    ended = run(Params.from_flat({**flat, "lifecycle": "project", "goal_recognition": 1.0}), 7, 30)
+    assert ended["ended_at"] is not None and ended["ended_at"] >= ended["goal_reached_at"]
+    # A goal out of reach stops at the cap (four times the weeks) plus the weeks after it.
+    far = run(Params.from_flat({**flat, "lifecycle": "permanent",
+                                "goal_value_per_person": 1000.0}), 7, 6)
+    assert far["goal_reached_at"] is None and far["steps"] == 4 * 6 + 2
