@@ -182,6 +182,23 @@ def _figure(n_panels: int = 1, columns: int = 1) -> tuple[Figure, np.ndarray]:
     return fig, axes
 
 
+def localise_ticks(fig: Figure) -> None:
+    """Write the numbers on the figure's axes as the current language does (``0,5`` in
+    Finnish); axes with text labels or a formatter of their own are left as they are.
+    """
+    if i18n.current().lang == "en":
+        return
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    def tick(value: float, _position: int) -> str:
+        return localise(f"{value:,.10g}") if abs(value) >= 1000 else localise(f"{value:.10g}")
+
+    for ax in fig.get_axes():
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:
+                axis.set_major_formatter(FuncFormatter(tick))
+
+
 def save(fig: Figure, stem: str | Path, png: bytes | None = None) -> list[Path]:
     """Write ``fig`` as ``stem.png`` and ``stem.svg``; return the paths.
 
@@ -192,6 +209,7 @@ def save(fig: Figure, stem: str | Path, png: bytes | None = None) -> list[Path]:
     """
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
+    localise_ticks(fig)
     paths = []
     for fmt in FORMATS:
         path = stem.with_suffix(f".{fmt}")
@@ -206,6 +224,7 @@ def save(fig: Figure, stem: str | Path, png: bytes | None = None) -> list[Path]:
 def image_bytes(fig: Figure, fmt: str = "png") -> bytes:
     """The figure rendered in ``fmt`` (png or svg)."""
     buf = io.BytesIO()
+    localise_ticks(fig)
     fig.savefig(buf, format=fmt, dpi=DPI)
     return buf.getvalue()
 
