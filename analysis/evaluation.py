@@ -107,6 +107,7 @@ VALUE_WORDS: dict[str, str] = {
     "learning": N_("learning"),
     "advocacy": N_("advocacy"),
     "innovation": N_("innovation"),
+    "client_service": N_("client service"),
     "permanent": N_("permanent"),
     "client_process": N_("client process"),
     "smouldering": N_("smouldering"),

@@ -112,6 +112,9 @@ UNIT_REPORTERS = frozenset({"active_share", "mean_familiarity", "mean_trust", "m
 LABEL_WIDTH = 46
 """Characters per line of a wrapped axis label (long labels wrap rather than being cut off)."""
 
+LEGEND_INCHES_PER_CHAR = 0.068
+"""Width of one character of a small legend label (inches), to fit legend columns."""
+
 TITLE_WIDTH = 60
 """Characters per line of a wrapped panel or figure title."""
 
@@ -277,9 +280,13 @@ def timeseries_bands(timeseries: pd.DataFrame, groups: Mapping[object, str] | pd
         ax.grid(alpha=0.3)
     if reporters and order:
         handles, labels = axes[0].get_legend_handles_labels()
+        # As many columns as the longest label leaves room for: a long cell label (or its
+        # Finnish form) must not run off the figure's edges.
+        longest = max(len(label) for label in labels)
+        fitting = int(fig.get_figwidth() / (LEGEND_INCHES_PER_CHAR * longest + 0.6))
         fig.legend(handles, labels, loc="outside lower center", fontsize="small",
-                   ncols=min(3, len(labels)), title=_("line: median; band: middle half of runs"),
-                   title_fontsize="small")
+                   ncols=max(1, min(3, len(labels), fitting)),
+                   title=_("line: median; band: middle half of runs"), title_fontsize="small")
     fig.suptitle(wrap(title or _("How the networks developed over time"), 90))
     return fig
 

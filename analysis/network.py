@@ -349,9 +349,12 @@ def draw_snapshot(ax: Axes, snap: NetworkSnapshot, layout: StableLayout,
                 transform=ax.transAxes)
     if title:
         ties = ngettext("{n} trust tie", "{n} trust ties", len(i)).format(n=len(i))
-        ax.set_title(_("week {week}: {active} active of {present} present, {ties}").format(
-            week=snap.step, active=int(snap.active.sum()), present=snap.slot.size, ties=ties),
-            fontsize="medium")
+        # Wrapped: three panels side by side leave about this many characters each, and the
+        # Finnish counts are longer than the English ones.
+        ax.set_title(textwrap.fill(_("week {week}: {active} active of {present} present, "
+                                     "{ties}").format(week=snap.step, active=int(snap.active.sum()),
+                                                      present=snap.slot.size, ties=ties),
+                                   SNAPSHOT_TITLE_WIDTH), fontsize="medium")
 
 
 def draw_network(ax: Axes, model: Any, layout: StableLayout | None = None,
@@ -385,6 +388,9 @@ def _draw_people(ax: Axes, status: str, marker: str, xy: np.ndarray, sizes: np.n
         ax.scatter(xy[:, 0], xy[:, 1], s=NODE_SIZE_MIN, marker="x", c=DEPARTED_COLOUR,
                    linewidths=1.2, zorder=2)
 
+
+SNAPSHOT_TITLE_WIDTH = 34
+"""Characters per line of a week's title above one drawing of the network."""
 
 LEGEND_LABEL_WIDTH = 18
 """Characters per line of a status legend entry (a long Finnish label wraps, not clips)."""
