@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from analysis.intervals import OUTCOME_ORDER
 from analysis.text import fixed, localise, number, pct
@@ -114,6 +115,9 @@ LABEL_WIDTH = 46
 
 LEGEND_INCHES_PER_CHAR = 0.068
 """Width of one character of a small legend label (inches), to fit legend columns."""
+
+TITLE_INCHES_PER_CHAR = 0.085
+"""Width of one character of a medium-sized title (inches), to wrap a title to its figure."""
 
 TITLE_WIDTH = 60
 """Characters per line of a wrapped panel or figure title."""
@@ -277,6 +281,7 @@ def timeseries_bands(timeseries: pd.DataFrame, groups: Mapping[object, str] | pd
         else:
             ax.set_ylim(bottom=0.0)
         ax.set_xlabel(_("week"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # weeks are whole: no "2.5"
         ax.grid(alpha=0.3)
     if reporters and order:
         handles, labels = axes[0].get_legend_handles_labels()
@@ -503,6 +508,7 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
             falls=falls)
     fig.suptitle(wrap(_("Probability of thriving against budget (target reached with "
                         "{confidence} confidence)\nwhiskers: one-sided bounds; grey numbers: "
-                        "runs").format(confidence=pct(confidence)) + note, 80 if zoom else 60),
+                        "runs").format(confidence=pct(confidence)) + note,
+                      int(fig.get_figwidth() / TITLE_INCHES_PER_CHAR)),
                  fontsize="medium")
     return fig
