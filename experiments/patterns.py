@@ -980,6 +980,7 @@ class KnockoutResult:
         overrides: The parameter overrides that switch it off.
         held: Whether the pattern (part) still held (it should not).
         note: The statistic's summary under the knockout.
+        part: The part of the pattern the mechanism produces (``None``: the whole).
     """
 
     pattern: str
@@ -987,11 +988,18 @@ class KnockoutResult:
     overrides: dict[str, Any]
     held: bool
     note: str = ""
+    part: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The knockout's entry in ``patterns.json``."""
-        return {"pattern": self.pattern, "mechanism": self.mechanism,
+        """The knockout's entry in ``patterns.json`` (English, with its part)."""
+        return {"pattern": self.pattern,
+                "mechanism": self.mechanism + (f" [part: {self.part}]" if self.part else ""),
                 "overrides": _jsonable(self.overrides), "held": self.held}
+
+    def words(self) -> str:
+        """The mechanism and its part in the language chosen with ``--lang``."""
+        part = " [" + _("part: {part}").format(part=self.part) + "]" if self.part else ""
+        return _(self.mechanism) + part
 
 
 @dataclass
@@ -1032,7 +1040,7 @@ class Scorecard:
             rows.append("")
             rows.append(f"{'id':<4} {_('held'):<{width}} {_('knockout (should not hold)')}")
             for k in self.knockouts:
-                rows.append(f"{k.pattern:<4} {_verdict(k.held):<{width}} {_(k.mechanism)}: "
+                rows.append(f"{k.pattern:<4} {_verdict(k.held):<{width}} {k.words()}: "
                             f"{k.note}")
         held = sum(r.held for r in self.patterns)
         rows.append("")
@@ -1064,13 +1072,13 @@ class Scorecard:
                       "|---|---|---|---|---|"]
             for k in self.knockouts:
                 overrides = ", ".join(f"{key}={value}" for key, value in k.overrides.items())
-                lines.append(f"| {k.pattern} | {_cell(_(k.mechanism))} | {_cell(overrides)} | "
+                lines.append(f"| {k.pattern} | {_cell(k.words())} | {_cell(overrides)} | "
                              f"{_verdict(k.held)} | {_cell(k.note)} |")
         return "\n".join(lines) + "\n"
 
 
 SETTING_NAMES: dict[str, str] = {"base": N_("base"), "set": N_("set"), "seed": N_("seed"),
-                                 "replications": N_("replications"), "steps": N_("weeks")}
+                                 "replications": N_("replications"), "steps": N_("weeks per run")}
 """Words for the scorecard's settings line (the keys stay English in the code)."""
 
 
@@ -1281,10 +1289,9 @@ def run_scorecard(base: Params | None = None, *, only: Sequence[str] | None = No
         kos = pat.knockouts(b)
         for index in _chosen_knockouts(knockouts, len(kos)):
             ko = kos[index]
-            mechanism = ko.mechanism + (f" [part: {ko.part}]" if ko.part else "")
             parts, stat = pat.evaluate(grouped[(pat.id, index)])
             held = bool(parts[ko.part] if ko.part else all(parts.values()))
-            card.knockouts.append(KnockoutResult(pat.id, mechanism, dict(ko.overrides), held,
-                                                 stat.get("summary", "")))
+            card.knockouts.append(KnockoutResult(pat.id, ko.mechanism, dict(ko.overrides), held,
+                                                 stat.get("summary", ""), ko.part))
     card.seconds = time.perf_counter() - started
     return card
