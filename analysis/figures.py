@@ -353,7 +353,7 @@ def probability_curve_figure(curve: pd.DataFrame, parameter: str, outcome: str =
             ax.axvspan(tipping.low, tipping.high, color="black", alpha=0.07)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(axis_label(parameter))
-    ax.set_ylabel(_("probability: {outcome}").format(outcome=outcome_word(outcome)))
+    ax.set_ylabel(_("probability of {outcome}").format(outcome=outcome_word(outcome)))
     ax.set_title(wrap(_("Chance that the network ends {outcome}, by {parameter}").format(
         outcome=outcome_word(outcome), parameter=parameter), 50), fontsize="medium")
     ax.legend(fontsize="small")
@@ -398,7 +398,7 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, interesting: np.ndarray | pd.Se
     ax.set_yticks(range(len(ly)), ly, fontsize="small")
     ax.set_xlabel(axis_label(x))
     ax.set_ylabel(axis_label(y, width=LABEL_WIDTH * 2 // 3))
-    fig.colorbar(im, ax=ax, label=_("probability: {outcome}").format(outcome=outcome_word(outcome)))
+    fig.colorbar(im, ax=ax, label=_("probability of {outcome}").format(outcome=outcome_word(outcome)))
     ax.set_title(wrap(_("Chance of {outcome} over {x} and {y}\n(share of runs; runs in "
                         "brackets)").format(outcome=outcome_word(outcome), x=x, y=y), 55),
                  fontsize="medium")
