@@ -184,7 +184,7 @@ def test_a_step_rewrites_the_live_view_and_a_later_render_keeps_it():
     page afterwards (here: a new speed, a pair loaded) must not put an older week back."""
     import solara
 
-    box, rc = solara.render(app.Page(), handle_error=False)
+    _box, rc = solara.render(app.Page(), handle_error=False)
     try:
         assert "Week 0" in _live_html(rc)[0]
         _button(rc, "step").click()
