@@ -57,6 +57,7 @@ from analysis import defaults
 from analysis.intervals import IntervalMethod, one_sided_bounds
 from model import PARAMETERS, NetworkModel, Outcome, Params
 from model.params import WEEKS_PER_MONTH
+from verkosto.i18n import N_
 
 DEFAULT_CONFIDENCE = defaults.BUDGET_CONFIDENCE
 DEFAULT_REPLICATIONS = defaults.BUDGET_REPLICATIONS
@@ -443,13 +444,14 @@ class ScenarioSimulator:
 
 
 COST_LABELS: dict[str, str] = {
-    "coordinator_hours": "coordinator's paid time (wage)",
-    "rooms": "meeting rooms",
-    "coffee": "coffee and refreshments",
-    "travel": "travel",
-    "channels": "communication channels",
+    "coordinator_hours": N_("coordinator's paid time (wage)"),
+    "rooms": N_("meeting rooms"),
+    "coffee": N_("coffee and refreshments"),
+    "travel": N_("travel"),
+    "channels": N_("communication channels"),
 }
-"""Plain-language names of the spending items (S28)."""
+"""Plain-language names of the spending items (S28): English msgids, kept English in
+``budget.json`` and translated where printed."""
 
 
 FULL_TIME_HOURS_PER_WEEK = 37.5
@@ -502,10 +504,10 @@ def cost_rows(costs: Mapping[str, float]) -> list[dict[str, Any]]:
     rows = [{"item": label, "eur_per_month": costs[key],
              "eur_per_year": costs[key] * MONTHS_PER_YEAR, "paid_by": "coordination budget"}
             for key, label in COST_LABELS.items() if key in costs]
-    rows.append({"item": "spent in all", "eur_per_month": costs.get("spent_total", 0.0),
+    rows.append({"item": N_("spent in all"), "eur_per_month": costs.get("spent_total", 0.0),
                  "eur_per_year": costs.get("spent_total", 0.0) * MONTHS_PER_YEAR,
                  "paid_by": "coordination budget"})
-    rows.append({"item": "participants' own working hours",
+    rows.append({"item": N_("participants' own working hours"),
                  "eur_per_month": costs.get("hidden_cost", 0.0),
                  "eur_per_year": costs.get("hidden_cost", 0.0) * MONTHS_PER_YEAR,
                  "paid_by": "member organisations (hidden cost)"})
@@ -582,14 +584,16 @@ class Lever(enum.StrEnum):
     CULTURE = "culture_mean"
 
     def describe(self) -> str:
-        """What the lever changes, in plain language, with its claim."""
+        """What the lever changes, in plain language, with its claim (English: a msgid,
+        translated where printed).
+        """
         return {
-            Lever.TIME_ALLOCATION: "organisations allow twice the working time (S16)",
-            Lever.TURNOVER: "staff turnover halves (S18)",
-            Lever.FACILITATION: "the coordinator facilitates more skilfully (S25, S26)",
-            Lever.STRUCTURE: "formal structure is halved (S25)",
-            Lever.LEADERSHIP: "leadership goes one step deeper (S27)",
-            Lever.CULTURE: "organisations' networking culture improves (S16)",
+            Lever.TIME_ALLOCATION: N_("organisations allow twice the working time (S16)"),
+            Lever.TURNOVER: N_("staff turnover halves (S18)"),
+            Lever.FACILITATION: N_("the coordinator facilitates more skilfully (S25, S26)"),
+            Lever.STRUCTURE: N_("formal structure is halved (S25)"),
+            Lever.LEADERSHIP: N_("leadership goes one step deeper (S27)"),
+            Lever.CULTURE: N_("organisations' networking culture improves (S16)"),
         }[self]
 
     def override(self, params: Params) -> dict[str, Any]:

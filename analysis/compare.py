@@ -27,11 +27,19 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.budget import replication_seeds
-from analysis.figures import MAIN_REPORTERS, QUARTILES, outcome_bars, timeseries_bands
+from analysis.figures import (
+    MAIN_REPORTERS,
+    QUARTILES,
+    outcome_bars,
+    outcome_word,
+    short_label,
+    timeseries_bands,
+)
 from analysis.intervals import DEFAULT_CONFIDENCE, outcome_table
-from analysis.text import number
+from analysis.text import localise, number, pct
 from experiments.sweep import simulate
 from model import Params
+from verkosto.i18n import _
 
 MapFn = Callable[..., Iterable]
 
@@ -73,7 +81,7 @@ class Comparison:
         ref = table[table["scenario"] == reference].set_index(
             table[table["scenario"] == reference]["outcome"].astype(str))
         diffs, lows, highs = [], [], []
-        for _, r in table.iterrows():
+        for _k, r in table.iterrows():
             base = ref.loc[str(r["outcome"])]
             if r["scenario"] == reference:
                 diffs.append(np.nan)
@@ -130,14 +138,15 @@ class Comparison:
         """Outcome probabilities per scenario with interval whiskers."""
         table = self.outcomes(confidence)
         table["scenario"] = table["scenario"].astype(str)
-        return outcome_bars(table, "scenario", title="How each scenario's networks ended "
-                            f"(bars: share of runs; whiskers: {confidence:.0%} interval)")
+        return outcome_bars(table, "scenario", title=_(
+            "How each scenario's networks ended (bars: share of runs; whiskers: {confidence} "
+            "interval)").format(confidence=pct(confidence)))
 
     def timeseries_figure(self) -> Figure:
         """Main reporters over time: median and interquartile band per scenario."""
         groups = pd.Series(self.runs["scenario"].to_numpy(), index=self.runs["run_id"])
         return timeseries_bands(self.timeseries, groups,
-                                title="How the scenarios' networks developed over time")
+                                title=_("How the scenarios' networks developed over time"))
 
 
 def compare(scenarios: Mapping[str, Params], replications: int, steps: int, seed: int,
@@ -174,9 +183,9 @@ def summary_table(comparison: Comparison, confidence: float = DEFAULT_CONFIDENCE
     rows = []
     for label, part in table.groupby("scenario", observed=True, sort=True):
         row = {"scenario": str(label), "runs": int(part["n"].iloc[0])}
-        for _, r in part.iterrows():
-            row[str(r["outcome"])] = (f"{r['probability']:.0%} "
-                                      f"({r['low']:.0%}-{r['high']:.0%})"
+        for _k, r in part.iterrows():
+            row[str(r["outcome"])] = (f"{pct(r['probability'])} "
+                                      f"({pct(r['low'])}–{pct(r['high'])})"
                                       if np.isfinite(r["probability"]) else "–")
         rows.append(row)
     return pd.DataFrame(rows)
@@ -199,7 +208,7 @@ def final_values(comparison: Comparison,
         for rep in reporters:
             if rep in part:
                 q1, med, q3 = np.quantile(part[rep].astype(float), QUARTILES)
-                row[rep] = f"{number(med)} ({number(q1)}-{number(q3)})"
+                row[rep] = f"{number(med)} ({number(q1)}–{number(q3)})"
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -207,9 +216,9 @@ def final_values(comparison: Comparison,
 def _points(d: float, lo: float, hi: float) -> str:
     """A difference of probabilities in percentage points with its interval."""
     def pp(x: float) -> str:
-        return "0" if round(100 * x) == 0 else f"{100 * x:+.0f}"
+        return "0" if round(100 * x) == 0 else localise(f"{100 * x:+.0f}")
 
-    return f"{pp(d)} ({pp(lo)} to {pp(hi)})"
+    return _("{value} ({low} to {high})").format(value=pp(d), low=pp(lo), high=pp(hi))
 
 
 def difference_table(comparison: Comparison,
@@ -226,7 +235,7 @@ def difference_table(comparison: Comparison,
     for label in comparison.scenarios[1:]:
         part = table[table["scenario"] == label]
         row = {"scenario": label}
-        for _, r in part.iterrows():
+        for _k, r in part.iterrows():
             row[str(r["outcome"])] = _points(r["diff"], r["diff_low"], r["diff_high"])
         rows.append(row)
     return pd.DataFrame(rows)
@@ -242,9 +251,28 @@ def measure_difference_table(comparison: Comparison,
     for label in comparison.scenarios[1:]:
         part = table[table["scenario"] == label]
         row = {"scenario": label}
-        for _, r in part.iterrows():
+        for _k, r in part.iterrows():
             sign = "+" if r["diff_median"] > 0 else ""
-            row[r["measure"]] = (f"{sign}{number(r['diff_median'])} ({number(r['diff_low'])} "
-                                 f"to {number(r['diff_high'])})")
+            row[r["measure"]] = _("{value} ({low} to {high})").format(
+                value=f"{sign}{number(r['diff_median'])}", low=number(r["diff_low"]),
+                high=number(r["diff_high"]))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table of this module with its column headings in the current language: outcome
+    classes and measures in words, ``scenario`` and ``runs`` translated (the data keep
+    their English keys; only what is printed changes).
+    """
+    from model import Outcome
+
+    outcomes = {o.value for o in Outcome}
+    names = {"scenario": _("scenario"), "runs": _("runs")}
+
+    def heading(column: str) -> str:
+        if column in names:
+            return names[column]
+        return outcome_word(column) if column in outcomes else short_label(column)
+
+    return frame.rename(columns=heading)

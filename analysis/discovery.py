@@ -24,8 +24,10 @@ import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier
 
-from analysis.text import number, plural
+from analysis.text import number, pct
 from model import PARAMETERS
+from verkosto import i18n
+from verkosto.i18n import _, ngettext
 
 DEFAULT_MAX_DEPTH = 3
 """Deepest rule: at most this many conditions, so rules stay readable."""
@@ -84,12 +86,13 @@ class Condition:
     def text(self) -> str:
         """Plain-language form, with the parameter's unit."""
         info = PARAMETERS.get(self.parameter)
-        unit = f" {info.unit}" if info is not None and _has_unit(info.unit) else ""
+        unit = f" {i18n.unit_name(info.unit)}" if info is not None and _has_unit(info.unit) else ""
         name = self.parameter
         if self.equals:
-            return f"{name} is {' or '.join(self.equals)}"
+            return _("{name} is {values}").format(name=name, values=_(" or ").join(self.equals))
         if self.excludes:
-            return f"{name} is not {' or '.join(self.excludes)}"
+            return _("{name} is not {values}").format(name=name,
+                                                      values=_(" or ").join(self.excludes))
         low, high, inclusive = self.low, self.high, self.inclusive
         if info is not None and info.type is int:
             # Whole numbers: "above 2.5" is "at least 3", "at most 2.5" is "at most 2".
@@ -98,15 +101,16 @@ class Condition:
                                        math.ceil(low)), True
             if high is not None:
                 high = float(math.floor(high))
-        above = "at least" if inclusive else "above"
+        values = {"name": name, "low": number(low), "high": number(high), "unit": unit}
         if low is not None and high is not None:
             if low == high:
-                return f"{name} = {number(low)}{unit}"
-            span = "from" if inclusive else "above"
-            return f"{name} {span} {number(low)} to {number(high)}{unit}"
+                return "{name} = {low}{unit}".format(**values)
+            return (_("{name} from {low} to {high}{unit}") if inclusive else
+                    _("{name} above {low} to {high}{unit}")).format(**values)
         if low is not None:
-            return f"{name} {above} {number(low)}{unit}"
-        return f"{name} at most {number(high)}{unit}"
+            return (_("{name} at least {low}{unit}") if inclusive else
+                    _("{name} above {low}{unit}")).format(**values)
+        return _("{name} at most {high}{unit}").format(**values)
 
 
 @dataclass(frozen=True)
@@ -131,9 +135,12 @@ class Rule:
 
     def text(self) -> str:
         """The rule as one readable line."""
-        body = " and ".join(c.text() for c in self.conditions) or "any parameters"
-        return (f"{self.outcome} when {body} (coverage {self.coverage:.0%}, "
-                f"density {self.density:.0%}, {plural(self.runs, 'run')})")
+        body = _(" and ").join(c.text() for c in self.conditions) or _("any parameters")
+        return ngettext("{outcome} when {body} (coverage {coverage}, density {density}, {n} run)",
+                        "{outcome} when {body} (coverage {coverage}, density {density}, {n} "
+                        "runs)", self.runs).format(
+            outcome=self.outcome, body=body, coverage=pct(self.coverage),
+            density=pct(self.density), n=self.runs)
 
     def mask(self, frame: pd.DataFrame) -> np.ndarray:
         """Which rows of ``frame`` fall in the box."""

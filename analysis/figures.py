@@ -1,5 +1,9 @@
 """Figures for researchers and planners, titled and labelled in plain language.
 
+Every text a figure shows (titles, axis labels, legends, outcome and parameter
+names) is in the language chosen with ``--lang`` (:mod:`verkosto.i18n`); long
+Finnish words are wrapped rather than clipped.
+
 Every function returns a ``matplotlib.figure.Figure`` built without pyplot,
 so no global backend or state is touched (figures render with the Agg
 canvas); :func:`save` writes it as PNG and SVG and :func:`data_uri` embeds it
@@ -17,11 +21,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from analysis.intervals import OUTCOME_ORDER
-from analysis.text import plural
+from analysis.text import fixed, localise, number, pct
 from analysis.tipping import MAX_DISTINCT, TippingPoint
 from model import PARAMETERS, Outcome
+from verkosto import i18n
+from verkosto.i18n import N_, _, ngettext
 
 FORMATS = ("png", "svg")
 """Formats :func:`save` writes."""
@@ -70,31 +77,31 @@ seats (an empty seat counts as a stranger), so that a network losing its people 
 lose them (means among the active would rise as a network dies)."""
 
 REPORTER_LABELS: dict[str, str] = {
-    "active": "Active participants (people)",
-    "present": "Participants still in the network (people)",
-    "active_share": "Share of seats held by active people",
-    "mean_familiarity": "Mean familiarity between active people (0-1)",
-    "mean_trust": "Mean trust between active people (0-1)",
-    "mean_commitment": "Mean commitment of active people (0-1)",
-    "mean_commitment_all": "Mean commitment of all present people (0-1)",
-    "trust_density": "Share of pairs with a trust tie",
-    "largest_component_share": "Share of active people in the largest trust group",
-    "cross_org_ties": "Trust ties across organisations",
-    "knowledge_coverage": "How well organisations know each other (0-1)",
-    "meetings_held": "Network meetings held so far",
-    "coordination_spent_eur": "Coordination money spent so far (EUR)",
-    "goal_progress": "Progress towards the goal (0-1)",
-    "value_created": "Value created per recording",
-    "breaches": "Trust breaches per recording",
-    "innovations": "New practices invented so far",
-    "hidden_cost_eur": "Participants' own hours so far (EUR, hidden cost)",
-    "network_familiarity": "Familiarity over all seats (0-1; empty seat: stranger)",
-    "network_trust": "Trust over all seats (0-1; empty seat: stranger)",
-    "network_commitment": "Commitment per seat (0-1; empty seat: 0)",
-    "trust_ties_per_seat": "Trust ties per seat",
-    "relationships_kept": "Share of starting relationships still alive",
+    "active": N_("Active participants (people)"),
+    "present": N_("Participants still in the network (people)"),
+    "active_share": N_("Share of seats held by active people"),
+    "mean_familiarity": N_("Mean familiarity between active people (0-1)"),
+    "mean_trust": N_("Mean trust between active people (0-1)"),
+    "mean_commitment": N_("Mean commitment of active people (0-1)"),
+    "mean_commitment_all": N_("Mean commitment of all present people (0-1)"),
+    "trust_density": N_("Share of pairs with a trust tie"),
+    "largest_component_share": N_("Share of active people in the largest trust group"),
+    "cross_org_ties": N_("Trust ties across organisations"),
+    "knowledge_coverage": N_("How well organisations know each other (0-1)"),
+    "meetings_held": N_("Network meetings held so far"),
+    "coordination_spent_eur": N_("Coordination money spent so far (EUR)"),
+    "goal_progress": N_("Progress towards the goal (0-1)"),
+    "value_created": N_("Value created per recording"),
+    "breaches": N_("Trust breaches per recording"),
+    "innovations": N_("New practices invented so far"),
+    "hidden_cost_eur": N_("Participants' own hours so far (EUR, hidden cost)"),
+    "network_familiarity": N_("Familiarity over all seats (0-1; empty seat: stranger)"),
+    "network_trust": N_("Trust over all seats (0-1; empty seat: stranger)"),
+    "network_commitment": N_("Commitment per seat (0-1; empty seat: 0)"),
+    "trust_ties_per_seat": N_("Trust ties per seat"),
+    "relationships_kept": N_("Share of starting relationships still alive"),
 }
-"""Plain-language axis labels of the model reporters."""
+"""Plain-language axis labels of the model reporters (English msgids; see :func:`reporter_label`)."""
 
 UNIT_REPORTERS = frozenset({"active_share", "mean_familiarity", "mean_trust", "mean_commitment",
                             "mean_commitment_all", "trust_density", "largest_component_share",
@@ -106,14 +113,33 @@ UNIT_REPORTERS = frozenset({"active_share", "mean_familiarity", "mean_trust", "m
 LABEL_WIDTH = 46
 """Characters per line of a wrapped axis label (long labels wrap rather than being cut off)."""
 
+LEGEND_INCHES_PER_CHAR = 0.068
+"""Width of one character of a small legend label (inches), to fit legend columns."""
+
+TITLE_INCHES_PER_CHAR = 0.085
+"""Width of one character of a medium-sized title (inches), to wrap a title to its figure."""
+
+TITLE_WIDTH = 60
+"""Characters per line of a wrapped panel or figure title."""
+
+
+def wrap(text: str, width: int = TITLE_WIDTH) -> str:
+    """Wrap each line of ``text`` at ``width`` characters (a Finnish title is longer)."""
+    return "\n".join(textwrap.fill(line, width) for line in text.split("\n"))
+
+
+def outcome_word(outcome: str) -> str:
+    """An outcome class (``thriving``) in the current language (``kukoistava``)."""
+    return i18n.outcome_name(outcome)
+
 
 def parameter_label(name: str) -> str:
     """A parameter's plain-language description and unit, from its declaration."""
     info = PARAMETERS.get(name)
     if info is None:
         return name.replace("_", " ")
-    unit = f" ({info.unit})" if info.unit and info.unit not in ("flag", "") else ""
-    return f"{info.doc}{unit}"
+    unit = f" ({i18n.unit_name(info.unit)})" if info.unit and info.unit not in ("flag", "") else ""
+    return f"{i18n.param_doc(name)}{unit}"
 
 
 def parameter_heading(name: str) -> str:
@@ -121,7 +147,7 @@ def parameter_heading(name: str) -> str:
     info = PARAMETERS.get(name)
     if info is None or not info.unit or info.unit == "flag":
         return name
-    return f"{name} ({info.unit})"
+    return f"{name} ({i18n.unit_name(info.unit)})"
 
 
 def axis_label(name: str, width: int = LABEL_WIDTH) -> str:
@@ -129,9 +155,28 @@ def axis_label(name: str, width: int = LABEL_WIDTH) -> str:
     return textwrap.fill(parameter_label(name), width)
 
 
+SHORT_LABELS: dict[str, str] = {
+    "active_share": N_("active share"),
+    "network_trust": N_("network trust"),
+    "network_familiarity": N_("network familiarity"),
+    "network_commitment": N_("commitment per seat"),
+    "trust_ties_per_seat": N_("trust ties per seat"),
+    "knowledge_coverage": N_("knowledge coverage"),
+    "coordination_spent_eur": N_("coordination spent (EUR)"),
+}
+"""Short names of the main reporters, for the headings of a table printed in a terminal."""
+
+
+def short_label(name: str) -> str:
+    """A reporter's short name for a table heading (its key where it has none)."""
+    return _(SHORT_LABELS[name]) if name in SHORT_LABELS else name
+
+
 def reporter_label(name: str) -> str:
     """A reporter's plain-language label."""
-    return REPORTER_LABELS.get(name, name.replace("_", " ").capitalize())
+    if name in REPORTER_LABELS:
+        return _(REPORTER_LABELS[name])
+    return name.replace("_", " ").capitalize()
 
 
 def _figure(n_panels: int = 1, columns: int = 1) -> tuple[Figure, np.ndarray]:
@@ -144,6 +189,23 @@ def _figure(n_panels: int = 1, columns: int = 1) -> tuple[Figure, np.ndarray]:
     return fig, axes
 
 
+def localise_ticks(fig: Figure) -> None:
+    """Write the numbers on the figure's axes as the current language does (``0,5`` in
+    Finnish); axes with text labels or a formatter of their own are left as they are.
+    """
+    if i18n.current().lang == "en":
+        return
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    def tick(value: float, _position: int) -> str:
+        return localise(f"{value:,.10g}") if abs(value) >= 1000 else localise(f"{value:.10g}")
+
+    for ax in fig.get_axes():
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:
+                axis.set_major_formatter(FuncFormatter(tick))
+
+
 def save(fig: Figure, stem: str | Path, png: bytes | None = None) -> list[Path]:
     """Write ``fig`` as ``stem.png`` and ``stem.svg``; return the paths.
 
@@ -154,6 +216,7 @@ def save(fig: Figure, stem: str | Path, png: bytes | None = None) -> list[Path]:
     """
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
+    localise_ticks(fig)
     paths = []
     for fmt in FORMATS:
         path = stem.with_suffix(f".{fmt}")
@@ -168,6 +231,7 @@ def save(fig: Figure, stem: str | Path, png: bytes | None = None) -> list[Path]:
 def image_bytes(fig: Figure, fmt: str = "png") -> bytes:
     """The figure rendered in ``fmt`` (png or svg)."""
     buf = io.BytesIO()
+    localise_ticks(fig)
     fig.savefig(buf, format=fmt, dpi=DPI)
     return buf.getvalue()
 
@@ -208,20 +272,27 @@ def timeseries_bands(timeseries: pd.DataFrame, groups: Mapping[object, str] | pd
             runs = part["run_id"].nunique()
             ax.fill_between(q.index, q[QUARTILES[0]], q[QUARTILES[2]], color=colour,
                             alpha=BAND_ALPHA, linewidth=0)
-            ax.plot(q.index, q[QUARTILES[1]], color=colour, label=f"{label} ({plural(runs, 'run')})")
-        ax.set_title(reporter_label(rep), fontsize="medium")
+            ax.plot(q.index, q[QUARTILES[1]], color=colour,
+                    label=ngettext("{label} ({n} run)", "{label} ({n} runs)", runs).format(
+                        label=label, n=runs))
+        ax.set_title(wrap(reporter_label(rep), 44), fontsize="medium")
         if rep in UNIT_REPORTERS:
             ax.set_ylim(0.0, 1.02)
         else:
             ax.set_ylim(bottom=0.0)
-        ax.set_xlabel("week")
+        ax.set_xlabel(_("week"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # weeks are whole: no "2.5"
         ax.grid(alpha=0.3)
     if reporters and order:
         handles, labels = axes[0].get_legend_handles_labels()
+        # As many columns as the longest label leaves room for: a long cell label (or its
+        # Finnish form) must not run off the figure's edges.
+        longest = max(len(label) for label in labels)
+        fitting = int(fig.get_figwidth() / (LEGEND_INCHES_PER_CHAR * longest + 0.6))
         fig.legend(handles, labels, loc="outside lower center", fontsize="small",
-                   ncols=min(3, len(labels)), title="line: median; band: middle half of runs",
-                   title_fontsize="small")
-    fig.suptitle(title or "How the networks developed over time")
+                   ncols=max(1, min(3, len(labels), fitting)),
+                   title=_("line: median; band: middle half of runs"), title_fontsize="small")
+    fig.suptitle(wrap(title or _("How the networks developed over time"), 90))
     return fig
 
 
@@ -252,12 +323,12 @@ def outcome_bars(table: pd.DataFrame, group: str, title: str = "") -> Figure:
         ax.barh(y, p, xerr=err, capsize=2, color=OUTCOME_COLOURS.get(outcome, "C0"),
                 error_kw={"linewidth": 0.8})
         ax.set_xlim(0, 1)
-        ax.set_title(outcome, fontsize="medium")
-        ax.set_xlabel("probability")
+        ax.set_title(wrap(outcome_word(outcome), 22), fontsize="medium")
+        ax.set_xlabel(_("probability"))
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(y, [str(g) for g in groups], fontsize="small")
-    fig.suptitle(title or "How the networks ended (bars: share of runs; whiskers: interval)",
-                 fontsize="medium")
+    fig.suptitle(wrap(title or _("How the networks ended (bars: share of runs; whiskers: "
+                                 "interval)"), 30 + 28 * len(outcomes)), fontsize="medium")
     return fig
 
 
@@ -270,19 +341,21 @@ def probability_curve_figure(curve: pd.DataFrame, parameter: str, outcome: str =
     ax = fig.subplots()
     colour = OUTCOME_COLOURS.get(outcome, "C0")
     ax.fill_between(curve["x"], curve["low"], curve["high"], color=colour, alpha=BAND_ALPHA,
-                    linewidth=0, label=f"{confidence:.0%} interval" if confidence else "interval")
-    ax.plot(curve["x"], curve["probability"], "o-", color=colour, label="share of runs")
+                    linewidth=0, label=_("{confidence} interval").format(confidence=pct(confidence))
+                    if confidence else _("interval"))
+    ax.plot(curve["x"], curve["probability"], "o-", color=colour, label=_("share of runs"))
     if tipping is not None:
         ax.axhline(tipping.level, color="black", linewidth=0.8, linestyle=":")
         if tipping.estimate is not None:
             ax.axvline(tipping.estimate, color="black", linewidth=0.8, linestyle="--",
-                       label=f"tipping point ≈ {tipping.estimate:.3g}")
+                       label=_("tipping point ≈ {value}").format(value=number(tipping.estimate)))
         if tipping.low is not None and tipping.high is not None:
             ax.axvspan(tipping.low, tipping.high, color="black", alpha=0.07)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(axis_label(parameter))
-    ax.set_ylabel(f"probability of {outcome}")
-    ax.set_title(f"Chance that the network ends {outcome}, by {parameter}", fontsize="medium")
+    ax.set_ylabel(_("probability of {outcome}").format(outcome=outcome_word(outcome)))
+    ax.set_title(wrap(_("Chance that the network ends {outcome}, by {parameter}").format(
+        outcome=outcome_word(outcome), parameter=parameter), 50), fontsize="medium")
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
     return fig
@@ -293,11 +366,12 @@ def axis_groups(values: pd.Series, bins: int) -> tuple[pd.Series, list[str]]:
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values) \
             and values.nunique() > MAX_DISTINCT:
         cut = pd.qcut(values.astype(float), q=bins, duplicates="drop")
-        labels = [f"{iv.left:.3g}-{iv.right:.3g}" for iv in cut.cat.categories]
+        labels = [localise(f"{iv.left:.3g}") + "–" + localise(f"{iv.right:.3g}")
+                  for iv in cut.cat.categories]
         return cut.cat.codes, labels
     uniq = sorted(values.unique(), key=lambda v: (isinstance(v, str), v))
     codes = values.map({v: i for i, v in enumerate(uniq)})
-    return codes, [f"{v:.4g}" if isinstance(v, float) else str(v) for v in uniq]
+    return codes, [localise(f"{v:.4g}") if isinstance(v, float) else str(v) for v in uniq]
 
 
 def heatmap(frame: pd.DataFrame, x: str, y: str, interesting: np.ndarray | pd.Series,
@@ -318,27 +392,27 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, interesting: np.ndarray | pd.Se
     im = ax.imshow(p, origin="lower", cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
     for (r, c), value in np.ndenumerate(p):
         if np.isfinite(value):
-            ax.text(c, r, f"{value:.0%}\n({int(n[r, c])})", ha="center", va="center",
+            ax.text(c, r, f"{pct(value)}\n({int(n[r, c])})", ha="center", va="center",
                     fontsize="x-small")
     ax.set_xticks(range(len(lx)), lx, rotation=30, ha="right", fontsize="small")
     ax.set_yticks(range(len(ly)), ly, fontsize="small")
     ax.set_xlabel(axis_label(x))
     ax.set_ylabel(axis_label(y, width=LABEL_WIDTH * 2 // 3))
-    fig.colorbar(im, ax=ax, label=f"probability of {outcome}")
-    ax.set_title(f"Chance of {outcome} over {x} and {y}\n(share of runs; runs in brackets)",
+    fig.colorbar(im, ax=ax, label=_("probability of {outcome}").format(outcome=outcome_word(outcome)))
+    ax.set_title(wrap(_("Chance of {outcome} over {x} and {y}\n(share of runs; runs in "
+                        "brackets)").format(outcome=outcome_word(outcome), x=x, y=y), 55),
                  fontsize="medium")
     return fig
 
 
 def sensitivity_figure(indices: pd.DataFrame, response: str = "thriving",
-                       title: str = "Which parameters matter most (first-order sensitivity)",
-                       xlabel: str | None = None) -> Figure:
+                       title: str | None = None, xlabel: str | None = None) -> Figure:
     """Horizontal bars of sensitivity indices with interval whiskers.
 
     Args:
         indices: Columns ``parameter``, ``index`` and optionally ``low``, ``high``.
         response: What the indices explain (for the axis label).
-        title: Figure title.
+        title: Figure title (default: which parameters matter most, first-order).
         xlabel: Axis label (default: share of variation explained).
     """
     data = indices.iloc[::-1]
@@ -352,9 +426,11 @@ def sensitivity_figure(indices: pd.DataFrame, response: str = "thriving",
     ax.barh(data["parameter"].astype(str), s, xerr=err, color="C0", capsize=2)
     if np.nanmax(np.append(hi, s)) <= 1.0:
         ax.set_xlim(0, 1)
-    ax.set_xlabel(xlabel or f"share of the variation in {response}\n"
-                            "explained by this parameter alone")
-    ax.set_title(title, fontsize="medium")
+    ax.set_xlabel(xlabel or _("share of the variation in {response}\n"
+                              "explained by this parameter alone").format(
+                                  response=outcome_word(response)))
+    ax.set_title(wrap(title or _("Which parameters matter most (first-order sensitivity)"), 55),
+                 fontsize="medium")
     ax.grid(axis="x", alpha=0.3)
     return fig
 
@@ -368,8 +444,8 @@ ZOOM_FACTOR = 2.0
 
 def _budget_panel(ax: object, data: pd.DataFrame, target: float, answer: float | None) -> None:
     stages = data["stage"] if "stage" in data else pd.Series("search", index=data.index)
-    styles = {"search": ("o-", OUTCOME_COLOURS["thriving"], "search: share of runs thriving"),
-              "confirm": ("s", "black", "confirmation with fresh runs")}
+    styles = {"search": ("o-", OUTCOME_COLOURS["thriving"], _("search: share of runs thriving")),
+              "confirm": ("s", "black", _("confirmation with fresh runs"))}
     for stage, (fmt, colour, label) in styles.items():
         part = data[stages == stage]
         if part.empty:
@@ -382,12 +458,13 @@ def _budget_panel(ax: object, data: pd.DataFrame, target: float, answer: float |
         for b, pr, r in zip(part["budget_eur"], p, part["runs"], strict=True):
             ax.annotate(f"{int(r)}", (b, pr), textcoords="offset points", xytext=(4, -10),
                         fontsize="x-small", color="dimgray")
-    ax.axhline(target, color="black", linestyle=":", linewidth=1, label=f"target {target:.0%}")
+    ax.axhline(target, color="black", linestyle=":", linewidth=1,
+               label=_("target {target}").format(target=pct(target)))
     if answer is not None:
         ax.axvline(answer, color="black", linestyle="--", linewidth=1,
-                   label=f"smallest budget ≈ {answer:,.0f} EUR/month")
+                   label=_("smallest budget ≈ {eur} EUR/month").format(eur=fixed(answer)))
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel("coordination budget (EUR per month)")
+    ax.set_xlabel(_("coordination budget (EUR per month)"))
     ax.grid(alpha=0.3)
 
 
@@ -414,20 +491,24 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
                  layout="constrained", dpi=DPI)
     axes = np.atleast_1d(fig.subplots(1, 2 if zoom else 1))
     _budget_panel(axes[0], data, target, answer)
-    axes[0].set_ylabel("probability the network thrives")
+    axes[0].set_ylabel(_("probability the network thrives"))
     if zoom:
         near = data[data["budget_eur"] <= ZOOM_FACTOR * answer]
         _budget_panel(axes[1], near, target, answer)
-        axes[1].set_title("close-up around the answer", fontsize="medium")
-        axes[0].set_title("whole range searched", fontsize="medium")
+        axes[1].set_title(_("close-up around the answer"), fontsize="medium")
+        axes[0].set_title(_("whole range searched"), fontsize="medium")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", fontsize="small",
-               ncols=min(4, len(labels)))
+               ncols=min(2 if i18n.current().lang == "fi" else 4, len(labels)))
     note = ""
     if dips:
-        falls = ", ".join(f"{d['from_eur']:,.0f} to {d['to_eur']:,.0f}" for d in dips)
-        note = f"\nnot monotone: the estimate falls from {falls} EUR/month"
-    fig.suptitle(f"Probability of thriving against budget (target reached with {confidence:.0%} "
-                 f"confidence)\nwhiskers: one-sided bounds; grey numbers: runs{note}",
+        falls = ", ".join(_("{low} to {high}").format(low=fixed(d["from_eur"]),
+                                                      high=fixed(d["to_eur"])) for d in dips)
+        note = "\n" + _("not monotone: the estimate falls from {falls} EUR/month").format(
+            falls=falls)
+    fig.suptitle(wrap(_("Probability of thriving against budget (target reached with "
+                        "{confidence} confidence)\nwhiskers: one-sided bounds; grey numbers: "
+                        "runs").format(confidence=pct(confidence)) + note,
+                      int(fig.get_figwidth() / TITLE_INCHES_PER_CHAR)),
                  fontsize="medium")
     return fig

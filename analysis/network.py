@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import enum
 import math
+import textwrap
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -49,8 +50,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis.figures import DPI
-from analysis.text import plural
 from model import OrgKind, Status
+from verkosto import i18n
+from verkosto.i18n import N_, _, ngettext
 
 GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
 """Angle between successive seats of a sunflower spiral (radians)."""
@@ -122,7 +124,8 @@ class Ring(enum.IntEnum):
     @property
     def label(self) -> str:
         """Plain-language name of the ring."""
-        return {0: "close: knows and trusts", 1: "acquainted", 2: "barely known"}[self.value]
+        return _({0: N_("close: knows and trusts"), 1: N_("acquainted"),
+                  2: N_("barely known")}[self.value])
 
 
 @dataclass(frozen=True)
@@ -210,8 +213,24 @@ def capture(model: object, steps: Iterable[int]) -> list[NetworkSnapshot]:
     return out
 
 
+KIND_WORDS: dict[str, str] = {
+    "public service": N_("public service"),
+    "ngo": N_("ngo"),
+    "school": N_("school"),
+    "employer": N_("employer"),
+    "parish": N_("parish"),
+    "resident association": N_("resident association"),
+}
+"""Words for the kinds of organisation (``model.OrgKind``), as figures show them."""
+
+
 def _kind_name(kind: object) -> str:
     return OrgKind(int(kind)).name.lower().replace("_", " ")
+
+
+def kind_word(kind: str) -> str:
+    """A kind of organisation (``public service``) in the current language."""
+    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
 
 
 def organisation_colour(index: int, n_organisations: int) -> tuple[float, float, float, float]:
@@ -326,11 +345,16 @@ def draw_snapshot(ax: Axes, snap: NetworkSnapshot, layout: StableLayout,
         xy = np.array([positions[int(u)] for u in snap.left_uid])
         _draw_people(ax, "left", PERSON_MARKER, xy, np.full(len(xy), NODE_SIZE_MIN), [])
     if not snap.slot.size:
-        ax.text(0.5, 0.5, "no one is left in the network", ha="center", va="center",
+        ax.text(0.5, 0.5, _("no one is left in the network"), ha="center", va="center",
                 transform=ax.transAxes)
     if title:
-        ax.set_title(f"week {snap.step}: {int(snap.active.sum())} active of {snap.slot.size} "
-                     f"present, {plural(len(i), 'trust tie')}", fontsize="medium")
+        ties = ngettext("{n} trust tie", "{n} trust ties", len(i)).format(n=len(i))
+        # Wrapped: three panels side by side leave about this many characters each, and the
+        # Finnish counts are longer than the English ones.
+        ax.set_title(textwrap.fill(_("week {week}: {active} active of {present} present, "
+                                     "{ties}").format(week=snap.step, active=int(snap.active.sum()),
+                                                      present=snap.slot.size, ties=ties),
+                                   SNAPSHOT_TITLE_WIDTH), fontsize="medium")
 
 
 def draw_network(ax: Axes, model: Any, layout: StableLayout | None = None,
@@ -354,7 +378,7 @@ def _draw_people(ax: Axes, status: str, marker: str, xy: np.ndarray, sizes: np.n
         ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=colours, marker=marker, edgecolors="white",
                    linewidths=0.8, zorder=3)
     elif status == "peripheral":
-        pale = [(r, g, b, PERIPHERAL_ALPHA) for r, g, b, _ in colours]
+        pale = [(r, g, b, PERIPHERAL_ALPHA) for r, g, b, _alpha in colours]
         ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=pale, marker=marker, edgecolors=colours,
                    linewidths=1.0, zorder=3)
     elif status == "dormant":
@@ -365,26 +389,39 @@ def _draw_people(ax: Axes, status: str, marker: str, xy: np.ndarray, sizes: np.n
                    linewidths=1.2, zorder=2)
 
 
-def legend_handles() -> list[Line2D]:
-    """How statuses, residents and ties are drawn, as legend entries."""
+SNAPSHOT_TITLE_WIDTH = 34
+"""Characters per line of a week's title above one drawing of the network."""
+
+LEGEND_LABEL_WIDTH = 18
+"""Characters per line of a status legend entry (a long Finnish label wraps, not clips)."""
+
+
+def legend_handles(t: i18n.Translator | None = None) -> list[Line2D]:
+    """How statuses, residents and ties are drawn, as legend entries.
+
+    Args:
+        t: The translator (the dashboard's and an animation's own); default the current one.
+    """
+    t = t or i18n.current()
     grey = "#546e7a"
     return [
-        Line2D([], [], marker="o", linestyle="", color=grey, markersize=8, label="active"),
+        Line2D([], [], marker="o", linestyle="", color=grey, markersize=8,
+               label=i18n.status_word("active", t)),
         Line2D([], [], marker="o", linestyle="", markerfacecolor=to_rgba(grey, PERIPHERAL_ALPHA),
-               markeredgecolor=grey, markersize=8, label="peripheral"),
+               markeredgecolor=grey, markersize=8, label=i18n.status_word("peripheral", t)),
         Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor=grey,
-               markersize=8, label="dormant"),
+               markersize=8, label=i18n.status_word("dormant", t)),
         Line2D([], [], marker="x", linestyle="", color=DEPARTED_COLOUR, markersize=7,
-               label="left"),
+               label=i18n.status_word("left", t)),
         Line2D([], [], marker=RESIDENT_MARKER, linestyle="", color=grey, markersize=7,
-               label="resident /\nclient rep."),
-        Line2D([], [], color=EDGE_COLOUR, linewidth=EDGE_WIDTH_MAX / 2, label="trust tie"),
+               label=textwrap.fill(t("resident or client representative"), LEGEND_LABEL_WIDTH)),
+        Line2D([], [], color=EDGE_COLOUR, linewidth=EDGE_WIDTH_MAX / 2, label=t("trust tie")),
     ]
 
 
-def status_legend(ax: Axes) -> None:
+def status_legend(ax: Axes, t: i18n.Translator | None = None) -> None:
     """Add a legend explaining how statuses and ties are drawn, to the right of the network."""
-    ax.legend(handles=legend_handles(), loc="center left", bbox_to_anchor=(1.0, 0.5),
+    ax.legend(handles=legend_handles(t), loc="center left", bbox_to_anchor=(1.0, 0.5),
               frameon=False, fontsize="small", handletextpad=0.3)
 
 
@@ -408,13 +445,15 @@ def trust_network_figure(snapshots: Sequence[NetworkSnapshot], title: str = "") 
         n_orgs = max(last.n_organisations, 1 + max(seen, default=0))
         handles = [Line2D([], [], marker="o", linestyle="",
                           color=organisation_colour(o, n_orgs),
-                          label=f"organisation {o + 1} ({k})") for o, k in sorted(seen.items())]
+                          label=_("organisation {number} ({kind})").format(
+                              number=o + 1, kind=kind_word(k)))
+                   for o, k in sorted(seen.items())]
         handles += legend_handles()
         width = fig.get_figwidth()
         fig.legend(handles=handles, loc="outside lower center", fontsize="x-small",
                    ncols=max(1, min(len(handles), int(width / LEGEND_COLUMN_INCHES))))
-    fig.suptitle(title or "The trust network over time (colour: organisation; size: "
-                 "commitment; line width: trust)", fontsize="medium")
+    fig.suptitle(title or _("The trust network over time (colour: organisation; size: "
+                            "commitment; line width: trust)"), fontsize="medium")
     return fig
 
 
@@ -488,14 +527,15 @@ def network_map_figure(nmap: NetworkMap, title: str = "") -> Figure:
         ax.plot([0, len(Ring) * math.cos(a0)], [0, len(Ring) * math.sin(a0)], color="lightgray",
                 linewidth=0.8, zorder=0)
         mid = a0 + sector / 2
-        ax.text((len(Ring) + 0.35) * math.cos(mid), (len(Ring) + 0.35) * math.sin(mid), kind,
-                ha="center", va="center", fontsize="small", weight="bold")
+        ax.text((len(Ring) + 0.35) * math.cos(mid), (len(Ring) + 0.35) * math.sin(mid),
+                kind_word(kind).replace(" ", "\n"), ha="center", va="center", fontsize="small",
+                weight="bold")
     for k, kind in enumerate(kinds):
         part = people[people["kind"] == kind].sort_values(["ring", "closeness"],
                                                           ascending=[True, False])
         for ring, group in part.groupby("ring"):
             m = len(group)
-            for q, (_, row) in enumerate(group.iterrows()):
+            for q, (_index, row) in enumerate(group.iterrows()):
                 ang = k * sector + sector * (q + 0.5) / m
                 # Ring k spans radii k..k+1; within it, closer people sit nearer the centre.
                 inner = CENTRE_CLEARANCE if ring == Ring.CLOSE else RING_MARGIN
@@ -507,7 +547,7 @@ def network_map_figure(nmap: NetworkMap, title: str = "") -> Figure:
                                                                     n_orgs),
                            edgecolors="black", linewidths=0.4, zorder=2)
     ax.scatter([0], [0], s=220, c="black", zorder=3)
-    ax.text(0, -0.12, "this person", ha="center", va="top", fontsize="small", zorder=4,
+    ax.text(0, -0.12, _("this person"), ha="center", va="top", fontsize="small", zorder=4,
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.0})
     lim = len(Ring) + 0.9
     ax.set_xlim(-lim, lim)
@@ -515,10 +555,11 @@ def network_map_figure(nmap: NetworkMap, title: str = "") -> Figure:
     ax.set_aspect("equal")
     ax.axis("off")
     counts = people["ring"].value_counts()
-    ax.set_title(title or (f"Network map of one participant ({nmap.kind}), week {nmap.step}\n"
-                           f"{counts.get(Ring.CLOSE, 0)} close, "
-                           f"{counts.get(Ring.ACQUAINTED, 0)} acquainted, "
-                           f"{counts.get(Ring.DISTANT, 0)} barely known"), fontsize="medium")
+    ax.set_title(title or _("Network map of one participant ({kind}), week {week}\n{close} "
+                            "close, {acquainted} acquainted, {distant} barely known").format(
+        kind=kind_word(nmap.kind), week=nmap.step, close=counts.get(Ring.CLOSE, 0),
+        acquainted=counts.get(Ring.ACQUAINTED, 0), distant=counts.get(Ring.DISTANT, 0)),
+        fontsize="medium")
     return fig
 
 

@@ -30,6 +30,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.discovery import Condition
+from analysis.text import pct
+from verkosto.i18n import _
 
 MIN_COVERAGE = 0.5
 """The chosen box keeps at least this share of the runs with the outcome."""
@@ -72,8 +74,8 @@ class PrimResult:
 
     def text(self) -> str:
         """The chosen box as one readable line."""
-        body = " and ".join(c.text() for c in self.conditions) or "any parameters"
-        return f"{self.outcome} when {body}"
+        body = _(" and ").join(c.text() for c in self.conditions) or _("any parameters")
+        return _("{outcome} when {body}").format(outcome=self.outcome, body=body)
 
 
 def _inputs(frame: pd.DataFrame, parameters: Sequence[str]) -> pd.DataFrame:
@@ -160,21 +162,23 @@ def trajectory_figure(result: PrimResult) -> Figure:
     ax.plot(t["coverage"], t["density"], color="lightgray", linewidth=0.8, zorder=1)
     c = t.iloc[result.chosen]
     ax.scatter([c["coverage"]], [c["density"]], s=160, facecolors="none", edgecolors="red",
-               linewidths=1.5, zorder=3, label=f"chosen box: coverage {c['coverage']:.0%}, "
-                                                  f"density {c['density']:.0%}")
+               linewidths=1.5, zorder=3,
+               label=_("chosen box: coverage {coverage}, density {density}").format(
+                   coverage=pct(c["coverage"]), density=pct(c["density"])))
     ax.axhline(result.base_rate, color="black", linestyle=":", linewidth=0.8,
-               label=f"base rate {result.base_rate:.0%}")
+               label=_("base rate {share}").format(share=pct(result.base_rate)))
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("coverage: share of the runs with the outcome inside the box")
-    ax.set_ylabel("density: share of the box's runs\nwith the outcome")
+    ax.set_xlabel(_("coverage: share of the runs with the outcome inside the box"))
+    ax.set_ylabel(_("density: share of the box's runs\nwith the outcome"))
     from matplotlib.ticker import MaxNLocator
 
     bar = fig.colorbar(points, ax=ax)
-    bar.set_label("parameters restricted")
+    bar.set_label(_("parameters restricted"))
     bar.locator = MaxNLocator(integer=True)
     bar.update_ticks()
     ax.legend(loc="lower left", fontsize="small")
     ax.grid(alpha=0.3)
-    ax.set_title(f"PRIM peeling trajectory for {result.outcome}", fontsize="medium")
+    ax.set_title(_("PRIM peeling trajectory for {outcome}").format(outcome=result.outcome),
+                 fontsize="medium")
     return fig

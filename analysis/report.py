@@ -38,6 +38,7 @@ from analysis.figures import (
     heatmap,
     image_bytes,
     outcome_bars,
+    outcome_word,
     parameter_heading,
     parameter_label,
     probability_curve_figure,
@@ -55,9 +56,11 @@ from analysis.sensitivity import (
     read_indices,
     total_order_indices,
 )
-from analysis.text import number, plural
+from analysis.text import count, localise, number, pct
 from analysis.tipping import probability_curve, tipping_point
 from model import DEFAULT_STEPS, PARAMETERS, NetworkModel, ParameterError, Params
+from verkosto import i18n
+from verkosto.i18n import N_, _, ngettext
 
 HTML_FILE = "report.html"
 MARKDOWN_FILE = "report.md"
@@ -96,27 +99,28 @@ SNAPSHOT_FRACTIONS = (0.0, 0.5, 1.0)
 """Weeks of the trust-network figure, as fractions of the run."""
 
 SALIB_INDEX_MEANING = {
-    "ST": "total-order Sobol index: share of variance involving the parameter",
-    "S1": "first-order Sobol index: share of variance from the parameter alone",
-    "mu_star": "Morris mean absolute elementary effect",
+    "ST": N_("total-order Sobol index: share of variance involving the parameter"),
+    "S1": N_("first-order Sobol index: share of variance from the parameter alone"),
+    "mu_star": N_("Morris mean absolute elementary effect"),
 }
 """Plain-language meaning of the SALib indices a report shows."""
 
 SECTION_TITLES: tuple[str, ...] = (
-    "Findings",
-    "The question",
-    "How the networks ended",
-    "How the networks developed",
-    "Probability of thriving along each parameter",
-    "Two parameters together",
-    "Which parameters matter",
-    "Tipping points",
-    "Scenario discovery",
-    "Evaluation (S33, S34)",
-    "The trust network and a network map (S37)",
-    "Failed runs",
+    N_("Findings"),
+    N_("The question"),
+    N_("How the networks ended"),
+    N_("How the networks developed"),
+    N_("Probability of thriving along each parameter"),
+    N_("Two parameters together"),
+    N_("Which parameters matter"),
+    N_("Tipping points"),
+    N_("Scenario discovery"),
+    N_("Evaluation (S33, S34)"),
+    N_("The trust network and a network map (S37)"),
+    N_("Failed runs"),
 )
-"""Every report has these sections, in this order (a section says so when it has nothing)."""
+"""Every report has these sections, in this order (a section says so when it has nothing);
+English msgids, shown in the language chosen with ``--lang``."""
 
 
 @dataclass
@@ -146,7 +150,7 @@ class Section:
 
 
 def _pct(p: float) -> str:
-    return "–" if p is None or not np.isfinite(p) else f"{p:.0%}"
+    return pct(p)
 
 
 def _interval_text(p: float, low: float, high: float) -> str:
@@ -154,7 +158,7 @@ def _interval_text(p: float, low: float, high: float) -> str:
 
 
 def _cell_label(row: pd.Series, parameters: Sequence[str]) -> str:
-    return ", ".join(f"{p}={_value(row[p])}" for p in parameters) or "all runs"
+    return ", ".join(f"{p}={_value(row[p])}" for p in parameters) or _("all runs")
 
 
 def _value(v: Any) -> str:
@@ -165,10 +169,10 @@ def _span(low: float | None, high: float | None) -> str:
     if low is None and high is None:
         return "–"
     if high is None:
-        return f"above {number(low)}"
+        return _("above {value}").format(value=number(low))
     if low is None:
-        return f"below {number(high)}"
-    return f"{number(low)} to {number(high)}"
+        return _("below {value}").format(value=number(high))
+    return _("{low} to {high}").format(low=number(low), high=number(high))
 
 
 def _unit(parameter: str) -> str:
@@ -181,7 +185,8 @@ def _name(parameter: str) -> str:
     info = PARAMETERS.get(parameter)
     if info is None:
         return parameter
-    doc = info.doc[0].lower() + info.doc[1:]
+    doc = i18n.param_doc(parameter)
+    doc = doc[0].lower() + doc[1:]
     return f"{doc} ({parameter})"
 
 
@@ -194,6 +199,8 @@ def _with_unit(parameter: str, value: float) -> str:
     text = number(value)
     if not unit or unit in ("0-1", "share", "probability") or unit.startswith("level"):
         return text
+    if i18n.current().lang != "en":
+        return f"{text} {i18n.unit_name(unit)}"
     if text == "1" and unit in ("weeks", "people", "rounds", "contacts", "organisations"):
         unit = {"people": "person"}.get(unit, unit.removesuffix("s"))
     return f"{text} {unit}"
@@ -201,21 +208,23 @@ def _with_unit(parameter: str, value: float) -> str:
 
 def _points(difference: float) -> str:
     """A difference of two probabilities in percentage points (``+35 points``)."""
-    return f"{100 * difference:+.0f} percentage points"
+    value = round(100 * difference)
+    return ngettext("{value} percentage point", "{value} percentage points", abs(value)).format(
+        value=localise(f"{value:+d}"))
 
 
 def _index_text(row: pd.Series) -> str:
     parts = []
     if np.isfinite(row.get("salib", np.nan)):
-        parts.append(f"SALib index {number(row['salib'])}")
-    parts.append(f"first-order index {number(max(0.0, row['first_order']))}")
+        parts.append(_("SALib index {value}").format(value=number(row["salib"])))
+    parts.append(_("first-order index {value}").format(value=number(max(0.0, row["first_order"]))))
     if np.isfinite(row.get("total", np.nan)):
-        parts.append(f"total-order {number(row['total'])}")
+        parts.append(_("total-order {value}").format(value=number(row["total"])))
     return ", ".join(parts)
 
 
 def _box_text(conditions: Sequence[Any]) -> str:
-    return " and ".join(c.text() for c in conditions)
+    return _(" and ").join(c.text() for c in conditions)
 
 
 def _numeric(frame: pd.DataFrame, name: str) -> bool:
@@ -297,11 +306,12 @@ class ReportBuilder:
         imp = self.importance
         if len(imp) and imp["total"].notna().any():
             gap = imp[(imp["total"] - imp["first_order"].clip(lower=0)) >= INTERACTION_GAP]
-            for _, r in gap.iterrows():
-                out.append(f"{_capital(_name(r['parameter']))} matters more in combination than alone: "
-                           f"its total-order index is {r['total']:.2f} against a first-order "
-                           f"index of {max(0.0, r['first_order']):.2f}, so its effect depends "
-                           "on the other parameters.")
+            for _k, r in gap.iterrows():
+                out.append(_("{parameter} matters more in combination than alone: its "
+                             "total-order index is {total} against a first-order index of "
+                             "{first}, so its effect depends on the other parameters.").format(
+                    parameter=_capital(_name(r["parameter"])), total=number(r["total"]),
+                    first=number(max(0.0, r["first_order"]))))
         top = self.ranked[:4]
         best: tuple[float, str] | None = None
         for a in top:
@@ -340,11 +350,12 @@ class ReportBuilder:
         spread = effects[large] - effects[small]
         if spread < INTERACTION_SPREAD:
             return None
-        return spread, (
-            f"The heatmap's cells show an interaction: raising {_name(a)} from {la[lo]} to "
-            f"{la[hi]} changes P(thriving) by {_points(effects[small])} when {b} is "
-            f"{lb[small]} but by {_points(effects[large])} when {b} is {lb[large]}; a "
-            "first-order index alone would miss this.")
+        return spread, _(
+            "The heatmap's cells show an interaction: raising {a} from {a_low} to {a_high} "
+            "changes P(thriving) by {small} when {b} is {b_small} but by {large} when {b} is "
+            "{b_large}; a first-order index alone would miss this.").format(
+                a=_name(a), a_low=la[lo], a_high=la[hi], small=_points(effects[small]), b=b,
+                b_small=lb[small], large=_points(effects[large]), b_large=lb[large])
 
     def sections(self) -> list[Section]:
         """All sections, in :data:`SECTION_TITLES` order."""
@@ -353,9 +364,9 @@ class ReportBuilder:
                     self.evaluation, self.networks, self.failures)
         out = []
         for title, build in zip(SECTION_TITLES, builders, strict=True):
-            section = Section(title)
+            section = Section(_(title))
             if self.ok.empty and build not in (self.question, self.failures, self.findings):
-                section.text("No run finished, so there is nothing to show here.")
+                section.text(_("No run finished, so there is nothing to show here."))
             else:
                 build(section)
             out.append(section)
@@ -365,104 +376,119 @@ class ReportBuilder:
     def findings(self, s: Section) -> None:
         """The answers first, in plain sentences: outcomes, where it thrives, levers, tipping."""
         if self.ok.empty:
-            s.text("No run finished, so there are no findings; see 'Failed runs'.")
+            s.text(_("No run finished, so there are no findings; see 'Failed runs'."))
             return
         overall = outcome_table(self.ok, confidence=self.confidence)
-        parts = [f"{str(r['outcome']).replace('_', ' ')} "
+        parts = [f"{outcome_word(str(r['outcome']))} "
                  f"{_interval_text(r['probability'], r['low'], r['high'])}"
-                 for _, r in overall.iterrows()]
-        s.text(f"**How the networks ended.** Of {plural(len(self.ok), 'finished run')}: "
-               + "; ".join(parts) + f" ({self.confidence:.0%} intervals).")
+                 for _k, r in overall.iterrows()]
+        s.text(ngettext("**How the networks ended.** Of {n} finished run: {parts} ({confidence} "
+                        "intervals).",
+                        "**How the networks ended.** Of {n} finished runs: {parts} ({confidence} "
+                        "intervals).", len(self.ok)).format(
+            n=count(len(self.ok)), parts="; ".join(parts), confidence=_pct(self.confidence)))
         if not self.params:
-            s.text("No parameter was varied, so there are no levers or tipping points to report.")
+            s.text(_("No parameter was varied, so there are no levers or tipping points to "
+                     "report."))
             return
         box = prim_box(self.ok, self.params, self.thriving, THRIVING)
         if box is not None and box.conditions:
-            s.text(f"**When the network thrives.** {box.density:.0%} of the runs with "
-                   f"{_box_text(box.conditions)} thrived (against {box.base_rate:.0%} of all "
-                   f"runs); this box holds {box.coverage:.0%} of all thriving runs (PRIM, see "
-                   "'Scenario discovery').")
+            s.text(_("**When the network thrives.** {density} of the runs with {box} thrived "
+                     "(against {base} of all runs); this box holds {coverage} of all thriving "
+                     "runs (PRIM, see 'Scenario discovery').").format(
+                density=_pct(box.density), box=_box_text(box.conditions),
+                base=_pct(box.base_rate), coverage=_pct(box.coverage)))
         elif not self.thriving.any():
-            s.text("**When the network thrives.** No run thrived anywhere in the range tried.")
+            s.text(_("**When the network thrives.** No run thrived anywhere in the range tried."))
         levers = []
-        for _, r in self.importance.head(STRONGEST_LEVERS).iterrows():
+        for _k, r in self.importance.head(STRONGEST_LEVERS).iterrows():
             p = r["parameter"]
             text = f"{_capital(_name(p))}"
             if p in self.numeric:
                 curve = probability_curve(self.ok, p, self.thriving, self.confidence)
                 first, last = curve.iloc[0], curve.iloc[-1]
-                text += (f": P(thriving) {first['probability']:.0%} at {_with_unit(p, first['x'])} "
-                         f"and {last['probability']:.0%} at {_with_unit(p, last['x'])}")
+                text += ": " + _("P(thriving) {first} at {first_x} and {last} at {last_x}").format(
+                    first=_pct(first["probability"]), first_x=_with_unit(p, first["x"]),
+                    last=_pct(last["probability"]), last_x=_with_unit(p, last["x"]))
             text += f" ({_index_text(r)})"
             levers.append(text)
         if levers:
-            s.text("**Strongest levers**, by the sweep's own sensitivity ranking: "
-                   + "; ".join(levers) + ".")
+            s.text(_("**Strongest levers**, by the sweep's own sensitivity ranking: "
+                     "{levers}.").format(levers="; ".join(levers)))
         rest = self.ranked[STRONGEST_LEVERS:]
         if rest:
-            s.text("Less influential here, in order: " + ", ".join(rest) + ".")
+            s.text(_("Less influential here, in order: {parameters}.").format(
+                parameters=", ".join(rest)))
         tips = []
         for p in self.ranked_numeric:
             curve = probability_curve(self.ok, p, self.thriving, self.confidence)
             tp = tipping_point(curve, p, self.level)
             if tp.estimate is not None and tp.estimate != curve["x"].iloc[
                     0 if tp.direction == "rising" else -1]:
-                tips.append(f"{p} ≈ {_with_unit(p, tp.estimate)} (interval "
-                            f"{_span(tp.low, tp.high)}; P(thriving) {tp.direction} with it)")
-        s.text(f"**Tipping points** (where P(thriving) crosses {self.level:.0%}): "
-               + ("; ".join(tips) + "." if tips else
-                  "none inside the ranges tried; see 'Tipping points' for each parameter."))
+                tips.append((_("{parameter} ≈ {value} (interval {span}; P(thriving) rising with "
+                               "it)") if tp.direction == "rising" else
+                             _("{parameter} ≈ {value} (interval {span}; P(thriving) falling "
+                               "with it)")).format(parameter=p, value=_with_unit(p, tp.estimate),
+                                                   span=_span(tp.low, tp.high)))
+        s.text(_("**Tipping points** (where P(thriving) crosses {level}): {tips}").format(
+            level=_pct(self.level),
+            tips="; ".join(tips) + "." if tips else
+            _("none inside the ranges tried; see 'Tipping points' for each parameter.")))
         inter = self._interactions()
         if inter:
-            s.text("**Interactions.** " + " ".join(inter))
+            s.text(_("**Interactions.**") + " " + " ".join(inter))
         else:
-            s.text("**Interactions.** No strong interaction shows between the leading "
-                   "parameters (total-order against first-order indices where the design "
-                   "allows, and the heatmap's cells).")
+            s.text(_("**Interactions.** No strong interaction shows between the leading "
+                     "parameters (total-order against first-order indices where the design "
+                     "allows, and the heatmap's cells)."))
 
     def question(self, s: Section) -> None:
         """What the sweep asked and how it was run."""
         spec = self.sweep.spec
-        title = spec.get("title") or "A parameter sweep of the networking model"
+        title = spec.get("title") or _("A parameter sweep of the networking model")
         s.text(f"**{title}**")
         if spec.get("description"):
             s.text(str(spec["description"]).strip())
         if spec.get("claims"):
-            s.text("Claims addressed: " + ", ".join(spec["claims"]) + ".")
+            s.text(_("Claims addressed: {claims}.").format(claims=", ".join(spec["claims"])))
         runs, ok = len(self.sweep.runs), len(self.ok)
-        facts = [("base scenario", spec.get("base", "unknown")),
-                 ("runs", f"{runs} ({ok} finished, {runs - ok} failed)"),
-                 ("replications per point", spec.get("replications", "unknown")),
-                 ("weeks per run", spec.get("steps", "unknown")),
-                 ("master seed", spec.get("seed", "unknown")),
-                 ("spec hash", str(self.sweep.manifest.get("spec_hash", "unknown"))[:12])]
-        s.table(pd.DataFrame(facts, columns=["what", "value"]))
+        unknown = _("unknown")
+        facts = [(_("base scenario"), spec.get("base", unknown)),
+                 (_("runs"), _("{runs} ({finished} finished, {failed} failed)").format(
+                     runs=runs, finished=ok, failed=runs - ok)),
+                 (_("replications per point"), spec.get("replications", unknown)),
+                 (_("weeks per run"), spec.get("steps", unknown)),
+                 (_("master seed"), spec.get("seed", unknown)),
+                 (_("spec hash"), str(self.sweep.manifest.get("spec_hash", unknown))[:12])]
+        s.table(pd.DataFrame(facts, columns=[_("what"), _("value")]))
         if self.params:
             rows = []
             for p in self.params:
                 col = self.ok[p] if len(self.ok) else self.sweep.runs[p]
                 values = sorted(col.dropna().unique(), key=lambda v: (isinstance(v, str), v))
                 shown = (", ".join(_value(v) for v in values) if len(values) <= 8
-                         else f"{_value(values[0])} to {_value(values[-1])} "
-                              f"({len(values)} values)")
+                         else _("{low} to {high} ({n} values)").format(
+                             low=_value(values[0]), high=_value(values[-1]), n=len(values)))
                 rows.append((p, parameter_label(p), shown))
-            s.text("Parameters varied:")
-            s.table(pd.DataFrame(rows, columns=["parameter", "meaning (unit)", "values"]))
+            s.text(_("Parameters varied:"))
+            s.table(pd.DataFrame(rows, columns=[_("parameter"), _("meaning (unit)"),
+                                                _("values")]))
         else:
-            s.text("No parameter was varied: the runs are replications of one situation.")
+            s.text(_("No parameter was varied: the runs are replications of one situation."))
 
     def outcomes(self, s: Section) -> None:
         """Outcome probabilities with intervals, overall and per cell."""
-        conf = f"{self.confidence:.0%}"
+        conf = _pct(self.confidence)
         overall = outcome_table(self.ok, confidence=self.confidence)
-        classes = ", ".join(o.replace("_", " ") for o in OUTCOME_ORDER)
-        s.text(f"Share of runs ending in each outcome, with {conf} Wilson intervals "
-               f"(statsmodels). The classes ({classes}) are the model's reading of a run's "
-               "final weeks; docs/ODD.md (4.11, Observation) defines each.")
+        classes = ", ".join(outcome_word(o) for o in OUTCOME_ORDER)
+        s.text(_("Share of runs ending in each outcome, with {confidence} Wilson intervals "
+                 "(statsmodels). The classes ({classes}) are the model's reading of a run's "
+                 "final weeks; docs/ODD.md (4.11, Observation) defines each.").format(
+            confidence=conf, classes=classes))
         s.table(pd.DataFrame({
-            "outcome": overall["outcome"].astype(str),
-            "runs": overall["count"],
-            "probability (interval)": [_interval_text(p, lo, hi) for p, lo, hi in
+            _("outcome"): overall["outcome"].astype(str).map(outcome_word),
+            _("runs"): overall["count"],
+            _("probability (interval)"): [_interval_text(p, lo, hi) for p, lo, hi in
                                        zip(overall["probability"], overall["low"],
                                            overall["high"], strict=True)]}))
         # Cells are worth listing on a grid with replications, not in a sample of single runs.
@@ -474,41 +500,46 @@ class ReportBuilder:
                 key = key if isinstance(key, tuple) else (key,)
                 row = {parameter_heading(p): _value(v)
                        for p, v in zip(self.params, key, strict=True)}
-                row["runs"] = int(part["n"].iloc[0])
+                row[_("runs")] = int(part["n"].iloc[0])
                 for outcome in OUTCOME_ORDER:
                     r = part[part["outcome"].astype(str) == outcome].iloc[0]
-                    row[f"P({outcome})"] = _interval_text(r["probability"], r["low"], r["high"])
+                    row[f"P({outcome_word(outcome)})"] = _interval_text(r["probability"], r["low"],
+                                                                        r["high"])
                 wide.append(row)
-            s.text(f"Per parameter cell ({conf} intervals):")
+            s.text(_("Per parameter cell ({confidence} intervals):").format(confidence=conf))
             s.table(pd.DataFrame(wide))
             labels = table.apply(lambda r: _cell_label(r, self.params), axis=1)
             fig = outcome_bars(table.assign(cell=labels), "cell")
         else:
-            fig = outcome_bars(overall.assign(cell="all runs"), "cell")
-        s.figure("outcomes", "How the networks ended: share of runs per outcome with "
-                 f"{conf} intervals.", fig)
+            fig = outcome_bars(overall.assign(cell=_("all runs")), "cell")
+        s.figure("outcomes", _("How the networks ended: share of runs per outcome with "
+                               "{confidence} intervals.").format(confidence=conf), fig)
 
     def _groups(self) -> tuple[pd.Series, str, dict[str, str] | None]:
         """Label of each run for time-series lines: its cell, or its outcome."""
         if self.params and 1 < self.n_cells <= MAX_CELL_LINES:
             labels = self.ok.apply(lambda r: _cell_label(r, self.params), axis=1)
-            return pd.Series(labels.to_numpy(), index=self.ok["run_id"]), "parameter cell", None
+            return (pd.Series(labels.to_numpy(), index=self.ok["run_id"]), _("parameter cell"),
+                    None)
         rank = {o: k for k, o in enumerate(OUTCOME_ORDER)}
         ordered = self.ok.sort_values("outcome", key=lambda c: c.map(rank), kind="stable")
-        return (pd.Series(ordered["outcome"].to_numpy(), index=ordered["run_id"]), "outcome",
-                OUTCOME_COLOURS)
+        words = ordered["outcome"].astype(str).map(outcome_word)
+        colours = {outcome_word(o): c for o, c in OUTCOME_COLOURS.items()}
+        return pd.Series(words.to_numpy(), index=ordered["run_id"]), _("outcome"), colours
 
     def development(self, s: Section) -> None:
         """Median and interquartile band of the main reporters over time."""
         ts = self.sweep.timeseries
         if ts.empty:
-            s.text("The sweep stored no time series (timeseries = false in its spec).")
+            s.text(_("The sweep stored no time series (timeseries = false in its spec)."))
             return
         groups, by, colours = self._groups()
-        s.text(f"Median (line) and middle half (band) of the runs, by {by}.")
+        s.text(_("Median (line) and middle half (band) of the runs, by {by}.").format(by=by))
         fig = timeseries_bands(ts, groups, colours=colours,
-                               title=f"How the networks developed over time, by {by}")
-        s.figure("timeseries", f"Main time series by {by}: median and interquartile band.", fig)
+                               title=_("How the networks developed over time, by {by}").format(
+                                   by=by))
+        s.figure("timeseries", _("Main time series by {by}: median and interquartile "
+                                 "band.").format(by=by), fig)
 
     def _curves(self, every: bool = False) -> dict[str, pd.DataFrame]:
         """P(thriving) curves of the numeric parameters, most important first (at most
@@ -521,38 +552,40 @@ class ReportBuilder:
     def by_parameter(self, s: Section) -> None:
         """P(thriving) against the most important numeric parameters, with intervals."""
         if not self.numeric:
-            s.text("No numeric parameter was varied.")
+            s.text(_("No numeric parameter was varied."))
             return
-        s.text("Each point pools the runs at that value (or in that bin) over all other "
-               f"parameters; the band is the {self.confidence:.0%} Wilson interval. Parameters "
-               "are shown in the order of the sweep's sensitivity ranking (see 'Which "
-               "parameters matter').")
+        s.text(_("Each point pools the runs at that value (or in that bin) over all other "
+                 "parameters; the band is the {confidence} Wilson interval. Parameters are "
+                 "shown in the order of the sweep's sensitivity ranking (see 'Which parameters "
+                 "matter').").format(confidence=_pct(self.confidence)))
         left_out = self.ranked_numeric[MAX_PARAMETER_FIGURES:]
         if left_out:
-            s.text(f"Only the {MAX_PARAMETER_FIGURES} most influential are drawn; left out "
-                   "as less influential: " + ", ".join(left_out) + ".")
+            s.text(_("Only the {n} most influential are drawn; left out as less influential: "
+                     "{parameters}.").format(n=MAX_PARAMETER_FIGURES,
+                                             parameters=", ".join(left_out)))
         for p, curve in self._curves().items():
             tp = tipping_point(curve, p, self.level)
             fig = probability_curve_figure(curve, p, THRIVING, tp, self.confidence)
-            s.figure(f"thriving_by_{p}", f"Probability of thriving against {_name(p)}.", fig)
+            s.figure(f"thriving_by_{p}", _("Probability of thriving against {parameter}.").format(
+                parameter=_name(p)), fig)
 
     def two_parameters(self, s: Section) -> None:
         """Heatmap of P(thriving) over the two most important varied parameters."""
         if len(self.params) < 2:
-            s.text("Fewer than two parameters were varied, so there is no heatmap.")
+            s.text(_("Fewer than two parameters were varied, so there is no heatmap."))
             return
         x, y = self.ranked[:2]
         fig = heatmap(self.ok, x, y, self.thriving, THRIVING)
         others = self.ranked[2:]
-        s.text(f"Share of runs thriving over the two most influential parameters, {x} and "
-               f"{y} (runs per cell in brackets; each cell pools the other parameters"
-               + (f": {', '.join(others)}" if others else "") + ").")
-        s.figure("heatmap", f"Probability of thriving over {x} and {y}.", fig)
+        s.text(_("Share of runs thriving over the two most influential parameters, {x} and {y} "
+                 "(runs per cell in brackets; each cell pools the other parameters{others}).")
+               .format(x=x, y=y, others=f": {', '.join(others)}" if others else ""))
+        s.figure("heatmap", _("Probability of thriving over {x} and {y}.").format(x=x, y=y), fig)
 
     def sensitivity(self, s: Section) -> None:
         """First-order sensitivity of thriving to each varied parameter."""
         if not self.params:
-            s.text("No parameter was varied.")
+            s.text(_("No parameter was varied."))
             return
         written = read_indices(self.sweep.directory)
         if written is not None and {"measure", "parameter", "index", "value"} <= set(
@@ -560,97 +593,109 @@ class ReportBuilder:
             main = main_indices(written)
             if len(main):
                 name = main["name"].iloc[0]
-                s.text(f"Indices from 'verkosto sensitivity' (SALib): {name} "
-                       f"({SALIB_INDEX_MEANING.get(name, name)}), with bootstrap intervals.")
+                meaning = (_(SALIB_INDEX_MEANING[name]) if name in SALIB_INDEX_MEANING
+                           else name)
+                s.text(_("Indices from 'verkosto sensitivity' (SALib): {name} ({meaning}), with "
+                         "bootstrap intervals.").format(name=name, meaning=meaning))
                 s.table(main.drop(columns="name").round(3))
                 for k, (measure, part) in enumerate(main.groupby("measure", sort=False)):
                     fig = sensitivity_figure(
                         part.sort_values("index", ascending=False), str(measure),
-                        title=f"Which parameters matter for {measure} ({name}, SALib)",
-                        xlabel=f"{name} of {measure}")
-                    s.figure(f"salib_{k}", f"SALib {name} of {measure}.", fig)
+                        title=_("Which parameters matter for {measure} ({name}, SALib)").format(
+                            measure=measure, name=name),
+                        xlabel=_("{name} of {measure}").format(name=name, measure=measure))
+                    s.figure(f"salib_{k}", _("SALib {name} of {measure}.").format(
+                        name=name, measure=measure), fig)
         imp = self.importance
-        s.text("Indices of thriving estimated from the runs as they are. First-order: the "
-               "share of the variation in whether a run thrives explained by the parameter "
-               "alone (correlation ratio with bias correction; 90% bootstrap interval, kept "
-               "within 0 to 1). Total-order (on a replicated grid only): the share that "
-               "involves the parameter alone or together with others; a total-order index "
-               "well above the first-order one means the parameter acts through interactions, "
-               "which a first-order index alone misses. The ranking orders the figures, the "
-               "heatmap and the findings.")
+        s.text(_("Indices of thriving estimated from the runs as they are. First-order: the "
+                 "share of the variation in whether a run thrives explained by the parameter "
+                 "alone (correlation ratio with bias correction; 90% bootstrap interval, kept "
+                 "within 0 to 1). Total-order (on a replicated grid only): the share that "
+                 "involves the parameter alone or together with others; a total-order index "
+                 "well above the first-order one means the parameter acts through interactions, "
+                 "which a first-order index alone misses. The ranking orders the figures, the "
+                 "heatmap and the findings."))
         table = pd.DataFrame({
-            "rank": range(1, len(imp) + 1),
-            "parameter": imp["parameter"],
-            "meaning (unit)": imp["parameter"].map(parameter_label),
-            "first-order (interval)": [
-                f"{number(max(0.0, f))} ({number(lo)} to {number(hi)})"
+            _("rank"): range(1, len(imp) + 1),
+            _("parameter"): imp["parameter"],
+            _("meaning (unit)"): imp["parameter"].map(parameter_label),
+            _("first-order (interval)"): [
+                f"{number(max(0.0, f))} ({_span(lo, hi)})"
                 for f, lo, hi in zip(imp["first_order"], imp["low"], imp["high"], strict=True)],
-            "total-order": imp["total"].map(lambda v: number(v) if np.isfinite(v) else
-                                            "– (needs a replicated grid)")})
+            _("total-order"): imp["total"].map(lambda v: number(v) if np.isfinite(v) else
+                                               _("– (needs a replicated grid)"))})
         if imp["salib"].notna().any():
-            table["SALib (thriving)"] = imp["salib"].map(number)
+            table[_("SALib (thriving)")] = imp["salib"].map(number)
         s.table(table)
         idx = imp.rename(columns={"first_order": "index"})[["parameter", "index", "low", "high"]]
-        s.figure("sensitivity", "First-order sensitivity of thriving, most influential first.",
+        s.figure("sensitivity", _("First-order sensitivity of thriving, most influential first."),
                  sensitivity_figure(idx))
 
     def tipping(self, s: Section) -> None:
         """Where P(thriving) crosses the level along each numeric parameter."""
         if not self.numeric:
-            s.text("No numeric parameter was varied.")
+            s.text(_("No numeric parameter was varied."))
             return
         rows = []
         for p, curve in self._curves(every=True).items():
             tp = tipping_point(curve, p, self.level)
             low, high = curve["probability"].min(), curve["probability"].max()
             if tp.estimate is None:
-                point = f"none: P(thriving) stays between {_pct(low)} and {_pct(high)}"
+                point = _("none: P(thriving) stays between {low} and {high}").format(
+                    low=_pct(low), high=_pct(high))
             else:
                 point = number(tp.estimate)
-            rows.append({"parameter": p, "tipping point": point, "unit": _unit(p) or "–",
-                         "interval": _span(tp.low, tp.high), "reading": tp.note})
-        s.text(f"Where the probability of thriving crosses {self.level:.0%}, interpolated "
-               "between points; the interval inverts the pointwise interval band. Every "
-               "numeric parameter is listed, most influential first.")
+            rows.append({_("parameter"): p, _("tipping point"): point,
+                         _("unit"): i18n.unit_name(_unit(p)) or "–",
+                         _("interval"): _span(tp.low, tp.high), _("reading"): tp.note})
+        s.text(_("Where the probability of thriving crosses {level}, interpolated between "
+                 "points; the interval inverts the pointwise interval band. Every numeric "
+                 "parameter is listed, most influential first.").format(level=_pct(self.level)))
         s.table(pd.DataFrame(rows))
 
     def discovery(self, s: Section) -> None:
         """PRIM boxes with their peeling trajectories, and rules from a shallow tree."""
         if not self.params:
-            s.text("No parameter was varied, so there is nothing to discover.")
+            s.text(_("No parameter was varied, so there is nothing to discover."))
             return
-        s.text("Boxes of parameter space where an outcome concentrates. Coverage: share of "
-               "all runs with the outcome that fall inside the box; density: share of the "
-               "runs inside the box that have the outcome.")
-        targets = [(THRIVING, self.thriving), ("fading or faded", self.fading)]
+        s.text(_("Boxes of parameter space where an outcome concentrates. Coverage: share of "
+                 "all runs with the outcome that fall inside the box; density: share of the "
+                 "runs inside the box that have the outcome."))
+        fading = _("fading or faded")
+        targets = [(outcome_word(THRIVING), self.thriving), (fading, self.fading)]
         rows = []
         for k, (name, hit) in enumerate(targets):
             found = prim_box(self.ok, self.params, hit, name)
             if found is None:
-                s.text(f"PRIM for {name}: nothing to peel ({_pct(float(hit.mean()))} of runs "
-                       "have it).")
+                s.text(_("PRIM for {outcome}: nothing to peel ({share} of runs have it).").format(
+                    outcome=name, share=_pct(float(hit.mean()))))
                 continue
-            rows.append({"outcome": name, "box": _box_text(found.conditions) or "everything",
-                         "coverage": _pct(found.coverage), "density": _pct(found.density),
-                         "base rate": _pct(found.base_rate),
-                         "peeling steps": len(found.trajectory) - 1})
-            s.figure(f"prim_{k}", f"PRIM peeling trajectory for {name}: each dot a box, the "
-                     "chosen one circled.", trajectory_figure(found))
+            rows.append({_("outcome"): name,
+                         _("box"): _box_text(found.conditions) or _("everything"),
+                         _("coverage"): _pct(found.coverage), _("density"): _pct(found.density),
+                         _("base rate"): _pct(found.base_rate),
+                         _("peeling steps"): len(found.trajectory) - 1})
+            s.figure(f"prim_{k}", _("PRIM peeling trajectory for {outcome}: each dot a box, the "
+                                    "chosen one circled.").format(outcome=name),
+                     trajectory_figure(found))
         if rows:
-            s.text("PRIM (Friedman & Fisher 1999, EMA Workbench): the box is chosen on the "
-                   "peeling trajectory as the densest that still covers at least half of the "
-                   "runs with the outcome.")
+            s.text(_("PRIM (Friedman & Fisher 1999, EMA Workbench): the box is chosen on the "
+                     "peeling trajectory as the densest that still covers at least half of the "
+                     "runs with the outcome."))
             s.table(pd.DataFrame(rows))
-        found = [discover(self.ok, self.params, self.thriving, THRIVING),
-                 discover(self.ok, self.params, self.fading, "fading or faded")]
-        s.text("Rules from a shallow decision tree, for comparison:")
+        found = [discover(self.ok, self.params, self.thriving, outcome_word(THRIVING)),
+                 discover(self.ok, self.params, self.fading, fading)]
+        s.text(_("Rules from a shallow decision tree, for comparison:"))
         table = rules_table(found)
         if table.empty:
-            s.text("No leaf of the tree concentrates an outcome beyond its base rate.")
+            s.text(_("No leaf of the tree concentrates an outcome beyond its base rate."))
         else:
-            s.table(table.assign(coverage=table["coverage"].map(_pct),
+            table = table.assign(coverage=table["coverage"].map(_pct),
                                  density=table["density"].map(_pct),
-                                 support=table["support"].map(_pct)))
+                                 support=table["support"].map(_pct))
+            s.table(table.rename(columns={
+                "outcome": _("outcome"), "rule": _("rule"), "coverage": _("coverage"),
+                "density": _("density"), "support": _("support"), "runs": _("runs")}))
 
     def _rebuild(self, row: pd.Series) -> NetworkModel | None:
         base = self.sweep.spec.get("base_params")
@@ -677,7 +722,7 @@ class ReportBuilder:
             pick = part.iloc[np.linspace(0, len(part) - 1, min(self.reruns, len(part)))
                              .astype(int)].drop_duplicates("run_id") if self.reruns else part[:0]
             evals = []
-            for _, row in pick.iterrows():
+            for _k, row in pick.iterrows():
                 model = self._rebuild(row)
                 if model is None:
                     rebuilt = False
@@ -686,46 +731,51 @@ class ReportBuilder:
                 evals.append(model.evaluation())
             if evals and rebuilt:
                 table = evaluation_table(evals, self.confidence)
-                label = f"{outcome} ({plural(len(evals), 'run')} rebuilt of {len(part)})"
+                label = ngettext("{outcome} ({n} run rebuilt of {total})",
+                                 "{outcome} ({n} runs rebuilt of {total})", len(evals)).format(
+                    outcome=outcome_word(outcome), n=len(evals), total=len(part))
             else:
                 rebuilt = False
                 table = evaluation_from_runs(part, self.confidence)
-                label = f"{outcome} ({plural(len(part), 'run')})"
-            table = table[~table["section"].isin(["Outcome"])]
+                label = ngettext("{outcome} ({n} run)", "{outcome} ({n} runs)", len(part)).format(
+                    outcome=outcome_word(outcome), n=len(part))
+            table = table[~table["section"].isin([_("Outcome")])]
             columns[label] = table.set_index(["section", "item"])["value"]
         if not columns:
             return
         if rebuilt:
-            s.text("Answers to the evaluation questions of S33 and S34, separately for each "
-                   f"outcome (never pooled across unlike runs): up to {self.reruns} runs per "
-                   "outcome rebuilt from their seeds, spread across the sweep. Yes/no answers "
-                   f"show the share of runs with a {self.confidence:.0%} interval; numbers show "
-                   "the mean and the middle half.")
+            s.text(_("Answers to the evaluation questions of S33 and S34, separately for each "
+                     "outcome (never pooled across unlike runs): up to {n} runs per outcome "
+                     "rebuilt from their seeds, spread across the sweep. Yes/no answers show the "
+                     "share of runs with a {confidence} interval; numbers show the mean and the "
+                     "middle half.").format(n=self.reruns, confidence=_pct(self.confidence)))
         else:
-            s.text("Answers to the evaluation questions of S33 and S34 from the runs' final "
-                   "values, separately for each outcome (benefit by role needs runs rebuilt "
-                   "from the manifest; none were).")
+            s.text(_("Answers to the evaluation questions of S33 and S34 from the runs' final "
+                     "values, separately for each outcome (benefit by role needs runs rebuilt "
+                     "from the manifest; none were)."))
         wide = pd.concat(columns, axis=1).reset_index()
+        wide = wide.rename(columns={"section": _("section"), "item": _("item")})
         s.table(wide.fillna("–"))
 
     def networks(self, s: Section) -> None:
         """The trust network at three weeks of a representative run, and a network map."""
         if not self.network_figures:
-            s.text("Network figures were not requested.")
+            s.text(_("Network figures were not requested."))
             return
         pick = self.ok[self.thriving] if self.thriving.any() else self.ok
         row = pick.iloc[len(pick) // 2]
         model = self._rebuild(row)
         if model is None:
-            s.text("The manifest does not hold base parameters this model accepts, so no run "
-                   "can be rebuilt for the network figures.")
+            s.text(_("The manifest does not hold base parameters this model accepts, so no run "
+                     "can be rebuilt for the network figures."))
             return
         steps = self._steps()
         snaps = capture(model, [round(f * steps) for f in SNAPSHOT_FRACTIONS])
         label = _cell_label(row, self.params)
-        s.text(f"Run {int(row['run_id'])} ({label}; outcome {row['outcome']}), rebuilt from its "
-               "seed. Colours are organisations, dot size is commitment, line width is trust.")
-        s.figure("trust_network", "The trust network at the start, midway and at the end.",
+        s.text(_("Run {run} ({cell}; outcome {outcome}), rebuilt from its seed. Colours are "
+                 "organisations, dot size is commitment, line width is trust.").format(
+            run=int(row["run_id"]), cell=label, outcome=outcome_word(str(row["outcome"]))))
+        s.figure("trust_network", _("The trust network at the start, midway and at the end."),
                  trust_network_figure(snaps))
         last = snaps[-1]
         if last.slot.size >= 2:
@@ -736,17 +786,20 @@ class ReportBuilder:
                 degree[index[int(b)]] += 1
             centre = int(last.slot[int(np.argmax(degree))])
             nmap = network_map(model, centre)
-            s.text("Network map (S37) of the participant with the most trust ties at the end: "
-                   "rings by closeness, sectors by kind of organisation.")
-            s.figure("network_map", "Network map of one participant.", network_map_figure(nmap))
+            s.text(_("Network map (S37) of the participant with the most trust ties at the end: "
+                     "rings by closeness, sectors by kind of organisation."))
+            s.figure("network_map", _("Network map of one participant."),
+                     network_map_figure(nmap))
 
     def failures(self, s: Section) -> None:
         """Failed runs with their errors."""
         failed = self.sweep.failed_runs
         if failed.empty:
-            s.text("No run failed.")
+            s.text(_("No run failed."))
             return
-        s.text(f"{len(failed)} runs failed; their errors (first line):")
+        s.text(ngettext("{n} run failed; its error (first line):",
+                        "{n} runs failed; their errors (first line):", len(failed)).format(
+            n=len(failed)))
         cols = ["run_id", *self.params, "error"]
         table = failed[[c for c in cols if c in failed.columns]].copy()
         if "error" in table:
@@ -797,7 +850,7 @@ def render(sections: Sequence[Section], title: str, directory: Path) -> tuple[st
     Figures are saved as PNG and SVG under ``directory/figures``.
     """
     fig_dir = directory / FIGURE_DIR
-    h = ["<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
+    h = ["<!DOCTYPE html>", f"<html lang='{i18n.current().lang}'><head><meta charset='utf-8'>",
          f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
          f"<h1>{html.escape(title)}</h1>", "<nav>"]
     h += [f"<a href='#{_slug(s.title)}'>{html.escape(s.title)}</a>" for s in sections]
@@ -847,7 +900,7 @@ def write_report(directory: str | Path, *, confidence: float = defaults.INTERVAL
     sweep = load_sweep(directory)
     builder = ReportBuilder(sweep, confidence, level, reruns, network_figures)
     sections = builder.sections()
-    title = "Report: " + (sweep.spec.get("title") or sweep.directory.name)
+    title = _("Report: {title}").format(title=sweep.spec.get("title") or sweep.directory.name)
     page, text = render(sections, title, sweep.directory)
     html_path = sweep.directory / HTML_FILE
     md_path = sweep.directory / MARKDOWN_FILE

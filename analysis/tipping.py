@@ -20,7 +20,9 @@ import pandas as pd
 
 from analysis import defaults
 from analysis.intervals import DEFAULT_CONFIDENCE, IntervalMethod, interval_bounds
-from analysis.text import number
+from analysis.text import number, pct
+from verkosto import i18n
+from verkosto.i18n import _
 
 DEFAULT_LEVEL = defaults.TIPPING_LEVEL
 
@@ -131,14 +133,21 @@ def tipping_point(curve: pd.DataFrame, parameter: str, level: float = DEFAULT_LE
     late = _first_crossing(x, lo, level)  # nor after this
     a, b = (early, late) if rising else (late, early)
     direction = "rising" if rising else "falling"
-    word = "rises past" if rising else "falls below"
+    words = {"outcome": i18n.outcome_name(outcome), "level": pct(level), "parameter": parameter,
+             "value": number(est) if est is not None else "", "first": number(x[0])}
     if est is None:
-        note = (f"P({outcome}) stays below {level:.0%} over the whole range of {parameter}")
+        note = _("P({outcome}) stays below {level} over the whole range of {parameter}")
     elif est == x[0]:
-        note = (f"P({outcome}) is already at least {level:.0%} at the "
-                f"{'lowest' if rising else 'highest'} {parameter} tried ({number(x[0])})")
+        note = (_("P({outcome}) is already at least {level} at the lowest {parameter} tried "
+                  "({first})") if rising else
+                _("P({outcome}) is already at least {level} at the highest {parameter} tried "
+                  "({first})"))
     else:
-        span = (f"{number(a)} to {number(b)}" if a is not None and b is not None
-                else f"at least {number(a)}" if a is not None else f"at most {number(b)}")
-        note = f"P({outcome}) {word} {level:.0%} at {parameter} ≈ {number(est)} ({span})"
+        words["span"] = (_("{low} to {high}").format(low=number(a), high=number(b))
+                         if a is not None and b is not None else
+                         _("at least {value}").format(value=number(a)) if a is not None else
+                         _("at most {value}").format(value=number(b)))
+        note = (_("P({outcome}) rises past {level} at {parameter} ≈ {value} ({span})") if rising
+                else _("P({outcome}) falls below {level} at {parameter} ≈ {value} ({span})"))
+    note = note.format(**words)
     return TippingPoint(parameter, level, est, a, b, direction, note)

@@ -1,8 +1,29 @@
 """How fast the trainer's dashboard is to watch, and how it holds up with a whole room.
 
-Starts ``verkosto dashboard`` on a free loopback port and drives Debian's
-headless ``chromium`` through Playwright (as the browser tests do), then
-reports:
+Two modes, both against ``verkosto dashboard`` started on a free loopback port:
+
+**protocol** (the default): the server alone. Each session is a small client
+written here that speaks the page's own wire protocol, as the browser does:
+it fetches the page (for the session cookie), opens the kernel websocket
+(``/jupyter/api/kernels/<id>/channels``), asks the ``solara.control`` comm to
+``run`` the app, learns the widgets from their ``comm_open`` messages and
+presses **Step** by sending the button's ``click`` event. A step's latency is
+the time from sending the click to receiving the frame that carries the new
+week, so it is the server's answer time plus a loopback trip, with no
+rendering: 25 sessions cost 25 websocket clients in this one process, not 25
+Chromium renderers on the server's 2 cores. It reports:
+
+- **step latency, one session** (median, p90, p95, max over ``--steps``);
+- **a whole room**: ``--sessions`` (default 25) sessions pressing Step
+  together for ``--room-steps`` rounds: p50/p95/max latency, the server's CPU
+  per session-step, and its resident memory (current and peak, from
+  ``/proc``); targets p95 under 1 s and memory under 4 GB.
+
+With ``--profile FILE`` the server runs under cProfile during the room
+measurement and its cumulative profile is written to FILE (top entries printed).
+
+**browser** (``--mode browser``): the earlier measurement through Debian's
+headless ``chromium`` and Playwright (as the browser tests do):
 
 - **step latency, one session**: from a click on Step to the new week shown
   on the page (median, 90th percentile and max over ``--steps`` clicks);
@@ -20,7 +41,8 @@ All the browser pages run on the same machine as the server, so in the room
 measurement 25 Chromium renderers compete with the server for the 2 cores;
 participants' own devices would not. The figure is therefore pessimistic.
 
-Usage: ``.venv/bin/python benchmarks/bench_dashboard.py [--sessions 25] [--quick]``.
+Usage: ``.venv/bin/python benchmarks/bench_dashboard.py [--mode protocol|browser]
+[--sessions 25] [--quick] [--profile FILE]``.
 """
 
 from __future__ import annotations
@@ -28,13 +50,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
+import signal
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+import uuid
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
@@ -113,14 +140,18 @@ def descendants_cpu(root: int, skip: int) -> float:
     return total
 
 
-def start_server() -> tuple[subprocess.Popen, str, Path]:
+def start_server(profile: Path | None = None) -> tuple[subprocess.Popen, str, Path]:
+    """Start ``verkosto dashboard`` on a free port (under cProfile when ``profile`` is given)."""
     port = free_port()
     home = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
     log = home / "server.log"
     env = {**os.environ, "SOLARA_HOME": str(home / "solara"), "LANG": "C.UTF-8"}
+    command = [sys.executable, "-m", "verkosto.cli", "dashboard", "--port", str(port)]
+    if profile is not None:
+        command = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "verkosto.cli",
+                   "dashboard", "--port", str(port)]
     with log.open("w") as handle:
-        proc = subprocess.Popen([sys.executable, "-m", "verkosto.cli", "dashboard", "--port",
-                                 str(port)], stdout=handle, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 90
     while True:
         try:
@@ -131,6 +162,195 @@ def start_server() -> tuple[subprocess.Popen, str, Path]:
                 raise SystemExit(f"server did not start:\n{log.read_text()}") from None
             time.sleep(0.2)
     return proc, f"http://127.0.0.1:{port}/", log
+
+
+# ------------------------------------------------------------------ protocol-level sessions
+WEEK_MARKERS = ("Week ", "Viikko ")
+"""How the page writes the week (English and Finnish), found in the frames the server sends."""
+
+SESSION_COOKIE = "solara-session-id"
+
+
+def weeks_in(text: str) -> list[int]:
+    """Every week number a frame announces (``Week 12`` -> 12)."""
+    found = []
+    for marker in WEEK_MARKERS:
+        k = text.find(marker)
+        while k >= 0:
+            digits = ""
+            for ch in text[k + len(marker):k + len(marker) + 6]:
+                if not ch.isdigit():
+                    break
+                digits += ch
+            if digits:
+                found.append(int(digits))
+            k = text.find(marker, k + 1)
+    return found
+
+
+def frame_json(frame: str | bytes) -> dict | None:
+    """A kernel message from a websocket frame: JSON text, or the binary form (a count of
+    parts, their offsets as big-endian 32-bit integers, then the JSON part first)."""
+    if isinstance(frame, str):
+        return json.loads(frame)
+    parts = struct.unpack("!i", frame[:4])[0]
+    offsets = struct.unpack(f"!{parts}I", frame[4:4 * (parts + 1)])
+    end = offsets[1] if parts > 1 else len(frame)
+    return json.loads(frame[offsets[0]:end].decode("utf-8"))
+
+
+def kernel_message(msg_type: str, content: dict, session: str) -> str:
+    """A Jupyter kernel message on the shell channel, as the page's widget manager sends it."""
+    header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session,
+              "username": "", "version": "5.3", "date": ""}
+    return json.dumps({"header": header, "parent_header": {}, "metadata": {},
+                       "content": content, "channel": "shell", "buffers": []})
+
+
+class ProtocolSession:
+    """One participant's page, driven over the page's websocket without a browser.
+
+    Args:
+        url: The dashboard's address (``http://127.0.0.1:PORT/``).
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.client = uuid.uuid4().hex
+        self.step_comm: str | None = None
+        self.weeks: dict[int, float] = {}
+        self.seen = asyncio.Event()
+        self.ws = None
+        self.reader: asyncio.Task | None = None
+
+    async def open(self) -> None:
+        """Fetch the page (for the cookie), connect, run the app and wait for week 0."""
+        from websockets.asyncio.client import connect
+
+        def cookie() -> str:
+            with urllib.request.urlopen(self.url, timeout=60) as response:
+                for value in response.headers.get_all("set-cookie") or []:
+                    name, _, rest = value.partition("=")
+                    if name.strip() == SESSION_COOKIE:
+                        return rest.split(";", 1)[0]
+            return uuid.uuid4().hex
+
+        session_id = await asyncio.to_thread(cookie)
+        ws_url = self.url.replace("http://", "ws://").rstrip("/")
+        self.ws = await connect(
+            f"{ws_url}/jupyter/api/kernels/{uuid.uuid4()}/channels?session_id={self.client}",
+            additional_headers={"Cookie": f"{SESSION_COOKIE}={session_id}"}, max_size=None,
+            open_timeout=TIMEOUT_MS / 1000)
+        self.reader = asyncio.create_task(self._read())
+        control = uuid.uuid4().hex
+        await self.ws.send(kernel_message("comm_open", {"comm_id": control,
+                                                        "target_name": "solara.control",
+                                                        "data": {}}, self.client))
+        await self.ws.send(kernel_message("comm_msg", {"comm_id": control, "data": {
+            "method": "run", "args": {"path": "/", "appName": None}}}, self.client))
+        await asyncio.wait_for(self._until(lambda: self.step_comm is not None and 0 in self.weeks),
+                               TIMEOUT_MS / 1000)
+
+    async def _until(self, done) -> None:
+        while not done():
+            self.seen.clear()
+            await self.seen.wait()
+
+    async def _read(self) -> None:
+        async for frame in self.ws:
+            at = time.perf_counter()
+            text = frame if isinstance(frame, str) else frame.decode("utf-8", "replace")
+            if self.step_comm is None and "comm_open" in text and "step" in text:
+                self._find_step(frame_json(frame))
+            for week in weeks_in(text):
+                self.weeks.setdefault(week, at)
+            self.seen.set()
+
+    def _find_step(self, msg: dict) -> None:
+        """Remember the Step button's comm from the ``comm_open`` that creates it."""
+        if msg.get("header", {}).get("msg_type") != "comm_open":
+            return
+        state = msg["content"].get("data", {}).get("state", {})
+        if "step" in str(state.get("class_", "")).split():
+            self.step_comm = msg["content"]["comm_id"]
+
+    def week(self) -> int:
+        return max(self.weeks, default=-1)
+
+    async def step(self) -> float:
+        """Press Step: seconds until the frame with the next week arrives."""
+        week = self.week()
+        start = time.perf_counter()
+        await self.ws.send(kernel_message("comm_msg", {"comm_id": self.step_comm, "data": {
+            "method": "custom", "content": {"event": "click", "data": {}}}}, self.client))
+        await asyncio.wait_for(self._until(lambda: week + 1 in self.weeks), TIMEOUT_MS / 1000)
+        return self.weeks[week + 1] - start
+
+    async def close(self) -> None:
+        await self.ws.close()
+        if self.reader is not None:
+            await asyncio.gather(self.reader, return_exceptions=True)
+
+
+async def protocol_mode(args: argparse.Namespace) -> None:
+    """One session alone, then a whole room, against the server alone."""
+    profile = Path(args.profile) if args.profile else None
+    proc, url, log = start_server(profile)
+    try:
+        one = ProtocolSession(url)
+        await one.open()
+        print(f"server memory after one session: {memory_mb(proc.pid)[0]:.0f} MB")
+        await one.step()  # the first week of a session also warms the server up
+        cpu = cpu_seconds(proc.pid)
+        latencies = [await one.step() for _ in range(args.steps)]
+        cpu = (cpu_seconds(proc.pid) - cpu) / args.steps
+        print(f"step latency, one session (server alone): {summary(latencies)}; server CPU "
+              f"{cpu * 1000:.0f} ms a step")
+        await one.close()
+
+        start = time.perf_counter()
+        room = [ProtocolSession(url) for _ in range(args.sessions)]
+        await asyncio.gather(*(s.open() for s in room))
+        print(f"{args.sessions} sessions opened in {time.perf_counter() - start:.1f} s; "
+              f"server memory {memory_mb(proc.pid)[0]:.0f} MB")
+        # A session's first week costs more (the model's first step fills its caches): the
+        # room's first round is reported on its own, then the rounds that follow.
+        await asyncio.sleep(args.settle)
+        first = await asyncio.gather(*(s.step() for s in room))
+        print(f"first Step of {args.sessions} fresh sessions together ({args.settle:g} s after "
+              f"they opened): {summary(first)}")
+        latencies, rounds = [], []
+        cpu, wall = cpu_seconds(proc.pid), time.perf_counter()
+        for _ in range(args.room_steps):
+            start = time.perf_counter()
+            latencies += await asyncio.gather(*(s.step() for s in room))
+            rounds.append(time.perf_counter() - start)
+        wall = time.perf_counter() - wall
+        cpu = (cpu_seconds(proc.pid) - cpu) / len(latencies)
+        rss, peak = memory_mb(proc.pid)
+        print(f"step latency, {args.sessions} sessions stepping together (server alone): "
+              f"{summary(latencies)}")
+        print(f"server CPU per session-step {cpu * 1000:.0f} ms; {args.room_steps} rounds took "
+              f"{wall:.1f} s (a round: median {statistics.median(rounds):.2f} s, max "
+              f"{max(rounds):.2f} s); machine load {os.getloadavg()[0]:.2f}")
+        print(f"server memory with {args.sessions} sessions: {rss:.0f} MB now, {peak:.0f} MB "
+              "peak (target < 4096 MB)")
+        await asyncio.gather(*(s.close() for s in room))
+    finally:
+        # SIGINT lets uvicorn shut down cleanly, so that cProfile writes its file.
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if profile is not None:
+        import pstats
+
+        if profile.exists():
+            pstats.Stats(str(profile)).sort_stats("cumulative").print_stats(args.profile_lines)
+        else:
+            print(f"no profile written; server log: {log}")
 
 
 async def open_page(browser, url: str, viewport: dict[str, int] = VIEWPORT):
@@ -312,6 +532,15 @@ async def room(browser, url: str, proc: subprocess.Popen, args: argparse.Namespa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mode", choices=("protocol", "browser"), default="protocol",
+                        help="protocol: the server alone, driven over its websocket (default); "
+                             "browser: headless Chromium pages")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="protocol mode: run the server under cProfile, write FILE")
+    parser.add_argument("--profile-lines", type=int, default=30)
+    parser.add_argument("--settle", type=float, default=0.0, metavar="SECONDS",
+                        help="protocol mode: wait this long after the room's sessions open "
+                             "before their first Step (default 0)")
     parser.add_argument("--sessions", type=int, default=25)
     parser.add_argument("--steps", type=int, default=20, help="Step clicks per measurement")
     parser.add_argument("--room-steps", type=int, default=8, help="rounds of Step in the room")
@@ -322,7 +551,7 @@ def main() -> None:
     if args.quick:
         args.sessions, args.steps, args.room_steps, args.play_seconds = 5, 5, 3, 3.0
     print(f"bench_dashboard on {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
-    asyncio.run(main_async(args))
+    asyncio.run(protocol_mode(args) if args.mode == "protocol" else main_async(args))
 
 
 if __name__ == "__main__":

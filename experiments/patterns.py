@@ -44,10 +44,12 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from analysis.text import fixed, pct
 from experiments.pool import process_context
 from experiments.sweep import SerialExecutor
 from model import NetworkModel, Params
 from model.params import ParameterError
+from verkosto.i18n import N_, _
 
 #: The default network's coordination budget per founding participant (1500 EUR / 24 people,
 #: EUR per month): arms that need a coordinated network get this much per person.
@@ -219,7 +221,7 @@ def measure(model: NetworkModel) -> Measures:
 
 def _run(model: NetworkModel, weeks: int) -> None:
     """Step ``weeks`` weeks; an ended network's weeks do nothing (S32), and P10 checks that."""
-    for _ in range(weeks):
+    for _week in range(weeks):
         model.step()
 
 
@@ -359,7 +361,22 @@ def _mean(runs: list[Measures], key: str) -> float:
 
 
 def _p(x: float) -> str:
-    return f"{x:.2g}"
+    return _localised(f"{x:.2g}")
+
+
+def _localised(text: str) -> str:
+    from analysis.text import localise
+
+    return localise(text)
+
+
+def _d(x: float, decimals: int = 2) -> str:
+    """A statistic with fixed decimals, as the language writes it (``0.35`` / ``0,35``)."""
+    return fixed(float(x), decimals)
+
+
+def _list(values: Sequence[float], decimals: int = 2) -> str:
+    return " / ".join(_d(v, decimals) for v in values)
 
 
 # ---------------------------------------------------------------------------- P1
@@ -383,8 +400,10 @@ def _p1_eval(runs: dict[str, list[Measures]]) -> Evaluation:
     stat = {"faded_share_uncoordinated": faded, "engaged_share_uncoordinated": engaged,
             "meetings_uncoordinated": meetings, "thriving_share_coordinated": thriving,
             "fisher_p": p, "outcomes_uncoordinated": _counts(bare),
-            "summary": f"uncoordinated faded {faded:.0%} (engaged {engaged:.2f}, {meetings} "
-                       f"meetings); coordinated thriving {thriving:.0%} (p={_p(p)})"}
+            "summary": _("uncoordinated faded {faded} (engaged {engaged}, {meetings} meetings); "
+                         "coordinated thriving {thriving} (p={p})").format(
+                faded=pct(faded), engaged=_d(engaged), meetings=meetings,
+                thriving=pct(thriving), p=_p(p))}
     return parts, stat
 
 
@@ -416,9 +435,9 @@ def _p2_eval(runs: dict[str, list[Measures]]) -> Evaluation:
              "saturates": bool(steps[-1] <= 0.1 + 1e-9 and steps[:-1].max() >= 0.3)}
     stat = {"eur_per_person": list(P2_EUR_PER_PERSON), "thriving_share": p_thr,
             "spearman_rho": rho, "spearman_p": pval,
-            "summary": "P(thriving) " + " / ".join(f"{v:.2f}" for v in p_thr)
-                       + f" at {'/'.join(f'{e:g}' for e in P2_EUR_PER_PERSON)} EUR/person "
-                         f"(rho={rho:.2f}, p={_p(pval)})"}
+            "summary": _("P(thriving) {values} at {budgets} EUR/person (rho={rho}, p={p})").format(
+                values=_list(p_thr), budgets="/".join(f"{e:g}" for e in P2_EUR_PER_PERSON),
+                rho=_d(rho), p=_p(pval))}
     return parts, stat
 
 
@@ -447,8 +466,9 @@ def _p3_eval(runs: dict[str, list[Measures]]) -> Evaluation:
     stat = {"interval_weeks": list(P3_INTERVALS), "engaged_share": means,
             "thriving_share": [_share(runs[f"every_{w}"], "thriving") for w in P3_INTERVALS],
             "p_vs_weekly": p_burden, "p_vs_16_weeks": p_decay,
-            "summary": "engaged share " + " / ".join(f"{m:.2f}" for m in means)
-                       + f" at every 1/3/16 weeks (p={_p(p_burden)}, {_p(p_decay)})"}
+            "summary": _("engaged share {values} at every 1/3/16 weeks (p={p_burden}, "
+                         "{p_decay})").format(values=_list(means), p_burden=_p(p_burden),
+                                              p_decay=_p(p_decay))}
     return parts, stat
 
 
@@ -471,8 +491,9 @@ def _p4_eval(runs: dict[str, list[Measures]]) -> Evaluation:
             "network_commitment_light": _mean(light, "network_commitment"),
             "network_commitment_heavy": _mean(heavy, "network_commitment"),
             "mannwhitney_p_commitment": p_comm,
-            "summary": f"thriving light {t_l:.0%} vs heavy {t_h:.0%} (p={_p(p_thr)}); "
-                       f"commitment p={_p(p_comm)}"}
+            "summary": _("thriving light {light} vs heavy {heavy} (p={p}); commitment "
+                         "p={p_commitment}").format(light=pct(t_l), heavy=pct(t_h), p=_p(p_thr),
+                                                    p_commitment=_p(p_comm))}
     return parts, stat
 
 
@@ -491,8 +512,10 @@ def _p5_eval(runs: dict[str, list[Measures]]) -> Evaluation:
     parts = {"fades": faded >= 0.9 and engaged < 0.1, "with_coordinator": coordinated}
     stat = {"faded_share": faded, "engaged_share": engaged, "coordinated_with_meetings": coordinated,
             "outcomes": _counts(r),
-            "summary": f"faded {faded:.0%}, engaged share {engaged:.2f}, meetings held in "
-                       f"{'every' if coordinated else 'not every'} run"}
+            "summary": (_("faded {faded}, engaged share {engaged}, meetings held in every run")
+                        if coordinated else
+                        _("faded {faded}, engaged share {engaged}, meetings held in not every "
+                          "run")).format(faded=pct(faded), engaged=_d(engaged))}
     return parts, stat
 
 
@@ -512,8 +535,8 @@ def _p6_eval(runs: dict[str, list[Measures]]) -> Evaluation:
     parts = {"near_zero_at_routine": means[0] <= 0.1 * means[-1] and means[-1] > 0,
              "highest_at_open_will": means[2] > means[1] > means[0] and p < 0.01}
     stat = {"depths": list(P6_DEPTHS), "mean_innovations": means, "mannwhitney_p_4_vs_1": p,
-            "summary": "innovations " + " / ".join(f"{m:.1f}" for m in means)
-                       + f" at depth 1/2/4 (p={_p(p)})"}
+            "summary": _("innovations {values} at depth 1/2/4 (p={p})").format(
+                values=_list(means, 1), p=_p(p))}
     return parts, stat
 
 
@@ -538,12 +561,16 @@ def _p7_eval(runs: dict[str, list[Measures]]) -> Evaluation:
             "present": {k: _mean(runs[k], "present") for k in ("base", "no_recruiters")},
             "network_trust": {k: _mean(runs[k], "network_trust") for k in ("base", "no_facilitation")},
             "mannwhitney_p": {"brokers": p_b, "recruiters": p_r, "facilitation": p_f},
-            "summary": f"brokers p={_p(p_b)}, recruiters p={_p(p_r)}, facilitation p={_p(p_f)}"}
+            "summary": _("brokers p={brokers}, recruiters p={recruiters}, facilitation "
+                         "p={facilitation}").format(brokers=_p(p_b), recruiters=_p(p_r),
+                                                    facilitation=_p(p_f))}
     return parts, stat
 
 
 # ---------------------------------------------------------------------------- P8
 P8_MEASURES = ("network_familiarity", "network_trust", "network_commitment")
+P8_NAMES = {"network_familiarity": N_("familiarity"), "network_trust": N_("trust"),
+            "network_commitment": N_("commitment")}
 
 
 def _p8_arms(base: Base) -> list[Arm]:
@@ -565,10 +592,10 @@ def _p8_eval(runs: dict[str, list[Measures]]) -> Evaluation:
     stat = {"low_turnover": {k: _mean(runs["low_turnover"], k) for k in P8_MEASURES},
             "high_turnover": {k: _mean(runs["high_turnover"], k) for k in P8_MEASURES},
             "welch_p": ps,
-            "summary": ", ".join(f"{k.removeprefix('network_')} "
-                                 f"{_mean(runs['low_turnover'], k):.2f}>"
-                                 f"{_mean(runs['high_turnover'], k):.2f} (p={_p(ps[k])})"
-                                 for k in P8_MEASURES)}
+            "summary": ", ".join(_("{measure} {low_turnover}>{high_turnover} (p={p})").format(
+                measure=_(P8_NAMES[k]), low_turnover=_d(_mean(runs["low_turnover"], k)),
+                high_turnover=_d(_mean(runs["high_turnover"], k)), p=_p(ps[k]))
+                for k in P8_MEASURES)}
     return parts, stat
 
 
@@ -585,8 +612,8 @@ def _p9_eval(runs: dict[str, list[Measures]]) -> Evaluation:
     parts = {"faster": bool(warm.mean() > 1.5 * cold.mean() and p < 0.01)}
     stat = {"value_gained_warm": float(warm.mean()), "value_gained_cold": float(cold.mean()),
             "mannwhitney_p": p,
-            "summary": f"value over the activation warm {warm.mean():.1f} vs cold "
-                       f"{cold.mean():.1f} (p={_p(p)})"}
+            "summary": _("value over the activation warm {warm} vs cold {cold} (p={p})").format(
+                warm=_d(warm.mean(), 1), cold=_d(cold.mean(), 1), p=_p(p))}
     return parts, stat
 
 
@@ -616,9 +643,10 @@ def _p10_eval(runs: dict[str, list[Measures]]) -> Evaluation:
             "network_commitment_lingering": _mean(lingering, "network_commitment"),
             "network_commitment_permanent": _mean(permanent, "network_commitment"),
             "wilcoxon_p": p,
-            "summary": f"completed {completed:.0%}; lingering commitment "
-                       f"{_mean(lingering, 'network_commitment'):.2f} vs permanent "
-                       f"{_mean(permanent, 'network_commitment'):.2f} (p={_p(p)})"}
+            "summary": _("completed {completed}; lingering commitment {lingering} vs permanent "
+                         "{permanent} (p={p})").format(
+                completed=pct(completed), lingering=_d(_mean(lingering, "network_commitment")),
+                permanent=_d(_mean(permanent, "network_commitment")), p=_p(p))}
     return parts, stat
 
 
@@ -651,9 +679,12 @@ def _p11_eval(runs: dict[str, list[Measures]]) -> Evaluation:
             "breach_rate": {k: float(v.mean()) for k, v in br.items()},
             "mannwhitney_p": {"innovation": p_inn, "strain_vs_closed": p_open,
                               "strain_vs_facilitated": p_fac},
-            "summary": f"innovations opened {_mean(runs['opened'], 'innovations'):.1f} vs closed "
-                       f"{_mean(runs['closed'], 'innovations'):.1f} (p={_p(p_inn)}); breaches "
-                       f"unfacilitated p={_p(p_open)}, vs facilitated p={_p(p_fac)}"}
+            "summary": _("innovations opened {opened} vs closed {closed} (p={p_innovation}); "
+                         "breaches unfacilitated p={p_open}, vs facilitated "
+                         "p={p_facilitated}").format(
+                opened=_d(_mean(runs["opened"], "innovations"), 1),
+                closed=_d(_mean(runs["closed"], "innovations"), 1), p_innovation=_p(p_inn),
+                p_open=_p(p_open), p_facilitated=_p(p_fac))}
     return parts, stat
 
 
@@ -684,10 +715,10 @@ def _p12_eval(runs: dict[str, list[Measures]]) -> Evaluation:
             stat[f"{kind}_{pair}"] = {"mean_rho": float(rhos.mean()),
                                       "t_test_p": None if math.isnan(p) else p}
         parts[kind] = ok
-    stat["summary"] = ("mean Spearman rho (f-t, f-c, t-c) across "
-                       + "/".join(f"{stat[f'across_{k}']['mean_rho']:.2f}" for k in P12_PAIRS)
-                       + ", over time "
-                       + "/".join(f"{stat[f'over_time_{k}']['mean_rho']:.2f}" for k in P12_PAIRS))
+    stat["summary"] = _("mean Spearman rho (f-t, f-c, t-c) across {across}, over time "
+                        "{over_time}").format(
+        across=_list([stat[f"across_{k}"]["mean_rho"] for k in P12_PAIRS]),
+        over_time=_list([stat[f"over_time_{k}"]["mean_rho"] for k in P12_PAIRS]))
     return parts, stat
 
 
@@ -717,9 +748,10 @@ def _p13_eval(runs: dict[str, list[Measures]]) -> Evaluation:
             # All contacts, meeting conversations included (even by design of facilitation).
             "all_contacts_gini_mean": _mean(r, "contacts_gini"),
             "all_contacts_top_tenth_mean": _mean(r, "contacts_top_tenth"),
-            "summary": f"Gini {g.mean():.2f} (lower 95% {lb_g:.2f}), top tenth "
-                       f"{top.mean():.0%} (lower 95% {lb_t:.0%}) of work contacts; all "
-                       f"contacts Gini {_mean(r, 'contacts_gini'):.2f}"}
+            "summary": _("Gini {gini} (lower 95% {gini_bound}), top tenth {top} (lower 95% "
+                         "{top_bound}) of work contacts; all contacts Gini {all_gini}").format(
+                gini=_d(g.mean()), gini_bound=_d(lb_g), top=pct(top.mean()),
+                top_bound=pct(lb_t), all_gini=_d(_mean(r, "contacts_gini")))}
     return parts, stat
 
 
@@ -763,169 +795,172 @@ def _p14_eval(runs: dict[str, list[Measures]]) -> Evaluation:
             "self_organising_small_sustained": sustained,
             "mannwhitney_p": {"trust_small_vs_large": p_trust, "led_vs_shared_large": p_led,
                               "lead_org_vs_shared_large": p_lead},
-            "summary": f"shared small sustained {sustained:.0%}; engaged at large: shared "
-                       f"{eng['self_organising_large'].mean():.2f}, led "
-                       f"{eng['led_large'].mean():.2f}, lead org "
-                       f"{eng['lead_organisation_large'].mean():.2f}"}
+            "summary": _("shared small sustained {sustained}; engaged at large: shared "
+                         "{shared}, led {led}, lead org {lead_org}").format(
+                sustained=pct(sustained), shared=_d(eng["self_organising_large"].mean()),
+                led=_d(eng["led_large"].mean()),
+                lead_org=_d(eng["lead_organisation_large"].mean()))}
     return parts, stat
 
 
 # ---------------------------------------------------------------------------- the patterns
 PATTERNS: tuple[Pattern, ...] = (
     Pattern(
-        "P1", "without coordination and without self-starting conveners a network fades",
+        "P1", N_("without coordination and without self-starting conveners a network fades"),
         "S36, S17",
-        "Without a budget and without conveners at least 80 % of runs end faded, fading or as a "
+        N_("Without a budget and without conveners at least 80 % of runs end faded, fading or as a "
         "shrunken core, with a mean engaged share of seats below 0.15 and no meeting held; the "
         "same networks with the default budget per person thrive in at least 80 % of runs, more "
-        "often than without (Fisher's exact test, one-sided p < 0.05).",
+        "often than without (Fisher's exact test, one-sided p < 0.05)."),
         12, 156, _p1_arms, _p1_eval,
-        lambda base: [Knockout("commitment follows what encounters bring (value, skill use, "
-                               "trusted ties, a shared goal): commitment that never moves",
+        lambda base: [Knockout(N_("commitment follows what encounters bring (value, skill use, "
+                                  "trusted ties, a shared goal): commitment that never moves"),
                                {"commitment_rate": 0.0}, "fades")]),
     Pattern(
-        "P2", "the probability of thriving rises with the coordination budget and saturates",
+        "P2", N_("the probability of thriving rises with the coordination budget and saturates"),
         "S28, S25",
-        "Over budgets of 0, 10, 20, 40 and 80 EUR per founding participant a month, thriving "
+        N_("Over budgets of 0, 10, 20, 40 and 80 EUR per founding participant a month, thriving "
         "rises with the budget (Spearman rho > 0, p < 0.01), P(thriving) is at most 0.1 without "
         "budget and at least 0.9 at the top; it saturates: the last doubling adds at most 0.1, "
-        "while some step below it adds at least 0.3.",
+        "while some step below it adds at least 0.3."),
         12, 156, _p2_arms, _p2_eval,
-        lambda base: [Knockout("what the budget buys builds the network: meetings that build "
-                               "nothing", {"familiarity_gain": 0.0, "trust_gain": 0.0})]),
+        lambda base: [Knockout(N_("what the budget buys builds the network: meetings that build "
+                               "nothing"), {"familiarity_gain": 0.0, "trust_gain": 0.0})]),
     Pattern(
-        "P3", "meeting frequency has an optimum: too rare and ties decay, too frequent and "
-              "burden drives people away", "S25",
-        "Where organisations grant 4 h a month, meetings every 3 weeks keep a higher engaged "
+        "P3", N_("meeting frequency has an optimum: too rare and ties decay, too frequent and "
+              "burden drives people away"), "S25",
+        N_("Where organisations grant 4 h a month, meetings every 3 weeks keep a higher engaged "
         "share of seats (final window) than weekly ones (burden) and than every 16 weeks "
-        "(decay) (Mann-Whitney, one-sided p < 0.01 each).",
+        "(decay) (Mann-Whitney, one-sided p < 0.01 each)."),
         8, 104, _p3_arms, _p3_eval,
-        lambda base: [Knockout("meeting time that costs nothing (no overload in attendance, "
-                               "no time pressure on commitment)",
+        lambda base: [Knockout(N_("meeting time that costs nothing (no overload in attendance, "
+                               "no time pressure on commitment)"),
                                {"attend_overload": 0.0, "weight_time": 0.0}, "burden")]),
     Pattern(
-        "P4", "skilled light coordination beats a heavy structure with more money", "S25",
-        "Light skilled coordination (29.2 EUR per person a month, structure 0, facilitation "
+        "P4", N_("skilled light coordination beats a heavy structure with more money"), "S25",
+        N_("Light skilled coordination (29.2 EUR per person a month, structure 0, facilitation "
         "0.9) thrives more often than a heavy structure with twice the money (structure 1, "
         "facilitation 0.3) (Fisher's exact test, one-sided p < 0.01) and keeps a higher "
-        "commitment per seat over the final window (Mann-Whitney, one-sided p < 0.01).",
+        "commitment per seat over the final window (Mann-Whitney, one-sided p < 0.01)."),
         8, 104, _p4_arms, _p4_eval,
-        lambda base: [Knockout("structure without costs (no autonomy lost, no extra hours for "
-                               "participants or the coordinator)",
+        lambda base: [Knockout(N_("structure without costs (no autonomy lost, no extra hours for "
+                               "participants or the coordinator)"),
                                {"structure_autonomy_loss": 0.0, "structure_hours": 0.0,
                                 "structure_admin_hours": 0.0})]),
     Pattern(
-        "P5", "with no working time allocated by organisations the network fades even with a "
-              "coordinator", "S16",
-        "With no working time allocated and twice the default budget per person, at least 90 % "
+        "P5", N_("with no working time allocated by organisations the network fades even with a "
+              "coordinator"), "S16",
+        N_("With no working time allocated and twice the default budget per person, at least 90 % "
         "of runs end faded or fading with a mean engaged share of seats below 0.1, while a "
-        "coordinator holds meetings in every run.",
+        "coordinator holds meetings in every run."),
         12, 156, _p5_arms, _p5_eval,
-        lambda base: [Knockout("time is not scarce: network time competes with other work",
+        lambda base: [Knockout(N_("time is not scarce: network time competes with other work"),
                                {"discretionary_hours": 40.0}, "fades")]),
     Pattern(
-        "P6", "innovation output is near zero at the routine leadership level and highest at "
-              "open will", "S27",
-        "In an innovation network, mean innovations at routine (depth 1) are at most a tenth "
+        "P6", N_("innovation output is near zero at the routine leadership level and highest at "
+              "open will"), "S27",
+        N_("In an innovation network, mean innovations at routine (depth 1) are at most a tenth "
         "of those at open will (depth 4); the means are ordered open will > open mind > "
-        "routine, and open will exceeds routine (Mann-Whitney, one-sided p < 0.01).",
+        "routine, and open will exceeds routine (Mann-Whitney, one-sided p < 0.01)."),
         8, 104, _p6_arms, _p6_eval,
-        lambda base: [Knockout("openness acting on the atmosphere: atmosphere from "
-                               "facilitation only", {"facilitation_weight": 1.0})]),
+        lambda base: [Knockout(N_("openness acting on the atmosphere: atmosphere from "
+                               "facilitation only"), {"facilitation_weight": 1.0})]),
     Pattern(
-        "P7", "removing brokers lowers knowledge coverage; removing recruiters shrinks the "
-              "network over years; removing facilitation lowers trust", "S24, S26",
-        "Knowledge coverage is higher with half the people brokers than with none; more people "
+        "P7", N_("removing brokers lowers knowledge coverage; removing recruiters shrinks the "
+              "network over years; removing facilitation lowers trust"), "S24, S26",
+        N_("Knowledge coverage is higher with half the people brokers than with none; more people "
         "are present with recruiters than without; network trust (over seats, final window) is "
         "higher with facilitation than without coordinator or participant facilitators (each "
-        "Mann-Whitney, one-sided p < 0.01).",
+        "Mann-Whitney, one-sided p < 0.01)."),
         12, 104, _p7_arms, _p7_eval,
-        lambda base: [Knockout("brokers' relaying of knowledge", {"broker_gain": 0.0}, "brokers"),
-                      Knockout("recruiting: recruiters and the coordinator bring no one in",
+        lambda base: [Knockout(N_("brokers' relaying of knowledge"), {"broker_gain": 0.0}, "brokers"),
+                      Knockout(N_("recruiting: recruiters and the coordinator bring no one in"),
                                {"recruit_rate": 0.0, "recruit_success": 0.0}, "recruiters"),
-                      Knockout("facilitation's effects on atmosphere and on seating newcomers",
+                      Knockout(N_("facilitation's effects on atmosphere and on seating newcomers"),
                                {"facilitation_weight": 0.0, "newcomer_pull": 0.0},
                                "facilitation")]),
     Pattern(
-        "P8", "high staff turnover lowers familiarity, trust and commitment together", "S18",
-        "With turnover 0.6 a year against 0.05, network familiarity, network trust and "
+        "P8", N_("high staff turnover lowers familiarity, trust and commitment together"), "S18",
+        N_("With turnover 0.6 a year against 0.05, network familiarity, network trust and "
         "commitment per seat over the final window are all lower (Welch's t-test, one-sided "
-        "p < 0.01 each).",
+        "p < 0.01 each)."),
         12, 156, _p8_arms, _p8_eval),
     Pattern(
-        "P9", "a smouldering network kept warm mobilises faster on an activation event than a "
-              "cold start", "S31",
-        "The value a smouldering network gains over an activation after the given weeks, kept "
+        "P9", N_("a smouldering network kept warm mobilises faster on an activation event than a "
+              "cold start"), "S31",
+        N_("The value a smouldering network gains over an activation after the given weeks, kept "
         "warm by light contact throughout, is more than 1.5 times, and greater than "
-        "(Mann-Whitney, one-sided p < 0.01), that of the same network that went cold for the "
-        "second half of those weeks (no meetings, joint work, shared cases or broker "
-        "contacts).",
+        "(Mann-Whitney, one-sided p < 0.01), that of the same network that went quiet for the "
+        "second half of those weeks (no meetings, joint work, shared cases or news passed on; "
+        "the budget kept)."),
         8, 104, _p9_arms, _p9_eval,
-        lambda base: [Knockout("decay without contact: a quiet network keeps its ties, shared "
-                               "goal and felt support as well as a warm one", _NO_DECAY_AT_ALL)]),
+        lambda base: [Knockout(N_("decay without contact: a quiet network keeps its ties, "
+                                  "shared goal and felt support as well as a warm one"),
+                               _NO_DECAY_AT_ALL)]),
     Pattern(
-        "P10", "a project network ends when its goal is reached; without that recognition it "
-               "lingers while commitment sags", "S32",
-        "Each network runs until its value reaches the goal (at most four times the given "
+        "P10", N_("a project network ends when its goal is reached; without that recognition it "
+               "lingers while commitment sags"), "S32",
+        N_("Each network runs until its value reaches the goal (at most four times the given "
         "weeks), then a third of the given weeks more. With recognition every project "
         "completes after reaching its goal and records nothing after its end; without it every "
         "project reaches its goal and lingers, with commitment per seat over the final window "
         "below that of the same seed run as a permanent network, judged the same time after "
-        "reaching the same value (Wilcoxon signed-rank, one-sided p < 0.05).",
+        "reaching the same value (Wilcoxon signed-rank, one-sided p < 0.05)."),
         10, 156, _p10_arms, _p10_eval,
-        lambda base: [Knockout("a meeting recognising the reached goal ends the project",
+        lambda base: [Knockout(N_("a meeting recognising the reached goal ends the project"),
                                {"goal_recognition": 0.0})]),
     Pattern(
-        "P11", "opening the network to resident or client representatives raises innovation "
-               "and service fit when facilitated, and strains trust when not", "S22",
-        "With a fifth of seats for residents a facilitated innovation network (open heart) "
-        "invents more (Mann-Whitney, one-sided p < 0.01); unfacilitated, residents raise "
+        "P11", N_("opening the network to resident or client representatives raises innovation "
+               "and service fit when facilitated, and strains trust when not"), "S22",
+        N_("With a fifth of seats for residents a facilitated innovation network (open heart) "
+        "invents more (Mann-Whitney, one-sided p < 0.01, four times the replications); "
+        "unfacilitated, residents raise "
         "breaches per contact (p < 0.05, five times the replications), and more than in the "
-        "facilitated open network (p < 0.01).",
+        "facilitated open network (p < 0.01)."),
         8, 104, _p11_arms, _p11_eval,
-        lambda base: [Knockout("residents' more distant perspective (as distant as another "
-                               "organisation's)",
+        lambda base: [Knockout(N_("residents' more distant perspective (as distant as another "
+                               "organisation's)"),
                                {"distance_resident": base.params.distance_cross_org},
                                "innovation"),
-                      Knockout("strain between distant perspectives when unfacilitated",
+                      Knockout(N_("strain between distant perspectives when unfacilitated"),
                                {"perspective_strain": 0.0}, "strain")]),
     Pattern(
-        "P12", "familiarity, trust and commitment are positively correlated across participants "
-               "and over time (the reinforcing cycle)", "S18",
-        "Spearman correlations of familiarity and trust (each toward one's five closest) and "
+        "P12", N_("familiarity, trust and commitment are positively correlated across participants "
+               "and over time (the reinforcing cycle)"), "S18",
+        N_("Spearman correlations of familiarity and trust (each toward one's five closest) and "
         "commitment, across present participants at the end and of the same people's changes "
         "over the second half: mean over runs above 0.1 for every pair, and a one-sided t-test "
-        "over runs p < 0.01 (with more than 4 runs) or positive in every run.",
+        "over runs p < 0.01 (with more than 4 runs) or positive in every run."),
         12, 156, _p12_arms, _p12_eval,
-        lambda base: [Knockout("the cycle's links through commitment: trust feeds commitment "
-                               "through trusted ties and the value trusted partners create, "
-                               "commitment brings people to meetings",
+        lambda base: [Knockout(N_("the cycle's links through commitment: trust feeds commitment "
+                                  "through trusted ties and the value trusted partners create, "
+                                  "commitment brings people to meetings"),
                                {"weight_ties": 0.0, "weight_value": 0.0,
                                 "attend_commitment": 0.0})]),
     Pattern(
-        "P13", "participation is heavy-tailed: a few participants carry many of the contacts",
+        "P13", N_("participation is heavy-tailed: a few participants carry many of the contacts"),
         "Newman 2001, Barabási et al. 2002",
-        "At the end of the run, the Gini coefficient of collaboration contacts (working-group "
+        N_("At the end of the run, the Gini coefficient of collaboration contacts (working-group "
         "partners and broker contacts, ODD 4.2) per present participant is at least 0.45 and "
         "the top tenth of participants carry at least 30 % of them, each judged by the one-sided "
-        "95 % lower confidence bound of the mean over runs.",
+        "95 % lower confidence bound of the mean over runs."),
         8, 156, _p13_arms, _p13_eval,
-        lambda base: [Knockout("cumulative advantage in partner choice",
+        lambda base: [Knockout(N_("cumulative advantage in partner choice"),
                                {"preferential_attachment": 0.0})]),
     Pattern(
-        "P14", "shared governance sustains small, high-trust networks but loses effectiveness "
+        "P14", N_("shared governance sustains small, high-trust networks but loses effectiveness "
                "as the number of organisations grows, where a lead organisation or a network "
-               "administrative organisation holds the network together",
+               "administrative organisation holds the network together"),
         "Provan & Kenis 2008, S21",
-        "With 4 organisations shared (self-organising) governance is sustained (not faded or "
+        N_("With 4 organisations shared (self-organising) governance is sustained (not faded or "
         "fading) in at least 75 % of runs, with higher network trust than at the large size "
         "(Mann-Whitney, one-sided p < 0.05); at the large size (40 organisations, or the base's "
         "number if more) a lead organisation and an administrative organisation (led) each keep "
         "a higher engaged share than shared governance (p < 0.01 each), and shared governance "
-        "loses more engaged share from small to large than led.",
+        "loses more engaged share from small to large than led."),
         8, 156, _p14_arms, _p14_eval,
-        lambda base: [Knockout("the hosts' time spent agreeing meetings under shared "
-                               "governance: agreeing costs nothing",
+        lambda base: [Knockout(N_("the hosts' time spent agreeing meetings under shared "
+                               "governance: agreeing costs nothing"),
                                {"shared_hours_per_org": 0.0}, "large_others_hold")]),
 )
 """The patterns of the design (docs/ODD.md section 1), in order."""
@@ -976,6 +1011,7 @@ class KnockoutResult:
         overrides: The parameter overrides that switch it off.
         held: Whether the pattern (part) still held (it should not).
         note: The statistic's summary under the knockout.
+        part: The part of the pattern the mechanism produces (``None``: the whole).
     """
 
     pattern: str
@@ -983,11 +1019,18 @@ class KnockoutResult:
     overrides: dict[str, Any]
     held: bool
     note: str = ""
+    part: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The knockout's entry in ``patterns.json``."""
-        return {"pattern": self.pattern, "mechanism": self.mechanism,
+        """The knockout's entry in ``patterns.json`` (English, with its part)."""
+        return {"pattern": self.pattern,
+                "mechanism": self.mechanism + (f" [part: {self.part}]" if self.part else ""),
                 "overrides": _jsonable(self.overrides), "held": self.held}
+
+    def words(self) -> str:
+        """The mechanism and its part in the language chosen with ``--lang``."""
+        part = " [" + _("part: {part}").format(part=self.part) + "]" if self.part else ""
+        return _(self.mechanism) + part
 
 
 @dataclass
@@ -1018,47 +1061,64 @@ class Scorecard:
                 "knockouts": [k.to_json() for k in self.knockouts]}
 
     def table(self) -> str:
-        """A plain-text table for the terminal."""
-        rows = [f"{'id':<4} {'held':<5} summary"]
+        """A plain-text table for the terminal, in the language chosen with ``--lang``."""
+        width = max(len(_("held")), len(_("yes")), len(_("no"))) + 1
+        rows = [f"{'id':<4} {_('held'):<{width}} {_('summary')}"]
         for r in self.patterns:
-            rows.append(f"{r.id:<4} {_verdict(r.held):<5} {r.statistic['summary']}")
+            rows.append(f"{r.id:<4} {_verdict(r.held):<{width}} {_(r.title)}")
+            rows.append(f"{'':<4} {'':<{width}} {r.statistic['summary']}")
         if self.knockouts:
             rows.append("")
-            rows.append(f"{'id':<4} {'held':<5} knockout (should not hold)")
+            rows.append(f"{'id':<4} {_('held'):<{width}} {_('knockout (should not hold)')}")
             for k in self.knockouts:
-                rows.append(f"{k.pattern:<4} {_verdict(k.held):<5} {k.mechanism}: {k.note}")
+                rows.append(f"{k.pattern:<4} {_verdict(k.held):<{width}} {k.words()}: "
+                            f"{k.note}")
         held = sum(r.held for r in self.patterns)
         rows.append("")
-        rows.append(f"{held}/{len(self.patterns)} patterns held; {self.runs} runs in "
-                    f"{self.seconds:.0f} s")
+        rows.append(_("{held}/{total} patterns held; {runs} runs in {seconds} s").format(
+            held=held, total=len(self.patterns), runs=self.runs, seconds=f"{self.seconds:.0f}"))
         return "\n".join(rows)
 
     def markdown(self) -> str:
         """The readable ``patterns.md``."""
         s = self.settings
-        lines = ["# Pattern scorecard", ""]
+        lines = [f"# {_('Pattern scorecard')}", ""]
         if s:
-            lines += [", ".join(f"{k}: {v}" for k, v in s.items()), ""]
-        lines += [f"{self.runs} runs in {self.seconds:.0f} s.", "",
-                  "| id | pattern | held | statistic | criterion |", "|---|---|---|---|---|"]
+            lines += [", ".join(f"{_setting(k)}: {_(v) if isinstance(v, str) else v}"
+                                for k, v in s.items()), ""]
+        lines += [_("{runs} runs in {seconds} s.").format(runs=self.runs,
+                                                          seconds=f"{self.seconds:.0f}"), "",
+                  f"| id | {_('pattern')} | {_('held')} | {_('statistic')} | {_('criterion')} |",
+                  "|---|---|---|---|---|"]
         for r in self.patterns:
-            lines.append(f"| {r.id} | {_cell(r.title)} | {_verdict(r.held)} | "
-                         f"{_cell(r.statistic['summary'])} | {_cell(r.criterion)} |")
+            lines.append(f"| {r.id} | {_cell(_(r.title))} | {_verdict(r.held)} | "
+                         f"{_cell(r.statistic['summary'])} | {_cell(_(r.criterion))} |")
         if self.knockouts:
-            lines += ["", "## Knockouts", "",
-                      "A knockout switches off the mechanism that produces a pattern; the "
-                      "pattern must then no longer hold (\"held: no\" is what validation asks).",
-                      "", "| pattern | mechanism switched off | overrides | held | statistic |",
+            lines += ["", f"## {_('Knockouts')}", "",
+                      _("A knockout switches off the mechanism that produces a pattern; the "
+                        "pattern must then no longer hold (\"held: no\" is what validation "
+                        "asks)."),
+                      "", f"| {_('pattern')} | {_('mechanism switched off')} | "
+                          f"{_('overrides')} | {_('held')} | {_('statistic')} |",
                       "|---|---|---|---|---|"]
             for k in self.knockouts:
                 overrides = ", ".join(f"{key}={value}" for key, value in k.overrides.items())
-                lines.append(f"| {k.pattern} | {_cell(k.mechanism)} | {_cell(overrides)} | "
+                lines.append(f"| {k.pattern} | {_cell(k.words())} | {_cell(overrides)} | "
                              f"{_verdict(k.held)} | {_cell(k.note)} |")
         return "\n".join(lines) + "\n"
 
 
+SETTING_NAMES: dict[str, str] = {"base": N_("base"), "set": N_("set"), "seed": N_("seed"),
+                                 "replications": N_("replications"), "steps": N_("weeks per run")}
+"""Words for the scorecard's settings line (the keys stay English in the code)."""
+
+
+def _setting(key: str) -> str:
+    return _(SETTING_NAMES[key]) if key in SETTING_NAMES else key
+
+
 def _verdict(held: bool) -> str:
-    return "yes" if held else "no"
+    return _("yes") if held else _("no")
 
 
 def _cell(text: str) -> str:
@@ -1241,12 +1301,13 @@ def run_scorecard(base: Params | None = None, *, only: Sequence[str] | None = No
             results = execute(todo.jobs, pool, progress)
     grouped: dict[tuple[str, int], dict[str, list[Measures]]] = {}
     for key in sorted(results):
-        pid, index, arm, _ = key
+        pid, index, arm, _replication = key
         grouped.setdefault((pid, index), {}).setdefault(arm, []).append(results[key])
 
     card = Scorecard([], runs=len(results),
-                     settings={"seed": seed, "replications": replications or "pattern defaults",
-                               "steps": steps or "pattern defaults"})
+                     settings={"seed": seed,
+                               "replications": replications or N_("pattern defaults"),
+                               "steps": steps or N_("pattern defaults")})
     for pat in chosen:
         if with_patterns:
             parts, stat = pat.evaluate(grouped[(pat.id, -1)])
@@ -1259,10 +1320,9 @@ def run_scorecard(base: Params | None = None, *, only: Sequence[str] | None = No
         kos = pat.knockouts(b)
         for index in _chosen_knockouts(knockouts, len(kos)):
             ko = kos[index]
-            mechanism = ko.mechanism + (f" [part: {ko.part}]" if ko.part else "")
             parts, stat = pat.evaluate(grouped[(pat.id, index)])
             held = bool(parts[ko.part] if ko.part else all(parts.values()))
-            card.knockouts.append(KnockoutResult(pat.id, mechanism, dict(ko.overrides), held,
-                                                 stat.get("summary", "")))
+            card.knockouts.append(KnockoutResult(pat.id, ko.mechanism, dict(ko.overrides), held,
+                                                 stat.get("summary", ""), ko.part))
     card.seconds = time.perf_counter() - started
     return card

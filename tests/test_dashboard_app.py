@@ -162,3 +162,43 @@ def test_shared_extent_puts_two_networks_on_one_scale():
     big = app.build_model("default", {"resident_share": 0.5}, 1)
     extent = app.shared_extent([small, big])
     assert extent == max(app.drawing.layout_for(m).extent for m in (small, big))
+
+
+def _live_html(rc) -> tuple[str, str]:
+    import solara
+
+    live = {w.attributes.get("class"): w.unsafe_innerHTML
+            for w in rc.find(solara.widgets.HTML).widgets
+            if w.attributes.get("class") in ("live-week", "live-networks")}
+    return live["live-week"], live["live-networks"]
+
+
+def _button(rc, name: str):
+    import ipyvuetify as v
+
+    return next(w for w in rc.find(v.Btn).widgets if name in str(w.class_).split())
+
+
+def test_a_step_rewrites_the_live_view_and_a_later_render_keeps_it():
+    """A week rewrites the two live widgets without rendering the page; a render of the
+    page afterwards (here: a new speed, a pair loaded) must not put an older week back."""
+    import solara
+
+    _box, rc = solara.render(app.Page(), handle_error=False)
+    try:
+        assert "Week 0" in _live_html(rc)[0]
+        _button(rc, "step").click()
+        _button(rc, "step").click()
+        assert "Week 2" in _live_html(rc)[0]
+        import ipyvuetify as v
+
+        speed = next(w for w in rc.find(v.BtnToggle).widgets if "speed" in str(w.class_).split())
+        speed.v_model = 2  # "fast": the page renders again
+        week, networks = _live_html(rc)
+        assert "Week 2" in week and networks.count("verkosto-network") == 1
+        _button(rc, "pair-default-no_coordination").click()
+        _button(rc, "step").click()
+        week, networks = _live_html(rc)
+        assert "Week 1" in week and networks.count('class="verkosto-network"') == 2
+    finally:
+        rc.close()

@@ -261,7 +261,7 @@ def test_compare_puts_scenarios_side_by_side(tmp_path, capsys):
                      "--workers", "1", "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "none" in text and "rich" in text and "thriving" in text
-    assert "At the last week" in text and "active_share" in text
+    assert "At the last week" in text and "active share" in text
     table = pd.read_csv(out / "compare_outcomes.csv")
     assert list(dict.fromkeys(table["scenario"])) == ["none", "rich"]
     assert table.groupby("scenario")["count"].sum().to_dict() == {"none": 3, "rich": 3}

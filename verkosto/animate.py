@@ -15,7 +15,6 @@ is missing the command says so and writes nothing.
 from __future__ import annotations
 
 import argparse
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +45,6 @@ MIN_VALUE_AXIS = 1.0
 
 FORMATS = (".gif", ".mp4")
 
-LEGEND_WIDTH = 18
-"""Characters per line of a legend entry (longer ones are wrapped to stay clear of the charts)."""
 
 
 class AnimationError(InputError):
@@ -97,29 +94,12 @@ def frame_title(model: Any, title: str, t: Translator) -> str:
 
 
 def _legend(ax: Any, t: Translator) -> None:
-    """How statuses and ties are drawn, in the current language, right of the network."""
-    from matplotlib.colors import to_rgba
-    from matplotlib.lines import Line2D
-
+    """How statuses and ties are drawn, in the current language, right of the network: the
+    one legend of the network drawing (:func:`analysis.network.status_legend`).
+    """
     from verkosto import drawing
 
-    grey = "#546e7a"
-    handles = [
-        Line2D([], [], marker="o", linestyle="", color=grey, markersize=8,
-               label=i18n.status_word("active", t)),
-        Line2D([], [], marker="o", linestyle="", markerfacecolor=to_rgba(grey, drawing.PERIPHERAL_ALPHA),
-               markeredgecolor=grey, markersize=8, label=i18n.status_word("peripheral", t)),
-        Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor=grey,
-               markersize=8, label=i18n.status_word("dormant", t)),
-        Line2D([], [], marker="x", linestyle="", color=drawing.DEPARTED_COLOUR, markersize=7,
-               label=i18n.status_word("left", t)),
-        Line2D([], [], marker=drawing.RESIDENT_MARKER, linestyle="", color=grey, markersize=7,
-               label=textwrap.fill(t("resident or client representative"), LEGEND_WIDTH)),
-        Line2D([], [], color=drawing.EDGE_COLOUR, linewidth=drawing.EDGE_WIDTH_MAX / 2,
-               label=t("trust tie")),
-    ]
-    ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False,
-              fontsize="small", handletextpad=0.3)
+    drawing.status_legend(ax, t)
 
 
 def _draw_frame(fig: Any, axes: dict[str, Any], model: Any, title: str, steps: int,

@@ -24,6 +24,7 @@ from typing import Any
 
 from verkosto.argtypes import DEFAULT_WORKERS, OPEN_PROBABILITY, number
 from verkosto.errors import InputError
+from verkosto.i18n import _, ngettext
 
 DEFAULT_OUT = Path("out") / "budget"
 """Output directory when ``--out`` is not given."""
@@ -90,7 +91,25 @@ def register(subparsers: Any) -> None:
 
 
 def _eur(x: float) -> str:
-    return f"{x:,.0f}"
+    from analysis.text import fixed
+
+    return fixed(x)
+
+
+def _pct(share: float, sign: bool = False) -> str:
+    from analysis.text import pct
+
+    return pct(share, sign)
+
+
+def _decision(value: str) -> str:
+    """A search decision (passes, fails, unsure) in words."""
+    return {"passes": _("passes"), "fails": _("fails"), "unsure": _("unsure")}.get(value, value)
+
+
+def _stage(value: str) -> str:
+    """A search stage (search, confirm) in words."""
+    return {"search": _("search"), "confirm": _("confirm")}.get(value, value)
 
 
 def check_out(out: Path, own_file: str, command: str) -> None:
@@ -155,13 +174,17 @@ def run(args: argparse.Namespace) -> int:
                          "EUR/month (parameter coordination_budget_eur)")
     steps = args.steps or DEFAULT_STEPS
     if params.governance is Governance.SELF_ORGANISING:
-        print(f"note: scenario '{args.scenario}' is self-organising; a coordination budget buys "
-              "nothing there unless governance is 'led'", file=sys.stderr)
+        print(_("note: scenario '{scenario}' is self-organising; a coordination budget buys "
+                "nothing there unless governance is 'led'").format(scenario=args.scenario),
+              file=sys.stderr)
 
     def progress(point: b.BudgetPoint) -> None:
         if not args.quiet:
-            print(f"  {point.stage:<7} {_eur(point.budget_eur):>7} EUR/month: "
-                  f"{point.thriving}/{point.runs} thrived -> {point.decision.value}",
+            print("  " + _("{stage} {eur} EUR/month: {thriving}/{runs} thrived -> "
+                           "{decision}").format(stage=f"{_stage(point.stage):<9}",
+                                                eur=f"{_eur(point.budget_eur):>7}",
+                                                thriving=point.thriving, runs=point.runs,
+                                                decision=_decision(point.decision.value)),
                   file=sys.stderr)
 
     with open_executor(args.workers) as (executor, _slots):
@@ -193,9 +216,12 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--out '{args.out}' cannot be written: "
                          f"{error.strerror or error}") from None
     print(_text(report, result, effects))
-    print(f"Searched {len(result.points)} budgets with {result.total_runs} runs; wrote "
-          f"{args.out / RESULT_FILE}, {args.out / TABLE_FILE} and "
-          f"{', '.join(p.name for p in paths)}")
+    searched = ngettext("Searched {n} budget", "Searched {n} budgets",
+                        len(result.points)).format(n=len(result.points))
+    runs = ngettext("{n} run", "{n} runs", result.total_runs).format(n=result.total_runs)
+    print(_("{searched} with {runs}; wrote {files}").format(
+        searched=searched, runs=runs, files=", ".join(
+            [str(args.out / RESULT_FILE), str(args.out / TABLE_FILE), *(p.name for p in paths)])))
     return 0
 
 
@@ -283,51 +309,71 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
         p = report["probability_at_answer"]
         iv = report["interval"]
         lines += [
-            f"Smallest coordination budget for P(thriving) >= {target:.0%} with {conf:.0%} "
-            f"confidence: {_eur(answer)} EUR/month",
-            f"  P(thriving) crosses {target:.0%} between {_eur(iv['low'])} and "
-            f"{_eur(iv['high'])} EUR/month.",
-            f"  Confirmed with {p['runs']} fresh runs at {_eur(answer)} EUR/month: "
-            f"{p['thriving']} thrived ({p['estimate']:.0%}; {conf:.0%} lower bound "
-            f"{p['lower_bound']:.0%}).",
+            _("Smallest coordination budget for P(thriving) >= {target} with {confidence} "
+              "confidence: {eur} EUR/month").format(target=_pct(target), confidence=_pct(conf),
+                                                     eur=_eur(answer)),
+            "  " + _("P(thriving) crosses {target} between {low} and {high} EUR/month.").format(
+                target=_pct(target), low=_eur(iv["low"]), high=_eur(iv["high"])),
+            "  " + ngettext(
+                "Confirmed with {n} fresh run at {eur} EUR/month: {thriving} thrived "
+                "({estimate}; {confidence} lower bound {bound}).",
+                "Confirmed with {n} fresh runs at {eur} EUR/month: {thriving} thrived "
+                "({estimate}; {confidence} lower bound {bound}).", p["runs"]).format(
+                    n=p["runs"], eur=_eur(answer), thriving=p["thriving"],
+                    estimate=_pct(p["estimate"]), confidence=_pct(conf),
+                    bound=_pct(p["lower_bound"])),
         ]
         rows = report["cost_table"]
         if rows:
-            lines.append(f"What the money buys at {_eur(answer)} EUR/month (mean over "
-                         f"{p['runs']} runs):")
-            lines.append(f"  {'item':<34}{'EUR/month':>11}{'EUR/year':>11}")
+            from analysis.text import fixed
+
+            lines.append(ngettext("What the money buys at {eur} EUR/month (mean over {n} run):",
+                                  "What the money buys at {eur} EUR/month (mean over {n} runs):",
+                                  p["runs"]).format(eur=_eur(answer), n=p["runs"]))
+            width = max(34, *(len(_(row["item"])) + 2 for row in rows))
+            lines.append(f"  {_('item'):<{width}}{_('EUR/month'):>11}{_('EUR/year'):>11}")
             for row in rows:
-                lines.append(f"  {row['item']:<34}{_eur(row['eur_per_month']):>11}"
+                lines.append(f"  {_(row['item']):<{width}}{_eur(row['eur_per_month']):>11}"
                              f"{_eur(row['eur_per_year']):>11}")
-            lines.append("  (the last row is not paid from the budget: it is the member "
-                         "organisations' hidden cost; unspent budget is carried over or left)")
+            lines.append("  " + _("(the last row is not paid from the budget: it is the member "
+                                  "organisations' hidden cost; unspent budget is carried over "
+                                  "or left)"))
             c, q = report["coordinator"], report["participants"]
-            lines.append(f"  coordinator's paid time: {c['hours_per_week']:.1f} h/week = "
-                         f"{c['full_time_equivalent']:.2f} FTE (full time "
-                         f"{c['full_time_hours_per_week']:g} h/week)")
-            lines.append(f"  participants' own time, all together: "
-                         f"{q['hours_per_week_all_together']:.1f} h/week")
+            lines.append("  " + _("coordinator's paid time: {hours} h/week = {fte} FTE (full "
+                                  "time {full} h/week)").format(
+                hours=fixed(c["hours_per_week"], 1), fte=fixed(c["full_time_equivalent"], 2),
+                full=fixed(c["full_time_hours_per_week"], 1)))
+            lines.append("  " + _("participants' own time, all together: {hours} h/week").format(
+                hours=fixed(q["hours_per_week_all_together"], 1)))
         lines += _dip_lines(report)
         return "\n".join(lines)
     lines += _dip_lines(report)
     top = result.at(float(report["max_budget_eur_per_month"]))
-    lines.append(f"No budget up to {_eur(report['max_budget_eur_per_month'])} EUR/month makes "
-                 f"P(thriving) >= {target:.0%} with {conf:.0%} confidence (at the maximum "
-                 f"{top.thriving} of {top.runs} runs thrived, {top.probability:.0%}).")
+    lines.append(ngettext(
+        "No budget up to {eur} EUR/month makes P(thriving) >= {target} with {confidence} "
+        "confidence (at the maximum {thriving} of {n} run thrived, {share}).",
+        "No budget up to {eur} EUR/month makes P(thriving) >= {target} with {confidence} "
+        "confidence (at the maximum {thriving} of {n} runs thrived, {share}).", top.runs).format(
+            eur=_eur(report["max_budget_eur_per_month"]), target=_pct(target),
+            confidence=_pct(conf), thriving=top.thriving, n=top.runs,
+            share=_pct(top.probability)))
     helpful = list(b.limiting(effects))
     if helpful:
-        lines.append("Money is not what limits this network. At the maximum budget:")
+        lines.append(_("Money is not what limits this network. At the maximum budget:"))
     else:
-        lines.append("None of the other levers tried raises P(thriving) much at the maximum "
-                     "budget either:")
+        lines.append(_("None of the other levers tried raises P(thriving) much at the maximum "
+                       "budget either:"))
     for e in effects:
         mark = "*" if e in helpful else " "
         change = ", ".join(f"{k} -> {v:g}" for k, v in e.change.items())
-        lines.append(f" {mark} if {e.lever.describe()} ({change}): P(thriving) "
-                     f"{e.probability:.0%} ({e.runs} runs, {e.gain:+.0%})")
+        runs = ngettext("{n} run", "{n} runs", e.runs).format(n=e.runs)
+        lines.append(f" {mark} " + _("if {lever} ({change}): P(thriving) {share} ({runs}, "
+                                     "{gain})").format(
+            lever=_(e.lever.describe()), change=change, share=_pct(e.probability), runs=runs,
+            gain=_pct(e.gain, sign=True)))
     if helpful:
-        lines.append("  (* raises P(thriving) by at least "
-                     f"{b.PROBE_GAIN:.0%}: these limit the network)")
+        lines.append("  " + _("(* raises P(thriving) by at least {gain}: these limit the "
+                              "network)").format(gain=_pct(b.PROBE_GAIN)))
     return "\n".join(lines)
 
 
@@ -335,11 +381,15 @@ def _dip_lines(report: dict[str, Any]) -> list[str]:
     """Say where the estimates of P(thriving) are not monotone in the budget."""
     lines = []
     for d in report["estimate_dips"]:
-        lines.append(f"  Not monotone: the estimate falls from {d['from_probability']:.0%} "
-                     f"({d['from_thriving']}/{d['from_runs']}) at {_eur(d['from_eur'])} to "
-                     f"{d['to_probability']:.0%} ({d['to_thriving']}/{d['to_runs']}) at "
-                     f"{_eur(d['to_eur'])} EUR/month (same seeds; more runs at one budget "
-                     "often explain it, but look at the figure before trusting one number).")
+        lines.append("  " + _(
+            "Not monotone: the estimate falls from {from_share} ({from_thriving}/{from_runs}) at "
+            "{from_eur} to {to_share} ({to_thriving}/{to_runs}) at {to_eur} EUR/month (same "
+            "seeds; more runs at one budget often explain it, but look at the figure before "
+            "trusting one number).").format(
+                from_share=_pct(d["from_probability"]), from_thriving=d["from_thriving"],
+                from_runs=d["from_runs"], from_eur=_eur(d["from_eur"]),
+                to_share=_pct(d["to_probability"]), to_thriving=d["to_thriving"],
+                to_runs=d["to_runs"], to_eur=_eur(d["to_eur"])))
     if not report["monotone_decisions"]:
-        lines.append("  Not monotone: a budget passed below one that failed.")
+        lines.append("  " + _("Not monotone: a budget passed below one that failed."))
     return lines

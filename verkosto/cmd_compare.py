@@ -78,14 +78,18 @@ def run(args: argparse.Namespace) -> int:
         compare,
         difference_table,
         final_values,
+        for_people,
         measure_difference_table,
         summary_table,
     )
     from analysis.figures import save
+    from analysis.text import pct
     from experiments.sweep import open_executor
     from model import DEFAULT_STEPS
     from model.params import ParameterError
+    from verkosto import i18n
     from verkosto.cmd_run import _staging_directory
+    from verkosto.i18n import _, ngettext
 
     # Load every scenario first: a bad one stops everything before any run.
     overrides = parse_sets_with_hint(args.sets)
@@ -95,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
             params[name] = scenarios.load(name).replace(**overrides)
         except ParameterError as error:
             raise InputError(f"--set: {error} (after applying the scenario '{name}')") from None
-    labels = {name: scenarios.info(name).title or name for name in params}
+    labels = {name: i18n.scenario_title(scenarios.info(name)) or name for name in params}
     clash = {label for label in labels.values() if list(labels.values()).count(label) > 1}
     labels = {name: f"{label} ({Path(name).stem})" if label in clash else label
               for name, label in labels.items()}
@@ -120,19 +124,25 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         raise InputError(f"--out '{args.out}' cannot be written: "
                          f"{error.strerror or error}") from None
-    set_text = (" with " + ", ".join(f"{k}={v}" for k, v in overrides.items())
-                if overrides else "")
-    print(f"Outcomes over {args.replications} runs per scenario, {steps} weeks each{set_text} "
-          f"(probability with {conf:.0%} Wilson interval):")
-    print(summary_table(result, conf).to_string(index=False))
-    print(f"Differences from '{reference}' in percentage points ({conf:.0%} Newcombe interval; "
-          "an interval that does not hold 0 is a difference beyond chance):")
-    print(difference_table(result, conf).to_string(index=False))
-    print("At the last week (median, middle half in brackets):")
-    print(final_values(result).to_string(index=False))
-    print(f"Differences of medians from '{reference}' at the last week ({conf:.0%} paired "
-          "bootstrap interval):")
-    print(measure_difference_table(result, conf).to_string(index=False))
-    print(f"wrote {args.out / OUTCOMES_FILE}, {args.out / MEASURES_FILE}, "
-          f"{args.out / TIMESERIES_FILE} and {', '.join(p.name for p in written)}")
+    set_text = (" " + _("with {settings}").format(
+        settings=", ".join(f"{k}={v}" for k, v in overrides.items())) if overrides else "")
+    runs_text = ngettext("{n} run per scenario", "{n} runs per scenario",
+                         args.replications).format(n=args.replications)
+    weeks_text = ngettext("{n} week each", "{n} weeks each", steps).format(n=steps)
+    print(_("Outcomes over {runs}, {weeks}{settings} (probability with {confidence} Wilson "
+            "interval):").format(runs=runs_text, weeks=weeks_text, settings=set_text,
+                                 confidence=pct(conf)))
+    print(for_people(summary_table(result, conf)).to_string(index=False))
+    print(_("Differences from '{reference}' in percentage points ({confidence} Newcombe "
+            "interval; an interval that does not hold 0 is a difference beyond chance):").format(
+                reference=reference, confidence=pct(conf)))
+    print(for_people(difference_table(result, conf)).to_string(index=False))
+    print(_("At the last week (median, middle half in brackets):"))
+    print(for_people(final_values(result)).to_string(index=False))
+    print(_("Differences of medians from '{reference}' at the last week ({confidence} paired "
+            "bootstrap interval):").format(reference=reference, confidence=pct(conf)))
+    print(for_people(measure_difference_table(result, conf)).to_string(index=False))
+    print(_("wrote {files}").format(files=", ".join(
+        [str(args.out / OUTCOMES_FILE), str(args.out / MEASURES_FILE),
+         str(args.out / TIMESERIES_FILE), *(p.name for p in written)])))
     return 0

@@ -179,7 +179,10 @@ def handle(args: argparse.Namespace) -> int:
                      **card.settings}
     write_outputs(args.out, card)
     print(card.table())
-    print(f"scorecard written to {args.out / PATTERNS_JSON} and {args.out / PATTERNS_MD}")
+    from verkosto.i18n import _
+
+    print(_("scorecard written to {files}").format(
+        files=f"{args.out / PATTERNS_JSON}, {args.out / PATTERNS_MD}"))
     return 0
 
 

@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     """Handle ``verkosto report``."""
     from analysis.report import EVALUATION_RERUNS, write_report
     from analysis.results import SweepError
+    from verkosto.i18n import _
 
     reruns = EVALUATION_RERUNS if args.reruns is None else args.reruns
     try:
@@ -54,5 +55,5 @@ def run(args: argparse.Namespace) -> int:
                                           network_figures=not args.no_network)
     except SweepError as error:
         raise InputError(str(error)) from None
-    print(f"wrote {html_path} and {md_path}")
+    print(_("wrote {files}").format(files=f"{html_path}, {md_path}"))
     return 0

@@ -669,15 +669,19 @@ def draw_overview(path: Path, request: RunRequest, model: NetworkModel,
     _draw_trust_network(network_ax, model, request.seed)
     figure.suptitle(_("verkosto run: {name} - outcome {outcome}").format(
         name=request.scenario.name, outcome=i18n.outcome_name(model.outcome)), fontsize="large")
+    from analysis.figures import localise_ticks
+
+    localise_ticks(figure)  # 0,5 rather than 0.5 on the axes of a Finnish overview
     figure.savefig(path, dpi=FIGURE_DPI)
 
 
 def _draw_trust_network(ax: Any, model: NetworkModel, seed: int) -> None:
     """Draw the trust network at the end: the one drawing of :mod:`analysis.network`."""
     from analysis.network import draw_network, legend_handles
+    from verkosto.i18n import _
 
     draw_network(ax, model, title=True)
     ax.legend(handles=legend_handles(), loc="upper center", bbox_to_anchor=(0.5, 0.0),
               ncols=3, fontsize="x-small", frameon=False,
-              title="colour = organisation, size = commitment, line width = trust",
+              title=_("colour = organisation, size = commitment, line width = trust"),
               title_fontsize="x-small")

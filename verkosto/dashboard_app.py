@@ -661,33 +661,57 @@ def column_html(session: Session, index: int, t: Translator, extent: float, x_ma
         "</div></div>")
 
 
+def live_html(session: Session, t: Translator) -> tuple[str, str]:
+    """The live part of the page as HTML: the week, and every network with its curves."""
+    with session.lock:
+        models = [s.model for s in session.sides if s.model is not None]
+        extent = shared_extent(models)
+        x_max = weeks_shown(session.week)
+        y_value = value_top(models)
+        week = f'<div class="week" style="font-size:1.6em;font-weight:bold">' \
+               f"{html.escape(week_text(session.week, t))}</div>"
+        columns = "".join(f'<div style="flex:1 1 0;min-width:300px">'
+                          f"{column_html(session, k, t, extent, x_max, y_value)}</div>"
+                          for k in range(len(session.sides)))
+    return week, columns
+
+
 @solara.component
 def Live(session: Session, t: Translator) -> None:
     """The part of the page that changes every week: the week and each network.
 
-    It listens to the session itself, so a step re-renders this part only, not the
-    page with its sidebar of sliders.
+    A change of the session (a step, a reset, new settings) writes the new HTML straight
+    into the two widgets, without rendering any component again: a render walks the
+    page's whole tree of components (about a hundred, most of them the settings), which
+    cost the server more than the model's week and the drawing together, and with a
+    room stepping at once that decided the wait (``benchmarks/bench_dashboard.py``).
+    The two widgets are made here once and placed in the page as they are, not as
+    elements: reacton would otherwise set an element's old HTML back into its widget
+    whenever the page renders again (on Play, Pause, new settings).
     """
-    revision, set_revision = solara.use_state(session.revision)
+    def make() -> tuple[Any, Any]:
+        week, columns = live_html(session, t)
+        return (solara.widgets.HTML(tag="div", unsafe_innerHTML=week,
+                                    attributes={"class": "live-week"}),
+                solara.widgets.HTML(tag="div", unsafe_innerHTML=columns,
+                                    attributes={"class": "live-networks",
+                                                "style": "display: flex; gap: 24px; "
+                                                         "flex-wrap: wrap"}))
+
+    week_widget, networks_widget = solara.use_memo(make, [session])
 
     def listen() -> Any:
-        session.listeners.append(set_revision)
-        return lambda: session.listeners.remove(set_revision)
+        def redraw(_revision: int) -> None:
+            new_week, new_columns = live_html(session, t)
+            week_widget.unsafe_innerHTML = new_week
+            networks_widget.unsafe_innerHTML = new_columns
 
-    solara.use_effect(listen, [session])
-    models = [s.model for s in session.sides if s.model is not None]
-    extent = shared_extent(models)
-    x_max = weeks_shown(session.week)
-    y_value = value_top(models)
-    del revision  # read above so that this view re-renders when the session changes
-    week = f'<div class="week" style="font-size:1.6em;font-weight:bold">' \
-           f"{html.escape(week_text(session.week, t))}</div>"
-    columns = "".join(f'<div style="flex:1 1 0;min-width:300px">'
-                      f"{column_html(session, k, t, extent, x_max, y_value)}</div>"
-                      for k in range(len(session.sides)))
-    solara.HTML(tag="div", unsafe_innerHTML=week, classes=["live-week"])
-    solara.HTML(tag="div", unsafe_innerHTML=columns, classes=["live-networks"],
-                style={"display": "flex", "gap": "24px", "flex-wrap": "wrap"})
+        redraw(session.revision)  # the language, or anything changed since the widgets were made
+        session.listeners.append(redraw)
+        return lambda: session.listeners.remove(redraw)
+
+    solara.use_effect(listen, [session, t])
+    solara.Column(children=[week_widget, networks_widget], gap="0px")
 
 
 @solara.component

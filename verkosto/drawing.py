@@ -33,6 +33,7 @@ from analysis.network import (
     status_legend,
     status_name,
 )
+from verkosto.i18n import _
 
 __all__ = [
     "DEPARTED_COLOUR",
@@ -107,7 +108,7 @@ def draw_series(
         ax.set_ylim(0.0, UNIT_AXIS_TOP)
     if x_max is not None:
         ax.set_xlim(0, max(1.0, float(x_max)))
-    ax.set_xlabel("week")
+    ax.set_xlabel(_("week"))
     ax.grid(alpha=0.3)
     if ax.lines:
         ax.legend(loc="upper left", fontsize="small", frameon=False)

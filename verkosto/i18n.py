@@ -59,6 +59,7 @@ ENVIRONMENT_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 OUTCOME_CONTEXT = "outcome"
 PHASE_CONTEXT = "phase"
 STATUS_CONTEXT = "status"
+UNIT_CONTEXT = "unit"
 """Message contexts of enum values, so that one English word may be two Finnish ones."""
 
 
@@ -214,6 +215,11 @@ def phase_name(value: Any, t: Translator | None = None) -> str:
 def status_word(value: str, t: Translator | None = None) -> str:
     """A participant status (active, peripheral, dormant, left) in words."""
     return (t or current()).pgettext(STATUS_CONTEXT, value)
+
+
+def unit_name(unit: str, t: Translator | None = None) -> str:
+    """A parameter's declared unit (``EUR/month``, ``weeks``) as the language writes it."""
+    return (t or current()).pgettext(UNIT_CONTEXT, unit) if unit else ""
 
 
 def param_doc(name: str, t: Translator | None = None) -> str:

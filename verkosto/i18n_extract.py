@@ -2,11 +2,14 @@
 
 Messages come from two kinds of place:
 
-- the front door's code (``verkosto/*.py``), through Babel's Python extractor
-  with the usual gettext keywords (``_``, ``N_``, ``ngettext``, ``pgettext``);
+- the front door's code (``verkosto/*.py``) and the code that writes the
+  analysis outputs (``analysis/*.py`` for reports, comparisons, budgets and
+  figures; ``experiments/patterns.py`` for the pattern scorecard's titles,
+  criteria and summaries), through Babel's Python extractor with the usual
+  gettext keywords (``_``, ``N_``, ``ngettext``, ``pgettext``);
 - what the model and the scenarios declare in English, which the front door
   translates on the way out: each parameter's ``doc`` (from
-  ``model.params.PARAMETERS``), the outcome names (``model.outcome.Outcome``,
+  ``model.params.PARAMETERS``) and unit, the outcome names (``model.outcome.Outcome``,
   iterated, never listed here), the life-phase names (``Phase``), participant
   statuses, and each shipped scenario's ``title`` and ``description`` (the
   TOML's English text is the msgid).
@@ -28,6 +31,10 @@ from pathlib import Path
 from verkosto import i18n
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGE_DIR.parent
+SOURCES: tuple[str, ...] = ("verkosto", "analysis", "experiments/patterns.py")
+"""Where user-visible messages are marked, relative to the repository: directories (every
+``.py`` below) and single files."""
 KEYWORDS = {"_": None, "N_": None, "t": None, "gettext": None, "ngettext": (1, 2),
             "pgettext": ((1, "c"), 2)}
 """Babel keyword specification: function name -> argument positions of msgid (and plural,
@@ -38,14 +45,25 @@ STATUSES = ("active", "peripheral", "dormant", "left")
 
 
 def _code_messages(catalog: object) -> None:
-    """Add the messages marked in the front door's Python code."""
-    from babel.messages.extract import extract_from_dir
+    """Add the messages marked in the Python code of :data:`SOURCES`."""
+    from babel.messages.extract import extract_from_dir, extract_from_file
 
     method_map = [("**.py", "python")]
-    for filename, lineno, message, comments, context in extract_from_dir(
-            str(PACKAGE_DIR), method_map, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)):
-        catalog.add(message, None, [(f"verkosto/{filename}", lineno)],  # type: ignore[attr-defined]
-                    auto_comments=comments, context=context)
+    for source in SOURCES:
+        path = ROOT / source
+        if path.is_dir():
+            found = ((f"{source}/{filename}", lineno, message, comments, context)
+                     for filename, lineno, message, comments, context in extract_from_dir(
+                         str(path), method_map, keywords=KEYWORDS,
+                         comment_tags=("TRANSLATORS:",)))
+        else:
+            found = ((source, lineno, message, comments, context)
+                     for lineno, message, comments, context in extract_from_file(
+                         "python", str(path), keywords=KEYWORDS,
+                         comment_tags=("TRANSLATORS:",)))
+        for where, lineno, message, comments, context in found:
+            catalog.add(message, None, [(where, lineno)],  # type: ignore[attr-defined]
+                        auto_comments=comments, context=context)
 
 
 def _declared_messages(catalog: object) -> None:
@@ -59,6 +77,9 @@ def _declared_messages(catalog: object) -> None:
     for info in PARAMETERS.values():
         add(info.doc, None, [("model/params.py", 0)],
             auto_comments=[f"parameter {info.name} ({info.unit or 'no unit'})"])
+    for unit in sorted({info.unit for info in PARAMETERS.values()} - {""}):
+        add(unit, None, [("model/params.py", 0)], auto_comments=["a parameter's unit"],
+            context=i18n.UNIT_CONTEXT)
     for outcome in Outcome:
         add(outcome.value, None, [("model/outcome.py", 0)], auto_comments=["outcome of a run"],
             context=i18n.OUTCOME_CONTEXT)
