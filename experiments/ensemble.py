@@ -180,13 +180,26 @@ def cheapest_first(patterns: Sequence[str], base: Params,
 
 
 def judge(screen: ScreenFn, base: Params, overrides: Mapping[str, Any],
-          only: Sequence[str] | None) -> dict[str, bool] | None:
-    """One set's verdicts, or ``None`` when the set cannot be built on the base."""
+          only: Sequence[str] | None,
+          known: Mapping[str, bool] | None = None) -> dict[str, bool] | None:
+    """One set's verdicts, or ``None`` when the set cannot be built on the base.
+
+    ``known`` holds verdicts already found for this set (an earlier table with the same
+    design and scorecard): they are taken as they are, and only the other patterns of
+    ``only`` are run, in order, until one fails.
+    """
     try:
         params = base.replace(**overrides)
     except ParameterError:
         return None
-    return dict(screen(params, only))
+    if only is None or not known:
+        return dict(screen(params, only))
+    out: dict[str, bool] = {}
+    for pid in only:
+        out[pid] = bool(known[pid]) if pid in known else bool(screen(params, [pid])[pid])
+        if not out[pid]:
+            break
+    return out
 
 
 def reference_patterns(verdicts: Mapping[str, bool]) -> list[str]:
@@ -225,7 +238,8 @@ def pass_counts(table: pd.DataFrame) -> dict[str, dict[str, int]]:
 
 def screen_samples(samples: pd.DataFrame, screen: ScreenFn, *, base: Params | None = None,
                    patterns: Sequence[str] | None = None, executor: Executor | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> Screening:
+                   progress: Callable[[int, int], None] | None = None,
+                   known: Mapping[int, Mapping[str, bool]] | None = None) -> Screening:
     """Judge the defaults on every pattern, then every set on the patterns to filter on.
 
     Args:
@@ -236,6 +250,7 @@ def screen_samples(samples: pd.DataFrame, screen: ScreenFn, *, base: Params | No
             hold at the base, in scorecard order.
         executor: Runs the sets (one task per set); in this process when ``None``.
         progress: Called with (sets done, sets) as each finishes.
+        known: Verdicts already found, per sample number (see :func:`judge`).
 
     Returns:
         The screening. ``pass_Pk`` is true or false where the pattern was checked and empty
@@ -249,14 +264,15 @@ def screen_samples(samples: pd.DataFrame, screen: ScreenFn, *, base: Params | No
         raise EnsembleError("the base parameters are not valid")
     chosen = list(patterns) if patterns is not None else reference_patterns(reference)
     rows = [overrides_of(samples.loc[i], names) for i in samples.index]
+    known = known or {}
     verdicts: dict[int, dict[str, bool] | None] = {}
     if executor is None:
         for k, (i, row) in enumerate(zip(samples.index, rows, strict=True)):
-            verdicts[int(i)] = judge(screen, base, row, chosen)
+            verdicts[int(i)] = judge(screen, base, row, chosen, known.get(int(i)))
             if progress:
                 progress(k + 1, len(rows))
     else:
-        futures = {executor.submit(judge, screen, base, row, chosen): int(i)
+        futures = {executor.submit(judge, screen, base, row, chosen, known.get(int(i))): int(i)
                    for i, row in zip(samples.index, rows, strict=True)}
         for k, future in enumerate(as_completed(futures)):
             verdicts[futures[future]] = future.result()
@@ -291,9 +307,38 @@ class _Remembered:
         return self.screen.settings()
 
 
+def known_verdicts(earlier: Screening) -> dict[int, dict[str, bool]]:
+    """The verdicts an earlier table recorded, per sample number (checked patterns only)."""
+    out: dict[int, dict[str, bool]] = {}
+    columns = [c for c in earlier.table.columns if c.startswith(PASS_PREFIX)]
+    for _, row in earlier.table.iterrows():
+        out[int(row["sample"])] = {c.removeprefix(PASS_PREFIX): bool(row[c])
+                                   for c in columns if not pd.isna(row[c])}
+    return out
+
+
+def _check_reusable(earlier: Screening, samples: pd.DataFrame, seed: int,
+                    screen: ScreenScorecard) -> None:
+    """Refuse an earlier table drawn or judged otherwise (its verdicts would not apply)."""
+    meta = earlier.metadata
+    same = (meta.get("seed") == seed and meta.get("samples") == len(samples)
+            and meta.get("scorecard", {}).get("replications_per_arm") == screen.replications
+            and meta.get("scorecard", {}).get("seed") == screen.seed)
+    names = list(samples.columns)
+    if same and all(n in earlier.table.columns for n in names):
+        drawn = samples.reset_index(drop=True)[names].to_numpy(dtype=float)
+        same = bool(np.array_equal(earlier.table[names].to_numpy(dtype=float), drawn))
+    else:
+        same = False
+    if not same:
+        raise EnsembleError("the earlier table was drawn or judged with another seed, number "
+                            "of samples or scorecard; its verdicts cannot be reused")
+
+
 def build(n: int, seed: int = DEFAULT_SEED, *, screen: ScreenFn | None = None,
           base: Params | None = None, executor: Executor | None = None,
-          command: str = "", progress: Callable[[int, int], None] | None = None) -> Screening:
+          command: str = "", progress: Callable[[int, int], None] | None = None,
+          patterns: Sequence[str] | None = None, reuse: Screening | None = None) -> Screening:
     """Draw ``n`` sets, screen them and fill in the metadata.
 
     Args:
@@ -304,22 +349,39 @@ def build(n: int, seed: int = DEFAULT_SEED, *, screen: ScreenFn | None = None,
         executor: Runs the sets; in this process when ``None``.
         command: The command that regenerates the table (recorded in the metadata).
         progress: Called with (sets done, sets).
+        patterns: Patterns to filter on (default: every pattern holding at the defaults);
+            each must hold at the defaults.
+        reuse: An earlier table of the same design and scorecard whose verdicts (and
+            verdicts at the defaults) are taken instead of being run again.
+
+    Raises:
+        EnsembleError: A pattern asked for does not hold at the defaults, or ``reuse``
+            was drawn or judged otherwise.
     """
     started = time.perf_counter()
     if screen is None:
         screen = ScreenScorecard(seed=int(np.random.SeedSequence(seed).generate_state(1)[0]))
     samples = sample_plausible(n, seed)
-    order = None
+    order = list(patterns) if patterns is not None else None
+    known = None
     if isinstance(screen, ScreenScorecard):
+        if reuse is not None:
+            _check_reusable(reuse, samples, seed, screen)
+            reference, known = dict(reuse.reference), known_verdicts(reuse)
+        else:
+            reference = screen(base or Params(), None)
+        failing = [p for p in (order or []) if not reference.get(p, False)]
+        if failing:
+            raise EnsembleError(f"pattern(s) {', '.join(failing)} do not hold at the defaults "
+                                "under this scorecard; filtering on them would reject the "
+                                "defaults themselves")
         # The filter set is known only after the defaults are judged; order it then.
-        reference = screen(base or Params(), None)
-        order = cheapest_first(reference_patterns(reference), base or Params(),
+        order = cheapest_first(order or reference_patterns(reference), base or Params(),
                                screen.replications)
         screen = _Remembered(screen, reference)
     result = screen_samples(samples, screen, base=base, patterns=order, executor=executor,
-                            progress=progress)
+                            progress=progress, known=known)
     space = uncertain_parameters()
-    counts = pass_counts(result.table)
     result.metadata = {
         "format": FORMAT, "version": VERSION,
         "command": command,
@@ -329,17 +391,21 @@ def build(n: int, seed: int = DEFAULT_SEED, *, screen: ScreenFn | None = None,
         "valid": int(result.table["valid"].sum()),
         "kept": int(result.table["kept"].sum()),
         "patterns": result.patterns,
+        "patterns_chosen": "all holding at the defaults" if patterns is None else "given",
         "patterns_at_defaults": result.reference,
-        "pass_counts": counts,
-        "scorecard": screen.settings() if hasattr(screen, "settings") else {},
+        "pass_counts": pass_counts(result.table),
         "pass_counts_meaning": "sets are checked on the patterns in the order listed and "
                                "rejected at the first failure: 'checked' sets reached the "
                                "pattern, 'passed' of them reproduced it",
+        "scorecard": screen.settings() if hasattr(screen, "settings") else {},
         "parameters": {name: list(space.get(name, (math.nan, math.nan)))
                        for name in samples.columns},
         "base": "model defaults" if base is None else "given parameters",
         "seconds": round(time.perf_counter() - started, 1),
     }
+    if reuse is not None:
+        result.metadata["reused"] = {"command": reuse.metadata.get("command", ""),
+                                     "seconds": reuse.metadata.get("seconds")}
     return result
 
 

@@ -50,6 +50,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--workers", metavar="N", default=DEFAULT_WORKERS,
                         type=number(1, integer=True),
                         help=_("worker processes (default {n})").format(n=DEFAULT_WORKERS))
+    parser.add_argument("--patterns", metavar="IDS",
+                        help=_("filter on these patterns only, comma-separated (default: every "
+                               "pattern that holds at the defaults)"))
+    parser.add_argument("--reuse", metavar="FILE", type=Path,
+                        help=_("take the verdicts of an earlier table of the same samples, seed "
+                               "and replications instead of running them again"))
     parser.add_argument("--quiet", action="store_true", help=_("no progress lines on stderr"))
     parser.set_defaults(func=run)
 
@@ -82,21 +88,36 @@ def run(args: argparse.Namespace) -> int:
 
     from experiments import ensemble as e
     from experiments.patterns import local_executor
+    from verkosto.cmd_patterns import parse_only
 
-    command = shlex.join(["verkosto", "ensemble", "--samples", str(args.samples), "--out",
-                          str(args.out), "--seed", str(args.seed), "--replications",
-                          str(args.replications)])
+    patterns = parse_only(args.patterns)
+    words = ["verkosto", "ensemble", "--samples", str(args.samples), "--out", str(args.out),
+             "--seed", str(args.seed), "--replications", str(args.replications)]
+    if patterns:
+        words += ["--patterns", ",".join(patterns)]
+    command = shlex.join(words)
     screen = e.ScreenScorecard(args.replications,
                                int(np.random.SeedSequence(args.seed).generate_state(1)[0]))
+    reuse = None
+    if args.reuse is not None:
+        try:
+            reuse = e.load_table(args.reuse)
+        except e.EnsembleError as error:
+            raise InputError(_("--reuse {path}: cannot be used: {reason}").format(
+                path=args.reuse, reason=error)) from None
 
     def progress(done: int, total: int) -> None:
         if not args.quiet:
             print(_("  {done}/{total} parameter sets judged").format(done=done, total=total),
                   file=sys.stderr, flush=True)
 
-    with local_executor(args.workers) as pool:
-        screening = e.build(args.samples, args.seed, screen=screen, executor=pool,
-                            command=command, progress=progress)
+    try:
+        with local_executor(args.workers) as pool:
+            screening = e.build(args.samples, args.seed, screen=screen, executor=pool,
+                                command=command, progress=progress, patterns=patterns,
+                                reuse=reuse)
+    except e.EnsembleError as error:
+        raise InputError(str(error)) from None
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         e.write_table(screening, args.out)
@@ -112,7 +133,7 @@ def summary_text(meta: dict[str, Any]) -> str:
     """How many sets passed each pattern and all of them, in plain words."""
     samples = meta["samples"]
     lines = [_("{samples} parameter sets drawn in {seconds:.0f} s; {kept} reproduce every "
-               "pattern that holds at the defaults ({patterns}).").format(
+               "pattern filtered on ({patterns}), each of which holds at the defaults.").format(
         samples=samples, seconds=meta["seconds"], kept=meta["kept"],
         patterns=", ".join(meta["patterns"]))]
     at_defaults = meta.get("patterns_at_defaults", {})
@@ -120,6 +141,10 @@ def summary_text(meta: dict[str, Any]) -> str:
     if failing:
         lines.append(_("Not filtered on (they fail at the defaults too): {ids}.").format(
             ids=", ".join(failing)))
+    unused = [pid for pid, held in at_defaults.items() if held and pid not in meta["patterns"]]
+    if unused:
+        lines.append(_("Not filtered on (left out with --patterns): {ids}.").format(
+            ids=", ".join(unused)))
     lines.append(_("Sets that reproduce each pattern (checked in this order; a set is "
                    "rejected at its first failure):"))
     for pid, count in meta["pass_counts"].items():
