@@ -48,6 +48,11 @@ def add_arguments(parser: argparse.ArgumentParser, *, robustness: bool) -> None:
                         help=_("most runs per budget or scenario in each member (default "
                                "{n})").format(n=u.MEMBER_REPLICATIONS))
     if robustness:
+        parser.add_argument("--member-resolution", metavar="EUR", type=number(0.0, None,
+                                                                              open_low=True),
+                            default=u.MEMBER_RESOLUTION_EUR,
+                            help=_("precision of each member's minimum budget in EUR/month "
+                                   "(default {eur:g})").format(eur=u.MEMBER_RESOLUTION_EUR))
         parser.add_argument("--robustness", metavar="SHARE", default=u.DEFAULT_ROBUSTNESS,
                             type=number(0.0, 1.0, open_low=True, probability=True),
                             help=_("share of members in which the robust budget must meet "
@@ -134,7 +139,7 @@ def run_budget(args: argparse.Namespace, members: Members, params: Any,
                 member=member, text=text, runs=result.total_runs), file=sys.stderr)
 
     common = {"steps": steps, "confidence": args.confidence, "max_budget": float(args.max_eur),
-              "replications": args.member_replications, "resolution": u.MEMBER_RESOLUTION_EUR,
+              "replications": args.member_replications, "resolution": args.member_resolution,
               "seed": args.seed, "keep": tuple(overrides), "mapper": executor.map,
               "concurrent": max(1, 2 * slots)}
     # The defaults searched as each member is: the like-for-like reference for the members.
@@ -149,7 +154,7 @@ def run_budget(args: argparse.Namespace, members: Members, params: Any,
         "ensemble": members.source,
         "defaults_same_search_eur_per_month": reference.minimum,
         "search": {"replications_cap": args.member_replications,
-                   "resolution_eur_per_month": u.MEMBER_RESOLUTION_EUR,
+                   "resolution_eur_per_month": args.member_resolution,
                    "confidence": args.confidence, "seed": args.seed,
                    "meaning": "each member's minimum is the budget search's confirmed answer "
                               "with this cap and resolution, the same replication seeds in "
