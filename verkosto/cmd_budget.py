@@ -11,7 +11,9 @@ organisations' hidden cost). It writes ``DIR/budget.json`` and the figure
 ``DIR/budget.png``/``.svg``. When no budget up to ``--max`` suffices, it says
 so and reruns at ``--max`` with other levers pulled (working time, turnover,
 facilitation, structure, leadership, culture) to name what else limits the
-network.
+network. With ``--uncertainty`` it also searches on members of the plausible
+ensemble (:mod:`verkosto.uncertainty`) and adds ``parameter_uncertainty`` to
+``budget.json``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ Runs each scenario ``--replications`` times with the same seeds and prints
 each outcome's probability with its Wilson interval; writes
 ``DIR/compare_outcomes.csv`` (tidy), ``DIR/compare_timeseries.parquet`` and
 the figures ``DIR/compare_outcomes`` and ``DIR/compare_timeseries`` (median
-and interquartile band of the main reporters) as PNG and SVG.
+and interquartile band of the main reporters) as PNG and SVG. With
+``--uncertainty`` it reruns the comparison on members of the plausible ensemble
+and writes ``DIR/compare_uncertainty.csv`` (:mod:`verkosto.uncertainty`).
 """
 
 from __future__ import annotations
