@@ -37,6 +37,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "verkosto.cmd_report",
     "verkosto.cmd_compare",
     "verkosto.cmd_patterns",
+    "verkosto.cmd_ensemble",
 )
 """Modules that each add their subcommand(s), in the order ``--help`` lists them."""
 

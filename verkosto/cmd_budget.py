@@ -11,7 +11,9 @@ organisations' hidden cost). It writes ``DIR/budget.json`` and the figure
 ``DIR/budget.png``/``.svg``. When no budget up to ``--max`` suffices, it says
 so and reruns at ``--max`` with other levers pulled (working time, turnover,
 facilitation, structure, leadership, culture) to name what else limits the
-network.
+network. With ``--uncertainty`` it also searches on members of the plausible
+ensemble (:mod:`verkosto.uncertainty`) and adds ``parameter_uncertainty`` to
+``budget.json``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from verkosto import uncertainty
 from verkosto.argtypes import DEFAULT_WORKERS, OPEN_PROBABILITY, number
 from verkosto.errors import InputError
 from verkosto.i18n import _, ngettext
@@ -87,6 +90,7 @@ def register(subparsers: Any) -> None:
                         help="override one parameter of the scenario, as in 'verkosto run' "
                              "(repeatable; the budget itself is what is searched)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    uncertainty.add_arguments(parser, robustness=True)
     parser.set_defaults(func=run)
 
 
@@ -172,6 +176,7 @@ def run(args: argparse.Namespace) -> int:
     if args.max_eur > (high := PARAMETERS[b.BUDGET_KEY].high):
         raise InputError(f"--max {args.max_eur:g}: the model allows budgets up to {high:g} "
                          "EUR/month (parameter coordination_budget_eur)")
+    members = uncertainty.prepare(args)
     steps = args.steps or DEFAULT_STEPS
     if params.governance is Governance.SELF_ORGANISING:
         print(_("note: scenario '{scenario}' is self-organising; a coordination budget buys "
@@ -187,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
                                                 decision=_decision(point.decision.value)),
                   file=sys.stderr)
 
-    with open_executor(args.workers) as (executor, _slots):
+    with open_executor(args.workers) as (executor, slots):
         result = b.find_min_budget(
             b.ScenarioSimulator(params, steps), args.target, confidence=args.confidence,
             max_budget=args.max_eur, replications=args.replications, batch=args.batch,
@@ -201,8 +206,12 @@ def run(args: argparse.Namespace) -> int:
                 at_max.probability, confidence=args.confidence,
                 replications=min(args.replications, b.PROBE_REPLICATIONS), seed=args.seed,
                 mapper=executor.map)
+        spread = (uncertainty.run_budget(args, members, params, overrides, steps, executor, slots)
+                  if members is not None else None)
 
     report = _summary(args, result, effects, steps, overrides)
+    if spread is not None:
+        report["parameter_uncertainty"] = spread
     fig = budget_figure(result.curve(), args.target, result.min_budget_eur, args.confidence,
                         dips=report["estimate_dips"])
     try:
@@ -212,16 +221,22 @@ def run(args: argparse.Namespace) -> int:
                 encoding="utf-8")
             b.budget_table(result).to_csv(staging / TABLE_FILE, index=False)
             paths = save(fig, staging / FIGURE_STEM)
+            if spread is not None:
+                uncertainty.budget_table(spread).to_csv(staging / uncertainty.MEMBERS_FILE,
+                                                        index=False)
     except OSError as error:
         raise InputError(f"--out '{args.out}' cannot be written: "
                          f"{error.strerror or error}") from None
     print(_text(report, result, effects))
+    if spread is not None:
+        print(uncertainty.budget_text(report))
     searched = ngettext("Searched {n} budget", "Searched {n} budgets",
                         len(result.points)).format(n=len(result.points))
     runs = ngettext("{n} run", "{n} runs", result.total_runs).format(n=result.total_runs)
     print(_("{searched} with {runs}; wrote {files}").format(
         searched=searched, runs=runs, files=", ".join(
-            [str(args.out / RESULT_FILE), str(args.out / TABLE_FILE), *(p.name for p in paths)])))
+            [str(args.out / RESULT_FILE), str(args.out / TABLE_FILE), *(p.name for p in paths),
+             *([uncertainty.MEMBERS_FILE] if spread is not None else [])])))
     return 0
 
 

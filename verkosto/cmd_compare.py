@@ -4,7 +4,9 @@ Runs each scenario ``--replications`` times with the same seeds and prints
 each outcome's probability with its Wilson interval; writes
 ``DIR/compare_outcomes.csv`` (tidy), ``DIR/compare_timeseries.parquet`` and
 the figures ``DIR/compare_outcomes`` and ``DIR/compare_timeseries`` (median
-and interquartile band of the main reporters) as PNG and SVG.
+and interquartile band of the main reporters) as PNG and SVG. With
+``--uncertainty`` it reruns the comparison on members of the plausible ensemble
+and writes ``DIR/compare_uncertainty.csv`` (:mod:`verkosto.uncertainty`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from verkosto import uncertainty
 from verkosto.argtypes import DEFAULT_WORKERS, OPEN_PROBABILITY, number
 from verkosto.errors import InputError
 
@@ -58,6 +61,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                         help="override one parameter in every scenario, as in 'verkosto run' "
                              "(repeatable)")
+    uncertainty.add_arguments(parser, robustness=False)
     parser.set_defaults(func=run)
 
 
@@ -72,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from verkosto.cmd_budget import check_out, parse_sets_with_hint
 
     check_out(args.out, OUTCOMES_FILE, "compare")
+    members = uncertainty.prepare(args)
 
     import scenarios
     from analysis.compare import (
@@ -112,7 +117,14 @@ def run(args: argparse.Namespace) -> int:
     with open_executor(args.workers) as (executor, _slots):
         result = compare({labels[n]: p for n, p in params.items()}, args.replications, steps,
                          args.seed, mapper=executor.map)
+        spread = (uncertainty.run_compare(args, members, params, labels, overrides, steps,
+                                          executor) if members is not None else None)
     conf = args.confidence
+    shares = None
+    if spread is not None:
+        from analysis.uncertainty import difference_shares
+
+        shares = difference_shares(result, spread, conf)
     reference = result.scenarios[0]
     try:
         with _staging_directory(args.out) as staging:
@@ -121,6 +133,8 @@ def run(args: argparse.Namespace) -> int:
             result.timeseries.to_parquet(staging / TIMESERIES_FILE, index=False)
             written = save(result.outcome_figure(conf), staging / "compare_outcomes")
             written += save(result.timeseries_figure(), staging / "compare_timeseries")
+            if shares is not None:
+                shares.to_csv(staging / uncertainty.COMPARE_FILE, index=False)
     except OSError as error:
         raise InputError(f"--out '{args.out}' cannot be written: "
                          f"{error.strerror or error}") from None
@@ -142,6 +156,8 @@ def run(args: argparse.Namespace) -> int:
     print(_("Differences of medians from '{reference}' at the last week ({confidence} paired "
             "bootstrap interval):").format(reference=reference, confidence=pct(conf)))
     print(for_people(measure_difference_table(result, conf)).to_string(index=False))
+    if shares is not None:
+        print(uncertainty.compare_text(shares, len(spread)))
     print(_("wrote {files}").format(files=", ".join(
         [str(args.out / OUTCOMES_FILE), str(args.out / MEASURES_FILE),
          str(args.out / TIMESERIES_FILE), *(p.name for p in written)])))

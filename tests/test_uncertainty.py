@@ -1,0 +1,234 @@
+"""Answers over the plausible ensemble: quantiles, robust budget, shares, and the commands."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import uncertainty as u
+from experiments import ensemble as e
+from model import Params
+from verkosto import cli
+
+MINIMA = [500.0, 600.0, 700.0, None, 800.0, 900.0, 1000.0, 1100.0, 1200.0, 1400.0]
+"""Ten members' minimum budgets by hand; one never reaches the target."""
+
+
+def test_quantiles_and_robust_budget_of_hand_made_minima():
+    # Sorted: 500 600 700 800 900 1000 1100 1200 1400 (not reached).
+    s = u.summarise_budgets(MINIMA, max_budget=5000.0, robustness=0.8)
+    assert s["members"] == 10 and s["not_reached"] == 1
+    assert s["quantiles"] == {"0.1": 500.0, "0.5": 900.0, "0.9": 1400.0}
+    # At least 8 of 10 meet the target at 1200 (seven below it and itself), not at 1100.
+    assert s["robust_budget_eur_per_month"] == 1200.0
+    curve = {row["budget_eur_per_month"]: row["share_of_members"] for row in s["satisficing"]}
+    assert curve[1100.0] == pytest.approx(0.7) and curve[1200.0] == pytest.approx(0.8)
+    assert max(curve.values()) == pytest.approx(0.9)  # the member not reached never counts
+    assert list(curve) == sorted(curve)
+
+
+def test_members_not_reached_are_counted_above_the_maximum_not_dropped():
+    minima = [400.0, None, None, 600.0, None]
+    s = u.summarise_budgets(minima, max_budget=3000.0, robustness=0.8)
+    # Dropping the three would make every quantile 400-600; counted, most lie above.
+    assert s["quantiles"] == {"0.1": 400.0, "0.5": u.ABOVE_MAX, "0.9": u.ABOVE_MAX}
+    assert s["robust_budget_eur_per_month"] is None
+    assert s["satisficing"][-1] == {"budget_eur_per_month": 600.0, "share_of_members": 0.4}
+    assert u.order_quantile(minima, 0.4) == 600.0 and math.isinf(u.order_quantile(minima, 0.41))
+
+
+def test_robustness_one_needs_every_member():
+    assert u.summarise_budgets([300.0, 700.0], max_budget=1000.0,
+                               robustness=1.0)["robust_budget_eur_per_month"] == 700.0
+    with pytest.raises(ValueError):
+        u.summarise_budgets([300.0], max_budget=1000.0, robustness=0.0)
+
+
+def test_members_sit_on_top_of_the_scenario_but_not_of_what_the_user_set():
+    scenario = Params().replace(n_organisations=5, culture_mean=0.5, dialogue_skill_mean=0.6)
+    member = {"culture_mean": 0.75, "dialogue_skill_mean": 0.45}
+    p = u.member_params(scenario, member, keep=["dialogue_skill_mean"])
+    assert p.n_organisations == 5  # a lever stays as the scenario sets it
+    assert p.culture_mean == 0.75  # an uncertain value comes from the member
+    assert p.dialogue_skill_mean == 0.6  # ... unless the user set it
+
+
+def test_the_search_runs_on_each_member_with_the_same_seeds():
+    # Synthetic members: a member thrives exactly when the budget reaches 1000 x its culture.
+    seen: dict[float, set[int]] = {}
+
+    def make(params: Params):
+        def simulate(budget: float, seed: int) -> bool:
+            seen.setdefault(params.culture_mean, set()).add(seed)
+            return budget >= 1000.0 * params.culture_mean
+        return simulate
+
+    members = [{"culture_mean": c} for c in (0.4, 0.55, 0.8)]
+    found = u.member_budgets(Params(), members, [11, 12, 13], 0.8, steps=10, confidence=0.9,
+                             max_budget=2000.0, replications=8, resolution=50.0, seed=3,
+                             make_simulate=make, concurrent=2)
+    assert [m.member for m in found] == [11, 12, 13]
+    for m, c in zip(found, (0.4, 0.55, 0.8), strict=True):
+        assert 1000 * c <= m.minimum <= 1000 * c + 50.0
+    assert len({frozenset(s) for s in seen.values()}) == 1  # common random numbers
+    s = u.summarise_budgets([m.minimum for m in found], max_budget=2000.0, robustness=0.6)
+    assert s["robust_budget_eur_per_month"] == found[1].minimum
+
+
+class _FakeComparison:
+    """What difference_shares reads from a comparison: outcomes() and measures()."""
+
+    def __init__(self, diff: float, low: float, high: float, measure: float = -0.1):
+        self.rows = (diff, low, high)
+        self.measure = measure
+
+    def outcomes(self, confidence: float) -> pd.DataFrame:
+        d, lo, hi = self.rows
+        return pd.DataFrame({
+            "scenario": ["A", "A", "B", "B"], "reference": "A",
+            "outcome": ["thriving", "completed"] * 2,
+            "diff": [float("nan"), float("nan"), d, 0.0],
+            "diff_low": [float("nan"), float("nan"), lo, 0.0],
+            "diff_high": [float("nan"), float("nan"), hi, 0.0]})
+
+    def measures(self, confidence: float) -> pd.DataFrame:
+        m = self.measure
+        return pd.DataFrame({"scenario": ["A", "B"], "reference": "A",
+                             "measure": ["network_trust"] * 2,
+                             "diff_median": [float("nan"), m],
+                             "diff_low": [float("nan"), m - 0.05],
+                             "diff_high": [float("nan"), m + 0.05]})
+
+
+def test_difference_shares_count_the_same_direction_and_beyond_chance():
+    default = _FakeComparison(0.5, 0.2, 0.8)
+    members = [_FakeComparison(0.4, 0.1, 0.7),  # same way, beyond chance
+               _FakeComparison(0.1, -0.2, 0.4),  # same way, within chance
+               _FakeComparison(-0.1, -0.4, 0.2, measure=0.2),  # the other way
+               _FakeComparison(0.3, 0.05, 0.5, measure=-0.03)]  # measure within chance
+    t = u.difference_shares(default, members, 0.95).set_index("name")
+    assert "completed" not in t.index  # never occurs anywhere
+    row = t.loc["thriving"]
+    assert row["default_beyond_chance"] and row["members"] == 4
+    assert (row["same_direction"], row["beyond_chance"]) == (3, 2)
+    assert row["share_same_direction"] == 0.75 and row["share_beyond_chance"] == 0.5
+    m = t.loc["network_trust"]
+    assert (m["same_direction"], m["beyond_chance"]) == (3, 2)
+
+
+# --------------------------------------------------------------------------- commands
+TINY = """title = "Tiny"
+[params]
+n_organisations = 3
+participants_per_organisation = 2
+"""
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY)
+    return path
+
+
+@pytest.fixture
+def table(tmp_path: Path) -> Path:
+    """An ensemble of 3 members (a stubbed scorecard keeps sets with a culture above 0.5)."""
+    def screen(params, only=None):
+        return {"P1": params.culture_mean > 0.5}
+
+    s = e.build(6, 4, screen=screen)
+    assert int(s.table["kept"].sum()) >= 3
+    path = tmp_path / "ens.csv"
+    e.write_table(s, path)
+    return path
+
+
+def _budget(tiny: Path, out: Path, *extra: str) -> int:
+    return cli.main(["budget", str(tiny), "--target", "0.6", "--steps", "30", "--replications",
+                     "4", "--batch", "4", "--max", "2000", "--resolution", "500",
+                     "--workers", "1", "--quiet", "--out", str(out), *extra])
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--uncertainty", "--ensemble", "{missing}"], "does not exist"),
+    (["--uncertainty", "--ensemble", "{table}", "--members", "0"], "choose 1 to"),
+    (["--uncertainty", "--ensemble", "{table}", "--members", "999"], "choose 1 to"),
+    (["--members", "3"], "need --uncertainty"),
+])
+def test_bad_uncertainty_inputs_exit_2_with_one_line(tiny, table, tmp_path, capsys, extra, message):
+    argv = [x.format(missing=tmp_path / "none.csv", table=table) for x in extra]
+    out = tmp_path / "out"
+    assert _budget(tiny, out, *argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error:") and err.count("\n") == 1 and message in err
+    assert not out.exists()
+    assert cli.main(["compare", str(tiny), "default", "--out", str(out), *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and not out.exists()
+
+
+def test_budget_with_uncertainty_end_to_end(tiny, table, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert _budget(tiny, out, "--uncertainty", "--ensemble", str(table), "--members", "3",
+                   "--member-replications", "4") == 0
+    text = capsys.readouterr().out
+    data = json.loads((out / "budget.json").read_text())
+    pu = data["parameter_uncertainty"]
+    assert pu["members"] == 3 and len(pu["member_minima"]) == 3
+    minima = [m["min_budget_eur_per_month"] for m in pu["member_minima"]]
+    # The summary is the summary of the members' own searches.
+    again = u.summarise_budgets(minima, max_budget=2000.0, robustness=0.8)
+    for key in ("quantiles", "robust_budget_eur_per_month", "satisficing", "not_reached"):
+        assert pu[key] == again[key]
+    assert pd.read_csv(out / "budget_members.csv")["member"].tolist() == \
+        e.member_ids(e.load_table(table), 3)
+    assert "Across plausible assumptions the minimum lies between" in text
+    assert "With the model's default assumptions" in text
+
+
+def test_budget_uncertainty_speaks_finnish(tiny, table, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert _budget(tiny, out, "--uncertainty", "--ensemble", str(table), "--members", "1",
+                   "--member-replications", "4", "--lang", "fi") == 0
+    text = capsys.readouterr().out
+    assert "Mallin oletuksilla" in text and "Uskottavilla oletuksilla vähimmäisbudjetti" in text
+    assert "€/kk" in text and "EUR/month is enough" not in text
+
+
+def test_compare_with_uncertainty_end_to_end(tiny, table, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert cli.main(["compare", str(tiny), "no_coordination", "--set", "n_organisations=3",
+                     "--replications", "3", "--steps", "20", "--workers", "1",
+                     "--out", str(out), "--uncertainty", "--ensemble", str(table),
+                     "--members", "2", "--member-replications", "3"]) == 0
+    text = capsys.readouterr().out
+    shares = pd.read_csv(out / "compare_uncertainty.csv")
+    assert (shares["members"] == 2).all() and len(shares) > 0
+    assert shares["share_same_direction"].between(0, 1).all()
+    assert "plausible parameter sets" in text
+
+
+@pytest.mark.parametrize("command", ["budget", "compare"])
+def test_a_failure_while_writing_leaves_no_partial_directory(tiny, tmp_path, monkeypatch, capsys,
+                                                             command):
+    import analysis.figures
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(analysis.figures, "save", broken)
+    out = tmp_path / "deep" / "out"
+    if command == "budget":
+        status = _budget(tiny, out)
+    else:
+        status = cli.main(["compare", str(tiny), "no_coordination", "--set", "n_organisations=3",
+                           "--replications", "2", "--steps", "10", "--workers", "1",
+                           "--out", str(out)])
+    assert status == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert not (tmp_path / "deep").exists()  # neither the output nor its staging directory
