@@ -15,7 +15,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model import kernels, reporters
+from model import kernels, reporters, sparse_kernels
 from model.agents import Dialogue, Organisation, OrgKind, Participant, Role, Status, Strength
 from model.formation import Teams, assemble_teams, teams_of
 from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
@@ -367,28 +367,21 @@ class NetworkModel(mesa.Model):
         knowledge.
         """
         p, n = self.params, self.used
-        org = self.org[:n]
+        org = np.ascontiguousarray(self.org[:n])
         band = max(1, _SETUP_BAND // max(n, 1))
         cols = np.arange(n)
-        edges: list[tuple[np.ndarray, np.ndarray]] = []
-        start: list[tuple[np.ndarray, np.ndarray]] = []
+        edges: list[tuple[np.ndarray, ...]] = []
         for r0 in range(0, n, band):
-            rows = np.arange(r0, min(n, r0 + band))
-            upper = cols[None, :] > rows[:, None]
-            known = (self.rng.random((rows.size, n)) < p.prior_acquaintance) & upper
-            r, c = np.nonzero(known)
-            edges.append((rows[r], c))
-            same = org[rows][:, None] == org[None, :]
-            fam = np.where(same, p.colleague_familiarity,
-                           np.where(known, p.acquaintance_familiarity, 0.0))
-            r, c = np.nonzero((fam >= p.acquaintance_threshold) & upper)
-            start.append((rows[r], c))
+            u = self.rng.random((min(n, r0 + band) - r0, n))
+            edges.append(sparse_kernels.starting_pairs(
+                u, r0, org, p.prior_acquaintance, p.colleague_familiarity,
+                p.acquaintance_familiarity, p.acquaintance_threshold))
         edge_i = np.concatenate([e[0] for e in edges])
         edge_j = np.concatenate([e[1] for e in edges])
         self.rel.build(n, org, edge_i, edge_j, (p.colleague_familiarity, p.colleague_trust),
                        (p.acquaintance_familiarity, p.acquaintance_trust), self.steps)
-        self._start_pairs = (np.concatenate([e[0] for e in start]),
-                             np.concatenate([e[1] for e in start]))
+        self._start_pairs = (np.concatenate([e[2] for e in edges]),
+                             np.concatenate([e[3] for e in edges]))
         know = np.zeros((n, self.n_orgs))
         know[edge_i, org[edge_j]] = p.acquaintance_knowledge
         know[edge_j, org[edge_i]] = p.acquaintance_knowledge

@@ -447,8 +447,12 @@ class Relations:
         """Open the next organisation column; everyone's knowledge of it starts at 0."""
         if self.n_known >= self._k.shape[1]:
             raise IndexError("no free organisation column: grow_knowledge first")
-        self._k[:, self.n_known] = -self._kc  # a (S + c) = a (-c + c) = 0 exactly
-        self._ksum -= self._kc
+        # a (S + c) = a (-c + c) = 0 exactly. Columns not yet in use hold 0, which reads as 0
+        # in rows without an offset: only rows with one are written (a network of thousands
+        # opens a column per organisation at set-up, when no row has an offset yet).
+        rows = np.flatnonzero(self._kc)
+        self._k[rows, self.n_known] = -self._kc[rows]
+        self._ksum[rows] -= self._kc[rows]
         self.n_known += 1
 
     def forget_knowledge(self, slots: np.ndarray, own: np.ndarray) -> None:

@@ -182,6 +182,51 @@ def live_records(p: Pairs) -> int:
 
 
 @_jit
+def starting_pairs(u: np.ndarray, first: int, org: np.ndarray, chance: float,
+                   colleague_f: float, known_f: float, threshold: float
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of one band of rows of the set-up's square of uniforms (``u`` holds rows
+    ``first ..`` of it; ``NetworkModel._create_population`` states the rule): pairs r < c of
+    different organisations who know each other (``u[r, c] < chance``), and the starting
+    relationships r < c, whose familiarity (``colleague_f`` for colleagues, ``known_f`` for
+    those who know each other, else 0) reaches ``threshold``; both row by row, columns
+    ascending, as ``np.nonzero`` of the upper triangle lists them.
+
+    Returns:
+        The known pairs' rows and columns, and the starting relationships' rows and columns.
+    """
+    rows, n = u.shape
+    counts = np.zeros(2, dtype=np.int64)
+    for stage in range(2):  # count, then fill
+        if stage == 1:
+            edge_i = np.empty(counts[0], dtype=np.int64)
+            edge_j = np.empty(counts[0], dtype=np.int64)
+            start_i = np.empty(counts[1], dtype=np.int64)
+            start_j = np.empty(counts[1], dtype=np.int64)
+            counts[:] = 0
+        for x in range(rows):
+            r = first + x
+            for c in range(r + 1, n):
+                known = u[x, c] < chance
+                same = org[r] == org[c]
+                if same:
+                    fam = colleague_f
+                else:
+                    fam = known_f if known else 0.0
+                if known and not same:
+                    if stage == 1:
+                        edge_i[counts[0]] = r
+                        edge_j[counts[0]] = c
+                    counts[0] += 1
+                if fam >= threshold:
+                    if stage == 1:
+                        start_i[counts[1]] = r
+                        start_j[counts[1]] = c
+                    counts[1] += 1
+    return edge_i, edge_j, start_i, start_j
+
+
+@_jit
 def build(p: Pairs, n: int, org: np.ndarray, edge_i: np.ndarray, edge_j: np.ndarray,
           colleague_f: float, colleague_t: float, known_f: float, known_t: float,
           now: int) -> None:
@@ -189,27 +234,32 @@ def build(p: Pairs, n: int, org: np.ndarray, edge_i: np.ndarray, edge_j: np.ndar
 
     Slots ``0 .. n - 1``: colleagues (same organisation, the own slot included, as the
     dense block has it) have familiarity ``colleague_f`` (0 with oneself) and trust
-    ``colleague_t``; the pairs ``edge_i[e] < edge_j[e]`` across organisations who know each
-    other have ``known_f`` and ``known_t`` in both orders; everyone else is a stranger.
-    The pool must hold every row (``n`` rows of ``size`` colleagues plus acquaintances).
-    Rows get exactly the room they need.
+    ``colleague_t``; the pairs ``edge_i[e] < edge_j[e]`` of different organisations who
+    know each other (row by row, columns ascending: ``starting_pairs``) have ``known_f``
+    and ``known_t`` in both orders; everyone else is a stranger. The pool must have room
+    for every row's records (colleagues plus acquaintances, at least ``MIN_ROOM``); rows
+    get exactly that room.
     """
     count = np.zeros(n, dtype=np.int64)
     members = np.zeros(org.max() + 1 if n else 1, dtype=np.int64)
     for a in range(n):
         members[org[a]] += 1
-    for a in range(n):
-        count[a] = members[org[a]]
     for e in range(edge_i.size):
-        if org[edge_i[e]] != org[edge_j[e]]:
-            count[edge_i[e]] += 1
-            count[edge_j[e]] += 1
+        count[edge_i[e]] += 1
+        count[edge_j[e]] += 1
     end = 0
     for a in range(n):
         p.start[a] = end
-        p.room[a] = max(count[a], MIN_ROOM)
+        p.room[a] = max(count[a] + members[org[a]], MIN_ROOM)
         end += p.room[a]
     p.end[0] = end
+    # Acquaintances first, after room for the colleagues: a row gets its partners below it
+    # (from earlier rows' pairs) before those above it, each ascending, so sorted.
+    for e in range(edge_i.size):
+        for a, b in ((edge_i[e], edge_j[e]), (edge_j[e], edge_i[e])):
+            x = p.start[a] + members[org[a]] + p.size[a]
+            p.col[x] = b
+            p.size[a] += 1
     # Colleagues: the organisation's slots in slot order.
     by_org = np.zeros(members.size + 1, dtype=np.int64)
     for o in range(members.size):
@@ -221,33 +271,24 @@ def build(p: Pairs, n: int, org: np.ndarray, edge_i: np.ndarray, edge_j: np.ndar
         fill[org[a]] += 1
     for a in range(n):
         o = org[a]
-        for y in range(by_org[o], by_org[o + 1]):
-            x = p.start[a] + p.size[a]
-            b = slot_of[y]
-            p.col[x] = b
-            p.F[x] = 0.0 if b == a else colleague_f
-            p.T[x] = colleague_t
-            p.last[x] = now
-            p.listed[x] = False
-            p.size[a] += 1
-    for e in range(edge_i.size):
-        a, b = edge_i[e], edge_j[e]
-        if org[a] == org[b]:
-            continue
-        for u, v in ((a, b), (b, a)):
-            x = p.start[u] + p.size[u]
-            p.col[x] = v
-            p.F[x] = known_f
-            p.T[x] = known_t
-            p.last[x] = now
-            p.listed[x] = False
-            p.size[u] += 1
-    for a in range(n):  # sort each row by column
-        s, m = p.start[a], p.size[a]
-        order = np.argsort(p.col[s:s + m], kind="mergesort")
-        p.col[s:s + m] = p.col[s:s + m][order]
-        p.F[s:s + m] = p.F[s:s + m][order]
-        p.T[s:s + m] = p.T[s:s + m][order]
+        s = p.start[a]
+        known = s + members[o]
+        x, y = known, by_org[o]  # merge the acquaintances and the colleagues, ascending
+        for z in range(s, s + members[o] + p.size[a]):
+            if y < by_org[o + 1] and (x == known + p.size[a] or slot_of[y] < p.col[x]):
+                b = slot_of[y]
+                p.col[z] = b
+                p.F[z] = 0.0 if b == a else colleague_f
+                p.T[z] = colleague_t
+                y += 1
+            else:
+                p.col[z] = p.col[x]
+                p.F[z] = known_f
+                p.T[z] = known_t
+                x += 1
+            p.last[z] = now
+            p.listed[z] = False
+        p.size[a] += members[o]
 
 
 @_jit
@@ -757,28 +798,64 @@ def _load_row(p: Pairs, a: int, pos: np.ndarray, decay: np.ndarray, prior: float
 
 
 @_jit
-def _virtual_pairwise(lo: int, hi: int, slots: np.ndarray, p: Pairs, pos: np.ndarray,
-                      decay: np.ndarray, prior: float, now: int, trust: bool,
-                      row: np.ndarray, loaded: np.ndarray, leaf: np.ndarray) -> float:
-    """numpy's pairwise sum (``kernels.pairwise_sum``) of entries ``lo .. hi - 1`` of the
-    flattened block slots x slots, its leaves read row by row (``_load_row``) as they come.
+def _leaf_sum(lo: int, hi: int, slots: np.ndarray, p: Pairs, pos: np.ndarray,
+              decay: np.ndarray, prior: float, now: int, trust: bool, row: np.ndarray,
+              loaded: np.ndarray, leaf: np.ndarray) -> float:
+    """``kernels.pairwise_sum`` of entries ``lo .. hi - 1`` (at most ``_LEAF``) of the
+    flattened block slots x slots, read row by row (``_load_row``) as they come.
     """
-    n = hi - lo
-    if n <= _LEAF:
-        width = slots.size
-        for y in range(n):
-            r, c = divmod(lo + y, width)
-            if loaded[0] != r:
-                _load_row(p, slots[r], pos, decay, prior, now, trust, row)
-                loaded[0] = r
-            leaf[y] = row[c]
-        return kernels.pairwise_sum(leaf[:n])
-    half = n // 2
-    half -= half % _UNROLL
-    return (_virtual_pairwise(lo, lo + half, slots, p, pos, decay, prior, now, trust, row,
-                              loaded, leaf)
-            + _virtual_pairwise(lo + half, hi, slots, p, pos, decay, prior, now, trust, row,
-                                loaded, leaf))
+    width = slots.size
+    for y in range(hi - lo):
+        r, c = divmod(lo + y, width)
+        if loaded[0] != r:
+            _load_row(p, slots[r], pos, decay, prior, now, trust, row)
+            loaded[0] = r
+        leaf[y] = row[c]
+    return kernels.pairwise_sum(leaf[:hi - lo])
+
+
+@_jit
+def _virtual_pairwise(total: int, slots: np.ndarray, p: Pairs, pos: np.ndarray,
+                      decay: np.ndarray, prior: float, now: int, trust: bool) -> float:
+    """numpy's pairwise sum (``kernels.pairwise_sum``) of the ``total`` entries of the
+    flattened block slots x slots: the same tree (halves cut at a multiple of eight, leaves
+    of at most ``_LEAF``), walked with an explicit stack, left half before right, so the
+    leaves are read in order, one row of the block at a time.
+    """
+    row = np.empty(slots.size)
+    loaded = np.full(1, -1, dtype=np.int64)
+    leaf = np.empty(_LEAF)
+    depth = 128  # far more than log2 of any block's size
+    lo_at = np.empty(depth, dtype=np.int64)
+    hi_at = np.empty(depth, dtype=np.int64)
+    stage = np.zeros(depth, dtype=np.int64)
+    sums = np.empty(depth)
+    lo_at[0], hi_at[0], stage[0] = 0, total, 0
+    top, n_sums = 0, 0
+    while top >= 0:
+        lo, hi = lo_at[top], hi_at[top]
+        n = hi - lo
+        if n <= _LEAF:
+            sums[n_sums] = _leaf_sum(lo, hi, slots, p, pos, decay, prior, now, trust, row,
+                                     loaded, leaf)
+            n_sums += 1
+            top -= 1
+            continue
+        half = n // 2
+        half -= half % _UNROLL
+        if stage[top] == 0:  # the left half next
+            stage[top] = 1
+            top += 1
+            lo_at[top], hi_at[top], stage[top] = lo, lo + half, 0
+        elif stage[top] == 1:  # then the right half
+            stage[top] = 2
+            top += 1
+            lo_at[top], hi_at[top], stage[top] = lo + half, hi, 0
+        else:  # both halves summed: left + right
+            n_sums -= 1
+            sums[n_sums - 1] = sums[n_sums - 1] + sums[n_sums]
+            top -= 1
+    return sums[0]
 
 
 @_jit
@@ -791,11 +868,7 @@ def block_sums(slots: np.ndarray, p: Pairs, capacity: int, decay: np.ndarray, pr
     pos = np.full(capacity, -1, dtype=np.int64)
     for c in range(slots.size):
         pos[slots[c]] = c
-    row = np.empty(slots.size)
-    loaded = np.full(1, -1, dtype=np.int64)
-    leaf = np.empty(_LEAF)
-    total = _virtual_pairwise(0, slots.size * slots.size, slots, p, pos, decay, prior, now,
-                              trust, row, loaded, leaf)
+    total = _virtual_pairwise(slots.size * slots.size, slots, p, pos, decay, prior, now, trust)
     diagonal = np.empty(slots.size)
     horizon = decay.size - 1
     for c in range(slots.size):
