@@ -33,9 +33,12 @@ _TIE_MARGIN = 1e-9
 # Below this many active pairs, pair sums are read from the block: as cheap as keeping them.
 DENSE_BELOW = 4096
 #: Capacity (participant slots) from which the model keeps its pairs in the sparse store
-#: (``SparseRelations``); below it the dense store is as small and faster. Chosen by
-#: measurement: benchmarks/bench_large.py --switch.
-SPARSE_FROM = 4096
+#: (``SparseRelations``). Chosen by measurement (benchmarks/bench_large.py --switch, CPU time
+#: per participant-step, scaled budget): the dense store was faster up to a capacity of 400
+#: (200 people), about even at 600, and the sparse one faster from 800 on (1,000 people,
+#: capacity 2,000: about 20 against 31-37 microseconds), where the dense store also starts to
+#: cost memory (capacity squared x 25 bytes).
+SPARSE_FROM = 1000
 # Rebase a knowledge row once its pending scale falls below this: far from
 # underflow and from large stored values, and rare (twenty half-lives of knowledge).
 KNOWLEDGE_REBASE_SCALE = 2.0**-20
