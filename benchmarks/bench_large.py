@@ -52,9 +52,6 @@ for path in (ROOT, ROOT / "benchmarks"):
     if str(path) not in sys.path:  # run as a plain script from any directory
         sys.path.insert(0, str(path))
 
-from mesa.discrete_space import Network  # noqa: E402
-
-import model.relations as relations  # noqa: E402
 from bench_model import (  # noqa: E402
     SEED,
     SeededVirusOnNetwork,
@@ -63,6 +60,9 @@ from bench_model import (  # noqa: E402
     scaled_budget,
     virus_module,
 )
+from mesa.discrete_space import Network  # noqa: E402
+
+import model.relations as relations  # noqa: E402
 from model import NetworkModel  # noqa: E402
 from model.model import NetworkModel as _Model  # noqa: E402
 

@@ -15,7 +15,8 @@ Who uses what (process of the weekly schedule, ODD section 3):
   ``join_groups``;
 - team assembly (converse, collaborate, docking): ``seat_teams``, ``gather_teams``,
   ``team_pairs``, ``familiarity_blocks``, ``candidate_lanes``;
-- encounters (converse, collaborate): ``group_atmosphere``, ``encounter``,
+- encounters (converse, collaborate): ``group_atmosphere``, ``encounter`` (its rule:
+  ``meet``, ``knowledge_update``, ``store_knowledge``, shared with the sparse store),
   ``partners_effects``;
 - what groups yield (converse, collaborate): ``best_benefit``, ``group_means``, ``distances``,
   ``seamless_cases``;
@@ -29,6 +30,9 @@ Who uses what (process of the weekly schedule, ODD section 3):
 - observe (reporters): ``current_ties``, ``largest_weak_component``,
   ``distinct_cross_pairs``, ``tracked_pair_sums``, ``decayed_column_sums``, ``block_pair_sums``,
   ``knowledge_sums``, ``pairwise_sum``.
+
+The kernels here that index the dense pair arrays have sparse forms of the same names in
+``model/sparse_kernels.py`` (the sparse pair store of large networks).
 """
 
 from __future__ import annotations

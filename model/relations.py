@@ -5,8 +5,11 @@ trusts j) relaxes toward a prior while two people have no contact (S36). A
 dense weekly ``F *= decay`` would cost the square of the network each week,
 so each pair keeps the value it had when last touched and the week of that
 touch; the elapsed decay is applied in closed form when the pair is next read
-or touched (``settle``). The submodels use only the methods below, so a
-sparse store could replace the dense arrays without touching them.
+or touched (``settle``). The submodels use only the methods below, so the
+sparse store (:class:`SparseRelations`, records only for pairs that have been
+written; ``model/sparse_kernels.py``) replaces the dense arrays in large networks
+(``make_relations``, from ``SPARSE_FROM`` slots) without touching them, with the
+same results bit for bit.
 
 Knowledge ``K[i, o]`` — how well participant i knows what organisation o
 currently does (S9) — changes mostly by whole rows: the weekly ageing
@@ -22,6 +25,8 @@ stores ``-c_i``, which reads as exactly 0. A row is rebased (``S <- a (S + c)``,
 """
 
 from __future__ import annotations
+
+from typing import override
 
 import numpy as np
 
@@ -560,6 +565,7 @@ class SparseRelations(Relations):
     """
 
     # ------------------------------------------------------------------ records
+    @override
     def _make_pairs(self, capacity: int) -> None:
         self._p = sparse_kernels.Pairs(
             np.zeros(capacity, dtype=np.int64), np.zeros(capacity, dtype=np.int64),
@@ -619,26 +625,32 @@ class SparseRelations(Relations):
                 self._candidates.append(key)
 
     # ------------------------------------------------------------------ reads
+    @override
     def settle(self, i: np.ndarray, j: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
         self._ensure(i, j, now)
         return sparse_kernels.settle_pairs(self._p, self._f_decay, self._t_decay, self.prior, i,
                                            j, now)
 
+    @override
     def familiarity(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
         return sparse_kernels.current_familiarity(self._p, self._f_decay, i, j, now)
 
+    @override
     def trust(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
         return sparse_kernels.current_trust(self._p, self._t_decay, self.prior, i, j, now)
 
+    @override
     def stored_trust(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return sparse_kernels.stored_trust(self._p, self.prior, i, j)
 
+    @override
     def candidate_lanes(self, initiators: np.ndarray, cand: np.ndarray, collaborated: np.ndarray,
                         acquaintance: float, collaborator: float, now: int
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         return sparse_kernels.candidate_lanes(self._p, self._f_decay, initiators, cand,
                                               collaborated, acquaintance, collaborator, now)
 
+    @override
     def seamless_cases(self, who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
                        present: np.ndarray, knowledge_threshold: float, tie_threshold: float,
                        now: int) -> np.ndarray:
@@ -646,24 +658,29 @@ class SparseRelations(Relations):
                                              self._kc, self._p, self._t_decay, self.prior,
                                              knowledge_threshold, tie_threshold, now)
 
+    @override
     def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,
                          now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         return sparse_kernels.trusted_contacts(self._p, self._t_decay, self.prior, brokers,
                                                contacts, threshold, now)
 
+    @override
     def best_benefit(self, i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int,
                      capacity: int) -> tuple[np.ndarray, np.ndarray]:
         return sparse_kernels.best_benefit(self._p, self._t_decay, self.prior, i, j, factor, now,
                                            capacity)
 
+    @override
     def familiarity_blocks(self, ids: np.ndarray, now: int) -> np.ndarray:
         return sparse_kernels.familiarity_blocks(self._p, self._f_decay, ids, now)
 
+    @override
     def block(self, rows: np.ndarray, cols: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
         return sparse_kernels.block(self._p, self._f_decay, self._t_decay, self.prior,
                                     np.asarray(rows, dtype=np.int64),
                                     np.asarray(cols, dtype=np.int64), now)
 
+    @override
     def seat_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
         slots = np.asarray(slots, dtype=np.int64)
         fam, fam_trace = sparse_kernels.block_sums(slots, self._p, self.capacity, self._f_decay,
@@ -673,6 +690,7 @@ class SparseRelations(Relations):
         return float(fam - fam_trace), float(trust - trust_trace)
 
     # ------------------------------------------------------------------ writes
+    @override
     def reset(self, slot: int | np.ndarray, now: int, used: int | None = None) -> None:
         slots = np.atleast_1d(np.asarray(slot, dtype=np.int64))
         if slots.size == 0:
@@ -685,6 +703,7 @@ class SparseRelations(Relations):
         sparse_kernels.reset_pairs(self._p, slots, n, self.prior, now, self._tracked, self._cols,
                                    self._f_decay, self._t_decay, hi)
 
+    @override
     def set_block(self, slots: np.ndarray, familiarity: np.ndarray, trust: np.ndarray,
                   now: int) -> None:
         rows = slots[self._tracked[slots]] if self._tracking else slots[:0]
@@ -705,6 +724,7 @@ class SparseRelations(Relations):
             self._add_rows(rows, np.ones(rows.size), now)
         self._add_candidates(i, j, trust[r, c])
 
+    @override
     def grow(self, capacity: int, now: int) -> None:
         old = self.capacity
         p = self._p
@@ -722,6 +742,7 @@ class SparseRelations(Relations):
             i, j = np.divmod(np.concatenate([np.empty(0, dtype=np.int64), *self._candidates]), old)
             self._candidates = [i * capacity + j]
 
+    @override
     def _store(self, k: int, arr: np.ndarray | None, i: np.ndarray, j: np.ndarray,
                values: np.ndarray, now: int) -> np.ndarray:
         if i.size:
@@ -733,14 +754,17 @@ class SparseRelations(Relations):
         return sparse_kernels.store_pairs(self._p, k, i, j, np.ascontiguousarray(values),
                                           self._tracked, self._cols[k])
 
+    @override
     def set_familiarity(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> None:
         self._store(0, None, i, j, values, now)
 
+    @override
     def set_trust(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> np.ndarray:
         stored = self._store(1, None, i, j, values, now)
         self._add_candidates(i, j, np.broadcast_to(values, i.shape))
         return stored
 
+    @override
     def encounter(self, i: np.ndarray, j: np.ndarray, g: np.ndarray, u: np.ndarray,
                   face: np.ndarray, virtual_factor: float, atmosphere: np.ndarray,
                   dialogue: np.ndarray, org: np.ndarray, resident: np.ndarray,
@@ -759,12 +783,14 @@ class SparseRelations(Relations):
         return trust, breach
 
     # ------------------------------------------------------------------ running sums
+    @override
     def _add_rows(self, rows: np.ndarray, weight: np.ndarray, now: int) -> None:
         self._bring_sums(now)
         hi = max(self._written, int(rows.max()) + 1)
         self._cols[:, :hi] += sparse_kernels.decayed_column_sums(
             rows, weight, self._p, now, self._f_decay, self._t_decay, self.prior, hi)
 
+    @override
     def pair_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
         n = slots.size
         if n * n < self.dense_below or now > self._horizon:
@@ -784,6 +810,7 @@ class SparseRelations(Relations):
         return sum_f, sum_t
 
     # ------------------------------------------------------------------ trust ties
+    @override
     def _add_candidates(self, i: np.ndarray, j: np.ndarray, trust: np.ndarray) -> None:
         if not self._listing or i.size == 0:
             return
@@ -792,6 +819,7 @@ class SparseRelations(Relations):
         if key.size:
             self._candidates.append(key)
 
+    @override
     def ties_among(self, slots: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
         if not self._listing:
             return super().ties_among(slots, now)

@@ -209,10 +209,7 @@ def starting_pairs(u: np.ndarray, first: int, org: np.ndarray, chance: float,
             for c in range(r + 1, n):
                 known = u[x, c] < chance
                 same = org[r] == org[c]
-                if same:
-                    fam = colleague_f
-                else:
-                    fam = known_f if known else 0.0
+                fam = colleague_f if same else (known_f if known else 0.0)
                 if known and not same:
                     if stage == 1:
                         edge_i[counts[0]] = r
@@ -817,7 +814,7 @@ def _leaf_sum(lo: int, hi: int, slots: np.ndarray, p: Pairs, pos: np.ndarray,
 @_jit
 def _virtual_pairwise(total: int, slots: np.ndarray, p: Pairs, pos: np.ndarray,
                       decay: np.ndarray, prior: float, now: int, trust: bool) -> float:
-    """numpy's pairwise sum (``kernels.pairwise_sum``) of the ``total`` entries of the
+    """The pairwise sum numpy takes (``kernels.pairwise_sum``) of the ``total`` entries of the
     flattened block slots x slots: the same tree (halves cut at a multiple of eight, leaves
     of at most ``_LEAF``), walked with an explicit stack, left half before right, so the
     leaves are read in order, one row of the block at a time.
