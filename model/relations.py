@@ -38,12 +38,13 @@ _TIE_MARGIN = 1e-9
 # Below this many active pairs, pair sums are read from the block: as cheap as keeping them.
 DENSE_BELOW = 4096
 #: Capacity (participant slots) from which the model keeps its pairs in the sparse store
-#: (``SparseRelations``). Chosen by measurement (benchmarks/bench_large.py --switch, CPU time
-#: per participant-step, scaled budget): the dense store was faster up to a capacity of 400
-#: (200 people), about even at 600, and the sparse one faster from 800 on (1,000 people,
-#: capacity 2,000: about 20 against 31-37 microseconds), where the dense store also starts to
-#: cost memory (capacity squared x 25 bytes).
-SPARSE_FROM = 1000
+#: (``SparseRelations``). Chosen by measurement (benchmarks/bench_large.py --switch, CPU
+#: microseconds per participant-step, scaled budget, dense against sparse, 3 Dec 2026):
+#: capacity 400 8.3 against 13.3; 600 15.8 against 13.1 (other runs either way); 800 19.2
+#: against 13.9 (sparse faster in all three runs); 1,000 30.5 against 14.2; 2,000 31.0
+#: against 17.5. From 800 on the sparse store is faster, and the dense one's memory grows
+#: with the capacity squared (25 bytes a pair).
+SPARSE_FROM = 800
 # Rebase a knowledge row once its pending scale falls below this: far from
 # underflow and from large stored values, and rare (twenty half-lives of knowledge).
 KNOWLEDGE_REBASE_SCALE = 2.0**-20
