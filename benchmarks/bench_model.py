@@ -31,6 +31,12 @@ Participants are counted at the start (``n_organisations x
 participants_per_organisation``: 10 x 5, 40 x 5, 200 x 5); the network then
 grows or shrinks.
 
+The pair store depends on the capacity (twice the starting size, at most
+``max_participants``): the 50- and 200-participant networks keep their pairs
+in the dense store, the 1,000-participant one (capacity 2,000) in the sparse
+store (``model.relations.SPARSE_FROM``; same results either way). The
+large-network set-up and memory are measured by ``benchmarks/bench_large.py``.
+
 Usage::
 
     .venv/bin/python benchmarks/bench_model.py            # full run (about a minute)

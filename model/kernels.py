@@ -15,7 +15,8 @@ Who uses what (process of the weekly schedule, ODD section 3):
   ``join_groups``;
 - team assembly (converse, collaborate, docking): ``seat_teams``, ``gather_teams``,
   ``team_pairs``, ``familiarity_blocks``, ``candidate_lanes``;
-- encounters (converse, collaborate): ``group_atmosphere``, ``encounter``,
+- encounters (converse, collaborate): ``group_atmosphere``, ``encounter`` (its rule:
+  ``meet``, ``knowledge_update``, ``store_knowledge``, shared with the sparse store),
   ``partners_effects``;
 - what groups yield (converse, collaborate): ``best_benefit``, ``group_means``, ``distances``,
   ``seamless_cases``;
@@ -29,6 +30,9 @@ Who uses what (process of the weekly schedule, ODD section 3):
 - observe (reporters): ``current_ties``, ``largest_weak_component``,
   ``distinct_cross_pairs``, ``tracked_pair_sums``, ``decayed_column_sums``, ``block_pair_sums``,
   ``knowledge_sums``, ``pairwise_sum``.
+
+The kernels here that index the dense pair arrays have sparse forms of the same names in
+``model/sparse_kernels.py`` (the sparse pair store of large networks).
 """
 
 from __future__ import annotations
@@ -461,11 +465,6 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
         The trust stored after the round pair by pair, the breaches, and the tie
         candidates newly listed (flat indices ``i * capacity + j``).
     """
-    fam_gain, breach_base, strain_rate = rule.familiarity_gain, rule.breach_base, rule.perspective_strain
-    facilitation, d_resident, d_cross = rule.facilitation, rule.distance_resident, rule.distance_cross_org
-    openness = rule.openness
-    trust_gain, floor, loss_ratio = rule.trust_gain, rule.trust_gain_floor, rule.trust_loss_ratio
-    flow = rule.knowledge_flow
     n = i.size
     horizon = f_decay.size - 1
     fam = np.empty(n)
@@ -482,25 +481,11 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
     breach = np.empty(n, dtype=np.bool_)
     for k in range(n):
         a, b = i[k], j[k]
-        factor = 1.0 if face.size == 0 or (face[a] and face[b]) else virtual_factor
-        f = fam[k] + fam_gain * factor * (1 - fam[k])
+        f, new_t[k], breach[k] = meet(fam[k], trust[k], a, b, atmosphere[g[k]], u[k], face,
+                                      virtual_factor, dialogue, org, resident, rule)
         if tracked[a] and a != b:
             col_sums[0, b] += f - F[a, b]
         F[a, b] = f
-        atm = atmosphere[g[k]]
-        dq = 0.5 * (_mean_row(dialogue, a) + _mean_row(dialogue, b))
-        distance = _distance(a, b, org, resident, d_resident, d_cross)
-        suspend = 0.5 * (dialogue[a, 0] + dialogue[b, 0])  # column 0: suspending (S20)
-        suspension = 1.0 - (1.0 - facilitation) * (1.0 - openness * suspend)
-        strain = 1.0 + strain_rate * distance * (1.0 - suspension)
-        chance = min(1.0, breach_base * (1 - dq) * (1 - atm) * strain)
-        breach[k] = u[k] < chance
-        t = trust[k]
-        if breach[k]:
-            value = t - loss_ratio * trust_gain * t
-        else:
-            value = t + trust_gain * factor * f * (floor + (1 - floor) * atm) * (1 - t)
-        new_t[k] = min(max(value, 0.0), 1.0)
     for k in range(n):
         a, b = i[k], j[k]
         if tracked[a] and a != b:
@@ -518,17 +503,62 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
             listed[a, b] = True
             listed_now[count] = a * width + b
             count += 1
-        # Knowledge, in the store's terms (S + share x gap / a), read before any write.
-        o = org[b]
-        s = know[a, o]
-        scale = know_a[a]
-        update[k] = s + flow * stored[k] * (1.0 - scale * (s + know_c[a])) / scale
-    for k in range(n):
+        update[k] = knowledge_update(know, know_a, know_c, a, org[b],
+                                     rule.knowledge_flow * stored[k])
+    store_knowledge(know, know_sums, i, j, org, update)
+    return stored, breach, listed_now[:count]
+
+
+@_jit
+def meet(fam: float, trust: float, a: int, b: int, atm: float, u: float, face: np.ndarray,
+         virtual_factor: float, dialogue: np.ndarray, org: np.ndarray, resident: np.ndarray,
+         rule: EncounterRule) -> tuple[float, float, bool]:
+    """The encounter rule for one ordered pair (a, b) whose settled familiarity and trust
+    are ``fam`` and ``trust`` (:func:`encounter` states it; ``atm`` is the group's
+    atmosphere, ``u`` the pair's breach draw), in the one place both pair stores use.
+
+    Returns:
+        The pair's new familiarity, its new trust, and whether trust was breached.
+    """
+    factor = 1.0 if face.size == 0 or (face[a] and face[b]) else virtual_factor
+    f = fam + rule.familiarity_gain * factor * (1 - fam)
+    dq = 0.5 * (_mean_row(dialogue, a) + _mean_row(dialogue, b))
+    distance = _distance(a, b, org, resident, rule.distance_resident, rule.distance_cross_org)
+    suspend = 0.5 * (dialogue[a, 0] + dialogue[b, 0])  # column 0: suspending (S20)
+    suspension = 1.0 - (1.0 - rule.facilitation) * (1.0 - rule.openness * suspend)
+    strain = 1.0 + rule.perspective_strain * distance * (1.0 - suspension)
+    chance = min(1.0, rule.breach_base * (1 - dq) * (1 - atm) * strain)
+    breach = u < chance
+    floor = rule.trust_gain_floor
+    if breach:
+        value = trust - rule.trust_loss_ratio * rule.trust_gain * trust
+    else:
+        value = trust + rule.trust_gain * factor * f * (floor + (1 - floor) * atm) * (1 - trust)
+    return f, min(max(value, 0.0), 1.0), breach
+
+
+@_jit
+def knowledge_update(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, a: int, o: int,
+                     share: float) -> float:
+    """The stored value that closes ``share`` of a's gap on organisation o, in the lazy
+    store's terms (``S + share x gap / a``), read before any write.
+    """
+    s = know[a, o]
+    scale = know_a[a]
+    return s + share * (1.0 - scale * (s + know_c[a])) / scale
+
+
+@_jit
+def store_knowledge(know: np.ndarray, know_sums: np.ndarray, i: np.ndarray, j: np.ndarray,
+                    org: np.ndarray, update: np.ndarray) -> None:
+    """Write the encounters' knowledge updates (i's of j's organisation), each entry its
+    largest, adding the changes to the row sums.
+    """
+    for k in range(i.size):
         a, o = i[k], org[j[k]]
         if update[k] > know[a, o]:
             know_sums[a] += update[k] - know[a, o]
             know[a, o] = update[k]
-    return stored, breach, listed_now[:count]
 
 
 @_jit
@@ -943,11 +973,12 @@ def best_benefit(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: fl
 
 
 @_jit
-def group_means(i: np.ndarray, j: np.ndarray, g: np.ndarray, groups: int, T: np.ndarray,
+def group_means(i: np.ndarray, j: np.ndarray, g: np.ndarray, groups: int, trust_ij: np.ndarray,
                 org: np.ndarray, resident: np.ndarray, d_resident: float, d_cross: float
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per group, over its ordered pairs (i, j): the mean perspective distance, the mean
-    stored trust of i in j, and whether any member is a resident.
+    stored trust of i in j (``trust_ij``, pair by pair: ``Relations.stored_trust``), and
+    whether any member is a resident.
     """
     pairs = np.zeros(groups, dtype=np.int64)
     distance = np.zeros(groups)
@@ -957,7 +988,7 @@ def group_means(i: np.ndarray, j: np.ndarray, g: np.ndarray, groups: int, T: np.
         a, b, x = i[k], j[k], g[k]
         pairs[x] += 1
         distance[x] += _distance(a, b, org, resident, d_resident, d_cross)
-        trust[x] += T[a, b]
+        trust[x] += trust_ij[k]
         if resident[a]:
             has_resident[x] = True
     for x in range(groups):

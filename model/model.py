@@ -15,12 +15,12 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model import kernels, reporters
+from model import kernels, reporters, sparse_kernels
 from model.agents import Dialogue, Organisation, OrgKind, Participant, Role, Status, Strength
 from model.formation import Teams, assemble_teams, teams_of
 from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Channel, Governance, Lifecycle, Params, Purpose
-from model.relations import Relations
+from model.relations import SparseRelations, make_relations
 from model.reporters import MODEL_REPORTERS, Seats, Snapshot
 
 DEFAULT_STEPS = 156  # three years of weeks
@@ -40,6 +40,8 @@ _PROFESSIONAL_KINDS = np.array([k for k in OrgKind if k is not OrgKind.RESIDENT_
 # Lifecycles that end when their goal is reached and recognised (S30, S32).
 _ENDING = (Lifecycle.PROJECT, Lifecycle.CLIENT_PROCESS)
 _NEVER = -10_000  # "week" of a last attendance that never happened
+# Uniforms drawn at once when the sparse store's starting relations are drawn in bands.
+_SETUP_BAND = 2**22
 _EVERYONE = np.zeros(0, dtype=bool)  # no face mask: everyone meets face to face
 _NO_FACTOR = np.zeros(0)  # no per-pair factor: a purpose that lets members draw on anyone
 # Status codes for the compiled status updates: active, peripheral, dormant, left.
@@ -177,8 +179,8 @@ class NetworkModel(mesa.Model):
     def _allocate(self, cap: int, org_cap: int) -> None:
         p = self.params
         self.capacity, self.org_capacity = cap, org_cap
-        self.rel = Relations(cap, org_cap, p.trust_prior, p.familiarity_half_life_weeks,
-                             p.trust_half_life_weeks, tie_threshold=p.tie_threshold)
+        self.rel = make_relations(cap, org_cap, p.trust_prior, p.familiarity_half_life_weeks,
+                                  p.trust_half_life_weeks, tie_threshold=p.tie_threshold)
         self.used = 0  # slots ever used
         self.present = np.zeros(cap, dtype=bool)
         self.status = np.full(cap, Status.LEFT, dtype=np.int8)
@@ -338,6 +340,9 @@ class NetworkModel(mesa.Model):
             self._add_participants(o, n_res, p.initial_commitment)
         # Colleagues know each other; across organisations only a few do (never
         # assume that everyone knows everyone, Jarvensivu 2019).
+        if isinstance(self.rel, SparseRelations):
+            self._start_relations_sparse()
+            return
         idx = np.arange(self.used)
         same = self.org[idx][:, None] == self.org[idx][None, :]
         known = rng.random((self.used, self.used)) < p.prior_acquaintance
@@ -355,6 +360,34 @@ class NetworkModel(mesa.Model):
         know[rows, self.org[cols]] = p.acquaintance_knowledge
         know[idx, self.org[idx]] = 1.0
         self.rel.set_knowledge_rows(idx, know)
+
+    def _start_relations_sparse(self) -> None:
+        """The starting relations of ``_create_population`` for the sparse store, without
+        the dense blocks: the same draws (the square of uniforms, taken in bands of rows,
+        which is the same stream), the same pairs, values, starting relationships and
+        knowledge.
+        """
+        p, n = self.params, self.used
+        org = np.ascontiguousarray(self.org[:n])
+        band = max(1, _SETUP_BAND // max(n, 1))
+        cols = np.arange(n)
+        edges: list[tuple[np.ndarray, ...]] = []
+        for r0 in range(0, n, band):
+            u = self.rng.random((min(n, r0 + band) - r0, n))
+            edges.append(sparse_kernels.starting_pairs(
+                u, r0, org, p.prior_acquaintance, p.colleague_familiarity,
+                p.acquaintance_familiarity, p.acquaintance_threshold))
+        edge_i = np.concatenate([e[0] for e in edges])
+        edge_j = np.concatenate([e[1] for e in edges])
+        self.rel.build(n, org, edge_i, edge_j, (p.colleague_familiarity, p.colleague_trust),
+                       (p.acquaintance_familiarity, p.acquaintance_trust), self.steps)
+        self._start_pairs = (np.concatenate([e[2] for e in edges]),
+                             np.concatenate([e[3] for e in edges]))
+        know = np.zeros((n, self.n_orgs))
+        know[edge_i, org[edge_j]] = p.acquaintance_knowledge
+        know[edge_j, org[edge_i]] = p.acquaintance_knowledge
+        know[cols, org] = 1.0
+        self.rel.set_knowledge_rows(cols, know)
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -990,8 +1023,9 @@ class NetworkModel(mesa.Model):
             return
         n = len(groups)
         # Per group: mean perspective distance and trust over its pairs.
-        dist, trust, _ = kernels.group_means(i, j, g, n, self.rel.T, self.org, self.resident,
-                                             p.distance_resident, p.distance_cross_org)
+        dist, trust, _ = kernels.group_means(i, j, g, n, self.rel.stored_trust(i, j), self.org,
+                                             self.resident, p.distance_resident,
+                                             p.distance_cross_org)
         atm = kernels.group_atmosphere(groups.members, groups.bounds,
                                        self.strengths[:, Strength.TRUST_BUILDER],
                                        self._atmosphere(), p.trust_builder_atmosphere)

@@ -5,8 +5,11 @@ trusts j) relaxes toward a prior while two people have no contact (S36). A
 dense weekly ``F *= decay`` would cost the square of the network each week,
 so each pair keeps the value it had when last touched and the week of that
 touch; the elapsed decay is applied in closed form when the pair is next read
-or touched (``settle``). The submodels use only the methods below, so a
-sparse store could replace the dense arrays without touching them.
+or touched (``settle``). The submodels use only the methods below, so the
+sparse store (:class:`SparseRelations`, records only for pairs that have been
+written; ``model/sparse_kernels.py``) replaces the dense arrays in large networks
+(``make_relations``, from ``SPARSE_FROM`` slots) without touching them, with the
+same results bit for bit.
 
 Knowledge ``K[i, o]`` — how well participant i knows what organisation o
 currently does (S9) — changes mostly by whole rows: the weekly ageing
@@ -23,15 +26,25 @@ stores ``-c_i``, which reads as exactly 0. A row is rebased (``S <- a (S + c)``,
 
 from __future__ import annotations
 
+from typing import override
+
 import numpy as np
 
-from model import kernels
+from model import kernels, sparse_kernels
 
 # A pair whose stored trust is this close below the tie threshold stays a tie candidate, so
 # that rounding in the decay formula can never lift a pair that is not a candidate over it.
 _TIE_MARGIN = 1e-9
 # Below this many active pairs, pair sums are read from the block: as cheap as keeping them.
 DENSE_BELOW = 4096
+#: Capacity (participant slots) from which the model keeps its pairs in the sparse store
+#: (``SparseRelations``). Chosen by measurement (benchmarks/bench_large.py --switch, CPU
+#: microseconds per participant-step, scaled budget, dense against sparse, 3 Dec 2026):
+#: capacity 400 8.3 against 13.3; 600 15.8 against 13.1 (other runs either way); 800 19.2
+#: against 13.9 (sparse faster in all three runs); 1,000 30.5 against 14.2; 2,000 31.0
+#: against 17.5. From 800 on the sparse store is faster, and the dense one's memory grows
+#: with the capacity squared (25 bytes a pair).
+SPARSE_FROM = 800
 # Rebase a knowledge row once its pending scale falls below this: far from
 # underflow and from large stored values, and rare (twenty half-lives of knowledge).
 KNOWLEDGE_REBASE_SCALE = 2.0**-20
@@ -83,8 +96,11 @@ class Relations:
                  tie_threshold: float | None = None,
                  rebase_below: float = KNOWLEDGE_REBASE_SCALE):
         self.prior = trust_prior
-        self._pairs = _pair_array(capacity, trust_prior, 0)
-        self._view_pairs()
+        self.tie_threshold = tie_threshold
+        # Whether pairs whose trust reaches the threshold are listed as tie candidates (the
+        # prior itself may reach it: then the ties are read from the block).
+        self._listing = tie_threshold is not None and trust_prior < tie_threshold - _TIE_MARGIN
+        self._make_pairs(capacity)
         # Knowledge: stored values and each row's pending map a (S + c) (module docstring).
         self._k = np.zeros((capacity, org_capacity))
         self._ka = np.ones(capacity)
@@ -103,7 +119,6 @@ class Relations:
         self._t_decay = 0.5 ** (gaps / trust_half_life)
         self._horizon = horizon
         self._half_lives = np.array([familiarity_half_life, trust_half_life])
-        self.tie_threshold = tie_threshold
         self.dense_below = DENSE_BELOW
         # Running column sums (see pair_sums): _cols[0, x] is the current familiarity of all
         # tracked slots i != x with x, _cols[1, x] their current trust in x minus the prior, as
@@ -116,11 +131,21 @@ class Relations:
         self._written = 0  # pairs with a slot at or above this still hold the initial values
         # Tie candidates: every pair whose current trust reaches the threshold is listed once,
         # by flat index i * capacity + j (a pair's trust only falls, toward a prior below the
-        # threshold, until it is written). _listed marks the listed pairs.
-        self._listed: np.ndarray | None = None
-        if tie_threshold is not None and trust_prior < tie_threshold - _TIE_MARGIN:
-            self._listed = np.zeros((capacity, capacity), dtype=bool)
+        # threshold, until it is written); see _make_pairs for the flags.
         self._candidates: list[np.ndarray] = []
+
+    @property
+    def capacity(self) -> int:
+        """Participant slots the store holds."""
+        return self._tracked.size
+
+    def _make_pairs(self, capacity: int) -> None:
+        """Records of strangers for every ordered pair of ``capacity`` slots, and ``_listed``
+        marking the listed tie candidates (None when not listing).
+        """
+        self._pairs = _pair_array(capacity, self.prior, 0)
+        self._view_pairs()
+        self._listed = np.zeros((capacity, capacity), dtype=bool) if self._listing else None
 
     def _view_pairs(self) -> None:
         """Name the fields of the pair records (views: writes go to the records)."""
@@ -187,6 +212,18 @@ class Relations:
     def trust(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
         """Current trust of i in j for pairs (i, j) without changing the store."""
         return kernels.current_trust(self.T, self.last, self._t_decay, self.prior, i, j, now)
+
+    def stored_trust(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Trust of i in j for pairs (i, j) as stored (as of each pair's last touch)."""
+        return self.T[i, j]
+
+    def seat_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
+        """Sums over ordered pairs i != j of ``slots`` of current familiarity and of current
+        trust, as numpy sums the block ``slots x slots`` less its diagonal (the seats'
+        reporters, ``model.reporters.Seats``).
+        """
+        fam, trust = self.block(slots, slots, now)
+        return float(fam.sum() - np.trace(fam)), float(trust.sum() - np.trace(trust))
 
     def block(self, rows: np.ndarray, cols: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
         """Current familiarity and trust over the block rows x cols."""
@@ -365,7 +402,7 @@ class Relations:
     @property
     def _tie_floor(self) -> float:
         """Stored trust from which a pair is listed as a tie candidate."""
-        return np.inf if self._listed is None else self.tie_threshold - _TIE_MARGIN
+        return self.tie_threshold - _TIE_MARGIN if self._listing else np.inf
 
     def _add_candidates(self, i: np.ndarray, j: np.ndarray, trust: np.ndarray) -> None:
         """List the pairs (i, j), i != j, whose stored trust may make a tie (each pair once)."""
@@ -419,8 +456,12 @@ class Relations:
         """Open the next organisation column; everyone's knowledge of it starts at 0."""
         if self.n_known >= self._k.shape[1]:
             raise IndexError("no free organisation column: grow_knowledge first")
-        self._k[:, self.n_known] = -self._kc  # a (S + c) = a (-c + c) = 0 exactly
-        self._ksum -= self._kc
+        # a (S + c) = a (-c + c) = 0 exactly. Columns not yet in use hold 0, which reads as 0
+        # in rows without an offset: only rows with one are written (a network of thousands
+        # opens a column per organisation at set-up, when no row has an offset yet).
+        rows = np.flatnonzero(self._kc)
+        self._k[rows, self.n_known] = -self._kc[rows]
+        self._ksum[rows] -= self._kc[rows]
         self.n_known += 1
 
     def forget_knowledge(self, slots: np.ndarray, own: np.ndarray) -> None:
@@ -510,3 +551,299 @@ class Relations:
             # Too small a scale (0 when the gap closes at once): apply to the rows themselves.
             k = self._unpinned_rows(small)
             self.set_knowledge_rows(small, k + gain * (1.0 - k))
+
+
+class SparseRelations(Relations):
+    """Sparse pair store: records only for pairs that have been written, row by row
+    (``model.sparse_kernels`` describes the layout). Reads, writes, running sums and tie
+    candidates are those of :class:`Relations`, bit for bit; a pair without a record reads
+    as a stranger's (familiarity 0, trust at the prior). Memory grows with the pairs
+    people have met, not with the square of the capacity; the knowledge store is the
+    dense one.
+
+    Args:
+        See :class:`Relations`.
+    """
+
+    # ------------------------------------------------------------------ records
+    @override
+    def _make_pairs(self, capacity: int) -> None:
+        self._p = sparse_kernels.Pairs(
+            np.zeros(capacity, dtype=np.int64), np.zeros(capacity, dtype=np.int64),
+            np.zeros(capacity, dtype=np.int64), np.empty(0, dtype=np.int32), np.empty(0),
+            np.empty(0), np.empty(0, dtype=np.int32), np.empty(0, dtype=bool),
+            np.zeros(1, dtype=np.int64))
+        self._listed = None  # candidates are flagged in the records
+
+    @property
+    def records(self) -> int:
+        """Pair records in use."""
+        return int(sparse_kernels.live_records(self._p))
+
+    def _repool(self, extra: int) -> None:
+        """Compact the rows into a new pool with room for ``extra`` more records at its end."""
+        p = self._p
+        live = np.maximum(p.size + p.size // 2, sparse_kernels.MIN_ROOM)
+        live[(p.size == 0) & (p.room == 0)] = 0
+        size = int(live.sum() * 1.25) + extra
+        pool = (np.empty(size, dtype=np.int32), np.empty(size), np.empty(size),
+                np.empty(size, dtype=np.int32), np.zeros(size, dtype=bool))
+        end = sparse_kernels.compact(p, *pool)
+        self._p = p._replace(col=pool[0], F=pool[1], T=pool[2], last=pool[3], listed=pool[4])
+        self._p.end[0] = end
+
+    def _ensure(self, i: np.ndarray, j: np.ndarray, now: int) -> None:
+        """Give pairs (i, j), in both orders, records (a stranger's, if new)."""
+        done = 0
+        while done < i.size:
+            done = sparse_kernels.ensure_pairs(self._p, i, j, done, self.prior, now)
+            if done < i.size:
+                # Room for the rest, even if every row they touch has to move.
+                self._repool(4 * (i.size - done) + 2 * int(self._p.room.max()) + 1024)
+
+    def build(self, n: int, org: np.ndarray, edge_i: np.ndarray, edge_j: np.ndarray,
+              colleague: tuple[float, float], known: tuple[float, float], now: int) -> None:
+        """The relations at set-up among slots ``0 .. n - 1`` of an empty store, as
+        ``set_block`` of the dense block would store them: colleagues (same organisation,
+        oneself included) at ``colleague`` (familiarity, trust; familiarity 0 with oneself),
+        the acquaintances ``edge_i < edge_j`` of different organisations at ``known``, the
+        rest strangers; tie candidates listed row by row.
+        """
+        org = np.ascontiguousarray(org[:n])
+        members = np.bincount(org)
+        across = org[edge_i] != org[edge_j]
+        rows = members[org] + np.bincount(edge_i[across], minlength=n) \
+            + np.bincount(edge_j[across], minlength=n)
+        size = int(np.maximum(rows, sparse_kernels.MIN_ROOM).sum()) if n else 0
+        self._p = self._p._replace(
+            col=np.empty(size, dtype=np.int32), F=np.empty(size), T=np.empty(size),
+            last=np.empty(size, dtype=np.int32), listed=np.zeros(size, dtype=bool))
+        sparse_kernels.build(self._p, n, org, edge_i, edge_j, *colleague, *known, now)
+        self._written = max(self._written, n)
+        if self._listing and n:
+            key = sparse_kernels.list_rows(self._p, np.arange(n), self._tie_floor, self.capacity)
+            if key.size:
+                self._candidates.append(key)
+
+    # ------------------------------------------------------------------ reads
+    @override
+    def settle(self, i: np.ndarray, j: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
+        self._ensure(i, j, now)
+        return sparse_kernels.settle_pairs(self._p, self._f_decay, self._t_decay, self.prior, i,
+                                           j, now)
+
+    @override
+    def familiarity(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
+        return sparse_kernels.current_familiarity(self._p, self._f_decay, i, j, now)
+
+    @override
+    def trust(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
+        return sparse_kernels.current_trust(self._p, self._t_decay, self.prior, i, j, now)
+
+    @override
+    def stored_trust(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return sparse_kernels.stored_trust(self._p, self.prior, i, j)
+
+    @override
+    def candidate_lanes(self, initiators: np.ndarray, cand: np.ndarray, collaborated: np.ndarray,
+                        acquaintance: float, collaborator: float, now: int
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return sparse_kernels.candidate_lanes(self._p, self._f_decay, initiators, cand,
+                                              collaborated, acquaintance, collaborator, now)
+
+    @override
+    def seamless_cases(self, who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
+                       present: np.ndarray, knowledge_threshold: float, tie_threshold: float,
+                       now: int) -> np.ndarray:
+        return sparse_kernels.seamless_cases(who, drawn, org, n_orgs, present, self._k, self._ka,
+                                             self._kc, self._p, self._t_decay, self.prior,
+                                             knowledge_threshold, tie_threshold, now)
+
+    @override
+    def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,
+                         now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return sparse_kernels.trusted_contacts(self._p, self._t_decay, self.prior, brokers,
+                                               contacts, threshold, now)
+
+    @override
+    def best_benefit(self, i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int,
+                     capacity: int) -> tuple[np.ndarray, np.ndarray]:
+        return sparse_kernels.best_benefit(self._p, self._t_decay, self.prior, i, j, factor, now,
+                                           capacity)
+
+    @override
+    def familiarity_blocks(self, ids: np.ndarray, now: int) -> np.ndarray:
+        return sparse_kernels.familiarity_blocks(self._p, self._f_decay, ids, now)
+
+    @override
+    def block(self, rows: np.ndarray, cols: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
+        return sparse_kernels.block(self._p, self._f_decay, self._t_decay, self.prior,
+                                    np.asarray(rows, dtype=np.int64),
+                                    np.asarray(cols, dtype=np.int64), now)
+
+    @override
+    def seat_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
+        slots = np.asarray(slots, dtype=np.int64)
+        fam, fam_trace = sparse_kernels.block_sums(slots, self._p, self.capacity, self._f_decay,
+                                                   self.prior, now, False)
+        trust, trust_trace = sparse_kernels.block_sums(slots, self._p, self.capacity,
+                                                       self._t_decay, self.prior, now, True)
+        return float(fam - fam_trace), float(trust - trust_trace)
+
+    # ------------------------------------------------------------------ writes
+    @override
+    def reset(self, slot: int | np.ndarray, now: int, used: int | None = None) -> None:
+        slots = np.atleast_1d(np.asarray(slot, dtype=np.int64))
+        if slots.size == 0:
+            return
+        if self._tracking:
+            self._bring_sums(now)
+        hi = max(self._written, int(slots.max()) + 1)
+        self._written = hi
+        n = self.capacity if used is None else used
+        sparse_kernels.reset_pairs(self._p, slots, n, self.prior, now, self._tracked, self._cols,
+                                   self._f_decay, self._t_decay, hi)
+
+    @override
+    def set_block(self, slots: np.ndarray, familiarity: np.ndarray, trust: np.ndarray,
+                  now: int) -> None:
+        rows = slots[self._tracked[slots]] if self._tracking else slots[:0]
+        if rows.size:
+            self._add_rows(rows, -np.ones(rows.size), now)
+        # Pairs given other than a stranger's values, and pairs that have records already;
+        # the rest are strangers already (their week of last touch reads the same).
+        had = self.block(slots, slots, now)  # any record differing from a stranger's shows
+        r, c = np.nonzero((familiarity != 0.0) | (trust != self.prior)
+                          | (had[0] != 0.0) | (had[1] != self.prior))
+        i, j = slots[r], slots[c]
+        self._ensure(i, j, now)
+        sparse_kernels.write_pairs(self._p, i, j, np.ascontiguousarray(familiarity[r, c], dtype=float),
+                                   np.ascontiguousarray(trust[r, c], dtype=float), now)
+        if slots.size:
+            self._written = max(self._written, int(slots.max()) + 1)
+        if rows.size:
+            self._add_rows(rows, np.ones(rows.size), now)
+        self._add_candidates(i, j, trust[r, c])
+
+    @override
+    def grow(self, capacity: int, now: int) -> None:
+        old = self.capacity
+        p = self._p
+        extra = capacity - old
+        self._p = p._replace(start=np.concatenate([p.start, np.zeros(extra, dtype=np.int64)]),
+                             size=np.concatenate([p.size, np.zeros(extra, dtype=np.int64)]),
+                             room=np.concatenate([p.room, np.zeros(extra, dtype=np.int64)]))
+        tracked = np.zeros(capacity, dtype=bool)
+        tracked[:old] = self._tracked
+        self._tracked = tracked
+        cols = np.zeros((2, capacity))
+        cols[:, :old] = self._cols
+        self._cols = cols
+        if self._listing:
+            i, j = np.divmod(np.concatenate([np.empty(0, dtype=np.int64), *self._candidates]), old)
+            self._candidates = [i * capacity + j]
+
+    @override
+    def _store(self, k: int, arr: np.ndarray | None, i: np.ndarray, j: np.ndarray,
+               values: np.ndarray, now: int) -> np.ndarray:
+        if i.size:
+            self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
+        if self._tracking:
+            self._bring_sums(now)
+        self._ensure(i, j, now)
+        values = np.broadcast_to(np.asarray(values, dtype=float), i.shape)
+        return sparse_kernels.store_pairs(self._p, k, i, j, np.ascontiguousarray(values),
+                                          self._tracked, self._cols[k])
+
+    @override
+    def set_familiarity(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> None:
+        self._store(0, None, i, j, values, now)
+
+    @override
+    def set_trust(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> np.ndarray:
+        stored = self._store(1, None, i, j, values, now)
+        self._add_candidates(i, j, np.broadcast_to(values, i.shape))
+        return stored
+
+    @override
+    def encounter(self, i: np.ndarray, j: np.ndarray, g: np.ndarray, u: np.ndarray,
+                  face: np.ndarray, virtual_factor: float, atmosphere: np.ndarray,
+                  dialogue: np.ndarray, org: np.ndarray, resident: np.ndarray,
+                  rule: kernels.EncounterRule, now: int) -> tuple[np.ndarray, np.ndarray]:
+        if i.size:
+            self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
+        if self._tracking:
+            self._bring_sums(now)
+        self._ensure(i, j, now)
+        trust, breach, new = sparse_kernels.encounter(
+            self._p, self._f_decay, self._t_decay, self.prior, self._tracked, self._cols,
+            self.capacity, self._tie_floor, self._k, self._ka, self._kc, self._ksum, i, j, g, u,
+            face, virtual_factor, atmosphere, dialogue, org, resident, rule, now)
+        if new.size:
+            self._candidates.append(new)
+        return trust, breach
+
+    # ------------------------------------------------------------------ running sums
+    @override
+    def _add_rows(self, rows: np.ndarray, weight: np.ndarray, now: int) -> None:
+        self._bring_sums(now)
+        hi = max(self._written, int(rows.max()) + 1)
+        self._cols[:, :hi] += sparse_kernels.decayed_column_sums(
+            rows, weight, self._p, now, self._f_decay, self._t_decay, self.prior, hi)
+
+    @override
+    def pair_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
+        n = slots.size
+        if n * n < self.dense_below or now > self._horizon:
+            self._tracking = False
+            self._tracked[:] = False
+            sum_f, sum_t = sparse_kernels.block_pair_sums(slots, self._p, now, self._f_decay,
+                                                          self._t_decay, self.prior)
+            return float(sum_f), float(sum_t)
+        if not self._tracking:
+            self._tracking = True
+            self._cols[:] = 0.0
+            self._sums_at = now
+        self._bring_sums(now)
+        sum_f, sum_t, _ = sparse_kernels.tracked_pair_sums(
+            slots, self._tracked, self._cols, self._p, now, self._f_decay, self._t_decay,
+            self.prior, self._written)
+        return sum_f, sum_t
+
+    # ------------------------------------------------------------------ trust ties
+    @override
+    def _add_candidates(self, i: np.ndarray, j: np.ndarray, trust: np.ndarray) -> None:
+        if not self._listing or i.size == 0:
+            return
+        key = sparse_kernels.list_new(self._p, i, j, np.ascontiguousarray(trust, dtype=float),
+                                      self._tie_floor, self.capacity)
+        if key.size:
+            self._candidates.append(key)
+
+    @override
+    def ties_among(self, slots: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
+        if not self._listing:
+            return super().ties_among(slots, now)
+        if len(self._candidates) != 1:
+            self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
+        member = np.zeros(self.capacity, dtype=bool)
+        member[slots] = True
+        key = self._candidates[0]
+        kept, ties = sparse_kernels.current_ties(key, self._p, self.capacity, now, self._t_decay,
+                                                 self.prior, self._tie_floor,
+                                                 self.tie_threshold, member)
+        self._candidates = [key[:kept]]
+        return ties[0], ties[1]
+
+
+def make_relations(capacity: int, org_capacity: int, trust_prior: float,
+                   familiarity_half_life: float, trust_half_life: float,
+                   tie_threshold: float | None = None, sparse_from: int | None = None
+                   ) -> Relations:
+    """The pair store for a network of ``capacity`` slots: dense below ``sparse_from``
+    slots (default ``SPARSE_FROM``), sparse from there on.
+    """
+    limit = SPARSE_FROM if sparse_from is None else sparse_from
+    kind = SparseRelations if capacity >= limit else Relations
+    return kind(capacity, org_capacity, trust_prior, familiarity_half_life, trust_half_life,
+                tie_threshold=tie_threshold)

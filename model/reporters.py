@@ -182,9 +182,8 @@ class Seats:
         pairs = seats * (seats - 1)
         prior = model.rel.prior
         if m.size >= 2:
-            fam, trust = model.rel.block(m, m, model.steps)
-            sum_f = float(fam.sum() - np.trace(fam))
-            sum_t = float(trust.sum() - np.trace(trust)) - prior * m.size * (m.size - 1)
+            sum_f, sum_t = model.rel.seat_sums(m, model.steps)
+            sum_t -= prior * m.size * (m.size - 1)
             ties = trust_ties(model, m)[0].size
         else:
             sum_f = sum_t = 0.0

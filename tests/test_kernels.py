@@ -370,7 +370,7 @@ def test_best_benefit_and_group_means_match_the_former_numpy(seed):
             np.bincount(g, weights=T[i, j], minlength=n) / np.maximum(size, 1),
             np.bincount(g, weights=resident[i], minlength=n) > 0)
     np.testing.assert_array_equal(kernels.distances(i, j, org, resident, 0.9, 0.5), distance)
-    got = kernels.group_means(i, j, g, n, T, org, resident, 0.9, 0.5)
+    got = kernels.group_means(i, j, g, n, T[i, j], org, resident, 0.9, 0.5)
     for a, b in zip(got, want, strict=True):
         np.testing.assert_array_equal(a, b)
 

@@ -1,0 +1,915 @@
+"""Compiled kernels of the sparse pair store (``model.relations.SparseRelations``).
+
+The dense store keeps a record (familiarity F, trust T, week of last touch) for every
+ordered pair of slots, capacity x capacity of them. In a large network each person knows
+a bounded number of others, and a pair nobody has written holds the stranger's values
+(F = 0, T = the prior), which read the same whatever the week of last touch. The sparse
+store keeps records only for pairs that have been written, row by row:
+
+- slot ``a``'s records lie in one segment of a shared pool, ``start[a] .. start[a] +
+  size[a]``, sorted by column, inside a segment of ``room[a]`` records (a full row moves
+  to the end of the pool with twice the room; the pool is compacted when it is full);
+- the pattern is symmetric: whenever (a, b) has a record, so has (b, a) (written as a
+  stranger's if new), so a slot's row lists every pair it is part of;
+- a pair without a record reads as a stranger: F = 0, T = prior.
+
+Every kernel here is the sparse form of a kernel in ``model.kernels`` (named the same)
+and does the same arithmetic in the same order on the pairs that have records; a pair
+without one contributes exactly what the dense record of a stranger would (0 to sums of
+familiarity and of trust minus the prior). ``tests/test_sparse.py`` checks each against
+its dense form (whose own references are the numpy forms in the tests) on stores
+holding the same pairs, and whole seeded runs with either store against each other.
+
+Writes happen in two steps, so that a kernel never runs out of pool in the middle of a
+rule: ``ensure_pairs`` first gives every pair to be written a record (growing rows; it
+stops and reports how far it got when the pool is full, for the caller to compact into a
+larger pool and go on), then the write kernels only look records up.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numba
+import numpy as np
+
+from model import kernels
+
+_jit = numba.njit(cache=True, nogil=True)
+
+#: Smallest room a row gets when it first needs a segment.
+MIN_ROOM = 4
+#: Leaf length of numpy's pairwise summation (``kernels._PAIRWISE_BLOCK``).
+_LEAF = 128
+_UNROLL = 8
+
+
+class Pairs(NamedTuple):
+    """The sparse store's arrays, as its kernels take them (rebuilt when any is replaced).
+
+    ``start``, ``size`` and ``room`` are per slot (int64); ``col`` (int32), ``F``, ``T``,
+    ``last`` (int32) and ``listed`` (bool, a tie candidate) are per record of the pool;
+    ``end`` holds the first record of the pool not yet in any segment (int64, one entry).
+    """
+
+    start: np.ndarray
+    size: np.ndarray
+    room: np.ndarray
+    col: np.ndarray
+    F: np.ndarray
+    T: np.ndarray
+    last: np.ndarray
+    listed: np.ndarray
+    end: np.ndarray
+
+
+# ---------------------------------------------------------------- records
+
+
+@_jit
+def _locate(p: Pairs, a: int, b: int) -> int:
+    """Position in row ``a`` at which column ``b`` is or would be inserted (binary search)."""
+    lo = p.start[a]
+    hi = lo + p.size[a]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if p.col[mid] < b:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@_jit
+def find(p: Pairs, a: int, b: int) -> int:
+    """The record of pair (a, b), or -1 if it has none."""
+    x = _locate(p, a, b)
+    if x < p.start[a] + p.size[a] and p.col[x] == b:
+        return x
+    return -1
+
+
+@_jit
+def _insert(p: Pairs, a: int, b: int, prior: float, now: int) -> int:
+    """The record of (a, b), made a stranger's touched ``now`` if new; -1 if the pool is full."""
+    x = _locate(p, a, b)
+    s = p.start[a]
+    n = p.size[a]
+    if x < s + n and p.col[x] == b:
+        return x
+    if n == p.room[a]:
+        room = max(MIN_ROOM, 2 * p.room[a])
+        new = p.end[0]
+        if new + room > p.col.size:
+            return -1
+        for y in range(n):  # the row moves to the end of the pool
+            p.col[new + y] = p.col[s + y]
+            p.F[new + y] = p.F[s + y]
+            p.T[new + y] = p.T[s + y]
+            p.last[new + y] = p.last[s + y]
+            p.listed[new + y] = p.listed[s + y]
+        p.end[0] = new + room
+        p.start[a] = new
+        p.room[a] = room
+        x = new + (x - s)
+        s = new
+    for y in range(s + n, x, -1):  # make way, keeping the row sorted
+        p.col[y] = p.col[y - 1]
+        p.F[y] = p.F[y - 1]
+        p.T[y] = p.T[y - 1]
+        p.last[y] = p.last[y - 1]
+        p.listed[y] = p.listed[y - 1]
+    p.col[x] = b
+    p.F[x] = 0.0
+    p.T[x] = prior
+    p.last[x] = now
+    p.listed[x] = False
+    p.size[a] = n + 1
+    return x
+
+
+@_jit
+def ensure_pairs(p: Pairs, i: np.ndarray, j: np.ndarray, first: int, prior: float,
+                 now: int) -> int:
+    """Give pairs (i, j) and (j, i) records (a stranger's, touched ``now``, if new), from
+    pair ``first`` on.
+
+    Returns:
+        The number of pairs done: ``i.size``, or the pair at which the pool filled up (the
+        caller compacts into a larger pool and calls again from there).
+    """
+    for k in range(first, i.size):
+        if _insert(p, i[k], j[k], prior, now) < 0 or _insert(p, j[k], i[k], prior, now) < 0:
+            return k
+    return i.size
+
+
+@_jit
+def compact(p: Pairs, col: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
+            listed: np.ndarray) -> int:
+    """Copy every row into the new pool arrays (slot by slot, each with room for half as
+    many records again as it has, at least ``MIN_ROOM``), updating ``start`` and ``room``.
+
+    Returns:
+        The new pool's first unused record.
+    """
+    end = 0
+    for a in range(p.start.size):
+        n = p.size[a]
+        if n == 0 and p.room[a] == 0:
+            continue
+        s = p.start[a]
+        for y in range(n):
+            col[end + y] = p.col[s + y]
+            fam[end + y] = p.F[s + y]
+            trust[end + y] = p.T[s + y]
+            last[end + y] = p.last[s + y]
+            listed[end + y] = p.listed[s + y]
+        room = max(MIN_ROOM, n + n // 2)
+        p.start[a] = end
+        p.room[a] = room
+        end += room
+    return end
+
+
+@_jit
+def live_records(p: Pairs) -> int:
+    """Records in use (all rows' sizes)."""
+    total = 0
+    for a in range(p.size.size):
+        total += p.size[a]
+    return total
+
+
+@_jit
+def starting_pairs(u: np.ndarray, first: int, org: np.ndarray, chance: float,
+                   colleague_f: float, known_f: float, threshold: float
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of one band of rows of the set-up's square of uniforms (``u`` holds rows
+    ``first ..`` of it; ``NetworkModel._create_population`` states the rule): pairs r < c of
+    different organisations who know each other (``u[r, c] < chance``), and the starting
+    relationships r < c, whose familiarity (``colleague_f`` for colleagues, ``known_f`` for
+    those who know each other, else 0) reaches ``threshold``; both row by row, columns
+    ascending, as ``np.nonzero`` of the upper triangle lists them.
+
+    Returns:
+        The known pairs' rows and columns, and the starting relationships' rows and columns.
+    """
+    rows, n = u.shape
+    counts = np.zeros(2, dtype=np.int64)
+    for stage in range(2):  # count, then fill
+        if stage == 1:
+            edge_i = np.empty(counts[0], dtype=np.int64)
+            edge_j = np.empty(counts[0], dtype=np.int64)
+            start_i = np.empty(counts[1], dtype=np.int64)
+            start_j = np.empty(counts[1], dtype=np.int64)
+            counts[:] = 0
+        for x in range(rows):
+            r = first + x
+            for c in range(r + 1, n):
+                known = u[x, c] < chance
+                same = org[r] == org[c]
+                fam = colleague_f if same else (known_f if known else 0.0)
+                if known and not same:
+                    if stage == 1:
+                        edge_i[counts[0]] = r
+                        edge_j[counts[0]] = c
+                    counts[0] += 1
+                if fam >= threshold:
+                    if stage == 1:
+                        start_i[counts[1]] = r
+                        start_j[counts[1]] = c
+                    counts[1] += 1
+    return edge_i, edge_j, start_i, start_j
+
+
+@_jit
+def build(p: Pairs, n: int, org: np.ndarray, edge_i: np.ndarray, edge_j: np.ndarray,
+          colleague_f: float, colleague_t: float, known_f: float, known_t: float,
+          now: int) -> None:
+    """Fill an empty store with the relations at set-up (``NetworkModel._create_population``).
+
+    Slots ``0 .. n - 1``: colleagues (same organisation, the own slot included, as the
+    dense block has it) have familiarity ``colleague_f`` (0 with oneself) and trust
+    ``colleague_t``; the pairs ``edge_i[e] < edge_j[e]`` of different organisations who
+    know each other (row by row, columns ascending: ``starting_pairs``) have ``known_f``
+    and ``known_t`` in both orders; everyone else is a stranger. The pool must have room
+    for every row's records (colleagues plus acquaintances, at least ``MIN_ROOM``); rows
+    get exactly that room.
+    """
+    count = np.zeros(n, dtype=np.int64)
+    members = np.zeros(org.max() + 1 if n else 1, dtype=np.int64)
+    for a in range(n):
+        members[org[a]] += 1
+    for e in range(edge_i.size):
+        count[edge_i[e]] += 1
+        count[edge_j[e]] += 1
+    end = 0
+    for a in range(n):
+        p.start[a] = end
+        p.room[a] = max(count[a] + members[org[a]], MIN_ROOM)
+        end += p.room[a]
+    p.end[0] = end
+    # Acquaintances first, after room for the colleagues: a row gets its partners below it
+    # (from earlier rows' pairs) before those above it, each ascending, so sorted.
+    for e in range(edge_i.size):
+        for a, b in ((edge_i[e], edge_j[e]), (edge_j[e], edge_i[e])):
+            x = p.start[a] + members[org[a]] + p.size[a]
+            p.col[x] = b
+            p.size[a] += 1
+    # Colleagues: the organisation's slots in slot order.
+    by_org = np.zeros(members.size + 1, dtype=np.int64)
+    for o in range(members.size):
+        by_org[o + 1] = by_org[o] + members[o]
+    fill = by_org[:-1].copy()
+    slot_of = np.empty(n, dtype=np.int64)
+    for a in range(n):
+        slot_of[fill[org[a]]] = a
+        fill[org[a]] += 1
+    for a in range(n):
+        o = org[a]
+        s = p.start[a]
+        known = s + members[o]
+        x, y = known, by_org[o]  # merge the acquaintances and the colleagues, ascending
+        for z in range(s, s + members[o] + p.size[a]):
+            if y < by_org[o + 1] and (x == known + p.size[a] or slot_of[y] < p.col[x]):
+                b = slot_of[y]
+                p.col[z] = b
+                p.F[z] = 0.0 if b == a else colleague_f
+                p.T[z] = colleague_t
+                y += 1
+            else:
+                p.col[z] = p.col[x]
+                p.F[z] = known_f
+                p.T[z] = known_t
+                x += 1
+            p.last[z] = now
+            p.listed[z] = False
+        p.size[a] += members[o]
+
+
+@_jit
+def list_rows(p: Pairs, rows: np.ndarray, floor: float, width: int) -> np.ndarray:
+    """Flag and return (flat ``a * width + b``, row by row, columns ascending) the records of
+    ``rows`` with stored trust at least ``floor``, a != b, not flagged yet: the sparse
+    form of listing a whole block's candidates (``Relations.set_block``).
+    """
+    total = 0
+    for a in rows:
+        total += p.size[a]
+    out = np.empty(total, dtype=np.int64)
+    count = 0
+    for a in rows:
+        for x in range(p.start[a], p.start[a] + p.size[a]):
+            b = p.col[x]
+            if p.T[x] >= floor and a != b and not p.listed[x]:
+                p.listed[x] = True
+                out[count] = a * width + b
+                count += 1
+    return out[:count]
+
+
+# ---------------------------------------------------------------- reads
+
+
+@_jit
+def _gap(p: Pairs, x: int, now: int, horizon: int) -> int:
+    return min(now - p.last[x], horizon)
+
+
+@_jit
+def current_familiarity(p: Pairs, f_decay: np.ndarray, i: np.ndarray, j: np.ndarray,
+                        now: int) -> np.ndarray:
+    """Sparse ``kernels.current_familiarity``."""
+    horizon = f_decay.size - 1
+    fam = np.zeros(i.size)
+    for k in range(i.size):
+        x = find(p, i[k], j[k])
+        if x >= 0:
+            fam[k] = p.F[x] * f_decay[_gap(p, x, now, horizon)]
+    return fam
+
+
+@_jit
+def current_trust(p: Pairs, t_decay: np.ndarray, prior: float, i: np.ndarray, j: np.ndarray,
+                  now: int) -> np.ndarray:
+    """Sparse ``kernels.current_trust``."""
+    horizon = t_decay.size - 1
+    out = np.full(i.size, prior)
+    for k in range(i.size):
+        x = find(p, i[k], j[k])
+        if x >= 0:
+            out[k] = prior + (p.T[x] - prior) * t_decay[_gap(p, x, now, horizon)]
+    return out
+
+
+@_jit
+def stored_trust(p: Pairs, prior: float, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Stored (not decayed) trust of pairs (i, j): ``T[i, j]`` of the dense store."""
+    out = np.full(i.size, prior)
+    for k in range(i.size):
+        x = find(p, i[k], j[k])
+        if x >= 0:
+            out[k] = p.T[x]
+    return out
+
+
+@_jit
+def block(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float, rows: np.ndarray,
+          cols: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
+    """Current familiarity and trust over the block rows x cols (``Relations.block``)."""
+    horizon = f_decay.size - 1
+    fam = np.zeros((rows.size, cols.size))
+    trust = np.full((rows.size, cols.size), prior)
+    for r in range(rows.size):
+        for c in range(cols.size):
+            x = find(p, rows[r], cols[c])
+            if x >= 0:
+                g = _gap(p, x, now, horizon)
+                fam[r, c] = p.F[x] * f_decay[g]
+                trust[r, c] = prior + (p.T[x] - prior) * t_decay[g]
+    return fam, trust
+
+
+@_jit
+def familiarity_blocks(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, now: int) -> np.ndarray:
+    """Sparse ``kernels.familiarity_blocks`` (half of each block read and mirrored)."""
+    horizon = f_decay.size - 1
+    lanes, n = ids.shape
+    out = np.zeros((lanes, n, n))
+    for lane in range(lanes):
+        for x in range(n):
+            a = ids[lane, x]
+            for y in range(x, n):
+                r = find(p, a, ids[lane, y])
+                if r >= 0:
+                    out[lane, x, y] = p.F[r] * f_decay[_gap(p, r, now, horizon)]
+                out[lane, y, x] = out[lane, x, y]
+    return out
+
+
+@_jit
+def candidate_lanes(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray, cand: np.ndarray,
+                    collaborated: np.ndarray, acquaintance: float, collaborator: float,
+                    now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sparse ``kernels.candidate_lanes``: the same lanes, masks and ties."""
+    horizon = f_decay.size - 1
+    n, k = cand.shape
+    fam_who = np.zeros((n, k))
+    has = np.zeros(n, dtype=np.bool_)
+    for r in range(n):
+        a = initiators[r]
+        for c in range(k):
+            b = cand[r, c]
+            x = find(p, a, b)
+            if x >= 0:
+                fam_who[r, c] = p.F[x] * f_decay[_gap(p, x, now, horizon)]
+            if fam_who[r, c] >= acquaintance and b != a:
+                has[r] = True
+    lanes = np.flatnonzero(has)
+    incumbent = np.zeros((lanes.size, k + 1), dtype=np.bool_)
+    newcomer = np.zeros((lanes.size, k + 1), dtype=np.bool_)
+    ties = np.zeros((lanes.size, k + 1, k + 1), dtype=np.bool_)
+    for y in range(lanes.size):
+        r = lanes[y]
+        for c in range(k):
+            b = cand[r, c]
+            first = True
+            for d in range(c):
+                if cand[r, d] == b:
+                    first = False
+                    break
+            if first and fam_who[r, c] >= acquaintance and b != initiators[r]:
+                if collaborated[b]:
+                    incumbent[y, c] = True
+                else:
+                    newcomer[y, c] = True
+            ties[y, k, c] = fam_who[r, c] >= collaborator
+            for d in range(c, k):
+                x = find(p, b, cand[r, d])
+                f = p.F[x] * f_decay[_gap(p, x, now, horizon)] if x >= 0 else 0.0
+                ties[y, c, d] = f >= collaborator
+                ties[y, d, c] = ties[y, c, d]
+    return lanes, incumbent, newcomer, ties
+
+
+@_jit
+def best_benefit(p: Pairs, t_decay: np.ndarray, prior: float, i: np.ndarray, j: np.ndarray,
+                 factor: np.ndarray, now: int, capacity: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sparse ``kernels.best_benefit`` (a stranger's trust is the prior: benefit 0)."""
+    horizon = t_decay.size - 1
+    best = np.zeros(capacity)
+    for k in range(i.size):
+        a = i[k]
+        x = find(p, a, j[k])
+        t = prior if x < 0 else prior + (p.T[x] - prior) * t_decay[_gap(p, x, now, horizon)]
+        benefit = min(max((t - prior) / (1.0 - prior), 0.0), 1.0)
+        if factor.size:
+            benefit *= factor[k]
+        if benefit > best[a]:
+            best[a] = benefit
+    who = np.flatnonzero(best)
+    return who, best[who]
+
+
+@_jit
+def trusted_contacts(p: Pairs, t_decay: np.ndarray, prior: float, brokers: np.ndarray,
+                     contacts: np.ndarray, threshold: float, now: int
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sparse ``kernels.trusted_contacts``."""
+    horizon = t_decay.size - 1
+    n = brokers.size
+    keep = np.zeros(n, dtype=np.bool_)
+    trust_cb = np.empty(n)
+    trust_bc = np.empty(n)
+    for k in range(n):
+        b, c = brokers[k], contacts[k]
+        if b == c:
+            continue
+        x = find(p, c, b)
+        trust_cb[k] = prior if x < 0 else prior + (p.T[x] - prior) * t_decay[
+            _gap(p, x, now, horizon)]
+        if trust_cb[k] >= threshold:
+            keep[k] = True
+            x = find(p, b, c)
+            trust_bc[k] = prior if x < 0 else prior + (p.T[x] - prior) * t_decay[
+                _gap(p, x, now, horizon)]
+    return brokers[keep], contacts[keep], trust_cb[keep], trust_bc[keep]
+
+
+@_jit
+def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
+                   present: np.ndarray, know: np.ndarray, know_a: np.ndarray,
+                   know_c: np.ndarray, p: Pairs, t_decay: np.ndarray, prior: float,
+                   knowledge_threshold: float, tie_threshold: float, now: int) -> np.ndarray:
+    """Sparse ``kernels.seamless_cases``: the same cases, the same order.
+
+    A stranger is trusted at the prior; when the prior reaches the tie threshold anyone
+    present in the organisation will do, as in the dense store.
+    """
+    size = np.zeros(n_orgs + 1, dtype=np.int64)
+    for s in range(present.size):
+        if present[s]:
+            size[org[s] + 1] += 1
+    bounds = np.cumsum(size)
+    fill = bounds[:-1].copy()
+    people = np.empty(bounds[-1], dtype=np.int64)
+    for s in range(present.size):
+        if present[s]:
+            people[fill[org[s]]] = s
+            fill[org[s]] += 1
+    horizon = t_decay.size - 1
+    out = np.empty(who.size, dtype=np.int64)
+    count = 0
+    for k in range(who.size):
+        a = who[k]
+        o = drawn[k] + 1 if drawn[k] >= org[a] else drawn[k]
+        if know_a[a] * (know[a, o] + know_c[a]) < knowledge_threshold:
+            continue
+        for x in range(bounds[o], bounds[o + 1]):
+            r = find(p, a, people[x])
+            t = prior if r < 0 else prior + (p.T[r] - prior) * t_decay[_gap(p, r, now, horizon)]
+            if t >= tie_threshold:
+                out[count] = a
+                count += 1
+                break
+    return out[:count]
+
+
+# ---------------------------------------------------------------- writes
+
+
+@_jit
+def settle_pairs(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
+                 i: np.ndarray, j: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sparse ``kernels.settle_pairs`` (every pair has a record: ``ensure_pairs``)."""
+    horizon = f_decay.size - 1
+    fam = np.empty(i.size)
+    trust = np.empty(i.size)
+    for k in range(i.size):
+        x = find(p, i[k], j[k])
+        gap = _gap(p, x, now, horizon)
+        f = p.F[x] * f_decay[gap]
+        t = prior + (p.T[x] - prior) * t_decay[gap]
+        p.F[x] = f
+        p.T[x] = t
+        p.last[x] = now
+        fam[k] = f
+        trust[k] = t
+    return fam, trust
+
+
+@_jit
+def store_pairs(p: Pairs, field: int, i: np.ndarray, j: np.ndarray, values: np.ndarray,
+                tracked: np.ndarray, col_sums: np.ndarray) -> np.ndarray:
+    """Sparse ``kernels.store_pairs`` into familiarity (``field`` 0) or trust (1)."""
+    arr = p.F if field == 0 else p.T
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        x = find(p, a, b)
+        if tracked[a] and a != b:
+            col_sums[b] += values[k] - arr[x]
+        arr[x] = values[k]
+    stored = np.empty(i.size)
+    for k in range(i.size):
+        stored[k] = arr[find(p, i[k], j[k])]
+    return stored
+
+
+@_jit
+def list_new(p: Pairs, i: np.ndarray, j: np.ndarray, values: np.ndarray, floor: float,
+             width: int) -> np.ndarray:
+    """Sparse ``kernels.list_new`` (every pair has a record)."""
+    new = np.empty(i.size, dtype=np.int64)
+    count = 0
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        if values[k] >= floor and a != b:
+            x = find(p, a, b)
+            if not p.listed[x]:
+                p.listed[x] = True
+                new[count] = a * width + b
+                count += 1
+    return new[:count]
+
+
+@_jit
+def encounter(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
+              tracked: np.ndarray, col_sums: np.ndarray, width: int, tie_floor: float,
+              know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, know_sums: np.ndarray,
+              i: np.ndarray, j: np.ndarray, g: np.ndarray, u: np.ndarray, face: np.ndarray,
+              virtual_factor: float, atmosphere: np.ndarray, dialogue: np.ndarray,
+              org: np.ndarray, resident: np.ndarray, rule: kernels.EncounterRule, now: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sparse ``kernels.encounter``: the same rule (``kernels.meet``), passes and results;
+    every pair has a record (``ensure_pairs``). Tie candidates are flagged in the records.
+    """
+    n = i.size
+    horizon = f_decay.size - 1
+    rec = np.empty(n, dtype=np.int64)
+    fam = np.empty(n)
+    trust = np.empty(n)
+    for k in range(n):  # settle every pair first
+        x = find(p, i[k], j[k])
+        rec[k] = x
+        gap = _gap(p, x, now, horizon)
+        fam[k] = p.F[x] * f_decay[gap]
+        trust[k] = prior + (p.T[x] - prior) * t_decay[gap]
+        p.F[x] = fam[k]
+        p.T[x] = trust[k]
+        p.last[x] = now
+    new_t = np.empty(n)
+    breach = np.empty(n, dtype=np.bool_)
+    for k in range(n):
+        a, b, x = i[k], j[k], rec[k]
+        f, new_t[k], breach[k] = kernels.meet(fam[k], trust[k], a, b, atmosphere[g[k]], u[k],
+                                              face, virtual_factor, dialogue, org, resident,
+                                              rule)
+        if tracked[a] and a != b:
+            col_sums[0, b] += f - p.F[x]
+        p.F[x] = f
+    for k in range(n):
+        a, b, x = i[k], j[k], rec[k]
+        if tracked[a] and a != b:
+            col_sums[1, b] += new_t[k] - p.T[x]
+        p.T[x] = new_t[k]
+    listed_now = np.empty(n, dtype=np.int64)
+    count = 0
+    stored = np.empty(n)
+    update = np.empty(n)
+    for k in range(n):
+        a, b, x = i[k], j[k], rec[k]
+        stored[k] = p.T[x]
+        if new_t[k] >= tie_floor and a != b and not p.listed[x]:
+            p.listed[x] = True
+            listed_now[count] = a * width + b
+            count += 1
+        update[k] = kernels.knowledge_update(know, know_a, know_c, a, org[b],
+                                             rule.knowledge_flow * stored[k])
+    kernels.store_knowledge(know, know_sums, i, j, org, update)
+    return stored, breach, listed_now[:count]
+
+
+@_jit
+def reset_pairs(p: Pairs, slots: np.ndarray, n: int, prior: float, now: int,
+                tracked: np.ndarray, col_sums: np.ndarray, f_decay: np.ndarray,
+                t_decay: np.ndarray, hi: int) -> None:
+    """Sparse ``kernels.reset_pairs``: ``slots`` become strangers to the first ``n`` slots.
+
+    The tracked rows' current values are first taken off the column sums, as in the dense
+    kernel. Then each pair of a slot with a partner below ``n`` (both orders) loses its
+    records, unless either order is a listed tie candidate: those are kept as a stranger's
+    touched ``now``, as the dense store keeps its flags.
+    """
+    horizon = f_decay.size - 1
+    for r in slots:
+        if tracked[r]:
+            for x in range(p.start[r], p.start[r] + p.size[r]):
+                c = p.col[x]
+                if c < hi and c != r and not (p.F[x] == 0.0 and p.T[x] == prior):
+                    g = _gap(p, x, now, horizon)
+                    col_sums[0, c] -= p.F[x] * f_decay[g]
+                    col_sums[1, c] -= (p.T[x] - prior) * t_decay[g]
+    for s in slots:
+        col_sums[0, s] = 0.0
+        col_sums[1, s] = 0.0
+        start = p.start[s]
+        kept = 0
+        for x in range(start, start + p.size[s]):
+            b = p.col[x]
+            if b >= n:
+                keep = True  # beyond the slots in use: left alone, as the dense kernel does
+            else:
+                y = find(p, b, s) if b != s else x
+                keep = p.listed[x] or p.listed[y]
+                if b != s:
+                    if keep:
+                        p.F[y] = 0.0
+                        p.T[y] = prior
+                        p.last[y] = now
+                    else:
+                        _remove(p, b, y)
+                if keep:
+                    p.F[x] = 0.0
+                    p.T[x] = prior
+                    p.last[x] = now
+            if keep:
+                z = start + kept
+                p.col[z] = p.col[x]
+                p.F[z] = p.F[x]
+                p.T[z] = p.T[x]
+                p.last[z] = p.last[x]
+                p.listed[z] = p.listed[x]
+                kept += 1
+        p.size[s] = kept
+
+
+@_jit
+def _remove(p: Pairs, a: int, x: int) -> None:
+    """Remove record ``x`` from row ``a`` (the row stays sorted)."""
+    end = p.start[a] + p.size[a] - 1
+    for y in range(x, end):
+        p.col[y] = p.col[y + 1]
+        p.F[y] = p.F[y + 1]
+        p.T[y] = p.T[y + 1]
+        p.last[y] = p.last[y + 1]
+        p.listed[y] = p.listed[y + 1]
+    p.size[a] -= 1
+
+
+# ---------------------------------------------------------------- reporters
+
+
+@_jit
+def current_ties(key: np.ndarray, p: Pairs, width: int, now: int, decay: np.ndarray,
+                 prior: float, floor: float, threshold: float,
+                 member: np.ndarray) -> tuple[int, np.ndarray]:
+    """Sparse ``kernels.current_ties`` (a candidate without a record reads as a stranger)."""
+    horizon = decay.size - 1
+    ties = np.empty((2, key.size), dtype=np.int64)
+    kept = 0
+    n_ties = 0
+    for y in range(key.size):
+        k = key[y]
+        a, b = k // width, k % width
+        x = find(p, a, b)
+        t = prior if x < 0 else prior + (p.T[x] - prior) * decay[_gap(p, x, now, horizon)]
+        if t < floor:
+            if x >= 0:
+                p.listed[x] = False
+            continue
+        key[kept] = k
+        kept += 1
+        if t >= threshold and member[a] and member[b]:
+            ties[0, n_ties] = a
+            ties[1, n_ties] = b
+            n_ties += 1
+    return kept, ties[:, :n_ties]
+
+
+@_jit
+def decayed_column_sums(rows: np.ndarray, weight: np.ndarray, p: Pairs, now: int,
+                        f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
+                        hi: int) -> np.ndarray:
+    """Sparse ``kernels.decayed_column_sums``: each column gets the rows' terms in row order,
+    as in the dense kernel, so the sums are equal bit for bit.
+    """
+    horizon = f_decay.size - 1
+    out = np.zeros((2, hi))
+    for y in range(rows.size):
+        r, w = rows[y], weight[y]
+        for x in range(p.start[r], p.start[r] + p.size[r]):
+            c = p.col[x]
+            if c >= hi or c == r or (p.F[x] == 0.0 and p.T[x] == prior):
+                continue
+            g = _gap(p, x, now, horizon)
+            out[0, c] += w * (p.F[x] * f_decay[g])
+            out[1, c] += w * ((p.T[x] - prior) * t_decay[g])
+    return out
+
+
+@_jit
+def tracked_pair_sums(slots: np.ndarray, tracked: np.ndarray, cols: np.ndarray, p: Pairs,
+                      now: int, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
+                      written: int) -> tuple[float, float, int]:
+    """Sparse ``kernels.tracked_pair_sums`` (the same bookkeeping and order)."""
+    member = np.zeros(tracked.size, dtype=np.bool_)
+    for s in slots:
+        member[s] = True
+    changed = np.flatnonzero(member != tracked)
+    if changed.size > slots.size:
+        cols[:] = 0.0
+        rows, weight = slots, np.ones(slots.size)
+    else:
+        rows = changed
+        weight = np.empty(changed.size)
+        for x in range(changed.size):
+            weight[x] = 1.0 if member[changed[x]] else -1.0
+    if rows.size:
+        hi = max(written, rows.max() + 1)
+        add = decayed_column_sums(rows, weight, p, now, f_decay, t_decay, prior, hi)
+        for k in range(2):
+            for c in range(hi):
+                cols[k, c] += add[k, c]
+    tracked[:] = member
+    sum_f = sum_t = 0.0
+    for s in slots:
+        sum_f += cols[0, s]
+        sum_t += cols[1, s]
+    return sum_f, sum_t, changed.size
+
+
+@_jit
+def _load_row(p: Pairs, a: int, pos: np.ndarray, decay: np.ndarray, prior: float, now: int,
+              trust: bool, row: np.ndarray) -> None:
+    """Row ``a`` of the block read by ``block_sums``: current familiarity (or trust, with
+    ``trust``) of ``a`` with each block column (``pos[slot]``: its column, -1 if none).
+    """
+    horizon = decay.size - 1
+    row[:] = prior if trust else 0.0
+    for x in range(p.start[a], p.start[a] + p.size[a]):
+        c = pos[p.col[x]]
+        if c >= 0:
+            g = _gap(p, x, now, horizon)
+            row[c] = prior + (p.T[x] - prior) * decay[g] if trust else p.F[x] * decay[g]
+
+
+@_jit
+def _leaf_sum(lo: int, hi: int, slots: np.ndarray, p: Pairs, pos: np.ndarray,
+              decay: np.ndarray, prior: float, now: int, trust: bool, row: np.ndarray,
+              loaded: np.ndarray, leaf: np.ndarray) -> float:
+    """``kernels.pairwise_sum`` of entries ``lo .. hi - 1`` (at most ``_LEAF``) of the
+    flattened block slots x slots, read row by row (``_load_row``) as they come.
+    """
+    width = slots.size
+    for y in range(hi - lo):
+        r, c = divmod(lo + y, width)
+        if loaded[0] != r:
+            _load_row(p, slots[r], pos, decay, prior, now, trust, row)
+            loaded[0] = r
+        leaf[y] = row[c]
+    return kernels.pairwise_sum(leaf[:hi - lo])
+
+
+@_jit
+def _virtual_pairwise(total: int, slots: np.ndarray, p: Pairs, pos: np.ndarray,
+                      decay: np.ndarray, prior: float, now: int, trust: bool) -> float:
+    """The pairwise sum numpy takes (``kernels.pairwise_sum``) of the ``total`` entries of the
+    flattened block slots x slots: the same tree (halves cut at a multiple of eight, leaves
+    of at most ``_LEAF``), walked with an explicit stack, left half before right, so the
+    leaves are read in order, one row of the block at a time.
+    """
+    row = np.empty(slots.size)
+    loaded = np.full(1, -1, dtype=np.int64)
+    leaf = np.empty(_LEAF)
+    depth = 128  # far more than log2 of any block's size
+    lo_at = np.empty(depth, dtype=np.int64)
+    hi_at = np.empty(depth, dtype=np.int64)
+    stage = np.zeros(depth, dtype=np.int64)
+    sums = np.empty(depth)
+    lo_at[0], hi_at[0], stage[0] = 0, total, 0
+    top, n_sums = 0, 0
+    while top >= 0:
+        lo, hi = lo_at[top], hi_at[top]
+        n = hi - lo
+        if n <= _LEAF:
+            sums[n_sums] = _leaf_sum(lo, hi, slots, p, pos, decay, prior, now, trust, row,
+                                     loaded, leaf)
+            n_sums += 1
+            top -= 1
+            continue
+        half = n // 2
+        half -= half % _UNROLL
+        if stage[top] == 0:  # the left half next
+            stage[top] = 1
+            top += 1
+            lo_at[top], hi_at[top], stage[top] = lo, lo + half, 0
+        elif stage[top] == 1:  # then the right half
+            stage[top] = 2
+            top += 1
+            lo_at[top], hi_at[top], stage[top] = lo + half, hi, 0
+        else:  # both halves summed: left + right
+            n_sums -= 1
+            sums[n_sums - 1] = sums[n_sums - 1] + sums[n_sums]
+            top -= 1
+    return sums[0]
+
+
+@_jit
+def block_sums(slots: np.ndarray, p: Pairs, capacity: int, decay: np.ndarray, prior: float,
+               now: int, trust: bool) -> tuple[float, float]:
+    """The sum and the trace of the current familiarity (or trust, with ``trust``) block
+    ``slots x slots``, each as numpy sums the dense block (``block.sum()``, ``np.trace``)
+    bit for bit, without holding the block: one row at a time.
+    """
+    pos = np.full(capacity, -1, dtype=np.int64)
+    for c in range(slots.size):
+        pos[slots[c]] = c
+    total = _virtual_pairwise(slots.size * slots.size, slots, p, pos, decay, prior, now, trust)
+    diagonal = np.empty(slots.size)
+    horizon = decay.size - 1
+    for c in range(slots.size):
+        x = find(p, slots[c], slots[c])
+        if x < 0:
+            diagonal[c] = prior if trust else 0.0
+        elif trust:
+            diagonal[c] = prior + (p.T[x] - prior) * decay[_gap(p, x, now, horizon)]
+        else:
+            diagonal[c] = p.F[x] * decay[_gap(p, x, now, horizon)]
+    return total, kernels.pairwise_sum(diagonal)
+
+
+@_jit
+def write_pairs(p: Pairs, i: np.ndarray, j: np.ndarray, fam: np.ndarray, trust: np.ndarray,
+                now: int) -> None:
+    """Store familiarity and trust of pairs (i, j) as of week ``now`` (every pair has a
+    record; a repeated pair keeps its last values): the records ``Relations.set_block``
+    writes.
+    """
+    for k in range(i.size):
+        x = find(p, i[k], j[k])
+        p.F[x] = fam[k]
+        p.T[x] = trust[k]
+        p.last[x] = now
+
+
+@_jit
+def block_pair_sums(slots: np.ndarray, p: Pairs, now: int, f_decay: np.ndarray,
+                    t_decay: np.ndarray, prior: float) -> tuple[float, float]:
+    """Sparse ``kernels.block_pair_sums``: the block's terms laid out as the dense kernel lays
+    them out (a stranger's are 0), summed the same way.
+    """
+    horizon = f_decay.size - 1
+    n = slots.size
+    f = np.zeros(n * n)
+    t = np.zeros(n * n)
+    for x in range(n):
+        for y in range(n):
+            r = find(p, slots[x], slots[y])
+            if r >= 0:
+                g = _gap(p, r, now, horizon)
+                f[x * n + y] = p.F[r] * f_decay[g]
+                t[x * n + y] = (p.T[r] - prior) * t_decay[g]
+    diagonal = np.arange(n) * (n + 1)
+    return (kernels.pairwise_sum(f) - kernels.pairwise_sum(f[diagonal]),
+            kernels.pairwise_sum(t) - kernels.pairwise_sum(t[diagonal]))

@@ -1,0 +1,295 @@
+"""The sparse pair store (``SparseRelations``, ``model/sparse_kernels.py``) against the dense
+one it stands in for in large networks.
+
+Each sparse kernel's reference is the dense kernel of the same name (whose own references
+are the numpy forms in tests/test_kernels.py and tests/test_kernels_reporters.py): the two
+stores are given the same writes and must then return the same values bit for bit. Whole
+seeded runs with the sparse store forced on must record the same time series as the dense
+store, value for value, so both stores stay checked whichever the model picks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import model.relations as relations
+from model import NetworkModel, kernels, sparse_kernels
+from model.relations import Relations, SparseRelations, make_relations
+
+PRIOR = 0.15
+TIE = 0.4
+CAP = 24
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, sparse: bool, seed: int, weeks: int,
+         **overrides: object) -> NetworkModel:
+    monkeypatch.setattr(relations, "SPARSE_FROM", 0 if sparse else 10**9)
+    m = NetworkModel(rng=seed, **overrides)
+    assert isinstance(m.rel, SparseRelations) is sparse
+    m.run_for(weeks)
+    return m
+
+
+# Contrasting small networks: growth past capacity (recruits), turnover (resets), every
+# purpose's pair reads (best benefit, group means, seamless cases), shared governance, and a
+# trust prior at or above the tie threshold (no tie candidates kept).
+RUNS = {
+    "default": (2026, {}),
+    "growth_and_turnover": (3, {"n_organisations": 6, "participants_per_organisation": 3,
+                                "max_participants": 200, "turnover_per_year": 0.8,
+                                "share_recruiters": 0.5, "recruit_rate": 0.3,
+                                "coordination_budget_eur": 3000}),
+    "innovation_residents": (5, {"purpose": "innovation", "resident_share": 0.3}),
+    "client_service": (7, {"purpose": "client_service", "n_organisations": 10}),
+    "peer_support_self_organising": (9, {"purpose": "peer_support",
+                                         "governance": "self_organising"}),
+    "prior_above_threshold": (11, {"trust_prior": 0.45, "tie_threshold": 0.3}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RUNS))
+def test_sparse_store_runs_identical_to_dense(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    seed, overrides = RUNS[case]
+    dense = _run(monkeypatch, False, seed, 80, **overrides)
+    sparse = _run(monkeypatch, True, seed, 80, **overrides)
+    pd.testing.assert_frame_equal(sparse.datacollector.get_model_vars_dataframe(),
+                                  dense.datacollector.get_model_vars_dataframe(),
+                                  check_exact=True)
+    np.testing.assert_array_equal(sparse.commitment, dense.commitment)
+    assert sparse.history == dense.history
+    assert sparse.outcome == dense.outcome
+    # Every pair reads the same (a stranger where the sparse store has no record).
+    slots = np.arange(dense.used)
+    for a, b in zip(sparse.rel.block(slots, slots, dense.steps),
+                    dense.rel.block(slots, slots, dense.steps), strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(sparse.rel.knowledge_rows(slots),
+                                  dense.rel.knowledge_rows(slots))
+
+
+def test_growth_case_exercises_growth_and_resets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The growth case above does grow the store and replace people (else it checks less)."""
+    seed, overrides = RUNS["growth_and_turnover"]
+    m = _run(monkeypatch, True, seed, 80, **overrides)
+    assert m.capacity > 32 and m.rel.capacity == m.capacity
+    assert (m.seated_at[: m.used] > 0).sum() > 5
+
+
+def test_model_picks_the_store_by_capacity() -> None:
+    small = make_relations(relations.SPARSE_FROM - 1, 8, PRIOR, 10.0, 20.0, tie_threshold=TIE)
+    large = make_relations(relations.SPARSE_FROM, 8, PRIOR, 10.0, 20.0, tie_threshold=TIE)
+    assert type(small) is Relations and type(large) is SparseRelations
+    m = NetworkModel(rng=1, n_organisations=2, participants_per_organisation=3)
+    assert type(m.rel) is Relations  # the default network stays dense
+
+
+# ---------------------------------------------------------------- stores side by side
+
+
+def _pair(cap: int = CAP, prior: float = PRIOR, tie: float | None = TIE
+          ) -> tuple[Relations, SparseRelations]:
+    make = (Relations, SparseRelations)
+    return tuple(kind(cap, 6, prior, 9.0, 13.0, tie_threshold=tie) for kind in make)
+
+
+def _same(a: object, b: object) -> None:
+    if isinstance(a, tuple):
+        assert len(a) == len(b)
+        for x, y in zip(a, b, strict=True):
+            _same(x, y)
+    else:
+        np.testing.assert_array_equal(a, b)
+        assert np.asarray(a).dtype == np.asarray(b).dtype
+
+
+def _reads(rels: tuple[Relations, SparseRelations], rng: np.random.Generator, used: int,
+           now: int) -> None:
+    """Every read of the pair store, on both stores, with the same arguments."""
+    i, j = rng.integers(used, size=40), rng.integers(used, size=40)
+    slots = np.sort(rng.choice(used, size=min(used, 9), replace=False))
+    ids = np.stack([rng.permutation(used)[:5] for _ in range(3)])
+    cand = rng.integers(used, size=(6, 4))
+    initiators = rng.integers(used, size=6)
+    collaborated = rng.random(rels[0].capacity) < 0.5
+    org = rng.integers(0, 4, rels[0].capacity)
+    present = rng.random(used) < 0.8
+    who = rng.integers(used, size=30)
+    factor = rng.random(i.size)
+    calls = [
+        lambda r: r.familiarity(i, j, now),
+        lambda r: r.trust(i, j, now),
+        lambda r: r.stored_trust(i, j),
+        lambda r: r.block(slots, slots[::-1], now),
+        lambda r: r.familiarity_blocks(ids, now),
+        lambda r: r.candidate_lanes(initiators, cand, collaborated, 0.2, 0.5, now),
+        lambda r: r.best_benefit(i, j, factor, now, r.capacity),
+        lambda r: r.best_benefit(i, j, np.zeros(0), now, r.capacity),
+        lambda r: r.trusted_contacts(i, j, 0.3, now),
+        lambda r: r.seamless_cases(who, rng_cases.integers(3, size=who.size), org, 4, present,
+                                   0.0, 0.3, now),
+        lambda r: r.seat_sums(slots, now),
+        lambda r: r.seat_sums(np.arange(used), now),
+    ]
+    for call in calls:
+        rng_cases = np.random.default_rng(now)
+        want = call(rels[0])
+        rng_cases = np.random.default_rng(now)
+        _same(call(rels[1]), want)
+
+
+@pytest.mark.parametrize(("prior", "tie"), [(PRIOR, TIE), (0.5, 0.4), (PRIOR, None)])
+@pytest.mark.parametrize("seed", range(4))
+def test_stores_agree_under_random_writes(seed: int, prior: float, tie: float | None) -> None:
+    """Settled writes with repeated pairs, block writes, encounters, resets, growth and moving
+    tracked sets: the sparse store reads, sums and lists ties as the dense one, bit for bit.
+    """
+    rng = np.random.default_rng(seed)
+    rels = _pair(8, prior, tie)
+    cap, used = 8, 6
+    for r in rels:
+        r.dense_below = 0 if seed % 2 else 10**9  # running sums, or the block read
+        for _ in range(4):
+            r.add_organisation()
+        r.forget_knowledge(np.arange(cap), np.arange(cap) % 4)
+    start = rng.random((used, used)) < 0.5
+    for r in rels:
+        r.set_block(np.arange(used), np.where(start, 0.6, 0.0), np.where(start, 0.5, prior), 0)
+    rule = kernels.EncounterRule(0.2, 0.1, 0.5, 0.3, 0.5, 0.9, 0.5, 0.3, 0.2, 2.0, 0.2)
+    for now in range(1, 70):
+        if used == cap and rng.random() < 0.1:
+            for r in rels:
+                r.grow(2 * cap, now)
+                r.grow_knowledge(2 * cap, 8)
+            cap *= 2
+        used = min(cap, used + int(rng.random() < 0.4))
+        k = int(rng.integers(1, 12))
+        i, j = rng.integers(used, size=k), rng.integers(used, size=k)
+        i, j = np.concatenate((i, i[:2])), np.concatenate((j, j[:2]))  # repeated pairs
+        op = int(rng.integers(5))
+        if op == 0:
+            fam, trust = rels[0].settle(i, j, now)
+            _same(rels[1].settle(i, j, now), (fam, trust))
+            values = fam + 0.3 * rng.random(i.size) * (1 - fam)
+            new_t = np.clip(trust + rng.normal(0.1, 0.2, i.size), 0, 1)
+            for r in rels:
+                r.set_familiarity(i, j, values, now)
+            _same(rels[1].set_trust(i, j, new_t, now), rels[0].set_trust(i, j, new_t, now))
+        elif op == 1:
+            block = np.sort(rng.choice(used, size=3, replace=False))
+            fam, trust = rng.random((3, 3)), rng.random((3, 3))
+            for r in rels:
+                r.set_block(block, fam, trust, now)
+        elif op == 2:
+            slot = np.unique(rng.integers(used, size=2))
+            for r in rels:
+                r.reset(slot, now, used)
+        else:
+            members = rng.permutation(used)[: min(used, 8)]
+            bounds = np.array([0, members.size // 2, members.size])
+            pi, pj, pg = kernels.team_pairs(members, bounds)
+            args = (pg, rng.random(pi.size), rng.random(cap) < 0.5, 0.6, rng.random(2),
+                    rng.random((cap, 4)), np.arange(cap) % 4, rng.random(cap) < 0.2, rule, now)
+            _same(rels[1].encounter(pi, pj, *args), rels[0].encounter(pi, pj, *args))
+        if rng.random() < 0.7:
+            slots = np.flatnonzero(rng.random(used) < 0.7)
+            _same(rels[1].pair_sums(slots, now), rels[0].pair_sums(slots, now))
+            if tie is not None:
+                _same(rels[1].ties_among(slots, now), rels[0].ties_among(slots, now))
+        _reads(rels, rng, used, now)
+    everyone = np.arange(used)
+    _same(rels[1].knowledge_rows(everyone), rels[0].knowledge_rows(everyone))
+
+
+def test_pool_moves_and_compacts_rows_without_losing_records() -> None:
+    """Rows outgrow their room and move; a full pool is compacted into a larger one: every
+    record keeps its pair and values (the dense store as the reference).
+    """
+    rng = np.random.default_rng(4)
+    rels = _pair(200)
+    for now in range(1, 30):
+        i, j = rng.integers(200, size=300), rng.integers(200, size=300)
+        values = rng.random(i.size)
+        for r in rels:
+            r.settle(i, j, now)
+            r.set_trust(i, j, values, now)
+    assert rels[1]._p.end[0] <= rels[1]._p.col.size
+    everyone = np.arange(200)
+    _same(rels[1].block(everyone, everyone, 40), rels[0].block(everyone, everyone, 40))
+    p = rels[1]._p
+    for a in range(200):  # rows sorted, pattern symmetric
+        row = p.col[p.start[a]: p.start[a] + p.size[a]]
+        assert np.all(np.diff(row) > 0)
+        for b in row:
+            assert sparse_kernels.find(p, int(b), a) >= 0
+
+
+# ---------------------------------------------------------------- set-up and sums
+
+
+@pytest.mark.parametrize("threshold", [0.15, 0.5, 0.0])
+def test_starting_pairs_match_the_dense_set_up(threshold: float) -> None:
+    """The banded compiled pass finds the pairs the dense set-up finds from the whole square
+    (``NetworkModel._create_population``), in the same order; bands give the same stream.
+    """
+    rng = np.random.default_rng(2)
+    n = 37
+    org = np.sort(rng.integers(0, 6, n))
+    u = np.random.default_rng(9).random((n, n))
+    known = np.triu(u < 0.2, 1)
+    same = org[:, None] == org[None, :]
+    fam = np.where(same, 0.6, np.where(known | known.T, 0.3, 0.0))
+    np.fill_diagonal(fam, 0.0)
+    want_edges = np.nonzero(known & ~same)
+    want_start = np.nonzero(np.triu(fam >= threshold, 1))
+    stream = np.random.default_rng(9)
+    bands = [sparse_kernels.starting_pairs(stream.random((min(n, r0 + 5) - r0, n)), r0, org,
+                                           0.2, 0.6, 0.3, threshold) for r0 in range(0, n, 5)]
+    got = [np.concatenate([b[k] for b in bands]) for k in range(4)]
+    for a, b in zip(got, (*want_edges, *want_start), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_build_stores_what_the_dense_block_stores() -> None:
+    """``SparseRelations.build`` from the pairs equals ``set_block`` of the dense block: every
+    pair, the diagonal's trust and the tie candidates.
+    """
+    rng = np.random.default_rng(5)
+    n = 30
+    org = np.sort(rng.integers(0, 5, n))
+    known = np.triu(rng.random((n, n)) < 0.3, 1)
+    same = org[:, None] == org[None, :]
+    known_both = known | known.T
+    fam = np.where(same, 0.6, np.where(known_both, 0.3, 0.0))
+    np.fill_diagonal(fam, 0.0)
+    trust = np.where(same, 0.5, np.where(known_both, 0.45, PRIOR))
+    dense, sparse = _pair(40)
+    dense.set_block(np.arange(n), fam, trust, 0)
+    edge_i, edge_j = np.nonzero(known & ~same)
+    sparse.build(n, org, edge_i, edge_j, (0.6, 0.5), (0.3, 0.45), 0)
+    everyone = np.arange(40)
+    _same(sparse.block(everyone, everyone, 3), dense.block(everyone, everyone, 3))
+    _same(sparse.ties_among(everyone, 3), dense.ties_among(everyone, 3))
+    _same(sparse.seat_sums(np.arange(n), 3), dense.seat_sums(np.arange(n), 3))
+
+
+@pytest.mark.parametrize("n", [1, 2, 11, 12, 45, 130])
+def test_block_sums_are_numpys_sums_of_the_dense_block(n: int) -> None:
+    """The block sums read a row at a time equal numpy's ``sum`` and ``trace`` of the block
+    (pairwise summation over the flattened block; sizes around the leaf length).
+    """
+    rng = np.random.default_rng(n)
+    cap = n + 5
+    dense, sparse = _pair(cap)
+    i, j = rng.integers(cap, size=4 * cap), rng.integers(cap, size=4 * cap)
+    for r in (dense, sparse):
+        r.settle(i, j, 0)
+        r.set_familiarity(i, j, rng.random(i.size) * 0 + np.linspace(0.01, 0.9, i.size), 0)
+        r.set_trust(i, j, np.linspace(0.9, 0.02, i.size), 0)
+    slots = np.sort(rng.choice(cap, size=n, replace=False))
+    fam, trust = dense.block(slots, slots, 7)
+    for got, block, decay, is_trust in ((sparse, fam, sparse._f_decay, False),
+                                        (sparse, trust, sparse._t_decay, True)):
+        total, trace = sparse_kernels.block_sums(slots, got._p, cap, decay, PRIOR, 7, is_trust)
+        assert total == block.sum() and trace == np.trace(block)
