@@ -102,7 +102,8 @@ def classify_outcome(model: NetworkModel) -> Outcome:
       and still in the final week, at least
       ``thriving_component_share`` of the engaged in one trust-tie component now, and the
       engaged share not falling by more than ``fading_trend`` from the window before;
-    - *fading*: the engaged share falling by more than that;
+    - *fading*: the engaged share falling by more than that (in a smouldering lifecycle,
+      with the held share falling too: its engagement dips after every activation);
     - *smouldering* (S31): a loose network kept warm: most seats still held
       (``smouldering_held_share``) and at least ``smouldering_ties_per_seat`` trust ties per
       seat, without the engagement of a thriving one;
@@ -120,9 +121,12 @@ def classify_outcome(model: NetworkModel) -> Outcome:
     if engaged < p.faded_engaged_share and ties < p.smouldering_ties_per_seat \
             and held < p.smouldering_held_share:
         return Outcome.FADED
-    # Engagement falling while people also let go: a smouldering network's engagement
-    # falls after every activation, but its people stay attached (S31).
-    falling = engaged - engaged_before < p.fading_trend and held < held_before
+    # Engagement falling. A smouldering network's engagement falls after every activation
+    # while its people stay attached (S31), so there it must come with people letting go;
+    # elsewhere held seats lag weeks behind a collapse, and waiting for them would call a
+    # collapsing network smouldering.
+    falling = engaged - engaged_before < p.fading_trend and (
+        held < held_before or p.lifecycle is not Lifecycle.SMOULDERING)
     now = model.history["engaged_share"][-1]
     if engaged >= p.thriving_engaged_share and now >= p.thriving_engaged_share and not falling \
             and engaged_component_share(model) >= p.thriving_component_share:

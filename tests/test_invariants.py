@@ -133,3 +133,23 @@ def test_a_quiet_spell_stops_all_contact_keeps_the_budget_and_ends_on_activation
     assert not m.quiet
     with pytest.raises(ValueError, match="weeks"):
         m.go_quiet(-1)
+
+
+def test_a_collapse_is_fading_while_held_seats_lag_except_in_a_smouldering_lifecycle() -> None:
+    """Outcome classes (ODD 7.10): engagement falling by more than fading_trend is fading in a
+    permanent network even while seats are still held (they lag weeks behind a collapse:
+    no_coordination at week 20 was called smouldering); in a smouldering lifecycle the same
+    dip follows every activation, so there it needs the held share falling too."""
+    from model.outcome import Outcome, classify_outcome, outcome_window
+
+    for lifecycle, expected in (("permanent", Outcome.FADING),
+                                ("smouldering", Outcome.SMOULDERING)):
+        m = NetworkModel(rng=3, lifecycle=lifecycle, activation_rate_per_year=0.0)
+        m.run_for(4)
+        w = outcome_window(m)
+        # Engaged share down from 0.9 to 0.3 between two windows; every seat still held and
+        # trust ties to spare, so only the trend separates fading from smouldering.
+        for key, before, last in (("engaged_share", 0.9, 0.3), ("held_share", 1.0, 1.0),
+                                  ("ties_per_seat", 1.0, 1.0)):
+            m.history[key] = [before] * w + [last] * w
+        assert classify_outcome(m) is expected, lifecycle
