@@ -851,7 +851,7 @@ class NetworkModel(mesa.Model):
     # ------------------------------------------------------------------ 4 relay
     def relay(self) -> None:
         """The coordinator and brokers pass on and condense what is going on (S24, S26)."""
-        p, rng = self.params, self.rng
+        p = self.params
         if self.quiet:
             return  # nobody passes news on
         rel = self.rel
@@ -863,9 +863,8 @@ class NetworkModel(mesa.Model):
         brokers = active[self.strengths[active, Strength.BROKER]]
         if brokers.size == 0 or p.broker_contacts_per_week == 0 or members.size < 2:
             return
-        b = np.repeat(brokers, p.broker_contacts_per_week)
-        c = members[rng.integers(members.size, size=b.size)]
-        # A contact happens when the contact trusts the broker.
+        b, c = self._broker_contacts(np.repeat(brokers, p.broker_contacts_per_week), members)
+        # Both directions' trust now (every contact trusts its broker by construction).
         b, c, trust_in_broker, trust_in_contact = rel.trusted_contacts(b, c, p.tie_threshold,
                                                                        self.steps)
         if b.size == 0:
@@ -877,6 +876,30 @@ class NetworkModel(mesa.Model):
                             self.contacts)
         np.add.at(self.work_contacts, b, 1)
         np.add.at(self.work_contacts, c, 1)
+
+    def _broker_contacts(self, b: np.ndarray, members: np.ndarray) -> tuple[np.ndarray,
+                                                                            np.ndarray]:
+        """Whom brokers reach this week: each of a broker's attempts ``b`` goes to a present
+        member drawn at random among those who trust it (a trust tie to the broker). Brokers
+        reach across the network through their own ties (Burt 2005); a stranger would not
+        take the call, and a broker whom nobody trusts reaches no one.
+
+        Returns:
+            The brokers of the attempts that found someone, and whom they reached.
+        """
+        truster, trusted = self.rel.ties_among(members, self.steps)  # truster trusts trusted
+        is_broker = np.zeros(self.org.size, dtype=bool)
+        is_broker[b] = True
+        keep = is_broker[trusted]
+        truster, trusted = truster[keep], trusted[keep]
+        order = np.lexsort((truster, trusted))
+        truster, trusted = truster[order], trusted[order]
+        first = np.searchsorted(trusted, b, side="left")
+        n = np.searchsorted(trusted, b, side="right") - first
+        u = self.rng.random(b.size)
+        found = n > 0
+        pick = first[found] + (u[found] * n[found]).astype(np.int64)
+        return b[found], truster[pick]
 
     # ------------------------------------------------------------------ 5 collaborate
     def collaborate(self) -> None:
