@@ -206,7 +206,7 @@ def measure(model: NetworkModel) -> Measures:
     contacts, work = model.contacts[members], model.work_contacts[members]
     out.update(
         innovations=int(model.innovations),
-        breach_rate=float(model.breaches_total / max(1, int(model.contacts.sum()))),
+        breach_rate=float(model.breaches_total / max(1, model.encounters_total)),
         contacts_gini=gini(contacts),
         contacts_top_tenth=top_share(contacts),
         work_contacts_gini=gini(work),
@@ -932,7 +932,7 @@ PATTERNS: tuple[Pattern, ...] = (
         N_("With a fifth of seats for residents a facilitated innovation network (open heart) "
         "invents more (Mann-Whitney, one-sided p < 0.01, four times the replications); "
         "unfacilitated, residents raise "
-        "breaches per contact (p < 0.05, five times the replications), and more than in the "
+        "breaches per encounter (p < 0.05, five times the replications), and more than in the "
         "facilitated open network (p < 0.01)."),
         8, 104, _p11_arms, _p11_eval,
         lambda base: [Knockout(N_("residents' more distant perspective (as distant as another "
@@ -959,8 +959,8 @@ PATTERNS: tuple[Pattern, ...] = (
         "Newman 2001, Barabási et al. 2002",
         N_("In a network of at least 100 founding participants (the base's organisations, "
         "more of them of the same size if the base is smaller), at the end of the run the Gini "
-        "coefficient of collaboration contacts (working-group "
-        "partners and broker contacts, ODD 4.2) per present participant is at least 0.45 and "
+        "coefficient of collaboration contacts (partners in working groups, ODD 4.2) per "
+        "present participant is at least 0.45 and "
         "the top tenth of participants carry at least 30 % of them, each judged by the one-sided "
         "95 % lower confidence bound of the mean over runs."),
         8, 156, _p13_arms, _p13_eval,

@@ -117,6 +117,7 @@ class NetworkModel(mesa.Model):
         self.value_total = 0.0
         self.innovations = 0
         self.breaches_total = 0
+        self.encounters_total = 0  # ordered-pair encounters (the breaches' denominator)
         self.advocacy_stock = 0.0
         self.activated_until = -1
         self.quiet_until = -1  # last week of a quiet spell (see go_quiet)
@@ -204,7 +205,7 @@ class NetworkModel(mesa.Model):
         self.resident = np.zeros(cap, dtype=bool)
         self.circle = np.zeros(cap, dtype=np.int64)
         self.contacts = np.zeros(cap, dtype=np.int64)
-        self.work_contacts = np.zeros(cap, dtype=np.int64)  # in working groups and brokerage
+        self.work_contacts = np.zeros(cap, dtype=np.int64)  # partners in working groups
         self.groups_joined = np.zeros(cap, dtype=np.int64)
         self.last_attended = np.full(cap, _NEVER, dtype=np.int64)
         self.seated_at = np.zeros(cap, dtype=np.int64)  # week the slot's person joined
@@ -820,6 +821,7 @@ class NetworkModel(mesa.Model):
             self.org,
             self.resident, rule, self.steps)
         n_breach = int(breach.sum())
+        self.encounters_total += i.size
         self.breaches_total += n_breach
         self._since_record["breaches"] += n_breach
         # Running average of how trusted one's partners are: the social side of commitment
@@ -874,8 +876,6 @@ class NetworkModel(mesa.Model):
         # brokers keeps the best update.
         rel.broker_exchange(b, c, self.org, p.broker_gain, trust_in_broker, trust_in_contact,
                             self.contacts)
-        np.add.at(self.work_contacts, b, 1)
-        np.add.at(self.work_contacts, c, 1)
 
     def _broker_contacts(self, b: np.ndarray, members: np.ndarray) -> tuple[np.ndarray,
                                                                             np.ndarray]:
