@@ -50,6 +50,7 @@ HEATMAP_BINS = 5
 
 _PREFERRED_COLOURS: dict[str, str] = {
     "thriving": "#2e7d32",
+    "fragmented": "#8e24aa",
     "smouldering": "#ef6c00",
     "fading": "#c0a000",
     "faded": "#757575",

@@ -23,6 +23,7 @@ class Outcome(enum.StrEnum):
     """Where the network ended up (ODD 7.10)."""
 
     THRIVING = "thriving"
+    FRAGMENTED = "fragmented"
     SMOULDERING = "smouldering"
     SHRUNKEN_CORE = "shrunken_core"
     FADING = "fading"
@@ -104,6 +105,10 @@ def classify_outcome(model: NetworkModel) -> Outcome:
       engaged share not falling by more than ``fading_trend`` from the window before;
     - *fading*: the engaged share falling by more than that (in a smouldering lifecycle,
       with the held share falling too: its engagement dips after every activation);
+    - *fragmented*: engaged as a thriving network, over the window and in the final week,
+      but fewer than ``thriving_component_share`` of the engaged in one trust-tie
+      component: people work in separate groups that no longer make one network (ties
+      lost about as fast as they are built, as under high turnover);
     - *smouldering* (S31): a loose network kept warm: most seats still held
       (``smouldering_held_share``) and at least ``smouldering_ties_per_seat`` trust ties per
       seat, without the engagement of a thriving one;
@@ -128,9 +133,11 @@ def classify_outcome(model: NetworkModel) -> Outcome:
     falling = engaged - engaged_before < p.fading_trend and (
         held < held_before or p.lifecycle is not Lifecycle.SMOULDERING)
     now = model.history["engaged_share"][-1]
-    if engaged >= p.thriving_engaged_share and now >= p.thriving_engaged_share and not falling \
-            and engaged_component_share(model) >= p.thriving_component_share:
-        return Outcome.THRIVING
+    engaged_now = engaged >= p.thriving_engaged_share and now >= p.thriving_engaged_share
+    if engaged_now and not falling:
+        if engaged_component_share(model) >= p.thriving_component_share:
+            return Outcome.THRIVING
+        return Outcome.FRAGMENTED
     if falling:
         return Outcome.FADING
     if held >= p.smouldering_held_share and ties >= p.smouldering_ties_per_seat:

@@ -153,3 +153,23 @@ def test_a_collapse_is_fading_while_held_seats_lag_except_in_a_smouldering_lifec
                                   ("ties_per_seat", 1.0, 1.0)):
             m.history[key] = [before] * w + [last] * w
         assert classify_outcome(m) is expected, lifecycle
+
+
+def test_engaged_people_without_one_trust_network_are_fragmented_not_smouldering() -> None:
+    """Outcome classes (ODD 7.10): seats engaged as in a thriving network, but the engaged
+    split into trust-tie components smaller than thriving_component_share of them, are
+    fragmented (high_turnover called such runs smouldering, a loose network kept warm); the
+    same history with the engaged in one component is thriving."""
+    from model.outcome import Outcome, classify_outcome, engaged_component_share, outcome_window
+
+    m = NetworkModel(rng=3)
+    m.run_for(30)
+    w = outcome_window(m)
+    for key, value in (("engaged_share", 0.95), ("held_share", 1.0), ("ties_per_seat", 1.0)):
+        m.history[key] = [value] * (2 * w)
+    assert engaged_component_share(m) >= m.params.thriving_component_share
+    assert classify_outcome(m) is Outcome.THRIVING
+    # Cut every trust tie: everyone stays committed, nobody trusts anyone any more.
+    m.rel.reset(m.members(), m.steps)
+    assert engaged_component_share(m) < m.params.thriving_component_share
+    assert classify_outcome(m) is Outcome.FRAGMENTED
