@@ -153,7 +153,7 @@ def seat_teams(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
                seats: int) -> np.ndarray:
     """The seat loop of ``model.formation.assemble_teams``, lane by lane.
 
-    The same rule, draws and result as ``formation._seat_lists`` (its reference):
+    The same rule, draws and result as ``_seat_lists`` in tests/test_formation.py (its reference):
     flags over a lane's ids stand in for its ascending id lists, so the k-th free
     incumbent, newcomer or past collaborator is the k-th flag set.
 

@@ -19,6 +19,78 @@ from model.formation import Teams, assemble_teams, teams_of
 Z_TOL = 4.5
 
 
+# ---------------------------------------------------------------------------- reference
+#: Where a seat's member is drawn from, or nowhere: neither incumbents nor newcomers are left.
+_MATE, _INCUMBENT, _NEWCOMER = range(3)
+_NOWHERE = -1
+
+
+def _branch(has_mate: bool, has_incumbent: bool, has_newcomer: bool, wants_incumbent: bool,
+            wants_mate: bool) -> int:
+    """The rule for one seat: where its member comes from.
+
+    Args:
+        has_mate: A free incumbent is a past collaborator of a member.
+        has_incumbent: A free incumbent is left.
+        has_newcomer: A newcomer is left.
+        wants_incumbent: The seat's draw fell below p.
+        wants_mate: The seat's draw fell below q.
+
+    Returns:
+        ``_MATE``, ``_INCUMBENT``, ``_NEWCOMER`` or ``_NOWHERE``.
+    """
+    if has_incumbent and (wants_incumbent or not has_newcomer):
+        return _MATE if wants_mate and has_mate else _INCUMBENT
+    return _NEWCOMER if has_newcomer else _NOWHERE
+
+
+def _seat_lists(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
+                newcomer: np.ndarray, ties: np.ndarray, founders: np.ndarray | None,
+                partition: bool, seats: int) -> np.ndarray:
+    """The seat loop in plain Python, lane by lane: the readable reference of the compiled
+    ``model.kernels.seat_teams``, which must make the same choices from the same draws.
+    Ascending id lists hold the free incumbents and newcomers, a set the past collaborators
+    of the team.
+    """
+    lanes = incumbent.shape[0]
+    out = np.full((lanes, seats), -1, dtype=np.int64)
+    draws = u.transpose(2, 0, 1).tolist()  # [lane][seat][draw]
+    for lane in range(lanes):
+        free_inc: list[int] = incumbent[lane].nonzero()[0].tolist()
+        free_new: list[int] = newcomer[lane].nonzero()[0].tolist()
+        free_set = set(free_inc)
+        lane_ties = ties[lane]
+        team: list[int] = [] if founders is None else founders[lane].tolist()
+        seated = len(team)
+        near: set[int] = set()
+        for who in team:
+            if who in free_set:
+                free_set.discard(who)
+                free_inc.remove(who)
+            if who in free_new:
+                free_new.remove(who)
+            near.update(lane_ties[who].nonzero()[0].tolist())
+        for s, (u_inc, u_mate, u_who) in enumerate(draws[lane], start=seated):
+            if partition and s % m == 0:
+                near = set()
+            # The pool matters only if the draw wants a collaborator (see _branch).
+            pool = sorted(near.intersection(free_set)) if u_mate < q else []
+            branch = _branch(bool(pool), bool(free_inc), bool(free_new), u_inc < p, u_mate < q)
+            if branch == _NOWHERE:
+                break
+            if branch == _NEWCOMER:
+                who = free_new.pop(int(u_who * len(free_new)))
+            else:
+                draw_from = pool if branch == _MATE else free_inc
+                who = draw_from[int(u_who * len(draw_from))]
+                free_inc.remove(who)
+                free_set.discard(who)
+            team.append(who)
+            near.update(lane_ties[who].nonzero()[0].tolist())
+        out[lane, : len(team)] = team
+    return out
+
+
 def _lanes(rng, lanes, n, incumbents=0.6, newcomers=0.3, density=0.2):
     """Random lanes: each id an incumbent, a newcomer or absent; random directed ties."""
     kind = rng.random((lanes, n))
@@ -37,7 +109,7 @@ def seat_loop(request, monkeypatch):
 
 
 def _reference(u, m, p, q, incumbent, newcomer, ties, founders, partition, seats):
-    return formation._seat_lists(u, m, p, q, incumbent, newcomer, ties,
+    return _seat_lists(u, m, p, q, incumbent, newcomer, ties,
                                  founders if founders.shape[1] else None, partition, seats)
 
 
