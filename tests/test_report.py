@@ -380,7 +380,7 @@ def test_report_ranks_decisive_levers_that_come_last(tmp_path, monkeypatch):
     # Every outcome class has a column in the per-cell table, derived from the model's enum.
     header = next(line for line in md.splitlines() if line.startswith("| structure (0-1) |"))
     for outcome in Outcome:
-        assert f"P({outcome.value})" in header
+        assert f"P({outcome.value.replace('_', ' ')})" in header
     # The evaluation is per outcome, never pooled: one column per outcome that occurred.
     evaluation = md.split("## Evaluation (S33, S34)", 1)[1].split("\n## ", 1)[0]
     head = next(line for line in evaluation.splitlines() if line.startswith("| section |"))

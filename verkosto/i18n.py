@@ -202,14 +202,22 @@ def pgettext(context: str, message: str) -> str:
 # --- what the model reports, translated at the front door --------------------------------
 
 
+def _enum_words(context: str, value: Any, t: Translator | None) -> str:
+    """An enum value in words: its translation, or in English the value with spaces for
+    underscores (``shrunken_core`` reads "shrunken core").
+    """
+    key = str(getattr(value, "value", value))
+    return (t or current()).pgettext(context, key).replace("_", " ")
+
+
 def outcome_name(value: Any, t: Translator | None = None) -> str:
     """An outcome (``model.outcome.Outcome`` or its value) in words."""
-    return (t or current()).pgettext(OUTCOME_CONTEXT, str(getattr(value, "value", value)))
+    return _enum_words(OUTCOME_CONTEXT, value, t)
 
 
 def phase_name(value: Any, t: Translator | None = None) -> str:
     """A life phase (``model.outcome.Phase`` or its value) in words."""
-    return (t or current()).pgettext(PHASE_CONTEXT, str(getattr(value, "value", value)))
+    return _enum_words(PHASE_CONTEXT, value, t)
 
 
 def status_word(value: str, t: Translator | None = None) -> str:
