@@ -978,9 +978,12 @@ PATTERNS: tuple[Pattern, ...] = (
         "a higher engaged share than shared governance (p < 0.01 each), and shared governance "
         "loses more engaged share from small to large than led."),
         8, 156, _p14_arms, _p14_eval,
-        lambda base: [Knockout(N_("the hosts' time spent agreeing meetings under shared "
-                               "governance: agreeing costs nothing"),
-                               {"shared_hours_per_org": 0.0}, "large_others_hold")]),
+        lambda base: [Knockout(N_("the hosts' time under shared governance, which grows with "
+                               "the number of organisations (preparing each circle's meeting "
+                               "and agreeing it with every other organisation): hosting "
+                               "costs no one's time"),
+                               {"shared_hours_per_org": 0.0, "meeting_prep_hours": 0.0},
+                               "large_others_hold")]),
 )
 """The patterns of the design (docs/ODD.md section 1), in order."""
 

@@ -155,9 +155,6 @@ KNOCKOUT_XFAIL: dict[tuple[str, int], str] = {
                "mobilises far less (value 7.3 against 52.3 kept warm): light contact keeps "
                "building familiarity, trust and commitment, so decay is not necessary for P9 "
                "(ODD 4.2)",
-    ("P14", 0): "with agreeing free, shared governance of 40 organisations still keeps a far "
-                "lower engaged share (0.33 against 0.82 led): without a coordinator there is "
-                "no relay, follow-up or facilitated mixing (ODD 4.2)",
 }
 
 
