@@ -408,10 +408,13 @@ def _p1_eval(runs: dict[str, list[Measures]]) -> Evaluation:
     return parts, stat
 
 
-#: Familiarity and trust that never fade (their longest half-lives).
-_NO_DECAY = {"familiarity_half_life_weeks": 520.0, "trust_half_life_weeks": 520.0}
-#: Nothing fades without contact: ties, the shared goal and the felt support of one's ties.
-_NO_DECAY_AT_ALL = {**_NO_DECAY, "purpose_decay": 0.0, "tie_fade": 0.0}
+#: Relationships that stand still: familiarity, trust and knowledge of other organisations are
+#: neither built (no gain from encounters, relay, brokers or visits) nor lost (their longest
+#: half-lives). P9's second knockout.
+_RELATIONSHIPS_FROZEN = {"familiarity_gain": 0.0, "trust_gain": 0.0, "knowledge_flow": 0.0,
+                         "relay_gain": 0.0, "broker_gain": 0.0, "rotating_knowledge_gain": 0.0,
+                         "familiarity_half_life_weeks": 520.0, "trust_half_life_weeks": 520.0,
+                         "knowledge_half_life_weeks": 520.0}
 
 
 # ---------------------------------------------------------------------------- P2
@@ -911,9 +914,11 @@ PATTERNS: tuple[Pattern, ...] = (
         "second half of those weeks (no meetings, joint work, shared cases or news passed on; "
         "the budget kept)."),
         8, 104, _p9_arms, _p9_eval,
-        lambda base: [Knockout(N_("decay without contact: a quiet network keeps its ties, "
-                                  "shared goal and felt support as well as a warm one"),
-                               _NO_DECAY_AT_ALL)]),
+        lambda base: [Knockout(N_("light contact keeps people committed: commitment that "
+                                  "never moves"), {"commitment_rate": 0.0}),
+                      Knockout(N_("light contact keeps relationships up: familiarity, trust "
+                                  "and knowledge of other organisations neither built nor "
+                                  "lost"), _RELATIONSHIPS_FROZEN)]),
     Pattern(
         "P10", N_("a project network ends when its goal is reached; without that recognition it "
                "lingers while commitment sags"), "S32",
@@ -978,9 +983,12 @@ PATTERNS: tuple[Pattern, ...] = (
         "a higher engaged share than shared governance (p < 0.01 each), and shared governance "
         "loses more engaged share from small to large than led."),
         8, 156, _p14_arms, _p14_eval,
-        lambda base: [Knockout(N_("the hosts' time spent agreeing meetings under shared "
-                               "governance: agreeing costs nothing"),
-                               {"shared_hours_per_org": 0.0}, "large_others_hold")]),
+        lambda base: [Knockout(N_("the hosts' time under shared governance, which grows with "
+                               "the number of organisations (preparing each circle's meeting "
+                               "and agreeing it with every other organisation): hosting "
+                               "costs no one's time"),
+                               {"shared_hours_per_org": 0.0, "meeting_prep_hours": 0.0},
+                               "large_others_hold")]),
 )
 """The patterns of the design (docs/ODD.md section 1), in order."""
 
