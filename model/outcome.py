@@ -102,7 +102,8 @@ def classify_outcome(model: NetworkModel) -> Outcome:
     - *thriving*: at least ``thriving_engaged_share`` of seats engaged, over the window
       and still in the final week, at least
       ``thriving_component_share`` of the engaged in one trust-tie component now, and the
-      engaged share not falling by more than ``fading_trend`` from the window before;
+      engaged share not falling by more than ``fading_trend`` from the window before, or
+      falling but still engaged enough for another window on the same trend;
     - *fading*: the engaged share falling by more than that (in a smouldering lifecycle,
       with the held share falling too: its engagement dips after every activation);
     - *fragmented*: engaged as a thriving network, over the window and in the final week,
@@ -130,11 +131,15 @@ def classify_outcome(model: NetworkModel) -> Outcome:
     # while its people stay attached (S31), so there it must come with people letting go;
     # elsewhere held seats lag weeks behind a collapse, and waiting for them would call a
     # collapsing network smouldering.
-    falling = engaged - engaged_before < p.fading_trend and (
+    trend = engaged - engaged_before
+    falling = trend < p.fading_trend and (
         held < held_before or p.lifecycle is not Lifecycle.SMOULDERING)
     now = model.history["engaged_share"][-1]
     engaged_now = engaged >= p.thriving_engaged_share and now >= p.thriving_engaged_share
-    if engaged_now and not falling:
+    # A dip that would leave the network engaged for another window on the same trend is
+    # not a fade: in a network of 15 seats one person is 0.07 of them.
+    holds_up = engaged + trend >= p.thriving_engaged_share
+    if engaged_now and (holds_up or not falling):
         if engaged_component_share(model) >= p.thriving_component_share:
             return Outcome.THRIVING
         return Outcome.FRAGMENTED

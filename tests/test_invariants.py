@@ -173,3 +173,21 @@ def test_engaged_people_without_one_trust_network_are_fragmented_not_smouldering
     m.rel.reset(m.members(), m.steps)
     assert engaged_component_share(m) < m.params.thriving_component_share
     assert classify_outcome(m) is Outcome.FRAGMENTED
+
+
+def test_a_small_dip_of_an_engaged_network_is_not_fading() -> None:
+    """Outcome classes (ODD 7.10): a fall larger than fading_trend that would still leave
+    the network engaged for another window on the same trend (0.89 -> 0.84) is thriving;
+    one that would not (0.80 -> 0.60, heading for 0.40) is fading."""
+    from model.outcome import Outcome, classify_outcome, outcome_window
+
+    m = NetworkModel(rng=3)
+    m.run_for(30)
+    w = outcome_window(m)
+    assert m.params.fading_trend > -0.05 - 1e-9  # the dips below exceed it
+    for before, last, expected in ((0.89, 0.84, Outcome.THRIVING),
+                                   (0.80, 0.60, Outcome.FADING)):
+        m.history["engaged_share"] = [before] * w + [last] * w
+        m.history["held_share"] = [1.0] * (2 * w)
+        m.history["ties_per_seat"] = [2.0] * (2 * w)
+        assert classify_outcome(m) is expected, (before, last)
