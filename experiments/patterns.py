@@ -937,7 +937,13 @@ PATTERNS: tuple[Pattern, ...] = (
                                   "never moves"), {"commitment_rate": 0.0}),
                       Knockout(N_("light contact keeps relationships up: familiarity, trust "
                                   "and knowledge of other organisations neither built nor "
-                                  "lost"), _RELATIONSHIPS_FROZEN)]),
+                                  "lost"), _RELATIONSHIPS_FROZEN),
+                      # The two channels are redundant (each alone carries P9, ODD 4.2); cut
+                      # together, nothing contact does lasts, and the arms must not differ:
+                      # the quiet spell's control handicaps the network in no other way.
+                      Knockout(N_("what light contact leaves behind: commitment and "
+                                  "relationships both frozen"),
+                               {"commitment_rate": 0.0, **_RELATIONSHIPS_FROZEN})]),
     Pattern(
         "P10", N_("a project network ends when its goal is reached; without that recognition it "
                "lingers while commitment sags"), "S32",

@@ -157,8 +157,7 @@ KNOCKOUT_XFAIL: dict[tuple[str, int], str] = {
     ("P9", 1): "with familiarity, trust and knowledge frozen the network that went quiet "
                "still mobilises less (value 0.0 against 1.2 kept warm): without contact "
                "commitment falls and nearly everyone leaves, which carries P9 on its own; "
-               "only both knockouts together break it, and then nothing contact does "
-               "changes the network (ODD 4.2)",
+               "only both together break it (knockout 2) (ODD 4.2)",
 }
 
 
