@@ -113,11 +113,15 @@ class Knockout:
         mechanism: The mechanism, as ``docs/ODD.md`` section 4.2 names it.
         overrides: Parameter overrides that switch it off, applied on top of every arm's.
         part: The part of the pattern this mechanism produces; ``None`` for the whole.
+        redundant: One of several mechanisms each enough on its own for the pattern
+            (ODD 4.2): expected to leave it standing, and run to show that; the knockout
+            of all of them together is the one that must break it.
     """
 
     mechanism: str
     overrides: Mapping[str, Any]
     part: str | None = None
+    redundant: bool = False
 
 
 Evaluation = tuple[dict[str, bool], dict[str, Any]]
@@ -934,10 +938,10 @@ PATTERNS: tuple[Pattern, ...] = (
         "the budget kept)."),
         8, 104, _p9_arms, _p9_eval,
         lambda base: [Knockout(N_("light contact keeps people committed: commitment that "
-                                  "never moves"), {"commitment_rate": 0.0}),
+                                  "never moves"), {"commitment_rate": 0.0}, redundant=True),
                       Knockout(N_("light contact keeps relationships up: familiarity, trust "
                                   "and knowledge of other organisations neither built nor "
-                                  "lost"), _RELATIONSHIPS_FROZEN),
+                                  "lost"), _RELATIONSHIPS_FROZEN, redundant=True),
                       # The two channels are redundant (each alone carries P9, ODD 4.2); cut
                       # together, nothing contact does lasts, and the arms must not differ:
                       # the quiet spell's control handicaps the network in no other way.
@@ -1066,6 +1070,7 @@ class KnockoutResult:
         held: Whether the pattern (part) still held (it should not).
         note: The statistic's summary under the knockout.
         part: The part of the pattern the mechanism produces (``None``: the whole).
+        redundant: One of redundant mechanisms (:class:`Knockout`): not expected to break.
     """
 
     pattern: str
@@ -1074,17 +1079,21 @@ class KnockoutResult:
     held: bool
     note: str = ""
     part: str | None = None
+    redundant: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The knockout's entry in ``patterns.json`` (English, with its part)."""
         return {"pattern": self.pattern,
                 "mechanism": self.mechanism + (f" [part: {self.part}]" if self.part else ""),
-                "overrides": _jsonable(self.overrides), "held": self.held}
+                "overrides": _jsonable(self.overrides), "held": self.held,
+                "expected_to_break": not self.redundant}
 
     def words(self) -> str:
         """The mechanism and its part in the language chosen with ``--lang``."""
         part = " [" + _("part: {part}").format(part=self.part) + "]" if self.part else ""
-        return _(self.mechanism) + part
+        alone = (" [" + _("one of redundant mechanisms: expected to hold") + "]"
+                 if self.redundant else "")
+        return _(self.mechanism) + part + alone
 
 
 @dataclass
@@ -1151,7 +1160,9 @@ class Scorecard:
             lines += ["", f"## {_('Knockouts')}", "",
                       _("A knockout switches off the mechanism that produces a pattern; the "
                         "pattern must then no longer hold (\"held: no\" is what validation "
-                        "asks)."),
+                        "asks). Where several mechanisms each produce it on their own, each "
+                        "is also switched off alone, marked as expected to hold, and all "
+                        "together in a knockout that must break it."),
                       "", f"| {_('pattern')} | {_('mechanism switched off')} | "
                           f"{_('overrides')} | {_('held')} | {_('statistic')} |",
                       "|---|---|---|---|---|"]
@@ -1377,6 +1388,7 @@ def run_scorecard(base: Params | None = None, *, only: Sequence[str] | None = No
             parts, stat = pat.evaluate(grouped[(pat.id, index)])
             held = bool(parts[ko.part] if ko.part else all(parts.values()))
             card.knockouts.append(KnockoutResult(pat.id, ko.mechanism, dict(ko.overrides), held,
-                                                 stat.get("summary", ""), ko.part))
+                                                 stat.get("summary", ""), ko.part,
+                                                 ko.redundant))
     card.seconds = time.perf_counter() - started
     return card
