@@ -1272,7 +1272,7 @@ class NetworkModel(mesa.Model):
     # ------------------------------------------------------------------ results
     @property
     def outcome(self) -> str:
-        """Outcome class (thriving, smouldering, fading, faded, completed) from the final weeks."""
+        """Outcome class (``model.outcome.Outcome``, ODD 7.10) from the final weeks."""
         return classify_outcome(self).value
 
     def evaluation(self) -> dict[str, Any]:
