@@ -29,7 +29,9 @@ Who uses what (process of the weekly schedule, ODD section 3):
   ``list_new``, ``current_familiarity``, ``current_trust``;
 - observe (reporters): ``current_ties``, ``largest_weak_component``,
   ``distinct_cross_pairs``, ``tracked_pair_sums``, ``decayed_column_sums``, ``block_pair_sums``,
-  ``knowledge_sums``, ``pairwise_sum``.
+  ``knowledge_sums``, ``pairwise_sum``; the starting relationships: ``starting_pairs_alive``,
+  ``familiarity_ends`` (``first_below``, ``ends_at``); the pair writes keep the running
+  sums with ``add_change``.
 
 The kernels here that index the dense pair arrays have sparse forms of the same names in
 ``model/sparse_kernels.py`` (the sparse pair store of large networks).
@@ -288,13 +290,16 @@ def familiarity_blocks(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, ids
 def store_pairs(arr: np.ndarray, i: np.ndarray, j: np.ndarray, values: np.ndarray,
                 tracked: np.ndarray, col_sums: np.ndarray) -> np.ndarray:
     """``arr[i, j] = values`` pair by pair (a repeated pair keeps its last value), adding
-    each change to ``col_sums[j]`` where row i is tracked and i != j; returns the values
-    stored at the end, pair by pair.
+    each change to ``col_sums[t, j]`` for every set of sums t whose rows ``tracked[t]``
+    include i, where i != j; returns the values stored at the end, pair by pair.
     """
     for k in range(i.size):
         a, b = i[k], j[k]
-        if tracked[a] and a != b:
-            col_sums[b] += values[k] - arr[a, b]
+        if a != b:
+            change = values[k] - arr[a, b]
+            for t in range(tracked.shape[0]):
+                if tracked[t, a]:
+                    col_sums[t, b] += change
         arr[a, b] = values[k]
     stored = np.empty(i.size)
     for k in range(i.size):
@@ -407,6 +412,17 @@ def _mean_row(x: np.ndarray, row: int) -> float:
 
 
 @_jit
+def add_change(tracked: np.ndarray, col_sums: np.ndarray, q: int, a: int, b: int,
+                change: float) -> None:
+    """Add the change of quantity ``q`` (0 familiarity, 1 trust) of pair (a, b) to column
+    ``b`` of every set of running sums whose tracked rows include ``a``.
+    """
+    for t in range(tracked.shape[0]):
+        if tracked[t, a]:
+            col_sums[t, q, b] += change
+
+
+@_jit
 def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
               t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
               listed: np.ndarray, tie_floor: float, know: np.ndarray, know_a: np.ndarray,
@@ -440,8 +456,10 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
         f_decay: Familiarity decay factor by gap in weeks.
         t_decay: Decay factor of trust's distance from the prior by gap.
         prior: Trust in a stranger.
-        tracked: Rows whose pairs enter the running column sums.
-        col_sums: The running column sums, familiarity then trust (2, capacity).
+        tracked: Rows whose pairs enter the running column sums, one row of flags per set
+            of sums (sets, capacity).
+        col_sums: The running column sums, per set familiarity then trust (sets, 2,
+            capacity).
         listed: Tie candidates so far (bool, capacity x capacity).
         tie_floor: Trust from which a pair is listed as a tie candidate.
         know: Stored knowledge S of the lazy store ``a (S + c)``.
@@ -483,13 +501,13 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
         a, b = i[k], j[k]
         f, new_t[k], breach[k] = meet(fam[k], trust[k], a, b, atmosphere[g[k]], u[k], face,
                                       virtual_factor, dialogue, org, resident, rule)
-        if tracked[a] and a != b:
-            col_sums[0, b] += f - F[a, b]
+        if a != b:
+            add_change(tracked, col_sums, 0, a, b, f - F[a, b])
         F[a, b] = f
     for k in range(n):
         a, b = i[k], j[k]
-        if tracked[a] and a != b:
-            col_sums[1, b] += new_t[k] - T[a, b]
+        if a != b:
+            add_change(tracked, col_sums, 1, a, b, new_t[k] - T[a, b])
         T[a, b] = new_t[k]
     width = listed.shape[1]
     listed_now = np.empty(n, dtype=np.int64)
@@ -911,6 +929,86 @@ def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale
     return out
 
 
+@_jit
+def first_below(value: float, decay: np.ndarray, threshold: float) -> int:
+    """The first gap ``g`` (weeks) at which ``value x decay[g] < threshold``, or -1 if there
+    is none up to the table's end (after which decay stops). ``decay`` must not increase, so
+    that the test, once true, stays true (a binary search over the table).
+    """
+    lo, hi = 0, decay.size
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if value * decay[mid] < threshold:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo if lo < decay.size else -1
+
+
+NEVER_ENDS = np.iinfo(np.int64).max
+
+
+@_jit
+def familiarity_ends(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, i: np.ndarray,
+                     j: np.ndarray, threshold: float) -> np.ndarray:
+    """For pairs (i, j), the first week at which their current familiarity (as
+    :func:`current_familiarity` reads it) is below ``threshold`` if no write comes first:
+    the pair's familiarity at week ``w >= last`` reaches it exactly while ``w`` is below the
+    week returned (the largest int64 if it never falls below; 0 if it is below at its last
+    touch already, so that a stranger gives 0 whenever it was touched). ``f_decay`` must not
+    increase.
+    """
+    out = np.empty(i.size, dtype=np.int64)
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        out[k] = ends_at(first_below(F[a, b], f_decay, threshold), last[a, b])
+    return out
+
+
+@_jit
+def ends_at(gap: int, last: int) -> int:
+    """The week of ``familiarity_ends`` from the gap ``first_below`` found."""
+    if gap < 0:
+        return NEVER_ENDS
+    return 0 if gap == 0 else last + gap
+
+
+@_jit
+def starting_pairs_alive(i: np.ndarray, j: np.ndarray, ends: np.ndarray, present: np.ndarray,
+                         seated_at: np.ndarray, touched: np.ndarray, seen: int,
+                         now: int) -> tuple[int, int, np.ndarray]:
+    """One pass over the starting pairs of ``model.reporters.StartRelationships``.
+
+    Drops, compacting ``i``, ``j`` and ``ends`` in place, the pairs of which a founder was
+    replaced (``seated_at`` not 0: for good). Of the rest, lists those of which either
+    slot was in a pair write since the write count ``seen`` (``touched``), whose ``ends``
+    are out of date, and counts the others whose founders are both present and whose
+    familiarity holds at week ``now`` (``now < ends``).
+
+    Returns:
+        The pairs kept, the count of those alive among the listed-out ones, and the
+        positions (after compaction) of the out-of-date ones.
+    """
+    kept = 0
+    alive = 0
+    stale = np.empty(i.size, dtype=np.int64)
+    n_stale = 0
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        if seated_at[a] != 0 or seated_at[b] != 0:
+            continue
+        i[kept] = a
+        j[kept] = b
+        ends[kept] = ends[k]
+        if touched[a] > seen or touched[b] > seen:
+            stale[n_stale] = kept
+            n_stale += 1
+        elif present[a] and present[b] and now < ends[kept]:
+            alive += 1
+        kept += 1
+    return kept, alive, stale[:n_stale]
+
+
 # ---------------------------------------------------------------- newcomers
 
 
@@ -921,21 +1019,24 @@ def reset_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, slots: np.ndarra
     """Make ``slots`` strangers to the first ``n`` slots (both directions): familiarity 0,
     trust at the prior, touched ``now``.
 
-    A tracked slot's current row (columns below ``hi``, its own left out) is first taken
-    off the running column sums ``col_sums``, as ``Relations._add_rows`` with weight -1
-    does, and every reset slot's column sums become 0 (nobody knows a newcomer).
+    A slot's current row (columns below ``hi``, its own left out) is first taken off each
+    set of running column sums ``col_sums[t]`` whose rows ``tracked[t]`` include it, as
+    ``Relations._add_rows`` with weight -1 does, and every reset slot's column sums become
+    0 (nobody knows a newcomer).
     """
     horizon = f_decay.size - 1
-    for r in slots:
-        if tracked[r]:
-            for c in range(hi):
-                if c != r and not (F[r, c] == 0.0 and T[r, c] == prior):  # strangers add 0
-                    g = min(now - last[r, c], horizon)
-                    col_sums[0, c] -= F[r, c] * f_decay[g]
-                    col_sums[1, c] -= (T[r, c] - prior) * t_decay[g]
+    for t in range(tracked.shape[0]):
+        for r in slots:
+            if tracked[t, r]:
+                for c in range(hi):
+                    if c != r and not (F[r, c] == 0.0 and T[r, c] == prior):  # strangers: 0
+                        g = min(now - last[r, c], horizon)
+                        col_sums[t, 0, c] -= F[r, c] * f_decay[g]
+                        col_sums[t, 1, c] -= (T[r, c] - prior) * t_decay[g]
     for s in slots:
-        col_sums[0, s] = 0.0
-        col_sums[1, s] = 0.0
+        for t in range(tracked.shape[0]):
+            col_sums[t, 0, s] = 0.0
+            col_sums[t, 1, s] = 0.0
         for x in range(n):
             F[s, x] = 0.0
             T[s, x] = prior

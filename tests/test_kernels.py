@@ -78,12 +78,13 @@ def test_store_pairs_keeps_last_values_and_exact_column_changes(seed):
     arr = rng.random((CAP, CAP))
     i, j = _pairs(rng, 300)
     values = rng.random(i.size)
-    tracked = rng.random(CAP) < 0.5
-    sums = rng.random(CAP)
+    tracked = rng.random((2, CAP)) < 0.5  # two sets of tracked rows, each with its sums
+    sums = rng.random((2, CAP))
     ref = arr.copy()
     ref[i, j] = values  # fancy assignment: a repeated pair keeps its last value
     # Column sums over tracked rows, without the diagonal, change by the block's change.
-    expected = sums + ((ref - arr) * tracked[:, None] * (1 - np.eye(CAP))).sum(axis=0)
+    expected = np.stack([sums[s] + ((ref - arr) * tracked[s][:, None]
+                                    * (1 - np.eye(CAP))).sum(axis=0) for s in range(2)])
     stored = kernels.store_pairs(arr, i, j, values, tracked, sums)
     np.testing.assert_array_equal(arr, ref)
     np.testing.assert_array_equal(stored, ref[i, j])
@@ -247,6 +248,7 @@ def test_encounter_kernel_equals_the_numpy_rule_on_the_store(seed):
         rel.forget_knowledge(slots[:5], org[:5])
         rel.scale_knowledge(slots, 0.9)
         rel.pair_sums(slots[: n - 6], 3)  # track most rows
+        rel.seat_sums(slots[10:], 3)  # and another set of them, for the seats' sums
     members = rng.permutation(n)[:40]
     bounds = np.array([0, 4, 8, 11, 15, 20, 23, 27, 30, 34, 37, 40])
     i, j, g = kernels.team_pairs(members, bounds)
@@ -322,17 +324,18 @@ def test_reset_pairs_matches_the_numpy_writes_and_row_subtraction(seed):
     rng = np.random.default_rng(seed)
     F, T, last, fd, td = _store(rng)
     slots = rng.choice(30, 3, replace=False)
-    tracked = rng.random(CAP) < 0.5
-    sums = rng.random((2, CAP))
+    tracked = rng.random((2, CAP)) < 0.5  # two sets of tracked rows, each with its sums
+    sums = rng.random((2, 2, CAP))
     now, n, hi = 2 * HORIZON + 5, 35, 33
     ref_F, ref_T, ref_last, ref_sums = F.copy(), T.copy(), last.copy(), sums.copy()
-    for r in slots[tracked[slots]]:
-        gap = np.minimum(now - last[r, :hi], HORIZON)
-        fam, trust = F[r, :hi] * fd[gap], (T[r, :hi] - PRIOR) * td[gap]
-        fam[r], trust[r] = 0.0, 0.0
-        ref_sums[0, :hi] -= fam
-        ref_sums[1, :hi] -= trust
-    ref_sums[:, slots] = 0.0
+    for s in range(2):
+        for r in slots[tracked[s, slots]]:
+            gap = np.minimum(now - last[r, :hi], HORIZON)
+            fam, trust = F[r, :hi] * fd[gap], (T[r, :hi] - PRIOR) * td[gap]
+            fam[r], trust[r] = 0.0, 0.0
+            ref_sums[s, 0, :hi] -= fam
+            ref_sums[s, 1, :hi] -= trust
+    ref_sums[:, :, slots] = 0.0
     for arr, value in ((ref_F, 0.0), (ref_T, PRIOR), (ref_last, now)):
         arr[slots, :n] = value
         arr[:n, slots] = value
@@ -727,3 +730,55 @@ def test_broker_exchange_is_closing_gaps_then_passing_on(seed):
     np.testing.assert_array_equal(know, ref_know)
     np.testing.assert_array_equal(stale, ref_stale)
     np.testing.assert_array_equal(count, ref_count)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_familiarity_ends_is_where_the_current_familiarity_falls_below(seed):
+    """At every week from the pair's last touch on, the current familiarity (as
+    ``current_familiarity`` reads it) reaches the threshold exactly while the week is below
+    the one ``familiarity_ends`` gives.
+    """
+    rng = np.random.default_rng(seed)
+    F, _, last, fd, _ = _store(rng)
+    F[rng.random(F.shape) < 0.2] = 0.0  # strangers
+    i, j = _pairs(rng, 200)
+    for threshold in (0.0, 0.05, 0.2, F.max()):
+        ends = kernels.familiarity_ends(F, last, fd, i, j, threshold)
+        start = int(last[i, j].max())
+        for now in range(start, start + 2 * HORIZON + 3):
+            fam = kernels.current_familiarity(F, last, fd, i, j, now)
+            np.testing.assert_array_equal(now < ends, fam >= threshold)
+
+
+def test_first_below_searches_the_whole_table():
+    fd = 0.5 ** (np.arange(HORIZON + 1) / 3.0)
+    for value in (0.0, 0.01, 0.3, 1.0):
+        for threshold in (0.0, 1e-3, 0.3, 2.0):
+            want = np.flatnonzero(value * fd < threshold)
+            got = kernels.first_below(value, fd, threshold)
+            assert got == (want[0] if want.size else -1)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_starting_pairs_alive_drops_lists_and_counts_as_the_numpy_form(seed):
+    rng = np.random.default_rng(seed)
+    n_pairs = 300
+    i = rng.integers(0, CAP, n_pairs)
+    j = rng.integers(0, CAP, n_pairs)
+    ends = rng.integers(0, 20, n_pairs)
+    present = rng.random(CAP) < 0.8
+    seated_at = np.where(rng.random(CAP) < 0.15, rng.integers(1, 9, CAP), 0)
+    touched = rng.integers(0, 12, CAP)
+    seen, now = 6, 10
+    keep = (seated_at[i] == 0) & (seated_at[j] == 0)
+    stale = (touched[i[keep]] > seen) | (touched[j[keep]] > seen)
+    clean_alive = ~stale & present[i[keep]] & present[j[keep]] & (now < ends[keep])
+    want = (i[keep], j[keep], ends[keep])
+    got_i, got_j, got_ends = i.copy(), j.copy(), ends.copy()
+    kept, alive, listed = kernels.starting_pairs_alive(got_i, got_j, got_ends, present,
+                                                       seated_at, touched, seen, now)
+    assert kept == keep.sum()
+    assert alive == clean_alive.sum()
+    np.testing.assert_array_equal(listed, np.flatnonzero(stale))
+    for a, b in zip((got_i[:kept], got_j[:kept], got_ends[:kept]), want, strict=True):
+        np.testing.assert_array_equal(a, b)
