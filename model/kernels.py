@@ -894,6 +894,64 @@ def block_pair_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last:
 
 
 @_jit
+def block_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
+               now: int, f_decay: np.ndarray, t_decay: np.ndarray,
+               prior: float) -> tuple[float, float, float, float]:
+    """The sums and the traces of the current familiarity and trust blocks ``slots x slots``
+    (as ``Relations.block`` reads them; trust itself, not minus the prior), each as numpy
+    sums the block (``block.sum()``, ``np.trace``) bit for bit (see :func:`pairwise_sum`),
+    without numpy's temporaries. Reference: the block read in
+    ``tests/test_kernels_reporters.py``.
+
+    Returns:
+        Familiarity's sum and trace, then trust's.
+    """
+    horizon = f_decay.size - 1
+    n = slots.size
+    f = np.empty(n * n)
+    t = np.empty(n * n)
+    for x in range(n):
+        for y in range(n):
+            r, c = slots[x], slots[y]
+            g = min(now - last[r, c], horizon)
+            f[x * n + y] = fam[r, c] * f_decay[g]
+            t[x * n + y] = prior + (trust[r, c] - prior) * t_decay[g]
+    diagonal = np.arange(n) * (n + 1)
+    return (pairwise_sum(f), pairwise_sum(f[diagonal]), pairwise_sum(t),
+            pairwise_sum(t[diagonal]))
+
+
+@_jit
+def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray, last: np.ndarray,
+                t_decay: np.ndarray, prior: float, threshold: float,
+                now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The trust ties among directed candidates (a, b) (``model.reporters.trust_ties``): the
+    distinct unordered pairs ``i < j`` (sorted by ``i * width + j``, ``width`` above every
+    slot) whose trust in each other now, averaged over the two directions as
+    ``0.5 * (t_ij + t_ji)``, reaches ``threshold``. Reference: the numpy form in
+    ``tests/test_kernels_reporters.py``.
+    """
+    key = np.empty(a.size, dtype=np.int64)
+    for k in range(a.size):
+        key[k] = min(a[k], b[k]) * width + max(a[k], b[k])
+    key = np.unique(key)
+    horizon = t_decay.size - 1
+    i = np.empty(key.size, dtype=np.int64)
+    j = np.empty(key.size, dtype=np.int64)
+    t = np.empty(key.size)
+    n = 0
+    for k in range(key.size):
+        x, y = key[k] // width, key[k] % width
+        t_xy = prior + (trust[x, y] - prior) * t_decay[min(now - last[x, y], horizon)]
+        t_yx = prior + (trust[y, x] - prior) * t_decay[min(now - last[y, x], horizon)]
+        mean = 0.5 * (t_xy + t_yx)
+        if mean >= threshold:
+            i[n], j[n], t[n] = x, y, mean
+            n += 1
+    return i[:n], j[:n], t[:n]
+
+
+@_jit
 def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale: np.ndarray,
                    shift: np.ndarray, row_sums: np.ndarray, stale: np.ndarray, own: np.ndarray,
                    n_known: int) -> np.ndarray:

@@ -264,9 +264,21 @@ class Relations:
         return self._running_sums(SEATS, slots, now)
 
     def _block_seat_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
-        """Sums of the block ``slots x slots`` less its diagonal: familiarity, trust."""
-        fam, trust = self.block(slots, slots, now)
-        return float(fam.sum() - np.trace(fam)), float(trust.sum() - np.trace(trust))
+        """Sums of the block ``slots x slots`` less its diagonal, familiarity and trust, as
+        numpy sums the block ``Relations.block`` reads (``kernels.block_sums``).
+        """
+        fam, fam_trace, trust, trust_trace = kernels.block_sums(
+            slots, self.F, self.T, self.last, now, self._f_decay, self._t_decay, self.prior)
+        return float(fam - fam_trace), float(trust - trust_trace)
+
+    def mutual_ties(self, a: np.ndarray, b: np.ndarray, width: int, threshold: float,
+                    now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The distinct unordered pairs of the directed pairs (a, b) whose mean trust in each
+        other now reaches ``threshold`` (``model.kernels.mutual_ties``): slots ``i < j``,
+        sorted, and the mean trust.
+        """
+        return kernels.mutual_ties(a, b, width, self.T, self.last, self._t_decay, self.prior,
+                                   threshold, now)
 
     def block(self, rows: np.ndarray, cols: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
         """Current familiarity and trust over the block rows x cols."""
@@ -776,6 +788,12 @@ class SparseRelations(Relations):
         return sparse_kernels.block(self._p, self._f_decay, self._t_decay, self.prior,
                                     np.asarray(rows, dtype=np.int64),
                                     np.asarray(cols, dtype=np.int64), now)
+
+    @override
+    def mutual_ties(self, a: np.ndarray, b: np.ndarray, width: int, threshold: float,
+                    now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return sparse_kernels.mutual_ties(a, b, width, self._p, self._t_decay, self.prior,
+                                          threshold, now)
 
     @override
     def _block_seat_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:

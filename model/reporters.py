@@ -147,12 +147,9 @@ def trust_ties(model: NetworkModel, slots: np.ndarray) -> tuple[np.ndarray, np.n
     if a.size == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0)
+    # Each pair once, in the order of i * width + j; see kernels.mutual_ties.
     width = max(int(slots.max()) + 1, 1)
-    key = np.unique(np.minimum(a, b) * width + np.maximum(a, b))
-    i, j = key // width, key % width
-    t = 0.5 * (rel.trust(i, j, now) + rel.trust(j, i, now))
-    keep = t >= model.params.tie_threshold
-    return i[keep], j[keep], t[keep]
+    return rel.mutual_ties(a, b, width, model.params.tie_threshold, now)
 
 
 @dataclass(frozen=True)

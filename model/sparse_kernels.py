@@ -900,6 +900,36 @@ def block_sums(slots: np.ndarray, p: Pairs, capacity: int, decay: np.ndarray, pr
 
 
 @_jit
+def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, p: Pairs, t_decay: np.ndarray,
+                prior: float, threshold: float,
+                now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sparse ``kernels.mutual_ties`` (a pair without a record reads as a stranger)."""
+    key = np.empty(a.size, dtype=np.int64)
+    for k in range(a.size):
+        key[k] = min(a[k], b[k]) * width + max(a[k], b[k])
+    key = np.unique(key)
+    horizon = t_decay.size - 1
+    i = np.empty(key.size, dtype=np.int64)
+    j = np.empty(key.size, dtype=np.int64)
+    t = np.empty(key.size)
+    n = 0
+    for k in range(key.size):
+        x, y = key[k] // width, key[k] % width
+        t_xy = t_yx = prior
+        r = find(p, x, y)
+        if r >= 0:
+            t_xy = prior + (p.T[r] - prior) * t_decay[_gap(p, r, now, horizon)]
+        r = find(p, y, x)
+        if r >= 0:
+            t_yx = prior + (p.T[r] - prior) * t_decay[_gap(p, r, now, horizon)]
+        mean = 0.5 * (t_xy + t_yx)
+        if mean >= threshold:
+            i[n], j[n], t[n] = x, y, mean
+            n += 1
+    return i[:n], j[:n], t[:n]
+
+
+@_jit
 def write_pairs(p: Pairs, i: np.ndarray, j: np.ndarray, fam: np.ndarray, trust: np.ndarray,
                 now: int) -> None:
     """Store familiarity and trust of pairs (i, j) as of week ``now`` (every pair has a
