@@ -1257,6 +1257,25 @@ def initiative(active: np.ndarray, org: np.ndarray, org_time: np.ndarray, weeks_
 
 
 @_jit
+def add_value(week_value: np.ndarray, slots: np.ndarray, amount: np.ndarray,
+              felt: float) -> float:
+    """``np.add.at(week_value, slots, amount * felt)`` (a repeated slot gets each of its
+    amounts, in order), returning ``amount.sum()`` in numpy's order (:func:`pairwise_sum`).
+    Reference: the numpy form in ``tests/test_kernels.py``.
+    """
+    for k in range(slots.size):
+        week_value[slots[k]] += amount[k] * felt
+    return pairwise_sum(amount)
+
+
+@_jit
+def count_into(counts: np.ndarray, slots: np.ndarray) -> None:
+    """``np.add.at(counts, slots, 1)``: one more for each occurrence of a slot."""
+    for s in slots:
+        counts[s] += 1
+
+
+@_jit
 def join_groups(members: np.ndarray, hours: float, collaborated: np.ndarray,
                 week_hours: np.ndarray, groups_joined: np.ndarray, week_active: np.ndarray) -> None:
     """Working-group members (a person once per group joined) have collaborated, spend

@@ -906,7 +906,7 @@ class NetworkModel(mesa.Model):
             kernels.join_groups(groups.members, p.collaboration_hours, self.collaborated,
                                 self.week_hours, self.groups_joined, self.week_active)
             self._encounter(groups)
-            np.add.at(self.work_contacts, groups.pairs[0], 1)
+            kernels.count_into(self.work_contacts, groups.pairs[0])  # np.add.at(..., 1)
             self._innovate(groups)
             self._purpose_value(groups)
         self._client_cases(active)
@@ -969,10 +969,11 @@ class NetworkModel(mesa.Model):
         nears (if anything they try harder, the goal-gradient effect; Kivetz et al. 2006).
         """
         amount = (np.full(slots.size, float(amount)) if np.ndim(amount) == 0
-                  else np.asarray(amount, dtype=float))
+                  else np.ascontiguousarray(amount, dtype=float))
         felt = 0.0 if self._goal_done() else 1.0
-        np.add.at(self.week_value, slots, amount * felt)
-        total = float(amount.sum())
+        # np.add.at(week_value, slots, amount * felt) and amount.sum(), in numpy's order, in
+        # one compiled call (see kernels.add_value).
+        total = kernels.add_value(self.week_value, slots, amount, felt)
         self.value_total += total
         self._since_record["value"] += total
         self.goal_progress = min(1.0, self.value_total / self.goal_value)

@@ -782,3 +782,23 @@ def test_starting_pairs_alive_drops_lists_and_counts_as_the_numpy_form(seed):
     np.testing.assert_array_equal(listed, np.flatnonzero(stale))
     for a, b in zip((got_i[:kept], got_j[:kept], got_ends[:kept]), want, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_add_value_and_count_into_equal_np_add_at(seed):
+    rng = np.random.default_rng(seed)
+    for n in (0, 1, 7, 8, 9, 130, 300):  # around the pairwise sum's block sizes
+        slots = rng.integers(0, CAP, n)  # repeated slots among them
+        amount = rng.random(n) * rng.choice([1.0, 1e-9, 1e6], n)
+        for felt in (0.0, 1.0):
+            got, want = rng.random(CAP), None
+            want = got.copy()
+            np.add.at(want, slots, amount * felt)
+            total = kernels.add_value(got, slots, amount, felt)
+            np.testing.assert_array_equal(got, want)
+            assert total == float(amount.sum())
+        counts = rng.integers(0, 5, CAP)
+        want = counts.copy()
+        np.add.at(want, slots, 1)
+        kernels.count_into(counts, slots)
+        np.testing.assert_array_equal(counts, want)
