@@ -1067,6 +1067,31 @@ def starting_pairs_alive(i: np.ndarray, j: np.ndarray, ends: np.ndarray, present
     return kept, alive, stale[:n_stale]
 
 
+@_jit
+def founder_pairs(i: np.ndarray, j: np.ndarray, present: np.ndarray,
+                  seated_at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (i, j) whose two founders are both still present and never replaced
+    (``seated_at`` 0), in order: the mask of ``StartRelationships.direct`` in one pass.
+    """
+    keep = np.empty(i.size, dtype=np.bool_)
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        keep[k] = present[a] and present[b] and seated_at[a] == 0 and seated_at[b] == 0
+    return i[keep], j[keep]
+
+
+@_jit
+def pairs_of_status(i: np.ndarray, j: np.ndarray, t: np.ndarray, status: np.ndarray,
+                    code: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The entries of pairs (i, j) with values t whose two slots both have status ``code``,
+    in order (``x[(status[i] == code) & (status[j] == code)]`` of each).
+    """
+    keep = np.empty(i.size, dtype=np.bool_)
+    for k in range(i.size):
+        keep[k] = status[i[k]] == code and status[j[k]] == code
+    return i[keep], j[keep], t[keep]
+
+
 # ---------------------------------------------------------------- newcomers
 
 
@@ -1496,10 +1521,14 @@ def _status_of(c: float, active_threshold: float, peripheral_threshold: float,
 
 @_jit
 def set_status(status: np.ndarray, commitment: np.ndarray, slots: np.ndarray,
-               active_threshold: float, peripheral_threshold: float, codes: np.ndarray) -> None:
-    """Status follows commitment for ``slots``."""
+               active_threshold: float, peripheral_threshold: float, codes: np.ndarray) -> bool:
+    """Status follows commitment for ``slots``; returns whether any status changed."""
+    changed = False
     for s in slots:
-        status[s] = _status_of(commitment[s], active_threshold, peripheral_threshold, codes)
+        new = _status_of(commitment[s], active_threshold, peripheral_threshold, codes)
+        changed |= new != status[s]
+        status[s] = new
+    return changed
 
 
 class People(NamedTuple):
@@ -1619,19 +1648,29 @@ def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
 @_jit
 def age_status(status: np.ndarray, present: np.ndarray, commitment: np.ndarray,
                dormant_weeks: np.ndarray, used: int, active_threshold: float,
-               peripheral_threshold: float, weeks_to_leave: int, codes: np.ndarray) -> None:
+               peripheral_threshold: float, weeks_to_leave: int, codes: np.ndarray) -> int:
     """The churn's status update (ODD 7.8): status follows commitment for everyone present;
     weeks dormant count up (and restart otherwise); who has been dormant for more than
     ``weeks_to_leave`` weeks leaves (status ``codes[3]``).
+
+    Returns:
+        What changed, so that the caller keeps its lists of who is present and active when
+        nothing did: 1 if a status changed, plus 2 if someone left.
     """
+    changed = 0
     for s in range(used):
         if not present[s]:
             continue
+        before = status[s]
         status[s] = _status_of(commitment[s], active_threshold, peripheral_threshold, codes)
         dormant_weeks[s] = dormant_weeks[s] + 1 if status[s] == codes[2] else 0
         if dormant_weeks[s] > weeks_to_leave:
             present[s] = False
             status[s] = codes[3]
+            changed |= 2
+        if status[s] != before:
+            changed |= 1
+    return changed
 
 
 @_jit

@@ -508,9 +508,9 @@ class NetworkModel(mesa.Model):
 
     def _set_status(self, slots: np.ndarray) -> None:
         p = self.params
-        kernels.set_status(self.status, self.commitment, slots, p.active_threshold,
-                           p.peripheral_threshold, _STATUS_CODES)
-        self._roster_changed(seats=False)
+        if kernels.set_status(self.status, self.commitment, slots, p.active_threshold,
+                              p.peripheral_threshold, _STATUS_CODES):
+            self._roster_changed(seats=False)
 
     # ------------------------------------------------------------------ 1 convene
     def convene(self) -> None:
@@ -1117,10 +1117,12 @@ class NetworkModel(mesa.Model):
         if members.size == 0:
             return
         # Status follows commitment; the long dormant leave (see kernels.age_status).
-        kernels.age_status(self.status, self.present, self.commitment, self.dormant_weeks,
-                           self.used, p.active_threshold, p.peripheral_threshold,
-                           p.dormant_weeks_to_leave, _STATUS_CODES)
-        self._roster_changed()
+        changed = kernels.age_status(self.status, self.present, self.commitment,
+                                     self.dormant_weeks, self.used, p.active_threshold,
+                                     p.peripheral_threshold, p.dormant_weeks_to_leave,
+                                     _STATUS_CODES)
+        if changed:  # the week's lists of members and active slots still hold otherwise
+            self._roster_changed(seats=bool(changed & 2))
         # Staff turnover: the seat passes to a newcomer who knows no one (memory loss).
         members = self.members()
         weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)
@@ -1267,8 +1269,7 @@ class NetworkModel(mesa.Model):
         if not self.present[a].all():  # never in the model's own weeks; stay exact anyway
             return reporters.trust_ties(self, a)
         i, j, t = self.member_ties()
-        both = (self.status[i] == Status.ACTIVE) & (self.status[j] == Status.ACTIVE)
-        return i[both], j[both], t[both]
+        return kernels.pairs_of_status(i, j, t, self.status, int(Status.ACTIVE))
 
     # ------------------------------------------------------------------ results
     @property

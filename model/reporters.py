@@ -246,7 +246,10 @@ class StartRelationships:
         if self.total == 0:
             return 0.0
         if self.total < rel.dense_below or not rel.decay_monotone:
-            return self.direct(model)
+            # Few pairs: read them all, as direct() does, its mask in one compiled pass.
+            i, j = kernels.founder_pairs(self.i, self.j, model.present, model.seated_at)
+            alive = rel.familiarity(i, j, model.steps) >= self.threshold
+            return int(np.count_nonzero(alive)) / self.total
         if not rel.mark_touches:
             rel.mark_touches = True  # from now on; every pair is read afresh this once
             self._seen = -1

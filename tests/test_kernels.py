@@ -189,13 +189,23 @@ def test_status_kernels_match_the_former_numpy():
     leaving = slots[ref_dormant[slots] > 4]
     ref_present[leaving] = False
     ref_status[leaving] = 3
-    kernels.age_status(status, present, commitment, dormant, CAP, 0.5, 0.2, 4, codes)
+    before = status.copy()
+    changed = kernels.age_status(status, present, commitment, dormant, CAP, 0.5, 0.2, 4, codes)
     for got, want in ((status, ref_status), (dormant, ref_dormant), (present, ref_present)):
         np.testing.assert_array_equal(got, want)
     assert leaving.size > 0
-    kernels.set_status(status, commitment, slots, 0.9, 0.1, codes)
+    assert changed == int((ref_status != before).any()) + 2 * int(leaving.size > 0)
+    # Nothing left to change: the same call again reports no change (the dormant count aside).
+    keep = present.copy()
+    status_now = status.copy()
+    assert kernels.age_status(status, present, commitment, np.zeros(CAP, dtype=np.int64), CAP,
+                              0.5, 0.2, 4, codes) == 0
+    np.testing.assert_array_equal(status, status_now)
+    np.testing.assert_array_equal(present, keep)
+    assert kernels.set_status(status, commitment, slots, 0.9, 0.1, codes)
     np.testing.assert_array_equal(status[slots], np.where(commitment[slots] >= 0.9, 0,
                                                           np.where(commitment[slots] >= 0.1, 1, 2)))
+    assert not kernels.set_status(status, commitment, slots, 0.9, 0.1, codes)  # no change
 
 
 def _reference_encounter(rel, i, j, g, u, face, virtual_factor, atmosphere, dialogue, org,
@@ -802,3 +812,22 @@ def test_add_value_and_count_into_equal_np_add_at(seed):
         np.add.at(want, slots, 1)
         kernels.count_into(counts, slots)
         np.testing.assert_array_equal(counts, want)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_founder_pairs_and_pairs_of_status_equal_the_numpy_masks(seed):
+    rng = np.random.default_rng(seed)
+    i, j = _pairs(rng, 200)
+    present = rng.random(CAP) < 0.8
+    seated_at = np.where(rng.random(CAP) < 0.2, rng.integers(1, 9, CAP), 0)
+    here = present[i] & present[j] & (seated_at[i] == 0) & (seated_at[j] == 0)
+    for got, want in zip(kernels.founder_pairs(i, j, present, seated_at), (i[here], j[here]),
+                         strict=True):
+        np.testing.assert_array_equal(got, want)
+    t = rng.random(i.size)
+    status = rng.integers(0, 4, CAP).astype(np.int8)
+    both = (status[i] == 0) & (status[j] == 0)
+    for got, want in zip(kernels.pairs_of_status(i, j, t, status, 0),
+                         (i[both], j[both], t[both]), strict=True):
+        np.testing.assert_array_equal(got, want)
+        assert got.dtype == want.dtype

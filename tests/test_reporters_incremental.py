@@ -149,11 +149,14 @@ def test_recorded_seats_rows_equal_dense() -> None:
             assert getattr(row, name) == pytest.approx(getattr(seats, name), rel=TOL, abs=TOL)
 
 
-def test_starting_relationships_read_mid_week_and_after_idle_weeks() -> None:
+@pytest.mark.parametrize("dense_below", [0, None])
+def test_starting_relationships_read_mid_week_and_after_idle_weeks(dense_below: int | None
+                                                                   ) -> None:
     """Asked at any moment (between processes, after weeks without asking, twice in a
-    week), the starting relationships' share equals the direct reading exactly.
+    week), the starting relationships' share equals the direct reading exactly, kept
+    incrementally or (few pairs, ``dense_below`` as shipped) read pair by pair.
     """
-    m = make(None, {**SMALL, "turnover_per_year": 0.5}, seed=13)
+    m = make(None, {**SMALL, "turnover_per_year": 0.5}, seed=13, dense_below=dense_below)
     start = m.start_relationships
     for week in range(1, 90):
         m.steps += 1  # the week's processes by hand, asking in between
@@ -166,6 +169,7 @@ def test_starting_relationships_read_mid_week_and_after_idle_weeks() -> None:
             assert start.share(m) == start.direct(m)
             assert start.share(m) == start.direct(m)
     assert 0.0 < start.direct(m) < 1.0
+    assert m.rel.mark_touches is (dense_below == 0)
 
 
 def test_recorded_rows_equal_dense() -> None:
