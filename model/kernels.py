@@ -1339,6 +1339,40 @@ def weighted_draws(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 
 @_jit
+def partner_draws(initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
+                  org: np.ndarray, resident: np.ndarray, factor: np.ndarray,
+                  u: np.ndarray) -> np.ndarray:
+    """Positions in ``active`` of the people each initiator thinks of (``NetworkModel.
+    _partner_draws``): :func:`weighted_draws` from the cumulative weights
+    ``np.cumsum(weight[None, :] * factor[kind], axis=1)``, ``kind`` of each (initiator,
+    person) pair 2 across the resident line, else 1 across organisations, else 0; the same
+    products and running sums as the numpy form (``tests/test_kernels.py``).
+    """
+    return weighted_draws(partner_weights(initiators, active, weight, org, resident, factor), u)
+
+
+@_jit
+def partner_weights(initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
+                    org: np.ndarray, resident: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """The cumulative weights of :func:`partner_draws`, one row per initiator."""
+    cum = np.empty((initiators.size, active.size))
+    for r in range(initiators.size):
+        a = initiators[r]
+        total = 0.0
+        for c in range(active.size):
+            b = active[c]
+            if resident[a] != resident[b]:
+                f = factor[2]
+            elif org[a] != org[b]:
+                f = factor[1]
+            else:
+                f = factor[0]
+            total += weight[c] * f
+            cum[r, c] = total
+    return cum
+
+
+@_jit
 def group_atmosphere(members: np.ndarray, bounds: np.ndarray, builder: np.ndarray,
                      base: float, boost: float) -> np.ndarray:
     """Each group's atmosphere: ``base``, plus ``boost`` if one of its members is a trust

@@ -950,16 +950,13 @@ class NetworkModel(mesa.Model):
         p = self.params
         weight = (1.0 + self.groups_joined[active]) ** p.preferential_attachment
         h = p.homophily * (1.0 - self.openness)
-        if h > 0:
-            org, res = self.org, self.resident
-            other_org = org[initiators][:, None] != org[active][None, :]
-            other_side = res[initiators][:, None] != res[active][None, :]
-            distance = np.where(other_side, p.distance_resident,
-                                np.where(other_org, p.distance_cross_org, 0.0))
-            weight = weight[None, :] * np.exp(-h * distance)
-        else:
-            weight = np.broadcast_to(weight, (initiators.size, active.size))
-        return kernels.weighted_draws(np.cumsum(weight, axis=1), u)
+        # A pair's distance is 0, distance_cross_org or distance_resident, so its factor
+        # exp(-h x distance) is one of three, taken once from numpy's exp (the value it gives
+        # elementwise); the products and running sums are numpy's: see kernels.partner_draws.
+        distances = np.array([0.0, p.distance_cross_org, p.distance_resident])
+        factor = np.exp(-h * distances) if h > 0 else np.ones(3)
+        return kernels.partner_draws(initiators, active, weight, self.org, self.resident,
+                                     factor, u)
 
     def _add_value(self, slots: np.ndarray, amount: np.ndarray | float) -> None:
         """Value created for ``slots``. In a network with a goal that can be finished (a

@@ -831,3 +831,37 @@ def test_founder_pairs_and_pairs_of_status_equal_the_numpy_masks(seed):
                          (i[both], j[both], t[both]), strict=True):
         np.testing.assert_array_equal(got, want)
         assert got.dtype == want.dtype
+
+
+def _partner_draws_reference(initiators, active, weight, org, res, h, d_cross, d_res, u):
+    """The numpy form of ``NetworkModel._partner_draws`` the kernel replaced."""
+    if h > 0:
+        other_org = org[initiators][:, None] != org[active][None, :]
+        other_side = res[initiators][:, None] != res[active][None, :]
+        distance = np.where(other_side, d_res, np.where(other_org, d_cross, 0.0))
+        weight = weight[None, :] * np.exp(-h * distance)
+    else:
+        weight = np.broadcast_to(weight, (initiators.size, active.size))
+    cum = np.cumsum(weight, axis=1)
+    return cum, np.stack([np.searchsorted(cum[r], u[r] * cum[r, -1], side="right")
+                          for r in range(initiators.size)]).reshape(u.shape)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_partner_draws_equal_the_numpy_form(seed):
+    rng = np.random.default_rng(seed)
+    org = rng.integers(0, 5, CAP)
+    res = rng.random(CAP) < 0.3
+    for h in (0.0, 0.7, 3.0):
+        active = np.sort(rng.choice(CAP, int(rng.integers(2, CAP)), replace=False))
+        initiators = rng.choice(active, int(rng.integers(1, 8)))
+        weight = (1.0 + rng.integers(0, 6, active.size)) ** rng.choice([0.0, 0.5, 1.3])
+        u = rng.random((initiators.size, 6))
+        d_cross, d_res = 0.5, 1.0
+        factor = (np.exp(-h * np.array([0.0, d_cross, d_res])) if h > 0 else np.ones(3))
+        got = kernels.partner_draws(initiators, active, weight, org, res, factor, u)
+        cum, want = _partner_draws_reference(initiators, active, weight, org, res, h, d_cross,
+                                             d_res, u)
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(
+            kernels.partner_weights(initiators, active, weight, org, res, factor), cum)
