@@ -1032,16 +1032,37 @@ def ends_at(gap: int, last: int) -> int:
 
 
 @_jit
-def starting_pairs_alive(i: np.ndarray, j: np.ndarray, ends: np.ndarray, present: np.ndarray,
-                         seated_at: np.ndarray, touched: np.ndarray, seen: int,
-                         now: int) -> tuple[int, int, np.ndarray]:
+def written_among(key: np.ndarray, i: np.ndarray, j: np.ndarray, width: int) -> np.ndarray:
+    """Which of the pairs with sorted keys ``key`` (``min * width + max``) are among the
+    written pairs (i, j), taken in either order (a binary search per written pair).
+    """
+    hit = np.zeros(key.size, dtype=np.bool_)
+    for k in range(i.size):
+        x = min(i[k], j[k]) * width + max(i[k], j[k])
+        lo, hi = 0, key.size
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if key[mid] < x:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < key.size and key[lo] == x:
+            hit[lo] = True
+    return hit
+
+
+@_jit
+def starting_pairs_alive(key: np.ndarray, i: np.ndarray, j: np.ndarray, ends: np.ndarray,
+                         written: np.ndarray, present: np.ndarray, seated_at: np.ndarray,
+                         touched: np.ndarray, seen: int, now: int) -> tuple[int, int, np.ndarray]:
     """One pass over the starting pairs of ``model.reporters.StartRelationships``.
 
-    Drops, compacting ``i``, ``j`` and ``ends`` in place, the pairs of which a founder was
-    replaced (``seated_at`` not 0: for good). Of the rest, lists those of which either
-    slot was in a pair write since the write count ``seen`` (``touched``), whose ``ends``
-    are out of date, and counts the others whose founders are both present and whose
-    familiarity holds at week ``now`` (``now < ends``).
+    Drops, compacting ``key``, ``i``, ``j`` and ``ends`` in place, the pairs of which a
+    founder was replaced (``seated_at`` not 0: for good). Of the rest, lists those whose
+    ``ends`` are out of date: pairs ``written`` since the previous pass, or with a slot all
+    of whose pairs were written since the write count ``seen`` (``touched``); and counts
+    the others whose founders are both present and whose familiarity holds at week
+    ``now`` (``now < ends``).
 
     Returns:
         The pairs kept, the count of those alive among the listed-out ones, and the
@@ -1055,10 +1076,11 @@ def starting_pairs_alive(i: np.ndarray, j: np.ndarray, ends: np.ndarray, present
         a, b = i[k], j[k]
         if seated_at[a] != 0 or seated_at[b] != 0:
             continue
+        key[kept] = key[k]
         i[kept] = a
         j[kept] = b
         ends[kept] = ends[k]
-        if touched[a] > seen or touched[b] > seen:
+        if written[k] or touched[a] > seen or touched[b] > seen:
             stale[n_stale] = kept
             n_stale += 1
         elif present[a] and present[b] and now < ends[kept]:

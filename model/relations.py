@@ -96,8 +96,10 @@ class Relations:
         own: Organisation of the person in each slot (known at 1).
         n_known: Organisation columns in use (organisations in the network).
         writes: Pair writes so far (calls that may change a pair's current values).
-        touched: Per slot, ``writes`` at the last write of a pair it is part of, kept only
-            while ``mark_touches`` is set (``model.reporters.StartRelationships`` sets it).
+        touched: Per slot, ``writes`` at the last write of all its pairs (a reset, a block
+            written), kept only while ``mark_touches`` is set (``model.reporters.
+            StartRelationships`` sets it); writes of listed pairs are logged instead
+            (``take_written_pairs``).
     """
 
     def __init__(self, capacity: int, org_capacity: int, trust_prior: float,
@@ -145,6 +147,9 @@ class Relations:
         self.writes = 0
         self.mark_touches = False
         self.touched = np.zeros(capacity, dtype=np.int64)
+        self._pair_log: list[tuple[np.ndarray, np.ndarray]] = []
+        self._logged = 0  # pairs in the log
+        self._log_limit = 2**20
         self._written = 0  # pairs with a slot at or above this still hold the initial values
         # Tie candidates: every pair whose current trust reaches the threshold is listed once,
         # by flat index i * capacity + j (a pair's trust only falls, toward a prior below the
@@ -168,12 +173,35 @@ class Relations:
         """Name the fields of the pair records (views: writes go to the records)."""
         self.F, self.T, self.last = (self._pairs[name] for name in PAIR.names)
 
-    def _wrote(self, *slots: np.ndarray) -> None:
-        """Count a write of pairs among ``slots`` (and mark the slots while marking)."""
+    def _wrote_slots(self, slots: np.ndarray) -> None:
+        """Count a write of pairs of ``slots`` with anyone (and mark the slots while marking)."""
         self.writes += 1
         if self.mark_touches:
-            for s in slots:
-                self.touched[s] = self.writes
+            self.touched[slots] = self.writes
+
+    def _wrote_pairs(self, i: np.ndarray, j: np.ndarray) -> None:
+        """Count a write of pairs (i, j) (and log them while marking)."""
+        self.writes += 1
+        if self.mark_touches:
+            self._pair_log.append((i.copy(), j.copy()))
+            self._logged += i.size
+            if self._logged > self._log_limit:
+                # Nobody has taken the log for long: mark the slots instead (coarser, bounded).
+                self._wrote_slots(np.concatenate([x for pair in self._pair_log for x in pair]))
+                self._pair_log.clear()
+                self._logged = 0
+
+    def take_written_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The pairs (i, j) written since the previous call while ``mark_touches`` is set, in
+        either order, then forgotten (one reader: ``model.reporters.StartRelationships``);
+        writes of whole slots mark ``touched`` instead.
+        """
+        empty = np.empty(0, dtype=np.int64)
+        i = np.concatenate([empty, *(x for x, _ in self._pair_log)])
+        j = np.concatenate([empty, *(y for _, y in self._pair_log)])
+        self._pair_log.clear()
+        self._logged = 0
+        return i, j
 
     def _factors(self, gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         gap = np.minimum(gap, self._horizon)
@@ -185,7 +213,7 @@ class Relations:
         Returns:
             The pairs' familiarity and trust now.
         """
-        self._wrote(i, j)
+        self._wrote_pairs(i, j)
         return kernels.settle_pairs(self.F, self.T, self.last, self._f_decay, self._t_decay,
                                     self.prior, i, j, now)
 
@@ -300,7 +328,7 @@ class Relations:
         if slots.size == 0:
             return
         # Every pair written is one of these slots' (with anyone), so marking them suffices.
-        self._wrote(slots)
+        self._wrote_slots(slots)
         if self._tracking:
             self._bring_sums(now)
         # Columns from _written on hold the initial values: nothing to take off there.
@@ -336,7 +364,7 @@ class Relations:
     def set_block(self, slots: np.ndarray, familiarity: np.ndarray, trust: np.ndarray,
                   now: int) -> None:
         """Store familiarity and trust over the block slots x slots as of week ``now``."""
-        self._wrote(slots)
+        self._wrote_slots(slots)
         rows = self._tracked_rows(slots)
         self._add_sets_rows(rows, -1.0, now)
         ix = np.ix_(slots, slots)
@@ -382,7 +410,7 @@ class Relations:
         """``arr[i, j] = values`` for settled pairs, adding the changes to column sums ``k``
         (0 familiarity, 1 trust) where i is tracked; returns the values stored, pair by pair.
         """
-        self._wrote(i, j)
+        self._wrote_pairs(i, j)
         if i.size:
             self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
         if self._tracking:
@@ -401,7 +429,7 @@ class Relations:
         Returns:
             The trust stored after the round, pair by pair, and which pairs breached.
         """
-        self._wrote(i, j)
+        self._wrote_pairs(i, j)
         if i.size:
             self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
         if self._tracking:
@@ -720,7 +748,7 @@ class SparseRelations(Relations):
         self._p = self._p._replace(
             col=np.empty(size, dtype=np.int32), F=np.empty(size), T=np.empty(size),
             last=np.empty(size, dtype=np.int32), listed=np.zeros(size, dtype=bool))
-        self._wrote(np.arange(n))
+        self._wrote_slots(np.arange(n))
         sparse_kernels.build(self._p, n, org, edge_i, edge_j, *colleague, *known, now)
         self._written = max(self._written, n)
         if self._listing and n:
@@ -731,7 +759,7 @@ class SparseRelations(Relations):
     # ------------------------------------------------------------------ reads
     @override
     def settle(self, i: np.ndarray, j: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
-        self._wrote(i, j)
+        self._wrote_pairs(i, j)
         self._ensure(i, j, now)
         return sparse_kernels.settle_pairs(self._p, self._f_decay, self._t_decay, self.prior, i,
                                            j, now)
@@ -810,7 +838,7 @@ class SparseRelations(Relations):
         slots = np.atleast_1d(np.asarray(slot, dtype=np.int64))
         if slots.size == 0:
             return
-        self._wrote(slots)
+        self._wrote_slots(slots)
         if self._tracking:
             self._bring_sums(now)
         hi = max(self._written, int(slots.max()) + 1)
@@ -822,7 +850,7 @@ class SparseRelations(Relations):
     @override
     def set_block(self, slots: np.ndarray, familiarity: np.ndarray, trust: np.ndarray,
                   now: int) -> None:
-        self._wrote(slots)
+        self._wrote_slots(slots)
         rows = self._tracked_rows(slots)
         self._add_sets_rows(rows, -1.0, now)
         # Pairs given other than a stranger's values, and pairs that have records already;
@@ -855,7 +883,7 @@ class SparseRelations(Relations):
     @override
     def _store(self, k: int, arr: np.ndarray | None, i: np.ndarray, j: np.ndarray,
                values: np.ndarray, now: int) -> np.ndarray:
-        self._wrote(i, j)
+        self._wrote_pairs(i, j)
         if i.size:
             self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
         if self._tracking:
@@ -880,7 +908,7 @@ class SparseRelations(Relations):
                   face: np.ndarray, virtual_factor: float, atmosphere: np.ndarray,
                   dialogue: np.ndarray, org: np.ndarray, resident: np.ndarray,
                   rule: kernels.EncounterRule, now: int) -> tuple[np.ndarray, np.ndarray]:
-        self._wrote(i, j)
+        self._wrote_pairs(i, j)
         if i.size:
             self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
         if self._tracking:

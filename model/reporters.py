@@ -211,6 +211,9 @@ class Seats:
                    commitment / seats, ties / seats, model.start_relationships.direct(model))
 
 
+_WIDTH = 2**31  # above every slot: keys i * _WIDTH + j of the starting pairs
+
+
 class StartRelationships:
     """The starting relationships (S18), pairs ``i < j`` of founders who knew each other at
     set-up, and the share of them still alive: both founders still present (never
@@ -220,9 +223,10 @@ class StartRelationships:
     instead of read pair by pair every week. A pair whose founder was replaced is dropped
     for good (a slot's ``seated_at`` only grows). Between writes a pair's familiarity only
     decays, so the store gives the week it falls below the threshold
-    (``Relations.familiarity_ends``), and that week holds until one of the pair is in a
-    pair write again (``Relations.touched``, checked against the store's write count at
-    the previous call). :meth:`direct` is the reading it must equal exactly.
+    (``Relations.familiarity_ends``), and that week holds until the pair is written again
+    (``Relations.take_written_pairs``; or all of a founder's pairs, ``Relations.touched``,
+    checked against the store's write count at the previous call). :meth:`direct` is the
+    reading it must equal exactly.
 
     Args:
         i: First founder of each starting pair.
@@ -234,9 +238,12 @@ class StartRelationships:
         self.i, self.j = i, j
         self.total = i.size
         self.threshold = threshold
-        # The pairs not yet dropped, the week each one's familiarity falls below the
-        # threshold (as of the store's write count _seen), compacted in place.
-        self._i, self._j = i.copy(), j.copy()
+        # The pairs not yet dropped, sorted by key (i * _WIDTH + j), and the week each one's
+        # familiarity falls below the threshold (as of the store's write count _seen),
+        # compacted in place.
+        key = i.astype(np.int64) * _WIDTH + j
+        order = np.argsort(key, kind="stable")
+        self._key, self._i, self._j = key[order], i[order], j[order]
         self._ends = np.zeros(i.size, dtype=np.int64)
         self._seen = -1
 
@@ -254,10 +261,12 @@ class StartRelationships:
             rel.mark_touches = True  # from now on; every pair is read afresh this once
             self._seen = -1
         now = model.steps
+        written = kernels.written_among(self._key, *rel.take_written_pairs(), _WIDTH)
         kept, alive, stale = kernels.starting_pairs_alive(
-            self._i, self._j, self._ends, model.present, model.seated_at, rel.touched,
-            self._seen, now)
-        self._i, self._j, self._ends = self._i[:kept], self._j[:kept], self._ends[:kept]
+            self._key, self._i, self._j, self._ends, written, model.present, model.seated_at,
+            rel.touched, self._seen, now)
+        self._key, self._i, self._j = self._key[:kept], self._i[:kept], self._j[:kept]
+        self._ends = self._ends[:kept]
         if stale.size:
             i, j = self._i[stale], self._j[stale]
             ends = rel.familiarity_ends(i, j, self.threshold)

@@ -779,19 +779,35 @@ def test_starting_pairs_alive_drops_lists_and_counts_as_the_numpy_form(seed):
     present = rng.random(CAP) < 0.8
     seated_at = np.where(rng.random(CAP) < 0.15, rng.integers(1, 9, CAP), 0)
     touched = rng.integers(0, 12, CAP)
+    written = rng.random(n_pairs) < 0.1
+    key = np.arange(n_pairs)
     seen, now = 6, 10
     keep = (seated_at[i] == 0) & (seated_at[j] == 0)
-    stale = (touched[i[keep]] > seen) | (touched[j[keep]] > seen)
+    stale = written[keep] | (touched[i[keep]] > seen) | (touched[j[keep]] > seen)
     clean_alive = ~stale & present[i[keep]] & present[j[keep]] & (now < ends[keep])
-    want = (i[keep], j[keep], ends[keep])
-    got_i, got_j, got_ends = i.copy(), j.copy(), ends.copy()
-    kept, alive, listed = kernels.starting_pairs_alive(got_i, got_j, got_ends, present,
-                                                       seated_at, touched, seen, now)
+    want = (key[keep], i[keep], j[keep], ends[keep])
+    got = (key.copy(), i.copy(), j.copy(), ends.copy())
+    kept, alive, listed = kernels.starting_pairs_alive(*got, written, present, seated_at,
+                                                       touched, seen, now)
     assert kept == keep.sum()
     assert alive == clean_alive.sum()
     np.testing.assert_array_equal(listed, np.flatnonzero(stale))
-    for a, b in zip((got_i[:kept], got_j[:kept], got_ends[:kept]), want, strict=True):
+    for a, b in zip((x[:kept] for x in got), want, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_written_among_finds_pairs_in_either_order(seed):
+    rng = np.random.default_rng(seed)
+    width = 1000
+    a, b = rng.integers(0, 50, 400), rng.integers(0, 50, 400)
+    key = np.unique(np.minimum(a, b) * width + np.maximum(a, b))
+    i, j = rng.integers(0, 50, 300), rng.integers(0, 50, 300)
+    want = np.isin(key, np.minimum(i, j) * width + np.maximum(i, j))
+    np.testing.assert_array_equal(kernels.written_among(key, i, j, width), want)
+    assert 0 < want.sum() < want.size
+    empty = np.empty(0, dtype=np.int64)
+    assert not kernels.written_among(key, empty, empty, width).any()
 
 
 @pytest.mark.parametrize("seed", range(5))
