@@ -29,7 +29,9 @@ Who uses what (process of the weekly schedule, ODD section 3):
   ``list_new``, ``current_familiarity``, ``current_trust``;
 - observe (reporters): ``current_ties``, ``largest_weak_component``,
   ``distinct_cross_pairs``, ``tracked_pair_sums``, ``decayed_column_sums``, ``block_pair_sums``,
-  ``knowledge_sums``, ``pairwise_sum``.
+  ``knowledge_sums``, ``pairwise_sum``; the starting relationships: ``starting_pairs_alive``,
+  ``familiarity_ends`` (``first_below``, ``ends_at``); the pair writes keep the running
+  sums with ``add_change``.
 
 The kernels here that index the dense pair arrays have sparse forms of the same names in
 ``model/sparse_kernels.py`` (the sparse pair store of large networks).
@@ -288,13 +290,16 @@ def familiarity_blocks(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, ids
 def store_pairs(arr: np.ndarray, i: np.ndarray, j: np.ndarray, values: np.ndarray,
                 tracked: np.ndarray, col_sums: np.ndarray) -> np.ndarray:
     """``arr[i, j] = values`` pair by pair (a repeated pair keeps its last value), adding
-    each change to ``col_sums[j]`` where row i is tracked and i != j; returns the values
-    stored at the end, pair by pair.
+    each change to ``col_sums[t, j]`` for every set of sums t whose rows ``tracked[t]``
+    include i, where i != j; returns the values stored at the end, pair by pair.
     """
     for k in range(i.size):
         a, b = i[k], j[k]
-        if tracked[a] and a != b:
-            col_sums[b] += values[k] - arr[a, b]
+        if a != b:
+            change = values[k] - arr[a, b]
+            for t in range(tracked.shape[0]):
+                if tracked[t, a]:
+                    col_sums[t, b] += change
         arr[a, b] = values[k]
     stored = np.empty(i.size)
     for k in range(i.size):
@@ -407,6 +412,17 @@ def _mean_row(x: np.ndarray, row: int) -> float:
 
 
 @_jit
+def add_change(tracked: np.ndarray, col_sums: np.ndarray, q: int, a: int, b: int,
+                change: float) -> None:
+    """Add the change of quantity ``q`` (0 familiarity, 1 trust) of pair (a, b) to column
+    ``b`` of every set of running sums whose tracked rows include ``a``.
+    """
+    for t in range(tracked.shape[0]):
+        if tracked[t, a]:
+            col_sums[t, q, b] += change
+
+
+@_jit
 def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
               t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
               listed: np.ndarray, tie_floor: float, know: np.ndarray, know_a: np.ndarray,
@@ -440,8 +456,10 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
         f_decay: Familiarity decay factor by gap in weeks.
         t_decay: Decay factor of trust's distance from the prior by gap.
         prior: Trust in a stranger.
-        tracked: Rows whose pairs enter the running column sums.
-        col_sums: The running column sums, familiarity then trust (2, capacity).
+        tracked: Rows whose pairs enter the running column sums, one row of flags per set
+            of sums (sets, capacity).
+        col_sums: The running column sums, per set familiarity then trust (sets, 2,
+            capacity).
         listed: Tie candidates so far (bool, capacity x capacity).
         tie_floor: Trust from which a pair is listed as a tie candidate.
         know: Stored knowledge S of the lazy store ``a (S + c)``.
@@ -483,13 +501,13 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
         a, b = i[k], j[k]
         f, new_t[k], breach[k] = meet(fam[k], trust[k], a, b, atmosphere[g[k]], u[k], face,
                                       virtual_factor, dialogue, org, resident, rule)
-        if tracked[a] and a != b:
-            col_sums[0, b] += f - F[a, b]
+        if a != b:
+            add_change(tracked, col_sums, 0, a, b, f - F[a, b])
         F[a, b] = f
     for k in range(n):
         a, b = i[k], j[k]
-        if tracked[a] and a != b:
-            col_sums[1, b] += new_t[k] - T[a, b]
+        if a != b:
+            add_change(tracked, col_sums, 1, a, b, new_t[k] - T[a, b])
         T[a, b] = new_t[k]
     width = listed.shape[1]
     listed_now = np.empty(n, dtype=np.int64)
@@ -876,6 +894,64 @@ def block_pair_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last:
 
 
 @_jit
+def block_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
+               now: int, f_decay: np.ndarray, t_decay: np.ndarray,
+               prior: float) -> tuple[float, float, float, float]:
+    """The sums and the traces of the current familiarity and trust blocks ``slots x slots``
+    (as ``Relations.block`` reads them; trust itself, not minus the prior), each as numpy
+    sums the block (``block.sum()``, ``np.trace``) bit for bit (see :func:`pairwise_sum`),
+    without numpy's temporaries. Reference: the block read in
+    ``tests/test_kernels_reporters.py``.
+
+    Returns:
+        Familiarity's sum and trace, then trust's.
+    """
+    horizon = f_decay.size - 1
+    n = slots.size
+    f = np.empty(n * n)
+    t = np.empty(n * n)
+    for x in range(n):
+        for y in range(n):
+            r, c = slots[x], slots[y]
+            g = min(now - last[r, c], horizon)
+            f[x * n + y] = fam[r, c] * f_decay[g]
+            t[x * n + y] = prior + (trust[r, c] - prior) * t_decay[g]
+    diagonal = np.arange(n) * (n + 1)
+    return (pairwise_sum(f), pairwise_sum(f[diagonal]), pairwise_sum(t),
+            pairwise_sum(t[diagonal]))
+
+
+@_jit
+def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray, last: np.ndarray,
+                t_decay: np.ndarray, prior: float, threshold: float,
+                now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The trust ties among directed candidates (a, b) (``model.reporters.trust_ties``): the
+    distinct unordered pairs ``i < j`` (sorted by ``i * width + j``, ``width`` above every
+    slot) whose trust in each other now, averaged over the two directions as
+    ``0.5 * (t_ij + t_ji)``, reaches ``threshold``. Reference: the numpy form in
+    ``tests/test_kernels_reporters.py``.
+    """
+    key = np.empty(a.size, dtype=np.int64)
+    for k in range(a.size):
+        key[k] = min(a[k], b[k]) * width + max(a[k], b[k])
+    key = np.unique(key)
+    horizon = t_decay.size - 1
+    i = np.empty(key.size, dtype=np.int64)
+    j = np.empty(key.size, dtype=np.int64)
+    t = np.empty(key.size)
+    n = 0
+    for k in range(key.size):
+        x, y = key[k] // width, key[k] % width
+        t_xy = prior + (trust[x, y] - prior) * t_decay[min(now - last[x, y], horizon)]
+        t_yx = prior + (trust[y, x] - prior) * t_decay[min(now - last[y, x], horizon)]
+        mean = 0.5 * (t_xy + t_yx)
+        if mean >= threshold:
+            i[n], j[n], t[n] = x, y, mean
+            n += 1
+    return i[:n], j[:n], t[:n]
+
+
+@_jit
 def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale: np.ndarray,
                    shift: np.ndarray, row_sums: np.ndarray, stale: np.ndarray, own: np.ndarray,
                    n_known: int) -> np.ndarray:
@@ -911,6 +987,133 @@ def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale
     return out
 
 
+@_jit
+def first_below(value: float, decay: np.ndarray, threshold: float) -> int:
+    """The first gap ``g`` (weeks) at which ``value x decay[g] < threshold``, or -1 if there
+    is none up to the table's end (after which decay stops). ``decay`` must not increase, so
+    that the test, once true, stays true (a binary search over the table).
+    """
+    lo, hi = 0, decay.size
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if value * decay[mid] < threshold:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo if lo < decay.size else -1
+
+
+NEVER_ENDS = np.iinfo(np.int64).max
+
+
+@_jit
+def familiarity_ends(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, i: np.ndarray,
+                     j: np.ndarray, threshold: float) -> np.ndarray:
+    """For pairs (i, j), the first week at which their current familiarity (as
+    :func:`current_familiarity` reads it) is below ``threshold`` if no write comes first:
+    the pair's familiarity at week ``w >= last`` reaches it exactly while ``w`` is below the
+    week returned (the largest int64 if it never falls below; 0 if it is below at its last
+    touch already, so that a stranger gives 0 whenever it was touched). ``f_decay`` must not
+    increase.
+    """
+    out = np.empty(i.size, dtype=np.int64)
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        out[k] = ends_at(first_below(F[a, b], f_decay, threshold), last[a, b])
+    return out
+
+
+@_jit
+def ends_at(gap: int, last: int) -> int:
+    """The week of ``familiarity_ends`` from the gap ``first_below`` found."""
+    if gap < 0:
+        return NEVER_ENDS
+    return 0 if gap == 0 else last + gap
+
+
+@_jit
+def written_among(key: np.ndarray, i: np.ndarray, j: np.ndarray, width: int) -> np.ndarray:
+    """Which of the pairs with sorted keys ``key`` (``min * width + max``) are among the
+    written pairs (i, j), taken in either order (a binary search per written pair).
+    """
+    hit = np.zeros(key.size, dtype=np.bool_)
+    for k in range(i.size):
+        x = min(i[k], j[k]) * width + max(i[k], j[k])
+        lo, hi = 0, key.size
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if key[mid] < x:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < key.size and key[lo] == x:
+            hit[lo] = True
+    return hit
+
+
+@_jit
+def starting_pairs_alive(key: np.ndarray, i: np.ndarray, j: np.ndarray, ends: np.ndarray,
+                         written: np.ndarray, present: np.ndarray, seated_at: np.ndarray,
+                         touched: np.ndarray, seen: int, now: int) -> tuple[int, int, np.ndarray]:
+    """One pass over the starting pairs of ``model.reporters.StartRelationships``.
+
+    Drops, compacting ``key``, ``i``, ``j`` and ``ends`` in place, the pairs of which a
+    founder was replaced (``seated_at`` not 0: for good). Of the rest, lists those whose
+    ``ends`` are out of date: pairs ``written`` since the previous pass, or with a slot all
+    of whose pairs were written since the write count ``seen`` (``touched``); and counts
+    the others whose founders are both present and whose familiarity holds at week
+    ``now`` (``now < ends``).
+
+    Returns:
+        The pairs kept, the count of those alive among the listed-out ones, and the
+        positions (after compaction) of the out-of-date ones.
+    """
+    kept = 0
+    alive = 0
+    stale = np.empty(i.size, dtype=np.int64)
+    n_stale = 0
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        if seated_at[a] != 0 or seated_at[b] != 0:
+            continue
+        key[kept] = key[k]
+        i[kept] = a
+        j[kept] = b
+        ends[kept] = ends[k]
+        if written[k] or touched[a] > seen or touched[b] > seen:
+            stale[n_stale] = kept
+            n_stale += 1
+        elif present[a] and present[b] and now < ends[kept]:
+            alive += 1
+        kept += 1
+    return kept, alive, stale[:n_stale]
+
+
+@_jit
+def founder_pairs(i: np.ndarray, j: np.ndarray, present: np.ndarray,
+                  seated_at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (i, j) whose two founders are both still present and never replaced
+    (``seated_at`` 0), in order: the mask of ``StartRelationships.direct`` in one pass.
+    """
+    keep = np.empty(i.size, dtype=np.bool_)
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        keep[k] = present[a] and present[b] and seated_at[a] == 0 and seated_at[b] == 0
+    return i[keep], j[keep]
+
+
+@_jit
+def pairs_of_status(i: np.ndarray, j: np.ndarray, t: np.ndarray, status: np.ndarray,
+                    code: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The entries of pairs (i, j) with values t whose two slots both have status ``code``,
+    in order (``x[(status[i] == code) & (status[j] == code)]`` of each).
+    """
+    keep = np.empty(i.size, dtype=np.bool_)
+    for k in range(i.size):
+        keep[k] = status[i[k]] == code and status[j[k]] == code
+    return i[keep], j[keep], t[keep]
+
+
 # ---------------------------------------------------------------- newcomers
 
 
@@ -921,21 +1124,24 @@ def reset_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, slots: np.ndarra
     """Make ``slots`` strangers to the first ``n`` slots (both directions): familiarity 0,
     trust at the prior, touched ``now``.
 
-    A tracked slot's current row (columns below ``hi``, its own left out) is first taken
-    off the running column sums ``col_sums``, as ``Relations._add_rows`` with weight -1
-    does, and every reset slot's column sums become 0 (nobody knows a newcomer).
+    A slot's current row (columns below ``hi``, its own left out) is first taken off each
+    set of running column sums ``col_sums[t]`` whose rows ``tracked[t]`` include it, as
+    ``Relations._add_rows`` with weight -1 does, and every reset slot's column sums become
+    0 (nobody knows a newcomer).
     """
     horizon = f_decay.size - 1
-    for r in slots:
-        if tracked[r]:
-            for c in range(hi):
-                if c != r and not (F[r, c] == 0.0 and T[r, c] == prior):  # strangers add 0
-                    g = min(now - last[r, c], horizon)
-                    col_sums[0, c] -= F[r, c] * f_decay[g]
-                    col_sums[1, c] -= (T[r, c] - prior) * t_decay[g]
+    for t in range(tracked.shape[0]):
+        for r in slots:
+            if tracked[t, r]:
+                for c in range(hi):
+                    if c != r and not (F[r, c] == 0.0 and T[r, c] == prior):  # strangers: 0
+                        g = min(now - last[r, c], horizon)
+                        col_sums[t, 0, c] -= F[r, c] * f_decay[g]
+                        col_sums[t, 1, c] -= (T[r, c] - prior) * t_decay[g]
     for s in slots:
-        col_sums[0, s] = 0.0
-        col_sums[1, s] = 0.0
+        for t in range(tracked.shape[0]):
+            col_sums[t, 0, s] = 0.0
+            col_sums[t, 1, s] = 0.0
         for x in range(n):
             F[s, x] = 0.0
             T[s, x] = prior
@@ -1098,6 +1304,25 @@ def initiative(active: np.ndarray, org: np.ndarray, org_time: np.ndarray, weeks_
 
 
 @_jit
+def add_value(week_value: np.ndarray, slots: np.ndarray, amount: np.ndarray,
+              felt: float) -> float:
+    """``np.add.at(week_value, slots, amount * felt)`` (a repeated slot gets each of its
+    amounts, in order), returning ``amount.sum()`` in numpy's order (:func:`pairwise_sum`).
+    Reference: the numpy form in ``tests/test_kernels.py``.
+    """
+    for k in range(slots.size):
+        week_value[slots[k]] += amount[k] * felt
+    return pairwise_sum(amount)
+
+
+@_jit
+def count_into(counts: np.ndarray, slots: np.ndarray) -> None:
+    """``np.add.at(counts, slots, 1)``: one more for each occurrence of a slot."""
+    for s in slots:
+        counts[s] += 1
+
+
+@_jit
 def join_groups(members: np.ndarray, hours: float, collaborated: np.ndarray,
                 week_hours: np.ndarray, groups_joined: np.ndarray, week_active: np.ndarray) -> None:
     """Working-group members (a person once per group joined) have collaborated, spend
@@ -1133,6 +1358,40 @@ def weighted_draws(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
                     lo = mid + 1
             out[r, c] = lo
     return out
+
+
+@_jit
+def partner_draws(initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
+                  org: np.ndarray, resident: np.ndarray, factor: np.ndarray,
+                  u: np.ndarray) -> np.ndarray:
+    """Positions in ``active`` of the people each initiator thinks of (``NetworkModel.
+    _partner_draws``): :func:`weighted_draws` from the cumulative weights
+    ``np.cumsum(weight[None, :] * factor[kind], axis=1)``, ``kind`` of each (initiator,
+    person) pair 2 across the resident line, else 1 across organisations, else 0; the same
+    products and running sums as the numpy form (``tests/test_kernels.py``).
+    """
+    return weighted_draws(partner_weights(initiators, active, weight, org, resident, factor), u)
+
+
+@_jit
+def partner_weights(initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
+                    org: np.ndarray, resident: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """The cumulative weights of :func:`partner_draws`, one row per initiator."""
+    cum = np.empty((initiators.size, active.size))
+    for r in range(initiators.size):
+        a = initiators[r]
+        total = 0.0
+        for c in range(active.size):
+            b = active[c]
+            if resident[a] != resident[b]:
+                f = factor[2]
+            elif org[a] != org[b]:
+                f = factor[1]
+            else:
+                f = factor[0]
+            total += weight[c] * f
+            cum[r, c] = total
+    return cum
 
 
 @_jit
@@ -1318,10 +1577,14 @@ def _status_of(c: float, active_threshold: float, peripheral_threshold: float,
 
 @_jit
 def set_status(status: np.ndarray, commitment: np.ndarray, slots: np.ndarray,
-               active_threshold: float, peripheral_threshold: float, codes: np.ndarray) -> None:
-    """Status follows commitment for ``slots``."""
+               active_threshold: float, peripheral_threshold: float, codes: np.ndarray) -> bool:
+    """Status follows commitment for ``slots``; returns whether any status changed."""
+    changed = False
     for s in slots:
-        status[s] = _status_of(commitment[s], active_threshold, peripheral_threshold, codes)
+        new = _status_of(commitment[s], active_threshold, peripheral_threshold, codes)
+        changed |= new != status[s]
+        status[s] = new
+    return changed
 
 
 class People(NamedTuple):
@@ -1441,19 +1704,29 @@ def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
 @_jit
 def age_status(status: np.ndarray, present: np.ndarray, commitment: np.ndarray,
                dormant_weeks: np.ndarray, used: int, active_threshold: float,
-               peripheral_threshold: float, weeks_to_leave: int, codes: np.ndarray) -> None:
+               peripheral_threshold: float, weeks_to_leave: int, codes: np.ndarray) -> int:
     """The churn's status update (ODD 7.8): status follows commitment for everyone present;
     weeks dormant count up (and restart otherwise); who has been dormant for more than
     ``weeks_to_leave`` weeks leaves (status ``codes[3]``).
+
+    Returns:
+        What changed, so that the caller keeps its lists of who is present and active when
+        nothing did: 1 if a status changed, plus 2 if someone left.
     """
+    changed = 0
     for s in range(used):
         if not present[s]:
             continue
+        before = status[s]
         status[s] = _status_of(commitment[s], active_threshold, peripheral_threshold, codes)
         dormant_weeks[s] = dormant_weeks[s] + 1 if status[s] == codes[2] else 0
         if dormant_weeks[s] > weeks_to_leave:
             present[s] = False
             status[s] = codes[3]
+            changed |= 2
+        if status[s] != before:
+            changed |= 1
+    return changed
 
 
 @_jit

@@ -21,7 +21,7 @@ from model.formation import Teams, assemble_teams, teams_of
 from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Channel, Governance, Lifecycle, Params, Purpose
 from model.relations import SparseRelations, make_relations
-from model.reporters import MODEL_REPORTERS, Seats, Snapshot
+from model.reporters import MODEL_REPORTERS, Seats, Snapshot, StartRelationships
 
 DEFAULT_STEPS = 156  # three years of weeks
 
@@ -80,6 +80,7 @@ class NetworkModel(mesa.Model):
         participants: Mesa AgentSet of all participants (present and departed).
         organisations: Mesa AgentSet of the member organisations.
         datacollector: Mesa DataCollector (``reporters.Collector``) with the model reporters.
+        start_relationships: The founders' starting relationships (S18; ``relationships_kept``).
     """
 
     def __init__(self, params: Params | None = None, rng: Any = None, **overrides: Any):
@@ -134,6 +135,8 @@ class NetworkModel(mesa.Model):
         self._seats_cache: Seats | None = None
         self._members: tuple[int, np.ndarray] | None = None  # (week, slots): see members()
         self._active: tuple[int, np.ndarray] | None = None
+        # ((week, pair writes), members, ties): see member_ties()
+        self._ties: tuple[tuple[int, int], np.ndarray, tuple[np.ndarray, ...]] | None = None
 
         self.n_circles = max(1, -(-self.initial_size // p.max_meeting_size))
         # A newcomer is a convener below the first cumulative role share, a seeker below the
@@ -355,7 +358,7 @@ class NetworkModel(mesa.Model):
         self.rel.set_block(idx, fam, trust, self.steps)
         # The starting relationships: pairs of founders who know each other (S18).
         i, j = np.nonzero(np.triu(fam >= p.acquaintance_threshold, 1))
-        self._start_pairs = (idx[i], idx[j])
+        self.start_relationships = StartRelationships(idx[i], idx[j], p.acquaintance_threshold)
         know = np.zeros((self.used, self.n_orgs))
         rows, cols = np.nonzero(known)
         know[rows, self.org[cols]] = p.acquaintance_knowledge
@@ -382,8 +385,9 @@ class NetworkModel(mesa.Model):
         edge_j = np.concatenate([e[1] for e in edges])
         self.rel.build(n, org, edge_i, edge_j, (p.colleague_familiarity, p.colleague_trust),
                        (p.acquaintance_familiarity, p.acquaintance_trust), self.steps)
-        self._start_pairs = (np.concatenate([e[2] for e in edges]),
-                             np.concatenate([e[3] for e in edges]))
+        self.start_relationships = StartRelationships(
+            np.concatenate([e[2] for e in edges]), np.concatenate([e[3] for e in edges]),
+            p.acquaintance_threshold)
         know = np.zeros((n, self.n_orgs))
         know[edge_i, org[edge_j]] = p.acquaintance_knowledge
         know[edge_j, org[edge_i]] = p.acquaintance_knowledge
@@ -505,9 +509,9 @@ class NetworkModel(mesa.Model):
 
     def _set_status(self, slots: np.ndarray) -> None:
         p = self.params
-        kernels.set_status(self.status, self.commitment, slots, p.active_threshold,
-                           p.peripheral_threshold, _STATUS_CODES)
-        self._roster_changed(seats=False)
+        if kernels.set_status(self.status, self.commitment, slots, p.active_threshold,
+                              p.peripheral_threshold, _STATUS_CODES):
+            self._roster_changed(seats=False)
 
     # ------------------------------------------------------------------ 1 convene
     def convene(self) -> None:
@@ -925,7 +929,7 @@ class NetworkModel(mesa.Model):
             kernels.join_groups(groups.members, p.collaboration_hours, self.collaborated,
                                 self.week_hours, self.groups_joined, self.week_active)
             self._encounter(groups)
-            np.add.at(self.work_contacts, groups.pairs[0], 1)
+            kernels.count_into(self.work_contacts, groups.pairs[0])  # np.add.at(..., 1)
             self._innovate(groups)
             self._purpose_value(groups)
         self._client_cases(active)
@@ -969,16 +973,13 @@ class NetworkModel(mesa.Model):
         p = self.params
         weight = (1.0 + self.groups_joined[active]) ** p.preferential_attachment
         h = p.homophily * (1.0 - self.openness)
-        if h > 0:
-            org, res = self.org, self.resident
-            other_org = org[initiators][:, None] != org[active][None, :]
-            other_side = res[initiators][:, None] != res[active][None, :]
-            distance = np.where(other_side, p.distance_resident,
-                                np.where(other_org, p.distance_cross_org, 0.0))
-            weight = weight[None, :] * np.exp(-h * distance)
-        else:
-            weight = np.broadcast_to(weight, (initiators.size, active.size))
-        return kernels.weighted_draws(np.cumsum(weight, axis=1), u)
+        # A pair's distance is 0, distance_cross_org or distance_resident, so its factor
+        # exp(-h x distance) is one of three, taken once from numpy's exp (the value it gives
+        # elementwise); the products and running sums are numpy's: see kernels.partner_draws.
+        distances = np.array([0.0, p.distance_cross_org, p.distance_resident])
+        factor = np.exp(-h * distances) if h > 0 else np.ones(3)
+        return kernels.partner_draws(initiators, active, weight, self.org, self.resident,
+                                     factor, u)
 
     def _add_value(self, slots: np.ndarray, amount: np.ndarray | float) -> None:
         """Value created for ``slots``. In a network with a goal that can be finished (a
@@ -988,10 +989,11 @@ class NetworkModel(mesa.Model):
         nears (if anything they try harder, the goal-gradient effect; Kivetz et al. 2006).
         """
         amount = (np.full(slots.size, float(amount)) if np.ndim(amount) == 0
-                  else np.asarray(amount, dtype=float))
+                  else np.ascontiguousarray(amount, dtype=float))
         felt = 0.0 if self._goal_done() else 1.0
-        np.add.at(self.week_value, slots, amount * felt)
-        total = float(amount.sum())
+        # np.add.at(week_value, slots, amount * felt) and amount.sum(), in numpy's order, in
+        # one compiled call (see kernels.add_value).
+        total = kernels.add_value(self.week_value, slots, amount, felt)
         self.value_total += total
         self._since_record["value"] += total
         self.goal_progress = min(1.0, self.value_total / self.goal_value)
@@ -1135,10 +1137,12 @@ class NetworkModel(mesa.Model):
         if members.size == 0:
             return
         # Status follows commitment; the long dormant leave (see kernels.age_status).
-        kernels.age_status(self.status, self.present, self.commitment, self.dormant_weeks,
-                           self.used, p.active_threshold, p.peripheral_threshold,
-                           p.dormant_weeks_to_leave, _STATUS_CODES)
-        self._roster_changed()
+        changed = kernels.age_status(self.status, self.present, self.commitment,
+                                     self.dormant_weeks, self.used, p.active_threshold,
+                                     p.peripheral_threshold, p.dormant_weeks_to_leave,
+                                     _STATUS_CODES)
+        if changed:  # the week's lists of members and active slots still hold otherwise
+            self._roster_changed(seats=bool(changed & 2))
         # Staff turnover: the seat passes to a newcomer who knows no one (memory loss).
         members = self.members()
         weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)
@@ -1226,7 +1230,7 @@ class NetworkModel(mesa.Model):
         commitment = self.commitment[c.members]
         h["engaged_share"].append(float((commitment >= p.engaged_commitment).sum()) / seats)
         h["held_share"].append(float((commitment >= p.held_commitment).sum()) / seats)
-        h["ties_per_seat"].append(reporters.trust_ties(self, c.members)[0].size / seats)
+        h["ties_per_seat"].append(self.member_ties()[0].size / seats)
         h["taking_part"].append(float(self.week_active[c.members].sum()) / seats)
         h["meeting"].append(float(self.meeting_this_week))
 
@@ -1258,16 +1262,34 @@ class NetworkModel(mesa.Model):
 
     def relationships_kept(self) -> float:
         """Share of the starting relationships still alive: both founders still present
-        (not replaced) and still acquainted (familiarity at ``acquaintance_threshold``).
+        (not replaced) and still acquainted (familiarity at ``acquaintance_threshold``;
+        kept up to date by :class:`model.reporters.StartRelationships`).
         """
-        i, j = self._start_pairs
-        if i.size == 0:
-            return 0.0
-        here = (self.present[i] & self.present[j] & (self.seated_at[i] == 0)
-                & (self.seated_at[j] == 0))
-        i, j = i[here], j[here]
-        alive = self.rel.familiarity(i, j, self.steps) >= self.params.acquaintance_threshold
-        return float(alive.sum() / self._start_pairs[0].size)
+        return self.start_relationships.share(self)
+
+    def member_ties(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The trust ties among the present participants now (:func:`model.reporters.
+        trust_ties` of ``members()``, read-only arrays), computed once for all their readers
+        (the history, the seats' and the survivors' reporters, ``trust_edges``) while
+        neither the week, the members nor any pair changes.
+        """
+        m = self.members()
+        key = (self.steps, self.rel.writes)
+        if self._ties is None or self._ties[0] != key or self._ties[1] is not m:
+            ties = tuple(_frozen(x) for x in reporters.trust_ties(self, m))
+            self._ties = (key, m, ties)
+        return self._ties[2]
+
+    def active_ties(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The trust ties among the active participants now: those of ``member_ties``
+        between two active people (the same arrays :func:`model.reporters.trust_ties` of
+        ``active_slots()`` gives, as every active person is present).
+        """
+        a = self.active_slots()
+        if not self.present[a].all():  # never in the model's own weeks; stay exact anyway
+            return reporters.trust_ties(self, a)
+        i, j, t = self.member_ties()
+        return kernels.pairs_of_status(i, j, t, self.status, int(Status.ACTIVE))
 
     # ------------------------------------------------------------------ results
     @property
@@ -1292,7 +1314,7 @@ class NetworkModel(mesa.Model):
         """
         m = self.members()
         if threshold is None or threshold == self.params.tie_threshold:
-            return reporters.trust_ties(self, m)
+            return self.member_ties()
         _, t = self.rel.block(m, m, self.steps)
         sym = 0.5 * (t + t.T)
         r, c = np.nonzero(np.triu(sym >= threshold, 1))

@@ -35,8 +35,12 @@ from model import kernels, sparse_kernels
 # A pair whose stored trust is this close below the tie threshold stays a tie candidate, so
 # that rounding in the decay formula can never lift a pair that is not a candidate over it.
 _TIE_MARGIN = 1e-9
-# Below this many active pairs, pair sums are read from the block: as cheap as keeping them.
+# Below this many pairs, pair sums are read from the block: as cheap as keeping them.
 DENSE_BELOW = 4096
+#: The sets of rows the running column sums are kept over: the active people (``pair_sums``,
+#: the survivors' reporters) and the present members (``seat_sums``, the seats' reporters).
+ACTIVE, SEATS = 0, 1
+_SETS = 2
 #: Capacity (participant slots) from which the model keeps its pairs in the sparse store
 #: (``SparseRelations``). Chosen by measurement (benchmarks/bench_large.py --switch, CPU
 #: microseconds per participant-step, scaled budget, dense against sparse, 3 Dec 2026):
@@ -70,8 +74,10 @@ class Relations:
 
     All writes go through the methods below (``settle``, ``set_familiarity``, ``set_trust``,
     ``set_block``, ``reset``, ``grow``). That lets the store keep, for the reporters, column
-    sums of current familiarity and trust over a tracked set of rows (``pair_sums``) and a list
-    of candidate trust ties (``ties_among``), so that they need not read the square block.
+    sums of current familiarity and trust over two tracked sets of rows (``pair_sums`` and
+    ``seat_sums``) and a list of candidate trust ties (``ties_among``), so that they need not
+    read the square block; and count its writes (``writes``, ``touched``), so that readers
+    can tell whether anything changed since they last looked.
 
     Args:
         capacity: Maximum number of participant slots.
@@ -89,6 +95,11 @@ class Relations:
             kept up to date (tests set 0 to exercise the running sums at any size).
         own: Organisation of the person in each slot (known at 1).
         n_known: Organisation columns in use (organisations in the network).
+        writes: Pair writes so far (calls that may change a pair's current values).
+        touched: Per slot, ``writes`` at the last write of all its pairs (a reset, a block
+            written), kept only while ``mark_touches`` is set (``model.reporters.
+            StartRelationships`` sets it); writes of listed pairs are logged instead
+            (``take_written_pairs``).
     """
 
     def __init__(self, capacity: int, org_capacity: int, trust_prior: float,
@@ -119,15 +130,26 @@ class Relations:
         self._t_decay = 0.5 ** (gaps / trust_half_life)
         self._horizon = horizon
         self._half_lives = np.array([familiarity_half_life, trust_half_life])
+        # Whether familiarity's decay table never rises (so a pair's familiarity, once below
+        # a level, stays below until written: see familiarity_ends).
+        self.decay_monotone = bool(np.all(np.diff(self._f_decay) <= 0.0))
         self.dense_below = DENSE_BELOW
-        # Running column sums (see pair_sums): _cols[0, x] is the current familiarity of all
-        # tracked slots i != x with x, _cols[1, x] their current trust in x minus the prior, as
-        # of week _sums_at. Each decays by one factor, so a write only adds its change.
-        self._tracking = False
-        self._tracked = np.zeros(capacity, dtype=bool)  # all False while not tracking
+        # Running column sums (see pair_sums), one set per tracked set of rows (ACTIVE, SEATS):
+        # _cols[s, 0, x] is the current familiarity of all slots i != x of set s with x,
+        # _cols[s, 1, x] their current trust in x minus the prior, as of week _sums_at. Each
+        # decays by one factor, so a write only adds its change.
+        self._on = [False] * _SETS  # which sets are kept
+        self._tracking = False  # any of them
+        self._tracked = np.zeros((_SETS, capacity), dtype=bool)  # a set's all False while off
         self._no_listing = np.ones((1, 1), dtype=bool)  # stands in for _listed without ties
-        self._cols = np.zeros((2, capacity))
+        self._cols = np.zeros((_SETS, 2, capacity))
         self._sums_at = 0
+        self.writes = 0
+        self.mark_touches = False
+        self.touched = np.zeros(capacity, dtype=np.int64)
+        self._pair_log: list[tuple[np.ndarray, np.ndarray]] = []
+        self._logged = 0  # pairs in the log
+        self._log_limit = 2**20
         self._written = 0  # pairs with a slot at or above this still hold the initial values
         # Tie candidates: every pair whose current trust reaches the threshold is listed once,
         # by flat index i * capacity + j (a pair's trust only falls, toward a prior below the
@@ -137,7 +159,7 @@ class Relations:
     @property
     def capacity(self) -> int:
         """Participant slots the store holds."""
-        return self._tracked.size
+        return self._tracked.shape[1]
 
     def _make_pairs(self, capacity: int) -> None:
         """Records of strangers for every ordered pair of ``capacity`` slots, and ``_listed``
@@ -151,6 +173,36 @@ class Relations:
         """Name the fields of the pair records (views: writes go to the records)."""
         self.F, self.T, self.last = (self._pairs[name] for name in PAIR.names)
 
+    def _wrote_slots(self, slots: np.ndarray) -> None:
+        """Count a write of pairs of ``slots`` with anyone (and mark the slots while marking)."""
+        self.writes += 1
+        if self.mark_touches:
+            self.touched[slots] = self.writes
+
+    def _wrote_pairs(self, i: np.ndarray, j: np.ndarray) -> None:
+        """Count a write of pairs (i, j) (and log them while marking)."""
+        self.writes += 1
+        if self.mark_touches:
+            self._pair_log.append((i.copy(), j.copy()))
+            self._logged += i.size
+            if self._logged > self._log_limit:
+                # Nobody has taken the log for long: mark the slots instead (coarser, bounded).
+                self._wrote_slots(np.concatenate([x for pair in self._pair_log for x in pair]))
+                self._pair_log.clear()
+                self._logged = 0
+
+    def take_written_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The pairs (i, j) written since the previous call while ``mark_touches`` is set, in
+        either order, then forgotten (one reader: ``model.reporters.StartRelationships``);
+        writes of whole slots mark ``touched`` instead.
+        """
+        empty = np.empty(0, dtype=np.int64)
+        i = np.concatenate([empty, *(x for x, _ in self._pair_log)])
+        j = np.concatenate([empty, *(y for _, y in self._pair_log)])
+        self._pair_log.clear()
+        self._logged = 0
+        return i, j
+
     def _factors(self, gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         gap = np.minimum(gap, self._horizon)
         return self._f_decay[gap], self._t_decay[gap]
@@ -161,12 +213,19 @@ class Relations:
         Returns:
             The pairs' familiarity and trust now.
         """
+        self._wrote_pairs(i, j)
         return kernels.settle_pairs(self.F, self.T, self.last, self._f_decay, self._t_decay,
                                     self.prior, i, j, now)
 
     def familiarity(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
         """Current familiarity of pairs (i, j) without changing the store."""
         return kernels.current_familiarity(self.F, self.last, self._f_decay, i, j, now)
+
+    def familiarity_ends(self, i: np.ndarray, j: np.ndarray, threshold: float) -> np.ndarray:
+        """The week from which the familiarity of pairs (i, j) is below ``threshold``, if
+        neither pair is written before (``model.kernels.familiarity_ends``).
+        """
+        return kernels.familiarity_ends(self.F, self.last, self._f_decay, i, j, threshold)
 
     def candidate_lanes(self, initiators: np.ndarray, cand: np.ndarray, collaborated: np.ndarray,
                         acquaintance: float, collaborator: float, now: int
@@ -219,11 +278,35 @@ class Relations:
 
     def seat_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
         """Sums over ordered pairs i != j of ``slots`` of current familiarity and of current
-        trust, as numpy sums the block ``slots x slots`` less its diagonal (the seats'
-        reporters, ``model.reporters.Seats``).
+        trust minus the prior (the seats' reporters, ``model.reporters.Seats``).
+
+        Kept as running sums over the slots of the previous call, as ``pair_sums`` keeps its
+        own (a second set of column sums); small blocks (under ``dense_below`` pairs) are
+        read directly, as numpy sums the block ``slots x slots`` less its diagonal.
         """
-        fam, trust = self.block(slots, slots, now)
-        return float(fam.sum() - np.trace(fam)), float(trust.sum() - np.trace(trust))
+        n = slots.size
+        if n * n < self.dense_below or now > self._horizon:
+            self._stop(SEATS)
+            sum_f, sum_t = self._block_seat_sums(slots, now)
+            return sum_f, sum_t - self.prior * n * (n - 1)
+        return self._running_sums(SEATS, slots, now)
+
+    def _block_seat_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
+        """Sums of the block ``slots x slots`` less its diagonal, familiarity and trust, as
+        numpy sums the block ``Relations.block`` reads (``kernels.block_sums``).
+        """
+        fam, fam_trace, trust, trust_trace = kernels.block_sums(
+            slots, self.F, self.T, self.last, now, self._f_decay, self._t_decay, self.prior)
+        return float(fam - fam_trace), float(trust - trust_trace)
+
+    def mutual_ties(self, a: np.ndarray, b: np.ndarray, width: int, threshold: float,
+                    now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The distinct unordered pairs of the directed pairs (a, b) whose mean trust in each
+        other now reaches ``threshold`` (``model.kernels.mutual_ties``): slots ``i < j``,
+        sorted, and the mean trust.
+        """
+        return kernels.mutual_ties(a, b, width, self.T, self.last, self._t_decay, self.prior,
+                                   threshold, now)
 
     def block(self, rows: np.ndarray, cols: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
         """Current familiarity and trust over the block rows x cols."""
@@ -244,6 +327,8 @@ class Relations:
         slots = np.atleast_1d(np.asarray(slot, dtype=np.int64))
         if slots.size == 0:
             return
+        # Every pair written is one of these slots' (with anyone), so marking them suffices.
+        self._wrote_slots(slots)
         if self._tracking:
             self._bring_sums(now)
         # Columns from _written on hold the initial values: nothing to take off there.
@@ -279,17 +364,16 @@ class Relations:
     def set_block(self, slots: np.ndarray, familiarity: np.ndarray, trust: np.ndarray,
                   now: int) -> None:
         """Store familiarity and trust over the block slots x slots as of week ``now``."""
-        rows = slots[self._tracked[slots]] if self._tracking else slots[:0]
-        if rows.size:
-            self._add_rows(rows, -np.ones(rows.size), now)
+        self._wrote_slots(slots)
+        rows = self._tracked_rows(slots)
+        self._add_sets_rows(rows, -1.0, now)
         ix = np.ix_(slots, slots)
         self.F[ix] = familiarity
         self.T[ix] = trust
         self.last[ix] = now
         if slots.size:
             self._written = max(self._written, int(slots.max()) + 1)
-        if rows.size:
-            self._add_rows(rows, np.ones(rows.size), now)
+        self._add_sets_rows(rows, 1.0, now)
         r, c = np.nonzero(trust >= self._tie_floor)
         self._add_candidates(slots[r], slots[c], trust[r, c])
 
@@ -300,12 +384,7 @@ class Relations:
         grown[:old, :old] = self._pairs
         self._pairs = grown
         self._view_pairs()
-        tracked = np.zeros(capacity, dtype=bool)
-        tracked[:old] = self._tracked
-        self._tracked = tracked
-        cols = np.zeros((2, capacity))
-        cols[:, :old] = self._cols
-        self._cols = cols
+        self._grow_sums(capacity)
         if self._listed is not None:
             listed = np.zeros((capacity, capacity), dtype=bool)
             listed[:old, :old] = self._listed
@@ -313,17 +392,31 @@ class Relations:
             i, j = np.divmod(np.concatenate([np.empty(0, dtype=np.int64), *self._candidates]), old)
             self._candidates = [i * capacity + j]
 
+    def _grow_sums(self, capacity: int) -> None:
+        """Enlarge the running sums' arrays and the touch marks to ``capacity`` slots."""
+        old = self._tracked.shape[1]
+        tracked = np.zeros((_SETS, capacity), dtype=bool)
+        tracked[:, :old] = self._tracked
+        self._tracked = tracked
+        cols = np.zeros((_SETS, 2, capacity))
+        cols[:, :, :old] = self._cols
+        self._cols = cols
+        touched = np.zeros(capacity, dtype=np.int64)
+        touched[:old] = self.touched
+        self.touched = touched
+
     def _store(self, k: int, arr: np.ndarray, i: np.ndarray, j: np.ndarray, values: np.ndarray,
                now: int) -> np.ndarray:
         """``arr[i, j] = values`` for settled pairs, adding the changes to column sums ``k``
         (0 familiarity, 1 trust) where i is tracked; returns the values stored, pair by pair.
         """
+        self._wrote_pairs(i, j)
         if i.size:
             self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
         if self._tracking:
             self._bring_sums(now)
         values = np.broadcast_to(np.asarray(values, dtype=float), i.shape)
-        return kernels.store_pairs(arr, i, j, values, self._tracked, self._cols[k])
+        return kernels.store_pairs(arr, i, j, values, self._tracked, self._cols[:, k])
 
     def encounter(self, i: np.ndarray, j: np.ndarray, g: np.ndarray, u: np.ndarray,
                   face: np.ndarray, virtual_factor: float, atmosphere: np.ndarray,
@@ -336,6 +429,7 @@ class Relations:
         Returns:
             The trust stored after the round, pair by pair, and which pairs breached.
         """
+        self._wrote_pairs(i, j)
         if i.size:
             self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
         if self._tracking:
@@ -357,16 +451,60 @@ class Relations:
             self._cols *= (0.5 ** ((now - self._sums_at) / self._half_lives))[:, None]
             self._sums_at = now
 
-    def _add_rows(self, rows: np.ndarray, weight: np.ndarray, now: int) -> None:
-        """Add ``weight`` times the current rows (own pair excluded) to the column sums:
-        +1 for a slot joining the tracked set, -1 for one leaving it.
+    def _tracked_rows(self, slots: np.ndarray) -> list[np.ndarray]:
+        """Per set of running sums, those of ``slots`` that are tracked rows of it."""
+        return [slots[self._tracked[s, slots]] if self._on[s] else slots[:0]
+                for s in range(_SETS)]
+
+    def _add_sets_rows(self, rows: list[np.ndarray], weight: float, now: int) -> None:
+        """``_add_rows`` of each set's ``rows`` (from ``_tracked_rows``) with ``weight``."""
+        for s, r in enumerate(rows):
+            if r.size:
+                self._add_rows(s, r, np.full(r.size, weight), now)
+
+    def _add_rows(self, s: int, rows: np.ndarray, weight: np.ndarray, now: int) -> None:
+        """Add ``weight`` times the current rows (own pair excluded) to the column sums of
+        set ``s``: +1 for a slot joining its tracked rows, -1 for one leaving them.
         """
         self._bring_sums(now)
         # Columns from _written on hold the initial values: nothing to add there.
         hi = max(self._written, int(rows.max()) + 1)
-        self._cols[:, :hi] += kernels.decayed_column_sums(
+        self._cols[s, :, :hi] += kernels.decayed_column_sums(
             rows, weight, self.F, self.T, self.last, now, self._f_decay, self._t_decay,
             self.prior, hi)
+
+    def _stop(self, s: int) -> None:
+        """Stop keeping the running sums of set ``s``."""
+        self._on[s] = False
+        self._tracking = any(self._on)
+        self._tracked[s] = False
+
+    def _start(self, s: int, now: int) -> None:
+        """Keep the running sums of set ``s`` from now on (over no rows yet)."""
+        if self._tracking:
+            self._bring_sums(now)  # the other set's sums, to now
+        else:
+            self._sums_at = now
+        self._on[s] = True
+        self._tracking = True
+        self._cols[s] = 0.0
+
+    def _running_sums(self, s: int, slots: np.ndarray, now: int) -> tuple[float, float]:
+        """The running sums of set ``s`` over ``slots`` (see ``pair_sums``), its tracked rows
+        moved to ``slots``.
+        """
+        if not self._on[s]:
+            self._start(s, now)
+        self._bring_sums(now)
+        # Rows of slots that joined added, of those that left taken off (everything summed
+        # afresh when more changed than there are slots): see kernels.tracked_pair_sums.
+        sum_f, sum_t, _ = self._move_rows(s, slots, now)
+        return sum_f, sum_t
+
+    def _move_rows(self, s: int, slots: np.ndarray, now: int) -> tuple[float, float, int]:
+        return kernels.tracked_pair_sums(slots, self._tracked[s], self._cols[s], self.F, self.T,
+                                         self.last, now, self._f_decay, self._t_decay,
+                                         self.prior, self._written)
 
     def pair_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
         """Sums over ordered pairs i != j of ``slots`` of current familiarity and of current
@@ -381,22 +519,14 @@ class Relations:
         if n * n < self.dense_below or now > self._horizon:
             # Small, or gaps may exceed the tabulated horizon (where decay stops, so one
             # factor per sum no longer holds): read the block and keep nothing.
-            self._tracking = False
-            self._tracked[:] = False
-            sum_f, sum_t = kernels.block_pair_sums(slots, self.F, self.T, self.last, now,
-                                                   self._f_decay, self._t_decay, self.prior)
+            self._stop(ACTIVE)
+            sum_f, sum_t = self._block_pair_sums(slots, now)
             return float(sum_f), float(sum_t)
-        if not self._tracking:
-            self._tracking = True
-            self._cols[:] = 0.0
-            self._sums_at = now
-        self._bring_sums(now)
-        # Rows of slots that joined added, of those that left taken off (everything summed
-        # afresh when more changed than there are slots): see kernels.tracked_pair_sums.
-        sum_f, sum_t, _ = kernels.tracked_pair_sums(slots, self._tracked, self._cols, self.F,
-                                                    self.T, self.last, now, self._f_decay,
-                                                    self._t_decay, self.prior, self._written)
-        return sum_f, sum_t
+        return self._running_sums(ACTIVE, slots, now)
+
+    def _block_pair_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
+        return kernels.block_pair_sums(slots, self.F, self.T, self.last, now, self._f_decay,
+                                       self._t_decay, self.prior)
 
     # ------------------------------------------------------------------ trust ties
     @property
@@ -618,6 +748,7 @@ class SparseRelations(Relations):
         self._p = self._p._replace(
             col=np.empty(size, dtype=np.int32), F=np.empty(size), T=np.empty(size),
             last=np.empty(size, dtype=np.int32), listed=np.zeros(size, dtype=bool))
+        self._wrote_slots(np.arange(n))
         sparse_kernels.build(self._p, n, org, edge_i, edge_j, *colleague, *known, now)
         self._written = max(self._written, n)
         if self._listing and n:
@@ -628,6 +759,7 @@ class SparseRelations(Relations):
     # ------------------------------------------------------------------ reads
     @override
     def settle(self, i: np.ndarray, j: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
+        self._wrote_pairs(i, j)
         self._ensure(i, j, now)
         return sparse_kernels.settle_pairs(self._p, self._f_decay, self._t_decay, self.prior, i,
                                            j, now)
@@ -635,6 +767,10 @@ class SparseRelations(Relations):
     @override
     def familiarity(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
         return sparse_kernels.current_familiarity(self._p, self._f_decay, i, j, now)
+
+    @override
+    def familiarity_ends(self, i: np.ndarray, j: np.ndarray, threshold: float) -> np.ndarray:
+        return sparse_kernels.familiarity_ends(self._p, self._f_decay, i, j, threshold)
 
     @override
     def trust(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
@@ -682,7 +818,13 @@ class SparseRelations(Relations):
                                     np.asarray(cols, dtype=np.int64), now)
 
     @override
-    def seat_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
+    def mutual_ties(self, a: np.ndarray, b: np.ndarray, width: int, threshold: float,
+                    now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return sparse_kernels.mutual_ties(a, b, width, self._p, self._t_decay, self.prior,
+                                          threshold, now)
+
+    @override
+    def _block_seat_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
         slots = np.asarray(slots, dtype=np.int64)
         fam, fam_trace = sparse_kernels.block_sums(slots, self._p, self.capacity, self._f_decay,
                                                    self.prior, now, False)
@@ -696,6 +838,7 @@ class SparseRelations(Relations):
         slots = np.atleast_1d(np.asarray(slot, dtype=np.int64))
         if slots.size == 0:
             return
+        self._wrote_slots(slots)
         if self._tracking:
             self._bring_sums(now)
         hi = max(self._written, int(slots.max()) + 1)
@@ -707,9 +850,9 @@ class SparseRelations(Relations):
     @override
     def set_block(self, slots: np.ndarray, familiarity: np.ndarray, trust: np.ndarray,
                   now: int) -> None:
-        rows = slots[self._tracked[slots]] if self._tracking else slots[:0]
-        if rows.size:
-            self._add_rows(rows, -np.ones(rows.size), now)
+        self._wrote_slots(slots)
+        rows = self._tracked_rows(slots)
+        self._add_sets_rows(rows, -1.0, now)
         # Pairs given other than a stranger's values, and pairs that have records already;
         # the rest are strangers already (their week of last touch reads the same).
         had = self.block(slots, slots, now)  # any record differing from a stranger's shows
@@ -721,8 +864,7 @@ class SparseRelations(Relations):
                                    np.ascontiguousarray(trust[r, c], dtype=float), now)
         if slots.size:
             self._written = max(self._written, int(slots.max()) + 1)
-        if rows.size:
-            self._add_rows(rows, np.ones(rows.size), now)
+        self._add_sets_rows(rows, 1.0, now)
         self._add_candidates(i, j, trust[r, c])
 
     @override
@@ -733,12 +875,7 @@ class SparseRelations(Relations):
         self._p = p._replace(start=np.concatenate([p.start, np.zeros(extra, dtype=np.int64)]),
                              size=np.concatenate([p.size, np.zeros(extra, dtype=np.int64)]),
                              room=np.concatenate([p.room, np.zeros(extra, dtype=np.int64)]))
-        tracked = np.zeros(capacity, dtype=bool)
-        tracked[:old] = self._tracked
-        self._tracked = tracked
-        cols = np.zeros((2, capacity))
-        cols[:, :old] = self._cols
-        self._cols = cols
+        self._grow_sums(capacity)
         if self._listing:
             i, j = np.divmod(np.concatenate([np.empty(0, dtype=np.int64), *self._candidates]), old)
             self._candidates = [i * capacity + j]
@@ -746,6 +883,7 @@ class SparseRelations(Relations):
     @override
     def _store(self, k: int, arr: np.ndarray | None, i: np.ndarray, j: np.ndarray,
                values: np.ndarray, now: int) -> np.ndarray:
+        self._wrote_pairs(i, j)
         if i.size:
             self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
         if self._tracking:
@@ -753,7 +891,7 @@ class SparseRelations(Relations):
         self._ensure(i, j, now)
         values = np.broadcast_to(np.asarray(values, dtype=float), i.shape)
         return sparse_kernels.store_pairs(self._p, k, i, j, np.ascontiguousarray(values),
-                                          self._tracked, self._cols[k])
+                                          self._tracked, self._cols[:, k])
 
     @override
     def set_familiarity(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> None:
@@ -770,6 +908,7 @@ class SparseRelations(Relations):
                   face: np.ndarray, virtual_factor: float, atmosphere: np.ndarray,
                   dialogue: np.ndarray, org: np.ndarray, resident: np.ndarray,
                   rule: kernels.EncounterRule, now: int) -> tuple[np.ndarray, np.ndarray]:
+        self._wrote_pairs(i, j)
         if i.size:
             self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
         if self._tracking:
@@ -785,30 +924,22 @@ class SparseRelations(Relations):
 
     # ------------------------------------------------------------------ running sums
     @override
-    def _add_rows(self, rows: np.ndarray, weight: np.ndarray, now: int) -> None:
+    def _add_rows(self, s: int, rows: np.ndarray, weight: np.ndarray, now: int) -> None:
         self._bring_sums(now)
         hi = max(self._written, int(rows.max()) + 1)
-        self._cols[:, :hi] += sparse_kernels.decayed_column_sums(
+        self._cols[s, :, :hi] += sparse_kernels.decayed_column_sums(
             rows, weight, self._p, now, self._f_decay, self._t_decay, self.prior, hi)
 
     @override
-    def pair_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
-        n = slots.size
-        if n * n < self.dense_below or now > self._horizon:
-            self._tracking = False
-            self._tracked[:] = False
-            sum_f, sum_t = sparse_kernels.block_pair_sums(slots, self._p, now, self._f_decay,
-                                                          self._t_decay, self.prior)
-            return float(sum_f), float(sum_t)
-        if not self._tracking:
-            self._tracking = True
-            self._cols[:] = 0.0
-            self._sums_at = now
-        self._bring_sums(now)
-        sum_f, sum_t, _ = sparse_kernels.tracked_pair_sums(
-            slots, self._tracked, self._cols, self._p, now, self._f_decay, self._t_decay,
-            self.prior, self._written)
-        return sum_f, sum_t
+    def _block_pair_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
+        return sparse_kernels.block_pair_sums(slots, self._p, now, self._f_decay, self._t_decay,
+                                              self.prior)
+
+    @override
+    def _move_rows(self, s: int, slots: np.ndarray, now: int) -> tuple[float, float, int]:
+        return sparse_kernels.tracked_pair_sums(slots, self._tracked[s], self._cols[s], self._p,
+                                                now, self._f_decay, self._t_decay, self.prior,
+                                                self._written)
 
     # ------------------------------------------------------------------ trust ties
     @override

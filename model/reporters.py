@@ -102,7 +102,7 @@ class Snapshot:
             return cls(model.steps, n, 0.0, 0.0, 0.0, float(n > 0), mc, 0)
         rel = model.rel
         sum_f, sum_t = rel.pair_sums(a, model.steps)
-        i, j, _ = trust_ties(model, a)
+        i, j, _ = model.active_ties()
         pairs = n * (n - 1)
         # Union-find over slot ids up to the last active one: slots outside ``a`` have no
         # ties, so they are components of one, never larger than the largest within ``a``.
@@ -147,12 +147,9 @@ def trust_ties(model: NetworkModel, slots: np.ndarray) -> tuple[np.ndarray, np.n
     if a.size == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0)
+    # Each pair once, in the order of i * width + j; see kernels.mutual_ties.
     width = max(int(slots.max()) + 1, 1)
-    key = np.unique(np.minimum(a, b) * width + np.maximum(a, b))
-    i, j = key // width, key % width
-    t = 0.5 * (rel.trust(i, j, now) + rel.trust(j, i, now))
-    keep = t >= model.params.tie_threshold
-    return i[keep], j[keep], t[keep]
+    return rel.mutual_ties(a, b, width, model.params.tie_threshold, now)
 
 
 @dataclass(frozen=True)
@@ -176,21 +173,118 @@ class Seats:
 
     @classmethod
     def of(cls, model: NetworkModel) -> Seats:
-        """Compute the measures from the present members' block and the starting pairs."""
+        """Compute the measures from the relations' sums over the present members, the
+        week's trust ties and the starting pairs.
+        """
         m = model.census().members
         seats = max(1, model.initial_size, m.size)
         pairs = seats * (seats - 1)
         prior = model.rel.prior
         if m.size >= 2:
             sum_f, sum_t = model.rel.seat_sums(m, model.steps)
-            sum_t -= prior * m.size * (m.size - 1)
-            ties = trust_ties(model, m)[0].size
+            ties = model.member_ties()[0].size
         else:
             sum_f = sum_t = 0.0
             ties = 0
         commitment = float(model.commitment[m].sum()) if m.size else 0.0
         return cls(model.steps, seats, sum_f / max(1, pairs), prior + sum_t / max(1, pairs),
                    commitment / seats, ties / seats, model.relationships_kept())
+
+    @classmethod
+    def dense(cls, model: NetworkModel) -> Seats:
+        """Reference computation from the present members' whole block, the trust ties
+        found afresh and every starting pair read (what :meth:`of` must equal).
+        """
+        m = model.members()
+        seats = max(1, model.initial_size, m.size)
+        pairs = seats * (seats - 1)
+        prior = model.rel.prior
+        sum_f = sum_t = 0.0
+        ties = 0
+        if m.size >= 2:
+            fam, trust = model.rel.block(m, m, model.steps)
+            sum_f = float(fam.sum() - np.trace(fam))
+            sum_t = float(trust.sum() - np.trace(trust)) - prior * m.size * (m.size - 1)
+            ties = trust_ties(model, m)[0].size
+        commitment = float(model.commitment[m].sum()) if m.size else 0.0
+        return cls(model.steps, seats, sum_f / max(1, pairs), prior + sum_t / max(1, pairs),
+                   commitment / seats, ties / seats, model.start_relationships.direct(model))
+
+
+_WIDTH = 2**31  # above every slot: keys i * _WIDTH + j of the starting pairs
+
+
+class StartRelationships:
+    """The starting relationships (S18), pairs ``i < j`` of founders who knew each other at
+    set-up, and the share of them still alive: both founders still present (never
+    replaced) and still acquainted (familiarity at ``threshold``).
+
+    Where there are many (``Relations.dense_below`` or more), the share is kept up to date
+    instead of read pair by pair every week. A pair whose founder was replaced is dropped
+    for good (a slot's ``seated_at`` only grows). Between writes a pair's familiarity only
+    decays, so the store gives the week it falls below the threshold
+    (``Relations.familiarity_ends``), and that week holds until the pair is written again
+    (``Relations.take_written_pairs``; or all of a founder's pairs, ``Relations.touched``,
+    checked against the store's write count at the previous call). :meth:`direct` is the
+    reading it must equal exactly.
+
+    Args:
+        i: First founder of each starting pair.
+        j: Second founder (``i < j``).
+        threshold: Familiarity from which two people are acquainted.
+    """
+
+    def __init__(self, i: np.ndarray, j: np.ndarray, threshold: float):
+        self.i, self.j = i, j
+        self.total = i.size
+        self.threshold = threshold
+        # The pairs not yet dropped, sorted by key (i * _WIDTH + j), and the week each one's
+        # familiarity falls below the threshold (as of the store's write count _seen),
+        # compacted in place.
+        key = i.astype(np.int64) * _WIDTH + j
+        order = np.argsort(key, kind="stable")
+        self._key, self._i, self._j = key[order], i[order], j[order]
+        self._ends = np.zeros(i.size, dtype=np.int64)
+        self._seen = -1
+
+    def share(self, model: NetworkModel) -> float:
+        """Share of the starting relationships alive now."""
+        rel = model.rel
+        if self.total == 0:
+            return 0.0
+        if self.total < rel.dense_below or not rel.decay_monotone:
+            # Few pairs: read them all, as direct() does, its mask in one compiled pass.
+            i, j = kernels.founder_pairs(self.i, self.j, model.present, model.seated_at)
+            alive = rel.familiarity(i, j, model.steps) >= self.threshold
+            return int(np.count_nonzero(alive)) / self.total
+        if not rel.mark_touches:
+            rel.mark_touches = True  # from now on; every pair is read afresh this once
+            self._seen = -1
+        now = model.steps
+        written = kernels.written_among(self._key, *rel.take_written_pairs(), _WIDTH)
+        kept, alive, stale = kernels.starting_pairs_alive(
+            self._key, self._i, self._j, self._ends, written, model.present, model.seated_at,
+            rel.touched, self._seen, now)
+        self._key, self._i, self._j = self._key[:kept], self._i[:kept], self._j[:kept]
+        self._ends = self._ends[:kept]
+        if stale.size:
+            i, j = self._i[stale], self._j[stale]
+            ends = rel.familiarity_ends(i, j, self.threshold)
+            self._ends[stale] = ends
+            alive += int((model.present[i] & model.present[j] & (now < ends)).sum())
+        self._seen = rel.writes
+        return alive / self.total
+
+    def direct(self, model: NetworkModel) -> float:
+        """The share read from every starting pair's current familiarity (the reference)."""
+        i, j = self.i, self.j
+        if i.size == 0:
+            return 0.0
+        here = (model.present[i] & model.present[j] & (model.seated_at[i] == 0)
+                & (model.seated_at[j] == 0))
+        i, j = i[here], j[here]
+        alive = model.rel.familiarity(i, j, model.steps) >= self.threshold
+        return float(alive.sum() / self.total)
 
 
 def mean(x: np.ndarray) -> np.float64:

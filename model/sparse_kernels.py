@@ -331,6 +331,21 @@ def current_familiarity(p: Pairs, f_decay: np.ndarray, i: np.ndarray, j: np.ndar
 
 
 @_jit
+def familiarity_ends(p: Pairs, f_decay: np.ndarray, i: np.ndarray, j: np.ndarray,
+                     threshold: float) -> np.ndarray:
+    """Sparse ``kernels.familiarity_ends`` (a pair without a record has familiarity 0)."""
+    out = np.empty(i.size, dtype=np.int64)
+    for k in range(i.size):
+        x = find(p, i[k], j[k])
+        if x < 0:
+            out[k] = kernels.ends_at(kernels.first_below(0.0, f_decay, threshold), 0)
+        else:
+            out[k] = kernels.ends_at(kernels.first_below(p.F[x], f_decay, threshold),
+                                     p.last[x])
+    return out
+
+
+@_jit
 def current_trust(p: Pairs, t_decay: np.ndarray, prior: float, i: np.ndarray, j: np.ndarray,
                   now: int) -> np.ndarray:
     """Sparse ``kernels.current_trust``."""
@@ -547,8 +562,11 @@ def store_pairs(p: Pairs, field: int, i: np.ndarray, j: np.ndarray, values: np.n
     for k in range(i.size):
         a, b = i[k], j[k]
         x = find(p, a, b)
-        if tracked[a] and a != b:
-            col_sums[b] += values[k] - arr[x]
+        if a != b:
+            change = values[k] - arr[x]
+            for t in range(tracked.shape[0]):
+                if tracked[t, a]:
+                    col_sums[t, b] += change
         arr[x] = values[k]
     stored = np.empty(i.size)
     for k in range(i.size):
@@ -605,13 +623,13 @@ def encounter(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
         f, new_t[k], breach[k] = kernels.meet(fam[k], trust[k], a, b, atmosphere[g[k]], u[k],
                                               face, virtual_factor, dialogue, org, resident,
                                               rule)
-        if tracked[a] and a != b:
-            col_sums[0, b] += f - p.F[x]
+        if a != b:
+            kernels.add_change(tracked, col_sums, 0, a, b, f - p.F[x])
         p.F[x] = f
     for k in range(n):
         a, b, x = i[k], j[k], rec[k]
-        if tracked[a] and a != b:
-            col_sums[1, b] += new_t[k] - p.T[x]
+        if a != b:
+            kernels.add_change(tracked, col_sums, 1, a, b, new_t[k] - p.T[x])
         p.T[x] = new_t[k]
     listed_now = np.empty(n, dtype=np.int64)
     count = 0
@@ -642,17 +660,19 @@ def reset_pairs(p: Pairs, slots: np.ndarray, n: int, prior: float, now: int,
     touched ``now``, as the dense store keeps its flags.
     """
     horizon = f_decay.size - 1
-    for r in slots:
-        if tracked[r]:
-            for x in range(p.start[r], p.start[r] + p.size[r]):
-                c = p.col[x]
-                if c < hi and c != r and not (p.F[x] == 0.0 and p.T[x] == prior):
-                    g = _gap(p, x, now, horizon)
-                    col_sums[0, c] -= p.F[x] * f_decay[g]
-                    col_sums[1, c] -= (p.T[x] - prior) * t_decay[g]
+    for t in range(tracked.shape[0]):
+        for r in slots:
+            if tracked[t, r]:
+                for x in range(p.start[r], p.start[r] + p.size[r]):
+                    c = p.col[x]
+                    if c < hi and c != r and not (p.F[x] == 0.0 and p.T[x] == prior):
+                        g = _gap(p, x, now, horizon)
+                        col_sums[t, 0, c] -= p.F[x] * f_decay[g]
+                        col_sums[t, 1, c] -= (p.T[x] - prior) * t_decay[g]
     for s in slots:
-        col_sums[0, s] = 0.0
-        col_sums[1, s] = 0.0
+        for t in range(tracked.shape[0]):
+            col_sums[t, 0, s] = 0.0
+            col_sums[t, 1, s] = 0.0
         start = p.start[s]
         kept = 0
         for x in range(start, start + p.size[s]):
@@ -877,6 +897,36 @@ def block_sums(slots: np.ndarray, p: Pairs, capacity: int, decay: np.ndarray, pr
         else:
             diagonal[c] = p.F[x] * decay[_gap(p, x, now, horizon)]
     return total, kernels.pairwise_sum(diagonal)
+
+
+@_jit
+def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, p: Pairs, t_decay: np.ndarray,
+                prior: float, threshold: float,
+                now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sparse ``kernels.mutual_ties`` (a pair without a record reads as a stranger)."""
+    key = np.empty(a.size, dtype=np.int64)
+    for k in range(a.size):
+        key[k] = min(a[k], b[k]) * width + max(a[k], b[k])
+    key = np.unique(key)
+    horizon = t_decay.size - 1
+    i = np.empty(key.size, dtype=np.int64)
+    j = np.empty(key.size, dtype=np.int64)
+    t = np.empty(key.size)
+    n = 0
+    for k in range(key.size):
+        x, y = key[k] // width, key[k] % width
+        t_xy = t_yx = prior
+        r = find(p, x, y)
+        if r >= 0:
+            t_xy = prior + (p.T[r] - prior) * t_decay[_gap(p, r, now, horizon)]
+        r = find(p, y, x)
+        if r >= 0:
+            t_yx = prior + (p.T[r] - prior) * t_decay[_gap(p, r, now, horizon)]
+        mean = 0.5 * (t_xy + t_yx)
+        if mean >= threshold:
+            i[n], j[n], t[n] = x, y, mean
+            n += 1
+    return i[:n], j[:n], t[:n]
 
 
 @_jit

@@ -78,12 +78,13 @@ def test_store_pairs_keeps_last_values_and_exact_column_changes(seed):
     arr = rng.random((CAP, CAP))
     i, j = _pairs(rng, 300)
     values = rng.random(i.size)
-    tracked = rng.random(CAP) < 0.5
-    sums = rng.random(CAP)
+    tracked = rng.random((2, CAP)) < 0.5  # two sets of tracked rows, each with its sums
+    sums = rng.random((2, CAP))
     ref = arr.copy()
     ref[i, j] = values  # fancy assignment: a repeated pair keeps its last value
     # Column sums over tracked rows, without the diagonal, change by the block's change.
-    expected = sums + ((ref - arr) * tracked[:, None] * (1 - np.eye(CAP))).sum(axis=0)
+    expected = np.stack([sums[s] + ((ref - arr) * tracked[s][:, None]
+                                    * (1 - np.eye(CAP))).sum(axis=0) for s in range(2)])
     stored = kernels.store_pairs(arr, i, j, values, tracked, sums)
     np.testing.assert_array_equal(arr, ref)
     np.testing.assert_array_equal(stored, ref[i, j])
@@ -188,13 +189,23 @@ def test_status_kernels_match_the_former_numpy():
     leaving = slots[ref_dormant[slots] > 4]
     ref_present[leaving] = False
     ref_status[leaving] = 3
-    kernels.age_status(status, present, commitment, dormant, CAP, 0.5, 0.2, 4, codes)
+    before = status.copy()
+    changed = kernels.age_status(status, present, commitment, dormant, CAP, 0.5, 0.2, 4, codes)
     for got, want in ((status, ref_status), (dormant, ref_dormant), (present, ref_present)):
         np.testing.assert_array_equal(got, want)
     assert leaving.size > 0
-    kernels.set_status(status, commitment, slots, 0.9, 0.1, codes)
+    assert changed == int((ref_status != before).any()) + 2 * int(leaving.size > 0)
+    # Nothing left to change: the same call again reports no change (the dormant count aside).
+    keep = present.copy()
+    status_now = status.copy()
+    assert kernels.age_status(status, present, commitment, np.zeros(CAP, dtype=np.int64), CAP,
+                              0.5, 0.2, 4, codes) == 0
+    np.testing.assert_array_equal(status, status_now)
+    np.testing.assert_array_equal(present, keep)
+    assert kernels.set_status(status, commitment, slots, 0.9, 0.1, codes)
     np.testing.assert_array_equal(status[slots], np.where(commitment[slots] >= 0.9, 0,
                                                           np.where(commitment[slots] >= 0.1, 1, 2)))
+    assert not kernels.set_status(status, commitment, slots, 0.9, 0.1, codes)  # no change
 
 
 def _reference_encounter(rel, i, j, g, u, face, virtual_factor, atmosphere, dialogue, org,
@@ -247,6 +258,7 @@ def test_encounter_kernel_equals_the_numpy_rule_on_the_store(seed):
         rel.forget_knowledge(slots[:5], org[:5])
         rel.scale_knowledge(slots, 0.9)
         rel.pair_sums(slots[: n - 6], 3)  # track most rows
+        rel.seat_sums(slots[10:], 3)  # and another set of them, for the seats' sums
     members = rng.permutation(n)[:40]
     bounds = np.array([0, 4, 8, 11, 15, 20, 23, 27, 30, 34, 37, 40])
     i, j, g = kernels.team_pairs(members, bounds)
@@ -322,17 +334,18 @@ def test_reset_pairs_matches_the_numpy_writes_and_row_subtraction(seed):
     rng = np.random.default_rng(seed)
     F, T, last, fd, td = _store(rng)
     slots = rng.choice(30, 3, replace=False)
-    tracked = rng.random(CAP) < 0.5
-    sums = rng.random((2, CAP))
+    tracked = rng.random((2, CAP)) < 0.5  # two sets of tracked rows, each with its sums
+    sums = rng.random((2, 2, CAP))
     now, n, hi = 2 * HORIZON + 5, 35, 33
     ref_F, ref_T, ref_last, ref_sums = F.copy(), T.copy(), last.copy(), sums.copy()
-    for r in slots[tracked[slots]]:
-        gap = np.minimum(now - last[r, :hi], HORIZON)
-        fam, trust = F[r, :hi] * fd[gap], (T[r, :hi] - PRIOR) * td[gap]
-        fam[r], trust[r] = 0.0, 0.0
-        ref_sums[0, :hi] -= fam
-        ref_sums[1, :hi] -= trust
-    ref_sums[:, slots] = 0.0
+    for s in range(2):
+        for r in slots[tracked[s, slots]]:
+            gap = np.minimum(now - last[r, :hi], HORIZON)
+            fam, trust = F[r, :hi] * fd[gap], (T[r, :hi] - PRIOR) * td[gap]
+            fam[r], trust[r] = 0.0, 0.0
+            ref_sums[s, 0, :hi] -= fam
+            ref_sums[s, 1, :hi] -= trust
+    ref_sums[:, :, slots] = 0.0
     for arr, value in ((ref_F, 0.0), (ref_T, PRIOR), (ref_last, now)):
         arr[slots, :n] = value
         arr[:n, slots] = value
@@ -727,3 +740,144 @@ def test_broker_exchange_is_closing_gaps_then_passing_on(seed):
     np.testing.assert_array_equal(know, ref_know)
     np.testing.assert_array_equal(stale, ref_stale)
     np.testing.assert_array_equal(count, ref_count)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_familiarity_ends_is_where_the_current_familiarity_falls_below(seed):
+    """At every week from the pair's last touch on, the current familiarity (as
+    ``current_familiarity`` reads it) reaches the threshold exactly while the week is below
+    the one ``familiarity_ends`` gives.
+    """
+    rng = np.random.default_rng(seed)
+    F, _, last, fd, _ = _store(rng)
+    F[rng.random(F.shape) < 0.2] = 0.0  # strangers
+    i, j = _pairs(rng, 200)
+    for threshold in (0.0, 0.05, 0.2, F.max()):
+        ends = kernels.familiarity_ends(F, last, fd, i, j, threshold)
+        start = int(last[i, j].max())
+        for now in range(start, start + 2 * HORIZON + 3):
+            fam = kernels.current_familiarity(F, last, fd, i, j, now)
+            np.testing.assert_array_equal(now < ends, fam >= threshold)
+
+
+def test_first_below_searches_the_whole_table():
+    fd = 0.5 ** (np.arange(HORIZON + 1) / 3.0)
+    for value in (0.0, 0.01, 0.3, 1.0):
+        for threshold in (0.0, 1e-3, 0.3, 2.0):
+            want = np.flatnonzero(value * fd < threshold)
+            got = kernels.first_below(value, fd, threshold)
+            assert got == (want[0] if want.size else -1)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_starting_pairs_alive_drops_lists_and_counts_as_the_numpy_form(seed):
+    rng = np.random.default_rng(seed)
+    n_pairs = 300
+    i = rng.integers(0, CAP, n_pairs)
+    j = rng.integers(0, CAP, n_pairs)
+    ends = rng.integers(0, 20, n_pairs)
+    present = rng.random(CAP) < 0.8
+    seated_at = np.where(rng.random(CAP) < 0.15, rng.integers(1, 9, CAP), 0)
+    touched = rng.integers(0, 12, CAP)
+    written = rng.random(n_pairs) < 0.1
+    key = np.arange(n_pairs)
+    seen, now = 6, 10
+    keep = (seated_at[i] == 0) & (seated_at[j] == 0)
+    stale = written[keep] | (touched[i[keep]] > seen) | (touched[j[keep]] > seen)
+    clean_alive = ~stale & present[i[keep]] & present[j[keep]] & (now < ends[keep])
+    want = (key[keep], i[keep], j[keep], ends[keep])
+    got = (key.copy(), i.copy(), j.copy(), ends.copy())
+    kept, alive, listed = kernels.starting_pairs_alive(*got, written, present, seated_at,
+                                                       touched, seen, now)
+    assert kept == keep.sum()
+    assert alive == clean_alive.sum()
+    np.testing.assert_array_equal(listed, np.flatnonzero(stale))
+    for a, b in zip((x[:kept] for x in got), want, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_written_among_finds_pairs_in_either_order(seed):
+    rng = np.random.default_rng(seed)
+    width = 1000
+    a, b = rng.integers(0, 50, 400), rng.integers(0, 50, 400)
+    key = np.unique(np.minimum(a, b) * width + np.maximum(a, b))
+    i, j = rng.integers(0, 50, 300), rng.integers(0, 50, 300)
+    want = np.isin(key, np.minimum(i, j) * width + np.maximum(i, j))
+    np.testing.assert_array_equal(kernels.written_among(key, i, j, width), want)
+    assert 0 < want.sum() < want.size
+    empty = np.empty(0, dtype=np.int64)
+    assert not kernels.written_among(key, empty, empty, width).any()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_add_value_and_count_into_equal_np_add_at(seed):
+    rng = np.random.default_rng(seed)
+    for n in (0, 1, 7, 8, 9, 130, 300):  # around the pairwise sum's block sizes
+        slots = rng.integers(0, CAP, n)  # repeated slots among them
+        amount = rng.random(n) * rng.choice([1.0, 1e-9, 1e6], n)
+        for felt in (0.0, 1.0):
+            got, want = rng.random(CAP), None
+            want = got.copy()
+            np.add.at(want, slots, amount * felt)
+            total = kernels.add_value(got, slots, amount, felt)
+            np.testing.assert_array_equal(got, want)
+            assert total == float(amount.sum())
+        counts = rng.integers(0, 5, CAP)
+        want = counts.copy()
+        np.add.at(want, slots, 1)
+        kernels.count_into(counts, slots)
+        np.testing.assert_array_equal(counts, want)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_founder_pairs_and_pairs_of_status_equal_the_numpy_masks(seed):
+    rng = np.random.default_rng(seed)
+    i, j = _pairs(rng, 200)
+    present = rng.random(CAP) < 0.8
+    seated_at = np.where(rng.random(CAP) < 0.2, rng.integers(1, 9, CAP), 0)
+    here = present[i] & present[j] & (seated_at[i] == 0) & (seated_at[j] == 0)
+    for got, want in zip(kernels.founder_pairs(i, j, present, seated_at), (i[here], j[here]),
+                         strict=True):
+        np.testing.assert_array_equal(got, want)
+    t = rng.random(i.size)
+    status = rng.integers(0, 4, CAP).astype(np.int8)
+    both = (status[i] == 0) & (status[j] == 0)
+    for got, want in zip(kernels.pairs_of_status(i, j, t, status, 0),
+                         (i[both], j[both], t[both]), strict=True):
+        np.testing.assert_array_equal(got, want)
+        assert got.dtype == want.dtype
+
+
+def _partner_draws_reference(initiators, active, weight, org, res, h, d_cross, d_res, u):
+    """The numpy form of ``NetworkModel._partner_draws`` the kernel replaced."""
+    if h > 0:
+        other_org = org[initiators][:, None] != org[active][None, :]
+        other_side = res[initiators][:, None] != res[active][None, :]
+        distance = np.where(other_side, d_res, np.where(other_org, d_cross, 0.0))
+        weight = weight[None, :] * np.exp(-h * distance)
+    else:
+        weight = np.broadcast_to(weight, (initiators.size, active.size))
+    cum = np.cumsum(weight, axis=1)
+    return cum, np.stack([np.searchsorted(cum[r], u[r] * cum[r, -1], side="right")
+                          for r in range(initiators.size)]).reshape(u.shape)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_partner_draws_equal_the_numpy_form(seed):
+    rng = np.random.default_rng(seed)
+    org = rng.integers(0, 5, CAP)
+    res = rng.random(CAP) < 0.3
+    for h in (0.0, 0.7, 3.0):
+        active = np.sort(rng.choice(CAP, int(rng.integers(2, CAP)), replace=False))
+        initiators = rng.choice(active, int(rng.integers(1, 8)))
+        weight = (1.0 + rng.integers(0, 6, active.size)) ** rng.choice([0.0, 0.5, 1.3])
+        u = rng.random((initiators.size, 6))
+        d_cross, d_res = 0.5, 1.0
+        factor = (np.exp(-h * np.array([0.0, d_cross, d_res])) if h > 0 else np.ones(3))
+        got = kernels.partner_draws(initiators, active, weight, org, res, factor, u)
+        cum, want = _partner_draws_reference(initiators, active, weight, org, res, h, d_cross,
+                                             d_res, u)
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(
+            kernels.partner_weights(initiators, active, weight, org, res, factor), cum)

@@ -213,6 +213,61 @@ def test_block_pair_sums_equal_numpy() -> None:
         assert got == ref_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
 
 
+def ref_seat_block_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
+                        now: int, f_decay: np.ndarray, t_decay: np.ndarray
+                        ) -> tuple[float, float, float, float]:
+    """The numpy block read of ``Relations.seat_sums`` (``Relations.block``, then numpy's
+    sums and traces) the kernel replaced.
+    """
+    ix = np.ix_(slots, slots)
+    gap = np.minimum(now - last[ix], f_decay.size - 1)
+    f = fam[ix] * f_decay[gap]
+    t = PRIOR + (trust[ix] - PRIOR) * t_decay[gap]
+    return float(f.sum()), float(np.trace(f)), float(t.sum()), float(np.trace(t))
+
+
+def test_block_sums_equal_numpy() -> None:
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(1, 60))
+        fam, trust, last, now, f_decay, t_decay = random_store(rng, width, int(rng.integers(4, 60)))
+        slots = np.sort(rng.permutation(width)[: int(rng.integers(1, width + 1))])
+        got = kernels.block_sums(slots, fam, trust, last, now, f_decay, t_decay, PRIOR)
+        assert got == ref_seat_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
+
+
+def ref_mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray,
+                    last: np.ndarray, t_decay: np.ndarray, now: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The numpy form of ``model.reporters.trust_ties`` the kernel replaced."""
+    def current(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        gap = np.minimum(now - last[i, j], t_decay.size - 1)
+        return PRIOR + (trust[i, j] - PRIOR) * t_decay[gap]
+
+    key = np.unique(np.minimum(a, b) * width + np.maximum(a, b))
+    i, j = key // width, key % width
+    t = 0.5 * (current(i, j) + current(j, i))
+    keep = t >= THRESHOLD
+    return i[keep], j[keep], t[keep]
+
+
+def test_mutual_ties_equal_numpy() -> None:
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(2, 40))
+        _, trust, last, now, _, t_decay = random_store(rng, width, int(rng.integers(4, 60)))
+        trust = np.where(rng.random(trust.shape) < 0.5, trust, rng.uniform(0.3, 0.6, trust.shape))
+        a, b = random_edges(rng, width)
+        repeat = rng.integers(0, max(a.size, 1), size=min(a.size, 5))
+        a, b = np.concatenate((a, b[repeat])), np.concatenate((b, a[repeat]))  # both orders
+        got = kernels.mutual_ties(a, b, width + int(rng.integers(0, 3)), trust, last, t_decay,
+                                  PRIOR, THRESHOLD, now)
+        want = ref_mutual_ties(a, b, width, trust, last, t_decay, now)
+        for x, y in zip(got, want, strict=True):
+            np.testing.assert_array_equal(x, y)
+            assert x.dtype == y.dtype
+
+
 def ref_knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale: np.ndarray,
                        shift: np.ndarray, row_sums: np.ndarray, stale: np.ndarray, own: np.ndarray,
                        n_known: int) -> np.ndarray:

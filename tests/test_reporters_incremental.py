@@ -1,6 +1,8 @@
-"""The pair reporters kept incrementally (running column sums, tie candidates) equal the direct
-computation from the whole active block, every week, over contrasting scenarios; and the
-bookkeeping in :class:`model.relations.Relations` survives duplicate writes, resets and growth.
+"""The pair reporters kept incrementally (running column sums, tie candidates, the week's
+trust ties shared by all readers, the starting relationships' share) equal the direct
+computation from the whole active or present block, every week, over contrasting scenarios
+and with either pair store; and the bookkeeping in :class:`model.relations.Relations`
+survives duplicate writes, resets and growth.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import model.relations as relations
 import scenarios
 from model import NetworkModel, Status
-from model.relations import Relations
-from model.reporters import MODEL_REPORTERS, Collector, Snapshot
+from model.relations import ACTIVE, SEATS, Relations, SparseRelations
+from model.reporters import MODEL_REPORTERS, Collector, Seats, Snapshot, trust_ties
 
 TOL = 1e-9  # reported values agree to this, absolute or relative
 SMALL = {"n_organisations": 4, "participants_per_organisation": 3}
@@ -59,18 +62,40 @@ def assert_same(fast: Snapshot, ref: Snapshot, where: str) -> None:
             assert a == b, f"{field.name} at {where}"
 
 
+def assert_same_seats(fast: Seats, ref: Seats, where: str) -> None:
+    """The seats' measures: sums to ``TOL`` (summation order), counts and shares exactly."""
+    for field in dataclasses.fields(Seats):
+        a, b = getattr(fast, field.name), getattr(ref, field.name)
+        if field.name in ("network_familiarity", "network_trust"):
+            assert a == pytest.approx(b, rel=TOL, abs=TOL), f"{field.name} at {where}"
+        else:
+            assert a == b, f"{field.name} at {where}: {a} != {b}"
+
+
+def assert_ties_shared(m: NetworkModel, where: str) -> None:
+    """The week's shared trust ties are those found afresh, array for array."""
+    for got, slots in ((m.member_ties(), m.members()), (m.active_ties(), m.active_slots())):
+        for a, b in zip(got, trust_ties(m, slots), strict=True):
+            np.testing.assert_array_equal(a, b, err_msg=where)
+            assert a.dtype == b.dtype, where
+
+
 def run_and_compare(m: NetworkModel, weeks: int = WEEKS, every: int = 1) -> int:
-    """Step ``m`` and compare the model's snapshot with the reference every ``every`` weeks;
-    returns the number of comparisons made while the running sums were in use.
+    """Step ``m`` and compare the model's snapshot and seats with the references every
+    ``every`` weeks; returns the number of comparisons made while the running sums were in
+    use (for the snapshot's and the seats' sums both).
     """
     assert_same(m.snapshot(), Snapshot.dense(m), "week 0")
+    assert_same_seats(m.seats(), Seats.dense(m), "week 0")
     tracked = 0
     for week in range(1, weeks + 1):
         m.step()
         if week % every == 0 or not m.running:
-            # The model's own snapshot (the one recorded this week, if it recorded).
+            # The model's own snapshot and seats (those recorded this week, if it recorded).
             assert_same(m.snapshot(), Snapshot.dense(m), f"week {m.steps}")
-            tracked += bool(m.rel._tracking)
+            assert_same_seats(m.seats(), Seats.dense(m), f"week {m.steps}")
+            assert_ties_shared(m, f"week {m.steps}")
+            tracked += bool(m.rel._on[ACTIVE] and m.rel._on[SEATS])
         if not m.running:
             break
     return tracked
@@ -87,6 +112,64 @@ def test_incremental_equals_dense_every_week(case: str, seed: int) -> None:
         assert m.ended_at is not None and m.ended_at < WEEKS, "the network should end early"
     df = m.datacollector.get_model_vars_dataframe()
     assert len(df) > 1
+
+
+@pytest.mark.parametrize("case", ["default", "turnover_recruitment_growth", "high_turnover",
+                                  "prior_above_threshold"])
+def test_incremental_equals_dense_with_the_sparse_store(case: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same, with the sparse pair store (forced on at any size)."""
+    monkeypatch.setattr(relations, "SPARSE_FROM", 0)
+    name, overrides, _ = CASES[case]
+    m = make(name, overrides, 3)
+    assert isinstance(m.rel, SparseRelations)
+    assert run_and_compare(m) > 0
+
+
+def test_recorded_seats_rows_equal_dense() -> None:
+    """The recorded seats' rows are the incremental values, equal to the reference, with
+    turnover and recruits (growth past the first capacity) and the starting relationships
+    read incrementally throughout.
+    """
+    m = make(None, {**SMALL, "turnover_per_year": 0.8, "share_recruiters": 0.5,
+                    "recruit_rate": 0.2}, seed=12)
+    first_capacity = m.capacity
+    ref = [Seats.dense(m)]
+    for _ in range(80):
+        m.step()
+        ref.append(Seats.dense(m))
+    assert m.capacity > first_capacity, "the network should have grown"
+    assert m.rel.mark_touches, "the starting relationships were never read incrementally"
+    df = m.datacollector.get_model_vars_dataframe()
+    for row, seats in zip(df.itertuples(), ref, strict=True):
+        assert row.step == seats.step
+        assert row.relationships_kept == seats.relationships_kept
+        assert row.trust_ties_per_seat == seats.trust_ties_per_seat
+        for name in ("network_familiarity", "network_trust"):
+            assert getattr(row, name) == pytest.approx(getattr(seats, name), rel=TOL, abs=TOL)
+
+
+@pytest.mark.parametrize("dense_below", [0, None])
+def test_starting_relationships_read_mid_week_and_after_idle_weeks(dense_below: int | None
+                                                                   ) -> None:
+    """Asked at any moment (between processes, after weeks without asking, twice in a
+    week), the starting relationships' share equals the direct reading exactly, kept
+    incrementally or (few pairs, ``dense_below`` as shipped) read pair by pair.
+    """
+    m = make(None, {**SMALL, "turnover_per_year": 0.5}, seed=13, dense_below=dense_below)
+    start = m.start_relationships
+    for week in range(1, 90):
+        m.steps += 1  # the week's processes by hand, asking in between
+        for process in (m.convene, m.attend, m.converse, m.collaborate, m.motivate, m.decay,
+                        m.churn):
+            process()
+            if (week + len(process.__name__)) % 5 == 0:
+                assert start.share(m) == start.direct(m), f"after {process.__name__}, {week}"
+        if week % 7 == 0:
+            assert start.share(m) == start.direct(m)
+            assert start.share(m) == start.direct(m)
+    assert 0.0 < start.direct(m) < 1.0
+    assert m.rel.mark_touches is (dense_below == 0)
 
 
 def test_recorded_rows_equal_dense() -> None:
@@ -127,10 +210,9 @@ def test_same_seed_same_rows_with_and_without_running_sums() -> None:
     fast.run_for(50)
     a = dense.datacollector.get_model_vars_dataframe()
     b = fast.datacollector.get_model_vars_dataframe()
-    assert a.drop(columns=["mean_familiarity", "mean_trust"]).equals(
-        b.drop(columns=["mean_familiarity", "mean_trust"]))
-    np.testing.assert_allclose(a[["mean_familiarity", "mean_trust"]],
-                               b[["mean_familiarity", "mean_trust"]], rtol=TOL, atol=TOL)
+    sums = ["mean_familiarity", "mean_trust", "network_familiarity", "network_trust"]
+    assert a.drop(columns=sums).equals(b.drop(columns=sums))
+    np.testing.assert_allclose(a[sums], b[sums], rtol=TOL, atol=TOL)
 
 
 # ---------------------------------------------------------------------------- the store itself
@@ -179,6 +261,12 @@ def test_relations_bookkeeping_random_writes(seed: int, prior: float) -> None:
             slots = np.flatnonzero(rng.random(used) < 0.7)
             sum_f, sum_t, ties = brute(rel, slots, now)
             got_f, got_t = rel.pair_sums(slots, now)
+            assert got_f == pytest.approx(sum_f, rel=TOL, abs=TOL)
+            assert got_t == pytest.approx(sum_t, rel=TOL, abs=TOL)
+            # The seats' running sums, over another moving set of rows.
+            seats = np.flatnonzero(rng.random(used) < 0.8)
+            sum_f, sum_t, _ = brute(rel, seats, now)
+            got_f, got_t = rel.seat_sums(seats, now)
             assert got_f == pytest.approx(sum_f, rel=TOL, abs=TOL)
             assert got_t == pytest.approx(sum_t, rel=TOL, abs=TOL)
             i, j = rel.ties_among(slots, now)

@@ -119,6 +119,9 @@ def _reads(rels: tuple[Relations, SparseRelations], rng: np.random.Generator, us
     factor = rng.random(i.size)
     calls = [
         lambda r: r.familiarity(i, j, now),
+        lambda r: r.familiarity_ends(i, j, 0.2),
+        lambda r: r.mutual_ties(i, j, r.capacity, 0.3, now),
+        lambda r: r.familiarity_ends(i, j, 0.0),
         lambda r: r.trust(i, j, now),
         lambda r: r.stored_trust(i, j),
         lambda r: r.block(slots, slots[::-1], now),
