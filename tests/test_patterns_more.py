@@ -94,9 +94,9 @@ def test_p11_residents_raise_innovation_when_facilitated_and_strain_trust_when_n
 
 #: P13 is a pattern of collaboration networks of some size (Newman 2001; Barabasi et al. 2002):
 #: its target is stated for 100-300 people, so the scorecard judges it on the base's
-#: organisations multiplied up to at least 100 people (the default's 24 become 25
-#: organisations of 4). In the 24-person network itself the mean Gini (0.47) lies just
-#: above 0.45 and its lower 95 % bound just below it (ODD 1).
+#: organisations multiplied up to at least 100 people (the default's 24 become 34
+#: organisations of 3). In the 24-person network itself an earlier revision's mean Gini
+#: (0.47) lay just above 0.45 and its lower 95 % bound just below it (ODD 4.2).
 @functools.cache
 def card_p13() -> pat.Scorecard:
     return pat.run_scorecard(Params(), only=["P13"], knockouts=True)
