@@ -111,4 +111,6 @@ def draw_series(
     ax.set_xlabel(_("week"))
     ax.grid(alpha=0.3)
     if ax.lines:
-        ax.legend(loc="upper left", fontsize="small", frameon=False)
+        # Where the curves are not: they start high (the whole network at week 0), so a
+        # legend fixed at the top left covered them.
+        ax.legend(loc="best", fontsize="small", framealpha=0.8, edgecolor="none")
