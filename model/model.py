@@ -10,6 +10,7 @@ many groups at once: ``model.formation.assemble_teams``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import mesa
@@ -66,6 +67,31 @@ def _frozen(x: np.ndarray) -> np.ndarray:
     return x
 
 
+def _no_one() -> np.ndarray:
+    return np.empty(0, dtype=np.int64)
+
+
+@dataclass
+class Meeting:
+    """This week's meeting (ODD 2 and 7.1-7.3), made afresh by ``convene`` every week.
+
+    Attributes:
+        held: A meeting was called this week and, once ``attend`` has run, someone came.
+        coordinated: The coordinator called it and pays for it.
+        invited: Slots invited (present members, active or peripheral).
+        room_share: Chance that an attendee sits in the room rather than online.
+        attendees: Slots that came, ascending.
+        in_room: For each attendee, whether in the room.
+    """
+
+    held: bool = False
+    coordinated: bool = False
+    invited: np.ndarray = field(default_factory=_no_one)
+    room_share: float = 1.0
+    attendees: np.ndarray = field(default_factory=_no_one)
+    in_room: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
+
+
 class NetworkModel(mesa.Model):
     """A collaboration network of organisations and their representatives.
 
@@ -102,10 +128,7 @@ class NetworkModel(mesa.Model):
         self.hidden_hours = 0.0
         self.weeks_since_meeting = 0
         self.meetings_held = 0
-        self.meeting_this_week = False
-        self.coordinated_meeting = False
-        self.attendees = np.empty(0, dtype=np.int64)
-        self.in_room = np.empty(0, dtype=bool)
+        self.meeting = Meeting()
         self.facilitation_now = 0.0
         self.relay_paid = False
         self.followed_up = np.empty(0, dtype=np.int64)
@@ -525,8 +548,7 @@ class NetworkModel(mesa.Model):
         self.week_hours[:] = 0.0
         self.week_lift[:] = 0.0
         self.week_active[:] = False
-        self.meeting_this_week = False
-        self.coordinated_meeting = False
+        self.meeting = Meeting()
         self.facilitation_now = 0.0  # working groups between meetings run without a facilitator
         self.relay_paid = False
         self.followed_up = np.empty(0, dtype=np.int64)
@@ -560,7 +582,7 @@ class NetworkModel(mesa.Model):
                 # A lead organisation's own staff steer toward its agenda: less neutral.
                 self._hold_meeting(invited, p.facilitation * (1 - self.lead_bias),
                                    cost["room_share"])
-                self.coordinated_meeting = True
+                self.meeting.coordinated = True
                 reserve = cost["total"] - cost["prep"] - cost["room"]  # coffee and travel to come
             relay_cost = p.relay_hours_per_week * wage
             if relay_cost > 0 and self.balance - reserve >= relay_cost:
@@ -593,10 +615,10 @@ class NetworkModel(mesa.Model):
                 "total": prep_eur + room + per_head * invited}
 
     def _hold_meeting(self, invited: np.ndarray, facilitation: float, room_share: float) -> None:
-        self.meeting_this_week = True
-        self.invited = invited
+        self.meeting.held = True
+        self.meeting.invited = invited
+        self.meeting.room_share = room_share
         self.facilitation_now = facilitation
-        self.room_share = room_share
 
     def _host_in_turn(self, invited: np.ndarray) -> None:
         """Shared governance (S21; Provan & Kenis 2008): the member organisations host the
@@ -687,16 +709,16 @@ class NetworkModel(mesa.Model):
         """Invited participants come with a chance rising with commitment, time allocation,
         mandate and culture, and falling with burden (S16, S25, S29).
         """
-        if not self.meeting_this_week:
-            self.attendees = np.empty(0, dtype=np.int64)
+        meeting = self.meeting
+        if not meeting.held:
             return
         p, rng = self.params, self.rng
         # Everyone invited or followed up, in slot order (np.union1d without its sort).
         asked = np.zeros(self.used, dtype=bool)
-        asked[self.invited] = True
+        asked[meeting.invited] = True
         asked[self.followed_up] = True
         invited = np.flatnonzero(asked)
-        in_room = rng.random(invited.size) < self.room_share
+        in_room = rng.random(invited.size) < meeting.room_share
         # Commitment, mandate and culture against the time the meeting demands beyond the
         # allocation: see kernels.attendance_logit.
         logit = kernels.attendance_logit(invited, in_room, self._meeting_hours(),
@@ -706,18 +728,18 @@ class NetworkModel(mesa.Model):
                                          self.commitment, self.org_mandate,
                                          self.org_culture, self._attendance_rule)
         comes = rng.random(invited.size) < _sigmoid(logit)
-        self.attendees = invited[comes]
-        self.in_room = in_room[comes]
-        if self.attendees.size == 0:
-            self.meeting_this_week = False
+        meeting.attendees = invited[comes]
+        meeting.in_room = in_room[comes]
+        if meeting.attendees.size == 0:
+            meeting.held = False
             return
         self.meetings_held += 1
         self.weeks_since_meeting = 0
-        if self.coordinated_meeting:
-            n_room = int(self.in_room.sum())
+        if meeting.coordinated:
+            n_room = int(meeting.in_room.sum())
             self._pay("coffee", p.coffee_eur * n_room)
             self._pay("travel", p.travel_eur * n_room)
-        kernels.attend_meeting(self.attendees, self.in_room, self._meeting_hours(),
+        kernels.attend_meeting(meeting.attendees, meeting.in_room, self._meeting_hours(),
                                p.travel_hours, self.week_hours, self.last_attended, self.steps,
                                self.week_active)
 
@@ -726,21 +748,22 @@ class NetworkModel(mesa.Model):
         """Attendees talk in small groups; familiarity grows, trust builds or breaks,
         knowledge flows along trusted ties (S9, S18-S20, S22).
         """
-        if not self.meeting_this_week or self.attendees.size < 2:
+        meeting = self.meeting
+        if not meeting.held or meeting.attendees.size < 2:
             return
         p = self.params
-        a = self.attendees
+        a = meeting.attendees
         f = self.facilitation_now
         q = p.cluster_tendency * (1.0 - f)
         pp = 1.0 - p.newcomer_pull * f
         face = np.zeros(self.capacity, dtype=bool)
-        face[a] = self.in_room
+        face[a] = meeting.in_room
         # Circles are independent; each round forms the groups of all circles in one call.
         ids, present = self._circle_lanes(a)
         first = ~self.met[ids] & present
         # An anticipation dialogue's turn-taking lifts everyone's voicing and listening (S37).
         dialogue = self.dialogue
-        if p.anticipation_dialogue and self.coordinated_meeting:
+        if p.anticipation_dialogue and meeting.coordinated:
             dialogue = dialogue.copy()
             lifted = dialogue[:, [Dialogue.LISTENING, Dialogue.VOICING]]
             dialogue[:, [Dialogue.LISTENING, Dialogue.VOICING]] = (
@@ -842,14 +865,14 @@ class NetworkModel(mesa.Model):
         """
         p = self.params
         builder = bool(self.strengths[attendees, Strength.GOAL_BUILDER].any())
-        workers = float(self.coordinated_meeting) * p.facilitation + float(builder)
+        workers = float(self.meeting.coordinated) * p.facilitation + float(builder)
         if p.anticipation_dialogue:
             workers += p.anticipation_structure * float(
                 self.dialogue[attendees, Dialogue.VOICING].mean())
         self.goal_clarity += p.goal_work_gain * min(1.0, workers) * (1 - self.goal_clarity)
         left = 0.0 if self._goal_done() else 1.0
         pull = np.full(attendees.size, self.goal_clarity * left)
-        if self.lead_bias and self.coordinated_meeting:
+        if self.lead_bias and self.meeting.coordinated:
             # The goal a lead organisation sets is partly its own: others own less of it.
             pull[self.org[attendees] != 0] *= 1 - self.lead_bias
         self.purpose[attendees] += p.purpose_pull * (pull - self.purpose[attendees])
@@ -1165,7 +1188,7 @@ class NetworkModel(mesa.Model):
         # The goal is recognised as reached at a meeting that follows it up, the more
         # surely the clearer the goal is to everyone (S32, S33).
         if p.lifecycle in _ENDING and self.goal_reached_at is not None and self.ended_at is None \
-                and self.meeting_this_week \
+                and self.meeting.held \
                 and rng.random() < p.goal_recognition * self.goal_clarity:
             self.ended_at = self.steps
             self.running = False
@@ -1232,7 +1255,7 @@ class NetworkModel(mesa.Model):
         h["held_share"].append(float((commitment >= p.held_commitment).sum()) / seats)
         h["ties_per_seat"].append(self.member_ties()[0].size / seats)
         h["taking_part"].append(float(self.week_active[c.members].sum()) / seats)
-        h["meeting"].append(float(self.meeting_this_week))
+        h["meeting"].append(float(self.meeting.held))
 
     def take_since_record(self, key: str) -> float:
         """Amount of ``key`` accumulated since the last recording, then reset (for reporters)."""

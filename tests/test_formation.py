@@ -361,7 +361,7 @@ def test_conversation_rounds_partition_every_circle():
         model.step()
         if not rounds:
             continue
-        a, at_meeting = model.attendees, rounds[0][1]
+        a, at_meeting = model.meeting.attendees, rounds[0][1]
         size = np.bincount(at_meeting[a], minlength=model.n_circles)
         talking = a[size[at_meeting[a]] >= 2]
         assert len(rounds) == model.params.conversation_rounds
