@@ -229,6 +229,9 @@ def test_finnish_page(browser: Any, server_url: str) -> None:
     try:
         page.locator(".language").get_by_text("suomi", exact=False).click()
         page.get_by_text("Viikko 0", exact=True).wait_for()
+        # The side panel is rebuilt after the week: wait for its last control in Finnish
+        # (a loaded machine once read it while it still spoke English).
+        page.get_by_text("Satunnaissiemen (ketkä ihmiset arvotaan)", exact=False).first.wait_for()
         for word in ("Alusta", "Askel", "Toista", "Nopeus:", "hidas", "tavallinen", "nopea"):
             assert page.get_by_text(word, exact=True).first.is_visible(), word
         text = visible_text(page)
