@@ -1059,6 +1059,19 @@ class PatternResult:
                 "statistic": self.statistic, "criterion": self.criterion}
 
 
+PART_WORDS: dict[str, str] = {
+    "fades": N_("the network fades"),
+    "burden": N_("burden of too frequent meetings"),
+    "brokers": N_("brokers"),
+    "recruiters": N_("recruiters"),
+    "facilitation": N_("facilitation"),
+    "innovation": N_("more innovation when facilitated"),
+    "strain": N_("strained trust when unfacilitated"),
+    "large_others_hold": N_("at the large size the other forms hold the network together"),
+}
+"""Words for the pattern parts a knockout names (``patterns.json`` keeps the keys)."""
+
+
 @dataclass
 class KnockoutResult:
     """Whether a pattern (part) still holds with its mechanism switched off.
@@ -1090,7 +1103,8 @@ class KnockoutResult:
 
     def words(self) -> str:
         """The mechanism and its part in the language chosen with ``--lang``."""
-        part = " [" + _("part: {part}").format(part=self.part) + "]" if self.part else ""
+        part = (" [" + _("part: {part}").format(part=_(PART_WORDS.get(self.part, self.part)))
+                + "]" if self.part else "")
         alone = (" [" + _("one of redundant mechanisms: expected to hold") + "]"
                  if self.redundant else "")
         return _(self.mechanism) + part + alone
