@@ -24,7 +24,8 @@ Who uses what (process of the weekly schedule, ODD section 3):
   ``pass_on``); decay:
   ``scale_rows``;
 - motivate: ``motivate``; churn: ``age_status``, ``set_status``, ``reset_pairs``;
-- seating newcomers (convene's recruits, churn): ``seat`` (with ``People``, ``SeatRule``);
+- seating newcomers (convene's recruits, churn): ``seat`` (with ``model.state.People``,
+  ``SeatRule``);
 - the pair store's reads and writes (``Relations``): ``settle_pairs``, ``store_pairs``,
   ``list_new``, ``current_familiarity``, ``current_trust``;
 - observe (reporters): ``current_ties``, ``largest_weak_component``,
@@ -43,6 +44,8 @@ from typing import NamedTuple
 
 import numba
 import numpy as np
+
+from model.state import People
 
 _jit = numba.njit(cache=True, nogil=True)
 
@@ -1587,37 +1590,6 @@ def set_status(status: np.ndarray, commitment: np.ndarray, slots: np.ndarray,
     return changed
 
 
-class People(NamedTuple):
-    """The model's per-participant arrays that seating a newcomer writes (one row per slot),
-    gathered so a kernel takes them as one argument. Rebuilt whenever the arrays are.
-    """
-
-    role: np.ndarray
-    strengths: np.ndarray
-    dialogue: np.ndarray
-    present: np.ndarray
-    status: np.ndarray
-    org: np.ndarray
-    circle: np.ndarray
-    resident: np.ndarray
-    commitment: np.ndarray
-    autonomy_base: np.ndarray
-    autonomy: np.ndarray
-    purpose: np.ndarray
-    skill_use: np.ndarray
-    value_ema: np.ndarray
-    value_cum: np.ndarray
-    hours_ema: np.ndarray
-    tie_ema: np.ndarray
-    dormant_weeks: np.ndarray
-    collaborated: np.ndarray
-    met: np.ndarray
-    contacts: np.ndarray
-    groups_joined: np.ndarray
-    last_attended: np.ndarray
-    lifter: np.ndarray  # has a strength that lifts others' commitment (S24)
-
-
 class SeatRule(NamedTuple):
     """The parameters of seating a newcomer (ODD 5 and 7.8), for the ``seat`` kernel."""
 
@@ -1634,7 +1606,6 @@ class SeatRule(NamedTuple):
     status_codes: np.ndarray
     resident_kind: int
     n_circles: int
-    never: int  # "week" of an attendance that never happened
 
 
 @_jit
@@ -1649,9 +1620,10 @@ def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
     strengths); ``normals[k]`` give a person-level
     dialogic skill and the four cornerstones' spread around it, then the person's
     commitment around ``commitment`` and its autonomy. Circles are dealt in turn from
-    ``next_circle``; purpose and skill use start at the network's current values;
-    everything the person did (values, hours, contacts, groups) starts at zero; status
-    follows commitment. Reference: the numpy form in ``tests/test_kernels.py``.
+    ``next_circle``; purpose and skill use start at the network's current values; status
+    follows commitment. What the person did (values, hours, contacts, groups: the fresh
+    fields of ``model.state.PEOPLE``) is emptied by ``model.state.fresh``, not here.
+    Reference: the numpy form in ``tests/test_kernels.py``.
 
     Returns:
         The circle the next newcomer will join.
@@ -1686,16 +1658,6 @@ def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
         people.autonomy[s] = base * rule.autonomy_kept
         people.purpose[s] = purpose
         people.skill_use[s] = skill_use
-        people.value_ema[s] = 0.0
-        people.value_cum[s] = 0.0
-        people.hours_ema[s] = 0.0
-        people.tie_ema[s] = 0.0
-        people.dormant_weeks[s] = 0
-        people.collaborated[s] = False
-        people.met[s] = False
-        people.contacts[s] = 0
-        people.groups_joined[s] = 0
-        people.last_attended[s] = rule.never
         people.status[s] = _status_of(c, rule.active_threshold, rule.peripheral_threshold,
                                       rule.status_codes)
     return (next_circle + slots.size) % n_circles

@@ -16,7 +16,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model import kernels, reporters, sparse_kernels
+from model import kernels, reporters, sparse_kernels, state
 from model.agents import Dialogue, Organisation, OrgKind, Participant, Role, Status, Strength
 from model.formation import Teams, assemble_teams, teams_of
 from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
@@ -40,7 +40,6 @@ _STRENGTH_SHARES = {
 _PROFESSIONAL_KINDS = np.array([k for k in OrgKind if k is not OrgKind.RESIDENT_ASSOCIATION])
 # Lifecycles that end when their goal is reached and recognised (S30, S32).
 _ENDING = (Lifecycle.PROJECT, Lifecycle.CLIENT_PROCESS)
-_NEVER = -10_000  # "week" of a last attendance that never happened
 # Uniforms drawn at once when the sparse store's starting relations are drawn in bands.
 _SETUP_BAND = 2**22
 _EVERYONE = np.zeros(0, dtype=bool)  # no face mask: everyone meets face to face
@@ -174,7 +173,7 @@ class NetworkModel(mesa.Model):
             p.dialogue_skill_mean, p.dialogue_skill_sd, p.person_sd,
             1 - p.structure * p.structure_autonomy_loss,
             p.active_threshold, p.peripheral_threshold, _STATUS_CODES,
-            int(OrgKind.RESIDENT_ASSOCIATION), self.n_circles, _NEVER)
+            int(OrgKind.RESIDENT_ASSOCIATION), self.n_circles)
         # The attendance and motivation rules' parameters, as their kernels read them.
         self._motivation_rule = kernels.MotivationRule(
             *(getattr(p, name) for name in kernels.MotivationRule._fields))
@@ -209,55 +208,21 @@ class NetworkModel(mesa.Model):
         self.rel = make_relations(cap, org_cap, p.trust_prior, p.familiarity_half_life_weeks,
                                   p.trust_half_life_weeks, tie_threshold=p.tie_threshold)
         self.used = 0  # slots ever used
-        self.present = np.zeros(cap, dtype=bool)
-        self.status = np.full(cap, Status.LEFT, dtype=np.int8)
-        self.org = np.zeros(cap, dtype=np.int64)
-        self.role = np.zeros(cap, dtype=np.int8)
-        self.strengths = np.zeros((cap, len(Strength)), dtype=bool)
-        self.lifter = np.zeros(cap, dtype=bool)  # a committer or an enthusiast (S24)
-        self.dialogue = np.zeros((cap, 4))
-        self.commitment = np.zeros(cap)
-        self.autonomy_base = np.zeros(cap)
-        self.autonomy = np.zeros(cap)
-        self.purpose = np.zeros(cap)
-        self.skill_use = np.zeros(cap)
-        self.value_ema = np.zeros(cap)
-        self.value_cum = np.zeros(cap)
-        self.hours_ema = np.zeros(cap)
-        self.tie_ema = np.zeros(cap)
-        self.dormant_weeks = np.zeros(cap, dtype=np.int64)
-        self.collaborated = np.zeros(cap, dtype=bool)
-        self.met = np.zeros(cap, dtype=bool)
-        self.resident = np.zeros(cap, dtype=bool)
-        self.circle = np.zeros(cap, dtype=np.int64)
-        self.contacts = np.zeros(cap, dtype=np.int64)
-        self.work_contacts = np.zeros(cap, dtype=np.int64)  # partners in working groups
-        self.groups_joined = np.zeros(cap, dtype=np.int64)
-        self.last_attended = np.full(cap, _NEVER, dtype=np.int64)
-        self.seated_at = np.zeros(cap, dtype=np.int64)  # week the slot's person joined
-        self.week_value = np.zeros(cap)
-        self.week_hours = np.zeros(cap)
-        self.week_lift = np.zeros(cap)
-        self.week_active = np.zeros(cap, dtype=bool)
+        self._set_people(state.allocate(state.PEOPLE, cap))
         self.agent_at: list[Participant | None] = [None] * cap
-        self.org_kind = np.zeros(org_cap, dtype=np.int64)
-        self.org_time = np.zeros(org_cap)
-        self.org_culture = np.zeros(org_cap)
-        self.org_mandate = np.zeros(org_cap)
+        vars(self).update(state.allocate(state.ORGANISATIONS, org_cap))
         self.n_orgs = 0
         self.org_agents: list[Organisation] = []
-        self._gather_people()
 
-    def _gather_people(self) -> None:
-        """Gather the per-participant arrays the seating kernel writes (after they change)."""
-        self._people = kernels.People(*(getattr(self, name) for name in kernels.People._fields))
+    def _set_people(self, arrays: dict[str, np.ndarray]) -> None:
+        """Hold the participant arrays (``model.state.PEOPLE``) as the model's attributes and
+        as the kernels' structure over the same memory (``self.people``).
+        """
+        vars(self).update(arrays)
+        self.people = state.People.of(arrays)
 
-    _PER_PARTICIPANT = ("present", "status", "org", "role", "strengths", "lifter", "dialogue",
-                        "commitment", "autonomy_base", "autonomy", "purpose", "skill_use",
-                        "value_ema", "value_cum", "hours_ema", "tie_ema", "dormant_weeks",
-                        "collaborated", "met", "resident", "circle", "contacts", "work_contacts",
-                        "groups_joined",
-                        "last_attended", "seated_at", "week_value", "week_hours", "week_lift", "week_active")
+    def _people_arrays(self) -> dict[str, np.ndarray]:
+        return {f.name: getattr(self, f.name) for f in state.PEOPLE}
 
     def _grow(self) -> bool:
         """Double the participant capacity (up to max_participants); False if full."""
@@ -265,27 +230,18 @@ class NetworkModel(mesa.Model):
         if new <= self.capacity:
             return False
         old = self.capacity
-        for name in self._PER_PARTICIPANT:
-            val = getattr(self, name)
-            fill = {"status": Status.LEFT, "last_attended": _NEVER}.get(name, 0)
-            grown = np.full((new, *val.shape[1:]), fill, dtype=val.dtype)
-            grown[:old] = val
-            setattr(self, name, grown)
+        self._set_people(state.grown(state.PEOPLE, self._people_arrays(), new))
         rel = self.rel
         rel.grow(new, self.steps)
         rel.grow_knowledge(new, self.org_capacity)
         self.agent_at.extend([None] * (new - old))
         self.capacity = new
-        self._gather_people()
         return True
 
     def _grow_orgs(self) -> None:
         new = 2 * self.org_capacity
-        for name in ("org_kind", "org_time", "org_culture", "org_mandate"):
-            arr = getattr(self, name)
-            grown = np.zeros(new, dtype=arr.dtype)
-            grown[: arr.size] = arr
-            setattr(self, name, grown)
+        orgs = {f.name: getattr(self, f.name) for f in state.ORGANISATIONS}
+        vars(self).update(state.grown(state.ORGANISATIONS, orgs, new))
         self.rel.grow_knowledge(self.capacity, new)
         self.org_capacity = new
 
@@ -342,11 +298,11 @@ class NetworkModel(mesa.Model):
             uniforms[k] = rng.random(uniforms.shape[1])
             normals[k] = rng.standard_normal(_NORMALS_PER_PERSON)
         # Role, strengths, skills, commitment, circle and a fresh record: see kernels.seat.
-        self._next_circle = kernels.seat(self._people, self._seat_rule, slots, orgs, uniforms,
+        self._next_circle = kernels.seat(self.people, self._seat_rule, slots, orgs, uniforms,
                                          normals, commitment, self.org_kind, self._next_circle,
                                          self.goal_clarity, self.skill_use_start)
+        state.fresh(state.PEOPLE, self._people_arrays(), slots)
         self.seated_at[slots] = self.steps
-        self.work_contacts[slots] = 0
         self._roster_changed()
         self.rel.reset(slots, self.steps, self.used)
         self.rel.forget_knowledge(slots, orgs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import kernels
+from model import kernels, state
 from model.formation import Teams
 
 CAP = 40
@@ -560,9 +560,9 @@ def _seat_reference(people: dict, rule: kernels.SeatRule, slots, orgs, uniforms,
     people["purpose"][slots] = purpose
     people["skill_use"][slots] = skill_use
     for name in ("value_ema", "value_cum", "hours_ema", "tie_ema", "dormant_weeks",
-                 "collaborated", "met", "contacts", "groups_joined"):
+                 "collaborated", "met", "contacts", "work_contacts", "groups_joined"):
         people[name][slots] = 0
-    people["last_attended"][slots] = rule.never
+    people["last_attended"][slots] = -10_000  # never attended
     c = people["commitment"][slots]
     people["status"][slots] = np.where(c >= rule.active_threshold, 0,
                                        np.where(c >= rule.peripheral_threshold, 1, 2))
@@ -572,32 +572,30 @@ def _seat_reference(people: dict, rule: kernels.SeatRule, slots, orgs, uniforms,
 @pytest.mark.parametrize("seed", range(5))
 def test_seat_matches_the_former_numpy(seed):
     rng = np.random.default_rng(seed)
-    dtypes = {"role": np.int8, "strengths": bool, "present": bool, "status": np.int8,
-              "org": np.int64, "circle": np.int64, "resident": bool, "dormant_weeks": np.int64,
-              "collaborated": bool, "met": bool, "contacts": np.int64,
-              "groups_joined": np.int64, "last_attended": np.int64, "lifter": bool}
     people = {}
-    for name in kernels.People._fields:
-        shape = (CAP, 8) if name == "strengths" else (CAP, 4) if name == "dialogue" else (CAP,)
-        # Start from junk, so a field the kernel forgets to write differs.
-        people[name] = (rng.random(shape) * 5).astype(dtypes.get(name, float))
+    for f in state.PEOPLE:
+        shape = (CAP, f.columns) if f.columns else (CAP,)
+        # Start from junk, so a field the seating forgets to write differs.
+        people[f.name] = (rng.random(shape) * 5).astype(f.dtype)
     ref = {k: v.copy() for k, v in people.items()}
     rule = kernels.SeatRule(np.array([0.2, 0.2 + 0.3 * seed / 4]),
                             np.array([0, 2, 1], dtype=np.int8), rng.random(8),
                             np.isin(np.arange(8), [1, 5]), 0.5, 0.3, 0.4,
-                            0.8, 0.5, 0.2, np.array([0, 1, 2, 3], dtype=np.int8), 5, 3, -10_000)
+                            0.8, 0.5, 0.2, np.array([0, 1, 2, 3], dtype=np.int8), 5, 3)
     slots = rng.permutation(CAP)[:9]
     org_kind = rng.integers(0, 6, size=12)
     orgs = rng.integers(0, 12, size=slots.size)
     uniforms = rng.random((slots.size, 9))
     uniforms[0, 0] = rule.role_bounds[0]  # exactly on a bound: the next role
     normals = 2 * rng.standard_normal((slots.size, 7))  # some skills and commitments clip
-    got = kernels.seat(kernels.People(**people), rule, slots, orgs, uniforms, normals, 0.45,
+    # The kernel writes the rule's fields, model.state.fresh empties the newcomer's record.
+    got = kernels.seat(state.People.of(people), rule, slots, orgs, uniforms, normals, 0.45,
                        org_kind, 2, 0.6, 0.5)
+    state.fresh(state.PEOPLE, people, slots)
     want = _seat_reference(ref, rule, slots, orgs, uniforms, normals, 0.45, org_kind, 2, 0.6, 0.5)
     assert got == want
-    for name in kernels.People._fields:
-        np.testing.assert_array_equal(people[name], ref[name], err_msg=name)
+    for f in state.PEOPLE:
+        np.testing.assert_array_equal(people[f.name], ref[f.name], err_msg=f.name)
 
 
 @pytest.mark.parametrize("seed", range(5))

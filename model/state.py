@@ -1,0 +1,197 @@
+"""The model's state, declared once per entity.
+
+Each entity whose state is a row of arrays (a participant's slot, an organisation)
+is declared here as a table of fields: name, type, columns, the value of an empty
+row, whether a newcomer's record starts afresh, and what it means, on one line.
+From the table come the arrays the model allocates and grows (``allocate``,
+``grown``), a newcomer's fresh record (``fresh``), and the structure the compiled
+kernels receive (``People``: one argument carrying every participant array, so no
+process passes long positional lists and an argument cannot be put in the wrong
+place). ``tests/test_state.py`` checks that the ODD's tables (section 2) name
+exactly these arrays.
+
+The pairs' state (familiarity, trust, the week of the last touch) and the knowledge
+of organisations live in the pair stores of ``model.relations``; the week's meeting
+in ``model.model.Meeting``; the network's scalars on ``NetworkModel`` itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+from numba.core import types
+from numba.experimental import structref
+
+from model.agents import Dialogue, Status, Strength
+
+NEVER = -10_000  # "week" of a last attendance that never happened
+
+
+@dataclass(frozen=True)
+class Field:
+    """One array of an entity's state: a row per slot.
+
+    Attributes:
+        name: Attribute name on the model (and field name in the kernels' structure).
+        dtype: numpy type of the array.
+        empty: Value of a row no one has held (and of the rows added when it grows).
+        columns: Values per row (0: one value, the array is one-dimensional).
+        fresh: A newcomer seated in a slot starts with ``empty`` here, whatever the slot's
+            previous holder left (a replaced person's slot is reused, S18).
+        meaning: What the array holds (the ODD's section 2 says more).
+    """
+
+    name: str
+    dtype: type
+    empty: float | int | bool
+    columns: int = 0
+    fresh: bool = False
+    meaning: str = ""
+
+
+_F, _I, _B, _I8 = np.float64, np.int64, np.bool_, np.int8
+
+# Participants (ODD 2.2). The seating rule (``kernels.seat``) writes the traits and the
+# starting motivation; the fields marked fresh start empty for every newcomer.
+PEOPLE: tuple[Field, ...] = (
+    Field("present", _B, False, meaning="has not left"),
+    Field("status", _I8, int(Status.LEFT), meaning="Status code: follows commitment"),
+    Field("org", _I, 0, meaning="organisation represented"),
+    Field("role", _I8, 0, meaning="Role code (S23)"),
+    Field("strengths", _B, False, columns=len(Strength), meaning="has each Strength (S24)"),
+    Field("lifter", _B, False, meaning="has a strength that lifts others' commitment (S24)"),
+    Field("dialogue", _F, 0.0, columns=len(Dialogue), meaning="skill in each cornerstone (S20)"),
+    Field("commitment", _F, 0.0, meaning="commitment c_i (S14, S18)"),
+    Field("autonomy_base", _F, 0.0, meaning="autonomy before the network's structure"),
+    Field("autonomy", _F, 0.0, meaning="autonomy under the structure (S14a, S25)"),
+    Field("purpose", _F, 0.0, meaning="how clear the shared goal is to the person (S14b)"),
+    Field("skill_use", _F, 0.0, meaning="own skills used (S14c)"),
+    Field("value_ema", _F, 0.0, fresh=True, meaning="value received, smoothed"),
+    Field("value_cum", _F, 0.0, fresh=True, meaning="value received, all weeks"),
+    Field("hours_ema", _F, 0.0, fresh=True, meaning="hours spent, smoothed"),
+    Field("tie_ema", _F, 0.0, fresh=True, meaning="trusted partners met, smoothed"),
+    Field("dormant_weeks", _I, 0, fresh=True, meaning="weeks in a row dormant"),
+    Field("collaborated", _B, False, fresh=True, meaning="has worked in a group"),
+    Field("met", _B, False, fresh=True, meaning="has met anyone"),
+    Field("resident", _B, False, meaning="of the resident association (S22)"),
+    Field("circle", _I, 0, meaning="meeting circle"),
+    Field("contacts", _I, 0, fresh=True, meaning="ordered-pair contacts, all kinds"),
+    Field("work_contacts", _I, 0, fresh=True, meaning="partners in working groups"),
+    Field("groups_joined", _I, 0, fresh=True, meaning="working groups joined"),
+    Field("last_attended", _I, NEVER, fresh=True, meaning="week of the last meeting attended"),
+    Field("seated_at", _I, 0, meaning="week the slot's person joined"),
+    Field("week_value", _F, 0.0, meaning="value received this week"),
+    Field("week_hours", _F, 0.0, meaning="hours spent this week"),
+    Field("week_lift", _F, 0.0, meaning="commitment lift received this week"),
+    Field("week_active", _B, False, meaning="took part this week"),
+)
+
+# Organisations (ODD 2.1): fixed once the organisation joins.
+ORGANISATIONS: tuple[Field, ...] = (
+    Field("org_kind", _I, 0, meaning="OrgKind code"),
+    Field("org_time", _F, 0.0, meaning="hours per representative per month (S16)"),
+    Field("org_culture", _F, 0.0, meaning="networking culture (S16)"),
+    Field("org_mandate", _F, 0.0, meaning="statutory duty to collaborate (S29)"),
+)
+
+
+def allocate(fields: tuple[Field, ...], rows: int) -> dict[str, np.ndarray]:
+    """Empty arrays of ``rows`` rows for each field, by name."""
+    return {f.name: np.full((rows, f.columns) if f.columns else rows, f.empty, dtype=f.dtype)
+            for f in fields}
+
+
+def grown(fields: tuple[Field, ...], arrays: dict[str, np.ndarray],
+          rows: int) -> dict[str, np.ndarray]:
+    """The arrays enlarged to ``rows`` rows: the old rows kept, the new ones empty."""
+    out = allocate(fields, rows)
+    for name, new in out.items():
+        old = arrays[name]
+        new[: old.shape[0]] = old
+    return out
+
+
+def fresh(fields: tuple[Field, ...], arrays: dict[str, np.ndarray], slots: np.ndarray) -> None:
+    """Empty the fresh fields of ``slots`` (a newcomer's record), in place."""
+    for f in fields:
+        if f.fresh:
+            arrays[f.name][slots] = f.empty
+
+
+# ---------------------------------------------------------------- the kernels' structure
+@structref.register
+class PeopleType(types.StructRef):
+    """numba type of :class:`People`."""
+
+    def preprocess_fields(self, fields: tuple) -> tuple:
+        """Plain (not literal) field types, so one compiled kernel serves every model."""
+        return tuple((name, types.unliteral(t)) for name, t in fields)
+
+
+class People(structref.StructRefProxy):
+    """Every participant array, as one argument of a compiled kernel (fields named as in
+    ``PEOPLE``). It shares memory with the model's arrays: a kernel's writes are the
+    model's. Made again whenever the arrays are (``NetworkModel._grow``).
+
+    A structure rather than a ``NamedTuple`` because numba takes it in a constant time
+    whatever the number of fields (about 2 us; a 30-field tuple costs about 12 us a call).
+    """
+
+    @classmethod
+    def of(cls, arrays: dict[str, np.ndarray]) -> People:
+        """The structure over ``arrays`` (a mapping holding every field of ``PEOPLE``)."""
+        return _new_people(*(arrays[f.name] for f in PEOPLE))
+
+
+structref.define_proxy(People, PeopleType, [f.name for f in PEOPLE])
+
+
+# Every field's numba type: C-contiguous arrays of the declared type and dimension.
+_PEOPLE_TYPE = PeopleType([(f.name, numba.typeof(np.empty((1, 1) if f.columns else 1, f.dtype)))
+                           for f in PEOPLE])
+
+
+@numba.njit(cache=True)
+def _new_people(present, status, org, role, strengths, lifter, dialogue, commitment,
+                autonomy_base, autonomy, purpose, skill_use, value_ema, value_cum,
+                hours_ema, tie_ema, dormant_weeks, collaborated, met, resident, circle,
+                contacts, work_contacts, groups_joined, last_attended, seated_at,
+                week_value, week_hours, week_lift, week_active):
+    """The structure over the arrays, made in compiled code that numba caches (the
+    constructor ``define_proxy`` gives is compiled afresh in every process, about a second).
+    ``tests/test_state.py`` checks that the parameters are ``PEOPLE``'s fields in order.
+    """
+    p = structref.new(_PEOPLE_TYPE)
+    p.present = present
+    p.status = status
+    p.org = org
+    p.role = role
+    p.strengths = strengths
+    p.lifter = lifter
+    p.dialogue = dialogue
+    p.commitment = commitment
+    p.autonomy_base = autonomy_base
+    p.autonomy = autonomy
+    p.purpose = purpose
+    p.skill_use = skill_use
+    p.value_ema = value_ema
+    p.value_cum = value_cum
+    p.hours_ema = hours_ema
+    p.tie_ema = tie_ema
+    p.dormant_weeks = dormant_weeks
+    p.collaborated = collaborated
+    p.met = met
+    p.resident = resident
+    p.circle = circle
+    p.contacts = contacts
+    p.work_contacts = work_contacts
+    p.groups_joined = groups_joined
+    p.last_attended = last_attended
+    p.seated_at = seated_at
+    p.week_value = week_value
+    p.week_hours = week_hours
+    p.week_lift = week_lift
+    p.week_active = week_active
+    return p

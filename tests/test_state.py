@@ -1,0 +1,90 @@
+"""The state declared once per entity (``model/state.py``): the arrays the model allocates,
+grows and hands to its kernels are those of the declaration, and the ODD names them."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import numba
+import numpy as np
+import pytest
+
+from model import NetworkModel, state
+
+ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
+
+
+@numba.njit
+def _seen(people: state.People) -> tuple[np.ndarray, np.ndarray]:
+    """Two arrays as a kernel sees them through the structure."""
+    return people.commitment, people.strengths
+
+
+def _odd_table_arrays(heading: str) -> set[str]:
+    """The names in the 'array' column of the first table under ``heading`` in the ODD."""
+    text = ODD.read_text(encoding="utf-8")
+    lines = text[text.index(heading):].splitlines()
+    first = next(k for k, line in enumerate(lines) if line.startswith("|"))
+    header = [c.strip() for c in lines[first].strip("|").split("|")]
+    column = header.index("array")
+    names: set[str] = set()
+    for line in lines[first + 2:]:
+        if not line.startswith("|"):
+            break  # the end of the table
+        cell = line.strip("|").split("|")[column]
+        names.update(re.findall(r"`([a-z_]+)`", cell))
+    return names
+
+
+@pytest.mark.parametrize(("heading", "fields"), [("### 2.2 Participants", state.PEOPLE),
+                                                 ("### 2.1 Organisations", state.ORGANISATIONS)])
+def test_the_odd_names_exactly_the_declared_arrays(heading, fields):
+    assert _odd_table_arrays(heading) == {f.name for f in fields}
+
+
+def test_the_structure_is_made_from_the_declared_fields_in_order():
+    params = list(inspect.signature(state._new_people.py_func).parameters)
+    assert params == [f.name for f in state.PEOPLE]
+    assert list(state._PEOPLE_TYPE.field_dict) == params
+
+
+def test_growth_keeps_rows_and_empties_the_new_ones():
+    arrays = state.allocate(state.PEOPLE, 4)
+    arrays["commitment"][:] = [0.1, 0.2, 0.3, 0.4]
+    arrays["status"][:] = 0
+    arrays["strengths"][1, 2] = True
+    big = state.grown(state.PEOPLE, arrays, 9)
+    np.testing.assert_array_equal(big["commitment"], [0.1, 0.2, 0.3, 0.4, 0, 0, 0, 0, 0])
+    assert big["strengths"].shape == (9, arrays["strengths"].shape[1]) and big["strengths"][1, 2]
+    assert (big["status"][4:] == state.Status.LEFT).all() and (big["status"][:4] == 0).all()
+    assert (big["last_attended"] == state.NEVER).all()
+    for f in state.PEOPLE:
+        assert big[f.name].dtype == f.dtype, f.name
+
+
+def test_a_newcomer_starts_fresh_only_where_declared():
+    arrays = state.allocate(state.PEOPLE, 6)
+    for f in state.PEOPLE:
+        arrays[f.name][:] = 1
+    state.fresh(state.PEOPLE, arrays, np.array([2, 4]))
+    for f in state.PEOPLE:
+        changed = arrays[f.name][[2, 4]] != 1
+        assert changed.all() == (f.fresh and f.empty != 1), f.name
+        assert (arrays[f.name][[0, 1, 3, 5]] == 1).all(), f.name
+
+
+def test_kernels_see_the_models_arrays_after_it_grows():
+    # A small capacity and many recruits: the participant arrays are enlarged during the run.
+    model = NetworkModel(rng=3, n_organisations=6, participants_per_organisation=3,
+                         turnover_per_year=0.8, share_recruiters=0.5, recruit_rate=0.3,
+                         coordination_budget_eur=3000)
+    capacity = model.capacity
+    model.run_for(80)
+    assert model.capacity > capacity, "the run never grew; the test checks nothing"
+    commitment, strengths = _seen(model.people)
+    assert np.shares_memory(commitment, model.commitment)  # a kernel's writes are the model's
+    assert np.shares_memory(strengths, model.strengths)
+    np.testing.assert_array_equal(commitment, model.commitment)
+    assert strengths.shape == (model.capacity, model.strengths.shape[1])
