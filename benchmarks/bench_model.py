@@ -2,8 +2,8 @@
 
 Measures, in one process:
 
-* CPU microseconds per participant-step of ``NetworkModel`` at 50, 200 and 1,000
-  participants (warm-up, then ``--steps`` timed steps, median of ``--reps``
+* CPU microseconds per participant-step of ``NetworkModel`` at 24 (the default network),
+  50, 200 and 1,000 participants (warm-up, then ``--steps`` timed steps, median of ``--reps``
   repetitions of the same seeded run, so the repetitions do identical work and
   the median removes timing noise only);
 * the same for Mesa's shipped ``mesa.examples.basic.virus_on_network`` at the
@@ -28,11 +28,11 @@ scaled budget keeps it alive, the heavier load of a network that works at that
 size. The ratio to virus_on_network is given for both.
 
 Participants are counted at the start (``n_organisations x
-participants_per_organisation``: 10 x 5, 40 x 5, 200 x 5); the network then
+participants_per_organisation``: 8 x 3, 10 x 5, 40 x 5, 200 x 5); the network then
 grows or shrinks.
 
 The pair store depends on the capacity (twice the starting size, at most
-``max_participants``): the 50- and 200-participant networks keep their pairs
+``max_participants``): the 24-, 50- and 200-participant networks keep their pairs
 in the dense store, the 1,000-participant one (capacity 2,000) in the sparse
 store (``model.relations.SPARSE_FROM``; same results either way). The
 large-network set-up and memory are measured by ``benchmarks/bench_large.py``.
@@ -74,8 +74,9 @@ from mesa.examples.basic.virus_on_network.model import VirusOnNetwork  # noqa: E
 
 from model import DEFAULT_STEPS, PARAMETERS, NetworkModel  # noqa: E402
 
-# (organisations, participants per organisation) for 50, 200 and 1,000 participants.
-SIZES: tuple[tuple[int, int], ...] = ((10, 5), (40, 5), (200, 5))
+# (organisations, participants per organisation) for 24 (the default network), 50, 200 and
+# 1,000 participants.
+SIZES: tuple[tuple[int, int], ...] = ((8, 3), (10, 5), (40, 5), (200, 5))
 LARGE = SIZES[-1]
 SEED = 20260101
 PROFILE_TOP = 15
