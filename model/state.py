@@ -142,7 +142,14 @@ class People(structref.StructRefProxy):
     @classmethod
     def of(cls, arrays: dict[str, np.ndarray]) -> People:
         """The structure over ``arrays`` (a mapping holding every field of ``PEOPLE``)."""
-        return _new_people(*(arrays[f.name] for f in PEOPLE))
+        people = _new_people(*(arrays[f.name] for f in PEOPLE))
+        # The arrays themselves, for pickling: numba's structure cannot be pickled, and
+        # pickling these (the model's own array objects) keeps the memory shared afterwards.
+        people._arrays = {f.name: arrays[f.name] for f in PEOPLE}
+        return people
+
+    def __reduce__(self) -> tuple:
+        return People.of, (self._arrays,)
 
 
 structref.define_proxy(People, PeopleType, [f.name for f in PEOPLE])

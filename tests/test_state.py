@@ -3,7 +3,9 @@ grows and hands to its kernels are those of the declaration, and the ODD names t
 
 from __future__ import annotations
 
+import copy
 import inspect
+import pickle
 import re
 from pathlib import Path
 
@@ -88,3 +90,18 @@ def test_kernels_see_the_models_arrays_after_it_grows():
     assert np.shares_memory(strengths, model.strengths)
     np.testing.assert_array_equal(commitment, model.commitment)
     assert strengths.shape == (model.capacity, model.strengths.shape[1])
+
+
+@pytest.mark.parametrize("clone", [lambda m: pickle.loads(pickle.dumps(m)), copy.deepcopy],
+                         ids=["pickle", "deepcopy"])
+def test_a_copied_model_shares_its_arrays_with_its_structure_and_runs_on(clone):
+    model = NetworkModel(rng=5)
+    model.run_for(20)
+    copied = clone(model)
+    commitment, _ = _seen(copied.people)
+    assert np.shares_memory(commitment, copied.commitment)
+    assert not np.shares_memory(commitment, model.commitment)
+    model.run_for(30)
+    copied.run_for(30)
+    np.testing.assert_array_equal(copied.commitment, model.commitment)
+    assert copied.outcome == model.outcome
