@@ -961,7 +961,7 @@ def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale
     """For each of ``rows``, its knowledge summed over the distinct organisations ``cols``
     (all below ``n_known``), leaving out its own organisation.
 
-    Knowledge is stored as in ``model.relations.Relations``: ``K[r, o] = scale[r] *
+    Knowledge is stored as in ``model.knowledge.Knowledge``: ``K[r, o] = scale[r] *
     (stored[r, o] + shift[r])``, except ``K[r, own[r]] = 1``. ``row_sums`` holds the sums of
     ``stored`` over the first ``n_known`` columns; those of rows flagged ``stale`` are summed
     again here and the flags cleared. All sums are numpy's bit for bit (:func:`pairwise_sum`).
@@ -1443,7 +1443,7 @@ def partners_effects(i: np.ndarray, j: np.ndarray, trust: np.ndarray, tie_ema: n
 
 
 # ---------------------------------------------------------------- knowledge
-# The lazy knowledge store of ``model.relations.Relations``: K[r, o] = a_r (S[r, o] + c_r),
+# The lazy knowledge store of ``model.knowledge.Knowledge``: K[r, o] = a_r (S[r, o] + c_r),
 # except that one's own organisation reads as 1. Same arithmetic as the numpy forms kept
 # in tests/test_kernels.py, all entries read before any is written.
 
@@ -1451,7 +1451,7 @@ def partners_effects(i: np.ndarray, j: np.ndarray, trust: np.ndarray, tie_ema: n
 @_jit
 def scale_rows(rows: np.ndarray, factor: float, know_a: np.ndarray, floor: float) -> np.ndarray:
     """Scale the knowledge rows ``rows`` (distinct) by ``factor``: each row's map ``a`` times
-    ``factor`` (``Relations.scale_knowledge``).
+    ``factor`` (``Knowledge.scale``).
 
     Returns:
         The rows whose scale fell below ``floor`` (for the caller to bake in).
@@ -1469,7 +1469,7 @@ def relax_rows(rows: np.ndarray, gain: float, know_a: np.ndarray, know_c: np.nda
                floor: float) -> np.ndarray:
     """Close a share ``gain`` of every gap in the knowledge rows ``rows`` (distinct):
     ``K <- K + gain (1 - K)`` through each row's map, ``a <- a (1 - gain)`` and ``c <- c +
-    gain / a`` (``Relations.relax_knowledge``); rows whose scale would fall below
+    gain / a`` (``Knowledge.relax``); rows whose scale would fall below
     ``floor`` are left alone.
 
     Returns:

@@ -19,6 +19,7 @@ import numpy as np
 from model import kernels, reporters, sparse_kernels, state
 from model.agents import Dialogue, Organisation, OrgKind, Participant, Role, Status, Strength
 from model.formation import Teams, assemble_teams, teams_of
+from model.knowledge import Knowledge
 from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Channel, Governance, Lifecycle, Params, Purpose
 from model.relations import SparseRelations, make_relations
@@ -205,8 +206,9 @@ class NetworkModel(mesa.Model):
     def _allocate(self, cap: int, org_cap: int) -> None:
         p = self.params
         self.capacity, self.org_capacity = cap, org_cap
-        self.rel = make_relations(cap, org_cap, p.trust_prior, p.familiarity_half_life_weeks,
+        self.rel = make_relations(cap, p.trust_prior, p.familiarity_half_life_weeks,
                                   p.trust_half_life_weeks, tie_threshold=p.tie_threshold)
+        self.knowledge = Knowledge(cap, org_cap)
         self.used = 0  # slots ever used
         self._set_people(state.allocate(state.PEOPLE, cap))
         self.agent_at: list[Participant | None] = [None] * cap
@@ -233,7 +235,7 @@ class NetworkModel(mesa.Model):
         self._set_people(state.grown(state.PEOPLE, self._people_arrays(), new))
         rel = self.rel
         rel.grow(new, self.steps)
-        rel.grow_knowledge(new, self.org_capacity)
+        self.knowledge.grow(new, self.org_capacity)
         self.agent_at.extend([None] * (new - old))
         self.capacity = new
         return True
@@ -242,7 +244,7 @@ class NetworkModel(mesa.Model):
         new = 2 * self.org_capacity
         orgs = {f.name: getattr(self, f.name) for f in state.ORGANISATIONS}
         vars(self).update(state.grown(state.ORGANISATIONS, orgs, new))
-        self.rel.grow_knowledge(self.capacity, new)
+        self.knowledge.grow(self.capacity, new)
         self.org_capacity = new
 
     def _add_organisation(self, kind: OrgKind) -> int:
@@ -251,7 +253,7 @@ class NetworkModel(mesa.Model):
             self._grow_orgs()
         o = self.n_orgs
         self.n_orgs += 1
-        self.rel.add_organisation()
+        self.knowledge.add_organisation()
         self.org_kind[o] = kind
         spread = max(0.0, 1.0 + p.time_allocation_spread * self.rng.standard_normal())
         self.org_time[o] = p.time_allocation_hours * spread
@@ -305,7 +307,7 @@ class NetworkModel(mesa.Model):
         self.seated_at[slots] = self.steps
         self._roster_changed()
         self.rel.reset(slots, self.steps, self.used)
-        self.rel.forget_knowledge(slots, orgs)
+        self.knowledge.forget(slots, orgs)
         for slot, o in zip(slots.tolist(), orgs.tolist(), strict=True):
             old = self.agent_at[slot]
             if old is not None:
@@ -342,7 +344,7 @@ class NetworkModel(mesa.Model):
         rows, cols = np.nonzero(known)
         know[rows, self.org[cols]] = p.acquaintance_knowledge
         know[idx, self.org[idx]] = 1.0
-        self.rel.set_knowledge_rows(idx, know)
+        self.knowledge.set_rows(idx, know)
 
     def _start_relations_sparse(self) -> None:
         """The starting relations of ``_create_population`` for the sparse store, without
@@ -371,7 +373,7 @@ class NetworkModel(mesa.Model):
         know[edge_i, org[edge_j]] = p.acquaintance_knowledge
         know[edge_j, org[edge_i]] = p.acquaintance_knowledge
         know[cols, org] = 1.0
-        self.rel.set_knowledge_rows(cols, know)
+        self.knowledge.set_rows(cols, know)
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -737,7 +739,7 @@ class NetworkModel(mesa.Model):
         self._goal_work(a)
         if p.rotating_meeting and self.n_orgs:
             self.host = (self.host + 1) % self.n_orgs
-            self.rel.close_knowledge_gaps(a, self.host, p.rotating_knowledge_gain)
+            self.knowledge.close_gaps(a, self.host, p.rotating_knowledge_gain)
         self._purpose_value(groups)
 
     def _circle_lanes(self, attendees: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -801,8 +803,7 @@ class NetworkModel(mesa.Model):
         trust_now, breach = self.rel.encounter(
             i, j, g, rng.random(i.size), _EVERYONE if face is None else face,
             p.virtual_encounter_factor, atm, self.dialogue if dialogue is None else dialogue,
-            self.org,
-            self.resident, rule, self.steps)
+            self.org, self.resident, self.knowledge, rule, self.steps)
         n_breach = int(breach.sum())
         self.encounters_total += i.size
         self.breaches_total += n_breach
@@ -843,7 +844,7 @@ class NetworkModel(mesa.Model):
         members = self.members()
         if self.relay_paid:
             reached = members[self.status[members] <= Status.PERIPHERAL]
-            rel.relax_knowledge(reached, p.relay_gain * p.facilitation)
+            self.knowledge.relax(reached, p.relay_gain * p.facilitation)
         active = self.active_slots()
         brokers = active[self.strengths[active, Strength.BROKER]]
         if brokers.size == 0 or p.broker_contacts_per_week == 0 or members.size < 2:
@@ -857,8 +858,8 @@ class NetworkModel(mesa.Model):
         # The broker gathers what the contact's organisation is doing, then passes on,
         # condensed, what it knows of all organisations; a contact reached by several
         # brokers keeps the best update.
-        rel.broker_exchange(b, c, self.org, p.broker_gain, trust_in_broker, trust_in_contact,
-                            self.contacts)
+        self.knowledge.broker_exchange(b, c, self.org, p.broker_gain, trust_in_broker,
+                                       trust_in_contact, self.contacts)
 
     def _broker_contacts(self, b: np.ndarray, members: np.ndarray) -> tuple[np.ndarray,
                                                                             np.ndarray]:
@@ -1058,8 +1059,8 @@ class NetworkModel(mesa.Model):
         # organisation and trusts someone there (see kernels.seamless_cases).
         drawn = rng.integers(self.n_orgs - 1, size=who.size)
         seamless = self.rel.seamless_cases(who, drawn, self.org, self.n_orgs,
-                                           self.present[: self.used], p.knowledge_threshold,
-                                           p.tie_threshold, self.steps)
+                                           self.present[: self.used], self.knowledge,
+                                           p.knowledge_threshold, p.tie_threshold, self.steps)
         if seamless.size:
             self._add_value(seamless, 1.0)
 
@@ -1103,7 +1104,7 @@ class NetworkModel(mesa.Model):
         applied when an entry is read or written.
         """
         p = self.params
-        self.rel.scale_knowledge(self.members(), 0.5 ** (1.0 / p.knowledge_half_life_weeks))
+        self.knowledge.scale(self.members(), 0.5 ** (1.0 / p.knowledge_half_life_weeks))
         self.goal_clarity *= 1.0 - p.purpose_decay
 
     # ------------------------------------------------------------------ 8 churn

@@ -1,4 +1,4 @@
-"""Pairwise relations with lazy decay: familiarity, directed trust, last contact, knowledge.
+"""Pairwise relations with lazy decay: familiarity, directed trust, last contact.
 
 Familiarity ``F[i, j]`` (symmetric) fades and trust ``T[i, j]`` (how much i
 trusts j) relaxes toward a prior while two people have no contact (S36). A
@@ -11,26 +11,19 @@ written; ``model/sparse_kernels.py``) replaces the dense arrays in large network
 (``make_relations``, from ``SPARSE_FROM`` slots) without touching them, with the
 same results bit for bit.
 
-Knowledge ``K[i, o]`` — how well participant i knows what organisation o
-currently does (S9) — changes mostly by whole rows: the weekly ageing
-multiplies a row by a factor and the coordinator's relay closes a share of
-every gap in a row. Both are affine maps of a row (``k -> a k + b``), which
-compose, so each row keeps stored values ``S[i, :]`` and one pending map in
-the form ``K[i, o] = a_i (S[i, o] + c_i)``, except that one always knows one's
-own organisation (``K[i, own_i] = 1``, applied when read). Ageing is then
-``a_i *= factor``, a relay closing share g is ``a_i *= 1 - g; c_i += g / a_i``,
-an entry write stores ``v / a_i - c_i``, and a new organisation's column
-stores ``-c_i``, which reads as exactly 0. A row is rebased (``S <- a (S + c)``,
-``a = 1, c = 0``) when it is set outright or ``a_i`` gets small.
+What participants know of organisations is kept apart, in ``model.knowledge.Knowledge``.
 """
 
 from __future__ import annotations
 
-from typing import override
+from typing import TYPE_CHECKING, override
 
 import numpy as np
 
 from model import kernels, sparse_kernels
+
+if TYPE_CHECKING:
+    from model.knowledge import Knowledge
 
 # A pair whose stored trust is this close below the tie threshold stays a tie candidate, so
 # that rounding in the decay formula can never lift a pair that is not a candidate over it.
@@ -49,9 +42,6 @@ _SETS = 2
 #: against 17.5. From 800 on the sparse store is faster, and the dense one's memory grows
 #: with the capacity squared (25 bytes a pair).
 SPARSE_FROM = 800
-# Rebase a knowledge row once its pending scale falls below this: far from
-# underflow and from large stored values, and rare (twenty half-lives of knowledge).
-KNOWLEDGE_REBASE_SCALE = 2.0**-20
 
 
 #: One record per ordered pair (i, j): familiarity, trust of i in j, week of the last touch.
@@ -81,20 +71,16 @@ class Relations:
 
     Args:
         capacity: Maximum number of participant slots.
-        org_capacity: Maximum number of organisations.
         trust_prior: Trust in a stranger, toward which trust relaxes.
         familiarity_half_life: Weeks for familiarity to halve without contact.
         trust_half_life: Weeks for trust's distance from the prior to halve.
         horizon: Longest gap (weeks) for which decay factors are tabulated;
             longer gaps use the last entry's formula.
         tie_threshold: Trust at which a relation is a tie; None keeps no tie candidates.
-        rebase_below: Pending knowledge scale below which a row is rebased.
 
     Attributes:
         dense_below: Pair sums over fewer pairs than this are read from the block instead of
             kept up to date (tests set 0 to exercise the running sums at any size).
-        own: Organisation of the person in each slot (known at 1).
-        n_known: Organisation columns in use (organisations in the network).
         writes: Pair writes so far (calls that may change a pair's current values).
         touched: Per slot, ``writes`` at the last write of all its pairs (a reset, a block
             written), kept only while ``mark_touches`` is set (``model.reporters.
@@ -102,28 +88,15 @@ class Relations:
             (``take_written_pairs``).
     """
 
-    def __init__(self, capacity: int, org_capacity: int, trust_prior: float,
-                 familiarity_half_life: float, trust_half_life: float, horizon: int = 4096,
-                 tie_threshold: float | None = None,
-                 rebase_below: float = KNOWLEDGE_REBASE_SCALE):
+    def __init__(self, capacity: int, trust_prior: float, familiarity_half_life: float,
+                 trust_half_life: float, horizon: int = 4096,
+                 tie_threshold: float | None = None):
         self.prior = trust_prior
         self.tie_threshold = tie_threshold
         # Whether pairs whose trust reaches the threshold are listed as tie candidates (the
         # prior itself may reach it: then the ties are read from the block).
         self._listing = tie_threshold is not None and trust_prior < tie_threshold - _TIE_MARGIN
         self._make_pairs(capacity)
-        # Knowledge: stored values and each row's pending map a (S + c) (module docstring).
-        self._k = np.zeros((capacity, org_capacity))
-        self._ka = np.ones(capacity)
-        self._kc = np.zeros(capacity)
-        self.own = np.zeros(capacity, dtype=np.int64)
-        self.n_known = 0
-        # Row sums of S over the columns in use, for the coverage reporter. Encounters add
-        # each change to them; other writes of whole rows or scattered entries mark a row
-        # stale, to be summed again when asked for.
-        self._ksum = np.zeros(capacity)
-        self._kstale = np.zeros(capacity, dtype=bool)
-        self._rebase_below = rebase_below
         gaps = np.arange(horizon + 1, dtype=float)
         # Tabulated factors turn a power per pair into a gather.
         self._f_decay = 0.5 ** (gaps / familiarity_half_life)
@@ -237,13 +210,13 @@ class Relations:
                                        collaborated, acquaintance, collaborator, now)
 
     def seamless_cases(self, who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
-                       present: np.ndarray, knowledge_threshold: float, tie_threshold: float,
-                       now: int) -> np.ndarray:
+                       present: np.ndarray, know: Knowledge, knowledge_threshold: float,
+                       tie_threshold: float, now: int) -> np.ndarray:
         """The workers of the client cases that become seamless paths
-        (``model.kernels.seamless_cases``, from the current knowledge and trust).
+        (``model.kernels.seamless_cases``, from the current knowledge ``know`` and trust).
         """
-        return kernels.seamless_cases(who, drawn, org, n_orgs, present, self._k, self._ka,
-                                      self._kc, self.T, self.last, self._t_decay, self.prior,
+        return kernels.seamless_cases(who, drawn, org, n_orgs, present, know._k, know._ka,
+                                      know._kc, self.T, self.last, self._t_decay, self.prior,
                                       knowledge_threshold, tie_threshold, now)
 
     def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,
@@ -421,10 +394,11 @@ class Relations:
     def encounter(self, i: np.ndarray, j: np.ndarray, g: np.ndarray, u: np.ndarray,
                   face: np.ndarray, virtual_factor: float, atmosphere: np.ndarray,
                   dialogue: np.ndarray, org: np.ndarray, resident: np.ndarray,
-                  rule: kernels.EncounterRule, now: int) -> tuple[np.ndarray, np.ndarray]:
+                  know: Knowledge, rule: kernels.EncounterRule, now: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
         """One round of encounters between the ordered pairs (i, j) of groups g: settle,
-        familiarity, breach or trust, and knowledge of the partner's organisation, in one
-        pass (``model.kernels.encounter`` states the rule and the arguments).
+        familiarity, breach or trust, and knowledge of the partner's organisation (in
+        ``know``), in one pass (``model.kernels.encounter`` states the rule and the arguments).
 
         Returns:
             The trust stored after the round, pair by pair, and which pairs breached.
@@ -438,7 +412,7 @@ class Relations:
         trust, breach, new = kernels.encounter(
             self.F, self.T, self.last, self._f_decay, self._t_decay, self.prior,
             self._tracked, self._cols, listed,
-            self._tie_floor, self._k, self._ka, self._kc, self._ksum, i, j, g, u, face,
+            self._tie_floor, know._k, know._ka, know._kc, know._ksum, i, j, g, u, face,
             virtual_factor, atmosphere, dialogue, org, resident, rule, now)
         if new.size:
             self._candidates.append(new)
@@ -567,121 +541,6 @@ class Relations:
         self._candidates = [key[:kept]]
         return ties[0], ties[1]
 
-    # ------------------------------------------------------------------ knowledge
-    def grow_knowledge(self, capacity: int, org_capacity: int) -> None:
-        """Enlarge the knowledge store to ``capacity`` slots and ``org_capacity`` organisations."""
-        rows, cols = self._k.shape
-        k = np.zeros((capacity, org_capacity))
-        k[:rows, :cols] = self._k
-        self._k = k
-        if capacity > rows:
-            extra = capacity - rows
-            self._ka = np.concatenate([self._ka, np.ones(extra)])
-            self._kc = np.concatenate([self._kc, np.zeros(extra)])
-            self._ksum = np.concatenate([self._ksum, np.zeros(extra)])
-            self._kstale = np.concatenate([self._kstale, np.zeros(extra, dtype=bool)])
-            self.own = np.concatenate([self.own, np.zeros(extra, dtype=self.own.dtype)])
-
-    def add_organisation(self) -> None:
-        """Open the next organisation column; everyone's knowledge of it starts at 0."""
-        if self.n_known >= self._k.shape[1]:
-            raise IndexError("no free organisation column: grow_knowledge first")
-        # a (S + c) = a (-c + c) = 0 exactly. Columns not yet in use hold 0, which reads as 0
-        # in rows without an offset: only rows with one are written (a network of thousands
-        # opens a column per organisation at set-up, when no row has an offset yet).
-        rows = np.flatnonzero(self._kc)
-        self._k[rows, self.n_known] = -self._kc[rows]
-        self._ksum[rows] -= self._kc[rows]
-        self.n_known += 1
-
-    def forget_knowledge(self, slots: np.ndarray, own: np.ndarray) -> None:
-        """Newcomers in ``slots`` know nothing but their own organisations ``own``."""
-        self._k[slots, :] = 0.0
-        self._k[slots, own] = 1.0
-        self._ka[slots] = 1.0
-        self._kc[slots] = 0.0
-        self._ksum[slots] = 1.0
-        self._kstale[slots] = False
-        self.own[slots] = own
-
-    def knowledge(self, rows: np.ndarray, cols: np.ndarray | int) -> np.ndarray:
-        """Current knowledge ``K[rows, cols]`` entry by entry (indices broadcast together)."""
-        v = self._ka[rows] * (self._k[rows, cols] + self._kc[rows])
-        return np.where(cols == self.own[rows], 1.0, v)
-
-    def knowledge_rows(self, rows: np.ndarray) -> np.ndarray:
-        """Current knowledge of ``rows`` of every organisation, shape (rows, n_known)."""
-        v = self._unpinned_rows(rows)
-        v[np.arange(v.shape[0]), self.own[rows]] = 1.0
-        return v
-
-    def _unpinned_rows(self, rows: np.ndarray) -> np.ndarray:
-        return self._ka[rows, None] * (self._k[rows, : self.n_known] + self._kc[rows, None])
-
-    def knowledge_sums(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """For each of ``rows``, the sum of its knowledge over the distinct organisations
-        ``cols``, leaving out its own organisation.
-
-        Works on row sums of the stored values and the row maps (``sum_o a (S + c) =
-        a (sum_o S + n c)``) instead of a gathered block, in one compiled pass
-        (``kernels.knowledge_sums``).
-        """
-        return kernels.knowledge_sums(rows, cols, self._k, self._ka, self._kc, self._ksum,
-                                      self._kstale, self.own, self.n_known)
-
-    def set_knowledge_rows(self, rows: np.ndarray, values: np.ndarray) -> None:
-        """Set whole rows of knowledge (distinct ``rows``; ``values`` is rows x n_known)."""
-        self._k[rows, : self.n_known] = values
-        self._ka[rows] = 1.0
-        self._kc[rows] = 0.0
-        self._kstale[rows] = True
-
-    def close_knowledge_gaps(self, rows: np.ndarray, cols: np.ndarray | int,
-                             share: np.ndarray | float) -> None:
-        """``K[r, c] <- K[r, c] + share (1 - K[r, c])`` entry by entry (indices and shares
-        broadcast together); a repeated entry takes its largest share.
-        """
-        rows = np.asarray(rows, dtype=np.int64)
-        cols = np.broadcast_to(np.asarray(cols, dtype=np.int64), rows.shape)
-        share = np.broadcast_to(np.asarray(share, dtype=float), rows.shape)
-        kernels.close_gaps(self._k, self._ka, self._kc, self._kstale, rows, cols, share)
-
-    def pass_on_knowledge(self, sources: np.ndarray, targets: np.ndarray, share: np.ndarray) -> None:
-        """Each target catches up part of the way to its source, organisation by organisation:
-        ``K[t, :] <- K[t, :] + share max(0, K[s, :] - K[t, :])``, all read before any is
-        written; a target reached several times keeps the elementwise largest update.
-        """
-        if targets.size:
-            kernels.pass_on(self._k, self._ka, self._kc, self._kstale, self.own, self.n_known,
-                            sources, targets, np.asarray(share, dtype=float))
-
-    def broker_exchange(self, brokers: np.ndarray, contacts: np.ndarray, org: np.ndarray,
-                        gain: float, trust_in_broker: np.ndarray, trust_in_contact: np.ndarray,
-                        contact_count: np.ndarray) -> None:
-        """Brokers learn of their contacts' organisations (``close_knowledge_gaps`` with share
-        ``gain`` times their trust in the contact), then pass on what they know
-        (``pass_on_knowledge`` with ``gain`` times the contact's trust in them), in one
-        pass (``model.kernels.broker_exchange``); each contact counts for its broker.
-        """
-        kernels.broker_exchange(self._k, self._ka, self._kc, self._kstale, self.own,
-                                self.n_known, brokers, contacts, org, gain, trust_in_broker,
-                                trust_in_contact, contact_count)
-
-    def scale_knowledge(self, rows: np.ndarray, factor: float) -> None:
-        """``K[r, :] <- factor K[r, :]`` for distinct ``rows`` (own organisation stays 1)."""
-        small = kernels.scale_rows(rows, factor, self._ka, self._rebase_below)
-        if small.size:
-            # A vanishing scale would blow up stored writes (v / a - c); bake the map in.
-            self.set_knowledge_rows(small, self._unpinned_rows(small))
-
-    def relax_knowledge(self, rows: np.ndarray, gain: float) -> None:
-        """``K[r, :] <- K[r, :] + gain (1 - K[r, :])`` for distinct ``rows``."""
-        small = kernels.relax_rows(rows, gain, self._ka, self._kc, self._rebase_below)
-        if small.size:
-            # Too small a scale (0 when the gap closes at once): apply to the rows themselves.
-            k = self._unpinned_rows(small)
-            self.set_knowledge_rows(small, k + gain * (1.0 - k))
-
 
 class SparseRelations(Relations):
     """Sparse pair store: records only for pairs that have been written, row by row
@@ -789,10 +648,10 @@ class SparseRelations(Relations):
 
     @override
     def seamless_cases(self, who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
-                       present: np.ndarray, knowledge_threshold: float, tie_threshold: float,
-                       now: int) -> np.ndarray:
-        return sparse_kernels.seamless_cases(who, drawn, org, n_orgs, present, self._k, self._ka,
-                                             self._kc, self._p, self._t_decay, self.prior,
+                       present: np.ndarray, know: Knowledge, knowledge_threshold: float,
+                       tie_threshold: float, now: int) -> np.ndarray:
+        return sparse_kernels.seamless_cases(who, drawn, org, n_orgs, present, know._k, know._ka,
+                                             know._kc, self._p, self._t_decay, self.prior,
                                              knowledge_threshold, tie_threshold, now)
 
     @override
@@ -907,7 +766,8 @@ class SparseRelations(Relations):
     def encounter(self, i: np.ndarray, j: np.ndarray, g: np.ndarray, u: np.ndarray,
                   face: np.ndarray, virtual_factor: float, atmosphere: np.ndarray,
                   dialogue: np.ndarray, org: np.ndarray, resident: np.ndarray,
-                  rule: kernels.EncounterRule, now: int) -> tuple[np.ndarray, np.ndarray]:
+                  know: Knowledge, rule: kernels.EncounterRule, now: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
         self._wrote_pairs(i, j)
         if i.size:
             self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
@@ -916,7 +776,7 @@ class SparseRelations(Relations):
         self._ensure(i, j, now)
         trust, breach, new = sparse_kernels.encounter(
             self._p, self._f_decay, self._t_decay, self.prior, self._tracked, self._cols,
-            self.capacity, self._tie_floor, self._k, self._ka, self._kc, self._ksum, i, j, g, u,
+            self.capacity, self._tie_floor, know._k, know._ka, know._kc, know._ksum, i, j, g, u,
             face, virtual_factor, atmosphere, dialogue, org, resident, rule, now)
         if new.size:
             self._candidates.append(new)
@@ -967,7 +827,7 @@ class SparseRelations(Relations):
         return ties[0], ties[1]
 
 
-def make_relations(capacity: int, org_capacity: int, trust_prior: float,
+def make_relations(capacity: int, trust_prior: float,
                    familiarity_half_life: float, trust_half_life: float,
                    tie_threshold: float | None = None, sparse_from: int | None = None
                    ) -> Relations:
@@ -976,5 +836,5 @@ def make_relations(capacity: int, org_capacity: int, trust_prior: float,
     """
     limit = SPARSE_FROM if sparse_from is None else sparse_from
     kind = SparseRelations if capacity >= limit else Relations
-    return kind(capacity, org_capacity, trust_prior, familiarity_half_life, trust_half_life,
+    return kind(capacity, trust_prior, familiarity_half_life, trust_half_life,
                 tie_threshold=tie_threshold)

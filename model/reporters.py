@@ -398,7 +398,7 @@ def knowledge_coverage(model: NetworkModel) -> float:
         return 0.0
     # The mean over pairs (o1, o2) of o1's mean is a sum over people, each weighted by one
     # over its organisation's size, of its knowledge of the other organisations.
-    others = model.rel.knowledge_sums(m, orgs)
+    others = model.knowledge.sums(m, orgs)
     return float((others / size[org]).sum() / (orgs.size * (orgs.size - 1)))
 
 

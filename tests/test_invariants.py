@@ -36,7 +36,7 @@ def check_invariants(m: NetworkModel) -> None:
     # Exactly so in the store, with the weeks of last contact (reads of blocks rely on it).
     stored, touched = m.rel.F[:n, :n], m.rel.last[:n, :n]
     assert np.array_equal(stored, stored.T) and np.array_equal(touched, touched.T)
-    k = m.rel.knowledge_rows(present)
+    k = m.knowledge.of_rows(present)
     assert k.shape == (present.size, m.n_orgs)
     assert np.all((k >= 0) & (k <= 1 + 1e-12))
     assert np.all(k[np.arange(present.size), m.org[present]] == 1.0)

@@ -209,7 +209,7 @@ def test_status_kernels_match_the_former_numpy():
 
 
 def _reference_encounter(rel, i, j, g, u, face, virtual_factor, atmosphere, dialogue, org,
-                         resident, rule, now):
+                         resident, know, rule, now):
     """The encounter rule as the model wrote it in numpy before the fused kernel, on the
     store's primitive writes."""
     (fam_gain, breach_base, strain_rate, facilitation, openness, d_res, d_cross, trust_gain,
@@ -229,34 +229,37 @@ def _reference_encounter(rel, i, j, g, u, face, virtual_factor, atmosphere, dial
     gain = trust_gain * factor * rel.F[i, j] * (floor + (1 - floor) * atm) * (1 - t)
     loss = loss_ratio * trust_gain * t
     rel.set_trust(i, j, np.clip(np.where(breach, t - loss, t + gain), 0.0, 1.0), now)
-    rel.close_knowledge_gaps(i, org[j], flow * rel.T[i, j])
+    know.close_gaps(i, org[j], flow * rel.T[i, j])
     return rel.T[i, j], breach
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_encounter_kernel_equals_the_numpy_rule_on_the_store(seed):
+    from model.knowledge import Knowledge
     from model.relations import Relations
 
     rng = np.random.default_rng(seed)
     cap, orgs, n = 60, 5, 45
-    stores = []
+    stores, knows = [], []
     for _ in range(2):
-        rel = Relations(cap, 8, 0.3, 9.0, 13.0, tie_threshold=0.55)
+        rel = Relations(cap, 0.3, 9.0, 13.0, tie_threshold=0.55)
         rel.dense_below = 0  # keep running column sums whatever the size
+        knowledge = Knowledge(cap, 8)
         for _ in range(orgs):
-            rel.add_organisation()
+            knowledge.add_organisation()
         stores.append(rel)
+        knows.append(knowledge)
     slots = np.arange(n)
     fam = rng.random((n, n)) * 0.6
     fam = (fam + fam.T) / 2
     trust = rng.random((n, n))
     org = rng.integers(0, orgs, cap)
     know = rng.random((n, orgs))
-    for rel in stores:
+    for rel, knowledge in zip(stores, knows, strict=True):
         rel.set_block(slots, fam, trust, 0)
-        rel.set_knowledge_rows(slots, know)
-        rel.forget_knowledge(slots[:5], org[:5])
-        rel.scale_knowledge(slots, 0.9)
+        knowledge.set_rows(slots, know)
+        knowledge.forget(slots[:5], org[:5])
+        knowledge.scale(slots, 0.9)
         rel.pair_sums(slots[: n - 6], 3)  # track most rows
         rel.seat_sums(slots[10:], 3)  # and another set of them, for the seats' sums
     members = rng.permutation(n)[:40]
@@ -266,20 +269,21 @@ def test_encounter_kernel_equals_the_numpy_rule_on_the_store(seed):
     i, j, g = (np.concatenate((x, x[repeat])) for x in (i, j, g))
     u = rng.random(i.size)
     face = rng.random(cap) < 0.7 if seed % 2 else np.zeros(0, dtype=bool)
-    args = (0.4, rng.random(bounds.size - 1), rng.random((cap, 4)), org, rng.random(cap) < 0.2,
-            kernels.EncounterRule(0.2, 0.6, 0.5, 0.3, 0.6, 0.7, 0.4, 0.15, 0.3, 1.5, 0.25), 7)
-    got = stores[0].encounter(i, j, g, u, face, *args)
-    want = _reference_encounter(stores[1], i, j, g, u, face, *args)
+    args = (0.4, rng.random(bounds.size - 1), rng.random((cap, 4)), org, rng.random(cap) < 0.2)
+    rule = kernels.EncounterRule(0.2, 0.6, 0.5, 0.3, 0.6, 0.7, 0.4, 0.15, 0.3, 1.5, 0.25)
+    got = stores[0].encounter(i, j, g, u, face, *args, knows[0], rule, 7)
+    want = _reference_encounter(stores[1], i, j, g, u, face, *args, knows[1], rule, 7)
     assert 0 < want[1].sum() < want[1].size  # some pairs breach, some build trust
     for a, b in zip(got, want, strict=True):
         np.testing.assert_array_equal(a, b)
     fast, ref = stores
-    for name in ("F", "T", "last", "_k"):
+    for name in ("F", "T", "last"):
         np.testing.assert_array_equal(getattr(fast, name), getattr(ref, name), err_msg=name)
+    np.testing.assert_array_equal(knows[0]._k, knows[1]._k)
     # The kernel keeps the knowledge row sums up to date; the reference marks rows stale.
     everyone, orgs_in_use = np.arange(n), np.arange(orgs)
-    np.testing.assert_allclose(fast.knowledge_sums(everyone, orgs_in_use),
-                               ref.knowledge_sums(everyone, orgs_in_use), rtol=1e-13)
+    np.testing.assert_allclose(knows[0].sums(everyone, orgs_in_use),
+                               knows[1].sums(everyone, orgs_in_use), rtol=1e-13)
     np.testing.assert_allclose(fast._cols, ref._cols, rtol=0, atol=1e-12)
     listed = [np.sort(np.concatenate(r._candidates)) for r in stores]
     np.testing.assert_array_equal(*listed)

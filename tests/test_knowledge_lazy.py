@@ -1,6 +1,6 @@
-"""Lazy knowledge K (row maps in :class:`Relations`) against the dense updates it replaced.
+"""Lazy knowledge K (row maps in :class:`Knowledge`) against the dense updates it replaced.
 
-``DenseChecked`` is a ``Relations`` that also keeps the old dense ``K`` array
+``DenseChecked`` is a ``Knowledge`` store that also keeps the old dense ``K`` array
 and replays every knowledge operation on it with the old code's formulas
 (``decay``: multiply the rows and pin one's own organisation to 1; relay:
 ``K += g (1 - K)`` on the rows; encounters, broker gathers and rotating
@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 
 from model import NetworkModel, reporters
+from model.knowledge import Knowledge
 from model.relations import Relations
 
 TOL = 1e-9  # lazy and dense differ by float rounding only
@@ -31,8 +32,8 @@ SMALL = {"n_organisations": 6, "participants_per_organisation": 3}
 WEEKS = 90
 
 
-class DenseChecked(Relations):
-    """Relations with a dense reference K updated in lockstep and checked after every operation.
+class DenseChecked(Knowledge):
+    """Knowledge with a dense reference K updated in lockstep and checked after every operation.
 
     Attributes:
         dense: The reference K (capacity x organisation capacity).
@@ -64,7 +65,7 @@ class DenseChecked(Relations):
         rows = np.flatnonzero(self.seated)
         if rows.size == 0 or self.n_known == 0:
             return
-        lazy = Relations.knowledge_rows(self, rows)
+        lazy = Knowledge.of_rows(self, rows)
         ref = self.dense[rows, : self.n_known]
         np.testing.assert_allclose(lazy, ref, rtol=0, atol=TOL)
         assert np.all((lazy >= 0) & (lazy <= 1 + 1e-12))
@@ -72,7 +73,7 @@ class DenseChecked(Relations):
         # Pending scales stay away from 0: rows are rebased in time.
         assert np.all(self._ka[rows] >= self._rebase_below)
         cols = np.arange(self.n_known)
-        np.testing.assert_allclose(Relations.knowledge_sums(self, rows, cols),
+        np.testing.assert_allclose(Knowledge.sums(self, rows, cols),
                                    self._dense_sums(rows, cols), rtol=0, atol=TOL * self.n_known)
 
     def _dense_sums(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -82,38 +83,38 @@ class DenseChecked(Relations):
         return block.sum(axis=1) - np.where(own_in, self.dense[rows, own], 0.0)
 
     # ---------------------------------------------------------------- writes
-    def grow_knowledge(self, capacity: int, org_capacity: int) -> None:
+    def grow(self, capacity: int, org_capacity: int) -> None:
         def dense() -> None:
             grown = np.zeros((capacity, org_capacity))
             rows, cols = self.dense.shape
             grown[:rows, :cols] = self.dense
             self.dense = grown
             self.seated = np.concatenate([self.seated, np.zeros(capacity - rows, dtype=bool)])
-        self._run("grow", lambda: super(DenseChecked, self).grow_knowledge(capacity, org_capacity),
+        self._run("grow", lambda: super(DenseChecked, self).grow(capacity, org_capacity),
                   dense)
 
     def add_organisation(self) -> None:
         self._run("add_organisation", super().add_organisation, lambda: None)  # dense column is 0
 
-    def forget_knowledge(self, slots: np.ndarray, own: np.ndarray) -> None:
+    def forget(self, slots: np.ndarray, own: np.ndarray) -> None:
         def dense() -> None:
             self.dense[slots, :] = 0.0
             self.dense[slots, own] = 1.0
             self.seated[slots] = True
-        self._run("forget", lambda: super(DenseChecked, self).forget_knowledge(slots, own), dense)
+        self._run("forget", lambda: super(DenseChecked, self).forget(slots, own), dense)
 
-    def set_knowledge_rows(self, rows: np.ndarray, values: np.ndarray) -> None:
+    def set_rows(self, rows: np.ndarray, values: np.ndarray) -> None:
         def dense() -> None:
             self.dense[rows, : self.n_known] = values
-        self._run("set_rows", lambda: super(DenseChecked, self).set_knowledge_rows(rows, values),
+        self._run("set_rows", lambda: super(DenseChecked, self).set_rows(rows, values),
                   dense)
 
-    def close_knowledge_gaps(self, rows: np.ndarray, cols: np.ndarray | int,
-                             share: np.ndarray | float) -> None:
+    def close_gaps(self, rows: np.ndarray, cols: np.ndarray | int,
+                   share: np.ndarray | float) -> None:
         if np.ndim(cols) == 0:
             self.ops["close_one_column"] += 1
 
-        self._run("close", lambda: super(DenseChecked, self).close_knowledge_gaps(rows, cols, share),
+        self._run("close", lambda: super(DenseChecked, self).close_gaps(rows, cols, share),
                   lambda: self._dense_close(rows, cols, share))
 
     def _dense_close(self, rows: np.ndarray, cols: np.ndarray | int,
@@ -121,28 +122,24 @@ class DenseChecked(Relations):
         k = self.dense[rows, cols]
         np.maximum.at(self.dense, (rows, cols), k + share * (1 - k))
 
-    def encounter(self, i, j, g, u, face, virtual_factor, atmosphere, dialogue, org, resident,
-                  rule, now):
-        """Encounters close i's gap about j's organisation by knowledge_flow x the new trust."""
+    def after_encounter(self, call: Callable[[], tuple[np.ndarray, np.ndarray]],
+                        i: np.ndarray, j: np.ndarray, org: np.ndarray,
+                        flow: float) -> tuple[np.ndarray, np.ndarray]:
+        """An encounter round (``call``, which writes this store) closes i's gap about j's
+        organisation by knowledge_flow x the new trust."""
         out: list[tuple[np.ndarray, np.ndarray]] = []
-
-        def call() -> tuple[np.ndarray, np.ndarray]:
-            out.append(super(DenseChecked, self).encounter(
-                i, j, g, u, face, virtual_factor, atmosphere, dialogue, org, resident, rule, now))
-            return out[0]
 
         def dense() -> None:
             trust = out[0][0]
             cols = org[j]
             k = self.dense[i, cols]
-            np.maximum.at(self.dense, (i, cols), k + rule.knowledge_flow * trust * (1 - k))
-        return self._run("encounter", call, dense)
+            np.maximum.at(self.dense, (i, cols), k + flow * trust * (1 - k))
+        return self._run("encounter", lambda: out.append(call()) or out[0], dense)
 
-    def pass_on_knowledge(self, sources: np.ndarray, targets: np.ndarray, share: np.ndarray) -> None:
+    def pass_on(self, sources: np.ndarray, targets: np.ndarray, share: np.ndarray) -> None:
         if np.unique(targets).size < targets.size:
             self.ops["pass_on_repeated"] += 1
-        self._run("pass_on", lambda: super(DenseChecked, self).pass_on_knowledge(sources, targets,
-                                                                                 share),
+        self._run("pass_on", lambda: super(DenseChecked, self).pass_on(sources, targets, share),
                   lambda: self._dense_pass_on(sources, targets, share))
 
     def _dense_pass_on(self, sources: np.ndarray, targets: np.ndarray, share: np.ndarray) -> None:
@@ -164,16 +161,16 @@ class DenseChecked(Relations):
         self._run("broker_exchange", lambda: super(DenseChecked, self).broker_exchange(
             brokers, contacts, org, gain, trust_in_broker, trust_in_contact, contact_count), dense)
 
-    def scale_knowledge(self, rows: np.ndarray, factor: float) -> None:
+    def scale(self, rows: np.ndarray, factor: float) -> None:
         if np.any(self._ka[rows] * factor < self._rebase_below):
             self.ops["rebase_scale"] += 1
 
         def dense() -> None:
             self.dense[rows, : self.n_known] *= factor
             self.dense[rows, self.own[rows]] = 1.0
-        self._run("scale", lambda: super(DenseChecked, self).scale_knowledge(rows, factor), dense)
+        self._run("scale", lambda: super(DenseChecked, self).scale(rows, factor), dense)
 
-    def relax_knowledge(self, rows: np.ndarray, gain: float) -> None:
+    def relax(self, rows: np.ndarray, gain: float) -> None:
         if gain >= 1.0:
             self.ops["relax_complete"] += 1
         elif np.any(self._ka[rows] * (1.0 - gain) < self._rebase_below):
@@ -182,47 +179,61 @@ class DenseChecked(Relations):
         def dense() -> None:
             k = self.dense[rows, : self.n_known]
             self.dense[rows, : self.n_known] = k + gain * (1 - k)
-        self._run("relax", lambda: super(DenseChecked, self).relax_knowledge(rows, gain), dense)
+        self._run("relax", lambda: super(DenseChecked, self).relax(rows, gain), dense)
 
     # ---------------------------------------------------------------- reads
-    def knowledge(self, rows: np.ndarray, cols: np.ndarray | int) -> np.ndarray:
-        v = super().knowledge(rows, cols)
+    def entries(self, rows: np.ndarray, cols: np.ndarray | int) -> np.ndarray:
+        v = super().entries(rows, cols)
         self.ops["knowledge"] += 1
         np.testing.assert_allclose(v, self.dense[rows, cols], rtol=0, atol=TOL)
         return v
 
-    def seamless_cases(self, who, drawn, org, n_orgs, present, knowledge_threshold,
-                       tie_threshold, now):
-        """Client cases read knowledge inside their kernel: check those reads here, as the
-        kernel makes them (the organisation a case needs, counted past the worker's own)."""
-        target = np.where(drawn >= org[who], drawn + 1, drawn)
-        self.knowledge(who, target)
-        return super().seamless_cases(who, drawn, org, n_orgs, present, knowledge_threshold,
-                                      tie_threshold, now)
-
-    def knowledge_rows(self, rows: np.ndarray) -> np.ndarray:
-        v = super().knowledge_rows(rows)
+    def of_rows(self, rows: np.ndarray) -> np.ndarray:
+        v = super().of_rows(rows)
         np.testing.assert_allclose(v, self.dense[rows, : self.n_known], rtol=0, atol=TOL)
         return v
 
-    def knowledge_sums(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        v = super().knowledge_sums(rows, cols)
+    def sums(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        v = super().sums(rows, cols)
         if cols.size < self.n_known:
             self.ops["sums_some_columns"] += 1
         np.testing.assert_allclose(v, self._dense_sums(rows, cols), rtol=0, atol=TOL * cols.size)
         return v
 
 
-class LockstepModel(NetworkModel):
-    """The model with a :class:`DenseChecked` relation store."""
+class CheckedRelations(Relations):
+    """The dense pair store, with the knowledge its kernels read and write checked."""
 
-    rel: DenseChecked
+    def encounter(self, i, j, g, u, face, virtual_factor, atmosphere, dialogue, org, resident,
+                  know, rule, now):
+        """The encounter kernel writes knowledge: the knowledge store replays it densely."""
+        return know.after_encounter(
+            lambda: super(CheckedRelations, self).encounter(
+                i, j, g, u, face, virtual_factor, atmosphere, dialogue, org, resident, know,
+                rule, now), i, j, org, rule.knowledge_flow)
+
+    def seamless_cases(self, who, drawn, org, n_orgs, present, know, knowledge_threshold,
+                       tie_threshold, now):
+        """Client cases read knowledge inside their kernel: check those reads here, as the
+        kernel makes them (the organisation a case needs, counted past the worker's own)."""
+        target = np.where(drawn >= org[who], drawn + 1, drawn)
+        know.entries(who, target)
+        return super().seamless_cases(who, drawn, org, n_orgs, present, know,
+                                      knowledge_threshold, tie_threshold, now)
+
+
+class LockstepModel(NetworkModel):
+    """The model with a :class:`DenseChecked` knowledge store (and its pair store's
+    knowledge reads and writes checked)."""
+
+    knowledge: DenseChecked
 
     def _allocate(self, cap: int, org_cap: int) -> None:
         super()._allocate(cap, org_cap)
         p = self.params
-        self.rel = DenseChecked(cap, org_cap, p.trust_prior, p.familiarity_half_life_weeks,
-                                p.trust_half_life_weeks, tie_threshold=p.tie_threshold)
+        self.rel = CheckedRelations(cap, p.trust_prior, p.familiarity_half_life_weeks,
+                                    p.trust_half_life_weeks, tie_threshold=p.tie_threshold)
+        self.knowledge = DenseChecked(cap, org_cap)
 
 
 def dense_coverage(model: LockstepModel) -> float:
@@ -234,7 +245,7 @@ def dense_coverage(model: LockstepModel) -> float:
     order = np.argsort(model.org[m], kind="stable")
     people = m[order]
     starts = np.searchsorted(model.org[people], orgs)
-    k = model.rel.dense[people][:, orgs]
+    k = model.knowledge.dense[people][:, orgs]
     per_org = np.add.reduceat(k, starts, axis=0) / np.diff(np.append(starts, people.size))[:, None]
     off = ~np.eye(orgs.size, dtype=bool)
     return float(per_org[off].mean())
@@ -267,7 +278,7 @@ def test_lazy_knowledge_follows_the_dense_updates(name: str) -> None:
         assert reporters.knowledge_coverage(m) == pytest.approx(dense_coverage(m), abs=TOL)
         if not m.running:
             break
-    ops = m.rel.ops
+    ops = m.knowledge.ops
     if "add_organisation" in paths:
         assert m.n_orgs > initial_orgs
     missing = [p for p in paths if not ops[p]]
@@ -295,45 +306,43 @@ def test_random_operation_sequences(seed: int) -> None:
     new organisations and growth, against the dense reference."""
     rng = np.random.default_rng(seed)
     cap, org_cap = 12, 4
-    rel = DenseChecked(cap, org_cap, 0.3, 10.0, 10.0, rebase_below=1e-3)
+    rel = DenseChecked(cap, org_cap, rebase_below=1e-3)
     for _ in range(3):
         rel.add_organisation()
     seated = 8
-    rel.forget_knowledge(np.arange(seated), rng.integers(3, size=seated))
+    rel.forget(np.arange(seated), rng.integers(3, size=seated))
     for _ in range(300):
         rows = rng.choice(seated, size=rng.integers(1, seated + 1), replace=False)
         op = rng.integers(9)
         if op == 0:
-            rel.scale_knowledge(rows, rng.choice([0.97, 0.5, 0.03]))
+            rel.scale(rows, rng.choice([0.97, 0.5, 0.03]))
         elif op == 1:
-            rel.relax_knowledge(rows, rng.choice([0.0, 0.03, 0.5, 0.99, 1.0]))
+            rel.relax(rows, rng.choice([0.0, 0.03, 0.5, 0.99, 1.0]))
         elif op == 2:
             many = rng.integers(seated, size=rng.integers(1, 20))
-            rel.close_knowledge_gaps(many, rng.integers(rel.n_known, size=many.size),
-                                     rng.random(many.size))
+            rel.close_gaps(many, rng.integers(rel.n_known, size=many.size), rng.random(many.size))
         elif op == 3:
             n = rng.integers(1, 10)
-            rel.pass_on_knowledge(rng.integers(seated, size=n), rng.integers(seated, size=n),
-                                  rng.random(n))
+            rel.pass_on(rng.integers(seated, size=n), rng.integers(seated, size=n), rng.random(n))
         elif op == 4:
             values = rng.random((rows.size, rel.n_known))
             values[np.arange(rows.size), rel.own[rows]] = 1.0  # as the model always has it
-            rel.set_knowledge_rows(rows, values)
+            rel.set_rows(rows, values)
         elif op == 5 and rel.n_known < 2 * org_cap:
             if rel.n_known == rel.dense.shape[1]:
-                rel.grow_knowledge(rel.dense.shape[0], 2 * rel.dense.shape[1])
+                rel.grow(rel.dense.shape[0], 2 * rel.dense.shape[1])
             rel.add_organisation()
         elif op == 6:
             if seated == rel.dense.shape[0]:
-                rel.grow_knowledge(2 * seated, rel.dense.shape[1])
-            rel.forget_knowledge(np.array([seated]), rng.integers(rel.n_known, size=1))
+                rel.grow(2 * seated, rel.dense.shape[1])
+            rel.forget(np.array([seated]), rng.integers(rel.n_known, size=1))
             seated += 1
         elif op == 7:
-            rel.forget_knowledge(rows[:1], rng.integers(rel.n_known, size=1))
+            rel.forget(rows[:1], rng.integers(rel.n_known, size=1))
         else:
             cols = rng.choice(rel.n_known, size=rng.integers(1, rel.n_known + 1), replace=False)
-            rel.knowledge_sums(rows, cols)
-            rel.knowledge(rows, rng.integers(rel.n_known, size=rows.size))
+            rel.sums(rows, cols)
+            rel.entries(rows, rng.integers(rel.n_known, size=rows.size))
     for path in ("rebase_scale", "rebase_relax", "relax_complete", "pass_on_repeated"):
         assert rel.ops[path], path
     assert rel.ops["grow"] and rel.ops["sums_some_columns"]

@@ -233,7 +233,7 @@ def test_relations_bookkeeping_random_writes(seed: int, prior: float) -> None:
     rng = np.random.default_rng(seed)
     cap, used = 8, 6
     first_cap = cap
-    rel = Relations(cap, 4, prior, 5.0, 7.0, tie_threshold=0.4)
+    rel = Relations(cap, prior, 5.0, 7.0, tie_threshold=0.4)
     rel.dense_below = 0
     start = rng.choice([True, False], size=(used, used))
     rel.set_block(np.arange(used), np.where(start, 0.6, 0.0), np.where(start, 0.5, prior), 0)

@@ -16,6 +16,7 @@ import pytest
 
 import model.relations as relations
 from model import NetworkModel, kernels, sparse_kernels
+from model.knowledge import Knowledge
 from model.relations import Relations, SparseRelations, make_relations
 
 PRIOR = 0.15
@@ -65,8 +66,8 @@ def test_sparse_store_runs_identical_to_dense(case: str, monkeypatch: pytest.Mon
     for a, b in zip(sparse.rel.block(slots, slots, dense.steps),
                     dense.rel.block(slots, slots, dense.steps), strict=True):
         np.testing.assert_array_equal(a, b)
-    np.testing.assert_array_equal(sparse.rel.knowledge_rows(slots),
-                                  dense.rel.knowledge_rows(slots))
+    np.testing.assert_array_equal(sparse.knowledge.of_rows(slots),
+                                  dense.knowledge.of_rows(slots))
 
 
 def test_growth_case_exercises_growth_and_resets(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -78,8 +79,8 @@ def test_growth_case_exercises_growth_and_resets(monkeypatch: pytest.MonkeyPatch
 
 
 def test_model_picks_the_store_by_capacity() -> None:
-    small = make_relations(relations.SPARSE_FROM - 1, 8, PRIOR, 10.0, 20.0, tie_threshold=TIE)
-    large = make_relations(relations.SPARSE_FROM, 8, PRIOR, 10.0, 20.0, tie_threshold=TIE)
+    small = make_relations(relations.SPARSE_FROM - 1, PRIOR, 10.0, 20.0, tie_threshold=TIE)
+    large = make_relations(relations.SPARSE_FROM, PRIOR, 10.0, 20.0, tie_threshold=TIE)
     assert type(small) is Relations and type(large) is SparseRelations
     m = NetworkModel(rng=1, n_organisations=2, participants_per_organisation=3)
     assert type(m.rel) is Relations  # the default network stays dense
@@ -90,8 +91,13 @@ def test_model_picks_the_store_by_capacity() -> None:
 
 def _pair(cap: int = CAP, prior: float = PRIOR, tie: float | None = TIE
           ) -> tuple[Relations, SparseRelations]:
-    make = (Relations, SparseRelations)
-    return tuple(kind(cap, 6, prior, 9.0, 13.0, tie_threshold=tie) for kind in make)
+    """A dense and a sparse store, each with a knowledge store of its own (``know``) for the
+    reads and writes that take one."""
+    stores = tuple(kind(cap, prior, 9.0, 13.0, tie_threshold=tie)
+                   for kind in (Relations, SparseRelations))
+    for r in stores:
+        r.know = Knowledge(cap, 6)
+    return stores
 
 
 def _same(a: object, b: object) -> None:
@@ -131,7 +137,7 @@ def _reads(rels: tuple[Relations, SparseRelations], rng: np.random.Generator, us
         lambda r: r.best_benefit(i, j, np.zeros(0), now, r.capacity),
         lambda r: r.trusted_contacts(i, j, 0.3, now),
         lambda r: r.seamless_cases(who, rng_cases.integers(3, size=who.size), org, 4, present,
-                                   0.0, 0.3, now),
+                                   r.know, 0.0, 0.3, now),
         lambda r: r.seat_sums(slots, now),
         lambda r: r.seat_sums(np.arange(used), now),
     ]
@@ -154,8 +160,8 @@ def test_stores_agree_under_random_writes(seed: int, prior: float, tie: float | 
     for r in rels:
         r.dense_below = 0 if seed % 2 else 10**9  # running sums, or the block read
         for _ in range(4):
-            r.add_organisation()
-        r.forget_knowledge(np.arange(cap), np.arange(cap) % 4)
+            r.know.add_organisation()
+        r.know.forget(np.arange(cap), np.arange(cap) % 4)
     start = rng.random((used, used)) < 0.5
     for r in rels:
         r.set_block(np.arange(used), np.where(start, 0.6, 0.0), np.where(start, 0.5, prior), 0)
@@ -164,7 +170,7 @@ def test_stores_agree_under_random_writes(seed: int, prior: float, tie: float | 
         if used == cap and rng.random() < 0.1:
             for r in rels:
                 r.grow(2 * cap, now)
-                r.grow_knowledge(2 * cap, 8)
+                r.know.grow(2 * cap, 8)
             cap *= 2
         used = min(cap, used + int(rng.random() < 0.4))
         k = int(rng.integers(1, 12))
@@ -193,8 +199,9 @@ def test_stores_agree_under_random_writes(seed: int, prior: float, tie: float | 
             bounds = np.array([0, members.size // 2, members.size])
             pi, pj, pg = kernels.team_pairs(members, bounds)
             args = (pg, rng.random(pi.size), rng.random(cap) < 0.5, 0.6, rng.random(2),
-                    rng.random((cap, 4)), np.arange(cap) % 4, rng.random(cap) < 0.2, rule, now)
-            _same(rels[1].encounter(pi, pj, *args), rels[0].encounter(pi, pj, *args))
+                    rng.random((cap, 4)), np.arange(cap) % 4, rng.random(cap) < 0.2)
+            _same(rels[1].encounter(pi, pj, *args, rels[1].know, rule, now),
+                  rels[0].encounter(pi, pj, *args, rels[0].know, rule, now))
         if rng.random() < 0.7:
             slots = np.flatnonzero(rng.random(used) < 0.7)
             _same(rels[1].pair_sums(slots, now), rels[0].pair_sums(slots, now))
@@ -202,7 +209,7 @@ def test_stores_agree_under_random_writes(seed: int, prior: float, tie: float | 
                 _same(rels[1].ties_among(slots, now), rels[0].ties_among(slots, now))
         _reads(rels, rng, used, now)
     everyone = np.arange(used)
-    _same(rels[1].knowledge_rows(everyone), rels[0].knowledge_rows(everyone))
+    _same(rels[1].know.of_rows(everyone), rels[0].know.of_rows(everyone))
 
 
 def test_pool_moves_and_compacts_rows_without_losing_records() -> None:
