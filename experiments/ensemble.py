@@ -52,6 +52,7 @@ from scipy.stats import qmc
 
 from model import PARAMETERS, Params
 from model.params import ParameterError, uncertain_parameters
+from verkosto.i18n import _, ngettext
 
 FORMAT = "verkosto-ensemble"
 """The ``format`` entry of a table's metadata."""
@@ -261,7 +262,7 @@ def screen_samples(samples: pd.DataFrame, screen: ScreenFn, *, base: Params | No
     names = list(samples.columns)
     reference = judge(screen, base, {}, None)
     if reference is None:  # Params checks the base when it is built: not reachable
-        raise EnsembleError("the base parameters are not valid")
+        raise EnsembleError(_("the base parameters are not valid"))
     chosen = list(patterns) if patterns is not None else reference_patterns(reference)
     rows = [overrides_of(samples.loc[i], names) for i in samples.index]
     known = known or {}
@@ -311,7 +312,7 @@ def known_verdicts(earlier: Screening) -> dict[int, dict[str, bool]]:
     """The verdicts an earlier table recorded, per sample number (checked patterns only)."""
     out: dict[int, dict[str, bool]] = {}
     columns = [c for c in earlier.table.columns if c.startswith(PASS_PREFIX)]
-    for _, row in earlier.table.iterrows():
+    for _index, row in earlier.table.iterrows():
         out[int(row["sample"])] = {c.removeprefix(PASS_PREFIX): bool(row[c])
                                    for c in columns if not pd.isna(row[c])}
     return out
@@ -331,8 +332,8 @@ def _check_reusable(earlier: Screening, samples: pd.DataFrame, seed: int,
     else:
         same = False
     if not same:
-        raise EnsembleError("the earlier table was drawn or judged with another seed, number "
-                            "of samples or scorecard; its verdicts cannot be reused")
+        raise EnsembleError(_("the earlier table was drawn or judged with another seed, "
+                              "number of samples or scorecard; its verdicts cannot be reused"))
 
 
 def build(n: int, seed: int = DEFAULT_SEED, *, screen: ScreenFn | None = None,
@@ -372,9 +373,12 @@ def build(n: int, seed: int = DEFAULT_SEED, *, screen: ScreenFn | None = None,
             reference = screen(base or Params(), None)
         failing = [p for p in (order or []) if not reference.get(p, False)]
         if failing:
-            raise EnsembleError(f"pattern(s) {', '.join(failing)} do not hold at the defaults "
-                                "under this scorecard; filtering on them would reject the "
-                                "defaults themselves")
+            raise EnsembleError(ngettext(
+                "pattern {ids} does not hold at the defaults under this scorecard; filtering "
+                "on it would reject the defaults themselves",
+                "patterns {ids} do not hold at the defaults under this scorecard; filtering "
+                "on them would reject the defaults themselves", len(failing)).format(
+                    ids=", ".join(failing)))
         # The filter set is known only after the defaults are judged; order it then.
         order = cheapest_first(order or reference_patterns(reference), base or Params(),
                                screen.replications)
@@ -439,39 +443,46 @@ def load_table(path: Path | None = None) -> Screening:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise EnsembleError(f"ensemble file '{path}' does not exist; make one with "
-                            "'verkosto ensemble --samples N --out FILE'") from None
+        raise EnsembleError(_("ensemble file '{path}' does not exist; make one with "
+                              "'verkosto ensemble --samples N --out FILE'").format(
+            path=path)) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise EnsembleError(f"ensemble file '{path}' cannot be read: {error}") from None
-    first, _, body = text.partition("\n")
+        raise EnsembleError(_("ensemble file '{path}' cannot be read: {reason}").format(
+            path=path, reason=error)) from None
+    first, _newline, body = text.partition("\n")
     try:
         meta = json.loads(first.removeprefix("#").strip()) if first.startswith("#") else None
     except json.JSONDecodeError:
         meta = None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise EnsembleError(f"ensemble file '{path}' is not an ensemble table (its first line "
-                            "must be '# ' and the JSON metadata of 'verkosto ensemble')")
+        raise EnsembleError(_("ensemble file '{path}' is not an ensemble table (its first "
+                              "line must be '# ' and the JSON metadata of 'verkosto "
+                              "ensemble')").format(path=path))
     if meta.get("version") != VERSION:
-        raise EnsembleError(f"ensemble file '{path}' has version {meta.get('version')!r}; "
-                            f"this verkosto reads version {VERSION}: regenerate it")
+        raise EnsembleError(_("ensemble file '{path}' has version {version}; this verkosto "
+                              "reads version {expected}: regenerate it").format(
+            path=path, version=repr(meta.get("version")), expected=VERSION))
     try:
         table = pd.read_csv(io.StringIO(body))
     except (ValueError, pd.errors.ParserError) as error:
-        raise EnsembleError(f"ensemble file '{path}': the table cannot be read ({error})") from None
+        raise EnsembleError(_("ensemble file '{path}': the table cannot be read "
+                              "({reason})").format(path=path, reason=error)) from None
     missing = [c for c in META_COLUMNS if c not in table.columns]
     unknown = [c for c in _parameter_columns(table) if c not in PARAMETERS]
     if missing or unknown:
-        what = (f"lacks the column(s) {', '.join(missing)}" if missing
-                else f"names unknown parameter(s) {', '.join(unknown)}")
-        raise EnsembleError(f"ensemble file '{path}' {what}")
+        if missing:
+            raise EnsembleError(_("ensemble file '{path}' lacks the column(s) {names}").format(
+                path=path, names=", ".join(missing)))
+        raise EnsembleError(_("ensemble file '{path}' names unknown parameter(s) "
+                              "{names}").format(path=path, names=", ".join(unknown)))
     try:
         for c in ("valid", "kept"):
             table[c] = table[c].astype(bool)
         for c in [c for c in table.columns if c.startswith(PASS_PREFIX)]:
             table[c] = table[c].astype("boolean")
     except (TypeError, ValueError) as error:
-        raise EnsembleError(f"ensemble file '{path}': a verdict column is not true/false "
-                            f"({error})") from None
+        raise EnsembleError(_("ensemble file '{path}': a verdict column is not true/false "
+                              "({reason})").format(path=path, reason=error)) from None
     return Screening(table, list(meta.get("patterns", [])),
                      dict(meta.get("patterns_at_defaults", {})), meta)
 
@@ -488,11 +499,13 @@ def members(screening: Screening, count: int | None = None) -> list[dict[str, An
     """
     kept = screening.kept
     if count is not None and not 1 <= count <= len(kept):
-        raise EnsembleError(f"--members {count}: the ensemble has {len(kept)} member(s); "
-                            f"choose 1 to {len(kept)}")
+        raise EnsembleError(ngettext("--members {count}: the ensemble has {n} member; choose 1 "
+                                     "to {n}",
+                                     "--members {count}: the ensemble has {n} members; choose "
+                                     "1 to {n}", len(kept)).format(count=count, n=len(kept)))
     names = _parameter_columns(screening.table)
     rows = kept.head(count) if count is not None else kept
-    return [overrides_of(row, names) for _, row in rows.iterrows()]
+    return [overrides_of(row, names) for _index, row in rows.iterrows()]
 
 
 def member_ids(screening: Screening, count: int) -> list[int]:

@@ -33,6 +33,8 @@ import pandas as pd
 from experiments.spec import DUMMY, SampleMethod, SpecError, SweepSpec, measure_name
 from experiments.sweep import RunStatus, SimulateFn, SweepSummary, run_sweep
 from model import Outcome
+from verkosto import i18n
+from verkosto.i18n import N_, _
 
 #: Coverage of the bootstrap confidence intervals.
 CONF_LEVEL = 0.95
@@ -54,9 +56,9 @@ MAX_SHOWN = 25
 #: Range each index can take; SALib's symmetric intervals (value ± conf) are clipped to it.
 INDEX_RANGE = {"mu": (-np.inf, np.inf), "mu_star": (0.0, np.inf), "sigma": (0.0, np.inf),
                "S1": (0.0, 1.0), "ST": (0.0, 1.0)}
-#: What the table and the figure say about clipped intervals.
-CLIP_NOTE = ("intervals are SALib's value ± conf clipped to the range the index can take "
-             "(0 or more for mu* and sigma, 0 to 1 for S1 and ST); 'clipped' marks those cut")
+#: What the table and the figure say about clipped intervals (English; show it with ``_()``).
+CLIP_NOTE = N_("intervals are SALib's value ± conf clipped to the range the index can take "
+               "(0 or more for mu* and sigma, 0 to 1 for S1 and ST); 'clipped' marks those cut")
 
 
 class AnalysisError(RuntimeError):
@@ -112,13 +114,17 @@ def analyse(spec: SweepSpec, runs: pd.DataFrame, seed: int | None = None) -> pd.
     """
     sample = spec.sample
     if sample is None or sample.method not in METHODS:
-        raise SpecError(f"{spec.source}: sensitivity needs sample.method morris or sobol")
+        raise SpecError(_("{source}: sensitivity needs sample.method morris or sobol").format(
+            source=spec.source))
     means = point_means(spec, runs)
     missing = means.index[means.isna().any(axis=1)]
     if len(missing):
-        raise AnalysisError(f"{len(missing)} of {len(means)} design points have no "
-                            f"successful run (first: point {missing[0]}); indices need every "
-                            "point: see the error column of the runs table")
+        raise AnalysisError(i18n.ngettext(
+            "{n} of {total} design points has no successful run (first: point {first}); "
+            "indices need every point: see the error column of the runs table",
+            "{n} of {total} design points have no successful run (first: point {first}); "
+            "indices need every point: see the error column of the runs table",
+            len(missing)).format(n=len(missing), total=len(means), first=missing[0]))
     problem = spec.sample.problem()
     design = spec.design_matrix()
     seed = spec.seed if seed is None else seed
@@ -192,15 +198,19 @@ def ranking(indices: pd.DataFrame) -> pd.DataFrame:
 
 
 def ranking_text(indices: pd.DataFrame) -> str:
-    """The ranking as lines for the terminal."""
+    """The ranking as lines for the terminal, in the current language (numbers too)."""
+    number = i18n.numeral
     lines = []
     for measure, part in ranking(indices).groupby("measure", sort=False):
-        name = part["index"].iloc[0]
-        lines.append(f"{measure}: parameters by {name} "
-                     f"({round(100 * CONF_LEVEL)}% interval), most important first")
+        lines.append(_("{measure}: parameters by {index} ({confidence} interval), most "
+                       "important first").format(
+            measure=measure, index=part["index"].iloc[0],
+            confidence=i18n.current().percent(CONF_LEVEL)))
         for row in part.itertuples(index=False):
-            lines.append(f"  {int(row.rank):>2}. {row.parameter:<32} {row.value:8.3g} "
-                         f"({row.ci_low:.3g} to {row.ci_high:.3g})")
+            interval = _("({low} to {high})").format(low=number(f"{row.ci_low:.3g}"),
+                                                    high=number(f"{row.ci_high:.3g}"))
+            lines.append(f"  {int(row.rank):>2}. {row.parameter:<32} "
+                         f"{number(f'{row.value:8.3g}')} {interval}")
     return "\n".join(lines)
 
 
@@ -283,7 +293,8 @@ def run_sensitivity(spec: SweepSpec, method: SampleMethod | str, out: str | Path
     """
     method = SampleMethod(method)
     if method not in METHODS:
-        raise SpecError(f"--method {method.value}: expected morris or sobol")
+        raise SpecError(_("--method {method}: expected morris or sobol").format(
+            method=method.value))
     design_spec = spec.with_method(method)
     summary = run_sweep(design_spec, out, workers=workers, scheduler=scheduler,
                         progress=progress, simulate_fn=simulate_fn)
@@ -326,7 +337,8 @@ def summarise_screening(indices: dict[str, pd.DataFrame]) -> pd.DataFrame:
     frames = []
     for situation, table in indices.items():
         if not (table["index"] == "mu_star").any():
-            raise AnalysisError(f"{situation}: not a Morris indices table (no mu_star rows)")
+            raise AnalysisError(_("{situation}: not a Morris indices table (no mu_star "
+                                  "rows)").format(situation=situation))
         wide = table.pivot_table(index=["measure", "parameter"], columns="index",
                                  values="value", sort=False)
         main = table[table["index"] == "mu_star"].set_index(["measure", "parameter"])

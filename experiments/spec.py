@@ -45,6 +45,7 @@ import scenarios
 from experiments.jsonable import jsonable
 from model import DEFAULT_STEPS, Outcome, Params
 from model.params import PARAMETERS, ParameterError, coerce, uncertain_parameters
+from verkosto.i18n import _, ngettext
 
 #: Scenario name that means "the model's defaults" (works without a scenario loader).
 DEFAULT_BASE = "default"
@@ -184,7 +185,7 @@ class SweepSpec:
             SpecError: The spec has no ``[sample]``.
         """
         if self.sample is None:
-            raise SpecError(f"{self.source}: the spec has no [sample] section")
+            raise SpecError(f"{self.source}: " + _("the spec has no [sample] section"))
         return _draw(self.sample, _design_seed(self.seed))
 
     def points(self) -> list[dict[str, Any]]:
@@ -305,8 +306,9 @@ class SweepSpec:
             SpecError: The spec has no ``[sample]``, or ``n`` does not suit the method.
         """
         if self.sample is None:
-            raise SpecError(f"{self.source}: a sensitivity analysis needs a [sample] section "
-                            "naming the parameters (and optionally their bounds)")
+            raise SpecError(f"{self.source}: " + _(
+                "a sensitivity analysis needs a [sample] section naming the parameters (and "
+                "optionally their bounds)"))
         sample = dataclasses.replace(self.sample, method=method)
         _check_sample_size(self.source, sample)
         return dataclasses.replace(self, sample=sample)
@@ -397,7 +399,8 @@ def resolve_spec_path(name_or_path: str | Path) -> Path:
     if path.suffix in ("", ".toml") and path.parent == Path() and shipped.is_file():
         return Path(str(shipped))
     names = ", ".join(shipped_specs())
-    raise SpecError(f"{name_or_path}: no such spec file (shipped specs: {names})")
+    raise SpecError(f"{name_or_path}: " + _("no such spec file (shipped specs: {names})").format(
+        names=names))
 
 
 def load_spec(name_or_path: str | Path, *, replications: int | None = None,
@@ -418,7 +421,8 @@ def load_spec(name_or_path: str | Path, *, replications: int | None = None,
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(f"{path}: cannot read the spec: {error}") from None
+        raise SpecError(f"{path}: " + _("cannot read the spec: {reason}").format(
+            reason=error)) from None
     return parse_spec(text, source=str(path), base_dir=path.parent,
                       replications=replications, sets=sets)
 
@@ -441,7 +445,8 @@ def parse_spec(text: str, source: str = "<text>", base_dir: Path | None = None, 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise SpecError(f"{source}: not valid TOML: {error}") from None
+        raise SpecError(f"{source}: " + _("not valid TOML: {reason}").format(
+            reason=error)) from None
     if replications is not None:
         data["replications"] = replications
     if sets:
@@ -472,8 +477,9 @@ def spec_from_dict(data: Mapping[str, Any], source: str = "<dict>",
     for claim in claims:
         match = scenarios.CLAIM_PATTERN.fullmatch(claim)
         if match is None or not 1 <= int(match.group(1)) <= scenarios.CLAIM_COUNT:
-            problems.add(f"{source}: claims: {claim!r} is not a claim id (S1 to "
-                         f"S{scenarios.CLAIM_COUNT}, e.g. \"S25\" or \"S14a\")")
+            problems.add(f"{source}: " + _(
+                "claims: {claim} is not a claim id (S1 to S{last}, e.g. \"S25\" or "
+                "\"S14a\")").format(claim=repr(claim), last=scenarios.CLAIM_COUNT))
 
     base_params = problems.get(lambda: _load_base(source, base, base_dir), None)
     if base_params is None:
@@ -498,7 +504,7 @@ def spec_from_dict(data: Mapping[str, Any], source: str = "<dict>",
                                             problems), {})
     sample = problems.get(lambda: _parse_sample(source, data.get("sample"), fixed), None)
     if grid and sample is not None:
-        problems.add(f"{source}: give either [grid] or [sample], not both")
+        problems.add(f"{source}: " + _("give either [grid] or [sample], not both"))
     outcomes = tuple(problems.get(
         lambda: _get_str_list(source, data, "outcomes", list(DEFAULT_OUTCOMES)),
         list(DEFAULT_OUTCOMES)))
@@ -523,7 +529,7 @@ def _load_base(source: str, base: str, base_dir: Path | None) -> Params:
     try:
         return scenarios.load(name)
     except scenarios.ScenarioError as error:
-        raise SpecError(f"{source}: base = {base!r}: {error}") from None
+        raise SpecError(f"{source}: base = {base!r}: {error}") from None  # the loader's words
 
 
 def _check_keys(source: str, where: str, data: Mapping[str, Any], allowed: Sequence[str]) -> None:
@@ -531,13 +537,14 @@ def _check_keys(source: str, where: str, data: Mapping[str, Any], allowed: Seque
     for key in data:
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = " " + _("(did you mean '{name}'?)").format(name=close[0]) if close else ""
             found.append(f"'{key}'{hint}")
     if found:
         place = f"[{where}] " if where else ""
-        word = "key" if len(found) == 1 else "keys"
-        raise SpecError(f"{source}: unknown {word} {place}{', '.join(found)} "
-                        f"(allowed: {', '.join(allowed)})")
+        raise SpecError(f"{source}: " + ngettext(
+            "unknown key {place}{keys} (allowed: {allowed})",
+            "unknown keys {place}{keys} (allowed: {allowed})", len(found)).format(
+                place=place, keys=", ".join(found), allowed=", ".join(allowed)))
 
 
 class _Problems:
@@ -575,37 +582,42 @@ class _Problems:
             raise SpecError(f"{self.source}: {self.messages[0]}")
         if self.messages:
             listed = "; ".join(f"({k}) {m}" for k, m in enumerate(self.messages, start=1))
-            raise SpecError(f"{self.source}: {len(self.messages)} mistakes: {listed}")
+            raise SpecError(f"{self.source}: " + _("{n} mistakes: {listed}").format(
+                n=len(self.messages), listed=listed))
 
 
 def _get(source: str, data: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
     value = data.get(key, default)
     if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-        raise SpecError(f"{source}: '{key}' = {value!r}: expected a {kind.__name__}")
+        raise SpecError(f"{source}: '{key}' = {value!r}: " + _("expected a {kind}").format(
+            kind=kind.__name__))
     return value
 
 
 def _get_int(source: str, data: Mapping[str, Any], key: str, default: int | None,
              low: int) -> int:
     if key not in data and default is None:
-        raise SpecError(f"{source}: '{key}' is required (an integer >= {low})")
+        raise SpecError(f"{source}: " + _("'{key}' is required (an integer >= {low})").format(
+            key=key, low=low))
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise SpecError(f"{source}: '{key}' = {value!r}: expected an integer >= {low}")
+        raise SpecError(f"{source}: '{key}' = {value!r}: "
+                        + _("expected an integer >= {low}").format(low=low))
     return value
 
 
 def _get_str_list(source: str, data: Mapping[str, Any], key: str, default: list[str]) -> list[str]:
     value = data.get(key, default)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise SpecError(f"{source}: '{key}' = {value!r}: expected a list of strings")
+        raise SpecError(f"{source}: '{key}' = {value!r}: " + _("expected a list of strings"))
     return value
 
 
 def _table(source: str, data: Mapping[str, Any], key: str) -> dict[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, Mapping):
-        raise SpecError(f"{source}: '{key}' must be a table ([{key}]), got {value!r}")
+        raise SpecError(f"{source}: " + _("'{key}' must be a table ([{key}]), got "
+                                          "{value}").format(key=key, value=repr(value)))
     return dict(value)
 
 
@@ -616,7 +628,8 @@ def percent_hint(key: str, value: Any) -> str:
             or info.low != 0.0 or info.high is None or info.high > 1.0):
         return ""
     if 1.0 < value <= 100.0:
-        return f"; did you mean {value / 100:g}? (a fraction, not a percentage)"
+        return "; " + _("did you mean {value}? (a fraction, not a percentage)").format(
+            value=f"{value / 100:g}")
     return ""
 
 
@@ -632,14 +645,16 @@ def _check_variable(source: str, where: str, key: str, fixed: Mapping[str, Any],
     if key not in PARAMETERS:
         _coerce(source, where, key, None)  # raises with the nearest name
     if key in fixed:
-        raise SpecError(f"{source}: {where}: '{key}' is both fixed in [set] and varied")
+        raise SpecError(f"{source}: {where}: " + _("'{key}' is both fixed in [set] and "
+                                                   "varied").format(key=key))
     info = PARAMETERS[key]
     if isinstance(info.default, tuple):
-        raise SpecError(f"{source}: {where}: '{key}' is a list of numbers and cannot be "
-                        "varied; fix it in [set]")
+        raise SpecError(f"{source}: {where}: " + _("'{key}' is a list of numbers and cannot "
+                                                   "be varied; fix it in [set]").format(key=key))
     if numeric and (info.type not in (int, float) or info.choices is not None):
-        raise SpecError(f"{source}: {where}: '{key}' is not numeric and cannot be sampled "
-                        "over bounds; vary it in a [grid] instead")
+        raise SpecError(f"{source}: {where}: " + _(
+            "'{key}' is not numeric and cannot be sampled over bounds; vary it in a [grid] "
+            "instead").format(key=key))
 
 
 def _parse_grid(source: str, table: Mapping[str, Any], fixed: Mapping[str, Any],
@@ -659,11 +674,11 @@ def _grid_values(source: str, key: str, values: Any, fixed: Mapping[str, Any]) -
     where = f"grid.{key}"
     _check_variable(source, where, key, fixed, numeric=False)
     if not isinstance(values, list) or not values:
-        raise SpecError(f"{source}: {where} = {values!r}: expected a non-empty list of "
-                        "values")
+        raise SpecError(f"{source}: {where} = {values!r}: "
+                        + _("expected a non-empty list of values"))
     coerced = [_coerce(source, where, key, v) for v in values]
     if len(set(coerced)) != len(coerced):
-        raise SpecError(f"{source}: {where} = {values!r}: values repeat")
+        raise SpecError(f"{source}: {where} = {values!r}: " + _("values repeat"))
     return [jsonable(v) for v in coerced]
 
 
@@ -671,23 +686,24 @@ def _parse_sample(source: str, table: Any, fixed: Mapping[str, Any]) -> SampleSp
     if table is None:
         return None
     if not isinstance(table, Mapping):
-        raise SpecError(f"{source}: 'sample' must be a table ([sample]), got {table!r}")
+        raise SpecError(f"{source}: " + _("'{key}' must be a table ([{key}]), got "
+                                          "{value}").format(key="sample", value=repr(table)))
     _check_keys(source, "sample", table, SAMPLE_KEYS)
     methods = ", ".join(m.value for m in SampleMethod)
     method_text = table.get("method", SampleMethod.LHS.value)
     try:
         method = SampleMethod(method_text)
     except ValueError:
-        raise SpecError(f"{source}: sample.method = {method_text!r}: expected one of "
-                        f"{methods}") from None
+        raise SpecError(f"{source}: sample.method = {method_text!r}: "
+                        + _("expected one of {choices}").format(choices=methods)) from None
     n = _get_int(source, table, "n", None, low=1)
     levels = _get_int(source, table, "levels", DEFAULT_MORRIS_LEVELS, low=2)
     if levels % 2:
-        raise SpecError(f"{source}: sample.levels = {levels}: expected an even number")
+        raise SpecError(f"{source}: sample.levels = {levels}: " + _("expected an even number"))
     ranges = _get(source, table, "ranges", str, RANGES[0])
     if ranges not in RANGES:
-        raise SpecError(f"{source}: sample.ranges = {ranges!r}: expected one of "
-                        f"{', '.join(RANGES)}")
+        raise SpecError(f"{source}: sample.ranges = {ranges!r}: "
+                        + _("expected one of {choices}").format(choices=", ".join(RANGES)))
     assumptions = _get(source, table, "assumptions", bool, False)
     dummy = _get(source, table, "dummy", bool, False)
     names = _get_str_list(source, table, "parameters", [])
@@ -699,11 +715,12 @@ def _parse_sample(source: str, table: Any, fixed: Mapping[str, Any]) -> SampleSp
     if assumptions:  # every assumption about the world not fixed or named already
         names += [key for key in plausible if key not in names and key not in fixed]
     if not names:
-        raise SpecError(f"{source}: [sample] names no parameters: give 'parameters' "
-                        "(declared bounds), [sample.bounds] or assumptions = true")
+        raise SpecError(f"{source}: " + _("[sample] names no parameters: give 'parameters' "
+                                          "(declared bounds), [sample.bounds] or assumptions "
+                                          "= true"))
     if DUMMY in names:
-        raise SpecError(f"{source}: sample.parameters: '{DUMMY}' is reserved; add the "
-                        "dummy input with dummy = true")
+        raise SpecError(f"{source}: sample.parameters: " + _(
+            "'{name}' is reserved; add the dummy input with dummy = true").format(name=DUMMY))
     bounds: dict[str, tuple[float, float]] = {}
     for key in names:
         where = f"sample.bounds.{key}" if key in given else f"sample.parameters '{key}'"
@@ -713,17 +730,18 @@ def _parse_sample(source: str, table: Any, fixed: Mapping[str, Any]) -> SampleSp
             pair = given[key]
         elif ranges == "plausible" or (assumptions and key in plausible):
             if info.plausible is None:
-                raise SpecError(f"{source}: {where}: '{key}' is a lever and has no plausible "
-                                "range; give its [sample.bounds] or use ranges = \"declared\"")
+                raise SpecError(f"{source}: {where}: " + _(
+                    "'{key}' is a lever and has no plausible range; give its [sample.bounds] "
+                    "or use ranges = \"declared\"").format(key=key))
             pair = list(info.plausible)
         else:
             pair = [info.low, info.high]
         if (not isinstance(pair, list) or len(pair) != 2
                 or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in pair)):
-            raise SpecError(f"{source}: {where} = {pair!r}: expected [low, high]")
+            raise SpecError(f"{source}: {where} = {pair!r}: " + _("expected [low, high]"))
         low, high = (float(_coerce(source, where, key, v)) for v in pair)
         if not low < high:
-            raise SpecError(f"{source}: {where} = {pair!r}: low must be below high")
+            raise SpecError(f"{source}: {where} = {pair!r}: " + _("low must be below high"))
         bounds[key] = (low, high)
     sample = SampleSpec(method=method, n=n, bounds=bounds, levels=levels, dummy=dummy)
     _check_sample_size(source, sample)
@@ -733,8 +751,9 @@ def _parse_sample(source: str, table: Any, fixed: Mapping[str, Any]) -> SampleSp
 def _check_sample_size(source: str, sample: SampleSpec) -> None:
     # Saltelli's scheme keeps the Sobol sequence balanced only at powers of two.
     if sample.method is SampleMethod.SOBOL and sample.n & (sample.n - 1):
-        raise SpecError(f"{source}: sample.n = {sample.n}: Sobol sampling needs a power of "
-                        f"two (e.g. {2 ** math.ceil(math.log2(sample.n))})")
+        raise SpecError(f"{source}: sample.n = {sample.n}: " + _(
+            "Sobol sampling needs a power of two (e.g. {n})").format(
+                n=2 ** math.ceil(math.log2(sample.n))))
 
 
 def _check_outcome(source: str, name: str) -> None:
@@ -747,9 +766,11 @@ def _check_outcome(source: str, name: str) -> None:
     if name not in MODEL_REPORTERS or name in not_measures:
         allowed = sorted(set(MODEL_REPORTERS) - not_measures) + classes
         close = difflib.get_close_matches(name, allowed, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise SpecError(f"{source}: outcomes: unknown measure '{name}'{hint} (allowed: a "
-                        f"numeric reporter or an outcome class: {', '.join(allowed)})")
+        hint = "; " + _("did you mean '{name}'?").format(name=close[0]) if close else ""
+        raise SpecError(f"{source}: " + _(
+            "outcomes: unknown measure '{name}'{hint} (allowed: a numeric reporter or an "
+            "outcome class: {allowed})").format(name=name, hint=hint,
+                                                 allowed=", ".join(allowed)))
 
 
 def _check_points(spec: SweepSpec) -> None:
@@ -760,7 +781,8 @@ def _check_points(spec: SweepSpec) -> None:
             spec.base_params.replace(**overrides)
         except ParameterError as error:
             shown = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
-            raise SpecError(f"{spec.source}: point {p} ({shown}): {error}") from None
+            raise SpecError(f"{spec.source}: " + _("point {p} ({values}): {reason}").format(
+                p=p, values=shown, reason=error)) from None
 
 
 def measure_name(outcome: str) -> str:

@@ -37,6 +37,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from verkosto.i18n import _
+
 RUNS = "runs"
 TIMESERIES = "timeseries"
 MANIFEST = "manifest.json"
@@ -120,11 +122,13 @@ class SweepStore:
             StoreError: The path cannot hold this sweep.
         """
         if self.root.exists() and not self.root.is_dir():
-            raise StoreError(f"--out {self.root}: exists and is not a directory")
+            raise StoreError(_("--out {path}: exists and is not a directory").format(
+                path=self.root))
         if (self.root.is_dir() and any(self.root.iterdir())
                 and not (self.root / MANIFEST).is_file()):
-            raise StoreError(f"--out {self.root}: directory is not empty and has no {MANIFEST}; "
-                             "choose a new directory for the sweep")
+            raise StoreError(_("--out {path}: directory is not empty and has no {manifest}; "
+                               "choose a new directory for the sweep").format(
+                path=self.root, manifest=MANIFEST))
 
     def _manifest(self) -> dict[str, Any] | None:
         manifest_path = self.root / MANIFEST
@@ -133,7 +137,8 @@ class SweepStore:
         try:
             return json.loads(manifest_path.read_text("utf-8"))
         except (OSError, ValueError) as error:
-            raise StoreError(f"--out {self.root}: cannot read {MANIFEST}: {error}") from None
+            raise StoreError(_("--out {path}: cannot read {manifest}: {reason}").format(
+                path=self.root, manifest=MANIFEST, reason=error)) from None
 
     def check_spec(self, spec_hash: str, replications: int | None = None) -> None:
         """Refuse a directory that holds a sweep of another design (reads only).
@@ -150,17 +155,19 @@ class SweepStore:
             return
         stored = manifest.get("spec_hash")
         if stored != spec_hash:
-            raise StoreError(
-                f"--out {self.root}: holds a sweep of another design (hash {str(stored)[:12]}, "
-                f"this spec {spec_hash[:12]}); the results would not mix: use a new "
-                "directory, or delete this one to start over (only the number of "
-                "replications may change between runs of one sweep)")
+            raise StoreError(_(
+                "--out {path}: holds a sweep of another design (hash {stored}, this spec "
+                "{spec}); the results would not mix: use a new directory, or delete this one "
+                "to start over (only the number of replications may change between runs of "
+                "one sweep)").format(path=self.root, stored=str(stored)[:12],
+                                     spec=spec_hash[:12]))
         before = manifest.get("spec", {}).get("replications")
         if replications is not None and isinstance(before, int) and replications < before:
-            raise StoreError(
-                f"--out {self.root}: already holds {before} replications of each point; "
-                f"this spec asks for {replications}: give --replications {before} or more "
-                "to extend it, or a new directory")
+            raise StoreError(_(
+                "--out {path}: already holds {before} replications of each point; this spec "
+                "asks for {replications}: give --replications {before} or more to extend it, "
+                "or a new directory").format(path=self.root, before=before,
+                                             replications=replications))
 
     def open(self, spec_description: dict[str, Any], spec_hash: str, n_runs: int,
              replications: int | None = None) -> None:
@@ -209,8 +216,8 @@ class SweepStore:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             handle.close()
-            raise StoreError(f"--out {self.root}: another sweep is writing to this "
-                             "directory") from None
+            raise StoreError(_("--out {path}: another sweep is writing to this "
+                               "directory").format(path=self.root)) from None
         self._lock_handle = handle
 
     def close(self) -> None:

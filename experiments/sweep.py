@@ -43,6 +43,7 @@ from experiments.spec import Run, SweepSpec
 from experiments.store import SweepStore
 from model import NetworkModel, Params
 from model.params import PARAMETERS
+from verkosto.i18n import _, ngettext, numeral, pgettext
 
 #: Wall time a task should take; far above the executors' per-task overhead.
 TARGET_TASK_SECONDS = 1.0
@@ -276,11 +277,13 @@ def open_executor(workers: int | None = None,
         try:
             from distributed import Client
         except ImportError:
-            raise ExecutorError("--scheduler needs Dask: pip install 'verkosto[dask]'") from None
+            raise ExecutorError(_("--scheduler needs Dask: pip install 'verkosto[dask]'")) \
+                from None
         try:
             client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as error:
-            raise ExecutorError(f"--scheduler {scheduler}: cannot connect: {error}") from None
+            raise ExecutorError(_("--scheduler {address}: cannot connect: {reason}").format(
+                address=scheduler, reason=error)) from None
         try:
             slots = max(1, sum(client.nthreads().values()))
             yield client.get_executor(pure=False), slots
@@ -322,10 +325,15 @@ class SweepSummary:
     out: Path
 
     def line(self) -> str:
-        """The final line of the command."""
-        failed = f"{self.failed} failed" if self.failed else "none failed"
-        return (f"sweep: {self.stored}/{self.total} runs stored in {self.out} "
-                f"({self.new} run now, {self.skipped} resumed; {failed})")
+        """The final line of the command, in the current language."""
+        failed = (_("{n} failed").format(n=self.failed)
+                  if self.failed else _("none failed"))
+        return ngettext("sweep: {stored}/{total} run stored in {out} ({new} run now, "
+                        "{skipped} resumed; {failed})",
+                        "sweep: {stored}/{total} runs stored in {out} ({new} run now, "
+                        "{skipped} resumed; {failed})", self.total).format(
+            stored=self.stored, total=self.total, out=self.out, new=self.new,
+            skipped=self.skipped, failed=failed)
 
 
 class _Batcher:
@@ -400,6 +408,7 @@ class SweepPlan:
         slots: Worker slots.
         bytes_per_run: Estimated disk space of one run's rows.
         measured_from: ``stored runs`` or ``a trial run`` (how the estimate was made).
+        measured_runs: How many stored runs the estimate comes from (0: a trial run).
     """
 
     total: int
@@ -411,6 +420,7 @@ class SweepPlan:
     slots: int
     bytes_per_run: float
     measured_from: str
+    measured_runs: int = 0
 
     @property
     def seconds(self) -> float:
@@ -423,33 +433,52 @@ class SweepPlan:
         return self.pending * self.bytes_per_run
 
     def line(self) -> str:
-        """The line printed before the sweep starts."""
-        points = f"{self.points:,} point{'s' if self.points != 1 else ''}"
-        reps = f"{self.replications:,} replication{'s' if self.replications != 1 else ''}"
-        return (f"sweep: {self.total:,} runs ({points} × {reps}); {self.stored:,} stored, "
-                f"{self.pending:,} to run: about "
-                f"{duration(self.seconds)} on {self.slots} worker"
-                f"{'s' if self.slots != 1 else ''} and {size_text(self.bytes)} on disk "
-                f"(estimated from {self.measured_from})")
+        """The line printed before the sweep starts, in the current language."""
+        points = ngettext("{n} point", "{n} points", self.points).format(
+            n=numeral(f"{self.points:,}"))
+        reps = ngettext("{n} replication", "{n} replications", self.replications).format(
+            n=numeral(f"{self.replications:,}"))
+        workers = ngettext("on {n} worker", "on {n} workers", self.slots).format(n=self.slots)
+        if self.measured_runs:
+            source = ngettext("estimated from {n} stored run", "estimated from {n} stored runs",
+                              self.measured_runs).format(n=numeral(f"{self.measured_runs:,}"))
+        else:
+            source = _("estimated from a trial run")
+        # TRANSLATORS: {points} and {replications} are "3 points" and "2 replications".
+        return ngettext("sweep: {total} run ({points} × {replications}); {stored} stored, "
+                        "{pending} to run: about {duration} {workers} and {size} on disk "
+                        "({source})",
+                        "sweep: {total} runs ({points} × {replications}); {stored} stored, "
+                        "{pending} to run: about {duration} {workers} and {size} on disk "
+                        "({source})", self.total).format(
+            total=numeral(f"{self.total:,}"), points=points, replications=reps,
+            stored=numeral(f"{self.stored:,}"), pending=numeral(f"{self.pending:,}"),
+            duration=duration(self.seconds), workers=workers, size=size_text(self.bytes),
+            source=source)
 
 
 def duration(seconds: float) -> str:
-    """A wall time for people: ``40 s``, ``12 min``, ``3.5 h``, ``2.1 days``."""
+    """A wall time for people: ``40 s``, ``12 min``, ``3.5 h``, ``2.1 days`` (in the current
+    language: ``3,5 h``, ``2,1 päivää``).
+    """
     if seconds < 90:
-        return f"{seconds:.0f} s"
+        return _("{n} s").format(n=f"{seconds:.0f}")
     if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min"
+        return _("{n} min").format(n=f"{seconds / 60:.0f}")
     if seconds < 36 * 3600:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:,.1f} days"
+        return _("{n} h").format(n=numeral(f"{seconds / 3600:.1f}"))
+    return _("{n} days").format(n=numeral(f"{seconds / 86400:,.1f}"))
 
 
 def size_text(n_bytes: float) -> str:
-    """A size for people: ``820 kB``, ``1.2 GB``."""
-    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+    """A size for people: ``820 kB``, ``1.2 GB`` (in Finnish ``820 kt``, ``1,2 Gt``)."""
+    # Units largest first, with the bytes each stands for (named here, so they are extracted).
+    units = ((pgettext("unit", "TB"), 1e12), (pgettext("unit", "GB"), 1e9),
+             (pgettext("unit", "MB"), 1e6), (pgettext("unit", "kB"), 1e3))
+    for unit, scale in units:
         if n_bytes >= scale:
-            return f"{n_bytes / scale:,.1f} {unit}"
-    return f"{n_bytes:.0f} B"
+            return f"{numeral(f'{n_bytes / scale:,.1f}')} {unit}"
+    return f"{n_bytes:.0f} {pgettext('unit', 'B')}"
 
 
 #: Weeks of the trial run that estimates a sweep's cost when nothing is stored yet.
@@ -481,12 +510,12 @@ def plan_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
     if len(stored) and stored["wall_time_s"].notna().any():
         per_run = float(stored["wall_time_s"].median())
         per_bytes = store.bytes_on_disk() / len(stored)
-        source = f"{len(stored):,} stored runs"
+        source, measured = f"{len(stored):,} stored runs", len(stored)
     else:
         per_run, per_bytes = _trial(spec, simulate_fn or simulate)
-        source = "a trial run"
+        source, measured = "a trial run", 0
     return SweepPlan(total, spec.n_points, spec.replications, total - pending, pending,
-                     per_run, slots, per_bytes, source)
+                     per_run, slots, per_bytes, source, measured)
 
 
 def _trial(spec: SweepSpec, simulate_fn: SimulateFn) -> tuple[float, float]:
@@ -555,14 +584,17 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
         done = store.done_run_ids()
         n_pending = total - sum(1 for k in done if k < total)
         pending = (run for run in spec.runs() if run.run_id not in done)
-        bar = tqdm(total=total, initial=total - n_pending, unit="run",
+        bar = tqdm(total=total, initial=total - n_pending, unit=_("run"),
                    file=sys.stderr, disable=(None if progress is None else not progress),
-                   mininterval=PROGRESS_INTERVAL_S, dynamic_ncols=True, desc="sweep")
+                   mininterval=PROGRESS_INTERVAL_S, dynamic_ncols=True, desc=_("sweep"))
+        # TRANSLATORS: the progress bar's "failed=3": one short word, no spaces.
+        failed_key = _("failed")
         with bar:
-            bar.set_postfix(failed=0)
+            bar.set_postfix({failed_key: 0})
             if n_pending:
                 batcher = _Batcher(pending, n_pending, slots, runs_per_task)
-                _drive(executor, slots, batcher, spec, schemas, store, bar, simulate_fn)
+                _drive(executor, slots, batcher, spec, schemas, store, bar, simulate_fn,
+                       failed_key)
         counts = store.status_counts()
     failed = counts.get(RunStatus.FAILED.value, 0)
     return SweepSummary(total=total, stored=sum(counts.values()), new=n_pending,
@@ -571,7 +603,8 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
 
 
 def _drive(executor: Executor, slots: int, batcher: _Batcher, spec: SweepSpec,
-           schemas: Schemas, store: SweepStore, bar: Any, simulate_fn: SimulateFn) -> int:
+           schemas: Schemas, store: SweepStore, bar: Any, simulate_fn: SimulateFn,
+           failed_key: str = "failed") -> int:
     """Keep the executor busy with tasks and store each result as it comes back.
 
     If the executor breaks down (a worker killed, a lost Dask scheduler), every task
@@ -600,15 +633,15 @@ def _drive(executor: Executor, slots: int, batcher: _Batcher, spec: SweepSpec,
         batcher.learn(result)
         failed += result.failed
         bar.update(result.runs.num_rows)
-        bar.set_postfix(failed=failed, refresh=False)
+        bar.set_postfix({failed_key: failed}, refresh=False)
 
     try:
         # Start with one single-run task per slot: they time a run for the batcher.
-        for _ in range(slots):
+        for _slot in range(slots):
             if not submit():
                 break
         while in_flight:
-            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            finished, _waiting = wait(in_flight, return_when=FIRST_COMPLETED)
             broken = [f for f in finished if f.exception() is not None]
             for future in finished:
                 in_flight.discard(future)

@@ -1,4 +1,5 @@
-"""The analysis outputs in Finnish: report, budget, compare and patterns with ``--lang fi``.
+"""The outputs in Finnish: report, budget, compare, patterns, sweep, sensitivity and dock with
+``--lang fi``, and the ensemble's error messages (a real ensemble takes minutes).
 
 Each command runs end to end on a tiny network and a few weeks; the tests assert that
 specific Finnish words are in what it prints and writes, and that the English words they
@@ -177,3 +178,204 @@ def test_every_label_an_evaluation_answers_with_has_words():
                               {"goal": {"purpose": "learning", "reached": np.bool_(False)}}])
     assert list(table["section"]) == ["Saavutettiinko tavoite? (S33)"] * 2
     assert table.set_index("item").loc["tarkoitus", "value"] == "oppiminen"
+
+
+# ------------------------------------------------- sweep, sensitivity, dock and ensemble
+TINY_SWEEP = """
+title = "Pieni ajosarja"
+seed = 5
+replications = 2
+steps = 6
+[set]
+n_organisations = 3
+participants_per_organisation = 3
+[grid]
+coordination_budget_eur = [0.0, 1500.0]
+"""
+TINY_SENSITIVITY = """
+seed = 5
+replications = 1
+steps = 6
+outcomes = ["active_share", "thriving"]
+[set]
+n_organisations = 3
+participants_per_organisation = 3
+[sample]
+n = 2
+parameters = ["facilitation", "coordination_budget_eur"]
+dummy = true
+"""
+QUICK_DOCK = ["dock", "team-assembly", "--m", "3,4", "--q", "0,0.5", "--p", "0,0.5,1",
+              "--tau", "2", "--replications", "3", "--steps", "40", "--burn-in", "10",
+              "--jobs", "1"]
+NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def _numbers(text: str) -> list[str]:
+    """Every number in ``text``, written with a decimal point (to compare fi with en)."""
+    return [n.replace(",", ".") for n in NUMBER.findall(text)]
+
+
+def test_the_extraction_covers_sweep_sensitivity_dock_and_ensemble():
+    pot = i18n_extract.template()
+    places = {where for message in pot for where, _line in message.locations}
+    for module in ("verkosto/cmd_sweep.py", "verkosto/cmd_dock.py", "experiments/sweep.py",
+                   "experiments/sensitivity.py", "experiments/spec.py", "experiments/store.py",
+                   "experiments/ensemble.py"):
+        assert module in places, module
+
+
+def test_sweep_in_finnish_and_in_english(tmp_path, capsys):
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(TINY_SWEEP, encoding="utf-8")
+    out = tmp_path / "sweep"
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "1", "--lang", "fi"]) == 0
+    text = capsys.readouterr().out
+    for word in ("ajosarja: 4 ajoa (2 pistettä × 2 toistoa); 0 tallennettu, 4 ajettavana",
+                 "1 työprosessilla", "levytilaa (arvioitu koeajon perusteella)", "taulukot:",
+                 "ajosarja: 4/4 ajoa tallennettu hakemistoon",
+                 "(4 ajettiin nyt, 0 oli jo valmiina; yksikään ei epäonnistunut)"):
+        assert word in text, word
+    assert re.search(r"\d+,\d (kt|Mt)", text), text  # a decimal comma and a Finnish unit
+    assert _absent(text, ["sweep", "runs", "replications", "stored", "to run",
+                          "worker", "on disk", "estimated", "trial run", "tables",
+                          "run now", "resumed", "none failed", "kB", "MB"]) == []
+
+    # Extended in English: the same lines, in English, estimated from the stored runs.
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "1", "--replications", "3",
+                 "--lang", "en"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("sweep: 6 runs (2 points × 3 replications); 4 stored, 2 to "
+                               "run: about ")
+    assert " on 1 worker and " in lines[0] and lines[0].endswith(
+        " on disk (estimated from 4 stored runs)")
+    assert lines[1].startswith("tables: ") and lines[1].endswith(
+        " (points: mean and SD across replications of every measure)")
+    assert lines[2] == f"sweep: 6/6 runs stored in {out} (2 run now, 4 resumed; none failed)"
+    runs = pd.read_parquet(out / "runs")
+    assert set(runs["status"]) == {"ok"}  # the tables stay machine-readable
+
+    # Refused input, in Finnish: a spec's mistake and a directory holding more replications.
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "1", "--replications", "1",
+                 "--lang", "fi"]) == 2
+    err = capsys.readouterr().err
+    assert "sisältää jo 3 toistoa kustakin pisteestä" in err and "already holds" not in err
+    bad = tmp_path / "bad.toml"
+    bad.write_text(TINY_SWEEP.replace("title =", "titel ="), encoding="utf-8")
+    assert main(["sweep", str(bad), "--out", str(tmp_path / "bad"), "--lang", "fi"]) == 2
+    err = capsys.readouterr().err
+    assert "tuntematon avain 'titel' (tarkoititko 'title'?)" in err, err
+    assert _absent(err, ["unknown key", "did you mean", "allowed"]) == []
+
+
+def test_sweep_help_in_finnish(capsys):
+    with pytest.raises(SystemExit):
+        main(["sweep", "--help", "--lang", "fi"])
+    text = " ".join(capsys.readouterr().out.split())  # as wrapped for the terminal
+    assert "Aja ajosarjan määrittelyn kaikki ajot" in text
+    assert "Mukana tulevat määrittelyt (ajetaan nimellä):" in text
+    assert _absent(text, ["Run every run", "Shipped specs", "sweep directory"]) == []
+
+
+def test_sensitivity_in_finnish(tmp_path, capsys):
+    from experiments.sensitivity import ranking_text
+
+    spec = tmp_path / "sens.toml"
+    spec.write_text(TINY_SENSITIVITY, encoding="utf-8")
+    out = tmp_path / "sens"
+    assert main(["sensitivity", str(spec), "--out", str(out), "--workers", "1",
+                 "--lang", "fi"]) == 0
+    text = capsys.readouterr().out
+    for word in ("ajosarja: 8 ajoa (8 pistettä × 1 toisto)", "(arvioitu koeajon perusteella)",
+                 "ajosarja: 8/8 ajoa tallennettu",
+                 "active_share: parametrit indeksin mu_star mukaan (95\u00a0% luottamusväli), "
+                 "tärkein ensin",
+                 "herkkyysanalyysi: indeksit tiedostoissa", " ja ", ", kuva "):
+        assert word in text, word
+    assert re.search(r"\d,\d", text)  # decimal commas in the ranking
+    indices = pd.read_csv(out / "indices.csv")
+    assert ("huom.: välit ovat SALibin arvo ± conf" in text) == bool(indices["clipped"].any())
+    assert _absent(text, ["parameters by", "most important first", "interval", "indices in",
+                          "figure", "note", "runs", "stored"]) == []
+    # The table stays machine-readable; the ranking in English reads as before.
+    assert list(indices.columns[:3]) == ["measure", "parameter", "index"]
+    i18n.set_language("en")
+    english = ranking_text(indices)
+    assert "active_share: parameters by mu_star (95% interval), most important first" in english
+    assert re.search(r"\(\d[\d.e+-]* to \d[\d.e+-]*\)", english)
+
+
+def test_dock_in_finnish_says_what_english_says(tmp_path, capsys):
+    assert main([*QUICK_DOCK, "--out", str(tmp_path / "fi"), "--lang", "fi"]) == 0
+    finnish = capsys.readouterr().out
+    for word in ("Tiimien muodostuminen (Guimerà ym. 2005), tau=2, 3 toistoa, 40 askelta "
+                 "(alkujakso 10), satunnaissiemen 0",
+                 "S:n keskiarvo (suurimpaan komponenttiin kuuluvien toimijoiden osuus):",
+                 "m=3 q=0,5", "Siirtymäkohta p* (S:n keskiarvo saavuttaa arvon 0,5), "
+                 "95\u00a0% bootstrap-välit:", "ero verrattuna q=0:", "ero verrattuna m=3:",
+                 "Kirjoitettiin"):
+        assert word in finnish, word
+    assert re.search(r"p\* = \d,\d{3} \[\d,\d{3}; \d,\d{3}\]", finnish), finnish
+    assert _absent(finnish, ["Team assembly", "replications", "steps", "burn-in", "seed",
+                             "Mean S", "share of agents", "Transition", "bootstrap intervals",
+                             "shift from", "Wrote", "and"]) == []
+
+    assert main([*QUICK_DOCK, "--out", str(tmp_path / "en"), "--lang", "en"]) == 0
+    english = capsys.readouterr().out
+    assert english.startswith("Team assembly (Guimerà et al. 2005), tau=2, 3 replications, "
+                              "40 steps (10 burn-in), seed 0\nMean S (share of agents in the "
+                              "largest component):\n")
+    assert "\nTransition p* (mean S reaches 0.5), 95% bootstrap intervals:\n" in english
+    assert re.search(r"  m=3 q=0\.5: p\* = \d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]; shift from "
+                     r"q=0: -?\d\.\d{3} \[", english), english
+    # Same lines and the same numbers in both languages; the files do not depend on it.
+    assert len(finnish.splitlines()) == len(english.splitlines())
+    assert _numbers(finnish.replace(str(tmp_path / "fi"), "")) == \
+        _numbers(english.replace(str(tmp_path / "en"), ""))
+    for name in ("team_assembly.csv", "team_assembly_transitions.csv"):
+        assert (tmp_path / "fi" / name).read_bytes() == (tmp_path / "en" / name).read_bytes()
+
+
+def test_dock_intervals_in_finnish():
+    from verkosto.cmd_dock import _format_interval
+
+    i18n.set_language("fi")
+    nan = float("nan")
+    assert _format_interval(nan, nan, nan) == "ei saavutettu"
+    assert _format_interval(0.25, nan, nan) == "0,250 [väliä ei voi määrittää]"
+    assert _format_interval(0.25, 0.2, 0.3) == "0,250 [0,200; 0,300]"
+    i18n.set_language("en")
+    assert _format_interval(nan, nan, nan) == "not reached"
+    assert _format_interval(0.25, nan, nan) == "0.250 [interval undefined]"
+    assert _format_interval(0.25, 0.2, 0.3) == "0.250 [0.200, 0.300]"
+
+
+def test_ensemble_errors_in_finnish(tmp_path, capsys):
+    from experiments import ensemble as e
+
+    table = tmp_path / "ens.csv"
+    base = ["ensemble", "--samples", "2", "--out", str(table), "--workers", "1"]
+    assert main([*base, "--reuse", str(tmp_path / "nosuch.csv"), "--lang", "fi"]) == 2
+    err = capsys.readouterr().err
+    assert "--reuse" in err and "ei käytettävissä" in err
+    assert "parametrijoukkojen taulukkoa" in err and "ei ole; tee sellainen komennolla" in err
+    assert _absent(err, ["does not exist", "make one with", "cannot be used"]) == []
+    assert main([*base, "--patterns", "P99", "--lang", "fi"]) == 2
+    err = capsys.readouterr().err
+    assert "--patterns: tuntematon kuvio P99; kuviot ovat P1" in err, err
+    assert not table.exists()
+
+    i18n.set_language("fi")
+    plain = tmp_path / "plain.csv"
+    plain.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(e.EnsembleError, match="ei ole parametrijoukkojen taulukko"):
+        e.load_table(plain)
+    screening = e.Screening(pd.DataFrame({"sample": [0], "valid": [True], "kept": [True]}),
+                            [], {})
+    with pytest.raises(e.EnsembleError, match="taulukossa on 1 parametrijoukko; valitse 1–1"):
+        e.members(screening, 2)
+    i18n.set_language("en")
+    with pytest.raises(e.EnsembleError, match="is not an ensemble table"):
+        e.load_table(plain)
+    with pytest.raises(e.EnsembleError, match="the ensemble has 1 member"):
+        e.members(screening, 2)

@@ -17,8 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from verkosto import i18n
 from verkosto.argtypes import DEFAULT_WORKERS, PROBABILITY, number
 from verkosto.errors import InputError
+from verkosto.i18n import _, ngettext, numeral
 
 # The experiment's defaults, repeated here so that ``verkosto --help`` does not
 # import the model (a test checks that they equal ``experiments.docking``'s).
@@ -45,10 +47,11 @@ def _list_of(item: Callable[[str], float]) -> Callable[[str], list]:
     def parse(text: str) -> list:
         parts = [part.strip() for part in text.split(",")]
         if not parts or any(not part for part in parts):
-            raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list")
+            raise argparse.ArgumentTypeError(
+                _("{text} is not a comma-separated list").format(text=repr(text)))
         values = [item(part) for part in parts]
         if len(set(values)) != len(values):
-            raise argparse.ArgumentTypeError(f"{text!r} repeats a value")
+            raise argparse.ArgumentTypeError(_("{text} repeats a value").format(text=repr(text)))
         return sorted(values)
 
     return parse
@@ -62,15 +65,15 @@ def register(subparsers: Any) -> None:
     """
     dock = subparsers.add_parser(
         "dock",
-        help="dock the model against published models",
-        description="Reproduce published results with the model's own code paths.",
+        help=_("dock the model against published models"),
+        description=_("Reproduce published results with the model's own code paths."),
     )
     experiments = dock.add_subparsers(dest="dock_experiment", metavar="EXPERIMENT")
     experiments.required = True
     team = experiments.add_parser(
         "team-assembly",
-        help="team assembly of Guimerà et al. (2005): S against p",
-        description=(
+        help=_("team assembly of Guimerà et al. (2005): S against p"),
+        description=_(
             "Team assembly (Guimerà, Uzzi, Spiro and Amaral 2005, Science 308:697): one team "
             "of m per step; each seat goes to an incumbent with probability p, who is a "
             "previous collaborator of the team with probability q; agents idle for more than "
@@ -80,53 +83,60 @@ def register(subparsers: Any) -> None:
     )
     team.add_argument(
         "--m", type=_list_of(number(2, integer=True)), default=[DEFAULT_M], metavar="M",
-        help=f"team size, or a comma-separated list (default {DEFAULT_M})",
+        help=_("team size, or a comma-separated list (default {m})").format(m=DEFAULT_M),
     )
     team.add_argument(
         "--q", type=_list_of(PROBABILITY), default=[0.0], metavar="Q",
-        help="probability of choosing a previous collaborator, or a list (default 0)",
+        help=_("probability of choosing a previous collaborator, or a list (default 0)"),
     )
     team.add_argument(
         "--p", type=_list_of(PROBABILITY), default=list(DEFAULT_P_GRID), metavar="LIST",
-        help="comma-separated probabilities that a seat goes to an incumbent "
-        "(default 0,0.05,...,1)",
+        help=_("comma-separated probabilities that a seat goes to an incumbent "
+               "(default 0,0.05,...,1)"),
     )
     team.add_argument(
         "--tau", type=number(1, integer=True), default=DEFAULT_TAU, metavar="T",
-        help=f"idle steps before an agent leaves (default {DEFAULT_TAU})",
+        help=_("idle steps before an agent leaves (default {tau})").format(tau=DEFAULT_TAU),
     )
     team.add_argument(
         "--replications", type=number(1, integer=True), default=DEFAULT_REPLICATIONS, metavar="N",
-        help=f"replications per condition (default {DEFAULT_REPLICATIONS})",
+        help=_("replications per condition (default {n})").format(n=DEFAULT_REPLICATIONS),
     )
     team.add_argument(
         "--steps", type=number(1, integer=True), default=None, metavar="STEPS",
-        help=f"steps per run (default {STEPS_PER_TAU} * tau)",
+        help=_("steps per run (default {k} * tau)").format(k=STEPS_PER_TAU),
     )
     team.add_argument(
         "--burn-in", type=number(0, integer=True), default=None, metavar="STEPS",
-        help=f"steps before S is averaged (default {BURN_IN_PER_TAU} * tau)",
+        help=_("steps before S is averaged (default {k} * tau)").format(k=BURN_IN_PER_TAU),
     )
     team.add_argument(
-        "--seed", type=number(0, integer=True), default=0, metavar="SEED", help="master seed (default 0)"
+        "--seed", type=number(0, integer=True), default=0, metavar="SEED",
+        help=_("master seed (default 0)"),
     )
     team.add_argument(
         "--jobs", type=number(1, integer=True), default=DEFAULT_WORKERS, metavar="J",
-        help=f"worker processes (default {DEFAULT_WORKERS})",
+        help=_("worker processes (default {n})").format(n=DEFAULT_WORKERS),
     )
     team.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
-        help=f"output directory (default {DEFAULT_OUT})",
+        help=_("output directory (default {path})").format(path=DEFAULT_OUT),
     )
     team.set_defaults(func=run_team_assembly)
 
 
 def _format_interval(value: float, lo: float, hi: float) -> str:
+    """A p* or a shift with its interval, in the current language (``0.412 [0.390, 0.431]``;
+    in Finnish ``0,412 [0,390; 0,431]``, a semicolon where the comma is the decimal mark).
+    """
     if math.isnan(value):
-        return "not reached"
+        return _("not reached")
     if math.isnan(lo):
-        return f"{value:.3f} [interval undefined]"
-    return f"{value:.3f} [{lo:.3f}, {hi:.3f}]"
+        return _("{value} [interval undefined]").format(value=numeral(f"{value:.3f}"))
+    # TRANSLATORS: a bootstrap interval; Finnish separates decimal commas with "; ".
+    return _("{value} [{low}, {high}]").format(value=numeral(f"{value:.3f}"),
+                                                low=numeral(f"{lo:.3f}"),
+                                                high=numeral(f"{hi:.3f}"))
 
 
 def run_team_assembly(args: argparse.Namespace) -> int:
@@ -147,23 +157,23 @@ def run_team_assembly(args: argparse.Namespace) -> int:
     steps = STEPS_PER_TAU * args.tau if args.steps is None else args.steps
     burn_in = BURN_IN_PER_TAU * args.tau if args.burn_in is None else args.burn_in
     if burn_in >= steps:
-        raise InputError(
-            f"dock team-assembly: --burn-in ({burn_in}) must be smaller than --steps ({steps})"
-        )
+        raise InputError(_("dock team-assembly: --burn-in ({burn_in}) must be smaller than "
+                           "--steps ({steps})").format(burn_in=burn_in, steps=steps))
     settings = docking.RunSettings(steps, burn_in, docking.DEFAULT_SAMPLE_EVERY)
     out: Path = args.out
     if out.exists() and not out.is_dir():
-        raise InputError(f"dock team-assembly: --out {str(out)!r} exists and is not a directory")
+        raise InputError(_("dock team-assembly: --out {path} exists and is not a "
+                           "directory").format(path=repr(str(out))))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise InputError(
-            f"dock team-assembly: cannot create the output directory {str(out)!r}: {err.strerror}"
-        ) from None
+        raise InputError(_("dock team-assembly: cannot create the output directory {path}: "
+                           "{reason}").format(path=repr(str(out)), reason=err.strerror)) from None
     from tqdm import tqdm
 
     n_tasks = len(args.m) * len(args.q) * args.replications
-    with tqdm(total=n_tasks, unit="task", disable=not sys.stderr.isatty(), leave=False) as bar:
+    with tqdm(total=n_tasks, unit=_("task"), disable=not sys.stderr.isatty(),
+              leave=False) as bar:
         results = docking.team_assembly_sweep(
             args.m, args.q, args.p, tau=args.tau, replications=args.replications,
             master_seed=args.seed, settings=settings, jobs=args.jobs, progress=bar.update,
@@ -173,25 +183,65 @@ def run_team_assembly(args: argparse.Namespace) -> int:
     transitions.to_csv(out / TRANSITIONS_FILE, index=False)
     docking.plot_s_curves(results, str(out / FIGURE_FILE))
 
-    print(
-        f"Team assembly (Guimerà et al. 2005), tau={args.tau}, {args.replications} "
-        f"replications, {settings.steps} steps ({settings.burn_in} burn-in), seed {args.seed}"
-    )
-    print("Mean S (share of agents in the largest component):")
-    print(docking.s_table(results).to_string(float_format=lambda x: f"{x:.3f}"))
-    level = docking.TRANSITION_LEVEL
-    print(f"\nTransition p* (mean S reaches {level:g}), 95% bootstrap intervals:")
+    print(heading_text(args.tau, args.replications, settings, args.seed))
+    print(_("Mean S (share of agents in the largest component):"))
+    print(s_table_text(docking.s_table(results)))
+    print()
+    print(transitions_text(transitions))
+    print()
+    print(_("Wrote {results}, {transitions} and {figure}").format(
+        results=out / RESULTS_FILE, transitions=out / TRANSITIONS_FILE,
+        figure=out / FIGURE_FILE))
+    sys.stdout.flush()
+    return 0
+
+
+def heading_text(tau: int, replications: int, settings: Any, seed: int) -> str:
+    """The first line of ``verkosto dock team-assembly``: what was run.
+
+    Args:
+        tau: Idle steps an agent survives.
+        replications: Replications per condition.
+        settings: The runs' ``experiments.docking.RunSettings``.
+        seed: The master seed.
+    """
+    return ngettext("Team assembly (Guimerà et al. 2005), tau={tau}, {n} replication, "
+                    "{steps} steps ({burn_in} burn-in), seed {seed}",
+                    "Team assembly (Guimerà et al. 2005), tau={tau}, {n} replications, "
+                    "{steps} steps ({burn_in} burn-in), seed {seed}", replications).format(
+        tau=tau, n=replications, steps=settings.steps, burn_in=settings.burn_in, seed=seed)
+
+
+def s_table_text(table: Any) -> str:
+    """The table of mean S (``experiments.docking.s_table``) as the current language writes
+    its numbers (the column names ``m=4 q=0.5`` and the p index too).
+    """
+    # The table holds only numbers below 1 and their m=/q=/p labels, so the decimal mark can
+    # be changed in pandas' text, which keeps pandas' alignment and its format of the index.
+    return numeral(table.to_string(float_format=lambda x: f"{x:.3f}"))
+
+
+def transitions_text(transitions: Any) -> str:
+    """The transition points p* and their shifts (``experiments.docking.estimate_transitions``)
+    as lines for the terminal, in the current language.
+    """
+    from experiments import docking
+
+    lines = [_("Transition p* (mean S reaches {level}), {confidence} bootstrap "
+               "intervals:").format(level=numeral(f"{docking.TRANSITION_LEVEL:g}"),
+                                    confidence=i18n.current().percent(docking.CI_LEVEL))]
     q_ref = transitions.groupby(["m", "tau"])["q"].transform("min")
     m_ref = transitions.groupby(["q", "tau"])["m"].transform("min")
     for i, row in enumerate(transitions.itertuples(index=False)):
-        line = f"  m={row.m} q={row.q:g}: p* = {_format_interval(row.p_star, row.p_lo, row.p_hi)}"
+        line = "  " + _("m={m} q={q}: p* = {p_star}").format(
+            m=row.m, q=numeral(f"{row.q:g}"),
+            p_star=_format_interval(row.p_star, row.p_lo, row.p_hi))
         if row.q != q_ref.iloc[i]:
             shift = _format_interval(row.shift_q, row.shift_q_lo, row.shift_q_hi)
-            line += f"; shift from q={q_ref.iloc[i]:g}: {shift}"
+            line += "; " + _("shift from q={q}: {shift}").format(
+                q=numeral(f"{q_ref.iloc[i]:g}"), shift=shift)
         if row.m != m_ref.iloc[i]:
             shift = _format_interval(row.shift_m, row.shift_m_lo, row.shift_m_hi)
-            line += f"; shift from m={m_ref.iloc[i]}: {shift}"
-        print(line)
-    print(f"\nWrote {out / RESULTS_FILE}, {out / TRANSITIONS_FILE} and {out / FIGURE_FILE}")
-    sys.stdout.flush()
-    return 0
+            line += "; " + _("shift from m={m}: {shift}").format(m=m_ref.iloc[i], shift=shift)
+        lines.append(line)
+    return "\n".join(lines)

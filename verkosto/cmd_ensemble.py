@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     from experiments.patterns import local_executor
     from verkosto.cmd_patterns import parse_only
 
-    patterns = parse_only(args.patterns)
+    patterns = parse_only(args.patterns, "--patterns")
     words = ["verkosto", "ensemble", "--samples", str(args.samples), "--out", str(args.out),
              "--seed", str(args.seed), "--replications", str(args.replications)]
     if patterns:

@@ -87,8 +87,9 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=handle)
 
 
-def parse_only(text: str | None) -> list[str] | None:
-    """Pattern ids from ``--only``, checked against the scorecard's patterns.
+def parse_only(text: str | None, option: str = "--only") -> list[str] | None:
+    """Pattern ids from ``--only`` (or another ``option``: ``verkosto ensemble --patterns``),
+    checked against the scorecard's patterns.
 
     Raises:
         InputError: An empty list or an unknown id.
@@ -96,14 +97,16 @@ def parse_only(text: str | None) -> list[str] | None:
     if text is None:
         return None
     from experiments.patterns import PATTERN_IDS
+    from verkosto.i18n import _
 
     ids = [x.strip().upper() for x in text.split(",") if x.strip()]
     if not ids:
-        raise InputError("--only: give pattern ids, e.g. --only P1,P5")
+        raise InputError(_("{option}: give pattern ids, e.g. {option} P1,P5").format(
+            option=option))
     unknown = [x for x in ids if x not in PATTERN_IDS]
     if unknown:
-        raise InputError(f"--only: unknown pattern {', '.join(unknown)}; the patterns are "
-                         f"{', '.join(PATTERN_IDS)}")
+        raise InputError(_("{option}: unknown pattern {ids}; the patterns are {known}").format(
+            option=option, ids=", ".join(unknown), known=", ".join(PATTERN_IDS)))
     return ids
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from verkosto.argtypes import number
 from verkosto.errors import InputError
+from verkosto.i18n import _, ngettext
 
 EXIT_OK = 0
 EXIT_RUNS_FAILED = 1
@@ -45,64 +46,72 @@ def shipped_spec_names() -> list[str]:
 
 def _add_spec_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replications", type=number(1, integer=True), metavar="N",
-                        help="runs per point instead of the spec's (scale a shipped spec "
-                             "without copying it; a larger N extends a finished sweep in "
-                             "the same --out)")
+                        help=_("runs per point instead of the spec's (scale a shipped spec "
+                               "without copying it; a larger N extends a finished sweep in "
+                               "the same --out)"))
     parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
-                        help="fix one parameter, added to the spec's [set] (repeatable; "
-                             "VALUE as in 'verkosto run --set')")
+                        help=_("fix one parameter, added to the spec's [set] (repeatable; "
+                               "VALUE as in 'verkosto run --set')"))
     parser.add_argument("--yes", action="store_true",
-                        help="start even when the sweep is estimated to take more than a day")
+                        help=_("start even when the sweep is estimated to take more than a "
+                               "day"))
 
 
 def _add_execution_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="sweep directory: DIR/runs and DIR/timeseries (Parquet), "
-                             "DIR/manifest.json; running again resumes")
+                        help=_("sweep directory: DIR/runs and DIR/timeseries (Parquet), "
+                               "DIR/manifest.json; running again resumes"))
     parser.add_argument("--workers", type=number(1, integer=True), metavar="N",
-                        help="local worker processes (default: one per core; 1 runs in "
-                             "this process)")
+                        help=_("local worker processes (default: one per core; 1 runs in "
+                               "this process)"))
     parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 "
-                             "(needs pip install 'verkosto[dask]')")
+                        help=_("run on a Dask cluster, e.g. tcp://10.0.0.5:8786 "
+                               "(needs pip install 'verkosto[dask]')"))
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                        help="progress bar on stderr (default: when stderr is a terminal)")
+                        help=_("progress bar on stderr (default: when stderr is a terminal)"))
+
+
+def _shipped_specs_text() -> str:
+    return _("Shipped specs (run by name): {names}.").format(
+        names=", ".join(shipped_spec_names()))
 
 
 def register(subparsers: Any) -> None:
     """Add the ``sweep`` and ``sensitivity`` subcommands."""
     sweep = subparsers.add_parser(
-        "sweep", help="run a parameter sweep with replications (Parquet, resumable)",
-        description="Run every run of a sweep spec (a grid or a sample of parameters, with "
-                    "replications) on local processes or a Dask cluster, storing tidy "
-                    "Parquet tables. Running the same command again resumes. Exit status: "
-                    "0 all runs ok, 1 some runs failed (recorded), 2 bad input, 3 executor "
-                    "failure (rerun to resume).",
-        epilog=lambda: "Start from 'verkosto sweep --example > my.toml'. Shipped specs "
-                       "(run by name): " + ", ".join(shipped_spec_names()) + ".")
+        "sweep", help=_("run a parameter sweep with replications (Parquet, resumable)"),
+        description=_("Run every run of a sweep spec (a grid or a sample of parameters, with "
+                      "replications) on local processes or a Dask cluster, storing tidy "
+                      "Parquet tables. Running the same command again resumes. Exit status: "
+                      "0 all runs ok, 1 some runs failed (recorded), 2 bad input, 3 executor "
+                      "failure (rerun to resume)."),
+        epilog=lambda: _("Start from 'verkosto sweep --example > my.toml'.") + " "
+                       + _shipped_specs_text())
     sweep.add_argument("spec", nargs="?", metavar="SPEC",
-                       help="sweep spec TOML file, or the name of a shipped spec")
+                       help=_("sweep spec TOML file, or the name of a shipped spec"))
     sweep.add_argument("--example", action="store_true",
-                       help="print a commented example spec and exit")
+                       help=_("print a commented example spec and exit"))
     _add_spec_options(sweep)
     _add_execution_options(sweep)
     sweep.add_argument("--runs-per-task", type=number(1, integer=True), metavar="N",
-                       help="runs per task (default: measured, about 1 s of work per task)")
+                       help=_("runs per task (default: measured, about 1 s of work per task)"))
     sweep.add_argument("--csv", action="store_true",
-                       help="also write DIR/runs.csv, DIR/timeseries.csv and DIR/points.csv "
-                            "(DIR/points.parquet, per-point means and SDs, is always written)")
+                       help=_("also write DIR/runs.csv, DIR/timeseries.csv and DIR/points.csv "
+                              "(DIR/points.parquet, per-point means and SDs, is always "
+                              "written)"))
     sweep.set_defaults(func=_sweep)
 
     sens = subparsers.add_parser(
-        "sensitivity", help="Morris or Sobol sensitivity indices of a spec's [sample]",
-        epilog=lambda: "Shipped specs (run by name): " + ", ".join(shipped_spec_names()) + ".",
-        description="Run the SALib design (Morris or Sobol) over the parameters and bounds of "
-                    "a spec's [sample], with its replications, and write the indices of its "
-                    "outcome measures with confidence intervals: DIR/indices.csv, "
-                    "DIR/indices.parquet and DIR/indices.png. Exit status as for sweep.")
-    sens.add_argument("spec", metavar="SPEC", help="spec TOML file or shipped spec name")
+        "sensitivity", help=_("Morris or Sobol sensitivity indices of a spec's [sample]"),
+        epilog=_shipped_specs_text,
+        description=_("Run the SALib design (Morris or Sobol) over the parameters and bounds "
+                      "of a spec's [sample], with its replications, and write the indices of "
+                      "its outcome measures with confidence intervals: DIR/indices.csv, "
+                      "DIR/indices.parquet and DIR/indices.png. Exit status as for sweep."))
+    sens.add_argument("spec", metavar="SPEC", help=_("spec TOML file or shipped spec name"))
     sens.add_argument("--method", choices=SENSITIVITY_METHODS, default=SENSITIVITY_METHODS[0],
-                      help="SALib method (default: morris)")
+                      help=_("SALib method (default: {method})").format(
+                          method=SENSITIVITY_METHODS[0]))
     _add_spec_options(sens)
     _add_execution_options(sens)
     sens.set_defaults(func=_sensitivity)
@@ -112,14 +121,15 @@ def _load(args: argparse.Namespace) -> Any:
     from experiments.spec import SpecError, load_spec
 
     if args.spec is None:
-        raise InputError("give a SPEC file (or --example to print one)")
+        raise InputError(_("give a SPEC file (or --example to print one)"))
     if args.out is None:
-        raise InputError("--out DIR is required")
+        raise InputError(_("--out DIR is required"))
     sets = {}
     for raw in args.sets:
         key, sep, text = raw.partition("=")
         if not sep or not key.strip():
-            raise InputError(f"--set {raw!r}: expected KEY=VALUE, e.g. --set facilitation=0.5")
+            raise InputError(_("--set {raw}: expected KEY=VALUE, e.g. --set "
+                               "facilitation=0.5").format(raw=repr(raw)))
         from verkosto.cmd_run import _toml_value
 
         sets[key.strip()] = _toml_value(text.strip())
@@ -132,14 +142,20 @@ def _load(args: argparse.Namespace) -> Any:
 def _plan(spec: Any, args: argparse.Namespace, simulate_fn: Any = None) -> None:
     """Print the sweep's size, what is stored and its estimated cost; ask for --yes beyond a day."""
     from experiments.sweep import duration, plan_sweep
+    from verkosto.i18n import numeral
 
     plan = _execute(lambda: plan_sweep(spec, args.out, workers=args.workers,
                                        scheduler=args.scheduler, simulate_fn=simulate_fn))
     print(plan.line(), flush=True)
     if plan.seconds > CONFIRM_SECONDS and not args.yes:
-        raise InputError(f"this sweep would take about {duration(plan.seconds)} on this machine "
-                         f"({plan.pending:,} runs to do): check 'replications' and the design "
-                         "(--replications N scales it), or give --yes to start it anyway")
+        raise InputError(ngettext(
+            "this sweep would take about {duration} on this machine ({n} run to do): check "
+            "'replications' and the design (--replications N scales it), or give --yes to "
+            "start it anyway",
+            "this sweep would take about {duration} on this machine ({n} runs to do): check "
+            "'replications' and the design (--replications N scales it), or give --yes to "
+            "start it anyway", plan.pending).format(
+                duration=duration(plan.seconds), n=numeral(f"{plan.pending:,}")))
 
 
 def _execute(action: Any) -> Any:
@@ -153,8 +169,9 @@ def _execute(action: Any) -> Any:
     except (SpecError, StoreError, ExecutorError) as error:
         raise InputError(str(error)) from None
     except SweepAborted as error:
-        print(f"verkosto: sweep aborted, the executor broke down ({error}); finished runs "
-              "are stored: run the same command again to resume", file=sys.stderr)
+        print("verkosto: " + _("sweep aborted, the executor broke down ({reason}); finished "
+                               "runs are stored: run the same command again to "
+                               "resume").format(reason=error), file=sys.stderr)
         return EXIT_ABORTED
 
 
@@ -176,8 +193,8 @@ def _sweep(args: argparse.Namespace) -> int:
     if isinstance(summary, int):
         return summary
     written = write_tables(args.out, spec.varied, csv=args.csv)
-    print("tables: " + ", ".join(str(p) for p in written)
-          + " (points: mean and SD across replications of every measure)")
+    print(_("tables: {paths} (points: mean and SD across replications of every "
+            "measure)").format(paths=", ".join(str(p) for p in written)))
     print(summary.line())
     return EXIT_RUNS_FAILED if summary.failed else EXIT_OK
 
@@ -196,7 +213,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
                                                   scheduler=args.scheduler,
                                                   progress=args.progress))
     except AnalysisError as error:
-        print(f"verkosto: sensitivity: {error}", file=sys.stderr)
+        print("verkosto: " + _("sensitivity: {reason}").format(reason=error), file=sys.stderr)
         return EXIT_RUNS_FAILED
     if isinstance(result, int):
         return result
@@ -205,8 +222,14 @@ def _sensitivity(args: argparse.Namespace) -> int:
     print(result.sweep.line())
     print(ranking_text(result.indices))
     if result.indices["clipped"].any():
-        print(f"note: {CLIP_NOTE}")
-    tables = " and ".join(str(p) for p in result.table_paths)
-    failed = f"; {result.sweep.failed} runs failed" if result.sweep.failed else ""
-    print(f"sensitivity: indices in {tables}, figure {result.figure_path}{failed}")
+        print(_("note: {text}").format(text=_(CLIP_NOTE)))
+    paths = [str(p) for p in result.table_paths]
+    tables = _("{first} and {last}").format(first=", ".join(paths[:-1]), last=paths[-1]) \
+        if len(paths) > 1 else paths[0]
+    failed = result.sweep.failed
+    line = _("sensitivity: indices in {tables}, figure {figure}").format(
+        tables=tables, figure=result.figure_path)
+    if failed:
+        line += "; " + ngettext("{n} run failed", "{n} runs failed", failed).format(n=failed)
+    print(line)
     return EXIT_RUNS_FAILED if result.sweep.failed else EXIT_OK

@@ -99,6 +99,13 @@ class Translator:
         text = f"{value:,.{decimals}f}".replace(",", "\u202f")
         return text.replace(".", ",") if self.lang == "fi" else text
 
+    def numeral(self, text: str) -> str:
+        """A number formatted the English way (``1,470.5``) as the language writes it
+        (``1 470,5`` in Finnish, with a narrow no-break space): the format string decides
+        the digits, this only the separators.
+        """
+        return text.replace(",", "\u202f").replace(".", ",") if self.lang == "fi" else text
+
     def percent(self, share: float) -> str:
         """A share as a whole percentage (``42 %`` in Finnish, ``42%`` in English)."""
         return f"{share * 100:.0f}\u00a0%" if self.lang == "fi" else f"{share * 100:.0f}%"
@@ -197,6 +204,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def pgettext(context: str, message: str) -> str:
     """Translate a message in a context into the current language."""
     return current().pgettext(context, message)
+
+
+def numeral(text: str) -> str:
+    """An English-formatted number (``f"{x:,.1f}"``) as the current language writes it."""
+    return current().numeral(text)
 
 
 # --- what the model reports, translated at the front door --------------------------------

@@ -5,7 +5,10 @@ Messages come from two kinds of place:
 - the front door's code (``verkosto/*.py``) and the code that writes the
   analysis outputs (``analysis/*.py`` for reports, comparisons, budgets and
   figures; ``experiments/patterns.py`` for the pattern scorecard's titles,
-  criteria and summaries), through Babel's Python extractor with the usual
+  criteria and summaries; ``experiments/sweep.py``, ``sensitivity.py``,
+  ``spec.py``, ``store.py`` and ``ensemble.py`` for what ``verkosto sweep``,
+  ``sensitivity`` and ``ensemble`` print and the errors they report), through
+  Babel's Python extractor with the usual
   gettext keywords (``_``, ``N_``, ``ngettext``, ``pgettext``);
 - what the model and the scenarios declare in English, which the front door
   translates on the way out: each parameter's ``doc`` (from
@@ -32,7 +35,10 @@ from verkosto import i18n
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT = PACKAGE_DIR.parent
-SOURCES: tuple[str, ...] = ("verkosto", "analysis", "experiments/patterns.py")
+SOURCES: tuple[str, ...] = ("verkosto", "analysis", "experiments/patterns.py",
+                            "experiments/sweep.py", "experiments/sensitivity.py",
+                            "experiments/spec.py", "experiments/store.py",
+                            "experiments/ensemble.py")
 """Where user-visible messages are marked, relative to the repository: directories (every
 ``.py`` below) and single files."""
 KEYWORDS = {"_": None, "N_": None, "t": None, "gettext": None, "ngettext": (1, 2),
