@@ -812,9 +812,9 @@ class NetworkModel(mesa.Model):
 
         Each circle is one lane of the rule (``model.formation.assemble_teams``; ``ids``,
         ``present`` and ``first`` from ``_circle_lanes``); first-timers enter as the rule's
-        newcomers, and who knows whom is read from this round's familiarity. The seats of
-        the widest circle are drawn, then the groups formed in one compiled call
-        (kernels.conversation_groups).
+        newcomers, and who knows whom is read from this round's familiarity. The rule's
+        draws come first (for as many seats as the widest circle has people), then the
+        groups are formed in one compiled call (kernels.conversation_groups).
         """
         p = self.params
         if ids.size == 0:
