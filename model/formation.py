@@ -1,10 +1,14 @@
 """Forming groups: the team-assembly rule of Guimerà et al. (2005), many groups at once.
 
-One function, :func:`assemble_teams`, serves the network model (its working
-groups and the conversation groups of its meetings, S2, S10, S24) and the
-docking experiment against the published team-assembly model
-(``experiments/docking.py``), so that the docking tests the model's own code
-path.
+One rule serves the network model (its working groups and the conversation
+groups of its meetings, S2, S10, S24) and the docking experiment against the
+published team-assembly model (``experiments/docking.py``), so that the docking
+tests the model's own code path: :func:`assemble_teams` draws the numbers
+(:func:`seat_draws`) and runs the seat loop (``model.kernels.seat_teams``); the
+model draws with the same :func:`seat_draws` and runs the same seat loop inside
+the compiled pass that also reads who knows whom and lists the groups' pairs
+(``model.kernels.conversation_groups``, ``model.kernels.working_groups``;
+tests/test_kernels_encounters.py checks them against ``assemble_teams``).
 
 Rule, seat by seat for a team of ``m``: with probability ``p`` the seat goes
 to an incumbent (someone who has been on a team before), if any incumbent is
@@ -40,6 +44,21 @@ from model import kernels
 
 #: Uniform numbers drawn per seat and lane: incumbent-or-newcomer, collaborator-or-any, whom.
 _DRAWS_PER_SEAT = 3
+
+
+def seat_draws(rng: np.random.Generator, seats: int, lanes: int) -> np.ndarray:
+    """The uniforms :func:`assemble_teams` draws for ``seats`` seats to fill in each of
+    ``lanes`` lanes (none if ``seats`` is not positive), in one call: ``(seats, 3, lanes)``,
+    per seat incumbent-or-newcomer, collaborator-or-any and whom.
+
+    All draws come up front, lane-independent in shape, so that both seat loops (the
+    compiled one and its reference) read the same numbers; the network model draws them
+    here too where it calls the seat loop inside a larger compiled pass
+    (``model.kernels.conversation_groups``, ``model.kernels.working_groups``).
+    """
+    return rng.random((max(seats, 0), _DRAWS_PER_SEAT, lanes))
+
+
 def assemble_teams(
     rng: np.random.Generator,
     m: int,
@@ -100,8 +119,7 @@ def assemble_teams(
             raise ValueError(f"{founders.shape[1]} founders do not fit a team of {m}")
     seats = int((incumbent | newcomer).sum(axis=1).max(initial=0)) if partition else m
     seated = 0 if founders is None else founders.shape[1]
-    # All draws up front, lane-independent in shape, so both seat loops read the same numbers.
-    u = rng.random((max(seats - seated, 0), _DRAWS_PER_SEAT, lanes))
+    u = seat_draws(rng, seats - seated, lanes)
     if n == 0:
         return np.full((lanes, seats), -1, dtype=np.int64)
     return kernels.seat_teams(u, m, p, q, incumbent, newcomer, np.asarray(ties, dtype=bool),
@@ -145,6 +163,14 @@ class Teams:
     def sizes(self) -> np.ndarray:
         """Members of each team."""
         return np.diff(self.bounds)
+
+    @classmethod
+    def with_pairs(cls, members: np.ndarray, bounds: np.ndarray,
+                   pairs: tuple[np.ndarray, np.ndarray, np.ndarray]) -> Teams:
+        """Teams whose ordered pairs are known already (as ``pairs`` would give them)."""
+        teams = cls(members, bounds)
+        teams.__dict__["pairs"] = pairs  # the cached property's slot
+        return teams
 
     @cached_property
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -15,6 +15,10 @@ Who uses what (process of the weekly schedule, ODD section 3):
   ``join_groups``;
 - team assembly (converse, collaborate, docking): ``seat_teams``, ``gather_teams``,
   ``team_pairs``, ``familiarity_blocks``, ``candidate_lanes``;
+- the encounter passes, each a chain of the kernels here in one call: converse:
+  ``circle_lanes``, ``conversation_groups`` (``partition_groups``); collaborate:
+  ``initiators``, ``working_group_lanes`` (``thought_of``, ``lane_ids``),
+  ``working_groups``, ``idea_chances``; both: ``purpose_factor``;
 - encounters (converse, collaborate): ``group_atmosphere``, ``encounter`` (its rule:
   ``meet``, ``knowledge_update``, ``store_knowledge``, shared with the sparse store),
   ``partners_effects``;
@@ -1440,6 +1444,232 @@ def partners_effects(i: np.ndarray, j: np.ndarray, trust: np.ndarray, tie_ema: n
     for k in range(i.size):
         if lifter[j[k]]:
             week_lift[i[k]] += lift * commitment[j[k]]
+
+
+# ---------------------------------------------------------------- encounter passes
+# converse and collaborate call these once per round or pass in place of a chain of small
+# kernels and numpy steps (a dispatch with many arguments costs microseconds, as does each
+# small numpy call). Each is the chain it replaces, the same kernels in the same order, so
+# results are identical; the pair store's reads have sparse forms of the same names in
+# ``model/sparse_kernels.py``. References: the chains in ``tests/test_kernels.py``.
+
+
+@_jit
+def circle_lanes(attendees: np.ndarray, circle: np.ndarray, n_circles: int, met: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The attendees of each meeting circle with at least two of them, one row per circle
+    (``NetworkModel._circle_lanes``).
+
+    Args:
+        attendees: Slots that came, ascending.
+        circle: Circle of each slot.
+        n_circles: Circles of the network (more if a slot's circle is beyond them).
+        met: Whether each slot has been to a meeting before.
+
+    Returns:
+        ``ids`` ``(circles, n)``: each talking circle's attendees in the order given, the
+        row padded on the right with a repeat of its first attendee; ``present``, which
+        entries are real; and ``first``, which real entries are first-timers (not ``met``).
+    """
+    n = attendees.size
+    circles = n_circles
+    for x in range(n):
+        circles = max(circles, circle[attendees[x]] + 1)
+    size = np.zeros(circles, dtype=np.int64)
+    for x in range(n):
+        size[circle[attendees[x]]] += 1
+    lane = np.full(circles, -1, dtype=np.int64)
+    lanes = 0
+    width = 0
+    for c in range(circles):
+        if size[c] >= 2:
+            lane[c] = lanes
+            lanes += 1
+            width = max(width, size[c])
+    ids = np.empty((lanes, width), dtype=np.int64)
+    present = np.zeros((lanes, width), dtype=np.bool_)
+    first = np.zeros((lanes, width), dtype=np.bool_)
+    fill = np.zeros(lanes, dtype=np.int64)
+    for x in range(n):  # attendees in order: a stable sort by circle
+        r = lane[circle[attendees[x]]]
+        if r >= 0:
+            s = attendees[x]
+            ids[r, fill[r]] = s
+            present[r, fill[r]] = True
+            first[r, fill[r]] = not met[s]
+            fill[r] += 1
+    for r in range(lanes):
+        for c in range(fill[r], width):
+            ids[r, c] = ids[r, 0]
+    return ids, present, first
+
+
+@_jit
+def partition_groups(known: np.ndarray, ids: np.ndarray, present: np.ndarray,
+                      first: np.ndarray, u: np.ndarray, m: int, p_incumbent: float, q: float
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One conversation round's groups from who knows whom in each circle (``known``): the
+    team-assembly rule partitioning every lane (:func:`seat_teams`, first-timers as its
+    newcomers, the others present as its incumbents), the groups with global ids
+    (:func:`gather_teams`) and their ordered pairs (:func:`team_pairs`).
+    """
+    lanes = ids.shape[0]
+    seats = seat_teams(u, m, p_incumbent, q, present & ~first, first, known,
+                       np.zeros((lanes, 0), dtype=np.int64), True, u.shape[0])
+    members, bounds = gather_teams(seats, ids, m)
+    i, j, g = team_pairs(members, bounds)
+    return members, bounds, i, j, g
+
+
+@_jit
+def conversation_groups(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, ids: np.ndarray,
+                        present: np.ndarray, first: np.ndarray, acquaintance: float,
+                        u: np.ndarray, m: int, p_incumbent: float, q: float, now: int
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The groups of one conversation round in every circle (``NetworkModel.
+    _conversation_groups``): who knows whom is familiarity now (:func:`familiarity_blocks`)
+    at least ``acquaintance``; then :func:`partition_groups` with the seat draws ``u``
+    (``model.formation.seat_draws`` for as many seats as the widest circle).
+
+    Returns:
+        The groups' members and bounds (as ``model.formation.Teams``) and their ordered
+        pairs ``i``, ``j`` with each pair's group ``g``.
+    """
+    known = familiarity_blocks(F, last, f_decay, ids, now) >= acquaintance
+    return partition_groups(known, ids, present, first, u, m, p_incumbent, q)
+
+
+@_jit
+def initiators(active: np.ndarray, u: np.ndarray, org: np.ndarray, org_time: np.ndarray,
+               weeks_per_month: float, discretionary: float, week_hours: np.ndarray,
+               commitment: np.ndarray, strengths: np.ndarray, assembler: int, hours: float,
+               base_rate: float, assembler_factor: float) -> np.ndarray:
+    """The active people who start a working group this week: those whose uniform ``u``
+    falls below their :func:`initiative` (``strengths[:, assembler]`` marks the assemblers),
+    in the order of ``active``.
+    """
+    rate = initiative(active, org, org_time, weeks_per_month, discretionary, week_hours,
+                      commitment, strengths[:, assembler], hours, base_rate, assembler_factor)
+    out = np.empty(active.size, dtype=np.int64)
+    count = 0
+    for x in range(active.size):
+        if u[x] < rate[x]:
+            out[count] = active[x]
+            count += 1
+    return out[:count]
+
+
+@_jit
+def thought_of(active: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``active[positions]`` for a 2-d array of positions."""
+    rows, k = positions.shape
+    out = np.empty((rows, k), dtype=np.int64)
+    for r in range(rows):
+        for c in range(k):
+            out[r, c] = active[positions[r, c]]
+    return out
+
+
+@_jit
+def lane_ids(cand: np.ndarray, initiators: np.ndarray, lanes: np.ndarray) -> np.ndarray:
+    """Global ids of the working-group lanes: the draws ``cand[lanes]``, then the initiator
+    (``np.hstack([cand[lanes], initiators[lanes, None]])``).
+    """
+    k = cand.shape[1]
+    ids = np.empty((lanes.size, k + 1), dtype=np.int64)
+    for x in range(lanes.size):
+        for c in range(k):
+            ids[x, c] = cand[lanes[x], c]
+        ids[x, k] = initiators[lanes[x]]
+    return ids
+
+
+@_jit
+def working_group_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+                        initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
+                        org: np.ndarray, resident: np.ndarray, factor: np.ndarray,
+                        u: np.ndarray, collaborated: np.ndarray, acquaintance: float,
+                        collaborator: float, now: int
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The lanes of the week's working groups (``NetworkModel._working_groups``): whom each
+    initiator thinks of (:func:`partner_draws` with the uniforms ``u``, as slots of
+    ``active``), then :func:`candidate_lanes`.
+
+    Returns:
+        Per lane the incumbent and newcomer masks ``(lanes, k + 1)``, the ties ``(lanes,
+        k + 1, k + 1)`` and the global ids ``(lanes, k + 1)``: the draws, then the initiator.
+    """
+    cand = thought_of(active, partner_draws(initiators, active, weight, org, resident,
+                                             factor, u))
+    lanes, incumbent, newcomer, ties = candidate_lanes(F, last, f_decay, initiators, cand,
+                                                       collaborated, acquaintance,
+                                                       collaborator, now)
+    return incumbent, newcomer, ties, lane_ids(cand, initiators, lanes)
+
+
+@_jit
+def working_groups(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
+                   newcomer: np.ndarray, ties: np.ndarray, ids: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The working groups of the lanes of :func:`working_group_lanes`: the team-assembly
+    rule for one team of ``m`` per lane, founded by the initiator (local id ``k``, the
+    last), with the seat draws ``u`` (``model.formation.seat_draws`` for ``m - 1`` seats);
+    the groups with global ids (:func:`gather_teams`) and their ordered pairs
+    (:func:`team_pairs`).
+
+    Returns:
+        The groups' members and bounds and their ordered pairs ``i``, ``j``, ``g``.
+    """
+    lanes, n = incumbent.shape
+    founders = np.full((lanes, 1), n - 1, dtype=np.int64)
+    seats = seat_teams(u, m, p, q, incumbent, newcomer, ties, founders, False, m)
+    members, bounds = gather_teams(seats, ids, m)
+    i, j, g = team_pairs(members, bounds)
+    return members, bounds, i, j, g
+
+
+@_jit
+def idea_chances(i: np.ndarray, j: np.ndarray, g: np.ndarray, groups: int,
+                 trust_ij: np.ndarray, org: np.ndarray, resident: np.ndarray,
+                 d_resident: float, d_cross: float, atmosphere: np.ndarray,
+                 idea_rate: float) -> np.ndarray:
+    """Each group's chance to invent a new practice (``NetworkModel._innovate``):
+    ``min(idea_rate x distance x trust x atmosphere, 1)`` with the group's mean
+    perspective distance and mean stored trust over its pairs (:func:`group_means`).
+    """
+    distance, trust, _ = group_means(i, j, g, groups, trust_ij, org, resident, d_resident,
+                                     d_cross)
+    chance = np.empty(groups)
+    for x in range(groups):
+        chance[x] = min(idea_rate * distance[x] * trust[x] * atmosphere[x], 1.0)
+    return chance
+
+
+#: Whom a purpose lets a member draw on (``purpose_factor``): anyone, distant partners
+#: (innovation), non-seekers if a seeker (peer support), other organisations (client service).
+FACTOR_NONE, FACTOR_DISTANCE, FACTOR_SEEKER, FACTOR_OTHER_ORG = 0, 1, 2, 3
+
+
+@_jit
+def purpose_factor(kind: int, i: np.ndarray, j: np.ndarray, org: np.ndarray,
+                   resident: np.ndarray, role: np.ndarray, seeker: int, d_resident: float,
+                   d_cross: float) -> np.ndarray:
+    """The factor per pair (i, j) by which the purpose weighs what i draws on j
+    (``NetworkModel._purpose_value``): ``kind`` one of the ``FACTOR_`` codes; the
+    perspective distance (:func:`distances`), 1.0 where i is a seeker and j is not, 1.0
+    across organisations, else 0.0; none (empty) for anyone.
+    """
+    if kind == FACTOR_DISTANCE:
+        return distances(i, j, org, resident, d_resident, d_cross)
+    if kind == FACTOR_NONE:
+        return np.zeros(0)
+    out = np.empty(i.size)
+    for k in range(i.size):
+        if kind == FACTOR_SEEKER:
+            out[k] = 1.0 if role[i[k]] == seeker and role[j[k]] != seeker else 0.0
+        else:
+            out[k] = 1.0 if org[i[k]] != org[j[k]] else 0.0
+    return out
 
 
 # ---------------------------------------------------------------- knowledge

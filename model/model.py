@@ -5,7 +5,7 @@ one method, in order. State that changes every week lives in numpy arrays
 held here (participant rows, pairwise relations in :class:`Relations`), and
 the submodels update it in vectorised operations; Python loops remain only
 where behaviour is sequential (groups are formed seat by seat, the seats of
-many groups at once: ``model.formation.assemble_teams``).
+many groups at once: the team-assembly rule of ``model.formation``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 
 from model import kernels, reporters, sparse_kernels, state
 from model.agents import Dialogue, Organisation, OrgKind, Participant, Role, Status, Strength
-from model.formation import Teams, assemble_teams, teams_of
+from model.formation import Teams, seat_draws
 from model.knowledge import Knowledge
 from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Channel, Governance, Lifecycle, Params, Purpose
@@ -55,6 +55,14 @@ _NORMALS_PER_PERSON = 7
 _ROLE_BY_SHARE = np.array([Role.CONVENER, Role.SEEKER, Role.CONTRIBUTOR], dtype=np.int8)
 # Strengths that lift the commitment of those one talks or works with (S24).
 _LIFTING = np.isin(np.arange(len(Strength)), [Strength.COMMITTER, Strength.ENTHUSIAST])
+# Columns of the strengths array and the seekers' role code, as the compiled kernels read them.
+_TRUST_BUILDER = int(Strength.TRUST_BUILDER)
+_ASSEMBLER = int(Strength.ASSEMBLER)
+_SEEKER = int(Role.SEEKER)
+# Whom a purpose lets a member draw on in a group (kernels.purpose_factor); others: anyone.
+_PURPOSE_FACTORS = {Purpose.INNOVATION: kernels.FACTOR_DISTANCE,
+                    Purpose.PEER_SUPPORT: kernels.FACTOR_SEEKER,
+                    Purpose.CLIENT_SERVICE: kernels.FACTOR_OTHER_ORG}
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -180,6 +188,7 @@ class NetworkModel(mesa.Model):
             *(getattr(p, name) for name in kernels.MotivationRule._fields))
         self._attendance_rule = kernels.AttendanceRule(
             *(getattr(p, name) for name in kernels.AttendanceRule._fields))
+        self._encounter_constants()
         self._create_population(n_res)
         self.datacollector = reporters.Collector(model_reporters=MODEL_REPORTERS)
         self._record_history()
@@ -717,8 +726,7 @@ class NetworkModel(mesa.Model):
         face = np.zeros(self.capacity, dtype=bool)
         face[a] = meeting.in_room
         # Circles are independent; each round forms the groups of all circles in one call.
-        ids, present = self._circle_lanes(a)
-        first = ~self.met[ids] & present
+        ids, present, first = self._circle_lanes(a)
         # An anticipation dialogue's turn-taking lifts everyone's voicing and listening (S37).
         dialogue = self.dialogue
         if p.anticipation_dialogue and meeting.coordinated:
@@ -726,13 +734,12 @@ class NetworkModel(mesa.Model):
             lifted = dialogue[:, [Dialogue.LISTENING, Dialogue.VOICING]]
             dialogue[:, [Dialogue.LISTENING, Dialogue.VOICING]] = (
                 lifted + p.anticipation_structure * (1 - lifted))
-        rounds: list[Teams] = []
+        talks: list[tuple[np.ndarray, ...]] = []
         for _ in range(p.conversation_rounds):
             # One round: every circle regroups, then everyone talks (pairs are unique per round).
             this_round = self._conversation_groups(ids, present, first, pp, q)
             self._encounter(this_round, face=face, dialogue=dialogue)
-            rounds.append(this_round)
-        groups = Teams.concat(rounds)
+            talks.append(this_round.pairs)
         self.met[a] = True
         # Dialogic skill grows in facilitated meetings (S20, S5).
         self.dialogue[a] += p.dialogue_learning_rate * f * (1 - self.dialogue[a])
@@ -740,28 +747,20 @@ class NetworkModel(mesa.Model):
         if p.rotating_meeting and self.n_orgs:
             self.host = (self.host + 1) % self.n_orgs
             self.knowledge.close_gaps(a, self.host, p.rotating_knowledge_gain)
-        self._purpose_value(groups)
+        # What the talks yield: every round's pairs, one round after the other.
+        self._purpose_value(np.concatenate([i for i, _, _ in talks]),
+                            np.concatenate([j for _, j, _ in talks]))
 
-    def _circle_lanes(self, attendees: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _circle_lanes(self, attendees: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The attendees of each circle with at least two of them, one row per circle.
 
         Returns:
             ``ids`` ``(circles, n)``, the attendees by circle, padded on the right with
-            a repeat of the row's first attendee, and ``present``, which entries are
-            real (no conversation in a circle of one).
+            a repeat of the row's first attendee; ``present``, which entries are
+            real (no conversation in a circle of one); and ``first``, which of them are at
+            their first meeting (see kernels.circle_lanes).
         """
-        circle = self.circle[attendees]
-        order = np.argsort(circle, kind="stable")
-        size = np.bincount(circle, minlength=self.n_circles)
-        talking = np.flatnonzero(size >= 2)
-        if talking.size == 0:
-            return np.empty((0, 0), dtype=np.int64), np.empty((0, 0), dtype=bool)
-        start = np.cumsum(size) - size
-        width = int(size[talking].max())
-        col = np.arange(width)
-        present = col[None, :] < size[talking, None]
-        where = start[talking, None] + np.where(present, col[None, :], 0)
-        return attendees[order][where], present
+        return kernels.circle_lanes(attendees, self.circle, self.n_circles, self.met)
 
     def _conversation_groups(self, ids: np.ndarray, present: np.ndarray, first: np.ndarray,
                              p_incumbent: float, q: float) -> Teams:
@@ -769,42 +768,47 @@ class NetworkModel(mesa.Model):
         unfacilitated, people cluster with those they know (high q); facilitation mixes
         organisations and seats first-timers early (Jarvensivu 2019).
 
-        Each circle is one lane of :func:`assemble_teams` (``ids``, ``present`` from
-        ``_circle_lanes``); ``first`` marks first-timers, who enter as the rule's
-        newcomers, and who knows whom is read from this round's familiarity.
+        Each circle is one lane of the rule (``model.formation.assemble_teams``; ``ids``,
+        ``present`` and ``first`` from ``_circle_lanes``); first-timers enter as the rule's
+        newcomers, and who knows whom is read from this round's familiarity. The rule's
+        draws come first (for as many seats as the widest circle has people), then the
+        groups are formed in one compiled call (kernels.conversation_groups).
         """
         p = self.params
         if ids.size == 0:
             return Teams.empty()
-        known = self.rel.familiarity_blocks(ids, self.steps) >= p.acquaintance_threshold
-        seats = assemble_teams(self.rng, p.conversation_group_size, p_incumbent, q,
-                               present & ~first, first, known, partition=True)
-        return teams_of(seats, ids, p.conversation_group_size)
+        u = seat_draws(self.rng, ids.shape[1], ids.shape[0])
+        members, bounds, i, j, g = self.rel.conversation_groups(
+            ids, present, first, p.acquaintance_threshold, u, p.conversation_group_size,
+            p_incumbent, q, self.steps)
+        return Teams.with_pairs(members, bounds, (i, j, g))
 
     def _encounter(self, groups: Teams, face: np.ndarray | None = None,
-                   dialogue: np.ndarray | None = None) -> None:
+                   dialogue: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Familiarity, trust and knowledge updates for everyone who talked in a group
         (``dialogue``: the skills in use, when a method lifts them; else each person's own).
+
+        Returns:
+            The trust stored after the encounters, pair by pair of ``groups.pairs``, and
+            each group's atmosphere.
         """
         p, rng = self.params, self.rng
         i, j, g = groups.pairs
         if i.size == 0:
-            return
+            return np.empty(0), np.empty(0)
         # Atmosphere: facilitation, leadership depth, trust builders (S19, S24, S27).
         atm = kernels.group_atmosphere(groups.members, groups.bounds,
-                                       self.strengths[:, Strength.TRUST_BUILDER],
+                                       self.strengths[:, _TRUST_BUILDER],
                                        self._atmosphere(), p.trust_builder_atmosphere)
-        rule = kernels.EncounterRule(
-            p.familiarity_gain, p.breach_base, p.perspective_strain, self.facilitation_now,
-            self.openness, p.distance_resident, p.distance_cross_org, p.trust_gain, p.trust_gain_floor,
-            p.trust_loss_ratio, p.knowledge_flow)
+        if self._rule.facilitation != self.facilitation_now:  # a meeting's facilitator
+            self._rule = self._rule._replace(facilitation=self.facilitation_now)
         # Online encounters build less than meeting face to face; working groups meet in
         # person. Breaches, familiarity, trust and knowledge flow: see kernels.encounter.
         trust_now, breach = self.rel.encounter(
             i, j, g, rng.random(i.size), _EVERYONE if face is None else face,
             p.virtual_encounter_factor, atm, self.dialogue if dialogue is None else dialogue,
-            self.org, self.resident, self.knowledge, rule, self.steps)
-        n_breach = int(breach.sum())
+            self.org, self.resident, self.knowledge, self._rule, self.steps)
+        n_breach = int(np.count_nonzero(breach))
         self.encounters_total += i.size
         self.breaches_total += n_breach
         self._since_record["breaches"] += n_breach
@@ -812,6 +816,26 @@ class NetworkModel(mesa.Model):
         # (S18); committers and enthusiasts lift those they talk or work with (S24).
         kernels.partners_effects(i, j, trust_now, self.tie_ema, self.contacts, self.week_lift,
                                  self.commitment, self.lifter, p.ema_rate, p.lift)
+        return trust_now, atm
+
+    def _encounter_constants(self) -> None:
+        """What the encounter processes read every week and the parameters fix: the
+        encounter rule (its facilitation is the meeting's, set as it changes; none in
+        working groups), whom the purpose lets members draw on, and the homophily factor
+        of whom initiators think of for each kind of distance (see ``_partner_weights``).
+        """
+        p = self.params
+        self._rule = kernels.EncounterRule(
+            p.familiarity_gain, p.breach_base, p.perspective_strain, self.facilitation_now,
+            self.openness, p.distance_resident, p.distance_cross_org, p.trust_gain,
+            p.trust_gain_floor, p.trust_loss_ratio, p.knowledge_flow)
+        self._purpose_factor = _PURPOSE_FACTORS.get(p.purpose, kernels.FACTOR_NONE)
+        h = p.homophily * (1.0 - self.openness)
+        # A pair's distance is 0, distance_cross_org or distance_resident, so its factor
+        # exp(-h x distance) is one of three, taken once from numpy's exp (the value it gives
+        # elementwise); the products and running sums are numpy's: see kernels.partner_draws.
+        distances = np.array([0.0, p.distance_cross_org, p.distance_resident])
+        self._partner_factor = np.exp(-h * distances) if h > 0 else np.ones(3)
 
     def _goal_work(self, attendees: np.ndarray) -> None:
         """Meetings clarify the shared goal when a coordinator or goal builder works on it
@@ -894,24 +918,24 @@ class NetworkModel(mesa.Model):
         self.facilitation_now = 0.0  # working groups run without a facilitator
         active = self.active_slots()
         if active.size >= 2:
-            # Commitment and free time make initiative; assemblers take more (S24).
-            rate = kernels.initiative(active, self.org, self.org_time, WEEKS_PER_MONTH,
-                                      p.discretionary_hours, self.week_hours, self.commitment,
-                                      self.strengths[:, Strength.ASSEMBLER],
-                                      max(p.collaboration_hours, 1e-9),
-                                      p.collaboration_rate * self._intensity(),
-                                      p.assembler_initiative)
-            initiators = active[rng.random(active.size) < rate]
+            # Commitment and free time make initiative; assemblers take more (S24): see
+            # kernels.initiators.
+            initiators = kernels.initiators(
+                active, rng.random(active.size), self.org, self.org_time, WEEKS_PER_MONTH,
+                p.discretionary_hours, self.week_hours, self.commitment, self.strengths,
+                _ASSEMBLER, max(p.collaboration_hours, 1e-9),
+                p.collaboration_rate * self._intensity(), p.assembler_initiative)
         else:
             initiators = np.empty(0, dtype=np.int64)
         groups = self._working_groups(initiators, active) if initiators.size else Teams.empty()
         if len(groups):
             kernels.join_groups(groups.members, p.collaboration_hours, self.collaborated,
                                 self.week_hours, self.groups_joined, self.week_active)
-            self._encounter(groups)
-            kernels.count_into(self.work_contacts, groups.pairs[0])  # np.add.at(..., 1)
-            self._innovate(groups)
-            self._purpose_value(groups)
+            trust, atmosphere = self._encounter(groups)
+            i, j, _ = groups.pairs
+            kernels.count_into(self.work_contacts, i)  # np.add.at(..., 1)
+            self._innovate(groups, trust, atmosphere)
+            self._purpose_value(i, j)
         self._client_cases(active)
         self._advocacy_window()
 
@@ -928,38 +952,29 @@ class NetworkModel(mesa.Model):
         """
         p, rng, now = self.params, self.rng, self.steps
         k = p.collaboration_candidates
-        cand = active[self._partner_draws(initiators, active, rng.random((initiators.size, k)))]
-        # Whom each initiator knows among its draws (a person drawn twice counts once), who
-        # has worked in a group before, and who knows whom well: see kernels.candidate_lanes.
-        lanes, incumbent, newcomer, ties = self.rel.candidate_lanes(
-            initiators, cand, self.collaborated, p.acquaintance_threshold,
-            p.collaborator_familiarity, now)
-        if lanes.size == 0:
+        # Whom each initiator thinks of, whom it knows among them (a person drawn twice
+        # counts once), who has worked in a group before, and who knows whom well: see
+        # kernels.working_group_lanes (and kernels.partner_draws, kernels.candidate_lanes).
+        incumbent, newcomer, ties, ids = self.rel.working_group_lanes(
+            initiators, active, self._partner_weights(active), self.org, self.resident,
+            self._partner_factor, rng.random((initiators.size, k)), self.collaborated,
+            p.acquaintance_threshold, p.collaborator_familiarity, now)
+        if ids.shape[0] == 0:
             return Teams.empty()
-        founders = np.full((lanes.size, 1), k)
-        seats = assemble_teams(rng, p.working_group_size, p.incumbent_probability,
-                               p.repeat_collaborator_probability, incumbent, newcomer, ties,
-                               founders=founders)
-        return teams_of(seats, np.hstack([cand[lanes], initiators[lanes, None]]),
-                        p.working_group_size)
+        # The rule, each group founded by its initiator: see kernels.working_groups.
+        m = p.working_group_size
+        members, bounds, i, j, g = kernels.working_groups(
+            seat_draws(rng, m - 1, ids.shape[0]), m, p.incumbent_probability,
+            p.repeat_collaborator_probability, incumbent, newcomer, ties, ids)
+        return Teams.with_pairs(members, bounds, (i, j, g))
 
-    def _partner_draws(self, initiators: np.ndarray, active: np.ndarray,
-                       u: np.ndarray) -> np.ndarray:
-        """Positions in ``active`` of the people each initiator thinks of (one row per
-        initiator, one uniform of ``u`` per draw): weight ``(1 + groups joined)^a x
-        exp(-h x distance)``, with ``a = preferential_attachment`` and ``h = homophily x
-        (1 - openness)``.
+    def _partner_weights(self, active: np.ndarray) -> np.ndarray:
+        """How readily each of ``active`` comes to an initiator's mind, before homophily:
+        ``(1 + groups joined)^a`` with ``a = preferential_attachment``; homophily multiplies
+        it by ``exp(-h x distance)``, ``h = homophily x (1 - openness)`` (``_partner_factor``;
+        the draws: kernels.partner_draws).
         """
-        p = self.params
-        weight = (1.0 + self.groups_joined[active]) ** p.preferential_attachment
-        h = p.homophily * (1.0 - self.openness)
-        # A pair's distance is 0, distance_cross_org or distance_resident, so its factor
-        # exp(-h x distance) is one of three, taken once from numpy's exp (the value it gives
-        # elementwise); the products and running sums are numpy's: see kernels.partner_draws.
-        distances = np.array([0.0, p.distance_cross_org, p.distance_resident])
-        factor = np.exp(-h * distances) if h > 0 else np.ones(3)
-        return kernels.partner_draws(initiators, active, weight, self.org, self.resident,
-                                     factor, u)
+        return (1.0 + self.groups_joined[active]) ** self.params.preferential_attachment
 
     def _add_value(self, slots: np.ndarray, amount: np.ndarray | float) -> None:
         """Value created for ``slots``. In a network with a goal that can be finished (a
@@ -968,8 +983,8 @@ class NetworkModel(mesa.Model):
         (S14b, S32). Before that it is felt in full: people do not lose heart as the end
         nears (if anything they try harder, the goal-gradient effect; Kivetz et al. 2006).
         """
-        amount = (np.full(slots.size, float(amount)) if np.ndim(amount) == 0
-                  else np.ascontiguousarray(amount, dtype=float))
+        amount = (np.ascontiguousarray(amount, dtype=float) if isinstance(amount, np.ndarray)
+                  else np.full(slots.size, float(amount)))
         felt = 0.0 if self._goal_done() else 1.0
         # np.add.at(week_value, slots, amount * felt) and amount.sum(), in numpy's order, in
         # one compiled call (see kernels.add_value).
@@ -978,8 +993,9 @@ class NetworkModel(mesa.Model):
         self._since_record["value"] += total
         self.goal_progress = min(1.0, self.value_total / self.goal_value)
 
-    def _purpose_value(self, groups: Teams) -> None:
-        """Value that talking and working together yields, by purpose (S4-S8, S10, S13).
+    def _purpose_value(self, i: np.ndarray, j: np.ndarray) -> None:
+        """Value that talking and working together yields, by purpose (S4-S8, S10, S13):
+        for the ordered pairs (i, j) of the groups that met.
 
         A member's benefit from a group is the trust (rescaled above the prior)
         in the best partner the purpose lets them draw on: for peer support,
@@ -991,19 +1007,15 @@ class NetworkModel(mesa.Model):
         views (S13, S15), and new practices add more (see ``_innovate``, S7).
         """
         p = self.params
-        i, j, _ = groups.pairs
         if i.size == 0:
             return
-        # Whom the purpose lets a member draw on (a factor per pair; none: anyone).
-        if p.purpose is Purpose.INNOVATION:
-            factor = self._distance(i, j)  # new perspectives from trusted, distant partners (S13)
-        elif p.purpose is Purpose.PEER_SUPPORT:
-            factor = (self.role[i] == Role.SEEKER) & (self.role[j] != Role.SEEKER)
-        elif p.purpose is Purpose.CLIENT_SERVICE:
-            factor = self.org[i] != self.org[j]
-        else:
-            factor = _NO_FACTOR
-        who, best = self.rel.best_benefit(i, j, factor.astype(float), self.steps, self.capacity)
+        # Whom the purpose lets a member draw on (a factor per pair; none: anyone; new
+        # perspectives from trusted, distant partners in innovation, S13): see
+        # kernels.purpose_factor.
+        factor = kernels.purpose_factor(self._purpose_factor, i, j, self.org, self.resident,
+                                        self.role, _SEEKER, p.distance_resident,
+                                        p.distance_cross_org)
+        who, best = self.rel.best_benefit(i, j, factor, self.steps, self.capacity)
         if who.size == 0:
             return
         if p.purpose is Purpose.ADVOCACY:
@@ -1014,28 +1026,30 @@ class NetworkModel(mesa.Model):
             d = self.dialogue[who]
             self.dialogue[who] = d + p.dialogue_learning_rate * best[:, None] * (1 - d)
 
-    def _innovate(self, groups: Teams) -> None:
+    def _innovate(self, groups: Teams, trust: np.ndarray, atmosphere: np.ndarray) -> None:
         """New joint action arises where distant knowledge meets in an open, trusting group
         (S7, S13, S15, S19, S20, S22, S27): a group invents a new practice with chance
         ``idea_rate x distance x trust x atmosphere``, its pairs' mean perspective distance
         and trust, and the group's atmosphere (in which distant views are voiced and
         heard). Leadership depth reaches innovation only through these: whom people work
         with, how trust fares across distance, and the atmosphere.
+
+        Args:
+            groups: The week's working groups.
+            trust: The trust their encounters stored, pair by pair of ``groups.pairs``.
+            atmosphere: Each group's atmosphere.
         """
         p, rng = self.params, self.rng
         i, j, g = groups.pairs
         if i.size == 0:
             return
         n = len(groups)
-        # Per group: mean perspective distance and trust over its pairs.
-        dist, trust, _ = kernels.group_means(i, j, g, n, self.rel.stored_trust(i, j), self.org,
-                                             self.resident, p.distance_resident,
-                                             p.distance_cross_org)
-        atm = kernels.group_atmosphere(groups.members, groups.bounds,
-                                       self.strengths[:, Strength.TRUST_BUILDER],
-                                       self._atmosphere(), p.trust_builder_atmosphere)
-        chance = p.idea_rate * dist * trust * atm
-        ideas = np.flatnonzero(rng.random(n) < np.minimum(chance, 1.0))
+        # Per group: mean perspective distance and trust over its pairs: see
+        # kernels.idea_chances.
+        chance = kernels.idea_chances(i, j, g, n, trust, self.org, self.resident,
+                                      p.distance_resident, p.distance_cross_org, atmosphere,
+                                      p.idea_rate)
+        ideas = np.flatnonzero(rng.random(n) < chance)
         self.innovations += ideas.size
         if p.purpose is Purpose.INNOVATION and ideas.size:
             who = groups.members_of(ideas)

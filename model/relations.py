@@ -209,6 +209,28 @@ class Relations:
         return kernels.candidate_lanes(self.F, self.last, self._f_decay, initiators, cand,
                                        collaborated, acquaintance, collaborator, now)
 
+    def working_group_lanes(self, initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
+                            org: np.ndarray, resident: np.ndarray, factor: np.ndarray,
+                            u: np.ndarray, collaborated: np.ndarray, acquaintance: float,
+                            collaborator: float, now: int
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Whom each initiator thinks of, then the working-group lanes among them
+        (``model.kernels.working_group_lanes``, read from the current familiarity).
+        """
+        return kernels.working_group_lanes(self.F, self.last, self._f_decay, initiators, active,
+                                           weight, org, resident, factor, u, collaborated,
+                                           acquaintance, collaborator, now)
+
+    def conversation_groups(self, ids: np.ndarray, present: np.ndarray, first: np.ndarray,
+                            acquaintance: float, u: np.ndarray, m: int, p_incumbent: float,
+                            q: float, now: int
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """One conversation round's groups in every circle (``model.kernels.
+        conversation_groups``, who knows whom read from the current familiarity).
+        """
+        return kernels.conversation_groups(self.F, self.last, self._f_decay, ids, present, first,
+                                           acquaintance, u, m, p_incumbent, q, now)
+
     def seamless_cases(self, who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
                        present: np.ndarray, know: Knowledge, knowledge_threshold: float,
                        tie_threshold: float, now: int) -> np.ndarray:
@@ -645,6 +667,24 @@ class SparseRelations(Relations):
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         return sparse_kernels.candidate_lanes(self._p, self._f_decay, initiators, cand,
                                               collaborated, acquaintance, collaborator, now)
+
+    @override
+    def working_group_lanes(self, initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
+                            org: np.ndarray, resident: np.ndarray, factor: np.ndarray,
+                            u: np.ndarray, collaborated: np.ndarray, acquaintance: float,
+                            collaborator: float, now: int
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return sparse_kernels.working_group_lanes(self._p, self._f_decay, initiators, active,
+                                                  weight, org, resident, factor, u, collaborated,
+                                                  acquaintance, collaborator, now)
+
+    @override
+    def conversation_groups(self, ids: np.ndarray, present: np.ndarray, first: np.ndarray,
+                            acquaintance: float, u: np.ndarray, m: int, p_incumbent: float,
+                            q: float, now: int
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return sparse_kernels.conversation_groups(self._p, self._f_decay, ids, present, first,
+                                                  acquaintance, u, m, p_incumbent, q, now)
 
     @override
     def seamless_cases(self, who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,

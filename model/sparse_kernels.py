@@ -449,6 +449,31 @@ def candidate_lanes(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray, cand:
 
 
 @_jit
+def conversation_groups(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, present: np.ndarray,
+                        first: np.ndarray, acquaintance: float, u: np.ndarray, m: int,
+                        p_incumbent: float, q: float, now: int
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sparse ``kernels.conversation_groups``."""
+    known = familiarity_blocks(p, f_decay, ids, now) >= acquaintance
+    return kernels.partition_groups(known, ids, present, first, u, m, p_incumbent, q)
+
+
+@_jit
+def working_group_lanes(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray,
+                        active: np.ndarray, weight: np.ndarray, org: np.ndarray,
+                        resident: np.ndarray, factor: np.ndarray, u: np.ndarray,
+                        collaborated: np.ndarray, acquaintance: float, collaborator: float,
+                        now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sparse ``kernels.working_group_lanes``."""
+    cand = kernels.thought_of(active, kernels.partner_draws(initiators, active, weight, org,
+                                                             resident, factor, u))
+    lanes, incumbent, newcomer, ties = candidate_lanes(p, f_decay, initiators, cand,
+                                                       collaborated, acquaintance,
+                                                       collaborator, now)
+    return incumbent, newcomer, ties, kernels.lane_ids(cand, initiators, lanes)
+
+
+@_jit
 def best_benefit(p: Pairs, t_decay: np.ndarray, prior: float, i: np.ndarray, j: np.ndarray,
                  factor: np.ndarray, now: int, capacity: int) -> tuple[np.ndarray, np.ndarray]:
     """Sparse ``kernels.best_benefit`` (a stranger's trust is the prior: benefit 0)."""

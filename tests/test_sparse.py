@@ -123,6 +123,16 @@ def _reads(rels: tuple[Relations, SparseRelations], rng: np.random.Generator, us
     present = rng.random(used) < 0.8
     who = rng.integers(used, size=30)
     factor = rng.random(i.size)
+    # Conversation circles (the second with padding) and their seats' draws, and working
+    # groups' draws (from a generator of their own: the other reads draw as before).
+    own = np.random.default_rng(now)
+    in_circle = np.ones(ids.shape, dtype=bool)
+    in_circle[1, 3:] = False
+    first = in_circle & (own.random(ids.shape) < 0.3)
+    seat_u = own.random((ids.shape[1], 3, ids.shape[0]))
+    active = np.arange(used)
+    weight, homophily = 1.0 + own.integers(0, 4, used), np.array([1.0, 0.6, 0.3])
+    partner_u = own.random((initiators.size, 4))
     calls = [
         lambda r: r.familiarity(i, j, now),
         lambda r: r.familiarity_ends(i, j, 0.2),
@@ -133,6 +143,9 @@ def _reads(rels: tuple[Relations, SparseRelations], rng: np.random.Generator, us
         lambda r: r.block(slots, slots[::-1], now),
         lambda r: r.familiarity_blocks(ids, now),
         lambda r: r.candidate_lanes(initiators, cand, collaborated, 0.2, 0.5, now),
+        lambda r: r.conversation_groups(ids, in_circle, first, 0.2, seat_u, 2, 0.6, 0.7, now),
+        lambda r: r.working_group_lanes(initiators, active, weight, org, org < 1, homophily,
+                                        partner_u, collaborated, 0.2, 0.5, now),
         lambda r: r.best_benefit(i, j, factor, now, r.capacity),
         lambda r: r.best_benefit(i, j, np.zeros(0), now, r.capacity),
         lambda r: r.trusted_contacts(i, j, 0.3, now),
