@@ -22,9 +22,14 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from model import kernels
+from model.agents import Status
 
 if TYPE_CHECKING:
     from model.model import NetworkModel
+
+
+_ACTIVE_CODE = int(Status.ACTIVE)
+_NO_SLOTS = np.empty(0, dtype=np.int64)  # stands for a slot list not known yet (kernels.census)
 
 
 class Collector(mesa.DataCollector):
@@ -58,7 +63,8 @@ class Collector(mesa.DataCollector):
 @dataclass(frozen=True)
 class Census:
     """Who takes part at one week: the present and the active participants (read-only slot
-    arrays), the active share and mean commitments.
+    arrays), the active share and mean commitments, and the counts over the present people
+    that the history reads (``NetworkModel._record_history``).
     """
 
     step: int
@@ -67,14 +73,28 @@ class Census:
     active_share: float
     mean_commitment_all: float
     mean_commitment: float
+    commitment_sum: float = 0.0  # over the present, as ``commitment[members].sum()``
+    engaged: int = 0  # present people at ``engaged_commitment`` or more
+    held: int = 0  # present people at ``held_commitment`` or more
+    taking_part: int = 0  # present people who took part this week (``week_active``)
+    active_present: bool = True  # every active person is present
 
     @classmethod
     def of(cls, model: NetworkModel) -> Census:
-        """Count the model's present and active participants now."""
-        m, a = model.members(), model.active_slots()  # read-only, shared this week
+        """Count the model's present and active participants now, in one compiled pass
+        (``kernels.census``; the slot lists the model has this week already are reused).
+        """
+        m, a = model.week_slots()
+        p, none = model.params, _NO_SLOTS
+        m_now, a_now, sums = kernels.census(
+            model.present, model.status, model.commitment, model.week_active, model.used,
+            _ACTIVE_CODE, p.engaged_commitment, p.held_commitment,
+            none if m is None else m, none if a is None else a, m is not None, a is not None)
+        m, a = model.keep_week_slots(m_now, a_now)
         return cls(model.steps, m, a, a.size / max(1, model.initial_size, m.size),
-                   float(mean(model.commitment[m])) if m.size else 0.0,
-                   float(mean(model.commitment[a])) if a.size else 0.0)
+                   float(sums[0] / m.size) if m.size else 0.0,
+                   float(sums[1] / a.size) if a.size else 0.0,
+                   float(sums[0]), int(sums[2]), int(sums[3]), int(sums[4]), bool(sums[5]))
 
 
 @dataclass(frozen=True)
@@ -176,7 +196,8 @@ class Seats:
         """Compute the measures from the relations' sums over the present members, the
         week's trust ties and the starting pairs.
         """
-        m = model.census().members
+        census = model.census()
+        m = census.members
         seats = max(1, model.initial_size, m.size)
         pairs = seats * (seats - 1)
         prior = model.rel.prior
@@ -186,7 +207,7 @@ class Seats:
         else:
             sum_f = sum_t = 0.0
             ties = 0
-        commitment = float(model.commitment[m].sum()) if m.size else 0.0
+        commitment = census.commitment_sum if m.size else 0.0
         return cls(model.steps, seats, sum_f / max(1, pairs), prior + sum_t / max(1, pairs),
                    commitment / seats, ties / seats, model.relationships_kept())
 

@@ -365,3 +365,43 @@ def test_tracked_pair_sums_move_the_tracked_rows_as_the_numpy_form_did() -> None
         assert n_changed == changed.size
         np.testing.assert_allclose(cols, want_cols, rtol=REL, atol=1e-12)
         assert (sum_f, sum_t) == pytest.approx((want[0], want[1]), rel=REL, abs=1e-12)
+
+
+def ref_census(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
+               week_active: np.ndarray, used: int, code: int, engaged: float, held: float
+               ) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """The numpy form of ``kernels.census`` (the calls ``Census.of`` and the history made)."""
+    m = np.flatnonzero(present[:used])
+    a = np.flatnonzero(status[:used] == code)
+    c = commitment[m]
+    return m, a, [c.sum(), commitment[a].sum(), float((c >= engaged).sum()),
+                  float((c >= held).sum()), float(week_active[m].sum()),
+                  float(present[a].all())]
+
+
+def test_census_equals_numpy() -> None:
+    """The one-pass census gives numpy's lists, sums (bit for bit) and counts, whether it
+    finds the lists itself or is handed them (read-only, as the model shares them), also
+    with no one present or active.
+    """
+    none = np.empty(0, dtype=np.int64)
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(0, 300))
+        used = int(rng.integers(0, width + 1))
+        present = rng.random(width) < rng.choice([0.0, 0.5, 0.9, 1.0])
+        status = rng.integers(0, 4, size=width).astype(np.int8)
+        status[rng.random(width) < 0.1] = 0  # now and then someone active but not present
+        commitment = rng.random(width) * 10.0 ** rng.integers(-6, 3, size=width)
+        week_active = rng.random(width) < 0.4
+        engaged, held = rng.random(2)
+        m, a, sums = ref_census(present, status, commitment, week_active, used, 0, engaged, held)
+        for have_m, have_a in ((False, False), (True, False), (False, True), (True, True)):
+            given_m, given_a = m.copy(), a.copy()
+            given_m.setflags(write=False)
+            got_m, got_a, got = kernels.census(
+                present, status, commitment, week_active, used, 0, engaged, held,
+                given_m if have_m else none, given_a if have_a else none, have_m, have_a)
+            np.testing.assert_array_equal(got_m, m)
+            np.testing.assert_array_equal(got_a, a)
+            assert got.tolist() == sums  # sums in numpy's order: equal bit for bit
