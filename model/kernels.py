@@ -779,6 +779,40 @@ def largest_weak_component(nodes: int, i: np.ndarray, j: np.ndarray) -> int:
 
 
 @_jit
+def status_tie_stats(i: np.ndarray, j: np.ndarray, status: np.ndarray, code: int,
+                     group: np.ndarray, nodes: int, slots: np.ndarray,
+                     present: np.ndarray) -> tuple[int, int, int]:
+    """Statistics of the ties (i, j) whose two ends have status ``code`` (the survivors'
+    reporters, ``model.reporters.Snapshot``), in one call instead of the filter, the
+    component search and the count apart.
+
+    The ties (i, j) are those among the present people, so the ones found are all the ties
+    among the people of status ``code`` only if those (``slots``) are all ``present``;
+    if not, nothing is counted and the tie count returned is -1.
+
+    Returns:
+        The number of such ties, the size of the largest weak component of the graph they
+        make on ``0 .. nodes - 1`` (:func:`largest_weak_component`), and how many of them
+        join different groups (``(group[i] != group[j]).sum()`` over them: each tie is
+        listed once).
+    """
+    for s in slots:
+        if not present[s]:
+            return -1, 0, 0
+    keep_i = np.empty(i.size, dtype=np.int64)
+    keep_j = np.empty(i.size, dtype=np.int64)
+    n = cross = 0
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        if status[a] == code and status[b] == code:
+            keep_i[n], keep_j[n] = a, b
+            n += 1
+            if group[a] != group[b]:
+                cross += 1
+    return n, largest_weak_component(nodes, keep_i[:n], keep_j[:n]), cross
+
+
+@_jit
 def distinct_cross_pairs(group: np.ndarray, i: np.ndarray, j: np.ndarray) -> int:
     """Distinct unordered pairs ``{i[e], j[e]}`` whose ends are in different groups
     (``group[i[e]] != group[j[e]]``); a pair listed in both directions counts once.

@@ -122,13 +122,22 @@ class Snapshot:
             return cls(model.steps, n, 0.0, 0.0, 0.0, float(n > 0), mc, 0)
         rel = model.rel
         sum_f, sum_t = rel.pair_sums(a, model.steps)
-        i, j, _ = model.active_ties()
         pairs = n * (n - 1)
         # Union-find over slot ids up to the last active one: slots outside ``a`` have no
         # ties, so they are components of one, never larger than the largest within ``a``.
-        largest = kernels.largest_weak_component(int(a[-1]) + 1, i, j) / n
-        return cls(model.steps, n, sum_f / pairs, rel.prior + sum_t / pairs, 2 * i.size / pairs,
-                   largest, mc, int((model.org[i] != model.org[j]).sum()))
+        nodes = int(a[-1]) + 1
+        # The active ties are the members' ties between two active people while every
+        # active person is present (model.active_ties): counted from those in one call.
+        i, j, _ = model.member_ties()
+        ties, largest, cross = kernels.status_tie_stats(
+            i, j, model.status, _ACTIVE_CODE, model.org, nodes, model.active_slots(),
+            model.present)
+        if ties < 0:
+            i, j, _ = model.active_ties()
+            ties, largest = i.size, kernels.largest_weak_component(nodes, i, j)
+            cross = int((model.org[i] != model.org[j]).sum())
+        return cls(model.steps, n, sum_f / pairs, rel.prior + sum_t / pairs, 2 * ties / pairs,
+                   largest / n, mc, cross)
 
     @classmethod
     def dense(cls, model: NetworkModel) -> Snapshot:

@@ -405,3 +405,32 @@ def test_census_equals_numpy() -> None:
             np.testing.assert_array_equal(got_m, m)
             np.testing.assert_array_equal(got_a, a)
             assert got.tolist() == sums  # sums in numpy's order: equal bit for bit
+
+
+def test_status_tie_stats_equal_the_separate_calls() -> None:
+    """Counting the ties between two people of one status, their largest component and the
+    cross-group ones in one call equals the filter, ``largest_weak_component`` and the count
+    apart (as ``Snapshot.of`` made them); with someone of that status absent, it declines.
+    """
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(1, 60))
+        n_ties = int(rng.integers(0, 3 * width))
+        i = rng.integers(0, width, size=n_ties)
+        j = rng.integers(0, width, size=n_ties)
+        status = rng.integers(0, 3, size=width).astype(np.int8)
+        group = rng.integers(0, 4, size=width)
+        slots = np.flatnonzero(status == 0)
+        present = np.ones(width, dtype=bool)
+        nodes = int(slots[-1]) + 1 if slots.size else 0
+        keep = (status[i] == 0) & (status[j] == 0)
+        want = (int(keep.sum()), kernels.largest_weak_component(nodes, i[keep], j[keep]),
+                int((group[i[keep]] != group[j[keep]]).sum()))
+        assert kernels.status_tie_stats(i, j, status, 0, group, nodes, slots, present) == want
+        if slots.size:
+            present[slots[-1]] = False
+            assert kernels.status_tie_stats(i, j, status, 0, group, nodes, slots,
+                                            present)[0] == -1
+    empty = np.empty(0, dtype=np.int64)
+    assert kernels.status_tie_stats(empty, empty, np.empty(0, np.int8), 0, empty, 0, empty,
+                                    np.empty(0, bool)) == (0, 0, 0)
