@@ -1057,6 +1057,35 @@ def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray, las
 
 
 @_jit
+def trust_ties_among(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
+                     decay: np.ndarray, prior: float, floor: float, threshold: float,
+                     slots: np.ndarray, listed: np.ndarray, mean_threshold: float
+                     ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """The trust ties among ``slots`` from the tie candidates ``key`` in one call
+    (``model.relations.Relations.trust_ties``): :func:`current_ties` over the members
+    ``slots``, then :func:`mutual_ties` of the directed pairs found, with ``width`` one
+    above the largest slot, as the two calls made apart did.
+
+    Returns:
+        ``kept`` (the candidates still listed, compacted in place at the front of ``key``),
+        and the ties: slots ``i < j``, sorted, and the pair's mean trust.
+    """
+    member = np.zeros(listed.shape[0], dtype=np.bool_)
+    width = 1
+    for s in slots:
+        member[s] = True
+        width = max(width, s + 1)
+    kept, ties = current_ties(key, trust, last, now, decay, prior, floor, threshold, member,
+                              listed)
+    if ties.shape[1] == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return kept, empty, empty.copy(), np.empty(0)
+    i, j, t = mutual_ties(ties[0], ties[1], width, trust, last, decay, prior, mean_threshold,
+                          now)
+    return kept, i, j, t
+
+
+@_jit
 def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale: np.ndarray,
                    shift: np.ndarray, row_sums: np.ndarray, stale: np.ndarray, own: np.ndarray,
                    n_known: int) -> np.ndarray:

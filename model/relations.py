@@ -567,6 +567,38 @@ class Relations:
         self._candidates = [key[:kept]]
         return ties[0], ties[1]
 
+    def trust_ties(self, slots: np.ndarray, threshold: float,
+                   now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The pairs among ``slots`` whose trust in each other now, averaged over the two
+        directions, reaches ``threshold`` (``model.reporters.trust_ties``): ``ties_among``
+        then ``mutual_ties``, in one compiled call where the candidates are listed
+        (``kernels.trust_ties_among``).
+
+        Returns:
+            Slots ``i < j`` of each tie (sorted by ``i``, then ``j``) and the pair's mean trust.
+        """
+        if self._listed is None:
+            return self._trust_ties_apart(slots, threshold, now)
+        if len(self._candidates) != 1:
+            self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
+        key = self._candidates[0]
+        kept, i, j, t = kernels.trust_ties_among(key, self.T, self.last, now, self._t_decay,
+                                                 self.prior, self._tie_floor,
+                                                 self.tie_threshold, slots, self._listed,
+                                                 threshold)
+        self._candidates = [key[:kept]]  # as ties_among leaves them
+        return i, j, t
+
+    def _trust_ties_apart(self, slots: np.ndarray, threshold: float,
+                          now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a, b = self.ties_among(slots, now)
+        if a.size == 0:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, np.empty(0)
+        # Each pair once, in the order of i * width + j; see kernels.mutual_ties.
+        width = max(int(slots.max()) + 1, 1)
+        return self.mutual_ties(a, b, width, threshold, now)
+
     # ------------------------------------------------------------------ knowledge
     def grow_knowledge(self, capacity: int, org_capacity: int) -> None:
         """Enlarge the knowledge store to ``capacity`` slots and ``org_capacity`` organisations."""
@@ -950,6 +982,11 @@ class SparseRelations(Relations):
                                       self._tie_floor, self.capacity)
         if key.size:
             self._candidates.append(key)
+
+    @override
+    def trust_ties(self, slots: np.ndarray, threshold: float,
+                   now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self._trust_ties_apart(slots, threshold, now)
 
     @override
     def ties_among(self, slots: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:

@@ -171,14 +171,7 @@ def trust_ties(model: NetworkModel, slots: np.ndarray) -> tuple[np.ndarray, np.n
     Returns:
         Slots ``i < j`` of each tie (sorted by ``i``, then ``j``) and the pair's mean trust.
     """
-    rel, now = model.rel, model.steps
-    a, b = rel.ties_among(slots, now)
-    if a.size == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty, np.empty(0)
-    # Each pair once, in the order of i * width + j; see kernels.mutual_ties.
-    width = max(int(slots.max()) + 1, 1)
-    return rel.mutual_ties(a, b, width, model.params.tie_threshold, now)
+    return model.rel.trust_ties(slots, model.params.tie_threshold, model.steps)
 
 
 @dataclass(frozen=True)

@@ -434,3 +434,36 @@ def test_status_tie_stats_equal_the_separate_calls() -> None:
     empty = np.empty(0, dtype=np.int64)
     assert kernels.status_tie_stats(empty, empty, np.empty(0, np.int8), 0, empty, 0, empty,
                                     np.empty(0, bool)) == (0, 0, 0)
+
+
+def test_trust_ties_among_equals_the_two_steps() -> None:
+    """The ties among slots in one call equal ``ties_among`` then ``mutual_ties`` (their
+    numpy forms), candidates and flags left as they left them; no slots or no candidates
+    give no ties.
+    """
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(1, 40))
+        _, trust, last, now, _, decay = random_store(rng, width, horizon=int(rng.integers(4, 60)))
+        trust = np.where(rng.random(trust.shape) < 0.5, trust, rng.uniform(0.3, 0.6, trust.shape))
+        flat = np.flatnonzero(~np.eye(width, dtype=bool) & (trust >= THRESHOLD - MARGIN))
+        key = rng.permutation(flat)[: int(rng.integers(0, flat.size + 1))]
+        listed = np.zeros((width, width), dtype=bool)
+        listed.reshape(-1)[key] = True
+        slots = np.flatnonzero(rng.random(width) < rng.choice([0.0, 0.5, 1.0]))
+        member = np.zeros(width, dtype=bool)
+        member[slots] = True
+        want_listed = listed.copy()
+        want_key, a, b = ref_ties(key.copy(), trust, last, now, decay, member, want_listed)
+        if a.size:
+            want = ref_mutual_ties(a, b, max(int(slots.max()) + 1, 1), trust, last, decay, now)
+        else:
+            want = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0))
+        kept, *got = kernels.trust_ties_among(key, trust, last, now, decay, PRIOR,
+                                              THRESHOLD - MARGIN, THRESHOLD, slots, listed,
+                                              THRESHOLD)
+        np.testing.assert_array_equal(key[:kept], want_key)
+        np.testing.assert_array_equal(listed, want_listed)
+        for x, y in zip(got, want, strict=True):
+            np.testing.assert_array_equal(x, y)
+            assert x.dtype == y.dtype
