@@ -1122,6 +1122,30 @@ def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale
 
 
 @_jit
+def knowledge_coverage(rows: np.ndarray, group: np.ndarray, n_groups: int, stored: np.ndarray,
+                       scale: np.ndarray, shift: np.ndarray, row_sums: np.ndarray,
+                       stale: np.ndarray, own: np.ndarray, n_known: int) -> float:
+    """The ``knowledge_coverage`` reporter (``model.reporters.knowledge_coverage``) in one
+    call: over the organisations ``o`` with someone among ``rows`` (``group[rows]``, below
+    ``n_groups``), the mean over ordered pairs ``o1 != o2`` of how well o1's people know
+    o2, as the sum over ``rows`` of :func:`knowledge_sums` (over those organisations) each
+    divided by the size of its organisation, over the number of pairs; 0 with fewer than
+    two organisations. Knowledge is stored as :func:`knowledge_sums` reads it; the sums are
+    numpy's bit for bit (:func:`pairwise_sum`).
+    """
+    size = np.zeros(n_groups, dtype=np.int64)
+    for r in rows:
+        size[group[r]] += 1
+    orgs = np.flatnonzero(size)
+    if orgs.size < 2:
+        return 0.0
+    others = knowledge_sums(rows, orgs, stored, scale, shift, row_sums, stale, own, n_known)
+    for x in range(rows.size):
+        others[x] = others[x] / size[group[rows[x]]]
+    return pairwise_sum(others) / (orgs.size * (orgs.size - 1))
+
+
+@_jit
 def first_below(value: float, decay: np.ndarray, threshold: float) -> int:
     """The first gap ``g`` (weeks) at which ``value x decay[g] < threshold``, or -1 if there
     is none up to the table's end (after which decay stops). ``decay`` must not increase, so

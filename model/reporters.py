@@ -413,16 +413,9 @@ def knowledge_coverage(model: NetworkModel) -> float:
     """Mean over ordered pairs of organisations (o1 != o2) of how well o1's present people
     know what o2 currently does (S9).
     """
-    m = model.census().members
-    org = model.org[m]
-    size = np.bincount(org, minlength=model.n_orgs)
-    orgs = np.flatnonzero(size)
-    if orgs.size < 2:
-        return 0.0
     # The mean over pairs (o1, o2) of o1's mean is a sum over people, each weighted by one
     # over its organisation's size, of its knowledge of the other organisations.
-    others = model.rel.knowledge_sums(m, orgs)
-    return float((others / size[org]).sum() / (orgs.size * (orgs.size - 1)))
+    return float(model.rel.knowledge_coverage(model.census().members, model.org, model.n_orgs))
 
 
 def meetings_held(model: NetworkModel) -> int:

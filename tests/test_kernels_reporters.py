@@ -467,3 +467,44 @@ def test_trust_ties_among_equals_the_two_steps() -> None:
         for x, y in zip(got, want, strict=True):
             np.testing.assert_array_equal(x, y)
             assert x.dtype == y.dtype
+
+
+def ref_knowledge_coverage(rows: np.ndarray, group: np.ndarray, n_groups: int,
+                           stored: np.ndarray, scale: np.ndarray, shift: np.ndarray,
+                           row_sums: np.ndarray, stale: np.ndarray, own: np.ndarray,
+                           n_known: int) -> float:
+    """The numpy form of ``model.reporters.knowledge_coverage`` the kernel replaced."""
+    org = group[rows]
+    size = np.bincount(org, minlength=n_groups)
+    orgs = np.flatnonzero(size)
+    if orgs.size < 2:
+        return 0.0
+    others = ref_knowledge_sums(rows, orgs, stored, scale, shift, row_sums, stale, own, n_known)
+    return float((others / size[org]).sum() / (orgs.size * (orgs.size - 1)))
+
+
+def test_knowledge_coverage_equals_numpy() -> None:
+    """The coverage in one call equals the numpy form bit for bit, and leaves the row sums
+    and stale flags as it did; no one, or people of one organisation only, give 0.
+    """
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        slots, n_known = int(rng.integers(1, 40)), int(rng.integers(1, 12))
+        width = n_known + int(rng.integers(0, 4))
+        stored = rng.normal(size=(slots, width))
+        scale = rng.uniform(2.0**-20, 1.0, size=slots)
+        shift = rng.normal(size=slots)
+        group = rng.integers(0, rng.choice([1, n_known]), size=slots)
+        own = group.copy() if rng.random() < 0.7 else rng.integers(0, n_known, size=slots)
+        stale = rng.random(slots) < rng.choice([0.0, 0.3, 1.0])
+        row_sums = np.where(stale, np.nan, stored[:, :n_known].sum(axis=1))
+        rows = np.sort(rng.permutation(slots)[: int(rng.integers(0, slots + 1))])
+        ref_sums, ref_stale = row_sums.copy(), stale.copy()
+        want = ref_knowledge_coverage(rows, group, n_known, stored, scale, shift, ref_sums,
+                                      ref_stale, own, n_known)
+        got = kernels.knowledge_coverage(rows, group, n_known, stored, scale, shift, row_sums,
+                                         stale, own, n_known)
+        assert got == want
+        if rows.size and np.unique(group[rows]).size >= 2:
+            np.testing.assert_array_equal(row_sums, ref_sums)
+            np.testing.assert_array_equal(stale, ref_stale)

@@ -213,6 +213,17 @@ class DenseChecked(Relations):
         return v
 
 
+    def knowledge_coverage(self, rows: np.ndarray, org: np.ndarray, n_orgs: int) -> float:
+        """The reporter's sums are taken inside its kernel: check them here as it takes them
+        (over the organisations of ``rows``), after it has refreshed the stale row sums.
+        """
+        v = super().knowledge_coverage(rows, org, n_orgs)
+        orgs = np.flatnonzero(np.bincount(org[rows], minlength=n_orgs))
+        if orgs.size >= 2:
+            self.knowledge_sums(rows, orgs)
+        return v
+
+
 class LockstepModel(NetworkModel):
     """The model with a :class:`DenseChecked` relation store."""
 
