@@ -475,6 +475,8 @@ class Relations:
 
     def _stop(self, s: int) -> None:
         """Stop keeping the running sums of set ``s``."""
+        if not self._on[s]:
+            return  # off already, its rows all False: the small networks' every call
         self._on[s] = False
         self._tracking = any(self._on)
         self._tracked[s] = False
