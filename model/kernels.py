@@ -1261,6 +1261,24 @@ def founder_pairs(i: np.ndarray, j: np.ndarray, present: np.ndarray,
 
 
 @_jit
+def founders_acquainted(i: np.ndarray, j: np.ndarray, present: np.ndarray,
+                        seated_at: np.ndarray, F: np.ndarray, last: np.ndarray,
+                        f_decay: np.ndarray, threshold: float, now: int) -> int:
+    """How many of the pairs (i, j) have both founders still present and never replaced
+    (:func:`founder_pairs`) and a familiarity now (:func:`current_familiarity`) at
+    ``threshold`` or more: the short reading of ``StartRelationships.share`` in one pass.
+    """
+    horizon = f_decay.size - 1
+    count = 0
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        if (present[a] and present[b] and seated_at[a] == 0 and seated_at[b] == 0
+                and F[a, b] * f_decay[min(now - last[a, b], horizon)] >= threshold):
+            count += 1
+    return count
+
+
+@_jit
 def pairs_of_status(i: np.ndarray, j: np.ndarray, t: np.ndarray, status: np.ndarray,
                     code: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The entries of pairs (i, j) with values t whose two slots both have status ``code``,

@@ -221,6 +221,16 @@ class Relations:
         """Current familiarity of pairs (i, j) without changing the store."""
         return kernels.current_familiarity(self.F, self.last, self._f_decay, i, j, now)
 
+    def founders_acquainted(self, i: np.ndarray, j: np.ndarray, present: np.ndarray,
+                            seated_at: np.ndarray, threshold: float, now: int) -> int:
+        """How many pairs (i, j) have both people present and never replaced (``seated_at``
+        0) and a familiarity now of ``threshold`` or more (the starting relationships alive,
+        ``model.reporters.StartRelationships``), in one compiled pass
+        (``kernels.founders_acquainted``).
+        """
+        return kernels.founders_acquainted(i, j, present, seated_at, self.F, self.last,
+                                           self._f_decay, threshold, now)
+
     def familiarity_ends(self, i: np.ndarray, j: np.ndarray, threshold: float) -> np.ndarray:
         """The week from which the familiarity of pairs (i, j) is below ``threshold``, if
         neither pair is written before (``model.kernels.familiarity_ends``).
@@ -810,6 +820,12 @@ class SparseRelations(Relations):
     @override
     def familiarity(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
         return sparse_kernels.current_familiarity(self._p, self._f_decay, i, j, now)
+
+    @override
+    def founders_acquainted(self, i: np.ndarray, j: np.ndarray, present: np.ndarray,
+                            seated_at: np.ndarray, threshold: float, now: int) -> int:
+        i, j = kernels.founder_pairs(i, j, present, seated_at)
+        return int(np.count_nonzero(self.familiarity(i, j, now) >= threshold))
 
     @override
     def familiarity_ends(self, i: np.ndarray, j: np.ndarray, threshold: float) -> np.ndarray:

@@ -276,10 +276,10 @@ class StartRelationships:
         if self.total == 0:
             return 0.0
         if self.total < rel.dense_below or not rel.decay_monotone:
-            # Few pairs: read them all, as direct() does, its mask in one compiled pass.
-            i, j = kernels.founder_pairs(self.i, self.j, model.present, model.seated_at)
-            alive = rel.familiarity(i, j, model.steps) >= self.threshold
-            return int(np.count_nonzero(alive)) / self.total
+            # Few pairs: read them all, as direct() does, in one compiled pass.
+            alive = rel.founders_acquainted(self.i, self.j, model.present, model.seated_at,
+                                            self.threshold, model.steps)
+            return alive / self.total
         if not rel.mark_touches:
             rel.mark_touches = True  # from now on; every pair is read afresh this once
             self._seen = -1

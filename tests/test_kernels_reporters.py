@@ -508,3 +508,23 @@ def test_knowledge_coverage_equals_numpy() -> None:
         if rows.size and np.unique(group[rows]).size >= 2:
             np.testing.assert_array_equal(row_sums, ref_sums)
             np.testing.assert_array_equal(stale, ref_stale)
+
+
+def test_founders_acquainted_equals_numpy() -> None:
+    """The starting pairs alive counted in one pass equal the numpy reading of
+    ``StartRelationships.direct`` (mask, familiarity now, count); no pairs give 0.
+    """
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(2, 40))
+        fam, _, last, now, f_decay, _ = random_store(rng, width, int(rng.integers(4, 60)))
+        i, j = random_edges(rng, width)
+        present = rng.random(width) < rng.choice([0.5, 1.0])
+        seated_at = np.where(rng.random(width) < 0.2, rng.integers(1, 50, size=width), 0)
+        threshold = float(rng.choice([0.0, 0.1, 0.3]))
+        here = present[i] & present[j] & (seated_at[i] == 0) & (seated_at[j] == 0)
+        a, b = i[here], j[here]
+        current = fam[a, b] * f_decay[np.minimum(now - last[a, b], f_decay.size - 1)]
+        want = int(np.count_nonzero(current >= threshold))
+        assert kernels.founders_acquainted(i, j, present, seated_at, fam, last, f_decay,
+                                           threshold, now) == want
