@@ -27,11 +27,12 @@ Who uses what (process of the weekly schedule, ODD section 3):
 - seating newcomers (convene's recruits, churn): ``seat`` (with ``People``, ``SeatRule``);
 - the pair store's reads and writes (``Relations``): ``settle_pairs``, ``store_pairs``,
   ``list_new``, ``current_familiarity``, ``current_trust``;
-- observe (reporters): ``current_ties``, ``largest_weak_component``,
+- observe (reporters): ``census``, ``current_ties``, ``mutual_ties`` (both in one call:
+  ``trust_ties_among``), ``status_tie_stats``, ``largest_weak_component``,
   ``distinct_cross_pairs``, ``tracked_pair_sums``, ``decayed_column_sums``, ``block_pair_sums``,
-  ``knowledge_sums``, ``pairwise_sum``; the starting relationships: ``starting_pairs_alive``,
-  ``familiarity_ends`` (``first_below``, ``ends_at``); the pair writes keep the running
-  sums with ``add_change``.
+  ``knowledge_sums``, ``knowledge_coverage``, ``pairwise_sum``; the starting relationships:
+  ``founders_acquainted``, ``starting_pairs_alive``, ``familiarity_ends`` (``first_below``,
+  ``ends_at``); the pair writes keep the running sums with ``add_change``.
 
 The kernels here that index the dense pair arrays have sparse forms of the same names in
 ``model/sparse_kernels.py`` (the sparse pair store of large networks).
