@@ -29,7 +29,10 @@ if TYPE_CHECKING:
 
 
 _ACTIVE_CODE = int(Status.ACTIVE)
-_NO_SLOTS = np.empty(0, dtype=np.int64)  # stands for a slot list not known yet (kernels.census)
+# Stands for a slot list not known yet (kernels.census); read-only as the lists it stands
+# for are, so that the kernel has one signature (each one more is compiled and loaded apart).
+_NO_SLOTS = np.empty(0, dtype=np.int64)
+_NO_SLOTS.setflags(write=False)
 
 
 class Collector(mesa.DataCollector):
