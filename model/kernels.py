@@ -716,8 +716,7 @@ def census(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
         (``np.flatnonzero(status[:used] == active_code)``), and as floats: commitment
         summed over the present and over the active (``commitment[slots].sum()``, numpy's
         order: :func:`pairwise_sum`), the counts of present people at ``engaged`` and at
-        ``held`` commitment and taking part this week, and 1.0 if every active person is
-        present (else 0.0).
+        ``held`` commitment and taking part this week.
     """
     if not have_members:
         members = _flags_at(present[:used])
@@ -735,15 +734,12 @@ def census(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
             n_held += 1
         if week_active[members[x]]:
             n_taking += 1
-    out = np.empty(6)
+    out = np.empty(5)
     out[0] = pairwise_sum(gathered[:n_m])
-    all_present = True
     for x in range(n_a):
         gathered[x] = commitment[active[x]]
-        all_present = all_present and present[active[x]]
     out[1] = pairwise_sum(gathered[:n_a])
     out[2], out[3], out[4] = n_engaged, n_held, n_taking
-    out[5] = 1.0 if all_present else 0.0
     return members, active, out
 
 

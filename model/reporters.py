@@ -80,7 +80,6 @@ class Census:
     engaged: int = 0  # present people at ``engaged_commitment`` or more
     held: int = 0  # present people at ``held_commitment`` or more
     taking_part: int = 0  # present people who took part this week (``week_active``)
-    active_present: bool = True  # every active person is present
 
     @classmethod
     def of(cls, model: NetworkModel) -> Census:
@@ -97,7 +96,7 @@ class Census:
         return cls(model.steps, m, a, a.size / max(1, model.initial_size, m.size),
                    float(sums[0] / m.size) if m.size else 0.0,
                    float(sums[1] / a.size) if a.size else 0.0,
-                   float(sums[0]), int(sums[2]), int(sums[3]), int(sums[4]), bool(sums[5]))
+                   float(sums[0]), int(sums[2]), int(sums[3]), int(sums[4]))
 
 
 @dataclass(frozen=True)

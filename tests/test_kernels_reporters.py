@@ -375,8 +375,7 @@ def ref_census(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
     a = np.flatnonzero(status[:used] == code)
     c = commitment[m]
     return m, a, [c.sum(), commitment[a].sum(), float((c >= engaged).sum()),
-                  float((c >= held).sum()), float(week_active[m].sum()),
-                  float(present[a].all())]
+                  float((c >= held).sum()), float(week_active[m].sum())]
 
 
 def test_census_equals_numpy() -> None:
