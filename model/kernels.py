@@ -32,11 +32,12 @@ Who uses what (process of the weekly schedule, ODD section 3):
   ``SeatRule``);
 - the pair store's reads and writes (``Relations``): ``settle_pairs``, ``store_pairs``,
   ``list_new``, ``current_familiarity``, ``current_trust``;
-- observe (reporters): ``current_ties``, ``largest_weak_component``,
+- observe (reporters): ``census``, ``current_ties``, ``mutual_ties`` (both in one call:
+  ``trust_ties_among``), ``status_tie_stats``, ``largest_weak_component``,
   ``distinct_cross_pairs``, ``tracked_pair_sums``, ``decayed_column_sums``, ``block_pair_sums``,
-  ``knowledge_sums``, ``pairwise_sum``; the starting relationships: ``starting_pairs_alive``,
-  ``familiarity_ends`` (``first_below``, ``ends_at``); the pair writes keep the running
-  sums with ``add_change``.
+  ``knowledge_sums``, ``knowledge_coverage``, ``pairwise_sum``; the starting relationships:
+  ``founders_acquainted``, ``starting_pairs_alive``, ``familiarity_ends`` (``first_below``,
+  ``ends_at``); the pair writes keep the running sums with ``add_change``.
 
 The kernels here that index the dense pair arrays have sparse forms of the same names in
 ``model/sparse_kernels.py`` (the sparse pair store of large networks).
@@ -683,6 +684,73 @@ def pairwise_sum(a: np.ndarray) -> float:
 
 
 @_jit
+def _flags_at(flags: np.ndarray) -> np.ndarray:
+    """``np.flatnonzero(flags)`` of a 1-D bool array."""
+    out = np.empty(flags.size, dtype=np.int64)
+    n = 0
+    for s in range(flags.size):
+        if flags[s]:
+            out[n] = s
+            n += 1
+    return out[:n]
+
+
+@_jit
+def census(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
+           week_active: np.ndarray, used: int, active_code: int, engaged: float, held: float,
+           members: np.ndarray, active: np.ndarray, have_members: bool,
+           have_active: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The week's census (``model.reporters.Census``) in one pass instead of a numpy call
+    per count: who is present and who is active, and the sums the reporters and the
+    history read over them.
+
+    Args:
+        present: Bool by slot: not left.
+        status: Status code by slot.
+        commitment: Commitment by slot.
+        week_active: Bool by slot: took part this week.
+        used: Slots ever used (the lists run over ``0 .. used - 1``).
+        active_code: The status code of the active.
+        engaged: Commitment from which a present person counts as engaged.
+        held: Commitment from which a present person counts as held.
+        members: The present slots, if known already (``have_members``).
+        active: The active slots, if known already (``have_active``).
+        have_members: Whether ``members`` holds the present slots (else found here).
+        have_active: Whether ``active`` holds the active slots (else found here).
+
+    Returns:
+        The present slots (``np.flatnonzero(present[:used])``), the active slots
+        (``np.flatnonzero(status[:used] == active_code)``), and as floats: commitment
+        summed over the present and over the active (``commitment[slots].sum()``, numpy's
+        order: :func:`pairwise_sum`), the counts of present people at ``engaged`` and at
+        ``held`` commitment and taking part this week.
+    """
+    if not have_members:
+        members = _flags_at(present[:used])
+    if not have_active:
+        active = _flags_at(status[:used] == active_code)
+    n_m, n_a = members.size, active.size
+    gathered = np.empty(max(n_m, n_a))
+    n_engaged = n_held = n_taking = 0
+    for x in range(n_m):
+        c = commitment[members[x]]
+        gathered[x] = c
+        if c >= engaged:
+            n_engaged += 1
+        if c >= held:
+            n_held += 1
+        if week_active[members[x]]:
+            n_taking += 1
+    out = np.empty(5)
+    out[0] = pairwise_sum(gathered[:n_m])
+    for x in range(n_a):
+        gathered[x] = commitment[active[x]]
+    out[1] = pairwise_sum(gathered[:n_a])
+    out[2], out[3], out[4] = n_engaged, n_held, n_taking
+    return members, active, out
+
+
+@_jit
 def _root(parent: np.ndarray, x: int) -> int:
     """Root of ``x`` in a union-find forest, halving the path on the way."""
     while parent[x] != x:
@@ -712,6 +780,40 @@ def largest_weak_component(nodes: int, i: np.ndarray, j: np.ndarray) -> int:
         size[a] += size[b]
         largest = max(largest, size[a])
     return largest
+
+
+@_jit
+def status_tie_stats(i: np.ndarray, j: np.ndarray, status: np.ndarray, code: int,
+                     group: np.ndarray, nodes: int, slots: np.ndarray,
+                     present: np.ndarray) -> tuple[int, int, int]:
+    """Statistics of the ties (i, j) whose two ends have status ``code`` (the survivors'
+    reporters, ``model.reporters.Snapshot``), in one call instead of the filter, the
+    component search and the count apart.
+
+    The ties (i, j) are those among the present people, so the ones found are all the ties
+    among the people of status ``code`` only if those (``slots``) are all ``present``;
+    if not, nothing is counted and the tie count returned is -1.
+
+    Returns:
+        The number of such ties, the size of the largest weak component of the graph they
+        make on ``0 .. nodes - 1`` (:func:`largest_weak_component`), and how many of them
+        join different groups (``(group[i] != group[j]).sum()`` over them: each tie is
+        listed once).
+    """
+    for s in slots:
+        if not present[s]:
+            return -1, 0, 0
+    keep_i = np.empty(i.size, dtype=np.int64)
+    keep_j = np.empty(i.size, dtype=np.int64)
+    n = cross = 0
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        if status[a] == code and status[b] == code:
+            keep_i[n], keep_j[n] = a, b
+            n += 1
+            if group[a] != group[b]:
+                cross += 1
+    return n, largest_weak_component(nodes, keep_i[:n], keep_j[:n]), cross
 
 
 @_jit
@@ -959,6 +1061,35 @@ def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray, las
 
 
 @_jit
+def trust_ties_among(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
+                     decay: np.ndarray, prior: float, floor: float, threshold: float,
+                     slots: np.ndarray, listed: np.ndarray, mean_threshold: float
+                     ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """The trust ties among ``slots`` from the tie candidates ``key`` in one call
+    (``model.relations.Relations.trust_ties``): :func:`current_ties` over the members
+    ``slots``, then :func:`mutual_ties` of the directed pairs found, with ``width`` one
+    above the largest slot, as the two calls made apart did.
+
+    Returns:
+        ``kept`` (the candidates still listed, compacted in place at the front of ``key``),
+        and the ties: slots ``i < j``, sorted, and the pair's mean trust.
+    """
+    member = np.zeros(listed.shape[0], dtype=np.bool_)
+    width = 1
+    for s in slots:
+        member[s] = True
+        width = max(width, s + 1)
+    kept, ties = current_ties(key, trust, last, now, decay, prior, floor, threshold, member,
+                              listed)
+    if ties.shape[1] == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return kept, empty, empty.copy(), np.empty(0)
+    i, j, t = mutual_ties(ties[0], ties[1], width, trust, last, decay, prior, mean_threshold,
+                          now)
+    return kept, i, j, t
+
+
+@_jit
 def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale: np.ndarray,
                    shift: np.ndarray, row_sums: np.ndarray, stale: np.ndarray, own: np.ndarray,
                    n_known: int) -> np.ndarray:
@@ -992,6 +1123,30 @@ def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale
             total -= stored[r, own[r]]
         out[x] = scale[r] * (total + (n - own_in) * shift[r])
     return out
+
+
+@_jit
+def knowledge_coverage(rows: np.ndarray, group: np.ndarray, n_groups: int, stored: np.ndarray,
+                       scale: np.ndarray, shift: np.ndarray, row_sums: np.ndarray,
+                       stale: np.ndarray, own: np.ndarray, n_known: int) -> float:
+    """The ``knowledge_coverage`` reporter (``model.reporters.knowledge_coverage``) in one
+    call: over the organisations ``o`` with someone among ``rows`` (``group[rows]``, below
+    ``n_groups``), the mean over ordered pairs ``o1 != o2`` of how well o1's people know
+    o2, as the sum over ``rows`` of :func:`knowledge_sums` (over those organisations) each
+    divided by the size of its organisation, over the number of pairs; 0 with fewer than
+    two organisations. Knowledge is stored as :func:`knowledge_sums` reads it; the sums are
+    numpy's bit for bit (:func:`pairwise_sum`).
+    """
+    size = np.zeros(n_groups, dtype=np.int64)
+    for r in rows:
+        size[group[r]] += 1
+    orgs = np.flatnonzero(size)
+    if orgs.size < 2:
+        return 0.0
+    others = knowledge_sums(rows, orgs, stored, scale, shift, row_sums, stale, own, n_known)
+    for x in range(rows.size):
+        others[x] = others[x] / size[group[rows[x]]]
+    return pairwise_sum(others) / (orgs.size * (orgs.size - 1))
 
 
 @_jit
@@ -1107,6 +1262,24 @@ def founder_pairs(i: np.ndarray, j: np.ndarray, present: np.ndarray,
         a, b = i[k], j[k]
         keep[k] = present[a] and present[b] and seated_at[a] == 0 and seated_at[b] == 0
     return i[keep], j[keep]
+
+
+@_jit
+def founders_acquainted(i: np.ndarray, j: np.ndarray, present: np.ndarray,
+                        seated_at: np.ndarray, F: np.ndarray, last: np.ndarray,
+                        f_decay: np.ndarray, threshold: float, now: int) -> int:
+    """How many of the pairs (i, j) have both founders still present and never replaced
+    (:func:`founder_pairs`) and a familiarity now (:func:`current_familiarity`) at
+    ``threshold`` or more: the short reading of ``StartRelationships.share`` in one pass.
+    """
+    horizon = f_decay.size - 1
+    count = 0
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        if (present[a] and present[b] and seated_at[a] == 0 and seated_at[b] == 0
+                and F[a, b] * f_decay[min(now - last[a, b], horizon)] >= threshold):
+            count += 1
+    return count
 
 
 @_jit

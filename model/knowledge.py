@@ -118,6 +118,15 @@ class Knowledge:
         return kernels.knowledge_sums(rows, cols, self._k, self._ka, self._kc, self._ksum,
                                       self._kstale, self.own, self.n_known)
 
+    def coverage(self, rows: np.ndarray, org: np.ndarray, n_orgs: int) -> float:
+        """Mean over ordered pairs of the organisations of ``rows`` (``org`` by slot, below
+        ``n_orgs``) of how well the one's people among ``rows`` know the other, each person
+        weighted by one over its organisation's size (``model.reporters.
+        knowledge_coverage``), in one compiled call (``kernels.knowledge_coverage``).
+        """
+        return kernels.knowledge_coverage(rows, org, n_orgs, self._k, self._ka, self._kc,
+                                          self._ksum, self._kstale, self.own, self.n_known)
+
     def set_rows(self, rows: np.ndarray, values: np.ndarray) -> None:
         """Set whole rows of knowledge (distinct ``rows``; ``values`` is rows x n_known)."""
         self._k[rows, : self.n_known] = values

@@ -424,6 +424,24 @@ class NetworkModel(mesa.Model):
                             _frozen(np.flatnonzero(self.status[: self.used] == Status.ACTIVE)))
         return self._active[1]
 
+    def week_slots(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """This week's ``members()`` and ``active_slots()`` where already listed, else None."""
+        m, a, now = self._members, self._active, self.steps
+        return (m[1] if m is not None and m[0] == now else None,
+                a[1] if a is not None and a[0] == now else None)
+
+    def keep_week_slots(self, members: np.ndarray, active: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray]:
+        """Keep freshly found lists of the present and the active slots as this week's
+        ``members()`` and ``active_slots()`` where those are not listed yet (a list already
+        listed stays, so that its readers keep seeing one array); return the week's lists.
+        """
+        if self.week_slots()[0] is None:
+            self._members = (self.steps, _frozen(members))
+        if self.week_slots()[1] is None:
+            self._active = (self.steps, _frozen(active))
+        return self._members[1], self._active[1]
+
     def _roster_changed(self, seats: bool = True) -> None:
         """Forget the week's active slots, and its members unless no one came or left
         (``seats=False``: statuses changed only). The lists are kept while nothing changes,
@@ -1215,17 +1233,16 @@ class NetworkModel(mesa.Model):
         # A new week's census (the state may have changed since one was taken this week).
         self._census = reporters.Census.of(self)
         c = self._census
-        h, p = self.history, self.params
+        h = self.history
         h["active_share"].append(c.active_share)
         h["mean_commitment"].append(c.mean_commitment_all)
         # The classification's own counts, over seats and from its own thresholds, so that
         # the behaviour's activity threshold does not decide the outcome (ODD 7.10).
         seats = max(1, self.initial_size, c.members.size)
-        commitment = self.commitment[c.members]
-        h["engaged_share"].append(float((commitment >= p.engaged_commitment).sum()) / seats)
-        h["held_share"].append(float((commitment >= p.held_commitment).sum()) / seats)
+        h["engaged_share"].append(float(c.engaged) / seats)
+        h["held_share"].append(float(c.held) / seats)
         h["ties_per_seat"].append(self.member_ties()[0].size / seats)
-        h["taking_part"].append(float(self.week_active[c.members].sum()) / seats)
+        h["taking_part"].append(float(c.taking_part) / seats)
         h["meeting"].append(float(self.meeting.held))
 
     def take_since_record(self, key: str) -> float:

@@ -194,6 +194,16 @@ class Relations:
         """Current familiarity of pairs (i, j) without changing the store."""
         return kernels.current_familiarity(self.F, self.last, self._f_decay, i, j, now)
 
+    def founders_acquainted(self, i: np.ndarray, j: np.ndarray, present: np.ndarray,
+                            seated_at: np.ndarray, threshold: float, now: int) -> int:
+        """How many pairs (i, j) have both people present and never replaced (``seated_at``
+        0) and a familiarity now of ``threshold`` or more (the starting relationships alive,
+        ``model.reporters.StartRelationships``), in one compiled pass
+        (``kernels.founders_acquainted``).
+        """
+        return kernels.founders_acquainted(i, j, present, seated_at, self.F, self.last,
+                                           self._f_decay, threshold, now)
+
     def familiarity_ends(self, i: np.ndarray, j: np.ndarray, threshold: float) -> np.ndarray:
         """The week from which the familiarity of pairs (i, j) is below ``threshold``, if
         neither pair is written before (``model.kernels.familiarity_ends``).
@@ -471,6 +481,8 @@ class Relations:
 
     def _stop(self, s: int) -> None:
         """Stop keeping the running sums of set ``s``."""
+        if not self._on[s]:
+            return  # off already, its rows all False: the small networks' every call
         self._on[s] = False
         self._tracking = any(self._on)
         self._tracked[s] = False
@@ -563,6 +575,38 @@ class Relations:
         self._candidates = [key[:kept]]
         return ties[0], ties[1]
 
+    def trust_ties(self, slots: np.ndarray, threshold: float,
+                   now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The pairs among ``slots`` whose trust in each other now, averaged over the two
+        directions, reaches ``threshold`` (``model.reporters.trust_ties``): ``ties_among``
+        then ``mutual_ties``, in one compiled call where the candidates are listed
+        (``kernels.trust_ties_among``).
+
+        Returns:
+            Slots ``i < j`` of each tie (sorted by ``i``, then ``j``) and the pair's mean trust.
+        """
+        if self._listed is None:
+            return self._trust_ties_apart(slots, threshold, now)
+        if len(self._candidates) != 1:
+            self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
+        key = self._candidates[0]
+        kept, i, j, t = kernels.trust_ties_among(key, self.T, self.last, now, self._t_decay,
+                                                 self.prior, self._tie_floor,
+                                                 self.tie_threshold, slots, self._listed,
+                                                 threshold)
+        self._candidates = [key[:kept]]  # as ties_among leaves them
+        return i, j, t
+
+    def _trust_ties_apart(self, slots: np.ndarray, threshold: float,
+                          now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a, b = self.ties_among(slots, now)
+        if a.size == 0:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, np.empty(0)
+        # Each pair once, in the order of i * width + j; see kernels.mutual_ties.
+        width = max(int(slots.max()) + 1, 1)
+        return self.mutual_ties(a, b, width, threshold, now)
+
 
 class SparseRelations(Relations):
     """Sparse pair store: records only for pairs that have been written, row by row
@@ -648,6 +692,12 @@ class SparseRelations(Relations):
     @override
     def familiarity(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
         return sparse_kernels.current_familiarity(self._p, self._f_decay, i, j, now)
+
+    @override
+    def founders_acquainted(self, i: np.ndarray, j: np.ndarray, present: np.ndarray,
+                            seated_at: np.ndarray, threshold: float, now: int) -> int:
+        i, j = kernels.founder_pairs(i, j, present, seated_at)
+        return int(np.count_nonzero(self.familiarity(i, j, now) >= threshold))
 
     @override
     def familiarity_ends(self, i: np.ndarray, j: np.ndarray, threshold: float) -> np.ndarray:
@@ -850,6 +900,11 @@ class SparseRelations(Relations):
                                       self._tie_floor, self.capacity)
         if key.size:
             self._candidates.append(key)
+
+    @override
+    def trust_ties(self, slots: np.ndarray, threshold: float,
+                   now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self._trust_ties_apart(slots, threshold, now)
 
     @override
     def ties_among(self, slots: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:

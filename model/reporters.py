@@ -22,9 +22,17 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from model import kernels
+from model.agents import Status
 
 if TYPE_CHECKING:
     from model.model import NetworkModel
+
+
+_ACTIVE_CODE = int(Status.ACTIVE)
+# Stands for a slot list not known yet (kernels.census); read-only as the lists it stands
+# for are, so that the kernel has one signature (each one more is compiled and loaded apart).
+_NO_SLOTS = np.empty(0, dtype=np.int64)
+_NO_SLOTS.setflags(write=False)
 
 
 class Collector(mesa.DataCollector):
@@ -58,7 +66,8 @@ class Collector(mesa.DataCollector):
 @dataclass(frozen=True)
 class Census:
     """Who takes part at one week: the present and the active participants (read-only slot
-    arrays), the active share and mean commitments.
+    arrays), the active share and mean commitments, and the counts over the present people
+    that the history reads (``NetworkModel._record_history``).
     """
 
     step: int
@@ -67,14 +76,27 @@ class Census:
     active_share: float
     mean_commitment_all: float
     mean_commitment: float
+    commitment_sum: float = 0.0  # over the present, as ``commitment[members].sum()``
+    engaged: int = 0  # present people at ``engaged_commitment`` or more
+    held: int = 0  # present people at ``held_commitment`` or more
+    taking_part: int = 0  # present people who took part this week (``week_active``)
 
     @classmethod
     def of(cls, model: NetworkModel) -> Census:
-        """Count the model's present and active participants now."""
-        m, a = model.members(), model.active_slots()  # read-only, shared this week
+        """Count the model's present and active participants now, in one compiled pass
+        (``kernels.census``; the slot lists the model has this week already are reused).
+        """
+        m, a = model.week_slots()
+        p, none = model.params, _NO_SLOTS
+        m_now, a_now, sums = kernels.census(
+            model.present, model.status, model.commitment, model.week_active, model.used,
+            _ACTIVE_CODE, p.engaged_commitment, p.held_commitment,
+            none if m is None else m, none if a is None else a, m is not None, a is not None)
+        m, a = model.keep_week_slots(m_now, a_now)
         return cls(model.steps, m, a, a.size / max(1, model.initial_size, m.size),
-                   float(mean(model.commitment[m])) if m.size else 0.0,
-                   float(mean(model.commitment[a])) if a.size else 0.0)
+                   float(sums[0] / m.size) if m.size else 0.0,
+                   float(sums[1] / a.size) if a.size else 0.0,
+                   float(sums[0]), int(sums[2]), int(sums[3]), int(sums[4]))
 
 
 @dataclass(frozen=True)
@@ -102,13 +124,22 @@ class Snapshot:
             return cls(model.steps, n, 0.0, 0.0, 0.0, float(n > 0), mc, 0)
         rel = model.rel
         sum_f, sum_t = rel.pair_sums(a, model.steps)
-        i, j, _ = model.active_ties()
         pairs = n * (n - 1)
         # Union-find over slot ids up to the last active one: slots outside ``a`` have no
         # ties, so they are components of one, never larger than the largest within ``a``.
-        largest = kernels.largest_weak_component(int(a[-1]) + 1, i, j) / n
-        return cls(model.steps, n, sum_f / pairs, rel.prior + sum_t / pairs, 2 * i.size / pairs,
-                   largest, mc, int((model.org[i] != model.org[j]).sum()))
+        nodes = int(a[-1]) + 1
+        # The active ties are the members' ties between two active people while every
+        # active person is present (model.active_ties): counted from those in one call.
+        i, j, _ = model.member_ties()
+        ties, largest, cross = kernels.status_tie_stats(
+            i, j, model.status, _ACTIVE_CODE, model.org, nodes, model.active_slots(),
+            model.present)
+        if ties < 0:
+            i, j, _ = model.active_ties()
+            ties, largest = i.size, kernels.largest_weak_component(nodes, i, j)
+            cross = int((model.org[i] != model.org[j]).sum())
+        return cls(model.steps, n, sum_f / pairs, rel.prior + sum_t / pairs, 2 * ties / pairs,
+                   largest / n, mc, cross)
 
     @classmethod
     def dense(cls, model: NetworkModel) -> Snapshot:
@@ -142,14 +173,7 @@ def trust_ties(model: NetworkModel, slots: np.ndarray) -> tuple[np.ndarray, np.n
     Returns:
         Slots ``i < j`` of each tie (sorted by ``i``, then ``j``) and the pair's mean trust.
     """
-    rel, now = model.rel, model.steps
-    a, b = rel.ties_among(slots, now)
-    if a.size == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty, np.empty(0)
-    # Each pair once, in the order of i * width + j; see kernels.mutual_ties.
-    width = max(int(slots.max()) + 1, 1)
-    return rel.mutual_ties(a, b, width, model.params.tie_threshold, now)
+    return model.rel.trust_ties(slots, model.params.tie_threshold, model.steps)
 
 
 @dataclass(frozen=True)
@@ -176,7 +200,8 @@ class Seats:
         """Compute the measures from the relations' sums over the present members, the
         week's trust ties and the starting pairs.
         """
-        m = model.census().members
+        census = model.census()
+        m = census.members
         seats = max(1, model.initial_size, m.size)
         pairs = seats * (seats - 1)
         prior = model.rel.prior
@@ -186,7 +211,7 @@ class Seats:
         else:
             sum_f = sum_t = 0.0
             ties = 0
-        commitment = float(model.commitment[m].sum()) if m.size else 0.0
+        commitment = census.commitment_sum if m.size else 0.0
         return cls(model.steps, seats, sum_f / max(1, pairs), prior + sum_t / max(1, pairs),
                    commitment / seats, ties / seats, model.relationships_kept())
 
@@ -253,10 +278,10 @@ class StartRelationships:
         if self.total == 0:
             return 0.0
         if self.total < rel.dense_below or not rel.decay_monotone:
-            # Few pairs: read them all, as direct() does, its mask in one compiled pass.
-            i, j = kernels.founder_pairs(self.i, self.j, model.present, model.seated_at)
-            alive = rel.familiarity(i, j, model.steps) >= self.threshold
-            return int(np.count_nonzero(alive)) / self.total
+            # Few pairs: read them all, as direct() does, in one compiled pass.
+            alive = rel.founders_acquainted(self.i, self.j, model.present, model.seated_at,
+                                            self.threshold, model.steps)
+            return alive / self.total
         if not rel.mark_touches:
             rel.mark_touches = True  # from now on; every pair is read afresh this once
             self._seen = -1
@@ -390,16 +415,9 @@ def knowledge_coverage(model: NetworkModel) -> float:
     """Mean over ordered pairs of organisations (o1 != o2) of how well o1's present people
     know what o2 currently does (S9).
     """
-    m = model.census().members
-    org = model.org[m]
-    size = np.bincount(org, minlength=model.n_orgs)
-    orgs = np.flatnonzero(size)
-    if orgs.size < 2:
-        return 0.0
     # The mean over pairs (o1, o2) of o1's mean is a sum over people, each weighted by one
     # over its organisation's size, of its knowledge of the other organisations.
-    others = model.knowledge.sums(m, orgs)
-    return float((others / size[org]).sum() / (orgs.size * (orgs.size - 1)))
+    return float(model.knowledge.coverage(model.census().members, model.org, model.n_orgs))
 
 
 def meetings_held(model: NetworkModel) -> int:

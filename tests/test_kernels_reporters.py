@@ -365,3 +365,165 @@ def test_tracked_pair_sums_move_the_tracked_rows_as_the_numpy_form_did() -> None
         assert n_changed == changed.size
         np.testing.assert_allclose(cols, want_cols, rtol=REL, atol=1e-12)
         assert (sum_f, sum_t) == pytest.approx((want[0], want[1]), rel=REL, abs=1e-12)
+
+
+def ref_census(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
+               week_active: np.ndarray, used: int, code: int, engaged: float, held: float
+               ) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """The numpy form of ``kernels.census`` (the calls ``Census.of`` and the history made)."""
+    m = np.flatnonzero(present[:used])
+    a = np.flatnonzero(status[:used] == code)
+    c = commitment[m]
+    return m, a, [c.sum(), commitment[a].sum(), float((c >= engaged).sum()),
+                  float((c >= held).sum()), float(week_active[m].sum())]
+
+
+def test_census_equals_numpy() -> None:
+    """The one-pass census gives numpy's lists, sums (bit for bit) and counts, whether it
+    finds the lists itself or is handed them (read-only, as the model shares them), also
+    with no one present or active.
+    """
+    none = np.empty(0, dtype=np.int64)
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(0, 300))
+        used = int(rng.integers(0, width + 1))
+        present = rng.random(width) < rng.choice([0.0, 0.5, 0.9, 1.0])
+        status = rng.integers(0, 4, size=width).astype(np.int8)
+        status[rng.random(width) < 0.1] = 0  # now and then someone active but not present
+        commitment = rng.random(width) * 10.0 ** rng.integers(-6, 3, size=width)
+        week_active = rng.random(width) < 0.4
+        engaged, held = rng.random(2)
+        m, a, sums = ref_census(present, status, commitment, week_active, used, 0, engaged, held)
+        for have_m, have_a in ((False, False), (True, False), (False, True), (True, True)):
+            given_m, given_a = m.copy(), a.copy()
+            given_m.setflags(write=False)
+            got_m, got_a, got = kernels.census(
+                present, status, commitment, week_active, used, 0, engaged, held,
+                given_m if have_m else none, given_a if have_a else none, have_m, have_a)
+            np.testing.assert_array_equal(got_m, m)
+            np.testing.assert_array_equal(got_a, a)
+            assert got.tolist() == sums  # sums in numpy's order: equal bit for bit
+
+
+def test_status_tie_stats_equal_the_separate_calls() -> None:
+    """Counting the ties between two people of one status, their largest component and the
+    cross-group ones in one call equals the filter, ``largest_weak_component`` and the count
+    apart (as ``Snapshot.of`` made them); with someone of that status absent, it declines.
+    """
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(1, 60))
+        n_ties = int(rng.integers(0, 3 * width))
+        i = rng.integers(0, width, size=n_ties)
+        j = rng.integers(0, width, size=n_ties)
+        status = rng.integers(0, 3, size=width).astype(np.int8)
+        group = rng.integers(0, 4, size=width)
+        slots = np.flatnonzero(status == 0)
+        present = np.ones(width, dtype=bool)
+        nodes = int(slots[-1]) + 1 if slots.size else 0
+        keep = (status[i] == 0) & (status[j] == 0)
+        want = (int(keep.sum()), kernels.largest_weak_component(nodes, i[keep], j[keep]),
+                int((group[i[keep]] != group[j[keep]]).sum()))
+        assert kernels.status_tie_stats(i, j, status, 0, group, nodes, slots, present) == want
+        if slots.size:
+            present[slots[-1]] = False
+            assert kernels.status_tie_stats(i, j, status, 0, group, nodes, slots,
+                                            present)[0] == -1
+    empty = np.empty(0, dtype=np.int64)
+    assert kernels.status_tie_stats(empty, empty, np.empty(0, np.int8), 0, empty, 0, empty,
+                                    np.empty(0, bool)) == (0, 0, 0)
+
+
+def test_trust_ties_among_equals_the_two_steps() -> None:
+    """The ties among slots in one call equal ``ties_among`` then ``mutual_ties`` (their
+    numpy forms), candidates and flags left as they left them; no slots or no candidates
+    give no ties.
+    """
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(1, 40))
+        _, trust, last, now, _, decay = random_store(rng, width, horizon=int(rng.integers(4, 60)))
+        trust = np.where(rng.random(trust.shape) < 0.5, trust, rng.uniform(0.3, 0.6, trust.shape))
+        flat = np.flatnonzero(~np.eye(width, dtype=bool) & (trust >= THRESHOLD - MARGIN))
+        key = rng.permutation(flat)[: int(rng.integers(0, flat.size + 1))]
+        listed = np.zeros((width, width), dtype=bool)
+        listed.reshape(-1)[key] = True
+        slots = np.flatnonzero(rng.random(width) < rng.choice([0.0, 0.5, 1.0]))
+        member = np.zeros(width, dtype=bool)
+        member[slots] = True
+        want_listed = listed.copy()
+        want_key, a, b = ref_ties(key.copy(), trust, last, now, decay, member, want_listed)
+        if a.size:
+            want = ref_mutual_ties(a, b, max(int(slots.max()) + 1, 1), trust, last, decay, now)
+        else:
+            want = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0))
+        kept, *got = kernels.trust_ties_among(key, trust, last, now, decay, PRIOR,
+                                              THRESHOLD - MARGIN, THRESHOLD, slots, listed,
+                                              THRESHOLD)
+        np.testing.assert_array_equal(key[:kept], want_key)
+        np.testing.assert_array_equal(listed, want_listed)
+        for x, y in zip(got, want, strict=True):
+            np.testing.assert_array_equal(x, y)
+            assert x.dtype == y.dtype
+
+
+def ref_knowledge_coverage(rows: np.ndarray, group: np.ndarray, n_groups: int,
+                           stored: np.ndarray, scale: np.ndarray, shift: np.ndarray,
+                           row_sums: np.ndarray, stale: np.ndarray, own: np.ndarray,
+                           n_known: int) -> float:
+    """The numpy form of ``model.reporters.knowledge_coverage`` the kernel replaced."""
+    org = group[rows]
+    size = np.bincount(org, minlength=n_groups)
+    orgs = np.flatnonzero(size)
+    if orgs.size < 2:
+        return 0.0
+    others = ref_knowledge_sums(rows, orgs, stored, scale, shift, row_sums, stale, own, n_known)
+    return float((others / size[org]).sum() / (orgs.size * (orgs.size - 1)))
+
+
+def test_knowledge_coverage_equals_numpy() -> None:
+    """The coverage in one call equals the numpy form bit for bit, and leaves the row sums
+    and stale flags as it did; no one, or people of one organisation only, give 0.
+    """
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        slots, n_known = int(rng.integers(1, 40)), int(rng.integers(1, 12))
+        width = n_known + int(rng.integers(0, 4))
+        stored = rng.normal(size=(slots, width))
+        scale = rng.uniform(2.0**-20, 1.0, size=slots)
+        shift = rng.normal(size=slots)
+        group = rng.integers(0, rng.choice([1, n_known]), size=slots)
+        own = group.copy() if rng.random() < 0.7 else rng.integers(0, n_known, size=slots)
+        stale = rng.random(slots) < rng.choice([0.0, 0.3, 1.0])
+        row_sums = np.where(stale, np.nan, stored[:, :n_known].sum(axis=1))
+        rows = np.sort(rng.permutation(slots)[: int(rng.integers(0, slots + 1))])
+        ref_sums, ref_stale = row_sums.copy(), stale.copy()
+        want = ref_knowledge_coverage(rows, group, n_known, stored, scale, shift, ref_sums,
+                                      ref_stale, own, n_known)
+        got = kernels.knowledge_coverage(rows, group, n_known, stored, scale, shift, row_sums,
+                                         stale, own, n_known)
+        assert got == want
+        if rows.size and np.unique(group[rows]).size >= 2:
+            np.testing.assert_array_equal(row_sums, ref_sums)
+            np.testing.assert_array_equal(stale, ref_stale)
+
+
+def test_founders_acquainted_equals_numpy() -> None:
+    """The starting pairs alive counted in one pass equal the numpy reading of
+    ``StartRelationships.direct`` (mask, familiarity now, count); no pairs give 0.
+    """
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(2, 40))
+        fam, _, last, now, f_decay, _ = random_store(rng, width, int(rng.integers(4, 60)))
+        i, j = random_edges(rng, width)
+        present = rng.random(width) < rng.choice([0.5, 1.0])
+        seated_at = np.where(rng.random(width) < 0.2, rng.integers(1, 50, size=width), 0)
+        threshold = float(rng.choice([0.0, 0.1, 0.3]))
+        here = present[i] & present[j] & (seated_at[i] == 0) & (seated_at[j] == 0)
+        a, b = i[here], j[here]
+        current = fam[a, b] * f_decay[np.minimum(now - last[a, b], f_decay.size - 1)]
+        want = int(np.count_nonzero(current >= threshold))
+        assert kernels.founders_acquainted(i, j, present, seated_at, fam, last, f_decay,
+                                           threshold, now) == want

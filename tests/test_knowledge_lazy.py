@@ -201,6 +201,17 @@ class DenseChecked(Knowledge):
         return v
 
 
+    def coverage(self, rows: np.ndarray, org: np.ndarray, n_orgs: int) -> float:
+        """The reporter's sums are taken inside its kernel: check them here as it takes them
+        (over the organisations of ``rows``), after it has refreshed the stale row sums.
+        """
+        v = super().coverage(rows, org, n_orgs)
+        orgs = np.flatnonzero(np.bincount(org[rows], minlength=n_orgs))
+        if orgs.size >= 2:
+            self.sums(rows, orgs)
+        return v
+
+
 class CheckedRelations(Relations):
     """The dense pair store, with the knowledge its kernels read and write checked."""
 
