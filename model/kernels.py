@@ -24,8 +24,8 @@ Who uses what (process of the weekly schedule, ODD section 3):
   ``partners_effects``;
 - what groups yield (converse, collaborate): ``best_benefit``, ``group_means``, ``distances``,
   ``seamless_cases``;
-- relay: ``relax_rows``, ``trusted_contacts``, ``broker_exchange`` (``close_gaps``,
-  ``pass_on``); decay:
+- relay: ``relax_rows``, ``broker_contacts`` (``current_ties``, ``pick_contacts``,
+  ``trusted_contacts``), ``broker_exchange`` (``close_gaps``, ``pass_on``); decay:
   ``scale_rows``;
 - motivate: ``motivate``; churn: ``age_status``, ``set_status``, ``reset_pairs``;
 - seating newcomers (convene's recruits, churn): ``seat`` (with ``model.state.People``,
@@ -1991,3 +1991,67 @@ def trusted_contacts(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior
             keep[k] = True
             trust_bc[k] = prior + (T[b, c] - prior) * t_decay[min(now - last[b, c], horizon)]
     return brokers[keep], contacts[keep], trust_cb[keep], trust_bc[keep]
+
+
+@_jit
+def pick_contacts(truster: np.ndarray, trusted: np.ndarray, brokers: np.ndarray,
+                  per_broker: int, u: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Whom the brokers' attempts reach (ODD 7.4, relay): attempt ``x`` is broker
+    ``brokers[x // per_broker]``'s (``np.repeat(brokers, per_broker)``) and goes to the
+    ``int(u[x] n)``-th, in slot order, of the ``n`` slots that trust the broker, by the
+    ties ``truster`` trusts ``trusted`` (distinct pairs, slots below ``width``); an attempt
+    of a broker whom nobody trusts reaches no one.
+
+    Reference: the numpy form in ``tests/test_kernels.py`` (a lexsort of the ties by
+    trusted, then truster, and two searchsorted calls).
+
+    Returns:
+        The brokers and the contacts of the attempts that reached someone, in attempt order.
+    """
+    is_broker = np.zeros(width, dtype=np.bool_)
+    for b in brokers:
+        is_broker[b] = True
+    # The ties to brokers as keys trusted * width + truster: sorted, they are the lexsort
+    # order, and a broker's trusters are the keys from b * width to (b + 1) * width.
+    keys = np.empty(trusted.size, dtype=np.int64)
+    n_keys = 0
+    for k in range(trusted.size):
+        if is_broker[trusted[k]]:
+            keys[n_keys] = trusted[k] * width + truster[k]
+            n_keys += 1
+    keys = np.sort(keys[:n_keys])
+    out_b = np.empty(u.size, dtype=np.int64)
+    out_c = np.empty(u.size, dtype=np.int64)
+    count = 0
+    for x in range(u.size):
+        b = brokers[x // per_broker]
+        first = np.searchsorted(keys, b * width)
+        n = np.searchsorted(keys, (b + 1) * width) - first
+        if n > 0:
+            out_b[count] = b
+            out_c[count] = keys[first + int(u[x] * n)] - b * width
+            count += 1
+    return out_b[:count], out_c[:count]
+
+
+@_jit
+def broker_contacts(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
+                    prior: float, floor: float, tie_threshold: float, member: np.ndarray,
+                    listed: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
+                    threshold: float, now: int
+                    ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The broker contacts of a week (ODD 7.4, relay) in one pass over the pair store: the
+    ties among members (:func:`current_ties`, which also drops and compacts candidates),
+    whom each attempt reaches among those who trust its broker (:func:`pick_contacts`),
+    and the contacts that happen with both directions' trust now
+    (:func:`trusted_contacts`).
+
+    Returns:
+        The candidates kept (``current_ties``' ``kept``), then ``trusted_contacts``' brokers,
+        contacts, the contact's trust in the broker and the broker's in the contact.
+    """
+    kept, ties = current_ties(key, T, last, now, t_decay, prior, floor, tie_threshold, member,
+                              listed)
+    b, c = pick_contacts(ties[0], ties[1], brokers, per_broker, u, T.shape[1])
+    b, c, trust_cb, trust_bc = trusted_contacts(T, last, t_decay, prior, b, c, threshold, now)
+    return kept, b, c, trust_cb, trust_bc

@@ -871,12 +871,17 @@ class NetworkModel(mesa.Model):
             self.knowledge.relax(reached, p.relay_gain * p.facilitation)
         active = self.active_slots()
         brokers = active[self.strengths[active, Strength.BROKER]]
-        if brokers.size == 0 or p.broker_contacts_per_week == 0 or members.size < 2:
+        per_broker = p.broker_contacts_per_week
+        if brokers.size == 0 or per_broker == 0 or members.size < 2:
             return
-        b, c = self._broker_contacts(np.repeat(brokers, p.broker_contacts_per_week), members)
-        # Both directions' trust now (every contact trusts its broker by construction).
-        b, c, trust_in_broker, trust_in_contact = rel.trusted_contacts(b, c, p.tie_threshold,
-                                                                       self.steps)
+        # Whom brokers reach: each attempt goes to a present member drawn at random among
+        # those who trust the broker (a trust tie to it). Brokers reach across the network
+        # through their own ties (Burt 2005); a stranger would not take the call, and a
+        # broker whom nobody trusts reaches no one. Both directions' trust now (every
+        # contact trusts its broker by construction): see Relations.broker_contacts.
+        b, c, trust_in_broker, trust_in_contact = rel.broker_contacts(
+            brokers, per_broker, self.rng.random(brokers.size * per_broker), self.present,
+            p.tie_threshold, self.steps)
         if b.size == 0:
             return
         # The broker gathers what the contact's organisation is doing, then passes on,
@@ -884,30 +889,6 @@ class NetworkModel(mesa.Model):
         # brokers keeps the best update.
         self.knowledge.broker_exchange(b, c, self.org, p.broker_gain, trust_in_broker,
                                        trust_in_contact, self.contacts)
-
-    def _broker_contacts(self, b: np.ndarray, members: np.ndarray) -> tuple[np.ndarray,
-                                                                            np.ndarray]:
-        """Whom brokers reach this week: each of a broker's attempts ``b`` goes to a present
-        member drawn at random among those who trust it (a trust tie to the broker). Brokers
-        reach across the network through their own ties (Burt 2005); a stranger would not
-        take the call, and a broker whom nobody trusts reaches no one.
-
-        Returns:
-            The brokers of the attempts that found someone, and whom they reached.
-        """
-        truster, trusted = self.rel.ties_among(members, self.steps)  # truster trusts trusted
-        is_broker = np.zeros(self.org.size, dtype=bool)
-        is_broker[b] = True
-        keep = is_broker[trusted]
-        truster, trusted = truster[keep], trusted[keep]
-        order = np.lexsort((truster, trusted))
-        truster, trusted = truster[order], trusted[order]
-        first = np.searchsorted(trusted, b, side="left")
-        n = np.searchsorted(trusted, b, side="right") - first
-        u = self.rng.random(b.size)
-        found = n > 0
-        pick = first[found] + (u[found] * n[found]).astype(np.int64)
-        return b[found], truster[pick]
 
     # ------------------------------------------------------------------ 5 collaborate
     def collaborate(self) -> None:

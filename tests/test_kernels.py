@@ -480,6 +480,71 @@ def test_trusted_contacts_match_the_former_numpy(seed):
         np.testing.assert_array_equal(x, y)
 
 
+
+def _pick_contacts_reference(truster, trusted, brokers, per_broker, u, width):
+    """The numpy form of ``NetworkModel._broker_contacts`` that ``pick_contacts`` replaced."""
+    b = np.repeat(brokers, per_broker)
+    is_broker = np.zeros(width, dtype=bool)
+    is_broker[b] = True
+    keep = is_broker[trusted]
+    truster, trusted = truster[keep], trusted[keep]
+    order = np.lexsort((truster, trusted))
+    truster, trusted = truster[order], trusted[order]
+    first = np.searchsorted(trusted, b, side="left")
+    n = np.searchsorted(trusted, b, side="right") - first
+    found = n > 0
+    pick = first[found] + (u[found] * n[found]).astype(np.int64)
+    return b[found], truster[pick]
+
+
+def _random_ties(rng, density):
+    """Distinct ordered pairs (truster, trusted) of distinct slots, in random order."""
+    i, j = np.nonzero((rng.random((CAP, CAP)) < density) & ~np.eye(CAP, dtype=bool))
+    order = rng.permutation(i.size)
+    return i[order], j[order]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pick_contacts_match_the_former_numpy(seed):
+    rng = np.random.default_rng(seed)
+    truster, trusted = _random_ties(rng, [0.0, 0.05, 0.3, 1.0][seed % 4])
+    brokers = np.sort(rng.choice(CAP, size=[0, 1, 6, 12][seed % 4], replace=False))
+    for per_broker in (1, 3):
+        u = rng.random(brokers.size * per_broker)
+        u[:2] = 1.0 - 2.0**-53  # the largest uniform: the last truster, never past it
+        want = _pick_contacts_reference(truster, trusted, brokers, per_broker, u, CAP)
+        got = kernels.pick_contacts(truster, trusted, brokers, per_broker, u, CAP)
+        for x, y in zip(got, want, strict=True):
+            np.testing.assert_array_equal(x, y)
+            assert x.dtype == np.int64
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_broker_contacts_are_ties_then_picks_then_trusted_contacts(seed):
+    """The fused kernel gives what its three steps give one after the other, and leaves the
+    candidates and their flags as ``current_ties`` does."""
+    rng = np.random.default_rng(seed)
+    _, T, last, _, td = _store(rng)
+    now = 2 * HORIZON + 5
+    listed = rng.random((CAP, CAP)) < 0.4
+    np.fill_diagonal(listed, False)
+    key = np.flatnonzero(listed)[rng.permutation(int(listed.sum()))]
+    member = rng.random(CAP) < 0.8
+    brokers = np.sort(rng.choice(CAP, size=[0, 1, 8, 15, 20][seed], replace=False))
+    u = rng.random(brokers.size * 2)
+    args = (td, PRIOR, 0.3 - 1e-9, 0.3, member)
+    ref_key, ref_listed = key.copy(), listed.copy()
+    kept, ties = kernels.current_ties(ref_key, T, last, now, td, PRIOR, 0.3 - 1e-9, 0.3, member,
+                                      ref_listed)
+    b, c = _pick_contacts_reference(ties[0], ties[1], brokers, 2, u, CAP)
+    want = (kept, *kernels.trusted_contacts(T, last, td, PRIOR, b, c, 0.35, now))
+    got = kernels.broker_contacts(key, T, last, *args, listed, brokers, 2, u, 0.35, now)
+    assert got[0] == want[0]
+    for x, y in zip(got[1:], want[1:], strict=True):
+        np.testing.assert_array_equal(x, y)
+    np.testing.assert_array_equal(key[:kept], ref_key[:kept])
+    np.testing.assert_array_equal(listed, ref_listed)
+
 def test_current_trust_matches_the_numpy_read():
     rng = np.random.default_rng(11)
     _, T, last, _, td = _store(rng)
