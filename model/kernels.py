@@ -27,7 +27,8 @@ Who uses what (process of the weekly schedule, ODD section 3):
 - relay: ``relax_rows``, ``broker_contacts`` (``current_ties``, ``pick_contacts``,
   ``trusted_contacts``), ``broker_exchange`` (``close_gaps``, ``pass_on``); decay:
   ``scale_rows``;
-- motivate: ``motivate``; churn: ``age_status``, ``set_status``, ``reset_pairs``;
+- convene: ``follow_up`` (``set_status``); motivate: ``motivate``; churn: ``age_status``,
+  ``set_status``, ``reset_pairs``;
 - seating newcomers (convene's recruits, churn): ``seat`` (with ``model.state.People``,
   ``SeatRule``);
 - the pair store's reads and writes (``Relations``): ``settle_pairs``, ``store_pairs``,
@@ -1818,6 +1819,25 @@ def set_status(status: np.ndarray, commitment: np.ndarray, slots: np.ndarray,
         changed |= new != status[s]
         status[s] = new
     return changed
+
+
+@_jit
+def follow_up(chosen: np.ndarray, commitment: np.ndarray, purpose: np.ndarray,
+              status: np.ndarray, lift: float, boost: float, goal_clarity: float,
+              active_threshold: float, peripheral_threshold: float, codes: np.ndarray) -> bool:
+    """The coordinator's follow-ups (ODD 7.1, convene) of the distinct slots ``chosen``:
+    commitment rises by ``lift`` of its gap to 1, purpose moves ``boost`` of the way to the
+    goal's clarity, and status follows commitment (:func:`set_status`). Reference: the
+    numpy form in ``tests/test_kernels.py``.
+
+    Returns:
+        Whether any status changed.
+    """
+    for s in chosen:
+        c = commitment[s]
+        commitment[s] = c + lift * (1 - c)
+        purpose[s] = purpose[s] + boost * (goal_clarity - purpose[s])
+    return set_status(status, commitment, chosen, active_threshold, peripheral_threshold, codes)
 
 
 class SeatRule(NamedTuple):

@@ -497,12 +497,6 @@ class NetworkModel(mesa.Model):
         return kernels.distances(i, j, self.org, self.resident, p.distance_resident,
                                  p.distance_cross_org)
 
-    def _set_status(self, slots: np.ndarray) -> None:
-        p = self.params
-        if kernels.set_status(self.status, self.commitment, slots, p.active_threshold,
-                              p.peripheral_threshold, _STATUS_CODES):
-            self._roster_changed(seats=False)
-
     # ------------------------------------------------------------------ 1 convene
     def convene(self) -> None:
         """The coordinator turns the budget into meetings, follow-ups and recruits (S26, S28).
@@ -647,11 +641,13 @@ class NetworkModel(mesa.Model):
             return
         chosen = self.rng.choice(drifting, size=n, replace=False)
         self._pay("coordinator_hours", n * cost)
-        c = self.commitment[chosen]
-        self.commitment[chosen] = c + p.followup_boost * p.facilitation * (1 - c)
-        self.purpose[chosen] += p.followup_boost * (self.goal_clarity - self.purpose[chosen])
+        # Commitment and purpose rise, and status follows: see kernels.follow_up.
+        if kernels.follow_up(chosen, self.commitment, self.purpose, self.status,
+                             p.followup_boost * p.facilitation, p.followup_boost,
+                             self.goal_clarity, p.active_threshold, p.peripheral_threshold,
+                             _STATUS_CODES):
+            self._roster_changed(seats=False)
         self.followed_up = chosen
-        self._set_status(chosen)
 
     def _coordinator_recruits(self, members: np.ndarray, wage: float, reserve: float) -> None:
         p = self.params

@@ -208,6 +208,27 @@ def test_status_kernels_match_the_former_numpy():
     assert not kernels.set_status(status, commitment, slots, 0.9, 0.1, codes)  # no change
 
 
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7])
+def test_follow_up_matches_the_former_numpy(n):
+    rng = np.random.default_rng(n)
+    codes = np.array([0, 1, 2, 3], dtype=np.int8)
+    commitment, purpose = rng.random(CAP), rng.random(CAP)
+    status = rng.integers(0, 3, CAP).astype(np.int8)
+    chosen = rng.choice(CAP, size=n, replace=False)
+    ref_c, ref_p, ref_s = commitment.copy(), purpose.copy(), status.copy()
+    before = status.copy()
+    c = ref_c[chosen]
+    ref_c[chosen] = c + 0.3 * 0.8 * (1 - c)
+    ref_p[chosen] += 0.3 * (0.6 - ref_p[chosen])
+    x = ref_c[chosen]
+    ref_s[chosen] = np.where(x >= 0.5, 0, np.where(x >= 0.2, 1, 2))
+    changed = kernels.follow_up(chosen, commitment, purpose, status, 0.3 * 0.8, 0.3, 0.6, 0.5,
+                                0.2, codes)
+    for got, want in ((commitment, ref_c), (purpose, ref_p), (status, ref_s)):
+        np.testing.assert_array_equal(got, want)
+    assert changed == bool((ref_s != before).any())
+
 def _reference_encounter(rel, i, j, g, u, face, virtual_factor, atmosphere, dialogue, org,
                          resident, know, rule, now):
     """The encounter rule as the model wrote it in numpy before the fused kernel, on the
