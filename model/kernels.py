@@ -1219,7 +1219,8 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
              week_active: np.ndarray, week_lift: np.ndarray, value_ema: np.ndarray,
              value_cum: np.ndarray, hours_ema: np.ndarray, skill_use: np.ndarray,
              tie_ema: np.ndarray, purpose: np.ndarray, autonomy: np.ndarray,
-             commitment: np.ndarray, alloc: np.ndarray, last_attended: np.ndarray,
+             commitment: np.ndarray, org: np.ndarray, org_time: np.ndarray,
+             weeks_per_month: float, discretionary: float, last_attended: np.ndarray,
              now: int, interval: float, rule: MotivationRule) -> float:
     """The weekly update of motivation and commitment of every present person (ODD 7.6).
 
@@ -1234,8 +1235,9 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
 
     at ``commitment_rate``, plus the week's lift times (1 - c), clipped to [0, 1]. The time
     pressure is the share of one's average network hours that the hours one has for
-    network work (``alloc``) do not cover, ``max(0, 1 - alloc / hours)`` (0 without
-    hours): time taken from other work (S16). It is a share, so it weighs as one
+    network work do not cover, ``max(0, 1 - alloc / hours)`` (0 without hours), with
+    ``alloc`` the organisation's monthly grant per week plus the ``discretionary`` hours:
+    time taken from other work (S16). It is a share, so it weighs as one
     motivational source among the others, never more than ``w_time``.
 
     Args:
@@ -1252,8 +1254,10 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
         purpose: Shared purpose (updated).
         autonomy: Autonomy.
         commitment: Commitment (updated).
-        alloc: Hours a week one has for network work (the organisation's grant plus
-            discretionary hours).
+        org: Each slot's organisation.
+        org_time: Hours a month each organisation grants for network work.
+        weeks_per_month: Weeks in a month (the grant per week is ``org_time / weeks_per_month``).
+        discretionary: Hours a week anyone adds of their own.
         last_attended: Week of the last meeting attended.
         now: The current week.
         interval: The meeting interval in weeks.
@@ -1278,7 +1282,8 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
         hours_ema[s] = hours
         skill_use[s] = skill_use[s] + r * (week_active[s] - skill_use[s])
         tie_ema[s] = tie_ema[s] * (1.0 if week_active[s] else 1.0 - tie_fade)
-        pressure = max(0.0, 1.0 - alloc[s] / hours) if hours > 0 else 0.0
+        alloc = org_time[org[s]] / weeks_per_month + discretionary
+        pressure = max(0.0, 1.0 - alloc / hours) if hours > 0 else 0.0
         absent = now - last_attended[s] > interval
         purpose[s] = purpose[s] - purpose_decay * absent * purpose[s]
         target = (w_value * v / (v + half) + w_autonomy * autonomy[s] + w_purpose * purpose[s]

@@ -1080,9 +1080,8 @@ class NetworkModel(mesa.Model):
         self.hidden_hours += kernels.motivate(
             self.present[:u], self.week_value, self.week_hours, self.week_active,
             self.week_lift, self.value_ema, self.value_cum, self.hours_ema, self.skill_use,
-            self.tie_ema, self.purpose, self.autonomy, self.commitment,
-            self.org_time[self.org[:u]] / WEEKS_PER_MONTH + self.params.discretionary_hours,
-            self.last_attended, self.steps,
+            self.tie_ema, self.purpose, self.autonomy, self.commitment, self.org, self.org_time,
+            WEEKS_PER_MONTH, self.params.discretionary_hours, self.last_attended, self.steps,
             self._meeting_interval(), self._motivation_rule)
 
     # ------------------------------------------------------------------ 7 decay

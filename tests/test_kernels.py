@@ -575,7 +575,7 @@ def test_current_trust_matches_the_numpy_read():
     np.testing.assert_array_equal(kernels.current_trust(T, last, td, PRIOR, i, j, now), expected)
 
 
-def _motivate_reference(s, rule, now, interval):
+def _motivate_reference(s, rule, now, interval, disc):
     """The former numpy form of ``NetworkModel.motivate`` on a dict of person arrays."""
     (r, tie_fade, purpose_decay, w_value, half, w_autonomy, w_purpose, w_skills, w_ties,
      w_time, rate) = rule
@@ -591,7 +591,7 @@ def _motivate_reference(s, rule, now, interval):
     hours = update("hours_ema", s["hours_ema"] + r * (s["week_hours"] - s["hours_ema"]))
     skills = update("skill_use", s["skill_use"] + r * (s["week_active"] - s["skill_use"]))
     ties = update("tie_ema", s["tie_ema"] * np.where(s["week_active"], 1.0, 1.0 - tie_fade))
-    alloc = s["alloc"]
+    alloc = s["org_time"][s["org"]] / 4.345 + disc
     with np.errstate(divide="ignore", invalid="ignore"):
         pressure = np.where(hours > 0, np.maximum(0.0, 1.0 - alloc / hours), 0.0)
     absent = now - s["last_attended"] > interval
@@ -613,16 +613,19 @@ def test_motivate_matches_the_former_numpy(seed):
     s["week_hours"] *= 6
     s["present"] = rng.random(n) < 0.8
     s["week_active"] = rng.random(n) < 0.5
-    s["alloc"] = np.where(rng.random(n) < 0.2, 0.0, 3 * rng.random(n))
+    s["org"] = rng.integers(0, 7, n)
+    s["org_time"] = np.where(rng.random(7) < 0.3, 0.0, 12 * rng.random(7))
+    disc = 0.0 if seed % 2 else 0.5  # without discretionary hours: some have no hours at all
     s["last_attended"] = rng.integers(0, 30, n)
     rule = kernels.MotivationRule(0.2, 0.05, 0.1, 0.3, 1.5, 0.2, 0.2, 0.1, 0.2, 0.3, 0.1)
-    want, hours = _motivate_reference(s, rule, 30, 8.0)
+    want, hours = _motivate_reference(s, rule, 30, 8.0, disc)
     got = {k: v.copy() for k, v in s.items()}
     spent = kernels.motivate(got["present"], got["week_value"], got["week_hours"],
                              got["week_active"], got["week_lift"], got["value_ema"],
                              got["value_cum"], got["hours_ema"], got["skill_use"], got["tie_ema"],
-                             got["purpose"], got["autonomy"], got["commitment"], got["alloc"],
-                             got["last_attended"], 30, 8.0, rule)
+                             got["purpose"], got["autonomy"], got["commitment"], got["org"],
+                             got["org_time"], 4.345, disc, got["last_attended"],
+                             30, 8.0, rule)
     for name in want:
         np.testing.assert_array_equal(got[name], want[name], err_msg=name)
     assert spent == pytest.approx(hours, rel=1e-12)
