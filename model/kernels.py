@@ -28,7 +28,7 @@ Who uses what (process of the weekly schedule, ODD section 3):
   ``trusted_contacts``), ``broker_exchange`` (``close_gaps``, ``pass_on``); decay:
   ``scale_rows``;
 - convene: ``follow_up`` (``set_status``); motivate: ``motivate``; churn: ``age_status``,
-  ``set_status``, ``reset_pairs``;
+  ``recruits``, ``set_status``, ``reset_pairs``;
 - seating newcomers (convene's recruits, churn): ``seat`` (with ``model.state.People``,
   ``SeatRule``);
 - the pair store's reads and writes (``Relations``): ``settle_pairs``, ``store_pairs``,
@@ -1843,6 +1843,17 @@ def follow_up(chosen: np.ndarray, commitment: np.ndarray, purpose: np.ndarray,
         commitment[s] = c + lift * (1 - c)
         purpose[s] = purpose[s] + boost * (goal_clarity - purpose[s])
     return set_status(status, commitment, chosen, active_threshold, peripheral_threshold, codes)
+
+@_jit
+def recruits(u: np.ndarray, recruiters: np.ndarray, commitment: np.ndarray, rate: float) -> int:
+    """How many of the ``recruiters`` bring someone in this week (ODD 7.8, churn): those
+    whose uniform ``u`` is below ``rate`` times their commitment.
+    """
+    n = 0
+    for k in range(recruiters.size):
+        if u[k] < rate * commitment[recruiters[k]]:
+            n += 1
+    return n
 
 
 class SeatRule(NamedTuple):

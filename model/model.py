@@ -1117,11 +1117,15 @@ class NetworkModel(mesa.Model):
         members = self.members()
         weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)
         replaced = members[rng.random(members.size) < weekly]
-        self._seat(replaced, self.org[replaced], p.newcomer_commitment)
+        if replaced.size:
+            self._seat(replaced, self.org[replaced], p.newcomer_commitment)
         active = self.active_slots()
         recruiters = active[self.strengths[active, Strength.RECRUITER]]
-        n_new = int((rng.random(recruiters.size) < p.recruit_rate * self.commitment[recruiters]).sum())
-        for _ in range(n_new):
+        if recruiters.size == 0:
+            return  # no one to bring anyone in (and no uniforms to draw)
+        # Each recruiter brings someone in with a chance rising with its commitment.
+        for _ in range(kernels.recruits(rng.random(recruiters.size), recruiters,
+                                        self.commitment, p.recruit_rate)):
             self._recruit()
 
     # ------------------------------------------------------------------ 9 lifecycle

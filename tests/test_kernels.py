@@ -229,6 +229,16 @@ def test_follow_up_matches_the_former_numpy(n):
         np.testing.assert_array_equal(got, want)
     assert changed == bool((ref_s != before).any())
 
+
+@pytest.mark.parametrize("n", [0, 1, 9])
+def test_recruits_count_as_the_former_numpy(n):
+    rng = np.random.default_rng(n)
+    commitment = rng.random(CAP)
+    recruiters = np.sort(rng.choice(CAP, size=n, replace=False))
+    u = rng.random(n)
+    want = int((u < 0.4 * commitment[recruiters]).sum())
+    assert kernels.recruits(u, recruiters, commitment, 0.4) == want
+
 def _reference_encounter(rel, i, j, g, u, face, virtual_factor, atmosphere, dialogue, org,
                          resident, know, rule, now):
     """The encounter rule as the model wrote it in numpy before the fused kernel, on the
