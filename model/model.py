@@ -676,11 +676,14 @@ class NetworkModel(mesa.Model):
         if not meeting.held:
             return
         p, rng = self.params, self.rng
-        # Everyone invited or followed up, in slot order (np.union1d without its sort).
-        asked = np.zeros(self.used, dtype=bool)
-        asked[meeting.invited] = True
-        asked[self.followed_up] = True
-        invited = np.flatnonzero(asked)
+        # Everyone invited or followed up, in slot order (np.union1d without its sort);
+        # convene lists the invited in slot order, so without follow-ups they are all.
+        invited = meeting.invited
+        if self.followed_up.size:
+            asked = np.zeros(self.used, dtype=bool)
+            asked[invited] = True
+            asked[self.followed_up] = True
+            invited = np.flatnonzero(asked)
         in_room = rng.random(invited.size) < meeting.room_share
         # Commitment, mandate and culture against the time the meeting demands beyond the
         # allocation: see kernels.attendance_logit.
