@@ -79,6 +79,11 @@ def _no_one() -> np.ndarray:
     return np.empty(0, dtype=np.int64)
 
 
+# No slots and no flags, read-only: what a week starts with (a new array each week costs more).
+_NO_SLOTS = _frozen(_no_one())
+_NO_FLAGS = _frozen(np.empty(0, dtype=bool))
+
+
 @dataclass
 class Meeting:
     """This week's meeting (ODD 2 and 7.1-7.3), made afresh by ``convene`` every week.
@@ -509,10 +514,10 @@ class NetworkModel(mesa.Model):
         self.week_hours[:] = 0.0
         self.week_lift[:] = 0.0
         self.week_active[:] = False
-        self.meeting = Meeting()
+        self.meeting = Meeting(invited=_NO_SLOTS, attendees=_NO_SLOTS, in_room=_NO_FLAGS)
         self.facilitation_now = 0.0  # working groups between meetings run without a facilitator
         self.relay_paid = False
-        self.followed_up = np.empty(0, dtype=np.int64)
+        self.followed_up = _NO_SLOTS
         self.weeks_since_meeting += 1
         members = self.members()
         invited = members[self.status[members] <= Status.PERIPHERAL]
