@@ -48,6 +48,9 @@ _NO_FACTOR = np.zeros(0)  # no per-pair factor: a purpose that lets members draw
 # Status codes for the compiled status updates: active, peripheral, dormant, left.
 _STATUS_CODES = np.array([Status.ACTIVE, Status.PERIPHERAL, Status.DORMANT, Status.LEFT],
                          dtype=np.int8)
+# The codes themselves as numpy scalars: comparing the status array with an IntEnum member
+# converts it on every call, which costs more than the comparison.
+_ACTIVE, _PERIPHERAL = _STATUS_CODES[0], _STATUS_CODES[1]
 _SPEND_ITEMS = ("coordinator_hours", "rooms", "coffee", "travel", "channels")
 # Normal draws per newcomer: person-level skill, the four cornerstones, commitment, autonomy.
 _NORMALS_PER_PERSON = 7
@@ -426,7 +429,7 @@ class NetworkModel(mesa.Model):
         """Slots of active participants, read-only."""
         if self._active is None or self._active[0] != self.steps:
             self._active = (self.steps,
-                            _frozen(np.flatnonzero(self.status[: self.used] == Status.ACTIVE)))
+                            _frozen(np.flatnonzero(self.status[: self.used] == _ACTIVE)))
         return self._active[1]
 
     def _roster_changed(self, seats: bool = True) -> None:
@@ -520,7 +523,7 @@ class NetworkModel(mesa.Model):
         self.followed_up = _NO_SLOTS
         self.weeks_since_meeting += 1
         members = self.members()
-        invited = members[self.status[members] <= Status.PERIPHERAL]
+        invited = members[self.status[members] <= _PERIPHERAL]
         wage = p.coordinator_wage_eur
         if self.has_coordinator:
             weekly = p.coordination_budget_eur / WEEKS_PER_MONTH
@@ -601,7 +604,7 @@ class NetworkModel(mesa.Model):
         orgs = np.unique(self.org[invited])
         host = int(orgs[self._turn % orgs.size])
         self._turn += 1
-        hosts = invited[(self.org[invited] == host) & (self.status[invited] == Status.ACTIVE)]
+        hosts = invited[(self.org[invited] == host) & (self.status[invited] == _ACTIVE)]
         if hosts.size == 0:
             return  # nobody committed enough to take the turn
         needed = p.meeting_prep_hours * self.n_circles + p.shared_hours_per_org * (orgs.size - 1)
@@ -622,7 +625,7 @@ class NetworkModel(mesa.Model):
         if self.weeks_since_meeting < self._meeting_interval() * p.self_convene_interval_factor:
             return
         conveners = invited[(self.role[invited] == Role.CONVENER)
-                            & (self.status[invited] == Status.ACTIVE)]
+                            & (self.status[invited] == _ACTIVE)]
         if conveners.size == 0:
             return
         chance = 1.0 - np.prod(1.0 - p.self_convene_rate * self.commitment[conveners])
@@ -636,7 +639,7 @@ class NetworkModel(mesa.Model):
 
     def _follow_up(self, members: np.ndarray, wage: float, reserve: float) -> None:
         p = self.params
-        drifting = members[self.status[members] >= Status.PERIPHERAL]
+        drifting = members[self.status[members] >= _PERIPHERAL]
         cost = p.followup_hours * wage
         n = min(p.followups_per_week, drifting.size)
         if n == 0 or cost <= 0:
@@ -871,7 +874,7 @@ class NetworkModel(mesa.Model):
         rel = self.rel
         members = self.members()
         if self.relay_paid:
-            reached = members[self.status[members] <= Status.PERIPHERAL]
+            reached = members[self.status[members] <= _PERIPHERAL]
             self.knowledge.relax(reached, p.relay_gain * p.facilitation)
         active = self.active_slots()
         # A column, then the slots (cheaper than numpy's two-array indexing, same values).
