@@ -24,10 +24,11 @@ Who uses what (process of the weekly schedule, ODD section 3):
   ``partners_effects``;
 - what groups yield (converse, collaborate): ``best_benefit``, ``group_means``, ``distances``,
   ``seamless_cases``;
-- relay: ``relax_rows``, ``trusted_contacts``, ``broker_exchange`` (``close_gaps``,
-  ``pass_on``); decay:
+- relay: ``relax_rows``, ``broker_contacts`` (``current_ties``, ``pick_contacts``,
+  ``trusted_contacts``), ``broker_exchange`` (``close_gaps``, ``pass_on``); decay:
   ``scale_rows``;
-- motivate: ``motivate``; churn: ``age_status``, ``set_status``, ``reset_pairs``;
+- convene: ``follow_up`` (``set_status``); motivate: ``motivate``; churn: ``age_status``,
+  ``recruits``, ``set_status``, ``reset_pairs``;
 - seating newcomers (convene's recruits, churn): ``seat`` (with ``model.state.People``,
   ``SeatRule``);
 - the pair store's reads and writes (``Relations``): ``settle_pairs``, ``store_pairs``,
@@ -1391,7 +1392,8 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
              week_active: np.ndarray, week_lift: np.ndarray, value_ema: np.ndarray,
              value_cum: np.ndarray, hours_ema: np.ndarray, skill_use: np.ndarray,
              tie_ema: np.ndarray, purpose: np.ndarray, autonomy: np.ndarray,
-             commitment: np.ndarray, alloc: np.ndarray, last_attended: np.ndarray,
+             commitment: np.ndarray, org: np.ndarray, org_time: np.ndarray,
+             weeks_per_month: float, discretionary: float, last_attended: np.ndarray,
              now: int, interval: float, rule: MotivationRule) -> float:
     """The weekly update of motivation and commitment of every present person (ODD 7.6).
 
@@ -1406,8 +1408,9 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
 
     at ``commitment_rate``, plus the week's lift times (1 - c), clipped to [0, 1]. The time
     pressure is the share of one's average network hours that the hours one has for
-    network work (``alloc``) do not cover, ``max(0, 1 - alloc / hours)`` (0 without
-    hours): time taken from other work (S16). It is a share, so it weighs as one
+    network work do not cover, ``max(0, 1 - alloc / hours)`` (0 without hours), with
+    ``alloc`` the organisation's monthly grant per week plus the ``discretionary`` hours:
+    time taken from other work (S16). It is a share, so it weighs as one
     motivational source among the others, never more than ``w_time``.
 
     Args:
@@ -1424,8 +1427,10 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
         purpose: Shared purpose (updated).
         autonomy: Autonomy.
         commitment: Commitment (updated).
-        alloc: Hours a week one has for network work (the organisation's grant plus
-            discretionary hours).
+        org: Each slot's organisation.
+        org_time: Hours a month each organisation grants for network work.
+        weeks_per_month: Weeks in a month (the grant per week is ``org_time / weeks_per_month``).
+        discretionary: Hours a week anyone adds of their own.
         last_attended: Week of the last meeting attended.
         now: The current week.
         interval: The meeting interval in weeks.
@@ -1450,7 +1455,8 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
         hours_ema[s] = hours
         skill_use[s] = skill_use[s] + r * (week_active[s] - skill_use[s])
         tie_ema[s] = tie_ema[s] * (1.0 if week_active[s] else 1.0 - tie_fade)
-        pressure = max(0.0, 1.0 - alloc[s] / hours) if hours > 0 else 0.0
+        alloc = org_time[org[s]] / weeks_per_month + discretionary
+        pressure = max(0.0, 1.0 - alloc / hours) if hours > 0 else 0.0
         absent = now - last_attended[s] > interval
         purpose[s] = purpose[s] - purpose_decay * absent * purpose[s]
         target = (w_value * v / (v + half) + w_autonomy * autonomy[s] + w_purpose * purpose[s]
@@ -1993,6 +1999,36 @@ def set_status(status: np.ndarray, commitment: np.ndarray, slots: np.ndarray,
     return changed
 
 
+@_jit
+def follow_up(chosen: np.ndarray, commitment: np.ndarray, purpose: np.ndarray,
+              status: np.ndarray, lift: float, boost: float, goal_clarity: float,
+              active_threshold: float, peripheral_threshold: float, codes: np.ndarray) -> bool:
+    """The coordinator's follow-ups (ODD 7.1, convene) of the distinct slots ``chosen``:
+    commitment rises by ``lift`` of its gap to 1, purpose moves ``boost`` of the way to the
+    goal's clarity, and status follows commitment (:func:`set_status`). Reference: the
+    numpy form in ``tests/test_kernels.py``.
+
+    Returns:
+        Whether any status changed.
+    """
+    for s in chosen:
+        c = commitment[s]
+        commitment[s] = c + lift * (1 - c)
+        purpose[s] = purpose[s] + boost * (goal_clarity - purpose[s])
+    return set_status(status, commitment, chosen, active_threshold, peripheral_threshold, codes)
+
+@_jit
+def recruits(u: np.ndarray, recruiters: np.ndarray, commitment: np.ndarray, rate: float) -> int:
+    """How many of the ``recruiters`` bring someone in this week (ODD 7.8, churn): those
+    whose uniform ``u`` is below ``rate`` times their commitment.
+    """
+    n = 0
+    for k in range(recruiters.size):
+        if u[k] < rate * commitment[recruiters[k]]:
+            n += 1
+    return n
+
+
 class SeatRule(NamedTuple):
     """The parameters of seating a newcomer (ODD 5 and 7.8), for the ``seat`` kernel."""
 
@@ -2164,3 +2200,67 @@ def trusted_contacts(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior
             keep[k] = True
             trust_bc[k] = prior + (T[b, c] - prior) * t_decay[min(now - last[b, c], horizon)]
     return brokers[keep], contacts[keep], trust_cb[keep], trust_bc[keep]
+
+
+@_jit
+def pick_contacts(truster: np.ndarray, trusted: np.ndarray, brokers: np.ndarray,
+                  per_broker: int, u: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Whom the brokers' attempts reach (ODD 7.4, relay): attempt ``x`` is broker
+    ``brokers[x // per_broker]``'s (``np.repeat(brokers, per_broker)``) and goes to the
+    ``int(u[x] n)``-th, in slot order, of the ``n`` slots that trust the broker, by the
+    ties ``truster`` trusts ``trusted`` (distinct pairs, slots below ``width``); an attempt
+    of a broker whom nobody trusts reaches no one.
+
+    Reference: the numpy form in ``tests/test_kernels.py`` (a lexsort of the ties by
+    trusted, then truster, and two searchsorted calls).
+
+    Returns:
+        The brokers and the contacts of the attempts that reached someone, in attempt order.
+    """
+    is_broker = np.zeros(width, dtype=np.bool_)
+    for b in brokers:
+        is_broker[b] = True
+    # The ties to brokers as keys trusted * width + truster: sorted, they are the lexsort
+    # order, and a broker's trusters are the keys from b * width to (b + 1) * width.
+    keys = np.empty(trusted.size, dtype=np.int64)
+    n_keys = 0
+    for k in range(trusted.size):
+        if is_broker[trusted[k]]:
+            keys[n_keys] = trusted[k] * width + truster[k]
+            n_keys += 1
+    keys = np.sort(keys[:n_keys])
+    out_b = np.empty(u.size, dtype=np.int64)
+    out_c = np.empty(u.size, dtype=np.int64)
+    count = 0
+    for x in range(u.size):
+        b = brokers[x // per_broker]
+        first = np.searchsorted(keys, b * width)
+        n = np.searchsorted(keys, (b + 1) * width) - first
+        if n > 0:
+            out_b[count] = b
+            out_c[count] = keys[first + int(u[x] * n)] - b * width
+            count += 1
+    return out_b[:count], out_c[:count]
+
+
+@_jit
+def broker_contacts(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
+                    prior: float, floor: float, tie_threshold: float, member: np.ndarray,
+                    listed: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
+                    threshold: float, now: int
+                    ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The broker contacts of a week (ODD 7.4, relay) in one pass over the pair store: the
+    ties among members (:func:`current_ties`, which also drops and compacts candidates),
+    whom each attempt reaches among those who trust its broker (:func:`pick_contacts`),
+    and the contacts that happen with both directions' trust now
+    (:func:`trusted_contacts`).
+
+    Returns:
+        The candidates kept (``current_ties``' ``kept``), then ``trusted_contacts``' brokers,
+        contacts, the contact's trust in the broker and the broker's in the contact.
+    """
+    kept, ties = current_ties(key, T, last, now, t_decay, prior, floor, tie_threshold, member,
+                              listed)
+    b, c = pick_contacts(ties[0], ties[1], brokers, per_broker, u, T.shape[1])
+    b, c, trust_cb, trust_bc = trusted_contacts(T, last, t_decay, prior, b, c, threshold, now)
+    return kept, b, c, trust_cb, trust_bc

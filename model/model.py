@@ -48,6 +48,9 @@ _NO_FACTOR = np.zeros(0)  # no per-pair factor: a purpose that lets members draw
 # Status codes for the compiled status updates: active, peripheral, dormant, left.
 _STATUS_CODES = np.array([Status.ACTIVE, Status.PERIPHERAL, Status.DORMANT, Status.LEFT],
                          dtype=np.int8)
+# The codes themselves as numpy scalars: comparing the status array with an IntEnum member
+# converts it on every call, which costs more than the comparison.
+_ACTIVE, _PERIPHERAL = _STATUS_CODES[0], _STATUS_CODES[1]
 _SPEND_ITEMS = ("coordinator_hours", "rooms", "coffee", "travel", "channels")
 # Normal draws per newcomer: person-level skill, the four cornerstones, commitment, autonomy.
 _NORMALS_PER_PERSON = 7
@@ -77,6 +80,11 @@ def _frozen(x: np.ndarray) -> np.ndarray:
 
 def _no_one() -> np.ndarray:
     return np.empty(0, dtype=np.int64)
+
+
+# No slots and no flags, read-only: what a week starts with (a new array each week costs more).
+_NO_SLOTS = _frozen(_no_one())
+_NO_FLAGS = _frozen(np.empty(0, dtype=bool))
 
 
 @dataclass
@@ -421,7 +429,7 @@ class NetworkModel(mesa.Model):
         """Slots of active participants, read-only."""
         if self._active is None or self._active[0] != self.steps:
             self._active = (self.steps,
-                            _frozen(np.flatnonzero(self.status[: self.used] == Status.ACTIVE)))
+                            _frozen(np.flatnonzero(self.status[: self.used] == _ACTIVE)))
         return self._active[1]
 
     def week_slots(self) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -515,12 +523,6 @@ class NetworkModel(mesa.Model):
         return kernels.distances(i, j, self.org, self.resident, p.distance_resident,
                                  p.distance_cross_org)
 
-    def _set_status(self, slots: np.ndarray) -> None:
-        p = self.params
-        if kernels.set_status(self.status, self.commitment, slots, p.active_threshold,
-                              p.peripheral_threshold, _STATUS_CODES):
-            self._roster_changed(seats=False)
-
     # ------------------------------------------------------------------ 1 convene
     def convene(self) -> None:
         """The coordinator turns the budget into meetings, follow-ups and recruits (S26, S28).
@@ -533,13 +535,13 @@ class NetworkModel(mesa.Model):
         self.week_hours[:] = 0.0
         self.week_lift[:] = 0.0
         self.week_active[:] = False
-        self.meeting = Meeting()
+        self.meeting = Meeting(invited=_NO_SLOTS, attendees=_NO_SLOTS, in_room=_NO_FLAGS)
         self.facilitation_now = 0.0  # working groups between meetings run without a facilitator
         self.relay_paid = False
-        self.followed_up = np.empty(0, dtype=np.int64)
+        self.followed_up = _NO_SLOTS
         self.weeks_since_meeting += 1
         members = self.members()
-        invited = members[self.status[members] <= Status.PERIPHERAL]
+        invited = members[self.status[members] <= _PERIPHERAL]
         wage = p.coordinator_wage_eur
         if self.has_coordinator:
             weekly = p.coordination_budget_eur / WEEKS_PER_MONTH
@@ -620,7 +622,7 @@ class NetworkModel(mesa.Model):
         orgs = np.unique(self.org[invited])
         host = int(orgs[self._turn % orgs.size])
         self._turn += 1
-        hosts = invited[(self.org[invited] == host) & (self.status[invited] == Status.ACTIVE)]
+        hosts = invited[(self.org[invited] == host) & (self.status[invited] == _ACTIVE)]
         if hosts.size == 0:
             return  # nobody committed enough to take the turn
         needed = p.meeting_prep_hours * self.n_circles + p.shared_hours_per_org * (orgs.size - 1)
@@ -630,7 +632,7 @@ class NetworkModel(mesa.Model):
         have = weekly * self._meeting_interval() * hosts.size
         if self.rng.random() < min(1.0, have / max(needed, 1e-9)):
             # Facilitation falls to whoever has the strength, with their own dialogic skill.
-            fac = invited[self.strengths[invited, Strength.FACILITATOR]]
+            fac = invited[self.strengths[:, Strength.FACILITATOR][invited]]
             skill = self.dialogue[fac].mean(axis=1).max() if fac.size else 0.0
             room_share = 0.0 if p.channel is Channel.VIRTUAL else (
                 1.0 if p.channel is Channel.IN_PERSON else p.hybrid_in_person_share)
@@ -641,13 +643,13 @@ class NetworkModel(mesa.Model):
         if self.weeks_since_meeting < self._meeting_interval() * p.self_convene_interval_factor:
             return
         conveners = invited[(self.role[invited] == Role.CONVENER)
-                            & (self.status[invited] == Status.ACTIVE)]
+                            & (self.status[invited] == _ACTIVE)]
         if conveners.size == 0:
             return
         chance = 1.0 - np.prod(1.0 - p.self_convene_rate * self.commitment[conveners])
         if self.rng.random() < chance:
             # Facilitation falls to whoever has the strength, with their own dialogic skill.
-            fac = invited[self.strengths[invited, Strength.FACILITATOR]]
+            fac = invited[self.strengths[:, Strength.FACILITATOR][invited]]
             skill = self.dialogue[fac].mean(axis=1).max() if fac.size else 0.0
             room_share = 0.0 if p.channel is Channel.VIRTUAL else (
                 1.0 if p.channel is Channel.IN_PERSON else p.hybrid_in_person_share)
@@ -655,7 +657,7 @@ class NetworkModel(mesa.Model):
 
     def _follow_up(self, members: np.ndarray, wage: float, reserve: float) -> None:
         p = self.params
-        drifting = members[self.status[members] >= Status.PERIPHERAL]
+        drifting = members[self.status[members] >= _PERIPHERAL]
         cost = p.followup_hours * wage
         n = min(p.followups_per_week, drifting.size)
         if n == 0 or cost <= 0:
@@ -665,11 +667,13 @@ class NetworkModel(mesa.Model):
             return
         chosen = self.rng.choice(drifting, size=n, replace=False)
         self._pay("coordinator_hours", n * cost)
-        c = self.commitment[chosen]
-        self.commitment[chosen] = c + p.followup_boost * p.facilitation * (1 - c)
-        self.purpose[chosen] += p.followup_boost * (self.goal_clarity - self.purpose[chosen])
+        # Commitment and purpose rise, and status follows: see kernels.follow_up.
+        if kernels.follow_up(chosen, self.commitment, self.purpose, self.status,
+                             p.followup_boost * p.facilitation, p.followup_boost,
+                             self.goal_clarity, p.active_threshold, p.peripheral_threshold,
+                             _STATUS_CODES):
+            self._roster_changed(seats=False)
         self.followed_up = chosen
-        self._set_status(chosen)
 
     def _coordinator_recruits(self, members: np.ndarray, wage: float, reserve: float) -> None:
         p = self.params
@@ -698,11 +702,14 @@ class NetworkModel(mesa.Model):
         if not meeting.held:
             return
         p, rng = self.params, self.rng
-        # Everyone invited or followed up, in slot order (np.union1d without its sort).
-        asked = np.zeros(self.used, dtype=bool)
-        asked[meeting.invited] = True
-        asked[self.followed_up] = True
-        invited = np.flatnonzero(asked)
+        # Everyone invited or followed up, in slot order (np.union1d without its sort);
+        # convene lists the invited in slot order, so without follow-ups they are all.
+        invited = meeting.invited
+        if self.followed_up.size:
+            asked = np.zeros(self.used, dtype=bool)
+            asked[invited] = True
+            asked[self.followed_up] = True
+            invited = np.flatnonzero(asked)
         in_room = rng.random(invited.size) < meeting.room_share
         # Commitment, mandate and culture against the time the meeting demands beyond the
         # allocation: see kernels.attendance_logit.
@@ -885,16 +892,22 @@ class NetworkModel(mesa.Model):
         rel = self.rel
         members = self.members()
         if self.relay_paid:
-            reached = members[self.status[members] <= Status.PERIPHERAL]
+            reached = members[self.status[members] <= _PERIPHERAL]
             self.knowledge.relax(reached, p.relay_gain * p.facilitation)
         active = self.active_slots()
-        brokers = active[self.strengths[active, Strength.BROKER]]
-        if brokers.size == 0 or p.broker_contacts_per_week == 0 or members.size < 2:
+        # A column, then the slots (cheaper than numpy's two-array indexing, same values).
+        brokers = active[self.strengths[:, Strength.BROKER][active]]
+        per_broker = p.broker_contacts_per_week
+        if brokers.size == 0 or per_broker == 0 or members.size < 2:
             return
-        b, c = self._broker_contacts(np.repeat(brokers, p.broker_contacts_per_week), members)
-        # Both directions' trust now (every contact trusts its broker by construction).
-        b, c, trust_in_broker, trust_in_contact = rel.trusted_contacts(b, c, p.tie_threshold,
-                                                                       self.steps)
+        # Whom brokers reach: each attempt goes to a present member drawn at random among
+        # those who trust the broker (a trust tie to it). Brokers reach across the network
+        # through their own ties (Burt 2005); a stranger would not take the call, and a
+        # broker whom nobody trusts reaches no one. Both directions' trust now (every
+        # contact trusts its broker by construction): see Relations.broker_contacts.
+        b, c, trust_in_broker, trust_in_contact = rel.broker_contacts(
+            brokers, per_broker, self.rng.random(brokers.size * per_broker), self.present,
+            p.tie_threshold, self.steps)
         if b.size == 0:
             return
         # The broker gathers what the contact's organisation is doing, then passes on,
@@ -902,30 +915,6 @@ class NetworkModel(mesa.Model):
         # brokers keeps the best update.
         self.knowledge.broker_exchange(b, c, self.org, p.broker_gain, trust_in_broker,
                                        trust_in_contact, self.contacts)
-
-    def _broker_contacts(self, b: np.ndarray, members: np.ndarray) -> tuple[np.ndarray,
-                                                                            np.ndarray]:
-        """Whom brokers reach this week: each of a broker's attempts ``b`` goes to a present
-        member drawn at random among those who trust it (a trust tie to the broker). Brokers
-        reach across the network through their own ties (Burt 2005); a stranger would not
-        take the call, and a broker whom nobody trusts reaches no one.
-
-        Returns:
-            The brokers of the attempts that found someone, and whom they reached.
-        """
-        truster, trusted = self.rel.ties_among(members, self.steps)  # truster trusts trusted
-        is_broker = np.zeros(self.org.size, dtype=bool)
-        is_broker[b] = True
-        keep = is_broker[trusted]
-        truster, trusted = truster[keep], trusted[keep]
-        order = np.lexsort((truster, trusted))
-        truster, trusted = truster[order], trusted[order]
-        first = np.searchsorted(trusted, b, side="left")
-        n = np.searchsorted(trusted, b, side="right") - first
-        u = self.rng.random(b.size)
-        found = n > 0
-        pick = first[found] + (u[found] * n[found]).astype(np.int64)
-        return b[found], truster[pick]
 
     # ------------------------------------------------------------------ 5 collaborate
     def collaborate(self) -> None:
@@ -1121,9 +1110,8 @@ class NetworkModel(mesa.Model):
         self.hidden_hours += kernels.motivate(
             self.present[:u], self.week_value, self.week_hours, self.week_active,
             self.week_lift, self.value_ema, self.value_cum, self.hours_ema, self.skill_use,
-            self.tie_ema, self.purpose, self.autonomy, self.commitment,
-            self.org_time[self.org[:u]] / WEEKS_PER_MONTH + self.params.discretionary_hours,
-            self.last_attended, self.steps,
+            self.tie_ema, self.purpose, self.autonomy, self.commitment, self.org, self.org_time,
+            WEEKS_PER_MONTH, self.params.discretionary_hours, self.last_attended, self.steps,
             self._meeting_interval(), self._motivation_rule)
 
     # ------------------------------------------------------------------ 7 decay
@@ -1159,11 +1147,15 @@ class NetworkModel(mesa.Model):
         members = self.members()
         weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)
         replaced = members[rng.random(members.size) < weekly]
-        self._seat(replaced, self.org[replaced], p.newcomer_commitment)
+        if replaced.size:
+            self._seat(replaced, self.org[replaced], p.newcomer_commitment)
         active = self.active_slots()
-        recruiters = active[self.strengths[active, Strength.RECRUITER]]
-        n_new = int((rng.random(recruiters.size) < p.recruit_rate * self.commitment[recruiters]).sum())
-        for _ in range(n_new):
+        recruiters = active[self.strengths[:, Strength.RECRUITER][active]]  # see relay
+        if recruiters.size == 0:
+            return  # no one to bring anyone in (and no uniforms to draw)
+        # Each recruiter brings someone in with a chance rising with its commitment.
+        for _ in range(kernels.recruits(rng.random(recruiters.size), recruiters,
+                                        self.commitment, p.recruit_rate)):
             self._recruit()
 
     # ------------------------------------------------------------------ 9 lifecycle

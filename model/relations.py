@@ -259,6 +259,31 @@ class Relations:
         return kernels.trusted_contacts(self.T, self.last, self._t_decay, self.prior, brokers,
                                         contacts, threshold, now)
 
+    def broker_contacts(self, brokers: np.ndarray, per_broker: int, u: np.ndarray,
+                        member: np.ndarray, threshold: float, now: int
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The week's broker contacts (ODD 7.4, relay): each broker's ``per_broker`` attempts
+        go to members (``member``, bool by slot) who trust it (``ties_among``), drawn with
+        ``u`` (``model.kernels.pick_contacts``), and those contacts of ``trusted_contacts``
+        at ``threshold``; in one compiled pass over the store (``model.kernels.
+        broker_contacts``).
+
+        Returns:
+            Brokers, contacts, and their trust in each other now, as ``trusted_contacts``.
+        """
+        if self._listed is None:
+            truster, trusted = self.ties_among(np.flatnonzero(member), now)
+            b, c = kernels.pick_contacts(truster, trusted, brokers, per_broker, u, self.capacity)
+            return self.trusted_contacts(b, c, threshold, now)
+        if len(self._candidates) != 1:
+            self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
+        key = self._candidates[0]
+        kept, b, c, trust_cb, trust_bc = kernels.broker_contacts(
+            key, self.T, self.last, self._t_decay, self.prior, self._tie_floor,
+            self.tie_threshold, member, self._listed, brokers, per_broker, u, threshold, now)
+        self._candidates = [key[:kept]]  # as ties_among: the candidates still listed
+        return b, c, trust_cb, trust_bc
+
     def best_benefit(self, i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int,
                      capacity: int) -> tuple[np.ndarray, np.ndarray]:
         """Each i's best trust-based benefit over its partners j (``model.kernels.best_benefit``):
@@ -749,6 +774,21 @@ class SparseRelations(Relations):
                          now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         return sparse_kernels.trusted_contacts(self._p, self._t_decay, self.prior, brokers,
                                                contacts, threshold, now)
+
+    @override
+    def broker_contacts(self, brokers: np.ndarray, per_broker: int, u: np.ndarray,
+                        member: np.ndarray, threshold: float, now: int
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if not self._listing:
+            return super().broker_contacts(brokers, per_broker, u, member, threshold, now)
+        if len(self._candidates) != 1:
+            self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
+        key = self._candidates[0]
+        kept, b, c, trust_cb, trust_bc = sparse_kernels.broker_contacts(
+            key, self._p, self.capacity, self._t_decay, self.prior, self._tie_floor,
+            self.tie_threshold, member, brokers, per_broker, u, threshold, now)
+        self._candidates = [key[:kept]]
+        return b, c, trust_cb, trust_bc
 
     @override
     def best_benefit(self, i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int,

@@ -517,6 +517,18 @@ def trusted_contacts(p: Pairs, t_decay: np.ndarray, prior: float, brokers: np.nd
     return brokers[keep], contacts[keep], trust_cb[keep], trust_bc[keep]
 
 
+
+@_jit
+def broker_contacts(key: np.ndarray, p: Pairs, width: int, t_decay: np.ndarray, prior: float,
+                    floor: float, tie_threshold: float, member: np.ndarray, brokers: np.ndarray,
+                    per_broker: int, u: np.ndarray, threshold: float, now: int
+                    ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sparse ``kernels.broker_contacts``: the same ties, picks and contacts."""
+    kept, ties = current_ties(key, p, width, now, t_decay, prior, floor, tie_threshold, member)
+    b, c = kernels.pick_contacts(ties[0], ties[1], brokers, per_broker, u, width)
+    b, c, trust_cb, trust_bc = trusted_contacts(p, t_decay, prior, b, c, threshold, now)
+    return kept, b, c, trust_cb, trust_bc
+
 @_jit
 def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
                    present: np.ndarray, know: np.ndarray, know_a: np.ndarray,

@@ -208,6 +208,37 @@ def test_status_kernels_match_the_former_numpy():
     assert not kernels.set_status(status, commitment, slots, 0.9, 0.1, codes)  # no change
 
 
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7])
+def test_follow_up_matches_the_former_numpy(n):
+    rng = np.random.default_rng(n)
+    codes = np.array([0, 1, 2, 3], dtype=np.int8)
+    commitment, purpose = rng.random(CAP), rng.random(CAP)
+    status = rng.integers(0, 3, CAP).astype(np.int8)
+    chosen = rng.choice(CAP, size=n, replace=False)
+    ref_c, ref_p, ref_s = commitment.copy(), purpose.copy(), status.copy()
+    before = status.copy()
+    c = ref_c[chosen]
+    ref_c[chosen] = c + 0.3 * 0.8 * (1 - c)
+    ref_p[chosen] += 0.3 * (0.6 - ref_p[chosen])
+    x = ref_c[chosen]
+    ref_s[chosen] = np.where(x >= 0.5, 0, np.where(x >= 0.2, 1, 2))
+    changed = kernels.follow_up(chosen, commitment, purpose, status, 0.3 * 0.8, 0.3, 0.6, 0.5,
+                                0.2, codes)
+    for got, want in ((commitment, ref_c), (purpose, ref_p), (status, ref_s)):
+        np.testing.assert_array_equal(got, want)
+    assert changed == bool((ref_s != before).any())
+
+
+@pytest.mark.parametrize("n", [0, 1, 9])
+def test_recruits_count_as_the_former_numpy(n):
+    rng = np.random.default_rng(n)
+    commitment = rng.random(CAP)
+    recruiters = np.sort(rng.choice(CAP, size=n, replace=False))
+    u = rng.random(n)
+    want = int((u < 0.4 * commitment[recruiters]).sum())
+    assert kernels.recruits(u, recruiters, commitment, 0.4) == want
+
 def _reference_encounter(rel, i, j, g, u, face, virtual_factor, atmosphere, dialogue, org,
                          resident, know, rule, now):
     """The encounter rule as the model wrote it in numpy before the fused kernel, on the
@@ -480,6 +511,71 @@ def test_trusted_contacts_match_the_former_numpy(seed):
         np.testing.assert_array_equal(x, y)
 
 
+
+def _pick_contacts_reference(truster, trusted, brokers, per_broker, u, width):
+    """The numpy form of ``NetworkModel._broker_contacts`` that ``pick_contacts`` replaced."""
+    b = np.repeat(brokers, per_broker)
+    is_broker = np.zeros(width, dtype=bool)
+    is_broker[b] = True
+    keep = is_broker[trusted]
+    truster, trusted = truster[keep], trusted[keep]
+    order = np.lexsort((truster, trusted))
+    truster, trusted = truster[order], trusted[order]
+    first = np.searchsorted(trusted, b, side="left")
+    n = np.searchsorted(trusted, b, side="right") - first
+    found = n > 0
+    pick = first[found] + (u[found] * n[found]).astype(np.int64)
+    return b[found], truster[pick]
+
+
+def _random_ties(rng, density):
+    """Distinct ordered pairs (truster, trusted) of distinct slots, in random order."""
+    i, j = np.nonzero((rng.random((CAP, CAP)) < density) & ~np.eye(CAP, dtype=bool))
+    order = rng.permutation(i.size)
+    return i[order], j[order]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pick_contacts_match_the_former_numpy(seed):
+    rng = np.random.default_rng(seed)
+    truster, trusted = _random_ties(rng, [0.0, 0.05, 0.3, 1.0][seed % 4])
+    brokers = np.sort(rng.choice(CAP, size=[0, 1, 6, 12][seed % 4], replace=False))
+    for per_broker in (1, 3):
+        u = rng.random(brokers.size * per_broker)
+        u[:2] = 1.0 - 2.0**-53  # the largest uniform: the last truster, never past it
+        want = _pick_contacts_reference(truster, trusted, brokers, per_broker, u, CAP)
+        got = kernels.pick_contacts(truster, trusted, brokers, per_broker, u, CAP)
+        for x, y in zip(got, want, strict=True):
+            np.testing.assert_array_equal(x, y)
+            assert x.dtype == np.int64
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_broker_contacts_are_ties_then_picks_then_trusted_contacts(seed):
+    """The fused kernel gives what its three steps give one after the other, and leaves the
+    candidates and their flags as ``current_ties`` does."""
+    rng = np.random.default_rng(seed)
+    _, T, last, _, td = _store(rng)
+    now = 2 * HORIZON + 5
+    listed = rng.random((CAP, CAP)) < 0.4
+    np.fill_diagonal(listed, False)
+    key = np.flatnonzero(listed)[rng.permutation(int(listed.sum()))]
+    member = rng.random(CAP) < 0.8
+    brokers = np.sort(rng.choice(CAP, size=[0, 1, 8, 15, 20][seed], replace=False))
+    u = rng.random(brokers.size * 2)
+    args = (td, PRIOR, 0.3 - 1e-9, 0.3, member)
+    ref_key, ref_listed = key.copy(), listed.copy()
+    kept, ties = kernels.current_ties(ref_key, T, last, now, td, PRIOR, 0.3 - 1e-9, 0.3, member,
+                                      ref_listed)
+    b, c = _pick_contacts_reference(ties[0], ties[1], brokers, 2, u, CAP)
+    want = (kept, *kernels.trusted_contacts(T, last, td, PRIOR, b, c, 0.35, now))
+    got = kernels.broker_contacts(key, T, last, *args, listed, brokers, 2, u, 0.35, now)
+    assert got[0] == want[0]
+    for x, y in zip(got[1:], want[1:], strict=True):
+        np.testing.assert_array_equal(x, y)
+    np.testing.assert_array_equal(key[:kept], ref_key[:kept])
+    np.testing.assert_array_equal(listed, ref_listed)
+
 def test_current_trust_matches_the_numpy_read():
     rng = np.random.default_rng(11)
     _, T, last, _, td = _store(rng)
@@ -489,7 +585,7 @@ def test_current_trust_matches_the_numpy_read():
     np.testing.assert_array_equal(kernels.current_trust(T, last, td, PRIOR, i, j, now), expected)
 
 
-def _motivate_reference(s, rule, now, interval):
+def _motivate_reference(s, rule, now, interval, disc):
     """The former numpy form of ``NetworkModel.motivate`` on a dict of person arrays."""
     (r, tie_fade, purpose_decay, w_value, half, w_autonomy, w_purpose, w_skills, w_ties,
      w_time, rate) = rule
@@ -505,7 +601,7 @@ def _motivate_reference(s, rule, now, interval):
     hours = update("hours_ema", s["hours_ema"] + r * (s["week_hours"] - s["hours_ema"]))
     skills = update("skill_use", s["skill_use"] + r * (s["week_active"] - s["skill_use"]))
     ties = update("tie_ema", s["tie_ema"] * np.where(s["week_active"], 1.0, 1.0 - tie_fade))
-    alloc = s["alloc"]
+    alloc = s["org_time"][s["org"]] / 4.345 + disc
     with np.errstate(divide="ignore", invalid="ignore"):
         pressure = np.where(hours > 0, np.maximum(0.0, 1.0 - alloc / hours), 0.0)
     absent = now - s["last_attended"] > interval
@@ -527,16 +623,19 @@ def test_motivate_matches_the_former_numpy(seed):
     s["week_hours"] *= 6
     s["present"] = rng.random(n) < 0.8
     s["week_active"] = rng.random(n) < 0.5
-    s["alloc"] = np.where(rng.random(n) < 0.2, 0.0, 3 * rng.random(n))
+    s["org"] = rng.integers(0, 7, n)
+    s["org_time"] = np.where(rng.random(7) < 0.3, 0.0, 12 * rng.random(7))
+    disc = 0.0 if seed % 2 else 0.5  # without discretionary hours: some have no hours at all
     s["last_attended"] = rng.integers(0, 30, n)
     rule = kernels.MotivationRule(0.2, 0.05, 0.1, 0.3, 1.5, 0.2, 0.2, 0.1, 0.2, 0.3, 0.1)
-    want, hours = _motivate_reference(s, rule, 30, 8.0)
+    want, hours = _motivate_reference(s, rule, 30, 8.0, disc)
     got = {k: v.copy() for k, v in s.items()}
     spent = kernels.motivate(got["present"], got["week_value"], got["week_hours"],
                              got["week_active"], got["week_lift"], got["value_ema"],
                              got["value_cum"], got["hours_ema"], got["skill_use"], got["tie_ema"],
-                             got["purpose"], got["autonomy"], got["commitment"], got["alloc"],
-                             got["last_attended"], 30, 8.0, rule)
+                             got["purpose"], got["autonomy"], got["commitment"], got["org"],
+                             got["org_time"], 4.345, disc, got["last_attended"],
+                             30, 8.0, rule)
     for name in want:
         np.testing.assert_array_equal(got[name], want[name], err_msg=name)
     assert spent == pytest.approx(hours, rel=1e-12)

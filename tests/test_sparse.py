@@ -220,6 +220,12 @@ def test_stores_agree_under_random_writes(seed: int, prior: float, tie: float | 
             _same(rels[1].pair_sums(slots, now), rels[0].pair_sums(slots, now))
             if tie is not None:
                 _same(rels[1].ties_among(slots, now), rels[0].ties_among(slots, now))
+                member = np.zeros(cap, dtype=bool)
+                member[slots] = True
+                brokers = np.sort(rng.choice(used, size=min(used, 3), replace=False))
+                u = rng.random(2 * brokers.size)
+                _same(rels[1].broker_contacts(brokers, 2, u, member, 0.3, now),
+                      rels[0].broker_contacts(brokers, 2, u, member, 0.3, now))
         _reads(rels, rng, used, now)
     everyone = np.arange(used)
     _same(rels[1].know.of_rows(everyone), rels[0].know.of_rows(everyone))
