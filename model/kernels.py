@@ -9,36 +9,15 @@ results are those of the numpy forms they replaced. Compiled code is cached
 next to this file (``cache=True``), so only the first use on a machine pays
 for compilation.
 
-Who uses what (process of the weekly schedule, ODD section 3):
-
-- attend: ``attendance_logit``, ``attend_meeting``; collaborate: ``initiative``,
-  ``join_groups``;
-- team assembly (converse, collaborate, docking): ``seat_teams``, ``gather_teams``,
-  ``team_pairs``, ``familiarity_blocks``, ``candidate_lanes``;
-- the encounter passes, each a chain of the kernels here in one call: converse:
-  ``circle_lanes``, ``conversation_groups`` (``partition_groups``); collaborate:
-  ``initiators``, ``working_group_lanes`` (``thought_of``, ``lane_ids``),
-  ``working_groups``, ``idea_chances``; both: ``purpose_factor``;
-- encounters (converse, collaborate): ``group_atmosphere``, ``encounter`` (its rule:
-  ``meet``, ``knowledge_update``, ``store_knowledge``, shared with the sparse store),
-  ``partners_effects``;
-- what groups yield (converse, collaborate): ``best_benefit``, ``group_means``, ``distances``,
-  ``seamless_cases``;
-- relay: ``relax_rows``, ``broker_contacts`` (``current_ties``, ``pick_contacts``,
-  ``trusted_contacts``), ``broker_exchange`` (``close_gaps``, ``pass_on``); decay:
-  ``scale_rows``;
-- convene: ``follow_up`` (``set_status``); motivate: ``motivate``; churn: ``age_status``,
-  ``recruits``, ``set_status``, ``reset_pairs``;
-- seating newcomers (convene's recruits, churn): ``seat`` (with ``model.state.People``,
-  ``SeatRule``);
-- the pair store's reads and writes (``Relations``): ``settle_pairs``, ``store_pairs``,
-  ``list_new``, ``current_familiarity``, ``current_trust``;
-- observe (reporters): ``census``, ``current_ties``, ``mutual_ties`` (both in one call:
-  ``trust_ties_among``), ``status_tie_stats``, ``largest_weak_component``,
-  ``distinct_cross_pairs``, ``tracked_pair_sums``, ``decayed_column_sums``, ``block_pair_sums``,
-  ``knowledge_sums``, ``knowledge_coverage``, ``pairwise_sum``; the starting relationships:
-  ``founders_acquainted``, ``starting_pairs_alive``, ``familiarity_ends`` (``first_below``,
-  ``ends_at``); the pair writes keep the running sums with ``add_change``.
+The kernels are grouped by the process of the weekly schedule that uses them (ODD
+section 3), in its order, so that a process reads top-down with its ODD submodel: the pair
+store's reads and writes, which every process uses; 1 convene; 2 attend; team assembly
+(the seat rule of conversation groups and working groups, also used by the docking);
+3 converse; the encounter round (converse and collaborate); what groups yield; 4 relay
+(with the knowledge store's row maps); 5 collaborate; 6 motivate; 7 decay; 8 churn (with
+the seating of newcomers, which convene's recruits use too); 10 observe (the reporters'
+passes). 9 lifecycle has none. The per-participant arrays reach a kernel either one by one
+or as ``model.state.People``.
 
 The kernels here that index the dense pair arrays have sparse forms of the same names in
 ``model/sparse_kernels.py`` (the sparse pair store of large networks).
@@ -56,36 +35,223 @@ from model.state import People
 _jit = numba.njit(cache=True, nogil=True)
 
 
-class EncounterRule(NamedTuple):
-    """The parameters of the encounter rule (ODD 7.4), as the ``encounter`` kernel reads them."""
-
-    familiarity_gain: float
-    breach_base: float
-    perspective_strain: float
-    facilitation: float  # of the meeting now (0 in working groups)
-    openness: float  # of the network's leadership, (depth - 1) / 3
-    distance_resident: float
-    distance_cross_org: float
-    trust_gain: float
-    trust_gain_floor: float
-    trust_loss_ratio: float
-    knowledge_flow: float
+# ---------------------------------------------------------------- pair store
+# The pair store: reads and writes of familiarity, trust and the week of the last touch.
+# The relations' square arrays F (familiarity), T (trust of row in column) and last (week
+# of the last touch) are read and written pair by pair here, in one pass over the pairs:
+# the same arithmetic as the numpy expressions in ``model.relations.Relations`` that they
+# replace, so results are identical. Decay factors are tabulated by gap in weeks; gaps
+# beyond the table use its last entry. Every process that touches a pair goes through these.
 
 
-class MotivationRule(NamedTuple):
-    """The parameters of the weekly motivation update (ODD 7.6), for the ``motivate`` kernel."""
+@_jit
+def settle_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+                 t_decay: np.ndarray, prior: float, i: np.ndarray, j: np.ndarray,
+                 now: int) -> tuple[np.ndarray, np.ndarray]:
+    """Apply each pair's elapsed decay, mark it touched now, and return its familiarity
+    and trust (a pair listed twice is settled once: its second gap is 0).
+    """
+    horizon = f_decay.size - 1
+    fam = np.empty(i.size)
+    trust = np.empty(i.size)
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        gap = min(now - last[a, b], horizon)
+        f = F[a, b] * f_decay[gap]
+        t = prior + (T[a, b] - prior) * t_decay[gap]
+        F[a, b] = f
+        T[a, b] = t
+        last[a, b] = now
+        fam[k] = f
+        trust[k] = t
+    return fam, trust
 
-    ema_rate: float
-    tie_fade: float
-    purpose_decay: float
-    weight_value: float
-    value_half_saturation: float
-    weight_autonomy: float
-    weight_purpose: float
-    weight_skills: float
-    weight_ties: float
-    weight_time: float
-    commitment_rate: float
+
+@_jit
+def current_familiarity(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, i: np.ndarray,
+                        j: np.ndarray, now: int) -> np.ndarray:
+    """Familiarity of pairs (i, j) now, without changing the store."""
+    horizon = f_decay.size - 1
+    fam = np.empty(i.size)
+    for k in range(i.size):
+        fam[k] = F[i[k], j[k]] * f_decay[min(now - last[i[k], j[k]], horizon)]
+    return fam
+
+
+@_jit
+def current_trust(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
+                  i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
+    """Trust of i in j now for pairs (i, j), without changing the store."""
+    horizon = t_decay.size - 1
+    out = np.empty(i.size)
+    for k in range(i.size):
+        out[k] = prior + (T[i[k], j[k]] - prior) * t_decay[min(now - last[i[k], j[k]], horizon)]
+    return out
+
+
+@_jit
+def familiarity_blocks(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, ids: np.ndarray,
+                       now: int) -> np.ndarray:
+    """Familiarity now among each row's people: ``out[l, x, y]`` of ``ids[l, x]`` with
+    ``ids[l, y]`` (``ids`` is ``(lanes, n)``).
+
+    Familiarity and the week of last contact are symmetric in the model's store (every
+    write is made for both orders of a pair; tests/test_invariants.py checks it), so half
+    of each block is read and mirrored.
+    """
+    horizon = f_decay.size - 1
+    lanes, n = ids.shape
+    out = np.empty((lanes, n, n))
+    for lane in range(lanes):
+        for x in range(n):
+            a = ids[lane, x]
+            for y in range(x, n):
+                b = ids[lane, y]
+                out[lane, x, y] = F[a, b] * f_decay[min(now - last[a, b], horizon)]
+                out[lane, y, x] = out[lane, x, y]
+    return out
+
+
+@_jit
+def store_pairs(arr: np.ndarray, i: np.ndarray, j: np.ndarray, values: np.ndarray,
+                tracked: np.ndarray, col_sums: np.ndarray) -> np.ndarray:
+    """``arr[i, j] = values`` pair by pair (a repeated pair keeps its last value), adding
+    each change to ``col_sums[t, j]`` for every set of sums t whose rows ``tracked[t]``
+    include i, where i != j; returns the values stored at the end, pair by pair.
+    """
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        if a != b:
+            change = values[k] - arr[a, b]
+            for t in range(tracked.shape[0]):
+                if tracked[t, a]:
+                    col_sums[t, b] += change
+        arr[a, b] = values[k]
+    stored = np.empty(i.size)
+    for k in range(i.size):
+        stored[k] = arr[i[k], j[k]]
+    return stored
+
+
+@_jit
+def list_new(listed: np.ndarray, i: np.ndarray, j: np.ndarray, values: np.ndarray,
+             floor: float) -> np.ndarray:
+    """Flag and return (as flat indices ``i * width + j``, in order) the pairs i != j whose
+    value reaches ``floor`` and that were not flagged in ``listed`` yet.
+    """
+    width = listed.shape[1]
+    new = np.empty(i.size, dtype=np.int64)
+    count = 0
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        if values[k] >= floor and a != b and not listed[a, b]:
+            listed[a, b] = True
+            new[count] = a * width + b
+            count += 1
+    return new[:count]
+
+
+@_jit
+def add_change(tracked: np.ndarray, col_sums: np.ndarray, q: int, a: int, b: int,
+                change: float) -> None:
+    """Add the change of quantity ``q`` (0 familiarity, 1 trust) of pair (a, b) to column
+    ``b`` of every set of running sums whose tracked rows include ``a``.
+    """
+    for t in range(tracked.shape[0]):
+        if tracked[t, a]:
+            col_sums[t, q, b] += change
+
+
+@_jit
+def _mean_row(x: np.ndarray, row: int) -> float:
+    """Mean of a row, summed left to right as numpy sums a short row."""
+    total = 0.0
+    for c in range(x.shape[1]):
+        total += x[row, c]
+    return total / x.shape[1]
+
+
+#: Block length up to which numpy's pairwise summation adds with eight running sums.
+_PAIRWISE_BLOCK = 128
+
+
+_UNROLL = 8
+
+
+@_jit
+def pairwise_sum(a: np.ndarray) -> float:
+    """Sum of a 1-D float array in exactly numpy's order (``np.add.reduce`` of a 1-D array,
+    or of each row of a C-contiguous 2-D one), so that compiled sums equal numpy's bit for
+    bit: sequential below eight entries, eight interleaved running sums up to
+    ``_PAIRWISE_BLOCK``, else the halves (cut at a multiple of eight) summed separately.
+    """
+    n = a.size
+    if n < _UNROLL:
+        total = 0.0
+        for x in range(n):
+            total += a[x]
+        return total
+    if n <= _PAIRWISE_BLOCK:
+        r0, r1, r2, r3 = a[0], a[1], a[2], a[3]
+        r4, r5, r6, r7 = a[4], a[5], a[6], a[7]
+        x = _UNROLL
+        while x < n - n % _UNROLL:
+            r0 += a[x]
+            r1 += a[x + 1]
+            r2 += a[x + 2]
+            r3 += a[x + 3]
+            r4 += a[x + 4]
+            r5 += a[x + 5]
+            r6 += a[x + 6]
+            r7 += a[x + 7]
+            x += _UNROLL
+        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while x < n:
+            total += a[x]
+            x += 1
+        return total
+    half = n // 2
+    half -= half % _UNROLL
+    return pairwise_sum(a[:half]) + pairwise_sum(a[half:])
+
+
+@_jit
+def _flags_at(flags: np.ndarray) -> np.ndarray:
+    """``np.flatnonzero(flags)`` of a 1-D bool array."""
+    out = np.empty(flags.size, dtype=np.int64)
+    n = 0
+    for s in range(flags.size):
+        if flags[s]:
+            out[n] = s
+            n += 1
+    return out[:n]
+
+
+# ---------------------------------------------------------------- convene
+# 1 convene: the coordinator's follow-ups (ODD 7.1).
+
+
+@_jit
+def follow_up(chosen: np.ndarray, commitment: np.ndarray, purpose: np.ndarray,
+              status: np.ndarray, lift: float, boost: float, goal_clarity: float,
+              active_threshold: float, peripheral_threshold: float, codes: np.ndarray) -> bool:
+    """The coordinator's follow-ups (ODD 7.1, convene) of the distinct slots ``chosen``:
+    commitment rises by ``lift`` of its gap to 1, purpose moves ``boost`` of the way to the
+    goal's clarity, and status follows commitment (:func:`set_status`). Reference: the
+    numpy form in ``tests/test_kernels.py``.
+
+    Returns:
+        Whether any status changed.
+    """
+    for s in chosen:
+        c = commitment[s]
+        commitment[s] = c + lift * (1 - c)
+        purpose[s] = purpose[s] + boost * (goal_clarity - purpose[s])
+    return set_status(status, commitment, chosen, active_threshold, peripheral_threshold, codes)
+
+
+# ---------------------------------------------------------------- attend
+# 2 attend (ODD 7.2).
 
 
 class AttendanceRule(NamedTuple):
@@ -145,6 +311,10 @@ def attend_meeting(attendees: np.ndarray, in_room: np.ndarray, base_hours: float
         week_hours[s] += _meeting_hours(base_hours, travel_hours, in_room[x])
         last_attended[s] = now
         week_active[s] = True
+
+
+# ---------------------------------------------------------------- team assembly
+# Team assembly: the seat rule of conversation groups and working groups (ODD 7.3, 7.5).
 
 
 @_jit
@@ -230,113 +400,6 @@ def seat_teams(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
     return out
 
 
-# ---------------------------------------------------------------- pair store
-# The relations' square arrays F (familiarity), T (trust of row in column) and last (week
-# of the last touch) are read and written pair by pair here, in one pass over the pairs:
-# the same arithmetic as the numpy expressions in ``model.relations.Relations`` that they
-# replace, so results are identical. Decay factors are tabulated by gap in weeks; gaps
-# beyond the table use its last entry.
-
-
-@_jit
-def settle_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-                 t_decay: np.ndarray, prior: float, i: np.ndarray, j: np.ndarray,
-                 now: int) -> tuple[np.ndarray, np.ndarray]:
-    """Apply each pair's elapsed decay, mark it touched now, and return its familiarity
-    and trust (a pair listed twice is settled once: its second gap is 0).
-    """
-    horizon = f_decay.size - 1
-    fam = np.empty(i.size)
-    trust = np.empty(i.size)
-    for k in range(i.size):
-        a, b = i[k], j[k]
-        gap = min(now - last[a, b], horizon)
-        f = F[a, b] * f_decay[gap]
-        t = prior + (T[a, b] - prior) * t_decay[gap]
-        F[a, b] = f
-        T[a, b] = t
-        last[a, b] = now
-        fam[k] = f
-        trust[k] = t
-    return fam, trust
-
-
-@_jit
-def current_familiarity(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, i: np.ndarray,
-                        j: np.ndarray, now: int) -> np.ndarray:
-    """Familiarity of pairs (i, j) now, without changing the store."""
-    horizon = f_decay.size - 1
-    fam = np.empty(i.size)
-    for k in range(i.size):
-        fam[k] = F[i[k], j[k]] * f_decay[min(now - last[i[k], j[k]], horizon)]
-    return fam
-
-
-@_jit
-def familiarity_blocks(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, ids: np.ndarray,
-                       now: int) -> np.ndarray:
-    """Familiarity now among each row's people: ``out[l, x, y]`` of ``ids[l, x]`` with
-    ``ids[l, y]`` (``ids`` is ``(lanes, n)``).
-
-    Familiarity and the week of last contact are symmetric in the model's store (every
-    write is made for both orders of a pair; tests/test_invariants.py checks it), so half
-    of each block is read and mirrored.
-    """
-    horizon = f_decay.size - 1
-    lanes, n = ids.shape
-    out = np.empty((lanes, n, n))
-    for lane in range(lanes):
-        for x in range(n):
-            a = ids[lane, x]
-            for y in range(x, n):
-                b = ids[lane, y]
-                out[lane, x, y] = F[a, b] * f_decay[min(now - last[a, b], horizon)]
-                out[lane, y, x] = out[lane, x, y]
-    return out
-
-
-@_jit
-def store_pairs(arr: np.ndarray, i: np.ndarray, j: np.ndarray, values: np.ndarray,
-                tracked: np.ndarray, col_sums: np.ndarray) -> np.ndarray:
-    """``arr[i, j] = values`` pair by pair (a repeated pair keeps its last value), adding
-    each change to ``col_sums[t, j]`` for every set of sums t whose rows ``tracked[t]``
-    include i, where i != j; returns the values stored at the end, pair by pair.
-    """
-    for k in range(i.size):
-        a, b = i[k], j[k]
-        if a != b:
-            change = values[k] - arr[a, b]
-            for t in range(tracked.shape[0]):
-                if tracked[t, a]:
-                    col_sums[t, b] += change
-        arr[a, b] = values[k]
-    stored = np.empty(i.size)
-    for k in range(i.size):
-        stored[k] = arr[i[k], j[k]]
-    return stored
-
-
-@_jit
-def list_new(listed: np.ndarray, i: np.ndarray, j: np.ndarray, values: np.ndarray,
-             floor: float) -> np.ndarray:
-    """Flag and return (as flat indices ``i * width + j``, in order) the pairs i != j whose
-    value reaches ``floor`` and that were not flagged in ``listed`` yet.
-    """
-    width = listed.shape[1]
-    new = np.empty(i.size, dtype=np.int64)
-    count = 0
-    for k in range(i.size):
-        a, b = i[k], j[k]
-        if values[k] >= floor and a != b and not listed[a, b]:
-            listed[a, b] = True
-            new[count] = a * width + b
-            count += 1
-    return new[:count]
-
-
-# ---------------------------------------------------------------- groups
-
-
 @_jit
 def team_pairs(members: np.ndarray, bounds: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -389,46 +452,192 @@ def gather_teams(seats: np.ndarray, ids: np.ndarray, m: int) -> tuple[np.ndarray
 
 
 @_jit
-def _distance(a: int, b: int, org: np.ndarray, resident: np.ndarray, d_resident: float,
-              d_cross: float) -> float:
-    """Perspective distance of two people: ``d_resident`` across the resident line, else
-    ``d_cross`` across organisations, else none (S13, S29; the one definition of the rule).
+def candidate_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+                    initiators: np.ndarray, cand: np.ndarray, collaborated: np.ndarray,
+                    acquaintance: float, collaborator: float, now: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The lanes of ``assemble_teams`` for working groups (``NetworkModel._working_groups``).
+
+    Initiator l thinks of the people ``cand[l]`` (k draws). Those it knows (familiarity
+    at least ``acquaintance``), other than itself and not drawn before, are available:
+    incumbents if they have collaborated before, else newcomers. Only initiators with
+    someone available get a lane. Local ids 0..k-1 are the draws and k the initiator;
+    ``ties[l, x, y]`` says x knows y well (familiarity at least ``collaborator``), for
+    y a draw (nobody's tie points to the initiator, who is seated already).
+
+    Returns:
+        The initiators' rows that get lanes, and per lane the incumbent and newcomer
+        masks ``(lanes, k + 1)`` and the ties ``(lanes, k + 1, k + 1)``.
     """
-    if resident[a] != resident[b]:
-        return d_resident
-    if org[a] != org[b]:
-        return d_cross
-    return 0.0
+    horizon = f_decay.size - 1
+    n, k = cand.shape
+    fam_who = np.empty((n, k))
+    has = np.zeros(n, dtype=np.bool_)
+    for r in range(n):
+        a = initiators[r]
+        for c in range(k):
+            b = cand[r, c]
+            fam_who[r, c] = F[a, b] * f_decay[min(now - last[a, b], horizon)]
+            if fam_who[r, c] >= acquaintance and b != a:
+                has[r] = True
+    lanes = np.flatnonzero(has)
+    incumbent = np.zeros((lanes.size, k + 1), dtype=np.bool_)
+    newcomer = np.zeros((lanes.size, k + 1), dtype=np.bool_)
+    ties = np.zeros((lanes.size, k + 1, k + 1), dtype=np.bool_)
+    for x in range(lanes.size):
+        r = lanes[x]
+        for c in range(k):
+            b = cand[r, c]
+            first = True
+            for d in range(c):
+                if cand[r, d] == b:
+                    first = False
+                    break
+            if first and fam_who[r, c] >= acquaintance and b != initiators[r]:
+                if collaborated[b]:
+                    incumbent[x, c] = True
+                else:
+                    newcomer[x, c] = True
+            ties[x, k, c] = fam_who[r, c] >= collaborator
+            for d in range(c, k):  # familiarity is symmetric (see familiarity_blocks)
+                e = cand[r, d]
+                ties[x, c, d] = F[b, e] * f_decay[min(now - last[b, e], horizon)] >= collaborator
+                ties[x, d, c] = ties[x, c, d]
+    return lanes, incumbent, newcomer, ties
+
+
+# ---------------------------------------------------------------- converse
+# 3 converse: the meeting's circles and conversation groups (ODD 7.3).
+# Converse here, and collaborate in its own section, call their passes once per round or
+# pass in place of a chain of small kernels and numpy steps (a dispatch with many arguments
+# costs microseconds, as does each small numpy call). Each pass is the chain it replaces, the
+# same kernels in the same order, so results are identical; the pair store's reads have
+# sparse forms of the same names in ``model/sparse_kernels.py``. References: the chains in
+# ``tests/test_kernels_encounters.py``.
 
 
 @_jit
-def distances(i: np.ndarray, j: np.ndarray, org: np.ndarray, resident: np.ndarray,
-              d_resident: float, d_cross: float) -> np.ndarray:
-    """Perspective distance of each pair (i, j) (see :func:`_distance`)."""
-    out = np.empty(i.size)
-    for k in range(i.size):
-        out[k] = _distance(i[k], j[k], org, resident, d_resident, d_cross)
-    return out
+def circle_lanes(attendees: np.ndarray, circle: np.ndarray, n_circles: int, met: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The attendees of each meeting circle with at least two of them, one row per circle
+    (``NetworkModel._circle_lanes``).
 
+    Args:
+        attendees: Slots that came, ascending.
+        circle: Circle of each slot.
+        n_circles: Circles of the network (more if a slot's circle is beyond them).
+        met: Whether each slot has been to a meeting before.
 
-@_jit
-def _mean_row(x: np.ndarray, row: int) -> float:
-    """Mean of a row, summed left to right as numpy sums a short row."""
-    total = 0.0
-    for c in range(x.shape[1]):
-        total += x[row, c]
-    return total / x.shape[1]
-
-
-@_jit
-def add_change(tracked: np.ndarray, col_sums: np.ndarray, q: int, a: int, b: int,
-                change: float) -> None:
-    """Add the change of quantity ``q`` (0 familiarity, 1 trust) of pair (a, b) to column
-    ``b`` of every set of running sums whose tracked rows include ``a``.
+    Returns:
+        ``ids`` ``(circles, n)``: each talking circle's attendees in the order given, the
+        row padded on the right with a repeat of its first attendee; ``present``, which
+        entries are real; and ``first``, which real entries are first-timers (not ``met``).
     """
-    for t in range(tracked.shape[0]):
-        if tracked[t, a]:
-            col_sums[t, q, b] += change
+    n = attendees.size
+    circles = n_circles
+    for x in range(n):
+        circles = max(circles, circle[attendees[x]] + 1)
+    size = np.zeros(circles, dtype=np.int64)
+    for x in range(n):
+        size[circle[attendees[x]]] += 1
+    lane = np.full(circles, -1, dtype=np.int64)
+    lanes = 0
+    width = 0
+    for c in range(circles):
+        if size[c] >= 2:
+            lane[c] = lanes
+            lanes += 1
+            width = max(width, size[c])
+    ids = np.empty((lanes, width), dtype=np.int64)
+    present = np.zeros((lanes, width), dtype=np.bool_)
+    first = np.zeros((lanes, width), dtype=np.bool_)
+    fill = np.zeros(lanes, dtype=np.int64)
+    for x in range(n):  # attendees in order: a stable sort by circle
+        r = lane[circle[attendees[x]]]
+        if r >= 0:
+            s = attendees[x]
+            ids[r, fill[r]] = s
+            present[r, fill[r]] = True
+            first[r, fill[r]] = not met[s]
+            fill[r] += 1
+    for r in range(lanes):
+        for c in range(fill[r], width):
+            ids[r, c] = ids[r, 0]
+    return ids, present, first
+
+
+@_jit
+def conversation_groups(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, ids: np.ndarray,
+                        present: np.ndarray, first: np.ndarray, acquaintance: float,
+                        u: np.ndarray, m: int, p_incumbent: float, q: float, now: int
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The groups of one conversation round in every circle (``NetworkModel.
+    _conversation_groups``): who knows whom is familiarity now (:func:`familiarity_blocks`)
+    at least ``acquaintance``; then :func:`partition_groups` with the seat draws ``u``
+    (``model.formation.seat_draws`` for as many seats as the widest circle).
+
+    Returns:
+        The groups' members and bounds (as ``model.formation.Teams``) and their ordered
+        pairs ``i``, ``j`` with each pair's group ``g``.
+    """
+    known = familiarity_blocks(F, last, f_decay, ids, now) >= acquaintance
+    return partition_groups(known, ids, present, first, u, m, p_incumbent, q)
+
+
+@_jit
+def partition_groups(known: np.ndarray, ids: np.ndarray, present: np.ndarray,
+                      first: np.ndarray, u: np.ndarray, m: int, p_incumbent: float, q: float
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One conversation round's groups from who knows whom in each circle (``known``): the
+    team-assembly rule partitioning every lane (:func:`seat_teams`, first-timers as its
+    newcomers, the others present as its incumbents), the groups with global ids
+    (:func:`gather_teams`) and their ordered pairs (:func:`team_pairs`).
+    """
+    lanes = ids.shape[0]
+    seats = seat_teams(u, m, p_incumbent, q, present & ~first, first, known,
+                       np.zeros((lanes, 0), dtype=np.int64), True, u.shape[0])
+    members, bounds = gather_teams(seats, ids, m)
+    i, j, g = team_pairs(members, bounds)
+    return members, bounds, i, j, g
+
+
+# ---------------------------------------------------------------- encounters
+# Encounters: a round of talk in groups, in converse and collaborate (ODD 7.3).
+
+
+class EncounterRule(NamedTuple):
+    """The parameters of the encounter rule (ODD 7.3), as the ``encounter`` kernel reads them."""
+
+    familiarity_gain: float
+    breach_base: float
+    perspective_strain: float
+    facilitation: float  # of the meeting now (0 in working groups)
+    openness: float  # of the network's leadership, (depth - 1) / 3
+    distance_resident: float
+    distance_cross_org: float
+    trust_gain: float
+    trust_gain_floor: float
+    trust_loss_ratio: float
+    knowledge_flow: float
+
+
+@_jit
+def group_atmosphere(members: np.ndarray, bounds: np.ndarray, builder: np.ndarray,
+                     base: float, boost: float) -> np.ndarray:
+    """Each group's atmosphere: ``base``, plus ``boost`` if one of its members is a trust
+    builder (``builder[slot]``), at most 1 (S19, S24, S27). Groups are ``members[bounds[g]:
+    bounds[g + 1]]``, none empty. Reference: the numpy form in ``tests/test_kernels.py``.
+    """
+    n = bounds.size - 1
+    atm = np.empty(n)
+    for g in range(n):
+        has = 0.0
+        for x in range(bounds[g], bounds[g + 1]):
+            if builder[members[x]]:
+                has = 1.0
+                break
+        atm[g] = min(1.0, base + boost * has)
+    return atm
 
 
 @_jit
@@ -589,111 +798,885 @@ def store_knowledge(know: np.ndarray, know_sums: np.ndarray, i: np.ndarray, j: n
 
 
 @_jit
-def candidate_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-                    initiators: np.ndarray, cand: np.ndarray, collaborated: np.ndarray,
-                    acquaintance: float, collaborator: float, now: int
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The lanes of ``assemble_teams`` for working groups (``NetworkModel._working_groups``).
+def partners_effects(i: np.ndarray, j: np.ndarray, trust: np.ndarray, tie_ema: np.ndarray,
+                     contacts: np.ndarray, week_lift: np.ndarray, commitment: np.ndarray,
+                     lifter: np.ndarray, ema_rate: float, lift: float) -> None:
+    """What a round of encounters does to each person i (ODD 7.4, steps 9 and 10).
 
-    Initiator l thinks of the people ``cand[l]`` (k draws). Those it knows (familiarity
-    at least ``acquaintance``), other than itself and not drawn before, are available:
-    incumbents if they have collaborated before, else newcomers. Only initiators with
-    someone available get a lane. Local ids 0..k-1 are the draws and k the initiator;
-    ``ties[l, x, y]`` says x knows y well (familiarity at least ``collaborator``), for
-    y a draw (nobody's tie points to the initiator, who is seated already).
+    ``tie_ema_i`` moves at ``ema_rate`` toward the mean trust of i in its partners this
+    round, ``contacts_i`` counts them, and each partner j who is a ``lifter`` (committer or
+    enthusiast) adds ``lift x c_j`` to ``week_lift_i``.
+    """
+    total = np.zeros(tie_ema.size)
+    count = np.zeros(tie_ema.size, dtype=np.int64)
+    for k in range(i.size):
+        total[i[k]] += trust[k]
+        count[i[k]] += 1
+    for k in range(i.size):
+        a = i[k]
+        if count[a]:  # once per person
+            tie_ema[a] += ema_rate * (total[a] / count[a] - tie_ema[a])
+            contacts[a] += count[a]
+            count[a] = 0
+    for k in range(i.size):
+        if lifter[j[k]]:
+            week_lift[i[k]] += lift * commitment[j[k]]
+
+
+# ---------------------------------------------------------------- yields
+# What groups yield: benefit, innovation and client cases (ODD 7.3, 7.5).
+
+
+@_jit
+def purpose_factor(kind: int, i: np.ndarray, j: np.ndarray, org: np.ndarray,
+                   resident: np.ndarray, role: np.ndarray, seeker: int, d_resident: float,
+                   d_cross: float) -> np.ndarray:
+    """The factor per pair (i, j) by which the purpose weighs what i draws on j
+    (``NetworkModel._purpose_value``): ``kind`` one of the ``FACTOR_`` codes; the
+    perspective distance (:func:`distances`), 1.0 where i is a seeker and j is not, 1.0
+    across organisations, else 0.0; none (empty) for anyone.
+    """
+    if kind == FACTOR_DISTANCE:
+        return distances(i, j, org, resident, d_resident, d_cross)
+    if kind == FACTOR_NONE:
+        return np.zeros(0)
+    out = np.empty(i.size)
+    for k in range(i.size):
+        if kind == FACTOR_SEEKER:
+            out[k] = 1.0 if role[i[k]] == seeker and role[j[k]] != seeker else 0.0
+        else:
+            out[k] = 1.0 if org[i[k]] != org[j[k]] else 0.0
+    return out
+
+
+@_jit
+def best_benefit(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
+                 i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int, capacity: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Each i's best benefit from its partners j: current trust rescaled above the prior
+    and clipped to [0, 1], times the pair's ``factor`` (empty: 1), maximised over partners.
 
     Returns:
-        The initiators' rows that get lanes, and per lane the incumbent and newcomer
-        masks ``(lanes, k + 1)`` and the ties ``(lanes, k + 1, k + 1)``.
+        The slots with a positive best benefit, ascending, and that benefit.
+    """
+    horizon = t_decay.size - 1
+    best = np.zeros(capacity)
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        t = prior + (T[a, b] - prior) * t_decay[min(now - last[a, b], horizon)]
+        benefit = min(max((t - prior) / (1.0 - prior), 0.0), 1.0)
+        if factor.size:
+            benefit *= factor[k]
+        if benefit > best[a]:
+            best[a] = benefit
+    who = np.flatnonzero(best)
+    return who, best[who]
+
+
+@_jit
+def group_means(i: np.ndarray, j: np.ndarray, g: np.ndarray, groups: int, trust_ij: np.ndarray,
+                org: np.ndarray, resident: np.ndarray, d_resident: float, d_cross: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group, over its ordered pairs (i, j): the mean perspective distance, the mean
+    stored trust of i in j (``trust_ij``, pair by pair: ``Relations.stored_trust``), and
+    whether any member is a resident.
+    """
+    pairs = np.zeros(groups, dtype=np.int64)
+    distance = np.zeros(groups)
+    trust = np.zeros(groups)
+    has_resident = np.zeros(groups, dtype=np.bool_)
+    for k in range(i.size):
+        a, b, x = i[k], j[k], g[k]
+        pairs[x] += 1
+        distance[x] += _distance(a, b, org, resident, d_resident, d_cross)
+        trust[x] += trust_ij[k]
+        if resident[a]:
+            has_resident[x] = True
+    for x in range(groups):
+        distance[x] /= max(pairs[x], 1)
+        trust[x] /= max(pairs[x], 1)
+    return distance, trust, has_resident
+
+
+@_jit
+def _distance(a: int, b: int, org: np.ndarray, resident: np.ndarray, d_resident: float,
+              d_cross: float) -> float:
+    """Perspective distance of two people: ``d_resident`` across the resident line, else
+    ``d_cross`` across organisations, else none (S13, S29; the one definition of the rule).
+    """
+    if resident[a] != resident[b]:
+        return d_resident
+    if org[a] != org[b]:
+        return d_cross
+    return 0.0
+
+
+@_jit
+def distances(i: np.ndarray, j: np.ndarray, org: np.ndarray, resident: np.ndarray,
+              d_resident: float, d_cross: float) -> np.ndarray:
+    """Perspective distance of each pair (i, j) (see :func:`_distance`)."""
+    out = np.empty(i.size)
+    for k in range(i.size):
+        out[k] = _distance(i[k], j[k], org, resident, d_resident, d_cross)
+    return out
+
+
+@_jit
+def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
+                   present: np.ndarray, know: np.ndarray, know_a: np.ndarray,
+                   know_c: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
+                   prior: float, knowledge_threshold: float, tie_threshold: float,
+                   now: int) -> np.ndarray:
+    """Client cases that become seamless paths (ODD 7.5, client cases).
+
+    Case k of worker ``who[k]`` needs organisation ``drawn[k]`` counted past the worker's
+    own (``drawn`` is uniform on ``0 .. n_orgs - 2``). It becomes seamless when the worker
+    knows that organisation (current knowledge at least ``knowledge_threshold``) and
+    trusts someone present there at least ``tie_threshold``.
+
+    Returns:
+        The workers of the seamless cases, in case order.
+    """
+    # The present people of each organisation (a counting sort by organisation).
+    size = np.zeros(n_orgs + 1, dtype=np.int64)
+    for s in range(present.size):
+        if present[s]:
+            size[org[s] + 1] += 1
+    bounds = np.cumsum(size)
+    fill = bounds[:-1].copy()
+    people = np.empty(bounds[-1], dtype=np.int64)
+    for s in range(present.size):
+        if present[s]:
+            people[fill[org[s]]] = s
+            fill[org[s]] += 1
+    horizon = t_decay.size - 1
+    out = np.empty(who.size, dtype=np.int64)
+    count = 0
+    for k in range(who.size):
+        a = who[k]
+        o = drawn[k] + 1 if drawn[k] >= org[a] else drawn[k]
+        if know_a[a] * (know[a, o] + know_c[a]) < knowledge_threshold:
+            continue  # o is never the worker's own organisation, which would read as 1
+        for x in range(bounds[o], bounds[o + 1]):
+            b = people[x]
+            if prior + (T[a, b] - prior) * t_decay[min(now - last[a, b], horizon)] >= tie_threshold:
+                out[count] = a
+                count += 1
+                break
+    return out[:count]
+
+
+# ---------------------------------------------------------------- relay
+# 4 relay: the coordinator's relaying and the brokers' contacts and exchange (ODD 7.4).
+# The lazy knowledge store of ``model.knowledge.Knowledge``: K[r, o] = a_r (S[r, o] + c_r),
+# except that one's own organisation reads as 1. Same arithmetic as the numpy forms kept
+# in tests/test_kernels.py, all entries read before any is written.
+
+
+@_jit
+def relax_rows(rows: np.ndarray, gain: float, know_a: np.ndarray, know_c: np.ndarray,
+               floor: float) -> np.ndarray:
+    """Close a share ``gain`` of every gap in the knowledge rows ``rows`` (distinct):
+    ``K <- K + gain (1 - K)`` through each row's map, ``a <- a (1 - gain)`` and ``c <- c +
+    gain / a`` (``Knowledge.relax``); rows whose scale would fall below
+    ``floor`` are left alone.
+
+    Returns:
+        The rows left alone (for the caller to update directly).
+    """
+    keep = 1.0 - gain
+    small = np.zeros(rows.size, dtype=np.bool_)
+    for x in range(rows.size):
+        r = rows[x]
+        a = know_a[r] * keep
+        if a < floor:
+            small[x] = True
+        else:
+            know_a[r] = a
+            know_c[r] += gain / a
+    return rows[small]
+
+
+@_jit
+def broker_contacts(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
+                    prior: float, floor: float, tie_threshold: float, member: np.ndarray,
+                    listed: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
+                    threshold: float, now: int
+                    ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The broker contacts of a week (ODD 7.4, relay) in one pass over the pair store: the
+    ties among members (:func:`current_ties`, which also drops and compacts candidates),
+    whom each attempt reaches among those who trust its broker (:func:`pick_contacts`),
+    and the contacts that happen with both directions' trust now
+    (:func:`trusted_contacts`).
+
+    Returns:
+        The candidates kept (``current_ties``' ``kept``), then ``trusted_contacts``' brokers,
+        contacts, the contact's trust in the broker and the broker's in the contact.
+    """
+    kept, ties = current_ties(key, T, last, now, t_decay, prior, floor, tie_threshold, member,
+                              listed)
+    b, c = pick_contacts(ties[0], ties[1], brokers, per_broker, u, T.shape[1])
+    b, c, trust_cb, trust_bc = trusted_contacts(T, last, t_decay, prior, b, c, threshold, now)
+    return kept, b, c, trust_cb, trust_bc
+
+
+@_jit
+def pick_contacts(truster: np.ndarray, trusted: np.ndarray, brokers: np.ndarray,
+                  per_broker: int, u: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Whom the brokers' attempts reach (ODD 7.4, relay): attempt ``x`` is broker
+    ``brokers[x // per_broker]``'s (``np.repeat(brokers, per_broker)``) and goes to the
+    ``int(u[x] n)``-th, in slot order, of the ``n`` slots that trust the broker, by the
+    ties ``truster`` trusts ``trusted`` (distinct pairs, slots below ``width``); an attempt
+    of a broker whom nobody trusts reaches no one.
+
+    Reference: the numpy form in ``tests/test_kernels.py`` (a lexsort of the ties by
+    trusted, then truster, and two searchsorted calls).
+
+    Returns:
+        The brokers and the contacts of the attempts that reached someone, in attempt order.
+    """
+    is_broker = np.zeros(width, dtype=np.bool_)
+    for b in brokers:
+        is_broker[b] = True
+    # The ties to brokers as keys trusted * width + truster: sorted, they are the lexsort
+    # order, and a broker's trusters are the keys from b * width to (b + 1) * width.
+    keys = np.empty(trusted.size, dtype=np.int64)
+    n_keys = 0
+    for k in range(trusted.size):
+        if is_broker[trusted[k]]:
+            keys[n_keys] = trusted[k] * width + truster[k]
+            n_keys += 1
+    keys = np.sort(keys[:n_keys])
+    out_b = np.empty(u.size, dtype=np.int64)
+    out_c = np.empty(u.size, dtype=np.int64)
+    count = 0
+    for x in range(u.size):
+        b = brokers[x // per_broker]
+        first = np.searchsorted(keys, b * width)
+        n = np.searchsorted(keys, (b + 1) * width) - first
+        if n > 0:
+            out_b[count] = b
+            out_c[count] = keys[first + int(u[x] * n)] - b * width
+            count += 1
+    return out_b[:count], out_c[:count]
+
+
+@_jit
+def trusted_contacts(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
+                     brokers: np.ndarray, contacts: np.ndarray, threshold: float, now: int
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The broker contacts that happen (ODD 7.4, relay): contact c of broker b, other than
+    b itself, who trusts b at least ``threshold`` now.
+
+    Returns:
+        Brokers and contacts of those pairs, the contact's trust in the broker and the
+        broker's trust in the contact (both now).
+    """
+    horizon = t_decay.size - 1
+    n = brokers.size
+    keep = np.zeros(n, dtype=np.bool_)
+    trust_cb = np.empty(n)
+    trust_bc = np.empty(n)
+    for k in range(n):
+        b, c = brokers[k], contacts[k]
+        if b == c:
+            continue
+        trust_cb[k] = prior + (T[c, b] - prior) * t_decay[min(now - last[c, b], horizon)]
+        if trust_cb[k] >= threshold:
+            keep[k] = True
+            trust_bc[k] = prior + (T[b, c] - prior) * t_decay[min(now - last[b, c], horizon)]
+    return brokers[keep], contacts[keep], trust_cb[keep], trust_bc[keep]
+
+
+@_jit
+def broker_exchange(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
+                    stale: np.ndarray, own: np.ndarray, n_known: int, brokers: np.ndarray,
+                    contacts: np.ndarray, org: np.ndarray, gain: float,
+                    trust_in_broker: np.ndarray, trust_in_contact: np.ndarray,
+                    contact_count: np.ndarray) -> None:
+    """Brokers' contacts (ODD 7.4, relay): each broker closes a share ``gain`` times its trust
+    in the contact of its gap on the contact's organisation (:func:`close_gaps`), then
+    passes on what it knows, a share ``gain`` times the contact's trust in it
+    (:func:`pass_on`), and counts a contact.
+    """
+    close_gaps(know, know_a, know_c, stale, brokers, org[contacts], gain * trust_in_contact)
+    pass_on(know, know_a, know_c, stale, own, n_known, brokers, contacts,
+            gain * trust_in_broker)
+    for b in brokers:
+        contact_count[b] += 1
+
+
+@_jit
+def close_gaps(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, stale: np.ndarray,
+               rows: np.ndarray, cols: np.ndarray, share: np.ndarray) -> None:
+    """``K[r, c] <- K[r, c] + share (1 - K[r, c])`` entry by entry; an entry listed more
+    than once keeps its largest update (and never falls).
+    """
+    new = np.empty(rows.size)
+    for k in range(rows.size):
+        r, o = rows[k], cols[k]
+        s = know[r, o]
+        new[k] = s + share[k] * (1.0 - know_a[r] * (s + know_c[r])) / know_a[r]
+    for k in range(rows.size):
+        r, o = rows[k], cols[k]
+        if new[k] > know[r, o]:
+            know[r, o] = new[k]
+        stale[r] = True
+
+
+@_jit
+def pass_on(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, stale: np.ndarray,
+            own: np.ndarray, n_known: int, sources: np.ndarray, targets: np.ndarray,
+            share: np.ndarray) -> None:
+    """Each target catches up ``share`` of the way to its source on every organisation it
+    knows less of; a target reached several times keeps the elementwise largest update.
+    """
+    n = targets.size
+    seen = np.zeros(know.shape[0], dtype=np.bool_)
+    repeated = False
+    for t in targets:
+        repeated = repeated or seen[t]
+        seen[t] = True
+    stored = np.empty((n, n_known))
+    for x in range(n):
+        t, s = targets[x], sources[x]
+        for o in range(n_known):
+            k_t = 1.0 if o == own[t] else know_a[t] * (know[t, o] + know_c[t])
+            k_s = 1.0 if o == own[s] else know_a[s] * (know[s, o] + know_c[s])
+            stored[x, o] = (k_t + share[x] * max(0.0, k_s - k_t)) / know_a[t] - know_c[t]
+    for x in range(n):
+        t = targets[x]
+        for o in range(n_known):
+            # Written outright, unless several brokers reached the target: then the largest.
+            if not repeated or stored[x, o] > know[t, o]:
+                know[t, o] = stored[x, o]
+        stale[t] = True
+
+
+# ---------------------------------------------------------------- collaborate
+# 5 collaborate: initiative, partners, working groups and working hours (ODD 7.5).
+
+
+@_jit
+def initiators(active: np.ndarray, u: np.ndarray, org: np.ndarray, org_time: np.ndarray,
+               weeks_per_month: float, discretionary: float, week_hours: np.ndarray,
+               commitment: np.ndarray, strengths: np.ndarray, assembler: int, hours: float,
+               base_rate: float, assembler_factor: float) -> np.ndarray:
+    """The active people who start a working group this week: those whose uniform ``u``
+    falls below their :func:`initiative` (``strengths[:, assembler]`` marks the assemblers),
+    in the order of ``active``.
+    """
+    rate = initiative(active, org, org_time, weeks_per_month, discretionary, week_hours,
+                      commitment, strengths[:, assembler], hours, base_rate, assembler_factor)
+    out = np.empty(active.size, dtype=np.int64)
+    count = 0
+    for x in range(active.size):
+        if u[x] < rate[x]:
+            out[count] = active[x]
+            count += 1
+    return out[:count]
+
+
+@_jit
+def initiative(active: np.ndarray, org: np.ndarray, org_time: np.ndarray, weeks_per_month: float,
+               discretionary: float, week_hours: np.ndarray, commitment: np.ndarray,
+               assembler: np.ndarray, hours: float, base_rate: float,
+               assembler_factor: float) -> np.ndarray:
+    """Each active person's chance to start a working group this week (ODD 7.5): the base
+    rate times commitment times the share of a group's ``hours`` still free in the week's
+    time for network work (its organisation's monthly hours over ``weeks_per_month``, plus
+    ``discretionary`` hours, less the hours already spent), times ``assembler_factor`` for
+    assemblers (S24).
+    Reference: the numpy form in ``tests/test_kernels.py``.
+    """
+    rate = np.empty(active.size)
+    for x in range(active.size):
+        s = active[x]
+        alloc = org_time[org[s]] / weeks_per_month + discretionary
+        free = min(max((alloc - week_hours[s]) / hours, 0.0), 1.0)
+        r = base_rate * commitment[s] * free
+        rate[x] = r * assembler_factor if assembler[s] else r
+    return rate
+
+
+@_jit
+def working_group_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+                        initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
+                        org: np.ndarray, resident: np.ndarray, factor: np.ndarray,
+                        u: np.ndarray, collaborated: np.ndarray, acquaintance: float,
+                        collaborator: float, now: int
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The lanes of the week's working groups (``NetworkModel._working_groups``): whom each
+    initiator thinks of (:func:`partner_draws` with the uniforms ``u``, as slots of
+    ``active``), then :func:`candidate_lanes`.
+
+    Returns:
+        Per lane the incumbent and newcomer masks ``(lanes, k + 1)``, the ties ``(lanes,
+        k + 1, k + 1)`` and the global ids ``(lanes, k + 1)``: the draws, then the initiator.
+    """
+    cand = thought_of(active, partner_draws(initiators, active, weight, org, resident,
+                                             factor, u))
+    lanes, incumbent, newcomer, ties = candidate_lanes(F, last, f_decay, initiators, cand,
+                                                       collaborated, acquaintance,
+                                                       collaborator, now)
+    return incumbent, newcomer, ties, lane_ids(cand, initiators, lanes)
+
+
+@_jit
+def thought_of(active: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``active[positions]`` for a 2-d array of positions."""
+    rows, k = positions.shape
+    out = np.empty((rows, k), dtype=np.int64)
+    for r in range(rows):
+        for c in range(k):
+            out[r, c] = active[positions[r, c]]
+    return out
+
+
+@_jit
+def lane_ids(cand: np.ndarray, initiators: np.ndarray, lanes: np.ndarray) -> np.ndarray:
+    """Global ids of the working-group lanes: the draws ``cand[lanes]``, then the initiator
+    (``np.hstack([cand[lanes], initiators[lanes, None]])``).
+    """
+    k = cand.shape[1]
+    ids = np.empty((lanes.size, k + 1), dtype=np.int64)
+    for x in range(lanes.size):
+        for c in range(k):
+            ids[x, c] = cand[lanes[x], c]
+        ids[x, k] = initiators[lanes[x]]
+    return ids
+
+
+@_jit
+def working_groups(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
+                   newcomer: np.ndarray, ties: np.ndarray, ids: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The working groups of the lanes of :func:`working_group_lanes`: the team-assembly
+    rule for one team of ``m`` per lane, founded by the initiator (local id ``k``, the
+    last), with the seat draws ``u`` (``model.formation.seat_draws`` for ``m - 1`` seats);
+    the groups with global ids (:func:`gather_teams`) and their ordered pairs
+    (:func:`team_pairs`).
+
+    Returns:
+        The groups' members and bounds and their ordered pairs ``i``, ``j``, ``g``.
+    """
+    lanes, n = incumbent.shape
+    founders = np.full((lanes, 1), n - 1, dtype=np.int64)
+    seats = seat_teams(u, m, p, q, incumbent, newcomer, ties, founders, False, m)
+    members, bounds = gather_teams(seats, ids, m)
+    i, j, g = team_pairs(members, bounds)
+    return members, bounds, i, j, g
+
+
+@_jit
+def join_groups(members: np.ndarray, hours: float, collaborated: np.ndarray,
+                week_hours: np.ndarray, groups_joined: np.ndarray, week_active: np.ndarray) -> None:
+    """Working-group members (a person once per group joined) have collaborated, spend
+    ``hours`` and count a group joined per group, and were active this week.
+    """
+    for s in members:
+        collaborated[s] = True
+        week_hours[s] += hours
+        groups_joined[s] += 1
+        week_active[s] = True
+
+
+@_jit
+def weighted_draws(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Inverse-CDF draws, row by row: for each row r of the cumulative weights ``cum`` (rows
+    ending at their total) and each uniform ``u[r, c]`` in [0, 1), the first column whose
+    cumulative weight exceeds ``u[r, c] x total``. Reference: ``np.searchsorted`` per row
+    (side "right") in ``tests/test_kernels.py``.
+    """
+    rows, k = u.shape
+    n = cum.shape[1]
+    out = np.empty((rows, k), dtype=np.int64)
+    for r in range(rows):
+        total = cum[r, n - 1]
+        for c in range(k):
+            x = u[r, c] * total
+            lo, hi = 0, n - 1
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if cum[r, mid] > x:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            out[r, c] = lo
+    return out
+
+
+@_jit
+def partner_draws(initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
+                  org: np.ndarray, resident: np.ndarray, factor: np.ndarray,
+                  u: np.ndarray) -> np.ndarray:
+    """Positions in ``active`` of the people each initiator thinks of (``NetworkModel.
+    _partner_draws``): :func:`weighted_draws` from the cumulative weights
+    ``np.cumsum(weight[None, :] * factor[kind], axis=1)``, ``kind`` of each (initiator,
+    person) pair 2 across the resident line, else 1 across organisations, else 0; the same
+    products and running sums as the numpy form (``tests/test_kernels.py``).
+    """
+    return weighted_draws(partner_weights(initiators, active, weight, org, resident, factor), u)
+
+
+@_jit
+def partner_weights(initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
+                    org: np.ndarray, resident: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """The cumulative weights of :func:`partner_draws`, one row per initiator."""
+    cum = np.empty((initiators.size, active.size))
+    for r in range(initiators.size):
+        a = initiators[r]
+        total = 0.0
+        for c in range(active.size):
+            b = active[c]
+            if resident[a] != resident[b]:
+                f = factor[2]
+            elif org[a] != org[b]:
+                f = factor[1]
+            else:
+                f = factor[0]
+            total += weight[c] * f
+            cum[r, c] = total
+    return cum
+
+
+@_jit
+def idea_chances(i: np.ndarray, j: np.ndarray, g: np.ndarray, groups: int,
+                 trust_ij: np.ndarray, org: np.ndarray, resident: np.ndarray,
+                 d_resident: float, d_cross: float, atmosphere: np.ndarray,
+                 idea_rate: float) -> np.ndarray:
+    """Each group's chance to invent a new practice (``NetworkModel._innovate``):
+    ``min(idea_rate x distance x trust x atmosphere, 1)`` with the group's mean
+    perspective distance and mean stored trust over its pairs (:func:`group_means`).
+    """
+    distance, trust, _ = group_means(i, j, g, groups, trust_ij, org, resident, d_resident,
+                                     d_cross)
+    chance = np.empty(groups)
+    for x in range(groups):
+        chance[x] = min(idea_rate * distance[x] * trust[x] * atmosphere[x], 1.0)
+    return chance
+
+
+#: Whom a purpose lets a member draw on (``purpose_factor``): anyone, distant partners
+#: (innovation), non-seekers if a seeker (peer support), other organisations (client service).
+FACTOR_NONE, FACTOR_DISTANCE, FACTOR_SEEKER, FACTOR_OTHER_ORG = 0, 1, 2, 3
+
+
+@_jit
+def add_value(week_value: np.ndarray, slots: np.ndarray, amount: np.ndarray,
+              felt: float) -> float:
+    """``np.add.at(week_value, slots, amount * felt)`` (a repeated slot gets each of its
+    amounts, in order), returning ``amount.sum()`` in numpy's order (:func:`pairwise_sum`).
+    Reference: the numpy form in ``tests/test_kernels.py``.
+    """
+    for k in range(slots.size):
+        week_value[slots[k]] += amount[k] * felt
+    return pairwise_sum(amount)
+
+
+@_jit
+def count_into(counts: np.ndarray, slots: np.ndarray) -> None:
+    """``np.add.at(counts, slots, 1)``: one more for each occurrence of a slot."""
+    for s in slots:
+        counts[s] += 1
+
+
+# ---------------------------------------------------------------- motivate
+# 6 motivate (ODD 7.6).
+
+
+class MotivationRule(NamedTuple):
+    """The parameters of the weekly motivation update (ODD 7.6), for the ``motivate`` kernel."""
+
+    ema_rate: float
+    tie_fade: float
+    purpose_decay: float
+    weight_value: float
+    value_half_saturation: float
+    weight_autonomy: float
+    weight_purpose: float
+    weight_skills: float
+    weight_ties: float
+    weight_time: float
+    commitment_rate: float
+
+
+@_jit
+def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray,
+             week_active: np.ndarray, week_lift: np.ndarray, value_ema: np.ndarray,
+             value_cum: np.ndarray, hours_ema: np.ndarray, skill_use: np.ndarray,
+             tie_ema: np.ndarray, purpose: np.ndarray, autonomy: np.ndarray,
+             commitment: np.ndarray, org: np.ndarray, org_time: np.ndarray,
+             weeks_per_month: float, discretionary: float, last_attended: np.ndarray,
+             now: int, interval: float, rule: MotivationRule) -> float:
+    """The weekly update of motivation and commitment of every present person (ODD 7.6).
+
+    With r the EMA rate: value, hours and skill use follow their week's amounts
+    (``x += r (week - x)``, skill use toward 1 if active this week), cumulative value
+    adds the week's, the tie average fades by ``tie_fade`` in a week without contact,
+    purpose decays by ``purpose_decay`` when the last meeting attended is older than the
+    meeting interval, and commitment moves toward
+
+        target = w_value v / (v + half) + w_autonomy autonomy + w_purpose purpose
+                 + w_skills skill_use + w_ties tie_ema - w_time pressure
+
+    at ``commitment_rate``, plus the week's lift times (1 - c), clipped to [0, 1]. The time
+    pressure is the share of one's average network hours that the hours one has for
+    network work do not cover, ``max(0, 1 - alloc / hours)`` (0 without hours), with
+    ``alloc`` the organisation's monthly grant per week plus the ``discretionary`` hours:
+    time taken from other work (S16). It is a share, so it weighs as one
+    motivational source among the others, never more than ``w_time``.
+
+    Args:
+        present: Who takes part (others are left as they are).
+        week_value: The week's value received.
+        week_hours: The week's hours spent.
+        week_active: Whether one met or worked with others this week.
+        week_lift: The week's lift from committers and enthusiasts.
+        value_ema: Average value received (updated).
+        value_cum: Cumulative value received (updated).
+        hours_ema: Average hours spent (updated).
+        skill_use: Average use of one's skills (updated).
+        tie_ema: Average trust in one's partners (updated).
+        purpose: Shared purpose (updated).
+        autonomy: Autonomy.
+        commitment: Commitment (updated).
+        org: Each slot's organisation.
+        org_time: Hours a month each organisation grants for network work.
+        weeks_per_month: Weeks in a month (the grant per week is ``org_time / weeks_per_month``).
+        discretionary: Hours a week anyone adds of their own.
+        last_attended: Week of the last meeting attended.
+        now: The current week.
+        interval: The meeting interval in weeks.
+        rule: The update's parameters (:class:`MotivationRule`).
+
+    Returns:
+        The hours the present spent this week.
+    """
+    r, tie_fade, purpose_decay = rule.ema_rate, rule.tie_fade, rule.purpose_decay
+    w_value, half, w_autonomy = rule.weight_value, rule.value_half_saturation, rule.weight_autonomy
+    w_purpose, w_skills, w_ties = rule.weight_purpose, rule.weight_skills, rule.weight_ties
+    w_time, rate = rule.weight_time, rule.commitment_rate
+    hours_spent = 0.0
+    for s in range(present.size):
+        if not present[s]:
+            continue
+        v = value_ema[s] + r * (week_value[s] - value_ema[s])
+        value_ema[s] = v
+        value_cum[s] = value_cum[s] + week_value[s]
+        hours_spent += week_hours[s]
+        hours = hours_ema[s] + r * (week_hours[s] - hours_ema[s])
+        hours_ema[s] = hours
+        skill_use[s] = skill_use[s] + r * (week_active[s] - skill_use[s])
+        tie_ema[s] = tie_ema[s] * (1.0 if week_active[s] else 1.0 - tie_fade)
+        alloc = org_time[org[s]] / weeks_per_month + discretionary
+        pressure = max(0.0, 1.0 - alloc / hours) if hours > 0 else 0.0
+        absent = now - last_attended[s] > interval
+        purpose[s] = purpose[s] - purpose_decay * absent * purpose[s]
+        target = (w_value * v / (v + half) + w_autonomy * autonomy[s] + w_purpose * purpose[s]
+                  + w_skills * skill_use[s] + w_ties * tie_ema[s] - w_time * pressure)
+        c = commitment[s]
+        c = c + rate * (target - c) + week_lift[s] * (1 - c)
+        commitment[s] = min(max(c, 0.0), 1.0)
+    return hours_spent
+
+
+# ---------------------------------------------------------------- decay
+# 7 decay: knowledge fades (ODD 7.7).
+
+
+@_jit
+def scale_rows(rows: np.ndarray, factor: float, know_a: np.ndarray, floor: float) -> np.ndarray:
+    """Scale the knowledge rows ``rows`` (distinct) by ``factor``: each row's map ``a`` times
+    ``factor`` (``Knowledge.scale``).
+
+    Returns:
+        The rows whose scale fell below ``floor`` (for the caller to bake in).
+    """
+    small = np.zeros(rows.size, dtype=np.bool_)
+    for x in range(rows.size):
+        a = know_a[rows[x]] * factor
+        know_a[rows[x]] = a
+        small[x] = a < floor
+    return rows[small]
+
+
+# ---------------------------------------------------------------- churn
+# 8 churn: status, leaving and newcomers (ODD 7.8).
+
+
+@_jit
+def _status_of(c: float, active_threshold: float, peripheral_threshold: float,
+               codes: np.ndarray) -> int:
+    """Status by commitment: ``codes`` are active, peripheral, dormant (and left)."""
+    if c >= active_threshold:
+        return codes[0]
+    if c >= peripheral_threshold:
+        return codes[1]
+    return codes[2]
+
+
+@_jit
+def set_status(status: np.ndarray, commitment: np.ndarray, slots: np.ndarray,
+               active_threshold: float, peripheral_threshold: float, codes: np.ndarray) -> bool:
+    """Status follows commitment for ``slots``; returns whether any status changed."""
+    changed = False
+    for s in slots:
+        new = _status_of(commitment[s], active_threshold, peripheral_threshold, codes)
+        changed |= new != status[s]
+        status[s] = new
+    return changed
+
+
+@_jit
+def age_status(status: np.ndarray, present: np.ndarray, commitment: np.ndarray,
+               dormant_weeks: np.ndarray, used: int, active_threshold: float,
+               peripheral_threshold: float, weeks_to_leave: int, codes: np.ndarray) -> int:
+    """The churn's status update (ODD 7.8): status follows commitment for everyone present;
+    weeks dormant count up (and restart otherwise); who has been dormant for more than
+    ``weeks_to_leave`` weeks leaves (status ``codes[3]``).
+
+    Returns:
+        What changed, so that the caller keeps its lists of who is present and active when
+        nothing did: 1 if a status changed, plus 2 if someone left.
+    """
+    changed = 0
+    for s in range(used):
+        if not present[s]:
+            continue
+        before = status[s]
+        status[s] = _status_of(commitment[s], active_threshold, peripheral_threshold, codes)
+        dormant_weeks[s] = dormant_weeks[s] + 1 if status[s] == codes[2] else 0
+        if dormant_weeks[s] > weeks_to_leave:
+            present[s] = False
+            status[s] = codes[3]
+            changed |= 2
+        if status[s] != before:
+            changed |= 1
+    return changed
+
+
+@_jit
+def recruits(u: np.ndarray, recruiters: np.ndarray, commitment: np.ndarray, rate: float) -> int:
+    """How many of the ``recruiters`` bring someone in this week (ODD 7.8, churn): those
+    whose uniform ``u`` is below ``rate`` times their commitment.
+    """
+    n = 0
+    for k in range(recruiters.size):
+        if u[k] < rate * commitment[recruiters[k]]:
+            n += 1
+    return n
+
+
+@_jit
+def reset_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, slots: np.ndarray, n: int,
+                prior: float, now: int, tracked: np.ndarray, col_sums: np.ndarray,
+                f_decay: np.ndarray, t_decay: np.ndarray, hi: int) -> None:
+    """Make ``slots`` strangers to the first ``n`` slots (both directions): familiarity 0,
+    trust at the prior, touched ``now``.
+
+    A slot's current row (columns below ``hi``, its own left out) is first taken off each
+    set of running column sums ``col_sums[t]`` whose rows ``tracked[t]`` include it, as
+    ``Relations._add_rows`` with weight -1 does, and every reset slot's column sums become
+    0 (nobody knows a newcomer).
     """
     horizon = f_decay.size - 1
-    n, k = cand.shape
-    fam_who = np.empty((n, k))
-    has = np.zeros(n, dtype=np.bool_)
-    for r in range(n):
-        a = initiators[r]
-        for c in range(k):
-            b = cand[r, c]
-            fam_who[r, c] = F[a, b] * f_decay[min(now - last[a, b], horizon)]
-            if fam_who[r, c] >= acquaintance and b != a:
-                has[r] = True
-    lanes = np.flatnonzero(has)
-    incumbent = np.zeros((lanes.size, k + 1), dtype=np.bool_)
-    newcomer = np.zeros((lanes.size, k + 1), dtype=np.bool_)
-    ties = np.zeros((lanes.size, k + 1, k + 1), dtype=np.bool_)
-    for x in range(lanes.size):
-        r = lanes[x]
-        for c in range(k):
-            b = cand[r, c]
-            first = True
-            for d in range(c):
-                if cand[r, d] == b:
-                    first = False
-                    break
-            if first and fam_who[r, c] >= acquaintance and b != initiators[r]:
-                if collaborated[b]:
-                    incumbent[x, c] = True
-                else:
-                    newcomer[x, c] = True
-            ties[x, k, c] = fam_who[r, c] >= collaborator
-            for d in range(c, k):  # familiarity is symmetric (see familiarity_blocks)
-                e = cand[r, d]
-                ties[x, c, d] = F[b, e] * f_decay[min(now - last[b, e], horizon)] >= collaborator
-                ties[x, d, c] = ties[x, c, d]
-    return lanes, incumbent, newcomer, ties
-# ---------------------------------------------------------------- reporters
-#: Block length up to which numpy's pairwise summation adds with eight running sums.
-_PAIRWISE_BLOCK = 128
-_UNROLL = 8
-
-
-@_jit
-def pairwise_sum(a: np.ndarray) -> float:
-    """Sum of a 1-D float array in exactly numpy's order (``np.add.reduce`` of a 1-D array,
-    or of each row of a C-contiguous 2-D one), so that compiled sums equal numpy's bit for
-    bit: sequential below eight entries, eight interleaved running sums up to
-    ``_PAIRWISE_BLOCK``, else the halves (cut at a multiple of eight) summed separately.
-    """
-    n = a.size
-    if n < _UNROLL:
-        total = 0.0
+    for t in range(tracked.shape[0]):
+        for r in slots:
+            if tracked[t, r]:
+                for c in range(hi):
+                    if c != r and not (F[r, c] == 0.0 and T[r, c] == prior):  # strangers: 0
+                        g = min(now - last[r, c], horizon)
+                        col_sums[t, 0, c] -= F[r, c] * f_decay[g]
+                        col_sums[t, 1, c] -= (T[r, c] - prior) * t_decay[g]
+    for s in slots:
+        for t in range(tracked.shape[0]):
+            col_sums[t, 0, s] = 0.0
+            col_sums[t, 1, s] = 0.0
         for x in range(n):
-            total += a[x]
-        return total
-    if n <= _PAIRWISE_BLOCK:
-        r0, r1, r2, r3 = a[0], a[1], a[2], a[3]
-        r4, r5, r6, r7 = a[4], a[5], a[6], a[7]
-        x = _UNROLL
-        while x < n - n % _UNROLL:
-            r0 += a[x]
-            r1 += a[x + 1]
-            r2 += a[x + 2]
-            r3 += a[x + 3]
-            r4 += a[x + 4]
-            r5 += a[x + 5]
-            r6 += a[x + 6]
-            r7 += a[x + 7]
-            x += _UNROLL
-        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while x < n:
-            total += a[x]
-            x += 1
-        return total
-    half = n // 2
-    half -= half % _UNROLL
-    return pairwise_sum(a[:half]) + pairwise_sum(a[half:])
+            F[s, x] = 0.0
+            T[s, x] = prior
+            last[s, x] = now
+            F[x, s] = 0.0
+            T[x, s] = prior
+            last[x, s] = now
+
+
+class SeatRule(NamedTuple):
+    """The parameters of seating a newcomer (ODD 5 and 7.8), for the ``seat`` kernel."""
+
+    role_bounds: np.ndarray  # cumulative shares: conveners, then seekers
+    role_by_share: np.ndarray  # the role below each bound, then the rest
+    strength_shares: np.ndarray  # share of each strength (columns of ``strengths``)
+    lifting: np.ndarray  # which strengths lift others' commitment
+    dialogue_skill_mean: float
+    dialogue_skill_sd: float
+    person_sd: float
+    autonomy_kept: float  # share of autonomy kept under the network's structure
+    active_threshold: float
+    peripheral_threshold: float
+    status_codes: np.ndarray
+    resident_kind: int
+    n_circles: int
 
 
 @_jit
-def _flags_at(flags: np.ndarray) -> np.ndarray:
-    """``np.flatnonzero(flags)`` of a 1-D bool array."""
-    out = np.empty(flags.size, dtype=np.int64)
-    n = 0
-    for s in range(flags.size):
-        if flags[s]:
-            out[n] = s
-            n += 1
-    return out[:n]
+def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
+         uniforms: np.ndarray, normals: np.ndarray, commitment: float, org_kind: np.ndarray,
+         next_circle: int, purpose: float, skill_use: float) -> int:
+    """Seat newcomers in ``slots`` for organisations ``orgs`` (ODD 5, 7.8).
+
+    Person ``k`` takes its role from ``uniforms[k, 0]`` (a convener below the first
+    cumulative share, a seeker below the second, else a contributor), strength ``t``
+    when ``uniforms[k, 1 + t]`` is below its share (a lifter with one of the lifting
+    strengths); ``normals[k]`` give a person-level
+    dialogic skill and the four cornerstones' spread around it, then the person's
+    commitment around ``commitment`` and its autonomy. Circles are dealt in turn from
+    ``next_circle``; purpose and skill use start at the network's current values; status
+    follows commitment. What the person did (values, hours, contacts, groups: the fresh
+    fields of ``model.state.PEOPLE``) is emptied by ``model.state.fresh``, not here.
+    Reference: the numpy form in ``tests/test_kernels.py``.
+
+    Returns:
+        The circle the next newcomer will join.
+    """
+    n_circles = rule.n_circles
+    sd = rule.dialogue_skill_sd
+    for k in range(slots.size):
+        s, o = slots[k], orgs[k]
+        u = uniforms[k, 0]
+        below = 0  # bounds at or below u (searchsorted, side="right")
+        for b in range(rule.role_bounds.size):
+            if rule.role_bounds[b] <= u:
+                below += 1
+        people.role[s] = rule.role_by_share[below]
+        lifts = False
+        for t in range(rule.strength_shares.size):
+            people.strengths[s, t] = uniforms[k, 1 + t] < rule.strength_shares[t]
+            lifts = lifts or (people.strengths[s, t] and rule.lifting[t])
+        people.lifter[s] = lifts
+        person = sd * normals[k, 0]
+        for d in range(4):
+            x = rule.dialogue_skill_mean + person + sd / 2 * normals[k, 1 + d]
+            people.dialogue[s, d] = min(max(x, 0.0), 1.0)
+        people.present[s] = True
+        people.org[s] = o
+        people.circle[s] = (next_circle + k) % n_circles
+        people.resident[s] = org_kind[o] == rule.resident_kind
+        c = min(max(commitment + rule.person_sd * normals[k, 5], 0.0), 1.0)
+        people.commitment[s] = c
+        base = min(max(1.0 - rule.person_sd * abs(normals[k, 6]), 0.0), 1.0)
+        people.autonomy_base[s] = base
+        people.autonomy[s] = base * rule.autonomy_kept
+        people.purpose[s] = purpose
+        people.skill_use[s] = skill_use
+        people.status[s] = _status_of(c, rule.active_threshold, rule.peripheral_threshold,
+                                      rule.status_codes)
+    return (next_circle + slots.size) % n_circles
+
+
+# ---------------------------------------------------------------- observe
+# 10 observe: the reporters' passes (ODD 4.11, 7.10).
 
 
 @_jit
@@ -784,40 +1767,6 @@ def largest_weak_component(nodes: int, i: np.ndarray, j: np.ndarray) -> int:
 
 
 @_jit
-def status_tie_stats(i: np.ndarray, j: np.ndarray, status: np.ndarray, code: int,
-                     group: np.ndarray, nodes: int, slots: np.ndarray,
-                     present: np.ndarray) -> tuple[int, int, int]:
-    """Statistics of the ties (i, j) whose two ends have status ``code`` (the survivors'
-    reporters, ``model.reporters.Snapshot``), in one call instead of the filter, the
-    component search and the count apart.
-
-    The ties (i, j) are those among the present people, so the ones found are all the ties
-    among the people of status ``code`` only if those (``slots``) are all ``present``;
-    if not, nothing is counted and the tie count returned is -1.
-
-    Returns:
-        The number of such ties, the size of the largest weak component of the graph they
-        make on ``0 .. nodes - 1`` (:func:`largest_weak_component`), and how many of them
-        join different groups (``(group[i] != group[j]).sum()`` over them: each tie is
-        listed once).
-    """
-    for s in slots:
-        if not present[s]:
-            return -1, 0, 0
-    keep_i = np.empty(i.size, dtype=np.int64)
-    keep_j = np.empty(i.size, dtype=np.int64)
-    n = cross = 0
-    for k in range(i.size):
-        a, b = i[k], j[k]
-        if status[a] == code and status[b] == code:
-            keep_i[n], keep_j[n] = a, b
-            n += 1
-            if group[a] != group[b]:
-                cross += 1
-    return n, largest_weak_component(nodes, keep_i[:n], keep_j[:n]), cross
-
-
-@_jit
 def distinct_cross_pairs(group: np.ndarray, i: np.ndarray, j: np.ndarray) -> int:
     """Distinct unordered pairs ``{i[e], j[e]}`` whose ends are in different groups
     (``group[i[e]] != group[j[e]]``); a pair listed in both directions counts once.
@@ -900,6 +1849,99 @@ def current_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
             ties[1, n_ties] = b
             n_ties += 1
     return kept, ties[:, :n_ties]
+
+
+@_jit
+def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray, last: np.ndarray,
+                t_decay: np.ndarray, prior: float, threshold: float,
+                now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The trust ties among directed candidates (a, b) (``model.reporters.trust_ties``): the
+    distinct unordered pairs ``i < j`` (sorted by ``i * width + j``, ``width`` above every
+    slot) whose trust in each other now, averaged over the two directions as
+    ``0.5 * (t_ij + t_ji)``, reaches ``threshold``. Reference: the numpy form in
+    ``tests/test_kernels_reporters.py``.
+    """
+    key = np.empty(a.size, dtype=np.int64)
+    for k in range(a.size):
+        key[k] = min(a[k], b[k]) * width + max(a[k], b[k])
+    key = np.unique(key)
+    horizon = t_decay.size - 1
+    i = np.empty(key.size, dtype=np.int64)
+    j = np.empty(key.size, dtype=np.int64)
+    t = np.empty(key.size)
+    n = 0
+    for k in range(key.size):
+        x, y = key[k] // width, key[k] % width
+        t_xy = prior + (trust[x, y] - prior) * t_decay[min(now - last[x, y], horizon)]
+        t_yx = prior + (trust[y, x] - prior) * t_decay[min(now - last[y, x], horizon)]
+        mean = 0.5 * (t_xy + t_yx)
+        if mean >= threshold:
+            i[n], j[n], t[n] = x, y, mean
+            n += 1
+    return i[:n], j[:n], t[:n]
+
+
+@_jit
+def trust_ties_among(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
+                     decay: np.ndarray, prior: float, floor: float, threshold: float,
+                     slots: np.ndarray, listed: np.ndarray, mean_threshold: float
+                     ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """The trust ties among ``slots`` from the tie candidates ``key`` in one call
+    (``model.relations.Relations.trust_ties``): :func:`current_ties` over the members
+    ``slots``, then :func:`mutual_ties` of the directed pairs found, with ``width`` one
+    above the largest slot, as the two calls made apart did.
+
+    Returns:
+        ``kept`` (the candidates still listed, compacted in place at the front of ``key``),
+        and the ties: slots ``i < j``, sorted, and the pair's mean trust.
+    """
+    member = np.zeros(listed.shape[0], dtype=np.bool_)
+    width = 1
+    for s in slots:
+        member[s] = True
+        width = max(width, s + 1)
+    kept, ties = current_ties(key, trust, last, now, decay, prior, floor, threshold, member,
+                              listed)
+    if ties.shape[1] == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return kept, empty, empty.copy(), np.empty(0)
+    i, j, t = mutual_ties(ties[0], ties[1], width, trust, last, decay, prior, mean_threshold,
+                          now)
+    return kept, i, j, t
+
+
+@_jit
+def status_tie_stats(i: np.ndarray, j: np.ndarray, status: np.ndarray, code: int,
+                     group: np.ndarray, nodes: int, slots: np.ndarray,
+                     present: np.ndarray) -> tuple[int, int, int]:
+    """Statistics of the ties (i, j) whose two ends have status ``code`` (the survivors'
+    reporters, ``model.reporters.Snapshot``), in one call instead of the filter, the
+    component search and the count apart.
+
+    The ties (i, j) are those among the present people, so the ones found are all the ties
+    among the people of status ``code`` only if those (``slots``) are all ``present``;
+    if not, nothing is counted and the tie count returned is -1.
+
+    Returns:
+        The number of such ties, the size of the largest weak component of the graph they
+        make on ``0 .. nodes - 1`` (:func:`largest_weak_component`), and how many of them
+        join different groups (``(group[i] != group[j]).sum()`` over them: each tie is
+        listed once).
+    """
+    for s in slots:
+        if not present[s]:
+            return -1, 0, 0
+    keep_i = np.empty(i.size, dtype=np.int64)
+    keep_j = np.empty(i.size, dtype=np.int64)
+    n = cross = 0
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        if status[a] == code and status[b] == code:
+            keep_i[n], keep_j[n] = a, b
+            n += 1
+            if group[a] != group[b]:
+                cross += 1
+    return n, largest_weak_component(nodes, keep_i[:n], keep_j[:n]), cross
 
 
 @_jit
@@ -1032,65 +2074,6 @@ def block_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.n
 
 
 @_jit
-def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray, last: np.ndarray,
-                t_decay: np.ndarray, prior: float, threshold: float,
-                now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The trust ties among directed candidates (a, b) (``model.reporters.trust_ties``): the
-    distinct unordered pairs ``i < j`` (sorted by ``i * width + j``, ``width`` above every
-    slot) whose trust in each other now, averaged over the two directions as
-    ``0.5 * (t_ij + t_ji)``, reaches ``threshold``. Reference: the numpy form in
-    ``tests/test_kernels_reporters.py``.
-    """
-    key = np.empty(a.size, dtype=np.int64)
-    for k in range(a.size):
-        key[k] = min(a[k], b[k]) * width + max(a[k], b[k])
-    key = np.unique(key)
-    horizon = t_decay.size - 1
-    i = np.empty(key.size, dtype=np.int64)
-    j = np.empty(key.size, dtype=np.int64)
-    t = np.empty(key.size)
-    n = 0
-    for k in range(key.size):
-        x, y = key[k] // width, key[k] % width
-        t_xy = prior + (trust[x, y] - prior) * t_decay[min(now - last[x, y], horizon)]
-        t_yx = prior + (trust[y, x] - prior) * t_decay[min(now - last[y, x], horizon)]
-        mean = 0.5 * (t_xy + t_yx)
-        if mean >= threshold:
-            i[n], j[n], t[n] = x, y, mean
-            n += 1
-    return i[:n], j[:n], t[:n]
-
-
-@_jit
-def trust_ties_among(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
-                     decay: np.ndarray, prior: float, floor: float, threshold: float,
-                     slots: np.ndarray, listed: np.ndarray, mean_threshold: float
-                     ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
-    """The trust ties among ``slots`` from the tie candidates ``key`` in one call
-    (``model.relations.Relations.trust_ties``): :func:`current_ties` over the members
-    ``slots``, then :func:`mutual_ties` of the directed pairs found, with ``width`` one
-    above the largest slot, as the two calls made apart did.
-
-    Returns:
-        ``kept`` (the candidates still listed, compacted in place at the front of ``key``),
-        and the ties: slots ``i < j``, sorted, and the pair's mean trust.
-    """
-    member = np.zeros(listed.shape[0], dtype=np.bool_)
-    width = 1
-    for s in slots:
-        member[s] = True
-        width = max(width, s + 1)
-    kept, ties = current_ties(key, trust, last, now, decay, prior, floor, threshold, member,
-                              listed)
-    if ties.shape[1] == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return kept, empty, empty.copy(), np.empty(0)
-    i, j, t = mutual_ties(ties[0], ties[1], width, trust, last, decay, prior, mean_threshold,
-                          now)
-    return kept, i, j, t
-
-
-@_jit
 def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale: np.ndarray,
                    shift: np.ndarray, row_sums: np.ndarray, stale: np.ndarray, own: np.ndarray,
                    n_known: int) -> np.ndarray:
@@ -1150,6 +2133,9 @@ def knowledge_coverage(rows: np.ndarray, group: np.ndarray, n_groups: int, store
     return pairwise_sum(others) / (orgs.size * (orgs.size - 1))
 
 
+NEVER_ENDS = np.iinfo(np.int64).max
+
+
 @_jit
 def first_below(value: float, decay: np.ndarray, threshold: float) -> int:
     """The first gap ``g`` (weeks) at which ``value x decay[g] < threshold``, or -1 if there
@@ -1164,9 +2150,6 @@ def first_below(value: float, decay: np.ndarray, threshold: float) -> int:
         else:
             lo = mid + 1
     return lo if lo < decay.size else -1
-
-
-NEVER_ENDS = np.iinfo(np.int64).max
 
 
 @_jit
@@ -1293,974 +2276,3 @@ def pairs_of_status(i: np.ndarray, j: np.ndarray, t: np.ndarray, status: np.ndar
     for k in range(i.size):
         keep[k] = status[i[k]] == code and status[j[k]] == code
     return i[keep], j[keep], t[keep]
-
-
-# ---------------------------------------------------------------- newcomers
-
-
-@_jit
-def reset_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, slots: np.ndarray, n: int,
-                prior: float, now: int, tracked: np.ndarray, col_sums: np.ndarray,
-                f_decay: np.ndarray, t_decay: np.ndarray, hi: int) -> None:
-    """Make ``slots`` strangers to the first ``n`` slots (both directions): familiarity 0,
-    trust at the prior, touched ``now``.
-
-    A slot's current row (columns below ``hi``, its own left out) is first taken off each
-    set of running column sums ``col_sums[t]`` whose rows ``tracked[t]`` include it, as
-    ``Relations._add_rows`` with weight -1 does, and every reset slot's column sums become
-    0 (nobody knows a newcomer).
-    """
-    horizon = f_decay.size - 1
-    for t in range(tracked.shape[0]):
-        for r in slots:
-            if tracked[t, r]:
-                for c in range(hi):
-                    if c != r and not (F[r, c] == 0.0 and T[r, c] == prior):  # strangers: 0
-                        g = min(now - last[r, c], horizon)
-                        col_sums[t, 0, c] -= F[r, c] * f_decay[g]
-                        col_sums[t, 1, c] -= (T[r, c] - prior) * t_decay[g]
-    for s in slots:
-        for t in range(tracked.shape[0]):
-            col_sums[t, 0, s] = 0.0
-            col_sums[t, 1, s] = 0.0
-        for x in range(n):
-            F[s, x] = 0.0
-            T[s, x] = prior
-            last[s, x] = now
-            F[x, s] = 0.0
-            T[x, s] = prior
-            last[x, s] = now
-
-
-# ---------------------------------------------------------------- what groups yield
-
-
-@_jit
-def best_benefit(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
-                 i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int, capacity: int
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each i's best benefit from its partners j: current trust rescaled above the prior
-    and clipped to [0, 1], times the pair's ``factor`` (empty: 1), maximised over partners.
-
-    Returns:
-        The slots with a positive best benefit, ascending, and that benefit.
-    """
-    horizon = t_decay.size - 1
-    best = np.zeros(capacity)
-    for k in range(i.size):
-        a, b = i[k], j[k]
-        t = prior + (T[a, b] - prior) * t_decay[min(now - last[a, b], horizon)]
-        benefit = min(max((t - prior) / (1.0 - prior), 0.0), 1.0)
-        if factor.size:
-            benefit *= factor[k]
-        if benefit > best[a]:
-            best[a] = benefit
-    who = np.flatnonzero(best)
-    return who, best[who]
-
-
-@_jit
-def group_means(i: np.ndarray, j: np.ndarray, g: np.ndarray, groups: int, trust_ij: np.ndarray,
-                org: np.ndarray, resident: np.ndarray, d_resident: float, d_cross: float
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per group, over its ordered pairs (i, j): the mean perspective distance, the mean
-    stored trust of i in j (``trust_ij``, pair by pair: ``Relations.stored_trust``), and
-    whether any member is a resident.
-    """
-    pairs = np.zeros(groups, dtype=np.int64)
-    distance = np.zeros(groups)
-    trust = np.zeros(groups)
-    has_resident = np.zeros(groups, dtype=np.bool_)
-    for k in range(i.size):
-        a, b, x = i[k], j[k], g[k]
-        pairs[x] += 1
-        distance[x] += _distance(a, b, org, resident, d_resident, d_cross)
-        trust[x] += trust_ij[k]
-        if resident[a]:
-            has_resident[x] = True
-    for x in range(groups):
-        distance[x] /= max(pairs[x], 1)
-        trust[x] /= max(pairs[x], 1)
-    return distance, trust, has_resident
-
-
-# ---------------------------------------------------------------- people
-
-
-@_jit
-def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray,
-             week_active: np.ndarray, week_lift: np.ndarray, value_ema: np.ndarray,
-             value_cum: np.ndarray, hours_ema: np.ndarray, skill_use: np.ndarray,
-             tie_ema: np.ndarray, purpose: np.ndarray, autonomy: np.ndarray,
-             commitment: np.ndarray, org: np.ndarray, org_time: np.ndarray,
-             weeks_per_month: float, discretionary: float, last_attended: np.ndarray,
-             now: int, interval: float, rule: MotivationRule) -> float:
-    """The weekly update of motivation and commitment of every present person (ODD 7.6).
-
-    With r the EMA rate: value, hours and skill use follow their week's amounts
-    (``x += r (week - x)``, skill use toward 1 if active this week), cumulative value
-    adds the week's, the tie average fades by ``tie_fade`` in a week without contact,
-    purpose decays by ``purpose_decay`` when the last meeting attended is older than the
-    meeting interval, and commitment moves toward
-
-        target = w_value v / (v + half) + w_autonomy autonomy + w_purpose purpose
-                 + w_skills skill_use + w_ties tie_ema - w_time pressure
-
-    at ``commitment_rate``, plus the week's lift times (1 - c), clipped to [0, 1]. The time
-    pressure is the share of one's average network hours that the hours one has for
-    network work do not cover, ``max(0, 1 - alloc / hours)`` (0 without hours), with
-    ``alloc`` the organisation's monthly grant per week plus the ``discretionary`` hours:
-    time taken from other work (S16). It is a share, so it weighs as one
-    motivational source among the others, never more than ``w_time``.
-
-    Args:
-        present: Who takes part (others are left as they are).
-        week_value: The week's value received.
-        week_hours: The week's hours spent.
-        week_active: Whether one met or worked with others this week.
-        week_lift: The week's lift from committers and enthusiasts.
-        value_ema: Average value received (updated).
-        value_cum: Cumulative value received (updated).
-        hours_ema: Average hours spent (updated).
-        skill_use: Average use of one's skills (updated).
-        tie_ema: Average trust in one's partners (updated).
-        purpose: Shared purpose (updated).
-        autonomy: Autonomy.
-        commitment: Commitment (updated).
-        org: Each slot's organisation.
-        org_time: Hours a month each organisation grants for network work.
-        weeks_per_month: Weeks in a month (the grant per week is ``org_time / weeks_per_month``).
-        discretionary: Hours a week anyone adds of their own.
-        last_attended: Week of the last meeting attended.
-        now: The current week.
-        interval: The meeting interval in weeks.
-        rule: The update's parameters (:class:`MotivationRule`).
-
-    Returns:
-        The hours the present spent this week.
-    """
-    r, tie_fade, purpose_decay = rule.ema_rate, rule.tie_fade, rule.purpose_decay
-    w_value, half, w_autonomy = rule.weight_value, rule.value_half_saturation, rule.weight_autonomy
-    w_purpose, w_skills, w_ties = rule.weight_purpose, rule.weight_skills, rule.weight_ties
-    w_time, rate = rule.weight_time, rule.commitment_rate
-    hours_spent = 0.0
-    for s in range(present.size):
-        if not present[s]:
-            continue
-        v = value_ema[s] + r * (week_value[s] - value_ema[s])
-        value_ema[s] = v
-        value_cum[s] = value_cum[s] + week_value[s]
-        hours_spent += week_hours[s]
-        hours = hours_ema[s] + r * (week_hours[s] - hours_ema[s])
-        hours_ema[s] = hours
-        skill_use[s] = skill_use[s] + r * (week_active[s] - skill_use[s])
-        tie_ema[s] = tie_ema[s] * (1.0 if week_active[s] else 1.0 - tie_fade)
-        alloc = org_time[org[s]] / weeks_per_month + discretionary
-        pressure = max(0.0, 1.0 - alloc / hours) if hours > 0 else 0.0
-        absent = now - last_attended[s] > interval
-        purpose[s] = purpose[s] - purpose_decay * absent * purpose[s]
-        target = (w_value * v / (v + half) + w_autonomy * autonomy[s] + w_purpose * purpose[s]
-                  + w_skills * skill_use[s] + w_ties * tie_ema[s] - w_time * pressure)
-        c = commitment[s]
-        c = c + rate * (target - c) + week_lift[s] * (1 - c)
-        commitment[s] = min(max(c, 0.0), 1.0)
-    return hours_spent
-
-
-@_jit
-def initiative(active: np.ndarray, org: np.ndarray, org_time: np.ndarray, weeks_per_month: float,
-               discretionary: float, week_hours: np.ndarray, commitment: np.ndarray,
-               assembler: np.ndarray, hours: float, base_rate: float,
-               assembler_factor: float) -> np.ndarray:
-    """Each active person's chance to start a working group this week (ODD 7.5): the base
-    rate times commitment times the share of a group's ``hours`` still free in the week's
-    time for network work (its organisation's monthly hours over ``weeks_per_month``, plus
-    ``discretionary`` hours, less the hours already spent), times ``assembler_factor`` for
-    assemblers (S24).
-    Reference: the numpy form in ``tests/test_kernels.py``.
-    """
-    rate = np.empty(active.size)
-    for x in range(active.size):
-        s = active[x]
-        alloc = org_time[org[s]] / weeks_per_month + discretionary
-        free = min(max((alloc - week_hours[s]) / hours, 0.0), 1.0)
-        r = base_rate * commitment[s] * free
-        rate[x] = r * assembler_factor if assembler[s] else r
-    return rate
-
-
-@_jit
-def add_value(week_value: np.ndarray, slots: np.ndarray, amount: np.ndarray,
-              felt: float) -> float:
-    """``np.add.at(week_value, slots, amount * felt)`` (a repeated slot gets each of its
-    amounts, in order), returning ``amount.sum()`` in numpy's order (:func:`pairwise_sum`).
-    Reference: the numpy form in ``tests/test_kernels.py``.
-    """
-    for k in range(slots.size):
-        week_value[slots[k]] += amount[k] * felt
-    return pairwise_sum(amount)
-
-
-@_jit
-def count_into(counts: np.ndarray, slots: np.ndarray) -> None:
-    """``np.add.at(counts, slots, 1)``: one more for each occurrence of a slot."""
-    for s in slots:
-        counts[s] += 1
-
-
-@_jit
-def join_groups(members: np.ndarray, hours: float, collaborated: np.ndarray,
-                week_hours: np.ndarray, groups_joined: np.ndarray, week_active: np.ndarray) -> None:
-    """Working-group members (a person once per group joined) have collaborated, spend
-    ``hours`` and count a group joined per group, and were active this week.
-    """
-    for s in members:
-        collaborated[s] = True
-        week_hours[s] += hours
-        groups_joined[s] += 1
-        week_active[s] = True
-
-
-@_jit
-def weighted_draws(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Inverse-CDF draws, row by row: for each row r of the cumulative weights ``cum`` (rows
-    ending at their total) and each uniform ``u[r, c]`` in [0, 1), the first column whose
-    cumulative weight exceeds ``u[r, c] x total``. Reference: ``np.searchsorted`` per row
-    (side "right") in ``tests/test_kernels.py``.
-    """
-    rows, k = u.shape
-    n = cum.shape[1]
-    out = np.empty((rows, k), dtype=np.int64)
-    for r in range(rows):
-        total = cum[r, n - 1]
-        for c in range(k):
-            x = u[r, c] * total
-            lo, hi = 0, n - 1
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if cum[r, mid] > x:
-                    hi = mid
-                else:
-                    lo = mid + 1
-            out[r, c] = lo
-    return out
-
-
-@_jit
-def partner_draws(initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
-                  org: np.ndarray, resident: np.ndarray, factor: np.ndarray,
-                  u: np.ndarray) -> np.ndarray:
-    """Positions in ``active`` of the people each initiator thinks of (``NetworkModel.
-    _partner_draws``): :func:`weighted_draws` from the cumulative weights
-    ``np.cumsum(weight[None, :] * factor[kind], axis=1)``, ``kind`` of each (initiator,
-    person) pair 2 across the resident line, else 1 across organisations, else 0; the same
-    products and running sums as the numpy form (``tests/test_kernels.py``).
-    """
-    return weighted_draws(partner_weights(initiators, active, weight, org, resident, factor), u)
-
-
-@_jit
-def partner_weights(initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
-                    org: np.ndarray, resident: np.ndarray, factor: np.ndarray) -> np.ndarray:
-    """The cumulative weights of :func:`partner_draws`, one row per initiator."""
-    cum = np.empty((initiators.size, active.size))
-    for r in range(initiators.size):
-        a = initiators[r]
-        total = 0.0
-        for c in range(active.size):
-            b = active[c]
-            if resident[a] != resident[b]:
-                f = factor[2]
-            elif org[a] != org[b]:
-                f = factor[1]
-            else:
-                f = factor[0]
-            total += weight[c] * f
-            cum[r, c] = total
-    return cum
-
-
-@_jit
-def group_atmosphere(members: np.ndarray, bounds: np.ndarray, builder: np.ndarray,
-                     base: float, boost: float) -> np.ndarray:
-    """Each group's atmosphere: ``base``, plus ``boost`` if one of its members is a trust
-    builder (``builder[slot]``), at most 1 (S19, S24, S27). Groups are ``members[bounds[g]:
-    bounds[g + 1]]``, none empty. Reference: the numpy form in ``tests/test_kernels.py``.
-    """
-    n = bounds.size - 1
-    atm = np.empty(n)
-    for g in range(n):
-        has = 0.0
-        for x in range(bounds[g], bounds[g + 1]):
-            if builder[members[x]]:
-                has = 1.0
-                break
-        atm[g] = min(1.0, base + boost * has)
-    return atm
-
-
-@_jit
-def partners_effects(i: np.ndarray, j: np.ndarray, trust: np.ndarray, tie_ema: np.ndarray,
-                     contacts: np.ndarray, week_lift: np.ndarray, commitment: np.ndarray,
-                     lifter: np.ndarray, ema_rate: float, lift: float) -> None:
-    """What a round of encounters does to each person i (ODD 7.4, steps 9 and 10).
-
-    ``tie_ema_i`` moves at ``ema_rate`` toward the mean trust of i in its partners this
-    round, ``contacts_i`` counts them, and each partner j who is a ``lifter`` (committer or
-    enthusiast) adds ``lift x c_j`` to ``week_lift_i``.
-    """
-    total = np.zeros(tie_ema.size)
-    count = np.zeros(tie_ema.size, dtype=np.int64)
-    for k in range(i.size):
-        total[i[k]] += trust[k]
-        count[i[k]] += 1
-    for k in range(i.size):
-        a = i[k]
-        if count[a]:  # once per person
-            tie_ema[a] += ema_rate * (total[a] / count[a] - tie_ema[a])
-            contacts[a] += count[a]
-            count[a] = 0
-    for k in range(i.size):
-        if lifter[j[k]]:
-            week_lift[i[k]] += lift * commitment[j[k]]
-
-
-# ---------------------------------------------------------------- encounter passes
-# converse and collaborate call these once per round or pass in place of a chain of small
-# kernels and numpy steps (a dispatch with many arguments costs microseconds, as does each
-# small numpy call). Each is the chain it replaces, the same kernels in the same order, so
-# results are identical; the pair store's reads have sparse forms of the same names in
-# ``model/sparse_kernels.py``. References: the chains in ``tests/test_kernels.py``.
-
-
-@_jit
-def circle_lanes(attendees: np.ndarray, circle: np.ndarray, n_circles: int, met: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The attendees of each meeting circle with at least two of them, one row per circle
-    (``NetworkModel._circle_lanes``).
-
-    Args:
-        attendees: Slots that came, ascending.
-        circle: Circle of each slot.
-        n_circles: Circles of the network (more if a slot's circle is beyond them).
-        met: Whether each slot has been to a meeting before.
-
-    Returns:
-        ``ids`` ``(circles, n)``: each talking circle's attendees in the order given, the
-        row padded on the right with a repeat of its first attendee; ``present``, which
-        entries are real; and ``first``, which real entries are first-timers (not ``met``).
-    """
-    n = attendees.size
-    circles = n_circles
-    for x in range(n):
-        circles = max(circles, circle[attendees[x]] + 1)
-    size = np.zeros(circles, dtype=np.int64)
-    for x in range(n):
-        size[circle[attendees[x]]] += 1
-    lane = np.full(circles, -1, dtype=np.int64)
-    lanes = 0
-    width = 0
-    for c in range(circles):
-        if size[c] >= 2:
-            lane[c] = lanes
-            lanes += 1
-            width = max(width, size[c])
-    ids = np.empty((lanes, width), dtype=np.int64)
-    present = np.zeros((lanes, width), dtype=np.bool_)
-    first = np.zeros((lanes, width), dtype=np.bool_)
-    fill = np.zeros(lanes, dtype=np.int64)
-    for x in range(n):  # attendees in order: a stable sort by circle
-        r = lane[circle[attendees[x]]]
-        if r >= 0:
-            s = attendees[x]
-            ids[r, fill[r]] = s
-            present[r, fill[r]] = True
-            first[r, fill[r]] = not met[s]
-            fill[r] += 1
-    for r in range(lanes):
-        for c in range(fill[r], width):
-            ids[r, c] = ids[r, 0]
-    return ids, present, first
-
-
-@_jit
-def partition_groups(known: np.ndarray, ids: np.ndarray, present: np.ndarray,
-                      first: np.ndarray, u: np.ndarray, m: int, p_incumbent: float, q: float
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One conversation round's groups from who knows whom in each circle (``known``): the
-    team-assembly rule partitioning every lane (:func:`seat_teams`, first-timers as its
-    newcomers, the others present as its incumbents), the groups with global ids
-    (:func:`gather_teams`) and their ordered pairs (:func:`team_pairs`).
-    """
-    lanes = ids.shape[0]
-    seats = seat_teams(u, m, p_incumbent, q, present & ~first, first, known,
-                       np.zeros((lanes, 0), dtype=np.int64), True, u.shape[0])
-    members, bounds = gather_teams(seats, ids, m)
-    i, j, g = team_pairs(members, bounds)
-    return members, bounds, i, j, g
-
-
-@_jit
-def conversation_groups(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, ids: np.ndarray,
-                        present: np.ndarray, first: np.ndarray, acquaintance: float,
-                        u: np.ndarray, m: int, p_incumbent: float, q: float, now: int
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The groups of one conversation round in every circle (``NetworkModel.
-    _conversation_groups``): who knows whom is familiarity now (:func:`familiarity_blocks`)
-    at least ``acquaintance``; then :func:`partition_groups` with the seat draws ``u``
-    (``model.formation.seat_draws`` for as many seats as the widest circle).
-
-    Returns:
-        The groups' members and bounds (as ``model.formation.Teams``) and their ordered
-        pairs ``i``, ``j`` with each pair's group ``g``.
-    """
-    known = familiarity_blocks(F, last, f_decay, ids, now) >= acquaintance
-    return partition_groups(known, ids, present, first, u, m, p_incumbent, q)
-
-
-@_jit
-def initiators(active: np.ndarray, u: np.ndarray, org: np.ndarray, org_time: np.ndarray,
-               weeks_per_month: float, discretionary: float, week_hours: np.ndarray,
-               commitment: np.ndarray, strengths: np.ndarray, assembler: int, hours: float,
-               base_rate: float, assembler_factor: float) -> np.ndarray:
-    """The active people who start a working group this week: those whose uniform ``u``
-    falls below their :func:`initiative` (``strengths[:, assembler]`` marks the assemblers),
-    in the order of ``active``.
-    """
-    rate = initiative(active, org, org_time, weeks_per_month, discretionary, week_hours,
-                      commitment, strengths[:, assembler], hours, base_rate, assembler_factor)
-    out = np.empty(active.size, dtype=np.int64)
-    count = 0
-    for x in range(active.size):
-        if u[x] < rate[x]:
-            out[count] = active[x]
-            count += 1
-    return out[:count]
-
-
-@_jit
-def thought_of(active: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """``active[positions]`` for a 2-d array of positions."""
-    rows, k = positions.shape
-    out = np.empty((rows, k), dtype=np.int64)
-    for r in range(rows):
-        for c in range(k):
-            out[r, c] = active[positions[r, c]]
-    return out
-
-
-@_jit
-def lane_ids(cand: np.ndarray, initiators: np.ndarray, lanes: np.ndarray) -> np.ndarray:
-    """Global ids of the working-group lanes: the draws ``cand[lanes]``, then the initiator
-    (``np.hstack([cand[lanes], initiators[lanes, None]])``).
-    """
-    k = cand.shape[1]
-    ids = np.empty((lanes.size, k + 1), dtype=np.int64)
-    for x in range(lanes.size):
-        for c in range(k):
-            ids[x, c] = cand[lanes[x], c]
-        ids[x, k] = initiators[lanes[x]]
-    return ids
-
-
-@_jit
-def working_group_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-                        initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
-                        org: np.ndarray, resident: np.ndarray, factor: np.ndarray,
-                        u: np.ndarray, collaborated: np.ndarray, acquaintance: float,
-                        collaborator: float, now: int
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The lanes of the week's working groups (``NetworkModel._working_groups``): whom each
-    initiator thinks of (:func:`partner_draws` with the uniforms ``u``, as slots of
-    ``active``), then :func:`candidate_lanes`.
-
-    Returns:
-        Per lane the incumbent and newcomer masks ``(lanes, k + 1)``, the ties ``(lanes,
-        k + 1, k + 1)`` and the global ids ``(lanes, k + 1)``: the draws, then the initiator.
-    """
-    cand = thought_of(active, partner_draws(initiators, active, weight, org, resident,
-                                             factor, u))
-    lanes, incumbent, newcomer, ties = candidate_lanes(F, last, f_decay, initiators, cand,
-                                                       collaborated, acquaintance,
-                                                       collaborator, now)
-    return incumbent, newcomer, ties, lane_ids(cand, initiators, lanes)
-
-
-@_jit
-def working_groups(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
-                   newcomer: np.ndarray, ties: np.ndarray, ids: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The working groups of the lanes of :func:`working_group_lanes`: the team-assembly
-    rule for one team of ``m`` per lane, founded by the initiator (local id ``k``, the
-    last), with the seat draws ``u`` (``model.formation.seat_draws`` for ``m - 1`` seats);
-    the groups with global ids (:func:`gather_teams`) and their ordered pairs
-    (:func:`team_pairs`).
-
-    Returns:
-        The groups' members and bounds and their ordered pairs ``i``, ``j``, ``g``.
-    """
-    lanes, n = incumbent.shape
-    founders = np.full((lanes, 1), n - 1, dtype=np.int64)
-    seats = seat_teams(u, m, p, q, incumbent, newcomer, ties, founders, False, m)
-    members, bounds = gather_teams(seats, ids, m)
-    i, j, g = team_pairs(members, bounds)
-    return members, bounds, i, j, g
-
-
-@_jit
-def idea_chances(i: np.ndarray, j: np.ndarray, g: np.ndarray, groups: int,
-                 trust_ij: np.ndarray, org: np.ndarray, resident: np.ndarray,
-                 d_resident: float, d_cross: float, atmosphere: np.ndarray,
-                 idea_rate: float) -> np.ndarray:
-    """Each group's chance to invent a new practice (``NetworkModel._innovate``):
-    ``min(idea_rate x distance x trust x atmosphere, 1)`` with the group's mean
-    perspective distance and mean stored trust over its pairs (:func:`group_means`).
-    """
-    distance, trust, _ = group_means(i, j, g, groups, trust_ij, org, resident, d_resident,
-                                     d_cross)
-    chance = np.empty(groups)
-    for x in range(groups):
-        chance[x] = min(idea_rate * distance[x] * trust[x] * atmosphere[x], 1.0)
-    return chance
-
-
-#: Whom a purpose lets a member draw on (``purpose_factor``): anyone, distant partners
-#: (innovation), non-seekers if a seeker (peer support), other organisations (client service).
-FACTOR_NONE, FACTOR_DISTANCE, FACTOR_SEEKER, FACTOR_OTHER_ORG = 0, 1, 2, 3
-
-
-@_jit
-def purpose_factor(kind: int, i: np.ndarray, j: np.ndarray, org: np.ndarray,
-                   resident: np.ndarray, role: np.ndarray, seeker: int, d_resident: float,
-                   d_cross: float) -> np.ndarray:
-    """The factor per pair (i, j) by which the purpose weighs what i draws on j
-    (``NetworkModel._purpose_value``): ``kind`` one of the ``FACTOR_`` codes; the
-    perspective distance (:func:`distances`), 1.0 where i is a seeker and j is not, 1.0
-    across organisations, else 0.0; none (empty) for anyone.
-    """
-    if kind == FACTOR_DISTANCE:
-        return distances(i, j, org, resident, d_resident, d_cross)
-    if kind == FACTOR_NONE:
-        return np.zeros(0)
-    out = np.empty(i.size)
-    for k in range(i.size):
-        if kind == FACTOR_SEEKER:
-            out[k] = 1.0 if role[i[k]] == seeker and role[j[k]] != seeker else 0.0
-        else:
-            out[k] = 1.0 if org[i[k]] != org[j[k]] else 0.0
-    return out
-
-
-# ---------------------------------------------------------------- knowledge
-# The lazy knowledge store of ``model.knowledge.Knowledge``: K[r, o] = a_r (S[r, o] + c_r),
-# except that one's own organisation reads as 1. Same arithmetic as the numpy forms kept
-# in tests/test_kernels.py, all entries read before any is written.
-
-
-@_jit
-def scale_rows(rows: np.ndarray, factor: float, know_a: np.ndarray, floor: float) -> np.ndarray:
-    """Scale the knowledge rows ``rows`` (distinct) by ``factor``: each row's map ``a`` times
-    ``factor`` (``Knowledge.scale``).
-
-    Returns:
-        The rows whose scale fell below ``floor`` (for the caller to bake in).
-    """
-    small = np.zeros(rows.size, dtype=np.bool_)
-    for x in range(rows.size):
-        a = know_a[rows[x]] * factor
-        know_a[rows[x]] = a
-        small[x] = a < floor
-    return rows[small]
-
-
-@_jit
-def relax_rows(rows: np.ndarray, gain: float, know_a: np.ndarray, know_c: np.ndarray,
-               floor: float) -> np.ndarray:
-    """Close a share ``gain`` of every gap in the knowledge rows ``rows`` (distinct):
-    ``K <- K + gain (1 - K)`` through each row's map, ``a <- a (1 - gain)`` and ``c <- c +
-    gain / a`` (``Knowledge.relax``); rows whose scale would fall below
-    ``floor`` are left alone.
-
-    Returns:
-        The rows left alone (for the caller to update directly).
-    """
-    keep = 1.0 - gain
-    small = np.zeros(rows.size, dtype=np.bool_)
-    for x in range(rows.size):
-        r = rows[x]
-        a = know_a[r] * keep
-        if a < floor:
-            small[x] = True
-        else:
-            know_a[r] = a
-            know_c[r] += gain / a
-    return rows[small]
-
-
-@_jit
-def close_gaps(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, stale: np.ndarray,
-               rows: np.ndarray, cols: np.ndarray, share: np.ndarray) -> None:
-    """``K[r, c] <- K[r, c] + share (1 - K[r, c])`` entry by entry; an entry listed more
-    than once keeps its largest update (and never falls).
-    """
-    new = np.empty(rows.size)
-    for k in range(rows.size):
-        r, o = rows[k], cols[k]
-        s = know[r, o]
-        new[k] = s + share[k] * (1.0 - know_a[r] * (s + know_c[r])) / know_a[r]
-    for k in range(rows.size):
-        r, o = rows[k], cols[k]
-        if new[k] > know[r, o]:
-            know[r, o] = new[k]
-        stale[r] = True
-
-
-@_jit
-def pass_on(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, stale: np.ndarray,
-            own: np.ndarray, n_known: int, sources: np.ndarray, targets: np.ndarray,
-            share: np.ndarray) -> None:
-    """Each target catches up ``share`` of the way to its source on every organisation it
-    knows less of; a target reached several times keeps the elementwise largest update.
-    """
-    n = targets.size
-    seen = np.zeros(know.shape[0], dtype=np.bool_)
-    repeated = False
-    for t in targets:
-        repeated = repeated or seen[t]
-        seen[t] = True
-    stored = np.empty((n, n_known))
-    for x in range(n):
-        t, s = targets[x], sources[x]
-        for o in range(n_known):
-            k_t = 1.0 if o == own[t] else know_a[t] * (know[t, o] + know_c[t])
-            k_s = 1.0 if o == own[s] else know_a[s] * (know[s, o] + know_c[s])
-            stored[x, o] = (k_t + share[x] * max(0.0, k_s - k_t)) / know_a[t] - know_c[t]
-    for x in range(n):
-        t = targets[x]
-        for o in range(n_known):
-            # Written outright, unless several brokers reached the target: then the largest.
-            if not repeated or stored[x, o] > know[t, o]:
-                know[t, o] = stored[x, o]
-        stale[t] = True
-
-
-@_jit
-def broker_exchange(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
-                    stale: np.ndarray, own: np.ndarray, n_known: int, brokers: np.ndarray,
-                    contacts: np.ndarray, org: np.ndarray, gain: float,
-                    trust_in_broker: np.ndarray, trust_in_contact: np.ndarray,
-                    contact_count: np.ndarray) -> None:
-    """Brokers' contacts (ODD 7.4, relay): each broker closes a share ``gain`` times its trust
-    in the contact of its gap on the contact's organisation (:func:`close_gaps`), then
-    passes on what it knows, a share ``gain`` times the contact's trust in it
-    (:func:`pass_on`), and counts a contact.
-    """
-    close_gaps(know, know_a, know_c, stale, brokers, org[contacts], gain * trust_in_contact)
-    pass_on(know, know_a, know_c, stale, own, n_known, brokers, contacts,
-            gain * trust_in_broker)
-    for b in brokers:
-        contact_count[b] += 1
-
-
-@_jit
-def current_trust(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
-                  i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
-    """Trust of i in j now for pairs (i, j), without changing the store."""
-    horizon = t_decay.size - 1
-    out = np.empty(i.size)
-    for k in range(i.size):
-        out[k] = prior + (T[i[k], j[k]] - prior) * t_decay[min(now - last[i[k], j[k]], horizon)]
-    return out
-
-
-# ---------------------------------------------------------------- status and client cases
-
-
-@_jit
-def _status_of(c: float, active_threshold: float, peripheral_threshold: float,
-               codes: np.ndarray) -> int:
-    """Status by commitment: ``codes`` are active, peripheral, dormant (and left)."""
-    if c >= active_threshold:
-        return codes[0]
-    if c >= peripheral_threshold:
-        return codes[1]
-    return codes[2]
-
-
-@_jit
-def set_status(status: np.ndarray, commitment: np.ndarray, slots: np.ndarray,
-               active_threshold: float, peripheral_threshold: float, codes: np.ndarray) -> bool:
-    """Status follows commitment for ``slots``; returns whether any status changed."""
-    changed = False
-    for s in slots:
-        new = _status_of(commitment[s], active_threshold, peripheral_threshold, codes)
-        changed |= new != status[s]
-        status[s] = new
-    return changed
-
-
-@_jit
-def follow_up(chosen: np.ndarray, commitment: np.ndarray, purpose: np.ndarray,
-              status: np.ndarray, lift: float, boost: float, goal_clarity: float,
-              active_threshold: float, peripheral_threshold: float, codes: np.ndarray) -> bool:
-    """The coordinator's follow-ups (ODD 7.1, convene) of the distinct slots ``chosen``:
-    commitment rises by ``lift`` of its gap to 1, purpose moves ``boost`` of the way to the
-    goal's clarity, and status follows commitment (:func:`set_status`). Reference: the
-    numpy form in ``tests/test_kernels.py``.
-
-    Returns:
-        Whether any status changed.
-    """
-    for s in chosen:
-        c = commitment[s]
-        commitment[s] = c + lift * (1 - c)
-        purpose[s] = purpose[s] + boost * (goal_clarity - purpose[s])
-    return set_status(status, commitment, chosen, active_threshold, peripheral_threshold, codes)
-
-@_jit
-def recruits(u: np.ndarray, recruiters: np.ndarray, commitment: np.ndarray, rate: float) -> int:
-    """How many of the ``recruiters`` bring someone in this week (ODD 7.8, churn): those
-    whose uniform ``u`` is below ``rate`` times their commitment.
-    """
-    n = 0
-    for k in range(recruiters.size):
-        if u[k] < rate * commitment[recruiters[k]]:
-            n += 1
-    return n
-
-
-class SeatRule(NamedTuple):
-    """The parameters of seating a newcomer (ODD 5 and 7.8), for the ``seat`` kernel."""
-
-    role_bounds: np.ndarray  # cumulative shares: conveners, then seekers
-    role_by_share: np.ndarray  # the role below each bound, then the rest
-    strength_shares: np.ndarray  # share of each strength (columns of ``strengths``)
-    lifting: np.ndarray  # which strengths lift others' commitment
-    dialogue_skill_mean: float
-    dialogue_skill_sd: float
-    person_sd: float
-    autonomy_kept: float  # share of autonomy kept under the network's structure
-    active_threshold: float
-    peripheral_threshold: float
-    status_codes: np.ndarray
-    resident_kind: int
-    n_circles: int
-
-
-@_jit
-def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
-         uniforms: np.ndarray, normals: np.ndarray, commitment: float, org_kind: np.ndarray,
-         next_circle: int, purpose: float, skill_use: float) -> int:
-    """Seat newcomers in ``slots`` for organisations ``orgs`` (ODD 5, 7.8).
-
-    Person ``k`` takes its role from ``uniforms[k, 0]`` (a convener below the first
-    cumulative share, a seeker below the second, else a contributor), strength ``t``
-    when ``uniforms[k, 1 + t]`` is below its share (a lifter with one of the lifting
-    strengths); ``normals[k]`` give a person-level
-    dialogic skill and the four cornerstones' spread around it, then the person's
-    commitment around ``commitment`` and its autonomy. Circles are dealt in turn from
-    ``next_circle``; purpose and skill use start at the network's current values; status
-    follows commitment. What the person did (values, hours, contacts, groups: the fresh
-    fields of ``model.state.PEOPLE``) is emptied by ``model.state.fresh``, not here.
-    Reference: the numpy form in ``tests/test_kernels.py``.
-
-    Returns:
-        The circle the next newcomer will join.
-    """
-    n_circles = rule.n_circles
-    sd = rule.dialogue_skill_sd
-    for k in range(slots.size):
-        s, o = slots[k], orgs[k]
-        u = uniforms[k, 0]
-        below = 0  # bounds at or below u (searchsorted, side="right")
-        for b in range(rule.role_bounds.size):
-            if rule.role_bounds[b] <= u:
-                below += 1
-        people.role[s] = rule.role_by_share[below]
-        lifts = False
-        for t in range(rule.strength_shares.size):
-            people.strengths[s, t] = uniforms[k, 1 + t] < rule.strength_shares[t]
-            lifts = lifts or (people.strengths[s, t] and rule.lifting[t])
-        people.lifter[s] = lifts
-        person = sd * normals[k, 0]
-        for d in range(4):
-            x = rule.dialogue_skill_mean + person + sd / 2 * normals[k, 1 + d]
-            people.dialogue[s, d] = min(max(x, 0.0), 1.0)
-        people.present[s] = True
-        people.org[s] = o
-        people.circle[s] = (next_circle + k) % n_circles
-        people.resident[s] = org_kind[o] == rule.resident_kind
-        c = min(max(commitment + rule.person_sd * normals[k, 5], 0.0), 1.0)
-        people.commitment[s] = c
-        base = min(max(1.0 - rule.person_sd * abs(normals[k, 6]), 0.0), 1.0)
-        people.autonomy_base[s] = base
-        people.autonomy[s] = base * rule.autonomy_kept
-        people.purpose[s] = purpose
-        people.skill_use[s] = skill_use
-        people.status[s] = _status_of(c, rule.active_threshold, rule.peripheral_threshold,
-                                      rule.status_codes)
-    return (next_circle + slots.size) % n_circles
-
-
-@_jit
-def age_status(status: np.ndarray, present: np.ndarray, commitment: np.ndarray,
-               dormant_weeks: np.ndarray, used: int, active_threshold: float,
-               peripheral_threshold: float, weeks_to_leave: int, codes: np.ndarray) -> int:
-    """The churn's status update (ODD 7.8): status follows commitment for everyone present;
-    weeks dormant count up (and restart otherwise); who has been dormant for more than
-    ``weeks_to_leave`` weeks leaves (status ``codes[3]``).
-
-    Returns:
-        What changed, so that the caller keeps its lists of who is present and active when
-        nothing did: 1 if a status changed, plus 2 if someone left.
-    """
-    changed = 0
-    for s in range(used):
-        if not present[s]:
-            continue
-        before = status[s]
-        status[s] = _status_of(commitment[s], active_threshold, peripheral_threshold, codes)
-        dormant_weeks[s] = dormant_weeks[s] + 1 if status[s] == codes[2] else 0
-        if dormant_weeks[s] > weeks_to_leave:
-            present[s] = False
-            status[s] = codes[3]
-            changed |= 2
-        if status[s] != before:
-            changed |= 1
-    return changed
-
-
-@_jit
-def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
-                   present: np.ndarray, know: np.ndarray, know_a: np.ndarray,
-                   know_c: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
-                   prior: float, knowledge_threshold: float, tie_threshold: float,
-                   now: int) -> np.ndarray:
-    """Client cases that become seamless paths (ODD 7.5, client cases).
-
-    Case k of worker ``who[k]`` needs organisation ``drawn[k]`` counted past the worker's
-    own (``drawn`` is uniform on ``0 .. n_orgs - 2``). It becomes seamless when the worker
-    knows that organisation (current knowledge at least ``knowledge_threshold``) and
-    trusts someone present there at least ``tie_threshold``.
-
-    Returns:
-        The workers of the seamless cases, in case order.
-    """
-    # The present people of each organisation (a counting sort by organisation).
-    size = np.zeros(n_orgs + 1, dtype=np.int64)
-    for s in range(present.size):
-        if present[s]:
-            size[org[s] + 1] += 1
-    bounds = np.cumsum(size)
-    fill = bounds[:-1].copy()
-    people = np.empty(bounds[-1], dtype=np.int64)
-    for s in range(present.size):
-        if present[s]:
-            people[fill[org[s]]] = s
-            fill[org[s]] += 1
-    horizon = t_decay.size - 1
-    out = np.empty(who.size, dtype=np.int64)
-    count = 0
-    for k in range(who.size):
-        a = who[k]
-        o = drawn[k] + 1 if drawn[k] >= org[a] else drawn[k]
-        if know_a[a] * (know[a, o] + know_c[a]) < knowledge_threshold:
-            continue  # o is never the worker's own organisation, which would read as 1
-        for x in range(bounds[o], bounds[o + 1]):
-            b = people[x]
-            if prior + (T[a, b] - prior) * t_decay[min(now - last[a, b], horizon)] >= tie_threshold:
-                out[count] = a
-                count += 1
-                break
-    return out[:count]
-
-
-@_jit
-def trusted_contacts(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
-                     brokers: np.ndarray, contacts: np.ndarray, threshold: float, now: int
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The broker contacts that happen (ODD 7.4, relay): contact c of broker b, other than
-    b itself, who trusts b at least ``threshold`` now.
-
-    Returns:
-        Brokers and contacts of those pairs, the contact's trust in the broker and the
-        broker's trust in the contact (both now).
-    """
-    horizon = t_decay.size - 1
-    n = brokers.size
-    keep = np.zeros(n, dtype=np.bool_)
-    trust_cb = np.empty(n)
-    trust_bc = np.empty(n)
-    for k in range(n):
-        b, c = brokers[k], contacts[k]
-        if b == c:
-            continue
-        trust_cb[k] = prior + (T[c, b] - prior) * t_decay[min(now - last[c, b], horizon)]
-        if trust_cb[k] >= threshold:
-            keep[k] = True
-            trust_bc[k] = prior + (T[b, c] - prior) * t_decay[min(now - last[b, c], horizon)]
-    return brokers[keep], contacts[keep], trust_cb[keep], trust_bc[keep]
-
-
-@_jit
-def pick_contacts(truster: np.ndarray, trusted: np.ndarray, brokers: np.ndarray,
-                  per_broker: int, u: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Whom the brokers' attempts reach (ODD 7.4, relay): attempt ``x`` is broker
-    ``brokers[x // per_broker]``'s (``np.repeat(brokers, per_broker)``) and goes to the
-    ``int(u[x] n)``-th, in slot order, of the ``n`` slots that trust the broker, by the
-    ties ``truster`` trusts ``trusted`` (distinct pairs, slots below ``width``); an attempt
-    of a broker whom nobody trusts reaches no one.
-
-    Reference: the numpy form in ``tests/test_kernels.py`` (a lexsort of the ties by
-    trusted, then truster, and two searchsorted calls).
-
-    Returns:
-        The brokers and the contacts of the attempts that reached someone, in attempt order.
-    """
-    is_broker = np.zeros(width, dtype=np.bool_)
-    for b in brokers:
-        is_broker[b] = True
-    # The ties to brokers as keys trusted * width + truster: sorted, they are the lexsort
-    # order, and a broker's trusters are the keys from b * width to (b + 1) * width.
-    keys = np.empty(trusted.size, dtype=np.int64)
-    n_keys = 0
-    for k in range(trusted.size):
-        if is_broker[trusted[k]]:
-            keys[n_keys] = trusted[k] * width + truster[k]
-            n_keys += 1
-    keys = np.sort(keys[:n_keys])
-    out_b = np.empty(u.size, dtype=np.int64)
-    out_c = np.empty(u.size, dtype=np.int64)
-    count = 0
-    for x in range(u.size):
-        b = brokers[x // per_broker]
-        first = np.searchsorted(keys, b * width)
-        n = np.searchsorted(keys, (b + 1) * width) - first
-        if n > 0:
-            out_b[count] = b
-            out_c[count] = keys[first + int(u[x] * n)] - b * width
-            count += 1
-    return out_b[:count], out_c[:count]
-
-
-@_jit
-def broker_contacts(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
-                    prior: float, floor: float, tie_threshold: float, member: np.ndarray,
-                    listed: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
-                    threshold: float, now: int
-                    ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The broker contacts of a week (ODD 7.4, relay) in one pass over the pair store: the
-    ties among members (:func:`current_ties`, which also drops and compacts candidates),
-    whom each attempt reaches among those who trust its broker (:func:`pick_contacts`),
-    and the contacts that happen with both directions' trust now
-    (:func:`trusted_contacts`).
-
-    Returns:
-        The candidates kept (``current_ties``' ``kept``), then ``trusted_contacts``' brokers,
-        contacts, the contact's trust in the broker and the broker's in the contact.
-    """
-    kept, ties = current_ties(key, T, last, now, t_decay, prior, floor, tie_threshold, member,
-                              listed)
-    b, c = pick_contacts(ties[0], ties[1], brokers, per_broker, u, T.shape[1])
-    b, c, trust_cb, trust_bc = trusted_contacts(T, last, t_decay, prior, b, c, threshold, now)
-    return kept, b, c, trust_cb, trust_bc
