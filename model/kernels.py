@@ -1402,13 +1402,8 @@ class MotivationRule(NamedTuple):
 
 
 @_jit
-def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray,
-             week_active: np.ndarray, week_lift: np.ndarray, value_ema: np.ndarray,
-             value_cum: np.ndarray, hours_ema: np.ndarray, skill_use: np.ndarray,
-             tie_ema: np.ndarray, purpose: np.ndarray, autonomy: np.ndarray,
-             commitment: np.ndarray, org: np.ndarray, org_time: np.ndarray,
-             weeks_per_month: float, discretionary: float, last_attended: np.ndarray,
-             now: int, interval: float, rule: MotivationRule) -> float:
+def motivate(people: People, used: int, org_time: np.ndarray, weeks_per_month: float,
+             discretionary: float, now: int, interval: float, rule: MotivationRule) -> float:
     """The weekly update of motivation and commitment of every present person (ODD 7.6).
 
     With r the EMA rate: value, hours and skill use follow their week's amounts
@@ -1428,24 +1423,15 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
     motivational source among the others, never more than ``w_time``.
 
     Args:
-        present: Who takes part (others are left as they are).
-        week_value: The week's value received.
-        week_hours: The week's hours spent.
-        week_active: Whether one met or worked with others this week.
-        week_lift: The week's lift from committers and enthusiasts.
-        value_ema: Average value received (updated).
-        value_cum: Cumulative value received (updated).
-        hours_ema: Average hours spent (updated).
-        skill_use: Average use of one's skills (updated).
-        tie_ema: Average trust in one's partners (updated).
-        purpose: Shared purpose (updated).
-        autonomy: Autonomy.
-        commitment: Commitment (updated).
-        org: Each slot's organisation.
+        people: The participant arrays (``model.state.People``). Read: ``present`` (who
+            takes part; others are left as they are), the week's ``week_value``,
+            ``week_hours``, ``week_active`` and ``week_lift``, ``autonomy``, ``org`` and
+            ``last_attended``. Updated: ``value_ema``, ``value_cum``, ``hours_ema``,
+            ``skill_use``, ``tie_ema``, ``purpose`` and ``commitment``.
+        used: Slots in use (the first ``used`` rows).
         org_time: Hours a month each organisation grants for network work.
         weeks_per_month: Weeks in a month (the grant per week is ``org_time / weeks_per_month``).
         discretionary: Hours a week anyone adds of their own.
-        last_attended: Week of the last meeting attended.
         now: The current week.
         interval: The meeting interval in weeks.
         rule: The update's parameters (:class:`MotivationRule`).
@@ -1457,8 +1443,14 @@ def motivate(present: np.ndarray, week_value: np.ndarray, week_hours: np.ndarray
     w_value, half, w_autonomy = rule.weight_value, rule.value_half_saturation, rule.weight_autonomy
     w_purpose, w_skills, w_ties = rule.weight_purpose, rule.weight_skills, rule.weight_ties
     w_time, rate = rule.weight_time, rule.commitment_rate
+    present, week_value, week_hours = people.present, people.week_value, people.week_hours
+    week_active, week_lift, autonomy = people.week_active, people.week_lift, people.autonomy
+    org, last_attended = people.org, people.last_attended
+    value_ema, value_cum, hours_ema = people.value_ema, people.value_cum, people.hours_ema
+    skill_use, tie_ema, purpose = people.skill_use, people.tie_ema, people.purpose
+    commitment = people.commitment
     hours_spent = 0.0
-    for s in range(present.size):
+    for s in range(used):
         if not present[s]:
             continue
         v = value_ema[s] + r * (week_value[s] - value_ema[s])

@@ -1108,11 +1108,8 @@ class NetworkModel(mesa.Model):
         # The present's value, hours, skill use, ties, purpose and commitment: see
         # kernels.motivate (the departed keep their last state).
         self.hidden_hours += kernels.motivate(
-            self.present[:u], self.week_value, self.week_hours, self.week_active,
-            self.week_lift, self.value_ema, self.value_cum, self.hours_ema, self.skill_use,
-            self.tie_ema, self.purpose, self.autonomy, self.commitment, self.org, self.org_time,
-            WEEKS_PER_MONTH, self.params.discretionary_hours, self.last_attended, self.steps,
-            self._meeting_interval(), self._motivation_rule)
+            self.people, u, self.org_time, WEEKS_PER_MONTH, self.params.discretionary_hours,
+            self.steps, self._meeting_interval(), self._motivation_rule)
 
     # ------------------------------------------------------------------ 7 decay
     def decay(self) -> None:

@@ -629,15 +629,18 @@ def test_motivate_matches_the_former_numpy(seed):
     s["last_attended"] = rng.integers(0, 30, n)
     rule = kernels.MotivationRule(0.2, 0.05, 0.1, 0.3, 1.5, 0.2, 0.2, 0.1, 0.2, 0.3, 0.1)
     want, hours = _motivate_reference(s, rule, 30, 8.0, disc)
-    got = {k: v.copy() for k, v in s.items()}
-    spent = kernels.motivate(got["present"], got["week_value"], got["week_hours"],
-                             got["week_active"], got["week_lift"], got["value_ema"],
-                             got["value_cum"], got["hours_ema"], got["skill_use"], got["tie_ema"],
-                             got["purpose"], got["autonomy"], got["commitment"], got["org"],
-                             got["org_time"], 4.345, disc, got["last_attended"],
-                             30, 8.0, rule)
+    # The kernel reads the people structure, in slots of which the last few are unused.
+    people = state.allocate(state.PEOPLE, n + 5)
+    for name, value in s.items():
+        if name in people:
+            people[name][:n] = value
+    spent = kernels.motivate(state.People.of(people), n, s["org_time"], 4.345, disc, 30, 8.0,
+                             rule)
     for name in want:
-        np.testing.assert_array_equal(got[name], want[name], err_msg=name)
+        got = people[name][:n] if name in people else s[name]
+        np.testing.assert_array_equal(got, want[name], err_msg=name)
+    for f in state.PEOPLE:  # the unused slots are left empty
+        assert (people[f.name][n:] == f.empty).all(), f.name
     assert spent == pytest.approx(hours, rel=1e-12)
 
 
