@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 from model import kernels
 from model.agents import Status
@@ -141,27 +139,6 @@ class Snapshot:
         return cls(model.steps, n, sum_f / pairs, rel.prior + sum_t / pairs, 2 * ties / pairs,
                    largest / n, mc, cross)
 
-    @classmethod
-    def dense(cls, model: NetworkModel) -> Snapshot:
-        """Reference computation from the whole active block (a few passes over it)."""
-        a = model.active_slots()
-        n = a.size
-        mc = float(model.commitment[a].mean()) if n else 0.0
-        if n < 2:
-            return cls(model.steps, n, 0.0, 0.0, 0.0, float(n > 0), mc, 0)
-        fam, trust = model.rel.block(a, a, model.steps)
-        pairs = n * (n - 1)
-        # Diagonals are never touched by encounters: subtract them instead of masking.
-        mean_f = (fam.sum() - np.trace(fam)) / pairs
-        mean_t = (trust.sum() - np.trace(trust)) / pairs
-        ties = np.triu(0.5 * (trust + trust.T) >= model.params.tie_threshold, 1)
-        _, labels = connected_components(csr_matrix(ties), directed=False)
-        largest = np.bincount(labels).max() / n
-        i, j = np.nonzero(ties)
-        cross = int((model.org[a[i]] != model.org[a[j]]).sum())
-        return cls(model.steps, n, float(mean_f), float(mean_t), float(2 * ties.sum() / pairs),
-                   float(largest), mc, cross)
-
 
 def trust_ties(model: NetworkModel, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The trust ties among ``slots``: the one definition every output uses.
@@ -214,26 +191,6 @@ class Seats:
         commitment = census.commitment_sum if m.size else 0.0
         return cls(model.steps, seats, sum_f / max(1, pairs), prior + sum_t / max(1, pairs),
                    commitment / seats, ties / seats, model.relationships_kept())
-
-    @classmethod
-    def dense(cls, model: NetworkModel) -> Seats:
-        """Reference computation from the present members' whole block, the trust ties
-        found afresh and every starting pair read (what :meth:`of` must equal).
-        """
-        m = model.members()
-        seats = max(1, model.initial_size, m.size)
-        pairs = seats * (seats - 1)
-        prior = model.rel.prior
-        sum_f = sum_t = 0.0
-        ties = 0
-        if m.size >= 2:
-            fam, trust = model.rel.block(m, m, model.steps)
-            sum_f = float(fam.sum() - np.trace(fam))
-            sum_t = float(trust.sum() - np.trace(trust)) - prior * m.size * (m.size - 1)
-            ties = trust_ties(model, m)[0].size
-        commitment = float(model.commitment[m].sum()) if m.size else 0.0
-        return cls(model.steps, seats, sum_f / max(1, pairs), prior + sum_t / max(1, pairs),
-                   commitment / seats, ties / seats, model.start_relationships.direct(model))
 
 
 _WIDTH = 2**31  # above every slot: keys i * _WIDTH + j of the starting pairs
@@ -299,17 +256,6 @@ class StartRelationships:
             alive += int((model.present[i] & model.present[j] & (now < ends)).sum())
         self._seen = rel.writes
         return alive / self.total
-
-    def direct(self, model: NetworkModel) -> float:
-        """The share read from every starting pair's current familiarity (the reference)."""
-        i, j = self.i, self.j
-        if i.size == 0:
-            return 0.0
-        here = (model.present[i] & model.present[j] & (model.seated_at[i] == 0)
-                & (model.seated_at[j] == 0))
-        i, j = i[here], j[here]
-        alive = model.rel.familiarity(i, j, model.steps) >= self.threshold
-        return float(alive.sum() / self.total)
 
 
 def mean(x: np.ndarray) -> np.float64:
