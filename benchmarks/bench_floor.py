@@ -2,14 +2,14 @@
 while ``step()`` stays a Python method calling one named method per process?
 
 A skeleton model (:class:`Skeleton`) keeps only the shape of ``NetworkModel``'s week:
-the schedule's ten processes, each a Python method that draws one vector of random
-numbers from the model's generator and makes one compiled call on the people structure
-(``model.state.People``, the cheapest way to hand a kernel all participant arrays), then
+the schedule's processes (read from ``NetworkModel.step``), each a Python method that
+draws one vector of random numbers from the model's generator and makes one compiled call
+on the people structure (``model.state.People``, one argument for all participant arrays), then
 Mesa's ``DataCollector`` recording the model's number of reporters. The kernels do a
 token amount of work (one pass over the people), so what is measured is the cost of the
 architecture: Python method calls, numba dispatch, random draws, recording. Variants:
 
-* ``processes``: the ten processes only (no recording);
+* ``processes``: the processes only (no recording);
 * ``+ record (constants)``: and a recording of reporters that return a constant (the
   DataCollector's own cost);
 * ``+ record (one numpy reduction each)``: and reporters that each reduce an array, the
@@ -27,6 +27,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import inspect
+import re
 import statistics
 import sys
 import time
@@ -47,9 +49,8 @@ from bench_model import SEED, SeededVirusOnNetwork  # noqa: E402
 from model import NetworkModel, state  # noqa: E402
 from model.reporters import MODEL_REPORTERS  # noqa: E402
 
-#: The schedule's processes, as ``NetworkModel.step()`` names them.
-PROCESSES = ("convene", "attend", "converse", "relay", "collaborate", "motivate", "decay",
-             "churn", "lifecycle", "observe")
+#: The schedule's processes, read from ``NetworkModel.step()`` (as bench_processes.py does).
+PROCESSES = tuple(re.findall(r"self\.(\w+)\(\)", inspect.getsource(NetworkModel.step)))
 US_PER_S = 1e6
 
 
@@ -100,17 +101,9 @@ class Skeleton(mesa.Model):
         self.total += _touch(self.people, u, self.n)
 
     def step(self) -> None:
-        """The schedule: ten processes, then the recording."""
-        self.convene()
-        self.attend()
-        self.converse()
-        self.relay()
-        self.collaborate()
-        self.motivate()
-        self.decay()
-        self.churn()
-        self.lifecycle()
-        self.observe()
+        """The schedule: each process in turn, then the recording."""
+        for name in PROCESSES:
+            getattr(self, name)()
         if self.datacollector is not None:
             self.datacollector.collect(self)
 
