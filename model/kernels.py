@@ -2189,6 +2189,12 @@ def written_among(key: np.ndarray, i: np.ndarray, j: np.ndarray, width: int) -> 
     return hit
 
 
+# Bits of a founder's code in starting_pairs_alive.
+_FOUNDER_REPLACED = 1
+_FOUNDER_TOUCHED = 2
+_FOUNDER_PRESENT = 4
+
+
 @_jit
 def starting_pairs_alive(key: np.ndarray, i: np.ndarray, j: np.ndarray, ends: np.ndarray,
                          written: np.ndarray, present: np.ndarray, seated_at: np.ndarray,
@@ -2206,22 +2212,32 @@ def starting_pairs_alive(key: np.ndarray, i: np.ndarray, j: np.ndarray, ends: np
         The pairs kept, the count of those alive among the listed-out ones, and the
         positions (after compaction) of the out-of-date ones.
     """
+    # One byte per slot says all the pass needs of a founder (tens of thousands of pairs
+    # over a few thousand slots): three scattered 8-byte reads per founder become one.
+    slots = min(present.size, seated_at.size, touched.size)  # founders' slots are in all
+    code = np.empty(slots, dtype=np.uint8)
+    for s in range(slots):
+        code[s] = ((_FOUNDER_REPLACED if seated_at[s] != 0 else 0)
+                   | (_FOUNDER_TOUCHED if touched[s] > seen else 0)
+                   | (_FOUNDER_PRESENT if present[s] else 0))
     kept = 0
     alive = 0
     stale = np.empty(i.size, dtype=np.int64)
     n_stale = 0
     for k in range(i.size):
         a, b = i[k], j[k]
-        if seated_at[a] != 0 or seated_at[b] != 0:
+        ca, cb = code[a], code[b]
+        if (ca | cb) & _FOUNDER_REPLACED:
             continue
-        key[kept] = key[k]
-        i[kept] = a
-        j[kept] = b
-        ends[kept] = ends[k]
-        if written[k] or touched[a] > seen or touched[b] > seen:
+        if kept != k:  # compact only once a pair has been dropped
+            key[kept] = key[k]
+            i[kept] = a
+            j[kept] = b
+            ends[kept] = ends[k]
+        if written[k] or (ca | cb) & _FOUNDER_TOUCHED:
             stale[n_stale] = kept
             n_stale += 1
-        elif present[a] and present[b] and now < ends[kept]:
+        elif ca & cb & _FOUNDER_PRESENT and now < ends[kept]:
             alive += 1
         kept += 1
     return kept, alive, stale[:n_stale]

@@ -43,6 +43,7 @@ _PROFESSIONAL_KINDS = np.array([k for k in OrgKind if k is not OrgKind.RESIDENT_
 _ENDING = (Lifecycle.PROJECT, Lifecycle.CLIENT_PROCESS)
 # Uniforms drawn at once when the sparse store's starting relations are drawn in bands.
 _SETUP_BAND = 2**22
+_PHASE_SERIES_WEEKS = DEFAULT_STEPS + 1  # first size of the phase's series (set-up + a run)
 _EVERYONE = np.zeros(0, dtype=bool)  # no face mask: everyone meets face to face
 _NO_FACTOR = np.zeros(0)  # no per-pair factor: a purpose that lets members draw on anyone
 # Status codes for the compiled status updates: active, peripheral, dormant, left.
@@ -169,6 +170,11 @@ class NetworkModel(mesa.Model):
         self.history: dict[str, list[float]] = {
             "active_share": [], "mean_commitment": [], "engaged_share": [], "held_share": [],
             "ties_per_seat": [], "taking_part": [], "meeting": []}
+        # The two series the phase reads every week, also as float arrays (row 0
+        # engaged_share, row 1 mean_commitment; see phase_series), so that phase_of does
+        # not turn list slices into arrays each week.
+        self._phase_series = np.empty((2, _PHASE_SERIES_WEEKS))
+        self._phase_weeks = 0
         self.phase = Phase.ACTIVATION
         self._snapshot_cache: Snapshot | None = None
         self._seats_cache: Seats | None = None
@@ -1233,6 +1239,21 @@ class NetworkModel(mesa.Model):
         h["ties_per_seat"].append(self.member_ties()[0].size / seats)
         h["taking_part"].append(float(c.taking_part) / seats)
         h["meeting"].append(float(self.meeting.held))
+        n = self._phase_weeks
+        if n == self._phase_series.shape[1]:
+            grown = np.empty((2, 2 * n))
+            grown[:, :n] = self._phase_series
+            self._phase_series = grown
+        self._phase_series[0, n] = h["engaged_share"][-1]
+        self._phase_series[1, n] = h["mean_commitment"][-1]
+        self._phase_weeks = n + 1
+
+    def phase_series(self) -> tuple[np.ndarray, np.ndarray]:
+        """The history's ``engaged_share`` and ``mean_commitment`` so far as float arrays
+        (views, equal element for element to the lists), for :func:`model.outcome.phase_of`.
+        """
+        n = self._phase_weeks
+        return self._phase_series[0, :n], self._phase_series[1, :n]
 
     def take_since_record(self, key: str) -> float:
         """Amount of ``key`` accumulated since the last recording, then reset (for reporters)."""

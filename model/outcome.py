@@ -47,11 +47,6 @@ class Phase(enum.StrEnum):
 LEADERSHIP_LABELS = ("routine", "open mind", "open heart", "open will")  # S27
 
 
-def _window(model: NetworkModel, key: str, weeks: int) -> np.ndarray:
-    h = model.history[key]
-    return np.asarray(h[-(weeks + 1):])
-
-
 def _means(model: NetworkModel, key: str, weeks: int) -> tuple[float, float]:
     """Mean of a weekly series over the final ``weeks`` weeks and over the ``weeks`` before
     (the final window's mean again when the run is shorter than two windows).
@@ -164,13 +159,16 @@ def phase_of(model: NetworkModel) -> Phase:
     p = model.params
     w = p.phase_window_weeks
     prev = model.phase
-    if model.history["engaged_share"][-1] < p.faded_engaged_share:
+    # The history's series as arrays: slices of them are what np.asarray of the lists'
+    # slices would give, without building a new array each week.
+    engaged, commitment = model.phase_series()
+    if engaged[-1] < p.faded_engaged_share:
         return Phase.DECLINE  # (almost) no one is engaged any more
     unsettled = model.goal_clarity < p.phase_goal_clarity and prev is Phase.ACTIVATION
     if model.steps < w or unsettled:
         return Phase.ACTIVATION
-    share = _window(model, "engaged_share", w)
-    comm = _window(model, "mean_commitment", w)
+    share = engaged[-(w + 1):]
+    comm = commitment[-(w + 1):]
     # Trends as the change between the window's first and second halves (single weeks are noisy).
     half = max(1, share.size // 2)
     d_share = mean(share[-half:]) - mean(share[:half])
@@ -183,8 +181,7 @@ def phase_of(model: NetworkModel) -> Phase:
     if d_comm > eps or d_share > eps:
         return Phase.COLLECTIVITY
     if share[-1] >= p.thriving_engaged_share:
-        stable_long = len(model.history["engaged_share"]) > 2 * w and abs(
-            share[-1] - model.history["engaged_share"][-(2 * w + 1)]) <= eps
+        stable_long = engaged.size > 2 * w and abs(share[-1] - engaged[-(2 * w + 1)]) <= eps
         if prev in (Phase.INSTITUTIONALISATION, Phase.STABILITY) and stable_long:
             return Phase.STABILITY
         return Phase.INSTITUTIONALISATION

@@ -900,6 +900,16 @@ def test_starting_pairs_alive_drops_lists_and_counts_as_the_numpy_form(seed):
         np.testing.assert_array_equal(a, b)
 
 
+def test_starting_pairs_alive_of_no_pairs_is_empty():
+    none = np.empty(0, dtype=np.int64)
+    present = np.ones(CAP, dtype=bool)
+    zeros = np.zeros(CAP, dtype=np.int64)
+    kept, alive, listed = kernels.starting_pairs_alive(
+        none.copy(), none.copy(), none.copy(), none.copy(), np.empty(0, dtype=bool), present,
+        zeros, zeros, 0, 5)
+    assert (kept, alive, listed.size) == (0, 0, 0)
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_written_among_finds_pairs_in_either_order(seed):
     rng = np.random.default_rng(seed)

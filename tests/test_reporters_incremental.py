@@ -365,6 +365,29 @@ def test_census_reporters_equal_direct_counts() -> None:
     assert m.history["mean_commitment"] == [e[3] for e in expected]
 
 
+def test_phase_series_are_the_history_as_arrays() -> None:
+    """The arrays the phase reads equal the history's lists element for element, past the
+    arrays' first size (so after they grow), and the window means the phase takes of their
+    slices equal those of arrays made from the lists' slices (the former reading), bit for bit.
+    """
+    from model.model import _PHASE_SERIES_WEEKS
+    from model.reporters import mean
+
+    m = make(None, {**SMALL, "turnover_per_year": 0.8}, seed=3)
+    m.run_for(200)
+    engaged, commitment = m.phase_series()
+    assert engaged.size > _PHASE_SERIES_WEEKS  # grown at least once
+    for got, key in ((engaged, "engaged_share"), (commitment, "mean_commitment")):
+        assert got.tolist() == m.history[key]
+        for w in (2, 5, 13, 40):
+            for end in range(1, len(got) + 1):
+                new = got[:end][-(w + 1):]
+                old = np.asarray(m.history[key][:end][-(w + 1):])
+                half = max(1, old.size // 2)
+                assert mean(new[-half:]) == mean(old[-half:])
+                assert mean(new[:half]) == mean(old[:half])
+
+
 def test_census_is_retaken_in_a_new_week() -> None:
     """Asked before the week's observe (as the advocacy window asks for the snapshot), the
     census counts the state of that moment, not the previous week's.
