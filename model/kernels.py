@@ -622,6 +622,23 @@ class EncounterRule(NamedTuple):
 
 
 @_jit
+def written_bound(written: int, i: np.ndarray, j: np.ndarray) -> int:
+    """``max(written, i.max() + 1, j.max() + 1)``, or ``written`` for no pairs: the bound
+    past which a pair store still holds its initial values, after a round writes (i, j).
+
+    One compiled call in place of two numpy reductions and a Python ``max`` (each
+    encounter round).
+    """
+    hi = written
+    for k in range(i.size):
+        if i[k] >= hi:
+            hi = i[k] + 1
+        if j[k] >= hi:
+            hi = j[k] + 1
+    return hi
+
+
+@_jit
 def group_atmosphere(members: np.ndarray, bounds: np.ndarray, builder: np.ndarray,
                      base: float, boost: float) -> np.ndarray:
     """Each group's atmosphere: ``base``, plus ``boost`` if one of its members is a trust
