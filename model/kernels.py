@@ -939,6 +939,21 @@ def distances(i: np.ndarray, j: np.ndarray, org: np.ndarray, resident: np.ndarra
 
 
 @_jit
+def case_lanes(workers: np.ndarray, n_cases: np.ndarray) -> np.ndarray:
+    """``np.repeat(workers, n_cases)``: the worker of each client case, in case order."""
+    total = 0
+    for k in range(n_cases.size):
+        total += n_cases[k]
+    out = np.empty(total, dtype=workers.dtype)
+    x = 0
+    for k in range(workers.size):
+        for _ in range(n_cases[k]):
+            out[x] = workers[k]
+            x += 1
+    return out
+
+
+@_jit
 def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
                    present: np.ndarray, know: np.ndarray, know_a: np.ndarray,
                    know_c: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
