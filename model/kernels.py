@@ -622,6 +622,23 @@ class EncounterRule(NamedTuple):
 
 
 @_jit
+def written_bound(written: int, i: np.ndarray, j: np.ndarray) -> int:
+    """``max(written, i.max() + 1, j.max() + 1)``, or ``written`` for no pairs: the bound
+    past which a pair store still holds its initial values, after a round writes (i, j).
+
+    One compiled call in place of two numpy reductions and a Python ``max`` (each
+    encounter round).
+    """
+    hi = written
+    for k in range(i.size):
+        if i[k] >= hi:
+            hi = i[k] + 1
+        if j[k] >= hi:
+            hi = j[k] + 1
+    return hi
+
+
+@_jit
 def group_atmosphere(members: np.ndarray, bounds: np.ndarray, builder: np.ndarray,
                      base: float, boost: float) -> np.ndarray:
     """Each group's atmosphere: ``base``, plus ``boost`` if one of its members is a trust
@@ -918,6 +935,21 @@ def distances(i: np.ndarray, j: np.ndarray, org: np.ndarray, resident: np.ndarra
     out = np.empty(i.size)
     for k in range(i.size):
         out[k] = _distance(i[k], j[k], org, resident, d_resident, d_cross)
+    return out
+
+
+@_jit
+def case_lanes(workers: np.ndarray, n_cases: np.ndarray) -> np.ndarray:
+    """``np.repeat(workers, n_cases)``: the worker of each client case, in case order."""
+    total = 0
+    for k in range(n_cases.size):
+        total += n_cases[k]
+    out = np.empty(total, dtype=workers.dtype)
+    x = 0
+    for k in range(workers.size):
+        for _ in range(n_cases[k]):
+            out[x] = workers[k]
+            x += 1
     return out
 
 

@@ -1079,7 +1079,7 @@ class NetworkModel(mesa.Model):
         if workers.size == 0 or self.n_orgs < 2:
             return
         n_cases = rng.poisson(p.client_cases_per_week * self._intensity(), size=workers.size)
-        who = np.repeat(workers, n_cases)
+        who = kernels.case_lanes(workers, n_cases)  # np.repeat(workers, n_cases), compiled
         if who.size == 0:
             return
         # The case needs some other organisation; it is seamless when the worker knows that

@@ -461,8 +461,8 @@ class Relations:
             The trust stored after the round, pair by pair, and which pairs breached.
         """
         self._wrote_pairs(i, j)
-        if i.size:
-            self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
+        # The written bound in one compiled call, not two reductions (each round).
+        self._written = kernels.written_bound(self._written, i, j)
         if self._tracking:
             self._bring_sums(now)
         listed = self._listed if self._listed is not None else self._no_listing
@@ -899,8 +899,8 @@ class SparseRelations(Relations):
                   know: Knowledge, rule: kernels.EncounterRule, now: int
                   ) -> tuple[np.ndarray, np.ndarray]:
         self._wrote_pairs(i, j)
-        if i.size:
-            self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
+        # The written bound in one compiled call, not two reductions (each round).
+        self._written = kernels.written_bound(self._written, i, j)
         if self._tracking:
             self._bring_sums(now)
         self._ensure(i, j, now)

@@ -174,6 +174,18 @@ def test_seamless_cases_match_the_former_numpy(seed):
     assert got.tolist() == want and 0 < len(want) < known.sum()
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_case_lanes_match_the_former_numpy(seed):
+    rng = np.random.default_rng(seed)
+    for n in (0, 1, 25):
+        workers = np.sort(rng.choice(CAP, n, replace=False)).astype(np.int64)
+        n_cases = rng.poisson(0.8, size=workers.size)
+        who = kernels.case_lanes(workers, n_cases)
+        want = np.repeat(workers, n_cases)
+        np.testing.assert_array_equal(who, want)
+        assert who.dtype == want.dtype
+
+
 def test_status_kernels_match_the_former_numpy():
     rng = np.random.default_rng(8)
     codes = np.array([0, 1, 2, 3], dtype=np.int8)

@@ -212,6 +212,24 @@ def test_purpose_factor_matches_the_former_numpy(seed):
             _same((got,), (factor,))
 
 
+def _written_bound_reference(written, i, j):
+    """The former ``Relations.encounter`` glue: two numpy reductions and a Python max."""
+    if i.size:
+        written = max(written, int(i.max()) + 1, int(j.max()) + 1)
+    return written
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_written_bound_matches_the_former_numpy(seed):
+    rng = np.random.default_rng(seed)
+    for n in (0, 1, 30):
+        i, j = rng.integers(0, CAP, n), rng.integers(0, CAP, n)
+        for written in (0, CAP // 2, CAP, CAP + 7):
+            got = kernels.written_bound(written, i, j)
+            assert got == _written_bound_reference(written, i, j)
+            assert type(got) is int
+
+
 def test_teams_with_pairs_keep_the_pairs_given():
     members, bounds = np.arange(7, dtype=np.int64), np.array([0, 3, 7])
     pairs = kernels.team_pairs(members, bounds)
