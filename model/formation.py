@@ -142,16 +142,6 @@ class Teams:
         """No teams."""
         return cls(np.empty(0, dtype=np.int64), np.zeros(1, dtype=np.int64))
 
-    @classmethod
-    def concat(cls, parts: list[Teams]) -> Teams:
-        """The teams of ``parts``, one after another."""
-        parts = [t for t in parts if len(t)]
-        if not parts:
-            return cls.empty()
-        offsets = np.cumsum([0] + [t.members.size for t in parts[:-1]])
-        bounds = [parts[0].bounds[:1]] + [t.bounds[1:] + o for t, o in zip(parts, offsets, strict=True)]
-        return cls(np.concatenate([t.members for t in parts]), np.concatenate(bounds))
-
     def __len__(self) -> int:
         return self.bounds.size - 1
 

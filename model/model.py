@@ -523,12 +523,6 @@ class NetworkModel(mesa.Model):
         w = self.params.facilitation_weight
         return min(1.0, w * self.facilitation_now + (1 - w) * self.openness)
 
-    def _distance(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Perspective distance of pairs (i, j): across the resident line or organisations."""
-        p = self.params
-        return kernels.distances(i, j, self.org, self.resident, p.distance_resident,
-                                 p.distance_cross_org)
-
     # ------------------------------------------------------------------ 1 convene
     def convene(self) -> None:
         """The coordinator turns the budget into meetings, follow-ups and recruits (S26, S28).
