@@ -163,7 +163,7 @@ def animate(scenario: str, out: Path, *, seed: int = DEFAULT_SEED, steps: int = 
     out.parent.mkdir(parents=True, exist_ok=True)
     fig = Figure(figsize=FIGURE_SIZE, dpi=FRAME_DPI)
     grid = fig.add_gridspec(2, 2, width_ratios=(1.2, 1.0), left=0.02, right=0.97,
-                            top=0.9, bottom=0.16, hspace=0.45, wspace=0.25)
+                            top=0.84, bottom=0.16, hspace=0.62, wspace=0.25)
     axes: dict[str, Any] = {
         "network": fig.add_subplot(grid[:, 0]),
         "series": fig.add_subplot(grid[0, 1]),

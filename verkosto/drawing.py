@@ -96,7 +96,8 @@ def draw_series(
         ax: The axes to draw on (cleared first).
         frame: The model-vars DataFrame from the data collector.
         series: Column -> (plain label, colour); missing columns are skipped.
-        x_max: Fix the right end of the x axis (for animations); None to fit.
+        x_max: Fix the right end of the x axis, and the legend above the axes (for
+            animations, whose frames must not move it); None to fit both.
         unit_interval: Fix the y axis to [0, 1].
     """
     ax.clear()
@@ -110,7 +111,13 @@ def draw_series(
         ax.set_xlim(0, max(1.0, float(x_max)))
     ax.set_xlabel(_("week"))
     ax.grid(alpha=0.3)
-    if ax.lines:
+    if ax.lines and x_max is not None:
+        # Frames of an animation: a legend placed where the curves are not would move from
+        # frame to frame as they grow (and cover them once they fill the panel), so it sits
+        # above the panel, in one place for the whole animation.
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, fontsize="small",
+                  frameon=False, borderaxespad=0.2, handlelength=1.5, columnspacing=1.2)
+    elif ax.lines:
         # Where the curves are not: they start high (the whole network at week 0), so a
         # legend fixed at the top left covered them.
         ax.legend(loc="best", fontsize="small", framealpha=0.8, edgecolor="none")
