@@ -121,3 +121,31 @@ def test_curves_are_network_level_and_in_finnish(tmp_path: Path, monkeypatch) ->
     assert axes["series"].get_xlabel() == "viikko"
     assert axes["reading"].get_text() == words.reading(model, fi)
     assert fig._suptitle.get_text().startswith("Ei koordinointia: viikko 3")
+
+
+def test_frames_keep_the_curves_legend_in_one_place_above_the_panel() -> None:
+    """A legend placed where the curves are not moved from frame to frame and, once the
+    curves filled the panel, covered them; frames with a fixed x axis keep it above."""
+    import numpy as np
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from verkosto import drawing
+
+    def legend_box(frame: pd.DataFrame, x_max: float | None) -> tuple[float, ...]:
+        fig = Figure(figsize=(5, 3))
+        ax = fig.add_subplot()
+        drawing.draw_series(ax, frame, x_max=x_max)
+        fig.canvas.draw()
+        box = ax.get_legend().get_window_extent().transformed(ax.transAxes.inverted())
+        return tuple(np.round(box.bounds, 6))
+
+    columns = list(drawing.SERIES)
+    early = pd.DataFrame({c: [0.5, 0.5] for c in columns}, index=[0, 1])
+    weeks = np.arange(151)
+    # Late frame: every curve high at the right, and low on the left, where 'best' goes.
+    late = pd.DataFrame({c: np.where(weeks > 75, 0.98, 0.02) for c in columns}, index=weeks)
+    first, last = legend_box(early, 156), legend_box(late, 156)
+    assert first == last
+    assert first[1] >= 1.0  # its bottom edge at or above the top of the axes
+    assert legend_box(late, None)[1] < 1.0  # a static figure keeps it inside, where it fits
