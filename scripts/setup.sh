@@ -25,3 +25,10 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
 fi
+
+# Compile the model's inner loops now (numba caches them in model/__pycache__), so that the
+# first `make run` or test run does not spend most of a minute on it in silence: a short run
+# of the default scenario compiles what the default uses; other paths compile on first use.
+WARM_OUT=$(mktemp -d)
+.venv/bin/verkosto run --steps 8 --out "$WARM_OUT/run" -q
+rm -rf "$WARM_OUT"

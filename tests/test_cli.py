@@ -365,3 +365,39 @@ def test_readme_lists_every_scenario_and_every_output_column() -> None:
         assert f"`{column}`" in outputs, column
     for file in cmd_run.OUTPUT_FILES:
         assert f"`{file}`" in outputs, file
+
+
+def test_first_compilation_is_announced_once(monkeypatch) -> None:
+    """The first run after installing compiles for most of a minute: it must not be silent.
+    The notice comes once per process, when numba compiles, and not for cached code."""
+    import io
+
+    import numba
+
+    from verkosto import compiling
+
+    monkeypatch.setattr(compiling._State, "announced", False)
+    out = io.StringIO()
+    compiling.announce(out)
+    try:
+        from model import NetworkModel
+
+        NetworkModel(rng=1).run_for(2)  # compiled already in this process, or from the cache
+        first = out.getvalue()
+        numba.njit(lambda x: x + 1)(1)  # a compilation
+        numba.njit(lambda x: x + 2)(1)  # another: no second notice
+    finally:
+        compiling.announce(None)
+    assert out.getvalue().count(compiling.notice()) == 1
+    assert first in ("", compiling.notice() + "\n")
+
+
+def test_commands_that_simulate_listen_for_compilation(monkeypatch, tmp_path) -> None:
+    from verkosto import compiling
+
+    calls: list[object] = []
+    monkeypatch.setattr(compiling, "announce", lambda stream=None: calls.append(stream))
+    assert cli.main(["scenarios"]) == 0
+    assert calls == []
+    assert cli.main(["run", "--steps", "1", "--out", str(tmp_path / "run"), "-q"]) == 0
+    assert len(calls) == 1

@@ -41,6 +41,14 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 """Modules that each add their subcommand(s), in the order ``--help`` lists them."""
 
+_SIMULATING = frozenset({
+    "verkosto.cmd_run", "verkosto.dashboard", "verkosto.animate", "verkosto.cmd_dock",
+    "verkosto.cmd_budget", "verkosto.cmd_compare", "verkosto.cmd_patterns",
+    "verkosto.cmd_ensemble", "verkosto.cmd_sweep", "verkosto.cmd_report",
+})
+"""Modules whose commands may run the model in this process: they say when its compiled
+code is being prepared (:mod:`verkosto.compiling`), the first time after installing."""
+
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 """Exit status for bad input (the same status argparse uses for usage errors)."""
@@ -183,6 +191,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:  # no command, or a command that needs a further subcommand
         _chosen_parser(parser, args).print_help(sys.stderr)
         return EXIT_BAD_INPUT
+    if handler.__module__ in _SIMULATING:
+        from verkosto import compiling
+
+        compiling.announce()
     try:
         status = handler(args)
     except KeyboardInterrupt:
