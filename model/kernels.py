@@ -228,7 +228,44 @@ def _flags_at(flags: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- convene
-# 1 convene: the coordinator's follow-ups (ODD 7.1).
+# 1 convene: the week's start and the coordinator's follow-ups (ODD 7.1).
+
+
+@_jit
+def start_week(people: People, used: int, peripheral: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A new week (ODD 7.1, convene): the week's totals (``week_value``, ``week_hours``,
+    ``week_lift``, ``week_active``) start at nought, and the present are listed once for
+    what convene reads of them. Status codes below ``peripheral`` are active ones, above it
+    dormant ones (``Status``). Reference: the numpy form in
+    ``tests/test_kernels_processes.py``.
+
+    Returns:
+        The present slots among the first ``used`` (``np.flatnonzero(present[:used])``),
+        those of them active or peripheral (invited to a meeting) and those peripheral or
+        dormant (whom the coordinator may follow up), each in slot order.
+    """
+    people.week_value[:] = 0.0
+    people.week_hours[:] = 0.0
+    people.week_lift[:] = 0.0
+    people.week_active[:] = False
+    present, status = people.present, people.status
+    members = np.empty(used, dtype=np.int64)
+    invited = np.empty(used, dtype=np.int64)
+    drifting = np.empty(used, dtype=np.int64)
+    n_members = n_invited = n_drifting = 0
+    for s in range(used):
+        if not present[s]:
+            continue
+        members[n_members] = s
+        n_members += 1
+        if status[s] <= peripheral:
+            invited[n_invited] = s
+            n_invited += 1
+        if status[s] >= peripheral:
+            drifting[n_drifting] = s
+            n_drifting += 1
+    return members[:n_members], invited[:n_invited], drifting[:n_drifting]
 
 
 @_jit

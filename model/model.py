@@ -52,6 +52,7 @@ _STATUS_CODES = np.array([Status.ACTIVE, Status.PERIPHERAL, Status.DORMANT, Stat
 # The codes themselves as numpy scalars: comparing the status array with an IntEnum member
 # converts it on every call, which costs more than the comparison.
 _ACTIVE, _PERIPHERAL = _STATUS_CODES[0], _STATUS_CODES[1]
+_PERIPHERAL_CODE = int(Status.PERIPHERAL)  # as the compiled kernels take a status code
 _SPEND_ITEMS = ("coordinator_hours", "rooms", "coffee", "travel", "channels")
 # Normal draws per newcomer: person-level skill, the four cornerstones, commitment, autonomy.
 _NORMALS_PER_PERSON = 7
@@ -438,6 +439,16 @@ class NetworkModel(mesa.Model):
                             _frozen(np.flatnonzero(self.status[: self.used] == _ACTIVE)))
         return self._active[1]
 
+    def _keep_members(self, members: np.ndarray) -> np.ndarray:
+        """Keep a freshly found list of the present slots as this week's ``members()``
+        unless one is listed already (then that one stays, for its readers); return the
+        week's list.
+        """
+        m = self._members
+        if m is None or m[0] != self.steps:
+            self._members = m = (self.steps, _frozen(members))
+        return m[1]
+
     def week_slots(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         """This week's ``members()`` and ``active_slots()`` where already listed, else None."""
         m, a, now = self._members, self._active, self.steps
@@ -531,17 +542,17 @@ class NetworkModel(mesa.Model):
         often and with less facilitation (S17, S21).
         """
         p = self.params
-        self.week_value[:] = 0.0
-        self.week_hours[:] = 0.0
-        self.week_lift[:] = 0.0
-        self.week_active[:] = False
+        # The week's totals start at nought; who is present, who is invited (active or
+        # peripheral) and who drifts (peripheral or dormant), in one pass: see
+        # kernels.start_week.
+        members, invited, drifting = kernels.start_week(self.people, self.used,
+                                                        _PERIPHERAL_CODE)
+        members = self._keep_members(members)
         self.meeting = Meeting(invited=_NO_SLOTS, attendees=_NO_SLOTS, in_room=_NO_FLAGS)
         self.facilitation_now = 0.0  # working groups between meetings run without a facilitator
         self.relay_paid = False
         self.followed_up = _NO_SLOTS
         self.weeks_since_meeting += 1
-        members = self.members()
-        invited = members[self.status[members] <= _PERIPHERAL]
         wage = p.coordinator_wage_eur
         if self.has_coordinator:
             weekly = p.coordination_budget_eur / WEEKS_PER_MONTH
@@ -575,7 +586,7 @@ class NetworkModel(mesa.Model):
             if relay_cost > 0 and self.balance - reserve >= relay_cost:
                 self._pay("coordinator_hours", relay_cost)
                 self.relay_paid = True
-            self._follow_up(members, wage, reserve)
+            self._follow_up(drifting, wage, reserve)
             self._coordinator_recruits(members, wage, reserve)
         elif p.governance is Governance.SELF_ORGANISING:
             self._host_in_turn(invited)
@@ -655,9 +666,11 @@ class NetworkModel(mesa.Model):
                 1.0 if p.channel is Channel.IN_PERSON else p.hybrid_in_person_share)
             self._hold_meeting(invited, p.self_facilitation * skill, room_share)
 
-    def _follow_up(self, members: np.ndarray, wage: float, reserve: float) -> None:
+    def _follow_up(self, drifting: np.ndarray, wage: float, reserve: float) -> None:
+        """The coordinator visits up to ``followups_per_week`` of the ``drifting`` (present,
+        peripheral or dormant), drawn at random, as far as the money beyond ``reserve`` pays.
+        """
         p = self.params
-        drifting = members[self.status[members] >= _PERIPHERAL]
         cost = p.followup_hours * wage
         n = min(p.followups_per_week, drifting.size)
         if n == 0 or cost <= 0:
