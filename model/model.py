@@ -678,7 +678,9 @@ class NetworkModel(mesa.Model):
         n = min(n, int(max(0.0, self.balance - reserve) // cost))
         if n <= 0:
             return
-        chosen = self.rng.choice(drifting, size=n, replace=False)
+        # Positions drawn from the count: the draws and picks of choice(drifting, ...), with
+        # less of numpy's argument handling.
+        chosen = drifting[self.rng.choice(drifting.size, size=n, replace=False)]
         self._pay("coordinator_hours", n * cost)
         # Commitment and purpose rise, and status follows: see kernels.follow_up.
         if kernels.follow_up(chosen, self.commitment, self.purpose, self.status,
