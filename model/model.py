@@ -199,8 +199,8 @@ class NetworkModel(mesa.Model):
             p.active_threshold, p.peripheral_threshold, _STATUS_CODES,
             int(OrgKind.RESIDENT_ASSOCIATION), self.n_circles)
         # The attendance and motivation rules' parameters, as their kernels read them.
-        self._motivation_rule = kernels.MotivationRule(
-            *(getattr(p, name) for name in kernels.MotivationRule._fields))
+        self._motivation_rule = kernels.rule_record(kernels.MotivationRule(
+            *(getattr(p, name) for name in kernels.MotivationRule._fields)))
         self._attendance_rule = kernels.AttendanceRule(
             *(getattr(p, name) for name in kernels.AttendanceRule._fields))
         self._encounter_constants()

@@ -647,7 +647,7 @@ def test_motivate_matches_the_former_numpy(seed):
         if name in people:
             people[name][:n] = value
     spent = kernels.motivate(state.People.of(people), n, s["org_time"], 4.345, disc, 30, 8.0,
-                             rule)
+                             kernels.rule_record(rule))
     for name in want:
         got = people[name][:n] if name in people else s[name]
         np.testing.assert_array_equal(got, want[name], err_msg=name)

@@ -55,3 +55,12 @@ def test_start_week_matches_the_numpy_form(seed, used):
         np.testing.assert_array_equal(g, w)
     for name, value in ref.items():
         np.testing.assert_array_equal(people[name], value, err_msg=name)
+
+
+def test_rule_record_holds_the_rule_by_name():
+    rule = kernels.MotivationRule(*(0.1 * k + 0.05 for k in range(len(kernels.MotivationRule._fields))))
+    record = kernels.rule_record(rule)
+    assert record.shape == (1,)
+    assert record.dtype.names == rule._fields
+    for name, value in rule._asdict().items():
+        assert record[0][name] == value
