@@ -299,11 +299,16 @@ def follow_up(chosen: np.ndarray, commitment: np.ndarray, purpose: np.ndarray,
 
 
 # ---------------------------------------------------------------- attend
-# 2 attend (ODD 7.2).
+# 2 attend (ODD 7.2). The attendance choice's draws are made before its kernels: two uniforms
+# per person asked, the first ``n`` deciding who sits in the room, the next ``n`` who comes
+# (the stream of two draws of ``n``); numpy's exp turns the log-odds into chances between
+# the two kernels (numba's exp need not give numpy's last bit).
 
 
 class AttendanceRule(NamedTuple):
-    """The parameters of the attendance choice (ODD 7.2), for the ``attendance_logit`` kernel."""
+    """The parameters of the attendance choice (ODD 7.2), for the ``attendance_logit`` kernel
+    (as :func:`rule_record`).
+    """
 
     attend_intercept: float
     attend_commitment: float
@@ -314,29 +319,51 @@ class AttendanceRule(NamedTuple):
 
 
 @_jit
+def asked(invited: np.ndarray, followed_up: np.ndarray, used: int) -> np.ndarray:
+    """Everyone invited or followed up (slots below ``used``), once each, in slot order:
+    ``np.union1d`` of the two, without its sort.
+    """
+    flags = np.zeros(used, dtype=np.bool_)
+    for s in invited:
+        flags[s] = True
+    for s in followed_up:
+        flags[s] = True
+    return np.flatnonzero(flags)
+
+
+@_jit
 def _meeting_hours(base_hours: float, travel_hours: float, in_room: bool) -> float:
     """Hours a meeting takes a person: ``base_hours``, and the travel if in the room."""
     return base_hours + travel_hours * (1.0 if in_room else 0.0)
 
 
 @_jit
-def attendance_logit(invited: np.ndarray, in_room: np.ndarray, base_hours: float,
+def attendance_logit(invited: np.ndarray, u: np.ndarray, room_share: float, base_hours: float,
                      travel_hours: float, interval: float, hours_ema: np.ndarray,
                      org: np.ndarray, org_time: np.ndarray, weeks_per_month: float,
                      discretionary: float, commitment: np.ndarray, mandate: np.ndarray,
-                     culture: np.ndarray, rule: AttendanceRule) -> np.ndarray:
-    """Log-odds that each invited person comes to the meeting (ODD 7.2): the intercept, plus
-    commitment, statutory mandate and networking culture, less the overload of the time
-    the meeting demands (``base_hours``, plus ``travel_hours`` for those in the room, per
-    week of the meeting ``interval``, on top of the hours usually spent) beyond the hours
-    the person has for network work (the organisation's weekly allocation plus
-    ``discretionary`` hours), capped at ``overload_cap`` (the cap when no hours at all).
-    Reference: the numpy form in ``tests/test_kernels.py``.
+                     culture: np.ndarray, rules: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each invited person would sit, and the log-odds that they come (ODD 7.2).
+
+    Person ``x`` sits in the room when ``u[x]`` is below ``room_share``, else online. The
+    log-odds are the intercept, plus commitment, statutory mandate and networking culture,
+    less the overload of the time the meeting demands (``base_hours``, plus ``travel_hours``
+    for those in the room, per week of the meeting ``interval``, on top of the hours
+    usually spent) beyond the hours the person has for network work (the organisation's
+    weekly allocation plus ``discretionary`` hours), capped at ``overload_cap`` (the cap
+    when no hours at all); the parameters are :class:`AttendanceRule` as
+    :func:`rule_record`. Reference: the numpy form in ``tests/test_kernels_processes.py``.
+
+    Returns:
+        Whether each invited person is in the room, and their log-odds of coming.
     """
+    rule = rules[0]
+    in_room = np.empty(invited.size, dtype=np.bool_)
     logit = np.empty(invited.size)
     for x in range(invited.size):
         s = invited[x]
         o = org[s]
+        in_room[x] = u[x] < room_share
         demand = _meeting_hours(base_hours, travel_hours, in_room[x]) / interval + hours_ema[s]
         alloc = org_time[o] / weeks_per_month + discretionary
         overload = max(0.0, demand / alloc - 1.0) if alloc > 0 else rule.overload_cap
@@ -344,21 +371,40 @@ def attendance_logit(invited: np.ndarray, in_room: np.ndarray, base_hours: float
                     + rule.attend_mandate * mandate[o]
                     + rule.attend_culture * (culture[o] - 0.5)
                     - rule.attend_overload * min(overload, rule.overload_cap))
-    return logit
+    return in_room, logit
 
 
 @_jit
-def attend_meeting(attendees: np.ndarray, in_room: np.ndarray, base_hours: float,
-                   travel_hours: float, week_hours: np.ndarray, last_attended: np.ndarray,
-                   now: int, week_active: np.ndarray) -> None:
-    """The attendees (distinct) spend the meeting's hours (``travel_hours`` more in the
-    room), have attended now and were active this week.
+def attend_meeting(invited: np.ndarray, in_room: np.ndarray, u: np.ndarray,
+                   exp_minus_logit: np.ndarray, base_hours: float, travel_hours: float,
+                   week_hours: np.ndarray, last_attended: np.ndarray, now: int,
+                   week_active: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Who comes to the meeting, and what it takes of them (ODD 7.2).
+
+    Invited person ``x`` (distinct slots) comes when ``u[n + x]`` (``n`` invited) is below
+    the chance ``1 / (1 + exp(-logit))``, from ``exp_minus_logit`` (numpy's exp of the
+    negated log-odds): then spends the meeting's hours (``travel_hours`` more in the
+    room), has attended ``now`` and was active this week.
+
+    Returns:
+        The attendees in the order invited, whether each is in the room, and how many are.
     """
-    for x in range(attendees.size):
-        s = attendees[x]
+    n = invited.size
+    attendees = np.empty(n, dtype=np.int64)
+    seated = np.empty(n, dtype=np.bool_)
+    count = n_room = 0
+    for x in range(n):
+        if not u[n + x] < 1.0 / (1.0 + exp_minus_logit[x]):
+            continue
+        s = invited[x]
+        attendees[count] = s
+        seated[count] = in_room[x]
+        count += 1
+        n_room += in_room[x]
         week_hours[s] += _meeting_hours(base_hours, travel_hours, in_room[x])
         last_attended[s] = now
         week_active[s] = True
+    return attendees[:count], seated[:count], n_room
 
 
 # ---------------------------------------------------------------- team assembly

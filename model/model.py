@@ -70,10 +70,6 @@ _PURPOSE_FACTORS = {Purpose.INNOVATION: kernels.FACTOR_DISTANCE,
                     Purpose.CLIENT_SERVICE: kernels.FACTOR_OTHER_ORG}
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
 def _frozen(x: np.ndarray) -> np.ndarray:
     """``x``, made read-only (an array shared by several readers)."""
     x.setflags(write=False)
@@ -201,8 +197,8 @@ class NetworkModel(mesa.Model):
         # The attendance and motivation rules' parameters, as their kernels read them.
         self._motivation_rule = kernels.rule_record(kernels.MotivationRule(
             *(getattr(p, name) for name in kernels.MotivationRule._fields)))
-        self._attendance_rule = kernels.AttendanceRule(
-            *(getattr(p, name) for name in kernels.AttendanceRule._fields))
+        self._attendance_rule = kernels.rule_record(kernels.AttendanceRule(
+            *(getattr(p, name) for name in kernels.AttendanceRule._fields)))
         self._encounter_constants()
         self._create_population(n_res)
         self.datacollector = reporters.Collector(model_reporters=MODEL_REPORTERS)
@@ -716,39 +712,34 @@ class NetworkModel(mesa.Model):
         meeting = self.meeting
         if not meeting.held:
             return
-        p, rng = self.params, self.rng
-        # Everyone invited or followed up, in slot order (np.union1d without its sort);
-        # convene lists the invited in slot order, so without follow-ups they are all.
+        p = self.params
+        # Everyone invited or followed up, in slot order (see kernels.asked); convene lists
+        # the invited in slot order, so without follow-ups they are all.
         invited = meeting.invited
         if self.followed_up.size:
-            asked = np.zeros(self.used, dtype=bool)
-            asked[invited] = True
-            asked[self.followed_up] = True
-            invited = np.flatnonzero(asked)
-        in_room = rng.random(invited.size) < meeting.room_share
+            invited = kernels.asked(invited, self.followed_up, self.used)
+        # Two uniforms each: whether one sits in the room, then whether one comes.
+        u = self.rng.random(2 * invited.size)
+        hours = self._meeting_hours()
         # Commitment, mandate and culture against the time the meeting demands beyond the
         # allocation: see kernels.attendance_logit.
-        logit = kernels.attendance_logit(invited, in_room, self._meeting_hours(),
-                                         p.travel_hours, self._meeting_interval(),
-                                         self.hours_ema, self.org, self.org_time,
-                                         WEEKS_PER_MONTH, p.discretionary_hours,
-                                         self.commitment, self.org_mandate,
-                                         self.org_culture, self._attendance_rule)
-        comes = rng.random(invited.size) < _sigmoid(logit)
-        meeting.attendees = invited[comes]
-        meeting.in_room = in_room[comes]
+        in_room, logit = kernels.attendance_logit(
+            invited, u, meeting.room_share, hours, p.travel_hours, self._meeting_interval(),
+            self.hours_ema, self.org, self.org_time, WEEKS_PER_MONTH, p.discretionary_hours,
+            self.commitment, self.org_mandate, self.org_culture, self._attendance_rule)
+        # Who comes, with the chance 1 / (1 + exp(-logit)), spends the meeting's hours: see
+        # kernels.attend_meeting.
+        meeting.attendees, meeting.in_room, n_room = kernels.attend_meeting(
+            invited, in_room, u, np.exp(-logit), hours, p.travel_hours, self.week_hours,
+            self.last_attended, self.steps, self.week_active)
         if meeting.attendees.size == 0:
             meeting.held = False
             return
         self.meetings_held += 1
         self.weeks_since_meeting = 0
         if meeting.coordinated:
-            n_room = int(meeting.in_room.sum())
             self._pay("coffee", p.coffee_eur * n_room)
             self._pay("travel", p.travel_eur * n_room)
-        kernels.attend_meeting(meeting.attendees, meeting.in_room, self._meeting_hours(),
-                               p.travel_hours, self.week_hours, self.last_attended, self.steps,
-                               self.week_active)
 
     # ------------------------------------------------------------------ 3 converse
     def converse(self) -> None:

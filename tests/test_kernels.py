@@ -804,39 +804,6 @@ def test_scale_and_relax_rows_match_the_former_numpy(gain):
     np.testing.assert_array_equal(small, rows[low])
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_attendance_kernels_match_the_former_numpy(seed):
-    rng = np.random.default_rng(seed)
-    org, org_time = _organisations(rng, 10)
-    org_time[0] = 0.0  # an organisation that grants no time: its people's discretion only
-    mandate, culture = rng.random(org_time.size), rng.random(org_time.size)
-    hours_ema, commitment = rng.random(CAP) * 3, rng.random(CAP)
-    invited = np.sort(rng.permutation(CAP)[:25])
-    in_room = rng.random(invited.size) < 0.6
-    rule = kernels.AttendanceRule(0.8, 4.0, 1.5, 1.0, 1.5, 4.0)
-    base, travel, interval = 2.5, 1.0, 2.0
-    demand = (base + travel * in_room) / interval + hours_ema[invited]
-    disc = 0.0 if seed % 2 else 0.5  # without discretionary hours: the overload cap
-    alloc = org_time[org[invited]] / 4.345 + disc
-    with np.errstate(divide="ignore"):
-        overload = np.where(alloc > 0, np.maximum(0.0, demand / alloc - 1.0), 4.0)
-    o = org[invited]
-    want = (0.8 + 4.0 * (commitment[invited] - 0.5) + 1.5 * mandate[o]
-            + 1.0 * (culture[o] - 0.5) - 1.5 * np.minimum(overload, 4.0))
-    got = kernels.attendance_logit(invited, in_room, base, travel, interval, hours_ema, org,
-                                   org_time, 4.345, disc, commitment, mandate, culture, rule)
-    np.testing.assert_array_equal(got, want)
-
-    week_hours, last, active = rng.random(CAP), np.zeros(CAP, np.int64), np.zeros(CAP, bool)
-    ref = week_hours.copy(), last.copy(), active.copy()
-    ref[0][invited] += base + travel * in_room
-    ref[1][invited] = 7
-    ref[2][invited] = True
-    kernels.attend_meeting(invited, in_room, base, travel, week_hours, last, 7, active)
-    for a, b in zip((week_hours, last, active), ref, strict=True):
-        np.testing.assert_array_equal(a, b)
-
-
 @pytest.mark.parametrize("seed", range(3))
 def test_broker_exchange_is_closing_gaps_then_passing_on(seed):
     rng = np.random.default_rng(seed)

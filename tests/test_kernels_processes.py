@@ -64,3 +64,64 @@ def test_rule_record_holds_the_rule_by_name():
     assert record.dtype.names == rule._fields
     for name, value in rule._asdict().items():
         assert record[0][name] == value
+
+
+# ---------------------------------------------------------------- attend
+def _attend_reference(invited, followed_up, used, u, room_share, base, travel, interval,
+                      hours_ema, org, org_time, disc, commitment, mandate, culture, rule,
+                      week_hours, last, now, active):
+    """What attend did in numpy before its kernels (the attendance draws given as ``u``)."""
+    if followed_up.size:
+        invited = np.union1d(invited, followed_up)
+    n = invited.size
+    in_room = u[:n] < room_share
+    demand = (base + travel * in_room) / interval + hours_ema[invited]
+    alloc = org_time[org[invited]] / 4.345 + disc
+    with np.errstate(divide="ignore"):
+        overload = np.where(alloc > 0, np.maximum(0.0, demand / alloc - 1.0), rule.overload_cap)
+    o = org[invited]
+    logit = (rule.attend_intercept + rule.attend_commitment * (commitment[invited] - 0.5)
+             + rule.attend_mandate * mandate[o] + rule.attend_culture * (culture[o] - 0.5)
+             - rule.attend_overload * np.minimum(overload, rule.overload_cap))
+    comes = u[n:] < 1.0 / (1.0 + np.exp(-logit))
+    attendees, seated = invited[comes], in_room[comes]
+    week_hours[attendees] += base + travel * seated
+    last[attendees] = now
+    active[attendees] = True
+    return invited, in_room, logit, attendees, seated, int(seated.sum())
+
+
+@pytest.mark.parametrize(("seed", "n_invited", "n_followed"),
+                         [(0, 0, 0), (1, 0, 3), (2, 25, 0), (3, 25, 4), (4, 1, 1), (5, 12, 12)])
+def test_attendance_kernels_match_the_numpy_form(seed, n_invited, n_followed):
+    rng = np.random.default_rng(seed)
+    org, org_time = rng.integers(0, 6, size=CAP), rng.random(6) * 10
+    org_time[0] = 0.0  # an organisation that grants no time: its people's discretion only
+    mandate, culture = rng.random(6), rng.random(6)
+    hours_ema, commitment = rng.random(CAP) * 3, rng.random(CAP)
+    used = CAP - 3
+    invited = np.sort(rng.permutation(used)[:n_invited])
+    followed = rng.permutation(used)[:n_followed]  # some invited too, in draw order
+    rule = kernels.AttendanceRule(0.8, 4.0, 1.5, 1.0, 1.5, 4.0)
+    disc = 0.0 if seed % 2 else 0.5  # without discretionary hours: the overload cap
+    base, travel, interval, share = 2.5, 1.0, 2.0, 0.6
+    n = np.union1d(invited, followed).size
+    u = rng.random(2 * n)
+    week_hours, last, active = rng.random(CAP), np.zeros(CAP, np.int64), np.zeros(CAP, bool)
+    ref = week_hours.copy(), last.copy(), active.copy()
+    want = _attend_reference(invited, followed, used, u, share, base, travel, interval,
+                             hours_ema, org, org_time, disc, commitment, mandate, culture, rule,
+                             ref[0], ref[1], 7, ref[2])
+    got_invited = kernels.asked(invited, followed, used) if followed.size else invited
+    in_room, logit = kernels.attendance_logit(got_invited, u, share, base, travel, interval,
+                                              hours_ema, org, org_time, 4.345, disc, commitment,
+                                              mandate, culture, kernels.rule_record(rule))
+    got = kernels.attend_meeting(got_invited, in_room, u, np.exp(-logit), base, travel,
+                                 week_hours, last, 7, active)
+    for g, w in zip((got_invited, in_room, logit, *got), want, strict=True):
+        np.testing.assert_array_equal(g, w)
+    if n > 10:  # some come and some do not, some sit in the room and some online
+        assert 0 < got[0].size < n
+        assert 0 < in_room.sum() < n
+    for a, b in zip((week_hours, last, active), ref, strict=True):
+        np.testing.assert_array_equal(a, b)
