@@ -1100,6 +1100,39 @@ def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: 
 
 
 @_jit
+def with_strength(status: np.ndarray, strengths: np.ndarray, used: int, code: int,
+                  column: int) -> np.ndarray:
+    """The slots below ``used`` of status ``code`` that have the strength in ``column`` of
+    ``strengths``, in slot order: ``s[strengths[s, column]]`` for ``s =
+    np.flatnonzero(status[:used] == code)`` (relay's brokers, churn's recruiters).
+    """
+    out = np.empty(used, dtype=np.int64)
+    n = 0
+    for s in range(used):
+        if status[s] == code and strengths[s, column]:
+            out[n] = s
+            n += 1
+    return out[:n]
+
+
+@_jit
+def relay_lists(present: np.ndarray, status: np.ndarray, strengths: np.ndarray, used: int,
+                peripheral: int, active: int, broker: int) -> tuple[np.ndarray, np.ndarray]:
+    """Whom the relay reaches this week (ODD 7.4): the present whose status code is at most
+    ``peripheral`` (the coordinator's relay), and the brokers, the active (status ``active``)
+    with the strength in column ``broker`` (:func:`with_strength`), each in slot order.
+    Reference: the numpy form in ``tests/test_kernels_processes.py``.
+    """
+    reached = np.empty(used, dtype=np.int64)
+    n = 0
+    for s in range(used):
+        if present[s] and status[s] <= peripheral:
+            reached[n] = s
+            n += 1
+    return reached[:n], with_strength(status, strengths, used, active, broker)
+
+
+@_jit
 def relax_rows(rows: np.ndarray, gain: float, know_a: np.ndarray, know_c: np.ndarray,
                floor: float) -> np.ndarray:
     """Close a share ``gain`` of every gap in the knowledge rows ``rows`` (distinct):

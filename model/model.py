@@ -52,7 +52,8 @@ _STATUS_CODES = np.array([Status.ACTIVE, Status.PERIPHERAL, Status.DORMANT, Stat
 # The codes themselves as numpy scalars: comparing the status array with an IntEnum member
 # converts it on every call, which costs more than the comparison.
 _ACTIVE, _PERIPHERAL = _STATUS_CODES[0], _STATUS_CODES[1]
-_PERIPHERAL_CODE = int(Status.PERIPHERAL)  # as the compiled kernels take a status code
+# Status codes as the compiled kernels take them.
+_ACTIVE_CODE, _PERIPHERAL_CODE = int(Status.ACTIVE), int(Status.PERIPHERAL)
 _SPEND_ITEMS = ("coordinator_hours", "rooms", "coffee", "travel", "channels")
 # Normal draws per newcomer: person-level skill, the four cornerstones, commitment, autonomy.
 _NORMALS_PER_PERSON = 7
@@ -63,6 +64,7 @@ _LIFTING = np.isin(np.arange(len(Strength)), [Strength.COMMITTER, Strength.ENTHU
 # Columns of the strengths array and the seekers' role code, as the compiled kernels read them.
 _TRUST_BUILDER = int(Strength.TRUST_BUILDER)
 _ASSEMBLER = int(Strength.ASSEMBLER)
+_BROKER = int(Strength.BROKER)
 _SEEKER = int(Role.SEEKER)
 # Whom a purpose lets a member draw on in a group (kernels.purpose_factor); others: anyone.
 _PURPOSE_FACTORS = {Purpose.INNOVATION: kernels.FACTOR_DISTANCE,
@@ -895,23 +897,22 @@ class NetworkModel(mesa.Model):
         p = self.params
         if self.quiet:
             return  # nobody passes news on
-        rel = self.rel
-        members = self.members()
+        # The coordinator's relay reaches the present who are active or peripheral; brokers
+        # are the active with the strength: see kernels.relay_lists.
+        reached, brokers = kernels.relay_lists(self.present, self.status, self.strengths,
+                                               self.used, _PERIPHERAL_CODE, _ACTIVE_CODE,
+                                               _BROKER)
         if self.relay_paid:
-            reached = members[self.status[members] <= _PERIPHERAL]
             self.knowledge.relax(reached, p.relay_gain * p.facilitation)
-        active = self.active_slots()
-        # A column, then the slots (cheaper than numpy's two-array indexing, same values).
-        brokers = active[self.strengths[:, Strength.BROKER][active]]
         per_broker = p.broker_contacts_per_week
-        if brokers.size == 0 or per_broker == 0 or members.size < 2:
+        if brokers.size == 0 or per_broker == 0 or self.members().size < 2:
             return
         # Whom brokers reach: each attempt goes to a present member drawn at random among
         # those who trust the broker (a trust tie to it). Brokers reach across the network
         # through their own ties (Burt 2005); a stranger would not take the call, and a
         # broker whom nobody trusts reaches no one. Both directions' trust now (every
         # contact trusts its broker by construction): see Relations.broker_contacts.
-        b, c, trust_in_broker, trust_in_contact = rel.broker_contacts(
+        b, c, trust_in_broker, trust_in_contact = self.rel.broker_contacts(
             brokers, per_broker, self.rng.random(brokers.size * per_broker), self.present,
             p.tie_threshold, self.steps)
         if b.size == 0:

@@ -125,3 +125,24 @@ def test_attendance_kernels_match_the_numpy_form(seed, n_invited, n_followed):
         assert 0 < in_room.sum() < n
     for a, b in zip((week_hours, last, active), ref, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+# ---------------------------------------------------------------- relay
+@pytest.mark.parametrize(("seed", "used"), [(0, 0), (1, 1), (2, 23), (3, CAP)])
+def test_relay_lists_match_the_numpy_form(seed, used):
+    rng = np.random.default_rng(seed)
+    people = _people(rng, used)
+    present, status, strengths = people["present"], people["status"], people["strengths"]
+    strengths[:] = rng.random(strengths.shape) < 0.4
+    for column in range(strengths.shape[1]):
+        members = np.flatnonzero(present[:used])  # what relay and churn listed before
+        active = np.flatnonzero(status[:used] == 0)
+        reached, brokers = kernels.relay_lists(present, status, strengths, used, PERIPHERAL,
+                                               0, column)
+        np.testing.assert_array_equal(reached, members[status[members] <= PERIPHERAL])
+        np.testing.assert_array_equal(brokers, active[strengths[:, column][active]])
+        for code in range(4):
+            slots = np.flatnonzero(status[:used] == code)
+            np.testing.assert_array_equal(
+                kernels.with_strength(status, strengths, used, code, column),
+                slots[strengths[:, column][slots]])
