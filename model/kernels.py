@@ -1711,6 +1711,20 @@ def age_status(status: np.ndarray, present: np.ndarray, commitment: np.ndarray,
 
 
 @_jit
+def drawn(slots: np.ndarray, u: np.ndarray, chance: float) -> np.ndarray:
+    """Those of ``slots`` whose uniform ``u`` is below ``chance``, in order:
+    ``slots[u < chance]`` (churn's turnover).
+    """
+    out = np.empty(slots.size, dtype=np.int64)
+    n = 0
+    for k in range(slots.size):
+        if u[k] < chance:
+            out[n] = slots[k]
+            n += 1
+    return out[:n]
+
+
+@_jit
 def recruits(u: np.ndarray, recruiters: np.ndarray, commitment: np.ndarray, rate: float) -> int:
     """How many of the ``recruiters`` bring someone in this week (ODD 7.8, churn): those
     whose uniform ``u`` is below ``rate`` times their commitment.

@@ -49,9 +49,9 @@ _NO_FACTOR = np.zeros(0)  # no per-pair factor: a purpose that lets members draw
 # Status codes for the compiled status updates: active, peripheral, dormant, left.
 _STATUS_CODES = np.array([Status.ACTIVE, Status.PERIPHERAL, Status.DORMANT, Status.LEFT],
                          dtype=np.int8)
-# The codes themselves as numpy scalars: comparing the status array with an IntEnum member
+# The active code as a numpy scalar: comparing the status array with an IntEnum member
 # converts it on every call, which costs more than the comparison.
-_ACTIVE, _PERIPHERAL = _STATUS_CODES[0], _STATUS_CODES[1]
+_ACTIVE = _STATUS_CODES[0]
 # Status codes as the compiled kernels take them.
 _ACTIVE_CODE, _PERIPHERAL_CODE = int(Status.ACTIVE), int(Status.PERIPHERAL)
 _SPEND_ITEMS = ("coordinator_hours", "rooms", "coffee", "travel", "channels")
@@ -64,7 +64,7 @@ _LIFTING = np.isin(np.arange(len(Strength)), [Strength.COMMITTER, Strength.ENTHU
 # Columns of the strengths array and the seekers' role code, as the compiled kernels read them.
 _TRUST_BUILDER = int(Strength.TRUST_BUILDER)
 _ASSEMBLER = int(Strength.ASSEMBLER)
-_BROKER = int(Strength.BROKER)
+_BROKER, _RECRUITER = int(Strength.BROKER), int(Strength.RECRUITER)
 _SEEKER = int(Role.SEEKER)
 # Whom a purpose lets a member draw on in a group (kernels.purpose_factor); others: anyone.
 _PURPOSE_FACTORS = {Purpose.INNOVATION: kernels.FACTOR_DISTANCE,
@@ -1150,11 +1150,12 @@ class NetworkModel(mesa.Model):
         # Staff turnover: the seat passes to a newcomer who knows no one (memory loss).
         members = self.members()
         weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)
-        replaced = members[rng.random(members.size) < weekly]
+        replaced = kernels.drawn(members, rng.random(members.size), weekly)
         if replaced.size:
             self._seat(replaced, self.org[replaced], p.newcomer_commitment)
-        active = self.active_slots()
-        recruiters = active[self.strengths[:, Strength.RECRUITER][active]]  # see relay
+        # The active with the strength (see kernels.with_strength).
+        recruiters = kernels.with_strength(self.status, self.strengths, self.used, _ACTIVE_CODE,
+                                           _RECRUITER)
         if recruiters.size == 0:
             return  # no one to bring anyone in (and no uniforms to draw)
         # Each recruiter brings someone in with a chance rising with its commitment.

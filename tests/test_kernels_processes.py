@@ -146,3 +146,13 @@ def test_relay_lists_match_the_numpy_form(seed, used):
             np.testing.assert_array_equal(
                 kernels.with_strength(status, strengths, used, code, column),
                 slots[strengths[:, column][slots]])
+
+
+# ---------------------------------------------------------------- churn
+@pytest.mark.parametrize(("seed", "n"), [(0, 0), (1, 1), (2, 30)])
+def test_drawn_matches_the_numpy_mask(seed, n):
+    rng = np.random.default_rng(seed)
+    slots = np.sort(rng.permutation(CAP)[:n])
+    u = rng.random(n)
+    for chance in (0.0, 0.3, u[0] if n else 0.5, 1.0):  # a uniform exactly at the chance
+        np.testing.assert_array_equal(kernels.drawn(slots, u, chance), slots[u < chance])
