@@ -1180,6 +1180,30 @@ def broker_contacts(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: n
 
 
 @_jit
+def broker_relay(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
+                 prior: float, floor: float, tie_threshold: float, member: np.ndarray,
+                 listed: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
+                 threshold: float, now: int, know: np.ndarray, know_a: np.ndarray,
+                 know_c: np.ndarray, stale: np.ndarray, own: np.ndarray, n_known: int,
+                 org: np.ndarray, gain: float, contact_count: np.ndarray) -> int:
+    """The brokers' week (ODD 7.4, relay) in one call: their contacts
+    (:func:`broker_contacts`, the arguments up to ``now``), then the exchange of knowledge
+    with each (:func:`broker_exchange` on the knowledge store ``know``, ``know_a``,
+    ``know_c``, ``stale``, ``own``, ``n_known``, with ``org``, ``gain`` and
+    ``contact_count``). Reference: the two calls, in ``tests/test_kernels_processes.py``.
+
+    Returns:
+        The candidates kept (``broker_contacts``' ``kept``).
+    """
+    kept, b, c, trust_cb, trust_bc = broker_contacts(key, T, last, t_decay, prior, floor,
+                                                     tie_threshold, member, listed, brokers,
+                                                     per_broker, u, threshold, now)
+    broker_exchange(know, know_a, know_c, stale, own, n_known, b, c, org, gain, trust_cb,
+                    trust_bc, contact_count)
+    return kept
+
+
+@_jit
 def pick_contacts(truster: np.ndarray, trusted: np.ndarray, brokers: np.ndarray,
                   per_broker: int, u: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Whom the brokers' attempts reach (ODD 7.4, relay): attempt ``x`` is broker

@@ -911,17 +911,13 @@ class NetworkModel(mesa.Model):
         # those who trust the broker (a trust tie to it). Brokers reach across the network
         # through their own ties (Burt 2005); a stranger would not take the call, and a
         # broker whom nobody trusts reaches no one. Both directions' trust now (every
-        # contact trusts its broker by construction): see Relations.broker_contacts.
-        b, c, trust_in_broker, trust_in_contact = self.rel.broker_contacts(
-            brokers, per_broker, self.rng.random(brokers.size * per_broker), self.present,
-            p.tie_threshold, self.steps)
-        if b.size == 0:
-            return
-        # The broker gathers what the contact's organisation is doing, then passes on,
-        # condensed, what it knows of all organisations; a contact reached by several
-        # brokers keeps the best update.
-        self.knowledge.broker_exchange(b, c, self.org, p.broker_gain, trust_in_broker,
-                                       trust_in_contact, self.contacts)
+        # contact trusts its broker by construction). The broker gathers what the contact's
+        # organisation is doing, then passes on, condensed, what it knows of all
+        # organisations; a contact reached by several brokers keeps the best update. See
+        # Relations.broker_contacts, Knowledge.broker_exchange, both in Relations.broker_relay.
+        self.rel.broker_relay(brokers, per_broker, self.rng.random(brokers.size * per_broker),
+                              self.present, p.tie_threshold, self.steps, self.knowledge,
+                              self.org, p.broker_gain, self.contacts)
 
     # ------------------------------------------------------------------ 5 collaborate
     def collaborate(self) -> None:

@@ -156,3 +156,38 @@ def test_drawn_matches_the_numpy_mask(seed, n):
     u = rng.random(n)
     for chance in (0.0, 0.3, u[0] if n else 0.5, 1.0):  # a uniform exactly at the chance
         np.testing.assert_array_equal(kernels.drawn(slots, u, chance), slots[u < chance])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_broker_relay_is_the_contacts_then_the_exchange(seed):
+    """The fused kernel gives what broker_contacts and broker_exchange give one after the
+    other, on the pair store, the candidates and the knowledge store."""
+    rng = np.random.default_rng(seed)
+    horizon, prior, orgs = 50, 0.3, 7
+    T, last = rng.random((CAP, CAP)), rng.integers(0, 2 * horizon, size=(CAP, CAP))
+    td = 0.5 ** (np.arange(horizon + 1) / 11.0)
+    now = 2 * horizon + 5
+    listed = rng.random((CAP, CAP)) < 0.4
+    np.fill_diagonal(listed, False)
+    key = np.flatnonzero(listed)[rng.permutation(int(listed.sum()))]
+    member = rng.random(CAP) < 0.8
+    brokers = np.sort(rng.choice(CAP, size=[0, 1, 8, 15, 20][seed], replace=False))
+    u = rng.random(brokers.size * 2)
+    know = rng.random((CAP, orgs + 3)) - 0.2  # stored values with pending maps
+    know_a, know_c = rng.uniform(0.3, 1.0, CAP), rng.uniform(0.0, 0.2, CAP)
+    own, org = rng.integers(0, orgs, CAP), rng.integers(0, orgs, CAP)
+    stale, count = np.zeros(CAP, dtype=bool), rng.integers(0, 5, CAP)
+    pairs = (T, last, td, prior, 0.3 - 1e-9, 0.3, member)
+    ref = [x.copy() for x in (key, listed, know, stale, count)]
+    kept, b, c, trust_cb, trust_bc = kernels.broker_contacts(ref[0], *pairs, ref[1], brokers, 2,
+                                                             u, 0.35, now)
+    kernels.broker_exchange(ref[2], know_a, know_c, ref[3], own, orgs, b, c, org, 0.4,
+                            trust_cb, trust_bc, ref[4])
+    got = kernels.broker_relay(key, *pairs, listed, brokers, 2, u, 0.35, now, know, know_a,
+                               know_c, stale, own, orgs, org, 0.4, count)
+    assert got == kept
+    if seed >= 2:
+        assert b.size > 0  # some contacts made
+    np.testing.assert_array_equal(key[:kept], ref[0][:kept])
+    for x, y in zip((listed, know, stale, count), ref[1:], strict=True):
+        np.testing.assert_array_equal(x, y)
