@@ -1794,6 +1794,26 @@ def reset_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, slots: np.ndarra
             last[x, s] = now
 
 
+@_jit
+def forget_rows(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, know_sum: np.ndarray,
+                stale: np.ndarray, own: np.ndarray, slots: np.ndarray, orgs: np.ndarray) -> None:
+    """Newcomers in ``slots`` know nothing but their own organisations ``orgs``
+    (``Knowledge.forget``): their stored rows 0 but 1 at the own organisation, the rows'
+    maps the identity, row sums 1 and not stale, ``own`` the organisations. Reference: the
+    numpy writes in ``tests/test_kernels_processes.py``.
+    """
+    for s in slots:
+        know[s, :] = 0.0
+    for x in range(slots.size):
+        s = slots[x]
+        know[s, orgs[x]] = 1.0
+        know_a[s] = 1.0
+        know_c[s] = 0.0
+        know_sum[s] = 1.0
+        stale[s] = False
+        own[s] = orgs[x]
+
+
 class SeatRule(NamedTuple):
     """The parameters of seating a newcomer (ODD 5 and 7.8), for the ``seat`` kernel."""
 

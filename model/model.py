@@ -244,9 +244,13 @@ class NetworkModel(mesa.Model):
         """
         vars(self).update(arrays)
         self.people = state.People.of(arrays)
+        self._person_arrays = arrays
 
     def _people_arrays(self) -> dict[str, np.ndarray]:
-        return {f.name: getattr(self, f.name) for f in state.PEOPLE}
+        """The participant arrays by name (those ``_set_people`` holds; the model replaces
+        them only there).
+        """
+        return self._person_arrays
 
     def _grow(self) -> bool:
         """Double the participant capacity (up to max_participants); False if full."""

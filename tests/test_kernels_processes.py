@@ -191,3 +191,23 @@ def test_broker_relay_is_the_contacts_then_the_exchange(seed):
     np.testing.assert_array_equal(key[:kept], ref[0][:kept])
     for x, y in zip((listed, know, stale, count), ref[1:], strict=True):
         np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize(("seed", "n"), [(0, 0), (1, 1), (2, 9)])
+def test_forget_rows_matches_the_numpy_writes(seed, n):
+    rng = np.random.default_rng(seed)
+    arrays = (rng.random((CAP, 10)), rng.random(CAP), rng.random(CAP), rng.random(CAP),
+              rng.random(CAP) < 0.5, rng.integers(0, 10, CAP))
+    ref = [x.copy() for x in arrays]
+    slots, orgs = rng.permutation(CAP)[:n], rng.integers(0, 10, n)
+    know, know_a, know_c, know_sum, stale, own = ref
+    know[slots, :] = 0.0
+    know[slots, orgs] = 1.0
+    know_a[slots] = 1.0
+    know_c[slots] = 0.0
+    know_sum[slots] = 1.0
+    stale[slots] = False
+    own[slots] = orgs
+    kernels.forget_rows(*arrays, slots, orgs)
+    for got, want in zip(arrays, ref, strict=True):
+        np.testing.assert_array_equal(got, want)
