@@ -183,6 +183,7 @@ class NetworkModel(mesa.Model):
         self._ties: tuple[tuple[int, int], np.ndarray, tuple[np.ndarray, ...]] | None = None
 
         self.n_circles = max(1, -(-self.initial_size // p.max_meeting_size))
+        self._meeting_costs: dict[bool, tuple[float, float, float, float]] = {}
         # A newcomer is a convener below the first cumulative role share, a seeker below the
         # second, else a contributor; and has each strength (columns of the strengths array)
         # with its share.
@@ -597,6 +598,19 @@ class NetworkModel(mesa.Model):
 
     def _meeting_cost(self, invited: int, virtual_channel: bool) -> dict[str, float]:
         """Worst-case cost of a coordinated meeting with ``invited`` people (S28)."""
+        fixed = self._meeting_costs.get(virtual_channel)
+        if fixed is None:  # the parameters fix all but the head count: worked out once
+            fixed = self._meeting_costs[virtual_channel] = self._fixed_meeting_cost(
+                virtual_channel)
+        prep_eur, room, room_share, per_head = fixed
+        return {"prep": prep_eur, "room": room, "room_share": room_share,
+                "total": prep_eur + room + per_head * invited}
+
+    def _fixed_meeting_cost(self, virtual_channel: bool) -> tuple[float, float, float, float]:
+        """A coordinated meeting's preparation and room (EUR), the share of people in the
+        room, and the coffee and travel per person in it (EUR), with or without a paid
+        channel this week (S28).
+        """
         p = self.params
         prep = (p.meeting_prep_hours + p.structure * p.structure_admin_hours
                 + (p.anticipation_prep_hours if p.anticipation_dialogue else 0.0))
@@ -611,8 +625,7 @@ class NetworkModel(mesa.Model):
         # Each circle of a big network is a meeting of its own to prepare and host.
         prep_eur = prep * p.coordinator_wage_eur * self.n_circles
         room *= self.n_circles
-        return {"prep": prep_eur, "room": room, "room_share": room_share,
-                "total": prep_eur + room + per_head * invited}
+        return prep_eur, room, room_share, per_head
 
     def _hold_meeting(self, invited: np.ndarray, facilitation: float, room_share: float) -> None:
         self.meeting.held = True
