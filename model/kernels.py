@@ -1709,14 +1709,17 @@ def set_status(status: np.ndarray, commitment: np.ndarray, slots: np.ndarray,
 @_jit
 def age_status(status: np.ndarray, present: np.ndarray, commitment: np.ndarray,
                dormant_weeks: np.ndarray, used: int, active_threshold: float,
-               peripheral_threshold: float, weeks_to_leave: int, codes: np.ndarray) -> int:
+               peripheral_threshold: float, weeks_to_leave: int, codes: np.ndarray,
+               strengths: np.ndarray, column: int) -> tuple[int, np.ndarray]:
     """The churn's status update (ODD 7.8): status follows commitment for everyone present;
     weeks dormant count up (and restart otherwise); who has been dormant for more than
     ``weeks_to_leave`` weeks leaves (status ``codes[3]``).
 
     Returns:
         What changed, so that the caller keeps its lists of who is present and active when
-        nothing did: 1 if a status changed, plus 2 if someone left.
+        nothing did: 1 if a status changed, plus 2 if someone left; and the active now with
+        the strength in ``column`` of ``strengths`` (:func:`with_strength`; churn's
+        recruiters).
     """
     changed = 0
     for s in range(used):
@@ -1731,7 +1734,7 @@ def age_status(status: np.ndarray, present: np.ndarray, commitment: np.ndarray,
             changed |= 2
         if status[s] != before:
             changed |= 1
-    return changed
+    return changed, with_strength(status, strengths, used, codes[0], column)
 
 
 @_jit

@@ -1153,11 +1153,12 @@ class NetworkModel(mesa.Model):
         members = self.members()
         if members.size == 0:
             return
-        # Status follows commitment; the long dormant leave (see kernels.age_status).
-        changed = kernels.age_status(self.status, self.present, self.commitment,
-                                     self.dormant_weeks, self.used, p.active_threshold,
-                                     p.peripheral_threshold, p.dormant_weeks_to_leave,
-                                     _STATUS_CODES)
+        # Status follows commitment; the long dormant leave; the active recruiters are
+        # listed (see kernels.age_status).
+        changed, recruiters = kernels.age_status(
+            self.status, self.present, self.commitment, self.dormant_weeks, self.used,
+            p.active_threshold, p.peripheral_threshold, p.dormant_weeks_to_leave, _STATUS_CODES,
+            self.strengths, _RECRUITER)
         if changed:  # the week's lists of members and active slots still hold otherwise
             self._roster_changed(seats=bool(changed & 2))
         # Staff turnover: the seat passes to a newcomer who knows no one (memory loss).
@@ -1166,9 +1167,9 @@ class NetworkModel(mesa.Model):
         replaced = kernels.drawn(members, rng.random(members.size), weekly)
         if replaced.size:
             self._seat(replaced, self.org[replaced], p.newcomer_commitment)
-        # The active with the strength (see kernels.with_strength).
-        recruiters = kernels.with_strength(self.status, self.strengths, self.used, _ACTIVE_CODE,
-                                           _RECRUITER)
+            # Newcomers have statuses and strengths of their own: the recruiters again.
+            recruiters = kernels.with_strength(self.status, self.strengths, self.used,
+                                               _ACTIVE_CODE, _RECRUITER)
         if recruiters.size == 0:
             return  # no one to bring anyone in (and no uniforms to draw)
         # Each recruiter brings someone in with a chance rising with its commitment.

@@ -202,16 +202,20 @@ def test_status_kernels_match_the_former_numpy():
     ref_present[leaving] = False
     ref_status[leaving] = 3
     before = status.copy()
-    changed = kernels.age_status(status, present, commitment, dormant, CAP, 0.5, 0.2, 4, codes)
+    strengths = rng.random((CAP, 3)) < 0.5
+    changed, holders = kernels.age_status(status, present, commitment, dormant, CAP, 0.5, 0.2,
+                                          4, codes, strengths, 2)
     for got, want in ((status, ref_status), (dormant, ref_dormant), (present, ref_present)):
         np.testing.assert_array_equal(got, want)
     assert leaving.size > 0
     assert changed == int((ref_status != before).any()) + 2 * int(leaving.size > 0)
+    active = np.flatnonzero(ref_status == 0)
+    np.testing.assert_array_equal(holders, active[strengths[:, 2][active]])
     # Nothing left to change: the same call again reports no change (the dormant count aside).
     keep = present.copy()
     status_now = status.copy()
     assert kernels.age_status(status, present, commitment, np.zeros(CAP, dtype=np.int64), CAP,
-                              0.5, 0.2, 4, codes) == 0
+                              0.5, 0.2, 4, codes, strengths, 2)[0] == 0
     np.testing.assert_array_equal(status, status_now)
     np.testing.assert_array_equal(present, keep)
     assert kernels.set_status(status, commitment, slots, 0.9, 0.1, codes)
