@@ -35,6 +35,17 @@ from model.state import People
 _jit = numba.njit(cache=True, nogil=True)
 
 
+def rule_record(rule: tuple) -> np.ndarray:
+    """A rule's parameters (a ``NamedTuple`` of numbers) as a one-row structured array with
+    the same field names, which a kernel reads as ``rules[0].name``.
+
+    numba types every field of a ``NamedTuple`` argument on every call (about 2 us), an
+    array in about 0.3 us; the values are the same, as float64.
+    """
+    dtype = np.dtype([(name, np.float64) for name in rule._fields])
+    return np.array([tuple(rule)], dtype=dtype)
+
+
 # ---------------------------------------------------------------- pair store
 # The pair store: reads and writes of familiarity, trust and the week of the last touch.
 # The relations' square arrays F (familiarity), T (trust of row in column) and last (week
@@ -228,7 +239,44 @@ def _flags_at(flags: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- convene
-# 1 convene: the coordinator's follow-ups (ODD 7.1).
+# 1 convene: the week's start and the coordinator's follow-ups (ODD 7.1).
+
+
+@_jit
+def start_week(people: People, used: int, peripheral: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A new week (ODD 7.1, convene): the week's totals (``week_value``, ``week_hours``,
+    ``week_lift``, ``week_active``) start at nought, and the present are listed once for
+    what convene reads of them. Status codes below ``peripheral`` are active ones, above it
+    dormant ones (``Status``). Reference: the numpy form in
+    ``tests/test_kernels_processes.py``.
+
+    Returns:
+        The present slots among the first ``used`` (``np.flatnonzero(present[:used])``),
+        those of them active or peripheral (invited to a meeting) and those peripheral or
+        dormant (whom the coordinator may follow up), each in slot order.
+    """
+    people.week_value[:] = 0.0
+    people.week_hours[:] = 0.0
+    people.week_lift[:] = 0.0
+    people.week_active[:] = False
+    present, status = people.present, people.status
+    members = np.empty(used, dtype=np.int64)
+    invited = np.empty(used, dtype=np.int64)
+    drifting = np.empty(used, dtype=np.int64)
+    n_members = n_invited = n_drifting = 0
+    for s in range(used):
+        if not present[s]:
+            continue
+        members[n_members] = s
+        n_members += 1
+        if status[s] <= peripheral:
+            invited[n_invited] = s
+            n_invited += 1
+        if status[s] >= peripheral:
+            drifting[n_drifting] = s
+            n_drifting += 1
+    return members[:n_members], invited[:n_invited], drifting[:n_drifting]
 
 
 @_jit
@@ -251,11 +299,16 @@ def follow_up(chosen: np.ndarray, commitment: np.ndarray, purpose: np.ndarray,
 
 
 # ---------------------------------------------------------------- attend
-# 2 attend (ODD 7.2).
+# 2 attend (ODD 7.2). The attendance choice's draws are made before its kernels: two uniforms
+# per person asked, the first ``n`` deciding who sits in the room, the next ``n`` who comes
+# (the stream of two draws of ``n``); numpy's exp turns the log-odds into chances between
+# the two kernels (numba's exp need not give numpy's last bit).
 
 
 class AttendanceRule(NamedTuple):
-    """The parameters of the attendance choice (ODD 7.2), for the ``attendance_logit`` kernel."""
+    """The parameters of the attendance choice (ODD 7.2), for the ``attendance_logit`` kernel
+    (as :func:`rule_record`).
+    """
 
     attend_intercept: float
     attend_commitment: float
@@ -266,29 +319,51 @@ class AttendanceRule(NamedTuple):
 
 
 @_jit
+def asked(invited: np.ndarray, followed_up: np.ndarray, used: int) -> np.ndarray:
+    """Everyone invited or followed up (slots below ``used``), once each, in slot order:
+    ``np.union1d`` of the two, without its sort.
+    """
+    flags = np.zeros(used, dtype=np.bool_)
+    for s in invited:
+        flags[s] = True
+    for s in followed_up:
+        flags[s] = True
+    return np.flatnonzero(flags)
+
+
+@_jit
 def _meeting_hours(base_hours: float, travel_hours: float, in_room: bool) -> float:
     """Hours a meeting takes a person: ``base_hours``, and the travel if in the room."""
     return base_hours + travel_hours * (1.0 if in_room else 0.0)
 
 
 @_jit
-def attendance_logit(invited: np.ndarray, in_room: np.ndarray, base_hours: float,
+def attendance_logit(invited: np.ndarray, u: np.ndarray, room_share: float, base_hours: float,
                      travel_hours: float, interval: float, hours_ema: np.ndarray,
                      org: np.ndarray, org_time: np.ndarray, weeks_per_month: float,
                      discretionary: float, commitment: np.ndarray, mandate: np.ndarray,
-                     culture: np.ndarray, rule: AttendanceRule) -> np.ndarray:
-    """Log-odds that each invited person comes to the meeting (ODD 7.2): the intercept, plus
-    commitment, statutory mandate and networking culture, less the overload of the time
-    the meeting demands (``base_hours``, plus ``travel_hours`` for those in the room, per
-    week of the meeting ``interval``, on top of the hours usually spent) beyond the hours
-    the person has for network work (the organisation's weekly allocation plus
-    ``discretionary`` hours), capped at ``overload_cap`` (the cap when no hours at all).
-    Reference: the numpy form in ``tests/test_kernels.py``.
+                     culture: np.ndarray, rules: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each invited person would sit, and the log-odds that they come (ODD 7.2).
+
+    Person ``x`` sits in the room when ``u[x]`` is below ``room_share``, else online. The
+    log-odds are the intercept, plus commitment, statutory mandate and networking culture,
+    less the overload of the time the meeting demands (``base_hours``, plus ``travel_hours``
+    for those in the room, per week of the meeting ``interval``, on top of the hours
+    usually spent) beyond the hours the person has for network work (the organisation's
+    weekly allocation plus ``discretionary`` hours), capped at ``overload_cap`` (the cap
+    when no hours at all); the parameters are :class:`AttendanceRule` as
+    :func:`rule_record`. Reference: the numpy form in ``tests/test_kernels_processes.py``.
+
+    Returns:
+        Whether each invited person is in the room, and their log-odds of coming.
     """
+    rule = rules[0]
+    in_room = np.empty(invited.size, dtype=np.bool_)
     logit = np.empty(invited.size)
     for x in range(invited.size):
         s = invited[x]
         o = org[s]
+        in_room[x] = u[x] < room_share
         demand = _meeting_hours(base_hours, travel_hours, in_room[x]) / interval + hours_ema[s]
         alloc = org_time[o] / weeks_per_month + discretionary
         overload = max(0.0, demand / alloc - 1.0) if alloc > 0 else rule.overload_cap
@@ -296,21 +371,40 @@ def attendance_logit(invited: np.ndarray, in_room: np.ndarray, base_hours: float
                     + rule.attend_mandate * mandate[o]
                     + rule.attend_culture * (culture[o] - 0.5)
                     - rule.attend_overload * min(overload, rule.overload_cap))
-    return logit
+    return in_room, logit
 
 
 @_jit
-def attend_meeting(attendees: np.ndarray, in_room: np.ndarray, base_hours: float,
-                   travel_hours: float, week_hours: np.ndarray, last_attended: np.ndarray,
-                   now: int, week_active: np.ndarray) -> None:
-    """The attendees (distinct) spend the meeting's hours (``travel_hours`` more in the
-    room), have attended now and were active this week.
+def attend_meeting(invited: np.ndarray, in_room: np.ndarray, u: np.ndarray,
+                   exp_minus_logit: np.ndarray, base_hours: float, travel_hours: float,
+                   week_hours: np.ndarray, last_attended: np.ndarray, now: int,
+                   week_active: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Who comes to the meeting, and what it takes of them (ODD 7.2).
+
+    Invited person ``x`` (distinct slots) comes when ``u[n + x]`` (``n`` invited) is below
+    the chance ``1 / (1 + exp(-logit))``, from ``exp_minus_logit`` (numpy's exp of the
+    negated log-odds): then spends the meeting's hours (``travel_hours`` more in the
+    room), has attended ``now`` and was active this week.
+
+    Returns:
+        The attendees in the order invited, whether each is in the room, and how many are.
     """
-    for x in range(attendees.size):
-        s = attendees[x]
+    n = invited.size
+    attendees = np.empty(n, dtype=np.int64)
+    seated = np.empty(n, dtype=np.bool_)
+    count = n_room = 0
+    for x in range(n):
+        if not u[n + x] < 1.0 / (1.0 + exp_minus_logit[x]):
+            continue
+        s = invited[x]
+        attendees[count] = s
+        seated[count] = in_room[x]
+        count += 1
+        n_room += in_room[x]
         week_hours[s] += _meeting_hours(base_hours, travel_hours, in_room[x])
         last_attended[s] = now
         week_active[s] = True
+    return attendees[:count], seated[:count], n_room
 
 
 # ---------------------------------------------------------------- team assembly
@@ -1006,6 +1100,39 @@ def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: 
 
 
 @_jit
+def with_strength(status: np.ndarray, strengths: np.ndarray, used: int, code: int,
+                  column: int) -> np.ndarray:
+    """The slots below ``used`` of status ``code`` that have the strength in ``column`` of
+    ``strengths``, in slot order: ``s[strengths[s, column]]`` for ``s =
+    np.flatnonzero(status[:used] == code)`` (relay's brokers, churn's recruiters).
+    """
+    out = np.empty(used, dtype=np.int64)
+    n = 0
+    for s in range(used):
+        if status[s] == code and strengths[s, column]:
+            out[n] = s
+            n += 1
+    return out[:n]
+
+
+@_jit
+def relay_lists(present: np.ndarray, status: np.ndarray, strengths: np.ndarray, used: int,
+                peripheral: int, active: int, broker: int) -> tuple[np.ndarray, np.ndarray]:
+    """Whom the relay reaches this week (ODD 7.4): the present whose status code is at most
+    ``peripheral`` (the coordinator's relay), and the brokers, the active (status ``active``)
+    with the strength in column ``broker`` (:func:`with_strength`), each in slot order.
+    Reference: the numpy form in ``tests/test_kernels_processes.py``.
+    """
+    reached = np.empty(used, dtype=np.int64)
+    n = 0
+    for s in range(used):
+        if present[s] and status[s] <= peripheral:
+            reached[n] = s
+            n += 1
+    return reached[:n], with_strength(status, strengths, used, active, broker)
+
+
+@_jit
 def relax_rows(rows: np.ndarray, gain: float, know_a: np.ndarray, know_c: np.ndarray,
                floor: float) -> np.ndarray:
     """Close a share ``gain`` of every gap in the knowledge rows ``rows`` (distinct):
@@ -1050,6 +1177,30 @@ def broker_contacts(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: n
     b, c = pick_contacts(ties[0], ties[1], brokers, per_broker, u, T.shape[1])
     b, c, trust_cb, trust_bc = trusted_contacts(T, last, t_decay, prior, b, c, threshold, now)
     return kept, b, c, trust_cb, trust_bc
+
+
+@_jit
+def broker_relay(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
+                 prior: float, floor: float, tie_threshold: float, member: np.ndarray,
+                 listed: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
+                 threshold: float, now: int, know: np.ndarray, know_a: np.ndarray,
+                 know_c: np.ndarray, stale: np.ndarray, own: np.ndarray, n_known: int,
+                 org: np.ndarray, gain: float, contact_count: np.ndarray) -> int:
+    """The brokers' week (ODD 7.4, relay) in one call: their contacts
+    (:func:`broker_contacts`, the arguments up to ``now``), then the exchange of knowledge
+    with each (:func:`broker_exchange` on the knowledge store ``know``, ``know_a``,
+    ``know_c``, ``stale``, ``own``, ``n_known``, with ``org``, ``gain`` and
+    ``contact_count``). Reference: the two calls, in ``tests/test_kernels_processes.py``.
+
+    Returns:
+        The candidates kept (``broker_contacts``' ``kept``).
+    """
+    kept, b, c, trust_cb, trust_bc = broker_contacts(key, T, last, t_decay, prior, floor,
+                                                     tie_threshold, member, listed, brokers,
+                                                     per_broker, u, threshold, now)
+    broker_exchange(know, know_a, know_c, stale, own, n_known, b, c, org, gain, trust_cb,
+                    trust_bc, contact_count)
+    return kept
 
 
 @_jit
@@ -1418,7 +1569,9 @@ def count_into(counts: np.ndarray, slots: np.ndarray) -> None:
 
 
 class MotivationRule(NamedTuple):
-    """The parameters of the weekly motivation update (ODD 7.6), for the ``motivate`` kernel."""
+    """The parameters of the weekly motivation update (ODD 7.6), for the ``motivate`` kernel
+    (as :func:`rule_record`).
+    """
 
     ema_rate: float
     tie_fade: float
@@ -1435,7 +1588,7 @@ class MotivationRule(NamedTuple):
 
 @_jit
 def motivate(people: People, used: int, org_time: np.ndarray, weeks_per_month: float,
-             discretionary: float, now: int, interval: float, rule: MotivationRule) -> float:
+             discretionary: float, now: int, interval: float, rules: np.ndarray) -> float:
     """The weekly update of motivation and commitment of every present person (ODD 7.6).
 
     With r the EMA rate: value, hours and skill use follow their week's amounts
@@ -1466,11 +1619,12 @@ def motivate(people: People, used: int, org_time: np.ndarray, weeks_per_month: f
         discretionary: Hours a week anyone adds of their own.
         now: The current week.
         interval: The meeting interval in weeks.
-        rule: The update's parameters (:class:`MotivationRule`).
+        rules: The update's parameters (:class:`MotivationRule` as :func:`rule_record`).
 
     Returns:
         The hours the present spent this week.
     """
+    rule = rules[0]
     r, tie_fade, purpose_decay = rule.ema_rate, rule.tie_fade, rule.purpose_decay
     w_value, half, w_autonomy = rule.weight_value, rule.value_half_saturation, rule.weight_autonomy
     w_purpose, w_skills, w_ties = rule.weight_purpose, rule.weight_skills, rule.weight_ties
@@ -1555,14 +1709,17 @@ def set_status(status: np.ndarray, commitment: np.ndarray, slots: np.ndarray,
 @_jit
 def age_status(status: np.ndarray, present: np.ndarray, commitment: np.ndarray,
                dormant_weeks: np.ndarray, used: int, active_threshold: float,
-               peripheral_threshold: float, weeks_to_leave: int, codes: np.ndarray) -> int:
+               peripheral_threshold: float, weeks_to_leave: int, codes: np.ndarray,
+               strengths: np.ndarray, column: int) -> tuple[int, np.ndarray]:
     """The churn's status update (ODD 7.8): status follows commitment for everyone present;
     weeks dormant count up (and restart otherwise); who has been dormant for more than
     ``weeks_to_leave`` weeks leaves (status ``codes[3]``).
 
     Returns:
         What changed, so that the caller keeps its lists of who is present and active when
-        nothing did: 1 if a status changed, plus 2 if someone left.
+        nothing did: 1 if a status changed, plus 2 if someone left; and the active now with
+        the strength in ``column`` of ``strengths`` (:func:`with_strength`; churn's
+        recruiters).
     """
     changed = 0
     for s in range(used):
@@ -1577,7 +1734,21 @@ def age_status(status: np.ndarray, present: np.ndarray, commitment: np.ndarray,
             changed |= 2
         if status[s] != before:
             changed |= 1
-    return changed
+    return changed, with_strength(status, strengths, used, codes[0], column)
+
+
+@_jit
+def drawn(slots: np.ndarray, u: np.ndarray, chance: float) -> np.ndarray:
+    """Those of ``slots`` whose uniform ``u`` is below ``chance``, in order:
+    ``slots[u < chance]`` (churn's turnover).
+    """
+    out = np.empty(slots.size, dtype=np.int64)
+    n = 0
+    for k in range(slots.size):
+        if u[k] < chance:
+            out[n] = slots[k]
+            n += 1
+    return out[:n]
 
 
 @_jit
@@ -1624,6 +1795,26 @@ def reset_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, slots: np.ndarra
             F[x, s] = 0.0
             T[x, s] = prior
             last[x, s] = now
+
+
+@_jit
+def forget_rows(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, know_sum: np.ndarray,
+                stale: np.ndarray, own: np.ndarray, slots: np.ndarray, orgs: np.ndarray) -> None:
+    """Newcomers in ``slots`` know nothing but their own organisations ``orgs``
+    (``Knowledge.forget``): their stored rows 0 but 1 at the own organisation, the rows'
+    maps the identity, row sums 1 and not stale, ``own`` the organisations. Reference: the
+    numpy writes in ``tests/test_kernels_processes.py``.
+    """
+    for s in slots:
+        know[s, :] = 0.0
+    for x in range(slots.size):
+        s = slots[x]
+        know[s, orgs[x]] = 1.0
+        know_a[s] = 1.0
+        know_c[s] = 0.0
+        know_sum[s] = 1.0
+        stale[s] = False
+        own[s] = orgs[x]
 
 
 class SeatRule(NamedTuple):

@@ -84,14 +84,11 @@ class Knowledge:
         self.n_known += 1
 
     def forget(self, slots: np.ndarray, own: np.ndarray) -> None:
-        """Newcomers in ``slots`` know nothing but their own organisations ``own``."""
-        self._k[slots, :] = 0.0
-        self._k[slots, own] = 1.0
-        self._ka[slots] = 1.0
-        self._kc[slots] = 0.0
-        self._ksum[slots] = 1.0
-        self._kstale[slots] = False
-        self.own[slots] = own
+        """Newcomers in ``slots`` know nothing but their own organisations ``own``, in one
+        compiled call (``kernels.forget_rows``).
+        """
+        kernels.forget_rows(self._k, self._ka, self._kc, self._ksum, self._kstale, self.own,
+                            slots, own)
 
     def entries(self, rows: np.ndarray, cols: np.ndarray | int) -> np.ndarray:
         """Current knowledge ``K[rows, cols]`` entry by entry (indices broadcast together)."""

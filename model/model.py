@@ -49,9 +49,11 @@ _NO_FACTOR = np.zeros(0)  # no per-pair factor: a purpose that lets members draw
 # Status codes for the compiled status updates: active, peripheral, dormant, left.
 _STATUS_CODES = np.array([Status.ACTIVE, Status.PERIPHERAL, Status.DORMANT, Status.LEFT],
                          dtype=np.int8)
-# The codes themselves as numpy scalars: comparing the status array with an IntEnum member
+# The active code as a numpy scalar: comparing the status array with an IntEnum member
 # converts it on every call, which costs more than the comparison.
-_ACTIVE, _PERIPHERAL = _STATUS_CODES[0], _STATUS_CODES[1]
+_ACTIVE = _STATUS_CODES[0]
+# Status codes as the compiled kernels take them.
+_ACTIVE_CODE, _PERIPHERAL_CODE = int(Status.ACTIVE), int(Status.PERIPHERAL)
 _SPEND_ITEMS = ("coordinator_hours", "rooms", "coffee", "travel", "channels")
 # Normal draws per newcomer: person-level skill, the four cornerstones, commitment, autonomy.
 _NORMALS_PER_PERSON = 7
@@ -62,15 +64,12 @@ _LIFTING = np.isin(np.arange(len(Strength)), [Strength.COMMITTER, Strength.ENTHU
 # Columns of the strengths array and the seekers' role code, as the compiled kernels read them.
 _TRUST_BUILDER = int(Strength.TRUST_BUILDER)
 _ASSEMBLER = int(Strength.ASSEMBLER)
+_BROKER, _RECRUITER = int(Strength.BROKER), int(Strength.RECRUITER)
 _SEEKER = int(Role.SEEKER)
 # Whom a purpose lets a member draw on in a group (kernels.purpose_factor); others: anyone.
 _PURPOSE_FACTORS = {Purpose.INNOVATION: kernels.FACTOR_DISTANCE,
                     Purpose.PEER_SUPPORT: kernels.FACTOR_SEEKER,
                     Purpose.CLIENT_SERVICE: kernels.FACTOR_OTHER_ORG}
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 def _frozen(x: np.ndarray) -> np.ndarray:
@@ -184,6 +183,7 @@ class NetworkModel(mesa.Model):
         self._ties: tuple[tuple[int, int], np.ndarray, tuple[np.ndarray, ...]] | None = None
 
         self.n_circles = max(1, -(-self.initial_size // p.max_meeting_size))
+        self._meeting_costs: dict[bool, tuple[float, float, float, float]] = {}
         # A newcomer is a convener below the first cumulative role share, a seeker below the
         # second, else a contributor; and has each strength (columns of the strengths array)
         # with its share.
@@ -198,10 +198,10 @@ class NetworkModel(mesa.Model):
             p.active_threshold, p.peripheral_threshold, _STATUS_CODES,
             int(OrgKind.RESIDENT_ASSOCIATION), self.n_circles)
         # The attendance and motivation rules' parameters, as their kernels read them.
-        self._motivation_rule = kernels.MotivationRule(
-            *(getattr(p, name) for name in kernels.MotivationRule._fields))
-        self._attendance_rule = kernels.AttendanceRule(
-            *(getattr(p, name) for name in kernels.AttendanceRule._fields))
+        self._motivation_rule = kernels.rule_record(kernels.MotivationRule(
+            *(getattr(p, name) for name in kernels.MotivationRule._fields)))
+        self._attendance_rule = kernels.rule_record(kernels.AttendanceRule(
+            *(getattr(p, name) for name in kernels.AttendanceRule._fields)))
         self._encounter_constants()
         self._create_population(n_res)
         self.datacollector = reporters.Collector(model_reporters=MODEL_REPORTERS)
@@ -245,9 +245,13 @@ class NetworkModel(mesa.Model):
         """
         vars(self).update(arrays)
         self.people = state.People.of(arrays)
+        self._person_arrays = arrays
 
     def _people_arrays(self) -> dict[str, np.ndarray]:
-        return {f.name: getattr(self, f.name) for f in state.PEOPLE}
+        """The participant arrays by name (those ``_set_people`` holds; the model replaces
+        them only there).
+        """
+        return self._person_arrays
 
     def _grow(self) -> bool:
         """Double the participant capacity (up to max_participants); False if full."""
@@ -438,6 +442,16 @@ class NetworkModel(mesa.Model):
                             _frozen(np.flatnonzero(self.status[: self.used] == _ACTIVE)))
         return self._active[1]
 
+    def _keep_members(self, members: np.ndarray) -> np.ndarray:
+        """Keep a freshly found list of the present slots as this week's ``members()``
+        unless one is listed already (then that one stays, for its readers); return the
+        week's list.
+        """
+        m = self._members
+        if m is None or m[0] != self.steps:
+            self._members = m = (self.steps, _frozen(members))
+        return m[1]
+
     def week_slots(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         """This week's ``members()`` and ``active_slots()`` where already listed, else None."""
         m, a, now = self._members, self._active, self.steps
@@ -531,17 +545,17 @@ class NetworkModel(mesa.Model):
         often and with less facilitation (S17, S21).
         """
         p = self.params
-        self.week_value[:] = 0.0
-        self.week_hours[:] = 0.0
-        self.week_lift[:] = 0.0
-        self.week_active[:] = False
+        # The week's totals start at nought; who is present, who is invited (active or
+        # peripheral) and who drifts (peripheral or dormant), in one pass: see
+        # kernels.start_week.
+        members, invited, drifting = kernels.start_week(self.people, self.used,
+                                                        _PERIPHERAL_CODE)
+        members = self._keep_members(members)
         self.meeting = Meeting(invited=_NO_SLOTS, attendees=_NO_SLOTS, in_room=_NO_FLAGS)
         self.facilitation_now = 0.0  # working groups between meetings run without a facilitator
         self.relay_paid = False
         self.followed_up = _NO_SLOTS
         self.weeks_since_meeting += 1
-        members = self.members()
-        invited = members[self.status[members] <= _PERIPHERAL]
         wage = p.coordinator_wage_eur
         if self.has_coordinator:
             weekly = p.coordination_budget_eur / WEEKS_PER_MONTH
@@ -575,7 +589,7 @@ class NetworkModel(mesa.Model):
             if relay_cost > 0 and self.balance - reserve >= relay_cost:
                 self._pay("coordinator_hours", relay_cost)
                 self.relay_paid = True
-            self._follow_up(members, wage, reserve)
+            self._follow_up(drifting, wage, reserve)
             self._coordinator_recruits(members, wage, reserve)
         elif p.governance is Governance.SELF_ORGANISING:
             self._host_in_turn(invited)
@@ -584,6 +598,19 @@ class NetworkModel(mesa.Model):
 
     def _meeting_cost(self, invited: int, virtual_channel: bool) -> dict[str, float]:
         """Worst-case cost of a coordinated meeting with ``invited`` people (S28)."""
+        fixed = self._meeting_costs.get(virtual_channel)
+        if fixed is None:  # the parameters fix all but the head count: worked out once
+            fixed = self._meeting_costs[virtual_channel] = self._fixed_meeting_cost(
+                virtual_channel)
+        prep_eur, room, room_share, per_head = fixed
+        return {"prep": prep_eur, "room": room, "room_share": room_share,
+                "total": prep_eur + room + per_head * invited}
+
+    def _fixed_meeting_cost(self, virtual_channel: bool) -> tuple[float, float, float, float]:
+        """A coordinated meeting's preparation and room (EUR), the share of people in the
+        room, and the coffee and travel per person in it (EUR), with or without a paid
+        channel this week (S28).
+        """
         p = self.params
         prep = (p.meeting_prep_hours + p.structure * p.structure_admin_hours
                 + (p.anticipation_prep_hours if p.anticipation_dialogue else 0.0))
@@ -598,8 +625,7 @@ class NetworkModel(mesa.Model):
         # Each circle of a big network is a meeting of its own to prepare and host.
         prep_eur = prep * p.coordinator_wage_eur * self.n_circles
         room *= self.n_circles
-        return {"prep": prep_eur, "room": room, "room_share": room_share,
-                "total": prep_eur + room + per_head * invited}
+        return prep_eur, room, room_share, per_head
 
     def _hold_meeting(self, invited: np.ndarray, facilitation: float, room_share: float) -> None:
         self.meeting.held = True
@@ -655,9 +681,11 @@ class NetworkModel(mesa.Model):
                 1.0 if p.channel is Channel.IN_PERSON else p.hybrid_in_person_share)
             self._hold_meeting(invited, p.self_facilitation * skill, room_share)
 
-    def _follow_up(self, members: np.ndarray, wage: float, reserve: float) -> None:
+    def _follow_up(self, drifting: np.ndarray, wage: float, reserve: float) -> None:
+        """The coordinator visits up to ``followups_per_week`` of the ``drifting`` (present,
+        peripheral or dormant), drawn at random, as far as the money beyond ``reserve`` pays.
+        """
         p = self.params
-        drifting = members[self.status[members] >= _PERIPHERAL]
         cost = p.followup_hours * wage
         n = min(p.followups_per_week, drifting.size)
         if n == 0 or cost <= 0:
@@ -665,7 +693,9 @@ class NetworkModel(mesa.Model):
         n = min(n, int(max(0.0, self.balance - reserve) // cost))
         if n <= 0:
             return
-        chosen = self.rng.choice(drifting, size=n, replace=False)
+        # Positions drawn from the count: the draws and picks of choice(drifting, ...), with
+        # less of numpy's argument handling.
+        chosen = drifting[self.rng.choice(drifting.size, size=n, replace=False)]
         self._pay("coordinator_hours", n * cost)
         # Commitment and purpose rise, and status follows: see kernels.follow_up.
         if kernels.follow_up(chosen, self.commitment, self.purpose, self.status,
@@ -701,39 +731,34 @@ class NetworkModel(mesa.Model):
         meeting = self.meeting
         if not meeting.held:
             return
-        p, rng = self.params, self.rng
-        # Everyone invited or followed up, in slot order (np.union1d without its sort);
-        # convene lists the invited in slot order, so without follow-ups they are all.
+        p = self.params
+        # Everyone invited or followed up, in slot order (see kernels.asked); convene lists
+        # the invited in slot order, so without follow-ups they are all.
         invited = meeting.invited
         if self.followed_up.size:
-            asked = np.zeros(self.used, dtype=bool)
-            asked[invited] = True
-            asked[self.followed_up] = True
-            invited = np.flatnonzero(asked)
-        in_room = rng.random(invited.size) < meeting.room_share
+            invited = kernels.asked(invited, self.followed_up, self.used)
+        # Two uniforms each: whether one sits in the room, then whether one comes.
+        u = self.rng.random(2 * invited.size)
+        hours = self._meeting_hours()
         # Commitment, mandate and culture against the time the meeting demands beyond the
         # allocation: see kernels.attendance_logit.
-        logit = kernels.attendance_logit(invited, in_room, self._meeting_hours(),
-                                         p.travel_hours, self._meeting_interval(),
-                                         self.hours_ema, self.org, self.org_time,
-                                         WEEKS_PER_MONTH, p.discretionary_hours,
-                                         self.commitment, self.org_mandate,
-                                         self.org_culture, self._attendance_rule)
-        comes = rng.random(invited.size) < _sigmoid(logit)
-        meeting.attendees = invited[comes]
-        meeting.in_room = in_room[comes]
+        in_room, logit = kernels.attendance_logit(
+            invited, u, meeting.room_share, hours, p.travel_hours, self._meeting_interval(),
+            self.hours_ema, self.org, self.org_time, WEEKS_PER_MONTH, p.discretionary_hours,
+            self.commitment, self.org_mandate, self.org_culture, self._attendance_rule)
+        # Who comes, with the chance 1 / (1 + exp(-logit)), spends the meeting's hours: see
+        # kernels.attend_meeting.
+        meeting.attendees, meeting.in_room, n_room = kernels.attend_meeting(
+            invited, in_room, u, np.exp(-logit), hours, p.travel_hours, self.week_hours,
+            self.last_attended, self.steps, self.week_active)
         if meeting.attendees.size == 0:
             meeting.held = False
             return
         self.meetings_held += 1
         self.weeks_since_meeting = 0
         if meeting.coordinated:
-            n_room = int(meeting.in_room.sum())
             self._pay("coffee", p.coffee_eur * n_room)
             self._pay("travel", p.travel_eur * n_room)
-        kernels.attend_meeting(meeting.attendees, meeting.in_room, self._meeting_hours(),
-                               p.travel_hours, self.week_hours, self.last_attended, self.steps,
-                               self.week_active)
 
     # ------------------------------------------------------------------ 3 converse
     def converse(self) -> None:
@@ -889,32 +914,27 @@ class NetworkModel(mesa.Model):
         p = self.params
         if self.quiet:
             return  # nobody passes news on
-        rel = self.rel
-        members = self.members()
+        # The coordinator's relay reaches the present who are active or peripheral; brokers
+        # are the active with the strength: see kernels.relay_lists.
+        reached, brokers = kernels.relay_lists(self.present, self.status, self.strengths,
+                                               self.used, _PERIPHERAL_CODE, _ACTIVE_CODE,
+                                               _BROKER)
         if self.relay_paid:
-            reached = members[self.status[members] <= _PERIPHERAL]
             self.knowledge.relax(reached, p.relay_gain * p.facilitation)
-        active = self.active_slots()
-        # A column, then the slots (cheaper than numpy's two-array indexing, same values).
-        brokers = active[self.strengths[:, Strength.BROKER][active]]
         per_broker = p.broker_contacts_per_week
-        if brokers.size == 0 or per_broker == 0 or members.size < 2:
+        if brokers.size == 0 or per_broker == 0 or self.members().size < 2:
             return
         # Whom brokers reach: each attempt goes to a present member drawn at random among
         # those who trust the broker (a trust tie to it). Brokers reach across the network
         # through their own ties (Burt 2005); a stranger would not take the call, and a
         # broker whom nobody trusts reaches no one. Both directions' trust now (every
-        # contact trusts its broker by construction): see Relations.broker_contacts.
-        b, c, trust_in_broker, trust_in_contact = rel.broker_contacts(
-            brokers, per_broker, self.rng.random(brokers.size * per_broker), self.present,
-            p.tie_threshold, self.steps)
-        if b.size == 0:
-            return
-        # The broker gathers what the contact's organisation is doing, then passes on,
-        # condensed, what it knows of all organisations; a contact reached by several
-        # brokers keeps the best update.
-        self.knowledge.broker_exchange(b, c, self.org, p.broker_gain, trust_in_broker,
-                                       trust_in_contact, self.contacts)
+        # contact trusts its broker by construction). The broker gathers what the contact's
+        # organisation is doing, then passes on, condensed, what it knows of all
+        # organisations; a contact reached by several brokers keeps the best update. See
+        # Relations.broker_contacts, Knowledge.broker_exchange, both in Relations.broker_relay.
+        self.rel.broker_relay(brokers, per_broker, self.rng.random(brokers.size * per_broker),
+                              self.present, p.tie_threshold, self.steps, self.knowledge,
+                              self.org, p.broker_gain, self.contacts)
 
     # ------------------------------------------------------------------ 5 collaborate
     def collaborate(self) -> None:
@@ -1133,21 +1153,23 @@ class NetworkModel(mesa.Model):
         members = self.members()
         if members.size == 0:
             return
-        # Status follows commitment; the long dormant leave (see kernels.age_status).
-        changed = kernels.age_status(self.status, self.present, self.commitment,
-                                     self.dormant_weeks, self.used, p.active_threshold,
-                                     p.peripheral_threshold, p.dormant_weeks_to_leave,
-                                     _STATUS_CODES)
+        # Status follows commitment; the long dormant leave; the active recruiters are
+        # listed (see kernels.age_status).
+        changed, recruiters = kernels.age_status(
+            self.status, self.present, self.commitment, self.dormant_weeks, self.used,
+            p.active_threshold, p.peripheral_threshold, p.dormant_weeks_to_leave, _STATUS_CODES,
+            self.strengths, _RECRUITER)
         if changed:  # the week's lists of members and active slots still hold otherwise
             self._roster_changed(seats=bool(changed & 2))
         # Staff turnover: the seat passes to a newcomer who knows no one (memory loss).
         members = self.members()
         weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)
-        replaced = members[rng.random(members.size) < weekly]
+        replaced = kernels.drawn(members, rng.random(members.size), weekly)
         if replaced.size:
             self._seat(replaced, self.org[replaced], p.newcomer_commitment)
-        active = self.active_slots()
-        recruiters = active[self.strengths[:, Strength.RECRUITER][active]]  # see relay
+            # Newcomers have statuses and strengths of their own: the recruiters again.
+            recruiters = kernels.with_strength(self.status, self.strengths, self.used,
+                                               _ACTIVE_CODE, _RECRUITER)
         if recruiters.size == 0:
             return  # no one to bring anyone in (and no uniforms to draw)
         # Each recruiter brings someone in with a chance rising with its commitment.

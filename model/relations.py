@@ -284,6 +284,34 @@ class Relations:
         self._candidates = [key[:kept]]  # as ties_among: the candidates still listed
         return b, c, trust_cb, trust_bc
 
+    def broker_relay(self, brokers: np.ndarray, per_broker: int, u: np.ndarray,
+                     member: np.ndarray, threshold: float, now: int, know: Knowledge,
+                     org: np.ndarray, gain: float, contact_count: np.ndarray) -> None:
+        """The brokers' week (ODD 7.4, relay): their contacts (:meth:`broker_contacts`), then
+        the exchange of knowledge with each (``know.broker_exchange`` with ``org``, ``gain``
+        and ``contact_count``), in one compiled call where the store lists its tie
+        candidates (``model.kernels.broker_relay``).
+        """
+        if self._listed is None:
+            b, c, trust_cb, trust_bc = self.broker_contacts(brokers, per_broker, u, member,
+                                                            threshold, now)
+            if b.size:
+                know.broker_exchange(b, c, org, gain, trust_cb, trust_bc, contact_count)
+            return
+        key = self._candidate_key()
+        kept = kernels.broker_relay(
+            key, self.T, self.last, self._t_decay, self.prior, self._tie_floor,
+            self.tie_threshold, member, self._listed, brokers, per_broker, u, threshold, now,
+            know._k, know._ka, know._kc, know._kstale, know.own, know.n_known, org, gain,
+            contact_count)
+        self._candidates = [key[:kept]]
+
+    def _candidate_key(self) -> np.ndarray:
+        """The listed tie candidates as one array (the lists added since, joined)."""
+        if len(self._candidates) != 1:
+            self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
+        return self._candidates[0]
+
     def best_benefit(self, i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int,
                      capacity: int) -> tuple[np.ndarray, np.ndarray]:
         """Each i's best trust-based benefit over its partners j (``model.kernels.best_benefit``):
@@ -789,6 +817,21 @@ class SparseRelations(Relations):
             self.tie_threshold, member, brokers, per_broker, u, threshold, now)
         self._candidates = [key[:kept]]
         return b, c, trust_cb, trust_bc
+
+    @override
+    def broker_relay(self, brokers: np.ndarray, per_broker: int, u: np.ndarray,
+                     member: np.ndarray, threshold: float, now: int, know: Knowledge,
+                     org: np.ndarray, gain: float, contact_count: np.ndarray) -> None:
+        if not self._listing:
+            super().broker_relay(brokers, per_broker, u, member, threshold, now, know, org, gain,
+                                 contact_count)
+            return
+        key = self._candidate_key()
+        kept = sparse_kernels.broker_relay(
+            key, self._p, self.capacity, self._t_decay, self.prior, self._tie_floor,
+            self.tie_threshold, member, brokers, per_broker, u, threshold, now, know._k,
+            know._ka, know._kc, know._kstale, know.own, know.n_known, org, gain, contact_count)
+        self._candidates = [key[:kept]]
 
     @override
     def best_benefit(self, i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int,

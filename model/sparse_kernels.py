@@ -529,6 +529,21 @@ def broker_contacts(key: np.ndarray, p: Pairs, width: int, t_decay: np.ndarray, 
     b, c, trust_cb, trust_bc = trusted_contacts(p, t_decay, prior, b, c, threshold, now)
     return kept, b, c, trust_cb, trust_bc
 
+
+@_jit
+def broker_relay(key: np.ndarray, p: Pairs, width: int, t_decay: np.ndarray, prior: float,
+                 floor: float, tie_threshold: float, member: np.ndarray, brokers: np.ndarray,
+                 per_broker: int, u: np.ndarray, threshold: float, now: int, know: np.ndarray,
+                 know_a: np.ndarray, know_c: np.ndarray, stale: np.ndarray, own: np.ndarray,
+                 n_known: int, org: np.ndarray, gain: float, contact_count: np.ndarray) -> int:
+    """Sparse ``kernels.broker_relay``: the same contacts, then the same exchange."""
+    kept, b, c, trust_cb, trust_bc = broker_contacts(key, p, width, t_decay, prior, floor,
+                                                     tie_threshold, member, brokers, per_broker,
+                                                     u, threshold, now)
+    kernels.broker_exchange(know, know_a, know_c, stale, own, n_known, b, c, org, gain,
+                            trust_cb, trust_bc, contact_count)
+    return kept
+
 @_jit
 def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
                    present: np.ndarray, know: np.ndarray, know_a: np.ndarray,

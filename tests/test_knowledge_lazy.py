@@ -223,6 +223,15 @@ class CheckedRelations(Relations):
                 i, j, g, u, face, virtual_factor, atmosphere, dialogue, org, resident, know,
                 rule, now), i, j, org, rule.knowledge_flow)
 
+    def broker_relay(self, brokers, per_broker, u, member, threshold, now, know, org, gain,
+                     contact_count):
+        """The fused kernel writes knowledge: here the contacts, then the checked store's own
+        exchange (the two calls the kernel joins)."""
+        b, c, trust_cb, trust_bc = self.broker_contacts(brokers, per_broker, u, member,
+                                                        threshold, now)
+        if b.size:
+            know.broker_exchange(b, c, org, gain, trust_cb, trust_bc, contact_count)
+
     def seamless_cases(self, who, drawn, org, n_orgs, present, know, knowledge_threshold,
                        tie_threshold, now):
         """Client cases read knowledge inside their kernel: check those reads here, as the

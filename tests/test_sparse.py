@@ -226,6 +226,12 @@ def test_stores_agree_under_random_writes(seed: int, prior: float, tie: float | 
                 u = rng.random(2 * brokers.size)
                 _same(rels[1].broker_contacts(brokers, 2, u, member, 0.3, now),
                       rels[0].broker_contacts(brokers, 2, u, member, 0.3, now))
+                # The contacts, then the exchange of knowledge, in one call.
+                org, counts = np.arange(cap) % 4, [np.zeros(cap, dtype=np.int64) for _ in rels]
+                for r, count in zip(rels, counts, strict=True):
+                    r.broker_relay(brokers, 2, u, member, 0.3, now, r.know, org, 0.4, count)
+                _same(counts[1], counts[0])
+                _same(rels[1].know.of_rows(np.arange(used)), rels[0].know.of_rows(np.arange(used)))
         _reads(rels, rng, used, now)
     everyone = np.arange(used)
     _same(rels[1].know.of_rows(everyone), rels[0].know.of_rows(everyone))
