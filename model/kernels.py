@@ -25,10 +25,12 @@ The kernels here that index the dense pair arrays have sparse forms of the same 
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, get_type_hints
 
 import numba
 import numpy as np
+from numba.core import types
+from numba.experimental import structref
 
 from model.state import People
 
@@ -601,13 +603,15 @@ def candidate_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
 
 
 # ---------------------------------------------------------------- converse
-# 3 converse: the meeting's circles and conversation groups (ODD 7.3).
-# Converse here, and collaborate in its own section, call their passes once per round or
-# pass in place of a chain of small kernels and numpy steps (a dispatch with many arguments
-# costs microseconds, as does each small numpy call). Each pass is the chain it replaces, the
-# same kernels in the same order, so results are identical; the pair store's reads have
-# sparse forms of the same names in ``model/sparse_kernels.py``. References: the chains in
-# ``tests/test_kernels_encounters.py``.
+# 3 converse: the meeting's circles, conversation rounds and what the talks leave (ODD 7.3).
+# Converse here, and collaborate in its own section, call a few passes in place of a chain
+# of small kernels and numpy steps (a dispatch with many arguments costs microseconds, as
+# does each small numpy call): a meeting's rounds in one pass (``talk_rounds``, its draws
+# drawn first: a round's pairs are known before its groups, ``round_pairs``), the working
+# groups from joining to their yield in another (``work_in_groups``). Each pass is the chain
+# it replaces, the same kernels in the same order, so results are identical; the passes
+# that touch the pair store have sparse forms of the same names in
+# ``model/sparse_kernels.py``. References: the chains in ``tests/test_kernels_encounters.py``.
 
 
 @_jit
@@ -693,6 +697,147 @@ def partition_groups(known: np.ndarray, ids: np.ndarray, present: np.ndarray,
     members, bounds = gather_teams(seats, ids, m)
     i, j, g = team_pairs(members, bounds)
     return members, bounds, i, j, g
+
+
+@_jit
+def round_pairs(present: np.ndarray, m: int) -> int:
+    """The ordered pairs of one conversation round: every circle's people (``present``, a
+    row per circle) are seated from the left in groups of ``m`` (the last may be smaller),
+    so a circle of n has ``n // m`` groups of ``m`` and one of ``n % m``, whatever the draws.
+    """
+    total = 0
+    for lane in range(present.shape[0]):
+        n = 0
+        for x in range(present.shape[1]):
+            if present[lane, x]:
+                n += 1
+        rest = n % m
+        total += (n // m) * m * (m - 1) + rest * (rest - 1)
+    return total
+
+
+@_jit
+def meeting_face(attendees: np.ndarray, in_room: np.ndarray, capacity: int) -> np.ndarray:
+    """Who meets face to face (bool per slot): the attendees in the room."""
+    face = np.zeros(capacity, dtype=np.bool_)
+    for x in range(attendees.size):
+        face[attendees[x]] = in_room[x]
+    return face
+
+
+@_jit
+def talk_rounds(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+                t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
+                listed: np.ndarray, tie_floor: float, know: np.ndarray, know_a: np.ndarray,
+                know_c: np.ndarray, know_sums: np.ndarray, people: People, ids: np.ndarray,
+                present: np.ndarray, first: np.ndarray, u_seats: np.ndarray, u: np.ndarray,
+                face: np.ndarray, dialogue: np.ndarray, base: float, acquaintance: float,
+                m: int, p_incumbent: float, q: float, rules: GroupRules, facilitation: float,
+                now: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                           np.ndarray, int, np.ndarray]:
+    """A meeting's conversation rounds (``NetworkModel._talk``), one after the other, in
+    one pass: each round regroups every circle (:func:`conversation_groups`, with the seat
+    draws ``u_seats[r]``) and its groups talk (:func:`group_encounters`, with the breach
+    draws ``u[r]``, the skills ``dialogue`` and the encounter rule at ``facilitation``).
+    The pair store's arrays (``F`` to ``tie_floor``) and the knowledge store's (``know``
+    to ``know_sums``) are :func:`encounter`'s; ``ids``, ``present``, ``first``,
+    ``acquaintance``, ``m``, ``p_incumbent``, ``q`` and ``now`` are
+    :func:`conversation_groups`'; ``people`` and ``rules`` :func:`group_encounters`'
+    (``rules.encounter``, ``rules.group``). ``u_seats`` holds per round the seat draws
+    ``(seats, 3, circles)``, ``u`` per round a breach draw per ordered pair
+    (:func:`round_pairs` of them); ``face`` says who meets face to face
+    (:func:`meeting_face`), ``base`` is the groups' atmosphere before trust builders.
+
+    Returns:
+        Every round's groups (members, and bounds into them, rounds one after the other),
+        the groups per round, every round's ordered pairs i and j (round after round), the
+        trust stored after each pair's round, the breaches, and the tie candidates newly
+        listed.
+
+    Raises:
+        ValueError: If a round's pairs are not as many as its draws.
+    """
+    rule, group = with_facilitation(rules.encounter, facilitation), rules.group
+    rounds, pairs = u.shape
+    seated = 0
+    for lane in range(present.shape[0]):
+        for x in range(present.shape[1]):
+            if present[lane, x]:
+                seated += 1
+    members = np.empty(rounds * seated, dtype=np.int64)
+    bounds = np.zeros(rounds * seated + 1, dtype=np.int64)
+    per_round = np.zeros(rounds, dtype=np.int64)
+    i_all = np.empty(rounds * pairs, dtype=np.int64)
+    j_all = np.empty(rounds * pairs, dtype=np.int64)
+    trust_all = np.empty(rounds * pairs)
+    listed_now = np.empty(rounds * pairs, dtype=np.int64)
+    breaches = 0
+    n_groups = 0
+    n_listed = 0
+    for r in range(rounds):
+        mem, bnd, i, j, g = conversation_groups(F, last, f_decay, ids, present, first,
+                                                acquaintance, u_seats[r], m, p_incumbent, q,
+                                                now)
+        if i.size != pairs:
+            raise ValueError("a round's pairs differ from its draws")
+        trust, _, b, new = group_encounters(F, T, last, f_decay, t_decay, prior, tracked,
+                                        col_sums, listed, tie_floor, know, know_a, know_c,
+                                        know_sums, people, mem, bnd, i, j, g, u[r], face,
+                                        dialogue, base, rule, group, now)
+        breaches += b
+        for x in range(mem.size):
+            members[r * seated + x] = mem[x]
+        for x in range(1, bnd.size):
+            bounds[n_groups + x] = r * seated + bnd[x]
+        n_groups += bnd.size - 1
+        per_round[r] = bnd.size - 1
+        i_all[r * pairs:(r + 1) * pairs] = i
+        j_all[r * pairs:(r + 1) * pairs] = j
+        trust_all[r * pairs:(r + 1) * pairs] = trust
+        listed_now[n_listed:n_listed + new.size] = new
+        n_listed += new.size
+    return (members, bounds[: n_groups + 1], per_round, i_all, j_all, trust_all, breaches,
+            listed_now[:n_listed])
+
+
+@_jit
+def after_talks(people: People, attendees: np.ndarray, learning: float, coordinated: bool,
+                facilitation: float, anticipation: float, goal_gain: float,
+                clarity: float, left: float, bias: float, pull_rate: float,
+                goal_builder: int, voicing: int) -> float:
+    """What a meeting leaves its attendees after the talks (``NetworkModel.converse``,
+    ``_goal_work``): they have met; their dialogic skills close ``learning`` of their gap;
+    the goal's clarity closes ``goal_gain x min(1, workers)`` of its gap, workers being
+    ``facilitation`` if the meeting is coordinated, plus one if a goal builder came, plus
+    ``anticipation`` times the attendees' mean voicing; and each attendee's purpose moves
+    ``pull_rate`` of the way to the clarity times ``left`` (times ``1 - bias`` for those not of
+    organisation 0, where ``bias`` is not 0).
+
+    Returns:
+        The goal's clarity after the meeting.
+    """
+    met, d, strengths, purpose, org = (people.met, people.dialogue, people.strengths,
+                                       people.purpose, people.org)
+    builder = False
+    for s in attendees:
+        met[s] = True
+        for c in range(d.shape[1]):
+            d[s, c] = d[s, c] + learning * (1 - d[s, c])
+        if strengths[s, goal_builder]:
+            builder = True
+    workers = (1.0 if coordinated else 0.0) * facilitation + (1.0 if builder else 0.0)
+    if anticipation != 0.0:
+        voiced = np.empty(attendees.size)
+        for x in range(attendees.size):
+            voiced[x] = d[attendees[x], voicing]
+        workers += anticipation * (pairwise_sum(voiced) / attendees.size)
+    clarity += goal_gain * min(1.0, workers) * (1 - clarity)
+    pull = clarity * left
+    for s in attendees:
+        target = pull * (1 - bias) if bias != 0.0 and org[s] != 0 else pull
+        purpose[s] = purpose[s] + pull_rate * (target - purpose[s])
+    return clarity
 
 
 # ---------------------------------------------------------------- encounters
@@ -934,6 +1079,136 @@ def partners_effects(i: np.ndarray, j: np.ndarray, trust: np.ndarray, tie_ema: n
             week_lift[i[k]] += lift * commitment[j[k]]
 
 
+class GroupRule(NamedTuple):
+    """What a group's members do around the encounter rule, as the fused group passes
+    (``work_in_groups``, ``converse_rounds``, ``seamless_value``) read it: the trust
+    builders' lift of the atmosphere (S19, S24), the partners' effects (ODD 7.4, steps 9 and
+    10), and what the purpose yields (``NetworkModel._purpose_value``, ``_innovate``,
+    ``_add_value``). Fixed by the parameters (``NetworkModel._encounter_constants``).
+    """
+
+    builder: int  # column of the trust builders in the strengths
+    builder_boost: float  # trust_builder_atmosphere
+    virtual_factor: float  # build-up online relative to face to face
+    ema_rate: float
+    lift: float
+    factor_kind: int  # whom the purpose lets a member draw on (FACTOR_ codes)
+    seeker: int  # the seekers' role code
+    advocacy: bool  # benefit is stocked for the decision windows (S6)
+    learning: bool  # benefit also grows dialogic skill (S5)
+    learning_rate: float  # dialogue_learning_rate
+    innovation: bool  # a new practice adds idea_value to its group's members (S7)
+    idea_rate: float
+    idea_value: float
+    goal_value: float  # value that reaches the goal (NetworkModel.goal_value)
+    ending: bool  # the lifecycle ends when the goal is reached (S30, S32)
+    hours: float  # hours a working group takes (collaboration_hours)
+
+
+@structref.register
+class GroupRulesType(types.StructRef):
+    """numba type of :class:`GroupRules`."""
+
+    def preprocess_fields(self, fields: tuple) -> tuple:
+        """Plain (not literal) field types, so one compiled kernel serves every model."""
+        return tuple((name, types.unliteral(t)) for name, t in fields)
+
+
+class GroupRules(structref.StructRefProxy):
+    """The encounter rule (its facilitation aside: the fused passes take the meeting's as
+    an argument, :func:`with_facilitation`) and the group rule, as one argument of the
+    fused group passes. A structure, because numba takes it in about a microsecond where
+    each ``NamedTuple`` costs several on every call (its fields are typed one by one).
+    """
+
+    @classmethod
+    def of(cls, encounter: EncounterRule, group: GroupRule) -> GroupRules:
+        """The structure over the two rules, their fields typed as declared."""
+        encounter = EncounterRule(*(float(x) for x in encounter))
+        group = GroupRule(*(kind(x) for kind, x in zip(_GROUP_KINDS, group, strict=True)))
+        rules = _new_group_rules(encounter, group)
+        rules._rules = (encounter, group)  # for pickling, as model.state.People
+        return rules
+
+    @property
+    def encounter(self) -> EncounterRule:
+        """The encounter rule (its facilitation aside)."""
+        return self._rules[0]
+
+    @property
+    def group(self) -> GroupRule:
+        """The group rule."""
+        return self._rules[1]
+
+    def __reduce__(self) -> tuple:
+        return GroupRules.of, self._rules
+
+
+structref.define_proxy(GroupRules, GroupRulesType, ["encounter", "group"])
+# The Python type of each of GroupRule's fields, in order.
+_GROUP_KINDS = tuple(get_type_hints(GroupRule).values())
+_GROUP_RULES_TYPE = GroupRulesType([
+    ("encounter", numba.typeof(EncounterRule(*(0.0 for _ in EncounterRule._fields)))),
+    ("group", numba.typeof(GroupRule(*(kind() for kind in _GROUP_KINDS))))])
+
+
+@numba.njit(cache=True)
+def _new_group_rules(encounter: EncounterRule, group: GroupRule) -> GroupRules:
+    """The structure over the rules, made in compiled code that numba caches (as
+    ``model.state._new_people``).
+    """
+    rules = structref.new(_GROUP_RULES_TYPE)
+    rules.encounter = encounter
+    rules.group = group
+    return rules
+
+
+@_jit
+def with_facilitation(rule: EncounterRule, facilitation: float) -> EncounterRule:
+    """``rule._replace(facilitation=facilitation)``, in compiled code."""
+    return EncounterRule(rule.familiarity_gain, rule.breach_base, rule.perspective_strain,
+                         facilitation, rule.openness, rule.distance_resident,
+                         rule.distance_cross_org, rule.trust_gain, rule.trust_gain_floor,
+                         rule.trust_loss_ratio, rule.knowledge_flow)
+
+
+@_jit
+def group_encounters(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+                     t_decay: np.ndarray, prior: float, tracked: np.ndarray,
+                     col_sums: np.ndarray, listed: np.ndarray, tie_floor: float,
+                     know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
+                     know_sums: np.ndarray, people: People, members: np.ndarray,
+                     bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
+                     u: np.ndarray, face: np.ndarray, dialogue: np.ndarray, base: float,
+                     rule: EncounterRule, group: GroupRule, now: int
+                     ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+    """One round of encounters in groups (``NetworkModel._encounter``) in one pass: each
+    group's atmosphere (:func:`group_atmosphere`, ``base`` lifted by trust builders), the
+    pair updates (:func:`encounter`, with the skills ``dialogue``) and what they do to each
+    person (:func:`partners_effects`).
+
+    Returns:
+        The trust stored after the round pair by pair, each group's atmosphere, the number
+        of breaches, and the tie candidates newly listed.
+    """
+    atm = group_atmosphere(members, bounds, people.strengths[:, group.builder], base,
+                           group.builder_boost)
+    trust, breach, new = encounter(F, T, last, f_decay, t_decay, prior, tracked, col_sums,
+                                   listed, tie_floor, know, know_a, know_c, know_sums, i, j, g,
+                                   u, face, group.virtual_factor, atm, dialogue, people.org,
+                                   people.resident, rule, now)
+    return trust, atm, partners_after(people, i, j, trust, breach, group), new
+
+
+@_jit
+def partners_after(people: People, i: np.ndarray, j: np.ndarray, trust: np.ndarray,
+                   breach: np.ndarray, group: GroupRule) -> int:
+    """:func:`partners_effects` of a round's encounters; returns the number of breaches."""
+    partners_effects(i, j, trust, people.tie_ema, people.contacts, people.week_lift,
+                     people.commitment, people.lifter, group.ema_rate, group.lift)
+    return int(np.count_nonzero(breach))
+
+
 # ---------------------------------------------------------------- yields
 # What groups yield: benefit, innovation and client cases (ODD 7.3, 7.5).
 
@@ -1090,6 +1365,100 @@ def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: 
                 count += 1
                 break
     return out[:count]
+
+
+@_jit
+def credit(week_value: np.ndarray, slots: np.ndarray, amount: np.ndarray,
+           value: tuple[float, float, float], group: GroupRule) -> tuple[float, float, float]:
+    """``NetworkModel._add_value``: ``amount`` of value created for ``slots``
+    (:func:`add_value` into ``week_value``), felt as nothing once a goal that ends the
+    network is reached (``group.ending``, ``group.goal_value``). The network's value so
+    far, the value since the last record and the goal's progress come in as ``value``.
+
+    Returns:
+        The three after the credit: each of the first two plus ``amount``'s sum, and the
+        progress ``min(1, value / goal_value)``.
+    """
+    total, since, progress = value
+    felt = 0.0 if group.ending and progress >= 1.0 else 1.0
+    added = add_value(week_value, slots, amount, felt)
+    total += added
+    since += added
+    return total, since, min(1.0, total / group.goal_value)
+
+
+@_jit
+def purpose_yield(people: People, who: np.ndarray, best: np.ndarray,
+                  value: tuple[float, float, float], advocacy: float, group: GroupRule
+                  ) -> tuple[bool, tuple[float, float, float], float]:
+    """What the best benefits ``best`` of ``who`` (:func:`best_benefit`) yield
+    (``NetworkModel._purpose_value``): stocked for advocacy (their sum, in numpy's order),
+    else credited as value (:func:`credit`), and in learning networks dialogic skill grows
+    by ``learning_rate x benefit`` of its gap.
+
+    Returns:
+        Whether value was credited, the value (as :func:`credit`) and the advocacy stock.
+    """
+    if who.size == 0:
+        return False, value, advocacy
+    if group.advocacy:
+        return False, value, advocacy + pairwise_sum(best)
+    value = credit(people.week_value, who, best, value, group)
+    if group.learning:
+        d = people.dialogue
+        for x in range(who.size):
+            s = who[x]
+            share = group.learning_rate * best[x]
+            for c in range(d.shape[1]):
+                d[s, c] = d[s, c] + share * (1 - d[s, c])
+    return True, value, advocacy
+
+
+@_jit
+def seamless_value(workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
+                   people: People, used: int, n_orgs: int, know: np.ndarray,
+                   know_a: np.ndarray, know_c: np.ndarray, T: np.ndarray, last: np.ndarray,
+                   t_decay: np.ndarray, prior: float, knowledge_threshold: float,
+                   tie_threshold: float, rules: GroupRules, value_total: float, since: float,
+                   progress: float, now: int) -> tuple[bool, tuple[float, float, float]]:
+    """The week's client cases (``NetworkModel._client_cases``) from their draws to their
+    value: each worker's ``n_cases`` cases (:func:`case_lanes`), those that become seamless
+    paths (:func:`seamless_cases`, among the first ``used`` slots), each credited 1.0
+    (:func:`credit`, to the value so far, since the last record and the goal's progress).
+
+    Returns:
+        Whether value was credited, and the value (as :func:`credit`).
+    """
+    who = case_lanes(workers, n_cases)
+    seamless = seamless_cases(who, drawn, people.org, n_orgs, people.present[:used], know,
+                              know_a, know_c, T, last, t_decay, prior, knowledge_threshold,
+                              tie_threshold, now)
+    value = (value_total, since, progress)
+    if seamless.size == 0:
+        return False, value
+    return True, credit(people.week_value, seamless, np.ones(seamless.size), value,
+                        rules.group)
+
+
+@_jit
+def purpose_value(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
+                  people: People, i: np.ndarray, j: np.ndarray, rules: GroupRules,
+                  value_total: float, since: float, progress: float, advocacy: float, now: int
+                  ) -> tuple[bool, tuple[float, float, float], float]:
+    """``NetworkModel._purpose_value`` of the ordered pairs (i, j) in one pass: whom the
+    purpose lets each i draw on (:func:`purpose_factor`), its best benefit
+    (:func:`best_benefit`) and what that yields (:func:`purpose_yield`, to the value so far,
+    since the last record and the goal's progress, and the advocacy stock).
+
+    Returns:
+        Whether value was credited, the value (as :func:`credit`) and the advocacy stock.
+    """
+    group = rules.group
+    e = rules.encounter
+    factor = purpose_factor(group.factor_kind, i, j, people.org, people.resident, people.role,
+                            group.seeker, e.distance_resident, e.distance_cross_org)
+    who, best = best_benefit(T, last, t_decay, prior, i, j, factor, now, people.present.size)
+    return purpose_yield(people, who, best, (value_total, since, progress), advocacy, group)
 
 
 # ---------------------------------------------------------------- relay
@@ -1562,6 +1931,94 @@ def count_into(counts: np.ndarray, slots: np.ndarray) -> None:
     """``np.add.at(counts, slots, 1)``: one more for each occurrence of a slot."""
     for s in slots:
         counts[s] += 1
+
+
+@_jit
+def work_in_groups(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+                   t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
+                   listed: np.ndarray, tie_floor: float, know: np.ndarray, know_a: np.ndarray,
+                   know_c: np.ndarray, know_sums: np.ndarray, people: People,
+                   members: np.ndarray, bounds: np.ndarray, i: np.ndarray, j: np.ndarray,
+                   g: np.ndarray, u: np.ndarray, u_ideas: np.ndarray, base: float,
+                   rules: GroupRules, facilitation: float, value_total: float, since: float,
+                   progress: float, advocacy: float, now: int
+                   ) -> tuple[int, np.ndarray, int, bool, tuple[float, float, float], float]:
+    """The week's working groups from their forming to their yield (``NetworkModel.
+    collaborate``), in one pass: the members join (:func:`join_groups`), meet face to face
+    (:func:`group_encounters`, atmosphere ``base``), count their partners in working
+    groups, may invent a new practice (:func:`innovate`, with the draws ``u_ideas``, one per
+    group), and the purpose yields what they draw on each other (:func:`purpose_factor`,
+    :func:`best_benefit`, :func:`purpose_yield`). The encounter rule has the
+    ``facilitation`` given; the value so far, since the last record and the goal's progress
+    are those :func:`credit` adds to.
+
+    Returns:
+        The breaches, the tie candidates newly listed, the new practices, whether value was
+        credited, the value (as :func:`credit`) and the advocacy stock.
+    """
+    rule, group = with_facilitation(rules.encounter, facilitation), rules.group
+    value = (value_total, since, progress)
+    join_groups(members, group.hours, people.collaborated, people.week_hours,
+                people.groups_joined, people.week_active)
+    trust, atm, breaches, new = group_encounters(
+        F, T, last, f_decay, t_decay, prior, tracked, col_sums, listed, tie_floor, know, know_a,
+        know_c, know_sums, people, members, bounds, i, j, g, u, np.zeros(0, dtype=np.bool_),
+        people.dialogue, base, rule, group, now)
+    count_into(people.work_contacts, i)
+    ideas, credited, value = innovate(people, members, bounds, i, j, g, trust, atm, u_ideas,
+                                      value, rule, group)
+    factor = purpose_factor(group.factor_kind, i, j, people.org, people.resident, people.role,
+                            group.seeker, rule.distance_resident, rule.distance_cross_org)
+    who, best = best_benefit(T, last, t_decay, prior, i, j, factor, now, people.present.size)
+    yielded, value, advocacy = purpose_yield(people, who, best, value, advocacy, group)
+    return breaches, new, ideas, credited or yielded, value, advocacy
+
+
+@_jit
+def innovate(people: People, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
+             j: np.ndarray, g: np.ndarray, trust: np.ndarray, atmosphere: np.ndarray,
+             u: np.ndarray, value: tuple[float, float, float], rule: EncounterRule,
+             group: GroupRule) -> tuple[int, bool, tuple[float, float, float]]:
+    """``NetworkModel._innovate``: group x invents a new practice when ``u[x]`` falls below
+    its :func:`idea_chances`; in innovation networks each member of such a group, group
+    after group, is credited ``idea_value`` (:func:`credit`).
+
+    Returns:
+        The new practices, whether value was credited, and the value (as :func:`credit`).
+    """
+    n = bounds.size - 1
+    chance = idea_chances(i, j, g, n, trust, people.org, people.resident,
+                          rule.distance_resident, rule.distance_cross_org, atmosphere,
+                          group.idea_rate)
+    ideas = 0
+    size = 0
+    for x in range(n):
+        if u[x] < chance[x]:
+            ideas += 1
+            size += bounds[x + 1] - bounds[x]
+    if not group.innovation or ideas == 0:
+        return ideas, False, value
+    who = np.empty(size, dtype=np.int64)
+    k = 0
+    for x in range(n):
+        if u[x] < chance[x]:
+            for y in range(bounds[x], bounds[x + 1]):
+                who[k] = members[y]
+                k += 1
+    return ideas, True, credit(people.week_value, who, np.full(size, group.idea_value), value,
+                               group)
+
+
+@_jit
+def non_residents(active: np.ndarray, resident: np.ndarray) -> np.ndarray:
+    """``active[~resident[active]]``: the professionals among ``active``, in order."""
+    out = np.empty(active.size, dtype=np.int64)
+    count = 0
+    for s in active:
+        if not resident[s]:
+            out[count] = s
+            count += 1
+    return out[:count]
 
 
 # ---------------------------------------------------------------- motivate

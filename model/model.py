@@ -44,8 +44,6 @@ _ENDING = (Lifecycle.PROJECT, Lifecycle.CLIENT_PROCESS)
 # Uniforms drawn at once when the sparse store's starting relations are drawn in bands.
 _SETUP_BAND = 2**22
 _PHASE_SERIES_WEEKS = DEFAULT_STEPS + 1  # first size of the phase's series (set-up + a run)
-_EVERYONE = np.zeros(0, dtype=bool)  # no face mask: everyone meets face to face
-_NO_FACTOR = np.zeros(0)  # no per-pair factor: a purpose that lets members draw on anyone
 # Status codes for the compiled status updates: active, peripheral, dormant, left.
 _STATUS_CODES = np.array([Status.ACTIVE, Status.PERIPHERAL, Status.DORMANT, Status.LEFT],
                          dtype=np.int8)
@@ -66,6 +64,10 @@ _TRUST_BUILDER = int(Strength.TRUST_BUILDER)
 _ASSEMBLER = int(Strength.ASSEMBLER)
 _BROKER, _RECRUITER = int(Strength.BROKER), int(Strength.RECRUITER)
 _SEEKER = int(Role.SEEKER)
+_GOAL_BUILDER = int(Strength.GOAL_BUILDER)
+_VOICING = int(Dialogue.VOICING)
+# Uniforms per seat and lane of the team-assembly rule (model.formation.seat_draws).
+_DRAWS_PER_SEAT = 3
 # Whom a purpose lets a member draw on in a group (kernels.purpose_factor); others: anyone.
 _PURPOSE_FACTORS = {Purpose.INNOVATION: kernels.FACTOR_DISTANCE,
                     Purpose.PEER_SUPPORT: kernels.FACTOR_SEEKER,
@@ -84,6 +86,7 @@ def _no_one() -> np.ndarray:
 
 # No slots and no flags, read-only: what a week starts with (a new array each week costs more).
 _NO_SLOTS = _frozen(_no_one())
+_NO_BOUNDS = _frozen(np.zeros(1, dtype=np.int64))  # the bounds of no groups
 _NO_FLAGS = _frozen(np.empty(0, dtype=bool))
 
 
@@ -770,12 +773,7 @@ class NetworkModel(mesa.Model):
             return
         p = self.params
         a = meeting.attendees
-        f = self.facilitation_now
-        q = p.cluster_tendency * (1.0 - f)
-        pp = 1.0 - p.newcomer_pull * f
-        face = np.zeros(self.capacity, dtype=bool)
-        face[a] = meeting.in_room
-        # Circles are independent; each round forms the groups of all circles in one call.
+        # Circles are independent; each round forms the groups of all circles at once.
         ids, present, first = self._circle_lanes(a)
         # An anticipation dialogue's turn-taking lifts everyone's voicing and listening (S37).
         dialogue = self.dialogue
@@ -784,22 +782,15 @@ class NetworkModel(mesa.Model):
             lifted = dialogue[:, [Dialogue.LISTENING, Dialogue.VOICING]]
             dialogue[:, [Dialogue.LISTENING, Dialogue.VOICING]] = (
                 lifted + p.anticipation_structure * (1 - lifted))
-        talks: list[tuple[np.ndarray, ...]] = []
-        for _ in range(p.conversation_rounds):
-            # One round: every circle regroups, then everyone talks (pairs are unique per round).
-            this_round = self._conversation_groups(ids, present, first, pp, q)
-            self._encounter(this_round, face=face, dialogue=dialogue)
-            talks.append(this_round.pairs)
-        self.met[a] = True
-        # Dialogic skill grows in facilitated meetings (S20, S5).
-        self.dialogue[a] += p.dialogue_learning_rate * f * (1 - self.dialogue[a])
+        *_, i, j = self._talk(ids, present, first, dialogue)
+        # Attendees have met; dialogic skill grows in facilitated meetings (S20, S5); the goal
+        # is worked on (see _goal_work).
         self._goal_work(a)
         if p.rotating_meeting and self.n_orgs:
             self.host = (self.host + 1) % self.n_orgs
             self.knowledge.close_gaps(a, self.host, p.rotating_knowledge_gain)
         # What the talks yield: every round's pairs, one round after the other.
-        self._purpose_value(np.concatenate([i for i, _, _ in talks]),
-                            np.concatenate([j for _, j, _ in talks]))
+        self._purpose_value(i, j)
 
     def _circle_lanes(self, attendees: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The attendees of each circle with at least two of them, one row per circle.
@@ -812,74 +803,73 @@ class NetworkModel(mesa.Model):
         """
         return kernels.circle_lanes(attendees, self.circle, self.n_circles, self.met)
 
-    def _conversation_groups(self, ids: np.ndarray, present: np.ndarray, first: np.ndarray,
-                             p_incumbent: float, q: float) -> Teams:
-        """Split every circle's attendees into small groups with the team-assembly rule:
-        unfacilitated, people cluster with those they know (high q); facilitation mixes
-        organisations and seats first-timers early (Jarvensivu 2019).
+    def _talk(self, ids: np.ndarray, present: np.ndarray, first: np.ndarray,
+              dialogue: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The conversation rounds. Each round splits every circle's attendees into small
+        groups with the team-assembly rule: unfacilitated, people cluster with those they
+        know (high q); facilitation mixes organisations and seats first-timers early
+        (Jarvensivu 2019). Then everyone talks: the encounter rule (ODD 7.3; ``dialogue``
+        the skills in use), in the group's atmosphere of facilitation and leadership depth,
+        lifted by trust builders (S19, S24, S27); online encounters build less than meeting
+        face to face; each talker's running average of how trusted its partners are moves
+        (the social side of commitment, S18), and committers and enthusiasts lift those
+        they talk with (S24).
 
         Each circle is one lane of the rule (``model.formation.assemble_teams``; ``ids``,
         ``present`` and ``first`` from ``_circle_lanes``); first-timers enter as the rule's
-        newcomers, and who knows whom is read from this round's familiarity. The rule's
-        draws come first (for as many seats as the widest circle has people), then the
-        groups are formed in one compiled call (kernels.conversation_groups).
-        """
-        p = self.params
-        if ids.size == 0:
-            return Teams.empty()
-        u = seat_draws(self.rng, ids.shape[1], ids.shape[0])
-        members, bounds, i, j, g = self.rel.conversation_groups(
-            ids, present, first, p.acquaintance_threshold, u, p.conversation_group_size,
-            p_incumbent, q, self.steps)
-        return Teams.with_pairs(members, bounds, (i, j, g))
-
-    def _encounter(self, groups: Teams, face: np.ndarray | None = None,
-                   dialogue: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Familiarity, trust and knowledge updates for everyone who talked in a group
-        (``dialogue``: the skills in use, when a method lifts them; else each person's own).
+        newcomers, and who knows whom is read from the round's familiarity. A round's draws
+        are the rule's (for as many seats as the widest circle has people), then a breach
+        draw per ordered pair; every circle's people are seated, so a round's pairs are
+        known before its groups (kernels.round_pairs), and all rounds' draws come first.
+        The rounds then run in one compiled pass (kernels.talk_rounds).
 
         Returns:
-            The trust stored after the encounters, pair by pair of ``groups.pairs``, and
-            each group's atmosphere.
+            Every round's groups (members, and bounds into them), the groups per round,
+            and every round's ordered pairs i and j, round after round.
         """
         p, rng = self.params, self.rng
-        i, j, g = groups.pairs
-        if i.size == 0:
-            return np.empty(0), np.empty(0)
-        # Atmosphere: facilitation, leadership depth, trust builders (S19, S24, S27).
-        atm = kernels.group_atmosphere(groups.members, groups.bounds,
-                                       self.strengths[:, _TRUST_BUILDER],
-                                       self._atmosphere(), p.trust_builder_atmosphere)
-        if self._rule.facilitation != self.facilitation_now:  # a meeting's facilitator
-            self._rule = self._rule._replace(facilitation=self.facilitation_now)
-        # Online encounters build less than meeting face to face; working groups meet in
-        # person. Breaches, familiarity, trust and knowledge flow: see kernels.encounter.
-        trust_now, breach = self.rel.encounter(
-            i, j, g, rng.random(i.size), _EVERYONE if face is None else face,
-            p.virtual_encounter_factor, atm, self.dialogue if dialogue is None else dialogue,
-            self.org, self.resident, self.knowledge, self._rule, self.steps)
-        n_breach = int(np.count_nonzero(breach))
-        self.encounters_total += i.size
-        self.breaches_total += n_breach
-        self._since_record["breaches"] += n_breach
-        # Running average of how trusted one's partners are: the social side of commitment
-        # (S18); committers and enthusiasts lift those they talk or work with (S24).
-        kernels.partners_effects(i, j, trust_now, self.tie_ema, self.contacts, self.week_lift,
-                                 self.commitment, self.lifter, p.ema_rate, p.lift)
-        return trust_now, atm
+        if ids.size == 0:
+            return _NO_SLOTS, _NO_BOUNDS, _NO_SLOTS, _NO_SLOTS, _NO_SLOTS
+        rounds, m = p.conversation_rounds, p.conversation_group_size
+        pairs = kernels.round_pairs(present, m)
+        u_seats = np.empty((rounds, ids.shape[1], _DRAWS_PER_SEAT, ids.shape[0]))
+        u = np.empty((rounds, pairs))
+        for r in range(rounds):
+            u_seats[r] = seat_draws(rng, ids.shape[1], ids.shape[0])
+            if pairs:
+                rng.random(out=u[r])  # the round's breach draws
+        f = self.facilitation_now
+        meeting = self.meeting
+        members, bounds, per_round, i, j, _, breaches = self.rel.talk_rounds(
+            ids, present, first, u_seats, u,
+            kernels.meeting_face(meeting.attendees, meeting.in_room, self.capacity), dialogue,
+            self._atmosphere(), p.acquaintance_threshold, m, 1.0 - p.newcomer_pull * f,
+            p.cluster_tendency * (1.0 - f), self.people, self.knowledge, self._rules, f,
+            self.steps)
+        self._count_encounters(i.size, breaches)
+        return members, bounds, per_round, i, j
 
     def _encounter_constants(self) -> None:
         """What the encounter processes read every week and the parameters fix: the
-        encounter rule (its facilitation is the meeting's, set as it changes; none in
-        working groups), whom the purpose lets members draw on, and the homophily factor
-        of whom initiators think of for each kind of distance (see ``_partner_weights``).
+        encounter rule (its facilitation is the meeting's, given to the compiled passes
+        with it; none in working groups) and what groups do around it and yield, whom the
+        purpose lets members draw on among them (``kernels.GroupRules``), and the homophily
+        factor of whom initiators think of for each kind of distance (see
+        ``_partner_weights``).
         """
         p = self.params
-        self._rule = kernels.EncounterRule(
-            p.familiarity_gain, p.breach_base, p.perspective_strain, self.facilitation_now,
-            self.openness, p.distance_resident, p.distance_cross_org, p.trust_gain,
-            p.trust_gain_floor, p.trust_loss_ratio, p.knowledge_flow)
-        self._purpose_factor = _PURPOSE_FACTORS.get(p.purpose, kernels.FACTOR_NONE)
+        encounter = kernels.EncounterRule(
+            p.familiarity_gain, p.breach_base, p.perspective_strain, 0.0, self.openness,
+            p.distance_resident, p.distance_cross_org, p.trust_gain, p.trust_gain_floor,
+            p.trust_loss_ratio, p.knowledge_flow)
+        group = kernels.GroupRule(
+            _TRUST_BUILDER, p.trust_builder_atmosphere, p.virtual_encounter_factor, p.ema_rate,
+            p.lift, _PURPOSE_FACTORS.get(p.purpose, kernels.FACTOR_NONE), _SEEKER,
+            p.purpose is Purpose.ADVOCACY, p.purpose is Purpose.LEARNING,
+            p.dialogue_learning_rate, p.purpose is Purpose.INNOVATION, p.idea_rate,
+            p.idea_value, self.goal_value, p.lifecycle in _ENDING, p.collaboration_hours)
+        self._rules = kernels.GroupRules.of(encounter, group)
         h = p.homophily * (1.0 - self.openness)
         # A pair's distance is 0, distance_cross_org or distance_resident, so its factor
         # exp(-h x distance) is one of three, taken once from numpy's exp (the value it gives
@@ -888,25 +878,23 @@ class NetworkModel(mesa.Model):
         self._partner_factor = np.exp(-h * distances) if h > 0 else np.ones(3)
 
     def _goal_work(self, attendees: np.ndarray) -> None:
-        """Meetings clarify the shared goal when a coordinator or goal builder works on it
-        (S14b, S24); in an anticipation dialogue every attendee voices the future they hope
-        for, so all of them build the goal (S37). Attendees' sense of purpose moves toward
-        what the goal offers: its clarity while it is still to be reached; a reached goal
-        that can be finished pulls no one on (S14b, S32).
+        """After the talks attendees have met, and their dialogic skill grows in facilitated
+        meetings (S20, S5). Meetings clarify the shared goal when a coordinator or goal
+        builder works on it (S14b, S24); in an anticipation dialogue every attendee voices
+        the future they hope for, so all of them build the goal (S37). Attendees' sense of
+        purpose moves toward what the goal offers: its clarity while it is still to be
+        reached; a reached goal that can be finished pulls no one on (S14b, S32). The goal
+        a lead organisation sets is partly its own: others own less of it. One compiled
+        pass: kernels.after_talks.
         """
         p = self.params
-        builder = bool(self.strengths[attendees, Strength.GOAL_BUILDER].any())
-        workers = float(self.meeting.coordinated) * p.facilitation + float(builder)
-        if p.anticipation_dialogue:
-            workers += p.anticipation_structure * float(
-                self.dialogue[attendees, Dialogue.VOICING].mean())
-        self.goal_clarity += p.goal_work_gain * min(1.0, workers) * (1 - self.goal_clarity)
-        left = 0.0 if self._goal_done() else 1.0
-        pull = np.full(attendees.size, self.goal_clarity * left)
-        if self.lead_bias and self.meeting.coordinated:
-            # The goal a lead organisation sets is partly its own: others own less of it.
-            pull[self.org[attendees] != 0] *= 1 - self.lead_bias
-        self.purpose[attendees] += p.purpose_pull * (pull - self.purpose[attendees])
+        coordinated = self.meeting.coordinated
+        self.goal_clarity = kernels.after_talks(
+            self.people, attendees, p.dialogue_learning_rate * self.facilitation_now,
+            coordinated, p.facilitation,
+            p.anticipation_structure if p.anticipation_dialogue else 0.0, p.goal_work_gain,
+            self.goal_clarity, 0.0 if self._goal_done() else 1.0,
+            self.lead_bias if coordinated else 0.0, p.purpose_pull, _GOAL_BUILDER, _VOICING)
 
     # ------------------------------------------------------------------ 4 relay
     def relay(self) -> None:
@@ -956,15 +944,63 @@ class NetworkModel(mesa.Model):
             initiators = np.empty(0, dtype=np.int64)
         groups = self._working_groups(initiators, active) if initiators.size else Teams.empty()
         if len(groups):
-            kernels.join_groups(groups.members, p.collaboration_hours, self.collaborated,
-                                self.week_hours, self.groups_joined, self.week_active)
-            trust, atmosphere = self._encounter(groups)
-            i, j, _ = groups.pairs
-            kernels.count_into(self.work_contacts, i)  # np.add.at(..., 1)
-            self._innovate(groups, trust, atmosphere)
-            self._purpose_value(i, j)
+            self._work_in_groups(groups)
         self._client_cases(active)
         self._advocacy_window()
+
+    def _work_in_groups(self, groups: Teams) -> None:
+        """The members join their working groups (their hours, a group joined) and meet face
+        to face: the encounter rule, in an atmosphere of open leadership lifted by trust
+        builders (S19, S24, S27; ODD 7.4), with its effects on each member's running
+        average of trusted partners and the lift from committers and enthusiasts (S18,
+        S24); they count their partners in working groups.
+
+        New joint action arises where distant knowledge meets in an open, trusting group
+        (S7, S13, S15, S19, S20, S22, S27): a group invents a new practice with chance
+        ``idea_rate x distance x trust x atmosphere``, its pairs' mean perspective distance
+        and trust, and the group's atmosphere (in which distant views are voiced and
+        heard); in innovation networks each member gains ``idea_value``. Leadership depth
+        reaches innovation only through these: whom people work with, how trust fares
+        across distance, and the atmosphere. Then the members draw on each other as the
+        purpose lets them (``_purpose_value``'s rule).
+
+        One compiled pass, ``kernels.work_in_groups``. The draws are those of the steps it
+        fuses, in their order: a breach draw per ordered pair, then a new-practice draw per
+        group.
+        """
+        rng = self.rng
+        i, j, g = groups.pairs
+        if i.size == 0:  # nobody to meet: the members only join
+            kernels.join_groups(groups.members, self.params.collaboration_hours,
+                                self.collaborated, self.week_hours, self.groups_joined,
+                                self.week_active)
+            return
+        u = rng.random(i.size)
+        u_ideas = rng.random(len(groups))
+        breaches, ideas, credited, value, self.advocacy_stock = self.rel.work_in_groups(
+            groups.members, groups.bounds, i, j, g, u, u_ideas, self._atmosphere(),
+            self.people, self.knowledge, self._rules, self.facilitation_now, self._value(),
+            self.advocacy_stock, self.steps)
+        self._count_encounters(i.size, breaches)
+        self.innovations += ideas
+        if credited:
+            self._set_value(value)
+
+    def _count_encounters(self, pairs: int, breaches: int) -> None:
+        """Count a round's ordered-pair encounters and its breaches of trust."""
+        self.encounters_total += pairs
+        self.breaches_total += breaches
+        self._since_record["breaches"] += breaches
+
+    def _value(self) -> tuple[float, float, float]:
+        """The value so far, since the last record and the goal's progress, as the compiled
+        passes credit it (``kernels.credit``, ``_add_value``'s rule).
+        """
+        return self.value_total, float(self._since_record["value"]), self.goal_progress
+
+    def _set_value(self, value: tuple[float, float, float]) -> None:
+        """Keep what a compiled pass credited (see ``_value``)."""
+        self.value_total, self._since_record["value"], self.goal_progress = value
 
     def _working_groups(self, initiators: np.ndarray, active: np.ndarray) -> Teams:
         """Each initiator forms a working group with the team-assembly rule (Guimera et al.
@@ -1031,56 +1067,17 @@ class NetworkModel(mesa.Model):
         organisations fit services together (S8, S10); for advocacy, the work
         is preparation that pays off only at decision windows (S6); in
         innovation networks trusted partners of distant perspectives bring new
-        views (S13, S15), and new practices add more (see ``_innovate``, S7).
+        views (S13, S15), and new practices add more (S7; see ``_work_in_groups``).
         """
-        p = self.params
         if i.size == 0:
             return
         # Whom the purpose lets a member draw on (a factor per pair; none: anyone; new
-        # perspectives from trusted, distant partners in innovation, S13): see
-        # kernels.purpose_factor.
-        factor = kernels.purpose_factor(self._purpose_factor, i, j, self.org, self.resident,
-                                        self.role, _SEEKER, p.distance_resident,
-                                        p.distance_cross_org)
-        who, best = self.rel.best_benefit(i, j, factor, self.steps, self.capacity)
-        if who.size == 0:
-            return
-        if p.purpose is Purpose.ADVOCACY:
-            self.advocacy_stock += float(best.sum())
-            return
-        self._add_value(who, best)
-        if p.purpose is Purpose.LEARNING:
-            d = self.dialogue[who]
-            self.dialogue[who] = d + p.dialogue_learning_rate * best[:, None] * (1 - d)
-
-    def _innovate(self, groups: Teams, trust: np.ndarray, atmosphere: np.ndarray) -> None:
-        """New joint action arises where distant knowledge meets in an open, trusting group
-        (S7, S13, S15, S19, S20, S22, S27): a group invents a new practice with chance
-        ``idea_rate x distance x trust x atmosphere``, its pairs' mean perspective distance
-        and trust, and the group's atmosphere (in which distant views are voiced and
-        heard). Leadership depth reaches innovation only through these: whom people work
-        with, how trust fares across distance, and the atmosphere.
-
-        Args:
-            groups: The week's working groups.
-            trust: The trust their encounters stored, pair by pair of ``groups.pairs``.
-            atmosphere: Each group's atmosphere.
-        """
-        p, rng = self.params, self.rng
-        i, j, g = groups.pairs
-        if i.size == 0:
-            return
-        n = len(groups)
-        # Per group: mean perspective distance and trust over its pairs: see
-        # kernels.idea_chances.
-        chance = kernels.idea_chances(i, j, g, n, trust, self.org, self.resident,
-                                      p.distance_resident, p.distance_cross_org, atmosphere,
-                                      p.idea_rate)
-        ideas = np.flatnonzero(rng.random(n) < chance)
-        self.innovations += ideas.size
-        if p.purpose is Purpose.INNOVATION and ideas.size:
-            who = groups.members_of(ideas)
-            self._add_value(who, p.idea_value)
+        # perspectives from trusted, distant partners in innovation, S13), the best benefit
+        # and what it yields: see kernels.purpose_value.
+        credited, value, self.advocacy_stock = self.rel.purpose_value(
+            self.people, i, j, self._rules, self._value(), self.advocacy_stock, self.steps)
+        if credited:
+            self._set_value(value)
 
     def _client_cases(self, active: np.ndarray) -> None:
         """Client cases that need another organisation become seamless paths when the worker
@@ -1089,21 +1086,21 @@ class NetworkModel(mesa.Model):
         p, rng = self.params, self.rng
         if p.purpose is not Purpose.CLIENT_SERVICE and p.lifecycle is not Lifecycle.CLIENT_PROCESS:
             return
-        workers = active[~self.resident[active]]
+        workers = kernels.non_residents(active, self.resident)
         if workers.size == 0 or self.n_orgs < 2:
             return
         n_cases = rng.poisson(p.client_cases_per_week * self._intensity(), size=workers.size)
-        who = kernels.case_lanes(workers, n_cases)  # np.repeat(workers, n_cases), compiled
-        if who.size == 0:
+        cases = int(n_cases.sum())
+        if cases == 0:
             return
-        # The case needs some other organisation; it is seamless when the worker knows that
-        # organisation and trusts someone there (see kernels.seamless_cases).
-        drawn = rng.integers(self.n_orgs - 1, size=who.size)
-        seamless = self.rel.seamless_cases(who, drawn, self.org, self.n_orgs,
-                                           self.present[: self.used], self.knowledge,
-                                           p.knowledge_threshold, p.tie_threshold, self.steps)
-        if seamless.size:
-            self._add_value(seamless, 1.0)
+        # Each case needs some other organisation; it is seamless when the worker knows that
+        # organisation and trusts someone there, and yields 1.0 (see kernels.seamless_value).
+        drawn = rng.integers(self.n_orgs - 1, size=cases)
+        credited, value = self.rel.seamless_value(
+            workers, n_cases, drawn, self.people, self.used, self.n_orgs, self.knowledge,
+            p.knowledge_threshold, p.tie_threshold, self._rules, self._value(), self.steps)
+        if credited:
+            self._set_value(value)
 
     def _advocacy_window(self) -> None:
         """At a decision window a connected, committed coalition influences decisions (S6)."""

@@ -24,6 +24,7 @@ from model import kernels, sparse_kernels
 
 if TYPE_CHECKING:
     from model.knowledge import Knowledge
+    from model.state import People
 
 # A pair whose stored trust is this close below the tie threshold stays a tie candidate, so
 # that rounding in the decay formula can never lift a pair that is not a candidate over it.
@@ -42,6 +43,7 @@ _SETS = 2
 #: against 17.5. From 800 on the sparse store is faster, and the dense one's memory grows
 #: with the capacity squared (25 bytes a pair).
 SPARSE_FROM = 800
+_NO_PAIRS = np.zeros(0, dtype=np.int64)  # no slots: what lists of slots are joined onto
 
 
 #: One record per ordered pair (i, j): familiarity, trust of i in j, week of the last touch.
@@ -250,6 +252,31 @@ class Relations:
         return kernels.seamless_cases(who, drawn, org, n_orgs, present, know._k, know._ka,
                                       know._kc, self.T, self.last, self._t_decay, self.prior,
                                       knowledge_threshold, tie_threshold, now)
+
+    def purpose_value(self, people: People, i: np.ndarray, j: np.ndarray,
+                      rules: kernels.GroupRules, value: tuple[float, float, float],
+                      advocacy: float, now: int
+                      ) -> tuple[bool, tuple[float, float, float], float]:
+        """What the pairs (i, j) draw on each other yields, from the current trust
+        (``model.kernels.purpose_value``): whether value was credited, the value and the
+        advocacy stock.
+        """
+        return kernels.purpose_value(self.T, self.last, self._t_decay, self.prior, people, i, j,
+                                     rules, *value, advocacy, now)
+
+    def seamless_value(self, workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
+                       people: People, used: int, n_orgs: int, know: Knowledge,
+                       knowledge_threshold: float, tie_threshold: float,
+                       rules: kernels.GroupRules, value: tuple[float, float, float], now: int
+                       ) -> tuple[bool, tuple[float, float, float]]:
+        """The week's client cases from their draws to their value (``model.kernels.
+        seamless_value``, from the current knowledge ``know`` and trust): whether value was
+        credited, and the value.
+        """
+        return kernels.seamless_value(workers, n_cases, drawn, people, used, n_orgs, know._k,
+                                      know._ka, know._kc, self.T, self.last, self._t_decay,
+                                      self.prior, knowledge_threshold, tie_threshold, rules,
+                                      *value, now)
 
     def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,
                          now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -488,11 +515,7 @@ class Relations:
         Returns:
             The trust stored after the round, pair by pair, and which pairs breached.
         """
-        self._wrote_pairs(i, j)
-        # The written bound in one compiled call, not two reductions (each round).
-        self._written = kernels.written_bound(self._written, i, j)
-        if self._tracking:
-            self._bring_sums(now)
+        self._encounters_ahead(i, j, now)
         listed = self._listed if self._listed is not None else self._no_listing
         trust, breach, new = kernels.encounter(
             self.F, self.T, self.last, self._f_decay, self._t_decay, self.prior,
@@ -502,6 +525,80 @@ class Relations:
         if new.size:
             self._candidates.append(new)
         return trust, breach
+
+    def _encounters_ahead(self, i: np.ndarray, j: np.ndarray, now: int) -> None:
+        """Count a round of encounters of pairs (i, j) as a write and bring the running sums
+        to ``now``, before its pass writes the pairs.
+        """
+        self._wrote_pairs(i, j)
+        # The written bound in one compiled call, not two reductions (each round).
+        self._written = kernels.written_bound(self._written, i, j)
+        if self._tracking:
+            self._bring_sums(now)
+
+    def talk_rounds(self, ids: np.ndarray, present: np.ndarray, first: np.ndarray,
+                    u_seats: np.ndarray, u: np.ndarray, face: np.ndarray, dialogue: np.ndarray,
+                    base: float, acquaintance: float, m: int, p_incumbent: float, q: float,
+                    people: People, know: Knowledge, rules: kernels.GroupRules,
+                    facilitation: float, now: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                               np.ndarray, int]:
+        """A meeting's conversation rounds, their groups formed from the current familiarity
+        and their encounters written here (``model.kernels.talk_rounds`` states the steps and
+        the arguments), each round counted as a write of its pairs.
+
+        Returns:
+            Every round's groups (members, bounds), the groups per round, every round's
+            ordered pairs i and j, the trust stored after each pair's round, and the
+            breaches (as the kernel).
+        """
+        if self._tracking:
+            self._bring_sums(now)
+        listed = self._listed if self._listed is not None else self._no_listing
+        members, bounds, per_round, i, j, trust, breaches, new = kernels.talk_rounds(
+            self.F, self.T, self.last, self._f_decay, self._t_decay, self.prior, self._tracked,
+            self._cols, listed, self._tie_floor, know._k, know._ka, know._kc, know._ksum,
+            people, ids, present, first, u_seats, u, face, dialogue, base, acquaintance, m,
+            p_incumbent, q, rules, facilitation, now)
+        self._rounds_written(i, j, u.shape[1])
+        if new.size:
+            self._candidates.append(new)
+        return members, bounds, per_round, i, j, trust, breaches
+
+    def _rounds_written(self, i: np.ndarray, j: np.ndarray, pairs: int) -> None:
+        """Count rounds of ``pairs`` encounters each (i, j, round after round) as writes, one
+        per round, and move the written bound past them.
+        """
+        if pairs == 0:
+            return  # rounds without encounters write nothing
+        for start in range(0, i.size, pairs):
+            self._wrote_pairs(i[start:start + pairs], j[start:start + pairs])
+        self._written = kernels.written_bound(self._written, i, j)
+
+    def work_in_groups(self, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
+                       j: np.ndarray, g: np.ndarray, u: np.ndarray, u_ideas: np.ndarray,
+                       base: float, people: People, know: Knowledge,
+                       rules: kernels.GroupRules, facilitation: float,
+                       value: tuple[float, float, float], advocacy: float, now: int
+                       ) -> tuple[int, int, bool, tuple[float, float, float], float]:
+        """The week's working groups (``members``, ``bounds``, their ordered pairs i, j, g)
+        from joining to their yield, their encounters written here (``model.kernels.
+        work_in_groups`` states the steps and the arguments).
+
+        Returns:
+            The breaches, the new practices, whether value was credited, the value and the
+            advocacy stock (as the kernel).
+        """
+        self._encounters_ahead(i, j, now)
+        listed = self._listed if self._listed is not None else self._no_listing
+        breaches, new, ideas, credited, value, advocacy = kernels.work_in_groups(
+            self.F, self.T, self.last, self._f_decay, self._t_decay, self.prior, self._tracked,
+            self._cols, listed, self._tie_floor, know._k, know._ka, know._kc, know._ksum,
+            people, members, bounds, i, j, g, u, u_ideas, base, rules, facilitation, *value,
+            advocacy, now)
+        if new.size:
+            self._candidates.append(new)
+        return breaches, ideas, credited, value, advocacy
 
     # ------------------------------------------------------------------ running sums
     def _bring_sums(self, now: int) -> None:
@@ -798,6 +895,25 @@ class SparseRelations(Relations):
                                              knowledge_threshold, tie_threshold, now)
 
     @override
+    def purpose_value(self, people: People, i: np.ndarray, j: np.ndarray,
+                      rules: kernels.GroupRules, value: tuple[float, float, float],
+                      advocacy: float, now: int
+                      ) -> tuple[bool, tuple[float, float, float], float]:
+        return sparse_kernels.purpose_value(self._p, self._t_decay, self.prior, people, i, j,
+                                            rules, *value, advocacy, now)
+
+    @override
+    def seamless_value(self, workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
+                       people: People, used: int, n_orgs: int, know: Knowledge,
+                       knowledge_threshold: float, tie_threshold: float,
+                       rules: kernels.GroupRules, value: tuple[float, float, float], now: int
+                       ) -> tuple[bool, tuple[float, float, float]]:
+        return sparse_kernels.seamless_value(workers, n_cases, drawn, people, used, n_orgs,
+                                             know._k, know._ka, know._kc, self._p,
+                                             self._t_decay, self.prior, knowledge_threshold,
+                                             tie_threshold, rules, *value, now)
+
+    @override
     def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,
                          now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         return sparse_kernels.trusted_contacts(self._p, self._t_decay, self.prior, brokers,
@@ -941,11 +1057,7 @@ class SparseRelations(Relations):
                   dialogue: np.ndarray, org: np.ndarray, resident: np.ndarray,
                   know: Knowledge, rule: kernels.EncounterRule, now: int
                   ) -> tuple[np.ndarray, np.ndarray]:
-        self._wrote_pairs(i, j)
-        # The written bound in one compiled call, not two reductions (each round).
-        self._written = kernels.written_bound(self._written, i, j)
-        if self._tracking:
-            self._bring_sums(now)
+        self._encounters_ahead(i, j, now)
         self._ensure(i, j, now)
         trust, breach, new = sparse_kernels.encounter(
             self._p, self._f_decay, self._t_decay, self.prior, self._tracked, self._cols,
@@ -954,6 +1066,65 @@ class SparseRelations(Relations):
         if new.size:
             self._candidates.append(new)
         return trust, breach
+
+    @override
+    def talk_rounds(self, ids: np.ndarray, present: np.ndarray, first: np.ndarray,
+                    u_seats: np.ndarray, u: np.ndarray, face: np.ndarray, dialogue: np.ndarray,
+                    base: float, acquaintance: float, m: int, p_incumbent: float, q: float,
+                    people: People, know: Knowledge, rules: kernels.GroupRules,
+                    facilitation: float, now: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                               np.ndarray, int]:
+        # Round by round: the pairs a round writes get their records between its groups
+        # and its encounters.
+        members, bounds, per_round, i_all, j_all = [], [_NO_PAIRS[:1]], [], [], []
+        trust_all = [np.zeros(0)]
+        breaches = seated = 0
+        for r in range(u.shape[0]):
+            mem, bnd, i, j, g = sparse_kernels.conversation_groups(
+                self._p, self._f_decay, ids, present, first, acquaintance, u_seats[r], m,
+                p_incumbent, q, now)
+            if i.size != u.shape[1]:
+                raise ValueError("a round's pairs differ from its draws")
+            if i.size:
+                self._encounters_ahead(i, j, now)
+                self._ensure(i, j, now)
+                trust, b, new = sparse_kernels.round_encounters(
+                    self._p, self._f_decay, self._t_decay, self.prior, self._tracked,
+                    self._cols, self.capacity, self._tie_floor, know._k, know._ka, know._kc,
+                    know._ksum, people, mem, bnd, i, j, g, u[r], face, dialogue, base, rules,
+                    facilitation, now)
+                breaches += b
+                trust_all.append(trust)
+                if new.size:
+                    self._candidates.append(new)
+            members.append(mem)
+            bounds.append(bnd[1:] + seated)
+            seated += mem.size
+            per_round.append(bnd.size - 1)
+            i_all.append(i)
+            j_all.append(j)
+        return (np.concatenate([_NO_PAIRS, *members]), np.concatenate(bounds),
+                np.array(per_round, dtype=np.int64), np.concatenate([_NO_PAIRS, *i_all]),
+                np.concatenate([_NO_PAIRS, *j_all]), np.concatenate(trust_all), breaches)
+
+    @override
+    def work_in_groups(self, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
+                       j: np.ndarray, g: np.ndarray, u: np.ndarray, u_ideas: np.ndarray,
+                       base: float, people: People, know: Knowledge,
+                       rules: kernels.GroupRules, facilitation: float,
+                       value: tuple[float, float, float], advocacy: float, now: int
+                       ) -> tuple[int, int, bool, tuple[float, float, float], float]:
+        self._encounters_ahead(i, j, now)
+        self._ensure(i, j, now)
+        breaches, new, ideas, credited, value, advocacy = sparse_kernels.work_in_groups(
+            self._p, self._f_decay, self._t_decay, self.prior, self._tracked, self._cols,
+            self.capacity, self._tie_floor, know._k, know._ka, know._kc, know._ksum, people,
+            members, bounds, i, j, g, u, u_ideas, base, rules, facilitation, *value, advocacy,
+            now)
+        if new.size:
+            self._candidates.append(new)
+        return breaches, ideas, credited, value, advocacy
 
     # ------------------------------------------------------------------ running sums
     @override

@@ -1015,3 +1015,114 @@ def block_pair_sums(slots: np.ndarray, p: Pairs, now: int, f_decay: np.ndarray,
     diagonal = np.arange(n) * (n + 1)
     return (kernels.pairwise_sum(f) - kernels.pairwise_sum(f[diagonal]),
             kernels.pairwise_sum(t) - kernels.pairwise_sum(t[diagonal]))
+
+
+# ---------------------------------------------------------------- encounter passes
+# The sparse forms of the fused passes of converse and collaborate (``model.kernels``,
+# sections encounters, yields and collaborate): the same steps, with this store's encounter
+# and reads; every pair to be written has a record already (``ensure_pairs``).
+
+
+@_jit
+def group_encounters(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
+                     tracked: np.ndarray, col_sums: np.ndarray, width: int, tie_floor: float,
+                     know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
+                     know_sums: np.ndarray, people: kernels.People, members: np.ndarray,
+                     bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
+                     u: np.ndarray, face: np.ndarray, dialogue: np.ndarray, base: float,
+                     rule: kernels.EncounterRule, group: kernels.GroupRule, now: int
+                     ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+    """Sparse ``kernels.group_encounters``."""
+    atm = kernels.group_atmosphere(members, bounds, people.strengths[:, group.builder], base,
+                                   group.builder_boost)
+    trust, breach, new = encounter(p, f_decay, t_decay, prior, tracked, col_sums, width,
+                                   tie_floor, know, know_a, know_c, know_sums, i, j, g, u, face,
+                                   group.virtual_factor, atm, dialogue, people.org,
+                                   people.resident, rule, now)
+    return trust, atm, kernels.partners_after(people, i, j, trust, breach, group), new
+
+
+@_jit
+def work_in_groups(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
+                   tracked: np.ndarray, col_sums: np.ndarray, width: int, tie_floor: float,
+                   know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
+                   know_sums: np.ndarray, people: kernels.People, members: np.ndarray,
+                   bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
+                   u: np.ndarray, u_ideas: np.ndarray, base: float, rules: kernels.GroupRules,
+                   facilitation: float, value_total: float, since: float, progress: float,
+                   advocacy: float, now: int
+                   ) -> tuple[int, np.ndarray, int, bool, tuple[float, float, float], float]:
+    """Sparse ``kernels.work_in_groups``."""
+    rule, group = kernels.with_facilitation(rules.encounter, facilitation), rules.group
+    value = (value_total, since, progress)
+    kernels.join_groups(members, group.hours, people.collaborated, people.week_hours,
+                        people.groups_joined, people.week_active)
+    trust, atm, breaches, new = group_encounters(
+        p, f_decay, t_decay, prior, tracked, col_sums, width, tie_floor, know, know_a, know_c,
+        know_sums, people, members, bounds, i, j, g, u, np.zeros(0, dtype=np.bool_),
+        people.dialogue, base, rule, group, now)
+    kernels.count_into(people.work_contacts, i)
+    ideas, credited, value = kernels.innovate(people, members, bounds, i, j, g, trust, atm,
+                                              u_ideas, value, rule, group)
+    factor = kernels.purpose_factor(group.factor_kind, i, j, people.org, people.resident,
+                                    people.role, group.seeker, rule.distance_resident,
+                                    rule.distance_cross_org)
+    who, best = best_benefit(p, t_decay, prior, i, j, factor, now, people.present.size)
+    yielded, value, advocacy = kernels.purpose_yield(people, who, best, value, advocacy, group)
+    return breaches, new, ideas, credited or yielded, value, advocacy
+
+
+@_jit
+def seamless_value(workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
+                   people: kernels.People, used: int, n_orgs: int, know: np.ndarray,
+                   know_a: np.ndarray, know_c: np.ndarray, p: Pairs, t_decay: np.ndarray,
+                   prior: float, knowledge_threshold: float, tie_threshold: float,
+                   rules: kernels.GroupRules, value_total: float, since: float,
+                   progress: float, now: int) -> tuple[bool, tuple[float, float, float]]:
+    """Sparse ``kernels.seamless_value``."""
+    value = (value_total, since, progress)
+    who = kernels.case_lanes(workers, n_cases)
+    seamless = seamless_cases(who, drawn, people.org, n_orgs, people.present[:used], know,
+                              know_a, know_c, p, t_decay, prior, knowledge_threshold,
+                              tie_threshold, now)
+    if seamless.size == 0:
+        return False, value
+    return True, kernels.credit(people.week_value, seamless, np.ones(seamless.size), value,
+                                rules.group)
+
+
+@_jit
+def round_encounters(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
+                     tracked: np.ndarray, col_sums: np.ndarray, width: int, tie_floor: float,
+                     know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
+                     know_sums: np.ndarray, people: kernels.People, members: np.ndarray,
+                     bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
+                     u: np.ndarray, face: np.ndarray, dialogue: np.ndarray, base: float,
+                     rules: kernels.GroupRules, facilitation: float, now: int
+                     ) -> tuple[np.ndarray, int, np.ndarray]:
+    """One conversation round's encounters of sparse ``kernels.talk_rounds`` (its groups
+    formed, its pairs given records): :func:`group_encounters` with the encounter rule at
+    ``facilitation``; returns the trust stored pair by pair, the breaches and the tie
+    candidates newly listed.
+    """
+    trust, _, breaches, new = group_encounters(
+        p, f_decay, t_decay, prior, tracked, col_sums, width, tie_floor, know, know_a, know_c,
+        know_sums, people, members, bounds, i, j, g, u, face, dialogue, base,
+        kernels.with_facilitation(rules.encounter, facilitation), rules.group, now)
+    return trust, breaches, new
+
+
+@_jit
+def purpose_value(p: Pairs, t_decay: np.ndarray, prior: float, people: kernels.People,
+                  i: np.ndarray, j: np.ndarray, rules: kernels.GroupRules, value_total: float,
+                  since: float, progress: float, advocacy: float, now: int
+                  ) -> tuple[bool, tuple[float, float, float], float]:
+    """Sparse ``kernels.purpose_value``."""
+    group = rules.group
+    e = rules.encounter
+    factor = kernels.purpose_factor(group.factor_kind, i, j, people.org, people.resident,
+                                    people.role, group.seeker, e.distance_resident,
+                                    e.distance_cross_org)
+    who, best = best_benefit(p, t_decay, prior, i, j, factor, now, people.present.size)
+    return kernels.purpose_yield(people, who, best, (value_total, since, progress), advocacy,
+                                 group)

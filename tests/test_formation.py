@@ -346,15 +346,20 @@ def test_conversation_rounds_partition_every_circle():
     model = _meeting_model()
     assert model.n_circles > 1
     rounds: list[Teams] = []
-    encounter = model._encounter
+    talk = model._talk
 
-    def record(groups, face=None, dialogue=None):
-        if face is not None:  # conversation rounds pass who is in the room
-            # Circles as they are now: turnover later in the week may reseat a slot.
-            rounds.append((groups, model.circle.copy()))
-        return encounter(groups, face=face, dialogue=dialogue)
+    def record(*args):
+        members, bounds, per_round, i, j = talk(*args)
+        # Circles as they are now: turnover later in the week may reseat a slot.
+        circle = model.circle.copy()
+        start = 0
+        for n in per_round.tolist():
+            b = bounds[start: start + n + 1]
+            rounds.append((Teams(members[b[0]: b[-1]], b - b[0]), circle))
+            start += n
+        return members, bounds, per_round, i, j
 
-    model._encounter = record
+    model._talk = record
     seen = 0
     for _ in range(30):
         rounds.clear()

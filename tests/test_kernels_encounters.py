@@ -11,11 +11,19 @@ tests/test_sparse.py.
 
 from __future__ import annotations
 
+import copy
+import pickle
+
+import numba
 import numpy as np
 import pytest
 
-from model import kernels
+from model import kernels, relations, state
+from model.agents import Dialogue, Role, Strength
 from model.formation import Teams, assemble_teams, seat_draws, teams_of
+from model.model import NetworkModel
+from model.params import Governance, Lifecycle, Purpose
+from model.relations import SparseRelations
 
 CAP = 40
 HORIZON = 50
@@ -236,3 +244,350 @@ def test_teams_with_pairs_keep_the_pairs_given():
     teams = Teams.with_pairs(members, bounds, pairs)
     assert teams.pairs is pairs
     _same(teams.pairs, Teams(members, bounds).pairs)
+
+
+# ---------------------------------------------------------------- group passes
+# The passes from a round's groups to what they yield (kernels.talk_rounds, after_talks,
+# purpose_value, work_in_groups, seamless_value and their sparse forms) against the
+# model's former chains of smaller kernels and numpy steps, kept here: a model is copied
+# mid-run, one copy runs the former chain and the other the pass, and every array and
+# count of the two must be equal, bit for bit, as must their generators.
+
+
+def _former_add_value(model, slots, amount):
+    """The former ``NetworkModel._add_value``."""
+    amount = (np.ascontiguousarray(amount, dtype=float) if isinstance(amount, np.ndarray)
+              else np.full(slots.size, float(amount)))
+    felt = 0.0 if model._goal_done() else 1.0
+    np.add.at(model.week_value, slots, amount * felt)
+    total = float(amount.sum())
+    model.value_total += total
+    model._since_record["value"] += total
+    model.goal_progress = min(1.0, model.value_total / model.goal_value)
+
+
+def _former_rule(model):
+    p = model.params
+    return kernels.EncounterRule(
+        p.familiarity_gain, p.breach_base, p.perspective_strain, model.facilitation_now,
+        model.openness, p.distance_resident, p.distance_cross_org, p.trust_gain,
+        p.trust_gain_floor, p.trust_loss_ratio, p.knowledge_flow)
+
+
+def _former_encounter(model, groups, face=None, dialogue=None):
+    """The former ``NetworkModel._encounter``."""
+    p, rng = model.params, model.rng
+    i, j, g = groups.pairs
+    if i.size == 0:
+        return np.empty(0), np.empty(0)
+    atm = kernels.group_atmosphere(groups.members, groups.bounds,
+                                   model.strengths[:, int(Strength.TRUST_BUILDER)],
+                                   model._atmosphere(), p.trust_builder_atmosphere)
+    trust_now, breach = model.rel.encounter(
+        i, j, g, rng.random(i.size), np.zeros(0, dtype=bool) if face is None else face,
+        p.virtual_encounter_factor, atm, model.dialogue if dialogue is None else dialogue,
+        model.org, model.resident, model.knowledge, _former_rule(model), model.steps)
+    n_breach = int(np.count_nonzero(breach))
+    model.encounters_total += i.size
+    model.breaches_total += n_breach
+    model._since_record["breaches"] += n_breach
+    kernels.partners_effects(i, j, trust_now, model.tie_ema, model.contacts, model.week_lift,
+                             model.commitment, model.lifter, p.ema_rate, p.lift)
+    return trust_now, atm
+
+
+def _former_purpose_value(model, i, j):
+    """The former ``NetworkModel._purpose_value``."""
+    p = model.params
+    if i.size == 0:
+        return
+    kind = {Purpose.INNOVATION: kernels.FACTOR_DISTANCE, Purpose.PEER_SUPPORT:
+            kernels.FACTOR_SEEKER, Purpose.CLIENT_SERVICE: kernels.FACTOR_OTHER_ORG}.get(
+                p.purpose, kernels.FACTOR_NONE)
+    factor = kernels.purpose_factor(kind, i, j, model.org, model.resident, model.role,
+                                    int(Role.SEEKER), p.distance_resident, p.distance_cross_org)
+    who, best = model.rel.best_benefit(i, j, factor, model.steps, model.capacity)
+    if who.size == 0:
+        return
+    if p.purpose is Purpose.ADVOCACY:
+        model.advocacy_stock += float(best.sum())
+        return
+    _former_add_value(model, who, best)
+    if p.purpose is Purpose.LEARNING:
+        d = model.dialogue[who]
+        model.dialogue[who] = d + p.dialogue_learning_rate * best[:, None] * (1 - d)
+
+
+def _former_work_in_groups(model, groups):
+    """The former working-group steps of ``NetworkModel.collaborate`` and ``_innovate``."""
+    p, rng = model.params, model.rng
+    kernels.join_groups(groups.members, p.collaboration_hours, model.collaborated,
+                        model.week_hours, model.groups_joined, model.week_active)
+    trust, atmosphere = _former_encounter(model, groups)
+    i, j, g = groups.pairs
+    np.add.at(model.work_contacts, i, 1)
+    n = len(groups)
+    chance = kernels.idea_chances(i, j, g, n, trust, model.org, model.resident,
+                                  p.distance_resident, p.distance_cross_org, atmosphere,
+                                  p.idea_rate)
+    ideas = np.flatnonzero(rng.random(n) < chance)
+    model.innovations += ideas.size
+    if p.purpose is Purpose.INNOVATION and ideas.size:
+        _former_add_value(model, groups.members_of(ideas), p.idea_value)
+    _former_purpose_value(model, i, j)
+
+
+def _former_client_cases(model, active):
+    """The former ``NetworkModel._client_cases``."""
+    p, rng = model.params, model.rng
+    workers = active[~model.resident[active]]
+    if workers.size == 0 or model.n_orgs < 2:
+        return
+    n_cases = rng.poisson(p.client_cases_per_week * model._intensity(), size=workers.size)
+    who = np.repeat(workers, n_cases)
+    if who.size == 0:
+        return
+    drawn = rng.integers(model.n_orgs - 1, size=who.size)
+    seamless = model.rel.seamless_cases(who, drawn, model.org, model.n_orgs,
+                                        model.present[: model.used], model.knowledge,
+                                        p.knowledge_threshold, p.tie_threshold, model.steps)
+    if seamless.size:
+        _former_add_value(model, seamless, 1.0)
+
+
+def _former_goal_work(model, attendees):
+    """The former end of ``NetworkModel.converse`` before the host, and ``_goal_work``."""
+    p = model.params
+    model.met[attendees] = True
+    model.dialogue[attendees] += (p.dialogue_learning_rate * model.facilitation_now
+                                  * (1 - model.dialogue[attendees]))
+    builder = bool(model.strengths[attendees, Strength.GOAL_BUILDER].any())
+    workers = float(model.meeting.coordinated) * p.facilitation + float(builder)
+    if p.anticipation_dialogue:
+        workers += p.anticipation_structure * float(
+            model.dialogue[attendees, Dialogue.VOICING].mean())
+    model.goal_clarity += p.goal_work_gain * min(1.0, workers) * (1 - model.goal_clarity)
+    left = 0.0 if model._goal_done() else 1.0
+    pull = np.full(attendees.size, model.goal_clarity * left)
+    if model.lead_bias and model.meeting.coordinated:
+        pull[model.org[attendees] != 0] *= 1 - model.lead_bias
+    model.purpose[attendees] += p.purpose_pull * (pull - model.purpose[attendees])
+
+
+def _former_converse(model):
+    """The former ``NetworkModel.converse``: round by round, groups then encounters."""
+    meeting, p = model.meeting, model.params
+    a = meeting.attendees
+    f = model.facilitation_now
+    face = np.zeros(model.capacity, dtype=bool)
+    face[a] = meeting.in_room
+    ids, present, first = model._circle_lanes(a)
+    dialogue = model.dialogue
+    if p.anticipation_dialogue and meeting.coordinated:
+        dialogue = dialogue.copy()
+        lifted = dialogue[:, [Dialogue.LISTENING, Dialogue.VOICING]]
+        dialogue[:, [Dialogue.LISTENING, Dialogue.VOICING]] = (
+            lifted + p.anticipation_structure * (1 - lifted))
+    talks = []
+    for _ in range(p.conversation_rounds):
+        if ids.size == 0:
+            groups = Teams.empty()
+        else:
+            u = seat_draws(model.rng, ids.shape[1], ids.shape[0])
+            members, bounds, i, j, g = model.rel.conversation_groups(
+                ids, present, first, p.acquaintance_threshold, u, p.conversation_group_size,
+                1.0 - p.newcomer_pull * f, p.cluster_tendency * (1.0 - f), model.steps)
+            groups = Teams.with_pairs(members, bounds, (i, j, g))
+        _former_encounter(model, groups, face=face, dialogue=dialogue)
+        talks.append(groups.pairs)
+    _former_goal_work(model, a)
+    if p.rotating_meeting and model.n_orgs:
+        model.host = (model.host + 1) % model.n_orgs
+        model.knowledge.close_gaps(a, model.host, p.rotating_knowledge_gain)
+    _former_purpose_value(model, np.concatenate([i for i, _, _ in talks]),
+                          np.concatenate([j for _, j, _ in talks]))
+
+
+def _state(model):
+    """Everything the passes may change, as comparable values."""
+    rel, know = model.rel, model.knowledge
+    slots = np.arange(model.capacity)
+    F, T = rel.block(slots, slots, model.steps)
+    out = {f.name: getattr(model, f.name).copy() for f in state.PEOPLE}
+    out.update(F=F, T=T, know=know._k.copy(), ka=know._ka.copy(), kc=know._kc.copy(),
+               ksum=know._ksum.copy(), stale=know._kstale.copy(), cols=rel._cols.copy(),
+               candidates=np.concatenate([np.empty(0, dtype=np.int64), *rel._candidates]))
+    if isinstance(rel, SparseRelations):
+        out["records"] = rel.records
+        out["listed"] = np.asarray(rel._p.listed[: rel._p.end[0]]).copy()
+    else:
+        out["last"] = rel.last.copy()
+        out["listed"] = None if rel._listed is None else rel._listed.copy()
+    scalars = ("value_total", "goal_progress", "goal_clarity", "advocacy_stock",
+               "innovations", "breaches_total", "encounters_total", "host")
+    out.update({name: getattr(model, name) for name in scalars})
+    out.update(since=dict(model._since_record), writes=rel.writes, written=rel._written,
+               rng=model.rng.bit_generator.state)
+    return out
+
+
+def _same_state(a, b):
+    assert a.keys() == b.keys()
+    for key in a:
+        if isinstance(a[key], np.ndarray):
+            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+        else:
+            assert a[key] == b[key], key
+            assert type(a[key]) is type(b[key]), key
+
+
+_PURPOSES = [Purpose.CLIENT_SERVICE, Purpose.INNOVATION, Purpose.ADVOCACY, Purpose.LEARNING,
+             Purpose.PEER_SUPPORT]
+
+
+def _model(monkeypatch, sparse, seed, weeks, **overrides):
+    monkeypatch.setattr(relations, "SPARSE_FROM", 0 if sparse else 10**9)
+    model = NetworkModel(rng=seed, **overrides)
+    model.run_for(weeks)
+    assert isinstance(model.rel, SparseRelations) == sparse
+    return model
+
+
+def _random_groups(rng, slots):
+    """Random groups of 1 to 4 of ``slots`` (a slot at most once), with their pairs."""
+    slots = rng.permutation(slots)[: rng.integers(0, slots.size + 1)]
+    cuts = np.cumsum(rng.integers(1, 5, size=slots.size))
+    bounds = np.concatenate([[0], cuts[cuts < slots.size], [slots.size]]).astype(np.int64)
+    bounds = np.unique(bounds)
+    members = slots.astype(np.int64)
+    return Teams.with_pairs(members, bounds, kernels.team_pairs(members, bounds))
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("purpose", _PURPOSES)
+def test_work_in_groups_matches_the_former_chain(purpose, sparse, monkeypatch):
+    for seed in range(3):
+        lifecycle = Lifecycle.PROJECT if seed == 2 else Lifecycle.PERMANENT
+        model = _model(monkeypatch, sparse, seed, 20 + 7 * seed, purpose=purpose,
+                       lifecycle=lifecycle, goal_value_per_person=2.0, idea_rate=1.0)
+        twin = copy.deepcopy(model)
+        rng = np.random.default_rng(seed)
+        for _ in range(4):
+            groups = _random_groups(rng, model.members())
+            if groups.pairs[0].size == 0:
+                continue  # the model forms no working group without a pair
+            _former_work_in_groups(model, groups)
+            twin._work_in_groups(groups)
+            _same_state(_state(twin), _state(model))
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("lifecycle", [Lifecycle.PERMANENT, Lifecycle.CLIENT_PROCESS])
+def test_client_cases_match_the_former_chain(lifecycle, sparse, monkeypatch):
+    for seed in range(3):
+        model = _model(monkeypatch, sparse, seed, 15 + 9 * seed, lifecycle=lifecycle,
+                       client_cases_per_week=0.2 + seed, goal_value_per_person=1.0)
+        twin = copy.deepcopy(model)
+        rng = np.random.default_rng(seed)
+        for n in (0, 1, model.members().size):
+            active = np.sort(rng.permutation(model.members())[:n])
+            _former_client_cases(model, active)
+            twin._client_cases(active)
+            _same_state(_state(twin), _state(model))
+
+
+def _meeting_held(model):
+    """Run ``model`` to the next week whose meeting some people attend (after ``attend``)."""
+    for _ in range(60):
+        model.steps += 1  # as mesa's step does before the model's step
+        model.convene()
+        model.attend()
+        if model.meeting.held and model.meeting.attendees.size >= 2:
+            return True
+        model.steps -= 1
+        model.step()
+    return False
+
+
+_MEETINGS = [dict(), dict(purpose=Purpose.LEARNING, anticipation_dialogue=True),
+             dict(rotating_meeting=True, purpose=Purpose.ADVOCACY),
+             dict(purpose=Purpose.INNOVATION, governance=Governance.LEAD_ORGANISATION,
+                  lead_bias=0.4),
+             dict(governance=Governance.SELF_ORGANISING, n_organisations=24,
+                  participants_per_organisation=5, conversation_group_size=3,
+                  conversation_rounds=3)]
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("case", range(len(_MEETINGS)))
+def test_converse_matches_the_former_rounds(case, sparse, monkeypatch):
+    met = 0
+    for seed in range(3):
+        model = _model(monkeypatch, sparse, seed, 3 + 5 * seed, **_MEETINGS[case])
+        if not _meeting_held(model):
+            continue
+        twin = copy.deepcopy(model)
+        _former_converse(model)
+        twin.converse()
+        _same_state(_state(twin), _state(model))
+        met += 1
+    assert met >= 2
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_round_pairs_are_the_partitions_pairs(seed):
+    rng = np.random.default_rng(seed)
+    for lanes in (0, 1, 4):
+        sizes = rng.integers(2, 14, size=lanes)
+        width = int(sizes.max(initial=0))
+        present = np.arange(width)[None, :] < sizes[:, None]
+        for m in (2, 3, 4, 7):
+            # The partition of each circle into groups of m, seated from the left.
+            want = sum(len(g) * (len(g) - 1) for n in sizes.tolist()
+                       for g in (range(s, min(s + m, n)) for s in range(0, n, m)))
+            assert kernels.round_pairs(present, m) == want
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_meeting_face_and_non_residents_match_numpy(seed):
+    rng = np.random.default_rng(seed)
+    for n in (0, 1, 20):
+        attendees = np.sort(rng.permutation(CAP)[:n]).astype(np.int64)
+        in_room = rng.random(n) < 0.6
+        face = np.zeros(CAP, dtype=bool)
+        face[attendees] = in_room
+        _same((kernels.meeting_face(attendees, in_room, CAP),), (face,))
+        resident = rng.random(CAP) < 0.3
+        _same((kernels.non_residents(attendees, resident),), (attendees[~resident[attendees]],))
+
+
+def test_group_rules_keep_their_rules_and_pickle():
+    encounter = kernels.EncounterRule(*(0.1 * k for k in range(11)))
+    group = kernels.GroupRule(0, 0.15, 0.6, 0.15, 0.03, 3, 2, False, True, 0.01, False, 0.3,
+                              5.0, 360.0, True, 3.0)
+    read = numba.njit(lambda r: (r.encounter, r.group))
+    rules = kernels.GroupRules.of(encounter, group)
+    assert read(rules) == (encounter, group)
+    assert read(pickle.loads(pickle.dumps(rules))) == (encounter, group)
+    assert kernels.with_facilitation(encounter, 0.7) == encounter._replace(facilitation=0.7)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_credit_is_add_value_and_the_running_totals(seed):
+    rng = np.random.default_rng(seed)
+    group = kernels.GroupRule(0, 0.1, 0.6, 0.15, 0.03, 0, 2, False, False, 0.01, False, 0.3,
+                              5.0, 40.0, seed % 2 == 0, 3.0)
+    for n in (0, 1, 30):
+        slots = rng.integers(0, CAP, n)
+        amount = rng.random(n)
+        for progress in (0.3, 1.0):
+            week_value = rng.random(CAP)
+            want_value = week_value.copy()
+            felt = 0.0 if group.ending and progress >= 1.0 else 1.0
+            np.add.at(want_value, slots, amount * felt)
+            total, since = 30.0 + seed, 2.5
+            got = kernels.credit(week_value, slots, amount, (total, since, progress), group)
+            added = float(amount.sum())
+            assert got == (total + added, since + added,
+                           min(1.0, (total + added) / group.goal_value))
+            np.testing.assert_array_equal(week_value, want_value)

@@ -136,6 +136,22 @@ class DenseChecked(Knowledge):
             np.maximum.at(self.dense, (i, cols), k + flow * trust * (1 - k))
         return self._run("encounter", lambda: out.append(call()) or out[0], dense)
 
+    def after_rounds(self, call: Callable[[], tuple[np.ndarray, ...]], org: np.ndarray,
+                     flow: float, pairs: int) -> tuple[np.ndarray, ...]:
+        """Rounds of ``pairs`` encounters each (``call``, which writes this store and returns
+        what ``Relations.talk_rounds`` returns: the pairs i, j and their trust, round after
+        round), each round as ``after_encounter``."""
+        out: list[tuple[np.ndarray, ...]] = []
+
+        def dense() -> None:
+            i, j, trust = out[0][3:6]
+            for start in range(0, i.size, max(pairs, 1)):
+                rows, cols = i[start: start + pairs], org[j[start: start + pairs]]
+                k = self.dense[rows, cols]
+                np.maximum.at(self.dense, (rows, cols),
+                              k + flow * trust[start: start + pairs] * (1 - k))
+        return self._run("encounter", lambda: out.append(call()) or out[0], dense)
+
     def pass_on(self, sources: np.ndarray, targets: np.ndarray, share: np.ndarray) -> None:
         if np.unique(targets).size < targets.size:
             self.ops["pass_on_repeated"] += 1
@@ -231,6 +247,40 @@ class CheckedRelations(Relations):
                                                         threshold, now)
         if b.size:
             know.broker_exchange(b, c, org, gain, trust_cb, trust_bc, contact_count)
+
+    def talk_rounds(self, ids, present, first, u_seats, u, face, dialogue, base, acquaintance,
+                    m, p_incumbent, q, people, know, rules, facilitation, now):
+        """The conversation rounds' encounters write knowledge: replayed densely, round by
+        round."""
+        return know.after_rounds(
+            lambda: super(CheckedRelations, self).talk_rounds(
+                ids, present, first, u_seats, u, face, dialogue, base, acquaintance, m,
+                p_incumbent, q, people, know, rules, facilitation, now),
+            people._arrays["org"], rules.encounter.knowledge_flow, u.shape[1])
+
+    def work_in_groups(self, members, bounds, i, j, g, u, u_ideas, base, people, know, rules,
+                       facilitation, value, advocacy, now):
+        """The working groups' encounters write knowledge with the trust they store (what
+        the store holds for their pairs afterwards): replayed densely."""
+        result = []
+
+        def call():
+            result.append(super(CheckedRelations, self).work_in_groups(
+                members, bounds, i, j, g, u, u_ideas, base, people, know, rules, facilitation,
+                value, advocacy, now))
+            return (self.T[i, j],)
+        know.after_encounter(call, i, j, people._arrays["org"], rules.encounter.knowledge_flow)
+        return result[0]
+
+    def seamless_value(self, workers, n_cases, drawn, people, used, n_orgs, know,
+                       knowledge_threshold, tie_threshold, rules, value, now):
+        """Client cases read knowledge inside their kernel: check those reads here (see
+        ``seamless_cases``)."""
+        who = np.repeat(workers, n_cases)
+        org = people._arrays["org"]
+        know.entries(who, np.where(drawn >= org[who], drawn + 1, drawn))
+        return super().seamless_value(workers, n_cases, drawn, people, used, n_orgs, know,
+                                      knowledge_threshold, tie_threshold, rules, value, now)
 
     def seamless_cases(self, who, drawn, org, n_orgs, present, know, knowledge_threshold,
                        tie_threshold, now):
