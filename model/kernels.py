@@ -1758,6 +1758,44 @@ def census(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
     return members, active, out
 
 
+#: The weekly series of the history (``NetworkModel.history``, ODD 4.11 and 7.10), in the order
+#: of the rows of its table: active share, mean commitment of the present, and over the
+#: seats the engaged, the held, the trust ties and those taking part; whether a meeting
+#: was held.
+HISTORY = ("active_share", "mean_commitment", "engaged_share", "held_share", "ties_per_seat",
+           "taking_part", "meeting")
+_ACTIVE_SHARE, _MEAN_COMMITMENT, _ENGAGED, _HELD, TIES_PER_SEAT, _TAKING_PART, _MEETING = (
+    range(len(HISTORY)))
+
+
+@_jit
+def week_census(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
+                week_active: np.ndarray, used: int, active_code: int, engaged: float,
+                held: float, members: np.ndarray, active: np.ndarray, have_members: bool,
+                have_active: bool, history: np.ndarray, week: int, initial_size: int,
+                meeting_held: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The week's :func:`census` and its entries of the history: column ``week`` of the
+    table ``history`` (rows in the order of ``HISTORY``), all but ``ties_per_seat`` (the
+    caller writes it from the week's trust ties).
+
+    The shares are over the active, or, for the classification's own counts (ODD 7.10),
+    over the seats: ``max(1, initial_size, present)``; as Python divides the counts.
+
+    Returns:
+        What :func:`census` returns.
+    """
+    members, active, sums = census(present, status, commitment, week_active, used, active_code,
+                                   engaged, held, members, active, have_members, have_active)
+    seats = max(1, initial_size, members.size)
+    history[_ACTIVE_SHARE, week] = active.size / seats
+    history[_MEAN_COMMITMENT, week] = sums[0] / members.size if members.size else 0.0
+    history[_ENGAGED, week] = sums[2] / seats
+    history[_HELD, week] = sums[3] / seats
+    history[_TAKING_PART, week] = sums[4] / seats
+    history[_MEETING, week] = 1.0 if meeting_held else 0.0
+    return members, active, sums
+
+
 @_jit
 def _root(parent: np.ndarray, x: int) -> int:
     """Root of ``x`` in a union-find forest, halving the path on the way."""

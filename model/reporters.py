@@ -26,11 +26,11 @@ if TYPE_CHECKING:
     from model.model import NetworkModel
 
 
-_ACTIVE_CODE = int(Status.ACTIVE)
+ACTIVE_CODE = int(Status.ACTIVE)
 # Stands for a slot list not known yet (kernels.census); read-only as the lists it stands
 # for are, so that the kernel has one signature (each one more is compiled and loaded apart).
-_NO_SLOTS = np.empty(0, dtype=np.int64)
-_NO_SLOTS.setflags(write=False)
+NO_SLOTS = np.empty(0, dtype=np.int64)
+NO_SLOTS.setflags(write=False)
 
 
 class Collector(mesa.DataCollector):
@@ -85,12 +85,20 @@ class Census:
         (``kernels.census``; the slot lists the model has this week already are reused).
         """
         m, a = model.week_slots()
-        p, none = model.params, _NO_SLOTS
+        p, none = model.params, NO_SLOTS
         m_now, a_now, sums = kernels.census(
             model.present, model.status, model.commitment, model.week_active, model.used,
-            _ACTIVE_CODE, p.engaged_commitment, p.held_commitment,
+            ACTIVE_CODE, p.engaged_commitment, p.held_commitment,
             none if m is None else m, none if a is None else a, m is not None, a is not None)
-        m, a = model.keep_week_slots(m_now, a_now)
+        return cls.made(model, m_now, a_now, sums)
+
+    @classmethod
+    def made(cls, model: NetworkModel, members: np.ndarray, active: np.ndarray,
+             sums: np.ndarray) -> Census:
+        """The census from what ``kernels.census`` found now (the lists the model has this
+        week already are kept).
+        """
+        m, a = model.keep_week_slots(members, active)
         return cls(model.steps, m, a, a.size / max(1, model.initial_size, m.size),
                    float(sums[0] / m.size) if m.size else 0.0,
                    float(sums[1] / a.size) if a.size else 0.0,
@@ -130,7 +138,7 @@ class Snapshot:
         # active person is present (model.active_ties): counted from those in one call.
         i, j, _ = model.member_ties()
         ties, largest, cross = kernels.status_tie_stats(
-            i, j, model.status, _ACTIVE_CODE, model.org, nodes, model.active_slots(),
+            i, j, model.status, ACTIVE_CODE, model.org, nodes, model.active_slots(),
             model.present)
         if ties < 0:
             i, j, _ = model.active_ties()

@@ -527,3 +527,53 @@ def test_founders_acquainted_equals_numpy() -> None:
         want = int(np.count_nonzero(current >= threshold))
         assert kernels.founders_acquainted(i, j, present, seated_at, fam, last, f_decay,
                                            threshold, now) == want
+
+
+def ref_history_row(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
+                    week_active: np.ndarray, used: int, engaged: float, held: float,
+                    initial_size: int, meeting_held: bool) -> dict[str, float]:
+    """The history's entries of a week (all but ``ties_per_seat``) as
+    ``NetworkModel._record_history`` appended them to its lists from the census."""
+    m, a, sums = ref_census(present, status, commitment, week_active, used, 0, engaged, held)
+    seats = max(1, initial_size, m.size)
+    return {"active_share": a.size / max(1, initial_size, m.size),
+            "mean_commitment": float(sums[0] / m.size) if m.size else 0.0,
+            "engaged_share": float(int(sums[2])) / seats,
+            "held_share": float(int(sums[3])) / seats,
+            "taking_part": float(int(sums[4])) / seats,
+            "meeting": float(meeting_held)}
+
+
+def test_week_census_writes_the_history_as_the_lists_had_it() -> None:
+    """The week's census gives ``kernels.census``'s lists and sums and writes the week's
+    column of the history's table as the history's lists were appended (bit for bit),
+    leaving ``ties_per_seat`` and the other weeks alone; also with no one present.
+    """
+    none = np.empty(0, dtype=np.int64)
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(0, 300))
+        used = int(rng.integers(0, width + 1))
+        present = rng.random(width) < rng.choice([0.0, 0.5, 0.9, 1.0])
+        status = rng.integers(0, 4, size=width).astype(np.int8)
+        commitment = rng.random(width) * 10.0 ** rng.integers(-6, 3, size=width)
+        week_active = rng.random(width) < 0.4
+        engaged, held = rng.random(2)
+        initial_size = int(rng.integers(0, 300))
+        held_meeting = bool(rng.random() < 0.5)
+        history = rng.random((len(kernels.HISTORY), 5))
+        week = int(rng.integers(0, 5))
+        want_table = history.copy()
+        want = ref_history_row(present, status, commitment, week_active, used, engaged, held,
+                               initial_size, held_meeting)
+        for row, key in enumerate(kernels.HISTORY):
+            if key in want:
+                want_table[row, week] = want[key]
+        got_m, got_a, got = kernels.week_census(
+            present, status, commitment, week_active, used, 0, engaged, held, none, none,
+            False, False, history, week, initial_size, held_meeting)
+        m, a, sums = ref_census(present, status, commitment, week_active, used, 0, engaged, held)
+        np.testing.assert_array_equal(got_m, m)
+        np.testing.assert_array_equal(got_a, a)
+        assert got.tolist() == sums
+        assert history.tolist() == want_table.tolist()  # bit for bit, ties_per_seat untouched

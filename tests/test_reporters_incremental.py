@@ -370,13 +370,13 @@ def test_phase_series_are_the_history_as_arrays() -> None:
     arrays' first size (so after they grow), and the window means the phase takes of their
     slices equal those of arrays made from the lists' slices (the former reading), bit for bit.
     """
-    from model.model import _PHASE_SERIES_WEEKS
+    from model.model import _HISTORY_WEEKS
     from model.reporters import mean
 
     m = make(None, {**SMALL, "turnover_per_year": 0.8}, seed=3)
     m.run_for(200)
     engaged, commitment = m.phase_series()
-    assert engaged.size > _PHASE_SERIES_WEEKS  # grown at least once
+    assert engaged.size > _HISTORY_WEEKS  # grown at least once
     for got, key in ((engaged, "engaged_share"), (commitment, "mean_commitment")):
         assert got.tolist() == m.history[key]
         for w in (2, 5, 13, 40):
