@@ -1796,6 +1796,65 @@ def week_census(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
     return members, active, sums
 
 
+# Life phases by their position in ``model.outcome.Phase``.
+(PHASE_ACTIVATION, PHASE_COLLECTIVITY, PHASE_INSTITUTIONALISATION, PHASE_STABILITY,
+ PHASE_DECLINE, PHASE_REORIENTATION) = range(6)
+
+
+@_jit
+def _mean(x: np.ndarray) -> float:
+    """``x.mean()`` of a non-empty 1-D float array, bit for bit (``model.reporters.mean``)."""
+    return pairwise_sum(x) / x.size
+
+
+@_jit
+def phase(engaged: np.ndarray, commitment: np.ndarray, prev: int, window: int, steps: int,
+          goal_clarity: float, phase_goal_clarity: float, faded: float, stable_change: float,
+          thriving: float) -> int:
+    """The network's life phase now (``model.outcome.phase_of`` states the rules), as its
+    position in ``model.outcome.Phase``.
+
+    Args:
+        engaged: The history's engaged share, every week so far (at least one).
+        commitment: The history's mean commitment, as many weeks.
+        prev: Last week's phase.
+        window: Weeks over which the trends are judged (``phase_window_weeks``).
+        steps: The current week.
+        goal_clarity: How clear the network's goal is now.
+        phase_goal_clarity: Goal clarity that ends the activation phase.
+        faded: Engaged share below which the network declines whatever its trends.
+        stable_change: Change in the window that still counts as stable.
+        thriving: Engaged share of an institutionalised network.
+    """
+    n = engaged.size
+    if engaged[n - 1] < faded:
+        return PHASE_DECLINE  # (almost) no one is engaged any more
+    unsettled = goal_clarity < phase_goal_clarity and prev == PHASE_ACTIVATION
+    if steps < window or unsettled:
+        return PHASE_ACTIVATION
+    start = max(0, n - (window + 1))
+    share = engaged[start:]
+    comm = commitment[start:]
+    # Trends as the change between the window's first and second halves (single weeks are noisy).
+    half = max(1, share.size // 2)
+    d_share = _mean(share[share.size - half:]) - _mean(share[:half])
+    d_comm = _mean(comm[comm.size - half:]) - _mean(comm[:half])
+    if d_share < -stable_change:
+        return PHASE_DECLINE
+    if (prev in (PHASE_DECLINE, PHASE_REORIENTATION)
+            and (d_share > stable_change or d_comm > stable_change)):
+        return PHASE_REORIENTATION
+    if d_comm > stable_change or d_share > stable_change:
+        return PHASE_COLLECTIVITY
+    if share[share.size - 1] >= thriving:
+        stable_long = n > 2 * window and abs(
+            share[share.size - 1] - engaged[n - (2 * window + 1)]) <= stable_change
+        if prev in (PHASE_INSTITUTIONALISATION, PHASE_STABILITY) and stable_long:
+            return PHASE_STABILITY
+        return PHASE_INSTITUTIONALISATION
+    return prev if prev != PHASE_ACTIVATION else PHASE_COLLECTIVITY
+
+
 @_jit
 def _root(parent: np.ndarray, x: int) -> int:
     """Root of ``x`` in a union-find forest, halving the path on the way."""

@@ -577,3 +577,63 @@ def test_week_census_writes_the_history_as_the_lists_had_it() -> None:
         np.testing.assert_array_equal(got_a, a)
         assert got.tolist() == sums
         assert history.tolist() == want_table.tolist()  # bit for bit, ties_per_seat untouched
+
+
+def ref_phase(engaged: np.ndarray, commitment: np.ndarray, prev: str, w: int, steps: int,
+              goal_clarity: float, phase_goal_clarity: float, faded: float, eps: float,
+              thriving: float) -> str:
+    """The Python form of ``model.outcome.phase_of`` that ``kernels.phase`` replaced, over
+    the history's two series (phases by name)."""
+    mean = reporters.mean
+    if engaged[-1] < faded:
+        return "decline"
+    unsettled = goal_clarity < phase_goal_clarity and prev == "activation"
+    if steps < w or unsettled:
+        return "activation"
+    share = engaged[-(w + 1):]
+    comm = commitment[-(w + 1):]
+    half = max(1, share.size // 2)
+    d_share = mean(share[-half:]) - mean(share[:half])
+    d_comm = mean(comm[-half:]) - mean(comm[:half])
+    if d_share < -eps:
+        return "decline"
+    if prev in ("decline", "reorientation") and (d_share > eps or d_comm > eps):
+        return "reorientation"
+    if d_comm > eps or d_share > eps:
+        return "collectivity"
+    if share[-1] >= thriving:
+        stable_long = engaged.size > 2 * w and abs(share[-1] - engaged[-(2 * w + 1)]) <= eps
+        if prev in ("institutionalisation", "stability") and stable_long:
+            return "stability"
+        return "institutionalisation"
+    return prev if prev != "activation" else "collectivity"
+
+
+def test_phase_equals_the_python_rules() -> None:
+    """The compiled phase rule gives the phase the Python rules gave, from every previous
+    phase, over histories of one week on, near-flat ones (so that the stable and
+    institutionalised branches are taken) and ones with the steps before the window.
+    """
+    from model.outcome import Phase
+
+    names = [phase.value for phase in Phase]
+    seen = set()
+    for seed in range(4 * CASES):
+        rng = np.random.default_rng(seed)
+        n = int(rng.integers(1, 120))
+        w = int(rng.integers(2, 40))
+        level = rng.random()
+        spread = rng.choice([0.0, 0.001, 0.02, 0.3])
+        engaged = np.clip(level + spread * rng.standard_normal(n), 0.0, 1.0)
+        commitment = np.clip(rng.random() + spread * rng.standard_normal(n), 0.0, 1.0)
+        prev = int(rng.integers(0, len(names)))
+        steps = n - 1 if rng.random() < 0.9 else int(rng.integers(0, n))
+        clarity, goal = rng.random(2)
+        faded, eps, thriving = rng.random() * 0.3, rng.choice([0.0, 0.01, 0.05]), rng.random()
+        want = ref_phase(engaged, commitment, names[prev], w, steps, clarity, goal, faded, eps,
+                         thriving)
+        got = kernels.phase(engaged, commitment, prev, w, steps, clarity, goal, faded, eps,
+                            thriving)
+        assert names[got] == want, seed
+        seen.add(want)
+    assert seen == set(names)  # every rule taken
