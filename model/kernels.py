@@ -1972,6 +1972,48 @@ def current_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
     return kept, ties[:, :n_ties]
 
 
+#: Partners of one person up to which they are put in order by insertion (few ties each).
+_FEW_PARTNERS = 16
+
+
+@_jit
+def unordered_pairs(a: np.ndarray, b: np.ndarray, width: int) -> np.ndarray:
+    """The distinct unordered pairs of the pairs (a, b), as sorted keys ``min * width + max``
+    (``np.unique`` of the keys, ``width`` above every slot), by a counting sort on the
+    smaller end and the few partners of each put in order: linear in the pairs and the
+    slots, where sorting the keys was not.
+    """
+    start = np.zeros(width + 1, dtype=np.int64)
+    for k in range(a.size):
+        start[min(a[k], b[k]) + 1] += 1
+    for x in range(width):
+        start[x + 1] += start[x]
+    fill = start[:-1].copy()
+    partner = np.empty(a.size, dtype=np.int64)
+    for k in range(a.size):
+        lo = min(a[k], b[k])
+        partner[fill[lo]] = max(a[k], b[k])
+        fill[lo] += 1
+    key = np.empty(a.size, dtype=np.int64)
+    n = 0
+    for lo in range(width):
+        first, end = start[lo], start[lo + 1]
+        if end - first > _FEW_PARTNERS:
+            partner[first:end] = np.sort(partner[first:end])
+        else:
+            for x in range(first + 1, end):  # insertion sort
+                p, y = partner[x], x - 1
+                while y >= first and partner[y] > p:
+                    partner[y + 1] = partner[y]
+                    y -= 1
+                partner[y + 1] = p
+        for x in range(first, end):
+            if x == first or partner[x] != partner[x - 1]:
+                key[n] = lo * width + partner[x]
+                n += 1
+    return key[:n]
+
+
 @_jit
 def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray, last: np.ndarray,
                 t_decay: np.ndarray, prior: float, threshold: float,
@@ -1982,10 +2024,7 @@ def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray, las
     ``0.5 * (t_ij + t_ji)``, reaches ``threshold``. Reference: the numpy form in
     ``tests/test_kernels_reporters.py``.
     """
-    key = np.empty(a.size, dtype=np.int64)
-    for k in range(a.size):
-        key[k] = min(a[k], b[k]) * width + max(a[k], b[k])
-    key = np.unique(key)
+    key = unordered_pairs(a, b, width)
     horizon = t_decay.size - 1
     i = np.empty(key.size, dtype=np.int64)
     j = np.empty(key.size, dtype=np.int64)

@@ -637,3 +637,22 @@ def test_phase_equals_the_python_rules() -> None:
         assert names[got] == want, seed
         seen.add(want)
     assert seen == set(names)  # every rule taken
+
+
+def test_unordered_pairs_equal_numpys_unique_keys() -> None:
+    """The distinct unordered pairs as sorted keys equal ``np.unique`` of the keys (as
+    ``mutual_ties`` took them), with repeats, both orders, people with many partners (past
+    the insertion sort) and no pairs at all.
+    """
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(1, 80))
+        n = int(rng.integers(0, 4 * width))
+        a = rng.integers(0, width, size=n)
+        b = rng.integers(0, width, size=n)
+        if rng.random() < 0.3:
+            a[: n // 2] = 0  # one person with many partners
+        want = np.unique(np.minimum(a, b) * width + np.maximum(a, b))
+        np.testing.assert_array_equal(kernels.unordered_pairs(a, b, width), want)
+    empty = np.empty(0, dtype=np.int64)
+    assert kernels.unordered_pairs(empty, empty, 1).size == 0
