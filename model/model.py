@@ -451,11 +451,12 @@ class NetworkModel(mesa.Model):
         ``members()`` and ``active_slots()`` where those are not listed yet (a list already
         listed stays, so that its readers keep seeing one array); return the week's lists.
         """
-        if self.week_slots()[0] is None:
-            self._members = (self.steps, _frozen(members))
-        if self.week_slots()[1] is None:
-            self._active = (self.steps, _frozen(active))
-        return self._members[1], self._active[1]
+        m, a, now = self._members, self._active, self.steps
+        if m is None or m[0] != now:
+            m = self._members = (now, _frozen(members))
+        if a is None or a[0] != now:
+            a = self._active = (now, _frozen(active))
+        return m[1], a[1]
 
     def _roster_changed(self, seats: bool = True) -> None:
         """Forget the week's active slots, and its members unless no one came or left

@@ -13,8 +13,7 @@ per week, which the history and the phase read as well.
 from __future__ import annotations
 
 import types
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import mesa
 import numpy as np
@@ -61,11 +60,11 @@ class Collector(mesa.DataCollector):
             self.model_vars[var].append(reporter(model))
 
 
-@dataclass(frozen=True)
-class Census:
+class Census(NamedTuple):
     """Who takes part at one week: the present and the active participants (read-only slot
     arrays), the active share and mean commitments, and the counts over the present people
-    that the history reads (``NetworkModel._record_history``).
+    that the history reads (``NetworkModel._record_history``). A named tuple: made every
+    week, in a fifth of a frozen dataclass's time.
     """
 
     step: int
@@ -105,9 +104,8 @@ class Census:
                    float(sums[0]), int(sums[2]), int(sums[3]), int(sums[4]))
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """Pair statistics over active participants at one week."""
+class Snapshot(NamedTuple):
+    """Pair statistics over active participants at one week (a named tuple, as ``Census``)."""
 
     step: int
     n_active: int
@@ -161,10 +159,10 @@ def trust_ties(model: NetworkModel, slots: np.ndarray) -> tuple[np.ndarray, np.n
     return model.rel.trust_ties(slots, model.params.tie_threshold, model.steps)
 
 
-@dataclass(frozen=True)
-class Seats:
+class Seats(NamedTuple):
     """Network-level measures at one week, over the network's seats rather than over its
-    survivors, so that a network losing its people is seen to lose them.
+    survivors, so that a network losing its people is seen to lose them (a named tuple, as
+    ``Census``).
 
     The seats are the founding participants, or the present members when recruits have
     made the network larger (the denominator of ``active_share``). A seat whose person

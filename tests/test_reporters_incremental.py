@@ -7,8 +7,6 @@ survives duplicate writes, resets and growth.
 
 from __future__ import annotations
 
-import dataclasses
-
 import mesa
 import mesa.datacollection
 import numpy as np
@@ -123,21 +121,21 @@ def make(name: str | None, overrides: dict, seed: int, dense_below: int | None =
 
 
 def assert_same(fast: Snapshot, ref: Snapshot, where: str) -> None:
-    for field in dataclasses.fields(Snapshot):
-        a, b = getattr(fast, field.name), getattr(ref, field.name)
-        assert a == pytest.approx(b, rel=TOL, abs=TOL), f"{field.name} at {where}: {a} != {b}"
+    for name in Snapshot._fields:
+        a, b = getattr(fast, name), getattr(ref, name)
+        assert a == pytest.approx(b, rel=TOL, abs=TOL), f"{name} at {where}: {a} != {b}"
         if isinstance(b, int):
-            assert a == b, f"{field.name} at {where}"
+            assert a == b, f"{name} at {where}"
 
 
 def assert_same_seats(fast: Seats, ref: Seats, where: str) -> None:
     """The seats' measures: sums to ``TOL`` (summation order), counts and shares exactly."""
-    for field in dataclasses.fields(Seats):
-        a, b = getattr(fast, field.name), getattr(ref, field.name)
-        if field.name in ("network_familiarity", "network_trust"):
-            assert a == pytest.approx(b, rel=TOL, abs=TOL), f"{field.name} at {where}"
+    for name in Seats._fields:
+        a, b = getattr(fast, name), getattr(ref, name)
+        if name in ("network_familiarity", "network_trust"):
+            assert a == pytest.approx(b, rel=TOL, abs=TOL), f"{name} at {where}"
         else:
-            assert a == b, f"{field.name} at {where}: {a} != {b}"
+            assert a == b, f"{name} at {where}: {a} != {b}"
 
 
 def assert_ties_shared(m: NetworkModel, where: str) -> None:
