@@ -2406,6 +2406,103 @@ def census(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
     return members, active, out
 
 
+#: The weekly series of the history (``NetworkModel.history``, ODD 4.11 and 7.10), in the order
+#: of the rows of its table: active share, mean commitment of the present, and over the
+#: seats the engaged, the held, the trust ties and those taking part; whether a meeting
+#: was held.
+HISTORY = ("active_share", "mean_commitment", "engaged_share", "held_share", "ties_per_seat",
+           "taking_part", "meeting")
+_ACTIVE_SHARE, _MEAN_COMMITMENT, _ENGAGED, _HELD, TIES_PER_SEAT, _TAKING_PART, _MEETING = (
+    range(len(HISTORY)))
+
+
+@_jit
+def week_census(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
+                week_active: np.ndarray, used: int, active_code: int, engaged: float,
+                held: float, members: np.ndarray, active: np.ndarray, have_members: bool,
+                have_active: bool, history: np.ndarray, week: int, initial_size: int,
+                meeting_held: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The week's :func:`census` and its entries of the history: column ``week`` of the
+    table ``history`` (rows in the order of ``HISTORY``), all but ``ties_per_seat`` (the
+    caller writes it from the week's trust ties).
+
+    The shares are over the active, or, for the classification's own counts (ODD 7.10),
+    over the seats: ``max(1, initial_size, present)``; as Python divides the counts.
+
+    Returns:
+        What :func:`census` returns.
+    """
+    members, active, sums = census(present, status, commitment, week_active, used, active_code,
+                                   engaged, held, members, active, have_members, have_active)
+    seats = max(1, initial_size, members.size)
+    history[_ACTIVE_SHARE, week] = active.size / seats
+    history[_MEAN_COMMITMENT, week] = sums[0] / members.size if members.size else 0.0
+    history[_ENGAGED, week] = sums[2] / seats
+    history[_HELD, week] = sums[3] / seats
+    history[_TAKING_PART, week] = sums[4] / seats
+    history[_MEETING, week] = 1.0 if meeting_held else 0.0
+    return members, active, sums
+
+
+# Life phases by their position in ``model.outcome.Phase``.
+(PHASE_ACTIVATION, PHASE_COLLECTIVITY, PHASE_INSTITUTIONALISATION, PHASE_STABILITY,
+ PHASE_DECLINE, PHASE_REORIENTATION) = range(6)
+
+
+@_jit
+def _mean(x: np.ndarray) -> float:
+    """``x.mean()`` of a non-empty 1-D float array, bit for bit (``model.reporters.mean``)."""
+    return pairwise_sum(x) / x.size
+
+
+@_jit
+def phase(engaged: np.ndarray, commitment: np.ndarray, prev: int, window: int, steps: int,
+          goal_clarity: float, phase_goal_clarity: float, faded: float, stable_change: float,
+          thriving: float) -> int:
+    """The network's life phase now (``model.outcome.phase_of`` states the rules), as its
+    position in ``model.outcome.Phase``.
+
+    Args:
+        engaged: The history's engaged share, every week so far (at least one).
+        commitment: The history's mean commitment, as many weeks.
+        prev: Last week's phase.
+        window: Weeks over which the trends are judged (``phase_window_weeks``).
+        steps: The current week.
+        goal_clarity: How clear the network's goal is now.
+        phase_goal_clarity: Goal clarity that ends the activation phase.
+        faded: Engaged share below which the network declines whatever its trends.
+        stable_change: Change in the window that still counts as stable.
+        thriving: Engaged share of an institutionalised network.
+    """
+    n = engaged.size
+    if engaged[n - 1] < faded:
+        return PHASE_DECLINE  # (almost) no one is engaged any more
+    unsettled = goal_clarity < phase_goal_clarity and prev == PHASE_ACTIVATION
+    if steps < window or unsettled:
+        return PHASE_ACTIVATION
+    start = max(0, n - (window + 1))
+    share = engaged[start:]
+    comm = commitment[start:]
+    # Trends as the change between the window's first and second halves (single weeks are noisy).
+    half = max(1, share.size // 2)
+    d_share = _mean(share[share.size - half:]) - _mean(share[:half])
+    d_comm = _mean(comm[comm.size - half:]) - _mean(comm[:half])
+    if d_share < -stable_change:
+        return PHASE_DECLINE
+    if (prev in (PHASE_DECLINE, PHASE_REORIENTATION)
+            and (d_share > stable_change or d_comm > stable_change)):
+        return PHASE_REORIENTATION
+    if d_comm > stable_change or d_share > stable_change:
+        return PHASE_COLLECTIVITY
+    if share[share.size - 1] >= thriving:
+        stable_long = n > 2 * window and abs(
+            share[share.size - 1] - engaged[n - (2 * window + 1)]) <= stable_change
+        if prev in (PHASE_INSTITUTIONALISATION, PHASE_STABILITY) and stable_long:
+            return PHASE_STABILITY
+        return PHASE_INSTITUTIONALISATION
+    return prev if prev != PHASE_ACTIVATION else PHASE_COLLECTIVITY
+
+
 @_jit
 def _root(parent: np.ndarray, x: int) -> int:
     """Root of ``x`` in a union-find forest, halving the path on the way."""
@@ -2523,6 +2620,48 @@ def current_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
     return kept, ties[:, :n_ties]
 
 
+#: Partners of one person up to which they are put in order by insertion (few ties each).
+_FEW_PARTNERS = 16
+
+
+@_jit
+def unordered_pairs(a: np.ndarray, b: np.ndarray, width: int) -> np.ndarray:
+    """The distinct unordered pairs of the pairs (a, b), as sorted keys ``min * width + max``
+    (``np.unique`` of the keys, ``width`` above every slot), by a counting sort on the
+    smaller end and the few partners of each put in order: linear in the pairs and the
+    slots, where sorting the keys was not.
+    """
+    start = np.zeros(width + 1, dtype=np.int64)
+    for k in range(a.size):
+        start[min(a[k], b[k]) + 1] += 1
+    for x in range(width):
+        start[x + 1] += start[x]
+    fill = start[:-1].copy()
+    partner = np.empty(a.size, dtype=np.int64)
+    for k in range(a.size):
+        lo = min(a[k], b[k])
+        partner[fill[lo]] = max(a[k], b[k])
+        fill[lo] += 1
+    key = np.empty(a.size, dtype=np.int64)
+    n = 0
+    for lo in range(width):
+        first, end = start[lo], start[lo + 1]
+        if end - first > _FEW_PARTNERS:
+            partner[first:end] = np.sort(partner[first:end])
+        else:
+            for x in range(first + 1, end):  # insertion sort
+                p, y = partner[x], x - 1
+                while y >= first and partner[y] > p:
+                    partner[y + 1] = partner[y]
+                    y -= 1
+                partner[y + 1] = p
+        for x in range(first, end):
+            if x == first or partner[x] != partner[x - 1]:
+                key[n] = lo * width + partner[x]
+                n += 1
+    return key[:n]
+
+
 @_jit
 def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray, last: np.ndarray,
                 t_decay: np.ndarray, prior: float, threshold: float,
@@ -2533,10 +2672,7 @@ def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray, las
     ``0.5 * (t_ij + t_ji)``, reaches ``threshold``. Reference: the numpy form in
     ``tests/test_kernels_reporters.py``.
     """
-    key = np.empty(a.size, dtype=np.int64)
-    for k in range(a.size):
-        key[k] = min(a[k], b[k]) * width + max(a[k], b[k])
-    key = np.unique(key)
+    key = unordered_pairs(a, b, width)
     horizon = t_decay.size - 1
     i = np.empty(key.size, dtype=np.int64)
     j = np.empty(key.size, dtype=np.int64)

@@ -43,7 +43,10 @@ _PROFESSIONAL_KINDS = np.array([k for k in OrgKind if k is not OrgKind.RESIDENT_
 _ENDING = (Lifecycle.PROJECT, Lifecycle.CLIENT_PROCESS)
 # Uniforms drawn at once when the sparse store's starting relations are drawn in bands.
 _SETUP_BAND = 2**22
-_PHASE_SERIES_WEEKS = DEFAULT_STEPS + 1  # first size of the phase's series (set-up + a run)
+_HISTORY_WEEKS = DEFAULT_STEPS + 1  # first size of the history's table (set-up + a run)
+# Rows of the history's table that the phase reads.
+_ENGAGED_ROW = kernels.HISTORY.index("engaged_share")
+_COMMITMENT_ROW = kernels.HISTORY.index("mean_commitment")
 # Status codes for the compiled status updates: active, peripheral, dormant, left.
 _STATUS_CODES = np.array([Status.ACTIVE, Status.PERIPHERAL, Status.DORMANT, Status.LEFT],
                          dtype=np.int8)
@@ -168,15 +171,13 @@ class NetworkModel(mesa.Model):
         self.host = 0
         self._turn = 0  # whose turn it is to host, under shared governance
         self._since_record = {"value": 0.0, "breaches": 0}
-        # Weekly series the phase and the outcome classes read (ODD 4.11, 7.10).
-        self.history: dict[str, list[float]] = {
-            "active_share": [], "mean_commitment": [], "engaged_share": [], "held_share": [],
-            "ties_per_seat": [], "taking_part": [], "meeting": []}
-        # The two series the phase reads every week, also as float arrays (row 0
-        # engaged_share, row 1 mean_commitment; see phase_series), so that phase_of does
-        # not turn list slices into arrays each week.
-        self._phase_series = np.empty((2, _PHASE_SERIES_WEEKS))
-        self._phase_weeks = 0
+        # Weekly series the phase and the outcome classes read (ODD 4.11, 7.10): a row of
+        # this table per series (kernels.HISTORY), a column per week observed, written in
+        # the week's compiled census; read as lists through ``history``.
+        self._history = np.empty((len(kernels.HISTORY), _HISTORY_WEEKS))
+        self._weeks_observed = 0
+        self._history_lists: dict[str, list[float]] = {key: [] for key in kernels.HISTORY}
+        self._weeks_listed = 0  # weeks of the table already in the lists
         self.phase = Phase.ACTIVATION
         self._snapshot_cache: Snapshot | None = None
         self._seats_cache: Seats | None = None
@@ -467,11 +468,12 @@ class NetworkModel(mesa.Model):
         ``members()`` and ``active_slots()`` where those are not listed yet (a list already
         listed stays, so that its readers keep seeing one array); return the week's lists.
         """
-        if self.week_slots()[0] is None:
-            self._members = (self.steps, _frozen(members))
-        if self.week_slots()[1] is None:
-            self._active = (self.steps, _frozen(active))
-        return self._members[1], self._active[1]
+        m, a, now = self._members, self._active, self.steps
+        if m is None or m[0] != now:
+            m = self._members = (now, _frozen(members))
+        if a is None or a[0] != now:
+            a = self._active = (now, _frozen(active))
+        return m[1], a[1]
 
     def _roster_changed(self, seats: bool = True) -> None:
         """Forget the week's active slots, and its members unless no one came or left
@@ -1238,35 +1240,51 @@ class NetworkModel(mesa.Model):
             self.datacollector.collect(self)
 
     def _record_history(self) -> None:
-        # A new week's census (the state may have changed since one was taken this week).
-        self._census = reporters.Census.of(self)
-        c = self._census
-        h = self.history
-        h["active_share"].append(c.active_share)
-        h["mean_commitment"].append(c.mean_commitment_all)
-        # The classification's own counts, over seats and from its own thresholds, so that
-        # the behaviour's activity threshold does not decide the outcome (ODD 7.10).
-        seats = max(1, self.initial_size, c.members.size)
-        h["engaged_share"].append(float(c.engaged) / seats)
-        h["held_share"].append(float(c.held) / seats)
-        h["ties_per_seat"].append(self.member_ties()[0].size / seats)
-        h["taking_part"].append(float(c.taking_part) / seats)
-        h["meeting"].append(float(self.meeting.held))
-        n = self._phase_weeks
-        if n == self._phase_series.shape[1]:
-            grown = np.empty((2, 2 * n))
-            grown[:, :n] = self._phase_series
-            self._phase_series = grown
-        self._phase_series[0, n] = h["engaged_share"][-1]
-        self._phase_series[1, n] = h["mean_commitment"][-1]
-        self._phase_weeks = n + 1
+        """Take the week's census (the state may have changed since one was taken this week)
+        and its trust ties, and write the week's entries of the history (ODD 4.11, 7.10).
+        """
+        n = self._weeks_observed
+        if n == self._history.shape[1]:
+            grown = np.empty((len(kernels.HISTORY), 2 * n))
+            grown[:, :n] = self._history
+            self._history = grown
+        m, a = self.week_slots()
+        p, none = self.params, reporters.NO_SLOTS
+        # The census, and the week's entries from it. The classification's own counts are
+        # over seats and from its own thresholds, so that the behaviour's activity threshold
+        # does not decide the outcome (ODD 7.10).
+        m_now, a_now, sums = kernels.week_census(
+            self.present, self.status, self.commitment, self.week_active, self.used,
+            reporters.ACTIVE_CODE, p.engaged_commitment, p.held_commitment,
+            none if m is None else m, none if a is None else a, m is not None, a is not None,
+            self._history, n, self.initial_size, self.meeting.held)
+        self._census = reporters.Census.made(self, m_now, a_now, sums)
+        seats = max(1, self.initial_size, m_now.size)
+        self._history[kernels.TIES_PER_SEAT, n] = self.member_ties()[0].size / seats
+        self._weeks_observed = n + 1
+
+    @property
+    def history(self) -> dict[str, list[float]]:
+        """The weekly series (``kernels.HISTORY``: active share, mean commitment of the
+        present, and over the seats the engaged, the held, the trust ties and those taking
+        part; whether a meeting was held), every week observed, as lists of floats; the
+        lists are brought up to date from the history's table when read.
+        """
+        n, lists = self._weeks_observed, self._history_lists
+        if self._weeks_listed != n:
+            new = self._history[:, self._weeks_listed:n].tolist()
+            for key, weeks in zip(kernels.HISTORY, new, strict=True):
+                lists[key].extend(weeks)
+            self._weeks_listed = n
+        return lists
 
     def phase_series(self) -> tuple[np.ndarray, np.ndarray]:
         """The history's ``engaged_share`` and ``mean_commitment`` so far as float arrays
-        (views, equal element for element to the lists), for :func:`model.outcome.phase_of`.
+        (views of its table, equal element for element to the lists), for
+        :func:`model.outcome.phase_of`.
         """
-        n = self._phase_weeks
-        return self._phase_series[0, :n], self._phase_series[1, :n]
+        n = self._weeks_observed
+        return self._history[_ENGAGED_ROW, :n], self._history[_COMMITMENT_ROW, :n]
 
     def take_since_record(self, key: str) -> float:
         """Amount of ``key`` accumulated since the last recording, then reset (for reporters)."""

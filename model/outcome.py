@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from model import kernels
 from model.agents import Role, Status, Strength
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Governance, Lifecycle
-from model.reporters import mean
 
 if TYPE_CHECKING:
     from model.model import NetworkModel
@@ -45,6 +45,9 @@ class Phase(enum.StrEnum):
 
 
 LEADERSHIP_LABELS = ("routine", "open mind", "open heart", "open will")  # S27
+# The phases by their codes in the compiled phase rule (``kernels.phase``), and back.
+_PHASES = tuple(Phase)
+_PHASE_CODES = {phase: code for code, phase in enumerate(_PHASES)}
 
 
 def _means(model: NetworkModel, key: str, weeks: int) -> tuple[float, float]:
@@ -61,7 +64,7 @@ def engaged_component_share(model: NetworkModel) -> float:
     """Share of the engaged people (commitment at ``engaged_commitment``) in the largest
     component of the trust ties among them, now.
     """
-    from model import kernels, reporters
+    from model import reporters
 
     m = model.members()
     engaged = m[model.commitment[m] >= model.params.engaged_commitment]
@@ -148,44 +151,29 @@ def classify_outcome(model: NetworkModel) -> Outcome:
 
 
 def phase_of(model: NetworkModel) -> Phase:
-    """The network's current life phase (Imperial et al. 2016), from trends in active share
-    and commitment over ``phase_window_weeks``.
+    """The network's current life phase (Imperial et al. 2016), from trends in the engaged
+    share and commitment over ``phase_window_weeks`` (``w``), in one compiled call
+    (``kernels.phase``).
 
-    Activation: the first window, or while the shared goal is still unclear.
-    Collectivity: commitment growing. Institutionalisation: a stable, committed
-    core. Stability: institutionalised for two windows. Decline: active share
-    falling. Reorientation: growing again after a decline.
+    In order: Decline when (almost) no one is engaged any more (engaged share below
+    ``faded_engaged_share``). Activation in the first window, or while the shared goal is
+    still unclear (``goal_clarity`` below ``phase_goal_clarity``) and the network has not
+    left activation. Otherwise the trends are the changes between the means of the last
+    ``w + 1`` weeks' first and second halves: Decline when the engaged share falls by more
+    than ``phase_stable_change``; Reorientation when, after a decline, either grows by more;
+    Collectivity when either grows by more; with the engaged share at
+    ``thriving_engaged_share``, Institutionalisation (a stable, committed core), and
+    Stability when institutionalised already and the engaged share within
+    ``phase_stable_change`` of its value two windows ago; else the previous phase
+    (Collectivity after Activation).
     """
     p = model.params
-    w = p.phase_window_weeks
-    prev = model.phase
-    # The history's series as arrays: slices of them are what np.asarray of the lists'
-    # slices would give, without building a new array each week.
+    # The history's series as arrays (views: no new array each week).
     engaged, commitment = model.phase_series()
-    if engaged[-1] < p.faded_engaged_share:
-        return Phase.DECLINE  # (almost) no one is engaged any more
-    unsettled = model.goal_clarity < p.phase_goal_clarity and prev is Phase.ACTIVATION
-    if model.steps < w or unsettled:
-        return Phase.ACTIVATION
-    share = engaged[-(w + 1):]
-    comm = commitment[-(w + 1):]
-    # Trends as the change between the window's first and second halves (single weeks are noisy).
-    half = max(1, share.size // 2)
-    d_share = mean(share[-half:]) - mean(share[:half])
-    d_comm = mean(comm[-half:]) - mean(comm[:half])
-    eps = p.phase_stable_change
-    if d_share < -eps:
-        return Phase.DECLINE
-    if prev in (Phase.DECLINE, Phase.REORIENTATION) and (d_share > eps or d_comm > eps):
-        return Phase.REORIENTATION
-    if d_comm > eps or d_share > eps:
-        return Phase.COLLECTIVITY
-    if share[-1] >= p.thriving_engaged_share:
-        stable_long = engaged.size > 2 * w and abs(share[-1] - engaged[-(2 * w + 1)]) <= eps
-        if prev in (Phase.INSTITUTIONALISATION, Phase.STABILITY) and stable_long:
-            return Phase.STABILITY
-        return Phase.INSTITUTIONALISATION
-    return prev if prev is not Phase.ACTIVATION else Phase.COLLECTIVITY
+    code = kernels.phase(engaged, commitment, _PHASE_CODES[model.phase], p.phase_window_weeks,
+                         model.steps, model.goal_clarity, p.phase_goal_clarity,
+                         p.faded_engaged_share, p.phase_stable_change, p.thriving_engaged_share)
+    return _PHASES[code]
 
 
 def _by_role(model: NetworkModel, ever: np.ndarray) -> dict[str, dict[str, float]]:

@@ -13,8 +13,7 @@ per week, which the history and the phase read as well.
 from __future__ import annotations
 
 import types
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import mesa
 import numpy as np
@@ -26,11 +25,11 @@ if TYPE_CHECKING:
     from model.model import NetworkModel
 
 
-_ACTIVE_CODE = int(Status.ACTIVE)
+ACTIVE_CODE = int(Status.ACTIVE)
 # Stands for a slot list not known yet (kernels.census); read-only as the lists it stands
 # for are, so that the kernel has one signature (each one more is compiled and loaded apart).
-_NO_SLOTS = np.empty(0, dtype=np.int64)
-_NO_SLOTS.setflags(write=False)
+NO_SLOTS = np.empty(0, dtype=np.int64)
+NO_SLOTS.setflags(write=False)
 
 
 class Collector(mesa.DataCollector):
@@ -49,6 +48,10 @@ class Collector(mesa.DataCollector):
         super().__init__(model_reporters=model_reporters, **kwargs)
         self._functions_only = all(isinstance(r, types.FunctionType)
                                    for r in self.model_reporters.values())
+        # Each reporter with the append of its list (Mesa's lists, kept for good): a
+        # collection is then one call and one append per reporter, with no lookups.
+        self._appends = [(self.model_vars[var].append, reporter)
+                         for var, reporter in self.model_reporters.items()]
 
     def collect(self, model: mesa.Model) -> None:
         """Collect the model reporters' values now (and the rest as Mesa does)."""
@@ -57,15 +60,15 @@ class Collector(mesa.DataCollector):
             super().collect(model)
             return
         self._collection_steps.append(model.time)
-        for var, reporter in self.model_reporters.items():
-            self.model_vars[var].append(reporter(model))
+        for append, reporter in self._appends:
+            append(reporter(model))
 
 
-@dataclass(frozen=True)
-class Census:
+class Census(NamedTuple):
     """Who takes part at one week: the present and the active participants (read-only slot
     arrays), the active share and mean commitments, and the counts over the present people
-    that the history reads (``NetworkModel._record_history``).
+    that the history reads (``NetworkModel._record_history``). A named tuple: made every
+    week, in a fifth of a frozen dataclass's time.
     """
 
     step: int
@@ -85,21 +88,28 @@ class Census:
         (``kernels.census``; the slot lists the model has this week already are reused).
         """
         m, a = model.week_slots()
-        p, none = model.params, _NO_SLOTS
+        p, none = model.params, NO_SLOTS
         m_now, a_now, sums = kernels.census(
             model.present, model.status, model.commitment, model.week_active, model.used,
-            _ACTIVE_CODE, p.engaged_commitment, p.held_commitment,
+            ACTIVE_CODE, p.engaged_commitment, p.held_commitment,
             none if m is None else m, none if a is None else a, m is not None, a is not None)
-        m, a = model.keep_week_slots(m_now, a_now)
+        return cls.made(model, m_now, a_now, sums)
+
+    @classmethod
+    def made(cls, model: NetworkModel, members: np.ndarray, active: np.ndarray,
+             sums: np.ndarray) -> Census:
+        """The census from what ``kernels.census`` found now (the lists the model has this
+        week already are kept).
+        """
+        m, a = model.keep_week_slots(members, active)
         return cls(model.steps, m, a, a.size / max(1, model.initial_size, m.size),
                    float(sums[0] / m.size) if m.size else 0.0,
                    float(sums[1] / a.size) if a.size else 0.0,
                    float(sums[0]), int(sums[2]), int(sums[3]), int(sums[4]))
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """Pair statistics over active participants at one week."""
+class Snapshot(NamedTuple):
+    """Pair statistics over active participants at one week (a named tuple, as ``Census``)."""
 
     step: int
     n_active: int
@@ -130,7 +140,7 @@ class Snapshot:
         # active person is present (model.active_ties): counted from those in one call.
         i, j, _ = model.member_ties()
         ties, largest, cross = kernels.status_tie_stats(
-            i, j, model.status, _ACTIVE_CODE, model.org, nodes, model.active_slots(),
+            i, j, model.status, ACTIVE_CODE, model.org, nodes, model.active_slots(),
             model.present)
         if ties < 0:
             i, j, _ = model.active_ties()
@@ -153,10 +163,10 @@ def trust_ties(model: NetworkModel, slots: np.ndarray) -> tuple[np.ndarray, np.n
     return model.rel.trust_ties(slots, model.params.tie_threshold, model.steps)
 
 
-@dataclass(frozen=True)
-class Seats:
+class Seats(NamedTuple):
     """Network-level measures at one week, over the network's seats rather than over its
-    survivors, so that a network losing its people is seen to lose them.
+    survivors, so that a network losing its people is seen to lose them (a named tuple, as
+    ``Census``).
 
     The seats are the founding participants, or the present members when recruits have
     made the network larger (the denominator of ``active_share``). A seat whose person

@@ -956,10 +956,7 @@ def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, p: Pairs, t_decay: np.
                 prior: float, threshold: float,
                 now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sparse ``kernels.mutual_ties`` (a pair without a record reads as a stranger)."""
-    key = np.empty(a.size, dtype=np.int64)
-    for k in range(a.size):
-        key[k] = min(a[k], b[k]) * width + max(a[k], b[k])
-    key = np.unique(key)
+    key = kernels.unordered_pairs(a, b, width)
     horizon = t_decay.size - 1
     i = np.empty(key.size, dtype=np.int64)
     j = np.empty(key.size, dtype=np.int64)

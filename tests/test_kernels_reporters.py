@@ -527,3 +527,132 @@ def test_founders_acquainted_equals_numpy() -> None:
         want = int(np.count_nonzero(current >= threshold))
         assert kernels.founders_acquainted(i, j, present, seated_at, fam, last, f_decay,
                                            threshold, now) == want
+
+
+def ref_history_row(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
+                    week_active: np.ndarray, used: int, engaged: float, held: float,
+                    initial_size: int, meeting_held: bool) -> dict[str, float]:
+    """The history's entries of a week (all but ``ties_per_seat``) as
+    ``NetworkModel._record_history`` appended them to its lists from the census."""
+    m, a, sums = ref_census(present, status, commitment, week_active, used, 0, engaged, held)
+    seats = max(1, initial_size, m.size)
+    return {"active_share": a.size / max(1, initial_size, m.size),
+            "mean_commitment": float(sums[0] / m.size) if m.size else 0.0,
+            "engaged_share": float(int(sums[2])) / seats,
+            "held_share": float(int(sums[3])) / seats,
+            "taking_part": float(int(sums[4])) / seats,
+            "meeting": float(meeting_held)}
+
+
+def test_week_census_writes_the_history_as_the_lists_had_it() -> None:
+    """The week's census gives ``kernels.census``'s lists and sums and writes the week's
+    column of the history's table as the history's lists were appended (bit for bit),
+    leaving ``ties_per_seat`` and the other weeks alone; also with no one present.
+    """
+    none = np.empty(0, dtype=np.int64)
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(0, 300))
+        used = int(rng.integers(0, width + 1))
+        present = rng.random(width) < rng.choice([0.0, 0.5, 0.9, 1.0])
+        status = rng.integers(0, 4, size=width).astype(np.int8)
+        commitment = rng.random(width) * 10.0 ** rng.integers(-6, 3, size=width)
+        week_active = rng.random(width) < 0.4
+        engaged, held = rng.random(2)
+        initial_size = int(rng.integers(0, 300))
+        held_meeting = bool(rng.random() < 0.5)
+        history = rng.random((len(kernels.HISTORY), 5))
+        week = int(rng.integers(0, 5))
+        want_table = history.copy()
+        want = ref_history_row(present, status, commitment, week_active, used, engaged, held,
+                               initial_size, held_meeting)
+        for row, key in enumerate(kernels.HISTORY):
+            if key in want:
+                want_table[row, week] = want[key]
+        got_m, got_a, got = kernels.week_census(
+            present, status, commitment, week_active, used, 0, engaged, held, none, none,
+            False, False, history, week, initial_size, held_meeting)
+        m, a, sums = ref_census(present, status, commitment, week_active, used, 0, engaged, held)
+        np.testing.assert_array_equal(got_m, m)
+        np.testing.assert_array_equal(got_a, a)
+        assert got.tolist() == sums
+        assert history.tolist() == want_table.tolist()  # bit for bit, ties_per_seat untouched
+
+
+def ref_phase(engaged: np.ndarray, commitment: np.ndarray, prev: str, w: int, steps: int,
+              goal_clarity: float, phase_goal_clarity: float, faded: float, eps: float,
+              thriving: float) -> str:
+    """The Python form of ``model.outcome.phase_of`` that ``kernels.phase`` replaced, over
+    the history's two series (phases by name)."""
+    mean = reporters.mean
+    if engaged[-1] < faded:
+        return "decline"
+    unsettled = goal_clarity < phase_goal_clarity and prev == "activation"
+    if steps < w or unsettled:
+        return "activation"
+    share = engaged[-(w + 1):]
+    comm = commitment[-(w + 1):]
+    half = max(1, share.size // 2)
+    d_share = mean(share[-half:]) - mean(share[:half])
+    d_comm = mean(comm[-half:]) - mean(comm[:half])
+    if d_share < -eps:
+        return "decline"
+    if prev in ("decline", "reorientation") and (d_share > eps or d_comm > eps):
+        return "reorientation"
+    if d_comm > eps or d_share > eps:
+        return "collectivity"
+    if share[-1] >= thriving:
+        stable_long = engaged.size > 2 * w and abs(share[-1] - engaged[-(2 * w + 1)]) <= eps
+        if prev in ("institutionalisation", "stability") and stable_long:
+            return "stability"
+        return "institutionalisation"
+    return prev if prev != "activation" else "collectivity"
+
+
+def test_phase_equals_the_python_rules() -> None:
+    """The compiled phase rule gives the phase the Python rules gave, from every previous
+    phase, over histories of one week on, near-flat ones (so that the stable and
+    institutionalised branches are taken) and ones with the steps before the window.
+    """
+    from model.outcome import Phase
+
+    names = [phase.value for phase in Phase]
+    seen = set()
+    for seed in range(4 * CASES):
+        rng = np.random.default_rng(seed)
+        n = int(rng.integers(1, 120))
+        w = int(rng.integers(2, 40))
+        level = rng.random()
+        spread = rng.choice([0.0, 0.001, 0.02, 0.3])
+        engaged = np.clip(level + spread * rng.standard_normal(n), 0.0, 1.0)
+        commitment = np.clip(rng.random() + spread * rng.standard_normal(n), 0.0, 1.0)
+        prev = int(rng.integers(0, len(names)))
+        steps = n - 1 if rng.random() < 0.9 else int(rng.integers(0, n))
+        clarity, goal = rng.random(2)
+        faded, eps, thriving = rng.random() * 0.3, rng.choice([0.0, 0.01, 0.05]), rng.random()
+        want = ref_phase(engaged, commitment, names[prev], w, steps, clarity, goal, faded, eps,
+                         thriving)
+        got = kernels.phase(engaged, commitment, prev, w, steps, clarity, goal, faded, eps,
+                            thriving)
+        assert names[got] == want, seed
+        seen.add(want)
+    assert seen == set(names)  # every rule taken
+
+
+def test_unordered_pairs_equal_numpys_unique_keys() -> None:
+    """The distinct unordered pairs as sorted keys equal ``np.unique`` of the keys (as
+    ``mutual_ties`` took them), with repeats, both orders, people with many partners (past
+    the insertion sort) and no pairs at all.
+    """
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(1, 80))
+        n = int(rng.integers(0, 4 * width))
+        a = rng.integers(0, width, size=n)
+        b = rng.integers(0, width, size=n)
+        if rng.random() < 0.3:
+            a[: n // 2] = 0  # one person with many partners
+        want = np.unique(np.minimum(a, b) * width + np.maximum(a, b))
+        np.testing.assert_array_equal(kernels.unordered_pairs(a, b, width), want)
+    empty = np.empty(0, dtype=np.int64)
+    assert kernels.unordered_pairs(empty, empty, 1).size == 0

@@ -161,7 +161,7 @@ def _known_names() -> set[str]:
     model = NetworkModel(rng=1, n_organisations=3, participants_per_organisation=2)
     model.step()
     names = (set(PARAMETERS) | set(MODEL_REPORTERS) | set(dir(NetworkModel)) | set(vars(model))
-             | set(vars(model.meeting))
+             | set(vars(model.meeting)) | set(model.history)
              | set(vars(model.rel)) | set(dir(Relations)) | set(vars(formation_module)))
     source = inspect.getsource(model_module)
     names |= set(re.findall(r"self\.(\w+)", source))

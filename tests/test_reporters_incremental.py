@@ -7,8 +7,6 @@ survives duplicate writes, resets and growth.
 
 from __future__ import annotations
 
-import dataclasses
-
 import mesa
 import mesa.datacollection
 import numpy as np
@@ -123,21 +121,21 @@ def make(name: str | None, overrides: dict, seed: int, dense_below: int | None =
 
 
 def assert_same(fast: Snapshot, ref: Snapshot, where: str) -> None:
-    for field in dataclasses.fields(Snapshot):
-        a, b = getattr(fast, field.name), getattr(ref, field.name)
-        assert a == pytest.approx(b, rel=TOL, abs=TOL), f"{field.name} at {where}: {a} != {b}"
+    for name in Snapshot._fields:
+        a, b = getattr(fast, name), getattr(ref, name)
+        assert a == pytest.approx(b, rel=TOL, abs=TOL), f"{name} at {where}: {a} != {b}"
         if isinstance(b, int):
-            assert a == b, f"{field.name} at {where}"
+            assert a == b, f"{name} at {where}"
 
 
 def assert_same_seats(fast: Seats, ref: Seats, where: str) -> None:
     """The seats' measures: sums to ``TOL`` (summation order), counts and shares exactly."""
-    for field in dataclasses.fields(Seats):
-        a, b = getattr(fast, field.name), getattr(ref, field.name)
-        if field.name in ("network_familiarity", "network_trust"):
-            assert a == pytest.approx(b, rel=TOL, abs=TOL), f"{field.name} at {where}"
+    for name in Seats._fields:
+        a, b = getattr(fast, name), getattr(ref, name)
+        if name in ("network_familiarity", "network_trust"):
+            assert a == pytest.approx(b, rel=TOL, abs=TOL), f"{name} at {where}"
         else:
-            assert a == b, f"{field.name} at {where}: {a} != {b}"
+            assert a == b, f"{name} at {where}: {a} != {b}"
 
 
 def assert_ties_shared(m: NetworkModel, where: str) -> None:
@@ -370,13 +368,13 @@ def test_phase_series_are_the_history_as_arrays() -> None:
     arrays' first size (so after they grow), and the window means the phase takes of their
     slices equal those of arrays made from the lists' slices (the former reading), bit for bit.
     """
-    from model.model import _PHASE_SERIES_WEEKS
+    from model.model import _HISTORY_WEEKS
     from model.reporters import mean
 
     m = make(None, {**SMALL, "turnover_per_year": 0.8}, seed=3)
     m.run_for(200)
     engaged, commitment = m.phase_series()
-    assert engaged.size > _PHASE_SERIES_WEEKS  # grown at least once
+    assert engaged.size > _HISTORY_WEEKS  # grown at least once
     for got, key in ((engaged, "engaged_share"), (commitment, "mean_commitment")):
         assert got.tolist() == m.history[key]
         for w in (2, 5, 13, 40):
