@@ -55,7 +55,7 @@ def announce(stream: TextIO | None = None) -> None:
             _on_compile()
 
         def on_end(self, ev: event.Event) -> None:
-            pass
+            """Nothing to say when a compilation ends (numba's listeners must define it)."""
 
     event.register("numba:compile", _Listener())
     _State.registered = True
