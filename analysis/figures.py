@@ -425,8 +425,18 @@ def sensitivity_figure(indices: pd.DataFrame, response: str = "thriving",
     hi = data["high"].to_numpy(dtype=float) if "high" in data else s
     err = np.clip(np.vstack([np.nan_to_num(s - lo), np.nan_to_num(hi - s)]), 0, None)
     ax.barh(data["parameter"].astype(str), s, xerr=err, color="C0", capsize=2)
-    if np.nanmax(np.append(hi, s)) <= 1.0:
+    bounded = np.append(hi, s)
+    if not np.isfinite(bounded).any() or np.nanmax(bounded) <= 1.0:
         ax.set_xlim(0, 1)
+    if not np.isfinite(s).any():
+        # Empty bars would read as "no parameter matters"; the indices are undefined instead.
+        # Every parameter keeps its row (NaN bars give the axis no extent of their own).
+        ax.set_ylim(-0.5, len(data) - 0.5)
+        ax.text(0.5, 0.5, wrap(_("No index could be estimated: {response} did not vary "
+                                 "enough across these runs.").format(
+                                     response=outcome_word(response)), 40),
+                transform=ax.transAxes, ha="center", va="center", fontsize="small",
+                bbox={"facecolor": "white", "edgecolor": "gray"})
     ax.set_xlabel(xlabel or _("share of the variation in {response}\n"
                               "explained by this parameter alone").format(
                                   response=outcome_word(response)))

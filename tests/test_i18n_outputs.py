@@ -379,3 +379,23 @@ def test_ensemble_errors_in_finnish(tmp_path, capsys):
         e.load_table(plain)
     with pytest.raises(e.EnsembleError, match="the ensemble has 1 member"):
         e.members(screening, 2)
+
+
+@pytest.mark.parametrize("lang, word", [("en", "did not vary"), ("fi", "ei vaihdellut")])
+def test_sensitivity_figure_without_indices_says_so(lang, word, recwarn):
+    """Indices that could not be estimated (the response never varied) give a figure that
+    says so, in the chosen language, rather than empty bars read as "nothing matters"."""
+    from analysis.figures import sensitivity_figure
+
+    i18n.set_language(lang)
+    nan = float("nan")
+    indices = pd.DataFrame({"parameter": ["a", "b"], "index": [nan, nan], "low": [nan, nan],
+                            "high": [nan, nan]})
+    ax = sensitivity_figure(indices).get_axes()[0]
+    said = " ".join(t.get_text().replace("\n", " ") for t in ax.texts)
+    assert word in said
+    assert ax.get_xlim() == (0.0, 1.0)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["b", "a"]
+    assert not [w for w in recwarn if "All-NaN" in str(w.message)]
+    ax = sensitivity_figure(indices.assign(index=[0.3, 0.1])).get_axes()[0]
+    assert len(ax.texts) == 0  # estimated indices are drawn, with no such notice
