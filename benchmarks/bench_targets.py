@@ -1,0 +1,165 @@
+"""The speed and memory targets of issue 17 in one run: each measured, next to its target.
+
+One table, one row per target, each measured here with the measurement of the benchmark
+that owns it (so the figures mean what they mean there):
+
+* CPU microseconds per participant-step at 24 participants (the default network) and at
+  1,000 (default budget, and the budget scaled with size), as ratios to Mesa's
+  ``virus_on_network`` at as many agents: ``bench_model``'s samples (warm-up, then timed
+  steps of one seeded run; the contenders taken in turn, repetition by repetition);
+* set-up wall time of a 10,000-participant network as a ratio to building
+  ``virus_on_network`` at 10,000 nodes without a layout: ``bench_large.bench_setup``;
+* peak memory (process RSS) of set-up plus ten weeks at 10,000 participants, in a fresh
+  process each: ``bench_large``'s memory child;
+* a sweep of the default scenario, 156 weeks per run, on ``--workers`` processes
+  (``experiments.sweep.run_sweep``, every week recorded, as ``bench_sweep``), timed on
+  ``--sweep-runs`` runs and projected to 10,000 runs with the marginal cost of a run
+  (the difference from a sweep of half as many runs, so starting the workers counts once).
+
+Each figure is the median over ``--reps`` repetitions with the lowest and highest in
+brackets; the machine is shared, so the spread is part of the answer. A target is met
+when the median is within it.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_targets.py            # a few minutes
+    .venv/bin/python benchmarks/bench_targets.py --quick    # one repetition, small samples
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for path in (ROOT, ROOT / "benchmarks"):
+    if str(path) not in sys.path:  # run as a plain script from any directory
+        sys.path.insert(0, str(path))
+
+import bench_large  # noqa: E402
+import bench_model  # noqa: E402
+
+SWEEP_SCALE = 10_000
+"""The sweep target is for this many runs."""
+SWEEP_STEPS = 156
+SECONDS_PER_MINUTE = 60
+MIB_PER_GIB = 1024
+MEMORY_WEEKS = 10
+"""Weeks run after set-up in the memory measurement (as ``bench_large``'s default)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One row of the issue's table: what is measured, in which unit, and the bound."""
+
+    work: str
+    unit: str
+    bound: float
+
+
+TARGETS = {
+    "small": Target("24 participants: per participant-step, ratio to virus_on_network",
+                    "x", 1.0),
+    "large_default": Target("1,000 participants, default budget: same ratio", "x", 0.25),
+    "large_scaled": Target("1,000 participants, budget scaled to size: same ratio", "x", 0.25),
+    "setup": Target("10,000 participants: set-up, ratio to virus_on_network's", "x", 2.0),
+    "memory": Target("10,000 participants: peak memory (process RSS)", "GiB", 2.0),
+    "sweep": Target("10,000-run sweep of the default scenario, 156 weeks", "min", 2.0),
+}
+
+
+def step_ratios(cfg: bench_model.Settings) -> dict[str, list[float]]:
+    """Ratios to virus_on_network per repetition at 24 and at 1,000 participants."""
+    out = {}
+    small, large = bench_model.SIZES[0], bench_model.LARGE
+    for key, (n_orgs, per_org), scaled in (("small", small, False),
+                                           ("large_default", large, False),
+                                           ("large_scaled", large, True)):
+        n = n_orgs * per_org
+        # Load every compiled kernel a run of this kind calls (numba loads each from its cache
+        # at its first call, some only in later weeks) before anything is timed.
+        bench_model._network(n_orgs, per_org, scaled=scaled).run_for(cfg.warmup + cfg.steps)
+        us = bench_model._interleaved({
+            "ours": lambda o=n_orgs, k=per_org, s=scaled: bench_model._network(o, k, scaled=s),
+            "virus": lambda n=n: bench_model.SeededVirusOnNetwork(num_nodes=n,
+                                                                  rng=bench_model.SEED)},
+            n, cfg)
+        out[key] = bench_model.paired_ratios(us["ours"], us["virus"])
+    return out
+
+
+def _sweep_seconds(runs: int, workers: int) -> float:
+    """Wall seconds of a ``runs``-run sweep in a fresh process (``bench_sweep``'s child)."""
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "bench_sweep.py"), "--child",
+           "verkosto sweep", "--runs", str(runs), "--steps", str(SWEEP_STEPS),
+           "--workers", str(workers)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
+
+
+def sweep_minutes(runs: int, workers: int, reps: int) -> list[float]:
+    """Minutes a 10,000-run sweep would take: a ``runs``-run sweep, plus the other runs at
+    the marginal cost of a run (the difference from a sweep of half as many runs, so that
+    starting the workers counts once, not once per ``runs`` runs).
+    """
+    minutes = []
+    for _ in range(reps):
+        whole, half = _sweep_seconds(runs, workers), _sweep_seconds(runs // 2, workers)
+        per_run = max(0.0, whole - half) / (runs - runs // 2)
+        minutes.append((whole + (SWEEP_SCALE - runs) * per_run) / SECONDS_PER_MINUTE)
+    return minutes
+
+
+def measure(reps: int, quick: bool, sweep_runs: int, workers: int) -> dict[str, list[float]]:
+    """Every target's samples, one list per row of :data:`TARGETS`."""
+    cfg = bench_model.Settings(warmup=10, steps=20 if quick else 50, reps=reps,
+                               default_steps=bench_model.DEFAULT_STEPS)
+    samples = step_ratios(cfg)
+    setup = bench_large.bench_setup(reps)
+    samples["setup"] = setup["ratios"]
+    n_orgs, per_org = bench_large.SETUP_SIZE
+    weeks = 2 if quick else MEMORY_WEEKS
+    samples["memory"] = [
+        bench_large._memory_in_subprocess(n_orgs, per_org, weeks)["peak_rss_mib"] / MIB_PER_GIB
+        for _ in range(reps)]
+    samples["sweep"] = sweep_minutes(sweep_runs, workers, reps)
+    return samples
+
+
+def table(samples: dict[str, list[float]]) -> str:
+    """The table: work, measured median (lowest-highest), target, met."""
+    lines = [f"{'work':<66} {'measured':>22} {'target':>9}  met",
+             "-" * 106]
+    for key, target in TARGETS.items():
+        values = samples[key]
+        median = statistics.median(values)
+        measured = f"{median:.2f} ({min(values):.2f}-{max(values):.2f}) {target.unit}"
+        met = "yes" if median <= target.bound else "no"
+        lines.append(f"{target.work:<66} {measured:>22} {'<= ' + f'{target.bound:g}':>6} "
+                     f"{target.unit:<3} {met}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Measure every target and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="one repetition, short samples, 100 sweep runs (not for quoting)")
+    parser.add_argument("--reps", type=int, default=3, help="repetitions (default 3)")
+    parser.add_argument("--sweep-runs", type=int, default=400,
+                        help="runs of the timed sweep, scaled to 10,000 (default 400)")
+    parser.add_argument("--workers", type=int, default=2, help="sweep workers (default 2)")
+    args = parser.parse_args(argv)
+    reps, runs = (1, 100) if args.quick else (args.reps, args.sweep_runs)
+    print(f"verkosto: the targets of issue 17 (seed {bench_model.SEED}; {reps} repetition(s); "
+          f"median (lowest-highest))\n")
+    print(table(measure(reps, args.quick, runs, args.workers)))
+
+
+if __name__ == "__main__":
+    main()
