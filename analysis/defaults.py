@@ -29,3 +29,18 @@ TIPPING_LEVEL = 0.5
 
 COMPARE_REPLICATIONS = 20
 """Runs per scenario in a comparison."""
+
+MEMBERS = 20
+"""Members of the plausible ensemble an answer runs on unless told otherwise."""
+
+MEMBER_ROBUSTNESS = 0.8
+"""Share of members in which the robust budget must meet the target."""
+
+MEMBER_REPLICATIONS = 16
+"""Cap of replications per budget in a member's search (the default answer's: 40)."""
+
+MEMBER_RESOLUTION_EUR = 200.0
+"""Precision of a member's minimum budget (the default answer's: 50 EUR/month). At 100 the
+twenty members' searches took a median of 88 runs each and the whole answer 417 s on two
+cores shared with other work; at 200 a search on the same response takes about a quarter
+fewer runs (benchmarks/bench_uncertainty.py, docs/ODD.md)."""

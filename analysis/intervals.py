@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from analysis import defaults
 from model import Outcome
@@ -99,6 +98,10 @@ def interval_bounds(count: np.ndarray | Sequence[int] | int, n: np.ndarray | Seq
     high = low.copy()
     ok = n > 0
     if ok.any():
+        # Imported here: statsmodels takes most of a second to import, and the commands that
+        # only draw (verkosto run) read this module for its outcome order alone.
+        from statsmodels.stats.proportion import proportion_confint
+
         lo, hi = proportion_confint(count[ok], n[ok], alpha=1.0 - confidence, method=method.value)
         lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
         # Exact ends at 0 of n and n of n: Wilson's are 0 and 1 up to rounding noise,

@@ -42,20 +42,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis import defaults
 from analysis.budget import BudgetPoint, BudgetResult, MapFn, ScenarioSimulator, find_min_budget
 from model import Params
 
-DEFAULT_MEMBERS = 20
-"""Members an answer runs on unless told otherwise."""
-DEFAULT_ROBUSTNESS = 0.8
-"""Share of members in which the robust budget must meet the target."""
-MEMBER_REPLICATIONS = 16
-"""Cap of replications per budget in a member's search (the default answer's: 40)."""
-MEMBER_RESOLUTION_EUR = 200.0
-"""Precision of a member's minimum budget (the default answer's: 50 EUR/month). At 100 the
-twenty members' searches took a median of 88 runs each and the whole answer 417 s on two
-cores shared with other work; at 200 a search on the same response takes about a quarter
-fewer runs (benchmarks/bench_uncertainty.py, docs/ODD.md)."""
+# Declared in analysis.defaults, which the command line reads without importing this module.
+DEFAULT_MEMBERS = defaults.MEMBERS
+DEFAULT_ROBUSTNESS = defaults.MEMBER_ROBUSTNESS
+MEMBER_REPLICATIONS = defaults.MEMBER_REPLICATIONS
+MEMBER_RESOLUTION_EUR = defaults.MEMBER_RESOLUTION_EUR
 QUANTILES = (0.1, 0.5, 0.9)
 """Quantiles of the members' minimum budgets that are reported."""
 ABOVE_MAX = "above max"

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
+from experiments import defaults
 from model import PARAMETERS, Params
 from model.params import ParameterError, uncertain_parameters
 from verkosto.i18n import _, ngettext
@@ -58,11 +59,9 @@ FORMAT = "verkosto-ensemble"
 """The ``format`` entry of a table's metadata."""
 VERSION = 1
 """Version of the table's layout; :func:`load_table` refuses other versions."""
-SCREEN_REPLICATIONS = 6
-"""Replications per arm of the cheap scorecard (each pattern's own weeks): the fewest with
-which a one-sided Mann-Whitney test of two arms can reach p < 0.01 (6 against 6: p = 0.001
-at full separation) with some room, so that every pattern's margin can still be met."""
-DEFAULT_SEED = 20261214
+SCREEN_REPLICATIONS = defaults.SCREEN_REPLICATIONS
+"""Replications per arm of the cheap scorecard (see ``experiments.defaults``)."""
+DEFAULT_SEED = defaults.ENSEMBLE_SEED
 """Seed of the design when none is given."""
 SHIPPED_TABLE = "ensemble.csv"
 """File name of the table shipped in ``experiments/data``."""

@@ -24,6 +24,7 @@ from model.reporters import MODEL_REPORTERS
 from verkosto import cli, cmd_run
 
 VERKOSTO = Path(sys.executable).parent / "verkosto"  # the installed console script
+ROOT = Path(cli.__file__).resolve().parents[1]
 SMALL_SETS = ["--set", "n_organisations=4", "--set", "participants_per_organisation=3"]
 STEPS = 8
 SEED = 5
@@ -77,6 +78,23 @@ def test_top_level_help_lists_every_command(tmp_path: Path) -> None:
     commands = next(a for a in cli.build_parser()._actions if a.dest == "command").choices
     for command in commands:
         assert f"    {command}" in result.stdout
+
+
+#: What building the command line must not import: each takes from a tenth of a second to
+#: over a second, and `verkosto --help` took six seconds when a command's help read its
+#: default from a module importing them.
+HEAVY_MODULES = ("model", "mesa", "numba", "pandas", "scipy", "statsmodels", "matplotlib",
+                 "analysis.intervals", "experiments.ensemble")
+
+
+def test_building_the_command_line_imports_nothing_heavy() -> None:
+    """Every command's help (defaults included) comes from light modules (analysis.defaults,
+    experiments.defaults), so `verkosto --help` answers at once."""
+    code = ("import sys; from verkosto import cli; cli.build_parser(); "
+            f"print([m for m in {HEAVY_MODULES!r} if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]"
 
 
 def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,7 +25,8 @@ from verkosto.i18n import _
 
 def register(subparsers: Any) -> None:
     """Add the ``ensemble`` subcommand."""
-    from experiments.ensemble import DEFAULT_SEED, SCREEN_REPLICATIONS
+    from experiments.defaults import ENSEMBLE_SEED as DEFAULT_SEED
+    from experiments.defaults import SCREEN_REPLICATIONS
 
     parser = subparsers.add_parser(
         "ensemble", help=_("draw plausible parameter sets and keep those that reproduce the "

@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser, *, robustness: bool) -> None:
     """Add ``--uncertainty``, ``--members``, ``--ensemble``, ``--member-replications`` (and
     ``--robustness`` for the budget).
     """
-    from analysis import uncertainty as u
+    from analysis import defaults as d
 
     parser.add_argument("--uncertainty", action="store_true",
                         help=_("also answer on members of the plausible ensemble (parameter "
@@ -39,25 +39,25 @@ def add_arguments(parser: argparse.ArgumentParser, *, robustness: bool) -> None:
     parser.add_argument("--members", metavar="M", type=number(None, None, integer=True),
                         default=None,
                         help=_("members of the ensemble to use (default {n})").format(
-                            n=u.DEFAULT_MEMBERS))
+                            n=d.MEMBERS))
     parser.add_argument("--ensemble", metavar="FILE", type=Path, default=None,
                         help=_("ensemble table (default: the one shipped with verkosto; make "
                                "one with 'verkosto ensemble')"))
     parser.add_argument("--member-replications", metavar="N", type=number(2, integer=True),
-                        default=u.MEMBER_REPLICATIONS,
+                        default=d.MEMBER_REPLICATIONS,
                         help=_("most runs per budget or scenario in each member (default "
-                               "{n})").format(n=u.MEMBER_REPLICATIONS))
+                               "{n})").format(n=d.MEMBER_REPLICATIONS))
     if robustness:
         parser.add_argument("--member-resolution", metavar="EUR", type=number(0.0, None,
                                                                               open_low=True),
-                            default=u.MEMBER_RESOLUTION_EUR,
+                            default=d.MEMBER_RESOLUTION_EUR,
                             help=_("precision of each member's minimum budget in EUR/month "
-                                   "(default {eur:g})").format(eur=u.MEMBER_RESOLUTION_EUR))
-        parser.add_argument("--robustness", metavar="SHARE", default=u.DEFAULT_ROBUSTNESS,
+                                   "(default {eur:g})").format(eur=d.MEMBER_RESOLUTION_EUR))
+        parser.add_argument("--robustness", metavar="SHARE", default=d.MEMBER_ROBUSTNESS,
                             type=number(0.0, 1.0, open_low=True, probability=True),
                             help=_("share of members in which the robust budget must meet "
                                    "the target (default {share:g})").format(
-                                share=u.DEFAULT_ROBUSTNESS))
+                                share=d.MEMBER_ROBUSTNESS))
 
 
 @dataclass(frozen=True)
