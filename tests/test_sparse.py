@@ -128,6 +128,8 @@ def _reads(rels: tuple[Relations, SparseRelations], rng: np.random.Generator, us
     own = np.random.default_rng(now)
     in_circle = np.ones(ids.shape, dtype=bool)
     in_circle[1, 3:] = False
+    padded = ids.copy()  # as the model pads a circle: repeats of its first attendee
+    padded[1, 3:] = padded[1, 0]
     first = in_circle & (own.random(ids.shape) < 0.3)
     seat_u = own.random((ids.shape[1], 3, ids.shape[0]))
     active = np.arange(used)
@@ -142,6 +144,8 @@ def _reads(rels: tuple[Relations, SparseRelations], rng: np.random.Generator, us
         lambda r: r.stored_trust(i, j),
         lambda r: r.block(slots, slots[::-1], now),
         lambda r: r.familiarity_blocks(ids, now),
+        lambda r: r.familiarity_blocks(padded, now),
+        lambda r: r.familiarity_blocks(ids[:0], now),
         lambda r: r.candidate_lanes(initiators, cand, collaborated, 0.2, 0.5, now),
         lambda r: r.conversation_groups(ids, in_circle, first, 0.2, seat_u, 2, 0.6, 0.7, now),
         lambda r: r.working_group_lanes(initiators, active, weight, org, org < 1, homophily,
