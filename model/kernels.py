@@ -2904,11 +2904,14 @@ def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale
     dropped = np.flatnonzero(left_out)
     n = cols.size
     out = np.empty(rows.size)
+    gathered = np.empty(dropped.size)  # one buffer for every row, not an array per row
     for x in range(rows.size):
         r = rows[x]
         total = row_sums[r]
         if dropped.size:
-            total -= pairwise_sum(stored[r][dropped])
+            for y in range(dropped.size):
+                gathered[y] = stored[r, dropped[y]]
+            total -= pairwise_sum(gathered)
         # One's own organisation reads as 1 whatever is stored there; leave it out too.
         own_in = not left_out[own[r]]
         if own_in:
