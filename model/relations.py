@@ -1158,7 +1158,14 @@ class SparseRelations(Relations):
     @override
     def trust_ties(self, slots: np.ndarray, threshold: float,
                    now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return self._trust_ties_apart(slots, threshold, now)
+        if not self._listing:
+            return self._trust_ties_apart(slots, threshold, now)
+        key = self._candidate_key()
+        kept, i, j, t = sparse_kernels.trust_ties_among(
+            key, self._p, self.capacity, now, self._t_decay, self.prior, self._tie_floor,
+            self.tie_threshold, slots, threshold)
+        self._candidates = [key[:kept]]  # as ties_among leaves them
+        return i, j, t
 
     @override
     def ties_among(self, slots: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
