@@ -747,6 +747,11 @@ class Relations:
         self._candidates = [key[:kept]]  # as ties_among leaves them
         return i, j, t
 
+    @property
+    def horizon(self) -> int:
+        """Longest gap (weeks) for which decay factors are tabulated."""
+        return self._horizon
+
     def _trust_ties_apart(self, slots: np.ndarray, threshold: float,
                           now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         a, b = self.ties_among(slots, now)

@@ -23,6 +23,7 @@ from model.agents import Status
 
 if TYPE_CHECKING:
     from model.model import NetworkModel
+    from model.relations import Relations
 
 
 ACTIVE_CODE = int(Status.ACTIVE)
@@ -211,14 +212,18 @@ class StartRelationships:
     set-up, and the share of them still alive: both founders still present (never
     replaced) and still acquainted (familiarity at ``threshold``).
 
-    Where there are many (``Relations.dense_below`` or more), the share is kept up to date
-    instead of read pair by pair every week. A pair whose founder was replaced is dropped
-    for good (a slot's ``seated_at`` only grows). Between writes a pair's familiarity only
-    decays, so the store gives the week it falls below the threshold
-    (``Relations.familiarity_ends``), and that week holds until the pair is written again
-    (``Relations.take_written_pairs``; or all of a founder's pairs, ``Relations.touched``,
-    checked against the store's write count at the previous call). :meth:`direct` is the
-    reading it must equal exactly.
+    Where there are many (``Relations.dense_below`` or more), a count of those alive is
+    kept up to date instead of read pair by pair every week. A pair whose founder was
+    replaced is dropped for good (a slot's ``seated_at`` only grows). Between writes a
+    pair's familiarity only decays, so the store gives the week it falls below the
+    threshold (``Relations.familiarity_ends``), and that week holds until the pair is
+    written again (``Relations.take_written_pairs``; or all of a founder's pairs,
+    ``Relations.touched``, checked against the store's write count at the previous call).
+    So a pass takes off the pairs whose week has come, and reads afresh only the pairs of
+    founders who left or came back or were replaced, and the pairs written
+    (``kernels.starting_pairs_changed``, ``kernels.starting_pairs_refreshed``): its cost
+    follows the changes, not the number of pairs. The reading pair by pair
+    (``tests/test_reporters_incremental.py``) is what it must equal exactly.
 
     Args:
         i: First founder of each starting pair.
@@ -230,40 +235,72 @@ class StartRelationships:
         self.i, self.j = i, j
         self.total = i.size
         self.threshold = threshold
-        # The pairs not yet dropped, sorted by key (i * _WIDTH + j), and the week each one's
-        # familiarity falls below the threshold (as of the store's write count _seen),
-        # compacted in place.
+        # The pairs sorted by key (i * _WIDTH + j); for each, the week its familiarity falls
+        # below the threshold (as of the store's write count _seen), whether it is in the
+        # count, whether it is dropped; and the count's state (see starting_pairs_changed).
         key = i.astype(np.int64) * _WIDTH + j
         order = np.argsort(key, kind="stable")
         self._key, self._i, self._j = key[order], i[order], j[order]
         self._ends = np.zeros(i.size, dtype=np.int64)
+        self._counted = np.zeros(i.size, dtype=bool)
+        self._dropped = np.zeros(i.size, dtype=bool)
+        self._stale = np.zeros(i.size, dtype=np.uint8)  # work arrays of the passes
+        self._marked = np.empty(i.size, dtype=np.int64)
         self._seen = -1
+        self._state: np.ndarray | None = None  # [alive, week of the last pass] once counting
+        # Each founder slot's pairs, slot after slot, and its code at the previous pass
+        # (none yet: every slot differs at the first).
+        slots = int(max(i.max(), j.max())) + 1 if i.size else 0
+        ends = np.concatenate([self._i, self._j])
+        self._by_slot = np.concatenate([np.arange(i.size)] * 2)[np.argsort(ends, kind="stable")]
+        self._by_slot_start = np.zeros(slots + 1, dtype=np.int64)
+        np.cumsum(np.bincount(ends, minlength=slots), out=self._by_slot_start[1:])
+        self._code = np.full(slots, 255, dtype=np.uint8)
+        # Where each founder's pairs as first founder start among the keys.
+        self._first_of = np.searchsorted(self._key, np.arange(slots + 1) * _WIDTH)
+        self._expiring = np.zeros(0, dtype=np.int64)
+
+    def read_directly(self, rel: Relations) -> bool:
+        """Whether :meth:`share` reads every pair afresh (few pairs, or a decay that may rise)
+        rather than keeping the share up to date.
+        """
+        return self.total < rel.dense_below or not rel.decay_monotone
+
+    def of_alive(self, alive: int) -> float:
+        """The share of the starting relationships that ``alive`` of them make."""
+        return alive / self.total if self.total else 0.0
 
     def share(self, model: NetworkModel) -> float:
         """Share of the starting relationships alive now."""
         rel = model.rel
         if self.total == 0:
             return 0.0
-        if self.total < rel.dense_below or not rel.decay_monotone:
+        if self.read_directly(rel):
             # Few pairs: read them all, as direct() does, in one compiled pass.
             alive = rel.founders_acquainted(self.i, self.j, model.present, model.seated_at,
                                             self.threshold, model.steps)
             return alive / self.total
-        if not rel.mark_touches:
+        everything = self._state is None or not rel.mark_touches
+        if everything:
             rel.mark_touches = True  # from now on; every pair is read afresh this once
             self._seen = -1
+            # Weeks a pair in the count may still have ahead (gaps up to the decay table's
+            # length), twice over: a ring of the weeks pairs expire in.
+            self._expiring = np.zeros(2 * rel.horizon + 2, dtype=np.int64)
+            self._state = np.array([0, model.steps], dtype=np.int64)
+            self._counted[:] = False
         now = model.steps
-        written = kernels.written_among(self._key, *rel.take_written_pairs(), _WIDTH)
-        kept, alive, stale = kernels.starting_pairs_alive(
-            self._key, self._i, self._j, self._ends, written, model.present, model.seated_at,
-            rel.touched, self._seen, now)
-        self._key, self._i, self._j = self._key[:kept], self._i[:kept], self._j[:kept]
-        self._ends = self._ends[:kept]
-        if stale.size:
-            i, j = self._i[stale], self._j[stale]
-            ends = rel.familiarity_ends(i, j, self.threshold)
-            self._ends[stale] = ends
-            alive += int((model.present[i] & model.present[j] & (now < ends)).sum())
+        written_i, written_j = rel.take_written_pairs()
+        listed = kernels.starting_pairs_changed(
+            self._state, self._key, self._i, self._j, self._ends, self._counted,
+            self._dropped, self._expiring, self._stale, self._marked, self._code,
+            self._first_of, self._by_slot_start, self._by_slot,
+            written_i, written_j, _WIDTH, model.present, model.seated_at, rel.touched,
+            self._seen, now, everything)
+        ends = rel.familiarity_ends(self._i[listed], self._j[listed], self.threshold)
+        alive = kernels.starting_pairs_refreshed(
+            self._state, listed, ends, self._i, self._j, self._ends, self._counted,
+            self._expiring, model.present, now)
         self._seen = rel.writes
         return alive / self.total
 
