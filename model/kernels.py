@@ -3207,3 +3207,70 @@ def pairs_of_status(i: np.ndarray, j: np.ndarray, t: np.ndarray, status: np.ndar
     for k in range(i.size):
         keep[k] = status[i[k]] == code and status[j[k]] == code
     return i[keep], j[keep], t[keep]
+
+
+#: Entries of the record :func:`observe_block` returns when recording (floats; the counts are
+#: whole numbers): the survivors' pair sums, tie count (-1: not counted here, see
+#: :func:`status_tie_stats`), largest component and cross-organisation ties; the seats' pair
+#: sums; the starting relationships alive; the knowledge coverage.
+(RECORD_PAIR_F, RECORD_PAIR_T, RECORD_TIES, RECORD_LARGEST, RECORD_CROSS, RECORD_SEAT_F,
+ RECORD_SEAT_T, RECORD_KEPT, RECORD_COVERAGE) = range(9)
+
+
+@_jit
+def observe_block(people: People, used: int, active_code: int, engaged: float, held: float,
+                  members: np.ndarray, active: np.ndarray, have_members: bool,
+                  have_active: bool, history: np.ndarray, week: int, initial_size: int,
+                  meeting_held: bool, key: np.ndarray, fam: np.ndarray, trust: np.ndarray,
+                  last: np.ndarray, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
+                  floor: float, threshold: float, listed: np.ndarray, tie_threshold: float,
+                  now: int, recording: bool, start_i: np.ndarray, start_j: np.ndarray,
+                  acquainted: float, k_stored: np.ndarray, k_scale: np.ndarray,
+                  k_shift: np.ndarray, k_row_sums: np.ndarray, k_stale: np.ndarray,
+                  k_own: np.ndarray, n_known: int, n_orgs: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray, np.ndarray,
+                             np.ndarray, np.ndarray]:
+    """A small network's observation in one call, over the dense store's blocks: the week's
+    :func:`week_census` and history entries, the trust ties among the present
+    (:func:`trust_ties_among`, ``ties_per_seat`` written from them), and when ``recording``
+    the sums the reporters read, each as its own kernel computes it: over the active,
+    :func:`block_pair_sums` and :func:`status_tie_stats`; over the present, :func:`block_sums`;
+    the starting pairs ``start_i``, ``start_j`` alive (:func:`founders_acquainted`); the
+    knowledge coverage of the present (:func:`knowledge_coverage`). The caller makes sure that
+    the reporters would read the blocks (``NetworkModel._observe_in_one_call``).
+
+    Returns:
+        The census (what :func:`census` returns), ``kept`` (the tie candidates still listed,
+        compacted in place at the front of ``key``), the ties ``i < j`` and their mean trust,
+        and the record (entries ``RECORD_*``; empty when not recording).
+    """
+    members, active, sums = week_census(
+        people.present, people.status, people.commitment, people.week_active, used,
+        active_code, engaged, held, members, active, have_members, have_active, history, week,
+        initial_size, meeting_held)
+    kept, i, j, t = trust_ties_among(key, trust, last, now, t_decay, prior, floor, threshold,
+                                     members, listed, tie_threshold)
+    seats = max(1, initial_size, members.size)
+    history[TIES_PER_SEAT, week] = i.size / seats
+    if not recording:
+        return members, active, sums, kept, i, j, t, np.empty(0)
+    record = np.zeros(RECORD_COVERAGE + 1)
+    n = active.size
+    if n >= 2:
+        record[RECORD_PAIR_F], record[RECORD_PAIR_T] = block_pair_sums(
+            active, fam, trust, last, now, f_decay, t_decay, prior)
+        ties, largest, cross = status_tie_stats(i, j, people.status, active_code, people.org,
+                                                active[n - 1] + 1, active, people.present)
+        record[RECORD_TIES], record[RECORD_LARGEST], record[RECORD_CROSS] = ties, largest, cross
+    m = members.size
+    if m >= 2:
+        f_sum, f_trace, t_sum, t_trace = block_sums(members, fam, trust, last, now, f_decay,
+                                                    t_decay, prior)
+        record[RECORD_SEAT_F] = f_sum - f_trace
+        record[RECORD_SEAT_T] = (t_sum - t_trace) - prior * m * (m - 1)
+    record[RECORD_KEPT] = founders_acquainted(start_i, start_j, people.present,
+                                              people.seated_at, fam, last, f_decay, acquainted,
+                                              now)
+    record[RECORD_COVERAGE] = knowledge_coverage(members, people.org, n_orgs, k_stored, k_scale,
+                                                 k_shift, k_row_sums, k_stale, k_own, n_known)
+    return members, active, sums, kept, i, j, t, record

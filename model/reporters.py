@@ -127,13 +127,11 @@ class Snapshot(NamedTuple):
         (equal to :meth:`dense` up to summation order).
         """
         census = model.census()
-        a, mc = census.active, census.mean_commitment
+        a = census.active
         n = a.size
         if n < 2:
-            return cls(model.steps, n, 0.0, 0.0, 0.0, float(n > 0), mc, 0)
-        rel = model.rel
-        sum_f, sum_t = rel.pair_sums(a, model.steps)
-        pairs = n * (n - 1)
+            return cls.made(model, census, 0.0, 0.0, 0, 0, 0)
+        sum_f, sum_t = model.rel.pair_sums(a, model.steps)
         # Union-find over slot ids up to the last active one: slots outside ``a`` have no
         # ties, so they are components of one, never larger than the largest within ``a``.
         nodes = int(a[-1]) + 1
@@ -147,8 +145,22 @@ class Snapshot(NamedTuple):
             i, j, _ = model.active_ties()
             ties, largest = i.size, kernels.largest_weak_component(nodes, i, j)
             cross = int((model.org[i] != model.org[j]).sum())
-        return cls(model.steps, n, sum_f / pairs, rel.prior + sum_t / pairs, 2 * ties / pairs,
-                   largest / n, mc, cross)
+        return cls.made(model, census, sum_f, sum_t, ties, largest, cross)
+
+    @classmethod
+    def made(cls, model: NetworkModel, census: Census, sum_f: float, sum_t: float, ties: int,
+             largest: int, cross: int) -> Snapshot:
+        """The statistics from the sums over ordered pairs of the census's active people of
+        current familiarity and of current trust minus the prior, the ties among them, the
+        size of their largest component and the ties across organisations (read only with
+        two or more active people).
+        """
+        n = census.active.size
+        if n < 2:
+            return cls(model.steps, n, 0.0, 0.0, 0.0, float(n > 0), census.mean_commitment, 0)
+        pairs = n * (n - 1)
+        return cls(model.steps, n, sum_f / pairs, model.rel.prior + sum_t / pairs,
+                   2 * ties / pairs, largest / n, census.mean_commitment, cross)
 
 
 def trust_ties(model: NetworkModel, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -190,18 +202,31 @@ class Seats(NamedTuple):
         """
         census = model.census()
         m = census.members
-        seats = max(1, model.initial_size, m.size)
-        pairs = seats * (seats - 1)
-        prior = model.rel.prior
         if m.size >= 2:
             sum_f, sum_t = model.rel.seat_sums(m, model.steps)
             ties = model.member_ties()[0].size
         else:
             sum_f = sum_t = 0.0
             ties = 0
+        return cls.made(model, census, sum_f, sum_t, ties, model.relationships_kept())
+
+    @classmethod
+    def made(cls, model: NetworkModel, census: Census, sum_f: float, sum_t: float, ties: int,
+             kept: float) -> Seats:
+        """The measures from the sums over ordered pairs of the census's present members of
+        current familiarity and of current trust minus the prior (0 with fewer than two),
+        the trust ties among them and the share of the starting relationships kept.
+        """
+        m = census.members
+        seats = max(1, model.initial_size, m.size)
+        pairs = seats * (seats - 1)
+        if m.size < 2:
+            sum_f = sum_t = 0.0
+            ties = 0
         commitment = census.commitment_sum if m.size else 0.0
-        return cls(model.steps, seats, sum_f / max(1, pairs), prior + sum_t / max(1, pairs),
-                   commitment / seats, ties / seats, model.relationships_kept())
+        return cls(model.steps, seats, sum_f / max(1, pairs),
+                   model.rel.prior + sum_t / max(1, pairs), commitment / seats, ties / seats,
+                   kept)
 
 
 _WIDTH = 2**31  # above every slot: keys i * _WIDTH + j of the starting pairs
@@ -408,9 +433,7 @@ def knowledge_coverage(model: NetworkModel) -> float:
     """Mean over ordered pairs of organisations (o1 != o2) of how well o1's present people
     know what o2 currently does (S9).
     """
-    # The mean over pairs (o1, o2) of o1's mean is a sum over people, each weighted by one
-    # over its organisation's size, of its knowledge of the other organisations.
-    return float(model.knowledge.coverage(model.census().members, model.org, model.n_orgs))
+    return model.coverage()
 
 
 def meetings_held(model: NetworkModel) -> int:
