@@ -3237,7 +3237,8 @@ def observe_block(people: People, used: int, active_code: int, engaged: float, h
     :func:`block_pair_sums` and :func:`status_tie_stats`; over the present, :func:`block_sums`;
     the starting pairs ``start_i``, ``start_j`` alive (:func:`founders_acquainted`); the
     knowledge coverage of the present (:func:`knowledge_coverage`). The caller makes sure that
-    the reporters would read the blocks (``NetworkModel._observe_in_one_call``).
+    the reporters would read the blocks (``NetworkModel._reads_blocks``), so there is no
+    sparse form: a large network's readings are taken apart.
 
     Returns:
         The census (what :func:`census` returns), ``kept`` (the tie candidates still listed,
