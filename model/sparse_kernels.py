@@ -838,15 +838,34 @@ def trust_ties_among(key: np.ndarray, p: Pairs, capacity: int, now: int, decay: 
     forward = np.empty(key.size, dtype=np.bool_)
     value = np.empty(key.size)
     is_tie = np.empty(key.size, dtype=np.bool_)
+    # Each candidate's current trust, looked up row by row (a row's records are searched
+    # while in cache, rather than in the candidates' order), then the candidates compacted
+    # in their own order.
+    by_row = np.zeros(capacity + 1, dtype=np.int64)
+    for y in range(key.size):
+        by_row[key[y] // capacity + 1] += 1
+    for a in range(capacity):
+        by_row[a + 1] += by_row[a]
+    in_rows = np.empty(key.size, dtype=np.int64)
+    for y in range(key.size):
+        a = key[y] // capacity
+        in_rows[by_row[a]] = y
+        by_row[a] += 1
+    current = np.empty(key.size)
+    for z in range(key.size):
+        y = in_rows[z]
+        a, b = key[y] // capacity, key[y] % capacity
+        x = find(p, a, b)
+        t = prior if x < 0 else prior + (p.T[x] - prior) * decay[_gap(p, x, now, horizon)]
+        current[y] = t
+        if t < floor and x >= 0:
+            p.listed[x] = False  # below the threshold until written again
     n = kept = 0
     for y in range(key.size):
         k = key[y]
         a, b = k // capacity, k % capacity
-        x = find(p, a, b)
-        t = prior if x < 0 else prior + (p.T[x] - prior) * decay[_gap(p, x, now, horizon)]
+        t = current[y]
         if t < floor:
-            if x >= 0:
-                p.listed[x] = False  # below the threshold until written again
             continue
         key[kept] = k
         kept += 1
