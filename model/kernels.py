@@ -2904,11 +2904,14 @@ def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale
     dropped = np.flatnonzero(left_out)
     n = cols.size
     out = np.empty(rows.size)
+    gathered = np.empty(dropped.size)  # one buffer for every row, not an array per row
     for x in range(rows.size):
         r = rows[x]
         total = row_sums[r]
         if dropped.size:
-            total -= pairwise_sum(stored[r][dropped])
+            for y in range(dropped.size):
+                gathered[y] = stored[r, dropped[y]]
+            total -= pairwise_sum(gathered)
         # One's own organisation reads as 1 whatever is stored there; leave it out too.
         own_in = not left_out[own[r]]
         if own_in:
@@ -2985,78 +2988,182 @@ def ends_at(gap: int, last: int) -> int:
     return 0 if gap == 0 else last + gap
 
 
+# Bits of a founder's code in starting_pairs_changed.
+_FOUNDER_REPLACED = 1
+_FOUNDER_PRESENT = 2
+
+
 @_jit
-def written_among(key: np.ndarray, i: np.ndarray, j: np.ndarray, width: int) -> np.ndarray:
-    """Which of the pairs with sorted keys ``key`` (``min * width + max``) are among the
-    written pairs (i, j), taken in either order (a binary search per written pair).
+def _founder_code(present: np.ndarray, seated_at: np.ndarray, s: int) -> np.uint8:
+    """What the starting pairs need of founder slot ``s``: replaced, present."""
+    return np.uint8((_FOUNDER_REPLACED if seated_at[s] != 0 else 0)
+                    | (_FOUNDER_PRESENT if present[s] else 0))
+
+
+@_jit
+def _uncount(k: int, counted: np.ndarray, ends: np.ndarray, expiring: np.ndarray,
+             now: int) -> int:
+    """Take starting pair ``k`` out of the count if it is in it now (its familiarity holds
+    after ``now``): returns 1 if it was, and clears its mark and its entry of ``expiring``.
     """
-    hit = np.zeros(key.size, dtype=np.bool_)
-    for k in range(i.size):
-        x = min(i[k], j[k]) * width + max(i[k], j[k])
-        lo, hi = 0, key.size
+    if not counted[k]:
+        return 0
+    counted[k] = False
+    if ends[k] <= now:
+        return 0  # expired already (taken off when its week came)
+    if ends[k] != NEVER_ENDS:
+        expiring[ends[k] % expiring.size] -= 1
+    return 1
+
+
+@_jit
+def _mark(k: int, why: int, stale: np.ndarray, marked: np.ndarray, n: int) -> int:
+    """Mark starting pair ``k`` stale for reason ``why`` (bits), listing it in ``marked``
+    when it was not marked yet; returns the new length of the list.
+    """
+    if stale[k] == 0:
+        marked[n] = k
+        n += 1
+    stale[k] |= why
+    return n
+
+
+# Why a starting pair is read again: a founder's code changed (count it again), or the pair
+# was written (read the week its familiarity ends afresh, then count it).
+_RECOUNT, _REREAD = 1, 2
+
+
+@_jit
+def starting_pairs_changed(state: np.ndarray, key: np.ndarray, i: np.ndarray, j: np.ndarray,
+                           ends: np.ndarray, counted: np.ndarray, dropped: np.ndarray,
+                           expiring: np.ndarray, stale: np.ndarray, marked: np.ndarray,
+                           code: np.ndarray, first_of: np.ndarray, by_slot_start: np.ndarray,
+                           by_slot: np.ndarray, written_i: np.ndarray, written_j: np.ndarray,
+                           width: int,
+                           present: np.ndarray, seated_at: np.ndarray, touched: np.ndarray,
+                           seen: int, now: int, everything: bool) -> np.ndarray:
+    """The first half of keeping the count of the starting pairs alive up to date
+    (``model.reporters.StartRelationships``): take off the pairs whose familiarity fell below
+    the threshold since the previous pass, then count again the pairs of founders whose
+    code (replaced, present) changed, and list the pairs written since, whose week ``ends``
+    must be read afresh (:func:`starting_pairs_refreshed` counts them back in).
+
+    A pair is alive at week ``now`` when neither founder was replaced (``seated_at`` not
+    0: the pair is dropped for good), both are present, and ``now < ends``; ``ends`` holds
+    until the pair is written. Written pairs are those among ``written_i``, ``written_j``
+    (either order; ``key`` holds the pairs' keys ``i * width + j``, sorted), and all pairs
+    of a founder all of whose pairs were written since the write count ``seen``
+    (``touched``); ``everything`` lists every pair (the first pass).
+
+    Args:
+        state: Int64 ``[alive, week of the previous pass]``, updated here.
+        key: Sorted keys of the starting pairs.
+        i: First founder of each pair (``i < j``).
+        j: Second founder.
+        ends: Week from which each pair's familiarity is below the threshold.
+        counted: Whether each pair is in the count (alive as of its last reading).
+        dropped: Whether a pair's founder was replaced (set here).
+        expiring: Pairs in the count by the week they expire, at ``week % expiring.size``
+            (longer than any gap between a pair's last write and its ``ends``).
+        stale: Per pair, 0 (a work array kept between passes: allocated once, as large
+            as the pairs, and left all 0).
+        marked: Per pair, any (a work array of the pairs marked stale).
+        code: Each founder slot's code at the previous pass (updated here).
+        first_of: Where each founder slot's pairs as first founder start in ``key``
+            (one more entry).
+        by_slot_start: Start of each founder slot's pairs in ``by_slot`` (one more entry).
+        by_slot: The pairs of each founder slot, slot after slot.
+        written_i: One end of each pair written since the previous pass.
+        written_j: The other end.
+        width: Above every slot (the keys' width).
+        present: Bool by slot: not left.
+        seated_at: Week each slot's person joined.
+        touched: Per slot, the write count at the last write of all its pairs.
+        seen: The write count at the previous pass.
+        now: The current week.
+        everything: List every pair.
+
+    Returns:
+        The pairs whose ``ends`` must be read afresh.
+    """
+    alive, before = state[0], state[1]
+    # Pairs expire in the weeks since the previous pass (all pending ones when it is a
+    # ring's length or more ago).
+    for w in range(max(before + 1, now - expiring.size + 1), now + 1):
+        alive -= expiring[w % expiring.size]
+        expiring[w % expiring.size] = 0
+    n = 0
+    if everything:
+        for k in range(i.size):
+            n = _mark(k, _REREAD, stale, marked, n)
+    for s in range(code.size):
+        c = _founder_code(present, seated_at, s)
+        why = (_RECOUNT if c != code[s] else 0) | (_REREAD if touched[s] > seen else 0)
+        if why:
+            code[s] = c
+            for x in range(by_slot_start[s], by_slot_start[s + 1]):
+                n = _mark(by_slot[x], why, stale, marked, n)
+    for x in range(written_i.size):
+        a, b = min(written_i[x], written_j[x]), max(written_i[x], written_j[x])
+        if b >= code.size:
+            continue  # not a founder's pair
+        # The pairs with a as first founder, sorted by the second: a search among a few.
+        lo, hi = first_of[a], first_of[a + 1]
+        want = a * width + b
         while lo < hi:
             mid = (lo + hi) >> 1
-            if key[mid] < x:
+            if key[mid] < want:
                 lo = mid + 1
             else:
                 hi = mid
-        if lo < key.size and key[lo] == x:
-            hit[lo] = True
-    return hit
-
-
-# Bits of a founder's code in starting_pairs_alive.
-_FOUNDER_REPLACED = 1
-_FOUNDER_TOUCHED = 2
-_FOUNDER_PRESENT = 4
+        if lo < first_of[a + 1] and key[lo] == want:
+            n = _mark(lo, _REREAD, stale, marked, n)
+    listed = np.empty(n, dtype=np.int64)
+    n_listed = 0
+    for x in range(n):
+        k = marked[x]
+        if dropped[k]:
+            continue
+        alive -= _uncount(k, counted, ends, expiring, now)
+        if (code[i[k]] | code[j[k]]) & _FOUNDER_REPLACED:
+            dropped[k] = True
+        elif stale[k] & _REREAD:
+            listed[n_listed] = k
+            n_listed += 1
+        elif present[i[k]] and present[j[k]] and now < ends[k]:
+            alive += _count(k, counted, ends, expiring)
+    for x in range(n):
+        stale[marked[x]] = 0
+    state[0], state[1] = alive, now
+    return listed[:n_listed]
 
 
 @_jit
-def starting_pairs_alive(key: np.ndarray, i: np.ndarray, j: np.ndarray, ends: np.ndarray,
-                         written: np.ndarray, present: np.ndarray, seated_at: np.ndarray,
-                         touched: np.ndarray, seen: int, now: int) -> tuple[int, int, np.ndarray]:
-    """One pass over the starting pairs of ``model.reporters.StartRelationships``.
+def _count(k: int, counted: np.ndarray, ends: np.ndarray, expiring: np.ndarray) -> int:
+    """Put starting pair ``k`` (alive now) in the count; returns 1."""
+    counted[k] = True
+    if ends[k] != NEVER_ENDS:
+        expiring[ends[k] % expiring.size] += 1
+    return 1
 
-    Drops, compacting ``key``, ``i``, ``j`` and ``ends`` in place, the pairs of which a
-    founder was replaced (``seated_at`` not 0: for good). Of the rest, lists those whose
-    ``ends`` are out of date: pairs ``written`` since the previous pass, or with a slot all
-    of whose pairs were written since the write count ``seen`` (``touched``); and counts
-    the others whose founders are both present and whose familiarity holds at week
-    ``now`` (``now < ends``).
 
-    Returns:
-        The pairs kept, the count of those alive among the listed-out ones, and the
-        positions (after compaction) of the out-of-date ones.
+@_jit
+def starting_pairs_refreshed(state: np.ndarray, listed: np.ndarray, new_ends: np.ndarray,
+                             i: np.ndarray, j: np.ndarray, ends: np.ndarray,
+                             counted: np.ndarray, expiring: np.ndarray, present: np.ndarray,
+                             now: int) -> int:
+    """The second half of :func:`starting_pairs_changed`: the ``listed`` pairs get their
+    weeks ``new_ends`` and are counted in if alive now (both founders present and
+    ``now < ends``). Returns the count of the pairs alive now.
     """
-    # One byte per slot says all the pass needs of a founder (tens of thousands of pairs
-    # over a few thousand slots): three scattered 8-byte reads per founder become one.
-    slots = min(present.size, seated_at.size, touched.size)  # founders' slots are in all
-    code = np.empty(slots, dtype=np.uint8)
-    for s in range(slots):
-        code[s] = ((_FOUNDER_REPLACED if seated_at[s] != 0 else 0)
-                   | (_FOUNDER_TOUCHED if touched[s] > seen else 0)
-                   | (_FOUNDER_PRESENT if present[s] else 0))
-    kept = 0
-    alive = 0
-    stale = np.empty(i.size, dtype=np.int64)
-    n_stale = 0
-    for k in range(i.size):
-        a, b = i[k], j[k]
-        ca, cb = code[a], code[b]
-        if (ca | cb) & _FOUNDER_REPLACED:
-            continue
-        if kept != k:  # compact only once a pair has been dropped
-            key[kept] = key[k]
-            i[kept] = a
-            j[kept] = b
-            ends[kept] = ends[k]
-        if written[k] or (ca | cb) & _FOUNDER_TOUCHED:
-            stale[n_stale] = kept
-            n_stale += 1
-        elif ca & cb & _FOUNDER_PRESENT and now < ends[kept]:
-            alive += 1
-        kept += 1
-    return kept, alive, stale[:n_stale]
+    alive = state[0]
+    for x in range(listed.size):
+        k = listed[x]
+        ends[k] = new_ends[x]
+        if present[i[k]] and present[j[k]] and now < ends[k]:
+            alive += _count(k, counted, ends, expiring)
+    state[0] = alive
+    return alive
 
 
 @_jit
@@ -3100,3 +3207,71 @@ def pairs_of_status(i: np.ndarray, j: np.ndarray, t: np.ndarray, status: np.ndar
     for k in range(i.size):
         keep[k] = status[i[k]] == code and status[j[k]] == code
     return i[keep], j[keep], t[keep]
+
+
+#: Entries of the record :func:`observe_block` returns when recording (floats; the counts are
+#: whole numbers): the survivors' pair sums, tie count (-1: not counted here, see
+#: :func:`status_tie_stats`), largest component and cross-organisation ties; the seats' pair
+#: sums; the starting relationships alive; the knowledge coverage.
+(RECORD_PAIR_F, RECORD_PAIR_T, RECORD_TIES, RECORD_LARGEST, RECORD_CROSS, RECORD_SEAT_F,
+ RECORD_SEAT_T, RECORD_KEPT, RECORD_COVERAGE) = range(9)
+
+
+@_jit
+def observe_block(people: People, used: int, active_code: int, engaged: float, held: float,
+                  members: np.ndarray, active: np.ndarray, have_members: bool,
+                  have_active: bool, history: np.ndarray, week: int, initial_size: int,
+                  meeting_held: bool, key: np.ndarray, fam: np.ndarray, trust: np.ndarray,
+                  last: np.ndarray, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
+                  floor: float, threshold: float, listed: np.ndarray, tie_threshold: float,
+                  now: int, recording: bool, start_i: np.ndarray, start_j: np.ndarray,
+                  acquainted: float, k_stored: np.ndarray, k_scale: np.ndarray,
+                  k_shift: np.ndarray, k_row_sums: np.ndarray, k_stale: np.ndarray,
+                  k_own: np.ndarray, n_known: int, n_orgs: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray, np.ndarray,
+                             np.ndarray, np.ndarray]:
+    """A small network's observation in one call, over the dense store's blocks: the week's
+    :func:`week_census` and history entries, the trust ties among the present
+    (:func:`trust_ties_among`, ``ties_per_seat`` written from them), and when ``recording``
+    the sums the reporters read, each as its own kernel computes it: over the active,
+    :func:`block_pair_sums` and :func:`status_tie_stats`; over the present, :func:`block_sums`;
+    the starting pairs ``start_i``, ``start_j`` alive (:func:`founders_acquainted`); the
+    knowledge coverage of the present (:func:`knowledge_coverage`). The caller makes sure that
+    the reporters would read the blocks (``NetworkModel._reads_blocks``), so there is no
+    sparse form: a large network's readings are taken apart.
+
+    Returns:
+        The census (what :func:`census` returns), ``kept`` (the tie candidates still listed,
+        compacted in place at the front of ``key``), the ties ``i < j`` and their mean trust,
+        and the record (entries ``RECORD_*``; empty when not recording).
+    """
+    members, active, sums = week_census(
+        people.present, people.status, people.commitment, people.week_active, used,
+        active_code, engaged, held, members, active, have_members, have_active, history, week,
+        initial_size, meeting_held)
+    kept, i, j, t = trust_ties_among(key, trust, last, now, t_decay, prior, floor, threshold,
+                                     members, listed, tie_threshold)
+    seats = max(1, initial_size, members.size)
+    history[TIES_PER_SEAT, week] = i.size / seats
+    if not recording:
+        return members, active, sums, kept, i, j, t, np.empty(0)
+    record = np.zeros(RECORD_COVERAGE + 1)
+    n = active.size
+    if n >= 2:
+        record[RECORD_PAIR_F], record[RECORD_PAIR_T] = block_pair_sums(
+            active, fam, trust, last, now, f_decay, t_decay, prior)
+        ties, largest, cross = status_tie_stats(i, j, people.status, active_code, people.org,
+                                                active[n - 1] + 1, active, people.present)
+        record[RECORD_TIES], record[RECORD_LARGEST], record[RECORD_CROSS] = ties, largest, cross
+    m = members.size
+    if m >= 2:
+        f_sum, f_trace, t_sum, t_trace = block_sums(members, fam, trust, last, now, f_decay,
+                                                    t_decay, prior)
+        record[RECORD_SEAT_F] = f_sum - f_trace
+        record[RECORD_SEAT_T] = (t_sum - t_trace) - prior * m * (m - 1)
+    record[RECORD_KEPT] = founders_acquainted(start_i, start_j, people.present,
+                                              people.seated_at, fam, last, f_decay, acquainted,
+                                              now)
+    record[RECORD_COVERAGE] = knowledge_coverage(members, people.org, n_orgs, k_stored, k_scale,
+                                                 k_shift, k_row_sums, k_stale, k_own, n_known)
+    return members, active, sums, kept, i, j, t, record

@@ -22,7 +22,7 @@ from model.formation import Teams, seat_draws
 from model.knowledge import Knowledge
 from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Channel, Governance, Lifecycle, Params, Purpose
-from model.relations import SparseRelations, make_relations
+from model.relations import Relations, SparseRelations, make_relations
 from model.reporters import MODEL_REPORTERS, Seats, Snapshot, StartRelationships
 
 DEFAULT_STEPS = 156  # three years of weeks
@@ -181,6 +181,7 @@ class NetworkModel(mesa.Model):
         self.phase = Phase.ACTIVATION
         self._snapshot_cache: Snapshot | None = None
         self._seats_cache: Seats | None = None
+        self._coverage_cache: tuple[int, float] | None = None  # (week, coverage())
         self._members: tuple[int, np.ndarray] | None = None  # (week, slots): see members()
         self._active: tuple[int, np.ndarray] | None = None
         # ((week, pair writes), members, ties): see member_ties()
@@ -209,7 +210,7 @@ class NetworkModel(mesa.Model):
         self._encounter_constants()
         self._create_population(n_res)
         self.datacollector = reporters.Collector(model_reporters=MODEL_REPORTERS)
-        self._record_history()
+        self._record_history(recording=True)
         self._last_recorded = -1
         self.record()
 
@@ -1225,10 +1226,11 @@ class NetworkModel(mesa.Model):
     # ------------------------------------------------------------------ 10 observe
     def observe(self) -> None:
         """Record the phase and, every ``record_every`` weeks, the model reporters."""
-        self._snapshot_cache = None
-        self._record_history()
+        self._snapshot_cache = self._coverage_cache = None
+        recording = self.steps % self.params.record_every == 0 or not self.running
+        self._record_history(recording)
         self.phase = phase_of(self)
-        if self.steps % self.params.record_every == 0 or not self.running:
+        if recording:
             self.record()
 
     def record(self) -> None:
@@ -1239,15 +1241,21 @@ class NetworkModel(mesa.Model):
             self._last_recorded = self.steps
             self.datacollector.collect(self)
 
-    def _record_history(self) -> None:
+    def _record_history(self, recording: bool = False) -> None:
         """Take the week's census (the state may have changed since one was taken this week)
-        and its trust ties, and write the week's entries of the history (ODD 4.11, 7.10).
+        and its trust ties, and write the week's entries of the history (ODD 4.11, 7.10);
+        in a small network, in one compiled call that also takes, when ``recording``, what
+        the reporters read (``_observe_block``).
         """
         n = self._weeks_observed
         if n == self._history.shape[1]:
             grown = np.empty((len(kernels.HISTORY), 2 * n))
             grown[:, :n] = self._history
             self._history = grown
+        if self._reads_blocks():
+            self._observe_block(n, recording)
+            self._weeks_observed = n + 1
+            return
         m, a = self.week_slots()
         p, none = self.params, reporters.NO_SLOTS
         # The census, and the week's entries from it. The classification's own counts are
@@ -1262,6 +1270,47 @@ class NetworkModel(mesa.Model):
         seats = max(1, self.initial_size, m_now.size)
         self._history[kernels.TIES_PER_SEAT, n] = self.member_ties()[0].size / seats
         self._weeks_observed = n + 1
+
+    def _reads_blocks(self) -> bool:
+        """Whether every pair measure of the week is read from the dense store's blocks (a
+        small network: the survivors' and the seats' sums, among at most ``used`` people,
+        under the store's ``dense_below``; the starting pairs read pair by pair; listed tie
+        candidates), so that ``_observe_block`` gives what the reporters would read apart.
+        """
+        rel = self.rel
+        return (type(rel) is Relations and rel.listing and self.steps <= rel.horizon
+                and self.used * self.used < rel.dense_below
+                and self.start_relationships.read_directly(rel))
+
+    def _observe_block(self, week: int, recording: bool) -> None:
+        """The census, the trust ties and the history's entries of ``_record_history``, and
+        when ``recording`` the week's snapshot, seats and knowledge coverage, from one
+        compiled call over the dense store's blocks (``kernels.observe_block``).
+        """
+        p, rel, start, know = self.params, self.rel, self.start_relationships, self.knowledge
+        m, a = self.week_slots()
+        none = reporters.NO_SLOTS
+        m_now, a_now, sums, (i, j, t), record = rel.observe_block(
+            self.people, self.used, reporters.ACTIVE_CODE, p.engaged_commitment,
+            p.held_commitment, none if m is None else m, none if a is None else a,
+            m is not None, a is not None, self._history, week, self.initial_size,
+            self.meeting.held, p.tie_threshold, self.steps, recording, start.i, start.j,
+            start.threshold, know, self.n_orgs)
+        census = self._census = reporters.Census.made(self, m_now, a_now, sums)
+        self._ties = ((self.steps, rel.writes), census.members, (_frozen(i), _frozen(j),
+                                                                 _frozen(t)))
+        if not recording:
+            return
+        (pair_f, pair_t, ties, largest, cross, seat_f, seat_t, alive,
+         coverage) = record.tolist()
+        if ties < 0:  # an active person not present: never in the model's own weeks
+            self._snapshot_cache = Snapshot.of(self)
+        else:
+            self._snapshot_cache = Snapshot.made(self, census, pair_f, pair_t, int(ties),
+                                                 int(largest), int(cross))
+        self._seats_cache = Seats.made(self, census, seat_f, seat_t, i.size,
+                                       start.of_alive(int(alive)))
+        self._coverage_cache = (self.steps, coverage)
 
     @property
     def history(self) -> dict[str, list[float]]:
@@ -1311,6 +1360,19 @@ class NetworkModel(mesa.Model):
         if self._seats_cache is None or self._seats_cache.step != self.steps:
             self._seats_cache = Seats.of(self)
         return self._seats_cache
+
+    def coverage(self) -> float:
+        """Knowledge coverage now (``model.reporters.knowledge_coverage``), computed once per
+        week when needed.
+        """
+        c = self._coverage_cache
+        if c is None or c[0] != self.steps:
+            # The mean over pairs (o1, o2) of o1's mean is a sum over people, each weighted
+            # by one over its organisation's size, of its knowledge of the other
+            # organisations.
+            c = self._coverage_cache = (self.steps, float(self.knowledge.coverage(
+                self.census().members, self.org, self.n_orgs)))
+        return c[1]
 
     def relationships_kept(self) -> float:
         """Share of the starting relationships still alive: both founders still present

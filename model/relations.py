@@ -747,6 +747,50 @@ class Relations:
         self._candidates = [key[:kept]]  # as ties_among leaves them
         return i, j, t
 
+    @property
+    def listing(self) -> bool:
+        """Whether the dense store lists its tie candidates (flags in ``_listed``)."""
+        return self._listed is not None
+
+    @property
+    def horizon(self) -> int:
+        """Longest gap (weeks) for which decay factors are tabulated."""
+        return self._horizon
+
+    def observe_block(self, people: People, used: int, active_code: int, engaged: float,
+                      held: float, members: np.ndarray, active: np.ndarray,
+                      have_members: bool, have_active: bool, history: np.ndarray, week: int,
+                      initial_size: int, meeting_held: bool, threshold: float, now: int,
+                      recording: bool, start_i: np.ndarray, start_j: np.ndarray,
+                      acquainted: float, know: Knowledge, n_orgs: int
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                 tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+        """A small network's week observed in one compiled call over the blocks of this
+        dense store, with its tie candidates listed (``model.kernels.observe_block``, whose
+        arguments these are; ``threshold`` is the reporters' tie threshold).
+
+        Returns:
+            The census (members, active, sums), the trust ties among the members (slots
+            ``i < j`` and their mean trust) and the record (``model.kernels.RECORD_*``).
+        """
+        key = self._candidate_key()
+        members, active, sums, kept, i, j, t, record = kernels.observe_block(
+            people, used, active_code, engaged, held, members, active, have_members,
+            have_active, history, week, initial_size, meeting_held, key, self.F, self.T,
+            self.last, self._f_decay, self._t_decay, self.prior, self._tie_floor,
+            self.tie_threshold, self._listed, threshold, now, recording, start_i, start_j,
+            acquainted, know._k, know._ka, know._kc, know._ksum, know._kstale, know.own,
+            know.n_known, n_orgs)
+        self._candidates = [key[:kept]]  # as ties_among leaves them
+        if recording and self._tracking:
+            # The sums were read from the blocks (of two or more): as pair_sums and
+            # seat_sums do, keep none.
+            if active.size >= 2:
+                self._stop(ACTIVE)
+            if members.size >= 2:
+                self._stop(SEATS)
+        return members, active, sums, (i, j, t), record
+
     def _trust_ties_apart(self, slots: np.ndarray, threshold: float,
                           now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         a, b = self.ties_among(slots, now)
@@ -1158,7 +1202,14 @@ class SparseRelations(Relations):
     @override
     def trust_ties(self, slots: np.ndarray, threshold: float,
                    now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return self._trust_ties_apart(slots, threshold, now)
+        if not self._listing:
+            return self._trust_ties_apart(slots, threshold, now)
+        key = self._candidate_key()
+        kept, i, j, t = sparse_kernels.trust_ties_among(
+            key, self._p, self.capacity, now, self._t_decay, self.prior, self._tie_floor,
+            self.tie_threshold, slots, threshold)
+        self._candidates = [key[:kept]]  # as ties_among leaves them
+        return i, j, t
 
     @override
     def ties_among(self, slots: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:

@@ -23,6 +23,7 @@ from model.agents import Status
 
 if TYPE_CHECKING:
     from model.model import NetworkModel
+    from model.relations import Relations
 
 
 ACTIVE_CODE = int(Status.ACTIVE)
@@ -126,13 +127,11 @@ class Snapshot(NamedTuple):
         (equal to :meth:`dense` up to summation order).
         """
         census = model.census()
-        a, mc = census.active, census.mean_commitment
+        a = census.active
         n = a.size
         if n < 2:
-            return cls(model.steps, n, 0.0, 0.0, 0.0, float(n > 0), mc, 0)
-        rel = model.rel
-        sum_f, sum_t = rel.pair_sums(a, model.steps)
-        pairs = n * (n - 1)
+            return cls.made(model, census, 0.0, 0.0, 0, 0, 0)
+        sum_f, sum_t = model.rel.pair_sums(a, model.steps)
         # Union-find over slot ids up to the last active one: slots outside ``a`` have no
         # ties, so they are components of one, never larger than the largest within ``a``.
         nodes = int(a[-1]) + 1
@@ -146,8 +145,22 @@ class Snapshot(NamedTuple):
             i, j, _ = model.active_ties()
             ties, largest = i.size, kernels.largest_weak_component(nodes, i, j)
             cross = int((model.org[i] != model.org[j]).sum())
-        return cls(model.steps, n, sum_f / pairs, rel.prior + sum_t / pairs, 2 * ties / pairs,
-                   largest / n, mc, cross)
+        return cls.made(model, census, sum_f, sum_t, ties, largest, cross)
+
+    @classmethod
+    def made(cls, model: NetworkModel, census: Census, sum_f: float, sum_t: float, ties: int,
+             largest: int, cross: int) -> Snapshot:
+        """The statistics from the sums over ordered pairs of the census's active people of
+        current familiarity and of current trust minus the prior, the ties among them, the
+        size of their largest component and the ties across organisations (read only with
+        two or more active people).
+        """
+        n = census.active.size
+        if n < 2:
+            return cls(model.steps, n, 0.0, 0.0, 0.0, float(n > 0), census.mean_commitment, 0)
+        pairs = n * (n - 1)
+        return cls(model.steps, n, sum_f / pairs, model.rel.prior + sum_t / pairs,
+                   2 * ties / pairs, largest / n, census.mean_commitment, cross)
 
 
 def trust_ties(model: NetworkModel, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -189,18 +202,31 @@ class Seats(NamedTuple):
         """
         census = model.census()
         m = census.members
-        seats = max(1, model.initial_size, m.size)
-        pairs = seats * (seats - 1)
-        prior = model.rel.prior
         if m.size >= 2:
             sum_f, sum_t = model.rel.seat_sums(m, model.steps)
             ties = model.member_ties()[0].size
         else:
             sum_f = sum_t = 0.0
             ties = 0
+        return cls.made(model, census, sum_f, sum_t, ties, model.relationships_kept())
+
+    @classmethod
+    def made(cls, model: NetworkModel, census: Census, sum_f: float, sum_t: float, ties: int,
+             kept: float) -> Seats:
+        """The measures from the sums over ordered pairs of the census's present members of
+        current familiarity and of current trust minus the prior (0 with fewer than two),
+        the trust ties among them and the share of the starting relationships kept.
+        """
+        m = census.members
+        seats = max(1, model.initial_size, m.size)
+        pairs = seats * (seats - 1)
+        if m.size < 2:
+            sum_f = sum_t = 0.0
+            ties = 0
         commitment = census.commitment_sum if m.size else 0.0
-        return cls(model.steps, seats, sum_f / max(1, pairs), prior + sum_t / max(1, pairs),
-                   commitment / seats, ties / seats, model.relationships_kept())
+        return cls(model.steps, seats, sum_f / max(1, pairs),
+                   model.rel.prior + sum_t / max(1, pairs), commitment / seats, ties / seats,
+                   kept)
 
 
 _WIDTH = 2**31  # above every slot: keys i * _WIDTH + j of the starting pairs
@@ -211,14 +237,18 @@ class StartRelationships:
     set-up, and the share of them still alive: both founders still present (never
     replaced) and still acquainted (familiarity at ``threshold``).
 
-    Where there are many (``Relations.dense_below`` or more), the share is kept up to date
-    instead of read pair by pair every week. A pair whose founder was replaced is dropped
-    for good (a slot's ``seated_at`` only grows). Between writes a pair's familiarity only
-    decays, so the store gives the week it falls below the threshold
-    (``Relations.familiarity_ends``), and that week holds until the pair is written again
-    (``Relations.take_written_pairs``; or all of a founder's pairs, ``Relations.touched``,
-    checked against the store's write count at the previous call). :meth:`direct` is the
-    reading it must equal exactly.
+    Where there are many (``Relations.dense_below`` or more), a count of those alive is
+    kept up to date instead of read pair by pair every week. A pair whose founder was
+    replaced is dropped for good (a slot's ``seated_at`` only grows). Between writes a
+    pair's familiarity only decays, so the store gives the week it falls below the
+    threshold (``Relations.familiarity_ends``), and that week holds until the pair is
+    written again (``Relations.take_written_pairs``; or all of a founder's pairs,
+    ``Relations.touched``, checked against the store's write count at the previous call).
+    So a pass takes off the pairs whose week has come, and reads afresh only the pairs of
+    founders who left or came back or were replaced, and the pairs written
+    (``kernels.starting_pairs_changed``, ``kernels.starting_pairs_refreshed``): its cost
+    follows the changes, not the number of pairs. The reading pair by pair
+    (``tests/test_reporters_incremental.py``) is what it must equal exactly.
 
     Args:
         i: First founder of each starting pair.
@@ -230,40 +260,72 @@ class StartRelationships:
         self.i, self.j = i, j
         self.total = i.size
         self.threshold = threshold
-        # The pairs not yet dropped, sorted by key (i * _WIDTH + j), and the week each one's
-        # familiarity falls below the threshold (as of the store's write count _seen),
-        # compacted in place.
+        # The pairs sorted by key (i * _WIDTH + j); for each, the week its familiarity falls
+        # below the threshold (as of the store's write count _seen), whether it is in the
+        # count, whether it is dropped; and the count's state (see starting_pairs_changed).
         key = i.astype(np.int64) * _WIDTH + j
         order = np.argsort(key, kind="stable")
         self._key, self._i, self._j = key[order], i[order], j[order]
         self._ends = np.zeros(i.size, dtype=np.int64)
+        self._counted = np.zeros(i.size, dtype=bool)
+        self._dropped = np.zeros(i.size, dtype=bool)
+        self._stale = np.zeros(i.size, dtype=np.uint8)  # work arrays of the passes
+        self._marked = np.empty(i.size, dtype=np.int64)
         self._seen = -1
+        self._state: np.ndarray | None = None  # [alive, week of the last pass] once counting
+        # Each founder slot's pairs, slot after slot, and its code at the previous pass
+        # (none yet: every slot differs at the first).
+        slots = int(max(i.max(), j.max())) + 1 if i.size else 0
+        ends = np.concatenate([self._i, self._j])
+        self._by_slot = np.concatenate([np.arange(i.size)] * 2)[np.argsort(ends, kind="stable")]
+        self._by_slot_start = np.zeros(slots + 1, dtype=np.int64)
+        np.cumsum(np.bincount(ends, minlength=slots), out=self._by_slot_start[1:])
+        self._code = np.full(slots, 255, dtype=np.uint8)
+        # Where each founder's pairs as first founder start among the keys.
+        self._first_of = np.searchsorted(self._key, np.arange(slots + 1) * _WIDTH)
+        self._expiring = np.zeros(0, dtype=np.int64)
+
+    def read_directly(self, rel: Relations) -> bool:
+        """Whether :meth:`share` reads every pair afresh (few pairs, or a decay that may rise)
+        rather than keeping the share up to date.
+        """
+        return self.total < rel.dense_below or not rel.decay_monotone
+
+    def of_alive(self, alive: int) -> float:
+        """The share of the starting relationships that ``alive`` of them make."""
+        return alive / self.total if self.total else 0.0
 
     def share(self, model: NetworkModel) -> float:
         """Share of the starting relationships alive now."""
         rel = model.rel
         if self.total == 0:
             return 0.0
-        if self.total < rel.dense_below or not rel.decay_monotone:
+        if self.read_directly(rel):
             # Few pairs: read them all, as direct() does, in one compiled pass.
             alive = rel.founders_acquainted(self.i, self.j, model.present, model.seated_at,
                                             self.threshold, model.steps)
             return alive / self.total
-        if not rel.mark_touches:
+        everything = self._state is None or not rel.mark_touches
+        if everything:
             rel.mark_touches = True  # from now on; every pair is read afresh this once
             self._seen = -1
+            # Weeks a pair in the count may still have ahead (gaps up to the decay table's
+            # length), twice over: a ring of the weeks pairs expire in.
+            self._expiring = np.zeros(2 * rel.horizon + 2, dtype=np.int64)
+            self._state = np.array([0, model.steps], dtype=np.int64)
+            self._counted[:] = False
         now = model.steps
-        written = kernels.written_among(self._key, *rel.take_written_pairs(), _WIDTH)
-        kept, alive, stale = kernels.starting_pairs_alive(
-            self._key, self._i, self._j, self._ends, written, model.present, model.seated_at,
-            rel.touched, self._seen, now)
-        self._key, self._i, self._j = self._key[:kept], self._i[:kept], self._j[:kept]
-        self._ends = self._ends[:kept]
-        if stale.size:
-            i, j = self._i[stale], self._j[stale]
-            ends = rel.familiarity_ends(i, j, self.threshold)
-            self._ends[stale] = ends
-            alive += int((model.present[i] & model.present[j] & (now < ends)).sum())
+        written_i, written_j = rel.take_written_pairs()
+        listed = kernels.starting_pairs_changed(
+            self._state, self._key, self._i, self._j, self._ends, self._counted,
+            self._dropped, self._expiring, self._stale, self._marked, self._code,
+            self._first_of, self._by_slot_start, self._by_slot,
+            written_i, written_j, _WIDTH, model.present, model.seated_at, rel.touched,
+            self._seen, now, everything)
+        ends = rel.familiarity_ends(self._i[listed], self._j[listed], self.threshold)
+        alive = kernels.starting_pairs_refreshed(
+            self._state, listed, ends, self._i, self._j, self._ends, self._counted,
+            self._expiring, model.present, now)
         self._seen = rel.writes
         return alive / self.total
 
@@ -371,9 +433,7 @@ def knowledge_coverage(model: NetworkModel) -> float:
     """Mean over ordered pairs of organisations (o1 != o2) of how well o1's present people
     know what o2 currently does (S9).
     """
-    # The mean over pairs (o1, o2) of o1's mean is a sum over people, each weighted by one
-    # over its organisation's size, of its knowledge of the other organisations.
-    return float(model.knowledge.coverage(model.census().members, model.org, model.n_orgs))
+    return model.coverage()
 
 
 def meetings_held(model: NetworkModel) -> int:

@@ -822,6 +822,130 @@ def current_ties(key: np.ndarray, p: Pairs, width: int, now: int, decay: np.ndar
 
 
 @_jit
+def _trust_or_prior(p: Pairs, a: int, b: int, decay: np.ndarray, prior: float, now: int) -> float:
+    """Current trust of a in b (a stranger's, the prior, without a record)."""
+    x = find(p, a, b)
+    if x < 0:
+        return prior
+    return prior + (p.T[x] - prior) * decay[_gap(p, x, now, decay.size - 1)]
+
+
+@_jit
+def trust_ties_among(key: np.ndarray, p: Pairs, capacity: int, now: int, decay: np.ndarray,
+                     prior: float, floor: float, threshold: float, slots: np.ndarray,
+                     mean_threshold: float) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """Sparse ``kernels.trust_ties_among``: :func:`current_ties` over the members ``slots``,
+    then :func:`mutual_ties` of the directed ties found (``width`` one above the largest
+    slot), in one call, with the same results.
+
+    The mutual pass needs each tie's trust in both directions. A direction that is itself
+    a candidate among the members had its current trust read in the first pass (the same
+    formula, so the same value), so only the other directions are looked up: in a large
+    network most ties are mutual, and each lookup is a search of a row.
+
+    Returns:
+        ``kept`` (the candidates still listed, compacted in place at the front of ``key``),
+        and the ties: slots ``i < j``, sorted, and the pair's mean trust.
+    """
+    member = np.zeros(capacity, dtype=np.bool_)
+    width = 1
+    for s in slots:
+        member[s] = True
+        width = max(width, s + 1)
+    horizon = decay.size - 1
+    # The candidates among members, by their smaller end: the larger end, whether the pair
+    # runs from the smaller end, its current trust, and whether that makes it a tie.
+    lo_of = np.empty(key.size, dtype=np.int64)
+    hi_of = np.empty(key.size, dtype=np.int64)
+    forward = np.empty(key.size, dtype=np.bool_)
+    value = np.empty(key.size)
+    is_tie = np.empty(key.size, dtype=np.bool_)
+    # Each candidate's current trust, looked up row by row (a row's records are searched
+    # while in cache, rather than in the candidates' order), then the candidates compacted
+    # in their own order.
+    by_row = np.zeros(capacity + 1, dtype=np.int64)
+    for y in range(key.size):
+        by_row[key[y] // capacity + 1] += 1
+    for a in range(capacity):
+        by_row[a + 1] += by_row[a]
+    in_rows = np.empty(key.size, dtype=np.int64)
+    for y in range(key.size):
+        a = key[y] // capacity
+        in_rows[by_row[a]] = y
+        by_row[a] += 1
+    current = np.empty(key.size)
+    for z in range(key.size):
+        y = in_rows[z]
+        a, b = key[y] // capacity, key[y] % capacity
+        x = find(p, a, b)
+        t = prior if x < 0 else prior + (p.T[x] - prior) * decay[_gap(p, x, now, horizon)]
+        current[y] = t
+        if t < floor and x >= 0:
+            p.listed[x] = False  # below the threshold until written again
+    n = kept = 0
+    for y in range(key.size):
+        k = key[y]
+        a, b = k // capacity, k % capacity
+        t = current[y]
+        if t < floor:
+            continue
+        key[kept] = k
+        kept += 1
+        if member[a] and member[b]:
+            lo_of[n], hi_of[n], forward[n] = min(a, b), max(a, b), a < b
+            value[n], is_tie[n] = t, t >= threshold
+            n += 1
+    # Group them by the smaller end (a counting sort), each group by the larger end, so the
+    # pairs come in the order of kernels.unordered_pairs (min * width + max).
+    start = np.zeros(width + 1, dtype=np.int64)
+    for e in range(n):
+        start[lo_of[e] + 1] += 1
+    for s in range(width):
+        start[s + 1] += start[s]
+    fill = start[:-1].copy()
+    order = np.empty(n, dtype=np.int64)
+    for e in range(n):
+        order[fill[lo_of[e]]] = e
+        fill[lo_of[e]] += 1
+    out_i = np.empty(n, dtype=np.int64)
+    out_j = np.empty(n, dtype=np.int64)
+    out_t = np.empty(n)
+    count = 0
+    for lo in range(width):
+        first, end = start[lo], start[lo + 1]
+        for x in range(first + 1, end):  # insertion sort by the larger end (few each)
+            e, y = order[x], x - 1
+            while y >= first and hi_of[order[y]] > hi_of[e]:
+                order[y + 1] = order[y]
+                y -= 1
+            order[y + 1] = e
+        x = first
+        while x < end:
+            hi = hi_of[order[x]]
+            tie = have_ab = have_ba = False
+            t_ab = t_ba = 0.0
+            while x < end and hi_of[order[x]] == hi:
+                e = order[x]
+                tie = tie or is_tie[e]
+                if forward[e]:
+                    have_ab, t_ab = True, value[e]
+                else:
+                    have_ba, t_ba = True, value[e]
+                x += 1
+            if not tie:
+                continue
+            if not have_ab:
+                t_ab = _trust_or_prior(p, lo, hi, decay, prior, now)
+            if not have_ba:
+                t_ba = _trust_or_prior(p, hi, lo, decay, prior, now)
+            mean = 0.5 * (t_ab + t_ba)
+            if mean >= mean_threshold:
+                out_i[count], out_j[count], out_t[count] = lo, hi, mean
+                count += 1
+    return kept, out_i[:count], out_j[:count], out_t[:count]
+
+
+@_jit
 def decayed_column_sums(rows: np.ndarray, weight: np.ndarray, p: Pairs, now: int,
                         f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
                         hi: int) -> np.ndarray:

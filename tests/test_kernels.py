@@ -856,55 +856,114 @@ def test_first_below_searches_the_whole_table():
             assert got == (want[0] if want.size else -1)
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_starting_pairs_alive_drops_lists_and_counts_as_the_numpy_form(seed):
+class _Store:
+    """What ``StartRelationships`` reads of a pair store, for pairs whose week ``ends`` (from
+    which they are not acquainted) is set by hand: written pairs, touched slots, a count of
+    writes.
+    """
+
+    dense_below, decay_monotone, horizon = 0, True, 50
+
+    def __init__(self, slots: int, ends: dict[tuple[int, int], int]):
+        self.ends, self.mark_touches, self.writes = ends, False, 0
+        self.touched = np.zeros(slots, dtype=np.int64)
+        self.log: list[tuple[int, int]] = []
+
+    def take_written_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        i = np.array([a for a, _ in self.log], dtype=np.int64)
+        j = np.array([b for _, b in self.log], dtype=np.int64)
+        self.log.clear()
+        return i, j
+
+    def familiarity_ends(self, i: np.ndarray, j: np.ndarray, threshold: float) -> np.ndarray:
+        return np.array([self.ends[a, b] for a, b in zip(i.tolist(), j.tolist(), strict=True)],
+                        dtype=np.int64)
+
+
+def _alive_directly(i, j, ends, present, seated_at, now):
+    """The reference: pairs with neither founder replaced, both present, acquainted now."""
+    return sum(1 for a, b in zip(i.tolist(), j.tolist(), strict=True)
+               if seated_at[a] == 0 and seated_at[b] == 0 and present[a] and present[b]
+               and now < ends[a, b])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_starting_pairs_count_follows_the_direct_count(seed):
+    """Passes of ``starting_pairs_changed`` and ``starting_pairs_refreshed`` (through
+    ``StartRelationships.share``) over weeks of random changes keep the count of the starting
+    pairs alive equal to the direct count: founders leaving, coming back and replaced,
+    pairs written (in either order, repeatedly), all of a slot's pairs written, weeks skipped
+    and pairs expiring in between.
+    """
+    from types import SimpleNamespace
+
+    from model.reporters import StartRelationships
+
     rng = np.random.default_rng(seed)
-    n_pairs = 300
-    i = rng.integers(0, CAP, n_pairs)
-    j = rng.integers(0, CAP, n_pairs)
-    ends = rng.integers(0, 20, n_pairs)
-    present = rng.random(CAP) < 0.8
-    seated_at = np.where(rng.random(CAP) < 0.15, rng.integers(1, 9, CAP), 0)
-    touched = rng.integers(0, 12, CAP)
-    written = rng.random(n_pairs) < 0.1
-    key = np.arange(n_pairs)
-    seen, now = 6, 10
-    keep = (seated_at[i] == 0) & (seated_at[j] == 0)
-    stale = written[keep] | (touched[i[keep]] > seen) | (touched[j[keep]] > seen)
-    clean_alive = ~stale & present[i[keep]] & present[j[keep]] & (now < ends[keep])
-    want = (key[keep], i[keep], j[keep], ends[keep])
-    got = (key.copy(), i.copy(), j.copy(), ends.copy())
-    kept, alive, listed = kernels.starting_pairs_alive(*got, written, present, seated_at,
-                                                       touched, seen, now)
-    assert kept == keep.sum()
-    assert alive == clean_alive.sum()
-    np.testing.assert_array_equal(listed, np.flatnonzero(stale))
-    for a, b in zip((x[:kept] for x in got), want, strict=True):
-        np.testing.assert_array_equal(a, b)
+    slots = 40
+    a, b = rng.integers(0, slots, (2, 600))
+    pairs = sorted({(int(x), int(y)) for x, y in zip(a, b, strict=True) if x < y})
+    i = np.array([x for x, _ in pairs], dtype=np.int64)
+    j = np.array([y for _, y in pairs], dtype=np.int64)
+    order = rng.permutation(i.size)  # the class sorts them itself
+    store = _Store(slots + 8, {})
+    now = 0
+
+    def new_ends(pair):
+        u = rng.random()
+        store.ends[pair] = 0 if u < 0.1 else (kernels.NEVER_ENDS if u < 0.2
+                                               else now + int(rng.integers(0, 40)))
+        store.ends[pair[::-1]] = store.ends[pair]
+
+    for pair in pairs:
+        new_ends(pair)
+    present = np.ones(slots + 8, dtype=bool)
+    seated_at = np.zeros(slots + 8, dtype=np.int64)
+    start = StartRelationships(i[order], j[order], 0.3)
+    model = SimpleNamespace(rel=store, present=present, seated_at=seated_at, steps=now)
+    for _ in range(60):
+        now += int(rng.integers(0, 4))  # the same week again, the next, or weeks skipped
+        for _ in range(int(rng.integers(0, 6))):
+            x, y = pairs[int(rng.integers(len(pairs)))]
+            new_ends((x, y))
+            store.writes += 1
+            store.log.append((x, y) if rng.random() < 0.5 else (y, x))
+        if rng.random() < 0.2:
+            s = int(rng.integers(slots))
+            store.writes += 1
+            store.touched[s] = store.writes
+            for pair in pairs:
+                if s in pair:
+                    new_ends(pair)
+        s = int(rng.integers(slots))
+        u = rng.random()
+        if u < 0.2:
+            present[s] = False
+        elif u < 0.3:
+            present[s] = True
+        elif u < 0.35:
+            seated_at[s], present[s] = now, True
+        model.steps = now
+        want = _alive_directly(i, j, store.ends, present, seated_at, now) / i.size
+        assert start.share(model) == want
+        assert start.share(model) == want  # and again, nothing changed
+    assert store.mark_touches
 
 
-def test_starting_pairs_alive_of_no_pairs_is_empty():
+def test_starting_pairs_count_of_no_changes_and_no_pairs():
+    """A pass without changes lists nothing; with no pairs, nothing at all."""
     none = np.empty(0, dtype=np.int64)
-    present = np.ones(CAP, dtype=bool)
-    zeros = np.zeros(CAP, dtype=np.int64)
-    kept, alive, listed = kernels.starting_pairs_alive(
-        none.copy(), none.copy(), none.copy(), none.copy(), np.empty(0, dtype=bool), present,
-        zeros, zeros, 0, 5)
-    assert (kept, alive, listed.size) == (0, 0, 0)
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_written_among_finds_pairs_in_either_order(seed):
-    rng = np.random.default_rng(seed)
-    width = 1000
-    a, b = rng.integers(0, 50, 400), rng.integers(0, 50, 400)
-    key = np.unique(np.minimum(a, b) * width + np.maximum(a, b))
-    i, j = rng.integers(0, 50, 300), rng.integers(0, 50, 300)
-    want = np.isin(key, np.minimum(i, j) * width + np.maximum(i, j))
-    np.testing.assert_array_equal(kernels.written_among(key, i, j, width), want)
-    assert 0 < want.sum() < want.size
-    empty = np.empty(0, dtype=np.int64)
-    assert not kernels.written_among(key, empty, empty, width).any()
+    state = np.array([0, 3], dtype=np.int64)
+    listed = kernels.starting_pairs_changed(
+        state, none, none, none, none.copy(), np.empty(0, dtype=bool), np.empty(0, dtype=bool),
+        np.zeros(8, dtype=np.int64), np.empty(0, dtype=np.uint8), none.copy(),
+        np.empty(0, dtype=np.uint8), np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64),
+        none, none, none, 2**31, np.ones(4, dtype=bool), np.zeros(4, dtype=np.int64),
+        np.zeros(4, dtype=np.int64), 0, 5, True)
+    assert listed.size == 0 and state.tolist() == [0, 5]
+    assert kernels.starting_pairs_refreshed(state, none, none, none, none, none.copy(),
+                                            np.empty(0, dtype=bool), np.zeros(8, dtype=np.int64),
+                                            np.ones(4, dtype=bool), 5) == 0
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -420,3 +420,36 @@ def test_collector_records_what_mesas_datacollector_records(monkeypatch) -> None
     b = mesas.datacollector.get_model_vars_dataframe()
     assert len(a) == 41
     pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize(("case", "every"), [("default", 1), ("turnover_recruitment_growth", 1),
+                                             ("high_turnover", 3), ("advocacy_smouldering", 1),
+                                             ("project_ends_early", 1),
+                                             ("prior_just_below_threshold", 2)])
+def test_one_call_observation_records_what_the_reporters_apart_record(case: str,
+                                                                      every: int) -> None:
+    """A small network observed in one compiled call (``kernels.observe_block``) records the
+    rows, the history, the phase and the week's ties that the census, the trust ties, the
+    snapshot, the seats and the coverage give when each is computed apart, bit for bit.
+    """
+    name, overrides, _ = CASES[case]
+    overrides = {**overrides, "record_every": every}
+    fast = make(name, overrides, 4, dense_below=None)
+    apart = make(name, overrides, 4, dense_below=None)
+    apart._reads_blocks = lambda: False  # every reading as the reporters take it apart
+    in_one_call = 0
+    for week in range(1, WEEKS + 1):
+        in_one_call += fast._reads_blocks()  # as the week's observe will find
+        fast.step()
+        apart.step()
+        assert fast.phase is apart.phase, f"week {week}"
+        for a, b in zip(fast.member_ties(), apart.member_ties(), strict=True):
+            np.testing.assert_array_equal(a, b)
+        if not fast.running:
+            break
+    assert in_one_call > 0
+    assert fast.history == apart.history
+    pd.testing.assert_frame_equal(fast.datacollector.get_model_vars_dataframe(),
+                                  apart.datacollector.get_model_vars_dataframe(),
+                                  check_exact=True)
+    assert fast.seats() == apart.seats() and fast.snapshot() == apart.snapshot()

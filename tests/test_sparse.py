@@ -224,6 +224,10 @@ def test_stores_agree_under_random_writes(seed: int, prior: float, tie: float | 
             _same(rels[1].pair_sums(slots, now), rels[0].pair_sums(slots, now))
             if tie is not None:
                 _same(rels[1].ties_among(slots, now), rels[0].ties_among(slots, now))
+                # The ties by the mean trust of both directions, in one call each.
+                _same(rels[1].trust_ties(slots, tie, now), rels[0].trust_ties(slots, tie, now))
+                _same(rels[1].trust_ties(slots[:0], tie, now),
+                      rels[0].trust_ties(slots[:0], tie, now))
                 member = np.zeros(cap, dtype=bool)
                 member[slots] = True
                 brokers = np.sort(rng.choice(used, size=min(used, 3), replace=False))
