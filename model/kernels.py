@@ -2372,6 +2372,64 @@ def recruits(u: np.ndarray, recruiters: np.ndarray, commitment: np.ndarray, rate
 
 
 @_jit
+def drawn_slots(src: int, present: np.ndarray, used: int, chance: float) -> np.ndarray:
+    """:func:`drawn` of the present slots below ``used``, their uniforms drawn here, one per
+    present slot in slot order (``rng.random(members.size)``; churn's turnover).
+    """
+    out = np.empty(used, dtype=np.int64)
+    n = 0
+    for s in range(used):
+        if present[s] and draws.uniform(src) < chance:
+            out[n] = s
+            n += 1
+    return out[:n]
+
+
+@_jit
+def drawn_recruits(src: int, people: People, recruiters: np.ndarray, rate: float) -> int:
+    """:func:`recruits`, the recruiters' uniforms drawn here (``rng.random(recruiters.size)``;
+    none without recruiters).
+    """
+    return recruits(uniforms(src, recruiters.size), recruiters, people.commitment, rate)
+
+
+@_jit
+def churn_status(src: int, people: People, used: int, active_threshold: float,
+                 peripheral_threshold: float, weeks_to_leave: int, codes: np.ndarray,
+                 recruiter: int, turnover: float, rate: float) -> tuple[int, np.ndarray, int]:
+    """Churn (ODD 7.8) up to the newcomers, from its draws (generator at ``src``): status
+    follows commitment and the long dormant leave (:func:`age_status`); each present person
+    is replaced with the weekly chance ``turnover`` (:func:`drawn_slots`); and, when nobody
+    is, the active recruiters (strength column ``recruiter``) bring people in
+    (:func:`drawn_recruits`, at ``rate``). Who is replaced must be seated before the
+    recruiters are listed again and draw (:func:`churn_recruits`).
+
+    Returns:
+        What changed (as :func:`age_status`), the slots replaced, and how many recruits the
+        recruiters bring (0 when someone is replaced: not drawn yet).
+    """
+    changed, recruiters = age_status(people.status, people.present, people.commitment,
+                                     people.dormant_weeks, used, active_threshold,
+                                     peripheral_threshold, weeks_to_leave, codes,
+                                     people.strengths, recruiter)
+    replaced = drawn_slots(src, people.present, used, turnover)
+    if replaced.size:
+        return changed, replaced, 0
+    return changed, replaced, drawn_recruits(src, people, recruiters, rate)
+
+
+@_jit
+def churn_recruits(src: int, people: People, used: int, active: int, recruiter: int,
+                   rate: float) -> int:
+    """How many recruits the active recruiters (status ``active``, strength column
+    ``recruiter``: :func:`with_strength`) bring in (:func:`drawn_recruits`), after
+    newcomers were seated.
+    """
+    recruiters = with_strength(people.status, people.strengths, used, active, recruiter)
+    return drawn_recruits(src, people, recruiters, rate)
+
+
+@_jit
 def reset_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, slots: np.ndarray, n: int,
                 prior: float, now: int, tracked: np.ndarray, col_sums: np.ndarray,
                 f_decay: np.ndarray, t_decay: np.ndarray, hi: int) -> None:

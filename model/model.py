@@ -1158,32 +1158,24 @@ class NetworkModel(mesa.Model):
         """Status follows commitment; turnover replaces people with newcomers; recruiters
         bring people in; long-dormant participants leave (S18, S22, S24, S29).
         """
-        p, rng = self.params, self.rng
-        members = self.members()
-        if members.size == 0:
-            return
-        # Status follows commitment; the long dormant leave; the active recruiters are
-        # listed (see kernels.age_status).
-        changed, recruiters = kernels.age_status(
-            self.status, self.present, self.commitment, self.dormant_weeks, self.used,
-            p.active_threshold, p.peripheral_threshold, p.dormant_weeks_to_leave, _STATUS_CODES,
-            self.strengths, _RECRUITER)
+        p = self.params
+        src = draws.source(self.rng)
+        # Status follows commitment; the long dormant leave. Staff turnover: a seat passes to
+        # a newcomer who knows no one (memory loss). Each active recruiter brings someone in
+        # with a chance rising with its commitment. One compiled pass with its draws, up to
+        # the newcomers: see kernels.churn_status.
+        weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)
+        changed, replaced, recruits = kernels.churn_status(
+            src, self.people, self.used, p.active_threshold, p.peripheral_threshold,
+            p.dormant_weeks_to_leave, _STATUS_CODES, _RECRUITER, weekly, p.recruit_rate)
         if changed:  # the week's lists of members and active slots still hold otherwise
             self._roster_changed(seats=bool(changed & 2))
-        # Staff turnover: the seat passes to a newcomer who knows no one (memory loss).
-        members = self.members()
-        weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)
-        replaced = kernels.drawn(members, rng.random(members.size), weekly)
         if replaced.size:
             self._seat(replaced, self.org[replaced], p.newcomer_commitment)
-            # Newcomers have statuses and strengths of their own: the recruiters again.
-            recruiters = kernels.with_strength(self.status, self.strengths, self.used,
-                                               _ACTIVE_CODE, _RECRUITER)
-        if recruiters.size == 0:
-            return  # no one to bring anyone in (and no uniforms to draw)
-        # Each recruiter brings someone in with a chance rising with its commitment.
-        for _ in range(kernels.recruits(rng.random(recruiters.size), recruiters,
-                                        self.commitment, p.recruit_rate)):
+            # Newcomers have statuses and strengths of their own: the recruiters now.
+            recruits = kernels.churn_recruits(src, self.people, self.used, _ACTIVE_CODE,
+                                              _RECRUITER, p.recruit_rate)
+        for _ in range(recruits):
             self._recruit()
 
     # ------------------------------------------------------------------ 9 lifecycle
