@@ -2067,6 +2067,35 @@ def no_groups() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndar
 
 
 @_jit
+def active_weights(people: People, used: int, active: int, attachment: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The active slots below ``used`` (status ``active``), in slot order, and how readily
+    each comes to an initiator's mind before homophily (``NetworkModel._partner_weights``):
+    ``attachment[g]`` for a person who has joined ``g`` working groups, the table of
+    ``(1 + g)^a`` (numpy's powers, the same value for each ``g`` as numpy gives elementwise).
+
+    Returns:
+        The active slots, their weights, and whether the table held everyone's (when not,
+        the weights are not all there: the caller lengthens the table and asks again).
+    """
+    slots = np.empty(used, dtype=np.int64)
+    weight = np.empty(used)
+    n = 0
+    fits = True
+    for s in range(used):
+        if people.status[s] != active:
+            continue
+        g = people.groups_joined[s]
+        if g < attachment.size:
+            weight[n] = attachment[g]
+        else:
+            fits = False
+        slots[n] = s
+        n += 1
+    return slots[:n], weight[:n], fits
+
+
+@_jit
 def drawn_initiators(src: int, people: People, active: np.ndarray, org_time: np.ndarray,
                      rate: float, rules: np.ndarray, assembler: int) -> np.ndarray:
     """:func:`initiators` at the base ``rate``, their uniforms drawn here (one per active

@@ -69,6 +69,9 @@ _BROKER, _RECRUITER = int(Strength.BROKER), int(Strength.RECRUITER)
 _SEEKER = int(Role.SEEKER)
 _GOAL_BUILDER = int(Strength.GOAL_BUILDER)
 _VOICING = int(Dialogue.VOICING)
+# Rows of the first table of cumulative advantage (see _partner_weights): working groups
+# joined, longer when someone has joined more.
+_ATTACHMENT_ROWS = 64
 # Uniforms per seat and lane of the team-assembly rule (model.formation.seat_draws).
 _DRAWS_PER_SEAT = 3
 # Whom a purpose lets a member draw on in a group (kernels.purpose_factor); others: anyone.
@@ -208,6 +211,7 @@ class NetworkModel(mesa.Model):
             *(getattr(p, name) for name in kernels.AttendanceRule._fields)))
         # Forming working groups: initiative is the share of a group's hours still free (of
         # at least a tiny positive amount of hours, so that it is defined).
+        self._attachment = self._attachment_table(_ATTACHMENT_ROWS)
         self._forming_rule = kernels.rule_record(kernels.FormingRule(
             WEEKS_PER_MONTH, p.discretionary_hours, max(p.collaboration_hours, 1e-9),
             p.assembler_initiative, p.acquaintance_threshold, p.collaborator_familiarity,
@@ -938,8 +942,8 @@ class NetworkModel(mesa.Model):
         value there (S2, S4-S10, S12, S15, S22, S27).
         """
         self.facilitation_now = 0.0  # working groups run without a facilitator
-        active = self.active_slots()
-        groups = self._working_groups(active)
+        active, weight = self._active_weights()
+        groups = self._working_groups(active, weight)
         if len(groups):
             self._work_in_groups(groups)
         self._client_cases(active)
@@ -996,7 +1000,7 @@ class NetworkModel(mesa.Model):
         """Keep what a compiled pass credited (see ``_value``)."""
         self.value_total, self._since_record["value"], self.goal_progress = value
 
-    def _working_groups(self, active: np.ndarray) -> Teams:
+    def _working_groups(self, active: np.ndarray, weight: np.ndarray) -> Teams:
         """Some of the ``active`` take the initiative: commitment and free time make it,
         assemblers take more (S24). Each initiator forms a working group with the
         team-assembly rule (Guimera et al. 2005) among the people it thinks of this week:
@@ -1007,7 +1011,8 @@ class NetworkModel(mesa.Model):
         Whom an initiator thinks of is drawn with weights: people who have worked in many
         groups come to mind more (cumulative advantage, ``preferential_attachment``;
         Newman 2001, Barabasi et al. 2002), and people of one's own perspective more than
-        distant ones (``homophily``), unless the network's leadership is open (S19, S27).
+        distant ones (``homophily``), unless the network's leadership is open (S19, S27):
+        ``weight`` for each of ``active`` (``_partner_weights``).
         """
         p = self.params
         if active.size < 2:
@@ -1018,7 +1023,7 @@ class NetworkModel(mesa.Model):
         # group founded by its initiator (kernels.working_groups), with their draws in one
         # compiled pass: see kernels.form_working_groups.
         members, bounds, i, j, g = self.rel.form_working_groups(
-            self.rng, self.people, active, self._partner_weights(active), self._partner_factor,
+            self.rng, self.people, active, weight, self._partner_factor,
             self.org_time, p.collaboration_rate * self._intensity(), self._forming_rule,
             _ASSEMBLER, p.working_group_size, p.collaboration_candidates, self.steps)
         return Teams.with_pairs(members, bounds, (i, j, g))
@@ -1030,6 +1035,29 @@ class NetworkModel(mesa.Model):
         the draws: kernels.partner_draws).
         """
         return (1.0 + self.groups_joined[active]) ** self.params.preferential_attachment
+
+    def _attachment_table(self, rows: int) -> np.ndarray:
+        """``_partner_weights``' ``(1 + g)^a`` for ``g`` groups joined, ``0 .. rows - 1``
+        (numpy's power gives each ``g`` the same value whatever array it is in).
+        """
+        return (1.0 + np.arange(rows)) ** self.params.preferential_attachment
+
+    def _active_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """The week's ``active_slots()`` and their ``_partner_weights``, in one compiled pass
+        (kernels.active_weights) from the table of cumulative advantage, lengthened when
+        someone has joined more groups than it holds.
+        """
+        active, weight, fits = kernels.active_weights(self.people, self.used, _ACTIVE_CODE,
+                                                      self._attachment)
+        if not fits:
+            self._attachment = self._attachment_table(
+                2 * int(self.groups_joined[: self.used].max()) + 1)
+            active, weight, _ = kernels.active_weights(self.people, self.used, _ACTIVE_CODE,
+                                                       self._attachment)
+        a = self._active
+        if a is None or a[0] != self.steps:  # kept as the week's list (see active_slots)
+            self._active = a = (self.steps, _frozen(active))
+        return a[1], weight
 
     def _add_value(self, slots: np.ndarray, amount: np.ndarray | float) -> None:
         """Value created for ``slots``. In a network with a goal that can be finished (a

@@ -388,7 +388,7 @@ def test_working_groups_are_founded_by_their_initiators():
     made = []
     working = model._working_groups
 
-    def record(active):
+    def record(active, weight):
         # Who takes the initiative, drawn inside the groups' pass: its draws (the first of
         # the pass) replayed on a copy of the generator.
         rate = model.params.collaboration_rate * model._intensity()
@@ -396,7 +396,7 @@ def test_working_groups_are_founded_by_their_initiators():
         initiators = kernels.drawn_initiators(
             draws.source(twin), model.people, active, model.org_time, rate,
             model._forming_rule, int(Strength.ASSEMBLER))
-        groups = working(active)
+        groups = working(active, weight)
         made.append((initiators, active, groups))
         return groups
 

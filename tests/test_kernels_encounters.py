@@ -531,11 +531,41 @@ def test_working_groups_match_the_former_chain(seed, sparse, monkeypatch):
     for n in (0, 1, 2, model.members().size, model.members().size):
         active = np.sort(rng.permutation(model.members())[:n])
         want = _former_working_groups(model, active)
-        got = twin._working_groups(active)
+        got = twin._working_groups(active, twin._partner_weights(active))
         _same((got.members, got.bounds, *got.pairs), (want.members, want.bounds, *want.pairs))
         _same_state(_state(twin), _state(model))
         formed += len(got)
     assert formed > 0
+
+
+@pytest.mark.parametrize(("seed", "used"), [(0, 0), (1, 1), (2, 17), (3, CAP)])
+def test_active_weights_match_the_numpy_form(seed, used):
+    rng = np.random.default_rng(seed)
+    arrays = state.allocate(state.PEOPLE, CAP)
+    arrays["status"][:used] = rng.integers(0, 4, used)
+    arrays["groups_joined"][:used] = rng.integers(0, 12, used)
+    people = state.People.of(arrays)
+    active = np.flatnonzero(arrays["status"][:used] == 0)
+    for a in (0.0, 0.7, 1.0, 1.3):
+        want = (1.0 + arrays["groups_joined"][active]) ** a
+        for rows in (12, 64):
+            got = kernels.active_weights(people, used, 0, (1.0 + np.arange(rows)) ** a)
+            _same(got[:2], (active, want))
+            assert got[2]
+        short = kernels.active_weights(people, used, 0, (1.0 + np.arange(3)) ** a)
+        _same(short[:1], (active,))
+        assert short[2] == bool((arrays["groups_joined"][active] < 3).all())
+
+
+def test_the_table_of_cumulative_advantage_grows_as_needed():
+    model = NetworkModel(rng=4, preferential_attachment=0.8)
+    model.run_for(40)
+    assert model.groups_joined.max() >= 2
+    model._attachment = model._attachment[:2]  # shorter than some have joined
+    model._active = None
+    active, weight = model._active_weights()
+    _same((active, weight), (model.active_slots(), model._partner_weights(active)))
+    assert model._attachment.size > model.groups_joined.max()
 
 
 @pytest.mark.parametrize("sparse", [False, True])
