@@ -1,11 +1,12 @@
 """Inner loops compiled with numba: the places where the model's work is a loop over
 seats, pairs or people too fine-grained for whole-array numpy calls.
 
-Each kernel is a plain loop over numpy arrays, with no randomness of its own
-(random numbers are drawn by the caller from the model's generator and passed
-in) and no model rules beyond what its docstring states; each has a reference
-in plain Python or numpy that the tests compare it with, and the model's
-results are those of the numpy forms they replaced. Compiled code is cached
+Each kernel is a plain loop over numpy arrays with no model rules beyond what its
+docstring states, and no randomness of its own: random numbers come from the model's
+generator, drawn by the caller and passed in, or drawn inside through ``model.draws``
+(the kernels that take ``src``: the same numbers, in the same order, as the numpy calls
+they replace). Each has a reference in plain Python or numpy that the tests compare it
+with, and the model's results are those of the numpy forms they replaced. Compiled code is cached
 next to this file (``cache=True``), so only the first use on a machine pays
 for compilation.
 
