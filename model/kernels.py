@@ -1,11 +1,12 @@
 """Inner loops compiled with numba: the places where the model's work is a loop over
 seats, pairs or people too fine-grained for whole-array numpy calls.
 
-Each kernel is a plain loop over numpy arrays, with no randomness of its own
-(random numbers are drawn by the caller from the model's generator and passed
-in) and no model rules beyond what its docstring states; each has a reference
-in plain Python or numpy that the tests compare it with, and the model's
-results are those of the numpy forms they replaced. Compiled code is cached
+Each kernel is a plain loop over numpy arrays with no model rules beyond what its
+docstring states, and no randomness of its own: random numbers come from the model's
+generator, drawn by the caller and passed in, or drawn inside through ``model.draws``
+(the kernels that take ``src``: the same numbers, in the same order, as the numpy calls
+they replace). Each has a reference in plain Python or numpy that the tests compare it
+with, and the model's results are those of the numpy forms they replaced. Compiled code is cached
 next to this file (``cache=True``), so only the first use on a machine pays
 for compilation.
 
@@ -32,6 +33,7 @@ import numpy as np
 from numba.core import types
 from numba.experimental import structref
 
+from model import draws
 from model.state import People
 
 _jit = numba.njit(cache=True, nogil=True)
@@ -1939,16 +1941,18 @@ def work_in_groups(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.n
                    listed: np.ndarray, tie_floor: float, know: np.ndarray, know_a: np.ndarray,
                    know_c: np.ndarray, know_sums: np.ndarray, people: People,
                    members: np.ndarray, bounds: np.ndarray, i: np.ndarray, j: np.ndarray,
-                   g: np.ndarray, u: np.ndarray, u_ideas: np.ndarray, base: float,
-                   rules: GroupRules, facilitation: float, value_total: float, since: float,
-                   progress: float, advocacy: float, now: int
+                   g: np.ndarray, src: int, base: float, rules: GroupRules,
+                   facilitation: float, value_total: float, since: float, progress: float,
+                   advocacy: float, now: int
                    ) -> tuple[int, np.ndarray, int, bool, tuple[float, float, float], float]:
     """The week's working groups from their forming to their yield (``NetworkModel.
     collaborate``), in one pass: the members join (:func:`join_groups`), meet face to face
     (:func:`group_encounters`, atmosphere ``base``), count their partners in working
-    groups, may invent a new practice (:func:`innovate`, with the draws ``u_ideas``, one per
-    group), and the purpose yields what they draw on each other (:func:`purpose_factor`,
-    :func:`best_benefit`, :func:`purpose_yield`). The encounter rule has the
+    groups, may invent a new practice (:func:`innovate`), and the purpose yields what they
+    draw on each other (:func:`purpose_factor`, :func:`best_benefit`,
+    :func:`purpose_yield`). The draws come first, from the generator at ``src``
+    (``model.draws``): a breach draw per ordered pair, then a new-practice draw per group
+    (``rng.random(i.size)``, then ``rng.random(groups)``). The encounter rule has the
     ``facilitation`` given; the value so far, since the last record and the goal's progress
     are those :func:`credit` adds to.
 
@@ -1956,6 +1960,8 @@ def work_in_groups(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.n
         The breaches, the tie candidates newly listed, the new practices, whether value was
         credited, the value (as :func:`credit`) and the advocacy stock.
     """
+    u = uniforms(src, i.size)
+    u_ideas = uniforms(src, bounds.size - 1)
     rule, group = with_facilitation(rules.encounter, facilitation), rules.group
     value = (value_total, since, progress)
     join_groups(members, group.hours, people.collaborated, people.week_hours,
@@ -2019,6 +2025,181 @@ def non_residents(active: np.ndarray, resident: np.ndarray) -> np.ndarray:
             out[count] = s
             count += 1
     return out[:count]
+
+
+# The process's draws are made inside its kernels, from the model's generator (``src``,
+# ``model.draws``): the same numbers in the same order as the numpy calls they replace, so
+# a kernel that draws is the chain of the kernels above with those calls before each.
+
+#: Uniforms per seat and lane of the team-assembly rule (``model.formation.seat_draws``).
+DRAWS_PER_SEAT = 3
+
+
+class FormingRule(NamedTuple):
+    """The parameters of forming working groups (ODD 7.5), for :func:`drawn_initiators`,
+    :func:`drawn_groups` and ``form_working_groups`` (as :func:`rule_record`).
+    """
+
+    weeks_per_month: float
+    discretionary_hours: float
+    group_hours: float  # hours a working group takes (a tiny positive amount at least)
+    assembler_initiative: float
+    acquaintance_threshold: float
+    collaborator_familiarity: float
+    incumbent_probability: float
+    repeat_collaborator_probability: float
+
+
+@_jit
+def uniforms(src: int, n: int) -> np.ndarray:
+    """``rng.random(n)``: ``n`` uniforms from the generator at ``src`` (``model.draws``)."""
+    out = np.empty(n)
+    for x in range(n):
+        out[x] = draws.uniform(src)
+    return out
+
+
+@_jit
+def no_groups() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """No working groups: no members, the bounds of no groups, no pairs (i, j, g)."""
+    return (np.empty(0, dtype=np.int64), np.zeros(1, dtype=np.int64),
+            np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64),
+            np.empty(0, dtype=np.int64))
+
+
+@_jit
+def active_weights(people: People, used: int, active: int, attachment: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The active slots below ``used`` (status ``active``), in slot order, and how readily
+    each comes to an initiator's mind before homophily (``NetworkModel._partner_weights``):
+    ``attachment[g]`` for a person who has joined ``g`` working groups, the table of
+    ``(1 + g)^a`` (numpy's powers, the same value for each ``g`` as numpy gives elementwise).
+
+    Returns:
+        The active slots, their weights, and whether the table held everyone's (when not,
+        the weights are not all there: the caller lengthens the table and asks again).
+    """
+    slots = np.empty(used, dtype=np.int64)
+    weight = np.empty(used)
+    n = 0
+    fits = True
+    for s in range(used):
+        if people.status[s] != active:
+            continue
+        g = people.groups_joined[s]
+        if g < attachment.size:
+            weight[n] = attachment[g]
+        else:
+            fits = False
+        slots[n] = s
+        n += 1
+    return slots[:n], weight[:n], fits
+
+
+@_jit
+def drawn_initiators(src: int, people: People, active: np.ndarray, org_time: np.ndarray,
+                     rate: float, rules: np.ndarray, assembler: int) -> np.ndarray:
+    """:func:`initiators` at the base ``rate``, their uniforms drawn here (one per active
+    person, in order: ``rng.random(active.size)``); with fewer than two active people
+    nobody starts a group and nothing is drawn. ``rules`` is :class:`FormingRule` as
+    :func:`rule_record`; ``assembler`` the assemblers' column of the strengths.
+    """
+    if active.size < 2:
+        return np.empty(0, dtype=np.int64)
+    rule = rules[0]
+    return initiators(active, uniforms(src, active.size), people.org, org_time,
+                      rule.weeks_per_month, rule.discretionary_hours, people.week_hours,
+                      people.commitment, people.strengths, assembler, rule.group_hours, rate,
+                      rule.assembler_initiative)
+
+
+@_jit
+def drawn_groups(src: int, incumbent: np.ndarray, newcomer: np.ndarray, ties: np.ndarray,
+                 ids: np.ndarray, m: int, rules: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`working_groups` of the lanes (:func:`working_group_lanes`), the seat draws
+    drawn here (``model.formation.seat_draws`` for ``m - 1`` seats: ``rng.random((m - 1,
+    3, lanes))``); without lanes no groups and nothing drawn.
+    """
+    lanes = ids.shape[0]
+    if lanes == 0:
+        return no_groups()
+    seats = max(m - 1, 0)
+    u = uniforms(src, seats * DRAWS_PER_SEAT * lanes).reshape((seats, DRAWS_PER_SEAT, lanes))
+    rule = rules[0]
+    return working_groups(u, m, rule.incumbent_probability,
+                          rule.repeat_collaborator_probability, incumbent, newcomer, ties, ids)
+
+
+@_jit
+def form_working_groups(src: int, F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+                        people: People, active: np.ndarray, weight: np.ndarray,
+                        factor: np.ndarray, org_time: np.ndarray, rate: float,
+                        rules: np.ndarray, assembler: int, m: int, k: int, now: int
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The week's working groups (``NetworkModel._working_groups``) from their draws: who
+    starts one (:func:`drawn_initiators`), whom each initiator thinks of among ``active``
+    (``k`` draws each, ``rng.random((initiators, k))``, then :func:`working_group_lanes`
+    with the weights ``weight`` and homophily ``factor``), and the team-assembly rule
+    (:func:`drawn_groups`), all from the generator at ``src``.
+
+    Returns:
+        The groups' members and bounds and their ordered pairs ``i``, ``j``, ``g``.
+    """
+    starters = drawn_initiators(src, people, active, org_time, rate, rules, assembler)
+    if starters.size == 0:
+        return no_groups()
+    rule = rules[0]
+    u = uniforms(src, starters.size * k).reshape((starters.size, k))
+    incumbent, newcomer, ties, ids = working_group_lanes(
+        F, last, f_decay, starters, active, weight, people.org, people.resident, factor, u,
+        people.collaborated, rule.acquaintance_threshold, rule.collaborator_familiarity, now)
+    return drawn_groups(src, incumbent, newcomer, ties, ids, m, rules)
+
+
+@_jit
+def case_draws(src: int, workers: np.ndarray, lam: float, n_orgs: int
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """The client cases' draws (``NetworkModel._client_cases``): each worker's number of
+    cases, Poisson of mean ``lam`` (below ``draws.POISSON_SMALL_LIMIT``), then each case's
+    other organisation, counted past the worker's own, uniform on ``0 .. n_orgs - 2``
+    (``rng.poisson(lam, workers.size)``, then ``rng.integers(n_orgs - 1, size=cases)``).
+    """
+    n_cases = np.empty(workers.size, dtype=np.int64)
+    total = 0
+    for x in range(workers.size):
+        n_cases[x] = draws.poisson_small(src, lam)
+        total += n_cases[x]
+    drawn = np.empty(total, dtype=np.int64)
+    for c in range(total):
+        drawn[c] = draws.below(src, n_orgs - 1)
+    return n_cases, drawn
+
+
+@_jit
+def client_cases(src: int, active: np.ndarray, lam: float, people: People, used: int,
+                 n_orgs: int, know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
+                 T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
+                 knowledge_threshold: float, tie_threshold: float, rules: GroupRules,
+                 value_total: float, since: float, progress: float, now: int
+                 ) -> tuple[bool, tuple[float, float, float]]:
+    """The week's client cases (``NetworkModel._client_cases``) from their draws to their
+    value: the workers are the professionals among ``active`` (:func:`non_residents`);
+    with any, and two organisations or more, their cases are drawn (:func:`case_draws`,
+    mean ``lam``) and those that become seamless paths credited (:func:`seamless_value`).
+
+    Returns:
+        Whether value was credited, and the value (as :func:`credit`).
+    """
+    workers = non_residents(active, people.resident)
+    if workers.size == 0 or n_orgs < 2:
+        return False, (value_total, since, progress)
+    n_cases, drawn = case_draws(src, workers, lam, n_orgs)
+    if drawn.size == 0:
+        return False, (value_total, since, progress)
+    return seamless_value(workers, n_cases, drawn, people, used, n_orgs, know, know_a, know_c,
+                          T, last, t_decay, prior, knowledge_threshold, tie_threshold, rules,
+                          value_total, since, progress, now)
 
 
 # ---------------------------------------------------------------- motivate
@@ -2218,6 +2399,64 @@ def recruits(u: np.ndarray, recruiters: np.ndarray, commitment: np.ndarray, rate
         if u[k] < rate * commitment[recruiters[k]]:
             n += 1
     return n
+
+
+@_jit
+def drawn_slots(src: int, present: np.ndarray, used: int, chance: float) -> np.ndarray:
+    """:func:`drawn` of the present slots below ``used``, their uniforms drawn here, one per
+    present slot in slot order (``rng.random(members.size)``; churn's turnover).
+    """
+    out = np.empty(used, dtype=np.int64)
+    n = 0
+    for s in range(used):
+        if present[s] and draws.uniform(src) < chance:
+            out[n] = s
+            n += 1
+    return out[:n]
+
+
+@_jit
+def drawn_recruits(src: int, people: People, recruiters: np.ndarray, rate: float) -> int:
+    """:func:`recruits`, the recruiters' uniforms drawn here (``rng.random(recruiters.size)``;
+    none without recruiters).
+    """
+    return recruits(uniforms(src, recruiters.size), recruiters, people.commitment, rate)
+
+
+@_jit
+def churn_status(src: int, people: People, used: int, active_threshold: float,
+                 peripheral_threshold: float, weeks_to_leave: int, codes: np.ndarray,
+                 recruiter: int, turnover: float, rate: float) -> tuple[int, np.ndarray, int]:
+    """Churn (ODD 7.8) up to the newcomers, from its draws (generator at ``src``): status
+    follows commitment and the long dormant leave (:func:`age_status`); each present person
+    is replaced with the weekly chance ``turnover`` (:func:`drawn_slots`); and, when nobody
+    is, the active recruiters (strength column ``recruiter``) bring people in
+    (:func:`drawn_recruits`, at ``rate``). Who is replaced must be seated before the
+    recruiters are listed again and draw (:func:`churn_recruits`).
+
+    Returns:
+        What changed (as :func:`age_status`), the slots replaced, and how many recruits the
+        recruiters bring (0 when someone is replaced: not drawn yet).
+    """
+    changed, recruiters = age_status(people.status, people.present, people.commitment,
+                                     people.dormant_weeks, used, active_threshold,
+                                     peripheral_threshold, weeks_to_leave, codes,
+                                     people.strengths, recruiter)
+    replaced = drawn_slots(src, people.present, used, turnover)
+    if replaced.size:
+        return changed, replaced, 0
+    return changed, replaced, drawn_recruits(src, people, recruiters, rate)
+
+
+@_jit
+def churn_recruits(src: int, people: People, used: int, active: int, recruiter: int,
+                   rate: float) -> int:
+    """How many recruits the active recruiters (status ``active``, strength column
+    ``recruiter``: :func:`with_strength`) bring in (:func:`drawn_recruits`), after
+    newcomers were seated.
+    """
+    recruiters = with_strength(people.status, people.strengths, used, active, recruiter)
+    return drawn_recruits(src, people, recruiters, rate)
 
 
 @_jit

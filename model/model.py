@@ -16,7 +16,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model import kernels, reporters, sparse_kernels, state
+from model import draws, kernels, reporters, sparse_kernels, state
 from model.agents import Dialogue, Organisation, OrgKind, Participant, Role, Status, Strength
 from model.formation import Teams, seat_draws
 from model.knowledge import Knowledge
@@ -69,6 +69,9 @@ _BROKER, _RECRUITER = int(Strength.BROKER), int(Strength.RECRUITER)
 _SEEKER = int(Role.SEEKER)
 _GOAL_BUILDER = int(Strength.GOAL_BUILDER)
 _VOICING = int(Dialogue.VOICING)
+# Rows of the first table of cumulative advantage (see _partner_weights): working groups
+# joined, longer when someone has joined more.
+_ATTACHMENT_ROWS = 64
 # Uniforms per seat and lane of the team-assembly rule (model.formation.seat_draws).
 _DRAWS_PER_SEAT = 3
 # Whom a purpose lets a member draw on in a group (kernels.purpose_factor); others: anyone.
@@ -207,6 +210,13 @@ class NetworkModel(mesa.Model):
             *(getattr(p, name) for name in kernels.MotivationRule._fields)))
         self._attendance_rule = kernels.rule_record(kernels.AttendanceRule(
             *(getattr(p, name) for name in kernels.AttendanceRule._fields)))
+        # Forming working groups: initiative is the share of a group's hours still free (of
+        # at least a tiny positive amount of hours, so that it is defined).
+        self._attachment = self._attachment_table(_ATTACHMENT_ROWS)
+        self._forming_rule = kernels.rule_record(kernels.FormingRule(
+            WEEKS_PER_MONTH, p.discretionary_hours, max(p.collaboration_hours, 1e-9),
+            p.assembler_initiative, p.acquaintance_threshold, p.collaborator_familiarity,
+            p.incumbent_probability, p.repeat_collaborator_probability))
         self._encounter_constants()
         self._create_population(n_res)
         self.datacollector = reporters.Collector(model_reporters=MODEL_REPORTERS)
@@ -932,20 +942,9 @@ class NetworkModel(mesa.Model):
         """Trusted acquaintances form working groups between meetings; the purpose yields
         value there (S2, S4-S10, S12, S15, S22, S27).
         """
-        p, rng = self.params, self.rng
         self.facilitation_now = 0.0  # working groups run without a facilitator
-        active = self.active_slots()
-        if active.size >= 2:
-            # Commitment and free time make initiative; assemblers take more (S24): see
-            # kernels.initiators.
-            initiators = kernels.initiators(
-                active, rng.random(active.size), self.org, self.org_time, WEEKS_PER_MONTH,
-                p.discretionary_hours, self.week_hours, self.commitment, self.strengths,
-                _ASSEMBLER, max(p.collaboration_hours, 1e-9),
-                p.collaboration_rate * self._intensity(), p.assembler_initiative)
-        else:
-            initiators = np.empty(0, dtype=np.int64)
-        groups = self._working_groups(initiators, active) if initiators.size else Teams.empty()
+        active, weight = self._active_weights()
+        groups = self._working_groups(active, weight)
         if len(groups):
             self._work_in_groups(groups)
         self._client_cases(active)
@@ -971,17 +970,14 @@ class NetworkModel(mesa.Model):
         fuses, in their order: a breach draw per ordered pair, then a new-practice draw per
         group.
         """
-        rng = self.rng
         i, j, g = groups.pairs
         if i.size == 0:  # nobody to meet: the members only join
             kernels.join_groups(groups.members, self.params.collaboration_hours,
                                 self.collaborated, self.week_hours, self.groups_joined,
                                 self.week_active)
             return
-        u = rng.random(i.size)
-        u_ideas = rng.random(len(groups))
         breaches, ideas, credited, value, self.advocacy_stock = self.rel.work_in_groups(
-            groups.members, groups.bounds, i, j, g, u, u_ideas, self._atmosphere(),
+            groups.members, groups.bounds, i, j, g, self.rng, self._atmosphere(),
             self.people, self.knowledge, self._rules, self.facilitation_now, self._value(),
             self.advocacy_stock, self.steps)
         self._count_encounters(i.size, breaches)
@@ -1005,33 +1001,32 @@ class NetworkModel(mesa.Model):
         """Keep what a compiled pass credited (see ``_value``)."""
         self.value_total, self._since_record["value"], self.goal_progress = value
 
-    def _working_groups(self, initiators: np.ndarray, active: np.ndarray) -> Teams:
-        """Each initiator forms a working group with the team-assembly rule (Guimera et al.
-        2005) among the people it thinks of this week: ``collaboration_candidates`` active
-        people, of whom those it knows are available. Incumbents have worked in a group
-        before; past collaborators are those a member knows well.
+    def _working_groups(self, active: np.ndarray, weight: np.ndarray) -> Teams:
+        """Some of the ``active`` take the initiative: commitment and free time make it,
+        assemblers take more (S24). Each initiator forms a working group with the
+        team-assembly rule (Guimera et al. 2005) among the people it thinks of this week:
+        ``collaboration_candidates`` active people, of whom those it knows are available.
+        Incumbents have worked in a group before; past collaborators are those a member
+        knows well.
 
         Whom an initiator thinks of is drawn with weights: people who have worked in many
         groups come to mind more (cumulative advantage, ``preferential_attachment``;
         Newman 2001, Barabasi et al. 2002), and people of one's own perspective more than
-        distant ones (``homophily``), unless the network's leadership is open (S19, S27).
+        distant ones (``homophily``), unless the network's leadership is open (S19, S27):
+        ``weight`` for each of ``active`` (``_partner_weights``).
         """
-        p, rng, now = self.params, self.rng, self.steps
-        k = p.collaboration_candidates
-        # Whom each initiator thinks of, whom it knows among them (a person drawn twice
-        # counts once), who has worked in a group before, and who knows whom well: see
-        # kernels.working_group_lanes (and kernels.partner_draws, kernels.candidate_lanes).
-        incumbent, newcomer, ties, ids = self.rel.working_group_lanes(
-            initiators, active, self._partner_weights(active), self.org, self.resident,
-            self._partner_factor, rng.random((initiators.size, k)), self.collaborated,
-            p.acquaintance_threshold, p.collaborator_familiarity, now)
-        if ids.shape[0] == 0:
-            return Teams.empty()
-        # The rule, each group founded by its initiator: see kernels.working_groups.
-        m = p.working_group_size
-        members, bounds, i, j, g = kernels.working_groups(
-            seat_draws(rng, m - 1, ids.shape[0]), m, p.incumbent_probability,
-            p.repeat_collaborator_probability, incumbent, newcomer, ties, ids)
+        p = self.params
+        if active.size < 2:
+            return Teams.empty()  # nobody to work with: no initiative (and nothing drawn)
+        # Who takes the initiative (kernels.initiators), whom each initiator thinks of, whom
+        # it knows among them (a person drawn twice counts once), who has worked in a group
+        # before and who knows whom well (kernels.working_group_lanes), and the rule, each
+        # group founded by its initiator (kernels.working_groups), with their draws in one
+        # compiled pass: see kernels.form_working_groups.
+        members, bounds, i, j, g = self.rel.form_working_groups(
+            self.rng, self.people, active, weight, self._partner_factor,
+            self.org_time, p.collaboration_rate * self._intensity(), self._forming_rule,
+            _ASSEMBLER, p.working_group_size, p.collaboration_candidates, self.steps)
         return Teams.with_pairs(members, bounds, (i, j, g))
 
     def _partner_weights(self, active: np.ndarray) -> np.ndarray:
@@ -1041,6 +1036,29 @@ class NetworkModel(mesa.Model):
         the draws: kernels.partner_draws).
         """
         return (1.0 + self.groups_joined[active]) ** self.params.preferential_attachment
+
+    def _attachment_table(self, rows: int) -> np.ndarray:
+        """``_partner_weights``' ``(1 + g)^a`` for ``g`` groups joined, ``0 .. rows - 1``
+        (numpy's power gives each ``g`` the same value whatever array it is in).
+        """
+        return (1.0 + np.arange(rows)) ** self.params.preferential_attachment
+
+    def _active_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """The week's ``active_slots()`` and their ``_partner_weights``, in one compiled pass
+        (kernels.active_weights) from the table of cumulative advantage, lengthened when
+        someone has joined more groups than it holds.
+        """
+        active, weight, fits = kernels.active_weights(self.people, self.used, _ACTIVE_CODE,
+                                                      self._attachment)
+        if not fits:
+            self._attachment = self._attachment_table(
+                2 * int(self.groups_joined[: self.used].max()) + 1)
+            active, weight, _ = kernels.active_weights(self.people, self.used, _ACTIVE_CODE,
+                                                       self._attachment)
+        a = self._active
+        if a is None or a[0] != self.steps:  # kept as the week's list (see active_slots)
+            self._active = a = (self.steps, _frozen(active))
+        return a[1], weight
 
     def _add_value(self, slots: np.ndarray, amount: np.ndarray | float) -> None:
         """Value created for ``slots``. In a network with a goal that can be finished (a
@@ -1086,24 +1104,44 @@ class NetworkModel(mesa.Model):
         """Client cases that need another organisation become seamless paths when the worker
         knows that organisation and trusts someone there (S8-S10, S12).
         """
-        p, rng = self.params, self.rng
+        p = self.params
         if p.purpose is not Purpose.CLIENT_SERVICE and p.lifecycle is not Lifecycle.CLIENT_PROCESS:
             return
-        workers = kernels.non_residents(active, self.resident)
-        if workers.size == 0 or self.n_orgs < 2:
-            return
-        n_cases = rng.poisson(p.client_cases_per_week * self._intensity(), size=workers.size)
-        cases = int(n_cases.sum())
-        if cases == 0:
-            return
-        # Each case needs some other organisation; it is seamless when the worker knows that
-        # organisation and trusts someone there, and yields 1.0 (see kernels.seamless_value).
-        drawn = rng.integers(self.n_orgs - 1, size=cases)
-        credited, value = self.rel.seamless_value(
-            workers, n_cases, drawn, self.people, self.used, self.n_orgs, self.knowledge,
-            p.knowledge_threshold, p.tie_threshold, self._rules, self._value(), self.steps)
+        # The professionals among the active are the workers; each has a Poisson number of
+        # cases, and each case needs some other organisation. A case is seamless when the
+        # worker knows that organisation and trusts someone there, and yields 1.0: see
+        # kernels.client_cases (kernels.seamless_value), which draws the cases too.
+        cases = p.client_cases_per_week * self._intensity()
+        if cases < draws.POISSON_SMALL_LIMIT:
+            credited, value = self.rel.client_cases(
+                self.rng, active, cases, self.people, self.used, self.n_orgs, self.knowledge,
+                p.knowledge_threshold, p.tie_threshold, self._rules, self._value(), self.steps)
+        else:
+            credited, value = self._many_client_cases(active, cases)
         if credited:
             self._set_value(value)
+
+    def _many_client_cases(self, active: np.ndarray, cases: float
+                           ) -> tuple[bool, tuple[float, float, float]]:
+        """``_client_cases`` with ``cases`` per worker too many for the compiled draws
+        (numpy draws a Poisson of a mean of ``draws.POISSON_SMALL_LIMIT`` or more by another
+        method): the draws here, then the same pass (``kernels.seamless_value``).
+
+        Returns:
+            Whether value was credited, and the value (as ``_value``).
+        """
+        p, rng = self.params, self.rng
+        workers = kernels.non_residents(active, self.resident)
+        if workers.size == 0 or self.n_orgs < 2:
+            return False, self._value()
+        n_cases = rng.poisson(cases, size=workers.size)
+        total = int(n_cases.sum())
+        if total == 0:
+            return False, self._value()
+        drawn = rng.integers(self.n_orgs - 1, size=total)
+        return self.rel.seamless_value(
+            workers, n_cases, drawn, self.people, self.used, self.n_orgs, self.knowledge,
+            p.knowledge_threshold, p.tie_threshold, self._rules, self._value(), self.steps)
 
     def _advocacy_window(self) -> None:
         """At a decision window a connected, committed coalition influences decisions (S6)."""
@@ -1149,32 +1187,24 @@ class NetworkModel(mesa.Model):
         """Status follows commitment; turnover replaces people with newcomers; recruiters
         bring people in; long-dormant participants leave (S18, S22, S24, S29).
         """
-        p, rng = self.params, self.rng
-        members = self.members()
-        if members.size == 0:
-            return
-        # Status follows commitment; the long dormant leave; the active recruiters are
-        # listed (see kernels.age_status).
-        changed, recruiters = kernels.age_status(
-            self.status, self.present, self.commitment, self.dormant_weeks, self.used,
-            p.active_threshold, p.peripheral_threshold, p.dormant_weeks_to_leave, _STATUS_CODES,
-            self.strengths, _RECRUITER)
+        p = self.params
+        src = draws.source(self.rng)
+        # Status follows commitment; the long dormant leave. Staff turnover: a seat passes to
+        # a newcomer who knows no one (memory loss). Each active recruiter brings someone in
+        # with a chance rising with its commitment. One compiled pass with its draws, up to
+        # the newcomers: see kernels.churn_status.
+        weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)
+        changed, replaced, recruits = kernels.churn_status(
+            src, self.people, self.used, p.active_threshold, p.peripheral_threshold,
+            p.dormant_weeks_to_leave, _STATUS_CODES, _RECRUITER, weekly, p.recruit_rate)
         if changed:  # the week's lists of members and active slots still hold otherwise
             self._roster_changed(seats=bool(changed & 2))
-        # Staff turnover: the seat passes to a newcomer who knows no one (memory loss).
-        members = self.members()
-        weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)
-        replaced = kernels.drawn(members, rng.random(members.size), weekly)
         if replaced.size:
             self._seat(replaced, self.org[replaced], p.newcomer_commitment)
-            # Newcomers have statuses and strengths of their own: the recruiters again.
-            recruiters = kernels.with_strength(self.status, self.strengths, self.used,
-                                               _ACTIVE_CODE, _RECRUITER)
-        if recruiters.size == 0:
-            return  # no one to bring anyone in (and no uniforms to draw)
-        # Each recruiter brings someone in with a chance rising with its commitment.
-        for _ in range(kernels.recruits(rng.random(recruiters.size), recruiters,
-                                        self.commitment, p.recruit_rate)):
+            # Newcomers have statuses and strengths of their own: the recruiters now.
+            recruits = kernels.churn_recruits(src, self.people, self.used, _ACTIVE_CODE,
+                                              _RECRUITER, p.recruit_rate)
+        for _ in range(recruits):
             self._recruit()
 
     # ------------------------------------------------------------------ 9 lifecycle

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, override
 
 import numpy as np
 
-from model import kernels, sparse_kernels
+from model import draws, kernels, sparse_kernels
 
 if TYPE_CHECKING:
     from model.knowledge import Knowledge
@@ -277,6 +277,34 @@ class Relations:
                                       know._ka, know._kc, self.T, self.last, self._t_decay,
                                       self.prior, knowledge_threshold, tie_threshold, rules,
                                       *value, now)
+
+    def form_working_groups(self, rng: np.random.Generator, people: People, active: np.ndarray,
+                            weight: np.ndarray, factor: np.ndarray, org_time: np.ndarray,
+                            rate: float, rules: np.ndarray, assembler: int, m: int, k: int,
+                            now: int
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                       np.ndarray]:
+        """The week's working groups from their draws, taken from ``rng`` (``model.kernels.
+        form_working_groups``, who knows whom read from the current familiarity): members,
+        bounds, and their ordered pairs i, j, g.
+        """
+        return kernels.form_working_groups(draws.source(rng), self.F, self.last, self._f_decay,
+                                           people, active, weight, factor, org_time, rate,
+                                           rules, assembler, m, k, now)
+
+    def client_cases(self, rng: np.random.Generator, active: np.ndarray, lam: float,
+                     people: People, used: int, n_orgs: int, know: Knowledge,
+                     knowledge_threshold: float, tie_threshold: float,
+                     rules: kernels.GroupRules, value: tuple[float, float, float], now: int
+                     ) -> tuple[bool, tuple[float, float, float]]:
+        """The week's client cases from their draws, taken from ``rng``, to their value
+        (``model.kernels.client_cases``, from the current knowledge ``know`` and trust):
+        whether value was credited, and the value.
+        """
+        return kernels.client_cases(draws.source(rng), active, lam, people, used, n_orgs,
+                                    know._k, know._ka, know._kc, self.T, self.last,
+                                    self._t_decay, self.prior, knowledge_threshold,
+                                    tie_threshold, rules, *value, now)
 
     def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,
                          now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -576,14 +604,14 @@ class Relations:
         self._written = kernels.written_bound(self._written, i, j)
 
     def work_in_groups(self, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
-                       j: np.ndarray, g: np.ndarray, u: np.ndarray, u_ideas: np.ndarray,
+                       j: np.ndarray, g: np.ndarray, rng: np.random.Generator,
                        base: float, people: People, know: Knowledge,
                        rules: kernels.GroupRules, facilitation: float,
                        value: tuple[float, float, float], advocacy: float, now: int
                        ) -> tuple[int, int, bool, tuple[float, float, float], float]:
         """The week's working groups (``members``, ``bounds``, their ordered pairs i, j, g)
-        from joining to their yield, their encounters written here (``model.kernels.
-        work_in_groups`` states the steps and the arguments).
+        from joining to their yield, their encounters written here and their draws taken
+        from ``rng`` (``model.kernels.work_in_groups`` states the steps and the arguments).
 
         Returns:
             The breaches, the new practices, whether value was credited, the value and the
@@ -594,8 +622,8 @@ class Relations:
         breaches, new, ideas, credited, value, advocacy = kernels.work_in_groups(
             self.F, self.T, self.last, self._f_decay, self._t_decay, self.prior, self._tracked,
             self._cols, listed, self._tie_floor, know._k, know._ka, know._kc, know._ksum,
-            people, members, bounds, i, j, g, u, u_ideas, base, rules, facilitation, *value,
-            advocacy, now)
+            people, members, bounds, i, j, g, draws.source(rng), base, rules, facilitation,
+            *value, advocacy, now)
         if new.size:
             self._candidates.append(new)
         return breaches, ideas, credited, value, advocacy
@@ -958,6 +986,28 @@ class SparseRelations(Relations):
                                              tie_threshold, rules, *value, now)
 
     @override
+    def form_working_groups(self, rng: np.random.Generator, people: People, active: np.ndarray,
+                            weight: np.ndarray, factor: np.ndarray, org_time: np.ndarray,
+                            rate: float, rules: np.ndarray, assembler: int, m: int, k: int,
+                            now: int
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                       np.ndarray]:
+        return sparse_kernels.form_working_groups(draws.source(rng), self._p, self._f_decay,
+                                                  people, active, weight, factor, org_time,
+                                                  rate, rules, assembler, m, k, now)
+
+    @override
+    def client_cases(self, rng: np.random.Generator, active: np.ndarray, lam: float,
+                     people: People, used: int, n_orgs: int, know: Knowledge,
+                     knowledge_threshold: float, tie_threshold: float,
+                     rules: kernels.GroupRules, value: tuple[float, float, float], now: int
+                     ) -> tuple[bool, tuple[float, float, float]]:
+        return sparse_kernels.client_cases(draws.source(rng), active, lam, people, used, n_orgs,
+                                           know._k, know._ka, know._kc, self._p, self._t_decay,
+                                           self.prior, knowledge_threshold, tie_threshold,
+                                           rules, *value, now)
+
+    @override
     def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,
                          now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         return sparse_kernels.trusted_contacts(self._p, self._t_decay, self.prior, brokers,
@@ -1154,7 +1204,7 @@ class SparseRelations(Relations):
 
     @override
     def work_in_groups(self, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
-                       j: np.ndarray, g: np.ndarray, u: np.ndarray, u_ideas: np.ndarray,
+                       j: np.ndarray, g: np.ndarray, rng: np.random.Generator,
                        base: float, people: People, know: Knowledge,
                        rules: kernels.GroupRules, facilitation: float,
                        value: tuple[float, float, float], advocacy: float, now: int
@@ -1164,8 +1214,8 @@ class SparseRelations(Relations):
         breaches, new, ideas, credited, value, advocacy = sparse_kernels.work_in_groups(
             self._p, self._f_decay, self._t_decay, self.prior, self._tracked, self._cols,
             self.capacity, self._tie_floor, know._k, know._ka, know._kc, know._ksum, people,
-            members, bounds, i, j, g, u, u_ideas, base, rules, facilitation, *value, advocacy,
-            now)
+            members, bounds, i, j, g, draws.source(rng), base, rules, facilitation, *value,
+            advocacy, now)
         if new.size:
             self._candidates.append(new)
         return breaches, ideas, credited, value, advocacy

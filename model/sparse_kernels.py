@@ -496,6 +496,24 @@ def working_group_lanes(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray,
 
 
 @_jit
+def form_working_groups(src: int, p: Pairs, f_decay: np.ndarray, people: kernels.People,
+                        active: np.ndarray, weight: np.ndarray, factor: np.ndarray,
+                        org_time: np.ndarray, rate: float, rules: np.ndarray, assembler: int,
+                        m: int, k: int, now: int
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sparse ``kernels.form_working_groups``."""
+    starters = kernels.drawn_initiators(src, people, active, org_time, rate, rules, assembler)
+    if starters.size == 0:
+        return kernels.no_groups()
+    rule = rules[0]
+    u = kernels.uniforms(src, starters.size * k).reshape((starters.size, k))
+    incumbent, newcomer, ties, ids = working_group_lanes(
+        p, f_decay, starters, active, weight, people.org, people.resident, factor, u,
+        people.collaborated, rule.acquaintance_threshold, rule.collaborator_familiarity, now)
+    return kernels.drawn_groups(src, incumbent, newcomer, ties, ids, m, rules)
+
+
+@_jit
 def best_benefit(p: Pairs, t_decay: np.ndarray, prior: float, i: np.ndarray, j: np.ndarray,
                  factor: np.ndarray, now: int, capacity: int) -> tuple[np.ndarray, np.ndarray]:
     """Sparse ``kernels.best_benefit`` (a stranger's trust is the prior: benefit 0)."""
@@ -1191,11 +1209,13 @@ def work_in_groups(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: fl
                    know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
                    know_sums: np.ndarray, people: kernels.People, members: np.ndarray,
                    bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
-                   u: np.ndarray, u_ideas: np.ndarray, base: float, rules: kernels.GroupRules,
-                   facilitation: float, value_total: float, since: float, progress: float,
-                   advocacy: float, now: int
+                   src: int, base: float, rules: kernels.GroupRules, facilitation: float,
+                   value_total: float, since: float, progress: float, advocacy: float,
+                   now: int
                    ) -> tuple[int, np.ndarray, int, bool, tuple[float, float, float], float]:
     """Sparse ``kernels.work_in_groups``."""
+    u = kernels.uniforms(src, i.size)
+    u_ideas = kernels.uniforms(src, bounds.size - 1)
     rule, group = kernels.with_facilitation(rules.encounter, facilitation), rules.group
     value = (value_total, since, progress)
     kernels.join_groups(members, group.hours, people.collaborated, people.week_hours,
@@ -1232,6 +1252,25 @@ def seamless_value(workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
         return False, value
     return True, kernels.credit(people.week_value, seamless, np.ones(seamless.size), value,
                                 rules.group)
+
+
+@_jit
+def client_cases(src: int, active: np.ndarray, lam: float, people: kernels.People, used: int,
+                 n_orgs: int, know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
+                 p: Pairs, t_decay: np.ndarray, prior: float, knowledge_threshold: float,
+                 tie_threshold: float, rules: kernels.GroupRules, value_total: float,
+                 since: float, progress: float, now: int
+                 ) -> tuple[bool, tuple[float, float, float]]:
+    """Sparse ``kernels.client_cases``."""
+    workers = kernels.non_residents(active, people.resident)
+    if workers.size == 0 or n_orgs < 2:
+        return False, (value_total, since, progress)
+    n_cases, drawn = kernels.case_draws(src, workers, lam, n_orgs)
+    if drawn.size == 0:
+        return False, (value_total, since, progress)
+    return seamless_value(workers, n_cases, drawn, people, used, n_orgs, know, know_a, know_c,
+                          p, t_decay, prior, knowledge_threshold, tie_threshold, rules,
+                          value_total, since, progress, now)
 
 
 @_jit

@@ -9,10 +9,13 @@ published rule; and the network model's conversation and working groups built on
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
-from model import NetworkModel, formation
+from model import NetworkModel, draws, formation, kernels
+from model.agents import Strength
 from model.formation import Teams, assemble_teams, teams_of
 
 # Differences of means are checked to within this many standard errors.
@@ -385,8 +388,15 @@ def test_working_groups_are_founded_by_their_initiators():
     made = []
     working = model._working_groups
 
-    def record(initiators, active):
-        groups = working(initiators, active)
+    def record(active, weight):
+        # Who takes the initiative, drawn inside the groups' pass: its draws (the first of
+        # the pass) replayed on a copy of the generator.
+        rate = model.params.collaboration_rate * model._intensity()
+        twin = copy.deepcopy(model.rng)  # kept while its source is in use
+        initiators = kernels.drawn_initiators(
+            draws.source(twin), model.people, active, model.org_time, rate,
+            model._forming_rule, int(Strength.ASSEMBLER))
+        groups = working(active, weight)
         made.append((initiators, active, groups))
         return groups
 

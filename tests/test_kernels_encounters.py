@@ -18,11 +18,11 @@ import numba
 import numpy as np
 import pytest
 
-from model import kernels, relations, state
+from model import draws, kernels, relations, state
 from model.agents import Dialogue, Role, Strength
 from model.formation import Teams, assemble_teams, seat_draws, teams_of
 from model.model import NetworkModel
-from model.params import Governance, Lifecycle, Purpose
+from model.params import WEEKS_PER_MONTH, Governance, Lifecycle, Purpose
 from model.relations import SparseRelations
 
 CAP = 40
@@ -494,6 +494,112 @@ def test_client_cases_match_the_former_chain(lifecycle, sparse, monkeypatch):
             _former_client_cases(model, active)
             twin._client_cases(active)
             _same_state(_state(twin), _state(model))
+
+
+def _former_working_groups(model, active):
+    """The former ``NetworkModel._working_groups`` with its initiators: numpy's draws around
+    kernels.initiators, the lanes and ``assemble_teams``."""
+    p, rng = model.params, model.rng
+    if active.size < 2:
+        return Teams.empty()
+    initiators = kernels.initiators(
+        active, rng.random(active.size), model.org, model.org_time, WEEKS_PER_MONTH,
+        p.discretionary_hours, model.week_hours, model.commitment, model.strengths,
+        int(Strength.ASSEMBLER), max(p.collaboration_hours, 1e-9),
+        p.collaboration_rate * model._intensity(), p.assembler_initiative)
+    if initiators.size == 0:
+        return Teams.empty()
+    lanes = model.rel.working_group_lanes(
+        initiators, active, model._partner_weights(active), model.org, model.resident,
+        model._partner_factor, rng.random((initiators.size, p.collaboration_candidates)),
+        model.collaborated, p.acquaintance_threshold, p.collaborator_familiarity, model.steps)
+    members, bounds, i, j, g = _working_groups_reference(
+        rng, p.working_group_size, p.incumbent_probability, p.repeat_collaborator_probability,
+        *lanes)
+    return Teams.with_pairs(members, bounds, (i, j, g))
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("seed", range(3))
+def test_working_groups_match_the_former_chain(seed, sparse, monkeypatch):
+    model = _model(monkeypatch, sparse, seed, 12 + 5 * seed,
+                   collaboration_rate=1.0 + 0.5 * seed, working_group_size=2 + seed)
+    model.week_hours[:] = 0.0  # a week's start: everyone's time free for initiative
+    twin = copy.deepcopy(model)
+    rng = np.random.default_rng(seed)
+    formed = 0
+    for n in (0, 1, 2, model.members().size, model.members().size):
+        active = np.sort(rng.permutation(model.members())[:n])
+        want = _former_working_groups(model, active)
+        got = twin._working_groups(active, twin._partner_weights(active))
+        _same((got.members, got.bounds, *got.pairs), (want.members, want.bounds, *want.pairs))
+        _same_state(_state(twin), _state(model))
+        formed += len(got)
+    assert formed > 0
+
+
+@pytest.mark.parametrize(("seed", "used"), [(0, 0), (1, 1), (2, 17), (3, CAP)])
+def test_active_weights_match_the_numpy_form(seed, used):
+    rng = np.random.default_rng(seed)
+    arrays = state.allocate(state.PEOPLE, CAP)
+    arrays["status"][:used] = rng.integers(0, 4, used)
+    arrays["groups_joined"][:used] = rng.integers(0, 12, used)
+    people = state.People.of(arrays)
+    active = np.flatnonzero(arrays["status"][:used] == 0)
+    for a in (0.0, 0.7, 1.0, 1.3):
+        want = (1.0 + arrays["groups_joined"][active]) ** a
+        for rows in (12, 64):
+            got = kernels.active_weights(people, used, 0, (1.0 + np.arange(rows)) ** a)
+            _same(got[:2], (active, want))
+            assert got[2]
+        short = kernels.active_weights(people, used, 0, (1.0 + np.arange(3)) ** a)
+        _same(short[:1], (active,))
+        assert short[2] == bool((arrays["groups_joined"][active] < 3).all())
+
+
+def test_the_table_of_cumulative_advantage_grows_as_needed():
+    model = NetworkModel(rng=4, preferential_attachment=0.8)
+    model.run_for(40)
+    assert model.groups_joined.max() >= 2
+    model._attachment = model._attachment[:2]  # shorter than some have joined
+    model._active = None
+    active, weight = model._active_weights()
+    _same((active, weight), (model.active_slots(), model._partner_weights(active)))
+    assert model._attachment.size > model.groups_joined.max()
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_many_client_cases_are_drawn_by_numpy(sparse, monkeypatch):
+    """A Poisson mean beyond the compiled draws' (numpy's other method): drawn in Python."""
+    for seed in range(2):
+        model = _model(monkeypatch, sparse, seed, 15, client_cases_per_week=2.0 + seed,
+                       goal_value_per_person=50.0)
+        twin = copy.deepcopy(model)
+        for m in (model, twin):
+            m._intensity = lambda: 6.0  # a mean of 12 or 18 cases a worker
+        active = model.members()
+        _former_client_cases(model, active)
+        twin._client_cases(active)
+        _same_state(_state(twin), _state(model))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_drawn_uniforms_and_cases_are_numpys(seed):
+    ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+    src = draws.source(ours)
+    for n in (0, 1, 13):
+        np.testing.assert_array_equal(kernels.uniforms(src, n), theirs.random(n))
+        for n_orgs in (2, 3, 11):
+            lam = 0.0  # draws nothing
+            if n_orgs != 3:
+                lam = float(theirs.random()) * 9.99
+                assert float(ours.random()) * 9.99 == lam
+            workers = np.arange(n, dtype=np.int64)
+            n_cases, drawn = kernels.case_draws(src, workers, lam, n_orgs)
+            want = theirs.poisson(lam, size=n)
+            _same((n_cases, drawn),
+                  (want, theirs.integers(n_orgs - 1, size=int(want.sum()))))
+    assert ours.random() == theirs.random()
 
 
 def _meeting_held(model):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import kernels, state
+from model import draws, kernels, state
 
 CAP = 40
 CODES = np.array([0, 1, 2, 3], dtype=np.int8)  # active, peripheral, dormant, left
@@ -211,3 +211,60 @@ def test_forget_rows_matches_the_numpy_writes(seed, n):
     kernels.forget_rows(*arrays, slots, orgs)
     for got, want in zip(arrays, ref, strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+RECRUITER = 6  # a column of the strengths
+
+
+def _churn_reference(rng: np.random.Generator, people: dict, used: int, turnover: float,
+                     rate: float) -> tuple[int, np.ndarray, int]:
+    """What churn did up to the newcomers before kernels.churn_status: numpy's draws around
+    kernels.age_status (its own reference is the numpy form in tests/test_kernels.py)."""
+    none = np.empty(0, dtype=np.int64)
+    if not people["present"][:used].any():
+        return 0, none, 0
+    changed, recruiters = kernels.age_status(
+        people["status"], people["present"], people["commitment"], people["dormant_weeks"],
+        used, 0.5, 0.2, 3, CODES, people["strengths"], RECRUITER)
+    members = np.flatnonzero(people["present"][:used])
+    replaced = members[rng.random(members.size) < turnover]
+    if replaced.size or recruiters.size == 0:
+        return changed, replaced, 0
+    u = rng.random(recruiters.size)
+    return changed, replaced, int(np.count_nonzero(u < rate * people["commitment"][recruiters]))
+
+
+@pytest.mark.parametrize(("seed", "used"), [(0, 0), (1, 1), (2, 17), (3, CAP)])
+@pytest.mark.parametrize("turnover", [0.0, 0.1, 1.0])
+def test_churn_status_matches_the_former_draws(seed, used, turnover):
+    rng = np.random.default_rng(seed)
+    people = _people(rng, used)
+    people["dormant_weeks"][:used] = rng.integers(0, 5, used)
+    people["commitment"][:used] = rng.random(used)
+    ref = {k: v.copy() for k, v in people.items()}
+    ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+    want = _churn_reference(theirs, ref, used, turnover, 0.8)
+    got = kernels.churn_status(draws.source(ours), state.People.of(people), used, 0.5, 0.2, 3,
+                               CODES, RECRUITER, turnover, 0.8)
+    assert got[0] == want[0] and got[2] == want[2]
+    assert got[1].dtype == np.int64
+    np.testing.assert_array_equal(got[1], want[1])
+    for name, value in ref.items():
+        np.testing.assert_array_equal(people[name], value, err_msg=name)
+    assert ours.random() == theirs.random()  # the same draws, no more and no fewer
+
+
+@pytest.mark.parametrize(("seed", "used"), [(0, 0), (1, 1), (2, 17), (3, CAP)])
+def test_churn_recruits_match_the_former_draws(seed, used):
+    rng = np.random.default_rng(seed)
+    people = _people(rng, used)
+    people["commitment"][:used] = rng.random(used)
+    ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+    active = np.flatnonzero(people["status"][:used] == CODES[0])
+    recruiters = active[people["strengths"][active, RECRUITER]]
+    u = theirs.random(recruiters.size)
+    want = int(np.count_nonzero(u < 0.8 * people["commitment"][recruiters]))
+    got = kernels.churn_recruits(draws.source(ours), state.People.of(people), used,
+                                 int(CODES[0]), RECRUITER, 0.8)
+    assert got == want
+    assert ours.random() == theirs.random()

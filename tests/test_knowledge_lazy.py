@@ -16,6 +16,7 @@ that exercise each path, and so do random operation sequences.
 from __future__ import annotations
 
 import collections
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -258,7 +259,7 @@ class CheckedRelations(Relations):
                 p_incumbent, q, people, know, rules, facilitation, now),
             people._arrays["org"], rules.encounter.knowledge_flow, u.shape[1])
 
-    def work_in_groups(self, members, bounds, i, j, g, u, u_ideas, base, people, know, rules,
+    def work_in_groups(self, members, bounds, i, j, g, rng, base, people, know, rules,
                        facilitation, value, advocacy, now):
         """The working groups' encounters write knowledge with the trust they store (what
         the store holds for their pairs afterwards): replayed densely."""
@@ -266,7 +267,7 @@ class CheckedRelations(Relations):
 
         def call():
             result.append(super(CheckedRelations, self).work_in_groups(
-                members, bounds, i, j, g, u, u_ideas, base, people, know, rules, facilitation,
+                members, bounds, i, j, g, rng, base, people, know, rules, facilitation,
                 value, advocacy, now))
             return (self.T[i, j],)
         know.after_encounter(call, i, j, people._arrays["org"], rules.encounter.knowledge_flow)
@@ -281,6 +282,20 @@ class CheckedRelations(Relations):
         know.entries(who, np.where(drawn >= org[who], drawn + 1, drawn))
         return super().seamless_value(workers, n_cases, drawn, people, used, n_orgs, know,
                                       knowledge_threshold, tie_threshold, rules, value, now)
+
+    def client_cases(self, rng, active, lam, people, used, n_orgs, know, knowledge_threshold,
+                     tie_threshold, rules, value, now):
+        """Client cases draw and read knowledge inside their kernel: replay their draws on a
+        copy of the generator (numpy's, as the kernel's are) and check those reads here."""
+        org = people._arrays["org"]
+        workers = active[~people._arrays["resident"][active]]
+        if workers.size and n_orgs >= 2:
+            twin = copy.deepcopy(rng)
+            who = np.repeat(workers, twin.poisson(lam, size=workers.size))
+            drawn = twin.integers(n_orgs - 1, size=who.size)
+            know.entries(who, np.where(drawn >= org[who], drawn + 1, drawn))
+        return super().client_cases(rng, active, lam, people, used, n_orgs, know,
+                                    knowledge_threshold, tie_threshold, rules, value, now)
 
     def seamless_cases(self, who, drawn, org, n_orgs, present, know, knowledge_threshold,
                        tie_threshold, now):
