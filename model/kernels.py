@@ -2376,20 +2376,6 @@ def age_status(status: np.ndarray, present: np.ndarray, commitment: np.ndarray,
 
 
 @_jit
-def drawn(slots: np.ndarray, u: np.ndarray, chance: float) -> np.ndarray:
-    """Those of ``slots`` whose uniform ``u`` is below ``chance``, in order:
-    ``slots[u < chance]`` (churn's turnover).
-    """
-    out = np.empty(slots.size, dtype=np.int64)
-    n = 0
-    for k in range(slots.size):
-        if u[k] < chance:
-            out[n] = slots[k]
-            n += 1
-    return out[:n]
-
-
-@_jit
 def recruits(u: np.ndarray, recruiters: np.ndarray, commitment: np.ndarray, rate: float) -> int:
     """How many of the ``recruiters`` bring someone in this week (ODD 7.8, churn): those
     whose uniform ``u`` is below ``rate`` times their commitment.
@@ -2403,8 +2389,9 @@ def recruits(u: np.ndarray, recruiters: np.ndarray, commitment: np.ndarray, rate
 
 @_jit
 def drawn_slots(src: int, present: np.ndarray, used: int, chance: float) -> np.ndarray:
-    """:func:`drawn` of the present slots below ``used``, their uniforms drawn here, one per
-    present slot in slot order (``rng.random(members.size)``; churn's turnover).
+    """The present slots below ``used`` whose uniform is below ``chance``, in order, the
+    uniforms drawn here, one per present slot in slot order: ``members[rng.random(
+    members.size) < chance]`` (churn's turnover).
     """
     out = np.empty(used, dtype=np.int64)
     n = 0

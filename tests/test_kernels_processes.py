@@ -150,12 +150,20 @@ def test_relay_lists_match_the_numpy_form(seed, used):
 
 # ---------------------------------------------------------------- churn
 @pytest.mark.parametrize(("seed", "n"), [(0, 0), (1, 1), (2, 30)])
-def test_drawn_matches_the_numpy_mask(seed, n):
+def test_drawn_slots_match_the_numpy_mask(seed, n):
+    """The present slots drawn in the kernel are numpy's mask over the members, with the
+    same uniforms, and the generator is left where numpy leaves it."""
     rng = np.random.default_rng(seed)
-    slots = np.sort(rng.permutation(CAP)[:n])
-    u = rng.random(n)
-    for chance in (0.0, 0.3, u[0] if n else 0.5, 1.0):  # a uniform exactly at the chance
-        np.testing.assert_array_equal(kernels.drawn(slots, u, chance), slots[u < chance])
+    present = np.zeros(CAP, dtype=np.bool_)
+    present[rng.permutation(CAP)[:n]] = True
+    used = CAP - 3  # slots beyond ``used`` never count, present or not
+    members = np.flatnonzero(present[:used])
+    first = np.random.default_rng(seed + 100).random(members.size)
+    for chance in (0.0, 0.3, first[0] if n else 0.5, 1.0):  # a uniform exactly at the chance
+        ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+        got = kernels.drawn_slots(draws.source(ours), present, used, chance)
+        np.testing.assert_array_equal(got, members[theirs.random(members.size) < chance])
+        assert ours.random() == theirs.random()
 
 
 @pytest.mark.parametrize("seed", range(5))
