@@ -12,8 +12,9 @@ updated verkosto could get the same.
 
 :func:`refresh` hashes the sources of every module whose compiled code is cached
 (:data:`COMPILED_MODULES`) and compares the hash with the one recorded beside the cache;
-when they differ it empties the cache of every compiled function of those modules, so they
-are compiled afresh together, as if they were one file. It runs when the ``model`` package
+when they differ it deletes the cache files of those modules (today's functions and any
+left by functions that have since moved or gone), so they are compiled afresh together,
+as if they were one file. It runs when the ``model`` package
 is imported, before any kernel is called.
 """
 
@@ -77,12 +78,26 @@ def refresh(modules: tuple[str, ...] = COMPILED_MODULES) -> bool:
     stamps = [directory / STAMP_NAME for directory in directories]
     if stamps and all(_read(stamp) == current for stamp in stamps):
         return False
-    for dispatcher in cached:
-        with contextlib.suppress(OSError):  # a read-only cache is numba's to skip as well
-            dispatcher._cache.flush()
+    for directory, stem in sorted({(Path(d._cache.cache_path), _file_stem(d)) for d in cached}):
+        # Every cache file of the module, not only those of today's functions: numba names
+        # a file by function and line, so a function that moved or went leaves files behind
+        # that nothing reads again (hundreds of MB after a few weeks of edits).
+        for path in directory.glob(f"{stem}.*"):
+            if path.suffix in _CACHE_SUFFIXES:
+                with contextlib.suppress(OSError):  # a read-only cache: numba skips it too
+                    path.unlink()
     for stamp in stamps:
         _write(stamp, current)
     return True
+
+
+_CACHE_SUFFIXES = (".nbi", ".nbc")
+"""numba's cache files: an index per function and its compiled code."""
+
+
+def _file_stem(dispatcher: Dispatcher) -> str:
+    """The stem of the source file numba names the function's cache files after."""
+    return Path(dispatcher.py_func.__code__.co_filename).stem
 
 
 def _read(path: Path) -> str | None:

@@ -76,6 +76,25 @@ def test_a_change_in_another_module_reaches_the_cached_caller(tmp_path: Path, re
         assert _run(tmp_path, refresh) == 2  # and the recompiled code is cached again
 
 
+def test_a_refresh_deletes_the_cache_files_that_nothing_reads_again(tmp_path: Path):
+    """Files of a function that has moved (numba names them by line) go with the rest of
+    the module's cache; another module's files stay."""
+    _package(tmp_path, 1)
+    assert _run(tmp_path, refresh=True) == 1
+    cache = tmp_path / "pkg" / "__pycache__"
+    moved = [cache / "caller.read-999.py312.nbi", cache / "caller.read-999.py312.1.nbc"]
+    other = [cache / "unlisted.f-3.py312.nbi", cache / "caller.py"]
+    for path in (*moved, *other):
+        path.write_bytes(b"old")
+    assert _run(tmp_path, refresh=True) == 1  # nothing changed: nothing deleted
+    assert all(path.exists() for path in moved)
+    _package(tmp_path, 2)
+    assert _run(tmp_path, refresh=True) == 2
+    assert not any(path.exists() for path in moved)
+    assert all(path.exists() for path in other)
+    assert list(cache.glob("caller.read-*.nbi"))  # the current code is cached again
+
+
 def test_every_module_with_cached_compiled_code_is_hashed():
     listed = set(compiled_cache.COMPILED_MODULES)
     for path in sorted((ROOT / "model").glob("*.py")):
