@@ -2,12 +2,13 @@
 
 A kernel that draws as it goes (a number of draws that depends on what it finds, or
 draws interleaved with its work) takes the model's generator as :func:`source`, an
-integer, and calls :func:`uniform`, :func:`below` or :func:`poisson_small` on it. These
-advance the generator's own state through the functions its bit generator exposes to
-C code (numpy's ``bitgen_t``: the state and the ``next_uint64``, ``next_uint32`` and
-``next_double`` functions), with numpy's own algorithms, so a kernel's draws are the
-numbers ``rng.random()``, ``rng.integers(n)`` and ``rng.poisson(lam)`` would have given
-in the same order, and draws made in Python before and after continue the same stream.
+integer, and calls :func:`uniform`, :func:`below`, :func:`poisson_small` or
+:func:`sample` on it. These advance the generator's own state through the functions its
+bit generator exposes to C code (numpy's ``bitgen_t``: the state and the ``next_uint64``,
+``next_uint32`` and ``next_double`` functions), with numpy's own algorithms, so a
+kernel's draws are the numbers ``rng.random()``, ``rng.integers(n)``,
+``rng.poisson(lam)`` and ``rng.choice(n, size, replace=False)`` would have given in the
+same order, and draws made in Python before and after continue the same stream.
 Nothing is seeded or kept here: all randomness stays the model's (``self.rng``).
 
 Passing a numpy ``Generator`` into a numba function costs ~10 us per call (its unboxing);
@@ -126,3 +127,63 @@ def poisson_small(src: int, lam: float) -> int:
 
 #: The largest mean :func:`poisson_small` reproduces numpy for (numpy's switch of method).
 POISSON_SMALL_LIMIT = 10.0
+
+
+#: numpy's choice without replacement shuffles the tail of a whole ``arange`` instead of
+#: Floyd's algorithm when the population exceeds this and the sample is above a 50th of it.
+SAMPLE_TAIL_SHUFFLE_POPULATION = 10000
+
+
+@_jit
+def _mask(top: int) -> int:
+    """The smallest ``2**k - 1`` at least ``top`` (numpy's ``_gen_mask``)."""
+    mask = top
+    mask |= mask >> 1
+    mask |= mask >> 2
+    mask |= mask >> 4
+    mask |= mask >> 8
+    mask |= mask >> 16
+    mask |= mask >> 32
+    return mask
+
+
+@_jit
+def sample(src: int, n: int, size: int) -> np.ndarray:
+    """``size`` distinct draws from 0 .. n - 1 in random order (``0 <= size <= n <= 2**32``):
+    ``rng.choice(n, size=size, replace=False)``.
+
+    numpy (``Generator.choice`` without ``p``, shuffled) picks by Floyd's algorithm,
+    remembering the picks in an open-addressing hash set, then shuffles them (Fisher-Yates
+    from the back); above :data:`SAMPLE_TAIL_SHUFFLE_POPULATION` with a sample of more
+    than a 50th of the population it shuffles the last ``size`` places of ``arange(n)``
+    instead. Both are reproduced, each draw numpy's bounded integer (:func:`below`).
+    """
+    if n > SAMPLE_TAIL_SHUFFLE_POPULATION and size > n // 50:
+        pool = np.arange(n)
+        for i in range(n - 1, max(n - size, 1) - 1, -1):
+            j = below(src, i + 1)
+            pool[i], pool[j] = pool[j], pool[i]
+        return pool[n - size:].copy()
+    picked = np.empty(size, dtype=np.int64)
+    # The set only answers "drawn before?": its size (numpy's, over 1.2 x size) keeps it
+    # from filling, so its probes always end.
+    mask = _mask(int(1.2 * size))
+    table = np.full(mask + 1, -1, dtype=np.int64)
+    for j in range(n - size, n):
+        value = below(src, j + 1)
+        loc = value & mask
+        while table[loc] != -1 and table[loc] != value:
+            loc = (loc + 1) & mask
+        if table[loc] == -1:  # a new pick
+            table[loc] = value
+        else:  # drawn before: Floyd takes j itself, which no earlier round could draw
+            value = j
+            loc = j & mask
+            while table[loc] != -1:
+                loc = (loc + 1) & mask
+            table[loc] = j
+        picked[j - n + size] = value
+    for i in range(size - 1, 0, -1):
+        k = below(src, i + 1)
+        picked[i], picked[k] = picked[k], picked[i]
+    return picked

@@ -302,6 +302,24 @@ def follow_up(chosen: np.ndarray, commitment: np.ndarray, purpose: np.ndarray,
     return set_status(status, commitment, chosen, active_threshold, peripheral_threshold, codes)
 
 
+@_jit
+def drawn_follow_up(src: int, drifting: np.ndarray, n: int, commitment: np.ndarray,
+                    purpose: np.ndarray, status: np.ndarray, lift: float, boost: float,
+                    goal_clarity: float, active_threshold: float, peripheral_threshold: float,
+                    codes: np.ndarray) -> tuple[np.ndarray, bool]:
+    """:func:`follow_up` of ``n`` of the ``drifting`` drawn at random from the generator at
+    ``src``: ``drifting[rng.choice(drifting.size, size=n, replace=False)]`` (``n`` at most
+    ``drifting.size``; :func:`model.draws.sample`).
+
+    Returns:
+        The slots followed up, in the order drawn, and whether any status changed.
+    """
+    chosen = drifting[draws.sample(src, drifting.size, n)]
+    changed = follow_up(chosen, commitment, purpose, status, lift, boost, goal_clarity,
+                        active_threshold, peripheral_threshold, codes)
+    return chosen, changed
+
+
 # ---------------------------------------------------------------- attend
 # 2 attend (ODD 7.2). The attendance choice's draws are made before its kernels: two uniforms
 # per person asked, the first ``n`` deciding who sits in the room, the next ``n`` who comes

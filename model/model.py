@@ -709,15 +709,14 @@ class NetworkModel(mesa.Model):
         n = min(n, int(max(0.0, self.balance - reserve) // cost))
         if n <= 0:
             return
-        # Positions drawn from the count: the draws and picks of choice(drifting, ...), with
-        # less of numpy's argument handling.
-        chosen = drifting[self.rng.choice(drifting.size, size=n, replace=False)]
         self._pay("coordinator_hours", n * cost)
-        # Commitment and purpose rise, and status follows: see kernels.follow_up.
-        if kernels.follow_up(chosen, self.commitment, self.purpose, self.status,
-                             p.followup_boost * p.facilitation, p.followup_boost,
-                             self.goal_clarity, p.active_threshold, p.peripheral_threshold,
-                             _STATUS_CODES):
+        # Whom: rng.choice(drifting, n, replace=False), drawn in the kernel; their commitment
+        # and purpose rise, and status follows: see kernels.drawn_follow_up.
+        chosen, changed = kernels.drawn_follow_up(
+            draws.source(self.rng), drifting, n, self.commitment, self.purpose, self.status,
+            p.followup_boost * p.facilitation, p.followup_boost, self.goal_clarity,
+            p.active_threshold, p.peripheral_threshold, _STATUS_CODES)
+        if changed:
             self._roster_changed(seats=False)
         self.followed_up = chosen
 

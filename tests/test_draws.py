@@ -64,6 +64,51 @@ def test_compiled_draws_are_numpys(seed):
     assert ours.random() == theirs.random()  # a mean of 0 draws nothing, as in numpy
 
 
+# (population, sample) pairs through both of numpy's paths: Floyd's algorithm (population up
+# to 10,000, or a sample of at most a 50th of it) and the tail shuffle of an arange (above
+# 10,000 with a larger sample), at their edges; nothing drawn, one, all.
+SAMPLES = ((0, 0), (1, 0), (1, 1), (2, 1), (2, 2), (3, 3), (24, 1), (24, 5), (24, 24),
+           (1000, 999), (10000, 10000), (10001, 200), (10001, 201), (10001, 10001),
+           (20000, 400), (20000, 401), (20000, 7000), (20000, 20000))
+
+
+def _sample_cases(seed: int) -> list[tuple[int, int]]:
+    """The edge cases, then random ones from small to ~20,000 (each size 0 .. population)."""
+    pick = np.random.default_rng(1000 + seed)
+    cases = list(SAMPLES)
+    for top in (5, 40, 300, 12000, 20000):
+        n = int(pick.integers(1, top + 1))
+        cases.append((n, int(pick.integers(0, n + 1))))
+        cases.append((n, int(pick.integers(0, min(n, 60) + 1))))
+    return cases
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_sample_is_numpys_choice_without_replacement(seed):
+    ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+    src = draws.source(ours)
+    for n, size in _sample_cases(seed):
+        # Two to four 32-bit draws before, some compiled: the sample starts on a fresh or on
+        # a half-used 64-bit output of PCG64 (its buffer), and numpy finds either after.
+        odd = int(theirs.integers(1, 4))
+        assert int(ours.integers(1, 4)) == odd
+        for _ in range(odd):
+            assert draws.below(src, 1000) == theirs.integers(1000)
+        got = draws.sample(src, n, size)
+        want = theirs.choice(n, size=size, replace=False)
+        assert got.dtype == np.int64 and got.shape == (size,)
+        np.testing.assert_array_equal(got, want)
+        assert ours.integers(2**20) == theirs.integers(2**20)
+        assert ours.random() == theirs.random()
+
+
+def test_sample_from_a_population_of_one_draws_nothing():
+    ours, theirs = np.random.default_rng(5), np.random.default_rng(5)
+    assert draws.sample(draws.source(ours), 1, 1).tolist() == [0]
+    assert draws.sample(draws.source(ours), 0, 0).size == 0
+    assert ours.random() == theirs.random()
+
+
 def test_below_stays_in_range_and_covers_it():
     src_rng = np.random.default_rng(3)
     got = _belows(draws.source(src_rng), 6, 6000)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import kernels, state
+from model import draws, kernels, state
 from model.formation import Teams
 
 CAP = 40
@@ -244,6 +244,28 @@ def test_follow_up_matches_the_former_numpy(n):
     for got, want in ((commitment, ref_c), (purpose, ref_p), (status, ref_s)):
         np.testing.assert_array_equal(got, want)
     assert changed == bool((ref_s != before).any())
+
+
+@pytest.mark.parametrize(("drifting", "n"), [(0, 0), (1, 1), (7, 0), (7, 2), (7, 7), (CAP, 5)])
+def test_drawn_follow_up_is_choice_then_follow_up(drifting, n):
+    """The former form: numpy's choice of positions among the drifting, then follow_up."""
+    rng = np.random.default_rng(drifting + n)
+    codes = np.array([0, 1, 2, 3], dtype=np.int8)
+    commitment, purpose = rng.random(CAP), rng.random(CAP)
+    status = rng.integers(0, 3, CAP).astype(np.int8)
+    slots = np.sort(rng.choice(CAP, size=drifting, replace=False))
+    ref_c, ref_p, ref_s = commitment.copy(), purpose.copy(), status.copy()
+    ours, theirs = np.random.default_rng(n), np.random.default_rng(n)
+    ours.integers(3), theirs.integers(3)  # a half-used output before, as in a model's week
+    want = slots[theirs.choice(slots.size, size=n, replace=False)]
+    want_changed = kernels.follow_up(want, ref_c, ref_p, ref_s, 0.24, 0.3, 0.6, 0.5, 0.2, codes)
+    chosen, changed = kernels.drawn_follow_up(draws.source(ours), slots, n, commitment,
+                                              purpose, status, 0.24, 0.3, 0.6, 0.5, 0.2, codes)
+    np.testing.assert_array_equal(chosen, want)
+    assert changed == want_changed
+    for got, ref in ((commitment, ref_c), (purpose, ref_p), (status, ref_s)):
+        np.testing.assert_array_equal(got, ref)
+    assert ours.random() == theirs.random()  # the stream goes on where numpy's would
 
 
 @pytest.mark.parametrize("n", [0, 1, 9])
