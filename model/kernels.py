@@ -2220,6 +2220,67 @@ def client_cases(src: int, active: np.ndarray, lam: float, people: People, used:
                           value_total, since, progress, now)
 
 
+@_jit
+def collaborate(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+                t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
+                sums_factor: np.ndarray, listed: np.ndarray, tie_floor: float, written: int,
+                know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
+                know_sums: np.ndarray, people: People, used: int, active_code: int,
+                attachment: np.ndarray, factor: np.ndarray, org_time: np.ndarray, rate: float,
+                forming: np.ndarray, assembler: int, m: int, k: int, base: float,
+                rules: GroupRules, facilitation: float, cases: bool, lam: float, n_orgs: int,
+                knowledge_threshold: float, tie_threshold: float, value_total: float,
+                since: float, progress: float, advocacy: float, now: int
+                ) -> tuple[np.ndarray, bool, int, int, int, int, bool,
+                           tuple[float, float, float], float, np.ndarray]:
+    """The week's collaboration on the dense pair store (``NetworkModel.collaborate``) in one
+    call: the chain of :func:`active_weights`, :func:`form_working_groups`, then with any
+    pairs :func:`work_in_groups` (the encounters' running sums first brought to ``now`` by
+    ``sums_factor``, the numpy factors of ``Relations._bring_sums``, when it is not empty;
+    the written bound moved past the pairs, as ``Relations._encounters_ahead``), or with
+    groups but no pairs :func:`join_groups` alone, and with ``cases`` :func:`client_cases`
+    (mean ``lam`` below ``draws.POISSON_SMALL_LIMIT``). Each link draws as it does apart,
+    in the same order, so the numbers are those of the chain. One call instead of four
+    saves their arguments' unboxing and the arrays passed between them.
+
+    Returns:
+        The active slots; whether the table ``attachment`` held everyone's weight (when not,
+        nothing else was done or drawn: the caller lengthens it and calls again); the
+        ordered pairs that met, the breaches, the new practices and the written bound;
+        whether value was credited, the value (as :func:`credit`) and the advocacy stock;
+        the tie candidates newly listed.
+    """
+    value = (value_total, since, progress)
+    new = np.empty(0, dtype=np.int64)
+    active, weight, fits = active_weights(people, used, active_code, attachment)
+    if not fits:
+        return active, False, 0, 0, 0, written, False, value, advocacy, new
+    members, bounds, i, j, g = form_working_groups(src, F, last, f_decay, people, active,
+                                                   weight, factor, org_time, rate, forming,
+                                                   assembler, m, k, now)
+    breaches, ideas, credited = 0, 0, False
+    if i.size == 0:  # nobody to meet (or no groups): the members only join
+        join_groups(members, rules.group.hours, people.collaborated, people.week_hours,
+                    people.groups_joined, people.week_active)
+    else:
+        if sums_factor.size:
+            for s in range(col_sums.shape[0]):
+                for q in range(col_sums.shape[1]):
+                    for x in range(col_sums.shape[2]):
+                        col_sums[s, q, x] *= sums_factor[q]
+        written = written_bound(written, i, j)
+        breaches, new, ideas, credited, value, advocacy = work_in_groups(
+            F, T, last, f_decay, t_decay, prior, tracked, col_sums, listed, tie_floor, know,
+            know_a, know_c, know_sums, people, members, bounds, i, j, g, src, base, rules,
+            facilitation, *value, advocacy, now)
+    if cases:
+        cased, value = client_cases(src, active, lam, people, used, n_orgs, know, know_a,
+                                    know_c, T, last, t_decay, prior, knowledge_threshold,
+                                    tie_threshold, rules, *value, now)
+        credited = credited or cased
+    return active, True, i.size, breaches, ideas, written, credited, value, advocacy, new
+
+
 # ---------------------------------------------------------------- motivate
 # 6 motivate (ODD 7.6).
 

@@ -942,12 +942,61 @@ class NetworkModel(mesa.Model):
         value there (S2, S4-S10, S12, S15, S22, S27).
         """
         self.facilitation_now = 0.0  # working groups run without a facilitator
-        active, weight = self._active_weights()
-        groups = self._working_groups(active, weight)
-        if len(groups):
-            self._work_in_groups(groups)
-        self._client_cases(active)
+        if not self._collaborate_in_one_call():
+            active, weight = self._active_weights()
+            groups = self._working_groups(active, weight)
+            if len(groups):
+                self._work_in_groups(groups)
+            self._client_cases(active)
         self._advocacy_window()
+
+    def _collaborate_in_one_call(self) -> bool:
+        """``_active_weights``, ``_working_groups``, ``_work_in_groups`` and
+        ``_client_cases`` in one compiled call (``Relations.collaborate``), where the store
+        offers it and the client cases' draws can be made there; the same draws in the same
+        order, so the same results. Each call of the chain passes the store, the people and
+        the rules anew and returns fresh arrays, which at small sizes costs more than its
+        work.
+
+        Returns:
+            Whether the week's collaboration is done (else nothing was, nor drawn).
+        """
+        p = self.params
+        cases = self._case_mean()
+        if not self.rel.collaborates_in_one_call or (
+                cases is not None and cases >= draws.POISSON_SMALL_LIMIT):
+            return False
+        for _ in range(2):  # once more with a longer table if someone outgrew it
+            active, fits, pairs, breaches, ideas, credited, value, advocacy = (
+                self.rel.collaborate(
+                    self.rng, self.people, self.used, _ACTIVE_CODE, self._attachment,
+                    self._partner_factor, self.org_time,
+                    p.collaboration_rate * self._intensity(), self._forming_rule, _ASSEMBLER,
+                    p.working_group_size, p.collaboration_candidates, self._atmosphere(),
+                    self.knowledge, self._rules, self.facilitation_now, cases, self.n_orgs,
+                    p.knowledge_threshold, p.tie_threshold, self._value(), self.advocacy_stock,
+                    self.steps))
+            if fits:
+                break
+            self._attachment = self._attachment_table(
+                2 * int(self.groups_joined[: self.used].max()) + 1)
+        a = self._active
+        if a is None or a[0] != self.steps:  # kept as the week's list (see active_slots)
+            self._active = (self.steps, _frozen(active))
+        self.advocacy_stock = advocacy
+        if pairs:
+            self._count_encounters(pairs, breaches)
+            self.innovations += ideas
+        if credited:
+            self._set_value(value)
+        return True
+
+    def _case_mean(self) -> float | None:
+        """Client cases per worker this week, None where the network has none (S8-S10)."""
+        p = self.params
+        if p.purpose is not Purpose.CLIENT_SERVICE and p.lifecycle is not Lifecycle.CLIENT_PROCESS:
+            return None
+        return p.client_cases_per_week * self._intensity()
 
     def _work_in_groups(self, groups: Teams) -> None:
         """The members join their working groups (their hours, a group joined) and meet face
@@ -1104,13 +1153,13 @@ class NetworkModel(mesa.Model):
         knows that organisation and trusts someone there (S8-S10, S12).
         """
         p = self.params
-        if p.purpose is not Purpose.CLIENT_SERVICE and p.lifecycle is not Lifecycle.CLIENT_PROCESS:
+        cases = self._case_mean()
+        if cases is None:
             return
         # The professionals among the active are the workers; each has a Poisson number of
         # cases, and each case needs some other organisation. A case is seamless when the
         # worker knows that organisation and trusts someone there, and yields 1.0: see
         # kernels.client_cases (kernels.seamless_value), which draws the cases too.
-        cases = p.client_cases_per_week * self._intensity()
         if cases < draws.POISSON_SMALL_LIMIT:
             credited, value = self.rel.client_cases(
                 self.rng, active, cases, self.people, self.used, self.n_orgs, self.knowledge,

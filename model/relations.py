@@ -44,6 +44,7 @@ _SETS = 2
 #: with the capacity squared (25 bytes a pair).
 SPARSE_FROM = 800
 _NO_PAIRS = np.zeros(0, dtype=np.int64)  # no slots: what lists of slots are joined onto
+_NO_FACTOR = np.zeros(0)  # no decay to apply (see Relations.collaborate)
 
 
 #: One record per ordered pair (i, j): familiarity, trust of i in j, week of the last touch.
@@ -305,6 +306,54 @@ class Relations:
                                     know._k, know._ka, know._kc, self.T, self.last,
                                     self._t_decay, self.prior, knowledge_threshold,
                                     tie_threshold, rules, *value, now)
+
+    @property
+    def collaborates_in_one_call(self) -> bool:
+        """Whether :meth:`collaborate` serves: not while written pairs are logged (the fused
+        call keeps its pairs to itself).
+        """
+        return not self.mark_touches
+
+    def collaborate(self, rng: np.random.Generator, people: People, used: int,
+                    active_code: int, attachment: np.ndarray, factor: np.ndarray,
+                    org_time: np.ndarray, rate: float, forming: np.ndarray, assembler: int,
+                    m: int, k: int, base: float, know: Knowledge, rules: kernels.GroupRules,
+                    facilitation: float, cases: float | None, n_orgs: int, knowledge_threshold: float,
+                    tie_threshold: float, value: tuple[float, float, float], advocacy: float,
+                    now: int) -> tuple[np.ndarray, bool, int, int, int, bool,
+                                       tuple[float, float, float], float]:
+        """The week's working groups, from who is active to their yield, and its client
+        cases (mean ``cases`` per worker, None for none), in one compiled call with the draws
+        taken from ``rng`` (``model.kernels.collaborate``: the chain of
+        ``form_working_groups``, ``work_in_groups`` and ``client_cases``), the encounters
+        counted as one write of their pairs.
+
+        Returns:
+            The active slots, whether ``attachment`` held everyone's weight (when not,
+            nothing was done), the pairs that met, the breaches, the new practices, whether
+            value was credited, the value and the advocacy stock (as the kernel).
+        """
+        tracking = self._tracking and now != self._sums_at
+        # The running sums' decay to now, applied in the call only if any pair meets (as
+        # _encounters_ahead would: bringing them in two steps would round differently).
+        factor_sums = (0.5 ** ((now - self._sums_at) / self._half_lives) if tracking
+                       else _NO_FACTOR)
+        listed = self._listed if self._listed is not None else self._no_listing
+        active, fits, pairs, breaches, ideas, self._written, credited, value, advocacy, new = (
+            kernels.collaborate(
+                draws.source(rng), self.F, self.T, self.last, self._f_decay, self._t_decay,
+                self.prior, self._tracked, self._cols, factor_sums, listed, self._tie_floor,
+                self._written, know._k, know._ka, know._kc, know._ksum, people, used,
+                active_code, attachment, factor, org_time, rate, forming, assembler, m, k, base,
+                rules, facilitation, cases is not None, 0.0 if cases is None else cases, n_orgs,
+                knowledge_threshold, tie_threshold, *value, advocacy, now))
+        if pairs:
+            self.writes += 1  # _wrote_pairs, with nothing to log (collaborates_in_one_call)
+            if self._tracking:
+                self._sums_at = now
+        if new.size:
+            self._candidates.append(new)
+        return active, fits, pairs, breaches, ideas, credited, value, advocacy
 
     def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,
                          now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -1006,6 +1055,11 @@ class SparseRelations(Relations):
                                            know._k, know._ka, know._kc, self._p, self._t_decay,
                                            self.prior, knowledge_threshold, tie_threshold,
                                            rules, *value, now)
+
+    @property
+    @override
+    def collaborates_in_one_call(self) -> bool:
+        return False  # the fused call is the dense store's
 
     @override
     def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,

@@ -401,6 +401,7 @@ def test_working_groups_are_founded_by_their_initiators():
         return groups
 
     model._working_groups = record
+    model._collaborate_in_one_call = lambda: False  # the chain, whose groups' pass is hooked
     model.run_for(30)
     n_groups = 0
     for initiators, active, groups in made:

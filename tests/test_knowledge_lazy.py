@@ -232,6 +232,12 @@ class DenseChecked(Knowledge):
 class CheckedRelations(Relations):
     """The dense pair store, with the knowledge its kernels read and write checked."""
 
+    @property
+    def collaborates_in_one_call(self) -> bool:
+        """Never: the checks below wrap the chain's calls (work_in_groups, client_cases);
+        tests/test_collaborate.py holds the one call to the chain."""
+        return False
+
     def encounter(self, i, j, g, u, face, virtual_factor, atmosphere, dialogue, org, resident,
                   know, rule, now):
         """The encounter kernel writes knowledge: the knowledge store replays it densely."""
