@@ -18,7 +18,9 @@ that owns it (so the figures mean what they mean there):
 
 Each figure is the median over ``--reps`` repetitions with the lowest and highest in
 brackets; the machine is shared, so the spread is part of the answer. A target is met
-when the median is within it.
+when the median is within it. Under the table, both sides of each ratio: the baseline's
+own time moves from run to run on a shared machine, so the model's own CPU per week is
+what compares across runs.
 
 Usage::
 
@@ -73,8 +75,18 @@ TARGETS = {
 }
 
 
+#: Suffixes of the samples of each side of a ratio row (microseconds per agent-step).
+OURS, VIRUS = ":verkosto", ":virus_on_network"
+#: The ratio rows, with their numbers of participants.
+STEP_ROWS = {"small": bench_model.SIZES[0][0] * bench_model.SIZES[0][1],
+             "large_default": bench_model.LARGE[0] * bench_model.LARGE[1],
+             "large_scaled": bench_model.LARGE[0] * bench_model.LARGE[1]}
+
+
 def step_ratios(cfg: bench_model.Settings) -> dict[str, list[float]]:
-    """Ratios to virus_on_network per repetition at 24 and at 1,000 participants."""
+    """Ratios to virus_on_network per repetition at 24 and at 1,000 participants, and each
+    side's microseconds per agent-step (keys with :data:`OURS` and :data:`VIRUS`).
+    """
     out = {}
     small, large = bench_model.SIZES[0], bench_model.LARGE
     for key, (n_orgs, per_org), scaled in (("small", small, False),
@@ -90,6 +102,7 @@ def step_ratios(cfg: bench_model.Settings) -> dict[str, list[float]]:
                                                                   rng=bench_model.SEED)},
             n, cfg)
         out[key] = bench_model.paired_ratios(us["ours"], us["virus"])
+        out[f"{key}{OURS}"], out[f"{key}{VIRUS}"] = us["ours"], us["virus"]
     return out
 
 
@@ -145,6 +158,21 @@ def table(samples: dict[str, list[float]]) -> str:
     return "\n".join(lines)
 
 
+def sides(samples: dict[str, list[float]]) -> str:
+    """The two sides of each ratio row, medians: the baseline's own time moves from run to
+    run on a shared machine (by 1.8x between two runs an hour apart), so a ratio compares
+    only within a run; the model's own time compares across runs on the same machine.
+    """
+    lines = ["Both sides of the ratios (CPU, medians):"]
+    for key, n in STEP_ROWS.items():
+        ours = statistics.median(samples[f"{key}{OURS}"])
+        virus = statistics.median(samples[f"{key}{VIRUS}"])
+        lines.append(f"  {TARGETS[key].work.split(':')[0]:<42} verkosto {ours:7.2f} us per "
+                     f"participant-step ({ours * n / 1000:7.3f} ms a week); virus_on_network "
+                     f"{virus:6.2f} us per agent-step")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Measure every target and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -158,7 +186,10 @@ def main(argv: list[str] | None = None) -> None:
     reps, runs = (1, 100) if args.quick else (args.reps, args.sweep_runs)
     print(f"verkosto: the targets of issue 17 (seed {bench_model.SEED}; {reps} repetition(s); "
           f"median (lowest-highest))\n")
-    print(table(measure(reps, args.quick, runs, args.workers)))
+    samples = measure(reps, args.quick, runs, args.workers)
+    print(table(samples))
+    print()
+    print(sides(samples))
 
 
 if __name__ == "__main__":
