@@ -2841,41 +2841,6 @@ def largest_weak_component(nodes: int, i: np.ndarray, j: np.ndarray) -> int:
 
 
 @_jit
-def distinct_cross_pairs(group: np.ndarray, i: np.ndarray, j: np.ndarray) -> int:
-    """Distinct unordered pairs ``{i[e], j[e]}`` whose ends are in different groups
-    (``group[i[e]] != group[j[e]]``); a pair listed in both directions counts once.
-
-    Reference: the cross-organisation count in ``model.reporters.Snapshot.dense``.
-    """
-    nodes = 0
-    for e in range(i.size):
-        nodes = max(nodes, i[e] + 1, j[e] + 1)
-    # Group the pairs' larger ends by their smaller end (a counting sort), then count each
-    # smaller end's distinct partners with a marker holding the last smaller end seen.
-    start = np.zeros(nodes + 1, dtype=np.int64)
-    for e in range(i.size):
-        if group[i[e]] != group[j[e]]:
-            start[min(i[e], j[e]) + 1] += 1
-    for x in range(nodes):
-        start[x + 1] += start[x]
-    fill = start[:-1].copy()
-    partner = np.empty(start[nodes], dtype=np.int64)
-    for e in range(i.size):
-        if group[i[e]] != group[j[e]]:
-            lo = min(i[e], j[e])
-            partner[fill[lo]] = max(i[e], j[e])
-            fill[lo] += 1
-    seen = np.full(nodes, -1, dtype=np.int64)
-    count = 0
-    for lo in range(nodes):
-        for k in range(start[lo], start[lo + 1]):
-            if seen[partner[k]] != lo:
-                seen[partner[k]] = lo
-                count += 1
-    return count
-
-
-@_jit
 def current_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
                  decay: np.ndarray, prior: float, floor: float, threshold: float,
                  member: np.ndarray, listed: np.ndarray) -> tuple[int, np.ndarray]:

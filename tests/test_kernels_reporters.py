@@ -26,12 +26,6 @@ def ref_largest(nodes: int, i: np.ndarray, j: np.ndarray) -> int:
     return int(np.bincount(labels).max())
 
 
-def ref_cross(group: np.ndarray, i: np.ndarray, j: np.ndarray) -> int:
-    """Distinct unordered pairs across groups, by a Python set."""
-    return len({(min(a, b), max(a, b)) for a, b in zip(i.tolist(), j.tolist(), strict=True)
-                if group[a] != group[b]})
-
-
 def ref_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int, decay: np.ndarray,
              member: np.ndarray, listed: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -132,28 +126,6 @@ def test_largest_weak_component_of_a_few_large_random_graphs() -> None:
         keep = i != j
         assert kernels.largest_weak_component(nodes, i[keep], j[keep]) == \
             ref_largest(nodes, i[keep], j[keep])
-
-
-def test_distinct_cross_pairs_equals_reference() -> None:
-    for seed in range(CASES):
-        rng = np.random.default_rng(seed)
-        nodes = int(rng.integers(1, 60))
-        i, j = random_edges(rng, nodes)
-        group = rng.integers(0, int(rng.integers(1, 6)), size=nodes)
-        assert kernels.distinct_cross_pairs(group, i, j) == ref_cross(group, i, j)
-
-
-def test_distinct_cross_pairs_edge_cases() -> None:
-    none = np.empty(0, dtype=np.int64)
-    assert kernels.distinct_cross_pairs(np.zeros(1, dtype=np.int64), none, none) == 0
-    group = np.array([0, 1, 1, 2])
-    # Both directions count once; same-group pairs not at all.
-    i, j = np.array([0, 1, 1, 2, 3]), np.array([1, 0, 2, 1, 0])
-    assert kernels.distinct_cross_pairs(group, i, j) == 2
-    # All pairs of four people in three groups: all but the pair (1, 2).
-    i, j = np.nonzero(~np.eye(4, dtype=bool))
-    assert kernels.distinct_cross_pairs(group, i, j) == 5
-    assert kernels.distinct_cross_pairs(np.zeros(4, dtype=np.int64), i, j) == 0
 
 
 def test_current_ties_equals_numpy() -> None:
