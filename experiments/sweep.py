@@ -74,7 +74,6 @@ class RunStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-@dataclass
 class Simulation:
     """What one simulation returns to the sweep.
 
@@ -82,13 +81,36 @@ class Simulation:
         outcome: Outcome class at the end.
         steps_run: Weeks simulated (fewer than asked when the network ended).
         final: Reporter values at the last week.
-        timeseries: Reporter values per recorded week, indexed by week, or ``None``.
+        timeseries: Reporter values per recorded week, indexed by week, or ``None``; made
+            on first reading when the simulation gave its ``columns`` instead.
+        columns: The recorded weeks as lists by reporter (``step`` among them), as the
+            model's collector holds them, or ``None``; what :func:`run_task` stores
+            without building a data frame per run.
     """
 
-    outcome: str
-    steps_run: int
-    final: dict[str, Any]
-    timeseries: pd.DataFrame | None
+    __slots__ = ("_frame", "columns", "final", "outcome", "steps_run")
+
+    def __init__(self, outcome: str, steps_run: int, final: dict[str, Any],
+                 timeseries: pd.DataFrame | None = None, *,
+                 columns: dict[str, list[Any]] | None = None) -> None:
+        self.outcome, self.steps_run, self.final = outcome, steps_run, final
+        self._frame, self.columns = timeseries, columns
+
+    @property
+    def timeseries(self) -> pd.DataFrame | None:
+        """The recorded weeks as a data frame indexed by ``step`` (see the class)."""
+        if self._frame is None and self.columns is not None:
+            self._frame = pd.DataFrame(self.columns).set_index(STEP)
+        return self._frame
+
+    def series_columns(self) -> dict[str, list[Any]] | None:
+        """The recorded weeks as lists by column, ``step`` among them, or ``None``."""
+        if self.columns is not None:
+            return self.columns
+        if self._frame is None:
+            return None
+        frame = self._frame.reset_index(names=STEP)
+        return {name: frame[name].tolist() for name in frame.columns}
 
 
 #: Signature of a simulation: (parameters, seed, steps, record time series) -> Simulation.
@@ -100,15 +122,17 @@ def simulate(params: Params, seed: int, steps: int, timeseries: bool) -> Simulat
 
     The model records every ``record_every`` weeks (its ``step`` reporter names
     the week); the last week is always recorded here, so the final values are
-    those of the last week run.
+    those of the last week run. The recorded weeks are handed on as the collector's
+    lists (a data frame per run cost a tenth of a default run).
     """
     model = NetworkModel(params=params, rng=seed)
     while model.steps < steps and model.running:
         model.step()
     model.record()  # the final week, unless record_every already recorded it
-    frame = model.datacollector.get_model_vars_dataframe().set_index(STEP)
-    final = frame.iloc[-1].to_dict()
-    return Simulation(model.outcome, int(model.steps), final, frame if timeseries else None)
+    recorded = model.datacollector.model_vars
+    final = {name: values[-1] for name, values in recorded.items() if name != STEP}
+    return Simulation(model.outcome, int(model.steps), final,
+                      columns=recorded if timeseries else None)
 
 
 # ---------------------------------------------------------------------- schema
@@ -198,7 +222,8 @@ def run_task(task: Task) -> TaskResult:
     """Execute a task's runs; a run that raises is recorded as failed, the others go on."""
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
-    series: list[pd.DataFrame] = []
+    # The task's time series, column by column (the schema's order), runs one after another.
+    series: dict[str, list[Any]] = {name: [] for name in task.schemas.timeseries.names}
     failed = 0
     for run in task.runs:
         row: dict[str, Any] = {"run_id": run.run_id, "point": run.point,
@@ -215,22 +240,34 @@ def run_task(task: Task) -> TaskResult:
             row.update(status=RunStatus.OK.value, error=None, outcome=sim.outcome,
                        steps_run=sim.steps_run)
             row.update({k: sim.final.get(k) for k in task.schemas.reporters})
-            if sim.timeseries is not None:
-                frame = sim.timeseries.reset_index(names=STEP)
-                frame.insert(0, "run_id", run.run_id)
-                series.append(frame)
+            columns = sim.series_columns()
+            if columns is not None:
+                _append_series(series, columns, run.run_id)
         row["wall_time_s"] = time.perf_counter() - t0
         rows.append(row)
     runs_table = pa.Table.from_pylist(rows, schema=task.schemas.runs)
     ts_table = None
-    if series:
-        # An injected simulation may report fewer columns: the missing ones are null.
-        frame = pd.concat(series, ignore_index=True).reindex(
-            columns=task.schemas.timeseries.names)
-        ts_table = pa.Table.from_pandas(frame, schema=task.schemas.timeseries,
-                                        preserve_index=False)
+    if series["run_id"]:
+        # from_pandas: a NaN is stored as null, as a table made from a data frame stores it.
+        ts_table = pa.Table.from_arrays(
+            [pa.array(series[f.name], type=f.type, from_pandas=True)
+             for f in task.schemas.timeseries],
+            schema=task.schemas.timeseries)
     return TaskResult(task.runs[0].run_id, runs_table, ts_table, failed,
                       time.perf_counter() - started)
+
+
+def _append_series(series: dict[str, list[Any]], columns: dict[str, list[Any]],
+                   run_id: int) -> None:
+    """Append one run's recorded weeks to the task's columns; a column the simulation did
+    not report (an injected simulation may report fewer) is null in its rows.
+    """
+    weeks = len(columns[STEP])
+    for name, values in series.items():
+        if name == "run_id":
+            values.extend([run_id] * weeks)
+        else:
+            values.extend(columns.get(name, (None,) * weeks))
 
 
 # ---------------------------------------------------------------------- executors

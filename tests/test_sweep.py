@@ -663,3 +663,39 @@ def test_injected_simulation_results_land_in_the_runs_table(tmp_path):
     assert (runs["active_share"] == 0.5).all() and runs["mean_trust"].isna().all()
     assert (runs["outcome"] == "thriving").all()
     assert read_timeseries(tmp_path / "out")["step"].tolist() == [0, 3] * 4
+
+
+def test_columns_and_a_data_frame_are_stored_alike(tmp_path):
+    """A simulation's recorded weeks as the collector's lists (``Simulation.columns``, what
+    ``simulate`` gives) and as a data frame (what an injected simulation may give) land in
+    the same rows: a NaN as null, a column not reported as null, types as declared.
+    """
+    def columns(params, seed, steps, timeseries):
+        cols = {"step": [0, steps], "active": [4, 3], "mean_trust": [0.5, float("nan")],
+                "phase": ["forming", "fading"]}
+        return Simulation("fading", steps, {"active": 3}, columns=cols)
+
+    def frame(params, seed, steps, timeseries):
+        cols = columns(params, seed, steps, timeseries).columns
+        return Simulation("fading", steps, {"active": 3},
+                          pd.DataFrame(cols).set_index("step"))
+
+    spec = parse_spec(tiny_spec(replications=1, steps=3))
+    for name, fn in (("columns", columns), ("frame", frame)):
+        run_sweep(spec, tmp_path / name, workers=1, simulate_fn=fn)
+    a, b = (read_timeseries(tmp_path / name) for name in ("columns", "frame"))
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert a["step"].tolist() == [0, 3] * 4 and a["active"].tolist() == [4, 3] * 4
+    assert a["mean_trust"].isna().tolist() == [False, True] * 4
+    assert a["mean_familiarity"].isna().all() and a["phase"].tolist()[:2] == ["forming", "fading"]
+
+
+def test_a_simulation_gives_its_weeks_as_the_collector_recorded_them():
+    params = Params.from_flat(n_organisations=3, participants_per_organisation=2)
+    sim = simulate(params, seed=5, steps=7, timeseries=True)
+    model = NetworkModel(params=params, rng=5)
+    model.run_for(7)
+    model.record()
+    expected = model.datacollector.get_model_vars_dataframe().set_index("step")
+    pd.testing.assert_frame_equal(sim.timeseries, expected, check_exact=True)
+    assert sim.final == expected.iloc[-1].to_dict()
