@@ -1593,6 +1593,73 @@ def broker_relay(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.n
 
 
 @_jit
+def relay_start(src: int, people: People, used: int, peripheral: int, active: int,
+                broker: int, relaying: bool, relay_gain: float, know: np.ndarray,
+                know_a: np.ndarray, know_c: np.ndarray, stale: np.ndarray, n_known: int,
+                rebase_below: float, per_broker: int, members: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The relay up to the brokers' contacts (``NetworkModel.relay``'s chain): whom it
+    reaches (:func:`relay_lists`), the coordinator's relay if ``relaying`` (``Knowledge.
+    relax`` with ``relay_gain`` on the knowledge store ``know``, ``know_a``, ``know_c``,
+    ``stale``; rows whose scale would fall below ``rebase_below`` set outright from their
+    current values, as ``Knowledge.set_rows``), and the brokers' uniforms,
+    ``rng.random(brokers.size * per_broker)``, drawn from ``src`` only if the brokers have
+    anyone to reach: some brokers, ``per_broker > 0`` and two of the week's ``members``
+    (their number).
+
+    Returns:
+        The brokers and their uniforms (none when the brokers' step is skipped).
+    """
+    reached, brokers = relay_lists(people.present, people.status, people.strengths, used,
+                                   peripheral, active, broker)
+    if relaying:
+        small = relax_rows(reached, relay_gain, know_a, know_c, rebase_below)
+        for r in small:  # too small a scale (0 when the gap closes at once): bake the map in
+            a, c = know_a[r], know_c[r]
+            for o in range(n_known):
+                k = a * (know[r, o] + c)
+                know[r, o] = k + relay_gain * (1.0 - k)
+            know_a[r] = 1.0
+            know_c[r] = 0.0
+            stale[r] = True
+    if brokers.size == 0 or per_broker == 0 or members < 2:
+        return brokers, np.empty(0)
+    u = np.empty(brokers.size * per_broker)
+    for x in range(u.size):
+        u[x] = draws.uniform(src)
+    return brokers, u
+
+
+@_jit
+def relay(src: int, key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
+          prior: float, floor: float, tie_threshold: float, listed: np.ndarray,
+          people: People, used: int, peripheral: int, active: int, broker: int,
+          relaying: bool, relay_gain: float, know: np.ndarray, know_a: np.ndarray,
+          know_c: np.ndarray, stale: np.ndarray, own: np.ndarray, n_known: int,
+          rebase_below: float, per_broker: int, members: int, threshold: float, gain: float,
+          now: int) -> int:
+    """The week's relay (``NetworkModel.relay``, ODD 7.4) on the dense pair store, its tie
+    candidates listed (``key``, ``listed``), in one call: :func:`relay_start` (draws from
+    ``src``), then, if the brokers have anyone to reach, :func:`broker_relay` with the
+    present as members, ``people.org`` and ``gain``, contacts counted in
+    ``people.contacts``. Reference: the chain of ``NetworkModel.relay``, in
+    ``tests/test_relay.py``.
+
+    Returns:
+        The candidates kept (``broker_relay``'s ``kept``; all when the brokers' step is
+        skipped).
+    """
+    brokers, u = relay_start(src, people, used, peripheral, active, broker, relaying,
+                             relay_gain, know, know_a, know_c, stale, n_known, rebase_below,
+                             per_broker, members)
+    if u.size == 0:
+        return key.size
+    return broker_relay(key, T, last, t_decay, prior, floor, tie_threshold, people.present,
+                        listed, brokers, per_broker, u, threshold, now, know, know_a, know_c,
+                        stale, own, n_known, people.org, gain, people.contacts)
+
+
+@_jit
 def pick_contacts(truster: np.ndarray, trusted: np.ndarray, brokers: np.ndarray,
                   per_broker: int, u: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Whom the brokers' attempts reach (ODD 7.4, relay): attempt ``x`` is broker

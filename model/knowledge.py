@@ -57,6 +57,11 @@ class Knowledge:
         self._kstale = np.zeros(capacity, dtype=bool)
         self._rebase_below = rebase_below
 
+    @property
+    def rebase_below(self) -> float:
+        """Pending scale below which a row is rebased."""
+        return self._rebase_below
+
     def grow(self, capacity: int, org_capacity: int) -> None:
         """Enlarge the store to ``capacity`` slots and ``org_capacity`` organisations."""
         rows, cols = self._k.shape

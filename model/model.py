@@ -914,6 +914,8 @@ class NetworkModel(mesa.Model):
         p = self.params
         if self.quiet:
             return  # nobody passes news on
+        if self._relay_in_one_call():
+            return
         # The coordinator's relay reaches the present who are active or peripheral; brokers
         # are the active with the strength: see kernels.relay_lists.
         reached, brokers = kernels.relay_lists(self.present, self.status, self.strengths,
@@ -935,6 +937,26 @@ class NetworkModel(mesa.Model):
         self.rel.broker_relay(brokers, per_broker, self.rng.random(brokers.size * per_broker),
                               self.present, p.tie_threshold, self.steps, self.knowledge,
                               self.org, p.broker_gain, self.contacts)
+
+    def _relay_in_one_call(self) -> bool:
+        """The rest of ``relay`` in one compiled call (``Relations.relay``) where the store
+        offers it and the week's members are listed (the chain would list them): the same
+        draws in the same order, so the same results. The chain passes the store, the people
+        and the knowledge anew to each of its calls, which at small sizes costs more than
+        its work.
+
+        Returns:
+            Whether the week's relay is done (else nothing was, nor drawn).
+        """
+        members, _ = self.week_slots()
+        if members is None or not self.rel.relays_in_one_call:
+            return False
+        p = self.params
+        self.rel.relay(self.rng, self.people, self.used, _PERIPHERAL_CODE, _ACTIVE_CODE, _BROKER,
+                       p.relay_gain * p.facilitation if self.relay_paid else None,
+                       self.knowledge, p.broker_contacts_per_week, members.size,
+                       p.tie_threshold, p.broker_gain, self.steps)
+        return True
 
     # ------------------------------------------------------------------ 5 collaborate
     def collaborate(self) -> None:

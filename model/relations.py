@@ -410,6 +410,31 @@ class Relations:
             contact_count)
         self._candidates = [key[:kept]]
 
+    @property
+    def relays_in_one_call(self) -> bool:
+        """Whether :meth:`relay` serves: where the tie candidates are listed (the brokers'
+        contacts are read from the list).
+        """
+        return self._listed is not None
+
+    def relay(self, rng: np.random.Generator, people: People, used: int, peripheral: int,
+              active: int, broker: int, relay_gain: float | None, know: Knowledge,
+              per_broker: int, members: int, threshold: float, gain: float, now: int) -> None:
+        """The week's relay (ODD 7.4) in one compiled call with the brokers' uniforms taken
+        from ``rng``, where :attr:`relays_in_one_call` (``model.kernels.relay``: ``kernels.
+        relay_lists``, ``know.relax`` with ``relay_gain`` unless None, the uniforms if the
+        brokers have anyone to reach among the week's ``members`` (their number), then
+        :meth:`broker_relay` with ``per_broker``, ``threshold`` and ``gain``).
+        """
+        key = self._candidate_key()
+        kept = kernels.relay(
+            draws.source(rng), key, self.T, self.last, self._t_decay, self.prior,
+            self._tie_floor, self.tie_threshold, self._listed, people, used, peripheral,
+            active, broker, relay_gain is not None, 0.0 if relay_gain is None else relay_gain,
+            know._k, know._ka, know._kc, know._kstale, know.own, know.n_known,
+            know.rebase_below, per_broker, members, threshold, gain, now)
+        self._candidates = [key[:kept]]  # as broker_relay: the candidates still listed
+
     def _candidate_key(self) -> np.ndarray:
         """The listed tie candidates as one array (the lists added since, joined)."""
         if len(self._candidates) != 1:
@@ -1095,6 +1120,24 @@ class SparseRelations(Relations):
             key, self._p, self.capacity, self._t_decay, self.prior, self._tie_floor,
             self.tie_threshold, member, brokers, per_broker, u, threshold, now, know._k,
             know._ka, know._kc, know._kstale, know.own, know.n_known, org, gain, contact_count)
+        self._candidates = [key[:kept]]
+
+    @property
+    @override
+    def relays_in_one_call(self) -> bool:
+        return self._listing  # candidates flagged in the records
+
+    @override
+    def relay(self, rng: np.random.Generator, people: People, used: int, peripheral: int,
+              active: int, broker: int, relay_gain: float | None, know: Knowledge,
+              per_broker: int, members: int, threshold: float, gain: float, now: int) -> None:
+        key = self._candidate_key()
+        kept = sparse_kernels.relay(
+            draws.source(rng), key, self._p, self.capacity, self._t_decay, self.prior,
+            self._tie_floor, self.tie_threshold, people, used, peripheral, active, broker,
+            relay_gain is not None, 0.0 if relay_gain is None else relay_gain, know._k,
+            know._ka, know._kc, know._kstale, know.own, know.n_known, know.rebase_below,
+            per_broker, members, threshold, gain, now)
         self._candidates = [key[:kept]]
 
     @override

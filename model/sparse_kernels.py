@@ -584,6 +584,27 @@ def broker_relay(key: np.ndarray, p: Pairs, width: int, t_decay: np.ndarray, pri
                             trust_cb, trust_bc, contact_count)
     return kept
 
+
+@_jit
+def relay(src: int, key: np.ndarray, p: Pairs, width: int, t_decay: np.ndarray, prior: float,
+          floor: float, tie_threshold: float, people: kernels.People, used: int,
+          peripheral: int, active: int, broker: int, relaying: bool, relay_gain: float,
+          know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, stale: np.ndarray,
+          own: np.ndarray, n_known: int, rebase_below: float, per_broker: int, members: int,
+          threshold: float, gain: float, now: int) -> int:
+    """Sparse ``kernels.relay``: the same start (``kernels.relay_start``), then the same
+    brokers' contacts and exchange (:func:`broker_relay`).
+    """
+    brokers, u = kernels.relay_start(src, people, used, peripheral, active, broker, relaying,
+                                     relay_gain, know, know_a, know_c, stale, n_known,
+                                     rebase_below, per_broker, members)
+    if u.size == 0:
+        return key.size
+    return broker_relay(key, p, width, t_decay, prior, floor, tie_threshold, people.present,
+                        brokers, per_broker, u, threshold, now, know, know_a, know_c, stale,
+                        own, n_known, people.org, gain, people.contacts)
+
+
 @_jit
 def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
                    present: np.ndarray, know: np.ndarray, know_a: np.ndarray,

@@ -238,6 +238,12 @@ class CheckedRelations(Relations):
         tests/test_collaborate.py holds the one call to the chain."""
         return False
 
+    @property
+    def relays_in_one_call(self) -> bool:
+        """Never: the checks wrap the chain's calls (relax, broker_exchange);
+        tests/test_relay.py holds the one call to the chain."""
+        return False
+
     def encounter(self, i, j, g, u, face, virtual_factor, atmosphere, dialogue, org, resident,
                   know, rule, now):
         """The encounter kernel writes knowledge: the knowledge store replays it densely."""
