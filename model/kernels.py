@@ -3479,12 +3479,24 @@ def pairs_of_status(i: np.ndarray, j: np.ndarray, t: np.ndarray, status: np.ndar
     return i[keep], j[keep], t[keep]
 
 
-#: Entries of the record :func:`observe_block` returns when recording (floats; the counts are
-#: whole numbers): the survivors' pair sums, tie count (-1: not counted here, see
-#: :func:`status_tie_stats`), largest component and cross-organisation ties; the seats' pair
-#: sums; the starting relationships alive; the knowledge coverage.
-(RECORD_PAIR_F, RECORD_PAIR_T, RECORD_TIES, RECORD_LARGEST, RECORD_CROSS, RECORD_SEAT_F,
- RECORD_SEAT_T, RECORD_KEPT, RECORD_COVERAGE) = range(9)
+#: The week's readings :func:`observe_block` returns, in this order (floats; the counts are
+#: whole numbers). The first are the values of the model reporters of the same names
+#: (``model.reporters``), in their order, each as its reporter computes it from the census,
+#: the snapshot and the seats (read only when recording); then the rest of the census
+#: (``model.reporters.Census``), the seats, the survivors' trust ties (-1: not counted
+#: here, see :func:`status_tie_stats`), the tie candidates kept and the week's phase.
+READINGS = ("active", "present", "active_share", "mean_familiarity", "mean_trust",
+            "mean_commitment", "mean_commitment_all", "trust_density", "largest_component_share",
+            "cross_org_ties", "network_familiarity", "network_trust", "network_commitment",
+            "trust_ties_per_seat", "relationships_kept", "knowledge_coverage", "commitment_sum",
+            "engaged", "held", "taking_part", "seats", "active_ties", "phase")
+(READ_ACTIVE, READ_PRESENT, READ_ACTIVE_SHARE, READ_MEAN_FAMILIARITY, READ_MEAN_TRUST,
+ READ_MEAN_COMMITMENT, READ_MEAN_COMMITMENT_ALL, READ_TRUST_DENSITY, READ_LARGEST_SHARE,
+ READ_CROSS, READ_NETWORK_FAMILIARITY, READ_NETWORK_TRUST, READ_NETWORK_COMMITMENT,
+ READ_TIES_PER_SEAT, READ_KEPT, READ_COVERAGE, READ_COMMITMENT_SUM, READ_ENGAGED, READ_HELD,
+ READ_TAKING_PART, READ_SEATS, READ_ACTIVE_TIES, READ_PHASE) = range(len(READINGS))
+#: The entries that are the model reporters' values: those of ``READINGS[:READ_REPORTED]``.
+READ_REPORTED = READ_COVERAGE + 1
 
 
 @_jit
@@ -3497,23 +3509,30 @@ def observe_block(people: People, used: int, active_code: int, engaged: float, h
                   now: int, recording: bool, start_i: np.ndarray, start_j: np.ndarray,
                   acquainted: float, k_stored: np.ndarray, k_scale: np.ndarray,
                   k_shift: np.ndarray, k_row_sums: np.ndarray, k_stale: np.ndarray,
-                  k_own: np.ndarray, n_known: int, n_orgs: int
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray, np.ndarray,
-                             np.ndarray, np.ndarray]:
+                  k_own: np.ndarray, n_known: int, n_orgs: int, phase_prev: int,
+                  phase_window: int, goal_clarity: float, phase_goal_clarity: float,
+                  faded: float, stable_change: float, thriving: float
+                  ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, np.ndarray, np.ndarray,
+                             np.ndarray]:
     """A small network's observation in one call, over the dense store's blocks: the week's
     :func:`week_census` and history entries, the trust ties among the present
-    (:func:`trust_ties_among`, ``ties_per_seat`` written from them), and when ``recording``
-    the sums the reporters read, each as its own kernel computes it: over the active,
+    (:func:`trust_ties_among`, ``ties_per_seat`` written from them), the week's
+    :func:`phase` (from ``phase_prev`` and the history so far), and when ``recording`` the
+    sums the reporters read, each as its own kernel computes it: over the active,
     :func:`block_pair_sums` and :func:`status_tie_stats`; over the present, :func:`block_sums`;
     the starting pairs ``start_i``, ``start_j`` alive (:func:`founders_acquainted`); the
-    knowledge coverage of the present (:func:`knowledge_coverage`). The caller makes sure that
-    the reporters would read the blocks (``NetworkModel._reads_blocks``), so there is no
-    sparse form: a large network's readings are taken apart.
+    knowledge coverage of the present (:func:`knowledge_coverage`); and from them the
+    reporters' values, with the divisions ``Census.made``, ``Snapshot.made`` and
+    ``Seats.made`` take (the same operations on the same numbers, so the same values). The
+    caller makes sure that the reporters would read the blocks
+    (``NetworkModel._reads_blocks``), so there is no sparse form: a large network's readings
+    are taken apart.
 
     Returns:
-        The census (what :func:`census` returns), ``kept`` (the tie candidates still listed,
-        compacted in place at the front of ``key``), the ties ``i < j`` and their mean trust,
-        and the record (entries ``RECORD_*``; empty when not recording).
+        The present and the active slots (as :func:`census` returns them), ``kept`` (the tie
+        candidates still listed, compacted in place at the front of ``key``), the ties
+        ``i < j`` and their mean trust, and the readings (entries ``READ_*``; those of the
+        snapshot and the seats only when recording).
     """
     members, active, sums = week_census(
         people.present, people.status, people.commitment, people.week_active, used,
@@ -3521,27 +3540,52 @@ def observe_block(people: People, used: int, active_code: int, engaged: float, h
         initial_size, meeting_held)
     kept, i, j, t = trust_ties_among(key, trust, last, now, t_decay, prior, floor, threshold,
                                      members, listed, tie_threshold)
-    seats = max(1, initial_size, members.size)
+    m, n = members.size, active.size
+    seats = max(1, initial_size, m)
     history[TIES_PER_SEAT, week] = i.size / seats
+    out = np.zeros(len(READINGS))
+    # The census (Census.made).
+    out[READ_ACTIVE], out[READ_PRESENT], out[READ_SEATS] = n, m, seats
+    out[READ_ACTIVE_SHARE] = n / seats
+    out[READ_MEAN_COMMITMENT_ALL] = sums[0] / m if m else 0.0
+    out[READ_MEAN_COMMITMENT] = sums[1] / n if n else 0.0
+    out[READ_COMMITMENT_SUM] = sums[0]
+    out[READ_ENGAGED], out[READ_HELD], out[READ_TAKING_PART] = sums[2], sums[3], sums[4]
+    out[READ_PHASE] = phase(history[_ENGAGED, :week + 1], history[_MEAN_COMMITMENT, :week + 1],
+                            phase_prev, phase_window, now, goal_clarity, phase_goal_clarity,
+                            faded, stable_change, thriving)
     if not recording:
-        return members, active, sums, kept, i, j, t, np.empty(0)
-    record = np.zeros(RECORD_COVERAGE + 1)
-    n = active.size
+        return members, active, kept, i, j, t, out
+    # The survivors' snapshot (Snapshot.made; with fewer than two, as it has them).
     if n >= 2:
-        record[RECORD_PAIR_F], record[RECORD_PAIR_T] = block_pair_sums(
-            active, fam, trust, last, now, f_decay, t_decay, prior)
+        pair_f, pair_t = block_pair_sums(active, fam, trust, last, now, f_decay, t_decay, prior)
         ties, largest, cross = status_tie_stats(i, j, people.status, active_code, people.org,
                                                 active[n - 1] + 1, active, people.present)
-        record[RECORD_TIES], record[RECORD_LARGEST], record[RECORD_CROSS] = ties, largest, cross
-    m = members.size
+        pairs = n * (n - 1)
+        out[READ_MEAN_FAMILIARITY] = pair_f / pairs
+        out[READ_MEAN_TRUST] = prior + pair_t / pairs
+        out[READ_TRUST_DENSITY] = 2 * ties / pairs
+        out[READ_LARGEST_SHARE] = largest / n
+        out[READ_CROSS], out[READ_ACTIVE_TIES] = cross, ties
+    else:
+        out[READ_LARGEST_SHARE] = 1.0 if n > 0 else 0.0
+    # The seats (Seats.made: the sums over the present, 0 with fewer than two).
+    seat_f = seat_t = 0.0
+    seat_ties = 0
     if m >= 2:
         f_sum, f_trace, t_sum, t_trace = block_sums(members, fam, trust, last, now, f_decay,
                                                     t_decay, prior)
-        record[RECORD_SEAT_F] = f_sum - f_trace
-        record[RECORD_SEAT_T] = (t_sum - t_trace) - prior * m * (m - 1)
-    record[RECORD_KEPT] = founders_acquainted(start_i, start_j, people.present,
-                                              people.seated_at, fam, last, f_decay, acquainted,
-                                              now)
-    record[RECORD_COVERAGE] = knowledge_coverage(members, people.org, n_orgs, k_stored, k_scale,
-                                                 k_shift, k_row_sums, k_stale, k_own, n_known)
-    return members, active, sums, kept, i, j, t, record
+        seat_f = f_sum - f_trace
+        seat_t = (t_sum - t_trace) - prior * m * (m - 1)
+        seat_ties = i.size
+    seat_pairs = max(1, seats * (seats - 1))
+    out[READ_NETWORK_FAMILIARITY] = seat_f / seat_pairs
+    out[READ_NETWORK_TRUST] = prior + seat_t / seat_pairs
+    out[READ_NETWORK_COMMITMENT] = (sums[0] if m else 0.0) / seats
+    out[READ_TIES_PER_SEAT] = seat_ties / seats
+    alive = founders_acquainted(start_i, start_j, people.present, people.seated_at, fam, last,
+                                f_decay, acquainted, now)
+    out[READ_KEPT] = alive / start_i.size if start_i.size else 0.0
+    out[READ_COVERAGE] = knowledge_coverage(members, people.org, n_orgs, k_stored, k_scale,
+                                            k_shift, k_row_sums, k_stale, k_own, n_known)
+    return members, active, kept, i, j, t, out
