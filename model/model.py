@@ -199,8 +199,10 @@ class NetworkModel(mesa.Model):
         self._coverage_cache: tuple[int, float] | None = None  # (week, coverage())
         self._members: tuple[int, np.ndarray] | None = None  # (week, slots): see members()
         self._active: tuple[int, np.ndarray] | None = None
-        # ((week, pair writes), members, ties): see member_ties()
+        # ((week, pair writes), members, ties): see member_ties(); whether the ties are still
+        # to be made read-only (as the one-call observation leaves them, for their first reader)
         self._ties: tuple[tuple[int, int], np.ndarray, tuple[np.ndarray, ...]] | None = None
+        self._ties_open = False
         self._census = _NO_CENSUS
         # (week, recording, members, active, readings) of the week's one-call observation
         # (``_observe_block``): the census, snapshot and seats are read from them when asked.
@@ -1415,7 +1417,9 @@ class NetworkModel(mesa.Model):
         values = readings.tolist()
         self._readings = (now, recording, m, a, values)
         self._census = _NO_CENSUS  # read from the readings when asked
-        self._ties = ((now, self.rel.writes), m, (_frozen(i), _frozen(j), _frozen(t)))
+        # The ties are made read-only for their first reader (member_ties), if any.
+        self._ties = ((now, self.rel.writes), m, (i, j, t))
+        self._ties_open = True
         if recording:
             self._seats_cache = None  # read from the readings when asked
             self._coverage_cache = (now, values[kernels.READ_COVERAGE])
@@ -1518,8 +1522,12 @@ class NetworkModel(mesa.Model):
         m = self.members()
         key = (self.steps, self.rel.writes)
         if self._ties is None or self._ties[0] != key or self._ties[1] is not m:
-            ties = tuple(_frozen(x) for x in reporters.trust_ties(self, m))
-            self._ties = (key, m, ties)
+            self._ties = (key, m, reporters.trust_ties(self, m))
+            self._ties_open = True
+        if self._ties_open:
+            for x in self._ties[2]:
+                _frozen(x)
+            self._ties_open = False
         return self._ties[2]
 
     def active_ties(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
