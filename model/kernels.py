@@ -3152,6 +3152,48 @@ def block_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.n
 
 
 @_jit
+def block_both_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
+                    now: int, f_decay: np.ndarray, t_decay: np.ndarray,
+                    prior: float) -> tuple[float, float, float, float, float, float]:
+    """:func:`block_pair_sums` and :func:`block_sums` of the same ``slots`` over one read of
+    the block (where the active are the present): every entry of each block is computed as
+    those two compute it, and each block is summed as they sum it, so each sum is theirs bit
+    for bit. The two familiarity blocks are one (computed alike): summed once.
+
+    Returns:
+        What :func:`block_pair_sums` returns, then what :func:`block_sums` returns.
+    """
+    horizon = f_decay.size - 1
+    n = slots.size
+    f = np.empty(n * n)
+    d = np.empty(n * n)  # trust minus the prior, decayed (block_pair_sums)
+    t = np.empty(n * n)  # the prior plus that (block_sums)
+    for x in range(n):
+        for y in range(n):
+            r, c = slots[x], slots[y]
+            g = min(now - last[r, c], horizon)
+            f[x * n + y] = fam[r, c] * f_decay[g]
+            above = (trust[r, c] - prior) * t_decay[g]
+            d[x * n + y] = above
+            t[x * n + y] = prior + above
+    diagonal = np.arange(n) * (n + 1)
+    f_sum, f_trace = pairwise_sum(f), pairwise_sum(f[diagonal])
+    return (f_sum - f_trace, pairwise_sum(d) - pairwise_sum(d[diagonal]), f_sum, f_trace,
+            pairwise_sum(t), pairwise_sum(t[diagonal]))
+
+
+@_jit
+def _same_slots(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether the slot lists ``a`` and ``b`` are equal."""
+    same = a.size == b.size
+    x = 0
+    while same and x < a.size:
+        same = a[x] == b[x]
+        x += 1
+    return same
+
+
+@_jit
 def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale: np.ndarray,
                    shift: np.ndarray, row_sums: np.ndarray, stale: np.ndarray, own: np.ndarray,
                    n_known: int) -> np.ndarray:
@@ -3556,9 +3598,21 @@ def observe_block(people: People, used: int, active_code: int, engaged: float, h
                             faded, stable_change, thriving)
     if not recording:
         return members, active, kept, i, j, t, out
+    # The block sums: over the active (block_pair_sums) and over the present (block_sums),
+    # in one read of the block when they are the same people.
+    pair_f = pair_t = f_sum = f_trace = t_sum = t_trace = 0.0
+    if n >= 2 and _same_slots(active, members):
+        pair_f, pair_t, f_sum, f_trace, t_sum, t_trace = block_both_sums(
+            members, fam, trust, last, now, f_decay, t_decay, prior)
+    else:
+        if n >= 2:
+            pair_f, pair_t = block_pair_sums(active, fam, trust, last, now, f_decay, t_decay,
+                                             prior)
+        if m >= 2:
+            f_sum, f_trace, t_sum, t_trace = block_sums(members, fam, trust, last, now,
+                                                        f_decay, t_decay, prior)
     # The survivors' snapshot (Snapshot.made; with fewer than two, as it has them).
     if n >= 2:
-        pair_f, pair_t = block_pair_sums(active, fam, trust, last, now, f_decay, t_decay, prior)
         ties, largest, cross = status_tie_stats(i, j, people.status, active_code, people.org,
                                                 active[n - 1] + 1, active, people.present)
         pairs = n * (n - 1)
@@ -3573,8 +3627,6 @@ def observe_block(people: People, used: int, active_code: int, engaged: float, h
     seat_f = seat_t = 0.0
     seat_ties = 0
     if m >= 2:
-        f_sum, f_trace, t_sum, t_trace = block_sums(members, fam, trust, last, now, f_decay,
-                                                    t_decay, prior)
         seat_f = f_sum - f_trace
         seat_t = (t_sum - t_trace) - prior * m * (m - 1)
         seat_ties = i.size

@@ -208,6 +208,24 @@ def test_block_sums_equal_numpy() -> None:
         assert got == ref_seat_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
 
 
+def test_block_both_sums_are_the_two_block_sums_bit_for_bit() -> None:
+    """One read of the block gives what block_pair_sums and block_sums give apart, and so
+    what their numpy forms give.
+    """
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(2, 60))
+        fam, trust, last, now, f_decay, t_decay = random_store(rng, width, int(rng.integers(4, 60)))
+        slots = np.sort(rng.permutation(width)[: int(rng.integers(2, width + 1))])
+        got = kernels.block_both_sums(slots, fam, trust, last, now, f_decay, t_decay, PRIOR)
+        assert got[:2] == kernels.block_pair_sums(slots, fam, trust, last, now, f_decay,
+                                                  t_decay, PRIOR)
+        assert got[:2] == ref_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
+        assert got[2:] == kernels.block_sums(slots, fam, trust, last, now, f_decay, t_decay,
+                                             PRIOR)
+        assert got[2:] == ref_seat_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
+
+
 def ref_mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray,
                     last: np.ndarray, t_decay: np.ndarray, now: int
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
