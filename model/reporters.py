@@ -57,6 +57,7 @@ class Collector(mesa.DataCollector):
         self._appends = [(self.model_vars[var].append, reporter)
                          for var, reporter in self.model_reporters.items()]
         self._rows = list(self.model_reporters.items()) == list(MODEL_REPORTERS.items())
+        self._lists = [self.model_vars[var] for var in self.model_reporters]
 
     def collect(self, model: mesa.Model) -> None:
         """Collect the model reporters' values now (and the rest as Mesa does)."""
@@ -70,9 +71,8 @@ class Collector(mesa.DataCollector):
             for append, reporter in self._appends:
                 append(reporter(model))
             return
-        for (append, _), value in zip(self._appends, reported_row(model, readings),
-                                      strict=True):
-            append(value)
+        # One append per list, looped in C (append returns None: any() runs them all).
+        any(map(list.append, self._lists, reported_row(model, readings)))
 
 
 class Census(NamedTuple):
@@ -530,8 +530,10 @@ MODEL_REPORTERS = {
               value_created, breaches, innovations, hidden_cost_eur, phase)
 }
 
-# The reporters whose values are counts (ints), among those read from the readings.
-_COUNTED = (kernels.READ_ACTIVE, kernels.READ_PRESENT, kernels.READ_CROSS)
+# The readings that are reporters' values, and those of them that are counts (ints), at
+# their places in a row (after ``step``).
+_REPORTED = kernels.READ_REPORTED
+_COUNTED = tuple(1 + k for k in (kernels.READ_ACTIVE, kernels.READ_PRESENT, kernels.READ_CROSS))
 
 
 def reported_row(model: NetworkModel, readings: list[float]) -> list[Any]:
@@ -543,12 +545,11 @@ def reported_row(model: NetworkModel, readings: list[float]) -> list[Any]:
     recording, in that order). Each value is what its reporter returns, bit for bit
     (``tests/test_reporters_incremental.py`` compares them).
     """
-    row = readings[:kernels.READ_REPORTED]
+    row = [model.steps, *readings[:_REPORTED], model.meetings_held, model.spent_eur,
+           model.goal_progress, model.take_since_record("value"),
+           int(model.take_since_record("breaches")), model.innovations,
+           model.hidden_cost_eur(), model.phase.value]
     for k in _COUNTED:
         row[k] = int(row[k])
-    row.insert(0, model.steps)
-    row += (model.meetings_held, model.spent_eur, model.goal_progress,
-            model.take_since_record("value"), int(model.take_since_record("breaches")),
-            model.innovations, model.hidden_cost_eur(), model.phase.value)
     return row
 
