@@ -644,5 +644,12 @@ def test_unordered_pairs_equal_numpys_unique_keys() -> None:
             a[: n // 2] = 0  # one person with many partners
         want = np.unique(np.minimum(a, b) * width + np.maximum(a, b))
         np.testing.assert_array_equal(kernels.unordered_pairs(a, b, width), want)
+        # Both ways, whichever the sizes choose: the square of flags and the counting sort.
+        np.testing.assert_array_equal(kernels._marked_pairs(a, b, width), want)
+        wide = max(width, int(np.sqrt(kernels._MARK_CELLS_PER_PAIR * n)) + 1)
+        np.testing.assert_array_equal(
+            kernels.unordered_pairs(a, b, wide),
+            np.unique(np.minimum(a, b) * wide + np.maximum(a, b)))
     empty = np.empty(0, dtype=np.int64)
     assert kernels.unordered_pairs(empty, empty, 1).size == 0
+    assert kernels._marked_pairs(empty, empty, 1).size == 0
