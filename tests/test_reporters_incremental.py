@@ -488,3 +488,27 @@ def test_one_call_observation_records_what_the_reporters_apart_record(case: str,
                                   apart.datacollector.get_model_vars_dataframe(),
                                   check_exact=True)
     assert fast.seats() == apart.seats() and fast.snapshot() == apart.snapshot()
+
+
+def test_one_call_observation_falls_back_to_the_reporters_apart() -> None:
+    """With an active person not present (never in the model's own weeks), the one call does
+    not count the survivors' ties: the week is recorded by each reporter apart (the
+    snapshot taken apart), as the model that takes every reading apart records it.
+    """
+    fast = make(None, SMALL, 5, dense_below=None)
+    apart = make(None, SMALL, 5, dense_below=None)
+    apart._reads_blocks = lambda: False
+    for m in (fast, apart):
+        m.run_for(6)
+        m.steps += 1  # a new week, observed at once
+        gone = m.members()[0]
+        m.present[gone] = False
+        m.status[gone] = Status.ACTIVE
+        m._members = m._active = None
+        m.observe()
+    assert fast._readings[4][kernels.READ_ACTIVE_TIES] < 0
+    assert fast.week_readings() is None
+    pd.testing.assert_frame_equal(fast.datacollector.get_model_vars_dataframe(),
+                                  apart.datacollector.get_model_vars_dataframe(),
+                                  check_exact=True)
+    assert fast.snapshot() == apart.snapshot() and fast.seats() == apart.seats()
