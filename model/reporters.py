@@ -7,7 +7,11 @@ write (:class:`model.relations.Relations`), so a recording costs about the
 status changes since the previous one, not the square of the network;
 :meth:`Snapshot.dense` is the direct computation it must equal. Counts and
 means over the present and the active people come from one :class:`Census`
-per week, which the history and the phase read as well.
+per week, which the history and the phase read as well. In a small network
+one compiled call observes the week (``kernels.observe_block``): its readings
+hold the census's, the snapshot's and the seats' values, which the collector
+records in one row (:func:`reported_row`) and from which those three are made
+only when asked (their ``read`` methods).
 """
 
 from __future__ import annotations
@@ -78,8 +82,8 @@ class Collector(mesa.DataCollector):
 class Census(NamedTuple):
     """Who takes part at one week: the present and the active participants (read-only slot
     arrays), the active share and mean commitments, and the counts over the present people
-    that the history reads (``NetworkModel._record_history``). A named tuple: made every
-    week, in a fifth of a frozen dataclass's time.
+    that the history reads (``NetworkModel._record_history``). A named tuple: made often,
+    in a fifth of a frozen dataclass's time.
     """
 
     step: int
