@@ -2961,13 +2961,41 @@ def current_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
 _FEW_PARTNERS = 16
 
 
+#: Cells of the square of flags per pair up to which :func:`unordered_pairs` marks the pairs
+#: in the square and reads it in key order rather than sorting them (measured: at 24 to 100
+#: slots, clearing and reading such a square costs about what the sort costs; a small
+#: network's trust ties, many partners to a few people, take a third of the sort's time).
+_MARK_CELLS_PER_PAIR = 8
+
+
+@_jit
+def _marked_pairs(a: np.ndarray, b: np.ndarray, width: int) -> np.ndarray:
+    """:func:`unordered_pairs` by marking each pair ``(min, max)`` in a square of flags and
+    reading the square row by row: the same sorted distinct keys.
+    """
+    mark = np.zeros((width, width), dtype=np.bool_)
+    for k in range(a.size):
+        mark[min(a[k], b[k]), max(a[k], b[k])] = True
+    key = np.empty(a.size, dtype=np.int64)
+    n = 0
+    for lo in range(width):
+        for hi in range(lo, width):
+            if mark[lo, hi]:
+                key[n] = lo * width + hi
+                n += 1
+    return key[:n]
+
+
 @_jit
 def unordered_pairs(a: np.ndarray, b: np.ndarray, width: int) -> np.ndarray:
     """The distinct unordered pairs of the pairs (a, b), as sorted keys ``min * width + max``
     (``np.unique`` of the keys, ``width`` above every slot), by a counting sort on the
     smaller end and the few partners of each put in order: linear in the pairs and the
-    slots, where sorting the keys was not.
+    slots, where sorting the keys was not; with few slots for the pairs
+    (``_MARK_CELLS_PER_PAIR``), by :func:`_marked_pairs`.
     """
+    if width * width <= _MARK_CELLS_PER_PAIR * a.size:
+        return _marked_pairs(a, b, width)
     start = np.zeros(width + 1, dtype=np.int64)
     for k in range(a.size):
         start[min(a[k], b[k]) + 1] += 1
@@ -3216,6 +3244,48 @@ def block_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.n
     diagonal = np.arange(n) * (n + 1)
     return (pairwise_sum(f), pairwise_sum(f[diagonal]), pairwise_sum(t),
             pairwise_sum(t[diagonal]))
+
+
+@_jit
+def block_both_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
+                    now: int, f_decay: np.ndarray, t_decay: np.ndarray,
+                    prior: float) -> tuple[float, float, float, float, float, float]:
+    """:func:`block_pair_sums` and :func:`block_sums` of the same ``slots`` over one read of
+    the block (where the active are the present): every entry of each block is computed as
+    those two compute it, and each block is summed as they sum it, so each sum is theirs bit
+    for bit. The two familiarity blocks are one (computed alike): summed once.
+
+    Returns:
+        What :func:`block_pair_sums` returns, then what :func:`block_sums` returns.
+    """
+    horizon = f_decay.size - 1
+    n = slots.size
+    f = np.empty(n * n)
+    d = np.empty(n * n)  # trust minus the prior, decayed (block_pair_sums)
+    t = np.empty(n * n)  # the prior plus that (block_sums)
+    for x in range(n):
+        for y in range(n):
+            r, c = slots[x], slots[y]
+            g = min(now - last[r, c], horizon)
+            f[x * n + y] = fam[r, c] * f_decay[g]
+            above = (trust[r, c] - prior) * t_decay[g]
+            d[x * n + y] = above
+            t[x * n + y] = prior + above
+    diagonal = np.arange(n) * (n + 1)
+    f_sum, f_trace = pairwise_sum(f), pairwise_sum(f[diagonal])
+    return (f_sum - f_trace, pairwise_sum(d) - pairwise_sum(d[diagonal]), f_sum, f_trace,
+            pairwise_sum(t), pairwise_sum(t[diagonal]))
+
+
+@_jit
+def _same_slots(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether the slot lists ``a`` and ``b`` are equal."""
+    same = a.size == b.size
+    x = 0
+    while same and x < a.size:
+        same = a[x] == b[x]
+        x += 1
+    return same
 
 
 @_jit
@@ -3546,12 +3616,24 @@ def pairs_of_status(i: np.ndarray, j: np.ndarray, t: np.ndarray, status: np.ndar
     return i[keep], j[keep], t[keep]
 
 
-#: Entries of the record :func:`observe_block` returns when recording (floats; the counts are
-#: whole numbers): the survivors' pair sums, tie count (-1: not counted here, see
-#: :func:`status_tie_stats`), largest component and cross-organisation ties; the seats' pair
-#: sums; the starting relationships alive; the knowledge coverage.
-(RECORD_PAIR_F, RECORD_PAIR_T, RECORD_TIES, RECORD_LARGEST, RECORD_CROSS, RECORD_SEAT_F,
- RECORD_SEAT_T, RECORD_KEPT, RECORD_COVERAGE) = range(9)
+#: The week's readings :func:`observe_block` returns, in this order (floats; the counts are
+#: whole numbers). The first are the values of the model reporters of the same names
+#: (``model.reporters``), in their order, each as its reporter computes it from the census,
+#: the snapshot and the seats (read only when recording); then the rest of the census
+#: (``model.reporters.Census``), the seats, the survivors' trust ties (-1: not counted
+#: here, see :func:`status_tie_stats`), the tie candidates kept and the week's phase.
+READINGS = ("active", "present", "active_share", "mean_familiarity", "mean_trust",
+            "mean_commitment", "mean_commitment_all", "trust_density", "largest_component_share",
+            "cross_org_ties", "network_familiarity", "network_trust", "network_commitment",
+            "trust_ties_per_seat", "relationships_kept", "knowledge_coverage", "commitment_sum",
+            "engaged", "held", "taking_part", "seats", "active_ties", "phase")
+(READ_ACTIVE, READ_PRESENT, READ_ACTIVE_SHARE, READ_MEAN_FAMILIARITY, READ_MEAN_TRUST,
+ READ_MEAN_COMMITMENT, READ_MEAN_COMMITMENT_ALL, READ_TRUST_DENSITY, READ_LARGEST_SHARE,
+ READ_CROSS, READ_NETWORK_FAMILIARITY, READ_NETWORK_TRUST, READ_NETWORK_COMMITMENT,
+ READ_TIES_PER_SEAT, READ_KEPT, READ_COVERAGE, READ_COMMITMENT_SUM, READ_ENGAGED, READ_HELD,
+ READ_TAKING_PART, READ_SEATS, READ_ACTIVE_TIES, READ_PHASE) = range(len(READINGS))
+#: The entries that are the model reporters' values: those of ``READINGS[:READ_REPORTED]``.
+READ_REPORTED = READ_COVERAGE + 1
 
 
 @_jit
@@ -3564,23 +3646,30 @@ def observe_block(people: People, used: int, active_code: int, engaged: float, h
                   now: int, recording: bool, start_i: np.ndarray, start_j: np.ndarray,
                   acquainted: float, k_stored: np.ndarray, k_scale: np.ndarray,
                   k_shift: np.ndarray, k_row_sums: np.ndarray, k_stale: np.ndarray,
-                  k_own: np.ndarray, n_known: int, n_orgs: int
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray, np.ndarray,
-                             np.ndarray, np.ndarray]:
+                  k_own: np.ndarray, n_known: int, n_orgs: int, phase_prev: int,
+                  phase_window: int, goal_clarity: float, phase_goal_clarity: float,
+                  faded: float, stable_change: float, thriving: float
+                  ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, np.ndarray, np.ndarray,
+                             np.ndarray]:
     """A small network's observation in one call, over the dense store's blocks: the week's
     :func:`week_census` and history entries, the trust ties among the present
-    (:func:`trust_ties_among`, ``ties_per_seat`` written from them), and when ``recording``
-    the sums the reporters read, each as its own kernel computes it: over the active,
+    (:func:`trust_ties_among`, ``ties_per_seat`` written from them), the week's
+    :func:`phase` (from ``phase_prev`` and the history so far), and when ``recording`` the
+    sums the reporters read, each as its own kernel computes it: over the active,
     :func:`block_pair_sums` and :func:`status_tie_stats`; over the present, :func:`block_sums`;
     the starting pairs ``start_i``, ``start_j`` alive (:func:`founders_acquainted`); the
-    knowledge coverage of the present (:func:`knowledge_coverage`). The caller makes sure that
-    the reporters would read the blocks (``NetworkModel._reads_blocks``), so there is no
-    sparse form: a large network's readings are taken apart.
+    knowledge coverage of the present (:func:`knowledge_coverage`); and from them the
+    reporters' values, with the divisions ``Census.made``, ``Snapshot.made`` and
+    ``Seats.made`` take (the same operations on the same numbers, so the same values). The
+    caller makes sure that the reporters would read the blocks
+    (``NetworkModel._reads_blocks``), so there is no sparse form: a large network's readings
+    are taken apart.
 
     Returns:
-        The census (what :func:`census` returns), ``kept`` (the tie candidates still listed,
-        compacted in place at the front of ``key``), the ties ``i < j`` and their mean trust,
-        and the record (entries ``RECORD_*``; empty when not recording).
+        The present and the active slots (as :func:`census` returns them), ``kept`` (the tie
+        candidates still listed, compacted in place at the front of ``key``), the ties
+        ``i < j`` and their mean trust, and the readings (entries ``READ_*``; those of the
+        snapshot and the seats only when recording).
     """
     members, active, sums = week_census(
         people.present, people.status, people.commitment, people.week_active, used,
@@ -3588,27 +3677,62 @@ def observe_block(people: People, used: int, active_code: int, engaged: float, h
         initial_size, meeting_held)
     kept, i, j, t = trust_ties_among(key, trust, last, now, t_decay, prior, floor, threshold,
                                      members, listed, tie_threshold)
-    seats = max(1, initial_size, members.size)
+    m, n = members.size, active.size
+    seats = max(1, initial_size, m)
     history[TIES_PER_SEAT, week] = i.size / seats
+    out = np.zeros(len(READINGS))
+    # The census (Census.made).
+    out[READ_ACTIVE], out[READ_PRESENT], out[READ_SEATS] = n, m, seats
+    out[READ_ACTIVE_SHARE] = n / seats
+    out[READ_MEAN_COMMITMENT_ALL] = sums[0] / m if m else 0.0
+    out[READ_MEAN_COMMITMENT] = sums[1] / n if n else 0.0
+    out[READ_COMMITMENT_SUM] = sums[0]
+    out[READ_ENGAGED], out[READ_HELD], out[READ_TAKING_PART] = sums[2], sums[3], sums[4]
+    out[READ_PHASE] = phase(history[_ENGAGED, :week + 1], history[_MEAN_COMMITMENT, :week + 1],
+                            phase_prev, phase_window, now, goal_clarity, phase_goal_clarity,
+                            faded, stable_change, thriving)
     if not recording:
-        return members, active, sums, kept, i, j, t, np.empty(0)
-    record = np.zeros(RECORD_COVERAGE + 1)
-    n = active.size
+        return members, active, kept, i, j, t, out
+    # The block sums: over the active (block_pair_sums) and over the present (block_sums),
+    # in one read of the block when they are the same people.
+    pair_f = pair_t = f_sum = f_trace = t_sum = t_trace = 0.0
+    if n >= 2 and _same_slots(active, members):
+        pair_f, pair_t, f_sum, f_trace, t_sum, t_trace = block_both_sums(
+            members, fam, trust, last, now, f_decay, t_decay, prior)
+    else:
+        if n >= 2:
+            pair_f, pair_t = block_pair_sums(active, fam, trust, last, now, f_decay, t_decay,
+                                             prior)
+        if m >= 2:
+            f_sum, f_trace, t_sum, t_trace = block_sums(members, fam, trust, last, now,
+                                                        f_decay, t_decay, prior)
+    # The survivors' snapshot (Snapshot.made; with fewer than two, as it has them).
     if n >= 2:
-        record[RECORD_PAIR_F], record[RECORD_PAIR_T] = block_pair_sums(
-            active, fam, trust, last, now, f_decay, t_decay, prior)
         ties, largest, cross = status_tie_stats(i, j, people.status, active_code, people.org,
                                                 active[n - 1] + 1, active, people.present)
-        record[RECORD_TIES], record[RECORD_LARGEST], record[RECORD_CROSS] = ties, largest, cross
-    m = members.size
+        pairs = n * (n - 1)
+        out[READ_MEAN_FAMILIARITY] = pair_f / pairs
+        out[READ_MEAN_TRUST] = prior + pair_t / pairs
+        out[READ_TRUST_DENSITY] = 2 * ties / pairs
+        out[READ_LARGEST_SHARE] = largest / n
+        out[READ_CROSS], out[READ_ACTIVE_TIES] = cross, ties
+    else:
+        out[READ_LARGEST_SHARE] = 1.0 if n > 0 else 0.0
+    # The seats (Seats.made: the sums over the present, 0 with fewer than two).
+    seat_f = seat_t = 0.0
+    seat_ties = 0
     if m >= 2:
-        f_sum, f_trace, t_sum, t_trace = block_sums(members, fam, trust, last, now, f_decay,
-                                                    t_decay, prior)
-        record[RECORD_SEAT_F] = f_sum - f_trace
-        record[RECORD_SEAT_T] = (t_sum - t_trace) - prior * m * (m - 1)
-    record[RECORD_KEPT] = founders_acquainted(start_i, start_j, people.present,
-                                              people.seated_at, fam, last, f_decay, acquainted,
-                                              now)
-    record[RECORD_COVERAGE] = knowledge_coverage(members, people.org, n_orgs, k_stored, k_scale,
-                                                 k_shift, k_row_sums, k_stale, k_own, n_known)
-    return members, active, sums, kept, i, j, t, record
+        seat_f = f_sum - f_trace
+        seat_t = (t_sum - t_trace) - prior * m * (m - 1)
+        seat_ties = i.size
+    seat_pairs = max(1, seats * (seats - 1))
+    out[READ_NETWORK_FAMILIARITY] = seat_f / seat_pairs
+    out[READ_NETWORK_TRUST] = prior + seat_t / seat_pairs
+    out[READ_NETWORK_COMMITMENT] = (sums[0] if m else 0.0) / seats
+    out[READ_TIES_PER_SEAT] = seat_ties / seats
+    alive = founders_acquainted(start_i, start_j, people.present, people.seated_at, fam, last,
+                                f_decay, acquainted, now)
+    out[READ_KEPT] = alive / start_i.size if start_i.size else 0.0
+    out[READ_COVERAGE] = knowledge_coverage(members, people.org, n_orgs, k_stored, k_scale,
+                                            k_shift, k_row_sums, k_stale, k_own, n_known)
+    return members, active, kept, i, j, t, out

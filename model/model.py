@@ -20,7 +20,16 @@ from model import draws, kernels, reporters, sparse_kernels, state
 from model.agents import Dialogue, Organisation, OrgKind, Participant, Role, Status, Strength
 from model.formation import Teams, seat_draws
 from model.knowledge import Knowledge
-from model.outcome import Outcome, Phase, classify_outcome, evaluation, phase_of, reading
+from model.outcome import (
+    PHASE_CODES,
+    PHASES,
+    Outcome,
+    Phase,
+    classify_outcome,
+    evaluation,
+    phase_of,
+    reading,
+)
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Channel, Governance, Lifecycle, Params, Purpose
 from model.relations import Relations, SparseRelations, make_relations
 from model.reporters import MODEL_REPORTERS, Seats, Snapshot, StartRelationships
@@ -94,6 +103,9 @@ def _no_one() -> np.ndarray:
 _NO_SLOTS = _frozen(_no_one())
 _NO_BOUNDS = _frozen(np.zeros(1, dtype=np.int64))  # the bounds of no groups
 _NO_FLAGS = _frozen(np.empty(0, dtype=bool))
+# No census yet: what ``census()`` finds before the first, and after a week's one-call readings
+# (read from them when asked).
+_NO_CENSUS = reporters.Census(-1, _NO_SLOTS, _NO_SLOTS, 0.0, 0.0, 0.0)
 
 
 @dataclass
@@ -187,8 +199,14 @@ class NetworkModel(mesa.Model):
         self._coverage_cache: tuple[int, float] | None = None  # (week, coverage())
         self._members: tuple[int, np.ndarray] | None = None  # (week, slots): see members()
         self._active: tuple[int, np.ndarray] | None = None
-        # ((week, pair writes), members, ties): see member_ties()
+        # ((week, pair writes), members, ties): see member_ties(); whether the ties are still
+        # to be made read-only (as the one-call observation leaves them, for their first reader)
         self._ties: tuple[tuple[int, int], np.ndarray, tuple[np.ndarray, ...]] | None = None
+        self._ties_open = False
+        self._census = _NO_CENSUS
+        # (week, recording, members, active, readings) of the week's one-call observation
+        # (``_observe_block``): the census, snapshot and seats are read from them when asked.
+        self._readings: tuple[int, bool, np.ndarray, np.ndarray, list[float]] | None = None
 
         self.n_circles = max(1, -(-self.initial_size // p.max_meeting_size))
         self._meeting_costs: dict[bool, tuple[float, float, float, float]] = {}
@@ -1328,8 +1346,8 @@ class NetworkModel(mesa.Model):
         """Record the phase and, every ``record_every`` weeks, the model reporters."""
         self._snapshot_cache = self._coverage_cache = None
         recording = self.steps % self.params.record_every == 0 or not self.running
-        self._record_history(recording)
-        self.phase = phase_of(self)
+        phase = self._record_history(recording)
+        self.phase = phase_of(self) if phase is None else phase
         if recording:
             self.record()
 
@@ -1341,11 +1359,14 @@ class NetworkModel(mesa.Model):
             self._last_recorded = self.steps
             self.datacollector.collect(self)
 
-    def _record_history(self, recording: bool = False) -> None:
+    def _record_history(self, recording: bool = False) -> Phase | None:
         """Take the week's census (the state may have changed since one was taken this week)
         and its trust ties, and write the week's entries of the history (ODD 4.11, 7.10);
-        in a small network, in one compiled call that also takes, when ``recording``, what
-        the reporters read (``_observe_block``).
+        in a small network, in one compiled call that also takes the week's phase and, when
+        ``recording``, what the reporters read (``_observe_block``).
+
+        Returns:
+            The week's phase where the one call took it (else None: ``phase_of``).
         """
         n = self._weeks_observed
         if n == self._history.shape[1]:
@@ -1353,9 +1374,10 @@ class NetworkModel(mesa.Model):
             grown[:, :n] = self._history
             self._history = grown
         if self._reads_blocks():
-            self._observe_block(n, recording)
+            phase = self._observe_block(n, recording)
             self._weeks_observed = n + 1
-            return
+            return phase
+        self._readings = None
         m, a = self.week_slots()
         p, none = self.params, reporters.NO_SLOTS
         # The census, and the week's entries from it. The classification's own counts are
@@ -1370,6 +1392,7 @@ class NetworkModel(mesa.Model):
         seats = max(1, self.initial_size, m_now.size)
         self._history[kernels.TIES_PER_SEAT, n] = self.member_ties()[0].size / seats
         self._weeks_observed = n + 1
+        return None
 
     def _reads_blocks(self) -> bool:
         """Whether every pair measure of the week is read from the dense store's blocks (a
@@ -1382,35 +1405,58 @@ class NetworkModel(mesa.Model):
                 and self.used * self.used < rel.dense_below
                 and self.start_relationships.read_directly(rel))
 
-    def _observe_block(self, week: int, recording: bool) -> None:
-        """The census, the trust ties and the history's entries of ``_record_history``, and
-        when ``recording`` the week's snapshot, seats and knowledge coverage, from one
-        compiled call over the dense store's blocks (``kernels.observe_block``).
+    def _observe_block(self, week: int, recording: bool) -> Phase:
+        """The census, the trust ties and the history's entries of ``_record_history``, the
+        week's phase, and when ``recording`` the values of the snapshot, the seats and the
+        knowledge coverage, from one compiled call over the dense store's blocks
+        (``kernels.observe_block``). Its readings are kept as they come (``_readings``): the
+        reporters read them in one row (``reporters.reported_row``), and the week's census,
+        snapshot and seats are made from them only when asked.
+
+        Returns:
+            The week's phase (what ``phase_of`` gives).
         """
-        p, rel, start, know = self.params, self.rel, self.start_relationships, self.knowledge
+        p, start, now = self.params, self.start_relationships, self.steps
         m, a = self.week_slots()
         none = reporters.NO_SLOTS
-        m_now, a_now, sums, (i, j, t), record = rel.observe_block(
+        members, active, i, j, t, readings = self.rel.observe_block(
             self.people, self.used, reporters.ACTIVE_CODE, p.engaged_commitment,
             p.held_commitment, none if m is None else m, none if a is None else a,
             m is not None, a is not None, self._history, week, self.initial_size,
-            self.meeting.held, p.tie_threshold, self.steps, recording, start.i, start.j,
-            start.threshold, know, self.n_orgs)
-        census = self._census = reporters.Census.made(self, m_now, a_now, sums)
-        self._ties = ((self.steps, rel.writes), census.members, (_frozen(i), _frozen(j),
-                                                                 _frozen(t)))
-        if not recording:
-            return
-        (pair_f, pair_t, ties, largest, cross, seat_f, seat_t, alive,
-         coverage) = record.tolist()
-        if ties < 0:  # an active person not present: never in the model's own weeks
-            self._snapshot_cache = Snapshot.of(self)
-        else:
-            self._snapshot_cache = Snapshot.made(self, census, pair_f, pair_t, int(ties),
-                                                 int(largest), int(cross))
-        self._seats_cache = Seats.made(self, census, seat_f, seat_t, i.size,
-                                       start.of_alive(int(alive)))
-        self._coverage_cache = (self.steps, coverage)
+            self.meeting.held, p.tie_threshold, now, recording, start.i, start.j,
+            start.threshold, self.knowledge, self.n_orgs,
+            (PHASE_CODES[self.phase], p.phase_window_weeks, self.goal_clarity,
+             p.phase_goal_clarity, p.faded_engaged_share, p.phase_stable_change,
+             p.thriving_engaged_share))
+        # The week's lists of the present and the active, kept as keep_week_slots keeps them
+        # (a list already listed this week was passed in, and comes back as it is).
+        if m is None:
+            m = _frozen(members)
+            self._members = (now, m)
+        if a is None:
+            a = _frozen(active)
+            self._active = (now, a)
+        values = readings.tolist()
+        self._readings = (now, recording, m, a, values)
+        self._census = _NO_CENSUS  # read from the readings when asked
+        # The ties are made read-only for their first reader (member_ties), if any.
+        self._ties = ((now, self.rel.writes), m, (i, j, t))
+        self._ties_open = True
+        if recording:
+            self._seats_cache = None  # read from the readings when asked
+            self._coverage_cache = (now, values[kernels.READ_COVERAGE])
+        return PHASES[int(values[kernels.READ_PHASE])]
+
+    def week_readings(self) -> list[float] | None:
+        """The readings (``kernels.READINGS``) of this week's one-call observation when it
+        recorded them and counted the survivors' ties itself, else None (then each reporter
+        reads the model apart).
+        """
+        r = self._readings
+        if (r is None or r[0] != self.steps or not r[1]
+                or r[4][kernels.READ_ACTIVE_TIES] < 0):
+            return None
+        return r[4]
 
     @property
     def history(self) -> dict[str, list[float]]:
@@ -1446,19 +1492,27 @@ class NetworkModel(mesa.Model):
         history at every ``observe``, and before it if a reporter asks).
         """
         if self._census.step != self.steps:
-            self._census = reporters.Census.of(self)
+            r = self._readings
+            self._census = (reporters.Census.read(self.steps, r[2], r[3], r[4])
+                            if r is not None and r[0] == self.steps else
+                            reporters.Census.of(self))
         return self._census
 
     def snapshot(self) -> Snapshot:
         """Relations among active participants now, computed once per week when needed."""
         if self._snapshot_cache is None or self._snapshot_cache.step != self.steps:
-            self._snapshot_cache = Snapshot.of(self)
+            readings = self.week_readings()
+            self._snapshot_cache = (Snapshot.of(self) if readings is None else
+                                    Snapshot.read(self.steps, readings))
         return self._snapshot_cache
 
     def seats(self) -> Seats:
         """Network-level measures over the seats now, computed once per week when needed."""
         if self._seats_cache is None or self._seats_cache.step != self.steps:
-            self._seats_cache = Seats.of(self)
+            r = self._readings
+            self._seats_cache = (Seats.read(self.steps, r[4])
+                                 if r is not None and r[0] == self.steps and r[1] else
+                                 Seats.of(self))
         return self._seats_cache
 
     def coverage(self) -> float:
@@ -1490,8 +1544,12 @@ class NetworkModel(mesa.Model):
         m = self.members()
         key = (self.steps, self.rel.writes)
         if self._ties is None or self._ties[0] != key or self._ties[1] is not m:
-            ties = tuple(_frozen(x) for x in reporters.trust_ties(self, m))
-            self._ties = (key, m, ties)
+            self._ties = (key, m, reporters.trust_ties(self, m))
+            self._ties_open = True
+        if self._ties_open:
+            for x in self._ties[2]:
+                _frozen(x)
+            self._ties_open = False
         return self._ties[2]
 
     def active_ties(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -46,8 +46,8 @@ class Phase(enum.StrEnum):
 
 LEADERSHIP_LABELS = ("routine", "open mind", "open heart", "open will")  # S27
 # The phases by their codes in the compiled phase rule (``kernels.phase``), and back.
-_PHASES = tuple(Phase)
-_PHASE_CODES = {phase: code for code, phase in enumerate(_PHASES)}
+PHASES = tuple(Phase)
+PHASE_CODES = {phase: code for code, phase in enumerate(PHASES)}
 
 
 def _means(model: NetworkModel, key: str, weeks: int) -> tuple[float, float]:
@@ -170,10 +170,10 @@ def phase_of(model: NetworkModel) -> Phase:
     p = model.params
     # The history's series as arrays (views: no new array each week).
     engaged, commitment = model.phase_series()
-    code = kernels.phase(engaged, commitment, _PHASE_CODES[model.phase], p.phase_window_weeks,
+    code = kernels.phase(engaged, commitment, PHASE_CODES[model.phase], p.phase_window_weeks,
                          model.steps, model.goal_clarity, p.phase_goal_clarity,
                          p.faded_engaged_share, p.phase_stable_change, p.thriving_engaged_share)
-    return _PHASES[code]
+    return PHASES[code]
 
 
 def _by_role(model: NetworkModel, ever: np.ndarray) -> dict[str, dict[str, float]]:

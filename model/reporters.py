@@ -7,7 +7,11 @@ write (:class:`model.relations.Relations`), so a recording costs about the
 status changes since the previous one, not the square of the network;
 :meth:`Snapshot.dense` is the direct computation it must equal. Counts and
 means over the present and the active people come from one :class:`Census`
-per week, which the history and the phase read as well.
+per week, which the history and the phase read as well. In a small network
+one compiled call observes the week (``kernels.observe_block``): its readings
+hold the census's, the snapshot's and the seats' values, which the collector
+records in one row (:func:`reported_row`) and from which those three are made
+only when asked (their ``read`` methods).
 """
 
 from __future__ import annotations
@@ -39,7 +43,10 @@ class Collector(mesa.DataCollector):
 
     Such a value cannot change after it is recorded, so it is stored as returned,
     without the deep copy Mesa takes of every value (which costs more than most of
-    the reporters here). Everything else is Mesa's own: the first collection (which
+    the reporters here). With the model's own reporters (``MODEL_REPORTERS``), a week
+    observed in one compiled call (``NetworkModel.week_readings``) is recorded from its
+    readings in one row (:func:`reported_row`: each reporter's value, without a call
+    per reporter). Everything else is Mesa's own: the first collection (which
     validates the reporters), agent reporters, tables and the data frames; any other
     kind of reporter takes Mesa's path throughout.
     ``tests/test_reporters_incremental.py`` compares the two collectors on a run.
@@ -53,6 +60,8 @@ class Collector(mesa.DataCollector):
         # collection is then one call and one append per reporter, with no lookups.
         self._appends = [(self.model_vars[var].append, reporter)
                          for var, reporter in self.model_reporters.items()]
+        self._rows = list(self.model_reporters.items()) == list(MODEL_REPORTERS.items())
+        self._lists = [self.model_vars[var] for var in self.model_reporters]
 
     def collect(self, model: mesa.Model) -> None:
         """Collect the model reporters' values now (and the rest as Mesa does)."""
@@ -61,15 +70,20 @@ class Collector(mesa.DataCollector):
             super().collect(model)
             return
         self._collection_steps.append(model.time)
-        for append, reporter in self._appends:
-            append(reporter(model))
+        readings = model.week_readings() if self._rows else None
+        if readings is None:
+            for append, reporter in self._appends:
+                append(reporter(model))
+            return
+        # One append per list, looped in C (append returns None: any() runs them all).
+        any(map(list.append, self._lists, reported_row(model, readings)))
 
 
 class Census(NamedTuple):
     """Who takes part at one week: the present and the active participants (read-only slot
     arrays), the active share and mean commitments, and the counts over the present people
-    that the history reads (``NetworkModel._record_history``). A named tuple: made every
-    week, in a fifth of a frozen dataclass's time.
+    that the history reads (``NetworkModel._record_history``). A named tuple: made often,
+    in a fifth of a frozen dataclass's time.
     """
 
     step: int
@@ -107,6 +121,18 @@ class Census(NamedTuple):
                    float(sums[0] / m.size) if m.size else 0.0,
                    float(sums[1] / a.size) if a.size else 0.0,
                    float(sums[0]), int(sums[2]), int(sums[3]), int(sums[4]))
+
+    @classmethod
+    def read(cls, step: int, members: np.ndarray, active: np.ndarray,
+             readings: list[float]) -> Census:
+        """The census of week ``step`` from the readings of its one-call observation
+        (``kernels.observe_block``: the values :meth:`made` computes) and its slot lists.
+        """
+        r = readings
+        return cls(step, members, active, r[kernels.READ_ACTIVE_SHARE],
+                   r[kernels.READ_MEAN_COMMITMENT_ALL], r[kernels.READ_MEAN_COMMITMENT],
+                   r[kernels.READ_COMMITMENT_SUM], int(r[kernels.READ_ENGAGED]),
+                   int(r[kernels.READ_HELD]), int(r[kernels.READ_TAKING_PART]))
 
 
 class Snapshot(NamedTuple):
@@ -161,6 +187,17 @@ class Snapshot(NamedTuple):
         pairs = n * (n - 1)
         return cls(model.steps, n, sum_f / pairs, model.rel.prior + sum_t / pairs,
                    2 * ties / pairs, largest / n, census.mean_commitment, cross)
+
+    @classmethod
+    def read(cls, step: int, readings: list[float]) -> Snapshot:
+        """The statistics of week ``step`` from the readings of its one-call observation
+        (``kernels.observe_block``: the values :meth:`made` computes).
+        """
+        r = readings
+        return cls(step, int(r[kernels.READ_ACTIVE]), r[kernels.READ_MEAN_FAMILIARITY],
+                   r[kernels.READ_MEAN_TRUST], r[kernels.READ_TRUST_DENSITY],
+                   r[kernels.READ_LARGEST_SHARE], r[kernels.READ_MEAN_COMMITMENT],
+                   int(r[kernels.READ_CROSS]))
 
 
 def trust_ties(model: NetworkModel, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -227,6 +264,16 @@ class Seats(NamedTuple):
         return cls(model.steps, seats, sum_f / max(1, pairs),
                    model.rel.prior + sum_t / max(1, pairs), commitment / seats, ties / seats,
                    kept)
+
+    @classmethod
+    def read(cls, step: int, readings: list[float]) -> Seats:
+        """The measures of week ``step`` from the readings of its one-call observation
+        (``kernels.observe_block``: the values :meth:`made` computes).
+        """
+        r = readings
+        return cls(step, int(r[kernels.READ_SEATS]), r[kernels.READ_NETWORK_FAMILIARITY],
+                   r[kernels.READ_NETWORK_TRUST], r[kernels.READ_NETWORK_COMMITMENT],
+                   r[kernels.READ_TIES_PER_SEAT], r[kernels.READ_KEPT])
 
 
 _WIDTH = 2**31  # above every slot: keys i * _WIDTH + j of the starting pairs
@@ -486,3 +533,27 @@ MODEL_REPORTERS = {
               relationships_kept, knowledge_coverage, meetings_held, coordination_spent_eur, goal_progress,
               value_created, breaches, innovations, hidden_cost_eur, phase)
 }
+
+# The readings that are reporters' values, and those of them that are counts (ints), at
+# their places in a row (after ``step``).
+_REPORTED = kernels.READ_REPORTED
+_COUNTED = tuple(1 + k for k in (kernels.READ_ACTIVE, kernels.READ_PRESENT, kernels.READ_CROSS))
+
+
+def reported_row(model: NetworkModel, readings: list[float]) -> list[Any]:
+    """The values of ``MODEL_REPORTERS``, in their order, in a week observed in one compiled
+    call: ``step``, then the census's, the snapshot's, the seats' and the coverage's values
+    from the call's ``readings`` (``kernels.READINGS[:kernels.READ_REPORTED]``, the same
+    names in the same order; counts as ints), then the rest from the model as each reporter
+    reads it (``value_created`` and ``breaches`` take their sums since the previous
+    recording, in that order). Each value is what its reporter returns, bit for bit
+    (``tests/test_reporters_incremental.py`` compares them).
+    """
+    row = [model.steps, *readings[:_REPORTED], model.meetings_held, model.spent_eur,
+           model.goal_progress, model.take_since_record("value"),
+           int(model.take_since_record("breaches")), model.innovations,
+           model.hidden_cost_eur(), model.phase.value]
+    for k in _COUNTED:
+        row[k] = int(row[k])
+    return row
+

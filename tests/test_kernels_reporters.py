@@ -208,6 +208,24 @@ def test_block_sums_equal_numpy() -> None:
         assert got == ref_seat_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
 
 
+def test_block_both_sums_are_the_two_block_sums_bit_for_bit() -> None:
+    """One read of the block gives what block_pair_sums and block_sums give apart, and so
+    what their numpy forms give.
+    """
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(2, 60))
+        fam, trust, last, now, f_decay, t_decay = random_store(rng, width, int(rng.integers(4, 60)))
+        slots = np.sort(rng.permutation(width)[: int(rng.integers(2, width + 1))])
+        got = kernels.block_both_sums(slots, fam, trust, last, now, f_decay, t_decay, PRIOR)
+        assert got[:2] == kernels.block_pair_sums(slots, fam, trust, last, now, f_decay,
+                                                  t_decay, PRIOR)
+        assert got[:2] == ref_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
+        assert got[2:] == kernels.block_sums(slots, fam, trust, last, now, f_decay, t_decay,
+                                             PRIOR)
+        assert got[2:] == ref_seat_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
+
+
 def ref_mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray,
                     last: np.ndarray, t_decay: np.ndarray, now: int
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -626,5 +644,12 @@ def test_unordered_pairs_equal_numpys_unique_keys() -> None:
             a[: n // 2] = 0  # one person with many partners
         want = np.unique(np.minimum(a, b) * width + np.maximum(a, b))
         np.testing.assert_array_equal(kernels.unordered_pairs(a, b, width), want)
+        # Both ways, whichever the sizes choose: the square of flags and the counting sort.
+        np.testing.assert_array_equal(kernels._marked_pairs(a, b, width), want)
+        wide = max(width, int(np.sqrt(kernels._MARK_CELLS_PER_PAIR * n)) + 1)
+        np.testing.assert_array_equal(
+            kernels.unordered_pairs(a, b, wide),
+            np.unique(np.minimum(a, b) * wide + np.maximum(a, b)))
     empty = np.empty(0, dtype=np.int64)
     assert kernels.unordered_pairs(empty, empty, 1).size == 0
+    assert kernels._marked_pairs(empty, empty, 1).size == 0

@@ -17,7 +17,7 @@ from scipy.sparse.csgraph import connected_components
 
 import model.relations as relations
 import scenarios
-from model import NetworkModel, Status
+from model import NetworkModel, Status, kernels
 from model.relations import ACTIVE, SEATS, Relations, SparseRelations
 from model.reporters import (
     MODEL_REPORTERS,
@@ -25,6 +25,7 @@ from model.reporters import (
     Seats,
     Snapshot,
     StartRelationships,
+    reported_row,
     trust_ties,
 )
 
@@ -419,7 +420,30 @@ def test_collector_records_what_mesas_datacollector_records(monkeypatch) -> None
     a = ours.datacollector.get_model_vars_dataframe()
     b = mesas.datacollector.get_model_vars_dataframe()
     assert len(a) == 41
-    pd.testing.assert_frame_equal(a, b)
+    # Ours recorded the weeks from the one-call readings in rows (reported_row), Mesa's
+    # called each reporter: the same values and types, bit for bit.
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    for name, values in ours.datacollector.model_vars.items():
+        assert [type(v) for v in values] == [type(v) for v in mesas.datacollector.model_vars[name]]
+
+
+def test_readings_name_the_reporters_in_their_order() -> None:
+    """The one-call observation's readings give the reporters after ``step`` in their order,
+    and ``reported_row`` the model's values of the rest, as their reporters read them.
+    """
+    names = tuple(MODEL_REPORTERS)
+    assert kernels.READINGS[:kernels.READ_REPORTED] == names[1:kernels.READ_REPORTED + 1]
+    m = NetworkModel(rng=3, **SMALL)
+    m.run_for(12)
+    readings = m.week_readings()
+    assert readings is not None
+    # The reporters that take their sums since the previous recording are read once.
+    m._since_record = {"value": 2.5, "breaches": 3}
+    row = reported_row(m, list(readings))
+    m._since_record = {"value": 2.5, "breaches": 3}
+    apart = [reporter(m) for reporter in MODEL_REPORTERS.values()]
+    assert row == apart
+    assert [type(v) for v in row] == [type(v) for v in apart]
 
 
 @pytest.mark.parametrize(("case", "every"), [("default", 1), ("turnover_recruitment_growth", 1),
@@ -443,13 +467,48 @@ def test_one_call_observation_records_what_the_reporters_apart_record(case: str,
         fast.step()
         apart.step()
         assert fast.phase is apart.phase, f"week {week}"
+        if fast._last_recorded == fast.steps:
+            # Read from the readings when asked, as each was computed apart.
+            assert fast.census()[3:] == apart.census()[3:], f"week {week}"
+            np.testing.assert_array_equal(fast.census().members, apart.census().members)
+            np.testing.assert_array_equal(fast.census().active, apart.census().active)
+            assert fast.snapshot() == apart.snapshot(), f"week {week}"
+            assert fast.seats() == apart.seats(), f"week {week}"
         for a, b in zip(fast.member_ties(), apart.member_ties(), strict=True):
             np.testing.assert_array_equal(a, b)
+            assert not a.flags.writeable
         if not fast.running:
             break
     assert in_one_call > 0
+    # A week recorded after the last step (not a recording week when every > 1).
+    fast.record()
+    apart.record()
     assert fast.history == apart.history
     pd.testing.assert_frame_equal(fast.datacollector.get_model_vars_dataframe(),
                                   apart.datacollector.get_model_vars_dataframe(),
                                   check_exact=True)
     assert fast.seats() == apart.seats() and fast.snapshot() == apart.snapshot()
+
+
+def test_one_call_observation_falls_back_to_the_reporters_apart() -> None:
+    """With an active person not present (never in the model's own weeks), the one call does
+    not count the survivors' ties: the week is recorded by each reporter apart (the
+    snapshot taken apart), as the model that takes every reading apart records it.
+    """
+    fast = make(None, SMALL, 5, dense_below=None)
+    apart = make(None, SMALL, 5, dense_below=None)
+    apart._reads_blocks = lambda: False
+    for m in (fast, apart):
+        m.run_for(6)
+        m.steps += 1  # a new week, observed at once
+        gone = m.members()[0]
+        m.present[gone] = False
+        m.status[gone] = Status.ACTIVE
+        m._members = m._active = None
+        m.observe()
+    assert fast._readings[4][kernels.READ_ACTIVE_TIES] < 0
+    assert fast.week_readings() is None
+    pd.testing.assert_frame_equal(fast.datacollector.get_model_vars_dataframe(),
+                                  apart.datacollector.get_model_vars_dataframe(),
+                                  check_exact=True)
+    assert fast.snapshot() == apart.snapshot() and fast.seats() == apart.seats()
