@@ -98,7 +98,7 @@ _NO_FLAGS = _frozen(np.empty(0, dtype=bool))
 
 @dataclass
 class Meeting:
-    """This week's meeting (ODD 2 and 7.1-7.3), made afresh by ``convene`` every week.
+    """This week's meeting (ODD 2 and 7.1-7.3), reset by ``convene`` every week.
 
     Attributes:
         held: A meeting was called this week and, once ``attend`` has run, someone came.
@@ -115,6 +115,15 @@ class Meeting:
     room_share: float = 1.0
     attendees: np.ndarray = field(default_factory=_no_one)
     in_room: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
+
+    def reset(self) -> None:
+        """No meeting yet: what a new week starts with (in place: one object for the run,
+        rather than a new one every week).
+        """
+        self.held = self.coordinated = False
+        self.invited = self.attendees = _NO_SLOTS
+        self.room_share = 1.0
+        self.in_room = _NO_FLAGS
 
 
 class NetworkModel(mesa.Model):
@@ -210,6 +219,11 @@ class NetworkModel(mesa.Model):
             *(getattr(p, name) for name in kernels.MotivationRule._fields)))
         self._attendance_rule = kernels.rule_record(kernels.AttendanceRule(
             *(getattr(p, name) for name in kernels.AttendanceRule._fields)))
+        # The coordinator's follow-ups, as their kernel reads them: a follow-up lifts
+        # commitment the more, the more facilitative the coordination.
+        self._follow_up_rule = kernels.rule_record(kernels.FollowUpRule(
+            p.followup_boost * p.facilitation, p.followup_boost, p.active_threshold,
+            p.peripheral_threshold))
         # Forming working groups: initiative is the share of a group's hours still free (of
         # at least a tiny positive amount of hours, so that it is defined).
         self._attachment = self._attachment_table(_ATTACHMENT_ROWS)
@@ -562,25 +576,26 @@ class NetworkModel(mesa.Model):
         """
         p = self.params
         # The week's totals start at nought; who is present, who is invited (active or
-        # peripheral) and who drifts (peripheral or dormant), in one pass: see
+        # peripheral) and how many drift (peripheral or dormant), in one pass: see
         # kernels.start_week.
         members, invited, drifting = kernels.start_week(self.people, self.used,
                                                         _PERIPHERAL_CODE)
         members = self._keep_members(members)
-        self.meeting = Meeting(invited=_NO_SLOTS, attendees=_NO_SLOTS, in_room=_NO_FLAGS)
+        self.meeting.reset()
         self.facilitation_now = 0.0  # working groups between meetings run without a facilitator
         self.relay_paid = False
         self.followed_up = _NO_SLOTS
         self.weeks_since_meeting += 1
         wage = p.coordinator_wage_eur
-        if self.has_coordinator:
+        coordinator = self.has_coordinator
+        if coordinator:
             weekly = p.coordination_budget_eur / WEEKS_PER_MONTH
             self.accrued_eur += weekly
             cap = max(weekly, p.coordination_budget_eur * p.budget_carryover_months)
             self.balance = min(self.balance + weekly, cap)
         if self.quiet:
             return  # nobody convenes or follows up; the budget is kept (up to the carryover)
-        if self.has_coordinator:
+        if coordinator:
             virtual_channel = p.channel is not Channel.IN_PERSON
             if virtual_channel:
                 fee = p.channel_eur_per_month / WEEKS_PER_MONTH
@@ -589,18 +604,18 @@ class NetworkModel(mesa.Model):
                 else:
                     virtual_channel = False
             # Worst case: everyone invited comes, and so does everyone followed up this week.
-            cost = self._meeting_cost(invited.size + p.followups_per_week, virtual_channel)
+            prep, room, room_share, total = self._meeting_cost(
+                invited.size + p.followups_per_week, virtual_channel)
             # Meetings come first: until one is held, the coordinator keeps what it will need.
-            reserve = cost["total"]
+            reserve = total
             due = self.weeks_since_meeting >= self._meeting_interval() and invited.size
-            if due and self.balance >= cost["total"]:
-                self._pay("coordinator_hours", cost["prep"])
-                self._pay("rooms", cost["room"])
+            if due and self.balance >= total:
+                self._pay("coordinator_hours", prep)
+                self._pay("rooms", room)
                 # A lead organisation's own staff steer toward its agenda: less neutral.
-                self._hold_meeting(invited, p.facilitation * (1 - self.lead_bias),
-                                   cost["room_share"])
+                self._hold_meeting(invited, p.facilitation * (1 - self.lead_bias), room_share)
                 self.meeting.coordinated = True
-                reserve = cost["total"] - cost["prep"] - cost["room"]  # coffee and travel to come
+                reserve = total - prep - room  # coffee and travel to come
             relay_cost = p.relay_hours_per_week * wage
             if relay_cost > 0 and self.balance - reserve >= relay_cost:
                 self._pay("coordinator_hours", relay_cost)
@@ -612,15 +627,17 @@ class NetworkModel(mesa.Model):
         else:
             self._self_convene(invited)
 
-    def _meeting_cost(self, invited: int, virtual_channel: bool) -> dict[str, float]:
-        """Worst-case cost of a coordinated meeting with ``invited`` people (S28)."""
+    def _meeting_cost(self, invited: int, virtual_channel: bool
+                      ) -> tuple[float, float, float, float]:
+        """Worst-case cost of a coordinated meeting with ``invited`` people (S28): its
+        preparation and room (EUR), the share of people in the room, and the total (EUR).
+        """
         fixed = self._meeting_costs.get(virtual_channel)
         if fixed is None:  # the parameters fix all but the head count: worked out once
             fixed = self._meeting_costs[virtual_channel] = self._fixed_meeting_cost(
                 virtual_channel)
         prep_eur, room, room_share, per_head = fixed
-        return {"prep": prep_eur, "room": room, "room_share": room_share,
-                "total": prep_eur + room + per_head * invited}
+        return prep_eur, room, room_share, prep_eur + room + per_head * invited
 
     def _fixed_meeting_cost(self, virtual_channel: bool) -> tuple[float, float, float, float]:
         """A coordinated meeting's preparation and room (EUR), the share of people in the
@@ -697,25 +714,26 @@ class NetworkModel(mesa.Model):
                 1.0 if p.channel is Channel.IN_PERSON else p.hybrid_in_person_share)
             self._hold_meeting(invited, p.self_facilitation * skill, room_share)
 
-    def _follow_up(self, drifting: np.ndarray, wage: float, reserve: float) -> None:
-        """The coordinator visits up to ``followups_per_week`` of the ``drifting`` (present,
-        peripheral or dormant), drawn at random, as far as the money beyond ``reserve`` pays.
+    def _follow_up(self, drifting: int, wage: float, reserve: float) -> None:
+        """The coordinator visits up to ``followups_per_week`` of the ``drifting`` people
+        (present, peripheral or dormant: how many), drawn at random, as far as the money
+        beyond ``reserve`` pays.
         """
         p = self.params
         cost = p.followup_hours * wage
-        n = min(p.followups_per_week, drifting.size)
+        n = min(p.followups_per_week, drifting)
         if n == 0 or cost <= 0:
             return
         n = min(n, int(max(0.0, self.balance - reserve) // cost))
         if n <= 0:
             return
         self._pay("coordinator_hours", n * cost)
-        # Whom: rng.choice(drifting, n, replace=False), drawn in the kernel; their commitment
-        # and purpose rise, and status follows: see kernels.drawn_follow_up.
+        # Whom: rng.choice(drifting, n, replace=False), the drifting listed and drawn in the
+        # kernel; their commitment and purpose rise, and status follows: see
+        # kernels.drawn_follow_up.
         chosen, changed = kernels.drawn_follow_up(
-            draws.source(self.rng), drifting, n, self.commitment, self.purpose, self.status,
-            p.followup_boost * p.facilitation, p.followup_boost, self.goal_clarity,
-            p.active_threshold, p.peripheral_threshold, _STATUS_CODES)
+            draws.source(self.rng), self.present, self.status, self.used, n, self.commitment,
+            self.purpose, self.goal_clarity, self._follow_up_rule, _STATUS_CODES)
         if changed:
             self._roster_changed(seats=False)
         self.followed_up = chosen

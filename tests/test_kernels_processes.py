@@ -42,6 +42,15 @@ def _start_week_reference(people: dict, used: int) -> tuple[np.ndarray, ...]:
 
 
 @pytest.mark.parametrize(("seed", "used"), [(0, 0), (1, 1), (2, 17), (3, CAP)])
+def test_drifting_are_the_present_peripheral_or_dormant(seed, used):
+    people = _people(np.random.default_rng(seed), used)
+    *_, want = _start_week_reference({k: v.copy() for k, v in people.items()}, used)
+    got = kernels.drifting(people["present"], people["status"], used, PERIPHERAL)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize(("seed", "used"), [(0, 0), (1, 1), (2, 17), (3, CAP)])
 def test_start_week_matches_the_numpy_form(seed, used):
     rng = np.random.default_rng(seed)
     people = _people(rng, used)
@@ -49,10 +58,11 @@ def test_start_week_matches_the_numpy_form(seed, used):
         people[name][:] = rng.random(CAP) * 3
     ref = {k: v.copy() for k, v in people.items()}
     want = _start_week_reference(ref, used)
-    got = kernels.start_week(state.People.of(people), used, PERIPHERAL)
-    for g, w in zip(got, want, strict=True):
+    *got, n_drifting = kernels.start_week(state.People.of(people), used, PERIPHERAL)
+    for g, w in zip(got, want[:2], strict=True):
         assert g.dtype == w.dtype
         np.testing.assert_array_equal(g, w)
+    assert n_drifting == want[2].size
     for name, value in ref.items():
         np.testing.assert_array_equal(people[name], value, err_msg=name)
 
