@@ -2496,18 +2496,22 @@ def recruits(u: np.ndarray, recruiters: np.ndarray, commitment: np.ndarray, rate
 
 
 @_jit
-def drawn_slots(src: int, present: np.ndarray, used: int, chance: float) -> np.ndarray:
+def drawn_slots(src: int, present: np.ndarray, used: int, chance: float, out: np.ndarray
+                ) -> int:
     """The present slots below ``used`` whose uniform is below ``chance``, in order, the
     uniforms drawn here, one per present slot in slot order: ``members[rng.random(
-    members.size) < chance]`` (churn's turnover).
+    members.size) < chance]`` (churn's turnover), written to the start of ``out`` (at least
+    ``used`` long).
+
+    Returns:
+        How many there are.
     """
-    out = np.empty(used, dtype=np.int64)
     n = 0
     for s in range(used):
         if present[s] and draws.uniform(src) < chance:
             out[n] = s
             n += 1
-    return out[:n]
+    return n
 
 
 @_jit
@@ -2518,40 +2522,57 @@ def drawn_recruits(src: int, people: People, recruiters: np.ndarray, rate: float
     return recruits(uniforms(src, recruiters.size), recruiters, people.commitment, rate)
 
 
+class ChurnRule(NamedTuple):
+    """The parameters of churn (ODD 7.8), for the ``churn_status`` and ``churn_recruits``
+    kernels (as :func:`rule_record`).
+    """
+
+    active_threshold: float
+    peripheral_threshold: float
+    dormant_weeks_to_leave: float  # a whole number of weeks
+    turnover: float  # weekly chance that a present person is replaced
+    recruit_rate: float
+
+
 @_jit
-def churn_status(src: int, people: People, used: int, active_threshold: float,
-                 peripheral_threshold: float, weeks_to_leave: int, codes: np.ndarray,
-                 recruiter: int, turnover: float, rate: float) -> tuple[int, np.ndarray, int]:
+def churn_status(src: int, people: People, used: int, rules: np.ndarray, codes: np.ndarray,
+                 recruiter: int, replaced: np.ndarray) -> tuple[int, int, int]:
     """Churn (ODD 7.8) up to the newcomers, from its draws (generator at ``src``): status
     follows commitment and the long dormant leave (:func:`age_status`); each present person
     is replaced with the weekly chance ``turnover`` (:func:`drawn_slots`); and, when nobody
     is, the active recruiters (strength column ``recruiter``) bring people in
-    (:func:`drawn_recruits`, at ``rate``). Who is replaced must be seated before the
-    recruiters are listed again and draw (:func:`churn_recruits`).
+    (:func:`drawn_recruits`, at ``recruit_rate``); the parameters are :class:`ChurnRule` as
+    :func:`rule_record`. Who is replaced must be seated before the recruiters are listed
+    again and draw (:func:`churn_recruits`).
+
+    The slots replaced are written to the start of ``replaced`` (at least ``used`` long): a
+    count comes back rather than a new array, since nobody is replaced in most weeks.
 
     Returns:
-        What changed (as :func:`age_status`), the slots replaced, and how many recruits the
-        recruiters bring (0 when someone is replaced: not drawn yet).
+        What changed (as :func:`age_status`), how many are replaced, and how many recruits
+        the recruiters bring (0 when someone is replaced: not drawn yet).
     """
+    rule = rules[0]
     changed, recruiters = age_status(people.status, people.present, people.commitment,
-                                     people.dormant_weeks, used, active_threshold,
-                                     peripheral_threshold, weeks_to_leave, codes,
+                                     people.dormant_weeks, used, rule.active_threshold,
+                                     rule.peripheral_threshold,
+                                     int(rule.dormant_weeks_to_leave), codes,
                                      people.strengths, recruiter)
-    replaced = drawn_slots(src, people.present, used, turnover)
-    if replaced.size:
-        return changed, replaced, 0
-    return changed, replaced, drawn_recruits(src, people, recruiters, rate)
+    n_replaced = drawn_slots(src, people.present, used, rule.turnover, replaced)
+    if n_replaced:
+        return changed, n_replaced, 0
+    return changed, 0, drawn_recruits(src, people, recruiters, rule.recruit_rate)
 
 
 @_jit
-def churn_recruits(src: int, people: People, used: int, active: int, recruiter: int,
-                   rate: float) -> int:
-    """How many recruits the active recruiters (status ``active``, strength column
-    ``recruiter``: :func:`with_strength`) bring in (:func:`drawn_recruits`), after
-    newcomers were seated.
+def churn_recruits(src: int, people: People, used: int, rules: np.ndarray, codes: np.ndarray,
+                   recruiter: int) -> int:
+    """How many recruits the active recruiters (status ``codes[0]``, strength column
+    ``recruiter``: :func:`with_strength`) bring in (:func:`drawn_recruits`, at the
+    :class:`ChurnRule`'s ``recruit_rate``), after newcomers were seated.
     """
-    recruiters = with_strength(people.status, people.strengths, used, active, recruiter)
-    return drawn_recruits(src, people, recruiters, rate)
+    recruiters = with_strength(people.status, people.strengths, used, codes[0], recruiter)
+    return drawn_recruits(src, people, recruiters, rules[0].recruit_rate)
 
 
 @_jit

@@ -219,11 +219,15 @@ class NetworkModel(mesa.Model):
             *(getattr(p, name) for name in kernels.MotivationRule._fields)))
         self._attendance_rule = kernels.rule_record(kernels.AttendanceRule(
             *(getattr(p, name) for name in kernels.AttendanceRule._fields)))
-        # The coordinator's follow-ups, as their kernel reads them: a follow-up lifts
-        # commitment the more, the more facilitative the coordination.
+        # The coordinator's follow-ups and churn, as their kernels read them: a follow-up
+        # lifts commitment the more, the more facilitative the coordination; the yearly
+        # turnover is a weekly chance.
         self._follow_up_rule = kernels.rule_record(kernels.FollowUpRule(
             p.followup_boost * p.facilitation, p.followup_boost, p.active_threshold,
             p.peripheral_threshold))
+        self._churn_rule = kernels.rule_record(kernels.ChurnRule(
+            p.active_threshold, p.peripheral_threshold, p.dormant_weeks_to_leave,
+            1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR), p.recruit_rate))
         # Forming working groups: initiative is the share of a group's hours still free (of
         # at least a tiny positive amount of hours, so that it is defined).
         self._attachment = self._attachment_table(_ATTACHMENT_ROWS)
@@ -275,6 +279,8 @@ class NetworkModel(mesa.Model):
         vars(self).update(arrays)
         self.people = state.People.of(arrays)
         self._person_arrays = arrays
+        # Room for a list of slots that a kernel fills and counts (churn's replaced).
+        self._slot_list = np.empty(arrays["present"].size, dtype=np.int64)
 
     def _people_arrays(self) -> dict[str, np.ndarray]:
         """The participant arrays by name (those ``_set_people`` holds; the model replaces
@@ -1253,23 +1259,22 @@ class NetworkModel(mesa.Model):
         """Status follows commitment; turnover replaces people with newcomers; recruiters
         bring people in; long-dormant participants leave (S18, S22, S24, S29).
         """
-        p = self.params
         src = draws.source(self.rng)
         # Status follows commitment; the long dormant leave. Staff turnover: a seat passes to
         # a newcomer who knows no one (memory loss). Each active recruiter brings someone in
         # with a chance rising with its commitment. One compiled pass with its draws, up to
         # the newcomers: see kernels.churn_status.
-        weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)
-        changed, replaced, recruits = kernels.churn_status(
-            src, self.people, self.used, p.active_threshold, p.peripheral_threshold,
-            p.dormant_weeks_to_leave, _STATUS_CODES, _RECRUITER, weekly, p.recruit_rate)
+        changed, n_replaced, recruits = kernels.churn_status(
+            src, self.people, self.used, self._churn_rule, _STATUS_CODES, _RECRUITER,
+            self._slot_list)
         if changed:  # the week's lists of members and active slots still hold otherwise
             self._roster_changed(seats=bool(changed & 2))
-        if replaced.size:
-            self._seat(replaced, self.org[replaced], p.newcomer_commitment)
+        if n_replaced:
+            replaced = self._slot_list[:n_replaced].copy()
+            self._seat(replaced, self.org[replaced], self.params.newcomer_commitment)
             # Newcomers have statuses and strengths of their own: the recruiters now.
-            recruits = kernels.churn_recruits(src, self.people, self.used, _ACTIVE_CODE,
-                                              _RECRUITER, p.recruit_rate)
+            recruits = kernels.churn_recruits(src, self.people, self.used, self._churn_rule,
+                                              _STATUS_CODES, _RECRUITER)
         for _ in range(recruits):
             self._recruit()
 
