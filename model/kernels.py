@@ -34,7 +34,7 @@ from numba.core import types
 from numba.experimental import structref
 
 from model import draws
-from model.state import People
+from model.state import NEVER, People
 
 _jit = numba.njit(cache=True, nogil=True)
 
@@ -2650,7 +2650,7 @@ class SeatRule(NamedTuple):
 @_jit
 def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
          uniforms: np.ndarray, normals: np.ndarray, commitment: float, org_kind: np.ndarray,
-         next_circle: int, purpose: float, skill_use: float) -> int:
+         next_circle: int, purpose: float, skill_use: float, now: int) -> int:
     """Seat newcomers in ``slots`` for organisations ``orgs`` (ODD 5, 7.8).
 
     Person ``k`` takes its role from ``uniforms[k, 0]`` (a convener below the first
@@ -2660,8 +2660,9 @@ def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
     dialogic skill and the four cornerstones' spread around it, then the person's
     commitment around ``commitment`` and its autonomy. Circles are dealt in turn from
     ``next_circle``; purpose and skill use start at the network's current values; status
-    follows commitment. What the person did (values, hours, contacts, groups: the fresh
-    fields of ``model.state.PEOPLE``) is emptied by ``model.state.fresh``, not here.
+    follows commitment; the person is seated ``now``. What the slot's previous holder did
+    (values, hours, contacts, groups: the fields ``model.state.PEOPLE`` marks fresh) is
+    emptied (``tests/test_state.py`` checks that these are the fields written here).
     Reference: the numpy form in ``tests/test_kernels.py``.
 
     Returns:
@@ -2699,6 +2700,19 @@ def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
         people.skill_use[s] = skill_use
         people.status[s] = _status_of(c, rule.active_threshold, rule.peripheral_threshold,
                                       rule.status_codes)
+        people.seated_at[s] = now
+        # A fresh record (the fresh fields of model.state.PEOPLE, at their empty values).
+        people.value_ema[s] = 0.0
+        people.value_cum[s] = 0.0
+        people.hours_ema[s] = 0.0
+        people.tie_ema[s] = 0.0
+        people.dormant_weeks[s] = 0
+        people.collaborated[s] = False
+        people.met[s] = False
+        people.contacts[s] = 0
+        people.work_contacts[s] = 0
+        people.groups_joined[s] = 0
+        people.last_attended[s] = NEVER
     return (next_circle + slots.size) % n_circles
 
 

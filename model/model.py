@@ -358,15 +358,14 @@ class NetworkModel(mesa.Model):
             return
         uniforms = np.empty((n, 1 + len(Strength)))  # role, then one per strength
         normals = np.empty((n, _NORMALS_PER_PERSON))
-        for k in range(n):
-            uniforms[k] = rng.random(uniforms.shape[1])
-            normals[k] = rng.standard_normal(_NORMALS_PER_PERSON)
-        # Role, strengths, skills, commitment, circle and a fresh record: see kernels.seat.
+        for k in range(n):  # drawn into the rows: the same stream, without a copy
+            rng.random(out=uniforms[k])
+            rng.standard_normal(out=normals[k])
+        # Role, strengths, skills, commitment, circle, the week seated and a fresh record:
+        # see kernels.seat.
         self._next_circle = kernels.seat(self.people, self._seat_rule, slots, orgs, uniforms,
                                          normals, commitment, self.org_kind, self._next_circle,
-                                         self.goal_clarity, self.skill_use_start)
-        state.fresh(state.PEOPLE, self._people_arrays(), slots)
-        self.seated_at[slots] = self.steps
+                                         self.goal_clarity, self.skill_use_start, self.steps)
         self._roster_changed()
         self.rel.reset(slots, self.steps, self.used)
         self.knowledge.forget(slots, orgs)

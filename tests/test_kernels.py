@@ -699,8 +699,9 @@ def test_motivate_matches_the_former_numpy(seed):
 
 
 def _seat_reference(people: dict, rule: kernels.SeatRule, slots, orgs, uniforms, normals,
-                    commitment, org_kind, next_circle, purpose, skill_use) -> int:
-    """The numpy writes the seat kernel replaced (NetworkModel._seat before it)."""
+                    commitment, org_kind, next_circle, purpose, skill_use, now) -> int:
+    """The numpy writes the seat kernel replaced (NetworkModel._seat before it, with the
+    fresh record state.fresh wrote and the week seated)."""
     n = slots.size
     people["role"][slots] = rule.role_by_share[np.searchsorted(rule.role_bounds, uniforms[:, 0],
                                                                side="right")]
@@ -723,6 +724,7 @@ def _seat_reference(people: dict, rule: kernels.SeatRule, slots, orgs, uniforms,
                  "collaborated", "met", "contacts", "work_contacts", "groups_joined"):
         people[name][slots] = 0
     people["last_attended"][slots] = -10_000  # never attended
+    people["seated_at"][slots] = now
     c = people["commitment"][slots]
     people["status"][slots] = np.where(c >= rule.active_threshold, 0,
                                        np.where(c >= rule.peripheral_threshold, 1, 2))
@@ -748,11 +750,10 @@ def test_seat_matches_the_former_numpy(seed):
     uniforms = rng.random((slots.size, 9))
     uniforms[0, 0] = rule.role_bounds[0]  # exactly on a bound: the next role
     normals = 2 * rng.standard_normal((slots.size, 7))  # some skills and commitments clip
-    # The kernel writes the rule's fields, model.state.fresh empties the newcomer's record.
     got = kernels.seat(state.People.of(people), rule, slots, orgs, uniforms, normals, 0.45,
-                       org_kind, 2, 0.6, 0.5)
-    state.fresh(state.PEOPLE, people, slots)
-    want = _seat_reference(ref, rule, slots, orgs, uniforms, normals, 0.45, org_kind, 2, 0.6, 0.5)
+                       org_kind, 2, 0.6, 0.5, 17)
+    want = _seat_reference(ref, rule, slots, orgs, uniforms, normals, 0.45, org_kind, 2, 0.6, 0.5,
+                           17)
     assert got == want
     for f in state.PEOPLE:
         np.testing.assert_array_equal(people[f.name], ref[f.name], err_msg=f.name)
