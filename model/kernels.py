@@ -2410,19 +2410,20 @@ def motivate(people: People, used: int, org_time: np.ndarray, weeks_per_month: f
 
 
 @_jit
-def scale_rows(rows: np.ndarray, factor: float, know_a: np.ndarray, floor: float) -> np.ndarray:
+def scale_rows(rows: np.ndarray, factor: float, know_a: np.ndarray, floor: float) -> int:
     """Scale the knowledge rows ``rows`` (distinct) by ``factor``: each row's map ``a`` times
     ``factor`` (``Knowledge.scale``).
 
     Returns:
-        The rows whose scale fell below ``floor`` (for the caller to bake in).
+        How many of the rows have a scale below ``floor`` now (for the caller to bake in;
+        a count rather than the rows, which are seldom any: no array to return each week).
     """
-    small = np.zeros(rows.size, dtype=np.bool_)
+    small = 0
     for x in range(rows.size):
         a = know_a[rows[x]] * factor
         know_a[rows[x]] = a
-        small[x] = a < floor
-    return rows[small]
+        small += a < floor
+    return small
 
 
 # ---------------------------------------------------------------- churn

@@ -228,6 +228,9 @@ class NetworkModel(mesa.Model):
         self._churn_rule = kernels.rule_record(kernels.ChurnRule(
             p.active_threshold, p.peripheral_threshold, p.dormant_weeks_to_leave,
             1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR), p.recruit_rate))
+        # Decay's weekly factors: knowledge ages by its half-life, the shared goal blurs.
+        self._knowledge_ageing = 0.5 ** (1.0 / p.knowledge_half_life_weeks)
+        self._goal_blurring = 1.0 - p.purpose_decay
         # Forming working groups: initiative is the share of a group's hours still free (of
         # at least a tiny positive amount of hours, so that it is defined).
         self._attachment = self._attachment_table(_ATTACHMENT_ROWS)
@@ -1249,9 +1252,8 @@ class NetworkModel(mesa.Model):
         factor on each present person's row, kept as the row's pending map and
         applied when an entry is read or written.
         """
-        p = self.params
-        self.knowledge.scale(self.members(), 0.5 ** (1.0 / p.knowledge_half_life_weeks))
-        self.goal_clarity *= 1.0 - p.purpose_decay
+        self.knowledge.scale(self.members(), self._knowledge_ageing)
+        self.goal_clarity *= self._goal_blurring
 
     # ------------------------------------------------------------------ 8 churn
     def churn(self) -> None:

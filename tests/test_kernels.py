@@ -833,7 +833,7 @@ def test_scale_and_relax_rows_match_the_former_numpy(gain):
     got_a = ka.copy()
     small = kernels.scale_rows(rows, 0.7, got_a, floor)
     np.testing.assert_array_equal(got_a, want_a)
-    np.testing.assert_array_equal(small, rows[a < floor])
+    assert small == np.count_nonzero(a < floor) > 0
     # relax_knowledge: rows whose scale would fall below the floor are left alone.
     want_a, want_c = ka.copy(), kc.copy()
     a = want_a[rows] * (1.0 - gain)
