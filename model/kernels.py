@@ -34,7 +34,7 @@ from numba.core import types
 from numba.experimental import structref
 
 from model import draws
-from model.state import People
+from model.state import NEVER, People
 
 _jit = numba.njit(cache=True, nogil=True)
 
@@ -247,8 +247,7 @@ def _flags_at(flags: np.ndarray) -> np.ndarray:
 
 
 @_jit
-def start_week(people: People, used: int, peripheral: int
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def start_week(people: People, used: int, peripheral: int) -> tuple[np.ndarray, np.ndarray, int]:
     """A new week (ODD 7.1, convene): the week's totals (``week_value``, ``week_hours``,
     ``week_lift``, ``week_active``) start at nought, and the present are listed once for
     what convene reads of them. Status codes below ``peripheral`` are active ones, above it
@@ -256,9 +255,10 @@ def start_week(people: People, used: int, peripheral: int
     ``tests/test_kernels_processes.py``.
 
     Returns:
-        The present slots among the first ``used`` (``np.flatnonzero(present[:used])``),
-        those of them active or peripheral (invited to a meeting) and those peripheral or
-        dormant (whom the coordinator may follow up), each in slot order.
+        The present slots among the first ``used`` (``np.flatnonzero(present[:used])``) and
+        those of them active or peripheral (invited to a meeting), in slot order; and how
+        many are peripheral or dormant (whom the coordinator may follow up:
+        :func:`drawn_follow_up` lists them when it draws any).
     """
     people.week_value[:] = 0.0
     people.week_hours[:] = 0.0
@@ -267,7 +267,6 @@ def start_week(people: People, used: int, peripheral: int
     present, status = people.present, people.status
     members = np.empty(used, dtype=np.int64)
     invited = np.empty(used, dtype=np.int64)
-    drifting = np.empty(used, dtype=np.int64)
     n_members = n_invited = n_drifting = 0
     for s in range(used):
         if not present[s]:
@@ -278,9 +277,22 @@ def start_week(people: People, used: int, peripheral: int
             invited[n_invited] = s
             n_invited += 1
         if status[s] >= peripheral:
-            drifting[n_drifting] = s
             n_drifting += 1
-    return members[:n_members], invited[:n_invited], drifting[:n_drifting]
+    return members[:n_members], invited[:n_invited], n_drifting
+
+
+@_jit
+def drifting(present: np.ndarray, status: np.ndarray, used: int, peripheral: int) -> np.ndarray:
+    """The present slots among the first ``used`` that are peripheral or dormant (status code
+    ``peripheral`` or above, not left), in slot order.
+    """
+    out = np.empty(used, dtype=np.int64)
+    n = 0
+    for s in range(used):
+        if present[s] and status[s] >= peripheral:
+            out[n] = s
+            n += 1
+    return out[:n]
 
 
 @_jit
@@ -302,21 +314,38 @@ def follow_up(chosen: np.ndarray, commitment: np.ndarray, purpose: np.ndarray,
     return set_status(status, commitment, chosen, active_threshold, peripheral_threshold, codes)
 
 
+class FollowUpRule(NamedTuple):
+    """The parameters of the coordinator's follow-ups (ODD 7.1), for the ``drawn_follow_up``
+    kernel (as :func:`rule_record`).
+    """
+
+    lift: float  # share of the gap to full commitment a follow-up closes
+    boost: float  # share of the way to the goal's clarity a follow-up moves purpose
+    active_threshold: float
+    peripheral_threshold: float
+
+
 @_jit
-def drawn_follow_up(src: int, drifting: np.ndarray, n: int, commitment: np.ndarray,
-                    purpose: np.ndarray, status: np.ndarray, lift: float, boost: float,
-                    goal_clarity: float, active_threshold: float, peripheral_threshold: float,
-                    codes: np.ndarray) -> tuple[np.ndarray, bool]:
-    """:func:`follow_up` of ``n`` of the ``drifting`` drawn at random from the generator at
+def drawn_follow_up(src: int, present: np.ndarray, status: np.ndarray, used: int, n: int,
+                    commitment: np.ndarray, purpose: np.ndarray, goal_clarity: float,
+                    rules: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, bool]:
+    """:func:`follow_up` of ``n`` of the drifting (:func:`drifting`: present among the first
+    ``used``, peripheral or dormant by ``codes``) drawn at random from the generator at
     ``src``: ``drifting[rng.choice(drifting.size, size=n, replace=False)]`` (``n`` at most
-    ``drifting.size``; :func:`model.draws.sample`).
+    ``drifting.size``; :func:`model.draws.sample`), with the parameters of
+    :class:`FollowUpRule` as :func:`rule_record`.
+
+    The four arrays are passed rather than ``People``: numba takes an array in about 0.05 us,
+    the structure in about 0.6 us.
 
     Returns:
         The slots followed up, in the order drawn, and whether any status changed.
     """
-    chosen = drifting[draws.sample(src, drifting.size, n)]
-    changed = follow_up(chosen, commitment, purpose, status, lift, boost, goal_clarity,
-                        active_threshold, peripheral_threshold, codes)
+    rule = rules[0]
+    among = drifting(present, status, used, codes[1])
+    chosen = among[draws.sample(src, among.size, n)]
+    changed = follow_up(chosen, commitment, purpose, status, rule.lift, rule.boost,
+                        goal_clarity, rule.active_threshold, rule.peripheral_threshold, codes)
     return chosen, changed
 
 
@@ -2448,19 +2477,20 @@ def motivate(people: People, used: int, org_time: np.ndarray, weeks_per_month: f
 
 
 @_jit
-def scale_rows(rows: np.ndarray, factor: float, know_a: np.ndarray, floor: float) -> np.ndarray:
+def scale_rows(rows: np.ndarray, factor: float, know_a: np.ndarray, floor: float) -> int:
     """Scale the knowledge rows ``rows`` (distinct) by ``factor``: each row's map ``a`` times
     ``factor`` (``Knowledge.scale``).
 
     Returns:
-        The rows whose scale fell below ``floor`` (for the caller to bake in).
+        How many of the rows have a scale below ``floor`` now (for the caller to bake in;
+        a count rather than the rows, which are seldom any: no array to return each week).
     """
-    small = np.zeros(rows.size, dtype=np.bool_)
+    small = 0
     for x in range(rows.size):
         a = know_a[rows[x]] * factor
         know_a[rows[x]] = a
-        small[x] = a < floor
-    return rows[small]
+        small += a < floor
+    return small
 
 
 # ---------------------------------------------------------------- churn
@@ -2534,18 +2564,22 @@ def recruits(u: np.ndarray, recruiters: np.ndarray, commitment: np.ndarray, rate
 
 
 @_jit
-def drawn_slots(src: int, present: np.ndarray, used: int, chance: float) -> np.ndarray:
+def drawn_slots(src: int, present: np.ndarray, used: int, chance: float, out: np.ndarray
+                ) -> int:
     """The present slots below ``used`` whose uniform is below ``chance``, in order, the
     uniforms drawn here, one per present slot in slot order: ``members[rng.random(
-    members.size) < chance]`` (churn's turnover).
+    members.size) < chance]`` (churn's turnover), written to the start of ``out`` (at least
+    ``used`` long).
+
+    Returns:
+        How many there are.
     """
-    out = np.empty(used, dtype=np.int64)
     n = 0
     for s in range(used):
         if present[s] and draws.uniform(src) < chance:
             out[n] = s
             n += 1
-    return out[:n]
+    return n
 
 
 @_jit
@@ -2556,40 +2590,57 @@ def drawn_recruits(src: int, people: People, recruiters: np.ndarray, rate: float
     return recruits(uniforms(src, recruiters.size), recruiters, people.commitment, rate)
 
 
+class ChurnRule(NamedTuple):
+    """The parameters of churn (ODD 7.8), for the ``churn_status`` and ``churn_recruits``
+    kernels (as :func:`rule_record`).
+    """
+
+    active_threshold: float
+    peripheral_threshold: float
+    dormant_weeks_to_leave: float  # a whole number of weeks
+    turnover: float  # weekly chance that a present person is replaced
+    recruit_rate: float
+
+
 @_jit
-def churn_status(src: int, people: People, used: int, active_threshold: float,
-                 peripheral_threshold: float, weeks_to_leave: int, codes: np.ndarray,
-                 recruiter: int, turnover: float, rate: float) -> tuple[int, np.ndarray, int]:
+def churn_status(src: int, people: People, used: int, rules: np.ndarray, codes: np.ndarray,
+                 recruiter: int, replaced: np.ndarray) -> tuple[int, int, int]:
     """Churn (ODD 7.8) up to the newcomers, from its draws (generator at ``src``): status
     follows commitment and the long dormant leave (:func:`age_status`); each present person
     is replaced with the weekly chance ``turnover`` (:func:`drawn_slots`); and, when nobody
     is, the active recruiters (strength column ``recruiter``) bring people in
-    (:func:`drawn_recruits`, at ``rate``). Who is replaced must be seated before the
-    recruiters are listed again and draw (:func:`churn_recruits`).
+    (:func:`drawn_recruits`, at ``recruit_rate``); the parameters are :class:`ChurnRule` as
+    :func:`rule_record`. Who is replaced must be seated before the recruiters are listed
+    again and draw (:func:`churn_recruits`).
+
+    The slots replaced are written to the start of ``replaced`` (at least ``used`` long): a
+    count comes back rather than a new array, since nobody is replaced in most weeks.
 
     Returns:
-        What changed (as :func:`age_status`), the slots replaced, and how many recruits the
-        recruiters bring (0 when someone is replaced: not drawn yet).
+        What changed (as :func:`age_status`), how many are replaced, and how many recruits
+        the recruiters bring (0 when someone is replaced: not drawn yet).
     """
+    rule = rules[0]
     changed, recruiters = age_status(people.status, people.present, people.commitment,
-                                     people.dormant_weeks, used, active_threshold,
-                                     peripheral_threshold, weeks_to_leave, codes,
+                                     people.dormant_weeks, used, rule.active_threshold,
+                                     rule.peripheral_threshold,
+                                     int(rule.dormant_weeks_to_leave), codes,
                                      people.strengths, recruiter)
-    replaced = drawn_slots(src, people.present, used, turnover)
-    if replaced.size:
-        return changed, replaced, 0
-    return changed, replaced, drawn_recruits(src, people, recruiters, rate)
+    n_replaced = drawn_slots(src, people.present, used, rule.turnover, replaced)
+    if n_replaced:
+        return changed, n_replaced, 0
+    return changed, 0, drawn_recruits(src, people, recruiters, rule.recruit_rate)
 
 
 @_jit
-def churn_recruits(src: int, people: People, used: int, active: int, recruiter: int,
-                   rate: float) -> int:
-    """How many recruits the active recruiters (status ``active``, strength column
-    ``recruiter``: :func:`with_strength`) bring in (:func:`drawn_recruits`), after
-    newcomers were seated.
+def churn_recruits(src: int, people: People, used: int, rules: np.ndarray, codes: np.ndarray,
+                   recruiter: int) -> int:
+    """How many recruits the active recruiters (status ``codes[0]``, strength column
+    ``recruiter``: :func:`with_strength`) bring in (:func:`drawn_recruits`, at the
+    :class:`ChurnRule`'s ``recruit_rate``), after newcomers were seated.
     """
-    recruiters = with_strength(people.status, people.strengths, used, active, recruiter)
-    return drawn_recruits(src, people, recruiters, rate)
+    recruiters = with_strength(people.status, people.strengths, used, codes[0], recruiter)
+    return drawn_recruits(src, people, recruiters, rules[0].recruit_rate)
 
 
 @_jit
@@ -2667,7 +2718,7 @@ class SeatRule(NamedTuple):
 @_jit
 def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
          uniforms: np.ndarray, normals: np.ndarray, commitment: float, org_kind: np.ndarray,
-         next_circle: int, purpose: float, skill_use: float) -> int:
+         next_circle: int, purpose: float, skill_use: float, now: int) -> int:
     """Seat newcomers in ``slots`` for organisations ``orgs`` (ODD 5, 7.8).
 
     Person ``k`` takes its role from ``uniforms[k, 0]`` (a convener below the first
@@ -2677,8 +2728,9 @@ def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
     dialogic skill and the four cornerstones' spread around it, then the person's
     commitment around ``commitment`` and its autonomy. Circles are dealt in turn from
     ``next_circle``; purpose and skill use start at the network's current values; status
-    follows commitment. What the person did (values, hours, contacts, groups: the fresh
-    fields of ``model.state.PEOPLE``) is emptied by ``model.state.fresh``, not here.
+    follows commitment; the person is seated ``now``. What the slot's previous holder did
+    (values, hours, contacts, groups: the fields ``model.state.PEOPLE`` marks fresh) is
+    emptied (``tests/test_state.py`` checks that these are the fields written here).
     Reference: the numpy form in ``tests/test_kernels.py``.
 
     Returns:
@@ -2716,6 +2768,19 @@ def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
         people.skill_use[s] = skill_use
         people.status[s] = _status_of(c, rule.active_threshold, rule.peripheral_threshold,
                                       rule.status_codes)
+        people.seated_at[s] = now
+        # A fresh record (the fresh fields of model.state.PEOPLE, at their empty values).
+        people.value_ema[s] = 0.0
+        people.value_cum[s] = 0.0
+        people.hours_ema[s] = 0.0
+        people.tie_ema[s] = 0.0
+        people.dormant_weeks[s] = 0
+        people.collaborated[s] = False
+        people.met[s] = False
+        people.contacts[s] = 0
+        people.work_contacts[s] = 0
+        people.groups_joined[s] = 0
+        people.last_attended[s] = NEVER
     return (next_circle + slots.size) % n_circles
 
 

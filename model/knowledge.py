@@ -169,9 +169,9 @@ class Knowledge:
 
     def scale(self, rows: np.ndarray, factor: float) -> None:
         """``K[r, :] <- factor K[r, :]`` for distinct ``rows`` (own organisation stays 1)."""
-        small = kernels.scale_rows(rows, factor, self._ka, self._rebase_below)
-        if small.size:
+        if kernels.scale_rows(rows, factor, self._ka, self._rebase_below):
             # A vanishing scale would blow up stored writes (v / a - c); bake the map in.
+            small = rows[self._ka[rows] < self._rebase_below]
             self.set_rows(small, self._unpinned(small))
 
     def relax(self, rows: np.ndarray, gain: float) -> None:

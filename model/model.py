@@ -110,7 +110,7 @@ _NO_CENSUS = reporters.Census(-1, _NO_SLOTS, _NO_SLOTS, 0.0, 0.0, 0.0)
 
 @dataclass
 class Meeting:
-    """This week's meeting (ODD 2 and 7.1-7.3), made afresh by ``convene`` every week.
+    """This week's meeting (ODD 2 and 7.1-7.3), reset by ``convene`` every week.
 
     Attributes:
         held: A meeting was called this week and, once ``attend`` has run, someone came.
@@ -127,6 +127,15 @@ class Meeting:
     room_share: float = 1.0
     attendees: np.ndarray = field(default_factory=_no_one)
     in_room: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
+
+    def reset(self) -> None:
+        """No meeting yet: what a new week starts with (in place: one object for the run,
+        rather than a new one every week).
+        """
+        self.held = self.coordinated = False
+        self.invited = self.attendees = _NO_SLOTS
+        self.room_share = 1.0
+        self.in_room = _NO_FLAGS
 
 
 class NetworkModel(mesa.Model):
@@ -228,6 +237,18 @@ class NetworkModel(mesa.Model):
             *(getattr(p, name) for name in kernels.MotivationRule._fields)))
         self._attendance_rule = kernels.rule_record(kernels.AttendanceRule(
             *(getattr(p, name) for name in kernels.AttendanceRule._fields)))
+        # The coordinator's follow-ups and churn, as their kernels read them: a follow-up
+        # lifts commitment the more, the more facilitative the coordination; the yearly
+        # turnover is a weekly chance.
+        self._follow_up_rule = kernels.rule_record(kernels.FollowUpRule(
+            p.followup_boost * p.facilitation, p.followup_boost, p.active_threshold,
+            p.peripheral_threshold))
+        self._churn_rule = kernels.rule_record(kernels.ChurnRule(
+            p.active_threshold, p.peripheral_threshold, p.dormant_weeks_to_leave,
+            1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR), p.recruit_rate))
+        # Decay's weekly factors: knowledge ages by its half-life, the shared goal blurs.
+        self._knowledge_ageing = 0.5 ** (1.0 / p.knowledge_half_life_weeks)
+        self._goal_blurring = 1.0 - p.purpose_decay
         # Forming working groups: initiative is the share of a group's hours still free (of
         # at least a tiny positive amount of hours, so that it is defined).
         self._attachment = self._attachment_table(_ATTACHMENT_ROWS)
@@ -279,6 +300,8 @@ class NetworkModel(mesa.Model):
         vars(self).update(arrays)
         self.people = state.People.of(arrays)
         self._person_arrays = arrays
+        # Room for a list of slots that a kernel fills and counts (churn's replaced).
+        self._slot_list = np.empty(arrays["present"].size, dtype=np.int64)
 
     def _people_arrays(self) -> dict[str, np.ndarray]:
         """The participant arrays by name (those ``_set_people`` holds; the model replaces
@@ -356,15 +379,14 @@ class NetworkModel(mesa.Model):
             return
         uniforms = np.empty((n, 1 + len(Strength)))  # role, then one per strength
         normals = np.empty((n, _NORMALS_PER_PERSON))
-        for k in range(n):
-            uniforms[k] = rng.random(uniforms.shape[1])
-            normals[k] = rng.standard_normal(_NORMALS_PER_PERSON)
-        # Role, strengths, skills, commitment, circle and a fresh record: see kernels.seat.
+        for k in range(n):  # drawn into the rows: the same stream, without a copy
+            rng.random(out=uniforms[k])
+            rng.standard_normal(out=normals[k])
+        # Role, strengths, skills, commitment, circle, the week seated and a fresh record:
+        # see kernels.seat.
         self._next_circle = kernels.seat(self.people, self._seat_rule, slots, orgs, uniforms,
                                          normals, commitment, self.org_kind, self._next_circle,
-                                         self.goal_clarity, self.skill_use_start)
-        state.fresh(state.PEOPLE, self._people_arrays(), slots)
-        self.seated_at[slots] = self.steps
+                                         self.goal_clarity, self.skill_use_start, self.steps)
         self._roster_changed()
         self.rel.reset(slots, self.steps, self.used)
         self.knowledge.forget(slots, orgs)
@@ -580,25 +602,26 @@ class NetworkModel(mesa.Model):
         """
         p = self.params
         # The week's totals start at nought; who is present, who is invited (active or
-        # peripheral) and who drifts (peripheral or dormant), in one pass: see
+        # peripheral) and how many drift (peripheral or dormant), in one pass: see
         # kernels.start_week.
         members, invited, drifting = kernels.start_week(self.people, self.used,
                                                         _PERIPHERAL_CODE)
         members = self._keep_members(members)
-        self.meeting = Meeting(invited=_NO_SLOTS, attendees=_NO_SLOTS, in_room=_NO_FLAGS)
+        self.meeting.reset()
         self.facilitation_now = 0.0  # working groups between meetings run without a facilitator
         self.relay_paid = False
         self.followed_up = _NO_SLOTS
         self.weeks_since_meeting += 1
         wage = p.coordinator_wage_eur
-        if self.has_coordinator:
+        coordinator = self.has_coordinator
+        if coordinator:
             weekly = p.coordination_budget_eur / WEEKS_PER_MONTH
             self.accrued_eur += weekly
             cap = max(weekly, p.coordination_budget_eur * p.budget_carryover_months)
             self.balance = min(self.balance + weekly, cap)
         if self.quiet:
             return  # nobody convenes or follows up; the budget is kept (up to the carryover)
-        if self.has_coordinator:
+        if coordinator:
             virtual_channel = p.channel is not Channel.IN_PERSON
             if virtual_channel:
                 fee = p.channel_eur_per_month / WEEKS_PER_MONTH
@@ -607,18 +630,18 @@ class NetworkModel(mesa.Model):
                 else:
                     virtual_channel = False
             # Worst case: everyone invited comes, and so does everyone followed up this week.
-            cost = self._meeting_cost(invited.size + p.followups_per_week, virtual_channel)
+            prep, room, room_share, total = self._meeting_cost(
+                invited.size + p.followups_per_week, virtual_channel)
             # Meetings come first: until one is held, the coordinator keeps what it will need.
-            reserve = cost["total"]
+            reserve = total
             due = self.weeks_since_meeting >= self._meeting_interval() and invited.size
-            if due and self.balance >= cost["total"]:
-                self._pay("coordinator_hours", cost["prep"])
-                self._pay("rooms", cost["room"])
+            if due and self.balance >= total:
+                self._pay("coordinator_hours", prep)
+                self._pay("rooms", room)
                 # A lead organisation's own staff steer toward its agenda: less neutral.
-                self._hold_meeting(invited, p.facilitation * (1 - self.lead_bias),
-                                   cost["room_share"])
+                self._hold_meeting(invited, p.facilitation * (1 - self.lead_bias), room_share)
                 self.meeting.coordinated = True
-                reserve = cost["total"] - cost["prep"] - cost["room"]  # coffee and travel to come
+                reserve = total - prep - room  # coffee and travel to come
             relay_cost = p.relay_hours_per_week * wage
             if relay_cost > 0 and self.balance - reserve >= relay_cost:
                 self._pay("coordinator_hours", relay_cost)
@@ -630,15 +653,17 @@ class NetworkModel(mesa.Model):
         else:
             self._self_convene(invited)
 
-    def _meeting_cost(self, invited: int, virtual_channel: bool) -> dict[str, float]:
-        """Worst-case cost of a coordinated meeting with ``invited`` people (S28)."""
+    def _meeting_cost(self, invited: int, virtual_channel: bool
+                      ) -> tuple[float, float, float, float]:
+        """Worst-case cost of a coordinated meeting with ``invited`` people (S28): its
+        preparation and room (EUR), the share of people in the room, and the total (EUR).
+        """
         fixed = self._meeting_costs.get(virtual_channel)
         if fixed is None:  # the parameters fix all but the head count: worked out once
             fixed = self._meeting_costs[virtual_channel] = self._fixed_meeting_cost(
                 virtual_channel)
         prep_eur, room, room_share, per_head = fixed
-        return {"prep": prep_eur, "room": room, "room_share": room_share,
-                "total": prep_eur + room + per_head * invited}
+        return prep_eur, room, room_share, prep_eur + room + per_head * invited
 
     def _fixed_meeting_cost(self, virtual_channel: bool) -> tuple[float, float, float, float]:
         """A coordinated meeting's preparation and room (EUR), the share of people in the
@@ -715,25 +740,26 @@ class NetworkModel(mesa.Model):
                 1.0 if p.channel is Channel.IN_PERSON else p.hybrid_in_person_share)
             self._hold_meeting(invited, p.self_facilitation * skill, room_share)
 
-    def _follow_up(self, drifting: np.ndarray, wage: float, reserve: float) -> None:
-        """The coordinator visits up to ``followups_per_week`` of the ``drifting`` (present,
-        peripheral or dormant), drawn at random, as far as the money beyond ``reserve`` pays.
+    def _follow_up(self, drifting: int, wage: float, reserve: float) -> None:
+        """The coordinator visits up to ``followups_per_week`` of the ``drifting`` people
+        (present, peripheral or dormant: how many), drawn at random, as far as the money
+        beyond ``reserve`` pays.
         """
         p = self.params
         cost = p.followup_hours * wage
-        n = min(p.followups_per_week, drifting.size)
+        n = min(p.followups_per_week, drifting)
         if n == 0 or cost <= 0:
             return
         n = min(n, int(max(0.0, self.balance - reserve) // cost))
         if n <= 0:
             return
         self._pay("coordinator_hours", n * cost)
-        # Whom: rng.choice(drifting, n, replace=False), drawn in the kernel; their commitment
-        # and purpose rise, and status follows: see kernels.drawn_follow_up.
+        # Whom: rng.choice(drifting, n, replace=False), the drifting listed and drawn in the
+        # kernel; their commitment and purpose rise, and status follows: see
+        # kernels.drawn_follow_up.
         chosen, changed = kernels.drawn_follow_up(
-            draws.source(self.rng), drifting, n, self.commitment, self.purpose, self.status,
-            p.followup_boost * p.facilitation, p.followup_boost, self.goal_clarity,
-            p.active_threshold, p.peripheral_threshold, _STATUS_CODES)
+            draws.source(self.rng), self.present, self.status, self.used, n, self.commitment,
+            self.purpose, self.goal_clarity, self._follow_up_rule, _STATUS_CODES)
         if changed:
             self._roster_changed(seats=False)
         self.followed_up = chosen
@@ -1266,32 +1292,30 @@ class NetworkModel(mesa.Model):
         factor on each present person's row, kept as the row's pending map and
         applied when an entry is read or written.
         """
-        p = self.params
-        self.knowledge.scale(self.members(), 0.5 ** (1.0 / p.knowledge_half_life_weeks))
-        self.goal_clarity *= 1.0 - p.purpose_decay
+        self.knowledge.scale(self.members(), self._knowledge_ageing)
+        self.goal_clarity *= self._goal_blurring
 
     # ------------------------------------------------------------------ 8 churn
     def churn(self) -> None:
         """Status follows commitment; turnover replaces people with newcomers; recruiters
         bring people in; long-dormant participants leave (S18, S22, S24, S29).
         """
-        p = self.params
         src = draws.source(self.rng)
         # Status follows commitment; the long dormant leave. Staff turnover: a seat passes to
         # a newcomer who knows no one (memory loss). Each active recruiter brings someone in
         # with a chance rising with its commitment. One compiled pass with its draws, up to
         # the newcomers: see kernels.churn_status.
-        weekly = 1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR)
-        changed, replaced, recruits = kernels.churn_status(
-            src, self.people, self.used, p.active_threshold, p.peripheral_threshold,
-            p.dormant_weeks_to_leave, _STATUS_CODES, _RECRUITER, weekly, p.recruit_rate)
+        changed, n_replaced, recruits = kernels.churn_status(
+            src, self.people, self.used, self._churn_rule, _STATUS_CODES, _RECRUITER,
+            self._slot_list)
         if changed:  # the week's lists of members and active slots still hold otherwise
             self._roster_changed(seats=bool(changed & 2))
-        if replaced.size:
-            self._seat(replaced, self.org[replaced], p.newcomer_commitment)
+        if n_replaced:
+            replaced = self._slot_list[:n_replaced].copy()
+            self._seat(replaced, self.org[replaced], self.params.newcomer_commitment)
             # Newcomers have statuses and strengths of their own: the recruiters now.
-            recruits = kernels.churn_recruits(src, self.people, self.used, _ACTIVE_CODE,
-                                              _RECRUITER, p.recruit_rate)
+            recruits = kernels.churn_recruits(src, self.people, self.used, self._churn_rule,
+                                              _STATUS_CODES, _RECRUITER)
         for _ in range(recruits):
             self._recruit()
 

@@ -4,11 +4,12 @@ Each entity whose state is a row of arrays (a participant's slot, an organisatio
 is declared here as a table of fields: name, type, columns, the value of an empty
 row, whether a newcomer's record starts afresh, and what it means, on one line.
 From the table come the arrays the model allocates and grows (``allocate``,
-``grown``), a newcomer's fresh record (``fresh``), and the structure the compiled
-kernels receive (``People``: one argument carrying every participant array, so no
-process passes long positional lists and an argument cannot be put in the wrong
-place). ``tests/test_state.py`` checks that the ODD's tables (section 2) name
-exactly these arrays.
+``grown``) and the structure the compiled kernels receive (``People``: one argument
+carrying every participant array, so no process passes long positional lists and an
+argument cannot be put in the wrong place); the seating kernel (``kernels.seat``)
+empties a newcomer's fresh fields. ``tests/test_state.py`` checks that the ODD's tables
+(section 2) name exactly these arrays, and that the seating empties exactly the fields
+marked fresh.
 
 The pairs' state (familiarity, trust, the week of the last touch) and the knowledge
 of organisations live in the pair stores of ``model.relations``; the week's meeting
@@ -112,12 +113,6 @@ def grown(fields: tuple[Field, ...], arrays: dict[str, np.ndarray],
         new[: old.shape[0]] = old
     return out
 
-
-def fresh(fields: tuple[Field, ...], arrays: dict[str, np.ndarray], slots: np.ndarray) -> None:
-    """Empty the fresh fields of ``slots`` (a newcomer's record), in place."""
-    for f in fields:
-        if f.fresh:
-            arrays[f.name][slots] = f.empty
 
 
 # ---------------------------------------------------------------- the kernels' structure

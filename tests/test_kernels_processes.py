@@ -42,6 +42,15 @@ def _start_week_reference(people: dict, used: int) -> tuple[np.ndarray, ...]:
 
 
 @pytest.mark.parametrize(("seed", "used"), [(0, 0), (1, 1), (2, 17), (3, CAP)])
+def test_drifting_are_the_present_peripheral_or_dormant(seed, used):
+    people = _people(np.random.default_rng(seed), used)
+    *_, want = _start_week_reference({k: v.copy() for k, v in people.items()}, used)
+    got = kernels.drifting(people["present"], people["status"], used, PERIPHERAL)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize(("seed", "used"), [(0, 0), (1, 1), (2, 17), (3, CAP)])
 def test_start_week_matches_the_numpy_form(seed, used):
     rng = np.random.default_rng(seed)
     people = _people(rng, used)
@@ -49,10 +58,11 @@ def test_start_week_matches_the_numpy_form(seed, used):
         people[name][:] = rng.random(CAP) * 3
     ref = {k: v.copy() for k, v in people.items()}
     want = _start_week_reference(ref, used)
-    got = kernels.start_week(state.People.of(people), used, PERIPHERAL)
-    for g, w in zip(got, want, strict=True):
+    *got, n_drifting = kernels.start_week(state.People.of(people), used, PERIPHERAL)
+    for g, w in zip(got, want[:2], strict=True):
         assert g.dtype == w.dtype
         np.testing.assert_array_equal(g, w)
+    assert n_drifting == want[2].size
     for name, value in ref.items():
         np.testing.assert_array_equal(people[name], value, err_msg=name)
 
@@ -161,8 +171,10 @@ def test_drawn_slots_match_the_numpy_mask(seed, n):
     first = np.random.default_rng(seed + 100).random(members.size)
     for chance in (0.0, 0.3, first[0] if n else 0.5, 1.0):  # a uniform exactly at the chance
         ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
-        got = kernels.drawn_slots(draws.source(ours), present, used, chance)
-        np.testing.assert_array_equal(got, members[theirs.random(members.size) < chance])
+        out = np.full(used, -1)
+        k = kernels.drawn_slots(draws.source(ours), present, used, chance, out)
+        np.testing.assert_array_equal(out[:k], members[theirs.random(members.size) < chance])
+        assert (out[k:] == -1).all()  # the rest of the list untouched
         assert ours.random() == theirs.random()
 
 
@@ -252,11 +264,12 @@ def test_churn_status_matches_the_former_draws(seed, used, turnover):
     ref = {k: v.copy() for k, v in people.items()}
     ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
     want = _churn_reference(theirs, ref, used, turnover, 0.8)
-    got = kernels.churn_status(draws.source(ours), state.People.of(people), used, 0.5, 0.2, 3,
-                               CODES, RECRUITER, turnover, 0.8)
+    rule = kernels.rule_record(kernels.ChurnRule(0.5, 0.2, 3, turnover, 0.8))
+    replaced = np.empty(max(used, 1), dtype=np.int64)
+    got = kernels.churn_status(draws.source(ours), state.People.of(people), used, rule, CODES,
+                               RECRUITER, replaced)
     assert got[0] == want[0] and got[2] == want[2]
-    assert got[1].dtype == np.int64
-    np.testing.assert_array_equal(got[1], want[1])
+    np.testing.assert_array_equal(replaced[:got[1]], want[1])
     for name, value in ref.items():
         np.testing.assert_array_equal(people[name], value, err_msg=name)
     assert ours.random() == theirs.random()  # the same draws, no more and no fewer
@@ -272,7 +285,8 @@ def test_churn_recruits_match_the_former_draws(seed, used):
     recruiters = active[people["strengths"][active, RECRUITER]]
     u = theirs.random(recruiters.size)
     want = int(np.count_nonzero(u < 0.8 * people["commitment"][recruiters]))
-    got = kernels.churn_recruits(draws.source(ours), state.People.of(people), used,
-                                 int(CODES[0]), RECRUITER, 0.8)
+    rule = kernels.rule_record(kernels.ChurnRule(0.5, 0.2, 3, 0.1, 0.8))
+    got = kernels.churn_recruits(draws.source(ours), state.People.of(people), used, rule, CODES,
+                                 RECRUITER)
     assert got == want
     assert ours.random() == theirs.random()

@@ -13,7 +13,7 @@ import numba
 import numpy as np
 import pytest
 
-from model import NetworkModel, state
+from model import NetworkModel, kernels, state
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 
@@ -66,15 +66,32 @@ def test_growth_keeps_rows_and_empties_the_new_ones():
         assert big[f.name].dtype == f.dtype, f.name
 
 
-def test_a_newcomer_starts_fresh_only_where_declared():
+def test_a_newcomer_starts_fresh_exactly_where_declared():
+    """The seating kernel empties every field marked fresh (and only the slots seated); the
+    fields it leaves alone are not marked fresh."""
+    model = NetworkModel(rng=2)
     arrays = state.allocate(state.PEOPLE, 6)
     for f in state.PEOPLE:
-        arrays[f.name][:] = 1
-    state.fresh(state.PEOPLE, arrays, np.array([2, 4]))
+        arrays[f.name][:] = np.logical_not(f.empty) if f.dtype is np.bool_ else 7  # not empty
+    before = {name: value.copy() for name, value in arrays.items()}
+    slots = np.array([2, 4])
+    kernels.seat(state.People.of(arrays), model._seat_rule, slots, np.zeros(2, dtype=np.int64),
+                 np.full((2, 9), 0.5), np.zeros((2, 7)), 0.5, model.org_kind, 0, 0.5, 0.5, 3)
     for f in state.PEOPLE:
-        changed = arrays[f.name][[2, 4]] != 1
-        assert changed.all() == (f.fresh and f.empty != 1), f.name
-        assert (arrays[f.name][[0, 1, 3, 5]] == 1).all(), f.name
+        seated = arrays[f.name][slots]
+        if f.fresh:
+            assert (seated == f.empty).all(), f.name
+        elif f.name not in _SEATING_WRITES:  # a field the seating leaves as it was
+            np.testing.assert_array_equal(seated, before[f.name][slots], err_msg=f.name)
+        others = [0, 1, 3, 5]
+        np.testing.assert_array_equal(arrays[f.name][others], before[f.name][others],
+                                      err_msg=f.name)
+
+
+# What the seating writes besides the fresh record: the newcomer's traits and start.
+_SEATING_WRITES = {"present", "status", "org", "role", "strengths", "lifter", "dialogue",
+                   "commitment", "autonomy_base", "autonomy", "purpose", "skill_use", "resident",
+                   "circle", "seated_at"}
 
 
 def test_kernels_see_the_models_arrays_after_it_grows():
