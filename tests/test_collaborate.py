@@ -30,10 +30,15 @@ CASES = {
 }
 
 
+def model_of(name: str | None, overrides: dict, seed: int) -> NetworkModel:
+    """A model of a case: a shipped scenario (or the defaults, for None) with overrides."""
+    params = scenarios.load(name).replace(**overrides) if name else None
+    return NetworkModel(params=params, rng=seed) if name else NetworkModel(rng=seed, **overrides)
+
+
 def make(name: str | None, overrides: dict, seed: int, fused: bool) -> NetworkModel:
     """A model of the case; unless ``fused``, one that collaborates by the chain."""
-    params = scenarios.load(name).replace(**overrides) if name else None
-    m = NetworkModel(params=params, rng=seed) if name else NetworkModel(rng=seed, **overrides)
+    m = model_of(name, overrides, seed)
     if not fused:
         m._collaborate_in_one_call = lambda: False
     return m

@@ -175,12 +175,20 @@ def test_decayed_column_sums_equal_numpy() -> None:
         np.testing.assert_allclose(got, expected, rtol=REL, atol=REL)
 
 
+def random_block(seed: int, widest: int, fewest: int = 1) -> tuple[np.ndarray, tuple]:
+    """A random store (``random_store``) of at most ``widest`` slots and a sorted set of at
+    least ``fewest`` of its slots.
+    """
+    rng = np.random.default_rng(seed)
+    width = int(rng.integers(fewest, widest))
+    store = random_store(rng, width, int(rng.integers(4, 60)))
+    slots = np.sort(rng.permutation(width)[: int(rng.integers(fewest, width + 1))])
+    return slots, store
+
+
 def test_block_pair_sums_equal_numpy() -> None:
     for seed in range(CASES):
-        rng = np.random.default_rng(seed)
-        width = int(rng.integers(1, 40))
-        fam, trust, last, now, f_decay, t_decay = random_store(rng, width, int(rng.integers(4, 60)))
-        slots = np.sort(rng.permutation(width)[: int(rng.integers(1, width + 1))])
+        slots, (fam, trust, last, now, f_decay, t_decay) = random_block(seed, 40)
         got = kernels.block_pair_sums(slots, fam, trust, last, now, f_decay, t_decay, PRIOR)
         assert got == ref_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
 
@@ -200,10 +208,7 @@ def ref_seat_block_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, l
 
 def test_block_sums_equal_numpy() -> None:
     for seed in range(CASES):
-        rng = np.random.default_rng(seed)
-        width = int(rng.integers(1, 60))
-        fam, trust, last, now, f_decay, t_decay = random_store(rng, width, int(rng.integers(4, 60)))
-        slots = np.sort(rng.permutation(width)[: int(rng.integers(1, width + 1))])
+        slots, (fam, trust, last, now, f_decay, t_decay) = random_block(seed, 60)
         got = kernels.block_sums(slots, fam, trust, last, now, f_decay, t_decay, PRIOR)
         assert got == ref_seat_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
 
@@ -213,10 +218,7 @@ def test_block_both_sums_are_the_two_block_sums_bit_for_bit() -> None:
     what their numpy forms give.
     """
     for seed in range(CASES):
-        rng = np.random.default_rng(seed)
-        width = int(rng.integers(2, 60))
-        fam, trust, last, now, f_decay, t_decay = random_store(rng, width, int(rng.integers(4, 60)))
-        slots = np.sort(rng.permutation(width)[: int(rng.integers(2, width + 1))])
+        slots, (fam, trust, last, now, f_decay, t_decay) = random_block(seed, 60, fewest=2)
         got = kernels.block_both_sums(slots, fam, trust, last, now, f_decay, t_decay, PRIOR)
         assert got[:2] == kernels.block_pair_sums(slots, fam, trust, last, now, f_decay,
                                                   t_decay, PRIOR)

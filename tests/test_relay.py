@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import scenarios
 from model import NetworkModel, Status, relations, state
+from tests.test_collaborate import model_of
 
 WEEKS = 60
 
@@ -38,8 +38,7 @@ STORES = ("dense", "sparse")
 
 def make(name: str | None, overrides: dict, seed: int, fused: bool) -> NetworkModel:
     """A model of the case; unless ``fused``, one that relays by the chain."""
-    params = scenarios.load(name).replace(**overrides) if name else None
-    m = NetworkModel(params=params, rng=seed) if name else NetworkModel(rng=seed, **overrides)
+    m = model_of(name, overrides, seed)
     if not fused:
         m._relay_in_one_call = lambda: False
     return m
