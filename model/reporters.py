@@ -75,8 +75,12 @@ class Collector(mesa.DataCollector):
             for append, reporter in self._appends:
                 append(reporter(model))
             return
+        row = reported_row(model, readings)
+        if len(row) != len(self._lists):  # map() below would stop at the shorter silently
+            raise RuntimeError(f"reported_row gives {len(row)} values for "
+                               f"{len(self._lists)} reporters: add the new reporter to it")
         # One append per list, looped in C (append returns None: any() runs them all).
-        any(map(list.append, self._lists, reported_row(model, readings)))
+        any(map(list.append, self._lists, row))
 
 
 class Census(NamedTuple):

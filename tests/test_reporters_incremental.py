@@ -512,3 +512,17 @@ def test_one_call_observation_falls_back_to_the_reporters_apart() -> None:
                                   apart.datacollector.get_model_vars_dataframe(),
                                   check_exact=True)
     assert fast.snapshot() == apart.snapshot() and fast.seats() == apart.seats()
+
+
+def test_a_row_that_misses_a_reporter_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reporter added without its place in ``reported_row`` would leave the collector's
+    lists out of step (``map`` stops at the shorter); the collection refuses such a row.
+    """
+    import model.reporters as reporters
+
+    m = NetworkModel(rng=3, **SMALL)
+    m.run_for(2)
+    whole = reporters.reported_row
+    monkeypatch.setattr(reporters, "reported_row", lambda model, r: whole(model, r)[:-1])
+    with pytest.raises(RuntimeError, match="add the new reporter"):
+        m.step()
