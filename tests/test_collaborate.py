@@ -6,6 +6,8 @@ and the same draws, week after week and in the chain's edge cases.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -82,18 +84,26 @@ def count_calls(m: NetworkModel) -> list[int]:
     return calls
 
 
+def step_side_by_side(fused: NetworkModel, apart: NetworkModel, weeks: int,
+                      same: Callable[[NetworkModel, NetworkModel, str], None]) -> None:
+    """Step both models up to ``weeks`` weeks (or until the first ends), checking them with
+    ``same`` after every week.
+    """
+    for week in range(1, weeks + 1):
+        fused.step()
+        apart.step()
+        same(fused, apart, f"week {week}")
+        if not fused.running:
+            break
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_one_call_collaboration_is_the_chain(case: str) -> None:
     """Whole runs, fused against chained, compared after every week."""
     name, overrides = CASES[case]
     fused, apart = make(name, overrides, 3, True), make(name, overrides, 3, False)
     calls = count_calls(fused)
-    for week in range(1, WEEKS + 1):
-        fused.step()
-        apart.step()
-        assert_same_state(fused, apart, f"week {week}")
-        if not fused.running:
-            break
+    step_side_by_side(fused, apart, WEEKS, assert_same_state)
     assert calls[0] > 0  # some weeks' groups met in the fused call
     if case == "running_sums":
         assert calls[1] > 0

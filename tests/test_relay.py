@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from model import NetworkModel, Status, relations, state
-from tests.test_collaborate import model_of
+from tests.test_collaborate import model_of, step_side_by_side
 
 WEEKS = 60
 
@@ -134,12 +134,7 @@ def test_one_call_relay_is_the_chain(case: str, store: str,
     fused, apart = (make_on(store, monkeypatch, name, overrides, 1, f) for f in (True, False))
     calls = count_calls(fused)
     set_outright = count_set_rows(apart)
-    for week in range(1, WEEKS + 1):
-        fused.step()
-        apart.step()
-        assert_same_state(fused, apart, f"week {week}")
-        if not fused.running:
-            break
+    step_side_by_side(fused, apart, WEEKS, assert_same_state)
     assert calls[0] > 0  # the fused call served
     if case in ("default", "brokers", "complete_relay", "turnover_growth"):
         assert calls[1] > 0  # and brokers drew their contacts in it
