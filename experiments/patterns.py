@@ -1099,7 +1099,14 @@ class KnockoutResult:
         return {"pattern": self.pattern,
                 "mechanism": self.mechanism + (f" [part: {self.part}]" if self.part else ""),
                 "overrides": _jsonable(self.overrides), "held": self.held,
-                "expected_to_break": not self.redundant}
+                "expected_to_break": not self.redundant, "as_marked": self.as_marked}
+
+    @property
+    def as_marked(self) -> bool:
+        """Whether the knockout came out as marked: the pattern broken, or, for one of
+        redundant mechanisms switched off alone, still held.
+        """
+        return self.held == self.redundant
 
     def words(self) -> str:
         """The mechanism and its part in the language chosen with ``--lang``."""
@@ -1154,7 +1161,24 @@ class Scorecard:
         rows.append("")
         rows.append(_("{held}/{total} patterns held; {runs} runs in {seconds} s").format(
             held=held, total=len(self.patterns), runs=self.runs, seconds=f"{self.seconds:.0f}"))
+        rows += self.knockout_summary()
         return "\n".join(rows)
+
+    def knockout_summary(self) -> list[str]:
+        """How many knockouts came out as marked, then each that did not (no lines without
+        knockouts): a knockout that surprises is easy to miss in the table.
+        """
+        if not self.knockouts:
+            return []
+        off = [k for k in self.knockouts if not k.as_marked]
+        lines = [_("{ok}/{total} knockouts as marked").format(
+            ok=len(self.knockouts) - len(off), total=len(self.knockouts))]
+        for k in off:
+            marked = _("expected to hold") if k.redundant else _("expected to break")
+            lines.append(_("not as marked: {pattern} {mechanism}: held {held}, {marked}").format(
+                pattern=k.pattern, mechanism=_(k.mechanism), held=_verdict(k.held),
+                marked=marked))
+        return lines
 
     def markdown(self) -> str:
         """The readable ``patterns.md``."""
@@ -1177,6 +1201,7 @@ class Scorecard:
                         "asks). Where several mechanisms each produce it on their own, each "
                         "is also switched off alone, marked as expected to hold, and all "
                         "together in a knockout that must break it."),
+                      "", *(f"{line}  " for line in self.knockout_summary()),
                       "", f"| {_('pattern')} | {_('mechanism switched off')} | "
                           f"{_('overrides')} | {_('held')} | {_('statistic')} |",
                       "|---|---|---|---|---|"]

@@ -21,7 +21,8 @@ VERKOSTO = Path(sys.executable).parent / "verkosto"
 SMALL = ["--set", "n_organisations=4", "--set", "participants_per_organisation=3"]
 QUICK = [*SMALL, "--replications", "2", "--steps", "20", "--seed", "7"]
 PATTERN_KEYS = {"id", "title", "held", "statistic", "criterion"}
-KNOCKOUT_KEYS = {"pattern", "mechanism", "overrides", "held", "expected_to_break"}
+KNOCKOUT_KEYS = {"pattern", "mechanism", "overrides", "held", "expected_to_break",
+                 "as_marked"}
 
 
 def verkosto(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -206,3 +206,27 @@ def test_p10_runs_each_network_a_third_of_its_weeks_past_the_goal() -> None:
     far = run(Params.from_flat({**flat, "lifecycle": "permanent",
                                 "goal_value_per_person": 1000.0}), 7, 6)
     assert far["goal_reached_at"] is None and far["steps"] == 4 * 6 + 2
+
+
+def test_the_scorecard_names_the_knockouts_that_did_not_come_out_as_marked() -> None:
+    """A knockout that breaks, or one of redundant mechanisms that holds, is as marked; the
+    others are counted and named under the table, in the file and in the JSON.
+    """
+    ko = pat.KnockoutResult
+    card = pat.Scorecard([], [ko("P1", "commitment that never moves", {"a": 0}, held=False),
+                              ko("P9", "light contact keeps people committed", {"a": 0},
+                                 held=True, redundant=True),
+                              ko("P9", "light contact keeps relationships up", {"b": 0},
+                                 held=False, redundant=True),
+                              ko("P13", "cumulative advantage in partner choice", {"c": 0},
+                                 held=True)])
+    assert [k.as_marked for k in card.knockouts] == [True, True, False, False]
+    assert [k["as_marked"] for k in card.to_json()["knockouts"]] == [True, True, False, False]
+    summary = card.knockout_summary()
+    assert summary[0] == "2/4 knockouts as marked"
+    assert summary[1:] == [
+        "not as marked: P9 light contact keeps relationships up: held no, expected to hold",
+        "not as marked: P13 cumulative advantage in partner choice: held yes, expected to break"]
+    assert all(line in card.table() for line in summary)
+    assert all(line in card.markdown() for line in summary)
+    assert pat.Scorecard([], []).knockout_summary() == []

@@ -8,8 +8,9 @@ writes into DIR:
 
 - ``patterns.json``: ``{"patterns": [{"id", "title", "held", "statistic",
   "criterion"}, ...], "knockouts": [{"pattern", "mechanism", "overrides",
-  "held", "expected_to_break"}, ...]}`` (a knockout should not hold, except one of
-  redundant mechanisms, run alone to show the redundancy: ``expected_to_break`` false);
+  "held", "expected_to_break", "as_marked"}, ...]}`` (a knockout should not hold,
+  except one of redundant mechanisms, run alone to show the redundancy:
+  ``expected_to_break`` false; ``as_marked`` says whether it came out so);
 - ``patterns.md``: the same as readable tables.
 
 It prints the table and exits 0 once the scorecard is computed, whatever it
