@@ -11,7 +11,7 @@ many groups at once: the team-assembly rule of ``model.formation``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import mesa
 import numpy as np
@@ -106,6 +106,19 @@ _NO_FLAGS = _frozen(np.empty(0, dtype=bool))
 # No census yet: what ``census()`` finds before the first, and after a week's one-call readings
 # (read from them when asked).
 _NO_CENSUS = reporters.Census(-1, _NO_SLOTS, _NO_SLOTS, 0.0, 0.0, 0.0)
+
+
+class WeekReadings(NamedTuple):
+    """What a week's one-call observation (``NetworkModel._observe_block``) left: the week,
+    whether it recorded, the present and the active slots, and its readings
+    (``kernels.READINGS``), from which the census, snapshot and seats are read when asked.
+    """
+
+    step: int
+    recording: bool
+    members: np.ndarray
+    active: np.ndarray
+    values: list[float]
 
 
 @dataclass
@@ -215,7 +228,7 @@ class NetworkModel(mesa.Model):
         self._census = _NO_CENSUS
         # (week, recording, members, active, readings) of the week's one-call observation
         # (``_observe_block``): the census, snapshot and seats are read from them when asked.
-        self._readings: tuple[int, bool, np.ndarray, np.ndarray, list[float]] | None = None
+        self._readings: WeekReadings | None = None
 
         self.n_circles = max(1, -(-self.initial_size // p.max_meeting_size))
         self._meeting_costs: dict[bool, tuple[float, float, float, float]] = {}
@@ -1461,7 +1474,7 @@ class NetworkModel(mesa.Model):
             a = _frozen(active)
             self._active = (now, a)
         values = readings.tolist()
-        self._readings = (now, recording, m, a, values)
+        self._readings = WeekReadings(now, recording, m, a, values)
         self._census = _NO_CENSUS  # read from the readings when asked
         # The ties are made read-only for their first reader (member_ties), if any.
         self._ties = ((now, self.rel.writes), m, (i, j, t))
@@ -1477,10 +1490,10 @@ class NetworkModel(mesa.Model):
         reads the model apart).
         """
         r = self._readings
-        if (r is None or r[0] != self.steps or not r[1]
-                or r[4][kernels.READ_ACTIVE_TIES] < 0):
+        if (r is None or r.step != self.steps or not r.recording
+                or r.values[kernels.READ_ACTIVE_TIES] < 0):
             return None
-        return r[4]
+        return r.values
 
     @property
     def history(self) -> dict[str, list[float]]:
@@ -1517,8 +1530,8 @@ class NetworkModel(mesa.Model):
         """
         if self._census.step != self.steps:
             r = self._readings
-            self._census = (reporters.Census.read(self.steps, r[2], r[3], r[4])
-                            if r is not None and r[0] == self.steps else
+            self._census = (reporters.Census.read(self.steps, r.members, r.active, r.values)
+                            if r is not None and r.step == self.steps else
                             reporters.Census.of(self))
         return self._census
 
@@ -1534,9 +1547,9 @@ class NetworkModel(mesa.Model):
         """Network-level measures over the seats now, computed once per week when needed."""
         if self._seats_cache is None or self._seats_cache.step != self.steps:
             r = self._readings
-            self._seats_cache = (Seats.read(self.steps, r[4])
-                                 if r is not None and r[0] == self.steps and r[1] else
-                                 Seats.of(self))
+            self._seats_cache = (Seats.read(self.steps, r.values)
+                                 if r is not None and r.step == self.steps and r.recording
+                                 else Seats.of(self))
         return self._seats_cache
 
     def coverage(self) -> float:

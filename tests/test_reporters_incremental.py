@@ -506,7 +506,7 @@ def test_one_call_observation_falls_back_to_the_reporters_apart() -> None:
         m.status[gone] = Status.ACTIVE
         m._members = m._active = None
         m.observe()
-    assert fast._readings[4][kernels.READ_ACTIVE_TIES] < 0
+    assert fast._readings.values[kernels.READ_ACTIVE_TIES] < 0
     assert fast.week_readings() is None
     pd.testing.assert_frame_equal(fast.datacollector.get_model_vars_dataframe(),
                                   apart.datacollector.get_model_vars_dataframe(),
