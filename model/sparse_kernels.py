@@ -861,12 +861,39 @@ def current_ties(key: np.ndarray, p: Pairs, width: int, now: int, decay: np.ndar
 
 
 @_jit
-def _trust_or_prior(p: Pairs, a: int, b: int, decay: np.ndarray, prior: float, now: int) -> float:
-    """Current trust of a in b (a stranger's, the prior, without a record)."""
-    x = find(p, a, b)
+def _record_of(start: np.ndarray, size: np.ndarray, col: np.ndarray, a: int, b: int) -> int:
+    """:func:`find` on the store's arrays themselves: the record of pair (a, b), or -1.
+
+    A kernel that searches once per candidate takes the arrays out of ``Pairs`` once and
+    searches them here: reading a field of the tuple inside the search loop, as
+    :func:`find` does, costs about four times the search itself (measured at 1,000 people:
+    about 115 ns a search against 20 to 30).
+    """
+    lo = start[a]
+    end = lo + size[a]
+    hi = end
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if col[mid] < b:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < end and col[lo] == b:
+        return lo
+    return -1
+
+
+@_jit
+def _trust_or_prior(start: np.ndarray, size: np.ndarray, col: np.ndarray, T: np.ndarray,
+                    last: np.ndarray, a: int, b: int, decay: np.ndarray, prior: float,
+                    now: int) -> float:
+    """Current trust of a in b (a stranger's, the prior, without a record), from the store's
+    arrays (:func:`_record_of`).
+    """
+    x = _record_of(start, size, col, a, b)
     if x < 0:
         return prior
-    return prior + (p.T[x] - prior) * decay[_gap(p, x, now, decay.size - 1)]
+    return prior + (T[x] - prior) * decay[min(now - last[x], decay.size - 1)]
 
 
 @_jit
@@ -913,11 +940,12 @@ def trust_ties_among(key: np.ndarray, p: Pairs, capacity: int, now: int, decay: 
         in_rows[by_row[a]] = y
         by_row[a] += 1
     current = np.empty(key.size)
+    row_start, row_size, col, T, last = p.start, p.size, p.col, p.T, p.last  # _record_of
     for z in range(key.size):
         y = in_rows[z]
         a, b = key[y] // capacity, key[y] % capacity
-        x = find(p, a, b)
-        t = prior if x < 0 else prior + (p.T[x] - prior) * decay[_gap(p, x, now, horizon)]
+        x = _record_of(row_start, row_size, col, a, b)
+        t = prior if x < 0 else prior + (T[x] - prior) * decay[min(now - last[x], horizon)]
         current[y] = t
         if t < floor and x >= 0:
             p.listed[x] = False  # below the threshold until written again
@@ -974,9 +1002,9 @@ def trust_ties_among(key: np.ndarray, p: Pairs, capacity: int, now: int, decay: 
             if not tie:
                 continue
             if not have_ab:
-                t_ab = _trust_or_prior(p, lo, hi, decay, prior, now)
+                t_ab = _trust_or_prior(row_start, row_size, col, T, last, lo, hi, decay, prior, now)
             if not have_ba:
-                t_ba = _trust_or_prior(p, hi, lo, decay, prior, now)
+                t_ba = _trust_or_prior(row_start, row_size, col, T, last, hi, lo, decay, prior, now)
             mean = 0.5 * (t_ab + t_ba)
             if mean >= mean_threshold:
                 out_i[count], out_j[count], out_t[count] = lo, hi, mean
