@@ -333,15 +333,17 @@ def current_familiarity(p: Pairs, f_decay: np.ndarray, i: np.ndarray, j: np.ndar
 @_jit
 def familiarity_ends(p: Pairs, f_decay: np.ndarray, i: np.ndarray, j: np.ndarray,
                      threshold: float) -> np.ndarray:
-    """Sparse ``kernels.familiarity_ends`` (a pair without a record has familiarity 0)."""
+    """Sparse ``kernels.familiarity_ends`` (a pair without a record has familiarity 0), each
+    pair searched on the store's arrays (:func:`_record_of`).
+    """
     out = np.empty(i.size, dtype=np.int64)
+    start, size, col, F, last = p.start, p.size, p.col, p.F, p.last
     for k in range(i.size):
-        x = find(p, i[k], j[k])
+        x = _record_of(start, size, col, i[k], j[k])
         if x < 0:
             out[k] = kernels.ends_at(kernels.first_below(0.0, f_decay, threshold), 0)
         else:
-            out[k] = kernels.ends_at(kernels.first_below(p.F[x], f_decay, threshold),
-                                     p.last[x])
+            out[k] = kernels.ends_at(kernels.first_below(F[x], f_decay, threshold), last[x])
     return out
 
 
@@ -1017,19 +1019,21 @@ def decayed_column_sums(rows: np.ndarray, weight: np.ndarray, p: Pairs, now: int
                         f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
                         hi: int) -> np.ndarray:
     """Sparse ``kernels.decayed_column_sums``: each column gets the rows' terms in row order,
-    as in the dense kernel, so the sums are equal bit for bit.
+    as in the dense kernel, so the sums are equal bit for bit. The store's arrays are taken
+    out of ``Pairs`` once, not read from it record by record (see :func:`_record_of`).
     """
     horizon = f_decay.size - 1
     out = np.zeros((2, hi))
+    start, size, col, F, T, last = p.start, p.size, p.col, p.F, p.T, p.last
     for y in range(rows.size):
         r, w = rows[y], weight[y]
-        for x in range(p.start[r], p.start[r] + p.size[r]):
-            c = p.col[x]
-            if c >= hi or c == r or (p.F[x] == 0.0 and p.T[x] == prior):
+        for x in range(start[r], start[r] + size[r]):
+            c = col[x]
+            if c >= hi or c == r or (F[x] == 0.0 and T[x] == prior):
                 continue
-            g = _gap(p, x, now, horizon)
-            out[0, c] += w * (p.F[x] * f_decay[g])
-            out[1, c] += w * ((p.T[x] - prior) * t_decay[g])
+            g = min(now - last[x], horizon)
+            out[0, c] += w * (F[x] * f_decay[g])
+            out[1, c] += w * ((T[x] - prior) * t_decay[g])
     return out
 
 
