@@ -3570,6 +3570,41 @@ def _mark(k: int, why: int, stale: np.ndarray, marked: np.ndarray, n: int) -> in
 # was written (read the week its familiarity ends afresh, then count it).
 _RECOUNT, _REREAD = 1, 2
 
+#: Bits of the starting pairs' filter per pair, at least (:func:`starting_pairs_filter`): a
+#: written pair that is not a starting pair passes it by chance about once in this many.
+FILTER_BITS_PER_PAIR = 16
+# Fibonacci hashing of a pair's key: its product with 2^64 over the golden ratio, top bits.
+_KEY_HASH = np.uint64(0x9E3779B97F4A7C15)
+
+
+@_jit
+def _filter_bit(key: int, shift: int) -> np.uint64:
+    """The bit of the starting pairs' filter that stands for pair ``key``."""
+    return (np.uint64(key) * _KEY_HASH) >> np.uint64(shift)
+
+
+@_jit
+def starting_pairs_filter(key: np.ndarray, size_log2: int) -> np.ndarray:
+    """A filter of the starting pairs' keys ``key`` (:func:`starting_pairs_changed`): a
+    table of ``2**size_log2`` bits (at least 64) with the bit :func:`_filter_bit` of every
+    key set. A written pair whose bit is clear is surely not a starting pair, which spares
+    it the search among the keys (most written pairs are not starting pairs, and each search
+    reads a few scattered entries of a large table).
+    """
+    bits = np.zeros(max(1, (1 << size_log2) >> 6), dtype=np.uint64)
+    shift = 64 - size_log2
+    for k in range(key.size):
+        h = _filter_bit(key[k], shift)
+        bits[h >> np.uint64(6)] |= np.uint64(1) << (h & np.uint64(63))
+    return bits
+
+
+@_jit
+def _may_be_starting(bits: np.ndarray, shift: int, key: int) -> bool:
+    """Whether pair ``key``'s bit is set in the starting pairs' filter ``bits``."""
+    h = _filter_bit(key, shift)
+    return (bits[h >> np.uint64(6)] >> (h & np.uint64(63))) & np.uint64(1) != np.uint64(0)
+
 
 @_jit
 def starting_pairs_changed(state: np.ndarray, key: np.ndarray, i: np.ndarray, j: np.ndarray,
@@ -3577,7 +3612,7 @@ def starting_pairs_changed(state: np.ndarray, key: np.ndarray, i: np.ndarray, j:
                            expiring: np.ndarray, stale: np.ndarray, marked: np.ndarray,
                            code: np.ndarray, first_of: np.ndarray, by_slot_start: np.ndarray,
                            by_slot: np.ndarray, written_i: np.ndarray, written_j: np.ndarray,
-                           width: int,
+                           width: int, key_filter: np.ndarray, filter_log2: int,
                            present: np.ndarray, seated_at: np.ndarray, touched: np.ndarray,
                            seen: int, now: int, everything: bool) -> np.ndarray:
     """The first half of keeping the count of the starting pairs alive up to date
@@ -3614,6 +3649,9 @@ def starting_pairs_changed(state: np.ndarray, key: np.ndarray, i: np.ndarray, j:
         written_i: One end of each pair written since the previous pass.
         written_j: The other end.
         width: Above every slot (the keys' width).
+        key_filter: The keys' filter, of ``2**filter_log2`` bits
+            (:func:`starting_pairs_filter`): a written pair whose bit is clear is not searched.
+        filter_log2: Its size.
         present: Bool by slot: not left.
         seated_at: Week each slot's person joined.
         touched: Per slot, the write count at the last write of all its pairs.
@@ -3641,13 +3679,16 @@ def starting_pairs_changed(state: np.ndarray, key: np.ndarray, i: np.ndarray, j:
             code[s] = c
             for x in range(by_slot_start[s], by_slot_start[s + 1]):
                 n = _mark(by_slot[x], why, stale, marked, n)
+    shift = 64 - filter_log2
     for x in range(written_i.size):
         a, b = min(written_i[x], written_j[x]), max(written_i[x], written_j[x])
         if b >= code.size:
             continue  # not a founder's pair
+        want = a * width + b
+        if not _may_be_starting(key_filter, shift, want):
+            continue  # surely not a starting pair
         # The pairs with a as first founder, sorted by the second: a search among a few.
         lo, hi = first_of[a], first_of[a + 1]
-        want = a * width + b
         while lo < hi:
             mid = (lo + hi) >> 1
             if key[mid] < want:
