@@ -110,14 +110,13 @@ _NO_CENSUS = reporters.Census(-1, _NO_SLOTS, _NO_SLOTS, 0.0, 0.0, 0.0)
 
 class WeekReadings(NamedTuple):
     """What a week's one-call observation (``NetworkModel._observe_block``) left: the week,
-    whether it recorded, the present and the active slots, and its readings
-    (``kernels.READINGS``), from which the census, snapshot and seats are read when asked.
+    whether it recorded, and its readings (``kernels.READINGS``), from which the census
+    (with the week's ``members`` and ``active_slots``), snapshot and seats are read when
+    asked.
     """
 
     step: int
     recording: bool
-    members: np.ndarray
-    active: np.ndarray
     values: list[float]
 
 
@@ -221,14 +220,13 @@ class NetworkModel(mesa.Model):
         self._coverage_cache: tuple[int, float] | None = None  # (week, coverage())
         self._members: tuple[int, np.ndarray] | None = None  # (week, slots): see members()
         self._active: tuple[int, np.ndarray] | None = None
-        # ((week, pair writes), members, ties): see member_ties(); whether the ties are still
-        # to be made read-only (as the one-call observation leaves them, for their first reader)
+        # ((week, pair writes), members, ties): see member_ties()
         self._ties: tuple[tuple[int, int], np.ndarray, tuple[np.ndarray, ...]] | None = None
-        self._ties_open = False
         self._census = _NO_CENSUS
-        # (week, recording, members, active, readings) of the week's one-call observation
+        # (week, recording, readings) of the week's one-call observation
         # (``_observe_block``): the census, snapshot and seats are read from them when asked.
         self._readings: WeekReadings | None = None
+        self._readings_out = np.zeros(len(kernels.READINGS))  # written by each such call
 
         self.n_circles = max(1, -(-self.initial_size // p.max_meeting_size))
         self._meeting_costs: dict[bool, tuple[float, float, float, float]] = {}
@@ -1448,7 +1446,10 @@ class NetworkModel(mesa.Model):
         knowledge coverage, from one compiled call over the dense store's blocks
         (``kernels.observe_block``). Its readings are kept as they come (``_readings``): the
         reporters read them in one row (``reporters.reported_row``), and the week's census,
-        snapshot and seats are made from them only when asked.
+        snapshot and seats are made from them only when asked. The call does not hand back
+        the week's lists of the present and the active or its trust ties (nothing in the
+        week reads them after it): ``members``, ``active_slots`` and ``member_ties`` find
+        the same ones again if asked.
 
         Returns:
             The week's phase (what ``phase_of`` gives).
@@ -1456,7 +1457,8 @@ class NetworkModel(mesa.Model):
         p, start, now = self.params, self.start_relationships, self.steps
         m, a = self.week_slots()
         none = reporters.NO_SLOTS
-        members, active, i, j, t, readings = self.rel.observe_block(
+        out = self._readings_out
+        self.rel.observe_block(
             self.people, self.used, reporters.ACTIVE_CODE, p.engaged_commitment,
             p.held_commitment, none if m is None else m, none if a is None else a,
             m is not None, a is not None, self._history, week, self.initial_size,
@@ -1464,21 +1466,11 @@ class NetworkModel(mesa.Model):
             start.threshold, self.knowledge, self.n_orgs,
             (PHASE_CODES[self.phase], p.phase_window_weeks, self.goal_clarity,
              p.phase_goal_clarity, p.faded_engaged_share, p.phase_stable_change,
-             p.thriving_engaged_share))
-        # The week's lists of the present and the active, kept as keep_week_slots keeps them
-        # (a list already listed this week was passed in, and comes back as it is).
-        if m is None:
-            m = _frozen(members)
-            self._members = (now, m)
-        if a is None:
-            a = _frozen(active)
-            self._active = (now, a)
-        values = readings.tolist()
-        self._readings = WeekReadings(now, recording, m, a, values)
+             p.thriving_engaged_share), out)
+        values = out.tolist()
+        self._readings = WeekReadings(now, recording, values)
         self._census = _NO_CENSUS  # read from the readings when asked
-        # The ties are made read-only for their first reader (member_ties), if any.
-        self._ties = ((now, self.rel.writes), m, (i, j, t))
-        self._ties_open = True
+        self._ties = None  # found again by member_ties when asked
         if recording:
             self._seats_cache = None  # read from the readings when asked
             self._coverage_cache = (now, values[kernels.READ_COVERAGE])
@@ -1530,7 +1522,8 @@ class NetworkModel(mesa.Model):
         """
         if self._census.step != self.steps:
             r = self._readings
-            self._census = (reporters.Census.read(self.steps, r.members, r.active, r.values)
+            self._census = (reporters.Census.read(self.steps, self.members(),
+                                                  self.active_slots(), r.values)
                             if r is not None and r.step == self.steps else
                             reporters.Census.of(self))
         return self._census
@@ -1581,12 +1574,7 @@ class NetworkModel(mesa.Model):
         m = self.members()
         key = (self.steps, self.rel.writes)
         if self._ties is None or self._ties[0] != key or self._ties[1] is not m:
-            self._ties = (key, m, reporters.trust_ties(self, m))
-            self._ties_open = True
-        if self._ties_open:
-            for x in self._ties[2]:
-                _frozen(x)
-            self._ties_open = False
+            self._ties = (key, m, tuple(_frozen(x) for x in reporters.trust_ties(self, m)))
         return self._ties[2]
 
     def active_ties(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -865,35 +865,31 @@ class Relations:
                       initial_size: int, meeting_held: bool, threshold: float, now: int,
                       recording: bool, start_i: np.ndarray, start_j: np.ndarray,
                       acquainted: float, know: Knowledge, n_orgs: int,
-                      phase: tuple[int, int, float, float, float, float, float]
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                                 np.ndarray]:
+                      phase: tuple[int, int, float, float, float, float, float],
+                      out: np.ndarray) -> None:
         """A small network's week observed in one compiled call over the blocks of this
         dense store, with its tie candidates listed (``model.kernels.observe_block``, whose
         arguments these are; ``threshold`` is the reporters' tie threshold, ``phase`` the
-        arguments of its phase from ``phase_prev`` on).
-
-        Returns:
-            The present and the active slots, the trust ties among the present (slots
-            ``i < j`` and their mean trust) and the readings (``model.kernels.READ_*``).
+        arguments of its phase from ``phase_prev`` on): the readings
+        (``model.kernels.READ_*``) are written into ``out``.
         """
         key = self._candidate_key()
-        members, active, kept, i, j, t, readings = kernels.observe_block(
+        kept = kernels.observe_block(
             people, used, active_code, engaged, held, members, active, have_members,
             have_active, history, week, initial_size, meeting_held, key, self.F, self.T,
             self.last, self._f_decay, self._t_decay, self.prior, self._tie_floor,
             self.tie_threshold, self._listed, threshold, now, recording, start_i, start_j,
             acquainted, know._k, know._ka, know._kc, know._ksum, know._kstale, know.own,
-            know.n_known, n_orgs, *phase)
-        self._candidates = [key[:kept]]  # as ties_among leaves them
+            know.n_known, n_orgs, *phase, out)
+        if kept < key.size:
+            self._candidates = [key[:kept]]  # as ties_among leaves them
         if recording and self._tracking:
             # The sums were read from the blocks (of two or more): as pair_sums and
             # seat_sums do, keep none.
-            if active.size >= 2:
+            if out[kernels.READ_ACTIVE] >= 2:
                 self._stop(ACTIVE)
-            if members.size >= 2:
+            if out[kernels.READ_PRESENT] >= 2:
                 self._stop(SEATS)
-        return members, active, i, j, t, readings
 
     def _trust_ties_apart(self, slots: np.ndarray, threshold: float,
                           now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

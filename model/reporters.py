@@ -332,8 +332,11 @@ class StartRelationships:
         self._by_slot_start = np.zeros(slots + 1, dtype=np.int64)
         np.cumsum(np.bincount(ends, minlength=slots), out=self._by_slot_start[1:])
         self._code = np.full(slots, 255, dtype=np.uint8)
-        # Where each founder's pairs as first founder start among the keys.
+        # Where each founder's pairs as first founder start among the keys, and a filter of
+        # the keys that most written pairs, not starting pairs, fail at once.
         self._first_of = np.searchsorted(self._key, np.arange(slots + 1) * _WIDTH)
+        self._filter_log2 = max(6, int(i.size * kernels.FILTER_BITS_PER_PAIR - 1).bit_length())
+        self._filter = kernels.starting_pairs_filter(self._key, self._filter_log2)
         self._expiring = np.zeros(0, dtype=np.int64)
 
     def read_directly(self, rel: Relations) -> bool:
@@ -371,7 +374,8 @@ class StartRelationships:
             self._state, self._key, self._i, self._j, self._ends, self._counted,
             self._dropped, self._expiring, self._stale, self._marked, self._code,
             self._first_of, self._by_slot_start, self._by_slot,
-            written_i, written_j, _WIDTH, model.present, model.seated_at, rel.touched,
+            written_i, written_j, _WIDTH, self._filter, self._filter_log2, model.present,
+            model.seated_at, rel.touched,
             self._seen, now, everything)
         ends = rel.familiarity_ends(self._i[listed], self._j[listed], self.threshold)
         alive = kernels.starting_pairs_refreshed(

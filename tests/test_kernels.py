@@ -997,12 +997,34 @@ def test_starting_pairs_count_of_no_changes_and_no_pairs():
         state, none, none, none, none.copy(), np.empty(0, dtype=bool), np.empty(0, dtype=bool),
         np.zeros(8, dtype=np.int64), np.empty(0, dtype=np.uint8), none.copy(),
         np.empty(0, dtype=np.uint8), np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64),
-        none, none, none, 2**31, np.ones(4, dtype=bool), np.zeros(4, dtype=np.int64),
+        none, none, none, 2**31, kernels.starting_pairs_filter(none, 6), 6,
+        np.ones(4, dtype=bool), np.zeros(4, dtype=np.int64),
         np.zeros(4, dtype=np.int64), 0, 5, True)
     assert listed.size == 0 and state.tolist() == [0, 5]
     assert kernels.starting_pairs_refreshed(state, none, none, none, none, none.copy(),
                                             np.empty(0, dtype=bool), np.zeros(8, dtype=np.int64),
                                             np.ones(4, dtype=bool), 5) == 0
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 1000, 40_000])
+def test_starting_pairs_filter_passes_every_key_and_few_others(n):
+    """Every starting pair's key passes the filter (a pair it failed would never be read
+    again when written), and about one other key in FILTER_BITS_PER_PAIR passes.
+    """
+    rng = np.random.default_rng(n)
+    width = 2**31
+    slots = max(2, int(np.sqrt(8 * n)))
+    a, b = rng.integers(0, slots, (2, 4 * n + 10))
+    pairs = np.unique(np.minimum(a, b) * width + np.maximum(a, b))
+    key, others = pairs[: min(n, pairs.size)], pairs[min(n, pairs.size):]
+    log2 = max(6, int(key.size * kernels.FILTER_BITS_PER_PAIR - 1).bit_length())
+    bits = kernels.starting_pairs_filter(key, log2)
+    assert bits.size * 64 == 2**log2 >= key.size * kernels.FILTER_BITS_PER_PAIR
+    shift = 64 - log2
+    assert all(kernels._may_be_starting(bits, shift, int(k)) for k in key)
+    if key.size >= 1000:
+        passed = np.mean([kernels._may_be_starting(bits, shift, int(k)) for k in others])
+        assert passed < 2 / kernels.FILTER_BITS_PER_PAIR
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -228,6 +228,41 @@ def test_block_both_sums_are_the_two_block_sums_bit_for_bit() -> None:
         assert got[2:] == ref_seat_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
 
 
+def test_block_nested_sums_are_the_two_block_sums_bit_for_bit() -> None:
+    """One read of the present's block gives what block_pair_sums of the active among them
+    and block_sums of the present give apart (so their numpy forms), whichever of the
+    present are the active: two, some, all but one or all of them.
+    """
+    for seed in range(CASES):
+        slots, (fam, trust, last, now, f_decay, t_decay) = random_block(seed, 60, fewest=2)
+        rng = np.random.default_rng(seed)
+        for k in {2, int(rng.integers(2, slots.size + 1)), slots.size - 1, slots.size}:
+            if k < 2:
+                continue
+            inner = np.sort(rng.choice(slots, size=k, replace=False))
+            assert kernels._nested_slots(inner, slots)
+            got = kernels.block_nested_sums(inner, slots, fam, trust, last, now, f_decay,
+                                            t_decay, PRIOR)
+            assert got[:2] == kernels.block_pair_sums(inner, fam, trust, last, now, f_decay,
+                                                      t_decay, PRIOR)
+            assert got[:2] == ref_block_sums(inner, fam, trust, last, now, f_decay, t_decay)
+            assert got[2:] == kernels.block_sums(slots, fam, trust, last, now, f_decay,
+                                                 t_decay, PRIOR)
+            assert got[2:] == ref_seat_block_sums(slots, fam, trust, last, now, f_decay,
+                                                  t_decay)
+
+
+@pytest.mark.parametrize(("a", "b", "nested"), [
+    ([], [], True), ([], [3], True), ([3], [], False), ([1, 4], [0, 1, 2, 4], True),
+    ([1, 3], [0, 1, 2, 4], False), ([5], [0, 1, 2, 4], False), ([0, 4], [0, 4], True),
+    ([0, 1, 2], [0, 1], False)])
+def test_nested_slots(a: list[int], b: list[int], nested: bool) -> None:
+    """Whether every slot of one ascending list is in another."""
+    as_slots = [np.array(x, dtype=np.int64) for x in (a, b)]
+    assert kernels._nested_slots(*as_slots) is nested
+    assert nested == set(a).issubset(b)
+
+
 def ref_mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray,
                     last: np.ndarray, t_decay: np.ndarray, now: int
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

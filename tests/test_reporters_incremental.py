@@ -454,7 +454,9 @@ def test_one_call_observation_records_what_the_reporters_apart_record(case: str,
                                                                       every: int) -> None:
     """A small network observed in one compiled call (``kernels.observe_block``) records the
     rows, the history, the phase and the week's ties that the census, the trust ties, the
-    snapshot, the seats and the coverage give when each is computed apart, bit for bit.
+    snapshot, the seats and the coverage give when each is computed apart, bit for bit;
+    recorded weeks include some whose active are all the present and some whose active are
+    fewer (the two ways the call reads the blocks).
     """
     name, overrides, _ = CASES[case]
     overrides = {**overrides, "record_every": every}
@@ -462,6 +464,7 @@ def test_one_call_observation_records_what_the_reporters_apart_record(case: str,
     apart = make(name, overrides, 4, dense_below=None)
     apart._reads_blocks = lambda: False  # every reading as the reporters take it apart
     in_one_call = 0
+    blocks = {"same": 0, "fewer": 0}
     for week in range(1, WEEKS + 1):
         in_one_call += fast._reads_blocks()  # as the week's observe will find
         fast.step()
@@ -474,12 +477,16 @@ def test_one_call_observation_records_what_the_reporters_apart_record(case: str,
             np.testing.assert_array_equal(fast.census().active, apart.census().active)
             assert fast.snapshot() == apart.snapshot(), f"week {week}"
             assert fast.seats() == apart.seats(), f"week {week}"
+            n_active, n_present = fast.census().active.size, fast.census().members.size
+            if n_active >= 2 and fast.week_readings() is not None:
+                blocks["same" if n_active == n_present else "fewer"] += 1
         for a, b in zip(fast.member_ties(), apart.member_ties(), strict=True):
             np.testing.assert_array_equal(a, b)
             assert not a.flags.writeable
         if not fast.running:
             break
     assert in_one_call > 0
+    assert blocks["same"] > 0 and blocks["fewer"] > 0, blocks
     # A week recorded after the last step (not a recording week when every > 1).
     fast.record()
     apart.record()
