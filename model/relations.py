@@ -1083,6 +1083,11 @@ class SparseRelations(Relations):
                                            self.prior, knowledge_threshold, tie_threshold,
                                            rules, *value, now)
 
+    @property
+    @override
+    def collaborates_in_one_call(self) -> bool:
+        return True  # the call returns the pairs it wrote, logged here while marking
+
     @override
     def collaborate(self, rng: np.random.Generator, people: People, used: int,
                     active_code: int, attachment: np.ndarray, factor: np.ndarray,
@@ -1093,7 +1098,8 @@ class SparseRelations(Relations):
                     now: int) -> tuple[np.ndarray, bool, int, int, int, bool,
                                        tuple[float, float, float], float]:
         # As the dense store's, with sparse_kernels.collaborate; when the pool fills up while
-        # the groups' pairs get records, the call stops there and goes on here.
+        # the groups' pairs get records, the call stops there and goes on here. The pairs
+        # that met are counted as one write, and logged while written pairs are marked.
         tracking = self._tracking and now != self._sums_at
         factor_sums = (0.5 ** ((now - self._sums_at) / self._half_lives) if tracking
                        else _NO_FACTOR)
@@ -1117,7 +1123,7 @@ class SparseRelations(Relations):
                     facilitation, *on_cases, *value, advocacy, now))
         self._written = written
         if pairs:
-            self.writes += 1  # _wrote_pairs, with nothing to log (collaborates_in_one_call)
+            self._wrote_pairs(i, j)
             if self._tracking:
                 self._sums_at = now
         if new.size:

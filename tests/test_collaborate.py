@@ -14,7 +14,7 @@ import pytest
 
 import model.relations as relations
 import scenarios
-from model import NetworkModel, Status, sparse_kernels, state
+from model import PARAMETERS, NetworkModel, Status, sparse_kernels, state
 from model.relations import SparseRelations
 
 WEEKS = 60
@@ -81,8 +81,13 @@ def assert_same_state(a: NetworkModel, b: NetworkModel, where: str) -> None:
     for name in ("value_total", "goal_progress", "advocacy_stock", "innovations",
                  "encounters_total", "breaches_total", "_since_record"):
         assert getattr(a, name) == getattr(b, name), f"{name} {where}"
-    for name in ("writes", "_written", "_sums_at"):
+    for name in ("writes", "_written", "_sums_at", "mark_touches", "_logged"):
         assert getattr(a.rel, name) == getattr(b.rel, name), f"rel.{name} {where}"
+    np.testing.assert_array_equal(a.rel.touched, b.rel.touched, err_msg=f"touched {where}")
+    for end in range(2):  # the written pairs logged (while marking), in order
+        logged = [np.concatenate([np.zeros(0, dtype=np.int64)] + [x[end] for x in m.rel._pair_log])
+                  for m in (a, b)]
+        np.testing.assert_array_equal(*logged, err_msg=f"logged pairs {where}")
     np.testing.assert_array_equal(a.active_slots(), b.active_slots(), err_msg=where)
     assert a.rng.bit_generator.state == b.rng.bit_generator.state, f"draws {where}"
 
@@ -144,21 +149,31 @@ def test_one_call_collaboration_is_the_chain(case: str) -> None:
         apart.datacollector.get_model_vars_dataframe())
 
 
-# The cases run with the sparse pair store as well (forced on in these small networks).
-SPARSE_CASES = ("default", "client_service", "innovation_residents", "advocacy_smouldering",
-                "running_sums")
+# The cases run with the sparse pair store as well (forced on in these small networks), and
+# a network of 1,000 (the store it picks; the coordination budget scaled as the benchmarks'
+# large case, benchmarks/bench_model.py).
+_BUDGET = PARAMETERS["coordination_budget_eur"]
+SPARSE_CASES = {
+    **{name: CASES[name] for name in ("default", "client_service", "innovation_residents",
+                                      "advocacy_smouldering", "running_sums")},
+    "thousand": (None, {"n_organisations": 200, "participants_per_organisation": 5,
+                        "coordination_budget_eur": min(_BUDGET.high,
+                                                       _BUDGET.default * 1000 / 24)}),
+}
 
 
 @pytest.mark.parametrize("case", SPARSE_CASES)
 def test_one_call_collaboration_is_the_chain_on_the_sparse_store(case: str) -> None:
     """Whole runs on the sparse store, fused against chained, compared after every week."""
-    name, overrides = CASES[case]
+    name, overrides = SPARSE_CASES[case]
     fused, apart = (make(name, overrides, 3, f, sparse=True) for f in (True, False))
     calls = count_calls(fused)
     step_side_by_side(fused, apart, WEEKS, assert_same_state)
     assert calls[0] > 0
     if case == "running_sums":
         assert calls[1] > 0
+    if case == "thousand":  # its starting relationships' reporter marks the written pairs
+        assert fused.rel.mark_touches
     assert fused.datacollector.get_model_vars_dataframe().equals(
         apart.datacollector.get_model_vars_dataframe())
 
