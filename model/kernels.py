@@ -1808,16 +1808,30 @@ def pass_on(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, stale: np.
     stored = np.empty((n, n_known))
     for x in range(n):
         t, s = targets[x], sources[x]
+        a_t, c_t, a_s, c_s, gain = know_a[t], know_c[t], know_a[s], know_c[s], share[x]
+        k_row, s_row, row = know[t], know[s], stored[x]
+        # Every column by the stored values (a loop without branches, which the compiler
+        # vectorises), then the two own organisations' columns again with their 1; the
+        # same operations per entry, so the same values.
         for o in range(n_known):
-            k_t = 1.0 if o == own[t] else know_a[t] * (know[t, o] + know_c[t])
-            k_s = 1.0 if o == own[s] else know_a[s] * (know[s, o] + know_c[s])
-            stored[x, o] = (k_t + share[x] * max(0.0, k_s - k_t)) / know_a[t] - know_c[t]
+            k_t = a_t * (k_row[o] + c_t)
+            k_s = a_s * (s_row[o] + c_s)
+            row[o] = (k_t + gain * max(0.0, k_s - k_t)) / a_t - c_t
+        for o in (own[t], own[s]):
+            if 0 <= o < n_known:
+                k_t = 1.0 if o == own[t] else a_t * (k_row[o] + c_t)
+                k_s = 1.0 if o == own[s] else a_s * (s_row[o] + c_s)
+                row[o] = (k_t + gain * max(0.0, k_s - k_t)) / a_t - c_t
     for x in range(n):
         t = targets[x]
-        for o in range(n_known):
-            # Written outright, unless several brokers reached the target: then the largest.
-            if not repeated or stored[x, o] > know[t, o]:
-                know[t, o] = stored[x, o]
+        k_row, row = know[t], stored[x]
+        if repeated:  # several brokers reached someone: the largest
+            for o in range(n_known):
+                if row[o] > k_row[o]:
+                    k_row[o] = row[o]
+        else:  # written outright
+            for o in range(n_known):
+                k_row[o] = row[o]
         stale[t] = True
 
 

@@ -1082,7 +1082,49 @@ class SparseRelations(Relations):
     @property
     @override
     def collaborates_in_one_call(self) -> bool:
-        return False  # the fused call is the dense store's
+        return True  # the call returns the pairs it wrote, logged here while marking
+
+    @override
+    def collaborate(self, rng: np.random.Generator, people: People, used: int,
+                    active_code: int, attachment: np.ndarray, factor: np.ndarray,
+                    org_time: np.ndarray, rate: float, forming: np.ndarray, assembler: int,
+                    m: int, k: int, base: float, know: Knowledge, rules: kernels.GroupRules,
+                    facilitation: float, cases: float | None, n_orgs: int, knowledge_threshold: float,
+                    tie_threshold: float, value: tuple[float, float, float], advocacy: float,
+                    now: int) -> tuple[np.ndarray, bool, int, int, int, bool,
+                                       tuple[float, float, float], float]:
+        # As the dense store's, with sparse_kernels.collaborate; when the pool fills up while
+        # the groups' pairs get records, the call stops there and goes on here. The pairs
+        # that met are counted as one write, and logged while written pairs are marked.
+        tracking = self._tracking and now != self._sums_at
+        factor_sums = (0.5 ** ((now - self._sums_at) / self._half_lives) if tracking
+                       else _NO_FACTOR)
+        src = draws.source(rng)
+        known = (know._k, know._ka, know._kc, know._ksum)
+        on_cases = (cases is not None, 0.0 if cases is None else cases, n_orgs,
+                    knowledge_threshold, tie_threshold)
+        (active, fits, pairs, breaches, ideas, written, credited, value, advocacy, new, ensured,
+         members, bounds, i, j, g) = sparse_kernels.collaborate(
+            src, self._p, self._f_decay, self._t_decay, self.prior, self._tracked, self._cols,
+            factor_sums, self.capacity, self._tie_floor, self._written, *known, people, used,
+            active_code, attachment, factor, org_time, rate, forming, assembler, m, k, base,
+            rules, facilitation, *on_cases, *value, advocacy, now)
+        if ensured < pairs:
+            self._ensure(i[ensured:], j[ensured:], now)
+            breaches, ideas, written, credited, value, advocacy, new = (
+                sparse_kernels.work_and_cases(
+                    src, self._p, self._f_decay, self._t_decay, self.prior, self._tracked,
+                    self._cols, factor_sums, self.capacity, self._tie_floor, self._written,
+                    *known, people, used, active, members, bounds, i, j, g, base, rules,
+                    facilitation, *on_cases, *value, advocacy, now))
+        self._written = written
+        if pairs:
+            self._wrote_pairs(i, j)
+            if self._tracking:
+                self._sums_at = now
+        if new.size:
+            self._candidates.append(new)
+        return active, fits, pairs, breaches, ideas, credited, value, advocacy
 
     @override
     def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,

@@ -36,6 +36,7 @@ import numpy as np
 from model import kernels
 
 _jit = numba.njit(cache=True, nogil=True)
+_inline = numba.njit(cache=True, nogil=True, inline="always")
 
 #: Smallest room a row gets when it first needs a segment.
 MIN_ROOM = 4
@@ -66,27 +67,40 @@ class Pairs(NamedTuple):
 # ---------------------------------------------------------------- records
 
 
-@_jit
-def _locate(p: Pairs, a: int, b: int) -> int:
-    """Position in row ``a`` at which column ``b`` is or would be inserted (binary search)."""
-    lo = p.start[a]
-    hi = lo + p.size[a]
+# The lookups below are inlined into their callers: a call that takes the store's arrays
+# (the Pairs tuple) costs numba's reference counting on each of them, which took three times
+# as long as the search itself in the lookup loops (and no result changes).
+@_inline
+def _search(col: np.ndarray, lo: int, hi: int, b: int) -> int:
+    """Position in the sorted ``col[lo:hi]`` at which ``b`` is or would be inserted."""
     while lo < hi:
         mid = (lo + hi) >> 1
-        if p.col[mid] < b:
+        if col[mid] < b:
             lo = mid + 1
         else:
             hi = mid
     return lo
 
 
-@_jit
+@_inline
+def _find_in(col: np.ndarray, lo: int, hi: int, b: int) -> int:
+    """Position of ``b`` in the sorted ``col[lo:hi]``, or -1 if absent."""
+    x = _search(col, lo, hi, b)
+    return x if x < hi and col[x] == b else -1
+
+
+@_inline
+def _locate(p: Pairs, a: int, b: int) -> int:
+    """Position in row ``a`` at which column ``b`` is or would be inserted (binary search)."""
+    s = p.start[a]
+    return _search(p.col, s, s + p.size[a], b)
+
+
+@_inline
 def find(p: Pairs, a: int, b: int) -> int:
     """The record of pair (a, b), or -1 if it has none."""
-    x = _locate(p, a, b)
-    if x < p.start[a] + p.size[a] and p.col[x] == b:
-        return x
-    return -1
+    s = p.start[a]
+    return _find_in(p.col, s, s + p.size[a], b)
 
 
 @_jit
@@ -312,7 +326,7 @@ def list_rows(p: Pairs, rows: np.ndarray, floor: float, width: int) -> np.ndarra
 # ---------------------------------------------------------------- reads
 
 
-@_jit
+@_inline
 def _gap(p: Pairs, x: int, now: int, horizon: int) -> int:
     return min(now - p.last[x], horizon)
 
@@ -1361,3 +1375,103 @@ def purpose_value(p: Pairs, t_decay: np.ndarray, prior: float, people: kernels.P
     who, best = best_benefit(p, t_decay, prior, i, j, factor, now, people.present.size)
     return kernels.purpose_yield(people, who, best, (value_total, since, progress), advocacy,
                                  group)
+
+
+@_jit
+def work_and_cases(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
+                   tracked: np.ndarray, col_sums: np.ndarray, sums_factor: np.ndarray,
+                   width: int, tie_floor: float, written: int, know: np.ndarray,
+                   know_a: np.ndarray, know_c: np.ndarray, know_sums: np.ndarray,
+                   people: kernels.People, used: int, active: np.ndarray, members: np.ndarray,
+                   bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
+                   base: float, rules: kernels.GroupRules, facilitation: float, cases: bool,
+                   lam: float, n_orgs: int, knowledge_threshold: float, tie_threshold: float,
+                   value_total: float, since: float, progress: float, advocacy: float, now: int
+                   ) -> tuple[int, int, int, bool, tuple[float, float, float], float,
+                              np.ndarray]:
+    """The rest of sparse :func:`collaborate` once the week's groups are formed and their
+    pairs (i, j) have records (``ensure_pairs``): as the dense ``kernels.collaborate`` from
+    its groups on (the running sums brought to ``now`` by ``sums_factor`` unless empty, the
+    written bound moved past the pairs, :func:`work_in_groups`, or :func:`kernels.
+    join_groups` alone without pairs; then :func:`client_cases` with ``cases``).
+
+    Returns:
+        The breaches, the new practices, the written bound, whether value was credited, the
+        value and the advocacy stock, and the tie candidates newly listed.
+    """
+    value = (value_total, since, progress)
+    new = np.empty(0, dtype=np.int64)
+    breaches, ideas, credited = 0, 0, False
+    if i.size == 0:  # nobody to meet (or no groups): the members only join
+        kernels.join_groups(members, rules.group.hours, people.collaborated,
+                            people.week_hours, people.groups_joined, people.week_active)
+    else:
+        if sums_factor.size:
+            for s in range(col_sums.shape[0]):
+                for q in range(col_sums.shape[1]):
+                    for x in range(col_sums.shape[2]):
+                        col_sums[s, q, x] *= sums_factor[q]
+        written = kernels.written_bound(written, i, j)
+        breaches, new, ideas, credited, value, advocacy = work_in_groups(
+            p, f_decay, t_decay, prior, tracked, col_sums, width, tie_floor, know, know_a,
+            know_c, know_sums, people, members, bounds, i, j, g, src, base, rules,
+            facilitation, *value, advocacy, now)
+    if cases:
+        cased, value = client_cases(src, active, lam, people, used, n_orgs, know, know_a,
+                                    know_c, p, t_decay, prior, knowledge_threshold,
+                                    tie_threshold, rules, *value, now)
+        credited = credited or cased
+    return breaches, ideas, written, credited, value, advocacy, new
+
+
+@_jit
+def collaborate(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
+                tracked: np.ndarray, col_sums: np.ndarray, sums_factor: np.ndarray,
+                width: int, tie_floor: float, written: int, know: np.ndarray,
+                know_a: np.ndarray, know_c: np.ndarray, know_sums: np.ndarray,
+                people: kernels.People, used: int, active_code: int, attachment: np.ndarray,
+                factor: np.ndarray, org_time: np.ndarray, rate: float, forming: np.ndarray,
+                assembler: int, m: int, k: int, base: float, rules: kernels.GroupRules,
+                facilitation: float, cases: bool, lam: float, n_orgs: int,
+                knowledge_threshold: float, tie_threshold: float, value_total: float,
+                since: float, progress: float, advocacy: float, now: int
+                ) -> tuple[np.ndarray, bool, int, int, int, bool, tuple[float, float, float],
+                           float, np.ndarray, int, np.ndarray, np.ndarray, np.ndarray,
+                           np.ndarray, np.ndarray]:
+    """Sparse ``kernels.collaborate``: the same chain and draws, the groups' pairs given
+    records (``ensure_pairs``) between their forming and their encounters.
+
+    When the pool fills up before every pair has a record, the call stops there, having
+    drawn the groups (and nothing after them): it returns how many pairs have records and
+    the groups, for the caller to make room, give the rest records and call
+    :func:`work_and_cases` (which is how this call goes on when there is room).
+
+    Returns:
+        The active slots; whether the table ``attachment`` held everyone's weight (when not,
+        nothing else was done or drawn); the ordered pairs that met, the breaches, the new
+        practices and the written bound; whether value was credited, the value and the
+        advocacy stock; the tie candidates newly listed; then the pairs given records (less
+        than the pairs met: the call stopped there) and the groups' members, bounds and
+        pairs ``i``, ``j``, ``g``.
+    """
+    value = (value_total, since, progress)
+    new = np.empty(0, dtype=np.int64)
+    active, weight, fits = kernels.active_weights(people, used, active_code, attachment)
+    if not fits:
+        members, bounds, i, j, g = kernels.no_groups()
+        return (active, False, 0, 0, 0, written, False, value, advocacy, new, 0, members,
+                bounds, i, j, g)
+    members, bounds, i, j, g = form_working_groups(src, p, f_decay, people, active, weight,
+                                                   factor, org_time, rate, forming,
+                                                   assembler, m, k, now)
+    ensured = ensure_pairs(p, i, j, 0, prior, now)
+    if ensured < i.size:  # the pool is full: the caller makes room and goes on
+        return (active, True, i.size, 0, 0, written, False, value, advocacy, new, ensured,
+                members, bounds, i, j, g)
+    breaches, ideas, written, credited, value, advocacy, new = work_and_cases(
+        src, p, f_decay, t_decay, prior, tracked, col_sums, sums_factor, width, tie_floor,
+        written, know, know_a, know_c, know_sums, people, used, active, members, bounds, i, j,
+        g, base, rules, facilitation, cases, lam, n_orgs, knowledge_threshold, tie_threshold,
+        *value, advocacy, now)
+    return (active, True, i.size, breaches, ideas, written, credited, value, advocacy, new,
+            ensured, members, bounds, i, j, g)

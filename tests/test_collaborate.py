@@ -1,7 +1,8 @@
 """Collaborate in one compiled call (``NetworkModel._collaborate_in_one_call``,
-``kernels.collaborate``) against the chain it replaces (``_active_weights``,
-``_working_groups``, ``_work_in_groups``, ``_client_cases``): the same state, the same value
-and the same draws, week after week and in the chain's edge cases.
+``kernels.collaborate``, and ``sparse_kernels.collaborate`` on the sparse pair store) against
+the chain it replaces (``_active_weights``, ``_working_groups``, ``_work_in_groups``,
+``_client_cases``): the same state, the same value and the same draws, week after week and
+in the chain's edge cases.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
+import model.relations as relations
 import scenarios
-from model import NetworkModel, Status, state
+from model import PARAMETERS, NetworkModel, Status, sparse_kernels, state
+from model.relations import SparseRelations
 
 WEEKS = 60
 
@@ -38,9 +41,21 @@ def model_of(name: str | None, overrides: dict, seed: int) -> NetworkModel:
     return NetworkModel(params=params, rng=seed) if name else NetworkModel(rng=seed, **overrides)
 
 
-def make(name: str | None, overrides: dict, seed: int, fused: bool) -> NetworkModel:
-    """A model of the case; unless ``fused``, one that collaborates by the chain."""
-    m = model_of(name, overrides, seed)
+def make(name: str | None, overrides: dict, seed: int, fused: bool,
+         sparse: bool = False) -> NetworkModel:
+    """A model of the case, with the sparse pair store if ``sparse``; unless ``fused``, one
+    that collaborates by the chain.
+    """
+    if sparse:
+        saved = relations.SPARSE_FROM
+        relations.SPARSE_FROM = 0
+        try:
+            m = model_of(name, overrides, seed)
+        finally:
+            relations.SPARSE_FROM = saved
+        assert isinstance(m.rel, SparseRelations)
+    else:
+        m = model_of(name, overrides, seed)
     if not fused:
         m._collaborate_in_one_call = lambda: False
     return m
@@ -51,9 +66,12 @@ def assert_same_state(a: NetworkModel, b: NetworkModel, where: str) -> None:
     for f in state.PEOPLE:
         np.testing.assert_array_equal(getattr(a, f.name), getattr(b, f.name),
                                       err_msg=f"{f.name} {where}")
-    for name in ("F", "T", "last"):
-        np.testing.assert_array_equal(getattr(a.rel, name), getattr(b.rel, name),
-                                      err_msg=f"{name} {where}")
+    if isinstance(a.rel, SparseRelations):
+        assert_same_pool(a.rel, b.rel, where)
+    else:
+        for name in ("F", "T", "last"):
+            np.testing.assert_array_equal(getattr(a.rel, name), getattr(b.rel, name),
+                                          err_msg=f"{name} {where}")
     np.testing.assert_array_equal(a.rel._cols, b.rel._cols, err_msg=f"sums {where}")
     for name in ("_k", "_ka", "_kc", "_ksum"):
         np.testing.assert_array_equal(getattr(a.knowledge, name), getattr(b.knowledge, name),
@@ -63,10 +81,30 @@ def assert_same_state(a: NetworkModel, b: NetworkModel, where: str) -> None:
     for name in ("value_total", "goal_progress", "advocacy_stock", "innovations",
                  "encounters_total", "breaches_total", "_since_record"):
         assert getattr(a, name) == getattr(b, name), f"{name} {where}"
-    for name in ("writes", "_written", "_sums_at"):
+    for name in ("writes", "_written", "_sums_at", "mark_touches", "_logged"):
         assert getattr(a.rel, name) == getattr(b.rel, name), f"rel.{name} {where}"
+    np.testing.assert_array_equal(a.rel.touched, b.rel.touched, err_msg=f"touched {where}")
+    for end in range(2):  # the written pairs logged (while marking), in order
+        logged = [np.concatenate([np.zeros(0, dtype=np.int64)] + [x[end] for x in m.rel._pair_log])
+                  for m in (a, b)]
+        np.testing.assert_array_equal(*logged, err_msg=f"logged pairs {where}")
     np.testing.assert_array_equal(a.active_slots(), b.active_slots(), err_msg=where)
     assert a.rng.bit_generator.state == b.rng.bit_generator.state, f"draws {where}"
+
+
+def assert_same_pool(a: SparseRelations, b: SparseRelations, where: str) -> None:
+    """The same sparse pools: every row where it lies and with what room, and its records
+    (the room beyond a row's records holds whatever was there).
+    """
+    for name in ("start", "size", "room", "end"):
+        np.testing.assert_array_equal(getattr(a._p, name), getattr(b._p, name),
+                                      err_msg=f"pool {name} {where}")
+    assert a._p.col.size == b._p.col.size, f"pool size {where}"
+    live = np.concatenate([np.zeros(0, dtype=np.int64)] + [
+        np.arange(s, s + n) for s, n in zip(a._p.start, a._p.size, strict=True)])
+    for name in ("col", "F", "T", "last", "listed"):
+        np.testing.assert_array_equal(getattr(a._p, name)[live], getattr(b._p, name)[live],
+                                      err_msg=f"records {name} {where}")
 
 
 def count_calls(m: NetworkModel) -> list[int]:
@@ -111,6 +149,73 @@ def test_one_call_collaboration_is_the_chain(case: str) -> None:
         apart.datacollector.get_model_vars_dataframe())
 
 
+# The cases run with the sparse pair store as well (forced on in these small networks), and
+# a network of 1,000 (the store it picks; the coordination budget scaled as the benchmarks'
+# large case, benchmarks/bench_model.py).
+_BUDGET = PARAMETERS["coordination_budget_eur"]
+SPARSE_CASES = {
+    **{name: CASES[name] for name in ("default", "client_service", "innovation_residents",
+                                      "advocacy_smouldering", "running_sums")},
+    "thousand": (None, {"n_organisations": 200, "participants_per_organisation": 5,
+                        "coordination_budget_eur": min(_BUDGET.high,
+                                                       _BUDGET.default * 1000 / 24)}),
+}
+
+
+@pytest.mark.parametrize("case", SPARSE_CASES)
+def test_one_call_collaboration_is_the_chain_on_the_sparse_store(case: str) -> None:
+    """Whole runs on the sparse store, fused against chained, compared after every week."""
+    name, overrides = SPARSE_CASES[case]
+    fused, apart = (make(name, overrides, 3, f, sparse=True) for f in (True, False))
+    calls = count_calls(fused)
+    step_side_by_side(fused, apart, WEEKS, assert_same_state)
+    assert calls[0] > 0
+    if case == "running_sums":
+        assert calls[1] > 0
+    if case == "thousand":  # its starting relationships' reporter marks the written pairs
+        assert fused.rel.mark_touches
+    assert fused.datacollector.get_model_vars_dataframe().equals(
+        apart.datacollector.get_model_vars_dataframe())
+
+
+def _pool_full(m: NetworkModel) -> None:
+    # No room left in any row, nor for a row to move to: the first new record stops the call.
+    p = m.rel._p
+    p.room[:] = p.size
+    p.end[0] = p.col.size
+
+
+@pytest.mark.parametrize("case", ["default", "client_service", "running_sums"])
+def test_one_call_collaboration_on_a_full_sparse_pool(case: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sparse pool that fills up while the groups' pairs get records: the fused call stops
+    after drawing the groups, the store makes room and goes on (``sparse_kernels.
+    work_and_cases``), as the chain's ``_ensure`` does, week after week.
+    """
+    name, overrides = CASES[case]
+    models = [make(name, overrides, 5, fused, sparse=True) for fused in (True, False)]
+    for m in models:
+        m.run_for(6)
+        collaborate = m.collaborate
+
+        def full_first(collaborate: Callable[[], None] = collaborate, m: NetworkModel = m
+                       ) -> None:
+            _pool_full(m)
+            collaborate()
+
+        m.collaborate = full_first
+    went_on = [0]
+    work_and_cases = sparse_kernels.work_and_cases
+
+    def counted(*args: object) -> tuple:
+        went_on[0] += 1
+        return work_and_cases(*args)
+
+    monkeypatch.setattr(sparse_kernels, "work_and_cases", counted)
+    step_side_by_side(*models, 12, assert_same_state)
+    assert went_on[0] > 0
+
+
 def _nobody_active(m: NetworkModel) -> None:
     m.status[: m.used] = Status.DORMANT
     m._active = None
@@ -131,20 +236,22 @@ def _quiet(m: NetworkModel) -> None:
 
 
 def _nobody_knows_anyone(m: NetworkModel) -> None:
-    m.rel.F[:] = 0.0  # groups of their initiators alone: no pairs, the members only join
+    # Groups of their initiators alone: no pairs, the members only join.
+    (m.rel._p if isinstance(m.rel, SparseRelations) else m.rel).F[:] = 0.0
 
 
 @pytest.mark.parametrize("edit", [_nobody_active, _one_active, _short_table, _quiet,
                                   _nobody_knows_anyone])
 @pytest.mark.parametrize("name", ["advocacy", "client_service"])
-def test_one_call_collaboration_in_the_edge_cases(edit, name) -> None:
+@pytest.mark.parametrize("sparse", [False, True])
+def test_one_call_collaboration_in_the_edge_cases(edit, name, sparse) -> None:
     """One week's collaborate on an edited state: nobody or one person active (no groups,
     nothing drawn but a worker's client cases), an attachment table too short (lengthened,
     then the call made again), a quiet spell, and groups without pairs.
     """
     models = []
     for fused in (True, False):
-        m = make(name, {}, 5, fused)
+        m = make(name, {}, 5, fused, sparse=sparse)
         m.run_for(12)
         models.append(m)
     before = [m.rng.bit_generator.state for m in models]

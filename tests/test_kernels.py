@@ -522,13 +522,16 @@ def test_close_gaps_matches_the_former_numpy(seed):
     assert stale.tolist() == np.isin(np.arange(30), rows).tolist()
 
 
-@pytest.mark.parametrize(("seed", "repeated"), [(s, r) for s in range(4) for r in (False, True)])
-def test_pass_on_matches_the_former_numpy(seed, repeated):
+@pytest.mark.parametrize(("seed", "repeated", "orgs"),
+                         [(s, r, o) for s in range(4) for r in (False, True) for o in (7, 45)])
+def test_pass_on_matches_the_former_numpy(seed, repeated, orgs):
+    # 45 organisations: rows long enough for the kernel's vectorised loop and its remainder.
     rng = np.random.default_rng(seed)
-    know, a, c, own, orgs = _knowledge_store(rng)
+    know, a, c, own, orgs = _knowledge_store(rng, orgs=orgs)
     n = 12
     targets = rng.integers(0, 8, n) if repeated else rng.choice(30, n, replace=False)
     sources = rng.integers(0, 30, n)
+    sources[:3] = targets[-3:]  # targets that are sources too: read before any is written
     share = rng.random(n)
     ref = know.copy()
     both = np.concatenate((targets, sources))
