@@ -677,6 +677,51 @@ class Relations:
             self._wrote_pairs(i[start:start + pairs], j[start:start + pairs])
         self._written = kernels.written_bound(self._written, i, j)
 
+    @property
+    def converses_in_one_call(self) -> bool:
+        """Whether :meth:`converse` serves: not while written pairs are logged (the fused
+        call keeps its pairs to itself).
+        """
+        return not self.mark_touches
+
+    def converse(self, rng: np.random.Generator, people: People, attendees: np.ndarray,
+                 in_room: np.ndarray, n_circles: int, rounds: int, m: int, base: float,
+                 acquaintance: float, p_incumbent: float, q: float, know: Knowledge,
+                 rules: kernels.GroupRules, facilitation: float, goal_work: tuple,
+                 value: tuple[float, float, float], advocacy: float, now: int
+                 ) -> tuple[int, int, float, bool, tuple[float, float, float], float]:
+        """A meeting's talks, from its ``attendees`` (``in_room`` for each) to what they
+        yield, in one compiled call with the draws taken from ``rng`` (``model.kernels.
+        converse``: the chain of ``kernels.circle_lanes``, the draws, :meth:`talk_rounds`,
+        ``kernels.after_talks`` with the arguments ``goal_work`` (those after the attendees,
+        ``NetworkModel._goal_work_args``) and :meth:`purpose_value`), each round counted as a
+        write of its pairs.
+
+        Returns:
+            The ordered pairs that met, the breaches, the goal's clarity after the meeting,
+            whether value was credited, the value and the advocacy stock (as the kernel).
+        """
+        tracking = self._tracking and now != self._sums_at
+        # The running sums' decay to now, applied in the call only if any circle talks (as
+        # talk_rounds would: bringing them in two steps would round differently).
+        factor_sums = (0.5 ** ((now - self._sums_at) / self._half_lives) if tracking
+                       else _NO_FACTOR)
+        listed = self._listed if self._listed is not None else self._no_listing
+        talked, pairs, breaches, self._written, clarity, credited, value, advocacy, new = (
+            kernels.converse(
+                draws.source(rng), self.F, self.T, self.last, self._f_decay, self._t_decay,
+                self.prior, self._tracked, self._cols, factor_sums, listed, self._tie_floor,
+                self._written, know._k, know._ka, know._kc, know._ksum, people, attendees,
+                in_room, n_circles, rounds, m, base, acquaintance, p_incumbent, q, rules,
+                facilitation, *goal_work, *value, advocacy, now))
+        if talked and self._tracking:
+            self._sums_at = now
+        if pairs:
+            self.writes += rounds  # _rounds_written, with nothing to log
+        if new.size:
+            self._candidates.append(new)
+        return rounds * pairs, breaches, clarity, credited, value, advocacy
+
     def work_in_groups(self, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
                        j: np.ndarray, g: np.ndarray, rng: np.random.Generator,
                        base: float, people: People, know: Knowledge,
@@ -1125,6 +1170,11 @@ class SparseRelations(Relations):
         if new.size:
             self._candidates.append(new)
         return active, fits, pairs, breaches, ideas, credited, value, advocacy
+
+    @property
+    @override
+    def converses_in_one_call(self) -> bool:
+        return False  # the fused call is the dense store's
 
     @override
     def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,
