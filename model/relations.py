@@ -45,6 +45,7 @@ _SETS = 2
 SPARSE_FROM = 800
 _NO_PAIRS = np.zeros(0, dtype=np.int64)  # no slots: what lists of slots are joined onto
 _NO_FACTOR = np.zeros(0)  # no decay to apply (see Relations.collaborate)
+_FIRST_BOUND = np.zeros(1, dtype=np.int64)  # where the first of a list of groups starts
 
 
 #: One record per ordered pair (i, j): familiarity, trust of i in j, week of the last touch.
@@ -959,6 +960,10 @@ class SparseRelations(Relations):
         See :class:`Relations`.
     """
 
+    # The last talk_rounds' results, the writes counted after them and the week, for the
+    # purpose_value of their pairs that follows (read once).
+    _talks: tuple | None = None
+
     # ------------------------------------------------------------------ records
     @override
     def _make_pairs(self, capacity: int) -> None:
@@ -1088,6 +1093,15 @@ class SparseRelations(Relations):
                       rules: kernels.GroupRules, value: tuple[float, float, float],
                       advocacy: float, now: int
                       ) -> tuple[bool, tuple[float, float, float], float]:
+        talks, self._talks = self._talks, None
+        if (talks is not None and i is talks[3] and j is talks[4] and talks[6] == self.writes
+                and talks[7] == now):
+            # The pairs of the talks just held, nothing written since: their trust is the
+            # one they were stored with (sparse_kernels.talks_value).
+            members, bounds, per_round, _, _, trust, _, _ = talks
+            return sparse_kernels.talks_value(self._t_decay, self.prior, people, members,
+                                              bounds, per_round, i, j, trust, rules, *value,
+                                              advocacy, now)
         return sparse_kernels.purpose_value(self._p, self._t_decay, self.prior, people, i, j,
                                             rules, *value, advocacy, now)
 
@@ -1358,7 +1372,7 @@ class SparseRelations(Relations):
                                np.ndarray, int]:
         # Round by round: the pairs a round writes get their records between its groups
         # and its encounters.
-        members, bounds, per_round, i_all, j_all = [], [_NO_PAIRS[:1]], [], [], []
+        members, bounds, per_round, i_all, j_all = [], [_FIRST_BOUND], [], [], []
         trust_all = [np.zeros(0)]
         breaches = seated = 0
         for r in range(u.shape[0]):
@@ -1385,9 +1399,11 @@ class SparseRelations(Relations):
             per_round.append(bnd.size - 1)
             i_all.append(i)
             j_all.append(j)
-        return (np.concatenate([_NO_PAIRS, *members]), np.concatenate(bounds),
-                np.array(per_round, dtype=np.int64), np.concatenate([_NO_PAIRS, *i_all]),
-                np.concatenate([_NO_PAIRS, *j_all]), np.concatenate(trust_all), breaches)
+        talks = (np.concatenate([_NO_PAIRS, *members]), np.concatenate(bounds),
+                 np.array(per_round, dtype=np.int64), np.concatenate([_NO_PAIRS, *i_all]),
+                 np.concatenate([_NO_PAIRS, *j_all]), np.concatenate(trust_all))
+        self._talks = (*talks, self.writes, now)
+        return (*talks, breaches)
 
     @override
     def work_in_groups(self, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,

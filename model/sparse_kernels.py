@@ -1462,3 +1462,55 @@ def collaborate(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, pr
         *value, advocacy, now)
     return (active, True, i.size, breaches, ideas, written, credited, value, advocacy, new,
             ensured, members, bounds, i, j, g)
+
+
+@_jit
+def talks_value(t_decay: np.ndarray, prior: float, people: kernels.People,
+                members: np.ndarray, bounds: np.ndarray, per_round: np.ndarray,
+                i: np.ndarray, j: np.ndarray, trust: np.ndarray, rules: kernels.GroupRules,
+                value_total: float, since: float, progress: float, advocacy: float, now: int
+                ) -> tuple[bool, tuple[float, float, float], float]:
+    """:func:`purpose_value` of a meeting's talks right after them, without a search per
+    pair: the rounds' groups (``members``, ``bounds``, ``per_round``), their ordered pairs
+    (i, j) round after round, and ``trust``, each pair's stored trust after its round (as
+    sparse ``talk_rounds`` returns them). A pair met this week was touched now (gap 0), and
+    its stored trust is that of the last round it met in; where it meets again in a later
+    round its earlier place is skipped, for the later one gives the same benefit and the
+    best is a maximum. The same benefits, maxima and yield as :func:`purpose_value`.
+
+    Returns:
+        As :func:`purpose_value`.
+    """
+    group = rules.group
+    e = rules.encounter
+    capacity = people.present.size
+    rounds = per_round.size
+    pairs = i.size // rounds if rounds else 0
+    group_of = np.full((rounds, capacity), -1, dtype=np.int64)  # each round's group of a slot
+    g = 0
+    for r in range(rounds):
+        for _ in range(per_round[r]):
+            for x in range(bounds[g], bounds[g + 1]):
+                group_of[r, members[x]] = g
+            g += 1
+    factor = kernels.purpose_factor(group.factor_kind, i, j, people.org, people.resident,
+                                    people.role, group.seeker, e.distance_resident,
+                                    e.distance_cross_org)
+    best = np.zeros(capacity)
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        again = False
+        for r in range(k // pairs + 1, rounds):
+            if group_of[r, a] == group_of[r, b]:
+                again = True
+        if again:
+            continue
+        t = prior + (trust[k] - prior) * t_decay[0]  # touched now: the gap is 0
+        benefit = min(max((t - prior) / (1.0 - prior), 0.0), 1.0)
+        if factor.size:
+            benefit *= factor[k]
+        if benefit > best[a]:
+            best[a] = benefit
+    who = np.flatnonzero(best)
+    return kernels.purpose_yield(people, who, best[who], (value_total, since, progress),
+                                 advocacy, group)

@@ -3,6 +3,8 @@ against the chain it replaces (``_circle_lanes``, the draws and ``Relations.talk
 ``_talk``, ``_goal_work``, ``_purpose_value``), which stays the path of the sparse store, of
 anticipation dialogues and rotating meetings, and of stores that log written pairs: the same
 state, the same value and the same draws, week after week and in the chain's edge cases.
+And the sparse store's purpose value of the talks just held (``sparse_kernels.talks_value``)
+against the search it spares (``sparse_kernels.purpose_value``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from model import NetworkModel
+from model import NetworkModel, relations
 from tests.test_collaborate import model_of, step_side_by_side
 from tests.test_relay import assert_same_state as assert_same_records
 
@@ -187,3 +189,75 @@ def test_stores_logging_written_pairs_converse_by_the_chain() -> None:
     m.run_for(20)
     assert calls[0] == 0
 
+
+# ---------------------------------------------------------------- sparse store
+
+
+def make_sparse(monkeypatch: pytest.MonkeyPatch, name: str | None, overrides: dict, seed: int,
+                searched: bool) -> NetworkModel:
+    """A model of the case on the sparse store; if ``searched``, one whose purpose value
+    always searches the pairs' records (the talks just held forgotten).
+    """
+    monkeypatch.setattr(relations, "SPARSE_FROM", 0)
+    m = model_of(name, overrides, seed)
+    assert isinstance(m.rel, relations.SparseRelations)
+    assert not m.rel.converses_in_one_call
+    if searched:
+        purpose_value = m.rel.purpose_value
+
+        def searching(*args: object) -> tuple:
+            m.rel._talks = None
+            return purpose_value(*args)
+
+        m.rel.purpose_value = searching
+    return m
+
+
+@pytest.mark.parametrize("case", ["default", "learning", "innovation_residents",
+                                  "advocacy_smouldering", "rounds", "rotating_meeting"])
+def test_sparse_talks_value_is_the_search(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whole runs on the sparse store, the talks' value from their stored trust against the
+    search of every pair's record, compared after every week (pairs that meet in several
+    rounds included: four rounds of pairs).
+    """
+    name, overrides = CASES[case]
+    fast, searched = (make_sparse(monkeypatch, name, overrides, 3, s) for s in (False, True))
+    used = [0]
+    talks_value = relations.sparse_kernels.talks_value
+
+    def counted(*args: object) -> tuple:
+        used[0] += 1
+        return talks_value(*args)
+
+    monkeypatch.setattr(relations.sparse_kernels, "talks_value", counted)
+    step_side_by_side(fast, searched, WEEKS, assert_same_state)
+    assert used[0] > 0
+    assert fast.datacollector.get_model_vars_dataframe().equals(
+        searched.datacollector.get_model_vars_dataframe())
+
+
+def test_sparse_talks_value_only_right_after_the_talks(monkeypatch) -> None:
+    """The talks kept by the sparse store serve only the pairs they returned, before any
+    other write, in their week, and once.
+    """
+    monkeypatch.setattr(relations, "SPARSE_FROM", 0)
+    m = NetworkModel(rng=3)
+    m.run_for(8)
+    rel = m.rel
+    talks = (*(np.zeros(1, dtype=np.int64) for _ in range(5)), np.ones(1), rel.writes,
+             m.steps)
+    used = [0]
+    monkeypatch.setattr(relations.sparse_kernels, "talks_value",
+                        lambda *args: used.__setitem__(0, used[0] + 1) or (False, (0.0,) * 3, 0.0))
+    args = (m.people, talks[3], talks[4], m._rules, m._value(), 0.0)
+    for kept, now in (((*talks[:6], rel.writes - 1, m.steps), m.steps),  # written since
+                      (talks, m.steps + 1),  # another week
+                      ((*talks[:3], talks[3].copy(), *talks[4:]), m.steps)):  # other pairs
+        rel._talks = kept
+        rel.purpose_value(*args, now)
+        assert rel._talks is None
+    assert used[0] == 0
+    rel._talks = talks
+    rel.purpose_value(*args, m.steps)
+    rel.purpose_value(*args, m.steps)  # forgotten after one use
+    assert used[0] == 1
