@@ -889,6 +889,82 @@ def after_talks(people: People, attendees: np.ndarray, learning: float, coordina
     return clarity
 
 
+@_jit
+def converse(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+             t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
+             sums_factor: np.ndarray, listed: np.ndarray, tie_floor: float, written: int,
+             know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, know_sums: np.ndarray,
+             people: People, attendees: np.ndarray, in_room: np.ndarray, n_circles: int,
+             rounds: int, m: int, base: float, acquaintance: float, p_incumbent: float,
+             q: float, rules: GroupRules, facilitation: float, learning: float,
+             coordinated: bool, goal_facilitation: float, anticipation: float,
+             goal_gain: float, clarity: float, left: float, bias: float, pull_rate: float,
+             goal_builder: int, voicing: int, value_total: float, since: float,
+             progress: float, advocacy: float, now: int
+             ) -> tuple[bool, int, int, int, float, bool, tuple[float, float, float], float,
+                        np.ndarray]:
+    """A meeting's talks on the dense pair store (``NetworkModel.converse`` without an
+    anticipation dialogue's lift or a rotating meeting) in one call: the chain of
+    :func:`circle_lanes`, with any circle :func:`round_pairs`, the draws (per round
+    ``rng.random((seats, 3, circles))``, ``model.formation.seat_draws`` for the widest
+    circle, then with any pairs ``rng.random(pairs)``, the breach draws, all rounds' before
+    the talks: ``NetworkModel._talk``) taken from the generator at ``src``, the running sums
+    brought to ``now`` by ``sums_factor`` unless it is empty (``Relations._bring_sums``),
+    :func:`talk_rounds` with the skills ``people.dialogue`` and the face-to-face meetings
+    (:func:`meeting_face`), the written bound moved past the pairs (``Relations.
+    _rounds_written``); then :func:`after_talks` (``learning`` to ``voicing``,
+    ``goal_facilitation`` its ``facilitation``) and with any pairs :func:`purpose_value`.
+    Each link reads and writes as it does apart, in the same order, so the results are
+    those of the chain. The arguments are the links' (``rounds`` the conversation rounds,
+    ``m`` the group size).
+
+    Returns:
+        Whether any circle talked (with two attendees or more); the ordered pairs of each
+        round; the breaches; the written bound; the goal's clarity after the meeting;
+        whether value was credited, the value (as :func:`credit`) and the advocacy stock;
+        the tie candidates newly listed.
+    """
+    ids, present, first = circle_lanes(attendees, people.circle, n_circles, people.met)
+    lanes, seats = ids.shape
+    talked = lanes > 0
+    pairs, breaches = 0, 0
+    i = np.empty(0, dtype=np.int64)
+    j = np.empty(0, dtype=np.int64)
+    new = np.empty(0, dtype=np.int64)
+    if talked:
+        pairs = round_pairs(present, m)
+        u_seats = np.empty((rounds, seats, DRAWS_PER_SEAT, lanes))
+        u = np.empty((rounds, pairs))
+        for r in range(rounds):  # a round's seat draws, then its breach draws
+            for s in range(seats):
+                for d in range(DRAWS_PER_SEAT):
+                    for x in range(lanes):
+                        u_seats[r, s, d, x] = draws.uniform(src)
+            for k in range(pairs):
+                u[r, k] = draws.uniform(src)
+        if sums_factor.size:
+            for s in range(col_sums.shape[0]):
+                for c in range(col_sums.shape[1]):
+                    for x in range(col_sums.shape[2]):
+                        col_sums[s, c, x] *= sums_factor[c]
+        face = meeting_face(attendees, in_room, people.present.size)
+        _members, _bounds, _per_round, i, j, _trust, breaches, new = talk_rounds(
+            F, T, last, f_decay, t_decay, prior, tracked, col_sums, listed, tie_floor, know,
+            know_a, know_c, know_sums, people, ids, present, first, u_seats, u, face,
+            people.dialogue, base, acquaintance, m, p_incumbent, q, rules, facilitation, now)
+        if pairs:
+            written = written_bound(written, i, j)
+    clarity = after_talks(people, attendees, learning, coordinated, goal_facilitation,
+                          anticipation, goal_gain, clarity, left, bias, pull_rate, goal_builder,
+                          voicing)
+    credited = False
+    value = (value_total, since, progress)
+    if i.size:
+        credited, value, advocacy = purpose_value(T, last, t_decay, prior, people, i, j, rules,
+                                                  value_total, since, progress, advocacy, now)
+    return talked, pairs, breaches, written, clarity, credited, value, advocacy, new
+
+
 # ---------------------------------------------------------------- encounters
 # Encounters: a round of talk in groups, in converse and collaborate (ODD 7.3).
 

@@ -838,6 +838,8 @@ class NetworkModel(mesa.Model):
         meeting = self.meeting
         if not meeting.held or meeting.attendees.size < 2:
             return
+        if self._converse_in_one_call():
+            return
         p = self.params
         a = meeting.attendees
         # Circles are independent; each round forms the groups of all circles at once.
@@ -858,6 +860,37 @@ class NetworkModel(mesa.Model):
             self.knowledge.close_gaps(a, self.host, p.rotating_knowledge_gain)
         # What the talks yield: every round's pairs, one round after the other.
         self._purpose_value(i, j)
+
+    def _converse_in_one_call(self) -> bool:
+        """The rest of ``converse`` in one compiled call (``Relations.converse``: the chain of
+        ``_circle_lanes``, ``_talk``, ``_goal_work`` and ``_purpose_value``) where the store
+        offers it, unless an anticipation dialogue lifts the skills in use or the meeting
+        rotates (those weeks take the chain): the same draws in the same order, so the same
+        results. The chain passes the store, the people and the rules anew to each of its
+        calls and draws in Python round by round, which at small sizes costs more than its
+        work.
+
+        Returns:
+            Whether the week's talks are done (else nothing was, nor drawn).
+        """
+        p = self.params
+        meeting = self.meeting
+        if not self.rel.converses_in_one_call or (
+                p.anticipation_dialogue and meeting.coordinated) or (
+                p.rotating_meeting and self.n_orgs):
+            return False
+        f = self.facilitation_now
+        pairs, breaches, self.goal_clarity, credited, value, self.advocacy_stock = (
+            self.rel.converse(
+                self.rng, self.people, meeting.attendees, meeting.in_room, self.n_circles,
+                p.conversation_rounds, p.conversation_group_size, self._atmosphere(),
+                p.acquaintance_threshold, 1.0 - p.newcomer_pull * f,
+                p.cluster_tendency * (1.0 - f), self.knowledge, self._rules, f,
+                self._goal_work_args(), self._value(), self.advocacy_stock, self.steps))
+        self._count_encounters(pairs, breaches)
+        if credited:
+            self._set_value(value)
+        return True
 
     def _circle_lanes(self, attendees: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The attendees of each circle with at least two of them, one row per circle.
@@ -954,14 +987,20 @@ class NetworkModel(mesa.Model):
         a lead organisation sets is partly its own: others own less of it. One compiled
         pass: kernels.after_talks.
         """
+        self.goal_clarity = kernels.after_talks(self.people, attendees,
+                                                *self._goal_work_args())
+
+    def _goal_work_args(self) -> tuple[float, bool, float, float, float, float, float, float,
+                                       float, int, int]:
+        """The arguments of ``kernels.after_talks`` after the attendees (``_goal_work``'s
+        rule, this week's meeting and the goal as they stand).
+        """
         p = self.params
         coordinated = self.meeting.coordinated
-        self.goal_clarity = kernels.after_talks(
-            self.people, attendees, p.dialogue_learning_rate * self.facilitation_now,
-            coordinated, p.facilitation,
-            p.anticipation_structure if p.anticipation_dialogue else 0.0, p.goal_work_gain,
-            self.goal_clarity, 0.0 if self._goal_done() else 1.0,
-            self.lead_bias if coordinated else 0.0, p.purpose_pull, _GOAL_BUILDER, _VOICING)
+        return (p.dialogue_learning_rate * self.facilitation_now, coordinated, p.facilitation,
+                p.anticipation_structure if p.anticipation_dialogue else 0.0, p.goal_work_gain,
+                self.goal_clarity, 0.0 if self._goal_done() else 1.0,
+                self.lead_bias if coordinated else 0.0, p.purpose_pull, _GOAL_BUILDER, _VOICING)
 
     # ------------------------------------------------------------------ 4 relay
     def relay(self) -> None:

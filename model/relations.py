@@ -45,6 +45,7 @@ _SETS = 2
 SPARSE_FROM = 800
 _NO_PAIRS = np.zeros(0, dtype=np.int64)  # no slots: what lists of slots are joined onto
 _NO_FACTOR = np.zeros(0)  # no decay to apply (see Relations.collaborate)
+_FIRST_BOUND = np.zeros(1, dtype=np.int64)  # where the first of a list of groups starts
 
 
 #: One record per ordered pair (i, j): familiarity, trust of i in j, week of the last touch.
@@ -677,6 +678,51 @@ class Relations:
             self._wrote_pairs(i[start:start + pairs], j[start:start + pairs])
         self._written = kernels.written_bound(self._written, i, j)
 
+    @property
+    def converses_in_one_call(self) -> bool:
+        """Whether :meth:`converse` serves: not while written pairs are logged (the fused
+        call keeps its pairs to itself).
+        """
+        return not self.mark_touches
+
+    def converse(self, rng: np.random.Generator, people: People, attendees: np.ndarray,
+                 in_room: np.ndarray, n_circles: int, rounds: int, m: int, base: float,
+                 acquaintance: float, p_incumbent: float, q: float, know: Knowledge,
+                 rules: kernels.GroupRules, facilitation: float, goal_work: tuple,
+                 value: tuple[float, float, float], advocacy: float, now: int
+                 ) -> tuple[int, int, float, bool, tuple[float, float, float], float]:
+        """A meeting's talks, from its ``attendees`` (``in_room`` for each) to what they
+        yield, in one compiled call with the draws taken from ``rng`` (``model.kernels.
+        converse``: the chain of ``kernels.circle_lanes``, the draws, :meth:`talk_rounds`,
+        ``kernels.after_talks`` with the arguments ``goal_work`` (those after the attendees,
+        ``NetworkModel._goal_work_args``) and :meth:`purpose_value`), each round counted as a
+        write of its pairs.
+
+        Returns:
+            The ordered pairs that met, the breaches, the goal's clarity after the meeting,
+            whether value was credited, the value and the advocacy stock (as the kernel).
+        """
+        tracking = self._tracking and now != self._sums_at
+        # The running sums' decay to now, applied in the call only if any circle talks (as
+        # talk_rounds would: bringing them in two steps would round differently).
+        factor_sums = (0.5 ** ((now - self._sums_at) / self._half_lives) if tracking
+                       else _NO_FACTOR)
+        listed = self._listed if self._listed is not None else self._no_listing
+        talked, pairs, breaches, self._written, clarity, credited, value, advocacy, new = (
+            kernels.converse(
+                draws.source(rng), self.F, self.T, self.last, self._f_decay, self._t_decay,
+                self.prior, self._tracked, self._cols, factor_sums, listed, self._tie_floor,
+                self._written, know._k, know._ka, know._kc, know._ksum, people, attendees,
+                in_room, n_circles, rounds, m, base, acquaintance, p_incumbent, q, rules,
+                facilitation, *goal_work, *value, advocacy, now))
+        if talked and self._tracking:
+            self._sums_at = now
+        if pairs:
+            self.writes += rounds  # _rounds_written, with nothing to log
+        if new.size:
+            self._candidates.append(new)
+        return rounds * pairs, breaches, clarity, credited, value, advocacy
+
     def work_in_groups(self, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
                        j: np.ndarray, g: np.ndarray, rng: np.random.Generator,
                        base: float, people: People, know: Knowledge,
@@ -914,6 +960,10 @@ class SparseRelations(Relations):
         See :class:`Relations`.
     """
 
+    # The last talk_rounds' results, the writes counted after them and the week, for the
+    # purpose_value of their pairs that follows (read once).
+    _talks: tuple | None = None
+
     # ------------------------------------------------------------------ records
     @override
     def _make_pairs(self, capacity: int) -> None:
@@ -1043,6 +1093,15 @@ class SparseRelations(Relations):
                       rules: kernels.GroupRules, value: tuple[float, float, float],
                       advocacy: float, now: int
                       ) -> tuple[bool, tuple[float, float, float], float]:
+        talks, self._talks = self._talks, None
+        if (talks is not None and i is talks[3] and j is talks[4] and talks[6] == self.writes
+                and talks[7] == now):
+            # The pairs of the talks just held, nothing written since: their trust is the
+            # one they were stored with (sparse_kernels.talks_value).
+            members, bounds, per_round, _, _, trust, _, _ = talks
+            return sparse_kernels.talks_value(self._t_decay, self.prior, people, members,
+                                              bounds, per_round, i, j, trust, rules, *value,
+                                              advocacy, now)
         return sparse_kernels.purpose_value(self._p, self._t_decay, self.prior, people, i, j,
                                             rules, *value, advocacy, now)
 
@@ -1125,6 +1184,11 @@ class SparseRelations(Relations):
         if new.size:
             self._candidates.append(new)
         return active, fits, pairs, breaches, ideas, credited, value, advocacy
+
+    @property
+    @override
+    def converses_in_one_call(self) -> bool:
+        return False  # the fused call is the dense store's
 
     @override
     def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,
@@ -1308,7 +1372,7 @@ class SparseRelations(Relations):
                                np.ndarray, int]:
         # Round by round: the pairs a round writes get their records between its groups
         # and its encounters.
-        members, bounds, per_round, i_all, j_all = [], [_NO_PAIRS[:1]], [], [], []
+        members, bounds, per_round, i_all, j_all = [], [_FIRST_BOUND], [], [], []
         trust_all = [np.zeros(0)]
         breaches = seated = 0
         for r in range(u.shape[0]):
@@ -1335,9 +1399,11 @@ class SparseRelations(Relations):
             per_round.append(bnd.size - 1)
             i_all.append(i)
             j_all.append(j)
-        return (np.concatenate([_NO_PAIRS, *members]), np.concatenate(bounds),
-                np.array(per_round, dtype=np.int64), np.concatenate([_NO_PAIRS, *i_all]),
-                np.concatenate([_NO_PAIRS, *j_all]), np.concatenate(trust_all), breaches)
+        talks = (np.concatenate([_NO_PAIRS, *members]), np.concatenate(bounds),
+                 np.array(per_round, dtype=np.int64), np.concatenate([_NO_PAIRS, *i_all]),
+                 np.concatenate([_NO_PAIRS, *j_all]), np.concatenate(trust_all))
+        self._talks = (*talks, self.writes, now)
+        return (*talks, breaches)
 
     @override
     def work_in_groups(self, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,

@@ -407,38 +407,120 @@ def familiarity_blocks(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, now: int)
     """Sparse ``kernels.familiarity_blocks``: entry ``[l, x, y]``, ``y >= x``, is the record of
     ``(ids[l, x], ids[l, y])`` and is mirrored to ``[l, y, x]``, as in the dense kernel.
 
-    Each person's row is walked once per lane (its records in order) instead of searched
-    once per partner: a lane's people are marked, the row's records with a marked column
-    give the person's familiarity with them, and the block's row reads those. A walk reads
-    a row's records one after the other where a search jumps about it, three to four
-    times faster at 1,000 participants (34 circles of 24).
+    Each person's row is walked (its records in order) instead of searched once per
+    partner: a walk reads a row's records one after the other where a search jumps about
+    it. A lane as the model makes them (``kernels.circle_lanes``: its people ascending,
+    padded with repeats of the first) is merged with the rows, each walked from the
+    person's own column only to the lane's last (:func:`_merged_block`); any other lane is
+    read by marking its people (:func:`_marked_block`). Entries without a record stay 0,
+    as the dense kernel's strangers.
     """
-    horizon = f_decay.size - 1
     lanes, n = ids.shape
     out = np.zeros((lanes, n, n))
-    width = p.start.size
-    in_lane = np.zeros(width, dtype=np.int64)  # lane + 1 for the slots of the lane at hand
-    value = np.zeros(width)  # the walked person's familiarity with each marked slot
-    found = np.zeros(width, dtype=np.bool_)  # ... where the pair has a record
+    in_lane = np.zeros(0, dtype=np.int64)  # the marks, made for the first lane that needs them
+    value = np.zeros(0)
+    found = np.zeros(0, dtype=np.bool_)
     for lane in range(lanes):
-        for y in range(n):
-            in_lane[ids[lane, y]] = lane + 1
-        for x in range(n):
-            a = ids[lane, x]
-            first, end = p.start[a], p.start[a] + p.size[a]
-            for r in range(first, end):
-                c = p.col[r]
-                if in_lane[c] == lane + 1:
-                    value[c] = p.F[r] * f_decay[_gap(p, r, now, horizon)]
-                    found[c] = True
-            for y in range(x, n):
-                b = ids[lane, y]
-                if found[b]:
-                    out[lane, x, y] = value[b]
-                out[lane, y, x] = out[lane, x, y]
-            for r in range(first, end):
-                found[p.col[r]] = False
+        fill = _ascending(ids, lane)
+        if fill > 0:
+            _merged_block(p, f_decay, ids[lane], fill, now, out[lane])
+            continue
+        if in_lane.size == 0:
+            width = p.start.size
+            in_lane = np.zeros(width, dtype=np.int64)
+            value = np.zeros(width)
+            found = np.zeros(width, dtype=np.bool_)
+        _marked_block(p, f_decay, ids[lane], lane, now, out[lane], in_lane, value, found)
     return out
+
+
+@_jit
+def _ascending(ids: np.ndarray, lane: int) -> int:
+    """How many people lane ``lane`` of ``ids`` holds if it is as the model makes its lanes
+    (ascending, then padded with repeats of its first), else 0.
+    """
+    n = ids.shape[1]
+    fill = n
+    for y in range(1, n):
+        if ids[lane, y] <= ids[lane, y - 1]:
+            fill = y
+            break
+    for y in range(fill, n):
+        if ids[lane, y] != ids[lane, 0]:
+            return 0
+    return fill
+
+
+@_jit
+def _merged_block(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, fill: int, now: int,
+                  out: np.ndarray) -> None:
+    """One lane's block of :func:`familiarity_blocks` where ``ids[:fill]`` ascend and the rest
+    repeat ``ids[0]``: the row of each person ``ids[x]`` is merged with ``ids[x:fill]`` from
+    its own column on (the entries ``y >= x``); the padding's entries are the person's
+    familiarity with ``ids[0]``, and in the padding's own rows ``ids[0]``'s with itself.
+    """
+    horizon = f_decay.size - 1
+    n = ids.size
+    first = ids[0]
+    for x in range(fill):
+        a = ids[x]
+        r = _locate(p, a, a)
+        end = p.start[a] + p.size[a]
+        y = x
+        while r < end and y < fill:
+            c = p.col[r]
+            b = ids[y]
+            if c < b:
+                r += 1
+            elif c > b:
+                y += 1
+            else:
+                out[x, y] = p.F[r] * f_decay[_gap(p, r, now, horizon)]
+                out[y, x] = out[x, y]
+                r += 1
+                y += 1
+        if fill < n:
+            r = find(p, a, first)
+            if r >= 0:
+                for y in range(fill, n):
+                    out[x, y] = p.F[r] * f_decay[_gap(p, r, now, horizon)]
+                    out[y, x] = out[x, y]
+    if fill < n:
+        r = find(p, first, first)
+        if r >= 0:
+            for x in range(fill, n):
+                for y in range(x, n):
+                    out[x, y] = p.F[r] * f_decay[_gap(p, r, now, horizon)]
+                    out[y, x] = out[x, y]
+
+
+@_jit
+def _marked_block(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, lane: int, now: int,
+                  out: np.ndarray, in_lane: np.ndarray, value: np.ndarray, found: np.ndarray
+                  ) -> None:
+    """One lane's block of :func:`familiarity_blocks` for any lane: its people are marked
+    (``in_lane``, lane + 1 by slot), each person's row gives its familiarity (``value``) with
+    the marked (``found``, where the pair has a record), and the block's row reads those.
+    """
+    horizon = f_decay.size - 1
+    n = ids.size
+    for y in range(n):
+        in_lane[ids[y]] = lane + 1
+    for x in range(n):
+        a = ids[x]
+        first, end = p.start[a], p.start[a] + p.size[a]
+        for r in range(first, end):
+            c = p.col[r]
+            if in_lane[c] == lane + 1:
+                value[c] = p.F[r] * f_decay[_gap(p, r, now, horizon)]
+                found[c] = True
+        for y in range(x, n):
+            b = ids[y]
+            if found[b]:
+                out[x, y] = value[b]
+            out[y, x] = out[x, y]
+        for r in range(first, end):
+            found[p.col[r]] = False
 
 
 @_jit
@@ -1462,3 +1544,55 @@ def collaborate(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, pr
         *value, advocacy, now)
     return (active, True, i.size, breaches, ideas, written, credited, value, advocacy, new,
             ensured, members, bounds, i, j, g)
+
+
+@_jit
+def talks_value(t_decay: np.ndarray, prior: float, people: kernels.People,
+                members: np.ndarray, bounds: np.ndarray, per_round: np.ndarray,
+                i: np.ndarray, j: np.ndarray, trust: np.ndarray, rules: kernels.GroupRules,
+                value_total: float, since: float, progress: float, advocacy: float, now: int
+                ) -> tuple[bool, tuple[float, float, float], float]:
+    """:func:`purpose_value` of a meeting's talks right after them, without a search per
+    pair: the rounds' groups (``members``, ``bounds``, ``per_round``), their ordered pairs
+    (i, j) round after round, and ``trust``, each pair's stored trust after its round (as
+    sparse ``talk_rounds`` returns them). A pair met this week was touched now (gap 0), and
+    its stored trust is that of the last round it met in; where it meets again in a later
+    round its earlier place is skipped, for the later one gives the same benefit and the
+    best is a maximum. The same benefits, maxima and yield as :func:`purpose_value`.
+
+    Returns:
+        As :func:`purpose_value`.
+    """
+    group = rules.group
+    e = rules.encounter
+    capacity = people.present.size
+    rounds = per_round.size
+    pairs = i.size // rounds if rounds else 0
+    group_of = np.full((rounds, capacity), -1, dtype=np.int64)  # each round's group of a slot
+    g = 0
+    for r in range(rounds):
+        for _ in range(per_round[r]):
+            for x in range(bounds[g], bounds[g + 1]):
+                group_of[r, members[x]] = g
+            g += 1
+    factor = kernels.purpose_factor(group.factor_kind, i, j, people.org, people.resident,
+                                    people.role, group.seeker, e.distance_resident,
+                                    e.distance_cross_org)
+    best = np.zeros(capacity)
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        again = False
+        for r in range(k // pairs + 1, rounds):
+            if group_of[r, a] == group_of[r, b]:
+                again = True
+        if again:
+            continue
+        t = prior + (trust[k] - prior) * t_decay[0]  # touched now: the gap is 0
+        benefit = min(max((t - prior) / (1.0 - prior), 0.0), 1.0)
+        if factor.size:
+            benefit *= factor[k]
+        if benefit > best[a]:
+            best[a] = benefit
+    who = np.flatnonzero(best)
+    return kernels.purpose_yield(people, who, best[who], (value_total, since, progress),
+                                 advocacy, group)

@@ -363,6 +363,8 @@ def test_conversation_rounds_partition_every_circle():
         return members, bounds, per_round, i, j
 
     model._talk = record
+    # The rounds as the chain forms them (tests/test_converse.py: the one call is the chain).
+    model._converse_in_one_call = lambda: False
     seen = 0
     for _ in range(30):
         rounds.clear()

@@ -244,6 +244,12 @@ class CheckedRelations(Relations):
         tests/test_relay.py holds the one call to the chain."""
         return False
 
+    @property
+    def converses_in_one_call(self) -> bool:
+        """Never: the checks wrap the chain's calls (talk_rounds); tests/test_converse.py
+        holds the one call to the chain."""
+        return False
+
     def encounter(self, i, j, g, u, face, virtual_factor, atmosphere, dialogue, org, resident,
                   know, rule, now):
         """The encounter kernel writes knowledge: the knowledge store replays it densely."""

@@ -130,6 +130,9 @@ def _reads(rels: tuple[Relations, SparseRelations], rng: np.random.Generator, us
     in_circle[1, 3:] = False
     padded = ids.copy()  # as the model pads a circle: repeats of its first attendee
     padded[1, 3:] = padded[1, 0]
+    lanes = np.sort(ids, axis=1)  # as the model makes its lanes: ascending, then padded
+    lanes[1, 3:] = lanes[1, 0]
+    mixed = np.concatenate([lanes, ids])  # lanes of both kinds
     first = in_circle & (own.random(ids.shape) < 0.3)
     seat_u = own.random((ids.shape[1], 3, ids.shape[0]))
     active = np.arange(used)
@@ -146,6 +149,9 @@ def _reads(rels: tuple[Relations, SparseRelations], rng: np.random.Generator, us
         lambda r: r.familiarity_blocks(ids, now),
         lambda r: r.familiarity_blocks(padded, now),
         lambda r: r.familiarity_blocks(ids[:0], now),
+        lambda r: r.familiarity_blocks(lanes, now),
+        lambda r: r.familiarity_blocks(mixed, now),
+        lambda r: r.familiarity_blocks(lanes[:, :1], now),
         lambda r: r.candidate_lanes(initiators, cand, collaborated, 0.2, 0.5, now),
         lambda r: r.conversation_groups(ids, in_circle, first, 0.2, seat_u, 2, 0.6, 0.7, now),
         lambda r: r.working_group_lanes(initiators, active, weight, org, org < 1, homophily,
