@@ -900,9 +900,9 @@ def converse(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: 
              coordinated: bool, goal_facilitation: float, anticipation: float,
              goal_gain: float, clarity: float, left: float, bias: float, pull_rate: float,
              goal_builder: int, voicing: int, value_total: float, since: float,
-             progress: float, advocacy: float, now: int
+             progress: float, advocacy: float, now: int, log: bool
              ) -> tuple[bool, int, int, int, float, bool, tuple[float, float, float], float,
-                        np.ndarray]:
+                        np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
     """A meeting's talks on the dense pair store (``NetworkModel.converse`` without an
     anticipation dialogue's lift or a rotating meeting) in one call: the chain of
     :func:`circle_lanes`, with any circle :func:`round_pairs`, the draws (per round
@@ -922,7 +922,9 @@ def converse(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: 
         Whether any circle talked (with two attendees or more); the ordered pairs of each
         round; the breaches; the written bound; the goal's clarity after the meeting;
         whether value was credited, the value (as :func:`credit`) and the advocacy stock;
-        the tie candidates newly listed.
+        the tie candidates newly listed; if ``log``, every round's ordered pairs i and j,
+        round after round (for a store that logs its written pairs), else None (as
+        :func:`collaborate`).
     """
     ids, present, first = circle_lanes(attendees, people.circle, n_circles, people.met)
     lanes, seats = ids.shape
@@ -962,7 +964,8 @@ def converse(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: 
     if i.size:
         credited, value, advocacy = purpose_value(T, last, t_decay, prior, people, i, j, rules,
                                                   value_total, since, progress, advocacy, now)
-    return talked, pairs, breaches, written, clarity, credited, value, advocacy, new
+    return (talked, pairs, breaches, written, clarity, credited, value, advocacy, new,
+            (i, j) if log else None)
 
 
 # ---------------------------------------------------------------- encounters
@@ -2416,9 +2419,10 @@ def collaborate(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_deca
                 forming: np.ndarray, assembler: int, m: int, k: int, base: float,
                 rules: GroupRules, facilitation: float, cases: bool, lam: float, n_orgs: int,
                 knowledge_threshold: float, tie_threshold: float, value_total: float,
-                since: float, progress: float, advocacy: float, now: int
+                since: float, progress: float, advocacy: float, now: int, log: bool
                 ) -> tuple[np.ndarray, bool, int, int, int, int, bool,
-                           tuple[float, float, float], float, np.ndarray]:
+                           tuple[float, float, float], float, np.ndarray,
+                           tuple[np.ndarray, np.ndarray] | None]:
     """The week's collaboration on the dense pair store (``NetworkModel.collaborate``) in one
     call: the chain of :func:`active_weights`, :func:`form_working_groups`, then with any
     pairs :func:`work_in_groups` (the encounters' running sums first brought to ``now`` by
@@ -2434,13 +2438,16 @@ def collaborate(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_deca
         nothing else was done or drawn: the caller lengthens it and calls again); the
         ordered pairs that met, the breaches, the new practices and the written bound;
         whether value was credited, the value (as :func:`credit`) and the advocacy stock;
-        the tie candidates newly listed.
+        the tie candidates newly listed; if ``log``, the ordered pairs that met, i and j
+        (for a store that logs its written pairs), else None: each array returned costs
+        its boxing, about 0.2 us, in every week of a small network.
     """
     value = (value_total, since, progress)
     new = np.empty(0, dtype=np.int64)
     active, weight, fits = active_weights(people, used, active_code, attachment)
     if not fits:
-        return active, False, 0, 0, 0, written, False, value, advocacy, new
+        return (active, False, 0, 0, 0, written, False, value, advocacy, new,
+                (new, new) if log else None)
     members, bounds, i, j, g = form_working_groups(src, F, last, f_decay, people, active,
                                                    weight, factor, org_time, rate, forming,
                                                    assembler, m, k, now)
@@ -2464,7 +2471,8 @@ def collaborate(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_deca
                                     know_c, T, last, t_decay, prior, knowledge_threshold,
                                     tie_threshold, rules, *value, now)
         credited = credited or cased
-    return active, True, i.size, breaches, ideas, written, credited, value, advocacy, new
+    return (active, True, i.size, breaches, ideas, written, credited, value, advocacy, new,
+            (i, j) if log else None)
 
 
 # ---------------------------------------------------------------- motivate

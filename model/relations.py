@@ -310,10 +310,10 @@ class Relations:
 
     @property
     def collaborates_in_one_call(self) -> bool:
-        """Whether :meth:`collaborate` serves: not while written pairs are logged (the fused
-        call keeps its pairs to itself).
+        """Whether :meth:`collaborate` serves: always (while written pairs are logged, the
+        call returns the pairs that met for the log).
         """
-        return not self.mark_touches
+        return True
 
     def collaborate(self, rng: np.random.Generator, people: People, used: int,
                     active_code: int, attachment: np.ndarray, factor: np.ndarray,
@@ -327,7 +327,8 @@ class Relations:
         cases (mean ``cases`` per worker, None for none), in one compiled call with the draws
         taken from ``rng`` (``model.kernels.collaborate``: the chain of
         ``form_working_groups``, ``work_in_groups`` and ``client_cases``), the encounters
-        counted as one write of their pairs.
+        counted as one write of their pairs (which the call returns to be logged while
+        written pairs are marked).
 
         Returns:
             The active slots, whether ``attachment`` held everyone's weight (when not,
@@ -340,16 +341,19 @@ class Relations:
         factor_sums = (0.5 ** ((now - self._sums_at) / self._half_lives) if tracking
                        else _NO_FACTOR)
         listed = self._listed if self._listed is not None else self._no_listing
-        active, fits, pairs, breaches, ideas, self._written, credited, value, advocacy, new = (
-            kernels.collaborate(
-                draws.source(rng), self.F, self.T, self.last, self._f_decay, self._t_decay,
-                self.prior, self._tracked, self._cols, factor_sums, listed, self._tie_floor,
-                self._written, know._k, know._ka, know._kc, know._ksum, people, used,
-                active_code, attachment, factor, org_time, rate, forming, assembler, m, k, base,
-                rules, facilitation, cases is not None, 0.0 if cases is None else cases, n_orgs,
-                knowledge_threshold, tie_threshold, *value, advocacy, now))
+        (active, fits, pairs, breaches, ideas, self._written, credited, value, advocacy, new,
+         met) = kernels.collaborate(
+            draws.source(rng), self.F, self.T, self.last, self._f_decay, self._t_decay,
+            self.prior, self._tracked, self._cols, factor_sums, listed, self._tie_floor,
+            self._written, know._k, know._ka, know._kc, know._ksum, people, used, active_code,
+            attachment, factor, org_time, rate, forming, assembler, m, k, base, rules,
+            facilitation, cases is not None, 0.0 if cases is None else cases, n_orgs,
+            knowledge_threshold, tie_threshold, *value, advocacy, now, self.mark_touches)
         if pairs:
-            self.writes += 1  # _wrote_pairs, with nothing to log (collaborates_in_one_call)
+            if met is None:
+                self.writes += 1  # _wrote_pairs, with nothing to log
+            else:
+                self._wrote_pairs(*met)
             if self._tracking:
                 self._sums_at = now
         if new.size:
@@ -680,10 +684,10 @@ class Relations:
 
     @property
     def converses_in_one_call(self) -> bool:
-        """Whether :meth:`converse` serves: not while written pairs are logged (the fused
-        call keeps its pairs to itself).
+        """Whether :meth:`converse` serves: always (while written pairs are logged, the call
+        returns the pairs that met for the log).
         """
-        return not self.mark_touches
+        return True
 
     def converse(self, rng: np.random.Generator, people: People, attendees: np.ndarray,
                  in_room: np.ndarray, n_circles: int, rounds: int, m: int, base: float,
@@ -696,7 +700,8 @@ class Relations:
         converse``: the chain of ``kernels.circle_lanes``, the draws, :meth:`talk_rounds`,
         ``kernels.after_talks`` with the arguments ``goal_work`` (those after the attendees,
         ``NetworkModel._goal_work_args``) and :meth:`purpose_value`), each round counted as a
-        write of its pairs.
+        write of its pairs (which the call returns to be logged while written pairs are
+        marked).
 
         Returns:
             The ordered pairs that met, the breaches, the goal's clarity after the meeting,
@@ -708,17 +713,21 @@ class Relations:
         factor_sums = (0.5 ** ((now - self._sums_at) / self._half_lives) if tracking
                        else _NO_FACTOR)
         listed = self._listed if self._listed is not None else self._no_listing
-        talked, pairs, breaches, self._written, clarity, credited, value, advocacy, new = (
+        talked, pairs, breaches, self._written, clarity, credited, value, advocacy, new, met = (
             kernels.converse(
                 draws.source(rng), self.F, self.T, self.last, self._f_decay, self._t_decay,
                 self.prior, self._tracked, self._cols, factor_sums, listed, self._tie_floor,
                 self._written, know._k, know._ka, know._kc, know._ksum, people, attendees,
                 in_room, n_circles, rounds, m, base, acquaintance, p_incumbent, q, rules,
-                facilitation, *goal_work, *value, advocacy, now))
+                facilitation, *goal_work, *value, advocacy, now, self.mark_touches))
         if talked and self._tracking:
             self._sums_at = now
-        if pairs:
+        if pairs and met is None:
             self.writes += rounds  # _rounds_written, with nothing to log
+        elif pairs:  # as _rounds_written: a write per round, its pairs logged
+            i, j = met
+            for start in range(0, i.size, pairs):
+                self._wrote_pairs(i[start:start + pairs], j[start:start + pairs])
         if new.size:
             self._candidates.append(new)
         return rounds * pairs, breaches, clarity, credited, value, advocacy

@@ -21,7 +21,12 @@ WEEKS = 60
 
 # Scenario (shipped, or None for the defaults) and overrides: every purpose's yield, client
 # cases (their draws come after the groups'), new practices credited, quiet and activated
-# spells, and a network large enough to keep running column sums (tracked rows).
+# spells, a network large enough to keep running column sums (tracked rows), and one of 300
+# on the dense store whose starting relationships' reporter marks the written pairs (4,096
+# starting pairs or more: about 280 people and up; the coordination budget scaled as the
+# benchmarks' large case, benchmarks/bench_model.py, so that meetings are held).
+_BUDGET = PARAMETERS["coordination_budget_eur"]
+MARKED_BUDGET = min(_BUDGET.high, _BUDGET.default * 300 / 24)
 CASES = {
     "default": (None, {}),
     "client_service": ("client_service", {}),
@@ -32,6 +37,7 @@ CASES = {
     "advocacy_smouldering": ("advocacy", {"lifecycle": "smouldering",
                                           "activation_rate_per_year": 12.0}),
     "running_sums": (None, {"n_organisations": 20, "participants_per_organisation": 5}),
+    "marked": (None, {"n_organisations": 100, "coordination_budget_eur": MARKED_BUDGET}),
 }
 
 
@@ -56,9 +62,45 @@ def make(name: str | None, overrides: dict, seed: int, fused: bool,
         assert isinstance(m.rel, SparseRelations)
     else:
         m = model_of(name, overrides, seed)
+    record_taken(m)
     if not fused:
         m._collaborate_in_one_call = lambda: False
     return m
+
+
+def record_taken(m: NetworkModel) -> None:
+    """Keep every batch of written pairs that ``m``'s store hands its reader (``take_written_
+    pairs``, each week's observe while marking) in ``m.rel.taken``, for comparison.
+    """
+    m.rel.taken = []
+    take = m.rel.take_written_pairs
+
+    def recorded() -> tuple[np.ndarray, np.ndarray]:
+        out = take()
+        m.rel.taken.append(out)
+        return out
+
+    m.rel.take_written_pairs = recorded
+
+
+def assert_same_log(a: NetworkModel, b: NetworkModel, where: str) -> None:
+    """The same writes, touch marks and logged written pairs (those still in the log and,
+    where recorded, those taken from it: ``record_taken``), in the same order.
+    """
+    for name in ("writes", "mark_touches", "_logged"):
+        assert getattr(a.rel, name) == getattr(b.rel, name), f"rel.{name} {where}"
+    np.testing.assert_array_equal(a.rel.touched, b.rel.touched, err_msg=f"touched {where}")
+    for end in range(2):
+        logged = [np.concatenate([np.zeros(0, dtype=np.int64)] + [x[end] for x in m.rel._pair_log])
+                  for m in (a, b)]
+        np.testing.assert_array_equal(*logged, err_msg=f"logged pairs {where}")
+    log_sizes = [[x.size for x, _ in m.rel._pair_log] for m in (a, b)]
+    assert log_sizes[0] == log_sizes[1], f"log entries {where}"
+    taken = [getattr(m.rel, "taken", []) for m in (a, b)]
+    assert len(taken[0]) == len(taken[1]), f"takes {where}"
+    for x, y in zip(*taken, strict=True):
+        for end in range(2):
+            np.testing.assert_array_equal(x[end], y[end], err_msg=f"taken pairs {where}")
 
 
 def assert_same_state(a: NetworkModel, b: NetworkModel, where: str) -> None:
@@ -81,13 +123,9 @@ def assert_same_state(a: NetworkModel, b: NetworkModel, where: str) -> None:
     for name in ("value_total", "goal_progress", "advocacy_stock", "innovations",
                  "encounters_total", "breaches_total", "_since_record"):
         assert getattr(a, name) == getattr(b, name), f"{name} {where}"
-    for name in ("writes", "_written", "_sums_at", "mark_touches", "_logged"):
+    for name in ("_written", "_sums_at"):
         assert getattr(a.rel, name) == getattr(b.rel, name), f"rel.{name} {where}"
-    np.testing.assert_array_equal(a.rel.touched, b.rel.touched, err_msg=f"touched {where}")
-    for end in range(2):  # the written pairs logged (while marking), in order
-        logged = [np.concatenate([np.zeros(0, dtype=np.int64)] + [x[end] for x in m.rel._pair_log])
-                  for m in (a, b)]
-        np.testing.assert_array_equal(*logged, err_msg=f"logged pairs {where}")
+    assert_same_log(a, b, where)  # the written pairs logged (while marking), in order
     np.testing.assert_array_equal(a.active_slots(), b.active_slots(), err_msg=where)
     assert a.rng.bit_generator.state == b.rng.bit_generator.state, f"draws {where}"
 
@@ -145,14 +183,30 @@ def test_one_call_collaboration_is_the_chain(case: str) -> None:
     assert calls[0] > 0  # some weeks' groups met in the fused call
     if case == "running_sums":
         assert calls[1] > 0
+    if case == "marked":  # the fused call served while its pairs were logged and taken
+        assert fused.rel.mark_touches and sum(x.size for x, _ in fused.rel.taken) > 0
     assert fused.datacollector.get_model_vars_dataframe().equals(
         apart.datacollector.get_model_vars_dataframe())
+
+
+@pytest.mark.parametrize("case", ["default", "client_service", "running_sums"])
+def test_one_call_collaboration_logs_as_the_chain(case: str) -> None:
+    """Small dense stores that log their written pairs from the start (nobody takes the log
+    here: the starting relationships are read directly), fused against chained: the same
+    log, entry by entry, after every week.
+    """
+    name, overrides = CASES[case]
+    fused, apart = make(name, overrides, 3, True), make(name, overrides, 3, False)
+    for m in (fused, apart):
+        m.rel.mark_touches = True
+    calls = count_calls(fused)
+    step_side_by_side(fused, apart, WEEKS, assert_same_state)
+    assert calls[0] > 0 and fused.rel._logged > 0 and not fused.rel.taken
 
 
 # The cases run with the sparse pair store as well (forced on in these small networks), and
 # a network of 1,000 (the store it picks; the coordination budget scaled as the benchmarks'
 # large case, benchmarks/bench_model.py).
-_BUDGET = PARAMETERS["coordination_budget_eur"]
 SPARSE_CASES = {
     **{name: CASES[name] for name in ("default", "client_service", "innovation_residents",
                                       "advocacy_smouldering", "running_sums")},

@@ -1,8 +1,9 @@
 """Converse in one compiled call (``NetworkModel._converse_in_one_call``, ``kernels.converse``)
 against the chain it replaces (``_circle_lanes``, the draws and ``Relations.talk_rounds`` in
 ``_talk``, ``_goal_work``, ``_purpose_value``), which stays the path of the sparse store, of
-anticipation dialogues and rotating meetings, and of stores that log written pairs: the same
-state, the same value and the same draws, week after week and in the chain's edge cases.
+anticipation dialogues and rotating meetings: the same state, the same value, the same draws
+and the same written pairs logged (while marked), week after week and in the chain's edge
+cases.
 And the sparse store's purpose value of the talks just held (``sparse_kernels.talks_value``)
 against the search it spares (``sparse_kernels.purpose_value``).
 """
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 
 from model import NetworkModel, relations
-from tests.test_collaborate import model_of, step_side_by_side
+from tests.test_collaborate import MARKED_BUDGET, assert_same_log, model_of, record_taken, step_side_by_side
 from tests.test_relay import assert_same_state as assert_same_records
 
 WEEKS = 60
@@ -25,7 +26,9 @@ WEEKS = 60
 # meets face to face), more and smaller rounds, a goal that can be reached, a network large
 # enough to keep running column sums (tracked rows), and the kept chain's branches: an
 # anticipation dialogue (coordinated meetings lift the skills in use; those a convener calls
-# take the fused call, all attendees building the goal) and rotating meetings.
+# take the fused call, all attendees building the goal) and rotating meetings; and a network
+# of 300 whose starting relationships' reporter marks the written pairs (4,096 starting pairs
+# or more; its budget holds meetings: tests/test_collaborate.py).
 CASES = {
     "default": (None, {}),
     "learning": ("learning", {}),
@@ -41,12 +44,14 @@ CASES = {
     "anticipation_dialogue": ("anticipation_dialogue", {}),
     "anticipation_convened": ("anticipation_dialogue", {"coordination_budget_eur": 0}),
     "rotating_meeting": ("rotating_meeting", {}),
+    "marked": (None, {"n_organisations": 100, "coordination_budget_eur": MARKED_BUDGET}),
 }
 
 
 def make(name: str | None, overrides: dict, seed: int, fused: bool) -> NetworkModel:
     """A model of the case; unless ``fused``, one that converses by the chain."""
     m = model_of(name, overrides, seed)
+    record_taken(m)
     if not fused:
         m._converse_in_one_call = lambda: False
     return m
@@ -59,8 +64,9 @@ def assert_same_state(a: NetworkModel, b: NetworkModel, where: str) -> None:
     for name in ("value_total", "goal_progress", "goal_clarity", "advocacy_stock",
                  "innovations", "encounters_total", "breaches_total", "_since_record", "host"):
         assert getattr(a, name) == getattr(b, name), f"{name} {where}"
-    for name in ("writes", "_written", "_sums_at"):
+    for name in ("_written", "_sums_at"):
         assert getattr(a.rel, name) == getattr(b.rel, name), f"rel.{name} {where}"
+    assert_same_log(a, b, where)
 
 
 def count_calls(m: NetworkModel) -> list[int]:
@@ -107,6 +113,8 @@ def test_one_call_conversation_is_the_chain(case: str) -> None:
         assert calls[1] > 0 and calls[0] == held[0]  # the fused call, every meeting
     if case == "running_sums":
         assert calls[2] > 0
+    if case == "marked":  # the fused call served while its pairs were logged and taken
+        assert fused.rel.mark_touches and sum(x.size for x, _ in fused.rel.taken) > 0
     assert fused.datacollector.get_model_vars_dataframe().equals(
         apart.datacollector.get_model_vars_dataframe())
 
@@ -178,16 +186,19 @@ def test_one_call_conversation_in_the_edge_cases(edit, name) -> None:
     assert seen["drew"] == seen_apart["drew"] == (edit is not _circles_of_one)
 
 
-def test_stores_logging_written_pairs_converse_by_the_chain() -> None:
-    """A store that logs its written pairs (for the starting relationships' share) does not
-    take the fused call, which keeps its pairs to itself.
+@pytest.mark.parametrize("case", ["default", "rounds", "running_sums"])
+def test_one_call_conversation_logs_as_the_chain(case: str) -> None:
+    """Small dense stores that log their written pairs from the start (nobody takes the log
+    here: the starting relationships are read directly), fused against chained: the same
+    log, a write and an entry per round, after every week.
     """
-    m = NetworkModel(rng=3)
-    m.rel.mark_touches = True
-    assert not m.rel.converses_in_one_call
-    calls = count_calls(m)
-    m.run_for(20)
-    assert calls[0] == 0
+    name, overrides = CASES[case]
+    fused, apart = make(name, overrides, 3, True), make(name, overrides, 3, False)
+    for m in (fused, apart):
+        m.rel.mark_touches = True
+    calls = count_calls(fused)
+    step_side_by_side(fused, apart, WEEKS, assert_same_state)
+    assert calls[1] > 0 and fused.rel._logged > 0 and not fused.rel.taken
 
 
 # ---------------------------------------------------------------- sparse store
