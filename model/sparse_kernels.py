@@ -899,7 +899,8 @@ def reset_pairs(p: Pairs, slots: np.ndarray, n: int, prior: float, now: int,
                         p.T[y] = prior
                         p.last[y] = now
                     else:
-                        _remove(p, b, y)
+                        _remove(p.col, p.F, p.T, p.last, p.listed, y, p.start[b] + p.size[b])
+                        p.size[b] -= 1
                 if keep:
                     p.F[x] = 0.0
                     p.T[x] = prior
@@ -915,17 +916,28 @@ def reset_pairs(p: Pairs, slots: np.ndarray, n: int, prior: float, now: int,
         p.size[s] = kept
 
 
-@_jit
-def _remove(p: Pairs, a: int, x: int) -> None:
-    """Remove record ``x`` from row ``a`` (the row stays sorted)."""
-    end = p.start[a] + p.size[a] - 1
-    for y in range(x, end):
-        p.col[y] = p.col[y + 1]
-        p.F[y] = p.F[y + 1]
-        p.T[y] = p.T[y + 1]
-        p.last[y] = p.last[y + 1]
-        p.listed[y] = p.listed[y + 1]
-    p.size[a] -= 1
+@_inline
+def _remove(col: np.ndarray, F: np.ndarray, T: np.ndarray, last: np.ndarray,
+            listed: np.ndarray, x: int, end: int) -> None:
+    """Remove record ``x`` from the row whose records end before ``end`` (the row stays
+    sorted; the caller counts the row one record shorter).
+
+    The records after ``x`` move one place left array by array, over unsigned positions:
+    numba then needs no check for negative indices and vectorises each move (the moves are
+    most of the cost of ``reset_pairs``, which takes a departed person out of every
+    partner's row).
+    """
+    one = np.uint64(1)
+    for y in range(np.uint64(x), np.uint64(end) - one):
+        col[y] = col[y + one]
+    for y in range(np.uint64(x), np.uint64(end) - one):
+        F[y] = F[y + one]
+    for y in range(np.uint64(x), np.uint64(end) - one):
+        T[y] = T[y + one]
+    for y in range(np.uint64(x), np.uint64(end) - one):
+        last[y] = last[y + one]
+    for y in range(np.uint64(x), np.uint64(end) - one):
+        listed[y] = listed[y + one]
 
 
 # ---------------------------------------------------------------- reporters

@@ -274,6 +274,65 @@ def test_pool_moves_and_compacts_rows_without_losing_records() -> None:
             assert sparse_kernels.find(p, int(b), a) >= 0
 
 
+
+def _reset_records_reference(p: sparse_kernels.Pairs, slots: np.ndarray, n: int, prior: float,
+                             now: int) -> None:
+    """The records' part of ``sparse_kernels.reset_pairs`` in numpy: each slot's row keeps
+    its pairs with slots from ``n`` on and its listed pairs (either order) as a stranger's
+    touched ``now``; a partner's mirror record of a pair not kept leaves the partner's row,
+    the records after it moving one place left (what lies beyond the row's records is left
+    as it was).
+    """
+    arrays = (p.col, p.F, p.T, p.last, p.listed)
+    for s in slots:
+        row = range(p.start[s], p.start[s] + p.size[s])
+        kept = []
+        for x in row:
+            b = int(p.col[x])
+            keep = b >= n
+            if not keep:
+                y = x if b == s else sparse_kernels.find(p, b, int(s))
+                keep = bool(p.listed[x] or p.listed[y])
+                if b != s and keep:
+                    p.F[y], p.T[y], p.last[y] = 0.0, prior, now
+                elif b != s:
+                    end = p.start[b] + p.size[b]
+                    for a in arrays:
+                        a[y:end - 1] = a[y + 1:end].copy()
+                    p.size[b] -= 1
+                if keep:
+                    p.F[x], p.T[x], p.last[x] = 0.0, prior, now
+            if keep:
+                kept.append(x)
+        for a in arrays:
+            a[p.start[s]:p.start[s] + len(kept)] = a[kept].copy()
+        p.size[s] = len(kept)
+
+
+def test_reset_moves_the_records_as_the_reference_does() -> None:
+    """Resets of busy rows (partners' mirror records removed from the middle and the end of
+    their rows, listed pairs kept, partners beyond the slots in use left alone) leave every
+    array of the pool, byte for byte, as the numpy reference does: the pool's layout, not
+    only its values, is what later moves and compactions start from.
+    """
+    rng = np.random.default_rng(8)
+    cap = 120
+    r = _pair(cap)[1]
+    for now in range(1, 40):
+        i, j = rng.integers(cap, size=400), rng.integers(cap, size=400)
+        r.settle(i, j, now)
+        r.set_trust(i, j, rng.random(i.size), now)
+        if now % 3 == 0:
+            slots = np.unique(rng.integers(cap, size=int(rng.integers(1, 4))))
+            used = int(rng.integers(slots.max() + 1, cap + 1))
+            want = sparse_kernels.Pairs(*(a.copy() for a in r._p))
+            assert np.any(want.listed[want.start[slots[0]]:][:want.size[slots[0]]])
+            _reset_records_reference(want, slots, used, r.prior, now)
+            r.reset(slots, now, used)
+            for name, got, expected in zip(want._fields, r._p, want, strict=True):
+                assert got.tobytes() == expected.tobytes(), name
+
+
 # ---------------------------------------------------------------- set-up and sums
 
 
