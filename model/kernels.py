@@ -37,6 +37,8 @@ from model import draws
 from model.state import NEVER, People
 
 _jit = numba.njit(cache=True, nogil=True)
+# Helpers compiled into each caller (no call, no reference counting of their arrays).
+_inline = numba.njit(cache=True, nogil=True, inline="always")
 
 
 def rule_record(rule: tuple) -> np.ndarray:
@@ -2410,6 +2412,18 @@ def client_cases(src: int, active: np.ndarray, lam: float, people: People, used:
 
 
 @_jit
+def scale_sums(col_sums: np.ndarray, factor: np.ndarray) -> None:
+    """Bring the running column sums up to the week in place: each entry of quantity ``q``
+    times ``factor[q]`` (nothing when ``factor`` is empty: they are up to date).
+    """
+    if factor.size:
+        for s in range(col_sums.shape[0]):
+            for q in range(col_sums.shape[1]):
+                for x in range(col_sums.shape[2]):
+                    col_sums[s, q, x] *= factor[q]
+
+
+@_jit
 def collaborate(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
                 t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
                 sums_factor: np.ndarray, listed: np.ndarray, tie_floor: float, written: int,
@@ -2456,11 +2470,7 @@ def collaborate(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_deca
         join_groups(members, rules.group.hours, people.collaborated, people.week_hours,
                     people.groups_joined, people.week_active)
     else:
-        if sums_factor.size:
-            for s in range(col_sums.shape[0]):
-                for q in range(col_sums.shape[1]):
-                    for x in range(col_sums.shape[2]):
-                        col_sums[s, q, x] *= sums_factor[q]
+        scale_sums(col_sums, sums_factor)
         written = written_bound(written, i, j)
         breaches, new, ideas, credited, value, advocacy = work_in_groups(
             F, T, last, f_decay, t_decay, prior, tracked, col_sums, listed, tie_floor, know,
@@ -3409,6 +3419,30 @@ def block_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.n
             pairwise_sum(t[diagonal]))
 
 
+@_inline
+def _read_block(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
+                now: int, f_decay: np.ndarray, t_decay: np.ndarray, prior: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The block ``slots x slots`` read once, row by row: familiarity decayed, trust minus
+    the prior decayed (what :func:`block_pair_sums` sums) and the prior plus that (what
+    :func:`block_sums` sums), each computed as those kernels compute it.
+    """
+    horizon = f_decay.size - 1
+    n = slots.size
+    f = np.empty(n * n)
+    d = np.empty(n * n)
+    t = np.empty(n * n)
+    for x in range(n):
+        for y in range(n):
+            r, c = slots[x], slots[y]
+            g = min(now - last[r, c], horizon)
+            f[x * n + y] = fam[r, c] * f_decay[g]
+            above = (trust[r, c] - prior) * t_decay[g]
+            d[x * n + y] = above
+            t[x * n + y] = prior + above
+    return f, d, t
+
+
 @_jit
 def block_both_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
                     now: int, f_decay: np.ndarray, t_decay: np.ndarray,
@@ -3421,19 +3455,8 @@ def block_both_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last:
     Returns:
         What :func:`block_pair_sums` returns, then what :func:`block_sums` returns.
     """
-    horizon = f_decay.size - 1
     n = slots.size
-    f = np.empty(n * n)
-    d = np.empty(n * n)  # trust minus the prior, decayed (block_pair_sums)
-    t = np.empty(n * n)  # the prior plus that (block_sums)
-    for x in range(n):
-        for y in range(n):
-            r, c = slots[x], slots[y]
-            g = min(now - last[r, c], horizon)
-            f[x * n + y] = fam[r, c] * f_decay[g]
-            above = (trust[r, c] - prior) * t_decay[g]
-            d[x * n + y] = above
-            t[x * n + y] = prior + above
+    f, d, t = _read_block(slots, fam, trust, last, now, f_decay, t_decay, prior)
     diagonal = np.arange(n) * (n + 1)
     f_sum, f_trace = pairwise_sum(f), pairwise_sum(f[diagonal])
     return (f_sum - f_trace, pairwise_sum(d) - pairwise_sum(d[diagonal]), f_sum, f_trace,
@@ -3480,19 +3503,8 @@ def block_nested_sums(inner: np.ndarray, slots: np.ndarray, fam: np.ndarray,
         What :func:`block_pair_sums` of ``inner`` returns, then what :func:`block_sums` of
         ``slots`` returns.
     """
-    horizon = f_decay.size - 1
     n = slots.size
-    f = np.empty(n * n)
-    d = np.empty(n * n)  # trust minus the prior, decayed (block_pair_sums)
-    t = np.empty(n * n)  # the prior plus that (block_sums)
-    for x in range(n):
-        for y in range(n):
-            r, c = slots[x], slots[y]
-            g = min(now - last[r, c], horizon)
-            f[x * n + y] = fam[r, c] * f_decay[g]
-            above = (trust[r, c] - prior) * t_decay[g]
-            d[x * n + y] = above
-            t[x * n + y] = prior + above
+    f, d, t = _read_block(slots, fam, trust, last, now, f_decay, t_decay, prior)
     diagonal = np.arange(n) * (n + 1)
     f_sum, f_trace = pairwise_sum(f), pairwise_sum(f[diagonal])
     t_sum, t_trace = pairwise_sum(t), pairwise_sum(t[diagonal])

@@ -1487,11 +1487,7 @@ def work_and_cases(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray,
         kernels.join_groups(members, rules.group.hours, people.collaborated,
                             people.week_hours, people.groups_joined, people.week_active)
     else:
-        if sums_factor.size:
-            for s in range(col_sums.shape[0]):
-                for q in range(col_sums.shape[1]):
-                    for x in range(col_sums.shape[2]):
-                        col_sums[s, q, x] *= sums_factor[q]
+        kernels.scale_sums(col_sums, sums_factor)
         written = kernels.written_bound(written, i, j)
         breaches, new, ideas, credited, value, advocacy = work_in_groups(
             p, f_decay, t_decay, prior, tracked, col_sums, width, tie_floor, know, know_a,
