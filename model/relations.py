@@ -1147,11 +1147,6 @@ class SparseRelations(Relations):
                                            self.prior, knowledge_threshold, tie_threshold,
                                            rules, *value, now)
 
-    @property
-    @override
-    def collaborates_in_one_call(self) -> bool:
-        return True  # the call returns the pairs it wrote, logged here while marking
-
     @override
     def collaborate(self, rng: np.random.Generator, people: People, used: int,
                     active_code: int, attachment: np.ndarray, factor: np.ndarray,
