@@ -333,6 +333,67 @@ def test_reset_moves_the_records_as_the_reference_does() -> None:
                 assert got.tobytes() == expected.tobytes(), name
 
 
+def _ensure_reference(p: sparse_kernels.Pairs, i: np.ndarray, j: np.ndarray, prior: float,
+                      now: int) -> int:
+    """``sparse_kernels.ensure_pairs`` from pair 0 in numpy: for (i, j) then (j, i), a pair
+    without a record gets one at its sorted place in the row, the records after it moving
+    one place right; a full row first moves to the pool's end with twice the room (at
+    least ``MIN_ROOM``), leaving its old records where they were; a row that cannot move
+    stops the inserts there. What lies beyond the rows' records is left as it was.
+
+    Returns:
+        The number of pairs done, as ``ensure_pairs`` returns it.
+    """
+    arrays = (p.col, p.F, p.T, p.last, p.listed)
+    for k in range(i.size):
+        for a, b in ((int(i[k]), int(j[k])), (int(j[k]), int(i[k]))):
+            s, n = int(p.start[a]), int(p.size[a])
+            x = s + int(np.searchsorted(p.col[s:s + n], b))
+            if x < s + n and p.col[x] == b:
+                continue
+            if n == p.room[a]:
+                room = max(sparse_kernels.MIN_ROOM, 2 * int(p.room[a]))
+                new = int(p.end[0])
+                if new + room > p.col.size:
+                    return k
+                for arr in arrays:
+                    arr[new:new + n] = arr[s:s + n].copy()
+                p.end[0], p.start[a], p.room[a] = new + room, new, room
+                x, s = new + (x - s), new
+            for arr in arrays:
+                arr[x + 1:s + n + 1] = arr[x:s + n].copy()
+            p.col[x], p.F[x], p.T[x], p.last[x], p.listed[x] = b, 0.0, prior, now, False
+            p.size[a] = n + 1
+    return i.size
+
+
+def test_inserts_move_the_records_as_the_reference_does() -> None:
+    """Batches of new and known pairs (inserts at the start, middle and end of rows, full
+    rows moving to the pool's end, and batches the pool runs out of room for) leave every
+    array of the pool, byte for byte, as the numpy reference does, and stop at the same
+    pair: the pool's layout, not only its values, is what later moves and compactions start
+    from.
+    """
+    rng = np.random.default_rng(12)
+    cap = 120
+    r = _pair(cap)[1]
+    filled = 0
+    for now in range(1, 40):
+        size = int(rng.integers(1, 600))
+        i = rng.integers(cap, size=size)
+        j = (i + rng.integers(1, cap, size=size)) % cap
+        want = sparse_kernels.Pairs(*(a.copy() for a in r._p))
+        got = sparse_kernels.Pairs(*(a.copy() for a in r._p))
+        done = sparse_kernels.ensure_pairs(got, i, j, 0, r.prior, now)
+        assert done == _ensure_reference(want, i, j, r.prior, now)
+        filled += done < size
+        for name, a, b in zip(want._fields, got, want, strict=True):
+            assert a.tobytes() == b.tobytes(), name
+        r.settle(i, j, now)
+        r.set_trust(i, j, rng.random(size), now)
+    assert filled  # some batches ran out of room in the pool
+
+
 # ---------------------------------------------------------------- set-up and sums
 
 
