@@ -1365,6 +1365,14 @@ def purpose_factor(kind: int, i: np.ndarray, j: np.ndarray, org: np.ndarray,
     return out
 
 
+@_inline
+def trust_benefit(t: float, prior: float) -> float:
+    """What a partner trusted ``t`` is worth to a purpose: the trust above the ``prior``, as a
+    share of the room above it, within [0, 1] (the one definition the stores' passes share).
+    """
+    return min(max((t - prior) / (1.0 - prior), 0.0), 1.0)
+
+
 @_jit
 def best_benefit(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
                  i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int, capacity: int
@@ -1380,7 +1388,7 @@ def best_benefit(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: fl
     for k in range(i.size):
         a, b = i[k], j[k]
         t = prior + (T[a, b] - prior) * t_decay[min(now - last[a, b], horizon)]
-        benefit = min(max((t - prior) / (1.0 - prior), 0.0), 1.0)
+        benefit = trust_benefit(t, prior)
         if factor.size:
             benefit *= factor[k]
         if benefit > best[a]:

@@ -621,7 +621,7 @@ def best_benefit(p: Pairs, t_decay: np.ndarray, prior: float, i: np.ndarray, j: 
         a = i[k]
         x = find(p, a, j[k])
         t = prior if x < 0 else prior + (p.T[x] - prior) * t_decay[_gap(p, x, now, horizon)]
-        benefit = min(max((t - prior) / (1.0 - prior), 0.0), 1.0)
+        benefit = kernels.trust_benefit(t, prior)
         if factor.size:
             benefit *= factor[k]
         if benefit > best[a]:
@@ -1596,7 +1596,7 @@ def talks_value(t_decay: np.ndarray, prior: float, people: kernels.People,
         if again:
             continue
         t = prior + (trust[k] - prior) * t_decay[0]  # touched now: the gap is 0
-        benefit = min(max((t - prior) / (1.0 - prior), 0.0), 1.0)
+        benefit = kernels.trust_benefit(t, prior)
         if factor.size:
             benefit *= factor[k]
         if benefit > best[a]:
