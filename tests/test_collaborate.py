@@ -173,6 +173,16 @@ def step_side_by_side(fused: NetworkModel, apart: NetworkModel, weeks: int,
             break
 
 
+def assert_same_records(fused: NetworkModel, apart: NetworkModel, marked: bool) -> None:
+    """The fused and chained runs recorded the same weeks; a ``marked`` run's fused calls
+    served while its pairs were logged and taken.
+    """
+    if marked:
+        assert fused.rel.mark_touches and sum(x.size for x, _ in fused.rel.taken) > 0
+    assert fused.datacollector.get_model_vars_dataframe().equals(
+        apart.datacollector.get_model_vars_dataframe())
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_one_call_collaboration_is_the_chain(case: str) -> None:
     """Whole runs, fused against chained, compared after every week."""
@@ -183,10 +193,7 @@ def test_one_call_collaboration_is_the_chain(case: str) -> None:
     assert calls[0] > 0  # some weeks' groups met in the fused call
     if case == "running_sums":
         assert calls[1] > 0
-    if case == "marked":  # the fused call served while its pairs were logged and taken
-        assert fused.rel.mark_touches and sum(x.size for x, _ in fused.rel.taken) > 0
-    assert fused.datacollector.get_model_vars_dataframe().equals(
-        apart.datacollector.get_model_vars_dataframe())
+    assert_same_records(fused, apart, marked=case == "marked")
 
 
 @pytest.mark.parametrize("case", ["default", "client_service", "running_sums"])
