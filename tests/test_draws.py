@@ -125,3 +125,20 @@ def test_source_is_the_generators_own_state():
     assert draws.source(other) != draws.source(rng)
     draws.uniform(draws.source(rng))
     assert rng.random() == other.random(2)[1]  # the draw advanced ``rng`` itself
+
+
+def test_source_follows_the_generator_asked_for():
+    """The address kept from the last call is only reused for the same bit generator:
+    generators asked for in turn, and new ones made after others are dropped (their memory
+    may be reused), each get their own ``bitgen_t``.
+    """
+    def address(rng: np.random.Generator) -> int:
+        return int(rng.bit_generator.ctypes.bit_generator.value)
+
+    a, b = np.random.default_rng(1), np.random.default_rng(2)
+    for rng in (a, b, a, a, b):
+        assert draws.source(rng) == address(rng)
+    for seed in range(20):
+        fresh = np.random.default_rng(seed)
+        assert draws.source(fresh) == address(fresh)
+        del fresh
