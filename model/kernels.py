@@ -3657,14 +3657,14 @@ def _founder_code(present: np.ndarray, seated_at: np.ndarray, s: int) -> np.uint
 
 
 @_jit
-def _uncount(k: int, counted: np.ndarray, ends: np.ndarray, expiring: np.ndarray,
+def _uncount(k: int, flags: np.ndarray, ends: np.ndarray, expiring: np.ndarray,
              now: int) -> int:
     """Take starting pair ``k`` out of the count if it is in it now (its familiarity holds
     after ``now``): returns 1 if it was, and clears its mark and its entry of ``expiring``.
     """
-    if not counted[k]:
+    if not flags[k] & _COUNTED:
         return 0
-    counted[k] = False
+    flags[k] &= ALL_BUT_COUNTED
     if ends[k] <= now:
         return 0  # expired already (taken off when its week came)
     if ends[k] != NEVER_ENDS:
@@ -3673,20 +3673,28 @@ def _uncount(k: int, counted: np.ndarray, ends: np.ndarray, expiring: np.ndarray
 
 
 @_jit
-def _mark(k: int, why: int, stale: np.ndarray, marked: np.ndarray, n: int) -> int:
+def _mark(k: int, why: int, flags: np.ndarray, marked: np.ndarray, n: int) -> int:
     """Mark starting pair ``k`` stale for reason ``why`` (bits), listing it in ``marked``
     when it was not marked yet; returns the new length of the list.
     """
-    if stale[k] == 0:
+    if not flags[k] & _STALE:
         marked[n] = k
         n += 1
-    stale[k] |= why
+    flags[k] |= why
     return n
 
 
-# Why a starting pair is read again: a founder's code changed (count it again), or the pair
-# was written (read the week its familiarity ends afresh, then count it).
-_RECOUNT, _REREAD = 1, 2
+# Bits of a starting pair's flags. Why it is read again: a founder's code changed (count it
+# again), or the pair was written (read the week its familiarity ends afresh, then count it);
+# whether it is in the count; whether it is dropped for good. One byte per pair holds them
+# all: a pass reads the scattered pairs it marks, and each array it reads them from is one
+# more cache line per pair.
+_RECOUNT, _REREAD, _COUNTED, _DROPPED = 1, 2, 4, 8
+_STALE = _RECOUNT | _REREAD
+#: A starting pair's flags but its being in the count (``StartRelationships`` clears that
+#: bit of every pair when it counts them all afresh).
+ALL_BUT_COUNTED = 0xFF ^ _COUNTED
+_ALL_BUT_STALE = 0xFF ^ _STALE
 
 #: Bits of the starting pairs' filter per pair, at least (:func:`starting_pairs_filter`): a
 #: written pair that is not a starting pair passes it by chance about once in this many.
@@ -3725,9 +3733,8 @@ def _may_be_starting(bits: np.ndarray, shift: int, key: int) -> bool:
 
 
 @_jit
-def starting_pairs_changed(state: np.ndarray, key: np.ndarray, i: np.ndarray, j: np.ndarray,
-                           ends: np.ndarray, counted: np.ndarray, dropped: np.ndarray,
-                           expiring: np.ndarray, stale: np.ndarray, marked: np.ndarray,
+def starting_pairs_changed(state: np.ndarray, key: np.ndarray, ends: np.ndarray,
+                           flags: np.ndarray, expiring: np.ndarray, marked: np.ndarray,
                            code: np.ndarray, first_of: np.ndarray, by_slot_start: np.ndarray,
                            by_slot: np.ndarray, written_i: np.ndarray, written_j: np.ndarray,
                            width: int, key_filter: np.ndarray, filter_log2: int,
@@ -3748,16 +3755,14 @@ def starting_pairs_changed(state: np.ndarray, key: np.ndarray, i: np.ndarray, j:
 
     Args:
         state: Int64 ``[alive, week of the previous pass]``, updated here.
-        key: Sorted keys of the starting pairs.
-        i: First founder of each pair (``i < j``).
-        j: Second founder.
+        key: Sorted keys of the starting pairs (founders ``i < j``; ``i``, ``j`` are read
+            from it).
         ends: Week from which each pair's familiarity is below the threshold.
-        counted: Whether each pair is in the count (alive as of its last reading).
-        dropped: Whether a pair's founder was replaced (set here).
+        flags: Per pair (uint8), whether it is in the count (alive as of its last reading)
+            and whether a founder was replaced (dropped, set here), and the stale bits of a
+            pass (left clear between passes).
         expiring: Pairs in the count by the week they expire, at ``week % expiring.size``
             (longer than any gap between a pair's last write and its ``ends``).
-        stale: Per pair, 0 (a work array kept between passes: allocated once, as large
-            as the pairs, and left all 0).
         marked: Per pair, any (a work array of the pairs marked stale).
         code: Each founder slot's code at the previous pass (updated here).
         first_of: Where each founder slot's pairs as first founder start in ``key``
@@ -3788,15 +3793,15 @@ def starting_pairs_changed(state: np.ndarray, key: np.ndarray, i: np.ndarray, j:
         expiring[w % expiring.size] = 0
     n = 0
     if everything:
-        for k in range(i.size):
-            n = _mark(k, _REREAD, stale, marked, n)
+        for k in range(key.size):
+            n = _mark(k, _REREAD, flags, marked, n)
     for s in range(code.size):
         c = _founder_code(present, seated_at, s)
         why = (_RECOUNT if c != code[s] else 0) | (_REREAD if touched[s] > seen else 0)
         if why:
             code[s] = c
             for x in range(by_slot_start[s], by_slot_start[s + 1]):
-                n = _mark(by_slot[x], why, stale, marked, n)
+                n = _mark(by_slot[x], why, flags, marked, n)
     shift = 64 - filter_log2
     for x in range(written_i.size):
         a, b = min(written_i[x], written_j[x]), max(written_i[x], written_j[x])
@@ -3814,31 +3819,32 @@ def starting_pairs_changed(state: np.ndarray, key: np.ndarray, i: np.ndarray, j:
             else:
                 hi = mid
         if lo < first_of[a + 1] and key[lo] == want:
-            n = _mark(lo, _REREAD, stale, marked, n)
+            n = _mark(lo, _REREAD, flags, marked, n)
     listed = np.empty(n, dtype=np.int64)
     n_listed = 0
     for x in range(n):
         k = marked[x]
-        if dropped[k]:
+        if flags[k] & _DROPPED:
             continue
-        alive -= _uncount(k, counted, ends, expiring, now)
-        if (code[i[k]] | code[j[k]]) & _FOUNDER_REPLACED:
-            dropped[k] = True
-        elif stale[k] & _REREAD:
+        alive -= _uncount(k, flags, ends, expiring, now)
+        a, b = divmod(key[k], width)
+        if (code[a] | code[b]) & _FOUNDER_REPLACED:
+            flags[k] |= _DROPPED
+        elif flags[k] & _REREAD:
             listed[n_listed] = k
             n_listed += 1
-        elif present[i[k]] and present[j[k]] and now < ends[k]:
-            alive += _count(k, counted, ends, expiring)
+        elif present[a] and present[b] and now < ends[k]:
+            alive += _count(k, flags, ends, expiring)
     for x in range(n):
-        stale[marked[x]] = 0
+        flags[marked[x]] &= _ALL_BUT_STALE
     state[0], state[1] = alive, now
     return listed[:n_listed]
 
 
 @_jit
-def _count(k: int, counted: np.ndarray, ends: np.ndarray, expiring: np.ndarray) -> int:
+def _count(k: int, flags: np.ndarray, ends: np.ndarray, expiring: np.ndarray) -> int:
     """Put starting pair ``k`` (alive now) in the count; returns 1."""
-    counted[k] = True
+    flags[k] |= _COUNTED
     if ends[k] != NEVER_ENDS:
         expiring[ends[k] % expiring.size] += 1
     return 1
@@ -3846,9 +3852,8 @@ def _count(k: int, counted: np.ndarray, ends: np.ndarray, expiring: np.ndarray) 
 
 @_jit
 def starting_pairs_refreshed(state: np.ndarray, listed: np.ndarray, new_ends: np.ndarray,
-                             i: np.ndarray, j: np.ndarray, ends: np.ndarray,
-                             counted: np.ndarray, expiring: np.ndarray, present: np.ndarray,
-                             now: int) -> int:
+                             key: np.ndarray, width: int, ends: np.ndarray, flags: np.ndarray,
+                             expiring: np.ndarray, present: np.ndarray, now: int) -> int:
     """The second half of :func:`starting_pairs_changed`: the ``listed`` pairs get their
     weeks ``new_ends`` and are counted in if alive now (both founders present and
     ``now < ends``). Returns the count of the pairs alive now.
@@ -3857,8 +3862,9 @@ def starting_pairs_refreshed(state: np.ndarray, listed: np.ndarray, new_ends: np
     for x in range(listed.size):
         k = listed[x]
         ends[k] = new_ends[x]
-        if present[i[k]] and present[j[k]] and now < ends[k]:
-            alive += _count(k, counted, ends, expiring)
+        a, b = divmod(key[k], width)
+        if present[a] and present[b] and now < ends[k]:
+            alive += _count(k, flags, ends, expiring)
     state[0] = alive
     return alive
 

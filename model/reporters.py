@@ -312,16 +312,14 @@ class StartRelationships:
         self.total = i.size
         self.threshold = threshold
         # The pairs sorted by key (i * _WIDTH + j); for each, the week its familiarity falls
-        # below the threshold (as of the store's write count _seen), whether it is in the
-        # count, whether it is dropped; and the count's state (see starting_pairs_changed).
+        # below the threshold (as of the store's write count _seen) and its flags (in the
+        # count, dropped; see starting_pairs_changed); and the count's state.
         key = i.astype(np.int64) * _WIDTH + j
         order = np.argsort(key, kind="stable")
         self._key, self._i, self._j = key[order], i[order], j[order]
         self._ends = np.zeros(i.size, dtype=np.int64)
-        self._counted = np.zeros(i.size, dtype=bool)
-        self._dropped = np.zeros(i.size, dtype=bool)
-        self._stale = np.zeros(i.size, dtype=np.uint8)  # work arrays of the passes
-        self._marked = np.empty(i.size, dtype=np.int64)
+        self._flags = np.zeros(i.size, dtype=np.uint8)
+        self._marked = np.empty(i.size, dtype=np.int64)  # a work array of the passes
         self._seen = -1
         self._state: np.ndarray | None = None  # [alive, week of the last pass] once counting
         # Each founder slot's pairs, slot after slot, and its code at the previous pass
@@ -367,19 +365,18 @@ class StartRelationships:
             # length), twice over: a ring of the weeks pairs expire in.
             self._expiring = np.zeros(2 * rel.horizon + 2, dtype=np.int64)
             self._state = np.array([0, model.steps], dtype=np.int64)
-            self._counted[:] = False
+            self._flags &= np.uint8(kernels.ALL_BUT_COUNTED)
         now = model.steps
         written_i, written_j = rel.take_written_pairs()
         listed = kernels.starting_pairs_changed(
-            self._state, self._key, self._i, self._j, self._ends, self._counted,
-            self._dropped, self._expiring, self._stale, self._marked, self._code,
-            self._first_of, self._by_slot_start, self._by_slot,
+            self._state, self._key, self._ends, self._flags, self._expiring, self._marked,
+            self._code, self._first_of, self._by_slot_start, self._by_slot,
             written_i, written_j, _WIDTH, self._filter, self._filter_log2, model.present,
             model.seated_at, rel.touched,
             self._seen, now, everything)
         ends = rel.familiarity_ends(self._i[listed], self._j[listed], self.threshold)
         alive = kernels.starting_pairs_refreshed(
-            self._state, listed, ends, self._i, self._j, self._ends, self._counted,
+            self._state, listed, ends, self._key, _WIDTH, self._ends, self._flags,
             self._expiring, model.present, now)
         self._seen = rel.writes
         return alive / self.total

@@ -980,6 +980,33 @@ def _record_of(start: np.ndarray, size: np.ndarray, col: np.ndarray, a: int, b: 
     return _find_in(col, lo, lo + size[a], b)
 
 
+#: Records of a row left to count, once halving has narrowed the search to at most this many.
+_SCAN = 32
+
+
+@_inline
+def _record_scanned(start: np.ndarray, size: np.ndarray, col: np.ndarray, a: int,
+                    b: int) -> int:
+    """:func:`_record_of` with the same answer, found faster when it stands alone: the row is
+    halved down to at most ``_SCAN`` records, whose columns below ``b`` are then counted in
+    one pass that the compiler vectorises (a binary search's last steps are as many
+    mispredicted branches, each waiting on the previous load).
+    """
+    lo = start[a]
+    end = hi = lo + size[a]
+    while hi - lo > _SCAN:
+        mid = (lo + hi) >> 1
+        if col[mid] < b:
+            lo = mid + 1
+        else:
+            hi = mid
+    below = np.int32(b)  # a slot number, as the columns are stored
+    window = col[lo:hi]
+    for x in range(window.size):
+        lo += window[x] < below
+    return lo if lo < end and col[lo] == b else -1
+
+
 @_jit
 def _trust_or_prior(start: np.ndarray, size: np.ndarray, col: np.ndarray, T: np.ndarray,
                     last: np.ndarray, a: int, b: int, decay: np.ndarray, prior: float,
@@ -1025,23 +1052,28 @@ def trust_ties_among(key: np.ndarray, p: Pairs, capacity: int, now: int, decay: 
     is_tie = np.empty(key.size, dtype=np.bool_)
     # Each candidate's current trust, looked up row by row (a row's records are searched
     # while in cache, rather than in the candidates' order), then the candidates compacted
-    # in their own order.
+    # in their own order. Each candidate's ends are taken from its key once (a division is
+    # slow).
     by_row = np.zeros(capacity + 1, dtype=np.int64)
+    a_of = np.empty(key.size, dtype=np.int64)
+    b_of = np.empty(key.size, dtype=np.int64)
     for y in range(key.size):
-        by_row[key[y] // capacity + 1] += 1
+        a, b = divmod(key[y], capacity)
+        a_of[y], b_of[y] = a, b
+        by_row[a + 1] += 1
     for a in range(capacity):
         by_row[a + 1] += by_row[a]
     in_rows = np.empty(key.size, dtype=np.int64)
     for y in range(key.size):
-        a = key[y] // capacity
+        a = a_of[y]
         in_rows[by_row[a]] = y
         by_row[a] += 1
     current = np.empty(key.size)
     row_start, row_size, col, T, last = p.start, p.size, p.col, p.T, p.last  # _record_of
     for z in range(key.size):
         y = in_rows[z]
-        a, b = key[y] // capacity, key[y] % capacity
-        x = _record_of(row_start, row_size, col, a, b)
+        a, b = a_of[y], b_of[y]
+        x = _record_scanned(row_start, row_size, col, a, b)
         t = prior if x < 0 else prior + (T[x] - prior) * decay[min(now - last[x], horizon)]
         current[y] = t
         if t < floor and x >= 0:
@@ -1049,7 +1081,7 @@ def trust_ties_among(key: np.ndarray, p: Pairs, capacity: int, now: int, decay: 
     n = kept = 0
     for y in range(key.size):
         k = key[y]
-        a, b = k // capacity, k % capacity
+        a, b = a_of[y], b_of[y]
         t = current[y]
         if t < floor:
             continue

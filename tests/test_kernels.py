@@ -997,15 +997,15 @@ def test_starting_pairs_count_of_no_changes_and_no_pairs():
     none = np.empty(0, dtype=np.int64)
     state = np.array([0, 3], dtype=np.int64)
     listed = kernels.starting_pairs_changed(
-        state, none, none, none, none.copy(), np.empty(0, dtype=bool), np.empty(0, dtype=bool),
-        np.zeros(8, dtype=np.int64), np.empty(0, dtype=np.uint8), none.copy(),
-        np.empty(0, dtype=np.uint8), np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64),
-        none, none, none, 2**31, kernels.starting_pairs_filter(none, 6), 6,
-        np.ones(4, dtype=bool), np.zeros(4, dtype=np.int64),
-        np.zeros(4, dtype=np.int64), 0, 5, True)
+        state, none, none.copy(), np.empty(0, dtype=np.uint8), np.zeros(8, dtype=np.int64),
+        none.copy(), np.empty(0, dtype=np.uint8), np.zeros(1, dtype=np.int64),
+        np.zeros(1, dtype=np.int64), none, none, none, 2**31,
+        kernels.starting_pairs_filter(none, 6), 6, np.ones(4, dtype=bool),
+        np.zeros(4, dtype=np.int64), np.zeros(4, dtype=np.int64), 0, 5, True)
     assert listed.size == 0 and state.tolist() == [0, 5]
-    assert kernels.starting_pairs_refreshed(state, none, none, none, none, none.copy(),
-                                            np.empty(0, dtype=bool), np.zeros(8, dtype=np.int64),
+    assert kernels.starting_pairs_refreshed(state, none, none, none, 2**31, none.copy(),
+                                            np.empty(0, dtype=np.uint8),
+                                            np.zeros(8, dtype=np.int64),
                                             np.ones(4, dtype=bool), 5) == 0
 
 

@@ -462,3 +462,55 @@ def test_block_sums_are_numpys_sums_of_the_dense_block(n: int) -> None:
                                         (sparse, trust, sparse._t_decay, True)):
         total, trace = sparse_kernels.block_sums(slots, got._p, cap, decay, PRIOR, 7, is_trust)
         assert total == block.sum() and trace == np.trace(block)
+
+
+def test_scanned_lookup_finds_what_the_search_finds() -> None:
+    """``_record_scanned`` (halving, then a count of the last columns) gives the record the
+    binary search gives, for every pair: rows shorter and longer than ``_SCAN``, columns
+    present and absent at both ends of a row, and empty rows.
+    """
+    rng = np.random.default_rng(17)
+    cap = 4 * sparse_kernels._SCAN + 9
+    _, sparse = _pair(cap)
+    # Short rows among the first ten slots, long ones among the others but the last (empty).
+    for group in (np.arange(10), np.arange(10, cap - 1)):
+        i, j = np.nonzero(rng.random((group.size, group.size)) < 0.7)
+        sparse.settle(group[i], group[j], 0)
+    p = sparse._p
+    assert p.size.max() > 2 * sparse_kernels._SCAN and p.size[cap - 1] == 0
+    assert 0 < p.size[:10].max() < sparse_kernels._SCAN
+    for a in range(cap):
+        for b in range(cap):
+            assert (sparse_kernels._record_scanned(p.start, p.size, p.col, a, b)
+                    == sparse_kernels._record_of(p.start, p.size, p.col, a, b))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_trust_ties_in_long_rows_match_the_dense_store(seed: int) -> None:
+    """The trust ties among members read from rows longer than ``_SCAN`` records (the
+    halving and the count of ``_record_scanned``; at 1,000 people rows hold about 100) are
+    the dense store's, bit for bit, week by week, as trust is written, decays and slots are
+    reset (candidates left without a record).
+    """
+    rng = np.random.default_rng(seed)
+    cap, used = 3 * sparse_kernels._SCAN + 20, 3 * sparse_kernels._SCAN + 12
+    rels = _pair(cap)
+    everyone = np.arange(used)
+    trust = np.where(rng.random((used, used)) < 0.6, rng.random((used, used)), PRIOR)
+    for r in rels:
+        r.set_block(everyone, rng.random((used, used)) * 0 + 0.5, trust, 0)
+    assert rels[1]._p.size.max() > 2 * sparse_kernels._SCAN
+    for now in range(1, 25):
+        i, j = rng.integers(used, size=60), rng.integers(used, size=60)
+        values = rng.random(i.size)
+        for r in rels:
+            r.settle(i, j, now)
+        _same(rels[1].set_trust(i, j, values, now), rels[0].set_trust(i, j, values, now))
+        if now % 6 == 0:
+            slot = rng.integers(used, size=2)
+            for r in rels:
+                r.reset(np.unique(slot), now, used)
+        slots = np.flatnonzero(rng.random(used) < 0.8)
+        want = rels[0].trust_ties(slots, TIE, now)
+        assert want[0].size > 50
+        _same(rels[1].trust_ties(slots, TIE, now), want)
