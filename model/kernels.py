@@ -506,12 +506,18 @@ def seat_teams(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
     free_new = np.empty(n, dtype=np.bool_)
     near = np.empty(n, dtype=np.bool_)  # past collaborators of the team's members
     seated = founders.shape[1]
+    # Element loops rather than array expressions: ``near & free_inc``, ``near |= ties[...]``
+    # and the row copies each made a temporary or a view per seat (an allocation or a
+    # reference count), which cost more than the few flags they touch.
     for lane in range(lanes):
-        free_inc[:] = incumbent[lane]
-        free_new[:] = newcomer[lane]
-        near[:] = False
-        n_inc = int(free_inc.sum())
-        n_new = int(free_new.sum())
+        n_inc = 0
+        n_new = 0
+        for x in range(n):
+            free_inc[x] = incumbent[lane, x]
+            free_new[x] = newcomer[lane, x]
+            near[x] = False
+            n_inc += free_inc[x]
+            n_new += free_new[x]
         for f in range(seated):
             who = founders[lane, f]
             out[lane, f] = who
@@ -521,15 +527,20 @@ def seat_teams(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
             if free_new[who]:
                 free_new[who] = False
                 n_new -= 1
-            near |= ties[lane, who]
+            for x in range(n):  # near |= ties[lane, who]
+                near[x] = near[x] or ties[lane, who, x]
         for d in range(u.shape[0]):
             s = seated + d
             if partition and s % m == 0:
-                near[:] = False  # a new team: nobody on it yet
+                for x in range(n):
+                    near[x] = False  # a new team: nobody on it yet
             wants_inc = u[d, 0, lane] < p
             wants_mate = u[d, 1, lane] < q
             if n_inc > 0 and (wants_inc or n_new == 0):
-                n_pool = int((near & free_inc).sum()) if wants_mate else 0
+                n_pool = 0
+                if wants_mate:
+                    for x in range(n):
+                        n_pool += near[x] and free_inc[x]
                 if n_pool > 0:
                     who = _kth(free_inc, near, int(u[d, 2, lane] * n_pool))
                 else:
@@ -543,7 +554,8 @@ def seat_teams(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
             else:
                 break
             out[lane, s] = who
-            near |= ties[lane, who]
+            for x in range(n):
+                near[x] = near[x] or ties[lane, who, x]
     return out
 
 
