@@ -233,6 +233,46 @@ def pairwise_sum(a: np.ndarray) -> float:
 
 
 @_jit
+def strided_sum(a: np.ndarray, start: int, step: int, n: int) -> float:
+    """:func:`pairwise_sum` of ``a[start::step][:n]`` (e.g. a flat square block's diagonal,
+    ``a[np.arange(n) * (n + 1)]``) without gathering it: the same additions in the same
+    order, so the same bits, and no array made for them (up to ``_PAIRWISE_BLOCK`` entries).
+    """
+    if n < _UNROLL:
+        total = 0.0
+        for x in range(n):
+            total += a[start + x * step]
+        return total
+    if n <= _PAIRWISE_BLOCK:
+        r0, r1, r2, r3 = a[start], a[start + step], a[start + 2 * step], a[start + 3 * step]
+        r4, r5 = a[start + 4 * step], a[start + 5 * step]
+        r6, r7 = a[start + 6 * step], a[start + 7 * step]
+        x = _UNROLL
+        while x < n - n % _UNROLL:
+            at = start + x * step
+            r0 += a[at]
+            r1 += a[at + step]
+            r2 += a[at + 2 * step]
+            r3 += a[at + 3 * step]
+            r4 += a[at + 4 * step]
+            r5 += a[at + 5 * step]
+            r6 += a[at + 6 * step]
+            r7 += a[at + 7 * step]
+            x += _UNROLL
+        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while x < n:
+            total += a[start + x * step]
+            x += 1
+        return total
+    # Longer (no small network's diagonal): gathered, and pairwise_sum splits it. Not split
+    # here: a self-recursive kernel loaded from numba's cache crashed (measured).
+    gathered = np.empty(n)
+    for x in range(n):
+        gathered[x] = a[start + x * step]
+    return pairwise_sum(gathered)
+
+
+@_jit
 def _flags_at(flags: np.ndarray) -> np.ndarray:
     """``np.flatnonzero(flags)`` of a 1-D bool array."""
     out = np.empty(flags.size, dtype=np.int64)
@@ -3406,9 +3446,8 @@ def block_pair_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last:
             g = min(now - last[r, c], horizon)
             f[x * n + y] = fam[r, c] * f_decay[g]
             t[x * n + y] = (trust[r, c] - prior) * t_decay[g]
-    diagonal = np.arange(n) * (n + 1)
-    return (pairwise_sum(f) - pairwise_sum(f[diagonal]),
-            pairwise_sum(t) - pairwise_sum(t[diagonal]))
+    return (pairwise_sum(f) - strided_sum(f, 0, n + 1, n),
+            pairwise_sum(t) - strided_sum(t, 0, n + 1, n))
 
 
 @_jit
@@ -3434,9 +3473,8 @@ def block_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.n
             g = min(now - last[r, c], horizon)
             f[x * n + y] = fam[r, c] * f_decay[g]
             t[x * n + y] = prior + (trust[r, c] - prior) * t_decay[g]
-    diagonal = np.arange(n) * (n + 1)
-    return (pairwise_sum(f), pairwise_sum(f[diagonal]), pairwise_sum(t),
-            pairwise_sum(t[diagonal]))
+    return (pairwise_sum(f), strided_sum(f, 0, n + 1, n), pairwise_sum(t),
+            strided_sum(t, 0, n + 1, n))
 
 
 @_inline
@@ -3477,10 +3515,10 @@ def block_both_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last:
     """
     n = slots.size
     f, d, t = _read_block(slots, fam, trust, last, now, f_decay, t_decay, prior)
-    diagonal = np.arange(n) * (n + 1)
-    f_sum, f_trace = pairwise_sum(f), pairwise_sum(f[diagonal])
-    return (f_sum - f_trace, pairwise_sum(d) - pairwise_sum(d[diagonal]), f_sum, f_trace,
-            pairwise_sum(t), pairwise_sum(t[diagonal]))
+    # The diagonals summed in place (strided_sum), not gathered into arrays first.
+    f_sum, f_trace = pairwise_sum(f), strided_sum(f, 0, n + 1, n)
+    return (f_sum - f_trace, pairwise_sum(d) - strided_sum(d, 0, n + 1, n), f_sum, f_trace,
+            pairwise_sum(t), strided_sum(t, 0, n + 1, n))
 
 
 @_jit
@@ -3525,9 +3563,8 @@ def block_nested_sums(inner: np.ndarray, slots: np.ndarray, fam: np.ndarray,
     """
     n = slots.size
     f, d, t = _read_block(slots, fam, trust, last, now, f_decay, t_decay, prior)
-    diagonal = np.arange(n) * (n + 1)
-    f_sum, f_trace = pairwise_sum(f), pairwise_sum(f[diagonal])
-    t_sum, t_trace = pairwise_sum(t), pairwise_sum(t[diagonal])
+    f_sum, f_trace = pairwise_sum(f), strided_sum(f, 0, n + 1, n)
+    t_sum, t_trace = pairwise_sum(t), strided_sum(t, 0, n + 1, n)
     # Where each of inner sits among slots (both ascending, inner within slots).
     k = inner.size
     at = np.empty(k, dtype=np.int64)
@@ -3543,9 +3580,8 @@ def block_nested_sums(inner: np.ndarray, slots: np.ndarray, fam: np.ndarray,
         for y in range(k):
             f_in[x * k + y] = f[row + at[y]]
             d_in[x * k + y] = d[row + at[y]]
-    inner_diagonal = np.arange(k) * (k + 1)
-    return (pairwise_sum(f_in) - pairwise_sum(f_in[inner_diagonal]),
-            pairwise_sum(d_in) - pairwise_sum(d_in[inner_diagonal]), f_sum, f_trace,
+    return (pairwise_sum(f_in) - strided_sum(f_in, 0, k + 1, k),
+            pairwise_sum(d_in) - strided_sum(d_in, 0, k + 1, k), f_sum, f_trace,
             t_sum, t_trace)
 
 
