@@ -1155,8 +1155,15 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
     breach = np.empty(n, dtype=np.bool_)
     for k in range(n):
         a, b = i[k], j[k]
-        f, new_t[k], breach[k] = meet(fam[k], trust[k], a, b, atmosphere[g[k]], u[k], face,
-                                      virtual_factor, dialogue, org, resident, rule)
+        # meet's reads done here and its rule applied (meet_rule): a call to meet per pair
+        # took and released a reference to each of its four arrays (eight atomic counts).
+        factor = 1.0 if face.size == 0 or (face[a] and face[b]) else virtual_factor
+        dq = 0.5 * (_mean_row(dialogue, a) + _mean_row(dialogue, b))
+        distance = _distance(a, b, org, resident, rule.distance_resident,
+                             rule.distance_cross_org)
+        suspend = 0.5 * (dialogue[a, 0] + dialogue[b, 0])  # column 0: suspending (S20)
+        f, new_t[k], breach[k] = meet_rule(fam[k], trust[k], factor, dq, distance, suspend,
+                                           atmosphere[g[k]], u[k], rule)
         if a != b:
             add_change(tracked, col_sums, 0, a, b, f - F[a, b])
         F[a, b] = f
@@ -1195,10 +1202,24 @@ def meet(fam: float, trust: float, a: int, b: int, atm: float, u: float, face: n
         The pair's new familiarity, its new trust, and whether trust was breached.
     """
     factor = 1.0 if face.size == 0 or (face[a] and face[b]) else virtual_factor
-    f = fam + rule.familiarity_gain * factor * (1 - fam)
     dq = 0.5 * (_mean_row(dialogue, a) + _mean_row(dialogue, b))
     distance = _distance(a, b, org, resident, rule.distance_resident, rule.distance_cross_org)
     suspend = 0.5 * (dialogue[a, 0] + dialogue[b, 0])  # column 0: suspending (S20)
+    return meet_rule(fam, trust, factor, dq, distance, suspend, atm, u, rule)
+
+
+@_jit
+def meet_rule(fam: float, trust: float, factor: float, dq: float, distance: float,
+              suspend: float, atm: float, u: float, rule: EncounterRule
+              ) -> tuple[float, float, bool]:
+    """:func:`meet` from what it reads of the pair: the face-to-face ``factor``, the mean
+    dialogic skill ``dq``, the perspective ``distance`` and the mean skill in suspending
+    ``suspend`` (no arrays: a kernel's loop calls it without reference counts).
+
+    Returns:
+        The pair's new familiarity, its new trust, and whether trust was breached.
+    """
+    f = fam + rule.familiarity_gain * factor * (1 - fam)
     suspension = 1.0 - (1.0 - rule.facilitation) * (1.0 - rule.openness * suspend)
     strain = 1.0 + rule.perspective_strain * distance * (1.0 - suspension)
     chance = min(1.0, rule.breach_base * (1 - dq) * (1 - atm) * strain)
