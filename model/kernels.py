@@ -233,6 +233,46 @@ def pairwise_sum(a: np.ndarray) -> float:
 
 
 @_jit
+def strided_sum(a: np.ndarray, start: int, step: int, n: int) -> float:
+    """:func:`pairwise_sum` of ``a[start::step][:n]`` (e.g. a flat square block's diagonal,
+    ``a[np.arange(n) * (n + 1)]``) without gathering it: the same additions in the same
+    order, so the same bits, and no array made for them (up to ``_PAIRWISE_BLOCK`` entries).
+    """
+    if n < _UNROLL:
+        total = 0.0
+        for x in range(n):
+            total += a[start + x * step]
+        return total
+    if n <= _PAIRWISE_BLOCK:
+        r0, r1, r2, r3 = a[start], a[start + step], a[start + 2 * step], a[start + 3 * step]
+        r4, r5 = a[start + 4 * step], a[start + 5 * step]
+        r6, r7 = a[start + 6 * step], a[start + 7 * step]
+        x = _UNROLL
+        while x < n - n % _UNROLL:
+            at = start + x * step
+            r0 += a[at]
+            r1 += a[at + step]
+            r2 += a[at + 2 * step]
+            r3 += a[at + 3 * step]
+            r4 += a[at + 4 * step]
+            r5 += a[at + 5 * step]
+            r6 += a[at + 6 * step]
+            r7 += a[at + 7 * step]
+            x += _UNROLL
+        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while x < n:
+            total += a[start + x * step]
+            x += 1
+        return total
+    # Longer (no small network's diagonal): gathered, and pairwise_sum splits it. Not split
+    # here: a self-recursive kernel loaded from numba's cache crashed (measured).
+    gathered = np.empty(n)
+    for x in range(n):
+        gathered[x] = a[start + x * step]
+    return pairwise_sum(gathered)
+
+
+@_jit
 def _flags_at(flags: np.ndarray) -> np.ndarray:
     """``np.flatnonzero(flags)`` of a 1-D bool array."""
     out = np.empty(flags.size, dtype=np.int64)
@@ -506,12 +546,18 @@ def seat_teams(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
     free_new = np.empty(n, dtype=np.bool_)
     near = np.empty(n, dtype=np.bool_)  # past collaborators of the team's members
     seated = founders.shape[1]
+    # Element loops rather than array expressions: ``near & free_inc``, ``near |= ties[...]``
+    # and the row copies each made a temporary or a view per seat (an allocation or a
+    # reference count), which cost more than the few flags they touch.
     for lane in range(lanes):
-        free_inc[:] = incumbent[lane]
-        free_new[:] = newcomer[lane]
-        near[:] = False
-        n_inc = int(free_inc.sum())
-        n_new = int(free_new.sum())
+        n_inc = 0
+        n_new = 0
+        for x in range(n):
+            free_inc[x] = incumbent[lane, x]
+            free_new[x] = newcomer[lane, x]
+            near[x] = False
+            n_inc += free_inc[x]
+            n_new += free_new[x]
         for f in range(seated):
             who = founders[lane, f]
             out[lane, f] = who
@@ -521,15 +567,20 @@ def seat_teams(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
             if free_new[who]:
                 free_new[who] = False
                 n_new -= 1
-            near |= ties[lane, who]
+            for x in range(n):  # near |= ties[lane, who]
+                near[x] = near[x] or ties[lane, who, x]
         for d in range(u.shape[0]):
             s = seated + d
             if partition and s % m == 0:
-                near[:] = False  # a new team: nobody on it yet
+                for x in range(n):
+                    near[x] = False  # a new team: nobody on it yet
             wants_inc = u[d, 0, lane] < p
             wants_mate = u[d, 1, lane] < q
             if n_inc > 0 and (wants_inc or n_new == 0):
-                n_pool = int((near & free_inc).sum()) if wants_mate else 0
+                n_pool = 0
+                if wants_mate:
+                    for x in range(n):
+                        n_pool += near[x] and free_inc[x]
                 if n_pool > 0:
                     who = _kth(free_inc, near, int(u[d, 2, lane] * n_pool))
                 else:
@@ -543,7 +594,8 @@ def seat_teams(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
             else:
                 break
             out[lane, s] = who
-            near |= ties[lane, who]
+            for x in range(n):
+                near[x] = near[x] or ties[lane, who, x]
     return out
 
 
@@ -1103,8 +1155,15 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
     breach = np.empty(n, dtype=np.bool_)
     for k in range(n):
         a, b = i[k], j[k]
-        f, new_t[k], breach[k] = meet(fam[k], trust[k], a, b, atmosphere[g[k]], u[k], face,
-                                      virtual_factor, dialogue, org, resident, rule)
+        # meet's reads done here and its rule applied (meet_rule): a call to meet per pair
+        # took and released a reference to each of its four arrays (eight atomic counts).
+        factor = 1.0 if face.size == 0 or (face[a] and face[b]) else virtual_factor
+        dq = 0.5 * (_mean_row(dialogue, a) + _mean_row(dialogue, b))
+        distance = _distance(a, b, org, resident, rule.distance_resident,
+                             rule.distance_cross_org)
+        suspend = 0.5 * (dialogue[a, 0] + dialogue[b, 0])  # column 0: suspending (S20)
+        f, new_t[k], breach[k] = meet_rule(fam[k], trust[k], factor, dq, distance, suspend,
+                                           atmosphere[g[k]], u[k], rule)
         if a != b:
             add_change(tracked, col_sums, 0, a, b, f - F[a, b])
         F[a, b] = f
@@ -1143,10 +1202,24 @@ def meet(fam: float, trust: float, a: int, b: int, atm: float, u: float, face: n
         The pair's new familiarity, its new trust, and whether trust was breached.
     """
     factor = 1.0 if face.size == 0 or (face[a] and face[b]) else virtual_factor
-    f = fam + rule.familiarity_gain * factor * (1 - fam)
     dq = 0.5 * (_mean_row(dialogue, a) + _mean_row(dialogue, b))
     distance = _distance(a, b, org, resident, rule.distance_resident, rule.distance_cross_org)
     suspend = 0.5 * (dialogue[a, 0] + dialogue[b, 0])  # column 0: suspending (S20)
+    return meet_rule(fam, trust, factor, dq, distance, suspend, atm, u, rule)
+
+
+@_jit
+def meet_rule(fam: float, trust: float, factor: float, dq: float, distance: float,
+              suspend: float, atm: float, u: float, rule: EncounterRule
+              ) -> tuple[float, float, bool]:
+    """:func:`meet` from what it reads of the pair: the face-to-face ``factor``, the mean
+    dialogic skill ``dq``, the perspective ``distance`` and the mean skill in suspending
+    ``suspend`` (no arrays: a kernel's loop calls it without reference counts).
+
+    Returns:
+        The pair's new familiarity, its new trust, and whether trust was breached.
+    """
+    f = fam + rule.familiarity_gain * factor * (1 - fam)
     suspension = 1.0 - (1.0 - rule.facilitation) * (1.0 - rule.openness * suspend)
     strain = 1.0 + rule.perspective_strain * distance * (1.0 - suspension)
     chance = min(1.0, rule.breach_base * (1 - dq) * (1 - atm) * strain)
@@ -3394,9 +3467,8 @@ def block_pair_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last:
             g = min(now - last[r, c], horizon)
             f[x * n + y] = fam[r, c] * f_decay[g]
             t[x * n + y] = (trust[r, c] - prior) * t_decay[g]
-    diagonal = np.arange(n) * (n + 1)
-    return (pairwise_sum(f) - pairwise_sum(f[diagonal]),
-            pairwise_sum(t) - pairwise_sum(t[diagonal]))
+    return (pairwise_sum(f) - strided_sum(f, 0, n + 1, n),
+            pairwise_sum(t) - strided_sum(t, 0, n + 1, n))
 
 
 @_jit
@@ -3422,9 +3494,8 @@ def block_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.n
             g = min(now - last[r, c], horizon)
             f[x * n + y] = fam[r, c] * f_decay[g]
             t[x * n + y] = prior + (trust[r, c] - prior) * t_decay[g]
-    diagonal = np.arange(n) * (n + 1)
-    return (pairwise_sum(f), pairwise_sum(f[diagonal]), pairwise_sum(t),
-            pairwise_sum(t[diagonal]))
+    return (pairwise_sum(f), strided_sum(f, 0, n + 1, n), pairwise_sum(t),
+            strided_sum(t, 0, n + 1, n))
 
 
 @_inline
@@ -3465,10 +3536,10 @@ def block_both_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last:
     """
     n = slots.size
     f, d, t = _read_block(slots, fam, trust, last, now, f_decay, t_decay, prior)
-    diagonal = np.arange(n) * (n + 1)
-    f_sum, f_trace = pairwise_sum(f), pairwise_sum(f[diagonal])
-    return (f_sum - f_trace, pairwise_sum(d) - pairwise_sum(d[diagonal]), f_sum, f_trace,
-            pairwise_sum(t), pairwise_sum(t[diagonal]))
+    # The diagonals summed in place (strided_sum), not gathered into arrays first.
+    f_sum, f_trace = pairwise_sum(f), strided_sum(f, 0, n + 1, n)
+    return (f_sum - f_trace, pairwise_sum(d) - strided_sum(d, 0, n + 1, n), f_sum, f_trace,
+            pairwise_sum(t), strided_sum(t, 0, n + 1, n))
 
 
 @_jit
@@ -3513,9 +3584,8 @@ def block_nested_sums(inner: np.ndarray, slots: np.ndarray, fam: np.ndarray,
     """
     n = slots.size
     f, d, t = _read_block(slots, fam, trust, last, now, f_decay, t_decay, prior)
-    diagonal = np.arange(n) * (n + 1)
-    f_sum, f_trace = pairwise_sum(f), pairwise_sum(f[diagonal])
-    t_sum, t_trace = pairwise_sum(t), pairwise_sum(t[diagonal])
+    f_sum, f_trace = pairwise_sum(f), strided_sum(f, 0, n + 1, n)
+    t_sum, t_trace = pairwise_sum(t), strided_sum(t, 0, n + 1, n)
     # Where each of inner sits among slots (both ascending, inner within slots).
     k = inner.size
     at = np.empty(k, dtype=np.int64)
@@ -3531,9 +3601,8 @@ def block_nested_sums(inner: np.ndarray, slots: np.ndarray, fam: np.ndarray,
         for y in range(k):
             f_in[x * k + y] = f[row + at[y]]
             d_in[x * k + y] = d[row + at[y]]
-    inner_diagonal = np.arange(k) * (k + 1)
-    return (pairwise_sum(f_in) - pairwise_sum(f_in[inner_diagonal]),
-            pairwise_sum(d_in) - pairwise_sum(d_in[inner_diagonal]), f_sum, f_trace,
+    return (pairwise_sum(f_in) - strided_sum(f_in, 0, k + 1, k),
+            pairwise_sum(d_in) - strided_sum(d_in, 0, k + 1, k), f_sum, f_trace,
             t_sum, t_trace)
 
 

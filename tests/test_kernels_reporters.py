@@ -354,6 +354,18 @@ def test_pairwise_sum_is_numpys_bit_for_bit() -> None:
                                           block.sum(axis=1))
 
 
+def test_strided_sum_is_numpys_sum_of_the_gathered_entries() -> None:
+    # strided_sum stands for pairwise_sum of a gathered diagonal (the block sums' traces).
+    rng = np.random.default_rng(1)
+    for n in (*range(0, 40), 127, 128, 129, 135, 136, 200):
+        x = rng.normal(size=n * n) * 10.0 ** rng.integers(-8, 9, size=n * n)
+        diagonal = x[np.arange(n) * (n + 1)]
+        assert kernels.strided_sum(x, 0, n + 1, n) == np.add.reduce(diagonal)
+        assert kernels.strided_sum(x, 0, n + 1, n) == np.trace(x.reshape(n, n))
+        if n:  # another start and step
+            assert kernels.strided_sum(x, 1, n, n - 1) == np.add.reduce(x[1::n][: n - 1])
+
+
 def test_mean_is_ndarray_mean_bit_for_bit() -> None:
     rng = np.random.default_rng(0)
     for size in (*range(1, 40), 127, 128, 129, 1000, 4099):
