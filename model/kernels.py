@@ -195,6 +195,39 @@ _PAIRWISE_BLOCK = 128
 _UNROLL = 8
 
 
+@_inline
+def _unrolled_sum(a: np.ndarray, start: int, step: int, n: int) -> float:
+    """The sum, in numpy's order, of ``a[start::step][:n]`` for ``n <= _PAIRWISE_BLOCK``:
+    sequential below eight entries, else eight interleaved running sums joined pairwise,
+    then the rest.
+    """
+    if n < _UNROLL:
+        total = 0.0
+        for x in range(n):
+            total += a[start + x * step]
+        return total
+    r0, r1, r2, r3 = a[start], a[start + step], a[start + 2 * step], a[start + 3 * step]
+    r4, r5 = a[start + 4 * step], a[start + 5 * step]
+    r6, r7 = a[start + 6 * step], a[start + 7 * step]
+    x = _UNROLL
+    while x < n - n % _UNROLL:
+        at = start + x * step
+        r0 += a[at]
+        r1 += a[at + step]
+        r2 += a[at + 2 * step]
+        r3 += a[at + 3 * step]
+        r4 += a[at + 4 * step]
+        r5 += a[at + 5 * step]
+        r6 += a[at + 6 * step]
+        r7 += a[at + 7 * step]
+        x += _UNROLL
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while x < n:
+        total += a[start + x * step]
+        x += 1
+    return total
+
+
 @_jit
 def pairwise_sum(a: np.ndarray) -> float:
     """Sum of a 1-D float array in exactly numpy's order (``np.add.reduce`` of a 1-D array,
@@ -203,30 +236,8 @@ def pairwise_sum(a: np.ndarray) -> float:
     ``_PAIRWISE_BLOCK``, else the halves (cut at a multiple of eight) summed separately.
     """
     n = a.size
-    if n < _UNROLL:
-        total = 0.0
-        for x in range(n):
-            total += a[x]
-        return total
     if n <= _PAIRWISE_BLOCK:
-        r0, r1, r2, r3 = a[0], a[1], a[2], a[3]
-        r4, r5, r6, r7 = a[4], a[5], a[6], a[7]
-        x = _UNROLL
-        while x < n - n % _UNROLL:
-            r0 += a[x]
-            r1 += a[x + 1]
-            r2 += a[x + 2]
-            r3 += a[x + 3]
-            r4 += a[x + 4]
-            r5 += a[x + 5]
-            r6 += a[x + 6]
-            r7 += a[x + 7]
-            x += _UNROLL
-        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while x < n:
-            total += a[x]
-            x += 1
-        return total
+        return _unrolled_sum(a, 0, 1, n)
     half = n // 2
     half -= half % _UNROLL
     return pairwise_sum(a[:half]) + pairwise_sum(a[half:])
@@ -238,32 +249,8 @@ def strided_sum(a: np.ndarray, start: int, step: int, n: int) -> float:
     ``a[np.arange(n) * (n + 1)]``) without gathering it: the same additions in the same
     order, so the same bits, and no array made for them (up to ``_PAIRWISE_BLOCK`` entries).
     """
-    if n < _UNROLL:
-        total = 0.0
-        for x in range(n):
-            total += a[start + x * step]
-        return total
     if n <= _PAIRWISE_BLOCK:
-        r0, r1, r2, r3 = a[start], a[start + step], a[start + 2 * step], a[start + 3 * step]
-        r4, r5 = a[start + 4 * step], a[start + 5 * step]
-        r6, r7 = a[start + 6 * step], a[start + 7 * step]
-        x = _UNROLL
-        while x < n - n % _UNROLL:
-            at = start + x * step
-            r0 += a[at]
-            r1 += a[at + step]
-            r2 += a[at + 2 * step]
-            r3 += a[at + 3 * step]
-            r4 += a[at + 4 * step]
-            r5 += a[at + 5 * step]
-            r6 += a[at + 6 * step]
-            r7 += a[at + 7 * step]
-            x += _UNROLL
-        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while x < n:
-            total += a[start + x * step]
-            x += 1
-        return total
+        return _unrolled_sum(a, start, step, n)
     # Longer (no small network's diagonal): gathered, and pairwise_sum splits it. Not split
     # here: a self-recursive kernel loaded from numba's cache crashed (measured).
     gathered = np.empty(n)
