@@ -159,6 +159,32 @@ def ensure_pairs(p: Pairs, i: np.ndarray, j: np.ndarray, first: int, prior: floa
 
 
 @_jit
+def ensure_team_pairs(p: Pairs, bounds: np.ndarray, i: np.ndarray, j: np.ndarray, first: int,
+                      prior: float, now: int) -> int:
+    """:func:`ensure_pairs` of the ordered pairs of teams as ``kernels.team_pairs`` lists
+    them (``bounds`` the teams' bounds into their members; ``i``, ``j`` the pairs), from pair
+    ``first`` on, skipping each member's pairs with partners seated before it: the pair the
+    other way round, earlier in the list, gave both its records already, so those inserts
+    would find them and change nothing. The inserts made are ``ensure_pairs``' own, in its
+    order (the pool's layout is the same), for half of its searches.
+
+    Returns:
+        As :func:`ensure_pairs`: ``i.size``, or the pair at which the pool filled up.
+    """
+    k = 0
+    for t in range(bounds.size - 1):
+        size = bounds[t + 1] - bounds[t]
+        for x in range(size):
+            for y in range(size - 1):  # the partners in team order, the member left out
+                # Only partners seated after the member.
+                if k >= first and y >= x and (_insert(p, i[k], j[k], prior, now) < 0
+                                              or _insert(p, j[k], i[k], prior, now) < 0):
+                    return k
+                k += 1
+    return i.size
+
+
+@_jit
 def compact(p: Pairs, col: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
             listed: np.ndarray) -> int:
     """Copy every row into the new pool arrays (slot by slot, each with room for half as
