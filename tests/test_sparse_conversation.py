@@ -3,7 +3,8 @@ former form of the chain, kept here as the reference: a float block of every lan
 familiarity compared with the acquaintance threshold, then ``kernels.partition_groups``.
 
 The kernel now reads who knows whom straight into a bool block while walking each
-attendee's row (``sparse_kernels.known_blocks``); the reference reads every entry's
+attendee's row (``sparse_kernels.known_blocks``; wide circles' rows looked up in the
+circle, narrow ones merged with it); the reference reads every entry's
 familiarity pair by pair (``SparseRelations.block``: a search per pair, not a walk), so the
 two share no code that reads the store. Every round of seeded runs on sparse stores,
 lanes as the model makes them (circles of unequal sizes, so padded lanes too), must give
@@ -45,7 +46,11 @@ RUNS = {
                                 "coordination_budget_eur": 3000, "max_meeting_size": 9}),
     "everyone_acquainted": (5, {"n_organisations": 5, "participants_per_organisation": 6,
                                 "max_meeting_size": 8, "acquaintance_threshold": 0.0}),
+    "one_wide_circle": (8, {"n_organisations": 10, "participants_per_organisation": 9,
+                            "max_meeting_size": 200}),
 }
+#: The cases whose circles are wide enough for the lookup walk (``LOOKUP_FROM``).
+WIDE = {"one_wide_circle"}
 
 
 @pytest.mark.parametrize("case", sorted(RUNS))
@@ -56,13 +61,13 @@ def test_sparse_groups_match_the_former_chain(case: str,
     m = NetworkModel(rng=seed, **overrides)
     assert isinstance(m.rel, SparseRelations)
     kernel = sparse_kernels.conversation_groups
-    lanes_seen = padded_seen = 0
+    lanes_seen = padded_seen = widest = 0
 
     def checked(p: sparse_kernels.Pairs, f_decay: np.ndarray, ids: np.ndarray,
                 present: np.ndarray, first: np.ndarray, acquaintance: float, u: np.ndarray,
                 m_: int, p_incumbent: float, q: float, now: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        nonlocal lanes_seen, padded_seen
+        nonlocal lanes_seen, padded_seen, widest
         got = kernel(p, f_decay, ids, present, first, acquaintance, u, m_, p_incumbent, q, now)
         want = _former_groups(m.rel, ids, present, first, acquaintance, u, m_, p_incumbent,
                               q, now)
@@ -71,11 +76,15 @@ def test_sparse_groups_match_the_former_chain(case: str,
             assert a.dtype == b.dtype
         lanes_seen += ids.shape[0]
         padded_seen += int((~present).any(axis=1).sum())
+        widest = max(widest, int(present.sum(axis=1).max()))
         return got
 
     monkeypatch.setattr(sparse_kernels, "conversation_groups", checked)
     m.run_for(60)
-    assert lanes_seen > 10 and padded_seen > 0  # several circles, some padded
+    if case in WIDE:  # a circle wide enough to be looked up
+        assert widest >= sparse_kernels.LOOKUP_FROM
+    else:
+        assert lanes_seen > 10 and padded_seen > 0  # several circles, some padded
 
 
 @pytest.mark.parametrize("acquaintance", [0.15, 0.0, 0.6])
@@ -92,9 +101,12 @@ def test_known_blocks_are_the_familiarity_blocks_compared(acquaintance: float) -
         rel.set_familiarity(i, j, rng.random(i.size), now)
     lanes = np.sort(np.stack([rng.choice(cap, 20, replace=False) for _ in range(3)]), axis=1)
     lanes[1, 12:] = lanes[1, 0]
+    wide = np.sort(np.stack([rng.choice(cap, 50, replace=False) for _ in range(2)]), axis=1)
+    wide[1, 45:] = wide[1, 0]
     shuffled = np.stack([rng.permutation(cap)[:20] for _ in range(2)])
     p, fd = rel._p, rel._f_decay
-    for ids in (lanes, shuffled, np.concatenate([shuffled, lanes]), lanes[:, :1], lanes[:0]):
+    for ids in (lanes, wide, shuffled, np.concatenate([shuffled, lanes]), lanes[:, :1],
+                lanes[:0]):
         want = sparse_kernels.familiarity_blocks(p, fd, ids, 14) >= acquaintance
         got = sparse_kernels.known_blocks(p, fd, ids, acquaintance, 14)
         assert got.dtype == np.bool_
