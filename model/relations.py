@@ -1000,11 +1000,19 @@ class SparseRelations(Relations):
         self._p = p._replace(col=pool[0], F=pool[1], T=pool[2], last=pool[3], listed=pool[4])
         self._p.end[0] = end
 
-    def _ensure(self, i: np.ndarray, j: np.ndarray, now: int) -> None:
-        """Give pairs (i, j), in both orders, records (a stranger's, if new)."""
+    def _ensure(self, i: np.ndarray, j: np.ndarray, now: int,
+                bounds: np.ndarray | None = None) -> None:
+        """Give pairs (i, j), in both orders, records (a stranger's, if new); with
+        ``bounds``, the pairs are those of teams with these bounds as ``kernels.team_pairs``
+        lists them (``sparse_kernels.ensure_team_pairs``: the same records, fewer searches).
+        """
         done = 0
         while done < i.size:
-            done = sparse_kernels.ensure_pairs(self._p, i, j, done, self.prior, now)
+            if bounds is None:
+                done = sparse_kernels.ensure_pairs(self._p, i, j, done, self.prior, now)
+            else:
+                done = sparse_kernels.ensure_team_pairs(self._p, bounds, i, j, done,
+                                                        self.prior, now)
             if done < i.size:
                 # Room for the rest, even if every row they touch has to move.
                 self._repool(4 * (i.size - done) + 2 * int(self._p.room.max()) + 1024)
@@ -1387,7 +1395,7 @@ class SparseRelations(Relations):
                 raise ValueError("a round's pairs differ from its draws")
             if i.size:
                 self._encounters_ahead(i, j, now)
-                self._ensure(i, j, now)
+                self._ensure(i, j, now, bnd)
                 trust, b, new = sparse_kernels.round_encounters(
                     self._p, self._f_decay, self._t_decay, self.prior, self._tracked,
                     self._cols, self.capacity, self._tie_floor, know._k, know._ka, know._kc,

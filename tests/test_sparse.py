@@ -394,6 +394,51 @@ def test_inserts_move_the_records_as_the_reference_does() -> None:
     assert filled  # some batches ran out of room in the pool
 
 
+def _teams(rng: np.random.Generator, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Disjoint teams of 1 to 6 slots (members in seating order, not sorted), as a round of
+    conversation groups makes them."""
+    members = rng.permutation(cap)[: int(rng.integers(1, cap))]
+    cuts = np.cumsum(rng.integers(1, 7, size=members.size))
+    bounds = np.concatenate(([0], cuts[cuts < members.size], [members.size]))
+    return members, bounds
+
+
+def test_team_inserts_are_the_inserts_of_every_pair() -> None:
+    """``ensure_team_pairs`` skips the pairs whose records the pair the other way round gave:
+    every array of the pool ends byte for byte as after ``ensure_pairs`` of all the pairs,
+    batches the pool runs out of room for stop at the same pair, and the store's
+    ``_ensure`` (which makes room and goes on) leaves the same rows either way.
+    """
+    rng = np.random.default_rng(13)
+    cap = 120
+    r = _pair(cap)[1]
+    twin = _pair(cap)[1]
+    filled = 0
+    for now in range(1, 40):
+        members, bounds = _teams(rng, cap)
+        i, j, _ = kernels.team_pairs(members, bounds)
+        want = sparse_kernels.Pairs(*(a.copy() for a in r._p))
+        got = sparse_kernels.Pairs(*(a.copy() for a in r._p))
+        done = sparse_kernels.ensure_pairs(want, i, j, 0, r.prior, now)
+        assert sparse_kernels.ensure_team_pairs(got, bounds, i, j, 0, r.prior, now) == done
+        filled += done < i.size
+        for name, a, b in zip(want._fields, got, want, strict=True):
+            assert a.tobytes() == b.tobytes(), name
+        r._ensure(i, j, now)
+        twin._ensure(i, j, now, bounds)
+        for name in ("start", "size", "room", "end"):
+            _same(getattr(twin._p, name), getattr(r._p, name))
+        for a in range(cap):
+            row = slice(r._p.start[a], r._p.start[a] + r._p.size[a])
+            for name in ("col", "F", "T", "last", "listed"):
+                got_row, want_row = getattr(twin._p, name)[row], getattr(r._p, name)[row]
+                assert got_row.tobytes() == want_row.tobytes(), name
+        values = rng.random(i.size)
+        for s in (r, twin):
+            s.set_trust(i, j, values, now)
+    assert filled  # some batches ran out of room in the pool
+
+
 # ---------------------------------------------------------------- set-up and sums
 
 
