@@ -1676,7 +1676,7 @@ def collaborate(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, pr
                            float, np.ndarray, int, np.ndarray, np.ndarray, np.ndarray,
                            np.ndarray, np.ndarray]:
     """Sparse ``kernels.collaborate``: the same chain and draws, the groups' pairs given
-    records (``ensure_pairs``) between their forming and their encounters.
+    records (:func:`ensure_team_pairs`) between their forming and their encounters.
 
     When the pool fills up before every pair has a record, the call stops there, having
     drawn the groups (and nothing after them): it returns how many pairs have records and
@@ -1701,7 +1701,9 @@ def collaborate(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, pr
     members, bounds, i, j, g = form_working_groups(src, p, f_decay, people, active, weight,
                                                    factor, org_time, rate, forming,
                                                    assembler, m, k, now)
-    ensured = ensure_pairs(p, i, j, 0, prior, now)
+    # The groups' pairs are those of kernels.team_pairs, in its order (form_working_groups
+    # lists them so, or none): each pair's records are searched for once, not twice.
+    ensured = ensure_team_pairs(p, bounds, i, j, 0, prior, now)
     if ensured < i.size:  # the pool is full: the caller makes room and goes on
         return (active, True, i.size, 0, 0, written, False, value, advocacy, new, ensured,
                 members, bounds, i, j, g)
