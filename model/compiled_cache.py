@@ -1,14 +1,14 @@
 """Keep numba's on-disk cache of the model's compiled code consistent with its sources.
 
 numba keys each cached function on its own source file only: a kernel that calls a kernel
-of another module (``sparse_kernels`` calls ``kernels.meet``, the encounter rule), or that
-is typed on a structure or constant declared in another module (``state.People``), is
+of another module (``sparse_kernels`` calls ``kernels.meet_rule``, the encounter rule), or
+that is typed on a structure or constant declared in another module (``state.People``), is
 loaded from the cache unchanged after that other module changes ("Cache invalidation
 fails to recognize changes in functions defined in a different file", numba's
 documentation of ``cache=True``). Measured here before this module existed: after a change
-to ``kernels.meet``, a 1,000-person run (sparse pair store) still gave the old mean trust
-(0.16995 instead of 0.16937 at week 6) until the cache files were deleted; a user who
-updated verkosto could get the same.
+to ``kernels.meet`` (the rule then), a 1,000-person run (sparse pair store) still gave the
+old mean trust (0.16995 instead of 0.16937 at week 6) until the cache files were deleted; a
+user who updated verkosto could get the same.
 
 :func:`refresh` hashes the sources of every module whose compiled code is cached
 (:data:`COMPILED_MODULES`) and compares the hash with the one recorded beside the cache;

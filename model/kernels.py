@@ -1178,30 +1178,15 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
 
 
 @_jit
-def meet(fam: float, trust: float, a: int, b: int, atm: float, u: float, face: np.ndarray,
-         virtual_factor: float, dialogue: np.ndarray, org: np.ndarray, resident: np.ndarray,
-         rule: EncounterRule) -> tuple[float, float, bool]:
-    """The encounter rule for one ordered pair (a, b) whose settled familiarity and trust
-    are ``fam`` and ``trust`` (:func:`encounter` states it; ``atm`` is the group's
-    atmosphere, ``u`` the pair's breach draw), in the one place both pair stores use.
-
-    Returns:
-        The pair's new familiarity, its new trust, and whether trust was breached.
-    """
-    factor = 1.0 if face.size == 0 or (face[a] and face[b]) else virtual_factor
-    dq = 0.5 * (_mean_row(dialogue, a) + _mean_row(dialogue, b))
-    distance = _distance(a, b, org, resident, rule.distance_resident, rule.distance_cross_org)
-    suspend = 0.5 * (dialogue[a, 0] + dialogue[b, 0])  # column 0: suspending (S20)
-    return meet_rule(fam, trust, factor, dq, distance, suspend, atm, u, rule)
-
-
-@_jit
 def meet_rule(fam: float, trust: float, factor: float, dq: float, distance: float,
               suspend: float, atm: float, u: float, rule: EncounterRule
               ) -> tuple[float, float, bool]:
-    """:func:`meet` from what it reads of the pair: the face-to-face ``factor``, the mean
-    dialogic skill ``dq``, the perspective ``distance`` and the mean skill in suspending
-    ``suspend`` (no arrays: a kernel's loop calls it without reference counts).
+    """The encounter rule for one ordered pair (a, b) whose settled familiarity and trust
+    are ``fam`` and ``trust`` (:func:`encounter` states it; ``atm`` is the group's
+    atmosphere, ``u`` the pair's breach draw), in the one place both pair stores use, from
+    what the encounter reads of the pair: the face-to-face ``factor``, the mean dialogic
+    skill ``dq``, the perspective ``distance`` and the mean skill in suspending ``suspend``
+    (no arrays: a kernel's loop calls it without reference counts).
 
     Returns:
         The pair's new familiarity, its new trust, and whether trust was breached.

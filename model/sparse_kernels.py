@@ -931,7 +931,7 @@ def encounter(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
               virtual_factor: float, atmosphere: np.ndarray, dialogue: np.ndarray,
               org: np.ndarray, resident: np.ndarray, rule: kernels.EncounterRule, now: int
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sparse ``kernels.encounter``: the same rule (``kernels.meet``), passes and results;
+    """Sparse ``kernels.encounter``: the same rule (``kernels.meet_rule``), passes and results;
     every pair has a record (``ensure_pairs``). Tie candidates are flagged in the records.
     """
     n = i.size
@@ -952,9 +952,16 @@ def encounter(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
     breach = np.empty(n, dtype=np.bool_)
     for k in range(n):
         a, b, x = i[k], j[k], rec[k]
-        f, new_t[k], breach[k] = kernels.meet(fam[k], trust[k], a, b, atmosphere[g[k]], u[k],
-                                              face, virtual_factor, dialogue, org, resident,
-                                              rule)
+        # The encounter rule's reads done here and the rule applied (kernels.meet_rule), as
+        # in the dense encounter: a call per pair taking the four arrays cost eight atomic
+        # reference counts.
+        factor = 1.0 if face.size == 0 or (face[a] and face[b]) else virtual_factor
+        dq = 0.5 * (kernels._mean_row(dialogue, a) + kernels._mean_row(dialogue, b))
+        distance = kernels._distance(a, b, org, resident, rule.distance_resident,
+                                     rule.distance_cross_org)
+        suspend = 0.5 * (dialogue[a, 0] + dialogue[b, 0])  # column 0: suspending (S20)
+        f, new_t[k], breach[k] = kernels.meet_rule(fam[k], trust[k], factor, dq, distance,
+                                                   suspend, atmosphere[g[k]], u[k], rule)
         if a != b:
             kernels.add_change(tracked, col_sums, 0, a, b, f - p.F[x])
         p.F[x] = f
@@ -1669,7 +1676,7 @@ def collaborate(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, pr
                            float, np.ndarray, int, np.ndarray, np.ndarray, np.ndarray,
                            np.ndarray, np.ndarray]:
     """Sparse ``kernels.collaborate``: the same chain and draws, the groups' pairs given
-    records (``ensure_pairs``) between their forming and their encounters.
+    records (:func:`ensure_team_pairs`) between their forming and their encounters.
 
     When the pool fills up before every pair has a record, the call stops there, having
     drawn the groups (and nothing after them): it returns how many pairs have records and
@@ -1694,7 +1701,9 @@ def collaborate(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, pr
     members, bounds, i, j, g = form_working_groups(src, p, f_decay, people, active, weight,
                                                    factor, org_time, rate, forming,
                                                    assembler, m, k, now)
-    ensured = ensure_pairs(p, i, j, 0, prior, now)
+    # The groups' pairs are those of kernels.team_pairs, in its order (form_working_groups
+    # lists them so, or none): each pair's records are searched for once, not twice.
+    ensured = ensure_team_pairs(p, bounds, i, j, 0, prior, now)
     if ensured < i.size:  # the pool is full: the caller makes room and goes on
         return (active, True, i.size, 0, 0, written, False, value, advocacy, new, ensured,
                 members, bounds, i, j, g)

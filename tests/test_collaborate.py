@@ -14,7 +14,7 @@ import pytest
 
 import model.relations as relations
 import scenarios
-from model import PARAMETERS, NetworkModel, Status, sparse_kernels, state
+from model import PARAMETERS, NetworkModel, Status, kernels, sparse_kernels, state
 from model.relations import SparseRelations
 
 WEEKS = 60
@@ -237,6 +237,32 @@ def test_one_call_collaboration_is_the_chain_on_the_sparse_store(case: str) -> N
         assert fused.rel.mark_touches
     assert fused.datacollector.get_model_vars_dataframe().equals(
         apart.datacollector.get_model_vars_dataframe())
+
+
+@pytest.mark.parametrize("case", ["default", "thousand"])
+def test_sparse_collaboration_pairs_are_listed_as_team_pairs(
+        case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fused sparse call gives its groups' pairs records with ``ensure_team_pairs``, which
+    assumes the pairs are ``kernels.team_pairs`` of the groups, in its order: they are, in
+    every week's call of whole runs (the pools against the chain's ``ensure_pairs``: the test
+    above).
+    """
+    name, overrides = SPARSE_CASES[case]
+    m = make(name, overrides, 3, True, sparse=True)
+    collaborate = sparse_kernels.collaborate
+    met = [0]
+
+    def checked(*args: object) -> tuple:
+        out = collaborate(*args)
+        members, bounds, i, j, g = out[-5:]
+        for got, want in zip((i, j, g), kernels.team_pairs(members, bounds), strict=True):
+            assert got.tobytes() == want.tobytes()
+        met[0] += i.size > 0
+        return out
+
+    monkeypatch.setattr(sparse_kernels, "collaborate", checked)
+    m.run_for(WEEKS // 2 if case == "thousand" else WEEKS)
+    assert met[0] > 0
 
 
 def _pool_full(m: NetworkModel) -> None:
