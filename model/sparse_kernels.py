@@ -755,26 +755,26 @@ def best_benefit(p: Pairs, t_decay: np.ndarray, prior: float, i: np.ndarray, j: 
 def trusted_contacts(p: Pairs, t_decay: np.ndarray, prior: float, brokers: np.ndarray,
                      contacts: np.ndarray, threshold: float, now: int
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Sparse ``kernels.trusted_contacts``."""
+    """Sparse ``kernels.trusted_contacts`` (records found by :func:`_record_scanned`)."""
     horizon = t_decay.size - 1
     n = brokers.size
     keep = np.zeros(n, dtype=np.bool_)
     trust_cb = np.empty(n)
     trust_bc = np.empty(n)
+    row_start, row_size, col = p.start, p.size, p.col
     for k in range(n):
         b, c = brokers[k], contacts[k]
         if b == c:
             continue
-        x = find(p, c, b)
+        x = _record_scanned(row_start, row_size, col, c, b)
         trust_cb[k] = prior if x < 0 else prior + (p.T[x] - prior) * t_decay[
             _gap(p, x, now, horizon)]
         if trust_cb[k] >= threshold:
             keep[k] = True
-            x = find(p, b, c)
+            x = _record_scanned(row_start, row_size, col, b, c)
             trust_bc[k] = prior if x < 0 else prior + (p.T[x] - prior) * t_decay[
                 _gap(p, x, now, horizon)]
     return brokers[keep], contacts[keep], trust_cb[keep], trust_bc[keep]
-
 
 
 @_jit
@@ -1075,21 +1075,19 @@ def _remove(col: np.ndarray, F: np.ndarray, T: np.ndarray, last: np.ndarray,
 def current_ties(key: np.ndarray, p: Pairs, width: int, now: int, decay: np.ndarray,
                  prior: float, floor: float, threshold: float,
                  member: np.ndarray) -> tuple[int, np.ndarray]:
-    """Sparse ``kernels.current_ties`` (a candidate without a record reads as a stranger)."""
-    horizon = decay.size - 1
+    """Sparse ``kernels.current_ties`` (a candidate without a record reads as a stranger),
+    each candidate's trust looked up by :func:`_candidates_trust`.
+    """
+    a_of, b_of, current = _candidates_trust(key, p, width, now, decay, prior, floor)
     ties = np.empty((2, key.size), dtype=np.int64)
     kept = 0
     n_ties = 0
     for y in range(key.size):
-        k = key[y]
-        a, b = k // width, k % width
-        x = find(p, a, b)
-        t = prior if x < 0 else prior + (p.T[x] - prior) * decay[_gap(p, x, now, horizon)]
+        t = current[y]
         if t < floor:
-            if x >= 0:
-                p.listed[x] = False
             continue
-        key[kept] = k
+        a, b = a_of[y], b_of[y]
+        key[kept] = key[y]
         kept += 1
         if t >= threshold and member[a] and member[b]:
             ties[0, n_ties] = a
@@ -1136,6 +1134,48 @@ def _record_scanned(start: np.ndarray, size: np.ndarray, col: np.ndarray, a: int
 
 
 @_jit
+def _candidates_trust(key: np.ndarray, p: Pairs, width: int, now: int, decay: np.ndarray,
+                      prior: float, floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each tie candidate's ends (``key`` is ``a * width + b``) and current trust of a in b
+    (a stranger's, the prior, without a record); a record whose trust fell below ``floor``
+    is no longer listed (below the threshold until written again).
+
+    The candidates are looked up row by row (a row's records are searched while in cache,
+    rather than in the candidates' order) with :func:`_record_scanned`, and each one's ends
+    are taken from its key once (a division is slow). The same values as a lookup in the
+    candidates' order: only the order of the reads changes.
+
+    Returns:
+        Each candidate's a, b and current trust, in the candidates' order.
+    """
+    horizon = decay.size - 1
+    by_row = np.zeros(width + 1, dtype=np.int64)
+    a_of = np.empty(key.size, dtype=np.int64)
+    b_of = np.empty(key.size, dtype=np.int64)
+    for y in range(key.size):
+        a, b = divmod(key[y], width)
+        a_of[y], b_of[y] = a, b
+        by_row[a + 1] += 1
+    for a in range(width):
+        by_row[a + 1] += by_row[a]
+    in_rows = np.empty(key.size, dtype=np.int64)
+    for y in range(key.size):
+        a = a_of[y]
+        in_rows[by_row[a]] = y
+        by_row[a] += 1
+    current = np.empty(key.size)
+    row_start, row_size, col, T, last = p.start, p.size, p.col, p.T, p.last
+    for z in range(key.size):
+        y = in_rows[z]
+        x = _record_scanned(row_start, row_size, col, a_of[y], b_of[y])
+        t = prior if x < 0 else prior + (T[x] - prior) * decay[min(now - last[x], horizon)]
+        current[y] = t
+        if t < floor and x >= 0:
+            p.listed[x] = False
+    return a_of, b_of, current
+
+
+@_jit
 def _trust_or_prior(start: np.ndarray, size: np.ndarray, col: np.ndarray, T: np.ndarray,
                     last: np.ndarray, a: int, b: int, decay: np.ndarray, prior: float,
                     now: int) -> float:
@@ -1170,7 +1210,6 @@ def trust_ties_among(key: np.ndarray, p: Pairs, capacity: int, now: int, decay: 
     for s in slots:
         member[s] = True
         width = max(width, s + 1)
-    horizon = decay.size - 1
     # The candidates among members, by their smaller end: the larger end, whether the pair
     # runs from the smaller end, its current trust, and whether that makes it a tie.
     lo_of = np.empty(key.size, dtype=np.int64)
@@ -1178,34 +1217,9 @@ def trust_ties_among(key: np.ndarray, p: Pairs, capacity: int, now: int, decay: 
     forward = np.empty(key.size, dtype=np.bool_)
     value = np.empty(key.size)
     is_tie = np.empty(key.size, dtype=np.bool_)
-    # Each candidate's current trust, looked up row by row (a row's records are searched
-    # while in cache, rather than in the candidates' order), then the candidates compacted
-    # in their own order. Each candidate's ends are taken from its key once (a division is
-    # slow).
-    by_row = np.zeros(capacity + 1, dtype=np.int64)
-    a_of = np.empty(key.size, dtype=np.int64)
-    b_of = np.empty(key.size, dtype=np.int64)
-    for y in range(key.size):
-        a, b = divmod(key[y], capacity)
-        a_of[y], b_of[y] = a, b
-        by_row[a + 1] += 1
-    for a in range(capacity):
-        by_row[a + 1] += by_row[a]
-    in_rows = np.empty(key.size, dtype=np.int64)
-    for y in range(key.size):
-        a = a_of[y]
-        in_rows[by_row[a]] = y
-        by_row[a] += 1
-    current = np.empty(key.size)
+    # Each candidate's current trust, then the candidates compacted in their own order.
+    a_of, b_of, current = _candidates_trust(key, p, capacity, now, decay, prior, floor)
     row_start, row_size, col, T, last = p.start, p.size, p.col, p.T, p.last  # _record_of
-    for z in range(key.size):
-        y = in_rows[z]
-        a, b = a_of[y], b_of[y]
-        x = _record_scanned(row_start, row_size, col, a, b)
-        t = prior if x < 0 else prior + (T[x] - prior) * decay[min(now - last[x], horizon)]
-        current[y] = t
-        if t < floor and x >= 0:
-            p.listed[x] = False  # below the threshold until written again
     n = kept = 0
     for y in range(key.size):
         k = key[y]

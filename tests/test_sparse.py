@@ -533,9 +533,9 @@ def test_scanned_lookup_finds_what_the_search_finds() -> None:
 @pytest.mark.parametrize("seed", range(3))
 def test_trust_ties_in_long_rows_match_the_dense_store(seed: int) -> None:
     """The trust ties among members read from rows longer than ``_SCAN`` records (the
-    halving and the count of ``_record_scanned``; at 1,000 people rows hold about 100) are
-    the dense store's, bit for bit, week by week, as trust is written, decays and slots are
-    reset (candidates left without a record).
+    halving and the count of ``_record_scanned``; at 1,000 people rows hold about 100), and
+    the brokers' contacts read from them, are the dense store's, bit for bit, week by week,
+    as trust is written, decays and slots are reset (candidates left without a record).
     """
     rng = np.random.default_rng(seed)
     cap, used = 3 * sparse_kernels._SCAN + 20, 3 * sparse_kernels._SCAN + 12
@@ -559,3 +559,12 @@ def test_trust_ties_in_long_rows_match_the_dense_store(seed: int) -> None:
         want = rels[0].trust_ties(slots, TIE, now)
         assert want[0].size > 50
         _same(rels[1].trust_ties(slots, TIE, now), want)
+        # The brokers' contacts: the ties among members, then both directions' trust of
+        # each contact, looked up in the same long rows.
+        member = np.zeros(cap, dtype=bool)
+        member[slots] = True
+        brokers = np.sort(rng.choice(used, size=8, replace=False))
+        u = rng.random(3 * brokers.size)
+        want = rels[0].broker_contacts(brokers, 3, u, member, TIE, now)
+        assert want[0].size > 0
+        _same(rels[1].broker_contacts(brokers, 3, u, member, TIE, now), want)
