@@ -528,6 +528,30 @@ def _ascending(ids: np.ndarray, lane: int) -> int:
     return fill
 
 
+@_inline
+def _padding(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, fill: int,
+             acquaintance: float | None, now: int, out: np.ndarray) -> None:
+    """The entries of a lane's padding (``ids[fill:]``, repeats of ``ids[0]``), in
+    :func:`_lookup_block` and :func:`_merged_block`: each person's familiarity with
+    ``ids[0]``, and in the padding's own rows ``ids[0]``'s with itself.
+    """
+    n = ids.size
+    if fill == n:
+        return
+    horizon = f_decay.size - 1
+    first = ids[0]
+    for x in range(fill):
+        r = find(p, ids[x], first)
+        if r >= 0:
+            for y in range(fill, n):
+                _put(out, x, y, p.F[r] * f_decay[_gap(p, r, now, horizon)], acquaintance)
+    r = find(p, first, first)
+    if r >= 0:
+        for x in range(fill, n):
+            for y in range(x, n):
+                _put(out, x, y, p.F[r] * f_decay[_gap(p, r, now, horizon)], acquaintance)
+
+
 @_jit
 def _lookup_block(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, fill: int,
                   acquaintance: float | None, now: int, out: np.ndarray, at: np.ndarray
@@ -535,15 +559,12 @@ def _lookup_block(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, fill: int,
     """One lane's block of :func:`_blocks` where ``ids[:fill]`` ascend and the rest
     repeat ``ids[0]``: the row of each person ``ids[x]`` is walked from its own column to the
     lane's last, each record's column looked up in the lane (``at``: ``y + 1`` at ``ids[y]``,
-    set here and cleared after, 0 elsewhere), giving the entries ``y >= x``; the padding's
-    entries are the person's familiarity with ``ids[0]``, and in the padding's own rows
-    ``ids[0]``'s with itself. A lookup costs one rarely mispredicted branch per record where
+    set here and cleared after, 0 elsewhere), giving the entries ``y >= x``; then the
+    padding's (:func:`_padding`). A lookup costs one rarely mispredicted branch per record where
     merging the row with a wide lane takes two that could go either way
     (:func:`_merged_block`, for narrow lanes).
     """
     horizon = f_decay.size - 1
-    n = ids.size
-    first = ids[0]
     last_id = ids[fill - 1]
     for y in range(fill):
         at[ids[y]] = y + 1
@@ -559,19 +580,9 @@ def _lookup_block(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, fill: int,
             if y >= 0:
                 _put(out, x, y, p.F[r] * f_decay[_gap(p, r, now, horizon)], acquaintance)
             r += 1
-        if fill < n:
-            r = find(p, a, first)
-            if r >= 0:
-                for y in range(fill, n):
-                    _put(out, x, y, p.F[r] * f_decay[_gap(p, r, now, horizon)], acquaintance)
     for y in range(fill):
         at[ids[y]] = 0
-    if fill < n:
-        r = find(p, first, first)
-        if r >= 0:
-            for x in range(fill, n):
-                for y in range(x, n):
-                    _put(out, x, y, p.F[r] * f_decay[_gap(p, r, now, horizon)], acquaintance)
+    _padding(p, f_decay, ids, fill, acquaintance, now, out)
 
 
 @_jit
@@ -581,8 +592,6 @@ def _merged_block(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, fill: int,
     with ``ids[x:fill]`` from its own column on (the entries ``y >= x``).
     """
     horizon = f_decay.size - 1
-    n = ids.size
-    first = ids[0]
     for x in range(fill):
         a = ids[x]
         r = _locate(p, a, a)
@@ -599,17 +608,7 @@ def _merged_block(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, fill: int,
                 _put(out, x, y, p.F[r] * f_decay[_gap(p, r, now, horizon)], acquaintance)
                 r += 1
                 y += 1
-        if fill < n:
-            r = find(p, a, first)
-            if r >= 0:
-                for y in range(fill, n):
-                    _put(out, x, y, p.F[r] * f_decay[_gap(p, r, now, horizon)], acquaintance)
-    if fill < n:
-        r = find(p, first, first)
-        if r >= 0:
-            for x in range(fill, n):
-                for y in range(x, n):
-                    _put(out, x, y, p.F[r] * f_decay[_gap(p, r, now, horizon)], acquaintance)
+    _padding(p, f_decay, ids, fill, acquaintance, now, out)
 
 
 @_jit
