@@ -1940,32 +1940,33 @@ def pass_on(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, stale: np.
         repeated = repeated or seen[t]
         seen[t] = True
     stored = np.empty((n, n_known))
+    # Entries indexed in place, not through row views: a view per row took and released a
+    # reference to its array (two atomic counts each, three views per target).
     for x in range(n):
         t, s = targets[x], sources[x]
         a_t, c_t, a_s, c_s, gain = know_a[t], know_c[t], know_a[s], know_c[s], share[x]
-        k_row, s_row, row = know[t], know[s], stored[x]
+        own_t, own_s = own[t], own[s]
         # Every column by the stored values (a loop without branches, which the compiler
         # vectorises), then the two own organisations' columns again with their 1; the
         # same operations per entry, so the same values.
         for o in range(n_known):
-            k_t = a_t * (k_row[o] + c_t)
-            k_s = a_s * (s_row[o] + c_s)
-            row[o] = (k_t + gain * max(0.0, k_s - k_t)) / a_t - c_t
-        for o in (own[t], own[s]):
+            k_t = a_t * (know[t, o] + c_t)
+            k_s = a_s * (know[s, o] + c_s)
+            stored[x, o] = (k_t + gain * max(0.0, k_s - k_t)) / a_t - c_t
+        for o in (own_t, own_s):
             if 0 <= o < n_known:
-                k_t = 1.0 if o == own[t] else a_t * (k_row[o] + c_t)
-                k_s = 1.0 if o == own[s] else a_s * (s_row[o] + c_s)
-                row[o] = (k_t + gain * max(0.0, k_s - k_t)) / a_t - c_t
+                k_t = 1.0 if o == own_t else a_t * (know[t, o] + c_t)
+                k_s = 1.0 if o == own_s else a_s * (know[s, o] + c_s)
+                stored[x, o] = (k_t + gain * max(0.0, k_s - k_t)) / a_t - c_t
     for x in range(n):
         t = targets[x]
-        k_row, row = know[t], stored[x]
         if repeated:  # several brokers reached someone: the largest
             for o in range(n_known):
-                if row[o] > k_row[o]:
-                    k_row[o] = row[o]
+                if stored[x, o] > know[t, o]:
+                    know[t, o] = stored[x, o]
         else:  # written outright
             for o in range(n_known):
-                k_row[o] = row[o]
+                know[t, o] = stored[x, o]
         stale[t] = True
 
 
