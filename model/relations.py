@@ -384,9 +384,7 @@ class Relations:
             truster, trusted = self.ties_among(np.flatnonzero(member), now)
             b, c = kernels.pick_contacts(truster, trusted, brokers, per_broker, u, self.capacity)
             return self.trusted_contacts(b, c, threshold, now)
-        if len(self._candidates) != 1:
-            self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
-        key = self._candidates[0]
+        key = self._candidate_key()
         kept, b, c, trust_cb, trust_bc = kernels.broker_contacts(
             key, self.T, self.last, self._t_decay, self.prior, self._tie_floor,
             self.tie_threshold, member, self._listed, brokers, per_broker, u, threshold, now)
@@ -581,7 +579,7 @@ class Relations:
             listed = np.zeros((capacity, capacity), dtype=bool)
             listed[:old, :old] = self._listed
             self._listed = listed
-            i, j = np.divmod(np.concatenate([np.empty(0, dtype=np.int64), *self._candidates]), old)
+            i, j = np.divmod(self._candidate_key(), old)
             self._candidates = [i * capacity + j]
 
     def _grow_sums(self, capacity: int) -> None:
@@ -869,11 +867,9 @@ class Relations:
             np.fill_diagonal(ties, False)
             r, c = np.nonzero(ties)
             return slots[r], slots[c]
-        if len(self._candidates) != 1:
-            self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
         member = np.zeros(self._listed.shape[0], dtype=bool)
         member[slots] = True
-        key = self._candidates[0]
+        key = self._candidate_key()
         kept, ties = kernels.current_ties(key, self.T, self.last, now, self._t_decay, self.prior,
                                           self._tie_floor, self.tie_threshold, member,
                                           self._listed)
@@ -894,9 +890,7 @@ class Relations:
         """
         if self._listed is None:
             return self._trust_ties_apart(slots, threshold, now)
-        if len(self._candidates) != 1:
-            self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
-        key = self._candidates[0]
+        key = self._candidate_key()
         kept, i, j, t = kernels.trust_ties_among(key, self.T, self.last, now, self._t_decay,
                                                  self.prior, self._tie_floor,
                                                  self.tie_threshold, slots, self._listed,
@@ -1214,9 +1208,7 @@ class SparseRelations(Relations):
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         if not self._listing:
             return super().broker_contacts(brokers, per_broker, u, member, threshold, now)
-        if len(self._candidates) != 1:
-            self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
-        key = self._candidates[0]
+        key = self._candidate_key()
         kept, b, c, trust_cb, trust_bc = sparse_kernels.broker_contacts(
             key, self._p, self.capacity, self._t_decay, self.prior, self._tie_floor,
             self.tie_threshold, member, brokers, per_broker, u, threshold, now)
@@ -1332,7 +1324,7 @@ class SparseRelations(Relations):
                              room=np.concatenate([p.room, np.zeros(extra, dtype=np.int64)]))
         self._grow_sums(capacity)
         if self._listing:
-            i, j = np.divmod(np.concatenate([np.empty(0, dtype=np.int64), *self._candidates]), old)
+            i, j = np.divmod(self._candidate_key(), old)
             self._candidates = [i * capacity + j]
 
     @override
@@ -1480,11 +1472,9 @@ class SparseRelations(Relations):
     def ties_among(self, slots: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
         if not self._listing:
             return super().ties_among(slots, now)
-        if len(self._candidates) != 1:
-            self._candidates = [np.concatenate([np.empty(0, dtype=np.int64), *self._candidates])]
         member = np.zeros(self.capacity, dtype=bool)
         member[slots] = True
-        key = self._candidates[0]
+        key = self._candidate_key()
         kept, ties = sparse_kernels.current_ties(key, self._p, self.capacity, now, self._t_decay,
                                                  self.prior, self._tie_floor,
                                                  self.tie_threshold, member)
