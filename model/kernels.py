@@ -1418,6 +1418,20 @@ def trust_benefit(t: float, prior: float) -> float:
     return min(max((t - prior) / (1.0 - prior), 0.0), 1.0)
 
 
+@_inline
+def keep_best_benefit(best: np.ndarray, a: int, t: float, prior: float, factor: np.ndarray,
+                      k: int) -> None:
+    """Raise ``best[a]`` to the benefit of pair ``k`` (partner trusted ``t``; times
+    ``factor[k]`` unless ``factor`` is empty) if that is larger: one step of the best-benefit
+    passes of both stores.
+    """
+    benefit = trust_benefit(t, prior)
+    if factor.size:
+        benefit *= factor[k]
+    if benefit > best[a]:
+        best[a] = benefit
+
+
 @_jit
 def best_benefit(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
                  i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int, capacity: int
@@ -1433,11 +1447,7 @@ def best_benefit(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: fl
     for k in range(i.size):
         a, b = i[k], j[k]
         t = prior + (T[a, b] - prior) * t_decay[min(now - last[a, b], horizon)]
-        benefit = trust_benefit(t, prior)
-        if factor.size:
-            benefit *= factor[k]
-        if benefit > best[a]:
-            best[a] = benefit
+        keep_best_benefit(best, a, t, prior, factor, k)
     who = np.flatnonzero(best)
     return who, best[who]
 

@@ -741,11 +741,7 @@ def best_benefit(p: Pairs, t_decay: np.ndarray, prior: float, i: np.ndarray, j: 
         a = i[k]
         x = find(p, a, j[k])
         t = prior if x < 0 else prior + (p.T[x] - prior) * t_decay[_gap(p, x, now, horizon)]
-        benefit = kernels.trust_benefit(t, prior)
-        if factor.size:
-            benefit *= factor[k]
-        if benefit > best[a]:
-            best[a] = benefit
+        kernels.keep_best_benefit(best, a, t, prior, factor, k)
     who = np.flatnonzero(best)
     return who, best[who]
 
@@ -1771,11 +1767,7 @@ def talks_value(t_decay: np.ndarray, prior: float, people: kernels.People,
         if again:
             continue
         t = prior + (trust[k] - prior) * t_decay[0]  # touched now: the gap is 0
-        benefit = kernels.trust_benefit(t, prior)
-        if factor.size:
-            benefit *= factor[k]
-        if benefit > best[a]:
-            best[a] = benefit
+        kernels.keep_best_benefit(best, a, t, prior, factor, k)
     who = np.flatnonzero(best)
     return kernels.purpose_yield(people, who, best[who], (value_total, since, progress),
                                  advocacy, group)
