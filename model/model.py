@@ -11,7 +11,7 @@ many groups at once: the team-assembly rule of ``model.formation``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import mesa
 import numpy as np
@@ -108,16 +108,19 @@ _NO_FLAGS = _frozen(np.empty(0, dtype=bool))
 _NO_CENSUS = reporters.Census(-1, _NO_SLOTS, _NO_SLOTS, 0.0, 0.0, 0.0)
 
 
-class WeekReadings(NamedTuple):
+class WeekReadings:
     """What a week's one-call observation (``NetworkModel._observe_block``) left: the week,
     whether it recorded, and its readings (``kernels.READINGS``), from which the census
     (with the week's ``members`` and ``active_slots``), snapshot and seats are read when
-    asked.
+    asked. The model keeps one and rewrites it every such week (making a new one, a named
+    tuple, cost a tenth of the Python around the observation).
     """
 
-    step: int
-    recording: bool
-    values: list[float]
+    __slots__ = ("recording", "step", "values")
+
+    def __init__(self, step: int = -1, recording: bool = False,
+                 values: list[float] | None = None):
+        self.step, self.recording, self.values = step, recording, values or []
 
 
 @dataclass
@@ -226,6 +229,7 @@ class NetworkModel(mesa.Model):
         # (week, recording, readings) of the week's one-call observation
         # (``_observe_block``): the census, snapshot and seats are read from them when asked.
         self._readings: WeekReadings | None = None
+        self._week_readings = WeekReadings()  # what _readings is after such a call
         self._readings_out = np.zeros(len(kernels.READINGS))  # written by each such call
 
         self.n_circles = max(1, -(-self.initial_size // p.max_meeting_size))
@@ -1507,7 +1511,8 @@ class NetworkModel(mesa.Model):
              p.phase_goal_clarity, p.faded_engaged_share, p.phase_stable_change,
              p.thriving_engaged_share), out)
         values = out.tolist()
-        self._readings = WeekReadings(now, recording, values)
+        r = self._readings = self._week_readings
+        r.step, r.recording, r.values = now, recording, values
         self._census = _NO_CENSUS  # read from the readings when asked
         self._ties = None  # found again by member_ties when asked
         if recording:
