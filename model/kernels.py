@@ -3985,9 +3985,11 @@ READ_REPORTED = READ_COVERAGE + 1
 
 
 @_jit
-def observe_block(people: People, used: int, active_code: int, engaged: float, held: float,
-                  members: np.ndarray, active: np.ndarray, have_members: bool,
-                  have_active: bool, history: np.ndarray, week: int, initial_size: int,
+def observe_block(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
+                  week_active: np.ndarray, org: np.ndarray, seated_at: np.ndarray, used: int,
+                  active_code: int, engaged: float, held: float, members: np.ndarray,
+                  active: np.ndarray, have_members: bool, have_active: bool,
+                  history: np.ndarray, week: int, initial_size: int,
                   meeting_held: bool, key: np.ndarray, fam: np.ndarray, trust: np.ndarray,
                   last: np.ndarray, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
                   floor: float, threshold: float, listed: np.ndarray, tie_threshold: float,
@@ -3998,7 +4000,9 @@ def observe_block(people: People, used: int, active_code: int, engaged: float, h
                   phase_window: int, goal_clarity: float, phase_goal_clarity: float,
                   faded: float, stable_change: float, thriving: float,
                   out: np.ndarray) -> int:
-    """A small network's observation in one call, over the dense store's blocks: the week's
+    """A small network's observation in one call, over the dense store's blocks, from the
+    people's arrays it reads (``model.state.PEOPLE``; passed apart, as a ``People`` structure
+    costs more to pass than six arrays): the week's
     :func:`week_census` and history entries, the trust ties among the present
     (:func:`trust_ties_among`, ``ties_per_seat`` written from them), the week's
     :func:`phase` (from ``phase_prev`` and the history so far), and when ``recording`` the
@@ -4024,9 +4028,8 @@ def observe_block(people: People, used: int, active_code: int, engaged: float, h
         ``kept``: the tie candidates still listed, compacted in place at the front of ``key``.
     """
     members, active, sums = week_census(
-        people.present, people.status, people.commitment, people.week_active, used,
-        active_code, engaged, held, members, active, have_members, have_active, history, week,
-        initial_size, meeting_held)
+        present, status, commitment, week_active, used, active_code, engaged, held, members,
+        active, have_members, have_active, history, week, initial_size, meeting_held)
     kept, i, j, _ = trust_ties_among(key, trust, last, now, t_decay, prior, floor, threshold,
                                      members, listed, tie_threshold)
     m, n = members.size, active.size
@@ -4063,8 +4066,8 @@ def observe_block(people: People, used: int, active_code: int, engaged: float, h
                                                         f_decay, t_decay, prior)
     # The survivors' snapshot (Snapshot.made; with fewer than two, as it has them).
     if n >= 2:
-        ties, largest, cross = status_tie_stats(i, j, people.status, active_code, people.org,
-                                                active[n - 1] + 1, active, people.present)
+        ties, largest, cross = status_tie_stats(i, j, status, active_code, org, active[n - 1] + 1,
+                                                active, present)
         pairs = n * (n - 1)
         out[READ_MEAN_FAMILIARITY] = pair_f / pairs
         out[READ_MEAN_TRUST] = prior + pair_t / pairs
@@ -4085,9 +4088,9 @@ def observe_block(people: People, used: int, active_code: int, engaged: float, h
     out[READ_NETWORK_TRUST] = prior + seat_t / seat_pairs
     out[READ_NETWORK_COMMITMENT] = (sums[0] if m else 0.0) / seats
     out[READ_TIES_PER_SEAT] = seat_ties / seats
-    alive = founders_acquainted(start_i, start_j, people.present, people.seated_at, fam, last,
-                                f_decay, acquainted, now)
+    alive = founders_acquainted(start_i, start_j, present, seated_at, fam, last, f_decay,
+                                acquainted, now)
     out[READ_KEPT] = alive / start_i.size if start_i.size else 0.0
-    out[READ_COVERAGE] = knowledge_coverage(members, people.org, n_orgs, k_stored, k_scale,
+    out[READ_COVERAGE] = knowledge_coverage(members, org, n_orgs, k_stored, k_scale,
                                             k_shift, k_row_sums, k_stale, k_own, n_known)
     return kept

@@ -1502,7 +1502,8 @@ class NetworkModel(mesa.Model):
         none = reporters.NO_SLOTS
         out = self._readings_out
         self.rel.observe_block(
-            self.people, self.used, reporters.ACTIVE_CODE, p.engaged_commitment,
+            self.present, self.status, self.commitment, self.week_active, self.org,
+            self.seated_at, self.used, reporters.ACTIVE_CODE, p.engaged_commitment,
             p.held_commitment, none if m is None else m, none if a is None else a,
             m is not None, a is not None, self._history, week, self.initial_size,
             self.meeting.held, p.tie_threshold, now, recording, start.i, start.j,

@@ -908,8 +908,10 @@ class Relations:
         """Longest gap (weeks) for which decay factors are tabulated."""
         return self._horizon
 
-    def observe_block(self, people: People, used: int, active_code: int, engaged: float,
-                      held: float, members: np.ndarray, active: np.ndarray,
+    def observe_block(self, present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
+                      week_active: np.ndarray, org: np.ndarray, seated_at: np.ndarray,
+                      used: int, active_code: int, engaged: float, held: float,
+                      members: np.ndarray, active: np.ndarray,
                       have_members: bool, have_active: bool, history: np.ndarray, week: int,
                       initial_size: int, meeting_held: bool, threshold: float, now: int,
                       recording: bool, start_i: np.ndarray, start_j: np.ndarray,
@@ -924,8 +926,9 @@ class Relations:
         """
         key = self._candidate_key()
         kept = kernels.observe_block(
-            people, used, active_code, engaged, held, members, active, have_members,
-            have_active, history, week, initial_size, meeting_held, key, self.F, self.T,
+            present, status, commitment, week_active, org, seated_at, used, active_code,
+            engaged, held, members, active, have_members, have_active, history, week,
+            initial_size, meeting_held, key, self.F, self.T,
             self.last, self._f_decay, self._t_decay, self.prior, self._tie_floor,
             self.tie_threshold, self._listed, threshold, now, recording, start_i, start_j,
             acquainted, know._k, know._ka, know._kc, know._ksum, know._kstale, know.own,
