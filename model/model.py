@@ -231,6 +231,15 @@ class NetworkModel(mesa.Model):
         self._readings: WeekReadings | None = None
         self._week_readings = WeekReadings()  # what _readings is after such a call
         self._readings_out = np.zeros(len(kernels.READINGS))  # written by each such call
+        # What the call reads that stays fixed (the parameters are frozen), in one array.
+        settings = {"active_code": reporters.ACTIVE_CODE, "engaged": p.engaged_commitment,
+                    "held": p.held_commitment, "tie_threshold": p.tie_threshold,
+                    "phase_window": p.phase_window_weeks,
+                    "phase_goal_clarity": p.phase_goal_clarity,
+                    "faded": p.faded_engaged_share, "stable_change": p.phase_stable_change,
+                    "thriving": p.thriving_engaged_share}
+        self._observe_settings = np.array([settings[k] for k in kernels.OBSERVE_SETTINGS],
+                                          dtype=np.float64)
 
         self.n_circles = max(1, -(-self.initial_size // p.max_meeting_size))
         self._meeting_costs: dict[bool, tuple[float, float, float, float]] = {}
@@ -1497,20 +1506,17 @@ class NetworkModel(mesa.Model):
         Returns:
             The week's phase (what ``phase_of`` gives).
         """
-        p, start, now = self.params, self.start_relationships, self.steps
+        start, now = self.start_relationships, self.steps
         m, a = self.week_slots()
         none = reporters.NO_SLOTS
         out = self._readings_out
         self.rel.observe_block(
             self.present, self.status, self.commitment, self.week_active, self.org,
-            self.seated_at, self.used, reporters.ACTIVE_CODE, p.engaged_commitment,
-            p.held_commitment, none if m is None else m, none if a is None else a,
-            m is not None, a is not None, self._history, week, self.initial_size,
-            self.meeting.held, p.tie_threshold, now, recording, start.i, start.j,
-            start.threshold, self.knowledge, self.n_orgs,
-            (PHASE_CODES[self.phase], p.phase_window_weeks, self.goal_clarity,
-             p.phase_goal_clarity, p.faded_engaged_share, p.phase_stable_change,
-             p.thriving_engaged_share), out)
+            self.seated_at, self.used, self._observe_settings, none if m is None else m,
+            none if a is None else a, m is not None, a is not None, self._history, week,
+            self.initial_size, self.meeting.held, now, recording, start.i, start.j,
+            start.threshold, self.knowledge, self.n_orgs, PHASE_CODES[self.phase],
+            self.goal_clarity, out)
         values = out.tolist()
         r = self._readings = self._week_readings
         r.step, r.recording, r.values = now, recording, values

@@ -910,29 +910,25 @@ class Relations:
 
     def observe_block(self, present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
                       week_active: np.ndarray, org: np.ndarray, seated_at: np.ndarray,
-                      used: int, active_code: int, engaged: float, held: float,
-                      members: np.ndarray, active: np.ndarray,
-                      have_members: bool, have_active: bool, history: np.ndarray, week: int,
-                      initial_size: int, meeting_held: bool, threshold: float, now: int,
-                      recording: bool, start_i: np.ndarray, start_j: np.ndarray,
-                      acquainted: float, know: Knowledge, n_orgs: int,
-                      phase: tuple[int, int, float, float, float, float, float],
-                      out: np.ndarray) -> None:
+                      used: int, settings: np.ndarray, members: np.ndarray,
+                      active: np.ndarray, have_members: bool, have_active: bool,
+                      history: np.ndarray, week: int, initial_size: int, meeting_held: bool,
+                      now: int, recording: bool, start_i: np.ndarray, start_j: np.ndarray,
+                      acquainted: float, know: Knowledge, n_orgs: int, phase_prev: int,
+                      goal_clarity: float, out: np.ndarray) -> None:
         """A small network's week observed in one compiled call over the blocks of this
         dense store, with its tie candidates listed (``model.kernels.observe_block``, whose
-        arguments these are; ``threshold`` is the reporters' tie threshold, ``phase`` the
-        arguments of its phase from ``phase_prev`` on): the readings
-        (``model.kernels.READ_*``) are written into ``out``.
+        arguments these are; ``settings`` are ``model.kernels.OBSERVE_SETTINGS``): the
+        readings (``model.kernels.READ_*``) are written into ``out``.
         """
         key = self._candidate_key()
         kept = kernels.observe_block(
-            present, status, commitment, week_active, org, seated_at, used, active_code,
-            engaged, held, members, active, have_members, have_active, history, week,
-            initial_size, meeting_held, key, self.F, self.T,
-            self.last, self._f_decay, self._t_decay, self.prior, self._tie_floor,
-            self.tie_threshold, self._listed, threshold, now, recording, start_i, start_j,
-            acquainted, know._k, know._ka, know._kc, know._ksum, know._kstale, know.own,
-            know.n_known, n_orgs, *phase, out)
+            present, status, commitment, week_active, org, seated_at, used, settings,
+            members, active, have_members, have_active, history, week, initial_size,
+            meeting_held, key, self.F, self.T, self.last, self._f_decay, self._t_decay,
+            self.prior, self._tie_floor, self.tie_threshold, self._listed, now, recording,
+            start_i, start_j, acquainted, know._k, know._ka, know._kc, know._ksum,
+            know._kstale, know.own, know.n_known, n_orgs, phase_prev, goal_clarity, out)
         if kept < key.size:
             self._candidates = [key[:kept]]  # as ties_among leaves them
         if recording and self._tracking:
