@@ -3982,23 +3982,34 @@ READINGS = ("active", "present", "active_share", "mean_familiarity", "mean_trust
  READ_TAKING_PART, READ_SEATS, READ_ACTIVE_TIES, READ_PHASE) = range(len(READINGS))
 #: The entries that are the model reporters' values: those of ``READINGS[:READ_REPORTED]``.
 READ_REPORTED = READ_COVERAGE + 1
+#: The settings :func:`observe_block` reads that stay fixed over a run (the status code of
+#: the active and parameters), in this order, in one float array the model makes once:
+#: passed so rather than as nine numbers, the call costs less. Whole numbers are exact.
+OBSERVE_SETTINGS = ("active_code", "engaged", "held", "tie_threshold", "phase_window",
+                    "phase_goal_clarity", "faded", "stable_change", "thriving")
+(SET_ACTIVE_CODE, SET_ENGAGED, SET_HELD, SET_TIE_THRESHOLD, SET_PHASE_WINDOW,
+ SET_PHASE_GOAL_CLARITY, SET_FADED, SET_STABLE_CHANGE,
+ SET_THRIVING) = range(len(OBSERVE_SETTINGS))
 
 
 @_jit
-def observe_block(people: People, used: int, active_code: int, engaged: float, held: float,
-                  members: np.ndarray, active: np.ndarray, have_members: bool,
-                  have_active: bool, history: np.ndarray, week: int, initial_size: int,
-                  meeting_held: bool, key: np.ndarray, fam: np.ndarray, trust: np.ndarray,
-                  last: np.ndarray, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
-                  floor: float, threshold: float, listed: np.ndarray, tie_threshold: float,
-                  now: int, recording: bool, start_i: np.ndarray, start_j: np.ndarray,
-                  acquainted: float, k_stored: np.ndarray, k_scale: np.ndarray,
-                  k_shift: np.ndarray, k_row_sums: np.ndarray, k_stale: np.ndarray,
-                  k_own: np.ndarray, n_known: int, n_orgs: int, phase_prev: int,
-                  phase_window: int, goal_clarity: float, phase_goal_clarity: float,
-                  faded: float, stable_change: float, thriving: float,
-                  out: np.ndarray) -> int:
-    """A small network's observation in one call, over the dense store's blocks: the week's
+def observe_block(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
+                  week_active: np.ndarray, org: np.ndarray, seated_at: np.ndarray, used: int,
+                  settings: np.ndarray, members: np.ndarray, active: np.ndarray,
+                  have_members: bool, have_active: bool, history: np.ndarray, week: int,
+                  initial_size: int, meeting_held: bool, key: np.ndarray, fam: np.ndarray,
+                  trust: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+                  t_decay: np.ndarray, prior: float, floor: float, threshold: float,
+                  listed: np.ndarray, now: int, recording: bool, start_i: np.ndarray,
+                  start_j: np.ndarray, acquainted: float, k_stored: np.ndarray,
+                  k_scale: np.ndarray, k_shift: np.ndarray, k_row_sums: np.ndarray,
+                  k_stale: np.ndarray, k_own: np.ndarray, n_known: int, n_orgs: int,
+                  phase_prev: int, goal_clarity: float, out: np.ndarray) -> int:
+    """A small network's observation in one call, over the dense store's blocks, from the
+    people's arrays it reads (``model.state.PEOPLE``; passed apart, as a ``People`` structure
+    costs more to pass than six arrays) and the fixed ``settings`` (``OBSERVE_SETTINGS``:
+    ``tie_threshold`` is the reporters' threshold, the last five the arguments of
+    :func:`phase` after ``goal_clarity``): the week's
     :func:`week_census` and history entries, the trust ties among the present
     (:func:`trust_ties_among`, ``ties_per_seat`` written from them), the week's
     :func:`phase` (from ``phase_prev`` and the history so far), and when ``recording`` the
@@ -4023,9 +4034,11 @@ def observe_block(people: People, used: int, active_code: int, engaged: float, h
     Returns:
         ``kept``: the tie candidates still listed, compacted in place at the front of ``key``.
     """
+    active_code = int(settings[SET_ACTIVE_CODE])
+    tie_threshold = settings[SET_TIE_THRESHOLD]
     members, active, sums = week_census(
-        people.present, people.status, people.commitment, people.week_active, used,
-        active_code, engaged, held, members, active, have_members, have_active, history, week,
+        present, status, commitment, week_active, used, active_code, settings[SET_ENGAGED],
+        settings[SET_HELD], members, active, have_members, have_active, history, week,
         initial_size, meeting_held)
     kept, i, j, _ = trust_ties_among(key, trust, last, now, t_decay, prior, floor, threshold,
                                      members, listed, tie_threshold)
@@ -4041,8 +4054,9 @@ def observe_block(people: People, used: int, active_code: int, engaged: float, h
     out[READ_COMMITMENT_SUM] = sums[0]
     out[READ_ENGAGED], out[READ_HELD], out[READ_TAKING_PART] = sums[2], sums[3], sums[4]
     out[READ_PHASE] = phase(history[_ENGAGED, :week + 1], history[_MEAN_COMMITMENT, :week + 1],
-                            phase_prev, phase_window, now, goal_clarity, phase_goal_clarity,
-                            faded, stable_change, thriving)
+                            phase_prev, int(settings[SET_PHASE_WINDOW]), now, goal_clarity,
+                            settings[SET_PHASE_GOAL_CLARITY], settings[SET_FADED],
+                            settings[SET_STABLE_CHANGE], settings[SET_THRIVING])
     if not recording:
         return kept
     # The block sums: over the active (block_pair_sums) and over the present (block_sums),
@@ -4063,8 +4077,8 @@ def observe_block(people: People, used: int, active_code: int, engaged: float, h
                                                         f_decay, t_decay, prior)
     # The survivors' snapshot (Snapshot.made; with fewer than two, as it has them).
     if n >= 2:
-        ties, largest, cross = status_tie_stats(i, j, people.status, active_code, people.org,
-                                                active[n - 1] + 1, active, people.present)
+        ties, largest, cross = status_tie_stats(i, j, status, active_code, org, active[n - 1] + 1,
+                                                active, present)
         pairs = n * (n - 1)
         out[READ_MEAN_FAMILIARITY] = pair_f / pairs
         out[READ_MEAN_TRUST] = prior + pair_t / pairs
@@ -4085,9 +4099,9 @@ def observe_block(people: People, used: int, active_code: int, engaged: float, h
     out[READ_NETWORK_TRUST] = prior + seat_t / seat_pairs
     out[READ_NETWORK_COMMITMENT] = (sums[0] if m else 0.0) / seats
     out[READ_TIES_PER_SEAT] = seat_ties / seats
-    alive = founders_acquainted(start_i, start_j, people.present, people.seated_at, fam, last,
-                                f_decay, acquainted, now)
+    alive = founders_acquainted(start_i, start_j, present, seated_at, fam, last, f_decay,
+                                acquainted, now)
     out[READ_KEPT] = alive / start_i.size if start_i.size else 0.0
-    out[READ_COVERAGE] = knowledge_coverage(members, people.org, n_orgs, k_stored, k_scale,
+    out[READ_COVERAGE] = knowledge_coverage(members, org, n_orgs, k_stored, k_scale,
                                             k_shift, k_row_sums, k_stale, k_own, n_known)
     return kept

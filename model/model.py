@@ -11,7 +11,7 @@ many groups at once: the team-assembly rule of ``model.formation``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import mesa
 import numpy as np
@@ -108,16 +108,19 @@ _NO_FLAGS = _frozen(np.empty(0, dtype=bool))
 _NO_CENSUS = reporters.Census(-1, _NO_SLOTS, _NO_SLOTS, 0.0, 0.0, 0.0)
 
 
-class WeekReadings(NamedTuple):
+class WeekReadings:
     """What a week's one-call observation (``NetworkModel._observe_block``) left: the week,
     whether it recorded, and its readings (``kernels.READINGS``), from which the census
     (with the week's ``members`` and ``active_slots``), snapshot and seats are read when
-    asked.
+    asked. The model keeps one and rewrites it every such week (making a new one, a named
+    tuple, cost a tenth of the Python around the observation).
     """
 
-    step: int
-    recording: bool
-    values: list[float]
+    __slots__ = ("recording", "step", "values")
+
+    def __init__(self, step: int = -1, recording: bool = False,
+                 values: list[float] | None = None):
+        self.step, self.recording, self.values = step, recording, values or []
 
 
 @dataclass
@@ -226,7 +229,17 @@ class NetworkModel(mesa.Model):
         # (week, recording, readings) of the week's one-call observation
         # (``_observe_block``): the census, snapshot and seats are read from them when asked.
         self._readings: WeekReadings | None = None
+        self._week_readings = WeekReadings()  # what _readings is after such a call
         self._readings_out = np.zeros(len(kernels.READINGS))  # written by each such call
+        # What the call reads that stays fixed (the parameters are frozen), in one array.
+        settings = {"active_code": reporters.ACTIVE_CODE, "engaged": p.engaged_commitment,
+                    "held": p.held_commitment, "tie_threshold": p.tie_threshold,
+                    "phase_window": p.phase_window_weeks,
+                    "phase_goal_clarity": p.phase_goal_clarity,
+                    "faded": p.faded_engaged_share, "stable_change": p.phase_stable_change,
+                    "thriving": p.thriving_engaged_share}
+        self._observe_settings = np.array([settings[k] for k in kernels.OBSERVE_SETTINGS],
+                                          dtype=np.float64)
 
         self.n_circles = max(1, -(-self.initial_size // p.max_meeting_size))
         self._meeting_costs: dict[bool, tuple[float, float, float, float]] = {}
@@ -1493,21 +1506,20 @@ class NetworkModel(mesa.Model):
         Returns:
             The week's phase (what ``phase_of`` gives).
         """
-        p, start, now = self.params, self.start_relationships, self.steps
+        start, now = self.start_relationships, self.steps
         m, a = self.week_slots()
         none = reporters.NO_SLOTS
         out = self._readings_out
         self.rel.observe_block(
-            self.people, self.used, reporters.ACTIVE_CODE, p.engaged_commitment,
-            p.held_commitment, none if m is None else m, none if a is None else a,
-            m is not None, a is not None, self._history, week, self.initial_size,
-            self.meeting.held, p.tie_threshold, now, recording, start.i, start.j,
-            start.threshold, self.knowledge, self.n_orgs,
-            (PHASE_CODES[self.phase], p.phase_window_weeks, self.goal_clarity,
-             p.phase_goal_clarity, p.faded_engaged_share, p.phase_stable_change,
-             p.thriving_engaged_share), out)
+            self.present, self.status, self.commitment, self.week_active, self.org,
+            self.seated_at, self.used, self._observe_settings, none if m is None else m,
+            none if a is None else a, m is not None, a is not None, self._history, week,
+            self.initial_size, self.meeting.held, now, recording, start.i, start.j,
+            start.threshold, self.knowledge, self.n_orgs, PHASE_CODES[self.phase],
+            self.goal_clarity, out)
         values = out.tolist()
-        self._readings = WeekReadings(now, recording, values)
+        r = self._readings = self._week_readings
+        r.step, r.recording, r.values = now, recording, values
         self._census = _NO_CENSUS  # read from the readings when asked
         self._ties = None  # found again by member_ties when asked
         if recording:

@@ -24,6 +24,7 @@ import numpy as np
 
 from model import kernels
 from model.agents import Status
+from model.outcome import Phase
 
 if TYPE_CHECKING:
     from model.model import NetworkModel
@@ -46,13 +47,17 @@ class Collector(mesa.DataCollector):
     the reporters here). With the model's own reporters (``MODEL_REPORTERS``), a week
     observed in one compiled call (``NetworkModel.week_readings``) is recorded from its
     readings in one row (:func:`reported_row`: each reporter's value, without a call
-    per reporter). Everything else is Mesa's own: the first collection (which
-    validates the reporters), agent reporters, tables and the data frames; any other
-    kind of reporter takes Mesa's path throughout.
+    per reporter), which waits to be added to Mesa's lists until they are read
+    (``model_vars``, which the data frames read too). Everything else is Mesa's own:
+    the first collection (which validates the reporters), agent reporters, tables and
+    the data frames; any other kind of reporter takes Mesa's path throughout.
     ``tests/test_reporters_incremental.py`` compares the two collectors on a run.
     """
 
     def __init__(self, model_reporters: dict[str, Any] | None = None, **kwargs: Any):
+        # Rows recorded and not yet added to the reporters' lists (before Mesa's own set-up,
+        # which reads ``model_vars``).
+        self._waiting: list[list[Any]] = []
         super().__init__(model_reporters=model_reporters, **kwargs)
         self._functions_only = all(isinstance(r, types.FunctionType)
                                    for r in self.model_reporters.values())
@@ -63,6 +68,25 @@ class Collector(mesa.DataCollector):
         self._rows = list(self.model_reporters.items()) == list(MODEL_REPORTERS.items())
         self._lists = [self.model_vars[var] for var in self.model_reporters]
 
+    @property
+    def model_vars(self) -> dict[str, list[Any]]:
+        """Each model reporter's values, in the order recorded (Mesa's lists: the rows
+        recorded since the last reading are added to them first).
+        """
+        if self._waiting:
+            self._add_waiting()
+        return self._model_vars
+
+    @model_vars.setter
+    def model_vars(self, value: dict[str, list[Any]]) -> None:
+        self._model_vars = value
+
+    def _add_waiting(self) -> None:
+        """Add the rows waiting to the reporters' lists, column by column."""
+        rows, self._waiting = self._waiting, []
+        for values, column in zip(self._lists, zip(*rows, strict=True), strict=True):
+            values.extend(column)
+
     def collect(self, model: mesa.Model) -> None:
         """Collect the model reporters' values now (and the rest as Mesa does)."""
         if (not self._functions_only or not self._validated or self.agent_reporters
@@ -72,15 +96,18 @@ class Collector(mesa.DataCollector):
         self._collection_steps.append(model.time)
         readings = model.week_readings() if self._rows else None
         if readings is None:
+            if self._waiting:
+                self._add_waiting()
             for append, reporter in self._appends:
                 append(reporter(model))
             return
         row = reported_row(model, readings)
-        if len(row) != len(self._lists):  # map() below would stop at the shorter silently
+        if len(row) != len(self._lists):  # zip() would stop at the shorter silently
             raise RuntimeError(f"reported_row gives {len(row)} values for "
                                f"{len(self._lists)} reporters: add the new reporter to it")
-        # One append per list, looped in C (append returns None: any() runs them all).
-        any(map(list.append, self._lists, row))
+        # Kept as a row (one append) and added to the lists column by column when they are
+        # read: appending to each list every week costs more than the row itself.
+        self._waiting.append(row)
 
 
 class Census(NamedTuple):
@@ -542,7 +569,10 @@ MODEL_REPORTERS = {
 # The readings that are reporters' values, and those of them that are counts (ints), at
 # their places in a row (after ``step``).
 _REPORTED = kernels.READ_REPORTED
-_COUNTED = tuple(1 + k for k in (kernels.READ_ACTIVE, kernels.READ_PRESENT, kernels.READ_CROSS))
+_ACTIVE, _PRESENT, _CROSS = (1 + k for k in (kernels.READ_ACTIVE, kernels.READ_PRESENT,
+                                             kernels.READ_CROSS))
+# Each phase's value (what ``phase`` reports), looked up faster than the enum's property.
+_PHASE_VALUES = {phase: phase.value for phase in Phase}
 
 
 def reported_row(model: NetworkModel, readings: list[float]) -> list[Any]:
@@ -557,8 +587,7 @@ def reported_row(model: NetworkModel, readings: list[float]) -> list[Any]:
     row = [model.steps, *readings[:_REPORTED], model.meetings_held, model.spent_eur,
            model.goal_progress, model.take_since_record("value"),
            int(model.take_since_record("breaches")), model.innovations,
-           model.hidden_cost_eur(), model.phase.value]
-    for k in _COUNTED:
-        row[k] = int(row[k])
+           model.hidden_cost_eur(), _PHASE_VALUES[model.phase]]
+    row[_ACTIVE], row[_PRESENT], row[_CROSS] = int(row[_ACTIVE]), int(row[_PRESENT]), int(row[_CROSS])
     return row
 

@@ -446,6 +446,28 @@ def test_readings_name_the_reporters_in_their_order() -> None:
     assert [type(v) for v in row] == [type(v) for v in apart]
 
 
+def test_rows_waiting_are_added_in_order_whenever_read() -> None:
+    """The rows recorded from the one-call readings wait until the reporters' lists are read
+    (``Collector.model_vars``): read every few weeks or only at the end, the lists are the
+    same, a value per week recorded in the weeks' order, and nothing is left waiting.
+    """
+    end_only = NetworkModel(rng=7, **SMALL)
+    read_often = NetworkModel(rng=7, **SMALL)
+    end_only.run_for(30)
+    for week in range(30):
+        read_often.step()
+        if week % 7 == 0:
+            assert read_often.datacollector._waiting  # a row from the readings waits
+            steps = read_often.datacollector.model_vars["step"]
+            assert steps == list(range(read_often.steps + 1))
+            assert not read_often.datacollector._waiting
+    a, b = (m.datacollector for m in (end_only, read_often))
+    assert a._waiting and b._waiting  # the final weeks' rows, not read yet
+    assert a.model_vars == b.model_vars and a._collection_steps == b._collection_steps
+    assert len(a.model_vars["step"]) == 31
+    assert not a._waiting and not b._waiting
+
+
 @pytest.mark.parametrize(("case", "every"), [("default", 1), ("turnover_recruitment_growth", 1),
                                              ("high_turnover", 3), ("advocacy_smouldering", 1),
                                              ("project_ends_early", 1),
@@ -523,7 +545,7 @@ def test_one_call_observation_falls_back_to_the_reporters_apart() -> None:
 
 def test_a_row_that_misses_a_reporter_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """A reporter added without its place in ``reported_row`` would leave the collector's
-    lists out of step (``map`` stops at the shorter); the collection refuses such a row.
+    lists out of step (``zip`` stops at the shorter); the collection refuses such a row.
     """
     import model.reporters as reporters
 
