@@ -230,6 +230,7 @@ class NetworkModel(mesa.Model):
 
         self.n_circles = max(1, -(-self.initial_size // p.max_meeting_size))
         self._meeting_costs: dict[bool, tuple[float, float, float, float]] = {}
+        self._coordination_constants()
         # A newcomer is a convener below the first cumulative role share, a seeker below the
         # second, else a contributor; and has each strength (columns of the strengths array)
         # with its share.
@@ -537,6 +538,36 @@ class NetworkModel(mesa.Model):
             a = self._active = (now, _frozen(active))
         return m[1], a[1]
 
+    def _coordination_constants(self) -> None:
+        """What the parameters alone fix of convening and attending, worked out once at
+        set-up (the parameters do not change during a run): the coordinator's weekly budget,
+        its carryover cap, the channel's weekly fee and what relaying, a follow-up and a
+        recruitment attempt cost; the recruiting target; a meeting's hours; and the
+        intensity and meeting interval outside and inside an activation (S28, S30, S31).
+        """
+        p = self.params
+        wage = p.coordinator_wage_eur
+        self._weekly_budget = p.coordination_budget_eur / WEEKS_PER_MONTH
+        self._budget_cap = max(self._weekly_budget,
+                               p.coordination_budget_eur * p.budget_carryover_months)
+        self._channel_fee = p.channel_eur_per_month / WEEKS_PER_MONTH
+        self._relay_cost = p.relay_hours_per_week * wage
+        self._follow_up_cost = p.followup_hours * wage
+        self._recruit_cost = p.recruit_hours * wage
+        self._recruit_target = p.recruit_target_size * self.initial_size
+        # Hours a meeting takes, its structure included (travel to the room comes on top).
+        self._meeting_hours = p.meeting_hours + p.structure * p.structure_hours
+        if p.lifecycle is Lifecycle.CLIENT_PROCESS:
+            usual = p.client_process_intensity
+        elif p.lifecycle is Lifecycle.SMOULDERING:
+            usual = 1.0 / p.smouldering_interval_factor
+        else:
+            usual = 1.0
+        # Indexed by whether the network is activated (``activated``).
+        self._intensities = (usual, p.client_process_intensity)
+        self._meeting_intervals = tuple(max(1.0, p.meeting_interval_weeks / intensity)
+                                        for intensity in self._intensities)
+
     def _roster_changed(self, seats: bool = True) -> None:
         """Forget the week's active slots, and its members unless no one came or left
         (``seats=False``: statuses changed only). The lists are kept while nothing changes,
@@ -567,21 +598,19 @@ class NetworkModel(mesa.Model):
         return self._usual_intensity()
 
     def _usual_intensity(self) -> float:
-        p = self.params
-        if p.lifecycle is Lifecycle.CLIENT_PROCESS or self.activated:
-            return p.client_process_intensity
-        if p.lifecycle is Lifecycle.SMOULDERING:
-            return 1.0 / p.smouldering_interval_factor
-        return 1.0
+        """The intensity outside a quiet spell: a client process's, or an activated
+        network's, else a smouldering network's light contact, else 1 (set up in
+        ``_coordination_constants``).
+        """
+        return self._intensities[self.activated]
 
     def _meeting_interval(self) -> float:
+        """Weeks between meetings at the usual intensity, at least one:
+        ``max(1.0, meeting_interval_weeks / _usual_intensity())`` (set up in
+        ``_coordination_constants``).
+        """
         # The usual rhythm, also in a quiet spell: absence is judged against it.
-        return max(1.0, self.params.meeting_interval_weeks / self._usual_intensity())
-
-    def _meeting_hours(self) -> float:
-        """Hours a meeting takes, its structure included (travel to the room comes on top)."""
-        p = self.params
-        return p.meeting_hours + p.structure * p.structure_hours
+        return self._meeting_intervals[self.activated]
 
     def _pay(self, item: str, eur: float) -> None:
         self.balance -= eur
@@ -623,19 +652,17 @@ class NetworkModel(mesa.Model):
         self.relay_paid = False
         self.followed_up = _NO_SLOTS
         self.weeks_since_meeting += 1
-        wage = p.coordinator_wage_eur
         coordinator = self.has_coordinator
         if coordinator:
-            weekly = p.coordination_budget_eur / WEEKS_PER_MONTH
+            weekly = self._weekly_budget
             self.accrued_eur += weekly
-            cap = max(weekly, p.coordination_budget_eur * p.budget_carryover_months)
-            self.balance = min(self.balance + weekly, cap)
+            self.balance = min(self.balance + weekly, self._budget_cap)
         if self.quiet:
             return  # nobody convenes or follows up; the budget is kept (up to the carryover)
         if coordinator:
             virtual_channel = p.channel is not Channel.IN_PERSON
             if virtual_channel:
-                fee = p.channel_eur_per_month / WEEKS_PER_MONTH
+                fee = self._channel_fee
                 if self.balance >= fee:
                     self._pay("channels", fee)
                 else:
@@ -653,12 +680,12 @@ class NetworkModel(mesa.Model):
                 self._hold_meeting(invited, p.facilitation * (1 - self.lead_bias), room_share)
                 self.meeting.coordinated = True
                 reserve = total - prep - room  # coffee and travel to come
-            relay_cost = p.relay_hours_per_week * wage
+            relay_cost = self._relay_cost
             if relay_cost > 0 and self.balance - reserve >= relay_cost:
                 self._pay("coordinator_hours", relay_cost)
                 self.relay_paid = True
-            self._follow_up(drifting, wage, reserve)
-            self._coordinator_recruits(members, wage, reserve)
+            self._follow_up(drifting, reserve)
+            self._coordinator_recruits(members, reserve)
         elif p.governance is Governance.SELF_ORGANISING:
             self._host_in_turn(invited)
         else:
@@ -751,14 +778,13 @@ class NetworkModel(mesa.Model):
                 1.0 if p.channel is Channel.IN_PERSON else p.hybrid_in_person_share)
             self._hold_meeting(invited, p.self_facilitation * skill, room_share)
 
-    def _follow_up(self, drifting: int, wage: float, reserve: float) -> None:
+    def _follow_up(self, drifting: int, reserve: float) -> None:
         """The coordinator visits up to ``followups_per_week`` of the ``drifting`` people
         (present, peripheral or dormant: how many), drawn at random, as far as the money
         beyond ``reserve`` pays.
         """
-        p = self.params
-        cost = p.followup_hours * wage
-        n = min(p.followups_per_week, drifting)
+        cost = self._follow_up_cost
+        n = min(self.params.followups_per_week, drifting)
         if n == 0 or cost <= 0:
             return
         n = min(n, int(max(0.0, self.balance - reserve) // cost))
@@ -775,14 +801,12 @@ class NetworkModel(mesa.Model):
             self._roster_changed(seats=False)
         self.followed_up = chosen
 
-    def _coordinator_recruits(self, members: np.ndarray, wage: float, reserve: float) -> None:
-        p = self.params
-        cost = p.recruit_hours * wage
-        target = p.recruit_target_size * self.initial_size
-        if cost <= 0 or members.size >= target or self.balance - reserve < cost:
+    def _coordinator_recruits(self, members: np.ndarray, reserve: float) -> None:
+        cost = self._recruit_cost
+        if cost <= 0 or members.size >= self._recruit_target or self.balance - reserve < cost:
             return
         self._pay("coordinator_hours", cost)
-        if self.rng.random() < p.recruit_success:
+        if self.rng.random() < self.params.recruit_success:
             self._recruit()
 
     def _recruit(self) -> None:
@@ -809,7 +833,7 @@ class NetworkModel(mesa.Model):
             invited = kernels.asked(invited, self.followed_up, self.used)
         # Two uniforms each: whether one sits in the room, then whether one comes.
         u = self.rng.random(2 * invited.size)
-        hours = self._meeting_hours()
+        hours = self._meeting_hours
         # Commitment, mandate and culture against the time the meeting demands beyond the
         # allocation: see kernels.attendance_logit.
         in_room, logit = kernels.attendance_logit(
