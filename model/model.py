@@ -644,8 +644,9 @@ class NetworkModel(mesa.Model):
         # The week's totals start at nought; who is present, who is invited (active or
         # peripheral) and how many drift (peripheral or dormant), in one pass: see
         # kernels.start_week.
-        members, invited, drifting = kernels.start_week(self.people, self.used,
-                                                        _PERIPHERAL_CODE)
+        members, invited, drifting = kernels.start_week(
+            self.week_value, self.week_hours, self.week_lift, self.week_active, self.present,
+            self.status, self.used, _PERIPHERAL_CODE)
         members = self._keep_members(members)
         self.meeting.reset()
         self.facilitation_now = 0.0  # working groups between meetings run without a facilitator
@@ -1380,16 +1381,17 @@ class NetworkModel(mesa.Model):
         # with a chance rising with its commitment. One compiled pass with its draws, up to
         # the newcomers: see kernels.churn_status.
         changed, n_replaced, recruits = kernels.churn_status(
-            src, self.people, self.used, self._churn_rule, _STATUS_CODES, _RECRUITER,
-            self._slot_list)
+            src, self.status, self.present, self.commitment, self.dormant_weeks, self.strengths,
+            self.used, self._churn_rule, _STATUS_CODES, _RECRUITER, self._slot_list)
         if changed:  # the week's lists of members and active slots still hold otherwise
             self._roster_changed(seats=bool(changed & 2))
         if n_replaced:
             replaced = self._slot_list[:n_replaced].copy()
             self._seat(replaced, self.org[replaced], self.params.newcomer_commitment)
             # Newcomers have statuses and strengths of their own: the recruiters now.
-            recruits = kernels.churn_recruits(src, self.people, self.used, self._churn_rule,
-                                              _STATUS_CODES, _RECRUITER)
+            recruits = kernels.churn_recruits(src, self.status, self.strengths, self.commitment,
+                                              self.used, self._churn_rule, _STATUS_CODES,
+                                              _RECRUITER)
         for _ in range(recruits):
             self._recruit()
 

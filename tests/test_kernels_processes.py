@@ -58,7 +58,8 @@ def test_start_week_matches_the_numpy_form(seed, used):
         people[name][:] = rng.random(CAP) * 3
     ref = {k: v.copy() for k, v in people.items()}
     want = _start_week_reference(ref, used)
-    *got, n_drifting = kernels.start_week(state.People.of(people), used, PERIPHERAL)
+    *got, n_drifting = kernels.start_week(*(people[name] for name in WEEK_FIELDS),
+                                          people["present"], people["status"], used, PERIPHERAL)
     for g, w in zip(got, want[:2], strict=True):
         assert g.dtype == w.dtype
         np.testing.assert_array_equal(g, w)
@@ -266,8 +267,9 @@ def test_churn_status_matches_the_former_draws(seed, used, turnover):
     want = _churn_reference(theirs, ref, used, turnover, 0.8)
     rule = kernels.rule_record(kernels.ChurnRule(0.5, 0.2, 3, turnover, 0.8))
     replaced = np.empty(max(used, 1), dtype=np.int64)
-    got = kernels.churn_status(draws.source(ours), state.People.of(people), used, rule, CODES,
-                               RECRUITER, replaced)
+    got = kernels.churn_status(draws.source(ours), people["status"], people["present"],
+                               people["commitment"], people["dormant_weeks"],
+                               people["strengths"], used, rule, CODES, RECRUITER, replaced)
     assert got[0] == want[0] and got[2] == want[2]
     np.testing.assert_array_equal(replaced[:got[1]], want[1])
     for name, value in ref.items():
@@ -286,7 +288,7 @@ def test_churn_recruits_match_the_former_draws(seed, used):
     u = theirs.random(recruiters.size)
     want = int(np.count_nonzero(u < 0.8 * people["commitment"][recruiters]))
     rule = kernels.rule_record(kernels.ChurnRule(0.5, 0.2, 3, 0.1, 0.8))
-    got = kernels.churn_recruits(draws.source(ours), state.People.of(people), used, rule, CODES,
-                                 RECRUITER)
+    got = kernels.churn_recruits(draws.source(ours), people["status"], people["strengths"],
+                                 people["commitment"], used, rule, CODES, RECRUITER)
     assert got == want
     assert ours.random() == theirs.random()
