@@ -2876,7 +2876,9 @@ def forget_rows(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, know_s
 
 
 class SeatRule(NamedTuple):
-    """The parameters of seating a newcomer (ODD 5 and 7.8), for the ``seat`` kernel."""
+    """The parameters of seating a newcomer (ODD 5 and 7.8), for the ``seat`` kernel, which
+    takes them unpacked (``seat(..., *rule)``).
+    """
 
     role_bounds: np.ndarray  # cumulative shares: conveners, then seekers
     role_by_share: np.ndarray  # the role below each bound, then the rest
@@ -2894,10 +2896,17 @@ class SeatRule(NamedTuple):
 
 
 @_jit
-def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
-         uniforms: np.ndarray, normals: np.ndarray, commitment: float, org_kind: np.ndarray,
-         next_circle: int, purpose: float, skill_use: float, now: int) -> int:
-    """Seat newcomers in ``slots`` for organisations ``orgs`` (ODD 5, 7.8).
+def seat(people: People, slots: np.ndarray, orgs: np.ndarray, uniforms: np.ndarray,
+         normals: np.ndarray, commitment: float, org_kind: np.ndarray, next_circle: int,
+         purpose: float, skill_use: float, now: int, role_bounds: np.ndarray,
+         role_by_share: np.ndarray, strength_shares: np.ndarray, lifting: np.ndarray,
+         dialogue_skill_mean: float, dialogue_skill_sd: float, person_sd: float,
+         autonomy_kept: float, active_threshold: float, peripheral_threshold: float,
+         status_codes: np.ndarray, resident_kind: int, n_circles: int) -> int:
+    """Seat newcomers in ``slots`` for organisations ``orgs`` (ODD 5, 7.8), by the rule
+    whose fields (:class:`SeatRule`) come last, unpacked: ``seat(people, slots, ..., now,
+    *rule)`` (numba takes a ``NamedTuple`` argument in about 2.7 us, its fields one by one
+    in about 0.5 us).
 
     Person ``k`` takes its role from ``uniforms[k, 0]`` (a convener below the first
     cumulative share, a seeker below the second, else a contributor), strength ``t``
@@ -2914,7 +2923,9 @@ def seat(people: People, rule: SeatRule, slots: np.ndarray, orgs: np.ndarray,
     Returns:
         The circle the next newcomer will join.
     """
-    n_circles = rule.n_circles
+    rule = SeatRule(role_bounds, role_by_share, strength_shares, lifting, dialogue_skill_mean,
+                    dialogue_skill_sd, person_sd, autonomy_kept, active_threshold,
+                    peripheral_threshold, status_codes, resident_kind, n_circles)
     sd = rule.dialogue_skill_sd
     for k in range(slots.size):
         s, o = slots[k], orgs[k]

@@ -396,9 +396,9 @@ class NetworkModel(mesa.Model):
             rng.standard_normal(out=normals[k])
         # Role, strengths, skills, commitment, circle, the week seated and a fresh record:
         # see kernels.seat.
-        self._next_circle = kernels.seat(self.people, self._seat_rule, slots, orgs, uniforms,
-                                         normals, commitment, self.org_kind, self._next_circle,
-                                         self.goal_clarity, self.skill_use_start, self.steps)
+        self._next_circle = kernels.seat(self.people, slots, orgs, uniforms, normals, commitment,
+                                         self.org_kind, self._next_circle, self.goal_clarity,
+                                         self.skill_use_start, self.steps, *self._seat_rule)
         self._roster_changed()
         self.rel.reset(slots, self.steps, self.used)
         self.knowledge.forget(slots, orgs)
