@@ -11,6 +11,7 @@ many groups at once: the team-assembly rule of ``model.formation``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import mesa
@@ -480,18 +481,19 @@ class NetworkModel(mesa.Model):
         """All organisation agents."""
         return self.agents_by_type[Organisation]
 
-    @property
+    @cached_property
     def has_coordinator(self) -> bool:
         """A network governed by an administrative organisation or by a lead organisation,
-        with a budget, has a coordinator (S21, S28).
+        with a budget, has a coordinator (S21, S28); worked out when first read, as the
+        parameters are fixed for a run.
         """
         return (self.params.governance is not Governance.SELF_ORGANISING
                 and self.params.coordination_budget_eur > 0)
 
-    @property
+    @cached_property
     def lead_bias(self) -> float:
         """How far the coordination serves one member's interests: the lead organisation's
-        (``lead_bias``), or none (Provan & Kenis 2008).
+        (``lead_bias``), or none (Provan & Kenis 2008); worked out when first read.
         """
         p = self.params
         return p.lead_bias if p.governance is Governance.LEAD_ORGANISATION else 0.0
