@@ -383,10 +383,11 @@ def drawn_follow_up(src: int, present: np.ndarray, status: np.ndarray, used: int
 
 
 # ---------------------------------------------------------------- attend
-# 2 attend (ODD 7.2). The attendance choice's draws are made before its kernels: two uniforms
-# per person asked, the first ``n`` deciding who sits in the room, the next ``n`` who comes
-# (the stream of two draws of ``n``); numpy's exp turns the log-odds into chances between
-# the two kernels (numba's exp need not give numpy's last bit).
+# 2 attend (ODD 7.2). The attendance choice's draws are made first (in
+# :func:`drawn_attendance_logit`): two uniforms per person asked, the first ``n`` deciding who
+# sits in the room, the next ``n`` who comes (the stream of two draws of ``n``); numpy's exp
+# turns the log-odds into chances between the two kernels (numba's exp need not give
+# numpy's last bit).
 
 
 class AttendanceRule(NamedTuple):
@@ -456,6 +457,31 @@ def attendance_logit(invited: np.ndarray, u: np.ndarray, room_share: float, base
                     + rule.attend_culture * (culture[o] - 0.5)
                     - rule.attend_overload * min(overload, rule.overload_cap))
     return in_room, logit
+
+
+@_jit
+def drawn_attendance_logit(src: int, invited: np.ndarray, followed_up: np.ndarray, used: int,
+                           room_share: float, base_hours: float, travel_hours: float,
+                           interval: float, hours_ema: np.ndarray, org: np.ndarray,
+                           org_time: np.ndarray, weeks_per_month: float, discretionary: float,
+                           commitment: np.ndarray, mandate: np.ndarray, culture: np.ndarray,
+                           rules: np.ndarray
+                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Everyone asked to the meeting (:func:`asked`: the ``invited``, listed in slot order,
+    and the ``followed_up``; the invited alone when nobody was followed up), two uniforms
+    each drawn from the generator at ``src`` (``rng.random(2 * n)``), and
+    :func:`attendance_logit` of them: one call where attend made four.
+
+    Returns:
+        The slots asked, their uniforms, whether each would sit in the room, and their
+        log-odds of coming.
+    """
+    ask = asked(invited, followed_up, used) if followed_up.size else invited
+    u = uniforms(src, 2 * ask.size)
+    in_room, logit = attendance_logit(ask, u, room_share, base_hours, travel_hours, interval,
+                                      hours_ema, org, org_time, weeks_per_month,
+                                      discretionary, commitment, mandate, culture, rules)
+    return ask, u, in_room, logit
 
 
 @_jit

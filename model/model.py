@@ -829,20 +829,16 @@ class NetworkModel(mesa.Model):
         if not meeting.held:
             return
         p = self.params
-        # Everyone invited or followed up, in slot order (see kernels.asked); convene lists
-        # the invited in slot order, so without follow-ups they are all.
-        invited = meeting.invited
-        if self.followed_up.size:
-            invited = kernels.asked(invited, self.followed_up, self.used)
-        # Two uniforms each: whether one sits in the room, then whether one comes.
-        u = self.rng.random(2 * invited.size)
         hours = self._meeting_hours
-        # Commitment, mandate and culture against the time the meeting demands beyond the
-        # allocation: see kernels.attendance_logit.
-        in_room, logit = kernels.attendance_logit(
-            invited, u, meeting.room_share, hours, p.travel_hours, self._meeting_interval(),
-            self.hours_ema, self.org, self.org_time, WEEKS_PER_MONTH, p.discretionary_hours,
-            self.commitment, self.org_mandate, self.org_culture, self._attendance_rule)
+        # Everyone invited or followed up, in slot order (convene lists the invited in slot
+        # order, so without follow-ups they are all); two uniforms each: whether one sits in
+        # the room, then whether one comes; and commitment, mandate and culture against the
+        # time the meeting demands beyond the allocation: see kernels.drawn_attendance_logit.
+        invited, u, in_room, logit = kernels.drawn_attendance_logit(
+            draws.source(self.rng), meeting.invited, self.followed_up, self.used,
+            meeting.room_share, hours, p.travel_hours, self._meeting_interval(), self.hours_ema,
+            self.org, self.org_time, WEEKS_PER_MONTH, p.discretionary_hours, self.commitment,
+            self.org_mandate, self.org_culture, self._attendance_rule)
         # Who comes, with the chance 1 / (1 + exp(-logit)), spends the meeting's hours: see
         # kernels.attend_meeting.
         meeting.attendees, meeting.in_room, n_room = kernels.attend_meeting(

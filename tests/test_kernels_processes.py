@@ -138,6 +138,32 @@ def test_attendance_kernels_match_the_numpy_form(seed, n_invited, n_followed):
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize(("seed", "n_invited", "n_followed"),
+                         [(0, 0, 0), (1, 0, 3), (2, 25, 0), (3, 25, 4), (4, 1, 1), (5, 12, 12)])
+def test_drawn_attendance_logit_makes_the_former_calls_and_draws(seed, n_invited, n_followed):
+    """One call for what attend did in four: the asked (kernels.asked, with follow-ups),
+    rng.random(2 * n) and kernels.attendance_logit; the same draws, no more and no fewer."""
+    rng = np.random.default_rng(seed)
+    org, org_time = rng.integers(0, 6, size=CAP), rng.random(6) * 10
+    mandate, culture = rng.random(6), rng.random(6)
+    hours_ema, commitment = rng.random(CAP) * 3, rng.random(CAP)
+    used = CAP - 3
+    invited = np.sort(rng.permutation(used)[:n_invited])
+    followed = rng.permutation(used)[:n_followed]
+    rule = kernels.rule_record(kernels.AttendanceRule(0.8, 4.0, 1.5, 1.0, 1.5, 4.0))
+    rest = (0.6, 2.5, 1.0, 2.0, hours_ema, org, org_time, 4.345, 0.5, commitment, mandate,
+            culture, rule)
+    ours, theirs = np.random.default_rng(seed + 50), np.random.default_rng(seed + 50)
+    want_asked = kernels.asked(invited, followed, used) if followed.size else invited
+    want_u = theirs.random(2 * want_asked.size)
+    want = (want_asked, want_u, *kernels.attendance_logit(want_asked, want_u, *rest))
+    got = kernels.drawn_attendance_logit(draws.source(ours), invited, followed, used, *rest)
+    for g, w in zip(got, want, strict=True):
+        assert g.dtype == w.dtype
+        np.testing.assert_array_equal(g, w)
+    assert ours.random() == theirs.random()
+
+
 # ---------------------------------------------------------------- relay
 @pytest.mark.parametrize(("seed", "used"), [(0, 0), (1, 1), (2, 23), (3, CAP)])
 def test_relay_lists_match_the_numpy_form(seed, used):
