@@ -11,6 +11,7 @@ many groups at once: the team-assembly rule of ``model.formation``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import mesa
@@ -243,6 +244,7 @@ class NetworkModel(mesa.Model):
 
         self.n_circles = max(1, -(-self.initial_size // p.max_meeting_size))
         self._meeting_costs: dict[bool, tuple[float, float, float, float]] = {}
+        self._coordination_constants()
         # A newcomer is a convener below the first cumulative role share, a seeker below the
         # second, else a contributor; and has each strength (columns of the strengths array)
         # with its share.
@@ -408,9 +410,9 @@ class NetworkModel(mesa.Model):
             rng.standard_normal(out=normals[k])
         # Role, strengths, skills, commitment, circle, the week seated and a fresh record:
         # see kernels.seat.
-        self._next_circle = kernels.seat(self.people, self._seat_rule, slots, orgs, uniforms,
-                                         normals, commitment, self.org_kind, self._next_circle,
-                                         self.goal_clarity, self.skill_use_start, self.steps)
+        self._next_circle = kernels.seat(self.people, slots, orgs, uniforms, normals, commitment,
+                                         self.org_kind, self._next_circle, self.goal_clarity,
+                                         self.skill_use_start, self.steps, *self._seat_rule)
         self._roster_changed()
         self.rel.reset(slots, self.steps, self.used)
         self.knowledge.forget(slots, orgs)
@@ -492,18 +494,19 @@ class NetworkModel(mesa.Model):
         """All organisation agents."""
         return self.agents_by_type[Organisation]
 
-    @property
+    @cached_property
     def has_coordinator(self) -> bool:
         """A network governed by an administrative organisation or by a lead organisation,
-        with a budget, has a coordinator (S21, S28).
+        with a budget, has a coordinator (S21, S28); worked out when first read, as the
+        parameters are fixed for a run.
         """
         return (self.params.governance is not Governance.SELF_ORGANISING
                 and self.params.coordination_budget_eur > 0)
 
-    @property
+    @cached_property
     def lead_bias(self) -> float:
         """How far the coordination serves one member's interests: the lead organisation's
-        (``lead_bias``), or none (Provan & Kenis 2008).
+        (``lead_bias``), or none (Provan & Kenis 2008); worked out when first read.
         """
         p = self.params
         return p.lead_bias if p.governance is Governance.LEAD_ORGANISATION else 0.0
@@ -550,6 +553,36 @@ class NetworkModel(mesa.Model):
             a = self._active = (now, _frozen(active))
         return m[1], a[1]
 
+    def _coordination_constants(self) -> None:
+        """What the parameters alone fix of convening and attending, worked out once at
+        set-up (the parameters do not change during a run): the coordinator's weekly budget,
+        its carryover cap, the channel's weekly fee and what relaying, a follow-up and a
+        recruitment attempt cost; the recruiting target; a meeting's hours; and the
+        intensity and meeting interval outside and inside an activation (S28, S30, S31).
+        """
+        p = self.params
+        wage = p.coordinator_wage_eur
+        self._weekly_budget = p.coordination_budget_eur / WEEKS_PER_MONTH
+        self._budget_cap = max(self._weekly_budget,
+                               p.coordination_budget_eur * p.budget_carryover_months)
+        self._channel_fee = p.channel_eur_per_month / WEEKS_PER_MONTH
+        self._relay_cost = p.relay_hours_per_week * wage
+        self._follow_up_cost = p.followup_hours * wage
+        self._recruit_cost = p.recruit_hours * wage
+        self._recruit_target = p.recruit_target_size * self.initial_size
+        # Hours a meeting takes, its structure included (travel to the room comes on top).
+        self._meeting_hours = p.meeting_hours + p.structure * p.structure_hours
+        if p.lifecycle is Lifecycle.CLIENT_PROCESS:
+            usual = p.client_process_intensity
+        elif p.lifecycle is Lifecycle.SMOULDERING:
+            usual = 1.0 / p.smouldering_interval_factor
+        else:
+            usual = 1.0
+        # Indexed by whether the network is activated (``activated``).
+        self._intensities = (usual, p.client_process_intensity)
+        self._meeting_intervals = tuple(max(1.0, p.meeting_interval_weeks / intensity)
+                                        for intensity in self._intensities)
+
     def _roster_changed(self, seats: bool = True) -> None:
         """Forget the week's active slots, and its members unless no one came or left
         (``seats=False``: statuses changed only). The lists are kept while nothing changes,
@@ -580,21 +613,19 @@ class NetworkModel(mesa.Model):
         return self._usual_intensity()
 
     def _usual_intensity(self) -> float:
-        p = self.params
-        if p.lifecycle is Lifecycle.CLIENT_PROCESS or self.activated:
-            return p.client_process_intensity
-        if p.lifecycle is Lifecycle.SMOULDERING:
-            return 1.0 / p.smouldering_interval_factor
-        return 1.0
+        """The intensity outside a quiet spell: a client process's, or an activated
+        network's, else a smouldering network's light contact, else 1 (set up in
+        ``_coordination_constants``).
+        """
+        return self._intensities[self.activated]
 
     def _meeting_interval(self) -> float:
+        """Weeks between meetings at the usual intensity, at least one:
+        ``max(1.0, meeting_interval_weeks / _usual_intensity())`` (set up in
+        ``_coordination_constants``).
+        """
         # The usual rhythm, also in a quiet spell: absence is judged against it.
-        return max(1.0, self.params.meeting_interval_weeks / self._usual_intensity())
-
-    def _meeting_hours(self) -> float:
-        """Hours a meeting takes, its structure included (travel to the room comes on top)."""
-        p = self.params
-        return p.meeting_hours + p.structure * p.structure_hours
+        return self._meeting_intervals[self.activated]
 
     def _pay(self, item: str, eur: float) -> None:
         self.balance -= eur
@@ -628,27 +659,26 @@ class NetworkModel(mesa.Model):
         # The week's totals start at nought; who is present, who is invited (active or
         # peripheral) and how many drift (peripheral or dormant), in one pass: see
         # kernels.start_week.
-        members, invited, drifting = kernels.start_week(self.people, self.used,
-                                                        _PERIPHERAL_CODE)
+        members, invited, drifting = kernels.start_week(
+            self.week_value, self.week_hours, self.week_lift, self.week_active, self.present,
+            self.status, self.used, _PERIPHERAL_CODE)
         members = self._keep_members(members)
         self.meeting.reset()
         self.facilitation_now = 0.0  # working groups between meetings run without a facilitator
         self.relay_paid = False
         self.followed_up = _NO_SLOTS
         self.weeks_since_meeting += 1
-        wage = p.coordinator_wage_eur
         coordinator = self.has_coordinator
         if coordinator:
-            weekly = p.coordination_budget_eur / WEEKS_PER_MONTH
+            weekly = self._weekly_budget
             self.accrued_eur += weekly
-            cap = max(weekly, p.coordination_budget_eur * p.budget_carryover_months)
-            self.balance = min(self.balance + weekly, cap)
+            self.balance = min(self.balance + weekly, self._budget_cap)
         if self.quiet:
             return  # nobody convenes or follows up; the budget is kept (up to the carryover)
         if coordinator:
             virtual_channel = p.channel is not Channel.IN_PERSON
             if virtual_channel:
-                fee = p.channel_eur_per_month / WEEKS_PER_MONTH
+                fee = self._channel_fee
                 if self.balance >= fee:
                     self._pay("channels", fee)
                 else:
@@ -666,12 +696,12 @@ class NetworkModel(mesa.Model):
                 self._hold_meeting(invited, p.facilitation * (1 - self.lead_bias), room_share)
                 self.meeting.coordinated = True
                 reserve = total - prep - room  # coffee and travel to come
-            relay_cost = p.relay_hours_per_week * wage
+            relay_cost = self._relay_cost
             if relay_cost > 0 and self.balance - reserve >= relay_cost:
                 self._pay("coordinator_hours", relay_cost)
                 self.relay_paid = True
-            self._follow_up(drifting, wage, reserve)
-            self._coordinator_recruits(members, wage, reserve)
+            self._follow_up(drifting, reserve)
+            self._coordinator_recruits(members, reserve)
         elif p.governance is Governance.SELF_ORGANISING:
             self._host_in_turn(invited)
         else:
@@ -764,14 +794,13 @@ class NetworkModel(mesa.Model):
                 1.0 if p.channel is Channel.IN_PERSON else p.hybrid_in_person_share)
             self._hold_meeting(invited, p.self_facilitation * skill, room_share)
 
-    def _follow_up(self, drifting: int, wage: float, reserve: float) -> None:
+    def _follow_up(self, drifting: int, reserve: float) -> None:
         """The coordinator visits up to ``followups_per_week`` of the ``drifting`` people
         (present, peripheral or dormant: how many), drawn at random, as far as the money
         beyond ``reserve`` pays.
         """
-        p = self.params
-        cost = p.followup_hours * wage
-        n = min(p.followups_per_week, drifting)
+        cost = self._follow_up_cost
+        n = min(self.params.followups_per_week, drifting)
         if n == 0 or cost <= 0:
             return
         n = min(n, int(max(0.0, self.balance - reserve) // cost))
@@ -788,14 +817,12 @@ class NetworkModel(mesa.Model):
             self._roster_changed(seats=False)
         self.followed_up = chosen
 
-    def _coordinator_recruits(self, members: np.ndarray, wage: float, reserve: float) -> None:
-        p = self.params
-        cost = p.recruit_hours * wage
-        target = p.recruit_target_size * self.initial_size
-        if cost <= 0 or members.size >= target or self.balance - reserve < cost:
+    def _coordinator_recruits(self, members: np.ndarray, reserve: float) -> None:
+        cost = self._recruit_cost
+        if cost <= 0 or members.size >= self._recruit_target or self.balance - reserve < cost:
             return
         self._pay("coordinator_hours", cost)
-        if self.rng.random() < p.recruit_success:
+        if self.rng.random() < self.params.recruit_success:
             self._recruit()
 
     def _recruit(self) -> None:
@@ -815,20 +842,16 @@ class NetworkModel(mesa.Model):
         if not meeting.held:
             return
         p = self.params
-        # Everyone invited or followed up, in slot order (see kernels.asked); convene lists
-        # the invited in slot order, so without follow-ups they are all.
-        invited = meeting.invited
-        if self.followed_up.size:
-            invited = kernels.asked(invited, self.followed_up, self.used)
-        # Two uniforms each: whether one sits in the room, then whether one comes.
-        u = self.rng.random(2 * invited.size)
-        hours = self._meeting_hours()
-        # Commitment, mandate and culture against the time the meeting demands beyond the
-        # allocation: see kernels.attendance_logit.
-        in_room, logit = kernels.attendance_logit(
-            invited, u, meeting.room_share, hours, p.travel_hours, self._meeting_interval(),
-            self.hours_ema, self.org, self.org_time, WEEKS_PER_MONTH, p.discretionary_hours,
-            self.commitment, self.org_mandate, self.org_culture, self._attendance_rule)
+        hours = self._meeting_hours
+        # Everyone invited or followed up, in slot order (convene lists the invited in slot
+        # order, so without follow-ups they are all); two uniforms each: whether one sits in
+        # the room, then whether one comes; and commitment, mandate and culture against the
+        # time the meeting demands beyond the allocation: see kernels.drawn_attendance_logit.
+        invited, u, in_room, logit = kernels.drawn_attendance_logit(
+            draws.source(self.rng), meeting.invited, self.followed_up, self.used,
+            meeting.room_share, hours, p.travel_hours, self._meeting_interval(), self.hours_ema,
+            self.org, self.org_time, WEEKS_PER_MONTH, p.discretionary_hours, self.commitment,
+            self.org_mandate, self.org_culture, self._attendance_rule)
         # Who comes, with the chance 1 / (1 + exp(-logit)), spends the meeting's hours: see
         # kernels.attend_meeting.
         meeting.attendees, meeting.in_room, n_room = kernels.attend_meeting(
@@ -1369,16 +1392,17 @@ class NetworkModel(mesa.Model):
         # with a chance rising with its commitment. One compiled pass with its draws, up to
         # the newcomers: see kernels.churn_status.
         changed, n_replaced, recruits = kernels.churn_status(
-            src, self.people, self.used, self._churn_rule, _STATUS_CODES, _RECRUITER,
-            self._slot_list)
+            src, self.status, self.present, self.commitment, self.dormant_weeks, self.strengths,
+            self.used, self._churn_rule, _STATUS_CODES, _RECRUITER, self._slot_list)
         if changed:  # the week's lists of members and active slots still hold otherwise
             self._roster_changed(seats=bool(changed & 2))
         if n_replaced:
             replaced = self._slot_list[:n_replaced].copy()
             self._seat(replaced, self.org[replaced], self.params.newcomer_commitment)
             # Newcomers have statuses and strengths of their own: the recruiters now.
-            recruits = kernels.churn_recruits(src, self.people, self.used, self._churn_rule,
-                                              _STATUS_CODES, _RECRUITER)
+            recruits = kernels.churn_recruits(src, self.status, self.strengths, self.commitment,
+                                              self.used, self._churn_rule, _STATUS_CODES,
+                                              _RECRUITER)
         for _ in range(recruits):
             self._recruit()
 

@@ -753,8 +753,8 @@ def test_seat_matches_the_former_numpy(seed):
     uniforms = rng.random((slots.size, 9))
     uniforms[0, 0] = rule.role_bounds[0]  # exactly on a bound: the next role
     normals = 2 * rng.standard_normal((slots.size, 7))  # some skills and commitments clip
-    got = kernels.seat(state.People.of(people), rule, slots, orgs, uniforms, normals, 0.45,
-                       org_kind, 2, 0.6, 0.5, 17)
+    got = kernels.seat(state.People.of(people), slots, orgs, uniforms, normals, 0.45,
+                       org_kind, 2, 0.6, 0.5, 17, *rule)
     want = _seat_reference(ref, rule, slots, orgs, uniforms, normals, 0.45, org_kind, 2, 0.6, 0.5,
                            17)
     assert got == want

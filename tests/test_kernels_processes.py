@@ -58,7 +58,8 @@ def test_start_week_matches_the_numpy_form(seed, used):
         people[name][:] = rng.random(CAP) * 3
     ref = {k: v.copy() for k, v in people.items()}
     want = _start_week_reference(ref, used)
-    *got, n_drifting = kernels.start_week(state.People.of(people), used, PERIPHERAL)
+    *got, n_drifting = kernels.start_week(*(people[name] for name in WEEK_FIELDS),
+                                          people["present"], people["status"], used, PERIPHERAL)
     for g, w in zip(got, want[:2], strict=True):
         assert g.dtype == w.dtype
         np.testing.assert_array_equal(g, w)
@@ -135,6 +136,32 @@ def test_attendance_kernels_match_the_numpy_form(seed, n_invited, n_followed):
         assert 0 < in_room.sum() < n
     for a, b in zip((week_hours, last, active), ref, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(("seed", "n_invited", "n_followed"),
+                         [(0, 0, 0), (1, 0, 3), (2, 25, 0), (3, 25, 4), (4, 1, 1), (5, 12, 12)])
+def test_drawn_attendance_logit_makes_the_former_calls_and_draws(seed, n_invited, n_followed):
+    """One call for what attend did in four: the asked (kernels.asked, with follow-ups),
+    rng.random(2 * n) and kernels.attendance_logit; the same draws, no more and no fewer."""
+    rng = np.random.default_rng(seed)
+    org, org_time = rng.integers(0, 6, size=CAP), rng.random(6) * 10
+    mandate, culture = rng.random(6), rng.random(6)
+    hours_ema, commitment = rng.random(CAP) * 3, rng.random(CAP)
+    used = CAP - 3
+    invited = np.sort(rng.permutation(used)[:n_invited])
+    followed = rng.permutation(used)[:n_followed]
+    rule = kernels.rule_record(kernels.AttendanceRule(0.8, 4.0, 1.5, 1.0, 1.5, 4.0))
+    rest = (0.6, 2.5, 1.0, 2.0, hours_ema, org, org_time, 4.345, 0.5, commitment, mandate,
+            culture, rule)
+    ours, theirs = np.random.default_rng(seed + 50), np.random.default_rng(seed + 50)
+    want_asked = kernels.asked(invited, followed, used) if followed.size else invited
+    want_u = theirs.random(2 * want_asked.size)
+    want = (want_asked, want_u, *kernels.attendance_logit(want_asked, want_u, *rest))
+    got = kernels.drawn_attendance_logit(draws.source(ours), invited, followed, used, *rest)
+    for g, w in zip(got, want, strict=True):
+        assert g.dtype == w.dtype
+        np.testing.assert_array_equal(g, w)
+    assert ours.random() == theirs.random()
 
 
 # ---------------------------------------------------------------- relay
@@ -266,8 +293,9 @@ def test_churn_status_matches_the_former_draws(seed, used, turnover):
     want = _churn_reference(theirs, ref, used, turnover, 0.8)
     rule = kernels.rule_record(kernels.ChurnRule(0.5, 0.2, 3, turnover, 0.8))
     replaced = np.empty(max(used, 1), dtype=np.int64)
-    got = kernels.churn_status(draws.source(ours), state.People.of(people), used, rule, CODES,
-                               RECRUITER, replaced)
+    got = kernels.churn_status(draws.source(ours), people["status"], people["present"],
+                               people["commitment"], people["dormant_weeks"],
+                               people["strengths"], used, rule, CODES, RECRUITER, replaced)
     assert got[0] == want[0] and got[2] == want[2]
     np.testing.assert_array_equal(replaced[:got[1]], want[1])
     for name, value in ref.items():
@@ -286,7 +314,7 @@ def test_churn_recruits_match_the_former_draws(seed, used):
     u = theirs.random(recruiters.size)
     want = int(np.count_nonzero(u < 0.8 * people["commitment"][recruiters]))
     rule = kernels.rule_record(kernels.ChurnRule(0.5, 0.2, 3, 0.1, 0.8))
-    got = kernels.churn_recruits(draws.source(ours), state.People.of(people), used, rule, CODES,
-                                 RECRUITER)
+    got = kernels.churn_recruits(draws.source(ours), people["status"], people["strengths"],
+                                 people["commitment"], used, rule, CODES, RECRUITER)
     assert got == want
     assert ours.random() == theirs.random()

@@ -75,8 +75,9 @@ def test_a_newcomer_starts_fresh_exactly_where_declared():
         arrays[f.name][:] = np.logical_not(f.empty) if f.dtype is np.bool_ else 7  # not empty
     before = {name: value.copy() for name, value in arrays.items()}
     slots = np.array([2, 4])
-    kernels.seat(state.People.of(arrays), model._seat_rule, slots, np.zeros(2, dtype=np.int64),
-                 np.full((2, 9), 0.5), np.zeros((2, 7)), 0.5, model.org_kind, 0, 0.5, 0.5, 3)
+    kernels.seat(state.People.of(arrays), slots, np.zeros(2, dtype=np.int64),
+                 np.full((2, 9), 0.5), np.zeros((2, 7)), 0.5, model.org_kind, 0, 0.5, 0.5, 3,
+                 *model._seat_rule)
     for f in state.PEOPLE:
         seated = arrays[f.name][slots]
         if f.fresh:
