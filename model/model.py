@@ -33,6 +33,7 @@ from model.outcome import (
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Channel, Governance, Lifecycle, Params, Purpose
 from model.relations import Relations, SparseRelations, make_relations
 from model.reporters import MODEL_REPORTERS, Seats, Snapshot, StartRelationships
+from model.straight import StraightCalls
 
 DEFAULT_STEPS = 156  # three years of weeks
 
@@ -246,6 +247,7 @@ class NetworkModel(mesa.Model):
         # The attendance and motivation rules' parameters, as their kernels read them.
         self._motivation_rule = kernels.rule_record(kernels.MotivationRule(
             *(getattr(p, name) for name in kernels.MotivationRule._fields)))
+        self._calls = StraightCalls("model.kernels", "motivate")  # past numba's dispatch
         self._attendance_rule = kernels.rule_record(kernels.AttendanceRule(
             *(getattr(p, name) for name in kernels.AttendanceRule._fields)))
         # The coordinator's follow-ups and churn, as their kernels read them: a follow-up
@@ -1329,7 +1331,7 @@ class NetworkModel(mesa.Model):
         u = self.used
         # The present's value, hours, skill use, ties, purpose and commitment: see
         # kernels.motivate (the departed keep their last state).
-        self.hidden_hours += kernels.motivate(
+        self.hidden_hours += self._calls.motivate(
             self.people, u, self.org_time, WEEKS_PER_MONTH, self.params.discretionary_hours,
             self.steps, self._meeting_interval(), self._motivation_rule)
 
