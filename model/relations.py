@@ -439,7 +439,8 @@ class Relations:
             active, broker, relay_gain is not None, 0.0 if relay_gain is None else relay_gain,
             know._k, know._ka, know._kc, know._kstale, know.own, know.n_known,
             know.rebase_below, per_broker, members, threshold, gain, now)
-        self._candidates = [key[:kept]]  # as broker_relay: the candidates still listed
+        if kept != key.size:  # else the list is [key] already (_candidate_key)
+            self._candidates = [key[:kept]]  # as broker_relay: the candidates still listed
 
     def _candidate_key(self) -> np.ndarray:
         """The listed tie candidates as one array (the lists added since, joined)."""
