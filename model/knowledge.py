@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import kernels
+from model.straight import StraightCalls
 
 # Rebase a knowledge row once its pending scale falls below this: far from
 # underflow and from large stored values, and rare (twenty half-lives of knowledge).
@@ -56,6 +57,7 @@ class Knowledge:
         self._ksum = np.zeros(capacity)
         self._kstale = np.zeros(capacity, dtype=bool)
         self._rebase_below = rebase_below
+        self._calls = StraightCalls("model.kernels", "scale_rows")  # past numba's dispatch
 
     @property
     def rebase_below(self) -> float:
@@ -169,7 +171,7 @@ class Knowledge:
 
     def scale(self, rows: np.ndarray, factor: float) -> None:
         """``K[r, :] <- factor K[r, :]`` for distinct ``rows`` (own organisation stays 1)."""
-        if kernels.scale_rows(rows, factor, self._ka, self._rebase_below):
+        if self._calls.scale_rows(rows, factor, self._ka, self._rebase_below):
             # A vanishing scale would blow up stored writes (v / a - c); bake the map in.
             small = rows[self._ka[rows] < self._rebase_below]
             self.set_rows(small, self._unpinned(small))

@@ -34,6 +34,7 @@ from model.outcome import (
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Channel, Governance, Lifecycle, Params, Purpose
 from model.relations import Relations, SparseRelations, make_relations
 from model.reporters import MODEL_REPORTERS, Seats, Snapshot, StartRelationships
+from model.straight import StraightCalls
 
 DEFAULT_STEPS = 156  # three years of weeks
 
@@ -192,6 +193,7 @@ class NetworkModel(mesa.Model):
         self.meetings_held = 0
         self.meeting = Meeting()
         self.facilitation_now = 0.0
+        self._unfacilitated = self._atmosphere()  # a group's atmosphere without a facilitator
         self.relay_paid = False
         self.followed_up = np.empty(0, dtype=np.int64)
         self.goal_clarity = p.initial_goal_clarity
@@ -261,6 +263,7 @@ class NetworkModel(mesa.Model):
         # The attendance and motivation rules' parameters, as their kernels read them.
         self._motivation_rule = kernels.rule_record(kernels.MotivationRule(
             *(getattr(p, name) for name in kernels.MotivationRule._fields)))
+        self._calls = StraightCalls("model.kernels", "motivate")  # past numba's dispatch
         self._attendance_rule = kernels.rule_record(kernels.AttendanceRule(
             *(getattr(p, name) for name in kernels.AttendanceRule._fields)))
         # The coordinator's follow-ups and churn, as their kernels read them: a follow-up
@@ -1114,20 +1117,22 @@ class NetworkModel(mesa.Model):
             Whether the week's collaboration is done (else nothing was, nor drawn).
         """
         p = self.params
-        cases = self._case_mean()
+        intensity = self._intensity()
+        cases = self._case_mean(intensity)
         if not self.rel.collaborates_in_one_call or (
                 cases is not None and cases >= draws.POISSON_SMALL_LIMIT):
             return False
+        # Without a facilitator (as working groups run), the atmosphere kept from the start.
+        atmosphere = self._atmosphere() if self.facilitation_now else self._unfacilitated
         for _ in range(2):  # once more with a longer table if someone outgrew it
             active, fits, pairs, breaches, ideas, credited, value, advocacy = (
                 self.rel.collaborate(
                     self.rng, self.people, self.used, _ACTIVE_CODE, self._attachment,
-                    self._partner_factor, self.org_time,
-                    p.collaboration_rate * self._intensity(), self._forming_rule, _ASSEMBLER,
-                    p.working_group_size, p.collaboration_candidates, self._atmosphere(),
-                    self.knowledge, self._rules, self.facilitation_now, cases, self.n_orgs,
-                    p.knowledge_threshold, p.tie_threshold, self._value(), self.advocacy_stock,
-                    self.steps))
+                    self._partner_factor, self.org_time, p.collaboration_rate * intensity,
+                    self._forming_rule, _ASSEMBLER, p.working_group_size,
+                    p.collaboration_candidates, atmosphere, self.knowledge, self._rules,
+                    self.facilitation_now, cases, self.n_orgs, p.knowledge_threshold,
+                    p.tie_threshold, self._value(), self.advocacy_stock, self.steps))
             if fits:
                 break
             self._attachment = self._attachment_table(
@@ -1143,12 +1148,14 @@ class NetworkModel(mesa.Model):
             self._set_value(value)
         return True
 
-    def _case_mean(self) -> float | None:
-        """Client cases per worker this week, None where the network has none (S8-S10)."""
+    def _case_mean(self, intensity: float | None = None) -> float | None:
+        """Client cases per worker this week, None where the network has none (S8-S10);
+        ``intensity`` is this week's ``_intensity()`` where the caller has it.
+        """
         p = self.params
         if p.purpose is not Purpose.CLIENT_SERVICE and p.lifecycle is not Lifecycle.CLIENT_PROCESS:
             return None
-        return p.client_cases_per_week * self._intensity()
+        return p.client_cases_per_week * (self._intensity() if intensity is None else intensity)
 
     def _work_in_groups(self, groups: Teams) -> None:
         """The members join their working groups (their hours, a group joined) and meet face
@@ -1365,7 +1372,7 @@ class NetworkModel(mesa.Model):
         u = self.used
         # The present's value, hours, skill use, ties, purpose and commitment: see
         # kernels.motivate (the departed keep their last state).
-        self.hidden_hours += kernels.motivate(
+        self.hidden_hours += self._calls.motivate(
             self.people, u, self.org_time, WEEKS_PER_MONTH, self.params.discretionary_hours,
             self.steps, self._meeting_interval(), self._motivation_rule)
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, override
 import numpy as np
 
 from model import draws, kernels, sparse_kernels
+from model.straight import StraightCalls
 
 if TYPE_CHECKING:
     from model.knowledge import Knowledge
@@ -132,6 +133,8 @@ class Relations:
         # by flat index i * capacity + j (a pair's trust only falls, toward a prior below the
         # threshold, until it is written); see _make_pairs for the flags.
         self._candidates: list[np.ndarray] = []
+        # collaborate's kernel, its argument types fixed, called past numba's dispatch.
+        self._calls = StraightCalls("model.kernels", "collaborate")
 
     @property
     def capacity(self) -> int:
@@ -342,7 +345,7 @@ class Relations:
                        else _NO_FACTOR)
         listed = self._listed if self._listed is not None else self._no_listing
         (active, fits, pairs, breaches, ideas, self._written, credited, value, advocacy, new,
-         met) = kernels.collaborate(
+         met) = self._calls.collaborate(
             draws.source(rng), self.F, self.T, self.last, self._f_decay, self._t_decay,
             self.prior, self._tracked, self._cols, factor_sums, listed, self._tie_floor,
             self._written, know._k, know._ka, know._kc, know._ksum, people, used, active_code,
@@ -436,7 +439,8 @@ class Relations:
             active, broker, relay_gain is not None, 0.0 if relay_gain is None else relay_gain,
             know._k, know._ka, know._kc, know._kstale, know.own, know.n_known,
             know.rebase_below, per_broker, members, threshold, gain, now)
-        self._candidates = [key[:kept]]  # as broker_relay: the candidates still listed
+        if kept != key.size:  # else the list is [key] already (_candidate_key)
+            self._candidates = [key[:kept]]  # as broker_relay: the candidates still listed
 
     def _candidate_key(self) -> np.ndarray:
         """The listed tie candidates as one array (the lists added since, joined)."""

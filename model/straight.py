@@ -1,0 +1,66 @@
+"""Kernel calls that go straight into the compiled code, past numba's per-call dispatch.
+
+numba's dispatcher types every argument of every call to choose the compiled code to run:
+about 0.04 us an array and 0.5 us a structure (``state.People``, ``kernels.GroupRules``),
+2 us a call for ``kernels.collaborate`` (42 arguments, two structures) against ~17 us of
+work in a small network's week. A call site whose arguments keep their numba types for
+its owner's life (arrays of one dtype, dimension and layout; numbers of one kind) needs
+that choice once: :class:`StraightCalls` makes its first call of each kernel through the
+dispatcher (compiling if need be), looks up the compiled code for those arguments' types,
+and makes later calls to it straight (the entry point the dispatcher itself calls, so the
+same code and the same results).
+
+The compiled code reads each argument as the type it was compiled for: an array of
+another dtype or dimension would be misread, so use it only where the types are fixed by
+construction (``tests/test_straight.py`` checks the model's call sites across scenarios).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+
+class _FirstCall:
+    """A kernel's first call at one owner: through the dispatcher, then keep the entry."""
+
+    def __init__(self, calls: StraightCalls, module: str, name: str):
+        self._calls, self._module, self._name = calls, module, name
+
+    def __call__(self, *args: Any) -> Any:
+        kernel = getattr(importlib.import_module(self._module), self._name)
+        result = kernel(*args)
+        setattr(self._calls, self._name, entry_point(kernel, args))
+        return result
+
+
+def entry_point(kernel: Callable, args: tuple) -> Callable:
+    """The compiled code ``kernel`` runs for ``args`` (compiled already), or ``kernel``
+    itself where there is none to call straight (not a numba dispatcher, e.g. a test's
+    stand-in, or code chosen by converting an argument's type).
+    """
+    overloads = getattr(kernel, "overloads", None)
+    if overloads is None:
+        return kernel
+    compiled = overloads.get(tuple(kernel.typeof_pyval(a) for a in args))
+    return kernel if compiled is None else compiled.entry_point
+
+
+class StraightCalls:
+    """One owner's straight calls of kernels of one module: attribute ``name`` calls the
+    module's kernel ``name`` (through the dispatcher the first time, then straight).
+
+    Args:
+        module: The kernels' module (``"model.kernels"``).
+        names: The kernels called.
+    """
+
+    def __init__(self, module: str, *names: str):
+        self._module, self._names = module, names
+        for name in names:
+            setattr(self, name, _FirstCall(self, module, name))
+
+    def __reduce__(self) -> tuple:
+        # A copy or an unpickled owner finds its entry points again (they cannot be pickled).
+        return StraightCalls, (self._module, *self._names)

@@ -1,0 +1,139 @@
+"""Kernel calls past numba's dispatch (``model.straight``): the model's call sites pass
+arguments of the same numba types at every call (what calling the compiled code straight
+relies on), and a model calling straight runs exactly as one calling through the dispatcher.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+
+import scenarios
+from model import NetworkModel, kernels, straight
+from model.straight import StraightCalls
+
+WEEKS = 60
+
+# Scenario (shipped, or None for the defaults) and overrides: every purpose and lifecycle
+# (client cases, advocacy windows, quiet and activated spells), governance by a lead
+# organisation, a project, and a network large enough to keep running column sums.
+CASES = {
+    "default": (None, {}),
+    "client_service": ("client_service", {}),
+    "client_process": ("client_process", {"n_organisations": 4}),
+    "innovation_residents": ("innovation", {"resident_share": 0.3}),
+    "learning": ("learning", {}),
+    "peer_support": ("peer_support", {}),
+    "advocacy_smouldering": ("advocacy", {"lifecycle": "smouldering",
+                                          "activation_rate_per_year": 12.0}),
+    "lead_organisation": (None, {"governance": "lead_organisation"}),
+    "project": (None, {"lifecycle": "project"}),
+    "running_sums": (None, {"n_organisations": 20, "participants_per_organisation": 5}),
+}
+
+# The straight calls of a model: owner (from the model) and kernel names.
+OWNERS = {"rel": ("collaborate",), "knowledge": ("scale_rows",), "model": ("motivate",)}
+
+
+def model_of(name: str | None, overrides: dict, seed: int) -> NetworkModel:
+    """A model of a case: a shipped scenario (or the defaults, for None) with overrides."""
+    params = scenarios.load(name).replace(**overrides) if name else None
+    return NetworkModel(params=params, rng=seed) if name else NetworkModel(rng=seed, **overrides)
+
+
+def calls_of(m: NetworkModel) -> dict[str, StraightCalls]:
+    """The model's tables of straight calls, by owner."""
+    return {"rel": m.rel._calls, "knowledge": m.knowledge._calls, "model": m._calls}
+
+
+def state_of(m: NetworkModel) -> tuple:
+    """What the weekly processes leave: the people's arrays, the knowledge, the pairs, the
+    totals and the generator's state.
+    """
+    k = m.knowledge
+    return (*(np.array(a, copy=True) for a in m.people._arrays.values()), k._k.copy(),
+            k._ka.copy(), k._kc.copy(), m.rel.F.copy(), m.rel.T.copy(), m.rel.last.copy(),
+            m.value_total, m.goal_progress, m.advocacy_stock, m.hidden_hours,
+            m.encounters_total, m.breaches_total, m.innovations, str(m.rng.bit_generator.state))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_call_site_passes_the_types_of_its_first_call(case, monkeypatch):
+    """Every later call's arguments have the numba types of the first, for which the
+    compiled code called straight was chosen (else it would misread them).
+    """
+    resolved: dict[str, tuple] = {}
+    later = {name: 0 for names in OWNERS.values() for name in names}
+
+    def checking(kernel, args):
+        name = kernel.__name__
+        types = tuple(kernel.typeof_pyval(a) for a in args)
+        assert kernel.overloads.get(types) is not None, "no compiled code to call straight"
+        resolved[name] = types
+
+        def call(*args):
+            assert tuple(kernel.typeof_pyval(a) for a in args) == types, name
+            later[name] += 1
+            return kernel(*args)
+
+        return call
+
+    monkeypatch.setattr(straight, "entry_point", checking)
+    for seed in range(2):
+        resolved.clear()
+        m = model_of(*CASES[case], seed=seed)
+        m.run_for(WEEKS)
+    assert all(later.values()), f"a kernel was never called straight: {later}"
+
+
+@pytest.mark.parametrize("case", ["default", "client_service", "advocacy_smouldering",
+                                  "running_sums"])
+def test_straight_calls_run_as_the_dispatcher(case):
+    """A model calling its kernels straight and one calling them through numba's dispatcher
+    leave the same state, bit for bit, week after week.
+    """
+    for seed in range(2):
+        fast, slow = model_of(*CASES[case], seed=seed), model_of(*CASES[case], seed=seed)
+        fast.step()
+        slow.step()
+        for owner, calls in calls_of(slow).items():
+            for name in OWNERS[owner]:
+                setattr(calls, name, getattr(kernels, name))
+        for owner, calls in calls_of(fast).items():  # the first call resolved them
+            for name in OWNERS[owner]:
+                assert type(getattr(calls, name)).__name__ == "builtin_function_or_method"
+        for week in range(WEEKS):
+            fast.step()
+            slow.step()
+            for x, y in zip(state_of(fast), state_of(slow), strict=True):
+                np.testing.assert_array_equal(x, y, err_msg=f"week {week}")
+
+
+@pytest.mark.parametrize("clone", [lambda c: pickle.loads(pickle.dumps(c)), copy.deepcopy],
+                         ids=["pickle", "deepcopy"])
+def test_a_copied_table_resolves_its_calls_again(clone):
+    """A copy of a table whose calls are resolved (compiled entry points cannot be pickled)
+    starts over: its first call goes through the dispatcher.
+    """
+    calls = StraightCalls("model.kernels", "scale_rows")
+    rows, ka = np.arange(3), np.ones(5)
+    calls.scale_rows(rows, 0.5, ka, 1e-9)
+    copied = clone(calls)
+    assert type(copied.scale_rows).__name__ == "_FirstCall"
+    copied.scale_rows(rows, 0.5, ka, 1e-9)
+    calls.scale_rows(rows, 0.5, ka, 1e-9)
+    np.testing.assert_array_equal(ka[:3], np.full(3, 0.125))
+    assert type(copied.scale_rows).__name__ == "builtin_function_or_method"
+
+
+def test_a_stand_in_kernel_is_called_as_it_is(monkeypatch):
+    """A kernel replaced by a plain function (a test's stand-in) is called as it is."""
+    seen = []
+    monkeypatch.setattr(kernels, "scale_rows", lambda *args: seen.append(args) or 0)
+    calls = StraightCalls("model.kernels", "scale_rows")
+    for _ in range(2):
+        calls.scale_rows(np.arange(2), 0.5, np.ones(2), 1e-9)
+    assert len(seen) == 2
