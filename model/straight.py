@@ -13,13 +13,20 @@ same code and the same results).
 The compiled code reads each argument as the type it was compiled for: an array of
 another dtype or dimension would be misread, so use it only where the types are fixed by
 construction (``tests/test_straight.py`` checks the model's call sites across scenarios).
+With ``CHECKED`` (the environment's ``VERKOSTO_CHECKED_CALLS=1``; the test suite sets it
+for every model it runs) each straight call first checks that its arguments have the
+types of the first call, and raises ``TypeError`` if not.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from typing import Any
+
+# Whether a straight call checks its arguments' types first (as slow as the dispatcher).
+CHECKED = os.environ.get("VERKOSTO_CHECKED_CALLS", "") == "1"
 
 
 class _FirstCall:
@@ -43,8 +50,27 @@ def entry_point(kernel: Callable, args: tuple) -> Callable:
     overloads = getattr(kernel, "overloads", None)
     if overloads is None:
         return kernel
-    compiled = overloads.get(tuple(kernel.typeof_pyval(a) for a in args))
-    return kernel if compiled is None else compiled.entry_point
+    types = tuple(kernel.typeof_pyval(a) for a in args)
+    compiled = overloads.get(types)
+    if compiled is None:
+        return kernel
+    return _checked(kernel, types, compiled.entry_point) if CHECKED else compiled.entry_point
+
+
+def _checked(kernel: Callable, types: tuple, entry: Callable) -> Callable:
+    """``entry`` called only with arguments of ``types`` (what it was compiled for)."""
+
+    def call(*args: Any) -> Any:
+        now = tuple(kernel.typeof_pyval(a) for a in args)
+        if now != types:
+            changed = [f"argument {k}: {was} -> {new}"
+                       for k, (was, new) in enumerate(zip(types, now, strict=False)) if was != new]
+            raise TypeError(f"straight call of {kernel.__name__} with other types than its "
+                            f"first call's ({len(types)} -> {len(now)} arguments; "
+                            f"{'; '.join(changed)}): call it through the dispatcher")
+        return entry(*args)
+
+    return call
 
 
 class StraightCalls:

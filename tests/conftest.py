@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from model import NetworkModel
+from model import NetworkModel, straight
+
+# Every straight kernel call in the tests checks its arguments' types first (model.straight):
+# a call site whose types varied would misread its arguments when not checked. Processes the
+# tests start (the CLI, sweeps' workers) inherit the setting.
+os.environ["VERKOSTO_CHECKED_CALLS"] = "1"
+straight.CHECKED = True
 
 # Network sizes the pattern tests cover: (organisations, people per organisation).
 SMALL = {"n_organisations": 5, "participants_per_organisation": 4}  # 20 people

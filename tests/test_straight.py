@@ -6,6 +6,7 @@ relies on), and a model calling straight runs exactly as one calling through the
 from __future__ import annotations
 
 import copy
+import os
 import pickle
 
 import numpy as np
@@ -91,10 +92,11 @@ def test_each_call_site_passes_the_types_of_its_first_call(case, monkeypatch):
 
 @pytest.mark.parametrize("case", ["default", "client_service", "advocacy_smouldering",
                                   "running_sums"])
-def test_straight_calls_run_as_the_dispatcher(case):
+def test_straight_calls_run_as_the_dispatcher(case, monkeypatch):
     """A model calling its kernels straight and one calling them through numba's dispatcher
     leave the same state, bit for bit, week after week.
     """
+    monkeypatch.setattr(straight, "CHECKED", False)  # the calls as they run outside the tests
     for seed in range(2):
         fast, slow = model_of(*CASES[case], seed=seed), model_of(*CASES[case], seed=seed)
         fast.step()
@@ -114,10 +116,11 @@ def test_straight_calls_run_as_the_dispatcher(case):
 
 @pytest.mark.parametrize("clone", [lambda c: pickle.loads(pickle.dumps(c)), copy.deepcopy],
                          ids=["pickle", "deepcopy"])
-def test_a_copied_table_resolves_its_calls_again(clone):
+def test_a_copied_table_resolves_its_calls_again(clone, monkeypatch):
     """A copy of a table whose calls are resolved (compiled entry points cannot be pickled)
     starts over: its first call goes through the dispatcher.
     """
+    monkeypatch.setattr(straight, "CHECKED", False)
     calls = StraightCalls("model.kernels", "scale_rows")
     rows, ka = np.arange(3), np.ones(5)
     calls.scale_rows(rows, 0.5, ka, 1e-9)
@@ -137,3 +140,29 @@ def test_a_stand_in_kernel_is_called_as_it_is(monkeypatch):
     for _ in range(2):
         calls.scale_rows(np.arange(2), 0.5, np.ones(2), 1e-9)
     assert len(seen) == 2
+
+
+def test_a_checked_call_with_other_types_raises(monkeypatch):
+    """Checked (as in the tests), a straight call whose arguments' types differ from its
+    first call's raises instead of running compiled code on memory it would misread; with
+    the same types it runs the compiled code.
+    """
+    monkeypatch.setattr(straight, "CHECKED", True)
+    calls = StraightCalls("model.kernels", "scale_rows")
+    ka = np.ones(5)
+    calls.scale_rows(np.arange(3), 0.5, ka, 1e-9)
+    calls.scale_rows(np.arange(3), 0.5, ka, 1e-9)
+    np.testing.assert_array_equal(ka, [0.25, 0.25, 0.25, 1.0, 1.0])
+    with pytest.raises(TypeError, match=r"scale_rows.*argument 2: array\(float64.*float32"):
+        calls.scale_rows(np.arange(3), 0.5, ka.astype(np.float32), 1e-9)
+    with pytest.raises(TypeError, match="argument 0"):
+        calls.scale_rows(np.arange(3, dtype=np.int32), 0.5, ka, 1e-9)
+    np.testing.assert_array_equal(ka, [0.25, 0.25, 0.25, 1.0, 1.0])  # nothing ran
+
+
+def test_the_tests_run_checked():
+    """The suite's models check their straight calls (conftest), here and in the processes
+    the tests start.
+    """
+    assert straight.CHECKED
+    assert os.environ["VERKOSTO_CHECKED_CALLS"] == "1"
