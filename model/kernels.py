@@ -4051,6 +4051,58 @@ OBSERVE_SETTINGS = ("active_code", "engaged", "held", "tie_threshold", "phase_wi
 
 
 @_jit
+def observe_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
+                 decay: np.ndarray, prior: float, floor: float, threshold: float,
+                 slots: np.ndarray, listed: np.ndarray, mean_threshold: float
+                 ) -> tuple[int, np.ndarray]:
+    """The ties :func:`trust_ties_among` finds among ``slots``, in one pass over the tie
+    candidates ``key`` (for :func:`observe_block`, which only counts them and reads them as a
+    set): each candidate's current trust is computed once, and a pair is judged when its
+    first directed tie comes, from that trust and the other direction's (the same
+    operations as :func:`mutual_ties`, ``0.5 * (t_ij + t_ji)``, whose sum does not depend
+    on the order of its two terms). The candidates and their flags are left as
+    :func:`current_ties` leaves them.
+
+    Returns:
+        ``kept`` (as :func:`trust_ties_among`), and the ties as rows ``i < j`` of an int
+        ``(2, ties)`` array, in the order their first directed tie comes among the
+        candidates (``trust_ties_among`` gives the same pairs sorted).
+    """
+    member = np.zeros(listed.shape[0], dtype=np.bool_)
+    width = 1
+    for s in slots:
+        member[s] = True
+        width = max(width, s + 1)
+    # Pairs judged already (a pair's second direction, or a candidate listed twice).
+    judged = np.zeros(width * width, dtype=np.bool_)
+    ties = np.empty((2, key.size), dtype=np.int64)
+    # Unsigned slots, gaps and keys (see _gap); all unsigned, as numba makes a float of an
+    # unsigned and a signed integer.
+    cols, side = np.uint64(trust.shape[1]), np.uint64(width)
+    horizon = np.uint64(decay.size - 1)
+    kept = n = 0
+    for x in range(key.size):
+        k = key[x]
+        a, b = np.uint64(k) // cols, np.uint64(k) % cols
+        t = prior + (trust[a, b] - prior) * decay[_gap(now, last[a, b], horizon)]
+        if t < floor:
+            listed[a, b] = False  # below the threshold until written again
+            continue
+        key[kept] = k
+        kept += 1
+        if t >= threshold and member[a] and member[b]:
+            lo, hi = min(a, b), max(a, b)
+            if judged[lo * side + hi]:
+                continue
+            judged[lo * side + hi] = True
+            back = prior + (trust[b, a] - prior) * decay[_gap(now, last[b, a], horizon)]
+            if 0.5 * (t + back) >= mean_threshold:
+                ties[0, n], ties[1, n] = lo, hi
+                n += 1
+    return kept, ties[:, :n]
+
+
+@_jit
 def observe_block(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
                   week_active: np.ndarray, org: np.ndarray, seated_at: np.ndarray, used: int,
                   settings: np.ndarray, members: np.ndarray, active: np.ndarray,
@@ -4069,7 +4121,8 @@ def observe_block(present: np.ndarray, status: np.ndarray, commitment: np.ndarra
     ``tie_threshold`` is the reporters' threshold, the last five the arguments of
     :func:`phase` after ``goal_clarity``): the week's
     :func:`week_census` and history entries, the trust ties among the present
-    (:func:`trust_ties_among`, ``ties_per_seat`` written from them), the week's
+    (those of :func:`trust_ties_among`, found in one pass by :func:`observe_ties`;
+    ``ties_per_seat`` written from them), the week's
     :func:`phase` (from ``phase_prev`` and the history so far), and when ``recording`` the
     sums the reporters read, each as its own kernel computes it: over the active,
     :func:`block_pair_sums` and :func:`status_tie_stats`; over the present, :func:`block_sums`;
@@ -4098,8 +4151,9 @@ def observe_block(present: np.ndarray, status: np.ndarray, commitment: np.ndarra
         present, status, commitment, week_active, used, active_code, settings[SET_ENGAGED],
         settings[SET_HELD], members, active, have_members, have_active, history, week,
         initial_size, meeting_held)
-    kept, i, j, _ = trust_ties_among(key, trust, last, now, t_decay, prior, floor, threshold,
-                                     members, listed, tie_threshold)
+    kept, ties = observe_ties(key, trust, last, now, t_decay, prior, floor, threshold, members,
+                              listed, tie_threshold)
+    i, j = ties[0], ties[1]
     m, n = members.size, active.size
     seats = max(1, initial_size, m)
     history[TIES_PER_SEAT, week] = i.size / seats
