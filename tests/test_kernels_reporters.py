@@ -507,6 +507,50 @@ def test_trust_ties_among_equals_the_two_steps() -> None:
             assert x.dtype == y.dtype
 
 
+
+def test_observe_ties_are_trust_ties_among_as_a_set() -> None:
+    """The one-pass ties of ``observe_block`` are the pairs ``trust_ties_among`` finds (the
+    same pairs, each once, in the order their first directed tie comes), with the candidates
+    and their flags left alike; candidates listed twice and pairs whose two directions are
+    both candidates are judged once.
+    """
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        width = int(rng.integers(1, 40))
+        _, trust, last, now, _, decay = random_store(rng, width, horizon=int(rng.integers(4, 60)))
+        trust = np.where(rng.random(trust.shape) < 0.5, trust, rng.uniform(0.3, 0.6, trust.shape))
+        flat = np.flatnonzero(~np.eye(width, dtype=bool) & (trust >= THRESHOLD - MARGIN))
+        key = rng.permutation(flat)[: int(rng.integers(0, flat.size + 1))]
+        listed = np.zeros((width, width), dtype=bool)
+        listed.reshape(-1)[key] = True
+        if key.size and seed % 3 == 0:
+            key = np.concatenate((key, key[rng.integers(0, key.size, size=3)]))
+        slots = np.flatnonzero(rng.random(width) < rng.choice([0.0, 0.5, 1.0]))
+        mean_threshold = float(rng.choice([THRESHOLD, THRESHOLD + 0.05]))
+        want_key, want_listed = key.copy(), listed.copy()
+        want_kept, i, j, _ = kernels.trust_ties_among(
+            want_key, trust, last, now, decay, PRIOR, THRESHOLD - MARGIN, THRESHOLD, slots,
+            want_listed, mean_threshold)
+        kept, ties = kernels.observe_ties(key, trust, last, now, decay, PRIOR,
+                                          THRESHOLD - MARGIN, THRESHOLD, slots, listed,
+                                          mean_threshold)
+        assert kept == want_kept
+        np.testing.assert_array_equal(key[:kept], want_key[:kept])
+        np.testing.assert_array_equal(listed, want_listed)
+        got = ties[0] * width + ties[1]
+        assert np.unique(got).size == got.size  # each pair once
+        np.testing.assert_array_equal(np.sort(got), i * width + j)
+        first = {}  # each pair where its first directed tie among the candidates comes
+        member = np.zeros(width, dtype=bool)
+        member[slots] = True
+        for x, k in enumerate(key[:kept]):
+            a, b = divmod(int(k), width)
+            t = PRIOR + (trust[a, b] - PRIOR) * decay[min(now - last[a, b], decay.size - 1)]
+            if t >= THRESHOLD and member[a] and member[b]:
+                first.setdefault((min(a, b), max(a, b)), x)
+        order = [first[(int(a), int(b))] for a, b in zip(*ties, strict=True)]
+        assert order == sorted(order)
+
 def ref_knowledge_coverage(rows: np.ndarray, group: np.ndarray, n_groups: int,
                            stored: np.ndarray, scale: np.ndarray, shift: np.ndarray,
                            row_sums: np.ndarray, stale: np.ndarray, own: np.ndarray,
