@@ -195,7 +195,9 @@ class NetworkModel(mesa.Model):
         self.facilitation_now = 0.0
         self._unfacilitated = self._atmosphere()  # a group's atmosphere without a facilitator
         self.relay_paid = False
-        self.followed_up = np.empty(0, dtype=np.int64)
+        # Nobody followed up: a writable empty array, of the type of the kernel's lists of
+        # whom it followed up (a read-only one is another type to the kernel called straight).
+        self._no_follow_ups = self.followed_up = np.empty(0, dtype=np.int64)
         self.goal_clarity = p.initial_goal_clarity
         self.skill_use_start = 0.5  # neutral: neither used nor unused yet
         self.goal_value = p.goal_value_per_person * self.initial_size
@@ -263,7 +265,10 @@ class NetworkModel(mesa.Model):
         # The attendance and motivation rules' parameters, as their kernels read them.
         self._motivation_rule = kernels.rule_record(kernels.MotivationRule(
             *(getattr(p, name) for name in kernels.MotivationRule._fields)))
-        self._calls = StraightCalls("model.kernels", "motivate")  # past numba's dispatch
+        # The weekly kernels (and seat's), their argument types fixed, past numba's dispatch.
+        self._calls = StraightCalls("model.kernels", "motivate", "start_week", "drawn_follow_up",
+                                    "drawn_attendance_logit", "attend_meeting", "churn_status",
+                                    "seat")
         self._attendance_rule = kernels.rule_record(kernels.AttendanceRule(
             *(getattr(p, name) for name in kernels.AttendanceRule._fields)))
         # The coordinator's follow-ups and churn, as their kernels read them: a follow-up
@@ -413,9 +418,10 @@ class NetworkModel(mesa.Model):
             rng.standard_normal(out=normals[k])
         # Role, strengths, skills, commitment, circle, the week seated and a fresh record:
         # see kernels.seat.
-        self._next_circle = kernels.seat(self.people, slots, orgs, uniforms, normals, commitment,
-                                         self.org_kind, self._next_circle, self.goal_clarity,
-                                         self.skill_use_start, self.steps, *self._seat_rule)
+        self._next_circle = self._calls.seat(self.people, slots, orgs, uniforms, normals,
+                                             commitment, self.org_kind, self._next_circle,
+                                             self.goal_clarity, self.skill_use_start, self.steps,
+                                             *self._seat_rule)
         self._roster_changed()
         self.rel.reset(slots, self.steps, self.used)
         self.knowledge.forget(slots, orgs)
@@ -662,14 +668,14 @@ class NetworkModel(mesa.Model):
         # The week's totals start at nought; who is present, who is invited (active or
         # peripheral) and how many drift (peripheral or dormant), in one pass: see
         # kernels.start_week.
-        members, invited, drifting = kernels.start_week(
+        members, invited, drifting = self._calls.start_week(
             self.week_value, self.week_hours, self.week_lift, self.week_active, self.present,
             self.status, self.used, _PERIPHERAL_CODE)
         members = self._keep_members(members)
         self.meeting.reset()
         self.facilitation_now = 0.0  # working groups between meetings run without a facilitator
         self.relay_paid = False
-        self.followed_up = _NO_SLOTS
+        self.followed_up = self._no_follow_ups
         self.weeks_since_meeting += 1
         coordinator = self.has_coordinator
         if coordinator:
@@ -813,7 +819,7 @@ class NetworkModel(mesa.Model):
         # Whom: rng.choice(drifting, n, replace=False), the drifting listed and drawn in the
         # kernel; their commitment and purpose rise, and status follows: see
         # kernels.drawn_follow_up.
-        chosen, changed = kernels.drawn_follow_up(
+        chosen, changed = self._calls.drawn_follow_up(
             draws.source(self.rng), self.present, self.status, self.used, n, self.commitment,
             self.purpose, self.goal_clarity, self._follow_up_rule, _STATUS_CODES)
         if changed:
@@ -850,14 +856,14 @@ class NetworkModel(mesa.Model):
         # order, so without follow-ups they are all); two uniforms each: whether one sits in
         # the room, then whether one comes; and commitment, mandate and culture against the
         # time the meeting demands beyond the allocation: see kernels.drawn_attendance_logit.
-        invited, u, in_room, logit = kernels.drawn_attendance_logit(
+        invited, u, in_room, logit = self._calls.drawn_attendance_logit(
             draws.source(self.rng), meeting.invited, self.followed_up, self.used,
             meeting.room_share, hours, p.travel_hours, self._meeting_interval(), self.hours_ema,
             self.org, self.org_time, WEEKS_PER_MONTH, p.discretionary_hours, self.commitment,
             self.org_mandate, self.org_culture, self._attendance_rule)
         # Who comes, with the chance 1 / (1 + exp(-logit)), spends the meeting's hours: see
         # kernels.attend_meeting.
-        meeting.attendees, meeting.in_room, n_room = kernels.attend_meeting(
+        meeting.attendees, meeting.in_room, n_room = self._calls.attend_meeting(
             invited, in_room, u, np.exp(-logit), hours, p.travel_hours, self.week_hours,
             self.last_attended, self.steps, self.week_active)
         if meeting.attendees.size == 0:
@@ -1398,7 +1404,7 @@ class NetworkModel(mesa.Model):
         # a newcomer who knows no one (memory loss). Each active recruiter brings someone in
         # with a chance rising with its commitment. One compiled pass with its draws, up to
         # the newcomers: see kernels.churn_status.
-        changed, n_replaced, recruits = kernels.churn_status(
+        changed, n_replaced, recruits = self._calls.churn_status(
             src, self.status, self.present, self.commitment, self.dormant_weeks, self.strengths,
             self.used, self._churn_rule, _STATUS_CODES, _RECRUITER, self._slot_list)
         if changed:  # the week's lists of members and active slots still hold otherwise

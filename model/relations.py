@@ -133,8 +133,9 @@ class Relations:
         # by flat index i * capacity + j (a pair's trust only falls, toward a prior below the
         # threshold, until it is written); see _make_pairs for the flags.
         self._candidates: list[np.ndarray] = []
-        # collaborate's kernel, its argument types fixed, called past numba's dispatch.
-        self._calls = StraightCalls("model.kernels", "collaborate")
+        # The weekly kernels, their argument types fixed, called past numba's dispatch.
+        self._calls = StraightCalls("model.kernels", "collaborate", "relay", "converse",
+                                    "observe_block")
 
     @property
     def capacity(self) -> int:
@@ -433,7 +434,7 @@ class Relations:
         :meth:`broker_relay` with ``per_broker``, ``threshold`` and ``gain``).
         """
         key = self._candidate_key()
-        kept = kernels.relay(
+        kept = self._calls.relay(
             draws.source(rng), key, self.T, self.last, self._t_decay, self.prior,
             self._tie_floor, self.tie_threshold, self._listed, people, used, peripheral,
             active, broker, relay_gain is not None, 0.0 if relay_gain is None else relay_gain,
@@ -720,7 +721,7 @@ class Relations:
                        else _NO_FACTOR)
         listed = self._listed if self._listed is not None else self._no_listing
         talked, pairs, breaches, self._written, clarity, credited, value, advocacy, new, met = (
-            kernels.converse(
+            self._calls.converse(
                 draws.source(rng), self.F, self.T, self.last, self._f_decay, self._t_decay,
                 self.prior, self._tracked, self._cols, factor_sums, listed, self._tie_floor,
                 self._written, know._k, know._ka, know._kc, know._ksum, people, attendees,
@@ -930,7 +931,7 @@ class Relations:
         readings (``model.kernels.READ_*``) are written into ``out``.
         """
         key = self._candidate_key()
-        kept = kernels.observe_block(
+        kept = self._calls.observe_block(
             present, status, commitment, week_active, org, seated_at, used, settings,
             members, active, have_members, have_active, history, week, initial_size,
             meeting_held, key, self.F, self.T, self.last, self._f_decay, self._t_decay,

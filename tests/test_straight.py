@@ -36,7 +36,13 @@ CASES = {
 }
 
 # The straight calls of a model: owner (from the model) and kernel names.
-OWNERS = {"rel": ("collaborate",), "knowledge": ("scale_rows",), "model": ("motivate",)}
+OWNERS = {"rel": ("collaborate", "relay", "converse", "observe_block"),
+          "knowledge": ("scale_rows",),
+          "model": ("motivate", "start_week", "drawn_follow_up", "drawn_attendance_logit",
+                    "attend_meeting", "churn_status", "seat")}
+# Kernels a case never calls: a network of 100 observes its weeks pair by pair, not in one
+# call over the dense store's blocks.
+UNCALLED = {"running_sums": {"observe_block"}}
 
 
 def model_of(name: str | None, overrides: dict, seed: int) -> NetworkModel:
@@ -58,7 +64,9 @@ def state_of(m: NetworkModel) -> tuple:
     return (*(np.array(a, copy=True) for a in m.people._arrays.values()), k._k.copy(),
             k._ka.copy(), k._kc.copy(), m.rel.F.copy(), m.rel.T.copy(), m.rel.last.copy(),
             m.value_total, m.goal_progress, m.advocacy_stock, m.hidden_hours,
-            m.encounters_total, m.breaches_total, m.innovations, str(m.rng.bit_generator.state))
+            m.encounters_total, m.breaches_total, m.innovations, str(m.rng.bit_generator.state),
+            m._history[:, :m._weeks_observed].copy(), m._readings_out.copy(),
+            m.meeting.attendees.copy(), m.followed_up.copy(), m.goal_clarity, m.meetings_held)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -87,7 +95,8 @@ def test_each_call_site_passes_the_types_of_its_first_call(case, monkeypatch):
         resolved.clear()
         m = model_of(*CASES[case], seed=seed)
         m.run_for(WEEKS)
-    assert all(later.values()), f"a kernel was never called straight: {later}"
+    never = {name for name, n in later.items() if n == 0}
+    assert never == UNCALLED.get(case, set()), f"called straight: {later}"
 
 
 @pytest.mark.parametrize("case", ["default", "client_service", "advocacy_smouldering",
@@ -99,19 +108,17 @@ def test_straight_calls_run_as_the_dispatcher(case, monkeypatch):
     monkeypatch.setattr(straight, "CHECKED", False)  # the calls as they run outside the tests
     for seed in range(2):
         fast, slow = model_of(*CASES[case], seed=seed), model_of(*CASES[case], seed=seed)
-        fast.step()
-        slow.step()
-        for owner, calls in calls_of(slow).items():
+        for owner, calls in calls_of(slow).items():  # (seat's first calls set the models up)
             for name in OWNERS[owner]:
                 setattr(calls, name, getattr(kernels, name))
-        for owner, calls in calls_of(fast).items():  # the first call resolved them
-            for name in OWNERS[owner]:
-                assert type(getattr(calls, name)).__name__ == "builtin_function_or_method"
         for week in range(WEEKS):
             fast.step()
             slow.step()
             for x, y in zip(state_of(fast), state_of(slow), strict=True):
                 np.testing.assert_array_equal(x, y, err_msg=f"week {week}")
+        for owner, calls in calls_of(fast).items():  # their first calls resolved them
+            for name in set(OWNERS[owner]) - UNCALLED.get(case, set()):
+                assert type(getattr(calls, name)).__name__ == "builtin_function_or_method", name
 
 
 @pytest.mark.parametrize("clone", [lambda c: pickle.loads(pickle.dumps(c)), copy.deepcopy],
