@@ -344,13 +344,16 @@ class Relations:
         factor_sums = (0.5 ** ((now - self._sums_at) / self._half_lives) if tracking
                        else _NO_FACTOR)
         listed = self._listed if self._listed is not None else self._no_listing
-        (active, fits, pairs, breaches, ideas, self._written, credited, value, advocacy, new,
-         met) = self._calls.collaborate(
+        candidates = self._candidates
+        key = candidates[0] if len(candidates) == 1 else self._candidate_key()
+        # The call returns the candidates with the new ones joined on: kept as the one list.
+        (active, fits, pairs, breaches, ideas, self._written, credited, value, advocacy,
+         self._candidates[0], met) = self._calls.collaborate(
             draws.source(rng), self.F, self.T, self.last, self._f_decay, self._t_decay,
             self.prior, self._tracked, self._cols, factor_sums, listed, self._tie_floor,
-            self._written, know._k, know._ka, know._kc, know._ksum, people, used, active_code,
-            attachment, factor, org_time, rate, forming, assembler, m, k, base, rules,
-            facilitation, cases is not None, 0.0 if cases is None else cases, n_orgs,
+            self._written, key, know._k, know._ka, know._kc, know._ksum, people, used,
+            active_code, attachment, factor, org_time, rate, forming, assembler, m, k, base,
+            rules, facilitation, cases is not None, 0.0 if cases is None else cases, n_orgs,
             knowledge_threshold, tie_threshold, *value, advocacy, now, self.mark_touches)
         if pairs:
             if met is None:
@@ -359,8 +362,6 @@ class Relations:
                 self._wrote_pairs(*met)
             if self._tracking:
                 self._sums_at = now
-        if new.size:
-            self._candidates.append(new)
         return active, fits, pairs, breaches, ideas, credited, value, advocacy
 
     def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,
