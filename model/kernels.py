@@ -2521,7 +2521,7 @@ def scale_sums(col_sums: np.ndarray, factor: np.ndarray) -> None:
 def collaborate(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
                 t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
                 sums_factor: np.ndarray, listed: np.ndarray, tie_floor: float, written: int,
-                know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
+                key: np.ndarray, know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
                 know_sums: np.ndarray, people: People, used: int, active_code: int,
                 attachment: np.ndarray, factor: np.ndarray, org_time: np.ndarray, rate: float,
                 forming: np.ndarray, assembler: int, m: int, k: int, base: float,
@@ -2539,27 +2539,32 @@ def collaborate(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_deca
     groups but no pairs :func:`join_groups` alone, and with ``cases`` :func:`client_cases`
     (mean ``lam`` below ``draws.POISSON_SMALL_LIMIT``). Each link draws as it does apart,
     in the same order, so the numbers are those of the chain. One call instead of four
-    saves their arguments' unboxing and the arrays passed between them.
+    saves their arguments' unboxing and the arrays passed between them. ``key`` is the
+    store's list of tie candidates (``Relations._candidate_key``): the call returns it
+    with the pairs newly listed joined on, so that the store keeps one array (its next
+    reader need not join them, and no separate array of the new ones is returned).
 
     Returns:
         The active slots; whether the table ``attachment`` held everyone's weight (when not,
         nothing else was done or drawn: the caller lengthens it and calls again); the
         ordered pairs that met, the breaches, the new practices and the written bound;
         whether value was credited, the value (as :func:`credit`) and the advocacy stock;
-        the tie candidates newly listed; if ``log``, the ordered pairs that met, i and j
-        (for a store that logs its written pairs), else None: each array returned costs
-        its boxing, about 0.2 us, in every week of a small network.
+        the tie candidates listed now (``key``, then those newly listed); if ``log``, the
+        ordered pairs that met, i and j (for a store that logs its written pairs), else
+        None: each array returned costs its boxing, about 0.2 us, in every week of a small
+        network.
     """
     value = (value_total, since, progress)
-    new = np.empty(0, dtype=np.int64)
     active, weight, fits = active_weights(people, used, active_code, attachment)
     if not fits:
-        return (active, False, 0, 0, 0, written, False, value, advocacy, new,
-                (new, new) if log else None)
+        none = np.empty(0, dtype=np.int64)
+        return (active, False, 0, 0, 0, written, False, value, advocacy, key,
+                (none, none) if log else None)
     members, bounds, i, j, g = form_working_groups(src, F, last, f_decay, people, active,
                                                    weight, factor, org_time, rate, forming,
                                                    assembler, m, k, now)
     breaches, ideas, credited = 0, 0, False
+    listed_now = key
     if i.size == 0:  # nobody to meet (or no groups): the members only join
         join_groups(members, rules.group.hours, people.collaborated, people.week_hours,
                     people.groups_joined, people.week_active)
@@ -2570,13 +2575,17 @@ def collaborate(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_deca
             F, T, last, f_decay, t_decay, prior, tracked, col_sums, listed, tie_floor, know,
             know_a, know_c, know_sums, people, members, bounds, i, j, g, src, base, rules,
             facilitation, *value, advocacy, now)
+        if new.size:
+            listed_now = np.empty(key.size + new.size, dtype=np.int64)
+            listed_now[:key.size] = key
+            listed_now[key.size:] = new
     if cases:
         cased, value = client_cases(src, active, lam, people, used, n_orgs, know, know_a,
                                     know_c, T, last, t_decay, prior, knowledge_threshold,
                                     tie_threshold, rules, *value, now)
         credited = credited or cased
-    return (active, True, i.size, breaches, ideas, written, credited, value, advocacy, new,
-            (i, j) if log else None)
+    return (active, True, i.size, breaches, ideas, written, credited, value, advocacy,
+            listed_now, (i, j) if log else None)
 
 
 # ---------------------------------------------------------------- motivate

@@ -194,6 +194,11 @@ class NetworkModel(mesa.Model):
         self.meeting = Meeting()
         self.facilitation_now = 0.0
         self._unfacilitated = self._atmosphere()  # a group's atmosphere without a facilitator
+        # Client cases per worker in a week at intensity 1 (see _case_mean), and the gain of
+        # the coordinator's relay: fixed by the parameters, so worked out once.
+        self._cases_per_week = self._case_mean(1.0)
+        self._relay_gain = p.relay_gain * p.facilitation
+        self._advocating = p.purpose is Purpose.ADVOCACY  # decision windows (_advocacy_window)
         self.relay_paid = False
         # Nobody followed up: a writable empty array, of the type of the kernel's lists of
         # whom it followed up (a read-only one is another type to the kernel called straight).
@@ -1087,14 +1092,14 @@ class NetworkModel(mesa.Model):
         Returns:
             Whether the week's relay is done (else nothing was, nor drawn).
         """
-        members, _ = self.week_slots()
-        if members is None or not self.rel.relays_in_one_call:
+        m = self._members  # the week's members() where listed (as week_slots)
+        if m is None or m[0] != self.steps or not self.rel.relays_in_one_call:
             return False
         p = self.params
         self.rel.relay(self.rng, self.people, self.used, _PERIPHERAL_CODE, _ACTIVE_CODE, _BROKER,
-                       p.relay_gain * p.facilitation if self.relay_paid else None,
-                       self.knowledge, p.broker_contacts_per_week, members.size,
-                       p.tie_threshold, p.broker_gain, self.steps)
+                       self._relay_gain if self.relay_paid else None, self.knowledge,
+                       p.broker_contacts_per_week, m[1].size, p.tie_threshold, p.broker_gain,
+                       self.steps)
         return True
 
     # ------------------------------------------------------------------ 5 collaborate
@@ -1109,7 +1114,8 @@ class NetworkModel(mesa.Model):
             if len(groups):
                 self._work_in_groups(groups)
             self._client_cases(active)
-        self._advocacy_window()
+        if self._advocating:  # (a call that would return at once, every week, otherwise)
+            self._advocacy_window()
 
     def _collaborate_in_one_call(self) -> bool:
         """``_active_weights``, ``_working_groups``, ``_work_in_groups`` and
@@ -1124,12 +1130,16 @@ class NetworkModel(mesa.Model):
         """
         p = self.params
         intensity = self._intensity()
-        cases = self._case_mean(intensity)
+        per_week = self._cases_per_week  # _case_mean(intensity), from its set-up value
+        cases = None if per_week is None else per_week * intensity
         if not self.rel.collaborates_in_one_call or (
                 cases is not None and cases >= draws.POISSON_SMALL_LIMIT):
             return False
         # Without a facilitator (as working groups run), the atmosphere kept from the start.
         atmosphere = self._atmosphere() if self.facilitation_now else self._unfacilitated
+        now = self.steps
+        # The value as _value() gives it.
+        value = (self.value_total, float(self._since_record["value"]), self.goal_progress)
         for _ in range(2):  # once more with a longer table if someone outgrew it
             active, fits, pairs, breaches, ideas, credited, value, advocacy = (
                 self.rel.collaborate(
@@ -1138,14 +1148,14 @@ class NetworkModel(mesa.Model):
                     self._forming_rule, _ASSEMBLER, p.working_group_size,
                     p.collaboration_candidates, atmosphere, self.knowledge, self._rules,
                     self.facilitation_now, cases, self.n_orgs, p.knowledge_threshold,
-                    p.tie_threshold, self._value(), self.advocacy_stock, self.steps))
+                    p.tie_threshold, value, self.advocacy_stock, now))
             if fits:
                 break
             self._attachment = self._attachment_table(
                 2 * int(self.groups_joined[: self.used].max()) + 1)
         a = self._active
-        if a is None or a[0] != self.steps:  # kept as the week's list (see active_slots)
-            self._active = (self.steps, _frozen(active))
+        if a is None or a[0] != now:  # kept as the week's list (see active_slots)
+            self._active = (now, _frozen(active))
         self.advocacy_stock = advocacy
         if pairs:
             self._count_encounters(pairs, breaches)

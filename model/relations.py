@@ -101,6 +101,8 @@ class Relations:
         # Whether pairs whose trust reaches the threshold are listed as tie candidates (the
         # prior itself may reach it: then the ties are read from the block).
         self._listing = tie_threshold is not None and trust_prior < tie_threshold - _TIE_MARGIN
+        # Stored trust from which a pair is listed as a tie candidate (none when not listing).
+        self._tie_floor = tie_threshold - _TIE_MARGIN if self._listing else np.inf
         self._make_pairs(capacity)
         gaps = np.arange(horizon + 1, dtype=float)
         # Tabulated factors turn a power per pair into a gather.
@@ -136,6 +138,15 @@ class Relations:
         # The weekly kernels, their argument types fixed, called past numba's dispatch.
         self._calls = StraightCalls("model.kernels", "collaborate", "relay", "converse",
                                     "observe_block")
+        self._keep_call_args()
+
+    def _keep_call_args(self) -> None:
+        """Gather the store's arrays that ``collaborate`` passes, once per allocation (at
+        set-up and on growing: the arrays are replaced only then), not in every call.
+        """
+        self._collaborate_store = (self.F, self.T, self.last, self._f_decay, self._t_decay,
+                                   self.prior, self._tracked, self._cols)
+        self._listed_or_not = self._listed if self._listed is not None else self._no_listing
 
     @property
     def capacity(self) -> int:
@@ -344,15 +355,17 @@ class Relations:
         # _encounters_ahead would: bringing them in two steps would round differently).
         factor_sums = (0.5 ** ((now - self._sums_at) / self._half_lives) if tracking
                        else _NO_FACTOR)
-        listed = self._listed if self._listed is not None else self._no_listing
-        (active, fits, pairs, breaches, ideas, self._written, credited, value, advocacy, new,
-         met) = self._calls.collaborate(
-            draws.source(rng), self.F, self.T, self.last, self._f_decay, self._t_decay,
-            self.prior, self._tracked, self._cols, factor_sums, listed, self._tie_floor,
-            self._written, know._k, know._ka, know._kc, know._ksum, people, used, active_code,
-            attachment, factor, org_time, rate, forming, assembler, m, k, base, rules,
-            facilitation, cases is not None, 0.0 if cases is None else cases, n_orgs,
-            knowledge_threshold, tie_threshold, *value, advocacy, now, self.mark_touches)
+        candidates = self._candidates
+        key = candidates[0] if len(candidates) == 1 else self._candidate_key()
+        # The call returns the candidates with the new ones joined on: kept as the one list.
+        (active, fits, pairs, breaches, ideas, self._written, credited, value, advocacy,
+         self._candidates[0], met) = self._calls.collaborate(
+            draws.source(rng), *self._collaborate_store, factor_sums, self._listed_or_not,
+            self._tie_floor, self._written, key, know._k, know._ka, know._kc, know._ksum,
+            people, used, active_code, attachment, factor, org_time, rate, forming, assembler,
+            m, k, base, rules, facilitation, cases is not None, 0.0 if cases is None else cases,
+            n_orgs, knowledge_threshold, tie_threshold, *value, advocacy, now,
+            self.mark_touches)
         if pairs:
             if met is None:
                 self.writes += 1  # _wrote_pairs, with nothing to log
@@ -360,8 +373,6 @@ class Relations:
                 self._wrote_pairs(*met)
             if self._tracking:
                 self._sums_at = now
-        if new.size:
-            self._candidates.append(new)
         return active, fits, pairs, breaches, ideas, credited, value, advocacy
 
     def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,
@@ -433,7 +444,8 @@ class Relations:
         brokers have anyone to reach among the week's ``members`` (their number), then
         :meth:`broker_relay` with ``per_broker``, ``threshold`` and ``gain``).
         """
-        key = self._candidate_key()
+        candidates = self._candidates
+        key = candidates[0] if len(candidates) == 1 else self._candidate_key()
         kept = self._calls.relay(
             draws.source(rng), key, self.T, self.last, self._t_decay, self.prior,
             self._tie_floor, self.tie_threshold, self._listed, people, used, peripheral,
@@ -590,6 +602,7 @@ class Relations:
             self._listed = listed
             i, j = np.divmod(self._candidate_key(), old)
             self._candidates = [i * capacity + j]
+        self._keep_call_args()
 
     def _grow_sums(self, capacity: int) -> None:
         """Enlarge the running sums' arrays and the touch marks to ``capacity`` slots."""
@@ -851,11 +864,6 @@ class Relations:
                                        self._t_decay, self.prior)
 
     # ------------------------------------------------------------------ trust ties
-    @property
-    def _tie_floor(self) -> float:
-        """Stored trust from which a pair is listed as a tie candidate."""
-        return self.tie_threshold - _TIE_MARGIN if self._listing else np.inf
-
     def _add_candidates(self, i: np.ndarray, j: np.ndarray, trust: np.ndarray) -> None:
         """List the pairs (i, j), i != j, whose stored trust may make a tie (each pair once)."""
         if self._listed is None or i.size == 0:
@@ -976,6 +984,10 @@ class SparseRelations(Relations):
     _talks: tuple | None = None
 
     # ------------------------------------------------------------------ records
+    @override
+    def _keep_call_args(self) -> None:
+        pass  # its collaborate passes the records (sparse_kernels.collaborate)
+
     @override
     def _make_pairs(self, capacity: int) -> None:
         self._p = sparse_kernels.Pairs(

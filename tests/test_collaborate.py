@@ -350,3 +350,45 @@ def test_one_call_collaboration_in_the_edge_cases(edit, name, sparse) -> None:
         assert models[0].rng.bit_generator.state == before[0]  # nothing drawn
     if edit is _short_table:
         assert models[0]._attachment.size > 1
+
+
+@pytest.mark.parametrize("case", ["default", "innovation_residents", "running_sums"])
+def test_one_call_collaboration_keeps_the_candidates_joined(case: str) -> None:
+    """The dense store's fused call returns its tie candidates with the new ones joined on
+    (``kernels.collaborate``'s ``key``): after each week's call the store holds them as one
+    array, the candidates listed before it in their order followed by the new ones, which
+    are the chain's (``test_one_call_collaboration_is_the_chain`` compares the lists).
+    """
+    m = make(*CASES[case], 3, True)
+    collaborate = m.rel.collaborate
+    grew = [0]
+
+    def checked(*args: object) -> tuple:
+        before = np.concatenate([np.zeros(0, dtype=np.int64), *m.rel._candidates])
+        out = collaborate(*args)
+        assert len(m.rel._candidates) == 1
+        after = m.rel._candidates[0]
+        assert after.dtype == np.int64 and after.flags.c_contiguous
+        np.testing.assert_array_equal(after[: before.size], before)
+        grew[0] += after.size > before.size
+        return out
+
+    m.rel.collaborate = checked
+    m.run_for(WEEKS)
+    assert grew[0] > 0  # some weeks listed new candidates
+
+
+def test_the_dense_store_passes_its_arrays_after_growing() -> None:
+    """The arrays the dense store gathers for ``collaborate`` once per allocation
+    (``Relations._keep_call_args``) are those it holds, also after it grew.
+    """
+    rel = relations.Relations(4, 0.3, 26.0, 52.0, tie_threshold=0.6)
+    for capacity in (4, 8):
+        if capacity > rel.capacity:
+            rel.grow(capacity, 1)
+        assert rel.capacity == capacity
+        kept = rel._collaborate_store
+        held = (rel.F, rel.T, rel.last, rel._f_decay, rel._t_decay, rel.prior, rel._tracked,
+                rel._cols)
+        assert all(x is y for x, y in zip(kept, held, strict=True))
+        assert rel._listed_or_not is rel._listed
