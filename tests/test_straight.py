@@ -12,27 +12,19 @@ import pickle
 import numpy as np
 import pytest
 
-import scenarios
 from model import NetworkModel, kernels, straight
 from model.straight import StraightCalls
+from tests.test_collaborate import CASES as COLLABORATE_CASES
+from tests.test_collaborate import model_of
 
 WEEKS = 60
 
-# Scenario (shipped, or None for the defaults) and overrides: every purpose and lifecycle
-# (client cases, advocacy windows, quiet and activated spells), governance by a lead
-# organisation, a project, and a network large enough to keep running column sums.
-CASES = {
-    "default": (None, {}),
-    "client_service": ("client_service", {}),
-    "client_process": ("client_process", {"n_organisations": 4}),
-    "innovation_residents": ("innovation", {"resident_share": 0.3}),
-    "learning": ("learning", {}),
-    "peer_support": ("peer_support", {}),
-    "advocacy_smouldering": ("advocacy", {"lifecycle": "smouldering",
-                                          "activation_rate_per_year": 12.0}),
+# Collaborate's cases (every purpose and lifecycle: client cases, advocacy windows, quiet
+# and activated spells; a network large enough to keep running column sums) but its network
+# of 300, with governance by a lead organisation and a project.
+CASES = {name: case for name, case in COLLABORATE_CASES.items() if name != "marked"} | {
     "lead_organisation": (None, {"governance": "lead_organisation"}),
     "project": (None, {"lifecycle": "project"}),
-    "running_sums": (None, {"n_organisations": 20, "participants_per_organisation": 5}),
 }
 
 # The straight calls of a model: owner (from the model) and kernel names.
@@ -43,12 +35,6 @@ OWNERS = {"rel": ("collaborate", "relay", "converse", "observe_block"),
 # Kernels a case never calls: a network of 100 observes its weeks pair by pair, not in one
 # call over the dense store's blocks.
 UNCALLED = {"running_sums": {"observe_block"}}
-
-
-def model_of(name: str | None, overrides: dict, seed: int) -> NetworkModel:
-    """A model of a case: a shipped scenario (or the defaults, for None) with overrides."""
-    params = scenarios.load(name).replace(**overrides) if name else None
-    return NetworkModel(params=params, rng=seed) if name else NetworkModel(rng=seed, **overrides)
 
 
 def calls_of(m: NetworkModel) -> dict[str, StraightCalls]:
