@@ -474,20 +474,29 @@ def test_status_tie_stats_equal_the_separate_calls() -> None:
                                     np.empty(0, bool)) == (0, 0, 0)
 
 
+def random_candidates(seed: int) -> tuple:
+    """A seeded random dense store (half its trust near the tie threshold) and a random
+    subset of its pairs above the floor as tie candidates, flagged as listed: the generator
+    (to draw on), width, trust, last, now, decay, key and listed.
+    """
+    rng = np.random.default_rng(seed)
+    width = int(rng.integers(1, 40))
+    _, trust, last, now, _, decay = random_store(rng, width, horizon=int(rng.integers(4, 60)))
+    trust = np.where(rng.random(trust.shape) < 0.5, trust, rng.uniform(0.3, 0.6, trust.shape))
+    flat = np.flatnonzero(~np.eye(width, dtype=bool) & (trust >= THRESHOLD - MARGIN))
+    key = rng.permutation(flat)[: int(rng.integers(0, flat.size + 1))]
+    listed = np.zeros((width, width), dtype=bool)
+    listed.reshape(-1)[key] = True
+    return rng, width, trust, last, now, decay, key, listed
+
+
 def test_trust_ties_among_equals_the_two_steps() -> None:
     """The ties among slots in one call equal ``ties_among`` then ``mutual_ties`` (their
     numpy forms), candidates and flags left as they left them; no slots or no candidates
     give no ties.
     """
     for seed in range(CASES):
-        rng = np.random.default_rng(seed)
-        width = int(rng.integers(1, 40))
-        _, trust, last, now, _, decay = random_store(rng, width, horizon=int(rng.integers(4, 60)))
-        trust = np.where(rng.random(trust.shape) < 0.5, trust, rng.uniform(0.3, 0.6, trust.shape))
-        flat = np.flatnonzero(~np.eye(width, dtype=bool) & (trust >= THRESHOLD - MARGIN))
-        key = rng.permutation(flat)[: int(rng.integers(0, flat.size + 1))]
-        listed = np.zeros((width, width), dtype=bool)
-        listed.reshape(-1)[key] = True
+        rng, width, trust, last, now, decay, key, listed = random_candidates(seed)
         slots = np.flatnonzero(rng.random(width) < rng.choice([0.0, 0.5, 1.0]))
         member = np.zeros(width, dtype=bool)
         member[slots] = True
@@ -507,7 +516,6 @@ def test_trust_ties_among_equals_the_two_steps() -> None:
             assert x.dtype == y.dtype
 
 
-
 def test_observe_ties_are_trust_ties_among_as_a_set() -> None:
     """The one-pass ties of ``observe_block`` are the pairs ``trust_ties_among`` finds (the
     same pairs, each once, in the order their first directed tie comes), with the candidates
@@ -515,14 +523,7 @@ def test_observe_ties_are_trust_ties_among_as_a_set() -> None:
     both candidates are judged once.
     """
     for seed in range(CASES):
-        rng = np.random.default_rng(seed)
-        width = int(rng.integers(1, 40))
-        _, trust, last, now, _, decay = random_store(rng, width, horizon=int(rng.integers(4, 60)))
-        trust = np.where(rng.random(trust.shape) < 0.5, trust, rng.uniform(0.3, 0.6, trust.shape))
-        flat = np.flatnonzero(~np.eye(width, dtype=bool) & (trust >= THRESHOLD - MARGIN))
-        key = rng.permutation(flat)[: int(rng.integers(0, flat.size + 1))]
-        listed = np.zeros((width, width), dtype=bool)
-        listed.reshape(-1)[key] = True
+        rng, width, trust, last, now, decay, key, listed = random_candidates(seed)
         if key.size and seed % 3 == 0:
             key = np.concatenate((key, key[rng.integers(0, key.size, size=3)]))
         slots = np.flatnonzero(rng.random(width) < rng.choice([0.0, 0.5, 1.0]))
@@ -550,6 +551,7 @@ def test_observe_ties_are_trust_ties_among_as_a_set() -> None:
                 first.setdefault((min(a, b), max(a, b)), x)
         order = [first[(int(a), int(b))] for a, b in zip(*ties, strict=True)]
         assert order == sorted(order)
+
 
 def ref_knowledge_coverage(rows: np.ndarray, group: np.ndarray, n_groups: int,
                            stored: np.ndarray, scale: np.ndarray, shift: np.ndarray,
