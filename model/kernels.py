@@ -3225,20 +3225,16 @@ def current_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
         ``kept``, and the slots of the ties among members as rows ``i`` and ``j`` of an
         int ``(2, ties)`` array (one array: each array returned costs a conversion).
     """
-    width = trust.shape[1]
-    horizon = decay.size - 1
+    # Unsigned slots and gaps, as in the block loops (see _gap).
+    width, horizon = np.uint64(trust.shape[1]), np.uint64(decay.size - 1)
     ties = np.empty((2, key.size), dtype=np.int64)
     kept = 0
     n_ties = 0
     for x in range(key.size):
-        k = key[x]
-        a, b = k // width, k % width
-        t = prior + (trust[a, b] - prior) * decay[min(now - last[a, b], horizon)]
+        a, b, t, kept = _keep_candidate(key, x, kept, width, trust, last, now, decay, horizon,
+                                        prior, floor, listed)
         if t < floor:
-            listed[a, b] = False  # below the threshold until written again
             continue
-        key[kept] = k
-        kept += 1
         if t >= threshold and member[a] and member[b]:
             ties[0, n_ties] = a
             ties[1, n_ties] = b
@@ -3491,6 +3487,34 @@ def _gap(now: int, last: int, horizon: np.uint64) -> np.uint64:
     block read of 24 people 2.4 times faster).
     """
     return min(np.uint64(now - last), horizon)
+
+
+@_inline
+def _trust_now(trust: np.ndarray, last: np.ndarray, a: np.uint64, b: np.uint64, now: int,
+               decay: np.ndarray, horizon: np.uint64, prior: float) -> float:
+    """Current trust of the pair ``(a, b)``: ``prior + (stored - prior) * decay[gap]`` (the
+    formula of ``Relations.trust``), indexed unsigned (see :func:`_gap`).
+    """
+    return prior + (trust[a, b] - prior) * decay[_gap(now, last[a, b], horizon)]
+
+
+@_inline
+def _keep_candidate(key: np.ndarray, x: int, kept: int, cols: np.uint64, trust: np.ndarray,
+                    last: np.ndarray, now: int, decay: np.ndarray, horizon: np.uint64,
+                    prior: float, floor: float, listed: np.ndarray
+                    ) -> tuple[np.uint64, np.uint64, float, int]:
+    """The tie candidate ``key[x]``'s slots and current trust, and how many candidates are
+    kept after it: at ``floor`` or above it is kept (moved to ``key[kept]``); below, its flag
+    in ``listed`` is cleared (below the threshold until written again).
+    """
+    k = key[x]
+    a, b = np.uint64(k) // cols, np.uint64(k) % cols
+    t = _trust_now(trust, last, a, b, now, decay, horizon, prior)
+    if t < floor:
+        listed[a, b] = False
+        return a, b, t, kept
+    key[kept] = k
+    return a, b, t, kept + 1
 
 
 @_jit
@@ -4091,20 +4115,16 @@ def observe_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
     horizon = np.uint64(decay.size - 1)
     kept = n = 0
     for x in range(key.size):
-        k = key[x]
-        a, b = np.uint64(k) // cols, np.uint64(k) % cols
-        t = prior + (trust[a, b] - prior) * decay[_gap(now, last[a, b], horizon)]
+        a, b, t, kept = _keep_candidate(key, x, kept, cols, trust, last, now, decay, horizon,
+                                        prior, floor, listed)
         if t < floor:
-            listed[a, b] = False  # below the threshold until written again
             continue
-        key[kept] = k
-        kept += 1
         if t >= threshold and member[a] and member[b]:
             lo, hi = min(a, b), max(a, b)
             if judged[lo * side + hi]:
                 continue
             judged[lo * side + hi] = True
-            back = prior + (trust[b, a] - prior) * decay[_gap(now, last[b, a], horizon)]
+            back = _trust_now(trust, last, b, a, now, decay, horizon, prior)
             if 0.5 * (t + back) >= mean_threshold:
                 ties[0, n], ties[1, n] = lo, hi
                 n += 1
