@@ -27,6 +27,8 @@ from typing import Any
 
 # Whether a straight call checks its arguments' types first (as slow as the dispatcher).
 CHECKED = os.environ.get("VERKOSTO_CHECKED_CALLS", "") == "1"
+# The entry point of each kernel compiled for one set of argument types only, once read.
+_SOLE: dict[Callable, Callable] = {}
 
 
 class _FirstCall:
@@ -50,6 +52,17 @@ def entry_point(kernel: Callable, args: tuple) -> Callable:
     overloads = getattr(kernel, "overloads", None)
     if overloads is None:
         return kernel
+    if len(overloads) == 1 and not CHECKED:
+        # The dispatcher has just run ``args`` through its only compiled code: that one.
+        # Typing the arguments in Python to look it up would cost ~0.1 ms a kernel, and even
+        # reading the one value hashes its signature (~20 us), against ~1 ms of dispatch a
+        # short run saves; so it is read once a process. Checked, the tests look it up by
+        # the types.
+        entry = _SOLE.get(kernel)
+        if entry is None:
+            (compiled,) = overloads.values()
+            entry = _SOLE[kernel] = compiled.entry_point
+        return entry
     types = tuple(kernel.typeof_pyval(a) for a in args)
     compiled = overloads.get(types)
     if compiled is None:

@@ -159,3 +159,26 @@ def test_the_tests_run_checked():
     """
     assert straight.CHECKED
     assert os.environ["VERKOSTO_CHECKED_CALLS"] == "1"
+
+
+def test_a_sole_compiled_code_is_the_one_the_types_choose(monkeypatch):
+    """Unchecked, a kernel compiled for one set of argument types only is called at that
+    code without typing the arguments: the code the first call's types choose.
+    """
+    monkeypatch.setattr(straight, "CHECKED", False)
+    monkeypatch.setattr(straight, "_SOLE", {})
+    chosen: dict[str, tuple[int, object]] = {}
+    resolve = straight.entry_point
+
+    def recording(kernel, args):
+        types = tuple(kernel.typeof_pyval(a) for a in args)
+        chosen[kernel.__name__] = (len(kernel.overloads), kernel.overloads[types].entry_point)
+        return resolve(kernel, args)
+
+    monkeypatch.setattr(straight, "entry_point", recording)
+    m = model_of(*CASES["default"], seed=3)
+    m.run_for(WEEKS)
+    assert any(n == 1 for n, _ in chosen.values()), "no kernel took the one-code path"
+    for owner, calls in calls_of(m).items():
+        for name in OWNERS[owner]:
+            assert getattr(calls, name) is chosen[name][1], name
