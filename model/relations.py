@@ -141,11 +141,13 @@ class Relations:
         self._keep_call_args()
 
     def _keep_call_args(self) -> None:
-        """Gather the store's arrays that ``collaborate`` passes, once per allocation (at
-        set-up and on growing: the arrays are replaced only then), not in every call.
+        """Gather the arrays the store's kernels take first (encounters, talks, working
+        groups, ``collaborate``, ``converse``) and the candidate flags they take, once per
+        allocation (at set-up and on growing: the arrays are replaced only then), not in
+        every call.
         """
-        self._collaborate_store = (self.F, self.T, self.last, self._f_decay, self._t_decay,
-                                   self.prior, self._tracked, self._cols)
+        self._store_args = (self.F, self.T, self.last, self._f_decay, self._t_decay,
+                            self.prior, self._tracked, self._cols)
         self._listed_or_not = self._listed if self._listed is not None else self._no_listing
 
     @property
@@ -355,12 +357,11 @@ class Relations:
         # _encounters_ahead would: bringing them in two steps would round differently).
         factor_sums = (0.5 ** ((now - self._sums_at) / self._half_lives) if tracking
                        else _NO_FACTOR)
-        candidates = self._candidates
-        key = candidates[0] if len(candidates) == 1 else self._candidate_key()
+        key = self._candidate_key()
         # The call returns the candidates with the new ones joined on: kept as the one list.
         (active, fits, pairs, breaches, ideas, self._written, credited, value, advocacy,
          self._candidates[0], met) = self._calls.collaborate(
-            draws.source(rng), *self._collaborate_store, factor_sums, self._listed_or_not,
+            draws.source(rng), *self._store_args, factor_sums, self._listed_or_not,
             self._tie_floor, self._written, key, know._k, know._ka, know._kc, know._ksum,
             people, used, active_code, attachment, factor, org_time, rate, forming, assembler,
             m, k, base, rules, facilitation, cases is not None, 0.0 if cases is None else cases,
@@ -444,8 +445,7 @@ class Relations:
         brokers have anyone to reach among the week's ``members`` (their number), then
         :meth:`broker_relay` with ``per_broker``, ``threshold`` and ``gain``).
         """
-        candidates = self._candidates
-        key = candidates[0] if len(candidates) == 1 else self._candidate_key()
+        key = self._candidate_key()
         kept = self._calls.relay(
             draws.source(rng), key, self.T, self.last, self._t_decay, self.prior,
             self._tie_floor, self.tie_threshold, self._listed, people, used, peripheral,
@@ -643,10 +643,8 @@ class Relations:
             The trust stored after the round, pair by pair, and which pairs breached.
         """
         self._encounters_ahead(i, j, now)
-        listed = self._listed if self._listed is not None else self._no_listing
         trust, breach, new = kernels.encounter(
-            self.F, self.T, self.last, self._f_decay, self._t_decay, self.prior,
-            self._tracked, self._cols, listed,
+            *self._store_args, self._listed_or_not,
             self._tie_floor, know._k, know._ka, know._kc, know._ksum, i, j, g, u, face,
             virtual_factor, atmosphere, dialogue, org, resident, rule, now)
         if new.size:
@@ -681,10 +679,8 @@ class Relations:
         """
         if self._tracking:
             self._bring_sums(now)
-        listed = self._listed if self._listed is not None else self._no_listing
         members, bounds, per_round, i, j, trust, breaches, new = kernels.talk_rounds(
-            self.F, self.T, self.last, self._f_decay, self._t_decay, self.prior, self._tracked,
-            self._cols, listed, self._tie_floor, know._k, know._ka, know._kc, know._ksum,
+            *self._store_args, self._listed_or_not, self._tie_floor, know._k, know._ka, know._kc, know._ksum,
             people, ids, present, first, u_seats, u, face, dialogue, base, acquaintance, m,
             p_incumbent, q, rules, facilitation, now)
         self._rounds_written(i, j, u.shape[1])
@@ -732,12 +728,10 @@ class Relations:
         # talk_rounds would: bringing them in two steps would round differently).
         factor_sums = (0.5 ** ((now - self._sums_at) / self._half_lives) if tracking
                        else _NO_FACTOR)
-        listed = self._listed if self._listed is not None else self._no_listing
         talked, pairs, breaches, self._written, clarity, credited, value, advocacy, new, met = (
             self._calls.converse(
-                draws.source(rng), self.F, self.T, self.last, self._f_decay, self._t_decay,
-                self.prior, self._tracked, self._cols, factor_sums, listed, self._tie_floor,
-                self._written, know._k, know._ka, know._kc, know._ksum, people, attendees,
+                draws.source(rng), *self._store_args, factor_sums, self._listed_or_not,
+                self._tie_floor, self._written, know._k, know._ka, know._kc, know._ksum, people, attendees,
                 in_room, n_circles, rounds, m, base, acquaintance, p_incumbent, q, rules,
                 facilitation, *goal_work, *value, advocacy, now, self.mark_touches))
         if talked and self._tracking:
@@ -767,10 +761,8 @@ class Relations:
             advocacy stock (as the kernel).
         """
         self._encounters_ahead(i, j, now)
-        listed = self._listed if self._listed is not None else self._no_listing
         breaches, new, ideas, credited, value, advocacy = kernels.work_in_groups(
-            self.F, self.T, self.last, self._f_decay, self._t_decay, self.prior, self._tracked,
-            self._cols, listed, self._tie_floor, know._k, know._ka, know._kc, know._ksum,
+            *self._store_args, self._listed_or_not, self._tie_floor, know._k, know._ka, know._kc, know._ksum,
             people, members, bounds, i, j, g, draws.source(rng), base, rules, facilitation,
             *value, advocacy, now)
         if new.size:

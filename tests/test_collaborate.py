@@ -379,7 +379,7 @@ def test_one_call_collaboration_keeps_the_candidates_joined(case: str) -> None:
 
 
 def test_the_dense_store_passes_its_arrays_after_growing() -> None:
-    """The arrays the dense store gathers for ``collaborate`` once per allocation
+    """The arrays the dense store gathers for its kernels once per allocation
     (``Relations._keep_call_args``) are those it holds, also after it grew.
     """
     rel = relations.Relations(4, 0.3, 26.0, 52.0, tie_threshold=0.6)
@@ -387,7 +387,7 @@ def test_the_dense_store_passes_its_arrays_after_growing() -> None:
         if capacity > rel.capacity:
             rel.grow(capacity, 1)
         assert rel.capacity == capacity
-        kept = rel._collaborate_store
+        kept = rel._store_args
         held = (rel.F, rel.T, rel.last, rel._f_decay, rel._t_decay, rel.prior, rel._tracked,
                 rel._cols)
         assert all(x is y for x, y in zip(kept, held, strict=True))
