@@ -194,9 +194,11 @@ class NetworkModel(mesa.Model):
         self.meeting = Meeting()
         self.facilitation_now = 0.0
         self._unfacilitated = self._atmosphere()  # a group's atmosphere without a facilitator
-        # Client cases per worker in a week at intensity 1 (see _case_mean), and the gain of
-        # the coordinator's relay: fixed by the parameters, so worked out once.
-        self._cases_per_week = self._case_mean(1.0)
+        # Client cases per worker in a week at intensity 1, None where the network has none
+        # (see _case_mean), and the gain of the coordinator's relay: fixed by the parameters,
+        # so worked out once.
+        self._cases_per_week = (p.client_cases_per_week if p.purpose is Purpose.CLIENT_SERVICE
+                                or p.lifecycle is Lifecycle.CLIENT_PROCESS else None)
         self._relay_gain = p.relay_gain * p.facilitation
         self._advocating = p.purpose is Purpose.ADVOCACY  # decision windows (_advocacy_window)
         self.relay_paid = False
@@ -1130,16 +1132,14 @@ class NetworkModel(mesa.Model):
         """
         p = self.params
         intensity = self._intensity()
-        per_week = self._cases_per_week  # _case_mean(intensity), from its set-up value
-        cases = None if per_week is None else per_week * intensity
+        cases = self._case_mean(intensity)
         if not self.rel.collaborates_in_one_call or (
                 cases is not None and cases >= draws.POISSON_SMALL_LIMIT):
             return False
         # Without a facilitator (as working groups run), the atmosphere kept from the start.
         atmosphere = self._atmosphere() if self.facilitation_now else self._unfacilitated
         now = self.steps
-        # The value as _value() gives it.
-        value = (self.value_total, float(self._since_record["value"]), self.goal_progress)
+        value = self._value()
         for _ in range(2):  # once more with a longer table if someone outgrew it
             active, fits, pairs, breaches, ideas, credited, value, advocacy = (
                 self.rel.collaborate(
@@ -1168,10 +1168,10 @@ class NetworkModel(mesa.Model):
         """Client cases per worker this week, None where the network has none (S8-S10);
         ``intensity`` is this week's ``_intensity()`` where the caller has it.
         """
-        p = self.params
-        if p.purpose is not Purpose.CLIENT_SERVICE and p.lifecycle is not Lifecycle.CLIENT_PROCESS:
+        per_week = self._cases_per_week
+        if per_week is None:
             return None
-        return p.client_cases_per_week * (self._intensity() if intensity is None else intensity)
+        return per_week * (self._intensity() if intensity is None else intensity)
 
     def _work_in_groups(self, groups: Teams) -> None:
         """The members join their working groups (their hours, a group joined) and meet face
