@@ -647,6 +647,31 @@ def candidate_lanes(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray, cand:
                     now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Sparse ``kernels.candidate_lanes``: the same lanes, masks and ties."""
     horizon = f_decay.size - 1
+    k = cand.shape[1]
+    lanes, incumbent, newcomer, fam_who = _lane_masks(p, f_decay, initiators, cand,
+                                                      collaborated, acquaintance, now)
+    ties = np.zeros((lanes.size, k + 1, k + 1), dtype=np.bool_)
+    for y in range(lanes.size):
+        r = lanes[y]
+        for c in range(k):
+            b = cand[r, c]
+            ties[y, k, c] = fam_who[r, c] >= collaborator
+            for d in range(c, k):
+                x = find(p, b, cand[r, d])
+                f = p.F[x] * f_decay[_gap(p, x, now, horizon)] if x >= 0 else 0.0
+                ties[y, c, d] = f >= collaborator
+                ties[y, d, c] = ties[y, c, d]
+    return lanes, incumbent, newcomer, ties
+
+
+@_jit
+def _lane_masks(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray, cand: np.ndarray,
+                collaborated: np.ndarray, acquaintance: float, now: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The lanes and masks of :func:`candidate_lanes`, and each initiator's familiarity
+    with its draws now (``(initiators, k)``, 0 for a pair without a record).
+    """
+    horizon = f_decay.size - 1
     n, k = cand.shape
     fam_who = np.zeros((n, k))
     has = np.zeros(n, dtype=np.bool_)
@@ -662,7 +687,6 @@ def candidate_lanes(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray, cand:
     lanes = np.flatnonzero(has)
     incumbent = np.zeros((lanes.size, k + 1), dtype=np.bool_)
     newcomer = np.zeros((lanes.size, k + 1), dtype=np.bool_)
-    ties = np.zeros((lanes.size, k + 1, k + 1), dtype=np.bool_)
     for y in range(lanes.size):
         r = lanes[y]
         for c in range(k):
@@ -677,13 +701,100 @@ def candidate_lanes(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray, cand:
                     incumbent[y, c] = True
                 else:
                     newcomer[y, c] = True
-            ties[y, k, c] = fam_who[r, c] >= collaborator
-            for d in range(c, k):
-                x = find(p, b, cand[r, d])
-                f = p.F[x] * f_decay[_gap(p, x, now, horizon)] if x >= 0 else 0.0
-                ties[y, c, d] = f >= collaborator
-                ties[y, d, c] = ties[y, c, d]
-    return lanes, incumbent, newcomer, ties
+    return lanes, incumbent, newcomer, fam_who
+
+
+@_inline
+def _near_with(p: Pairs, f_decay: np.ndarray, fam_who: np.ndarray, ids: np.ndarray,
+               lane: int, r: int, who: int, collaborator: float, now: int,
+               near: np.ndarray) -> None:
+    """``near |= ties[lane, who]`` with the ties :func:`candidate_lanes` would give lane
+    ``lane`` (its initiator's row ``r``; ``ids`` as ``kernels.lane_ids``), each entry read
+    only where ``near`` is not set yet: ``ties[lane, c, d]`` for draws ``c <= d`` (and
+    ``[d, c]``) is whether draw c's familiarity with draw d reaches ``collaborator``, the
+    initiator's row (local id k) whether its familiarity with each draw does, and no tie
+    points to the initiator.
+    """
+    k = ids.shape[1] - 1
+    if who == k:
+        for x in range(k):
+            near[x] = near[x] or fam_who[r, x] >= collaborator
+        return
+    horizon = f_decay.size - 1
+    for x in range(k):
+        if near[x]:
+            continue
+        c, d = (who, x) if who <= x else (x, who)
+        y = find(p, ids[lane, c], ids[lane, d])
+        f = p.F[y] * f_decay[_gap(p, y, now, horizon)] if y >= 0 else 0.0
+        near[x] = f >= collaborator
+
+
+@_jit
+def seat_working_groups(u: np.ndarray, m: int, p_inc: float, q: float, incumbent: np.ndarray,
+                        newcomer: np.ndarray, fam_who: np.ndarray, lanes: np.ndarray,
+                        ids: np.ndarray, p: Pairs, f_decay: np.ndarray, collaborator: float,
+                        now: int) -> np.ndarray:
+    """``kernels.seat_teams`` of working groups (``kernels.working_groups``: one team of
+    ``m`` per lane, founded by its initiator, local id k) without the lanes' full ties: a
+    seat reads the ties only through the past collaborators of the members seated before it
+    (``near``), so only the rows of those members are read (:func:`_near_with`), each entry
+    once, where ``candidate_lanes`` reads all of them (k (k + 1) / 2 searches a lane, the
+    bulk of forming the groups at 1,000 people). The same seats.
+
+    Returns:
+        Int ``(lanes, m)`` of local ids, ``-1`` for an empty seat, as ``seat_teams``.
+    """
+    n_lanes, n = incumbent.shape
+    k = n - 1
+    out = np.full((n_lanes, m), -1, dtype=np.int64)
+    free_inc = np.empty(n, dtype=np.bool_)
+    free_new = np.empty(n, dtype=np.bool_)
+    near = np.empty(n, dtype=np.bool_)  # past collaborators of the team's members
+    drawn = u.shape[0]
+    for lane in range(n_lanes):
+        r = lanes[lane]
+        n_inc = 0
+        n_new = 0
+        for x in range(n):
+            free_inc[x] = incumbent[lane, x]
+            free_new[x] = newcomer[lane, x]
+            near[x] = False
+            n_inc += free_inc[x]
+            n_new += free_new[x]
+        who = k  # the founder
+        out[lane, 0] = who
+        if free_inc[who]:
+            free_inc[who] = False
+            n_inc -= 1
+        if free_new[who]:
+            free_new[who] = False
+            n_new -= 1
+        _near_with(p, f_decay, fam_who, ids, lane, r, who, collaborator, now, near)
+        for d in range(drawn):
+            wants_inc = u[d, 0, lane] < p_inc
+            wants_mate = u[d, 1, lane] < q
+            if n_inc > 0 and (wants_inc or n_new == 0):
+                n_pool = 0
+                if wants_mate:
+                    for x in range(n):
+                        n_pool += near[x] and free_inc[x]
+                if n_pool > 0:
+                    who = kernels._kth(free_inc, near, int(u[d, 2, lane] * n_pool))
+                else:
+                    who = kernels._kth(free_inc, None, int(u[d, 2, lane] * n_inc))
+                free_inc[who] = False
+                n_inc -= 1
+            elif n_new > 0:
+                who = kernels._kth(free_new, None, int(u[d, 2, lane] * n_new))
+                free_new[who] = False
+                n_new -= 1
+            else:
+                break
+            out[lane, 1 + d] = who
+            if d + 1 < drawn:  # the last seat's ties would be read by no later seat
+                _near_with(p, f_decay, fam_who, ids, lane, r, who, collaborator, now, near)
+    return out
 
 
 @_jit
@@ -725,10 +836,25 @@ def form_working_groups(src: int, p: Pairs, f_decay: np.ndarray, people: kernels
         return kernels.no_groups()
     rule = rules[0]
     u = kernels.uniforms(src, starters.size * k).reshape((starters.size, k))
-    incumbent, newcomer, ties, ids = working_group_lanes(
-        p, f_decay, starters, active, weight, people.org, people.resident, factor, u,
-        people.collaborated, rule.acquaintance_threshold, rule.collaborator_familiarity, now)
-    return kernels.drawn_groups(src, incumbent, newcomer, ties, ids, m, rules)
+    cand = kernels.thought_of(active, kernels.partner_draws(starters, active, weight,
+                                                             people.org, people.resident,
+                                                             factor, u))
+    lanes, incumbent, newcomer, fam_who = _lane_masks(p, f_decay, starters, cand,
+                                                      people.collaborated,
+                                                      rule.acquaintance_threshold, now)
+    ids = kernels.lane_ids(cand, starters, lanes)
+    if lanes.size == 0:  # as kernels.drawn_groups: no groups, nothing drawn
+        return kernels.no_groups()
+    seats = max(m - 1, 0)
+    u = kernels.uniforms(src, seats * kernels.DRAWS_PER_SEAT * lanes.size).reshape(
+        (seats, kernels.DRAWS_PER_SEAT, lanes.size))
+    out = seat_working_groups(u, m, rule.incumbent_probability,
+                              rule.repeat_collaborator_probability, incumbent, newcomer,
+                              fam_who, lanes, ids, p, f_decay, rule.collaborator_familiarity,
+                              now)
+    members, bounds = kernels.gather_teams(out, ids, m)
+    i, j, g = kernels.team_pairs(members, bounds)
+    return members, bounds, i, j, g
 
 
 @_jit

@@ -251,6 +251,59 @@ def test_stores_agree_under_random_writes(seed: int, prior: float, tie: float | 
     _same(rels[1].know.of_rows(everyone), rels[0].know.of_rows(everyone))
 
 
+@pytest.mark.parametrize("collaborator", [0.0, 0.3, 0.6])
+@pytest.mark.parametrize("m", [2, 3, 5])
+@pytest.mark.parametrize("seed", range(3))
+def test_working_group_seats_read_only_the_ties_they_need(seed: int, m: int,
+                                                          collaborator: float) -> None:
+    """``seat_working_groups`` reads a lane's ties only for the members seated (the rows
+    ``near`` takes): the same seats as ``kernels.seat_teams`` on the full ties of
+    ``candidate_lanes``, with familiarity that differs by direction, repeated draws, a
+    threshold at which strangers are ties, and draws that want or shun past collaborators.
+    """
+    rng = np.random.default_rng(seed)
+    cap, used, k, now = 40, 36, 8, 5
+    rel = SparseRelations(cap, PRIOR, 9.0, 13.0, tie_threshold=TIE)
+    known = np.triu(rng.random((used, used)) < 0.5, 1)
+    known |= known.T
+    way = rng.random((used, used))
+    # Each pair known one way only (the other a stranger's), from 0.4 up.
+    fam = np.where(known & (way > way.T), 0.4 + 0.6 * rng.random((used, used)), 0.0)
+    # The initiators (the first few) know everyone, but below the collaborator threshold:
+    # the ties their draws have with each other decide whom the later seats favour.
+    fam[:6] = np.where(rng.random((6, used)) < 0.9, 0.25, 0.0)
+    rel.set_block(np.arange(used), fam, np.full((used, used), PRIOR), now - 1)
+    initiators = rng.integers(6, size=60)
+    cand = rng.integers(6, used, size=(initiators.size, k))
+    cand[:, 1] = cand[:, 0]  # a person drawn twice
+    collaborated = rng.random(cap) < 0.8
+    p, f_decay = rel._p, rel._f_decay
+    lanes, incumbent, newcomer, ties = sparse_kernels.candidate_lanes(
+        p, f_decay, initiators, cand, collaborated, 0.2, collaborator, now)
+    got_lanes, got_inc, got_new, fam_who = sparse_kernels._lane_masks(
+        p, f_decay, initiators, cand, collaborated, 0.2, now)
+    _same((got_lanes, got_inc, got_new), (lanes, incumbent, newcomer))
+    ids = kernels.lane_ids(cand, initiators, lanes)
+    # The ties read the other way round (a draw's row for every other draw): seats that
+    # differ with them show that the seats below depend on which way a tie is read.
+    left, right = np.repeat(ids[:, :k], k, axis=1), np.tile(ids[:, :k], (1, k))
+    wrong = ties.copy()
+    wrong[:, :k, :k] = (rel.familiarity(left.ravel(), right.ravel(), now)
+                        >= collaborator).reshape(lanes.size, k, k)
+    founders = np.full((lanes.size, 1), k, dtype=np.int64)
+    differs = False
+    for p_inc, q in ((0.7, 0.0), (0.7, 0.5), (1.0, 1.0)):
+        u = rng.random((m - 1, kernels.DRAWS_PER_SEAT, lanes.size))
+        want = kernels.seat_teams(u, m, p_inc, q, incumbent, newcomer, ties, founders, False, m)
+        got = sparse_kernels.seat_working_groups(u, m, p_inc, q, incumbent, newcomer, fam_who,
+                                                 lanes, ids, p, f_decay, collaborator, now)
+        _same(got, want)
+        differs |= not np.array_equal(
+            kernels.seat_teams(u, m, p_inc, q, incumbent, newcomer, wrong, founders, False, m),
+            want)
+    assert differs == (m > 2 and collaborator > 0)  # only a seated draw's row can differ
+
+
 def test_pool_moves_and_compacts_rows_without_losing_records() -> None:
     """Rows outgrow their room and move; a full pool is compacted into a larger one: every
     record keeps its pair and values (the dense store as the reference).
