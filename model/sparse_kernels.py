@@ -95,6 +95,21 @@ def _find_in(col: np.ndarray, lo: int, hi: int, b: int) -> int:
 
 
 @_inline
+def _search_from(col: np.ndarray, lo: int, hi: int, b: int) -> int:
+    """:func:`_search` of ``col[lo:hi]`` for a ``b`` likely to lie near ``lo`` (the next of
+    ascending columns looked for in a row): probes ``lo``, ``lo + 2``, ``lo + 5``, ... (steps
+    doubling) until one reaches ``b``, then searches the last step.
+    """
+    bound = lo
+    step = 1
+    while bound < hi and col[bound] < b:
+        lo = bound + 1
+        bound = lo + step
+        step <<= 1
+    return _search(col, lo, min(bound, hi), b)
+
+
+@_inline
 def _locate(p: Pairs, a: int, b: int) -> int:
     """Position in row ``a`` at which column ``b`` is or would be inserted (binary search)."""
     s = p.start[a]
@@ -974,8 +989,13 @@ def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: 
         o = drawn[k] + 1 if drawn[k] >= org[a] else drawn[k]
         if know_a[a] * (know[a, o] + know_c[a]) < knowledge_threshold:
             continue
+        # The organisation's people ascend, so each after the first is searched for in the
+        # row from where the one before it is or would be (:func:`_search_from`).
+        lo, end = p.start[a], p.start[a] + p.size[a]
         for x in range(bounds[o], bounds[o + 1]):
-            r = find(p, a, people[x])
+            b = people[x]
+            lo = _search(p.col, lo, end, b) if x == bounds[o] else _search_from(p.col, lo, end, b)
+            r = lo if lo < end and p.col[lo] == b else -1
             t = prior if r < 0 else prior + (p.T[r] - prior) * t_decay[_gap(p, r, now, horizon)]
             if t >= tie_threshold:
                 out[count] = a

@@ -583,6 +583,20 @@ def test_scanned_lookup_finds_what_the_search_finds() -> None:
                     == sparse_kernels._record_of(p.start, p.size, p.col, a, b))
 
 
+def test_search_from_a_start_finds_what_the_search_finds() -> None:
+    """``_search_from`` (steps doubling from ``lo``, then a search of the last) gives the
+    position the binary search of the whole row gives, for every start at or before it:
+    columns present, absent, below and beyond the row, in rows of 0 to 40 columns.
+    """
+    rng = np.random.default_rng(5)
+    for n in (0, 1, 2, 3, 7, 40):
+        col = np.sort(rng.choice(100, size=n, replace=False)).astype(np.int32)
+        for b in range(-1, 102):
+            want = sparse_kernels._search(col, 0, n, b)
+            for lo in range(want + 1):
+                assert sparse_kernels._search_from(col, lo, n, b) == want
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_trust_ties_in_long_rows_match_the_dense_store(seed: int) -> None:
     """The trust ties among members read from rows longer than ``_SCAN`` records (the
