@@ -1693,9 +1693,25 @@ def work_in_groups(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: fl
     factor = kernels.purpose_factor(group.factor_kind, i, j, people.org, people.resident,
                                     people.role, group.seeker, rule.distance_resident,
                                     rule.distance_cross_org)
-    who, best = best_benefit(p, t_decay, prior, i, j, factor, now, people.present.size)
+    who, best = met_benefit(t_decay, prior, i, trust, factor, people.present.size)
     yielded, value, advocacy = kernels.purpose_yield(people, who, best, value, advocacy, group)
     return breaches, new, ideas, credited or yielded, value, advocacy
+
+
+@_jit
+def met_benefit(t_decay: np.ndarray, prior: float, i: np.ndarray, trust: np.ndarray,
+                factor: np.ndarray, capacity: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`best_benefit` of pairs (i, j) right after their encounters, from ``trust``,
+    each pair's stored trust after them (as :func:`encounter` returns it), without
+    searching for their records again: a pair met now was touched now (gap 0) and stores
+    that trust (as :func:`talks_value` reads a meeting's). The same benefits and maxima.
+    """
+    best = np.zeros(capacity)
+    for k in range(i.size):
+        t = prior + (trust[k] - prior) * t_decay[0]  # touched now: the gap is 0
+        kernels.keep_best_benefit(best, i[k], t, prior, factor, k)
+    who = np.flatnonzero(best)
+    return who, best[who]
 
 
 @_jit
