@@ -809,11 +809,11 @@ def broker_relay(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, widt
 @_jit
 def relay(src: int, key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, width: int,
           t_decay: np.ndarray, prior: float, floor: float, tie_threshold: float,
-          people: kernels.People, used: int,
-          peripheral: int, active: int, broker: int, relaying: bool, relay_gain: float,
-          know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, stale: np.ndarray,
-          own: np.ndarray, n_known: int, rebase_below: float, per_broker: int, members: int,
-          threshold: float, gain: float, now: int) -> int:
+          people: kernels.People, used: int, peripheral: int, active: int, broker: int,
+          relaying: bool, relay_gain: float, know: np.ndarray, know_a: np.ndarray,
+          know_c: np.ndarray, stale: np.ndarray, own: np.ndarray, n_known: int,
+          rebase_below: float, per_broker: int, members: int, threshold: float, gain: float,
+          now: int) -> int:
     """Sparse ``kernels.relay``: the same start (``kernels.relay_start``), then the same
     brokers' contacts and exchange (:func:`broker_relay`; the candidates' ``hints`` as in
     :func:`current_ties`).
@@ -1150,7 +1150,7 @@ def _candidates_trust(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs,
     is no longer listed (below the threshold until written again).
 
     A candidate's record is looked for first where the previous scan found it: ``hints[y]``
-    for the first ``hinted`` candidates (at least ``key.size`` entries; the rest are new).
+    for the first ``hinted`` candidates (the rest are new; ``hints`` has room for all).
     It is still there if that position lies in row a's segment and holds column b: a row's
     columns are distinct and rows' segments do not overlap, so the test can only pass at
     the record itself. Records move when their row grows, moves or is compacted, and when
