@@ -988,6 +988,31 @@ class SparseRelations(Relations):
             np.empty(0), np.empty(0, dtype=np.int32), np.empty(0, dtype=bool),
             np.zeros(1, dtype=np.int64))
         self._listed = None  # candidates are flagged in the records
+        # Where each of the first _hinted listed candidates' record was at the last scan of
+        # the list (sparse_kernels._candidates_trust starts from there; the rest are new).
+        self._hints = np.empty(0, dtype=np.int64)
+        self._hinted = 0
+
+    def _scan_candidates(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """The listed tie candidates (``_candidate_key``), the buffer of their records'
+        positions (at least as long; a scan leaves each candidate's position there) and how
+        many of them are known, for a kernel that scans the list; the caller then keeps
+        what the kernel kept (``_scanned``).
+        """
+        key = self._candidate_key()
+        hints = self._hints
+        if hints.size < key.size:
+            grown = np.empty(max(key.size, 2 * hints.size), dtype=np.int64)
+            grown[:self._hinted] = hints[:self._hinted]
+            hints = self._hints = grown
+        return key, hints, self._hinted
+
+    def _scanned(self, key: np.ndarray, kept: int) -> None:
+        """Keep the first ``kept`` candidates of ``key``, which a scan compacted (their
+        positions at the front of ``_hints``).
+        """
+        self._candidates = [key[:kept]]
+        self._hinted = kept
 
     @property
     def records(self) -> int:
@@ -1220,11 +1245,11 @@ class SparseRelations(Relations):
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         if not self._listing:
             return super().broker_contacts(brokers, per_broker, u, member, threshold, now)
-        key = self._candidate_key()
+        key, hints, hinted = self._scan_candidates()
         kept, b, c, trust_cb, trust_bc = sparse_kernels.broker_contacts(
-            key, self._p, self.capacity, self._t_decay, self.prior, self._tie_floor,
-            self.tie_threshold, member, brokers, per_broker, u, threshold, now)
-        self._candidates = [key[:kept]]
+            key, hints, hinted, self._p, self.capacity, self._t_decay, self.prior,
+            self._tie_floor, self.tie_threshold, member, brokers, per_broker, u, threshold, now)
+        self._scanned(key, kept)
         return b, c, trust_cb, trust_bc
 
     @override
@@ -1235,12 +1260,13 @@ class SparseRelations(Relations):
             super().broker_relay(brokers, per_broker, u, member, threshold, now, know, org, gain,
                                  contact_count)
             return
-        key = self._candidate_key()
+        key, hints, hinted = self._scan_candidates()
         kept = sparse_kernels.broker_relay(
-            key, self._p, self.capacity, self._t_decay, self.prior, self._tie_floor,
-            self.tie_threshold, member, brokers, per_broker, u, threshold, now, know._k,
-            know._ka, know._kc, know._kstale, know.own, know.n_known, org, gain, contact_count)
-        self._candidates = [key[:kept]]
+            key, hints, hinted, self._p, self.capacity, self._t_decay, self.prior,
+            self._tie_floor, self.tie_threshold, member, brokers, per_broker, u, threshold, now,
+            know._k, know._ka, know._kc, know._kstale, know.own, know.n_known, org, gain,
+            contact_count)
+        self._scanned(key, kept)
 
     @property
     @override
@@ -1251,14 +1277,14 @@ class SparseRelations(Relations):
     def relay(self, rng: np.random.Generator, people: People, used: int, peripheral: int,
               active: int, broker: int, relay_gain: float | None, know: Knowledge,
               per_broker: int, members: int, threshold: float, gain: float, now: int) -> None:
-        key = self._candidate_key()
+        key, hints, hinted = self._scan_candidates()
         kept = sparse_kernels.relay(
-            draws.source(rng), key, self._p, self.capacity, self._t_decay, self.prior,
-            self._tie_floor, self.tie_threshold, people, used, peripheral, active, broker,
-            relay_gain is not None, 0.0 if relay_gain is None else relay_gain, know._k,
+            draws.source(rng), key, hints, hinted, self._p, self.capacity, self._t_decay,
+            self.prior, self._tie_floor, self.tie_threshold, people, used, peripheral, active,
+            broker, relay_gain is not None, 0.0 if relay_gain is None else relay_gain, know._k,
             know._ka, know._kc, know._kstale, know.own, know.n_known, know.rebase_below,
             per_broker, members, threshold, gain, now)
-        self._candidates = [key[:kept]]
+        self._scanned(key, kept)
 
     @override
     def best_benefit(self, i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int,
@@ -1473,11 +1499,11 @@ class SparseRelations(Relations):
                    now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not self._listing:
             return self._trust_ties_apart(slots, threshold, now)
-        key = self._candidate_key()
+        key, hints, hinted = self._scan_candidates()
         kept, i, j, t = sparse_kernels.trust_ties_among(
-            key, self._p, self.capacity, now, self._t_decay, self.prior, self._tie_floor,
-            self.tie_threshold, slots, threshold)
-        self._candidates = [key[:kept]]  # as ties_among leaves them
+            key, hints, hinted, self._p, self.capacity, now, self._t_decay, self.prior,
+            self._tie_floor, self.tie_threshold, slots, threshold)
+        self._scanned(key, kept)  # as ties_among leaves them
         return i, j, t
 
     @override
@@ -1486,11 +1512,11 @@ class SparseRelations(Relations):
             return super().ties_among(slots, now)
         member = np.zeros(self.capacity, dtype=bool)
         member[slots] = True
-        key = self._candidate_key()
-        kept, ties = sparse_kernels.current_ties(key, self._p, self.capacity, now, self._t_decay,
-                                                 self.prior, self._tie_floor,
+        key, hints, hinted = self._scan_candidates()
+        kept, ties = sparse_kernels.current_ties(key, hints, hinted, self._p, self.capacity, now,
+                                                 self._t_decay, self.prior, self._tie_floor,
                                                  self.tie_threshold, member)
-        self._candidates = [key[:kept]]
+        self._scanned(key, kept)
         return ties[0], ties[1]
 
 

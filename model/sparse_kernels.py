@@ -914,50 +914,59 @@ def trusted_contacts(p: Pairs, t_decay: np.ndarray, prior: float, brokers: np.nd
 
 
 @_jit
-def broker_contacts(key: np.ndarray, p: Pairs, width: int, t_decay: np.ndarray, prior: float,
-                    floor: float, tie_threshold: float, member: np.ndarray, brokers: np.ndarray,
-                    per_broker: int, u: np.ndarray, threshold: float, now: int
+def broker_contacts(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, width: int,
+                    t_decay: np.ndarray, prior: float, floor: float, tie_threshold: float,
+                    member: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
+                    threshold: float, now: int
                     ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Sparse ``kernels.broker_contacts``: the same ties, picks and contacts."""
-    kept, ties = current_ties(key, p, width, now, t_decay, prior, floor, tie_threshold, member)
+    """Sparse ``kernels.broker_contacts``: the same ties, picks and contacts (the candidates'
+    ``hints`` as in :func:`current_ties`).
+    """
+    kept, ties = current_ties(key, hints, hinted, p, width, now, t_decay, prior, floor,
+                              tie_threshold, member)
     b, c = kernels.pick_contacts(ties[0], ties[1], brokers, per_broker, u, width)
     b, c, trust_cb, trust_bc = trusted_contacts(p, t_decay, prior, b, c, threshold, now)
     return kept, b, c, trust_cb, trust_bc
 
 
 @_jit
-def broker_relay(key: np.ndarray, p: Pairs, width: int, t_decay: np.ndarray, prior: float,
-                 floor: float, tie_threshold: float, member: np.ndarray, brokers: np.ndarray,
-                 per_broker: int, u: np.ndarray, threshold: float, now: int, know: np.ndarray,
-                 know_a: np.ndarray, know_c: np.ndarray, stale: np.ndarray, own: np.ndarray,
-                 n_known: int, org: np.ndarray, gain: float, contact_count: np.ndarray) -> int:
-    """Sparse ``kernels.broker_relay``: the same contacts, then the same exchange."""
-    kept, b, c, trust_cb, trust_bc = broker_contacts(key, p, width, t_decay, prior, floor,
-                                                     tie_threshold, member, brokers, per_broker,
-                                                     u, threshold, now)
+def broker_relay(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, width: int,
+                 t_decay: np.ndarray, prior: float, floor: float, tie_threshold: float,
+                 member: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
+                 threshold: float, now: int, know: np.ndarray, know_a: np.ndarray,
+                 know_c: np.ndarray, stale: np.ndarray, own: np.ndarray, n_known: int,
+                 org: np.ndarray, gain: float, contact_count: np.ndarray) -> int:
+    """Sparse ``kernels.broker_relay``: the same contacts, then the same exchange (the
+    candidates' ``hints`` as in :func:`current_ties`).
+    """
+    kept, b, c, trust_cb, trust_bc = broker_contacts(key, hints, hinted, p, width, t_decay,
+                                                     prior, floor, tie_threshold, member,
+                                                     brokers, per_broker, u, threshold, now)
     kernels.broker_exchange(know, know_a, know_c, stale, own, n_known, b, c, org, gain,
                             trust_cb, trust_bc, contact_count)
     return kept
 
 
 @_jit
-def relay(src: int, key: np.ndarray, p: Pairs, width: int, t_decay: np.ndarray, prior: float,
-          floor: float, tie_threshold: float, people: kernels.People, used: int,
-          peripheral: int, active: int, broker: int, relaying: bool, relay_gain: float,
-          know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, stale: np.ndarray,
-          own: np.ndarray, n_known: int, rebase_below: float, per_broker: int, members: int,
-          threshold: float, gain: float, now: int) -> int:
+def relay(src: int, key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, width: int,
+          t_decay: np.ndarray, prior: float, floor: float, tie_threshold: float,
+          people: kernels.People, used: int, peripheral: int, active: int, broker: int,
+          relaying: bool, relay_gain: float, know: np.ndarray, know_a: np.ndarray,
+          know_c: np.ndarray, stale: np.ndarray, own: np.ndarray, n_known: int,
+          rebase_below: float, per_broker: int, members: int, threshold: float, gain: float,
+          now: int) -> int:
     """Sparse ``kernels.relay``: the same start (``kernels.relay_start``), then the same
-    brokers' contacts and exchange (:func:`broker_relay`).
+    brokers' contacts and exchange (:func:`broker_relay`; the candidates' ``hints`` as in
+    :func:`current_ties`).
     """
     brokers, u = kernels.relay_start(src, people, used, peripheral, active, broker, relaying,
                                      relay_gain, know, know_a, know_c, stale, n_known,
                                      rebase_below, per_broker, members)
     if u.size == 0:
         return key.size
-    return broker_relay(key, p, width, t_decay, prior, floor, tie_threshold, people.present,
-                        brokers, per_broker, u, threshold, now, know, know_a, know_c, stale,
-                        own, n_known, people.org, gain, people.contacts)
+    return broker_relay(key, hints, hinted, p, width, t_decay, prior, floor, tie_threshold,
+                        people.present, brokers, per_broker, u, threshold, now, know, know_a,
+                        know_c, stale, own, n_known, people.org, gain, people.contacts)
 
 
 @_jit
@@ -1213,13 +1222,16 @@ def _remove(col: np.ndarray, F: np.ndarray, T: np.ndarray, last: np.ndarray,
 
 
 @_jit
-def current_ties(key: np.ndarray, p: Pairs, width: int, now: int, decay: np.ndarray,
-                 prior: float, floor: float, threshold: float,
+def current_ties(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, width: int,
+                 now: int, decay: np.ndarray, prior: float, floor: float, threshold: float,
                  member: np.ndarray) -> tuple[int, np.ndarray]:
     """Sparse ``kernels.current_ties`` (a candidate without a record reads as a stranger),
-    each candidate's trust looked up by :func:`_candidates_trust`.
+    each candidate's trust looked up by :func:`_candidates_trust`, which starts from the
+    record positions ``hints`` of the first ``hinted`` candidates and leaves there those it
+    found; the kept candidates' positions are compacted with them (``hints[:kept]``).
     """
-    a_of, b_of, current = _candidates_trust(key, p, width, now, decay, prior, floor)
+    a_of, b_of, current = _candidates_trust(key, hints, hinted, p, width, now, decay, prior,
+                                            floor)
     ties = np.empty((2, key.size), dtype=np.int64)
     kept = 0
     n_ties = 0
@@ -1229,6 +1241,7 @@ def current_ties(key: np.ndarray, p: Pairs, width: int, now: int, decay: np.ndar
             continue
         a, b = a_of[y], b_of[y]
         key[kept] = key[y]
+        hints[kept] = hints[y]
         kept += 1
         if t >= threshold and member[a] and member[b]:
             ties[0, n_ties] = a
@@ -1275,40 +1288,40 @@ def _record_scanned(start: np.ndarray, size: np.ndarray, col: np.ndarray, a: int
 
 
 @_jit
-def _candidates_trust(key: np.ndarray, p: Pairs, width: int, now: int, decay: np.ndarray,
-                      prior: float, floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _candidates_trust(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, width: int,
+                      now: int, decay: np.ndarray, prior: float,
+                      floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each tie candidate's ends (``key`` is ``a * width + b``) and current trust of a in b
     (a stranger's, the prior, without a record); a record whose trust fell below ``floor``
     is no longer listed (below the threshold until written again).
 
-    The candidates are looked up row by row (a row's records are searched while in cache,
-    rather than in the candidates' order) with :func:`_record_scanned`, and each one's ends
-    are taken from its key once (a division is slow). The same values as a lookup in the
-    candidates' order: only the order of the reads changes.
+    A candidate's record is looked for first where the previous scan found it: ``hints[y]``
+    for the first ``hinted`` candidates (the rest are new; ``hints`` has room for all).
+    It is still there if that position lies in row a's segment and holds column b: a row's
+    columns are distinct and rows' segments do not overlap, so the test can only pass at
+    the record itself. Records move when their row grows, moves or is compacted, and when
+    a slot is reset: then (about one candidate in ten a week) the row is searched
+    (:func:`_record_scanned`). Either way the position found (or -1) is left in
+    ``hints[y]`` for the next scan. The records, and so the values, are those a search of
+    every candidate finds; each candidate's ends are taken from its key once (a division
+    is slow).
 
     Returns:
         Each candidate's a, b and current trust, in the candidates' order.
     """
     horizon = decay.size - 1
-    by_row = np.zeros(width + 1, dtype=np.int64)
     a_of = np.empty(key.size, dtype=np.int64)
     b_of = np.empty(key.size, dtype=np.int64)
+    current = np.empty(key.size)
+    row_start, row_size, col, T, last = p.start, p.size, p.col, p.T, p.last
     for y in range(key.size):
         a, b = divmod(key[y], width)
         a_of[y], b_of[y] = a, b
-        by_row[a + 1] += 1
-    for a in range(width):
-        by_row[a + 1] += by_row[a]
-    in_rows = np.empty(key.size, dtype=np.int64)
-    for y in range(key.size):
-        a = a_of[y]
-        in_rows[by_row[a]] = y
-        by_row[a] += 1
-    current = np.empty(key.size)
-    row_start, row_size, col, T, last = p.start, p.size, p.col, p.T, p.last
-    for z in range(key.size):
-        y = in_rows[z]
-        x = _record_scanned(row_start, row_size, col, a_of[y], b_of[y])
+        x = hints[y] if y < hinted else -1
+        lo = row_start[a]
+        if x < lo or x >= lo + row_size[a] or col[x] != b:
+            x = _record_scanned(row_start, row_size, col, a, b)
+            hints[y] = x
         t = prior if x < 0 else prior + (T[x] - prior) * decay[min(now - last[x], horizon)]
         current[y] = t
         if t < floor and x >= 0:
@@ -1330,9 +1343,10 @@ def _trust_or_prior(start: np.ndarray, size: np.ndarray, col: np.ndarray, T: np.
 
 
 @_jit
-def trust_ties_among(key: np.ndarray, p: Pairs, capacity: int, now: int, decay: np.ndarray,
-                     prior: float, floor: float, threshold: float, slots: np.ndarray,
-                     mean_threshold: float) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+def trust_ties_among(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, capacity: int,
+                     now: int, decay: np.ndarray, prior: float, floor: float, threshold: float,
+                     slots: np.ndarray, mean_threshold: float
+                     ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """Sparse ``kernels.trust_ties_among``: :func:`current_ties` over the members ``slots``,
     then :func:`mutual_ties` of the directed ties found (``width`` one above the largest
     slot), in one call, with the same results.
@@ -1340,10 +1354,12 @@ def trust_ties_among(key: np.ndarray, p: Pairs, capacity: int, now: int, decay: 
     The mutual pass needs each tie's trust in both directions. A direction that is itself
     a candidate among the members had its current trust read in the first pass (the same
     formula, so the same value), so only the other directions are looked up: in a large
-    network most ties are mutual, and each lookup is a search of a row.
+    network most ties are mutual, and each lookup is a search of a row. The candidates'
+    records are found from their ``hints`` as in :func:`current_ties`.
 
     Returns:
-        ``kept`` (the candidates still listed, compacted in place at the front of ``key``),
+        ``kept`` (the candidates still listed, compacted in place at the front of ``key``
+        and their positions at the front of ``hints``),
         and the ties: slots ``i < j``, sorted, and the pair's mean trust.
     """
     member = np.zeros(capacity, dtype=np.bool_)
@@ -1359,7 +1375,8 @@ def trust_ties_among(key: np.ndarray, p: Pairs, capacity: int, now: int, decay: 
     value = np.empty(key.size)
     is_tie = np.empty(key.size, dtype=np.bool_)
     # Each candidate's current trust, then the candidates compacted in their own order.
-    a_of, b_of, current = _candidates_trust(key, p, capacity, now, decay, prior, floor)
+    a_of, b_of, current = _candidates_trust(key, hints, hinted, p, capacity, now, decay, prior,
+                                            floor)
     row_start, row_size, col, T, last = p.start, p.size, p.col, p.T, p.last  # _record_of
     n = kept = 0
     for y in range(key.size):
@@ -1369,6 +1386,7 @@ def trust_ties_among(key: np.ndarray, p: Pairs, capacity: int, now: int, decay: 
         if t < floor:
             continue
         key[kept] = k
+        hints[kept] = hints[y]
         kept += 1
         if member[a] and member[b]:
             lo_of[n], hi_of[n], forward[n] = min(a, b), max(a, b), a < b

@@ -635,3 +635,79 @@ def test_trust_ties_in_long_rows_match_the_dense_store(seed: int) -> None:
         want = rels[0].broker_contacts(brokers, 3, u, member, TIE, now)
         assert want[0].size > 0
         _same(rels[1].broker_contacts(brokers, 3, u, member, TIE, now), want)
+
+
+def _candidate_records(sparse: SparseRelations) -> tuple[np.ndarray, np.ndarray]:
+    """The listed candidates' records found by search, and the positions the store keeps
+    for the first ``_hinted`` of them (``_hints``)."""
+    key = sparse._candidate_key()
+    p = sparse._p
+    a, b = np.divmod(key, sparse.capacity)
+    found = np.array([sparse_kernels._record_of(p.start, p.size, p.col, x, y)
+                      for x, y in zip(a, b, strict=True)], dtype=np.int64)
+    return found, sparse._hints[:sparse._hinted]
+
+
+@pytest.mark.parametrize("scan", ["trust_ties", "ties_among", "broker_contacts", "broker_relay"])
+def test_candidate_hints_follow_moving_records(scan: str) -> None:
+    """The record positions a scan of the tie candidates keeps for the next one are only
+    hints: after inserts that shift rows, rows that outgrow their room and move, a compacted
+    pool and reset slots, some are stale, and the next scan still reads every candidate's
+    own record (the dense store's values, bit for bit) and leaves each one's position.
+    """
+    rng = np.random.default_rng(23)
+    cap = used = 3 * sparse_kernels._SCAN + 10
+    rels = _pair(cap)
+    everyone = np.arange(used)
+    trust = np.where(rng.random((used, used)) < 0.3, 0.5 + 0.5 * rng.random((used, used)),
+                     PRIOR)
+    known = trust > PRIOR
+    org = np.arange(cap) % 4
+    for r in rels:
+        r.set_block(everyone, np.where(known, 0.5, 0.0), np.where(known, trust, PRIOR), 0)
+        for _ in range(4):
+            r.know.add_organisation()
+        r.know.forget(everyone, org)
+
+    def scanned(r: Relations, now: int) -> object:
+        member = rng_scan.random(cap) < 0.9
+        slots = np.flatnonzero(member[:used])
+        brokers = np.sort(rng_scan.choice(used, size=6, replace=False))
+        u = rng_scan.random(2 * brokers.size)
+        if scan == "trust_ties":
+            return r.trust_ties(slots, TIE, now)
+        if scan == "ties_among":
+            return r.ties_among(slots, now)
+        if scan == "broker_contacts":
+            return r.broker_contacts(brokers, 2, u, member, TIE, now)
+        count = np.zeros(cap, dtype=np.int64)
+        r.broker_relay(brokers, 2, u, member, TIE, now, r.know, org, 0.4, count)
+        return count, r.know.of_rows(everyone)
+
+    stale = fresh = 0
+    for now in range(1, 16):
+        rng_scan = np.random.default_rng(now)
+        want = scanned(rels[0], now)
+        rng_scan = np.random.default_rng(now)
+        _same(scanned(rels[1], now), want)
+        found, hints = _candidate_records(rels[1])
+        _same(hints, found[:hints.size])  # each kept candidate's position, left for the next
+        assert rels[1]._hinted == found.size
+        # Records move: new pairs in the rows (some rows outgrow their room), trust written
+        # (new candidates), a slot reset, and every other week the pool compacted.
+        i, j = rng.integers(used, size=40), rng.integers(used, size=40)
+        values = 0.45 + 0.5 * rng.random(i.size)
+        for r in rels:
+            r.settle(i, j, now)
+        _same(rels[1].set_trust(i, j, values, now), rels[0].set_trust(i, j, values, now))
+        if now % 3 == 0:
+            slot = rng.integers(used, size=1)
+            for r in rels:
+                r.reset(slot, now, used)
+        if now % 2 == 0:
+            rels[1]._repool(0)
+        found, hints = _candidate_records(rels[1])
+        still = hints == found[:hints.size]
+        stale += int((~still).sum())
+        fresh += int(still.sum())
+    assert stale > 0 and fresh > 0  # both the hint and the search were taken
