@@ -567,23 +567,11 @@ def seat_teams(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
     # and the row copies each made a temporary or a view per seat (an allocation or a
     # reference count), which cost more than the few flags they touch.
     for lane in range(lanes):
-        n_inc = 0
-        n_new = 0
-        for x in range(n):
-            free_inc[x] = incumbent[lane, x]
-            free_new[x] = newcomer[lane, x]
-            near[x] = False
-            n_inc += free_inc[x]
-            n_new += free_new[x]
+        n_inc, n_new = open_lane(incumbent, newcomer, lane, free_inc, free_new, near)
         for f in range(seated):
             who = founders[lane, f]
             out[lane, f] = who
-            if free_inc[who]:
-                free_inc[who] = False
-                n_inc -= 1
-            if free_new[who]:
-                free_new[who] = False
-                n_new -= 1
+            n_inc, n_new = seat_founder(who, free_inc, free_new, n_inc, n_new)
             for x in range(n):  # near |= ties[lane, who]
                 near[x] = near[x] or ties[lane, who, x]
         for d in range(u.shape[0]):
@@ -591,29 +579,80 @@ def seat_teams(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
             if partition and s % m == 0:
                 for x in range(n):
                     near[x] = False  # a new team: nobody on it yet
-            wants_inc = u[d, 0, lane] < p
-            wants_mate = u[d, 1, lane] < q
-            if n_inc > 0 and (wants_inc or n_new == 0):
-                n_pool = 0
-                if wants_mate:
-                    for x in range(n):
-                        n_pool += near[x] and free_inc[x]
-                if n_pool > 0:
-                    who = _kth(free_inc, near, int(u[d, 2, lane] * n_pool))
-                else:
-                    who = _kth(free_inc, None, int(u[d, 2, lane] * n_inc))
-                free_inc[who] = False
-                n_inc -= 1
-            elif n_new > 0:
-                who = _kth(free_new, None, int(u[d, 2, lane] * n_new))
-                free_new[who] = False
-                n_new -= 1
-            else:
+            who, n_inc, n_new = drawn_seat(u, d, lane, p, q, free_inc, free_new, near, n_inc,
+                                           n_new)
+            if who < 0:
                 break
             out[lane, s] = who
             for x in range(n):
                 near[x] = near[x] or ties[lane, who, x]
     return out
+
+
+@_inline
+def open_lane(incumbent: np.ndarray, newcomer: np.ndarray, lane: int, free_inc: np.ndarray,
+              free_new: np.ndarray, near: np.ndarray) -> tuple[int, int]:
+    """A lane of the seat loop opened: its incumbents and newcomers flagged free (and
+    counted), nobody near yet.
+
+    Returns:
+        The free incumbents and newcomers.
+    """
+    n_inc = 0
+    n_new = 0
+    for x in range(free_inc.size):
+        free_inc[x] = incumbent[lane, x]
+        free_new[x] = newcomer[lane, x]
+        near[x] = False
+        n_inc += free_inc[x]
+        n_new += free_new[x]
+    return n_inc, n_new
+
+
+@_inline
+def seat_founder(who: int, free_inc: np.ndarray, free_new: np.ndarray, n_inc: int,
+                 n_new: int) -> tuple[int, int]:
+    """Founder ``who`` seated: no longer free. Returns the free incumbents and newcomers."""
+    if free_inc[who]:
+        free_inc[who] = False
+        n_inc -= 1
+    if free_new[who]:
+        free_new[who] = False
+        n_new -= 1
+    return n_inc, n_new
+
+
+@_inline
+def drawn_seat(u: np.ndarray, d: int, lane: int, p: float, q: float, free_inc: np.ndarray,
+               free_new: np.ndarray, near: np.ndarray, n_inc: int, n_new: int
+               ) -> tuple[int, int, int]:
+    """The team-assembly rule's drawn seat ``d`` of a lane (the one definition both seat
+    loops use): an incumbent with probability ``p`` (or when no newcomer is free), then a
+    past collaborator of a member (``near``) with probability ``q`` if any is free, else
+    anyone free of the kind; the k-th free one by the third draw.
+
+    Returns:
+        Who is seated (``-1``: nobody free, the lane's seating ends), and the free
+        incumbents and newcomers left.
+    """
+    wants_inc = u[d, 0, lane] < p
+    wants_mate = u[d, 1, lane] < q
+    if n_inc > 0 and (wants_inc or n_new == 0):
+        n_pool = 0
+        if wants_mate:
+            for x in range(free_inc.size):
+                n_pool += near[x] and free_inc[x]
+        if n_pool > 0:
+            who = _kth(free_inc, near, int(u[d, 2, lane] * n_pool))
+        else:
+            who = _kth(free_inc, None, int(u[d, 2, lane] * n_inc))
+        free_inc[who] = False
+        return who, n_inc - 1, n_new
+    if n_new > 0:
+        who = _kth(free_new, None, int(u[d, 2, lane] * n_new))
+        free_new[who] = False
+        return who, n_inc, n_new - 1
+    return -1, n_inc, n_new
 
 
 @_jit

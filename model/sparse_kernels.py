@@ -769,42 +769,15 @@ def seat_working_groups(u: np.ndarray, m: int, p_inc: float, q: float, incumbent
     drawn = u.shape[0]
     for lane in range(n_lanes):
         r = lanes[lane]
-        n_inc = 0
-        n_new = 0
-        for x in range(n):
-            free_inc[x] = incumbent[lane, x]
-            free_new[x] = newcomer[lane, x]
-            near[x] = False
-            n_inc += free_inc[x]
-            n_new += free_new[x]
+        n_inc, n_new = kernels.open_lane(incumbent, newcomer, lane, free_inc, free_new, near)
         who = k  # the founder
         out[lane, 0] = who
-        if free_inc[who]:
-            free_inc[who] = False
-            n_inc -= 1
-        if free_new[who]:
-            free_new[who] = False
-            n_new -= 1
+        n_inc, n_new = kernels.seat_founder(who, free_inc, free_new, n_inc, n_new)
         _near_with(p, f_decay, fam_who, ids, lane, r, who, collaborator, now, near)
         for d in range(drawn):
-            wants_inc = u[d, 0, lane] < p_inc
-            wants_mate = u[d, 1, lane] < q
-            if n_inc > 0 and (wants_inc or n_new == 0):
-                n_pool = 0
-                if wants_mate:
-                    for x in range(n):
-                        n_pool += near[x] and free_inc[x]
-                if n_pool > 0:
-                    who = kernels._kth(free_inc, near, int(u[d, 2, lane] * n_pool))
-                else:
-                    who = kernels._kth(free_inc, None, int(u[d, 2, lane] * n_inc))
-                free_inc[who] = False
-                n_inc -= 1
-            elif n_new > 0:
-                who = kernels._kth(free_new, None, int(u[d, 2, lane] * n_new))
-                free_new[who] = False
-                n_new -= 1
-            else:
+            who, n_inc, n_new = kernels.drawn_seat(u, d, lane, p_inc, q, free_inc, free_new,
+                                                   near, n_inc, n_new)
+            if who < 0:
                 break
             out[lane, 1 + d] = who
             if d + 1 < drawn:  # the last seat's ties would be read by no later seat
