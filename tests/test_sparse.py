@@ -597,6 +597,24 @@ def test_search_from_a_start_finds_what_the_search_finds() -> None:
                 assert sparse_kernels._search_from(col, lo, n, b) == want
 
 
+def _trust_writes(rels: tuple[Relations, SparseRelations], rng: np.random.Generator,
+                  used: int, now: int, pairs: int, low: float, spread: float,
+                  reset_every: int, resets: int) -> None:
+    """A week of writes on both stores: ``pairs`` random pairs settled and given trust drawn
+    from ``low`` to ``low + spread`` (the same trust stored by both), and every
+    ``reset_every`` weeks ``resets`` random slots reset.
+    """
+    i, j = rng.integers(used, size=pairs), rng.integers(used, size=pairs)
+    values = low + spread * rng.random(i.size)
+    for r in rels:
+        r.settle(i, j, now)
+    _same(rels[1].set_trust(i, j, values, now), rels[0].set_trust(i, j, values, now))
+    if now % reset_every == 0:
+        slot = np.unique(rng.integers(used, size=resets))
+        for r in rels:
+            r.reset(slot, now, used)
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_trust_ties_in_long_rows_match_the_dense_store(seed: int) -> None:
     """The trust ties among members read from rows longer than ``_SCAN`` records (the
@@ -613,15 +631,7 @@ def test_trust_ties_in_long_rows_match_the_dense_store(seed: int) -> None:
         r.set_block(everyone, rng.random((used, used)) * 0 + 0.5, trust, 0)
     assert rels[1]._p.size.max() > 2 * sparse_kernels._SCAN
     for now in range(1, 25):
-        i, j = rng.integers(used, size=60), rng.integers(used, size=60)
-        values = rng.random(i.size)
-        for r in rels:
-            r.settle(i, j, now)
-        _same(rels[1].set_trust(i, j, values, now), rels[0].set_trust(i, j, values, now))
-        if now % 6 == 0:
-            slot = rng.integers(used, size=2)
-            for r in rels:
-                r.reset(np.unique(slot), now, used)
+        _trust_writes(rels, rng, used, now, pairs=60, low=0.0, spread=1.0, reset_every=6, resets=2)
         slots = np.flatnonzero(rng.random(used) < 0.8)
         want = rels[0].trust_ties(slots, TIE, now)
         assert want[0].size > 50
@@ -695,15 +705,8 @@ def test_candidate_hints_follow_moving_records(scan: str) -> None:
         assert rels[1]._hinted == found.size
         # Records move: new pairs in the rows (some rows outgrow their room), trust written
         # (new candidates), a slot reset, and every other week the pool compacted.
-        i, j = rng.integers(used, size=40), rng.integers(used, size=40)
-        values = 0.45 + 0.5 * rng.random(i.size)
-        for r in rels:
-            r.settle(i, j, now)
-        _same(rels[1].set_trust(i, j, values, now), rels[0].set_trust(i, j, values, now))
-        if now % 3 == 0:
-            slot = rng.integers(used, size=1)
-            for r in rels:
-                r.reset(slot, now, used)
+        _trust_writes(rels, rng, used, now, pairs=40, low=0.45, spread=0.5,
+                      reset_every=3, resets=1)
         if now % 2 == 0:
             rels[1]._repool(0)
         found, hints = _candidate_records(rels[1])
