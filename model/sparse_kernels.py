@@ -1695,7 +1695,9 @@ def met_benefit(t_decay: np.ndarray, prior: float, i: np.ndarray, trust: np.ndar
     """:func:`best_benefit` of pairs (i, j) right after their encounters, from ``trust``,
     each pair's stored trust after them (as :func:`encounter` returns it), without
     searching for their records again: a pair met now was touched now (gap 0) and stores
-    that trust (as :func:`talks_value` reads a meeting's). The same benefits and maxima.
+    that trust (as :func:`talks_value` reads a meeting's). The same benefits and maxima,
+    also for a pair that met in two groups: :func:`encounter` returns every pair's trust as
+    stored after all its pairs, so both places read the trust its record ends with.
     """
     best = np.zeros(capacity)
     for k in range(i.size):
