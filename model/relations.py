@@ -231,27 +231,6 @@ class Relations:
         """
         return kernels.familiarity_ends(self.F, self.last, self._f_decay, i, j, threshold)
 
-    def candidate_lanes(self, initiators: np.ndarray, cand: np.ndarray, collaborated: np.ndarray,
-                        acquaintance: float, collaborator: float, now: int
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Working-group lanes from the people each initiator thinks of
-        (``model.kernels.candidate_lanes``, read from the current familiarity).
-        """
-        return kernels.candidate_lanes(self.F, self.last, self._f_decay, initiators, cand,
-                                       collaborated, acquaintance, collaborator, now)
-
-    def working_group_lanes(self, initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
-                            org: np.ndarray, resident: np.ndarray, factor: np.ndarray,
-                            u: np.ndarray, collaborated: np.ndarray, acquaintance: float,
-                            collaborator: float, now: int
-                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Whom each initiator thinks of, then the working-group lanes among them
-        (``model.kernels.working_group_lanes``, read from the current familiarity).
-        """
-        return kernels.working_group_lanes(self.F, self.last, self._f_decay, initiators, active,
-                                           weight, org, resident, factor, u, collaborated,
-                                           acquaintance, collaborator, now)
-
     def conversation_groups(self, ids: np.ndarray, present: np.ndarray, first: np.ndarray,
                             acquaintance: float, u: np.ndarray, m: int, p_incumbent: float,
                             q: float, now: int
@@ -1102,23 +1081,6 @@ class SparseRelations(Relations):
     @override
     def stored_trust(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return sparse_kernels.stored_trust(self._p, self.prior, i, j)
-
-    @override
-    def candidate_lanes(self, initiators: np.ndarray, cand: np.ndarray, collaborated: np.ndarray,
-                        acquaintance: float, collaborator: float, now: int
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        return sparse_kernels.candidate_lanes(self._p, self._f_decay, initiators, cand,
-                                              collaborated, acquaintance, collaborator, now)
-
-    @override
-    def working_group_lanes(self, initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
-                            org: np.ndarray, resident: np.ndarray, factor: np.ndarray,
-                            u: np.ndarray, collaborated: np.ndarray, acquaintance: float,
-                            collaborator: float, now: int
-                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        return sparse_kernels.working_group_lanes(self._p, self._f_decay, initiators, active,
-                                                  weight, org, resident, factor, u, collaborated,
-                                                  acquaintance, collaborator, now)
 
     @override
     def conversation_groups(self, ids: np.ndarray, present: np.ndarray, first: np.ndarray,

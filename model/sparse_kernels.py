@@ -657,34 +657,12 @@ def _marked_block(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, lane: int,
 
 
 @_jit
-def candidate_lanes(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray, cand: np.ndarray,
-                    collaborated: np.ndarray, acquaintance: float, collaborator: float,
-                    now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Sparse ``kernels.candidate_lanes``: the same lanes, masks and ties."""
-    horizon = f_decay.size - 1
-    k = cand.shape[1]
-    lanes, incumbent, newcomer, fam_who = _lane_masks(p, f_decay, initiators, cand,
-                                                      collaborated, acquaintance, now)
-    ties = np.zeros((lanes.size, k + 1, k + 1), dtype=np.bool_)
-    for y in range(lanes.size):
-        r = lanes[y]
-        for c in range(k):
-            b = cand[r, c]
-            ties[y, k, c] = fam_who[r, c] >= collaborator
-            for d in range(c, k):
-                x = find(p, b, cand[r, d])
-                f = p.F[x] * f_decay[_gap(p, x, now, horizon)] if x >= 0 else 0.0
-                ties[y, c, d] = f >= collaborator
-                ties[y, d, c] = ties[y, c, d]
-    return lanes, incumbent, newcomer, ties
-
-
-@_jit
 def _lane_masks(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray, cand: np.ndarray,
                 collaborated: np.ndarray, acquaintance: float, now: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The lanes and masks of :func:`candidate_lanes`, and each initiator's familiarity
-    with its draws now (``(initiators, k)``, 0 for a pair without a record).
+    """The lanes and masks of ``kernels.candidate_lanes`` read from the sparse records, and
+    each initiator's familiarity with its draws now (``(initiators, k)``, 0 for a pair
+    without a record); the lanes' ties are read by the seats (:func:`seat_working_groups`).
     """
     horizon = f_decay.size - 1
     n, k = cand.shape
@@ -723,7 +701,7 @@ def _lane_masks(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray, cand: np.
 def _near_with(p: Pairs, f_decay: np.ndarray, fam_who: np.ndarray, ids: np.ndarray,
                lane: int, r: int, who: int, collaborator: float, now: int,
                near: np.ndarray) -> None:
-    """``near |= ties[lane, who]`` with the ties :func:`candidate_lanes` would give lane
+    """``near |= ties[lane, who]`` with the ties ``kernels.candidate_lanes`` gives lane
     ``lane`` (its initiator's row ``r``; ``ids`` as ``kernels.lane_ids``), each entry read
     only where ``near`` is not set yet: ``ties[lane, c, d]`` for draws ``c <= d`` (and
     ``[d, c]``) is whether draw c's familiarity with draw d reaches ``collaborator``, the
@@ -754,8 +732,9 @@ def seat_working_groups(u: np.ndarray, m: int, p_inc: float, q: float, incumbent
     ``m`` per lane, founded by its initiator, local id k) without the lanes' full ties: a
     seat reads the ties only through the past collaborators of the members seated before it
     (``near``), so only the rows of those members are read (:func:`_near_with`), each entry
-    once, where ``candidate_lanes`` reads all of them (k (k + 1) / 2 searches a lane, the
-    bulk of forming the groups at 1,000 people). The same seats.
+    once, where the dense ``kernels.candidate_lanes`` reads all of them (in the sparse store
+    k (k + 1) / 2 searches a lane, which were the bulk of forming the groups at 1,000
+    people). The same seats (tests/test_sparse.py keeps the full ties as the reference).
 
     Returns:
         Int ``(lanes, m)`` of local ids, ``-1`` for an empty seat, as ``seat_teams``.
@@ -795,21 +774,6 @@ def conversation_groups(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, present:
     """
     known = known_blocks(p, f_decay, ids, acquaintance, now)
     return kernels.partition_groups(known, ids, present, first, u, m, p_incumbent, q)
-
-
-@_jit
-def working_group_lanes(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray,
-                        active: np.ndarray, weight: np.ndarray, org: np.ndarray,
-                        resident: np.ndarray, factor: np.ndarray, u: np.ndarray,
-                        collaborated: np.ndarray, acquaintance: float, collaborator: float,
-                        now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Sparse ``kernels.working_group_lanes``."""
-    cand = kernels.thought_of(active, kernels.partner_draws(initiators, active, weight, org,
-                                                             resident, factor, u))
-    lanes, incumbent, newcomer, ties = candidate_lanes(p, f_decay, initiators, cand,
-                                                       collaborated, acquaintance,
-                                                       collaborator, now)
-    return incumbent, newcomer, ties, kernels.lane_ids(cand, initiators, lanes)
 
 
 @_jit

@@ -24,6 +24,7 @@ from model.formation import Teams, assemble_teams, seat_draws, teams_of
 from model.model import NetworkModel
 from model.params import WEEKS_PER_MONTH, Governance, Lifecycle, Purpose
 from model.relations import SparseRelations
+from tests.test_sparse import working_group_lanes
 
 CAP = 40
 HORIZON = 50
@@ -509,8 +510,8 @@ def _former_working_groups(model, active):
         p.collaboration_rate * model._intensity(), p.assembler_initiative)
     if initiators.size == 0:
         return Teams.empty()
-    lanes = model.rel.working_group_lanes(
-        initiators, active, model._partner_weights(active), model.org, model.resident,
+    lanes = working_group_lanes(
+        model.rel, initiators, active, model._partner_weights(active), model.org, model.resident,
         model._partner_factor, rng.random((initiators.size, p.collaboration_candidates)),
         model.collaborated, p.acquaintance_threshold, p.collaborator_familiarity, model.steps)
     members, bounds, i, j, g = _working_groups_reference(

@@ -100,6 +100,33 @@ def _pair(cap: int = CAP, prior: float = PRIOR, tie: float | None = TIE
     return stores
 
 
+def _as_dense(rel: Relations) -> tuple[np.ndarray, np.ndarray]:
+    """A store's familiarity and last touch as the dense store's square arrays: the sparse
+    store's records written into a dense one's (a pair without a record: a stranger's)."""
+    if not isinstance(rel, SparseRelations):
+        return rel.F, rel.last
+    pairs = relations._pair_array(rel.capacity, rel.prior, 0)
+    p = rel._p
+    for a in range(rel.capacity):
+        row = slice(p.start[a], p.start[a] + p.size[a])
+        pairs["F"][a, p.col[row]] = p.F[row]
+        pairs["last"][a, p.col[row]] = p.last[row]
+    return pairs["F"], pairs["last"]
+
+
+def candidate_lanes(rel: Relations, *args: object
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``kernels.candidate_lanes`` (every lane's full ties) read from either store: the
+    reference of the sparse working groups, whose seats read only the ties they use."""
+    return kernels.candidate_lanes(*_as_dense(rel), rel._f_decay, *args)
+
+
+def working_group_lanes(rel: Relations, *args: object
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``kernels.working_group_lanes`` read from either store (as :func:`candidate_lanes`)."""
+    return kernels.working_group_lanes(*_as_dense(rel), rel._f_decay, *args)
+
+
 def _same(a: object, b: object) -> None:
     if isinstance(a, tuple):
         assert len(a) == len(b)
@@ -152,10 +179,10 @@ def _reads(rels: tuple[Relations, SparseRelations], rng: np.random.Generator, us
         lambda r: r.familiarity_blocks(lanes, now),
         lambda r: r.familiarity_blocks(mixed, now),
         lambda r: r.familiarity_blocks(lanes[:, :1], now),
-        lambda r: r.candidate_lanes(initiators, cand, collaborated, 0.2, 0.5, now),
+        lambda r: candidate_lanes(r, initiators, cand, collaborated, 0.2, 0.5, now),
         lambda r: r.conversation_groups(ids, in_circle, first, 0.2, seat_u, 2, 0.6, 0.7, now),
-        lambda r: r.working_group_lanes(initiators, active, weight, org, org < 1, homophily,
-                                        partner_u, collaborated, 0.2, 0.5, now),
+        lambda r: working_group_lanes(r, initiators, active, weight, org, org < 1, homophily,
+                                      partner_u, collaborated, 0.2, 0.5, now),
         lambda r: r.best_benefit(i, j, factor, now, r.capacity),
         lambda r: r.best_benefit(i, j, np.zeros(0), now, r.capacity),
         lambda r: r.trusted_contacts(i, j, 0.3, now),
@@ -278,8 +305,8 @@ def test_working_group_seats_read_only_the_ties_they_need(seed: int, m: int,
     cand[:, 1] = cand[:, 0]  # a person drawn twice
     collaborated = rng.random(cap) < 0.8
     p, f_decay = rel._p, rel._f_decay
-    lanes, incumbent, newcomer, ties = sparse_kernels.candidate_lanes(
-        p, f_decay, initiators, cand, collaborated, 0.2, collaborator, now)
+    lanes, incumbent, newcomer, ties = candidate_lanes(rel, initiators, cand, collaborated, 0.2,
+                                                       collaborator, now)
     got_lanes, got_inc, got_new, fam_who = sparse_kernels._lane_masks(
         p, f_decay, initiators, cand, collaborated, 0.2, now)
     _same((got_lanes, got_inc, got_new), (lanes, incumbent, newcomer))
