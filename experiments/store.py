@@ -124,6 +124,18 @@ class SweepStore:
         if self.root.exists() and not self.root.is_dir():
             raise StoreError(_("--out {path}: exists and is not a directory").format(
                 path=self.root))
+        if not self.root.exists():
+            # Checked here, before the plan's trial run, so that a path under a file or
+            # an unwritable directory is one error line, not a traceback from mkdir.
+            ancestor = self.root.absolute().parent
+            while not ancestor.exists():
+                ancestor = ancestor.parent
+            if not ancestor.is_dir():
+                raise StoreError(_("--out {path}: cannot be created: {ancestor} is not a "
+                                   "directory").format(path=self.root, ancestor=ancestor))
+            if not os.access(ancestor, os.W_OK | os.X_OK):
+                raise StoreError(_("--out {path}: cannot be created: no permission to write "
+                                   "in {ancestor}").format(path=self.root, ancestor=ancestor))
         if (self.root.is_dir() and any(self.root.iterdir())
                 and not (self.root / MANIFEST).is_file()):
             raise StoreError(_("--out {path}: directory is not empty and has no {manifest}; "
@@ -181,7 +193,11 @@ class SweepStore:
                 is writing to it.
         """
         self.check_target()
-        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(_("--out {path}: cannot be created: {reason}").format(
+                path=self.root, reason=error.strerror or error)) from None
         self._lock()
         manifest_path = self.root / MANIFEST
         try:

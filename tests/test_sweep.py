@@ -613,6 +613,23 @@ def test_missing_spec_file_and_bad_out_exit_2(tmp_path, capsys):
     assert sorted(p.name for p in (tmp_path / "occupied").iterdir()) == ["notes.txt"]
 
 
+@pytest.mark.parametrize("command", ["sweep", "sensitivity"])
+def test_out_under_a_file_is_one_error_line_before_any_run(tmp_path, capsys, command):
+    sample = ('[sample]\nmethod = "morris"\nn = 2\nparameters = ["facilitation"]\n'
+              '[sample.bounds]\nfacilitation = [0.2, 0.9]')
+    spec_path = write(tmp_path, tiny_spec() if command == "sweep" else
+                      f"seed = 3\nreplications = 1\nsteps = 8\n[set]\n{TINY}\n{sample}\n")
+    (tmp_path / "afile").write_text("mine")
+    out = tmp_path / "afile" / "sub"
+    assert main([command, str(spec_path), "--out", str(out), "--workers", "1"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("verkosto: error:") and captured.err.count("\n") == 1
+    assert "cannot be created" in captured.err and "is not a directory" in captured.err
+    assert "Traceback" not in captured.err
+    assert captured.out == ""  # refused before the plan and its trial run
+    assert (tmp_path / "afile").read_text() == "mine"
+
+
 def test_an_unreachable_scheduler_is_bad_input_and_writes_nothing(tmp_path, capsys,
                                                                   monkeypatch):
     monkeypatch.setattr(sweep_module, "SCHEDULER_TIMEOUT", "1s")
