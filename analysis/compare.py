@@ -134,6 +134,19 @@ class Comparison:
                 rows.append(row)
         return pd.DataFrame(rows)
 
+    def timeseries_table(self) -> pd.DataFrame:
+        """The time series as written to a file: each row names its run's scenario,
+        replication, seed and outcome, so the table can be read without ``runs``.
+
+        Columns: ``run_id``, ``scenario``, ``replication``, ``seed``, ``outcome``,
+        ``step`` and the reporters.
+        """
+        keys = ["run_id", "scenario", "replication", "seed", "outcome"]
+        runs = self.runs[keys].copy()
+        runs["outcome"] = runs["outcome"].astype(str)
+        table = self.timeseries.merge(runs, on="run_id", how="left", validate="many_to_one")
+        return table[keys + [c for c in self.timeseries.columns if c != "run_id"]]
+
     def outcome_figure(self, confidence: float = DEFAULT_CONFIDENCE) -> Figure:
         """Outcome probabilities per scenario with interval whiskers."""
         table = self.outcomes(confidence)

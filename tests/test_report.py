@@ -277,6 +277,15 @@ def test_compare_puts_scenarios_side_by_side(tmp_path, capsys):
     assert {"measure", "median", "diff_median", "diff_low", "diff_high"} <= set(measures.columns)
     series = pd.read_parquet(out / "compare_timeseries.parquet")
     assert series["run_id"].nunique() == 6 and series["step"].max() == 20
+    # Each row says which scenario's run it is, without a second table to join.
+    assert list(series.columns[:6]) == ["run_id", "scenario", "replication", "seed", "outcome",
+                                        "step"]
+    per_run = series.groupby("run_id")[["scenario", "replication", "outcome"]].first()
+    assert per_run.groupby("scenario").size().to_dict() == {"none": 3, "rich": 3}
+    assert sorted(per_run["replication"].unique()) == [0, 1, 2]
+    counts = per_run.groupby(["scenario", "outcome"]).size()
+    assert all(counts[(s, o)] == table.set_index(["scenario", "outcome"]).loc[(s, o), "count"]
+               for s, o in counts.index)
     for stem in ("compare_outcomes", "compare_timeseries"):
         assert (out / f"{stem}.png").read_bytes()[:8] == PNG_MAGIC
         assert (out / f"{stem}.svg").exists()

@@ -130,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
         with _staging_directory(args.out) as staging:
             result.outcomes(conf).to_csv(staging / OUTCOMES_FILE, index=False)
             result.measures(conf).to_csv(staging / MEASURES_FILE, index=False)
-            result.timeseries.to_parquet(staging / TIMESERIES_FILE, index=False)
+            result.timeseries_table().to_parquet(staging / TIMESERIES_FILE, index=False)
             written = save(result.outcome_figure(conf), staging / "compare_outcomes")
             written += save(result.timeseries_figure(), staging / "compare_timeseries")
             if shares is not None:
