@@ -157,6 +157,21 @@ def test_ensemble_command_writes_the_table_atomically(tmp_path: Path, monkeypatc
     assert other.read_text() == "mine\n"
 
 
+def test_an_out_under_a_file_is_refused_before_any_set_is_judged(tmp_path: Path, monkeypatch,
+                                                                  capsys):
+    judged = []
+    monkeypatch.setattr(e.ScreenScorecard, "__call__",
+                        lambda self, params, only=None: judged.append(1) or stub(params, only))
+    (tmp_path / "afile").write_text("mine\n")
+    out = tmp_path / "afile" / "ens.csv"
+    assert cli.main(["ensemble", "--samples", "2", "--out", str(out), "--workers", "1"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("verkosto: error:") and captured.err.count("\n") == 1
+    assert "cannot be created" in captured.err and "is not a directory" in captured.err
+    assert judged == [] and "judged" not in captured.err
+    assert (tmp_path / "afile").read_text() == "mine\n"
+
+
 def test_dear_patterns_are_checked_last():
     # P5 is one arm of 156 weeks; P2 five budgets; P14 has arms of 40 organisations.
     order = e.cheapest_first(["P14", "P2", "P5"], Params())

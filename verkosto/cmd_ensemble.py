@@ -13,6 +13,7 @@ with the package (``experiments/data/ensemble.csv``) is what ``verkosto budget
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -62,7 +63,8 @@ def register(subparsers: Any) -> None:
 
 
 def check_out_file(out: Path) -> None:
-    """Refuse an ``--out`` that is a directory, or a file that is not an earlier table.
+    """Refuse an ``--out`` that is a directory, a file that is not an earlier table, or a
+    path under a file or an unwritable directory.
 
     Raises:
         InputError: The file must not be replaced.
@@ -80,6 +82,16 @@ def check_out_file(out: Path) -> None:
         if FORMAT not in first:
             raise InputError(_("--out {path}: exists and is not an ensemble table; give a new "
                                "file name").format(path=out))
+    # Checked before the sets are judged, which can take hours, not after.
+    ancestor = out.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(_("--out {path}: cannot be created: {ancestor} is not a "
+                           "directory").format(path=out, ancestor=ancestor))
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise InputError(_("--out {path}: cannot be created: no permission to write "
+                           "in {ancestor}").format(path=out, ancestor=ancestor))
 
 
 def run(args: argparse.Namespace) -> int:
