@@ -124,6 +124,27 @@ def test_list_params_gives_meaning_and_source(capsys: pytest.CaptureFixture[str]
         assert f"{info.doc} [{info.source}]" in text
 
 
+def test_run_help_and_list_params_follow_the_language(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from verkosto import i18n
+
+    fi = i18n.translator("fi")
+    with pytest.raises(SystemExit):
+        cli.main(["run", "--help", "--lang", "fi"])
+    text = capsys.readouterr().out
+    for english in ("Run one simulation of a scenario", "random seed;", "weeks to simulate",
+                    "parameters for --set", "one of ", "true or false", "output directory"):
+        assert english not in text, english
+    assert "satunnaissiemen" in text and "(2…1000 organisaatiota)" in text
+    assert cli.main(["run", "--list-params", "--lang", "fi"]) == 0
+    listing = capsys.readouterr().out
+    for info in PARAMETERS.values():
+        assert f"{i18n.param_doc(info.name, fi)} [{info.source}]" in listing, info.name
+    assert "lever: defines" not in listing and "plausible " not in listing
+    assert listing.splitlines()[0] == "verkosto:"
+    i18n.set_language("en")
+
+
 # ---------------------------------------------------------------------------- verkosto run
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from verkosto.argtypes import number
 from verkosto.errors import InputError
-from verkosto.i18n import N_
+from verkosto.i18n import N_, _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,56 +89,82 @@ def register(subparsers: Any) -> None:
     """
     parser = subparsers.add_parser(
         "run",
-        help="run one simulation of a scenario and write its results",
-        description=textwrap.fill(
+        help=_("run one simulation of a scenario and write its results"),
+        description=textwrap.fill(_(
             "Run one simulation of a scenario and write timeseries.parquet, timeseries.csv, "
             "summary.json and overview.png into the output directory, then print a short "
             "plain-language summary. Everything is checked before the run starts: bad input "
-            "runs nothing and writes nothing.", HELP_WIDTH),
+            "runs nothing and writes nothing."), HELP_WIDTH),
         epilog=_parameter_epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "scenario", nargs="?", default=DEFAULT_SCENARIO, metavar="SCENARIO_OR_FILE",
-        help=f"a shipped scenario name (list them with 'verkosto scenarios') or a path to a "
-             f"scenario .toml file (default: {DEFAULT_SCENARIO})")
+        help=_("a shipped scenario name (list them with 'verkosto scenarios') or a path to a "
+               "scenario .toml file (default: {default})").format(default=DEFAULT_SCENARIO))
     parser.add_argument("--seed", type=number(0, integer=True), default=DEFAULT_SEED, metavar="N",
-                        help=f"random seed; the same seed gives the same run "
-                             f"(default: {DEFAULT_SEED})")
+                        help=_("random seed; the same seed gives the same run "
+                               "(default: {default})").format(default=DEFAULT_SEED))
     parser.add_argument("--steps", type=number(1, integer=True), default=None, metavar="N",
-                        help="weeks to simulate; a project or client process may end sooner "
-                             "(default: 156, three years)")
+                        help=_("weeks to simulate; a project or client process may end "
+                               "sooner (default: 156, three years)"))
     parser.add_argument("--set", action="append", default=[], dest="sets",
                         metavar="KEY=VALUE",
-                        help="override one parameter, e.g. --set coordination_budget_eur=800 "
-                             "--set purpose=learning; repeatable. VALUE is read as a TOML "
-                             "value (number, true/false, [list]) or else as a plain string. "
-                             "Every KEY with its unit and bounds is listed below and by "
-                             "--list-params")
+                        help=_("override one parameter, e.g. --set "
+                               "coordination_budget_eur=800 --set purpose=learning; "
+                               "repeatable. VALUE is read as a TOML value (number, true/false, "
+                               "[list]) or else as a plain string. Every KEY with its unit and "
+                               "bounds is listed below and by --list-params"))
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
-                        help="output directory (default: out/<scenario name>). Created if "
-                             "missing; replaced if it holds only an earlier run's files; "
-                             "refused if it holds anything else")
+                        help=_("output directory (default: out/<scenario name>). Created "
+                               "if missing; replaced if it holds only an earlier run's files; "
+                               "refused if it holds anything else"))
     parser.add_argument("--list-params", action="store_true",
-                        help="list every parameter with default, unit, bounds, meaning and "
-                             "plausible range (or lever), then exit without running")
+                        help=_("list every parameter with default, unit, bounds, meaning "
+                               "and plausible range (or lever), then exit without running"))
     parser.add_argument("-q", "--quiet", action="store_true",
-                        help="print nothing but errors (no summary, no progress bar)")
+                        help=_("print nothing but errors (no summary, no progress bar)"))
     parser.set_defaults(func=handle)
 
 
 # ---------------------------------------------------------------------------- parameter help
+def _group_name(group: str) -> str:
+    """A parameter group of ``model.params`` as the listings name it."""
+    from verkosto.i18n import pgettext
+
+    names = {"network": pgettext("parameter group", "network"),
+             "organisations": pgettext("parameter group", "organisations"),
+             "roles": pgettext("parameter group", "roles"),
+             "dialogue": pgettext("parameter group", "dialogue"),
+             "coordination": pgettext("parameter group", "coordination"),
+             "attendance": pgettext("parameter group", "attendance"),
+             "leadership": pgettext("parameter group", "leadership"),
+             "dynamics": pgettext("parameter group", "dynamics"),
+             "motivation": pgettext("parameter group", "motivation"),
+             "value": pgettext("parameter group", "value"),
+             "status": pgettext("parameter group", "status"),
+             "costs": pgettext("parameter group", "costs"),
+             "observation": pgettext("parameter group", "observation")}
+    return names.get(group, group)
+
+
 def _bounds_text(info: Any) -> str:
     """Allowed values of one parameter, from its declaration."""
+    from verkosto import i18n
+
     if info.choices is not None:
-        return "one of " + ", ".join(info.choices)
+        return _("one of {choices}").format(choices=", ".join(info.choices))
     if info.type is bool:
-        return "true or false"
-    span = "" if info.low is None else f"{info.low:g} to {info.high:g}"
-    unit = "" if info.unit == UNIT_INTERVAL else info.unit  # "0 to 1 0-1" says it twice
+        return _("true or false")
+    # The numbers stay as --set reads them (a point for decimals), in every language.
+    span = ("" if info.low is None else
+            _("{low} to {high}").format(low=f"{info.low:g}", high=f"{info.high:g}"))
+    # "0 to 1 0-1" would say it twice.
+    unit = "" if info.unit == UNIT_INTERVAL else i18n.unit_name(info.unit)
     if info.type in (int, float):
         return f"{span} {unit}".strip()
-    return f"list of {len(info.default)}, each {span} {unit}".strip()
+    return _("list of {n}, each {span}").format(n=len(info.default),
+                                                span=f"{span} {unit}".strip())
 
 
 def _default_text(value: Any) -> str:
@@ -164,6 +190,7 @@ def parameter_listing(with_docs: bool = True) -> str:
         The listing as text.
     """
     from model.params import PARAMETERS
+    from verkosto import i18n
 
     width = max(len(name) for name in PARAMETERS)
     lines: list[str] = []
@@ -171,26 +198,29 @@ def parameter_listing(with_docs: bool = True) -> str:
     for info in PARAMETERS.values():
         if info.group != group:
             group = info.group
-            lines.append(f"{group}:")
+            lines.append(f"{_group_name(group)}:")
         line = f"  {info.name:<{width}} = {_default_text(info.default):<10} ({_bounds_text(info)})"
         lines.append(line)
         if with_docs:
-            lines.append(f"  {'':<{width}}   {info.doc} [{info.source}]")
+            lines.append(f"  {'':<{width}}   {i18n.param_doc(info.name)} [{info.source}]")
             lines.append(f"  {'':<{width}}   {_plausible_text(info)}")
     return "\n".join(lines)
 
 
 def _plausible_text(info: Any) -> str:
     """An uncertainty's plausible range and why, or that the parameter is a lever."""
+    from verkosto import i18n
+
     if info.plausible is None:
-        return "lever: defines the situation, not an assumption about the world"
+        return _("lever: defines the situation, not an assumption about the world")
     low, high = info.plausible
-    unit = "" if info.unit == UNIT_INTERVAL else f" {info.unit}"
-    return f"plausible {low:g} to {high:g}{unit}: {info.plausible_why}"
+    unit = "" if info.unit == UNIT_INTERVAL else f" {i18n.unit_name(info.unit)}"
+    return _("plausible {low} to {high}{unit}: {why}").format(
+        low=f"{low:g}", high=f"{high:g}", unit=unit, why=info.plausible_why)
 
 
 def _parameter_epilog() -> str:
-    return ("parameters for --set (name = default (allowed values)):\n"
+    return (_("parameters for --set (name = default (allowed values)):") + "\n"
             + parameter_listing(with_docs=False))
 
 
