@@ -185,3 +185,18 @@ def test_names_in_code_spans_exist_in_the_code(odd):
             if name not in known and SUBSCRIPT.sub("", name) not in known:
                 unknown.add(name)
     assert not unknown, f"names in docs/ODD.md not found in the code: {sorted(unknown)}"
+
+
+def test_the_readme_cites_the_section_that_defines_the_outcome_classes(odd):
+    """README's summary.json row sends readers to the ODD section with the outcome rules."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `summary.json`"))
+    cited = re.search(r"`outcome` \([^)]*docs/ODD\.md (\d+(?:\.\d+)?)\)", row)
+    assert cited is not None, row
+    heading = re.search(rf"^#+ {re.escape(cited.group(1))} .*$", odd, flags=re.MULTILINE)
+    assert heading is not None, cited.group(1)
+    section = odd[heading.end():]
+    section = section[:re.search(r"^#+ ", section, flags=re.MULTILINE).start()]
+    for outcome in Outcome:
+        assert f"**{outcome.value}**" in section, (cited.group(1), outcome.value)
+
