@@ -175,6 +175,26 @@ def _span(low: float | None, high: float | None) -> str:
     return _("{low} to {high}").format(low=number(low), high=number(high))
 
 
+def _finite(x: float) -> float | None:
+    return float(x) if x is not None and np.isfinite(x) else None
+
+
+def _salib_table(main: pd.DataFrame, name: str) -> pd.DataFrame:
+    """SALib's main index per measure, ranked as ``verkosto sensitivity`` prints it (most
+    influential first, ties sharing a rank), in the report's language and number format.
+    """
+    rows = []
+    for measure, part in main.groupby("measure", sort=False):
+        part = part.assign(rank=part["index"].rank(method="min", ascending=False))
+        for r in part.sort_values(["rank", "parameter"], kind="stable").itertuples(index=False):
+            rows.append({_("measure"): measure,
+                         _("rank"): int(r.rank) if np.isfinite(r.rank) else "–",
+                         _("parameter"): r.parameter,
+                         name: number(_finite(r.index)),
+                         _("interval"): _span(_finite(r.low), _finite(r.high))})
+    return pd.DataFrame(rows)
+
+
 def _unit(parameter: str) -> str:
     info = PARAMETERS.get(parameter)
     return info.unit if info is not None and info.unit not in ("", "flag") else ""
@@ -597,7 +617,7 @@ class ReportBuilder:
                            else name)
                 s.text(_("Indices from 'verkosto sensitivity' (SALib): {name} ({meaning}), with "
                          "bootstrap intervals.").format(name=name, meaning=meaning))
-                s.table(main.drop(columns="name").round(3))
+                s.table(_salib_table(main, name))
                 for k, (measure, part) in enumerate(main.groupby("measure", sort=False)):
                     fig = sensitivity_figure(
                         part.sort_values("index", ascending=False), str(measure),

@@ -153,6 +153,27 @@ def test_figures_speak_the_chosen_language():
                                                               "lepäävä", "lähtenyt"]
 
 
+def test_the_reports_salib_table_is_ranked_and_in_the_chosen_language():
+    """The indices 'verkosto sensitivity' wrote are shown as it prints them: ranked per
+    measure (ties share a rank), with the report's headings and numbers."""
+    from analysis.report import _salib_table
+
+    main = pd.DataFrame({"measure": ["m"] * 3 + ["n"],
+                         "parameter": ["b", "c", "a", "a"],
+                         "index": [0.1, 0.5, 0.1, 0.2], "low": [0.05, 0.25, 0.0, 0.1],
+                         "high": [0.15, 0.75, 0.2, 0.3], "name": "mu_star"})
+    i18n.set_language("fi")
+    table = _salib_table(main, "mu_star")
+    assert list(table.columns) == ["mittari", "sija", "parametri", "mu_star", "luottamusväli"]
+    assert table.values.tolist() == [["m", 1, "c", "0,5", "0,25…0,75"],
+                                     ["m", 2, "a", "0,1", "0…0,2"],
+                                     ["m", 2, "b", "0,1", "0,05…0,15"],
+                                     ["n", 1, "a", "0,2", "0,1…0,3"]]
+    i18n.set_language("en")
+    assert list(_salib_table(main, "mu_star").columns) == ["measure", "rank", "parameter",
+                                                           "mu_star", "interval"]
+
+
 def test_numbers_follow_the_language():
     from analysis.text import fixed, number, pct
 
