@@ -145,6 +145,34 @@ def test_run_help_and_list_params_follow_the_language(
     i18n.set_language("en")
 
 
+def _help_texts(lang: str) -> dict[str, list[str]]:
+    """Every command's description and option helps (argparse's own -h aside) in ``lang``."""
+    import argparse
+
+    from verkosto import i18n
+
+    i18n.set_language(lang)
+    try:
+        parser = cli.build_parser()
+    finally:
+        i18n.set_language("en")
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    texts = {"": [str(parser.description), str(parser.epilog)]}
+    for name, command in sub.choices.items():
+        texts[name] = [str(command.description)] + [
+            str(a.help) for a in command._actions
+            if a.help and not isinstance(a, argparse._HelpAction | argparse._SubParsersAction)]
+    texts["(command list)"] = [str(a.help) for a in sub._choices_actions]
+    return texts
+
+
+@pytest.mark.parametrize("command", ["", "run", "report", "compare", "patterns"])
+def test_help_texts_follow_the_language(command: str) -> None:
+    english, finnish = _help_texts("en")[command], _help_texts("fi")[command]
+    same = [text for text, fi in zip(english, finnish, strict=True) if text == fi]
+    assert same == [], same
+
+
 # ---------------------------------------------------------------------------- verkosto run
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:

@@ -96,11 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     """
     parser = Parser(
         prog=PROG,
-        description="verkosto: an agent-based simulation of networking work between "
-                    "organisations (familiarity, trust, commitment).",
-        epilog=f"Run '{PROG} COMMAND --help' for the options of one command. "
-               f"Quick start: '{PROG} scenarios' lists the situations, "
-               f"'{PROG} run no_coordination --out out/nc' runs one.",
+        description=i18n._("verkosto: an agent-based simulation of networking work between "
+                           "organisations (familiarity, trust, commitment)."),
+        epilog=i18n._("Run '{prog} COMMAND --help' for the options of one command. "
+                      "Quick start: '{prog} scenarios' lists the situations, "
+                      "'{prog} run no_coordination --out out/nc' runs one.").format(prog=PROG),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")

@@ -46,45 +46,49 @@ def register(subparsers: Any) -> None:
         subparsers: The object returned by ``ArgumentParser.add_subparsers``.
     """
     from verkosto.cmd_run import DEFAULT_SCENARIO
+    from verkosto.i18n import _
 
     parser = subparsers.add_parser(
         "patterns",
-        help="check the patterns P1-P14 over replications (the pattern scorecard)",
-        description=textwrap.fill(
+        help=_("check the patterns P1-P14 over replications (the pattern scorecard)"),
+        description=textwrap.fill(_(
             "Check the patterns the model must reproduce (P1-P14, docs/ODD.md) on a network: "
             "each pattern's arms are built from the scenario and scaled to its size, run over "
             "replications, and judged by the pattern's criterion with its statistical margin. "
             "With --knockouts every pattern is also run with the mechanism that produces it "
             "switched off, which should break it. Writes patterns.json and patterns.md and "
-            "prints the table; exit status 0 whatever the scorecard found, 2 on bad input.",
+            "prints the table; exit status 0 whatever the scorecard found, 2 on bad input."),
             HELP_WIDTH),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "scenario", nargs="?", default=DEFAULT_SCENARIO, metavar="SCENARIO_OR_FILE",
-        help=f"a shipped scenario name or a path to a scenario .toml file "
-             f"(default: {DEFAULT_SCENARIO})")
+        help=_("a shipped scenario name or a path to a scenario .toml file "
+               "(default: {default})").format(default=DEFAULT_SCENARIO))
     parser.add_argument("--set", action="append", default=[], dest="sets", metavar="KEY=VALUE",
-                        help="override one parameter of the base network (as for 'verkosto "
-                             "run'); repeatable")
+                        help=_("override one parameter of the base network (as for 'verkosto "
+                               "run'); repeatable"))
     parser.add_argument("--only", metavar="IDS",
-                        help="check only these patterns, comma-separated, e.g. --only P1,P5")
+                        help=_("check only these patterns, comma-separated, e.g. --only "
+                               "P1,P5"))
     parser.add_argument("--replications", type=number(2, integer=True), default=None,
                         metavar="N",
-                        help="replications per arm (default: each pattern's own, 8 to 12)")
+                        help=_("replications per arm (default: each pattern's own, 8 to 12)"))
     parser.add_argument("--steps", type=number(2, integer=True), default=None, metavar="WEEKS",
-                        help="weeks per run (default: each pattern's own, 104 or 156)")
+                        help=_("weeks per run (default: each pattern's own, 104 or 156)"))
     parser.add_argument("--seed", type=number(0, integer=True), default=None, metavar="INT",
-                        help="master seed; the same seed gives the same scorecard")
+                        help=_("master seed; the same seed gives the same scorecard"))
     parser.add_argument("--workers", type=number(1, integer=True), default=DEFAULT_WORKERS,
                         metavar="N",
-                        help=f"local worker processes; 1 runs in this process (default: "
-                             f"{DEFAULT_WORKERS}). The results do not depend on it")
+                        help=_("local worker processes; 1 runs in this process (default: "
+                               "{default}). The results do not depend on it").format(
+                                   default=DEFAULT_WORKERS))
     parser.add_argument("--knockouts", action="store_true",
-                        help="also run each pattern with its mechanism switched off")
+                        help=_("also run each pattern with its mechanism switched off"))
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
-                        help=f"output directory (default: {DEFAULT_OUT}); replaced if it holds "
-                             "only an earlier scorecard, refused if it holds anything else")
+                        help=_("output directory (default: {default}); replaced if it holds "
+                               "only an earlier scorecard, refused if it holds anything "
+                               "else").format(default=DEFAULT_OUT))
     parser.set_defaults(func=handle)
 
 

@@ -21,24 +21,26 @@ from verkosto.errors import InputError
 def register(subparsers: Any) -> None:
     """Add the ``report`` subcommand."""
     from analysis import defaults as d
+    from verkosto.i18n import _
 
     parser = subparsers.add_parser(
-        "report", help="write a sweep's report (HTML with embedded figures, and Markdown)",
-        description="Read a sweep directory written by 'verkosto sweep' and write "
-                    "DIR/report.html (one self-contained file that opens offline) and "
-                    "DIR/report.md with figures in DIR/figures/.")
-    parser.add_argument("directory", metavar="DIR", type=Path, help="the sweep directory")
+        "report", help=_("write a sweep's report (HTML with embedded figures, and Markdown)"),
+        description=_("Read a sweep directory written by 'verkosto sweep' and write "
+                      "DIR/report.html (one self-contained file that opens offline) and "
+                      "DIR/report.md with figures in DIR/figures/."))
+    parser.add_argument("directory", metavar="DIR", type=Path, help=_("the sweep directory"))
     parser.add_argument("--confidence", type=OPEN_PROBABILITY, default=d.INTERVAL_CONFIDENCE,
-                        metavar="C", help="two-sided confidence of intervals "
-                                          f"(default {d.INTERVAL_CONFIDENCE:g})")
+                        metavar="C", help=_("two-sided confidence of intervals "
+                                            "(default {default})").format(
+                                                default=f"{d.INTERVAL_CONFIDENCE:g}"))
     parser.add_argument("--level", type=OPEN_PROBABILITY, default=d.TIPPING_LEVEL, metavar="P",
-                        help="probability of thriving that marks a tipping point "
-                             f"(default {d.TIPPING_LEVEL:g})")
+                        help=_("probability of thriving that marks a tipping point "
+                               "(default {default})").format(default=f"{d.TIPPING_LEVEL:g}"))
     parser.add_argument("--reruns", type=number(0, integer=True), default=None, metavar="N",
-                        help="runs rebuilt from their seeds for the full S33/S34 evaluation "
-                             "(default 4; 0 uses the final values only)")
+                        help=_("runs rebuilt from their seeds for the full S33/S34 evaluation "
+                               "(default 4; 0 uses the final values only)"))
     parser.add_argument("--no-network", action="store_true",
-                        help="skip rebuilding a run for the trust-network figures")
+                        help=_("skip rebuilding a run for the trust-network figures"))
     parser.set_defaults(func=run)
 
 
