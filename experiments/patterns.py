@@ -405,8 +405,11 @@ def _p1_eval(runs: dict[str, list[Measures]]) -> Evaluation:
     stat = {"faded_share_uncoordinated": faded, "engaged_share_uncoordinated": engaged,
             "meetings_uncoordinated": meetings, "thriving_share_coordinated": thriving,
             "fisher_p": p, "outcomes_uncoordinated": _counts(bare),
-            "summary": _("uncoordinated faded {faded} (engaged {engaged}, {meetings} meetings); "
-                         "coordinated thriving {thriving} (p={p})").format(
+            # The share counts fading runs and shrunken cores too: the summary says so, so
+            # that "faded 100%" is not read beside outcomes that include a shrunken core.
+            "summary": _("uncoordinated faded, fading or shrunken core {faded} (engaged "
+                         "{engaged}, {meetings} meetings); coordinated thriving {thriving} "
+                         "(p={p})").format(
                 faded=pct(faded), engaged=_d(engaged), meetings=meetings,
                 thriving=pct(thriving), p=_p(p))}
     return parts, stat
@@ -520,10 +523,11 @@ def _p5_eval(runs: dict[str, list[Measures]]) -> Evaluation:
     parts = {"fades": faded >= 0.9 and engaged < 0.1, "with_coordinator": coordinated}
     stat = {"faded_share": faded, "engaged_share": engaged, "coordinated_with_meetings": coordinated,
             "outcomes": _counts(r),
-            "summary": (_("faded {faded}, engaged share {engaged}, meetings held in every run")
+            "summary": (_("faded or fading {faded}, engaged share {engaged}, meetings held in "
+                          "every run")
                         if coordinated else
-                        _("faded {faded}, engaged share {engaged}, meetings held in not every "
-                          "run")).format(faded=pct(faded), engaged=_d(engaged))}
+                        _("faded or fading {faded}, engaged share {engaged}, meetings held in "
+                          "not every run")).format(faded=pct(faded), engaged=_d(engaged))}
     return parts, stat
 
 

@@ -230,3 +230,18 @@ def test_the_scorecard_names_the_knockouts_that_did_not_come_out_as_marked() -> 
     assert all(line in card.table() for line in summary)
     assert all(line in card.markdown() for line in summary)
     assert pat.Scorecard([], []).knockout_summary() == []
+
+
+def test_p1_and_p5_summaries_name_every_class_their_share_counts():
+    """P1's share counts faded, fading and shrunken cores, P5's faded and fading: the summary
+    must not call a shrunken core or a fading network 'faded'."""
+    bare = [{"outcome": o, "engaged_share": 0.05, "meetings_held": 0}
+            for o in ("faded", "faded", "fading", "shrunken_core")]
+    led = [{"outcome": "thriving"}] * 4
+    _parts, stat = pat._p1_eval({"uncoordinated": bare, "coordinated": led})
+    assert stat["faded_share_uncoordinated"] == 1.0
+    assert stat["summary"].startswith("uncoordinated faded, fading or shrunken core 100%")
+    no_time = [{"outcome": o, "engaged_share": 0.05, "has_coordinator": True,
+                "meetings_held": 3} for o in ("faded", "fading")]
+    _parts, stat = pat._p5_eval({"no_time": no_time})
+    assert stat["summary"].startswith("faded or fading 100%")
