@@ -57,6 +57,14 @@ def test_compare_in_finnish(tmp_path, capsys):
     # The files stay machine-readable: English keys, outcomes as the model names them.
     table = pd.read_csv(out / "compare_outcomes.csv")
     assert "thriving" in set(table["outcome"]) and "probability" in table.columns
+    # ... and the scenarios by their English titles, so --lang does not change the tables.
+    english = ["A led client-service network (the defaults)", "No coordination"]
+    assert list(dict.fromkeys(table["scenario"])) == english
+    assert set(table["reference"]) == {english[0]}
+    measures = pd.read_csv(out / "compare_measures.csv")
+    assert list(dict.fromkeys(measures["scenario"])) == english
+    series = pd.read_parquet(out / "compare_timeseries.parquet")
+    assert list(dict.fromkeys(series["scenario"])) == english
 
 
 def test_budget_in_finnish(tmp_path, capsys):

@@ -108,15 +108,11 @@ def run(args: argparse.Namespace) -> int:
             params[name] = scenarios.load(name).replace(**overrides)
         except ParameterError as error:
             raise InputError(f"--set: {error} (after applying the scenario '{name}')") from None
-    labels = {name: i18n.scenario_title(scenarios.info(name)) or name for name in params}
-    clash = {label for label in labels.values() if list(labels.values()).count(label) > 1}
-    labels = {name: f"{label} ({Path(name).stem})" if label in clash else label
-              for name, label in labels.items()}
-    clash = sorted({label for label in labels.values()
-                    if list(labels.values()).count(label) > 1})
-    if clash:
-        raise InputError(f"scenarios would share the label(s) {', '.join(clash)}: give files "
-                         "with different titles or names")
+    labels = _labels(list(params))
+    # The files keep the English titles whatever --lang says, as every machine-readable
+    # output does (README, "Languages"): the same command writes the same tables.
+    english = _labels(list(params), i18n.translator("en"))
+    to_file = {labels[name]: english[name] for name in params}
     steps = args.steps or DEFAULT_STEPS
     with open_executor(args.workers) as (executor, _slots):
         result = compare({labels[n]: p for n, p in params.items()}, args.replications, steps,
@@ -132,13 +128,17 @@ def run(args: argparse.Namespace) -> int:
     reference = result.scenarios[0]
     try:
         with _staging_directory(args.out) as staging:
-            result.outcomes(conf).to_csv(staging / OUTCOMES_FILE, index=False)
-            result.measures(conf).to_csv(staging / MEASURES_FILE, index=False)
-            result.timeseries_table().to_parquet(staging / TIMESERIES_FILE, index=False)
+            _in_english(result.outcomes(conf), to_file).to_csv(staging / OUTCOMES_FILE,
+                                                               index=False)
+            _in_english(result.measures(conf), to_file).to_csv(staging / MEASURES_FILE,
+                                                               index=False)
+            _in_english(result.timeseries_table(), to_file).to_parquet(
+                staging / TIMESERIES_FILE, index=False)
             written = save(result.outcome_figure(conf), staging / "compare_outcomes")
             written += save(result.timeseries_figure(), staging / "compare_timeseries")
             if shares is not None:
-                shares.to_csv(staging / uncertainty.COMPARE_FILE, index=False)
+                _in_english(shares, to_file).to_csv(staging / uncertainty.COMPARE_FILE,
+                                                    index=False)
     except OSError as error:
         raise InputError(f"--out '{args.out}' cannot be written: "
                          f"{error.strerror or error}") from None
@@ -166,3 +166,35 @@ def run(args: argparse.Namespace) -> int:
         [str(args.out / OUTCOMES_FILE), str(args.out / MEASURES_FILE),
          str(args.out / TIMESERIES_FILE), *(p.name for p in written)])))
     return 0
+
+
+def _labels(names: list[str], t: Any = None) -> dict[str, str]:
+    """Each scenario's label: its title (in ``t``'s language, default the current one),
+    with the file name added where two titles are the same.
+
+    Raises:
+        InputError: Two scenarios would still share a label.
+    """
+    import scenarios
+    from verkosto import i18n
+
+    labels = {name: i18n.scenario_title(scenarios.info(name), t) or name for name in names}
+    clash = {label for label in labels.values() if list(labels.values()).count(label) > 1}
+    labels = {name: f"{label} ({Path(name).stem})" if label in clash else label
+              for name, label in labels.items()}
+    clash = sorted({label for label in labels.values()
+                    if list(labels.values()).count(label) > 1})
+    if clash:
+        raise InputError(f"scenarios would share the label(s) {', '.join(clash)}: give files "
+                         "with different titles or names")
+    return labels
+
+
+def _in_english(table: Any, to_file: dict[str, str]) -> Any:
+    """``table`` with its scenario labels (``scenario``, ``reference``) in English."""
+    table = table.copy()
+    for column in ("scenario", "reference"):
+        if column in table.columns:
+            table[column] = table[column].astype(str).map(lambda v: to_file.get(v, v))
+    return table
+
