@@ -643,6 +643,12 @@ def test_an_unreachable_scheduler_is_bad_input_and_writes_nothing(tmp_path, caps
     assert not out.exists()
 
 
+def test_the_example_spec_names_every_outcome_class_an_outcome_can_be():
+    text = example_text()
+    block = text[text.index("# Measures a sensitivity analysis"):text.index("outcomes =")]
+    assert [o.value for o in Outcome if o.value not in block] == []
+
+
 @pytest.mark.xdist_group("sweep")
 def test_the_example_spec_documents_every_key_and_runs_in_under_a_minute(tmp_path, capsys):
     assert main(["sweep", "--example"]) == 0
