@@ -367,12 +367,15 @@ def axis_groups(values: pd.Series, bins: int) -> tuple[pd.Series, list[str]]:
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values) \
             and values.nunique() > MAX_DISTINCT:
         cut = pd.qcut(values.astype(float), q=bins, duplicates="drop")
-        labels = [localise(f"{iv.left:.3g}") + "–" + localise(f"{iv.right:.3g}")
+        # qcut widens the first bin below the smallest value (0 -> -0.001): label the
+        # bins from the data's own minimum, in the report's number format (2,500; 2 500).
+        low = float(values.min())
+        labels = [number(max(float(iv.left), low)) + "–" + number(float(iv.right))
                   for iv in cut.cat.categories]
         return cut.cat.codes, labels
     uniq = sorted(values.unique(), key=lambda v: (isinstance(v, str), v))
     codes = values.map({v: i for i, v in enumerate(uniq)})
-    return codes, [localise(f"{v:.4g}") if isinstance(v, float) else str(v) for v in uniq]
+    return codes, [number(float(v)) if isinstance(v, float) else str(v) for v in uniq]
 
 
 def heatmap(frame: pd.DataFrame, x: str, y: str, interesting: np.ndarray | pd.Series,

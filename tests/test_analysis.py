@@ -128,6 +128,20 @@ def test_probability_curve_bins_a_sampled_parameter():
 
 
 # --------------------------------------------------------------------------- discovery
+def test_heatmap_axis_labels_are_plain_numbers_from_the_data():
+    """Budgets in the thousands are not '1.5e+04', and a bin does not start below the data
+    (qcut's -0.001)."""
+    from analysis.figures import axis_groups, heatmap
+
+    codes, labels = axis_groups(pd.Series([0.0, 600.0, 2000.0, 15000.0]), 4)
+    assert labels == ["0", "600", "2,000", "15,000"] and list(codes) == [0, 1, 2, 3]
+    _codes, binned = axis_groups(pd.Series(np.linspace(0.0, 5000.0, 40)), 4)
+    assert binned == ["0–1,250", "1,250–2,500", "2,500–3,750", "3,750–5,000"]
+    frame = pd.DataFrame({"budget": [0.0, 15000.0] * 2, "interval": [2, 2, 8, 8]})
+    ax = heatmap(frame, "interval", "budget", np.array([0, 1, 0, 1])).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "15,000"]
+
+
 def test_discovery_recovers_a_planted_rule():
     rng = np.random.default_rng(7)
     n = 800
