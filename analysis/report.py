@@ -179,14 +179,21 @@ def _finite(x: float) -> float | None:
     return float(x) if x is not None and np.isfinite(x) else None
 
 
+def _ranked(part: pd.DataFrame) -> pd.DataFrame:
+    """One measure's SALib rows with their ``rank`` (ties share one), most influential
+    first and ties by name: the order ``verkosto sensitivity`` prints.
+    """
+    part = part.assign(rank=part["index"].rank(method="min", ascending=False))
+    return part.sort_values(["rank", "parameter"], kind="stable")
+
+
 def _salib_table(main: pd.DataFrame, name: str) -> pd.DataFrame:
     """SALib's main index per measure, ranked as ``verkosto sensitivity`` prints it (most
     influential first, ties sharing a rank), in the report's language and number format.
     """
     rows = []
     for measure, part in main.groupby("measure", sort=False):
-        part = part.assign(rank=part["index"].rank(method="min", ascending=False))
-        for r in part.sort_values(["rank", "parameter"], kind="stable").itertuples(index=False):
+        for r in _ranked(part).itertuples(index=False):
             rows.append({_("measure"): measure,
                          _("rank"): int(r.rank) if np.isfinite(r.rank) else "–",
                          _("parameter"): r.parameter,
@@ -620,7 +627,7 @@ class ReportBuilder:
                 s.table(_salib_table(main, name))
                 for k, (measure, part) in enumerate(main.groupby("measure", sort=False)):
                     fig = sensitivity_figure(
-                        part.sort_values("index", ascending=False), str(measure),
+                        _ranked(part), str(measure),
                         title=_("Which parameters matter for {measure} ({name}, SALib)").format(
                             measure=measure, name=name),
                         xlabel=_("{name} of {measure}").format(name=name, measure=measure))

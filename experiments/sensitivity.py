@@ -230,7 +230,8 @@ def plot_indices(indices: pd.DataFrame, method: SampleMethod, path: Path) -> Non
     width = 0.8 / len(shown)
     for ax, measure in zip(axes, measures, strict=True):
         part = indices[indices["measure"] == measure]
-        order = part[part["index"] == main].sort_values("value", ascending=False)
+        # The printed ranking's order: by rank, ties by name.
+        order = part[part["index"] == main].sort_values(["rank", "parameter"], kind="stable")
         params = list(order["parameter"])
         ypos = np.arange(len(params))
         for k, index in enumerate(shown):

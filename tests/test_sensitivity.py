@@ -132,6 +132,23 @@ def test_sensitivity_command_prints_the_ranking(tmp_path, capsys, monkeypatch):
     assert "parameters by mu_star" in out and " 1. facilitation" in out
 
 
+def test_the_figure_orders_tied_parameters_as_the_printed_ranking(tmp_path, monkeypatch):
+    """Ties share a rank and are printed by name; indices.png shows them in that order."""
+    from matplotlib.figure import Figure
+
+    from experiments.sensitivity import plot_indices
+
+    drawn = []
+    monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: drawn.append(self))
+    values = {"d": 0.1, "b": 0.1, "c": 0.5, "a": 0.1}
+    indices = pd.DataFrame({"measure": "m", "parameter": list(values), "index": "mu_star",
+                            "value": list(values.values()), "ci_low": 0.0, "ci_high": 0.6,
+                            "rank": [2, 2, 1, 2]})
+    plot_indices(indices, SampleMethod.MORRIS, tmp_path / "indices.png")
+    ax = drawn[0].axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["1. c", "2. a", "2. b", "2. d"]
+
+
 def test_sobol_first_order_indices_match_the_variance_shares(tmp_path):
     spec = parse_spec(spec_text("sobol", n=256, replications=1))
     table = run_sensitivity(spec, "sobol", tmp_path / "out", workers=1,
