@@ -289,6 +289,11 @@ def test_compare_puts_scenarios_side_by_side(tmp_path, capsys):
     for stem in ("compare_outcomes", "compare_timeseries"):
         assert (out / f"{stem}.png").read_bytes()[:8] == PNG_MAGIC
         assert (out / f"{stem}.svg").exists()
+    # The closing line names every file written, each by a path that exists.
+    wrote = next(line for line in text.splitlines() if line.startswith("wrote "))
+    paths = [Path(p) for p in wrote.removeprefix("wrote ").split(", ")]
+    assert sorted(p.name for p in paths) == sorted(p.name for p in out.iterdir())
+    assert all(p.exists() for p in paths)
 
 
 def test_compare_labels_by_title_takes_set_and_draws_shares_from_0(tmp_path, capsys):

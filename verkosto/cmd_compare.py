@@ -162,9 +162,10 @@ def run(args: argparse.Namespace) -> int:
     print(for_people(measure_difference_table(result, conf)).to_string(index=False))
     if shares is not None:
         print(uncertainty.compare_text(shares, len(spread)))
-    print(_("wrote {files}").format(files=", ".join(
-        [str(args.out / OUTCOMES_FILE), str(args.out / MEASURES_FILE),
-         str(args.out / TIMESERIES_FILE), *(p.name for p in written)])))
+    files = [OUTCOMES_FILE, MEASURES_FILE, TIMESERIES_FILE, *(p.name for p in written)]
+    if shares is not None:
+        files.append(uncertainty.COMPARE_FILE)
+    print(_("wrote {files}").format(files=", ".join(str(args.out / f) for f in files)))
     return 0
 
 
