@@ -420,6 +420,24 @@ def test_a_sweep_of_days_needs_yes_and_says_so_before_planning(tmp_path, capsys,
     assert not (tmp_path / "big").exists()
 
 
+def test_the_trial_run_does_not_time_one_off_loading(tmp_path):
+    """Code loaded on a process's first use (past week 1) must not be scaled up as if every
+    week of every run paid for it."""
+    from types import SimpleNamespace
+
+    loaded = set()
+
+    def simulate_fn(params, seed, steps, timeseries):
+        if steps > 1 and "late" not in loaded:  # a process first reached after week 1
+            loaded.add("late")
+            time.sleep(0.2)
+        return SimpleNamespace(timeseries=None)
+
+    spec = load_spec(write(tmp_path, tiny_spec(steps=156)))
+    seconds, _bytes = sweep_module._trial(spec, simulate_fn)
+    assert seconds < 0.1  # not 0.2 s x 156/13 weeks
+
+
 def test_a_spec_with_several_mistakes_names_them_all_at_once(tmp_path, capsys):
     spec_path = write(tmp_path, """
 seed = 1
