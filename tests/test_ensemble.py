@@ -145,7 +145,8 @@ def test_ensemble_command_writes_the_table_atomically(tmp_path: Path, monkeypatc
     text = capsys.readouterr().out
     back = e.load_table(out)
     assert back.metadata["command"].startswith("verkosto ensemble --samples 10")
-    assert f"{back.metadata['kept']} reproduce every pattern" in text
+    kept = back.metadata["kept"]
+    assert f"{kept} {'reproduces' if kept == 1 else 'reproduce'} every pattern" in text
     assert "P3" in text  # named as not filtered on
     assert [p.name for p in out.parent.iterdir()] == ["ens.csv"]  # no temporary file left
     # An existing file that is not a table is not overwritten.
@@ -170,6 +171,17 @@ def test_an_out_under_a_file_is_refused_before_any_set_is_judged(tmp_path: Path,
     assert "cannot be created" in captured.err and "is not a directory" in captured.err
     assert judged == [] and "judged" not in captured.err
     assert (tmp_path / "afile").read_text() == "mine\n"
+
+
+def test_the_summary_counts_one_set_in_the_singular():
+    from verkosto.cmd_ensemble import summary_text
+
+    meta = {"samples": 1, "valid": 1, "seconds": 2.0, "kept": 1, "patterns": ["P5"],
+            "patterns_at_defaults": {"P5": True}, "pass_counts": {}}
+    assert summary_text(meta).startswith("1 parameter set drawn in 2 s; 1 reproduces every "
+                                         "pattern filtered on (P5)")
+    meta.update(samples=6, valid=6, kept=2)
+    assert summary_text(meta).startswith("6 parameter sets drawn in 2 s; 2 reproduce every")
 
 
 def test_dear_patterns_are_checked_last():

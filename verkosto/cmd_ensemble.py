@@ -21,7 +21,7 @@ from typing import Any
 
 from verkosto.argtypes import DEFAULT_WORKERS, number
 from verkosto.errors import InputError
-from verkosto.i18n import _
+from verkosto.i18n import _, ngettext
 
 
 def register(subparsers: Any) -> None:
@@ -145,10 +145,15 @@ def run(args: argparse.Namespace) -> int:
 def summary_text(meta: dict[str, Any]) -> str:
     """How many sets passed each pattern and all of them, in plain words."""
     samples = meta["samples"]
-    lines = [_("{samples} parameter sets drawn in {seconds:.0f} s; {kept} reproduce every "
-               "pattern filtered on ({patterns}), each of which holds at the defaults.").format(
-        samples=samples, seconds=meta["seconds"], kept=meta["kept"],
-        patterns=", ".join(meta["patterns"]))]
+    drawn = ngettext("{samples} parameter set drawn in {seconds:.0f} s",
+                     "{samples} parameter sets drawn in {seconds:.0f} s", samples).format(
+        samples=samples, seconds=meta["seconds"])
+    kept = ngettext("{kept} reproduces every pattern filtered on ({patterns}), each of which "
+                    "holds at the defaults.",
+                    "{kept} reproduce every pattern filtered on ({patterns}), each of which "
+                    "holds at the defaults.", meta["kept"]).format(
+        kept=meta["kept"], patterns=", ".join(meta["patterns"]))
+    lines = [f"{drawn}; {kept}"]
     at_defaults = meta.get("patterns_at_defaults", {})
     failing = [pid for pid, held in at_defaults.items() if not held]
     if failing:
