@@ -27,6 +27,9 @@ INTERVAL_CONFIDENCE = 0.95
 TIPPING_LEVEL = 0.5
 """Probability at which a network 'tips' unless told otherwise."""
 
+EVALUATION_RERUNS = 3
+"""Runs rebuilt per outcome class for the S33/S34 evaluation (benefit by role needs the runs)."""
+
 COMPARE_REPLICATIONS = 20
 """Runs per scenario in a comparison."""
 

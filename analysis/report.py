@@ -78,7 +78,7 @@ MAX_CELL_LINES = 6
 MAX_PARAMETER_FIGURES = 6
 """Most one-parameter probability figures."""
 
-EVALUATION_RERUNS = 3
+EVALUATION_RERUNS = defaults.EVALUATION_RERUNS
 """Runs rebuilt per outcome class for the S33/S34 evaluation (benefit by role needs the runs)."""
 
 INTERACTION_SPREAD = 0.25

@@ -180,6 +180,15 @@ def test_report_states_the_planted_answers(synthetic_report):
     assert float(line.split("|")[4].split("(")[0]) > 0.9
 
 
+def test_report_help_states_the_reruns_the_report_uses(capsys):
+    from analysis.report import EVALUATION_RERUNS
+
+    with pytest.raises(SystemExit):
+        cli.main(["report", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"(default {EVALUATION_RERUNS}; 0 uses the final values only)" in help_text
+
+
 def test_report_command_writes_both_files(tmp_path, capsys):
     _synthetic_sweep(tmp_path / "s")
     assert cli.main(["report", str(tmp_path / "s"), "--reruns", "0", "--no-network"]) == 0

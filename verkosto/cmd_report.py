@@ -37,8 +37,9 @@ def register(subparsers: Any) -> None:
                         help=_("probability of thriving that marks a tipping point "
                                "(default {default})").format(default=f"{d.TIPPING_LEVEL:g}"))
     parser.add_argument("--reruns", type=number(0, integer=True), default=None, metavar="N",
-                        help=_("runs rebuilt from their seeds for the full S33/S34 evaluation "
-                               "(default 4; 0 uses the final values only)"))
+                        help=_("runs rebuilt per outcome from their seeds for the full "
+                               "S33/S34 evaluation (default {default}; 0 uses the final "
+                               "values only)").format(default=d.EVALUATION_RERUNS))
     parser.add_argument("--no-network", action="store_true",
                         help=_("skip rebuilding a run for the trust-network figures"))
     parser.set_defaults(func=run)
