@@ -149,3 +149,26 @@ def test_frames_keep_the_curves_legend_in_one_place_above_the_panel() -> None:
     assert first == last
     assert first[1] >= 1.0  # its bottom edge at or above the top of the axes
     assert legend_box(late, None)[1] < 1.0  # a static figure keeps it inside, where it fits
+
+
+def test_finnish_tick_labels_name_the_ticks_they_stand_at() -> None:
+    """Finnish frames wrote every tick with one decimal, so the tick at 0.25 read "0,2" and
+    the one at 0.75 read "0,8"; the labels must give the tick's own value, with a comma."""
+    from matplotlib.figure import Figure
+
+    from verkosto import i18n
+
+    fi = i18n.translator("fi")
+    model = animate_module.load_model("no_coordination", 1)
+    model.run_for(3)
+    fig = Figure(figsize=animate_module.FIGURE_SIZE)
+    axes = {"network": fig.add_subplot(131), "series": fig.add_subplot(132),
+            "value": fig.add_subplot(133), "reading": fig.text(0, 0, "")}
+    animate_module._draw_frame(fig, axes, model, "Ei koordinointia", 10, fi)
+    fig.canvas.draw()
+    for ax in (axes["series"], axes["value"]):
+        for value, label in zip(ax.get_yticks(), ax.get_yticklabels(), strict=True):
+            text = label.get_text()
+            if text:
+                assert "." not in text
+                assert float(text.replace(",", ".")) == pytest.approx(value), (value, text)

@@ -102,6 +102,22 @@ def _legend(ax: Any, t: Translator) -> None:
     drawing.status_legend(ax, t)
 
 
+def localised_formatter(t: Translator) -> Any:
+    """A tick formatter that writes matplotlib's own tick labels as the language does.
+
+    The digits stay matplotlib's (as many decimals as the ticks need: ``0.25``, not a
+    fixed one that would put ``0,2`` at the tick of 0.25); only the separators change
+    (``0,25`` in Finnish).
+    """
+    from matplotlib.ticker import ScalarFormatter
+
+    class Localised(ScalarFormatter):
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return t.numeral(super().__call__(x, pos))
+
+    return Localised()
+
+
 def _draw_frame(fig: Any, axes: dict[str, Any], model: Any, title: str, steps: int,
                 t: Translator) -> None:
     """Redraw every panel for the model's current week."""
@@ -124,10 +140,8 @@ def _draw_frame(fig: Any, axes: dict[str, Any], model: Any, title: str, steps: i
         (float(frame[c].max()) for c in value if c in frame), default=0.0))
     axes["value"].set_ylim(0.0, top)
     if t.lang != "en":  # numbers as the language writes them (a decimal comma in Finnish)
-        from matplotlib.ticker import FuncFormatter
-
         for ax in (axes["series"], axes["value"]):
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v, 1)))
+            ax.yaxis.set_major_formatter(localised_formatter(t))
     fig.suptitle(frame_title(model, title, t), fontsize="large")
     axes["reading"].set_text(words.reading(model, t))
 
