@@ -172,3 +172,26 @@ def test_finnish_tick_labels_name_the_ticks_they_stand_at() -> None:
             if text:
                 assert "." not in text
                 assert float(text.replace(",", ".")) == pytest.approx(value), (value, text)
+
+
+def test_week_axis_shows_whole_weeks() -> None:
+    """A short animation (--steps 20) had week ticks at 2.5, 7.5, ... written "2.5" even in
+    Finnish frames; weeks are whole."""
+    from matplotlib.figure import Figure
+
+    from verkosto import i18n
+
+    model = animate_module.load_model("no_coordination", 1)
+    model.run_for(3)
+    for lang in ("en", "fi"):
+        fig = Figure(figsize=animate_module.FIGURE_SIZE, dpi=animate_module.FRAME_DPI)
+        grid = fig.add_gridspec(2, 2, width_ratios=(1.2, 1.0))  # the frames' panels
+        axes = {"network": fig.add_subplot(grid[:, 0]), "series": fig.add_subplot(grid[0, 1]),
+                "value": fig.add_subplot(grid[1, 1]), "reading": fig.text(0, 0, "")}
+        animate_module._draw_frame(fig, axes, model, "x", 20, i18n.translator(lang))
+        fig.canvas.draw()
+        for ax in (axes["series"], axes["value"]):
+            ticks = [v for v in ax.get_xticks() if 0 <= v <= 20]
+            assert all(float(v).is_integer() for v in ticks), ticks
+            labels = [label.get_text() for label in ax.get_xticklabels() if label.get_text()]
+            assert all("." not in text and "," not in text for text in labels), labels

@@ -141,6 +141,7 @@ def _draw_frame(fig: Any, axes: dict[str, Any], model: Any, title: str, steps: i
     axes["value"].set_ylim(0.0, top)
     if t.lang != "en":  # numbers as the language writes them (a decimal comma in Finnish)
         for ax in (axes["series"], axes["value"]):
+            ax.xaxis.set_major_formatter(localised_formatter(t))
             ax.yaxis.set_major_formatter(localised_formatter(t))
     fig.suptitle(frame_title(model, title, t), fontsize="large")
     axes["reading"].set_text(words.reading(model, t))

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from analysis.network import (
     DEPARTED_COLOUR,
@@ -109,6 +110,7 @@ def draw_series(
         ax.set_ylim(0.0, UNIT_AXIS_TOP)
     if x_max is not None:
         ax.set_xlim(0, max(1.0, float(x_max)))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # weeks are whole: no "2.5"
     ax.set_xlabel(_("week"))
     ax.grid(alpha=0.3)
     if ax.lines and x_max is not None:
