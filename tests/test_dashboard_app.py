@@ -144,6 +144,22 @@ def test_chart_has_weeks_on_its_axis_and_one_line_per_recorded_curve():
     assert app.weeks_shown(5) == 52 and app.weeks_shown(53) == 104
 
 
+def test_value_axis_ticks_name_the_values_they_mark():
+    """A value axis up to 30 has ticks at 7.5 and 22.5, which were written "8" and "22"."""
+    model = app.build_model("default", {}, 1)
+    model.run_for(3)
+    for t, decimal in ((EN, "."), (FI, ",")):
+        svg = app.chart_svg(model, [words.VALUE_CURVE], t, x_max=52, y_max=30.0)
+        ticks = re.findall(r'text-anchor="end" fill="#555">([^<]+)</text>', svg)
+        assert ticks == ["0", f"7{decimal}5", "15", f"22{decimal}5", "30"]
+        svg = app.chart_svg(model, [words.VALUE_CURVE], t, x_max=52, y_max=20.0)
+        assert re.findall(r'text-anchor="end" fill="#555">([^<]+)</text>', svg) == [
+            "0", "5", "10", "15", "20"]
+    svg = app.chart_svg(model, words.CURVES, FI, x_max=52)
+    assert re.findall(r'text-anchor="end" fill="#555">([^<]+)</text>', svg) == [
+        "0,00", "0,25", "0,50", "0,75", "1,00"]
+
+
 def test_network_picture_draws_everyone_present():
     model = app.build_model("high_turnover", {}, 3)
     model.run_for(30)

@@ -524,7 +524,7 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
                      'stroke="#eeeeee"/>')
         parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#555">'
-                     f'{html.escape(t.number(value, 2 if y_max <= 1 else 0))}</text>')
+                     f'{html.escape(t.number(value, tick_decimals(value, y_max)))}</text>')
     parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 3}" text-anchor="middle" '
                  f'fill="#333" class="x-axis-title">{html.escape(t("weeks"))}</text>')
     if y_label:
@@ -546,6 +546,18 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
             f'<span style="color:{c.colour}">━ {html.escape(t(c.label))}</span>' for c in curves)
             + "</div>")
     return "".join(parts)
+
+
+def tick_decimals(value: float, y_max: float) -> int:
+    """Decimals that write a value-axis tick exactly: two on a 0-1 axis, else as few as the
+    tick needs (a quarter of 30 is 7.5: written "8", it would name a tick it does not mark).
+    """
+    if y_max <= 1:
+        return 2
+    for decimals in (0, 1):
+        if abs(round(value, decimals) - value) < 1e-9:
+            return decimals
+    return 2
 
 
 def value_top(models: Sequence[NetworkModel]) -> float:
