@@ -131,6 +131,10 @@ NETWORK_PX = 420
 """Width and height of a network picture (pixels)."""
 CHART_SIZE = (460, 230)
 """Width and height of a chart (pixels)."""
+CHARTS_BASIS_PX = 400
+"""Width the charts ask for beside a single network (they shrink to it from
+``CHART_SIZE``): with the picture and the settings column it fits a 1280-pixel
+projector, so the curves sit beside the network instead of below the screen's edge."""
 CHART_MARGIN = (44, 12, 14, 34)
 """Chart margins: left, right, top, bottom (pixels)."""
 VALUE_CHART_HEIGHT = 120
@@ -669,7 +673,7 @@ def column_html(session: Session, index: int, t: Translator, extent: float, x_ma
         f'<div class="reading" style="font-style:italic">{html.escape(reading(model, t))}</div>'
         '<div style="display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start">'
         f'<div class="picture" style="flex:0 1 {NETWORK_PX}px;min-width:280px">{picture}</div>'
-        f'<div class="charts" style="flex:1 1 {CHART_SIZE[0]}px;min-width:280px">{charts}</div>'
+        f'<div class="charts" style="flex:1 1 {CHARTS_BASIS_PX}px;min-width:280px">{charts}</div>'
         "</div></div>")
 
 
