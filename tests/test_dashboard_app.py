@@ -106,6 +106,21 @@ def test_no_verdict_before_the_outcome_window():
     assert words.verdict(model, FI) == i18n.outcome_name(model.outcome, FI)
 
 
+def test_an_ended_network_says_it_has_ended():
+    """The project scenario ends when its goal is recognised (week 96 with seed 1); the page
+    then said only "Outcome so far: completed" while Step silently did nothing."""
+    model = app.build_model("project", {}, 1)
+    model.run_for(156)
+    assert model.ended_at is not None and not model.running
+    week = model.ended_at
+    assert words.verdict(model, EN) == (
+        f"{i18n.outcome_name(model.outcome, EN)} (the network ended in week {week})")
+    assert words.verdict(model, FI).endswith(f"(verkosto päättyi viikolla {week})")
+    running = app.build_model("default", {}, 1)
+    running.run_for(20)
+    assert "ended" not in words.verdict(running, EN)
+
+
 def test_reading_counts_in_correct_plurals():
     model = app.build_model("default", {}, 1)
     assert "0 meetings held so far" in words.reading(model, EN)

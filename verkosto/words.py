@@ -48,12 +48,18 @@ def week_text(week: int, t: Translator) -> str:
 
 
 def verdict(model: Any, t: Translator) -> str:
-    """The outcome so far, or "too early to tell" before the outcome window has passed."""
+    """The outcome so far, or "too early to tell" before the outcome window has passed; a
+    network that has ended says so, with its week (it moves no further).
+    """
     window = int(model.params.outcome_window_weeks)
     if model.steps < window and getattr(model, "ended_at", None) is None:
         weeks_left = window - model.steps
         return t.ngettext("too early to tell (wait {n} more week)",
                           "too early to tell (wait {n} more weeks)", weeks_left).format(n=weeks_left)
+    ended = getattr(model, "ended_at", None)
+    if ended is not None:  # Step and Play no longer move it: say why
+        return t("{outcome} (the network ended in week {week})").format(
+            outcome=i18n.outcome_name(model.outcome, t), week=ended)
     return i18n.outcome_name(model.outcome, t)
 
 
