@@ -55,6 +55,44 @@ def test_unknown_scenario_is_bad_input(tmp_path: Path, capsys) -> None:
     assert not out.exists()
 
 
+def test_unusable_out_is_one_line_before_any_week_is_run(tmp_path: Path, monkeypatch,
+                                                         capsys) -> None:
+    """An --out that is a directory, or under a file, ran every week and then ended in a
+    traceback (IsADirectoryError, FileExistsError)."""
+    ran: list[int] = []
+    real = animate_module.load_model
+    monkeypatch.setattr(animate_module, "load_model",
+                        lambda *a: ran.append(1) or real(*a))
+    folder = tmp_path / "slides.gif"
+    folder.mkdir()
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x")
+    for out, words in ((folder, "directory"), (a_file / "nc.gif", "not a folder")):
+        assert main(["animate", "default", "--out", str(out), "--steps", "1"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("verkosto: error: cannot write") and words in err
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert ran == []
+    assert main(["animate", "default", "--out", str(folder), "--steps", "1", "--lang", "fi"]) == 2
+    assert "ei voi kirjoittaa" in capsys.readouterr().err
+
+
+def test_a_failed_write_leaves_no_file(tmp_path: Path, monkeypatch) -> None:
+    """The animation is written beside --out and renamed into place: a failure part-way
+    leaves neither a half-written --out nor the partial file."""
+    from matplotlib import animation
+
+    def full_disk(self) -> None:  # the GIF half written when the disk fills up
+        Path(self.outfile).write_bytes(b"GIF89a")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(animation.PillowWriter, "finish", full_disk)
+    out = tmp_path / "slides" / "run.gif"
+    with pytest.raises(AnimationError, match="No space left"):
+        animate("default", out, steps=2)
+    assert not out.exists() and list(out.parent.iterdir()) == []
+
+
 def test_default_seed_is_the_same_as_run():
     from verkosto import cmd_run
 

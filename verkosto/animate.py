@@ -15,6 +15,7 @@ is missing the command says so and writes nothing.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,27 @@ def _writer(out: Path, fps: int) -> Any:
                 "(e.g. apt-get install ffmpeg) and try again.")
         return animation.FFMpegWriter(fps=fps)
     raise AnimationError(f"cannot write {out}: the file must end in .gif or .mp4")
+
+
+def check_out(out: Path) -> None:
+    """Refuse an output file that cannot be written, before any week is run.
+
+    Raises:
+        AnimationError: ``out`` is a directory, or its folder is under a file or not
+            writable.
+    """
+    if out.is_dir():
+        raise AnimationError(_("cannot write {out}: it is a directory; give a file name "
+                               "(FILE.gif or FILE.mp4)").format(out=out))
+    ancestor = out.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise AnimationError(_("cannot write {out}: {path} is a file, not a folder").format(
+            out=out, path=ancestor))
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise AnimationError(_("cannot write {out}: no permission to write in {path}").format(
+            out=out, path=ancestor))
 
 
 def load_model(scenario: str, seed: int) -> Any:
@@ -172,10 +194,13 @@ def animate(scenario: str, out: Path, *, seed: int = DEFAULT_SEED, steps: int = 
 
     out = Path(out)
     writer = _writer(out, fps)
+    check_out(out)
     t = i18n.current()
     title = scenario_title(scenario)
     model = model if model is not None else load_model(scenario, seed)
     out.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside the file and renamed into place: never a half-written animation.
+    partial = out.with_name(f".{out.stem}.partial-{os.getpid()}{out.suffix}")
     fig = Figure(figsize=FIGURE_SIZE, dpi=FRAME_DPI)
     grid = fig.add_gridspec(2, 2, width_ratios=(1.2, 1.0), left=0.02, right=0.97,
                             top=0.84, bottom=0.16, hspace=0.62, wspace=0.25)
@@ -187,15 +212,22 @@ def animate(scenario: str, out: Path, *, seed: int = DEFAULT_SEED, steps: int = 
                             wrap=True),
     }
     frames = 0
-    with writer.saving(fig, str(out), dpi=FRAME_DPI):
-        for week in range(steps + 1):
-            if week > 0:
-                if not model.running:
-                    break
-                model.step()
-            _draw_frame(fig, axes, model, title, steps, t)
-            writer.grab_frame()
-            frames += 1
+    try:
+        with writer.saving(fig, str(partial), dpi=FRAME_DPI):
+            for week in range(steps + 1):
+                if week > 0:
+                    if not model.running:
+                        break
+                    model.step()
+                _draw_frame(fig, axes, model, title, steps, t)
+                writer.grab_frame()
+                frames += 1
+        os.replace(partial, out)
+    except OSError as error:
+        raise AnimationError(_("cannot write {out}: {reason}").format(
+            out=out, reason=error.strerror or error)) from None
+    finally:
+        partial.unlink(missing_ok=True)
     return frames
 
 
