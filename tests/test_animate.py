@@ -48,6 +48,18 @@ def test_unknown_file_type_is_bad_input(tmp_path: Path, capsys) -> None:
     assert not out.exists()
 
 
+def test_file_type_errors_speak_finnish(tmp_path: Path, monkeypatch, capsys) -> None:
+    """With --lang fi the wrong-suffix and no-ffmpeg errors were printed in English."""
+    from matplotlib import animation
+
+    assert main(["animate", "default", "--out", str(tmp_path / "a.avi"), "--lang", "fi"]) == 2
+    assert "tiedoston nimen on päätyttävä .gif tai .mp4" in capsys.readouterr().err
+    monkeypatch.setattr(animation.writers, "is_available", lambda name: False)
+    assert main(["animate", "default", "--out", str(tmp_path / "a.mp4"), "--lang", "fi"]) == 2
+    err = capsys.readouterr().err
+    assert "MP4 tarvitsee ffmpeg-ohjelman" in err and "needs" not in err
+
+
 def test_unknown_scenario_is_bad_input(tmp_path: Path, capsys) -> None:
     out = tmp_path / "run.gif"
     assert main(["animate", "no_such_scenario", "--out", str(out), "--steps", "1"]) == 2

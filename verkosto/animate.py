@@ -61,12 +61,13 @@ def _writer(out: Path, fps: int) -> Any:
         return animation.PillowWriter(fps=fps)
     if suffix == ".mp4":
         if not animation.writers.is_available("ffmpeg"):
-            raise AnimationError(
-                f"cannot write {out}: MP4 needs ffmpeg, which is not installed on this machine. "
+            raise AnimationError(_(
+                "cannot write {out}: MP4 needs ffmpeg, which is not installed on this machine. "
                 "Write a GIF instead (--out FILE.gif), or install ffmpeg "
-                "(e.g. apt-get install ffmpeg) and try again.")
+                "(e.g. apt-get install ffmpeg) and try again.").format(out=out))
         return animation.FFMpegWriter(fps=fps)
-    raise AnimationError(f"cannot write {out}: the file must end in .gif or .mp4")
+    raise AnimationError(_("cannot write {out}: the file must end in .gif or .mp4").format(
+        out=out))
 
 
 def check_out(out: Path) -> None:
