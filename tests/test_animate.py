@@ -245,3 +245,23 @@ def test_week_axis_shows_whole_weeks() -> None:
             assert all(float(v).is_integer() for v in ticks), ticks
             labels = [label.get_text() for label in ax.get_xticklabels() if label.get_text()]
             assert all("." not in text and "," not in text for text in labels), labels
+
+
+def test_network_legend_says_what_colour_size_and_width_mean() -> None:
+    """The frames' legend named the statuses but not what a colour, a size or a line's
+    width means (the dashboard says it under its picture); a slide needs the words."""
+    from matplotlib.figure import Figure
+
+    from verkosto import i18n
+
+    model = animate_module.load_model("no_coordination", 1)
+    for lang, words in (("en", ("colour", "organisation", "size", "commitment", "wider")),
+                        ("fi", ("väri", "organisaatio", "koko", "sitoutuminen", "leveämpi"))):
+        fig = Figure(figsize=animate_module.FIGURE_SIZE)
+        axes = {"network": fig.add_subplot(131), "series": fig.add_subplot(132),
+                "value": fig.add_subplot(133), "reading": fig.text(0, 0, "")}
+        animate_module._draw_frame(fig, axes, model, "x", 10, i18n.translator(lang))
+        legend = axes["network"].get_legend()
+        text = " ".join([legend.get_title().get_text(), *(x.get_text() for x in legend.texts)])
+        text = text.replace("\n", " ")
+        assert all(word in text for word in words), text

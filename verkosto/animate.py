@@ -120,9 +120,20 @@ def _legend(ax: Any, t: Translator) -> None:
     """How statuses and ties are drawn, in the current language, right of the network: the
     one legend of the network drawing (:func:`analysis.network.status_legend`).
     """
+    import textwrap
+
     from verkosto import drawing
 
     drawing.status_legend(ax, t)
+    # The colours and sizes need words too (the dashboard says them under its picture):
+    # a slide without them leaves the room guessing what a colour is.
+    legend = ax.get_legend()
+    width = drawing.LEGEND_LABEL_WIDTH
+    legend.texts[-1].set_text(textwrap.fill(t("trust tie (wider = more trust)"), width))
+    key = ",\n".join(textwrap.fill(part, width)
+                     for part in t("colour = organisation, size = commitment").split(", "))
+    legend.set_title(key, prop={"size": "small"})
+    legend.set_alignment("left")
 
 
 def localised_formatter(t: Translator) -> Any:
