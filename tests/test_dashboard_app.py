@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -173,6 +174,22 @@ def test_value_axis_ticks_name_the_values_they_mark():
     svg = app.chart_svg(model, words.CURVES, FI, x_max=52)
     assert re.findall(r'text-anchor="end" fill="#555">([^<]+)</text>', svg) == [
         "0,00", "0,25", "0,50", "0,75", "1,00"]
+
+
+def test_week_axis_stays_readable_when_left_running_for_years():
+    """Ticks every 52 weeks whatever the axis: after 1,100 weeks of Play (about two minutes
+    at "fast") 22 numbers ran into one string "0 52 104156208260...". """
+    model = app.build_model("default", {}, 1)
+    model.run_for(2)
+    for x_max in (52, 104, 156, 520, 1144, 5200):
+        svg = app.chart_svg(model, words.CURVES, EN, x_max=x_max)
+        ticks = re.findall(r'<text x="([0-9.]+)" y="[0-9.]+" text-anchor="middle" '
+                           r'fill="#555">(\d+)</text>', svg)
+        weeks = [int(w) for _, w in ticks]
+        assert weeks[0] == 0 and 3 <= len(weeks) - 1 <= 11, (x_max, weeks)
+        xs = [float(x) for x, _ in ticks]
+        assert min(b - a for a, b in itertools.pairwise(xs)) >= 30, (x_max, weeks)
+    assert [app.week_tick(x) for x in (52, 104, 156, 520, 572)] == [13, 26, 52, 52, 104]
 
 
 def test_network_picture_draws_everyone_present():

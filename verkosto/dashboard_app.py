@@ -480,6 +480,27 @@ def weeks_shown(week: int) -> int:
     return max(MIN_WEEKS_SHOWN, MIN_WEEKS_SHOWN * math.ceil(week / MIN_WEEKS_SHOWN))
 
 
+MAX_WEEK_TICKS = 10
+"""Most week-axis intervals a chart shows (more and their numbers run into each other)."""
+
+
+def week_tick(x_max: int) -> int:
+    """Weeks between the week axis's ticks: a quarter, half a year, then whole years, and
+    as many years (1, 2, 5, 10, ...) as keep the ticks at most :data:`MAX_WEEK_TICKS`
+    intervals apart, so a network left running for years keeps a readable axis.
+    """
+    if x_max <= MIN_WEEKS_SHOWN:
+        return 13
+    if x_max <= 2 * MIN_WEEKS_SHOWN:
+        return 26
+    magnitude = 1
+    while True:
+        for years in (magnitude, 2 * magnitude, 5 * magnitude):
+            if x_max <= MAX_WEEK_TICKS * MIN_WEEKS_SHOWN * years:
+                return MIN_WEEKS_SHOWN * years
+        magnitude *= 10
+
+
 def series(model: NetworkModel, column: str) -> tuple[list[float], list[float]]:
     """A reporter's recorded weeks and values (empty where the model has no such reporter)."""
     collector = model.datacollector
@@ -515,7 +536,7 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" class="verkosto-chart" role="img" '
              'font-family="sans-serif" font-size="11" style="max-width:100%;height:auto">']
-    tick = 13 if x_max <= MIN_WEEKS_SHOWN else 26 if x_max <= 2 * MIN_WEEKS_SHOWN else 52
+    tick = week_tick(x_max)
     for week in range(0, x_max + 1, tick):
         x, _ = px(week, 0.0)
         parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" '
