@@ -250,3 +250,25 @@ def test_a_step_rewrites_the_live_view_and_a_later_render_keeps_it():
         assert "Week 1" in week and networks.count('class="verkosto-network"') == 2
     finally:
         rc.close()
+
+
+def test_a_typed_seed_asks_for_reset_like_a_moved_slider():
+    """A moved slider says "Press Reset to start again with these settings."; a new seed
+    typed into the seed field changed nothing on the page until Reset, without a word."""
+    import ipyvuetify as v
+    import solara
+
+    def hints(rc) -> int:
+        return sum("Press Reset" in str(w.children)
+                   for w in rc.find(v.Html, class_="seed-hint").widgets)
+
+    _box, rc = solara.render(app.Page(), handle_error=False)
+    try:
+        field = next(w for w in rc.find(v.TextField).widgets if "Random seed" in str(w.label))
+        assert hints(rc) == 0
+        field.v_model = "kahvi"
+        assert hints(rc) == 1
+        _button(rc, "reset").click()
+        assert hints(rc) == 0
+    finally:
+        rc.close()

@@ -251,6 +251,8 @@ class Session:
 
     sides: list[Side] = field(default_factory=list)
     seed: str = str(DEFAULT_SEED)
+    built_seed: str = str(DEFAULT_SEED)
+    """The seed the networks shown were built from (``seed`` may have been typed since)."""
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     revision: int = 0
     """Counts changes (steps, resets); the live view redraws when it moves."""
@@ -292,6 +294,7 @@ class Session:
         with self.lock:
             for side in self.sides:
                 side.reset(self.seed)
+            self.built_seed = self.seed
 
     def step(self) -> None:
         """One week for every network (a network that has ended stays where it is)."""
@@ -849,6 +852,11 @@ def Page() -> None:
 
             def set_seed(text: str) -> None:
                 session.seed = text
+                changed()  # the hint below
 
             solara.InputText(t("Random seed (which people are drawn)"), value=session.seed,
                              on_value=set_seed, continuous_update=True)
+            if session.seed != session.built_seed:
+                solara.Text(t("Press Reset to start again with these settings."),
+                            style={"color": "#b71c1c", "font-size": "0.9em"},
+                            classes=["seed-hint"])
