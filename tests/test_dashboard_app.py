@@ -139,6 +139,17 @@ def test_figures_label_means_over_active_people():
     assert "trust" not in labels and "mean_trust" not in " ".join(labels)
 
 
+def test_figures_show_the_new_practices_the_scenarios_ask_to_compare():
+    """The leadership pair's descriptions say "Watch the number of innovations against the
+    routine scenario", but the page showed no count of innovations anywhere."""
+    model = app.build_model("leadership_open_will", {}, 1)
+    model.run_for(30)
+    figures = dict(words.figures_now(model, EN))
+    assert figures["new practices so far"] == str(model.innovations)
+    assert dict(words.figures_now(model, FI))["uusia käytäntöjä tähän mennessä"] == str(
+        model.innovations)
+
+
 def test_curves_are_the_network_level_measures():
     assert [c.column for c in words.CURVES[:3]] == [
         "network_familiarity", "network_trust", "network_commitment"]

@@ -106,6 +106,11 @@ def figures_now(model: Any, t: Translator) -> list[tuple[str, str]]:
     value = latest(model, "value_created")
     if value is not None:
         out.append((t("value created this week"), t.number(value, 1)))
+    # The scenarios read aloud ask the room to compare new practices (leadership, residents,
+    # innovation), so the page must show them.
+    count = latest(model, "innovations")
+    if count is not None:
+        out.append((t("new practices so far"), str(int(count))))
     return out
 
 
