@@ -146,16 +146,20 @@ TIE_WIDTH_MAX = 4.0
 
 TITLE = N_("verkosto: how networks thrive or fade")
 
-LAYOUT_CSS = """
-.verkosto-layout { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
-.verkosto-settings { flex: 0 1 400px; min-width: 300px; order: -1; }
-.verkosto-main { flex: 1 1 640px; min-width: 300px; }
-@media (max-width: 900px) { .verkosto-settings { order: 1; } }
-.verkosto-settings .v-input__slider .v-label { white-space: normal; flex: 0 1 55%;
-    max-width: 55%; height: auto; line-height: 1.3; }
+SETTINGS_PX, MAIN_PX, GAP_PX = 400, 640, 16
+"""Widths the settings column and the main column ask for, and the gap between them."""
+
+LAYOUT_CSS = f"""
+.verkosto-layout {{ display: flex; flex-wrap: wrap; gap: {GAP_PX}px; align-items: flex-start; }}
+.verkosto-settings {{ flex: 0 1 {SETTINGS_PX}px; min-width: 300px; order: -1; }}
+.verkosto-main {{ flex: 1 1 {MAIN_PX}px; min-width: 300px; }}
+@media (max-width: {SETTINGS_PX + GAP_PX + MAIN_PX - 1}px) {{ .verkosto-settings {{ order: 1; }} }}
+.verkosto-settings .v-input__slider .v-label {{ white-space: normal; flex: 0 1 55%;
+    max-width: 55%; height: auto; line-height: 1.3; }}
 """
-"""Settings on the left of a wide screen; on a phone the networks come first and the settings
-below them (a sidebar would cover a phone's whole screen)."""
+"""Settings on the left of a wide screen; where the two columns no longer fit side by side
+(below 1,056 pixels: a phone, but also a 1024x768 projector) the networks come first and the
+settings below them, not above (a sidebar would cover a phone's whole screen)."""
 
 
 # --- scenarios --------------------------------------------------------------------------
