@@ -132,6 +132,20 @@ def test_reading_counts_in_correct_plurals():
     assert "tähän mennessä 1 tapaaminen" in words.reading(model, FI)
 
 
+def test_reading_names_the_seats_left_empty():
+    """With 3 of 24 founders left the reading said "3 active people of 3 people present",
+    which reads as a full network; it must say how many seats are empty."""
+    model = app.build_model("no_coordination", {}, 1)
+    model.run_for(156)
+    present = int(words.latest(model, "present"))
+    empty = model.initial_size - present
+    assert empty > 0
+    assert f"of {present} people present, {empty} seats left empty;" in words.reading(model, EN)
+    assert f"{empty} paikkaa tyhjänä" in words.reading(model, FI)
+    full = app.build_model("default", {}, 1)
+    assert "empty" not in words.reading(full, EN)
+
+
 def test_figures_label_means_over_active_people():
     model = app.build_model("default", {}, 1)
     labels = [label for label, _ in words.figures_now(model, EN)]

@@ -79,6 +79,12 @@ def reading(model: Any, t: Translator) -> str:
     meetings = int(latest(model, "meetings_held") or 0)
     people = t.ngettext("{n} active person", "{n} active people", active).format(n=active)
     seats_text = t.ngettext("of {n} person present", "of {n} people present", seats).format(n=seats)
+    # "3 active people of 3 present" alone reads as a full network: name the seats left
+    # empty (the seats are the founders' places, as for the curves over all seats).
+    empty = max(int(getattr(model, "initial_size", seats)), seats) - seats
+    if empty > 0:
+        seats_text += t.ngettext(", {n} seat left empty", ", {n} seats left empty",
+                                 empty).format(n=empty)
     held = t.ngettext("{n} meeting held so far", "{n} meetings held so far", meetings).format(n=meetings)
     phase = i18n.phase_name(model.phase, t)
     return t("{people} {seats}; phase: {phase}; {meetings}.").format(
