@@ -96,7 +96,6 @@ DEPARTED_COLOUR = "#9e9e9e"
 EDGE_COLOUR = "#37474f"
 """Colour of trust ties."""
 
-SMALL_PALETTE = "tab10"
 LARGE_PALETTE = "tab20"
 SMALL_PALETTE_SIZE = 10
 LARGE_PALETTE_SIZE = 20
@@ -233,19 +232,27 @@ def kind_word(kind: str) -> str:
     return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
 
 
-def organisation_colour(index: int, n_organisations: int) -> tuple[float, float, float, float]:
+def organisation_colour(index: int, n_organisations: int = 0) -> tuple[float, float, float, float]:
     """Colour of an organisation, from a qualitative palette (the same in every view).
+
+    The colour follows the organisation's index alone: the ten colours of ``tab10``
+    first, then their ten light variants (the odd colours of ``tab20``), then round
+    again. Choosing the palette by the number of organisations repainted every
+    organisation when recruits brought in the eleventh (the default network on the
+    dashboard, week 243 with seed 1), and gave one organisation two colours in two
+    networks side by side.
 
     Args:
         index: The organisation's index.
-        n_organisations: How many organisations there are (chooses the palette size).
+        n_organisations: Kept for callers; the colour does not depend on it.
 
     Returns:
         An RGBA tuple.
     """
-    if n_organisations <= SMALL_PALETTE_SIZE:
-        return colormaps[SMALL_PALETTE](index % SMALL_PALETTE_SIZE)
-    return colormaps[LARGE_PALETTE](index % LARGE_PALETTE_SIZE)
+    del n_organisations
+    k = index % LARGE_PALETTE_SIZE
+    slot = 2 * k if k < SMALL_PALETTE_SIZE else 2 * (k - SMALL_PALETTE_SIZE) + 1
+    return colormaps[LARGE_PALETTE](slot)
 
 
 def _sunflower(k: int, spacing: float) -> tuple[float, float]:

@@ -48,11 +48,61 @@ def test_unknown_file_type_is_bad_input(tmp_path: Path, capsys) -> None:
     assert not out.exists()
 
 
+def test_file_type_errors_speak_finnish(tmp_path: Path, monkeypatch, capsys) -> None:
+    """With --lang fi the wrong-suffix and no-ffmpeg errors were printed in English."""
+    from matplotlib import animation
+
+    assert main(["animate", "default", "--out", str(tmp_path / "a.avi"), "--lang", "fi"]) == 2
+    assert "tiedoston nimen on päätyttävä .gif tai .mp4" in capsys.readouterr().err
+    monkeypatch.setattr(animation.writers, "is_available", lambda name: False)
+    assert main(["animate", "default", "--out", str(tmp_path / "a.mp4"), "--lang", "fi"]) == 2
+    err = capsys.readouterr().err
+    assert "MP4 tarvitsee ffmpeg-ohjelman" in err and "needs" not in err
+
+
 def test_unknown_scenario_is_bad_input(tmp_path: Path, capsys) -> None:
     out = tmp_path / "run.gif"
     assert main(["animate", "no_such_scenario", "--out", str(out), "--steps", "1"]) == 2
     assert "no_such_scenario" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_unusable_out_is_one_line_before_any_week_is_run(tmp_path: Path, monkeypatch,
+                                                         capsys) -> None:
+    """An --out that is a directory, or under a file, ran every week and then ended in a
+    traceback (IsADirectoryError, FileExistsError)."""
+    ran: list[int] = []
+    real = animate_module.load_model
+    monkeypatch.setattr(animate_module, "load_model",
+                        lambda *a: ran.append(1) or real(*a))
+    folder = tmp_path / "slides.gif"
+    folder.mkdir()
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x")
+    for out, words in ((folder, "directory"), (a_file / "nc.gif", "not a folder")):
+        assert main(["animate", "default", "--out", str(out), "--steps", "1"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("verkosto: error: cannot write") and words in err
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert ran == []
+    assert main(["animate", "default", "--out", str(folder), "--steps", "1", "--lang", "fi"]) == 2
+    assert "ei voi kirjoittaa" in capsys.readouterr().err
+
+
+def test_a_failed_write_leaves_no_file(tmp_path: Path, monkeypatch) -> None:
+    """The animation is written beside --out and renamed into place: a failure part-way
+    leaves neither a half-written --out nor the partial file."""
+    from matplotlib import animation
+
+    def full_disk(self) -> None:  # the GIF half written when the disk fills up
+        Path(self.outfile).write_bytes(b"GIF89a")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(animation.PillowWriter, "finish", full_disk)
+    out = tmp_path / "slides" / "run.gif"
+    with pytest.raises(AnimationError, match="No space left"):
+        animate("default", out, steps=2)
+    assert not out.exists() and list(out.parent.iterdir()) == []
 
 
 def test_default_seed_is_the_same_as_run():
@@ -149,3 +199,69 @@ def test_frames_keep_the_curves_legend_in_one_place_above_the_panel() -> None:
     assert first == last
     assert first[1] >= 1.0  # its bottom edge at or above the top of the axes
     assert legend_box(late, None)[1] < 1.0  # a static figure keeps it inside, where it fits
+
+
+def test_finnish_tick_labels_name_the_ticks_they_stand_at() -> None:
+    """Finnish frames wrote every tick with one decimal, so the tick at 0.25 read "0,2" and
+    the one at 0.75 read "0,8"; the labels must give the tick's own value, with a comma."""
+    from matplotlib.figure import Figure
+
+    from verkosto import i18n
+
+    fi = i18n.translator("fi")
+    model = animate_module.load_model("no_coordination", 1)
+    model.run_for(3)
+    fig = Figure(figsize=animate_module.FIGURE_SIZE)
+    axes = {"network": fig.add_subplot(131), "series": fig.add_subplot(132),
+            "value": fig.add_subplot(133), "reading": fig.text(0, 0, "")}
+    animate_module._draw_frame(fig, axes, model, "Ei koordinointia", 10, fi)
+    fig.canvas.draw()
+    for ax in (axes["series"], axes["value"]):
+        for value, label in zip(ax.get_yticks(), ax.get_yticklabels(), strict=True):
+            text = label.get_text()
+            if text:
+                assert "." not in text
+                assert float(text.replace(",", ".")) == pytest.approx(value), (value, text)
+
+
+def test_week_axis_shows_whole_weeks() -> None:
+    """A short animation (--steps 20) had week ticks at 2.5, 7.5, ... written "2.5" even in
+    Finnish frames; weeks are whole."""
+    from matplotlib.figure import Figure
+
+    from verkosto import i18n
+
+    model = animate_module.load_model("no_coordination", 1)
+    model.run_for(3)
+    for lang in ("en", "fi"):
+        fig = Figure(figsize=animate_module.FIGURE_SIZE, dpi=animate_module.FRAME_DPI)
+        grid = fig.add_gridspec(2, 2, width_ratios=(1.2, 1.0))  # the frames' panels
+        axes = {"network": fig.add_subplot(grid[:, 0]), "series": fig.add_subplot(grid[0, 1]),
+                "value": fig.add_subplot(grid[1, 1]), "reading": fig.text(0, 0, "")}
+        animate_module._draw_frame(fig, axes, model, "x", 20, i18n.translator(lang))
+        fig.canvas.draw()
+        for ax in (axes["series"], axes["value"]):
+            ticks = [v for v in ax.get_xticks() if 0 <= v <= 20]
+            assert all(float(v).is_integer() for v in ticks), ticks
+            labels = [label.get_text() for label in ax.get_xticklabels() if label.get_text()]
+            assert all("." not in text and "," not in text for text in labels), labels
+
+
+def test_network_legend_says_what_colour_size_and_width_mean() -> None:
+    """The frames' legend named the statuses but not what a colour, a size or a line's
+    width means (the dashboard says it under its picture); a slide needs the words."""
+    from matplotlib.figure import Figure
+
+    from verkosto import i18n
+
+    model = animate_module.load_model("no_coordination", 1)
+    for lang, words in (("en", ("colour", "organisation", "size", "commitment", "wider")),
+                        ("fi", ("väri", "organisaatio", "koko", "sitoutuminen", "leveämpi"))):
+        fig = Figure(figsize=animate_module.FIGURE_SIZE)
+        axes = {"network": fig.add_subplot(131), "series": fig.add_subplot(132),
+                "value": fig.add_subplot(133), "reading": fig.text(0, 0, "")}
+        animate_module._draw_frame(fig, axes, model, "x", 10, i18n.translator(lang))
+        legend = axes["network"].get_legend()
+        text = " ".join([legend.get_title().get_text(), *(x.get_text() for x in legend.texts)])
+        text = text.replace("\n", " ")
+        assert all(word in text for word in words), text

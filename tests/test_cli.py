@@ -468,3 +468,27 @@ def test_commands_that_simulate_listen_for_compilation(monkeypatch, tmp_path) ->
     assert calls == []
     assert cli.main(["run", "--steps", "1", "--out", str(tmp_path / "run"), "-q"]) == 0
     assert len(calls) == 1
+
+
+def test_overview_curves_have_the_dashboard_s_colours(tmp_path: Path, monkeypatch) -> None:
+    """The overview drew trust orange, commitment green and the active share red, while the
+    dashboard and the animation draw them green, red and purple: one measure, two colours."""
+    from matplotlib.axes import Axes
+
+    from verkosto import words
+
+    drawn: dict[str, object] = {}
+    real_plot = Axes.plot
+
+    def plot(self, *args, **kwargs):
+        drawn[kwargs.get("label", "")] = kwargs.get("color")
+        return real_plot(self, *args, **kwargs)
+
+    request = cmd_run.prepare("default", [], 1, 3, tmp_path / "run")
+    model = cmd_run.simulate(request, progress=False)
+    monkeypatch.setattr(Axes, "plot", plot)
+    cmd_run.draw_overview(tmp_path / "overview.png", request, model, cmd_run.timeseries(model))
+    for curve in words.CURVES:
+        label = next(label for column, label in cmd_run.OVERVIEW_SERIES
+                     if column == curve.column)
+        assert drawn[label] == curve.colour, curve.column

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -106,6 +107,21 @@ def test_no_verdict_before_the_outcome_window():
     assert words.verdict(model, FI) == i18n.outcome_name(model.outcome, FI)
 
 
+def test_an_ended_network_says_it_has_ended():
+    """The project scenario ends when its goal is recognised (week 96 with seed 1); the page
+    then said only "Outcome so far: completed" while Step silently did nothing."""
+    model = app.build_model("project", {}, 1)
+    model.run_for(156)
+    assert model.ended_at is not None and not model.running
+    week = model.ended_at
+    assert words.verdict(model, EN) == (
+        f"{i18n.outcome_name(model.outcome, EN)} (the network ended in week {week})")
+    assert words.verdict(model, FI).endswith(f"(verkosto päättyi viikolla {week})")
+    running = app.build_model("default", {}, 1)
+    running.run_for(20)
+    assert "ended" not in words.verdict(running, EN)
+
+
 def test_reading_counts_in_correct_plurals():
     model = app.build_model("default", {}, 1)
     assert "0 meetings held so far" in words.reading(model, EN)
@@ -116,11 +132,36 @@ def test_reading_counts_in_correct_plurals():
     assert "tähän mennessä 1 tapaaminen" in words.reading(model, FI)
 
 
+def test_reading_names_the_seats_left_empty():
+    """With 3 of 24 founders left the reading said "3 active people of 3 people present",
+    which reads as a full network; it must say how many seats are empty."""
+    model = app.build_model("no_coordination", {}, 1)
+    model.run_for(156)
+    present = int(words.latest(model, "present"))
+    empty = model.initial_size - present
+    assert empty > 0
+    assert f"of {present} people present, {empty} seats left empty;" in words.reading(model, EN)
+    assert f"{empty} paikkaa tyhjänä" in words.reading(model, FI)
+    full = app.build_model("default", {}, 1)
+    assert "empty" not in words.reading(full, EN)
+
+
 def test_figures_label_means_over_active_people():
     model = app.build_model("default", {}, 1)
     labels = [label for label, _ in words.figures_now(model, EN)]
     assert "trust among active people" in labels and "commitment among active people" in labels
     assert "trust" not in labels and "mean_trust" not in " ".join(labels)
+
+
+def test_figures_show_the_new_practices_the_scenarios_ask_to_compare():
+    """The leadership pair's descriptions say "Watch the number of innovations against the
+    routine scenario", but the page showed no count of innovations anywhere."""
+    model = app.build_model("leadership_open_will", {}, 1)
+    model.run_for(30)
+    figures = dict(words.figures_now(model, EN))
+    assert figures["new practices so far"] == str(model.innovations)
+    assert dict(words.figures_now(model, FI))["uusia käytäntöjä tähän mennessä"] == str(
+        model.innovations)
 
 
 def test_curves_are_the_network_level_measures():
@@ -142,6 +183,38 @@ def test_chart_has_weeks_on_its_axis_and_one_line_per_recorded_curve():
     line = re.search(r'<polyline points="([^"]+)"[^>]*data-column="active_share"', svg)
     assert len(line.group(1).split()) == 6  # weeks 0..5
     assert app.weeks_shown(5) == 52 and app.weeks_shown(53) == 104
+
+
+def test_value_axis_ticks_name_the_values_they_mark():
+    """A value axis up to 30 has ticks at 7.5 and 22.5, which were written "8" and "22"."""
+    model = app.build_model("default", {}, 1)
+    model.run_for(3)
+    for t, decimal in ((EN, "."), (FI, ",")):
+        svg = app.chart_svg(model, [words.VALUE_CURVE], t, x_max=52, y_max=30.0)
+        ticks = re.findall(r'text-anchor="end" fill="#555">([^<]+)</text>', svg)
+        assert ticks == ["0", f"7{decimal}5", "15", f"22{decimal}5", "30"]
+        svg = app.chart_svg(model, [words.VALUE_CURVE], t, x_max=52, y_max=20.0)
+        assert re.findall(r'text-anchor="end" fill="#555">([^<]+)</text>', svg) == [
+            "0", "5", "10", "15", "20"]
+    svg = app.chart_svg(model, words.CURVES, FI, x_max=52)
+    assert re.findall(r'text-anchor="end" fill="#555">([^<]+)</text>', svg) == [
+        "0,00", "0,25", "0,50", "0,75", "1,00"]
+
+
+def test_week_axis_stays_readable_when_left_running_for_years():
+    """Ticks every 52 weeks whatever the axis: after 1,100 weeks of Play (about two minutes
+    at "fast") 22 numbers ran into one string "0 52 104156208260...". """
+    model = app.build_model("default", {}, 1)
+    model.run_for(2)
+    for x_max in (52, 104, 156, 520, 1144, 5200):
+        svg = app.chart_svg(model, words.CURVES, EN, x_max=x_max)
+        ticks = re.findall(r'<text x="([0-9.]+)" y="[0-9.]+" text-anchor="middle" '
+                           r'fill="#555">(\d+)</text>', svg)
+        weeks = [int(w) for _, w in ticks]
+        assert weeks[0] == 0 and 3 <= len(weeks) - 1 <= 11, (x_max, weeks)
+        xs = [float(x) for x, _ in ticks]
+        assert min(b - a for a, b in itertools.pairwise(xs)) >= 30, (x_max, weeks)
+    assert [app.week_tick(x) for x in (52, 104, 156, 520, 572)] == [13, 26, 52, 52, 104]
 
 
 def test_network_picture_draws_everyone_present():
@@ -200,5 +273,27 @@ def test_a_step_rewrites_the_live_view_and_a_later_render_keeps_it():
         _button(rc, "step").click()
         week, networks = _live_html(rc)
         assert "Week 1" in week and networks.count('class="verkosto-network"') == 2
+    finally:
+        rc.close()
+
+
+def test_a_typed_seed_asks_for_reset_like_a_moved_slider():
+    """A moved slider says "Press Reset to start again with these settings."; a new seed
+    typed into the seed field changed nothing on the page until Reset, without a word."""
+    import ipyvuetify as v
+    import solara
+
+    def hints(rc) -> int:
+        return sum("Press Reset" in str(w.children)
+                   for w in rc.find(v.Html, class_="seed-hint").widgets)
+
+    _box, rc = solara.render(app.Page(), handle_error=False)
+    try:
+        field = next(w for w in rc.find(v.TextField).widgets if "Random seed" in str(w.label))
+        assert hints(rc) == 0
+        field.v_model = "kahvi"
+        assert hints(rc) == 1
+        _button(rc, "reset").click()
+        assert hints(rc) == 0
     finally:
         rc.close()

@@ -351,6 +351,38 @@ def test_several_sessions_at_once_keep_their_own_models(browser: Any, server_url
             context.close()
 
 
+def test_a_projector_shows_the_curves_beside_the_network(browser: Any, server_url: str) -> None:
+    """At 1280x720 (a common projector) the charts wrapped below the network picture, under
+    the screen's edge, so the room saw the network without its curves."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context, page, log = open_dashboard(browser, server_url, context)
+    try:
+        picture = page.locator(".picture").bounding_box()
+        chart = page.locator("svg.verkosto-chart").first.bounding_box()
+        assert picture is not None and chart is not None
+        assert chart["x"] >= picture["x"] + picture["width"]  # beside it, not below
+        assert chart["y"] + chart["height"] <= 720  # the first chart fits on the screen
+        log.assert_clean()
+    finally:
+        context.close()
+
+
+def test_a_narrow_projector_shows_the_network_before_the_settings(browser: Any,
+                                                                  server_url: str) -> None:
+    """At 1024x768 the two columns wrap, and the settings came first: the room saw a
+    screenful of sliders and had to scroll down for the week and the network."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    context, page, log = open_dashboard(browser, server_url, context)
+    try:
+        week = page.locator(".week").bounding_box()
+        settings = page.locator(".verkosto-settings").bounding_box()
+        assert week is not None and settings is not None
+        assert week["y"] + week["height"] <= 768 and settings["y"] > week["y"]
+        log.assert_clean()
+    finally:
+        context.close()
+
+
 def test_token_lets_in_only_the_link(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     proc, url = _start_server(tmp_path_factory, "--token", "kahvi-123")
     context = browser.new_context(viewport=VIEWPORT)

@@ -132,3 +132,26 @@ def test_token_gate_needs_the_secret_then_a_cookie():
     assert socket_ok == [{"type": "websocket.accept"}]
     socket_refused = asyncio.run(_call(gate, _scope("websocket")))
     assert socket_refused == [{"type": "websocket.close", "code": 1008}]
+
+
+def test_the_tab_title_while_loading_is_in_the_server_s_language(monkeypatch):
+    """The tab read "verkosto: networking work" in English while a Finnish page loaded
+    (solara's theme title), before the page set its own title."""
+    import os
+
+    from verkosto import i18n
+
+    for key in dashboard.OFFLINE_ENVIRONMENT:  # restored after the test
+        monkeypatch.setenv(key, os.environ.get(key, ""))
+    if "solara.server.settings" in sys.modules:
+        import solara.server.settings as server_settings
+
+        monkeypatch.setattr(server_settings.theme, "title", server_settings.theme.title)
+    for lang, title in (("fi", "verkosto: miten verkostot kukoistavat tai hiipuvat"),
+                        ("en", "verkosto: how networks thrive or fade")):
+        i18n.set_language(lang)
+        try:
+            dashboard.configure_offline()
+        finally:
+            i18n.set_language(None)
+        assert os.environ["SOLARA_THEME_TITLE"] == title

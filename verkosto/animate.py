@@ -15,6 +15,7 @@ is missing the command says so and writes nothing.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +61,34 @@ def _writer(out: Path, fps: int) -> Any:
         return animation.PillowWriter(fps=fps)
     if suffix == ".mp4":
         if not animation.writers.is_available("ffmpeg"):
-            raise AnimationError(
-                f"cannot write {out}: MP4 needs ffmpeg, which is not installed on this machine. "
+            raise AnimationError(_(
+                "cannot write {out}: MP4 needs ffmpeg, which is not installed on this machine. "
                 "Write a GIF instead (--out FILE.gif), or install ffmpeg "
-                "(e.g. apt-get install ffmpeg) and try again.")
+                "(e.g. apt-get install ffmpeg) and try again.").format(out=out))
         return animation.FFMpegWriter(fps=fps)
-    raise AnimationError(f"cannot write {out}: the file must end in .gif or .mp4")
+    raise AnimationError(_("cannot write {out}: the file must end in .gif or .mp4").format(
+        out=out))
+
+
+def check_out(out: Path) -> None:
+    """Refuse an output file that cannot be written, before any week is run.
+
+    Raises:
+        AnimationError: ``out`` is a directory, or its folder is under a file or not
+            writable.
+    """
+    if out.is_dir():
+        raise AnimationError(_("cannot write {out}: it is a directory; give a file name "
+                               "(FILE.gif or FILE.mp4)").format(out=out))
+    ancestor = out.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise AnimationError(_("cannot write {out}: {path} is a file, not a folder").format(
+            out=out, path=ancestor))
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise AnimationError(_("cannot write {out}: no permission to write in {path}").format(
+            out=out, path=ancestor))
 
 
 def load_model(scenario: str, seed: int) -> Any:
@@ -97,9 +120,36 @@ def _legend(ax: Any, t: Translator) -> None:
     """How statuses and ties are drawn, in the current language, right of the network: the
     one legend of the network drawing (:func:`analysis.network.status_legend`).
     """
+    import textwrap
+
     from verkosto import drawing
 
     drawing.status_legend(ax, t)
+    # The colours and sizes need words too (the dashboard says them under its picture):
+    # a slide without them leaves the room guessing what a colour is.
+    legend = ax.get_legend()
+    width = drawing.LEGEND_LABEL_WIDTH
+    legend.texts[-1].set_text(textwrap.fill(t("trust tie (wider = more trust)"), width))
+    key = ",\n".join(textwrap.fill(part, width)
+                     for part in t("colour = organisation, size = commitment").split(", "))
+    legend.set_title(key, prop={"size": "small"})
+    legend.set_alignment("left")
+
+
+def localised_formatter(t: Translator) -> Any:
+    """A tick formatter that writes matplotlib's own tick labels as the language does.
+
+    The digits stay matplotlib's (as many decimals as the ticks need: ``0.25``, not a
+    fixed one that would put ``0,2`` at the tick of 0.25); only the separators change
+    (``0,25`` in Finnish).
+    """
+    from matplotlib.ticker import ScalarFormatter
+
+    class Localised(ScalarFormatter):
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return t.numeral(super().__call__(x, pos))
+
+    return Localised()
 
 
 def _draw_frame(fig: Any, axes: dict[str, Any], model: Any, title: str, steps: int,
@@ -124,10 +174,9 @@ def _draw_frame(fig: Any, axes: dict[str, Any], model: Any, title: str, steps: i
         (float(frame[c].max()) for c in value if c in frame), default=0.0))
     axes["value"].set_ylim(0.0, top)
     if t.lang != "en":  # numbers as the language writes them (a decimal comma in Finnish)
-        from matplotlib.ticker import FuncFormatter
-
         for ax in (axes["series"], axes["value"]):
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v, 1)))
+            ax.xaxis.set_major_formatter(localised_formatter(t))
+            ax.yaxis.set_major_formatter(localised_formatter(t))
     fig.suptitle(frame_title(model, title, t), fontsize="large")
     axes["reading"].set_text(words.reading(model, t))
 
@@ -157,10 +206,13 @@ def animate(scenario: str, out: Path, *, seed: int = DEFAULT_SEED, steps: int = 
 
     out = Path(out)
     writer = _writer(out, fps)
+    check_out(out)
     t = i18n.current()
     title = scenario_title(scenario)
     model = model if model is not None else load_model(scenario, seed)
     out.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside the file and renamed into place: never a half-written animation.
+    partial = out.with_name(f".{out.stem}.partial-{os.getpid()}{out.suffix}")
     fig = Figure(figsize=FIGURE_SIZE, dpi=FRAME_DPI)
     grid = fig.add_gridspec(2, 2, width_ratios=(1.2, 1.0), left=0.02, right=0.97,
                             top=0.84, bottom=0.16, hspace=0.62, wspace=0.25)
@@ -172,15 +224,22 @@ def animate(scenario: str, out: Path, *, seed: int = DEFAULT_SEED, steps: int = 
                             wrap=True),
     }
     frames = 0
-    with writer.saving(fig, str(out), dpi=FRAME_DPI):
-        for week in range(steps + 1):
-            if week > 0:
-                if not model.running:
-                    break
-                model.step()
-            _draw_frame(fig, axes, model, title, steps, t)
-            writer.grab_frame()
-            frames += 1
+    try:
+        with writer.saving(fig, str(partial), dpi=FRAME_DPI):
+            for week in range(steps + 1):
+                if week > 0:
+                    if not model.running:
+                        break
+                    model.step()
+                _draw_frame(fig, axes, model, title, steps, t)
+                writer.grab_frame()
+                frames += 1
+        os.replace(partial, out)
+    except OSError as error:
+        raise AnimationError(_("cannot write {out}: {reason}").format(
+            out=out, reason=error.strerror or error)) from None
+    finally:
+        partial.unlink(missing_ok=True)
     return frames
 
 

@@ -71,6 +71,20 @@ OVERVIEW_SERIES = (
 """Reporter columns drawn over time, with their legend labels: network-level measures over
 the seats (an empty seat counts as a stranger), so that a network losing its people is seen
 to lose them; the means among active people would rise as a network dies."""
+KEPT_COLOUR = "#8c564b"
+"""Colour of the starting relationships kept (a line the dashboard does not draw)."""
+
+
+def overview_colour(column: str) -> str:
+    """A series' colour in the overview: the dashboard's and the animation's for the same
+    measure (trust green, commitment red, ...), so that a slide of the overview and the live
+    dashboard can be read with one key.
+    """
+    from verkosto.words import CURVES
+
+    return next((c.colour for c in CURVES if c.column == column), KEPT_COLOUR)
+
+
 FIGURE_SIZE_IN = (13.0, 5.5)
 FIGURE_DPI = 110
 
@@ -685,7 +699,8 @@ def draw_overview(path: Path, request: RunRequest, model: NetworkModel,
     from verkosto.i18n import _
 
     for column, label in OVERVIEW_SERIES:
-        series_ax.plot(frame["step"], frame[column], label=_(label), linewidth=1.8)
+        series_ax.plot(frame["step"], frame[column], label=_(label), linewidth=1.8,
+                       color=overview_colour(column))
     series_ax.set_xlabel(_("week"))
     series_ax.set_ylabel(_("over all seats (0-1)"))
     series_ax.set_ylim(0.0, 1.02)

@@ -35,7 +35,7 @@ from urllib.parse import parse_qs
 
 from verkosto import argtypes, i18n
 from verkosto.errors import InputError
-from verkosto.i18n import _
+from verkosto.i18n import N_, _
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -46,7 +46,9 @@ DEAD_CDN = "http://127.0.0.1:9/"
 """Where solara would fetch a front-end file missing from the installed assets:
 a loopback port nothing listens on (the discard port), so it fails fast, locally."""
 
-PAGE_TITLE = "verkosto: networking work"
+PAGE_TITLE = N_("verkosto: how networks thrive or fade")
+"""The browser tab's title while the page loads, in the server's language (the page then
+sets the same words in the session's language)."""
 
 LANGUAGE_ENVIRONMENT = "VERKOSTO_LANG"
 """Tells the page (:mod:`verkosto.dashboard_app`) the language a new session opens in."""
@@ -90,7 +92,8 @@ def configure_offline() -> None:
     Sets the environment for a solara imported later and, where solara is
     already imported, its live settings objects too.
     """
-    os.environ.update(OFFLINE_ENVIRONMENT)
+    title = _(PAGE_TITLE)
+    os.environ.update({**OFFLINE_ENVIRONMENT, "SOLARA_THEME_TITLE": title})
     if "solara.server.settings" in sys.modules:
         import solara.server.settings as server_settings
         import solara.settings
@@ -99,7 +102,7 @@ def configure_offline() -> None:
         solara.settings.assets.cdn = DEAD_CDN
         server_settings.telemetry.mixpanel_enable = False
         server_settings.main.mode = "production"
-        server_settings.theme.title = PAGE_TITLE
+        server_settings.theme.title = title
 
 
 class PortTaken(InputError):

@@ -131,6 +131,10 @@ NETWORK_PX = 420
 """Width and height of a network picture (pixels)."""
 CHART_SIZE = (460, 230)
 """Width and height of a chart (pixels)."""
+CHARTS_BASIS_PX = 400
+"""Width the charts ask for beside a single network (they shrink to it from
+``CHART_SIZE``): with the picture and the settings column it fits a 1280-pixel
+projector, so the curves sit beside the network instead of below the screen's edge."""
 CHART_MARGIN = (44, 12, 14, 34)
 """Chart margins: left, right, top, bottom (pixels)."""
 VALUE_CHART_HEIGHT = 120
@@ -142,16 +146,20 @@ TIE_WIDTH_MAX = 4.0
 
 TITLE = N_("verkosto: how networks thrive or fade")
 
-LAYOUT_CSS = """
-.verkosto-layout { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
-.verkosto-settings { flex: 0 1 400px; min-width: 300px; order: -1; }
-.verkosto-main { flex: 1 1 640px; min-width: 300px; }
-@media (max-width: 900px) { .verkosto-settings { order: 1; } }
-.verkosto-settings .v-input__slider .v-label { white-space: normal; flex: 0 1 55%;
-    max-width: 55%; height: auto; line-height: 1.3; }
+SETTINGS_PX, MAIN_PX, GAP_PX = 400, 640, 16
+"""Widths the settings column and the main column ask for, and the gap between them."""
+
+LAYOUT_CSS = f"""
+.verkosto-layout {{ display: flex; flex-wrap: wrap; gap: {GAP_PX}px; align-items: flex-start; }}
+.verkosto-settings {{ flex: 0 1 {SETTINGS_PX}px; min-width: 300px; order: -1; }}
+.verkosto-main {{ flex: 1 1 {MAIN_PX}px; min-width: 300px; }}
+@media (max-width: {SETTINGS_PX + GAP_PX + MAIN_PX - 1}px) {{ .verkosto-settings {{ order: 1; }} }}
+.verkosto-settings .v-input__slider .v-label {{ white-space: normal; flex: 0 1 55%;
+    max-width: 55%; height: auto; line-height: 1.3; }}
 """
-"""Settings on the left of a wide screen; on a phone the networks come first and the settings
-below them (a sidebar would cover a phone's whole screen)."""
+"""Settings on the left of a wide screen; where the two columns no longer fit side by side
+(below 1,056 pixels: a phone, but also a 1024x768 projector) the networks come first and the
+settings below them, not above (a sidebar would cover a phone's whole screen)."""
 
 
 # --- scenarios --------------------------------------------------------------------------
@@ -247,6 +255,8 @@ class Session:
 
     sides: list[Side] = field(default_factory=list)
     seed: str = str(DEFAULT_SEED)
+    built_seed: str = str(DEFAULT_SEED)
+    """The seed the networks shown were built from (``seed`` may have been typed since)."""
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     revision: int = 0
     """Counts changes (steps, resets); the live view redraws when it moves."""
@@ -288,6 +298,7 @@ class Session:
         with self.lock:
             for side in self.sides:
                 side.reset(self.seed)
+            self.built_seed = self.seed
 
     def step(self) -> None:
         """One week for every network (a network that has ended stays where it is)."""
@@ -476,6 +487,27 @@ def weeks_shown(week: int) -> int:
     return max(MIN_WEEKS_SHOWN, MIN_WEEKS_SHOWN * math.ceil(week / MIN_WEEKS_SHOWN))
 
 
+MAX_WEEK_TICKS = 10
+"""Most week-axis intervals a chart shows (more and their numbers run into each other)."""
+
+
+def week_tick(x_max: int) -> int:
+    """Weeks between the week axis's ticks: a quarter, half a year, then whole years, and
+    as many years (1, 2, 5, 10, ...) as keep the ticks at most :data:`MAX_WEEK_TICKS`
+    intervals apart, so a network left running for years keeps a readable axis.
+    """
+    if x_max <= MIN_WEEKS_SHOWN:
+        return 13
+    if x_max <= 2 * MIN_WEEKS_SHOWN:
+        return 26
+    magnitude = 1
+    while True:
+        for years in (magnitude, 2 * magnitude, 5 * magnitude):
+            if x_max <= MAX_WEEK_TICKS * MIN_WEEKS_SHOWN * years:
+                return MIN_WEEKS_SHOWN * years
+        magnitude *= 10
+
+
 def series(model: NetworkModel, column: str) -> tuple[list[float], list[float]]:
     """A reporter's recorded weeks and values (empty where the model has no such reporter)."""
     collector = model.datacollector
@@ -511,7 +543,7 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" class="verkosto-chart" role="img" '
              'font-family="sans-serif" font-size="11" style="max-width:100%;height:auto">']
-    tick = 13 if x_max <= MIN_WEEKS_SHOWN else 26 if x_max <= 2 * MIN_WEEKS_SHOWN else 52
+    tick = week_tick(x_max)
     for week in range(0, x_max + 1, tick):
         x, _ = px(week, 0.0)
         parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" '
@@ -524,7 +556,7 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
                      'stroke="#eeeeee"/>')
         parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#555">'
-                     f'{html.escape(t.number(value, 2 if y_max <= 1 else 0))}</text>')
+                     f'{html.escape(t.number(value, tick_decimals(value, y_max)))}</text>')
     parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 3}" text-anchor="middle" '
                  f'fill="#333" class="x-axis-title">{html.escape(t("weeks"))}</text>')
     if y_label:
@@ -546,6 +578,18 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
             f'<span style="color:{c.colour}">━ {html.escape(t(c.label))}</span>' for c in curves)
             + "</div>")
     return "".join(parts)
+
+
+def tick_decimals(value: float, y_max: float) -> int:
+    """Decimals that write a value-axis tick exactly: two on a 0-1 axis, else as few as the
+    tick needs (a quarter of 30 is 7.5: written "8", it would name a tick it does not mark).
+    """
+    if y_max <= 1:
+        return 2
+    for decimals in (0, 1):
+        if abs(round(value, decimals) - value) < 1e-9:
+            return decimals
+    return 2
 
 
 def value_top(models: Sequence[NetworkModel]) -> float:
@@ -657,7 +701,7 @@ def column_html(session: Session, index: int, t: Translator, extent: float, x_ma
         f'<div class="reading" style="font-style:italic">{html.escape(reading(model, t))}</div>'
         '<div style="display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start">'
         f'<div class="picture" style="flex:0 1 {NETWORK_PX}px;min-width:280px">{picture}</div>'
-        f'<div class="charts" style="flex:1 1 {CHART_SIZE[0]}px;min-width:280px">{charts}</div>'
+        f'<div class="charts" style="flex:1 1 {CHARTS_BASIS_PX}px;min-width:280px">{charts}</div>'
         "</div></div>")
 
 
@@ -812,6 +856,11 @@ def Page() -> None:
 
             def set_seed(text: str) -> None:
                 session.seed = text
+                changed()  # the hint below
 
             solara.InputText(t("Random seed (which people are drawn)"), value=session.seed,
                              on_value=set_seed, continuous_update=True)
+            if session.seed != session.built_seed:
+                solara.Text(t("Press Reset to start again with these settings."),
+                            style={"color": "#b71c1c", "font-size": "0.9em"},
+                            classes=["seed-hint"])

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from analysis.network import (
     DEPARTED_COLOUR,
@@ -21,6 +22,7 @@ from analysis.network import (
     EDGE_COLOUR,
     EDGE_WIDTH_MAX,
     LAYOUT_MARGIN,
+    LEGEND_LABEL_WIDTH,
     NODE_SIZE_MIN,
     NODE_SIZE_PER_COMMITMENT,
     PERIPHERAL_ALPHA,
@@ -42,6 +44,7 @@ __all__ = [
     "EDGE_COLOUR",
     "EDGE_WIDTH_MAX",
     "LAYOUT_MARGIN",
+    "LEGEND_LABEL_WIDTH",
     "NODE_SIZE_MIN",
     "NODE_SIZE_PER_COMMITMENT",
     "PERIPHERAL_ALPHA",
@@ -109,6 +112,7 @@ def draw_series(
         ax.set_ylim(0.0, UNIT_AXIS_TOP)
     if x_max is not None:
         ax.set_xlim(0, max(1.0, float(x_max)))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # weeks are whole: no "2.5"
     ax.set_xlabel(_("week"))
     ax.grid(alpha=0.3)
     if ax.lines and x_max is not None:

@@ -48,12 +48,18 @@ def week_text(week: int, t: Translator) -> str:
 
 
 def verdict(model: Any, t: Translator) -> str:
-    """The outcome so far, or "too early to tell" before the outcome window has passed."""
+    """The outcome so far, or "too early to tell" before the outcome window has passed; a
+    network that has ended says so, with its week (it moves no further).
+    """
     window = int(model.params.outcome_window_weeks)
     if model.steps < window and getattr(model, "ended_at", None) is None:
         weeks_left = window - model.steps
         return t.ngettext("too early to tell (wait {n} more week)",
                           "too early to tell (wait {n} more weeks)", weeks_left).format(n=weeks_left)
+    ended = getattr(model, "ended_at", None)
+    if ended is not None:  # Step and Play no longer move it: say why
+        return t("{outcome} (the network ended in week {week})").format(
+            outcome=i18n.outcome_name(model.outcome, t), week=ended)
     return i18n.outcome_name(model.outcome, t)
 
 
@@ -73,6 +79,12 @@ def reading(model: Any, t: Translator) -> str:
     meetings = int(latest(model, "meetings_held") or 0)
     people = t.ngettext("{n} active person", "{n} active people", active).format(n=active)
     seats_text = t.ngettext("of {n} person present", "of {n} people present", seats).format(n=seats)
+    # "3 active people of 3 present" alone reads as a full network: name the seats left
+    # empty (the seats are the founders' places, as for the curves over all seats).
+    empty = max(int(getattr(model, "initial_size", seats)), seats) - seats
+    if empty > 0:
+        seats_text += t.ngettext(", {n} seat left empty", ", {n} seats left empty",
+                                 empty).format(n=empty)
     held = t.ngettext("{n} meeting held so far", "{n} meetings held so far", meetings).format(n=meetings)
     phase = i18n.phase_name(model.phase, t)
     return t("{people} {seats}; phase: {phase}; {meetings}.").format(
@@ -100,6 +112,11 @@ def figures_now(model: Any, t: Translator) -> list[tuple[str, str]]:
     value = latest(model, "value_created")
     if value is not None:
         out.append((t("value created this week"), t.number(value, 1)))
+    # The scenarios read aloud ask the room to compare new practices (leadership, residents,
+    # innovation), so the page must show them.
+    count = latest(model, "innovations")
+    if count is not None:
+        out.append((t("new practices so far"), str(int(count))))
     return out
 
 
