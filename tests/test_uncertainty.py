@@ -213,6 +213,37 @@ def test_compare_with_uncertainty_end_to_end(tiny, table, tmp_path, capsys):
     assert "plausible parameter sets" in text
 
 
+SHARES = pd.DataFrame({
+    "scenario": ["B", "B", "B"], "reference": ["A", "A", "A"],
+    "kind": ["outcome", "measure", "measure"],
+    "name": ["thriving", "active_share", "coordination_spent_eur"],
+    "default_diff": [0.5, 0.854, 31950.5], "default_beyond_chance": [True, True, True],
+    "members": [3, 3, 3], "same_direction": [3, 3, 3], "beyond_chance": [3, 2, 3],
+    "share_same_direction": [1.0, 1.0, 1.0], "share_beyond_chance": [1.0, 2 / 3, 1.0]})
+"""Hand-made shares of two measures and one outcome, as ``u.difference_shares`` gives them."""
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", ["active share: +0.854 with", "coordination spent (EUR): +31,950 with"]),
+    ("fi", ["aktiivisten osuus: +0,854 ", "koordinointiin käytetty (€): +31\u202f950 "]),
+])
+def test_compare_uncertainty_names_measures_in_words_with_a_sign(lang, words):
+    from verkosto import i18n
+    from verkosto.uncertainty import compare_text
+
+    i18n.set_language(lang)
+    try:
+        text = compare_text(SHARES, 3)
+    finally:
+        i18n.set_language("en")
+    # As in the comparison's own table: the measure's name in words (never its column key),
+    # a signed difference, euros whole.
+    for word in words:
+        assert word in text
+    assert "active_share" not in text and "coordination_spent_eur" not in text
+    assert ".50" not in text and ",50" not in text
+
+
 @pytest.mark.parametrize("command", ["budget", "compare"])
 def test_a_failure_while_writing_leaves_no_partial_directory(tiny, tmp_path, monkeypatch, capsys,
                                                              command):

@@ -240,6 +240,9 @@ def run_compare(args: argparse.Namespace, members: Members, params: dict[str, An
 
 def compare_text(shares: Any, members: int) -> str:
     """In what share of members each difference holds, in plain words."""
+    from analysis.figures import short_label
+    from analysis.text import number
+
     t = current()
     lines = [_("Across {m} plausible parameter sets of the ensemble (same seeds in every "
                "set), each difference found with the defaults holds:").format(m=members)]
@@ -250,9 +253,9 @@ def compare_text(shares: Any, members: int) -> str:
             if r["kind"] == "outcome":
                 name = outcome_name(r["name"])
                 diff = _("{d:+.0f} percentage points").format(d=100 * r["default_diff"])
-            else:
-                name = r["name"]
-                diff = t.number(r["default_diff"], 2)
+            else:  # the measure as the comparison's own table names it, signed as there
+                name = short_label(r["name"])
+                diff = ("+" if r["default_diff"] > 0 else "") + number(r["default_diff"])
             if r["default_diff"] == 0:
                 lines.append("    " + _("{name}: no difference with the defaults; none in {same} "
                                         "of the sets").format(
