@@ -213,6 +213,30 @@ def test_compare_with_uncertainty_end_to_end(tiny, table, tmp_path, capsys):
     assert "plausible parameter sets" in text
 
 
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", ["default assumptions 1,200 EUR/month", "between 1,100 and more than 5,000",
+            "1,400 EUR/month is enough", "median 1,300", "need 1,250 EUR/month"]),
+    ("fi", ["oletuksilla 1\u202f200 €/kk", "1\u202f100–yli 5\u202f000", "mediaani 1\u202f300"]),
+])
+def test_budget_uncertainty_writes_euros_as_the_rest_of_the_printout(lang, words):
+    from verkosto import i18n
+    from verkosto.uncertainty import budget_text
+
+    report = {"min_budget_eur_per_month": 1200.0, "parameter_uncertainty": {
+        "max_budget_eur_per_month": 5000.0, "members": 10, "robustness": 0.8,
+        "quantiles": {"0.1": 1100.0, "0.5": 1300.0, "0.9": u.ABOVE_MAX},
+        "robust_budget_eur_per_month": 1400.0, "defaults_same_search_eur_per_month": 1250.0,
+        "not_reached": 0, "search": {"replications_cap": 16, "resolution_eur_per_month": 200.0}}}
+    i18n.set_language(lang)
+    try:
+        text = budget_text(report)
+    finally:
+        i18n.set_language("en")
+    # The cost table above it writes 1,400 in English: the same separator here.
+    for word in words:
+        assert word in text, (word, text)
+
+
 SHARES = pd.DataFrame({
     "scenario": ["B", "B", "B"], "reference": ["A", "A", "A"],
     "kind": ["outcome", "measure", "measure"],

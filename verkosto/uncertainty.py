@@ -108,7 +108,10 @@ def prepare(args: argparse.Namespace) -> Members | None:
 
 
 def _eur(x: float) -> str:
-    return current().number(x, 0)
+    """Whole euros as the rest of ``budget``'s printout writes them (``1,400`` / ``1 400``)."""
+    from analysis.text import fixed
+
+    return fixed(x)
 
 
 def _budget_or_above(value: float | str, max_budget: float) -> str:
