@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -327,3 +328,9 @@ def test_budget_command_says_plainly_when_out_of_reach(tiny, tmp_path, capsys):
     levers = {row["lever"] for row in data["limits"]}
     assert "time_allocation_hours" in levers and "turnover_per_year" in levers
     assert "working time" in text
+    # A lever's gain is a difference of two probabilities: in percentage points, which
+    # "+19%" would not say (it reads as a relative rise).
+    gains = re.findall(r"\(\d+ runs?, ([^)]*)\)", text)
+    assert len(gains) == len(data["limits"])
+    assert all(re.fullmatch(r"[+-]\d+ percentage points?", g) for g in gains), gains
+    assert "by at least 10%" not in text

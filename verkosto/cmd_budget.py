@@ -106,6 +106,17 @@ def _pct(share: float, sign: bool = False) -> str:
     return pct(share, sign)
 
 
+def _points(difference: float, sign: bool = False) -> str:
+    """A difference of two probabilities in percentage points (``+19 percentage points``),
+    never in per cent, which would read as a relative change.
+    """
+    from analysis.text import localise
+
+    value = round(100 * difference)
+    return ngettext("{value} percentage point", "{value} percentage points", abs(value)).format(
+        value=localise(f"{value:+d}" if sign else f"{value:d}"))
+
+
 def _decision(value: str) -> str:
     """A search decision (passes, fails, unsure) in words."""
     return {"passes": _("passes"), "fails": _("fails"), "unsure": _("unsure")}.get(value, value)
@@ -385,10 +396,10 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
         lines.append(f" {mark} " + _("if {lever} ({change}): P(thriving) {share} ({runs}, "
                                      "{gain})").format(
             lever=_(e.lever.describe()), change=change, share=_pct(e.probability), runs=runs,
-            gain=_pct(e.gain, sign=True)))
+            gain=_points(e.gain, sign=True)))
     if helpful:
         lines.append("  " + _("(* raises P(thriving) by at least {gain}: these limit the "
-                              "network)").format(gain=_pct(b.PROBE_GAIN)))
+                              "network)").format(gain=_points(b.PROBE_GAIN)))
     return "\n".join(lines)
 
 
