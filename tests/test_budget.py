@@ -230,6 +230,23 @@ def test_budget_bad_arguments_exit_2(tiny, capsys, argv, message):
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("argv", "hint"), [
+    (["--target", "0.8", "--confidence", "95"], "did you mean 0.95?"),
+    (["--target", "0.8", "--confidence", "1.5"], None),  # 0.015 is no allowed confidence
+    (["--target", "0.8", "--confidence", "40"], None),  # nor is 0.4
+])
+def test_budget_suggests_a_share_only_when_it_is_allowed(tiny, capsys, argv, hint):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["budget", str(tiny), *argv])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "out of range" in err
+    if hint is None:
+        assert "did you mean" not in err, err
+    else:
+        assert hint in err
+
+
 def test_budget_bad_scenario_and_max_exit_2(tiny, tmp_path, capsys):
     assert cli.main(["budget", "no_such_scenario", "--target", "0.8"]) == 2
     err = capsys.readouterr().err
