@@ -291,6 +291,21 @@ def test_scenarios_shows_one_in_full(capsys: pytest.CaptureFixture[str]) -> None
     assert "S36" in text and "coordination_budget_eur = 0" in text
 
 
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_scenarios_never_breaks_a_line_inside_one_override(
+        capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    import scenarios
+
+    for name in scenarios.names():
+        assert cli.main(["scenarios", name, "--lang", lang]) == 0
+        text = capsys.readouterr().out
+        for key in scenarios.info(name).overrides:
+            # "structure = 0.9" stays on one line (it was split as "structure" / "= 0.9").
+            assert f"{key} = " in text, (name, key)
+        assert not any(line.lstrip().startswith("=") or line.rstrip().endswith(" =")
+                       for line in text.splitlines()), (name, text)
+
+
 # ---------------------------------------------------------------------------- bad input
 def _file(text: str) -> Callable[[Path], None]:
     def make(root: Path) -> None:
