@@ -182,6 +182,13 @@ def test_run_prints_a_plain_language_summary(run_dir) -> None:
     assert "What drove it:" in result.stdout
     assert "meetings" in result.stdout and "Key figures:" in result.stdout
     assert "Traceback" not in result.stderr
+    # The hidden cost is given per month too, as the spending is and as 'budget' gives it,
+    # so that a planner can set it beside a monthly budget.
+    hidden = summary["evaluation"]["coordination"]["hidden_cost_eur"]
+    months = summary["steps_run"] * 12 / cmd_run.WEEKS_PER_YEAR
+    per_month = f"{hidden / months:,.0f}".replace(",", "\u202f")
+    assert f"hidden cost {hidden:,.0f} EUR ({per_month} EUR/month)".replace(
+        ",", "\u202f") in result.stdout
 
 
 def run_in_process(tmp_path: Path, *args: str, out: str = "out") -> Path:
