@@ -480,7 +480,8 @@ def _budget_panel(ax: object, data: pd.DataFrame, target: float, answer: float |
 
 
 def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
-                  confidence: float, dips: Sequence[Mapping[str, float]] = ()) -> Figure:
+                  confidence: float, dips: Sequence[Mapping[str, float]] = (),
+                  look_confidence: float | None = None) -> Figure:
     """Probability of thriving against the monthly coordination budget, as searched.
 
     When the answer lies low in the searched range, a second panel shows the
@@ -494,6 +495,9 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
         confidence: Confidence of the one-sided decision.
         dips: Where the estimate falls as the budget rises
             (:func:`analysis.budget.estimate_dips`); the title says so.
+        look_confidence: Confidence of the search's upper bounds, when it differs from
+            ``confidence`` (a failure during the search is judged at a stricter level:
+            ``analysis.budget``); the title then says which whisker is at which level.
     """
     data = curve.sort_values("budget_eur")
     top = float(data["budget_eur"].max()) if len(data) else 0.0
@@ -517,9 +521,15 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
                                                       high=fixed(d["to_eur"])) for d in dips)
         note = "\n" + _("not monotone: the estimate falls from {falls} EUR/month").format(
             falls=falls)
+    if look_confidence is None or look_confidence == confidence:
+        whiskers = _("whiskers: one-sided bounds; grey numbers: runs")
+    else:
+        whiskers = _("whiskers: one-sided bounds, lower at {confidence}, upper at {look} in the "
+                     "search ({confidence} at the confirmation); grey numbers: runs").format(
+            confidence=pct(confidence), look=pct(look_confidence))
     fig.suptitle(wrap(_("Probability of thriving against budget (target reached with "
-                        "{confidence} confidence)\nwhiskers: one-sided bounds; grey numbers: "
-                        "runs").format(confidence=pct(confidence)) + note,
+                        "{confidence} confidence)").format(confidence=pct(confidence))
+                      + "\n" + whiskers + note,
                       int(fig.get_figwidth() / TITLE_INCHES_PER_CHAR)),
                  fontsize="medium")
     return fig

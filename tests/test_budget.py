@@ -312,6 +312,38 @@ def test_estimate_dips_name_a_fall_with_the_same_seeds():
     assert estimate_dips(curve.iloc[[0, 1]]) == []
 
 
+def test_budget_figure_says_at_what_confidence_each_whisker_stands(tiny, tmp_path, monkeypatch,
+                                                                    capsys):
+    from analysis import figures
+
+    curve = pd.DataFrame({"budget_eur": [0.0, 500.0, 500.0], "stage": ["search", "search",
+                                                                        "confirm"],
+                          "runs": [8, 8, 16], "thriving": [0, 8, 15],
+                          "probability": [0.0, 1.0, 0.9375], "low": [0.0, 0.83, 0.81],
+                          "high": [0.25, 1.0, 0.98]})
+    # The search's upper bounds are at a stricter level than its lower bounds (a failure
+    # there is final): the title must not let both whiskers read as 90%.
+    title = figures.budget_figure(curve, 0.8, 500.0, 0.9, look_confidence=0.95)._suptitle
+    text = " ".join(title.get_text().split())
+    assert "lower at 90%" in text and "upper at 95% in the search" in text
+    assert "(90% at the confirmation)" in text
+    plain = figures.budget_figure(curve, 0.8, 500.0, 0.9)._suptitle.get_text()
+    assert "whiskers: one-sided bounds; grey numbers: runs" in " ".join(plain.split())
+    # The command hands the search's level to the figure.
+    seen = {}
+    real = figures.budget_figure
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(figures, "budget_figure", spy)
+    assert _cli(tiny, tmp_path / "out", "--target", "0.6", "--max", "1000",
+                "--resolution", "500") == 0
+    data = json.loads((tmp_path / "out" / "budget.json").read_text())
+    assert seen["look_confidence"] == pytest.approx(data["search_look_confidence"])
+
+
 def test_budget_set_overrides_and_refuses_the_budget_itself(tiny, tmp_path, capsys):
     out = tmp_path / "out"
     assert _cli(tiny, out, "--target", "0.8", "--set",

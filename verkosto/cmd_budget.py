@@ -224,7 +224,7 @@ def run(args: argparse.Namespace) -> int:
     if spread is not None:
         report["parameter_uncertainty"] = spread
     fig = budget_figure(result.curve(), args.target, result.min_budget_eur, args.confidence,
-                        dips=report["estimate_dips"])
+                        dips=report["estimate_dips"], look_confidence=result.look_confidence)
     try:
         with _staging_directory(args.out) as staging:
             (staging / RESULT_FILE).write_text(
