@@ -344,6 +344,33 @@ def test_budget_figure_says_at_what_confidence_each_whisker_stands(tiny, tmp_pat
     assert seen["look_confidence"] == pytest.approx(data["search_look_confidence"])
 
 
+def _record(outcome: str) -> RunRecord:
+    return RunRecord(outcome == "thriving", outcome, 96, {}, 0.0)
+
+
+def test_out_of_reach_says_how_the_runs_ended_and_that_completed_is_not_counted():
+    from analysis.budget import BudgetPoint
+    from verkosto import i18n
+    from verkosto.cmd_budget import _endings
+
+    # A project network that reaches its goal ends 'completed': no budget "thrives", and
+    # without this the planner reads that nothing helps a network that succeeds every time.
+    project = BudgetPoint(5000.0, [_record("completed")] * 7 + [_record("faded")])
+    lines = _endings(project)
+    assert "How those runs ended: faded 1, completed 7." in lines[0]
+    assert "reached its goal" in lines[1] and "counts only networks still thriving" in lines[1]
+    mixed = BudgetPoint(5000.0, [_record("thriving")] * 13 + [_record("smouldering")] * 3)
+    assert _endings(mixed) == ["  How those runs ended: thriving 13, smouldering 3."]
+    assert _endings(BudgetPoint(5000.0, [_record("thriving")] * 4)) == []
+    assert _endings(BudgetPoint(5000.0, [True, False])) == []  # bare bools carry no outcome
+    i18n.set_language("fi")
+    try:
+        text = "\n".join(_endings(project))
+    finally:
+        i18n.set_language("en")
+    assert "päätetty tavoitteen täytyttyä 7" in text and "completed" not in text
+
+
 def test_budget_set_overrides_and_refuses_the_budget_itself(tiny, tmp_path, capsys):
     out = tmp_path / "out"
     assert _cli(tiny, out, "--target", "0.8", "--set",

@@ -383,6 +383,7 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
             eur=_eur(report["max_budget_eur_per_month"]), target=_pct(target),
             confidence=_pct(conf), thriving=top.thriving, n=top.runs,
             share=_pct(top.probability)))
+    lines += _endings(top)
     helpful = list(b.limiting(effects))
     if helpful:
         lines.append(_("Money is not what limits this network. At the maximum budget:"))
@@ -401,6 +402,32 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
         lines.append("  " + _("(* raises P(thriving) by at least {gain}: these limit the "
                               "network)").format(gain=_points(b.PROBE_GAIN)))
     return "\n".join(lines)
+
+
+def _endings(point: Any) -> list[str]:
+    """How the runs at one budget ended, by outcome class, when some did not thrive; and,
+    where networks completed their goal, that the search counts only thriving ones (a
+    project or client process ends 'completed' when it succeeds, so no budget "thrives").
+    """
+    from collections import Counter
+
+    from model import Outcome
+    from verkosto.i18n import outcome_name
+
+    counts = Counter(getattr(r, "outcome", None) for r in point.results)
+    counts.pop(None, None)
+    if not counts or set(counts) == {Outcome.THRIVING.value}:
+        return []
+    order = [o.value for o in Outcome]
+    ended = ", ".join(f"{outcome_name(o)} {counts[o]}"
+                      for o in sorted(counts, key=lambda o: order.index(o) if o in order else 99))
+    lines = ["  " + _("How those runs ended: {ended}.").format(ended=ended)]
+    if counts.get(Outcome.COMPLETED.value):
+        lines.append("  " + _("Note: '{completed}' means the network reached its goal and "
+                              "ended, as a project or client process does when it succeeds; "
+                              "this search counts only networks still thriving at the end.")
+                     .format(completed=outcome_name(Outcome.COMPLETED.value)))
+    return lines
 
 
 def _dip_lines(report: dict[str, Any]) -> list[str]:
