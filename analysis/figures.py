@@ -163,7 +163,7 @@ SHORT_LABELS: dict[str, str] = {
     "network_commitment": N_("commitment per seat"),
     "trust_ties_per_seat": N_("trust ties per seat"),
     "knowledge_coverage": N_("knowledge coverage"),
-    "coordination_spent_eur": N_("coordination spent (EUR)"),
+    "coordination_spent_eur": N_("coordination spent so far (EUR)"),
 }
 """Short names of the main reporters, for the headings of a table printed in a terminal."""
 

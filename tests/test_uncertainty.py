@@ -248,8 +248,8 @@ SHARES = pd.DataFrame({
 
 
 @pytest.mark.parametrize(("lang", "words"), [
-    ("en", ["active share: +0.854 with", "coordination spent (EUR): +31,950 with"]),
-    ("fi", ["aktiivisten osuus: +0,854 ", "koordinointiin käytetty (€): +31\u202f950 "]),
+    ("en", ["active share: +0.854 with", "coordination spent so far (EUR): +31,950 with"]),
+    ("fi", ["aktiivisten osuus: +0,854 ", "koordinointiin käytetty tähän mennessä (€): +31\u202f950 "]),
 ])
 def test_compare_uncertainty_names_measures_in_words_with_a_sign(lang, words):
     from verkosto import i18n
