@@ -371,6 +371,22 @@ def test_out_of_reach_says_how_the_runs_ended_and_that_completed_is_not_counted(
     assert "päätetty tavoitteen täytyttyä 7" in text and "completed" not in text
 
 
+def test_a_network_thriving_without_money_is_not_said_to_cross_between_0_and_0(
+        tiny, tmp_path, monkeypatch, capsys):
+    from analysis import budget
+
+    def always(self, budget_eur, seed):
+        return RunRecord(True, "thriving", 40, {}, 0.0)
+
+    monkeypatch.setattr(budget.ScenarioSimulator, "__call__", always)
+    assert _cli(tiny, tmp_path / "out", "--target", "0.6") == 0
+    text = capsys.readouterr().out
+    assert json.loads((tmp_path / "out" / "budget.json").read_text())[
+        "min_budget_eur_per_month"] == 0
+    assert "between 0 and 0" not in text
+    assert "P(thriving) reaches 60% already without a coordination budget." in text
+
+
 def test_budget_set_overrides_and_refuses_the_budget_itself(tiny, tmp_path, capsys):
     out = tmp_path / "out"
     assert _cli(tiny, out, "--target", "0.8", "--set",

@@ -338,8 +338,11 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
             _("Smallest coordination budget for P(thriving) >= {target} with {confidence} "
               "confidence: {eur} EUR/month").format(target=_pct(target), confidence=_pct(conf),
                                                      eur=_eur(answer)),
-            "  " + _("P(thriving) crosses {target} between {low} and {high} EUR/month.").format(
-                target=_pct(target), low=_eur(iv["low"]), high=_eur(iv["high"])),
+            "  " + (_("P(thriving) crosses {target} between {low} and {high} EUR/month.").format(
+                target=_pct(target), low=_eur(iv["low"]), high=_eur(iv["high"]))
+                    if iv["high"] > 0 else  # no crossing to bracket: "between 0 and 0"
+                    _("P(thriving) reaches {target} already without a coordination "
+                      "budget.").format(target=_pct(target))),
             "  " + ngettext(
                 "Confirmed with {n} fresh run at {eur} EUR/month: {thriving} thrived "
                 "({estimate}; {confidence} lower bound {bound}).",
