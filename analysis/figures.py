@@ -513,8 +513,11 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
         axes[1].set_title(_("close-up around the answer"), fontsize="medium")
         axes[0].set_title(_("whole range searched"), fontsize="medium")
     handles, labels = axes[0].get_legend_handles_labels()
+    # Four entries fit in one row under two panels; under one (no close-up, e.g. an answer
+    # of 0 EUR/month) they ran off both edges of the figure, so two rows there.
+    wide = zoom and i18n.current().lang != "fi"
     fig.legend(handles, labels, loc="outside lower center", fontsize="small",
-               ncols=min(2 if i18n.current().lang == "fi" else 4, len(labels)))
+               ncols=min(4 if wide else 2, len(labels)))
     note = ""
     if dips:
         falls = ", ".join(_("{low} to {high}").format(low=fixed(d["from_eur"]),

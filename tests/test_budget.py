@@ -387,6 +387,31 @@ def test_a_network_thriving_without_money_is_not_said_to_cross_between_0_and_0(
     assert "P(thriving) reaches 60% already without a coordination budget." in text
 
 
+@pytest.mark.parametrize("answer", [0.0, 450.0, 4000.0, None])
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_budget_figure_legend_stays_inside_the_figure(answer, lang):
+    import io
+
+    from analysis import figures
+    from verkosto import i18n
+
+    budgets = [0.0, 300.0, 450.0, 450.0, 600.0, 1250.0, 2500.0, 4000.0, 5000.0]
+    curve = pd.DataFrame({"budget_eur": budgets,
+                          "stage": ["search"] * 3 + ["confirm"] + ["search"] * 5,
+                          "runs": 8, "thriving": 8, "probability": 1.0, "low": 0.83,
+                          "high": 1.0})
+    i18n.set_language(lang)
+    try:
+        fig = figures.budget_figure(curve, 0.8, answer, 0.9)
+        fig.savefig(io.BytesIO(), format="png")  # lays the figure out
+    finally:
+        i18n.set_language("en")
+    box = fig.legends[0].get_window_extent()
+    # With one panel (answer 0 or high in the range, or none) four entries in one row ran
+    # off both edges of the figure.
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width, (box, fig.bbox)
+
+
 def test_budget_set_overrides_and_refuses_the_budget_itself(tiny, tmp_path, capsys):
     out = tmp_path / "out"
     assert _cli(tiny, out, "--target", "0.8", "--set",
