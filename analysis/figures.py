@@ -88,7 +88,9 @@ REPORTER_LABELS: dict[str, str] = {
     "trust_density": N_("Share of pairs with a trust tie"),
     "largest_component_share": N_("Share of active people in the largest trust group"),
     "cross_org_ties": N_("Trust ties across organisations"),
-    "knowledge_coverage": N_("How well organisations know each other (0-1)"),
+    # Over the organisations that still have someone present: it rises as a network shrinks
+    # to a few who know each other, so the label says so.
+    "knowledge_coverage": N_("How well the organisations still present know each other (0-1)"),
     "meetings_held": N_("Network meetings held so far"),
     "coordination_spent_eur": N_("Coordination money spent so far (EUR)"),
     "goal_progress": N_("Progress towards the goal (0-1)"),
@@ -162,7 +164,7 @@ SHORT_LABELS: dict[str, str] = {
     "network_familiarity": N_("network familiarity"),
     "network_commitment": N_("commitment per seat"),
     "trust_ties_per_seat": N_("trust ties per seat"),
-    "knowledge_coverage": N_("knowledge coverage"),
+    "knowledge_coverage": N_("knowledge coverage (organisations present)"),
     "coordination_spent_eur": N_("coordination spent so far (EUR)"),
 }
 """Short names of the main reporters, for the headings of a table printed in a terminal."""

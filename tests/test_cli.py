@@ -184,6 +184,8 @@ def test_run_prints_a_plain_language_summary(run_dir) -> None:
     assert "Traceback" not in result.stderr
     # The hidden cost is given per month too, as the spending is and as 'budget' gives it,
     # so that a planner can set it beside a monthly budget.
+    assert "knowledge coverage" in result.stdout
+    assert "(among the organisations still present)" in result.stdout
     hidden = summary["evaluation"]["coordination"]["hidden_cost_eur"]
     months = summary["steps_run"] * 12 / cmd_run.WEEKS_PER_YEAR
     per_month = f"{hidden / months:,.0f}".replace(",", "\u202f")

@@ -627,7 +627,8 @@ def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
             share_last=t.percent(last["active_share"]), present=int(last["present"])),
         "  - " + _("goal: {goal}.").format(goal=goal_text),
         _("Key figures: value created {value}, innovations {innovations}, knowledge coverage "
-          "{coverage}, organisations' hidden cost {hidden} EUR ({monthly} EUR/month).").format(
+          "{coverage} (among the organisations still present), organisations' hidden cost "
+          "{hidden} EUR ({monthly} EUR/month).").format(
             value=num(results.get("value_created", 0), 0),
             innovations=results.get("innovations", 0),
             coverage=num(results.get("knowledge_coverage", 0)),
