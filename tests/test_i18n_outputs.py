@@ -277,6 +277,31 @@ def test_sweep_help_in_finnish(capsys):
     assert _absent(text, ["Run every run", "Shipped specs", "sweep directory"]) == []
 
 
+@pytest.mark.parametrize(("command", "finnish", "english"), [
+    ("budget", ["Etsi pienin kuukausittainen koordinoinnin budjetti",
+                "enimmäismäärä ajoja yhdellä budjetilla (oletus 40)",
+                "toistojen pääsiemen (oletus 20240)", "ei edistymisrivejä"],
+     ["Find the smallest", "most runs at one budget", "master seed", "no progress lines",
+      "output directory", "override one parameter"]),
+    ("compare", ["Aja kukin skenaario samoilla siemenillä",
+                 "ajoja skenaariota kohti (oletus 20)", "tuloshakemisto (oletus out/compare)"],
+     ["Run each scenario", "runs per scenario", "master seed", "two-sided confidence",
+      "output directory", "override one parameter"]),
+])
+def test_budget_and_compare_help_in_finnish(capsys, command, finnish, english):
+    with pytest.raises(SystemExit):
+        main([command, "--help", "--lang", "fi"])
+    text = " ".join(capsys.readouterr().out.split())  # as wrapped for the terminal
+    for word in finnish:
+        assert word in text, word
+    assert _absent(text, english) == []
+    with pytest.raises(SystemExit):
+        main(["--help", "--lang", "fi"])
+    listing = " ".join(capsys.readouterr().out.split())
+    assert _absent(listing, ["smallest monthly coordination budget",
+                             "put scenarios side by side"]) == []
+
+
 def test_sensitivity_in_finnish(tmp_path, capsys):
     from experiments.sensitivity import ranking_text
 

@@ -46,50 +46,54 @@ def register(subparsers: Any) -> None:
     from analysis import defaults as d
 
     parser = subparsers.add_parser(
-        "budget", help="smallest monthly coordination budget that keeps a network thriving",
-        description="Find the smallest monthly coordination budget (EUR) at which the "
-                    "probability that the network thrives reaches --target with the given "
-                    "--confidence, by an adaptive search that spends replications near the "
-                    "answer. Prints the answer, its interval and what the money buys; writes "
-                    "DIR/budget.json and a figure of probability against budget.")
+        "budget", help=_("smallest monthly coordination budget that keeps a network thriving"),
+        description=_("Find the smallest monthly coordination budget (EUR) at which the "
+                      "probability that the network thrives reaches --target with the given "
+                      "--confidence, by an adaptive search that spends replications near the "
+                      "answer. Prints the answer, its interval and what the money buys; writes "
+                      "DIR/budget.json and a figure of probability against budget."))
     parser.add_argument("scenario", metavar="SCENARIO",
-                        help="scenario name (see 'verkosto scenarios') or path to a TOML file")
+                        help=_("scenario name (see 'verkosto scenarios') or path to a TOML "
+                               "file"))
     parser.add_argument("--target", required=True, metavar="P",
                         type=OPEN_PROBABILITY,
-                        help="target probability of thriving, between 0 and 1 (e.g. 0.8)")
+                        help=_("target probability of thriving, between 0 and 1 (e.g. 0.8)"))
     parser.add_argument("--confidence", metavar="C", default=d.BUDGET_CONFIDENCE,
                         type=number(0.5, 1.0, open_low=True, open_high=True, probability=True),
-                        help="one-sided confidence that the target is reached "
-                             f"(default {d.BUDGET_CONFIDENCE:g})")
+                        help=_("one-sided confidence that the target is reached (default "
+                               "{c})").format(c=f"{d.BUDGET_CONFIDENCE:g}"))
     parser.add_argument("--replications", metavar="N", default=d.BUDGET_REPLICATIONS,
                         type=number(2, None, integer=True),
-                        help="most runs at one budget (default "
-                             f"{d.BUDGET_REPLICATIONS})")
+                        help=_("most runs at one budget (default {n})").format(
+                            n=d.BUDGET_REPLICATIONS))
     parser.add_argument("--max", dest="max_eur", metavar="EUR", default=d.BUDGET_MAX_EUR,
                         type=number(0.0, None, open_low=True),
-                        help=f"largest monthly budget considered (default {d.BUDGET_MAX_EUR:g})")
+                        help=_("largest monthly budget considered (default {eur})").format(
+                            eur=f"{d.BUDGET_MAX_EUR:g}"))
     parser.add_argument("--resolution", metavar="EUR", default=d.BUDGET_RESOLUTION_EUR,
                         type=number(0.0, None, open_low=True),
-                        help="precision of the answer in EUR/month (default "
-                             f"{d.BUDGET_RESOLUTION_EUR:g})")
+                        help=_("precision of the answer in EUR/month (default {eur})").format(
+                            eur=f"{d.BUDGET_RESOLUTION_EUR:g}"))
     parser.add_argument("--batch", metavar="N", default=d.BUDGET_BATCH,
                         type=number(1, None, integer=True),
-                        help=f"runs added at a time at one budget (default {d.BUDGET_BATCH})")
+                        help=_("runs added at a time at one budget (default {n})").format(
+                            n=d.BUDGET_BATCH))
     parser.add_argument("--steps", metavar="WEEKS", default=None,
                         type=number(1, None, integer=True),
-                        help="weeks per run (default: three years)")
+                        help=_("weeks per run (default: three years)"))
     parser.add_argument("--seed", metavar="INT", default=DEFAULT_SEED,
                         type=number(0, None, integer=True),
-                        help=f"master seed of the replications (default {DEFAULT_SEED})")
+                        help=_("master seed of the replications (default {seed})").format(
+                            seed=DEFAULT_SEED))
     parser.add_argument("--workers", metavar="N", default=DEFAULT_WORKERS,
                         type=number(1, None, integer=True),
-                        help=f"worker processes (default {DEFAULT_WORKERS})")
+                        help=_("worker processes (default {n})").format(n=DEFAULT_WORKERS))
     parser.add_argument("--out", metavar="DIR", type=Path, default=DEFAULT_OUT,
-                        help=f"output directory (default {DEFAULT_OUT})")
+                        help=_("output directory (default {path})").format(path=DEFAULT_OUT))
     parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
-                        help="override one parameter of the scenario, as in 'verkosto run' "
-                             "(repeatable; the budget itself is what is searched)")
-    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+                        help=_("override one parameter of the scenario, as in 'verkosto run' "
+                               "(repeatable; the budget itself is what is searched)"))
+    parser.add_argument("--quiet", action="store_true", help=_("no progress lines on stderr"))
     uncertainty.add_arguments(parser, robustness=True)
     parser.set_defaults(func=run)
 

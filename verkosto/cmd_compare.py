@@ -18,6 +18,7 @@ from typing import Any
 from verkosto import uncertainty
 from verkosto.argtypes import DEFAULT_WORKERS, OPEN_PROBABILITY, number
 from verkosto.errors import InputError
+from verkosto.i18n import _
 
 DEFAULT_OUT = Path("out") / "compare"
 """Output directory when ``--out`` is not given."""
@@ -37,30 +38,34 @@ def register(subparsers: Any) -> None:
     from analysis import defaults as d
 
     parser = subparsers.add_parser(
-        "compare", help="put scenarios side by side: outcome probabilities and time series",
-        description="Run each scenario with the same seeds and compare how their networks "
-                    "end (probability of each outcome with its interval) and develop (median "
-                    "and middle half of the main time series).")
+        "compare", help=_("put scenarios side by side: outcome probabilities and time series"),
+        description=_("Run each scenario with the same seeds and compare how their networks "
+                      "end (probability of each outcome with its interval) and develop "
+                      "(median and middle half of the main time series)."))
     parser.add_argument("scenarios", nargs="+", metavar="SCENARIO",
-                        help="two or more scenario names (see 'verkosto scenarios') or TOML "
-                             "paths")
-    parser.add_argument("--replications", type=number(2, integer=True), default=d.COMPARE_REPLICATIONS,
-                        metavar="N", help="runs per scenario "
-                                          f"(default {d.COMPARE_REPLICATIONS})")
+                        help=_("two or more scenario names (see 'verkosto scenarios') or TOML "
+                               "paths"))
+    parser.add_argument("--replications", type=number(2, integer=True),
+                        default=d.COMPARE_REPLICATIONS, metavar="N",
+                        help=_("runs per scenario (default {n})").format(
+                            n=d.COMPARE_REPLICATIONS))
     parser.add_argument("--steps", type=number(1, integer=True), default=None, metavar="WEEKS",
-                        help="weeks per run (default: three years)")
-    parser.add_argument("--seed", type=number(0, integer=True), default=DEFAULT_SEED, metavar="INT",
-                        help=f"master seed (default {DEFAULT_SEED})")
+                        help=_("weeks per run (default: three years)"))
+    parser.add_argument("--seed", type=number(0, integer=True), default=DEFAULT_SEED,
+                        metavar="INT",
+                        help=_("master seed (default {seed})").format(seed=DEFAULT_SEED))
     parser.add_argument("--confidence", type=OPEN_PROBABILITY, default=d.INTERVAL_CONFIDENCE,
-                        metavar="C", help="two-sided confidence of intervals "
-                                          f"(default {d.INTERVAL_CONFIDENCE:g})")
-    parser.add_argument("--workers", type=number(1, integer=True), default=DEFAULT_WORKERS, metavar="N",
-                        help=f"worker processes (default {DEFAULT_WORKERS})")
+                        metavar="C",
+                        help=_("two-sided confidence of intervals (default {c})").format(
+                            c=f"{d.INTERVAL_CONFIDENCE:g}"))
+    parser.add_argument("--workers", type=number(1, integer=True), default=DEFAULT_WORKERS,
+                        metavar="N",
+                        help=_("worker processes (default {n})").format(n=DEFAULT_WORKERS))
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
-                        help=f"output directory (default {DEFAULT_OUT})")
+                        help=_("output directory (default {path})").format(path=DEFAULT_OUT))
     parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
-                        help="override one parameter in every scenario, as in 'verkosto run' "
-                             "(repeatable)")
+                        help=_("override one parameter in every scenario, as in 'verkosto "
+                               "run' (repeatable)"))
     uncertainty.add_arguments(parser, robustness=False)
     parser.set_defaults(func=run)
 
