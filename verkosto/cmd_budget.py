@@ -138,11 +138,12 @@ def check_out(out: Path, own_file: str, command: str) -> None:
     earlier output of the same command (its ``own_file`` is there).
     """
     if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}: exists and is not a directory")
+        raise InputError(_("--out {out}: exists and is not a directory").format(out=out))
     if out.is_dir() and any(out.iterdir()) and not (out / own_file).exists():
-        raise InputError(f"--out {out}: exists and holds other files (not an earlier "
-                         f"'verkosto {command}' output, which has {own_file}); give a new "
-                         "or empty directory")
+        raise InputError(_("--out {out}: exists and holds other files (not an earlier "
+                           "'verkosto {command}' output, which has {own_file}); give a new "
+                           "or empty directory").format(out=out, command=command,
+                                                        own_file=own_file))
 
 
 def parse_sets_with_hint(sets: list[str]) -> dict[str, Any]:
@@ -170,7 +171,8 @@ def scenario_params(name: str, sets: list[str]) -> Any:
     try:
         return params.replace(**overrides), overrides
     except ParameterError as error:
-        raise InputError(f"--set: {error} (after applying the scenario '{name}')") from None
+        raise InputError(_("--set: {error} (after applying the scenario '{name}')").format(
+            error=error, name=name)) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -186,11 +188,12 @@ def run(args: argparse.Namespace) -> int:
     check_out(args.out, RESULT_FILE, "budget")
     params, overrides = scenario_params(args.scenario, args.sets)
     if b.BUDGET_KEY in overrides:
-        raise InputError(f"--set {b.BUDGET_KEY}: the budget is what 'budget' searches; "
-                         "use --max to bound it")
+        raise InputError(_("--set {key}: the budget is what 'budget' searches; use --max to "
+                           "bound it").format(key=b.BUDGET_KEY))
     if args.max_eur > (high := PARAMETERS[b.BUDGET_KEY].high):
-        raise InputError(f"--max {args.max_eur:g}: the model allows budgets up to {high:g} "
-                         "EUR/month (parameter coordination_budget_eur)")
+        raise InputError(_("--max {eur}: the model allows budgets up to {high} EUR/month "
+                           "(parameter {key})").format(eur=f"{args.max_eur:g}",
+                                                       high=f"{high:g}", key=b.BUDGET_KEY))
     members = uncertainty.prepare(args)
     steps = args.steps or DEFAULT_STEPS
     if params.governance is Governance.SELF_ORGANISING:
