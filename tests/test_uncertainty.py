@@ -211,6 +211,8 @@ def test_compare_with_uncertainty_end_to_end(tiny, table, tmp_path, capsys):
     assert (shares["members"] == 2).all() and len(shares) > 0
     assert shares["share_same_direction"].between(0, 1).all()
     assert "plausible parameter sets" in text
+    # The closing line names every file written, the table of shares too.
+    assert str(out / "compare_uncertainty.csv") in text.splitlines()[-1]
 
 
 @pytest.mark.parametrize(("lang", "words"), [

@@ -165,7 +165,8 @@ def run(args: argparse.Namespace) -> int:
     print(for_people(measure_difference_table(result, conf)).to_string(index=False))
     if shares is not None:
         print(uncertainty.compare_text(shares, len(spread)))
+    extra = [str(args.out / uncertainty.COMPARE_FILE)] if shares is not None else []
     print(_("wrote {files}").format(files=", ".join(
         [str(args.out / OUTCOMES_FILE), str(args.out / MEASURES_FILE),
-         str(args.out / TIMESERIES_FILE), *(p.name for p in written)])))
+         str(args.out / TIMESERIES_FILE), *extra, *(p.name for p in written)])))
     return 0
