@@ -422,6 +422,9 @@ def test_budget_set_overrides_and_refuses_the_budget_itself(tiny, tmp_path, caps
     assert _cli(tiny, out, "--target", "0.6", "--max", "1000", "--resolution", "500",
                 "--set", "facilitation=0.9") == 0
     assert json.loads((out / "budget.json").read_text())["set"] == {"facilitation": 0.9}
+    # The printout says which network the answer is for, as compare's does.
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "Scenario 'tiny' (Tiny); runs of 40 weeks with facilitation=0.9.", first
 
 
 def test_budget_refuses_an_out_directory_holding_other_files(tiny, tmp_path, capsys):

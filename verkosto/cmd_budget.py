@@ -336,7 +336,7 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
     from analysis import budget as b
 
     target, conf = report["target"], report["confidence"]
-    lines = []
+    lines = [_heading(report)]
     if result.reachable:
         answer = report["min_budget_eur_per_month"]
         p = report["probability_at_answer"]
@@ -412,6 +412,22 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
         lines.append("  " + _("(* raises P(thriving) by at least {gain}: these limit the "
                               "network)").format(gain=_points(b.PROBE_GAIN)))
     return "\n".join(lines)
+
+
+def _heading(report: dict[str, Any]) -> str:
+    """Which network the answer is for: scenario, run length and ``--set`` overrides, so that
+    a printout kept or forwarded still says what was asked.
+    """
+    import scenarios
+    from verkosto import i18n
+
+    info = scenarios.info(report["scenario"])
+    settings = (" " + _("with {settings}").format(
+        settings=", ".join(f"{k}={v}" for k, v in report["set"].items()))
+                if report["set"] else "")
+    return _("Scenario '{name}' ({title}); runs of {weeks} weeks{settings}.").format(
+        name=info.name, title=i18n.scenario_title(info), weeks=report["steps"],
+        settings=settings)
 
 
 def _endings(point: Any) -> list[str]:
