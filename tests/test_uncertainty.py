@@ -172,6 +172,25 @@ def test_bad_uncertainty_inputs_exit_2_with_one_line(tiny, table, tmp_path, caps
     assert err.count("\n") == 1 and message in err and not out.exists()
 
 
+@pytest.mark.parametrize(("command", "extra"), [
+    ("budget", ["--robustness", "0.9"]),
+    ("budget", ["--member-resolution", "100"]),
+    ("budget", ["--member-replications", "8"]),
+    ("compare", ["--member-replications", "8"]),
+])
+def test_member_options_without_uncertainty_are_refused_not_ignored(tiny, tmp_path, capsys,
+                                                                     command, extra):
+    out = tmp_path / "out"
+    if command == "budget":
+        status = _budget(tiny, out, *extra)
+    else:
+        status = cli.main(["compare", str(tiny), "no_coordination", "--out", str(out), *extra])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error:") and err.count("\n") == 1
+    assert extra[0] in err and "--uncertainty" in err and not out.exists()
+
+
 def test_budget_with_uncertainty_end_to_end(tiny, table, tmp_path, capsys):
     out = tmp_path / "out"
     assert _budget(tiny, out, "--uncertainty", "--ensemble", str(table), "--members", "3",
