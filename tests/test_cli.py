@@ -407,6 +407,11 @@ def test_readme_lists_every_scenario_and_every_output_column() -> None:
         assert f"`{column}`" in outputs, column
     for file in cmd_run.OUTPUT_FILES:
         assert f"`{file}`" in outputs, file
+    # The overview's curves are over all seats (cmd_run.OVERVIEW_SERIES), not "of the active".
+    overview = outputs[outputs.index("| `overview.png` |"):].splitlines()[0]
+    assert "of the active" not in overview and "over all seats" in overview
+    for _column, label in cmd_run.OVERVIEW_SERIES:
+        assert label in overview, label
 
 
 def test_first_compilation_is_announced_once(monkeypatch) -> None:
