@@ -88,7 +88,9 @@ REPORTER_LABELS: dict[str, str] = {
     "trust_density": N_("Share of pairs with a trust tie"),
     "largest_component_share": N_("Share of active people in the largest trust group"),
     "cross_org_ties": N_("Trust ties across organisations"),
-    "knowledge_coverage": N_("How well organisations know each other (0-1)"),
+    # Over the organisations that still have someone present: it rises as a network shrinks
+    # to a few who know each other, so the label says so.
+    "knowledge_coverage": N_("How well the organisations still present know each other (0-1)"),
     "meetings_held": N_("Network meetings held so far"),
     "coordination_spent_eur": N_("Coordination money spent so far (EUR)"),
     "goal_progress": N_("Progress towards the goal (0-1)"),
@@ -162,8 +164,8 @@ SHORT_LABELS: dict[str, str] = {
     "network_familiarity": N_("network familiarity"),
     "network_commitment": N_("commitment per seat"),
     "trust_ties_per_seat": N_("trust ties per seat"),
-    "knowledge_coverage": N_("knowledge coverage"),
-    "coordination_spent_eur": N_("coordination spent (EUR)"),
+    "knowledge_coverage": N_("knowledge coverage (organisations present)"),
+    "coordination_spent_eur": N_("coordination spent so far (EUR)"),
 }
 """Short names of the main reporters, for the headings of a table printed in a terminal."""
 
@@ -483,7 +485,8 @@ def _budget_panel(ax: object, data: pd.DataFrame, target: float, answer: float |
 
 
 def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
-                  confidence: float, dips: Sequence[Mapping[str, float]] = ()) -> Figure:
+                  confidence: float, dips: Sequence[Mapping[str, float]] = (),
+                  look_confidence: float | None = None) -> Figure:
     """Probability of thriving against the monthly coordination budget, as searched.
 
     When the answer lies low in the searched range, a second panel shows the
@@ -497,6 +500,9 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
         confidence: Confidence of the one-sided decision.
         dips: Where the estimate falls as the budget rises
             (:func:`analysis.budget.estimate_dips`); the title says so.
+        look_confidence: Confidence of the search's upper bounds, when it differs from
+            ``confidence`` (a failure during the search is judged at a stricter level:
+            ``analysis.budget``); the title then says which whisker is at which level.
     """
     data = curve.sort_values("budget_eur")
     top = float(data["budget_eur"].max()) if len(data) else 0.0
@@ -512,17 +518,26 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
         axes[1].set_title(_("close-up around the answer"), fontsize="medium")
         axes[0].set_title(_("whole range searched"), fontsize="medium")
     handles, labels = axes[0].get_legend_handles_labels()
+    # Four entries fit in one row under two panels; under one (no close-up, e.g. an answer
+    # of 0 EUR/month) they ran off both edges of the figure, so two rows there.
+    wide = zoom and i18n.current().lang != "fi"
     fig.legend(handles, labels, loc="outside lower center", fontsize="small",
-               ncols=min(2 if i18n.current().lang == "fi" else 4, len(labels)))
+               ncols=min(4 if wide else 2, len(labels)))
     note = ""
     if dips:
         falls = ", ".join(_("{low} to {high}").format(low=fixed(d["from_eur"]),
                                                       high=fixed(d["to_eur"])) for d in dips)
         note = "\n" + _("not monotone: the estimate falls from {falls} EUR/month").format(
             falls=falls)
+    if look_confidence is None or look_confidence == confidence:
+        whiskers = _("whiskers: one-sided bounds; grey numbers: runs")
+    else:
+        whiskers = _("whiskers: one-sided bounds, lower at {confidence}, upper at {look} in the "
+                     "search ({confidence} at the confirmation); grey numbers: runs").format(
+            confidence=pct(confidence), look=pct(look_confidence))
     fig.suptitle(wrap(_("Probability of thriving against budget (target reached with "
-                        "{confidence} confidence)\nwhiskers: one-sided bounds; grey numbers: "
-                        "runs").format(confidence=pct(confidence)) + note,
+                        "{confidence} confidence)").format(confidence=pct(confidence))
+                      + "\n" + whiskers + note,
                       int(fig.get_figwidth() / TITLE_INCHES_PER_CHAR)),
                  fontsize="medium")
     return fig

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -229,6 +230,23 @@ def test_budget_bad_arguments_exit_2(tiny, capsys, argv, message):
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("argv", "hint"), [
+    (["--target", "0.8", "--confidence", "95"], "did you mean 0.95?"),
+    (["--target", "0.8", "--confidence", "1.5"], None),  # 0.015 is no allowed confidence
+    (["--target", "0.8", "--confidence", "40"], None),  # nor is 0.4
+])
+def test_budget_suggests_a_share_only_when_it_is_allowed(tiny, capsys, argv, hint):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["budget", str(tiny), *argv])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "out of range" in err
+    if hint is None:
+        assert "did you mean" not in err, err
+    else:
+        assert hint in err
+
+
 def test_budget_bad_scenario_and_max_exit_2(tiny, tmp_path, capsys):
     assert cli.main(["budget", "no_such_scenario", "--target", "0.8"]) == 2
     err = capsys.readouterr().err
@@ -294,6 +312,106 @@ def test_estimate_dips_name_a_fall_with_the_same_seeds():
     assert estimate_dips(curve.iloc[[0, 1]]) == []
 
 
+def test_budget_figure_says_at_what_confidence_each_whisker_stands(tiny, tmp_path, monkeypatch,
+                                                                    capsys):
+    from analysis import figures
+
+    curve = pd.DataFrame({"budget_eur": [0.0, 500.0, 500.0], "stage": ["search", "search",
+                                                                        "confirm"],
+                          "runs": [8, 8, 16], "thriving": [0, 8, 15],
+                          "probability": [0.0, 1.0, 0.9375], "low": [0.0, 0.83, 0.81],
+                          "high": [0.25, 1.0, 0.98]})
+    # The search's upper bounds are at a stricter level than its lower bounds (a failure
+    # there is final): the title must not let both whiskers read as 90%.
+    title = figures.budget_figure(curve, 0.8, 500.0, 0.9, look_confidence=0.95)._suptitle
+    text = " ".join(title.get_text().split())
+    assert "lower at 90%" in text and "upper at 95% in the search" in text
+    assert "(90% at the confirmation)" in text
+    plain = figures.budget_figure(curve, 0.8, 500.0, 0.9)._suptitle.get_text()
+    assert "whiskers: one-sided bounds; grey numbers: runs" in " ".join(plain.split())
+    # The command hands the search's level to the figure.
+    seen = {}
+    real = figures.budget_figure
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(figures, "budget_figure", spy)
+    assert _cli(tiny, tmp_path / "out", "--target", "0.6", "--max", "1000",
+                "--resolution", "500") == 0
+    data = json.loads((tmp_path / "out" / "budget.json").read_text())
+    assert seen["look_confidence"] == pytest.approx(data["search_look_confidence"])
+
+
+def _record(outcome: str) -> RunRecord:
+    return RunRecord(outcome == "thriving", outcome, 96, {}, 0.0)
+
+
+def test_out_of_reach_says_how_the_runs_ended_and_that_completed_is_not_counted():
+    from analysis.budget import BudgetPoint
+    from verkosto import i18n
+    from verkosto.cmd_budget import _endings
+
+    # A project network that reaches its goal ends 'completed': no budget "thrives", and
+    # without this the planner reads that nothing helps a network that succeeds every time.
+    project = BudgetPoint(5000.0, [_record("completed")] * 7 + [_record("faded")])
+    lines = _endings(project)
+    assert "How those runs ended: faded 1, completed 7." in lines[0]
+    assert "reached its goal" in lines[1] and "counts only networks still thriving" in lines[1]
+    mixed = BudgetPoint(5000.0, [_record("thriving")] * 13 + [_record("smouldering")] * 3)
+    assert _endings(mixed) == ["  How those runs ended: thriving 13, smouldering 3."]
+    assert _endings(BudgetPoint(5000.0, [_record("thriving")] * 4)) == []
+    assert _endings(BudgetPoint(5000.0, [True, False])) == []  # bare bools carry no outcome
+    i18n.set_language("fi")
+    try:
+        text = "\n".join(_endings(project))
+    finally:
+        i18n.set_language("en")
+    assert "päätetty tavoitteen täytyttyä 7" in text and "completed" not in text
+
+
+def test_a_network_thriving_without_money_is_not_said_to_cross_between_0_and_0(
+        tiny, tmp_path, monkeypatch, capsys):
+    from analysis import budget
+
+    def always(self, budget_eur, seed):
+        return RunRecord(True, "thriving", 40, {}, 0.0)
+
+    monkeypatch.setattr(budget.ScenarioSimulator, "__call__", always)
+    assert _cli(tiny, tmp_path / "out", "--target", "0.6") == 0
+    text = capsys.readouterr().out
+    assert json.loads((tmp_path / "out" / "budget.json").read_text())[
+        "min_budget_eur_per_month"] == 0
+    assert "between 0 and 0" not in text
+    assert "P(thriving) reaches 60% already without a coordination budget." in text
+
+
+@pytest.mark.parametrize("answer", [0.0, 450.0, 4000.0, None])
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_budget_figure_legend_stays_inside_the_figure(answer, lang):
+    import io
+
+    from analysis import figures
+    from verkosto import i18n
+
+    budgets = [0.0, 300.0, 450.0, 450.0, 600.0, 1250.0, 2500.0, 4000.0, 5000.0]
+    curve = pd.DataFrame({"budget_eur": budgets,
+                          "stage": ["search"] * 3 + ["confirm"] + ["search"] * 5,
+                          "runs": 8, "thriving": 8, "probability": 1.0, "low": 0.83,
+                          "high": 1.0})
+    i18n.set_language(lang)
+    try:
+        fig = figures.budget_figure(curve, 0.8, answer, 0.9)
+        fig.savefig(io.BytesIO(), format="png")  # lays the figure out
+    finally:
+        i18n.set_language("en")
+    box = fig.legends[0].get_window_extent()
+    # With one panel (answer 0 or high in the range, or none) four entries in one row ran
+    # off both edges of the figure.
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width, (box, fig.bbox)
+
+
 def test_budget_set_overrides_and_refuses_the_budget_itself(tiny, tmp_path, capsys):
     out = tmp_path / "out"
     assert _cli(tiny, out, "--target", "0.8", "--set",
@@ -304,6 +422,9 @@ def test_budget_set_overrides_and_refuses_the_budget_itself(tiny, tmp_path, caps
     assert _cli(tiny, out, "--target", "0.6", "--max", "1000", "--resolution", "500",
                 "--set", "facilitation=0.9") == 0
     assert json.loads((out / "budget.json").read_text())["set"] == {"facilitation": 0.9}
+    # The printout says which network the answer is for, as compare's does.
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "Scenario 'tiny' (Tiny); runs of 40 weeks with facilitation=0.9.", first
 
 
 def test_budget_refuses_an_out_directory_holding_other_files(tiny, tmp_path, capsys):
@@ -327,3 +448,9 @@ def test_budget_command_says_plainly_when_out_of_reach(tiny, tmp_path, capsys):
     levers = {row["lever"] for row in data["limits"]}
     assert "time_allocation_hours" in levers and "turnover_per_year" in levers
     assert "working time" in text
+    # A lever's gain is a difference of two probabilities: in percentage points, which
+    # "+19%" would not say (it reads as a relative rise).
+    gains = re.findall(r"\(\d+ runs?, ([^)]*)\)", text)
+    assert len(gains) == len(data["limits"])
+    assert all(re.fullmatch(r"[+-]\d+ percentage points?", g) for g in gains), gains
+    assert "by at least 10%" not in text

@@ -231,6 +231,15 @@ def test_run_prints_a_plain_language_summary(run_dir) -> None:
     assert "What drove it:" in result.stdout
     assert "meetings" in result.stdout and "Key figures:" in result.stdout
     assert "Traceback" not in result.stderr
+    # The hidden cost is given per month too, as the spending is and as 'budget' gives it,
+    # so that a planner can set it beside a monthly budget.
+    assert "knowledge coverage" in result.stdout
+    assert "(among the organisations still present)" in result.stdout
+    hidden = summary["evaluation"]["coordination"]["hidden_cost_eur"]
+    months = summary["steps_run"] * 12 / cmd_run.WEEKS_PER_YEAR
+    per_month = f"{hidden / months:,.0f}".replace(",", "\u202f")
+    assert f"hidden cost {hidden:,.0f} EUR ({per_month} EUR/month)".replace(
+        ",", "\u202f") in result.stdout
 
 
 def run_in_process(tmp_path: Path, *args: str, out: str = "out") -> Path:
@@ -340,6 +349,21 @@ def test_scenarios_shows_one_in_full(capsys: pytest.CaptureFixture[str]) -> None
     assert "S36" in text and "coordination_budget_eur = 0" in text
 
 
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_scenarios_never_breaks_a_line_inside_one_override(
+        capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    import scenarios
+
+    for name in scenarios.names():
+        assert cli.main(["scenarios", name, "--lang", lang]) == 0
+        text = capsys.readouterr().out
+        for key in scenarios.info(name).overrides:
+            # "structure = 0.9" stays on one line (it was split as "structure" / "= 0.9").
+            assert f"{key} = " in text, (name, key)
+        assert not any(line.lstrip().startswith("=") or line.rstrip().endswith(" =")
+                       for line in text.splitlines()), (name, text)
+
+
 # ---------------------------------------------------------------------------- bad input
 def _file(text: str) -> Callable[[Path], None]:
     def make(root: Path) -> None:
@@ -432,6 +456,11 @@ def test_readme_lists_every_scenario_and_every_output_column() -> None:
         assert f"`{column}`" in outputs, column
     for file in cmd_run.OUTPUT_FILES:
         assert f"`{file}`" in outputs, file
+    # The overview's curves are over all seats (cmd_run.OVERVIEW_SERIES), not "of the active".
+    overview = outputs[outputs.index("| `overview.png` |"):].splitlines()[0]
+    assert "of the active" not in overview and "over all seats" in overview
+    for _column, label in cmd_run.OVERVIEW_SERIES:
+        assert label in overview, label
 
 
 def test_first_compilation_is_announced_once(monkeypatch) -> None:

@@ -306,6 +306,55 @@ def test_sweep_help_in_finnish(capsys):
     assert _absent(text, ["Run every run", "Shipped specs", "sweep directory"]) == []
 
 
+@pytest.mark.parametrize(("command", "finnish", "english"), [
+    ("budget", ["Etsi pienin kuukausittainen koordinoinnin budjetti",
+                "enimmäismäärä ajoja yhdellä budjetilla (oletus 40)",
+                "toistojen pääsiemen (oletus 20240)", "ei edistymisrivejä"],
+     ["Find the smallest", "most runs at one budget", "master seed", "no progress lines",
+      "output directory", "override one parameter"]),
+    ("compare", ["Aja jokainen skenaario samoilla siemenillä",
+                 "ajoja skenaariota kohti (oletus 20)", "tulostehakemisto (oletus out/compare)"],
+     ["Run each scenario", "runs per scenario", "master seed", "two-sided confidence",
+      "output directory", "override one parameter"]),
+])
+def test_budget_and_compare_help_in_finnish(capsys, command, finnish, english):
+    with pytest.raises(SystemExit):
+        main([command, "--help", "--lang", "fi"])
+    text = " ".join(capsys.readouterr().out.split())  # as wrapped for the terminal
+    for word in finnish:
+        assert word in text, word
+    assert _absent(text, english) == []
+    with pytest.raises(SystemExit):
+        main(["--help", "--lang", "fi"])
+    listing = " ".join(capsys.readouterr().out.split())
+    assert _absent(listing, ["smallest monthly coordination budget",
+                             "put scenarios side by side"]) == []
+
+
+@pytest.mark.parametrize(("argv", "finnish", "english"), [
+    (["compare", "default"], "tarvitsee vähintään 2 skenaariota", "needs at least"),
+    (["compare", "default", "default"], "annettu useammin kuin kerran", "more than once"),
+    (["budget", "default", "--target", "0.8", "--set", "coordination_budget_eur=5"],
+     "budjetti on juuri se, mitä 'budget' hakee", "is what 'budget' searches"),
+    (["budget", "default", "--target", "0.8", "--max", "300000"], "malli sallii enintään",
+     "the model allows"),
+    (["budget", "default", "--target", "0.8", "--out", "{busy}"], "anna uusi tai tyhjä hakemisto",
+     "holds other files"),
+    (["compare", "default", "no_coordination", "--out", "{busy}"], "sisältää muita tiedostoja",
+     "holds other files"),
+])
+def test_budget_and_compare_errors_in_finnish(tmp_path, capsys, argv, finnish, english):
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("keep me")
+    args = [a.format(busy=busy) for a in argv]
+    assert main([*args, "--lang", "fi"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error:") and err.count("\n") == 1
+    assert finnish in err and english not in err, err
+    assert (busy / "notes.txt").read_text() == "keep me"
+
+
 def test_sensitivity_in_finnish(tmp_path, capsys):
     from experiments.sensitivity import ranking_text
 

@@ -271,6 +271,14 @@ def test_compare_puts_scenarios_side_by_side(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "none" in text and "rich" in text and "thriving" in text
     assert "At the last week" in text and "active share" in text
+    # The money column is a running total at the last week, as the figure's panel says
+    # ("Coordination money spent so far"), not a monthly spend.
+    assert "coordination spent so far (EUR)" in text
+    # Knowledge coverage is over the organisations still present, so it rises as a network
+    # shrinks to a few who know each other: the heading must say whose it is.
+    assert "knowledge coverage (organisations present)" in text
+    from analysis.figures import reporter_label
+    assert "still present" in reporter_label("knowledge_coverage")
     table = pd.read_csv(out / "compare_outcomes.csv")
     assert list(dict.fromkeys(table["scenario"])) == ["none", "rich"]
     assert table.groupby("scenario")["count"].sum().to_dict() == {"none": 3, "rich": 3}

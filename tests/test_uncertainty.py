@@ -172,6 +172,25 @@ def test_bad_uncertainty_inputs_exit_2_with_one_line(tiny, table, tmp_path, caps
     assert err.count("\n") == 1 and message in err and not out.exists()
 
 
+@pytest.mark.parametrize(("command", "extra"), [
+    ("budget", ["--robustness", "0.9"]),
+    ("budget", ["--member-resolution", "100"]),
+    ("budget", ["--member-replications", "8"]),
+    ("compare", ["--member-replications", "8"]),
+])
+def test_member_options_without_uncertainty_are_refused_not_ignored(tiny, tmp_path, capsys,
+                                                                     command, extra):
+    out = tmp_path / "out"
+    if command == "budget":
+        status = _budget(tiny, out, *extra)
+    else:
+        status = cli.main(["compare", str(tiny), "no_coordination", "--out", str(out), *extra])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error:") and err.count("\n") == 1
+    assert extra[0] in err and "--uncertainty" in err and not out.exists()
+
+
 def test_budget_with_uncertainty_end_to_end(tiny, table, tmp_path, capsys):
     out = tmp_path / "out"
     assert _budget(tiny, out, "--uncertainty", "--ensemble", str(table), "--members", "3",
@@ -211,6 +230,63 @@ def test_compare_with_uncertainty_end_to_end(tiny, table, tmp_path, capsys):
     assert (shares["members"] == 2).all() and len(shares) > 0
     assert shares["share_same_direction"].between(0, 1).all()
     assert "plausible parameter sets" in text
+    # The closing line names every file written, the table of shares too.
+    assert str(out / "compare_uncertainty.csv") in text.splitlines()[-1]
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", ["default assumptions 1,200 EUR/month", "between 1,100 and more than 5,000",
+            "1,400 EUR/month is enough", "median 1,300", "need 1,250 EUR/month"]),
+    ("fi", ["oletuksilla 1\u202f200 €/kk", "1\u202f100–yli 5\u202f000", "mediaani 1\u202f300"]),
+])
+def test_budget_uncertainty_writes_euros_as_the_rest_of_the_printout(lang, words):
+    from verkosto import i18n
+    from verkosto.uncertainty import budget_text
+
+    report = {"min_budget_eur_per_month": 1200.0, "parameter_uncertainty": {
+        "max_budget_eur_per_month": 5000.0, "members": 10, "robustness": 0.8,
+        "quantiles": {"0.1": 1100.0, "0.5": 1300.0, "0.9": u.ABOVE_MAX},
+        "robust_budget_eur_per_month": 1400.0, "defaults_same_search_eur_per_month": 1250.0,
+        "not_reached": 0, "search": {"replications_cap": 16, "resolution_eur_per_month": 200.0}}}
+    i18n.set_language(lang)
+    try:
+        text = budget_text(report)
+    finally:
+        i18n.set_language("en")
+    # The cost table above it writes 1,400 in English: the same separator here.
+    for word in words:
+        assert word in text, (word, text)
+
+
+SHARES = pd.DataFrame({
+    "scenario": ["B", "B", "B"], "reference": ["A", "A", "A"],
+    "kind": ["outcome", "measure", "measure"],
+    "name": ["thriving", "active_share", "coordination_spent_eur"],
+    "default_diff": [0.5, 0.854, 31950.5], "default_beyond_chance": [True, True, True],
+    "members": [3, 3, 3], "same_direction": [3, 3, 3], "beyond_chance": [3, 2, 3],
+    "share_same_direction": [1.0, 1.0, 1.0], "share_beyond_chance": [1.0, 2 / 3, 1.0]})
+"""Hand-made shares of two measures and one outcome, as ``u.difference_shares`` gives them."""
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", ["active share: +0.854 with", "coordination spent so far (EUR): +31,950 with"]),
+    ("fi", ["aktiivisten osuus: +0,854 ", "koordinointiin käytetty tähän mennessä (€): +31\u202f950 "]),
+])
+def test_compare_uncertainty_names_measures_in_words_with_a_sign(lang, words):
+    from verkosto import i18n
+    from verkosto.uncertainty import compare_text
+
+    i18n.set_language(lang)
+    try:
+        text = compare_text(SHARES, 3)
+    finally:
+        i18n.set_language("en")
+    # As in the comparison's own table: the measure's name in words (never its column key),
+    # a signed difference, euros whole.
+    for word in words:
+        assert word in text
+    assert "active_share" not in text and "coordination_spent_eur" not in text
+    assert ".50" not in text and ",50" not in text
 
 
 @pytest.mark.parametrize("command", ["budget", "compare"])

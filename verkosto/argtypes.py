@@ -16,9 +16,14 @@ PERCENT_HINT_MAX = 100.0
 """A probability given between 1 and this is taken for a percentage and the share suggested."""
 
 
-def _percent_hint(value: float, high: float | None, probability: bool) -> str:
-    """'; did you mean 0.8?' when ``value`` looks like a percentage of a probability."""
-    if probability and high is not None and high <= 1.0 and 1.0 < value <= PERCENT_HINT_MAX:
+def _percent_hint(value: float, high: float | None, probability: bool,
+                  allowed: Callable[[float], bool]) -> str:
+    """'; did you mean 0.8?' when ``value`` looks like a percentage of a probability and the
+    share it suggests is itself allowed (``--confidence 1.5`` is not taken for 0.015, which
+    lies below the smallest confidence allowed).
+    """
+    if (probability and high is not None and high <= 1.0 and 1.0 < value <= PERCENT_HINT_MAX
+            and allowed(value / 100)):
         return f"; did you mean {value / 100:g}? (give a probability as a share, not a percentage)"
     return ""
 
@@ -46,15 +51,18 @@ def number(low: float | None = None, high: float | None = None, *, integer: bool
             raise argparse.ArgumentTypeError(f"{text!r} is not {kind}") from None
         if not math.isfinite(value):
             raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
-        too_low = low is not None and (value <= low if open_low else value < low)
-        too_high = high is not None and (value >= high if open_high else value > high)
-        if too_low or too_high:
+        if not within(value):
             lo = "" if low is None else f"{'above' if open_low else 'at least'} {low:g}"
             hi = "" if high is None else f"{'below' if open_high else 'at most'} {high:g}"
             raise argparse.ArgumentTypeError(
                 f"{value:g} is out of range: allowed {' and '.join(x for x in (lo, hi) if x)}"
-                f"{_percent_hint(value, high, probability)}")
+                f"{_percent_hint(value, high, probability, within)}")
         return value
+
+    def within(value: float) -> bool:
+        too_low = low is not None and (value <= low if open_low else value < low)
+        too_high = high is not None and (value >= high if open_high else value > high)
+        return not (too_low or too_high)
 
     return parse
 

@@ -46,50 +46,54 @@ def register(subparsers: Any) -> None:
     from analysis import defaults as d
 
     parser = subparsers.add_parser(
-        "budget", help="smallest monthly coordination budget that keeps a network thriving",
-        description="Find the smallest monthly coordination budget (EUR) at which the "
-                    "probability that the network thrives reaches --target with the given "
-                    "--confidence, by an adaptive search that spends replications near the "
-                    "answer. Prints the answer, its interval and what the money buys; writes "
-                    "DIR/budget.json and a figure of probability against budget.")
+        "budget", help=_("smallest monthly coordination budget that keeps a network thriving"),
+        description=_("Find the smallest monthly coordination budget (EUR) at which the "
+                      "probability that the network thrives reaches --target with the given "
+                      "--confidence, by an adaptive search that spends replications near the "
+                      "answer. Prints the answer, its interval and what the money buys; writes "
+                      "DIR/budget.json and a figure of probability against budget."))
     parser.add_argument("scenario", metavar="SCENARIO",
-                        help="scenario name (see 'verkosto scenarios') or path to a TOML file")
+                        help=_("scenario name (see 'verkosto scenarios') or path to a TOML "
+                               "file"))
     parser.add_argument("--target", required=True, metavar="P",
                         type=OPEN_PROBABILITY,
-                        help="target probability of thriving, between 0 and 1 (e.g. 0.8)")
+                        help=_("target probability of thriving, between 0 and 1 (e.g. 0.8)"))
     parser.add_argument("--confidence", metavar="C", default=d.BUDGET_CONFIDENCE,
                         type=number(0.5, 1.0, open_low=True, open_high=True, probability=True),
-                        help="one-sided confidence that the target is reached "
-                             f"(default {d.BUDGET_CONFIDENCE:g})")
+                        help=_("one-sided confidence that the target is reached (default "
+                               "{c})").format(c=f"{d.BUDGET_CONFIDENCE:g}"))
     parser.add_argument("--replications", metavar="N", default=d.BUDGET_REPLICATIONS,
                         type=number(2, None, integer=True),
-                        help="most runs at one budget (default "
-                             f"{d.BUDGET_REPLICATIONS})")
+                        help=_("most runs at one budget (default {n})").format(
+                            n=d.BUDGET_REPLICATIONS))
     parser.add_argument("--max", dest="max_eur", metavar="EUR", default=d.BUDGET_MAX_EUR,
                         type=number(0.0, None, open_low=True),
-                        help=f"largest monthly budget considered (default {d.BUDGET_MAX_EUR:g})")
+                        help=_("largest monthly budget considered (default {eur})").format(
+                            eur=f"{d.BUDGET_MAX_EUR:g}"))
     parser.add_argument("--resolution", metavar="EUR", default=d.BUDGET_RESOLUTION_EUR,
                         type=number(0.0, None, open_low=True),
-                        help="precision of the answer in EUR/month (default "
-                             f"{d.BUDGET_RESOLUTION_EUR:g})")
+                        help=_("precision of the answer in EUR/month (default {eur})").format(
+                            eur=f"{d.BUDGET_RESOLUTION_EUR:g}"))
     parser.add_argument("--batch", metavar="N", default=d.BUDGET_BATCH,
                         type=number(1, None, integer=True),
-                        help=f"runs added at a time at one budget (default {d.BUDGET_BATCH})")
+                        help=_("runs added at a time at one budget (default {n})").format(
+                            n=d.BUDGET_BATCH))
     parser.add_argument("--steps", metavar="WEEKS", default=None,
                         type=number(1, None, integer=True),
-                        help="weeks per run (default: three years)")
+                        help=_("weeks per run (default: three years)"))
     parser.add_argument("--seed", metavar="INT", default=DEFAULT_SEED,
                         type=number(0, None, integer=True),
-                        help=f"master seed of the replications (default {DEFAULT_SEED})")
+                        help=_("master seed of the replications (default {seed})").format(
+                            seed=DEFAULT_SEED))
     parser.add_argument("--workers", metavar="N", default=DEFAULT_WORKERS,
                         type=number(1, None, integer=True),
-                        help=f"worker processes (default {DEFAULT_WORKERS})")
+                        help=_("worker processes (default {n})").format(n=DEFAULT_WORKERS))
     parser.add_argument("--out", metavar="DIR", type=Path, default=DEFAULT_OUT,
-                        help=f"output directory (default {DEFAULT_OUT})")
+                        help=_("output directory (default {path})").format(path=DEFAULT_OUT))
     parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
-                        help="override one parameter of the scenario, as in 'verkosto run' "
-                             "(repeatable; the budget itself is what is searched)")
-    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+                        help=_("override one parameter of the scenario, as in 'verkosto run' "
+                               "(repeatable; the budget itself is what is searched)"))
+    parser.add_argument("--quiet", action="store_true", help=_("no progress lines on stderr"))
     uncertainty.add_arguments(parser, robustness=True)
     parser.set_defaults(func=run)
 
@@ -104,6 +108,17 @@ def _pct(share: float, sign: bool = False) -> str:
     from analysis.text import pct
 
     return pct(share, sign)
+
+
+def _points(difference: float, sign: bool = False) -> str:
+    """A difference of two probabilities in percentage points (``+19 percentage points``),
+    never in per cent, which would read as a relative change.
+    """
+    from analysis.text import localise
+
+    value = round(100 * difference)
+    return ngettext("{value} percentage point", "{value} percentage points", abs(value)).format(
+        value=localise(f"{value:+d}" if sign else f"{value:d}"))
 
 
 def _decision(value: str) -> str:
@@ -123,11 +138,12 @@ def check_out(out: Path, own_file: str, command: str) -> None:
     earlier output of the same command (its ``own_file`` is there).
     """
     if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}: exists and is not a directory")
+        raise InputError(_("--out {out}: exists and is not a directory").format(out=out))
     if out.is_dir() and any(out.iterdir()) and not (out / own_file).exists():
-        raise InputError(f"--out {out}: exists and holds other files (not an earlier "
-                         f"'verkosto {command}' output, which has {own_file}); give a new "
-                         "or empty directory")
+        raise InputError(_("--out {out}: exists and holds other files (not an earlier "
+                           "'verkosto {command}' output, which has {own_file}); give a new "
+                           "or empty directory").format(out=out, command=command,
+                                                        own_file=own_file))
 
 
 def parse_sets_with_hint(sets: list[str]) -> dict[str, Any]:
@@ -155,7 +171,8 @@ def scenario_params(name: str, sets: list[str]) -> Any:
     try:
         return params.replace(**overrides), overrides
     except ParameterError as error:
-        raise InputError(f"--set: {error} (after applying the scenario '{name}')") from None
+        raise InputError(_("--set: {error} (after applying the scenario '{name}')").format(
+            error=error, name=name)) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -171,11 +188,12 @@ def run(args: argparse.Namespace) -> int:
     check_out(args.out, RESULT_FILE, "budget")
     params, overrides = scenario_params(args.scenario, args.sets)
     if b.BUDGET_KEY in overrides:
-        raise InputError(f"--set {b.BUDGET_KEY}: the budget is what 'budget' searches; "
-                         "use --max to bound it")
+        raise InputError(_("--set {key}: the budget is what 'budget' searches; use --max to "
+                           "bound it").format(key=b.BUDGET_KEY))
     if args.max_eur > (high := PARAMETERS[b.BUDGET_KEY].high):
-        raise InputError(f"--max {args.max_eur:g}: the model allows budgets up to {high:g} "
-                         "EUR/month (parameter coordination_budget_eur)")
+        raise InputError(_("--max {eur}: the model allows budgets up to {high} EUR/month "
+                           "(parameter {key})").format(eur=f"{args.max_eur:g}",
+                                                       high=f"{high:g}", key=b.BUDGET_KEY))
     members = uncertainty.prepare(args)
     steps = args.steps or DEFAULT_STEPS
     if params.governance is Governance.SELF_ORGANISING:
@@ -213,7 +231,7 @@ def run(args: argparse.Namespace) -> int:
     if spread is not None:
         report["parameter_uncertainty"] = spread
     fig = budget_figure(result.curve(), args.target, result.min_budget_eur, args.confidence,
-                        dips=report["estimate_dips"])
+                        dips=report["estimate_dips"], look_confidence=result.look_confidence)
     try:
         with _staging_directory(args.out) as staging:
             (staging / RESULT_FILE).write_text(
@@ -318,7 +336,7 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
     from analysis import budget as b
 
     target, conf = report["target"], report["confidence"]
-    lines = []
+    lines = [_heading(report)]
     if result.reachable:
         answer = report["min_budget_eur_per_month"]
         p = report["probability_at_answer"]
@@ -327,8 +345,11 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
             _("Smallest coordination budget for P(thriving) >= {target} with {confidence} "
               "confidence: {eur} EUR/month").format(target=_pct(target), confidence=_pct(conf),
                                                      eur=_eur(answer)),
-            "  " + _("P(thriving) crosses {target} between {low} and {high} EUR/month.").format(
-                target=_pct(target), low=_eur(iv["low"]), high=_eur(iv["high"])),
+            "  " + (_("P(thriving) crosses {target} between {low} and {high} EUR/month.").format(
+                target=_pct(target), low=_eur(iv["low"]), high=_eur(iv["high"]))
+                    if iv["high"] > 0 else  # no crossing to bracket: "between 0 and 0"
+                    _("P(thriving) reaches {target} already without a coordination "
+                      "budget.").format(target=_pct(target))),
             "  " + ngettext(
                 "Confirmed with {n} fresh run at {eur} EUR/month: {thriving} thrived "
                 "({estimate}; {confidence} lower bound {bound}).",
@@ -372,6 +393,7 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
             eur=_eur(report["max_budget_eur_per_month"]), target=_pct(target),
             confidence=_pct(conf), thriving=top.thriving, n=top.runs,
             share=_pct(top.probability)))
+    lines += _endings(top)
     helpful = list(b.limiting(effects))
     if helpful:
         lines.append(_("Money is not what limits this network. At the maximum budget:"))
@@ -385,11 +407,53 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
         lines.append(f" {mark} " + _("if {lever} ({change}): P(thriving) {share} ({runs}, "
                                      "{gain})").format(
             lever=_(e.lever.describe()), change=change, share=_pct(e.probability), runs=runs,
-            gain=_pct(e.gain, sign=True)))
+            gain=_points(e.gain, sign=True)))
     if helpful:
         lines.append("  " + _("(* raises P(thriving) by at least {gain}: these limit the "
-                              "network)").format(gain=_pct(b.PROBE_GAIN)))
+                              "network)").format(gain=_points(b.PROBE_GAIN)))
     return "\n".join(lines)
+
+
+def _heading(report: dict[str, Any]) -> str:
+    """Which network the answer is for: scenario, run length and ``--set`` overrides, so that
+    a printout kept or forwarded still says what was asked.
+    """
+    import scenarios
+    from verkosto import i18n
+
+    info = scenarios.info(report["scenario"])
+    settings = (" " + _("with {settings}").format(
+        settings=", ".join(f"{k}={v}" for k, v in report["set"].items()))
+                if report["set"] else "")
+    return _("Scenario '{name}' ({title}); runs of {weeks} weeks{settings}.").format(
+        name=info.name, title=i18n.scenario_title(info), weeks=report["steps"],
+        settings=settings)
+
+
+def _endings(point: Any) -> list[str]:
+    """How the runs at one budget ended, by outcome class, when some did not thrive; and,
+    where networks completed their goal, that the search counts only thriving ones (a
+    project or client process ends 'completed' when it succeeds, so no budget "thrives").
+    """
+    from collections import Counter
+
+    from model import Outcome
+    from verkosto.i18n import outcome_name
+
+    counts = Counter(getattr(r, "outcome", None) for r in point.results)
+    counts.pop(None, None)
+    if not counts or set(counts) == {Outcome.THRIVING.value}:
+        return []
+    order = [o.value for o in Outcome]
+    ended = ", ".join(f"{outcome_name(o)} {counts[o]}"
+                      for o in sorted(counts, key=lambda o: order.index(o) if o in order else 99))
+    lines = ["  " + _("How those runs ended: {ended}.").format(ended=ended)]
+    if counts.get(Outcome.COMPLETED.value):
+        lines.append("  " + _("Note: '{completed}' means the network reached its goal and "
+                              "ended, as a project or client process does when it succeeds; "
+                              "this search counts only networks still thriving at the end.")
+                     .format(completed=outcome_name(Outcome.COMPLETED.value)))
+    return lines
 
 
 def _dip_lines(report: dict[str, Any]) -> list[str]:

@@ -18,6 +18,7 @@ from typing import Any
 from verkosto import uncertainty
 from verkosto.argtypes import DEFAULT_WORKERS, OPEN_PROBABILITY, number
 from verkosto.errors import InputError
+from verkosto.i18n import _
 
 DEFAULT_OUT = Path("out") / "compare"
 """Output directory when ``--out`` is not given."""
@@ -72,11 +73,12 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Handle ``verkosto compare``."""
     if len(args.scenarios) < MIN_SCENARIOS:
-        raise InputError(f"compare needs at least {MIN_SCENARIOS} scenarios, got "
-                         f"{len(args.scenarios)} ({', '.join(args.scenarios)})")
+        raise InputError(_("compare needs at least {n} scenarios, got {got} ({names})").format(
+            n=MIN_SCENARIOS, got=len(args.scenarios), names=", ".join(args.scenarios)))
     twice = sorted({s for s in args.scenarios if args.scenarios.count(s) > 1})
     if twice:
-        raise InputError(f"scenario(s) given more than once: {', '.join(twice)}")
+        raise InputError(_("scenario(s) given more than once: {names}").format(
+            names=", ".join(twice)))
     from verkosto.cmd_budget import check_out, parse_sets_with_hint
 
     check_out(args.out, OUTCOMES_FILE, "compare")
@@ -98,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     from model.params import ParameterError
     from verkosto import i18n
     from verkosto.cmd_run import _staging_directory
-    from verkosto.i18n import _, ngettext
+    from verkosto.i18n import ngettext
 
     # Load every scenario first: a bad one stops everything before any run.
     overrides = parse_sets_with_hint(args.sets)
@@ -107,7 +109,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             params[name] = scenarios.load(name).replace(**overrides)
         except ParameterError as error:
-            raise InputError(f"--set: {error} (after applying the scenario '{name}')") from None
+            raise InputError(_("--set: {error} (after applying the scenario '{name}')").format(
+                error=error, name=name)) from None
     labels = _labels(list(params))
     # The files keep the English titles whatever --lang says, as every machine-readable
     # output does (README, "Languages"): the same command writes the same tables.

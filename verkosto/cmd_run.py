@@ -671,11 +671,13 @@ def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
             share_last=t.percent(last["active_share"]), present=int(last["present"])),
         "  - " + _("goal: {goal}.").format(goal=goal_text),
         _("Key figures: value created {value}, innovations {innovations}, knowledge coverage "
-          "{coverage}, organisations' hidden cost {hidden} EUR.").format(
+          "{coverage} (among the organisations still present), organisations' hidden cost "
+          "{hidden} EUR ({monthly} EUR/month).").format(
             value=num(results.get("value_created", 0), 0),
             innovations=results.get("innovations", 0),
             coverage=num(results.get("knowledge_coverage", 0)),
-            hidden=num(coordination.get("hidden_cost_eur", 0), 0)),
+            hidden=num(coordination.get("hidden_cost_eur", 0), 0),
+            monthly=num(coordination.get("hidden_cost_eur", 0) / max(months, 1e-9), 0)),
     ]
     return "\n".join(lines)
 

@@ -18,6 +18,8 @@ from verkosto.i18n import _
 
 TEXT_WIDTH = 88
 INDENT = "    "
+NO_BREAK = "\u00a0"
+"""Joins the parts of one setting while a line is wrapped (textwrap does not break there)."""
 
 
 def register(subparsers: Any) -> None:
@@ -85,9 +87,13 @@ def full_text(scenario: Any) -> str:
     if scenario.base:
         lines.append(INDENT + _("based on: {base}").format(base=scenario.base))
     if scenario.overrides:
-        settings = ", ".join(f"{k} = {_value_text(v)}" for k, v in scenario.overrides.items())
-        lines += textwrap.wrap(_("overrides: {settings}").format(settings=settings), TEXT_WIDTH,
-                               initial_indent=INDENT, subsequent_indent=INDENT + INDENT)
+        # A line breaks between settings, never inside one ("structure" / "= 0.9"): the
+        # spaces within a setting are held together while wrapping.
+        settings = ", ".join(f"{k} = {_value_text(v)}".replace(" ", NO_BREAK)
+                             for k, v in scenario.overrides.items())
+        lines += [line.replace(NO_BREAK, " ") for line in textwrap.wrap(
+            _("overrides: {settings}").format(settings=settings), TEXT_WIDTH,
+            initial_indent=INDENT, subsequent_indent=INDENT + INDENT)]
     else:
         lines.append(INDENT + _("overrides: none (the model's defaults)"))
     if scenario.path is not None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from verkosto.argtypes import number
 from verkosto.errors import InputError
-from verkosto.i18n import _, current, outcome_name
+from verkosto.i18n import _, current, ngettext, outcome_name
 
 MEMBERS_FILE = "budget_members.csv"
 """Each member's minimum budget, beside ``budget.json``."""
@@ -44,20 +44,33 @@ def add_arguments(parser: argparse.ArgumentParser, *, robustness: bool) -> None:
                         help=_("ensemble table (default: the one shipped with verkosto; make "
                                "one with 'verkosto ensemble')"))
     parser.add_argument("--member-replications", metavar="N", type=number(2, integer=True),
-                        default=d.MEMBER_REPLICATIONS,
+                        default=None,
                         help=_("most runs per budget or scenario in each member (default "
                                "{n})").format(n=d.MEMBER_REPLICATIONS))
     if robustness:
         parser.add_argument("--member-resolution", metavar="EUR", type=number(0.0, None,
                                                                               open_low=True),
-                            default=d.MEMBER_RESOLUTION_EUR,
+                            default=None,
                             help=_("precision of each member's minimum budget in EUR/month "
                                    "(default {eur:g})").format(eur=d.MEMBER_RESOLUTION_EUR))
-        parser.add_argument("--robustness", metavar="SHARE", default=d.MEMBER_ROBUSTNESS,
+        parser.add_argument("--robustness", metavar="SHARE", default=None,
                             type=number(0.0, 1.0, open_low=True, probability=True),
                             help=_("share of members in which the robust budget must meet "
                                    "the target (default {share:g})").format(
                                 share=d.MEMBER_ROBUSTNESS))
+
+
+def _fill_defaults(args: argparse.Namespace) -> None:
+    """The member options' defaults, for those not given (they default to ``None`` so that
+    :func:`prepare` can tell an option given without ``--uncertainty``).
+    """
+    from analysis import defaults as d
+
+    for name, default in (("member_replications", d.MEMBER_REPLICATIONS),
+                          ("member_resolution", d.MEMBER_RESOLUTION_EUR),
+                          ("robustness", d.MEMBER_ROBUSTNESS)):
+        if hasattr(args, name) and getattr(args, name) is None:
+            setattr(args, name, default)
 
 
 @dataclass(frozen=True)
@@ -88,7 +101,16 @@ def prepare(args: argparse.Namespace) -> Members | None:
     if not args.uncertainty:
         if args.members is not None or args.ensemble is not None:
             raise InputError(_("--members and --ensemble need --uncertainty"))
+        given = [option for option, value in (
+            ("--member-replications", args.member_replications),
+            ("--member-resolution", getattr(args, "member_resolution", None)),
+            ("--robustness", getattr(args, "robustness", None))) if value is not None]
+        if given:  # silently ignored before: the user meant something by them
+            raise InputError(ngettext("{options} needs --uncertainty",
+                                      "{options} need --uncertainty", len(given)).format(
+                options=", ".join(given)))
         return None
+    _fill_defaults(args)
     path = args.ensemble or e.shipped_table()
     if not path.is_file():
         raise InputError(_("ensemble file {path} does not exist; give --ensemble FILE or make "
@@ -108,7 +130,10 @@ def prepare(args: argparse.Namespace) -> Members | None:
 
 
 def _eur(x: float) -> str:
-    return current().number(x, 0)
+    """Whole euros as the rest of ``budget``'s printout writes them (``1,400`` / ``1 400``)."""
+    from analysis.text import fixed
+
+    return fixed(x)
 
 
 def _budget_or_above(value: float | str, max_budget: float) -> str:
@@ -240,6 +265,9 @@ def run_compare(args: argparse.Namespace, members: Members, params: dict[str, An
 
 def compare_text(shares: Any, members: int) -> str:
     """In what share of members each difference holds, in plain words."""
+    from analysis.figures import short_label
+    from analysis.text import number
+
     t = current()
     lines = [_("Across {m} plausible parameter sets of the ensemble (same seeds in every "
                "set), each difference found with the defaults holds:").format(m=members)]
@@ -250,9 +278,9 @@ def compare_text(shares: Any, members: int) -> str:
             if r["kind"] == "outcome":
                 name = outcome_name(r["name"])
                 diff = _("{d:+.0f} percentage points").format(d=100 * r["default_diff"])
-            else:
-                name = r["name"]
-                diff = t.number(r["default_diff"], 2)
+            else:  # the measure as the comparison's own table names it, signed as there
+                name = short_label(r["name"])
+                diff = ("+" if r["default_diff"] > 0 else "") + number(r["default_diff"])
             if r["default_diff"] == 0:
                 lines.append("    " + _("{name}: no difference with the defaults; none in {same} "
                                         "of the sets").format(
