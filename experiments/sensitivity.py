@@ -230,8 +230,9 @@ def plot_indices(indices: pd.DataFrame, method: SampleMethod, path: Path) -> Non
     width = 0.8 / len(shown)
     for ax, measure in zip(axes, measures, strict=True):
         part = indices[indices["measure"] == measure]
-        # The printed ranking's order: by rank, ties by name.
-        order = part[part["index"] == main].sort_values(["rank", "parameter"], kind="stable")
+        # The printed ranking's order: most influential first, ties by name.
+        order = part[part["index"] == main].sort_values(["value", "parameter"],
+                                                        ascending=[False, True])
         params = list(order["parameter"])
         ypos = np.arange(len(params))
         for k, index in enumerate(shown):

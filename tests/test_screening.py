@@ -211,7 +211,9 @@ def test_each_panel_of_the_figure_labels_its_own_order(known_indices, monkeypatc
     for ax in axes:
         measure = measure_of(ax)
         main = table[(table["measure"] == measure) & (table["index"] == "mu_star")]
-        expected = list(main.sort_values("value", ascending=False)["parameter"])
+        # Most influential first, ties by name (the printed ranking's order).
+        expected = list(main.sort_values(["value", "parameter"],
+                                         ascending=[False, True])["parameter"])
         assert names(ax) == expected, measure
     orders = {measure_of(ax): names(ax)[0] for ax in axes}
     assert orders["network_trust"] == "lift" and orders["active_share"] == STRONG
