@@ -1,7 +1,10 @@
-"""The planner's question: the smallest budget that keeps a network thriving.
+"""The planner's question: the smallest budget that gives a network a good chance of success.
 
-The smallest monthly coordination budget at which the network thrives with a
-stated probability and confidence (S28, S25, S36; pattern P2).
+The smallest monthly coordination budget at which the network succeeds with a
+stated probability and confidence (S28, S25, S36; pattern P2). Success is an
+outcome class right for the lifecycle (:func:`success_outcomes`): thriving for
+an ongoing network; thriving or completed for one that ends at its goal. Below,
+"P(thriving)" stands for the probability of success so defined.
 
 **Search.** P(thriving) is assumed to rise with the budget (pattern P2). A
 budget *passes* when the one-sided lower confidence bound of P(thriving)
@@ -56,7 +59,7 @@ import pandas as pd
 from analysis import defaults
 from analysis.intervals import IntervalMethod, one_sided_bounds
 from model import PARAMETERS, NetworkModel, Outcome, Params
-from model.params import WEEKS_PER_MONTH
+from model.params import WEEKS_PER_MONTH, Lifecycle
 from verkosto.i18n import N_
 
 DEFAULT_CONFIDENCE = defaults.BUDGET_CONFIDENCE
@@ -77,6 +80,22 @@ PROBE_GAIN = 0.1
 
 BUDGET_KEY = "coordination_budget_eur"
 
+ENDING_LIFECYCLES = (Lifecycle.PROJECT, Lifecycle.CLIENT_PROCESS)
+"""Lifecycles that end when their goal is reached (S30, S32): their runs end *completed*
+when they succeed."""
+
+
+def success_outcomes(params: Params) -> tuple[str, ...]:
+    """The outcome classes that count as success for this network's lifecycle.
+
+    A network that ends at its goal (a project or a client process) succeeds when it
+    completes, or is still thriving at the end of the run; an ongoing network succeeds
+    only when it thrives.
+    """
+    if params.lifecycle in ENDING_LIFECYCLES:
+        return (Outcome.THRIVING.value, Outcome.COMPLETED.value)
+    return (Outcome.THRIVING.value,)
+
 MapFn = Callable[..., Iterable[Any]]
 """``map``-like: ``mapper(fn, budgets, seeds)`` yields ``fn(budget, seed)`` in order
 (builtin ``map`` or ``concurrent.futures.Executor.map``)."""
@@ -95,7 +114,8 @@ class RunRecord:
     """What one real run tells the budget search.
 
     Attributes:
-        thriving: Whether the run ended thriving.
+        success: Whether the run ended in an outcome counted as success
+            (:func:`success_outcomes`).
         outcome: The outcome class.
         weeks: Weeks run.
         spend_breakdown_eur: Money spent per item over the run (EUR).
@@ -104,7 +124,7 @@ class RunRecord:
         hidden_hours: Participants' own hours over the run (all of them together).
     """
 
-    thriving: bool
+    success: bool
     outcome: str
     weeks: int
     spend_breakdown_eur: Mapping[str, float]
@@ -113,9 +133,9 @@ class RunRecord:
     hidden_hours: float = 0.0
 
 
-def thrived(result: bool | RunRecord) -> bool:
-    """Whether a simulation result counts as thriving."""
-    return bool(result.thriving) if isinstance(result, RunRecord) else bool(result)
+def succeeded(result: bool | RunRecord) -> bool:
+    """Whether a simulation result counts as success."""
+    return bool(result.success) if isinstance(result, RunRecord) else bool(result)
 
 
 @dataclass
@@ -144,14 +164,14 @@ class BudgetPoint:
         return len(self.results)
 
     @property
-    def thriving(self) -> int:
-        """Replications that thrived."""
-        return sum(thrived(r) for r in self.results)
+    def successes(self) -> int:
+        """Replications counted as success."""
+        return sum(succeeded(r) for r in self.results)
 
     @property
     def probability(self) -> float:
-        """Share of replications that thrived."""
-        return self.thriving / self.runs if self.runs else float("nan")
+        """Share of replications counted as success."""
+        return self.successes / self.runs if self.runs else float("nan")
 
 
 @dataclass
@@ -205,15 +225,15 @@ class BudgetResult:
         """The tried budgets, sorted by budget.
 
         Columns: ``budget_eur``, ``stage`` (``search`` or ``confirm``), ``runs``,
-        ``thriving``, ``probability``, ``low``, ``high`` (one-sided bounds at the
+        ``successes``, ``probability``, ``low``, ``high`` (one-sided bounds at the
         stage's confidence), ``decision``.
         """
         rows = [{"budget_eur": p.budget_eur, "stage": stage, "runs": p.runs,
-                 "thriving": p.thriving, "probability": p.probability, "low": p.low,
+                 "successes": p.successes, "probability": p.probability, "low": p.low,
                  "high": p.high, "decision": p.decision.value}
                 for stage, points in (("search", self.points), ("confirm", self.confirmations))
                 for p in points.values()]
-        cols = ["budget_eur", "stage", "runs", "thriving", "probability", "low", "high",
+        cols = ["budget_eur", "stage", "runs", "successes", "probability", "low", "high",
                 "decision"]
         return (pd.DataFrame(rows, columns=cols).sort_values(["budget_eur", "stage"],
                                                              ascending=[True, False])
@@ -267,8 +287,8 @@ class _Search:
 
     def _decide(self, point: BudgetPoint, confidence: float,
                 fail_confidence: float | None = None) -> None:
-        point.low, _ = one_sided_bounds(point.thriving, point.runs, confidence, self.method)
-        _, point.high = one_sided_bounds(point.thriving, point.runs,
+        point.low, _ = one_sided_bounds(point.successes, point.runs, confidence, self.method)
+        _, point.high = one_sided_bounds(point.successes, point.runs,
                                          fail_confidence or confidence, self.method)
         if point.low >= self.target:
             point.decision = Decision.PASSES
@@ -423,13 +443,16 @@ class ScenarioSimulator:
     Attributes:
         params: The scenario's parameters (the budget is replaced per call).
         steps: Weeks per run.
+        success: Outcome classes counted as success (default: :func:`success_outcomes`
+            of ``params``).
     """
 
     params: Params
     steps: int
+    success: tuple[str, ...] | None = None
 
     def __call__(self, budget_eur: float, seed: int) -> RunRecord:
-        """Run the model once and report whether it thrived, with its costs."""
+        """Run the model once and report whether it succeeded, with its costs."""
         model = NetworkModel(rng=int(seed), params=self.params.replace(
             **{BUDGET_KEY: float(budget_eur)}))
         model.run_for(self.steps)
@@ -438,7 +461,8 @@ class ScenarioSimulator:
         spend = dict(coordination["spend_breakdown_eur"])
         wage = model.params.coordinator_wage_eur
         hours = spend.get("coordinator_hours", 0.0) / wage if wage > 0 else 0.0
-        return RunRecord(outcome == Outcome.THRIVING.value, outcome, int(model.steps),
+        success = self.success or success_outcomes(self.params)
+        return RunRecord(outcome in success, outcome, int(model.steps),
                          spend, float(coordination["hidden_cost_eur"]), float(hours),
                          float(model.hidden_hours))
 
@@ -525,8 +549,8 @@ def estimate_dips(curve: pd.DataFrame) -> list[dict[str, Any]]:
         curve: :meth:`BudgetResult.curve` (only ``search`` rows are compared).
 
     Returns:
-        One dict per fall: ``from_eur``, ``from_thriving``, ``from_runs``,
-        ``to_eur``, ``to_thriving``, ``to_runs``, ``from_probability``,
+        One dict per fall: ``from_eur``, ``from_successes``, ``from_runs``,
+        ``to_eur``, ``to_successes``, ``to_runs``, ``from_probability``,
         ``to_probability``.
     """
     search = curve[curve["stage"] == "search"].sort_values("budget_eur")
@@ -534,18 +558,21 @@ def estimate_dips(curve: pd.DataFrame) -> list[dict[str, Any]]:
     rows = list(search.itertuples(index=False))
     for a, b in itertools.pairwise(rows):
         if b.probability < a.probability:
-            dips.append({"from_eur": float(a.budget_eur), "from_thriving": int(a.thriving),
+            dips.append({"from_eur": float(a.budget_eur), "from_successes": int(a.successes),
                          "from_runs": int(a.runs), "from_probability": float(a.probability),
-                         "to_eur": float(b.budget_eur), "to_thriving": int(b.thriving),
+                         "to_eur": float(b.budget_eur), "to_successes": int(b.successes),
                          "to_runs": int(b.runs), "to_probability": float(b.probability)})
     return dips
 
 
-def budget_table(result: BudgetResult) -> pd.DataFrame:
+def budget_table(result: BudgetResult, success: Sequence[str] = ()) -> pd.DataFrame:
     """One row per budget tried, for a spreadsheet (``budget.csv``).
 
-    Columns: ``budget_eur_per_month``, ``stage``, ``runs``, ``thriving``,
-    ``p_thriving``, ``p_lower_bound``, ``p_upper_bound`` (one-sided bounds),
+    ``success_outcomes`` names the outcome classes counted as success (``successes``,
+    ``p_success``), separated by ``;``.
+
+    Columns: ``budget_eur_per_month``, ``stage``, ``runs``, ``successes``,
+    ``p_success``, ``p_lower_bound``, ``p_upper_bound`` (one-sided bounds),
     ``decision``, then the mean cost of the runs at that budget: each spending
     item (the coordinator's wage as ``coordinator_pay``) and the total in EUR per
     year, ``coordinator_hours_per_week``, ``coordinator_fte``, ``participant_hours_per_week`` and
@@ -555,8 +582,9 @@ def budget_table(result: BudgetResult) -> pd.DataFrame:
     for stage, points in (("search", result.points), ("confirm", result.confirmations)):
         for p in points.values():
             row: dict[str, Any] = {
-                "budget_eur_per_month": p.budget_eur, "stage": stage, "runs": p.runs,
-                "thriving": p.thriving, "p_thriving": p.probability, "p_lower_bound": p.low,
+                "budget_eur_per_month": p.budget_eur, "stage": stage,
+                "success_outcomes": ";".join(success), "runs": p.runs,
+                "successes": p.successes, "p_success": p.probability, "p_lower_bound": p.low,
                 "p_upper_bound": p.high, "decision": p.decision.value}
             costs = cost_breakdown(p.results) or {}
             for key in COST_LABELS:
@@ -661,7 +689,7 @@ def probe_levers(make_simulate: Callable[[Params], Callable[[float, int], Any]],
             continue
         simulate = make_simulate(params.replace(**change))
         results = list(mapper(simulate, [budget] * len(seeds), seeds))
-        k = sum(thrived(r) for r in results)
+        k = sum(succeeded(r) for r in results)
         low, high = one_sided_bounds(k, len(results), confidence)
         p = k / len(results)
         effects.append(LeverEffect(lever, change, p, low, high, len(results), p - baseline))

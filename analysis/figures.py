@@ -460,7 +460,7 @@ ZOOM_FACTOR = 2.0
 
 def _budget_panel(ax: object, data: pd.DataFrame, target: float, answer: float | None) -> None:
     stages = data["stage"] if "stage" in data else pd.Series("search", index=data.index)
-    styles = {"search": ("o-", OUTCOME_COLOURS["thriving"], _("search: share of runs thriving")),
+    styles = {"search": ("o-", OUTCOME_COLOURS["thriving"], _("search: share of runs succeeding")),
               "confirm": ("s", "black", _("confirmation with fresh runs"))}
     for stage, (fmt, colour, label) in styles.items():
         part = data[stages == stage]
@@ -486,8 +486,8 @@ def _budget_panel(ax: object, data: pd.DataFrame, target: float, answer: float |
 
 def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
                   confidence: float, dips: Sequence[Mapping[str, float]] = (),
-                  look_confidence: float | None = None) -> Figure:
-    """Probability of thriving against the monthly coordination budget, as searched.
+                  look_confidence: float | None = None, success: str = "") -> Figure:
+    """Probability of success against the monthly coordination budget, as searched.
 
     When the answer lies low in the searched range, a second panel shows the
     budgets around it.
@@ -503,6 +503,7 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
         look_confidence: Confidence of the search's upper bounds, when it differs from
             ``confidence`` (a failure during the search is judged at a stricter level:
             ``analysis.budget``); the title then says which whisker is at which level.
+        success: What counts as success, in words (a line under the title).
     """
     data = curve.sort_values("budget_eur")
     top = float(data["budget_eur"].max()) if len(data) else 0.0
@@ -511,7 +512,7 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
                  layout="constrained", dpi=DPI)
     axes = np.atleast_1d(fig.subplots(1, 2 if zoom else 1))
     _budget_panel(axes[0], data, target, answer)
-    axes[0].set_ylabel(_("probability the network thrives"))
+    axes[0].set_ylabel(_("probability of success"))
     if zoom:
         near = data[data["budget_eur"] <= ZOOM_FACTOR * answer]
         _budget_panel(axes[1], near, target, answer)
@@ -535,9 +536,9 @@ def budget_figure(curve: pd.DataFrame, target: float, answer: float | None,
         whiskers = _("whiskers: one-sided bounds, lower at {confidence}, upper at {look} in the "
                      "search ({confidence} at the confirmation); grey numbers: runs").format(
             confidence=pct(confidence), look=pct(look_confidence))
-    fig.suptitle(wrap(_("Probability of thriving against budget (target reached with "
+    fig.suptitle(wrap(_("Probability of success against budget (target reached with "
                         "{confidence} confidence)").format(confidence=pct(confidence))
-                      + "\n" + whiskers + note,
+                      + ("\n" + success if success else "") + "\n" + whiskers + note,
                       int(fig.get_figwidth() / TITLE_INCHES_PER_CHAR)),
                  fontsize="medium")
     return fig

@@ -290,7 +290,7 @@ def test_budget_command_answers_and_writes_json_and_figure(tiny, tmp_path, capsy
         coordinator["hours_per_week"] * wage * WEEKS_PER_MONTH, rel=1e-6)
     # budget.csv: one row per budget tried, opened by any spreadsheet.
     table = pd.read_csv(out / "budget.csv")
-    assert {"budget_eur_per_month", "runs", "p_thriving", "p_lower_bound",
+    assert {"budget_eur_per_month", "runs", "successes", "p_success", "p_lower_bound",
             "spent_total_eur_per_year", "coordinator_fte",
             "participant_cost_eur_per_year"} <= set(table.columns)
     assert len(table) == len(data["curve"])
@@ -303,12 +303,12 @@ def test_budget_command_answers_and_writes_json_and_figure(tiny, tmp_path, capsy
 def test_estimate_dips_name_a_fall_with_the_same_seeds():
     curve = pd.DataFrame({"budget_eur": [0.0, 700.0, 900.0, 900.0],
                           "stage": ["search", "search", "search", "confirm"],
-                          "runs": [8, 8, 40, 40], "thriving": [0, 8, 35, 40],
+                          "runs": [8, 8, 40, 40], "successes": [0, 8, 35, 40],
                           "probability": [0.0, 1.0, 0.875, 1.0]})
     dips = estimate_dips(curve)
     assert len(dips) == 1  # the confirmation row is not compared
     assert (dips[0]["from_eur"], dips[0]["to_eur"]) == (700.0, 900.0)
-    assert (dips[0]["to_thriving"], dips[0]["to_runs"]) == (35, 40)
+    assert (dips[0]["to_successes"], dips[0]["to_runs"]) == (35, 40)
     assert estimate_dips(curve.iloc[[0, 1]]) == []
 
 
@@ -358,7 +358,11 @@ def test_out_of_reach_says_how_the_runs_ended_and_that_completed_is_not_counted(
     project = BudgetPoint(5000.0, [_record("completed")] * 7 + [_record("faded")])
     lines = _endings(project)
     assert "How those runs ended: faded 1, completed 7." in lines[0]
-    assert "reached its goal" in lines[1] and "counts only networks still thriving" in lines[1]
+    assert "reached its goal" in lines[1] and "does not count it as success" in lines[1]
+    # Where completing counts as success (the default for a project), there is nothing to
+    # explain about the completed runs.
+    assert _endings(project, ("thriving", "completed")) == [
+        "  How those runs ended: faded 1, completed 7."]
     mixed = BudgetPoint(5000.0, [_record("thriving")] * 13 + [_record("smouldering")] * 3)
     assert _endings(mixed) == ["  How those runs ended: thriving 13, smouldering 3."]
     assert _endings(BudgetPoint(5000.0, [_record("thriving")] * 4)) == []
@@ -384,7 +388,7 @@ def test_a_network_thriving_without_money_is_not_said_to_cross_between_0_and_0(
     assert json.loads((tmp_path / "out" / "budget.json").read_text())[
         "min_budget_eur_per_month"] == 0
     assert "between 0 and 0" not in text
-    assert "P(thriving) reaches 60% already without a coordination budget." in text
+    assert "P(success) reaches 60% already without a coordination budget." in text
 
 
 @pytest.mark.parametrize("answer", [0.0, 450.0, 4000.0, None])
@@ -425,6 +429,58 @@ def test_budget_set_overrides_and_refuses_the_budget_itself(tiny, tmp_path, caps
     # The printout says which network the answer is for, as compare's does.
     first = capsys.readouterr().out.splitlines()[0]
     assert first == "Scenario 'tiny' (Tiny); runs of 40 weeks with facilitation=0.9.", first
+
+
+def test_success_is_what_the_lifecycle_ends_in():
+    from analysis.budget import success_outcomes
+
+    assert success_outcomes(Params()) == ("thriving",)
+    assert success_outcomes(Params().replace(lifecycle="smouldering")) == ("thriving",)
+    for ending in ("project", "client_process"):
+        assert success_outcomes(Params().replace(lifecycle=ending)) == ("thriving", "completed")
+
+
+def test_a_project_that_completes_counts_as_success(tiny, tmp_path, monkeypatch, capsys):
+    from model import NetworkModel
+
+    # Every run of a project ends 'completed', as a project that reaches its goal does:
+    # counted as success by default, so a budget is found; with --success thriving the
+    # planner asks for a network still thriving at the end, which none is.
+    monkeypatch.setattr(NetworkModel, "outcome", property(lambda self: "completed"))
+    project = tmp_path / "project.toml"
+    project.write_text(TINY_SCENARIO + 'lifecycle = "project"\n')
+    out = tmp_path / "out"
+    assert _cli(project, out, "--target", "0.6", "--max", "1000", "--resolution", "500") == 0
+    text = capsys.readouterr().out
+    data = json.loads((out / "budget.json").read_text())
+    assert data["success_outcomes"] == ["thriving", "completed"]
+    assert data["reachable"] and data["min_budget_eur_per_month"] == 0
+    assert text.splitlines()[1] == "Counted as success: runs that end thriving or completed."
+    table = pd.read_csv(out / "budget.csv")
+    assert (table["success_outcomes"] == "thriving;completed").all()
+    assert (table["successes"] == table["runs"]).all()
+    assert _cli(project, out, "--target", "0.6", "--max", "1000", "--resolution", "500",
+                "--success", "thriving") == 0
+    text = capsys.readouterr().out
+    data = json.loads((out / "budget.json").read_text())
+    assert data["success_outcomes"] == ["thriving"] and not data["reachable"]
+    assert "Counted as success: runs that end thriving." in text
+    assert "does not count it as success" in text
+    # An ongoing network counts only thriving.
+    assert _cli(tiny, tmp_path / "ongoing", "--target", "0.6", "--max", "1000",
+                "--resolution", "500") == 0
+    data = json.loads((tmp_path / "ongoing" / "budget.json").read_text())
+    assert data["success_outcomes"] == ["thriving"] and not data["reachable"]
+
+
+@pytest.mark.parametrize("value", ["thrive", "thriving,done", ","])
+def test_budget_refuses_an_unknown_success_class(tiny, tmp_path, capsys, value):
+    out = tmp_path / "out"
+    assert _cli(tiny, out, "--target", "0.6", "--success", value) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error: --success") and len(err.splitlines()) == 1, err
+    assert "thriving, fragmented, smouldering, shrunken_core, fading, faded, completed" in err
+    assert not out.exists()
 
 
 def test_budget_refuses_an_out_directory_holding_other_files(tiny, tmp_path, capsys):

@@ -76,9 +76,11 @@ def test_budget_in_finnish(tmp_path, capsys):
     text = captured.out
     assert "€/kk" in text and "Kokeiltiin" in text and "kirjoitettiin" in text
     assert ("Pienin koordinoinnin budjetti" in text) or ("Mikään budjetti" in text)
-    assert "kukoisti" in captured.err and "haku" in captured.err
-    assert _absent(text + captured.err, ["EUR/month", "Searched", "thrived", "wrote",
-                                         "Smallest coordination budget", "No budget"]) == []
+    assert "onnistui" in captured.err and "haku" in captured.err
+    assert "Onnistumiseksi lasketaan ajot, joiden lopputulos on kukoistava." in text
+    assert _absent(text + captured.err, ["EUR/month", "Searched", "succeeded", "wrote",
+                                         "Counted as success", "Smallest coordination budget",
+                                         "No budget"]) == []
     report = json.loads((out / "budget.json").read_text())
     assert "min_budget_eur_per_month" in report  # JSON keys stay English
 

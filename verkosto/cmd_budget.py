@@ -1,7 +1,10 @@
-"""``verkosto budget SCENARIO --target P``: the smallest budget that keeps a network thriving.
+"""``verkosto budget SCENARIO --target P``: the smallest budget that gives a network a
+good chance of success.
 
 It finds the smallest monthly coordination budget at which the network
-thrives with probability P at the stated confidence (S28, P2).
+succeeds with probability P at the stated confidence (S28, P2). Success is
+ending thriving, or, for a network that ends at its goal (a project or client
+process), also ending completed; ``--success`` names other outcome classes.
 
 The search (``analysis.budget``) adds replications where the answer is
 uncertain and bisects over the budget; it prints the answer, the interval
@@ -46,9 +49,11 @@ def register(subparsers: Any) -> None:
     from analysis import defaults as d
 
     parser = subparsers.add_parser(
-        "budget", help=_("smallest monthly coordination budget that keeps a network thriving"),
+        "budget", help=_("smallest monthly coordination budget that gives a network a good chance of "
+               "success"),
         description=_("Find the smallest monthly coordination budget (EUR) at which the "
-                      "probability that the network thrives reaches --target with the given "
+                      "probability that the network succeeds (ends thriving; for a project "
+                      "or client process, also completed) reaches --target with the given "
                       "--confidence, by an adaptive search that spends replications near the "
                       "answer. Prints the answer, its interval and what the money buys; writes "
                       "DIR/budget.json and a figure of probability against budget."))
@@ -57,7 +62,7 @@ def register(subparsers: Any) -> None:
                                "file"))
     parser.add_argument("--target", required=True, metavar="P",
                         type=OPEN_PROBABILITY,
-                        help=_("target probability of thriving, between 0 and 1 (e.g. 0.8)"))
+                        help=_("target probability of success, between 0 and 1 (e.g. 0.8)"))
     parser.add_argument("--confidence", metavar="C", default=d.BUDGET_CONFIDENCE,
                         type=number(0.5, 1.0, open_low=True, open_high=True, probability=True),
                         help=_("one-sided confidence that the target is reached (default "
@@ -93,6 +98,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                         help=_("override one parameter of the scenario, as in 'verkosto run' "
                                "(repeatable; the budget itself is what is searched)"))
+    parser.add_argument("--success", metavar="CLASSES", default=None,
+                        help=_("outcome classes that count as success, comma-separated "
+                               "(default: thriving, and completed too for a network that "
+                               "ends at its goal, as a project or client process does)"))
     parser.add_argument("--quiet", action="store_true", help=_("no progress lines on stderr"))
     uncertainty.add_arguments(parser, robustness=True)
     parser.set_defaults(func=run)
@@ -162,6 +171,29 @@ def parse_sets_with_hint(sets: list[str]) -> dict[str, Any]:
         raise
 
 
+def parse_success(text: str | None, params: Any) -> tuple[str, ...]:
+    """The outcome classes counted as success: ``--success`` (comma-separated class names)
+    or, without it, those right for the network's lifecycle
+    (:func:`analysis.budget.success_outcomes`).
+
+    Raises:
+        InputError: An unknown or no class name.
+    """
+    from analysis.budget import success_outcomes
+    from model import Outcome
+
+    if text is None:
+        return success_outcomes(params)
+    allowed = [o.value for o in Outcome]
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [name for name in names if name not in allowed]
+    if unknown or not names:
+        raise InputError(_("--success {value}: not an outcome class; give one or more of "
+                           "{allowed}, separated by commas").format(
+            value=repr(text), allowed=", ".join(allowed)))
+    return tuple(o for o in allowed if o in names)
+
+
 def scenario_params(name: str, sets: list[str]) -> Any:
     """The scenario's parameters with ``--set`` overrides applied (bad input: InputError)."""
     import scenarios
@@ -194,6 +226,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(_("--max {eur}: the model allows budgets up to {high} EUR/month "
                            "(parameter {key})").format(eur=f"{args.max_eur:g}",
                                                        high=f"{high:g}", key=b.BUDGET_KEY))
+    success = parse_success(args.success, params)
     members = uncertainty.prepare(args)
     steps = args.steps or DEFAULT_STEPS
     if params.governance is Governance.SELF_ORGANISING:
@@ -203,16 +236,16 @@ def run(args: argparse.Namespace) -> int:
 
     def progress(point: b.BudgetPoint) -> None:
         if not args.quiet:
-            print("  " + _("{stage} {eur} EUR/month: {thriving}/{runs} thrived -> "
+            print("  " + _("{stage} {eur} EUR/month: {successes}/{runs} succeeded -> "
                            "{decision}").format(stage=f"{_stage(point.stage):<9}",
                                                 eur=f"{_eur(point.budget_eur):>7}",
-                                                thriving=point.thriving, runs=point.runs,
+                                                successes=point.successes, runs=point.runs,
                                                 decision=_decision(point.decision.value)),
                   file=sys.stderr)
 
     with open_executor(args.workers) as (executor, slots):
         result = b.find_min_budget(
-            b.ScenarioSimulator(params, steps), args.target, confidence=args.confidence,
+            b.ScenarioSimulator(params, steps, success), args.target, confidence=args.confidence,
             max_budget=args.max_eur, replications=args.replications, batch=args.batch,
             resolution=args.resolution, seed=args.seed, mapper=executor.map,
             progress=progress)
@@ -220,24 +253,26 @@ def run(args: argparse.Namespace) -> int:
         if not result.reachable:
             at_max = result.at(float(args.max_eur))
             effects = b.probe_levers(
-                lambda p: b.ScenarioSimulator(p, steps), params, float(args.max_eur),
+                lambda p: b.ScenarioSimulator(p, steps, success), params, float(args.max_eur),
                 at_max.probability, confidence=args.confidence,
                 replications=min(args.replications, b.PROBE_REPLICATIONS), seed=args.seed,
                 mapper=executor.map)
-        spread = (uncertainty.run_budget(args, members, params, overrides, steps, executor, slots)
+        spread = (uncertainty.run_budget(args, members, params, overrides, steps, executor, slots,
+                                         success)
                   if members is not None else None)
 
-    report = _summary(args, result, effects, steps, overrides)
+    report = _summary(args, result, effects, steps, overrides, success)
     if spread is not None:
         report["parameter_uncertainty"] = spread
     fig = budget_figure(result.curve(), args.target, result.min_budget_eur, args.confidence,
-                        dips=report["estimate_dips"], look_confidence=result.look_confidence)
+                        dips=report["estimate_dips"], look_confidence=result.look_confidence,
+                        success=_success_line(report))
     try:
         with _staging_directory(args.out) as staging:
             (staging / RESULT_FILE).write_text(
                 json.dumps(jsonable(report), indent=2, allow_nan=False) + "\n",
                 encoding="utf-8")
-            b.budget_table(result).to_csv(staging / TABLE_FILE, index=False)
+            b.budget_table(result, success).to_csv(staging / TABLE_FILE, index=False)
             paths = save(fig, staging / FIGURE_STEM)
             if spread is not None:
                 uncertainty.budget_table(spread).to_csv(staging / uncertainty.MEMBERS_FILE,
@@ -259,7 +294,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace, result: Any, effects: list, steps: int,
-             overrides: dict[str, Any]) -> dict[str, Any]:
+             overrides: dict[str, Any], success: tuple[str, ...]) -> dict[str, Any]:
     """budget.json's contents."""
     from analysis import budget as b
 
@@ -269,9 +304,13 @@ def _summary(args: argparse.Namespace, result: Any, effects: list, steps: int,
     out: dict[str, Any] = {
         "scenario": args.scenario,
         "set": overrides,
+        "success_outcomes": list(success),
+        "success_meaning": "a run counts as a success when it ends in one of "
+                           "'success_outcomes'; 'successes' count such runs and the "
+                           "probabilities are P(success)",
         "target": args.target,
         "confidence": args.confidence,
-        "confidence_meaning": "one-sided: P(thriving) >= target at the answer with this "
+        "confidence_meaning": "one-sided: P(success) >= target at the answer with this "
                               "confidence (Wilson score bound on fresh confirmation runs)",
         "search_look_confidence": result.look_confidence,
         "max_budget_eur_per_month": args.max_eur,
@@ -287,7 +326,7 @@ def _summary(args: argparse.Namespace, result: Any, effects: list, steps: int,
         "coordinator": None,
         "participants": None,
         "monotone": result.monotone and not dips,
-        "monotone_meaning": "true when the search's estimates of P(thriving) never fall as the "
+        "monotone_meaning": "true when the search's estimates of P(success) never fall as the "
                             "budget rises and no passing budget lies below a failing one",
         "monotone_decisions": result.monotone,
         "estimate_dips": dips,
@@ -298,11 +337,11 @@ def _summary(args: argparse.Namespace, result: Any, effects: list, steps: int,
     if answer is not None:
         lo, hi = result.interval
         out["interval"] = {"low": lo, "high": hi, "unit": "EUR/month",
-                           "meaning": "the budget at which P(thriving) crosses the target lies "
+                           "meaning": "the budget at which P(success) crosses the target lies "
                                       "above 'low' (where it is confidently below) and at most "
                                       "at 'high' (the answer)"}
         point = result.confirmed(answer)
-        out["probability_at_answer"] = {"thriving": point.thriving, "runs": point.runs,
+        out["probability_at_answer"] = {"successes": point.successes, "runs": point.runs,
                                         "estimate": point.probability,
                                         "lower_bound": point.low, "upper_bound": point.high,
                                         "from": "confirmation with fresh replications"}
@@ -336,26 +375,26 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
     from analysis import budget as b
 
     target, conf = report["target"], report["confidence"]
-    lines = [_heading(report)]
+    lines = [_heading(report), _success_line(report)]
     if result.reachable:
         answer = report["min_budget_eur_per_month"]
         p = report["probability_at_answer"]
         iv = report["interval"]
         lines += [
-            _("Smallest coordination budget for P(thriving) >= {target} with {confidence} "
+            _("Smallest coordination budget for P(success) >= {target} with {confidence} "
               "confidence: {eur} EUR/month").format(target=_pct(target), confidence=_pct(conf),
                                                      eur=_eur(answer)),
-            "  " + (_("P(thriving) crosses {target} between {low} and {high} EUR/month.").format(
+            "  " + (_("P(success) crosses {target} between {low} and {high} EUR/month.").format(
                 target=_pct(target), low=_eur(iv["low"]), high=_eur(iv["high"]))
                     if iv["high"] > 0 else  # no crossing to bracket: "between 0 and 0"
-                    _("P(thriving) reaches {target} already without a coordination "
+                    _("P(success) reaches {target} already without a coordination "
                       "budget.").format(target=_pct(target))),
             "  " + ngettext(
-                "Confirmed with {n} fresh run at {eur} EUR/month: {thriving} thrived "
+                "Confirmed with {n} fresh run at {eur} EUR/month: {successes} succeeded "
                 "({estimate}; {confidence} lower bound {bound}).",
-                "Confirmed with {n} fresh runs at {eur} EUR/month: {thriving} thrived "
+                "Confirmed with {n} fresh runs at {eur} EUR/month: {successes} succeeded "
                 "({estimate}; {confidence} lower bound {bound}).", p["runs"]).format(
-                    n=p["runs"], eur=_eur(answer), thriving=p["thriving"],
+                    n=p["runs"], eur=_eur(answer), successes=p["successes"],
                     estimate=_pct(p["estimate"]), confidence=_pct(conf),
                     bound=_pct(p["lower_bound"])),
         ]
@@ -386,30 +425,31 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
     lines += _dip_lines(report)
     top = result.at(float(report["max_budget_eur_per_month"]))
     lines.append(ngettext(
-        "No budget up to {eur} EUR/month makes P(thriving) >= {target} with {confidence} "
-        "confidence (at the maximum {thriving} of {n} run thrived, {share}).",
-        "No budget up to {eur} EUR/month makes P(thriving) >= {target} with {confidence} "
-        "confidence (at the maximum {thriving} of {n} runs thrived, {share}).", top.runs).format(
+        "No budget up to {eur} EUR/month makes P(success) >= {target} with {confidence} "
+        "confidence (at the maximum {successes} of {n} run succeeded, {share}).",
+        "No budget up to {eur} EUR/month makes P(success) >= {target} with {confidence} "
+        "confidence (at the maximum {successes} of {n} runs succeeded, {share}).",
+        top.runs).format(
             eur=_eur(report["max_budget_eur_per_month"]), target=_pct(target),
-            confidence=_pct(conf), thriving=top.thriving, n=top.runs,
+            confidence=_pct(conf), successes=top.successes, n=top.runs,
             share=_pct(top.probability)))
-    lines += _endings(top)
+    lines += _endings(top, report["success_outcomes"])
     helpful = list(b.limiting(effects))
     if helpful:
         lines.append(_("Money is not what limits this network. At the maximum budget:"))
     else:
-        lines.append(_("None of the other levers tried raises P(thriving) much at the maximum "
+        lines.append(_("None of the other levers tried raises P(success) much at the maximum "
                        "budget either:"))
     for e in effects:
         mark = "*" if e in helpful else " "
         change = ", ".join(f"{k} -> {v:g}" for k, v in e.change.items())
         runs = ngettext("{n} run", "{n} runs", e.runs).format(n=e.runs)
-        lines.append(f" {mark} " + _("if {lever} ({change}): P(thriving) {share} ({runs}, "
+        lines.append(f" {mark} " + _("if {lever} ({change}): P(success) {share} ({runs}, "
                                      "{gain})").format(
             lever=_(e.lever.describe()), change=change, share=_pct(e.probability), runs=runs,
             gain=_points(e.gain, sign=True)))
     if helpful:
-        lines.append("  " + _("(* raises P(thriving) by at least {gain}: these limit the "
+        lines.append("  " + _("(* raises P(success) by at least {gain}: these limit the "
                               "network)").format(gain=_points(b.PROBE_GAIN)))
     return "\n".join(lines)
 
@@ -430,10 +470,21 @@ def _heading(report: dict[str, Any]) -> str:
         settings=settings)
 
 
-def _endings(point: Any) -> list[str]:
-    """How the runs at one budget ended, by outcome class, when some did not thrive; and,
-    where networks completed their goal, that the search counts only thriving ones (a
-    project or client process ends 'completed' when it succeeds, so no budget "thrives").
+def _success_line(report: dict[str, Any]) -> str:
+    """Which outcome classes the answer counts as success, in words."""
+    from verkosto.i18n import outcome_name
+
+    names = [outcome_name(o) for o in report["success_outcomes"]]
+    outcomes = names[0] if len(names) == 1 else _("{outcomes} or {last}").format(
+        outcomes=", ".join(names[:-1]), last=names[-1])
+    return _("Counted as success: runs that end {outcomes}.").format(outcomes=outcomes)
+
+
+def _endings(point: Any, success: Any = ("thriving",)) -> list[str]:
+    """How the runs at one budget ended, by outcome class, when some did not succeed; and,
+    where networks completed their goal but completing is not counted as success, that
+    the search does not count them (a project or client process ends 'completed' when it
+    succeeds).
     """
     from collections import Counter
 
@@ -442,32 +493,32 @@ def _endings(point: Any) -> list[str]:
 
     counts = Counter(getattr(r, "outcome", None) for r in point.results)
     counts.pop(None, None)
-    if not counts or set(counts) == {Outcome.THRIVING.value}:
+    if not counts or set(counts) <= set(success):
         return []
     order = [o.value for o in Outcome]
     ended = ", ".join(f"{outcome_name(o)} {counts[o]}"
                       for o in sorted(counts, key=lambda o: order.index(o) if o in order else 99))
     lines = ["  " + _("How those runs ended: {ended}.").format(ended=ended)]
-    if counts.get(Outcome.COMPLETED.value):
+    if counts.get(Outcome.COMPLETED.value) and Outcome.COMPLETED.value not in success:
         lines.append("  " + _("Note: '{completed}' means the network reached its goal and "
                               "ended, as a project or client process does when it succeeds; "
-                              "this search counts only networks still thriving at the end.")
+                              "this search does not count it as success (see --success).")
                      .format(completed=outcome_name(Outcome.COMPLETED.value)))
     return lines
 
 
 def _dip_lines(report: dict[str, Any]) -> list[str]:
-    """Say where the estimates of P(thriving) are not monotone in the budget."""
+    """Say where the estimates of P(success) are not monotone in the budget."""
     lines = []
     for d in report["estimate_dips"]:
         lines.append("  " + _(
-            "Not monotone: the estimate falls from {from_share} ({from_thriving}/{from_runs}) at "
-            "{from_eur} to {to_share} ({to_thriving}/{to_runs}) at {to_eur} EUR/month (same "
+            "Not monotone: the estimate falls from {from_share} ({from_successes}/{from_runs}) "
+            "at {from_eur} to {to_share} ({to_successes}/{to_runs}) at {to_eur} EUR/month (same "
             "seeds; more runs at one budget often explain it, but look at the figure before "
             "trusting one number).").format(
-                from_share=_pct(d["from_probability"]), from_thriving=d["from_thriving"],
+                from_share=_pct(d["from_probability"]), from_successes=d["from_successes"],
                 from_runs=d["from_runs"], from_eur=_eur(d["from_eur"]),
-                to_share=_pct(d["to_probability"]), to_thriving=d["to_thriving"],
+                to_share=_pct(d["to_probability"]), to_successes=d["to_successes"],
                 to_runs=d["to_runs"], to_eur=_eur(d["to_eur"])))
     if not report["monotone_decisions"]:
         lines.append("  " + _("Not monotone: a budget passed below one that failed."))

@@ -147,13 +147,15 @@ def _budget_or_above(value: float | str, max_budget: float) -> str:
 # ---------------------------------------------------------------------------- budget
 def run_budget(args: argparse.Namespace, members: Members, params: Any,
                overrides: dict[str, Any], steps: int, executor: Any,
-               slots: int) -> dict[str, Any]:
-    """Search the minimum budget on each member and on the defaults the same way.
+               slots: int, success: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """Search the minimum budget on each member and on the defaults the same way, counting
+    the outcome classes ``success`` as success (default: those of the scenario's lifecycle).
 
     Returns:
         The ``parameter_uncertainty`` entry of ``budget.json``.
     """
     from analysis import uncertainty as u
+    from analysis.budget import ScenarioSimulator
 
     def progress(member: int, result: Any) -> None:
         if not args.quiet:
@@ -166,6 +168,7 @@ def run_budget(args: argparse.Namespace, members: Members, params: Any,
     common = {"steps": steps, "confidence": args.confidence, "max_budget": float(args.max_eur),
               "replications": args.member_replications, "resolution": args.member_resolution,
               "seed": args.seed, "keep": tuple(overrides), "mapper": executor.map,
+              "make_simulate": lambda p: ScenarioSimulator(p, steps, success),
               "concurrent": max(1, 2 * slots)}
     # The defaults searched as each member is: the like-for-like reference for the members.
     searches = u.member_budgets(params, [{}, *members.values], [-1, *members.ids],
