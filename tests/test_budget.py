@@ -483,6 +483,22 @@ def test_budget_refuses_an_unknown_success_class(tiny, tmp_path, capsys, value):
     assert not out.exists()
 
 
+@pytest.mark.parametrize(("extra", "weeks"), [
+    (["--steps", "8"], 13),
+    (["--set", "meeting_interval_weeks=26"], 52),  # judged over two meeting intervals
+])
+def test_budget_refuses_runs_too_short_for_a_verdict(tiny, tmp_path, capsys, extra, weeks):
+    # A search over verdicts needs verdicts: a run shorter than its outcome window ends
+    # before how it ends can be told.
+    out = tmp_path / "out"
+    assert _cli(tiny, out, "--target", "0.6", *extra) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error: --steps ") and len(err.splitlines()) == 1, err
+    assert f"judged over their last {weeks} weeks" in err
+    assert f"give --steps {weeks} or more" in err
+    assert not out.exists()
+
+
 def test_budget_refuses_an_out_directory_holding_other_files(tiny, tmp_path, capsys):
     out = tmp_path / "mine"
     out.mkdir()

@@ -44,7 +44,7 @@ def test_the_extraction_covers_the_analysis_outputs():
 
 def test_compare_in_finnish(tmp_path, capsys):
     out = tmp_path / "cmp"
-    assert main(["compare", "default", "no_coordination", "--replications", "2", "--steps", "6",
+    assert main(["compare", "default", "no_coordination", "--replications", "2", "--steps", "13",
                  "--workers", "1", "--out", str(out), "--lang", "fi", *TINY]) == 0
     text = capsys.readouterr().out
     for word in ("Lopputulokset", "skenaario", "kukoistava", "hiipunut", "Ei koordinointia",
@@ -70,7 +70,7 @@ def test_compare_in_finnish(tmp_path, capsys):
 def test_budget_in_finnish(tmp_path, capsys):
     out = tmp_path / "budget"
     assert main(["budget", "default", "--target", "0.5", "--replications", "4", "--batch", "2",
-                 "--steps", "6", "--max", "2000", "--resolution", "1000", "--workers", "1",
+                 "--steps", "13", "--max", "2000", "--resolution", "1000", "--workers", "1",
                  "--out", str(out), "--lang", "fi", *TINY]) == 0
     captured = capsys.readouterr()
     text = captured.out

@@ -317,7 +317,7 @@ def test_compare_labels_by_title_takes_set_and_draws_shares_from_0(tmp_path, cap
     a = _scenario(tmp_path / "a.toml", 0.0, title="Without money")
     b = _scenario(tmp_path / "b.toml", 3000.0, title="With money")
     out = tmp_path / "cmp"
-    assert cli.main(["compare", str(a), str(b), "--replications", "2", "--steps", "6",
+    assert cli.main(["compare", str(a), str(b), "--replications", "2", "--steps", "13",
                      "--workers", "1", "--out", str(out), "--set", "facilitation=0.9"]) == 0
     assert "with facilitation=0.9" in capsys.readouterr().out
     table = pd.read_csv(out / "compare_outcomes.csv")
@@ -339,6 +339,11 @@ def test_compare_labels_by_title_takes_set_and_draws_shares_from_0(tmp_path, cap
     (["compare", "default"], "at least 2 scenarios"),
     (["compare", "default", "default"], "more than once"),
     (["compare", "default", "no_such_scenario", "--steps", "2"], "no_such_scenario"),
+    # Runs shorter than the outcome window end before how they end can be told.
+    (["compare", "default", "no_coordination", "--steps", "8"],
+     "--steps 8: runs of scenario 'default' are judged over their last 13 weeks"),
+    (["compare", "default", "no_coordination", "--steps", "40", "--set",
+      "meeting_interval_weeks=26"], "give --steps 52 or more"),
 ])
 def test_compare_bad_input_exits_2(tmp_path, capsys, argv, message):
     assert cli.main([*argv, "--out", str(tmp_path / "o")]) == 2

@@ -303,7 +303,7 @@ def test_a_failure_while_writing_leaves_no_partial_directory(tiny, tmp_path, mon
         status = _budget(tiny, out)
     else:
         status = cli.main(["compare", str(tiny), "no_coordination", "--set", "n_organisations=3",
-                           "--replications", "2", "--steps", "10", "--workers", "1",
+                           "--replications", "2", "--steps", "13", "--workers", "1",
                            "--out", str(out)])
     assert status == 2
     assert "No space left on device" in capsys.readouterr().err

@@ -194,6 +194,38 @@ def parse_success(text: str | None, params: Any) -> tuple[str, ...]:
     return tuple(o for o in allowed if o in names)
 
 
+def outcome_window(params: Any) -> int:
+    """Weeks over which a run of ``params`` is judged (``model.outcome.outcome_window``: the
+    outcome window, or two of the network's usual meeting intervals if that is longer).
+    """
+    from types import SimpleNamespace
+
+    from model.outcome import outcome_window as window
+
+    return window(SimpleNamespace(params=params))
+
+
+def check_steps(steps: int, params: dict[str, Any]) -> None:
+    """Refuse ``--steps`` shorter than the window over which a scenario's outcome is judged:
+    such runs end before their verdict can be told, and an answer built on verdicts would
+    rest on too-early ones.
+
+    Args:
+        steps: Weeks per run.
+        params: Scenario name -> its parameters.
+
+    Raises:
+        InputError: ``steps`` is below some scenario's outcome window.
+    """
+    for name, p in params.items():
+        weeks = outcome_window(p)
+        if steps < weeks:
+            raise InputError(_("--steps {steps}: runs of scenario '{name}' are judged over "
+                               "their last {weeks} weeks, so how they end cannot be told "
+                               "earlier; give --steps {weeks} or more").format(
+                steps=steps, name=name, weeks=weeks))
+
+
 def scenario_params(name: str, sets: list[str]) -> Any:
     """The scenario's parameters with ``--set`` overrides applied (bad input: InputError)."""
     import scenarios
@@ -229,6 +261,7 @@ def run(args: argparse.Namespace) -> int:
     success = parse_success(args.success, params)
     members = uncertainty.prepare(args)
     steps = args.steps or DEFAULT_STEPS
+    check_steps(steps, {args.scenario: params})
     if params.governance is Governance.SELF_ORGANISING:
         print(_("note: scenario '{scenario}' is self-organising; a coordination budget buys "
                 "nothing there unless governance is 'led'").format(scenario=args.scenario),

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     if twice:
         raise InputError(_("scenario(s) given more than once: {names}").format(
             names=", ".join(twice)))
-    from verkosto.cmd_budget import check_out, parse_sets_with_hint
+    from verkosto.cmd_budget import check_out, check_steps, parse_sets_with_hint
 
     check_out(args.out, OUTCOMES_FILE, "compare")
     members = uncertainty.prepare(args)
@@ -111,12 +111,13 @@ def run(args: argparse.Namespace) -> int:
         except ParameterError as error:
             raise InputError(_("--set: {error} (after applying the scenario '{name}')").format(
                 error=error, name=name)) from None
+    steps = args.steps or DEFAULT_STEPS
+    check_steps(steps, params)
     labels = _labels(list(params))
     # The files keep the English titles whatever --lang says, as every machine-readable
     # output does (README, "Languages"): the same command writes the same tables.
     english = _labels(list(params), i18n.translator("en"))
     to_file = {labels[name]: english[name] for name in params}
-    steps = args.steps or DEFAULT_STEPS
     with open_executor(args.workers) as (executor, _slots):
         result = compare({labels[n]: p for n, p in params.items()}, args.replications, steps,
                          args.seed, mapper=executor.map)
