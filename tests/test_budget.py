@@ -431,6 +431,14 @@ def test_budget_set_overrides_and_refuses_the_budget_itself(tiny, tmp_path, caps
     assert first == "Scenario 'tiny' (Tiny); runs of 40 weeks with facilitation=0.9.", first
 
 
+def test_budget_says_when_set_replaces_what_the_scenario_sets_itself(tiny, tmp_path, capsys):
+    assert _cli(tiny, tmp_path / "out", "--target", "0.6", "--max", "1000", "--resolution",
+                "500", "--set", "n_organisations=5", "--set", "facilitation=0.9") == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert notes == ["note: --set n_organisations=5 replaces the value 4 that scenario "
+                     f"'{tiny}' sets itself; the results are for the changed scenario"]
+
+
 def test_success_is_what_the_lifecycle_ends_in():
     from analysis.budget import success_outcomes
 

@@ -313,6 +313,19 @@ def test_compare_puts_scenarios_side_by_side(tmp_path, capsys):
     assert all(p.exists() for p in paths)
 
 
+def test_compare_says_when_set_replaces_what_a_scenario_sets_itself(tmp_path, capsys):
+    # A scenario's own settings often define it (no_coordination's budget of 0): replacing
+    # one must not pass silently.
+    a = _scenario(tmp_path / "none.toml", 0.0)
+    b = _scenario(tmp_path / "rich.toml", 800.0)
+    assert cli.main(["compare", str(a), str(b), "--replications", "2", "--steps", "13",
+                     "--workers", "1", "--out", str(tmp_path / "cmp"),
+                     "--set", "coordination_budget_eur=800", "--set", "facilitation=0.9"]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert notes == ["note: --set coordination_budget_eur=800 replaces the value 0 that "
+                     f"scenario '{a}' sets itself; the results are for the changed scenario"]
+
+
 def test_compare_labels_by_title_takes_set_and_draws_shares_from_0(tmp_path, capsys):
     a = _scenario(tmp_path / "a.toml", 0.0, title="Without money")
     b = _scenario(tmp_path / "b.toml", 3000.0, title="With money")

@@ -226,6 +226,25 @@ def check_steps(steps: int, params: dict[str, Any]) -> None:
                 steps=steps, name=name, weeks=weeks))
 
 
+def _setting(value: Any) -> str:
+    """A parameter value as ``--set`` and a scenario file write it (``800``, ``0.5``)."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def override_notes(name: str, overrides: dict[str, Any]) -> list[str]:
+    """Notes for ``--set`` values that replace one the scenario sets in its own file: such a
+    key is often what defines the scenario (``no_coordination``'s budget of 0), and
+    replacing it silently would leave a result labelled with a scenario it no longer is.
+    """
+    import scenarios
+
+    own = scenarios.info(name).overrides
+    return [_("note: --set {key}={value} replaces the value {own} that scenario '{name}' "
+              "sets itself; the results are for the changed scenario").format(
+        key=key, value=_setting(value), own=_setting(own[key]), name=name)
+            for key, value in overrides.items() if key in own and own[key] != value]
+
+
 def scenario_params(name: str, sets: list[str]) -> Any:
     """The scenario's parameters with ``--set`` overrides applied (bad input: InputError)."""
     import scenarios
@@ -259,6 +278,8 @@ def run(args: argparse.Namespace) -> int:
                            "(parameter {key})").format(eur=f"{args.max_eur:g}",
                                                        high=f"{high:g}", key=b.BUDGET_KEY))
     success = parse_success(args.success, params)
+    for note in override_notes(args.scenario, overrides):
+        print(note, file=sys.stderr)
     members = uncertainty.prepare(args)
     steps = args.steps or DEFAULT_STEPS
     check_steps(steps, {args.scenario: params})

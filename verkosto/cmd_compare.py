@@ -12,6 +12,7 @@ and writes ``DIR/compare_uncertainty.csv`` (:mod:`verkosto.uncertainty`).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,12 @@ def run(args: argparse.Namespace) -> int:
     if twice:
         raise InputError(_("scenario(s) given more than once: {names}").format(
             names=", ".join(twice)))
-    from verkosto.cmd_budget import check_out, check_steps, parse_sets_with_hint
+    from verkosto.cmd_budget import (
+        check_out,
+        check_steps,
+        override_notes,
+        parse_sets_with_hint,
+    )
 
     check_out(args.out, OUTCOMES_FILE, "compare")
     members = uncertainty.prepare(args)
@@ -113,6 +119,9 @@ def run(args: argparse.Namespace) -> int:
                 error=error, name=name)) from None
     steps = args.steps or DEFAULT_STEPS
     check_steps(steps, params)
+    for name in params:
+        for note in override_notes(name, overrides):
+            print(note, file=sys.stderr)
     labels = _labels(list(params))
     # The files keep the English titles whatever --lang says, as every machine-readable
     # output does (README, "Languages"): the same command writes the same tables.
