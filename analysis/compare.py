@@ -254,10 +254,18 @@ def difference_table(comparison: Comparison,
     return pd.DataFrame(rows)
 
 
+def signed(x: float) -> str:
+    """A difference as :func:`analysis.text.number` writes it, with ``+`` when positive
+    (``+0.12``, ``-0.03``, ``0``), so that both ends of an interval read as differences.
+    """
+    return ("+" if x > 0 else "") + number(x)
+
+
 def measure_difference_table(comparison: Comparison,
                              confidence: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
     """One row per scenario after the first: each measure's difference of medians at the last
-    week, with its paired bootstrap interval ("+0.12 (0.03 to 0.2)").
+    week, with its paired bootstrap interval, every end signed as the value is
+    ("+0.12 (+0.03 to +0.2)", "-0.05 (-0.1 to +0.02)").
     """
     table = comparison.measures(confidence)
     rows = []
@@ -265,10 +273,9 @@ def measure_difference_table(comparison: Comparison,
         part = table[table["scenario"] == label]
         row = {"scenario": label}
         for _k, r in part.iterrows():
-            sign = "+" if r["diff_median"] > 0 else ""
             row[r["measure"]] = _("{value} ({low} to {high})").format(
-                value=f"{sign}{number(r['diff_median'])}", low=number(r["diff_low"]),
-                high=number(r["diff_high"]))
+                value=signed(r["diff_median"]), low=signed(r["diff_low"]),
+                high=signed(r["diff_high"]))
         rows.append(row)
     return pd.DataFrame(rows)
 

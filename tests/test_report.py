@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -311,6 +312,24 @@ def test_compare_puts_scenarios_side_by_side(tmp_path, capsys):
     paths = [Path(p) for p in wrote.removeprefix("wrote ").split(", ")]
     assert sorted(p.name for p in paths) == sorted(p.name for p in out.iterdir())
     assert all(p.exists() for p in paths)
+
+
+def test_measure_differences_print_signed_interval_ends():
+    from analysis.compare import Comparison, measure_difference_table
+
+    # Three paired replications of three scenarios: one clearly above the reference, one
+    # clearly below, one around it.
+    values = {"ref": [0.1, 0.2, 0.3], "up": [0.6, 0.7, 0.8], "down": [0.0, 0.05, 0.1],
+              "same": [0.05, 0.25, 0.3]}
+    runs = pd.DataFrame([{"run_id": i * 3 + r, "scenario": name, "replication": r}
+                         for i, name in enumerate(values) for r in range(3)])
+    series = pd.DataFrame({"run_id": runs["run_id"], "step": 10, "active_share": [
+        v for name in values for v in values[name]]})
+    table = measure_difference_table(Comparison(runs, series, list(values))).set_index(
+        "scenario")["active_share"]
+    assert re.fullmatch(r"\+0\.5 \(\+0\.\d+ to \+0\.\d+\)", table["up"]), table["up"]
+    assert re.fullmatch(r"-0\.15 \(-0\.\d+ to -0\.\d+\)", table["down"]), table["down"]
+    assert re.fullmatch(r"\+0\.05 \(-0\.\d+ to \+0\.\d+\)", table["same"]), table["same"]
 
 
 def test_compare_says_when_set_replaces_what_a_scenario_sets_itself(tmp_path, capsys):
