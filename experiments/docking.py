@@ -487,9 +487,12 @@ def estimate_transitions(
         seed: Seed of the bootstrap.
 
     Returns:
-        One row per ``(m, q, tau)`` with ``p_star, p_lo, p_hi, shift_q,
-        shift_q_lo, shift_q_hi, shift_m, shift_m_lo, shift_m_hi,
-        replications``; an interval is NaN when some resample never reaches
+        One row per ``(m, q, tau)`` with ``p_star, p_lo, p_hi, shift_q_from,
+        shift_q, shift_q_lo, shift_q_hi, shift_m_from, shift_m, shift_m_lo,
+        shift_m_hi, replications``; ``shift_q_from`` and ``shift_m_from`` name the
+        q and m each shift is measured from. A reference row (``q ==
+        shift_q_from``, or ``m == shift_m_from``) has shift 0 and no interval
+        (NaN); otherwise an interval is NaN when some resample never reaches
         ``level``.
 
     Raises:
@@ -518,9 +521,15 @@ def estimate_transitions(
         row = {"m": m, "q": q, "tau": tau, "p_star": point[(m, q, tau)], "p_lo": lo, "p_hi": hi}
         q_ref = min(k[1] for k in curves if k[0] == m and k[2] == tau)
         m_ref = min(k[0] for k in curves if k[1] == q and k[2] == tau)
-        for name, ref in (("shift_q", (m, q_ref, tau)), ("shift_m", (m_ref, q, tau))):
+        for name, ref, of in (("shift_q", (m, q_ref, tau), q_ref),
+                              ("shift_m", (m_ref, q, tau), m_ref)):
+            row[f"{name}_from"] = of
             row[name] = point[(m, q, tau)] - point[ref]
-            row[f"{name}_lo"], row[f"{name}_hi"] = _interval(boot[(m, q, tau)] - boot[ref], ci)
+            # The reference itself: its shift is 0 by definition, not a measured 0 with a
+            # zero-width interval, so its interval is left empty.
+            row[f"{name}_lo"], row[f"{name}_hi"] = (
+                (float("nan"), float("nan")) if ref == (m, q, tau)
+                else _interval(boot[(m, q, tau)] - boot[ref], ci))
         row["replications"] = int(reps.size)
         rows.append(row)
     return pd.DataFrame(rows)

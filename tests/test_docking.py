@@ -342,6 +342,18 @@ def test_estimate_transitions_recovers_known_shifts():
     assert est.loc[(3, 1.0), "shift_q"] == pytest.approx(0.2, abs=0.02)
     assert est.loc[(6, 0.0), "shift_m"] == pytest.approx(-0.2, abs=0.02)
     assert est.loc[(3, 0.0), "shift_q"] == 0.0
+    # A reference row's shift is 0 by definition: no interval, which "[0, 0]" would
+    # misstate as a measured zero; each row names what its shifts are from.
+    assert est.loc[(3, 0.0), ["shift_q_lo", "shift_q_hi", "shift_m_lo", "shift_m_hi"]].isna().all()
+    assert est.loc[(6, 0.0), ["shift_q_lo", "shift_q_hi"]].isna().all()
+    assert est.loc[(6, 0.0), ["shift_m_lo", "shift_m_hi"]].notna().all()
+    assert est.loc[(6, 1.0), ["shift_q_lo", "shift_m_lo"]].notna().all()
+    assert (est["shift_q_from"] == 0.0).all() and (est["shift_m_from"] == 3).all()
+    lines = cmd_dock.transitions_text(est.reset_index()).splitlines()[1:]
+    assert lines[0].endswith("; reference for the shifts in q and m"), lines
+    assert lines[1].endswith("; reference for the shifts in m"), lines
+    assert lines[2].endswith("; reference for the shifts in q"), lines
+    assert "reference" not in lines[3], lines
     with pytest.raises(ValueError):
         docking.estimate_transitions(frame[~((frame.m == 6) & (frame.replication == 0))])
 

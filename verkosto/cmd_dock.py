@@ -232,6 +232,8 @@ def transitions_text(transitions: Any) -> str:
                                     confidence=i18n.current().percent(docking.CI_LEVEL))]
     q_ref = transitions.groupby(["m", "tau"])["q"].transform("min")
     m_ref = transitions.groupby(["q", "tau"])["m"].transform("min")
+    many_q = transitions.groupby(["m", "tau"])["q"].transform("nunique") > 1
+    many_m = transitions.groupby(["q", "tau"])["m"].transform("nunique") > 1
     for i, row in enumerate(transitions.itertuples(index=False)):
         line = "  " + _("m={m} q={q}: p* = {p_star}").format(
             m=row.m, q=numeral(f"{row.q:g}"),
@@ -243,5 +245,14 @@ def transitions_text(transitions: Any) -> str:
         if row.m != m_ref.iloc[i]:
             shift = _format_interval(row.shift_m, row.shift_m_lo, row.shift_m_hi)
             line += "; " + _("shift from m={m}: {shift}").format(m=m_ref.iloc[i], shift=shift)
+        # Say which rows the shifts are measured from (their own shift, 0, has no interval).
+        of_q = row.q == q_ref.iloc[i] and many_q.iloc[i]
+        of_m = row.m == m_ref.iloc[i] and many_m.iloc[i]
+        if of_q and of_m:
+            line += "; " + _("reference for the shifts in q and m")
+        elif of_q:
+            line += "; " + _("reference for the shifts in q")
+        elif of_m:
+            line += "; " + _("reference for the shifts in m")
         lines.append(line)
     return "\n".join(lines)
