@@ -36,7 +36,7 @@ from analysis.figures import (
     timeseries_bands,
 )
 from analysis.intervals import DEFAULT_CONFIDENCE, outcome_table
-from analysis.text import localise, number, pct
+from analysis.text import count, localise, number, pct
 from experiments.sweep import simulate
 from model import Params
 from verkosto.i18n import _
@@ -195,7 +195,7 @@ def summary_table(comparison: Comparison, confidence: float = DEFAULT_CONFIDENCE
     table = comparison.outcomes(confidence)
     rows = []
     for label, part in table.groupby("scenario", observed=True, sort=True):
-        row = {"scenario": str(label), "runs": int(part["n"].iloc[0])}
+        row = {"scenario": str(label), "runs": count(int(part["n"].iloc[0]))}
         for _k, r in part.iterrows():
             row[str(r["outcome"])] = (f"{pct(r['probability'])} "
                                       f"({pct(r['low'])}–{pct(r['high'])})"

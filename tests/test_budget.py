@@ -391,6 +391,24 @@ def test_a_network_thriving_without_money_is_not_said_to_cross_between_0_and_0(
     assert "P(success) reaches 60% already without a coordination budget." in text
 
 
+@pytest.mark.parametrize(("lang", "runs"), [("en", "1,800 runs"), ("fi", "1\u202f800 ajoa")])
+def test_budget_counts_are_written_as_its_euros_are(tiny, tmp_path, monkeypatch, capsys, lang,
+                                                    runs):
+    from analysis import budget
+
+    def always(self, budget_eur, seed):
+        return RunRecord(True, "thriving", 40, {}, 0.0)
+
+    monkeypatch.setattr(budget.ScenarioSimulator, "__call__", always)
+    # Three budgets' worth of 600 runs: the total needs a thousands separator, as the
+    # euros have one ("5,000"), in each language's way.
+    assert _cli(tiny, tmp_path / "out", "--target", "0.6", "--replications", "600",
+                "--batch", "600", "--lang", lang) == 0
+    text = capsys.readouterr().out
+    assert runs in text.splitlines()[-1], text.splitlines()[-1]
+    assert "1800" not in text
+
+
 @pytest.mark.parametrize("answer", [0.0, 450.0, 4000.0, None])
 @pytest.mark.parametrize("lang", ["en", "fi"])
 def test_budget_figure_legend_stays_inside_the_figure(answer, lang):

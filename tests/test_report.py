@@ -314,6 +314,22 @@ def test_compare_puts_scenarios_side_by_side(tmp_path, capsys):
     assert all(p.exists() for p in paths)
 
 
+def test_compare_writes_run_counts_with_thousands_separated():
+    from analysis.compare import Comparison, summary_table
+    from verkosto import i18n
+
+    runs = pd.DataFrame({"run_id": range(2400), "scenario": ["a"] * 1200 + ["b"] * 1200,
+                         "replication": list(range(1200)) * 2,
+                         "outcome": ["thriving", "faded"] * 1200})
+    comparison = Comparison(runs, pd.DataFrame(), ["a", "b"])
+    assert list(summary_table(comparison)["runs"]) == ["1,200", "1,200"]  # as "5,237" EUR
+    i18n.set_language("fi")
+    try:
+        assert list(summary_table(comparison)["runs"]) == ["1\u202f200", "1\u202f200"]
+    finally:
+        i18n.set_language("en")
+
+
 def test_measure_differences_print_signed_interval_ends():
     from analysis.compare import Comparison, measure_difference_table
 

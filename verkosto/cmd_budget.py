@@ -113,6 +113,13 @@ def _eur(x: float) -> str:
     return fixed(x)
 
 
+def _count(n: int) -> str:
+    """A count with thousands separated as the euros are (``1,800`` / ``1 800``)."""
+    from analysis.text import count
+
+    return count(int(n))
+
+
 def _pct(share: float, sign: bool = False) -> str:
     from analysis.text import pct
 
@@ -293,7 +300,8 @@ def run(args: argparse.Namespace) -> int:
             print("  " + _("{stage} {eur} EUR/month: {successes}/{runs} succeeded -> "
                            "{decision}").format(stage=f"{_stage(point.stage):<9}",
                                                 eur=f"{_eur(point.budget_eur):>7}",
-                                                successes=point.successes, runs=point.runs,
+                                                successes=_count(point.successes),
+                                                runs=_count(point.runs),
                                                 decision=_decision(point.decision.value)),
                   file=sys.stderr)
 
@@ -338,8 +346,9 @@ def run(args: argparse.Namespace) -> int:
     if spread is not None:
         print(uncertainty.budget_text(report))
     searched = ngettext("Searched {n} budget", "Searched {n} budgets",
-                        len(result.points)).format(n=len(result.points))
-    runs = ngettext("{n} run", "{n} runs", result.total_runs).format(n=result.total_runs)
+                        len(result.points)).format(n=_count(len(result.points)))
+    runs = ngettext("{n} run", "{n} runs", result.total_runs).format(
+        n=_count(result.total_runs))
     print(_("{searched} with {runs}; wrote {files}").format(
         searched=searched, runs=runs, files=", ".join(
             [str(args.out / RESULT_FILE), str(args.out / TABLE_FILE), *(p.name for p in paths),
@@ -448,7 +457,7 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
                 "({estimate}; {confidence} lower bound {bound}).",
                 "Confirmed with {n} fresh runs at {eur} EUR/month: {successes} succeeded "
                 "({estimate}; {confidence} lower bound {bound}).", p["runs"]).format(
-                    n=p["runs"], eur=_eur(answer), successes=p["successes"],
+                    n=_count(p["runs"]), eur=_eur(answer), successes=_count(p["successes"]),
                     estimate=_pct(p["estimate"]), confidence=_pct(conf),
                     bound=_pct(p["lower_bound"])),
         ]
@@ -458,7 +467,7 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
 
             lines.append(ngettext("What the money buys at {eur} EUR/month (mean over {n} run):",
                                   "What the money buys at {eur} EUR/month (mean over {n} runs):",
-                                  p["runs"]).format(eur=_eur(answer), n=p["runs"]))
+                                  p["runs"]).format(eur=_eur(answer), n=_count(p["runs"])))
             width = max(34, *(len(_(row["item"])) + 2 for row in rows))
             lines.append(f"  {_('item'):<{width}}{_('EUR/month'):>11}{_('EUR/year'):>11}")
             for row in rows:
@@ -485,7 +494,7 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
         "confidence (at the maximum {successes} of {n} runs succeeded, {share}).",
         top.runs).format(
             eur=_eur(report["max_budget_eur_per_month"]), target=_pct(target),
-            confidence=_pct(conf), successes=top.successes, n=top.runs,
+            confidence=_pct(conf), successes=_count(top.successes), n=_count(top.runs),
             share=_pct(top.probability)))
     lines += _endings(top, report["success_outcomes"])
     helpful = list(b.limiting(effects))
@@ -497,7 +506,7 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
     for e in effects:
         mark = "*" if e in helpful else " "
         change = ", ".join(f"{k} -> {v:g}" for k, v in e.change.items())
-        runs = ngettext("{n} run", "{n} runs", e.runs).format(n=e.runs)
+        runs = ngettext("{n} run", "{n} runs", e.runs).format(n=_count(e.runs))
         lines.append(f" {mark} " + _("if {lever} ({change}): P(success) {share} ({runs}, "
                                      "{gain})").format(
             lever=_(e.lever.describe()), change=change, share=_pct(e.probability), runs=runs,
@@ -520,7 +529,7 @@ def _heading(report: dict[str, Any]) -> str:
         settings=", ".join(f"{k}={v}" for k, v in report["set"].items()))
                 if report["set"] else "")
     return _("Scenario '{name}' ({title}); runs of {weeks} weeks{settings}.").format(
-        name=info.name, title=i18n.scenario_title(info), weeks=report["steps"],
+        name=info.name, title=i18n.scenario_title(info), weeks=_count(report["steps"]),
         settings=settings)
 
 
@@ -570,10 +579,10 @@ def _dip_lines(report: dict[str, Any]) -> list[str]:
             "at {from_eur} to {to_share} ({to_successes}/{to_runs}) at {to_eur} EUR/month (same "
             "seeds; more runs at one budget often explain it, but look at the figure before "
             "trusting one number).").format(
-                from_share=_pct(d["from_probability"]), from_successes=d["from_successes"],
-                from_runs=d["from_runs"], from_eur=_eur(d["from_eur"]),
-                to_share=_pct(d["to_probability"]), to_successes=d["to_successes"],
-                to_runs=d["to_runs"], to_eur=_eur(d["to_eur"])))
+                from_share=_pct(d["from_probability"]), from_successes=_count(d["from_successes"]),
+                from_runs=_count(d["from_runs"]), from_eur=_eur(d["from_eur"]),
+                to_share=_pct(d["to_probability"]), to_successes=_count(d["to_successes"]),
+                to_runs=_count(d["to_runs"]), to_eur=_eur(d["to_eur"])))
     if not report["monotone_decisions"]:
         lines.append("  " + _("Not monotone: a budget passed below one that failed."))
     return lines

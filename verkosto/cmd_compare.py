@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         summary_table,
     )
     from analysis.figures import save
-    from analysis.text import pct
+    from analysis.text import count, pct
     from experiments.sweep import open_executor
     from model import DEFAULT_STEPS
     from model.params import ParameterError
@@ -158,8 +158,8 @@ def run(args: argparse.Namespace) -> int:
     set_text = (" " + _("with {settings}").format(
         settings=", ".join(f"{k}={v}" for k, v in overrides.items())) if overrides else "")
     runs_text = ngettext("{n} run per scenario", "{n} runs per scenario",
-                         args.replications).format(n=args.replications)
-    weeks_text = ngettext("{n} week each", "{n} weeks each", steps).format(n=steps)
+                         args.replications).format(n=count(args.replications))
+    weeks_text = ngettext("{n} week each", "{n} weeks each", steps).format(n=count(steps))
     print(_("Outcomes over {runs}, {weeks}{settings} (probability with {confidence} Wilson "
             "interval):").format(runs=runs_text, weeks=weeks_text, settings=set_text,
                                  confidence=pct(conf)))

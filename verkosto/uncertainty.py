@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.text import count, pct
 from verkosto.argtypes import number
 from verkosto.errors import InputError
-from verkosto.i18n import _, current, ngettext, outcome_name
+from verkosto.i18n import _, ngettext, outcome_name
 
 MEMBERS_FILE = "budget_members.csv"
 """Each member's minimum budget, beside ``budget.json``."""
@@ -163,7 +164,7 @@ def run_budget(args: argparse.Namespace, members: Members, params: Any,
             text = (_("{eur} EUR/month").format(eur=_eur(answer)) if answer is not None
                     else _("not reached up to {max} EUR/month").format(max=_eur(args.max_eur)))
             print(_("  member {member}: minimum {text} ({runs} runs)").format(
-                member=member, text=text, runs=result.total_runs), file=sys.stderr)
+                member=member, text=text, runs=count(result.total_runs)), file=sys.stderr)
 
     common = {"steps": steps, "confidence": args.confidence, "max_budget": float(args.max_eur),
               "replications": args.member_replications, "resolution": args.member_resolution,
@@ -216,7 +217,7 @@ def budget_text(report: dict[str, Any]) -> str:
                        "is enough.").format(max=_eur(top)))
     q = entry["quantiles"]
     low, high = q.get("0.1"), q.get("0.9")
-    share = current().percent(entry["robustness"])
+    share = pct(entry["robustness"])
     robust = entry["robust_budget_eur_per_month"]
     text = _("Across plausible assumptions the minimum lies between {low} and {high}").format(
         low=_budget_or_above(low, top), high=_budget_or_above(high, top))
@@ -231,14 +232,14 @@ def budget_text(report: dict[str, Any]) -> str:
     text = _("({m} plausible parameter sets of the ensemble, from the 10th to the 90th "
              "percentile; median {median}. Each set searched with at most {r} runs per budget "
              "to {res} EUR/month; searched the same way, the defaults need {same}.").format(
-        m=entry["members"], median=_budget_or_above(q.get("0.5"), top),
-        r=entry["search"]["replications_cap"],
+        m=count(entry["members"]), median=_budget_or_above(q.get("0.5"), top),
+        r=count(entry["search"]["replications_cap"]),
         res=_eur(entry["search"]["resolution_eur_per_month"]),
         same=(_("{eur} EUR/month").format(eur=_eur(same)) if same is not None
               else _("more than {max}").format(max=_eur(top))))
     if entry["not_reached"]:
         text += " " + _("In {k} of them no budget up to {max} EUR/month reaches the "
-                        "target.").format(k=entry["not_reached"], max=_eur(top))
+                        "target.").format(k=count(entry["not_reached"]), max=_eur(top))
     lines.append("  " + text + ")")
     return "\n".join(lines)
 
@@ -271,9 +272,8 @@ def compare_text(shares: Any, members: int) -> str:
     from analysis.figures import short_label
     from analysis.text import number
 
-    t = current()
     lines = [_("Across {m} plausible parameter sets of the ensemble (same seeds in every "
-               "set), each difference found with the defaults holds:").format(m=members)]
+               "set), each difference found with the defaults holds:").format(m=count(members))]
     for (scenario, reference), part in shares.groupby(["scenario", "reference"], sort=False):
         lines.append("  " + _("{scenario} against {reference}:").format(
             scenario=scenario, reference=reference))
@@ -287,11 +287,11 @@ def compare_text(shares: Any, members: int) -> str:
             if r["default_diff"] == 0:
                 lines.append("    " + _("{name}: no difference with the defaults; none in {same} "
                                         "of the sets").format(
-                    name=name, same=t.percent(r["share_same_direction"])))
+                    name=name, same=pct(r["share_same_direction"])))
                 continue
             chance = _("beyond chance") if r["default_beyond_chance"] else _("within chance")
             lines.append("    " + _("{name}: {diff} with the defaults ({chance}); the same way "
                                     "in {same} of the sets, beyond chance in {beyond}").format(
-                name=name, diff=diff, chance=chance, same=t.percent(r["share_same_direction"]),
-                beyond=t.percent(r["share_beyond_chance"])))
+                name=name, diff=diff, chance=chance, same=pct(r["share_same_direction"]),
+                beyond=pct(r["share_beyond_chance"])))
     return "\n".join(lines)
