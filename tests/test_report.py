@@ -356,7 +356,10 @@ def test_compare_says_when_set_replaces_what_a_scenario_sets_itself(tmp_path, ca
     assert cli.main(["compare", str(a), str(b), "--replications", "2", "--steps", "13",
                      "--workers", "1", "--out", str(tmp_path / "cmp"),
                      "--set", "coordination_budget_eur=800", "--set", "facilitation=0.9"]) == 0
-    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    captured = capsys.readouterr()
+    # The heading writes the values as the note and the command line do (not "800.0").
+    assert "with coordination_budget_eur=800, facilitation=0.9 (" in captured.out
+    notes = [line for line in captured.err.splitlines() if line.startswith("note:")]
     assert notes == ["note: --set coordination_budget_eur=800 replaces the value 0 that "
                      f"scenario '{a}' sets itself; the results are for the changed scenario"]
 

@@ -233,7 +233,7 @@ def check_steps(steps: int, params: dict[str, Any]) -> None:
                 steps=steps, name=name, weeks=weeks))
 
 
-def _setting(value: Any) -> str:
+def setting_text(value: Any) -> str:
     """A parameter value as ``--set`` and a scenario file write it (``800``, ``0.5``)."""
     return f"{value:g}" if isinstance(value, float) else str(value)
 
@@ -248,7 +248,7 @@ def override_notes(name: str, overrides: dict[str, Any]) -> list[str]:
     own = scenarios.info(name).overrides
     return [_("note: --set {key}={value} replaces the value {own} that scenario '{name}' "
               "sets itself; the results are for the changed scenario").format(
-        key=key, value=_setting(value), own=_setting(own[key]), name=name)
+        key=key, value=setting_text(value), own=setting_text(own[key]), name=name)
             for key, value in overrides.items() if key in own and own[key] != value]
 
 
@@ -526,7 +526,7 @@ def _heading(report: dict[str, Any]) -> str:
 
     info = scenarios.info(report["scenario"])
     settings = (" " + _("with {settings}").format(
-        settings=", ".join(f"{k}={v}" for k, v in report["set"].items()))
+        settings=", ".join(f"{k}={setting_text(v)}" for k, v in report["set"].items()))
                 if report["set"] else "")
     return _("Scenario '{name}' ({title}); runs of {weeks} weeks{settings}.").format(
         name=info.name, title=i18n.scenario_title(info), weeks=_count(report["steps"]),

@@ -85,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         check_steps,
         override_notes,
         parse_sets_with_hint,
+        setting_text,
     )
 
     check_out(args.out, OUTCOMES_FILE, "compare")
@@ -156,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--out '{args.out}' cannot be written: "
                          f"{error.strerror or error}") from None
     set_text = (" " + _("with {settings}").format(
-        settings=", ".join(f"{k}={v}" for k, v in overrides.items())) if overrides else "")
+        settings=", ".join(f"{k}={setting_text(v)}" for k, v in overrides.items())) if overrides else "")
     runs_text = ngettext("{n} run per scenario", "{n} runs per scenario",
                          args.replications).format(n=count(args.replications))
     weeks_text = ngettext("{n} week each", "{n} weeks each", steps).format(n=count(steps))
