@@ -297,3 +297,25 @@ def test_a_typed_seed_asks_for_reset_like_a_moved_slider():
         assert hints(rc) == 0
     finally:
         rc.close()
+
+
+@pytest.mark.parametrize(("t", "words_"), [(EN, "trust in a stranger"),
+                                          (FI, "luottamus vieraaseen")])
+def test_trust_chart_shows_the_stranger_s_level(t, words_):
+    """The network's trust counts an empty seat at trust_prior, so a network of three people
+    in 24 seats (no_coordination, week 156) drew a flat 0.16 that looked healthy: the chart
+    draws the floor, labelled, so the room sees the curve lying on it."""
+    model = app.build_model("no_coordination", {}, 1)
+    model.run_for(3)
+    prior = float(model.params.trust_prior)
+    html_ = app.column_html(app.Session(sides=[app.Side("no_coordination", {}, model)]), 0, t,
+                            app.shared_extent([model]), 52, 1.0)
+    chart = html_[html_.index('<svg xmlns="http://www.w3.org/2000/svg" width="460"'):]
+    line = re.search(r'<line [^>]*y1="([0-9.]+)"[^>]*data-reference="trust_prior"', chart)
+    assert line is not None
+    _, _, top, bottom = app.CHART_MARGIN
+    plot_h = app.CHART_SIZE[1] - top - bottom
+    assert float(line.group(1)) == pytest.approx(top + plot_h * (1 - prior), abs=0.1)
+    assert f'class="stranger-level">{words_}</text>' in chart
+    value_chart = app.chart_svg(model, [words.VALUE_CURVE], t, x_max=52)
+    assert "trust_prior" not in value_chart  # only the 0-1 chart of trust has the floor

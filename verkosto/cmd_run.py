@@ -707,6 +707,9 @@ def draw_overview(path: Path, request: RunRequest, model: NetworkModel,
     series_ax.set_ylabel(_("over all seats (0-1)"))
     series_ax.set_ylim(0.0, 1.02)
     series_ax.set_xlim(0, max(1, int(frame["step"].iloc[-1])))
+    from verkosto.drawing import draw_stranger_level
+
+    draw_stranger_level(series_ax, float(request.params.trust_prior), i18n.current())
     series_ax.grid(alpha=0.3)
     series_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=len(OVERVIEW_SERIES),
                      fontsize="small", frameon=False)

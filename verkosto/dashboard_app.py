@@ -519,7 +519,8 @@ def series(model: NetworkModel, column: str) -> tuple[list[float], list[float]]:
 
 
 def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_max: int,
-              y_max: float = 1.0, height: int = CHART_SIZE[1], y_label: str = "") -> str:
+              y_max: float = 1.0, height: int = CHART_SIZE[1], y_label: str = "",
+              stranger_level: float | None = None) -> str:
     """A line chart of reporters over the weeks, as SVG on fixed axes (with a legend below it
     in HTML when there is more than one line).
 
@@ -531,6 +532,8 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
         y_max: Top of the value axis (shared likewise).
         height: Chart height in pixels.
         y_label: Title of the value axis.
+        stranger_level: Draw the trust between strangers (the scenario's ``trust_prior``,
+            the floor of the network's trust) as a labelled dashed line at this value.
     """
     width = CHART_SIZE[0]
     left, right, top, bottom = CHART_MARGIN
@@ -561,6 +564,15 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
                  f'fill="#333" class="x-axis-title">{html.escape(t("weeks"))}</text>')
     if y_label:
         parts.append(f'<text x="{left}" y="{top - 2}" fill="#333">{html.escape(y_label)}</text>')
+    if stranger_level is not None:
+        _, y = px(0.0, stranger_level)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
+                     f'stroke="{drawing.STRANGER_COLOUR}" stroke-width="1.2" '
+                     'stroke-dasharray="5,3" data-reference="trust_prior"/>')
+        parts.append(f'<text x="{left + plot_w - 3}" y="{y + 11:.1f}" text-anchor="end" '
+                     f'fill="{drawing.STRANGER_COLOUR}" stroke="white" stroke-width="3" '
+                     'paint-order="stroke" class="stranger-level">'
+                     f'{html.escape(t(drawing.STRANGER_LABEL))}</text>')
     for curve in curves:
         weeks, values = series(model, curve.column)
         if not weeks:
@@ -686,7 +698,8 @@ def column_html(session: Session, index: int, t: Translator, extent: float, x_ma
     title = scenario_text(side.scenario, t)[0]
     heading = f"{t(SIDE_NAMES[index])}: {title}" if len(session.sides) > 1 else title
     picture = network_svg(model, t, extent) + legend_html(t)
-    charts = (chart_svg(model, CURVES, t, x_max=x_max, y_label=t("over all seats (0-1)"))
+    charts = (chart_svg(model, CURVES, t, x_max=x_max, y_label=t("over all seats (0-1)"),
+                        stranger_level=float(model.params.trust_prior))
               + "<br>" + chart_svg(model, [VALUE_CURVE], t, x_max=x_max, y_max=y_value,
                                    height=VALUE_CHART_HEIGHT, y_label=t(VALUE_CURVE.label)))
     rows = "".join(f"<tr><td>{html.escape(label)}</td><td style='text-align:right'>"
