@@ -548,3 +548,19 @@ def test_overview_draws_the_stranger_s_level_of_trust(tmp_path: Path, monkeypatc
         i18n.set_language("en")
     assert levels == [0.2]
     assert "luottamus vieraaseen" in texts
+
+
+def test_relationships_kept_is_not_an_organisation_s_colour() -> None:
+    """The overview drew "starting relationships kept" in tab20's brown, the colour of an
+    organisation in the network panel beside it."""
+    import numpy as np
+    from matplotlib import colormaps
+    from matplotlib.colors import to_rgb
+
+    from analysis.network import LARGE_PALETTE, LARGE_PALETTE_SIZE
+
+    kept = np.array(to_rgb(cmd_run.overview_colour("relationships_kept")))
+    palette = colormaps[LARGE_PALETTE]
+    for k in range(LARGE_PALETTE_SIZE):
+        distance = float(np.linalg.norm(kept - np.array(to_rgb(palette(k)))))
+        assert distance > 0.25, (k, distance)

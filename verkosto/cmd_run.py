@@ -71,8 +71,10 @@ OVERVIEW_SERIES = (
 """Reporter columns drawn over time, with their legend labels: network-level measures over
 the seats (an empty seat counts as a stranger), so that a network losing its people is seen
 to lose them; the means among active people would rise as a network dies."""
-KEPT_COLOUR = "#8c564b"
-"""Colour of the starting relationships kept (a line the dashboard does not draw)."""
+KEPT_COLOUR = "#212121"
+"""Colour of the starting relationships kept (a line the dashboard does not draw): near-black,
+outside the organisations' palette (tab20), so the line is not read as an organisation of
+the network panel beside it (its brown was tab20's, the colour of organisation 6)."""
 
 
 def overview_colour(column: str) -> str:
