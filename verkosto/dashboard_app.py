@@ -377,9 +377,9 @@ def nice_step(low: float, high: float, positions: int = 100) -> float:
 
 
 @functools.cache
-def _colour(index: int, n_organisations: int) -> str:
+def _colour(index: int) -> str:
     """An organisation's colour as ``#rrggbb`` (cached: asked for every person every week)."""
-    return to_hex(drawing.organisation_colour(index, n_organisations))
+    return to_hex(drawing.organisation_colour(index))
 
 
 def _ties(model: NetworkModel) -> list[tuple[int, int, float]]:
@@ -430,7 +430,6 @@ def network_svg(model: NetworkModel, t: Translator, extent: float | None = None)
             parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
                          f'stroke="{drawing.EDGE_COLOUR}" stroke-width="{TIE_WIDTH_MAX * w:.2f}" '
                          f'stroke-opacity="{opacity:.2f}"/>')
-    n_orgs = 1 + max((int(p.organisation.index) for p in people), default=0)
     for person in sorted(people, key=lambda p: drawing.STATUS_ORDER.index(drawing.status_name(p))
                          if drawing.status_name(p) in drawing.STATUS_ORDER else 0, reverse=True):
         x, y = xy(person.unique_id)
@@ -441,7 +440,7 @@ def network_svg(model: NetworkModel, t: Translator, extent: float | None = None)
                          f'M{x - d:.1f},{y + d:.1f}L{x + d:.1f},{y - d:.1f}" '
                          f'stroke="{drawing.DEPARTED_COLOUR}" stroke-width="1.2"/>')
             continue
-        colour = _colour(int(person.organisation.index), n_orgs)
+        colour = _colour(int(person.organisation.index))
         r = NODE_RADIUS_MIN + NODE_RADIUS_PER_COMMITMENT * math.sqrt(
             max(0.0, min(1.0, float(person.commitment))))
         style = {
