@@ -319,3 +319,17 @@ def test_trust_chart_shows_the_stranger_s_level(t, words_):
     assert f'class="stranger-level">{words_}</text>' in chart
     value_chart = app.chart_svg(model, [words.VALUE_CURVE], t, x_max=52)
     assert "trust_prior" not in value_chart  # only the 0-1 chart of trust has the floor
+
+
+def test_scenario_picker_shows_titles_in_the_page_s_language(monkeypatch):
+    """The Finnish picker showed every title with its English file name in brackets
+    ("Ei koordinointia (no_coordination)")."""
+    for t in (FI, EN):
+        labels = app.picker_labels(ALL_SCENARIOS, t)
+        assert sorted(labels.values()) == sorted(ALL_SCENARIOS)
+        for label, name in labels.items():
+            assert label == app.title_of(name, t)
+            assert f"({name})" not in label and "_" not in label
+    assert app.picker_labels(["no_coordination"], FI) == {"Ei koordinointia": "no_coordination"}
+    monkeypatch.setattr(app, "title_of", lambda name, t: "Same title")
+    assert app.picker_labels(["a", "b"], EN) == {"Same title (a)": "a", "Same title (b)": "b"}

@@ -652,7 +652,7 @@ def SideSettings(session: Session, index: int, names: list[str], t: Translator,
     del revision
     side = session.sides[index]
     title, description = scenario_text(side.scenario, t)
-    labels = {f"{title_of(n, t)} ({n})": n for n in names}
+    labels = picker_labels(names, t)
     current = next(label for label, n in labels.items() if n == side.scenario)
     heading = t(SIDE_NAMES[index]) if len(session.sides) > 1 else t("Scenario")
 
@@ -680,6 +680,18 @@ def SideSettings(session: Session, index: int, names: list[str], t: Translator,
 def title_of(name: str, t: Translator) -> str:
     """A scenario's title in the session's language (for the picker)."""
     return scenario_text(name, t)[0]
+
+
+def picker_labels(names: Sequence[str], t: Translator) -> dict[str, str]:
+    """The scenario picker's entries in the session's language -> scenario names.
+
+    An entry is the scenario's title alone: the file names are English identifiers, which
+    a Finnish page showed in brackets after every title (and which only repeat the title on
+    an English one). A title shared by two scenarios gets its name added to tell them apart.
+    """
+    titles = [title_of(n, t) for n in names]
+    return {(f"{title} ({n})" if titles.count(title) > 1 else title): n
+            for title, n in zip(titles, names, strict=True)}
 
 
 def column_html(session: Session, index: int, t: Translator, extent: float, x_max: int,
