@@ -665,7 +665,8 @@ def SideSettings(session: Session, index: int, names: list[str], t: Translator,
         changed()
 
     with solara.Card(heading, classes=[f"side-{index}"]), solara.Column(gap="2px"):
-        solara.Select(label=t("Scenario"), values=list(labels), value=current, on_value=choose)
+        solara.Select(label=t("Scenario"), values=list(labels), value=current, on_value=choose,
+                      classes=["scenario-picker"])
         solara.HTML(tag="div", unsafe_innerHTML=f"<b>{html.escape(title)}</b><br>"
                     f"{html.escape(description)}", style={"font-size": "0.9em"})
         for key in TRAINER_PARAMETERS:
@@ -792,14 +793,23 @@ def Page() -> None:
     settings_version = solara.use_reactive(0)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(DEFAULT_SPEED)
+    # Whether a network can still go on: Step and Play are disabled once every one has
+    # ended (the session changes in place, so the page must be told).
+    running = solara.use_reactive(session.running)
     t = i18n.translator(lang.value)
+
+    def track_running() -> None:
+        if running.peek() != session.running:
+            running.set(session.running)
 
     def stepped() -> None:
         session.notify()
+        track_running()
 
     def changed() -> None:
         settings_version.set(settings_version.peek() + 1)
         session.notify()
+        track_running()
 
     def do_step() -> None:
         session.step()
@@ -845,8 +855,8 @@ def Page() -> None:
             with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
                 solara.Button(t("Reset"), on_click=do_reset, color="secondary",
                               classes=["reset"])
-                solara.Button(t("Step"), on_click=do_step, disabled=playing.value,
-                              classes=["step"])
+                solara.Button(t("Step"), on_click=do_step,
+                              disabled=playing.value or not running.value, classes=["step"])
                 if playing.value:
                     solara.Button(t("Pause"), icon_name="mdi-pause",
                                   on_click=lambda: playing.set(False), color="primary",
@@ -854,7 +864,7 @@ def Page() -> None:
                 else:
                     solara.Button(t("Play"), icon_name="mdi-play",
                                   on_click=lambda: playing.set(True), color="primary",
-                                  disabled=not session.running, classes=["play"])
+                                  disabled=not running.value, classes=["play"])
                 solara.Text(t("Speed:"))
                 solara.ToggleButtonsSingle(
                     value=speed.value, on_value=lambda v: speed.set(v), classes=["speed"],
