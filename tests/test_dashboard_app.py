@@ -333,3 +333,22 @@ def test_scenario_picker_shows_titles_in_the_page_s_language(monkeypatch):
     assert app.picker_labels(["no_coordination"], FI) == {"Ei koordinointia": "no_coordination"}
     monkeypatch.setattr(app, "title_of", lambda name, t: "Same title")
     assert app.picker_labels(["a", "b"], EN) == {"Same title (a)": "a", "Same title (b)": "b"}
+
+
+def test_governance_says_there_is_no_coordinator_without_a_budget():
+    """no_coordination keeps governance "led" with a budget of 0, and the page said "led by
+    a coordinator": the model has no coordinator then (NetworkModel.has_coordinator)."""
+    values = app.trainer_values("no_coordination")
+    assert app.slider_label("governance", values["governance"], EN, values) == (
+        "Governance: no coordinator: the budget is 0")
+    assert app.slider_label("governance", values["governance"], FI, values) == (
+        "Ohjaus: ei koordinaattoria, koska budjetti on 0")
+    assert not app.build_model("no_coordination", {}, 1).has_coordinator
+    unfunded = {**values, "governance": "lead_organisation"}
+    assert app.choice_text("lead_organisation", EN, unfunded) == (
+        "one member organisation, but no coordinator: the budget is 0")
+    assert app.choice_text("self_organising", EN, values) == "self-organising"
+    default = app.trainer_values("default")
+    assert app.slider_label("governance", default["governance"], EN, default) == (
+        "Governance: led by a coordinator")
+    assert app.build_model("default", {}, 1).has_coordinator

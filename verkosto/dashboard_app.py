@@ -117,6 +117,14 @@ CHOICE_LABELS: dict[str, str] = {
 }
 """Words for the choices of the trainer's choice parameters (governance)."""
 
+UNFUNDED_CHOICE_LABELS: dict[str, str] = {
+    "led": N_("no coordinator: the budget is 0"),
+    "lead_organisation": N_("one member organisation, but no coordinator: the budget is 0"),
+}
+"""Words for the governance choices that need a coordinator when the coordination budget is
+0: the model then has no coordinator (``NetworkModel.has_coordinator``) and meetings happen
+only when a participant calls one, so "led by a coordinator" (no_coordination) was untrue."""
+
 
 PRESET_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("default", "no_coordination", N_("With and without coordination")),
@@ -321,12 +329,29 @@ class Session:
 # --- words ------------------------------------------------------------------------------
 
 
-def unit_text(info: ParamInfo, value: Any, t: Translator) -> str:
-    """A trainer parameter's value with its unit, in words (``1 500 €/kk``, ``every 4 weeks``)."""
+def choice_text(choice: Any, t: Translator, settings: Mapping[str, Any] | None = None) -> str:
+    """A choice of a choice parameter in words; governance says when no coordinator is paid.
+
+    Args:
+        choice: The choice (an enum or its string value).
+        t: The session's translator.
+        settings: The network's other settings (the coordination budget); None: not known.
+    """
+    choice = str(getattr(choice, "value", choice))
+    budget = None if settings is None else settings.get("coordination_budget_eur")
+    if budget is not None and float(budget) <= 0 and choice in UNFUNDED_CHOICE_LABELS:
+        return t(UNFUNDED_CHOICE_LABELS[choice])
+    return t(CHOICE_LABELS.get(choice, choice.replace("_", " ")))
+
+
+def unit_text(info: ParamInfo, value: Any, t: Translator,
+              settings: Mapping[str, Any] | None = None) -> str:
+    """A trainer parameter's value with its unit, in words (``1 500 €/kk``, ``every 4 weeks``);
+    ``settings`` are the network's other settings, which a choice's words may depend on.
+    """
     name = info.name
     if info.choices is not None:
-        value = str(getattr(value, "value", value))
-        return t(CHOICE_LABELS.get(value, value.replace("_", " ")))
+        return choice_text(value, t, settings)
     if name == "leadership_depth":
         level = int(value)
         return f"{level} ({t(LEADERSHIP_LEVELS[level - 1])})"
@@ -344,9 +369,10 @@ def unit_text(info: ParamInfo, value: Any, t: Translator) -> str:
     return t.number(float(value), 2)
 
 
-def slider_label(key: str, value: Any, t: Translator) -> str:
+def slider_label(key: str, value: Any, t: Translator,
+                 settings: Mapping[str, Any] | None = None) -> str:
     """A slider's label: the plain name and the value now, with its unit."""
-    return f"{t(PLAIN_LABELS[key])}: {unit_text(PARAMETERS[key], value, t)}"
+    return f"{t(PLAIN_LABELS[key])}: {unit_text(PARAMETERS[key], value, t, settings)}"
 
 
 def slider_range(key: str, value: Any) -> tuple[float, float, float]:
@@ -622,14 +648,17 @@ def initial_language() -> str:
 
 
 @solara.component
-def ParameterSlider(key: str, value: Any, on_value: Any, t: Translator) -> None:
-    """One trainer parameter: a slider (or a choice) labelled with its value and unit."""
+def ParameterSlider(key: str, value: Any, on_value: Any, t: Translator,
+                    settings: Mapping[str, Any] | None = None) -> None:
+    """One trainer parameter: a slider (or a choice) labelled with its value and unit;
+    ``settings`` are the network's settings, which a choice's words may depend on.
+    """
     import reacton.ipyvuetify as rv
 
     info = PARAMETERS[key]
-    label = slider_label(key, value, t)
+    label = slider_label(key, value, t, settings)
     if info.choices is not None:
-        words = {t(CHOICE_LABELS.get(c, c)): c for c in info.choices}
+        words = {choice_text(c, t, settings): c for c in info.choices}
         current = next(w for w, c in words.items() if c == str(getattr(value, "value", value)))
         solara.Select(label=t(PLAIN_LABELS[key]), values=list(words), value=current,
                       on_value=lambda w: on_value(words[w]), classes=[f"param-{key}"])
@@ -670,8 +699,8 @@ def SideSettings(session: Session, index: int, names: list[str], t: Translator,
         solara.HTML(tag="div", unsafe_innerHTML=f"<b>{html.escape(title)}</b><br>"
                     f"{html.escape(description)}", style={"font-size": "0.9em"})
         for key in TRAINER_PARAMETERS:
-            ParameterSlider(key, side.settings[key],
-                            lambda v, key=key: set_value(key, v), t).key(f"{index}-{key}-{t.lang}")
+            ParameterSlider(key, side.settings[key], lambda v, key=key: set_value(key, v), t,
+                            dict(side.settings)).key(f"{index}-{key}-{t.lang}")
         if side.model is not None and any(
                 side.model.params.flat()[k] != v for k, v in side.settings.items()):
             solara.Text(t("Press Reset to start again with these settings."),
