@@ -450,3 +450,23 @@ def test_step_and_play_are_disabled_once_the_network_has_ended(browser: Any,
         log.assert_clean()
     finally:
         context.close()
+
+
+def test_html_element_names_the_page_s_language(browser: Any, server_url: str) -> None:
+    """solara's page has no <html lang>: a screen reader read the Finnish page with English
+    rules, and the browser offered to translate it."""
+    context, page, log = open_dashboard(browser, server_url)
+    try:
+        page.wait_for_function("() => document.documentElement.lang === 'en'",
+                               timeout=UPDATE_TIMEOUT_MS)
+        page.locator(".language").get_by_text("suomi", exact=False).click()
+        page.get_by_text("Viikko 0", exact=True).wait_for()
+        page.wait_for_function("() => document.documentElement.lang === 'fi'",
+                               timeout=UPDATE_TIMEOUT_MS)
+        page.locator(".language").get_by_text("English", exact=False).click()
+        page.get_by_text("Week 0", exact=True).wait_for()
+        page.wait_for_function("() => document.documentElement.lang === 'en'",
+                               timeout=UPDATE_TIMEOUT_MS)
+        log.assert_clean()
+    finally:
+        context.close()

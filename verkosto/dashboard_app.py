@@ -647,6 +647,34 @@ def initial_language() -> str:
     return lang if lang in i18n.LANGUAGES else i18n.language_from_environment()
 
 
+PAGE_LANGUAGE_TEMPLATE = """
+<template><span style="display: none"></span></template>
+<script>
+module.exports = {
+    mounted() { this.apply(); },
+    watch: { lang() { this.apply(); } },
+    methods: { apply() { document.documentElement.lang = this.lang; } },
+};
+</script>
+"""
+"""A hidden Vue widget that writes the page's language into ``<html lang>`` (solara's page
+has none): a screen reader or the browser's translation offer then knows a Finnish page is
+Finnish, and it follows the language switch."""
+
+
+@functools.cache
+def _page_language_widget() -> type:
+    """The widget class of :data:`PAGE_LANGUAGE_TEMPLATE` (made once, on first use)."""
+    import ipyvuetify as v
+    import traitlets
+
+    class PageLanguage(v.VuetifyTemplate):
+        template = traitlets.Unicode(PAGE_LANGUAGE_TEMPLATE).tag(sync=True)
+        lang = traitlets.Unicode("en").tag(sync=True)
+
+    return PageLanguage
+
+
 @solara.component
 def ParameterSlider(key: str, value: Any, on_value: Any, t: Translator,
                     settings: Mapping[str, Any] | None = None) -> None:
@@ -878,6 +906,7 @@ def Page() -> None:
 
     solara.Title(t(TITLE))
     solara.Style(LAYOUT_CSS)
+    _page_language_widget().element(lang=t.lang)
     with solara.Div(classes=["verkosto-layout"]):
         with solara.Div(classes=["verkosto-main"]):
             solara.Text(t(TITLE), style={"font-size": "1.4em", "font-weight": "500"})
