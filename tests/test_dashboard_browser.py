@@ -237,7 +237,7 @@ def test_finnish_page(browser: Any, server_url: str) -> None:
         for word in ("Alusta", "Askel", "Toista", "Nopeus:", "hidas", "tavallinen", "nopea"):
             assert page.get_by_text(word, exact=True).first.is_visible(), word
         text = visible_text(page)
-        assert "Tilanne tähän asti: liian aikaista sanoa (odota vielä 13 viikkoa)" in text
+        assert "Lopputulos tähän asti: liian aikaista sanoa (odota vielä 13 viikkoa)" in text
         assert "Koordinoinnin budjetti: 1\u202f500 €/kk" in text
         assert "Johdettu asiakaspalveluverkosto (oletukset)" in text
         assert "Kahdeksan organisaatiota" in text
