@@ -232,7 +232,7 @@ def kind_word(kind: str) -> str:
     return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
 
 
-def organisation_colour(index: int, n_organisations: int = 0) -> tuple[float, float, float, float]:
+def organisation_colour(index: int) -> tuple[float, float, float, float]:
     """Colour of an organisation, from a qualitative palette (the same in every view).
 
     The colour follows the organisation's index alone: the ten colours of ``tab10``
@@ -244,12 +244,10 @@ def organisation_colour(index: int, n_organisations: int = 0) -> tuple[float, fl
 
     Args:
         index: The organisation's index.
-        n_organisations: Kept for callers; the colour does not depend on it.
 
     Returns:
         An RGBA tuple.
     """
-    del n_organisations
     k = index % LARGE_PALETTE_SIZE
     slot = 2 * k if k < SMALL_PALETTE_SIZE else 2 * (k - SMALL_PALETTE_SIZE) + 1
     return colormaps[LARGE_PALETTE](slot)
@@ -337,9 +335,6 @@ def draw_snapshot(ax: Axes, snap: NetworkSnapshot, layout: StableLayout,
                    for x in weights]
         ax.add_collection(LineCollection(segments, linewidths=EDGE_WIDTH_MAX * weights,
                                          colors=colours, zorder=1))
-    n_orgs = max(snap.n_organisations,
-                 1 + max([*snap.organisation.tolist(), *snap.left_organisation.tolist()],
-                         default=0))
     groups: dict[tuple[str, bool], list[int]] = {}
     for k, (name, resident) in enumerate(zip(snap.status, snap.resident, strict=True)):
         groups.setdefault((name, bool(resident)), []).append(k)
@@ -347,7 +342,7 @@ def draw_snapshot(ax: Axes, snap: NetworkSnapshot, layout: StableLayout,
         _draw_people(ax, name, RESIDENT_MARKER if resident else PERSON_MARKER,
                      np.array([slot_xy[int(snap.slot[k])] for k in members]),
                      NODE_SIZE_MIN + NODE_SIZE_PER_COMMITMENT * snap.commitment[members],
-                     [organisation_colour(int(snap.organisation[k]), n_orgs) for k in members])
+                     [organisation_colour(int(snap.organisation[k])) for k in members])
     if snap.left_uid.size:
         xy = np.array([positions[int(u)] for u in snap.left_uid])
         _draw_people(ax, "left", PERSON_MARKER, xy, np.full(len(xy), NODE_SIZE_MIN), [])
@@ -449,9 +444,8 @@ def trust_network_figure(snapshots: Sequence[NetworkSnapshot], title: str = "") 
         seen: dict[int, str] = {}
         for o, k in zip(last.organisation, last.kind, strict=True):
             seen.setdefault(int(o), k)
-        n_orgs = max(last.n_organisations, 1 + max(seen, default=0))
         handles = [Line2D([], [], marker="o", linestyle="",
-                          color=organisation_colour(o, n_orgs),
+                          color=organisation_colour(o),
                           label=_("organisation {number} ({kind})").format(
                               number=o + 1, kind=kind_word(k)))
                    for o, k in sorted(seen.items())]
@@ -522,7 +516,6 @@ def network_map_figure(nmap: NetworkMap, title: str = "") -> Figure:
     fig = Figure(figsize=(6.4, 6.4), layout="constrained", dpi=DPI)
     ax = fig.subplots()
     people = nmap.people
-    n_orgs = 1 + int(people["organisation"].max()) if len(people) else 1
     kinds = sorted(set(people["kind"]) | {nmap.kind})
     sector = 2 * math.pi / len(kinds)
     for r in Ring:
@@ -550,8 +543,7 @@ def network_map_figure(nmap: NetworkMap, title: str = "") -> Figure:
                 x, y = radius * math.cos(ang), radius * math.sin(ang)
                 if ring == Ring.CLOSE:
                     ax.plot([0, x], [0, y], color="dimgray", linewidth=0.8, zorder=1)
-                ax.scatter([x], [y], s=60, color=organisation_colour(int(row["organisation"]),
-                                                                    n_orgs),
+                ax.scatter([x], [y], s=60, color=organisation_colour(int(row["organisation"])),
                            edgecolors="black", linewidths=0.4, zorder=2)
     ax.scatter([0], [0], s=220, c="black", zorder=3)
     ax.text(0, -0.12, _("this person"), ha="center", va="top", fontsize="small", zorder=4,

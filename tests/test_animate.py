@@ -265,3 +265,26 @@ def test_network_legend_says_what_colour_size_and_width_mean() -> None:
         text = " ".join([legend.get_title().get_text(), *(x.get_text() for x in legend.texts)])
         text = text.replace("\n", " ")
         assert all(word in text for word in words), text
+
+
+def test_trust_panel_shows_the_stranger_s_level() -> None:
+    """The network's trust counts an empty seat at trust_prior: without the level drawn, a
+    network of strangers lay flat just above it and looked steady."""
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    from verkosto import i18n
+
+    model = animate_module.load_model("no_coordination", 1)
+    model.run_for(3)
+    for lang, label in (("en", "trust in a stranger"), ("fi", "luottamus vieraaseen")):
+        fig = Figure()
+        axes = {"network": fig.add_subplot(131), "series": fig.add_subplot(132),
+                "value": fig.add_subplot(133), "reading": fig.text(0, 0, "")}
+        animate_module._draw_frame(fig, axes, model, "x", 10, i18n.translator(lang))
+        levels = [c for c in axes["series"].collections if c.get_gid() == "stranger_level"]
+        assert len(levels) == 1
+        (segment,) = levels[0].get_segments()
+        assert np.allclose(segment[:, 1], model.params.trust_prior)
+        assert label in [text.get_text() for text in axes["series"].texts]
+        assert not [c for c in axes["value"].collections if c.get_gid() == "stranger_level"]

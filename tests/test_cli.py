@@ -521,3 +521,46 @@ def test_overview_curves_have_the_dashboard_s_colours(tmp_path: Path, monkeypatc
         label = next(label for column, label in cmd_run.OVERVIEW_SERIES
                      if column == curve.column)
         assert drawn[label] == curve.colour, curve.column
+
+
+def test_overview_draws_the_stranger_s_level_of_trust(tmp_path: Path, monkeypatch) -> None:
+    """The network's trust counts an empty seat at trust_prior (0.15), so no_coordination
+    ended at a flat 0.16 with 3 of 24 seats filled, and looked healthy: the overview draws
+    that floor as a labelled line."""
+    from matplotlib.axes import Axes
+
+    from verkosto import i18n
+
+    levels: list[float] = []
+    texts: list[str] = []
+    real_hlines, real_text = Axes.hlines, Axes.text
+    monkeypatch.setattr(Axes, "hlines", lambda self, y, *a, **k: (
+        levels.append(float(y)), real_hlines(self, y, *a, **k))[1])
+    monkeypatch.setattr(Axes, "text", lambda self, x, y, s, *a, **k: (
+        texts.append(s), real_text(self, x, y, s, *a, **k))[1])
+    request = cmd_run.prepare("no_coordination", ["trust_prior=0.2"], 1, 3, tmp_path / "run")
+    model = cmd_run.simulate(request, progress=False)
+    i18n.set_language("fi")
+    try:
+        cmd_run.draw_overview(tmp_path / "overview.png", request, model,
+                              cmd_run.timeseries(model))
+    finally:
+        i18n.set_language("en")
+    assert levels == [0.2]
+    assert "luottamus vieraaseen" in texts
+
+
+def test_relationships_kept_is_not_an_organisation_s_colour() -> None:
+    """The overview drew "starting relationships kept" in tab20's brown, the colour of an
+    organisation in the network panel beside it."""
+    import numpy as np
+    from matplotlib import colormaps
+    from matplotlib.colors import to_rgb
+
+    from analysis.network import LARGE_PALETTE, LARGE_PALETTE_SIZE
+
+    kept = np.array(to_rgb(cmd_run.overview_colour("relationships_kept")))
+    palette = colormaps[LARGE_PALETTE]
+    for k in range(LARGE_PALETTE_SIZE):
+        distance = float(np.linalg.norm(kept - np.array(to_rgb(palette(k)))))
+        assert distance > 0.25, (k, distance)

@@ -297,3 +297,58 @@ def test_a_typed_seed_asks_for_reset_like_a_moved_slider():
         assert hints(rc) == 0
     finally:
         rc.close()
+
+
+@pytest.mark.parametrize(("t", "words_"), [(EN, "trust in a stranger"),
+                                          (FI, "luottamus vieraaseen")])
+def test_trust_chart_shows_the_stranger_s_level(t, words_):
+    """The network's trust counts an empty seat at trust_prior, so a network of three people
+    in 24 seats (no_coordination, week 156) drew a flat 0.16 that looked healthy: the chart
+    draws the floor, labelled, so the room sees the curve lying on it."""
+    model = app.build_model("no_coordination", {}, 1)
+    model.run_for(3)
+    prior = float(model.params.trust_prior)
+    html_ = app.column_html(app.Session(sides=[app.Side("no_coordination", {}, model)]), 0, t,
+                            app.shared_extent([model]), 52, 1.0)
+    chart = html_[html_.index('<svg xmlns="http://www.w3.org/2000/svg" width="460"'):]
+    line = re.search(r'<line [^>]*y1="([0-9.]+)"[^>]*data-reference="trust_prior"', chart)
+    assert line is not None
+    _, _, top, bottom = app.CHART_MARGIN
+    plot_h = app.CHART_SIZE[1] - top - bottom
+    assert float(line.group(1)) == pytest.approx(top + plot_h * (1 - prior), abs=0.1)
+    assert f'class="stranger-level">{words_}</text>' in chart
+    value_chart = app.chart_svg(model, [words.VALUE_CURVE], t, x_max=52)
+    assert "trust_prior" not in value_chart  # only the 0-1 chart of trust has the floor
+
+
+def test_scenario_picker_shows_titles_in_the_page_s_language(monkeypatch):
+    """The Finnish picker showed every title with its English file name in brackets
+    ("Ei koordinointia (no_coordination)")."""
+    for t in (FI, EN):
+        labels = app.picker_labels(ALL_SCENARIOS, t)
+        assert sorted(labels.values()) == sorted(ALL_SCENARIOS)
+        for label, name in labels.items():
+            assert label == app.title_of(name, t)
+            assert f"({name})" not in label and "_" not in label
+    assert app.picker_labels(["no_coordination"], FI) == {"Ei koordinointia": "no_coordination"}
+    monkeypatch.setattr(app, "title_of", lambda name, t: "Same title")
+    assert app.picker_labels(["a", "b"], EN) == {"Same title (a)": "a", "Same title (b)": "b"}
+
+
+def test_governance_says_there_is_no_coordinator_without_a_budget():
+    """no_coordination keeps governance "led" with a budget of 0, and the page said "led by
+    a coordinator": the model has no coordinator then (NetworkModel.has_coordinator)."""
+    values = app.trainer_values("no_coordination")
+    assert app.slider_label("governance", values["governance"], EN, values) == (
+        "Governance: no coordinator: the budget is 0")
+    assert app.slider_label("governance", values["governance"], FI, values) == (
+        "Ohjaus: ei koordinaattoria, koska budjetti on 0")
+    assert not app.build_model("no_coordination", {}, 1).has_coordinator
+    unfunded = {**values, "governance": "lead_organisation"}
+    assert app.choice_text("lead_organisation", EN, unfunded) == (
+        "one member organisation, but no coordinator: the budget is 0")
+    assert app.choice_text("self_organising", EN, values) == "self-organising"
+    default = app.trainer_values("default")
+    assert app.slider_label("governance", default["governance"], EN, default) == (
+        "Governance: led by a coordinator")
+    assert app.build_model("default", {}, 1).has_coordinator

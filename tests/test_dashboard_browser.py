@@ -237,7 +237,7 @@ def test_finnish_page(browser: Any, server_url: str) -> None:
         for word in ("Alusta", "Askel", "Toista", "Nopeus:", "hidas", "tavallinen", "nopea"):
             assert page.get_by_text(word, exact=True).first.is_visible(), word
         text = visible_text(page)
-        assert "Tilanne tähän asti: liian aikaista sanoa (odota vielä 13 viikkoa)" in text
+        assert "Lopputulos tähän asti: liian aikaista sanoa (odota vielä 13 viikkoa)" in text
         assert "Koordinoinnin budjetti: 1\u202f500 €/kk" in text
         assert "Johdettu asiakaspalveluverkosto (oletukset)" in text
         assert "Kahdeksan organisaatiota" in text
@@ -401,3 +401,72 @@ def test_token_lets_in_only_the_link(browser: Any, tmp_path_factory: pytest.Temp
     finally:
         context.close()
         _stop(proc)
+
+
+ENDING_SCENARIO = "An intensive process around one client"
+ENDING_SEED, ENDING_WEEK = "2", 30
+"""client_process with seed 2 reaches its goal and ends in week 30."""
+
+
+def test_step_and_play_are_disabled_once_the_network_has_ended(browser: Any,
+                                                              server_url: str) -> None:
+    """Step stayed enabled after the network ended (and did nothing when pressed); Reset
+    must enable both again."""
+    from playwright.sync_api import expect
+
+    context, page, log = open_dashboard(browser, server_url)
+    try:
+        page.locator(".side-0 .scenario-picker").click()
+        page.get_by_role("option", name=ENDING_SCENARIO, exact=True).click()
+        page.get_by_text(ENDING_SCENARIO, exact=True).first.wait_for()
+        page.get_by_label("Random seed (which people are drawn)").fill(ENDING_SEED)
+        page.get_by_text("Press Reset to start again with these settings.").wait_for()
+        page.locator(".reset").click()
+        expect(page.get_by_text("Press Reset to start again")).to_have_count(0)
+        wait_for_week(page, 0)
+        page.locator(".speed").get_by_text("fast", exact=True).click()
+        page.locator(".play").click()
+        wait_for_week(page, ENDING_WEEK - 3)
+        page.locator(".pause").click()
+        expect(page.locator(".step")).to_be_enabled(timeout=UPDATE_TIMEOUT_MS)
+        # The last weeks by Step, so that a Step is what ends the network.
+        while "the network ended in week" not in page.locator(".verdict").inner_text():
+            assert week_of(page) < ENDING_WEEK
+            step(page, 1)
+        assert week_of(page) == ENDING_WEEK
+        expect(page.locator(".step")).to_be_disabled(timeout=UPDATE_TIMEOUT_MS)
+        expect(page.locator(".play")).to_be_disabled(timeout=UPDATE_TIMEOUT_MS)
+        page.locator(".reset").click()
+        wait_for_week(page, 0)
+        expect(page.locator(".step")).to_be_enabled(timeout=UPDATE_TIMEOUT_MS)
+        expect(page.locator(".play")).to_be_enabled(timeout=UPDATE_TIMEOUT_MS)
+        # Play to the end: it stops by itself, and leaves Step disabled too.
+        page.locator(".play").click()
+        page.locator(".verdict").get_by_text("the network ended in week", exact=False).wait_for(
+            timeout=UPDATE_TIMEOUT_MS)
+        expect(page.locator(".play")).to_be_disabled(timeout=UPDATE_TIMEOUT_MS)
+        expect(page.locator(".step")).to_be_disabled(timeout=UPDATE_TIMEOUT_MS)
+        assert week_of(page) == ENDING_WEEK
+        log.assert_clean()
+    finally:
+        context.close()
+
+
+def test_html_element_names_the_page_s_language(browser: Any, server_url: str) -> None:
+    """solara's page has no <html lang>: a screen reader read the Finnish page with English
+    rules, and the browser offered to translate it."""
+    context, page, log = open_dashboard(browser, server_url)
+    try:
+        page.wait_for_function("() => document.documentElement.lang === 'en'",
+                               timeout=UPDATE_TIMEOUT_MS)
+        page.locator(".language").get_by_text("suomi", exact=False).click()
+        page.get_by_text("Viikko 0", exact=True).wait_for()
+        page.wait_for_function("() => document.documentElement.lang === 'fi'",
+                               timeout=UPDATE_TIMEOUT_MS)
+        page.locator(".language").get_by_text("English", exact=False).click()
+        page.get_by_text("Week 0", exact=True).wait_for()
+        page.wait_for_function("() => document.documentElement.lang === 'en'",
+                               timeout=UPDATE_TIMEOUT_MS)
+        log.assert_clean()
+    finally:
+        context.close()

@@ -143,3 +143,45 @@ def test_the_model_never_imports_the_translation_machinery():
                  if re.search(r"^\s*(import|from)\s+(gettext|babel|verkosto)\b",
                               p.read_text(), re.MULTILINE)]
     assert offenders == []
+
+
+GLOSSARY: tuple[tuple[str, re.Pattern[str], re.Pattern[str], re.Pattern[str]], ...] = (
+    # (concept, English that names it, Finnish every translation of it must contain,
+    #  Finnish no translation may contain)
+    ("scenario", re.compile(r"\bscenarios?\b", re.I), re.compile(r"tilan(ne|te)", re.I),
+     re.compile(r"skenaari(?!oiden löytäminen)", re.I)),
+    ("starting relationships kept",
+     re.compile(r"starting relationships|relationships (kept|still alive)", re.I),
+     re.compile(r"\balun suhte", re.I),
+     re.compile(r"alkuperäisistä suhteista|yhä elossa|säilyneet suhteet", re.I)),
+    ("knowledge coverage", re.compile(r"knowledge coverage", re.I),
+     re.compile(r"\btiedon kattavuu", re.I),
+     re.compile(r"organisaatioiden tuntemu|tietämyksen kattavuu", re.I)),
+    ("innovations / new practices",
+     re.compile(r"\binnovations\b|\bnew practices?\b|innovation output|more innovation\b",
+                re.I),
+     re.compile(r"\b(uu(si|det|sia|den|sien)|uudenlai\w*) käytän", re.I),
+     re.compile(r"innovaatio", re.I)),
+)
+"""One Finnish term per concept, as the scenario descriptions read aloud to a room say it
+(the views said Skenaario and Tilanne, three names for the starting relationships kept, two
+for knowledge coverage, innovaatiot and uudet käytännöt)."""
+
+NOT_THE_CONCEPT = re.compile(r"'(verkosto|\{prog\}) scenarios'|\{scenario\}|Scenario discovery")
+"""English that names no scenario: the command's name, a placeholder, the PRIM method's name."""
+
+
+@pytest.mark.parametrize("concept", [entry[0] for entry in GLOSSARY])
+def test_one_finnish_term_per_concept(finnish, concept):
+    _, english, term, other = next(entry for entry in GLOSSARY if entry[0] == concept)
+    wrong: list[tuple[str, str]] = []
+    for message in finnish:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        names_it = any(english.search(NOT_THE_CONCEPT.sub("", text)) for text in ids)
+        for text in strings:
+            if (names_it and not term.search(text)) or other.search(text):
+                wrong.append((ids[0][:70], text[:90]))
+    assert wrong == []

@@ -47,7 +47,7 @@ def test_compare_in_finnish(tmp_path, capsys):
     assert main(["compare", "default", "no_coordination", "--replications", "2", "--steps", "13",
                  "--workers", "1", "--out", str(out), "--lang", "fi", *TINY]) == 0
     text = capsys.readouterr().out
-    for word in ("Lopputulokset", "skenaario", "kukoistava", "hiipunut", "Ei koordinointia",
+    for word in ("Lopputulokset", "tilanne", "kukoistava", "hiipunut", "Ei koordinointia",
                  "Viimeisellä viikolla", "prosenttiyksikköinä", "aktiivisten osuus",
                  "kirjoitettiin"):
         assert word in text, word
@@ -314,8 +314,8 @@ def test_sweep_help_in_finnish(capsys):
                 "toistojen pääsiemen (oletus 20240)", "ei edistymisrivejä"],
      ["Find the smallest", "most runs at one budget", "master seed", "no progress lines",
       "output directory", "override one parameter"]),
-    ("compare", ["Aja jokainen skenaario samoilla siemenillä",
-                 "ajoja skenaariota kohti (oletus 20)", "tulostehakemisto (oletus out/compare)"],
+    ("compare", ["Aja jokainen tilanne samoilla siemenillä",
+                 "ajoja tilannetta kohti (oletus 20)", "tulostehakemisto (oletus out/compare)"],
      ["Run each scenario", "runs per scenario", "master seed", "two-sided confidence",
       "output directory", "override one parameter"]),
 ])
@@ -334,7 +334,7 @@ def test_budget_and_compare_help_in_finnish(capsys, command, finnish, english):
 
 
 @pytest.mark.parametrize(("argv", "finnish", "english"), [
-    (["compare", "default"], "tarvitsee vähintään 2 skenaariota", "needs at least"),
+    (["compare", "default"], "tarvitsee vähintään 2 tilannetta", "needs at least"),
     (["compare", "default", "default"], "annettu useammin kuin kerran", "more than once"),
     (["budget", "default", "--target", "0.8", "--set", "coordination_budget_eur=5"],
      "budjetti on juuri se, mitä 'budget' hakee", "is what 'budget' searches"),

@@ -165,6 +165,7 @@ def _draw_frame(fig: Any, axes: dict[str, Any], model: Any, title: str, steps: i
     for line in axes["series"].lines:  # week 0 is a single point: show it
         if len(line.get_xdata()) == 1:
             line.set_marker("o")
+    drawing.draw_stranger_level(axes["series"], float(model.params.trust_prior), t)
     axes["series"].set_ylabel(t("over all seats (0-1)"))
     axes["series"].set_xlabel(t("weeks"))
     value = {words.VALUE_CURVE.column: (t(words.VALUE_CURVE.label), words.VALUE_CURVE.colour)}

@@ -71,8 +71,10 @@ OVERVIEW_SERIES = (
 """Reporter columns drawn over time, with their legend labels: network-level measures over
 the seats (an empty seat counts as a stranger), so that a network losing its people is seen
 to lose them; the means among active people would rise as a network dies."""
-KEPT_COLOUR = "#8c564b"
-"""Colour of the starting relationships kept (a line the dashboard does not draw)."""
+KEPT_COLOUR = "#212121"
+"""Colour of the starting relationships kept (a line the dashboard does not draw): near-black,
+outside the organisations' palette (tab20), so the line is not read as an organisation of
+the network panel beside it (its brown was tab20's, the colour of organisation 6)."""
 
 
 def overview_colour(column: str) -> str:
@@ -707,6 +709,9 @@ def draw_overview(path: Path, request: RunRequest, model: NetworkModel,
     series_ax.set_ylabel(_("over all seats (0-1)"))
     series_ax.set_ylim(0.0, 1.02)
     series_ax.set_xlim(0, max(1, int(frame["step"].iloc[-1])))
+    from verkosto.drawing import draw_stranger_level
+
+    draw_stranger_level(series_ax, float(request.params.trust_prior), i18n.current())
     series_ax.grid(alpha=0.3)
     series_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=len(OVERVIEW_SERIES),
                      fontsize="small", frameon=False)

@@ -117,6 +117,14 @@ CHOICE_LABELS: dict[str, str] = {
 }
 """Words for the choices of the trainer's choice parameters (governance)."""
 
+UNFUNDED_CHOICE_LABELS: dict[str, str] = {
+    "led": N_("no coordinator: the budget is 0"),
+    "lead_organisation": N_("one member organisation, but no coordinator: the budget is 0"),
+}
+"""Words for the governance choices that need a coordinator when the coordination budget is
+0: the model then has no coordinator (``NetworkModel.has_coordinator``) and meetings happen
+only when a participant calls one, so "led by a coordinator" (no_coordination) was untrue."""
+
 
 PRESET_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("default", "no_coordination", N_("With and without coordination")),
@@ -321,12 +329,29 @@ class Session:
 # --- words ------------------------------------------------------------------------------
 
 
-def unit_text(info: ParamInfo, value: Any, t: Translator) -> str:
-    """A trainer parameter's value with its unit, in words (``1 500 €/kk``, ``every 4 weeks``)."""
+def choice_text(choice: Any, t: Translator, settings: Mapping[str, Any] | None = None) -> str:
+    """A choice of a choice parameter in words; governance says when no coordinator is paid.
+
+    Args:
+        choice: The choice (an enum or its string value).
+        t: The session's translator.
+        settings: The network's other settings (the coordination budget); None: not known.
+    """
+    choice = str(getattr(choice, "value", choice))
+    budget = None if settings is None else settings.get("coordination_budget_eur")
+    if budget is not None and float(budget) <= 0 and choice in UNFUNDED_CHOICE_LABELS:
+        return t(UNFUNDED_CHOICE_LABELS[choice])
+    return t(CHOICE_LABELS.get(choice, choice.replace("_", " ")))
+
+
+def unit_text(info: ParamInfo, value: Any, t: Translator,
+              settings: Mapping[str, Any] | None = None) -> str:
+    """A trainer parameter's value with its unit, in words (``1 500 €/kk``, ``every 4 weeks``);
+    ``settings`` are the network's other settings, which a choice's words may depend on.
+    """
     name = info.name
     if info.choices is not None:
-        value = str(getattr(value, "value", value))
-        return t(CHOICE_LABELS.get(value, value.replace("_", " ")))
+        return choice_text(value, t, settings)
     if name == "leadership_depth":
         level = int(value)
         return f"{level} ({t(LEADERSHIP_LEVELS[level - 1])})"
@@ -344,9 +369,10 @@ def unit_text(info: ParamInfo, value: Any, t: Translator) -> str:
     return t.number(float(value), 2)
 
 
-def slider_label(key: str, value: Any, t: Translator) -> str:
+def slider_label(key: str, value: Any, t: Translator,
+                 settings: Mapping[str, Any] | None = None) -> str:
     """A slider's label: the plain name and the value now, with its unit."""
-    return f"{t(PLAIN_LABELS[key])}: {unit_text(PARAMETERS[key], value, t)}"
+    return f"{t(PLAIN_LABELS[key])}: {unit_text(PARAMETERS[key], value, t, settings)}"
 
 
 def slider_range(key: str, value: Any) -> tuple[float, float, float]:
@@ -377,9 +403,9 @@ def nice_step(low: float, high: float, positions: int = 100) -> float:
 
 
 @functools.cache
-def _colour(index: int, n_organisations: int) -> str:
+def _colour(index: int) -> str:
     """An organisation's colour as ``#rrggbb`` (cached: asked for every person every week)."""
-    return to_hex(drawing.organisation_colour(index, n_organisations))
+    return to_hex(drawing.organisation_colour(index))
 
 
 def _ties(model: NetworkModel) -> list[tuple[int, int, float]]:
@@ -430,7 +456,6 @@ def network_svg(model: NetworkModel, t: Translator, extent: float | None = None)
             parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
                          f'stroke="{drawing.EDGE_COLOUR}" stroke-width="{TIE_WIDTH_MAX * w:.2f}" '
                          f'stroke-opacity="{opacity:.2f}"/>')
-    n_orgs = 1 + max((int(p.organisation.index) for p in people), default=0)
     for person in sorted(people, key=lambda p: drawing.STATUS_ORDER.index(drawing.status_name(p))
                          if drawing.status_name(p) in drawing.STATUS_ORDER else 0, reverse=True):
         x, y = xy(person.unique_id)
@@ -441,7 +466,7 @@ def network_svg(model: NetworkModel, t: Translator, extent: float | None = None)
                          f'M{x - d:.1f},{y + d:.1f}L{x + d:.1f},{y - d:.1f}" '
                          f'stroke="{drawing.DEPARTED_COLOUR}" stroke-width="1.2"/>')
             continue
-        colour = _colour(int(person.organisation.index), n_orgs)
+        colour = _colour(int(person.organisation.index))
         r = NODE_RADIUS_MIN + NODE_RADIUS_PER_COMMITMENT * math.sqrt(
             max(0.0, min(1.0, float(person.commitment))))
         style = {
@@ -519,7 +544,8 @@ def series(model: NetworkModel, column: str) -> tuple[list[float], list[float]]:
 
 
 def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_max: int,
-              y_max: float = 1.0, height: int = CHART_SIZE[1], y_label: str = "") -> str:
+              y_max: float = 1.0, height: int = CHART_SIZE[1], y_label: str = "",
+              stranger_level: float | None = None) -> str:
     """A line chart of reporters over the weeks, as SVG on fixed axes (with a legend below it
     in HTML when there is more than one line).
 
@@ -531,6 +557,8 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
         y_max: Top of the value axis (shared likewise).
         height: Chart height in pixels.
         y_label: Title of the value axis.
+        stranger_level: Draw the trust between strangers (the scenario's ``trust_prior``,
+            the floor of the network's trust) as a labelled dashed line at this value.
     """
     width = CHART_SIZE[0]
     left, right, top, bottom = CHART_MARGIN
@@ -561,6 +589,15 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
                  f'fill="#333" class="x-axis-title">{html.escape(t("weeks"))}</text>')
     if y_label:
         parts.append(f'<text x="{left}" y="{top - 2}" fill="#333">{html.escape(y_label)}</text>')
+    if stranger_level is not None:
+        _, y = px(0.0, stranger_level)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
+                     f'stroke="{drawing.STRANGER_COLOUR}" stroke-width="1.2" '
+                     'stroke-dasharray="5,3" data-reference="trust_prior"/>')
+        parts.append(f'<text x="{left + plot_w - 3}" y="{y + 11:.1f}" text-anchor="end" '
+                     f'fill="{drawing.STRANGER_COLOUR}" stroke="white" stroke-width="3" '
+                     'paint-order="stroke" class="stranger-level">'
+                     f'{html.escape(t(drawing.STRANGER_LABEL))}</text>')
     for curve in curves:
         weeks, values = series(model, curve.column)
         if not weeks:
@@ -610,15 +647,46 @@ def initial_language() -> str:
     return lang if lang in i18n.LANGUAGES else i18n.language_from_environment()
 
 
+PAGE_LANGUAGE_TEMPLATE = """
+<template><span style="display: none"></span></template>
+<script>
+module.exports = {
+    mounted() { this.apply(); },
+    watch: { lang() { this.apply(); } },
+    methods: { apply() { document.documentElement.lang = this.lang; } },
+};
+</script>
+"""
+"""A hidden Vue widget that writes the page's language into ``<html lang>`` (solara's page
+has none): a screen reader or the browser's translation offer then knows a Finnish page is
+Finnish, and it follows the language switch."""
+
+
+@functools.cache
+def _page_language_widget() -> type:
+    """The widget class of :data:`PAGE_LANGUAGE_TEMPLATE` (made once, on first use)."""
+    import ipyvuetify as v
+    import traitlets
+
+    class PageLanguage(v.VuetifyTemplate):
+        template = traitlets.Unicode(PAGE_LANGUAGE_TEMPLATE).tag(sync=True)
+        lang = traitlets.Unicode("en").tag(sync=True)
+
+    return PageLanguage
+
+
 @solara.component
-def ParameterSlider(key: str, value: Any, on_value: Any, t: Translator) -> None:
-    """One trainer parameter: a slider (or a choice) labelled with its value and unit."""
+def ParameterSlider(key: str, value: Any, on_value: Any, t: Translator,
+                    settings: Mapping[str, Any] | None = None) -> None:
+    """One trainer parameter: a slider (or a choice) labelled with its value and unit;
+    ``settings`` are the network's settings, which a choice's words may depend on.
+    """
     import reacton.ipyvuetify as rv
 
     info = PARAMETERS[key]
-    label = slider_label(key, value, t)
+    label = slider_label(key, value, t, settings)
     if info.choices is not None:
-        words = {t(CHOICE_LABELS.get(c, c)): c for c in info.choices}
+        words = {choice_text(c, t, settings): c for c in info.choices}
         current = next(w for w, c in words.items() if c == str(getattr(value, "value", value)))
         solara.Select(label=t(PLAIN_LABELS[key]), values=list(words), value=current,
                       on_value=lambda w: on_value(words[w]), classes=[f"param-{key}"])
@@ -641,7 +709,7 @@ def SideSettings(session: Session, index: int, names: list[str], t: Translator,
     del revision
     side = session.sides[index]
     title, description = scenario_text(side.scenario, t)
-    labels = {f"{title_of(n, t)} ({n})": n for n in names}
+    labels = picker_labels(names, t)
     current = next(label for label, n in labels.items() if n == side.scenario)
     heading = t(SIDE_NAMES[index]) if len(session.sides) > 1 else t("Scenario")
 
@@ -654,12 +722,13 @@ def SideSettings(session: Session, index: int, names: list[str], t: Translator,
         changed()
 
     with solara.Card(heading, classes=[f"side-{index}"]), solara.Column(gap="2px"):
-        solara.Select(label=t("Scenario"), values=list(labels), value=current, on_value=choose)
+        solara.Select(label=t("Scenario"), values=list(labels), value=current, on_value=choose,
+                      classes=["scenario-picker"])
         solara.HTML(tag="div", unsafe_innerHTML=f"<b>{html.escape(title)}</b><br>"
                     f"{html.escape(description)}", style={"font-size": "0.9em"})
         for key in TRAINER_PARAMETERS:
-            ParameterSlider(key, side.settings[key],
-                            lambda v, key=key: set_value(key, v), t).key(f"{index}-{key}-{t.lang}")
+            ParameterSlider(key, side.settings[key], lambda v, key=key: set_value(key, v), t,
+                            dict(side.settings)).key(f"{index}-{key}-{t.lang}")
         if side.model is not None and any(
                 side.model.params.flat()[k] != v for k, v in side.settings.items()):
             solara.Text(t("Press Reset to start again with these settings."),
@@ -669,6 +738,18 @@ def SideSettings(session: Session, index: int, names: list[str], t: Translator,
 def title_of(name: str, t: Translator) -> str:
     """A scenario's title in the session's language (for the picker)."""
     return scenario_text(name, t)[0]
+
+
+def picker_labels(names: Sequence[str], t: Translator) -> dict[str, str]:
+    """The scenario picker's entries in the session's language -> scenario names.
+
+    An entry is the scenario's title alone: the file names are English identifiers, which
+    a Finnish page showed in brackets after every title (and which only repeat the title on
+    an English one). A title shared by two scenarios gets its name added to tell them apart.
+    """
+    titles = [title_of(n, t) for n in names]
+    return {(f"{title} ({n})" if titles.count(title) > 1 else title): n
+            for title, n in zip(titles, names, strict=True)}
 
 
 def column_html(session: Session, index: int, t: Translator, extent: float, x_max: int,
@@ -686,7 +767,8 @@ def column_html(session: Session, index: int, t: Translator, extent: float, x_ma
     title = scenario_text(side.scenario, t)[0]
     heading = f"{t(SIDE_NAMES[index])}: {title}" if len(session.sides) > 1 else title
     picture = network_svg(model, t, extent) + legend_html(t)
-    charts = (chart_svg(model, CURVES, t, x_max=x_max, y_label=t("over all seats (0-1)"))
+    charts = (chart_svg(model, CURVES, t, x_max=x_max, y_label=t("over all seats (0-1)"),
+                        stranger_level=float(model.params.trust_prior))
               + "<br>" + chart_svg(model, [VALUE_CURVE], t, x_max=x_max, y_max=y_value,
                                    height=VALUE_CHART_HEIGHT, y_label=t(VALUE_CURVE.label)))
     rows = "".join(f"<tr><td>{html.escape(label)}</td><td style='text-align:right'>"
@@ -768,14 +850,23 @@ def Page() -> None:
     settings_version = solara.use_reactive(0)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(DEFAULT_SPEED)
+    # Whether a network can still go on: Step and Play are disabled once every one has
+    # ended (the session changes in place, so the page must be told).
+    running = solara.use_reactive(session.running)
     t = i18n.translator(lang.value)
+
+    def track_running() -> None:
+        if running.peek() != session.running:
+            running.set(session.running)
 
     def stepped() -> None:
         session.notify()
+        track_running()
 
     def changed() -> None:
         settings_version.set(settings_version.peek() + 1)
         session.notify()
+        track_running()
 
     def do_step() -> None:
         session.step()
@@ -815,14 +906,15 @@ def Page() -> None:
 
     solara.Title(t(TITLE))
     solara.Style(LAYOUT_CSS)
+    _page_language_widget().element(lang=t.lang)
     with solara.Div(classes=["verkosto-layout"]):
         with solara.Div(classes=["verkosto-main"]):
             solara.Text(t(TITLE), style={"font-size": "1.4em", "font-weight": "500"})
             with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
                 solara.Button(t("Reset"), on_click=do_reset, color="secondary",
                               classes=["reset"])
-                solara.Button(t("Step"), on_click=do_step, disabled=playing.value,
-                              classes=["step"])
+                solara.Button(t("Step"), on_click=do_step,
+                              disabled=playing.value or not running.value, classes=["step"])
                 if playing.value:
                     solara.Button(t("Pause"), icon_name="mdi-pause",
                                   on_click=lambda: playing.set(False), color="primary",
@@ -830,7 +922,7 @@ def Page() -> None:
                 else:
                     solara.Button(t("Play"), icon_name="mdi-play",
                                   on_click=lambda: playing.set(True), color="primary",
-                                  disabled=not session.running, classes=["play"])
+                                  disabled=not running.value, classes=["play"])
                 solara.Text(t("Speed:"))
                 solara.ToggleButtonsSingle(
                     value=speed.value, on_value=lambda v: speed.set(v), classes=["speed"],

@@ -35,7 +35,7 @@ from analysis.network import (
     status_legend,
     status_name,
 )
-from verkosto.i18n import _
+from verkosto.i18n import N_, Translator, _
 
 __all__ = [
     "DEPARTED_COLOUR",
@@ -51,11 +51,14 @@ __all__ = [
     "RESIDENT_MARKER",
     "SERIES",
     "STATUS_ORDER",
+    "STRANGER_COLOUR",
+    "STRANGER_LABEL",
     "UNIT_AXIS_TOP",
     "VALUE_SERIES",
     "StableLayout",
     "draw_network",
     "draw_series",
+    "draw_stranger_level",
     "layout_for",
     "model_frame",
     "organisation_colour",
@@ -75,6 +78,15 @@ VALUE_SERIES: dict[str, tuple[str, str]] = {
     "value_created": ("value created per week", "#ff7f0e"),
 }
 """The value series, on its own axis: reporter column -> (plain label, colour)."""
+
+STRANGER_LABEL = N_("trust in a stranger")
+"""The reference line of the trust curve: the trust an empty seat counts with, so the
+network's trust can never fall below it (the scenario's ``trust_prior``). Without the line
+a dead network's trust sat flat just above 0.15 and looked healthy."""
+STRANGER_COLOUR = "#1b5e20"
+"""The reference line's colour: a darker shade of the trust curve's green."""
+STRANGER_DASH = (0, (5, 3))
+"""The reference line's dash pattern (on, off in points)."""
 
 UNIT_AXIS_TOP = 1.05
 """Top of the 0-1 axes, a little above 1 so that a series at 1 stays visible."""
@@ -125,3 +137,29 @@ def draw_series(
         # Where the curves are not: they start high (the whole network at week 0), so a
         # legend fixed at the top left covered them.
         ax.legend(loc="best", fontsize="small", framealpha=0.8, edgecolor="none")
+
+
+def draw_stranger_level(ax: Axes, level: float, t: Translator) -> None:
+    """Draw the trust between strangers (``trust_prior``) as a labelled dashed line.
+
+    The network's trust counts an empty seat as a stranger, so its curve cannot fall below
+    this level: the line shows a room that a curve lying on it is a network of strangers,
+    not a steady one. Drawn after :func:`draw_series` (which clears the axes) and kept out
+    of the legend: the words sit on the line itself.
+
+    Args:
+        ax: The axes of the 0-1 curves.
+        level: The scenario's ``trust_prior``.
+        t: The translator of the figure's language.
+    """
+    from matplotlib import patheffects
+    from matplotlib.transforms import blended_transform_factory
+
+    across = blended_transform_factory(ax.transAxes, ax.transData)  # x: axes, y: data
+    # A collection, not a line: ax.lines stays the curves (the legend's and the tests').
+    ax.hlines(level, 0.0, 1.0, transform=across, colors=STRANGER_COLOUR,
+              linestyles=[STRANGER_DASH], linewidth=1.2, zorder=1.5, gid="stranger_level")
+    ax.text(0.99, level, t(STRANGER_LABEL), transform=across, ha="right", va="top",
+            fontsize="small",
+        color=STRANGER_COLOUR, zorder=3, gid="stranger_level",
+        path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
