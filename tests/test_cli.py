@@ -443,6 +443,63 @@ def test_bad_input_exits_2_with_one_clear_line_and_leaves_nothing(
     assert tree(tmp_path) == before  # nothing created, changed or half-written
 
 
+BAD_INPUT_FI = [
+    # (kind, arguments, fragments of the Finnish line, English words it must not contain)
+    ("port out of range", ["dashboard", "--port", "0"],
+     ["--port: 0 ei ole sallitulla välillä: arvon on oltava vähintään 1 ja enintään 65535",
+      "(katso 'verkosto dashboard --help')"], ["argument", "out of range", "see "]),
+    ("negative steps", ["run", "--steps", "-1"], ["--steps: -1", "vähintään 1"],
+     ["out of range", "at least"]),
+    ("no workers", ["sweep", "--workers", "0"], ["--workers: 0", "vähintään 1"],
+     ["out of range", "at least"]),
+    ("steps not a number", ["run", "--steps", "ten"], ["'ten' ei ole kokonaisluku"],
+     ["is not", "integer"]),
+    ("a percentage for a share", ["budget", "default", "--target", "80"],
+     ["yli 0 ja alle 1", "tarkoititko 0.8?", "osuutena"], ["did you mean", "below"]),
+]
+
+
+def _error_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The one line ``verkosto`` prints on stderr for refused input (exit status 2)."""
+    try:
+        status = cli.main(argv)
+    except SystemExit as stop:  # argparse's own refusal
+        status = stop.code
+    err = capsys.readouterr().err
+    assert status == cli.EXIT_BAD_INPUT and err.count("\n") == 1, err
+    assert err.startswith("verkosto: error: "), err
+    return err.strip()
+
+
+@pytest.mark.parametrize(("kind", "args", "finnish", "english"), BAD_INPUT_FI,
+                         ids=[case[0] for case in BAD_INPUT_FI])
+def test_bad_input_is_refused_in_finnish(capsys: pytest.CaptureFixture[str], kind: str,
+                                         args: list[str], finnish: list[str],
+                                         english: list[str]) -> None:
+    from verkosto import i18n
+
+    try:
+        line = _error_line([*args, "--lang", "fi"], capsys)
+    finally:
+        i18n.set_language("en")
+    for fragment in finnish:
+        assert fragment in line, (kind, line)
+    for word in english:
+        assert word not in line.removeprefix("verkosto: error: "), (kind, line)
+
+
+def test_refused_values_follow_the_language_of_the_environment(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from verkosto import i18n
+
+    monkeypatch.setenv("LC_ALL", "fi_FI.UTF-8")
+    try:
+        line = _error_line(["run", "--steps", "0"], capsys)
+    finally:
+        i18n.set_language("en")
+    assert "--steps: 0 ei ole sallitulla välillä" in line, line
+
+
 # ---------------------------------------------------------------------------- README
 README = Path(__file__).resolve().parents[1] / "README.md"
 

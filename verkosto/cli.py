@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -80,8 +81,19 @@ class Parser(argparse.ArgumentParser):
         return super().format_help()
 
     def error(self, message: str) -> NoReturn:
-        """Print one line naming the problem and exit with status 2."""
-        self.exit(EXIT_BAD_INPUT, f"{PROG}: error: {message} (see '{self.prog} --help')\n")
+        """Print one line naming the problem and exit with status 2, in the chosen language
+        (argparse's own "argument --x:" prefix included; its other texts stay English).
+        """
+        named = _ARGUMENT_PREFIX.fullmatch(message)
+        if named is not None:
+            message = i18n._("argument {name}: {problem}").format(
+                name=named.group("name"), problem=named.group("problem"))
+        see = i18n._("(see '{command} --help')").format(command=self.prog)
+        self.exit(EXIT_BAD_INPUT, f"{PROG}: error: {message} {see}\n")
+
+
+_ARGUMENT_PREFIX = re.compile(r"argument (?P<name>\S+): (?P<problem>.*)", re.DOTALL)
+"""How argparse names the option whose value it refused ("argument --port: ...")."""
 
 
 def build_parser() -> argparse.ArgumentParser:
