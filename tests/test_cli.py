@@ -456,6 +456,19 @@ BAD_INPUT_FI = [
      ["is not", "integer"]),
     ("a percentage for a share", ["budget", "default", "--target", "80"],
      ["yli 0 ja alle 1", "tarkoititko 0.8?", "osuutena"], ["did you mean", "below"]),
+    ("unknown scenario listed", ["scenarios", "nosuch"],
+     ["tuntematon skenaario 'nosuch'; mukana tulevat skenaariot ovat default, "],
+     ["unknown", "shipped", "give a path"]),
+    ("unknown scenario run", ["run", "no_coordinaton"],
+     ["tuntematon skenaario 'no_coordinaton'; tarkoititko 'no_coordination'"],
+     ["unknown", "did you mean"]),
+    ("--set out of bounds", ["run", "--set", "coordination_budget_eur=-5"],
+     ["parametri 'coordination_budget_eur' = -5 on sallitun välin ulkopuolella",
+      "0…200000 €/kk"], ["parameter", "out of bounds", "EUR/month"]),
+    ("--set wrong type", ["run", "--set", "facilitation=lots"],
+     ["'lots': odotettiin lukua väliltä 0…1"], ["expected", "a number"]),
+    ("--set twice", ["run", "--set", "facilitation=0.2", "--set", "facilitation=0.3"],
+     ["annettu useammin kuin kerran"], ["more than once"]),
 ]
 
 

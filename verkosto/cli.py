@@ -215,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if not _is_input_error(error):
             raise
-        print(f"{PROG}: error: {_one_line(str(error))}", file=sys.stderr)
+        print(f"{PROG}: error: {_one_line(i18n.error_text(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_OK if status is None else int(status)
 

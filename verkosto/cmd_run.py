@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from verkosto import i18n
 from verkosto.argtypes import number
 from verkosto.errors import InputError
 from verkosto.i18n import N_, _
@@ -305,8 +306,8 @@ def prepare(scenario_name: str, sets: Sequence[str], seed: int, steps: int | Non
     try:
         params = scenario.params.replace(**overrides)
     except ParameterError as error:  # a cross-parameter check
-        raise InputError(f"--set: {error} (after applying the scenario "
-                         f"'{scenario.name}')") from None
+        raise InputError(_("--set: {error} (after applying the scenario '{name}')").format(
+            error=error, name=scenario.name)) from None
     out = out if out is not None else DEFAULT_OUT_ROOT / scenario.name
     check_output_dir(out)
     return RunRequest(scenario, params, overrides, seed,
@@ -338,13 +339,15 @@ def parse_sets(sets: Sequence[str]) -> dict[str, Any]:
         key, sep, text = raw.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise InputError(f"--set {raw!r}: expected KEY=VALUE, e.g. --set facilitation=0.5")
+            raise InputError(_("--set {raw}: expected KEY=VALUE, e.g. --set facilitation=0.5")
+                             .format(raw=repr(raw)))
         if key in out:
-            raise InputError(f"--set {key} is given more than once; give each parameter once")
+            raise InputError(_("--set {key} is given more than once; give each parameter "
+                               "once").format(key=key))
         try:
             out[key] = validate_value(key, _toml_value(text.strip()))
         except ParameterError as error:
-            raise InputError(f"--set {raw!r}: {error}") from None
+            raise InputError(f"--set {raw!r}: {i18n.error_text(error)}") from None
     return out
 
 

@@ -267,6 +267,35 @@ def scenario_description(scenario: Any, t: Translator | None = None) -> str:
     return (t or current()).gettext(scenario.description) if scenario.description else ""
 
 
+def word(message: Any, t: Translator | None = None) -> str:
+    """A message another layer kept as an English template and fields (``scenarios.Text``,
+    ``scenarios.Joined``), worded in the current language; anything else as ``str()`` says it.
+
+    The scenarios' loader does not import this module: its errors carry the template (its
+    msgid, extracted by :mod:`verkosto.i18n_extract`) and the fields, and the front door
+    words them here, fields first (a field may be a message itself).
+    """
+    t = t or current()
+    template = getattr(message, "template", None)
+    if isinstance(template, str):
+        fields = {name: word(value, t) for name, value in message.fields.items()}
+        context = getattr(message, "context", None)
+        wording = t.pgettext(context, template) if context else t.gettext(template)
+        return wording.format(**fields)
+    separator = getattr(message, "separator", None)
+    if isinstance(separator, str):
+        return t.gettext(separator).join(word(item, t) for item in message.items)
+    return str(message)
+
+
+def error_text(error: BaseException, t: Translator | None = None) -> str:
+    """An error's message in the current language where it carries one as a ``text``
+    (:func:`word`), else its own (English) message.
+    """
+    text = getattr(error, "text", None)
+    return word(text, t) if text is not None else str(error)
+
+
 # --- the shared --lang option -------------------------------------------------------------
 
 

@@ -7,7 +7,9 @@ Messages come from two kinds of place:
   figures; ``experiments/patterns.py`` for the pattern scorecard's titles,
   criteria and summaries; ``experiments/sweep.py``, ``sensitivity.py``,
   ``spec.py``, ``store.py`` and ``ensemble.py`` for what ``verkosto sweep``,
-  ``sensitivity`` and ``ensemble`` print and the errors they report), through
+  ``sensitivity`` and ``ensemble`` print and the errors they report;
+  ``scenarios/__init__.py`` for the scenario loader's errors, marked ``N_`` there and
+  worded by :func:`verkosto.i18n.word`), through
   Babel's Python extractor with the usual
   gettext keywords (``_``, ``N_``, ``ngettext``, ``pgettext``);
 - what the model and the scenarios declare in English, which the front door
@@ -38,7 +40,7 @@ ROOT = PACKAGE_DIR.parent
 SOURCES: tuple[str, ...] = ("verkosto", "analysis", "experiments/patterns.py",
                             "experiments/sweep.py", "experiments/sensitivity.py",
                             "experiments/spec.py", "experiments/store.py",
-                            "experiments/ensemble.py")
+                            "experiments/ensemble.py", "scenarios/__init__.py")
 """Where user-visible messages are marked, relative to the repository: directories (every
 ``.py`` below) and single files."""
 KEYWORDS = {"_": None, "N_": None, "t": None, "gettext": None, "ngettext": (1, 2),
