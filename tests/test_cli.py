@@ -139,8 +139,15 @@ def test_run_help_and_list_params_follow_the_language(
     assert cli.main(["run", "--list-params", "--lang", "fi"]) == 0
     listing = capsys.readouterr().out
     for info in PARAMETERS.values():
-        assert f"{i18n.param_doc(info.name, fi)} [{info.source}]" in listing, info.name
+        assert f"{i18n.param_doc(info.name, fi)} [{i18n.param_source(info.name, fi)}]" in listing
+        if info.plausible_why:
+            assert i18n.param_why(info.name, fi) != info.plausible_why, info.name
+            assert f": {i18n.param_why(info.name, fi)}\n" in listing, info.name
     assert "lever: defines" not in listing and "plausible " not in listing
+    # The reasons and source tags are Finnish too; claim ids and citations stay as they are.
+    for english in ("judgement", "[assumption", "literature", " the ", " of "):
+        assert english not in listing, english
+    assert "[oletus]" in listing and "[S24]" in listing and "uskottava väli" in listing
     assert listing.splitlines()[0] == "verkosto:"
     i18n.set_language("en")
 

@@ -217,7 +217,8 @@ def parameter_listing(with_docs: bool = True) -> str:
         line = f"  {info.name:<{width}} = {_default_text(info.default):<10} ({_bounds_text(info)})"
         lines.append(line)
         if with_docs:
-            lines.append(f"  {'':<{width}}   {i18n.param_doc(info.name)} [{info.source}]")
+            lines.append(f"  {'':<{width}}   {i18n.param_doc(info.name)} "
+                         f"[{i18n.param_source(info.name)}]")
             lines.append(f"  {'':<{width}}   {_plausible_text(info)}")
     return "\n".join(lines)
 
@@ -231,7 +232,7 @@ def _plausible_text(info: Any) -> str:
     low, high = info.plausible
     unit = "" if info.unit == UNIT_INTERVAL else f" {i18n.unit_name(info.unit)}"
     return _("plausible {low} to {high}{unit}: {why}").format(
-        low=f"{low:g}", high=f"{high:g}", unit=unit, why=info.plausible_why)
+        low=f"{low:g}", high=f"{high:g}", unit=unit, why=i18n.param_why(info.name))
 
 
 def _parameter_epilog() -> str:

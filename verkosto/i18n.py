@@ -60,6 +60,7 @@ OUTCOME_CONTEXT = "outcome"
 PHASE_CONTEXT = "phase"
 STATUS_CONTEXT = "status"
 UNIT_CONTEXT = "unit"
+SOURCE_CONTEXT = "source"
 """Message contexts of enum values, so that one English word may be two Finnish ones."""
 
 
@@ -252,6 +253,37 @@ def param_doc(name: str, t: Translator | None = None) -> str:
     from model.params import PARAMETERS
 
     return (t or current()).gettext(PARAMETERS[name].doc)
+
+
+def param_why(name: str, t: Translator | None = None) -> str:
+    """Why a parameter's plausible range is what it is (its declared English ``why``), in the
+    current language; "" for a lever.
+    """
+    from model.params import PARAMETERS
+
+    why = PARAMETERS[name].plausible_why
+    return (t or current()).gettext(why) if why else ""
+
+
+def param_source(name: str, t: Translator | None = None) -> str:
+    """A parameter's source tag (a claim, a paper, "assumption") in the current language: the
+    catalogs hold the tags with words in them (:func:`source_has_words`); claim ids and
+    citations read the same in every language.
+    """
+    from model.params import PARAMETERS
+
+    source = PARAMETERS[name].source
+    return (t or current()).pgettext(SOURCE_CONTEXT, source) if source_has_words(source) \
+        else source
+
+
+def source_has_words(source: str) -> bool:
+    """Whether a source tag has words to translate ("assumption", "literature (Slovic 1993)"),
+    not only claim ids and citations ("S21; Provan & Kenis 2008").
+    """
+    import re
+
+    return re.search(r"\b[a-z]{4,}\b", source) is not None
 
 
 def scenario_title(scenario: Any, t: Translator | None = None) -> str:
