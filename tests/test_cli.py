@@ -234,7 +234,10 @@ def test_overview_is_a_png_of_the_documented_size(run_dir) -> None:
 def test_run_prints_a_plain_language_summary(run_dir) -> None:
     out, result = run_dir
     summary = json.loads((out / "summary.json").read_text())
-    assert f"Outcome: {summary['outcome']}." in result.stdout
+    # STEPS weeks fall short of the 13-week outcome window: no class yet, as on the dashboard.
+    assert STEPS < summary["params"]["outcome_window_weeks"] == 13
+    assert f"Outcome: too early to tell (wait {13 - STEPS} more weeks)." in result.stdout
+    assert f"Outcome: {summary['outcome']}" not in result.stdout
     assert "What drove it:" in result.stdout
     assert "meetings" in result.stdout and "Key figures:" in result.stdout
     assert "Traceback" not in result.stderr
@@ -247,6 +250,16 @@ def test_run_prints_a_plain_language_summary(run_dir) -> None:
     per_month = f"{hidden / months:,.0f}".replace(",", "\u202f")
     assert f"hidden cost {hidden:,.0f} EUR ({per_month} EUR/month)".replace(
         ",", "\u202f") in result.stdout
+
+
+def test_run_names_the_outcome_once_its_window_has_passed(run_dir) -> None:
+    out, _ = run_dir
+    summary = json.loads((out / "summary.json").read_text())
+    frame = pd.read_parquet(out / "timeseries.parquet")
+    judged = {**summary, "params": {**summary["params"], "outcome_window_weeks": STEPS}}
+    assert f"Outcome: {summary['outcome'].replace('_', ' ')}.\n" in cmd_run.describe(judged, frame)
+    ended = {**summary, "ended_early": True}  # a network that ended has its final outcome
+    assert f"Outcome: {summary['outcome'].replace('_', ' ')}.\n" in cmd_run.describe(ended, frame)
 
 
 def run_in_process(tmp_path: Path, *args: str, out: str = "out") -> Path:

@@ -606,7 +606,7 @@ def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
     Returns:
         A few lines of text.
     """
-    from verkosto import i18n
+    from verkosto import i18n, words
     from verkosto.i18n import _, ngettext
 
     t = i18n.current()
@@ -645,10 +645,15 @@ def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
                  _("not reached ({share} of the way)").format(
                      share=t.percent(goal.get("progress", 0.0))))
     title = t.gettext(summary["scenario_title"])  # a user's own title stays as written
+    # The outcome is judged over its window: before it has passed, say so (as the dashboard
+    # does) rather than name a class; a network that ended early has its final outcome.
+    outcome = (i18n.outcome_name(summary["outcome"], t) if summary["ended_early"] else
+               words.verdict_for(summary["outcome"], weeks,
+                                 int(summary["params"]["outcome_window_weeks"]), t))
     lines = [
         _("Scenario '{name}' ({title}), seed {seed}, {weeks} weeks.").format(
             name=summary["scenario"], title=title, seed=summary["seed"], weeks=weeks) + ended,
-        _("Outcome: {outcome}.").format(outcome=i18n.outcome_name(summary["outcome"], t)),
+        _("Outcome: {outcome}.").format(outcome=outcome),
         _("What drove it:"),
         "  - " + _("coordination: {money}; {meetings}, {cadence}.").format(
             money=money, cadence=cadence,
@@ -701,7 +706,7 @@ def draw_overview(path: Path, request: RunRequest, model: NetworkModel,
 
     figure = Figure(figsize=FIGURE_SIZE_IN, layout="constrained")
     series_ax, network_ax = figure.subplots(1, 2, width_ratios=[1.25, 1.0])
-    from verkosto import i18n
+    from verkosto import i18n, words
     from verkosto.i18n import _
 
     for column, label in OVERVIEW_SERIES:
@@ -719,7 +724,8 @@ def draw_overview(path: Path, request: RunRequest, model: NetworkModel,
                         fontsize="medium")
     _draw_trust_network(network_ax, model, request.seed)
     figure.suptitle(_("verkosto run: {name} - outcome {outcome}").format(
-        name=request.scenario.name, outcome=i18n.outcome_name(model.outcome)), fontsize="large")
+        name=request.scenario.name, outcome=words.verdict(model, i18n.current())),
+        fontsize="large")
     from analysis.figures import localise_ticks
 
     localise_ticks(figure)  # 0,5 rather than 0.5 on the axes of a Finnish overview
