@@ -622,8 +622,12 @@ def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
     spent = coordination.get("spent_eur", float(last["coordination_spent_eur"]))
     months = weeks * 12 / WEEKS_PER_YEAR
 
+    from analysis.text import fixed
+
     def num(value: float, decimals: int = 2) -> str:
-        return t.number(value, decimals)
+        # The formatter budget, compare and report use: "31,852" in English, "31 852"
+        # (a narrow no-break space) and a decimal comma in Finnish.
+        return fixed(value, decimals)
 
     if coordination.get("has_coordinator"):
         money = _("a coordinator with {budget} EUR/month spent {spent} EUR ({monthly} EUR/month)"
