@@ -124,6 +124,27 @@ def test_list_params_gives_meaning_and_source(capsys: pytest.CaptureFixture[str]
         assert f"{info.doc} [{info.source}]" in text
 
 
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", ["(0 to 12 a year)", "(0 to 1 a week)", "(0 to 0.1 per meeting)",
+            "plausible 0.01 to 0.06 a week: "]),
+    ("fi", ["(0…12 vuodessa)", "(0…1 viikossa)", "(0…0.1 tapaamista kohti)",
+            "uskottava väli 0.01…0.06 viikossa: "]),
+])
+def test_list_params_writes_rates_in_words(capsys: pytest.CaptureFixture[str], lang: str,
+                                           expected: list[str]) -> None:
+    """"0 to 12 1/year" reads badly after a number: a rate is written "a year" / "vuodessa"."""
+    from verkosto import i18n
+
+    try:
+        assert cli.main(["run", "--list-params", "--lang", lang]) == 0
+    finally:
+        i18n.set_language("en")
+    listing = capsys.readouterr().out
+    assert " 1/" not in listing
+    for text in expected:
+        assert text in listing, text
+
+
 def test_run_help_and_list_params_follow_the_language(
         capsys: pytest.CaptureFixture[str]) -> None:
     from verkosto import i18n

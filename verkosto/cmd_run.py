@@ -175,7 +175,7 @@ def _bounds_text(info: Any) -> str:
     span = ("" if info.low is None else
             _("{low} to {high}").format(low=f"{info.low:g}", high=f"{info.high:g}"))
     # "0 to 1 0-1" would say it twice.
-    unit = "" if info.unit == UNIT_INTERVAL else i18n.unit_name(info.unit)
+    unit = "" if info.unit == UNIT_INTERVAL else i18n.unit_after_number(info.unit)
     if info.type in (int, float):
         return f"{span} {unit}".strip()
     return _("list of {n}, each {span}").format(n=len(info.default),
@@ -230,7 +230,7 @@ def _plausible_text(info: Any) -> str:
     if info.plausible is None:
         return _("lever: defines the situation, not an assumption about the world")
     low, high = info.plausible
-    unit = "" if info.unit == UNIT_INTERVAL else f" {i18n.unit_name(info.unit)}"
+    unit = "" if info.unit == UNIT_INTERVAL else f" {i18n.unit_after_number(info.unit)}"
     return _("plausible {low} to {high}{unit}: {why}").format(
         low=f"{low:g}", high=f"{high:g}", unit=unit, why=i18n.param_why(info.name))
 
