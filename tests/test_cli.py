@@ -542,6 +542,29 @@ def test_bad_input_is_refused_in_finnish(capsys: pytest.CaptureFixture[str], kin
         assert word not in line.removeprefix("verkosto: error: "), (kind, line)
 
 
+@pytest.mark.parametrize(("setup", "out", "finnish"), [
+    (_foreign_dir, "out", "--out '{root}/out': hakemistossa on tiedostoja, joita 'verkosto run' "
+                          "ei ole kirjoittanut; valitse toinen --out tai tyhjennä hakemisto ensin"),
+    (_plain_file("out"), "out", "--out '{root}/out': on jo olemassa eikä ole hakemisto"),
+    (_plain_file("afile"), "afile/sub", "--out '{root}/afile/sub': polkua ei voi luoda: "
+                                        "'{root}/afile' ei ole hakemisto"),
+], ids=["foreign files", "a file", "under a file"])
+def test_run_refuses_an_output_directory_in_finnish(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], setup, out: str,
+        finnish: str) -> None:
+    from verkosto import i18n
+
+    setup(tmp_path)
+    before = tree(tmp_path)
+    try:
+        line = _error_line(["run", "--steps", "2", "--out", str(tmp_path / out), "--lang", "fi"],
+                           capsys)
+    finally:
+        i18n.set_language("en")
+    assert line == "verkosto: error: " + finnish.format(root=tmp_path), line
+    assert tree(tmp_path) == before
+
+
 def test_refused_values_follow_the_language_of_the_environment(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from verkosto import i18n

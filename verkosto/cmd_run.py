@@ -390,25 +390,29 @@ def check_output_dir(out: Path, is_previous: Callable[[Path], bool] | None = Non
             writable directory.
     """
     if out.is_symlink():
-        raise InputError(f"--out '{out}' is a symbolic link; give the real directory")
+        raise InputError(_("--out '{path}' is a symbolic link; give the real directory")
+                         .format(path=out))
     if out.exists():
         if not out.is_dir():
-            raise InputError(f"--out '{out}' exists and is not a directory")
+            raise InputError(_("--out '{path}' exists and is not a directory").format(path=out))
         try:
             reusable = not any(out.iterdir()) or (is_previous or _is_previous_run)(out)
         except OSError as error:
-            raise InputError(f"--out '{out}' cannot be read: {error.strerror}") from None
+            raise InputError(_("--out '{path}' cannot be read: {reason}").format(
+                path=out, reason=error.strerror)) from None
         if not reusable:
-            raise InputError(f"--out '{out}' is a directory holding files not written by "
-                             f"'{generator}'; choose another --out or empty it first")
+            raise InputError(_("--out '{path}' is a directory holding files not written by "
+                               "'{generator}'; choose another --out or empty it first").format(
+                                   path=out, generator=generator))
     ancestor = _absolute(out).parent
     while not ancestor.exists():
         ancestor = ancestor.parent
     if not ancestor.is_dir():
-        raise InputError(f"--out '{out}' cannot be created: '{ancestor}' is not a directory")
+        raise InputError(_("--out '{path}' cannot be created: '{ancestor}' is not a "
+                           "directory").format(path=out, ancestor=ancestor))
     if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise InputError(f"--out '{out}' cannot be created: no permission to write in "
-                         f"'{ancestor}'")
+        raise InputError(_("--out '{path}' cannot be created: no permission to write in "
+                           "'{ancestor}'").format(path=out, ancestor=ancestor))
 
 
 def write_outputs(out: Path, frame: pd.DataFrame, summary: Mapping[str, Any],
@@ -436,7 +440,8 @@ def write_outputs(out: Path, frame: pd.DataFrame, summary: Mapping[str, Any],
                 json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
             draw(staging / OVERVIEW_PNG)
     except OSError as error:
-        raise InputError(f"--out '{out}' cannot be written: {error.strerror or error}") from None
+        raise InputError(_("--out '{path}' cannot be written: {reason}").format(
+            path=out, reason=error.strerror or error)) from None
 
 
 @contextlib.contextmanager
