@@ -622,6 +622,18 @@ def test_first_compilation_is_announced_once(monkeypatch) -> None:
     assert first in ("", compiling.notice() + "\n")
 
 
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`verkosto run | head -1`: the pipe closes before run prints its summary."""
+    reader_gone = subprocess.Popen(
+        [str(VERKOSTO), "run", "--steps", "2", *SMALL_SETS, "--out", str(tmp_path / "out")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    reader_gone.stdout.close()  # the reader leaves before anything is written
+    err = reader_gone.stderr.read()
+    assert reader_gone.wait(timeout=120) == cli.EXIT_BROKEN_PIPE, err
+    assert "Traceback" not in err, err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(cmd_run.OUTPUT_FILES)
+
+
 def test_compilation_notice_does_not_promise_a_minute() -> None:
     """After `make setup` the rest compiles in seconds (dock: 3.5 s in all): the notice says
     "up to a minute", not "about a minute", in both languages."""

@@ -55,6 +55,8 @@ EXIT_BAD_INPUT = 2
 """Exit status for bad input (the same status argparse uses for usage errors)."""
 EXIT_INTERRUPTED = 130
 """Exit status after Ctrl+C (128 + SIGINT), as shells report it."""
+EXIT_BROKEN_PIPE = 141
+"""Exit status when the reader of the output has gone (128 + SIGPIPE), as ``| head`` causes."""
 
 # Where the other input-error classes live; they are only matched when their
 # module is already imported (an error of a module never imported cannot occur),
@@ -212,6 +214,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `verkosto run | head -2`: the reader took what it wanted and left. The outputs are
+        # written; say nothing more to the closed pipe (Python would print a traceback when
+        # flushing it at exit).
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as error:
         if not _is_input_error(error):
             raise
