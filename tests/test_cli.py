@@ -510,6 +510,15 @@ BAD_INPUT_FI = [
      ["'lots': odotettiin lukua väliltä 0…1"], ["expected", "a number"]),
     ("--set twice", ["run", "--set", "facilitation=0.2", "--set", "facilitation=0.3"],
      ["annettu useammin kuin kerran"], ["more than once"]),
+    # argparse's own refusals
+    ("unknown option", ["run", "--bogus"], ["tuntemattomia argumentteja: --bogus"],
+     ["unrecognized"]),
+    ("option without its value", ["run", "--seed"], ["--seed: odotettiin yhtä argumenttia"],
+     ["expected", "argument --"]),
+    ("required arguments missing", ["budget"],
+     ["seuraavat argumentit puuttuvat: SCENARIO, --target"], ["required"]),
+    ("unknown command", ["frob"], ["virheellinen valinta: 'frob' (vaihtoehdot: 'run', "],
+     ["invalid choice", "choose from"]),
 ]
 
 

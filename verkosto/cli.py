@@ -84,18 +84,41 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print one line naming the problem and exit with status 2, in the chosen language
-        (argparse's own "argument --x:" prefix included; its other texts stay English).
+        (argparse's own texts too, where they are among :data:`_ARGPARSE_TEXTS`).
         """
         named = _ARGUMENT_PREFIX.fullmatch(message)
         if named is not None:
             message = i18n._("argument {name}: {problem}").format(
-                name=named.group("name"), problem=named.group("problem"))
+                name=named.group("name"), problem=_argparse_text(named.group("problem")))
+        else:
+            message = _argparse_text(message)
         see = i18n._("(see '{command} --help')").format(command=self.prog)
         self.exit(EXIT_BAD_INPUT, f"{PROG}: error: {message} {see}\n")
 
 
 _ARGUMENT_PREFIX = re.compile(r"argument (?P<name>\S+): (?P<problem>.*)", re.DOTALL)
 """How argparse names the option whose value it refused ("argument --port: ...")."""
+
+_ARGPARSE_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"unrecognized arguments: (?P<args>.*)", re.DOTALL),
+     i18n.N_("unrecognized arguments: {args}")),
+    (re.compile(r"invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)", re.DOTALL),
+     i18n.N_("invalid choice: {value} (choose from {choices})")),
+    (re.compile(r"the following arguments are required: (?P<args>.*)", re.DOTALL),
+     i18n.N_("the following arguments are required: {args}")),
+    (re.compile(r"expected one argument"), i18n.N_("expected one argument")),
+)
+"""argparse's own refusals, which it words in English (its gettext domain is not ours), as
+patterns of its messages and our msgids for them; anything else stays as argparse says it."""
+
+
+def _argparse_text(message: str) -> str:
+    """One of argparse's own refusals in the chosen language (as it is when not recognised)."""
+    for pattern, msgid in _ARGPARSE_TEXTS:
+        found = pattern.fullmatch(message)
+        if found is not None:
+            return i18n._(msgid).format(**found.groupdict())
+    return message
 
 
 def build_parser() -> argparse.ArgumentParser:
