@@ -45,6 +45,7 @@ import scenarios
 from experiments.jsonable import jsonable
 from model import DEFAULT_STEPS, Outcome, Params
 from model.params import PARAMETERS, ParameterError, coerce, uncertain_parameters
+from verkosto import i18n
 from verkosto.i18n import _, ngettext
 
 #: Scenario name that means "the model's defaults" (works without a scenario loader).
@@ -529,7 +530,8 @@ def _load_base(source: str, base: str, base_dir: Path | None) -> Params:
     try:
         return scenarios.load(name)
     except scenarios.ScenarioError as error:
-        raise SpecError(f"{source}: base = {base!r}: {error}") from None  # the loader's words
+        # the loader's words, in the chosen language
+        raise SpecError(f"{source}: base = {base!r}: {i18n.error_text(error)}") from None
 
 
 def _check_keys(source: str, where: str, data: Mapping[str, Any], allowed: Sequence[str]) -> None:

@@ -37,7 +37,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,18 +62,83 @@ NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_]*")
 """Shipped scenario names: lower-case letters, digits and underscores."""
 
 
+def N_(message: str) -> str:
+    """Mark an English message template for the front door's catalogs (no translation here:
+    this package never imports the front door, ``verkosto.i18n_extract`` reads the marks).
+    """
+    return message
+
+
+class Text:
+    """An English message kept as its template and fields, so that the front door can word
+    it in another language (``verkosto.i18n.word``); ``str()`` gives the English.
+
+    Args:
+        template: The English text with ``{field}`` placeholders (a msgid, marked ``N_``).
+        context: The msgid's context in the catalogs (e.g. ``unit``), if any.
+        **fields: The values; a field may itself be a :class:`Text` or a :class:`Joined`.
+    """
+
+    def __init__(self, template: str, context: str | None = None, **fields: Any):
+        self.template = template
+        self.context = context
+        self.fields = fields
+
+    def __str__(self) -> str:
+        return self.template.format(**{k: str(v) for k, v in self.fields.items()})
+
+
+class Joined:
+    """Items joined by a separator that is itself a message (``" or "``), for :class:`Text`."""
+
+    def __init__(self, separator: str, items: Sequence[Any]):
+        self.separator = separator
+        self.items = tuple(items)
+
+    def __str__(self) -> str:
+        return self.separator.join(str(item) for item in self.items)
+
+
 class ScenarioError(ValueError):
     """A scenario that cannot be found, read or validated.
 
     Attributes:
         path: The file concerned, if any.
         key: The key concerned (a top-level key or ``params.<name>``), if any.
+        text: The message as a :class:`Text`, for the front door to word in the user's
+            language; ``str(error)`` is its English.
     """
 
-    def __init__(self, message: str, path: Path | None = None, key: str | None = None):
-        super().__init__(message)
+    def __init__(self, message: str | Text, path: Path | None = None, key: str | None = None):
+        super().__init__(str(message))
+        self.text = message if isinstance(message, Text) else Text("{message}", message=message)
         self.path = path
         self.key = key
+
+
+class ParameterValueError(ParameterError):
+    """A parameter name or value refused by :func:`validate_value` (a
+    :class:`model.params.ParameterError`, so callers catch it as before), with its message as a
+    :class:`Text` for the front door to word.
+    """
+
+    def __init__(self, key: str, text: Text):
+        super().__init__(key, str(text))
+        self.text = text
+
+
+def _in_file(path: Path, template: str, **fields: Any) -> Text:
+    """A problem of a scenario file: "scenario file '<path>': <problem>"."""
+    return Text(N_("scenario file '{path}': {problem}"), path=path,
+                problem=Text(template, **fields))
+
+
+def _did_you_mean(close: Sequence[str]) -> Text | str:
+    """"; did you mean 'a' or 'b'?" for the close matches, or nothing."""
+    if not close:
+        return ""
+    return Text(N_("; did you mean {names}?"),
+                names=Joined(N_(" or "), [repr(c) for c in close]))
 
 
 @dataclass(frozen=True)
@@ -143,17 +208,18 @@ def resolve(name_or_path: str | Path) -> Path:
     if is_path(name_or_path):
         path = Path(name_or_path)
         if not path.is_file():
-            problem = "is a directory" if path.is_dir() else "does not exist"
-            raise ScenarioError(f"scenario file '{path}' {problem}", path=path)
+            problem = (N_("scenario file '{path}' is a directory") if path.is_dir()
+                       else N_("scenario file '{path}' does not exist"))
+            raise ScenarioError(Text(problem, path=path), path=path)
         return path
     name = str(name_or_path)
     known = names()
     if name in known:
         return SCENARIO_DIR / f"{name}{SUFFIX}"
     close = difflib.get_close_matches(name, known, n=3)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    raise ScenarioError(f"unknown scenario '{name}'{hint}; the shipped scenarios are "
-                        f"{', '.join(known)} (or give a path to a .toml file)")
+    raise ScenarioError(Text(N_("unknown scenario '{name}'{hint}; the shipped scenarios are "
+                                "{known} (or give a path to a .toml file)"),
+                             name=name, hint=_did_you_mean(close), known=", ".join(known)))
 
 
 def load(name_or_path: str | Path) -> Params:
@@ -192,7 +258,7 @@ def _read(path: Path, chain: tuple[Path, ...]) -> Scenario:
     resolved = path.resolve()
     if resolved in chain:
         loop = " -> ".join(str(p) for p in (*chain, resolved))
-        raise ScenarioError(f"scenario file '{path}': key 'base' makes a loop: {loop}",
+        raise ScenarioError(_in_file(path, N_("key 'base' makes a loop: {loop}"), loop=loop),
                             path=path, key="base")
     data = _parse(path)
     unknown = [k for k in data if k not in TOP_LEVEL_KEYS]
@@ -206,26 +272,32 @@ def _read(path: Path, chain: tuple[Path, ...]) -> Scenario:
     inherited: dict[str, Any] = {}
     if base is not None:
         if not isinstance(base, str) or not base:
-            raise ScenarioError(f"scenario file '{path}': key 'base' = {base!r}: expected a "
-                                "scenario name or a path to a .toml file", path=path, key="base")
+            raise ScenarioError(_in_file(path, N_("key 'base' = {value}: expected a scenario "
+                                                  "name or a path to a .toml file"),
+                                         value=repr(base)), path=path, key="base")
         if is_path(base):
             base_path = path.parent / base
             if not base_path.is_file():
-                raise ScenarioError(f"scenario file '{path}': key 'base' = {base!r}: file "
-                                    f"'{base_path}' does not exist", path=path, key="base")
+                raise ScenarioError(_in_file(path, N_("key 'base' = {value}: file '{base}' "
+                                                      "does not exist"),
+                                             value=repr(base), base=base_path),
+                                    path=path, key="base")
         else:
             try:
                 base_path = resolve(base)
             except ScenarioError as error:
-                raise ScenarioError(f"scenario file '{path}': key 'base': {error}", path=path,
-                                    key="base") from None
+                raise ScenarioError(_in_file(path, N_("key 'base': {error}"), error=error.text),
+                                    path=path, key="base") from None
         inherited = dict(_read(base_path, (*chain, resolved)).overrides)
     table = data.get(PARAMS_TABLE, {})
     if not isinstance(table, dict):
-        raise ScenarioError(f"scenario file '{path}': '{PARAMS_TABLE}' = {table!r} must be a "
-                            f"table: write [{PARAMS_TABLE}] on its own line and the parameters "
-                            "below it", path=path, key=PARAMS_TABLE)
-    overrides = {**inherited, **validate_overrides(table, where=f"scenario file '{path}'",
+        raise ScenarioError(_in_file(path, N_("'{table}' = {value} must be a table: write "
+                                              "[{table}] on its own line and the parameters "
+                                              "below it"),
+                                     table=PARAMS_TABLE, value=repr(table)),
+                            path=path, key=PARAMS_TABLE)
+    where = Text(N_("scenario file '{path}'"), path=path)
+    overrides = {**inherited, **validate_overrides(table, where=where,
                                                    prefix=f"{PARAMS_TABLE}.", path=path)}
     _check_together(path, overrides)
     return Scenario(name=path.stem, title=title, description=description, claims=claims,
@@ -237,50 +309,56 @@ def _parse(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise ScenarioError(f"scenario file '{path}' is not UTF-8 text ({error.reason} at byte "
-                            f"{error.start})", path=path) from None
+        raise ScenarioError(Text(N_("scenario file '{path}' is not UTF-8 text ({reason} at "
+                                    "byte {byte})"), path=path, reason=error.reason,
+                                 byte=error.start), path=path) from None
     except OSError as error:
-        raise ScenarioError(f"scenario file '{path}' cannot be read: {error.strerror}",
-                            path=path) from None
+        raise ScenarioError(Text(N_("scenario file '{path}' cannot be read: {reason}"),
+                                 path=path, reason=error.strerror), path=path) from None
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"scenario file '{path}' is not valid TOML: {error}",
-                            path=path) from None
+    except tomllib.TOMLDecodeError as error:  # tomllib's own words stay English
+        raise ScenarioError(Text(N_("scenario file '{path}' is not valid TOML: {reason}"),
+                                 path=path, reason=error), path=path) from None
 
 
 def _unknown_top_level(path: Path, key: str) -> ScenarioError:
     """The error for a top-level key that is not part of the format."""
     allowed = ", ".join(TOP_LEVEL_KEYS)
     if key in PARAMETERS:
-        hint = f"; parameters go in the [{PARAMS_TABLE}] table"
+        hint: Text | str = Text(N_("; parameters go in the [{table}] table"), table=PARAMS_TABLE)
     else:
-        close = difflib.get_close_matches(key, TOP_LEVEL_KEYS, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-    return ScenarioError(f"scenario file '{path}': unknown key '{key}'{hint} "
-                         f"(allowed top-level keys: {allowed})", path=path, key=key)
+        hint = _did_you_mean(difflib.get_close_matches(key, TOP_LEVEL_KEYS, n=1))
+    return ScenarioError(_in_file(path, N_("unknown key '{key}'{hint} (allowed top-level keys: "
+                                           "{allowed})"), key=key, hint=hint, allowed=allowed),
+                         path=path, key=key)
 
 
 def _string(path: Path, data: Mapping[str, Any], key: str, default: str) -> str:
     """A metadata string, checked."""
     value = data.get(key, default)
     if not isinstance(value, str):
-        raise ScenarioError(f"scenario file '{path}': key '{key}' = {value!r}: expected a "
-                            "string in quotes", path=path, key=key)
+        raise ScenarioError(_in_file(path, N_("key '{key}' = {value}: expected a string in "
+                                              "quotes"), key=key, value=repr(value)),
+                            path=path, key=key)
     return " ".join(value.split())
 
 
 def _claims(path: Path, value: Any) -> tuple[str, ...]:
     """The claim ids, checked against the source text's numbering."""
-    allowed = f'a list of claim ids S1 to S{CLAIM_COUNT}, e.g. ["S36", "S14a"]'
+    allowed = Text(N_("a list of claim ids S1 to S{last}, e.g. {example}"),
+                   last=CLAIM_COUNT, example='["S36", "S14a"]')
     if not isinstance(value, list):
-        raise ScenarioError(f"scenario file '{path}': key 'claims' = {value!r}: expected "
-                            f"{allowed}", path=path, key="claims")
+        raise ScenarioError(_in_file(path, N_("key 'claims' = {value}: expected {allowed}"),
+                                     value=repr(value), allowed=allowed),
+                            path=path, key="claims")
     for claim in value:
         match = CLAIM_PATTERN.fullmatch(claim) if isinstance(claim, str) else None
         if match is None or not 1 <= int(match.group(1)) <= CLAIM_COUNT:
-            raise ScenarioError(f"scenario file '{path}': key 'claims' has {claim!r}: expected "
-                                f"{allowed}", path=path, key="claims")
+            raise ScenarioError(_in_file(path, N_("key 'claims' has {claim}: expected "
+                                                  "{allowed}"),
+                                         claim=repr(claim), allowed=allowed),
+                                path=path, key="claims")
     return tuple(value)
 
 
@@ -289,28 +367,53 @@ def _expect(path: Path, value: Any) -> tuple[str, ...]:
     from model.outcome import Outcome
 
     names = [o.value for o in Outcome]
-    allowed = f"a list of outcome classes among {', '.join(names)}, e.g. [\"thriving\"]"
     if not isinstance(value, list) or not all(v in names for v in value):
-        raise ScenarioError(f"scenario file '{path}': key 'expect' = {value!r}: expected "
-                            f"{allowed}", path=path, key="expect")
+        allowed = Text(N_("a list of outcome classes among {names}, e.g. {example}"),
+                       names=", ".join(names), example='["thriving"]')
+        raise ScenarioError(_in_file(path, N_("key 'expect' = {value}: expected {allowed}"),
+                                     value=repr(value), allowed=allowed),
+                            path=path, key="expect")
     return tuple(value)
+
+
+UNIT_CONTEXT = "unit"
+"""The catalogs' context of a parameter's unit (as ``verkosto.i18n`` names it)."""
+
+
+def _with_unit(text: Text, unit: str) -> Text:
+    """``text`` followed by a parameter's unit, where the unit adds something ("0 to 1" needs
+    no "0-1" after it).
+    """
+    if unit in ("", "0-1", "flag"):
+        return text
+    return Text("{kind} {unit}", kind=text, unit=Text(unit, context=UNIT_CONTEXT))
+
+
+def expected_kind_text(key: str) -> Text:
+    """:func:`expected_kind` as a :class:`Text`, for the front door to word."""
+    info_ = PARAMETERS[key]
+    if info_.choices is not None:
+        return Text(N_("one of {choices} (a string)"), choices=", ".join(info_.choices))
+    if info_.type is bool:
+        return Text(N_("true or false"))
+    bounded = info_.low is not None and info_.high is not None
+    bounds = {"low": f"{info_.low:g}", "high": f"{info_.high:g}"} if bounded else {}
+    if info_.type in (int, float):
+        if info_.type is int:
+            kind = Text(N_("a whole number from {low} to {high}") if bounded
+                        else N_("a whole number"), **bounds)
+        else:
+            kind = Text(N_("a number from {low} to {high}") if bounded else N_("a number"),
+                        **bounds)
+        return _with_unit(kind, info_.unit)
+    n = len(info_.default)
+    return Text(N_("a list of {n} numbers, each from {low} to {high}") if bounded
+                else N_("a list of {n} numbers"), n=n, **bounds)
 
 
 def expected_kind(key: str) -> str:
     """Plain words for the kind of value parameter ``key`` takes (from its declaration)."""
-    info_ = PARAMETERS[key]
-    if info_.choices is not None:
-        return f"one of {', '.join(info_.choices)} (a string)"
-    if info_.type is bool:
-        return "true or false"
-    if info_.type in (int, float):
-        kind = "a whole number" if info_.type is int else "a number"
-        if info_.low is not None and info_.high is not None:
-            kind += f" from {info_.low:g} to {info_.high:g}"
-        unit = "" if info_.unit == "0-1" else info_.unit  # the bounds already say 0 to 1
-        return f"{kind} {unit}".rstrip()
-    span = "" if info_.low is None else f", each from {info_.low:g} to {info_.high:g}"
-    return f"a list of {len(info_.default)} numbers{span}"
+    return str(expected_kind_text(key))
 
 
 def _type_fits(key: str, value: Any) -> bool:
@@ -339,14 +442,32 @@ def validate_value(key: str, value: Any) -> Any:
         The coerced value.
 
     Raises:
-        ParameterError: Unknown name, wrong type or out of bounds.
+        ParameterError: Unknown name, wrong type or out of bounds (a
+            :class:`ParameterValueError`, whose ``text`` the front door words).
     """
-    if key in PARAMETERS and not _type_fits(key, value):
-        raise ParameterError(key, f"parameter '{key}' = {value!r}: expected {expected_kind(key)}")
+    if key not in PARAMETERS:
+        hint = _did_you_mean(difflib.get_close_matches(key, PARAMETERS, n=1))
+        raise ParameterValueError(key, Text(N_("unknown parameter '{key}'{hint}"), key=key,
+                                            hint=hint))
+    info_ = PARAMETERS[key]
+    if not _type_fits(key, value) or (info_.choices is not None
+                                      and str(value) not in info_.choices):
+        raise ParameterValueError(key, Text(N_("parameter '{key}' = {value}: expected "
+                                               "{allowed}"), key=key, value=repr(value),
+                                            allowed=expected_kind_text(key)))
+    if info_.low is not None and info_.choices is None and info_.type is not bool:
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, int | float) and not isinstance(v, bool)
+               and not info_.low <= v <= info_.high for v in values):
+            allowed = _with_unit(Text(N_("{low} to {high}"), low=f"{info_.low:g}",
+                                      high=f"{info_.high:g}"), info_.unit)
+            raise ParameterValueError(key, Text(N_("parameter '{key}' = {value} is out of "
+                                                   "bounds: allowed {allowed}"),
+                                                key=key, value=repr(value), allowed=allowed))
     return coerce(key, value)
 
 
-def validate_overrides(table: Mapping[str, Any], where: str, prefix: str = "",
+def validate_overrides(table: Mapping[str, Any], where: str | Text, prefix: str = "",
                        path: Path | None = None) -> dict[str, Any]:
     """Validate a mapping of flat parameter overrides.
 
@@ -365,13 +486,15 @@ def validate_overrides(table: Mapping[str, Any], where: str, prefix: str = "",
     out: dict[str, Any] = {}
     for key, value in table.items():
         if isinstance(value, dict):
-            raise ScenarioError(f"{where}: '{prefix}{key}' is a table; parameters are flat names "
-                                f"(e.g. facilitation = 0.5) directly under [{PARAMS_TABLE}]",
-                                path=path, key=f"{prefix}{key}")
+            raise ScenarioError(Text(N_("{where}: '{name}' is a table; parameters are flat "
+                                        "names (e.g. facilitation = 0.5) directly under "
+                                        "[{table}]"), where=where, name=f"{prefix}{key}",
+                                     table=PARAMS_TABLE), path=path, key=f"{prefix}{key}")
         try:
             out[key] = validate_value(key, value)
         except ParameterError as error:
-            raise ScenarioError(f"{where}: {error}", path=path, key=f"{prefix}{key}") from None
+            raise ScenarioError(Text("{where}: {error}", where=where, error=_text_of(error)),
+                                path=path, key=f"{prefix}{key}") from None
     return out
 
 
@@ -379,10 +502,18 @@ def _check_together(path: Path, overrides: Mapping[str, Any]) -> None:
     """Run the cross-parameter checks on the full set."""
     try:
         Params.from_flat(dict(overrides))
-    except ParameterError as error:
-        raise ScenarioError(f"scenario file '{path}': {error}", path=path,
-                            key=f"{PARAMS_TABLE}.{error.key}") from None
+    except ParameterError as error:  # the model's cross-parameter checks speak English
+        raise ScenarioError(Text("{where}: {error}",
+                                 where=Text(N_("scenario file '{path}'"), path=path),
+                                 error=_text_of(error)),
+                            path=path, key=f"{PARAMS_TABLE}.{error.key}") from None
 
 
-__all__ = ["DEFAULT", "SCENARIO_DIR", "Scenario", "ScenarioError", "all_scenarios", "info",
-           "is_path", "load", "names", "resolve", "validate_overrides", "validate_value"]
+def _text_of(error: Exception) -> Text | str:
+    """An error's message as a :class:`Text` where it has one, else its English."""
+    return getattr(error, "text", None) or str(error)
+
+
+__all__ = ["DEFAULT", "SCENARIO_DIR", "Joined", "ParameterValueError", "Scenario",
+           "ScenarioError", "Text", "all_scenarios", "info", "is_path", "load", "names",
+           "resolve", "validate_overrides", "validate_value"]

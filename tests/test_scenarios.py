@@ -212,6 +212,41 @@ def test_bad_file_is_rejected_with_a_message_naming_file_and_problem(
     assert caught.value.path == path
 
 
+ENGLISH_WORDS = ("scenario file", "unknown", "expected", "did you mean", "allowed", "is a table",
+                 "does not exist", "out of bounds", "must be", "a number", "a list", " or ")
+
+
+@pytest.mark.parametrize(("problem", "text", "fragments"), BAD_FILES,
+                         ids=[b[0] for b in BAD_FILES])
+def test_bad_file_message_can_be_worded_in_finnish(
+        tmp_path: Path, problem: str, text: str, fragments: list[str]) -> None:
+    """The error carries its message as template and fields (the loader never imports the
+    front door), and the front door words all of it in Finnish; only the model's
+    cross-parameter checks and tomllib's reason stay English."""
+    from verkosto import i18n
+
+    path = write(tmp_path, text)
+    with pytest.raises(ScenarioError) as caught:
+        scenarios.load(path)
+    english = i18n.error_text(caught.value, i18n.translator("en"))
+    finnish = i18n.error_text(caught.value, i18n.translator("fi"))
+    assert english == str(caught.value)
+    assert finnish.startswith(f"tilannetiedosto '{path}'"), finnish
+    if problem != "cross-parameter conflict":
+        assert [w for w in ENGLISH_WORDS if w in finnish] == [], finnish
+
+
+def test_unknown_scenario_can_be_worded_in_finnish() -> None:
+    from verkosto import i18n
+
+    with pytest.raises(ScenarioError) as caught:
+        scenarios.load("no_coordinaton")
+    finnish = i18n.error_text(caught.value, i18n.translator("fi"))
+    assert finnish.startswith("tuntematon tilanne 'no_coordinaton'; tarkoititko "
+                              "'no_coordination' tai "), finnish
+    assert "(tai anna polku .toml-tiedostoon)" in finnish
+
+
 def test_error_key_points_at_the_parameter(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as caught:
         scenarios.load(write(tmp_path, "[params]\nfacilitation = 1.5\n"))

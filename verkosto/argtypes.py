@@ -7,6 +7,8 @@ import math
 import os
 from collections.abc import Callable
 
+from verkosto.i18n import _
+
 #: Worker processes of the commands that run many simulations, when not given:
 #: two, the cores of the machine this tool is sized for, or fewer where there are fewer.
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
@@ -24,7 +26,8 @@ def _percent_hint(value: float, high: float | None, probability: bool,
     """
     if (probability and high is not None and high <= 1.0 and 1.0 < value <= PERCENT_HINT_MAX
             and allowed(value / 100)):
-        return f"; did you mean {value / 100:g}? (give a probability as a share, not a percentage)"
+        return "; " + _("did you mean {value}? (give a probability as a share, not a "
+                        "percentage)").format(value=f"{value / 100:g}")
     return ""
 
 
@@ -43,21 +46,37 @@ def number(low: float | None = None, high: float | None = None, *, integer: bool
             "did you mean 0.8?" (a percentage given by mistake).
     """
 
+    # The messages are worded when a value is refused, not when the parser is built, so
+    # that they follow the language chosen by --lang (read before parsing, verkosto.cli).
     def parse(text: str) -> float:
         try:
             value = int(text) if integer else float(text)
         except ValueError:
-            kind = "an integer" if integer else "a number"
-            raise argparse.ArgumentTypeError(f"{text!r} is not {kind}") from None
+            message = (_("{text} is not an integer") if integer
+                       else _("{text} is not a number"))
+            raise argparse.ArgumentTypeError(message.format(text=repr(text))) from None
         if not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
-        if not within(value):
-            lo = "" if low is None else f"{'above' if open_low else 'at least'} {low:g}"
-            hi = "" if high is None else f"{'below' if open_high else 'at most'} {high:g}"
             raise argparse.ArgumentTypeError(
-                f"{value:g} is out of range: allowed {' and '.join(x for x in (lo, hi) if x)}"
-                f"{_percent_hint(value, high, probability, within)}")
+                _("{text} is not a finite number").format(text=repr(text)))
+        if not within(value):
+            raise argparse.ArgumentTypeError(
+                _("{value} is out of range: allowed {allowed}").format(
+                    value=f"{value:g}", allowed=allowed())
+                + _percent_hint(value, high, probability, within))
         return value
+
+    def allowed() -> str:
+        """The allowed range in words ("at least 1 and at most 65535"); the numbers are
+        written as they are typed on the command line (with a decimal point).
+        """
+        parts = []
+        if low is not None:
+            parts.append((_("above {low}") if open_low else _("at least {low}")).format(
+                low=f"{low:g}"))
+        if high is not None:
+            parts.append((_("below {high}") if open_high else _("at most {high}")).format(
+                high=f"{high:g}"))
+        return _(" and ").join(parts)
 
     def within(value: float) -> bool:
         too_low = low is not None and (value <= low if open_low else value < low)

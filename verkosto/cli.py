@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -54,6 +55,8 @@ EXIT_BAD_INPUT = 2
 """Exit status for bad input (the same status argparse uses for usage errors)."""
 EXIT_INTERRUPTED = 130
 """Exit status after Ctrl+C (128 + SIGINT), as shells report it."""
+EXIT_BROKEN_PIPE = 141
+"""Exit status when the reader of the output has gone (128 + SIGPIPE), as ``| head`` causes."""
 
 # Where the other input-error classes live; they are only matched when their
 # module is already imported (an error of a module never imported cannot occur),
@@ -80,8 +83,42 @@ class Parser(argparse.ArgumentParser):
         return super().format_help()
 
     def error(self, message: str) -> NoReturn:
-        """Print one line naming the problem and exit with status 2."""
-        self.exit(EXIT_BAD_INPUT, f"{PROG}: error: {message} (see '{self.prog} --help')\n")
+        """Print one line naming the problem and exit with status 2, in the chosen language
+        (argparse's own texts too, where they are among :data:`_ARGPARSE_TEXTS`).
+        """
+        named = _ARGUMENT_PREFIX.fullmatch(message)
+        if named is not None:
+            message = i18n._("argument {name}: {problem}").format(
+                name=named.group("name"), problem=_argparse_text(named.group("problem")))
+        else:
+            message = _argparse_text(message)
+        see = i18n._("(see '{command} --help')").format(command=self.prog)
+        self.exit(EXIT_BAD_INPUT, f"{PROG}: error: {message} {see}\n")
+
+
+_ARGUMENT_PREFIX = re.compile(r"argument (?P<name>\S+): (?P<problem>.*)", re.DOTALL)
+"""How argparse names the option whose value it refused ("argument --port: ...")."""
+
+_ARGPARSE_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"unrecognized arguments: (?P<args>.*)", re.DOTALL),
+     i18n.N_("unrecognized arguments: {args}")),
+    (re.compile(r"invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)", re.DOTALL),
+     i18n.N_("invalid choice: {value} (choose from {choices})")),
+    (re.compile(r"the following arguments are required: (?P<args>.*)", re.DOTALL),
+     i18n.N_("the following arguments are required: {args}")),
+    (re.compile(r"expected one argument"), i18n.N_("expected one argument")),
+)
+"""argparse's own refusals, which it words in English (its gettext domain is not ours), as
+patterns of its messages and our msgids for them; anything else stays as argparse says it."""
+
+
+def _argparse_text(message: str) -> str:
+    """One of argparse's own refusals in the chosen language (as it is when not recognised)."""
+    for pattern, msgid in _ARGPARSE_TEXTS:
+        found = pattern.fullmatch(message)
+        if found is not None:
+            return i18n._(msgid).format(**found.groupdict())
+    return message
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -200,10 +237,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `verkosto run | head -2`: the reader took what it wanted and left. The outputs are
+        # written; say nothing more to the closed pipe (Python would print a traceback when
+        # flushing it at exit).
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as error:
         if not _is_input_error(error):
             raise
-        print(f"{PROG}: error: {_one_line(str(error))}", file=sys.stderr)
+        print(f"{PROG}: error: {_one_line(i18n.error_text(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_OK if status is None else int(status)
 

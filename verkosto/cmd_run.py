@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from verkosto import i18n
 from verkosto.argtypes import number
 from verkosto.errors import InputError
 from verkosto.i18n import N_, _
@@ -176,7 +177,7 @@ def _bounds_text(info: Any) -> str:
     span = ("" if info.low is None else
             _("{low} to {high}").format(low=f"{info.low:g}", high=f"{info.high:g}"))
     # "0 to 1 0-1" would say it twice.
-    unit = "" if info.unit == UNIT_INTERVAL else i18n.unit_name(info.unit)
+    unit = "" if info.unit == UNIT_INTERVAL else i18n.unit_after_number(info.unit)
     if info.type in (int, float):
         return f"{span} {unit}".strip()
     return _("list of {n}, each {span}").format(n=len(info.default),
@@ -218,7 +219,8 @@ def parameter_listing(with_docs: bool = True) -> str:
         line = f"  {info.name:<{width}} = {_default_text(info.default):<10} ({_bounds_text(info)})"
         lines.append(line)
         if with_docs:
-            lines.append(f"  {'':<{width}}   {i18n.param_doc(info.name)} [{info.source}]")
+            lines.append(f"  {'':<{width}}   {i18n.param_doc(info.name)} "
+                         f"[{i18n.param_source(info.name)}]")
             lines.append(f"  {'':<{width}}   {_plausible_text(info)}")
     return "\n".join(lines)
 
@@ -230,9 +232,9 @@ def _plausible_text(info: Any) -> str:
     if info.plausible is None:
         return _("lever: defines the situation, not an assumption about the world")
     low, high = info.plausible
-    unit = "" if info.unit == UNIT_INTERVAL else f" {i18n.unit_name(info.unit)}"
+    unit = "" if info.unit == UNIT_INTERVAL else f" {i18n.unit_after_number(info.unit)}"
     return _("plausible {low} to {high}{unit}: {why}").format(
-        low=f"{low:g}", high=f"{high:g}", unit=unit, why=info.plausible_why)
+        low=f"{low:g}", high=f"{high:g}", unit=unit, why=i18n.param_why(info.name))
 
 
 def _parameter_epilog() -> str:
@@ -307,8 +309,8 @@ def prepare(scenario_name: str, sets: Sequence[str], seed: int, steps: int | Non
     try:
         params = scenario.params.replace(**overrides)
     except ParameterError as error:  # a cross-parameter check
-        raise InputError(f"--set: {error} (after applying the scenario "
-                         f"'{scenario.name}')") from None
+        raise InputError(_("--set: {error} (after applying the scenario '{name}')").format(
+            error=error, name=scenario.name)) from None
     out = out if out is not None else DEFAULT_OUT_ROOT / scenario.name
     check_output_dir(out)
     return RunRequest(scenario, params, overrides, seed,
@@ -340,13 +342,15 @@ def parse_sets(sets: Sequence[str]) -> dict[str, Any]:
         key, sep, text = raw.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise InputError(f"--set {raw!r}: expected KEY=VALUE, e.g. --set facilitation=0.5")
+            raise InputError(_("--set {raw}: expected KEY=VALUE, e.g. --set facilitation=0.5")
+                             .format(raw=repr(raw)))
         if key in out:
-            raise InputError(f"--set {key} is given more than once; give each parameter once")
+            raise InputError(_("--set {key} is given more than once; give each parameter "
+                               "once").format(key=key))
         try:
             out[key] = validate_value(key, _toml_value(text.strip()))
         except ParameterError as error:
-            raise InputError(f"--set {raw!r}: {error}") from None
+            raise InputError(f"--set {raw!r}: {i18n.error_text(error)}") from None
     return out
 
 
@@ -388,25 +392,29 @@ def check_output_dir(out: Path, is_previous: Callable[[Path], bool] | None = Non
             writable directory.
     """
     if out.is_symlink():
-        raise InputError(f"--out '{out}' is a symbolic link; give the real directory")
+        raise InputError(_("--out '{path}' is a symbolic link; give the real directory")
+                         .format(path=out))
     if out.exists():
         if not out.is_dir():
-            raise InputError(f"--out '{out}' exists and is not a directory")
+            raise InputError(_("--out '{path}' exists and is not a directory").format(path=out))
         try:
             reusable = not any(out.iterdir()) or (is_previous or _is_previous_run)(out)
         except OSError as error:
-            raise InputError(f"--out '{out}' cannot be read: {error.strerror}") from None
+            raise InputError(_("--out '{path}' cannot be read: {reason}").format(
+                path=out, reason=error.strerror)) from None
         if not reusable:
-            raise InputError(f"--out '{out}' is a directory holding files not written by "
-                             f"'{generator}'; choose another --out or empty it first")
+            raise InputError(_("--out '{path}' is a directory holding files not written by "
+                               "'{generator}'; choose another --out or empty it first").format(
+                                   path=out, generator=generator))
     ancestor = _absolute(out).parent
     while not ancestor.exists():
         ancestor = ancestor.parent
     if not ancestor.is_dir():
-        raise InputError(f"--out '{out}' cannot be created: '{ancestor}' is not a directory")
+        raise InputError(_("--out '{path}' cannot be created: '{ancestor}' is not a "
+                           "directory").format(path=out, ancestor=ancestor))
     if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise InputError(f"--out '{out}' cannot be created: no permission to write in "
-                         f"'{ancestor}'")
+        raise InputError(_("--out '{path}' cannot be created: no permission to write in "
+                           "'{ancestor}'").format(path=out, ancestor=ancestor))
 
 
 def write_outputs(out: Path, frame: pd.DataFrame, summary: Mapping[str, Any],
@@ -434,7 +442,8 @@ def write_outputs(out: Path, frame: pd.DataFrame, summary: Mapping[str, Any],
                 json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
             draw(staging / OVERVIEW_PNG)
     except OSError as error:
-        raise InputError(f"--out '{out}' cannot be written: {error.strerror or error}") from None
+        raise InputError(_("--out '{path}' cannot be written: {reason}").format(
+            path=out, reason=error.strerror or error)) from None
 
 
 @contextlib.contextmanager
@@ -604,7 +613,7 @@ def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
     Returns:
         A few lines of text.
     """
-    from verkosto import i18n
+    from verkosto import i18n, words
     from verkosto.i18n import _, ngettext
 
     t = i18n.current()
@@ -620,8 +629,12 @@ def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
     spent = coordination.get("spent_eur", float(last["coordination_spent_eur"]))
     months = weeks * 12 / WEEKS_PER_YEAR
 
+    from analysis.text import fixed
+
     def num(value: float, decimals: int = 2) -> str:
-        return t.number(value, decimals)
+        # The formatter budget, compare and report use: "31,852" in English, "31 852"
+        # (a narrow no-break space) and a decimal comma in Finnish.
+        return fixed(value, decimals)
 
     if coordination.get("has_coordinator"):
         money = _("a coordinator with {budget} EUR/month spent {spent} EUR ({monthly} EUR/month)"
@@ -643,10 +656,15 @@ def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
                  _("not reached ({share} of the way)").format(
                      share=t.percent(goal.get("progress", 0.0))))
     title = t.gettext(summary["scenario_title"])  # a user's own title stays as written
+    # The outcome is judged over its window: before it has passed, say so (as the dashboard
+    # does) rather than name a class; a network that ended early has its final outcome.
+    outcome = (i18n.outcome_name(summary["outcome"], t) if summary["ended_early"] else
+               words.verdict_for(summary["outcome"], weeks,
+                                 int(summary["params"]["outcome_window_weeks"]), t))
     lines = [
         _("Scenario '{name}' ({title}), seed {seed}, {weeks} weeks.").format(
             name=summary["scenario"], title=title, seed=summary["seed"], weeks=weeks) + ended,
-        _("Outcome: {outcome}.").format(outcome=i18n.outcome_name(summary["outcome"], t)),
+        _("Outcome: {outcome}.").format(outcome=outcome),
         _("What drove it:"),
         "  - " + _("coordination: {money}; {meetings}, {cadence}.").format(
             money=money, cadence=cadence,
@@ -699,7 +717,7 @@ def draw_overview(path: Path, request: RunRequest, model: NetworkModel,
 
     figure = Figure(figsize=FIGURE_SIZE_IN, layout="constrained")
     series_ax, network_ax = figure.subplots(1, 2, width_ratios=[1.25, 1.0])
-    from verkosto import i18n
+    from verkosto import i18n, words
     from verkosto.i18n import _
 
     for column, label in OVERVIEW_SERIES:
@@ -720,7 +738,8 @@ def draw_overview(path: Path, request: RunRequest, model: NetworkModel,
                         fontsize="medium")
     _draw_trust_network(network_ax, model, request.seed)
     figure.suptitle(_("verkosto run: {name} - outcome {outcome}").format(
-        name=request.scenario.name, outcome=i18n.outcome_name(model.outcome)), fontsize="large")
+        name=request.scenario.name, outcome=words.verdict(model, i18n.current())),
+        fontsize="large")
     from analysis.figures import localise_ticks
 
     localise_ticks(figure)  # 0,5 rather than 0.5 on the axes of a Finnish overview

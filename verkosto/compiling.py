@@ -3,7 +3,9 @@
 The model's inner loops are compiled by numba on first use and cached on disk
 (``model/__pycache__``). The first run after installing or updating verkosto
 compiles them all, which takes most of a minute, during which a command prints
-nothing; later runs load the cache in a fraction of a second. :func:`announce`
+nothing; later runs load the cache in a fraction of a second. ``make setup`` compiles
+what the default scenario's run uses; a command taking another path later (``dock``'s
+team assembly) compiles the little left, in a few seconds. :func:`announce`
 prints one line when numba starts compiling in this process, and never when
 everything comes from the cache.
 """
@@ -26,8 +28,11 @@ class _State:
 
 def notice() -> str:
     """The line printed when compiling starts (in the language in use)."""
-    return _("Preparing the model's compiled code: once after installing or updating "
-             "verkosto, it takes about a minute; later runs start at once.")
+    # "Up to": `make setup` compiles what a run of the default scenario uses (about a minute);
+    # a command that takes another path afterwards (dock, some patterns) compiles a few
+    # functions more, in seconds, and says so with this same line.
+    return _("Preparing the model's compiled code (once after installing or updating "
+             "verkosto): this can take up to a minute; later runs start at once.")
 
 
 def _on_compile() -> None:

@@ -60,6 +60,7 @@ OUTCOME_CONTEXT = "outcome"
 PHASE_CONTEXT = "phase"
 STATUS_CONTEXT = "status"
 UNIT_CONTEXT = "unit"
+SOURCE_CONTEXT = "source"
 """Message contexts of enum values, so that one English word may be two Finnish ones."""
 
 
@@ -242,6 +243,26 @@ def unit_name(unit: str, t: Translator | None = None) -> str:
     return (t or current()).pgettext(UNIT_CONTEXT, unit) if unit else ""
 
 
+RATE_UNITS: dict[str, str] = {
+    "1/year": N_("a year"),
+    "1/week": N_("a week"),
+    "1/meeting": N_("per meeting"),
+    "1/encounter": N_("per encounter"),
+    "1/group": N_("per group"),
+    "1/distance": N_("per unit of distance"),
+}
+"""Rates as words after a number: "0 to 12 a year" reads, "0 to 12 1/year" does not."""
+
+
+def unit_after_number(unit: str, t: Translator | None = None) -> str:
+    """A parameter's unit as it reads after a number: a rate in words ("a year",
+    "vuodessa"), any other unit as :func:`unit_name` writes it (in a table's unit column or
+    an axis label, ``1/year`` stays).
+    """
+    t = t or current()
+    return t.gettext(RATE_UNITS[unit]) if unit in RATE_UNITS else unit_name(unit, t)
+
+
 def param_doc(name: str, t: Translator | None = None) -> str:
     """A parameter's meaning (its declared English ``doc``) in the current language.
 
@@ -252,6 +273,37 @@ def param_doc(name: str, t: Translator | None = None) -> str:
     from model.params import PARAMETERS
 
     return (t or current()).gettext(PARAMETERS[name].doc)
+
+
+def param_why(name: str, t: Translator | None = None) -> str:
+    """Why a parameter's plausible range is what it is (its declared English ``why``), in the
+    current language; "" for a lever.
+    """
+    from model.params import PARAMETERS
+
+    why = PARAMETERS[name].plausible_why
+    return (t or current()).gettext(why) if why else ""
+
+
+def param_source(name: str, t: Translator | None = None) -> str:
+    """A parameter's source tag (a claim, a paper, "assumption") in the current language: the
+    catalogs hold the tags with words in them (:func:`source_has_words`); claim ids and
+    citations read the same in every language.
+    """
+    from model.params import PARAMETERS
+
+    source = PARAMETERS[name].source
+    return (t or current()).pgettext(SOURCE_CONTEXT, source) if source_has_words(source) \
+        else source
+
+
+def source_has_words(source: str) -> bool:
+    """Whether a source tag has words to translate ("assumption", "literature (Slovic 1993)"),
+    not only claim ids and citations ("S21; Provan & Kenis 2008").
+    """
+    import re
+
+    return re.search(r"\b[a-z]{4,}\b", source) is not None
 
 
 def scenario_title(scenario: Any, t: Translator | None = None) -> str:
@@ -265,6 +317,35 @@ def scenario_title(scenario: Any, t: Translator | None = None) -> str:
 def scenario_description(scenario: Any, t: Translator | None = None) -> str:
     """A scenario's description in the current language (its own text where untranslated)."""
     return (t or current()).gettext(scenario.description) if scenario.description else ""
+
+
+def word(message: Any, t: Translator | None = None) -> str:
+    """A message another layer kept as an English template and fields (``scenarios.Text``,
+    ``scenarios.Joined``), worded in the current language; anything else as ``str()`` says it.
+
+    The scenarios' loader does not import this module: its errors carry the template (its
+    msgid, extracted by :mod:`verkosto.i18n_extract`) and the fields, and the front door
+    words them here, fields first (a field may be a message itself).
+    """
+    t = t or current()
+    template = getattr(message, "template", None)
+    if isinstance(template, str):
+        fields = {name: word(value, t) for name, value in message.fields.items()}
+        context = getattr(message, "context", None)
+        wording = t.pgettext(context, template) if context else t.gettext(template)
+        return wording.format(**fields)
+    separator = getattr(message, "separator", None)
+    if isinstance(separator, str):
+        return t.gettext(separator).join(word(item, t) for item in message.items)
+    return str(message)
+
+
+def error_text(error: BaseException, t: Translator | None = None) -> str:
+    """An error's message in the current language where it carries one as a ``text``
+    (:func:`word`), else its own (English) message.
+    """
+    text = getattr(error, "text", None)
+    return word(text, t) if text is not None else str(error)
 
 
 # --- the shared --lang option -------------------------------------------------------------

@@ -7,12 +7,15 @@ Messages come from two kinds of place:
   figures; ``experiments/patterns.py`` for the pattern scorecard's titles,
   criteria and summaries; ``experiments/sweep.py``, ``sensitivity.py``,
   ``spec.py``, ``store.py`` and ``ensemble.py`` for what ``verkosto sweep``,
-  ``sensitivity`` and ``ensemble`` print and the errors they report), through
+  ``sensitivity`` and ``ensemble`` print and the errors they report;
+  ``scenarios/__init__.py`` for the scenario loader's errors, marked ``N_`` there and
+  worded by :func:`verkosto.i18n.word`), through
   Babel's Python extractor with the usual
   gettext keywords (``_``, ``N_``, ``ngettext``, ``pgettext``);
 - what the model and the scenarios declare in English, which the front door
   translates on the way out: each parameter's ``doc`` (from
-  ``model.params.PARAMETERS``) and unit, the outcome names (``model.outcome.Outcome``,
+  ``model.params.PARAMETERS``), unit, reason for its plausible range (``why``) and source
+  tag where it has words (``assumption``), the outcome names (``model.outcome.Outcome``,
   iterated, never listed here), the life-phase names (``Phase``), participant
   statuses, and each shipped scenario's ``title`` and ``description`` (the
   TOML's English text is the msgid).
@@ -38,7 +41,7 @@ ROOT = PACKAGE_DIR.parent
 SOURCES: tuple[str, ...] = ("verkosto", "analysis", "experiments/patterns.py",
                             "experiments/sweep.py", "experiments/sensitivity.py",
                             "experiments/spec.py", "experiments/store.py",
-                            "experiments/ensemble.py")
+                            "experiments/ensemble.py", "scenarios/__init__.py")
 """Where user-visible messages are marked, relative to the repository: directories (every
 ``.py`` below) and single files."""
 KEYWORDS = {"_": None, "N_": None, "t": None, "gettext": None, "ngettext": (1, 2),
@@ -83,6 +86,18 @@ def _declared_messages(catalog: object) -> None:
     for info in PARAMETERS.values():
         add(info.doc, None, [("model/params.py", 0)],
             auto_comments=[f"parameter {info.name} ({info.unit or 'no unit'})"])
+    for info in PARAMETERS.values():
+        if info.plausible_why:
+            low, high = info.plausible
+            add(info.plausible_why, None, [("model/params.py", 0)],
+                auto_comments=[f"why parameter {info.name}'s plausible range is {low:g} to "
+                               f"{high:g} ({info.unit or 'no unit'}); 'judgement' is the "
+                               "modeller's own"])
+    for source in sorted({info.source for info in PARAMETERS.values()}):
+        if i18n.source_has_words(source):
+            add(source, None, [("model/params.py", 0)],
+                auto_comments=["where a parameter's value comes from"],
+                context=i18n.SOURCE_CONTEXT)
     for unit in sorted({info.unit for info in PARAMETERS.values()} - {""}):
         add(unit, None, [("model/params.py", 0)], auto_comments=["a parameter's unit"],
             context=i18n.UNIT_CONTEXT)

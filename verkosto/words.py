@@ -51,16 +51,29 @@ def verdict(model: Any, t: Translator) -> str:
     """The outcome so far, or "too early to tell" before the outcome window has passed; a
     network that has ended says so, with its week (it moves no further).
     """
-    window = int(model.params.outcome_window_weeks)
-    if model.steps < window and getattr(model, "ended_at", None) is None:
-        weeks_left = window - model.steps
+    return verdict_for(model.outcome, model.steps, int(model.params.outcome_window_weeks), t,
+                       ended_at=getattr(model, "ended_at", None))
+
+
+def verdict_for(outcome: Any, weeks: int, window: int, t: Translator,
+                ended_at: int | None = None) -> str:
+    """:func:`verdict` from its parts, for what has no live model (``verkosto run``'s summary).
+
+    Args:
+        outcome: The outcome class (``model.outcome.Outcome`` or its value).
+        weeks: Weeks simulated.
+        window: The outcome window (``outcome_window_weeks``).
+        t: The translator.
+        ended_at: The week the network ended, if it did.
+    """
+    if weeks < window and ended_at is None:
+        weeks_left = window - weeks
         return t.ngettext("too early to tell (wait {n} more week)",
                           "too early to tell (wait {n} more weeks)", weeks_left).format(n=weeks_left)
-    ended = getattr(model, "ended_at", None)
-    if ended is not None:  # Step and Play no longer move it: say why
+    if ended_at is not None:  # Step and Play no longer move it: say why
         return t("{outcome} (the network ended in week {week})").format(
-            outcome=i18n.outcome_name(model.outcome, t), week=ended)
-    return i18n.outcome_name(model.outcome, t)
+            outcome=i18n.outcome_name(outcome, t), week=ended_at)
+    return i18n.outcome_name(outcome, t)
 
 
 def latest(model: Any, column: str) -> float | None:
