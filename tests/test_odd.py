@@ -200,3 +200,33 @@ def test_the_readme_cites_the_section_that_defines_the_outcome_classes(odd):
     for outcome in Outcome:
         assert f"**{outcome.value}**" in section, (cited.group(1), outcome.value)
 
+
+
+# ---------------------------------------------------------------- rules the ODD states
+def test_working_groups_run_unfacilitated_in_a_meeting_week_as_the_odd_says(odd):
+    """ODD 7.5: working groups never share the week's meeting facilitation (collaborate
+    sets it to 0 first). Both the text and the model are checked, so that a change of
+    either shows."""
+    for start, end in (("### 7.5 `collaborate`", "**Invention**"),
+                       ("## Departures from the design", "## Validation")):
+        section = _section(odd, start, end)
+        assert "always run unfacilitated" in section, start
+        assert "working groups in that week" not in section, start
+    model = NetworkModel(rng=3)
+    seen = []
+    for name in ("collaborate", "work_in_groups"):  # the one-call pass, and the chain's
+        method = getattr(model.rel, name)
+
+        def watched(*args, _method=method, **kwargs):
+            seen.append((model.steps, model.facilitation_now))
+            return _method(*args, **kwargs)
+
+        setattr(model.rel, name, watched)
+    meeting_weeks = set()
+    for _ in range(12):
+        model.step()
+        if model.meeting.held and model.meeting.coordinated:
+            meeting_weeks.add(model.steps)
+    assert model.params.facilitation > 0 and meeting_weeks
+    in_meeting_weeks = [f for week, f in seen if week in meeting_weeks]
+    assert in_meeting_weeks and all(f == 0.0 for f in in_meeting_weeks)
