@@ -230,3 +230,19 @@ def test_working_groups_run_unfacilitated_in_a_meeting_week_as_the_odd_says(odd)
     assert model.params.facilitation > 0 and meeting_weeks
     in_meeting_weeks = [f for week, f in seen if week in meeting_weeks]
     assert in_meeting_weeks and all(f == 0.0 for f in in_meeting_weeks)
+
+
+def test_work_contacts_count_working_group_partners_only_as_the_odd_says(odd):
+    """ODD 2.2, 7.4, 7.5 (and P13, 4.2): ``work_contacts`` counts partners in working groups
+    only; a broker's contacts go to the broker's ``contacts``."""
+    collaborate = _section(odd, "### 7.5 `collaborate`", "**Invention**")
+    assert "broker contacts count only in the broker's `contacts`" in collaborate
+    assert "broker contact for both sides" not in odd
+    model = NetworkModel(rng=5, collaboration_rate=0.0, share_brokers=0.6)
+    for _ in range(20):
+        model.step()
+    used = model.used
+    brokers = model.strengths[:used, int(agents_module.Strength.BROKER)]
+    assert model.contacts[:used][brokers].sum() > 0  # brokers met and relayed
+    assert model.groups_joined[:used].sum() == 0
+    assert model.work_contacts[:used].sum() == 0
