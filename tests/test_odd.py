@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 
 from model import PARAMETERS, NetworkModel, Outcome, Phase
@@ -246,3 +247,22 @@ def test_work_contacts_count_working_group_partners_only_as_the_odd_says(odd):
     assert model.contacts[:used][brokers].sum() > 0  # brokers met and relayed
     assert model.groups_joined[:used].sum() == 0
     assert model.work_contacts[:used].sum() == 0
+
+
+def test_a_lead_organisations_goal_pulls_other_organisations_less_as_the_odd_says(odd):
+    """ODD 7.3, goal work: after a coordinated meeting under a lead organisation, people of
+    other organisations move toward ``goal_clarity x (1 - lead_bias)``, its own people toward
+    ``goal_clarity``."""
+    converse = _section(odd, "### 7.3 `converse`", "### 7.4 `relay`")
+    assert "`own = 1 − lead_bias`" in converse
+    model = NetworkModel(rng=1, governance="lead_organisation", lead_bias=0.4,
+                         purpose_pull=0.5)
+    lead = np.flatnonzero(model.org[: model.used] == 0)[:1]
+    other = np.flatnonzero(model.org[: model.used] == 1)[:1]
+    attendees = np.concatenate([lead, other])
+    model.purpose[attendees] = 0.0
+    model.meeting.coordinated = True
+    model._goal_work(attendees)
+    clarity = model.goal_clarity
+    assert model.purpose[lead[0]] == pytest.approx(0.5 * clarity)
+    assert model.purpose[other[0]] == pytest.approx(0.5 * clarity * (1 - 0.4))
