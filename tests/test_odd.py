@@ -266,3 +266,23 @@ def test_a_lead_organisations_goal_pulls_other_organisations_less_as_the_odd_say
     clarity = model.goal_clarity
     assert model.purpose[lead[0]] == pytest.approx(0.5 * clarity)
     assert model.purpose[other[0]] == pytest.approx(0.5 * clarity * (1 - 0.4))
+
+
+def test_coordinator_actions_that_cost_nothing_are_not_taken_as_the_odd_says(odd):
+    """ODD 7.1: relaying, follow-ups and recruiting that cost nothing are not done."""
+    convene = _section(odd, "### 7.1 `convene`", "**Shared governance**")
+    for rule in ("If `relay_hours_per_week × wage > 0`", "Only if `followup_hours × wage > 0`",
+                 "If `recruit_hours × wage > 0`"):
+        assert rule in convene, rule
+    counts = {}
+    for free in ({}, {"followup_hours": 0.0}, {"coordinator_wage_eur": 0.0}):
+        model = NetworkModel(rng=2, turnover_per_year=0.6, recruit_target_size=3.0, **free)
+        follow_ups = relays = 0
+        for _ in range(40):
+            model.step()
+            follow_ups += model.followed_up.size
+            relays += model.relay_paid
+        counts[tuple(free)] = (follow_ups, relays, model.spend["coordinator_hours"])
+    assert counts[()][0] > 0 and counts[()][1] > 0  # the paid coordinator does both
+    assert counts[("followup_hours",)][0] == 0
+    assert counts[("coordinator_wage_eur",)] == (0, 0, 0.0)
