@@ -286,3 +286,19 @@ def test_coordinator_actions_that_cost_nothing_are_not_taken_as_the_odd_says(odd
     assert counts[()][0] > 0 and counts[()][1] > 0  # the paid coordinator does both
     assert counts[("followup_hours",)][0] == 0
     assert counts[("coordinator_wage_eur",)] == (0, 0, 0.0)
+
+
+def test_every_weekly_history_series_is_named_where_the_history_is_described(odd):
+    """The weekly history (``NetworkModel.history``, read by the phase and the outcome) is
+    described in 2.4, 4.11 and 7.10; each must name every series it holds."""
+    sections = {
+        "2.4": _section(odd, "### 2.4 The network", "### 2.5 Scales"),
+        "4.11": _section(odd, "**Weekly history**", "**Phases**"),
+        "7.10": _section(odd, "### 7.10 `observe`", "## Parameters"),
+    }
+    model = NetworkModel(rng=1, n_organisations=3, participants_per_organisation=2)
+    model.step()
+    assert set(model.history) == set(model_module.kernels.HISTORY)
+    for where, text in sections.items():
+        for series in model.history:
+            assert f"`{series}`" in text, (where, series)
