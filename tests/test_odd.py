@@ -6,6 +6,7 @@ import ast
 import enum
 import importlib.util
 import inspect
+import math
 import re
 import textwrap
 from pathlib import Path
@@ -302,3 +303,17 @@ def test_every_weekly_history_series_is_named_where_the_history_is_described(odd
     for where, text in sections.items():
         for series in model.history:
             assert f"`{series}`" in text, (where, series)
+
+
+@pytest.mark.parametrize("lifecycle", ["permanent", "client_process", "smouldering"])
+@pytest.mark.parametrize("interval", [4, 8, 12])
+def test_outcome_window_is_the_odds_formula(odd, lifecycle, interval):
+    """ODD 4.11: W = max(outcome_window_weeks, ceil(2 x meeting_interval_weeks x s)), s the
+    smouldering interval factor in a smouldering lifecycle, else 1 (not the interval Δ)."""
+    observation = _section(odd, "### 4.11 Observation", "## 5 Initialization")
+    assert "max(outcome_window_weeks, ⌈2 × meeting_interval_weeks × s⌉)" in observation
+    model = NetworkModel(rng=1, lifecycle=lifecycle, meeting_interval_weeks=interval)
+    p = model.params
+    s = p.smouldering_interval_factor if lifecycle == "smouldering" else 1.0
+    expected = max(p.outcome_window_weeks, math.ceil(2 * interval * s))
+    assert outcome_module.outcome_window(model) == expected
