@@ -317,3 +317,24 @@ def test_outcome_window_is_the_odds_formula(odd, lifecycle, interval):
     s = p.smouldering_interval_factor if lifecycle == "smouldering" else 1.0
     expected = max(p.outcome_window_weeks, math.ceil(2 * interval * s))
     assert outcome_module.outcome_window(model) == expected
+
+
+def test_shared_governance_hosts_spend_their_hours_and_take_part_as_the_odd_says(odd):
+    """ODD 7.1, shared governance: the host organisation's active representatives share the
+    hosting hours H and count as taking part, whether or not the meeting comes about."""
+    convene = _section(odd, "**Shared governance**", "**Without a coordinator otherwise**")
+    assert "`week_active = true`" in convene and "whether\nor not it manages" in convene
+    model = NetworkModel(rng=4, governance="self_organising", n_organisations=4)
+    p = model.params
+    model.weeks_since_meeting = 100  # a meeting is due
+    invited = np.flatnonzero(model.present[: model.used])
+    model.week_hours[:] = 0.0
+    model.week_active[:] = False
+    host = int(np.unique(model.org[invited])[model._turn % 4])
+    hosts = invited[(model.org[invited] == host) & (model.status[invited] == agents_module.Status.ACTIVE)]
+    model._host_in_turn(invited)
+    assert hosts.size
+    needed = p.meeting_prep_hours * model.n_circles + p.shared_hours_per_org * 3
+    assert model.week_hours[hosts] == pytest.approx(np.full(hosts.size, needed / hosts.size))
+    assert model.week_active[hosts].all()
+    assert not model.week_active[np.setdiff1d(invited, hosts)].any()
