@@ -338,3 +338,20 @@ def test_shared_governance_hosts_spend_their_hours_and_take_part_as_the_odd_says
     assert model.week_hours[hosts] == pytest.approx(np.full(hosts.size, needed / hosts.size))
     assert model.week_active[hosts].all()
     assert not model.week_active[np.setdiff1d(invited, hosts)].any()
+
+
+def test_value_after_a_reached_goal_is_created_but_not_felt_as_the_odd_says(odd):
+    """ODD 7, helper Value: in a project whose goal is reached, work still adds to
+    ``value_total`` but nothing to anyone's ``week_value``."""
+    helpers = _section(odd, "## 7 Submodels", "### 7.1 `convene`")
+    assert "it is created, but not felt" in helpers
+    model = NetworkModel(rng=1, lifecycle="project", goal_value_per_person=0.5,
+                         goal_recognition=0.0)
+    while model.goal_reached_at is None and model.steps < 60:
+        model.step()
+    assert model.goal_reached_at is not None
+    before, felt = model.value_total, 0.0
+    for _ in range(12):
+        model.step()
+        felt += model.week_value[: model.used].sum()
+    assert model.value_total > before and felt == 0.0
