@@ -6,11 +6,13 @@ import ast
 import enum
 import importlib.util
 import inspect
+import math
 import re
 import textwrap
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 
 from model import PARAMETERS, NetworkModel, Outcome, Phase
@@ -200,3 +202,156 @@ def test_the_readme_cites_the_section_that_defines_the_outcome_classes(odd):
     for outcome in Outcome:
         assert f"**{outcome.value}**" in section, (cited.group(1), outcome.value)
 
+
+
+# ---------------------------------------------------------------- rules the ODD states
+def test_working_groups_run_unfacilitated_in_a_meeting_week_as_the_odd_says(odd):
+    """ODD 7.5: working groups never share the week's meeting facilitation (collaborate
+    sets it to 0 first). Both the text and the model are checked, so that a change of
+    either shows."""
+    for start, end in (("### 7.5 `collaborate`", "**Invention**"),
+                       ("## Departures from the design", "## Validation")):
+        section = _section(odd, start, end)
+        assert "always run unfacilitated" in section, start
+        assert "working groups in that week" not in section, start
+    model = NetworkModel(rng=3)
+    seen = []
+    for name in ("collaborate", "work_in_groups"):  # the one-call pass, and the chain's
+        method = getattr(model.rel, name)
+
+        def watched(*args, _method=method, **kwargs):
+            seen.append((model.steps, model.facilitation_now))
+            return _method(*args, **kwargs)
+
+        setattr(model.rel, name, watched)
+    meeting_weeks = set()
+    for _ in range(12):
+        model.step()
+        if model.meeting.held and model.meeting.coordinated:
+            meeting_weeks.add(model.steps)
+    assert model.params.facilitation > 0 and meeting_weeks
+    in_meeting_weeks = [f for week, f in seen if week in meeting_weeks]
+    assert in_meeting_weeks and all(f == 0.0 for f in in_meeting_weeks)
+
+
+def test_work_contacts_count_working_group_partners_only_as_the_odd_says(odd):
+    """ODD 2.2, 7.4, 7.5 (and P13, 4.2): ``work_contacts`` counts partners in working groups
+    only; a broker's contacts go to the broker's ``contacts``."""
+    collaborate = _section(odd, "### 7.5 `collaborate`", "**Invention**")
+    assert "broker contacts count only in the broker's `contacts`" in collaborate
+    assert "broker contact for both sides" not in odd
+    model = NetworkModel(rng=5, collaboration_rate=0.0, share_brokers=0.6)
+    for _ in range(20):
+        model.step()
+    used = model.used
+    brokers = model.strengths[:used, int(agents_module.Strength.BROKER)]
+    assert model.contacts[:used][brokers].sum() > 0  # brokers met and relayed
+    assert model.groups_joined[:used].sum() == 0
+    assert model.work_contacts[:used].sum() == 0
+
+
+def test_a_lead_organisations_goal_pulls_other_organisations_less_as_the_odd_says(odd):
+    """ODD 7.3, goal work: after a coordinated meeting under a lead organisation, people of
+    other organisations move toward ``goal_clarity x (1 - lead_bias)``, its own people toward
+    ``goal_clarity``."""
+    converse = _section(odd, "### 7.3 `converse`", "### 7.4 `relay`")
+    assert "`own = 1 − lead_bias`" in converse
+    model = NetworkModel(rng=1, governance="lead_organisation", lead_bias=0.4,
+                         purpose_pull=0.5)
+    lead = np.flatnonzero(model.org[: model.used] == 0)[:1]
+    other = np.flatnonzero(model.org[: model.used] == 1)[:1]
+    attendees = np.concatenate([lead, other])
+    model.purpose[attendees] = 0.0
+    model.meeting.coordinated = True
+    model._goal_work(attendees)
+    clarity = model.goal_clarity
+    assert model.purpose[lead[0]] == pytest.approx(0.5 * clarity)
+    assert model.purpose[other[0]] == pytest.approx(0.5 * clarity * (1 - 0.4))
+
+
+def test_coordinator_actions_that_cost_nothing_are_not_taken_as_the_odd_says(odd):
+    """ODD 7.1: relaying, follow-ups and recruiting that cost nothing are not done."""
+    convene = _section(odd, "### 7.1 `convene`", "**Shared governance**")
+    for rule in ("If `relay_hours_per_week × wage > 0`", "Only if `followup_hours × wage > 0`",
+                 "If `recruit_hours × wage > 0`"):
+        assert rule in convene, rule
+    counts = {}
+    for free in ({}, {"followup_hours": 0.0}, {"coordinator_wage_eur": 0.0}):
+        model = NetworkModel(rng=2, turnover_per_year=0.6, recruit_target_size=3.0, **free)
+        follow_ups = relays = 0
+        for _ in range(40):
+            model.step()
+            follow_ups += model.followed_up.size
+            relays += model.relay_paid
+        counts[tuple(free)] = (follow_ups, relays, model.spend["coordinator_hours"])
+    assert counts[()][0] > 0 and counts[()][1] > 0  # the paid coordinator does both
+    assert counts[("followup_hours",)][0] == 0
+    assert counts[("coordinator_wage_eur",)] == (0, 0, 0.0)
+
+
+def test_every_weekly_history_series_is_named_where_the_history_is_described(odd):
+    """The weekly history (``NetworkModel.history``, read by the phase and the outcome) is
+    described in 2.4, 4.11 and 7.10; each must name every series it holds."""
+    sections = {
+        "2.4": _section(odd, "### 2.4 The network", "### 2.5 Scales"),
+        "4.11": _section(odd, "**Weekly history**", "**Phases**"),
+        "7.10": _section(odd, "### 7.10 `observe`", "## Parameters"),
+    }
+    model = NetworkModel(rng=1, n_organisations=3, participants_per_organisation=2)
+    model.step()
+    assert set(model.history) == set(model_module.kernels.HISTORY)
+    for where, text in sections.items():
+        for series in model.history:
+            assert f"`{series}`" in text, (where, series)
+
+
+@pytest.mark.parametrize("lifecycle", ["permanent", "client_process", "smouldering"])
+@pytest.mark.parametrize("interval", [4, 8, 12])
+def test_outcome_window_is_the_odds_formula(odd, lifecycle, interval):
+    """ODD 4.11: W = max(outcome_window_weeks, ceil(2 x meeting_interval_weeks x s)), s the
+    smouldering interval factor in a smouldering lifecycle, else 1 (not the interval Δ)."""
+    observation = _section(odd, "### 4.11 Observation", "## 5 Initialization")
+    assert "max(outcome_window_weeks, ⌈2 × meeting_interval_weeks × s⌉)" in observation
+    model = NetworkModel(rng=1, lifecycle=lifecycle, meeting_interval_weeks=interval)
+    p = model.params
+    s = p.smouldering_interval_factor if lifecycle == "smouldering" else 1.0
+    expected = max(p.outcome_window_weeks, math.ceil(2 * interval * s))
+    assert outcome_module.outcome_window(model) == expected
+
+
+def test_shared_governance_hosts_spend_their_hours_and_take_part_as_the_odd_says(odd):
+    """ODD 7.1, shared governance: the host organisation's active representatives share the
+    hosting hours H and count as taking part, whether or not the meeting comes about."""
+    convene = _section(odd, "**Shared governance**", "**Without a coordinator otherwise**")
+    assert "`week_active = true`" in convene and "whether\nor not it manages" in convene
+    model = NetworkModel(rng=4, governance="self_organising", n_organisations=4)
+    p = model.params
+    model.weeks_since_meeting = 100  # a meeting is due
+    invited = np.flatnonzero(model.present[: model.used])
+    model.week_hours[:] = 0.0
+    model.week_active[:] = False
+    host = int(np.unique(model.org[invited])[model._turn % 4])
+    hosts = invited[(model.org[invited] == host) & (model.status[invited] == agents_module.Status.ACTIVE)]
+    model._host_in_turn(invited)
+    assert hosts.size
+    needed = p.meeting_prep_hours * model.n_circles + p.shared_hours_per_org * 3
+    assert model.week_hours[hosts] == pytest.approx(np.full(hosts.size, needed / hosts.size))
+    assert model.week_active[hosts].all()
+    assert not model.week_active[np.setdiff1d(invited, hosts)].any()
+
+
+def test_value_after_a_reached_goal_is_created_but_not_felt_as_the_odd_says(odd):
+    """ODD 7, helper Value: in a project whose goal is reached, work still adds to
+    ``value_total`` but nothing to anyone's ``week_value``."""
+    helpers = _section(odd, "## 7 Submodels", "### 7.1 `convene`")
+    assert "it is created, but not felt" in helpers
+    model = NetworkModel(rng=1, lifecycle="project", goal_value_per_person=0.5,
+                         goal_recognition=0.0)
+    while model.goal_reached_at is None and model.steps < 60:
+        model.step()
+    assert model.goal_reached_at is not None
+    before, felt = model.value_total, 0.0
+    for _ in range(12):
+        model.step()
+        felt += model.week_value[: model.used].sum()
+    assert model.value_total > before and felt == 0.0
