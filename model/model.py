@@ -643,6 +643,10 @@ class NetworkModel(mesa.Model):
         # The usual rhythm, also in a quiet spell: absence is judged against it.
         return self._meeting_intervals[self.activated]
 
+    def _affords(self, cost: float, reserve: float) -> bool:
+        """Whether the money beyond ``reserve`` pays ``cost`` (free work always is)."""
+        return cost <= 0 or self.balance - reserve >= cost
+
     def _pay(self, item: str, eur: float) -> None:
         self.balance -= eur
         self.spent_eur += eur
@@ -712,8 +716,10 @@ class NetworkModel(mesa.Model):
                 self._hold_meeting(invited, p.facilitation * (1 - self.lead_bias), room_share)
                 self.meeting.coordinated = True
                 reserve = total - prep - room  # coffee and travel to come
+            # The hours decide whether the work is done; the wage only what it costs (a
+            # volunteer coordinator's work is free, not left undone).
             relay_cost = self._relay_cost
-            if relay_cost > 0 and self.balance - reserve >= relay_cost:
+            if p.relay_hours_per_week > 0 and self._affords(relay_cost, reserve):
                 self._pay("coordinator_hours", relay_cost)
                 self.relay_paid = True
             self._follow_up(drifting, reserve)
@@ -817,9 +823,10 @@ class NetworkModel(mesa.Model):
         """
         cost = self._follow_up_cost
         n = min(self.params.followups_per_week, drifting)
-        if n == 0 or cost <= 0:
+        if n == 0 or self.params.followup_hours <= 0:
             return
-        n = min(n, int(max(0.0, self.balance - reserve) // cost))
+        if cost > 0:  # paid work: as many as the money beyond the reserve pays
+            n = min(n, int(max(0.0, self.balance - reserve) // cost))
         if n <= 0:
             return
         self._pay("coordinator_hours", n * cost)
@@ -835,7 +842,8 @@ class NetworkModel(mesa.Model):
 
     def _coordinator_recruits(self, members: np.ndarray, reserve: float) -> None:
         cost = self._recruit_cost
-        if cost <= 0 or members.size >= self._recruit_target or self.balance - reserve < cost:
+        if (self.params.recruit_hours <= 0 or members.size >= self._recruit_target
+                or not self._affords(cost, reserve)):
             return
         self._pay("coordinator_hours", cost)
         if self.rng.random() < self.params.recruit_success:
