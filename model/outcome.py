@@ -240,7 +240,7 @@ def evaluation(model: NetworkModel) -> dict[str, Any]:
             "spent_per_month_eur": round(model.spent_eur / weeks * WEEKS_PER_MONTH, 2),
             "spend_breakdown_eur": {k: round(v, 2) for k, v in model.spend.items()},
             "meetings_held": model.meetings_held,
-            "reach": float((model.last_attended[ever] > model.steps - p.outcome_window_weeks).mean())
+            "reach": float((model.last_attended[ever] > model.steps - outcome_window(model)).mean())
             if ever.size else 0.0,
             "hidden_cost_eur": round(model.hidden_cost_eur(), 2),
         },

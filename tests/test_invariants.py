@@ -191,3 +191,18 @@ def test_a_small_dip_of_an_engaged_network_is_not_fading() -> None:
         m.history["held_share"] = [1.0] * (2 * w)
         m.history["ties_per_seat"] = [2.0] * (2 * w)
         assert classify_outcome(m) is expected, (before, last)
+
+
+def test_reach_counts_meetings_over_the_outcome_window() -> None:
+    """Evaluation's reach (ODD 4.11) is the share of seats ever used that attended a meeting
+    within the outcome's window, which a network meeting rarely stretches to two of its
+    usual intervals: a smouldering network that met everyone 20 weeks ago reached them all,
+    though 20 weeks is more than outcome_window_weeks (13); 60 weeks ago it reached nobody."""
+    from model.outcome import evaluation, outcome_window
+
+    m = NetworkModel(rng=3, lifecycle="smouldering", activation_rate_per_year=0.0)
+    m.run_for(70)
+    assert outcome_window(m) > 20 > m.params.outcome_window_weeks
+    for weeks_ago, reach in ((20, 1.0), (60, 0.0)):
+        m.last_attended[: m.used] = m.steps - weeks_ago
+        assert evaluation(m)["coordination"]["reach"] == reach, weeks_ago
