@@ -1143,7 +1143,7 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
               atmosphere: np.ndarray, dialogue: np.ndarray, org: np.ndarray,
               resident: np.ndarray, rule: EncounterRule, now: int
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The pair updates of one round of encounters (ODD 7.4), all pairs read before any
+    """The pair updates of one round of encounters (ODD 7.3), all pairs read before any
     is written, as the numpy expressions they replace (a pair met twice in one round
     keeps its last update).
 
@@ -1301,7 +1301,7 @@ def store_knowledge(know: np.ndarray, know_sums: np.ndarray, i: np.ndarray, j: n
 def partners_effects(i: np.ndarray, j: np.ndarray, trust: np.ndarray, tie_ema: np.ndarray,
                      contacts: np.ndarray, week_lift: np.ndarray, commitment: np.ndarray,
                      lifter: np.ndarray, ema_rate: float, lift: float) -> None:
-    """What a round of encounters does to each person i (ODD 7.4, steps 9 and 10).
+    """What a round of encounters does to each person i (ODD 7.3, steps 9 and 10).
 
     ``tie_ema_i`` moves at ``ema_rate`` toward the mean trust of i in its partners this
     round, ``contacts_i`` counts them, and each partner j who is a ``lifter`` (committer or
@@ -1326,7 +1326,7 @@ def partners_effects(i: np.ndarray, j: np.ndarray, trust: np.ndarray, tie_ema: n
 class GroupRule(NamedTuple):
     """What a group's members do around the encounter rule, as the fused group passes
     (``work_in_groups``, ``converse_rounds``, ``seamless_value``) read it: the trust
-    builders' lift of the atmosphere (S19, S24), the partners' effects (ODD 7.4, steps 9 and
+    builders' lift of the atmosphere (S19, S24), the partners' effects (ODD 7.3, steps 9 and
     10), and what the purpose yields (``NetworkModel._purpose_value``, ``_innovate``,
     ``_add_value``). Fixed by the parameters (``NetworkModel._encounter_constants``).
     """

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 class Outcome(enum.StrEnum):
-    """Where the network ended up (ODD 7.10)."""
+    """Where the network ended up (ODD 4.11; judged as in 7.10)."""
 
     THRIVING = "thriving"
     FRAGMENTED = "fragmented"
