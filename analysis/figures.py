@@ -102,7 +102,7 @@ REPORTER_LABELS: dict[str, str] = {
     "network_trust": N_("Trust over all seats (0-1; empty seat: stranger)"),
     "network_commitment": N_("Commitment per seat (0-1; empty seat: 0)"),
     "trust_ties_per_seat": N_("Trust ties per seat"),
-    "relationships_kept": N_("Share of starting relationships still alive"),
+    "relationships_kept": N_("Share of starting relationships kept"),
 }
 """Plain-language axis labels of the model reporters (English msgids; see :func:`reporter_label`)."""
 

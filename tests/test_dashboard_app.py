@@ -153,6 +153,18 @@ def test_figures_label_means_over_active_people():
     assert "trust" not in labels and "mean_trust" not in " ".join(labels)
 
 
+def test_starting_relationships_kept_has_one_name_in_every_view():
+    """The dashboard said "starting relationships still alive" where run's overview and
+    summary say "starting relationships kept": one measure, one name."""
+    from analysis.figures import reporter_label
+    from verkosto.cmd_run import OVERVIEW_SERIES
+
+    name = dict(OVERVIEW_SERIES)["relationships_kept"]
+    model = app.build_model("default", {}, 1)
+    assert name in dict(words.figures_now(model, EN))
+    assert name in reporter_label("relationships_kept").lower()
+
+
 def test_figures_show_the_new_practices_the_scenarios_ask_to_compare():
     """The leadership pair's descriptions say "Watch the number of innovations against the
     routine scenario", but the page showed no count of innovations anywhere."""

@@ -114,7 +114,7 @@ def figures_now(model: Any, t: Translator) -> list[tuple[str, str]]:
         ("network_trust", N_("trust over all pairs of seats")),
         ("network_familiarity", N_("familiarity over all pairs of seats")),
         ("network_commitment", N_("commitment over all seats")),
-        ("relationships_kept", N_("starting relationships still alive")),
+        ("relationships_kept", N_("starting relationships kept")),
         ("mean_trust", N_("trust among active people")),
         ("mean_commitment", N_("commitment among active people")),
     ):
