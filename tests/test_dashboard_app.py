@@ -37,7 +37,7 @@ def test_sliders_hold_the_scenario_values(name):
 
 
 @pytest.mark.parametrize(("key", "value", "english", "finnish"), [
-    ("coordination_budget_eur", 1500.0, "Coordination budget: 1\u202f500 €/month",
+    ("coordination_budget_eur", 1500.0, "Coordination budget: 1,500 €/month",
      "Koordinoinnin budjetti: 1\u202f500 €/kk"),
     ("meeting_interval_weeks", 1, "Meeting every: every week", "Tapaamiset: joka viikko"),
     ("meeting_interval_weeks", 4, "Meeting every: every 4 weeks", "Tapaamiset: 4 viikon välein"),

@@ -311,7 +311,7 @@ def test_play_pause_and_reset(browser: Any, server_url: str) -> None:
         slider = page.get_by_role("slider", name=BUDGET_LABEL)
         slider.focus()
         slider.press("End")
-        page.get_by_text("Coordination budget: 5\u202f000 €/month", exact=True).wait_for()
+        page.get_by_text("Coordination budget: 5,000 €/month", exact=True).wait_for()
         page.get_by_text("Press Reset to start again with these settings.").wait_for()
         page.locator(".reset").click()
         wait_for_week(page, 0)

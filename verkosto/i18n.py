@@ -96,9 +96,10 @@ class Translator:
         return self._t.pgettext(context, message)
 
     def number(self, value: float, decimals: int = 2) -> str:
-        """A number as the language writes it (a decimal comma in Finnish)."""
-        text = f"{value:,.{decimals}f}".replace(",", "\u202f")
-        return text.replace(".", ",") if self.lang == "fi" else text
+        """A number as the language writes it (``1,500.25`` in English; ``1 500,25`` in
+        Finnish, with a narrow no-break space), as ``analysis.text`` writes it.
+        """
+        return self.numeral(f"{value:,.{decimals}f}")
 
     def numeral(self, text: str) -> str:
         """A number formatted the English way (``1,470.5``) as the language writes it
