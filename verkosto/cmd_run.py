@@ -737,7 +737,7 @@ def draw_overview(path: Path, request: RunRequest, model: NetworkModel,
     series_ax.set_title(_("{title} (seed {seed})").format(title=title, seed=request.seed),
                         fontsize="medium")
     _draw_trust_network(network_ax, model, request.seed)
-    figure.suptitle(_("verkosto run: {name} - outcome {outcome}").format(
+    figure.suptitle(_("verkosto run: {name} - outcome: {outcome}").format(
         name=request.scenario.name, outcome=words.verdict(model, i18n.current())),
         fontsize="large")
     from analysis.figures import localise_ticks
