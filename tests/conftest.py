@@ -40,6 +40,16 @@ def final(model: NetworkModel) -> pd.Series:
     return model.datacollector.get_model_vars_dataframe().iloc[-1]
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Every test starts with English messages: a test, or a command it runs in this process,
+    that chose Finnish must not choose the language of the next test on the same worker (the
+    overview's colour test failed so in a full run, reading Finnish legend labels)."""
+    from verkosto import i18n
+
+    i18n.set_language("en")
+
+
 @pytest.fixture(scope="session")
 def rng() -> np.random.Generator:
     return np.random.default_rng(20261128)
