@@ -3,10 +3,15 @@ kind of bad scenario file is rejected with a message naming the file, the key an
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import scenarios
@@ -287,3 +292,65 @@ def test_expect_must_name_outcome_classes(tmp_path):
         scenarios.load(str(path))
     message = str(err.value)
     assert "'expect'" in message and "booming" in message and "thriving" in message
+
+
+# ---------------------------------------------------------------------------- promises read aloud
+# A description tells the room more than the outcome: "trust grows about as much as ...",
+# "commitment stays below the default's". Each such promise, with the words that make it, and
+# a check over the three-year runs of MODAL_SEEDS: per seed (in at least MOST of them), or on
+# the mean over the seeds where the description itself speaks of an average ("about as much").
+MOST = 0.75
+"""Share of seeds a per-seed promise must hold in: what a room sees in most runs."""
+
+
+@functools.cache
+def three_years(name: str, seed: int, **overrides: Any) -> pd.DataFrame:
+    """The weekly reporters of a shipped scenario (with overrides) over DEFAULT_STEPS."""
+    params = scenarios.load(name)
+    model = NetworkModel(params=params.replace(**overrides) if overrides else params, rng=seed)
+    model.run_for(DEFAULT_STEPS)
+    return model.datacollector.get_model_vars_dataframe()
+
+
+def end(name: str, seed: int, column: str, **overrides: Any) -> float:
+    return float(three_years(name, seed, **overrides)[column].iloc[-1])
+
+
+def in_most(holds: Callable[[int], bool]) -> Callable[[], tuple[bool, str]]:
+    def check() -> tuple[bool, str]:
+        held = [seed for seed in MODAL_SEEDS if holds(seed)]
+        return len(held) >= MOST * len(MODAL_SEEDS), f"holds in seeds {held}"
+    return check
+
+
+def mean_within(value: Callable[[int], float], low: float, high: float
+                ) -> Callable[[], tuple[bool, str]]:
+    def check() -> tuple[bool, str]:
+        mean = float(np.mean([value(seed) for seed in MODAL_SEEDS]))
+        return low <= mean <= high, f"mean {mean:.3f}, promised {low} to {high}"
+    return check
+
+
+PROMISES: list[tuple[str, str, Callable[[], tuple[bool, str]]]] = [
+    # (scenario, the words of its English description that promise it, the check)
+    ("anticipation_dialogue",
+     "trust grows about as much as in the same network meeting without the dialogues",
+     mean_within(lambda s: end("anticipation_dialogue", s, "network_trust")
+                 - end("anticipation_dialogue", s, "network_trust", anticipation_dialogue=False),
+                 -0.02, 0.02)),
+    ("anticipation_dialogue", "coordination costs about a fifth more",
+     mean_within(lambda s: end("anticipation_dialogue", s, "coordination_spent_eur")
+                 / end("anticipation_dialogue", s, "coordination_spent_eur",
+                       anticipation_dialogue=False), 1.12, 1.3)),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "words", "check"), PROMISES,
+                         ids=[f"{n}: {w[:40]}" for n, w, _ in PROMISES])
+def test_what_the_description_promises_the_runs_show(name, words, check):
+    """A trainer reads the description aloud and the room watches the run: what it promises
+    that the screen can show must show there, in most seeds (or on average, where it says so)."""
+    assert words in scenarios.info(name).description, f"'{name}' no longer says: {words}"
+    held, detail = check()
+    assert held, (name, words, detail)
