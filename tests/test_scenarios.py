@@ -342,6 +342,10 @@ PROMISES: list[tuple[str, str, Callable[[], tuple[bool, str]]]] = [
      mean_within(lambda s: end("anticipation_dialogue", s, "coordination_spent_eur")
                  / end("anticipation_dialogue", s, "coordination_spent_eur",
                        anticipation_dialogue=False), 1.12, 1.3)),
+    ("high_turnover", "Familiarity and trust stall at a low level instead of building up, and "
+     "commitment stays below the default's",
+     in_most(lambda s: all(end("high_turnover", s, c) < end("default", s, c) for c in (
+         "network_familiarity", "network_trust", "network_commitment")))),
 ]
 
 
