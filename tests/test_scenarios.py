@@ -346,6 +346,13 @@ PROMISES: list[tuple[str, str, Callable[[], tuple[bool, str]]]] = [
      "commitment stays below the default's",
      in_most(lambda s: all(end("high_turnover", s, c) < end("default", s, c) for c in (
          "network_familiarity", "network_trust", "network_commitment")))),
+    ("rotating_meeting", "The visits lift knowledge coverage, what people know of each other's "
+     "organisations, a little above that of the same network meeting in one place",
+     in_most(lambda s: end("rotating_meeting", s, "knowledge_coverage")
+             > end("rotating_meeting", s, "knowledge_coverage", rotating_meeting=False))),
+    ("rotating_meeting", "though not above the default's",
+     mean_within(lambda s: end("rotating_meeting", s, "knowledge_coverage")
+                 - end("default", s, "knowledge_coverage"), -1.0, 0.03)),
 ]
 
 
