@@ -353,6 +353,57 @@ PROMISES: list[tuple[str, str, Callable[[], tuple[bool, str]]]] = [
     ("rotating_meeting", "though not above the default's",
      mean_within(lambda s: end("rotating_meeting", s, "knowledge_coverage")
                  - end("default", s, "knowledge_coverage"), -1.0, 0.03)),
+    ("default", "nearly every seat stays engaged and trust ties spread across the organisations",
+     in_most(lambda s: end("default", s, "active_share") >= 0.9
+             and end("default", s, "cross_org_ties") >= end("default", s, "present"))),
+    ("no_coordination", "Watch familiarity and trust relax week by week",
+     in_most(lambda s: all(end("no_coordination", s, c)
+                           < three_years("no_coordination", s)[c].iloc[0]
+                           for c in ("network_familiarity", "network_trust")))),
+    ("no_coordination", "within a year most people drift away",
+     in_most(lambda s: three_years("no_coordination", s)["active_share"].iloc[52] < 0.5)),
+    ("no_time_allocated", "few stay engaged and the trust ties wither",
+     in_most(lambda s: end("no_time_allocated", s, "active_share") <= 0.25
+             and end("no_time_allocated", s, "trust_ties_per_seat") < 0.5)),
+    ("heavy_structure", "with fewer people engaged than in the default",
+     in_most(lambda s: end("heavy_structure", s, "active_share") < end("default", s, "active_share"))),
+    ("light_skilled_coordination", "Expect it to thrive as well as the default",
+     in_most(lambda s: end("light_skilled_coordination", s, "active_share") >= 0.9)),
+    ("no_facilitation", "with fewer people engaged and less trust than the default",
+     in_most(lambda s: all(end("no_facilitation", s, c) < end("default", s, c)
+                           for c in ("active_share", "network_trust")))),
+    ("missing_brokers", "watch knowledge coverage lag behind the default",
+     in_most(lambda s: end("missing_brokers", s, "knowledge_coverage")
+             < end("default", s, "knowledge_coverage"))),
+    ("missing_recruiters", "this one stays at its founding size or shrinks",
+     in_most(lambda s: end("missing_recruiters", s, "present")
+             <= three_years("missing_recruiters", s)["present"].iloc[0])),
+    ("high_turnover", "with far fewer trust ties and starting relationships than the default",
+     in_most(lambda s: all(end("high_turnover", s, c) < end("default", s, c) / 2
+                           for c in ("trust_ties_per_seat", "relationships_kept")))),
+    ("leadership_routine", "with almost no new practices",
+     in_most(lambda s: end("leadership_routine", s, "innovations") <= 1)),
+    ("leadership_open_heart", "with several new practices over three years",
+     in_most(lambda s: end("leadership_open_heart", s, "innovations") >= 2)),
+    ("leadership_open_will", "with the most new practices of the leadership scenarios",
+     in_most(lambda s: end("leadership_open_will", s, "innovations")
+             >= max(end(n, s, "innovations") for n in ("leadership_open_heart", "leadership_routine")))),
+    ("innovation", "Expect few inventions in any one year",
+     in_most(lambda s: end("innovation", s, "innovations") <= 2 * DEFAULT_STEPS / 52)),
+    ("opened_to_residents", "with more new practices than the default",
+     in_most(lambda s: end("opened_to_residents", s, "innovations") > end("default", s, "innovations"))),
+    ("opened_without_facilitation", "with less trust than the facilitated opening",
+     in_most(lambda s: end("opened_without_facilitation", s, "network_trust")
+             < end("opened_to_residents", s, "network_trust"))),
+    ("client_service", "with seamless client paths growing",
+     in_most(lambda s: three_years("client_service", s)["value_created"].iloc[-52:].mean()
+             > three_years("client_service", s)["value_created"].iloc[1:53].mean())),
+    ("permanent_statutory", "the statutory duty keeps people coming",
+     in_most(lambda s: end("permanent_statutory", s, "active_share") >= 0.9)),
+    ("project", "Compare with a network that never stops: commitment sags",
+     in_most(lambda s: end("project", s, "network_commitment", goal_recognition=0.0) < 0.8 * (
+         (run := three_years("project", s, goal_recognition=0.0))["network_commitment"][
+             run["goal_progress"] >= 1].iloc[0]))),
 ]
 
 
