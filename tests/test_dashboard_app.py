@@ -176,6 +176,18 @@ def test_figures_show_the_new_practices_the_scenarios_ask_to_compare():
         model.innovations)
 
 
+def test_figures_show_the_knowledge_coverage_the_scenarios_ask_to_watch():
+    """missing_brokers says "watch knowledge coverage lag behind the default", no_facilitation
+    and rotating_meeting ask to compare it too, but the page showed it nowhere."""
+    model = app.build_model("missing_brokers", {}, 1)
+    model.run_for(30)
+    coverage = words.latest(model, "knowledge_coverage")
+    figures = dict(words.figures_now(model, EN))
+    assert figures["knowledge coverage (organisations present)"] == EN.number(coverage, 2)
+    assert dict(words.figures_now(model, FI))[
+        "tiedon kattavuus (mukana olevat organisaatiot)"] == FI.number(coverage, 2)
+
+
 def test_curves_are_the_network_level_measures():
     assert [c.column for c in words.CURVES[:3]] == [
         "network_familiarity", "network_trust", "network_commitment"]

@@ -3,10 +3,15 @@ kind of bad scenario file is rejected with a message naming the file, the key an
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import scenarios
@@ -322,3 +327,127 @@ def test_expect_must_name_outcome_classes(tmp_path):
         scenarios.load(str(path))
     message = str(err.value)
     assert "'expect'" in message and "booming" in message and "thriving" in message
+
+
+# ---------------------------------------------------------------------------- promises read aloud
+# A description tells the room more than the outcome: "trust grows about as much as ...",
+# "commitment stays below the default's". Each such promise, with the words that make it, and
+# a check over the three-year runs of MODAL_SEEDS: per seed (in at least MOST of them), or on
+# the mean over the seeds where the description itself speaks of an average ("about as much").
+MOST = 0.75
+"""Share of seeds a per-seed promise must hold in: what a room sees in most runs."""
+
+
+@functools.cache
+def three_years(name: str, seed: int, **overrides: Any) -> pd.DataFrame:
+    """The weekly reporters of a shipped scenario (with overrides) over DEFAULT_STEPS."""
+    params = scenarios.load(name)
+    model = NetworkModel(params=params.replace(**overrides) if overrides else params, rng=seed)
+    model.run_for(DEFAULT_STEPS)
+    return model.datacollector.get_model_vars_dataframe()
+
+
+def end(name: str, seed: int, column: str, **overrides: Any) -> float:
+    return float(three_years(name, seed, **overrides)[column].iloc[-1])
+
+
+def in_most(holds: Callable[[int], bool]) -> Callable[[], tuple[bool, str]]:
+    def check() -> tuple[bool, str]:
+        held = [seed for seed in MODAL_SEEDS if holds(seed)]
+        return len(held) >= MOST * len(MODAL_SEEDS), f"holds in seeds {held}"
+    return check
+
+
+def mean_within(value: Callable[[int], float], low: float, high: float
+                ) -> Callable[[], tuple[bool, str]]:
+    def check() -> tuple[bool, str]:
+        mean = float(np.mean([value(seed) for seed in MODAL_SEEDS]))
+        return low <= mean <= high, f"mean {mean:.3f}, promised {low} to {high}"
+    return check
+
+
+PROMISES: list[tuple[str, str, Callable[[], tuple[bool, str]]]] = [
+    # (scenario, the words of its English description that promise it, the check)
+    ("anticipation_dialogue",
+     "trust grows about as much as in the same network meeting without the dialogues",
+     mean_within(lambda s: end("anticipation_dialogue", s, "network_trust")
+                 - end("anticipation_dialogue", s, "network_trust", anticipation_dialogue=False),
+                 -0.02, 0.02)),
+    ("anticipation_dialogue", "coordination costs about a fifth more",
+     mean_within(lambda s: end("anticipation_dialogue", s, "coordination_spent_eur")
+                 / end("anticipation_dialogue", s, "coordination_spent_eur",
+                       anticipation_dialogue=False), 1.12, 1.3)),
+    ("high_turnover", "Familiarity and trust stall at a low level instead of building up, and "
+     "commitment stays below the default's",
+     in_most(lambda s: all(end("high_turnover", s, c) < end("default", s, c) for c in (
+         "network_familiarity", "network_trust", "network_commitment")))),
+    ("rotating_meeting", "The visits lift knowledge coverage, what people know of each other's "
+     "organisations, a little above that of the same network meeting in one place",
+     in_most(lambda s: end("rotating_meeting", s, "knowledge_coverage")
+             > end("rotating_meeting", s, "knowledge_coverage", rotating_meeting=False))),
+    ("rotating_meeting", "though not above the default's",
+     mean_within(lambda s: end("rotating_meeting", s, "knowledge_coverage")
+                 - end("default", s, "knowledge_coverage"), -1.0, 0.03)),
+    ("default", "nearly every seat stays engaged and trust ties spread across the organisations",
+     in_most(lambda s: end("default", s, "active_share") >= 0.9
+             and end("default", s, "cross_org_ties") >= end("default", s, "present"))),
+    ("no_coordination", "Watch familiarity and trust relax week by week",
+     in_most(lambda s: all(end("no_coordination", s, c)
+                           < three_years("no_coordination", s)[c].iloc[0]
+                           for c in ("network_familiarity", "network_trust")))),
+    ("no_coordination", "within a year most people drift away",
+     in_most(lambda s: three_years("no_coordination", s)["active_share"].iloc[52] < 0.5)),
+    ("no_time_allocated", "few stay engaged and the trust ties wither",
+     in_most(lambda s: end("no_time_allocated", s, "active_share") <= 0.25
+             and end("no_time_allocated", s, "trust_ties_per_seat") < 0.5)),
+    ("heavy_structure", "with fewer people engaged than in the default",
+     in_most(lambda s: end("heavy_structure", s, "active_share") < end("default", s, "active_share"))),
+    ("light_skilled_coordination", "Expect it to thrive as well as the default",
+     in_most(lambda s: end("light_skilled_coordination", s, "active_share") >= 0.9)),
+    ("no_facilitation", "with fewer people engaged and less trust than the default",
+     in_most(lambda s: all(end("no_facilitation", s, c) < end("default", s, c)
+                           for c in ("active_share", "network_trust")))),
+    ("missing_brokers", "watch knowledge coverage lag behind the default",
+     in_most(lambda s: end("missing_brokers", s, "knowledge_coverage")
+             < end("default", s, "knowledge_coverage"))),
+    ("missing_recruiters", "this one stays at its founding size or shrinks",
+     in_most(lambda s: end("missing_recruiters", s, "present")
+             <= three_years("missing_recruiters", s)["present"].iloc[0])),
+    ("high_turnover", "with far fewer trust ties and starting relationships than the default",
+     in_most(lambda s: all(end("high_turnover", s, c) < end("default", s, c) / 2
+                           for c in ("trust_ties_per_seat", "relationships_kept")))),
+    ("leadership_routine", "with almost no new practices",
+     in_most(lambda s: end("leadership_routine", s, "innovations") <= 1)),
+    ("leadership_open_heart", "with several new practices over three years",
+     in_most(lambda s: end("leadership_open_heart", s, "innovations") >= 2)),
+    ("leadership_open_will", "with the most new practices of the leadership scenarios",
+     in_most(lambda s: end("leadership_open_will", s, "innovations")
+             >= max(end(n, s, "innovations") for n in ("leadership_open_heart", "leadership_routine")))),
+    ("innovation", "Expect few inventions in any one year",
+     in_most(lambda s: end("innovation", s, "innovations") <= 2 * DEFAULT_STEPS / 52)),
+    ("opened_to_residents", "with more new practices than the default",
+     in_most(lambda s: end("opened_to_residents", s, "innovations") > end("default", s, "innovations"))),
+    ("opened_without_facilitation", "with less trust than the facilitated opening",
+     in_most(lambda s: end("opened_without_facilitation", s, "network_trust")
+             < end("opened_to_residents", s, "network_trust"))),
+    ("client_service", "with seamless client paths growing",
+     in_most(lambda s: three_years("client_service", s)["value_created"].iloc[-52:].mean()
+             > three_years("client_service", s)["value_created"].iloc[1:53].mean())),
+    ("permanent_statutory", "the statutory duty keeps people coming",
+     in_most(lambda s: end("permanent_statutory", s, "active_share") >= 0.9)),
+    ("project", "Compare with a network that never stops: commitment sags",
+     in_most(lambda s: end("project", s, "network_commitment", goal_recognition=0.0) < 0.8 * (
+         (run := three_years("project", s, goal_recognition=0.0))["network_commitment"][
+             run["goal_progress"] >= 1].iloc[0]))),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "words", "check"), PROMISES,
+                         ids=[f"{n}: {w[:40]}" for n, w, _ in PROMISES])
+def test_what_the_description_promises_the_runs_show(name, words, check):
+    """A trainer reads the description aloud and the room watches the run: what it promises
+    that the screen can show must show there, in most seeds (or on average, where it says so)."""
+    assert words in scenarios.info(name).description, f"'{name}' no longer says: {words}"
+    held, detail = check()
+    assert held, (name, words, detail)

@@ -130,6 +130,11 @@ def figures_now(model: Any, t: Translator) -> list[tuple[str, str]]:
     count = latest(model, "innovations")
     if count is not None:
         out.append((t("new practices so far"), str(int(count))))
+    # Three descriptions ask the room to watch knowledge coverage against the default
+    # (missing brokers, no facilitation, the rotating meeting).
+    coverage = latest(model, "knowledge_coverage")
+    if coverage is not None:
+        out.append((t("knowledge coverage (organisations present)"), t.number(coverage, 2)))
     return out
 
 
