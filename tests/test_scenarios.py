@@ -413,6 +413,9 @@ PROMISES: list[tuple[str, str, Callable[[], tuple[bool, str]]]] = [
     ("missing_recruiters", "this one stays at its founding size or shrinks",
      in_most(lambda s: end("missing_recruiters", s, "present")
              <= three_years("missing_recruiters", s)["present"].iloc[0])),
+    ("missing_recruiters", "the default network grows by about a sixth in three years",
+     mean_within(lambda s: end("default", s, "present")
+                 / three_years("default", s)["present"].iloc[0] - 1, 0.10, 0.23)),
     ("high_turnover", "with far fewer trust ties and starting relationships than the default",
      in_most(lambda s: all(end("high_turnover", s, c) < end("default", s, c) / 2
                            for c in ("trust_ties_per_seat", "relationships_kept")))),
