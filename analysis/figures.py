@@ -103,13 +103,15 @@ REPORTER_LABELS: dict[str, str] = {
     "network_commitment": N_("Commitment per seat (0-1; empty seat: 0)"),
     "trust_ties_per_seat": N_("Trust ties per seat"),
     "relationships_kept": N_("Share of starting relationships kept"),
+    "dialogue_skill": N_("Dialogue skill of the people present (0-1)"),
 }
 """Plain-language axis labels of the model reporters (English msgids; see :func:`reporter_label`)."""
 
 UNIT_REPORTERS = frozenset({"active_share", "mean_familiarity", "mean_trust", "mean_commitment",
                             "mean_commitment_all", "trust_density", "largest_component_share",
                             "knowledge_coverage", "goal_progress", "network_familiarity",
-                            "network_trust", "network_commitment", "relationships_kept"})
+                            "network_trust", "network_commitment", "relationships_kept",
+                            "dialogue_skill"})
 """Reporters on a 0-1 scale: their axes run from 0 to 1, so that small gaps are not magnified."""
 
 

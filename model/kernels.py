@@ -3052,6 +3052,24 @@ def seat(people: People, slots: np.ndarray, orgs: np.ndarray, uniforms: np.ndarr
 
 
 @_jit
+def present_mean_skill(dialogue: np.ndarray, present: np.ndarray, used: int) -> float:
+    """The ``dialogue_skill`` reporter: the mean over the present of each one's mean over
+    the dialogic cornerstones (the columns of ``dialogue``), 0 with nobody present; one pass
+    instead of numpy's selection, row means and mean (a few microseconds a recording).
+    """
+    cornerstones = dialogue.shape[1]
+    total, n = 0.0, 0
+    for i in range(used):
+        if present[i]:
+            own = 0.0
+            for c in range(cornerstones):
+                own += dialogue[i, c]
+            total += own / cornerstones
+            n += 1
+    return total / n if n else 0.0
+
+
+@_jit
 def census(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
            week_active: np.ndarray, used: int, active_code: int, engaged: float, held: float,
            members: np.ndarray, active: np.ndarray, have_members: bool,

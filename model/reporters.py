@@ -515,6 +515,15 @@ def knowledge_coverage(model: NetworkModel) -> float:
     return model.coverage()
 
 
+def dialogue_skill(model: NetworkModel) -> float:
+    """Mean dialogic skill of the present participants: each person's mean over the four
+    cornerstones (S20), then the mean over people (0 with nobody present). Facilitated
+    meetings raise it where people learn (``dialogue_learning_rate``); newcomers bring their
+    own.
+    """
+    return kernels.present_mean_skill(model.dialogue, model.present, model.used)
+
+
 def meetings_held(model: NetworkModel) -> int:
     """Network meetings held so far."""
     return model.meetings_held
@@ -563,7 +572,7 @@ MODEL_REPORTERS = {
               mean_commitment_all, trust_density, largest_component_share, cross_org_ties,
               network_familiarity, network_trust, network_commitment, trust_ties_per_seat,
               relationships_kept, knowledge_coverage, meetings_held, coordination_spent_eur, goal_progress,
-              value_created, breaches, innovations, hidden_cost_eur, phase)
+              value_created, breaches, innovations, hidden_cost_eur, dialogue_skill, phase)
 }
 
 # The readings that are reporters' values, and those of them that are counts (ints), at
@@ -587,7 +596,7 @@ def reported_row(model: NetworkModel, readings: list[float]) -> list[Any]:
     row = [model.steps, *readings[:_REPORTED], model.meetings_held, model.spent_eur,
            model.goal_progress, model.take_since_record("value"),
            int(model.take_since_record("breaches")), model.innovations,
-           model.hidden_cost_eur(), _PHASE_VALUES[model.phase]]
+           model.hidden_cost_eur(), dialogue_skill(model), _PHASE_VALUES[model.phase]]
     row[_ACTIVE], row[_PRESENT], row[_CROSS] = int(row[_ACTIVE]), int(row[_PRESENT]), int(row[_CROSS])
     return row
 

@@ -165,6 +165,17 @@ def test_starting_relationships_kept_has_one_name_in_every_view():
     assert name in reporter_label("relationships_kept").lower()
 
 
+def test_figures_show_the_dialogue_skill_the_learning_scenario_asks_to_watch():
+    """The learning scenario tells the room to watch dialogue skill grow; the page showed
+    no measure of it."""
+    model = app.build_model("learning", {}, 1)
+    start = dict(words.figures_now(model, EN))["dialogue skill of the people present"]
+    model.run_for(52)
+    now = dict(words.figures_now(model, EN))["dialogue skill of the people present"]
+    assert float(now) > float(start)
+    assert "mukana olevien dialogitaito" in dict(words.figures_now(model, FI))
+
+
 def test_figures_show_the_new_practices_the_scenarios_ask_to_compare():
     """The leadership pair's descriptions say "Watch the number of innovations against the
     routine scenario", but the page showed no count of innovations anywhere."""

@@ -206,3 +206,20 @@ def test_reach_counts_meetings_over_the_outcome_window() -> None:
     for weeks_ago, reach in ((20, 1.0), (60, 0.0)):
         m.last_attended[: m.used] = m.steps - weeks_ago
         assert evaluation(m)["coordination"]["reach"] == reach, weeks_ago
+
+
+def test_dialogue_skill_is_the_mean_skill_of_the_people_present() -> None:
+    """The dialogue_skill reporter (ODD 4.11): each present person's mean over the four
+    cornerstones, averaged over the present; those who left do not count; 0 with nobody."""
+    from model.reporters import dialogue_skill
+
+    m = NetworkModel(rng=4)
+    m.run_for(40)
+    used = m.used
+    m.present[[0, 5]] = False  # two have left, with skills of their own
+    m.dialogue[0] = 1.0
+    present = m.present[:used]
+    expected = float(np.mean([m.dialogue[i].mean() for i in range(used) if present[i]]))
+    assert dialogue_skill(m) == pytest.approx(expected, abs=1e-12)
+    m.present[:] = False
+    assert dialogue_skill(m) == 0.0

@@ -416,6 +416,10 @@ PROMISES: list[tuple[str, str, Callable[[], tuple[bool, str]]]] = [
     ("missing_recruiters", "the default network grows by about a sixth in three years",
      mean_within(lambda s: end("default", s, "present")
                  / three_years("default", s)["present"].iloc[0] - 1, 0.10, 0.23)),
+    ("learning", "watch the dialogue skill of the people present grow past the default's",
+     in_most(lambda s: end("learning", s, "dialogue_skill")
+             > max(end("default", s, "dialogue_skill"),
+                   three_years("learning", s)["dialogue_skill"].iloc[0]))),
     ("high_turnover", "with far fewer trust ties and starting relationships than the default",
      in_most(lambda s: all(end("high_turnover", s, c) < end("default", s, c) / 2
                            for c in ("trust_ties_per_seat", "relationships_kept")))),

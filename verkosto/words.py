@@ -135,6 +135,10 @@ def figures_now(model: Any, t: Translator) -> list[tuple[str, str]]:
     coverage = latest(model, "knowledge_coverage")
     if coverage is not None:
         out.append((t("knowledge coverage (organisations present)"), t.number(coverage, 2)))
+    # The learning scenario asks the room to watch dialogue skills grow.
+    skill = latest(model, "dialogue_skill")
+    if skill is not None:
+        out.append((t("dialogue skill of the people present"), t.number(skill, 2)))
     return out
 
 
