@@ -386,12 +386,40 @@ class ParamInfo:
         return self.plausible is not None
 
 
-class ParameterError(ValueError):
-    """A parameter name or value that is not allowed; the message says what is."""
+def N_(message: str) -> str:
+    """Mark an English message for the translation catalogs (``verkosto.i18n_extract`` reads
+    this file); the model itself speaks English and never imports the front door.
+    """
+    return message
 
-    def __init__(self, key: str, message: str):
-        super().__init__(message)
+
+class Message:
+    """An English message kept as its template and fields, so that the front door can word
+    it in the user's language (``verkosto.i18n.word``); ``str()`` gives the English.
+    """
+
+    def __init__(self, template: str, **fields: Any):
+        self.template = template
+        self.fields = fields
+
+    def __str__(self) -> str:
+        return self.template.format(**self.fields)
+
+
+class ParameterError(ValueError):
+    """A parameter name or value that is not allowed; the message says what is.
+
+    Args:
+        key: The parameter the message is about.
+        message: The message, in English or as a :class:`Message` (kept as ``text``, for
+            the front door to word in the user's language).
+    """
+
+    def __init__(self, key: str, message: str | Message):
+        super().__init__(str(message))
         self.key = key
+        if isinstance(message, Message):
+            self.text = message
 
 
 def _infos() -> dict[str, ParamInfo]:
@@ -531,13 +559,16 @@ class Params:
         """Cross-parameter consistency that single bounds cannot express."""
         r = self.roles
         if r.share_conveners + r.share_seekers > 1.0:
-            raise ParameterError("share_seekers", "share_conveners + share_seekers must not exceed 1 "
-                                 f"(got {r.share_conveners:g} + {r.share_seekers:g})")
+            raise ParameterError("share_seekers", Message(
+                N_("share_conveners + share_seekers must not exceed 1 (got {conveners} + "
+                   "{seekers})"), conveners=f"{r.share_conveners:g}",
+                seekers=f"{r.share_seekers:g}"))
         s = self.status
         if s.peripheral_threshold > s.active_threshold:
-            raise ParameterError("peripheral_threshold",
-                                 "peripheral_threshold must not exceed active_threshold")
+            raise ParameterError("peripheral_threshold", Message(
+                N_("peripheral_threshold must not exceed active_threshold")))
         n0 = self.network.n_organisations * self.network.participants_per_organisation
         if n0 > self.network.max_participants:
-            raise ParameterError("max_participants", f"max_participants ({self.network.max_participants}) "
-                                 f"is below the initial network size ({n0})")
+            raise ParameterError("max_participants", Message(
+                N_("max_participants ({maximum}) is below the initial network size ({size})"),
+                maximum=self.network.max_participants, size=n0))

@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from verkosto import uncertainty
+from verkosto import i18n, uncertainty
 from verkosto.argtypes import DEFAULT_WORKERS, OPEN_PROBABILITY, number
 from verkosto.errors import InputError
 from verkosto.i18n import _, ngettext
@@ -262,7 +262,7 @@ def scenario_params(name: str, sets: list[str]) -> Any:
         return params.replace(**overrides), overrides
     except ParameterError as error:
         raise InputError(_("--set: {error} (after applying the scenario '{name}')").format(
-            error=error, name=name)) from None
+            error=i18n.error_text(error), name=name)) from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
             params[name] = scenarios.load(name).replace(**overrides)
         except ParameterError as error:
             raise InputError(_("--set: {error} (after applying the scenario '{name}')").format(
-                error=error, name=name)) from None
+                error=i18n.error_text(error), name=name)) from None
     steps = args.steps or DEFAULT_STEPS
     check_steps(steps, params)
     for name in params:

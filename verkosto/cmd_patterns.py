@@ -149,15 +149,17 @@ def load_base(scenario_name: str, sets: list[str]) -> tuple[str, Any]:
     """
     import scenarios
     from model.params import ParameterError
+    from verkosto import i18n
     from verkosto.cmd_run import parse_sets
+    from verkosto.i18n import _
 
     scenario = scenarios.info(scenario_name)
     overrides = parse_sets(sets)
     try:
         return scenario.name, scenario.params.replace(**overrides)
     except ParameterError as error:  # a cross-parameter check
-        raise InputError(f"--set: {error} (after applying the scenario "
-                         f"'{scenario.name}')") from None
+        raise InputError(_("--set: {error} (after applying the scenario '{name}')").format(
+            error=i18n.error_text(error), name=scenario.name)) from None
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -310,7 +310,7 @@ def prepare(scenario_name: str, sets: Sequence[str], seed: int, steps: int | Non
         params = scenario.params.replace(**overrides)
     except ParameterError as error:  # a cross-parameter check
         raise InputError(_("--set: {error} (after applying the scenario '{name}')").format(
-            error=error, name=scenario.name)) from None
+            error=i18n.error_text(error), name=scenario.name)) from None
     out = out if out is not None else DEFAULT_OUT_ROOT / scenario.name
     check_output_dir(out)
     return RunRequest(scenario, params, overrides, seed,

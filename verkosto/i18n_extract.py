@@ -41,7 +41,8 @@ ROOT = PACKAGE_DIR.parent
 SOURCES: tuple[str, ...] = ("verkosto", "analysis", "experiments/patterns.py",
                             "experiments/sweep.py", "experiments/sensitivity.py",
                             "experiments/spec.py", "experiments/store.py",
-                            "experiments/ensemble.py", "scenarios/__init__.py")
+                            "experiments/ensemble.py", "scenarios/__init__.py",
+                            "model/params.py")
 """Where user-visible messages are marked, relative to the repository: directories (every
 ``.py`` below) and single files."""
 KEYWORDS = {"_": None, "N_": None, "t": None, "gettext": None, "ngettext": (1, 2),

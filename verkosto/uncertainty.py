@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.text import count, pct
+from verkosto import i18n
 from verkosto.argtypes import number
 from verkosto.errors import InputError
 from verkosto.i18n import _, ngettext, outcome_name
@@ -259,7 +260,7 @@ def run_compare(args: argparse.Namespace, members: Members, params: dict[str, An
             scenarios = {labels[n]: member_params(p, values, overrides) for n, p in params.items()}
         except ParameterError as error:
             raise InputError(_("member {member} of the ensemble cannot be applied: "
-                               "{reason}").format(member=member, reason=error)) from None
+                               "{reason}").format(member=member, reason=i18n.error_text(error))) from None
         results.append(compare(scenarios, args.member_replications, steps, args.seed,
                                mapper=executor.map))
         if not getattr(args, "quiet", False):
