@@ -393,6 +393,18 @@ def N_(message: str) -> str:
     return message
 
 
+RATE_WORDS: dict[str, str] = {
+    "1/year": N_("a year"),
+    "1/week": N_("a week"),
+    "1/meeting": N_("per meeting"),
+    "1/encounter": N_("per encounter"),
+    "1/group": N_("per group"),
+    "1/distance": N_("per unit of distance"),
+}
+"""The rate units in words after a number: "0 to 12 a year" reads, "0 to 12 1/year" does
+not (a table's unit column or an axis label keeps ``1/year``)."""
+
+
 class Message:
     """An English message kept as its template and fields, so that the front door can word
     it in the user's language (``verkosto.i18n.word``); ``str()`` gives the English.

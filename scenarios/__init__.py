@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from model.params import PARAMETERS, ParameterError, Params, coerce
+from model.params import PARAMETERS, RATE_WORDS, ParameterError, Params, coerce
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 """Where the shipped scenario files are."""
@@ -386,6 +386,8 @@ def _with_unit(text: Text, unit: str) -> Text:
     """
     if unit in ("", "0-1", "flag"):
         return text
+    if unit in RATE_WORDS:  # "0 to 1 a year", not "0 to 1 1/year"
+        return Text("{kind} {unit}", kind=text, unit=Text(RATE_WORDS[unit]))
     return Text("{kind} {unit}", kind=text, unit=Text(unit, context=UNIT_CONTEXT))
 
 

@@ -511,6 +511,8 @@ BAD_INPUT_FI = [
                                   "active_threshold=0.3"],
      ["peripheral_threshold ei saa olla suurempi kuin active_threshold"],
      ["must not exceed", "after applying"]),
+    ("--set rate out of bounds", ["run", "--set", "turnover_per_year=20"],
+     ["sallittu väli on 0…1 vuodessa"], ["1/v", "1/year", "a year"]),
     ("--set out of bounds", ["run", "--set", "coordination_budget_eur=-5"],
      ["parametri 'coordination_budget_eur' = -5 on sallitun välin ulkopuolella",
       "0…200000 €/kk"], ["parameter", "out of bounds", "EUR/month"]),

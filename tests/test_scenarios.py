@@ -178,6 +178,8 @@ BAD_FILES = [
     ("unknown parameter", "[params]\nfacilitaton = 0.5\n",
      ["unknown parameter 'facilitaton'", "did you mean 'facilitation'"]),
     ("out of bounds", "[params]\nfacilitation = 1.5\n", ["'facilitation'", "1.5", "0 to 1"]),
+    ("rate out of bounds", "[params]\nturnover_per_year = 20\n",
+     ["'turnover_per_year'", "20", "allowed 0 to 1 a year"]),
     ("number as string", '[params]\nn_organisations = "8"\n',
      ["'n_organisations'", "'8'", "whole number"]),
     ("fractional count", "[params]\nn_organisations = 7.5\n", ["'n_organisations'", "7.5"]),

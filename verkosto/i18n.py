@@ -244,24 +244,15 @@ def unit_name(unit: str, t: Translator | None = None) -> str:
     return (t or current()).pgettext(UNIT_CONTEXT, unit) if unit else ""
 
 
-RATE_UNITS: dict[str, str] = {
-    "1/year": N_("a year"),
-    "1/week": N_("a week"),
-    "1/meeting": N_("per meeting"),
-    "1/encounter": N_("per encounter"),
-    "1/group": N_("per group"),
-    "1/distance": N_("per unit of distance"),
-}
-"""Rates as words after a number: "0 to 12 a year" reads, "0 to 12 1/year" does not."""
-
-
 def unit_after_number(unit: str, t: Translator | None = None) -> str:
     """A parameter's unit as it reads after a number: a rate in words ("a year",
     "vuodessa"), any other unit as :func:`unit_name` writes it (in a table's unit column or
     an axis label, ``1/year`` stays).
     """
+    from model.params import RATE_WORDS  # (where the units are declared; the model loads late)
+
     t = t or current()
-    return t.gettext(RATE_UNITS[unit]) if unit in RATE_UNITS else unit_name(unit, t)
+    return t.gettext(RATE_WORDS[unit]) if unit in RATE_WORDS else unit_name(unit, t)
 
 
 def param_doc(name: str, t: Translator | None = None) -> str:
