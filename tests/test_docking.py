@@ -9,6 +9,7 @@ the ``verkosto dock team-assembly`` command.
 from __future__ import annotations
 
 import itertools
+import re
 
 import networkx as nx
 import numpy as np
@@ -354,6 +355,10 @@ def test_estimate_transitions_recovers_known_shifts():
     assert lines[1].endswith("; reference for the shifts in m"), lines
     assert lines[2].endswith("; reference for the shifts in q"), lines
     assert "reference" not in lines[3], lines
+    # A shift carries its sign, on its interval's ends too: the published finding is a
+    # direction (higher q moves p* up, larger teams move it down).
+    assert "shift from q=0: +0.2" in lines[1] and "shift from m=3: -0.2" in lines[2], lines
+    assert re.search(r"shift from m=3: -0\.\d+ \[-0\.\d+, -0\.\d+\]", lines[2]), lines
     with pytest.raises(ValueError):
         docking.estimate_transitions(frame[~((frame.m == 6) & (frame.replication == 0))])
 

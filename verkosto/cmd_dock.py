@@ -125,18 +125,20 @@ def register(subparsers: Any) -> None:
     team.set_defaults(func=run_team_assembly)
 
 
-def _format_interval(value: float, lo: float, hi: float) -> str:
+def _format_interval(value: float, lo: float, hi: float, signed: bool = False) -> str:
     """A p* or a shift with its interval, in the current language (``0.412 [0.390, 0.431]``;
-    in Finnish ``0,412 [0,390; 0,431]``, a semicolon where the comma is the decimal mark).
+    in Finnish ``0,412 [0,390; 0,431]``, a semicolon where the comma is the decimal mark);
+    ``signed`` writes a shift's sign on every number (``+0.012 [-0.003, +0.027]``).
     """
+    spec = "+.3f" if signed else ".3f"
     if math.isnan(value):
         return _("not reached")
     if math.isnan(lo):
-        return _("{value} [interval undefined]").format(value=numeral(f"{value:.3f}"))
+        return _("{value} [interval undefined]").format(value=numeral(f"{value:{spec}}"))
     # TRANSLATORS: a bootstrap interval; Finnish separates decimal commas with "; ".
-    return _("{value} [{low}, {high}]").format(value=numeral(f"{value:.3f}"),
-                                                low=numeral(f"{lo:.3f}"),
-                                                high=numeral(f"{hi:.3f}"))
+    return _("{value} [{low}, {high}]").format(value=numeral(f"{value:{spec}}"),
+                                                low=numeral(f"{lo:{spec}}"),
+                                                high=numeral(f"{hi:{spec}}"))
 
 
 def run_team_assembly(args: argparse.Namespace) -> int:
@@ -239,11 +241,11 @@ def transitions_text(transitions: Any) -> str:
             m=row.m, q=numeral(f"{row.q:g}"),
             p_star=_format_interval(row.p_star, row.p_lo, row.p_hi))
         if row.q != q_ref.iloc[i]:
-            shift = _format_interval(row.shift_q, row.shift_q_lo, row.shift_q_hi)
+            shift = _format_interval(row.shift_q, row.shift_q_lo, row.shift_q_hi, signed=True)
             line += "; " + _("shift from q={q}: {shift}").format(
                 q=numeral(f"{q_ref.iloc[i]:g}"), shift=shift)
         if row.m != m_ref.iloc[i]:
-            shift = _format_interval(row.shift_m, row.shift_m_lo, row.shift_m_hi)
+            shift = _format_interval(row.shift_m, row.shift_m_lo, row.shift_m_hi, signed=True)
             line += "; " + _("shift from m={m}: {shift}").format(m=m_ref.iloc[i], shift=shift)
         # Say which rows the shifts are measured from (their own shift, 0, has no interval).
         of_q = row.q == q_ref.iloc[i] and many_q.iloc[i]
