@@ -102,12 +102,12 @@ def classify_outcome(model: NetworkModel) -> Outcome:
       ``thriving_component_share`` of the engaged in one trust-tie component now, and the
       engaged share not falling by more than ``fading_trend`` from the window before, or
       falling but still engaged enough for another window on the same trend;
-    - *fading*: the engaged share falling by more than that (in a smouldering lifecycle,
-      with the held share falling too: its engagement dips after every activation);
     - *fragmented*: engaged as a thriving network, over the window and in the final week,
       but fewer than ``thriving_component_share`` of the engaged in one trust-tie
       component: people work in separate groups that no longer make one network (ties
       lost about as fast as they are built, as under high turnover);
+    - *fading*: the engaged share falling by more than ``fading_trend`` (in a smouldering lifecycle,
+      with the held share falling too: its engagement dips after every activation);
     - *smouldering* (S31): a loose network kept warm: most seats still held
       (``smouldering_held_share``) and at least ``smouldering_ties_per_seat`` trust ties per
       seat, without the engagement of a thriving one;
