@@ -462,7 +462,9 @@ class ScenarioSimulator:
         wage = model.params.coordinator_wage_eur
         hours = spend.get("coordinator_hours", 0.0) / wage if wage > 0 else 0.0
         success = self.success or success_outcomes(self.params)
-        return RunRecord(outcome in success, outcome, int(model.steps),
+        # Weeks the network ran: an ended project spends nothing after its end.
+        weeks = model.steps if model.ended_at is None else model.ended_at
+        return RunRecord(outcome in success, outcome, int(weeks),
                          spend, float(coordination["hidden_cost_eur"]), float(hours),
                          float(model.hidden_hours))
 
@@ -497,8 +499,9 @@ def cost_breakdown(records: Iterable[Any]) -> dict[str, float] | None:
         wage, borne by their organisations). Hours per week:
         ``coordinator_hours_per_week`` (with ``coordinator_fte``, full-time
         equivalents of :data:`FULL_TIME_HOURS_PER_WEEK`) and
-        ``hidden_hours_per_week`` (all participants together). None if no record
-        carries costs.
+        ``hidden_hours_per_week`` (all participants together). Per run:
+        ``weeks_run``, ``spent_per_run`` and ``hidden_cost_per_run`` (EUR). None if no
+        record carries costs.
     """
     rows = []
     for r in records:
@@ -511,6 +514,11 @@ def cost_breakdown(records: Iterable[Any]) -> dict[str, float] | None:
         row["coordinator_hours_per_week"] = r.coordinator_hours / r.weeks
         row["coordinator_fte"] = row["coordinator_hours_per_week"] / FULL_TIME_HOURS_PER_WEEK
         row["hidden_hours_per_week"] = r.hidden_hours / r.weeks
+        # What a whole run cost, for networks that end early (a project reaching its goal):
+        # per month alone hides how long the money was spent.
+        row["weeks_run"] = float(r.weeks)
+        row["spent_per_run"] = sum(r.spend_breakdown_eur.values())
+        row["hidden_cost_per_run"] = r.hidden_cost_eur
         rows.append(row)
     if not rows:
         return None

@@ -195,7 +195,8 @@ def evaluation(model: NetworkModel) -> dict[str, Any]:
     p = model.params
     ever = np.arange(model.used)
     snap = model.snapshot()
-    weeks = max(1, model.steps)
+    # Rates over the weeks the network ran: an ended project spends nothing after its end.
+    weeks = max(1, model.steps if model.ended_at is None else model.ended_at)
     from model import reporters
 
     strengths = {}

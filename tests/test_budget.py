@@ -552,3 +552,23 @@ def test_budget_command_says_plainly_when_out_of_reach(tiny, tmp_path, capsys):
     assert len(gains) == len(data["limits"])
     assert all(re.fullmatch(r"[+-]\d+ percentage points?", g) for g in gains), gains
     assert "by at least 10%" not in text
+
+
+def test_an_ended_project_is_costed_over_the_weeks_it_ran():
+    """A project that ends on its goal spends nothing after its end, but its model keeps
+    counting weeks under run_for: its costs per month were spread over weeks that no longer
+    ran (891 EUR/month while running was reported as 548 for the project scenario, seed 1).
+    The simulator and the evaluation now count the weeks up to the end."""
+    import scenarios
+    from analysis.budget import ScenarioSimulator
+    from model import NetworkModel
+
+    params = scenarios.load("project")
+    model = NetworkModel(params=params, rng=1)
+    model.run_for(156)
+    assert model.ended_at is not None and model.ended_at < model.steps
+    spent = model.evaluation()["coordination"]["spent_per_month_eur"]
+    assert spent == pytest.approx(model.spent_eur / model.ended_at * WEEKS_PER_MONTH, abs=0.01)
+    record = ScenarioSimulator(params, 156)(params.coordination_budget_eur, 1)
+    assert record.weeks == model.ended_at
+    assert cost_breakdown([record])["weeks_run"] == model.ended_at

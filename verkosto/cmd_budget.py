@@ -42,6 +42,8 @@ DEFAULT_SEED = 20240
 RESULT_FILE = "budget.json"
 TABLE_FILE = "budget.csv"
 FIGURE_STEM = "budget"
+RUN_TOTALS = ("weeks_run", "spent_per_run", "hidden_cost_per_run")
+"""The cost breakdown's per-run entries (``analysis.budget.cost_breakdown``): not per month."""
 
 
 def register(subparsers: Any) -> None:
@@ -411,7 +413,8 @@ def _summary(args: argparse.Namespace, result: Any, effects: list, steps: int,
         costs = b.cost_breakdown(point.results)
         out["cost_breakdown_eur_per_month"] = (
             {k: v for k, v in costs.items() if k not in
-             ("coordinator_hours_per_week", "coordinator_fte", "hidden_hours_per_week")}
+             ("coordinator_hours_per_week", "coordinator_fte", "hidden_hours_per_week",
+              *RUN_TOTALS)}
             if costs else None)
         if costs:
             out["cost_table"] = b.cost_rows(costs)
@@ -424,6 +427,11 @@ def _summary(args: argparse.Namespace, result: Any, effects: list, steps: int,
                 "cost_eur_per_month": costs["hidden_cost"],
                 "cost_eur_per_year": costs["hidden_cost"] * b.MONTHS_PER_YEAR,
                 "borne_by": "member organisations (hidden cost, not paid from the budget)"}
+            out["per_run"] = {
+                "weeks_mean": costs["weeks_run"], "spent_eur": costs["spent_per_run"],
+                "hidden_cost_eur": costs["hidden_cost_per_run"],
+                "meaning": "means over the confirmation runs of how long a run lasted and "
+                           "what it cost in all (runs end early when a goal is recognised)"}
     else:
         out["limits"] = [{"lever": e.lever.value, "description": e.lever.describe(),
                           "change": e.change, "probability": e.probability,
@@ -483,6 +491,14 @@ def _text(report: dict[str, Any], result: Any, effects: list) -> str:
                 full=fixed(c["full_time_hours_per_week"], 1)))
             lines.append("  " + _("participants' own time, all together: {hours} h/week").format(
                 hours=fixed(q["hours_per_week_all_together"], 1)))
+            run = report.get("per_run")
+            if run and run["weeks_mean"] < report["steps"] - 0.5:
+                lines.append("  " + _(
+                    "the runs ended after {weeks} weeks on average, not {steps}: a run spent "
+                    "{spent} EUR of the budget in all, and its participants' hours cost "
+                    "{hidden} EUR").format(
+                        weeks=fixed(run["weeks_mean"], 0), steps=_count(report["steps"]),
+                        spent=_eur(run["spent_eur"]), hidden=_eur(run["hidden_cost_eur"])))
         lines += _dip_lines(report)
         return "\n".join(lines)
     lines += _dip_lines(report)
