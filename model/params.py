@@ -407,15 +407,22 @@ not (a table's unit column or an axis label keeps ``1/year``)."""
 
 class Message:
     """An English message kept as its template and fields, so that the front door can word
-    it in the user's language (``verkosto.i18n.word``); ``str()`` gives the English.
+    it in the user's language (``verkosto.i18n.word``); ``str()`` gives the English. The
+    scenario loader's errors use it too (``scenarios.Text``).
+
+    Args:
+        template: The English text with ``{field}`` placeholders (a msgid, marked ``N_``).
+        context: The msgid's context in the catalogs (e.g. ``unit``), if any.
+        **fields: The values; a field may itself be a message.
     """
 
-    def __init__(self, template: str, **fields: Any):
+    def __init__(self, template: str, context: str | None = None, **fields: Any):
         self.template = template
+        self.context = context
         self.fields = fields
 
     def __str__(self) -> str:
-        return self.template.format(**self.fields)
+        return self.template.format(**{k: str(v) for k, v in self.fields.items()})
 
 
 class ParameterError(ValueError):

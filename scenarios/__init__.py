@@ -42,7 +42,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from model.params import PARAMETERS, RATE_WORDS, ParameterError, Params, coerce
+from model.params import (
+    N_,
+    PARAMETERS,
+    RATE_WORDS,
+    Message,
+    ParameterError,
+    Params,
+    coerce,
+)
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 """Where the shipped scenario files are."""
@@ -62,30 +70,8 @@ NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_]*")
 """Shipped scenario names: lower-case letters, digits and underscores."""
 
 
-def N_(message: str) -> str:
-    """Mark an English message template for the front door's catalogs (no translation here:
-    this package never imports the front door, ``verkosto.i18n_extract`` reads the marks).
-    """
-    return message
-
-
-class Text:
-    """An English message kept as its template and fields, so that the front door can word
-    it in another language (``verkosto.i18n.word``); ``str()`` gives the English.
-
-    Args:
-        template: The English text with ``{field}`` placeholders (a msgid, marked ``N_``).
-        context: The msgid's context in the catalogs (e.g. ``unit``), if any.
-        **fields: The values; a field may itself be a :class:`Text` or a :class:`Joined`.
-    """
-
-    def __init__(self, template: str, context: str | None = None, **fields: Any):
-        self.template = template
-        self.context = context
-        self.fields = fields
-
-    def __str__(self) -> str:
-        return self.template.format(**{k: str(v) for k, v in self.fields.items()})
+Text = Message
+"""A message kept as its English template and fields (``model.params.Message``)."""
 
 
 class Joined:
@@ -123,8 +109,7 @@ class ParameterValueError(ParameterError):
     """
 
     def __init__(self, key: str, text: Text):
-        super().__init__(key, str(text))
-        self.text = text
+        super().__init__(key, text)  # a ParameterError keeps a Message as its ``text``
 
 
 def _in_file(path: Path, template: str, **fields: Any) -> Text:
