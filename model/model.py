@@ -1040,8 +1040,9 @@ class NetworkModel(mesa.Model):
     def _goal_work(self, attendees: np.ndarray) -> None:
         """After the talks attendees have met, and their dialogic skill grows in facilitated
         meetings (S20, S5). Meetings clarify the shared goal when a coordinator or goal
-        builder works on it (S14b, S24); in an anticipation dialogue every attendee voices
-        the future they hope for, so all of them build the goal (S37). Attendees' sense of
+        builder works on it (S14b, S24); in an anticipation dialogue (a coordinated meeting
+        the coordinator prepared as one) every attendee voices the future they hope for, so
+        all of them build the goal (S37). Attendees' sense of
         purpose moves toward what the goal offers: its clarity while it is still to be
         reached; a reached goal that can be finished pulls no one on (S14b, S32). The goal
         a lead organisation sets is partly its own: others own less of it. One compiled
@@ -1058,7 +1059,8 @@ class NetworkModel(mesa.Model):
         p = self.params
         coordinated = self.meeting.coordinated
         return (p.dialogue_learning_rate * self.facilitation_now, coordinated, p.facilitation,
-                p.anticipation_structure if p.anticipation_dialogue else 0.0, p.goal_work_gain,
+                p.anticipation_structure if p.anticipation_dialogue and coordinated else 0.0,
+                p.goal_work_gain,
                 self.goal_clarity, 0.0 if self._goal_done() else 1.0,
                 self.lead_bias if coordinated else 0.0, p.purpose_pull, _GOAL_BUILDER, _VOICING)
 

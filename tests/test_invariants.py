@@ -223,3 +223,18 @@ def test_dialogue_skill_is_the_mean_skill_of_the_people_present() -> None:
     assert dialogue_skill(m) == pytest.approx(expected, abs=1e-12)
     m.present[:] = False
     assert dialogue_skill(m) == 0.0
+
+
+@pytest.mark.parametrize("governance", ["led", "self_organising"])
+def test_an_anticipation_dialogue_needs_a_coordinator(governance: str) -> None:
+    """An anticipation dialogue is a method the coordinator prepares (ODD 7.3 goal work and
+    anticipation dialogue, 7.1 its preparation): meetings a convener or a host calls are
+    ordinary ones, so without a coordinator the flag changes nothing, week for week."""
+    runs = []
+    for flag in (False, True):
+        m = NetworkModel(rng=1, governance=governance, coordination_budget_eur=0.0,
+                         anticipation_dialogue=flag)
+        m.run_for(120)
+        assert not m.has_coordinator and m.meetings_held > 0
+        runs.append(m.datacollector.get_model_vars_dataframe())
+    assert runs[0].equals(runs[1])

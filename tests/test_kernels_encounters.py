@@ -364,7 +364,7 @@ def _former_goal_work(model, attendees):
                                   * (1 - model.dialogue[attendees]))
     builder = bool(model.strengths[attendees, Strength.GOAL_BUILDER].any())
     workers = float(model.meeting.coordinated) * p.facilitation + float(builder)
-    if p.anticipation_dialogue:
+    if p.anticipation_dialogue and model.meeting.coordinated:
         workers += p.anticipation_structure * float(
             model.dialogue[attendees, Dialogue.VOICING].mean())
     model.goal_clarity += p.goal_work_gain * min(1.0, workers) * (1 - model.goal_clarity)
