@@ -269,6 +269,28 @@ def test_a_lead_organisations_goal_pulls_other_organisations_less_as_the_odd_say
     assert model.purpose[other[0]] == pytest.approx(0.5 * clarity * (1 - 0.4))
 
 
+@pytest.mark.parametrize("governance", ["led", "lead_organisation"])
+def test_a_follow_up_lifts_as_facilitatively_as_the_coordination_meets(odd, governance):
+    """ODD 7.1, follow-ups: commitment rises by ``followup_boost x facilitation x
+    (1 - lead_bias)`` of its gap, the coordination's facilitation as at its meetings (a
+    lead organisation's staff steer toward its agenda; ``lead_bias`` counts only there)."""
+    convene = _section(odd, "### 7.1 `convene`", "**Shared governance**")
+    assert "facilitation × (1 − lead_bias) × (1 − c)`" in convene
+    model = NetworkModel(rng=3, governance=governance, lead_bias=0.4, followup_boost=0.5,
+                         facilitation=0.8, followups_per_week=3)
+    used = model.used
+    model.commitment[:used] = 0.1
+    model.status[:used] = int(agents_module.Status.DORMANT)
+    before = model.commitment[:used].copy()
+    model.balance = 1e6
+    model._follow_up(used, 0.0)
+    chosen = model.followed_up
+    assert chosen.size == 3
+    bias = 0.4 if governance == "lead_organisation" else 0.0
+    lift = 0.5 * 0.8 * (1 - bias)
+    assert model.commitment[chosen] == pytest.approx(before[chosen] + lift * (1 - before[chosen]))
+
+
 def test_hours_decide_the_coordinators_work_and_the_wage_its_cost_as_the_odd_says(odd):
     """ODD 7.1: relaying, follow-ups and recruiting are done when they take hours, paid or
     not; none at 0 hours, and a volunteer coordinator (wage 0) does them for free.
