@@ -17,11 +17,16 @@ import io
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib import rcParams
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox, IdentityTransform
 
 from analysis.intervals import OUTCOME_ORDER
 from analysis.text import fixed, localise, number, pct
@@ -460,6 +465,106 @@ ZOOM_FACTOR = 2.0
 """The close-up shows budgets up to this multiple of the answer."""
 
 
+COUNT_OFFSET_PT = (4.0, 3.0)
+"""Where a run count starts from its point's centre (points across, down or up): clear of
+the point's marker, whose radius is half of ``lines.markersize`` (3 points)."""
+
+COUNT_GAP_PT = 1.0
+"""Space between two lines of counts (points)."""
+
+
+class RunCounts(Artist):
+    """Run counts written beside their points, none over another or over a point.
+
+    Written at one fixed offset from their points, counts were drawn over each other where
+    the points crowd: a search point and its confirmation at one budget, or neighbouring
+    budgets on the whole range. The places are chosen when the figure is drawn, with the
+    axes at their final size (the layout and the tick labels are settled by then): each
+    count takes the first place beside its point, right or left, below or above, then one
+    line further out at a time, that stays inside the axes and meets neither a count placed
+    before it nor the marker of any point.
+
+    Args:
+        points: ``(x, y, text)`` in data coordinates, in the order they are placed.
+        markers: Every point drawn with a marker ``(x, y)``, in data coordinates.
+        **style: Text properties of the counts (size, colour).
+    """
+
+    def __init__(self, points: Sequence[tuple[float, float, str]],
+                 markers: Sequence[tuple[float, float]] = (), **style: Any):
+        super().__init__()
+        self.anchors = [(x, y) for x, y, _ in points]
+        self.markers = list(markers)
+        self.texts = [Text(0, 0, text, transform=IdentityTransform(), **style)
+                      for _, _, text in points]
+        # The counts stay inside the axes, so the layout need not make room for them.
+        self.set_in_layout(False)
+
+    def get_children(self) -> list[Artist]:
+        """The counts' texts."""
+        return list(self.texts)
+
+    @staticmethod
+    def _places(x: float, y: float, across: float, down: float, line: float,
+                lines: int) -> Any:
+        """Candidate (x, y, ha, va) in display units around a point, nearest first."""
+        for k in range(lines):
+            for side, ha in ((1, "left"), (-1, "right")):
+                yield x + side * across, y - down - k * line, ha, "top"
+            for side, ha in ((1, "left"), (-1, "right")):
+                yield x + side * across, y + down + k * line, ha, "bottom"
+
+    def draw(self, renderer: Any) -> None:
+        """Place each count, then draw it."""
+        if not self.get_visible() or self.axes is None:
+            return
+        frame = self.axes.bbox
+        across, down, gap = (renderer.points_to_pixels(v) for v in (*COUNT_OFFSET_PT,
+                                                                     COUNT_GAP_PT))
+        radius = renderer.points_to_pixels(rcParams["lines.markersize"] / 2)
+        placed = [Bbox.from_bounds(x - radius, y - radius, 2 * radius, 2 * radius)
+                  for x, y in self.axes.transData.transform(self.markers).reshape(-1, 2)]
+        for text, anchor in zip(self.texts, self.anchors, strict=True):
+            text.set_figure(self.figure)
+            x, y = self.axes.transData.transform(anchor)
+            line = text.get_window_extent(renderer).height + gap
+            lines = int(frame.height // line) + 1
+            first = None
+            for place in self._places(x, y, across, down, line, lines):
+                text.set_position(place[:2])
+                text.set_horizontalalignment(place[2])
+                text.set_verticalalignment(place[3])
+                box = text.get_window_extent(renderer)
+                first = first or place
+                inside = (frame.x0 <= box.x0 and box.x1 <= frame.x1
+                          and frame.y0 <= box.y0 and box.y1 <= frame.y1)
+                if inside and not any(box.overlaps(other) for other in placed):
+                    break
+            else:  # no free place left in the axes: the nearest place after all
+                assert first is not None
+                text.set_position(first[:2])
+                text.set_horizontalalignment(first[2])
+                text.set_verticalalignment(first[3])
+                box = text.get_window_extent(renderer)
+            placed.append(box)
+            text.draw(renderer)
+        self.stale = False
+
+
+def _run_counts(data: pd.DataFrame, stages: pd.Series) -> list[tuple[float, float, str]]:
+    """Each budget's runs as (budget, probability, text), budgets in ascending order.
+
+    Where the confirmation shares its budget with a search point, the two are one count,
+    the search's runs first as in the legend ("16 + 40"), beside the lower of the two points.
+    """
+    counts = []
+    for budget, group in data.groupby("budget_eur", sort=True):
+        parts = [group[stages.loc[group.index] == stage] for stage in ("search", "confirm")]
+        runs = [str(int(r)) for part in parts for r in part["runs"]]
+        counts.append((float(budget), float(group["probability"].min()), " + ".join(runs)))
+    return counts
+
+
 def _budget_panel(ax: object, data: pd.DataFrame, target: float, answer: float | None) -> None:
     stages = data["stage"] if "stage" in data else pd.Series("search", index=data.index)
     styles = {"search": ("o-", OUTCOME_COLOURS["thriving"], _("search: share of runs succeeding")),
@@ -473,9 +578,11 @@ def _budget_panel(ax: object, data: pd.DataFrame, target: float, answer: float |
                                  part["high"].to_numpy(dtype=float) - p]), 0, None)
         ax.errorbar(part["budget_eur"], p, yerr=err, fmt=fmt, color=colour, capsize=3,
                     label=label)
-        for b, pr, r in zip(part["budget_eur"], p, part["runs"], strict=True):
-            ax.annotate(f"{int(r)}", (b, pr), textcoords="offset points", xytext=(4, -10),
-                        fontsize="x-small", color="dimgray")
+    if not data.empty:
+        markers = list(zip(data["budget_eur"].astype(float), data["probability"].astype(float),
+                           strict=True))
+        ax.add_artist(RunCounts(_run_counts(data, stages), markers, fontsize="x-small",
+                                color="dimgray"))
     ax.axhline(target, color="black", linestyle=":", linewidth=1,
                label=_("target {target}").format(target=pct(target)))
     if answer is not None:

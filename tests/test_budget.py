@@ -434,6 +434,46 @@ def test_budget_figure_legend_stays_inside_the_figure(answer, lang):
     assert box.x0 >= 0 and box.x1 <= fig.bbox.width, (box, fig.bbox)
 
 
+@pytest.mark.parametrize("answer", [800.0, None])
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_budget_figure_run_counts_never_overlap(answer, lang):
+    """Each point's runs were written at one offset from it, so where a search point and
+    its confirmation share a budget ("8" over "4" at 800 EUR/month), or budgets crowd on the
+    whole range, the counts were drawn over each other."""
+    from matplotlib.text import Text
+
+    from analysis import figures
+    from verkosto import i18n
+
+    budgets = [0.0, 300.0, 700.0, 750.0, 800.0, 800.0, 850.0, 1250.0, 2500.0, 5000.0]
+    stages = ["search"] * 5 + ["confirm"] + ["search"] * 4
+    runs = [8, 8, 24, 40, 8, 4, 8, 8, 8, 8]
+    probability = [0.0, 0.125, 0.75, 0.8, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    curve = pd.DataFrame({"budget_eur": budgets, "stage": stages, "runs": runs,
+                          "probability": probability,
+                          "low": np.clip(np.array(probability) - 0.2, 0, 1),
+                          "high": np.clip(np.array(probability) + 0.1, 0, 1)})
+    i18n.set_language(lang)
+    try:
+        fig = figures.budget_figure(curve, 0.8, answer, 0.9)
+        fig.draw_without_rendering()  # lays the figure out and places the counts
+    finally:
+        i18n.set_language("en")
+    assert len(fig.axes) == (2 if answer else 1)
+    for ax in fig.axes:
+        counts = [t for t in ax.findobj(Text) if t.get_color() == "dimgray" and t.get_text()]
+        texts = [t.get_text() for t in counts]
+        boxes = [t.get_window_extent() for t in counts]
+        for i, box in enumerate(boxes):
+            for j in range(i):
+                assert not box.overlaps(boxes[j]), (texts[i], texts[j])
+        for text, box in zip(texts, boxes, strict=True):  # not over the frame or a tick label
+            assert ax.bbox.contains(box.x0, box.y0) and ax.bbox.contains(box.x1, box.y1), (
+                text, box, ax.bbox)
+        # The search point and its confirmation at 800 EUR/month: one count, search first.
+        assert "8 + 4" in texts and "4" not in texts, texts
+
+
 def test_budget_set_overrides_and_refuses_the_budget_itself(tiny, tmp_path, capsys):
     out = tmp_path / "out"
     assert _cli(tiny, out, "--target", "0.8", "--set",

@@ -470,3 +470,40 @@ def test_html_element_names_the_page_s_language(browser: Any, server_url: str) -
         log.assert_clean()
     finally:
         context.close()
+
+
+LOADING_WORDS = {"en": "Loading…", "fi": "Ladataan…"}
+
+
+@pytest.fixture(scope="module")
+def finnish_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    proc, url = _start_server(tmp_path_factory, "--lang", "fi")
+    try:
+        yield url
+    finally:
+        _stop(proc)
+
+
+def loading_screen_text(browser: Any, url: str) -> str:
+    """What the page shows while it loads, held there: its websocket never reaches the server."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
+        page.route_web_socket(re.compile(".*"), lambda socket: None)
+        page.goto(url)
+        page.wait_for_function("() => document.body.innerText.trim() !== ''",
+                               timeout=PAGE_TIMEOUT_MS)
+        return page.locator("body").inner_text().strip()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_the_loading_screen_speaks_the_server_s_language(browser: Any, server_url: str,
+                                                         finnish_server_url: str,
+                                                         lang: str) -> None:
+    """While the page loaded, solara's screen said "Loading resources" and "Made with Solara"
+    in English, also to a Finnish room (``--lang fi``)."""
+    url = finnish_server_url if lang == "fi" else server_url
+    assert loading_screen_text(browser, url) == LOADING_WORDS[lang]

@@ -13,6 +13,12 @@ without internet: every front-end file comes from the installed
 address so that a missing file fails at once instead of leaving the machine,
 and solara's usage telemetry and version check are off.
 
+While the page loads, solara shows its loading screen, which said "Loading resources" and
+"Made with Solara" in English to a Finnish room. solara picks that screen by its
+``theme.loader`` setting from the page's template folder first (``templates/`` beside the
+app's directory), so the page is served as :mod:`verkosto.page` and its own loading screen
+is ``verkosto/templates/loader-verkosto.html``, whose one word comes from the catalogs.
+
 This module stays light (no solara import) so that the command line starts
 fast and so that solara's settings, which it reads when first imported, can be
 set here first.
@@ -39,8 +45,17 @@ from verkosto.i18n import N_, _
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-APP_REFERENCE = "verkosto.dashboard_app:Page"
-"""What solara's server loads (module:component)."""
+APP_REFERENCE = "verkosto.page:Page"
+"""What solara's server loads (module:component); a package, so that solara finds the page's
+templates in ``verkosto/templates`` (see :mod:`verkosto.page`)."""
+
+LOADER = "verkosto"
+"""solara's ``theme.loader``: the loading screen ``verkosto/templates/loader-verkosto.html``."""
+
+LOADING_TEXT = N_("Loading…")
+"""The one word of the loading screen, in the server's language."""
+LOADING_TEXT_VARIABLE = "verkosto_loading_text"
+"""The name under which the loading screen's template reads :data:`LOADING_TEXT`."""
 
 DEAD_CDN = "http://127.0.0.1:9/"
 """Where solara would fetch a front-end file missing from the installed assets:
@@ -82,6 +97,7 @@ OFFLINE_ENVIRONMENT: dict[str, str] = {
     "SOLARA_MODE": "production",
     "SOLARA_THEME_TITLE": PAGE_TITLE,
     "SOLARA_THEME_SHOW_BANNER": "false",
+    "SOLARA_THEME_LOADER": LOADER,
 }
 """Solara settings for serving offline; they must be in place before solara is imported."""
 
@@ -103,6 +119,22 @@ def configure_offline() -> None:
         server_settings.telemetry.mixpanel_enable = False
         server_settings.main.mode = "production"
         server_settings.theme.title = title
+        # The loader stays solara's here: ``solara run verkosto.dashboard`` serves the page
+        # from verkosto/, and solara would look for loader-verkosto.html beside that folder.
+
+
+def provide_loading_text() -> None:
+    """Give the loading screen's template its word, in the server's language.
+
+    solara renders its page template with a fixed set of values and no setting for the
+    loading words, so the word is a global of the Jinja environment solara renders with
+    (``solara.server.server.get_jinja_env``, not a documented API; made once per process,
+    as the server's language is; solara is pinned in pyproject.toml).
+    """
+    from solara.server import server
+
+    environment = server.get_jinja_env(app_name="__default__")
+    environment.globals[LOADING_TEXT_VARIABLE] = _(LOADING_TEXT)
 
 
 class PortTaken(InputError):
@@ -260,6 +292,7 @@ def application(token: str | None = None) -> Any:
     configure_offline()
     from solara.server.starlette import app
 
+    provide_loading_text()
     return TokenGate(app, token) if token else app
 
 
