@@ -47,6 +47,8 @@ SPARSE_FROM = 800
 _NO_PAIRS = np.zeros(0, dtype=np.int64)  # no slots: what lists of slots are joined onto
 _NO_FACTOR = np.zeros(0)  # no decay to apply (see Relations.collaborate)
 _FIRST_BOUND = np.zeros(1, dtype=np.int64)  # where the first of a list of groups starts
+# Attributes of the dense store that are views of its pair records (see Relations.__getstate__).
+_RECORD_VIEWS = ("F", "T", "last", "_store_args")
 
 
 #: One record per ordered pair (i, j): familiarity, trust of i in j, week of the last touch.
@@ -166,6 +168,29 @@ class Relations:
     def _view_pairs(self) -> None:
         """Name the fields of the pair records (views: writes go to the records)."""
         self.F, self.T, self.last = (self._pairs[name] for name in PAIR.names)
+
+    def __getstate__(self) -> dict:
+        """The store's state for a copy or a pickle, without the views of the pair records
+        (``F``, ``T``, ``last`` and the call arguments holding them): numpy copies a view
+        as an array of its own, so a copied store's ``F`` would no longer be its records
+        (``grow`` copies the records, and would drop every pair written since the copy), and
+        its layout would change at the first growth under the straight calls' compiled code,
+        which reads by the first call's layout (a crash).
+        """
+        state = dict(vars(self))
+        for name in _RECORD_VIEWS:
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        """The copied state, with the views of the pair records made again."""
+        vars(self).update(state)
+        self._views_again()
+
+    def _views_again(self) -> None:
+        """Make the views of the pair records and the call arguments again (after a copy)."""
+        self._view_pairs()
+        self._keep_call_args()
 
     def _wrote_slots(self, slots: np.ndarray) -> None:
         """Count a write of pairs of ``slots`` with anyone (and mark the slots while marking)."""
@@ -958,6 +983,10 @@ class SparseRelations(Relations):
     @override
     def _keep_call_args(self) -> None:
         pass  # its collaborate passes the records (sparse_kernels.collaborate)
+
+    @override
+    def _views_again(self) -> None:
+        pass  # its records are arrays of their own, copied as they are
 
     @override
     def _make_pairs(self, capacity: int) -> None:
