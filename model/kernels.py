@@ -330,12 +330,14 @@ def drifting(present: np.ndarray, status: np.ndarray, used: int, peripheral: int
 
 @_jit
 def follow_up(chosen: np.ndarray, commitment: np.ndarray, purpose: np.ndarray,
-              status: np.ndarray, lift: float, boost: float, goal_clarity: float,
-              active_threshold: float, peripheral_threshold: float, codes: np.ndarray) -> bool:
+              status: np.ndarray, org: np.ndarray, lift: float, boost: float,
+              goal_clarity: float, others_own: float, active_threshold: float,
+              peripheral_threshold: float, codes: np.ndarray) -> bool:
     """The coordinator's follow-ups (ODD 7.1, convene) of the distinct slots ``chosen``:
     commitment rises by ``lift`` of its gap to 1, purpose moves ``boost`` of the way to the
-    goal's clarity, and status follows commitment (:func:`set_status`). Reference: the
-    numpy form in ``tests/test_kernels.py``.
+    goal's clarity as far as they own the goal (``others_own`` for people of organisations
+    other than the first, the lead organisation's; 1 for its own), and status follows
+    commitment (:func:`set_status`). Reference: the numpy form in ``tests/test_kernels.py``.
 
     Returns:
         Whether any status changed.
@@ -343,7 +345,8 @@ def follow_up(chosen: np.ndarray, commitment: np.ndarray, purpose: np.ndarray,
     for s in chosen:
         c = commitment[s]
         commitment[s] = c + lift * (1 - c)
-        purpose[s] = purpose[s] + boost * (goal_clarity - purpose[s])
+        own = others_own if org[s] != 0 else 1.0
+        purpose[s] = purpose[s] + boost * (goal_clarity * own - purpose[s])
     return set_status(status, commitment, chosen, active_threshold, peripheral_threshold, codes)
 
 
@@ -354,21 +357,23 @@ class FollowUpRule(NamedTuple):
 
     lift: float  # share of the gap to full commitment a follow-up closes
     boost: float  # share of the way to the goal's clarity a follow-up moves purpose
+    others_own: float  # how far other organisations own the goal (1 - lead_bias under a lead)
     active_threshold: float
     peripheral_threshold: float
 
 
 @_jit
 def drawn_follow_up(src: int, present: np.ndarray, status: np.ndarray, used: int, n: int,
-                    commitment: np.ndarray, purpose: np.ndarray, goal_clarity: float,
-                    rules: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, bool]:
+                    commitment: np.ndarray, purpose: np.ndarray, org: np.ndarray,
+                    goal_clarity: float, rules: np.ndarray, codes: np.ndarray
+                    ) -> tuple[np.ndarray, bool]:
     """:func:`follow_up` of ``n`` of the drifting (:func:`drifting`: present among the first
     ``used``, peripheral or dormant by ``codes``) drawn at random from the generator at
     ``src``: ``drifting[rng.choice(drifting.size, size=n, replace=False)]`` (``n`` at most
     ``drifting.size``; :func:`model.draws.sample`), with the parameters of
     :class:`FollowUpRule` as :func:`rule_record`.
 
-    The four arrays are passed rather than ``People``: numba takes an array in about 0.05 us,
+    The five arrays are passed rather than ``People``: numba takes an array in about 0.05 us,
     the structure in about 0.6 us.
 
     Returns:
@@ -377,8 +382,9 @@ def drawn_follow_up(src: int, present: np.ndarray, status: np.ndarray, used: int
     rule = rules[0]
     among = drifting(present, status, used, codes[1])
     chosen = among[draws.sample(src, among.size, n)]
-    changed = follow_up(chosen, commitment, purpose, status, rule.lift, rule.boost,
-                        goal_clarity, rule.active_threshold, rule.peripheral_threshold, codes)
+    changed = follow_up(chosen, commitment, purpose, status, org, rule.lift, rule.boost,
+                        goal_clarity, rule.others_own, rule.active_threshold,
+                        rule.peripheral_threshold, codes)
     return chosen, changed
 
 

@@ -279,12 +279,12 @@ class NetworkModel(mesa.Model):
         self._attendance_rule = kernels.rule_record(kernels.AttendanceRule(
             *(getattr(p, name) for name in kernels.AttendanceRule._fields)))
         # The coordinator's follow-ups and churn, as their kernels read them: a follow-up
-        # lifts commitment the more, the more facilitative the coordination (a lead
-        # organisation's staff steer as at its meetings); the yearly turnover is a weekly
-        # chance.
+        # lifts commitment the more, the more facilitative the coordination, and a lead
+        # organisation's staff steer as at its meetings (less facilitative, toward a goal
+        # that others own less); the yearly turnover is a weekly chance.
         self._follow_up_rule = kernels.rule_record(kernels.FollowUpRule(
             p.followup_boost * p.facilitation * (1 - self.lead_bias), p.followup_boost,
-            p.active_threshold, p.peripheral_threshold))
+            1 - self.lead_bias, p.active_threshold, p.peripheral_threshold))
         self._churn_rule = kernels.rule_record(kernels.ChurnRule(
             p.active_threshold, p.peripheral_threshold, p.dormant_weeks_to_leave,
             1.0 - (1.0 - p.turnover_per_year) ** (1.0 / WEEKS_PER_YEAR), p.recruit_rate))
@@ -836,7 +836,7 @@ class NetworkModel(mesa.Model):
         # kernels.drawn_follow_up.
         chosen, changed = self._calls.drawn_follow_up(
             draws.source(self.rng), self.present, self.status, self.used, n, self.commitment,
-            self.purpose, self.goal_clarity, self._follow_up_rule, _STATUS_CODES)
+            self.purpose, self.org, self.goal_clarity, self._follow_up_rule, _STATUS_CODES)
         if changed:
             self._roster_changed(seats=False)
         self.followed_up = chosen

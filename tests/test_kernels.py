@@ -234,13 +234,15 @@ def test_follow_up_matches_the_former_numpy(n):
     chosen = rng.choice(CAP, size=n, replace=False)
     ref_c, ref_p, ref_s = commitment.copy(), purpose.copy(), status.copy()
     before = status.copy()
+    org = rng.integers(0, 3, CAP)
     c = ref_c[chosen]
     ref_c[chosen] = c + 0.3 * 0.8 * (1 - c)
-    ref_p[chosen] += 0.3 * (0.6 - ref_p[chosen])
+    own = np.where(org[chosen] != 0, 0.7, 1.0)  # a lead organisation's goal: others own less
+    ref_p[chosen] += 0.3 * (0.6 * own - ref_p[chosen])
     x = ref_c[chosen]
     ref_s[chosen] = np.where(x >= 0.5, 0, np.where(x >= 0.2, 1, 2))
-    changed = kernels.follow_up(chosen, commitment, purpose, status, 0.3 * 0.8, 0.3, 0.6, 0.5,
-                                0.2, codes)
+    changed = kernels.follow_up(chosen, commitment, purpose, status, org, 0.3 * 0.8, 0.3, 0.6,
+                                0.7, 0.5, 0.2, codes)
     for got, want in ((commitment, ref_c), (purpose, ref_p), (status, ref_s)):
         np.testing.assert_array_equal(got, want)
     assert changed == bool((ref_s != before).any())
@@ -273,10 +275,12 @@ def test_drawn_follow_up_is_choice_then_follow_up(drifting, n):
     ours, theirs = np.random.default_rng(n), np.random.default_rng(n)
     ours.integers(3), theirs.integers(3)  # a half-used output before, as in a model's week
     want = slots[theirs.choice(slots.size, size=n, replace=False)]
-    want_changed = kernels.follow_up(want, ref_c, ref_p, ref_s, 0.24, 0.3, 0.6, 0.5, 0.2, codes)
-    rule = kernels.rule_record(kernels.FollowUpRule(0.24, 0.3, 0.5, 0.2))
+    org = rng.integers(0, 3, CAP)
+    want_changed = kernels.follow_up(want, ref_c, ref_p, ref_s, org, 0.24, 0.3, 0.6, 0.8, 0.5,
+                                     0.2, codes)
+    rule = kernels.rule_record(kernels.FollowUpRule(0.24, 0.3, 0.8, 0.5, 0.2))
     chosen, changed = kernels.drawn_follow_up(draws.source(ours), present, status, used, n,
-                                              commitment, purpose, 0.6, rule, codes)
+                                              commitment, purpose, org, 0.6, rule, codes)
     np.testing.assert_array_equal(chosen, want)
     assert changed == want_changed
     for got, ref in ((commitment, ref_c), (purpose, ref_p), (status, ref_s)):

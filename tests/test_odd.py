@@ -272,15 +272,19 @@ def test_a_lead_organisations_goal_pulls_other_organisations_less_as_the_odd_say
 @pytest.mark.parametrize("governance", ["led", "lead_organisation"])
 def test_a_follow_up_lifts_as_facilitatively_as_the_coordination_meets(odd, governance):
     """ODD 7.1, follow-ups: commitment rises by ``followup_boost x facilitation x
-    (1 - lead_bias)`` of its gap, the coordination's facilitation as at its meetings (a
-    lead organisation's staff steer toward its agenda; ``lead_bias`` counts only there)."""
+    (1 - lead_bias)`` of its gap and purpose moves toward ``goal_clarity x own``, as at the
+    coordination's meetings (a lead organisation's staff steer toward its agenda, and other
+    organisations own its goal ``1 - lead_bias``; ``lead_bias`` counts only there)."""
     convene = _section(odd, "### 7.1 `convene`", "**Shared governance**")
     assert "facilitation × (1 − lead_bias) × (1 − c)`" in convene
-    model = NetworkModel(rng=3, governance=governance, lead_bias=0.4, followup_boost=0.5,
+    assert "(goal_clarity × own − purpose)`" in convene
+    # Seed 2 follows up one of the lead organisation's people and two of others.
+    model = NetworkModel(rng=2, governance=governance, lead_bias=0.4, followup_boost=0.5,
                          facilitation=0.8, followups_per_week=3)
     used = model.used
     model.commitment[:used] = 0.1
     model.status[:used] = int(agents_module.Status.DORMANT)
+    model.purpose[:used] = 0.0
     before = model.commitment[:used].copy()
     model.balance = 1e6
     model._follow_up(used, 0.0)
@@ -289,6 +293,9 @@ def test_a_follow_up_lifts_as_facilitatively_as_the_coordination_meets(odd, gove
     bias = 0.4 if governance == "lead_organisation" else 0.0
     lift = 0.5 * 0.8 * (1 - bias)
     assert model.commitment[chosen] == pytest.approx(before[chosen] + lift * (1 - before[chosen]))
+    assert 0 < (model.org[chosen] == 0).sum() < chosen.size
+    own = np.where(model.org[chosen] != 0, 1 - bias, 1.0)
+    assert model.purpose[chosen] == pytest.approx(0.5 * model.goal_clarity * own)
 
 
 def test_hours_decide_the_coordinators_work_and_the_wage_its_cost_as_the_odd_says(odd):
