@@ -68,6 +68,22 @@ class Collector(mesa.DataCollector):
         self._rows = list(self.model_reporters.items()) == list(MODEL_REPORTERS.items())
         self._lists = [self.model_vars[var] for var in self.model_reporters]
 
+    def __getstate__(self) -> dict:
+        """The collector's state for a copy or a pickle, without the reporters' appends:
+        ``copy.deepcopy`` keeps a list's bound ``append`` as it is (a built-in method is an
+        atom to it), so a deep-copied model's collector appended its weeks to the
+        original's lists (any network not observed in one call, from 64 people up).
+        """
+        state = dict(vars(self))
+        del state["_appends"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        """The copied state, with the appends of its own reporters' lists."""
+        vars(self).update(state)
+        self._appends = [(self._model_vars[var].append, reporter)
+                         for var, reporter in self.model_reporters.items()]
+
     @property
     def model_vars(self) -> dict[str, list[Any]]:
         """Each model reporter's values, in the order recorded (Mesa's lists: the rows

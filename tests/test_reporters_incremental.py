@@ -7,6 +7,9 @@ survives duplicate writes, resets and growth.
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import mesa
 import mesa.datacollection
 import numpy as np
@@ -555,3 +558,23 @@ def test_a_row_that_misses_a_reporter_is_refused(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(reporters, "reported_row", lambda model, r: whole(model, r)[:-1])
     with pytest.raises(RuntimeError, match="add the new reporter"):
         m.step()
+
+
+@pytest.mark.parametrize("how", ["deepcopy", "pickle"])
+def test_a_copied_model_records_into_its_own_reporters(how: str) -> None:
+    """A copied model's collector records the copy's weeks in its own lists and leaves the
+    original's alone, in a network whose reporters read the model apart (64 people: not
+    observed in one call). Before, ``copy.deepcopy`` kept the collector's bound appends of
+    the original's lists (a built-in method is an atom to it): the copy's rows went to the
+    original, which then held two rows of each week.
+    """
+    original = NetworkModel(rng=0, participants_per_organisation=8)
+    original.run_for(2)
+    twin = copy.deepcopy(original) if how == "deepcopy" else pickle.loads(pickle.dumps(original))
+    original.run_for(3)
+    twin.run_for(3)
+    assert original.week_readings() is None  # each reporter read apart
+    a = original.datacollector.get_model_vars_dataframe()
+    assert a["step"].tolist() == list(range(6))
+    pd.testing.assert_frame_equal(twin.datacollector.get_model_vars_dataframe(), a,
+                                  check_exact=True)
