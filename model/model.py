@@ -852,6 +852,11 @@ class NetworkModel(mesa.Model):
 
     def _recruit(self) -> None:
         p, rng = self.params, self.rng
+        if self.used >= p.max_participants:
+            # A full network seats no one: the recruit founds no organisation either (one
+            # without people counted in every knowledge coverage, and grew the knowledge
+            # table with each recruiter's try).
+            return
         if rng.random() < p.new_organisation_share or self.n_orgs == 0:
             o = self._add_organisation(OrgKind(int(rng.choice(_PROFESSIONAL_KINDS))))
         else:

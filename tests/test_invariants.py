@@ -49,6 +49,8 @@ def check_invariants(m: NetworkModel) -> None:
     live = [a for a in m.participants if a.status is not Status.LEFT]
     assert len(live) == present.size
     assert sorted(a.slot for a in live) == present.tolist()
+    # Every organisation was founded with someone seated in it (a seat keeps its organisation).
+    assert np.unique(m.org[:n]).size == m.n_orgs
     assert all(m.agent_at[a.slot] is a for a in m.participants)
     # Status follows commitment after churn.
     c = m.commitment[present]
@@ -62,6 +64,20 @@ def check_invariants(m: NetworkModel) -> None:
         assert m.spent_eur == 0.0
     assert m.accrued_eur <= m.steps * m.params.coordination_budget_eur / WEEKS_PER_MONTH + 1e-6
     assert 0.0 <= m.goal_progress <= 1.0
+
+
+def test_a_full_network_founds_no_organisation_without_people() -> None:
+    """Recruiters in a network at ``max_participants`` seat no one and found no organisation
+    (before, each try founded an empty one: 222 organisations for 20 people here, and a
+    knowledge table growing with them, to 1 GB in a fuzzed run of 2,000 people).
+    """
+    m = NetworkModel(rng=1, n_organisations=4, participants_per_organisation=3,
+                     max_participants=20, recruit_rate=0.5, share_recruiters=0.6,
+                     new_organisation_share=1.0)
+    m.run_for(60)
+    assert m.used == 20
+    check_invariants(m)
+    assert m.n_orgs <= m.used and m.knowledge._k.shape[1] <= 2 * m.used
 
 
 @pytest.mark.parametrize("overrides", SCENARIOS, ids=lambda d: ",".join(d) or "default")
