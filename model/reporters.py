@@ -61,12 +61,16 @@ class Collector(mesa.DataCollector):
         super().__init__(model_reporters=model_reporters, **kwargs)
         self._functions_only = all(isinstance(r, types.FunctionType)
                                    for r in self.model_reporters.values())
-        # Each reporter with the append of its list (Mesa's lists, kept for good): a
-        # collection is then one call and one append per reporter, with no lookups.
-        self._appends = [(self.model_vars[var].append, reporter)
-                         for var, reporter in self.model_reporters.items()]
         self._rows = list(self.model_reporters.items()) == list(MODEL_REPORTERS.items())
         self._lists = [self.model_vars[var] for var in self.model_reporters]
+        self._bind_appends()
+
+    def _bind_appends(self) -> None:
+        """Each reporter with the append of its list (Mesa's lists, kept for good): a
+        collection is then one call and one append per reporter, with no lookups.
+        """
+        self._appends = [(values.append, reporter) for values, reporter
+                         in zip(self._lists, self.model_reporters.values(), strict=True)]
 
     def __getstate__(self) -> dict:
         """The collector's state for a copy or a pickle, without the reporters' appends:
@@ -81,8 +85,7 @@ class Collector(mesa.DataCollector):
     def __setstate__(self, state: dict) -> None:
         """The copied state, with the appends of its own reporters' lists."""
         vars(self).update(state)
-        self._appends = [(self._model_vars[var].append, reporter)
-                         for var, reporter in self.model_reporters.items()]
+        self._bind_appends()
 
     @property
     def model_vars(self) -> dict[str, list[Any]]:
