@@ -1048,11 +1048,10 @@ class NetworkModel(mesa.Model):
         meetings (S20, S5). Meetings clarify the shared goal when a coordinator or goal
         builder works on it (S14b, S24); in an anticipation dialogue (a coordinated meeting
         the coordinator prepared as one) every attendee voices the future they hope for, so
-        all of them build the goal (S37). Attendees' sense of
-        purpose moves toward what the goal offers: its clarity while it is still to be
-        reached; a reached goal that can be finished pulls no one on (S14b, S32). The goal
-        a lead organisation sets is partly its own: others own less of it. One compiled
-        pass: kernels.after_talks.
+        all of them build the goal (S37). Attendees' sense of purpose moves toward what the
+        goal offers: its clarity while it is still to be reached; a reached goal that can be
+        finished pulls no one on (S14b, S32). The goal a lead organisation sets is partly
+        its own: others own less of it. One compiled pass: kernels.after_talks.
         """
         self.goal_clarity = kernels.after_talks(self.people, attendees,
                                                 *self._goal_work_args())
