@@ -32,7 +32,7 @@ from model.outcome import (
     reading,
 )
 from model.params import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Channel, Governance, Lifecycle, Params, Purpose
-from model.relations import Relations, SparseRelations, make_relations
+from model.relations import Relations, SparseRelations, grown_store, make_relations
 from model.reporters import MODEL_REPORTERS, Seats, Snapshot, StartRelationships
 from model.straight import StraightCalls
 
@@ -358,8 +358,8 @@ class NetworkModel(mesa.Model):
             return False
         old = self.capacity
         self._set_people(state.grown(state.PEOPLE, self._people_arrays(), new))
-        rel = self.rel
-        rel.grow(new, self.steps)
+        # From SPARSE_FROM slots on, the pairs move into the sparse store.
+        self.rel = grown_store(self.rel, new, self.steps)
         self.knowledge.grow(new, self.org_capacity)
         self.agent_at.extend([None] * (new - old))
         self.capacity = new

@@ -8,8 +8,9 @@ touch; the elapsed decay is applied in closed form when the pair is next read
 or touched (``settle``). The submodels use only the methods below, so the
 sparse store (:class:`SparseRelations`, records only for pairs that have been
 written; ``model/sparse_kernels.py``) replaces the dense arrays in large networks
-(``make_relations``, from ``SPARSE_FROM`` slots) without touching them, with the
-same results bit for bit.
+(``make_relations``, from ``SPARSE_FROM`` slots; a dense store that grows to that size
+hands its pairs over, ``grown_store``) without touching them, with the same results bit
+for bit.
 
 What participants know of organisations is kept apart, in ``model.knowledge.Knowledge``.
 """
@@ -1001,6 +1002,54 @@ class SparseRelations(Relations):
         self._hints = np.empty(0, dtype=np.int64)
         self._hinted = 0
 
+    @classmethod
+    def taking_over(cls, dense: Relations) -> SparseRelations:
+        """A sparse store holding what the dense store ``dense`` holds, to go on in its place
+        bit for bit (``grown_store``): its pairs, running sums, tie candidates, write counts and
+        logs of written pairs. ``dense`` is not to be used after (they share those arrays).
+        """
+        store = cls.__new__(cls)
+        state = dict(vars(dense))
+        for name in (*_RECORD_VIEWS, "_pairs", "_listed", "_listed_or_not"):
+            state.pop(name, None)
+        vars(store).update(state)
+        store._make_pairs(dense.capacity)
+        store._take_records(dense)
+        return store
+
+    def _take_records(self, dense: Relations) -> None:
+        """Records, in a pool of their own, for every pair of ``dense`` that does not read as
+        a stranger's or is a listed tie candidate, and for the same pair the other way round
+        (the pattern is symmetric): their familiarity, trust, week of last touch and flag as
+        the dense store holds them. A stranger's pair without a record reads the same
+        whatever its week of last touch; pairs of slots from ``_written`` on hold the
+        initial values.
+        """
+        n = min(dense._written, dense.capacity)
+        fam, trust = dense.F[:n, :n], dense.T[:n, :n]
+        keep = (fam != 0.0) | np.signbit(fam) | (trust != self.prior)
+        if dense._listed is not None:
+            keep |= dense._listed[:n, :n]
+        keep |= keep.T
+        rows, cols = np.nonzero(keep)  # row by row, partners ascending
+        size = np.bincount(rows, minlength=self.capacity).astype(np.int64)
+        room = np.where(size > 0, np.maximum(size + size // 2, sparse_kernels.MIN_ROOM), 0)
+        start = np.zeros(self.capacity, dtype=np.int64)
+        np.cumsum(room[:-1], out=start[1:])
+        end = int(room.sum())
+        pool = int(end * 1.25) + 1024
+        # Each record's place: its row's start, then its rank in the row.
+        x = start[rows] + np.arange(rows.size) - np.repeat(np.cumsum(size) - size, size)
+        col, F, T = np.empty(pool, dtype=np.int32), np.empty(pool), np.empty(pool)
+        last, listed = np.empty(pool, dtype=np.int32), np.zeros(pool, dtype=bool)
+        col[x], F[x], T[x] = cols, fam[rows, cols], trust[rows, cols]
+        last[x] = dense.last[rows, cols]
+        if dense._listed is not None:
+            listed[x] = dense._listed[rows, cols]
+        self._p = self._p._replace(start=start, size=size, room=room, col=col, F=F, T=T,
+                                   last=last, listed=listed)
+        self._p.end[0] = end
+
     def _scan_candidates(self) -> tuple[np.ndarray, np.ndarray, int]:
         """The listed tie candidates (``_candidate_key``), the buffer of their records'
         positions (at least as long; a scan leaves each candidate's position there) and how
@@ -1509,6 +1558,19 @@ class SparseRelations(Relations):
                                                  self.tie_threshold, member)
         self._scanned(key, kept)
         return ties[0], ties[1]
+
+
+def grown_store(rel: Relations, capacity: int, now: int) -> Relations:
+    """``rel`` enlarged to ``capacity`` slots, the new slots strangers to everyone: the same
+    store, or where a dense store reaches ``SPARSE_FROM`` slots, a sparse store that takes
+    over its pairs (``SparseRelations.taking_over``), as ``make_relations`` would choose
+    for a network set up at that size (so that a network growing from a small start does
+    not keep a pair array that grows with the square of its capacity).
+    """
+    if not isinstance(rel, SparseRelations) and capacity >= SPARSE_FROM:
+        rel = SparseRelations.taking_over(rel)
+    rel.grow(capacity, now)
+    return rel
 
 
 def make_relations(capacity: int, trust_prior: float,

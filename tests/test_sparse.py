@@ -18,6 +18,7 @@ import model.relations as relations
 from model import NetworkModel, kernels, sparse_kernels
 from model.knowledge import Knowledge
 from model.relations import Relations, SparseRelations, make_relations
+from tests.test_invariants import check_invariants
 
 PRIOR = 0.15
 TIE = 0.4
@@ -68,6 +69,39 @@ def test_sparse_store_runs_identical_to_dense(case: str, monkeypatch: pytest.Mon
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(sparse.knowledge.of_rows(slots),
                                   dense.knowledge.of_rows(slots))
+
+
+@pytest.mark.parametrize("sums", [False, True], ids=["blocks", "running_sums"])
+def test_dense_store_growing_past_sparse_from_goes_on_sparse(
+        sums: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A network set up with the dense store that grows past ``SPARSE_FROM`` slots hands its
+    pairs over to a sparse store (``relations.grown_store``) in mid-run, with its running
+    sums, tie candidates and logs of written pairs, and records what the dense store alone
+    records, value for value; with the reporters' sums read from the blocks or kept up to
+    date (``sums``: the starting relationships' count kept too). Without the hand-over the
+    store stays dense, and a network that grows from a small start holds a pair array of
+    its capacity squared (25 bytes a pair).
+    """
+    seed, overrides = RUNS["growth_and_turnover"]
+    if sums:
+        monkeypatch.setattr(relations, "DENSE_BELOW", 0)
+    dense = _run(monkeypatch, False, seed, 80, **overrides)
+    monkeypatch.setattr(relations, "SPARSE_FROM", 64)
+    switched = NetworkModel(rng=seed, **overrides)
+    assert type(switched.rel) is Relations and switched.capacity < 64
+    switched.run_for(80)
+    assert isinstance(switched.rel, SparseRelations)
+    assert switched.rel.capacity == switched.capacity >= 64
+    pd.testing.assert_frame_equal(switched.datacollector.get_model_vars_dataframe(),
+                                  dense.datacollector.get_model_vars_dataframe(),
+                                  check_exact=True)
+    np.testing.assert_array_equal(switched.commitment, dense.commitment)
+    assert switched.history == dense.history
+    slots = np.arange(dense.used)
+    for a, b in zip(switched.rel.block(slots, slots, dense.steps),
+                    dense.rel.block(slots, slots, dense.steps), strict=True):
+        np.testing.assert_array_equal(a, b)
+    check_invariants(switched)
 
 
 def test_growth_case_exercises_growth_and_resets(monkeypatch: pytest.MonkeyPatch) -> None:
