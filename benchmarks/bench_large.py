@@ -13,6 +13,11 @@ Measures, in one run:
 * peak memory of set-up plus ``--weeks`` weeks at 5,000 and 10,000 participants, each
   in a fresh subprocess: tracemalloc's peak and the process's peak RSS (``VmHWM``),
   median and range over ``--reps`` processes;
+* with ``--growing``: peak memory (process RSS) and CPU time of a network that grows
+  from 9 people to 10,000 by recruiting (``GROWING``, parameters within their declared
+  bounds), in a fresh subprocess each, with the pair store handed over to the sparse form
+  when growth reaches ``SPARSE_FROM`` (``relations.grown_store``) and with the dense
+  store kept all the way (as before that hand-over); the same results either way;
 * with ``--switch``: CPU microseconds per participant-step of the dense and the sparse
   pair store side by side (``model.relations.SPARSE_FROM`` forced either way) at a few
   sizes, coordination budget scaled with size, and the dense store's memory, which
@@ -31,6 +36,7 @@ Usage::
     .venv/bin/python benchmarks/bench_large.py             # set-up and memory (minutes)
     .venv/bin/python benchmarks/bench_large.py --quick     # one repetition, fewer weeks
     .venv/bin/python benchmarks/bench_large.py --switch    # also the dense/sparse step cost
+    .venv/bin/python benchmarks/bench_large.py --growing   # also a network growing to 10,000
 """
 
 from __future__ import annotations
@@ -70,6 +76,12 @@ from model.model import NetworkModel as _Model  # noqa: E402
 SETUP_SIZE = (1000, 10)
 MEMORY_SIZES = ((500, 10), (1000, 10))
 SWITCH_SIZES = ((50, 10), (100, 10), (200, 10))
+#: A network that grows from 9 people to 10,000 within a few hundred weeks: active
+#: recruiters, nobody leaving, low status thresholds (every value within its bounds).
+GROWING = {"n_organisations": 3, "participants_per_organisation": 3, "recruit_rate": 0.45,
+           "share_recruiters": 0.6, "turnover_per_year": 0.0, "active_threshold": 0.05,
+           "peripheral_threshold": 0.02, "max_participants": 10_000}
+GROWING_WEEKS = 400
 BYTES_PER_MIB = 2**20
 US_PER_S = 1e6
 PAIR_RECORD_BYTES = 24 + 1  # the dense store's record and its tie-candidate flag
@@ -183,6 +195,39 @@ def memory_child(spec: str) -> None:
                       "records": records}))
 
 
+def bench_growing(reps: int) -> list[dict[str, object]]:
+    """Peak memory and CPU time of the ``GROWING`` network over ``GROWING_WEEKS`` weeks, in
+    a fresh subprocess each, with the hand-over to the sparse store and without it.
+    """
+    rows = []
+    for label, limit in (("hand-over at SPARSE_FROM", relations.SPARSE_FROM),
+                         ("dense all the way", 10**9)):
+        runs = []
+        for _ in range(reps):
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--growing-child", str(limit)]
+            done = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
+            runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        rows.append({"store": label, "rss": [r["peak_rss_mib"] for r in runs],
+                     "cpu": [r["cpu_s"] for r in runs], **{k: runs[-1][k] for k in
+                                                           ("capacity", "present", "final")}})
+    return rows
+
+
+def growing_child(limit: str) -> None:
+    """Run the ``GROWING`` network with ``SPARSE_FROM`` at ``limit`` in this (fresh)
+    process; print its peak RSS, CPU time, final capacity, people present and store as JSON.
+    The compiled kernels are loaded first, outside the timing.
+    """
+    _large(2, 5).run_for(2)
+    relations.SPARSE_FROM = int(limit)
+    start = time.process_time()
+    model = NetworkModel(rng=SEED, **GROWING)
+    model.run_for(GROWING_WEEKS)
+    print(json.dumps({"peak_rss_mib": _peak_rss_mib(), "cpu_s": time.process_time() - start,
+                      "capacity": model.capacity, "present": int(model.members().size),
+                      "final": type(model.rel).__name__}))
+
+
 def bench_switch(steps: int, warmup: int) -> list[dict[str, float]]:
     """CPU microseconds per participant-step with each pair store, scaled budget."""
     rows = []
@@ -223,10 +268,17 @@ def main(argv: list[str] | None = None) -> None:
                         help="weeks run after set-up in the memory runs (default 10)")
     parser.add_argument("--switch", action="store_true",
                         help="also time the dense and the sparse pair store side by side")
+    parser.add_argument("--growing", action="store_true",
+                        help="also a network growing from 9 people to 10,000, with and "
+                             "without the hand-over to the sparse store")
     parser.add_argument("--memory-child", metavar="SPEC", help=argparse.SUPPRESS)
+    parser.add_argument("--growing-child", metavar="LIMIT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:
         memory_child(args.memory_child)
+        return
+    if args.growing_child:
+        growing_child(args.growing_child)
         return
     reps, weeks = (1, 3) if args.quick else (args.reps, args.weeks)
     print(f"verkosto large-network benchmark (seed {SEED}, {reps} repetition(s); wall time; "
@@ -245,6 +297,13 @@ def main(argv: list[str] | None = None) -> None:
     for row in bench_memory(reps, weeks):
         print(f"  {row['participants']:>6} participants: traced {_spread(row['traced'], '{:.0f}')}"
               f", process RSS {_spread(row['rss'], '{:.0f}')}; {row['records']:,} pair records")
+    if args.growing:
+        print(f"\nA network growing from 9 people ({GROWING_WEEKS} weeks, max_participants "
+              f"{GROWING['max_participants']:,}), fresh process each (median, lowest-highest):")
+        for row in bench_growing(reps):
+            print(f"  {row['store']:<25} peak RSS {_spread(row['rss'], '{:.0f}')} MiB, CPU "
+                  f"{_spread(row['cpu'], '{:.1f}')} s; capacity {row['capacity']:,}, "
+                  f"{row['present']:,} present, {row['final']}")
     if args.switch:
         print("\nCPU microseconds per participant-step, scaled budget, by pair store:")
         print(f"{'participants':>12} {'capacity':>8} {'dense':>8} {'sparse':>8} "
