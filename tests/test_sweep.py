@@ -648,6 +648,30 @@ def test_out_under_a_file_is_one_error_line_before_any_run(tmp_path, capsys, com
     assert (tmp_path / "afile").read_text() == "mine"
 
 
+def test_a_sweep_directory_one_may_only_read_is_one_error_line(tmp_path, capsys,
+                                                             monkeypatch):
+    """A colleague's sweep or a read-only share: refused before the plan, not a traceback
+    from the lock file (as root in the tests, the permission check itself stands in)."""
+    import experiments.store as store_module
+
+    spec_path = write(tmp_path, tiny_spec(replications=1, steps=4))
+    out = tmp_path / "out"
+    assert main(["sweep", str(spec_path), "--out", str(out), "--workers", "1"]) == 0
+    before = read_runs(out)
+    capsys.readouterr()
+    real_access = store_module.os.access
+    monkeypatch.setattr(store_module.os, "access",
+                        lambda path, mode, **kw: False if Path(path) == out
+                        else real_access(path, mode, **kw))
+    assert main(["sweep", str(spec_path), "--out", str(out), "--workers", "1",
+                 "--replications", "2"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("verkosto: error:") and captured.err.count("\n") == 1
+    assert str(out) in captured.err and "no permission to write" in captured.err
+    assert captured.out == ""  # refused before the plan and its trial run
+    pd.testing.assert_frame_equal(read_runs(out), before)
+
+
 def test_an_unreachable_scheduler_is_bad_input_and_writes_nothing(tmp_path, capsys,
                                                                   monkeypatch):
     monkeypatch.setattr(sweep_module, "SCHEDULER_TIMEOUT", "1s")
