@@ -603,6 +603,11 @@ BAD_SPECS = {
     "unknown outcome": ('seed = 1\noutcomes = ["thriveing"]', "did you mean 'thriving'"),
     "bad claim id": ('seed = 1\nclaims = ["S99"]', "not a claim id"),
     "unknown base": ('seed = 1\nbase = "no_cordination"', "no_coordination"),
+    # As in a scenario file: a quoted "4" is not a number, "yes" is not true.
+    "quoted number": ('seed = 1\n[set]\nn_organisations = "4"', "expected a whole number"),
+    "quoted bool": ('seed = 1\n[set]\nrotating_meeting = "yes"', "expected true or false"),
+    "quoted number in a grid": ('seed = 1\n[grid]\nfacilitation = ["0.3", 0.5]',
+                                "expected a number from 0 to 1"),
 }
 
 
@@ -618,6 +623,21 @@ def test_bad_specs_exit_2_with_one_line_and_write_nothing(tmp_path, capsys, case
     assert not out.exists()
     with pytest.raises(SpecError):
         load_spec(spec_path)
+
+
+@pytest.mark.parametrize(("text", "finnish"), [
+    ("seed = 1\n[grid]\nfacilitation = [0.5, 1.5]", "on sallitun välin ulkopuolella"),
+    ("seed = 1\n[grid]\nfacilitaton = [0.1]", "tuntematon parametri 'facilitaton'"),
+    ('seed = 1\n[set]\nn_organisations = "4"', "odotettiin kokonaislukua"),
+    ("seed = 1\n[set]\nshare_seekers = 0.6\n[grid]\nshare_conveners = [0.1, 0.5]",
+     "ei saa ylittää"),
+])
+def test_a_specs_parameter_mistakes_are_told_in_finnish(tmp_path, capsys, text, finnish):
+    spec_path = write(tmp_path, text)
+    assert main(["sweep", str(spec_path), "--out", str(tmp_path / "out"), "--lang", "fi"]) == 2
+    err = capsys.readouterr().err
+    assert str(spec_path) in err and finnish in err
+    assert "parameter '" not in err and "unknown parameter" not in err
 
 
 def test_missing_spec_file_and_bad_out_exit_2(tmp_path, capsys):
