@@ -596,6 +596,13 @@ def test_refused_values_follow_the_language_of_the_environment(
     assert "--steps: 0 ei ole sallitulla välillä" in line, line
 
 
+def test_a_refused_whole_number_is_shown_as_typed(capsys: pytest.CaptureFixture[str]) -> None:
+    """Not as '1e+08 is out of range', which the user never typed."""
+    line = _error_line(["animate", "default", "--out", "x.gif", "--steps", "100000000"], capsys)
+    assert "--steps: 100000000 is out of range: allowed at least 1 and at most 5200" in line
+    assert "e+" not in line
+
+
 # ---------------------------------------------------------------------------- README
 README = Path(__file__).resolve().parents[1] / "README.md"
 
