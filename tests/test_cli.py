@@ -596,6 +596,26 @@ def test_refused_values_follow_the_language_of_the_environment(
     assert "--steps: 0 ei ole sallitulla välillä" in line, line
 
 
+def test_lang_before_the_command_chooses_the_language(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """'verkosto --lang fi run' was refused as the command 'fi'; a --lang after the command
+    still wins, as the last --lang given."""
+    from verkosto import i18n
+
+    try:
+        line = _error_line(["--lang", "fi", "scenarios", "nosuch"], capsys)
+        assert "tuntematon tilanne 'nosuch'" in line, line
+        line = _error_line(["--lang=fi", "run", "--steps", "0"], capsys)
+        assert "--steps: 0 ei ole sallitulla välillä" in line, line
+        line = _error_line(["--lang", "fi", "run", "--steps", "0", "--lang", "en"], capsys)
+        assert "argument --steps: 0 is out of range" in line, line
+        line = _error_line(["--lang", "en", "run", "--lang", "fi", "--set", "n_organisations=1"],
+                           capsys)
+        assert "on sallitun välin ulkopuolella" in line, line
+    finally:
+        i18n.set_language("en")
+
+
 def test_a_refused_whole_number_is_shown_as_typed(capsys: pytest.CaptureFixture[str]) -> None:
     """Not as '1e+08 is out of range', which the user never typed."""
     line = _error_line(["animate", "default", "--out", "x.gif", "--steps", "100000000"], capsys)
