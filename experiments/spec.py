@@ -399,6 +399,10 @@ def resolve_spec_path(name_or_path: str | Path) -> Path:
     shipped = resources.files("experiments.specs").joinpath(f"{path.stem}.toml")
     if path.suffix in ("", ".toml") and path.parent == Path() and shipped.is_file():
         return Path(str(shipped))
+    if path.is_dir():  # not "no such spec file": the path is there, of the wrong kind
+        raise SpecError(f"{name_or_path}: " + _("is a directory, not a spec file; give the "
+                                                "spec's .toml file (a sweep's output "
+                                                "directory goes to 'verkosto report')"))
     names = ", ".join(shipped_specs())
     raise SpecError(f"{name_or_path}: " + _("no such spec file (shipped specs: {names})").format(
         names=names))

@@ -643,6 +643,11 @@ def test_a_specs_parameter_mistakes_are_told_in_finnish(tmp_path, capsys, text, 
 def test_missing_spec_file_and_bad_out_exit_2(tmp_path, capsys):
     assert main(["sweep", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "o")]) == 2
     assert "no such spec file" in capsys.readouterr().err
+    (tmp_path / "specs.toml").mkdir()  # there, but a directory: not "no such spec file"
+    assert main(["sweep", str(tmp_path / "specs.toml"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is a directory, not a spec file" in err
+    assert not (tmp_path / "o").exists()
     spec_path = write(tmp_path, tiny_spec())
     (tmp_path / "occupied").mkdir()
     (tmp_path / "occupied" / "notes.txt").write_text("mine")
