@@ -404,6 +404,13 @@ class ReportBuilder:
     # ------------------------------------------------------------------ sections
     def findings(self, s: Section) -> None:
         """The answers first, in plain sentences: outcomes, where it thrives, levers, tipping."""
+        planned = unfinished(self.sweep)
+        if planned is not None:
+            s.text(_("**Unfinished sweep.** Only {stored} of its {planned} runs are stored (it "
+                     "was interrupted, or is still running): everything below covers those "
+                     "runs only. Run the same 'verkosto sweep' command again to finish it, then "
+                     "the report again.").format(stored=count(len(self.sweep.runs)),
+                                                 planned=count(planned)))
         if self.ok.empty:
             s.text(_("No run finished, so there are no findings; see 'Failed runs'."))
             return
@@ -484,7 +491,9 @@ class ReportBuilder:
         unknown = _("unknown")
         facts = [(_("base scenario"), spec.get("base", unknown)),
                  (_("runs"), _("{runs} ({finished} finished, {failed} failed)").format(
-                     runs=runs, finished=ok, failed=runs - ok)),
+                     runs=runs, finished=ok, failed=runs - ok)
+                  + ("" if unfinished(self.sweep) is None else " " + _(
+                      "of {planned} planned").format(planned=count(unfinished(self.sweep))))),
                  (_("replications per point"), spec.get("replications", unknown)),
                  (_("weeks per run"), spec.get("steps", unknown)),
                  (_("master seed"), spec.get("seed", unknown)),
@@ -906,6 +915,16 @@ def render(sections: Sequence[Section], title: str, directory: Path) -> tuple[st
                        f"*{caption}* ([SVG]({FIGURE_DIR}/{name}.svg))", ""]
     h.append("</body></html>")
     return "\n".join(h) + "\n", "\n".join(md) + "\n"
+
+
+def unfinished(sweep: Sweep) -> int | None:
+    """The runs a sweep's manifest plans when fewer are stored (an interrupted sweep, or
+    one still running), else ``None``.
+    """
+    planned = sweep.manifest.get("n_runs")
+    if isinstance(planned, int) and not isinstance(planned, bool) and planned > len(sweep.runs):
+        return planned
+    return None
 
 
 def write_report(directory: str | Path, *, confidence: float = defaults.INTERVAL_CONFIDENCE,

@@ -265,6 +265,27 @@ def test_report_that_cannot_be_written_exits_2_and_keeps_the_earlier_report(tmp_
     assert not (root / "report.md").exists()
 
 
+def test_report_of_an_unfinished_sweep_says_so(tmp_path, capsys):
+    """An interrupted sweep's report read as if complete ("runs 763 (763 finished, 0
+    failed)" of 2,400 planned, and nothing else said)."""
+    root = tmp_path / "s"
+    runs = _synthetic_sweep(root)
+    manifest = json.loads((root / "manifest.json").read_text())
+    manifest["n_runs"] = len(runs) + 40
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    assert cli.main(["report", str(root), "--reruns", "0", "--no-network"]) == 0
+    err = capsys.readouterr().err
+    assert f"unfinished ({len(runs)} of {len(runs) + 40} runs stored)" in err
+    text = (root / "report.md").read_text()
+    assert f"**Unfinished sweep.** Only {len(runs)} of its {len(runs) + 40} runs" in text
+    # A finished sweep says nothing of the kind.
+    manifest["n_runs"] = len(runs)
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    assert cli.main(["report", str(root), "--reruns", "0", "--no-network"]) == 0
+    assert "unfinished" not in capsys.readouterr().err
+    assert "Unfinished" not in (root / "report.md").read_text()
+
+
 def test_report_bad_option_exits_2(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["report", str(tmp_path), "--confidence", "95"])
