@@ -616,6 +616,24 @@ def test_lang_before_the_command_chooses_the_language(
         i18n.set_language("en")
 
 
+@pytest.mark.parametrize(("lang", "said"), [("en", "verkosto: interrupted"),
+                                           ("fi", "verkosto: keskeytetty")])
+def test_ctrl_c_exits_130_with_one_line_in_the_chosen_language(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], lang: str,
+        said: str) -> None:
+    from verkosto import cmd_scenarios, i18n
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cmd_scenarios, "handle", interrupted)
+    try:
+        assert cli.main(["scenarios", "--lang", lang]) == cli.EXIT_INTERRUPTED
+    finally:
+        i18n.set_language("en")
+    assert capsys.readouterr().err == said + "\n"
+
+
 def test_a_refused_whole_number_is_shown_as_typed(capsys: pytest.CaptureFixture[str]) -> None:
     """Not as '1e+08 is out of range', which the user never typed."""
     line = _error_line(["animate", "default", "--out", "x.gif", "--steps", "100000000"], capsys)

@@ -247,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status = handler(args)
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        print(f"{PROG}: " + i18n._("interrupted"), file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # `verkosto run | head -2`: the reader took what it wanted and left. The outputs are
