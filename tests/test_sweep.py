@@ -339,6 +339,29 @@ def test_resume_after_kill_9_equals_an_uninterrupted_sweep(tmp_path):
     assert raw["run_id"].tolist() == list(range(total))
 
 
+@pytest.mark.parametrize("command", ["sweep", "sensitivity"])
+def test_ctrl_c_says_the_finished_runs_are_stored_and_how_to_resume(tmp_path, capsys,
+                                                                    monkeypatch, command):
+    """'verkosto: interrupted' alone left the user to guess whether the hour of runs was
+    lost; the finished runs are stored and the same command resumes."""
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep_module, "run_sweep", interrupted)
+    import experiments.sensitivity as sensitivity_module
+
+    monkeypatch.setattr(sensitivity_module, "run_sensitivity", interrupted)
+    sample = ('[sample]\nmethod = "morris"\nn = 2\nparameters = ["facilitation"]\n'
+              '[sample.bounds]\nfacilitation = [0.2, 0.9]')
+    spec_path = write(tmp_path, tiny_spec() if command == "sweep" else
+                      f"seed = 3\nreplications = 1\nsteps = 8\n[set]\n{TINY}\n{sample}\n")
+    assert main([command, str(spec_path), "--out", str(tmp_path / "out"),
+                 "--workers", "1"]) == 130
+    err = capsys.readouterr().err
+    assert err == ("verkosto: interrupted; the runs finished so far are stored: run the "
+                   "same command again to resume\n")
+
+
 def test_a_changed_spec_is_refused_with_exit_2(tmp_path, capsys):
     spec_path = write(tmp_path, tiny_spec(replications=1, steps=4))
     out = tmp_path / "out"
