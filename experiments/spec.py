@@ -595,8 +595,10 @@ class _Problems:
 def _get(source: str, data: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
     value = data.get(key, default)
     if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-        raise SpecError(f"{source}: '{key}' = {value!r}: " + _("expected a {kind}").format(
-            kind=kind.__name__))
+        # In TOML's words, not Python's ("expected a bool" told a user nothing).
+        expected = (_("expected true or false (without quotes)") if kind is bool
+                    else _("expected a string in quotes"))
+        raise SpecError(f"{source}: '{key}' = {value!r}: " + expected)
     return value
 
 

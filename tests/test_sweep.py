@@ -631,6 +631,10 @@ BAD_SPECS = {
     "quoted bool": ('seed = 1\n[set]\nrotating_meeting = "yes"', "expected true or false"),
     "quoted number in a grid": ('seed = 1\n[grid]\nfacilitation = ["0.3", 0.5]',
                                 "expected a number from 0 to 1"),
+    # In TOML's words, not Python's: this said "expected a bool".
+    "quoted timeseries switch": ('seed = 1\ntimeseries = "yes"', "'timeseries' = 'yes': "
+                                 "expected true or false (without quotes)"),
+    "base not a string": ("seed = 1\nbase = 3", "'base' = 3: expected a string in quotes"),
 }
 
 
