@@ -634,6 +634,19 @@ def test_ctrl_c_exits_130_with_one_line_in_the_chosen_language(
     assert capsys.readouterr().err == said + "\n"
 
 
+@pytest.mark.parametrize("command", [["run"], ["compare", "default", "no_coordination"],
+                                     ["budget", "default", "--target", "0.8"], ["patterns"],
+                                     ["animate", "default", "--out", "x.gif"]])
+def test_weeks_beyond_a_hundred_years_are_refused(capsys: pytest.CaptureFixture[str],
+                                                  command: list[str]) -> None:
+    """'run --steps 100000000' ran on for days while its time series grew."""
+    from verkosto.argtypes import MAX_WEEKS
+
+    line = _error_line([*command, "--steps", str(MAX_WEEKS + 1)], capsys)
+    assert f"--steps: {MAX_WEEKS + 1} is out of range" in line
+    assert f"at most {MAX_WEEKS}" in line
+
+
 def test_a_refused_whole_number_is_shown_as_typed(capsys: pytest.CaptureFixture[str]) -> None:
     """Not as '1e+08 is out of range', which the user never typed."""
     line = _error_line(["animate", "default", "--out", "x.gif", "--steps", "100000000"], capsys)

@@ -14,6 +14,11 @@ from verkosto.i18n import _
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 
 
+MAX_WEEKS = 5200
+"""Most weeks a command simulates per run: a hundred years ('verkosto run --steps 5200'
+takes about 4 s on the default network). 'verkosto run --steps 100000000' ran on for days
+while its time series grew."""
+
 PERCENT_HINT_MAX = 100.0
 """A probability given between 1 and this is taken for a percentage and the share suggested."""
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from verkosto import i18n, uncertainty
-from verkosto.argtypes import DEFAULT_WORKERS, OPEN_PROBABILITY, number
+from verkosto.argtypes import DEFAULT_WORKERS, MAX_WEEKS, OPEN_PROBABILITY, number
 from verkosto.errors import InputError
 from verkosto.i18n import _, ngettext
 
@@ -86,7 +86,7 @@ def register(subparsers: Any) -> None:
                         help=_("runs added at a time at one budget (default {n})").format(
                             n=d.BUDGET_BATCH))
     parser.add_argument("--steps", metavar="WEEKS", default=None,
-                        type=number(1, None, integer=True),
+                        type=number(1, MAX_WEEKS, integer=True),
                         help=_("weeks per run (default: three years)"))
     parser.add_argument("--seed", metavar="INT", default=DEFAULT_SEED,
                         type=number(0, None, integer=True),
