@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +50,7 @@ from analysis.figures import (
 from analysis.intervals import FADING_CLASSES, OUTCOME_ORDER, THRIVING, outcome_table
 from analysis.network import capture, network_map, network_map_figure, trust_network_figure
 from analysis.prim import prim_box, trajectory_figure
-from analysis.results import Sweep, load_sweep
+from analysis.results import Sweep, SweepError, load_sweep
 from analysis.sensitivity import (
     first_order_indices,
     main_indices,
@@ -58,6 +59,7 @@ from analysis.sensitivity import (
 )
 from analysis.text import count, localise, number, pct
 from analysis.tipping import probability_curve, tipping_point
+from experiments.store import write_atomic_text
 from model import DEFAULT_STEPS, PARAMETERS, NetworkModel, ParameterError, Params
 from verkosto import i18n
 from verkosto.i18n import N_, _, ngettext
@@ -402,6 +404,13 @@ class ReportBuilder:
     # ------------------------------------------------------------------ sections
     def findings(self, s: Section) -> None:
         """The answers first, in plain sentences: outcomes, where it thrives, levers, tipping."""
+        planned = unfinished(self.sweep)
+        if planned is not None:
+            s.text(_("**Unfinished sweep.** Only {stored} of its {planned} runs are stored (it "
+                     "was interrupted, or is still running): everything below covers those "
+                     "runs only. Run the same 'verkosto sweep' command again to finish it, then "
+                     "the report again.").format(stored=count(len(self.sweep.runs)),
+                                                 planned=count(planned)))
         if self.ok.empty:
             s.text(_("No run finished, so there are no findings; see 'Failed runs'."))
             return
@@ -482,7 +491,9 @@ class ReportBuilder:
         unknown = _("unknown")
         facts = [(_("base scenario"), spec.get("base", unknown)),
                  (_("runs"), _("{runs} ({finished} finished, {failed} failed)").format(
-                     runs=runs, finished=ok, failed=runs - ok)),
+                     runs=runs, finished=ok, failed=runs - ok)
+                  + ("" if unfinished(self.sweep) is None else " " + _(
+                      "of {planned} planned").format(planned=count(unfinished(self.sweep))))),
                  (_("replications per point"), spec.get("replications", unknown)),
                  (_("weeks per run"), spec.get("steps", unknown)),
                  (_("master seed"), spec.get("seed", unknown)),
@@ -906,6 +917,16 @@ def render(sections: Sequence[Section], title: str, directory: Path) -> tuple[st
     return "\n".join(h) + "\n", "\n".join(md) + "\n"
 
 
+def unfinished(sweep: Sweep) -> int | None:
+    """The runs a sweep's manifest plans when fewer are stored (an interrupted sweep, or
+    one still running), else ``None``.
+    """
+    planned = sweep.manifest.get("n_runs")
+    if isinstance(planned, int) and not isinstance(planned, bool) and planned > len(sweep.runs):
+        return planned
+    return None
+
+
 def write_report(directory: str | Path, *, confidence: float = defaults.INTERVAL_CONFIDENCE,
                  level: float = defaults.TIPPING_LEVEL, reruns: int = EVALUATION_RERUNS,
                  network_figures: bool = True) -> tuple[Path, Path]:
@@ -922,15 +943,30 @@ def write_report(directory: str | Path, *, confidence: float = defaults.INTERVAL
         Paths of the HTML and Markdown files.
 
     Raises:
-        analysis.results.SweepError: The directory is not a readable sweep.
+        analysis.results.SweepError: The directory is not a readable sweep, or the report
+            cannot be written into it.
     """
     sweep = load_sweep(directory)
+    # Checked before the report is computed (reruns can take minutes), so that a sweep one
+    # may only read (a colleague's, an archive's) is one error line, not a traceback.
+    if not os.access(sweep.directory, os.W_OK | os.X_OK):
+        raise SweepError(_("cannot write the report into '{path}': no permission to write "
+                           "there; copy the sweep directory somewhere writable and report on "
+                           "the copy").format(path=sweep.directory))
     builder = ReportBuilder(sweep, confidence, level, reruns, network_figures)
     sections = builder.sections()
     title = _("Report: {title}").format(title=sweep.spec.get("title") or sweep.directory.name)
-    page, text = render(sections, title, sweep.directory)
     html_path = sweep.directory / HTML_FILE
     md_path = sweep.directory / MARKDOWN_FILE
-    html_path.write_text(page, encoding="utf-8")
-    md_path.write_text(text, encoding="utf-8")
+    try:
+        page, text = render(sections, title, sweep.directory)
+        # Through a temporary file and a rename: an earlier report is replaced whole or
+        # not at all, never left half-written.
+        write_atomic_text(page, html_path)
+        write_atomic_text(text, md_path)
+    except OSError as error:
+        reason = (f"{error.strerror}: '{error.filename}'" if error.strerror and error.filename
+                  else error.strerror or str(error))
+        raise SweepError(_("cannot write the report into '{path}': {reason}").format(
+            path=sweep.directory, reason=reason)) from None
     return html_path, md_path

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from model import PARAMETERS
+from verkosto.i18n import _
 
 RUNS_DIR = "runs"
 TIMESERIES_DIR = "timeseries"
@@ -101,7 +102,8 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     try:
         return pd.read_parquet(path)
     except (OSError, ValueError) as error:  # pyarrow raises ArrowInvalid (a ValueError)
-        raise SweepError(f"cannot read Parquet results in '{path}': {error}") from None
+        raise SweepError(_("cannot read Parquet results in '{path}': {reason}").format(
+            path=path, reason=error)) from None
 
 
 def load_sweep(directory: str | Path) -> Sweep:
@@ -119,20 +121,25 @@ def load_sweep(directory: str | Path) -> Sweep:
     """
     d = Path(directory)
     if not d.exists():
-        raise SweepError(f"sweep directory '{d}' does not exist")
+        raise SweepError(_("sweep directory '{path}' does not exist").format(path=d))
     if not d.is_dir():
-        hint = (" (it looks like a spec: run 'verkosto sweep " f"{d} --out DIR' first, then "
-                "report on DIR)" if d.suffix == ".toml" else "")
-        raise SweepError(f"'{d}' exists but is not a sweep directory: it is a file{hint}; "
-                         "give the --out directory of 'verkosto sweep'")
+        if d.suffix == ".toml":
+            raise SweepError(_("'{path}' exists but is not a sweep directory: it is a file (it "
+                               "looks like a spec: run 'verkosto sweep {path} --out DIR' first, "
+                               "then report on DIR); give the --out directory of 'verkosto "
+                               "sweep'").format(path=d))
+        raise SweepError(_("'{path}' exists but is not a sweep directory: it is a file; give "
+                           "the --out directory of 'verkosto sweep'").format(path=d))
     runs_path = d / RUNS_DIR
     if not runs_path.exists():
-        raise SweepError(f"'{d}' exists but is not a sweep directory: it has no '{RUNS_DIR}/' "
-                         "table (give the --out directory of 'verkosto sweep')")
+        raise SweepError(_("'{path}' exists but is not a sweep directory: it has no '{runs}/' "
+                           "table (give the --out directory of 'verkosto sweep')").format(
+                               path=d, runs=RUNS_DIR))
     runs = _read_parquet(runs_path)
     missing = [c for c in (RUN_ID, "outcome") if c not in runs.columns]
     if missing:
-        raise SweepError(f"runs table in '{runs_path}' lacks column(s) {', '.join(missing)}")
+        raise SweepError(_("runs table in '{path}' lacks column(s) {columns}").format(
+            path=runs_path, columns=", ".join(missing)))
     ts_path = d / TIMESERIES_DIR
     timeseries = _read_parquet(ts_path) if ts_path.exists() else pd.DataFrame(
         columns=[RUN_ID, STEP])
@@ -140,8 +147,13 @@ def load_sweep(directory: str | Path) -> Sweep:
     if (d / MANIFEST_FILE).exists():
         try:
             manifest = json.loads((d / MANIFEST_FILE).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as error:
-            raise SweepError(f"cannot read '{d / MANIFEST_FILE}': {error}") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise SweepError(_("cannot read '{path}': {reason}").format(
+                path=d / MANIFEST_FILE, reason=error)) from None
+        if not isinstance(manifest, dict):
+            # 'verkosto sweep' writes an object; anything else was edited or replaced.
+            raise SweepError(_("cannot read '{path}': expected a JSON object, as 'verkosto "
+                               "sweep' writes it").format(path=d / MANIFEST_FILE))
     runs = runs.sort_values(RUN_ID, kind="stable").reset_index(drop=True)
     if len(timeseries):
         timeseries = timeseries.sort_values([RUN_ID, STEP], kind="stable").reset_index(drop=True)

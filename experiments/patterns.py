@@ -48,7 +48,7 @@ from analysis.text import fixed, pct
 from experiments.pool import process_context
 from experiments.sweep import SerialExecutor
 from model import NetworkModel, Params
-from model.params import ParameterError
+from model.params import Message, ParameterError
 from verkosto.i18n import N_, _
 
 #: The default network's coordination budget per founding participant (1500 EUR / 24 people,
@@ -1311,8 +1311,12 @@ def plan(base: Base, patterns: Sequence[Pattern], *, knockouts: bool | Collectio
                 try:
                     params = base.params.replace(**{**arm.overrides, **extra})
                 except ParameterError as error:
-                    raise ParameterError(error.key, f"pattern {pat.id}: {error} (building its "
-                                                    f"arm '{arm.name}' from this base)") from None
+                    # Kept as a template and fields (the check's own message too), so that
+                    # the command words it in the user's language.
+                    raise ParameterError(error.key, Message(
+                        N_("pattern {id}: {error} (building its arm '{arm}' from this base)"),
+                        id=pat.id, error=getattr(error, "text", str(error)),
+                        arm=arm.name)) from None
                 for r in range(reps * arm.reps_factor):
                     out.jobs.append(Job((pat.id, index, arm.name, r), params,
                                         run_seed(seed, pat.number, r), weeks, arm.protocol))

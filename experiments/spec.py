@@ -44,7 +44,7 @@ import numpy as np
 import scenarios
 from experiments.jsonable import jsonable
 from model import DEFAULT_STEPS, Outcome, Params
-from model.params import PARAMETERS, ParameterError, coerce, uncertain_parameters
+from model.params import PARAMETERS, ParameterError, uncertain_parameters
 from verkosto import i18n
 from verkosto.i18n import _, ngettext
 
@@ -399,6 +399,10 @@ def resolve_spec_path(name_or_path: str | Path) -> Path:
     shipped = resources.files("experiments.specs").joinpath(f"{path.stem}.toml")
     if path.suffix in ("", ".toml") and path.parent == Path() and shipped.is_file():
         return Path(str(shipped))
+    if path.is_dir():  # not "no such spec file": the path is there, of the wrong kind
+        raise SpecError(f"{name_or_path}: " + _("is a directory, not a spec file; give the "
+                                                "spec's .toml file (a sweep's output "
+                                                "directory goes to 'verkosto report')"))
     names = ", ".join(shipped_specs())
     raise SpecError(f"{name_or_path}: " + _("no such spec file (shipped specs: {names})").format(
         names=names))
@@ -499,7 +503,7 @@ def spec_from_dict(data: Mapping[str, Any], source: str = "<dict>",
     try:
         base_params = base_params.replace(**fixed)
     except ParameterError as error:
-        problems.add(f"{source}: [set]: {error}")
+        problems.add(f"{source}: [set]: {i18n.error_text(error)}")
 
     grid = problems.get(lambda: _parse_grid(source, _table(source, data, "grid"), fixed,
                                             problems), {})
@@ -591,8 +595,10 @@ class _Problems:
 def _get(source: str, data: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
     value = data.get(key, default)
     if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-        raise SpecError(f"{source}: '{key}' = {value!r}: " + _("expected a {kind}").format(
-            kind=kind.__name__))
+        # In TOML's words, not Python's ("expected a bool" told a user nothing).
+        expected = (_("expected true or false (without quotes)") if kind is bool
+                    else _("expected a string in quotes"))
+        raise SpecError(f"{source}: '{key}' = {value!r}: " + expected)
     return value
 
 
@@ -636,10 +642,14 @@ def percent_hint(key: str, value: Any) -> str:
 
 
 def _coerce(source: str, where: str, key: str, value: Any) -> Any:
+    """A parameter value of the spec, checked as a scenario file's values are (a quoted
+    ``"8"`` is not a number, ``"yes"`` is not ``true``), its refusal in the user's language.
+    """
     try:
-        return coerce(key, value)
+        return scenarios.validate_value(key, value)
     except ParameterError as error:
-        raise SpecError(f"{source}: {where}: {error}{percent_hint(key, value)}") from None
+        raise SpecError(f"{source}: {where}: {i18n.error_text(error)}"
+                        f"{percent_hint(key, value)}") from None
 
 
 def _check_variable(source: str, where: str, key: str, fixed: Mapping[str, Any],
@@ -784,7 +794,7 @@ def _check_points(spec: SweepSpec) -> None:
         except ParameterError as error:
             shown = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
             raise SpecError(f"{spec.source}: " + _("point {p} ({values}): {reason}").format(
-                p=p, values=shown, reason=error)) from None
+                p=p, values=shown, reason=i18n.error_text(error))) from None
 
 
 def measure_name(outcome: str) -> str:

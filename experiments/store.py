@@ -141,6 +141,12 @@ class SweepStore:
             raise StoreError(_("--out {path}: directory is not empty and has no {manifest}; "
                                "choose a new directory for the sweep").format(
                 path=self.root, manifest=MANIFEST))
+        # An existing sweep one may only read (a colleague's, a read-only share) is refused
+        # here, before the plan's trial run, not by a traceback from the lock file.
+        if self.root.is_dir() and not os.access(self.root, os.W_OK | os.X_OK):
+            raise StoreError(_("--out {path}: no permission to write in this directory; "
+                               "copy the sweep somewhere you can write, or give a new "
+                               "directory").format(path=self.root))
 
     def _manifest(self) -> dict[str, Any] | None:
         manifest_path = self.root / MANIFEST
@@ -227,7 +233,11 @@ class SweepStore:
             import fcntl
         except ImportError:  # not POSIX: no protection against two writers
             return
-        handle = open(self.root / LOCK, "a")  # noqa: SIM115 (held until close)
+        try:
+            handle = open(self.root / LOCK, "a")  # noqa: SIM115 (held until close)
+        except OSError as error:
+            raise StoreError(_("--out {path}: cannot be written: {reason}").format(
+                path=self.root, reason=error.strerror or error)) from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

@@ -549,6 +549,23 @@ def test_budget_refuses_an_unknown_success_class(tiny, tmp_path, capsys, value):
     assert not out.exists()
 
 
+def test_budget_refuses_completed_alone_for_a_network_that_never_completes(
+        tiny, tmp_path, capsys, monkeypatch):
+    """Every budget failed and the search said "no budget up to --max" after all its runs,
+    as if money were what was missing."""
+    import analysis.budget as budget_module
+
+    monkeypatch.setattr(budget_module, "find_min_budget",
+                        lambda *a, **k: pytest.fail("searched before refusing"))
+    out = tmp_path / "out"
+    assert _cli(tiny, out, "--target", "0.6", "--success", "completed") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error: --success 'completed':") and err.count("\n") == 1
+    assert "lifecycle 'permanent' never ends completed" in err
+    assert "--success thriving,completed" in err
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(("extra", "weeks"), [
     (["--steps", "8"], 13),
     (["--set", "meeting_interval_weeks=26"], 52),  # judged over two meeting intervals

@@ -596,6 +596,64 @@ def test_refused_values_follow_the_language_of_the_environment(
     assert "--steps: 0 ei ole sallitulla välillä" in line, line
 
 
+def test_lang_before_the_command_chooses_the_language(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """'verkosto --lang fi run' was refused as the command 'fi'; a --lang after the command
+    still wins, as the last --lang given."""
+    from verkosto import i18n
+
+    try:
+        line = _error_line(["--lang", "fi", "scenarios", "nosuch"], capsys)
+        assert "tuntematon tilanne 'nosuch'" in line, line
+        line = _error_line(["--lang=fi", "run", "--steps", "0"], capsys)
+        assert "--steps: 0 ei ole sallitulla välillä" in line, line
+        line = _error_line(["--lang", "fi", "run", "--steps", "0", "--lang", "en"], capsys)
+        assert "argument --steps: 0 is out of range" in line, line
+        line = _error_line(["--lang", "en", "run", "--lang", "fi", "--set", "n_organisations=1"],
+                           capsys)
+        assert "on sallitun välin ulkopuolella" in line, line
+    finally:
+        i18n.set_language("en")
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "verkosto: interrupted"),
+                                           ("fi", "verkosto: keskeytetty")])
+def test_ctrl_c_exits_130_with_one_line_in_the_chosen_language(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], lang: str,
+        said: str) -> None:
+    from verkosto import cmd_scenarios, i18n
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cmd_scenarios, "handle", interrupted)
+    try:
+        assert cli.main(["scenarios", "--lang", lang]) == cli.EXIT_INTERRUPTED
+    finally:
+        i18n.set_language("en")
+    assert capsys.readouterr().err == said + "\n"
+
+
+@pytest.mark.parametrize("command", [["run"], ["compare", "default", "no_coordination"],
+                                     ["budget", "default", "--target", "0.8"], ["patterns"],
+                                     ["animate", "default", "--out", "x.gif"]])
+def test_weeks_beyond_a_hundred_years_are_refused(capsys: pytest.CaptureFixture[str],
+                                                  command: list[str]) -> None:
+    """'run --steps 100000000' ran on for days while its time series grew."""
+    from verkosto.argtypes import MAX_WEEKS
+
+    line = _error_line([*command, "--steps", str(MAX_WEEKS + 1)], capsys)
+    assert f"--steps: {MAX_WEEKS + 1} is out of range" in line
+    assert f"at most {MAX_WEEKS}" in line
+
+
+def test_a_refused_whole_number_is_shown_as_typed(capsys: pytest.CaptureFixture[str]) -> None:
+    """Not as '1e+08 is out of range', which the user never typed."""
+    line = _error_line(["animate", "default", "--out", "x.gif", "--steps", "100000000"], capsys)
+    assert "--steps: 100000000 is out of range: allowed at least 1 and at most 5200" in line
+    assert "e+" not in line
+
+
 # ---------------------------------------------------------------------------- README
 README = Path(__file__).resolve().parents[1] / "README.md"
 

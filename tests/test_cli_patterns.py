@@ -120,6 +120,19 @@ BAD_INPUT = [
 ]
 
 
+def test_an_arm_that_does_not_fit_the_base_is_refused_in_finnish(tmp_path: Path) -> None:
+    """The whole line was English under --lang fi, the check's own words included."""
+    result = verkosto("patterns", "--only", "P13", "--set", "max_participants=30",
+                      "--replications", "2", "--steps", "4", "--out", "out", "--lang", "fi",
+                      cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    line = result.stderr.strip()
+    assert line.startswith("verkosto: error: kuvio P13: max_participants (30) on pienempi "
+                           "kuin verkoston alkukoko"), line
+    assert "(kun sen vertailuhaaraa 'network' rakennettiin tästä pohjasta)" in line, line
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(("kind", "setup", "args", "fragments"), BAD_INPUT,
                          ids=[case[0] for case in BAD_INPUT])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, kind: str, setup,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -439,6 +440,9 @@ def test_command_writes_table_and_figure(tmp_path, capsys):
         (["--replications", "0"], "--replications"),
         (["--steps", "100", "--burn-in", "100"], "--burn-in"),
         (["--jobs", "x"], "--jobs"),
+        # 64 GiB for the collaboration matrix: a MemoryError traceback before.
+        (["--tau", "100000000"], "lower --m or --tau"),
+        (["--m", "5000"], "lower --m or --tau"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_message(args, needle, capsys, tmp_path):
@@ -455,6 +459,52 @@ def test_output_path_that_is_a_file_is_bad_input(capsys, tmp_path):
     assert _cli(["dock", "team-assembly", "--out", str(target)]) == 2
     err = capsys.readouterr().err
     assert "--out" in err and len(err.strip().splitlines()) == 1
+
+
+TINY_DOCK = ["dock", "team-assembly", "--p", "0.5", "--replications", "1", "--steps", "5",
+             "--burn-in", "1", "--jobs", "1"]
+
+
+def test_an_output_file_that_is_a_directory_is_refused_before_running(capsys, tmp_path,
+                                                                     monkeypatch):
+    (tmp_path / "o" / "team_assembly.csv").mkdir(parents=True)
+    monkeypatch.setattr(docking, "team_assembly_sweep",
+                        lambda *a, **k: pytest.fail("ran before refusing"))
+    assert _cli([*TINY_DOCK, "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error:") and len(err.strip().splitlines()) == 1
+    assert "team_assembly.csv' is a directory" in err
+
+
+def test_an_output_directory_it_cannot_write_is_refused_before_running(capsys, tmp_path,
+                                                                      monkeypatch):
+    out = tmp_path / "o"
+    out.mkdir()
+    real_access = cmd_dock.os.access
+    monkeypatch.setattr(cmd_dock.os, "access", lambda path, mode, **kw: False
+                        if Path(path) == out else real_access(path, mode, **kw))
+    monkeypatch.setattr(docking, "team_assembly_sweep",
+                        lambda *a, **k: pytest.fail("ran before refusing"))
+    assert _cli([*TINY_DOCK, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "no permission to write" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_failed_write_keeps_the_earlier_results_whole(capsys, tmp_path, monkeypatch):
+    out = tmp_path / "o"
+    assert _cli([*TINY_DOCK, "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    capsys.readouterr()
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(docking, "plot_s_curves", full_disk)
+    assert _cli([*TINY_DOCK, "--seed", "9", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the results" in err and "No space left" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no partial file left
 
 
 def test_command_defaults_match_the_experiment():

@@ -158,6 +158,21 @@ def test_ensemble_command_writes_the_table_atomically(tmp_path: Path, monkeypatc
     assert other.read_text() == "mine\n"
 
 
+def test_more_samples_than_a_machine_can_judge_are_refused_in_one_line(tmp_path: Path,
+                                                                      capsys):
+    """10**8 sets asked numpy for 76 GiB and died with a MemoryError traceback."""
+    from verkosto.cmd_ensemble import MAX_SAMPLES
+
+    out = tmp_path / "ens.csv"
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["ensemble", "--samples", "100000000", "--out", str(out)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error: argument --samples:") and err.count("\n") == 1
+    assert f"at most {MAX_SAMPLES}" in err
+    assert not out.exists()
+
+
 def test_an_out_under_a_file_is_refused_before_any_set_is_judged(tmp_path: Path, monkeypatch,
                                                                   capsys):
     judged = []

@@ -217,6 +217,75 @@ def test_report_bad_directory_exits_2(tmp_path, capsys, argv, message):
     assert not (tmp_path / "empty" / "report.html").exists()
 
 
+def test_report_bad_directory_is_refused_in_finnish(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert cli.main(["report", str(tmp_path / "empty"), "--lang", "fi"]) == 2
+    err = capsys.readouterr().err
+    assert "ei ole ajosarjahakemisto" in err and "'runs/'" in err and str(tmp_path) in err
+
+
+def test_report_manifest_that_is_not_an_object_exits_2(tmp_path, capsys):
+    _synthetic_sweep(tmp_path / "s")
+    (tmp_path / "s" / "manifest.json").write_text("[]\n")
+    assert cli.main(["report", str(tmp_path / "s"), "--reruns", "0", "--no-network"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error:") and "manifest.json" in err
+    assert "expected a JSON object" in err
+
+
+def test_report_into_a_directory_it_cannot_write_exits_2_before_computing(
+        tmp_path, capsys, monkeypatch):
+    """A colleague's sweep or an archive one may only read: one line, nothing computed."""
+    import analysis.report as report
+
+    root = tmp_path / "s"
+    _synthetic_sweep(root)
+    real_access = report.os.access
+    monkeypatch.setattr(report.os, "access",
+                        lambda path, mode, **kw: False if Path(path) == root
+                        else real_access(path, mode, **kw))
+    monkeypatch.setattr(report.ReportBuilder, "sections",
+                        lambda self: pytest.fail("the report was computed"))
+    assert cli.main(["report", str(root), "--reruns", "0", "--no-network"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error: cannot write the report into") and str(root) in err
+    assert "no permission to write" in err
+
+
+def test_report_that_cannot_be_written_exits_2_and_keeps_the_earlier_report(tmp_path, capsys):
+    root = tmp_path / "s"
+    _synthetic_sweep(root)
+    (root / "report.html").write_text("earlier report")
+    (root / FIGURE_DIR).write_text("a file where the figures' folder goes")
+    assert cli.main(["report", str(root), "--reruns", "0", "--no-network"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error: cannot write the report into")
+    assert str(root / FIGURE_DIR) in err
+    assert (root / "report.html").read_text() == "earlier report"
+    assert not (root / "report.md").exists()
+
+
+def test_report_of_an_unfinished_sweep_says_so(tmp_path, capsys):
+    """An interrupted sweep's report read as if complete ("runs 763 (763 finished, 0
+    failed)" of 2,400 planned, and nothing else said)."""
+    root = tmp_path / "s"
+    runs = _synthetic_sweep(root)
+    manifest = json.loads((root / "manifest.json").read_text())
+    manifest["n_runs"] = len(runs) + 40
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    assert cli.main(["report", str(root), "--reruns", "0", "--no-network"]) == 0
+    err = capsys.readouterr().err
+    assert f"unfinished ({len(runs)} of {len(runs) + 40} runs stored)" in err
+    text = (root / "report.md").read_text()
+    assert f"**Unfinished sweep.** Only {len(runs)} of its {len(runs) + 40} runs" in text
+    # A finished sweep says nothing of the kind.
+    manifest["n_runs"] = len(runs)
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    assert cli.main(["report", str(root), "--reruns", "0", "--no-network"]) == 0
+    assert "unfinished" not in capsys.readouterr().err
+    assert "Unfinished" not in (root / "report.md").read_text()
+
+
 def test_report_bad_option_exits_2(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["report", str(tmp_path), "--confidence", "95"])

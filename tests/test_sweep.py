@@ -339,6 +339,29 @@ def test_resume_after_kill_9_equals_an_uninterrupted_sweep(tmp_path):
     assert raw["run_id"].tolist() == list(range(total))
 
 
+@pytest.mark.parametrize("command", ["sweep", "sensitivity"])
+def test_ctrl_c_says_the_finished_runs_are_stored_and_how_to_resume(tmp_path, capsys,
+                                                                    monkeypatch, command):
+    """'verkosto: interrupted' alone left the user to guess whether the hour of runs was
+    lost; the finished runs are stored and the same command resumes."""
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep_module, "run_sweep", interrupted)
+    import experiments.sensitivity as sensitivity_module
+
+    monkeypatch.setattr(sensitivity_module, "run_sensitivity", interrupted)
+    sample = ('[sample]\nmethod = "morris"\nn = 2\nparameters = ["facilitation"]\n'
+              '[sample.bounds]\nfacilitation = [0.2, 0.9]')
+    spec_path = write(tmp_path, tiny_spec() if command == "sweep" else
+                      f"seed = 3\nreplications = 1\nsteps = 8\n[set]\n{TINY}\n{sample}\n")
+    assert main([command, str(spec_path), "--out", str(tmp_path / "out"),
+                 "--workers", "1"]) == 130
+    err = capsys.readouterr().err
+    assert err == ("verkosto: interrupted; the runs finished so far are stored: run the "
+                   "same command again to resume\n")
+
+
 def test_a_changed_spec_is_refused_with_exit_2(tmp_path, capsys):
     spec_path = write(tmp_path, tiny_spec(replications=1, steps=4))
     out = tmp_path / "out"
@@ -603,6 +626,15 @@ BAD_SPECS = {
     "unknown outcome": ('seed = 1\noutcomes = ["thriveing"]', "did you mean 'thriving'"),
     "bad claim id": ('seed = 1\nclaims = ["S99"]', "not a claim id"),
     "unknown base": ('seed = 1\nbase = "no_cordination"', "no_coordination"),
+    # As in a scenario file: a quoted "4" is not a number, "yes" is not true.
+    "quoted number": ('seed = 1\n[set]\nn_organisations = "4"', "expected a whole number"),
+    "quoted bool": ('seed = 1\n[set]\nrotating_meeting = "yes"', "expected true or false"),
+    "quoted number in a grid": ('seed = 1\n[grid]\nfacilitation = ["0.3", 0.5]',
+                                "expected a number from 0 to 1"),
+    # In TOML's words, not Python's: this said "expected a bool".
+    "quoted timeseries switch": ('seed = 1\ntimeseries = "yes"', "'timeseries' = 'yes': "
+                                 "expected true or false (without quotes)"),
+    "base not a string": ("seed = 1\nbase = 3", "'base' = 3: expected a string in quotes"),
 }
 
 
@@ -620,9 +652,29 @@ def test_bad_specs_exit_2_with_one_line_and_write_nothing(tmp_path, capsys, case
         load_spec(spec_path)
 
 
+@pytest.mark.parametrize(("text", "finnish"), [
+    ("seed = 1\n[grid]\nfacilitation = [0.5, 1.5]", "on sallitun välin ulkopuolella"),
+    ("seed = 1\n[grid]\nfacilitaton = [0.1]", "tuntematon parametri 'facilitaton'"),
+    ('seed = 1\n[set]\nn_organisations = "4"', "odotettiin kokonaislukua"),
+    ("seed = 1\n[set]\nshare_seekers = 0.6\n[grid]\nshare_conveners = [0.1, 0.5]",
+     "ei saa ylittää"),
+])
+def test_a_specs_parameter_mistakes_are_told_in_finnish(tmp_path, capsys, text, finnish):
+    spec_path = write(tmp_path, text)
+    assert main(["sweep", str(spec_path), "--out", str(tmp_path / "out"), "--lang", "fi"]) == 2
+    err = capsys.readouterr().err
+    assert str(spec_path) in err and finnish in err
+    assert "parameter '" not in err and "unknown parameter" not in err
+
+
 def test_missing_spec_file_and_bad_out_exit_2(tmp_path, capsys):
     assert main(["sweep", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "o")]) == 2
     assert "no such spec file" in capsys.readouterr().err
+    (tmp_path / "specs.toml").mkdir()  # there, but a directory: not "no such spec file"
+    assert main(["sweep", str(tmp_path / "specs.toml"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is a directory, not a spec file" in err
+    assert not (tmp_path / "o").exists()
     spec_path = write(tmp_path, tiny_spec())
     (tmp_path / "occupied").mkdir()
     (tmp_path / "occupied" / "notes.txt").write_text("mine")
@@ -646,6 +698,30 @@ def test_out_under_a_file_is_one_error_line_before_any_run(tmp_path, capsys, com
     assert "Traceback" not in captured.err
     assert captured.out == ""  # refused before the plan and its trial run
     assert (tmp_path / "afile").read_text() == "mine"
+
+
+def test_a_sweep_directory_one_may_only_read_is_one_error_line(tmp_path, capsys,
+                                                             monkeypatch):
+    """A colleague's sweep or a read-only share: refused before the plan, not a traceback
+    from the lock file (as root in the tests, the permission check itself stands in)."""
+    import experiments.store as store_module
+
+    spec_path = write(tmp_path, tiny_spec(replications=1, steps=4))
+    out = tmp_path / "out"
+    assert main(["sweep", str(spec_path), "--out", str(out), "--workers", "1"]) == 0
+    before = read_runs(out)
+    capsys.readouterr()
+    real_access = store_module.os.access
+    monkeypatch.setattr(store_module.os, "access",
+                        lambda path, mode, **kw: False if Path(path) == out
+                        else real_access(path, mode, **kw))
+    assert main(["sweep", str(spec_path), "--out", str(out), "--workers", "1",
+                 "--replications", "2"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("verkosto: error:") and captured.err.count("\n") == 1
+    assert str(out) in captured.err and "no permission to write" in captured.err
+    assert captured.out == ""  # refused before the plan and its trial run
+    pd.testing.assert_frame_equal(read_runs(out), before)
 
 
 def test_an_unreachable_scheduler_is_bad_input_and_writes_nothing(tmp_path, capsys,

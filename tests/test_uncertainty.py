@@ -156,12 +156,15 @@ def _budget(tiny: Path, out: Path, *extra: str) -> int:
 
 @pytest.mark.parametrize(("extra", "message"), [
     (["--uncertainty", "--ensemble", "{missing}"], "does not exist"),
+    (["--uncertainty", "--ensemble", "{folder}"], "is a directory; give the ensemble table"),
     (["--uncertainty", "--ensemble", "{table}", "--members", "0"], "choose 1 to"),
     (["--uncertainty", "--ensemble", "{table}", "--members", "999"], "choose 1 to"),
     (["--members", "3"], "need --uncertainty"),
 ])
 def test_bad_uncertainty_inputs_exit_2_with_one_line(tiny, table, tmp_path, capsys, extra, message):
-    argv = [x.format(missing=tmp_path / "none.csv", table=table) for x in extra]
+    (tmp_path / "folder").mkdir()
+    argv = [x.format(missing=tmp_path / "none.csv", table=table, folder=tmp_path / "folder")
+            for x in extra]
     out = tmp_path / "out"
     assert _budget(tiny, out, *argv) == 2
     err = capsys.readouterr().err

@@ -278,7 +278,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=argtypes.number(0, integer=True), default=DEFAULT_SEED,
                         help=_("random seed (default {seed}, as for 'verkosto run')").format(
                             seed=DEFAULT_SEED))
-    parser.add_argument("--steps", type=argtypes.number(1, 5200, integer=True),
+    parser.add_argument("--steps", type=argtypes.number(1, argtypes.MAX_WEEKS, integer=True),
                         default=DEFAULT_STEPS,
                         help=_("weeks to run (default {steps}, three years)").format(
                             steps=DEFAULT_STEPS))

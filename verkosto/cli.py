@@ -140,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
                       "'{prog} run no_coordination --out out/nc' runs one.").format(prog=PROG),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    # Also before the command ('verkosto --lang fi run'), which was refused as the command
+    # 'fi'; a --lang after the command wins (main).
+    parser.add_argument("--lang", dest="lang_before_command", choices=tuple(i18n.LANGUAGES),
+                        default=None, metavar="{" + ",".join(i18n.LANGUAGES) + "}",
+                        help=i18n._("language of the output, for any command (the same as "
+                                    "the command's own --lang)"))
     subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         module = importlib.import_module(name)
@@ -161,14 +167,16 @@ def _add_language(parser: argparse.ArgumentParser) -> None:
 
 def _language_in(argv: Sequence[str]) -> str | None:
     """The ``--lang`` given on the command line, read before the parser is built, so that
-    the help texts are in that language too.
+    the help texts are in that language too; the last one given, as the parser takes it
+    (``verkosto --lang fi run --lang en`` speaks English).
     """
+    found = None
     for k, arg in enumerate(argv):
         if arg == "--lang" and k + 1 < len(argv):
-            return argv[k + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-    return None
+            found = argv[k + 1]
+        elif arg.startswith("--lang="):
+            found = arg.split("=", 1)[1]
+    return found
 
 
 def _version() -> str:
@@ -222,6 +230,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     i18n.set_language(early if early in i18n.LANGUAGES else None)
     parser = build_parser()
     args = parser.parse_args(words)
+    before = getattr(args, "lang_before_command", None)
+    given = sum(1 for word in words if word == "--lang" or word.startswith("--lang="))
+    if before is not None and given == 1:  # not overridden after the command
+        args.lang = before
     if getattr(args, "lang", None):
         i18n.set_language(args.lang)
     handler = getattr(args, "func", None)
@@ -235,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status = handler(args)
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        print(f"{PROG}: " + i18n._("interrupted"), file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # `verkosto run | head -2`: the reader took what it wanted and left. The outputs are

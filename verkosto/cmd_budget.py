@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from verkosto import i18n, uncertainty
-from verkosto.argtypes import DEFAULT_WORKERS, OPEN_PROBABILITY, number
+from verkosto.argtypes import DEFAULT_WORKERS, MAX_WEEKS, OPEN_PROBABILITY, number
 from verkosto.errors import InputError
 from verkosto.i18n import _, ngettext
 
@@ -86,7 +86,7 @@ def register(subparsers: Any) -> None:
                         help=_("runs added at a time at one budget (default {n})").format(
                             n=d.BUDGET_BATCH))
     parser.add_argument("--steps", metavar="WEEKS", default=None,
-                        type=number(1, None, integer=True),
+                        type=number(1, MAX_WEEKS, integer=True),
                         help=_("weeks per run (default: three years)"))
     parser.add_argument("--seed", metavar="INT", default=DEFAULT_SEED,
                         type=number(0, None, integer=True),
@@ -186,9 +186,10 @@ def parse_success(text: str | None, params: Any) -> tuple[str, ...]:
     (:func:`analysis.budget.success_outcomes`).
 
     Raises:
-        InputError: An unknown or no class name.
+        InputError: An unknown or no class name, or only *completed* for a network that
+            never ends at its goal.
     """
-    from analysis.budget import success_outcomes
+    from analysis.budget import ENDING_LIFECYCLES, success_outcomes
     from model import Outcome
 
     if text is None:
@@ -200,6 +201,14 @@ def parse_success(text: str | None, params: Any) -> tuple[str, ...]:
         raise InputError(_("--success {value}: not an outcome class; give one or more of "
                            "{allowed}, separated by commas").format(
             value=repr(text), allowed=", ".join(allowed)))
+    if names == [Outcome.COMPLETED.value] and params.lifecycle not in ENDING_LIFECYCLES:
+        # Else every budget fails and the search reports "no budget up to --max" after
+        # minutes of runs, as if money were the problem.
+        raise InputError(_("--success {value}: a network with lifecycle '{lifecycle}' never "
+                           "ends completed (only a project or a client process ends at its "
+                           "goal), so no budget could succeed; count thriving too (--success "
+                           "thriving,completed)").format(
+            value=repr(text), lifecycle=params.lifecycle.value))
     return tuple(o for o in allowed if o in names)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from verkosto import uncertainty
-from verkosto.argtypes import DEFAULT_WORKERS, OPEN_PROBABILITY, number
+from verkosto.argtypes import DEFAULT_WORKERS, MAX_WEEKS, OPEN_PROBABILITY, number
 from verkosto.errors import InputError
 from verkosto.i18n import _
 
@@ -50,7 +50,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--replications", type=number(2, integer=True), default=d.COMPARE_REPLICATIONS,
                         metavar="N", help=_("runs per scenario (default {default})").format(
                             default=d.COMPARE_REPLICATIONS))
-    parser.add_argument("--steps", type=number(1, integer=True), default=None, metavar="WEEKS",
+    parser.add_argument("--steps", type=number(1, MAX_WEEKS, integer=True), default=None, metavar="WEEKS",
                         help=_("weeks per run (default: three years)"))
     parser.add_argument("--seed", type=number(0, integer=True), default=DEFAULT_SEED, metavar="INT",
                         help=_("master seed (default {default})").format(default=DEFAULT_SEED))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +42,11 @@ DEFAULT_REPLICATIONS = 10
 RESULTS_FILE = "team_assembly.csv"
 TRANSITIONS_FILE = "team_assembly_transitions.csv"
 FIGURE_FILE = "team_assembly.png"
+#: Most agents a run may hold at once, m * (tau + 2) (an agent idle for more than tau steps
+#: leaves; m * (steps + 2) in a shorter run): the collaboration matrix over their slots, up
+#: to twice as many, then takes at most 1 GiB. --tau 100000000 asked numpy for 64 GiB and
+#: died with a MemoryError traceback.
+MAX_AGENTS = 2 ** 14
 
 
 def _list_of(item: Callable[[str], float]) -> Callable[[str], list]:
@@ -161,16 +167,16 @@ def run_team_assembly(args: argparse.Namespace) -> int:
     if burn_in >= steps:
         raise InputError(_("dock team-assembly: --burn-in ({burn_in}) must be smaller than "
                            "--steps ({steps})").format(burn_in=burn_in, steps=steps))
+    # A run shorter than tau keeps every agent it brought in: m per step.
+    agents = max(args.m) * (min(args.tau, steps) + 2)
+    if agents > MAX_AGENTS:
+        raise InputError(_("dock team-assembly: --m {m} and --tau {tau} let up to {agents} "
+                           "agents be present at once (m × (tau + 2)); at most {limit} fit in "
+                           "memory: lower --m or --tau").format(
+            m=max(args.m), tau=args.tau, agents=agents, limit=MAX_AGENTS))
     settings = docking.RunSettings(steps, burn_in, docking.DEFAULT_SAMPLE_EVERY)
     out: Path = args.out
-    if out.exists() and not out.is_dir():
-        raise InputError(_("dock team-assembly: --out {path} exists and is not a "
-                           "directory").format(path=repr(str(out))))
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise InputError(_("dock team-assembly: cannot create the output directory {path}: "
-                           "{reason}").format(path=repr(str(out)), reason=err.strerror)) from None
+    _check_out(out)
     from tqdm import tqdm
 
     n_tasks = len(args.m) * len(args.q) * args.replications
@@ -181,9 +187,10 @@ def run_team_assembly(args: argparse.Namespace) -> int:
             master_seed=args.seed, settings=settings, jobs=args.jobs, progress=bar.update,
         )
     transitions = docking.estimate_transitions(results, seed=args.seed)
-    results.to_csv(out / RESULTS_FILE, index=False)
-    transitions.to_csv(out / TRANSITIONS_FILE, index=False)
-    docking.plot_s_curves(results, str(out / FIGURE_FILE))
+    _write_outputs(out, {
+        RESULTS_FILE: lambda path: results.to_csv(path, index=False),
+        TRANSITIONS_FILE: lambda path: transitions.to_csv(path, index=False),
+        FIGURE_FILE: lambda path: docking.plot_s_curves(results, str(path))})
 
     print(heading_text(args.tau, args.replications, settings, args.seed))
     print(_("Mean S (share of agents in the largest component):"))
@@ -196,6 +203,55 @@ def run_team_assembly(args: argparse.Namespace) -> int:
         figure=out / FIGURE_FILE))
     sys.stdout.flush()
     return 0
+
+
+def _check_out(out: Path) -> None:
+    """Refuse, before anything runs, an output directory the results cannot be written to.
+
+    Raises:
+        InputError: ``out`` is a file, cannot be created or written to, or one of the
+            output files is a directory there.
+    """
+    if out.exists() and not out.is_dir():
+        raise InputError(_("dock team-assembly: --out {path} exists and is not a "
+                           "directory").format(path=repr(str(out))))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(_("dock team-assembly: cannot create the output directory {path}: "
+                           "{reason}").format(path=repr(str(out)), reason=err.strerror)) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise InputError(_("dock team-assembly: no permission to write in the output "
+                           "directory {path}").format(path=repr(str(out))))
+    for name in (RESULTS_FILE, TRANSITIONS_FILE, FIGURE_FILE):
+        if (out / name).is_dir():
+            raise InputError(_("dock team-assembly: {path} is a directory; the results are "
+                               "written to a file of that name").format(
+                path=repr(str(out / name))))
+
+
+def _write_outputs(out: Path, writers: dict[str, Callable[[Path], Any]]) -> None:
+    """Write each output beside its place and rename them into place together, so that a
+    failure leaves the earlier files as they were, not some of them half-written.
+
+    Raises:
+        InputError: A file cannot be written (the disk is full, the directory went away).
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, write in writers.items():
+            final = out / name
+            partial = out / f".{final.stem}.{os.getpid()}.partial{final.suffix}"
+            staged.append((partial, final))
+            write(partial)
+        for partial, final in staged:
+            os.replace(partial, final)
+    except OSError as err:
+        for partial, _final in staged:
+            partial.unlink(missing_ok=True)
+        raise InputError(_("dock team-assembly: cannot write the results into {path}: "
+                           "{reason}").format(path=repr(str(out)),
+                                              reason=err.strerror or err)) from None
 
 
 def heading_text(tau: int, replications: int, settings: Any, seed: int) -> str:

@@ -28,7 +28,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from verkosto.argtypes import DEFAULT_WORKERS, number
+from verkosto.argtypes import DEFAULT_WORKERS, MAX_WEEKS, number
 from verkosto.errors import InputError
 
 DEFAULT_OUT = Path("out/patterns")
@@ -74,7 +74,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--replications", type=number(2, integer=True), default=None,
                         metavar="N",
                         help=_("replications per arm (default: each pattern's own, 8 to 12)"))
-    parser.add_argument("--steps", type=number(2, integer=True), default=None, metavar="WEEKS",
+    parser.add_argument("--steps", type=number(2, MAX_WEEKS, integer=True), default=None, metavar="WEEKS",
                         help=_("weeks per run (default: each pattern's own, 104 or 156)"))
     parser.add_argument("--seed", type=number(0, integer=True), default=None, metavar="INT",
                         help=_("master seed; the same seed gives the same scorecard"))

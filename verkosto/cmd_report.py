@@ -59,4 +59,28 @@ def run(args: argparse.Namespace) -> int:
     except SweepError as error:
         raise InputError(str(error)) from None
     print(_("wrote {files}").format(files=f"{html_path}, {md_path}"))
+    _note_unfinished(args.directory)
     return 0
+
+
+def _note_unfinished(directory: Path) -> None:
+    """Say on stderr when the report covers an unfinished sweep: its findings read as if
+    complete otherwise (the report itself says so too).
+    """
+    import json
+    import sys
+
+    import pyarrow.dataset as ds
+
+    from analysis.results import MANIFEST_FILE, RUNS_DIR
+    from verkosto.i18n import _
+
+    # Counted from the Parquet footers: the report has read the tables, and they may be large.
+    manifest = json.loads((directory / MANIFEST_FILE).read_text(encoding="utf-8")) \
+        if (directory / MANIFEST_FILE).is_file() else {}
+    planned = manifest.get("n_runs")
+    stored = ds.dataset(directory / RUNS_DIR, format="parquet").count_rows()
+    if isinstance(planned, int) and not isinstance(planned, bool) and planned > stored:
+        print("verkosto: " + _("note: the sweep in {path} is unfinished ({stored} of {planned} "
+                               "runs stored); the report covers those runs only").format(
+            path=directory, stored=stored, planned=planned), file=sys.stderr)

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from verkosto import i18n
-from verkosto.argtypes import number
+from verkosto.argtypes import MAX_WEEKS, number
 from verkosto.errors import InputError
 from verkosto.i18n import N_, _
 
@@ -122,7 +122,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--seed", type=number(0, integer=True), default=DEFAULT_SEED, metavar="N",
                         help=_("random seed; the same seed gives the same run "
                                "(default: {default})").format(default=DEFAULT_SEED))
-    parser.add_argument("--steps", type=number(1, integer=True), default=None, metavar="N",
+    parser.add_argument("--steps", type=number(1, MAX_WEEKS, integer=True), default=None, metavar="N",
                         help=_("weeks to simulate; a project or client process may end "
                                "sooner (default: 156, three years)"))
     parser.add_argument("--set", action="append", default=[], dest="sets",

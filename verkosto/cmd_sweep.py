@@ -22,6 +22,8 @@ from verkosto.i18n import _, ngettext
 EXIT_OK = 0
 EXIT_RUNS_FAILED = 1
 EXIT_ABORTED = 3
+EXIT_INTERRUPTED = 130
+"""Exit status after Ctrl+C (128 + SIGINT), as ``verkosto.cli`` returns it."""
 """Exit status when the executor failed mid-sweep (a worker died, the cluster went away)."""
 SENSITIVITY_METHODS = ("morris", "sobol")
 """SALib methods of ``verkosto sensitivity`` (values of ``experiments.spec.SampleMethod``;
@@ -158,8 +160,11 @@ def _plan(spec: Any, args: argparse.Namespace, simulate_fn: Any = None) -> None:
                 duration=duration(plan.seconds), n=numeral(f"{plan.pending:,}")))
 
 
-def _execute(action: Any) -> Any:
-    """Run ``action``, turning bad input into InputError and executor breakdowns into exit 3."""
+def _execute(action: Any, *, storing: bool = False) -> Any:
+    """Run ``action``, turning bad input into InputError and executor breakdowns into exit 3;
+    with ``storing`` (the sweep's runs are being stored), Ctrl+C into exit 130 and how to
+    resume.
+    """
     from experiments.spec import SpecError
     from experiments.store import StoreError
     from experiments.sweep import ExecutorError, SweepAborted
@@ -168,6 +173,13 @@ def _execute(action: Any) -> Any:
         return action()
     except (SpecError, StoreError, ExecutorError) as error:
         raise InputError(str(error)) from None
+    except KeyboardInterrupt:
+        if not storing:
+            raise
+        # Not only "interrupted": the runs finished are stored, and the user may not know.
+        print("verkosto: " + _("interrupted; the runs finished so far are stored: run the "
+                               "same command again to resume"), file=sys.stderr)
+        return EXIT_INTERRUPTED
     except SweepAborted as error:
         print("verkosto: " + _("sweep aborted, the executor broke down ({reason}); finished "
                                "runs are stored: run the same command again to "
@@ -189,7 +201,7 @@ def _sweep(args: argparse.Namespace) -> int:
     summary = _execute(lambda: run_sweep(spec, args.out, workers=args.workers,
                                          scheduler=args.scheduler,
                                          runs_per_task=args.runs_per_task,
-                                         progress=args.progress))
+                                         progress=args.progress), storing=True)
     if isinstance(summary, int):
         return summary
     written = write_tables(args.out, spec.varied, csv=args.csv)
@@ -211,7 +223,8 @@ def _sensitivity(args: argparse.Namespace) -> int:
         result = _execute(lambda: run_sensitivity(spec, args.method, args.out,
                                                   workers=args.workers,
                                                   scheduler=args.scheduler,
-                                                  progress=args.progress))
+                                                  progress=args.progress),
+                          storing=True)
     except AnalysisError as error:
         print("verkosto: " + _("sensitivity: {reason}").format(reason=error), file=sys.stderr)
         return EXIT_RUNS_FAILED

@@ -114,6 +114,9 @@ def prepare(args: argparse.Namespace) -> Members | None:
         return None
     _fill_defaults(args)
     path = args.ensemble or e.shipped_table()
+    if path.is_dir():
+        raise InputError(_("--ensemble {path}: is a directory; give the ensemble table (a "
+                           ".csv file written by 'verkosto ensemble')").format(path=path))
     if not path.is_file():
         raise InputError(_("ensemble file {path} does not exist; give --ensemble FILE or make "
                            "one with 'verkosto ensemble --samples N --out FILE'").format(
