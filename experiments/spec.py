@@ -656,6 +656,11 @@ def _check_variable(source: str, where: str, key: str, fixed: Mapping[str, Any],
                     numeric: bool) -> None:
     if key not in PARAMETERS:
         _coerce(source, where, key, None)  # raises with the nearest name
+    if key == "record_every":  # in fixed whether or not [set] has it: the spec's own key
+        raise SpecError(f"{source}: {where}: " + _(
+            "'record_every' is how often the time series is recorded, the same for every "
+            "run: give it once at the top of the spec (record_every = 4), not in a [grid] "
+            "or [sample]"))
     if key in fixed:
         raise SpecError(f"{source}: {where}: " + _("'{key}' is both fixed in [set] and "
                                                    "varied").format(key=key))

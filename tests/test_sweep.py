@@ -621,6 +621,9 @@ BAD_SPECS = {
                         'parameters = ["facilitation"]', "not both"),
     "fixed and varied": ("seed = 1\n[set]\nstructure = 0.1\n[grid]\nstructure = [0.2]",
                          "both fixed"),
+    # record_every is the spec's own key, never in [set]: this said it was fixed there.
+    "record_every varied": ("seed = 1\n[grid]\nrecord_every = [1, 2]",
+                            "give it once at the top of the spec"),
     "cross-parameter rule": ("seed = 1\n[set]\nshare_seekers = 0.6\n[grid]\n"
                              "share_conveners = [0.1, 0.5]", "point 1"),
     "unknown outcome": ('seed = 1\noutcomes = ["thriveing"]', "did you mean 'thriving'"),
