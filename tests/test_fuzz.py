@@ -1,8 +1,9 @@
 """A small seeded fuzz of the model across its declared parameter space, under checked
 straight calls (conftest): parameter sets drawn from every parameter's bounds (categorical
-levers and flags too), each store form (dense, dense with running sums, sparse), networks
-that grow past their first capacity, quiet spells and activations, and a copy or pickle in
-mid-run that must run on exactly as the original. After each run the invariants of
+levers and flags too), each store form (dense, dense with running sums, sparse, and a dense
+store handing over to a sparse one as the network grows), networks that grow past their
+first capacity, quiet spells and activations, and a copy or pickle in mid-run that must run
+on exactly as the original. After each run the invariants of
 ``tests/test_invariants.py`` hold and every reporter is finite.
 
 A longer run of the same idea (thousands of parameter sets, each batch in a process of its
@@ -30,6 +31,9 @@ _APART = {"n_organisations", "participants_per_organisation", "max_participants"
           "record_every"}
 STORES = ("dense", "sums", "sparse")
 CASES = 9  # three per store form
+# Then the form "switch": dense at set-up, handed over to a sparse store at the first growth
+# (relations.grown_store), and copied after the hand-over.
+SWITCH_CASES = 3
 WEEKS_BEFORE, WEEKS_AFTER = 5, 35
 
 
@@ -79,7 +83,7 @@ def made(over: dict[str, Any], seed: int, store: str) -> NetworkModel:
         m = NetworkModel(rng=seed, **over)
     finally:
         relations.SPARSE_FROM = saved
-    if store == "sums":
+    if store in ("sums", "switch"):
         m.rel.dense_below = 0  # running column sums at any size
     return m
 
@@ -98,26 +102,54 @@ def state_of(m: NetworkModel) -> list:
             str(m.rng.bit_generator.state)]
 
 
-@pytest.mark.parametrize("case", range(CASES))
-def test_drawn_parameters_run_checked_copy_exactly_and_keep_invariants(case: int) -> None:
+def run_alone(m: NetworkModel, events: dict[int, Any]) -> NetworkModel:
+    """``m`` run through the weeks of a case with its ``events``."""
+    for week in range(WEEKS_BEFORE + WEEKS_AFTER):
+        if week in events:
+            events[week](m)
+        m.step()
+    return m
+
+
+@pytest.mark.parametrize("case", range(CASES + SWITCH_CASES))
+def test_drawn_parameters_run_checked_copy_exactly_and_keep_invariants(
+        case: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """A model of drawn parameters, copied (deep copy or pickle) after a few weeks: both
     run on under checked straight calls, past a growth of the capacity where recruiting,
     to the same state and the same recorded frame, with the invariants held and every
     reporter finite. (Without af9773d's copied pair store, six of the nine cases raise
     the checked calls' TypeError; without the collector's copied appends, the deep
-    copies' frames differ.)
+    copies' frames differ.) A dense store that hands over to a sparse one at a growth
+    (``SPARSE_FROM`` just above its first capacity) is copied after the hand-over, and
+    both run as the dense store alone runs. (A hand-over that did not carry the tie
+    candidates' flags into the records fails two of the three switch cases, and passes
+    ``tests/test_sparse.py``.)
     """
     rng = np.random.default_rng([20261205, case])
-    store = STORES[case % len(STORES)]
-    over = drawn_overrides(rng, growing=case % 3 != 2)
-    original = made(over, int(rng.integers(2**31)), store)
+    store = STORES[case % len(STORES)] if case < CASES else "switch"
+    growing = case % 3 != 2 or store == "switch"
+    over = drawn_overrides(rng, growing=growing)
+    if store == "switch" and case % 2 == 0:
+        # A trust prior at the tie threshold: no tie candidates listed (the other switch
+        # cases' draws list them).
+        over["tie_threshold"] = over["trust_prior"]
+    seed = int(rng.integers(2**31))
+    original = made(over, seed, store)
     quiet_at, activate_at = rng.integers(0, WEEKS_BEFORE + WEEKS_AFTER, size=2)
     quiet_weeks = int(rng.integers(1, 10))
     events = {int(quiet_at): lambda m: m.go_quiet(quiet_weeks),
               int(activate_at): NetworkModel.activate}
+    if store == "switch":
+        # The dense store's run (max_participants stays below SPARSE_FROM), then the same
+        # network's with the hand-over at its first growth (running sums, the starting
+        # relationships' count and its log of written pairs carried over).
+        reference = run_alone(made(over, seed, "sums"), events)
+        assert type(original.rel) is relations.Relations
+        monkeypatch.setattr(relations, "SPARSE_FROM", original.capacity + 1)
     twin = None
     for week in range(WEEKS_BEFORE + WEEKS_AFTER):
-        if week == WEEKS_BEFORE:
+        if twin is None and week >= WEEKS_BEFORE and (
+                store != "switch" or isinstance(original.rel, relations.SparseRelations)):
             check_invariants(original)
             capacity = original.capacity
             twin = (copy.deepcopy(original) if case % 2 else
@@ -126,6 +158,7 @@ def test_drawn_parameters_run_checked_copy_exactly_and_keep_invariants(case: int
             if week in events:
                 events[week](m)
             m.step()
+    assert twin is not None  # (the switch form: the store was handed over in the run)
     for m in (original, twin):
         check_invariants(m)
     for x, y in zip(state_of(original), state_of(twin), strict=True):
@@ -135,5 +168,10 @@ def test_drawn_parameters_run_checked_copy_exactly_and_keep_invariants(case: int
                                   check_exact=True)
     numbers = frame.select_dtypes("number").to_numpy(dtype=float)
     assert np.isfinite(numbers).all()
-    if case % 3 != 2:
+    if growing:
         assert original.capacity > capacity  # the weeks after the copy ran past a growth
+    if store == "switch":
+        for x, y in zip(state_of(original), state_of(reference), strict=True):
+            np.testing.assert_array_equal(x, y)
+        pd.testing.assert_frame_equal(frame, reference.datacollector.get_model_vars_dataframe(),
+                                      check_exact=True)

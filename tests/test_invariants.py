@@ -66,6 +66,22 @@ def check_invariants(m: NetworkModel) -> None:
     assert 0.0 <= m.goal_progress <= 1.0
 
 
+def test_organisation_columns_grow_no_further_than_the_seats_left() -> None:
+    """Organisations founded after set-up each come with a recruit, so the organisation
+    arrays and the knowledge table's columns stop at the organisations there can still be
+    (doubling, they reached 128 columns for 94 organisations here; 32,768 for 19,994 in a
+    network grown to 20,000 people, a 5 GB table).
+    """
+    m = NetworkModel(rng=3, n_organisations=3, participants_per_organisation=3,
+                     max_participants=100, recruit_rate=0.5, share_recruiters=0.6,
+                     new_organisation_share=1.0, active_threshold=0.1,
+                     peripheral_threshold=0.05)
+    m.run_for(80)
+    assert m.used == 100 and m.n_orgs == 3 + 91  # every recruit founded one
+    assert m.org_capacity == m.knowledge._k.shape[1] == m.org_time.size == m.n_orgs
+    check_invariants(m)
+
+
 def test_a_full_network_founds_no_organisation_without_people() -> None:
     """Recruiters in a network at ``max_participants`` seat no one and found no organisation
     (before, each try founded an empty one: 222 organisations for 20 people here, and a
