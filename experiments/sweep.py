@@ -526,12 +526,14 @@ RUNS_ROW_BYTES = 400.0
 
 def plan_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
                scheduler: str | None = None,
-               simulate_fn: SimulateFn | None = None) -> SweepPlan:
+               simulate_fn: SimulateFn | None = None,
+               before_trial: Callable[[], None] | None = None) -> SweepPlan:
     """Count a sweep's runs and estimate its time and disk space, before anything is written.
 
     The runs already stored are read from ``out``; the cost of a run comes from
     their wall times when there are some, else from one short trial run of the
-    first point (scaled to the spec's weeks).
+    first point (scaled to the spec's weeks), announced by calling ``before_trial``
+    (in a large network the trial takes minutes).
 
     Raises:
         experiments.store.StoreError: ``out`` cannot hold this sweep (see :func:`run_sweep`).
@@ -549,6 +551,8 @@ def plan_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
         per_bytes = store.bytes_on_disk() / len(stored)
         source, measured = f"{len(stored):,} stored runs", len(stored)
     else:
+        if before_trial is not None:
+            before_trial()
         per_run, per_bytes = _trial(spec, simulate_fn or simulate)
         source, measured = "a trial run", 0
     return SweepPlan(total, spec.n_points, spec.replications, total - pending, pending,

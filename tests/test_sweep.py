@@ -357,9 +357,10 @@ def test_ctrl_c_says_the_finished_runs_are_stored_and_how_to_resume(tmp_path, ca
                       f"seed = 3\nreplications = 1\nsteps = 8\n[set]\n{TINY}\n{sample}\n")
     assert main([command, str(spec_path), "--out", str(tmp_path / "out"),
                  "--workers", "1"]) == 130
-    err = capsys.readouterr().err
-    assert err == ("verkosto: interrupted; the runs finished so far are stored: run the "
-                   "same command again to resume\n")
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == ("verkosto: interrupted; the runs finished so far are stored: run the "
+                       "same command again to resume")
+    assert err[:-1] == ["timing a short trial run to estimate the sweep's cost…"]
 
 
 def test_a_changed_spec_is_refused_with_exit_2(tmp_path, capsys):
@@ -440,6 +441,8 @@ def test_a_sweep_of_days_needs_yes_and_says_so_before_planning(tmp_path, capsys,
     captured = capsys.readouterr()
     assert "4,000,000 runs (4 points × 1,000,000 replications)" in captured.out
     assert "days" in captured.err and "--yes" in captured.err
+    # The trial is announced: in a large network it takes minutes of silence otherwise.
+    assert captured.err.startswith("timing a short trial run")
     assert not (tmp_path / "big").exists()
 
 

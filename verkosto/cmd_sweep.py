@@ -146,8 +146,13 @@ def _plan(spec: Any, args: argparse.Namespace, simulate_fn: Any = None) -> None:
     from experiments.sweep import duration, plan_sweep
     from verkosto.i18n import numeral
 
+    def before_trial() -> None:
+        print(_("timing a short trial run to estimate the sweep's cost…"), file=sys.stderr,
+              flush=True)
+
     plan = _execute(lambda: plan_sweep(spec, args.out, workers=args.workers,
-                                       scheduler=args.scheduler, simulate_fn=simulate_fn))
+                                       scheduler=args.scheduler, simulate_fn=simulate_fn,
+                                       before_trial=before_trial))
     print(plan.line(), flush=True)
     if plan.seconds > CONFIRM_SECONDS and not args.yes:
         raise InputError(ngettext(
