@@ -496,10 +496,11 @@ class SweepPlan:
 
 def duration(seconds: float) -> str:
     """A wall time for people: ``40 s``, ``12 min``, ``3.5 h``, ``2.1 days`` (in the current
-    language: ``3,5 h``, ``2,1 päivää``).
+    language: ``3,5 h``, ``2,1 päivää``); at least ``1 s`` (the plan says "about 1 s" of a
+    quarter of a second, where "about 0 s" read as if there were nothing to do).
     """
     if seconds < 90:
-        return _("{n} s").format(n=f"{seconds:.0f}")
+        return _("{n} s").format(n=f"{max(seconds, 1.0):.0f}")
     if seconds < 90 * 60:
         return _("{n} min").format(n=f"{seconds / 60:.0f}")
     if seconds < 36 * 3600:

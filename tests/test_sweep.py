@@ -43,6 +43,7 @@ from experiments.sweep import (
     RunStatus,
     Simulation,
     SweepAborted,
+    duration,
     run_sweep,
     simulate,
     table_for_comparison,
@@ -444,6 +445,12 @@ def test_a_sweep_of_days_needs_yes_and_says_so_before_planning(tmp_path, capsys,
     # The trial is announced: in a large network it takes minutes of silence otherwise.
     assert captured.err.startswith("timing a short trial run")
     assert not (tmp_path / "big").exists()
+
+
+def test_a_plan_of_under_a_second_says_about_1_s_not_0_s():
+    """A tiny sweep's plan said "about 0 s", as if there were nothing to do."""
+    assert [duration(x) for x in (0.0, 0.25, 0.6, 40.0, 600.0)] == [
+        "1 s", "1 s", "1 s", "40 s", "10 min"]
 
 
 def test_the_trial_run_does_not_time_one_off_loading(tmp_path):
