@@ -180,7 +180,10 @@ class NetworkModel(mesa.Model):
         n_res = round(p.resident_share * n0 / max(1e-9, 1.0 - p.resident_share))
         self.initial_size = n0 + n_res
         cap = min(p.max_participants, max(32, 2 * self.initial_size))
-        org_cap = max(8, 2 * (p.n_organisations + 1))
+        # Room for the starting organisations (and the residents' association) and, doubling,
+        # for those founded later, each with a recruit (``_grow_orgs``): no more than seats left.
+        seats_left = max(1, p.max_participants - self.initial_size)
+        org_cap = max(8, p.n_organisations + 1 + min(p.n_organisations + 1, seats_left))
         self._allocate(cap, org_cap)
 
         # Network-level state.
