@@ -507,3 +507,30 @@ def test_the_loading_screen_speaks_the_server_s_language(browser: Any, server_ur
     in English, also to a Finnish room (``--lang fi``)."""
     url = finnish_server_url if lang == "fi" else server_url
     assert loading_screen_text(browser, url) == LOADING_WORDS[lang]
+
+
+def test_a_lost_connection_is_told_in_the_server_s_language(browser: Any,
+                                                            finnish_server_url: str) -> None:
+    """When the connection to the server broke, solara's overlay told a Finnish room "Server
+    disconnected." in English. The page's own websocket is relayed to the server, then closed
+    as a dropped network would; solara's attempts to reconnect are held unanswered."""
+    context = browser.new_context(viewport=VIEWPORT)
+    sockets: list[Any] = []
+
+    def relay_first(socket: Any) -> None:
+        if not sockets:
+            socket.connect_to_server()  # relays both ways, as without the route
+        sockets.append(socket)
+
+    try:
+        page = context.new_page()
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
+        page.route_web_socket(re.compile(".*"), relay_first)
+        page.goto(finnish_server_url)
+        page.get_by_text("Viikko 0", exact=True).wait_for()
+        assert "Yhteys palvelimeen katkesi." not in visible_text(page)
+        sockets[0].close()
+        page.get_by_text("Yhteys palvelimeen katkesi.", exact=True).wait_for()
+        assert "disconnected" not in visible_text(page)
+    finally:
+        context.close()

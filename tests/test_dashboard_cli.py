@@ -6,6 +6,7 @@ import asyncio
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -155,3 +156,44 @@ def test_the_tab_title_while_loading_is_in_the_server_s_language(monkeypatch):
         finally:
             i18n.set_language(None)
         assert os.environ["SOLARA_THEME_TITLE"] == title
+
+
+def _solara_page_template() -> str:
+    import solara.server
+
+    return (Path(solara.server.__file__).parent / "templates" / "solara.html.j2").read_text()
+
+
+def test_solara_s_connection_words_are_each_an_element_s_text_in_its_template():
+    """The page's words on a lost connection are replaced where solara's template has them as
+    an element's whole text: if a solara update rewords or moves one, this fails instead of
+    the room seeing English again."""
+    template = _solara_page_template()
+    for words in dashboard.SOLARA_WORDS:
+        assert len(dashboard._element_text(words).findall(template)) == 1, words
+
+
+def test_solara_s_connection_words_in_finnish_and_nothing_else_touched():
+    """A Finnish room lost the connection to "Server disconnected." and "Please refresh the
+    page" in English. In Finnish every one is replaced, and only where it is an element's text
+    ("Cancel" stays in the script's setCancelAutoRefresh); in English the page is as solara's.
+    """
+    from verkosto import i18n
+
+    template = _solara_page_template()
+    i18n.set_language("fi")
+    try:
+        finnish = str(dashboard.page_words(template))
+    finally:
+        i18n.set_language(None)
+    for words in dashboard.SOLARA_WORDS:
+        assert not dashboard._element_text(words).search(finnish), words
+    for said in ("Yhteys palvelimeen katkesi.", "Lataa sivu uudelleen", "Peruuta",
+                 "Palautetaan istuntoa…"):
+        assert said in finnish
+    assert finnish.count("setCancelAutoRefresh") == template.count("setCancelAutoRefresh") > 0
+    i18n.set_language("en")
+    try:
+        assert str(dashboard.page_words(template)) == template
+    finally:
+        i18n.set_language(None)

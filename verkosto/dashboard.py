@@ -57,6 +57,22 @@ LOADING_TEXT = N_("Loading…")
 LOADING_TEXT_VARIABLE = "verkosto_loading_text"
 """The name under which the loading screen's template reads :data:`LOADING_TEXT`."""
 
+SOLARA_WORDS = (
+    N_("App is disconnected, and may not function properly. Please refresh the page."),
+    N_("Server disconnected."),
+    N_("Restoring session…"),
+    N_("Please refresh the page"),
+    N_("Could not restore session. Please refresh."),
+    N_("Refresh now"),
+    N_("Cancel"),
+)
+"""The words solara's page template shows a room when the connection to the server is lost
+or a session cannot be restored (``solara/server/templates/solara.html.j2``, production
+mode), as solara writes them; the page gives them in the server's language
+(:func:`page_words`)."""
+PAGE_WORDS_FUNCTION = "verkosto_page_words"
+"""The name under which ``verkosto/templates/index.html.j2`` reads :func:`page_words`."""
+
 DEAD_CDN = "http://127.0.0.1:9/"
 """Where solara would fetch a front-end file missing from the installed assets:
 a loopback port nothing listens on (the discard port), so it fails fast, locally."""
@@ -135,6 +151,36 @@ def provide_loading_text() -> None:
 
     environment = server.get_jinja_env(app_name="__default__")
     environment.globals[LOADING_TEXT_VARIABLE] = _(LOADING_TEXT)
+    environment.globals[PAGE_WORDS_FUNCTION] = page_words
+
+
+def _element_text(words: str) -> re.Pattern[str]:
+    """``words`` as the whole text of an element in a template (between ``>`` and ``<``,
+    line breaks and indentation anywhere between the words), so that "Cancel" is a button's
+    word and not part of a script's ``setCancelAutoRefresh``.
+    """
+    return re.compile(r"(>\s*)" + r"\s+".join(map(re.escape, words.split())) + r"(\s*<)")
+
+
+def page_words(page: str) -> Any:
+    """The page solara rendered (``page``) with :data:`SOLARA_WORDS` in
+    the server's language: a Finnish room lost the connection to "Server disconnected." and
+    was asked to "Please refresh the page" in English.
+
+    solara's template has no setting or block for these words, so verkosto's
+    ``index.html.j2`` passes the rendered page through here; each is replaced where it is an
+    element's whole text, escaped as HTML. The tests check that each is found in the pinned
+    solara's page.
+    """
+    from markupsafe import Markup, escape
+
+    text = str(page)
+    for words in SOLARA_WORDS:
+        if _(words) == words:
+            continue  # solara's own words (in English), left as its template lays them out
+        said = str(escape(_(words)))
+        text = _element_text(words).sub(lambda match, said=said: match[1] + said + match[2], text)
+    return Markup(text)
 
 
 class PortTaken(InputError):
