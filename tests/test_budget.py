@@ -230,6 +230,31 @@ def test_budget_bad_arguments_exit_2(tiny, capsys, argv, message):
     assert message in capsys.readouterr().err
 
 
+def test_budget_refuses_more_replications_than_its_cap_before_anything_runs(
+        tiny, tmp_path, capsys, monkeypatch):
+    """`--replications 1000000000` sat silent drawing seeds for two billion runs, with no
+    estimate and no run started; like `ensemble --samples` it is capped, in one line."""
+    from analysis import budget as b
+    from analysis.defaults import BUDGET_MAX_REPLICATIONS
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("the search started")
+
+    monkeypatch.setattr(b, "find_min_budget", no_search)
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["budget", str(tiny), "--target", "0.8", "--replications", "1000000000",
+                  "--out", str(out)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--replications: 1000000000 is out of range" in err
+    assert f"at most {BUDGET_MAX_REPLICATIONS}" in err
+    assert not out.exists()
+    with pytest.raises(AssertionError, match="the search started"):
+        cli.main(["budget", str(tiny), "--target", "0.8", "--replications",
+                  str(BUDGET_MAX_REPLICATIONS), "--out", str(out)])
+
+
 @pytest.mark.parametrize(("argv", "hint"), [
     (["--target", "0.8", "--confidence", "95"], "did you mean 0.95?"),
     (["--target", "0.8", "--confidence", "1.5"], None),  # 0.015 is no allowed confidence

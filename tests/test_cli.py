@@ -289,6 +289,19 @@ def run_in_process(tmp_path: Path, *args: str, out: str = "out") -> Path:
     return path
 
 
+def test_a_network_that_ends_early_is_recorded_up_to_its_end_only(tmp_path: Path) -> None:
+    """`client_process` reaches its goal before --steps: the run stops there (Mesa's
+    run_for would go on counting weeks past the end and record one more row)."""
+    out = tmp_path / "out"
+    assert cli.main(["run", "client_process", "--quiet", "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    frame = pd.read_parquet(out / "timeseries.parquet")
+    assert summary["ended_early"] is True and summary["outcome"] == "completed"
+    assert summary["steps_run"] < summary["steps"] == DEFAULT_STEPS
+    assert frame["step"].iloc[-1] == summary["steps_run"]
+    assert frame["step"].is_unique
+
+
 def test_rerun_replaces_an_earlier_runs_directory(tmp_path: Path) -> None:
     out = run_in_process(tmp_path, "--steps", "3", "--seed", "1")
     run_in_process(tmp_path, "--steps", "4", "--seed", "2")

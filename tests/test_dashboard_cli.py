@@ -56,6 +56,30 @@ def test_bad_input_is_one_line(argv, capsys):
     assert captured.err.startswith("verkosto: error:") and captured.err.count("\n") == 1
 
 
+def test_an_empty_token_is_refused_not_replaced_by_a_random_one(monkeypatch, capsys):
+    """`--token ""` (an unset shell variable) served the page behind a random secret the
+    user never asked for; it is refused, naming --token and what a secret may hold."""
+    served: list = []
+    monkeypatch.setattr(dashboard, "bind", lambda host, port: served.append("bound"))
+    monkeypatch.setattr(dashboard, "serve", lambda *a, **k: served.append("served"))
+    assert _status(["dashboard", "--token", ""]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and served == []
+    assert captured.err.startswith("verkosto: error: --token: the secret is empty")
+    assert "4 to 128 letters, digits" in captured.err and captured.err.count("\n") == 1
+
+
+def test_a_bare_token_still_generates_a_secret(monkeypatch, capsys):
+    tokens: list = []
+    monkeypatch.setenv(dashboard.LANGUAGE_ENVIRONMENT, "en")
+    monkeypatch.setattr(dashboard, "bind", lambda host, port: None)
+    monkeypatch.setattr(dashboard, "serve",
+                        lambda host, port, token=None, sock=None: tokens.append(token))
+    assert main(["dashboard", "--token"]) == 0
+    assert len(tokens) == 1 and dashboard.TOKEN_PATTERN.fullmatch(tokens[0])
+    assert f"?token={tokens[0]}" in capsys.readouterr().out
+
+
 def test_room_announcement_has_address_qr_code_and_warning(monkeypatch, capsys):
     import io
 

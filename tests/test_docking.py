@@ -476,6 +476,24 @@ def test_an_output_file_that_is_a_directory_is_refused_before_running(capsys, tm
     assert "team_assembly.csv' is a directory" in err
 
 
+def test_an_output_directory_holding_other_files_is_refused_before_running(capsys, tmp_path,
+                                                                          monkeypatch):
+    """--out into a folder of the user's own files wrote the results among them; it is
+    refused as run, budget and compare refuse it, and the folder is left as it was."""
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    (out / "team_assembly.csv").write_text("an earlier dock's table")
+    monkeypatch.setattr(docking, "team_assembly_sweep",
+                        lambda *a, **k: pytest.fail("ran before refusing"))
+    assert _cli([*TINY_DOCK, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error: dock team-assembly: --out") and "Traceback" not in err
+    assert "holds files not written by 'verkosto dock team-assembly' (notes.txt)" in err
+    assert len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "team_assembly.csv"]
+
+
 def test_an_output_directory_it_cannot_write_is_refused_before_running(capsys, tmp_path,
                                                                       monkeypatch):
     out = tmp_path / "o"

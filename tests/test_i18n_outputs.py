@@ -310,7 +310,7 @@ def test_sweep_help_in_finnish(capsys):
 
 @pytest.mark.parametrize(("command", "finnish", "english"), [
     ("budget", ["Etsi pienin kuukausittainen koordinoinnin budjetti",
-                "enimmäismäärä ajoja yhdellä budjetilla (oletus 40)",
+                "enimmäismäärä ajoja yhdellä budjetilla (oletus 40, enintään 10000)",
                 "toistojen pääsiemen (oletus 20240)", "ei edistymisrivejä"],
      ["Find the smallest", "most runs at one budget", "master seed", "no progress lines",
       "output directory", "override one parameter"]),

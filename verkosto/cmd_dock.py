@@ -47,6 +47,8 @@ FIGURE_FILE = "team_assembly.png"
 #: to twice as many, then takes at most 1 GiB. --tau 100000000 asked numpy for 64 GiB and
 #: died with a MemoryError traceback.
 MAX_AGENTS = 2 ** 14
+#: Files named when --out is refused for holding others (the rest are "…").
+SHOWN_FILES = 3
 
 
 def _list_of(item: Callable[[str], float]) -> Callable[[str], list]:
@@ -208,13 +210,31 @@ def run_team_assembly(args: argparse.Namespace) -> int:
 def _check_out(out: Path) -> None:
     """Refuse, before anything runs, an output directory the results cannot be written to.
 
+    An existing directory is written into only when it is empty or holds nothing but an
+    earlier ``dock team-assembly``'s files, as ``run``, ``budget`` and ``compare`` replace
+    only their own earlier output: a directory of other files (a thesis folder, another
+    command's results) would otherwise be mixed with these.
+
     Raises:
-        InputError: ``out`` is a file, cannot be created or written to, or one of the
-            output files is a directory there.
+        InputError: ``out`` is a file, a directory holding other files, cannot be created or
+            written to, or one of the output files is a directory there.
     """
     if out.exists() and not out.is_dir():
         raise InputError(_("dock team-assembly: --out {path} exists and is not a "
                            "directory").format(path=repr(str(out))))
+    own = {RESULTS_FILE, TRANSITIONS_FILE, FIGURE_FILE}
+    try:
+        entries = {entry.name for entry in out.iterdir()} if out.is_dir() else set()
+    except OSError as err:
+        raise InputError(_("dock team-assembly: cannot read the output directory {path}: "
+                           "{reason}").format(path=repr(str(out)), reason=err.strerror)) from None
+    if entries and not (entries <= own and RESULTS_FILE in entries):
+        others = sorted(entries - own) or sorted(entries)
+        raise InputError(_("dock team-assembly: --out {path} holds files not written by "
+                           "'verkosto dock team-assembly' ({files}); choose another --out or "
+                           "empty it first").format(
+            path=repr(str(out)), files=", ".join(others[:SHOWN_FILES])
+            + (", …" if len(others) > SHOWN_FILES else "")))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:

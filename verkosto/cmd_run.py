@@ -536,6 +536,10 @@ def simulate(request: RunRequest, progress: bool = True) -> NetworkModel:
     with tqdm(total=request.steps, desc=f"{request.scenario.name}", unit="week",
               file=sys.stderr, delay=PROGRESS_DELAY_S, leave=False,
               disable=None if progress else True) as bar:
+        # A loop of step(), not Mesa's run_for(steps): run_for neither stops when the model
+        # sets running to False nor reports each week, so a project that reached its goal
+        # would count weeks past its end (steps_run, ended_early and an extra recorded row)
+        # and the progress bar would jump from empty to full.
         for _ in range(request.steps):
             if not model.running:
                 break

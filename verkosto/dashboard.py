@@ -94,6 +94,10 @@ TOKEN_COOKIE = "verkosto_token"
 TOKEN_BYTES = 9
 """A generated secret has 12 characters (72 random bits)."""
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{4,128}")
+RANDOM_TOKEN = object()
+"""What a bare ``--token`` leaves in the arguments: generate a secret. A marker of its own,
+not the empty string, so that ``--token ""`` (an unset shell variable, say) is refused
+rather than silently taken for a random secret the user never meant."""
 REFUSED_TEXT = ("This dashboard needs the link with its secret (…/?token=…); ask the trainer.\n"
                 "Tämä sivu avautuu vain linkillä, jossa on sen salasana (…/?token=…); "
                 "kysy kouluttajalta.\n")
@@ -385,9 +389,12 @@ def announce(host: str, port: int, token: str | None, out: Any = None) -> None:
 def _run(args: argparse.Namespace) -> int:
     """Handle ``verkosto dashboard``: bind first, then announce, then serve."""
     token = args.token
-    if token is not None and not token:
+    if token is RANDOM_TOKEN:
         token = secrets.token_urlsafe(TOKEN_BYTES)
-    if token is not None and not TOKEN_PATTERN.fullmatch(token):
+    elif token is not None and not token:
+        raise InputError(_("--token: the secret is empty; give 4 to 128 letters, digits, "
+                           "'-' or '_', or --token alone for a random one"))
+    elif token is not None and not TOKEN_PATTERN.fullmatch(token):
         raise InputError(_("--token: use letters, digits, '-' and '_' only"))
     os.environ[LANGUAGE_ENVIRONMENT] = args.lang
     sock = bind(args.host, args.port)
@@ -418,7 +425,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--port", type=argtypes.number(1, MAX_PORT - 1, integer=True),
                         default=DEFAULT_PORT,
                         help=_("TCP port (default {port})").format(port=DEFAULT_PORT))
-    parser.add_argument("--token", nargs="?", const="", default=None, metavar="SECRET",
+    parser.add_argument("--token", nargs="?", const=RANDOM_TOKEN, default=None, metavar="SECRET",
                         help=_("require this secret in the link (without SECRET: a random "
                                "one); the printed link carries it"))
     i18n.add_language_argument(parser)
