@@ -556,8 +556,11 @@ class ReportBuilder:
     def _groups(self) -> tuple[pd.Series, str, dict[str, str] | None]:
         """Label of each run for time-series lines: its cell, or its outcome."""
         if self.params and 1 < self.n_cells <= MAX_CELL_LINES:
-            labels = self.ok.apply(lambda r: _cell_label(r, self.params), axis=1)
-            return (pd.Series(labels.to_numpy(), index=self.ok["run_id"]), _("parameter cell"),
+            # Cells in the order of their values, as in the outcome table (a grid runs coarse
+            # to fine, so run order would put 2,000 before 500).
+            cells = self.ok.sort_values(self.params, kind="stable")
+            labels = cells.apply(lambda r: _cell_label(r, self.params), axis=1)
+            return (pd.Series(labels.to_numpy(), index=cells["run_id"]), _("parameter cell"),
                     None)
         rank = {o: k for k, o in enumerate(OUTCOME_ORDER)}
         ordered = self.ok.sort_values("outcome", key=lambda c: c.map(rank), kind="stable")

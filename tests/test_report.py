@@ -541,3 +541,31 @@ def test_report_ranks_decisive_levers_that_come_last(tmp_path, monkeypatch):
     evaluation = md.split("## Evaluation (S33, S34)", 1)[1].split("\n## ", 1)[0]
     head = next(line for line in evaluation.splitlines() if line.startswith("| section |"))
     assert "thriving (" in head and "smouldering (" in head and "faded (" in head
+
+
+def test_report_time_series_lines_follow_the_values_not_the_run_order(tmp_path):
+    """A grid runs coarse to fine (both ends, then midpoints): the time-series legend must
+    still list 500 between 0 and 2,000, as the outcome table does."""
+    from analysis.report import ReportBuilder
+    from analysis.results import load_sweep
+
+    root = tmp_path / "coarse_to_fine"
+    rows, series = [], []
+    for run_id, budget in enumerate((0.0, 2000.0, 500.0) * 2):
+        rows.append({"run_id": run_id, "point": run_id % 3, "replication": run_id // 3,
+                     "seed": run_id, "coordination_budget_eur": budget, "status": "ok",
+                     "error": None, "outcome": "thriving" if budget else "faded",
+                     "steps_run": 4, "active_share": 0.5, "wall_time_s": 0.1})
+        series += [{"run_id": run_id, "step": step, "active_share": 0.5} for step in (0, 4)]
+    (root / "runs").mkdir(parents=True)
+    (root / "timeseries").mkdir()
+    pd.DataFrame(rows).to_parquet(root / "runs" / "part-000000.parquet")
+    pd.DataFrame(series).to_parquet(root / "timeseries" / "part-000000.parquet")
+    (root / "manifest.json").write_text(json.dumps({"spec_hash": "c0a5", "spec": {
+        "title": "Coarse to fine", "base": "default", "replications": 2, "steps": 4,
+        "seed": 1}}))
+    builder = ReportBuilder(load_sweep(root), reruns=0, network_figures=False)
+    groups, _, _ = builder._groups()
+    assert list(dict.fromkeys(groups)) == ["coordination_budget_eur=0",
+                                           "coordination_budget_eur=500",
+                                           "coordination_budget_eur=2,000"]
