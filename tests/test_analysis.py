@@ -167,6 +167,20 @@ def test_discovery_recovers_a_planted_rule():
     assert "coordination_budget_eur above" in best.text() and "EUR/month" in best.text()
 
 
+def test_a_condition_bounded_on_both_sides_reads_as_a_range():
+    """A decision-tree rule "above 250 and at most 1,250", never "above 250 to 1,250"."""
+    from analysis.discovery import Condition
+    from verkosto.i18n import set_language
+
+    both = Condition("coordination_budget_eur", low=250.0, high=1250.0)
+    assert both.text() == "coordination_budget_eur above 250 and at most 1,250 EUR/month"
+    try:
+        set_language("fi")
+        assert both.text() == "coordination_budget_eur yli 250 ja enintään 1\u202f250 €/kk"
+    finally:
+        set_language("en")
+
+
 def test_discovery_recovers_a_categorical_rule_and_reports_a_table():
     rng = np.random.default_rng(8)
     n = 600
