@@ -47,7 +47,13 @@ from analysis.figures import (
     sensitivity_figure,
     timeseries_bands,
 )
-from analysis.intervals import FADING_CLASSES, OUTCOME_ORDER, THRIVING, outcome_table
+from analysis.intervals import (
+    FADING_CLASSES,
+    OUTCOME_ORDER,
+    THRIVING,
+    outcome_table,
+    proportion_interval,
+)
 from analysis.network import capture, network_map, network_map_figure, trust_network_figure
 from analysis.prim import prim_box, trajectory_figure
 from analysis.results import Sweep, SweepError, load_sweep
@@ -429,11 +435,17 @@ class ReportBuilder:
             return
         box = prim_box(self.ok, self.params, self.thriving, THRIVING)
         if box is not None and box.conditions:
+            # The box's share with its interval: a box of a few runs that all thrived is
+            # not a certainty.
+            inside = np.logical_and.reduce([c.mask(self.ok) for c in box.conditions])
+            density = proportion_interval(int(self.thriving[inside].sum()), int(inside.sum()),
+                                          self.confidence)
             s.text(_("**When the network thrives.** {density} of the runs with {box} thrived "
                      "(against {base} of all runs); this box holds {coverage} of all thriving "
                      "runs (PRIM, see 'Scenario discovery').").format(
-                density=_pct(box.density), box=_box_text(box.conditions),
-                base=_pct(box.base_rate), coverage=_pct(box.coverage)))
+                density=_interval_text(box.density, density.low, density.high),
+                box=_box_text(box.conditions), base=_pct(box.base_rate),
+                coverage=_pct(box.coverage)))
         elif not self.thriving.any():
             s.text(_("**When the network thrives.** No run thrived anywhere in the range tried."))
         levers = []
@@ -444,8 +456,10 @@ class ReportBuilder:
                 curve = probability_curve(self.ok, p, self.thriving, self.confidence)
                 first, last = curve.iloc[0], curve.iloc[-1]
                 text += ": " + _("P(thriving) {first} at {first_x} and {last} at {last_x}").format(
-                    first=_pct(first["probability"]), first_x=_with_unit(p, first["x"]),
-                    last=_pct(last["probability"]), last_x=_with_unit(p, last["x"]))
+                    first=_interval_text(first["probability"], first["low"], first["high"]),
+                    first_x=_with_unit(p, first["x"]),
+                    last=_interval_text(last["probability"], last["low"], last["high"]),
+                    last_x=_with_unit(p, last["x"]))
             text += f" ({_index_text(r)})"
             levers.append(text)
         if levers:

@@ -165,6 +165,12 @@ def test_report_states_the_planted_answers(synthetic_report):
     rule = next(line for line in md.splitlines() if line.startswith("| thriving | thriving when"))
     assert "coordination_budget_eur above" in rule and "facilitation" not in rule.split("(")[0]
     assert "coverage 100%, density 100%" in rule
+    # The findings give every probability with its interval (Wilson, 95%): 24 of 24 runs
+    # in the box thrived, 0 of 10 at no budget (two failed) and 12 of 12 at 2,000.
+    findings = md.split("## Findings", 1)[1].split("\n## ", 1)[0]
+    assert "100% (86%–100%) of the runs with coordination_budget_eur" in findings
+    assert ("P(thriving) 0% (0%–28%) at 0 EUR/month and 100% (76%–100%) at 2,000 EUR/month"
+            in findings)
     # The tipping point lies between the budgets where thriving is 0% and 100%.
     tip = next(line for line in md.splitlines() if line.startswith("| coordination_budget_eur |")
                and "rises past" in line)
