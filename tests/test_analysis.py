@@ -4,6 +4,7 @@ sensitivity, the S33/S34 table, sweep reading and the network figures (S37)."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -236,6 +237,19 @@ def test_evaluation_table_summarises_answers_by_kind():
     assert table.loc["meetings held", "low"] == pytest.approx(17.5)  # lower quartile
     assert table.loc["purpose", "value"] == "learning"
     assert list(dict.fromkeys(table["section"])) == [SECTIONS["goal"], SECTIONS["coordination"]]
+
+
+def test_evaluation_items_in_euros_name_their_unit_as_a_unit():
+    """The money items read "budget (EUR/month)", not the key's words "budget eur per
+    month"; every item of a full evaluation is spelled out, none keeps a lowercase 'eur'."""
+    from model import NetworkModel
+
+    model = NetworkModel(rng=1, n_organisations=3, participants_per_organisation=2)
+    model.run_for(4)
+    items = list(evaluation_table([model.evaluation()])["item"])
+    assert "budget (EUR/month)" in items and "hidden cost (EUR)" in items
+    assert "spend breakdown (EUR): rooms" in items
+    assert not [item for item in items if re.search(r"\beur\b", item)]
 
 
 def test_evaluation_from_runs_uses_final_reporters():
