@@ -241,6 +241,17 @@ def _with_unit(parameter: str, value: float) -> str:
     return f"{text} {unit}"
 
 
+def _points_interval(difference: float, low: float, high: float) -> str:
+    """A difference of two probabilities with its interval (``-100 percentage points (-100
+    to -29)``).
+    """
+    def signed(x: float) -> str:
+        return localise(f"{round(100 * x):+d}")
+
+    return _("{points} ({low} to {high})").format(points=_points(difference), low=signed(low),
+                                                   high=signed(high))
+
+
 def _points(difference: float) -> str:
     """A difference of two probabilities in percentage points (``+35 points``)."""
     value = round(100 * difference)
@@ -362,35 +373,51 @@ class ReportBuilder:
 
     def _pair_evidence(self, a: str, b: str) -> tuple[float, str] | None:
         """How much the effect of ``a`` on P(thriving) changes across levels of ``b``."""
+        from statsmodels.stats.proportion import confint_proportions_2indep
+
         ga, la = axis_groups(self.ok[a], 5)
         gb, lb = axis_groups(self.ok[b], 5)
         if len(la) < 2 or len(lb) < 2:
             return None
         frame = pd.DataFrame({"a": np.asarray(ga), "b": np.asarray(gb), "y": self.thriving})
-        cells = frame.groupby(["b", "a"])["y"].agg(["mean", "size"])
+        cells = frame.groupby(["b", "a"])["y"].agg(["sum", "size"])
         lo, hi = 0, len(la) - 1
-        effects = {}
+        effects: dict[int, tuple[float, float, float]] = {}
         for level in range(len(lb)):
             try:
-                p0, n0 = cells.loc[(level, lo)]
-                p1, n1 = cells.loc[(level, hi)]
+                k0, n0 = cells.loc[(level, lo)]
+                k1, n1 = cells.loc[(level, hi)]
             except KeyError:
                 continue
             if min(n0, n1) >= MIN_RUNS_FOR_EFFECT:
-                effects[level] = float(p1 - p0)
+                # A difference of two cells of a few runs each: Newcombe's interval says
+                # how far chance alone could move it.
+                low, high = confint_proportions_2indep(int(k1), int(n1), int(k0), int(n0),
+                                                       method="newcomb", compare="diff",
+                                                       alpha=1.0 - self.confidence)
+                effects[level] = (float(k1 / n1 - k0 / n0), float(np.clip(low, -1.0, 1.0)),
+                                  float(np.clip(high, -1.0, 1.0)))
         if len(effects) < 2:
             return None
-        small = min(effects, key=effects.get)
-        large = max(effects, key=effects.get)
-        spread = effects[large] - effects[small]
+        small = min(effects, key=lambda level: effects[level][0])
+        large = max(effects, key=lambda level: effects[level][0])
+        spread = effects[large][0] - effects[small][0]
         if spread < INTERACTION_SPREAD:
             return None
-        return spread, _(
-            "The heatmap's cells show an interaction: raising {a} from {a_low} to {a_high} "
-            "changes P(thriving) by {small} when {b} is {b_small} but by {large} when {b} is "
-            "{b_large}; a first-order index alone would miss this.").format(
-                a=_name(a), a_low=la[lo], a_high=la[hi], small=_points(effects[small]), b=b,
-                b_small=lb[small], large=_points(effects[large]), b_large=lb[large])
+        # Only the two leading parameters have a heatmap; another pair is not in it.
+        text = (_("The heatmap's cells show an interaction: raising {a} from {a_low} to "
+                  "{a_high} changes P(thriving) by {small} when {b} is {b_small} but by {large} "
+                  "when {b} is {b_large} ({confidence} intervals); a first-order index alone "
+                  "would miss this.") if {a, b} == set(self.ranked[:2]) else
+                _("The runs grouped by {a} and {b} (as the heatmap groups its two parameters) "
+                  "show an interaction: raising {a} from {a_low} to {a_high} changes "
+                  "P(thriving) by {small} when {b} is {b_small} but by {large} when {b} is "
+                  "{b_large} ({confidence} intervals); a first-order index alone would miss "
+                  "this."))
+        return spread, text.format(
+            a=_name(a), a_low=la[lo], a_high=la[hi], small=_points_interval(*effects[small]),
+            b=b, b_small=lb[small], large=_points_interval(*effects[large]), b_large=lb[large],
+            confidence=_pct(self.confidence))
 
     def sections(self) -> list[Section]:
         """All sections, in :data:`SECTION_TITLES` order."""

@@ -575,3 +575,40 @@ def test_report_time_series_lines_follow_the_values_not_the_run_order(tmp_path):
     assert list(dict.fromkeys(groups)) == ["coordination_budget_eur=0",
                                            "coordination_budget_eur=500",
                                            "coordination_budget_eur=2,000"]
+
+
+def test_report_interaction_gives_intervals_and_names_the_heatmap_only_for_its_pair(tmp_path):
+    """Facilitation helps at 2,000 EUR/month and harms at none (planted): the sentence gives
+    each effect with its Newcombe interval, and credits the heatmap only when the pair is
+    the heatmap's own (the two leading parameters)."""
+    from analysis.report import ReportBuilder
+    from analysis.results import load_sweep
+
+    root = tmp_path / "crossed"
+    rows = []
+    for budget in (0.0, 2000.0):
+        for fac in (0.2, 0.8):
+            for rep in range(6):
+                thrives = (budget > 0) == (fac > 0.5)
+                rows.append({"run_id": len(rows), "point": 0, "replication": rep,
+                             "seed": len(rows), "coordination_budget_eur": budget,
+                             "facilitation": fac, "status": "ok", "error": None,
+                             "outcome": "thriving" if thrives else "faded", "steps_run": 4,
+                             "active_share": 0.5, "wall_time_s": 0.1})
+    (root / "runs").mkdir(parents=True)
+    pd.DataFrame(rows).to_parquet(root / "runs" / "part-000000.parquet")
+    (root / "manifest.json").write_text(json.dumps({"spec_hash": "c055", "spec": {
+        "title": "Crossed", "base": "default", "replications": 6, "steps": 4, "seed": 1}}))
+    builder = ReportBuilder(load_sweep(root), reruns=0, network_figures=False)
+    _spread, text = builder._pair_evidence("facilitation", "coordination_budget_eur")
+    assert text.startswith("The heatmap's cells show an interaction")
+    effects = re.findall(r"([+-]\d+) percentage points \(([+-]\d+) to ([+-]\d+)\)", text)
+    assert [e[0] for e in effects] == ["-100", "+100"]
+    for value, low, high in effects:
+        assert int(low) <= int(value) <= int(high) and int(high) - int(low) > 10
+    assert "(95% intervals)" in text
+    builder.ranked = ["structure", "coordination_budget_eur", "facilitation"]
+    _spread, text = builder._pair_evidence("facilitation", "coordination_budget_eur")
+    assert "heatmap's cells" not in text
+    assert text.startswith("The runs grouped by coordinator's facilitation skill (facilitation)"
+                           " and coordination_budget_eur")
