@@ -194,6 +194,19 @@ def test_member_options_without_uncertainty_are_refused_not_ignored(tiny, tmp_pa
     assert extra[0] in err and "--uncertainty" in err and not out.exists()
 
 
+def test_budget_refuses_members_searched_with_too_few_runs(tiny, table, tmp_path, capsys):
+    """At the default 16 runs per budget a member can never show 95% at 90% confidence
+    (16 of 16 gives about 91%): every member would come out 'not reached'."""
+    out = tmp_path / "out"
+    assert cli.main(["budget", str(tiny), "--target", "0.95", "--replications", "32",
+                     "--uncertainty", "--ensemble", str(table), "--members", "2",
+                     "--workers", "1", "--quiet", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error: --member-replications 16: too few runs per budget")
+    assert "give --member-replications 32 or more" in err and err.count("\n") == 1
+    assert not out.exists()
+
+
 def test_budget_with_uncertainty_end_to_end(tiny, table, tmp_path, capsys):
     out = tmp_path / "out"
     assert _budget(tiny, out, "--uncertainty", "--ensemble", str(table), "--members", "3",
