@@ -324,3 +324,24 @@ def test_a_failure_while_writing_leaves_no_partial_directory(tiny, tmp_path, mon
     assert status == 2
     assert "No space left on device" in capsys.readouterr().err
     assert not (tmp_path / "deep").exists()  # neither the output nor its staging directory
+
+
+def test_budget_text_with_one_value_at_both_percentiles_reads_as_one_value():
+    """Three members none of which reached the target printed "the minimum lies between more
+    than 2,000 and more than 2,000"."""
+    from analysis.uncertainty import ABOVE_MAX
+    from verkosto.uncertainty import budget_text
+
+    def report(low, high):
+        return {"min_budget_eur_per_month": 450.0, "parameter_uncertainty": {
+            "max_budget_eur_per_month": 2000.0, "robustness": 0.8,
+            "quantiles": {"0.1": low, "0.5": high, "0.9": high},
+            "robust_budget_eur_per_month": None, "defaults_same_search_eur_per_month": None,
+            "members": 3, "search": {"replications_cap": 16, "resolution_eur_per_month": 200.0},
+            "not_reached": 3}}
+
+    text = budget_text(report(ABOVE_MAX, ABOVE_MAX))
+    assert ("Across plausible assumptions the minimum is more than 2,000 from the 10th to the "
+            "90th percentile; no budget up to 2,000 EUR/month is enough in 80% of them.") in text
+    assert "between" not in text
+    assert "lies between 600 and more than 2,000;" in budget_text(report(600.0, ABOVE_MAX))
