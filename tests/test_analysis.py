@@ -319,6 +319,19 @@ def test_capture_records_the_requested_weeks():
     assert model.steps == 8
 
 
+def test_every_kind_of_organisation_is_written_as_a_word_not_a_key():
+    """Figures named non-governmental organisations "ngo" (the enum's key, lowercased)."""
+    from analysis.network import _kind_name, kind_word
+    from model import OrgKind
+    from verkosto.i18n import set_language
+
+    words = {kind: kind_word(_kind_name(kind)) for kind in OrgKind}
+    assert words[OrgKind.NGO] == "NGO"
+    assert words[OrgKind.PUBLIC_SERVICE] == "public service"
+    set_language("fi")
+    assert kind_word(_kind_name(OrgKind.NGO)) == "järjestö"
+
+
 def test_network_map_rings_follow_the_models_thresholds(grown_model):
     people = [a for a in grown_model.participants if a.status is not Status.LEFT]
     centre = people[0].slot
