@@ -500,8 +500,7 @@ class ReportBuilder:
         for p in self.ranked_numeric:
             curve = probability_curve(self.ok, p, self.thriving, self.confidence)
             tp = tipping_point(curve, p, self.level)
-            if tp.estimate is not None and tp.estimate != curve["x"].iloc[
-                    0 if tp.direction == "rising" else -1]:
+            if tp.estimate is not None and not tp.at_edge:
                 tips.append((_("{parameter} ≈ {value} (interval {span}; P(thriving) rising with "
                                "it)") if tp.direction == "rising" else
                              _("{parameter} ≈ {value} (interval {span}; P(thriving) falling "
@@ -725,6 +724,10 @@ class ReportBuilder:
             if tp.estimate is None:
                 point = _("none: P(thriving) stays between {low} and {high}").format(
                     low=_pct(low), high=_pct(high))
+            elif tp.at_edge:
+                # Past the level at the first value tried: the crossing is there or before.
+                point = (_("at most {value}") if tp.direction == "rising" else
+                         _("at least {value}")).format(value=number(tp.estimate))
             else:
                 point = number(tp.estimate)
             rows.append({_("parameter"): p, _("tipping point"): point,

@@ -120,6 +120,32 @@ def test_tipping_point_of_a_falling_curve_and_of_one_that_never_crosses():
     assert never.estimate is None and "stays below" in never.note
 
 
+def test_a_curve_already_past_the_level_has_no_tipping_point_inside_the_range():
+    """A flat P(thriving) of 2/3 was reported and drawn as "tipping point = 0.2" (the lowest
+    value tried), with the interval "above 0.2", though the crossing, if any, lies there or
+    before the range."""
+    from analysis.figures import probability_curve_figure
+
+    runs = pd.DataFrame({"facilitation": np.repeat([0.2, 0.8], 3)})
+    hits = np.array([True, True, False] * 2)
+    curve = probability_curve(runs, "facilitation", hits)
+    tp = tipping_point(curve, "facilitation", 0.5)
+    assert tp.at_edge and tp.estimate == pytest.approx(0.2)
+    assert tp.low is None  # open below: the crossing may lie before 0.2
+    assert "already at least 50% at the lowest facilitation tried" in tp.note
+    labels = probability_curve_figure(curve, "facilitation", tipping=tp).axes[0] \
+        .get_legend_handles_labels()[1]
+    assert not [label for label in labels if "tipping point" in label]
+    # A crossing inside the range whose upper band is past the level from the start: the
+    # interval is open below, never "from the lowest value tried".
+    runs = pd.DataFrame({"coordination_budget_eur": np.repeat([0.0, 500.0, 1000.0], 6)})
+    hits = np.array([True, True] + [False] * 4 + [True] * 12)  # 2/6 (upper bound 70%), 6/6, 6/6
+    tp = tipping_point(probability_curve(runs, "coordination_budget_eur", hits),
+                       "coordination_budget_eur", 0.5)
+    assert not tp.at_edge and 0.0 < tp.estimate < 500.0
+    assert tp.low is None and "(at most " in tp.note
+
+
 def test_probability_curve_bins_a_sampled_parameter():
     rng = np.random.default_rng(3)
     runs = pd.DataFrame({"facilitation": rng.uniform(0, 1, 400)})
