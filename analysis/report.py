@@ -262,7 +262,9 @@ def _points(difference: float) -> str:
 def _index_text(row: pd.Series) -> str:
     parts = []
     if np.isfinite(row.get("salib", np.nan)):
-        parts.append(_("SALib index {value}").format(value=number(row["salib"])))
+        # Named (mu_star, ST): a Morris mu* is no share of variance like the indices beside it.
+        parts.append(_("SALib {name} {value}").format(name=row.get("salib_name") or "index",
+                                                      value=number(row["salib"])))
     parts.append(_("first-order index {value}").format(value=number(max(0.0, row["first_order"]))))
     if np.isfinite(row.get("total", np.nan)):
         parts.append(_("total-order {value}").format(value=number(row["total"])))
@@ -332,6 +334,8 @@ class ReportBuilder:
         total = total_order_indices(self.ok, self.params, y)
         total = total.set_index("parameter")["total"] if total is not None else None
         salib = self._salib_thriving()
+        # Which index it is (mu_star, ST, S1): the findings name it beside the others.
+        salib_name = str(salib["name"].iloc[0]) if salib is not None and "name" in salib else ""
         salib = salib.set_index("parameter")["index"] if salib is not None else None
         rows = []
         for order, p in enumerate(self.params):
@@ -341,6 +345,7 @@ class ReportBuilder:
             score = sal if salib is not None else np.nanmax([s1, st, -1.0])
             rows.append({"parameter": p, "first_order": s1, "low": first.loc[p, "low"],
                          "high": first.loc[p, "high"], "total": st, "salib": sal,
+                         "salib_name": salib_name,
                          "score": -1.0 if not np.isfinite(score) else score, "_order": order})
         frame = pd.DataFrame(rows).sort_values(["score", "_order"], ascending=[False, True],
                                                kind="stable")

@@ -171,6 +171,8 @@ def test_report_states_the_planted_answers(synthetic_report):
     assert "100% (86%–100%) of the runs with coordination_budget_eur" in findings
     assert ("P(thriving) 0% (0%–28%) at 0 EUR/month and 100% (76%–100%) at 2,000 EUR/month"
             in findings)
+    # The SALib index is named: a Morris mu* or a Sobol ST is not the first-order share.
+    assert "(SALib ST 0.9, first-order index" in findings
     # The tipping point lies between the budgets where thriving is 0% and 100%.
     tip = next(line for line in md.splitlines() if line.startswith("| coordination_budget_eur |")
                and "rises past" in line)
