@@ -260,6 +260,29 @@ def _check(target: float, confidence: float, max_budget: float, replications: in
         raise ValueError(f"resolution must be positive, got {resolution}")
 
 
+def fewest_replications(target: float, confidence: float,
+                        method: IntervalMethod = IntervalMethod.WILSON) -> int:
+    """The fewest runs at one budget that can show P(success) >= ``target`` at all: with
+    fewer, even a success in every run leaves the one-sided lower bound at ``confidence``
+    below the target, so no budget passes and the search reports none as enough.
+
+    Example:
+        >>> fewest_replications(0.8, 0.9)
+        7
+    """
+    def enough(n: int) -> bool:
+        return one_sided_bounds(n, n, confidence, method)[0] >= target
+
+    high = 1
+    while not enough(high):  # the bound of n out of n rises to 1 as n grows
+        high *= 2
+    low = high // 2  # not enough (or 0)
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (low, mid) if enough(mid) else (mid, high)
+    return high
+
+
 class _Search:
     """State of one search: points tried and how to add replications.
 

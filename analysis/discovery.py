@@ -106,7 +106,7 @@ class Condition:
             if low == high:
                 return "{name} = {low}{unit}".format(**values)
             return (_("{name} from {low} to {high}{unit}") if inclusive else
-                    _("{name} above {low} to {high}{unit}")).format(**values)
+                    _("{name} above {low} and at most {high}{unit}")).format(**values)
         if low is not None:
             return (_("{name} at least {low}{unit}") if inclusive else
                     _("{name} above {low}{unit}")).format(**values)

@@ -356,11 +356,15 @@ def probability_curve_figure(curve: pd.DataFrame, parameter: str, outcome: str =
     ax.plot(curve["x"], curve["probability"], "o-", color=colour, label=_("share of runs"))
     if tipping is not None:
         ax.axhline(tipping.level, color="black", linewidth=0.8, linestyle=":")
-        if tipping.estimate is not None:
+        # Already past the level at the first value tried is no crossing inside the range.
+        if tipping.estimate is not None and not tipping.at_edge:
             ax.axvline(tipping.estimate, color="black", linewidth=0.8, linestyle="--",
                        label=_("tipping point ≈ {value}").format(value=number(tipping.estimate)))
-        if tipping.low is not None and tipping.high is not None:
-            ax.axvspan(tipping.low, tipping.high, color="black", alpha=0.07)
+            if tipping.low is not None or tipping.high is not None:
+                # An end open within the range runs to the edge of the values tried.
+                ax.axvspan(curve["x"].min() if tipping.low is None else tipping.low,
+                           curve["x"].max() if tipping.high is None else tipping.high,
+                           color="black", alpha=0.07)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(axis_label(parameter))
     ax.set_ylabel(_("probability of {outcome}").format(outcome=outcome_word(outcome)))

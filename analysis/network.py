@@ -214,7 +214,7 @@ def capture(model: object, steps: Iterable[int]) -> list[NetworkSnapshot]:
 
 KIND_WORDS: dict[str, str] = {
     "public service": N_("public service"),
-    "ngo": N_("ngo"),
+    "ngo": N_("NGO"),
     "school": N_("school"),
     "employer": N_("employer"),
     "parish": N_("parish"),

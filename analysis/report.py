@@ -47,7 +47,13 @@ from analysis.figures import (
     sensitivity_figure,
     timeseries_bands,
 )
-from analysis.intervals import FADING_CLASSES, OUTCOME_ORDER, THRIVING, outcome_table
+from analysis.intervals import (
+    FADING_CLASSES,
+    OUTCOME_ORDER,
+    THRIVING,
+    outcome_table,
+    proportion_interval,
+)
 from analysis.network import capture, network_map, network_map_figure, trust_network_figure
 from analysis.prim import prim_box, trajectory_figure
 from analysis.results import Sweep, SweepError, load_sweep
@@ -235,6 +241,17 @@ def _with_unit(parameter: str, value: float) -> str:
     return f"{text} {unit}"
 
 
+def _points_interval(difference: float, low: float, high: float) -> str:
+    """A difference of two probabilities with its interval (``-100 percentage points (-100
+    to -29)``).
+    """
+    def signed(x: float) -> str:
+        return localise(f"{round(100 * x):+d}")
+
+    return _("{points} ({low} to {high})").format(points=_points(difference), low=signed(low),
+                                                   high=signed(high))
+
+
 def _points(difference: float) -> str:
     """A difference of two probabilities in percentage points (``+35 points``)."""
     value = round(100 * difference)
@@ -245,7 +262,9 @@ def _points(difference: float) -> str:
 def _index_text(row: pd.Series) -> str:
     parts = []
     if np.isfinite(row.get("salib", np.nan)):
-        parts.append(_("SALib index {value}").format(value=number(row["salib"])))
+        # Named (mu_star, ST): a Morris mu* is no share of variance like the indices beside it.
+        parts.append(_("SALib {name} {value}").format(name=row.get("salib_name") or "index",
+                                                      value=number(row["salib"])))
     parts.append(_("first-order index {value}").format(value=number(max(0.0, row["first_order"]))))
     if np.isfinite(row.get("total", np.nan)):
         parts.append(_("total-order {value}").format(value=number(row["total"])))
@@ -315,6 +334,8 @@ class ReportBuilder:
         total = total_order_indices(self.ok, self.params, y)
         total = total.set_index("parameter")["total"] if total is not None else None
         salib = self._salib_thriving()
+        # Which index it is (mu_star, ST, S1): the findings name it beside the others.
+        salib_name = str(salib["name"].iloc[0]) if salib is not None and "name" in salib else ""
         salib = salib.set_index("parameter")["index"] if salib is not None else None
         rows = []
         for order, p in enumerate(self.params):
@@ -324,6 +345,7 @@ class ReportBuilder:
             score = sal if salib is not None else np.nanmax([s1, st, -1.0])
             rows.append({"parameter": p, "first_order": s1, "low": first.loc[p, "low"],
                          "high": first.loc[p, "high"], "total": st, "salib": sal,
+                         "salib_name": salib_name,
                          "score": -1.0 if not np.isfinite(score) else score, "_order": order})
         frame = pd.DataFrame(rows).sort_values(["score", "_order"], ascending=[False, True],
                                                kind="stable")
@@ -356,35 +378,51 @@ class ReportBuilder:
 
     def _pair_evidence(self, a: str, b: str) -> tuple[float, str] | None:
         """How much the effect of ``a`` on P(thriving) changes across levels of ``b``."""
+        from statsmodels.stats.proportion import confint_proportions_2indep
+
         ga, la = axis_groups(self.ok[a], 5)
         gb, lb = axis_groups(self.ok[b], 5)
         if len(la) < 2 or len(lb) < 2:
             return None
         frame = pd.DataFrame({"a": np.asarray(ga), "b": np.asarray(gb), "y": self.thriving})
-        cells = frame.groupby(["b", "a"])["y"].agg(["mean", "size"])
+        cells = frame.groupby(["b", "a"])["y"].agg(["sum", "size"])
         lo, hi = 0, len(la) - 1
-        effects = {}
+        effects: dict[int, tuple[float, float, float]] = {}
         for level in range(len(lb)):
             try:
-                p0, n0 = cells.loc[(level, lo)]
-                p1, n1 = cells.loc[(level, hi)]
+                k0, n0 = cells.loc[(level, lo)]
+                k1, n1 = cells.loc[(level, hi)]
             except KeyError:
                 continue
             if min(n0, n1) >= MIN_RUNS_FOR_EFFECT:
-                effects[level] = float(p1 - p0)
+                # A difference of two cells of a few runs each: Newcombe's interval says
+                # how far chance alone could move it.
+                low, high = confint_proportions_2indep(int(k1), int(n1), int(k0), int(n0),
+                                                       method="newcomb", compare="diff",
+                                                       alpha=1.0 - self.confidence)
+                effects[level] = (float(k1 / n1 - k0 / n0), float(np.clip(low, -1.0, 1.0)),
+                                  float(np.clip(high, -1.0, 1.0)))
         if len(effects) < 2:
             return None
-        small = min(effects, key=effects.get)
-        large = max(effects, key=effects.get)
-        spread = effects[large] - effects[small]
+        small = min(effects, key=lambda level: effects[level][0])
+        large = max(effects, key=lambda level: effects[level][0])
+        spread = effects[large][0] - effects[small][0]
         if spread < INTERACTION_SPREAD:
             return None
-        return spread, _(
-            "The heatmap's cells show an interaction: raising {a} from {a_low} to {a_high} "
-            "changes P(thriving) by {small} when {b} is {b_small} but by {large} when {b} is "
-            "{b_large}; a first-order index alone would miss this.").format(
-                a=_name(a), a_low=la[lo], a_high=la[hi], small=_points(effects[small]), b=b,
-                b_small=lb[small], large=_points(effects[large]), b_large=lb[large])
+        # Only the two leading parameters have a heatmap; another pair is not in it.
+        text = (_("The heatmap's cells show an interaction: raising {a} from {a_low} to "
+                  "{a_high} changes P(thriving) by {small} when {b} is {b_small} but by {large} "
+                  "when {b} is {b_large} ({confidence} intervals); a first-order index alone "
+                  "would miss this.") if {a, b} == set(self.ranked[:2]) else
+                _("The runs grouped by {a} and {b} (as the heatmap groups its two parameters) "
+                  "show an interaction: raising {a} from {a_low} to {a_high} changes "
+                  "P(thriving) by {small} when {b} is {b_small} but by {large} when {b} is "
+                  "{b_large} ({confidence} intervals); a first-order index alone would miss "
+                  "this."))
+        return spread, text.format(
+            a=_name(a), a_low=la[lo], a_high=la[hi], small=_points_interval(*effects[small]),
+            b=b, b_small=lb[small], large=_points_interval(*effects[large]), b_large=lb[large],
+            confidence=_pct(self.confidence))
 
     def sections(self) -> list[Section]:
         """All sections, in :data:`SECTION_TITLES` order."""
@@ -429,11 +467,17 @@ class ReportBuilder:
             return
         box = prim_box(self.ok, self.params, self.thriving, THRIVING)
         if box is not None and box.conditions:
+            # The box's share with its interval: a box of a few runs that all thrived is
+            # not a certainty.
+            inside = np.logical_and.reduce([c.mask(self.ok) for c in box.conditions])
+            density = proportion_interval(int(self.thriving[inside].sum()), int(inside.sum()),
+                                          self.confidence)
             s.text(_("**When the network thrives.** {density} of the runs with {box} thrived "
                      "(against {base} of all runs); this box holds {coverage} of all thriving "
                      "runs (PRIM, see 'Scenario discovery').").format(
-                density=_pct(box.density), box=_box_text(box.conditions),
-                base=_pct(box.base_rate), coverage=_pct(box.coverage)))
+                density=_interval_text(box.density, density.low, density.high),
+                box=_box_text(box.conditions), base=_pct(box.base_rate),
+                coverage=_pct(box.coverage)))
         elif not self.thriving.any():
             s.text(_("**When the network thrives.** No run thrived anywhere in the range tried."))
         levers = []
@@ -444,8 +488,10 @@ class ReportBuilder:
                 curve = probability_curve(self.ok, p, self.thriving, self.confidence)
                 first, last = curve.iloc[0], curve.iloc[-1]
                 text += ": " + _("P(thriving) {first} at {first_x} and {last} at {last_x}").format(
-                    first=_pct(first["probability"]), first_x=_with_unit(p, first["x"]),
-                    last=_pct(last["probability"]), last_x=_with_unit(p, last["x"]))
+                    first=_interval_text(first["probability"], first["low"], first["high"]),
+                    first_x=_with_unit(p, first["x"]),
+                    last=_interval_text(last["probability"], last["low"], last["high"]),
+                    last_x=_with_unit(p, last["x"]))
             text += f" ({_index_text(r)})"
             levers.append(text)
         if levers:
@@ -459,8 +505,7 @@ class ReportBuilder:
         for p in self.ranked_numeric:
             curve = probability_curve(self.ok, p, self.thriving, self.confidence)
             tp = tipping_point(curve, p, self.level)
-            if tp.estimate is not None and tp.estimate != curve["x"].iloc[
-                    0 if tp.direction == "rising" else -1]:
+            if tp.estimate is not None and not tp.at_edge:
                 tips.append((_("{parameter} ≈ {value} (interval {span}; P(thriving) rising with "
                                "it)") if tp.direction == "rising" else
                              _("{parameter} ≈ {value} (interval {span}; P(thriving) falling "
@@ -556,8 +601,11 @@ class ReportBuilder:
     def _groups(self) -> tuple[pd.Series, str, dict[str, str] | None]:
         """Label of each run for time-series lines: its cell, or its outcome."""
         if self.params and 1 < self.n_cells <= MAX_CELL_LINES:
-            labels = self.ok.apply(lambda r: _cell_label(r, self.params), axis=1)
-            return (pd.Series(labels.to_numpy(), index=self.ok["run_id"]), _("parameter cell"),
+            # Cells in the order of their values, as in the outcome table (a grid runs coarse
+            # to fine, so run order would put 2,000 before 500).
+            cells = self.ok.sort_values(self.params, kind="stable")
+            labels = cells.apply(lambda r: _cell_label(r, self.params), axis=1)
+            return (pd.Series(labels.to_numpy(), index=cells["run_id"]), _("parameter cell"),
                     None)
         rank = {o: k for k, o in enumerate(OUTCOME_ORDER)}
         ordered = self.ok.sort_values("outcome", key=lambda c: c.map(rank), kind="stable")
@@ -681,6 +729,10 @@ class ReportBuilder:
             if tp.estimate is None:
                 point = _("none: P(thriving) stays between {low} and {high}").format(
                     low=_pct(low), high=_pct(high))
+            elif tp.at_edge:
+                # Past the level at the first value tried: the crossing is there or before.
+                point = (_("at most {value}") if tp.direction == "rising" else
+                         _("at least {value}")).format(value=number(tp.estimate))
             else:
                 point = number(tp.estimate)
             rows.append({_("parameter"): p, _("tipping point"): point,

@@ -45,6 +45,10 @@ class TippingPoint:
         high: Upper end of the interval (None if unbounded within the range).
         direction: ``rising`` or ``falling`` with the parameter.
         note: Plain-language summary.
+        at_edge: The probability is already past the level at the first value tried (the
+            lowest when rising, the highest when falling): ``estimate`` is that value, and
+            the crossing lies there or beyond the range tried, so it is no tipping point
+            inside it.
     """
 
     parameter: str
@@ -54,12 +58,13 @@ class TippingPoint:
     high: float | None
     direction: str
     note: str
+    at_edge: bool = False
 
     def as_dict(self) -> dict[str, object]:
         """Plain JSON-able form."""
         return {"parameter": self.parameter, "level": self.level, "estimate": self.estimate,
                 "low": self.low, "high": self.high, "direction": self.direction,
-                "note": self.note}
+                "note": self.note, "at_edge": self.at_edge}
 
 
 def probability_curve(frame: pd.DataFrame, parameter: str, interesting: np.ndarray | pd.Series,
@@ -131,13 +136,18 @@ def tipping_point(curve: pd.DataFrame, parameter: str, level: float = DEFAULT_LE
     est = _first_crossing(x, p, level)
     early = _first_crossing(x, hi, level)  # the crossing cannot come before this
     late = _first_crossing(x, lo, level)  # nor after this
+    at_edge = bool(est is not None and est == x[0])
+    if early is not None and early == x[0]:
+        # The upper band is past the level at the first value tried: the crossing may lie
+        # before the range as well, so the interval is open on that side.
+        early = None
     a, b = (early, late) if rising else (late, early)
     direction = "rising" if rising else "falling"
     words = {"outcome": i18n.outcome_name(outcome), "level": pct(level), "parameter": parameter,
              "value": number(est) if est is not None else "", "first": number(x[0])}
     if est is None:
         note = _("P({outcome}) stays below {level} over the whole range of {parameter}")
-    elif est == x[0]:
+    elif at_edge:
         note = (_("P({outcome}) is already at least {level} at the lowest {parameter} tried "
                   "({first})") if rising else
                 _("P({outcome}) is already at least {level} at the highest {parameter} tried "
@@ -146,8 +156,9 @@ def tipping_point(curve: pd.DataFrame, parameter: str, level: float = DEFAULT_LE
         words["span"] = (_("{low} to {high}").format(low=number(a), high=number(b))
                          if a is not None and b is not None else
                          _("at least {value}").format(value=number(a)) if a is not None else
-                         _("at most {value}").format(value=number(b)))
+                         _("at most {value}").format(value=number(b)) if b is not None else
+                         _("interval open on both sides within the range tried"))
         note = (_("P({outcome}) rises past {level} at {parameter} ≈ {value} ({span})") if rising
                 else _("P({outcome}) falls below {level} at {parameter} ≈ {value} ({span})"))
     note = note.format(**words)
-    return TippingPoint(parameter, level, est, a, b, direction, note)
+    return TippingPoint(parameter, level, est, a, b, direction, note, at_edge)

@@ -446,7 +446,7 @@ def _p2_eval(runs: dict[str, list[Measures]]) -> Evaluation:
              "saturates": bool(steps[-1] <= 0.1 + 1e-9 and steps[:-1].max() >= 0.3)}
     stat = {"eur_per_person": list(P2_EUR_PER_PERSON), "thriving_share": p_thr,
             "spearman_rho": rho, "spearman_p": pval,
-            "summary": _("P(thriving) {values} at {budgets} EUR/person (rho={rho}, p={p})").format(
+            "summary": _("P(thriving) {values} at {budgets} EUR/person/month (rho={rho}, p={p})").format(
                 values=_list(p_thr), budgets="/".join(f"{e:g}" for e in P2_EUR_PER_PERSON),
                 rho=_d(rho), p=_p(pval))}
     return parts, stat

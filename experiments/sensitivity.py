@@ -252,7 +252,10 @@ def plot_indices(indices: pd.DataFrame, method: SampleMethod, path: Path) -> Non
         ax.set_title(f"{measure}: ranked by {labels[main].split(' (')[0]}", fontsize="medium")
         ax.set_xlabel("index (whiskers: interval)")
         ax.grid(axis="x", alpha=0.3)
-        ax.legend(loc="lower right", fontsize="small")
+    # One key below the panels: inside a panel it covered the bars of the least
+    # influential parameters, drawn at its lower end.
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncols=len(shown), fontsize="small")
     level = round(100 * CONF_LEVEL)
     fig.suptitle(f"{method.value.capitalize()} sensitivity indices ({level}% bootstrap "
                  "intervals, clipped to the index's range)"

@@ -481,6 +481,14 @@ class SweepPlan:
                               self.measured_runs).format(n=numeral(f"{self.measured_runs:,}"))
         else:
             source = _("estimated from a trial run")
+        if not self.pending:
+            # Nothing left: no time or space to estimate ("about 1 s" read as work to do).
+            # TRANSLATORS: {points} and {replications} are "3 points" and "2 replications".
+            return ngettext("sweep: {total} run ({points} × {replications}); all stored, "
+                            "nothing to run",
+                            "sweep: {total} runs ({points} × {replications}); all stored, "
+                            "nothing to run", self.total).format(
+                total=numeral(f"{self.total:,}"), points=points, replications=reps)
         # TRANSLATORS: {points} and {replications} are "3 points" and "2 replications".
         return ngettext("sweep: {total} run ({points} × {replications}); {stored} stored, "
                         "{pending} to run: about {duration} {workers} and {size} on disk "

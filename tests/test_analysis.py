@@ -4,6 +4,7 @@ sensitivity, the S33/S34 table, sweep reading and the network figures (S37)."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -119,6 +120,32 @@ def test_tipping_point_of_a_falling_curve_and_of_one_that_never_crosses():
     assert never.estimate is None and "stays below" in never.note
 
 
+def test_a_curve_already_past_the_level_has_no_tipping_point_inside_the_range():
+    """A flat P(thriving) of 2/3 was reported and drawn as "tipping point = 0.2" (the lowest
+    value tried), with the interval "above 0.2", though the crossing, if any, lies there or
+    before the range."""
+    from analysis.figures import probability_curve_figure
+
+    runs = pd.DataFrame({"facilitation": np.repeat([0.2, 0.8], 3)})
+    hits = np.array([True, True, False] * 2)
+    curve = probability_curve(runs, "facilitation", hits)
+    tp = tipping_point(curve, "facilitation", 0.5)
+    assert tp.at_edge and tp.estimate == pytest.approx(0.2)
+    assert tp.low is None  # open below: the crossing may lie before 0.2
+    assert "already at least 50% at the lowest facilitation tried" in tp.note
+    labels = probability_curve_figure(curve, "facilitation", tipping=tp).axes[0] \
+        .get_legend_handles_labels()[1]
+    assert not [label for label in labels if "tipping point" in label]
+    # A crossing inside the range whose upper band is past the level from the start: the
+    # interval is open below, never "from the lowest value tried".
+    runs = pd.DataFrame({"coordination_budget_eur": np.repeat([0.0, 500.0, 1000.0], 6)})
+    hits = np.array([True, True] + [False] * 4 + [True] * 12)  # 2/6 (upper bound 70%), 6/6, 6/6
+    tp = tipping_point(probability_curve(runs, "coordination_budget_eur", hits),
+                       "coordination_budget_eur", 0.5)
+    assert not tp.at_edge and 0.0 < tp.estimate < 500.0
+    assert tp.low is None and "(at most " in tp.note
+
+
 def test_probability_curve_bins_a_sampled_parameter():
     rng = np.random.default_rng(3)
     runs = pd.DataFrame({"facilitation": rng.uniform(0, 1, 400)})
@@ -165,6 +192,20 @@ def test_discovery_recovers_a_planted_rule():
     assert best.density == pytest.approx(planted[inside].mean())
     assert best.coverage == pytest.approx(inside[planted].mean())
     assert "coordination_budget_eur above" in best.text() and "EUR/month" in best.text()
+
+
+def test_a_condition_bounded_on_both_sides_reads_as_a_range():
+    """A decision-tree rule "above 250 and at most 1,250", never "above 250 to 1,250"."""
+    from analysis.discovery import Condition
+    from verkosto.i18n import set_language
+
+    both = Condition("coordination_budget_eur", low=250.0, high=1250.0)
+    assert both.text() == "coordination_budget_eur above 250 and at most 1,250 EUR/month"
+    try:
+        set_language("fi")
+        assert both.text() == "coordination_budget_eur yli 250 ja enintään 1\u202f250 €/kk"
+    finally:
+        set_language("en")
 
 
 def test_discovery_recovers_a_categorical_rule_and_reports_a_table():
@@ -222,6 +263,19 @@ def test_evaluation_table_summarises_answers_by_kind():
     assert table.loc["meetings held", "low"] == pytest.approx(17.5)  # lower quartile
     assert table.loc["purpose", "value"] == "learning"
     assert list(dict.fromkeys(table["section"])) == [SECTIONS["goal"], SECTIONS["coordination"]]
+
+
+def test_evaluation_items_in_euros_name_their_unit_as_a_unit():
+    """The money items read "budget (EUR/month)", not the key's words "budget eur per
+    month"; every item of a full evaluation is spelled out, none keeps a lowercase 'eur'."""
+    from model import NetworkModel
+
+    model = NetworkModel(rng=1, n_organisations=3, participants_per_organisation=2)
+    model.run_for(4)
+    items = list(evaluation_table([model.evaluation()])["item"])
+    assert "budget (EUR/month)" in items and "hidden cost (EUR)" in items
+    assert "spend breakdown (EUR): rooms" in items
+    assert not [item for item in items if re.search(r"\beur\b", item)]
 
 
 def test_evaluation_from_runs_uses_final_reporters():
@@ -289,6 +343,19 @@ def test_capture_records_the_requested_weeks():
     snaps = capture(model, [8, 0, 4])
     assert [s.step for s in snaps] == [0, 4, 8]
     assert model.steps == 8
+
+
+def test_every_kind_of_organisation_is_written_as_a_word_not_a_key():
+    """Figures named non-governmental organisations "ngo" (the enum's key, lowercased)."""
+    from analysis.network import _kind_name, kind_word
+    from model import OrgKind
+    from verkosto.i18n import set_language
+
+    words = {kind: kind_word(_kind_name(kind)) for kind in OrgKind}
+    assert words[OrgKind.NGO] == "NGO"
+    assert words[OrgKind.PUBLIC_SERVICE] == "public service"
+    set_language("fi")
+    assert kind_word(_kind_name(OrgKind.NGO)) == "järjestö"
 
 
 def test_network_map_rings_follow_the_models_thresholds(grown_model):

@@ -616,11 +616,31 @@ def test_budget_refuses_an_out_directory_holding_other_files(tiny, tmp_path, cap
     assert (out / "notes.txt").read_text() == "keep me"
 
 
-def test_budget_command_says_plainly_when_out_of_reach(tiny, tmp_path, capsys):
-    # Four runs can never confirm 95% (4 of 4 gives a lower bound of about 0.7), so the
-    # target is out of reach by construction, whatever the model does.
+def test_budget_refuses_too_few_runs_to_show_the_target(tiny, tmp_path, capsys):
+    """Four runs can never show 95% (4 of 4 gives a lower bound of about 0.7): the search
+    would call every budget too small and blame the network. Refused before anything runs,
+    with the number of runs that could."""
     out = tmp_path / "out"
-    assert _cli(tiny, out, "--target", "0.95", "--max", "800") == 0
+    assert _cli(tiny, out, "--target", "0.95", "--max", "800") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error: --replications 4: too few runs per budget")
+    assert "even 4 successes out of 4 give a lower bound of 71%" in err
+    assert "give --replications 32 or more" in err
+    assert not out.exists()
+    # The smallest number that is enough is accepted: 32 of 32 shows 95% (Wilson, 90%).
+    from analysis.budget import fewest_replications
+    from analysis.intervals import one_sided_bounds
+
+    assert fewest_replications(0.95, 0.9) == 32
+    assert one_sided_bounds(32, 32, 0.9)[0] >= 0.95 > one_sided_bounds(31, 31, 0.9)[0]
+
+
+def test_budget_command_says_plainly_when_out_of_reach(tiny, tmp_path, capsys):
+    # With no working time granted the network fades whatever the budget (pattern P5), so
+    # no budget up to the maximum reaches the target, and working time is named as a limit.
+    out = tmp_path / "out"
+    assert _cli(tiny, out, "--target", "0.6", "--max", "800",
+                "--set", "time_allocation_hours=0") == 0
     text = capsys.readouterr().out
     assert "No budget up to 800 EUR/month" in text
     data = json.loads((out / "budget.json").read_text())

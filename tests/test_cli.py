@@ -815,3 +815,36 @@ def test_relationships_kept_is_not_an_organisation_s_colour() -> None:
     for k in range(LARGE_PALETTE_SIZE):
         distance = float(np.linalg.norm(kept - np.array(to_rgb(palette(k)))))
         assert distance > 0.25, (k, distance)
+
+
+def test_run_summary_of_a_network_that_emptied_says_so() -> None:
+    """A run whose meetings stopped in week 43 and whose people all left was summarised as
+    "3 meetings, every 52.0 weeks on average", trust and commitment "0.00 among the people
+    still active" and "knowledge coverage 0.00 (among the organisations still present)":
+    averages over nobody, and a cadence the network never had."""
+    weeks = list(range(0, 157))
+    held = [0 if w < 8 else 1 if w < 20 else 2 if w < 43 else 3 for w in weeks]
+    active = [24 if w < 96 else 0 for w in weeks]
+    frame = pd.DataFrame({
+        "step": weeks, "meetings_held": held, "active": active, "present": active,
+        "active_share": [a / 24 for a in active], "network_trust": 0.2, "mean_trust": 0.0,
+        "trust_ties_per_seat": 0.0, "network_commitment": 0.1, "mean_commitment": 0.0,
+        "relationships_kept": 0.0, "coordination_spent_eur": 0.0})
+    summary = {
+        "scenario": "no_coordination", "scenario_title": "No coordination", "seed": 3,
+        "steps": 156, "steps_run": 156, "ended_early": False, "outcome": "faded",
+        "params": {"outcome_window_weeks": 13, "meeting_interval_weeks": 4},
+        "evaluation": {"coordination": {"has_coordinator": False, "hidden_cost_eur": 100.0},
+                       "goal": {"reached": False, "progress": 0.15},
+                       "results": {"value_created": 54.0, "innovations": 0,
+                                   "knowledge_coverage": 0.0, "trust_ties": 0,
+                                   "trust_ties_across_organisations": 0}}}
+    text = cmd_run.describe(summary, frame)
+    assert "3 meetings, every 14.3 weeks on average, none after week 43." in text
+    assert "(over all seats; nobody is still active)" in text
+    assert "per seat (nobody is still active)" in text
+    assert "knowledge coverage – (no organisation is still present)" in text
+    assert "among the people still active" not in text and "0.00 among" not in text
+    # A network that kept meeting to the end keeps the plain average.
+    frame["meetings_held"] = [w // 4 for w in weeks]
+    assert "39 meetings, every 4.0 weeks on average." in cmd_run.describe(summary, frame)

@@ -245,3 +245,12 @@ def test_p1_and_p5_summaries_name_every_class_their_share_counts():
                 "meetings_held": 3} for o in ("faded", "fading")]
     _parts, stat = pat._p5_eval({"no_time": no_time})
     assert stat["summary"].startswith("faded or fading 100%")
+
+
+def test_p2_summary_gives_the_budgets_per_person_per_month():
+    """The arms' budgets are per founding person a month: "EUR/person" alone left out the
+    month, so 80 read as a one-off sum."""
+    runs = {f"eur_{eur:g}": [{"outcome": "thriving" if eur >= 20 else "faded"}] * 4
+            for eur in pat.P2_EUR_PER_PERSON}
+    _parts, stat = pat._p2_eval(runs)
+    assert " at 0/10/20/40/80 EUR/person/month (rho=" in stat["summary"]

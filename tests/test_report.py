@@ -165,6 +165,14 @@ def test_report_states_the_planted_answers(synthetic_report):
     rule = next(line for line in md.splitlines() if line.startswith("| thriving | thriving when"))
     assert "coordination_budget_eur above" in rule and "facilitation" not in rule.split("(")[0]
     assert "coverage 100%, density 100%" in rule
+    # The findings give every probability with its interval (Wilson, 95%): 24 of 24 runs
+    # in the box thrived, 0 of 10 at no budget (two failed) and 12 of 12 at 2,000.
+    findings = md.split("## Findings", 1)[1].split("\n## ", 1)[0]
+    assert "100% (86%–100%) of the runs with coordination_budget_eur" in findings
+    assert ("P(thriving) 0% (0%–28%) at 0 EUR/month and 100% (76%–100%) at 2,000 EUR/month"
+            in findings)
+    # The SALib index is named: a Morris mu* or a Sobol ST is not the first-order share.
+    assert "(SALib ST 0.9, first-order index" in findings
     # The tipping point lies between the budgets where thriving is 0% and 100%.
     tip = next(line for line in md.splitlines() if line.startswith("| coordination_budget_eur |")
                and "rises past" in line)
@@ -541,3 +549,68 @@ def test_report_ranks_decisive_levers_that_come_last(tmp_path, monkeypatch):
     evaluation = md.split("## Evaluation (S33, S34)", 1)[1].split("\n## ", 1)[0]
     head = next(line for line in evaluation.splitlines() if line.startswith("| section |"))
     assert "thriving (" in head and "smouldering (" in head and "faded (" in head
+
+
+def test_report_time_series_lines_follow_the_values_not_the_run_order(tmp_path):
+    """A grid runs coarse to fine (both ends, then midpoints): the time-series legend must
+    still list 500 between 0 and 2,000, as the outcome table does."""
+    from analysis.report import ReportBuilder
+    from analysis.results import load_sweep
+
+    root = tmp_path / "coarse_to_fine"
+    rows, series = [], []
+    for run_id, budget in enumerate((0.0, 2000.0, 500.0) * 2):
+        rows.append({"run_id": run_id, "point": run_id % 3, "replication": run_id // 3,
+                     "seed": run_id, "coordination_budget_eur": budget, "status": "ok",
+                     "error": None, "outcome": "thriving" if budget else "faded",
+                     "steps_run": 4, "active_share": 0.5, "wall_time_s": 0.1})
+        series += [{"run_id": run_id, "step": step, "active_share": 0.5} for step in (0, 4)]
+    (root / "runs").mkdir(parents=True)
+    (root / "timeseries").mkdir()
+    pd.DataFrame(rows).to_parquet(root / "runs" / "part-000000.parquet")
+    pd.DataFrame(series).to_parquet(root / "timeseries" / "part-000000.parquet")
+    (root / "manifest.json").write_text(json.dumps({"spec_hash": "c0a5", "spec": {
+        "title": "Coarse to fine", "base": "default", "replications": 2, "steps": 4,
+        "seed": 1}}))
+    builder = ReportBuilder(load_sweep(root), reruns=0, network_figures=False)
+    groups, _, _ = builder._groups()
+    assert list(dict.fromkeys(groups)) == ["coordination_budget_eur=0",
+                                           "coordination_budget_eur=500",
+                                           "coordination_budget_eur=2,000"]
+
+
+def test_report_interaction_gives_intervals_and_names_the_heatmap_only_for_its_pair(tmp_path):
+    """Facilitation helps at 2,000 EUR/month and harms at none (planted): the sentence gives
+    each effect with its Newcombe interval, and credits the heatmap only when the pair is
+    the heatmap's own (the two leading parameters)."""
+    from analysis.report import ReportBuilder
+    from analysis.results import load_sweep
+
+    root = tmp_path / "crossed"
+    rows = []
+    for budget in (0.0, 2000.0):
+        for fac in (0.2, 0.8):
+            for rep in range(6):
+                thrives = (budget > 0) == (fac > 0.5)
+                rows.append({"run_id": len(rows), "point": 0, "replication": rep,
+                             "seed": len(rows), "coordination_budget_eur": budget,
+                             "facilitation": fac, "status": "ok", "error": None,
+                             "outcome": "thriving" if thrives else "faded", "steps_run": 4,
+                             "active_share": 0.5, "wall_time_s": 0.1})
+    (root / "runs").mkdir(parents=True)
+    pd.DataFrame(rows).to_parquet(root / "runs" / "part-000000.parquet")
+    (root / "manifest.json").write_text(json.dumps({"spec_hash": "c055", "spec": {
+        "title": "Crossed", "base": "default", "replications": 6, "steps": 4, "seed": 1}}))
+    builder = ReportBuilder(load_sweep(root), reruns=0, network_figures=False)
+    _spread, text = builder._pair_evidence("facilitation", "coordination_budget_eur")
+    assert text.startswith("The heatmap's cells show an interaction")
+    effects = re.findall(r"([+-]\d+) percentage points \(([+-]\d+) to ([+-]\d+)\)", text)
+    assert [e[0] for e in effects] == ["-100", "+100"]
+    for value, low, high in effects:
+        assert int(low) <= int(value) <= int(high) and int(high) - int(low) > 10
+    assert "(95% intervals)" in text
+    builder.ranked = ["structure", "coordination_budget_eur", "facilitation"]
+    _spread, text = builder._pair_evidence("facilitation", "coordination_budget_eur")
+    assert "heatmap's cells" not in text
+    assert text.startswith("The runs grouped by coordinator's facilitation skill (facilitation)"
+                           " and coordination_budget_eur")

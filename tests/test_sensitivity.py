@@ -149,6 +149,33 @@ def test_the_figure_orders_tied_parameters_as_the_printed_ranking(tmp_path, monk
     assert [t.get_text() for t in ax.get_yticklabels()] == ["1. c", "2. a", "2. b", "2. d"]
 
 
+def test_the_figure_key_covers_no_bar(tmp_path, monkeypatch):
+    """The key of indices.png lies outside every panel, so it hides no bar or whisker (in a
+    panel's lower right it covered the last-ranked parameters' bars)."""
+    from matplotlib.figure import Figure
+
+    from experiments.sensitivity import plot_indices
+
+    drawn = []
+    monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: drawn.append(self))
+    rows = [{"measure": m, "parameter": p, "index": i, "value": v, "ci_low": 0.0,
+             "ci_high": 0.9, "rank": r}
+            for m in ("m1", "m2") for r, (p, v) in enumerate(
+                [("a", 0.8), ("b", 0.6), ("c", 0.5), ("d", 0.45)], start=1)
+            for i in ("S1", "ST")]
+    plot_indices(pd.DataFrame(rows), SampleMethod.SOBOL, tmp_path / "indices.png")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = drawn[0]
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    keys = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None] + fig.legends
+    assert len(keys) == 1
+    key = keys[0].get_window_extent(renderer)
+    for ax in fig.axes:
+        assert not key.overlaps(ax.get_window_extent(renderer))
+
+
 def test_sobol_first_order_indices_match_the_variance_shares(tmp_path):
     spec = parse_spec(spec_text("sobol", n=256, replications=1))
     table = run_sensitivity(spec, "sobol", tmp_path / "out", workers=1,

@@ -453,6 +453,23 @@ def test_a_plan_of_under_a_second_says_about_1_s_not_0_s():
         "1 s", "1 s", "1 s", "40 s", "10 min"]
 
 
+def test_a_finished_sweep_run_again_says_nothing_is_left_to_run(tmp_path, capsys):
+    """Rerunning a finished sweep printed "0 to run: about 1 s ... and 0 B on disk", an
+    estimate of work that is not there."""
+    spec_path = write(tmp_path, tiny_spec(replications=1, steps=4))
+    out = tmp_path / "done"
+    assert main(["sweep", str(spec_path), "--out", str(out), "--workers", "1"]) == 0
+    capsys.readouterr()
+    assert main(["sweep", str(spec_path), "--out", str(out), "--workers", "1"]) == 0
+    plan = capsys.readouterr().out.splitlines()[0]
+    assert plan == "sweep: 4 runs (4 points × 1 replication); all stored, nothing to run"
+    assert main(["sweep", str(spec_path), "--out", str(out), "--workers", "1",
+                 "--lang", "fi"]) == 0
+    plan = capsys.readouterr().out.splitlines()[0]
+    assert plan == ("ajosarja: 4 ajoa (4 pistettä × 1 toisto); kaikki tallennettu, ei mitään "
+                    "ajettavaa")
+
+
 def test_the_trial_run_does_not_time_one_off_loading(tmp_path):
     """Code loaded on a process's first use (past week 1) must not be scaled up as if every
     week of every run paid for it."""

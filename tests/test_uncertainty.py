@@ -194,6 +194,19 @@ def test_member_options_without_uncertainty_are_refused_not_ignored(tiny, tmp_pa
     assert extra[0] in err and "--uncertainty" in err and not out.exists()
 
 
+def test_budget_refuses_members_searched_with_too_few_runs(tiny, table, tmp_path, capsys):
+    """At the default 16 runs per budget a member can never show 95% at 90% confidence
+    (16 of 16 gives about 91%): every member would come out 'not reached'."""
+    out = tmp_path / "out"
+    assert cli.main(["budget", str(tiny), "--target", "0.95", "--replications", "32",
+                     "--uncertainty", "--ensemble", str(table), "--members", "2",
+                     "--workers", "1", "--quiet", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verkosto: error: --member-replications 16: too few runs per budget")
+    assert "give --member-replications 32 or more" in err and err.count("\n") == 1
+    assert not out.exists()
+
+
 def test_budget_with_uncertainty_end_to_end(tiny, table, tmp_path, capsys):
     out = tmp_path / "out"
     assert _budget(tiny, out, "--uncertainty", "--ensemble", str(table), "--members", "3",
@@ -311,3 +324,24 @@ def test_a_failure_while_writing_leaves_no_partial_directory(tiny, tmp_path, mon
     assert status == 2
     assert "No space left on device" in capsys.readouterr().err
     assert not (tmp_path / "deep").exists()  # neither the output nor its staging directory
+
+
+def test_budget_text_with_one_value_at_both_percentiles_reads_as_one_value():
+    """Three members none of which reached the target printed "the minimum lies between more
+    than 2,000 and more than 2,000"."""
+    from analysis.uncertainty import ABOVE_MAX
+    from verkosto.uncertainty import budget_text
+
+    def report(low, high):
+        return {"min_budget_eur_per_month": 450.0, "parameter_uncertainty": {
+            "max_budget_eur_per_month": 2000.0, "robustness": 0.8,
+            "quantiles": {"0.1": low, "0.5": high, "0.9": high},
+            "robust_budget_eur_per_month": None, "defaults_same_search_eur_per_month": None,
+            "members": 3, "search": {"replications_cap": 16, "resolution_eur_per_month": 200.0},
+            "not_reached": 3}}
+
+    text = budget_text(report(ABOVE_MAX, ABOVE_MAX))
+    assert ("Across plausible assumptions the minimum is more than 2,000 from the 10th to the "
+            "90th percentile; no budget up to 2,000 EUR/month is enough in 80% of them.") in text
+    assert "between" not in text
+    assert "lies between 600 and more than 2,000;" in budget_text(report(600.0, ABOVE_MAX))

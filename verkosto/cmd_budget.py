@@ -276,6 +276,36 @@ def scenario_params(name: str, sets: list[str]) -> Any:
             error=i18n.error_text(error), name=name)) from None
 
 
+def check_replications(args: argparse.Namespace, members: bool) -> None:
+    """Refuse a cap of runs per budget too small to show the target at all.
+
+    With fewer runs than :func:`analysis.budget.fewest_replications`, even a success in
+    every run stays below the target at the confidence asked for: the search would try
+    budget after budget, call none enough, and blame the network.
+
+    Raises:
+        InputError: ``--replications`` (or, with ``--uncertainty``, ``--member-replications``)
+            below that number.
+    """
+    from analysis import budget as b
+    from analysis.intervals import one_sided_bounds
+
+    fewest = b.fewest_replications(args.target, args.confidence)
+    given = [("--replications", args.replications)]
+    if members:
+        given.append(("--member-replications", args.member_replications))
+    for option, n in given:
+        if n < fewest:
+            bound = one_sided_bounds(n, n, args.confidence)[0]
+            raise InputError(_(
+                "{option} {n}: too few runs per budget to show P(success) >= {target} with "
+                "{confidence} confidence: even {n} successes out of {n} give a lower bound of "
+                "{bound}, so no budget could pass; give {option} {fewest} or more, or a lower "
+                "--target or --confidence").format(
+                    option=option, n=n, target=_pct(args.target),
+                    confidence=_pct(args.confidence), bound=_pct(bound), fewest=fewest))
+
+
 def run(args: argparse.Namespace) -> int:
     """Handle ``verkosto budget``."""
     from analysis import budget as b
@@ -299,6 +329,7 @@ def run(args: argparse.Namespace) -> int:
     for note in override_notes(args.scenario, overrides):
         print(note, file=sys.stderr)
     members = uncertainty.prepare(args)
+    check_replications(args, members is not None)
     steps = args.steps or DEFAULT_STEPS
     check_steps(steps, {args.scenario: params})
     if params.governance is Governance.SELF_ORGANISING:

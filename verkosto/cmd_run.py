@@ -648,6 +648,25 @@ def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
         money = _("no paid coordinator; meetings only when a participant called one")
     cadence = (_("every {weeks} weeks on average").format(weeks=num(weeks / meetings, 1))
                if meetings else _("never"))
+    if meetings:
+        # A network whose meetings stopped: the average over the whole run ("3 meetings,
+        # every 52 weeks") would hide that they all came early, so say when they stopped.
+        last_week = int(frame.loc[frame["meetings_held"] >= meetings, "step"].iloc[0])
+        interval = float(summary["params"].get("meeting_interval_weeks", 0))
+        if weeks - last_week > 2 * interval:
+            cadence = _("every {weeks} weeks on average, none after week {last}").format(
+                weeks=num(max(last_week, 1) / meetings, 1), last=last_week)
+    active_trust = _("{first} -> {last} among the people still active").format(
+        first=num(first["mean_trust"]), last=num(last["mean_trust"]))
+    active_commitment = _("{first} -> {last} among the active").format(
+        first=num(first["mean_commitment"]), last=num(last["mean_commitment"]))
+    if int(last["active"]) == 0:
+        # A mean over nobody is no 0.00: say that nobody is left to average over.
+        active_trust = active_commitment = _("nobody is still active")
+    coverage = num(results.get("knowledge_coverage", 0))
+    coverage_among = _("among the organisations still present")
+    if int(last["present"]) == 0:
+        coverage, coverage_among = "–", _("no organisation is still present")
     ended = ""
     if summary["ended_early"]:
         ended = " " + (_("The network ended in week {week} once its goal was reached and "
@@ -673,33 +692,31 @@ def describe(summary: Mapping[str, Any], frame: pd.DataFrame) -> str:
         "  - " + _("coordination: {money}; {meetings}, {cadence}.").format(
             money=money, cadence=cadence,
             meetings=ngettext("{n} meeting", "{n} meetings", meetings).format(n=meetings)),
-        "  - " + _("trust: network trust {first} -> {last} (over all seats; {first_active} -> "
-                   "{last_active} among the people still active); trust ties per seat peaked "
-                   "at {peak} (week {peak_week}) and ended at {end}: {ties} ties, {cross} of "
-                   "them across organisations; {kept} of the starting relationships kept."
+        "  - " + _("trust: network trust {first} -> {last} (over all seats; {active}); trust "
+                   "ties per seat peaked at {peak} (week {peak_week}) and ended at {end}: "
+                   "{ties} ties, {cross} of them across organisations; {kept} of the starting "
+                   "relationships kept."
                    ).format(first=num(first["network_trust"]), last=num(last["network_trust"]),
-                            first_active=num(first["mean_trust"]),
-                            last_active=num(last["mean_trust"]),
+                            active=active_trust,
                             peak=num(peak_row["trust_ties_per_seat"], 1),
                             peak_week=int(peak_row["step"]),
                             end=num(last["trust_ties_per_seat"], 1),
                             ties=results.get("trust_ties", 0),
                             cross=results.get("trust_ties_across_organisations", 0),
                             kept=t.percent(last["relationships_kept"])),
-        "  - " + _("commitment: {first} -> {last} per seat ({first_active} -> {last_active} "
-                   "among the active); active share {share_first} -> {share_last} ({present} "
-                   "people present).").format(
+        "  - " + _("commitment: {first} -> {last} per seat ({active}); active share "
+                   "{share_first} -> {share_last} ({present} people present).").format(
             first=num(first["network_commitment"]), last=num(last["network_commitment"]),
-            first_active=num(first["mean_commitment"]), last_active=num(last["mean_commitment"]),
+            active=active_commitment,
             share_first=t.percent(first["active_share"]),
             share_last=t.percent(last["active_share"]), present=int(last["present"])),
         "  - " + _("goal: {goal}.").format(goal=goal_text),
         _("Key figures: value created {value}, innovations {innovations}, knowledge coverage "
-          "{coverage} (among the organisations still present), organisations' hidden cost "
-          "{hidden} EUR ({monthly} EUR/month).").format(
+          "{coverage} ({among}), organisations' hidden cost {hidden} EUR ({monthly} "
+          "EUR/month).").format(
             value=num(results.get("value_created", 0), 0),
             innovations=results.get("innovations", 0),
-            coverage=num(results.get("knowledge_coverage", 0)),
+            coverage=coverage, among=coverage_among,
             hidden=num(coordination.get("hidden_cost_eur", 0), 0),
             monthly=num(coordination.get("hidden_cost_eur", 0) / max(months, 1e-9), 0)),
     ]

@@ -223,8 +223,14 @@ def budget_text(report: dict[str, Any]) -> str:
     low, high = q.get("0.1"), q.get("0.9")
     share = pct(entry["robustness"])
     robust = entry["robust_budget_eur_per_month"]
-    text = _("Across plausible assumptions the minimum lies between {low} and {high}").format(
-        low=_budget_or_above(low, top), high=_budget_or_above(high, top))
+    if low == high:
+        # One value at both ends (few members, or none reaching the target): "between more
+        # than 2,000 and more than 2,000" read as a range.
+        text = _("Across plausible assumptions the minimum is {value} from the 10th to the "
+                 "90th percentile").format(value=_budget_or_above(low, top))
+    else:
+        text = _("Across plausible assumptions the minimum lies between {low} and {high}").format(
+            low=_budget_or_above(low, top), high=_budget_or_above(high, top))
     if robust is not None:
         text += _("; {eur} EUR/month is enough in {share} of them.").format(
             eur=_eur(robust), share=share)
