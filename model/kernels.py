@@ -18,7 +18,8 @@ store's reads and writes, which every process uses; 1 convene; 2 attend; team as
 (with the knowledge store's row maps); 5 collaborate; 6 motivate; 7 decay; 8 churn (with
 the seating of newcomers, which convene's recruits use too); 10 observe (the reporters'
 passes). 9 lifecycle has none. The per-participant arrays reach a kernel either one by one
-or as ``model.state.People``.
+or as ``model.state.People``; the knowledge store's arrays always as
+``model.state.KnowledgeArrays``.
 
 The kernels here that index the dense pair arrays have sparse forms of the same names in
 ``model/sparse_kernels.py`` (the sparse pair store of large networks).
@@ -34,7 +35,7 @@ from numba.core import types
 from numba.experimental import structref
 
 from model import draws
-from model.state import NEVER, People
+from model.state import NEVER, KnowledgeArrays, People
 
 _jit = numba.njit(cache=True, nogil=True)
 # Helpers compiled into each caller (no call, no reference counting of their arrays).
@@ -893,8 +894,8 @@ def meeting_face(attendees: np.ndarray, in_room: np.ndarray, capacity: int) -> n
 @_jit
 def talk_rounds(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
                 t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
-                listed: np.ndarray, tie_floor: float, know: np.ndarray, know_a: np.ndarray,
-                know_c: np.ndarray, know_sums: np.ndarray, people: People, ids: np.ndarray,
+                listed: np.ndarray, tie_floor: float, know: KnowledgeArrays, people: People,
+                ids: np.ndarray,
                 present: np.ndarray, first: np.ndarray, u_seats: np.ndarray, u: np.ndarray,
                 face: np.ndarray, dialogue: np.ndarray, base: float, acquaintance: float,
                 m: int, p_incumbent: float, q: float, rules: GroupRules, facilitation: float,
@@ -905,8 +906,8 @@ def talk_rounds(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndar
     one pass: each round regroups every circle (:func:`conversation_groups`, with the seat
     draws ``u_seats[r]``) and its groups talk (:func:`group_encounters`, with the breach
     draws ``u[r]``, the skills ``dialogue`` and the encounter rule at ``facilitation``).
-    The pair store's arrays (``F`` to ``tie_floor``) and the knowledge store's (``know``
-    to ``know_sums``) are :func:`encounter`'s; ``ids``, ``present``, ``first``,
+    The pair store's arrays (``F`` to ``tie_floor``) and the knowledge store's (``know``)
+    are :func:`encounter`'s; ``ids``, ``present``, ``first``,
     ``acquaintance``, ``m``, ``p_incumbent``, ``q`` and ``now`` are
     :func:`conversation_groups`'; ``people`` and ``rules`` :func:`group_encounters`'
     (``rules.encounter``, ``rules.group``). ``u_seats`` holds per round the seat draws
@@ -947,9 +948,9 @@ def talk_rounds(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndar
         if i.size != pairs:
             raise ValueError("a round's pairs differ from its draws")
         trust, _, b, new = group_encounters(F, T, last, f_decay, t_decay, prior, tracked,
-                                        col_sums, listed, tie_floor, know, know_a, know_c,
-                                        know_sums, people, mem, bnd, i, j, g, u[r], face,
-                                        dialogue, base, rule, group, now)
+                                            col_sums, listed, tie_floor, know, people, mem,
+                                            bnd, i, j, g, u[r], face, dialogue, base, rule,
+                                            group, now)
         breaches += b
         for x in range(mem.size):
             members[r * seated + x] = mem[x]
@@ -1009,14 +1010,14 @@ def after_talks(people: People, attendees: np.ndarray, learning: float, coordina
 def converse(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
              t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
              sums_factor: np.ndarray, listed: np.ndarray, tie_floor: float, written: int,
-             know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, know_sums: np.ndarray,
-             people: People, attendees: np.ndarray, in_room: np.ndarray, n_circles: int,
-             rounds: int, m: int, base: float, acquaintance: float, p_incumbent: float,
-             q: float, rules: GroupRules, facilitation: float, learning: float,
-             coordinated: bool, goal_facilitation: float, anticipation: float,
-             goal_gain: float, clarity: float, left: float, bias: float, pull_rate: float,
-             goal_builder: int, voicing: int, value_total: float, since: float,
-             progress: float, advocacy: float, now: int, log: bool
+             know: KnowledgeArrays, people: People, attendees: np.ndarray,
+             in_room: np.ndarray, n_circles: int, rounds: int, m: int, base: float,
+             acquaintance: float, p_incumbent: float, q: float, rules: GroupRules,
+             facilitation: float, learning: float, coordinated: bool,
+             goal_facilitation: float, anticipation: float, goal_gain: float, clarity: float,
+             left: float, bias: float, pull_rate: float, goal_builder: int, voicing: int,
+             value_total: float, since: float, progress: float, advocacy: float, now: int,
+             log: bool
              ) -> tuple[bool, int, int, int, float, bool, tuple[float, float, float], float,
                         np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
     """A meeting's talks on the dense pair store (``NetworkModel.converse`` without an
@@ -1068,8 +1069,8 @@ def converse(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: 
         face = meeting_face(attendees, in_room, people.present.size)
         _members, _bounds, _per_round, i, j, _trust, breaches, new = talk_rounds(
             F, T, last, f_decay, t_decay, prior, tracked, col_sums, listed, tie_floor, know,
-            know_a, know_c, know_sums, people, ids, present, first, u_seats, u, face,
-            people.dialogue, base, acquaintance, m, p_incumbent, q, rules, facilitation, now)
+            people, ids, present, first, u_seats, u, face, people.dialogue, base, acquaintance,
+            m, p_incumbent, q, rules, facilitation, now)
         if pairs:
             written = written_bound(written, i, j)
     clarity = after_talks(people, attendees, learning, coordinated, goal_facilitation,
@@ -1143,9 +1144,9 @@ def group_atmosphere(members: np.ndarray, bounds: np.ndarray, builder: np.ndarra
 @_jit
 def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
               t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
-              listed: np.ndarray, tie_floor: float, know: np.ndarray, know_a: np.ndarray,
-              know_c: np.ndarray, know_sums: np.ndarray, i: np.ndarray, j: np.ndarray,
-              g: np.ndarray, u: np.ndarray, face: np.ndarray, virtual_factor: float,
+              listed: np.ndarray, tie_floor: float, know: KnowledgeArrays, i: np.ndarray,
+              j: np.ndarray, g: np.ndarray, u: np.ndarray, face: np.ndarray,
+              virtual_factor: float,
               atmosphere: np.ndarray, dialogue: np.ndarray, org: np.ndarray,
               resident: np.ndarray, rule: EncounterRule, now: int
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1180,10 +1181,9 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
             capacity).
         listed: Tie candidates so far (bool, capacity x capacity).
         tie_floor: Trust from which a pair is listed as a tie candidate.
-        know: Stored knowledge S of the lazy store ``a (S + c)``.
-        know_a: Each row's pending scale a.
-        know_c: Each row's pending offset c.
-        know_sums: Row sums of S, kept up to date by adding each change.
+        know: The knowledge store's arrays: of its lazy form ``a (S + c)`` the stored
+            values S, each row's scale a and offset c, and the row sums of S, kept up to
+            date by adding each change.
         i: First member of each ordered pair.
         j: Second member.
         g: Each pair's group.
@@ -1203,6 +1203,9 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
     """
     n = i.size
     horizon = f_decay.size - 1
+    # The knowledge fields read once here, not in the loop (a read per pass took and
+    # released a reference to the array).
+    k_stored, k_scale, k_offset = know.stored, know.scale, know.offset
     fam = np.empty(n)
     trust = np.empty(n)
     for k in range(n):  # settle every pair first
@@ -1246,9 +1249,10 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
             listed[a, b] = True
             listed_now[count] = a * width + b
             count += 1
-        update[k] = knowledge_update(know, know_a, know_c, a, org[b],
+        o = org[b]
+        update[k] = knowledge_update(k_stored[a, o], k_scale[a], k_offset[a],
                                      rule.knowledge_flow * stored[k])
-    store_knowledge(know, know_sums, i, j, org, update)
+    store_knowledge(know, i, j, org, update)
     return stored, breach, listed_now[:count]
 
 
@@ -1280,27 +1284,28 @@ def meet_rule(fam: float, trust: float, factor: float, dq: float, distance: floa
 
 
 @_jit
-def knowledge_update(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, a: int, o: int,
-                     share: float) -> float:
-    """The stored value that closes ``share`` of a's gap on organisation o, in the lazy
-    store's terms (``S + share x gap / a``), read before any write.
+def knowledge_update(s: float, scale: float, offset: float, share: float) -> float:
+    """The stored value that closes ``share`` of a row's gap on an organisation whose stored
+    value is ``s``, in the lazy store's terms (``S + share x gap / a``, the row's map
+    ``scale`` a and ``offset`` c), read before any write (no arrays: a kernel's loop calls
+    it without reference counts).
     """
-    s = know[a, o]
-    scale = know_a[a]
-    return s + share * (1.0 - scale * (s + know_c[a])) / scale
+    return s + share * (1.0 - scale * (s + offset)) / scale
 
 
 @_jit
-def store_knowledge(know: np.ndarray, know_sums: np.ndarray, i: np.ndarray, j: np.ndarray,
-                    org: np.ndarray, update: np.ndarray) -> None:
-    """Write the encounters' knowledge updates (i's of j's organisation), each entry its
-    largest, adding the changes to the row sums.
+def store_knowledge(know: KnowledgeArrays, i: np.ndarray, j: np.ndarray, org: np.ndarray,
+                    update: np.ndarray) -> None:
+    """Write the encounters' knowledge updates (i's of j's organisation) into the stored
+    values ``know.stored``, each entry its largest, adding the changes to the row sums
+    ``know.sums``.
     """
+    stored, sums = know.stored, know.sums
     for k in range(i.size):
         a, o = i[k], org[j[k]]
-        if update[k] > know[a, o]:
-            know_sums[a] += update[k] - know[a, o]
-            know[a, o] = update[k]
+        if update[k] > stored[a, o]:
+            sums[a] += update[k] - stored[a, o]
+            stored[a, o] = update[k]
 
 
 @_jit
@@ -1426,8 +1431,7 @@ def with_facilitation(rule: EncounterRule, facilitation: float) -> EncounterRule
 def group_encounters(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
                      t_decay: np.ndarray, prior: float, tracked: np.ndarray,
                      col_sums: np.ndarray, listed: np.ndarray, tie_floor: float,
-                     know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
-                     know_sums: np.ndarray, people: People, members: np.ndarray,
+                     know: KnowledgeArrays, people: People, members: np.ndarray,
                      bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
                      u: np.ndarray, face: np.ndarray, dialogue: np.ndarray, base: float,
                      rule: EncounterRule, group: GroupRule, now: int
@@ -1444,8 +1448,8 @@ def group_encounters(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np
     atm = group_atmosphere(members, bounds, people.strengths[:, group.builder], base,
                            group.builder_boost)
     trust, breach, new = encounter(F, T, last, f_decay, t_decay, prior, tracked, col_sums,
-                                   listed, tie_floor, know, know_a, know_c, know_sums, i, j, g,
-                                   u, face, group.virtual_factor, atm, dialogue, people.org,
+                                   listed, tie_floor, know, i, j, g, u, face,
+                                   group.virtual_factor, atm, dialogue, people.org,
                                    people.resident, rule, now)
     return trust, atm, partners_after(people, i, j, trust, breach, group), new
 
@@ -1592,20 +1596,21 @@ def case_lanes(workers: np.ndarray, n_cases: np.ndarray) -> np.ndarray:
 
 @_jit
 def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
-                   present: np.ndarray, know: np.ndarray, know_a: np.ndarray,
-                   know_c: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
-                   prior: float, knowledge_threshold: float, tie_threshold: float,
-                   now: int) -> np.ndarray:
+                   present: np.ndarray, know: KnowledgeArrays, T: np.ndarray,
+                   last: np.ndarray, t_decay: np.ndarray, prior: float,
+                   knowledge_threshold: float, tie_threshold: float, now: int) -> np.ndarray:
     """Client cases that become seamless paths (ODD 7.5, client cases).
 
     Case k of worker ``who[k]`` needs organisation ``drawn[k]`` counted past the worker's
     own (``drawn`` is uniform on ``0 .. n_orgs - 2``). It becomes seamless when the worker
-    knows that organisation (current knowledge at least ``knowledge_threshold``) and
-    trusts someone present there at least ``tie_threshold``.
+    knows that organisation (current knowledge at least ``knowledge_threshold``, from the
+    knowledge store's arrays ``know``) and trusts someone present there at least
+    ``tie_threshold``.
 
     Returns:
         The workers of the seamless cases, in case order.
     """
+    stored, scale, offset = know.stored, know.scale, know.offset
     # The present people of each organisation (a counting sort by organisation).
     size = np.zeros(n_orgs + 1, dtype=np.int64)
     for s in range(present.size):
@@ -1624,7 +1629,7 @@ def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: 
     for k in range(who.size):
         a = who[k]
         o = drawn[k] + 1 if drawn[k] >= org[a] else drawn[k]
-        if know_a[a] * (know[a, o] + know_c[a]) < knowledge_threshold:
+        if scale[a] * (stored[a, o] + offset[a]) < knowledge_threshold:
             continue  # o is never the worker's own organisation, which would read as 1
         for x in range(bounds[o], bounds[o + 1]):
             b = people[x]
@@ -1684,11 +1689,11 @@ def purpose_yield(people: People, who: np.ndarray, best: np.ndarray,
 
 @_jit
 def seamless_value(workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
-                   people: People, used: int, n_orgs: int, know: np.ndarray,
-                   know_a: np.ndarray, know_c: np.ndarray, T: np.ndarray, last: np.ndarray,
-                   t_decay: np.ndarray, prior: float, knowledge_threshold: float,
-                   tie_threshold: float, rules: GroupRules, value_total: float, since: float,
-                   progress: float, now: int) -> tuple[bool, tuple[float, float, float]]:
+                   people: People, used: int, n_orgs: int, know: KnowledgeArrays,
+                   T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
+                   knowledge_threshold: float, tie_threshold: float, rules: GroupRules,
+                   value_total: float, since: float, progress: float, now: int
+                   ) -> tuple[bool, tuple[float, float, float]]:
     """The week's client cases (``NetworkModel._client_cases``) from their draws to their
     value: each worker's ``n_cases`` cases (:func:`case_lanes`), those that become seamless
     paths (:func:`seamless_cases`, among the first ``used`` slots), each credited 1.0
@@ -1698,9 +1703,8 @@ def seamless_value(workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
         Whether value was credited, and the value (as :func:`credit`).
     """
     who = case_lanes(workers, n_cases)
-    seamless = seamless_cases(who, drawn, people.org, n_orgs, people.present[:used], know,
-                              know_a, know_c, T, last, t_decay, prior, knowledge_threshold,
-                              tie_threshold, now)
+    seamless = seamless_cases(who, drawn, people.org, n_orgs, people.present[:used], know, T,
+                              last, t_decay, prior, knowledge_threshold, tie_threshold, now)
     value = (value_total, since, progress)
     if seamless.size == 0:
         return False, value
@@ -1770,26 +1774,27 @@ def relay_lists(present: np.ndarray, status: np.ndarray, strengths: np.ndarray, 
 
 
 @_jit
-def relax_rows(rows: np.ndarray, gain: float, know_a: np.ndarray, know_c: np.ndarray,
+def relax_rows(rows: np.ndarray, gain: float, know: KnowledgeArrays,
                floor: float) -> np.ndarray:
-    """Close a share ``gain`` of every gap in the knowledge rows ``rows`` (distinct):
-    ``K <- K + gain (1 - K)`` through each row's map, ``a <- a (1 - gain)`` and ``c <- c +
-    gain / a`` (``Knowledge.relax``); rows whose scale would fall below
-    ``floor`` are left alone.
+    """Close a share ``gain`` of every gap in the knowledge rows ``rows`` (distinct) of the
+    knowledge store's arrays ``know``: ``K <- K + gain (1 - K)`` through each row's map,
+    ``a <- a (1 - gain)`` and ``c <- c + gain / a`` (``Knowledge.relax``); rows whose scale
+    would fall below ``floor`` are left alone.
 
     Returns:
         The rows left alone (for the caller to update directly).
     """
+    scale, offset = know.scale, know.offset
     keep = 1.0 - gain
     small = np.zeros(rows.size, dtype=np.bool_)
     for x in range(rows.size):
         r = rows[x]
-        a = know_a[r] * keep
+        a = scale[r] * keep
         if a < floor:
             small[x] = True
         else:
-            know_a[r] = a
-            know_c[r] += gain / a
+            scale[r] = a
+            offset[r] += gain / a
     return rows[small]
 
 
@@ -1820,14 +1825,13 @@ def broker_contacts(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: n
 def broker_relay(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
                  prior: float, floor: float, tie_threshold: float, member: np.ndarray,
                  listed: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
-                 threshold: float, now: int, know: np.ndarray, know_a: np.ndarray,
-                 know_c: np.ndarray, stale: np.ndarray, own: np.ndarray, n_known: int,
+                 threshold: float, now: int, know: KnowledgeArrays, n_known: int,
                  org: np.ndarray, gain: float, contact_count: np.ndarray) -> int:
     """The brokers' week (ODD 7.4, relay) in one call: their contacts
     (:func:`broker_contacts`, the arguments up to ``now``), then the exchange of knowledge
-    with each (:func:`broker_exchange` on the knowledge store ``know``, ``know_a``,
-    ``know_c``, ``stale``, ``own``, ``n_known``, with ``org``, ``gain`` and
-    ``contact_count``). Reference: the two calls, in ``tests/test_kernels_processes.py``.
+    with each (:func:`broker_exchange` on the knowledge store's arrays ``know`` with
+    ``n_known``, ``org``, ``gain`` and ``contact_count``). Reference: the two calls, in
+    ``tests/test_kernels_processes.py``.
 
     Returns:
         The candidates kept (``broker_contacts``' ``kept``).
@@ -1835,21 +1839,19 @@ def broker_relay(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.n
     kept, b, c, trust_cb, trust_bc = broker_contacts(key, T, last, t_decay, prior, floor,
                                                      tie_threshold, member, listed, brokers,
                                                      per_broker, u, threshold, now)
-    broker_exchange(know, know_a, know_c, stale, own, n_known, b, c, org, gain, trust_cb,
-                    trust_bc, contact_count)
+    broker_exchange(know, n_known, b, c, org, gain, trust_cb, trust_bc, contact_count)
     return kept
 
 
 @_jit
 def relay_start(src: int, people: People, used: int, peripheral: int, active: int,
-                broker: int, relaying: bool, relay_gain: float, know: np.ndarray,
-                know_a: np.ndarray, know_c: np.ndarray, stale: np.ndarray, n_known: int,
-                rebase_below: float, per_broker: int, members: int
+                broker: int, relaying: bool, relay_gain: float, know: KnowledgeArrays,
+                n_known: int, rebase_below: float, per_broker: int, members: int
                 ) -> tuple[np.ndarray, np.ndarray]:
     """The relay up to the brokers' contacts (``NetworkModel.relay``'s chain): whom it
     reaches (:func:`relay_lists`), the coordinator's relay if ``relaying`` (``Knowledge.
-    relax`` with ``relay_gain`` on the knowledge store ``know``, ``know_a``, ``know_c``,
-    ``stale``; rows whose scale would fall below ``rebase_below`` set outright from their
+    relax`` with ``relay_gain`` on the knowledge store's arrays ``know``, ``n_known``
+    columns in use; rows whose scale would fall below ``rebase_below`` set outright from their
     current values, as ``Knowledge.set_rows``), and the brokers' uniforms,
     ``rng.random(brokers.size * per_broker)``, drawn from ``src`` only if the brokers have
     anyone to reach: some brokers, ``per_broker > 0`` and two of the week's ``members``
@@ -1861,14 +1863,15 @@ def relay_start(src: int, people: People, used: int, peripheral: int, active: in
     reached, brokers = relay_lists(people.present, people.status, people.strengths, used,
                                    peripheral, active, broker)
     if relaying:
-        small = relax_rows(reached, relay_gain, know_a, know_c, rebase_below)
+        small = relax_rows(reached, relay_gain, know, rebase_below)
+        stored, scale, offset, stale = know.stored, know.scale, know.offset, know.stale
         for r in small:  # too small a scale (0 when the gap closes at once): bake the map in
-            a, c = know_a[r], know_c[r]
+            a, c = scale[r], offset[r]
             for o in range(n_known):
-                k = a * (know[r, o] + c)
-                know[r, o] = k + relay_gain * (1.0 - k)
-            know_a[r] = 1.0
-            know_c[r] = 0.0
+                k = a * (stored[r, o] + c)
+                stored[r, o] = k + relay_gain * (1.0 - k)
+            scale[r] = 1.0
+            offset[r] = 0.0
             stale[r] = True
     if brokers.size == 0 or per_broker == 0 or members < 2:
         return brokers, np.empty(0)
@@ -1882,8 +1885,7 @@ def relay_start(src: int, people: People, used: int, peripheral: int, active: in
 def relay(src: int, key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
           prior: float, floor: float, tie_threshold: float, listed: np.ndarray,
           people: People, used: int, peripheral: int, active: int, broker: int,
-          relaying: bool, relay_gain: float, know: np.ndarray, know_a: np.ndarray,
-          know_c: np.ndarray, stale: np.ndarray, own: np.ndarray, n_known: int,
+          relaying: bool, relay_gain: float, know: KnowledgeArrays, n_known: int,
           rebase_below: float, per_broker: int, members: int, threshold: float, gain: float,
           now: int) -> int:
     """The week's relay (``NetworkModel.relay``, ODD 7.4) on the dense pair store, its tie
@@ -1898,13 +1900,12 @@ def relay(src: int, key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: n
         skipped).
     """
     brokers, u = relay_start(src, people, used, peripheral, active, broker, relaying,
-                             relay_gain, know, know_a, know_c, stale, n_known, rebase_below,
-                             per_broker, members)
+                             relay_gain, know, n_known, rebase_below, per_broker, members)
     if u.size == 0:
         return key.size
     return broker_relay(key, T, last, t_decay, prior, floor, tie_threshold, people.present,
-                        listed, brokers, per_broker, u, threshold, now, know, know_a, know_c,
-                        stale, own, n_known, people.org, gain, people.contacts)
+                        listed, brokers, per_broker, u, threshold, now, know, n_known,
+                        people.org, gain, people.contacts)
 
 
 @_jit
@@ -1976,82 +1977,85 @@ def trusted_contacts(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior
 
 
 @_jit
-def broker_exchange(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
-                    stale: np.ndarray, own: np.ndarray, n_known: int, brokers: np.ndarray,
+def broker_exchange(know: KnowledgeArrays, n_known: int, brokers: np.ndarray,
                     contacts: np.ndarray, org: np.ndarray, gain: float,
                     trust_in_broker: np.ndarray, trust_in_contact: np.ndarray,
                     contact_count: np.ndarray) -> None:
     """Brokers' contacts (ODD 7.4, relay): each broker closes a share ``gain`` times its trust
     in the contact of its gap on the contact's organisation (:func:`close_gaps`), then
     passes on what it knows, a share ``gain`` times the contact's trust in it
-    (:func:`pass_on`), and counts a contact.
+    (:func:`pass_on`), and counts a contact, in the knowledge store's arrays ``know``
+    (``n_known`` columns in use).
     """
-    close_gaps(know, know_a, know_c, stale, brokers, org[contacts], gain * trust_in_contact)
-    pass_on(know, know_a, know_c, stale, own, n_known, brokers, contacts,
-            gain * trust_in_broker)
+    close_gaps(know, brokers, org[contacts], gain * trust_in_contact)
+    pass_on(know, n_known, brokers, contacts, gain * trust_in_broker)
     for b in brokers:
         contact_count[b] += 1
 
 
 @_jit
-def close_gaps(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, stale: np.ndarray,
-               rows: np.ndarray, cols: np.ndarray, share: np.ndarray) -> None:
-    """``K[r, c] <- K[r, c] + share (1 - K[r, c])`` entry by entry; an entry listed more
-    than once keeps its largest update (and never falls).
+def close_gaps(know: KnowledgeArrays, rows: np.ndarray, cols: np.ndarray,
+               share: np.ndarray) -> None:
+    """``K[r, c] <- K[r, c] + share (1 - K[r, c])`` entry by entry in the knowledge store's
+    arrays ``know``; an entry listed more than once keeps its largest update (and never
+    falls).
     """
+    stored, scale, offset, stale = know.stored, know.scale, know.offset, know.stale
     new = np.empty(rows.size)
     for k in range(rows.size):
         r, o = rows[k], cols[k]
-        s = know[r, o]
-        new[k] = s + share[k] * (1.0 - know_a[r] * (s + know_c[r])) / know_a[r]
+        s = stored[r, o]
+        new[k] = s + share[k] * (1.0 - scale[r] * (s + offset[r])) / scale[r]
     for k in range(rows.size):
         r, o = rows[k], cols[k]
-        if new[k] > know[r, o]:
-            know[r, o] = new[k]
+        if new[k] > stored[r, o]:
+            stored[r, o] = new[k]
         stale[r] = True
 
 
 @_jit
-def pass_on(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, stale: np.ndarray,
-            own: np.ndarray, n_known: int, sources: np.ndarray, targets: np.ndarray,
+def pass_on(know: KnowledgeArrays, n_known: int, sources: np.ndarray, targets: np.ndarray,
             share: np.ndarray) -> None:
     """Each target catches up ``share`` of the way to its source on every organisation it
-    knows less of; a target reached several times keeps the elementwise largest update.
+    knows less of (of the ``n_known`` columns in use of the knowledge store's arrays
+    ``know``); a target reached several times keeps the elementwise largest update.
     """
+    stored, scale, offset, stale, own = (know.stored, know.scale, know.offset, know.stale,
+                                         know.own)
     n = targets.size
-    seen = np.zeros(know.shape[0], dtype=np.bool_)
+    seen = np.zeros(stored.shape[0], dtype=np.bool_)
     repeated = False
     for t in targets:
         repeated = repeated or seen[t]
         seen[t] = True
-    stored = np.empty((n, n_known))
+    new = np.empty((n, n_known))
     # Entries indexed in place, not through row views: a view per row took and released a
     # reference to its array (two atomic counts each, three views per target).
     for x in range(n):
         t, s = targets[x], sources[x]
-        a_t, c_t, a_s, c_s, gain = know_a[t], know_c[t], know_a[s], know_c[s], share[x]
+        a_t, c_t, a_s, c_s, gain = scale[t], offset[t], scale[s], offset[s], share[x]
         own_t, own_s = own[t], own[s]
         # Every column by the stored values (a loop without branches, which the compiler
         # vectorises), then the two own organisations' columns again with their 1; the
         # same operations per entry, so the same values.
         for o in range(n_known):
-            k_t = a_t * (know[t, o] + c_t)
-            k_s = a_s * (know[s, o] + c_s)
-            stored[x, o] = (k_t + gain * max(0.0, k_s - k_t)) / a_t - c_t
+            k_t = a_t * (stored[t, o] + c_t)
+            k_s = a_s * (stored[s, o] + c_s)
+            new[x, o] = (k_t + gain * max(0.0, k_s - k_t)) / a_t - c_t
         for o in (own_t, own_s):
             if 0 <= o < n_known:
-                k_t = 1.0 if o == own_t else a_t * (know[t, o] + c_t)
-                k_s = 1.0 if o == own_s else a_s * (know[s, o] + c_s)
-                stored[x, o] = (k_t + gain * max(0.0, k_s - k_t)) / a_t - c_t
+                k_t = 1.0 if o == own_t else a_t * (stored[t, o] + c_t)
+                k_s = 1.0 if o == own_s else a_s * (stored[s, o] + c_s)
+                new[x, o] = (k_t + gain * max(0.0, k_s - k_t)) / a_t - c_t
     for x in range(n):
         t = targets[x]
         if repeated:  # several brokers reached someone: the largest
             for o in range(n_known):
-                if stored[x, o] > know[t, o]:
-                    know[t, o] = stored[x, o]
+                if new[x, o] > stored[t, o]:
+                    stored[t, o] = new[x, o]
         else:  # written outright
             for o in range(n_known):
-                know[t, o] = stored[x, o]
+                stored[t, o] = new[x, o]
         stale[t] = True
 
 
@@ -2286,10 +2290,9 @@ def count_into(counts: np.ndarray, slots: np.ndarray) -> None:
 @_jit
 def work_in_groups(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
                    t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
-                   listed: np.ndarray, tie_floor: float, know: np.ndarray, know_a: np.ndarray,
-                   know_c: np.ndarray, know_sums: np.ndarray, people: People,
-                   members: np.ndarray, bounds: np.ndarray, i: np.ndarray, j: np.ndarray,
-                   g: np.ndarray, src: int, base: float, rules: GroupRules,
+                   listed: np.ndarray, tie_floor: float, know: KnowledgeArrays,
+                   people: People, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
+                   j: np.ndarray, g: np.ndarray, src: int, base: float, rules: GroupRules,
                    facilitation: float, value_total: float, since: float, progress: float,
                    advocacy: float, now: int
                    ) -> tuple[int, np.ndarray, int, bool, tuple[float, float, float], float]:
@@ -2315,9 +2318,9 @@ def work_in_groups(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.n
     join_groups(members, group.hours, people.collaborated, people.week_hours,
                 people.groups_joined, people.week_active)
     trust, atm, breaches, new = group_encounters(
-        F, T, last, f_decay, t_decay, prior, tracked, col_sums, listed, tie_floor, know, know_a,
-        know_c, know_sums, people, members, bounds, i, j, g, u, np.zeros(0, dtype=np.bool_),
-        people.dialogue, base, rule, group, now)
+        F, T, last, f_decay, t_decay, prior, tracked, col_sums, listed, tie_floor, know, people,
+        members, bounds, i, j, g, u, np.zeros(0, dtype=np.bool_), people.dialogue, base, rule,
+        group, now)
     count_into(people.work_contacts, i)
     ideas, credited, value = innovate(people, members, bounds, i, j, g, trust, atm, u_ideas,
                                       value, rule, group)
@@ -2526,10 +2529,10 @@ def case_draws(src: int, workers: np.ndarray, lam: float, n_orgs: int
 
 @_jit
 def client_cases(src: int, active: np.ndarray, lam: float, people: People, used: int,
-                 n_orgs: int, know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
-                 T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
-                 knowledge_threshold: float, tie_threshold: float, rules: GroupRules,
-                 value_total: float, since: float, progress: float, now: int
+                 n_orgs: int, know: KnowledgeArrays, T: np.ndarray, last: np.ndarray,
+                 t_decay: np.ndarray, prior: float, knowledge_threshold: float,
+                 tie_threshold: float, rules: GroupRules, value_total: float, since: float,
+                 progress: float, now: int
                  ) -> tuple[bool, tuple[float, float, float]]:
     """The week's client cases (``NetworkModel._client_cases``) from their draws to their
     value: the workers are the professionals among ``active`` (:func:`non_residents`);
@@ -2545,8 +2548,8 @@ def client_cases(src: int, active: np.ndarray, lam: float, people: People, used:
     n_cases, drawn = case_draws(src, workers, lam, n_orgs)
     if drawn.size == 0:
         return False, (value_total, since, progress)
-    return seamless_value(workers, n_cases, drawn, people, used, n_orgs, know, know_a, know_c,
-                          T, last, t_decay, prior, knowledge_threshold, tie_threshold, rules,
+    return seamless_value(workers, n_cases, drawn, people, used, n_orgs, know, T, last,
+                          t_decay, prior, knowledge_threshold, tie_threshold, rules,
                           value_total, since, progress, now)
 
 
@@ -2566,13 +2569,13 @@ def scale_sums(col_sums: np.ndarray, factor: np.ndarray) -> None:
 def collaborate(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
                 t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
                 sums_factor: np.ndarray, listed: np.ndarray, tie_floor: float, written: int,
-                key: np.ndarray, know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
-                know_sums: np.ndarray, people: People, used: int, active_code: int,
-                attachment: np.ndarray, factor: np.ndarray, org_time: np.ndarray, rate: float,
-                forming: np.ndarray, assembler: int, m: int, k: int, base: float,
-                rules: GroupRules, facilitation: float, cases: bool, lam: float, n_orgs: int,
-                knowledge_threshold: float, tie_threshold: float, value_total: float,
-                since: float, progress: float, advocacy: float, now: int, log: bool
+                key: np.ndarray, know: KnowledgeArrays, people: People, used: int,
+                active_code: int, attachment: np.ndarray, factor: np.ndarray,
+                org_time: np.ndarray, rate: float, forming: np.ndarray, assembler: int, m: int,
+                k: int, base: float, rules: GroupRules, facilitation: float, cases: bool,
+                lam: float, n_orgs: int, knowledge_threshold: float, tie_threshold: float,
+                value_total: float, since: float, progress: float, advocacy: float, now: int,
+                log: bool
                 ) -> tuple[np.ndarray, bool, int, int, int, int, bool,
                            tuple[float, float, float], float, np.ndarray,
                            tuple[np.ndarray, np.ndarray] | None]:
@@ -2618,16 +2621,16 @@ def collaborate(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_deca
         written = written_bound(written, i, j)
         breaches, new, ideas, credited, value, advocacy = work_in_groups(
             F, T, last, f_decay, t_decay, prior, tracked, col_sums, listed, tie_floor, know,
-            know_a, know_c, know_sums, people, members, bounds, i, j, g, src, base, rules,
-            facilitation, *value, advocacy, now)
+            people, members, bounds, i, j, g, src, base, rules, facilitation, *value, advocacy,
+            now)
         if new.size:
             listed_now = np.empty(key.size + new.size, dtype=np.int64)
             listed_now[:key.size] = key
             listed_now[key.size:] = new
     if cases:
-        cased, value = client_cases(src, active, lam, people, used, n_orgs, know, know_a,
-                                    know_c, T, last, t_decay, prior, knowledge_threshold,
-                                    tie_threshold, rules, *value, now)
+        cased, value = client_cases(src, active, lam, people, used, n_orgs, know, T, last,
+                                    t_decay, prior, knowledge_threshold, tie_threshold, rules,
+                                    *value, now)
         credited = credited or cased
     return (active, True, i.size, breaches, ideas, written, credited, value, advocacy,
             listed_now, (i, j) if log else None)
@@ -2733,18 +2736,20 @@ def motivate(people: People, used: int, org_time: np.ndarray, weeks_per_month: f
 
 
 @_jit
-def scale_rows(rows: np.ndarray, factor: float, know_a: np.ndarray, floor: float) -> int:
-    """Scale the knowledge rows ``rows`` (distinct) by ``factor``: each row's map ``a`` times
-    ``factor`` (``Knowledge.scale``).
+def scale_rows(rows: np.ndarray, factor: float, know: KnowledgeArrays, floor: float) -> int:
+    """Scale the knowledge rows ``rows`` (distinct) of the knowledge store's arrays ``know``
+    by ``factor``: each row's map ``a`` (``know.scale``) times ``factor``
+    (``Knowledge.scale``).
 
     Returns:
         How many of the rows have a scale below ``floor`` now (for the caller to bake in;
         a count rather than the rows, which are seldom any: no array to return each week).
     """
+    scale = know.scale
     small = 0
     for x in range(rows.size):
-        a = know_a[rows[x]] * factor
-        know_a[rows[x]] = a
+        a = scale[rows[x]] * factor
+        scale[rows[x]] = a
         small += a < floor
     return small
 
@@ -2936,21 +2941,23 @@ def reset_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, slots: np.ndarra
 
 
 @_jit
-def forget_rows(know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, know_sum: np.ndarray,
-                stale: np.ndarray, own: np.ndarray, slots: np.ndarray, orgs: np.ndarray) -> None:
+def forget_rows(know: KnowledgeArrays, slots: np.ndarray, orgs: np.ndarray) -> None:
     """Newcomers in ``slots`` know nothing but their own organisations ``orgs``
-    (``Knowledge.forget``): their stored rows 0 but 1 at the own organisation, the rows'
-    maps the identity, row sums 1 and not stale, ``own`` the organisations. Reference: the
-    numpy writes in ``tests/test_kernels_processes.py``.
+    (``Knowledge.forget``), in the knowledge store's arrays ``know``: their stored rows 0
+    but 1 at the own organisation, the rows' maps the identity, row sums 1 and not stale,
+    ``own`` the organisations. Reference: the numpy writes in
+    ``tests/test_kernels_processes.py``.
     """
+    stored, scale, offset, sums, stale, own = (know.stored, know.scale, know.offset, know.sums,
+                                               know.stale, know.own)
     for s in slots:
-        know[s, :] = 0.0
+        stored[s, :] = 0.0
     for x in range(slots.size):
         s = slots[x]
-        know[s, orgs[x]] = 1.0
-        know_a[s] = 1.0
-        know_c[s] = 0.0
-        know_sum[s] = 1.0
+        stored[s, orgs[x]] = 1.0
+        scale[s] = 1.0
+        offset[s] = 0.0
+        sums[s] = 1.0
         stale[s] = False
         own[s] = orgs[x]
 
@@ -3743,22 +3750,24 @@ def block_nested_sums(inner: np.ndarray, slots: np.ndarray, fam: np.ndarray,
 
 
 @_jit
-def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale: np.ndarray,
-                   shift: np.ndarray, row_sums: np.ndarray, stale: np.ndarray, own: np.ndarray,
+def knowledge_sums(rows: np.ndarray, cols: np.ndarray, know: KnowledgeArrays,
                    n_known: int) -> np.ndarray:
     """For each of ``rows``, its knowledge summed over the distinct organisations ``cols``
     (all below ``n_known``), leaving out its own organisation.
 
-    Knowledge is stored as in ``model.knowledge.Knowledge``: ``K[r, o] = scale[r] *
-    (stored[r, o] + shift[r])``, except ``K[r, own[r]] = 1``. ``row_sums`` holds the sums of
-    ``stored`` over the first ``n_known`` columns; those of rows flagged ``stale`` are summed
-    again here and the flags cleared. All sums are numpy's bit for bit (:func:`pairwise_sum`).
-    Reference: the numpy form in ``tests/test_kernels_reporters.py`` (and the dense check in
+    Knowledge is the store's arrays ``know``, kept as in ``model.knowledge.Knowledge``:
+    ``K[r, o] = scale[r] * (stored[r, o] + offset[r])``, except ``K[r, own[r]] = 1``.
+    ``sums`` holds the sums of ``stored`` over the first ``n_known`` columns; those of rows
+    flagged ``stale`` are summed again here and the flags cleared. All sums are numpy's bit
+    for bit (:func:`pairwise_sum`). Reference: the numpy form in
+    ``tests/test_kernels_reporters.py`` (and the dense check in
     ``tests/test_knowledge_lazy.py``).
     """
+    stored, scale, offset, sums, stale, own = (know.stored, know.scale, know.offset, know.sums,
+                                               know.stale, know.own)
     for s in range(stale.size):
         if stale[s]:
-            row_sums[s] = pairwise_sum(stored[s, :n_known])
+            sums[s] = pairwise_sum(stored[s, :n_known])
             stale[s] = False
     left_out = np.ones(n_known, dtype=np.bool_)
     left_out[cols] = False
@@ -3768,7 +3777,7 @@ def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale
     gathered = np.empty(dropped.size)  # one buffer for every row, not an array per row
     for x in range(rows.size):
         r = rows[x]
-        total = row_sums[r]
+        total = sums[r]
         if dropped.size:
             row = np.uint64(r)  # unsigned indices: see _gap
             for y in range(dropped.size):
@@ -3778,21 +3787,20 @@ def knowledge_sums(rows: np.ndarray, cols: np.ndarray, stored: np.ndarray, scale
         own_in = not left_out[own[r]]
         if own_in:
             total -= stored[r, own[r]]
-        out[x] = scale[r] * (total + (n - own_in) * shift[r])
+        out[x] = scale[r] * (total + (n - own_in) * offset[r])
     return out
 
 
 @_jit
-def knowledge_coverage(rows: np.ndarray, group: np.ndarray, n_groups: int, stored: np.ndarray,
-                       scale: np.ndarray, shift: np.ndarray, row_sums: np.ndarray,
-                       stale: np.ndarray, own: np.ndarray, n_known: int) -> float:
+def knowledge_coverage(rows: np.ndarray, group: np.ndarray, n_groups: int,
+                       know: KnowledgeArrays, n_known: int) -> float:
     """The ``knowledge_coverage`` reporter (``model.reporters.knowledge_coverage``) in one
     call: over the organisations ``o`` with someone among ``rows`` (``group[rows]``, below
     ``n_groups``), the mean over ordered pairs ``o1 != o2`` of how well o1's people know
     o2, as the sum over ``rows`` of :func:`knowledge_sums` (over those organisations) each
     divided by the size of its organisation, over the number of pairs; 0 with fewer than
-    two organisations. Knowledge is stored as :func:`knowledge_sums` reads it; the sums are
-    numpy's bit for bit (:func:`pairwise_sum`).
+    two organisations. Knowledge is the store's arrays ``know``, as :func:`knowledge_sums`
+    reads them; the sums are numpy's bit for bit (:func:`pairwise_sum`).
     """
     size = np.zeros(n_groups, dtype=np.int64)
     for r in rows:
@@ -3800,7 +3808,7 @@ def knowledge_coverage(rows: np.ndarray, group: np.ndarray, n_groups: int, store
     orgs = np.flatnonzero(size)
     if orgs.size < 2:
         return 0.0
-    others = knowledge_sums(rows, orgs, stored, scale, shift, row_sums, stale, own, n_known)
+    others = knowledge_sums(rows, orgs, know, n_known)
     for x in range(rows.size):
         others[x] = others[x] / size[group[rows[x]]]
     return pairwise_sum(others) / (orgs.size * (orgs.size - 1))
@@ -4203,10 +4211,8 @@ def observe_block(present: np.ndarray, status: np.ndarray, commitment: np.ndarra
                   trust: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
                   t_decay: np.ndarray, prior: float, floor: float, threshold: float,
                   listed: np.ndarray, now: int, recording: bool, start_i: np.ndarray,
-                  start_j: np.ndarray, acquainted: float, k_stored: np.ndarray,
-                  k_scale: np.ndarray, k_shift: np.ndarray, k_row_sums: np.ndarray,
-                  k_stale: np.ndarray, k_own: np.ndarray, n_known: int, n_orgs: int,
-                  phase_prev: int, goal_clarity: float, out: np.ndarray) -> int:
+                  start_j: np.ndarray, acquainted: float, know: KnowledgeArrays, n_known: int,
+                  n_orgs: int, phase_prev: int, goal_clarity: float, out: np.ndarray) -> int:
     """A small network's observation in one call, over the dense store's blocks, from the
     people's arrays it reads (``model.state.PEOPLE``; passed apart, as a ``People`` structure
     costs more to pass than six arrays) and the fixed ``settings`` (``OBSERVE_SETTINGS``:
@@ -4219,7 +4225,8 @@ def observe_block(present: np.ndarray, status: np.ndarray, commitment: np.ndarra
     sums the reporters read, each as its own kernel computes it: over the active,
     :func:`block_pair_sums` and :func:`status_tie_stats`; over the present, :func:`block_sums`;
     the starting pairs ``start_i``, ``start_j`` alive (:func:`founders_acquainted`); the
-    knowledge coverage of the present (:func:`knowledge_coverage`); and from them the
+    knowledge coverage of the present (:func:`knowledge_coverage`, of the knowledge store's
+    arrays ``know``); and from them the
     reporters' values, with the divisions ``Census.made``, ``Snapshot.made`` and
     ``Seats.made`` take (the same operations on the same numbers, so the same values). The
     caller makes sure that the reporters would read the blocks
@@ -4306,6 +4313,5 @@ def observe_block(present: np.ndarray, status: np.ndarray, commitment: np.ndarra
     alive = founders_acquainted(start_i, start_j, present, seated_at, fam, last, f_decay,
                                 acquainted, now)
     out[READ_KEPT] = alive / start_i.size if start_i.size else 0.0
-    out[READ_COVERAGE] = knowledge_coverage(members, org, n_orgs, k_stored, k_scale,
-                                            k_shift, k_row_sums, k_stale, k_own, n_known)
+    out[READ_COVERAGE] = knowledge_coverage(members, org, n_orgs, know, n_known)
     return kept

@@ -273,8 +273,8 @@ class Relations:
         """The workers of the client cases that become seamless paths
         (``model.kernels.seamless_cases``, from the current knowledge ``know`` and trust).
         """
-        return kernels.seamless_cases(who, drawn, org, n_orgs, present, know._k, know._ka,
-                                      know._kc, self.T, self.last, self._t_decay, self.prior,
+        return kernels.seamless_cases(who, drawn, org, n_orgs, present, know.arrays, self.T,
+                                      self.last, self._t_decay, self.prior,
                                       knowledge_threshold, tie_threshold, now)
 
     def purpose_value(self, people: People, i: np.ndarray, j: np.ndarray,
@@ -297,8 +297,8 @@ class Relations:
         seamless_value``, from the current knowledge ``know`` and trust): whether value was
         credited, and the value.
         """
-        return kernels.seamless_value(workers, n_cases, drawn, people, used, n_orgs, know._k,
-                                      know._ka, know._kc, self.T, self.last, self._t_decay,
+        return kernels.seamless_value(workers, n_cases, drawn, people, used, n_orgs,
+                                      know.arrays, self.T, self.last, self._t_decay,
                                       self.prior, knowledge_threshold, tie_threshold, rules,
                                       *value, now)
 
@@ -326,9 +326,8 @@ class Relations:
         whether value was credited, and the value.
         """
         return kernels.client_cases(draws.source(rng), active, lam, people, used, n_orgs,
-                                    know._k, know._ka, know._kc, self.T, self.last,
-                                    self._t_decay, self.prior, knowledge_threshold,
-                                    tie_threshold, rules, *value, now)
+                                    know.arrays, self.T, self.last, self._t_decay, self.prior,
+                                    knowledge_threshold, tie_threshold, rules, *value, now)
 
     @property
     def collaborates_in_one_call(self) -> bool:
@@ -367,8 +366,8 @@ class Relations:
         (active, fits, pairs, breaches, ideas, self._written, credited, value, advocacy,
          self._candidates[0], met) = self._calls.collaborate(
             draws.source(rng), *self._store_args, factor_sums, self._listed_or_not,
-            self._tie_floor, self._written, key, know._k, know._ka, know._kc, know._ksum,
-            people, used, active_code, attachment, factor, org_time, rate, forming, assembler,
+            self._tie_floor, self._written, key, know.arrays, people, used, active_code,
+            attachment, factor, org_time, rate, forming, assembler,
             m, k, base, rules, facilitation, cases is not None, 0.0 if cases is None else cases,
             n_orgs, knowledge_threshold, tie_threshold, *value, advocacy, now,
             self.mark_touches)
@@ -430,8 +429,7 @@ class Relations:
         kept = kernels.broker_relay(
             key, self.T, self.last, self._t_decay, self.prior, self._tie_floor,
             self.tie_threshold, member, self._listed, brokers, per_broker, u, threshold, now,
-            know._k, know._ka, know._kc, know._kstale, know.own, know.n_known, org, gain,
-            contact_count)
+            know.arrays, know.n_known, org, gain, contact_count)
         self._candidates = [key[:kept]]
 
     @property
@@ -455,8 +453,8 @@ class Relations:
             draws.source(rng), key, self.T, self.last, self._t_decay, self.prior,
             self._tie_floor, self.tie_threshold, self._listed, people, used, peripheral,
             active, broker, relay_gain is not None, 0.0 if relay_gain is None else relay_gain,
-            know._k, know._ka, know._kc, know._kstale, know.own, know.n_known,
-            know.rebase_below, per_broker, members, threshold, gain, now)
+            know.arrays, know.n_known, know.rebase_below, per_broker, members, threshold, gain,
+            now)
         if kept != key.size:  # else the list is [key] already (_candidate_key)
             self._candidates = [key[:kept]]  # as broker_relay: the candidates still listed
 
@@ -650,8 +648,8 @@ class Relations:
         self._encounters_ahead(i, j, now)
         trust, breach, new = kernels.encounter(
             *self._store_args, self._listed_or_not,
-            self._tie_floor, know._k, know._ka, know._kc, know._ksum, i, j, g, u, face,
-            virtual_factor, atmosphere, dialogue, org, resident, rule, now)
+            self._tie_floor, know.arrays, i, j, g, u, face, virtual_factor, atmosphere,
+            dialogue, org, resident, rule, now)
         if new.size:
             self._candidates.append(new)
         return trust, breach
@@ -685,7 +683,7 @@ class Relations:
         if self._tracking:
             self._bring_sums(now)
         members, bounds, per_round, i, j, trust, breaches, new = kernels.talk_rounds(
-            *self._store_args, self._listed_or_not, self._tie_floor, know._k, know._ka, know._kc, know._ksum,
+            *self._store_args, self._listed_or_not, self._tie_floor, know.arrays,
             people, ids, present, first, u_seats, u, face, dialogue, base, acquaintance, m,
             p_incumbent, q, rules, facilitation, now)
         self._rounds_written(i, j, u.shape[1])
@@ -736,7 +734,7 @@ class Relations:
         talked, pairs, breaches, self._written, clarity, credited, value, advocacy, new, met = (
             self._calls.converse(
                 draws.source(rng), *self._store_args, factor_sums, self._listed_or_not,
-                self._tie_floor, self._written, know._k, know._ka, know._kc, know._ksum, people, attendees,
+                self._tie_floor, self._written, know.arrays, people, attendees,
                 in_room, n_circles, rounds, m, base, acquaintance, p_incumbent, q, rules,
                 facilitation, *goal_work, *value, advocacy, now, self.mark_touches))
         if talked and self._tracking:
@@ -767,7 +765,7 @@ class Relations:
         """
         self._encounters_ahead(i, j, now)
         breaches, new, ideas, credited, value, advocacy = kernels.work_in_groups(
-            *self._store_args, self._listed_or_not, self._tie_floor, know._k, know._ka, know._kc, know._ksum,
+            *self._store_args, self._listed_or_not, self._tie_floor, know.arrays,
             people, members, bounds, i, j, g, draws.source(rng), base, rules, facilitation,
             *value, advocacy, now)
         if new.size:
@@ -941,8 +939,8 @@ class Relations:
             members, active, have_members, have_active, history, week, initial_size,
             meeting_held, key, self.F, self.T, self.last, self._f_decay, self._t_decay,
             self.prior, self._tie_floor, self.tie_threshold, self._listed, now, recording,
-            start_i, start_j, acquainted, know._k, know._ka, know._kc, know._ksum,
-            know._kstale, know.own, know.n_known, n_orgs, phase_prev, goal_clarity, out)
+            start_i, start_j, acquainted, know.arrays, know.n_known, n_orgs, phase_prev,
+            goal_clarity, out)
         if kept < key.size:
             self._candidates = [key[:kept]]  # as ties_among leaves them
         if recording and self._tracking:
@@ -1172,8 +1170,8 @@ class SparseRelations(Relations):
     def seamless_cases(self, who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
                        present: np.ndarray, know: Knowledge, knowledge_threshold: float,
                        tie_threshold: float, now: int) -> np.ndarray:
-        return sparse_kernels.seamless_cases(who, drawn, org, n_orgs, present, know._k, know._ka,
-                                             know._kc, self._p, self._t_decay, self.prior,
+        return sparse_kernels.seamless_cases(who, drawn, org, n_orgs, present, know.arrays,
+                                             self._p, self._t_decay, self.prior,
                                              knowledge_threshold, tie_threshold, now)
 
     @override
@@ -1200,9 +1198,9 @@ class SparseRelations(Relations):
                        rules: kernels.GroupRules, value: tuple[float, float, float], now: int
                        ) -> tuple[bool, tuple[float, float, float]]:
         return sparse_kernels.seamless_value(workers, n_cases, drawn, people, used, n_orgs,
-                                             know._k, know._ka, know._kc, self._p,
-                                             self._t_decay, self.prior, knowledge_threshold,
-                                             tie_threshold, rules, *value, now)
+                                             know.arrays, self._p, self._t_decay, self.prior,
+                                             knowledge_threshold, tie_threshold, rules,
+                                             *value, now)
 
     @override
     def form_working_groups(self, rng: np.random.Generator, people: People, active: np.ndarray,
@@ -1222,9 +1220,9 @@ class SparseRelations(Relations):
                      rules: kernels.GroupRules, value: tuple[float, float, float], now: int
                      ) -> tuple[bool, tuple[float, float, float]]:
         return sparse_kernels.client_cases(draws.source(rng), active, lam, people, used, n_orgs,
-                                           know._k, know._ka, know._kc, self._p, self._t_decay,
-                                           self.prior, knowledge_threshold, tie_threshold,
-                                           rules, *value, now)
+                                           know.arrays, self._p, self._t_decay, self.prior,
+                                           knowledge_threshold, tie_threshold, rules, *value,
+                                           now)
 
     @override
     def collaborate(self, rng: np.random.Generator, people: People, used: int,
@@ -1242,13 +1240,12 @@ class SparseRelations(Relations):
         factor_sums = (0.5 ** ((now - self._sums_at) / self._half_lives) if tracking
                        else _NO_FACTOR)
         src = draws.source(rng)
-        known = (know._k, know._ka, know._kc, know._ksum)
         on_cases = (cases is not None, 0.0 if cases is None else cases, n_orgs,
                     knowledge_threshold, tie_threshold)
         (active, fits, pairs, breaches, ideas, written, credited, value, advocacy, new, ensured,
          members, bounds, i, j, g) = sparse_kernels.collaborate(
             src, self._p, self._f_decay, self._t_decay, self.prior, self._tracked, self._cols,
-            factor_sums, self.capacity, self._tie_floor, self._written, *known, people, used,
+            factor_sums, self.capacity, self._tie_floor, self._written, know.arrays, people, used,
             active_code, attachment, factor, org_time, rate, forming, assembler, m, k, base,
             rules, facilitation, *on_cases, *value, advocacy, now)
         if ensured < pairs:
@@ -1257,7 +1254,7 @@ class SparseRelations(Relations):
                 sparse_kernels.work_and_cases(
                     src, self._p, self._f_decay, self._t_decay, self.prior, self._tracked,
                     self._cols, factor_sums, self.capacity, self._tie_floor, self._written,
-                    *known, people, used, active, members, bounds, i, j, g, base, rules,
+                    know.arrays, people, used, active, members, bounds, i, j, g, base, rules,
                     facilitation, *on_cases, *value, advocacy, now))
         self._written = written
         if pairs:
@@ -1304,8 +1301,7 @@ class SparseRelations(Relations):
         kept = sparse_kernels.broker_relay(
             key, hints, hinted, self._p, self.capacity, self._t_decay, self.prior,
             self._tie_floor, self.tie_threshold, member, brokers, per_broker, u, threshold, now,
-            know._k, know._ka, know._kc, know._kstale, know.own, know.n_known, org, gain,
-            contact_count)
+            know.arrays, know.n_known, org, gain, contact_count)
         self._scanned(key, kept)
 
     @property
@@ -1321,9 +1317,9 @@ class SparseRelations(Relations):
         kept = sparse_kernels.relay(
             draws.source(rng), key, hints, hinted, self._p, self.capacity, self._t_decay,
             self.prior, self._tie_floor, self.tie_threshold, people, used, peripheral, active,
-            broker, relay_gain is not None, 0.0 if relay_gain is None else relay_gain, know._k,
-            know._ka, know._kc, know._kstale, know.own, know.n_known, know.rebase_below,
-            per_broker, members, threshold, gain, now)
+            broker, relay_gain is not None, 0.0 if relay_gain is None else relay_gain,
+            know.arrays, know.n_known, know.rebase_below, per_broker, members, threshold, gain,
+            now)
         self._scanned(key, kept)
 
     @override
@@ -1438,8 +1434,8 @@ class SparseRelations(Relations):
         self._ensure(i, j, now)
         trust, breach, new = sparse_kernels.encounter(
             self._p, self._f_decay, self._t_decay, self.prior, self._tracked, self._cols,
-            self.capacity, self._tie_floor, know._k, know._ka, know._kc, know._ksum, i, j, g, u,
-            face, virtual_factor, atmosphere, dialogue, org, resident, rule, now)
+            self.capacity, self._tie_floor, know.arrays, i, j, g, u, face, virtual_factor,
+            atmosphere, dialogue, org, resident, rule, now)
         if new.size:
             self._candidates.append(new)
         return trust, breach
@@ -1468,9 +1464,8 @@ class SparseRelations(Relations):
                 self._ensure(i, j, now, bnd)
                 trust, b, new = sparse_kernels.round_encounters(
                     self._p, self._f_decay, self._t_decay, self.prior, self._tracked,
-                    self._cols, self.capacity, self._tie_floor, know._k, know._ka, know._kc,
-                    know._ksum, people, mem, bnd, i, j, g, u[r], face, dialogue, base, rules,
-                    facilitation, now)
+                    self._cols, self.capacity, self._tie_floor, know.arrays, people, mem, bnd, i,
+                    j, g, u[r], face, dialogue, base, rules, facilitation, now)
                 breaches += b
                 trust_all.append(trust)
                 if new.size:
@@ -1498,9 +1493,8 @@ class SparseRelations(Relations):
         self._ensure(i, j, now)
         breaches, new, ideas, credited, value, advocacy = sparse_kernels.work_in_groups(
             self._p, self._f_decay, self._t_decay, self.prior, self._tracked, self._cols,
-            self.capacity, self._tie_floor, know._k, know._ka, know._kc, know._ksum, people,
-            members, bounds, i, j, g, draws.source(rng), base, rules, facilitation, *value,
-            advocacy, now)
+            self.capacity, self._tie_floor, know.arrays, people, members, bounds, i, j, g,
+            draws.source(rng), base, rules, facilitation, *value, advocacy, now)
         if new.size:
             self._candidates.append(new)
         return breaches, ideas, credited, value, advocacy

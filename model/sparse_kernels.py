@@ -870,8 +870,7 @@ def broker_contacts(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, w
 def broker_relay(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, width: int,
                  t_decay: np.ndarray, prior: float, floor: float, tie_threshold: float,
                  member: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
-                 threshold: float, now: int, know: np.ndarray, know_a: np.ndarray,
-                 know_c: np.ndarray, stale: np.ndarray, own: np.ndarray, n_known: int,
+                 threshold: float, now: int, know: kernels.KnowledgeArrays, n_known: int,
                  org: np.ndarray, gain: float, contact_count: np.ndarray) -> int:
     """Sparse ``kernels.broker_relay``: the same contacts, then the same exchange (the
     candidates' ``hints`` as in :func:`current_ties`).
@@ -879,8 +878,8 @@ def broker_relay(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, widt
     kept, b, c, trust_cb, trust_bc = broker_contacts(key, hints, hinted, p, width, t_decay,
                                                      prior, floor, tie_threshold, member,
                                                      brokers, per_broker, u, threshold, now)
-    kernels.broker_exchange(know, know_a, know_c, stale, own, n_known, b, c, org, gain,
-                            trust_cb, trust_bc, contact_count)
+    kernels.broker_exchange(know, n_known, b, c, org, gain, trust_cb, trust_bc,
+                            contact_count)
     return kept
 
 
@@ -888,8 +887,7 @@ def broker_relay(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, widt
 def relay(src: int, key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, width: int,
           t_decay: np.ndarray, prior: float, floor: float, tie_threshold: float,
           people: kernels.People, used: int, peripheral: int, active: int, broker: int,
-          relaying: bool, relay_gain: float, know: np.ndarray, know_a: np.ndarray,
-          know_c: np.ndarray, stale: np.ndarray, own: np.ndarray, n_known: int,
+          relaying: bool, relay_gain: float, know: kernels.KnowledgeArrays, n_known: int,
           rebase_below: float, per_broker: int, members: int, threshold: float, gain: float,
           now: int) -> int:
     """Sparse ``kernels.relay``: the same start (``kernels.relay_start``), then the same
@@ -897,25 +895,26 @@ def relay(src: int, key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, w
     :func:`current_ties`).
     """
     brokers, u = kernels.relay_start(src, people, used, peripheral, active, broker, relaying,
-                                     relay_gain, know, know_a, know_c, stale, n_known,
-                                     rebase_below, per_broker, members)
+                                     relay_gain, know, n_known, rebase_below, per_broker,
+                                     members)
     if u.size == 0:
         return key.size
     return broker_relay(key, hints, hinted, p, width, t_decay, prior, floor, tie_threshold,
-                        people.present, brokers, per_broker, u, threshold, now, know, know_a,
-                        know_c, stale, own, n_known, people.org, gain, people.contacts)
+                        people.present, brokers, per_broker, u, threshold, now, know, n_known,
+                        people.org, gain, people.contacts)
 
 
 @_jit
 def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
-                   present: np.ndarray, know: np.ndarray, know_a: np.ndarray,
-                   know_c: np.ndarray, p: Pairs, t_decay: np.ndarray, prior: float,
-                   knowledge_threshold: float, tie_threshold: float, now: int) -> np.ndarray:
+                   present: np.ndarray, know: kernels.KnowledgeArrays, p: Pairs,
+                   t_decay: np.ndarray, prior: float, knowledge_threshold: float,
+                   tie_threshold: float, now: int) -> np.ndarray:
     """Sparse ``kernels.seamless_cases``: the same cases, the same order.
 
     A stranger is trusted at the prior; when the prior reaches the tie threshold anyone
     present in the organisation will do, as in the dense store.
     """
+    stored, scale, offset = know.stored, know.scale, know.offset
     size = np.zeros(n_orgs + 1, dtype=np.int64)
     for s in range(present.size):
         if present[s]:
@@ -933,7 +932,7 @@ def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: 
     for k in range(who.size):
         a = who[k]
         o = drawn[k] + 1 if drawn[k] >= org[a] else drawn[k]
-        if know_a[a] * (know[a, o] + know_c[a]) < knowledge_threshold:
+        if scale[a] * (stored[a, o] + offset[a]) < knowledge_threshold:
             continue
         # The organisation's people ascend, so each after the first is searched for in the
         # row from where the one before it is or would be (:func:`_search_from`).
@@ -1013,8 +1012,8 @@ def list_new(p: Pairs, i: np.ndarray, j: np.ndarray, values: np.ndarray, floor: 
 @_jit
 def encounter(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
               tracked: np.ndarray, col_sums: np.ndarray, width: int, tie_floor: float,
-              know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray, know_sums: np.ndarray,
-              i: np.ndarray, j: np.ndarray, g: np.ndarray, u: np.ndarray, face: np.ndarray,
+              know: kernels.KnowledgeArrays, i: np.ndarray, j: np.ndarray, g: np.ndarray,
+              u: np.ndarray, face: np.ndarray,
               virtual_factor: float, atmosphere: np.ndarray, dialogue: np.ndarray,
               org: np.ndarray, resident: np.ndarray, rule: kernels.EncounterRule, now: int
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1023,6 +1022,8 @@ def encounter(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
     """
     n = i.size
     horizon = f_decay.size - 1
+    # The knowledge fields read once here, not in the loop (as the dense encounter).
+    k_stored, k_scale, k_offset = know.stored, know.scale, know.offset
     rec = np.empty(n, dtype=np.int64)
     fam = np.empty(n)
     trust = np.empty(n)
@@ -1068,9 +1069,10 @@ def encounter(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
             p.listed[x] = True
             listed_now[count] = a * width + b
             count += 1
-        update[k] = kernels.knowledge_update(know, know_a, know_c, a, org[b],
+        o = org[b]
+        update[k] = kernels.knowledge_update(k_stored[a, o], k_scale[a], k_offset[a],
                                              rule.knowledge_flow * stored[k])
-    kernels.store_knowledge(know, know_sums, i, j, org, update)
+    kernels.store_knowledge(know, i, j, org, update)
     return stored, breach, listed_now[:count]
 
 
@@ -1605,8 +1607,7 @@ def block_pair_sums(slots: np.ndarray, p: Pairs, now: int, f_decay: np.ndarray,
 @_jit
 def group_encounters(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
                      tracked: np.ndarray, col_sums: np.ndarray, width: int, tie_floor: float,
-                     know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
-                     know_sums: np.ndarray, people: kernels.People, members: np.ndarray,
+                     know: kernels.KnowledgeArrays, people: kernels.People, members: np.ndarray,
                      bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
                      u: np.ndarray, face: np.ndarray, dialogue: np.ndarray, base: float,
                      rule: kernels.EncounterRule, group: kernels.GroupRule, now: int
@@ -1615,7 +1616,7 @@ def group_encounters(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: 
     atm = kernels.group_atmosphere(members, bounds, people.strengths[:, group.builder], base,
                                    group.builder_boost)
     trust, breach, new = encounter(p, f_decay, t_decay, prior, tracked, col_sums, width,
-                                   tie_floor, know, know_a, know_c, know_sums, i, j, g, u, face,
+                                   tie_floor, know, i, j, g, u, face,
                                    group.virtual_factor, atm, dialogue, people.org,
                                    people.resident, rule, now)
     return trust, atm, kernels.partners_after(people, i, j, trust, breach, group), new
@@ -1624,8 +1625,7 @@ def group_encounters(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: 
 @_jit
 def work_in_groups(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
                    tracked: np.ndarray, col_sums: np.ndarray, width: int, tie_floor: float,
-                   know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
-                   know_sums: np.ndarray, people: kernels.People, members: np.ndarray,
+                   know: kernels.KnowledgeArrays, people: kernels.People, members: np.ndarray,
                    bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
                    src: int, base: float, rules: kernels.GroupRules, facilitation: float,
                    value_total: float, since: float, progress: float, advocacy: float,
@@ -1639,9 +1639,9 @@ def work_in_groups(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: fl
     kernels.join_groups(members, group.hours, people.collaborated, people.week_hours,
                         people.groups_joined, people.week_active)
     trust, atm, breaches, new = group_encounters(
-        p, f_decay, t_decay, prior, tracked, col_sums, width, tie_floor, know, know_a, know_c,
-        know_sums, people, members, bounds, i, j, g, u, np.zeros(0, dtype=np.bool_),
-        people.dialogue, base, rule, group, now)
+        p, f_decay, t_decay, prior, tracked, col_sums, width, tie_floor, know, people,
+        members, bounds, i, j, g, u, np.zeros(0, dtype=np.bool_), people.dialogue, base, rule,
+        group, now)
     kernels.count_into(people.work_contacts, i)
     ideas, credited, value = kernels.innovate(people, members, bounds, i, j, g, trust, atm,
                                               u_ideas, value, rule, group)
@@ -1673,17 +1673,16 @@ def met_benefit(t_decay: np.ndarray, prior: float, i: np.ndarray, trust: np.ndar
 
 @_jit
 def seamless_value(workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
-                   people: kernels.People, used: int, n_orgs: int, know: np.ndarray,
-                   know_a: np.ndarray, know_c: np.ndarray, p: Pairs, t_decay: np.ndarray,
-                   prior: float, knowledge_threshold: float, tie_threshold: float,
+                   people: kernels.People, used: int, n_orgs: int,
+                   know: kernels.KnowledgeArrays, p: Pairs, t_decay: np.ndarray, prior: float,
+                   knowledge_threshold: float, tie_threshold: float,
                    rules: kernels.GroupRules, value_total: float, since: float,
                    progress: float, now: int) -> tuple[bool, tuple[float, float, float]]:
     """Sparse ``kernels.seamless_value``."""
     value = (value_total, since, progress)
     who = kernels.case_lanes(workers, n_cases)
-    seamless = seamless_cases(who, drawn, people.org, n_orgs, people.present[:used], know,
-                              know_a, know_c, p, t_decay, prior, knowledge_threshold,
-                              tie_threshold, now)
+    seamless = seamless_cases(who, drawn, people.org, n_orgs, people.present[:used], know, p,
+                              t_decay, prior, knowledge_threshold, tie_threshold, now)
     if seamless.size == 0:
         return False, value
     return True, kernels.credit(people.week_value, seamless, np.ones(seamless.size), value,
@@ -1692,10 +1691,10 @@ def seamless_value(workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
 
 @_jit
 def client_cases(src: int, active: np.ndarray, lam: float, people: kernels.People, used: int,
-                 n_orgs: int, know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
-                 p: Pairs, t_decay: np.ndarray, prior: float, knowledge_threshold: float,
-                 tie_threshold: float, rules: kernels.GroupRules, value_total: float,
-                 since: float, progress: float, now: int
+                 n_orgs: int, know: kernels.KnowledgeArrays, p: Pairs, t_decay: np.ndarray,
+                 prior: float, knowledge_threshold: float, tie_threshold: float,
+                 rules: kernels.GroupRules, value_total: float, since: float, progress: float,
+                 now: int
                  ) -> tuple[bool, tuple[float, float, float]]:
     """Sparse ``kernels.client_cases``."""
     workers = kernels.non_residents(active, people.resident)
@@ -1704,16 +1703,15 @@ def client_cases(src: int, active: np.ndarray, lam: float, people: kernels.Peopl
     n_cases, drawn = kernels.case_draws(src, workers, lam, n_orgs)
     if drawn.size == 0:
         return False, (value_total, since, progress)
-    return seamless_value(workers, n_cases, drawn, people, used, n_orgs, know, know_a, know_c,
-                          p, t_decay, prior, knowledge_threshold, tie_threshold, rules,
-                          value_total, since, progress, now)
+    return seamless_value(workers, n_cases, drawn, people, used, n_orgs, know, p, t_decay,
+                          prior, knowledge_threshold, tie_threshold, rules, value_total, since,
+                          progress, now)
 
 
 @_jit
 def round_encounters(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
                      tracked: np.ndarray, col_sums: np.ndarray, width: int, tie_floor: float,
-                     know: np.ndarray, know_a: np.ndarray, know_c: np.ndarray,
-                     know_sums: np.ndarray, people: kernels.People, members: np.ndarray,
+                     know: kernels.KnowledgeArrays, people: kernels.People, members: np.ndarray,
                      bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
                      u: np.ndarray, face: np.ndarray, dialogue: np.ndarray, base: float,
                      rules: kernels.GroupRules, facilitation: float, now: int
@@ -1724,8 +1722,8 @@ def round_encounters(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: 
     candidates newly listed.
     """
     trust, _, breaches, new = group_encounters(
-        p, f_decay, t_decay, prior, tracked, col_sums, width, tie_floor, know, know_a, know_c,
-        know_sums, people, members, bounds, i, j, g, u, face, dialogue, base,
+        p, f_decay, t_decay, prior, tracked, col_sums, width, tie_floor, know, people, members,
+        bounds, i, j, g, u, face, dialogue, base,
         kernels.with_facilitation(rules.encounter, facilitation), rules.group, now)
     return trust, breaches, new
 
@@ -1749,8 +1747,7 @@ def purpose_value(p: Pairs, t_decay: np.ndarray, prior: float, people: kernels.P
 @_jit
 def work_and_cases(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
                    tracked: np.ndarray, col_sums: np.ndarray, sums_factor: np.ndarray,
-                   width: int, tie_floor: float, written: int, know: np.ndarray,
-                   know_a: np.ndarray, know_c: np.ndarray, know_sums: np.ndarray,
+                   width: int, tie_floor: float, written: int, know: kernels.KnowledgeArrays,
                    people: kernels.People, used: int, active: np.ndarray, members: np.ndarray,
                    bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
                    base: float, rules: kernels.GroupRules, facilitation: float, cases: bool,
@@ -1778,13 +1775,12 @@ def work_and_cases(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray,
         kernels.scale_sums(col_sums, sums_factor)
         written = kernels.written_bound(written, i, j)
         breaches, new, ideas, credited, value, advocacy = work_in_groups(
-            p, f_decay, t_decay, prior, tracked, col_sums, width, tie_floor, know, know_a,
-            know_c, know_sums, people, members, bounds, i, j, g, src, base, rules,
-            facilitation, *value, advocacy, now)
+            p, f_decay, t_decay, prior, tracked, col_sums, width, tie_floor, know, people,
+            members, bounds, i, j, g, src, base, rules, facilitation, *value, advocacy, now)
     if cases:
-        cased, value = client_cases(src, active, lam, people, used, n_orgs, know, know_a,
-                                    know_c, p, t_decay, prior, knowledge_threshold,
-                                    tie_threshold, rules, *value, now)
+        cased, value = client_cases(src, active, lam, people, used, n_orgs, know, p, t_decay,
+                                    prior, knowledge_threshold, tie_threshold, rules, *value,
+                                    now)
         credited = credited or cased
     return breaches, ideas, written, credited, value, advocacy, new
 
@@ -1792,8 +1788,7 @@ def work_and_cases(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray,
 @_jit
 def collaborate(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
                 tracked: np.ndarray, col_sums: np.ndarray, sums_factor: np.ndarray,
-                width: int, tie_floor: float, written: int, know: np.ndarray,
-                know_a: np.ndarray, know_c: np.ndarray, know_sums: np.ndarray,
+                width: int, tie_floor: float, written: int, know: kernels.KnowledgeArrays,
                 people: kernels.People, used: int, active_code: int, attachment: np.ndarray,
                 factor: np.ndarray, org_time: np.ndarray, rate: float, forming: np.ndarray,
                 assembler: int, m: int, k: int, base: float, rules: kernels.GroupRules,
@@ -1837,9 +1832,9 @@ def collaborate(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, pr
                 members, bounds, i, j, g)
     breaches, ideas, written, credited, value, advocacy, new = work_and_cases(
         src, p, f_decay, t_decay, prior, tracked, col_sums, sums_factor, width, tie_floor,
-        written, know, know_a, know_c, know_sums, people, used, active, members, bounds, i, j,
-        g, base, rules, facilitation, cases, lam, n_orgs, knowledge_threshold, tie_threshold,
-        *value, advocacy, now)
+        written, know, people, used, active, members, bounds, i, j, g, base, rules,
+        facilitation, cases, lam, n_orgs, knowledge_threshold, tie_threshold, *value, advocacy,
+        now)
     return (active, True, i.size, breaches, ideas, written, credited, value, advocacy, new,
             ensured, members, bounds, i, j, g)
 

@@ -11,9 +11,11 @@ empties a newcomer's fresh fields. ``tests/test_state.py`` checks that the ODD's
 (section 2) name exactly these arrays, and that the seating empties exactly the fields
 marked fresh.
 
-The pairs' state (familiarity, trust, the week of the last touch) and the knowledge
-of organisations live in the pair stores of ``model.relations``; the week's meeting
-in ``model.model.Meeting``; the network's scalars on ``NetworkModel`` itself.
+The pairs' state (familiarity, trust, the week of the last touch) lives in the pair
+stores of ``model.relations``; the knowledge of organisations in the knowledge store
+of ``model.knowledge``, whose arrays the kernels receive as one structure too
+(``KnowledgeArrays``, declared at the end of this module); the week's meeting in
+``model.model.Meeting``; the network's scalars on ``NetworkModel`` itself.
 """
 
 from __future__ import annotations
@@ -197,3 +199,70 @@ def _new_people(present, status, org, role, strengths, lifter, dialogue, commitm
     p.week_lift = week_lift
     p.week_active = week_active
     return p
+
+
+# ---------------------------------------------------------------- the knowledge store's
+@structref.register
+class KnowledgeArraysType(types.StructRef):
+    """numba type of :class:`KnowledgeArrays`."""
+
+    def preprocess_fields(self, fields: tuple) -> tuple:
+        """Plain (not literal) field types, so one compiled kernel serves every model."""
+        return tuple((name, types.unliteral(t)) for name, t in fields)
+
+
+# The knowledge store's arrays (``model.knowledge.Knowledge``), in the kernels' structure:
+# name, dimensions, numpy type. Knowledge K[r, o] = scale[r] (stored[r, o] + offset[r]),
+# except that one's own organisation reads as 1.
+KNOWLEDGE_FIELDS: tuple[tuple[str, int, type], ...] = (
+    ("stored", 2, _F),  # stored values S, slot x organisation column
+    ("scale", 1, _F),  # each row's pending scale a
+    ("offset", 1, _F),  # each row's pending offset c
+    ("sums", 1, _F),  # row sums of S over the columns in use (valid where not stale)
+    ("stale", 1, _B),  # the row's sum is to be taken again (a write did not add to it)
+    ("own", 1, _I),  # organisation of the slot's person (its column reads as 1)
+)
+
+
+class KnowledgeArrays(structref.StructRefProxy):
+    """The knowledge store's arrays as one argument of a compiled kernel (fields named as in
+    ``KNOWLEDGE_FIELDS``: ``stored``, ``scale``, ``offset``, ``sums``, ``stale``, ``own``).
+    It shares memory with the store's arrays: a kernel's writes are the store's. Made again
+    whenever an array is replaced (``Knowledge.grow``). A kernel that loops over one reads
+    the fields it uses into locals first (one read, not one per pass of the loop).
+    """
+
+    @classmethod
+    def of(cls, stored: np.ndarray, scale: np.ndarray, offset: np.ndarray, sums: np.ndarray,
+           stale: np.ndarray, own: np.ndarray) -> KnowledgeArrays:
+        """The structure over the arrays (``KNOWLEDGE_FIELDS``' types, C-contiguous)."""
+        arrays = _new_knowledge(stored, scale, offset, sums, stale, own)
+        # The arrays themselves, for pickling (as People keeps them): the copy's structure
+        # is made over the copy's own arrays, so it shares their memory.
+        arrays._arrays = (stored, scale, offset, sums, stale, own)
+        return arrays
+
+    def __reduce__(self) -> tuple:
+        return KnowledgeArrays.of, self._arrays
+
+
+structref.define_proxy(KnowledgeArrays, KnowledgeArraysType,
+                       [name for name, _, _ in KNOWLEDGE_FIELDS])
+
+_KNOWLEDGE_TYPE = KnowledgeArraysType([(name, numba.typeof(np.empty((1,) * ndim, dtype)))
+                                       for name, ndim, dtype in KNOWLEDGE_FIELDS])
+
+
+@numba.njit(cache=True)
+def _new_knowledge(stored, scale, offset, sums, stale, own):
+    """The structure over the arrays, made in cached compiled code (as ``_new_people``).
+    ``tests/test_state.py`` checks that the parameters are ``KNOWLEDGE_FIELDS`` in order.
+    """
+    k = structref.new(_KNOWLEDGE_TYPE)
+    k.stored = stored
+    k.scale = scale
+    k.offset = offset
+    k.sums = sums
+    k.stale = stale
+    k.own = own
+    return k

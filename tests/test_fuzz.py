@@ -24,6 +24,7 @@ import pytest
 import model.relations as relations
 from model import PARAMETERS, NetworkModel
 from tests.test_invariants import check_invariants
+from tests.test_state import knowledge_shared, known
 
 # Drawn apart: the network's size and its cap (small here, for speed), and how often the
 # reporters record (every week).
@@ -161,6 +162,8 @@ def test_drawn_parameters_run_checked_copy_exactly_and_keep_invariants(
     assert twin is not None  # (the switch form: the store was handed over in the run)
     for m in (original, twin):
         check_invariants(m)
+        assert knowledge_shared(m)  # its kernels write its own knowledge store
+    assert not np.shares_memory(known(twin.knowledge.arrays)[0], original.knowledge._k)
     for x, y in zip(state_of(original), state_of(twin), strict=True):
         np.testing.assert_array_equal(x, y)
     frame = original.datacollector.get_model_vars_dataframe()

@@ -169,8 +169,8 @@ def test_seamless_cases_match_the_former_numpy(seed):
     trust = PRIOR + (T - PRIOR) * td[np.minimum(now - last, HORIZON)]
     want = [int(w) for w, o in zip(who[known], target[known], strict=True)
             if (trust[w, present & (org == o)] >= 0.6).any()]
-    got = kernels.seamless_cases(who, drawn, org, n_orgs, present, know, a, c, T, last, td,
-                                 PRIOR, 0.4, 0.6, now)
+    got = kernels.seamless_cases(who, drawn, org, n_orgs, present, _arrays(know, a, c), T, last,
+                                 td, PRIOR, 0.4, 0.6, now)
     assert got.tolist() == want and 0 < len(want) < known.sum()
 
 
@@ -501,6 +501,16 @@ def test_partners_effects_match_the_former_numpy(seed):
         np.testing.assert_array_equal(got, want)
 
 
+def _arrays(know, scale, shift, stale=None, own=None) -> state.KnowledgeArrays:
+    """The kernels' structure over a test's knowledge arrays (the row sums, and the flags
+    and organisations when not given, are fresh arrays the test does not read).
+    """
+    rows = know.shape[0]
+    return state.KnowledgeArrays.of(
+        know, scale, shift, np.zeros(rows), np.zeros(rows, dtype=bool) if stale is None else stale,
+        np.zeros(rows, dtype=np.int64) if own is None else own)
+
+
 def _knowledge_store(rng, rows=30, orgs=7):
     know = rng.random((rows, orgs + 3)) - 0.2  # stored values with pending maps
     scale = rng.uniform(0.3, 1.0, rows)
@@ -521,7 +531,7 @@ def test_close_gaps_matches_the_former_numpy(seed):
     gap = 1.0 - a[rows] * (stored + c[rows])
     np.maximum.at(ref, (rows, cols), stored + share * gap / a[rows])
     stale = np.zeros(30, dtype=bool)
-    kernels.close_gaps(know, a, c, stale, rows, cols, share)
+    kernels.close_gaps(_arrays(know, a, c, stale), rows, cols, share)
     np.testing.assert_array_equal(know, ref)
     assert stale.tolist() == np.isin(np.arange(30), rows).tolist()
 
@@ -548,7 +558,7 @@ def test_pass_on_matches_the_former_numpy(seed, repeated, orgs):
     else:
         ref[targets, :orgs] = stored
     stale = np.zeros(30, dtype=bool)
-    kernels.pass_on(know, a, c, stale, own, orgs, sources, targets, share)
+    kernels.pass_on(_arrays(know, a, c, stale, own), orgs, sources, targets, share)
     np.testing.assert_array_equal(know, ref)
     assert stale.tolist() == np.isin(np.arange(30), targets).tolist()
 
@@ -838,7 +848,7 @@ def test_scale_and_relax_rows_match_the_former_numpy(gain):
     a = want_a[rows] * 0.7
     want_a[rows] = a
     got_a = ka.copy()
-    small = kernels.scale_rows(rows, 0.7, got_a, floor)
+    small = kernels.scale_rows(rows, 0.7, _arrays(np.zeros((CAP, 1)), got_a, kc.copy()), floor)
     np.testing.assert_array_equal(got_a, want_a)
     assert small == np.count_nonzero(a < floor) > 0
     # relax_knowledge: rows whose scale would fall below the floor are left alone.
@@ -848,7 +858,7 @@ def test_scale_and_relax_rows_match_the_former_numpy(gain):
     want_a[rows[~low]] = a[~low]
     want_c[rows[~low]] += gain / a[~low]
     got_a, got_c = ka.copy(), kc.copy()
-    small = kernels.relax_rows(rows, gain, got_a, got_c, floor)
+    small = kernels.relax_rows(rows, gain, _arrays(np.zeros((CAP, 1)), got_a, got_c), floor)
     np.testing.assert_array_equal(got_a, want_a)
     np.testing.assert_array_equal(got_c, want_c)
     np.testing.assert_array_equal(small, rows[low])
@@ -864,12 +874,13 @@ def test_broker_exchange_is_closing_gaps_then_passing_on(seed):
     org = rng.integers(0, orgs, size=30)
     tib, tic = rng.random(n), rng.random(n)
     ref_know, ref_stale, ref_count = know.copy(), np.zeros(30, bool), np.arange(30)
-    kernels.close_gaps(ref_know, a, c, ref_stale, brokers, org[contacts], 0.4 * tic)
-    kernels.pass_on(ref_know, a, c, ref_stale, own, orgs, brokers, contacts, 0.4 * tib)
+    ref = _arrays(ref_know, a, c, ref_stale, own)
+    kernels.close_gaps(ref, brokers, org[contacts], 0.4 * tic)
+    kernels.pass_on(ref, orgs, brokers, contacts, 0.4 * tib)
     np.add.at(ref_count, brokers, 1)
     stale, count = np.zeros(30, bool), np.arange(30)
-    kernels.broker_exchange(know, a, c, stale, own, orgs, brokers, contacts, org, 0.4, tib, tic,
-                            count)
+    kernels.broker_exchange(_arrays(know, a, c, stale, own), orgs, brokers, contacts, org, 0.4,
+                            tib, tic, count)
     np.testing.assert_array_equal(know, ref_know)
     np.testing.assert_array_equal(stale, ref_stale)
     np.testing.assert_array_equal(count, ref_count)

@@ -228,10 +228,12 @@ def test_broker_relay_is_the_contacts_then_the_exchange(seed):
     ref = [x.copy() for x in (key, listed, know, stale, count)]
     kept, b, c, trust_cb, trust_bc = kernels.broker_contacts(ref[0], *pairs, ref[1], brokers, 2,
                                                              u, 0.35, now)
-    kernels.broker_exchange(ref[2], know_a, know_c, ref[3], own, orgs, b, c, org, 0.4,
-                            trust_cb, trust_bc, ref[4])
-    got = kernels.broker_relay(key, *pairs, listed, brokers, 2, u, 0.35, now, know, know_a,
-                               know_c, stale, own, orgs, org, 0.4, count)
+    sums = np.zeros(CAP)  # not read or written by the exchange
+    kernels.broker_exchange(state.KnowledgeArrays.of(ref[2], know_a, know_c, sums, ref[3], own),
+                            orgs, b, c, org, 0.4, trust_cb, trust_bc, ref[4])
+    got = kernels.broker_relay(key, *pairs, listed, brokers, 2, u, 0.35, now,
+                               state.KnowledgeArrays.of(know, know_a, know_c, sums, stale, own),
+                               orgs, org, 0.4, count)
     assert got == kept
     if seed >= 2:
         assert b.size > 0  # some contacts made
@@ -255,7 +257,7 @@ def test_forget_rows_matches_the_numpy_writes(seed, n):
     know_sum[slots] = 1.0
     stale[slots] = False
     own[slots] = orgs
-    kernels.forget_rows(*arrays, slots, orgs)
+    kernels.forget_rows(state.KnowledgeArrays.of(*arrays), slots, orgs)
     for got, want in zip(arrays, ref, strict=True):
         np.testing.assert_array_equal(got, want)
 

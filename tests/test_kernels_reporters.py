@@ -9,7 +9,7 @@ import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from model import kernels, reporters
+from model import kernels, reporters, state
 
 CASES = 200
 REL = 1e-12  # sums may differ in summation order only
@@ -331,8 +331,8 @@ def test_knowledge_sums_equal_numpy() -> None:
         ref_sums, ref_stale = row_sums.copy(), stale.copy()
         expected = ref_knowledge_sums(rows, cols, stored, scale, shift, ref_sums, ref_stale, own,
                                       n_known)
-        got = kernels.knowledge_sums(rows, cols, stored, scale, shift, row_sums, stale, own,
-                                     n_known)
+        know = state.KnowledgeArrays.of(stored, scale, shift, row_sums, stale, own)
+        got = kernels.knowledge_sums(rows, cols, know, n_known)
         np.testing.assert_array_equal(got, expected)  # the same sums in the same order
         np.testing.assert_array_equal(row_sums, ref_sums)
         np.testing.assert_array_equal(stale, ref_stale)
@@ -586,8 +586,8 @@ def test_knowledge_coverage_equals_numpy() -> None:
         ref_sums, ref_stale = row_sums.copy(), stale.copy()
         want = ref_knowledge_coverage(rows, group, n_known, stored, scale, shift, ref_sums,
                                       ref_stale, own, n_known)
-        got = kernels.knowledge_coverage(rows, group, n_known, stored, scale, shift, row_sums,
-                                         stale, own, n_known)
+        know = state.KnowledgeArrays.of(stored, scale, shift, row_sums, stale, own)
+        got = kernels.knowledge_coverage(rows, group, n_known, know, n_known)
         assert got == want
         if rows.size and np.unique(group[rows]).size >= 2:
             np.testing.assert_array_equal(row_sums, ref_sums)

@@ -24,6 +24,20 @@ def _seen(people: state.People) -> tuple[np.ndarray, np.ndarray]:
     return people.commitment, people.strengths
 
 
+@numba.njit
+def known(know: state.KnowledgeArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Three of the knowledge store's arrays as a kernel sees them through its structure."""
+    return know.stored, know.scale, know.own
+
+
+def knowledge_shared(model: NetworkModel) -> bool:
+    """Whether the kernels' structure of the model's knowledge store is over its arrays."""
+    k = model.knowledge
+    stored, scale, own = known(k.arrays)
+    return (np.shares_memory(stored, k._k) and np.shares_memory(scale, k._ka)
+            and np.shares_memory(own, k.own) and stored.shape == k._k.shape)
+
+
 def _odd_table_arrays(heading: str) -> set[str]:
     """The names in the 'array' column of the first table under ``heading`` in the ODD."""
     text = ODD.read_text(encoding="utf-8")
@@ -50,6 +64,13 @@ def test_the_structure_is_made_from_the_declared_fields_in_order():
     params = list(inspect.signature(state._new_people.py_func).parameters)
     assert params == [f.name for f in state.PEOPLE]
     assert list(state._PEOPLE_TYPE.field_dict) == params
+
+
+def test_the_knowledge_structure_is_made_from_its_declared_fields_in_order():
+    params = list(inspect.signature(state._new_knowledge.py_func).parameters)
+    assert params == [name for name, _, _ in state.KNOWLEDGE_FIELDS]
+    assert list(state._KNOWLEDGE_TYPE.field_dict) == params
+    assert params == list(inspect.signature(state.KnowledgeArrays.of).parameters)
 
 
 def test_growth_keeps_rows_and_empties_the_new_ones():
@@ -108,6 +129,9 @@ def test_kernels_see_the_models_arrays_after_it_grows():
     assert np.shares_memory(strengths, model.strengths)
     np.testing.assert_array_equal(commitment, model.commitment)
     assert strengths.shape == (model.capacity, model.strengths.shape[1])
+    # The knowledge store grew with it (rows and organisation columns): its structure too.
+    assert model.knowledge._k.shape[0] == model.capacity
+    assert knowledge_shared(model)
 
 
 @pytest.mark.parametrize("clone", [lambda m: pickle.loads(pickle.dumps(m)), copy.deepcopy],
@@ -119,6 +143,9 @@ def test_a_copied_model_shares_its_arrays_with_its_structure_and_runs_on(clone):
     commitment, _ = _seen(copied.people)
     assert np.shares_memory(commitment, copied.commitment)
     assert not np.shares_memory(commitment, model.commitment)
+    assert knowledge_shared(copied)
+    stored, _, _ = known(copied.knowledge.arrays)
+    assert not np.shares_memory(stored, model.knowledge._k)
     model.run_for(30)
     copied.run_for(30)
     np.testing.assert_array_equal(copied.commitment, model.commitment)
