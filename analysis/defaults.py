@@ -12,13 +12,14 @@ BUDGET_CONFIDENCE = 0.9
 BUDGET_REPLICATIONS = 40
 """Cap of replications at one budget."""
 
-BUDGET_MAX_REPLICATIONS = 10_000
-"""Most replications ``verkosto budget --replications`` accepts. At 10,000 runs the 90%
-interval of a probability is within a percentage point either way, finer than any target
-is set, and a search of some ten budgets is then up to about an hour on 2 cores at the
-default 156 weeks. The seeds are drawn up front (twice the cap: search and confirmation):
-2 million took 18 s, so ``--replications 1000000000`` sat silent, drawing seeds, with no
-run started and no estimate said."""
+MAX_REPLICATIONS = 10_000
+"""Most replications ``verkosto budget --replications``, ``compare --replications`` and
+``--member-replications`` accept. At 10,000 runs the 90% interval of a probability is
+within a percentage point either way, finer than any target is set, and a budget search
+of some ten budgets is then up to about an hour on 2 cores at the default 156 weeks. The
+seeds are drawn up front (the budget search: twice the cap, search and confirmation):
+2 million took 18 s, so ``budget --replications 1000000000`` sat silent, drawing seeds,
+with no run started and no estimate said; ``compare --replications 1000000000`` did too."""
 
 BUDGET_BATCH = 8
 """Replications added at a time before the decision is checked again."""

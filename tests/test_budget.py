@@ -235,7 +235,7 @@ def test_budget_refuses_more_replications_than_its_cap_before_anything_runs(
     """`--replications 1000000000` sat silent drawing seeds for two billion runs, with no
     estimate and no run started; like `ensemble --samples` it is capped, in one line."""
     from analysis import budget as b
-    from analysis.defaults import BUDGET_MAX_REPLICATIONS
+    from analysis.defaults import MAX_REPLICATIONS
 
     def no_search(*args, **kwargs):
         raise AssertionError("the search started")
@@ -248,11 +248,11 @@ def test_budget_refuses_more_replications_than_its_cap_before_anything_runs(
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--replications: 1000000000 is out of range" in err
-    assert f"at most {BUDGET_MAX_REPLICATIONS}" in err
+    assert f"at most {MAX_REPLICATIONS}" in err
     assert not out.exists()
     with pytest.raises(AssertionError, match="the search started"):
         cli.main(["budget", str(tiny), "--target", "0.8", "--replications",
-                  str(BUDGET_MAX_REPLICATIONS), "--out", str(out)])
+                  str(MAX_REPLICATIONS), "--out", str(out)])
 
 
 @pytest.mark.parametrize(("argv", "hint"), [

@@ -848,3 +848,25 @@ def test_run_summary_of_a_network_that_emptied_says_so() -> None:
     # A network that kept meeting to the end keeps the plain average.
     frame["meetings_held"] = [w // 4 for w in weeks]
     assert "39 meetings, every 4.0 weeks on average." in cmd_run.describe(summary, frame)
+
+
+@pytest.mark.parametrize("argv", [
+    ["compare", "default", "no_coordination", "--replications", "1000000000"],
+    ["compare", "default", "no_coordination", "--uncertainty", "--member-replications",
+     "1000000000"],
+    ["budget", "default", "--uncertainty", "--member-replications", "1000000000"],
+])
+def test_replications_beyond_the_cap_are_refused_in_one_line(argv, tmp_path, capsys):
+    """``compare --replications 1000000000`` sat silent drawing seeds, as ``budget
+    --replications`` did before its cap; the same cap (``analysis.defaults.
+    MAX_REPLICATIONS``) holds for every option that sets runs per budget or scenario."""
+    from analysis.defaults import MAX_REPLICATIONS
+
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([*argv, "--out", str(out)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "1000000000 is out of range" in err
+    assert f"at most {MAX_REPLICATIONS}" in err and "Traceback" not in err
+    assert not out.exists()

@@ -315,7 +315,8 @@ def test_sweep_help_in_finnish(capsys):
      ["Find the smallest", "most runs at one budget", "master seed", "no progress lines",
       "output directory", "override one parameter"]),
     ("compare", ["Aja jokainen tilanne samoilla siemenillä",
-                 "ajoja tilannetta kohti (oletus 20)", "tulostehakemisto (oletus out/compare)"],
+                 "ajoja tilannetta kohti (oletus 20, enintään 10000)",
+                 "tulostehakemisto (oletus out/compare)"],
      ["Run each scenario", "runs per scenario", "master seed", "two-sided confidence",
       "output directory", "override one parameter"]),
 ])

@@ -70,9 +70,9 @@ def register(subparsers: Any) -> None:
                         help=_("one-sided confidence that the target is reached (default "
                                "{c})").format(c=f"{d.BUDGET_CONFIDENCE:g}"))
     parser.add_argument("--replications", metavar="N", default=d.BUDGET_REPLICATIONS,
-                        type=number(2, d.BUDGET_MAX_REPLICATIONS, integer=True),
+                        type=number(2, d.MAX_REPLICATIONS, integer=True),
                         help=_("most runs at one budget (default {n}, at most {most})").format(
-                            n=d.BUDGET_REPLICATIONS, most=d.BUDGET_MAX_REPLICATIONS))
+                            n=d.BUDGET_REPLICATIONS, most=d.MAX_REPLICATIONS))
     parser.add_argument("--max", dest="max_eur", metavar="EUR", default=d.BUDGET_MAX_EUR,
                         type=number(0.0, None, open_low=True),
                         help=_("largest monthly budget considered (default {eur})").format(

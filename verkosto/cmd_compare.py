@@ -47,9 +47,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                         help=_("two or more scenario names (see 'verkosto scenarios') or TOML "
                                "paths"))
-    parser.add_argument("--replications", type=number(2, integer=True), default=d.COMPARE_REPLICATIONS,
-                        metavar="N", help=_("runs per scenario (default {default})").format(
-                            default=d.COMPARE_REPLICATIONS))
+    parser.add_argument("--replications", type=number(2, d.MAX_REPLICATIONS, integer=True),
+                        default=d.COMPARE_REPLICATIONS, metavar="N",
+                        help=_("runs per scenario (default {default}, at most {most})").format(
+                            default=d.COMPARE_REPLICATIONS, most=d.MAX_REPLICATIONS))
     parser.add_argument("--steps", type=number(1, MAX_WEEKS, integer=True), default=None, metavar="WEEKS",
                         help=_("weeks per run (default: three years)"))
     parser.add_argument("--seed", type=number(0, integer=True), default=DEFAULT_SEED, metavar="INT",

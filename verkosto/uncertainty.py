@@ -45,10 +45,11 @@ def add_arguments(parser: argparse.ArgumentParser, *, robustness: bool) -> None:
     parser.add_argument("--ensemble", metavar="FILE", type=Path, default=None,
                         help=_("ensemble table (default: the one shipped with verkosto; make "
                                "one with 'verkosto ensemble')"))
-    parser.add_argument("--member-replications", metavar="N", type=number(2, integer=True),
-                        default=None,
+    parser.add_argument("--member-replications", metavar="N",
+                        type=number(2, d.MAX_REPLICATIONS, integer=True), default=None,
                         help=_("most runs per budget or scenario in each member (default "
-                               "{n})").format(n=d.MEMBER_REPLICATIONS))
+                               "{n}, at most {most})").format(n=d.MEMBER_REPLICATIONS,
+                                                              most=d.MAX_REPLICATIONS))
     if robustness:
         parser.add_argument("--member-resolution", metavar="EUR", type=number(0.0, None,
                                                                               open_low=True),
