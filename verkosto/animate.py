@@ -167,6 +167,21 @@ def _draw_frame(fig: Any, axes: dict[str, Any], model: Any, title: str, steps: i
     axes["reading"].set_text(words.reading(model, t))
 
 
+def frame_axes(fig: Any) -> dict[str, Any]:
+    """The panels of a frame on ``fig``: the network, the 0-1 curves, the value created and
+    the reading under them (a text).
+    """
+    grid = fig.add_gridspec(2, 2, width_ratios=(1.2, 1.0), left=0.02, right=0.97,
+                            top=0.84, bottom=0.16, hspace=0.62, wspace=0.25)
+    return {
+        "network": fig.add_subplot(grid[:, 0]),
+        "series": fig.add_subplot(grid[0, 1]),
+        "value": fig.add_subplot(grid[1, 1]),
+        "reading": fig.text(0.5, 0.03, "", ha="center", fontsize="medium", style="italic",
+                            wrap=True),
+    }
+
+
 def animate(scenario: str, out: Path, *, seed: int = DEFAULT_SEED, steps: int = DEFAULT_STEPS,
             fps: int = DEFAULT_FPS, model: Any = None) -> int:
     """Run a scenario and write its animation.
@@ -200,15 +215,7 @@ def animate(scenario: str, out: Path, *, seed: int = DEFAULT_SEED, steps: int = 
     # Written beside the file and renamed into place: never a half-written animation.
     partial = out.with_name(f".{out.stem}.partial-{os.getpid()}{out.suffix}")
     fig = Figure(figsize=FIGURE_SIZE, dpi=FRAME_DPI)
-    grid = fig.add_gridspec(2, 2, width_ratios=(1.2, 1.0), left=0.02, right=0.97,
-                            top=0.84, bottom=0.16, hspace=0.62, wspace=0.25)
-    axes: dict[str, Any] = {
-        "network": fig.add_subplot(grid[:, 0]),
-        "series": fig.add_subplot(grid[0, 1]),
-        "value": fig.add_subplot(grid[1, 1]),
-        "reading": fig.text(0.5, 0.03, "", ha="center", fontsize="medium", style="italic",
-                            wrap=True),
-    }
+    axes = frame_axes(fig)
     frames = 0
     try:
         with writer.saving(fig, str(partial), dpi=FRAME_DPI):
