@@ -29,7 +29,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox, IdentityTransform
 
 from analysis.intervals import OUTCOME_ORDER
-from analysis.text import fixed, localise, number, pct
+from analysis.text import fixed, number, pct, tick_formatter
 from analysis.tipping import MAX_DISTINCT, TippingPoint
 from model import PARAMETERS, Outcome
 from verkosto import i18n
@@ -200,20 +200,16 @@ def _figure(n_panels: int = 1, columns: int = 1) -> tuple[Figure, np.ndarray]:
 
 
 def localise_ticks(fig: Figure) -> None:
-    """Write the numbers on the figure's axes as the current language does (``0,5`` in
-    Finnish); axes with text labels or a formatter of their own are left as they are.
+    """Write the numbers on the figure's axes as the current language writes them
+    (``2,000`` and ``0.5`` in English, ``2 000`` and ``0,5`` in Finnish: :func:`tick_formatter`);
+    axes with text labels or a formatter of their own are left as they are.
     """
-    if i18n.current().lang == "en":
-        return
-    from matplotlib.ticker import FuncFormatter, ScalarFormatter
-
-    def tick(value: float, _position: int) -> str:
-        return localise(f"{value:,.10g}") if abs(value) >= 1000 else localise(f"{value:.10g}")
+    from matplotlib.ticker import ScalarFormatter
 
     for ax in fig.get_axes():
         for axis in (ax.xaxis, ax.yaxis):
             if type(axis.get_major_formatter()) is ScalarFormatter:
-                axis.set_major_formatter(FuncFormatter(tick))
+                axis.set_major_formatter(tick_formatter())
 
 
 def save(fig: Figure, stem: str | Path, png: bytes | None = None) -> list[Path]:

@@ -8,9 +8,15 @@ space) and ``0,35``, as ``verkosto run``'s Finnish summary does
 
 from __future__ import annotations
 
+import functools
 import math
+import re
+from typing import TYPE_CHECKING
 
 from verkosto import i18n
+
+if TYPE_CHECKING:
+    from matplotlib.ticker import Formatter
 
 SIGNIFICANT = 3
 """Significant digits of numbers below :data:`WHOLE_FROM`."""
@@ -63,3 +69,42 @@ def pct(share: float | None, sign: bool = False) -> str:
 def count(n: int) -> str:
     """A count with thousands separated in the current language."""
     return localise(f"{n:,}")
+
+
+_NUMERAL = re.compile(r"\d+(?:\.\d+)?")
+"""The digits of a tick label as matplotlib writes it (``2000``, ``0.25``; the sign apart)."""
+
+
+@functools.cache
+def _tick_formatter_class() -> type:
+    """The class of :func:`tick_formatter` (matplotlib is imported on first use only)."""
+    from matplotlib.ticker import ScalarFormatter
+
+    class ProseTicks(ScalarFormatter):
+        """matplotlib's tick labels with the separators of :meth:`Translator.number`."""
+
+        def __init__(self, t: i18n.Translator):
+            super().__init__()
+            self.translator = t
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            text = super().__call__(x, pos)
+            t = self.translator
+            return _NUMERAL.sub(
+                lambda m: t.number(float(m[0]), len(m[0].partition(".")[2])), text, count=1)
+
+    return ProseTicks
+
+
+def tick_formatter(t: i18n.Translator | None = None) -> Formatter:
+    """A tick formatter that writes an axis's numbers as sentences do (:func:`fixed`):
+    ``2,000`` and ``0.25`` in English, ``2 000`` and ``0,25`` in Finnish.
+
+    The digits stay matplotlib's (as many decimals as the ticks need: ``0.25``, not a fixed
+    one that would write ``0.2`` at the tick of 0.25); only the separators change. Every
+    figure with an axis that can pass 999 uses it: matplotlib's own writes ``2000``.
+
+    Args:
+        t: The figure's language; None for the current one (:func:`verkosto.i18n.current`).
+    """
+    return _tick_formatter_class()(t or i18n.current())

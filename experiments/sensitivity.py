@@ -218,6 +218,8 @@ def plot_indices(indices: pd.DataFrame, method: SampleMethod, path: Path) -> Non
     """Bar chart of each measure's indices, ranked, with their (clipped) confidence intervals."""
     from matplotlib.figure import Figure
 
+    from analysis.text import tick_formatter
+
     shown = ["mu_star"] if method is SampleMethod.MORRIS else ["S1", "ST"]
     labels = {"mu_star": "μ* (mean |elementary effect|)", "S1": "first order S1",
               "ST": "total order ST"}
@@ -252,6 +254,7 @@ def plot_indices(indices: pd.DataFrame, method: SampleMethod, path: Path) -> Non
         ax.set_title(f"{measure}: ranked by {labels[main].split(' (')[0]}", fontsize="medium")
         ax.set_xlabel("index (whiskers: interval)")
         ax.grid(axis="x", alpha=0.3)
+        ax.xaxis.set_major_formatter(tick_formatter())  # μ* of value created passes 1,000
     # One key below the panels: inside a panel it covered the bars of the least
     # influential parameters, drawn at its lower end.
     handles, names = axes[0].get_legend_handles_labels()

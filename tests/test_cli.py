@@ -784,11 +784,12 @@ def test_overview_draws_the_stranger_s_level_of_trust(tmp_path: Path, monkeypatc
 
     levels: list[float] = []
     texts: list[str] = []
-    real_hlines, real_text = Axes.hlines, Axes.text
+    real_hlines, real_add_artist = Axes.hlines, Axes.add_artist
     monkeypatch.setattr(Axes, "hlines", lambda self, y, *a, **k: (
         levels.append(float(y)), real_hlines(self, y, *a, **k))[1])
-    monkeypatch.setattr(Axes, "text", lambda self, x, y, s, *a, **k: (
-        texts.append(s), real_text(self, x, y, s, *a, **k))[1])
+    # The label is placed when the figure is drawn (drawing.LevelLabel), not by Axes.text.
+    monkeypatch.setattr(Axes, "add_artist", lambda self, a: (
+        texts.append(getattr(a, "get_text", str)()), real_add_artist(self, a))[1])
     request = cmd_run.prepare("no_coordination", ["trust_prior=0.2"], 1, 3, tmp_path / "run")
     model = cmd_run.simulate(request, progress=False)
     i18n.set_language("fi")

@@ -387,3 +387,36 @@ def test_governance_says_there_is_no_coordinator_without_a_budget():
     assert app.slider_label("governance", default["governance"], EN, default) == (
         "Governance: led by a coordinator")
     assert app.build_model("default", {}, 1).has_coordinator
+
+
+# How far the letters of 11-pixel sans-serif text can reach from their baseline (pixels), with
+# room to spare: DejaVu Sans 0.93 and 0.24 of the size, Liberation Sans 0.91 and 0.21; Chromium
+# boxes such text 9 pixels up and 3 down.
+LETTERS_UP_EM, LETTERS_DOWN_EM = 0.95, 0.3
+
+
+@pytest.mark.parametrize("t", [EN, FI])
+def test_value_axis_title_stays_clear_of_a_curve_at_the_top(t):
+    """The title over the value axis had its baseline 2 pixels above the plot, so with the
+    active share at 1.0 the tails of its letters ("g", "(0-1)") lay on that curve."""
+    model = app.build_model("default", {}, 1)
+    model.run_for(2)
+    titles = [t("over all seats (0-1)"), t(words.VALUE_CURVE.label)]
+    charts = [app.chart_svg(model, words.CURVES, t, x_max=52, y_label=titles[0],
+                            stranger_level=float(model.params.trust_prior)),
+              app.chart_svg(model, [words.VALUE_CURVE], t, x_max=52, y_max=1.0,
+                            height=app.VALUE_CHART_HEIGHT, y_label=titles[1])]
+    for svg, words_ in zip(charts, titles, strict=True):
+        size = float(re.search(r'<svg [^>]*font-size="([0-9.]+)"', svg).group(1))
+        title = re.search(r'<text [^>]*y="([0-9.]+)"[^>]*>' + re.escape(words_) + "</text>",
+                          svg)
+        assert title is not None
+        baseline = float(title.group(1))
+        highest = min((float(y), float(w)) for points, w in re.findall(
+            r'<polyline points="([^"]+)"[^>]*stroke-width="([0-9.]+)"', svg)
+            for y in re.findall(r",([0-9.]+)", points))
+        curve_top = highest[0] - highest[1] / 2
+        assert baseline - LETTERS_UP_EM * size >= 0  # inside the chart
+        assert baseline + LETTERS_DOWN_EM * size < curve_top, (baseline, curve_top)
+    # The case seen: the active share at 1.0 draws along the plot's top edge.
+    assert re.search(r'points="[0-9.]+,' + f"{app.CHART_MARGIN[2]:.1f}", charts[0])

@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from analysis.text import tick_formatter
 from verkosto import argtypes, i18n, words
 from verkosto.errors import InputError
 from verkosto.i18n import Translator, _, ngettext
@@ -136,22 +137,6 @@ def _legend(ax: Any, t: Translator) -> None:
     legend.set_alignment("left")
 
 
-def localised_formatter(t: Translator) -> Any:
-    """A tick formatter that writes matplotlib's own tick labels as the language does.
-
-    The digits stay matplotlib's (as many decimals as the ticks need: ``0.25``, not a
-    fixed one that would put ``0,2`` at the tick of 0.25); only the separators change
-    (``0,25`` in Finnish).
-    """
-    from matplotlib.ticker import ScalarFormatter
-
-    class Localised(ScalarFormatter):
-        def __call__(self, x: float, pos: int | None = None) -> str:
-            return t.numeral(super().__call__(x, pos))
-
-    return Localised()
-
-
 def _draw_frame(fig: Any, axes: dict[str, Any], model: Any, title: str, steps: int,
                 t: Translator) -> None:
     """Redraw every panel for the model's current week."""
@@ -174,12 +159,27 @@ def _draw_frame(fig: Any, axes: dict[str, Any], model: Any, title: str, steps: i
     top = max(MIN_VALUE_AXIS, VALUE_HEADROOM * max(
         (float(frame[c].max()) for c in value if c in frame), default=0.0))
     axes["value"].set_ylim(0.0, top)
-    if t.lang != "en":  # numbers as the language writes them (a decimal comma in Finnish)
-        for ax in (axes["series"], axes["value"]):
-            ax.xaxis.set_major_formatter(localised_formatter(t))
-            ax.yaxis.set_major_formatter(localised_formatter(t))
+    # Numbers as the language writes them: 1,040 weeks; 1 040 and 0,5 in Finnish.
+    for ax in (axes["series"], axes["value"]):
+        ax.xaxis.set_major_formatter(tick_formatter(t))
+        ax.yaxis.set_major_formatter(tick_formatter(t))
     fig.suptitle(frame_title(model, title, t), fontsize="large")
     axes["reading"].set_text(words.reading(model, t))
+
+
+def frame_axes(fig: Any) -> dict[str, Any]:
+    """The panels of a frame on ``fig``: the network, the 0-1 curves, the value created and
+    the reading under them (a text).
+    """
+    grid = fig.add_gridspec(2, 2, width_ratios=(1.2, 1.0), left=0.02, right=0.97,
+                            top=0.84, bottom=0.16, hspace=0.62, wspace=0.25)
+    return {
+        "network": fig.add_subplot(grid[:, 0]),
+        "series": fig.add_subplot(grid[0, 1]),
+        "value": fig.add_subplot(grid[1, 1]),
+        "reading": fig.text(0.5, 0.03, "", ha="center", fontsize="medium", style="italic",
+                            wrap=True),
+    }
 
 
 def animate(scenario: str, out: Path, *, seed: int = DEFAULT_SEED, steps: int = DEFAULT_STEPS,
@@ -215,15 +215,7 @@ def animate(scenario: str, out: Path, *, seed: int = DEFAULT_SEED, steps: int = 
     # Written beside the file and renamed into place: never a half-written animation.
     partial = out.with_name(f".{out.stem}.partial-{os.getpid()}{out.suffix}")
     fig = Figure(figsize=FIGURE_SIZE, dpi=FRAME_DPI)
-    grid = fig.add_gridspec(2, 2, width_ratios=(1.2, 1.0), left=0.02, right=0.97,
-                            top=0.84, bottom=0.16, hspace=0.62, wspace=0.25)
-    axes: dict[str, Any] = {
-        "network": fig.add_subplot(grid[:, 0]),
-        "series": fig.add_subplot(grid[0, 1]),
-        "value": fig.add_subplot(grid[1, 1]),
-        "reading": fig.text(0.5, 0.03, "", ha="center", fontsize="medium", style="italic",
-                            wrap=True),
-    }
+    axes = frame_axes(fig)
     frames = 0
     try:
         with writer.saving(fig, str(partial), dpi=FRAME_DPI):

@@ -763,7 +763,7 @@ def draw_overview(path: Path, request: RunRequest, model: NetworkModel,
         fontsize="large")
     from analysis.figures import localise_ticks
 
-    localise_ticks(figure)  # 0,5 rather than 0.5 on the axes of a Finnish overview
+    localise_ticks(figure)  # 1,200 weeks; 1 200 and 0,5 on the axes of a Finnish overview
     figure.savefig(path, dpi=FIGURE_DPI)
 
 

@@ -143,8 +143,24 @@ CHARTS_BASIS_PX = 400
 """Width the charts ask for beside a single network (they shrink to it from
 ``CHART_SIZE``): with the picture and the settings column it fits a 1280-pixel
 projector, so the curves sit beside the network instead of below the screen's edge."""
-CHART_MARGIN = (44, 12, 14, 34)
-"""Chart margins: left, right, top, bottom (pixels)."""
+CHART_FONT_PX = 11
+"""Size of the charts' text (pixels)."""
+FONT_ASCENT_EM = 0.95
+FONT_DESCENT_EM = 0.3
+"""How far a sans-serif font's letters reach above and below their baseline, in font sizes:
+generous, since the browser picks the font (DejaVu Sans reaches 0.93 and 0.24, Liberation
+Sans 0.91 and 0.21; Chromium gives 11-pixel text a box 9 pixels up and 3 down)."""
+CURVE_WIDTH_PX = 2
+"""Width of a chart's curves (pixels)."""
+AXIS_TITLE_GAP_PX = 2
+"""Space between the value axis's title, above the plot, and a curve at the top of it."""
+AXIS_TITLE_BASELINE_PX = math.ceil(AXIS_TITLE_GAP_PX + FONT_ASCENT_EM * CHART_FONT_PX)
+"""Baseline of the value axis's title, from the top of the chart: its letters fit above it."""
+CHART_MARGIN = (44, 12, math.ceil(AXIS_TITLE_BASELINE_PX + FONT_DESCENT_EM * CHART_FONT_PX
+                                  + AXIS_TITLE_GAP_PX + CURVE_WIDTH_PX / 2), 34)
+"""Chart margins: left, right, top, bottom (pixels). The top one holds the value axis's
+title clear of a curve at the top of the plot (an active share of 1.0): with its baseline 2
+pixels above the plot its letters' tails ran into that curve."""
 VALUE_CHART_HEIGHT = 120
 MIN_WEEKS_SHOWN = 52
 """The week axis shows at least a year and grows a year at a time, so it rarely jumps."""
@@ -570,7 +586,8 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" class="verkosto-chart" role="img" '
-             'font-family="sans-serif" font-size="11" style="max-width:100%;height:auto">']
+             f'font-family="sans-serif" font-size="{CHART_FONT_PX}" '
+             'style="max-width:100%;height:auto">']
     tick = week_tick(x_max)
     for week in range(0, x_max + 1, tick):
         x, _ = px(week, 0.0)
@@ -588,7 +605,8 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
     parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 3}" text-anchor="middle" '
                  f'fill="#333" class="x-axis-title">{html.escape(t("weeks"))}</text>')
     if y_label:
-        parts.append(f'<text x="{left}" y="{top - 2}" fill="#333">{html.escape(y_label)}</text>')
+        parts.append(f'<text x="{left}" y="{AXIS_TITLE_BASELINE_PX}" fill="#333" '
+                     f'class="y-axis-title">{html.escape(y_label)}</text>')
     if stranger_level is not None:
         _, y = px(0.0, stranger_level)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
@@ -605,7 +623,7 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (px(w, v) for w, v in zip(weeks, values,
                                                                                    strict=True)))
         parts.append(f'<polyline points="{points}" fill="none" stroke="{curve.colour}" '
-                     f'stroke-width="2" data-column="{curve.column}"/>')
+                     f'stroke-width="{CURVE_WIDTH_PX}" data-column="{curve.column}"/>')
         if len(weeks) == 1:  # week 0 alone: a dot, since a line of one point is invisible
             parts.append(f'<circle cx="{points.split(",")[0]}" cy="{points.split(",")[1]}" '
                          f'r="2.5" fill="{curve.colour}"/>')
