@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -514,6 +515,46 @@ def test_a_percentage_for_a_share_gets_did_you_mean(tmp_path, capsys):
                  "--out", str(tmp_path / "o")]) == 2
     assert "did you mean 0.7?" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_decimal_comma_gets_did_you_mean_in_a_spec_and_in_sweep_set(tmp_path, capsys):
+    """A decimal comma (0,3, as Finnish writes it) stays refused - values take a decimal
+    point - but the refusal says which number was likely meant."""
+    spec_path = write(tmp_path, tiny_spec(extra="").replace("[set]", '[set]\nmandate = "0,8"'))
+    assert main(["sweep", str(spec_path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "set.mandate" in err and "did you mean 0.8? (a decimal point, not a comma)" in err
+    assert main(["sweep", str(write(tmp_path, tiny_spec(), "plain.toml")), "--set",
+                 "trust_prior=0,3", "--out", str(tmp_path / "o")]) == 2
+    assert "did you mean 0.3? (a decimal point, not a comma)" in capsys.readouterr().err
+    assert main(["budget", "default", "--target", "0.8", "--set", "facilitation=0,7",
+                 "--out", str(tmp_path / "o")]) == 2
+    assert "did you mean 0.7? (a decimal point, not a comma)" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(("key", "text", "hint"), [
+    ("trust_prior", "0,3", "; did you mean 0.3? (a decimal point, not a comma)"),
+    ("trust_prior", " 0,30 ", "; did you mean 0.3? (a decimal point, not a comma)"),
+    ("coordination_budget_eur", "1,500", "; did you mean 1.5 or 1500? (a decimal point, and "
+                                         "no thousands separator)"),
+    ("coordination_budget_eur", "-1,5", ""),  # -1.5 is out of bounds too
+    ("meeting_interval_weeks", "2,5", ""),  # a whole number: no decimal to suggest
+    ("n_organisations", "1,000", "; did you mean 1000? (no thousands separator)"),
+    ("trust_prior", "1,500", ""),  # neither 1.5 nor 1500 is allowed
+    ("trust_prior", "0.3,0.4", ""),  # two numbers, not one with a comma
+    ("purpose", "0,3", ""),  # not a number parameter
+    ("trust_prior", 0.3, ""),
+])
+def test_decimal_comma_hint_offers_only_readings_the_parameter_allows(key, text, hint):
+    from experiments.spec import decimal_comma_hint
+    from model.params import PARAMETERS
+
+    assert decimal_comma_hint(key, text) == hint
+    if hint:  # every number offered is one the parameter takes
+        for offered in re.findall(r"-?\d+(?:\.\d+)?", hint):
+            info = PARAMETERS[key]
+            assert info.low <= float(offered) <= info.high
 
 
 def test_sweep_help_lists_every_shipped_spec(capsys):
