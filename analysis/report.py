@@ -91,7 +91,8 @@ EVALUATION_RERUNS = defaults.EVALUATION_RERUNS
 
 INTERACTION_SPREAD = 0.25
 """A pair of parameters interacts, by the heatmap's evidence, when one's effect on
-P(thriving) differs by at least this much between levels of the other."""
+P(thriving) differs by at least this much between levels of the other, and the interval of
+that difference excludes 0 (see :meth:`ReportBuilder._pair_evidence`)."""
 
 INTERACTION_GAP = 0.1
 """A parameter acts through interactions when its total-order index exceeds its
@@ -252,6 +253,21 @@ def _points_interval(difference: float, low: float, high: float) -> str:
                                                    high=signed(high))
 
 
+def _difference_interval(first: tuple[float, float, float],
+                         second: tuple[float, float, float]) -> tuple[float, float]:
+    """The interval of ``first - second``, two independent estimates given as (estimate,
+    low, high), by MOVER (Newcombe's square-and-add): each side's distance is the root of
+    the sum of squares of the distances the two intervals allow in that direction.
+    """
+    value, low1, high1 = first
+    other, low2, high2 = second
+    difference = value - other
+    low = difference - float(np.hypot(value - low1, high2 - other))
+    high = difference + float(np.hypot(high1 - value, other - low2))
+    # Two differences of probabilities differ by at most 2 either way.
+    return max(low, -2.0), min(high, 2.0)
+
+
 def _points(difference: float) -> str:
     """A difference of two probabilities in percentage points (``+35 points``)."""
     value = round(100 * difference)
@@ -364,7 +380,9 @@ class ReportBuilder:
                     parameter=_capital(_name(r["parameter"])), total=number(r["total"]),
                     first=number(max(0.0, r["first_order"]))))
         top = self.ranked[:4]
-        best: tuple[float, str] | None = None
+        # A pair whose data show an interaction first; else the largest difference that
+        # chance could explain, said as such rather than left out.
+        best: tuple[tuple[bool, float], str] | None = None
         for a in top:
             for b in top:
                 if a == b:
@@ -376,8 +394,24 @@ class ReportBuilder:
             out.append(best[1])
         return out
 
-    def _pair_evidence(self, a: str, b: str) -> tuple[float, str] | None:
-        """How much the effect of ``a`` on P(thriving) changes across levels of ``b``."""
+    def _pair_evidence(self, a: str, b: str) -> tuple[tuple[bool, float], str] | None:
+        """How much the effect of ``a`` on P(thriving) changes across levels of ``b``.
+
+        The effect of ``a`` (P(thriving) at its highest level minus at its lowest) is taken
+        at each level of ``b`` with its Newcombe interval; the levels where it is smallest
+        and largest are compared. Their difference is a difference of two independent
+        differences (disjoint runs), and its interval combines the two Newcombe intervals
+        the way Newcombe's own combines two Wilson intervals (MOVER: square-and-add of each
+        side's distance to its estimate). The sentence claims an interaction only when the
+        difference is at least :data:`INTERACTION_SPREAD` and that interval excludes 0;
+        where the difference is that large but the interval holds 0, it says the data do not
+        show one. The interval is not widened for picking the most different pair of levels
+        among several, so a claim is, if anything, made too readily.
+
+        Returns:
+            ``None`` when the effect differs by less than :data:`INTERACTION_SPREAD` (or
+            the runs do not allow two effects), else ((shown, difference), the sentence).
+        """
         from statsmodels.stats.proportion import confint_proportions_2indep
 
         ga, la = axis_groups(self.ok[a], 5)
@@ -409,19 +443,39 @@ class ReportBuilder:
         spread = effects[large][0] - effects[small][0]
         if spread < INTERACTION_SPREAD:
             return None
+        spread_low, spread_high = _difference_interval(effects[large], effects[small])
+        shown = spread_low > 0.0
+        heatmap = {a, b} == set(self.ranked[:2])
         # Only the two leading parameters have a heatmap; another pair is not in it.
-        text = (_("The heatmap's cells show an interaction: raising {a} from {a_low} to "
-                  "{a_high} changes P(thriving) by {small} when {b} is {b_small} but by {large} "
-                  "when {b} is {b_large} ({confidence} intervals); a first-order index alone "
-                  "would miss this.") if {a, b} == set(self.ranked[:2]) else
-                _("The runs grouped by {a} and {b} (as the heatmap groups its two parameters) "
-                  "show an interaction: raising {a} from {a_low} to {a_high} changes "
-                  "P(thriving) by {small} when {b} is {b_small} but by {large} when {b} is "
-                  "{b_large} ({confidence} intervals); a first-order index alone would miss "
-                  "this."))
-        return spread, text.format(
+        if shown:
+            text = (_("The heatmap's cells show an interaction: raising {a} from {a_low} to "
+                      "{a_high} changes P(thriving) by {small} when {b} is {b_small} but by "
+                      "{large} when {b} is {b_large}; the two effects differ by {spread}, an "
+                      "interval that excludes 0 ({confidence} intervals). A first-order index "
+                      "alone would miss this.") if heatmap else
+                    _("The runs grouped by {a} and {b} (as the heatmap groups its two "
+                      "parameters) show an interaction: raising {a} from {a_low} to {a_high} "
+                      "changes P(thriving) by {small} when {b} is {b_small} but by {large} "
+                      "when {b} is {b_large}; the two effects differ by {spread}, an interval "
+                      "that excludes 0 ({confidence} intervals). A first-order index alone "
+                      "would miss this."))
+        else:
+            text = (_("The heatmap's cells do not show an interaction: raising {a} from "
+                      "{a_low} to {a_high} changes P(thriving) by {small} when {b} is "
+                      "{b_small} and by {large} when {b} is {b_large}, but the two effects "
+                      "differ by {spread}, an interval that holds 0 ({confidence} intervals): "
+                      "chance alone could make them differ this much with these runs.")
+                    if heatmap else
+                    _("The runs grouped by {a} and {b} (as the heatmap groups its two "
+                      "parameters) do not show an interaction: raising {a} from {a_low} to "
+                      "{a_high} changes P(thriving) by {small} when {b} is {b_small} and by "
+                      "{large} when {b} is {b_large}, but the two effects differ by "
+                      "{spread}, an interval that holds 0 ({confidence} intervals): chance "
+                      "alone could make them differ this much with these runs."))
+        return (shown, spread), text.format(
             a=_name(a), a_low=la[lo], a_high=la[hi], small=_points_interval(*effects[small]),
             b=b, b_small=lb[small], large=_points_interval(*effects[large]), b_large=lb[large],
+            spread=_points_interval(spread, spread_low, spread_high),
             confidence=_pct(self.confidence))
 
     def sections(self) -> list[Section]:

@@ -72,6 +72,25 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
+def new_manifest(spec_description: dict[str, Any], spec_hash: str, n_runs: int) -> dict[str, Any]:
+    """The manifest of a new sweep directory (format, spec, versions, creation time)."""
+    return {"format": FORMAT_VERSION, "spec_hash": spec_hash, "n_runs": n_runs,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "versions": package_versions(), "spec": spec_description}
+
+
+def manifest_text(manifest: dict[str, Any]) -> str:
+    """The manifest as it is written to ``manifest.json``."""
+    return json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+
+
+def parquet_bytes(table: pa.Table) -> int:
+    """Bytes ``table`` takes written as :func:`write_atomic_table` writes a part."""
+    buffer = pa.BufferOutputStream()
+    pq.write_table(table, buffer)
+    return buffer.getvalue().size
+
+
 def write_atomic_table(table: pa.Table, path: Path) -> None:
     """Write ``table`` to ``path`` through a temporary file and an atomic rename."""
     tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{os.getpid()}{TEMP_SUFFIX}")
@@ -214,16 +233,12 @@ class SweepStore:
             self.close()
             raise
         if manifest is None:
-            manifest = {"format": FORMAT_VERSION, "spec_hash": spec_hash, "n_runs": n_runs,
-                        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-                        "versions": package_versions(), "spec": spec_description}
-            write_atomic_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
-                              manifest_path)
+            manifest = new_manifest(spec_description, spec_hash, n_runs)
+            write_atomic_text(manifest_text(manifest), manifest_path)
         elif manifest.get("n_runs") != n_runs:
             manifest.update(n_runs=n_runs, spec=spec_description,
                             extended=datetime.now(UTC).isoformat(timespec="seconds"))
-            write_atomic_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
-                              manifest_path)
+            write_atomic_text(manifest_text(manifest), manifest_path)
         self.runs_dir.mkdir(exist_ok=True)
         self.ts_dir.mkdir(exist_ok=True)
         self._clean()

@@ -373,6 +373,43 @@ class SweepSummary:
             skipped=self.skipped, failed=failed)
 
 
+def task_size(remaining: int, slots: int, per_run: float | None,
+              fixed_size: int | None = None) -> int:
+    """Runs in the next task: about :data:`TARGET_TASK_SECONDS` of work, fewer towards the
+    end so that the last tasks spread over the slots.
+
+    Args:
+        remaining: Runs not yet given to a task.
+        slots: Worker slots.
+        per_run: Seconds of one run as measured so far (``None``: not yet measured, so the
+            task is one run, which measures it).
+        fixed_size: A fixed task size (``--runs-per-task``) instead.
+
+    Returns:
+        The task's number of runs, at least 1 (0 when nothing remains).
+    """
+    if fixed_size:
+        size = fixed_size
+    elif per_run is None:
+        size = 1
+    else:
+        size = math.ceil(TARGET_TASK_SECONDS / max(per_run, 1e-6))
+        size = min(size, math.ceil(remaining / (slots * TAIL_TASKS_PER_SLOT)))
+    return max(1, min(size, MAX_RUNS_PER_TASK, remaining)) if remaining > 0 else 0
+
+
+def count_tasks(runs: int, slots: int, per_run: float, fixed_size: int | None = None) -> int:
+    """How many tasks, so part files, a sweep of ``runs`` runs is cut into: one single-run
+    task per slot first (they time a run), then :func:`task_size` with ``per_run``.
+    """
+    tasks, remaining = 0, runs
+    while remaining > 0:
+        measured = per_run if tasks >= slots else None
+        remaining -= task_size(remaining, slots, measured, fixed_size)
+        tasks += 1
+    return tasks
+
+
 class _Batcher:
     """Cuts pending runs into tasks of about TARGET_TASK_SECONDS, learning a run's cost.
 
@@ -407,15 +444,8 @@ class _Batcher:
     def next_batch(self) -> list[Run]:
         if self.remaining <= 0:
             return []
-        if self.fixed_size:
-            size = self.fixed_size
-        elif not self.runs_timed:
-            size = 1  # the first tasks measure what a run costs
-        else:
-            per_run = max(self.seconds / self.runs_timed, 1e-6)
-            size = math.ceil(TARGET_TASK_SECONDS / per_run)
-            size = min(size, math.ceil(self.remaining / (self.slots * TAIL_TASKS_PER_SLOT)))
-        size = max(1, min(size, MAX_RUNS_PER_TASK, self.remaining))
+        per_run = self.seconds / self.runs_timed if self.runs_timed else None
+        size = task_size(self.remaining, self.slots, per_run, self.fixed_size)
         batch: list[Run] = []
         while len(batch) < size:
             run = self._take()
@@ -443,7 +473,8 @@ class SweepPlan:
         pending: Runs still to do.
         seconds_per_run: Estimated wall time of one run on one worker.
         slots: Worker slots.
-        bytes_per_run: Estimated disk space of one run's rows.
+        disk_bytes: Estimated disk space the pending runs take (their part files, and for a
+            new directory its manifest and points table), whole file-system blocks.
         measured_from: ``stored runs`` or ``a trial run`` (how the estimate was made).
         measured_runs: How many stored runs the estimate comes from (0: a trial run).
     """
@@ -455,7 +486,7 @@ class SweepPlan:
     pending: int
     seconds_per_run: float
     slots: int
-    bytes_per_run: float
+    disk_bytes: float
     measured_from: str
     measured_runs: int = 0
 
@@ -467,7 +498,7 @@ class SweepPlan:
     @property
     def bytes(self) -> float:
         """Estimated disk space of the pending runs."""
-        return self.pending * self.bytes_per_run
+        return self.disk_bytes
 
     def line(self) -> str:
         """The line printed before the sweep starts, in the current language."""
@@ -529,20 +560,86 @@ def size_text(n_bytes: float) -> str:
 
 #: Weeks of the trial run that estimates a sweep's cost when nothing is stored yet.
 TRIAL_WEEKS = 13
-#: Bytes of one runs-table row, about (the time series dominates the disk).
+#: Bytes each further run adds to a runs part, about: a part of 16 runs measured 5 kB more
+#: than a part of one (the first row carries the columns' own overhead).
 RUNS_ROW_BYTES = 400.0
+#: Bytes each further recorded week adds to a time-series part when the trial records too
+#: few weeks to measure it (trials of 4 to 14 weeks measured 105 to 150 B).
+SERIES_ROW_BYTES = 150.0
+#: Bytes each further point adds to ``points.parquet``, about (measured 340 B to 1.2 kB).
+POINTS_ROW_BYTES = 1200.0
+#: A file takes whole blocks of this size on the usual file systems (ext4, APFS, NTFS): the
+#: part files of a small sweep are a few kB each, so this rounding is a sizeable share.
+BLOCK_BYTES = 4096
+#: Directories of a sweep (the root, runs, timeseries), a block each.
+SWEEP_DIRECTORIES = 3
+#: How much slower than the trial the plan lets a sweep's runs go when it counts their part
+#: files (other work on the machine): slower runs are cut into smaller tasks, so more parts,
+#: each with its own Parquet overhead; the estimate should err high, not low.
+PARTS_SLOWDOWN = 2.0
+
+
+def _blocks(n_bytes: float) -> float:
+    """``n_bytes`` rounded up to whole file-system blocks."""
+    return math.ceil(max(n_bytes, 0.0) / BLOCK_BYTES) * BLOCK_BYTES
+
+
+@dataclass(frozen=True)
+class DiskCost:
+    """What a sweep's files take, measured on a trial run's tables written as the store
+    writes them. A Parquet file's first row carries most of its size (the schema, and per
+    column its chunk's header and statistics), so a part's size is its first run's plus a
+    little for each further one, and a sweep's depends on how many parts it is cut into.
+
+    Attributes:
+        runs_part: A runs part holding one run.
+        series_part: A time-series part holding one recorded week (0: none stored).
+        series_row: Each further recorded week in a time-series part.
+        series_rows: Recorded weeks of one run (the spec's weeks over ``record_every``,
+            with the first and last).
+        points_first: ``points.parquet`` of one point.
+        manifest: ``manifest.json``.
+    """
+
+    runs_part: float
+    series_part: float
+    series_row: float
+    series_rows: float
+    points_first: float
+    manifest: float
+
+    def bytes(self, runs: int, parts: int, points: int, new: bool) -> float:
+        """Disk space of ``runs`` runs stored in ``parts`` parts (and, for a ``new``
+        directory, its manifest, points table and directories), in whole blocks.
+        """
+        if runs <= 0:
+            return 0.0
+        parts = max(1, min(parts, runs))
+        per_part = runs / parts
+        total = parts * _blocks(self.runs_part + (per_part - 1) * RUNS_ROW_BYTES)
+        if self.series_part:
+            rows = per_part * self.series_rows
+            total += parts * _blocks(self.series_part + (rows - 1) * self.series_row)
+        if new:
+            total += (_blocks(self.manifest) + SWEEP_DIRECTORIES * BLOCK_BYTES
+                      + _blocks(self.points_first + (points - 1) * POINTS_ROW_BYTES))
+        return float(total)
 
 
 def plan_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
-               scheduler: str | None = None,
+               scheduler: str | None = None, runs_per_task: int | None = None,
                simulate_fn: SimulateFn | None = None,
                before_trial: Callable[[], None] | None = None) -> SweepPlan:
     """Count a sweep's runs and estimate its time and disk space, before anything is written.
 
     The runs already stored are read from ``out``; the cost of a run comes from
-    their wall times when there are some, else from one short trial run of the
-    first point (scaled to the spec's weeks), announced by calling ``before_trial``
-    (in a large network the trial takes minutes).
+    their wall times and bytes on disk when there are some, else from one short trial run
+    of the first point (scaled to the spec's weeks), announced by calling ``before_trial``
+    (in a large network the trial takes minutes). The trial's disk estimate counts the
+    part files the sweep will be cut into (:func:`count_tasks` at up to
+    :data:`PARTS_SLOWDOWN` times the trial's time per run, plus the first window of tasks,
+    which is sized while the first results still carry a worker's one-off loading and so
+    is cut smaller), each with its Parquet overhead, so that it errs high.
 
     Raises:
         experiments.store.StoreError: ``out`` cannot hold this sweep (see :func:`run_sweep`).
@@ -557,38 +654,50 @@ def plan_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
         if len(stored) else total
     if len(stored) and stored["wall_time_s"].notna().any():
         per_run = float(stored["wall_time_s"].median())
-        per_bytes = store.bytes_on_disk() / len(stored)
+        disk = pending * store.bytes_on_disk() / len(stored)
         source, measured = f"{len(stored):,} stored runs", len(stored)
     else:
         if before_trial is not None:
             before_trial()
-        per_run, per_bytes = _trial(spec, simulate_fn or simulate)
+        per_run, cost = _trial(spec, simulate_fn or simulate)
+        parts = count_tasks(pending, slots, per_run * PARTS_SLOWDOWN, runs_per_task)
+        if not runs_per_task:
+            parts += slots * TASKS_IN_FLIGHT_PER_SLOT
+        disk = cost.bytes(pending, parts, spec.n_points, new=not len(stored))
         source, measured = "a trial run", 0
     return SweepPlan(total, spec.n_points, spec.replications, total - pending, pending,
-                     per_run, slots, per_bytes, source, measured)
+                     per_run, slots, disk, source, measured)
 
 
-def _trial(spec: SweepSpec, simulate_fn: SimulateFn) -> tuple[float, float]:
-    """Seconds and bytes of one run, from a short trial of the first run's parameters."""
+def _trial(spec: SweepSpec, simulate_fn: SimulateFn) -> tuple[float, DiskCost]:
+    """Seconds of one run and what the sweep's files take, from a short trial of the first
+    run's parameters, run as a sweep's task runs it (its tables have the sweep's schemas).
+    """
+    from experiments.points import point_statistics
+    from experiments.store import manifest_text, new_manifest, parquet_bytes
+
     run = spec.run(0)
-    params = spec.params_for(run)
     weeks = min(spec.steps, TRIAL_WEEKS)
     # Untimed first, over the same weeks: it loads the compiled code of every process those
     # weeks reach (a one-week warm-up left some for the timed run, whose one-off cost, scaled
     # up to the spec's weeks, made the estimate tens of times the real time).
-    simulate_fn(params, run.seed, weeks, False)
-    t0 = time.perf_counter()
-    sim = simulate_fn(params, run.seed, weeks, spec.timeseries)
-    seconds = (time.perf_counter() - t0) * spec.steps / max(1, weeks)
-    n_bytes = RUNS_ROW_BYTES
-    if sim.timeseries is not None and len(sim.timeseries):
-        import io
-
-        buffer = io.BytesIO()
-        sim.timeseries.to_parquet(buffer)
-        rows = spec.steps / max(1, spec.record_every) + 2
-        n_bytes += buffer.getbuffer().nbytes / len(sim.timeseries) * rows
-    return seconds, n_bytes
+    simulate_fn(spec.params_for(run), run.seed, weeks, False)
+    result = run_task(Task(spec.base_params, weeks, spec.timeseries, (run,), make_schemas(spec),
+                           simulate_fn))
+    seconds = result.seconds * spec.steps / max(1, weeks)
+    series_part = series_row = 0.0
+    series = result.timeseries
+    if series is not None and series.num_rows:
+        series_part = float(parquet_bytes(series.slice(0, 1)))
+        series_row = ((parquet_bytes(series) - series_part) / (series.num_rows - 1)
+                      if series.num_rows > 1 else SERIES_ROW_BYTES)
+    points = point_statistics(result.runs.to_pandas(), spec.varied)
+    manifest = new_manifest(spec.describe(), spec.spec_hash(), spec.n_runs)
+    return seconds, DiskCost(
+        runs_part=float(parquet_bytes(result.runs)), series_part=series_part,
+        series_row=series_row, series_rows=spec.steps / max(1, spec.record_every) + 2,
+        points_first=float(parquet_bytes(pa.Table.from_pandas(points, preserve_index=False))),
+        manifest=float(len(manifest_text(manifest).encode())))
 
 
 def run_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,

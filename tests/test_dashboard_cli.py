@@ -66,7 +66,36 @@ def test_an_empty_token_is_refused_not_replaced_by_a_random_one(monkeypatch, cap
     captured = capsys.readouterr()
     assert captured.out == "" and served == []
     assert captured.err.startswith("verkosto: error: --token: the secret is empty")
-    assert "4 to 128 letters, digits" in captured.err and captured.err.count("\n") == 1
+    assert "4 to 128 letters A-Z or a-z, digits" in captured.err
+    assert captured.err.count("\n") == 1
+
+
+@pytest.mark.parametrize(("secret", "wrong", "not_said"), [
+    ("abc", "the secret is too short: 3 characters, at least 4 needed", "holds"),
+    ("x" * 129, "the secret is too long: 129 characters, at most 128 allowed", "holds"),
+    ("kahvi ja pulla!", "the secret holds ' ', '!', which it may not", "too "),
+    ("ä!", "the secret holds '!', 'ä', which it may not; the secret is too short: 2 characters",
+     "too long"),
+])
+def test_a_refused_token_says_what_is_wrong_with_it(secret, wrong, not_said, monkeypatch, capsys):
+    """`--token abc` was refused as if its characters were wrong when it is too short: the
+    message names what is wrong (and nothing that is not) and what a secret may hold."""
+    served: list = []
+    monkeypatch.setattr(dashboard, "bind", lambda host, port: served.append("bound"))
+    assert _status(["dashboard", "--token", secret]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and served == []
+    assert captured.err.startswith(f"verkosto: error: --token: {wrong}")
+    assert not_said not in captured.err
+    assert captured.err.rstrip("\n").endswith("give 4 to 128 letters A-Z or a-z, digits, '-' or "
+                                               "'_', or --token alone for a random one")
+
+
+def test_a_short_token_in_finnish(monkeypatch, capsys):
+    monkeypatch.setattr(dashboard, "bind", lambda host, port: None)
+    assert _status(["dashboard", "--token", "abc", "--lang", "fi"]) == 2
+    err = capsys.readouterr().err
+    assert "liian lyhyt: 3 merkkiä, vähintään 4" in err and "anna 4–128" in err
 
 
 def test_a_bare_token_still_generates_a_secret(monkeypatch, capsys):

@@ -9,7 +9,10 @@ the ``verkosto dock team-assembly`` command.
 from __future__ import annotations
 
 import itertools
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -21,7 +24,7 @@ from experiments import docking
 from experiments.docking import RunSettings, TeamAssembly
 from model.formation import assemble_teams
 from verkosto import cmd_dock
-from verkosto.cli import COMMAND_MODULES, main
+from verkosto.cli import COMMAND_MODULES, EXIT_INTERRUPTED, main
 
 # Binomial proportions are checked to within this many standard errors.
 Z_TOL = 4.5
@@ -532,3 +535,58 @@ def test_command_defaults_match_the_experiment():
     assert cmd_dock.STEPS_PER_TAU == docking.STEPS_PER_TAU
     assert cmd_dock.BURN_IN_PER_TAU == docking.BURN_IN_PER_TAU
     assert "verkosto.cmd_dock" in COMMAND_MODULES
+
+
+def test_a_killed_docks_partial_files_do_not_block_the_next(capsys, tmp_path):
+    """A dock killed while writing left .team_assembly.PID.partial.csv in --out, and every
+    later dock into it was refused for holding files dock did not write. A partial of a
+    process that no longer exists is removed, as the sweep store removes its own leftovers."""
+    out = tmp_path / "o"
+    assert _cli([*TINY_DOCK, "--out", str(out)]) == 0
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    stale = [out / f".team_assembly.{ended.pid}.partial.csv",
+             out / f".team_assembly.{ended.pid}.partial.png"]
+    for path in stale:
+        path.write_text("half")
+    capsys.readouterr()
+    assert _cli([*TINY_DOCK, "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "team_assembly.csv", "team_assembly.png", "team_assembly_transitions.csv"]
+
+
+def test_a_killed_docks_partials_alone_make_an_empty_directory(capsys, tmp_path):
+    out = tmp_path / "o"
+    out.mkdir()
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    (out / f".team_assembly_transitions.{ended.pid}.partial.csv").write_text("half")
+    assert _cli([*TINY_DOCK, "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "team_assembly.csv", "team_assembly.png", "team_assembly_transitions.csv"]
+
+
+def test_a_running_docks_partial_is_refused_naming_it(capsys, tmp_path, monkeypatch):
+    """A partial of a process that runs is another dock writing here now: refused, and the
+    file is kept, as a file in --out that is not a partial is."""
+    out = tmp_path / "o"
+    out.mkdir()
+    partial = out / f".team_assembly.{os.getppid()}.partial.csv"
+    partial.write_text("being written")
+    monkeypatch.setattr(docking, "team_assembly_sweep",
+                        lambda *a, **k: pytest.fail("ran before refusing"))
+    assert _cli([*TINY_DOCK, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"another 'verkosto dock team-assembly' (process {os.getppid()})" in err
+    assert len(err.strip().splitlines()) == 1 and partial.read_text() == "being written"
+
+
+def test_an_interrupted_write_leaves_no_partial_file(capsys, tmp_path, monkeypatch):
+    out = tmp_path / "o"
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(docking, "plot_s_curves", interrupted)
+    assert _cli([*TINY_DOCK, "--out", str(out)]) == EXIT_INTERRUPTED
+    assert list(out.iterdir()) == []

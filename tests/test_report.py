@@ -602,15 +602,52 @@ def test_report_interaction_gives_intervals_and_names_the_heatmap_only_for_its_p
     (root / "manifest.json").write_text(json.dumps({"spec_hash": "c055", "spec": {
         "title": "Crossed", "base": "default", "replications": 6, "steps": 4, "seed": 1}}))
     builder = ReportBuilder(load_sweep(root), reruns=0, network_figures=False)
-    _spread, text = builder._pair_evidence("facilitation", "coordination_budget_eur")
-    assert text.startswith("The heatmap's cells show an interaction")
+    (shown, _spread), text = builder._pair_evidence("facilitation", "coordination_budget_eur")
+    assert shown and text.startswith("The heatmap's cells show an interaction")
+    difference = re.search(r"differ by \+200 percentage points \(\+(\d+) to \+200\), an "
+                           r"interval that excludes 0 \(95% intervals\)", text)
+    assert difference and 0 < int(difference.group(1)) < 200
     effects = re.findall(r"([+-]\d+) percentage points \(([+-]\d+) to ([+-]\d+)\)", text)
-    assert [e[0] for e in effects] == ["-100", "+100"]
+    assert [e[0] for e in effects] == ["-100", "+100", "+200"]  # the two, their difference
     for value, low, high in effects:
         assert int(low) <= int(value) <= int(high) and int(high) - int(low) > 10
     assert "(95% intervals)" in text
     builder.ranked = ["structure", "coordination_budget_eur", "facilitation"]
-    _spread, text = builder._pair_evidence("facilitation", "coordination_budget_eur")
+    _shown, text = builder._pair_evidence("facilitation", "coordination_budget_eur")
     assert "heatmap's cells" not in text
     assert text.startswith("The runs grouped by coordinator's facilitation skill (facilitation)"
                            " and coordination_budget_eur")
+
+
+def test_report_claims_no_interaction_where_the_difference_of_effects_holds_0(tmp_path):
+    """The budget's effect is -25 points at one facilitation and +25 at the other, from 4 runs
+    a cell: 50 points apart, but the interval of that difference holds 0. The Findings said
+    "The heatmap's cells show an interaction" all the same; they now say the data do not."""
+    from analysis.report import ReportBuilder
+    from analysis.results import load_sweep
+
+    root = tmp_path / "weak"
+    rows = []
+    thriving = {(0.0, 0.2): 2, (0.0, 0.8): 2, (2000.0, 0.2): 1, (2000.0, 0.8): 3}
+    for (budget, fac), k in thriving.items():
+        for rep in range(4):
+            rows.append({"run_id": len(rows), "point": 0, "replication": rep,
+                         "seed": len(rows), "coordination_budget_eur": budget,
+                         "facilitation": fac, "status": "ok", "error": None,
+                         "outcome": "thriving" if rep < k else "faded", "steps_run": 4,
+                         "active_share": 0.5, "wall_time_s": 0.1})
+    (root / "runs").mkdir(parents=True)
+    pd.DataFrame(rows).to_parquet(root / "runs" / "part-000000.parquet")
+    (root / "manifest.json").write_text(json.dumps({"spec_hash": "3ea4", "spec": {
+        "title": "Weak", "base": "default", "replications": 4, "steps": 4, "seed": 1}}))
+    builder = ReportBuilder(load_sweep(root), reruns=0, network_figures=False)
+    found = builder._pair_evidence("coordination_budget_eur", "facilitation")
+    assert found is not None
+    (shown, spread), text = found
+    assert not shown and spread == pytest.approx(0.5)
+    assert text.startswith("The heatmap's cells do not show an interaction")
+    low, high = map(int, re.search(r"differ by \+50 percentage points \(([+-]\d+) to "
+                                   r"([+-]\d+)\), an interval that holds 0", text).groups())
+    assert low < 0 < high
+    # What the Findings' "Interactions" line is made of.
+    assert builder._interactions() == [text]

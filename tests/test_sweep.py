@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -435,7 +436,9 @@ def test_sweep_set_csv_and_point_statistics(tmp_path, capsys):
 
 def test_a_sweep_of_days_needs_yes_and_says_so_before_planning(tmp_path, capsys, monkeypatch):
     # A run is said to take a second (the trial run's measurement, fixed for the test).
-    monkeypatch.setattr(sweep_module, "_trial", lambda spec, simulate_fn: (1.0, 1000.0))
+    cost = sweep_module.DiskCost(runs_part=1000.0, series_part=0.0, series_row=0.0,
+                                 series_rows=0.0, points_first=1000.0, manifest=1000.0)
+    monkeypatch.setattr(sweep_module, "_trial", lambda spec, simulate_fn: (1.0, cost))
     text = tiny_spec(replications=1_000_000, steps=4)
     spec_path = write(tmp_path, text)
     assert main(["sweep", str(spec_path), "--out", str(tmp_path / "big"), "--workers", "1"]) == 2
@@ -473,19 +476,75 @@ def test_a_finished_sweep_run_again_says_nothing_is_left_to_run(tmp_path, capsys
 def test_the_trial_run_does_not_time_one_off_loading(tmp_path):
     """Code loaded on a process's first use (past week 1) must not be scaled up as if every
     week of every run paid for it."""
-    from types import SimpleNamespace
-
     loaded = set()
 
     def simulate_fn(params, seed, steps, timeseries):
         if steps > 1 and "late" not in loaded:  # a process first reached after week 1
             loaded.add("late")
             time.sleep(0.2)
-        return SimpleNamespace(timeseries=None)
+        return Simulation("faded", steps, {})
 
     spec = load_spec(write(tmp_path, tiny_spec(steps=156)))
     seconds, _bytes = sweep_module._trial(spec, simulate_fn)
     assert seconds < 0.1  # not 0.2 s x 156/13 weeks
+
+
+def test_count_tasks_cuts_a_sweep_as_the_batcher_does():
+    """The plan counts the part files a sweep writes with count_tasks; the batcher's own
+    cutting, fed runs of a steady cost, must give as many tasks."""
+    from types import SimpleNamespace
+
+    for runs, slots, per_run in [(18, 2, 0.05), (200, 2, 0.02), (8, 1, 0.3), (500, 4, 0.001),
+                                 (30, 2, 3.0)]:
+        batcher = sweep_module._Batcher(iter(SimpleNamespace(run_id=k) for k in range(runs)),
+                                        runs, slots)
+        first = [batcher.next_batch() for _slot in range(slots)]  # submitted before any result
+        tasks = len([batch for batch in first if batch])
+        for batch in first:
+            batcher.learn(SimpleNamespace(seconds=per_run * len(batch),
+                                          runs=SimpleNamespace(num_rows=len(batch))))
+        while batch := batcher.next_batch():
+            batcher.learn(SimpleNamespace(seconds=per_run * len(batch),
+                                          runs=SimpleNamespace(num_rows=len(batch))))
+            tasks += 1
+        assert sweep_module.count_tasks(runs, slots, per_run) == tasks, (runs, slots, per_run)
+    assert sweep_module.count_tasks(10, 2, 0.1, fixed_size=3) == 4
+
+
+def _disk_use(directory: Path) -> int:
+    return sum(f.stat().st_size for f in directory.rglob("*") if f.is_file())
+
+
+LONG_HORIZON = """
+seed = 3
+replications = 2
+steps = 260
+record_every = 1
+[set]
+n_organisations = 5
+participants_per_organisation = 3
+[grid]
+facilitation = [0.2, 0.8]
+"""
+
+
+@pytest.mark.parametrize(("spec_text", "runs_per_task"), [(None, 2), (None, 5),
+                                                            (LONG_HORIZON, 1)],
+                         ids=["example", "example_in_fives", "long_horizon"])
+def test_the_plans_disk_estimate_errs_high_but_within_twice_the_real_size(tmp_path, spec_text,
+                                                                          runs_per_task):
+    """The plan said 942 kB for the example sweep's 291 kB (and 5.3 MB for a long horizon
+    recorded every week, 0.55 MB on disk): a trial run's single short Parquet file, mostly
+    overhead, was scaled up as if every row cost as much. It now counts the part files and
+    their overhead; the estimate must cover what is written and not exceed twice it. (A
+    fixed task size makes the parts the same on every machine; how the measured size cuts
+    a sweep is count_tasks', tested against the batcher above.)"""
+    spec = load_spec("example") if spec_text is None else parse_spec(spec_text)
+    out = tmp_path / "sweep"
+    plan = sweep_module.plan_sweep(spec, out, workers=1, runs_per_task=runs_per_task)
+    run_sweep(spec, out, workers=1, runs_per_task=runs_per_task)
+    written = _disk_use(out)
+    assert written <= plan.bytes <= 2 * written, (plan.bytes, written)
 
 
 def test_a_spec_with_several_mistakes_names_them_all_at_once(tmp_path, capsys):
@@ -514,6 +573,46 @@ def test_a_percentage_for_a_share_gets_did_you_mean(tmp_path, capsys):
                  "--out", str(tmp_path / "o")]) == 2
     assert "did you mean 0.7?" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_decimal_comma_gets_did_you_mean_in_a_spec_and_in_sweep_set(tmp_path, capsys):
+    """A decimal comma (0,3, as Finnish writes it) stays refused - values take a decimal
+    point - but the refusal says which number was likely meant."""
+    spec_path = write(tmp_path, tiny_spec(extra="").replace("[set]", '[set]\nmandate = "0,8"'))
+    assert main(["sweep", str(spec_path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "set.mandate" in err and "did you mean 0.8? (a decimal point, not a comma)" in err
+    assert main(["sweep", str(write(tmp_path, tiny_spec(), "plain.toml")), "--set",
+                 "trust_prior=0,3", "--out", str(tmp_path / "o")]) == 2
+    assert "did you mean 0.3? (a decimal point, not a comma)" in capsys.readouterr().err
+    assert main(["budget", "default", "--target", "0.8", "--set", "facilitation=0,7",
+                 "--out", str(tmp_path / "o")]) == 2
+    assert "did you mean 0.7? (a decimal point, not a comma)" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(("key", "text", "hint"), [
+    ("trust_prior", "0,3", "; did you mean 0.3? (a decimal point, not a comma)"),
+    ("trust_prior", " 0,30 ", "; did you mean 0.3? (a decimal point, not a comma)"),
+    ("coordination_budget_eur", "1,500", "; did you mean 1.5 or 1500? (a decimal point, and "
+                                         "no thousands separator)"),
+    ("coordination_budget_eur", "-1,5", ""),  # -1.5 is out of bounds too
+    ("meeting_interval_weeks", "2,5", ""),  # a whole number: no decimal to suggest
+    ("n_organisations", "1,000", "; did you mean 1000? (no thousands separator)"),
+    ("trust_prior", "1,500", ""),  # neither 1.5 nor 1500 is allowed
+    ("trust_prior", "0.3,0.4", ""),  # two numbers, not one with a comma
+    ("purpose", "0,3", ""),  # not a number parameter
+    ("trust_prior", 0.3, ""),
+])
+def test_decimal_comma_hint_offers_only_readings_the_parameter_allows(key, text, hint):
+    from experiments.spec import decimal_comma_hint
+    from model.params import PARAMETERS
+
+    assert decimal_comma_hint(key, text) == hint
+    if hint:  # every number offered is one the parameter takes
+        for offered in re.findall(r"-?\d+(?:\.\d+)?", hint):
+            info = PARAMETERS[key]
+            assert info.low <= float(offered) <= info.high
 
 
 def test_sweep_help_lists_every_shipped_spec(capsys):

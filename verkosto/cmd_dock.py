@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +50,9 @@ FIGURE_FILE = "team_assembly.png"
 MAX_AGENTS = 2 ** 14
 #: Files named when --out is refused for holding others (the rest are "…").
 SHOWN_FILES = 3
+#: What :func:`_write_outputs` stages an output file as, before renaming it into place:
+#: ``.STEM.PID.partial.SUFFIX``, the writing process's id in the middle.
+PARTIAL_NAME = ".{stem}.{pid}.partial{suffix}"
 
 
 def _list_of(item: Callable[[str], float]) -> Callable[[str], list]:
@@ -213,11 +217,14 @@ def _check_out(out: Path) -> None:
     An existing directory is written into only when it is empty or holds nothing but an
     earlier ``dock team-assembly``'s files, as ``run``, ``budget`` and ``compare`` replace
     only their own earlier output: a directory of other files (a thesis folder, another
-    command's results) would otherwise be mixed with these.
+    command's results) would otherwise be mixed with these. Files a killed dock staged and
+    never renamed into place (``.NAME.PID.partial.EXT`` of a process that no longer runs)
+    are removed, as the sweep store removes its own leftovers.
 
     Raises:
-        InputError: ``out`` is a file, a directory holding other files, cannot be created or
-            written to, or one of the output files is a directory there.
+        InputError: ``out`` is a file, a directory holding other files or the staged files
+            of a dock still running, cannot be created or written to, or one of the output
+            files is a directory there.
     """
     if out.exists() and not out.is_dir():
         raise InputError(_("dock team-assembly: --out {path} exists and is not a "
@@ -228,6 +235,12 @@ def _check_out(out: Path) -> None:
     except OSError as err:
         raise InputError(_("dock team-assembly: cannot read the output directory {path}: "
                            "{reason}").format(path=repr(str(out)), reason=err.strerror)) from None
+    stale, live = _partials(out, entries)
+    if live:
+        raise InputError(_("dock team-assembly: another 'verkosto dock team-assembly' (process "
+                           "{pid}) is writing into --out {path}; wait until it ends or choose "
+                           "another --out").format(pid=live[0], path=repr(str(out))))
+    entries -= {path.name for path in stale}
     if entries and not (entries <= own and RESULTS_FILE in entries):
         others = sorted(entries - own) or sorted(entries)
         raise InputError(_("dock team-assembly: --out {path} holds files not written by "
@@ -235,6 +248,10 @@ def _check_out(out: Path) -> None:
                            "empty it first").format(
             path=repr(str(out)), files=", ".join(others[:SHOWN_FILES])
             + (", …" if len(others) > SHOWN_FILES else "")))
+    for path in stale:
+        # Left by a dock that was killed while writing: never renamed into place, so no
+        # result of it is lost; removing it here is what the sweep store does with its own.
+        path.unlink(missing_ok=True)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -250,6 +267,50 @@ def _check_out(out: Path) -> None:
                 path=repr(str(out / name))))
 
 
+def _partial_path(final: Path, pid: int | str) -> Path:
+    """Where process ``pid`` stages ``final`` before renaming it into place."""
+    return final.with_name(PARTIAL_NAME.format(stem=final.stem, pid=pid, suffix=final.suffix))
+
+
+def _partials(out: Path, entries: set[str]) -> tuple[list[Path], list[int]]:
+    """The files in ``out`` that a dock staged and never renamed into place.
+
+    Args:
+        out: The output directory.
+        entries: The names in it.
+
+    Returns:
+        The paths of those whose process no longer runs (a killed dock's, safe to remove),
+        and the process ids of those whose process still runs (a dock writing here now).
+    """
+    marker = "PID"  # stands for the process id while the name is escaped
+    patterns = [re.compile(re.escape(_partial_path(Path(name), marker).name).replace(
+        marker, r"(\d+)")) for name in (RESULTS_FILE, TRANSITIONS_FILE, FIGURE_FILE)]
+    stale: list[Path] = []
+    live: list[int] = []
+    for name in sorted(entries):
+        match = next((found for pattern in patterns if (found := pattern.fullmatch(name))), None)
+        if match is None:
+            continue
+        pid = int(match.group(1))
+        if _process_runs(pid):
+            live.append(pid)
+        else:
+            stale.append(out / name)
+    return stale, live
+
+
+def _process_runs(pid: int) -> bool:
+    """Whether a process of this id exists (signal 0 only asks; it sends nothing)."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # none, or an id no process can have
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 def _write_outputs(out: Path, writers: dict[str, Callable[[Path], Any]]) -> None:
     """Write each output beside its place and rename them into place together, so that a
     failure leaves the earlier files as they were, not some of them half-written.
@@ -261,14 +322,17 @@ def _write_outputs(out: Path, writers: dict[str, Callable[[Path], Any]]) -> None
     try:
         for name, write in writers.items():
             final = out / name
-            partial = out / f".{final.stem}.{os.getpid()}.partial{final.suffix}"
+            partial = _partial_path(final, os.getpid())
             staged.append((partial, final))
             write(partial)
         for partial, final in staged:
             os.replace(partial, final)
-    except OSError as err:
+    except BaseException as err:
+        # Ctrl+C as well as a full disk: leave no staged file behind.
         for partial, _final in staged:
             partial.unlink(missing_ok=True)
+        if not isinstance(err, OSError):
+            raise
         raise InputError(_("dock team-assembly: cannot write the results into {path}: "
                            "{reason}").format(path=repr(str(out)),
                                               reason=err.strerror or err)) from None

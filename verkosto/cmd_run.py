@@ -347,10 +347,14 @@ def parse_sets(sets: Sequence[str]) -> dict[str, Any]:
         if key in out:
             raise InputError(_("--set {key} is given more than once; give each parameter "
                                "once").format(key=key))
+        value = _toml_value(text.strip())
         try:
-            out[key] = validate_value(key, _toml_value(text.strip()))
+            out[key] = validate_value(key, value)
         except ParameterError as error:
-            raise InputError(f"--set {raw!r}: {i18n.error_text(error)}") from None
+            from experiments.spec import decimal_comma_hint
+
+            raise InputError(f"--set {raw!r}: {i18n.error_text(error)}"
+                             f"{decimal_comma_hint(key, value)}") from None
     return out
 
 

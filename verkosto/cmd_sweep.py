@@ -151,8 +151,9 @@ def _plan(spec: Any, args: argparse.Namespace, simulate_fn: Any = None) -> None:
               flush=True)
 
     plan = _execute(lambda: plan_sweep(spec, args.out, workers=args.workers,
-                                       scheduler=args.scheduler, simulate_fn=simulate_fn,
-                                       before_trial=before_trial))
+                                       scheduler=args.scheduler,
+                                       runs_per_task=getattr(args, "runs_per_task", None),
+                                       simulate_fn=simulate_fn, before_trial=before_trial))
     print(plan.line(), flush=True)
     if plan.seconds > CONFIRM_SECONDS and not args.yes:
         raise InputError(ngettext(
@@ -205,7 +206,7 @@ def _sweep(args: argparse.Namespace) -> int:
     _plan(spec, args)
     summary = _execute(lambda: run_sweep(spec, args.out, workers=args.workers,
                                          scheduler=args.scheduler,
-                                         runs_per_task=args.runs_per_task,
+                                         runs_per_task=getattr(args, "runs_per_task", None),
                                          progress=args.progress), storing=True)
     if isinstance(summary, int):
         return summary

@@ -41,7 +41,7 @@ from urllib.parse import parse_qs
 
 from verkosto import argtypes, i18n
 from verkosto.errors import InputError
-from verkosto.i18n import N_, _
+from verkosto.i18n import N_, _, ngettext
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -93,7 +93,13 @@ TOKEN_PARAMETER = "token"
 TOKEN_COOKIE = "verkosto_token"
 TOKEN_BYTES = 9
 """A generated secret has 12 characters (72 random bits)."""
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{4,128}")
+TOKEN_MIN_LENGTH = 4
+"""Shortest secret accepted: a link to guess, not a password to remember."""
+TOKEN_MAX_LENGTH = 128
+"""Longest secret accepted: it travels in a link and a cookie."""
+TOKEN_CHARACTER = re.compile(r"[A-Za-z0-9_-]")
+"""What a secret may hold: characters that need no escaping in a link or a cookie."""
+TOKEN_PATTERN = re.compile(rf"{TOKEN_CHARACTER.pattern}{{{TOKEN_MIN_LENGTH},{TOKEN_MAX_LENGTH}}}")
 RANDOM_TOKEN = object()
 """What a bare ``--token`` leaves in the arguments: generate a secret. A marker of its own,
 not the empty string, so that ``--token ""`` (an unset shell variable, say) is refused
@@ -386,16 +392,48 @@ def announce(host: str, port: int, token: str | None, out: Any = None) -> None:
     out.flush()
 
 
+def token_problem(token: str) -> str | None:
+    """What is wrong with a secret given to ``--token``, in words for the user.
+
+    Args:
+        token: The secret as typed.
+
+    Returns:
+        ``None`` for a secret :data:`TOKEN_PATTERN` accepts, else one message naming each
+        thing wrong (characters not allowed, too short, too long) and what is allowed.
+    """
+    if TOKEN_PATTERN.fullmatch(token):
+        return None
+    allowed = _("give {low} to {high} letters A-Z or a-z, digits, '-' or '_', or --token alone "
+                "for a random one").format(low=TOKEN_MIN_LENGTH, high=TOKEN_MAX_LENGTH)
+    if not token:
+        return _("--token: the secret is empty; {allowed}").format(allowed=allowed)
+    problems = []
+    # Name the refused characters themselves: "letters" alone leaves ä or a space a guess.
+    refused = sorted({c for c in token if not TOKEN_CHARACTER.fullmatch(c)})
+    if refused:
+        problems.append(_("the secret holds {characters}, which it may not").format(
+            characters=", ".join(repr(c) for c in refused)))
+    if len(token) < TOKEN_MIN_LENGTH:
+        problems.append(ngettext("the secret is too short: {n} character, at least {low} needed",
+                                 "the secret is too short: {n} characters, at least {low} needed",
+                                 len(token)).format(n=len(token), low=TOKEN_MIN_LENGTH))
+    elif len(token) > TOKEN_MAX_LENGTH:
+        problems.append(_("the secret is too long: {n} characters, at most {high} allowed").format(
+            n=len(token), high=TOKEN_MAX_LENGTH))
+    return _("--token: {problems}; {allowed}").format(problems="; ".join(problems),
+                                                      allowed=allowed)
+
+
 def _run(args: argparse.Namespace) -> int:
     """Handle ``verkosto dashboard``: bind first, then announce, then serve."""
     token = args.token
     if token is RANDOM_TOKEN:
         token = secrets.token_urlsafe(TOKEN_BYTES)
-    elif token is not None and not token:
-        raise InputError(_("--token: the secret is empty; give 4 to 128 letters, digits, "
-                           "'-' or '_', or --token alone for a random one"))
-    elif token is not None and not TOKEN_PATTERN.fullmatch(token):
-        raise InputError(_("--token: use letters, digits, '-' and '_' only"))
+    elif token is not None:
+        problem = token_problem(token)
+        if problem:
+            raise InputError(problem)
     os.environ[LANGUAGE_ENVIRONMENT] = args.lang
     sock = bind(args.host, args.port)
     announce(args.host, args.port, token)
