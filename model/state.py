@@ -118,13 +118,19 @@ def grown(fields: tuple[Field, ...], arrays: dict[str, np.ndarray],
 
 
 # ---------------------------------------------------------------- the kernels' structure
-@structref.register
-class PeopleType(types.StructRef):
-    """numba type of :class:`People`."""
+class _PlainFieldsType(types.StructRef):
+    """A kernels' structure whose fields have plain (not literal) types: the base of every
+    structure type here (``PeopleType``, ``KnowledgeArraysType``, ``DensePairsType``).
+    """
 
     def preprocess_fields(self, fields: tuple) -> tuple:
         """Plain (not literal) field types, so one compiled kernel serves every model."""
         return tuple((name, types.unliteral(t)) for name, t in fields)
+
+
+@structref.register
+class PeopleType(_PlainFieldsType):
+    """numba type of :class:`People`."""
 
 
 class People(structref.StructRefProxy):
@@ -203,12 +209,8 @@ def _new_people(present, status, org, role, strengths, lifter, dialogue, commitm
 
 # ---------------------------------------------------------------- the knowledge store's
 @structref.register
-class KnowledgeArraysType(types.StructRef):
+class KnowledgeArraysType(_PlainFieldsType):
     """numba type of :class:`KnowledgeArrays`."""
-
-    def preprocess_fields(self, fields: tuple) -> tuple:
-        """Plain (not literal) field types, so one compiled kernel serves every model."""
-        return tuple((name, types.unliteral(t)) for name, t in fields)
 
 
 # The knowledge store's arrays (``model.knowledge.Knowledge``), in the kernels' structure:
@@ -259,10 +261,6 @@ def _new_knowledge(stored, scale, offset, sums, stale, own):
     ``tests/test_state.py`` checks that the parameters are ``KNOWLEDGE_FIELDS`` in order.
     """
     k = structref.new(_KNOWLEDGE_TYPE)
-    k.stored = stored
-    k.scale = scale
-    k.offset = offset
-    k.sums = sums
-    k.stale = stale
-    k.own = own
+    k.stored, k.scale, k.offset = stored, scale, offset
+    k.sums, k.stale, k.own = sums, stale, own
     return k
