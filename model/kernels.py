@@ -19,7 +19,9 @@ store's reads and writes, which every process uses; 1 convene; 2 attend; team as
 the seating of newcomers, which convene's recruits use too); 10 observe (the reporters'
 passes). 9 lifecycle has none. The per-participant arrays reach a kernel either one by one
 or as ``model.state.People``; the knowledge store's arrays always as
-``model.state.KnowledgeArrays``.
+``model.state.KnowledgeArrays``; the dense pair store's, where a kernel called from the
+store takes them, as ``model.state.DensePairs`` (``rel``), whose fields a kernel that loops
+reads into locals first (the helpers it calls take those arrays one by one).
 
 The kernels here that index the dense pair arrays have sparse forms of the same names in
 ``model/sparse_kernels.py`` (the sparse pair store of large networks).
@@ -35,7 +37,7 @@ from numba.core import types
 from numba.experimental import structref
 
 from model import draws
-from model.state import NEVER, KnowledgeArrays, People
+from model.state import NEVER, DensePairs, KnowledgeArrays, People
 
 _jit = numba.njit(cache=True, nogil=True)
 # Helpers compiled into each caller (no call, no reference counting of their arrays).
@@ -56,19 +58,21 @@ def rule_record(rule: tuple) -> np.ndarray:
 # ---------------------------------------------------------------- pair store
 # The pair store: reads and writes of familiarity, trust and the week of the last touch.
 # The relations' square arrays F (familiarity), T (trust of row in column) and last (week
-# of the last touch) are read and written pair by pair here, in one pass over the pairs:
+# of the last touch), fields of ``rel`` (``model.state.DensePairs``) with the decay tables,
+# the prior and the running sums, are read and written pair by pair here, in one pass:
 # the same arithmetic as the numpy expressions in ``model.relations.Relations`` that they
 # replace, so results are identical. Decay factors are tabulated by gap in weeks; gaps
 # beyond the table use its last entry. Every process that touches a pair goes through these.
 
 
 @_jit
-def settle_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-                 t_decay: np.ndarray, prior: float, i: np.ndarray, j: np.ndarray,
+def settle_pairs(rel: DensePairs, i: np.ndarray, j: np.ndarray,
                  now: int) -> tuple[np.ndarray, np.ndarray]:
     """Apply each pair's elapsed decay, mark it touched now, and return its familiarity
     and trust (a pair listed twice is settled once: its second gap is 0).
     """
+    F, T, last = rel.F, rel.T, rel.last
+    f_decay, t_decay, prior = rel.f_decay, rel.t_decay, rel.prior
     horizon = f_decay.size - 1
     fam = np.empty(i.size)
     trust = np.empty(i.size)
@@ -86,9 +90,9 @@ def settle_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.nda
 
 
 @_jit
-def current_familiarity(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, i: np.ndarray,
-                        j: np.ndarray, now: int) -> np.ndarray:
+def current_familiarity(rel: DensePairs, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
     """Familiarity of pairs (i, j) now, without changing the store."""
+    F, last, f_decay = rel.F, rel.last, rel.f_decay
     horizon = f_decay.size - 1
     fam = np.empty(i.size)
     for k in range(i.size):
@@ -97,9 +101,9 @@ def current_familiarity(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, i:
 
 
 @_jit
-def current_trust(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
-                  i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
+def current_trust(rel: DensePairs, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
     """Trust of i in j now for pairs (i, j), without changing the store."""
+    T, last, t_decay, prior = rel.T, rel.last, rel.t_decay, rel.prior
     horizon = t_decay.size - 1
     out = np.empty(i.size)
     for k in range(i.size):
@@ -108,8 +112,7 @@ def current_trust(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: f
 
 
 @_jit
-def familiarity_blocks(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, ids: np.ndarray,
-                       now: int) -> np.ndarray:
+def familiarity_blocks(rel: DensePairs, ids: np.ndarray, now: int) -> np.ndarray:
     """Familiarity now among each row's people: ``out[l, x, y]`` of ``ids[l, x]`` with
     ``ids[l, y]`` (``ids`` is ``(lanes, n)``).
 
@@ -117,6 +120,7 @@ def familiarity_blocks(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, ids
     write is made for both orders of a pair; tests/test_invariants.py checks it), so half
     of each block is read and mirrored.
     """
+    F, last, f_decay = rel.F, rel.last, rel.f_decay
     horizon = f_decay.size - 1
     lanes, n = ids.shape
     out = np.empty((lanes, n, n))
@@ -131,12 +135,15 @@ def familiarity_blocks(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, ids
 
 
 @_jit
-def store_pairs(arr: np.ndarray, i: np.ndarray, j: np.ndarray, values: np.ndarray,
-                tracked: np.ndarray, col_sums: np.ndarray) -> np.ndarray:
-    """``arr[i, j] = values`` pair by pair (a repeated pair keeps its last value), adding
-    each change to ``col_sums[t, j]`` for every set of sums t whose rows ``tracked[t]``
-    include i, where i != j; returns the values stored at the end, pair by pair.
+def store_pairs(rel: DensePairs, q: int, i: np.ndarray, j: np.ndarray,
+                values: np.ndarray) -> np.ndarray:
+    """``arr[i, j] = values`` pair by pair for the quantity ``q`` of the store ``rel``
+    (``arr`` its ``F`` for 0, familiarity, its ``T`` for 1, trust; a repeated pair keeps its
+    last value), adding each change to ``col_sums[t, j]`` (``rel.cols[t, q, j]``) for every
+    set of sums t whose rows ``tracked[t]`` include i, where i != j; returns the values
+    stored at the end, pair by pair.
     """
+    arr, tracked, col_sums = (rel.F if q == 0 else rel.T), rel.tracked, rel.cols[:, q]
     for k in range(i.size):
         a, b = i[k], j[k]
         if a != b:
@@ -831,9 +838,9 @@ def circle_lanes(attendees: np.ndarray, circle: np.ndarray, n_circles: int, met:
 
 
 @_jit
-def conversation_groups(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, ids: np.ndarray,
-                        present: np.ndarray, first: np.ndarray, acquaintance: float,
-                        u: np.ndarray, m: int, p_incumbent: float, q: float, now: int
+def conversation_groups(rel: DensePairs, ids: np.ndarray, present: np.ndarray,
+                        first: np.ndarray, acquaintance: float, u: np.ndarray, m: int,
+                        p_incumbent: float, q: float, now: int
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The groups of one conversation round in every circle (``NetworkModel.
     _conversation_groups``): who knows whom is familiarity now (:func:`familiarity_blocks`)
@@ -844,7 +851,7 @@ def conversation_groups(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, id
         The groups' members and bounds (as ``model.formation.Teams``) and their ordered
         pairs ``i``, ``j`` with each pair's group ``g``.
     """
-    known = familiarity_blocks(F, last, f_decay, ids, now) >= acquaintance
+    known = familiarity_blocks(rel, ids, now) >= acquaintance
     return partition_groups(known, ids, present, first, u, m, p_incumbent, q)
 
 
@@ -892,21 +899,18 @@ def meeting_face(attendees: np.ndarray, in_room: np.ndarray, capacity: int) -> n
 
 
 @_jit
-def talk_rounds(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-                t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
-                listed: np.ndarray, tie_floor: float, know: KnowledgeArrays, people: People,
-                ids: np.ndarray,
-                present: np.ndarray, first: np.ndarray, u_seats: np.ndarray, u: np.ndarray,
-                face: np.ndarray, dialogue: np.ndarray, base: float, acquaintance: float,
-                m: int, p_incumbent: float, q: float, rules: GroupRules, facilitation: float,
-                now: int
+def talk_rounds(rel: DensePairs, listed: np.ndarray, tie_floor: float, know: KnowledgeArrays,
+                people: People, ids: np.ndarray, present: np.ndarray, first: np.ndarray,
+                u_seats: np.ndarray, u: np.ndarray, face: np.ndarray, dialogue: np.ndarray,
+                base: float, acquaintance: float, m: int, p_incumbent: float, q: float,
+                rules: GroupRules, facilitation: float, now: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                            np.ndarray, int, np.ndarray]:
     """A meeting's conversation rounds (``NetworkModel._talk``), one after the other, in
     one pass: each round regroups every circle (:func:`conversation_groups`, with the seat
     draws ``u_seats[r]``) and its groups talk (:func:`group_encounters`, with the breach
     draws ``u[r]``, the skills ``dialogue`` and the encounter rule at ``facilitation``).
-    The pair store's arrays (``F`` to ``tie_floor``) and the knowledge store's (``know``)
+    The pair store's (``rel`` to ``tie_floor``) and the knowledge store's (``know``)
     are :func:`encounter`'s; ``ids``, ``present``, ``first``,
     ``acquaintance``, ``m``, ``p_incumbent``, ``q`` and ``now`` are
     :func:`conversation_groups`'; ``people`` and ``rules`` :func:`group_encounters`'
@@ -942,15 +946,13 @@ def talk_rounds(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndar
     n_groups = 0
     n_listed = 0
     for r in range(rounds):
-        mem, bnd, i, j, g = conversation_groups(F, last, f_decay, ids, present, first,
+        mem, bnd, i, j, g = conversation_groups(rel, ids, present, first,
                                                 acquaintance, u_seats[r], m, p_incumbent, q,
                                                 now)
         if i.size != pairs:
             raise ValueError("a round's pairs differ from its draws")
-        trust, _, b, new = group_encounters(F, T, last, f_decay, t_decay, prior, tracked,
-                                            col_sums, listed, tie_floor, know, people, mem,
-                                            bnd, i, j, g, u[r], face, dialogue, base, rule,
-                                            group, now)
+        trust, _, b, new = group_encounters(rel, listed, tie_floor, know, people, mem, bnd, i,
+                                            j, g, u[r], face, dialogue, base, rule, group, now)
         breaches += b
         for x in range(mem.size):
             members[r * seated + x] = mem[x]
@@ -1007,17 +1009,14 @@ def after_talks(people: People, attendees: np.ndarray, learning: float, coordina
 
 
 @_jit
-def converse(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-             t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
-             sums_factor: np.ndarray, listed: np.ndarray, tie_floor: float, written: int,
-             know: KnowledgeArrays, people: People, attendees: np.ndarray,
-             in_room: np.ndarray, n_circles: int, rounds: int, m: int, base: float,
-             acquaintance: float, p_incumbent: float, q: float, rules: GroupRules,
-             facilitation: float, learning: float, coordinated: bool,
-             goal_facilitation: float, anticipation: float, goal_gain: float, clarity: float,
-             left: float, bias: float, pull_rate: float, goal_builder: int, voicing: int,
-             value_total: float, since: float, progress: float, advocacy: float, now: int,
-             log: bool
+def converse(src: int, rel: DensePairs, sums_factor: np.ndarray, listed: np.ndarray,
+             tie_floor: float, written: int, know: KnowledgeArrays, people: People,
+             attendees: np.ndarray, in_room: np.ndarray, n_circles: int, rounds: int, m: int,
+             base: float, acquaintance: float, p_incumbent: float, q: float, rules: GroupRules,
+             facilitation: float, learning: float, coordinated: bool, goal_facilitation: float,
+             anticipation: float, goal_gain: float, clarity: float, left: float, bias: float,
+             pull_rate: float, goal_builder: int, voicing: int, value_total: float,
+             since: float, progress: float, advocacy: float, now: int, log: bool
              ) -> tuple[bool, int, int, int, float, bool, tuple[float, float, float], float,
                         np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
     """A meeting's talks on the dense pair store (``NetworkModel.converse`` without an
@@ -1043,6 +1042,7 @@ def converse(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: 
         round after round (for a store that logs its written pairs), else None (as
         :func:`collaborate`).
     """
+    col_sums = rel.cols
     ids, present, first = circle_lanes(attendees, people.circle, n_circles, people.met)
     lanes, seats = ids.shape
     talked = lanes > 0
@@ -1068,9 +1068,8 @@ def converse(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: 
                         col_sums[s, c, x] *= sums_factor[c]
         face = meeting_face(attendees, in_room, people.present.size)
         _members, _bounds, _per_round, i, j, _trust, breaches, new = talk_rounds(
-            F, T, last, f_decay, t_decay, prior, tracked, col_sums, listed, tie_floor, know,
-            people, ids, present, first, u_seats, u, face, people.dialogue, base, acquaintance,
-            m, p_incumbent, q, rules, facilitation, now)
+            rel, listed, tie_floor, know, people, ids, present, first, u_seats, u, face,
+            people.dialogue, base, acquaintance, m, p_incumbent, q, rules, facilitation, now)
         if pairs:
             written = written_bound(written, i, j)
     clarity = after_talks(people, attendees, learning, coordinated, goal_facilitation,
@@ -1079,7 +1078,7 @@ def converse(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: 
     credited = False
     value = (value_total, since, progress)
     if i.size:
-        credited, value, advocacy = purpose_value(T, last, t_decay, prior, people, i, j, rules,
+        credited, value, advocacy = purpose_value(rel, people, i, j, rules,
                                                   value_total, since, progress, advocacy, now)
     return (talked, pairs, breaches, written, clarity, credited, value, advocacy, new,
             (i, j) if log else None)
@@ -1142,14 +1141,11 @@ def group_atmosphere(members: np.ndarray, bounds: np.ndarray, builder: np.ndarra
 
 
 @_jit
-def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-              t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
-              listed: np.ndarray, tie_floor: float, know: KnowledgeArrays, i: np.ndarray,
-              j: np.ndarray, g: np.ndarray, u: np.ndarray, face: np.ndarray,
-              virtual_factor: float,
-              atmosphere: np.ndarray, dialogue: np.ndarray, org: np.ndarray,
-              resident: np.ndarray, rule: EncounterRule, now: int
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def encounter(rel: DensePairs, listed: np.ndarray, tie_floor: float, know: KnowledgeArrays,
+              i: np.ndarray, j: np.ndarray, g: np.ndarray, u: np.ndarray, face: np.ndarray,
+              virtual_factor: float, atmosphere: np.ndarray, dialogue: np.ndarray,
+              org: np.ndarray, resident: np.ndarray, rule: EncounterRule,
+              now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pair updates of one round of encounters (ODD 7.3), all pairs read before any
     is written, as the numpy expressions they replace (a pair met twice in one round
     keeps its last update).
@@ -1169,16 +1165,13 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
     closes ``knowledge_flow x T'`` of its gap (per entry the largest update).
 
     Args:
-        F: Stored familiarity (``Relations``).
-        T: Stored trust.
-        last: Week each pair was last touched.
-        f_decay: Familiarity decay factor by gap in weeks.
-        t_decay: Decay factor of trust's distance from the prior by gap.
-        prior: Trust in a stranger.
-        tracked: Rows whose pairs enter the running column sums, one row of flags per set
-            of sums (sets, capacity).
-        col_sums: The running column sums, per set familiarity then trust (sets, 2,
-            capacity).
+        rel: The dense pair store's arrays (``model.state.DensePairs``): stored
+            familiarity ``F`` and trust ``T``, the week each pair was last touched
+            (``last``), the decay factors by gap in weeks (``f_decay``, and ``t_decay`` of
+            trust's distance from the ``prior``, trust in a stranger), the rows whose pairs
+            enter the running column sums, one row of flags per set of sums (``tracked``,
+            sets x capacity), and those sums, per set familiarity then trust (``cols``,
+            sets x 2 x capacity).
         listed: Tie candidates so far (bool, capacity x capacity).
         tie_floor: Trust from which a pair is listed as a tie candidate.
         know: The knowledge store's arrays: of its lazy form ``a (S + c)`` the stored
@@ -1201,6 +1194,8 @@ def encounter(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarra
         The trust stored after the round pair by pair, the breaches, and the tie
         candidates newly listed (flat indices ``i * capacity + j``).
     """
+    F, T, last, f_decay = rel.F, rel.T, rel.last, rel.f_decay
+    t_decay, prior, tracked, col_sums = rel.t_decay, rel.prior, rel.tracked, rel.cols
     n = i.size
     horizon = f_decay.size - 1
     # The knowledge fields read once here, not in the loop (a read per pass took and
@@ -1428,14 +1423,12 @@ def with_facilitation(rule: EncounterRule, facilitation: float) -> EncounterRule
 
 
 @_jit
-def group_encounters(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-                     t_decay: np.ndarray, prior: float, tracked: np.ndarray,
-                     col_sums: np.ndarray, listed: np.ndarray, tie_floor: float,
+def group_encounters(rel: DensePairs, listed: np.ndarray, tie_floor: float,
                      know: KnowledgeArrays, people: People, members: np.ndarray,
                      bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
                      u: np.ndarray, face: np.ndarray, dialogue: np.ndarray, base: float,
-                     rule: EncounterRule, group: GroupRule, now: int
-                     ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+                     rule: EncounterRule, group: GroupRule,
+                     now: int) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
     """One round of encounters in groups (``NetworkModel._encounter``) in one pass: each
     group's atmosphere (:func:`group_atmosphere`, ``base`` lifted by trust builders), the
     pair updates (:func:`encounter`, with the skills ``dialogue``) and what they do to each
@@ -1447,8 +1440,7 @@ def group_encounters(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np
     """
     atm = group_atmosphere(members, bounds, people.strengths[:, group.builder], base,
                            group.builder_boost)
-    trust, breach, new = encounter(F, T, last, f_decay, t_decay, prior, tracked, col_sums,
-                                   listed, tie_floor, know, i, j, g, u, face,
+    trust, breach, new = encounter(rel, listed, tie_floor, know, i, j, g, u, face,
                                    group.virtual_factor, atm, dialogue, people.org,
                                    people.resident, rule, now)
     return trust, atm, partners_after(people, i, j, trust, breach, group), new
@@ -1512,15 +1504,15 @@ def keep_best_benefit(best: np.ndarray, a: int, t: float, prior: float, factor: 
 
 
 @_jit
-def best_benefit(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
-                 i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int, capacity: int
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def best_benefit(rel: DensePairs, i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int,
+                 capacity: int) -> tuple[np.ndarray, np.ndarray]:
     """Each i's best benefit from its partners j: current trust rescaled above the prior
     and clipped to [0, 1], times the pair's ``factor`` (empty: 1), maximised over partners.
 
     Returns:
         The slots with a positive best benefit, ascending, and that benefit.
     """
+    T, last, t_decay, prior = rel.T, rel.last, rel.t_decay, rel.prior
     horizon = t_decay.size - 1
     best = np.zeros(capacity)
     for k in range(i.size):
@@ -1596,8 +1588,7 @@ def case_lanes(workers: np.ndarray, n_cases: np.ndarray) -> np.ndarray:
 
 @_jit
 def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
-                   present: np.ndarray, know: KnowledgeArrays, T: np.ndarray,
-                   last: np.ndarray, t_decay: np.ndarray, prior: float,
+                   present: np.ndarray, know: KnowledgeArrays, rel: DensePairs,
                    knowledge_threshold: float, tie_threshold: float, now: int) -> np.ndarray:
     """Client cases that become seamless paths (ODD 7.5, client cases).
 
@@ -1610,6 +1601,7 @@ def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: 
     Returns:
         The workers of the seamless cases, in case order.
     """
+    T, last, t_decay, prior = rel.T, rel.last, rel.t_decay, rel.prior
     stored, scale, offset = know.stored, know.scale, know.offset
     # The present people of each organisation (a counting sort by organisation).
     size = np.zeros(n_orgs + 1, dtype=np.int64)
@@ -1688,12 +1680,11 @@ def purpose_yield(people: People, who: np.ndarray, best: np.ndarray,
 
 
 @_jit
-def seamless_value(workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
-                   people: People, used: int, n_orgs: int, know: KnowledgeArrays,
-                   T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
+def seamless_value(workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray, people: People,
+                   used: int, n_orgs: int, know: KnowledgeArrays, rel: DensePairs,
                    knowledge_threshold: float, tie_threshold: float, rules: GroupRules,
-                   value_total: float, since: float, progress: float, now: int
-                   ) -> tuple[bool, tuple[float, float, float]]:
+                   value_total: float, since: float, progress: float,
+                   now: int) -> tuple[bool, tuple[float, float, float]]:
     """The week's client cases (``NetworkModel._client_cases``) from their draws to their
     value: each worker's ``n_cases`` cases (:func:`case_lanes`), those that become seamless
     paths (:func:`seamless_cases`, among the first ``used`` slots), each credited 1.0
@@ -1703,8 +1694,8 @@ def seamless_value(workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
         Whether value was credited, and the value (as :func:`credit`).
     """
     who = case_lanes(workers, n_cases)
-    seamless = seamless_cases(who, drawn, people.org, n_orgs, people.present[:used], know, T,
-                              last, t_decay, prior, knowledge_threshold, tie_threshold, now)
+    seamless = seamless_cases(who, drawn, people.org, n_orgs, people.present[:used], know, rel,
+                              knowledge_threshold, tie_threshold, now)
     value = (value_total, since, progress)
     if seamless.size == 0:
         return False, value
@@ -1713,10 +1704,9 @@ def seamless_value(workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
 
 
 @_jit
-def purpose_value(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
-                  people: People, i: np.ndarray, j: np.ndarray, rules: GroupRules,
-                  value_total: float, since: float, progress: float, advocacy: float, now: int
-                  ) -> tuple[bool, tuple[float, float, float], float]:
+def purpose_value(rel: DensePairs, people: People, i: np.ndarray, j: np.ndarray,
+                  rules: GroupRules, value_total: float, since: float, progress: float,
+                  advocacy: float, now: int) -> tuple[bool, tuple[float, float, float], float]:
     """``NetworkModel._purpose_value`` of the ordered pairs (i, j) in one pass: whom the
     purpose lets each i draw on (:func:`purpose_factor`), its best benefit
     (:func:`best_benefit`) and what that yields (:func:`purpose_yield`, to the value so far,
@@ -1729,7 +1719,7 @@ def purpose_value(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: f
     e = rules.encounter
     factor = purpose_factor(group.factor_kind, i, j, people.org, people.resident, people.role,
                             group.seeker, e.distance_resident, e.distance_cross_org)
-    who, best = best_benefit(T, last, t_decay, prior, i, j, factor, now, people.present.size)
+    who, best = best_benefit(rel, i, j, factor, now, people.present.size)
     return purpose_yield(people, who, best, (value_total, since, progress), advocacy, group)
 
 
@@ -1799,11 +1789,10 @@ def relax_rows(rows: np.ndarray, gain: float, know: KnowledgeArrays,
 
 
 @_jit
-def broker_contacts(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
-                    prior: float, floor: float, tie_threshold: float, member: np.ndarray,
-                    listed: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
-                    threshold: float, now: int
-                    ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def broker_contacts(key: np.ndarray, rel: DensePairs, floor: float, tie_threshold: float,
+                    member: np.ndarray, listed: np.ndarray, brokers: np.ndarray,
+                    per_broker: int, u: np.ndarray, threshold: float,
+                    now: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The broker contacts of a week (ODD 7.4, relay) in one pass over the pair store: the
     ties among members (:func:`current_ties`, which also drops and compacts candidates),
     whom each attempt reaches among those who trust its broker (:func:`pick_contacts`),
@@ -1814,18 +1803,18 @@ def broker_contacts(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: n
         The candidates kept (``current_ties``' ``kept``), then ``trusted_contacts``' brokers,
         contacts, the contact's trust in the broker and the broker's in the contact.
     """
-    kept, ties = current_ties(key, T, last, now, t_decay, prior, floor, tie_threshold, member,
+    T = rel.T
+    kept, ties = current_ties(key, rel, now, floor, tie_threshold, member,
                               listed)
     b, c = pick_contacts(ties[0], ties[1], brokers, per_broker, u, T.shape[1])
-    b, c, trust_cb, trust_bc = trusted_contacts(T, last, t_decay, prior, b, c, threshold, now)
+    b, c, trust_cb, trust_bc = trusted_contacts(rel, b, c, threshold, now)
     return kept, b, c, trust_cb, trust_bc
 
 
 @_jit
-def broker_relay(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
-                 prior: float, floor: float, tie_threshold: float, member: np.ndarray,
-                 listed: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
-                 threshold: float, now: int, know: KnowledgeArrays, n_known: int,
+def broker_relay(key: np.ndarray, rel: DensePairs, floor: float, tie_threshold: float,
+                 member: np.ndarray, listed: np.ndarray, brokers: np.ndarray, per_broker: int,
+                 u: np.ndarray, threshold: float, now: int, know: KnowledgeArrays, n_known: int,
                  org: np.ndarray, gain: float, contact_count: np.ndarray) -> int:
     """The brokers' week (ODD 7.4, relay) in one call: their contacts
     (:func:`broker_contacts`, the arguments up to ``now``), then the exchange of knowledge
@@ -1836,7 +1825,7 @@ def broker_relay(key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.n
     Returns:
         The candidates kept (``broker_contacts``' ``kept``).
     """
-    kept, b, c, trust_cb, trust_bc = broker_contacts(key, T, last, t_decay, prior, floor,
+    kept, b, c, trust_cb, trust_bc = broker_contacts(key, rel, floor,
                                                      tie_threshold, member, listed, brokers,
                                                      per_broker, u, threshold, now)
     broker_exchange(know, n_known, b, c, org, gain, trust_cb, trust_bc, contact_count)
@@ -1882,10 +1871,9 @@ def relay_start(src: int, people: People, used: int, peripheral: int, active: in
 
 
 @_jit
-def relay(src: int, key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: np.ndarray,
-          prior: float, floor: float, tie_threshold: float, listed: np.ndarray,
-          people: People, used: int, peripheral: int, active: int, broker: int,
-          relaying: bool, relay_gain: float, know: KnowledgeArrays, n_known: int,
+def relay(src: int, key: np.ndarray, rel: DensePairs, floor: float, tie_threshold: float,
+          listed: np.ndarray, people: People, used: int, peripheral: int, active: int,
+          broker: int, relaying: bool, relay_gain: float, know: KnowledgeArrays, n_known: int,
           rebase_below: float, per_broker: int, members: int, threshold: float, gain: float,
           now: int) -> int:
     """The week's relay (``NetworkModel.relay``, ODD 7.4) on the dense pair store, its tie
@@ -1903,7 +1891,7 @@ def relay(src: int, key: np.ndarray, T: np.ndarray, last: np.ndarray, t_decay: n
                              relay_gain, know, n_known, rebase_below, per_broker, members)
     if u.size == 0:
         return key.size
-    return broker_relay(key, T, last, t_decay, prior, floor, tie_threshold, people.present,
+    return broker_relay(key, rel, floor, tie_threshold, people.present,
                         listed, brokers, per_broker, u, threshold, now, know, n_known,
                         people.org, gain, people.contacts)
 
@@ -1950,9 +1938,9 @@ def pick_contacts(truster: np.ndarray, trusted: np.ndarray, brokers: np.ndarray,
 
 
 @_jit
-def trusted_contacts(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior: float,
-                     brokers: np.ndarray, contacts: np.ndarray, threshold: float, now: int
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def trusted_contacts(rel: DensePairs, brokers: np.ndarray, contacts: np.ndarray,
+                     threshold: float,
+                     now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The broker contacts that happen (ODD 7.4, relay): contact c of broker b, other than
     b itself, who trusts b at least ``threshold`` now.
 
@@ -1960,6 +1948,7 @@ def trusted_contacts(T: np.ndarray, last: np.ndarray, t_decay: np.ndarray, prior
         Brokers and contacts of those pairs, the contact's trust in the broker and the
         broker's trust in the contact (both now).
     """
+    T, last, t_decay, prior = rel.T, rel.last, rel.t_decay, rel.prior
     horizon = t_decay.size - 1
     n = brokers.size
     keep = np.zeros(n, dtype=np.bool_)
@@ -2288,9 +2277,7 @@ def count_into(counts: np.ndarray, slots: np.ndarray) -> None:
 
 
 @_jit
-def work_in_groups(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-                   t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
-                   listed: np.ndarray, tie_floor: float, know: KnowledgeArrays,
+def work_in_groups(rel: DensePairs, listed: np.ndarray, tie_floor: float, know: KnowledgeArrays,
                    people: People, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
                    j: np.ndarray, g: np.ndarray, src: int, base: float, rules: GroupRules,
                    facilitation: float, value_total: float, since: float, progress: float,
@@ -2318,7 +2305,7 @@ def work_in_groups(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.n
     join_groups(members, group.hours, people.collaborated, people.week_hours,
                 people.groups_joined, people.week_active)
     trust, atm, breaches, new = group_encounters(
-        F, T, last, f_decay, t_decay, prior, tracked, col_sums, listed, tie_floor, know, people,
+        rel, listed, tie_floor, know, people,
         members, bounds, i, j, g, u, np.zeros(0, dtype=np.bool_), people.dialogue, base, rule,
         group, now)
     count_into(people.work_contacts, i)
@@ -2326,7 +2313,7 @@ def work_in_groups(F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.n
                                       value, rule, group)
     factor = purpose_factor(group.factor_kind, i, j, people.org, people.resident, people.role,
                             group.seeker, rule.distance_resident, rule.distance_cross_org)
-    who, best = best_benefit(T, last, t_decay, prior, i, j, factor, now, people.present.size)
+    who, best = best_benefit(rel, i, j, factor, now, people.present.size)
     yielded, value, advocacy = purpose_yield(people, who, best, value, advocacy, group)
     return breaches, new, ideas, credited or yielded, value, advocacy
 
@@ -2483,10 +2470,9 @@ def drawn_groups(src: int, incumbent: np.ndarray, newcomer: np.ndarray, ties: np
 
 
 @_jit
-def form_working_groups(src: int, F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-                        people: People, active: np.ndarray, weight: np.ndarray,
-                        factor: np.ndarray, org_time: np.ndarray, rate: float,
-                        rules: np.ndarray, assembler: int, m: int, k: int, now: int
+def form_working_groups(src: int, rel: DensePairs, people: People, active: np.ndarray,
+                        weight: np.ndarray, factor: np.ndarray, org_time: np.ndarray,
+                        rate: float, rules: np.ndarray, assembler: int, m: int, k: int, now: int
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The week's working groups (``NetworkModel._working_groups``) from their draws: who
     starts one (:func:`drawn_initiators`), whom each initiator thinks of among ``active``
@@ -2497,6 +2483,7 @@ def form_working_groups(src: int, F: np.ndarray, last: np.ndarray, f_decay: np.n
     Returns:
         The groups' members and bounds and their ordered pairs ``i``, ``j``, ``g``.
     """
+    F, last, f_decay = rel.F, rel.last, rel.f_decay
     starters = drawn_initiators(src, people, active, org_time, rate, rules, assembler)
     if starters.size == 0:
         return no_groups()
@@ -2529,11 +2516,10 @@ def case_draws(src: int, workers: np.ndarray, lam: float, n_orgs: int
 
 @_jit
 def client_cases(src: int, active: np.ndarray, lam: float, people: People, used: int,
-                 n_orgs: int, know: KnowledgeArrays, T: np.ndarray, last: np.ndarray,
-                 t_decay: np.ndarray, prior: float, knowledge_threshold: float,
-                 tie_threshold: float, rules: GroupRules, value_total: float, since: float,
-                 progress: float, now: int
-                 ) -> tuple[bool, tuple[float, float, float]]:
+                 n_orgs: int, know: KnowledgeArrays, rel: DensePairs,
+                 knowledge_threshold: float, tie_threshold: float, rules: GroupRules,
+                 value_total: float, since: float, progress: float,
+                 now: int) -> tuple[bool, tuple[float, float, float]]:
     """The week's client cases (``NetworkModel._client_cases``) from their draws to their
     value: the workers are the professionals among ``active`` (:func:`non_residents`);
     with any, and two organisations or more, their cases are drawn (:func:`case_draws`,
@@ -2548,9 +2534,9 @@ def client_cases(src: int, active: np.ndarray, lam: float, people: People, used:
     n_cases, drawn = case_draws(src, workers, lam, n_orgs)
     if drawn.size == 0:
         return False, (value_total, since, progress)
-    return seamless_value(workers, n_cases, drawn, people, used, n_orgs, know, T, last,
-                          t_decay, prior, knowledge_threshold, tie_threshold, rules,
-                          value_total, since, progress, now)
+    return seamless_value(workers, n_cases, drawn, people, used, n_orgs, know, rel,
+                          knowledge_threshold, tie_threshold, rules, value_total, since,
+                          progress, now)
 
 
 @_jit
@@ -2566,16 +2552,14 @@ def scale_sums(col_sums: np.ndarray, factor: np.ndarray) -> None:
 
 
 @_jit
-def collaborate(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-                t_decay: np.ndarray, prior: float, tracked: np.ndarray, col_sums: np.ndarray,
-                sums_factor: np.ndarray, listed: np.ndarray, tie_floor: float, written: int,
-                key: np.ndarray, know: KnowledgeArrays, people: People, used: int,
-                active_code: int, attachment: np.ndarray, factor: np.ndarray,
-                org_time: np.ndarray, rate: float, forming: np.ndarray, assembler: int, m: int,
-                k: int, base: float, rules: GroupRules, facilitation: float, cases: bool,
-                lam: float, n_orgs: int, knowledge_threshold: float, tie_threshold: float,
-                value_total: float, since: float, progress: float, advocacy: float, now: int,
-                log: bool
+def collaborate(src: int, rel: DensePairs, sums_factor: np.ndarray, listed: np.ndarray,
+                tie_floor: float, written: int, key: np.ndarray, know: KnowledgeArrays,
+                people: People, used: int, active_code: int, attachment: np.ndarray,
+                factor: np.ndarray, org_time: np.ndarray, rate: float, forming: np.ndarray,
+                assembler: int, m: int, k: int, base: float, rules: GroupRules,
+                facilitation: float, cases: bool, lam: float, n_orgs: int,
+                knowledge_threshold: float, tie_threshold: float, value_total: float,
+                since: float, progress: float, advocacy: float, now: int, log: bool
                 ) -> tuple[np.ndarray, bool, int, int, int, int, bool,
                            tuple[float, float, float], float, np.ndarray,
                            tuple[np.ndarray, np.ndarray] | None]:
@@ -2602,13 +2586,14 @@ def collaborate(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_deca
         None: each array returned costs its boxing, about 0.2 us, in every week of a small
         network.
     """
+    col_sums = rel.cols
     value = (value_total, since, progress)
     active, weight, fits = active_weights(people, used, active_code, attachment)
     if not fits:
         none = np.empty(0, dtype=np.int64)
         return (active, False, 0, 0, 0, written, False, value, advocacy, key,
                 (none, none) if log else None)
-    members, bounds, i, j, g = form_working_groups(src, F, last, f_decay, people, active,
+    members, bounds, i, j, g = form_working_groups(src, rel, people, active,
                                                    weight, factor, org_time, rate, forming,
                                                    assembler, m, k, now)
     breaches, ideas, credited = 0, 0, False
@@ -2620,7 +2605,7 @@ def collaborate(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_deca
         scale_sums(col_sums, sums_factor)
         written = written_bound(written, i, j)
         breaches, new, ideas, credited, value, advocacy = work_in_groups(
-            F, T, last, f_decay, t_decay, prior, tracked, col_sums, listed, tie_floor, know,
+            rel, listed, tie_floor, know,
             people, members, bounds, i, j, g, src, base, rules, facilitation, *value, advocacy,
             now)
         if new.size:
@@ -2628,9 +2613,8 @@ def collaborate(src: int, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_deca
             listed_now[:key.size] = key
             listed_now[key.size:] = new
     if cases:
-        cased, value = client_cases(src, active, lam, people, used, n_orgs, know, T, last,
-                                    t_decay, prior, knowledge_threshold, tie_threshold, rules,
-                                    *value, now)
+        cased, value = client_cases(src, active, lam, people, used, n_orgs, know, rel,
+                                    knowledge_threshold, tie_threshold, rules, *value, now)
         credited = credited or cased
     return (active, True, i.size, breaches, ideas, written, credited, value, advocacy,
             listed_now, (i, j) if log else None)
@@ -2907,9 +2891,7 @@ def churn_recruits(src: int, status: np.ndarray, strengths: np.ndarray, commitme
 
 
 @_jit
-def reset_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, slots: np.ndarray, n: int,
-                prior: float, now: int, tracked: np.ndarray, col_sums: np.ndarray,
-                f_decay: np.ndarray, t_decay: np.ndarray, hi: int) -> None:
+def reset_pairs(rel: DensePairs, slots: np.ndarray, n: int, now: int, hi: int) -> None:
     """Make ``slots`` strangers to the first ``n`` slots (both directions): familiarity 0,
     trust at the prior, touched ``now``.
 
@@ -2918,6 +2900,8 @@ def reset_pairs(F: np.ndarray, T: np.ndarray, last: np.ndarray, slots: np.ndarra
     ``Relations._add_rows`` with weight -1 does, and every reset slot's column sums become
     0 (nobody knows a newcomer).
     """
+    F, T, last, prior = rel.F, rel.T, rel.last, rel.prior
+    tracked, col_sums, f_decay, t_decay = rel.tracked, rel.cols, rel.f_decay, rel.t_decay
     horizon = f_decay.size - 1
     for t in range(tracked.shape[0]):
         for r in slots:
@@ -3267,8 +3251,7 @@ def largest_weak_component(nodes: int, i: np.ndarray, j: np.ndarray) -> int:
 
 
 @_jit
-def current_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
-                 decay: np.ndarray, prior: float, floor: float, threshold: float,
+def current_ties(key: np.ndarray, rel: DensePairs, now: int, floor: float, threshold: float,
                  member: np.ndarray, listed: np.ndarray) -> tuple[int, np.ndarray]:
     """One pass over the tie candidates of ``model.relations.Relations``: their current
     trust, the candidates still listed, and the ties among members.
@@ -3281,11 +3264,10 @@ def current_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
         key: Flat indices ``i * width + j`` of the candidate pairs (``width`` columns);
             compacted in place: the first ``kept`` entries are the candidates still listed,
             in their order.
-        trust: Stored trust, ``(width, width)``.
-        last: Week each pair was last settled, ``(width, width)``.
+        rel: The dense pair store's arrays (``model.state.DensePairs``; here its stored
+            trust ``T`` and week of last settling ``last``, ``(width, width)``, the trust
+            decay factor by gap in weeks ``t_decay`` and the trust in a stranger ``prior``).
         now: The current week.
-        decay: Trust decay factor by gap in weeks.
-        prior: Trust in a stranger.
         floor: Current trust below which a candidate is dropped.
         threshold: Current trust from which a pair is a tie.
         member: Bool by slot: ties count only between members.
@@ -3295,6 +3277,7 @@ def current_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
         ``kept``, and the slots of the ties among members as rows ``i`` and ``j`` of an
         int ``(2, ties)`` array (one array: each array returned costs a conversion).
     """
+    trust, last, decay, prior = rel.T, rel.last, rel.t_decay, rel.prior
     # Unsigned slots and gaps, as in the block loops (see _gap).
     width, horizon = np.uint64(trust.shape[1]), np.uint64(decay.size - 1)
     ties = np.empty((2, key.size), dtype=np.int64)
@@ -3383,8 +3366,7 @@ def unordered_pairs(a: np.ndarray, b: np.ndarray, width: int) -> np.ndarray:
 
 
 @_jit
-def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray, last: np.ndarray,
-                t_decay: np.ndarray, prior: float, threshold: float,
+def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, rel: DensePairs, threshold: float,
                 now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The trust ties among directed candidates (a, b) (``model.reporters.trust_ties``): the
     distinct unordered pairs ``i < j`` (sorted by ``i * width + j``, ``width`` above every
@@ -3392,6 +3374,7 @@ def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray, las
     ``0.5 * (t_ij + t_ji)``, reaches ``threshold``. Reference: the numpy form in
     ``tests/test_kernels_reporters.py``.
     """
+    trust, last, t_decay, prior = rel.T, rel.last, rel.t_decay, rel.prior
     key = unordered_pairs(a, b, width)
     horizon = t_decay.size - 1
     i = np.empty(key.size, dtype=np.int64)
@@ -3410,10 +3393,9 @@ def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, trust: np.ndarray, las
 
 
 @_jit
-def trust_ties_among(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
-                     decay: np.ndarray, prior: float, floor: float, threshold: float,
-                     slots: np.ndarray, listed: np.ndarray, mean_threshold: float
-                     ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+def trust_ties_among(key: np.ndarray, rel: DensePairs, now: int, floor: float, threshold: float,
+                     slots: np.ndarray, listed: np.ndarray,
+                     mean_threshold: float) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """The trust ties among ``slots`` from the tie candidates ``key`` in one call
     (``model.relations.Relations.trust_ties``): :func:`current_ties` over the members
     ``slots``, then :func:`mutual_ties` of the directed pairs found, with ``width`` one
@@ -3428,12 +3410,12 @@ def trust_ties_among(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: 
     for s in slots:
         member[s] = True
         width = max(width, s + 1)
-    kept, ties = current_ties(key, trust, last, now, decay, prior, floor, threshold, member,
+    kept, ties = current_ties(key, rel, now, floor, threshold, member,
                               listed)
     if ties.shape[1] == 0:
         empty = np.empty(0, dtype=np.int64)
         return kept, empty, empty.copy(), np.empty(0)
-    i, j, t = mutual_ties(ties[0], ties[1], width, trust, last, decay, prior, mean_threshold,
+    i, j, t = mutual_ties(ties[0], ties[1], width, rel, mean_threshold,
                           now)
     return kept, i, j, t
 
@@ -3473,9 +3455,8 @@ def status_tie_stats(i: np.ndarray, j: np.ndarray, status: np.ndarray, code: int
 
 
 @_jit
-def decayed_column_sums(rows: np.ndarray, weight: np.ndarray, fam: np.ndarray,
-                        trust: np.ndarray, last: np.ndarray, now: int, f_decay: np.ndarray,
-                        t_decay: np.ndarray, prior: float, hi: int) -> np.ndarray:
+def decayed_column_sums(rows: np.ndarray, weight: np.ndarray, rel: DensePairs, now: int,
+                        hi: int) -> np.ndarray:
     """Weighted column sums, over ``rows`` and columns ``0 .. hi - 1``, of current
     familiarity and of current trust minus the prior, leaving out each row's own column.
 
@@ -3486,6 +3467,8 @@ def decayed_column_sums(rows: np.ndarray, weight: np.ndarray, fam: np.ndarray,
         Float ``(2, hi)``: ``sum_r weight[r] F_now[r, c]`` and ``sum_r weight[r] (T_now[r, c] -
         prior)``.
     """
+    fam, trust, last = rel.F, rel.T, rel.last
+    f_decay, t_decay, prior = rel.f_decay, rel.t_decay, rel.prior
     horizon = f_decay.size - 1
     out = np.zeros((2, hi))
     for x in range(rows.size):
@@ -3501,14 +3484,13 @@ def decayed_column_sums(rows: np.ndarray, weight: np.ndarray, fam: np.ndarray,
 
 
 @_jit
-def tracked_pair_sums(slots: np.ndarray, tracked: np.ndarray, cols: np.ndarray,
-                      fam: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
-                      f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
+def tracked_pair_sums(slots: np.ndarray, row_set: int, rel: DensePairs, now: int,
                       written: int) -> tuple[float, float, int]:
-    """Move the tracked rows to ``slots`` and sum the column sums over them (the running
-    pair sums of ``Relations.pair_sums``).
+    """Move the tracked rows of the set of sums ``row_set`` of the store ``rel`` to
+    ``slots`` and sum that set's column sums over them (the running pair sums of
+    ``Relations.pair_sums``).
 
-    ``cols`` holds, for every column, the sums over the ``tracked`` rows of current
+    ``cols`` (``rel.cols[row_set]``) holds, for every column, the sums over the ``tracked`` rows of current
     familiarity and of current trust minus the prior (see :func:`decayed_column_sums`,
     here added for the slots that joined and subtracted for those that left; when
     more changed than ``slots`` has, everything is summed afresh from ``slots``, which
@@ -3519,6 +3501,7 @@ def tracked_pair_sums(slots: np.ndarray, tracked: np.ndarray, cols: np.ndarray,
         The two sums over the columns ``slots`` (as ``cols[:, slots].sum(axis=1)``, bit for
         bit) and the number of rows that changed.
     """
+    tracked, cols = rel.tracked[row_set], rel.cols[row_set]
     member = np.zeros(tracked.size, dtype=np.bool_)
     for s in slots:
         member[s] = True
@@ -3533,8 +3516,7 @@ def tracked_pair_sums(slots: np.ndarray, tracked: np.ndarray, cols: np.ndarray,
             weight[x] = 1.0 if member[changed[x]] else -1.0
     if rows.size:
         hi = max(written, rows.max() + 1)
-        add = decayed_column_sums(rows, weight, fam, trust, last, now, f_decay, t_decay,
-                                  prior, hi)
+        add = decayed_column_sums(rows, weight, rel, now, hi)
         for k in range(2):
             for c in range(hi):
                 cols[k, c] += add[k, c]
@@ -3588,15 +3570,15 @@ def _keep_candidate(key: np.ndarray, x: int, kept: int, cols: np.uint64, trust: 
 
 
 @_jit
-def block_pair_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
-                    now: int, f_decay: np.ndarray, t_decay: np.ndarray,
-                    prior: float) -> tuple[float, float]:
+def block_pair_sums(slots: np.ndarray, rel: DensePairs, now: int) -> tuple[float, float]:
     """Sums over ordered pairs ``i != j`` of ``slots`` of current familiarity and of current
     trust minus the prior (as :func:`decayed_column_sums`, over the block ``slots x slots``).
 
     The same sums as numpy's ``block.sum() - np.trace(block)`` bit for bit (see
     :func:`pairwise_sum`). Reference: the block read in ``tests/test_kernels_reporters.py``.
     """
+    fam, trust, last = rel.F, rel.T, rel.last
+    f_decay, t_decay, prior = rel.f_decay, rel.t_decay, rel.prior
     horizon = np.uint64(f_decay.size - 1)
     n = slots.size
     f = np.empty(n * n)
@@ -3613,9 +3595,8 @@ def block_pair_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last:
 
 
 @_jit
-def block_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
-               now: int, f_decay: np.ndarray, t_decay: np.ndarray,
-               prior: float) -> tuple[float, float, float, float]:
+def block_sums(slots: np.ndarray, rel: DensePairs,
+               now: int) -> tuple[float, float, float, float]:
     """The sums and the traces of the current familiarity and trust blocks ``slots x slots``
     (as ``Relations.block`` reads them; trust itself, not minus the prior), each as numpy
     sums the block (``block.sum()``, ``np.trace``) bit for bit (see :func:`pairwise_sum`),
@@ -3625,6 +3606,8 @@ def block_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.n
     Returns:
         Familiarity's sum and trace, then trust's.
     """
+    fam, trust, last = rel.F, rel.T, rel.last
+    f_decay, t_decay, prior = rel.f_decay, rel.t_decay, rel.prior
     horizon = np.uint64(f_decay.size - 1)
     n = slots.size
     f = np.empty(n * n)
@@ -3834,8 +3817,8 @@ def first_below(value: float, decay: np.ndarray, threshold: float) -> int:
 
 
 @_jit
-def familiarity_ends(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, i: np.ndarray,
-                     j: np.ndarray, threshold: float) -> np.ndarray:
+def familiarity_ends(rel: DensePairs, i: np.ndarray, j: np.ndarray,
+                     threshold: float) -> np.ndarray:
     """For pairs (i, j), the first week at which their current familiarity (as
     :func:`current_familiarity` reads it) is below ``threshold`` if no write comes first:
     the pair's familiarity at week ``w >= last`` reaches it exactly while ``w`` is below the
@@ -3843,6 +3826,7 @@ def familiarity_ends(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, i: np
     touch already, so that a stranger gives 0 whenever it was touched). ``f_decay`` must not
     increase.
     """
+    F, last, f_decay = rel.F, rel.last, rel.f_decay
     out = np.empty(i.size, dtype=np.int64)
     for k in range(i.size):
         a, b = i[k], j[k]
@@ -4098,12 +4082,13 @@ def founder_pairs(i: np.ndarray, j: np.ndarray, present: np.ndarray,
 
 @_jit
 def founders_acquainted(i: np.ndarray, j: np.ndarray, present: np.ndarray,
-                        seated_at: np.ndarray, F: np.ndarray, last: np.ndarray,
-                        f_decay: np.ndarray, threshold: float, now: int) -> int:
+                        seated_at: np.ndarray, rel: DensePairs, threshold: float,
+                        now: int) -> int:
     """How many of the pairs (i, j) have both founders still present and never replaced
     (:func:`founder_pairs`) and a familiarity now (:func:`current_familiarity`) at
     ``threshold`` or more: the short reading of ``StartRelationships.share`` in one pass.
     """
+    F, last, f_decay = rel.F, rel.last, rel.f_decay
     horizon = np.uint64(f_decay.size - 1)
     count = 0
     for k in range(i.size):
@@ -4207,12 +4192,11 @@ def observe_block(present: np.ndarray, status: np.ndarray, commitment: np.ndarra
                   week_active: np.ndarray, org: np.ndarray, seated_at: np.ndarray, used: int,
                   settings: np.ndarray, members: np.ndarray, active: np.ndarray,
                   have_members: bool, have_active: bool, history: np.ndarray, week: int,
-                  initial_size: int, meeting_held: bool, key: np.ndarray, fam: np.ndarray,
-                  trust: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-                  t_decay: np.ndarray, prior: float, floor: float, threshold: float,
-                  listed: np.ndarray, now: int, recording: bool, start_i: np.ndarray,
-                  start_j: np.ndarray, acquainted: float, know: KnowledgeArrays, n_known: int,
-                  n_orgs: int, phase_prev: int, goal_clarity: float, out: np.ndarray) -> int:
+                  initial_size: int, meeting_held: bool, key: np.ndarray, rel: DensePairs,
+                  floor: float, threshold: float, listed: np.ndarray, now: int, recording: bool,
+                  start_i: np.ndarray, start_j: np.ndarray, acquainted: float,
+                  know: KnowledgeArrays, n_known: int, n_orgs: int, phase_prev: int,
+                  goal_clarity: float, out: np.ndarray) -> int:
     """A small network's observation in one call, over the dense store's blocks, from the
     people's arrays it reads (``model.state.PEOPLE``; passed apart, as a ``People`` structure
     costs more to pass than six arrays) and the fixed ``settings`` (``OBSERVE_SETTINGS``:
@@ -4244,6 +4228,8 @@ def observe_block(present: np.ndarray, status: np.ndarray, commitment: np.ndarra
     Returns:
         ``kept``: the tie candidates still listed, compacted in place at the front of ``key``.
     """
+    fam, trust, last = rel.F, rel.T, rel.last
+    f_decay, t_decay, prior = rel.f_decay, rel.t_decay, rel.prior
     active_code = int(settings[SET_ACTIVE_CODE])
     tie_threshold = settings[SET_TIE_THRESHOLD]
     members, active, sums = week_census(
@@ -4281,11 +4267,9 @@ def observe_block(present: np.ndarray, status: np.ndarray, commitment: np.ndarra
             active, members, fam, trust, last, now, f_decay, t_decay, prior)
     else:
         if n >= 2:
-            pair_f, pair_t = block_pair_sums(active, fam, trust, last, now, f_decay, t_decay,
-                                             prior)
+            pair_f, pair_t = block_pair_sums(active, rel, now)
         if m >= 2:
-            f_sum, f_trace, t_sum, t_trace = block_sums(members, fam, trust, last, now,
-                                                        f_decay, t_decay, prior)
+            f_sum, f_trace, t_sum, t_trace = block_sums(members, rel, now)
     # The survivors' snapshot (Snapshot.made; with fewer than two, as it has them).
     if n >= 2:
         ties, largest, cross = status_tie_stats(i, j, status, active_code, org, active[n - 1] + 1,
@@ -4310,7 +4294,7 @@ def observe_block(present: np.ndarray, status: np.ndarray, commitment: np.ndarra
     out[READ_NETWORK_TRUST] = prior + seat_t / seat_pairs
     out[READ_NETWORK_COMMITMENT] = (sums[0] if m else 0.0) / seats
     out[READ_TIES_PER_SEAT] = seat_ties / seats
-    alive = founders_acquainted(start_i, start_j, present, seated_at, fam, last, f_decay,
+    alive = founders_acquainted(start_i, start_j, present, seated_at, rel,
                                 acquainted, now)
     out[READ_KEPT] = alive / start_i.size if start_i.size else 0.0
     out[READ_COVERAGE] = knowledge_coverage(members, org, n_orgs, know, n_known)

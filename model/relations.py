@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, override
 import numpy as np
 
 from model import draws, kernels, sparse_kernels
+from model.state import DensePairs
 from model.straight import StraightCalls
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ _NO_PAIRS = np.zeros(0, dtype=np.int64)  # no slots: what lists of slots are joi
 _NO_FACTOR = np.zeros(0)  # no decay to apply (see Relations.collaborate)
 _FIRST_BOUND = np.zeros(1, dtype=np.int64)  # where the first of a list of groups starts
 # Attributes of the dense store that are views of its pair records (see Relations.__getstate__).
-_RECORD_VIEWS = ("F", "T", "last", "_store_args")
+_RECORD_VIEWS = ("F", "T", "last", "arrays")
 
 
 #: One record per ordered pair (i, j): familiarity, trust of i in j, week of the last touch.
@@ -144,13 +145,13 @@ class Relations:
         self._keep_call_args()
 
     def _keep_call_args(self) -> None:
-        """Gather the arrays the store's kernels take first (encounters, talks, working
-        groups, ``collaborate``, ``converse``) and the candidate flags they take, once per
-        allocation (at set-up and on growing: the arrays are replaced only then), not in
-        every call.
+        """Make the structure over the store's arrays that its kernels take
+        (``arrays``, ``model.state.DensePairs``) and gather the candidate flags they take,
+        once per allocation (at set-up, on growing and after a copy: the arrays are
+        replaced only then), not in every call.
         """
-        self._store_args = (self.F, self.T, self.last, self._f_decay, self._t_decay,
-                            self.prior, self._tracked, self._cols)
+        self.arrays = DensePairs.of(self.F, self.T, self.last, self._f_decay, self._t_decay,
+                                    self.prior, self._tracked, self._cols)
         self._listed_or_not = self._listed if self._listed is not None else self._no_listing
 
     @property
@@ -172,11 +173,11 @@ class Relations:
 
     def __getstate__(self) -> dict:
         """The store's state for a copy or a pickle, without the views of the pair records
-        (``F``, ``T``, ``last`` and the call arguments holding them): numpy copies a view
-        as an array of its own, so a copied store's ``F`` would no longer be its records
-        (``grow`` copies the records, and would drop every pair written since the copy), and
-        its layout would change at the first growth under the straight calls' compiled code,
-        which reads by the first call's layout (a crash).
+        (``F``, ``T``, ``last`` and the kernels' structure holding them, ``arrays``): numpy
+        copies a view as an array of its own, so a copied store's ``F`` would no longer be its
+        records (``grow`` copies the records, and would drop every pair written since the
+        copy), and its layout would change at the first growth under the straight calls'
+        compiled code, which reads by the first call's layout (a crash).
         """
         state = dict(vars(self))
         for name in _RECORD_VIEWS:
@@ -189,7 +190,7 @@ class Relations:
         self._views_again()
 
     def _views_again(self) -> None:
-        """Make the views of the pair records and the call arguments again (after a copy)."""
+        """Make the views of the pair records and the kernels' structure again (after a copy)."""
         self._view_pairs()
         self._keep_call_args()
 
@@ -234,12 +235,11 @@ class Relations:
             The pairs' familiarity and trust now.
         """
         self._wrote_pairs(i, j)
-        return kernels.settle_pairs(self.F, self.T, self.last, self._f_decay, self._t_decay,
-                                    self.prior, i, j, now)
+        return kernels.settle_pairs(self.arrays, i, j, now)
 
     def familiarity(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
         """Current familiarity of pairs (i, j) without changing the store."""
-        return kernels.current_familiarity(self.F, self.last, self._f_decay, i, j, now)
+        return kernels.current_familiarity(self.arrays, i, j, now)
 
     def founders_acquainted(self, i: np.ndarray, j: np.ndarray, present: np.ndarray,
                             seated_at: np.ndarray, threshold: float, now: int) -> int:
@@ -248,14 +248,14 @@ class Relations:
         ``model.reporters.StartRelationships``), in one compiled pass
         (``kernels.founders_acquainted``).
         """
-        return kernels.founders_acquainted(i, j, present, seated_at, self.F, self.last,
-                                           self._f_decay, threshold, now)
+        return kernels.founders_acquainted(i, j, present, seated_at, self.arrays, threshold,
+                                           now)
 
     def familiarity_ends(self, i: np.ndarray, j: np.ndarray, threshold: float) -> np.ndarray:
         """The week from which the familiarity of pairs (i, j) is below ``threshold``, if
         neither pair is written before (``model.kernels.familiarity_ends``).
         """
-        return kernels.familiarity_ends(self.F, self.last, self._f_decay, i, j, threshold)
+        return kernels.familiarity_ends(self.arrays, i, j, threshold)
 
     def conversation_groups(self, ids: np.ndarray, present: np.ndarray, first: np.ndarray,
                             acquaintance: float, u: np.ndarray, m: int, p_incumbent: float,
@@ -264,8 +264,8 @@ class Relations:
         """One conversation round's groups in every circle (``model.kernels.
         conversation_groups``, who knows whom read from the current familiarity).
         """
-        return kernels.conversation_groups(self.F, self.last, self._f_decay, ids, present, first,
-                                           acquaintance, u, m, p_incumbent, q, now)
+        return kernels.conversation_groups(self.arrays, ids, present, first, acquaintance, u,
+                                           m, p_incumbent, q, now)
 
     def seamless_cases(self, who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
                        present: np.ndarray, know: Knowledge, knowledge_threshold: float,
@@ -273,9 +273,8 @@ class Relations:
         """The workers of the client cases that become seamless paths
         (``model.kernels.seamless_cases``, from the current knowledge ``know`` and trust).
         """
-        return kernels.seamless_cases(who, drawn, org, n_orgs, present, know.arrays, self.T,
-                                      self.last, self._t_decay, self.prior,
-                                      knowledge_threshold, tie_threshold, now)
+        return kernels.seamless_cases(who, drawn, org, n_orgs, present, know.arrays,
+                                      self.arrays, knowledge_threshold, tie_threshold, now)
 
     def purpose_value(self, people: People, i: np.ndarray, j: np.ndarray,
                       rules: kernels.GroupRules, value: tuple[float, float, float],
@@ -285,8 +284,7 @@ class Relations:
         (``model.kernels.purpose_value``): whether value was credited, the value and the
         advocacy stock.
         """
-        return kernels.purpose_value(self.T, self.last, self._t_decay, self.prior, people, i, j,
-                                     rules, *value, advocacy, now)
+        return kernels.purpose_value(self.arrays, people, i, j, rules, *value, advocacy, now)
 
     def seamless_value(self, workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
                        people: People, used: int, n_orgs: int, know: Knowledge,
@@ -298,9 +296,8 @@ class Relations:
         credited, and the value.
         """
         return kernels.seamless_value(workers, n_cases, drawn, people, used, n_orgs,
-                                      know.arrays, self.T, self.last, self._t_decay,
-                                      self.prior, knowledge_threshold, tie_threshold, rules,
-                                      *value, now)
+                                      know.arrays, self.arrays, knowledge_threshold,
+                                      tie_threshold, rules, *value, now)
 
     def form_working_groups(self, rng: np.random.Generator, people: People, active: np.ndarray,
                             weight: np.ndarray, factor: np.ndarray, org_time: np.ndarray,
@@ -312,9 +309,9 @@ class Relations:
         form_working_groups``, who knows whom read from the current familiarity): members,
         bounds, and their ordered pairs i, j, g.
         """
-        return kernels.form_working_groups(draws.source(rng), self.F, self.last, self._f_decay,
-                                           people, active, weight, factor, org_time, rate,
-                                           rules, assembler, m, k, now)
+        return kernels.form_working_groups(draws.source(rng), self.arrays, people, active,
+                                           weight, factor, org_time, rate, rules, assembler,
+                                           m, k, now)
 
     def client_cases(self, rng: np.random.Generator, active: np.ndarray, lam: float,
                      people: People, used: int, n_orgs: int, know: Knowledge,
@@ -326,8 +323,8 @@ class Relations:
         whether value was credited, and the value.
         """
         return kernels.client_cases(draws.source(rng), active, lam, people, used, n_orgs,
-                                    know.arrays, self.T, self.last, self._t_decay, self.prior,
-                                    knowledge_threshold, tie_threshold, rules, *value, now)
+                                    know.arrays, self.arrays, knowledge_threshold,
+                                    tie_threshold, rules, *value, now)
 
     @property
     def collaborates_in_one_call(self) -> bool:
@@ -365,7 +362,7 @@ class Relations:
         # The call returns the candidates with the new ones joined on: kept as the one list.
         (active, fits, pairs, breaches, ideas, self._written, credited, value, advocacy,
          self._candidates[0], met) = self._calls.collaborate(
-            draws.source(rng), *self._store_args, factor_sums, self._listed_or_not,
+            draws.source(rng), self.arrays, factor_sums, self._listed_or_not,
             self._tie_floor, self._written, key, know.arrays, people, used, active_code,
             attachment, factor, org_time, rate, forming, assembler,
             m, k, base, rules, facilitation, cases is not None, 0.0 if cases is None else cases,
@@ -385,8 +382,7 @@ class Relations:
         """Broker contacts in which the contact trusts the broker (``model.kernels.
         trusted_contacts``): brokers, contacts, and their trust in each other now.
         """
-        return kernels.trusted_contacts(self.T, self.last, self._t_decay, self.prior, brokers,
-                                        contacts, threshold, now)
+        return kernels.trusted_contacts(self.arrays, brokers, contacts, threshold, now)
 
     def broker_contacts(self, brokers: np.ndarray, per_broker: int, u: np.ndarray,
                         member: np.ndarray, threshold: float, now: int
@@ -406,8 +402,8 @@ class Relations:
             return self.trusted_contacts(b, c, threshold, now)
         key = self._candidate_key()
         kept, b, c, trust_cb, trust_bc = kernels.broker_contacts(
-            key, self.T, self.last, self._t_decay, self.prior, self._tie_floor,
-            self.tie_threshold, member, self._listed, brokers, per_broker, u, threshold, now)
+            key, self.arrays, self._tie_floor, self.tie_threshold, member, self._listed,
+            brokers, per_broker, u, threshold, now)
         self._candidates = [key[:kept]]  # as ties_among: the candidates still listed
         return b, c, trust_cb, trust_bc
 
@@ -427,9 +423,8 @@ class Relations:
             return
         key = self._candidate_key()
         kept = kernels.broker_relay(
-            key, self.T, self.last, self._t_decay, self.prior, self._tie_floor,
-            self.tie_threshold, member, self._listed, brokers, per_broker, u, threshold, now,
-            know.arrays, know.n_known, org, gain, contact_count)
+            key, self.arrays, self._tie_floor, self.tie_threshold, member, self._listed,
+            brokers, per_broker, u, threshold, now, know.arrays, know.n_known, org, gain, contact_count)
         self._candidates = [key[:kept]]
 
     @property
@@ -450,8 +445,8 @@ class Relations:
         """
         key = self._candidate_key()
         kept = self._calls.relay(
-            draws.source(rng), key, self.T, self.last, self._t_decay, self.prior,
-            self._tie_floor, self.tie_threshold, self._listed, people, used, peripheral,
+            draws.source(rng), key, self.arrays, self._tie_floor, self.tie_threshold,
+            self._listed, people, used, peripheral,
             active, broker, relay_gain is not None, 0.0 if relay_gain is None else relay_gain,
             know.arrays, know.n_known, know.rebase_below, per_broker, members, threshold, gain,
             now)
@@ -473,18 +468,17 @@ class Relations:
         """Each i's best trust-based benefit over its partners j (``model.kernels.best_benefit``):
         the slots with a positive one, ascending, and that benefit.
         """
-        return kernels.best_benefit(self.T, self.last, self._t_decay, self.prior, i, j, factor,
-                                    now, capacity)
+        return kernels.best_benefit(self.arrays, i, j, factor, now, capacity)
 
     def familiarity_blocks(self, ids: np.ndarray, now: int) -> np.ndarray:
         """Current familiarity among each row's people: ``[l, x, y]`` of ``ids[l, x]`` with
         ``ids[l, y]``, for ``ids`` of shape ``(lanes, n)``.
         """
-        return kernels.familiarity_blocks(self.F, self.last, self._f_decay, ids, now)
+        return kernels.familiarity_blocks(self.arrays, ids, now)
 
     def trust(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
         """Current trust of i in j for pairs (i, j) without changing the store."""
-        return kernels.current_trust(self.T, self.last, self._t_decay, self.prior, i, j, now)
+        return kernels.current_trust(self.arrays, i, j, now)
 
     def stored_trust(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Trust of i in j for pairs (i, j) as stored (as of each pair's last touch)."""
@@ -510,7 +504,7 @@ class Relations:
         numpy sums the block ``Relations.block`` reads (``kernels.block_sums``).
         """
         fam, fam_trace, trust, trust_trace = kernels.block_sums(
-            slots, self.F, self.T, self.last, now, self._f_decay, self._t_decay, self.prior)
+            slots, self.arrays, now)
         return float(fam - fam_trace), float(trust - trust_trace)
 
     def mutual_ties(self, a: np.ndarray, b: np.ndarray, width: int, threshold: float,
@@ -519,8 +513,7 @@ class Relations:
         other now reaches ``threshold`` (``model.kernels.mutual_ties``): slots ``i < j``,
         sorted, and the mean trust.
         """
-        return kernels.mutual_ties(a, b, width, self.T, self.last, self._t_decay, self.prior,
-                                   threshold, now)
+        return kernels.mutual_ties(a, b, width, self.arrays, threshold, now)
 
     def block(self, rows: np.ndarray, cols: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
         """Current familiarity and trust over the block rows x cols."""
@@ -549,9 +542,7 @@ class Relations:
         hi = max(self._written, int(slots.max()) + 1)
         self._written = hi
         n = self.F.shape[0] if used is None else used
-        kernels.reset_pairs(self.F, self.T, self.last, slots, n, self.prior, now,
-                            self._tracked, self._cols,
-                            self._f_decay, self._t_decay, hi)
+        kernels.reset_pairs(self.arrays, slots, n, now, hi)
 
     # ------------------------------------------------------------------ writes
     def set_familiarity(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> None:
@@ -559,7 +550,7 @@ class Relations:
 
         As in a fancy-index assignment, a pair listed more than once keeps its last value.
         """
-        self._store(0, self.F, i, j, values, now)
+        self._store(0, i, j, values, now)
 
     def set_trust(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> np.ndarray:
         """Store the trust of i in j for pairs (i, j), settled at week ``now`` (see ``settle``).
@@ -569,7 +560,7 @@ class Relations:
         Returns:
             The trust stored, pair by pair (a repeated pair's last value at each of its places).
         """
-        stored = self._store(1, self.T, i, j, values, now)
+        stored = self._store(1, i, j, values, now)
         # The value kept for a repeated pair is one of its values: listing from all of them
         # lists a superset, which is safe.
         self._add_candidates(i, j, np.broadcast_to(values, i.shape))
@@ -620,10 +611,11 @@ class Relations:
         touched[:old] = self.touched
         self.touched = touched
 
-    def _store(self, k: int, arr: np.ndarray, i: np.ndarray, j: np.ndarray, values: np.ndarray,
+    def _store(self, k: int, i: np.ndarray, j: np.ndarray, values: np.ndarray,
                now: int) -> np.ndarray:
-        """``arr[i, j] = values`` for settled pairs, adding the changes to column sums ``k``
-        (0 familiarity, 1 trust) where i is tracked; returns the values stored, pair by pair.
+        """Store ``values`` of quantity ``k`` (0 familiarity, 1 trust) for settled pairs
+        (i, j), adding the changes to the column sums where i is tracked; returns the values
+        stored, pair by pair.
         """
         self._wrote_pairs(i, j)
         if i.size:
@@ -631,7 +623,7 @@ class Relations:
         if self._tracking:
             self._bring_sums(now)
         values = np.broadcast_to(np.asarray(values, dtype=float), i.shape)
-        return kernels.store_pairs(arr, i, j, values, self._tracked, self._cols[:, k])
+        return kernels.store_pairs(self.arrays, k, i, j, values)
 
     def encounter(self, i: np.ndarray, j: np.ndarray, g: np.ndarray, u: np.ndarray,
                   face: np.ndarray, virtual_factor: float, atmosphere: np.ndarray,
@@ -647,8 +639,8 @@ class Relations:
         """
         self._encounters_ahead(i, j, now)
         trust, breach, new = kernels.encounter(
-            *self._store_args, self._listed_or_not,
-            self._tie_floor, know.arrays, i, j, g, u, face, virtual_factor, atmosphere,
+            self.arrays, self._listed_or_not, self._tie_floor, know.arrays, i, j, g, u, face,
+            virtual_factor, atmosphere,
             dialogue, org, resident, rule, now)
         if new.size:
             self._candidates.append(new)
@@ -683,8 +675,8 @@ class Relations:
         if self._tracking:
             self._bring_sums(now)
         members, bounds, per_round, i, j, trust, breaches, new = kernels.talk_rounds(
-            *self._store_args, self._listed_or_not, self._tie_floor, know.arrays,
-            people, ids, present, first, u_seats, u, face, dialogue, base, acquaintance, m,
+            self.arrays, self._listed_or_not, self._tie_floor, know.arrays, people, ids,
+            present, first, u_seats, u, face, dialogue, base, acquaintance, m,
             p_incumbent, q, rules, facilitation, now)
         self._rounds_written(i, j, u.shape[1])
         if new.size:
@@ -733,7 +725,7 @@ class Relations:
                        else _NO_FACTOR)
         talked, pairs, breaches, self._written, clarity, credited, value, advocacy, new, met = (
             self._calls.converse(
-                draws.source(rng), *self._store_args, factor_sums, self._listed_or_not,
+                draws.source(rng), self.arrays, factor_sums, self._listed_or_not,
                 self._tie_floor, self._written, know.arrays, people, attendees,
                 in_room, n_circles, rounds, m, base, acquaintance, p_incumbent, q, rules,
                 facilitation, *goal_work, *value, advocacy, now, self.mark_touches))
@@ -765,8 +757,8 @@ class Relations:
         """
         self._encounters_ahead(i, j, now)
         breaches, new, ideas, credited, value, advocacy = kernels.work_in_groups(
-            *self._store_args, self._listed_or_not, self._tie_floor, know.arrays,
-            people, members, bounds, i, j, g, draws.source(rng), base, rules, facilitation,
+            self.arrays, self._listed_or_not, self._tie_floor, know.arrays, people, members,
+            bounds, i, j, g, draws.source(rng), base, rules, facilitation,
             *value, advocacy, now)
         if new.size:
             self._candidates.append(new)
@@ -797,9 +789,7 @@ class Relations:
         self._bring_sums(now)
         # Columns from _written on hold the initial values: nothing to add there.
         hi = max(self._written, int(rows.max()) + 1)
-        self._cols[s, :, :hi] += kernels.decayed_column_sums(
-            rows, weight, self.F, self.T, self.last, now, self._f_decay, self._t_decay,
-            self.prior, hi)
+        self._cols[s, :, :hi] += kernels.decayed_column_sums(rows, weight, self.arrays, now, hi)
 
     def _stop(self, s: int) -> None:
         """Stop keeping the running sums of set ``s``."""
@@ -832,9 +822,7 @@ class Relations:
         return sum_f, sum_t
 
     def _move_rows(self, s: int, slots: np.ndarray, now: int) -> tuple[float, float, int]:
-        return kernels.tracked_pair_sums(slots, self._tracked[s], self._cols[s], self.F, self.T,
-                                         self.last, now, self._f_decay, self._t_decay,
-                                         self.prior, self._written)
+        return kernels.tracked_pair_sums(slots, s, self.arrays, now, self._written)
 
     def pair_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
         """Sums over ordered pairs i != j of ``slots`` of current familiarity and of current
@@ -855,8 +843,7 @@ class Relations:
         return self._running_sums(ACTIVE, slots, now)
 
     def _block_pair_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
-        return kernels.block_pair_sums(slots, self.F, self.T, self.last, now, self._f_decay,
-                                       self._t_decay, self.prior)
+        return kernels.block_pair_sums(slots, self.arrays, now)
 
     # ------------------------------------------------------------------ trust ties
     def _add_candidates(self, i: np.ndarray, j: np.ndarray, trust: np.ndarray) -> None:
@@ -882,8 +869,7 @@ class Relations:
         member = np.zeros(self._listed.shape[0], dtype=bool)
         member[slots] = True
         key = self._candidate_key()
-        kept, ties = kernels.current_ties(key, self.T, self.last, now, self._t_decay, self.prior,
-                                          self._tie_floor, self.tie_threshold, member,
+        kept, ties = kernels.current_ties(key, self.arrays, now, self._tie_floor, self.tie_threshold, member,
                                           self._listed)
         # A candidate clearly below the threshold stays below until written again: the
         # kernel has dropped it (moving the kept ones to the front).
@@ -903,8 +889,7 @@ class Relations:
         if self._listed is None:
             return self._trust_ties_apart(slots, threshold, now)
         key = self._candidate_key()
-        kept, i, j, t = kernels.trust_ties_among(key, self.T, self.last, now, self._t_decay,
-                                                 self.prior, self._tie_floor,
+        kept, i, j, t = kernels.trust_ties_among(key, self.arrays, now, self._tie_floor,
                                                  self.tie_threshold, slots, self._listed,
                                                  threshold)
         self._candidates = [key[:kept]]  # as ties_among leaves them
@@ -937,8 +922,7 @@ class Relations:
         kept = self._calls.observe_block(
             present, status, commitment, week_active, org, seated_at, used, settings,
             members, active, have_members, have_active, history, week, initial_size,
-            meeting_held, key, self.F, self.T, self.last, self._f_decay, self._t_decay,
-            self.prior, self._tie_floor, self.tie_threshold, self._listed, now, recording,
+            meeting_held, key, self.arrays, self._tie_floor, self.tie_threshold, self._listed, now, recording,
             start_i, start_j, acquainted, know.arrays, know.n_known, n_orgs, phase_prev,
             goal_clarity, out)
         if kept < key.size:
@@ -1402,8 +1386,8 @@ class SparseRelations(Relations):
             self._candidates = [i * capacity + j]
 
     @override
-    def _store(self, k: int, arr: np.ndarray | None, i: np.ndarray, j: np.ndarray,
-               values: np.ndarray, now: int) -> np.ndarray:
+    def _store(self, k: int, i: np.ndarray, j: np.ndarray, values: np.ndarray,
+               now: int) -> np.ndarray:
         self._wrote_pairs(i, j)
         if i.size:
             self._written = max(self._written, int(i.max()) + 1, int(j.max()) + 1)
@@ -1416,11 +1400,11 @@ class SparseRelations(Relations):
 
     @override
     def set_familiarity(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> None:
-        self._store(0, None, i, j, values, now)
+        self._store(0, i, j, values, now)
 
     @override
     def set_trust(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> np.ndarray:
-        stored = self._store(1, None, i, j, values, now)
+        stored = self._store(1, i, j, values, now)
         self._add_candidates(i, j, np.broadcast_to(values, i.shape))
         return stored
 

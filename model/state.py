@@ -12,9 +12,10 @@ empties a newcomer's fresh fields. ``tests/test_state.py`` checks that the ODD's
 marked fresh.
 
 The pairs' state (familiarity, trust, the week of the last touch) lives in the pair
-stores of ``model.relations``; the knowledge of organisations in the knowledge store
-of ``model.knowledge``, whose arrays the kernels receive as one structure too
-(``KnowledgeArrays``, declared at the end of this module); the week's meeting in
+stores of ``model.relations``, whose dense store's arrays the kernels receive as one
+structure (``DensePairs``); the knowledge of organisations in the knowledge store of
+``model.knowledge``, whose arrays the kernels receive as one structure too
+(``KnowledgeArrays``; both declared at the end of this module); the week's meeting in
 ``model.model.Meeting``; the network's scalars on ``NetworkModel`` itself.
 """
 
@@ -118,13 +119,19 @@ def grown(fields: tuple[Field, ...], arrays: dict[str, np.ndarray],
 
 
 # ---------------------------------------------------------------- the kernels' structure
-@structref.register
-class PeopleType(types.StructRef):
-    """numba type of :class:`People`."""
+class _PlainFieldsType(types.StructRef):
+    """A kernels' structure whose fields have plain (not literal) types: the base of every
+    structure type here (``PeopleType``, ``KnowledgeArraysType``, ``DensePairsType``).
+    """
 
     def preprocess_fields(self, fields: tuple) -> tuple:
         """Plain (not literal) field types, so one compiled kernel serves every model."""
         return tuple((name, types.unliteral(t)) for name, t in fields)
+
+
+@structref.register
+class PeopleType(_PlainFieldsType):
+    """numba type of :class:`People`."""
 
 
 class People(structref.StructRefProxy):
@@ -203,12 +210,8 @@ def _new_people(present, status, org, role, strengths, lifter, dialogue, commitm
 
 # ---------------------------------------------------------------- the knowledge store's
 @structref.register
-class KnowledgeArraysType(types.StructRef):
+class KnowledgeArraysType(_PlainFieldsType):
     """numba type of :class:`KnowledgeArrays`."""
-
-    def preprocess_fields(self, fields: tuple) -> tuple:
-        """Plain (not literal) field types, so one compiled kernel serves every model."""
-        return tuple((name, types.unliteral(t)) for name, t in fields)
 
 
 # The knowledge store's arrays (``model.knowledge.Knowledge``), in the kernels' structure:
@@ -259,10 +262,70 @@ def _new_knowledge(stored, scale, offset, sums, stale, own):
     ``tests/test_state.py`` checks that the parameters are ``KNOWLEDGE_FIELDS`` in order.
     """
     k = structref.new(_KNOWLEDGE_TYPE)
-    k.stored = stored
-    k.scale = scale
-    k.offset = offset
-    k.sums = sums
-    k.stale = stale
-    k.own = own
+    k.stored, k.scale, k.offset = stored, scale, offset
+    k.sums, k.stale, k.own = sums, stale, own
     return k
+
+
+# ---------------------------------------------------------------- the dense pair store's
+@structref.register
+class DensePairsType(_PlainFieldsType):
+    """numba type of :class:`DensePairs`."""
+
+
+# The dense pair store's arrays (``model.relations.Relations``), in the kernels' structure:
+# name and numba type. F, T and last are views of the store's pair records (one record per
+# ordered pair, so their rows are strided: layout "A"); the rest are arrays of their own.
+DENSE_PAIRS_FIELDS: tuple[tuple[str, types.Type], ...] = (
+    ("F", types.Array(types.float64, 2, "A")),  # familiarity of i with j as of last[i, j]
+    ("T", types.Array(types.float64, 2, "A")),  # trust of i in j as of last[i, j]
+    ("last", types.Array(types.int64, 2, "A")),  # week of the pair's last touch
+    ("f_decay", types.Array(types.float64, 1, "C")),  # familiarity's factor by gap (weeks)
+    ("t_decay", types.Array(types.float64, 1, "C")),  # trust's factor toward the prior, by gap
+    ("prior", types.float64),  # trust in a stranger, toward which trust relaxes
+    ("tracked", types.Array(types.bool_, 2, "C")),  # per set of running sums, its rows
+    ("cols", types.Array(types.float64, 3, "C")),  # per set, column sums of F and of T - prior
+)
+
+
+class DensePairs(structref.StructRefProxy):
+    """The dense pair store's arrays as one argument of a compiled kernel (fields named as in
+    ``DENSE_PAIRS_FIELDS``: ``F``, ``T``, ``last``, ``f_decay``, ``t_decay``, ``prior``,
+    ``tracked``, ``cols``). It shares memory with the store's arrays: a kernel's writes are
+    the store's. Made again whenever an array is replaced (``Relations._keep_call_args``:
+    at set-up, on growing and after a copy). A kernel that loops over one reads the fields
+    it uses into locals first.
+    """
+
+    @classmethod
+    def of(cls, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+           t_decay: np.ndarray, prior: float, tracked: np.ndarray,
+           cols: np.ndarray) -> DensePairs:
+        """The structure over the arrays (``DENSE_PAIRS_FIELDS``' types; F, T and last of
+        any layout, the rest C-contiguous).
+        """
+        pairs = _new_dense_pairs(F, T, last, f_decay, t_decay, float(prior), tracked, cols)
+        # The arrays themselves, for pickling (as People keeps them). The store itself does
+        # not pickle its structure: it makes it again over the copy's records.
+        pairs._arrays = (F, T, last, f_decay, t_decay, float(prior), tracked, cols)
+        return pairs
+
+    def __reduce__(self) -> tuple:
+        return DensePairs.of, self._arrays
+
+
+structref.define_proxy(DensePairs, DensePairsType, [name for name, _ in DENSE_PAIRS_FIELDS])
+
+_DENSE_PAIRS_TYPE = DensePairsType(list(DENSE_PAIRS_FIELDS))
+
+
+@numba.njit(cache=True)
+def _new_dense_pairs(F, T, last, f_decay, t_decay, prior, tracked, cols):
+    """The structure over the arrays, made in cached compiled code (as ``_new_people``).
+    ``tests/test_state.py`` checks that the parameters are ``DENSE_PAIRS_FIELDS`` in order.
+    """
+    d = structref.new(_DENSE_PAIRS_TYPE)
+    d.F, d.T, d.last = F, T, last
+    d.f_decay, d.t_decay, d.prior = f_decay, t_decay, prior
+    d.tracked, d.cols = tracked, cols
+    return d

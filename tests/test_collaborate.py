@@ -16,6 +16,7 @@ import model.relations as relations
 import scenarios
 from model import PARAMETERS, NetworkModel, Status, kernels, sparse_kernels, state
 from model.relations import SparseRelations
+from tests.test_state import pairs_shared
 
 WEEKS = 60
 
@@ -387,8 +388,5 @@ def test_the_dense_store_passes_its_arrays_after_growing() -> None:
         if capacity > rel.capacity:
             rel.grow(capacity, 1)
         assert rel.capacity == capacity
-        kept = rel._store_args
-        held = (rel.F, rel.T, rel.last, rel._f_decay, rel._t_decay, rel.prior, rel._tracked,
-                rel._cols)
-        assert all(x is y for x, y in zip(kept, held, strict=True))
+        assert pairs_shared(rel)
         assert rel._listed_or_not is rel._listed

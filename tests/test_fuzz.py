@@ -24,7 +24,7 @@ import pytest
 import model.relations as relations
 from model import PARAMETERS, NetworkModel
 from tests.test_invariants import check_invariants
-from tests.test_state import knowledge_shared, known
+from tests.test_state import knowledge_shared, known, pairs_shared
 
 # Drawn apart: the network's size and its cap (small here, for speed), and how often the
 # reporters record (every week).
@@ -163,6 +163,7 @@ def test_drawn_parameters_run_checked_copy_exactly_and_keep_invariants(
     for m in (original, twin):
         check_invariants(m)
         assert knowledge_shared(m)  # its kernels write its own knowledge store
+        assert pairs_shared(m.rel)  # and its own pair store
     assert not np.shares_memory(known(twin.knowledge.arrays)[0], original.knowledge._k)
     for x, y in zip(state_of(original), state_of(twin), strict=True):
         np.testing.assert_array_equal(x, y)

@@ -12,6 +12,7 @@ import pytest
 
 from model import draws, kernels, state
 from model.formation import Teams
+from tests.test_state import dense_pairs
 
 CAP = 40
 HORIZON = 50
@@ -21,7 +22,7 @@ PRIOR = 0.3
 def _store(rng):
     F = rng.random((CAP, CAP))
     T = rng.random((CAP, CAP))
-    last = rng.integers(0, 2 * HORIZON, size=(CAP, CAP)).astype(np.int32)
+    last = rng.integers(0, 2 * HORIZON, size=(CAP, CAP)).astype(np.int64)
     gaps = np.arange(HORIZON + 1)
     return F, T, last, 0.5 ** (gaps / 7.0), 0.5 ** (gaps / 11.0)
 
@@ -45,7 +46,7 @@ def test_settle_pairs_matches_the_numpy_expressions(seed):
     ref_F[i, j] *= fd[gap]
     ref_T[i, j] = PRIOR + (ref_T[i, j] - PRIOR) * td[gap]
     ref_last[i, j] = now
-    fam, trust = kernels.settle_pairs(F, T, last, fd, td, PRIOR, i, j, now)
+    fam, trust = kernels.settle_pairs(dense_pairs(F, T, last, fd, td, PRIOR), i, j, now)
     np.testing.assert_array_equal(F, ref_F)
     np.testing.assert_array_equal(T, ref_T)
     np.testing.assert_array_equal(last, ref_last)
@@ -61,12 +62,14 @@ def test_familiarity_reads_match_and_leave_the_store_alone(seed):
     now = 2 * HORIZON + 5
     i, j = _pairs(rng, 200)
     expected = F[i, j] * fd[np.minimum(now - last[i, j], HORIZON)]
-    np.testing.assert_array_equal(kernels.current_familiarity(F, last, fd, i, j, now), expected)
+    np.testing.assert_array_equal(kernels.current_familiarity(dense_pairs(F, last=last, f_decay=fd),
+                                                              i, j, now), expected)
     ids = rng.integers(0, CAP, size=(7, 9))
     F_sym, last_sym = np.triu(F) + np.triu(F, 1).T, np.triu(last) + np.triu(last, 1).T
     block = F_sym[ids[:, :, None], ids[:, None, :]] * fd[
         np.minimum(now - last_sym[ids[:, :, None], ids[:, None, :]], HORIZON)]
-    np.testing.assert_array_equal(kernels.familiarity_blocks(F_sym, last_sym, fd, ids, now),
+    np.testing.assert_array_equal(kernels.familiarity_blocks(
+        dense_pairs(F_sym, last=last_sym, f_decay=fd), ids, now),
                                   block)  # a symmetric store, as the model's
     np.testing.assert_array_equal(F, before[0])
     np.testing.assert_array_equal(last, before[1])
@@ -80,15 +83,22 @@ def test_store_pairs_keeps_last_values_and_exact_column_changes(seed):
     values = rng.random(i.size)
     tracked = rng.random((2, CAP)) < 0.5  # two sets of tracked rows, each with its sums
     sums = rng.random((2, CAP))
+    cols = np.zeros((2, 2, CAP))  # its column sums are the trust's (quantity 1)
+    cols[:, 1] = sums
     ref = arr.copy()
     ref[i, j] = values  # fancy assignment: a repeated pair keeps its last value
     # Column sums over tracked rows, without the diagonal, change by the block's change.
     expected = np.stack([sums[s] + ((ref - arr) * tracked[s][:, None]
                                     * (1 - np.eye(CAP))).sum(axis=0) for s in range(2)])
-    stored = kernels.store_pairs(arr, i, j, values, tracked, sums)
+    fam = rng.random((CAP, CAP))
+    fam_before = fam.copy()
+    stored = kernels.store_pairs(dense_pairs(fam, arr, tracked=tracked, cols=cols), 1, i, j,
+                                 values)
     np.testing.assert_array_equal(arr, ref)
     np.testing.assert_array_equal(stored, ref[i, j])
-    np.testing.assert_allclose(sums, expected, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(cols[:, 1], expected, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(fam, fam_before)  # the other quantity and its sums alone
+    assert not cols[:, 0].any()
 
 
 def test_list_new_flags_each_pair_once():
@@ -169,8 +179,9 @@ def test_seamless_cases_match_the_former_numpy(seed):
     trust = PRIOR + (T - PRIOR) * td[np.minimum(now - last, HORIZON)]
     want = [int(w) for w, o in zip(who[known], target[known], strict=True)
             if (trust[w, present & (org == o)] >= 0.6).any()]
-    got = kernels.seamless_cases(who, drawn, org, n_orgs, present, _arrays(know, a, c), T, last,
-                                 td, PRIOR, 0.4, 0.6, now)
+    got = kernels.seamless_cases(who, drawn, org, n_orgs, present, _arrays(know, a, c),
+                                 dense_pairs(T=T, last=last, t_decay=td, prior=PRIOR), 0.4,
+                                 0.6, now)
     assert got.tolist() == want and 0 < len(want) < known.sum()
 
 
@@ -442,7 +453,7 @@ def test_reset_pairs_matches_the_numpy_writes_and_row_subtraction(seed):
     for arr, value in ((ref_F, 0.0), (ref_T, PRIOR), (ref_last, now)):
         arr[slots, :n] = value
         arr[:n, slots] = value
-    kernels.reset_pairs(F, T, last, slots, n, PRIOR, now, tracked, sums, fd, td, hi)
+    kernels.reset_pairs(dense_pairs(F, T, last, fd, td, PRIOR, tracked, sums), slots, n, now, hi)
     np.testing.assert_array_equal(F, ref_F)
     np.testing.assert_array_equal(T, ref_T)
     np.testing.assert_array_equal(last, ref_last)
@@ -467,7 +478,8 @@ def test_best_benefit_and_group_means_match_the_former_numpy(seed):
             benefit = benefit * factor
         best = np.zeros(CAP)
         np.maximum.at(best, i, benefit)
-        who, got = kernels.best_benefit(T, last, td, PRIOR, i, j, factor, now, CAP)
+        who, got = kernels.best_benefit(dense_pairs(T=T, last=last, t_decay=td, prior=PRIOR),
+                                        i, j, factor, now, CAP)
         np.testing.assert_array_equal(who, np.flatnonzero(best))
         np.testing.assert_array_equal(got, best[who])
     n = bounds.size - 1
@@ -576,7 +588,8 @@ def test_trusted_contacts_match_the_former_numpy(seed):
     trust = PRIOR + (T - PRIOR) * td[np.minimum(now - last, HORIZON)]
     trusted = trust[cc, bb] >= 0.35
     want = bb[trusted], cc[trusted], trust[cc, bb][trusted], trust[bb, cc][trusted]
-    got = kernels.trusted_contacts(T, last, td, PRIOR, b, c, 0.35, now)
+    got = kernels.trusted_contacts(dense_pairs(T=T, last=last, t_decay=td, prior=PRIOR), b, c,
+                                   0.35, now)
     assert 0 < trusted.sum() < trusted.size
     for x, y in zip(got, want, strict=True):
         np.testing.assert_array_equal(x, y)
@@ -634,13 +647,13 @@ def test_broker_contacts_are_ties_then_picks_then_trusted_contacts(seed):
     member = rng.random(CAP) < 0.8
     brokers = np.sort(rng.choice(CAP, size=[0, 1, 8, 15, 20][seed], replace=False))
     u = rng.random(brokers.size * 2)
-    args = (td, PRIOR, 0.3 - 1e-9, 0.3, member)
+    rel = dense_pairs(T=T, last=last, t_decay=td, prior=PRIOR)
     ref_key, ref_listed = key.copy(), listed.copy()
-    kept, ties = kernels.current_ties(ref_key, T, last, now, td, PRIOR, 0.3 - 1e-9, 0.3, member,
-                                      ref_listed)
+    kept, ties = kernels.current_ties(ref_key, rel, now, 0.3 - 1e-9, 0.3, member, ref_listed)
     b, c = _pick_contacts_reference(ties[0], ties[1], brokers, 2, u, CAP)
-    want = (kept, *kernels.trusted_contacts(T, last, td, PRIOR, b, c, 0.35, now))
-    got = kernels.broker_contacts(key, T, last, *args, listed, brokers, 2, u, 0.35, now)
+    want = (kept, *kernels.trusted_contacts(rel, b, c, 0.35, now))
+    got = kernels.broker_contacts(key, rel, 0.3 - 1e-9, 0.3, member, listed, brokers, 2, u, 0.35,
+                                  now)
     assert got[0] == want[0]
     for x, y in zip(got[1:], want[1:], strict=True):
         np.testing.assert_array_equal(x, y)
@@ -653,7 +666,8 @@ def test_current_trust_matches_the_numpy_read():
     i, j = _pairs(rng, 200)
     now = 2 * HORIZON + 5
     expected = PRIOR + (T[i, j] - PRIOR) * td[np.minimum(now - last[i, j], HORIZON)]
-    np.testing.assert_array_equal(kernels.current_trust(T, last, td, PRIOR, i, j, now), expected)
+    np.testing.assert_array_equal(kernels.current_trust(
+        dense_pairs(T=T, last=last, t_decay=td, prior=PRIOR), i, j, now), expected)
 
 
 def _motivate_reference(s, rule, now, interval, disc):
@@ -897,10 +911,11 @@ def test_familiarity_ends_is_where_the_current_familiarity_falls_below(seed):
     F[rng.random(F.shape) < 0.2] = 0.0  # strangers
     i, j = _pairs(rng, 200)
     for threshold in (0.0, 0.05, 0.2, F.max()):
-        ends = kernels.familiarity_ends(F, last, fd, i, j, threshold)
+        rel = dense_pairs(F, last=last, f_decay=fd)
+        ends = kernels.familiarity_ends(rel, i, j, threshold)
         start = int(last[i, j].max())
         for now in range(start, start + 2 * HORIZON + 3):
-            fam = kernels.current_familiarity(F, last, fd, i, j, now)
+            fam = kernels.current_familiarity(rel, i, j, now)
             np.testing.assert_array_equal(now < ends, fam >= threshold)
 
 

@@ -25,6 +25,7 @@ from model.model import NetworkModel
 from model.params import WEEKS_PER_MONTH, Governance, Lifecycle, Purpose
 from model.relations import SparseRelations
 from tests.test_sparse import working_group_lanes
+from tests.test_state import dense_pairs
 
 CAP = 40
 HORIZON = 50
@@ -33,7 +34,7 @@ HORIZON = 50
 def _familiarity(rng):
     """A symmetric familiarity store (F, last) with its decay table, many pairs below 0.3."""
     F = rng.random((CAP, CAP)) ** 3
-    last = rng.integers(0, 2 * HORIZON, size=(CAP, CAP)).astype(np.int32)
+    last = rng.integers(0, 2 * HORIZON, size=(CAP, CAP)).astype(np.int64)
     F, last = np.triu(F) + np.triu(F, 1).T, np.triu(last) + np.triu(last, 1).T
     return F, last, 0.5 ** (np.arange(HORIZON + 1) / 7.0)
 
@@ -82,7 +83,7 @@ def _conversation_reference(rng, F, last, fd, ids, present, first, acq, m, p, q,
     """The former chain of ``NetworkModel._conversation_groups``: the familiarity blocks,
     ``assemble_teams`` (its own draws) and ``teams_of``, then the groups' pairs.
     """
-    known = kernels.familiarity_blocks(F, last, fd, ids, now) >= acq
+    known = kernels.familiarity_blocks(dense_pairs(F, last=last, f_decay=fd), ids, now) >= acq
     seats = assemble_teams(rng, m, p, q, present & ~first, first, known, partition=True)
     groups = teams_of(seats, ids, m)
     return (groups.members, groups.bounds, *groups.pairs)
@@ -103,7 +104,8 @@ def test_conversation_groups_match_the_former_chain(seed):
         m, p, q = int(rng.integers(2, 5)), rng.random(), rng.random()
         draw = int(rng.integers(2**32))
         u = seat_draws(np.random.default_rng(draw), ids.shape[1], ids.shape[0])
-        got = kernels.conversation_groups(F, last, fd, ids, present, first, 0.1, u, m, p, q, now)
+        got = kernels.conversation_groups(dense_pairs(F, last=last, f_decay=fd), ids, present,
+                                          first, 0.1, u, m, p, q, now)
         want = _conversation_reference(np.random.default_rng(draw), F, last, fd, ids, present,
                                        first, 0.1, m, p, q, now)
         _same(got, want)
@@ -113,7 +115,8 @@ def test_conversation_groups_match_the_former_chain(seed):
 def test_conversation_groups_of_no_circles_are_empty():
     F, last, fd = _familiarity(np.random.default_rng(0))
     none = np.zeros((0, 0), dtype=bool)
-    got = kernels.conversation_groups(F, last, fd, np.zeros((0, 0), dtype=np.int64), none, none,
+    got = kernels.conversation_groups(dense_pairs(F, last=last, f_decay=fd),
+                                      np.zeros((0, 0), dtype=np.int64), none, none,
                                       0.1, np.zeros((0, 3, 0)), 3, 0.5, 0.5, 7)
     assert all(a.size == 0 for a in (got[0], *got[2:])) and got[1].tolist() == [0]
 

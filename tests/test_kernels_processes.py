@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from model import draws, kernels, state
+from tests.test_state import dense_pairs
 
 CAP = 40
 CODES = np.array([0, 1, 2, 3], dtype=np.int8)  # active, peripheral, dormant, left
@@ -224,7 +225,7 @@ def test_broker_relay_is_the_contacts_then_the_exchange(seed):
     know_a, know_c = rng.uniform(0.3, 1.0, CAP), rng.uniform(0.0, 0.2, CAP)
     own, org = rng.integers(0, orgs, CAP), rng.integers(0, orgs, CAP)
     stale, count = np.zeros(CAP, dtype=bool), rng.integers(0, 5, CAP)
-    pairs = (T, last, td, prior, 0.3 - 1e-9, 0.3, member)
+    pairs = (dense_pairs(T=T, last=last, t_decay=td, prior=prior), 0.3 - 1e-9, 0.3, member)
     ref = [x.copy() for x in (key, listed, know, stale, count)]
     kept, b, c, trust_cb, trust_bc = kernels.broker_contacts(ref[0], *pairs, ref[1], brokers, 2,
                                                              u, 0.35, now)

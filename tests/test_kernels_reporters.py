@@ -10,6 +10,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from model import kernels, reporters, state
+from tests.test_state import dense_pairs, paired
 
 CASES = 200
 REL = 1e-12  # sums may differ in summation order only
@@ -87,7 +88,7 @@ def random_store(rng: np.random.Generator, width: int, horizon: int
     now = int(rng.integers(0, 3 * horizon))
     fam = rng.random((width, width)) * (rng.random((width, width)) < 0.5)
     trust = np.where(rng.random((width, width)) < 0.4, rng.random((width, width)), PRIOR)
-    last = rng.integers(0, now + 1, size=(width, width)).astype(np.int32)
+    last = rng.integers(0, now + 1, size=(width, width)).astype(np.int64)
     gaps = np.arange(horizon + 1)
     return fam, trust, last, now, 0.5 ** (gaps / 8.0), 0.5 ** (gaps / 20.0)
 
@@ -140,8 +141,9 @@ def test_current_ties_equals_numpy() -> None:
         member = rng.random(width) < rng.choice([0.0, 0.5, 1.0])
         expected_listed = listed.copy()
         expected = ref_ties(key, trust, last, now, decay, member, expected_listed)
-        kept, ties = kernels.current_ties(key, trust, last, now, decay, PRIOR,
-                                          THRESHOLD - MARGIN, THRESHOLD, member, listed)
+        kept, ties = kernels.current_ties(key, dense_pairs(T=trust, last=last, t_decay=decay,
+                                                           prior=PRIOR),
+                                          now, THRESHOLD - MARGIN, THRESHOLD, member, listed)
         for a, b in zip((key[:kept], *ties), expected, strict=True):
             np.testing.assert_array_equal(a, b)
         np.testing.assert_array_equal(listed, expected_listed)
@@ -150,12 +152,13 @@ def test_current_ties_equals_numpy() -> None:
 def test_current_ties_keeps_a_pair_exactly_at_the_threshold() -> None:
     trust = np.full((3, 3), PRIOR)
     trust[0, 1], trust[1, 2], trust[2, 0] = THRESHOLD, THRESHOLD - MARGIN / 2, 0.2
-    last = np.zeros((3, 3), dtype=np.int32)
+    last = np.zeros((3, 3), dtype=np.int64)
     listed = np.zeros((3, 3), dtype=bool)
     key = np.array([1, 5, 6])  # (0, 1), (1, 2), (2, 0)
     listed.reshape(-1)[key] = True
-    kept, ties = kernels.current_ties(key, trust, last, 0, np.ones(4), PRIOR, THRESHOLD - MARGIN,
-                                      THRESHOLD, np.ones(3, dtype=bool), listed)
+    rel = dense_pairs(T=trust, last=last, t_decay=np.ones(4), prior=PRIOR)
+    kept, ties = kernels.current_ties(key, rel, 0, THRESHOLD - MARGIN, THRESHOLD,
+                                      np.ones(3, dtype=bool), listed)
     np.testing.assert_array_equal(key[:kept], [1, 5])  # (1, 2) is within the margin: listed
     np.testing.assert_array_equal(ties, [[0], [1]])
     assert not listed[2, 0] and listed[0, 1] and listed[1, 2]
@@ -169,8 +172,9 @@ def test_decayed_column_sums_equal_numpy() -> None:
         rows = rng.permutation(width)[: int(rng.integers(1, width + 1))]
         weight = rng.choice([-1.0, 1.0], size=rows.size)
         hi = int(rng.integers(rows.max() + 1, width + 1))
-        got = kernels.decayed_column_sums(rows, weight, fam, trust, last, now, f_decay, t_decay,
-                                          PRIOR, hi)
+        got = kernels.decayed_column_sums(rows, weight,
+                                          dense_pairs(fam, trust, last, f_decay, t_decay, PRIOR),
+                                          now, hi)
         expected = ref_column_sums(rows, weight, fam, trust, last, now, f_decay, t_decay, hi)
         np.testing.assert_allclose(got, expected, rtol=REL, atol=REL)
 
@@ -189,7 +193,8 @@ def random_block(seed: int, widest: int, fewest: int = 1) -> tuple[np.ndarray, t
 def test_block_pair_sums_equal_numpy() -> None:
     for seed in range(CASES):
         slots, (fam, trust, last, now, f_decay, t_decay) = random_block(seed, 40)
-        got = kernels.block_pair_sums(slots, fam, trust, last, now, f_decay, t_decay, PRIOR)
+        got = kernels.block_pair_sums(
+            slots, dense_pairs(fam, trust, last, f_decay, t_decay, PRIOR), now)
         assert got == ref_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
 
 
@@ -209,7 +214,8 @@ def ref_seat_block_sums(slots: np.ndarray, fam: np.ndarray, trust: np.ndarray, l
 def test_block_sums_equal_numpy() -> None:
     for seed in range(CASES):
         slots, (fam, trust, last, now, f_decay, t_decay) = random_block(seed, 60)
-        got = kernels.block_sums(slots, fam, trust, last, now, f_decay, t_decay, PRIOR)
+        got = kernels.block_sums(slots, dense_pairs(fam, trust, last, f_decay, t_decay, PRIOR),
+                                 now)
         assert got == ref_seat_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
 
 
@@ -220,11 +226,10 @@ def test_block_both_sums_are_the_two_block_sums_bit_for_bit() -> None:
     for seed in range(CASES):
         slots, (fam, trust, last, now, f_decay, t_decay) = random_block(seed, 60, fewest=2)
         got = kernels.block_both_sums(slots, fam, trust, last, now, f_decay, t_decay, PRIOR)
-        assert got[:2] == kernels.block_pair_sums(slots, fam, trust, last, now, f_decay,
-                                                  t_decay, PRIOR)
+        rel = dense_pairs(fam, trust, last, f_decay, t_decay, PRIOR)
+        assert got[:2] == kernels.block_pair_sums(slots, rel, now)
         assert got[:2] == ref_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
-        assert got[2:] == kernels.block_sums(slots, fam, trust, last, now, f_decay, t_decay,
-                                             PRIOR)
+        assert got[2:] == kernels.block_sums(slots, rel, now)
         assert got[2:] == ref_seat_block_sums(slots, fam, trust, last, now, f_decay, t_decay)
 
 
@@ -236,6 +241,7 @@ def test_block_nested_sums_are_the_two_block_sums_bit_for_bit() -> None:
     for seed in range(CASES):
         slots, (fam, trust, last, now, f_decay, t_decay) = random_block(seed, 60, fewest=2)
         rng = np.random.default_rng(seed)
+        rel = dense_pairs(fam, trust, last, f_decay, t_decay, PRIOR)
         for k in {2, int(rng.integers(2, slots.size + 1)), slots.size - 1, slots.size}:
             if k < 2:
                 continue
@@ -243,11 +249,9 @@ def test_block_nested_sums_are_the_two_block_sums_bit_for_bit() -> None:
             assert kernels._nested_slots(inner, slots)
             got = kernels.block_nested_sums(inner, slots, fam, trust, last, now, f_decay,
                                             t_decay, PRIOR)
-            assert got[:2] == kernels.block_pair_sums(inner, fam, trust, last, now, f_decay,
-                                                      t_decay, PRIOR)
+            assert got[:2] == kernels.block_pair_sums(inner, rel, now)
             assert got[:2] == ref_block_sums(inner, fam, trust, last, now, f_decay, t_decay)
-            assert got[2:] == kernels.block_sums(slots, fam, trust, last, now, f_decay,
-                                                 t_decay, PRIOR)
+            assert got[2:] == kernels.block_sums(slots, rel, now)
             assert got[2:] == ref_seat_block_sums(slots, fam, trust, last, now, f_decay,
                                                   t_decay)
 
@@ -287,8 +291,9 @@ def test_mutual_ties_equal_numpy() -> None:
         a, b = random_edges(rng, width)
         repeat = rng.integers(0, max(a.size, 1), size=min(a.size, 5))
         a, b = np.concatenate((a, b[repeat])), np.concatenate((b, a[repeat]))  # both orders
-        got = kernels.mutual_ties(a, b, width + int(rng.integers(0, 3)), trust, last, t_decay,
-                                  PRIOR, THRESHOLD, now)
+        got = kernels.mutual_ties(a, b, width + int(rng.integers(0, 3)),
+                                  dense_pairs(T=trust, last=last, t_decay=t_decay, prior=PRIOR),
+                                  THRESHOLD, now)
         want = ref_mutual_ties(a, b, width, trust, last, t_decay, now)
         for x, y in zip(got, want, strict=True):
             np.testing.assert_array_equal(x, y)
@@ -382,8 +387,10 @@ def test_tracked_pair_sums_move_the_tracked_rows_as_the_numpy_form_did() -> None
         rng = np.random.default_rng(seed)
         width = int(rng.integers(3, 50))
         fam, trust, last, now, fd, td = random_store(rng, width, 30)
-        tracked = rng.random(width) < 0.5
-        cols = rng.random((2, width))
+        tracked = rng.random((2, width)) < 0.5  # the second set's rows and sums
+        cols = rng.random((2, 2, width))
+        other = tracked[0].copy(), cols[0].copy()  # the first set's, left alone
+        tracked, cols = tracked[1], cols[1]
         slots = np.flatnonzero(rng.random(width) < rng.choice([0.1, 0.5, 0.9]))
         written = int(rng.integers(0, width + 1))
         want_cols = cols.copy()
@@ -398,8 +405,12 @@ def test_tracked_pair_sums_move_the_tracked_rows_as_the_numpy_form_did() -> None
             hi = max(written, int(rows.max()) + 1)
             want_cols[:, :hi] += ref_column_sums(rows, weight, fam, trust, last, now, fd, td, hi)
         want = want_cols[:, slots].sum(axis=1)
-        sum_f, sum_t, n_changed = kernels.tracked_pair_sums(slots, tracked, cols, fam, trust,
-                                                            last, now, fd, td, PRIOR, written)
+        rel = dense_pairs(fam, trust, last, fd, td, PRIOR,
+                          np.stack([other[0], tracked]), np.stack([other[1], cols]))
+        sum_f, sum_t, n_changed = kernels.tracked_pair_sums(slots, 1, rel, now, written)
+        tracked, cols = paired(rel)[2][1], paired(rel)[3][1]
+        np.testing.assert_array_equal(paired(rel)[2][0], other[0])
+        np.testing.assert_array_equal(paired(rel)[3][0], other[1])
         np.testing.assert_array_equal(tracked, member)
         assert n_changed == changed.size
         np.testing.assert_allclose(cols, want_cols, rtol=REL, atol=1e-12)
@@ -506,8 +517,9 @@ def test_trust_ties_among_equals_the_two_steps() -> None:
             want = ref_mutual_ties(a, b, max(int(slots.max()) + 1, 1), trust, last, decay, now)
         else:
             want = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0))
-        kept, *got = kernels.trust_ties_among(key, trust, last, now, decay, PRIOR,
-                                              THRESHOLD - MARGIN, THRESHOLD, slots, listed,
+        kept, *got = kernels.trust_ties_among(key, dense_pairs(T=trust, last=last, t_decay=decay,
+                                                               prior=PRIOR),
+                                              now, THRESHOLD - MARGIN, THRESHOLD, slots, listed,
                                               THRESHOLD)
         np.testing.assert_array_equal(key[:kept], want_key)
         np.testing.assert_array_equal(listed, want_listed)
@@ -530,8 +542,8 @@ def test_observe_ties_are_trust_ties_among_as_a_set() -> None:
         mean_threshold = float(rng.choice([THRESHOLD, THRESHOLD + 0.05]))
         want_key, want_listed = key.copy(), listed.copy()
         want_kept, i, j, _ = kernels.trust_ties_among(
-            want_key, trust, last, now, decay, PRIOR, THRESHOLD - MARGIN, THRESHOLD, slots,
-            want_listed, mean_threshold)
+            want_key, dense_pairs(T=trust, last=last, t_decay=decay, prior=PRIOR), now,
+            THRESHOLD - MARGIN, THRESHOLD, slots, want_listed, mean_threshold)
         kept, ties = kernels.observe_ties(key, trust, last, now, decay, PRIOR,
                                           THRESHOLD - MARGIN, THRESHOLD, slots, listed,
                                           mean_threshold)
@@ -610,7 +622,8 @@ def test_founders_acquainted_equals_numpy() -> None:
         a, b = i[here], j[here]
         current = fam[a, b] * f_decay[np.minimum(now - last[a, b], f_decay.size - 1)]
         want = int(np.count_nonzero(current >= threshold))
-        assert kernels.founders_acquainted(i, j, present, seated_at, fam, last, f_decay,
+        assert kernels.founders_acquainted(i, j, present, seated_at,
+                                           dense_pairs(fam, last=last, f_decay=f_decay),
                                            threshold, now) == want
 
 

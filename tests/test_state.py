@@ -13,7 +13,7 @@ import numba
 import numpy as np
 import pytest
 
-from model import NetworkModel, kernels, state
+from model import NetworkModel, kernels, relations, state
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 
@@ -36,6 +36,44 @@ def knowledge_shared(model: NetworkModel) -> bool:
     stored, scale, own = known(k.arrays)
     return (np.shares_memory(stored, k._k) and np.shares_memory(scale, k._ka)
             and np.shares_memory(own, k.own) and stored.shape == k._k.shape)
+
+
+@numba.njit
+def paired(rel: state.DensePairs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Four of the dense pair store's arrays as a kernel sees them through its structure."""
+    return rel.F, rel.last, rel.tracked, rel.cols
+
+
+def pairs_shared(rel: relations.Relations) -> bool:
+    """Whether the kernels' structure of a pair store, where it is the dense one, is over
+    its arrays (the records' views, the running sums' rows and sums).
+    """
+    if isinstance(rel, relations.SparseRelations):
+        return not hasattr(rel, "arrays")  # the sparse store's kernels take its records
+    fam, last, tracked, cols = paired(rel.arrays)
+    return (np.shares_memory(fam, rel._pairs) and np.shares_memory(last, rel._pairs)
+            and fam.shape == rel.F.shape and np.shares_memory(tracked, rel._tracked)
+            and tracked.shape == rel._tracked.shape and np.shares_memory(cols, rel._cols)
+            and cols.shape == rel._cols.shape)
+
+
+def dense_pairs(F: np.ndarray | None = None, T: np.ndarray | None = None,
+                last: np.ndarray | None = None, f_decay: np.ndarray | None = None,
+                t_decay: np.ndarray | None = None, prior: float = 0.0,
+                tracked: np.ndarray | None = None,
+                cols: np.ndarray | None = None) -> state.DensePairs:
+    """The kernels' structure over a test's pair arrays: those not given are fresh arrays
+    the test does not read (square ones of the given arrays' size; one decay factor; no
+    tracked rows).
+    """
+    given = next((x for x in (F, T, last) if x is not None), np.zeros((0, 0)))
+    n = given.shape[0]
+    return state.DensePairs.of(
+        np.zeros((n, n)) if F is None else F, np.zeros((n, n)) if T is None else T,
+        np.zeros((n, n), dtype=np.int64) if last is None else last,
+        np.ones(1) if f_decay is None else f_decay, np.ones(1) if t_decay is None else t_decay,
+        prior, np.zeros((2, n), dtype=bool) if tracked is None else tracked,
+        np.zeros((2, 2, n)) if cols is None else cols)
 
 
 def _odd_table_arrays(heading: str) -> set[str]:
@@ -71,6 +109,22 @@ def test_the_knowledge_structure_is_made_from_its_declared_fields_in_order():
     assert params == [name for name, _, _ in state.KNOWLEDGE_FIELDS]
     assert list(state._KNOWLEDGE_TYPE.field_dict) == params
     assert params == list(inspect.signature(state.KnowledgeArrays.of).parameters)
+
+
+def test_the_pair_structure_is_made_from_its_declared_fields_in_order():
+    params = list(inspect.signature(state._new_dense_pairs.py_func).parameters)
+    assert params == [name for name, _ in state.DENSE_PAIRS_FIELDS]
+    assert list(state._DENSE_PAIRS_TYPE.field_dict) == params
+    assert params == list(inspect.signature(state.DensePairs.of).parameters)
+
+
+def test_the_pair_structure_pickles_over_its_own_arrays():
+    """A copy of the structure alone (not of its store) is over copies of the arrays."""
+    rel = relations.Relations(3, 0.3, 26.0, 52.0)
+    rel.set_familiarity(np.array([0]), np.array([1]), np.array([0.5]), 0)
+    copied = pickle.loads(pickle.dumps(rel.arrays))
+    fam, _, _, _ = paired(copied)
+    assert fam[0, 1] == 0.5 and not np.shares_memory(fam, rel._pairs)
 
 
 def test_growth_keeps_rows_and_empties_the_new_ones():
@@ -132,6 +186,10 @@ def test_kernels_see_the_models_arrays_after_it_grows():
     # The knowledge store grew with it (rows and organisation columns): its structure too.
     assert model.knowledge._k.shape[0] == model.capacity
     assert knowledge_shared(model)
+    # And the pair store (dense at this size): the structure over its grown arrays.
+    assert isinstance(model.rel, relations.Relations) and model.rel.capacity == model.capacity
+    assert not isinstance(model.rel, relations.SparseRelations)
+    assert pairs_shared(model.rel)
 
 
 @pytest.mark.parametrize("clone", [lambda m: pickle.loads(pickle.dumps(m)), copy.deepcopy],
@@ -146,6 +204,8 @@ def test_a_copied_model_shares_its_arrays_with_its_structure_and_runs_on(clone):
     assert knowledge_shared(copied)
     stored, _, _ = known(copied.knowledge.arrays)
     assert not np.shares_memory(stored, model.knowledge._k)
+    assert pairs_shared(copied.rel)
+    assert not np.shares_memory(paired(copied.rel.arrays)[0], model.rel._pairs)
     model.run_for(30)
     copied.run_for(30)
     np.testing.assert_array_equal(copied.commitment, model.commitment)
