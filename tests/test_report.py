@@ -579,6 +579,28 @@ def test_report_time_series_lines_follow_the_values_not_the_run_order(tmp_path):
                                            "coordination_budget_eur=2,000"]
 
 
+def _budget_by_facilitation(root, replications, thriving):
+    """A stored sweep crossing the budget (0, 2,000) with facilitation (0.2, 0.8), with
+    ``replications`` runs a cell, of which the first ``thriving(budget, facilitation)``
+    thrive and the others fade.
+    """
+    rows = []
+    for budget in (0.0, 2000.0):
+        for fac in (0.2, 0.8):
+            for rep in range(replications):
+                rows.append({"run_id": len(rows), "point": 0, "replication": rep,
+                             "seed": len(rows), "coordination_budget_eur": budget,
+                             "facilitation": fac, "status": "ok", "error": None,
+                             "outcome": "thriving" if rep < thriving(budget, fac) else "faded",
+                             "steps_run": 4, "active_share": 0.5, "wall_time_s": 0.1})
+    (root / "runs").mkdir(parents=True)
+    pd.DataFrame(rows).to_parquet(root / "runs" / "part-000000.parquet")
+    (root / "manifest.json").write_text(json.dumps({"spec_hash": "c055", "spec": {
+        "title": "Crossed", "base": "default", "replications": replications, "steps": 4,
+        "seed": 1}}))
+    return root
+
+
 def test_report_interaction_gives_intervals_and_names_the_heatmap_only_for_its_pair(tmp_path):
     """Facilitation helps at 2,000 EUR/month and harms at none (planted): the sentence gives
     each effect with its Newcombe interval, and credits the heatmap only when the pair is
@@ -586,21 +608,8 @@ def test_report_interaction_gives_intervals_and_names_the_heatmap_only_for_its_p
     from analysis.report import ReportBuilder
     from analysis.results import load_sweep
 
-    root = tmp_path / "crossed"
-    rows = []
-    for budget in (0.0, 2000.0):
-        for fac in (0.2, 0.8):
-            for rep in range(6):
-                thrives = (budget > 0) == (fac > 0.5)
-                rows.append({"run_id": len(rows), "point": 0, "replication": rep,
-                             "seed": len(rows), "coordination_budget_eur": budget,
-                             "facilitation": fac, "status": "ok", "error": None,
-                             "outcome": "thriving" if thrives else "faded", "steps_run": 4,
-                             "active_share": 0.5, "wall_time_s": 0.1})
-    (root / "runs").mkdir(parents=True)
-    pd.DataFrame(rows).to_parquet(root / "runs" / "part-000000.parquet")
-    (root / "manifest.json").write_text(json.dumps({"spec_hash": "c055", "spec": {
-        "title": "Crossed", "base": "default", "replications": 6, "steps": 4, "seed": 1}}))
+    root = _budget_by_facilitation(
+        tmp_path / "crossed", 6, lambda budget, fac: 6 if (budget > 0) == (fac > 0.5) else 0)
     builder = ReportBuilder(load_sweep(root), reruns=0, network_figures=False)
     (shown, _spread), text = builder._pair_evidence("facilitation", "coordination_budget_eur")
     assert shown and text.startswith("The heatmap's cells show an interaction")
@@ -626,20 +635,8 @@ def test_report_claims_no_interaction_where_the_difference_of_effects_holds_0(tm
     from analysis.report import ReportBuilder
     from analysis.results import load_sweep
 
-    root = tmp_path / "weak"
-    rows = []
     thriving = {(0.0, 0.2): 2, (0.0, 0.8): 2, (2000.0, 0.2): 1, (2000.0, 0.8): 3}
-    for (budget, fac), k in thriving.items():
-        for rep in range(4):
-            rows.append({"run_id": len(rows), "point": 0, "replication": rep,
-                         "seed": len(rows), "coordination_budget_eur": budget,
-                         "facilitation": fac, "status": "ok", "error": None,
-                         "outcome": "thriving" if rep < k else "faded", "steps_run": 4,
-                         "active_share": 0.5, "wall_time_s": 0.1})
-    (root / "runs").mkdir(parents=True)
-    pd.DataFrame(rows).to_parquet(root / "runs" / "part-000000.parquet")
-    (root / "manifest.json").write_text(json.dumps({"spec_hash": "3ea4", "spec": {
-        "title": "Weak", "base": "default", "replications": 4, "steps": 4, "seed": 1}}))
+    root = _budget_by_facilitation(tmp_path / "weak", 4, lambda budget, fac: thriving[budget, fac])
     builder = ReportBuilder(load_sweep(root), reruns=0, network_figures=False)
     found = builder._pair_evidence("coordination_budget_eur", "facilitation")
     assert found is not None
