@@ -347,8 +347,9 @@ def draw_snapshot(ax: Axes, snap: NetworkSnapshot, layout: StableLayout,
         xy = np.array([positions[int(u)] for u in snap.left_uid])
         _draw_people(ax, "left", PERSON_MARKER, xy, np.full(len(xy), NODE_SIZE_MIN), [])
     if not snap.slot.size:
+        # On a pale box above the crosses of those who left, which fill the middle too.
         ax.text(0.5, 0.5, _("no one is left in the network"), ha="center", va="center",
-                transform=ax.transAxes)
+                transform=ax.transAxes, zorder=NOTICE_ZORDER, bbox=NOTICE_BOX)
     if title:
         ties = ngettext("{n} trust tie", "{n} trust ties", len(i)).format(n=len(i))
         # Wrapped: three panels side by side leave about this many characters each, and the
@@ -390,6 +391,13 @@ def _draw_people(ax: Axes, status: str, marker: str, xy: np.ndarray, sizes: np.n
         ax.scatter(xy[:, 0], xy[:, 1], s=NODE_SIZE_MIN, marker="x", c=DEPARTED_COLOUR,
                    linewidths=1.2, zorder=2)
 
+
+NOTICE_ZORDER = 4
+"""Drawing order of a notice written over the network (above every person's marker)."""
+
+NOTICE_BOX = {"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "none",
+              "alpha": 0.9}
+"""The box a notice over the network is written on, so that no marker runs through it."""
 
 SNAPSHOT_TITLE_WIDTH = 34
 """Characters per line of a week's title above one drawing of the network."""

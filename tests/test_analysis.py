@@ -421,3 +421,33 @@ def test_an_organisation_keeps_its_colour_when_others_join():
     assert [organisation_colour(k) for k in range(10)] == [
         colormaps["tab10"](k) for k in range(10)]
     assert len({organisation_colour(k) for k in range(20)}) == 20
+
+
+def test_the_notice_of_an_emptied_network_is_not_crossed_out():
+    """When everyone had left, "no one is left in the network" was written straight onto
+    the crosses of those who left, which fill the middle of the drawing too (run
+    no_coordination --seed 3: its overview). It is now written on a box drawn above every
+    marker."""
+    from matplotlib.figure import Figure
+
+    from analysis.network import StableLayout, draw_network
+    from verkosto.animate import load_model
+
+    model = load_model("no_coordination", 3)
+    model.run_for(156)
+    assert not model.present[: model.used].any()  # the network emptied
+    ax = Figure().subplots()
+    draw_network(ax, model, StableLayout())
+    (notice,) = [t for t in ax.texts if t.get_text() == "no one is left in the network"]
+    crosses = [c for c in ax.collections if len(c.get_offsets())]
+    assert crosses  # those who left are drawn, around and under the notice
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    box = notice.get_window_extent(FigureCanvasAgg(ax.figure).get_renderer())
+    under = [xy for c in crosses for xy in ax.transData.transform(c.get_offsets())
+             if box.x0 <= xy[0] <= box.x1 and box.y0 - 10 <= xy[1] <= box.y1 + 10]
+    assert under, "the case no longer shows crosses behind the notice; choose another"
+    patch = notice.get_bbox_patch()
+    assert patch is not None and patch.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+    assert patch.get_alpha() >= 0.9
+    assert notice.get_zorder() > max(c.get_zorder() for c in ax.collections)
