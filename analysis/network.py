@@ -351,12 +351,16 @@ def draw_snapshot(ax: Axes, snap: NetworkSnapshot, layout: StableLayout,
         ax.text(0.5, 0.5, _("no one is left in the network"), ha="center", va="center",
                 transform=ax.transAxes, zorder=NOTICE_ZORDER, bbox=NOTICE_BOX)
     if title:
-        ties = ngettext("{n} trust tie", "{n} trust ties", len(i)).format(n=len(i))
+        # Numbers as sentences and axes write them (week 1,200; 1 200 in Finnish).
+        number = i18n.current().number
+        ties = ngettext("{n} trust tie", "{n} trust ties", len(i)).format(n=number(len(i), 0))
         # Wrapped: three panels side by side leave about this many characters each, and the
         # Finnish counts are longer than the English ones.
         ax.set_title(textwrap.fill(_("week {week}: {active} active of {present} present, "
-                                     "{ties}").format(week=snap.step, active=int(snap.active.sum()),
-                                                      present=snap.slot.size, ties=ties),
+                                     "{ties}").format(week=number(snap.step, 0),
+                                                      active=number(int(snap.active.sum()), 0),
+                                                      present=number(snap.slot.size, 0),
+                                                      ties=ties),
                                    SNAPSHOT_TITLE_WIDTH), fontsize="medium")
 
 
@@ -562,11 +566,13 @@ def network_map_figure(nmap: NetworkMap, title: str = "") -> Figure:
     ax.set_aspect("equal")
     ax.axis("off")
     counts = people["ring"].value_counts()
+    number = i18n.current().number  # week 1,200 as the snapshot's title writes it
     ax.set_title(title or _("Network map of one participant ({kind}), week {week}\n{close} "
                             "close, {acquainted} acquainted, {distant} barely known").format(
-        kind=kind_word(nmap.kind), week=nmap.step, close=counts.get(Ring.CLOSE, 0),
-        acquainted=counts.get(Ring.ACQUAINTED, 0), distant=counts.get(Ring.DISTANT, 0)),
-        fontsize="medium")
+        kind=kind_word(nmap.kind), week=number(nmap.step, 0),
+        close=number(counts.get(Ring.CLOSE, 0), 0),
+        acquainted=number(counts.get(Ring.ACQUAINTED, 0), 0),
+        distant=number(counts.get(Ring.DISTANT, 0), 0)), fontsize="medium")
     return fig
 
 

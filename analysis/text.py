@@ -24,15 +24,14 @@ SIGNIFICANT = 3
 WHOLE_FROM = 1000.0
 """From this magnitude on, numbers are shown whole with thousands separators."""
 
-THIN_SPACE = "\u202f"
-"""Finnish thousands separator (narrow no-break space), as in ``Translator.number``."""
-
 
 def localise(text: str) -> str:
-    """An English-formatted number (``1,470.5``) written as the current language writes it."""
-    if i18n.current().lang != "fi":
-        return text
-    return text.replace(",", THIN_SPACE).replace(".", ",")
+    """An English-formatted number (``1,470.5``) written as the current language writes it.
+
+    The separators are :meth:`verkosto.i18n.Translator.numeral`'s, defined there once, so
+    prose, tables and the figures' axes cannot drift apart.
+    """
+    return i18n.numeral(text)
 
 
 def number(x: float) -> str:

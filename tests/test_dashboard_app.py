@@ -244,12 +244,23 @@ def test_week_axis_stays_readable_when_left_running_for_years():
     for x_max in (52, 104, 156, 520, 1144, 5200):
         svg = app.chart_svg(model, words.CURVES, EN, x_max=x_max)
         ticks = re.findall(r'<text x="([0-9.]+)" y="[0-9.]+" text-anchor="middle" '
-                           r'fill="#555">(\d+)</text>', svg)
-        weeks = [int(w) for _, w in ticks]
+                           r'fill="#555">([\d,]+)</text>', svg)
+        weeks = [int(w.replace(",", "")) for _, w in ticks]
         assert weeks[0] == 0 and 3 <= len(weeks) - 1 <= 11, (x_max, weeks)
         xs = [float(x) for x, _ in ticks]
         assert min(b - a for a, b in itertools.pairwise(xs)) >= 30, (x_max, weeks)
     assert [app.week_tick(x) for x in (52, 104, 156, 520, 572)] == [13, 26, 52, 52, 104]
+
+
+def test_week_axis_separates_thousands_as_the_figures_do():
+    """Weeks past 999 were written "1040", where the figures' axes write "1,040" (and
+    "1 040" in Finnish, with a narrow no-break space)."""
+    model = app.build_model("default", {}, 1)
+    model.run_for(2)
+    for t, thousand in ((EN, "1,040"), (FI, "1\u202f040")):
+        svg = app.chart_svg(model, words.CURVES, t, x_max=1144)
+        ticks = re.findall(r'text-anchor="middle" fill="#555">([^<]+)</text>', svg)
+        assert ticks == ["0", "260", "520", "780", thousand], (t.lang, ticks)
 
 
 def test_network_picture_draws_everyone_present():

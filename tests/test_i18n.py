@@ -88,6 +88,26 @@ def test_finnish_plurals_and_words():
     assert fi.number(1500.0, 0) == "1\u202f500" and fi.number(0.25) == "0,25"
 
 
+NUMERALS = {"1,470.5": {"en": "1,470.5", "fi": "1\u202f470,5"},
+            "+0.12": {"en": "+0.12", "fi": "+0,12"}, "2,000": {"en": "2,000", "fi": "2\u202f000"}}
+"""English-formatted numbers and how each language writes them."""
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_prose_numbers_use_the_translators_separators(lang, monkeypatch):
+    """analysis.text.localise had its own copy of Translator.numeral's separators: one
+    definition now, with the same results."""
+    from analysis.text import localise
+
+    i18n.set_language(lang)
+    t = i18n.translator(lang)
+    for text, written in NUMERALS.items():
+        assert localise(text) == t.numeral(text) == written[lang]
+    # The one definition: a change to Translator.numeral reaches prose.
+    monkeypatch.setattr(i18n.Translator, "numeral", lambda self, text: f"<{self.lang} {text}>")
+    assert localise("1,470.5") == f"<{lang} 1,470.5>"
+
+
 @pytest.mark.parametrize(("environ", "lang"), [
     ({}, "en"),
     ({"LANG": "fi_FI.UTF-8"}, "fi"),

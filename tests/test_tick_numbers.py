@@ -145,3 +145,27 @@ def test_animation_frames_separate_thousands_of_weeks(lang):
     fig.canvas.draw()
     for ax in (axes["series"], axes["value"]):
         assert labels(ax.xaxis)[2000.0] == THOUSANDS[lang]
+
+
+WEEK_TITLES = {"en": "week 2,000:", "fi": f"viikko 2{NNBSP}000:"}
+"""How the network drawing's title begins at week 2000 in each language."""
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_network_titles_separate_thousands_of_weeks(lang):
+    """The network drawing's title wrote "week 2000" beside axes that write "2,000"."""
+    import dataclasses
+
+    from analysis.network import StableLayout, draw_snapshot, network_map, network_map_figure, snapshot
+    from model import NetworkModel
+
+    model = NetworkModel(rng=5, n_organisations=4, participants_per_organisation=3)
+    model.run_for(2)
+    ax = Figure().subplots()
+    snap = dataclasses.replace(snapshot(model), step=2000)
+    in_language(lang, lambda: draw_snapshot(ax, snap, StableLayout()))
+    # Unwrapped: the separator is no space to wrap at, so "2 000" stays on one line.
+    assert ax.get_title().startswith(WEEK_TITLES[lang]), ax.get_title()
+    nmap = dataclasses.replace(network_map(model, int(snap.slot[0])), step=2000)
+    title = in_language(lang, lambda: network_map_figure(nmap)).axes[0].get_title()
+    assert title.split("\n")[0].endswith(THOUSANDS[lang]), title

@@ -594,7 +594,7 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
         parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" '
                      'stroke="#e0e0e0"/>')
         parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 13}" text-anchor="middle" '
-                     f'fill="#555">{week}</text>')
+                     f'fill="#555">{html.escape(t.number(week, 0))}</text>')
     for k in range(5):
         value = y_max * k / 4
         _, y = px(0.0, value)
