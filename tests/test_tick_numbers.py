@@ -169,3 +169,12 @@ def test_network_titles_separate_thousands_of_weeks(lang):
     nmap = dataclasses.replace(network_map(model, int(snap.slot[0])), step=2000)
     title = in_language(lang, lambda: network_map_figure(nmap)).axes[0].get_title()
     assert title.split("\n")[0].endswith(THOUSANDS[lang]), title
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_dashboard_week_heading_separates_thousands(lang):
+    """The dashboard's heading wrote "Week 2000" over charts whose week axis writes "2,000"."""
+    from verkosto.words import week_text
+
+    assert week_text(2000, i18n.Translator(lang)).endswith(" " + THOUSANDS[lang])
+    assert week_text(12, i18n.Translator(lang)).endswith(" 12")

@@ -43,8 +43,10 @@ network is seen fading)."""
 VALUE_CURVE = Curve("value_created", N_("value created per week"), "#ff7f0e")
 
 def week_text(week: int, t: Translator) -> str:
-    """``Week 12`` / ``Viikko 12``."""
-    return t("Week {week}").format(week=week)
+    """``Week 12`` / ``Viikko 12``; ``Week 1,200`` / ``Viikko 1 200``, as the charts write
+    their weeks.
+    """
+    return t("Week {week}").format(week=t.number(week, 0))
 
 
 def verdict(model: Any, t: Translator) -> str:
