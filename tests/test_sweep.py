@@ -622,10 +622,10 @@ def test_a_decimal_comma_gets_did_you_mean_in_a_spec_and_in_sweep_set(tmp_path, 
     ("trust_prior", 0.3, ""),
 ])
 def test_decimal_comma_hint_offers_only_readings_the_parameter_allows(key, text, hint):
-    from experiments.spec import decimal_comma_hint
     from model.params import PARAMETERS
+    from scenarios import decimal_comma_hint
 
-    assert decimal_comma_hint(key, text) == hint
+    assert str(decimal_comma_hint(key, text)) == hint
     if hint:  # every number offered is one the parameter takes
         for offered in re.findall(r"-?\d+(?:\.\d+)?", hint):
             info = PARAMETERS[key]

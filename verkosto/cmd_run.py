@@ -351,10 +351,10 @@ def parse_sets(sets: Sequence[str]) -> dict[str, Any]:
         try:
             out[key] = validate_value(key, value)
         except ParameterError as error:
-            from experiments.spec import decimal_comma_hint
+            from scenarios import decimal_comma_hint
 
             raise InputError(f"--set {raw!r}: {i18n.error_text(error)}"
-                             f"{decimal_comma_hint(key, value)}") from None
+                             f"{i18n.word(decimal_comma_hint(key, value))}") from None
     return out
 
 
