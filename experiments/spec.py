@@ -32,7 +32,6 @@ import functools
 import hashlib
 import json
 import math
-import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -72,10 +71,6 @@ DESCRIPTIVE_KEYS = ("title", "description", "claims")
 RUN_ORDER = "replication-major, coarse-to-fine grid"
 #: Prefix of the measure that counts an outcome class (``p_thriving``).
 OUTCOME_SHARE_PREFIX = "p_"
-#: A number typed with a decimal comma (``0,3``, ``-1,5``): sign, whole part, the rest.
-DECIMAL_COMMA = re.compile(r"([+-]?)(\d+),(\d+)")
-#: Digits after a comma that may make it a thousands separator (``1,500``).
-THOUSANDS_DIGITS = 3
 
 
 class SampleMethod(enum.StrEnum):
@@ -646,48 +641,6 @@ def percent_hint(key: str, value: Any) -> str:
     return ""
 
 
-def decimal_comma_hint(key: str, value: Any) -> str:
-    """'; did you mean 0.3?' when a number of a numeric parameter seems typed with a decimal
-    comma (``0,3``), as Finnish writes it; values take a decimal point (a recorded decision:
-    the command line and the specs read numbers one way in every language).
-
-    A comma before exactly three digits may be a thousands separator (``1,500``): the
-    readings offered are those the parameter's type and bounds allow, so ``1500`` for an
-    integer and both ``1.5`` and ``1500`` where a float allows both.
-
-    Args:
-        key: The parameter's name.
-        value: The value as given; only a string such as ``"0,3"`` can get a hint.
-
-    Returns:
-        The hint, starting with ``"; "``, or ``""``.
-    """
-    info = PARAMETERS.get(key)
-    if not isinstance(value, str) or info is None or info.type not in (int, float):
-        return ""
-    match = DECIMAL_COMMA.fullmatch(value.strip())
-    if match is None:
-        return ""
-    sign, whole, fraction = match.groups()
-    readings = []
-    if info.type is float:
-        kept = fraction.rstrip("0")  # 1,500 read as a decimal is 1.5
-        readings.append(f"{sign}{whole}.{kept}" if kept else f"{sign}{whole}")
-    if len(fraction) == THOUSANDS_DIGITS and not whole.startswith("0"):
-        readings.append(f"{sign}{whole}{fraction}")
-    fits = [r for r in readings
-            if info.low is None or info.high is None or info.low <= float(r) <= info.high]
-    if len(fits) == 2:
-        return "; " + _("did you mean {value} or {other}? (a decimal point, and no thousands "
-                        "separator)").format(value=fits[0], other=fits[1])
-    if fits and info.type is float and fits[0] == readings[0]:
-        return "; " + _("did you mean {value}? (a decimal point, not a comma)").format(
-            value=fits[0])
-    if fits:
-        return "; " + _("did you mean {value}? (no thousands separator)").format(value=fits[0])
-    return ""
-
-
 def _coerce(source: str, where: str, key: str, value: Any) -> Any:
     """A parameter value of the spec, checked as a scenario file's values are (a quoted
     ``"8"`` is not a number, ``"yes"`` is not ``true``), its refusal in the user's language.
@@ -696,7 +649,8 @@ def _coerce(source: str, where: str, key: str, value: Any) -> Any:
         return scenarios.validate_value(key, value)
     except ParameterError as error:
         raise SpecError(f"{source}: {where}: {i18n.error_text(error)}"
-                        f"{percent_hint(key, value)}{decimal_comma_hint(key, value)}") from None
+                        f"{percent_hint(key, value)}"
+                        f"{i18n.word(scenarios.decimal_comma_hint(key, value))}") from None
 
 
 def _check_variable(source: str, where: str, key: str, fixed: Mapping[str, Any],

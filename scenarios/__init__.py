@@ -66,6 +66,10 @@ TOP_LEVEL_KEYS = (*METADATA_KEYS, PARAMS_TABLE)
 CLAIM_COUNT = 37
 """The source text's claims are S1 to S37 (shared/seed/CLAIMS.md)."""
 CLAIM_PATTERN = re.compile(r"S([1-9][0-9]?)[a-z]?")
+DECIMAL_COMMA = re.compile(r"([+-]?)(\d+),(\d+)")
+"""A number typed with a decimal comma (``0,3``, ``-1,5``): sign, whole part, the rest."""
+THOUSANDS_DIGITS = 3
+"""Digits after a comma that may make it a thousands separator (``1,500``)."""
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_]*")
 """Shipped scenario names: lower-case letters, digits and underscores."""
 
@@ -454,6 +458,51 @@ def validate_value(key: str, value: Any) -> Any:
     return coerce(key, value)
 
 
+def decimal_comma_hint(key: str, value: Any) -> Text | str:
+    """'; did you mean 0.3?' when a number of a numeric parameter seems typed with a decimal
+    comma (``0,3``), as Finnish writes it; values take a decimal point (a recorded decision:
+    the command line, the specs and the scenario files read numbers one way in every
+    language).
+
+    A comma before exactly three digits may be a thousands separator (``1,500``): the
+    readings offered are those the parameter's type and bounds allow, so ``1500`` for an
+    integer and both ``1.5`` and ``1500`` where a float allows both.
+
+    Args:
+        key: The parameter's name.
+        value: The value as given; only a string such as ``"0,3"`` can get a hint.
+
+    Returns:
+        The hint, starting with ``"; "``, as a :class:`Text` for the front door to word
+        (``verkosto.i18n.word``; this loader does not import it), or ``""``.
+    """
+    info_ = PARAMETERS.get(key)
+    if not isinstance(value, str) or info_ is None or info_.type not in (int, float):
+        return ""
+    match = DECIMAL_COMMA.fullmatch(value.strip())
+    if match is None:
+        return ""
+    sign, whole, fraction = match.groups()
+    readings = []
+    if info_.type is float:
+        kept = fraction.rstrip("0")  # 1,500 read as a decimal is 1.5
+        readings.append(f"{sign}{whole}.{kept}" if kept else f"{sign}{whole}")
+    if len(fraction) == THOUSANDS_DIGITS and not whole.startswith("0"):
+        readings.append(f"{sign}{whole}{fraction}")
+    fits = [r for r in readings
+            if info_.low is None or info_.high is None or info_.low <= float(r) <= info_.high]
+    if len(fits) == 2:
+        hint = Text(N_("did you mean {value} or {other}? (a decimal point, and no thousands "
+                       "separator)"), value=fits[0], other=fits[1])
+    elif fits and info_.type is float and fits[0] == readings[0]:
+        hint = Text(N_("did you mean {value}? (a decimal point, not a comma)"), value=fits[0])
+    elif fits:
+        hint = Text(N_("did you mean {value}? (no thousands separator)"), value=fits[0])
+    else:
+        return ""
+    return Text("; {hint}", hint=hint)
+
+
 def validate_overrides(table: Mapping[str, Any], where: str | Text, prefix: str = "",
                        path: Path | None = None) -> dict[str, Any]:
     """Validate a mapping of flat parameter overrides.
@@ -480,7 +529,9 @@ def validate_overrides(table: Mapping[str, Any], where: str | Text, prefix: str 
         try:
             out[key] = validate_value(key, value)
         except ParameterError as error:
-            raise ScenarioError(Text("{where}: {error}", where=where, error=_text_of(error)),
+            raise ScenarioError(Text("{where}: {error}{hint}", where=where,
+                                     error=_text_of(error),
+                                     hint=decimal_comma_hint(key, value)),
                                 path=path, key=f"{prefix}{key}") from None
     return out
 
@@ -502,5 +553,5 @@ def _text_of(error: Exception) -> Text | str:
 
 
 __all__ = ["DEFAULT", "SCENARIO_DIR", "Joined", "ParameterValueError", "Scenario",
-           "ScenarioError", "Text", "all_scenarios", "info", "is_path", "load", "names",
-           "resolve", "validate_overrides", "validate_value"]
+           "ScenarioError", "Text", "all_scenarios", "decimal_comma_hint", "info", "is_path",
+           "load", "names", "resolve", "validate_overrides", "validate_value"]

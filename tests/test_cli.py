@@ -370,6 +370,26 @@ def test_a_failed_write_keeps_the_earlier_run(tmp_path: Path,
     assert tree(tmp_path) == before
 
 
+def test_a_killed_runs_staging_directory_is_removed_by_the_next(tmp_path: Path) -> None:
+    """A run killed while writing leaves its hidden .NAME.PID.RANDOM.partial beside --out;
+    the next run into that --out removes it when its process no longer exists, and leaves
+    a running process's and another --out's alone."""
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    stale = tmp_path / f".out.{ended.pid}.k3j_9x2a.partial"
+    live = tmp_path / f".out.{os.getpid()}.b7q1m0zz.partial"
+    other = tmp_path / f".other.{ended.pid}.k3j_9x2a.partial"
+    for directory in (stale, live, other):
+        directory.mkdir()
+        (directory / "summary.json").write_text("half")
+    out = tmp_path / "out"
+    assert cli.main([*RUN, "-q", "--out", str(out)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [live.name, other.name, "out"])
+    assert (live / "summary.json").read_text() == "half"
+    assert sorted(p.name for p in out.iterdir()) == sorted(cmd_run.OUTPUT_FILES)
+
+
 @pytest.mark.parametrize(("text", "value"), [
     ("800", 800), ("0.5", 0.5), ("true", True), ("[0.1, 0.2]", [0.1, 0.2]),
     ("learning", "learning"), ('"learning"', "learning"), ("1 2", "1 2"), ("x\ny = 2", "x\ny = 2"),

@@ -202,6 +202,10 @@ BAD_FILES = [
      ["share_conveners + share_seekers"]),
     ("unknown base", 'base = "nosuch"\n', ["unknown scenario 'nosuch'"]),
     ("missing base file", 'base = "other.toml"\n', ["'base'", "other.toml", "does not exist"]),
+    ("quoted decimal comma", '[params]\ntrust_prior = "0,3"\n',
+     ["'trust_prior'", "'0,3'", "; did you mean 0.3? (a decimal point, not a comma)"]),
+    ("quoted thousands comma", '[params]\nn_organisations = "1,000"\n',
+     ["'n_organisations'", "; did you mean 1000? (no thousands separator)"]),
 ]
 
 

@@ -575,6 +575,23 @@ def test_a_percentage_for_a_share_gets_did_you_mean(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+def test_a_bad_sweep_set_value_names_set_not_the_spec_file(tmp_path, capsys):
+    """A bad value given with --set is the command line's, not the spec's: the message
+    names --set as run's does, while a bad value in the spec still names the file."""
+    spec_path = write(tmp_path, tiny_spec())
+    assert main(["sweep", str(spec_path), "--set", "trust_prior=abc",
+                 "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "--set 'trust_prior=abc': parameter 'trust_prior' = 'abc'" in err
+    assert str(spec_path) not in err and "set.trust_prior" not in err
+    bad_file = write(tmp_path, tiny_spec().replace("[set]", '[set]\ntrust_prior = "abc"'),
+                     "bad.toml")
+    assert main(["sweep", str(bad_file), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad_file}: set.trust_prior:" in err and "--set" not in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_a_decimal_comma_gets_did_you_mean_in_a_spec_and_in_sweep_set(tmp_path, capsys):
     """A decimal comma (0,3, as Finnish writes it) stays refused - values take a decimal
     point - but the refusal says which number was likely meant."""
@@ -605,10 +622,10 @@ def test_a_decimal_comma_gets_did_you_mean_in_a_spec_and_in_sweep_set(tmp_path, 
     ("trust_prior", 0.3, ""),
 ])
 def test_decimal_comma_hint_offers_only_readings_the_parameter_allows(key, text, hint):
-    from experiments.spec import decimal_comma_hint
     from model.params import PARAMETERS
+    from scenarios import decimal_comma_hint
 
-    assert decimal_comma_hint(key, text) == hint
+    assert str(decimal_comma_hint(key, text)) == hint
     if hint:  # every number offered is one the parameter takes
         for offered in re.findall(r"-?\d+(?:\.\d+)?", hint):
             info = PARAMETERS[key]

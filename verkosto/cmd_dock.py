@@ -21,6 +21,7 @@ from typing import Any
 
 from verkosto import i18n
 from verkosto.argtypes import DEFAULT_WORKERS, PROBABILITY, number
+from verkosto.cmd_run import process_runs
 from verkosto.errors import InputError
 from verkosto.i18n import _, ngettext, numeral
 
@@ -293,22 +294,11 @@ def _partials(out: Path, entries: set[str]) -> tuple[list[Path], list[int]]:
         if match is None:
             continue
         pid = int(match.group(1))
-        if _process_runs(pid):
+        if process_runs(pid):
             live.append(pid)
         else:
             stale.append(out / name)
     return stale, live
-
-
-def _process_runs(pid: int) -> bool:
-    """Whether a process of this id exists (signal 0 only asks; it sends nothing)."""
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):  # none, or an id no process can have
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
 
 
 def _write_outputs(out: Path, writers: dict[str, Callable[[Path], Any]]) -> None:

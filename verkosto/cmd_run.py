@@ -24,6 +24,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -58,6 +59,10 @@ TIMESERIES_CSV = "timeseries.csv"
 SUMMARY_JSON = "summary.json"
 OVERVIEW_PNG = "overview.png"
 OUTPUT_FILES = (TIMESERIES_PARQUET, TIMESERIES_CSV, SUMMARY_JSON, OVERVIEW_PNG)
+
+STAGING_SUFFIX = ".partial"
+"""Ends the name of the hidden directory :func:`_staging_directory` writes in beside --out,
+``.NAME.PID.RANDOM.partial``: the writing process's id in it tells a killed run's leftover."""
 
 PROGRESS_DELAY_S = 1.0
 """The progress bar appears only once a run has taken this long (short runs stay quiet)."""
@@ -351,10 +356,10 @@ def parse_sets(sets: Sequence[str]) -> dict[str, Any]:
         try:
             out[key] = validate_value(key, value)
         except ParameterError as error:
-            from experiments.spec import decimal_comma_hint
+            from scenarios import decimal_comma_hint
 
             raise InputError(f"--set {raw!r}: {i18n.error_text(error)}"
-                             f"{decimal_comma_hint(key, value)}") from None
+                             f"{i18n.word(decimal_comma_hint(key, value))}") from None
     return out
 
 
@@ -454,10 +459,11 @@ def write_outputs(out: Path, frame: pd.DataFrame, summary: Mapping[str, Any],
 def _staging_directory(out: Path) -> Iterator[Path]:
     """A temporary directory beside ``out`` that replaces ``out`` when the block succeeds."""
     created = _make_parents(out.parent)
+    _remove_stale_staging(out)
     staging: Path | None = None
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial",
-                                        dir=out.parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}.",
+                                        suffix=STAGING_SUFFIX, dir=out.parent))
         yield staging
         staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; match a plain mkdir
         _replace(staging, out)
@@ -468,6 +474,39 @@ def _staging_directory(out: Path) -> Iterator[Path]:
             with contextlib.suppress(OSError):
                 directory.rmdir()
         raise
+
+
+def _remove_stale_staging(out: Path) -> None:
+    """Remove the staging directories that a killed run left beside ``out``.
+
+    A run killed while writing (SIGKILL leaves no chance to clean up) leaves its
+    ``.NAME.PID.RANDOM.partial`` behind; nothing in it was ever moved into place, so no
+    result is lost. One whose process still runs is another run writing now: left alone.
+    """
+    own = re.compile(rf"\.{re.escape(out.name)}\.(\d+)\.[^.]+{re.escape(STAGING_SUFFIX)}")
+    try:
+        entries = list(out.parent.iterdir())
+    except OSError:  # not readable: the write that follows reports it
+        return
+    for path in entries:
+        match = own.fullmatch(path.name)
+        if (match is not None and path.is_dir() and not path.is_symlink()
+                and not process_runs(int(match.group(1)))):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def process_runs(pid: int) -> bool:
+    """Whether a process of this id exists (signal 0 only asks; it sends nothing).
+
+    Used to tell a killed command's staged output (safe to remove) from one being written.
+    """
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # none, or an id no process can have
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _make_parents(directory: Path) -> list[Path]:

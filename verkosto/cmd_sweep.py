@@ -126,15 +126,11 @@ def _load(args: argparse.Namespace) -> Any:
         raise InputError(_("give a SPEC file (or --example to print one)"))
     if args.out is None:
         raise InputError(_("--out DIR is required"))
-    sets = {}
-    for raw in args.sets:
-        key, sep, text = raw.partition("=")
-        if not sep or not key.strip():
-            raise InputError(_("--set {raw}: expected KEY=VALUE, e.g. --set "
-                               "facilitation=0.5").format(raw=repr(raw)))
-        from verkosto.cmd_run import _toml_value
+    from verkosto.cmd_budget import parse_sets_with_hint
 
-        sets[key.strip()] = _toml_value(text.strip())
+    # Checked here, as run's --set is, so that a bad value names --set and not the spec
+    # file it is added to (the spec loader would word it as a line of that file).
+    sets = parse_sets_with_hint(args.sets)
     try:
         return load_spec(args.spec, replications=args.replications, sets=sets)
     except SpecError as error:
