@@ -898,3 +898,18 @@ def test_replications_beyond_the_cap_are_refused_in_one_line(argv, tmp_path, cap
     assert err.count("\n") == 1 and "1000000000 is out of range" in err
     assert f"at most {MAX_REPLICATIONS}" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_every_command_with_quiet_takes_its_short_form():
+    """run took -q for --quiet, budget and ensemble only --quiet: the same switch spelt
+    differently from one command to the next."""
+    from verkosto.cli import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    with_quiet = {name: sub for name, sub in subparsers.choices.items()
+                  if any("--quiet" in a.option_strings for a in sub._actions)}
+    assert {"run", "budget", "ensemble"} <= set(with_quiet)
+    for name, sub in with_quiet.items():
+        (quiet,) = [a for a in sub._actions if "--quiet" in a.option_strings]
+        assert "-q" in quiet.option_strings, name

@@ -104,7 +104,7 @@ def register(subparsers: Any) -> None:
                         help=_("outcome classes that count as success, comma-separated "
                                "(default: thriving, and completed too for a network that "
                                "ends at its goal, as a project or client process does)"))
-    parser.add_argument("--quiet", action="store_true", help=_("no progress lines on stderr"))
+    parser.add_argument("-q", "--quiet", action="store_true", help=_("no progress lines on stderr"))
     uncertainty.add_arguments(parser, robustness=True)
     parser.set_defaults(func=run)
 

@@ -64,7 +64,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--reuse", metavar="FILE", type=Path,
                         help=_("take the verdicts of an earlier table of the same samples, seed "
                                "and replications instead of running them again"))
-    parser.add_argument("--quiet", action="store_true", help=_("no progress lines on stderr"))
+    parser.add_argument("-q", "--quiet", action="store_true", help=_("no progress lines on stderr"))
     parser.set_defaults(func=run)
 
 
