@@ -406,6 +406,9 @@ def test_token_lets_in_only_the_link(browser: Any, tmp_path_factory: pytest.Temp
 ENDING_SCENARIO = "An intensive process around one client"
 ENDING_SEED, ENDING_WEEK = "2", 30
 """client_process with seed 2 reaches its goal and ends in week 30."""
+STEPPED_WEEKS = 8
+"""Weeks before the end at which Play is paused, the rest taken by Step: at the fast speed
+(8 weeks a second) a second's margin for Pause to reach the server on a loaded machine."""
 
 
 def test_step_and_play_are_disabled_once_the_network_has_ended(browser: Any,
@@ -426,14 +429,18 @@ def test_step_and_play_are_disabled_once_the_network_has_ended(browser: Any,
         wait_for_week(page, 0)
         page.locator(".speed").get_by_text("fast", exact=True).click()
         page.locator(".play").click()
-        wait_for_week(page, ENDING_WEEK - 3)
+        wait_for_week(page, ENDING_WEEK - STEPPED_WEEKS)
         page.locator(".pause").click()
         expect(page.locator(".step")).to_be_enabled(timeout=UPDATE_TIMEOUT_MS)
-        # The last weeks by Step, so that a Step is what ends the network.
-        while "the network ended in week" not in page.locator(".verdict").inner_text():
-            assert week_of(page) < ENDING_WEEK
+        # The last weeks by Step, so that a Step is what ends the network. The week and the
+        # verdict are drawn by separate updates, so the verdict is waited for, not read once.
+        assert week_of(page) < ENDING_WEEK, "Play ran on to the end before Pause took hold"
+        while week_of(page) < ENDING_WEEK:
+            assert "the network ended in week" not in page.locator(".verdict").inner_text()
             step(page, 1)
         assert week_of(page) == ENDING_WEEK
+        page.locator(".verdict").get_by_text("the network ended in week", exact=False).wait_for(
+            timeout=UPDATE_TIMEOUT_MS)
         expect(page.locator(".step")).to_be_disabled(timeout=UPDATE_TIMEOUT_MS)
         expect(page.locator(".play")).to_be_disabled(timeout=UPDATE_TIMEOUT_MS)
         page.locator(".reset").click()
