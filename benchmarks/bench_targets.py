@@ -20,6 +20,12 @@ that owns it (so the figures mean what they mean there):
   set-up included, CPU time in this process) shared evenly over as many cores, measured in
   the same repetition.
 
+Under the table, the 24-person row's floor: the CPU of the compiled kernels' own calls in
+the same kind of run (each call the model makes past numba's dispatcher, timed around it),
+as a ratio to ``virus_on_network`` in the same repetition. It is what a week would cost
+with no Python around the kernels at all, so no restructuring of the schedule alone takes
+the row below it.
+
 Each figure is the median over ``--reps`` repetitions with the lowest and highest in
 brackets; the machine is shared, so the spread is part of the answer. A target is met
 when the median is within it. Under the table, both sides of each ratio: the baseline's
@@ -40,6 +46,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +57,8 @@ for path in (ROOT, ROOT / "benchmarks"):
 
 import bench_large  # noqa: E402
 import bench_model  # noqa: E402
+
+from model.straight import StraightCalls  # noqa: E402
 
 SWEEP_SCALE = 10_000
 """The sweep target is for this many runs."""
@@ -113,6 +122,54 @@ def step_ratios(cfg: bench_model.Settings) -> dict[str, list[float]]:
     return out
 
 
+def _timed_kernels(model: object, spent: list[int]) -> None:
+    """Make every straight kernel call of ``model`` (its own, its pair store's and its
+    knowledge store's :class:`model.straight.StraightCalls`) add its nanoseconds to
+    ``spent[0]``.
+    """
+    for owner in (model, model.rel, model.knowledge):
+        for calls in vars(owner).values():
+            if not isinstance(calls, StraightCalls):
+                continue
+            for name in calls._names:
+                setattr(calls, name, _timed(getattr(calls, name), spent))
+
+
+def _timed(call: Callable, spent: list[int]) -> Callable:
+    """``call``, adding the nanoseconds of each of its calls to ``spent[0]``."""
+
+    def timed(*args: object) -> object:
+        start = time.perf_counter_ns()
+        out = call(*args)
+        spent[0] += time.perf_counter_ns() - start
+        return out
+
+    return timed
+
+
+def kernel_floor(cfg: bench_model.Settings) -> dict[str, list[float]]:
+    """Microseconds per participant-step of the compiled kernels' own calls in the small
+    row's run (warm-up, then ``cfg.steps`` timed weeks), and their ratio to
+    ``virus_on_network`` at as many agents, the two taken in turn, repetition by repetition.
+    The timer's own cost (two clock reads a call, some 13 calls a week) is counted in.
+    """
+    n_orgs, per_org = bench_model.SIZES[0]
+    n = n_orgs * per_org
+    ours, virus = [], []
+    for _ in range(cfg.reps):
+        model = bench_model._network(n_orgs, per_org)
+        model.run_for(cfg.warmup)
+        spent = [0]
+        _timed_kernels(model, spent)
+        model.run_for(cfg.steps)
+        ours.append(spent[0] / 1e3 / cfg.steps / n)
+        virus.append(bench_model._one_sample(
+            lambda: bench_model.SeededVirusOnNetwork(num_nodes=n, rng=bench_model.SEED), n,
+            cfg))
+    return {"floor": bench_model.paired_ratios(ours, virus), f"floor{OURS}": ours,
+            f"floor{VIRUS}": virus}
+
+
 def _sweep_seconds(runs: int, workers: int) -> float:
     """Wall seconds of a ``runs``-run sweep in a fresh process (``bench_sweep``'s child)."""
     cmd = [sys.executable, str(ROOT / "benchmarks" / "bench_sweep.py"), "--child",
@@ -154,6 +211,7 @@ def measure(reps: int, quick: bool, sweep_runs: int, workers: int) -> dict[str, 
     cfg = bench_model.Settings(warmup=10, steps=20 if quick else 50, reps=reps,
                                default_steps=bench_model.DEFAULT_STEPS)
     samples = step_ratios(cfg)
+    samples.update(kernel_floor(cfg))
     setup = bench_large.bench_setup(reps)
     samples["setup"] = setup["ratios"]
     n_orgs, per_org = bench_large.SETUP_SIZE
@@ -194,6 +252,11 @@ def sides(samples: dict[str, list[float]]) -> str:
         lines.append(f"  {TARGETS[key].work.split(':')[0]:<42} verkosto {ours:7.2f} us per "
                      f"participant-step ({ours * n / 1000:7.3f} ms a week); virus_on_network "
                      f"{virus:6.2f} us per agent-step")
+    floor, kernels = samples["floor"], statistics.median(samples[f"floor{OURS}"])
+    lines.append(f"  {'24 participants, the kernels alone':<42} verkosto {kernels:7.2f} us per "
+                 f"participant-step ({kernels * STEP_ROWS['small'] / 1000:7.3f} ms a week); "
+                 f"ratio {statistics.median(floor):.2f}x ({min(floor):.2f}-{max(floor):.2f}): "
+                 "the floor of a week without Python")
     ratios = bench_model.paired_ratios(samples["sweep"], samples[f"sweep{VIRUS}"])
     lines.append(f"  {'10,000-run sweep':<42} {statistics.median(samples['sweep']):.2f} min; "
                  f"10,000 virus_on_network runs (24 agents, 156 steps) on as many cores "
