@@ -21,7 +21,8 @@ passes). 9 lifecycle has none. The per-participant arrays reach a kernel either 
 or as ``model.state.People``; the knowledge store's arrays always as
 ``model.state.KnowledgeArrays``; the dense pair store's, where a kernel called from the
 store takes them, as ``model.state.DensePairs`` (``rel``), whose fields a kernel that loops
-reads into locals first (the helpers it calls take those arrays one by one).
+reads into locals first (the helpers it calls take those arrays one by one); the sparse
+store's likewise as ``model.state.SparsePairs``.
 
 The kernels here that index the dense pair arrays have sparse forms of the same names in
 ``model/sparse_kernels.py`` (the sparse pair store of large networks).
