@@ -146,13 +146,13 @@ class Relations:
 
     def _keep_call_args(self) -> None:
         """Make the structure over the store's arrays that its kernels take
-        (``arrays``, ``model.state.DensePairs``) and gather the candidate flags they take,
+        (``arrays``, ``model.state.DensePairs``, with the candidate flags or their stand-in),
         once per allocation (at set-up, on growing and after a copy: the arrays are
         replaced only then), not in every call.
         """
+        listed = self._listed if self._listed is not None else self._no_listing
         self.arrays = DensePairs.of(self.F, self.T, self.last, self._f_decay, self._t_decay,
-                                    self.prior, self._tracked, self._cols)
-        self._listed_or_not = self._listed if self._listed is not None else self._no_listing
+                                    self.prior, self._tracked, self._cols, listed)
 
     @property
     def capacity(self) -> int:
@@ -362,12 +362,11 @@ class Relations:
         # The call returns the candidates with the new ones joined on: kept as the one list.
         (active, fits, pairs, breaches, ideas, self._written, credited, value, advocacy,
          self._candidates[0], met) = self._calls.collaborate(
-            draws.source(rng), self.arrays, factor_sums, self._listed_or_not,
-            self._tie_floor, self._written, key, know.arrays, people, used, active_code,
-            attachment, factor, org_time, rate, forming, assembler,
-            m, k, base, rules, facilitation, cases is not None, 0.0 if cases is None else cases,
-            n_orgs, knowledge_threshold, tie_threshold, *value, advocacy, now,
-            self.mark_touches)
+            draws.source(rng), self.arrays, factor_sums, self._tie_floor, self._written, key,
+            know.arrays, people, used, active_code, attachment, factor, org_time, rate, forming,
+            assembler, m, k, base, rules, facilitation, cases is not None,
+            0.0 if cases is None else cases, n_orgs, knowledge_threshold, tie_threshold, *value,
+            advocacy, now, self.mark_touches)
         if pairs:
             if met is None:
                 self.writes += 1  # _wrote_pairs, with nothing to log
@@ -402,8 +401,8 @@ class Relations:
             return self.trusted_contacts(b, c, threshold, now)
         key = self._candidate_key()
         kept, b, c, trust_cb, trust_bc = kernels.broker_contacts(
-            key, self.arrays, self._tie_floor, self.tie_threshold, member, self._listed,
-            brokers, per_broker, u, threshold, now)
+            key, self.arrays, self._tie_floor, self.tie_threshold, member, brokers, per_broker,
+            u, threshold, now)
         self._candidates = [key[:kept]]  # as ties_among: the candidates still listed
         return b, c, trust_cb, trust_bc
 
@@ -423,8 +422,8 @@ class Relations:
             return
         key = self._candidate_key()
         kept = kernels.broker_relay(
-            key, self.arrays, self._tie_floor, self.tie_threshold, member, self._listed,
-            brokers, per_broker, u, threshold, now, know.arrays, know.n_known, org, gain, contact_count)
+            key, self.arrays, self._tie_floor, self.tie_threshold, member, brokers, per_broker,
+            u, threshold, now, know.arrays, know.n_known, org, gain, contact_count)
         self._candidates = [key[:kept]]
 
     @property
@@ -445,11 +444,10 @@ class Relations:
         """
         key = self._candidate_key()
         kept = self._calls.relay(
-            draws.source(rng), key, self.arrays, self._tie_floor, self.tie_threshold,
-            self._listed, people, used, peripheral,
-            active, broker, relay_gain is not None, 0.0 if relay_gain is None else relay_gain,
-            know.arrays, know.n_known, know.rebase_below, per_broker, members, threshold, gain,
-            now)
+            draws.source(rng), key, self.arrays, self._tie_floor, self.tie_threshold, people, used,
+            peripheral, active, broker, relay_gain is not None,
+            0.0 if relay_gain is None else relay_gain, know.arrays, know.n_known, know.rebase_below,
+            per_broker, members, threshold, gain, now)
         if kept != key.size:  # else the list is [key] already (_candidate_key)
             self._candidates = [key[:kept]]  # as broker_relay: the candidates still listed
 
@@ -639,7 +637,7 @@ class Relations:
         """
         self._encounters_ahead(i, j, now)
         trust, breach, new = kernels.encounter(
-            self.arrays, self._listed_or_not, self._tie_floor, know.arrays, i, j, g, u, face,
+            self.arrays, self._tie_floor, know.arrays, i, j, g, u, face,
             virtual_factor, atmosphere,
             dialogue, org, resident, rule, now)
         if new.size:
@@ -675,7 +673,7 @@ class Relations:
         if self._tracking:
             self._bring_sums(now)
         members, bounds, per_round, i, j, trust, breaches, new = kernels.talk_rounds(
-            self.arrays, self._listed_or_not, self._tie_floor, know.arrays, people, ids,
+            self.arrays, self._tie_floor, know.arrays, people, ids,
             present, first, u_seats, u, face, dialogue, base, acquaintance, m,
             p_incumbent, q, rules, facilitation, now)
         self._rounds_written(i, j, u.shape[1])
@@ -725,10 +723,10 @@ class Relations:
                        else _NO_FACTOR)
         talked, pairs, breaches, self._written, clarity, credited, value, advocacy, new, met = (
             self._calls.converse(
-                draws.source(rng), self.arrays, factor_sums, self._listed_or_not,
-                self._tie_floor, self._written, know.arrays, people, attendees,
-                in_room, n_circles, rounds, m, base, acquaintance, p_incumbent, q, rules,
-                facilitation, *goal_work, *value, advocacy, now, self.mark_touches))
+                draws.source(rng), self.arrays, factor_sums, self._tie_floor, self._written,
+                know.arrays, people, attendees, in_room, n_circles, rounds, m, base, acquaintance,
+                p_incumbent, q, rules, facilitation, *goal_work, *value, advocacy, now,
+                self.mark_touches))
         if talked and self._tracking:
             self._sums_at = now
         if pairs and met is None:
@@ -757,7 +755,7 @@ class Relations:
         """
         self._encounters_ahead(i, j, now)
         breaches, new, ideas, credited, value, advocacy = kernels.work_in_groups(
-            self.arrays, self._listed_or_not, self._tie_floor, know.arrays, people, members,
+            self.arrays, self._tie_floor, know.arrays, people, members,
             bounds, i, j, g, draws.source(rng), base, rules, facilitation,
             *value, advocacy, now)
         if new.size:
@@ -869,8 +867,8 @@ class Relations:
         member = np.zeros(self._listed.shape[0], dtype=bool)
         member[slots] = True
         key = self._candidate_key()
-        kept, ties = kernels.current_ties(key, self.arrays, now, self._tie_floor, self.tie_threshold, member,
-                                          self._listed)
+        kept, ties = kernels.current_ties(key, self.arrays, now, self._tie_floor,
+                                          self.tie_threshold, member)
         # A candidate clearly below the threshold stays below until written again: the
         # kernel has dropped it (moving the kept ones to the front).
         self._candidates = [key[:kept]]
@@ -890,8 +888,7 @@ class Relations:
             return self._trust_ties_apart(slots, threshold, now)
         key = self._candidate_key()
         kept, i, j, t = kernels.trust_ties_among(key, self.arrays, now, self._tie_floor,
-                                                 self.tie_threshold, slots, self._listed,
-                                                 threshold)
+                                                 self.tie_threshold, slots, threshold)
         self._candidates = [key[:kept]]  # as ties_among leaves them
         return i, j, t
 
@@ -922,7 +919,7 @@ class Relations:
         kept = self._calls.observe_block(
             present, status, commitment, week_active, org, seated_at, used, settings,
             members, active, have_members, have_active, history, week, initial_size,
-            meeting_held, key, self.arrays, self._tie_floor, self.tie_threshold, self._listed, now, recording,
+            meeting_held, key, self.arrays, self._tie_floor, self.tie_threshold, now, recording,
             start_i, start_j, acquainted, know.arrays, know.n_known, n_orgs, phase_prev,
             goal_clarity, out)
         if kept < key.size:
@@ -1000,7 +997,7 @@ class SparseRelations(Relations):
         """
         store = cls.__new__(cls)
         state = dict(vars(dense))
-        for name in (*_RECORD_VIEWS, "_pairs", "_listed", "_listed_or_not"):
+        for name in (*_RECORD_VIEWS, "_pairs", "_listed"):
             state.pop(name, None)
         vars(store).update(state)
         store._make_pairs(dense.capacity)

@@ -286,13 +286,16 @@ DENSE_PAIRS_FIELDS: tuple[tuple[str, types.Type], ...] = (
     ("prior", types.float64),  # trust in a stranger, toward which trust relaxes
     ("tracked", types.Array(types.bool_, 2, "C")),  # per set of running sums, its rows
     ("cols", types.Array(types.float64, 3, "C")),  # per set, column sums of F and of T - prior
+    # Per ordered pair, whether it is a listed tie candidate (the store's _listed); a 1 x 1
+    # stand-in the kernels do not read where the store lists none.
+    ("listed", types.Array(types.bool_, 2, "C")),
 )
 
 
 class DensePairs(structref.StructRefProxy):
     """The dense pair store's arrays as one argument of a compiled kernel (fields named as in
     ``DENSE_PAIRS_FIELDS``: ``F``, ``T``, ``last``, ``f_decay``, ``t_decay``, ``prior``,
-    ``tracked``, ``cols``). It shares memory with the store's arrays: a kernel's writes are
+    ``tracked``, ``cols``, ``listed``). It shares memory with the store's arrays: a kernel's writes are
     the store's. Made again whenever an array is replaced (``Relations._keep_call_args``:
     at set-up, on growing and after a copy). A kernel that loops over one reads the fields
     it uses into locals first.
@@ -300,15 +303,16 @@ class DensePairs(structref.StructRefProxy):
 
     @classmethod
     def of(cls, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-           t_decay: np.ndarray, prior: float, tracked: np.ndarray,
-           cols: np.ndarray) -> DensePairs:
+           t_decay: np.ndarray, prior: float, tracked: np.ndarray, cols: np.ndarray,
+           listed: np.ndarray) -> DensePairs:
         """The structure over the arrays (``DENSE_PAIRS_FIELDS``' types; F, T and last of
         any layout, the rest C-contiguous).
         """
-        pairs = _new_dense_pairs(F, T, last, f_decay, t_decay, float(prior), tracked, cols)
+        pairs = _new_dense_pairs(F, T, last, f_decay, t_decay, float(prior), tracked, cols,
+                                 listed)
         # The arrays themselves, for pickling (as People keeps them). The store itself does
         # not pickle its structure: it makes it again over the copy's records.
-        pairs._arrays = (F, T, last, f_decay, t_decay, float(prior), tracked, cols)
+        pairs._arrays = (F, T, last, f_decay, t_decay, float(prior), tracked, cols, listed)
         return pairs
 
     def __reduce__(self) -> tuple:
@@ -321,14 +325,14 @@ _DENSE_PAIRS_TYPE = DensePairsType(list(DENSE_PAIRS_FIELDS))
 
 
 @numba.njit(cache=True)
-def _new_dense_pairs(F, T, last, f_decay, t_decay, prior, tracked, cols):
+def _new_dense_pairs(F, T, last, f_decay, t_decay, prior, tracked, cols, listed):
     """The structure over the arrays, made in cached compiled code (as ``_new_people``).
     ``tests/test_state.py`` checks that the parameters are ``DENSE_PAIRS_FIELDS`` in order.
     """
     d = structref.new(_DENSE_PAIRS_TYPE)
     d.F, d.T, d.last = F, T, last
     d.f_decay, d.t_decay, d.prior = f_decay, t_decay, prior
-    d.tracked, d.cols = tracked, cols
+    d.tracked, d.cols, d.listed = tracked, cols, listed
     return d
 
 

@@ -39,9 +39,10 @@ def knowledge_shared(model: NetworkModel) -> bool:
 
 
 @numba.njit
-def paired(rel: state.DensePairs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Four of the dense pair store's arrays as a kernel sees them through its structure."""
-    return rel.F, rel.last, rel.tracked, rel.cols
+def paired(rel: state.DensePairs
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Five of the dense pair store's arrays as a kernel sees them through its structure."""
+    return rel.F, rel.last, rel.tracked, rel.cols, rel.listed
 
 
 @numba.njit
@@ -56,8 +57,8 @@ def sparse_paired(rel: state.SparsePairs) -> tuple:
 
 def pairs_shared(rel: relations.Relations) -> bool:
     """Whether the kernels' structure of a pair store is over its arrays: the dense store's
-    records' views, the sparse store's records, and either's running sums' rows and sums
-    (and the sparse store's decay tables and prior).
+    records' views and tie-candidate flags (or their stand-in), the sparse store's records,
+    and either's running sums' rows and sums (and the sparse store's decay tables and prior).
     """
     if isinstance(rel, relations.SparseRelations):
         records, tables, prior = sparse_paired(rel.arrays)
@@ -66,21 +67,23 @@ def pairs_shared(rel: relations.Relations) -> bool:
         return prior == rel.prior and all(
             seen.shape == own.shape and (own.size == 0 or np.shares_memory(seen, own))
             for seen, own in zip((*records, *tables), held, strict=True))
-    fam, last, tracked, cols = paired(rel.arrays)
+    fam, last, tracked, cols, listed = paired(rel.arrays)
+    flags = rel._listed if rel._listed is not None else rel._no_listing
     return (np.shares_memory(fam, rel._pairs) and np.shares_memory(last, rel._pairs)
             and fam.shape == rel.F.shape and np.shares_memory(tracked, rel._tracked)
             and tracked.shape == rel._tracked.shape and np.shares_memory(cols, rel._cols)
-            and cols.shape == rel._cols.shape)
+            and cols.shape == rel._cols.shape and np.shares_memory(listed, flags)
+            and listed.shape == flags.shape)
 
 
 def dense_pairs(F: np.ndarray | None = None, T: np.ndarray | None = None,
                 last: np.ndarray | None = None, f_decay: np.ndarray | None = None,
                 t_decay: np.ndarray | None = None, prior: float = 0.0,
-                tracked: np.ndarray | None = None,
-                cols: np.ndarray | None = None) -> state.DensePairs:
+                tracked: np.ndarray | None = None, cols: np.ndarray | None = None,
+                listed: np.ndarray | None = None) -> state.DensePairs:
     """The kernels' structure over a test's pair arrays: those not given are fresh arrays
     the test does not read (square ones of the given arrays' size; one decay factor; no
-    tracked rows).
+    tracked rows; no candidate listed).
     """
     given = next((x for x in (F, T, last) if x is not None), np.zeros((0, 0)))
     n = given.shape[0]
@@ -89,7 +92,8 @@ def dense_pairs(F: np.ndarray | None = None, T: np.ndarray | None = None,
         np.zeros((n, n), dtype=np.int64) if last is None else last,
         np.ones(1) if f_decay is None else f_decay, np.ones(1) if t_decay is None else t_decay,
         prior, np.zeros((2, n), dtype=bool) if tracked is None else tracked,
-        np.zeros((2, 2, n)) if cols is None else cols)
+        np.zeros((2, 2, n)) if cols is None else cols,
+        np.zeros((n, n), dtype=bool) if listed is None else listed)
 
 
 def sparse_pairs(rel: relations.SparseRelations,
@@ -157,7 +161,7 @@ def test_the_pair_structure_pickles_over_its_own_arrays():
     rel = relations.Relations(3, 0.3, 26.0, 52.0)
     rel.set_familiarity(np.array([0]), np.array([1]), np.array([0.5]), 0)
     copied = pickle.loads(pickle.dumps(rel.arrays))
-    fam, _, _, _ = paired(copied)
+    fam, *_ = paired(copied)
     assert fam[0, 1] == 0.5 and not np.shares_memory(fam, rel._pairs)
 
 
