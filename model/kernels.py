@@ -21,7 +21,8 @@ passes). 9 lifecycle has none. The per-participant arrays reach a kernel either 
 or as ``model.state.People``; the knowledge store's arrays always as
 ``model.state.KnowledgeArrays``; the dense pair store's, where a kernel called from the
 store takes them, as ``model.state.DensePairs`` (``rel``), whose fields a kernel that loops
-reads into locals first (the helpers it calls take those arrays one by one).
+reads into locals first (the helpers it calls take those arrays one by one); the sparse
+store's likewise as ``model.state.SparsePairs``.
 
 The kernels here that index the dense pair arrays have sparse forms of the same names in
 ``model/sparse_kernels.py`` (the sparse pair store of large networks).
@@ -899,11 +900,11 @@ def meeting_face(attendees: np.ndarray, in_room: np.ndarray, capacity: int) -> n
 
 
 @_jit
-def talk_rounds(rel: DensePairs, listed: np.ndarray, tie_floor: float, know: KnowledgeArrays,
-                people: People, ids: np.ndarray, present: np.ndarray, first: np.ndarray,
-                u_seats: np.ndarray, u: np.ndarray, face: np.ndarray, dialogue: np.ndarray,
-                base: float, acquaintance: float, m: int, p_incumbent: float, q: float,
-                rules: GroupRules, facilitation: float, now: int
+def talk_rounds(rel: DensePairs, tie_floor: float, know: KnowledgeArrays, people: People,
+                ids: np.ndarray, present: np.ndarray, first: np.ndarray, u_seats: np.ndarray,
+                u: np.ndarray, face: np.ndarray, dialogue: np.ndarray, base: float,
+                acquaintance: float, m: int, p_incumbent: float, q: float, rules: GroupRules,
+                facilitation: float, now: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                            np.ndarray, int, np.ndarray]:
     """A meeting's conversation rounds (``NetworkModel._talk``), one after the other, in
@@ -951,7 +952,7 @@ def talk_rounds(rel: DensePairs, listed: np.ndarray, tie_floor: float, know: Kno
                                                 now)
         if i.size != pairs:
             raise ValueError("a round's pairs differ from its draws")
-        trust, _, b, new = group_encounters(rel, listed, tie_floor, know, people, mem, bnd, i,
+        trust, _, b, new = group_encounters(rel, tie_floor, know, people, mem, bnd, i,
                                             j, g, u[r], face, dialogue, base, rule, group, now)
         breaches += b
         for x in range(mem.size):
@@ -1009,14 +1010,14 @@ def after_talks(people: People, attendees: np.ndarray, learning: float, coordina
 
 
 @_jit
-def converse(src: int, rel: DensePairs, sums_factor: np.ndarray, listed: np.ndarray,
-             tie_floor: float, written: int, know: KnowledgeArrays, people: People,
-             attendees: np.ndarray, in_room: np.ndarray, n_circles: int, rounds: int, m: int,
-             base: float, acquaintance: float, p_incumbent: float, q: float, rules: GroupRules,
-             facilitation: float, learning: float, coordinated: bool, goal_facilitation: float,
-             anticipation: float, goal_gain: float, clarity: float, left: float, bias: float,
-             pull_rate: float, goal_builder: int, voicing: int, value_total: float,
-             since: float, progress: float, advocacy: float, now: int, log: bool
+def converse(src: int, rel: DensePairs, sums_factor: np.ndarray, tie_floor: float, written: int,
+             know: KnowledgeArrays, people: People, attendees: np.ndarray, in_room: np.ndarray,
+             n_circles: int, rounds: int, m: int, base: float, acquaintance: float,
+             p_incumbent: float, q: float, rules: GroupRules, facilitation: float, learning: float,
+             coordinated: bool, goal_facilitation: float, anticipation: float, goal_gain: float,
+             clarity: float, left: float, bias: float, pull_rate: float, goal_builder: int,
+             voicing: int, value_total: float, since: float, progress: float, advocacy: float,
+             now: int, log: bool
              ) -> tuple[bool, int, int, int, float, bool, tuple[float, float, float], float,
                         np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
     """A meeting's talks on the dense pair store (``NetworkModel.converse`` without an
@@ -1068,7 +1069,7 @@ def converse(src: int, rel: DensePairs, sums_factor: np.ndarray, listed: np.ndar
                         col_sums[s, c, x] *= sums_factor[c]
         face = meeting_face(attendees, in_room, people.present.size)
         _members, _bounds, _per_round, i, j, _trust, breaches, new = talk_rounds(
-            rel, listed, tie_floor, know, people, ids, present, first, u_seats, u, face,
+            rel, tie_floor, know, people, ids, present, first, u_seats, u, face,
             people.dialogue, base, acquaintance, m, p_incumbent, q, rules, facilitation, now)
         if pairs:
             written = written_bound(written, i, j)
@@ -1141,11 +1142,10 @@ def group_atmosphere(members: np.ndarray, bounds: np.ndarray, builder: np.ndarra
 
 
 @_jit
-def encounter(rel: DensePairs, listed: np.ndarray, tie_floor: float, know: KnowledgeArrays,
-              i: np.ndarray, j: np.ndarray, g: np.ndarray, u: np.ndarray, face: np.ndarray,
-              virtual_factor: float, atmosphere: np.ndarray, dialogue: np.ndarray,
-              org: np.ndarray, resident: np.ndarray, rule: EncounterRule,
-              now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def encounter(rel: DensePairs, tie_floor: float, know: KnowledgeArrays, i: np.ndarray,
+              j: np.ndarray, g: np.ndarray, u: np.ndarray, face: np.ndarray, virtual_factor: float,
+              atmosphere: np.ndarray, dialogue: np.ndarray, org: np.ndarray, resident: np.ndarray,
+              rule: EncounterRule, now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pair updates of one round of encounters (ODD 7.3), all pairs read before any
     is written, as the numpy expressions they replace (a pair met twice in one round
     keeps its last update).
@@ -1171,8 +1171,8 @@ def encounter(rel: DensePairs, listed: np.ndarray, tie_floor: float, know: Knowl
             trust's distance from the ``prior``, trust in a stranger), the rows whose pairs
             enter the running column sums, one row of flags per set of sums (``tracked``,
             sets x capacity), and those sums, per set familiarity then trust (``cols``,
-            sets x 2 x capacity).
-        listed: Tie candidates so far (bool, capacity x capacity).
+            sets x 2 x capacity), and the tie candidates so far (``listed``, bool,
+            capacity x capacity).
         tie_floor: Trust from which a pair is listed as a tie candidate.
         know: The knowledge store's arrays: of its lazy form ``a (S + c)`` the stored
             values S, each row's scale a and offset c, and the row sums of S, kept up to
@@ -1194,6 +1194,7 @@ def encounter(rel: DensePairs, listed: np.ndarray, tie_floor: float, know: Knowl
         The trust stored after the round pair by pair, the breaches, and the tie
         candidates newly listed (flat indices ``i * capacity + j``).
     """
+    listed = rel.listed
     F, T, last, f_decay = rel.F, rel.T, rel.last, rel.f_decay
     t_decay, prior, tracked, col_sums = rel.t_decay, rel.prior, rel.tracked, rel.cols
     n = i.size
@@ -1423,12 +1424,11 @@ def with_facilitation(rule: EncounterRule, facilitation: float) -> EncounterRule
 
 
 @_jit
-def group_encounters(rel: DensePairs, listed: np.ndarray, tie_floor: float,
-                     know: KnowledgeArrays, people: People, members: np.ndarray,
-                     bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
-                     u: np.ndarray, face: np.ndarray, dialogue: np.ndarray, base: float,
-                     rule: EncounterRule, group: GroupRule,
-                     now: int) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+def group_encounters(rel: DensePairs, tie_floor: float, know: KnowledgeArrays, people: People,
+                     members: np.ndarray, bounds: np.ndarray, i: np.ndarray, j: np.ndarray,
+                     g: np.ndarray, u: np.ndarray, face: np.ndarray, dialogue: np.ndarray,
+                     base: float, rule: EncounterRule, group: GroupRule, now: int
+                     ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
     """One round of encounters in groups (``NetworkModel._encounter``) in one pass: each
     group's atmosphere (:func:`group_atmosphere`, ``base`` lifted by trust builders), the
     pair updates (:func:`encounter`, with the skills ``dialogue``) and what they do to each
@@ -1440,7 +1440,7 @@ def group_encounters(rel: DensePairs, listed: np.ndarray, tie_floor: float,
     """
     atm = group_atmosphere(members, bounds, people.strengths[:, group.builder], base,
                            group.builder_boost)
-    trust, breach, new = encounter(rel, listed, tie_floor, know, i, j, g, u, face,
+    trust, breach, new = encounter(rel, tie_floor, know, i, j, g, u, face,
                                    group.virtual_factor, atm, dialogue, people.org,
                                    people.resident, rule, now)
     return trust, atm, partners_after(people, i, j, trust, breach, group), new
@@ -1790,9 +1790,9 @@ def relax_rows(rows: np.ndarray, gain: float, know: KnowledgeArrays,
 
 @_jit
 def broker_contacts(key: np.ndarray, rel: DensePairs, floor: float, tie_threshold: float,
-                    member: np.ndarray, listed: np.ndarray, brokers: np.ndarray,
-                    per_broker: int, u: np.ndarray, threshold: float,
-                    now: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                    member: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
+                    threshold: float, now: int
+                    ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The broker contacts of a week (ODD 7.4, relay) in one pass over the pair store: the
     ties among members (:func:`current_ties`, which also drops and compacts candidates),
     whom each attempt reaches among those who trust its broker (:func:`pick_contacts`),
@@ -1804,8 +1804,7 @@ def broker_contacts(key: np.ndarray, rel: DensePairs, floor: float, tie_threshol
         contacts, the contact's trust in the broker and the broker's in the contact.
     """
     T = rel.T
-    kept, ties = current_ties(key, rel, now, floor, tie_threshold, member,
-                              listed)
+    kept, ties = current_ties(key, rel, now, floor, tie_threshold, member)
     b, c = pick_contacts(ties[0], ties[1], brokers, per_broker, u, T.shape[1])
     b, c, trust_cb, trust_bc = trusted_contacts(rel, b, c, threshold, now)
     return kept, b, c, trust_cb, trust_bc
@@ -1813,9 +1812,9 @@ def broker_contacts(key: np.ndarray, rel: DensePairs, floor: float, tie_threshol
 
 @_jit
 def broker_relay(key: np.ndarray, rel: DensePairs, floor: float, tie_threshold: float,
-                 member: np.ndarray, listed: np.ndarray, brokers: np.ndarray, per_broker: int,
-                 u: np.ndarray, threshold: float, now: int, know: KnowledgeArrays, n_known: int,
-                 org: np.ndarray, gain: float, contact_count: np.ndarray) -> int:
+                 member: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
+                 threshold: float, now: int, know: KnowledgeArrays, n_known: int, org: np.ndarray,
+                 gain: float, contact_count: np.ndarray) -> int:
     """The brokers' week (ODD 7.4, relay) in one call: their contacts
     (:func:`broker_contacts`, the arguments up to ``now``), then the exchange of knowledge
     with each (:func:`broker_exchange` on the knowledge store's arrays ``know`` with
@@ -1826,7 +1825,7 @@ def broker_relay(key: np.ndarray, rel: DensePairs, floor: float, tie_threshold: 
         The candidates kept (``broker_contacts``' ``kept``).
     """
     kept, b, c, trust_cb, trust_bc = broker_contacts(key, rel, floor,
-                                                     tie_threshold, member, listed, brokers,
+                                                     tie_threshold, member, brokers,
                                                      per_broker, u, threshold, now)
     broker_exchange(know, n_known, b, c, org, gain, trust_cb, trust_bc, contact_count)
     return kept
@@ -1872,10 +1871,9 @@ def relay_start(src: int, people: People, used: int, peripheral: int, active: in
 
 @_jit
 def relay(src: int, key: np.ndarray, rel: DensePairs, floor: float, tie_threshold: float,
-          listed: np.ndarray, people: People, used: int, peripheral: int, active: int,
-          broker: int, relaying: bool, relay_gain: float, know: KnowledgeArrays, n_known: int,
-          rebase_below: float, per_broker: int, members: int, threshold: float, gain: float,
-          now: int) -> int:
+          people: People, used: int, peripheral: int, active: int, broker: int, relaying: bool,
+          relay_gain: float, know: KnowledgeArrays, n_known: int, rebase_below: float,
+          per_broker: int, members: int, threshold: float, gain: float, now: int) -> int:
     """The week's relay (``NetworkModel.relay``, ODD 7.4) on the dense pair store, its tie
     candidates listed (``key``, ``listed``), in one call: :func:`relay_start` (draws from
     ``src``), then, if the brokers have anyone to reach, :func:`broker_relay` with the
@@ -1892,7 +1890,7 @@ def relay(src: int, key: np.ndarray, rel: DensePairs, floor: float, tie_threshol
     if u.size == 0:
         return key.size
     return broker_relay(key, rel, floor, tie_threshold, people.present,
-                        listed, brokers, per_broker, u, threshold, now, know, n_known,
+                        brokers, per_broker, u, threshold, now, know, n_known,
                         people.org, gain, people.contacts)
 
 
@@ -2277,11 +2275,10 @@ def count_into(counts: np.ndarray, slots: np.ndarray) -> None:
 
 
 @_jit
-def work_in_groups(rel: DensePairs, listed: np.ndarray, tie_floor: float, know: KnowledgeArrays,
-                   people: People, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
-                   j: np.ndarray, g: np.ndarray, src: int, base: float, rules: GroupRules,
-                   facilitation: float, value_total: float, since: float, progress: float,
-                   advocacy: float, now: int
+def work_in_groups(rel: DensePairs, tie_floor: float, know: KnowledgeArrays, people: People,
+                   members: np.ndarray, bounds: np.ndarray, i: np.ndarray, j: np.ndarray,
+                   g: np.ndarray, src: int, base: float, rules: GroupRules, facilitation: float,
+                   value_total: float, since: float, progress: float, advocacy: float, now: int
                    ) -> tuple[int, np.ndarray, int, bool, tuple[float, float, float], float]:
     """The week's working groups from their forming to their yield (``NetworkModel.
     collaborate``), in one pass: the members join (:func:`join_groups`), meet face to face
@@ -2305,7 +2302,7 @@ def work_in_groups(rel: DensePairs, listed: np.ndarray, tie_floor: float, know: 
     join_groups(members, group.hours, people.collaborated, people.week_hours,
                 people.groups_joined, people.week_active)
     trust, atm, breaches, new = group_encounters(
-        rel, listed, tie_floor, know, people,
+        rel, tie_floor, know, people,
         members, bounds, i, j, g, u, np.zeros(0, dtype=np.bool_), people.dialogue, base, rule,
         group, now)
     count_into(people.work_contacts, i)
@@ -2552,14 +2549,13 @@ def scale_sums(col_sums: np.ndarray, factor: np.ndarray) -> None:
 
 
 @_jit
-def collaborate(src: int, rel: DensePairs, sums_factor: np.ndarray, listed: np.ndarray,
-                tie_floor: float, written: int, key: np.ndarray, know: KnowledgeArrays,
-                people: People, used: int, active_code: int, attachment: np.ndarray,
-                factor: np.ndarray, org_time: np.ndarray, rate: float, forming: np.ndarray,
-                assembler: int, m: int, k: int, base: float, rules: GroupRules,
+def collaborate(src: int, rel: DensePairs, sums_factor: np.ndarray, tie_floor: float, written: int,
+                key: np.ndarray, know: KnowledgeArrays, people: People, used: int, active_code: int,
+                attachment: np.ndarray, factor: np.ndarray, org_time: np.ndarray, rate: float,
+                forming: np.ndarray, assembler: int, m: int, k: int, base: float, rules: GroupRules,
                 facilitation: float, cases: bool, lam: float, n_orgs: int,
-                knowledge_threshold: float, tie_threshold: float, value_total: float,
-                since: float, progress: float, advocacy: float, now: int, log: bool
+                knowledge_threshold: float, tie_threshold: float, value_total: float, since: float,
+                progress: float, advocacy: float, now: int, log: bool
                 ) -> tuple[np.ndarray, bool, int, int, int, int, bool,
                            tuple[float, float, float], float, np.ndarray,
                            tuple[np.ndarray, np.ndarray] | None]:
@@ -2605,7 +2601,7 @@ def collaborate(src: int, rel: DensePairs, sums_factor: np.ndarray, listed: np.n
         scale_sums(col_sums, sums_factor)
         written = written_bound(written, i, j)
         breaches, new, ideas, credited, value, advocacy = work_in_groups(
-            rel, listed, tie_floor, know,
+            rel, tie_floor, know,
             people, members, bounds, i, j, g, src, base, rules, facilitation, *value, advocacy,
             now)
         if new.size:
@@ -3252,7 +3248,7 @@ def largest_weak_component(nodes: int, i: np.ndarray, j: np.ndarray) -> int:
 
 @_jit
 def current_ties(key: np.ndarray, rel: DensePairs, now: int, floor: float, threshold: float,
-                 member: np.ndarray, listed: np.ndarray) -> tuple[int, np.ndarray]:
+                 member: np.ndarray) -> tuple[int, np.ndarray]:
     """One pass over the tie candidates of ``model.relations.Relations``: their current
     trust, the candidates still listed, and the ties among members.
 
@@ -3266,17 +3262,19 @@ def current_ties(key: np.ndarray, rel: DensePairs, now: int, floor: float, thres
             in their order.
         rel: The dense pair store's arrays (``model.state.DensePairs``; here its stored
             trust ``T`` and week of last settling ``last``, ``(width, width)``, the trust
-            decay factor by gap in weeks ``t_decay`` and the trust in a stranger ``prior``).
+            decay factor by gap in weeks ``t_decay``, the trust in a stranger ``prior``, and
+            the candidate flags ``listed``, ``(width, width)``, cleared here for dropped
+            candidates).
         now: The current week.
         floor: Current trust below which a candidate is dropped.
         threshold: Current trust from which a pair is a tie.
         member: Bool by slot: ties count only between members.
-        listed: Bool ``(width, width)`` candidate flags; cleared here for dropped candidates.
 
     Returns:
         ``kept``, and the slots of the ties among members as rows ``i`` and ``j`` of an
         int ``(2, ties)`` array (one array: each array returned costs a conversion).
     """
+    listed = rel.listed
     trust, last, decay, prior = rel.T, rel.last, rel.t_decay, rel.prior
     # Unsigned slots and gaps, as in the block loops (see _gap).
     width, horizon = np.uint64(trust.shape[1]), np.uint64(decay.size - 1)
@@ -3394,8 +3392,8 @@ def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, rel: DensePairs, thres
 
 @_jit
 def trust_ties_among(key: np.ndarray, rel: DensePairs, now: int, floor: float, threshold: float,
-                     slots: np.ndarray, listed: np.ndarray,
-                     mean_threshold: float) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+                     slots: np.ndarray, mean_threshold: float
+                     ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """The trust ties among ``slots`` from the tie candidates ``key`` in one call
     (``model.relations.Relations.trust_ties``): :func:`current_ties` over the members
     ``slots``, then :func:`mutual_ties` of the directed pairs found, with ``width`` one
@@ -3405,13 +3403,13 @@ def trust_ties_among(key: np.ndarray, rel: DensePairs, now: int, floor: float, t
         ``kept`` (the candidates still listed, compacted in place at the front of ``key``),
         and the ties: slots ``i < j``, sorted, and the pair's mean trust.
     """
+    listed = rel.listed
     member = np.zeros(listed.shape[0], dtype=np.bool_)
     width = 1
     for s in slots:
         member[s] = True
         width = max(width, s + 1)
-    kept, ties = current_ties(key, rel, now, floor, threshold, member,
-                              listed)
+    kept, ties = current_ties(key, rel, now, floor, threshold, member)
     if ties.shape[1] == 0:
         empty = np.empty(0, dtype=np.int64)
         return kept, empty, empty.copy(), np.empty(0)
@@ -4190,13 +4188,12 @@ def observe_ties(key: np.ndarray, trust: np.ndarray, last: np.ndarray, now: int,
 @_jit
 def observe_block(present: np.ndarray, status: np.ndarray, commitment: np.ndarray,
                   week_active: np.ndarray, org: np.ndarray, seated_at: np.ndarray, used: int,
-                  settings: np.ndarray, members: np.ndarray, active: np.ndarray,
-                  have_members: bool, have_active: bool, history: np.ndarray, week: int,
-                  initial_size: int, meeting_held: bool, key: np.ndarray, rel: DensePairs,
-                  floor: float, threshold: float, listed: np.ndarray, now: int, recording: bool,
-                  start_i: np.ndarray, start_j: np.ndarray, acquainted: float,
-                  know: KnowledgeArrays, n_known: int, n_orgs: int, phase_prev: int,
-                  goal_clarity: float, out: np.ndarray) -> int:
+                  settings: np.ndarray, members: np.ndarray, active: np.ndarray, have_members: bool,
+                  have_active: bool, history: np.ndarray, week: int, initial_size: int,
+                  meeting_held: bool, key: np.ndarray, rel: DensePairs, floor: float,
+                  threshold: float, now: int, recording: bool, start_i: np.ndarray,
+                  start_j: np.ndarray, acquainted: float, know: KnowledgeArrays, n_known: int,
+                  n_orgs: int, phase_prev: int, goal_clarity: float, out: np.ndarray) -> int:
     """A small network's observation in one call, over the dense store's blocks, from the
     people's arrays it reads (``model.state.PEOPLE``; passed apart, as a ``People`` structure
     costs more to pass than six arrays) and the fixed ``settings`` (``OBSERVE_SETTINGS``:
@@ -4228,6 +4225,7 @@ def observe_block(present: np.ndarray, status: np.ndarray, commitment: np.ndarra
     Returns:
         ``kept``: the tie candidates still listed, compacted in place at the front of ``key``.
     """
+    listed = rel.listed
     fam, trust, last = rel.F, rel.T, rel.last
     f_decay, t_decay, prior = rel.f_decay, rel.t_decay, rel.prior
     active_code = int(settings[SET_ACTIVE_CODE])

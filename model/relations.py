@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, override
 import numpy as np
 
 from model import draws, kernels, sparse_kernels
-from model.state import DensePairs
+from model.state import DensePairs, SparsePairs
 from model.straight import StraightCalls
 
 if TYPE_CHECKING:
@@ -146,13 +146,13 @@ class Relations:
 
     def _keep_call_args(self) -> None:
         """Make the structure over the store's arrays that its kernels take
-        (``arrays``, ``model.state.DensePairs``) and gather the candidate flags they take,
+        (``arrays``, ``model.state.DensePairs``, with the candidate flags or their stand-in),
         once per allocation (at set-up, on growing and after a copy: the arrays are
         replaced only then), not in every call.
         """
+        listed = self._listed if self._listed is not None else self._no_listing
         self.arrays = DensePairs.of(self.F, self.T, self.last, self._f_decay, self._t_decay,
-                                    self.prior, self._tracked, self._cols)
-        self._listed_or_not = self._listed if self._listed is not None else self._no_listing
+                                    self.prior, self._tracked, self._cols, listed)
 
     @property
     def capacity(self) -> int:
@@ -362,12 +362,11 @@ class Relations:
         # The call returns the candidates with the new ones joined on: kept as the one list.
         (active, fits, pairs, breaches, ideas, self._written, credited, value, advocacy,
          self._candidates[0], met) = self._calls.collaborate(
-            draws.source(rng), self.arrays, factor_sums, self._listed_or_not,
-            self._tie_floor, self._written, key, know.arrays, people, used, active_code,
-            attachment, factor, org_time, rate, forming, assembler,
-            m, k, base, rules, facilitation, cases is not None, 0.0 if cases is None else cases,
-            n_orgs, knowledge_threshold, tie_threshold, *value, advocacy, now,
-            self.mark_touches)
+            draws.source(rng), self.arrays, factor_sums, self._tie_floor, self._written, key,
+            know.arrays, people, used, active_code, attachment, factor, org_time, rate, forming,
+            assembler, m, k, base, rules, facilitation, cases is not None,
+            0.0 if cases is None else cases, n_orgs, knowledge_threshold, tie_threshold, *value,
+            advocacy, now, self.mark_touches)
         if pairs:
             if met is None:
                 self.writes += 1  # _wrote_pairs, with nothing to log
@@ -402,8 +401,8 @@ class Relations:
             return self.trusted_contacts(b, c, threshold, now)
         key = self._candidate_key()
         kept, b, c, trust_cb, trust_bc = kernels.broker_contacts(
-            key, self.arrays, self._tie_floor, self.tie_threshold, member, self._listed,
-            brokers, per_broker, u, threshold, now)
+            key, self.arrays, self._tie_floor, self.tie_threshold, member, brokers, per_broker,
+            u, threshold, now)
         self._candidates = [key[:kept]]  # as ties_among: the candidates still listed
         return b, c, trust_cb, trust_bc
 
@@ -423,8 +422,8 @@ class Relations:
             return
         key = self._candidate_key()
         kept = kernels.broker_relay(
-            key, self.arrays, self._tie_floor, self.tie_threshold, member, self._listed,
-            brokers, per_broker, u, threshold, now, know.arrays, know.n_known, org, gain, contact_count)
+            key, self.arrays, self._tie_floor, self.tie_threshold, member, brokers, per_broker,
+            u, threshold, now, know.arrays, know.n_known, org, gain, contact_count)
         self._candidates = [key[:kept]]
 
     @property
@@ -445,11 +444,10 @@ class Relations:
         """
         key = self._candidate_key()
         kept = self._calls.relay(
-            draws.source(rng), key, self.arrays, self._tie_floor, self.tie_threshold,
-            self._listed, people, used, peripheral,
-            active, broker, relay_gain is not None, 0.0 if relay_gain is None else relay_gain,
-            know.arrays, know.n_known, know.rebase_below, per_broker, members, threshold, gain,
-            now)
+            draws.source(rng), key, self.arrays, self._tie_floor, self.tie_threshold, people, used,
+            peripheral, active, broker, relay_gain is not None,
+            0.0 if relay_gain is None else relay_gain, know.arrays, know.n_known, know.rebase_below,
+            per_broker, members, threshold, gain, now)
         if kept != key.size:  # else the list is [key] already (_candidate_key)
             self._candidates = [key[:kept]]  # as broker_relay: the candidates still listed
 
@@ -639,7 +637,7 @@ class Relations:
         """
         self._encounters_ahead(i, j, now)
         trust, breach, new = kernels.encounter(
-            self.arrays, self._listed_or_not, self._tie_floor, know.arrays, i, j, g, u, face,
+            self.arrays, self._tie_floor, know.arrays, i, j, g, u, face,
             virtual_factor, atmosphere,
             dialogue, org, resident, rule, now)
         if new.size:
@@ -675,7 +673,7 @@ class Relations:
         if self._tracking:
             self._bring_sums(now)
         members, bounds, per_round, i, j, trust, breaches, new = kernels.talk_rounds(
-            self.arrays, self._listed_or_not, self._tie_floor, know.arrays, people, ids,
+            self.arrays, self._tie_floor, know.arrays, people, ids,
             present, first, u_seats, u, face, dialogue, base, acquaintance, m,
             p_incumbent, q, rules, facilitation, now)
         self._rounds_written(i, j, u.shape[1])
@@ -725,10 +723,10 @@ class Relations:
                        else _NO_FACTOR)
         talked, pairs, breaches, self._written, clarity, credited, value, advocacy, new, met = (
             self._calls.converse(
-                draws.source(rng), self.arrays, factor_sums, self._listed_or_not,
-                self._tie_floor, self._written, know.arrays, people, attendees,
-                in_room, n_circles, rounds, m, base, acquaintance, p_incumbent, q, rules,
-                facilitation, *goal_work, *value, advocacy, now, self.mark_touches))
+                draws.source(rng), self.arrays, factor_sums, self._tie_floor, self._written,
+                know.arrays, people, attendees, in_room, n_circles, rounds, m, base, acquaintance,
+                p_incumbent, q, rules, facilitation, *goal_work, *value, advocacy, now,
+                self.mark_touches))
         if talked and self._tracking:
             self._sums_at = now
         if pairs and met is None:
@@ -757,7 +755,7 @@ class Relations:
         """
         self._encounters_ahead(i, j, now)
         breaches, new, ideas, credited, value, advocacy = kernels.work_in_groups(
-            self.arrays, self._listed_or_not, self._tie_floor, know.arrays, people, members,
+            self.arrays, self._tie_floor, know.arrays, people, members,
             bounds, i, j, g, draws.source(rng), base, rules, facilitation,
             *value, advocacy, now)
         if new.size:
@@ -869,8 +867,8 @@ class Relations:
         member = np.zeros(self._listed.shape[0], dtype=bool)
         member[slots] = True
         key = self._candidate_key()
-        kept, ties = kernels.current_ties(key, self.arrays, now, self._tie_floor, self.tie_threshold, member,
-                                          self._listed)
+        kept, ties = kernels.current_ties(key, self.arrays, now, self._tie_floor,
+                                          self.tie_threshold, member)
         # A candidate clearly below the threshold stays below until written again: the
         # kernel has dropped it (moving the kept ones to the front).
         self._candidates = [key[:kept]]
@@ -890,8 +888,7 @@ class Relations:
             return self._trust_ties_apart(slots, threshold, now)
         key = self._candidate_key()
         kept, i, j, t = kernels.trust_ties_among(key, self.arrays, now, self._tie_floor,
-                                                 self.tie_threshold, slots, self._listed,
-                                                 threshold)
+                                                 self.tie_threshold, slots, threshold)
         self._candidates = [key[:kept]]  # as ties_among leaves them
         return i, j, t
 
@@ -922,7 +919,7 @@ class Relations:
         kept = self._calls.observe_block(
             present, status, commitment, week_active, org, seated_at, used, settings,
             members, active, have_members, have_active, history, week, initial_size,
-            meeting_held, key, self.arrays, self._tie_floor, self.tie_threshold, self._listed, now, recording,
+            meeting_held, key, self.arrays, self._tie_floor, self.tie_threshold, now, recording,
             start_i, start_j, acquainted, know.arrays, know.n_known, n_orgs, phase_prev,
             goal_clarity, out)
         if kept < key.size:
@@ -965,11 +962,19 @@ class SparseRelations(Relations):
     # ------------------------------------------------------------------ records
     @override
     def _keep_call_args(self) -> None:
-        pass  # its collaborate passes the records (sparse_kernels.collaborate)
+        """Make the structure over the store's records and the rest of its arrays that its
+        kernels take (``arrays``, ``model.state.SparsePairs``), whenever one is replaced: at
+        set-up, when the records are filled (``build``, ``_take_records``) or moved to
+        another pool (``_repool``), on growing and after a copy.
+        """
+        self.arrays = SparsePairs.of(*self._p, self._f_decay, self._t_decay, self.prior,
+                                     self._tracked, self._cols)
 
     @override
     def _views_again(self) -> None:
-        pass  # its records are arrays of their own, copied as they are
+        # Its records are arrays of their own, copied as they are: only the structure over
+        # them is made again.
+        self._keep_call_args()
 
     @override
     def _make_pairs(self, capacity: int) -> None:
@@ -992,7 +997,7 @@ class SparseRelations(Relations):
         """
         store = cls.__new__(cls)
         state = dict(vars(dense))
-        for name in (*_RECORD_VIEWS, "_pairs", "_listed", "_listed_or_not"):
+        for name in (*_RECORD_VIEWS, "_pairs", "_listed"):
             state.pop(name, None)
         vars(store).update(state)
         store._make_pairs(dense.capacity)
@@ -1031,6 +1036,7 @@ class SparseRelations(Relations):
         self._p = self._p._replace(start=start, size=size, room=room, col=col, F=F, T=T,
                                    last=last, listed=listed)
         self._p.end[0] = end
+        self._keep_call_args()
 
     def _scan_candidates(self) -> tuple[np.ndarray, np.ndarray, int]:
         """The listed tie candidates (``_candidate_key``), the buffer of their records'
@@ -1056,7 +1062,7 @@ class SparseRelations(Relations):
     @property
     def records(self) -> int:
         """Pair records in use."""
-        return int(sparse_kernels.live_records(self._p))
+        return int(sparse_kernels.live_records(self.arrays))
 
     def _repool(self, extra: int) -> None:
         """Compact the rows into a new pool with room for ``extra`` more records at its end."""
@@ -1066,9 +1072,10 @@ class SparseRelations(Relations):
         size = int(live.sum() * 1.25) + extra
         pool = (np.empty(size, dtype=np.int32), np.empty(size), np.empty(size),
                 np.empty(size, dtype=np.int32), np.zeros(size, dtype=bool))
-        end = sparse_kernels.compact(p, *pool)
+        end = sparse_kernels.compact(self.arrays, *pool)
         self._p = p._replace(col=pool[0], F=pool[1], T=pool[2], last=pool[3], listed=pool[4])
         self._p.end[0] = end
+        self._keep_call_args()
 
     def _ensure(self, i: np.ndarray, j: np.ndarray, now: int,
                 bounds: np.ndarray | None = None) -> None:
@@ -1079,10 +1086,9 @@ class SparseRelations(Relations):
         done = 0
         while done < i.size:
             if bounds is None:
-                done = sparse_kernels.ensure_pairs(self._p, i, j, done, self.prior, now)
+                done = sparse_kernels.ensure_pairs(self.arrays, i, j, done, now)
             else:
-                done = sparse_kernels.ensure_team_pairs(self._p, bounds, i, j, done,
-                                                        self.prior, now)
+                done = sparse_kernels.ensure_team_pairs(self.arrays, bounds, i, j, done, now)
             if done < i.size:
                 # Room for the rest, even if every row they touch has to move.
                 self._repool(4 * (i.size - done) + 2 * int(self._p.room.max()) + 1024)
@@ -1104,11 +1110,13 @@ class SparseRelations(Relations):
         self._p = self._p._replace(
             col=np.empty(size, dtype=np.int32), F=np.empty(size), T=np.empty(size),
             last=np.empty(size, dtype=np.int32), listed=np.zeros(size, dtype=bool))
+        self._keep_call_args()
         self._wrote_slots(np.arange(n))
-        sparse_kernels.build(self._p, n, org, edge_i, edge_j, *colleague, *known, now)
+        sparse_kernels.build(self.arrays, n, org, edge_i, edge_j, *colleague, *known, now)
         self._written = max(self._written, n)
         if self._listing and n:
-            key = sparse_kernels.list_rows(self._p, np.arange(n), self._tie_floor, self.capacity)
+            key = sparse_kernels.list_rows(self.arrays, np.arange(n), self._tie_floor,
+                                           self.capacity)
             if key.size:
                 self._candidates.append(key)
 
@@ -1117,12 +1125,11 @@ class SparseRelations(Relations):
     def settle(self, i: np.ndarray, j: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
         self._wrote_pairs(i, j)
         self._ensure(i, j, now)
-        return sparse_kernels.settle_pairs(self._p, self._f_decay, self._t_decay, self.prior, i,
-                                           j, now)
+        return sparse_kernels.settle_pairs(self.arrays, i, j, now)
 
     @override
     def familiarity(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
-        return sparse_kernels.current_familiarity(self._p, self._f_decay, i, j, now)
+        return sparse_kernels.current_familiarity(self.arrays, i, j, now)
 
     @override
     def founders_acquainted(self, i: np.ndarray, j: np.ndarray, present: np.ndarray,
@@ -1132,31 +1139,31 @@ class SparseRelations(Relations):
 
     @override
     def familiarity_ends(self, i: np.ndarray, j: np.ndarray, threshold: float) -> np.ndarray:
-        return sparse_kernels.familiarity_ends(self._p, self._f_decay, i, j, threshold)
+        return sparse_kernels.familiarity_ends(self.arrays, i, j, threshold)
 
     @override
     def trust(self, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
-        return sparse_kernels.current_trust(self._p, self._t_decay, self.prior, i, j, now)
+        return sparse_kernels.current_trust(self.arrays, i, j, now)
 
     @override
     def stored_trust(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        return sparse_kernels.stored_trust(self._p, self.prior, i, j)
+        return sparse_kernels.stored_trust(self.arrays, i, j)
 
     @override
     def conversation_groups(self, ids: np.ndarray, present: np.ndarray, first: np.ndarray,
                             acquaintance: float, u: np.ndarray, m: int, p_incumbent: float,
                             q: float, now: int
                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        return sparse_kernels.conversation_groups(self._p, self._f_decay, ids, present, first,
-                                                  acquaintance, u, m, p_incumbent, q, now)
+        return sparse_kernels.conversation_groups(self.arrays, ids, present, first, acquaintance,
+                                                  u, m, p_incumbent, q, now)
 
     @override
     def seamless_cases(self, who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
                        present: np.ndarray, know: Knowledge, knowledge_threshold: float,
                        tie_threshold: float, now: int) -> np.ndarray:
         return sparse_kernels.seamless_cases(who, drawn, org, n_orgs, present, know.arrays,
-                                             self._p, self._t_decay, self.prior,
-                                             knowledge_threshold, tie_threshold, now)
+                                             self.arrays, knowledge_threshold, tie_threshold,
+                                             now)
 
     @override
     def purpose_value(self, people: People, i: np.ndarray, j: np.ndarray,
@@ -1169,11 +1176,10 @@ class SparseRelations(Relations):
             # The pairs of the talks just held, nothing written since: their trust is the
             # one they were stored with (sparse_kernels.talks_value).
             members, bounds, per_round, _, _, trust, _, _ = talks
-            return sparse_kernels.talks_value(self._t_decay, self.prior, people, members,
-                                              bounds, per_round, i, j, trust, rules, *value,
-                                              advocacy, now)
-        return sparse_kernels.purpose_value(self._p, self._t_decay, self.prior, people, i, j,
-                                            rules, *value, advocacy, now)
+            return sparse_kernels.talks_value(self.arrays, people, members, bounds, per_round, i,
+                                              j, trust, rules, *value, advocacy, now)
+        return sparse_kernels.purpose_value(self.arrays, people, i, j, rules, *value, advocacy,
+                                            now)
 
     @override
     def seamless_value(self, workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
@@ -1182,9 +1188,8 @@ class SparseRelations(Relations):
                        rules: kernels.GroupRules, value: tuple[float, float, float], now: int
                        ) -> tuple[bool, tuple[float, float, float]]:
         return sparse_kernels.seamless_value(workers, n_cases, drawn, people, used, n_orgs,
-                                             know.arrays, self._p, self._t_decay, self.prior,
-                                             knowledge_threshold, tie_threshold, rules,
-                                             *value, now)
+                                             know.arrays, self.arrays, knowledge_threshold,
+                                             tie_threshold, rules, *value, now)
 
     @override
     def form_working_groups(self, rng: np.random.Generator, people: People, active: np.ndarray,
@@ -1193,9 +1198,9 @@ class SparseRelations(Relations):
                             now: int
                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                                        np.ndarray]:
-        return sparse_kernels.form_working_groups(draws.source(rng), self._p, self._f_decay,
-                                                  people, active, weight, factor, org_time,
-                                                  rate, rules, assembler, m, k, now)
+        return sparse_kernels.form_working_groups(draws.source(rng), self.arrays, people, active,
+                                                  weight, factor, org_time, rate, rules,
+                                                  assembler, m, k, now)
 
     @override
     def client_cases(self, rng: np.random.Generator, active: np.ndarray, lam: float,
@@ -1204,9 +1209,8 @@ class SparseRelations(Relations):
                      rules: kernels.GroupRules, value: tuple[float, float, float], now: int
                      ) -> tuple[bool, tuple[float, float, float]]:
         return sparse_kernels.client_cases(draws.source(rng), active, lam, people, used, n_orgs,
-                                           know.arrays, self._p, self._t_decay, self.prior,
-                                           knowledge_threshold, tie_threshold, rules, *value,
-                                           now)
+                                           know.arrays, self.arrays, knowledge_threshold,
+                                           tie_threshold, rules, *value, now)
 
     @override
     def collaborate(self, rng: np.random.Generator, people: People, used: int,
@@ -1228,18 +1232,16 @@ class SparseRelations(Relations):
                     knowledge_threshold, tie_threshold)
         (active, fits, pairs, breaches, ideas, written, credited, value, advocacy, new, ensured,
          members, bounds, i, j, g) = sparse_kernels.collaborate(
-            src, self._p, self._f_decay, self._t_decay, self.prior, self._tracked, self._cols,
-            factor_sums, self.capacity, self._tie_floor, self._written, know.arrays, people, used,
-            active_code, attachment, factor, org_time, rate, forming, assembler, m, k, base,
-            rules, facilitation, *on_cases, *value, advocacy, now)
+            src, self.arrays, factor_sums, self.capacity, self._tie_floor, self._written,
+            know.arrays, people, used, active_code, attachment, factor, org_time, rate, forming,
+            assembler, m, k, base, rules, facilitation, *on_cases, *value, advocacy, now)
         if ensured < pairs:
             self._ensure(i[ensured:], j[ensured:], now)
             breaches, ideas, written, credited, value, advocacy, new = (
                 sparse_kernels.work_and_cases(
-                    src, self._p, self._f_decay, self._t_decay, self.prior, self._tracked,
-                    self._cols, factor_sums, self.capacity, self._tie_floor, self._written,
-                    know.arrays, people, used, active, members, bounds, i, j, g, base, rules,
-                    facilitation, *on_cases, *value, advocacy, now))
+                    src, self.arrays, factor_sums, self.capacity, self._tie_floor,
+                    self._written, know.arrays, people, used, active, members, bounds, i, j, g,
+                    base, rules, facilitation, *on_cases, *value, advocacy, now))
         self._written = written
         if pairs:
             self._wrote_pairs(i, j)
@@ -1257,8 +1259,7 @@ class SparseRelations(Relations):
     @override
     def trusted_contacts(self, brokers: np.ndarray, contacts: np.ndarray, threshold: float,
                          now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        return sparse_kernels.trusted_contacts(self._p, self._t_decay, self.prior, brokers,
-                                               contacts, threshold, now)
+        return sparse_kernels.trusted_contacts(self.arrays, brokers, contacts, threshold, now)
 
     @override
     def broker_contacts(self, brokers: np.ndarray, per_broker: int, u: np.ndarray,
@@ -1268,8 +1269,8 @@ class SparseRelations(Relations):
             return super().broker_contacts(brokers, per_broker, u, member, threshold, now)
         key, hints, hinted = self._scan_candidates()
         kept, b, c, trust_cb, trust_bc = sparse_kernels.broker_contacts(
-            key, hints, hinted, self._p, self.capacity, self._t_decay, self.prior,
-            self._tie_floor, self.tie_threshold, member, brokers, per_broker, u, threshold, now)
+            key, hints, hinted, self.arrays, self.capacity, self._tie_floor, self.tie_threshold,
+            member, brokers, per_broker, u, threshold, now)
         self._scanned(key, kept)
         return b, c, trust_cb, trust_bc
 
@@ -1283,9 +1284,9 @@ class SparseRelations(Relations):
             return
         key, hints, hinted = self._scan_candidates()
         kept = sparse_kernels.broker_relay(
-            key, hints, hinted, self._p, self.capacity, self._t_decay, self.prior,
-            self._tie_floor, self.tie_threshold, member, brokers, per_broker, u, threshold, now,
-            know.arrays, know.n_known, org, gain, contact_count)
+            key, hints, hinted, self.arrays, self.capacity, self._tie_floor, self.tie_threshold,
+            member, brokers, per_broker, u, threshold, now, know.arrays, know.n_known, org, gain,
+            contact_count)
         self._scanned(key, kept)
 
     @property
@@ -1299,42 +1300,37 @@ class SparseRelations(Relations):
               per_broker: int, members: int, threshold: float, gain: float, now: int) -> None:
         key, hints, hinted = self._scan_candidates()
         kept = sparse_kernels.relay(
-            draws.source(rng), key, hints, hinted, self._p, self.capacity, self._t_decay,
-            self.prior, self._tie_floor, self.tie_threshold, people, used, peripheral, active,
-            broker, relay_gain is not None, 0.0 if relay_gain is None else relay_gain,
-            know.arrays, know.n_known, know.rebase_below, per_broker, members, threshold, gain,
-            now)
+            draws.source(rng), key, hints, hinted, self.arrays, self.capacity, self._tie_floor,
+            self.tie_threshold, people, used, peripheral, active, broker,
+            relay_gain is not None, 0.0 if relay_gain is None else relay_gain, know.arrays,
+            know.n_known, know.rebase_below, per_broker, members, threshold, gain, now)
         self._scanned(key, kept)
 
     @override
     def best_benefit(self, i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int,
                      capacity: int) -> tuple[np.ndarray, np.ndarray]:
-        return sparse_kernels.best_benefit(self._p, self._t_decay, self.prior, i, j, factor, now,
-                                           capacity)
+        return sparse_kernels.best_benefit(self.arrays, i, j, factor, now, capacity)
 
     @override
     def familiarity_blocks(self, ids: np.ndarray, now: int) -> np.ndarray:
-        return sparse_kernels.familiarity_blocks(self._p, self._f_decay, ids, now)
+        return sparse_kernels.familiarity_blocks(self.arrays, ids, now)
 
     @override
     def block(self, rows: np.ndarray, cols: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
-        return sparse_kernels.block(self._p, self._f_decay, self._t_decay, self.prior,
-                                    np.asarray(rows, dtype=np.int64),
+        return sparse_kernels.block(self.arrays, np.asarray(rows, dtype=np.int64),
                                     np.asarray(cols, dtype=np.int64), now)
 
     @override
     def mutual_ties(self, a: np.ndarray, b: np.ndarray, width: int, threshold: float,
                     now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return sparse_kernels.mutual_ties(a, b, width, self._p, self._t_decay, self.prior,
-                                          threshold, now)
+        return sparse_kernels.mutual_ties(a, b, width, self.arrays, threshold, now)
 
     @override
     def _block_seat_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
         slots = np.asarray(slots, dtype=np.int64)
-        fam, fam_trace = sparse_kernels.block_sums(slots, self._p, self.capacity, self._f_decay,
-                                                   self.prior, now, False)
-        trust, trust_trace = sparse_kernels.block_sums(slots, self._p, self.capacity,
-                                                       self._t_decay, self.prior, now, True)
+        fam, fam_trace = sparse_kernels.block_sums(slots, self.arrays, self.capacity, now, False)
+        trust, trust_trace = sparse_kernels.block_sums(slots, self.arrays, self.capacity, now,
+                                                       True)
         return float(fam - fam_trace), float(trust - trust_trace)
 
     # ------------------------------------------------------------------ writes
@@ -1349,8 +1345,7 @@ class SparseRelations(Relations):
         hi = max(self._written, int(slots.max()) + 1)
         self._written = hi
         n = self.capacity if used is None else used
-        sparse_kernels.reset_pairs(self._p, slots, n, self.prior, now, self._tracked, self._cols,
-                                   self._f_decay, self._t_decay, hi)
+        sparse_kernels.reset_pairs(self.arrays, slots, n, now, hi)
 
     @override
     def set_block(self, slots: np.ndarray, familiarity: np.ndarray, trust: np.ndarray,
@@ -1365,7 +1360,8 @@ class SparseRelations(Relations):
                           | (had[0] != 0.0) | (had[1] != self.prior))
         i, j = slots[r], slots[c]
         self._ensure(i, j, now)
-        sparse_kernels.write_pairs(self._p, i, j, np.ascontiguousarray(familiarity[r, c], dtype=float),
+        sparse_kernels.write_pairs(self.arrays, i, j,
+                                   np.ascontiguousarray(familiarity[r, c], dtype=float),
                                    np.ascontiguousarray(trust[r, c], dtype=float), now)
         if slots.size:
             self._written = max(self._written, int(slots.max()) + 1)
@@ -1381,6 +1377,7 @@ class SparseRelations(Relations):
                              size=np.concatenate([p.size, np.zeros(extra, dtype=np.int64)]),
                              room=np.concatenate([p.room, np.zeros(extra, dtype=np.int64)]))
         self._grow_sums(capacity)
+        self._keep_call_args()
         if self._listing:
             i, j = np.divmod(self._candidate_key(), old)
             self._candidates = [i * capacity + j]
@@ -1395,8 +1392,7 @@ class SparseRelations(Relations):
             self._bring_sums(now)
         self._ensure(i, j, now)
         values = np.broadcast_to(np.asarray(values, dtype=float), i.shape)
-        return sparse_kernels.store_pairs(self._p, k, i, j, np.ascontiguousarray(values),
-                                          self._tracked, self._cols[:, k])
+        return sparse_kernels.store_pairs(self.arrays, k, i, j, np.ascontiguousarray(values))
 
     @override
     def set_familiarity(self, i: np.ndarray, j: np.ndarray, values: np.ndarray, now: int) -> None:
@@ -1417,9 +1413,8 @@ class SparseRelations(Relations):
         self._encounters_ahead(i, j, now)
         self._ensure(i, j, now)
         trust, breach, new = sparse_kernels.encounter(
-            self._p, self._f_decay, self._t_decay, self.prior, self._tracked, self._cols,
-            self.capacity, self._tie_floor, know.arrays, i, j, g, u, face, virtual_factor,
-            atmosphere, dialogue, org, resident, rule, now)
+            self.arrays, self.capacity, self._tie_floor, know.arrays, i, j, g, u, face,
+            virtual_factor, atmosphere, dialogue, org, resident, rule, now)
         if new.size:
             self._candidates.append(new)
         return trust, breach
@@ -1439,17 +1434,16 @@ class SparseRelations(Relations):
         breaches = seated = 0
         for r in range(u.shape[0]):
             mem, bnd, i, j, g = sparse_kernels.conversation_groups(
-                self._p, self._f_decay, ids, present, first, acquaintance, u_seats[r], m,
-                p_incumbent, q, now)
+                self.arrays, ids, present, first, acquaintance, u_seats[r], m, p_incumbent, q,
+                now)
             if i.size != u.shape[1]:
                 raise ValueError("a round's pairs differ from its draws")
             if i.size:
                 self._encounters_ahead(i, j, now)
                 self._ensure(i, j, now, bnd)
                 trust, b, new = sparse_kernels.round_encounters(
-                    self._p, self._f_decay, self._t_decay, self.prior, self._tracked,
-                    self._cols, self.capacity, self._tie_floor, know.arrays, people, mem, bnd, i,
-                    j, g, u[r], face, dialogue, base, rules, facilitation, now)
+                    self.arrays, self.capacity, self._tie_floor, know.arrays, people, mem, bnd,
+                    i, j, g, u[r], face, dialogue, base, rules, facilitation, now)
                 breaches += b
                 trust_all.append(trust)
                 if new.size:
@@ -1476,9 +1470,8 @@ class SparseRelations(Relations):
         self._encounters_ahead(i, j, now)
         self._ensure(i, j, now)
         breaches, new, ideas, credited, value, advocacy = sparse_kernels.work_in_groups(
-            self._p, self._f_decay, self._t_decay, self.prior, self._tracked, self._cols,
-            self.capacity, self._tie_floor, know.arrays, people, members, bounds, i, j, g,
-            draws.source(rng), base, rules, facilitation, *value, advocacy, now)
+            self.arrays, self.capacity, self._tie_floor, know.arrays, people, members, bounds, i,
+            j, g, draws.source(rng), base, rules, facilitation, *value, advocacy, now)
         if new.size:
             self._candidates.append(new)
         return breaches, ideas, credited, value, advocacy
@@ -1488,26 +1481,23 @@ class SparseRelations(Relations):
     def _add_rows(self, s: int, rows: np.ndarray, weight: np.ndarray, now: int) -> None:
         self._bring_sums(now)
         hi = max(self._written, int(rows.max()) + 1)
-        self._cols[s, :, :hi] += sparse_kernels.decayed_column_sums(
-            rows, weight, self._p, now, self._f_decay, self._t_decay, self.prior, hi)
+        self._cols[s, :, :hi] += sparse_kernels.decayed_column_sums(rows, weight, self.arrays,
+                                                                    now, hi)
 
     @override
     def _block_pair_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
-        return sparse_kernels.block_pair_sums(slots, self._p, now, self._f_decay, self._t_decay,
-                                              self.prior)
+        return sparse_kernels.block_pair_sums(slots, self.arrays, now)
 
     @override
     def _move_rows(self, s: int, slots: np.ndarray, now: int) -> tuple[float, float, int]:
-        return sparse_kernels.tracked_pair_sums(slots, self._tracked[s], self._cols[s], self._p,
-                                                now, self._f_decay, self._t_decay, self.prior,
-                                                self._written)
+        return sparse_kernels.tracked_pair_sums(slots, s, self.arrays, now, self._written)
 
     # ------------------------------------------------------------------ trust ties
     @override
     def _add_candidates(self, i: np.ndarray, j: np.ndarray, trust: np.ndarray) -> None:
         if not self._listing or i.size == 0:
             return
-        key = sparse_kernels.list_new(self._p, i, j, np.ascontiguousarray(trust, dtype=float),
+        key = sparse_kernels.list_new(self.arrays, i, j, np.ascontiguousarray(trust, dtype=float),
                                       self._tie_floor, self.capacity)
         if key.size:
             self._candidates.append(key)
@@ -1519,8 +1509,8 @@ class SparseRelations(Relations):
             return self._trust_ties_apart(slots, threshold, now)
         key, hints, hinted = self._scan_candidates()
         kept, i, j, t = sparse_kernels.trust_ties_among(
-            key, hints, hinted, self._p, self.capacity, now, self._t_decay, self.prior,
-            self._tie_floor, self.tie_threshold, slots, threshold)
+            key, hints, hinted, self.arrays, self.capacity, now, self._tie_floor,
+            self.tie_threshold, slots, threshold)
         self._scanned(key, kept)  # as ties_among leaves them
         return i, j, t
 
@@ -1531,9 +1521,8 @@ class SparseRelations(Relations):
         member = np.zeros(self.capacity, dtype=bool)
         member[slots] = True
         key, hints, hinted = self._scan_candidates()
-        kept, ties = sparse_kernels.current_ties(key, hints, hinted, self._p, self.capacity, now,
-                                                 self._t_decay, self.prior, self._tie_floor,
-                                                 self.tie_threshold, member)
+        kept, ties = sparse_kernels.current_ties(key, hints, hinted, self.arrays, self.capacity,
+                                                 now, self._tie_floor, self.tie_threshold, member)
         self._scanned(key, kept)
         return ties[0], ties[1]
 

@@ -20,6 +20,11 @@ familiarity and of trust minus the prior). ``tests/test_sparse.py`` checks each 
 its dense form (whose own references are the numpy forms in the tests) on stores
 holding the same pairs, and whole seeded runs with either store against each other.
 
+Each kernel the store calls takes its arrays as one structure (``model.state.SparsePairs``,
+``rel``: the records, the decay tables, the prior and the running sums), and reads the
+records (:func:`_records`) and the other fields it uses into locals first; the helpers it
+calls (``_``-named, and the lookup :func:`find`) take those locals.
+
 Writes happen in two steps, so that a kernel never runs out of pool in the middle of a
 rule: ``ensure_pairs`` first gives every pair to be written a record (growing rows; it
 stops and reports how far it got when the pool is full, for the caller to compact into a
@@ -34,6 +39,7 @@ import numba
 import numpy as np
 
 from model import kernels
+from model.state import SparsePairs
 
 _jit = numba.njit(cache=True, nogil=True)
 _inline = numba.njit(cache=True, nogil=True, inline="always")
@@ -51,7 +57,10 @@ _UNROLL = 8
 
 
 class Pairs(NamedTuple):
-    """The sparse store's arrays, as its kernels take them (rebuilt when any is replaced).
+    """The sparse store's records, as the store holds them and as the loops and lookups of
+    its kernels take them (the kernels receive them, with the store's other arrays, in one
+    structure, ``model.state.SparsePairs``, whose first fields they are, and take them out
+    of it with :func:`_records`).
 
     ``start``, ``size`` and ``room`` are per slot (int64); ``col`` (int32), ``F``, ``T``,
     ``last`` (int32) and ``listed`` (bool, a tie candidate) are per record of the pool;
@@ -70,6 +79,15 @@ class Pairs(NamedTuple):
 
 
 # ---------------------------------------------------------------- records
+
+
+@_inline
+def _records(rel: SparsePairs) -> Pairs:
+    """The records of the store's structure ``rel``, as the loops and lookups below take them
+    (one local per kernel: its fields are read once, not once per pass of a loop).
+    """
+    return Pairs(rel.start, rel.size, rel.room, rel.col, rel.F, rel.T, rel.last, rel.listed,
+                 rel.end)
 
 
 # The lookups below are inlined into their callers: a call that takes the store's arrays
@@ -163,8 +181,7 @@ def _insert(p: Pairs, a: int, b: int, prior: float, now: int) -> int:
 
 
 @_jit
-def ensure_pairs(p: Pairs, i: np.ndarray, j: np.ndarray, first: int, prior: float,
-                 now: int) -> int:
+def ensure_pairs(rel: SparsePairs, i: np.ndarray, j: np.ndarray, first: int, now: int) -> int:
     """Give pairs (i, j) and (j, i) records (a stranger's, touched ``now``, if new), from
     pair ``first`` on.
 
@@ -172,6 +189,8 @@ def ensure_pairs(p: Pairs, i: np.ndarray, j: np.ndarray, first: int, prior: floa
         The number of pairs done: ``i.size``, or the pair at which the pool filled up (the
         caller compacts into a larger pool and calls again from there).
     """
+    p = _records(rel)
+    prior = rel.prior
     for k in range(first, i.size):
         if _insert(p, i[k], j[k], prior, now) < 0 or _insert(p, j[k], i[k], prior, now) < 0:
             return k
@@ -179,8 +198,8 @@ def ensure_pairs(p: Pairs, i: np.ndarray, j: np.ndarray, first: int, prior: floa
 
 
 @_jit
-def ensure_team_pairs(p: Pairs, bounds: np.ndarray, i: np.ndarray, j: np.ndarray, first: int,
-                      prior: float, now: int) -> int:
+def ensure_team_pairs(rel: SparsePairs, bounds: np.ndarray, i: np.ndarray, j: np.ndarray,
+                      first: int, now: int) -> int:
     """:func:`ensure_pairs` of the ordered pairs of teams as ``kernels.team_pairs`` lists
     them (``bounds`` the teams' bounds into their members; ``i``, ``j`` the pairs), from pair
     ``first`` on, skipping each member's pairs with partners seated before it: the pair the
@@ -191,6 +210,8 @@ def ensure_team_pairs(p: Pairs, bounds: np.ndarray, i: np.ndarray, j: np.ndarray
     Returns:
         As :func:`ensure_pairs`: ``i.size``, or the pair at which the pool filled up.
     """
+    p = _records(rel)
+    prior = rel.prior
     k = 0
     for t in range(bounds.size - 1):
         size = bounds[t + 1] - bounds[t]
@@ -205,7 +226,7 @@ def ensure_team_pairs(p: Pairs, bounds: np.ndarray, i: np.ndarray, j: np.ndarray
 
 
 @_jit
-def compact(p: Pairs, col: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
+def compact(rel: SparsePairs, col: np.ndarray, fam: np.ndarray, trust: np.ndarray, last: np.ndarray,
             listed: np.ndarray) -> int:
     """Copy every row into the new pool arrays (slot by slot, each with room for half as
     many records again as it has, at least ``MIN_ROOM``), updating ``start`` and ``room``.
@@ -213,6 +234,7 @@ def compact(p: Pairs, col: np.ndarray, fam: np.ndarray, trust: np.ndarray, last:
     Returns:
         The new pool's first unused record.
     """
+    p = _records(rel)
     end = 0
     for a in range(p.start.size):
         n = p.size[a]
@@ -233,8 +255,9 @@ def compact(p: Pairs, col: np.ndarray, fam: np.ndarray, trust: np.ndarray, last:
 
 
 @_jit
-def live_records(p: Pairs) -> int:
+def live_records(rel: SparsePairs) -> int:
     """Records in use (all rows' sizes)."""
+    p = _records(rel)
     total = 0
     for a in range(p.size.size):
         total += p.size[a]
@@ -284,9 +307,8 @@ def starting_pairs(u: np.ndarray, first: int, org: np.ndarray, chance: float,
 
 
 @_jit
-def build(p: Pairs, n: int, org: np.ndarray, edge_i: np.ndarray, edge_j: np.ndarray,
-          colleague_f: float, colleague_t: float, known_f: float, known_t: float,
-          now: int) -> None:
+def build(rel: SparsePairs, n: int, org: np.ndarray, edge_i: np.ndarray, edge_j: np.ndarray,
+          colleague_f: float, colleague_t: float, known_f: float, known_t: float, now: int) -> None:
     """Fill an empty store with the relations at set-up (``NetworkModel._create_population``).
 
     Slots ``0 .. n - 1``: colleagues (same organisation, the own slot included, as the
@@ -297,6 +319,7 @@ def build(p: Pairs, n: int, org: np.ndarray, edge_i: np.ndarray, edge_j: np.ndar
     for every row's records (colleagues plus acquaintances, at least ``MIN_ROOM``); rows
     get exactly that room.
     """
+    p = _records(rel)
     count = np.zeros(n, dtype=np.int64)
     members = np.zeros(org.max() + 1 if n else 1, dtype=np.int64)
     for a in range(n):
@@ -349,11 +372,12 @@ def build(p: Pairs, n: int, org: np.ndarray, edge_i: np.ndarray, edge_j: np.ndar
 
 
 @_jit
-def list_rows(p: Pairs, rows: np.ndarray, floor: float, width: int) -> np.ndarray:
+def list_rows(rel: SparsePairs, rows: np.ndarray, floor: float, width: int) -> np.ndarray:
     """Flag and return (flat ``a * width + b``, row by row, columns ascending) the records of
     ``rows`` with stored trust at least ``floor``, a != b, not flagged yet: the sparse
     form of listing a whole block's candidates (``Relations.set_block``).
     """
+    p = _records(rel)
     total = 0
     for a in rows:
         total += p.size[a]
@@ -378,9 +402,10 @@ def _gap(p: Pairs, x: int, now: int, horizon: int) -> int:
 
 
 @_jit
-def current_familiarity(p: Pairs, f_decay: np.ndarray, i: np.ndarray, j: np.ndarray,
-                        now: int) -> np.ndarray:
+def current_familiarity(rel: SparsePairs, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
     """Sparse ``kernels.current_familiarity``."""
+    p = _records(rel)
+    f_decay = rel.f_decay
     horizon = f_decay.size - 1
     fam = np.zeros(i.size)
     for k in range(i.size):
@@ -391,11 +416,13 @@ def current_familiarity(p: Pairs, f_decay: np.ndarray, i: np.ndarray, j: np.ndar
 
 
 @_jit
-def familiarity_ends(p: Pairs, f_decay: np.ndarray, i: np.ndarray, j: np.ndarray,
-                     threshold: float) -> np.ndarray:
+def familiarity_ends(rel: SparsePairs, i: np.ndarray, j: np.ndarray, threshold: float
+                     ) -> np.ndarray:
     """Sparse ``kernels.familiarity_ends`` (a pair without a record has familiarity 0), each
     pair searched on the store's arrays (:func:`_record_of`).
     """
+    p = _records(rel)
+    f_decay = rel.f_decay
     out = np.empty(i.size, dtype=np.int64)
     start, size, col, F, last = p.start, p.size, p.col, p.F, p.last
     for k in range(i.size):
@@ -408,9 +435,10 @@ def familiarity_ends(p: Pairs, f_decay: np.ndarray, i: np.ndarray, j: np.ndarray
 
 
 @_jit
-def current_trust(p: Pairs, t_decay: np.ndarray, prior: float, i: np.ndarray, j: np.ndarray,
-                  now: int) -> np.ndarray:
+def current_trust(rel: SparsePairs, i: np.ndarray, j: np.ndarray, now: int) -> np.ndarray:
     """Sparse ``kernels.current_trust``."""
+    p = _records(rel)
+    t_decay, prior = rel.t_decay, rel.prior
     horizon = t_decay.size - 1
     out = np.full(i.size, prior)
     for k in range(i.size):
@@ -421,8 +449,10 @@ def current_trust(p: Pairs, t_decay: np.ndarray, prior: float, i: np.ndarray, j:
 
 
 @_jit
-def stored_trust(p: Pairs, prior: float, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+def stored_trust(rel: SparsePairs, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Stored (not decayed) trust of pairs (i, j): ``T[i, j]`` of the dense store."""
+    p = _records(rel)
+    prior = rel.prior
     out = np.full(i.size, prior)
     for k in range(i.size):
         x = find(p, i[k], j[k])
@@ -432,9 +462,11 @@ def stored_trust(p: Pairs, prior: float, i: np.ndarray, j: np.ndarray) -> np.nda
 
 
 @_jit
-def block(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float, rows: np.ndarray,
-          cols: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
+def block(rel: SparsePairs, rows: np.ndarray, cols: np.ndarray, now: int
+          ) -> tuple[np.ndarray, np.ndarray]:
     """Current familiarity and trust over the block rows x cols (``Relations.block``)."""
+    p = _records(rel)
+    f_decay, t_decay, prior = rel.f_decay, rel.t_decay, rel.prior
     horizon = f_decay.size - 1
     fam = np.zeros((rows.size, cols.size))
     trust = np.full((rows.size, cols.size), prior)
@@ -449,7 +481,7 @@ def block(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float, rows
 
 
 @_jit
-def familiarity_blocks(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, now: int) -> np.ndarray:
+def familiarity_blocks(rel: SparsePairs, ids: np.ndarray, now: int) -> np.ndarray:
     """Sparse ``kernels.familiarity_blocks``: entry ``[l, x, y]``, ``y >= x``, is the record of
     ``(ids[l, x], ids[l, y])`` and is mirrored to ``[l, y, x]``, as in the dense kernel.
 
@@ -462,6 +494,8 @@ def familiarity_blocks(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, now: int)
     lane is read by marking its people (:func:`_marked_block`). Entries without a record
     stay 0, as the dense kernel's strangers.
     """
+    p = _records(rel)
+    f_decay = rel.f_decay
     lanes, n = ids.shape
     out = np.zeros((lanes, n, n))
     _blocks(p, f_decay, ids, None, now, out)
@@ -469,14 +503,15 @@ def familiarity_blocks(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, now: int)
 
 
 @_jit
-def known_blocks(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, acquaintance: float,
-                 now: int) -> np.ndarray:
+def known_blocks(rel: SparsePairs, ids: np.ndarray, acquaintance: float, now: int) -> np.ndarray:
     """Who knows whom among each lane's people: ``familiarity_blocks(...) >= acquaintance``
     entry by entry, each entry's familiarity compared as it is read (the same value, the same
     comparison) instead of kept in a float block first; a block of bytes is an eighth of
     the floats' and needs no second pass, where the floats of a large meeting's circle
     outgrow the cache.
     """
+    p = _records(rel)
+    f_decay = rel.f_decay
     lanes, n = ids.shape
     out = np.full((lanes, n, n), acquaintance <= 0.0)  # a stranger's familiarity is 0
     _blocks(p, f_decay, ids, acquaintance, now, out)
@@ -726,8 +761,8 @@ def _near_with(p: Pairs, f_decay: np.ndarray, fam_who: np.ndarray, ids: np.ndarr
 @_jit
 def seat_working_groups(u: np.ndarray, m: int, p_inc: float, q: float, incumbent: np.ndarray,
                         newcomer: np.ndarray, fam_who: np.ndarray, lanes: np.ndarray,
-                        ids: np.ndarray, p: Pairs, f_decay: np.ndarray, collaborator: float,
-                        now: int) -> np.ndarray:
+                        ids: np.ndarray, rel: SparsePairs, collaborator: float, now: int
+                        ) -> np.ndarray:
     """``kernels.seat_teams`` of working groups (``kernels.working_groups``: one team of
     ``m`` per lane, founded by its initiator, local id k) without the lanes' full ties: a
     seat reads the ties only through the past collaborators of the members seated before it
@@ -739,6 +774,8 @@ def seat_working_groups(u: np.ndarray, m: int, p_inc: float, q: float, incumbent
     Returns:
         Int ``(lanes, m)`` of local ids, ``-1`` for an empty seat, as ``seat_teams``.
     """
+    p = _records(rel)
+    f_decay = rel.f_decay
     n_lanes, n = incumbent.shape
     k = n - 1
     out = np.full((n_lanes, m), -1, dtype=np.int64)
@@ -765,24 +802,25 @@ def seat_working_groups(u: np.ndarray, m: int, p_inc: float, q: float, incumbent
 
 
 @_jit
-def conversation_groups(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, present: np.ndarray,
-                        first: np.ndarray, acquaintance: float, u: np.ndarray, m: int,
-                        p_incumbent: float, q: float, now: int
+def conversation_groups(rel: SparsePairs, ids: np.ndarray, present: np.ndarray, first: np.ndarray,
+                        acquaintance: float, u: np.ndarray, m: int, p_incumbent: float, q: float,
+                        now: int
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Sparse ``kernels.conversation_groups``, who knows whom read straight into a bool
     block (:func:`known_blocks`).
     """
-    known = known_blocks(p, f_decay, ids, acquaintance, now)
+    known = known_blocks(rel, ids, acquaintance, now)
     return kernels.partition_groups(known, ids, present, first, u, m, p_incumbent, q)
 
 
 @_jit
-def form_working_groups(src: int, p: Pairs, f_decay: np.ndarray, people: kernels.People,
-                        active: np.ndarray, weight: np.ndarray, factor: np.ndarray,
-                        org_time: np.ndarray, rate: float, rules: np.ndarray, assembler: int,
-                        m: int, k: int, now: int
+def form_working_groups(src: int, rel: SparsePairs, people: kernels.People, active: np.ndarray,
+                        weight: np.ndarray, factor: np.ndarray, org_time: np.ndarray, rate: float,
+                        rules: np.ndarray, assembler: int, m: int, k: int, now: int
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Sparse ``kernels.form_working_groups``."""
+    p = _records(rel)
+    f_decay = rel.f_decay
     starters = kernels.drawn_initiators(src, people, active, org_time, rate, rules, assembler)
     if starters.size == 0:
         return kernels.no_groups()
@@ -801,18 +839,19 @@ def form_working_groups(src: int, p: Pairs, f_decay: np.ndarray, people: kernels
     u = kernels.uniforms(src, seats * kernels.DRAWS_PER_SEAT * lanes.size).reshape(
         (seats, kernels.DRAWS_PER_SEAT, lanes.size))
     out = seat_working_groups(u, m, rule.incumbent_probability,
-                              rule.repeat_collaborator_probability, incumbent, newcomer,
-                              fam_who, lanes, ids, p, f_decay, rule.collaborator_familiarity,
-                              now)
+                              rule.repeat_collaborator_probability, incumbent, newcomer, fam_who,
+                              lanes, ids, rel, rule.collaborator_familiarity, now)
     members, bounds = kernels.gather_teams(out, ids, m)
     i, j, g = kernels.team_pairs(members, bounds)
     return members, bounds, i, j, g
 
 
 @_jit
-def best_benefit(p: Pairs, t_decay: np.ndarray, prior: float, i: np.ndarray, j: np.ndarray,
-                 factor: np.ndarray, now: int, capacity: int) -> tuple[np.ndarray, np.ndarray]:
+def best_benefit(rel: SparsePairs, i: np.ndarray, j: np.ndarray, factor: np.ndarray, now: int,
+                 capacity: int) -> tuple[np.ndarray, np.ndarray]:
     """Sparse ``kernels.best_benefit`` (a stranger's trust is the prior: benefit 0)."""
+    p = _records(rel)
+    t_decay, prior = rel.t_decay, rel.prior
     horizon = t_decay.size - 1
     best = np.zeros(capacity)
     for k in range(i.size):
@@ -825,10 +864,11 @@ def best_benefit(p: Pairs, t_decay: np.ndarray, prior: float, i: np.ndarray, j: 
 
 
 @_jit
-def trusted_contacts(p: Pairs, t_decay: np.ndarray, prior: float, brokers: np.ndarray,
-                     contacts: np.ndarray, threshold: float, now: int
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def trusted_contacts(rel: SparsePairs, brokers: np.ndarray, contacts: np.ndarray, threshold: float,
+                     now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Sparse ``kernels.trusted_contacts`` (records found by :func:`_record_scanned`)."""
+    p = _records(rel)
+    t_decay, prior = rel.t_decay, rel.prior
     horizon = t_decay.size - 1
     n = brokers.size
     keep = np.zeros(n, dtype=np.bool_)
@@ -851,45 +891,42 @@ def trusted_contacts(p: Pairs, t_decay: np.ndarray, prior: float, brokers: np.nd
 
 
 @_jit
-def broker_contacts(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, width: int,
-                    t_decay: np.ndarray, prior: float, floor: float, tie_threshold: float,
-                    member: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
-                    threshold: float, now: int
+def broker_contacts(key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePairs, width: int,
+                    floor: float, tie_threshold: float, member: np.ndarray, brokers: np.ndarray,
+                    per_broker: int, u: np.ndarray, threshold: float, now: int
                     ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Sparse ``kernels.broker_contacts``: the same ties, picks and contacts (the candidates'
     ``hints`` as in :func:`current_ties`).
     """
-    kept, ties = current_ties(key, hints, hinted, p, width, now, t_decay, prior, floor,
-                              tie_threshold, member)
+    kept, ties = current_ties(key, hints, hinted, rel, width, now, floor, tie_threshold, member)
     b, c = kernels.pick_contacts(ties[0], ties[1], brokers, per_broker, u, width)
-    b, c, trust_cb, trust_bc = trusted_contacts(p, t_decay, prior, b, c, threshold, now)
+    b, c, trust_cb, trust_bc = trusted_contacts(rel, b, c, threshold, now)
     return kept, b, c, trust_cb, trust_bc
 
 
 @_jit
-def broker_relay(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, width: int,
-                 t_decay: np.ndarray, prior: float, floor: float, tie_threshold: float,
-                 member: np.ndarray, brokers: np.ndarray, per_broker: int, u: np.ndarray,
-                 threshold: float, now: int, know: kernels.KnowledgeArrays, n_known: int,
-                 org: np.ndarray, gain: float, contact_count: np.ndarray) -> int:
+def broker_relay(key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePairs, width: int,
+                 floor: float, tie_threshold: float, member: np.ndarray, brokers: np.ndarray,
+                 per_broker: int, u: np.ndarray, threshold: float, now: int,
+                 know: kernels.KnowledgeArrays, n_known: int, org: np.ndarray, gain: float,
+                 contact_count: np.ndarray) -> int:
     """Sparse ``kernels.broker_relay``: the same contacts, then the same exchange (the
     candidates' ``hints`` as in :func:`current_ties`).
     """
-    kept, b, c, trust_cb, trust_bc = broker_contacts(key, hints, hinted, p, width, t_decay,
-                                                     prior, floor, tie_threshold, member,
-                                                     brokers, per_broker, u, threshold, now)
+    kept, b, c, trust_cb, trust_bc = broker_contacts(key, hints, hinted, rel, width, floor,
+                                                     tie_threshold, member, brokers, per_broker, u,
+                                                     threshold, now)
     kernels.broker_exchange(know, n_known, b, c, org, gain, trust_cb, trust_bc,
                             contact_count)
     return kept
 
 
 @_jit
-def relay(src: int, key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, width: int,
-          t_decay: np.ndarray, prior: float, floor: float, tie_threshold: float,
-          people: kernels.People, used: int, peripheral: int, active: int, broker: int,
-          relaying: bool, relay_gain: float, know: kernels.KnowledgeArrays, n_known: int,
-          rebase_below: float, per_broker: int, members: int, threshold: float, gain: float,
-          now: int) -> int:
+def relay(src: int, key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePairs, width: int,
+          floor: float, tie_threshold: float, people: kernels.People, used: int, peripheral: int,
+          active: int, broker: int, relaying: bool, relay_gain: float,
+          know: kernels.KnowledgeArrays, n_known: int, rebase_below: float, per_broker: int,
+          members: int, threshold: float, gain: float, now: int) -> int:
     """Sparse ``kernels.relay``: the same start (``kernels.relay_start``), then the same
     brokers' contacts and exchange (:func:`broker_relay`; the candidates' ``hints`` as in
     :func:`current_ties`).
@@ -899,21 +936,22 @@ def relay(src: int, key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, w
                                      members)
     if u.size == 0:
         return key.size
-    return broker_relay(key, hints, hinted, p, width, t_decay, prior, floor, tie_threshold,
-                        people.present, brokers, per_broker, u, threshold, now, know, n_known,
-                        people.org, gain, people.contacts)
+    return broker_relay(key, hints, hinted, rel, width, floor, tie_threshold, people.present,
+                        brokers, per_broker, u, threshold, now, know, n_known, people.org, gain,
+                        people.contacts)
 
 
 @_jit
 def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: int,
-                   present: np.ndarray, know: kernels.KnowledgeArrays, p: Pairs,
-                   t_decay: np.ndarray, prior: float, knowledge_threshold: float,
-                   tie_threshold: float, now: int) -> np.ndarray:
+                   present: np.ndarray, know: kernels.KnowledgeArrays, rel: SparsePairs,
+                   knowledge_threshold: float, tie_threshold: float, now: int) -> np.ndarray:
     """Sparse ``kernels.seamless_cases``: the same cases, the same order.
 
     A stranger is trusted at the prior; when the prior reaches the tie threshold anyone
     present in the organisation will do, as in the dense store.
     """
+    p = _records(rel)
+    t_decay, prior = rel.t_decay, rel.prior
     stored, scale, offset = know.stored, know.scale, know.offset
     size = np.zeros(n_orgs + 1, dtype=np.int64)
     for s in range(present.size):
@@ -953,9 +991,11 @@ def seamless_cases(who: np.ndarray, drawn: np.ndarray, org: np.ndarray, n_orgs: 
 
 
 @_jit
-def settle_pairs(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
-                 i: np.ndarray, j: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
+def settle_pairs(rel: SparsePairs, i: np.ndarray, j: np.ndarray, now: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Sparse ``kernels.settle_pairs`` (every pair has a record: ``ensure_pairs``)."""
+    p = _records(rel)
+    f_decay, t_decay, prior = rel.f_decay, rel.t_decay, rel.prior
     horizon = f_decay.size - 1
     fam = np.empty(i.size)
     trust = np.empty(i.size)
@@ -973,9 +1013,11 @@ def settle_pairs(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: floa
 
 
 @_jit
-def store_pairs(p: Pairs, field: int, i: np.ndarray, j: np.ndarray, values: np.ndarray,
-                tracked: np.ndarray, col_sums: np.ndarray) -> np.ndarray:
+def store_pairs(rel: SparsePairs, field: int, i: np.ndarray, j: np.ndarray,
+                values: np.ndarray) -> np.ndarray:
     """Sparse ``kernels.store_pairs`` into familiarity (``field`` 0) or trust (1)."""
+    p = _records(rel)
+    tracked, col_sums = rel.tracked, rel.cols[:, field]  # each set's sums of this quantity
     arr = p.F if field == 0 else p.T
     for k in range(i.size):
         a, b = i[k], j[k]
@@ -993,9 +1035,10 @@ def store_pairs(p: Pairs, field: int, i: np.ndarray, j: np.ndarray, values: np.n
 
 
 @_jit
-def list_new(p: Pairs, i: np.ndarray, j: np.ndarray, values: np.ndarray, floor: float,
+def list_new(rel: SparsePairs, i: np.ndarray, j: np.ndarray, values: np.ndarray, floor: float,
              width: int) -> np.ndarray:
     """Sparse ``kernels.list_new`` (every pair has a record)."""
+    p = _records(rel)
     new = np.empty(i.size, dtype=np.int64)
     count = 0
     for k in range(i.size):
@@ -1010,16 +1053,17 @@ def list_new(p: Pairs, i: np.ndarray, j: np.ndarray, values: np.ndarray, floor: 
 
 
 @_jit
-def encounter(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
-              tracked: np.ndarray, col_sums: np.ndarray, width: int, tie_floor: float,
-              know: kernels.KnowledgeArrays, i: np.ndarray, j: np.ndarray, g: np.ndarray,
-              u: np.ndarray, face: np.ndarray,
-              virtual_factor: float, atmosphere: np.ndarray, dialogue: np.ndarray,
-              org: np.ndarray, resident: np.ndarray, rule: kernels.EncounterRule, now: int
+def encounter(rel: SparsePairs, width: int, tie_floor: float, know: kernels.KnowledgeArrays,
+              i: np.ndarray, j: np.ndarray, g: np.ndarray, u: np.ndarray, face: np.ndarray,
+              virtual_factor: float, atmosphere: np.ndarray, dialogue: np.ndarray, org: np.ndarray,
+              resident: np.ndarray, rule: kernels.EncounterRule, now: int
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sparse ``kernels.encounter``: the same rule (``kernels.meet_rule``), passes and results;
     every pair has a record (``ensure_pairs``). Tie candidates are flagged in the records.
     """
+    p = _records(rel)
+    f_decay, t_decay, prior = rel.f_decay, rel.t_decay, rel.prior
+    tracked, col_sums = rel.tracked, rel.cols
     n = i.size
     horizon = f_decay.size - 1
     # The knowledge fields read once here, not in the loop (as the dense encounter).
@@ -1077,9 +1121,7 @@ def encounter(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
 
 
 @_jit
-def reset_pairs(p: Pairs, slots: np.ndarray, n: int, prior: float, now: int,
-                tracked: np.ndarray, col_sums: np.ndarray, f_decay: np.ndarray,
-                t_decay: np.ndarray, hi: int) -> None:
+def reset_pairs(rel: SparsePairs, slots: np.ndarray, n: int, now: int, hi: int) -> None:
     """Sparse ``kernels.reset_pairs``: ``slots`` become strangers to the first ``n`` slots.
 
     The tracked rows' current values are first taken off the column sums, as in the dense
@@ -1087,6 +1129,9 @@ def reset_pairs(p: Pairs, slots: np.ndarray, n: int, prior: float, now: int,
     records, unless either order is a listed tie candidate: those are kept as a stranger's
     touched ``now``, as the dense store keeps its flags.
     """
+    p = _records(rel)
+    prior, tracked, col_sums = rel.prior, rel.tracked, rel.cols
+    f_decay, t_decay = rel.f_decay, rel.t_decay
     horizon = f_decay.size - 1
     for t in range(tracked.shape[0]):
         for r in slots:
@@ -1161,14 +1206,16 @@ def _remove(col: np.ndarray, F: np.ndarray, T: np.ndarray, last: np.ndarray,
 
 
 @_jit
-def current_ties(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, width: int,
-                 now: int, decay: np.ndarray, prior: float, floor: float, threshold: float,
-                 member: np.ndarray) -> tuple[int, np.ndarray]:
+def current_ties(key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePairs, width: int,
+                 now: int, floor: float, threshold: float, member: np.ndarray
+                 ) -> tuple[int, np.ndarray]:
     """Sparse ``kernels.current_ties`` (a candidate without a record reads as a stranger),
     each candidate's trust looked up by :func:`_candidates_trust`, which starts from the
     record positions ``hints`` of the first ``hinted`` candidates and leaves there those it
     found; the kept candidates' positions are compacted with them (``hints[:kept]``).
     """
+    p = _records(rel)
+    decay, prior = rel.t_decay, rel.prior
     a_of, b_of, current = _candidates_trust(key, hints, hinted, p, width, now, decay, prior,
                                             floor)
     ties = np.empty((2, key.size), dtype=np.int64)
@@ -1282,10 +1329,9 @@ def _trust_or_prior(start: np.ndarray, size: np.ndarray, col: np.ndarray, T: np.
 
 
 @_jit
-def trust_ties_among(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, capacity: int,
-                     now: int, decay: np.ndarray, prior: float, floor: float, threshold: float,
-                     slots: np.ndarray, mean_threshold: float
-                     ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+def trust_ties_among(key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePairs,
+                     capacity: int, now: int, floor: float, threshold: float, slots: np.ndarray,
+                     mean_threshold: float) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """Sparse ``kernels.trust_ties_among``: :func:`current_ties` over the members ``slots``,
     then :func:`mutual_ties` of the directed ties found (``width`` one above the largest
     slot), in one call, with the same results.
@@ -1301,6 +1347,8 @@ def trust_ties_among(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, 
         and their positions at the front of ``hints``),
         and the ties: slots ``i < j``, sorted, and the pair's mean trust.
     """
+    p = _records(rel)
+    decay, prior = rel.t_decay, rel.prior
     member = np.zeros(capacity, dtype=np.bool_)
     width = 1
     for s in slots:
@@ -1382,13 +1430,14 @@ def trust_ties_among(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, 
 
 
 @_jit
-def decayed_column_sums(rows: np.ndarray, weight: np.ndarray, p: Pairs, now: int,
-                        f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
-                        hi: int) -> np.ndarray:
+def decayed_column_sums(rows: np.ndarray, weight: np.ndarray, rel: SparsePairs, now: int, hi: int
+                        ) -> np.ndarray:
     """Sparse ``kernels.decayed_column_sums``: each column gets the rows' terms in row order,
     as in the dense kernel, so the sums are equal bit for bit. The store's arrays are taken
     out of ``Pairs`` once, not read from it record by record (see :func:`_record_of`).
     """
+    p = _records(rel)
+    f_decay, t_decay, prior = rel.f_decay, rel.t_decay, rel.prior
     horizon = f_decay.size - 1
     out = np.zeros((2, hi))
     start, size, col, F, T, last = p.start, p.size, p.col, p.F, p.T, p.last
@@ -1405,10 +1454,12 @@ def decayed_column_sums(rows: np.ndarray, weight: np.ndarray, p: Pairs, now: int
 
 
 @_jit
-def tracked_pair_sums(slots: np.ndarray, tracked: np.ndarray, cols: np.ndarray, p: Pairs,
-                      now: int, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
+def tracked_pair_sums(slots: np.ndarray, row_set: int, rel: SparsePairs, now: int,
                       written: int) -> tuple[float, float, int]:
-    """Sparse ``kernels.tracked_pair_sums`` (the same bookkeeping and order)."""
+    """Sparse ``kernels.tracked_pair_sums`` of the set of sums ``row_set`` (the same
+    bookkeeping and order).
+    """
+    tracked, cols = rel.tracked[row_set], rel.cols[row_set]
     member = np.zeros(tracked.size, dtype=np.bool_)
     for s in slots:
         member[s] = True
@@ -1423,7 +1474,7 @@ def tracked_pair_sums(slots: np.ndarray, tracked: np.ndarray, cols: np.ndarray, 
             weight[x] = 1.0 if member[changed[x]] else -1.0
     if rows.size:
         hi = max(written, rows.max() + 1)
-        add = decayed_column_sums(rows, weight, p, now, f_decay, t_decay, prior, hi)
+        add = decayed_column_sums(rows, weight, rel, now, hi)
         for k in range(2):
             for c in range(hi):
                 cols[k, c] += add[k, c]
@@ -1512,12 +1563,14 @@ def _virtual_pairwise(total: int, slots: np.ndarray, p: Pairs, pos: np.ndarray,
 
 
 @_jit
-def block_sums(slots: np.ndarray, p: Pairs, capacity: int, decay: np.ndarray, prior: float,
-               now: int, trust: bool) -> tuple[float, float]:
+def block_sums(slots: np.ndarray, rel: SparsePairs, capacity: int, now: int,
+               trust: bool) -> tuple[float, float]:
     """The sum and the trace of the current familiarity (or trust, with ``trust``) block
     ``slots x slots``, each as numpy sums the dense block (``block.sum()``, ``np.trace``)
     bit for bit, without holding the block: one row at a time.
     """
+    p = _records(rel)
+    decay, prior = (rel.t_decay if trust else rel.f_decay), rel.prior
     pos = np.full(capacity, -1, dtype=np.int64)
     for c in range(slots.size):
         pos[slots[c]] = c
@@ -1536,10 +1589,11 @@ def block_sums(slots: np.ndarray, p: Pairs, capacity: int, decay: np.ndarray, pr
 
 
 @_jit
-def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, p: Pairs, t_decay: np.ndarray,
-                prior: float, threshold: float,
+def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, rel: SparsePairs, threshold: float,
                 now: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sparse ``kernels.mutual_ties`` (a pair without a record reads as a stranger)."""
+    p = _records(rel)
+    t_decay, prior = rel.t_decay, rel.prior
     key = kernels.unordered_pairs(a, b, width)
     horizon = t_decay.size - 1
     i = np.empty(key.size, dtype=np.int64)
@@ -1563,12 +1617,13 @@ def mutual_ties(a: np.ndarray, b: np.ndarray, width: int, p: Pairs, t_decay: np.
 
 
 @_jit
-def write_pairs(p: Pairs, i: np.ndarray, j: np.ndarray, fam: np.ndarray, trust: np.ndarray,
+def write_pairs(rel: SparsePairs, i: np.ndarray, j: np.ndarray, fam: np.ndarray, trust: np.ndarray,
                 now: int) -> None:
     """Store familiarity and trust of pairs (i, j) as of week ``now`` (every pair has a
     record; a repeated pair keeps its last values): the records ``Relations.set_block``
     writes.
     """
+    p = _records(rel)
     for k in range(i.size):
         x = find(p, i[k], j[k])
         p.F[x] = fam[k]
@@ -1577,11 +1632,12 @@ def write_pairs(p: Pairs, i: np.ndarray, j: np.ndarray, fam: np.ndarray, trust: 
 
 
 @_jit
-def block_pair_sums(slots: np.ndarray, p: Pairs, now: int, f_decay: np.ndarray,
-                    t_decay: np.ndarray, prior: float) -> tuple[float, float]:
+def block_pair_sums(slots: np.ndarray, rel: SparsePairs, now: int) -> tuple[float, float]:
     """Sparse ``kernels.block_pair_sums``: the block's terms laid out as the dense kernel lays
     them out (a stranger's are 0), summed the same way.
     """
+    p = _records(rel)
+    f_decay, t_decay, prior = rel.f_decay, rel.t_decay, rel.prior
     horizon = f_decay.size - 1
     n = slots.size
     f = np.zeros(n * n)
@@ -1605,31 +1661,27 @@ def block_pair_sums(slots: np.ndarray, p: Pairs, now: int, f_decay: np.ndarray,
 
 
 @_jit
-def group_encounters(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
-                     tracked: np.ndarray, col_sums: np.ndarray, width: int, tie_floor: float,
-                     know: kernels.KnowledgeArrays, people: kernels.People, members: np.ndarray,
-                     bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
-                     u: np.ndarray, face: np.ndarray, dialogue: np.ndarray, base: float,
-                     rule: kernels.EncounterRule, group: kernels.GroupRule, now: int
+def group_encounters(rel: SparsePairs, width: int, tie_floor: float, know: kernels.KnowledgeArrays,
+                     people: kernels.People, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
+                     j: np.ndarray, g: np.ndarray, u: np.ndarray, face: np.ndarray,
+                     dialogue: np.ndarray, base: float, rule: kernels.EncounterRule,
+                     group: kernels.GroupRule, now: int
                      ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
     """Sparse ``kernels.group_encounters``."""
     atm = kernels.group_atmosphere(members, bounds, people.strengths[:, group.builder], base,
                                    group.builder_boost)
-    trust, breach, new = encounter(p, f_decay, t_decay, prior, tracked, col_sums, width,
-                                   tie_floor, know, i, j, g, u, face,
-                                   group.virtual_factor, atm, dialogue, people.org,
-                                   people.resident, rule, now)
+    trust, breach, new = encounter(rel, width, tie_floor, know, i, j, g, u, face,
+                                   group.virtual_factor, atm, dialogue, people.org, people.resident,
+                                   rule, now)
     return trust, atm, kernels.partners_after(people, i, j, trust, breach, group), new
 
 
 @_jit
-def work_in_groups(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
-                   tracked: np.ndarray, col_sums: np.ndarray, width: int, tie_floor: float,
-                   know: kernels.KnowledgeArrays, people: kernels.People, members: np.ndarray,
-                   bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
-                   src: int, base: float, rules: kernels.GroupRules, facilitation: float,
-                   value_total: float, since: float, progress: float, advocacy: float,
-                   now: int
+def work_in_groups(rel: SparsePairs, width: int, tie_floor: float, know: kernels.KnowledgeArrays,
+                   people: kernels.People, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
+                   j: np.ndarray, g: np.ndarray, src: int, base: float, rules: kernels.GroupRules,
+                   facilitation: float, value_total: float, since: float, progress: float,
+                   advocacy: float, now: int
                    ) -> tuple[int, np.ndarray, int, bool, tuple[float, float, float], float]:
     """Sparse ``kernels.work_in_groups``."""
     u = kernels.uniforms(src, i.size)
@@ -1638,24 +1690,23 @@ def work_in_groups(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: fl
     value = (value_total, since, progress)
     kernels.join_groups(members, group.hours, people.collaborated, people.week_hours,
                         people.groups_joined, people.week_active)
-    trust, atm, breaches, new = group_encounters(
-        p, f_decay, t_decay, prior, tracked, col_sums, width, tie_floor, know, people,
-        members, bounds, i, j, g, u, np.zeros(0, dtype=np.bool_), people.dialogue, base, rule,
-        group, now)
+    trust, atm, breaches, new = group_encounters(rel, width, tie_floor, know, people, members,
+                                                 bounds, i, j, g, u, np.zeros(0, dtype=np.bool_),
+                                                 people.dialogue, base, rule, group, now)
     kernels.count_into(people.work_contacts, i)
     ideas, credited, value = kernels.innovate(people, members, bounds, i, j, g, trust, atm,
                                               u_ideas, value, rule, group)
     factor = kernels.purpose_factor(group.factor_kind, i, j, people.org, people.resident,
                                     people.role, group.seeker, rule.distance_resident,
                                     rule.distance_cross_org)
-    who, best = met_benefit(t_decay, prior, i, trust, factor, people.present.size)
+    who, best = met_benefit(rel, i, trust, factor, people.present.size)
     yielded, value, advocacy = kernels.purpose_yield(people, who, best, value, advocacy, group)
     return breaches, new, ideas, credited or yielded, value, advocacy
 
 
 @_jit
-def met_benefit(t_decay: np.ndarray, prior: float, i: np.ndarray, trust: np.ndarray,
-                factor: np.ndarray, capacity: int) -> tuple[np.ndarray, np.ndarray]:
+def met_benefit(rel: SparsePairs, i: np.ndarray, trust: np.ndarray, factor: np.ndarray,
+                capacity: int) -> tuple[np.ndarray, np.ndarray]:
     """:func:`best_benefit` of pairs (i, j) right after their encounters, from ``trust``,
     each pair's stored trust after them (as :func:`encounter` returns it), without
     searching for their records again: a pair met now was touched now (gap 0) and stores
@@ -1663,6 +1714,7 @@ def met_benefit(t_decay: np.ndarray, prior: float, i: np.ndarray, trust: np.ndar
     also for a pair that met in two groups: :func:`encounter` returns every pair's trust as
     stored after all its pairs, so both places read the trust its record ends with.
     """
+    t_decay, prior = rel.t_decay, rel.prior
     best = np.zeros(capacity)
     for k in range(i.size):
         t = prior + (trust[k] - prior) * t_decay[0]  # touched now: the gap is 0
@@ -1673,16 +1725,15 @@ def met_benefit(t_decay: np.ndarray, prior: float, i: np.ndarray, trust: np.ndar
 
 @_jit
 def seamless_value(workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
-                   people: kernels.People, used: int, n_orgs: int,
-                   know: kernels.KnowledgeArrays, p: Pairs, t_decay: np.ndarray, prior: float,
-                   knowledge_threshold: float, tie_threshold: float,
-                   rules: kernels.GroupRules, value_total: float, since: float,
-                   progress: float, now: int) -> tuple[bool, tuple[float, float, float]]:
+                   people: kernels.People, used: int, n_orgs: int, know: kernels.KnowledgeArrays,
+                   rel: SparsePairs, knowledge_threshold: float, tie_threshold: float,
+                   rules: kernels.GroupRules, value_total: float, since: float, progress: float,
+                   now: int) -> tuple[bool, tuple[float, float, float]]:
     """Sparse ``kernels.seamless_value``."""
     value = (value_total, since, progress)
     who = kernels.case_lanes(workers, n_cases)
-    seamless = seamless_cases(who, drawn, people.org, n_orgs, people.present[:used], know, p,
-                              t_decay, prior, knowledge_threshold, tie_threshold, now)
+    seamless = seamless_cases(who, drawn, people.org, n_orgs, people.present[:used], know, rel,
+                              knowledge_threshold, tie_threshold, now)
     if seamless.size == 0:
         return False, value
     return True, kernels.credit(people.week_value, seamless, np.ones(seamless.size), value,
@@ -1691,10 +1742,9 @@ def seamless_value(workers: np.ndarray, n_cases: np.ndarray, drawn: np.ndarray,
 
 @_jit
 def client_cases(src: int, active: np.ndarray, lam: float, people: kernels.People, used: int,
-                 n_orgs: int, know: kernels.KnowledgeArrays, p: Pairs, t_decay: np.ndarray,
-                 prior: float, knowledge_threshold: float, tie_threshold: float,
-                 rules: kernels.GroupRules, value_total: float, since: float, progress: float,
-                 now: int
+                 n_orgs: int, know: kernels.KnowledgeArrays, rel: SparsePairs,
+                 knowledge_threshold: float, tie_threshold: float, rules: kernels.GroupRules,
+                 value_total: float, since: float, progress: float, now: int
                  ) -> tuple[bool, tuple[float, float, float]]:
     """Sparse ``kernels.client_cases``."""
     workers = kernels.non_residents(active, people.resident)
@@ -1703,55 +1753,50 @@ def client_cases(src: int, active: np.ndarray, lam: float, people: kernels.Peopl
     n_cases, drawn = kernels.case_draws(src, workers, lam, n_orgs)
     if drawn.size == 0:
         return False, (value_total, since, progress)
-    return seamless_value(workers, n_cases, drawn, people, used, n_orgs, know, p, t_decay,
-                          prior, knowledge_threshold, tie_threshold, rules, value_total, since,
-                          progress, now)
+    return seamless_value(workers, n_cases, drawn, people, used, n_orgs, know, rel,
+                          knowledge_threshold, tie_threshold, rules, value_total, since, progress,
+                          now)
 
 
 @_jit
-def round_encounters(p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
-                     tracked: np.ndarray, col_sums: np.ndarray, width: int, tie_floor: float,
-                     know: kernels.KnowledgeArrays, people: kernels.People, members: np.ndarray,
-                     bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
-                     u: np.ndarray, face: np.ndarray, dialogue: np.ndarray, base: float,
-                     rules: kernels.GroupRules, facilitation: float, now: int
-                     ) -> tuple[np.ndarray, int, np.ndarray]:
+def round_encounters(rel: SparsePairs, width: int, tie_floor: float, know: kernels.KnowledgeArrays,
+                     people: kernels.People, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
+                     j: np.ndarray, g: np.ndarray, u: np.ndarray, face: np.ndarray,
+                     dialogue: np.ndarray, base: float, rules: kernels.GroupRules,
+                     facilitation: float, now: int) -> tuple[np.ndarray, int, np.ndarray]:
     """One conversation round's encounters of sparse ``kernels.talk_rounds`` (its groups
     formed, its pairs given records): :func:`group_encounters` with the encounter rule at
     ``facilitation``; returns the trust stored pair by pair, the breaches and the tie
     candidates newly listed.
     """
     trust, _, breaches, new = group_encounters(
-        p, f_decay, t_decay, prior, tracked, col_sums, width, tie_floor, know, people, members,
-        bounds, i, j, g, u, face, dialogue, base,
+        rel, width, tie_floor, know, people, members, bounds, i, j, g, u, face, dialogue, base,
         kernels.with_facilitation(rules.encounter, facilitation), rules.group, now)
     return trust, breaches, new
 
 
 @_jit
-def purpose_value(p: Pairs, t_decay: np.ndarray, prior: float, people: kernels.People,
-                  i: np.ndarray, j: np.ndarray, rules: kernels.GroupRules, value_total: float,
-                  since: float, progress: float, advocacy: float, now: int
-                  ) -> tuple[bool, tuple[float, float, float], float]:
+def purpose_value(rel: SparsePairs, people: kernels.People, i: np.ndarray, j: np.ndarray,
+                  rules: kernels.GroupRules, value_total: float, since: float, progress: float,
+                  advocacy: float, now: int) -> tuple[bool, tuple[float, float, float], float]:
     """Sparse ``kernels.purpose_value``."""
     group = rules.group
     e = rules.encounter
     factor = kernels.purpose_factor(group.factor_kind, i, j, people.org, people.resident,
                                     people.role, group.seeker, e.distance_resident,
                                     e.distance_cross_org)
-    who, best = best_benefit(p, t_decay, prior, i, j, factor, now, people.present.size)
+    who, best = best_benefit(rel, i, j, factor, now, people.present.size)
     return kernels.purpose_yield(people, who, best, (value_total, since, progress), advocacy,
                                  group)
 
 
 @_jit
-def work_and_cases(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
-                   tracked: np.ndarray, col_sums: np.ndarray, sums_factor: np.ndarray,
-                   width: int, tie_floor: float, written: int, know: kernels.KnowledgeArrays,
+def work_and_cases(src: int, rel: SparsePairs, sums_factor: np.ndarray, width: int,
+                   tie_floor: float, written: int, know: kernels.KnowledgeArrays,
                    people: kernels.People, used: int, active: np.ndarray, members: np.ndarray,
-                   bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray,
-                   base: float, rules: kernels.GroupRules, facilitation: float, cases: bool,
-                   lam: float, n_orgs: int, knowledge_threshold: float, tie_threshold: float,
+                   bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray, base: float,
+                   rules: kernels.GroupRules, facilitation: float, cases: bool, lam: float,
+                   n_orgs: int, knowledge_threshold: float, tie_threshold: float,
                    value_total: float, since: float, progress: float, advocacy: float, now: int
                    ) -> tuple[int, int, int, bool, tuple[float, float, float], float,
                               np.ndarray]:
@@ -1765,6 +1810,7 @@ def work_and_cases(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray,
         The breaches, the new practices, the written bound, whether value was credited, the
         value and the advocacy stock, and the tie candidates newly listed.
     """
+    col_sums = rel.cols
     value = (value_total, since, progress)
     new = np.empty(0, dtype=np.int64)
     breaches, ideas, credited = 0, 0, False
@@ -1775,25 +1821,22 @@ def work_and_cases(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray,
         kernels.scale_sums(col_sums, sums_factor)
         written = kernels.written_bound(written, i, j)
         breaches, new, ideas, credited, value, advocacy = work_in_groups(
-            p, f_decay, t_decay, prior, tracked, col_sums, width, tie_floor, know, people,
-            members, bounds, i, j, g, src, base, rules, facilitation, *value, advocacy, now)
+            rel, width, tie_floor, know, people, members, bounds, i, j, g, src, base, rules,
+            facilitation, *value, advocacy, now)
     if cases:
-        cased, value = client_cases(src, active, lam, people, used, n_orgs, know, p, t_decay,
-                                    prior, knowledge_threshold, tie_threshold, rules, *value,
-                                    now)
+        cased, value = client_cases(src, active, lam, people, used, n_orgs, know, rel,
+                                    knowledge_threshold, tie_threshold, rules, *value, now)
         credited = credited or cased
     return breaches, ideas, written, credited, value, advocacy, new
 
 
 @_jit
-def collaborate(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, prior: float,
-                tracked: np.ndarray, col_sums: np.ndarray, sums_factor: np.ndarray,
-                width: int, tie_floor: float, written: int, know: kernels.KnowledgeArrays,
-                people: kernels.People, used: int, active_code: int, attachment: np.ndarray,
-                factor: np.ndarray, org_time: np.ndarray, rate: float, forming: np.ndarray,
-                assembler: int, m: int, k: int, base: float, rules: kernels.GroupRules,
-                facilitation: float, cases: bool, lam: float, n_orgs: int,
-                knowledge_threshold: float, tie_threshold: float, value_total: float,
+def collaborate(src: int, rel: SparsePairs, sums_factor: np.ndarray, width: int, tie_floor: float,
+                written: int, know: kernels.KnowledgeArrays, people: kernels.People, used: int,
+                active_code: int, attachment: np.ndarray, factor: np.ndarray, org_time: np.ndarray,
+                rate: float, forming: np.ndarray, assembler: int, m: int, k: int, base: float,
+                rules: kernels.GroupRules, facilitation: float, cases: bool, lam: float,
+                n_orgs: int, knowledge_threshold: float, tie_threshold: float, value_total: float,
                 since: float, progress: float, advocacy: float, now: int
                 ) -> tuple[np.ndarray, bool, int, int, int, bool, tuple[float, float, float],
                            float, np.ndarray, int, np.ndarray, np.ndarray, np.ndarray,
@@ -1821,30 +1864,27 @@ def collaborate(src: int, p: Pairs, f_decay: np.ndarray, t_decay: np.ndarray, pr
         members, bounds, i, j, g = kernels.no_groups()
         return (active, False, 0, 0, 0, written, False, value, advocacy, new, 0, members,
                 bounds, i, j, g)
-    members, bounds, i, j, g = form_working_groups(src, p, f_decay, people, active, weight,
-                                                   factor, org_time, rate, forming,
-                                                   assembler, m, k, now)
+    members, bounds, i, j, g = form_working_groups(src, rel, people, active, weight, factor,
+                                                   org_time, rate, forming, assembler, m, k, now)
     # The groups' pairs are those of kernels.team_pairs, in its order (form_working_groups
     # lists them so, or none): each pair's records are searched for once, not twice.
-    ensured = ensure_team_pairs(p, bounds, i, j, 0, prior, now)
+    ensured = ensure_team_pairs(rel, bounds, i, j, 0, now)
     if ensured < i.size:  # the pool is full: the caller makes room and goes on
         return (active, True, i.size, 0, 0, written, False, value, advocacy, new, ensured,
                 members, bounds, i, j, g)
     breaches, ideas, written, credited, value, advocacy, new = work_and_cases(
-        src, p, f_decay, t_decay, prior, tracked, col_sums, sums_factor, width, tie_floor,
-        written, know, people, used, active, members, bounds, i, j, g, base, rules,
-        facilitation, cases, lam, n_orgs, knowledge_threshold, tie_threshold, *value, advocacy,
-        now)
+        src, rel, sums_factor, width, tie_floor, written, know, people, used, active, members,
+        bounds, i, j, g, base, rules, facilitation, cases, lam, n_orgs, knowledge_threshold,
+        tie_threshold, *value, advocacy, now)
     return (active, True, i.size, breaches, ideas, written, credited, value, advocacy, new,
             ensured, members, bounds, i, j, g)
 
 
 @_jit
-def talks_value(t_decay: np.ndarray, prior: float, people: kernels.People,
-                members: np.ndarray, bounds: np.ndarray, per_round: np.ndarray,
-                i: np.ndarray, j: np.ndarray, trust: np.ndarray, rules: kernels.GroupRules,
-                value_total: float, since: float, progress: float, advocacy: float, now: int
-                ) -> tuple[bool, tuple[float, float, float], float]:
+def talks_value(rel: SparsePairs, people: kernels.People, members: np.ndarray, bounds: np.ndarray,
+                per_round: np.ndarray, i: np.ndarray, j: np.ndarray, trust: np.ndarray,
+                rules: kernels.GroupRules, value_total: float, since: float, progress: float,
+                advocacy: float, now: int) -> tuple[bool, tuple[float, float, float], float]:
     """:func:`purpose_value` of a meeting's talks right after them, without a search per
     pair: the rounds' groups (``members``, ``bounds``, ``per_round``), their ordered pairs
     (i, j) round after round, and ``trust``, each pair's stored trust after its round (as
@@ -1856,6 +1896,7 @@ def talks_value(t_decay: np.ndarray, prior: float, people: kernels.People,
     Returns:
         As :func:`purpose_value`.
     """
+    t_decay, prior = rel.t_decay, rel.prior
     group = rules.group
     e = rules.encounter
     capacity = people.present.size

@@ -12,10 +12,10 @@ empties a newcomer's fresh fields. ``tests/test_state.py`` checks that the ODD's
 marked fresh.
 
 The pairs' state (familiarity, trust, the week of the last touch) lives in the pair
-stores of ``model.relations``, whose dense store's arrays the kernels receive as one
-structure (``DensePairs``); the knowledge of organisations in the knowledge store of
+stores of ``model.relations``, whose arrays the kernels receive as one structure per
+store (``DensePairs``, ``SparsePairs``); the knowledge of organisations in the knowledge store of
 ``model.knowledge``, whose arrays the kernels receive as one structure too
-(``KnowledgeArrays``; both declared at the end of this module); the week's meeting in
+(``KnowledgeArrays``; all three declared at the end of this module); the week's meeting in
 ``model.model.Meeting``; the network's scalars on ``NetworkModel`` itself.
 """
 
@@ -121,7 +121,8 @@ def grown(fields: tuple[Field, ...], arrays: dict[str, np.ndarray],
 # ---------------------------------------------------------------- the kernels' structure
 class _PlainFieldsType(types.StructRef):
     """A kernels' structure whose fields have plain (not literal) types: the base of every
-    structure type here (``PeopleType``, ``KnowledgeArraysType``, ``DensePairsType``).
+    structure type here (``PeopleType``, ``KnowledgeArraysType``, ``DensePairsType``,
+    ``SparsePairsType``).
     """
 
     def preprocess_fields(self, fields: tuple) -> tuple:
@@ -285,13 +286,16 @@ DENSE_PAIRS_FIELDS: tuple[tuple[str, types.Type], ...] = (
     ("prior", types.float64),  # trust in a stranger, toward which trust relaxes
     ("tracked", types.Array(types.bool_, 2, "C")),  # per set of running sums, its rows
     ("cols", types.Array(types.float64, 3, "C")),  # per set, column sums of F and of T - prior
+    # Per ordered pair, whether it is a listed tie candidate (the store's _listed); a 1 x 1
+    # stand-in the kernels do not read where the store lists none.
+    ("listed", types.Array(types.bool_, 2, "C")),
 )
 
 
 class DensePairs(structref.StructRefProxy):
     """The dense pair store's arrays as one argument of a compiled kernel (fields named as in
     ``DENSE_PAIRS_FIELDS``: ``F``, ``T``, ``last``, ``f_decay``, ``t_decay``, ``prior``,
-    ``tracked``, ``cols``). It shares memory with the store's arrays: a kernel's writes are
+    ``tracked``, ``cols``, ``listed``). It shares memory with the store's arrays: a kernel's writes are
     the store's. Made again whenever an array is replaced (``Relations._keep_call_args``:
     at set-up, on growing and after a copy). A kernel that loops over one reads the fields
     it uses into locals first.
@@ -299,15 +303,16 @@ class DensePairs(structref.StructRefProxy):
 
     @classmethod
     def of(cls, F: np.ndarray, T: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-           t_decay: np.ndarray, prior: float, tracked: np.ndarray,
-           cols: np.ndarray) -> DensePairs:
+           t_decay: np.ndarray, prior: float, tracked: np.ndarray, cols: np.ndarray,
+           listed: np.ndarray) -> DensePairs:
         """The structure over the arrays (``DENSE_PAIRS_FIELDS``' types; F, T and last of
         any layout, the rest C-contiguous).
         """
-        pairs = _new_dense_pairs(F, T, last, f_decay, t_decay, float(prior), tracked, cols)
+        pairs = _new_dense_pairs(F, T, last, f_decay, t_decay, float(prior), tracked, cols,
+                                 listed)
         # The arrays themselves, for pickling (as People keeps them). The store itself does
         # not pickle its structure: it makes it again over the copy's records.
-        pairs._arrays = (F, T, last, f_decay, t_decay, float(prior), tracked, cols)
+        pairs._arrays = (F, T, last, f_decay, t_decay, float(prior), tracked, cols, listed)
         return pairs
 
     def __reduce__(self) -> tuple:
@@ -320,12 +325,91 @@ _DENSE_PAIRS_TYPE = DensePairsType(list(DENSE_PAIRS_FIELDS))
 
 
 @numba.njit(cache=True)
-def _new_dense_pairs(F, T, last, f_decay, t_decay, prior, tracked, cols):
+def _new_dense_pairs(F, T, last, f_decay, t_decay, prior, tracked, cols, listed):
     """The structure over the arrays, made in cached compiled code (as ``_new_people``).
     ``tests/test_state.py`` checks that the parameters are ``DENSE_PAIRS_FIELDS`` in order.
     """
     d = structref.new(_DENSE_PAIRS_TYPE)
     d.F, d.T, d.last = F, T, last
     d.f_decay, d.t_decay, d.prior = f_decay, t_decay, prior
-    d.tracked, d.cols = tracked, cols
+    d.tracked, d.cols, d.listed = tracked, cols, listed
     return d
+
+
+# ---------------------------------------------------------------- the sparse pair store's
+@structref.register
+class SparsePairsType(_PlainFieldsType):
+    """numba type of :class:`SparsePairs`."""
+
+
+_I32 = np.int32
+# The sparse pair store's arrays (``model.relations.SparseRelations``; ``model.sparse_kernels``
+# describes the layout), in the kernels' structure: name, dimensions, numpy type (0
+# dimensions: a number). The first nine are the records (``sparse_kernels.Pairs``, in its
+# order): per slot, then per record of the shared pool.
+SPARSE_PAIRS_FIELDS: tuple[tuple[str, int, type], ...] = (
+    ("start", 1, _I),  # first record of each slot's row in the pool
+    ("size", 1, _I),  # records in each slot's row
+    ("room", 1, _I),  # records the row's segment can hold
+    ("col", 1, _I32),  # each record's partner, ascending within a row
+    ("F", 1, _F),  # each record's familiarity as of its week of last touch
+    ("T", 1, _F),  # each record's trust as of its week of last touch
+    ("last", 1, _I32),  # each record's week of last touch
+    ("listed", 1, _B),  # each record is a listed tie candidate
+    ("end", 1, _I),  # one entry: the pool's first record in no segment yet
+    ("f_decay", 1, _F),  # familiarity's factor by gap (weeks)
+    ("t_decay", 1, _F),  # trust's factor toward the prior, by gap
+    ("prior", 0, _F),  # trust in a stranger, toward which trust relaxes
+    ("tracked", 2, _B),  # per set of running sums, its rows
+    ("cols", 3, _F),  # per set, column sums of F and of T - prior
+)
+
+
+class SparsePairs(structref.StructRefProxy):
+    """The sparse pair store's arrays as one argument of a compiled kernel (fields named as
+    in ``SPARSE_PAIRS_FIELDS``: the records ``start``, ``size``, ``room``, ``col``, ``F``,
+    ``T``, ``last``, ``listed``, ``end``, then ``f_decay``, ``t_decay``, ``prior``,
+    ``tracked``, ``cols``). It shares memory with the store's arrays: a kernel's writes are
+    the store's. Made again whenever an array is replaced (``SparseRelations.
+    _keep_call_args``: at set-up, when the records are rebuilt, moved to a larger pool or
+    grown, and after a copy). A kernel reads the records into one local
+    (``sparse_kernels._records``) and the fields it uses besides into locals first.
+    """
+
+    @classmethod
+    def of(cls, start: np.ndarray, size: np.ndarray, room: np.ndarray, col: np.ndarray,
+           F: np.ndarray, T: np.ndarray, last: np.ndarray, listed: np.ndarray, end: np.ndarray,
+           f_decay: np.ndarray, t_decay: np.ndarray, prior: float, tracked: np.ndarray,
+           cols: np.ndarray) -> SparsePairs:
+        """The structure over the arrays (``SPARSE_PAIRS_FIELDS``' types, C-contiguous)."""
+        arrays = (start, size, room, col, F, T, last, listed, end, f_decay, t_decay,
+                  float(prior), tracked, cols)
+        pairs = _new_sparse_pairs(*arrays)
+        # The arrays themselves, for pickling (as People keeps them). The store itself does
+        # not pickle its structure: it makes it again over the copy's arrays.
+        pairs._arrays = arrays
+        return pairs
+
+    def __reduce__(self) -> tuple:
+        return SparsePairs.of, self._arrays
+
+
+structref.define_proxy(SparsePairs, SparsePairsType, [name for name, _, _ in SPARSE_PAIRS_FIELDS])
+
+_SPARSE_PAIRS_TYPE = SparsePairsType([
+    (name, numba.typeof(np.empty((1,) * ndim, dtype)) if ndim else numba.typeof(dtype(0)))
+    for name, ndim, dtype in SPARSE_PAIRS_FIELDS])
+
+
+@numba.njit(cache=True)
+def _new_sparse_pairs(start, size, room, col, F, T, last, listed, end, f_decay, t_decay, prior,
+                      tracked, cols):
+    """The structure over the arrays, made in cached compiled code (as ``_new_people``).
+    ``tests/test_state.py`` checks that the parameters are ``SPARSE_PAIRS_FIELDS`` in order.
+    """
+    s = structref.new(_SPARSE_PAIRS_TYPE)
+    s.start, s.size, s.room, s.col, s.F = start, size, room, col, F
+    s.T, s.last, s.listed, s.end = T, last, listed, end
+    s.f_decay, s.t_decay, s.prior = f_decay, t_decay, prior
+    s.tracked, s.cols = tracked, cols
+    return s

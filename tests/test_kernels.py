@@ -647,13 +647,14 @@ def test_broker_contacts_are_ties_then_picks_then_trusted_contacts(seed):
     member = rng.random(CAP) < 0.8
     brokers = np.sort(rng.choice(CAP, size=[0, 1, 8, 15, 20][seed], replace=False))
     u = rng.random(brokers.size * 2)
-    rel = dense_pairs(T=T, last=last, t_decay=td, prior=PRIOR)
+    rel = dense_pairs(T=T, last=last, t_decay=td, prior=PRIOR, listed=listed)
     ref_key, ref_listed = key.copy(), listed.copy()
-    kept, ties = kernels.current_ties(ref_key, rel, now, 0.3 - 1e-9, 0.3, member, ref_listed)
+    kept, ties = kernels.current_ties(ref_key, dense_pairs(T=T, last=last, t_decay=td,
+                                                           prior=PRIOR, listed=ref_listed),
+                                      now, 0.3 - 1e-9, 0.3, member)
     b, c = _pick_contacts_reference(ties[0], ties[1], brokers, 2, u, CAP)
     want = (kept, *kernels.trusted_contacts(rel, b, c, 0.35, now))
-    got = kernels.broker_contacts(key, rel, 0.3 - 1e-9, 0.3, member, listed, brokers, 2, u, 0.35,
-                                  now)
+    got = kernels.broker_contacts(key, rel, 0.3 - 1e-9, 0.3, member, brokers, 2, u, 0.35, now)
     assert got[0] == want[0]
     for x, y in zip(got[1:], want[1:], strict=True):
         np.testing.assert_array_equal(x, y)

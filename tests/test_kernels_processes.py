@@ -225,14 +225,16 @@ def test_broker_relay_is_the_contacts_then_the_exchange(seed):
     know_a, know_c = rng.uniform(0.3, 1.0, CAP), rng.uniform(0.0, 0.2, CAP)
     own, org = rng.integers(0, orgs, CAP), rng.integers(0, orgs, CAP)
     stale, count = np.zeros(CAP, dtype=bool), rng.integers(0, 5, CAP)
-    pairs = (dense_pairs(T=T, last=last, t_decay=td, prior=prior), 0.3 - 1e-9, 0.3, member)
     ref = [x.copy() for x in (key, listed, know, stale, count)]
-    kept, b, c, trust_cb, trust_bc = kernels.broker_contacts(ref[0], *pairs, ref[1], brokers, 2,
-                                                             u, 0.35, now)
+    kept, b, c, trust_cb, trust_bc = kernels.broker_contacts(
+        ref[0], dense_pairs(T=T, last=last, t_decay=td, prior=prior, listed=ref[1]), 0.3 - 1e-9,
+        0.3, member, brokers, 2, u, 0.35, now)
     sums = np.zeros(CAP)  # not read or written by the exchange
     kernels.broker_exchange(state.KnowledgeArrays.of(ref[2], know_a, know_c, sums, ref[3], own),
                             orgs, b, c, org, 0.4, trust_cb, trust_bc, ref[4])
-    got = kernels.broker_relay(key, *pairs, listed, brokers, 2, u, 0.35, now,
+    got = kernels.broker_relay(key, dense_pairs(T=T, last=last, t_decay=td, prior=prior,
+                                                listed=listed), 0.3 - 1e-9, 0.3, member,
+                               brokers, 2, u, 0.35, now,
                                state.KnowledgeArrays.of(know, know_a, know_c, sums, stale, own),
                                orgs, org, 0.4, count)
     assert got == kept

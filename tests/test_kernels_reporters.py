@@ -142,8 +142,8 @@ def test_current_ties_equals_numpy() -> None:
         expected_listed = listed.copy()
         expected = ref_ties(key, trust, last, now, decay, member, expected_listed)
         kept, ties = kernels.current_ties(key, dense_pairs(T=trust, last=last, t_decay=decay,
-                                                           prior=PRIOR),
-                                          now, THRESHOLD - MARGIN, THRESHOLD, member, listed)
+                                                           prior=PRIOR, listed=listed),
+                                          now, THRESHOLD - MARGIN, THRESHOLD, member)
         for a, b in zip((key[:kept], *ties), expected, strict=True):
             np.testing.assert_array_equal(a, b)
         np.testing.assert_array_equal(listed, expected_listed)
@@ -156,9 +156,9 @@ def test_current_ties_keeps_a_pair_exactly_at_the_threshold() -> None:
     listed = np.zeros((3, 3), dtype=bool)
     key = np.array([1, 5, 6])  # (0, 1), (1, 2), (2, 0)
     listed.reshape(-1)[key] = True
-    rel = dense_pairs(T=trust, last=last, t_decay=np.ones(4), prior=PRIOR)
+    rel = dense_pairs(T=trust, last=last, t_decay=np.ones(4), prior=PRIOR, listed=listed)
     kept, ties = kernels.current_ties(key, rel, 0, THRESHOLD - MARGIN, THRESHOLD,
-                                      np.ones(3, dtype=bool), listed)
+                                      np.ones(3, dtype=bool))
     np.testing.assert_array_equal(key[:kept], [1, 5])  # (1, 2) is within the margin: listed
     np.testing.assert_array_equal(ties, [[0], [1]])
     assert not listed[2, 0] and listed[0, 1] and listed[1, 2]
@@ -518,8 +518,8 @@ def test_trust_ties_among_equals_the_two_steps() -> None:
         else:
             want = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0))
         kept, *got = kernels.trust_ties_among(key, dense_pairs(T=trust, last=last, t_decay=decay,
-                                                               prior=PRIOR),
-                                              now, THRESHOLD - MARGIN, THRESHOLD, slots, listed,
+                                                               prior=PRIOR, listed=listed),
+                                              now, THRESHOLD - MARGIN, THRESHOLD, slots,
                                               THRESHOLD)
         np.testing.assert_array_equal(key[:kept], want_key)
         np.testing.assert_array_equal(listed, want_listed)
@@ -542,8 +542,9 @@ def test_observe_ties_are_trust_ties_among_as_a_set() -> None:
         mean_threshold = float(rng.choice([THRESHOLD, THRESHOLD + 0.05]))
         want_key, want_listed = key.copy(), listed.copy()
         want_kept, i, j, _ = kernels.trust_ties_among(
-            want_key, dense_pairs(T=trust, last=last, t_decay=decay, prior=PRIOR), now,
-            THRESHOLD - MARGIN, THRESHOLD, slots, want_listed, mean_threshold)
+            want_key, dense_pairs(T=trust, last=last, t_decay=decay, prior=PRIOR,
+                                  listed=want_listed), now,
+            THRESHOLD - MARGIN, THRESHOLD, slots, mean_threshold)
         kept, ties = kernels.observe_ties(key, trust, last, now, decay, PRIOR,
                                           THRESHOLD - MARGIN, THRESHOLD, slots, listed,
                                           mean_threshold)

@@ -19,6 +19,7 @@ from model import NetworkModel, kernels, sparse_kernels
 from model.knowledge import Knowledge
 from model.relations import Relations, SparseRelations, make_relations
 from tests.test_invariants import check_invariants
+from tests.test_state import sparse_pairs
 
 PRIOR = 0.15
 TIE = 0.4
@@ -357,7 +358,7 @@ def test_working_group_seats_read_only_the_ties_they_need(seed: int, m: int,
         u = rng.random((m - 1, kernels.DRAWS_PER_SEAT, lanes.size))
         want = kernels.seat_teams(u, m, p_inc, q, incumbent, newcomer, ties, founders, False, m)
         got = sparse_kernels.seat_working_groups(u, m, p_inc, q, incumbent, newcomer, fam_who,
-                                                 lanes, ids, p, f_decay, collaborator, now)
+                                                 lanes, ids, rel.arrays, collaborator, now)
         _same(got, want)
         differs |= not np.array_equal(
             kernels.seat_teams(u, m, p_inc, q, incumbent, newcomer, wrong, founders, False, m),
@@ -498,7 +499,7 @@ def test_inserts_move_the_records_as_the_reference_does() -> None:
         j = (i + rng.integers(1, cap, size=size)) % cap
         want = sparse_kernels.Pairs(*(a.copy() for a in r._p))
         got = sparse_kernels.Pairs(*(a.copy() for a in r._p))
-        done = sparse_kernels.ensure_pairs(got, i, j, 0, r.prior, now)
+        done = sparse_kernels.ensure_pairs(sparse_pairs(r, got), i, j, 0, now)
         assert done == _ensure_reference(want, i, j, r.prior, now)
         filled += done < size
         for name, a, b in zip(want._fields, got, want, strict=True):
@@ -533,8 +534,9 @@ def test_team_inserts_are_the_inserts_of_every_pair() -> None:
         i, j, _ = kernels.team_pairs(members, bounds)
         want = sparse_kernels.Pairs(*(a.copy() for a in r._p))
         got = sparse_kernels.Pairs(*(a.copy() for a in r._p))
-        done = sparse_kernels.ensure_pairs(want, i, j, 0, r.prior, now)
-        assert sparse_kernels.ensure_team_pairs(got, bounds, i, j, 0, r.prior, now) == done
+        done = sparse_kernels.ensure_pairs(sparse_pairs(r, want), i, j, 0, now)
+        assert sparse_kernels.ensure_team_pairs(sparse_pairs(r, got), bounds, i, j, 0,
+                                                now) == done
         filled += done < i.size
         for name, a, b in zip(want._fields, got, want, strict=True):
             assert a.tobytes() == b.tobytes(), name
@@ -617,9 +619,8 @@ def test_block_sums_are_numpys_sums_of_the_dense_block(n: int) -> None:
         r.set_trust(i, j, np.linspace(0.9, 0.02, i.size), 0)
     slots = np.sort(rng.choice(cap, size=n, replace=False))
     fam, trust = dense.block(slots, slots, 7)
-    for got, block, decay, is_trust in ((sparse, fam, sparse._f_decay, False),
-                                        (sparse, trust, sparse._t_decay, True)):
-        total, trace = sparse_kernels.block_sums(slots, got._p, cap, decay, PRIOR, 7, is_trust)
+    for block, is_trust in ((fam, False), (trust, True)):
+        total, trace = sparse_kernels.block_sums(slots, sparse.arrays, cap, 7, is_trust)
         assert total == block.sum() and trace == np.trace(block)
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import model.relations as relations
-from model import NetworkModel, kernels, sparse_kernels
+from model import NetworkModel, kernels, sparse_kernels, state
 from model.relations import SparseRelations
 
 
@@ -63,12 +63,12 @@ def test_sparse_groups_match_the_former_chain(case: str,
     kernel = sparse_kernels.conversation_groups
     lanes_seen = padded_seen = widest = 0
 
-    def checked(p: sparse_kernels.Pairs, f_decay: np.ndarray, ids: np.ndarray,
-                present: np.ndarray, first: np.ndarray, acquaintance: float, u: np.ndarray,
-                m_: int, p_incumbent: float, q: float, now: int
+    def checked(rel: state.SparsePairs, ids: np.ndarray, present: np.ndarray,
+                first: np.ndarray, acquaintance: float, u: np.ndarray, m_: int,
+                p_incumbent: float, q: float, now: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         nonlocal lanes_seen, padded_seen, widest
-        got = kernel(p, f_decay, ids, present, first, acquaintance, u, m_, p_incumbent, q, now)
+        got = kernel(rel, ids, present, first, acquaintance, u, m_, p_incumbent, q, now)
         want = _former_groups(m.rel, ids, present, first, acquaintance, u, m_, p_incumbent,
                               q, now)
         for a, b in zip(got, want, strict=True):
@@ -104,10 +104,9 @@ def test_known_blocks_are_the_familiarity_blocks_compared(acquaintance: float) -
     wide = np.sort(np.stack([rng.choice(cap, 50, replace=False) for _ in range(2)]), axis=1)
     wide[1, 45:] = wide[1, 0]
     shuffled = np.stack([rng.permutation(cap)[:20] for _ in range(2)])
-    p, fd = rel._p, rel._f_decay
     for ids in (lanes, wide, shuffled, np.concatenate([shuffled, lanes]), lanes[:, :1],
                 lanes[:0]):
-        want = sparse_kernels.familiarity_blocks(p, fd, ids, 14) >= acquaintance
-        got = sparse_kernels.known_blocks(p, fd, ids, acquaintance, 14)
+        want = sparse_kernels.familiarity_blocks(rel.arrays, ids, 14) >= acquaintance
+        got = sparse_kernels.known_blocks(rel.arrays, ids, acquaintance, 14)
         assert got.dtype == np.bool_
         np.testing.assert_array_equal(got, want)

@@ -13,7 +13,7 @@ import numba
 import numpy as np
 import pytest
 
-from model import NetworkModel, kernels, relations, state
+from model import NetworkModel, kernels, relations, sparse_kernels, state
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 
@@ -39,32 +39,51 @@ def knowledge_shared(model: NetworkModel) -> bool:
 
 
 @numba.njit
-def paired(rel: state.DensePairs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Four of the dense pair store's arrays as a kernel sees them through its structure."""
-    return rel.F, rel.last, rel.tracked, rel.cols
+def paired(rel: state.DensePairs
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Five of the dense pair store's arrays as a kernel sees them through its structure."""
+    return rel.F, rel.last, rel.tracked, rel.cols, rel.listed
+
+
+@numba.njit
+def sparse_paired(rel: state.SparsePairs) -> tuple:
+    """The sparse pair store's arrays as a kernel sees them through its structure: the
+    records (``sparse_kernels.Pairs``' order), then the decay tables, running sums' rows
+    and sums, and the prior.
+    """
+    return ((rel.start, rel.size, rel.room, rel.col, rel.F, rel.T, rel.last, rel.listed,
+             rel.end), (rel.f_decay, rel.t_decay, rel.tracked, rel.cols), rel.prior)
 
 
 def pairs_shared(rel: relations.Relations) -> bool:
-    """Whether the kernels' structure of a pair store, where it is the dense one, is over
-    its arrays (the records' views, the running sums' rows and sums).
+    """Whether the kernels' structure of a pair store is over its arrays: the dense store's
+    records' views and tie-candidate flags (or their stand-in), the sparse store's records,
+    and either's running sums' rows and sums (and the sparse store's decay tables and prior).
     """
     if isinstance(rel, relations.SparseRelations):
-        return not hasattr(rel, "arrays")  # the sparse store's kernels take its records
-    fam, last, tracked, cols = paired(rel.arrays)
+        records, tables, prior = sparse_paired(rel.arrays)
+        held = (*rel._p, rel._f_decay, rel._t_decay, rel._tracked, rel._cols)
+        # (An empty array, as a new store's pool, shares no memory with anything.)
+        return prior == rel.prior and all(
+            seen.shape == own.shape and (own.size == 0 or np.shares_memory(seen, own))
+            for seen, own in zip((*records, *tables), held, strict=True))
+    fam, last, tracked, cols, listed = paired(rel.arrays)
+    flags = rel._listed if rel._listed is not None else rel._no_listing
     return (np.shares_memory(fam, rel._pairs) and np.shares_memory(last, rel._pairs)
             and fam.shape == rel.F.shape and np.shares_memory(tracked, rel._tracked)
             and tracked.shape == rel._tracked.shape and np.shares_memory(cols, rel._cols)
-            and cols.shape == rel._cols.shape)
+            and cols.shape == rel._cols.shape and np.shares_memory(listed, flags)
+            and listed.shape == flags.shape)
 
 
 def dense_pairs(F: np.ndarray | None = None, T: np.ndarray | None = None,
                 last: np.ndarray | None = None, f_decay: np.ndarray | None = None,
                 t_decay: np.ndarray | None = None, prior: float = 0.0,
-                tracked: np.ndarray | None = None,
-                cols: np.ndarray | None = None) -> state.DensePairs:
+                tracked: np.ndarray | None = None, cols: np.ndarray | None = None,
+                listed: np.ndarray | None = None) -> state.DensePairs:
     """The kernels' structure over a test's pair arrays: those not given are fresh arrays
     the test does not read (square ones of the given arrays' size; one decay factor; no
-    tracked rows).
+    tracked rows; no candidate listed).
     """
     given = next((x for x in (F, T, last) if x is not None), np.zeros((0, 0)))
     n = given.shape[0]
@@ -73,7 +92,17 @@ def dense_pairs(F: np.ndarray | None = None, T: np.ndarray | None = None,
         np.zeros((n, n), dtype=np.int64) if last is None else last,
         np.ones(1) if f_decay is None else f_decay, np.ones(1) if t_decay is None else t_decay,
         prior, np.zeros((2, n), dtype=bool) if tracked is None else tracked,
-        np.zeros((2, 2, n)) if cols is None else cols)
+        np.zeros((2, 2, n)) if cols is None else cols,
+        np.zeros((n, n), dtype=bool) if listed is None else listed)
+
+
+def sparse_pairs(rel: relations.SparseRelations,
+                 records: sparse_kernels.Pairs | None = None) -> state.SparsePairs:
+    """The kernels' structure of the sparse store ``rel`` over ``records`` (a test's copies
+    of its records; by default its own) and its other arrays.
+    """
+    return state.SparsePairs.of(*(rel._p if records is None else records), rel._f_decay,
+                                rel._t_decay, rel.prior, rel._tracked, rel._cols)
 
 
 def _odd_table_arrays(heading: str) -> set[str]:
@@ -118,13 +147,58 @@ def test_the_pair_structure_is_made_from_its_declared_fields_in_order():
     assert params == list(inspect.signature(state.DensePairs.of).parameters)
 
 
+def test_the_sparse_pair_structure_is_made_from_its_declared_fields_in_order():
+    params = list(inspect.signature(state._new_sparse_pairs.py_func).parameters)
+    assert params == [name for name, _, _ in state.SPARSE_PAIRS_FIELDS]
+    assert list(state._SPARSE_PAIRS_TYPE.field_dict) == params
+    assert params == list(inspect.signature(state.SparsePairs.of).parameters)
+    # Its first fields are the records, in their order (the store passes them unpacked).
+    assert params[: len(sparse_kernels.Pairs._fields)] == list(sparse_kernels.Pairs._fields)
+
+
 def test_the_pair_structure_pickles_over_its_own_arrays():
     """A copy of the structure alone (not of its store) is over copies of the arrays."""
     rel = relations.Relations(3, 0.3, 26.0, 52.0)
     rel.set_familiarity(np.array([0]), np.array([1]), np.array([0.5]), 0)
     copied = pickle.loads(pickle.dumps(rel.arrays))
-    fam, _, _, _ = paired(copied)
+    fam, *_ = paired(copied)
     assert fam[0, 1] == 0.5 and not np.shares_memory(fam, rel._pairs)
+
+
+def test_the_sparse_pair_structure_pickles_over_its_own_arrays():
+    rel = relations.SparseRelations(3, 0.3, 26.0, 52.0)
+    rel.set_familiarity(np.array([0]), np.array([1]), np.array([0.5]), 0)
+    copied = pickle.loads(pickle.dumps(rel.arrays))
+    (start, size, _, col, fam, *_), _, prior = sparse_paired(copied)
+    x = start[0] + np.flatnonzero(col[start[0]: start[0] + size[0]] == 1)
+    assert fam[x].tolist() == [0.5] and prior == 0.3
+    assert not np.shares_memory(fam, rel._p.F)
+
+
+def test_the_sparse_store_remakes_its_structure_whenever_it_replaces_an_array():
+    """Set-up, a build, records moved to a larger pool, growth, a copy, and a dense store
+    taken over: each time the structure is over the sparse store's own arrays.
+    """
+    rel = relations.SparseRelations(6, 0.3, 26.0, 52.0, tie_threshold=0.6)
+    assert pairs_shared(rel)
+    rel.build(6, np.array([0, 0, 1, 1, 2, 2]), np.array([0]), np.array([2]), (0.5, 0.6),
+              (0.3, 0.4), 0)
+    assert pairs_shared(rel)
+    pool = rel._p.col
+    i, j = np.repeat(np.arange(6), 6), np.tile(np.arange(6), 6)
+    rel.set_trust(i, j, np.full(i.size, 0.7), 1)  # more records than the pool holds
+    assert rel._p.col is not pool and pairs_shared(rel)
+    rel.grow(9, 2)
+    assert rel._p.start.size == 9 and rel._tracked.shape[1] == 9 and pairs_shared(rel)
+    for twin in (copy.deepcopy(rel), pickle.loads(pickle.dumps(rel))):
+        assert pairs_shared(twin)
+        assert not np.shares_memory(sparse_paired(twin.arrays)[0][4], rel._p.F)
+    dense = relations.Relations(4, 0.3, 26.0, 52.0, tie_threshold=0.6)
+    dense.set_trust(np.array([0]), np.array([1]), np.array([0.7]), 0)
+    taken = relations.grown_store(dense, relations.SPARSE_FROM, 1)
+    assert isinstance(taken, relations.SparseRelations) and pairs_shared(taken)
+    np.testing.assert_array_equal(taken.trust(np.array([0]), np.array([1]), 1),
+                                  dense.trust(np.array([0]), np.array([1]), 1))
 
 
 def test_growth_keeps_rows_and_empties_the_new_ones():
