@@ -21,7 +21,7 @@ from experiments.jsonable import jsonable
 from model import DEFAULT_STEPS, PARAMETERS
 from model.outcome import Outcome
 from model.reporters import MODEL_REPORTERS
-from verkosto import cli, cmd_run
+from verkosto import cli, cmd_run, i18n
 
 VERKOSTO = Path(sys.executable).parent / "verkosto"  # the installed console script
 ROOT = Path(cli.__file__).resolve().parents[1]
@@ -580,8 +580,12 @@ def _error_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
         status = stop.code
     err = capsys.readouterr().err
     assert status == cli.EXIT_BAD_INPUT and err.count("\n") == 1, err
-    assert err.startswith("verkosto: error: "), err
+    assert err.startswith(ERROR_PREFIX[i18n.current().lang]), err
     return err.strip()
+
+
+ERROR_PREFIX = {"en": "verkosto: error: ", "fi": "verkosto: virhe: "}
+"""How a refusal begins in each language (argparse's own prefix is English only)."""
 
 
 @pytest.mark.parametrize(("kind", "args", "finnish", "english"), BAD_INPUT_FI,
@@ -598,7 +602,7 @@ def test_bad_input_is_refused_in_finnish(capsys: pytest.CaptureFixture[str], kin
     for fragment in finnish:
         assert fragment in line, (kind, line)
     for word in english:
-        assert word not in line.removeprefix("verkosto: error: "), (kind, line)
+        assert word not in line.removeprefix(ERROR_PREFIX["fi"]), (kind, line)
 
 
 @pytest.mark.parametrize(("setup", "out", "finnish"), [
@@ -620,8 +624,35 @@ def test_run_refuses_an_output_directory_in_finnish(
                            capsys)
     finally:
         i18n.set_language("en")
-    assert line == "verkosto: error: " + finnish.format(root=tmp_path), line
+    assert line == ERROR_PREFIX["fi"] + finnish.format(root=tmp_path), line
     assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize(("lang", "refused", "help_words"), [
+    ("en", "verkosto: error: ", ["usage: verkosto run ", "\npositional arguments:\n",
+                                 "\noptions:\n", "show this help message and exit"]),
+    ("fi", "verkosto: virhe: ", ["käyttö: verkosto run ", "\nsijaintiargumentit:\n",
+                                 "\nvalitsimet:\n", "näytä tämä ohje ja lopeta"]),
+])
+def test_argparse_own_words_follow_the_language(
+        capsys: pytest.CaptureFixture[str], lang: str, refused: str,
+        help_words: list[str]) -> None:
+    """argparse's prefix and headings stayed English under --lang fi ("verkosto: error:",
+    "usage:", "options:"), its gettext domain having no Finnish."""
+    try:
+        for argv in (["run", "--bogus"], ["run", "--steps", "x"],
+                     ["run", "--set", "n_organisations=1"]):  # argparse's, ours, the model's
+            assert _error_line([*argv, "--lang", lang], capsys).startswith(refused), argv
+        with pytest.raises(SystemExit):
+            cli.main(["run", "--help", "--lang", lang])
+        text = capsys.readouterr().out
+        assert cli.main(["--lang", lang]) == cli.EXIT_BAD_INPUT  # no command: the help
+        top = capsys.readouterr().err
+    finally:
+        i18n.set_language("en")
+    for words in help_words:
+        assert words in text, words
+    assert top.startswith(help_words[0].removesuffix("run ")), top
 
 
 def test_refused_values_follow_the_language_of_the_environment(
