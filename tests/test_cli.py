@@ -390,6 +390,45 @@ def test_a_killed_runs_staging_directory_is_removed_by_the_next(tmp_path: Path) 
     assert sorted(p.name for p in out.iterdir()) == sorted(cmd_run.OUTPUT_FILES)
 
 
+def _leftover(path: Path, age_s: float = 0.0) -> Path:
+    """A directory with one file in it, last changed ``age_s`` seconds ago."""
+    import time
+
+    path.mkdir()
+    (path / "summary.json").write_text("half")
+    then = time.time() - age_s
+    for changed in (path / "summary.json", path):
+        os.utime(changed, (then, then))
+    return path
+
+
+def test_leftovers_without_a_process_id_are_removed_only_when_provably_dead(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Staging made before names carried a process id (.NAME.RANDOM.partial) and the earlier
+    --out a killed _replace set aside (.NAME.RANDOM.old) were never removed. Removed now:
+    staging idle longer than STALE_STAGING_AGE_S, and an .old whose --out exists (the replace
+    finished). Named on stderr, not removed: younger staging (an older verkosto may be
+    writing it) and an .old without its --out (its results may be the only copy)."""
+    age = cmd_run.STALE_STAGING_AGE_S
+    out = tmp_path / "out"
+    old_staging = _leftover(tmp_path / ".out.k3j_9x2a.partial", age + 60)
+    young_staging = _leftover(tmp_path / ".out.b7q1m0zz.partial", age - 60)
+    other = _leftover(tmp_path / ".other.k3j_9x2a.partial", age + 60)
+    set_aside = _leftover(tmp_path / ".out.q0w9e8r7.old", age + 60)
+    cmd_run._remove_stale_staging(out)  # no --out yet: its .old is the earlier results
+    err = capsys.readouterr().err
+    assert not old_staging.exists()
+    assert young_staging.exists() and other.exists() and set_aside.exists()
+    assert len(err.splitlines()) == 2, err
+    assert f"verkosto: note: {young_staging} was staged by a verkosto from before" in err
+    assert f"verkosto: note: {set_aside} holds what --out '{out}' held" in err
+    assert str(other) not in err
+    out.mkdir()  # the replace finished: the .old is its leftover
+    cmd_run._remove_stale_staging(out)
+    assert not set_aside.exists() and young_staging.exists() and other.exists()
+    assert (other / "summary.json").read_text() == "half"
+
+
 @pytest.mark.parametrize(("text", "value"), [
     ("800", 800), ("0.5", 0.5), ("true", True), ("[0.1, 0.2]", [0.1, 0.2]),
     ("learning", "learning"), ('"learning"', "learning"), ("1 2", "1 2"), ("x\ny = 2", "x\ny = 2"),
