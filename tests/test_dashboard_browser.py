@@ -267,6 +267,42 @@ def test_page_speaks_the_room_s_language_not_the_framework_s(browser: Any,
         context.close()
 
 
+def rendered_fonts(page: Any, selector: str) -> list[str]:
+    """The fonts Chromium drew the first element of ``selector``'s text with (what the
+    computed style cannot tell: whether the font named was there to draw with)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        cdp.detach()
+    return [f"{font['familyName']} ({'web' if font['isCustomFont'] else 'system'})"
+            for font in fonts]
+
+
+def test_chart_text_is_in_the_page_s_font(browser: Any, server_url: str) -> None:
+    """The charts' SVG text asked for sans-serif, so its axes were drawn in Liberation Sans
+    beside the page's Roboto (the web font solara serves from its installed assets)."""
+    context, page, log = open_dashboard(browser, server_url)
+    try:
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        page_font, axis_font, title_font = page.evaluate(
+            "() => ['.v-application', 'svg.verkosto-chart text', "
+            "'svg.verkosto-chart .x-axis-title'].map(s => "
+            "getComputedStyle(document.querySelector(s)).fontFamily)")
+        assert page_font.startswith("Roboto"), page_font
+        assert axis_font == title_font == page_font
+        assert rendered_fonts(page, ".verdict") == ["Roboto (web)"]
+        for text in ("svg.verkosto-chart text", "svg.verkosto-chart .x-axis-title"):
+            assert rendered_fonts(page, text) == ["Roboto (web)"], text
+        log.assert_clean()
+    finally:
+        context.close()
+
+
 def test_finnish_page(browser: Any, server_url: str) -> None:
     from playwright.sync_api import expect
 
