@@ -415,6 +415,9 @@ def test_leftovers_without_a_process_id_are_removed_only_when_provably_dead(
     young_staging = _leftover(tmp_path / ".out.b7q1m0zz.partial", age - 60)
     other = _leftover(tmp_path / ".other.k3j_9x2a.partial", age + 60)
     set_aside = _leftover(tmp_path / ".out.q0w9e8r7.old", age + 60)
+    # a user's own, not named as tempfile names ours: neither removed nor named
+    users = [_leftover(tmp_path / name, age + 60)
+             for name in (".out.backup.old", ".out.my-notes.old", ".out.drafts.partial")]
     cmd_run._remove_stale_staging(out)  # no --out yet: its .old is the earlier results
     err = capsys.readouterr().err
     assert not old_staging.exists()
@@ -427,6 +430,8 @@ def test_leftovers_without_a_process_id_are_removed_only_when_provably_dead(
     cmd_run._remove_stale_staging(out)
     assert not set_aside.exists() and young_staging.exists() and other.exists()
     assert (other / "summary.json").read_text() == "half"
+    assert all((path / "summary.json").read_text() == "half" for path in users)
+    assert not any(path.name in err for path in users)
 
 
 @pytest.mark.parametrize(("text", "value"), [

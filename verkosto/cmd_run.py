@@ -66,6 +66,10 @@ STAGING_SUFFIX = ".partial"
 REPLACED_SUFFIX = ".old"
 """Ends the name (``.NAME.RANDOM.old``) under which :func:`_replace` sets the earlier --out
 aside while it moves the new one into place."""
+TEMP_NAME = r"[a-z0-9_]{8}"
+"""The random part of a name :func:`tempfile.mkdtemp` makes (eight of its letters, digits and
+underscores): only a directory named so beside --out is taken for a leftover of ours, not a
+user's own ``.out.backup.old``."""
 STALE_STAGING_AGE_S = 3600.0
 """A staging directory without a process id in its name (made before names carried one) is
 removed once nothing in it has changed for this long: writing a command's outputs takes
@@ -498,9 +502,9 @@ def _remove_stale_staging(out: Path) -> None:
       (a run was killed between the two renames, or another is between them now).
     """
     name = re.escape(out.name)
-    with_pid = re.compile(rf"\.{name}\.(\d+)\.[^.]+{re.escape(STAGING_SUFFIX)}")
-    without_pid = re.compile(rf"\.{name}\.[^.]+{re.escape(STAGING_SUFFIX)}")
-    replaced = re.compile(rf"\.{name}\.[^.]+{re.escape(REPLACED_SUFFIX)}")
+    with_pid = re.compile(rf"\.{name}\.(\d+)\.{TEMP_NAME}{re.escape(STAGING_SUFFIX)}")
+    without_pid = re.compile(rf"\.{name}\.{TEMP_NAME}{re.escape(STAGING_SUFFIX)}")
+    replaced = re.compile(rf"\.{name}\.{TEMP_NAME}{re.escape(REPLACED_SUFFIX)}")
     try:
         entries = sorted(out.parent.iterdir())
     except OSError:  # not readable: the write that follows reports it
