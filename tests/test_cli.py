@@ -21,7 +21,7 @@ from experiments.jsonable import jsonable
 from model import DEFAULT_STEPS, PARAMETERS
 from model.outcome import Outcome
 from model.reporters import MODEL_REPORTERS
-from verkosto import cli, cmd_run
+from verkosto import cli, cmd_run, i18n
 
 VERKOSTO = Path(sys.executable).parent / "verkosto"  # the installed console script
 ROOT = Path(cli.__file__).resolve().parents[1]
@@ -390,6 +390,50 @@ def test_a_killed_runs_staging_directory_is_removed_by_the_next(tmp_path: Path) 
     assert sorted(p.name for p in out.iterdir()) == sorted(cmd_run.OUTPUT_FILES)
 
 
+def _leftover(path: Path, age_s: float = 0.0) -> Path:
+    """A directory with one file in it, last changed ``age_s`` seconds ago."""
+    import time
+
+    path.mkdir()
+    (path / "summary.json").write_text("half")
+    then = time.time() - age_s
+    for changed in (path / "summary.json", path):
+        os.utime(changed, (then, then))
+    return path
+
+
+def test_leftovers_without_a_process_id_are_removed_only_when_provably_dead(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Staging made before names carried a process id (.NAME.RANDOM.partial) and the earlier
+    --out a killed _replace set aside (.NAME.RANDOM.old) were never removed. Removed now:
+    staging idle longer than STALE_STAGING_AGE_S, and an .old whose --out exists (the replace
+    finished). Named on stderr, not removed: younger staging (an older verkosto may be
+    writing it) and an .old without its --out (its results may be the only copy)."""
+    age = cmd_run.STALE_STAGING_AGE_S
+    out = tmp_path / "out"
+    old_staging = _leftover(tmp_path / ".out.k3j_9x2a.partial", age + 60)
+    young_staging = _leftover(tmp_path / ".out.b7q1m0zz.partial", age - 60)
+    other = _leftover(tmp_path / ".other.k3j_9x2a.partial", age + 60)
+    set_aside = _leftover(tmp_path / ".out.q0w9e8r7.old", age + 60)
+    # a user's own, not named as tempfile names ours: neither removed nor named
+    users = [_leftover(tmp_path / name, age + 60)
+             for name in (".out.backup.old", ".out.my-notes.old", ".out.drafts.partial")]
+    cmd_run._remove_stale_staging(out)  # no --out yet: its .old is the earlier results
+    err = capsys.readouterr().err
+    assert not old_staging.exists()
+    assert young_staging.exists() and other.exists() and set_aside.exists()
+    assert len(err.splitlines()) == 2, err
+    assert f"verkosto: note: {young_staging} was staged by a verkosto from before" in err
+    assert f"verkosto: note: {set_aside} holds what --out '{out}' held" in err
+    assert str(other) not in err
+    out.mkdir()  # the replace finished: the .old is its leftover
+    cmd_run._remove_stale_staging(out)
+    assert not set_aside.exists() and young_staging.exists() and other.exists()
+    assert (other / "summary.json").read_text() == "half"
+    assert all((path / "summary.json").read_text() == "half" for path in users)
+    assert not any(path.name in err for path in users)
+
+
 @pytest.mark.parametrize(("text", "value"), [
     ("800", 800), ("0.5", 0.5), ("true", True), ("[0.1, 0.2]", [0.1, 0.2]),
     ("learning", "learning"), ('"learning"', "learning"), ("1 2", "1 2"), ("x\ny = 2", "x\ny = 2"),
@@ -580,8 +624,12 @@ def _error_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
         status = stop.code
     err = capsys.readouterr().err
     assert status == cli.EXIT_BAD_INPUT and err.count("\n") == 1, err
-    assert err.startswith("verkosto: error: "), err
+    assert err.startswith(ERROR_PREFIX[i18n.current().lang]), err
     return err.strip()
+
+
+ERROR_PREFIX = {"en": "verkosto: error: ", "fi": "verkosto: virhe: "}
+"""How a refusal begins in each language (argparse's own prefix is English only)."""
 
 
 @pytest.mark.parametrize(("kind", "args", "finnish", "english"), BAD_INPUT_FI,
@@ -598,7 +646,7 @@ def test_bad_input_is_refused_in_finnish(capsys: pytest.CaptureFixture[str], kin
     for fragment in finnish:
         assert fragment in line, (kind, line)
     for word in english:
-        assert word not in line.removeprefix("verkosto: error: "), (kind, line)
+        assert word not in line.removeprefix(ERROR_PREFIX["fi"]), (kind, line)
 
 
 @pytest.mark.parametrize(("setup", "out", "finnish"), [
@@ -620,8 +668,35 @@ def test_run_refuses_an_output_directory_in_finnish(
                            capsys)
     finally:
         i18n.set_language("en")
-    assert line == "verkosto: error: " + finnish.format(root=tmp_path), line
+    assert line == ERROR_PREFIX["fi"] + finnish.format(root=tmp_path), line
     assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize(("lang", "refused", "help_words"), [
+    ("en", "verkosto: error: ", ["usage: verkosto run ", "\npositional arguments:\n",
+                                 "\noptions:\n", "show this help message and exit"]),
+    ("fi", "verkosto: virhe: ", ["käyttö: verkosto run ", "\nsijaintiargumentit:\n",
+                                 "\nvalitsimet:\n", "näytä tämä ohje ja lopeta"]),
+])
+def test_argparse_own_words_follow_the_language(
+        capsys: pytest.CaptureFixture[str], lang: str, refused: str,
+        help_words: list[str]) -> None:
+    """argparse's prefix and headings stayed English under --lang fi ("verkosto: error:",
+    "usage:", "options:"), its gettext domain having no Finnish."""
+    try:
+        for argv in (["run", "--bogus"], ["run", "--steps", "x"],
+                     ["run", "--set", "n_organisations=1"]):  # argparse's, ours, the model's
+            assert _error_line([*argv, "--lang", lang], capsys).startswith(refused), argv
+        with pytest.raises(SystemExit):
+            cli.main(["run", "--help", "--lang", lang])
+        text = capsys.readouterr().out
+        assert cli.main(["--lang", lang]) == cli.EXIT_BAD_INPUT  # no command: the help
+        top = capsys.readouterr().err
+    finally:
+        i18n.set_language("en")
+    for words in help_words:
+        assert words in text, words
+    assert top.startswith(help_words[0].removesuffix("run ")), top
 
 
 def test_refused_values_follow_the_language_of_the_environment(

@@ -127,7 +127,7 @@ def test_an_arm_that_does_not_fit_the_base_is_refused_in_finnish(tmp_path: Path)
                       cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     line = result.stderr.strip()
-    assert line.startswith("verkosto: error: kuvio P13: max_participants (30) on pienempi "
+    assert line.startswith("verkosto: virhe: kuvio P13: max_participants (30) on pienempi "
                            "kuin verkoston alkukoko"), line
     assert "(kun sen vertailuhaaraa 'network' rakennettiin tästä pohjasta)" in line, line
     assert not (tmp_path / "out").exists()

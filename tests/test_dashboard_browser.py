@@ -166,6 +166,10 @@ def open_dashboard(browser: Any, url: str, context: Any = None) -> tuple[Any, An
     page.on("pageerror", lambda e: log.page_errors.append(str(e)))
     page.goto(url)
     page.locator(".week").wait_for()
+    # The networks and the settings are other widgets than the week: wait for them too, so
+    # that a test reading the fresh page reads all of it.
+    page.locator(".verdict").first.wait_for()
+    page.locator(".verkosto-settings input").first.wait_for()
     assert week_of(page) == 0
     return context, page, log
 
@@ -181,6 +185,38 @@ def wait_for_week(page: Any, week: int) -> None:
         "w => { const e = document.querySelector('.week'); "
         "return e && /\\s(\\d+)$/.exec(e.textContent.trim())?.[1] == String(w); }",
         arg=week, timeout=UPDATE_TIMEOUT_MS)
+
+
+def wait_for_week_from(page: Any, week: int) -> None:
+    """Wait for ``week`` or a later one to be shown: while Play runs (or a week it stepped as
+    Pause took hold arrives with a Step's), two weeks may be drawn in one frame, and a wait
+    for exactly one of them would never see it.
+    """
+    page.wait_for_function(
+        "w => { const e = document.querySelector('.week'); "
+        "const m = e && /\\s(\\d+)$/.exec(e.textContent.trim()); return m && +m[1] >= w; }",
+        arg=week, timeout=UPDATE_TIMEOUT_MS)
+
+
+def wait_for_networks(page: Any, script: str, arg: Any = None) -> None:
+    """Wait until ``script`` (a JavaScript function of ``arg``) is true of the page.
+
+    For what the networks' widget shows (verdict, charts, figures): a week is drawn by two
+    updates, the week heading first, so a test that read the networks right after
+    :func:`wait_for_week` could read the week before (a race, 42908c2).
+    """
+    page.wait_for_function(script, arg=arg, timeout=UPDATE_TIMEOUT_MS)
+
+
+TRUST_CURVE_POINTS = ("n => (document.querySelector('svg.verkosto-chart polyline"
+                      "[data-column=\"network_trust\"]')?.getAttribute('points') ?? '')"
+                      ".trim().split(/\\s+/).length === n")
+"""A script for :func:`wait_for_networks`: the first trust curve has ``n`` points (one a
+week, from week 0)."""
+NO_VERDICT_TOO_EARLY = ("n => { const v = [...document.querySelectorAll('.verdict')]; "
+                        "return v.length === n && v.every(e => !e.textContent.includes("
+                        "'too early')); }")
+"""A script: ``n`` networks, each with a verdict that is no longer "too early to tell"."""
 
 
 def step(page: Any, times: int = 1) -> None:
@@ -202,18 +238,23 @@ def visible_text(page: Any) -> str:
 
 def test_page_speaks_the_room_s_language_not_the_framework_s(browser: Any,
                                                             server_url: str) -> None:
+    from playwright.sync_api import expect
+
     context, page, log = open_dashboard(browser, server_url)
     try:
         text = visible_text(page)
         for word in FRAMEWORK_WORDS:
             assert word not in text, f"framework word {word!r} on the page"
         for word in ("Reset", "Step", "Play", "Speed:", "slow", "normal", "fast"):
-            assert page.get_by_text(word, exact=True).first.is_visible(), word
+            expect(page.get_by_text(word, exact=True).first).to_be_visible(
+                timeout=UPDATE_TIMEOUT_MS)
         assert page.get_by_role("slider", name=BUDGET_LABEL).count() == 1
         assert "Meeting every: every 4 weeks" in text
         assert "Outcome so far: too early to tell (wait 13 more weeks)" in text
         assert page.locator("svg.verkosto-network circle").count() > 0
         step(page, 2)
+        # The charts are drawn after the week heading: wait for week 2's, not read once.
+        wait_for_networks(page, TRUST_CURVE_POINTS, 3)
         charts = page.locator("svg.verkosto-chart").evaluate_all("l => l.map(e => e.outerHTML)")
         assert len(charts) == 2 and all("weeks" in c for c in charts)
         lines = page.locator('svg.verkosto-chart polyline[data-column="network_trust"]')
@@ -226,22 +267,65 @@ def test_page_speaks_the_room_s_language_not_the_framework_s(browser: Any,
         context.close()
 
 
+def rendered_fonts(page: Any, selector: str) -> list[str]:
+    """The fonts Chromium drew the first element of ``selector``'s text with (what the
+    computed style cannot tell: whether the font named was there to draw with)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        cdp.detach()
+    return [f"{font['familyName']} ({'web' if font['isCustomFont'] else 'system'})"
+            for font in fonts]
+
+
+def test_chart_text_is_in_the_page_s_font(browser: Any, server_url: str) -> None:
+    """The charts' SVG text asked for sans-serif, so its axes were drawn in Liberation Sans
+    beside the page's Roboto (the web font solara serves from its installed assets)."""
+    context, page, log = open_dashboard(browser, server_url)
+    try:
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        page_font, axis_font, title_font = page.evaluate(
+            "() => ['.v-application', 'svg.verkosto-chart text', "
+            "'svg.verkosto-chart .x-axis-title'].map(s => "
+            "getComputedStyle(document.querySelector(s)).fontFamily)")
+        assert page_font.startswith("Roboto"), page_font
+        assert axis_font == title_font == page_font
+        assert rendered_fonts(page, ".verdict") == ["Roboto (web)"]
+        for text in ("svg.verkosto-chart text", "svg.verkosto-chart .x-axis-title"):
+            assert rendered_fonts(page, text) == ["Roboto (web)"], text
+        log.assert_clean()
+    finally:
+        context.close()
+
+
 def test_finnish_page(browser: Any, server_url: str) -> None:
+    from playwright.sync_api import expect
+
     context, page, log = open_dashboard(browser, server_url)
     try:
         page.locator(".language").get_by_text("suomi", exact=False).click()
         page.get_by_text("Viikko 0", exact=True).wait_for()
         # The side panel is rebuilt after the week: wait for its last control in Finnish
-        # (a loaded machine once read it while it still spoke English).
+        # (a loaded machine once read it while it still spoke English); the networks are
+        # redrawn by their own update, after the week: wait for their verdict in Finnish.
         page.get_by_text("Satunnaissiemen (ketkä ihmiset arvotaan)", exact=False).first.wait_for()
+        page.locator(".verdict").get_by_text("Lopputulos tähän asti", exact=False).wait_for(
+            timeout=UPDATE_TIMEOUT_MS)
         for word in ("Alusta", "Askel", "Toista", "Nopeus:", "hidas", "tavallinen", "nopea"):
-            assert page.get_by_text(word, exact=True).first.is_visible(), word
+            expect(page.get_by_text(word, exact=True).first).to_be_visible(
+                timeout=UPDATE_TIMEOUT_MS)
         text = visible_text(page)
         assert "Lopputulos tähän asti: liian aikaista sanoa (odota vielä 13 viikkoa)" in text
         assert "Koordinoinnin budjetti: 1\u202f500 €/kk" in text
         assert "Johdettu asiakaspalveluverkosto (oletukset)" in text
         assert "Kahdeksan organisaatiota" in text
         step(page, 1)
+        wait_for_networks(page, TRUST_CURVE_POINTS, 2)
         assert ">viikko<" in page.locator("svg.verkosto-chart").first.inner_html()
         for english in ("Outcome so far", "Coordination budget", "Reset", "meetings held"):
             assert english not in visible_text(page), english
@@ -253,6 +337,8 @@ def test_finnish_page(browser: Any, server_url: str) -> None:
 
 
 def test_side_by_side_with_and_without_coordination(browser: Any, server_url: str) -> None:
+    from playwright.sync_api import expect
+
     context, page, log = open_dashboard(browser, server_url)
     try:
         page.locator(".pair-default-no_coordination").click()
@@ -264,21 +350,26 @@ def test_side_by_side_with_and_without_coordination(browser: Any, server_url: st
         assert left == right
         # Once a coordinated meeting has been held, the two networks differ.
         page.locator(".play").click()
-        wait_for_week(page, 8)
+        wait_for_week_from(page, 8)
         page.locator(".pause").click()
         page.wait_for_function("() => document.querySelectorAll('svg.verkosto-network').length "
                                "=== 2 && document.querySelectorAll('svg.verkosto-network')[0]"
                                ".outerHTML !== document.querySelectorAll('svg.verkosto-network')"
                                "[1].outerHTML", timeout=UPDATE_TIMEOUT_MS)
-        assert page.locator("svg.verkosto-chart").count() == 4
-        # Both budgets are on their own sliders, each at its scenario's value.
-        labels = page.get_by_role("slider", name=BUDGET_LABEL).evaluate_all(
-            "l => l.map(e => e.getAttribute('aria-valuenow'))")
-        assert labels == ["1500", "0"]
+        expect(page.locator("svg.verkosto-chart")).to_have_count(4, timeout=UPDATE_TIMEOUT_MS)
+        # Both budgets are on their own sliders, each at its scenario's value (the settings
+        # are rendered by another update than the networks: waited for, not read once).
+        sliders = page.get_by_role("slider", name=BUDGET_LABEL)
+        expect(sliders).to_have_count(2, timeout=UPDATE_TIMEOUT_MS)
+        for k, budget in enumerate(("1500", "0")):
+            expect(sliders.nth(k)).to_have_attribute("aria-valuenow", budget,
+                                                     timeout=UPDATE_TIMEOUT_MS)
         page.locator(".play").click()
-        wait_for_week(page, 20)
+        wait_for_week_from(page, 20)
         page.locator(".pause").click()
-        page.wait_for_timeout(500)
+        # Each network's verdict is drawn after the week: waited for (a fixed half second's
+        # wait was a guess).
+        wait_for_networks(page, NO_VERDICT_TOO_EARLY, 2)
         text = visible_text(page)
         assert text.count("Outcome so far: ") == 2 and "too early" not in text
         ARTIFACTS.mkdir(exist_ok=True)
@@ -294,7 +385,7 @@ def test_play_pause_and_reset(browser: Any, server_url: str) -> None:
     context, page, log = open_dashboard(browser, server_url)
     try:
         page.locator(".play").click()
-        wait_for_week(page, 5)
+        wait_for_week_from(page, 5)
         page.locator(".pause").click()
         expect(page.locator(".step")).to_be_enabled(timeout=UPDATE_TIMEOUT_MS)
         paused_at = week_of(page)
@@ -316,8 +407,8 @@ def test_play_pause_and_reset(browser: Any, server_url: str) -> None:
         page.locator(".reset").click()
         wait_for_week(page, 0)
         expect(page.get_by_text("Press Reset to start again")).to_have_count(0)
-        assert page.get_by_role("slider", name=BUDGET_LABEL).get_attribute(
-            "aria-valuenow") == "5000"
+        expect(page.get_by_role("slider", name=BUDGET_LABEL)).to_have_attribute(
+            "aria-valuenow", "5000", timeout=UPDATE_TIMEOUT_MS)
         log.assert_clean()
     finally:
         context.close()
@@ -429,15 +520,16 @@ def test_step_and_play_are_disabled_once_the_network_has_ended(browser: Any,
         wait_for_week(page, 0)
         page.locator(".speed").get_by_text("fast", exact=True).click()
         page.locator(".play").click()
-        wait_for_week(page, ENDING_WEEK - STEPPED_WEEKS)
+        wait_for_week_from(page, ENDING_WEEK - STEPPED_WEEKS)
         page.locator(".pause").click()
         expect(page.locator(".step")).to_be_enabled(timeout=UPDATE_TIMEOUT_MS)
         # The last weeks by Step, so that a Step is what ends the network. The week and the
         # verdict are drawn by separate updates, so the verdict is waited for, not read once.
         assert week_of(page) < ENDING_WEEK, "Play ran on to the end before Pause took hold"
-        while week_of(page) < ENDING_WEEK:
+        while (week := week_of(page)) < ENDING_WEEK:
             assert "the network ended in week" not in page.locator(".verdict").inner_text()
-            step(page, 1)
+            page.locator(".step").click()
+            wait_for_week_from(page, week + 1)
         assert week_of(page) == ENDING_WEEK
         page.locator(".verdict").get_by_text("the network ended in week", exact=False).wait_for(
             timeout=UPDATE_TIMEOUT_MS)
@@ -447,6 +539,10 @@ def test_step_and_play_are_disabled_once_the_network_has_ended(browser: Any,
         wait_for_week(page, 0)
         expect(page.locator(".step")).to_be_enabled(timeout=UPDATE_TIMEOUT_MS)
         expect(page.locator(".play")).to_be_enabled(timeout=UPDATE_TIMEOUT_MS)
+        # The verdict of week 0, drawn after the week: else the ended run's verdict, still
+        # shown, would answer the wait for the end below at once.
+        page.locator(".verdict").get_by_text("too early to tell", exact=False).wait_for(
+            timeout=UPDATE_TIMEOUT_MS)
         # Play to the end: it stops by itself, and leaves Step disabled too.
         page.locator(".play").click()
         page.locator(".verdict").get_by_text("the network ended in week", exact=False).wait_for(

@@ -355,7 +355,7 @@ def test_budget_and_compare_errors_in_finnish(tmp_path, capsys, argv, finnish, e
     args = [a.format(busy=busy) for a in argv]
     assert main([*args, "--lang", "fi"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("verkosto: error:") and err.count("\n") == 1
+    assert err.startswith("verkosto: virhe:") and err.count("\n") == 1
     assert finnish in err and english not in err, err
     assert (busy / "notes.txt").read_text() == "keep me"
 

@@ -592,6 +592,43 @@ def test_a_bad_sweep_set_value_names_set_not_the_spec_file(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+RULE = "share_conveners + share_seekers must not exceed 1 (got 0.6 + 0.6)"
+"""The cross-parameter rule that --set share_conveners=0.6 --set share_seekers=0.6 breaks."""
+
+
+def test_a_sweep_set_breaking_a_cross_parameter_rule_names_set_as_run_does(tmp_path, capsys):
+    """Values within their own bounds that break a rule together were blamed on the spec
+    ("SPEC: [set]: ..."); given with --set, the line names --set and the rule, as run's."""
+    spec_path = write(tmp_path, tiny_spec())
+    both = ["--set", "share_conveners=0.6", "--set", "share_seekers=0.6"]
+    assert main(["run", *both, "--out", str(tmp_path / "r")]) == 2
+    assert f"verkosto: error: --set: {RULE} (after applying the scenario" in \
+        capsys.readouterr().err
+    assert main(["sweep", str(spec_path), *both, "--out", str(tmp_path / "o")]) == 2
+    assert capsys.readouterr().err == (f"verkosto: error: --set: {RULE} (after applying the "
+                                       f"spec '{spec_path}')\n")
+    # one value in the spec, one with --set: still --set's doing, the spec alone is valid
+    half = write(tmp_path, tiny_spec().replace("[set]", "[set]\nshare_conveners = 0.6"),
+                 "half.toml")
+    assert main(["sweep", str(half), "--set", "share_seekers=0.6",
+                 "--out", str(tmp_path / "o")]) == 2
+    assert f"--set: {RULE} (after applying the spec '{half}')" in capsys.readouterr().err
+    # a grid point that breaks the rule only with --set's value
+    grid = write(tmp_path, tiny_spec().replace("facilitation = [0.2, 0.9]",
+                                               "share_seekers = [0.2, 0.6]"), "grid.toml")
+    assert main(["sweep", str(grid), "--set", "share_conveners=0.6",
+                 "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"verkosto: error: --set: {grid}: point 1 (") and RULE in err, err
+    # the spec's own [set] breaking the rule still names the file, not --set
+    bad = write(tmp_path, tiny_spec().replace(
+        "[set]", "[set]\nshare_conveners = 0.6\nshare_seekers = 0.6"), "bad.toml")
+    assert main(["sweep", str(bad), "--set", "trust_prior=0.3",
+                 "--out", str(tmp_path / "o")]) == 2
+    assert capsys.readouterr().err == f"verkosto: error: {bad}: [set]: {RULE}\n"
+    assert not (tmp_path / "o").exists() and not (tmp_path / "r").exists()
+
+
 def test_a_decimal_comma_gets_did_you_mean_in_a_spec_and_in_sweep_set(tmp_path, capsys):
     """A decimal comma (0,3, as Finnish writes it) stays refused - values take a decimal
     point - but the refusal says which number was likely meant."""

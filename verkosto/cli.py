@@ -8,7 +8,8 @@ pandas, matplotlib) inside their handlers so that ``verkosto --help`` is quick.
 
 Bad input raises :class:`verkosto.errors.InputError`, the model's
 ``ParameterError`` or the scenarios' ``ScenarioError``; :func:`main` prints it
-as one line ``verkosto: error: ...`` on stderr and returns exit status 2. Any
+as one line ``verkosto: error: ...`` (``verkosto: virhe: ...`` in Finnish) on stderr and
+returns exit status 2. Any
 other exception is a bug and propagates with its traceback. A listed module
 that fails to import is a bug too: it is not skipped.
 """
@@ -16,11 +17,12 @@ that fails to import is a bug too: it is not skipped.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from verkosto import i18n
 from verkosto.errors import InputError
@@ -76,6 +78,18 @@ class Parser(argparse.ArgumentParser):
     only built when that help is shown.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # argparse words its headings and -h's help through its own gettext domain, which
+        # has no Finnish: they are ours to say in the language chosen (set before parsers
+        # are built, main), and "usage:" is said when the help is formatted.
+        self.formatter_class = _speaking(self.formatter_class)
+        self._positionals.title = i18n._("positional arguments")
+        self._optionals.title = i18n._("options")
+        for action in self._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = i18n._("show this help message and exit")
+
     def format_help(self) -> str:
         """Format the help, building a lazy epilog first."""
         if callable(self.epilog):
@@ -93,7 +107,28 @@ class Parser(argparse.ArgumentParser):
         else:
             message = _argparse_text(message)
         see = i18n._("(see '{command} --help')").format(command=self.prog)
-        self.exit(EXIT_BAD_INPUT, f"{PROG}: error: {message} {see}\n")
+        self.exit(EXIT_BAD_INPUT, error_line(f"{message} {see}") + "\n")
+
+
+def error_line(message: str) -> str:
+    """``verkosto: error: MESSAGE`` in the chosen language (argparse's prefix is English)."""
+    return i18n._("{prog}: error: {message}").format(prog=PROG, message=message)
+
+
+@functools.cache
+def _speaking(formatter_class: type[argparse.HelpFormatter]) -> type[argparse.HelpFormatter]:
+    """``formatter_class`` (a command's own, e.g. raw description) saying "usage:" in the
+    chosen language; one class per class given, so that parsers sharing one share this.
+    """
+
+    class Speaking(formatter_class):  # type: ignore[valid-type, misc]
+        def add_usage(self, usage: str | None, actions: Any, groups: Any,
+                      prefix: str | None = None) -> None:
+            # argparse passes a prefix of its own ('') only where it wants none.
+            super().add_usage(usage, actions, groups,
+                              i18n._("usage: ") if prefix is None else prefix)
+
+    return Speaking
 
 
 _ARGUMENT_PREFIX = re.compile(r"argument (?P<name>\S+): (?P<problem>.*)", re.DOTALL)
@@ -139,14 +174,16 @@ def build_parser() -> argparse.ArgumentParser:
                       "Quick start: '{prog} scenarios' lists the situations, "
                       "'{prog} run no_coordination --out out/nc' runs one.").format(prog=PROG),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}",
+                        help=i18n._("show the version number and exit"))
     # Also before the command ('verkosto --lang fi run'), which was refused as the command
     # 'fi'; a --lang after the command wins (main).
     parser.add_argument("--lang", dest="lang_before_command", choices=tuple(i18n.LANGUAGES),
                         default=None, metavar="{" + ",".join(i18n.LANGUAGES) + "}",
                         help=i18n._("language of the output, for any command (the same as "
                                     "the command's own --lang)"))
-    subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(title=i18n._("commands"), dest="command",
+                                       metavar="COMMAND")
     for name in COMMAND_MODULES:
         module = importlib.import_module(name)
         module.register(subparsers)
@@ -260,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if not _is_input_error(error):
             raise
-        print(f"{PROG}: error: {_one_line(i18n.error_text(error))}", file=sys.stderr)
+        print(error_line(_one_line(i18n.error_text(error))), file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_OK if status is None else int(status)
 

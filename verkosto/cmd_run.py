@@ -63,6 +63,17 @@ OUTPUT_FILES = (TIMESERIES_PARQUET, TIMESERIES_CSV, SUMMARY_JSON, OVERVIEW_PNG)
 STAGING_SUFFIX = ".partial"
 """Ends the name of the hidden directory :func:`_staging_directory` writes in beside --out,
 ``.NAME.PID.RANDOM.partial``: the writing process's id in it tells a killed run's leftover."""
+REPLACED_SUFFIX = ".old"
+"""Ends the name (``.NAME.RANDOM.old``) under which :func:`_replace` sets the earlier --out
+aside while it moves the new one into place."""
+TEMP_NAME = r"[a-z0-9_]{8}"
+"""The random part of a name :func:`tempfile.mkdtemp` makes (eight of its letters, digits and
+underscores): only a directory named so beside --out is taken for a leftover of ours, not a
+user's own ``.out.backup.old``."""
+STALE_STAGING_AGE_S = 3600.0
+"""A staging directory without a process id in its name (made before names carried one) is
+removed once nothing in it has changed for this long: writing a command's outputs takes
+seconds, so no run is still writing there; a younger one is only named."""
 
 PROGRESS_DELAY_S = 1.0
 """The progress bar appears only once a run has taken this long (short runs stay quiet)."""
@@ -477,22 +488,64 @@ def _staging_directory(out: Path) -> Iterator[Path]:
 
 
 def _remove_stale_staging(out: Path) -> None:
-    """Remove the staging directories that a killed run left beside ``out``.
+    """Remove what killed runs left beside ``out``; name on stderr what may not be removed.
 
     A run killed while writing (SIGKILL leaves no chance to clean up) leaves its
     ``.NAME.PID.RANDOM.partial`` behind; nothing in it was ever moved into place, so no
     result is lost. One whose process still runs is another run writing now: left alone.
+    Two leftovers carry no process id, so only what is provably dead is removed:
+
+    - ``.NAME.RANDOM.partial``, staged before names carried the id: removed once it is
+      :data:`STALE_STAGING_AGE_S` old, else named (an older verkosto may be writing it);
+    - ``.NAME.RANDOM.old``, the earlier ``out`` that :func:`_replace` set aside: removed when
+      ``out`` exists (the replace finished; a run killed before removing it), else named
+      (a run was killed between the two renames, or another is between them now).
     """
-    own = re.compile(rf"\.{re.escape(out.name)}\.(\d+)\.[^.]+{re.escape(STAGING_SUFFIX)}")
+    name = re.escape(out.name)
+    with_pid = re.compile(rf"\.{name}\.(\d+)\.{TEMP_NAME}{re.escape(STAGING_SUFFIX)}")
+    without_pid = re.compile(rf"\.{name}\.{TEMP_NAME}{re.escape(STAGING_SUFFIX)}")
+    replaced = re.compile(rf"\.{name}\.{TEMP_NAME}{re.escape(REPLACED_SUFFIX)}")
     try:
-        entries = list(out.parent.iterdir())
+        entries = sorted(out.parent.iterdir())
     except OSError:  # not readable: the write that follows reports it
         return
     for path in entries:
-        match = own.fullmatch(path.name)
-        if (match is not None and path.is_dir() and not path.is_symlink()
-                and not process_runs(int(match.group(1)))):
-            shutil.rmtree(path, ignore_errors=True)
+        if not path.is_dir() or path.is_symlink():
+            continue
+        pid = with_pid.fullmatch(path.name)
+        if pid is not None:
+            if not process_runs(int(pid.group(1))):
+                shutil.rmtree(path, ignore_errors=True)
+        elif without_pid.fullmatch(path.name):
+            if _idle_seconds(path) >= STALE_STAGING_AGE_S:
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                print("verkosto: " + _(
+                    "note: {path} was staged by a verkosto from before staging directories "
+                    "named their process; once no command is writing to --out '{out}', it "
+                    "can be deleted").format(path=path, out=out), file=sys.stderr)
+        elif replaced.fullmatch(path.name):
+            if out.exists():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                print("verkosto: " + _(
+                    "note: {path} holds what --out '{out}' held before a command was "
+                    "stopped while replacing it; it can be deleted (once --out is written "
+                    "again, the next write removes it)").format(path=path, out=out),
+                    file=sys.stderr)
+
+
+def _idle_seconds(directory: Path) -> float:
+    """Seconds since ``directory`` or anything in it last changed (0 when unreadable)."""
+    import time
+
+    try:
+        newest = max([directory.stat().st_mtime]
+                     + [(Path(top) / name).stat().st_mtime
+                        for top, dirs, files in os.walk(directory) for name in dirs + files])
+    except OSError:  # going away as it is read: someone is at work in it
+        return 0.0
+    return time.time() - newest
 
 
 def process_runs(pid: int) -> bool:
@@ -538,7 +591,8 @@ def _replace(staging: Path, out: Path) -> None:
     if not out.exists():
         staging.rename(out)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=REPLACED_SUFFIX,
+                                dir=out.parent))
     old.rmdir()  # only the unique name is wanted
     out.rename(old)
     try:

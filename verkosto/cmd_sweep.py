@@ -134,7 +134,33 @@ def _load(args: argparse.Namespace) -> Any:
     try:
         return load_spec(args.spec, replications=args.replications, sets=sets)
     except SpecError as error:
-        raise InputError(str(error)) from None
+        raise _blamed_on_sets(args, sets, error) or InputError(str(error)) from None
+
+
+def _blamed_on_sets(args: argparse.Namespace, sets: dict[str, Any],
+                    error: Exception) -> InputError | None:
+    """The refusal of a spec that is valid without ``--set`` but not with it, naming --set
+    (it said "SPEC: [set]: ..." as though the file broke a cross-parameter rule); ``None``
+    when the spec is refused without ``--set`` too, or there is none: the file is to blame.
+    """
+    from experiments.spec import SpecError, load_spec
+    from model.params import ParameterError
+    from verkosto import i18n
+
+    if not sets:
+        return None
+    try:
+        alone = load_spec(args.spec, replications=args.replications)
+    except SpecError:
+        return None
+    if not set(sets) & set(alone.varied):  # else "fixed and varied" is the spec's word
+        try:
+            alone.base_params.replace(**sets)
+        except ParameterError as rule:  # a cross-parameter check, worded as run words it
+            return InputError(_("--set: {error} (after applying the spec '{name}')").format(
+                error=i18n.error_text(rule), name=args.spec))
+    # e.g. a grid point that breaks a rule only with the value given with --set
+    return InputError(_("--set: {error}").format(error=error))
 
 
 def _plan(spec: Any, args: argparse.Namespace, simulate_fn: Any = None) -> None:

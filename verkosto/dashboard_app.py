@@ -145,11 +145,16 @@ CHARTS_BASIS_PX = 400
 projector, so the curves sit beside the network instead of below the screen's edge."""
 CHART_FONT_PX = 11
 """Size of the charts' text (pixels)."""
+CHART_FONT_FAMILY = "Roboto, sans-serif"
+"""Font of the charts' text: the page's own (vuetify's Roboto, which solara serves from its
+installed package, not a CDN), so that the axes read as the labels beside them do; an SVG's
+text otherwise takes the browser's sans-serif (Liberation Sans in Debian's Chromium)."""
 FONT_ASCENT_EM = 0.95
 FONT_DESCENT_EM = 0.3
-"""How far a sans-serif font's letters reach above and below their baseline, in font sizes:
-generous, since the browser picks the font (DejaVu Sans reaches 0.93 and 0.24, Liberation
-Sans 0.91 and 0.21; Chromium gives 11-pixel text a box 9 pixels up and 3 down)."""
+"""How far the charts' letters reach above and below their baseline, in font sizes:
+generous, for Roboto (0.93 and 0.24) and the sans-serif fonts a browser without it picks
+(DejaVu Sans 0.93 and 0.24, Liberation Sans 0.91 and 0.21; Chromium gives 11-pixel text a
+box 9 pixels up and 3 down)."""
 CURVE_WIDTH_PX = 2
 """Width of a chart's curves (pixels)."""
 AXIS_TITLE_GAP_PX = 2
@@ -586,7 +591,7 @@ def chart_svg(model: NetworkModel, curves: Sequence[Curve], t: Translator, *, x_
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" class="verkosto-chart" role="img" '
-             f'font-family="sans-serif" font-size="{CHART_FONT_PX}" '
+             f'font-family="{CHART_FONT_FAMILY}" font-size="{CHART_FONT_PX}" '
              'style="max-width:100%;height:auto">']
     tick = week_tick(x_max)
     for week in range(0, x_max + 1, tick):
