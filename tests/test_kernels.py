@@ -804,9 +804,11 @@ def test_group_atmosphere_matches_the_former_numpy(seed):
     np.testing.assert_array_equal(got, want)
 
 
-def test_weighted_draws_match_searchsorted():
+@pytest.mark.parametrize("columns", [40, kernels._COUNTED_DRAW_COLUMNS + 44])
+def test_weighted_draws_match_searchsorted(columns):
+    # Both ways: counted (a small network's row) and searched (a large one's).
     rng = np.random.default_rng(3)
-    weight = rng.random((7, 40)) * (rng.random((7, 40)) < 0.7)  # some zero weights
+    weight = rng.random((7, columns)) * (rng.random((7, columns)) < 0.7)  # some zero weights
     weight[:, 0] = 0.0
     weight[:, 5] = 1.0
     cum = np.cumsum(weight, axis=1)
