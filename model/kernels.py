@@ -1490,17 +1490,18 @@ def trust_benefit(t: float, prior: float) -> float:
 
 
 @_inline
-def keep_best_benefit(best: np.ndarray, a: int, t: float, prior: float, factor: np.ndarray,
-                      k: int) -> None:
-    """Raise ``best[a]`` to the benefit of pair ``k`` (partner trusted ``t``; times
-    ``factor[k]`` unless ``factor`` is empty) if that is larger: one step of the best-benefit
-    passes of both stores.
+def kept_benefit(best: float, t: float, prior: float, factor: float) -> float:
+    """``best`` raised to the benefit of a pair (partner trusted ``t``, times the pair's
+    ``factor``: 1.0 where the purpose weighs none, which leaves the benefit as it is) if
+    that is larger: one step of the best-benefit passes of both stores, as
+    ``best[a] = kept_benefit(best[a], t, prior, factor[k] if factor.size else 1.0)``.
+
+    Numbers in and out, no arrays: an inlined helper taking the arrays made its caller's
+    loop count a reference to each of them per pair (four atomic counts a pair, about as
+    much as the pair's own arithmetic).
     """
-    benefit = trust_benefit(t, prior)
-    if factor.size:
-        benefit *= factor[k]
-    if benefit > best[a]:
-        best[a] = benefit
+    benefit = trust_benefit(t, prior) * factor
+    return benefit if benefit > best else best
 
 
 @_jit
@@ -1518,7 +1519,7 @@ def best_benefit(rel: DensePairs, i: np.ndarray, j: np.ndarray, factor: np.ndarr
     for k in range(i.size):
         a, b = i[k], j[k]
         t = prior + (T[a, b] - prior) * t_decay[min(now - last[a, b], horizon)]
-        keep_best_benefit(best, a, t, prior, factor, k)
+        best[a] = kept_benefit(best[a], t, prior, factor[k] if factor.size else 1.0)
     who = np.flatnonzero(best)
     return who, best[who]
 

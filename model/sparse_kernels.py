@@ -819,7 +819,8 @@ def best_benefit(p: Pairs, t_decay: np.ndarray, prior: float, i: np.ndarray, j: 
         a = i[k]
         x = find(p, a, j[k])
         t = prior if x < 0 else prior + (p.T[x] - prior) * t_decay[_gap(p, x, now, horizon)]
-        kernels.keep_best_benefit(best, a, t, prior, factor, k)
+        best[a] = kernels.kept_benefit(best[a], t, prior,
+                                         factor[k] if factor.size else 1.0)
     who = np.flatnonzero(best)
     return who, best[who]
 
@@ -1666,7 +1667,8 @@ def met_benefit(t_decay: np.ndarray, prior: float, i: np.ndarray, trust: np.ndar
     best = np.zeros(capacity)
     for k in range(i.size):
         t = prior + (trust[k] - prior) * t_decay[0]  # touched now: the gap is 0
-        kernels.keep_best_benefit(best, i[k], t, prior, factor, k)
+        best[i[k]] = kernels.kept_benefit(best[i[k]], t, prior,
+                                            factor[k] if factor.size else 1.0)
     who = np.flatnonzero(best)
     return who, best[who]
 
@@ -1881,7 +1883,8 @@ def talks_value(t_decay: np.ndarray, prior: float, people: kernels.People,
         if again:
             continue
         t = prior + (trust[k] - prior) * t_decay[0]  # touched now: the gap is 0
-        kernels.keep_best_benefit(best, a, t, prior, factor, k)
+        best[a] = kernels.kept_benefit(best[a], t, prior,
+                                         factor[k] if factor.size else 1.0)
     who = np.flatnonzero(best)
     return kernels.purpose_yield(people, who, best[who], (value_total, since, progress),
                                  advocacy, group)
