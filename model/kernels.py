@@ -2520,8 +2520,10 @@ def case_draws(src: int, workers: np.ndarray, lam: float, n_orgs: int
     """
     n_cases = np.empty(workers.size, dtype=np.int64)
     total = 0
+    # exp(-lam) once for every worker, as draws.poisson_small takes it (the same value).
+    limit = np.exp(-lam)
     for x in range(workers.size):
-        n_cases[x] = draws.poisson_small(src, lam)
+        n_cases[x] = draws.poisson_below(src, limit) if lam != 0.0 else 0
         total += n_cases[x]
     drawn = np.empty(total, dtype=np.int64)
     for c in range(total):
