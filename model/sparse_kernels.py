@@ -795,7 +795,7 @@ def form_working_groups(src: int, p: Pairs, f_decay: np.ndarray, people: kernels
                                                       people.collaborated,
                                                       rule.acquaintance_threshold, now)
     ids = kernels.lane_ids(cand, starters, lanes)
-    if lanes.size == 0:  # as kernels.drawn_groups: no groups, nothing drawn
+    if lanes.size == 0:  # as kernels.form_working_groups: no groups, nothing drawn
         return kernels.no_groups()
     seats = max(m - 1, 0)
     u = kernels.uniforms(src, seats * kernels.DRAWS_PER_SEAT * lanes.size).reshape(
