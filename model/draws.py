@@ -127,7 +127,15 @@ def poisson_small(src: int, lam: float) -> int:
     """
     if lam == 0.0:
         return 0
-    limit = np.exp(-lam)
+    return poisson_below(src, np.exp(-lam))
+
+
+@_jit
+def poisson_below(src: int, limit: float) -> int:
+    """:func:`poisson_small` of the mean ``lam > 0`` whose ``exp(-lam)`` is ``limit``: for a
+    kernel that draws many of one mean, so that it takes the exponential once rather than
+    once a draw (the same value, so the same draws).
+    """
     count = 0
     product = 1.0
     while True:

@@ -722,22 +722,16 @@ def gather_teams(seats: np.ndarray, ids: np.ndarray, m: int) -> tuple[np.ndarray
 
 
 @_jit
-def candidate_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-                    initiators: np.ndarray, cand: np.ndarray, collaborated: np.ndarray,
-                    acquaintance: float, collaborator: float, now: int
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The lanes of ``assemble_teams`` for working groups (``NetworkModel._working_groups``).
-
-    Initiator l thinks of the people ``cand[l]`` (k draws). Those it knows (familiarity
-    at least ``acquaintance``), other than itself and not drawn before, are available:
-    incumbents if they have collaborated before, else newcomers. Only initiators with
-    someone available get a lane. Local ids 0..k-1 are the draws and k the initiator;
-    ``ties[l, x, y]`` says x knows y well (familiarity at least ``collaborator``), for
-    y a draw (nobody's tie points to the initiator, who is seated already).
+def lane_masks(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, initiators: np.ndarray,
+               cand: np.ndarray, collaborated: np.ndarray, acquaintance: float, now: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The lanes and masks of :func:`candidate_lanes`, and each initiator's familiarity
+    with its draws now (``(initiators, k)``), without the lanes' ties: the dense store's
+    working groups read those by the seats (:func:`seat_working_groups`).
 
     Returns:
-        The initiators' rows that get lanes, and per lane the incumbent and newcomer
-        masks ``(lanes, k + 1)`` and the ties ``(lanes, k + 1, k + 1)``.
+        The initiators' rows that get lanes, the incumbent and newcomer masks ``(lanes,
+        k + 1)``, and the familiarity ``(initiators, k)``.
     """
     horizon = f_decay.size - 1
     n, k = cand.shape
@@ -753,7 +747,6 @@ def candidate_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
     lanes = np.flatnonzero(has)
     incumbent = np.zeros((lanes.size, k + 1), dtype=np.bool_)
     newcomer = np.zeros((lanes.size, k + 1), dtype=np.bool_)
-    ties = np.zeros((lanes.size, k + 1, k + 1), dtype=np.bool_)
     for x in range(lanes.size):
         r = lanes[x]
         for c in range(k):
@@ -768,12 +761,96 @@ def candidate_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
                     incumbent[x, c] = True
                 else:
                     newcomer[x, c] = True
+    return lanes, incumbent, newcomer, fam_who
+
+
+@_jit
+def candidate_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+                    initiators: np.ndarray, cand: np.ndarray, collaborated: np.ndarray,
+                    acquaintance: float, collaborator: float, now: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The lanes of ``assemble_teams`` for working groups (``NetworkModel._working_groups``).
+
+    Initiator l thinks of the people ``cand[l]`` (k draws). Those it knows (familiarity
+    at least ``acquaintance``), other than itself and not drawn before, are available:
+    incumbents if they have collaborated before, else newcomers (:func:`lane_masks`). Only
+    initiators with someone available get a lane. Local ids 0..k-1 are the draws and k the
+    initiator; ``ties[l, x, y]`` says x knows y well (familiarity at least
+    ``collaborator``), for y a draw (nobody's tie points to the initiator, who is seated
+    already).
+
+    Returns:
+        The initiators' rows that get lanes, and per lane the incumbent and newcomer
+        masks ``(lanes, k + 1)`` and the ties ``(lanes, k + 1, k + 1)``.
+    """
+    horizon = f_decay.size - 1
+    k = cand.shape[1]
+    lanes, incumbent, newcomer, fam_who = lane_masks(F, last, f_decay, initiators, cand,
+                                                     collaborated, acquaintance, now)
+    ties = np.zeros((lanes.size, k + 1, k + 1), dtype=np.bool_)
+    for x in range(lanes.size):
+        r = lanes[x]
+        for c in range(k):
+            b = cand[r, c]
             ties[x, k, c] = fam_who[r, c] >= collaborator
             for d in range(c, k):  # familiarity is symmetric (see familiarity_blocks)
                 e = cand[r, d]
                 ties[x, c, d] = F[b, e] * f_decay[min(now - last[b, e], horizon)] >= collaborator
                 ties[x, d, c] = ties[x, c, d]
     return lanes, incumbent, newcomer, ties
+
+
+@_jit
+def seat_working_groups(u: np.ndarray, m: int, p_inc: float, q: float, incumbent: np.ndarray,
+                        newcomer: np.ndarray, fam_who: np.ndarray, lanes: np.ndarray,
+                        ids: np.ndarray, F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
+                        collaborator: float, now: int) -> np.ndarray:
+    """:func:`seat_teams` of working groups (:func:`working_groups`: one team of ``m`` per
+    lane, founded by its initiator, local id k) without the lanes' full ties, as the sparse
+    store seats them (``sparse_kernels.seat_working_groups``): a seat reads the ties only
+    through the past collaborators of the members seated before it (``near``), so only
+    those members' rows are read, each entry once and as :func:`candidate_lanes` reads it
+    (draws ``c <= d``: draw c's familiarity with draw d; the initiator's row from
+    ``fam_who``; no tie to the initiator). :func:`candidate_lanes` reads all k (k + 1) / 2
+    of a lane's pairs, where a team of three reads two rows. The same seats
+    (``tests/test_kernels.py`` checks them against ``seat_teams`` on the full ties).
+
+    Returns:
+        Int ``(lanes, m)`` of local ids, ``-1`` for an empty seat, as ``seat_teams``.
+    """
+    n_lanes, n = incumbent.shape
+    k = n - 1
+    horizon = f_decay.size - 1
+    out = np.full((n_lanes, m), -1, dtype=np.int64)
+    free_inc = np.empty(n, dtype=np.bool_)
+    free_new = np.empty(n, dtype=np.bool_)
+    near = np.empty(n, dtype=np.bool_)  # past collaborators of the team's members
+    for lane in range(n_lanes):
+        r = lanes[lane]
+        n_inc, n_new = open_lane(incumbent, newcomer, lane, free_inc, free_new, near)
+        who = k  # the founder
+        out[lane, 0] = who
+        n_inc, n_new = seat_founder(who, free_inc, free_new, n_inc, n_new)
+        for d in range(u.shape[0]):
+            # near |= ties[lane, who] for the member seated last (the last seat's ties
+            # would be read by no later seat), read here rather than by a helper: a helper
+            # taking the arrays would count references to them each seat.
+            if who == k:
+                for x in range(k):
+                    near[x] = near[x] or fam_who[r, x] >= collaborator
+            else:
+                for x in range(k):
+                    if not near[x]:
+                        a, b = (ids[lane, who], ids[lane, x]) if who <= x else (ids[lane, x],
+                                                                               ids[lane, who])
+                        f = F[a, b] * f_decay[min(now - last[a, b], horizon)]
+                        near[x] = f >= collaborator
+            who, n_inc, n_new = drawn_seat(u, d, lane, p_inc, q, free_inc, free_new, near,
+                                           n_inc, n_new)
+            if who < 0:
+                break
+            out[lane, 1 + d] = who
+    return out
 
 
 # ---------------------------------------------------------------- converse
@@ -1490,17 +1567,18 @@ def trust_benefit(t: float, prior: float) -> float:
 
 
 @_inline
-def keep_best_benefit(best: np.ndarray, a: int, t: float, prior: float, factor: np.ndarray,
-                      k: int) -> None:
-    """Raise ``best[a]`` to the benefit of pair ``k`` (partner trusted ``t``; times
-    ``factor[k]`` unless ``factor`` is empty) if that is larger: one step of the best-benefit
-    passes of both stores.
+def kept_benefit(best: float, t: float, prior: float, factor: float) -> float:
+    """``best`` raised to the benefit of a pair (partner trusted ``t``, times the pair's
+    ``factor``: 1.0 where the purpose weighs none, which leaves the benefit as it is) if
+    that is larger: one step of the best-benefit passes of both stores, as
+    ``best[a] = kept_benefit(best[a], t, prior, factor[k] if factor.size else 1.0)``.
+
+    Numbers in and out, no arrays: an inlined helper taking the arrays made its caller's
+    loop count a reference to each of them per pair (four atomic counts a pair, about as
+    much as the pair's own arithmetic).
     """
-    benefit = trust_benefit(t, prior)
-    if factor.size:
-        benefit *= factor[k]
-    if benefit > best[a]:
-        best[a] = benefit
+    benefit = trust_benefit(t, prior) * factor
+    return benefit if benefit > best else best
 
 
 @_jit
@@ -1518,7 +1596,7 @@ def best_benefit(rel: DensePairs, i: np.ndarray, j: np.ndarray, factor: np.ndarr
     for k in range(i.size):
         a, b = i[k], j[k]
         t = prior + (T[a, b] - prior) * t_decay[min(now - last[a, b], horizon)]
-        keep_best_benefit(best, a, t, prior, factor, k)
+        best[a] = kept_benefit(best[a], t, prior, factor[k] if factor.size else 1.0)
     who = np.flatnonzero(best)
     return who, best[who]
 
@@ -2174,12 +2252,18 @@ def join_groups(members: np.ndarray, hours: float, collaborated: np.ndarray,
         week_active[s] = True
 
 
+#: Columns up to which :func:`weighted_draws` counts rather than searches (measured: a
+#: count over a row of up to a few hundred is faster than a binary search, whose branches
+#: on random draws are mispredicted half the time; at a thousand they are even).
+_COUNTED_DRAW_COLUMNS = 256
+
+
 @_jit
 def weighted_draws(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Inverse-CDF draws, row by row: for each row r of the cumulative weights ``cum`` (rows
-    ending at their total) and each uniform ``u[r, c]`` in [0, 1), the first column whose
-    cumulative weight exceeds ``u[r, c] x total``. Reference: ``np.searchsorted`` per row
-    (side "right") in ``tests/test_kernels.py``.
+    ending at their total, never falling) and each uniform ``u[r, c]`` in [0, 1), the first
+    column whose cumulative weight exceeds ``u[r, c] x total``. Reference:
+    ``np.searchsorted`` per row (side "right") in ``tests/test_kernels.py``.
     """
     rows, k = u.shape
     n = cum.shape[1]
@@ -2188,6 +2272,14 @@ def weighted_draws(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
         total = cum[r, n - 1]
         for c in range(k):
             x = u[r, c] * total
+            if n <= _COUNTED_DRAW_COLUMNS:
+                # The columns before the last whose weight is not above x (``not >``: the
+                # search's test): as the weights never fall, the column the search finds.
+                count = 0
+                for y in range(n - 1):
+                    count += not cum[r, y] > x
+                out[r, c] = count
+                continue
             lo, hi = 0, n - 1
             while lo < hi:
                 mid = (lo + hi) // 2
@@ -2371,8 +2463,8 @@ DRAWS_PER_SEAT = 3
 
 
 class FormingRule(NamedTuple):
-    """The parameters of forming working groups (ODD 7.5), for :func:`drawn_initiators`,
-    :func:`drawn_groups` and ``form_working_groups`` (as :func:`rule_record`).
+    """The parameters of forming working groups (ODD 7.5), for :func:`drawn_initiators` and
+    :func:`form_working_groups` (as :func:`rule_record`).
     """
 
     weeks_per_month: float
@@ -2449,33 +2541,17 @@ def drawn_initiators(src: int, people: People, active: np.ndarray, org_time: np.
 
 
 @_jit
-def drawn_groups(src: int, incumbent: np.ndarray, newcomer: np.ndarray, ties: np.ndarray,
-                 ids: np.ndarray, m: int, rules: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`working_groups` of the lanes (:func:`working_group_lanes`), the seat draws
-    drawn here (``model.formation.seat_draws`` for ``m - 1`` seats: ``rng.random((m - 1,
-    3, lanes))``); without lanes no groups and nothing drawn.
-    """
-    lanes = ids.shape[0]
-    if lanes == 0:
-        return no_groups()
-    seats = max(m - 1, 0)
-    u = uniforms(src, seats * DRAWS_PER_SEAT * lanes).reshape((seats, DRAWS_PER_SEAT, lanes))
-    rule = rules[0]
-    return working_groups(u, m, rule.incumbent_probability,
-                          rule.repeat_collaborator_probability, incumbent, newcomer, ties, ids)
-
-
-@_jit
 def form_working_groups(src: int, rel: DensePairs, people: People, active: np.ndarray,
                         weight: np.ndarray, factor: np.ndarray, org_time: np.ndarray,
                         rate: float, rules: np.ndarray, assembler: int, m: int, k: int, now: int
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The week's working groups (``NetworkModel._working_groups``) from their draws: who
     starts one (:func:`drawn_initiators`), whom each initiator thinks of among ``active``
-    (``k`` draws each, ``rng.random((initiators, k))``, then :func:`working_group_lanes`
-    with the weights ``weight`` and homophily ``factor``), and the team-assembly rule
-    (:func:`drawn_groups`), all from the generator at ``src``.
+    (``k`` draws each, ``rng.random((initiators, k))``, then the lanes of
+    :func:`working_group_lanes` with the weights ``weight`` and homophily ``factor``), and
+    the team-assembly rule (:func:`working_groups`, its seat draws ``rng.random((m - 1, 3,
+    lanes))`` when there are lanes; the ties read by the seats, :func:`seat_working_groups`),
+    all from the generator at ``src``.
 
     Returns:
         The groups' members and bounds and their ordered pairs ``i``, ``j``, ``g``.
@@ -2486,10 +2562,29 @@ def form_working_groups(src: int, rel: DensePairs, people: People, active: np.nd
         return no_groups()
     rule = rules[0]
     u = uniforms(src, starters.size * k).reshape((starters.size, k))
-    incumbent, newcomer, ties, ids = working_group_lanes(
-        F, last, f_decay, starters, active, weight, people.org, people.resident, factor, u,
-        people.collaborated, rule.acquaintance_threshold, rule.collaborator_familiarity, now)
-    return drawn_groups(src, incumbent, newcomer, ties, ids, m, rules)
+    # working_group_lanes, then working_groups on the seat draws, with the ties read by the
+    # seats that need them (seat_working_groups, as the sparse store does): the same lanes,
+    # draws and seats.
+    cand = thought_of(active, partner_draws(starters, active, weight, people.org,
+                                             people.resident, factor, u))
+    lanes, incumbent, newcomer, fam_who = lane_masks(F, last, f_decay, starters, cand,
+                                                     people.collaborated,
+                                                     rule.acquaintance_threshold, now)
+    ids = lane_ids(cand, starters, lanes)
+    if lanes.size == 0:  # without lanes no groups, and nothing drawn
+        return no_groups()
+    # The seat draws, model.formation.seat_draws for m - 1 seats: rng.random((m - 1, 3,
+    # lanes)).
+    seats = max(m - 1, 0)
+    u = uniforms(src, seats * DRAWS_PER_SEAT * lanes.size).reshape(
+        (seats, DRAWS_PER_SEAT, lanes.size))
+    out = seat_working_groups(u, m, rule.incumbent_probability,
+                              rule.repeat_collaborator_probability, incumbent, newcomer,
+                              fam_who, lanes, ids, F, last, f_decay,
+                              rule.collaborator_familiarity, now)
+    members, bounds = gather_teams(out, ids, m)
+    i, j, g = team_pairs(members, bounds)
+    return members, bounds, i, j, g
 
 
 @_jit
@@ -2502,8 +2597,10 @@ def case_draws(src: int, workers: np.ndarray, lam: float, n_orgs: int
     """
     n_cases = np.empty(workers.size, dtype=np.int64)
     total = 0
+    # exp(-lam) once for every worker, as draws.poisson_small takes it (the same value).
+    limit = np.exp(-lam)
     for x in range(workers.size):
-        n_cases[x] = draws.poisson_small(src, lam)
+        n_cases[x] = draws.poisson_below(src, limit) if lam != 0.0 else 0
         total += n_cases[x]
     drawn = np.empty(total, dtype=np.int64)
     for c in range(total):

@@ -833,7 +833,7 @@ def form_working_groups(src: int, rel: SparsePairs, people: kernels.People, acti
                                                       people.collaborated,
                                                       rule.acquaintance_threshold, now)
     ids = kernels.lane_ids(cand, starters, lanes)
-    if lanes.size == 0:  # as kernels.drawn_groups: no groups, nothing drawn
+    if lanes.size == 0:  # as kernels.form_working_groups: no groups, nothing drawn
         return kernels.no_groups()
     seats = max(m - 1, 0)
     u = kernels.uniforms(src, seats * kernels.DRAWS_PER_SEAT * lanes.size).reshape(
@@ -858,7 +858,8 @@ def best_benefit(rel: SparsePairs, i: np.ndarray, j: np.ndarray, factor: np.ndar
         a = i[k]
         x = find(p, a, j[k])
         t = prior if x < 0 else prior + (p.T[x] - prior) * t_decay[_gap(p, x, now, horizon)]
-        kernels.keep_best_benefit(best, a, t, prior, factor, k)
+        best[a] = kernels.kept_benefit(best[a], t, prior,
+                                         factor[k] if factor.size else 1.0)
     who = np.flatnonzero(best)
     return who, best[who]
 
@@ -1718,7 +1719,8 @@ def met_benefit(rel: SparsePairs, i: np.ndarray, trust: np.ndarray, factor: np.n
     best = np.zeros(capacity)
     for k in range(i.size):
         t = prior + (trust[k] - prior) * t_decay[0]  # touched now: the gap is 0
-        kernels.keep_best_benefit(best, i[k], t, prior, factor, k)
+        best[i[k]] = kernels.kept_benefit(best[i[k]], t, prior,
+                                            factor[k] if factor.size else 1.0)
     who = np.flatnonzero(best)
     return who, best[who]
 
@@ -1922,7 +1924,8 @@ def talks_value(rel: SparsePairs, people: kernels.People, members: np.ndarray, b
         if again:
             continue
         t = prior + (trust[k] - prior) * t_decay[0]  # touched now: the gap is 0
-        kernels.keep_best_benefit(best, a, t, prior, factor, k)
+        best[a] = kernels.kept_benefit(best[a], t, prior,
+                                         factor[k] if factor.size else 1.0)
     who = np.flatnonzero(best)
     return kernels.purpose_yield(people, who, best[who], (value_total, since, progress),
                                  advocacy, group)

@@ -805,9 +805,11 @@ def test_group_atmosphere_matches_the_former_numpy(seed):
     np.testing.assert_array_equal(got, want)
 
 
-def test_weighted_draws_match_searchsorted():
+@pytest.mark.parametrize("columns", [40, kernels._COUNTED_DRAW_COLUMNS + 44])
+def test_weighted_draws_match_searchsorted(columns):
+    # Both ways: counted (a small network's row) and searched (a large one's).
     rng = np.random.default_rng(3)
-    weight = rng.random((7, 40)) * (rng.random((7, 40)) < 0.7)  # some zero weights
+    weight = rng.random((7, columns)) * (rng.random((7, columns)) < 0.7)  # some zero weights
     weight[:, 0] = 0.0
     weight[:, 5] = 1.0
     cum = np.cumsum(weight, axis=1)
@@ -1132,3 +1134,58 @@ def test_partner_draws_equal_the_numpy_form(seed):
         np.testing.assert_array_equal(got, want)
         np.testing.assert_array_equal(
             kernels.partner_weights(initiators, active, weight, org, res, factor), cum)
+
+
+@pytest.mark.parametrize("collaborator", [0.0, 0.3, 0.6])
+@pytest.mark.parametrize("m", [1, 2, 3, 5])
+@pytest.mark.parametrize("seed", range(3))
+def test_working_group_seats_read_the_dense_ties_they_need(seed, m, collaborator):
+    """The dense store's ``seat_working_groups`` (the ties read by the seats) seats as
+    ``seat_teams`` on the full ties of ``candidate_lanes``, with familiarity that differs by
+    direction, repeated draws, a threshold at which strangers are ties, and draws that want
+    or shun past collaborators.
+    """
+    rng = np.random.default_rng(seed)
+    used, k, now = 36, 8, 5
+    fd = 0.9 ** np.arange(12)
+    known = np.triu(rng.random((used, used)) < 0.5, 1)
+    known |= known.T
+    way = rng.random((used, used))
+    # Each pair known one way only, from 0.4 up; the initiators (the first few) know
+    # everyone below the collaborator threshold.
+    F = np.where(known & (way > way.T), 0.4 + 0.6 * rng.random((used, used)), 0.0)
+    F[:6] = np.where(rng.random((6, used)) < 0.9, 0.25, 0.0)
+    last = rng.integers(0, now + 1, size=(used, used))
+    initiators = rng.integers(6, size=60)
+    cand = rng.integers(6, used, size=(initiators.size, k))
+    cand[:, 1] = cand[:, 0]  # a person drawn twice
+    collaborated = rng.random(used) < 0.8
+    lanes, incumbent, newcomer, ties = kernels.candidate_lanes(
+        F, last, fd, initiators, cand, collaborated, 0.2, collaborator, now)
+    got_lanes, got_inc, got_new, fam_who = kernels.lane_masks(
+        F, last, fd, initiators, cand, collaborated, 0.2, now)
+    for a, b in zip((got_lanes, got_inc, got_new), (lanes, incumbent, newcomer), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert lanes.size > 0
+    ids = kernels.lane_ids(cand, initiators, lanes)
+    founders = np.full((lanes.size, 1), k, dtype=np.int64)
+    # The ties read the other way round: seats that differ with them show that the seats
+    # depend on which way a tie is read, so the check below would catch a wrong way.
+    drawn = cand[lanes]
+    upper = np.arange(k)[:, None] <= np.arange(k)[None, :]
+    first = np.where(upper, drawn[:, None, :], drawn[:, :, None])  # the later draw's row
+    second = np.where(upper, drawn[:, :, None], drawn[:, None, :])
+    wrong = ties.copy()
+    wrong[:, :k, :k] = F[first, second] * fd[np.minimum(now - last[first, second],
+                                                        fd.size - 1)] >= collaborator
+    differs = False
+    for p_inc, q in ((0.7, 0.0), (0.7, 0.5), (1.0, 1.0)):
+        u = rng.random((max(m - 1, 0), kernels.DRAWS_PER_SEAT, lanes.size))
+        want = kernels.seat_teams(u, m, p_inc, q, incumbent, newcomer, ties, founders, False, m)
+        got = kernels.seat_working_groups(u, m, p_inc, q, incumbent, newcomer, fam_who, lanes,
+                                          ids, F, last, fd, collaborator, now)
+        np.testing.assert_array_equal(got, want)
+        differs |= not np.array_equal(
+            kernels.seat_teams(u, m, p_inc, q, incumbent, newcomer, wrong, founders, False, m),
+            want)
+    assert differs == (m > 2 and collaborator > 0)  # only a seated draw's row can differ
