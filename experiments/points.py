@@ -11,6 +11,7 @@ every numeric reporter at the last week (the reporters come from
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,11 @@ POINTS_PARQUET = "points.parquet"
 POINTS_CSV = "points.csv"
 RUNS_CSV = "runs.csv"
 TIMESERIES_CSV = "timeseries.csv"
+
+#: Characters a float takes in the CSV at most, as a rule: pandas writes a float's shortest
+#: repr, 17 significant digits for most measures ("0.5623412341234123"). A trial's first
+#: weeks hold many short ones (0.0, the trust prior), which later weeks do not.
+FLOAT_CSV_CHARS = 18
 
 #: Reporters that are not measures (the week, and a label).
 NOT_MEASURES = ("step", "phase")
@@ -86,3 +92,52 @@ def write_tables(directory: str | Path, varied: Sequence[str], csv: bool = False
             write_atomic_text(frame.to_csv(index=False), d / name)
             written.append(d / name)
     return written
+
+
+@dataclass(frozen=True)
+class CsvCost:
+    """What the CSV copies of :func:`write_tables` take, measured on a few rows of each table
+    (:func:`csv_cost`): each file's header line and the bytes of one of its rows.
+    """
+
+    points_header: float
+    points_row: float
+    runs_header: float
+    runs_row: float
+    series_header: float
+    series_row: float
+
+    def files(self, points: int, runs: int, series_rows: float) -> tuple[float, float, float]:
+        """Bytes of ``points.csv``, ``runs.csv`` and ``timeseries.csv`` for a sweep of
+        ``points`` points and ``runs`` runs of ``series_rows`` recorded weeks each (no time
+        series stored: pass 0).
+        """
+        series = (self.series_header + runs * series_rows * self.series_row
+                  if series_rows and self.series_row else 0.0)
+        return (self.points_header + points * self.points_row,
+                self.runs_header + runs * self.runs_row, series)
+
+
+def csv_cost(points: pd.DataFrame, runs: pd.DataFrame, timeseries: pd.DataFrame) -> CsvCost:
+    """The :class:`CsvCost` of tables shaped as ``points``, ``runs`` and ``timeseries`` (a few
+    rows of each, e.g. from a trial run), erring high: each float column is counted at its
+    widest in the rows given and at least :data:`FLOAT_CSV_CHARS`, and a statistic that is
+    missing there (an SD of one replication) as a float written out.
+    """
+    def header_and_row(frame: pd.DataFrame) -> tuple[float, float]:
+        if frame.empty or not len(frame.columns):
+            return 0.0, 0.0
+        header = len(frame.iloc[:0].to_csv(index=False).encode())
+        widths = 0
+        for name in frame.columns:
+            column = frame[name]
+            cells = column.to_frame().to_csv(index=False, header=False).encode().splitlines()
+            widest = max((len(cell) for cell in cells), default=0)
+            if pd.api.types.is_float_dtype(column) or column.isna().any():
+                widest = max(widest, FLOAT_CSV_CHARS)
+            widths += widest
+        # the commas between the columns and the line's end
+        return float(header), float(widths + len(frame.columns))
+
+    p, r, t = (header_and_row(frame) for frame in (points, runs, timeseries))
+    return CsvCost(*p, *r, *t)

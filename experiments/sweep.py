@@ -38,6 +38,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from experiments.points import CsvCost, csv_cost, point_statistics
 from experiments.pool import process_context
 from experiments.spec import Run, SweepSpec
 from experiments.store import SweepStore
@@ -599,6 +600,7 @@ class DiskCost:
             with the first and last).
         points_first: ``points.parquet`` of one point.
         manifest: ``manifest.json``.
+        csv: The CSV copies' rows (``--csv``; None: not measured).
     """
 
     runs_part: float
@@ -607,6 +609,7 @@ class DiskCost:
     series_rows: float
     points_first: float
     manifest: float
+    csv: CsvCost | None = None
 
     def bytes(self, runs: int, parts: int, points: int, new: bool) -> float:
         """Disk space of ``runs`` runs stored in ``parts`` parts (and, for a ``new``
@@ -625,11 +628,20 @@ class DiskCost:
                       + _blocks(self.points_first + (points - 1) * POINTS_ROW_BYTES))
         return float(total)
 
+    def csv_bytes(self, runs: int, points: int) -> float:
+        """Disk space of the CSV copies of a sweep of ``runs`` runs in ``points`` points, in
+        whole blocks. They are written whole, over every run stored, at the end.
+        """
+        if self.csv is None:
+            return 0.0
+        rows = self.series_rows if self.series_part else 0.0
+        return float(sum(_blocks(size) for size in self.csv.files(points, runs, rows)))
+
 
 def plan_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
                scheduler: str | None = None, runs_per_task: int | None = None,
                simulate_fn: SimulateFn | None = None,
-               before_trial: Callable[[], None] | None = None) -> SweepPlan:
+               before_trial: Callable[[], None] | None = None, csv: bool = False) -> SweepPlan:
     """Count a sweep's runs and estimate its time and disk space, before anything is written.
 
     The runs already stored are read from ``out``; the cost of a run comes from
@@ -639,7 +651,9 @@ def plan_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
     part files the sweep will be cut into (:func:`count_tasks` at up to
     :data:`PARTS_SLOWDOWN` times the trial's time per run, plus the first window of tasks,
     which is sized while the first results still carry a worker's one-off loading and so
-    is cut smaller), each with its Parquet overhead, so that it errs high.
+    is cut smaller), each with its Parquet overhead, so that it errs high. With ``csv``
+    the space counts the CSV copies of every run too (``sweep --csv``; in a large sweep
+    ``timeseries.csv`` takes more than the Parquet parts themselves).
 
     Raises:
         experiments.store.StoreError: ``out`` cannot hold this sweep (see :func:`run_sweep`).
@@ -655,6 +669,8 @@ def plan_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
     if len(stored) and stored["wall_time_s"].notna().any():
         per_run = float(stored["wall_time_s"].median())
         disk = pending * store.bytes_on_disk() / len(stored)
+        if csv:
+            disk += _stored_cost(spec, store.root).csv_bytes(total, spec.n_points)
         source, measured = f"{len(stored):,} stored runs", len(stored)
     else:
         if before_trial is not None:
@@ -664,6 +680,8 @@ def plan_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
         if not runs_per_task:
             parts += slots * TASKS_IN_FLIGHT_PER_SLOT
         disk = cost.bytes(pending, parts, spec.n_points, new=not len(stored))
+        if csv:
+            disk += cost.csv_bytes(total, spec.n_points)
         source, measured = "a trial run", 0
     return SweepPlan(total, spec.n_points, spec.replications, total - pending, pending,
                      per_run, slots, disk, source, measured)
@@ -673,7 +691,6 @@ def _trial(spec: SweepSpec, simulate_fn: SimulateFn) -> tuple[float, DiskCost]:
     """Seconds of one run and what the sweep's files take, from a short trial of the first
     run's parameters, run as a sweep's task runs it (its tables have the sweep's schemas).
     """
-    from experiments.points import point_statistics
     from experiments.store import manifest_text, new_manifest, parquet_bytes
 
     run = spec.run(0)
@@ -691,13 +708,36 @@ def _trial(spec: SweepSpec, simulate_fn: SimulateFn) -> tuple[float, DiskCost]:
         series_part = float(parquet_bytes(series.slice(0, 1)))
         series_row = ((parquet_bytes(series) - series_part) / (series.num_rows - 1)
                       if series.num_rows > 1 else SERIES_ROW_BYTES)
-    points = point_statistics(result.runs.to_pandas(), spec.varied)
+    runs = result.runs.to_pandas()
+    points = point_statistics(runs, spec.varied)
     manifest = new_manifest(spec.describe(), spec.spec_hash(), spec.n_runs)
     return seconds, DiskCost(
         runs_part=float(parquet_bytes(result.runs)), series_part=series_part,
-        series_row=series_row, series_rows=spec.steps / max(1, spec.record_every) + 2,
+        series_row=series_row, series_rows=_series_rows(spec),
         points_first=float(parquet_bytes(pa.Table.from_pandas(points, preserve_index=False))),
-        manifest=float(len(manifest_text(manifest).encode())))
+        manifest=float(len(manifest_text(manifest).encode())),
+        csv=csv_cost(points, runs, series.to_pandas() if series is not None else pd.DataFrame()))
+
+
+def _series_rows(spec: SweepSpec) -> float:
+    """Recorded weeks of one run of ``spec``: its weeks over ``record_every``, with the
+    first and the last.
+    """
+    return spec.steps / max(1, spec.record_every) + 2
+
+
+def _stored_cost(spec: SweepSpec, root: Path) -> DiskCost:
+    """The CSV rows' cost (a :class:`DiskCost` holding only that) measured on the first
+    stored part of each table, for a sweep resumed with ``--csv``.
+    """
+    from experiments.store import RUNS, TIMESERIES, part_files
+
+    runs = pd.read_parquet(next(part_files(root, RUNS)))
+    series_part = next(part_files(root, TIMESERIES), None)
+    series = pd.read_parquet(series_part) if series_part is not None else pd.DataFrame()
+    return DiskCost(runs_part=0.0, series_part=float(series_part is not None), series_row=0.0,
+                    series_rows=_series_rows(spec), points_first=0.0, manifest=0.0,
+                    csv=csv_cost(point_statistics(runs, spec.varied), runs, series))
 
 
 def run_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,

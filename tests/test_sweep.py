@@ -25,6 +25,7 @@ import pytest
 import experiments.sweep as sweep_module
 from experiments.spec import (
     SpecError,
+    SweepSpec,
     example_text,
     load_spec,
     parse_spec,
@@ -545,6 +546,44 @@ def test_the_plans_disk_estimate_errs_high_but_within_twice_the_real_size(tmp_pa
     run_sweep(spec, out, workers=1, runs_per_task=runs_per_task)
     written = _disk_use(out)
     assert written <= plan.bytes <= 2 * written, (plan.bytes, written)
+
+
+@pytest.mark.parametrize("spec_text", [None, LONG_HORIZON], ids=["example", "long_horizon"])
+def test_the_disk_estimate_with_csv_counts_the_csv_copies(tmp_path, spec_text):
+    """``sweep --csv`` writes runs.csv, timeseries.csv and points.csv over every run at the
+    end, and the plan left them out: 422 kB were written for the example's 295 kB, and a
+    large sweep's timeseries.csv is larger than all its Parquet parts (about 320 B a row
+    against 150). With --csv, fresh and resumed, the estimate must cover what is written and
+    not exceed twice it; the trial's first weeks, full of short numbers (0.0), must not make
+    it low for a long horizon."""
+    from experiments.points import write_tables
+
+    def spec_of(replications: int) -> SweepSpec:
+        if spec_text is None:
+            return load_spec("example", replications=replications)
+        return parse_spec(spec_text, replications=replications)
+
+    def csv_size() -> int:
+        return sum((out / name).stat().st_size
+                   for name in ("runs.csv", "timeseries.csv", "points.csv"))
+
+    spec, out = spec_of(2), tmp_path / "sweep"
+    plan = sweep_module.plan_sweep(spec, out, workers=1, runs_per_task=2, csv=True)
+    without = sweep_module.plan_sweep(spec, out, workers=1, runs_per_task=2)
+    run_sweep(spec, out, workers=1, runs_per_task=2)
+    write_tables(out, spec.varied, csv=True)
+    written, csv_written = _disk_use(out), csv_size()
+    assert written <= plan.bytes <= 2 * written, (plan.bytes, written)
+    assert plan.bytes - without.bytes >= csv_written
+    # Resumed with twice the replications: the pending runs' parts, and the CSV copies of
+    # every run, measured on the stored parts (the new copies replace the old ones, which
+    # are there until each new one is whole).
+    more = spec_of(4)
+    resumed = sweep_module.plan_sweep(more, out, workers=1, runs_per_task=2, csv=True)
+    run_sweep(more, out, workers=1, runs_per_task=2)
+    write_tables(out, more.varied, csv=True)
+    needed = _disk_use(out) - written + csv_written
+    assert needed <= resumed.bytes <= 2 * needed, (resumed.bytes, needed)
 
 
 def test_a_spec_with_several_mistakes_names_them_all_at_once(tmp_path, capsys):

@@ -175,7 +175,8 @@ def _plan(spec: Any, args: argparse.Namespace, simulate_fn: Any = None) -> None:
     plan = _execute(lambda: plan_sweep(spec, args.out, workers=args.workers,
                                        scheduler=args.scheduler,
                                        runs_per_task=getattr(args, "runs_per_task", None),
-                                       simulate_fn=simulate_fn, before_trial=before_trial))
+                                       simulate_fn=simulate_fn, before_trial=before_trial,
+                                       csv=getattr(args, "csv", False)))
     print(plan.line(), flush=True)
     if plan.seconds > CONFIRM_SECONDS and not args.yes:
         raise InputError(ngettext(
