@@ -10,6 +10,7 @@ every numeric reporter at the last week (the reporters come from
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,14 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from experiments.store import read_runs, read_timeseries, write_atomic_table, write_atomic_text
+from experiments.store import (
+    TIMESERIES,
+    read_runs,
+    read_table,
+    write_atomic_csv,
+    write_atomic_table,
+    write_csv,
+)
 from model import Outcome
 
 POINTS_PARQUET = "points.parquet"
@@ -87,9 +95,13 @@ def write_tables(directory: str | Path, varied: Sequence[str], csv: bool = False
     written = [d / POINTS_PARQUET]
     write_atomic_table(pa.Table.from_pandas(points, preserve_index=False), d / POINTS_PARQUET)
     if csv:
-        for frame, name in ((points, POINTS_CSV), (runs, RUNS_CSV),
-                            (read_timeseries(d), TIMESERIES_CSV)):
-            write_atomic_text(frame.to_csv(index=False), d / name)
+        # Arrow's tables, sorted as read_runs and read_timeseries sort theirs: the time series
+        # of a large sweep is not made a DataFrame, nor its CSV a string.
+        for table, name, keys in (
+                (pa.Table.from_pandas(points, preserve_index=False), POINTS_CSV, None),
+                (pa.Table.from_pandas(runs, preserve_index=False), RUNS_CSV, None),
+                (read_table(d, TIMESERIES), TIMESERIES_CSV, ["run_id", "step"])):
+            write_atomic_csv(table, d / name, keys)
             written.append(d / name)
     return written
 
@@ -120,20 +132,25 @@ class CsvCost:
 
 def csv_cost(points: pd.DataFrame, runs: pd.DataFrame, timeseries: pd.DataFrame) -> CsvCost:
     """The :class:`CsvCost` of tables shaped as ``points``, ``runs`` and ``timeseries`` (a few
-    rows of each, e.g. from a trial run), erring high: each float column is counted at its
-    widest in the rows given and at least :data:`FLOAT_CSV_CHARS`, and a statistic that is
-    missing there (an SD of one replication) as a float written out.
+    rows of each, e.g. from a trial run) written as :func:`write_tables` writes them, erring
+    high: each float column is counted at its widest in the rows given and at least
+    :data:`FLOAT_CSV_CHARS`, and a statistic that is missing there (an SD of one
+    replication) as a float written out.
     """
+    def text(frame: pd.DataFrame) -> bytes:
+        buffer = io.BytesIO()
+        write_csv(pa.Table.from_pandas(frame, preserve_index=False), buffer)
+        return buffer.getvalue()
+
     def header_and_row(frame: pd.DataFrame) -> tuple[float, float]:
         if frame.empty or not len(frame.columns):
             return 0.0, 0.0
-        header = len(frame.iloc[:0].to_csv(index=False).encode())
+        header = len(text(frame.iloc[:0]))
         widths = 0
         for name in frame.columns:
-            column = frame[name]
-            cells = column.to_frame().to_csv(index=False, header=False).encode().splitlines()
-            widest = max((len(cell) for cell in cells), default=0)
-            if pd.api.types.is_float_dtype(column) or column.isna().any():
+            column = frame[[name]]
+            widest = max((len(cell) for cell in text(column).splitlines()[1:]), default=0)
+            if pd.api.types.is_float_dtype(column[name]) or column[name].isna().any():
                 widest = max(widest, FLOAT_CSV_CHARS)
             widths += widest
         # the commas between the columns and the line's end

@@ -24,6 +24,8 @@ between the two renames) is removed on resume, and its runs are run again.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import os
 import platform
@@ -35,6 +37,8 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from verkosto.i18n import _
@@ -107,6 +111,52 @@ def write_atomic_text(text: str, path: Path) -> None:
     tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{os.getpid()}{TEMP_SUFFIX}")
     tmp.write_text(text, "utf-8")
     os.replace(tmp, path)
+
+
+#: Rows converted to CSV at a time by :func:`write_atomic_csv`: a sweep's time series (1.6
+#: million rows in 10,000 default runs) is written a slice at a time, never held as text.
+CSV_SLICE_ROWS = 65_536
+
+
+def write_csv(table: pa.Table, handle: Any) -> None:
+    """Write ``table`` as CSV to a binary ``handle``: a line of its column names, then its rows
+    as Arrow writes them (a float's shortest repr, as pandas writes it; quotes only where a
+    value needs them; a missing value empty). Arrow's writer takes a tenth of pandas' time.
+    """
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(table.column_names)
+    handle.write(header.getvalue().encode("utf-8"))
+    if table.num_rows:
+        pa_csv.write_csv(table, handle, pa_csv.WriteOptions(include_header=False))
+
+
+def write_atomic_csv(table: pa.Table, path: Path, sort_keys: list[str] | None = None) -> None:
+    """Write ``table`` as CSV (:func:`write_csv`), its rows in the order of ``sort_keys``,
+    through a temporary file and an atomic rename, a slice of rows at a time.
+    """
+    tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    order = (pc.sort_indices(table, [(key, "ascending") for key in sort_keys])
+             if sort_keys and table.num_rows else None)
+    with open(tmp, "wb") as handle:
+        write_csv(table.slice(0, 0), handle)
+        for start in range(0, table.num_rows, CSV_SLICE_ROWS):
+            rows = (table.slice(start, CSV_SLICE_ROWS) if order is None
+                    else table.take(order.slice(start, CSV_SLICE_ROWS)))
+            pa_csv.write_csv(rows, handle, pa_csv.WriteOptions(include_header=False))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def read_table(root: str | Path, table: str) -> pa.Table:
+    """One table of a sweep directory (``RUNS`` or ``TIMESERIES``) as Arrow, its parts in
+    name order (empty when nothing is stored).
+    """
+    path = Path(root) / table
+    if not path.is_dir() or not any(path.glob(f"{PART_PREFIX}*.parquet")):
+        return pa.table({})
+    return pq.read_table(path)
 
 
 def package_versions() -> dict[str, str]:
