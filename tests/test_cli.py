@@ -7,6 +7,7 @@ import argparse
 import importlib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -388,6 +389,35 @@ def test_a_killed_runs_staging_directory_is_removed_by_the_next(tmp_path: Path) 
         [live.name, other.name, "out"])
     assert (live / "summary.json").read_text() == "half"
     assert sorted(p.name for p in out.iterdir()) == sorted(cmd_run.OUTPUT_FILES)
+
+
+def test_staging_is_marked_with_the_host_and_another_hosts_waits_for_an_hour(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """On a file system that hosts share (a cluster's home directories), the process id in a
+    staging name was asked of this host: a run writing now on another host, whose id is no
+    process here, had its staging removed under it. Names carry the host now (PID@HOST):
+    this host's are judged by their process as before; another host's are kept and named
+    until nothing in them has changed for STALE_STAGING_AGE_S."""
+    mark = cmd_run.process_mark()
+    pid, host = re.fullmatch(cmd_run.MARK, mark).groups()
+    assert int(pid) == os.getpid() and host
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    age = cmd_run.STALE_STAGING_AGE_S
+    killed_here = _leftover(tmp_path / f".out.{ended.pid}@{host}.k3j_9x2a.partial")
+    running_here = _leftover(tmp_path / f".out.{mark}.b7q1m0zz.partial")
+    writing_there = _leftover(tmp_path / f".out.{ended.pid}@elsewhere-07.q0w9e8r7.partial",
+                              age - 60)
+    killed_there = _leftover(tmp_path / f".out.{ended.pid}@elsewhere-07.m5n6b7v8.partial",
+                             age + 60)
+    cmd_run._remove_stale_staging(tmp_path / "out")
+    err = capsys.readouterr().err
+    assert not killed_here.exists() and not killed_there.exists()
+    assert running_here.exists() and writing_there.exists()
+    assert err.splitlines() == [
+        f"verkosto: note: {writing_there} is staged by a command on host elsewhere-07, which "
+        "this one cannot ask about; once no command is writing to --out "
+        f"'{tmp_path / 'out'}', it can be deleted"]
 
 
 def _leftover(path: Path, age_s: float = 0.0) -> Path:

@@ -581,6 +581,31 @@ def test_a_running_docks_partial_is_refused_naming_it(capsys, tmp_path, monkeypa
     assert len(err.strip().splitlines()) == 1 and partial.read_text() == "being written"
 
 
+def test_another_hosts_partial_waits_for_an_hour_whatever_its_id_here(capsys, tmp_path,
+                                                                      monkeypatch):
+    """On a file system that hosts share (a cluster's home directories), a partial's process
+    id was asked of this host: another host's dock writing now, whose id is no process here,
+    had its partial removed under it. Partials carry the host (PID@HOST) now: another host's
+    is taken for a dock writing there until it is an hour old."""
+    out = tmp_path / "o"
+    out.mkdir()
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    partial = out / f".team_assembly.{ended.pid}@elsewhere-07.partial.csv"
+    partial.write_text("being written")
+    monkeypatch.setattr(docking, "team_assembly_sweep",
+                        lambda *a, **k: pytest.fail("ran before refusing"))
+    assert _cli([*TINY_DOCK, "--out", str(out)]) == 2
+    assert f"(process {ended.pid}@elsewhere-07)" in capsys.readouterr().err
+    assert partial.read_text() == "being written"
+    hour_ago = os.stat(partial).st_mtime - cmd_dock.STALE_STAGING_AGE_S - 60
+    os.utime(partial, (hour_ago, hour_ago))
+    monkeypatch.undo()
+    assert _cli([*TINY_DOCK, "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "team_assembly.csv", "team_assembly.png", "team_assembly_transitions.csv"]
+
+
 def test_an_interrupted_write_leaves_no_partial_file(capsys, tmp_path, monkeypatch):
     out = tmp_path / "o"
 

@@ -21,7 +21,13 @@ from typing import Any
 
 from verkosto import i18n
 from verkosto.argtypes import DEFAULT_WORKERS, PROBABILITY, number
-from verkosto.cmd_run import process_runs
+from verkosto.cmd_run import (
+    MARK,
+    STALE_STAGING_AGE_S,
+    idle_seconds,
+    marked_process_runs,
+    process_mark,
+)
 from verkosto.errors import InputError
 from verkosto.i18n import _, ngettext, numeral
 
@@ -273,7 +279,7 @@ def _partial_path(final: Path, pid: int | str) -> Path:
     return final.with_name(PARTIAL_NAME.format(stem=final.stem, pid=pid, suffix=final.suffix))
 
 
-def _partials(out: Path, entries: set[str]) -> tuple[list[Path], list[int]]:
+def _partials(out: Path, entries: set[str]) -> tuple[list[Path], list[str]]:
     """The files in ``out`` that a dock staged and never renamed into place.
 
     Args:
@@ -282,20 +288,24 @@ def _partials(out: Path, entries: set[str]) -> tuple[list[Path], list[int]]:
 
     Returns:
         The paths of those whose process no longer runs (a killed dock's, safe to remove),
-        and the process ids of those whose process still runs (a dock writing here now).
+        and the process marks (``PID@HOST``) of those whose process still runs (a dock
+        writing here now). A file staged on another host, whose process cannot be asked,
+        counts as a killed dock's once it is ``STALE_STAGING_AGE_S`` old.
     """
-    marker = "PID"  # stands for the process id while the name is escaped
+    marker = "PID"  # stands for the process mark while the name is escaped
     patterns = [re.compile(re.escape(_partial_path(Path(name), marker).name).replace(
-        marker, r"(\d+)")) for name in (RESULTS_FILE, TRANSITIONS_FILE, FIGURE_FILE)]
+        marker, MARK)) for name in (RESULTS_FILE, TRANSITIONS_FILE, FIGURE_FILE)]
     stale: list[Path] = []
-    live: list[int] = []
+    live: list[str] = []
     for name in sorted(entries):
         match = next((found for pattern in patterns if (found := pattern.fullmatch(name))), None)
         if match is None:
             continue
-        pid = int(match.group(1))
-        if process_runs(pid):
-            live.append(pid)
+        runs = marked_process_runs(int(match.group(1)), match.group(2))
+        if runs is None:
+            runs = idle_seconds(out / name) < STALE_STAGING_AGE_S
+        if runs:
+            live.append(match.group(1) + (f"@{match.group(2)}" if match.group(2) else ""))
         else:
             stale.append(out / name)
     return stale, live
@@ -312,7 +322,7 @@ def _write_outputs(out: Path, writers: dict[str, Callable[[Path], Any]]) -> None
     try:
         for name, write in writers.items():
             final = out / name
-            partial = _partial_path(final, os.getpid())
+            partial = _partial_path(final, process_mark())
             staged.append((partial, final))
             write(partial)
         for partial, final in staged:

@@ -26,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import sys
 import tempfile
 import textwrap
@@ -62,7 +63,11 @@ OUTPUT_FILES = (TIMESERIES_PARQUET, TIMESERIES_CSV, SUMMARY_JSON, OVERVIEW_PNG)
 
 STAGING_SUFFIX = ".partial"
 """Ends the name of the hidden directory :func:`_staging_directory` writes in beside --out,
-``.NAME.PID.RANDOM.partial``: the writing process's id in it tells a killed run's leftover."""
+``.NAME.PID@HOST.RANDOM.partial``: the writing process's mark (:func:`process_mark`) in it
+tells a killed run's leftover."""
+MARK = r"(\d+)(?:@([A-Za-z0-9-]+))?"
+"""A process mark in a name (:func:`process_mark`): its id, then its host's name (absent in
+names from before they carried one)."""
 REPLACED_SUFFIX = ".old"
 """Ends the name (``.NAME.RANDOM.old``) under which :func:`_replace` sets the earlier --out
 aside while it moves the new one into place."""
@@ -473,7 +478,7 @@ def _staging_directory(out: Path) -> Iterator[Path]:
     _remove_stale_staging(out)
     staging: Path | None = None
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}.",
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.{process_mark()}.",
                                         suffix=STAGING_SUFFIX, dir=out.parent))
         yield staging
         staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; match a plain mkdir
@@ -491,18 +496,20 @@ def _remove_stale_staging(out: Path) -> None:
     """Remove what killed runs left beside ``out``; name on stderr what may not be removed.
 
     A run killed while writing (SIGKILL leaves no chance to clean up) leaves its
-    ``.NAME.PID.RANDOM.partial`` behind; nothing in it was ever moved into place, so no
+    ``.NAME.PID@HOST.RANDOM.partial`` behind; nothing in it was ever moved into place, so no
     result is lost. One whose process still runs is another run writing now: left alone.
-    Two leftovers carry no process id, so only what is provably dead is removed:
+    Where the process cannot be asked, only what is provably dead is removed:
 
-    - ``.NAME.RANDOM.partial``, staged before names carried the id: removed once it is
-      :data:`STALE_STAGING_AGE_S` old, else named (an older verkosto may be writing it);
+    - staging of a process on another host (a file system that hosts share: a cluster's
+      home directories), and ``.NAME.RANDOM.partial``, staged before names carried the
+      id: removed once it is :data:`STALE_STAGING_AGE_S` old, else named (that process, or
+      an older verkosto, may be writing it);
     - ``.NAME.RANDOM.old``, the earlier ``out`` that :func:`_replace` set aside: removed when
       ``out`` exists (the replace finished; a run killed before removing it), else named
       (a run was killed between the two renames, or another is between them now).
     """
     name = re.escape(out.name)
-    with_pid = re.compile(rf"\.{name}\.(\d+)\.{TEMP_NAME}{re.escape(STAGING_SUFFIX)}")
+    with_pid = re.compile(rf"\.{name}\.{MARK}\.{TEMP_NAME}{re.escape(STAGING_SUFFIX)}")
     without_pid = re.compile(rf"\.{name}\.{TEMP_NAME}{re.escape(STAGING_SUFFIX)}")
     replaced = re.compile(rf"\.{name}\.{TEMP_NAME}{re.escape(REPLACED_SUFFIX)}")
     try:
@@ -512,12 +519,22 @@ def _remove_stale_staging(out: Path) -> None:
     for path in entries:
         if not path.is_dir() or path.is_symlink():
             continue
-        pid = with_pid.fullmatch(path.name)
-        if pid is not None:
-            if not process_runs(int(pid.group(1))):
+        mark = with_pid.fullmatch(path.name)
+        runs = None if mark is None else marked_process_runs(int(mark.group(1)), mark.group(2))
+        if runs is False:
+            shutil.rmtree(path, ignore_errors=True)
+        elif mark is not None and runs is None:  # another host's: as old as a killed one's?
+            if idle_seconds(path) >= STALE_STAGING_AGE_S:
                 shutil.rmtree(path, ignore_errors=True)
+            else:
+                print("verkosto: " + _(
+                    "note: {path} is staged by a command on host {host}, which this one cannot "
+                    "ask about; once no command is writing to --out '{out}', it can be "
+                    "deleted").format(path=path, host=mark.group(2), out=out), file=sys.stderr)
+        elif mark is not None:
+            continue  # a running process's, writing now
         elif without_pid.fullmatch(path.name):
-            if _idle_seconds(path) >= STALE_STAGING_AGE_S:
+            if idle_seconds(path) >= STALE_STAGING_AGE_S:
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 print("verkosto: " + _(
@@ -535,7 +552,7 @@ def _remove_stale_staging(out: Path) -> None:
                     file=sys.stderr)
 
 
-def _idle_seconds(directory: Path) -> float:
+def idle_seconds(directory: Path) -> float:
     """Seconds since ``directory`` or anything in it last changed (0 when unreadable)."""
     import time
 
@@ -546,6 +563,25 @@ def _idle_seconds(directory: Path) -> float:
     except OSError:  # going away as it is read: someone is at work in it
         return 0.0
     return time.time() - newest
+
+
+def process_mark() -> str:
+    """This process's mark in the names of what it stages beside an output (``4242@node07``):
+    its id, and its host's short name, so that a command on another host sharing the file
+    system does not take it for the id of a process of its own (or of none).
+    """
+    host = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname().split(".")[0]) or "host"
+    return f"{os.getpid()}@{host}"
+
+
+def marked_process_runs(pid: int, host: str | None) -> bool | None:
+    """Whether the process of a mark (:func:`process_mark`) runs: None when it is another
+    host's, which cannot be asked; a mark without a host (from before marks carried one) is
+    taken for this host's.
+    """
+    if host is not None and host != process_mark().partition("@")[2]:
+        return None
+    return process_runs(pid)
 
 
 def process_runs(pid: int) -> bool:
