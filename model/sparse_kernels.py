@@ -695,7 +695,7 @@ def _marked_block(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, lane: int,
 def _lane_masks(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray, cand: np.ndarray,
                 collaborated: np.ndarray, acquaintance: float, now: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The lanes and masks of ``kernels.candidate_lanes`` read from the sparse records, and
+    """The lanes and masks of ``kernels.lane_masks`` read from the sparse records, and
     each initiator's familiarity with its draws now (``(initiators, k)``, 0 for a pair
     without a record); the lanes' ties are read by the seats (:func:`seat_working_groups`).
     """
@@ -736,8 +736,9 @@ def _lane_masks(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray, cand: np.
 def _near_with(p: Pairs, f_decay: np.ndarray, fam_who: np.ndarray, ids: np.ndarray,
                lane: int, r: int, who: int, collaborator: float, now: int,
                near: np.ndarray) -> None:
-    """``near |= ties[lane, who]`` with the ties ``kernels.candidate_lanes`` gives lane
-    ``lane`` (its initiator's row ``r``; ``ids`` as ``kernels.lane_ids``), each entry read
+    """``near |= ties[lane, who]`` with the full ties of lane ``lane`` (its initiator's row
+    ``r``; ``ids`` as ``kernels.lane_ids``; the ties as ``candidate_lanes`` in
+    ``tests/references.py`` builds them for the dense store), each entry read
     only where ``near`` is not set yet: ``ties[lane, c, d]`` for draws ``c <= d`` (and
     ``[d, c]``) is whether draw c's familiarity with draw d reaches ``collaborator``, the
     initiator's row (local id k) whether its familiarity with each draw does, and no tie
@@ -767,9 +768,10 @@ def seat_working_groups(u: np.ndarray, m: int, p_inc: float, q: float, incumbent
     ``m`` per lane, founded by its initiator, local id k) without the lanes' full ties: a
     seat reads the ties only through the past collaborators of the members seated before it
     (``near``), so only the rows of those members are read (:func:`_near_with`), each entry
-    once, where the dense ``kernels.candidate_lanes`` reads all of them (in the sparse store
-    k (k + 1) / 2 searches a lane, which were the bulk of forming the groups at 1,000
-    people). The same seats (tests/test_sparse.py keeps the full ties as the reference).
+    once, where the full ties (``candidate_lanes`` in ``tests/references.py``) read all of
+    them (in the sparse store k (k + 1) / 2 searches a lane, which were the bulk of forming
+    the groups at 1,000 people). The same seats (tests/test_sparse.py checks them against
+    the full ties).
 
     Returns:
         Int ``(lanes, m)`` of local ids, ``-1`` for an empty seat, as ``seat_teams``.

@@ -18,6 +18,7 @@ import model.relations as relations
 from model import NetworkModel, kernels, sparse_kernels
 from model.knowledge import Knowledge
 from model.relations import Relations, SparseRelations, make_relations
+from tests import references
 from tests.test_invariants import check_invariants
 from tests.test_state import sparse_pairs
 
@@ -151,15 +152,15 @@ def _as_dense(rel: Relations) -> tuple[np.ndarray, np.ndarray]:
 
 def candidate_lanes(rel: Relations, *args: object
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``kernels.candidate_lanes`` (every lane's full ties) read from either store: the
+    """``references.candidate_lanes`` (every lane's full ties) read from either store: the
     reference of the sparse working groups, whose seats read only the ties they use."""
-    return kernels.candidate_lanes(*_as_dense(rel), rel._f_decay, *args)
+    return references.candidate_lanes(*_as_dense(rel), rel._f_decay, *args)
 
 
 def working_group_lanes(rel: Relations, *args: object
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``kernels.working_group_lanes`` read from either store (as :func:`candidate_lanes`)."""
-    return kernels.working_group_lanes(*_as_dense(rel), rel._f_decay, *args)
+    """``references.working_group_lanes`` read from either store (as :func:`candidate_lanes`)."""
+    return references.working_group_lanes(*_as_dense(rel), rel._f_decay, *args)
 
 
 def _same(a: object, b: object) -> None:
