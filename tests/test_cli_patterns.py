@@ -151,3 +151,26 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, kind
         assert fragment in lines[0], (kind, lines[0])
     assert result.stdout == ""
     assert tree(tmp_path) == before
+
+
+def test_a_scorecard_that_cannot_be_written_is_said_in_finnish(tmp_path: Path) -> None:
+    """A write that fails (here: --out under a regular file, which the command's own check
+    refuses earlier) is worded from the catalogs, as the other commands' same failure."""
+    from verkosto import i18n
+    from verkosto.cmd_patterns import write_outputs
+    from verkosto.errors import InputError
+
+    class Card:
+        def to_json(self) -> dict[str, list[str]]:
+            return {"patterns": []}
+
+        def markdown(self) -> str:
+            return "# -\n"
+
+    (tmp_path / "file").write_text("not a directory")
+    out = tmp_path / "file" / "card"
+    i18n.set_language("fi")
+    with pytest.raises(InputError) as refused:
+        write_outputs(out, Card())
+    assert str(refused.value).startswith(f"--out '{out}': kirjoittaminen ei onnistu: ")
+    assert (tmp_path / "file").read_text() == "not a directory"

@@ -204,6 +204,7 @@ def write_outputs(out: Path, card: Any) -> None:
         InputError: The files cannot be written.
     """
     from verkosto.cmd_run import _absolute, _staging_directory
+    from verkosto.i18n import _
 
     try:
         with _staging_directory(_absolute(out)) as staging:
@@ -211,4 +212,5 @@ def write_outputs(out: Path, card: Any) -> None:
                 json.dumps(card.to_json(), indent=2, allow_nan=False) + "\n", encoding="utf-8")
             (staging / PATTERNS_MD).write_text(card.markdown(), encoding="utf-8")
     except OSError as error:
-        raise InputError(f"--out '{out}' cannot be written: {error.strerror or error}") from None
+        raise InputError(_("--out '{path}' cannot be written: {reason}").format(
+            path=out, reason=error.strerror or error)) from None
