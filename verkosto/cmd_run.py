@@ -75,6 +75,11 @@ STALE_STAGING_AGE_S = 3600.0
 removed once nothing in it has changed for this long: writing a command's outputs takes
 seconds, so no run is still writing there; a younger one is only named."""
 
+_NAMED_STAGING: set[Path] = set()
+"""The young staging directories without a process id this process has named already: a
+command writing to one --out several times (the folder stays until it is an hour old) says
+so once, not on every write."""
+
 PROGRESS_DELAY_S = 1.0
 """The progress bar appears only once a run has taken this long (short runs stay quiet)."""
 
@@ -496,7 +501,8 @@ def _remove_stale_staging(out: Path) -> None:
     Two leftovers carry no process id, so only what is provably dead is removed:
 
     - ``.NAME.RANDOM.partial``, staged before names carried the id: removed once it is
-      :data:`STALE_STAGING_AGE_S` old, else named (an older verkosto may be writing it);
+      :data:`STALE_STAGING_AGE_S` old, else named, once a process (an older verkosto may
+      be writing it);
     - ``.NAME.RANDOM.old``, the earlier ``out`` that :func:`_replace` set aside: removed when
       ``out`` exists (the replace finished; a run killed before removing it), else named
       (a run was killed between the two renames, or another is between them now).
@@ -519,7 +525,8 @@ def _remove_stale_staging(out: Path) -> None:
         elif without_pid.fullmatch(path.name):
             if _idle_seconds(path) >= STALE_STAGING_AGE_S:
                 shutil.rmtree(path, ignore_errors=True)
-            else:
+            elif _absolute(path) not in _NAMED_STAGING:
+                _NAMED_STAGING.add(_absolute(path))
                 print("verkosto: " + _(
                     "note: {path} was staged by a verkosto from before staging directories "
                     "named their process; once no command is writing to --out '{out}', it "
