@@ -725,9 +725,17 @@ def gather_teams(seats: np.ndarray, ids: np.ndarray, m: int) -> tuple[np.ndarray
 def lane_masks(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, initiators: np.ndarray,
                cand: np.ndarray, collaborated: np.ndarray, acquaintance: float, now: int
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The lanes and masks of :func:`candidate_lanes`, and each initiator's familiarity
-    with its draws now (``(initiators, k)``), without the lanes' ties: the dense store's
-    working groups read those by the seats (:func:`seat_working_groups`).
+    """The lanes of ``assemble_teams`` for working groups (``NetworkModel._working_groups``)
+    and their masks, and each initiator's familiarity with its draws now (``(initiators,
+    k)``), without the lanes' ties: the dense store's working groups read those by the
+    seats (:func:`seat_working_groups`).
+
+    Initiator l thinks of the people ``cand[l]`` (k draws). Those it knows (familiarity
+    at least ``acquaintance``), other than itself and not drawn before, are available:
+    incumbents if they have collaborated before, else newcomers. Only initiators with
+    someone available get a lane. Local ids 0..k-1 are the draws and k the initiator.
+    The form with every lane's full ties, the reference of the seats, is
+    ``tests/references.py``'s ``candidate_lanes``.
 
     Returns:
         The initiators' rows that get lanes, the incumbent and newcomer masks ``(lanes,
@@ -765,42 +773,6 @@ def lane_masks(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray, initiators:
 
 
 @_jit
-def candidate_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-                    initiators: np.ndarray, cand: np.ndarray, collaborated: np.ndarray,
-                    acquaintance: float, collaborator: float, now: int
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The lanes of ``assemble_teams`` for working groups (``NetworkModel._working_groups``).
-
-    Initiator l thinks of the people ``cand[l]`` (k draws). Those it knows (familiarity
-    at least ``acquaintance``), other than itself and not drawn before, are available:
-    incumbents if they have collaborated before, else newcomers (:func:`lane_masks`). Only
-    initiators with someone available get a lane. Local ids 0..k-1 are the draws and k the
-    initiator; ``ties[l, x, y]`` says x knows y well (familiarity at least
-    ``collaborator``), for y a draw (nobody's tie points to the initiator, who is seated
-    already).
-
-    Returns:
-        The initiators' rows that get lanes, and per lane the incumbent and newcomer
-        masks ``(lanes, k + 1)`` and the ties ``(lanes, k + 1, k + 1)``.
-    """
-    horizon = f_decay.size - 1
-    k = cand.shape[1]
-    lanes, incumbent, newcomer, fam_who = lane_masks(F, last, f_decay, initiators, cand,
-                                                     collaborated, acquaintance, now)
-    ties = np.zeros((lanes.size, k + 1, k + 1), dtype=np.bool_)
-    for x in range(lanes.size):
-        r = lanes[x]
-        for c in range(k):
-            b = cand[r, c]
-            ties[x, k, c] = fam_who[r, c] >= collaborator
-            for d in range(c, k):  # familiarity is symmetric (see familiarity_blocks)
-                e = cand[r, d]
-                ties[x, c, d] = F[b, e] * f_decay[min(now - last[b, e], horizon)] >= collaborator
-                ties[x, d, c] = ties[x, c, d]
-    return lanes, incumbent, newcomer, ties
-
-
-@_jit
 def seat_working_groups(u: np.ndarray, m: int, p_inc: float, q: float, incumbent: np.ndarray,
                         newcomer: np.ndarray, fam_who: np.ndarray, lanes: np.ndarray,
                         ids: np.ndarray, F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
@@ -809,10 +781,10 @@ def seat_working_groups(u: np.ndarray, m: int, p_inc: float, q: float, incumbent
     lane, founded by its initiator, local id k) without the lanes' full ties, as the sparse
     store seats them (``sparse_kernels.seat_working_groups``): a seat reads the ties only
     through the past collaborators of the members seated before it (``near``), so only
-    those members' rows are read, each entry once and as :func:`candidate_lanes` reads it
-    (draws ``c <= d``: draw c's familiarity with draw d; the initiator's row from
-    ``fam_who``; no tie to the initiator). :func:`candidate_lanes` reads all k (k + 1) / 2
-    of a lane's pairs, where a team of three reads two rows. The same seats
+    those members' rows are read, each entry once (draws ``c <= d``: draw c's familiarity
+    with draw d; the initiator's row from ``fam_who``; no tie to the initiator). The full
+    ties (``candidate_lanes`` in ``tests/references.py``) read all k (k + 1) / 2 of a
+    lane's pairs, where a team of three reads two rows. The same seats
     (``tests/test_kernels.py`` checks them against ``seat_teams`` on the full ties).
 
     Returns:
@@ -2171,29 +2143,6 @@ def initiative(active: np.ndarray, org: np.ndarray, org_time: np.ndarray, weeks_
 
 
 @_jit
-def working_group_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
-                        initiators: np.ndarray, active: np.ndarray, weight: np.ndarray,
-                        org: np.ndarray, resident: np.ndarray, factor: np.ndarray,
-                        u: np.ndarray, collaborated: np.ndarray, acquaintance: float,
-                        collaborator: float, now: int
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The lanes of the week's working groups (``NetworkModel._working_groups``): whom each
-    initiator thinks of (:func:`partner_draws` with the uniforms ``u``, as slots of
-    ``active``), then :func:`candidate_lanes`.
-
-    Returns:
-        Per lane the incumbent and newcomer masks ``(lanes, k + 1)``, the ties ``(lanes,
-        k + 1, k + 1)`` and the global ids ``(lanes, k + 1)``: the draws, then the initiator.
-    """
-    cand = thought_of(active, partner_draws(initiators, active, weight, org, resident,
-                                             factor, u))
-    lanes, incumbent, newcomer, ties = candidate_lanes(F, last, f_decay, initiators, cand,
-                                                       collaborated, acquaintance,
-                                                       collaborator, now)
-    return incumbent, newcomer, ties, lane_ids(cand, initiators, lanes)
-
-
-@_jit
 def thought_of(active: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """``active[positions]`` for a 2-d array of positions."""
     rows, k = positions.shape
@@ -2222,11 +2171,12 @@ def lane_ids(cand: np.ndarray, initiators: np.ndarray, lanes: np.ndarray) -> np.
 def working_groups(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
                    newcomer: np.ndarray, ties: np.ndarray, ids: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The working groups of the lanes of :func:`working_group_lanes`: the team-assembly
-    rule for one team of ``m`` per lane, founded by the initiator (local id ``k``, the
-    last), with the seat draws ``u`` (``model.formation.seat_draws`` for ``m - 1`` seats);
-    the groups with global ids (:func:`gather_teams`) and their ordered pairs
-    (:func:`team_pairs`).
+    """The working groups of lanes with their full ties (as ``working_group_lanes`` in
+    ``tests/references.py`` builds them; the reference of :func:`form_working_groups`,
+    whose seats read only the ties they use): the team-assembly rule for one team of ``m``
+    per lane, founded by the initiator (local id ``k``, the last), with the seat draws
+    ``u`` (``model.formation.seat_draws`` for ``m - 1`` seats); the groups with global ids
+    (:func:`gather_teams`) and their ordered pairs (:func:`team_pairs`).
 
     Returns:
         The groups' members and bounds and their ordered pairs ``i``, ``j``, ``g``.
@@ -2547,8 +2497,8 @@ def form_working_groups(src: int, rel: DensePairs, people: People, active: np.nd
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The week's working groups (``NetworkModel._working_groups``) from their draws: who
     starts one (:func:`drawn_initiators`), whom each initiator thinks of among ``active``
-    (``k`` draws each, ``rng.random((initiators, k))``, then the lanes of
-    :func:`working_group_lanes` with the weights ``weight`` and homophily ``factor``), and
+    (``k`` draws each, ``rng.random((initiators, k))``, with the weights ``weight`` and
+    homophily ``factor``: :func:`partner_draws`) and its lanes (:func:`lane_masks`), and
     the team-assembly rule (:func:`working_groups`, its seat draws ``rng.random((m - 1, 3,
     lanes))`` when there are lanes; the ties read by the seats, :func:`seat_working_groups`),
     all from the generator at ``src``.
@@ -2562,9 +2512,9 @@ def form_working_groups(src: int, rel: DensePairs, people: People, active: np.nd
         return no_groups()
     rule = rules[0]
     u = uniforms(src, starters.size * k).reshape((starters.size, k))
-    # working_group_lanes, then working_groups on the seat draws, with the ties read by the
-    # seats that need them (seat_working_groups, as the sparse store does): the same lanes,
-    # draws and seats.
+    # The lanes, then the rule on the seat draws, with the ties read by the seats that need
+    # them (seat_working_groups, as the sparse store does): the same lanes, draws and seats
+    # as working_groups on the full ties (tests/references.py's working_group_lanes).
     cand = thought_of(active, partner_draws(starters, active, weight, people.org,
                                              people.resident, factor, u))
     lanes, incumbent, newcomer, fam_who = lane_masks(F, last, f_decay, starters, cand,

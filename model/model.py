@@ -1269,8 +1269,8 @@ class NetworkModel(mesa.Model):
             return Teams.empty()  # nobody to work with: no initiative (and nothing drawn)
         # Who takes the initiative (kernels.initiators), whom each initiator thinks of, whom
         # it knows among them (a person drawn twice counts once), who has worked in a group
-        # before and who knows whom well (kernels.working_group_lanes), and the rule, each
-        # group founded by its initiator (kernels.working_groups), with their draws in one
+        # before (kernels.lane_masks) and who knows whom well, and the rule, each group
+        # founded by its initiator (kernels.seat_working_groups), with their draws in one
         # compiled pass: see kernels.form_working_groups.
         members, bounds, i, j, g = self.rel.form_working_groups(
             self.rng, self.people, active, weight, self._partner_factor,

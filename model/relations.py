@@ -1115,8 +1115,7 @@ class SparseRelations(Relations):
         sparse_kernels.build(self.arrays, n, org, edge_i, edge_j, *colleague, *known, now)
         self._written = max(self._written, n)
         if self._listing and n:
-            key = sparse_kernels.list_rows(self.arrays, np.arange(n), self._tie_floor,
-                                           self.capacity)
+            key = sparse_kernels.list_rows(self.arrays, np.arange(n), self._tie_floor)
             if key.size:
                 self._candidates.append(key)
 
@@ -1232,16 +1231,16 @@ class SparseRelations(Relations):
                     knowledge_threshold, tie_threshold)
         (active, fits, pairs, breaches, ideas, written, credited, value, advocacy, new, ensured,
          members, bounds, i, j, g) = sparse_kernels.collaborate(
-            src, self.arrays, factor_sums, self.capacity, self._tie_floor, self._written,
+            src, self.arrays, factor_sums, self._tie_floor, self._written,
             know.arrays, people, used, active_code, attachment, factor, org_time, rate, forming,
             assembler, m, k, base, rules, facilitation, *on_cases, *value, advocacy, now)
         if ensured < pairs:
             self._ensure(i[ensured:], j[ensured:], now)
             breaches, ideas, written, credited, value, advocacy, new = (
                 sparse_kernels.work_and_cases(
-                    src, self.arrays, factor_sums, self.capacity, self._tie_floor,
-                    self._written, know.arrays, people, used, active, members, bounds, i, j, g,
-                    base, rules, facilitation, *on_cases, *value, advocacy, now))
+                    src, self.arrays, factor_sums, self._tie_floor, self._written, know.arrays,
+                    people, used, active, members, bounds, i, j, g, base, rules, facilitation,
+                    *on_cases, *value, advocacy, now))
         self._written = written
         if pairs:
             self._wrote_pairs(i, j)
@@ -1269,7 +1268,7 @@ class SparseRelations(Relations):
             return super().broker_contacts(brokers, per_broker, u, member, threshold, now)
         key, hints, hinted = self._scan_candidates()
         kept, b, c, trust_cb, trust_bc = sparse_kernels.broker_contacts(
-            key, hints, hinted, self.arrays, self.capacity, self._tie_floor, self.tie_threshold,
+            key, hints, hinted, self.arrays, self._tie_floor, self.tie_threshold,
             member, brokers, per_broker, u, threshold, now)
         self._scanned(key, kept)
         return b, c, trust_cb, trust_bc
@@ -1284,7 +1283,7 @@ class SparseRelations(Relations):
             return
         key, hints, hinted = self._scan_candidates()
         kept = sparse_kernels.broker_relay(
-            key, hints, hinted, self.arrays, self.capacity, self._tie_floor, self.tie_threshold,
+            key, hints, hinted, self.arrays, self._tie_floor, self.tie_threshold,
             member, brokers, per_broker, u, threshold, now, know.arrays, know.n_known, org, gain,
             contact_count)
         self._scanned(key, kept)
@@ -1300,7 +1299,7 @@ class SparseRelations(Relations):
               per_broker: int, members: int, threshold: float, gain: float, now: int) -> None:
         key, hints, hinted = self._scan_candidates()
         kept = sparse_kernels.relay(
-            draws.source(rng), key, hints, hinted, self.arrays, self.capacity, self._tie_floor,
+            draws.source(rng), key, hints, hinted, self.arrays, self._tie_floor,
             self.tie_threshold, people, used, peripheral, active, broker,
             relay_gain is not None, 0.0 if relay_gain is None else relay_gain, know.arrays,
             know.n_known, know.rebase_below, per_broker, members, threshold, gain, now)
@@ -1328,9 +1327,8 @@ class SparseRelations(Relations):
     @override
     def _block_seat_sums(self, slots: np.ndarray, now: int) -> tuple[float, float]:
         slots = np.asarray(slots, dtype=np.int64)
-        fam, fam_trace = sparse_kernels.block_sums(slots, self.arrays, self.capacity, now, False)
-        trust, trust_trace = sparse_kernels.block_sums(slots, self.arrays, self.capacity, now,
-                                                       True)
+        fam, fam_trace = sparse_kernels.block_sums(slots, self.arrays, now, False)
+        trust, trust_trace = sparse_kernels.block_sums(slots, self.arrays, now, True)
         return float(fam - fam_trace), float(trust - trust_trace)
 
     # ------------------------------------------------------------------ writes
@@ -1413,7 +1411,7 @@ class SparseRelations(Relations):
         self._encounters_ahead(i, j, now)
         self._ensure(i, j, now)
         trust, breach, new = sparse_kernels.encounter(
-            self.arrays, self.capacity, self._tie_floor, know.arrays, i, j, g, u, face,
+            self.arrays, self._tie_floor, know.arrays, i, j, g, u, face,
             virtual_factor, atmosphere, dialogue, org, resident, rule, now)
         if new.size:
             self._candidates.append(new)
@@ -1442,7 +1440,7 @@ class SparseRelations(Relations):
                 self._encounters_ahead(i, j, now)
                 self._ensure(i, j, now, bnd)
                 trust, b, new = sparse_kernels.round_encounters(
-                    self.arrays, self.capacity, self._tie_floor, know.arrays, people, mem, bnd,
+                    self.arrays, self._tie_floor, know.arrays, people, mem, bnd,
                     i, j, g, u[r], face, dialogue, base, rules, facilitation, now)
                 breaches += b
                 trust_all.append(trust)
@@ -1470,7 +1468,7 @@ class SparseRelations(Relations):
         self._encounters_ahead(i, j, now)
         self._ensure(i, j, now)
         breaches, new, ideas, credited, value, advocacy = sparse_kernels.work_in_groups(
-            self.arrays, self.capacity, self._tie_floor, know.arrays, people, members, bounds, i,
+            self.arrays, self._tie_floor, know.arrays, people, members, bounds, i,
             j, g, draws.source(rng), base, rules, facilitation, *value, advocacy, now)
         if new.size:
             self._candidates.append(new)
@@ -1498,7 +1496,7 @@ class SparseRelations(Relations):
         if not self._listing or i.size == 0:
             return
         key = sparse_kernels.list_new(self.arrays, i, j, np.ascontiguousarray(trust, dtype=float),
-                                      self._tie_floor, self.capacity)
+                                      self._tie_floor)
         if key.size:
             self._candidates.append(key)
 
@@ -1509,7 +1507,7 @@ class SparseRelations(Relations):
             return self._trust_ties_apart(slots, threshold, now)
         key, hints, hinted = self._scan_candidates()
         kept, i, j, t = sparse_kernels.trust_ties_among(
-            key, hints, hinted, self.arrays, self.capacity, now, self._tie_floor,
+            key, hints, hinted, self.arrays, now, self._tie_floor,
             self.tie_threshold, slots, threshold)
         self._scanned(key, kept)  # as ties_among leaves them
         return i, j, t
@@ -1521,8 +1519,8 @@ class SparseRelations(Relations):
         member = np.zeros(self.capacity, dtype=bool)
         member[slots] = True
         key, hints, hinted = self._scan_candidates()
-        kept, ties = sparse_kernels.current_ties(key, hints, hinted, self.arrays, self.capacity,
-                                                 now, self._tie_floor, self.tie_threshold, member)
+        kept, ties = sparse_kernels.current_ties(key, hints, hinted, self.arrays, now,
+                                                 self._tie_floor, self.tie_threshold, member)
         self._scanned(key, kept)
         return ties[0], ties[1]
 

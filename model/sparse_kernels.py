@@ -23,7 +23,9 @@ holding the same pairs, and whole seeded runs with either store against each oth
 Each kernel the store calls takes its arrays as one structure (``model.state.SparsePairs``,
 ``rel``: the records, the decay tables, the prior and the running sums), and reads the
 records (:func:`_records`) and the other fields it uses into locals first; the helpers it
-calls (``_``-named, and the lookup :func:`find`) take those locals.
+calls (``_``-named, and the lookup :func:`find`) take those locals. The store's number of
+slots (its capacity; the width of a flat pair key ``a * width + b``) is the length of
+``start``: a kernel reads it there rather than taking it as a number that could disagree.
 
 Writes happen in two steps, so that a kernel never runs out of pool in the middle of a
 rule: ``ensure_pairs`` first gives every pair to be written a record (growing rows; it
@@ -372,12 +374,14 @@ def build(rel: SparsePairs, n: int, org: np.ndarray, edge_i: np.ndarray, edge_j:
 
 
 @_jit
-def list_rows(rel: SparsePairs, rows: np.ndarray, floor: float, width: int) -> np.ndarray:
-    """Flag and return (flat ``a * width + b``, row by row, columns ascending) the records of
-    ``rows`` with stored trust at least ``floor``, a != b, not flagged yet: the sparse
-    form of listing a whole block's candidates (``Relations.set_block``).
+def list_rows(rel: SparsePairs, rows: np.ndarray, floor: float) -> np.ndarray:
+    """Flag and return (flat ``a * width + b``, ``width`` the store's slots, row by row,
+    columns ascending) the records of ``rows`` with stored trust at least ``floor``, a != b,
+    not flagged yet: the sparse form of listing a whole block's candidates
+    (``Relations.set_block``).
     """
     p = _records(rel)
+    width = p.start.size
     total = 0
     for a in rows:
         total += p.size[a]
@@ -695,7 +699,7 @@ def _marked_block(p: Pairs, f_decay: np.ndarray, ids: np.ndarray, lane: int,
 def _lane_masks(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray, cand: np.ndarray,
                 collaborated: np.ndarray, acquaintance: float, now: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The lanes and masks of ``kernels.candidate_lanes`` read from the sparse records, and
+    """The lanes and masks of ``kernels.lane_masks`` read from the sparse records, and
     each initiator's familiarity with its draws now (``(initiators, k)``, 0 for a pair
     without a record); the lanes' ties are read by the seats (:func:`seat_working_groups`).
     """
@@ -736,8 +740,9 @@ def _lane_masks(p: Pairs, f_decay: np.ndarray, initiators: np.ndarray, cand: np.
 def _near_with(p: Pairs, f_decay: np.ndarray, fam_who: np.ndarray, ids: np.ndarray,
                lane: int, r: int, who: int, collaborator: float, now: int,
                near: np.ndarray) -> None:
-    """``near |= ties[lane, who]`` with the ties ``kernels.candidate_lanes`` gives lane
-    ``lane`` (its initiator's row ``r``; ``ids`` as ``kernels.lane_ids``), each entry read
+    """``near |= ties[lane, who]`` with the full ties of lane ``lane`` (its initiator's row
+    ``r``; ``ids`` as ``kernels.lane_ids``; the ties as ``candidate_lanes`` in
+    ``tests/references.py`` builds them for the dense store), each entry read
     only where ``near`` is not set yet: ``ties[lane, c, d]`` for draws ``c <= d`` (and
     ``[d, c]``) is whether draw c's familiarity with draw d reaches ``collaborator``, the
     initiator's row (local id k) whether its familiarity with each draw does, and no tie
@@ -767,9 +772,10 @@ def seat_working_groups(u: np.ndarray, m: int, p_inc: float, q: float, incumbent
     ``m`` per lane, founded by its initiator, local id k) without the lanes' full ties: a
     seat reads the ties only through the past collaborators of the members seated before it
     (``near``), so only the rows of those members are read (:func:`_near_with`), each entry
-    once, where the dense ``kernels.candidate_lanes`` reads all of them (in the sparse store
-    k (k + 1) / 2 searches a lane, which were the bulk of forming the groups at 1,000
-    people). The same seats (tests/test_sparse.py keeps the full ties as the reference).
+    once, where the full ties (``candidate_lanes`` in ``tests/references.py``) read all of
+    them (in the sparse store k (k + 1) / 2 searches a lane, which were the bulk of forming
+    the groups at 1,000 people). The same seats (tests/test_sparse.py checks them against
+    the full ties).
 
     Returns:
         Int ``(lanes, m)`` of local ids, ``-1`` for an empty seat, as ``seat_teams``.
@@ -892,21 +898,21 @@ def trusted_contacts(rel: SparsePairs, brokers: np.ndarray, contacts: np.ndarray
 
 
 @_jit
-def broker_contacts(key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePairs, width: int,
+def broker_contacts(key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePairs,
                     floor: float, tie_threshold: float, member: np.ndarray, brokers: np.ndarray,
                     per_broker: int, u: np.ndarray, threshold: float, now: int
                     ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Sparse ``kernels.broker_contacts``: the same ties, picks and contacts (the candidates'
     ``hints`` as in :func:`current_ties`).
     """
-    kept, ties = current_ties(key, hints, hinted, rel, width, now, floor, tie_threshold, member)
-    b, c = kernels.pick_contacts(ties[0], ties[1], brokers, per_broker, u, width)
+    kept, ties = current_ties(key, hints, hinted, rel, now, floor, tie_threshold, member)
+    b, c = kernels.pick_contacts(ties[0], ties[1], brokers, per_broker, u, rel.start.size)
     b, c, trust_cb, trust_bc = trusted_contacts(rel, b, c, threshold, now)
     return kept, b, c, trust_cb, trust_bc
 
 
 @_jit
-def broker_relay(key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePairs, width: int,
+def broker_relay(key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePairs,
                  floor: float, tie_threshold: float, member: np.ndarray, brokers: np.ndarray,
                  per_broker: int, u: np.ndarray, threshold: float, now: int,
                  know: kernels.KnowledgeArrays, n_known: int, org: np.ndarray, gain: float,
@@ -914,7 +920,7 @@ def broker_relay(key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePai
     """Sparse ``kernels.broker_relay``: the same contacts, then the same exchange (the
     candidates' ``hints`` as in :func:`current_ties`).
     """
-    kept, b, c, trust_cb, trust_bc = broker_contacts(key, hints, hinted, rel, width, floor,
+    kept, b, c, trust_cb, trust_bc = broker_contacts(key, hints, hinted, rel, floor,
                                                      tie_threshold, member, brokers, per_broker, u,
                                                      threshold, now)
     kernels.broker_exchange(know, n_known, b, c, org, gain, trust_cb, trust_bc,
@@ -923,7 +929,7 @@ def broker_relay(key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePai
 
 
 @_jit
-def relay(src: int, key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePairs, width: int,
+def relay(src: int, key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePairs,
           floor: float, tie_threshold: float, people: kernels.People, used: int, peripheral: int,
           active: int, broker: int, relaying: bool, relay_gain: float,
           know: kernels.KnowledgeArrays, n_known: int, rebase_below: float, per_broker: int,
@@ -937,7 +943,7 @@ def relay(src: int, key: np.ndarray, hints: np.ndarray, hinted: int, rel: Sparse
                                      members)
     if u.size == 0:
         return key.size
-    return broker_relay(key, hints, hinted, rel, width, floor, tie_threshold, people.present,
+    return broker_relay(key, hints, hinted, rel, floor, tie_threshold, people.present,
                         brokers, per_broker, u, threshold, now, know, n_known, people.org, gain,
                         people.contacts)
 
@@ -1036,10 +1042,11 @@ def store_pairs(rel: SparsePairs, field: int, i: np.ndarray, j: np.ndarray,
 
 
 @_jit
-def list_new(rel: SparsePairs, i: np.ndarray, j: np.ndarray, values: np.ndarray, floor: float,
-             width: int) -> np.ndarray:
-    """Sparse ``kernels.list_new`` (every pair has a record)."""
+def list_new(rel: SparsePairs, i: np.ndarray, j: np.ndarray, values: np.ndarray,
+             floor: float) -> np.ndarray:
+    """Sparse ``kernels.list_new`` (every pair has a record; ``width`` the store's slots)."""
     p = _records(rel)
+    width = p.start.size
     new = np.empty(i.size, dtype=np.int64)
     count = 0
     for k in range(i.size):
@@ -1054,8 +1061,8 @@ def list_new(rel: SparsePairs, i: np.ndarray, j: np.ndarray, values: np.ndarray,
 
 
 @_jit
-def encounter(rel: SparsePairs, width: int, tie_floor: float, know: kernels.KnowledgeArrays,
-              i: np.ndarray, j: np.ndarray, g: np.ndarray, u: np.ndarray, face: np.ndarray,
+def encounter(rel: SparsePairs, tie_floor: float, know: kernels.KnowledgeArrays, i: np.ndarray,
+              j: np.ndarray, g: np.ndarray, u: np.ndarray, face: np.ndarray,
               virtual_factor: float, atmosphere: np.ndarray, dialogue: np.ndarray, org: np.ndarray,
               resident: np.ndarray, rule: kernels.EncounterRule, now: int
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1063,6 +1070,7 @@ def encounter(rel: SparsePairs, width: int, tie_floor: float, know: kernels.Know
     every pair has a record (``ensure_pairs``). Tie candidates are flagged in the records.
     """
     p = _records(rel)
+    width = p.start.size  # the store's slots: the flat keys of new tie candidates
     f_decay, t_decay, prior = rel.f_decay, rel.t_decay, rel.prior
     tracked, col_sums = rel.tracked, rel.cols
     n = i.size
@@ -1207,9 +1215,8 @@ def _remove(col: np.ndarray, F: np.ndarray, T: np.ndarray, last: np.ndarray,
 
 
 @_jit
-def current_ties(key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePairs, width: int,
-                 now: int, floor: float, threshold: float, member: np.ndarray
-                 ) -> tuple[int, np.ndarray]:
+def current_ties(key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePairs, now: int,
+                 floor: float, threshold: float, member: np.ndarray) -> tuple[int, np.ndarray]:
     """Sparse ``kernels.current_ties`` (a candidate without a record reads as a stranger),
     each candidate's trust looked up by :func:`_candidates_trust`, which starts from the
     record positions ``hints`` of the first ``hinted`` candidates and leaves there those it
@@ -1217,8 +1224,7 @@ def current_ties(key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePai
     """
     p = _records(rel)
     decay, prior = rel.t_decay, rel.prior
-    a_of, b_of, current = _candidates_trust(key, hints, hinted, p, width, now, decay, prior,
-                                            floor)
+    a_of, b_of, current = _candidates_trust(key, hints, hinted, p, now, decay, prior, floor)
     ties = np.empty((2, key.size), dtype=np.int64)
     kept = 0
     n_ties = 0
@@ -1275,10 +1281,11 @@ def _record_scanned(start: np.ndarray, size: np.ndarray, col: np.ndarray, a: int
 
 
 @_jit
-def _candidates_trust(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, width: int,
-                      now: int, decay: np.ndarray, prior: float,
+def _candidates_trust(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs, now: int,
+                      decay: np.ndarray, prior: float,
                       floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each tie candidate's ends (``key`` is ``a * width + b``) and current trust of a in b
+    """Each tie candidate's ends (``key`` is ``a * width + b``, ``width`` the store's slots,
+    ``p.start.size``) and current trust of a in b
     (a stranger's, the prior, without a record); a record whose trust fell below ``floor``
     is no longer listed (below the threshold until written again).
 
@@ -1301,6 +1308,7 @@ def _candidates_trust(key: np.ndarray, hints: np.ndarray, hinted: int, p: Pairs,
     b_of = np.empty(key.size, dtype=np.int64)
     current = np.empty(key.size)
     row_start, row_size, col, T, last = p.start, p.size, p.col, p.T, p.last
+    width = row_start.size
     for y in range(key.size):
         a, b = divmod(key[y], width)
         a_of[y], b_of[y] = a, b
@@ -1331,7 +1339,7 @@ def _trust_or_prior(start: np.ndarray, size: np.ndarray, col: np.ndarray, T: np.
 
 @_jit
 def trust_ties_among(key: np.ndarray, hints: np.ndarray, hinted: int, rel: SparsePairs,
-                     capacity: int, now: int, floor: float, threshold: float, slots: np.ndarray,
+                     now: int, floor: float, threshold: float, slots: np.ndarray,
                      mean_threshold: float) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """Sparse ``kernels.trust_ties_among``: :func:`current_ties` over the members ``slots``,
     then :func:`mutual_ties` of the directed ties found (``width`` one above the largest
@@ -1350,7 +1358,7 @@ def trust_ties_among(key: np.ndarray, hints: np.ndarray, hinted: int, rel: Spars
     """
     p = _records(rel)
     decay, prior = rel.t_decay, rel.prior
-    member = np.zeros(capacity, dtype=np.bool_)
+    member = np.zeros(p.start.size, dtype=np.bool_)  # a flag for each of the store's slots
     width = 1
     for s in slots:
         member[s] = True
@@ -1363,8 +1371,7 @@ def trust_ties_among(key: np.ndarray, hints: np.ndarray, hinted: int, rel: Spars
     value = np.empty(key.size)
     is_tie = np.empty(key.size, dtype=np.bool_)
     # Each candidate's current trust, then the candidates compacted in their own order.
-    a_of, b_of, current = _candidates_trust(key, hints, hinted, p, capacity, now, decay, prior,
-                                            floor)
+    a_of, b_of, current = _candidates_trust(key, hints, hinted, p, now, decay, prior, floor)
     row_start, row_size, col, T, last = p.start, p.size, p.col, p.T, p.last  # _record_of
     n = kept = 0
     for y in range(key.size):
@@ -1564,15 +1571,14 @@ def _virtual_pairwise(total: int, slots: np.ndarray, p: Pairs, pos: np.ndarray,
 
 
 @_jit
-def block_sums(slots: np.ndarray, rel: SparsePairs, capacity: int, now: int,
-               trust: bool) -> tuple[float, float]:
+def block_sums(slots: np.ndarray, rel: SparsePairs, now: int, trust: bool) -> tuple[float, float]:
     """The sum and the trace of the current familiarity (or trust, with ``trust``) block
     ``slots x slots``, each as numpy sums the dense block (``block.sum()``, ``np.trace``)
     bit for bit, without holding the block: one row at a time.
     """
     p = _records(rel)
     decay, prior = (rel.t_decay if trust else rel.f_decay), rel.prior
-    pos = np.full(capacity, -1, dtype=np.int64)
+    pos = np.full(p.start.size, -1, dtype=np.int64)  # each of the store's slots' place
     for c in range(slots.size):
         pos[slots[c]] = c
     total = _virtual_pairwise(slots.size * slots.size, slots, p, pos, decay, prior, now, trust)
@@ -1662,7 +1668,7 @@ def block_pair_sums(slots: np.ndarray, rel: SparsePairs, now: int) -> tuple[floa
 
 
 @_jit
-def group_encounters(rel: SparsePairs, width: int, tie_floor: float, know: kernels.KnowledgeArrays,
+def group_encounters(rel: SparsePairs, tie_floor: float, know: kernels.KnowledgeArrays,
                      people: kernels.People, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
                      j: np.ndarray, g: np.ndarray, u: np.ndarray, face: np.ndarray,
                      dialogue: np.ndarray, base: float, rule: kernels.EncounterRule,
@@ -1671,14 +1677,14 @@ def group_encounters(rel: SparsePairs, width: int, tie_floor: float, know: kerne
     """Sparse ``kernels.group_encounters``."""
     atm = kernels.group_atmosphere(members, bounds, people.strengths[:, group.builder], base,
                                    group.builder_boost)
-    trust, breach, new = encounter(rel, width, tie_floor, know, i, j, g, u, face,
+    trust, breach, new = encounter(rel, tie_floor, know, i, j, g, u, face,
                                    group.virtual_factor, atm, dialogue, people.org, people.resident,
                                    rule, now)
     return trust, atm, kernels.partners_after(people, i, j, trust, breach, group), new
 
 
 @_jit
-def work_in_groups(rel: SparsePairs, width: int, tie_floor: float, know: kernels.KnowledgeArrays,
+def work_in_groups(rel: SparsePairs, tie_floor: float, know: kernels.KnowledgeArrays,
                    people: kernels.People, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
                    j: np.ndarray, g: np.ndarray, src: int, base: float, rules: kernels.GroupRules,
                    facilitation: float, value_total: float, since: float, progress: float,
@@ -1691,7 +1697,7 @@ def work_in_groups(rel: SparsePairs, width: int, tie_floor: float, know: kernels
     value = (value_total, since, progress)
     kernels.join_groups(members, group.hours, people.collaborated, people.week_hours,
                         people.groups_joined, people.week_active)
-    trust, atm, breaches, new = group_encounters(rel, width, tie_floor, know, people, members,
+    trust, atm, breaches, new = group_encounters(rel, tie_floor, know, people, members,
                                                  bounds, i, j, g, u, np.zeros(0, dtype=np.bool_),
                                                  people.dialogue, base, rule, group, now)
     kernels.count_into(people.work_contacts, i)
@@ -1761,7 +1767,7 @@ def client_cases(src: int, active: np.ndarray, lam: float, people: kernels.Peopl
 
 
 @_jit
-def round_encounters(rel: SparsePairs, width: int, tie_floor: float, know: kernels.KnowledgeArrays,
+def round_encounters(rel: SparsePairs, tie_floor: float, know: kernels.KnowledgeArrays,
                      people: kernels.People, members: np.ndarray, bounds: np.ndarray, i: np.ndarray,
                      j: np.ndarray, g: np.ndarray, u: np.ndarray, face: np.ndarray,
                      dialogue: np.ndarray, base: float, rules: kernels.GroupRules,
@@ -1772,7 +1778,7 @@ def round_encounters(rel: SparsePairs, width: int, tie_floor: float, know: kerne
     candidates newly listed.
     """
     trust, _, breaches, new = group_encounters(
-        rel, width, tie_floor, know, people, members, bounds, i, j, g, u, face, dialogue, base,
+        rel, tie_floor, know, people, members, bounds, i, j, g, u, face, dialogue, base,
         kernels.with_facilitation(rules.encounter, facilitation), rules.group, now)
     return trust, breaches, new
 
@@ -1793,8 +1799,8 @@ def purpose_value(rel: SparsePairs, people: kernels.People, i: np.ndarray, j: np
 
 
 @_jit
-def work_and_cases(src: int, rel: SparsePairs, sums_factor: np.ndarray, width: int,
-                   tie_floor: float, written: int, know: kernels.KnowledgeArrays,
+def work_and_cases(src: int, rel: SparsePairs, sums_factor: np.ndarray, tie_floor: float,
+                   written: int, know: kernels.KnowledgeArrays,
                    people: kernels.People, used: int, active: np.ndarray, members: np.ndarray,
                    bounds: np.ndarray, i: np.ndarray, j: np.ndarray, g: np.ndarray, base: float,
                    rules: kernels.GroupRules, facilitation: float, cases: bool, lam: float,
@@ -1823,7 +1829,7 @@ def work_and_cases(src: int, rel: SparsePairs, sums_factor: np.ndarray, width: i
         kernels.scale_sums(col_sums, sums_factor)
         written = kernels.written_bound(written, i, j)
         breaches, new, ideas, credited, value, advocacy = work_in_groups(
-            rel, width, tie_floor, know, people, members, bounds, i, j, g, src, base, rules,
+            rel, tie_floor, know, people, members, bounds, i, j, g, src, base, rules,
             facilitation, *value, advocacy, now)
     if cases:
         cased, value = client_cases(src, active, lam, people, used, n_orgs, know, rel,
@@ -1833,7 +1839,7 @@ def work_and_cases(src: int, rel: SparsePairs, sums_factor: np.ndarray, width: i
 
 
 @_jit
-def collaborate(src: int, rel: SparsePairs, sums_factor: np.ndarray, width: int, tie_floor: float,
+def collaborate(src: int, rel: SparsePairs, sums_factor: np.ndarray, tie_floor: float,
                 written: int, know: kernels.KnowledgeArrays, people: kernels.People, used: int,
                 active_code: int, attachment: np.ndarray, factor: np.ndarray, org_time: np.ndarray,
                 rate: float, forming: np.ndarray, assembler: int, m: int, k: int, base: float,
@@ -1875,7 +1881,7 @@ def collaborate(src: int, rel: SparsePairs, sums_factor: np.ndarray, width: int,
         return (active, True, i.size, 0, 0, written, False, value, advocacy, new, ensured,
                 members, bounds, i, j, g)
     breaches, ideas, written, credited, value, advocacy, new = work_and_cases(
-        src, rel, sums_factor, width, tie_floor, written, know, people, used, active, members,
+        src, rel, sums_factor, tie_floor, written, know, people, used, active, members,
         bounds, i, j, g, base, rules, facilitation, cases, lam, n_orgs, knowledge_threshold,
         tie_threshold, *value, advocacy, now)
     return (active, True, i.size, breaches, ideas, written, credited, value, advocacy, new,

@@ -464,6 +464,21 @@ def test_leftovers_without_a_process_id_are_removed_only_when_provably_dead(
     assert not any(path.name in err for path in users)
 
 
+def test_a_young_leftover_without_a_process_id_is_named_once_a_process(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The note on a young pid-less staging directory came on every write into --out, for
+    the hour until it could be removed; a command writing twice now says it once."""
+    young = _leftover(tmp_path / ".out.b7q1m0zz.partial", cmd_run.STALE_STAGING_AGE_S - 60)
+    out = tmp_path / "out"
+    for week in ("1", "2"):
+        with cmd_run._staging_directory(out) as staging:
+            (staging / "week.txt").write_text(week)
+    err = capsys.readouterr().err
+    assert err.count(str(young)) == 1, err
+    assert (out / "week.txt").read_text() == "2"  # both writes happened
+    assert (young / "summary.json").read_text() == "half"  # and the folder is kept
+
+
 @pytest.mark.parametrize(("text", "value"), [
     ("800", 800), ("0.5", 0.5), ("true", True), ("[0.1, 0.2]", [0.1, 0.2]),
     ("learning", "learning"), ('"learning"', "learning"), ("1 2", "1 2"), ("x\ny = 2", "x\ny = 2"),

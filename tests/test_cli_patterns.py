@@ -151,3 +151,60 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, kind
         assert fragment in lines[0], (kind, lines[0])
     assert result.stdout == ""
     assert tree(tmp_path) == before
+
+
+def test_a_scorecard_that_cannot_be_written_is_said_in_finnish(tmp_path: Path) -> None:
+    """A write that fails (here: --out under a regular file, which the command's own check
+    refuses earlier) is worded from the catalogs, as the other commands' same failure."""
+    from verkosto import i18n
+    from verkosto.cmd_patterns import write_outputs
+    from verkosto.errors import InputError
+
+    class Card:
+        def to_json(self) -> dict[str, list[str]]:
+            return {"patterns": []}
+
+        def markdown(self) -> str:
+            return "# -\n"
+
+    (tmp_path / "file").write_text("not a directory")
+    out = tmp_path / "file" / "card"
+    i18n.set_language("fi")
+    with pytest.raises(InputError) as refused:
+        write_outputs(out, Card())
+    assert str(refused.value).startswith(f"--out '{out}': kirjoittaminen ei onnistu: ")
+    assert (tmp_path / "file").read_text() == "not a directory"
+
+
+def test_quiet_leaves_out_the_progress_bar_and_not_the_scorecard(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """-q/--quiet means what it means for budget and ensemble: no progress on stderr (which
+    shows only on a terminal, so stderr here says it is one); the files are the same."""
+    import io
+    import re
+
+    from verkosto import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    def scorecard(out: str, *quiet: str) -> str:
+        stderr = Terminal()
+        monkeypatch.setattr(sys, "stderr", stderr)
+        assert cli.main(["patterns", *QUICK, "--only", "P5", "--workers", "1",
+                         "--out", str(tmp_path / out), *quiet]) == 0
+        return stderr.getvalue()
+
+    # The chatty run first: any compiling (and its one notice a process) happens in it.
+    assert "patterns:" in scorecard("chatty")
+    assert scorecard("quiet", "-q") == ""
+    assert capsys.readouterr().out.count("scorecard written to") == 2
+    chatty, quiet = tmp_path / "chatty", tmp_path / "quiet"
+    assert (chatty / "patterns.json").read_bytes() == (quiet / "patterns.json").read_bytes()
+
+    def timeless(path: Path) -> str:  # the wall time is the one thing that may differ
+        return re.sub(r"\d+ s\b", "N s", (path / "patterns.md").read_text())
+
+    assert timeless(chatty) == timeless(quiet)

@@ -12,6 +12,7 @@ import pytest
 
 from model import draws, kernels, state
 from model.formation import Teams
+from tests import references
 from tests.test_state import dense_pairs
 
 CAP = 40
@@ -426,7 +427,7 @@ def test_candidate_lanes_match_the_former_construction(seed):
     cand[3:6, 4] = cand[3:6, 1]  # a person drawn twice
     collaborated = rng.random(CAP) < 0.5
     now = 2 * HORIZON + 5
-    got = kernels.candidate_lanes(F, last, fd, initiators, cand, collaborated, 0.2, 0.4, now)
+    got = references.candidate_lanes(F, last, fd, initiators, cand, collaborated, 0.2, 0.4, now)
     want = _candidate_lanes_reference(F, last, fd, initiators, cand, collaborated, 0.2, 0.4, now)
     assert 0 < want[0].size < initiators.size
     for a, b in zip(got, want, strict=True):
@@ -1160,7 +1161,7 @@ def test_working_group_seats_read_the_dense_ties_they_need(seed, m, collaborator
     cand = rng.integers(6, used, size=(initiators.size, k))
     cand[:, 1] = cand[:, 0]  # a person drawn twice
     collaborated = rng.random(used) < 0.8
-    lanes, incumbent, newcomer, ties = kernels.candidate_lanes(
+    lanes, incumbent, newcomer, ties = references.candidate_lanes(
         F, last, fd, initiators, cand, collaborated, 0.2, collaborator, now)
     got_lanes, got_inc, got_new, fam_who = kernels.lane_masks(
         F, last, fd, initiators, cand, collaborated, 0.2, now)

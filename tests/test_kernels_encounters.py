@@ -24,6 +24,7 @@ from model.formation import Teams, assemble_teams, seat_draws, teams_of
 from model.model import NetworkModel
 from model.params import WEEKS_PER_MONTH, Governance, Lifecycle, Purpose
 from model.relations import SparseRelations
+from tests import references
 from tests.test_sparse import working_group_lanes
 from tests.test_state import dense_pairs
 
@@ -144,8 +145,8 @@ def _lanes_reference(F, last, fd, initiators, active, weight, org, resident, fac
                      collaborated, acq, collab, now):
     """The former chain of ``NetworkModel._working_groups`` up to the lanes."""
     cand = active[kernels.partner_draws(initiators, active, weight, org, resident, factor, u)]
-    lanes, incumbent, newcomer, ties = kernels.candidate_lanes(F, last, fd, initiators, cand,
-                                                               collaborated, acq, collab, now)
+    lanes, incumbent, newcomer, ties = references.candidate_lanes(
+        F, last, fd, initiators, cand, collaborated, acq, collab, now)
     return incumbent, newcomer, ties, np.hstack([cand[lanes], initiators[lanes, None]])
 
 
@@ -177,7 +178,7 @@ def test_working_group_lanes_and_groups_match_the_former_chain(seed):
         k = int(rng.integers(1, 10))
         u = rng.random((n_init, k))
         args = (initiators, active, weight, org, resident, factor, u, collaborated, 0.02, 0.1, now)
-        lanes = kernels.working_group_lanes(F, last, fd, *args)
+        lanes = references.working_group_lanes(F, last, fd, *args)
         _same(lanes, _lanes_reference(F, last, fd, *args))
         m, p, q = int(rng.integers(2, 6)), rng.random(), rng.random()
         draw = int(rng.integers(2**32))

@@ -10,6 +10,8 @@ store, value for value, so both stores stay checked whichever the model picks.
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,6 +20,7 @@ import model.relations as relations
 from model import NetworkModel, kernels, sparse_kernels
 from model.knowledge import Knowledge
 from model.relations import Relations, SparseRelations, make_relations
+from tests import references
 from tests.test_invariants import check_invariants
 from tests.test_state import sparse_pairs
 
@@ -151,15 +154,15 @@ def _as_dense(rel: Relations) -> tuple[np.ndarray, np.ndarray]:
 
 def candidate_lanes(rel: Relations, *args: object
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``kernels.candidate_lanes`` (every lane's full ties) read from either store: the
+    """``references.candidate_lanes`` (every lane's full ties) read from either store: the
     reference of the sparse working groups, whose seats read only the ties they use."""
-    return kernels.candidate_lanes(*_as_dense(rel), rel._f_decay, *args)
+    return references.candidate_lanes(*_as_dense(rel), rel._f_decay, *args)
 
 
 def working_group_lanes(rel: Relations, *args: object
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``kernels.working_group_lanes`` read from either store (as :func:`candidate_lanes`)."""
-    return kernels.working_group_lanes(*_as_dense(rel), rel._f_decay, *args)
+    """``references.working_group_lanes`` read from either store (as :func:`candidate_lanes`)."""
+    return references.working_group_lanes(*_as_dense(rel), rel._f_decay, *args)
 
 
 def _same(a: object, b: object) -> None:
@@ -620,7 +623,7 @@ def test_block_sums_are_numpys_sums_of_the_dense_block(n: int) -> None:
     slots = np.sort(rng.choice(cap, size=n, replace=False))
     fam, trust = dense.block(slots, slots, 7)
     for block, is_trust in ((fam, False), (trust, True)):
-        total, trace = sparse_kernels.block_sums(slots, sparse.arrays, cap, 7, is_trust)
+        total, trace = sparse_kernels.block_sums(slots, sparse.arrays, 7, is_trust)
         assert total == block.sum() and trace == np.trace(block)
 
 
@@ -776,3 +779,26 @@ def test_candidate_hints_follow_moving_records(scan: str) -> None:
         stale += int((~still).sum())
         fresh += int(still.sum())
     assert stale > 0 and fresh > 0  # both the hint and the search were taken
+
+
+# Numbers a sparse kernel still takes beside the store, and why they are not its slots:
+# mutual_ties keys pairs by the members' width (one above the largest member), and
+# best_benefit and met_benefit size their result by the people structure's slots.
+NOT_THE_STORES_SLOTS = {("mutual_ties", "width"), ("best_benefit", "capacity"),
+                        ("met_benefit", "capacity")}
+
+
+def test_sparse_kernels_read_the_stores_slots_from_the_store() -> None:
+    """A kernel taking the store (``rel`` or its records ``p``) reads its number of slots
+    from it (``start``'s length) instead of taking it as a number a caller could get wrong:
+    no such kernel takes a ``width`` or ``capacity`` but the few whose number is another.
+    """
+    taking = set()
+    for name, value in vars(sparse_kernels).items():
+        func = getattr(value, "py_func", None)
+        if func is None or func.__module__ != sparse_kernels.__name__:
+            continue
+        params = inspect.signature(func).parameters
+        if {"rel", "p"} & set(params):
+            taking |= {(name, n) for n in ("width", "capacity") if n in params}
+    assert taking == NOT_THE_STORES_SLOTS

@@ -326,6 +326,26 @@ def test_a_failure_while_writing_leaves_no_partial_directory(tiny, tmp_path, mon
     assert not (tmp_path / "deep").exists()  # neither the output nor its staging directory
 
 
+@pytest.mark.parametrize("command", ["budget", "compare"])
+def test_an_out_that_cannot_be_written_is_said_in_finnish(tiny, tmp_path, capsys, command):
+    """--out under a regular file gets past the checks before the runs and fails when the
+    results are written: the message comes from the catalogs, as the other commands' does.
+    """
+    (tmp_path / "file").write_text("not a directory")
+    out = tmp_path / "file" / "out"
+    if command == "budget":
+        status = _budget(tiny, out, "--lang", "fi")
+    else:
+        status = cli.main(["compare", str(tiny), "no_coordination", "--set", "n_organisations=3",
+                           "--replications", "2", "--steps", "13", "--workers", "1",
+                           "--out", str(out), "--lang", "fi"])
+    err = capsys.readouterr().err
+    assert status == cli.EXIT_BAD_INPUT
+    assert f"--out '{out}': kirjoittaminen ei onnistu: " in err
+    assert "cannot be written" not in err and "Traceback" not in err
+    assert (tmp_path / "file").read_text() == "not a directory"
+
+
 def test_budget_text_with_one_value_at_both_percentiles_reads_as_one_value():
     """Three members none of which reached the target printed "the minimum lies between more
     than 2,000 and more than 2,000"."""

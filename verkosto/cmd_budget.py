@@ -382,8 +382,8 @@ def run(args: argparse.Namespace) -> int:
                 uncertainty.budget_table(spread).to_csv(staging / uncertainty.MEMBERS_FILE,
                                                         index=False)
     except OSError as error:
-        raise InputError(f"--out '{args.out}' cannot be written: "
-                         f"{error.strerror or error}") from None
+        raise InputError(_("--out '{path}' cannot be written: {reason}").format(
+            path=args.out, reason=error.strerror or error)) from None
     print(_text(report, result, effects))
     if spread is not None:
         print(uncertainty.budget_text(report))

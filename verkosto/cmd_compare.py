@@ -155,8 +155,8 @@ def run(args: argparse.Namespace) -> int:
                 _in_english(shares, to_file).to_csv(staging / uncertainty.COMPARE_FILE,
                                                     index=False)
     except OSError as error:
-        raise InputError(f"--out '{args.out}' cannot be written: "
-                         f"{error.strerror or error}") from None
+        raise InputError(_("--out '{path}' cannot be written: {reason}").format(
+            path=args.out, reason=error.strerror or error)) from None
     set_text = (" " + _("with {settings}").format(
         settings=", ".join(f"{k}={setting_text(v)}" for k, v in overrides.items())) if overrides else "")
     runs_text = ngettext("{n} run per scenario", "{n} runs per scenario",

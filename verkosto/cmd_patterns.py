@@ -1,7 +1,8 @@
 """``verkosto patterns``: the pattern scorecard (P1-P14) of a network, with knockouts.
 
 ``verkosto patterns [SCENARIO_OR_FILE] [--set KEY=VALUE ...] [--only P1,P5]
-[--replications N] [--steps WEEKS] [--seed INT] [--workers N] [--knockouts] [--out DIR]``
+[--replications N] [--steps WEEKS] [--seed INT] [--workers N] [--knockouts] [--out DIR]
+[-q]``
 checks every pattern of ``docs/ODD.md`` on the network given, each pattern's
 arms built from it and scaled to its size (:mod:`experiments.patterns`), and
 writes into DIR:
@@ -89,6 +90,7 @@ def register(subparsers: Any) -> None:
                         help=_("output directory (default: {default}); replaced if it holds "
                                "only an earlier scorecard, refused if it holds anything "
                                "else").format(default=DEFAULT_OUT))
+    parser.add_argument("-q", "--quiet", action="store_true", help=_("no progress lines on stderr"))
     parser.set_defaults(func=handle)
 
 
@@ -185,7 +187,7 @@ def handle(args: argparse.Namespace) -> int:
     seed = DEFAULT_SEED if args.seed is None else args.seed
     card = run_scorecard(base, only=only, replications=args.replications, steps=args.steps,
                          seed=seed, workers=args.workers, knockouts=args.knockouts,
-                         progress=sys.stderr.isatty())
+                         progress=sys.stderr.isatty() and not args.quiet)
     card.settings = {"base": name, **({"set": " ".join(args.sets)} if args.sets else {}),
                      **card.settings}
     write_outputs(args.out, card)
@@ -204,6 +206,7 @@ def write_outputs(out: Path, card: Any) -> None:
         InputError: The files cannot be written.
     """
     from verkosto.cmd_run import _absolute, _staging_directory
+    from verkosto.i18n import _
 
     try:
         with _staging_directory(_absolute(out)) as staging:
@@ -211,4 +214,5 @@ def write_outputs(out: Path, card: Any) -> None:
                 json.dumps(card.to_json(), indent=2, allow_nan=False) + "\n", encoding="utf-8")
             (staging / PATTERNS_MD).write_text(card.markdown(), encoding="utf-8")
     except OSError as error:
-        raise InputError(f"--out '{out}' cannot be written: {error.strerror or error}") from None
+        raise InputError(_("--out '{path}' cannot be written: {reason}").format(
+            path=out, reason=error.strerror or error)) from None

@@ -80,6 +80,11 @@ STALE_STAGING_AGE_S = 3600.0
 removed once nothing in it has changed for this long: writing a command's outputs takes
 seconds, so no run is still writing there; a younger one is only named."""
 
+_NAMED_STAGING: set[Path] = set()
+"""The young staging directories whose process cannot be asked (without a process id, or
+another host's) this process has named already: a command writing to one --out several
+times (the folder stays until it is an hour old) says so once, not on every write."""
+
 PROGRESS_DELAY_S = 1.0
 """The progress bar appears only once a run has taken this long (short runs stay quiet)."""
 
@@ -502,8 +507,8 @@ def _remove_stale_staging(out: Path) -> None:
 
     - staging of a process on another host (a file system that hosts share: a cluster's
       home directories), and ``.NAME.RANDOM.partial``, staged before names carried the
-      id: removed once it is :data:`STALE_STAGING_AGE_S` old, else named (that process, or
-      an older verkosto, may be writing it);
+      id: removed once it is :data:`STALE_STAGING_AGE_S` old, else named, once a process
+      (that process, or an older verkosto, may be writing it);
     - ``.NAME.RANDOM.old``, the earlier ``out`` that :func:`_replace` set aside: removed when
       ``out`` exists (the replace finished; a run killed before removing it), else named
       (a run was killed between the two renames, or another is between them now).
@@ -526,7 +531,8 @@ def _remove_stale_staging(out: Path) -> None:
         elif mark is not None and runs is None:  # another host's: as old as a killed one's?
             if idle_seconds(path) >= STALE_STAGING_AGE_S:
                 shutil.rmtree(path, ignore_errors=True)
-            else:
+            elif _absolute(path) not in _NAMED_STAGING:
+                _NAMED_STAGING.add(_absolute(path))
                 print("verkosto: " + _(
                     "note: {path} is staged by a command on host {host}, which this one cannot "
                     "ask about; once no command is writing to --out '{out}', it can be "
@@ -536,7 +542,8 @@ def _remove_stale_staging(out: Path) -> None:
         elif without_pid.fullmatch(path.name):
             if idle_seconds(path) >= STALE_STAGING_AGE_S:
                 shutil.rmtree(path, ignore_errors=True)
-            else:
+            elif _absolute(path) not in _NAMED_STAGING:
+                _NAMED_STAGING.add(_absolute(path))
                 print("verkosto: " + _(
                     "note: {path} was staged by a verkosto from before staging directories "
                     "named their process; once no command is writing to --out '{out}', it "
