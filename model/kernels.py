@@ -177,7 +177,7 @@ def list_new(listed: np.ndarray, i: np.ndarray, j: np.ndarray, values: np.ndarra
     return new[:count]
 
 
-@_jit
+@_inline
 def add_change(tracked: np.ndarray, col_sums: np.ndarray, q: int, a: int, b: int,
                 change: float) -> None:
     """Add the change of quantity ``q`` (0 familiarity, 1 trust) of pair (a, b) to column
@@ -188,7 +188,7 @@ def add_change(tracked: np.ndarray, col_sums: np.ndarray, q: int, a: int, b: int
             col_sums[t, q, b] += change
 
 
-@_jit
+@_inline
 def _mean_row(x: np.ndarray, row: int) -> float:
     """Mean of a row, summed left to right as numpy sums a short row."""
     total = 0.0
@@ -1626,7 +1626,7 @@ def group_means(i: np.ndarray, j: np.ndarray, g: np.ndarray, groups: int, trust_
     return distance, trust, has_resident
 
 
-@_jit
+@_inline
 def _distance(a: int, b: int, org: np.ndarray, resident: np.ndarray, d_resident: float,
               d_cross: float) -> float:
     """Perspective distance of two people: ``d_resident`` across the resident line, else
