@@ -2858,7 +2858,7 @@ def scale_rows(rows: np.ndarray, factor: float, know: KnowledgeArrays, floor: fl
 # 8 churn: status, leaving and newcomers (ODD 7.8).
 
 
-@_jit
+@_inline
 def _status_of(c: float, active_threshold: float, peripheral_threshold: float,
                codes: np.ndarray) -> int:
     """Status by commitment: ``codes`` are active, peripheral, dormant (and left)."""
@@ -3334,7 +3334,7 @@ def phase(engaged: np.ndarray, commitment: np.ndarray, prev: int, window: int, s
     return prev if prev != PHASE_ACTIVATION else PHASE_COLLECTIVITY
 
 
-@_jit
+@_inline
 def _root(parent: np.ndarray, x: int) -> int:
     """Root of ``x`` in a union-find forest, halving the path on the way."""
     while parent[x] != x:
@@ -3965,14 +3965,14 @@ _FOUNDER_REPLACED = 1
 _FOUNDER_PRESENT = 2
 
 
-@_jit
+@_inline
 def _founder_code(present: np.ndarray, seated_at: np.ndarray, s: int) -> np.uint8:
     """What the starting pairs need of founder slot ``s``: replaced, present."""
     return np.uint8((_FOUNDER_REPLACED if seated_at[s] != 0 else 0)
                     | (_FOUNDER_PRESENT if present[s] else 0))
 
 
-@_jit
+@_inline
 def _uncount(k: int, flags: np.ndarray, ends: np.ndarray, expiring: np.ndarray,
              now: int) -> int:
     """Take starting pair ``k`` out of the count if it is in it now (its familiarity holds
@@ -3988,7 +3988,7 @@ def _uncount(k: int, flags: np.ndarray, ends: np.ndarray, expiring: np.ndarray,
     return 1
 
 
-@_jit
+@_inline
 def _mark(k: int, why: int, flags: np.ndarray, marked: np.ndarray, n: int) -> int:
     """Mark starting pair ``k`` stale for reason ``why`` (bits), listing it in ``marked``
     when it was not marked yet; returns the new length of the list.
@@ -4041,7 +4041,7 @@ def starting_pairs_filter(key: np.ndarray, size_log2: int) -> np.ndarray:
     return bits
 
 
-@_jit
+@_inline
 def _may_be_starting(bits: np.ndarray, shift: int, key: int) -> bool:
     """Whether pair ``key``'s bit is set in the starting pairs' filter ``bits``."""
     h = _filter_bit(key, shift)
@@ -4157,7 +4157,7 @@ def starting_pairs_changed(state: np.ndarray, key: np.ndarray, ends: np.ndarray,
     return listed[:n_listed]
 
 
-@_jit
+@_inline
 def _count(k: int, flags: np.ndarray, ends: np.ndarray, expiring: np.ndarray) -> int:
     """Put starting pair ``k`` (alive now) in the count; returns 1."""
     flags[k] |= _COUNTED
