@@ -1854,16 +1854,18 @@ def relax_rows(rows: np.ndarray, gain: float, know: KnowledgeArrays,
     """
     scale, offset = know.scale, know.offset
     keep = 1.0 - gain
-    small = np.zeros(rows.size, dtype=np.bool_)
+    small = np.empty(rows.size, dtype=rows.dtype)  # listed at the front as they come
+    n_small = 0
     for x in range(rows.size):
         r = rows[x]
         a = scale[r] * keep
         if a < floor:
-            small[x] = True
+            small[n_small] = r
+            n_small += 1
         else:
             scale[r] = a
             offset[r] += gain / a
-    return rows[small]
+    return small[:n_small]
 
 
 @_jit
@@ -2050,18 +2052,23 @@ def trusted_contacts(rel: DensePairs, brokers: np.ndarray, contacts: np.ndarray,
     T, last, t_decay, prior = rel.T, rel.last, rel.t_decay, rel.prior
     horizon = t_decay.size - 1
     n = brokers.size
-    keep = np.zeros(n, dtype=np.bool_)
+    # The contacts kept are written at the front of their outputs as they come, rather than
+    # flagged and then gathered: four arrays instead of seven, and one pass.
+    out_b = np.empty(n, dtype=brokers.dtype)
+    out_c = np.empty(n, dtype=contacts.dtype)
     trust_cb = np.empty(n)
     trust_bc = np.empty(n)
+    kept = 0
     for k in range(n):
         b, c = brokers[k], contacts[k]
         if b == c:
             continue
-        trust_cb[k] = prior + (T[c, b] - prior) * t_decay[min(now - last[c, b], horizon)]
-        if trust_cb[k] >= threshold:
-            keep[k] = True
-            trust_bc[k] = prior + (T[b, c] - prior) * t_decay[min(now - last[b, c], horizon)]
-    return brokers[keep], contacts[keep], trust_cb[keep], trust_bc[keep]
+        cb = prior + (T[c, b] - prior) * t_decay[min(now - last[c, b], horizon)]
+        if cb >= threshold:
+            out_b[kept], out_c[kept], trust_cb[kept] = b, c, cb
+            trust_bc[kept] = prior + (T[b, c] - prior) * t_decay[min(now - last[b, c], horizon)]
+            kept += 1
+    return out_b[:kept], out_c[:kept], trust_cb[:kept], trust_bc[:kept]
 
 
 @_jit

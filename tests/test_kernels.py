@@ -593,6 +593,7 @@ def test_trusted_contacts_match_the_former_numpy(seed):
     assert 0 < trusted.sum() < trusted.size
     for x, y in zip(got, want, strict=True):
         np.testing.assert_array_equal(x, y)
+        assert x.dtype == y.dtype
 
 
 
