@@ -3362,15 +3362,23 @@ def largest_weak_component(nodes: int, i: np.ndarray, j: np.ndarray) -> int:
     size = np.ones(nodes, dtype=np.int64)
     largest = 1 if nodes > 0 else 0
     for e in range(i.size):
-        a, b = _root(parent, i[e]), _root(parent, j[e])
-        if a == b:
-            continue
-        if size[a] < size[b]:  # hang the smaller tree under the larger: shallow trees
-            a, b = b, a
-        parent[b] = a
-        size[a] += size[b]
-        largest = max(largest, size[a])
+        largest = max(largest, _join(parent, size, i[e], j[e]))
     return largest
+
+
+@_inline
+def _join(parent: np.ndarray, size: np.ndarray, x: int, y: int) -> int:
+    """Join the components of ``x`` and ``y`` in a union-find forest (``parent``, with
+    each root's ``size``): the size of the joined component, 0 if they were one already.
+    """
+    a, b = _root(parent, x), _root(parent, y)
+    if a == b:
+        return 0
+    if size[a] < size[b]:  # hang the smaller tree under the larger: shallow trees
+        a, b = b, a
+    parent[b] = a
+    size[a] += size[b]
+    return size[a]
 
 
 @_jit
@@ -3566,17 +3574,20 @@ def status_tie_stats(i: np.ndarray, j: np.ndarray, status: np.ndarray, code: int
     for s in slots:
         if not present[s]:
             return -1, 0, 0
-    keep_i = np.empty(i.size, dtype=np.int64)
-    keep_j = np.empty(i.size, dtype=np.int64)
+    # largest_weak_component's forest, joined tie by tie as the ties are found (the same
+    # joins in the same order), rather than over the ties gathered first.
+    parent = np.arange(nodes)
+    size = np.ones(nodes, dtype=np.int64)
+    largest = 1 if nodes > 0 else 0
     n = cross = 0
     for k in range(i.size):
         a, b = i[k], j[k]
         if status[a] == code and status[b] == code:
-            keep_i[n], keep_j[n] = a, b
             n += 1
+            largest = max(largest, _join(parent, size, a, b))
             if group[a] != group[b]:
                 cross += 1
-    return n, largest_weak_component(nodes, keep_i[:n], keep_j[:n]), cross
+    return n, largest, cross
 
 
 @_jit
