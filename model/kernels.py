@@ -177,7 +177,7 @@ def list_new(listed: np.ndarray, i: np.ndarray, j: np.ndarray, values: np.ndarra
     return new[:count]
 
 
-@_jit
+@_inline
 def add_change(tracked: np.ndarray, col_sums: np.ndarray, q: int, a: int, b: int,
                 change: float) -> None:
     """Add the change of quantity ``q`` (0 familiarity, 1 trust) of pair (a, b) to column
@@ -188,7 +188,7 @@ def add_change(tracked: np.ndarray, col_sums: np.ndarray, q: int, a: int, b: int
             col_sums[t, q, b] += change
 
 
-@_jit
+@_inline
 def _mean_row(x: np.ndarray, row: int) -> float:
     """Mean of a row, summed left to right as numpy sums a short row."""
     total = 0.0
@@ -1598,7 +1598,7 @@ def group_means(i: np.ndarray, j: np.ndarray, g: np.ndarray, groups: int, trust_
     return distance, trust, has_resident
 
 
-@_jit
+@_inline
 def _distance(a: int, b: int, org: np.ndarray, resident: np.ndarray, d_resident: float,
               d_cross: float) -> float:
     """Perspective distance of two people: ``d_resident`` across the resident line, else
@@ -1826,16 +1826,18 @@ def relax_rows(rows: np.ndarray, gain: float, know: KnowledgeArrays,
     """
     scale, offset = know.scale, know.offset
     keep = 1.0 - gain
-    small = np.zeros(rows.size, dtype=np.bool_)
+    small = np.empty(rows.size, dtype=rows.dtype)  # listed at the front as they come
+    n_small = 0
     for x in range(rows.size):
         r = rows[x]
         a = scale[r] * keep
         if a < floor:
-            small[x] = True
+            small[n_small] = r
+            n_small += 1
         else:
             scale[r] = a
             offset[r] += gain / a
-    return rows[small]
+    return small[:n_small]
 
 
 @_jit
@@ -1944,6 +1946,29 @@ def relay(src: int, key: np.ndarray, rel: DensePairs, floor: float, tie_threshol
                         people.org, gain, people.contacts)
 
 
+#: Keys up to which :func:`sorted_keys` sorts by insertion: below it, numpy's sort costs more
+#: in its set-up (~0.3 us a call, measured) than insertion does in its moves.
+INSERTION_SORT_MAX = 48
+
+
+@_inline
+def sorted_keys(keys: np.ndarray, n: int) -> np.ndarray:
+    """``np.sort(keys[:n])`` of int keys: sorted in place by insertion up to
+    ``INSERTION_SORT_MAX`` keys (a broker relay's few ties to brokers), else by numpy. Ints
+    have one sorted order, so both give the same array.
+    """
+    if n > INSERTION_SORT_MAX:
+        return np.sort(keys[:n])
+    for x in range(1, n):
+        v = keys[x]
+        y = x - 1
+        while y >= 0 and keys[y] > v:
+            keys[y + 1] = keys[y]
+            y -= 1
+        keys[y + 1] = v
+    return keys[:n]
+
+
 @_jit
 def pick_contacts(truster: np.ndarray, trusted: np.ndarray, brokers: np.ndarray,
                   per_broker: int, u: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -1970,7 +1995,7 @@ def pick_contacts(truster: np.ndarray, trusted: np.ndarray, brokers: np.ndarray,
         if is_broker[trusted[k]]:
             keys[n_keys] = trusted[k] * width + truster[k]
             n_keys += 1
-    keys = np.sort(keys[:n_keys])
+    keys = sorted_keys(keys, n_keys)
     out_b = np.empty(u.size, dtype=np.int64)
     out_c = np.empty(u.size, dtype=np.int64)
     count = 0
@@ -1999,18 +2024,23 @@ def trusted_contacts(rel: DensePairs, brokers: np.ndarray, contacts: np.ndarray,
     T, last, t_decay, prior = rel.T, rel.last, rel.t_decay, rel.prior
     horizon = t_decay.size - 1
     n = brokers.size
-    keep = np.zeros(n, dtype=np.bool_)
+    # The contacts kept are written at the front of their outputs as they come, rather than
+    # flagged and then gathered: four arrays instead of seven, and one pass.
+    out_b = np.empty(n, dtype=brokers.dtype)
+    out_c = np.empty(n, dtype=contacts.dtype)
     trust_cb = np.empty(n)
     trust_bc = np.empty(n)
+    kept = 0
     for k in range(n):
         b, c = brokers[k], contacts[k]
         if b == c:
             continue
-        trust_cb[k] = prior + (T[c, b] - prior) * t_decay[min(now - last[c, b], horizon)]
-        if trust_cb[k] >= threshold:
-            keep[k] = True
-            trust_bc[k] = prior + (T[b, c] - prior) * t_decay[min(now - last[b, c], horizon)]
-    return brokers[keep], contacts[keep], trust_cb[keep], trust_bc[keep]
+        cb = prior + (T[c, b] - prior) * t_decay[min(now - last[c, b], horizon)]
+        if cb >= threshold:
+            out_b[kept], out_c[kept], trust_cb[kept] = b, c, cb
+            trust_bc[kept] = prior + (T[b, c] - prior) * t_decay[min(now - last[b, c], horizon)]
+            kept += 1
+    return out_b[:kept], out_c[:kept], trust_cb[:kept], trust_bc[:kept]
 
 
 @_jit
@@ -2785,7 +2815,7 @@ def scale_rows(rows: np.ndarray, factor: float, know: KnowledgeArrays, floor: fl
 # 8 churn: status, leaving and newcomers (ODD 7.8).
 
 
-@_jit
+@_inline
 def _status_of(c: float, active_threshold: float, peripheral_threshold: float,
                codes: np.ndarray) -> int:
     """Status by commitment: ``codes`` are active, peripheral, dormant (and left)."""
@@ -3261,7 +3291,7 @@ def phase(engaged: np.ndarray, commitment: np.ndarray, prev: int, window: int, s
     return prev if prev != PHASE_ACTIVATION else PHASE_COLLECTIVITY
 
 
-@_jit
+@_inline
 def _root(parent: np.ndarray, x: int) -> int:
     """Root of ``x`` in a union-find forest, halving the path on the way."""
     while parent[x] != x:
@@ -3282,15 +3312,23 @@ def largest_weak_component(nodes: int, i: np.ndarray, j: np.ndarray) -> int:
     size = np.ones(nodes, dtype=np.int64)
     largest = 1 if nodes > 0 else 0
     for e in range(i.size):
-        a, b = _root(parent, i[e]), _root(parent, j[e])
-        if a == b:
-            continue
-        if size[a] < size[b]:  # hang the smaller tree under the larger: shallow trees
-            a, b = b, a
-        parent[b] = a
-        size[a] += size[b]
-        largest = max(largest, size[a])
+        largest = max(largest, _join(parent, size, i[e], j[e]))
     return largest
+
+
+@_inline
+def _join(parent: np.ndarray, size: np.ndarray, x: int, y: int) -> int:
+    """Join the components of ``x`` and ``y`` in a union-find forest (``parent``, with
+    each root's ``size``): the size of the joined component, 0 if they were one already.
+    """
+    a, b = _root(parent, x), _root(parent, y)
+    if a == b:
+        return 0
+    if size[a] < size[b]:  # hang the smaller tree under the larger: shallow trees
+        a, b = b, a
+    parent[b] = a
+    size[a] += size[b]
+    return size[a]
 
 
 @_jit
@@ -3486,17 +3524,20 @@ def status_tie_stats(i: np.ndarray, j: np.ndarray, status: np.ndarray, code: int
     for s in slots:
         if not present[s]:
             return -1, 0, 0
-    keep_i = np.empty(i.size, dtype=np.int64)
-    keep_j = np.empty(i.size, dtype=np.int64)
+    # largest_weak_component's forest, joined tie by tie as the ties are found (the same
+    # joins in the same order), rather than over the ties gathered first.
+    parent = np.arange(nodes)
+    size = np.ones(nodes, dtype=np.int64)
+    largest = 1 if nodes > 0 else 0
     n = cross = 0
     for k in range(i.size):
         a, b = i[k], j[k]
         if status[a] == code and status[b] == code:
-            keep_i[n], keep_j[n] = a, b
             n += 1
+            largest = max(largest, _join(parent, size, a, b))
             if group[a] != group[b]:
                 cross += 1
-    return n, largest_weak_component(nodes, keep_i[:n], keep_j[:n]), cross
+    return n, largest, cross
 
 
 @_jit
@@ -3892,14 +3933,14 @@ _FOUNDER_REPLACED = 1
 _FOUNDER_PRESENT = 2
 
 
-@_jit
+@_inline
 def _founder_code(present: np.ndarray, seated_at: np.ndarray, s: int) -> np.uint8:
     """What the starting pairs need of founder slot ``s``: replaced, present."""
     return np.uint8((_FOUNDER_REPLACED if seated_at[s] != 0 else 0)
                     | (_FOUNDER_PRESENT if present[s] else 0))
 
 
-@_jit
+@_inline
 def _uncount(k: int, flags: np.ndarray, ends: np.ndarray, expiring: np.ndarray,
              now: int) -> int:
     """Take starting pair ``k`` out of the count if it is in it now (its familiarity holds
@@ -3915,7 +3956,7 @@ def _uncount(k: int, flags: np.ndarray, ends: np.ndarray, expiring: np.ndarray,
     return 1
 
 
-@_jit
+@_inline
 def _mark(k: int, why: int, flags: np.ndarray, marked: np.ndarray, n: int) -> int:
     """Mark starting pair ``k`` stale for reason ``why`` (bits), listing it in ``marked``
     when it was not marked yet; returns the new length of the list.
@@ -3968,7 +4009,7 @@ def starting_pairs_filter(key: np.ndarray, size_log2: int) -> np.ndarray:
     return bits
 
 
-@_jit
+@_inline
 def _may_be_starting(bits: np.ndarray, shift: int, key: int) -> bool:
     """Whether pair ``key``'s bit is set in the starting pairs' filter ``bits``."""
     h = _filter_bit(key, shift)
@@ -4084,7 +4125,7 @@ def starting_pairs_changed(state: np.ndarray, key: np.ndarray, ends: np.ndarray,
     return listed[:n_listed]
 
 
-@_jit
+@_inline
 def _count(k: int, flags: np.ndarray, ends: np.ndarray, expiring: np.ndarray) -> int:
     """Put starting pair ``k`` (alive now) in the count; returns 1."""
     flags[k] |= _COUNTED

@@ -594,6 +594,7 @@ def test_trusted_contacts_match_the_former_numpy(seed):
     assert 0 < trusted.sum() < trusted.size
     for x, y in zip(got, want, strict=True):
         np.testing.assert_array_equal(x, y)
+        assert x.dtype == y.dtype
 
 
 
@@ -633,6 +634,19 @@ def test_pick_contacts_match_the_former_numpy(seed):
         for x, y in zip(got, want, strict=True):
             np.testing.assert_array_equal(x, y)
             assert x.dtype == np.int64
+
+
+def test_sorted_keys_are_numpy_sort_on_both_sides_of_the_insertion_limit():
+    """Insertion below the limit and numpy's sort above give numpy's order, repeats and all,
+    and only the first ``n`` keys are sorted."""
+    rng = np.random.default_rng(3)
+    limit = kernels.INSERTION_SORT_MAX
+    for n in (0, 1, 2, 7, limit - 1, limit, limit + 1, 3 * limit):
+        keys = rng.integers(0, 50, size=n + 5)  # few values: repeats
+        want = np.sort(keys[:n])
+        got = kernels.sorted_keys(keys.copy(), n)
+        np.testing.assert_array_equal(got, want)
+        assert got.dtype == np.int64
 
 
 @pytest.mark.parametrize("seed", range(5))

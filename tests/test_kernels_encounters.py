@@ -243,6 +243,43 @@ def test_written_bound_matches_the_former_numpy(seed):
             assert type(got) is int
 
 
+@numba.njit
+def _pair_helpers_inlined(tracked, col_sums, dialogue, org, resident, i, j, change):
+    """The encounter's per-pair helpers as a kernel calls them (compiled into the caller)."""
+    out = np.empty((i.size, 2))
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        out[k, 0] = kernels._mean_row(dialogue, a)
+        out[k, 1] = kernels._distance(a, b, org, resident, 0.7, 0.4)
+        kernels.add_change(tracked, col_sums, k % 2, a, b, change[k])
+    return out
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_pair_helpers_compiled_into_a_caller_match_their_plain_forms(seed):
+    """``_mean_row``, ``_distance`` and ``add_change``, inlined into the kernels that call
+    them pair by pair, give what their Python forms give: means summed left to right, the
+    resident line before organisations, changes added to the tracked sets' columns."""
+    rng = np.random.default_rng(seed)
+    tracked = rng.random((3, CAP)) < 0.5
+    col_sums = rng.random((3, 2, CAP))
+    dialogue = rng.random((CAP, 4))
+    org, resident = rng.integers(0, 4, CAP), rng.random(CAP) < 0.3
+    i, j = rng.integers(0, CAP, 50), rng.integers(0, CAP, 50)
+    change = rng.normal(size=50)
+    want_sums = col_sums.copy()
+    want = np.empty((i.size, 2))
+    for k in range(i.size):
+        a, b = i[k], j[k]
+        want[k, 0] = kernels._mean_row.py_func(dialogue, a)
+        want[k, 1] = kernels._distance.py_func(a, b, org, resident, 0.7, 0.4)
+        kernels.add_change.py_func(tracked, want_sums, k % 2, a, b, change[k])
+    got = _pair_helpers_inlined(tracked, col_sums, dialogue, org, resident, i, j, change)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(col_sums, want_sums)
+    assert {0.0, 0.4, 0.7} == set(want[:, 1])  # every branch of the distance taken
+
+
 def test_teams_with_pairs_keep_the_pairs_given():
     members, bounds = np.arange(7, dtype=np.int64), np.array([0, 3, 7])
     pairs = kernels.team_pairs(members, bounds)
