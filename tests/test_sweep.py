@@ -498,7 +498,9 @@ def test_a_finished_sweep_run_again_says_nothing_is_left_to_run(tmp_path, capsys
 
 def test_the_trial_run_does_not_time_one_off_loading(tmp_path):
     """Code loaded on a process's first use (past week 1) must not be scaled up as if every
-    week of every run paid for it."""
+    week of every run paid for it. (The bound is half of what the one-off 0.2 s scaled up
+    gives, 2.4 s: at 0.1 s the trial's own few milliseconds, scaled 12 times, failed it on a
+    loaded machine.)"""
     loaded = set()
 
     def simulate_fn(params, seed, steps, timeseries):
@@ -509,7 +511,7 @@ def test_the_trial_run_does_not_time_one_off_loading(tmp_path):
 
     spec = load_spec(write(tmp_path, tiny_spec(steps=156)))
     seconds, _bytes = sweep_module._trial(spec, simulate_fn)
-    assert seconds < 0.1  # not 0.2 s x 156/13 weeks
+    assert seconds < 1.2  # not 0.2 s x 156/13 weeks
 
 
 def test_count_tasks_cuts_a_sweep_as_the_batcher_does():
