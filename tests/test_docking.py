@@ -566,17 +566,27 @@ def test_a_killed_docks_partials_alone_make_an_empty_directory(capsys, tmp_path)
         "team_assembly.csv", "team_assembly.png", "team_assembly_transitions.csv"]
 
 
-def test_a_running_docks_partial_is_refused_naming_it(capsys, tmp_path, monkeypatch):
-    """A partial of a process that runs is another dock writing here now: refused, and the
-    file is kept, as a file in --out that is not a partial is."""
-    out = tmp_path / "o"
+def _being_written(out: Path, name: str) -> Path:
+    """A partial file ``name`` in a new directory ``out``, as a dock writing it leaves it."""
     out.mkdir()
-    partial = out / f".team_assembly.{os.getppid()}.partial.csv"
+    partial = out / name
     partial.write_text("being written")
+    return partial
+
+
+def _refused(out: Path, capsys, monkeypatch) -> str:
+    """What a dock into ``out`` says on stderr, having refused (exit 2) before running."""
     monkeypatch.setattr(docking, "team_assembly_sweep",
                         lambda *a, **k: pytest.fail("ran before refusing"))
     assert _cli([*TINY_DOCK, "--out", str(out)]) == 2
-    err = capsys.readouterr().err
+    return capsys.readouterr().err
+
+
+def test_a_running_docks_partial_is_refused_naming_it(capsys, tmp_path, monkeypatch):
+    """A partial of a process that runs is another dock writing here now: refused, and the
+    file is kept, as a file in --out that is not a partial is."""
+    partial = _being_written(tmp_path / "o", f".team_assembly.{os.getppid()}.partial.csv")
+    err = _refused(tmp_path / "o", capsys, monkeypatch)
     assert f"another 'verkosto dock team-assembly' (process {os.getppid()})" in err
     assert len(err.strip().splitlines()) == 1 and partial.read_text() == "being written"
 
@@ -588,15 +598,10 @@ def test_another_hosts_partial_waits_for_an_hour_whatever_its_id_here(capsys, tm
     had its partial removed under it. Partials carry the host (PID@HOST) now: another host's
     is taken for a dock writing there until it is an hour old."""
     out = tmp_path / "o"
-    out.mkdir()
     ended = subprocess.Popen([sys.executable, "-c", "pass"])
     ended.wait()
-    partial = out / f".team_assembly.{ended.pid}@elsewhere-07.partial.csv"
-    partial.write_text("being written")
-    monkeypatch.setattr(docking, "team_assembly_sweep",
-                        lambda *a, **k: pytest.fail("ran before refusing"))
-    assert _cli([*TINY_DOCK, "--out", str(out)]) == 2
-    assert f"(process {ended.pid}@elsewhere-07)" in capsys.readouterr().err
+    partial = _being_written(out, f".team_assembly.{ended.pid}@elsewhere-07.partial.csv")
+    assert f"(process {ended.pid}@elsewhere-07)" in _refused(out, capsys, monkeypatch)
     assert partial.read_text() == "being written"
     hour_ago = os.stat(partial).st_mtime - cmd_dock.STALE_STAGING_AGE_S - 60
     os.utime(partial, (hour_ago, hour_ago))
