@@ -326,23 +326,45 @@ def test_a_failure_while_writing_leaves_no_partial_directory(tiny, tmp_path, mon
     assert not (tmp_path / "deep").exists()  # neither the output nor its staging directory
 
 
+def _compare(tiny: Path, out: Path, *extra: str) -> int:
+    return cli.main(["compare", str(tiny), "no_coordination", "--set", "n_organisations=3",
+                     "--replications", "2", "--steps", "13", "--workers", "1",
+                     "--out", str(out), *extra])
+
+
 @pytest.mark.parametrize("command", ["budget", "compare"])
-def test_an_out_that_cannot_be_written_is_said_in_finnish(tiny, tmp_path, capsys, command):
-    """--out under a regular file gets past the checks before the runs and fails when the
-    results are written: the message comes from the catalogs, as the other commands' does.
-    """
+def test_a_write_failure_is_said_in_finnish(tiny, tmp_path, monkeypatch, capsys, command):
+    """When the results cannot be written, the message comes from the catalogs, as the other
+    commands' does (it was an English f-string)."""
+    import analysis.figures
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(analysis.figures, "save", broken)
+    out = tmp_path / "out"
+    status = (_budget if command == "budget" else _compare)(tiny, out, "--lang", "fi")
+    assert status == cli.EXIT_BAD_INPUT
+    assert f"--out '{out}': kirjoittaminen ei onnistu: " in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["budget", "compare"])
+def test_an_out_that_cannot_be_made_is_refused_before_the_runs(tiny, tmp_path, monkeypatch,
+                                                               capsys, command):
+    """--out under a regular file passed the checks before the runs and failed only when the
+    results were written: a budget search of an hour, then nothing. It is refused before
+    any run now, as run and patterns refuse it, in Finnish under --lang fi."""
+    import experiments.sweep
+
+    monkeypatch.setattr(experiments.sweep, "open_executor",
+                        lambda *a, **k: pytest.fail("ran before refusing"))
     (tmp_path / "file").write_text("not a directory")
     out = tmp_path / "file" / "out"
-    if command == "budget":
-        status = _budget(tiny, out, "--lang", "fi")
-    else:
-        status = cli.main(["compare", str(tiny), "no_coordination", "--set", "n_organisations=3",
-                           "--replications", "2", "--steps", "13", "--workers", "1",
-                           "--out", str(out), "--lang", "fi"])
-    err = capsys.readouterr().err
+    status = (_budget if command == "budget" else _compare)(tiny, out, "--lang", "fi")
     assert status == cli.EXIT_BAD_INPUT
-    assert f"--out '{out}': kirjoittaminen ei onnistu: " in err
-    assert "cannot be written" not in err and "Traceback" not in err
+    err = capsys.readouterr().err
+    assert f"--out '{out}': polkua ei voi luoda: '{tmp_path / 'file'}' ei ole hakemisto" in err
+    assert "Traceback" not in err
     assert (tmp_path / "file").read_text() == "not a directory"
 
 

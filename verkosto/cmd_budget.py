@@ -150,11 +150,14 @@ def _stage(value: str) -> str:
 
 
 def check_out(out: Path, own_file: str, command: str) -> None:
-    """Refuse an ``--out`` that is a file, or a directory holding something else.
+    """Refuse an ``--out`` that is a file, a directory holding something else, or a path that
+    cannot be made (:func:`verkosto.cmd_run.check_creatable`), before any run.
 
     An existing directory is replaced only when it is empty or holds an
     earlier output of the same command (its ``own_file`` is there).
     """
+    from verkosto.cmd_run import check_creatable
+
     if out.exists() and not out.is_dir():
         raise InputError(_("--out {out}: exists and is not a directory").format(out=out))
     if out.is_dir() and any(out.iterdir()) and not (out / own_file).exists():
@@ -162,6 +165,7 @@ def check_out(out: Path, own_file: str, command: str) -> None:
                            "'verkosto {command}' output, which has {own_file}); give a new "
                            "or empty directory").format(out=out, command=command,
                                                         own_file=own_file))
+    check_creatable(out)
 
 
 def parse_sets_with_hint(sets: list[str]) -> dict[str, Any]:

@@ -436,6 +436,17 @@ def check_output_dir(out: Path, is_previous: Callable[[Path], bool] | None = Non
             raise InputError(_("--out '{path}' is a directory holding files not written by "
                                "'{generator}'; choose another --out or empty it first").format(
                                    path=out, generator=generator))
+    check_creatable(out)
+
+
+def check_creatable(out: Path) -> None:
+    """Refuse an output directory that cannot be made where it is asked for: the outputs are
+    staged beside it (:func:`_staging_directory`), so its nearest existing ancestor must be a
+    directory this process may write in. Checked before the work, not after it.
+
+    Raises:
+        InputError: The nearest existing ancestor is a file, or not writable.
+    """
     ancestor = _absolute(out).parent
     while not ancestor.exists():
         ancestor = ancestor.parent
