@@ -7,7 +7,7 @@ tests the model's own code path: :func:`assemble_teams` draws the numbers
 (:func:`seat_draws`) and runs the seat loop (``model.kernels.seat_teams``); the
 model draws with the same :func:`seat_draws` and runs the same seat loop inside
 the compiled pass that also reads who knows whom and lists the groups' pairs
-(``model.kernels.conversation_groups``, ``model.kernels.working_groups``;
+(``model.kernels.conversation_groups``, ``model.kernels.seat_working_groups``;
 tests/test_kernels_encounters.py checks them against ``assemble_teams``).
 
 Rule, seat by seat for a team of ``m``: with probability ``p`` the seat goes
@@ -54,7 +54,7 @@ def seat_draws(rng: np.random.Generator, seats: int, lanes: int) -> np.ndarray:
     All draws come up front, lane-independent in shape, so that both seat loops (the
     compiled one and its reference) read the same numbers; the network model draws them
     here too where it calls the seat loop inside a larger compiled pass
-    (``model.kernels.conversation_groups``, ``model.kernels.working_groups``).
+    (``model.kernels.conversation_groups``, ``model.kernels.seat_working_groups``).
     """
     return rng.random((max(seats, 0), _DRAWS_PER_SEAT, lanes))
 

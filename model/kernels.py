@@ -777,7 +777,8 @@ def seat_working_groups(u: np.ndarray, m: int, p_inc: float, q: float, incumbent
                         newcomer: np.ndarray, fam_who: np.ndarray, lanes: np.ndarray,
                         ids: np.ndarray, F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
                         collaborator: float, now: int) -> np.ndarray:
-    """:func:`seat_teams` of working groups (:func:`working_groups`: one team of ``m`` per
+    """:func:`seat_teams` of working groups (``working_groups`` in ``tests/references.py``:
+    one team of ``m`` per
     lane, founded by its initiator, local id k) without the lanes' full ties, as the sparse
     store seats them (``sparse_kernels.seat_working_groups``): a seat reads the ties only
     through the past collaborators of the members seated before it (``near``), so only
@@ -2198,28 +2199,6 @@ def lane_ids(cand: np.ndarray, initiators: np.ndarray, lanes: np.ndarray) -> np.
 
 
 @_jit
-def working_groups(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
-                   newcomer: np.ndarray, ties: np.ndarray, ids: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The working groups of lanes with their full ties (as ``working_group_lanes`` in
-    ``tests/references.py`` builds them; the reference of :func:`form_working_groups`,
-    whose seats read only the ties they use): the team-assembly rule for one team of ``m``
-    per lane, founded by the initiator (local id ``k``, the last), with the seat draws
-    ``u`` (``model.formation.seat_draws`` for ``m - 1`` seats); the groups with global ids
-    (:func:`gather_teams`) and their ordered pairs (:func:`team_pairs`).
-
-    Returns:
-        The groups' members and bounds and their ordered pairs ``i``, ``j``, ``g``.
-    """
-    lanes, n = incumbent.shape
-    founders = np.full((lanes, 1), n - 1, dtype=np.int64)
-    seats = seat_teams(u, m, p, q, incumbent, newcomer, ties, founders, False, m)
-    members, bounds = gather_teams(seats, ids, m)
-    i, j, g = team_pairs(members, bounds)
-    return members, bounds, i, j, g
-
-
-@_jit
 def join_groups(members: np.ndarray, hours: float, collaborated: np.ndarray,
                 week_hours: np.ndarray, groups_joined: np.ndarray, week_active: np.ndarray) -> None:
     """Working-group members (a person once per group joined) have collaborated, spend
@@ -2529,9 +2508,9 @@ def form_working_groups(src: int, rel: DensePairs, people: People, active: np.nd
     starts one (:func:`drawn_initiators`), whom each initiator thinks of among ``active``
     (``k`` draws each, ``rng.random((initiators, k))``, with the weights ``weight`` and
     homophily ``factor``: :func:`partner_draws`) and its lanes (:func:`lane_masks`), and
-    the team-assembly rule (:func:`working_groups`, its seat draws ``rng.random((m - 1, 3,
-    lanes))`` when there are lanes; the ties read by the seats, :func:`seat_working_groups`),
-    all from the generator at ``src``.
+    the team-assembly rule (``working_groups`` in ``tests/references.py``, its seat draws
+    ``rng.random((m - 1, 3, lanes))`` when there are lanes; the ties read by the seats,
+    :func:`seat_working_groups`), all from the generator at ``src``.
 
     Returns:
         The groups' members and bounds and their ordered pairs ``i``, ``j``, ``g``.

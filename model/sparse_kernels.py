@@ -768,9 +768,10 @@ def seat_working_groups(u: np.ndarray, m: int, p_inc: float, q: float, incumbent
                         newcomer: np.ndarray, fam_who: np.ndarray, lanes: np.ndarray,
                         ids: np.ndarray, rel: SparsePairs, collaborator: float, now: int
                         ) -> np.ndarray:
-    """``kernels.seat_teams`` of working groups (``kernels.working_groups``: one team of
-    ``m`` per lane, founded by its initiator, local id k) without the lanes' full ties: a
-    seat reads the ties only through the past collaborators of the members seated before it
+    """``kernels.seat_teams`` of working groups (``working_groups`` in
+    ``tests/references.py``: one team of ``m`` per lane, founded by its initiator, local id
+    k) without the lanes' full ties: a seat reads the ties only through the past
+    collaborators of the members seated before it
     (``near``), so only the rows of those members are read (:func:`_near_with`), each entry
     once, where the full ties (``candidate_lanes`` in ``tests/references.py``) read all of
     them (in the sparse store k (k + 1) / 2 searches a lane, which were the bulk of forming

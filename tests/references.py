@@ -73,3 +73,25 @@ def working_group_lanes(F: np.ndarray, last: np.ndarray, f_decay: np.ndarray,
                                                        collaborated, acquaintance,
                                                        collaborator, now)
     return incumbent, newcomer, ties, kernels.lane_ids(cand, initiators, lanes)
+
+
+@numba.njit(cache=False)
+def working_groups(u: np.ndarray, m: int, p: float, q: float, incumbent: np.ndarray,
+                   newcomer: np.ndarray, ties: np.ndarray, ids: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The working groups of lanes with their full ties (as :func:`working_group_lanes`
+    builds them; the reference of ``kernels.form_working_groups``, whose seats read only
+    the ties they use): the team-assembly rule for one team of ``m`` per lane, founded by
+    the initiator (local id ``k``, the last), with the seat draws
+    ``u`` (``model.formation.seat_draws`` for ``m - 1`` seats); the groups with global ids
+    (``kernels.gather_teams``) and their ordered pairs (``kernels.team_pairs``).
+
+    Returns:
+        The groups' members and bounds and their ordered pairs ``i``, ``j``, ``g``.
+    """
+    lanes, n = incumbent.shape
+    founders = np.full((lanes, 1), n - 1, dtype=np.int64)
+    seats = kernels.seat_teams(u, m, p, q, incumbent, newcomer, ties, founders, False, m)
+    members, bounds = kernels.gather_teams(seats, ids, m)
+    i, j, g = kernels.team_pairs(members, bounds)
+    return members, bounds, i, j, g

@@ -182,7 +182,7 @@ def test_working_group_lanes_and_groups_match_the_former_chain(seed):
         _same(lanes, _lanes_reference(F, last, fd, *args))
         m, p, q = int(rng.integers(2, 6)), rng.random(), rng.random()
         draw = int(rng.integers(2**32))
-        got = kernels.working_groups(seat_draws(np.random.default_rng(draw), m - 1,
+        got = references.working_groups(seat_draws(np.random.default_rng(draw), m - 1,
                                                 lanes[3].shape[0]), m, p, q, *lanes)
         _same(got, _working_groups_reference(np.random.default_rng(draw), m, p, q, *lanes))
         formed += got[1].size - 1
