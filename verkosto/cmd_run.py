@@ -537,28 +537,25 @@ def _remove_stale_staging(out: Path) -> None:
             continue
         mark = with_pid.fullmatch(path.name)
         runs = None if mark is None else marked_process_runs(int(mark.group(1)), mark.group(2))
-        if runs is False:
-            shutil.rmtree(path, ignore_errors=True)
-        elif mark is not None and runs is None:  # another host's: as old as a killed one's?
+        if runs is not None:  # this host's: its process tells
+            if not runs:
+                shutil.rmtree(path, ignore_errors=True)
+        elif mark is not None or without_pid.fullmatch(path.name):
+            # Whose process cannot be asked (another host's, or named before names carried
+            # one): a killed run's once nothing in it has changed for long enough.
             if idle_seconds(path) >= STALE_STAGING_AGE_S:
                 shutil.rmtree(path, ignore_errors=True)
             elif _absolute(path) not in _NAMED_STAGING:
                 _NAMED_STAGING.add(_absolute(path))
-                print("verkosto: " + _(
+                print("verkosto: " + (_(
                     "note: {path} is staged by a command on host {host}, which this one cannot "
                     "ask about; once no command is writing to --out '{out}', it can be "
-                    "deleted").format(path=path, host=mark.group(2), out=out), file=sys.stderr)
-        elif mark is not None:
-            continue  # a running process's, writing now
-        elif without_pid.fullmatch(path.name):
-            if idle_seconds(path) >= STALE_STAGING_AGE_S:
-                shutil.rmtree(path, ignore_errors=True)
-            elif _absolute(path) not in _NAMED_STAGING:
-                _NAMED_STAGING.add(_absolute(path))
-                print("verkosto: " + _(
+                    "deleted") if mark is not None else _(
                     "note: {path} was staged by a verkosto from before staging directories "
                     "named their process; once no command is writing to --out '{out}', it "
-                    "can be deleted").format(path=path, out=out), file=sys.stderr)
+                    "can be deleted")).format(path=path, out=out,
+                                              host=mark.group(2) if mark else ""),
+                    file=sys.stderr)
         elif replaced.fullmatch(path.name):
             if out.exists():
                 shutil.rmtree(path, ignore_errors=True)
