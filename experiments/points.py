@@ -121,8 +121,8 @@ class CsvCost:
 
     def files(self, points: int, runs: int, series_rows: float) -> tuple[float, float, float]:
         """Bytes of ``points.csv``, ``runs.csv`` and ``timeseries.csv`` for a sweep of
-        ``points`` points and ``runs`` runs of ``series_rows`` recorded weeks each (no time
-        series stored: pass 0).
+        ``points`` points and ``runs`` runs of ``series_rows`` recorded weeks each (a sweep
+        that stores no time series was measured on none: its rows cost nothing).
         """
         series = (self.series_header + runs * series_rows * self.series_row
                   if series_rows and self.series_row else 0.0)

@@ -634,8 +634,8 @@ class DiskCost:
         """
         if self.csv is None:
             return 0.0
-        rows = self.series_rows if self.series_part else 0.0
-        return float(sum(_blocks(size) for size in self.csv.files(points, runs, rows)))
+        return float(sum(_blocks(size)
+                         for size in self.csv.files(points, runs, self.series_rows)))
 
 
 def plan_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
@@ -735,7 +735,7 @@ def _stored_cost(spec: SweepSpec, root: Path) -> DiskCost:
     runs = pd.read_parquet(next(part_files(root, RUNS)))
     series_part = next(part_files(root, TIMESERIES), None)
     series = pd.read_parquet(series_part) if series_part is not None else pd.DataFrame()
-    return DiskCost(runs_part=0.0, series_part=float(series_part is not None), series_row=0.0,
+    return DiskCost(runs_part=0.0, series_part=0.0, series_row=0.0,
                     series_rows=_series_rows(spec), points_first=0.0, manifest=0.0,
                     csv=csv_cost(point_statistics(runs, spec.varied), runs, series))
 
