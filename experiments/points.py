@@ -83,8 +83,9 @@ def point_statistics(runs: pd.DataFrame, varied: Sequence[str]) -> pd.DataFrame:
 
 
 def write_tables(directory: str | Path, varied: Sequence[str], csv: bool = False) -> list[Path]:
-    """Write ``points.parquet`` (and with ``csv`` also ``points.csv``, ``runs.csv`` and
-    ``timeseries.csv``) into a sweep directory, each atomically.
+    """Write ``points.parquet`` (and with ``csv`` also ``points.csv``, ``runs.csv`` and, when
+    the sweep stores the time series, ``timeseries.csv``) into a sweep directory, each
+    atomically.
 
     Returns:
         The paths written.
@@ -101,6 +102,8 @@ def write_tables(directory: str | Path, varied: Sequence[str], csv: bool = False
                 (pa.Table.from_pandas(points, preserve_index=False), POINTS_CSV, None),
                 (pa.Table.from_pandas(runs, preserve_index=False), RUNS_CSV, None),
                 (read_table(d, TIMESERIES), TIMESERIES_CSV, ["run_id", "step"])):
+            if not table.num_columns:
+                continue  # a sweep that stores no time series gets no empty timeseries.csv
             write_atomic_csv(table, d / name, keys)
             written.append(d / name)
     return written

@@ -425,6 +425,14 @@ def test_the_csv_copies_hold_the_stored_tables_in_order(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(pd.read_csv(out / "runs.csv", keep_default_na=False,
                                               na_values=[""]),
                                   read_runs(out), check_dtype=False, check_exact=True)
+    # A sweep that stores no time series got a timeseries.csv of one empty line.
+    bare = tmp_path / "bare"
+    run_sweep(load_spec(write(tmp_path, tiny_spec(replications=1, steps=4,
+                                                  extra="timeseries = false"), "bare.toml")),
+              bare, workers=1)
+    assert [p.name for p in write_tables(bare, spec.varied, csv=True)] == [
+        "points.parquet", "points.csv", "runs.csv"]
+    assert not (bare / "timeseries.csv").exists()
 
 
 def test_sweep_set_csv_and_point_statistics(tmp_path, capsys):
