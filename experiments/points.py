@@ -33,9 +33,9 @@ POINTS_CSV = "points.csv"
 RUNS_CSV = "runs.csv"
 TIMESERIES_CSV = "timeseries.csv"
 
-#: Characters a float takes in the CSV at most, as a rule: pandas writes a float's shortest
+#: Characters a float takes in the CSV at most, as a rule: the writer gives a float's shortest
 #: repr, 17 significant digits for most measures ("0.5623412341234123"). A trial's first
-#: weeks hold many short ones (0.0, the trust prior), which later weeks do not.
+#: weeks hold many short ones (0, the trust prior), which later weeks do not.
 FLOAT_CSV_CHARS = 18
 
 #: Reporters that are not measures (the week, and a label).
